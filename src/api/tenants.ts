@@ -1,0 +1,40 @@
+/** Tenant request and response schemas. */
+import { Type, type Static } from '@sinclair/typebox';
+import { DayCount, IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
+
+const settings = {
+  tier: Type.String({ minLength: 1, maxLength: 50 }),
+  mfaRequired: Type.Boolean(),
+  rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
+  defaultKeyExpiryDays: Nullable(DayCount),
+  maxKeyExpiryDays: Nullable(DayCount),
+};
+
+export const Tenant = Type.Object({
+  id: IdSchema('tenant'),
+  name: Type.String(),
+  ...settings,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const CreateTenantBody = Type.Object(
+  {
+    name: Name,
+    tier: Type.Optional(settings.tier),
+    mfaRequired: Type.Optional(settings.mfaRequired),
+    rotationWindowDays: Type.Optional(settings.rotationWindowDays),
+    defaultKeyExpiryDays: Type.Optional(settings.defaultKeyExpiryDays),
+    maxKeyExpiryDays: Type.Optional(settings.maxKeyExpiryDays),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchTenantBody = Type.Partial(CreateTenantBody, { additionalProperties: false, minProperties: 1 });
+
+export const ListTenantsQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export const TenantPage = Page(Tenant);
+
+export type TenantObject = Static<typeof Tenant>;
+export type CreateTenantInput = Static<typeof CreateTenantBody>;
+export type PatchTenantInput = Static<typeof PatchTenantBody>;

@@ -1,0 +1,41 @@
+/**
+ * Prefixed, time-ordered identifiers (`key_01hx…`). Ten characters of millisecond time then
+ * sixteen random ones, all lowercase Crockford base32, so ids sort by creation time under any
+ * collation and cursor pagination can page by id alone.
+ */
+import { randomString } from './base62.js';
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export const ID_PREFIXES = {
+  tenant: 'ten',
+  environment: 'env',
+  user: 'usr',
+  key: 'key',
+  policy: 'pol',
+  group: 'grp',
+  resource: 'res',
+  event: 'evt',
+  request: 'req',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+function timePart(ms: number): string {
+  let out = '';
+  let rest = Math.max(0, Math.floor(ms));
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD.charAt(rest % 32) + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+export function newId(kind: IdKind, nowMs: number): string {
+  return `${ID_PREFIXES[kind]}_${timePart(nowMs)}${randomString(16, CROCKFORD)}`;
+}
+
+/** The pattern an id of `kind` matches, for request schemas. */
+export function idPattern(kind: IdKind): string {
+  return `^${ID_PREFIXES[kind]}_[0-9a-z]{26}$`;
+}

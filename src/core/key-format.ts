@@ -1,0 +1,51 @@
+/**
+ * The API key format of SPEC §4: `<prefix>_<secret><checksum>`. The secret is 32 base62
+ * characters from the CSPRNG (~190 bits); the checksum is the CRC-32 of `<prefix>_<secret>` in
+ * base62, zero-padded to 6 characters. Parsing is pure, so a malformed key is refused before any
+ * storage lookup.
+ */
+import { crc32 } from './crc32.js';
+import { randomString, toBase62 } from './base62.js';
+
+export const SECRET_LENGTH = 32;
+export const CHECKSUM_LENGTH = 6;
+export const KEY_PREFIX_PATTERN = '^[a-z0-9]{1,12}$';
+export const DEFAULT_KEY_PREFIX = 'kw';
+
+const KEY_PATTERN = /^([a-z0-9]{1,12})_([0-9A-Za-z]{38})$/;
+const PREFIX_PATTERN = new RegExp(KEY_PREFIX_PATTERN);
+
+export interface ParsedKey {
+  readonly prefix: string;
+  /** The last characters of the key, safe to show to identify it. */
+  readonly hint: string;
+}
+
+export function isValidKeyPrefix(prefix: string): boolean {
+  return PREFIX_PATTERN.test(prefix);
+}
+
+export function keyChecksum(body: string): string {
+  return toBase62(crc32(body), CHECKSUM_LENGTH);
+}
+
+/** A new key with `prefix`. The caller shows it once and stores only its HMAC. */
+export function generateKey(prefix: string): string {
+  if (!isValidKeyPrefix(prefix)) throw new Error(`invalid key prefix: ${prefix}`);
+  const body = `${prefix}_${randomString(SECRET_LENGTH)}`;
+  return body + keyChecksum(body);
+}
+
+/** The prefix and display hint of a well-formed key, or null for anything else. */
+export function parseKey(key: string): ParsedKey | null {
+  if (key.length > 51) return null;
+  const match = KEY_PATTERN.exec(key);
+  if (match === null) return null;
+  const body = key.slice(0, key.length - CHECKSUM_LENGTH);
+  if (keyChecksum(body) !== key.slice(key.length - CHECKSUM_LENGTH)) return null;
+  return { prefix: match[1] as string, hint: keyHint(key) };
+}
+
+export function keyHint(key: string): string {
+  return key.slice(-4);
+}

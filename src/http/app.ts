@@ -1,0 +1,119 @@
+/**
+ * Builds the Keyward HTTP application from a configuration: storage, pepper, root key, the
+ * verify cache and its change follower, and every route. `listen` is the caller's business
+ * (see server.ts); tests use `app.inject()`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
+import { randomString } from '../core/base62.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { ProblemSchema } from '../api/common.js';
+import { openStorage, type Storage } from '../storage/open-storage.js';
+import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
+import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
+import type { ServiceDeps } from '../modules/deps.js';
+import { createAuthenticator } from '../verify/authenticate.js';
+import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
+import { applyChange, startChangeFollower, type ChangeFollower } from '../verify/change-follower.js';
+import type { Config } from './config.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandlers } from './plugins/errors.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { registerValidation } from './plugins/validation.js';
+import type { RouteContext } from './routes/context.js';
+import { environmentRoutes } from './routes/environments.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { keyRoutes } from './routes/keys.routes.js';
+import { tenantRoutes } from './routes/tenants.routes.js';
+import { userRoutes } from './routes/users.routes.js';
+import { verifyRoutes } from './routes/verify.routes.js';
+
+export const VERSION = '0.1.0';
+
+export interface BuildOptions {
+  readonly config: Config;
+  readonly clock?: Clock;
+  /** Where logs go (default stdout); tests capture them to prove no key is ever logged. */
+  readonly logStream?: DestinationStream;
+  /** Use this storage instead of opening the configured one (tests share a schema setup). */
+  readonly storage?: Storage;
+}
+
+export interface Keyward {
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  readonly rootKey: RootKeyBootstrap;
+  readonly cache: KeyCache;
+  readonly follower: ChangeFollower;
+  /** Stops following changes, closes the server and the storage. */
+  close(): Promise<void>;
+}
+
+export async function buildApp(options: BuildOptions): Promise<Keyward> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema }));
+  const pepper = loadPepper(config.pepper, config.dataDir);
+  await checkPepper(storage.db, pepper);
+
+  const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
+  const deps: ServiceDeps = {
+    db: storage.db,
+    clock,
+    pepper,
+    onCommitted: (changes) => {
+      for (const change of changes) applyChange(cache, change);
+    },
+  };
+  const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
+  const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache });
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
+      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+    },
+    genReqId: () => `req_${randomString(20)}`,
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerValidation(app);
+  registerErrorHandlers(app);
+  app.addSchema(ProblemSchema);
+  await registerOpenApi(app, VERSION);
+  registerAuth(app, { db: storage.db, clock, authenticator });
+
+  const context: RouteContext = { deps, authenticator, clientCacheTtlMs: config.clientCacheTtlMs };
+  await app.register(healthRoutes, context);
+  await app.register(verifyRoutes, context);
+  await app.register(tenantRoutes, context);
+  await app.register(environmentRoutes, context);
+  await app.register(userRoutes, context);
+  await app.register(keyRoutes, context);
+
+  const follower = await startChangeFollower(storage.db, cache, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'));
+
+  let closed = false;
+  return {
+    app,
+    storage,
+    rootKey,
+    cache,
+    follower,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      follower.stop();
+      await app.close();
+      if (options.storage === undefined) await storage.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
+ * and flags. Anything invalid stops the start with a message naming the variable.
+ */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** PostgreSQL URL; absent = embedded SQLite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** PostgreSQL schema (default `public`). */
+  readonly databaseSchema: string | undefined;
+  /** Server pepper; absent = generated into `<dataDir>/pepper` on first start. */
+  readonly pepper: string | undefined;
+  readonly logLevel: string;
+  /** How long this node trusts a cached key with no change seen (a safety net; changes evict at once). */
+  readonly keyCacheTtlMs: number;
+  readonly keyCacheMaxEntries: number;
+  /** How long a verify client may reuse a verdict (`cacheTtlMs` in verify answers). */
+  readonly clientCacheTtlMs: number;
+  /** How often this node reads the change log for changes made by other nodes. */
+  readonly changePollMs: number;
+  /** Trust `X-Forwarded-For` from a proxy in front (Fastify `trustProxy`). */
+  readonly trustProxy: boolean;
+}
+
+export interface ConfigVariable {
+  readonly name: string;
+  readonly description: string;
+  readonly default: string;
+}
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  { name: 'KEYWARD_HOST', description: 'address to listen on', default: '127.0.0.1' },
+  { name: 'KEYWARD_PORT', description: 'port to listen on', default: '7600' },
+  { name: 'KEYWARD_DATA_DIR', description: 'directory of the SQLite file, the pepper and root.key', default: './data' },
+  { name: 'KEYWARD_DATABASE_URL', description: 'postgres://… to use PostgreSQL instead of SQLite', default: '(unset)' },
+  { name: 'KEYWARD_DATABASE_SCHEMA', description: 'PostgreSQL schema to use', default: 'public' },
+  { name: 'KEYWARD_PEPPER', description: 'server pepper (≥ 32 chars); share it between nodes', default: 'generated into the data dir' },
+  { name: 'KEYWARD_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
+  { name: 'KEYWARD_KEY_CACHE_TTL_MS', description: 'longest a node trusts a cached key', default: '60000' },
+  { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
+  { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
+  { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
+  { name: 'KEYWARD_TRUST_PROXY', description: 'trust X-Forwarded-For (true|false)', default: 'false' },
+];
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Config = {
+    host: text(env, 'KEYWARD_HOST', '127.0.0.1'),
+    port: integer(env, 'KEYWARD_PORT', 7600, 0, 65535),
+    dataDir: text(env, 'KEYWARD_DATA_DIR', './data'),
+    databaseUrl: optional(env, 'KEYWARD_DATABASE_URL'),
+    databaseSchema: optional(env, 'KEYWARD_DATABASE_SCHEMA'),
+    pepper: optional(env, 'KEYWARD_PEPPER'),
+    logLevel: text(env, 'KEYWARD_LOG_LEVEL', 'info'),
+    keyCacheTtlMs: integer(env, 'KEYWARD_KEY_CACHE_TTL_MS', 60_000, 0, 86_400_000),
+    keyCacheMaxEntries: integer(env, 'KEYWARD_KEY_CACHE_MAX_ENTRIES', 100_000, 0, 100_000_000),
+    clientCacheTtlMs: integer(env, 'KEYWARD_CLIENT_CACHE_TTL_MS', 0, 0, 3_600_000),
+    changePollMs: integer(env, 'KEYWARD_CHANGE_POLL_MS', 1000, 50, 60_000),
+    trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),
+    ...overrides,
+  };
+  if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new ConfigError('KEYWARD_DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (config.pepper !== undefined && config.pepper.length < 32) {
+    throw new ConfigError('KEYWARD_PEPPER must be at least 32 characters');
+  }
+  if (!LOG_LEVELS.has(config.logLevel)) {
+    throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
+  }
+  return Object.freeze(config);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  return optional(env, name) ?? fallback;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}

@@ -1,0 +1,104 @@
+/**
+ * The management-call gate. Reads the bearer key, authenticates it through the verify path
+ * (same cache), and checks the route's declared requirement. Failures are 401 (no key, or not of
+ * the key format: UNAUTHENTICATED; a well-formed bad key: the check's code) or 403 FORBIDDEN,
+ * and each one is written to the audit log.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import type { Problem } from '../../core/error-codes.js';
+import { keyVerdict, type KeyRecord } from '../../core/key-record.js';
+import type { Caller } from '../../modules/deps.js';
+import type { Authenticator } from '../../verify/authenticate.js';
+import { insertAuditEvent } from '../../modules/audit/audit.repository.js';
+import type { Db } from '../../storage/database.js';
+import { describeRequirement, meets, type Requirement } from '../requirements.js';
+import { problemStatus, sendProblem } from '../problem.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    requires?: Requirement;
+    /** The audit action of this route, e.g. `key.create`; also names denied attempts. */
+    action?: string;
+  }
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+export interface AuthDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly authenticator: Authenticator;
+}
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
+  app.decorateRequest('caller', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1/') && route.config?.requires === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no requirement (config.requires)`);
+    }
+  });
+
+  const deny = async (request: FastifyRequest, reply: FastifyReply, key: KeyRecord | null, problem: Problem): Promise<FastifyReply> => {
+    const now = deps.clock.now();
+    await insertAuditEvent(
+      deps.db,
+      {
+        tenantId: key?.tenantId ?? null,
+        environmentId: key?.environmentId ?? null,
+        actorKeyId: key?.id ?? null,
+        action: request.routeOptions.config.action ?? 'request',
+        targetType: null,
+        targetId: typeof (request.params as Record<string, unknown> | undefined)?.['id'] === 'string' ? ((request.params as Record<string, string>)['id'] ?? null) : null,
+        outcome: 'denied',
+        status: problemStatus(problem),
+        requestId: request.id,
+        sourceIp: request.ip,
+        details: { code: problem.code, method: request.method, route: request.routeOptions.url ?? null },
+      },
+      now,
+    );
+    return sendProblem(request, reply, problem);
+  };
+
+  // Authentication comes before validation: a caller without a valid key learns nothing of
+  // the schema. The requirement is checked after it, since it may look at the body's fields.
+  app.addHook('preValidation', async (request, reply) => {
+    const requires = request.routeOptions.config.requires;
+    if (requires === undefined || 'public' in requires) return undefined;
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    if (match === null) return deny(request, reply, null, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
+    const authentication = await deps.authenticator.authenticate(match[1] as string);
+    if (!authentication.found) {
+      return authentication.malformed
+        ? deny(request, reply, null, { code: 'UNAUTHENTICATED', detail: 'the bearer token is not a Keyward key' })
+        : deny(request, reply, null, { code: 'NOT_FOUND', detail: 'the bearer key is not known', status: 401 });
+    }
+    const key = authentication.key;
+    const verdict = keyVerdict(key, deps.clock.now());
+    if (verdict !== 'VALID') return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
+    return undefined;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const requires = request.routeOptions.config.requires;
+    if (requires === undefined || 'public' in requires || request.caller === null) return undefined;
+    const key = request.caller.key;
+    if (!meets(requires, key, { params: (request.params ?? {}) as Record<string, unknown>, body: request.body })) {
+      const needed = describeRequirement(requires);
+      return deny(request, reply, key, { code: 'FORBIDDEN', detail: `this needs ${needed}`, extra: { needed } });
+    }
+    return undefined;
+  });
+}
+
+/** The authenticated caller of a route that requires a key. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (request.caller === null) throw new Error('route requires a key but no caller was authenticated');
+  return request.caller;
+}

@@ -1,0 +1,33 @@
+/**
+ * The one place expected failures become HTTP: RFC 9457 problem details with `code` and
+ * `requestId`, status from the error-code table unless the problem overrides it.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type Problem, type Result } from '../core/error-codes.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problemStatus(problem: Problem): number {
+  return problem.status ?? ERROR_CODES[problem.code].status;
+}
+
+export function problemBody(problem: Problem, requestId: string): Record<string, unknown> {
+  return {
+    ...problem.extra,
+    type: `urn:keyward:problem:${problem.code.toLowerCase()}`,
+    title: ERROR_CODES[problem.code].title,
+    status: problemStatus(problem),
+    detail: problem.detail,
+    code: problem.code,
+    requestId,
+  };
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.code(problemStatus(problem)).type(PROBLEM_CONTENT_TYPE).send(problemBody(problem, request.id));
+}
+
+/** Sends a service result: its value with `status`, or its problem. */
+export function sendResult<T>(request: FastifyRequest, reply: FastifyReply, result: Result<T>, status = 200): FastifyReply {
+  return result.ok ? reply.code(status).send(result.value) : sendProblem(request, reply, result.problem);
+}

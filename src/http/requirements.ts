@@ -1,0 +1,64 @@
+/**
+ * What a route needs, declared on the route (`config.requires`) and decided by one hook.
+ * Requirements are data: the hook is the only place that evaluates them, and a route under
+ * `/v1` without one does not start.
+ */
+import type { KeyRecord } from '../core/key-record.js';
+import { holdsPermission, isRoot } from '../core/key-record.js';
+
+export type Requirement =
+  /** No key needed (the key is the credential of verify, or nothing is protected). */
+  | { readonly public: true }
+  /** Any valid key. */
+  | { readonly anyKey: true }
+  /** The root key alone. */
+  | { readonly root: true }
+  /**
+   * A named permission. `orSelfParam`: also met when that path parameter is the caller's own
+   * key id. `sameEnvironmentParam`: the permission is environment-scoped and the target
+   * environment (that path parameter) must be the caller's. `onlyBodyFields`: met only when the
+   * body changes nothing else.
+   */
+  | {
+      readonly permission: string;
+      readonly orSelfParam?: string;
+      readonly sameEnvironmentParam?: string;
+      readonly onlyBodyFields?: readonly string[];
+    }
+  /** Met when any of these is. */
+  | { readonly anyOf: readonly Requirement[] };
+
+export interface RequestFacts {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly body: unknown;
+}
+
+export interface Denial {
+  /** What was needed, for the 403 body and the audit event. */
+  readonly needed: string;
+}
+
+function bodyFields(body: unknown): string[] {
+  return typeof body === 'object' && body !== null ? Object.keys(body) : [];
+}
+
+export function describeRequirement(requirement: Requirement): string {
+  if ('public' in requirement) return 'nothing';
+  if ('anyKey' in requirement) return 'a valid key';
+  if ('root' in requirement) return 'the root key';
+  if ('anyOf' in requirement) return requirement.anyOf.map(describeRequirement).join(' or ');
+  return requirement.orSelfParam === undefined ? requirement.permission : `${requirement.permission} (or the key itself)`;
+}
+
+/** Whether `key` meets `requirement` for this request. The root key meets every requirement. */
+export function meets(requirement: Requirement, key: KeyRecord, facts: RequestFacts): boolean {
+  if ('public' in requirement || 'anyKey' in requirement) return true;
+  if (isRoot(key)) return true;
+  if ('root' in requirement) return false;
+  if ('anyOf' in requirement) return requirement.anyOf.some((option) => meets(option, key, facts));
+  if (requirement.orSelfParam !== undefined && facts.params[requirement.orSelfParam] === key.id) return true;
+  if (!holdsPermission(key, requirement.permission)) return false;
+  if (requirement.sameEnvironmentParam !== undefined && facts.params[requirement.sameEnvironmentParam] !== key.environmentId) return false;
+  const allowed = requirement.onlyBodyFields;
+  return allowed === undefined || bodyFields(facts.body).every((field) => allowed.includes(field));
+}

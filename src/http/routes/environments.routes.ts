@@ -1,0 +1,56 @@
+/** `/v1/environments`: `tenant.manage`; an environment's own `authConfig.manage` keys may change its auth settings. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../../api/common.js';
+import { AUTH_SETTING_FIELDS, CreateEnvironmentBody, Environment, EnvironmentPage, ListEnvironmentsQuery, PatchEnvironmentBody } from '../../api/environments.js';
+import {
+  createEnvironment,
+  getEnvironment,
+  listEnvironmentsFor,
+  patchEnvironment,
+  removeEnvironment,
+} from '../../modules/environments/environments.service.js';
+import { callerOf } from '../plugins/auth.js';
+import { sendResult } from '../problem.js';
+import type { Requirement } from '../requirements.js';
+import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
+
+const tags = ['environments'];
+const manage = { permission: 'tenant.manage' } as const;
+const readable: Requirement = { anyOf: [manage, { permission: 'authConfig.manage', sameEnvironmentParam: 'id' }] };
+const patchable: Requirement = {
+  anyOf: [manage, { permission: 'authConfig.manage', sameEnvironmentParam: 'id', onlyBodyFields: AUTH_SETTING_FIELDS }],
+};
+
+export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
+  app.post('/v1/environments', {
+    config: { requires: manage, action: 'environment.create' },
+    schema: { tags, summary: 'Create an environment', body: CreateEnvironmentBody, response: { 201: Environment, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await createEnvironment(deps, callerOf(request), request.body), 201),
+  });
+  app.get('/v1/environments', {
+    config: { requires: manage, action: 'environment.list' },
+    schema: { tags, summary: "List the tenant's environments", querystring: ListEnvironmentsQuery, response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await listEnvironmentsFor(deps, callerOf(request), request.query)),
+  });
+  app.get('/v1/environments/:id', {
+    config: { requires: readable, action: 'environment.read' },
+    schema: { tags, summary: 'Read an environment', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await getEnvironment(deps, callerOf(request), request.params.id)),
+  });
+  app.patch('/v1/environments/:id', {
+    config: { requires: patchable, action: 'environment.update' },
+    schema: {
+      tags,
+      summary: 'Change an environment (auth settings: also authConfig.manage in that environment)',
+      params: IdParams('environment'),
+      body: PatchEnvironmentBody,
+      response: { 200: Environment, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await patchEnvironment(deps, callerOf(request), request.params.id, request.body)),
+  });
+  app.delete('/v1/environments/:id', {
+    config: { requires: manage, action: 'environment.delete' },
+    schema: { tags, summary: 'Delete an environment with no live keys', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await removeEnvironment(deps, callerOf(request), request.params.id)),
+  });
+};

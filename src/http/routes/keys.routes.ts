@@ -1,0 +1,44 @@
+/** `/v1/keys`: create (shown once), list, read, change and revoke keys. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../../api/common.js';
+import { CreatedKey, CreateKeyBody, Key, KeyPage, ListKeysQuery, PatchKeyBody } from '../../api/keys.js';
+import { createKey, getKey, listKeysFor, patchKey, revokeKey } from '../../modules/keys/keys.service.js';
+import { callerOf } from '../plugins/auth.js';
+import { sendResult } from '../problem.js';
+import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
+
+const tags = ['keys'];
+const manage = { permission: 'users.manage' } as const;
+
+export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
+  app.post('/v1/keys', {
+    config: { requires: manage, action: 'key.create' },
+    schema: {
+      tags,
+      summary: 'Create a key; the answer carries the key itself, this once',
+      body: CreateKeyBody,
+      response: { 201: CreatedKey, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await createKey(deps, callerOf(request), request.body), 201),
+  });
+  app.get('/v1/keys', {
+    config: { requires: manage, action: 'key.list' },
+    schema: { tags, summary: "List the tenant's keys", querystring: ListKeysQuery, response: { 200: KeyPage, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await listKeysFor(deps, callerOf(request), request.query)),
+  });
+  app.get('/v1/keys/:id', {
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.read' },
+    schema: { tags, summary: 'Read a key (never the key itself)', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await getKey(deps, callerOf(request), request.params.id)),
+  });
+  app.patch('/v1/keys/:id', {
+    config: { requires: manage, action: 'key.update' },
+    schema: { tags, summary: 'Rename, re-describe, disable or enable a key', params: IdParams('key'), body: PatchKeyBody, response: { 200: Key, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await patchKey(deps, callerOf(request), request.params.id, request.body)),
+  });
+  app.post('/v1/keys/:id/revoke', {
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke' },
+    schema: { tags, summary: 'Revoke a key: immediate and permanent', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await revokeKey(deps, callerOf(request), request.params.id)),
+  });
+};

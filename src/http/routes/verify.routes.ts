@@ -1,0 +1,28 @@
+/** `POST /v1/verify` and `GET /v1/me`. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Me } from '../../api/me.js';
+import { VerifyAnswer, VerifyBody } from '../../api/verify.js';
+import { describeCaller } from '../../modules/keys/me.service.js';
+import { verifyKey } from '../../verify/verify.js';
+import { callerOf } from '../plugins/auth.js';
+import { sendResult } from '../problem.js';
+import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
+
+export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
+  const verifyDeps = { authenticator: context.authenticator, clock: context.deps.clock, clientCacheTtlMs: context.clientCacheTtlMs };
+  app.post('/v1/verify', {
+    config: { requires: { public: true }, action: 'verify' },
+    schema: {
+      tags: ['verify'],
+      summary: 'May this key do this? 200 with a verdict for every key and permission outcome',
+      body: VerifyBody,
+      response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await verifyKey(verifyDeps, request.body)),
+  });
+  app.get('/v1/me', {
+    config: { requires: { anyKey: true }, action: 'me.read' },
+    schema: { tags: ['verify'], summary: 'The calling key and its effective grants', response: { 200: Me, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await describeCaller(context.deps, callerOf(request))),
+  });
+};

@@ -1,0 +1,32 @@
+/** Environments at rest. */
+import type { Selectable } from 'kysely';
+import type { Db, EnvironmentsTable } from '../../storage/database.js';
+
+export type EnvironmentRow = Selectable<EnvironmentsTable>;
+
+export async function insertEnvironment(db: Db, row: EnvironmentRow): Promise<void> {
+  await db.insertInto('environments').values(row).execute();
+}
+
+export async function findEnvironment(db: Db, id: string): Promise<EnvironmentRow | undefined> {
+  return db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findEnvironmentByName(db: Db, tenantId: string, name: string): Promise<EnvironmentRow | undefined> {
+  return db.selectFrom('environments').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+}
+
+export async function listEnvironments(db: Db, filter: { tenantId?: string | undefined; afterId: string | null; limit: number }): Promise<EnvironmentRow[]> {
+  let query = db.selectFrom('environments').selectAll();
+  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
+  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
+  return query.orderBy('id').limit(filter.limit + 1).execute();
+}
+
+export async function updateEnvironment(db: Db, id: string, patch: Partial<Omit<EnvironmentRow, 'id'>>): Promise<void> {
+  await db.updateTable('environments').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteEnvironment(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('environments').where('id', '=', id).execute();
+}

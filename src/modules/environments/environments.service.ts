@@ -1,0 +1,158 @@
+/**
+ * Environments: partitions of a tenant that keys and resources live in. Their settings override
+ * the tenant's, except that `mfaRequired` can only tighten it.
+ */
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { newId } from '../../core/ids.js';
+import { isRoot } from '../../core/key-record.js';
+import { DEFAULT_KEY_PREFIX } from '../../core/key-format.js';
+import type { PageOf, PageQueryType } from '../../api/common.js';
+import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../../api/environments.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { mutate } from '../mutation.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
+import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
+import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
+import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
+import { checkExpirySettings } from '../tenants/tenants.service.js';
+import {
+  deleteEnvironment,
+  findEnvironment,
+  findEnvironmentByName,
+  insertEnvironment,
+  listEnvironments,
+  updateEnvironment,
+  type EnvironmentRow,
+} from './environments.repository.js';
+
+function flag(value: number | null): boolean | null {
+  return value === null ? null : value === 1;
+}
+
+export function toEnvironmentObject(row: EnvironmentRow): EnvironmentObject {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    keyPrefix: row.key_prefix,
+    mfaRequired: flag(row.mfa_required),
+    rotationWindowDays: row.rotation_window_days,
+    defaultKeyExpiryDays: row.default_key_expiry_days,
+    maxKeyExpiryDays: row.max_key_expiry_days,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
+  if (tenant.mfa_required === 1 && env.mfa_required === 0) {
+    return fail('VALIDATION', 'mfaRequired cannot be false while the tenant requires MFA', { field: 'mfaRequired' });
+  }
+  return checkExpirySettings(
+    env.default_key_expiry_days ?? tenant.default_key_expiry_days,
+    env.max_key_expiry_days ?? tenant.max_key_expiry_days,
+  );
+}
+
+/** The environment if the caller may see it; anything else is indistinguishable from absent. */
+export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<EnvironmentRow | undefined> {
+  const row = await findEnvironment(deps.db, id);
+  return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
+}
+
+export async function createEnvironment(deps: ServiceDeps, caller: Caller, input: CreateEnvironmentInput): Promise<Result<EnvironmentObject>> {
+  const tenantId = resolveTenantId(caller.key, input.tenantId);
+  if (!tenantId.ok) return tenantId;
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const tenant = await findTenant(trx, tenantId.value);
+    if (tenant === undefined) return notFound('tenant', tenantId.value);
+    if ((await findEnvironmentByName(trx, tenant.id, input.name)) !== undefined) {
+      return fail('CONFLICT', `an environment named "${input.name}" already exists in this tenant`, { field: 'name' });
+    }
+    const row: EnvironmentRow = {
+      id: newId('environment', now),
+      tenant_id: tenant.id,
+      name: input.name,
+      key_prefix: input.keyPrefix ?? DEFAULT_KEY_PREFIX,
+      mfa_required: input.mfaRequired === undefined || input.mfaRequired === null ? null : input.mfaRequired ? 1 : 0,
+      rotation_window_days: input.rotationWindowDays ?? null,
+      default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
+      max_key_expiry_days: input.maxKeyExpiryDays ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    const settings = checkSettings(tenant, row);
+    if (!settings.ok) return settings;
+    await insertEnvironment(trx, row);
+    await record({ action: 'environment.create', tenantId: tenant.id, environmentId: row.id, target: { type: 'environment', id: row.id }, op: 'create', details: { name: row.name } });
+    return ok(toEnvironmentObject(row));
+  });
+}
+
+export async function listEnvironmentsFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: PageQueryType & { tenantId?: string | undefined },
+): Promise<Result<PageOf<EnvironmentObject>>> {
+  const after = decodeCursor(query.cursor);
+  if (!after.ok) return after;
+  let tenantId = query.tenantId;
+  if (!isRoot(caller.key)) {
+    const own = resolveTenantId(caller.key, query.tenantId);
+    if (!own.ok) return own;
+    tenantId = own.value;
+  }
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await listEnvironments(deps.db, { tenantId, afterId: after.value, limit });
+  return ok(toPage(rows, limit, toEnvironmentObject));
+}
+
+export async function getEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<EnvironmentObject>> {
+  const row = await findVisibleEnvironment(deps, caller, id);
+  return row === undefined ? notFound('environment', id) : ok(toEnvironmentObject(row));
+}
+
+function pick<T>(input: T | undefined, current: T): T {
+  return input === undefined ? current : input;
+}
+
+export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: string, input: PatchEnvironmentInput): Promise<Result<EnvironmentObject>> {
+  if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const current = await findEnvironment(trx, id);
+    const tenant = current && (await findTenant(trx, current.tenant_id));
+    if (current === undefined || tenant === undefined) return notFound('environment', id);
+    if (input.name !== undefined && input.name !== current.name && (await findEnvironmentByName(trx, tenant.id, input.name)) !== undefined) {
+      return fail('CONFLICT', `an environment named "${input.name}" already exists in this tenant`, { field: 'name' });
+    }
+    const mfa = input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired === null ? null : input.mfaRequired ? 1 : 0;
+    const next: EnvironmentRow = {
+      ...current,
+      name: pick(input.name, current.name),
+      key_prefix: pick(input.keyPrefix, current.key_prefix),
+      mfa_required: mfa,
+      rotation_window_days: pick(input.rotationWindowDays, current.rotation_window_days),
+      default_key_expiry_days: pick(input.defaultKeyExpiryDays, current.default_key_expiry_days),
+      max_key_expiry_days: pick(input.maxKeyExpiryDays, current.max_key_expiry_days),
+      updated_at: now,
+    };
+    const settings = checkSettings(tenant, next);
+    if (!settings.ok) return settings;
+    await updateEnvironment(trx, id, next);
+    await record({ action: 'environment.update', tenantId: tenant.id, environmentId: id, target: { type: 'environment', id }, op: 'update', details: { fields: Object.keys(input) } });
+    return ok(toEnvironmentObject(next));
+  });
+}
+
+export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<EnvironmentObject>> {
+  if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
+  return mutate(deps, caller.actor, async ({ trx, record }) => {
+    const current = await findEnvironment(trx, id);
+    if (current === undefined) return notFound('environment', id);
+    const liveKeys = await countLiveKeysInEnvironment(trx, id);
+    if (liveKeys > 0) return fail('CONFLICT', `environment ${id} still has ${liveKeys} live key(s); revoke them first`);
+    await deleteEnvironment(trx, id);
+    await record({ action: 'environment.delete', tenantId: current.tenant_id, environmentId: id, target: { type: 'environment', id }, op: 'delete', details: { name: current.name } });
+    return ok(toEnvironmentObject(current));
+  });
+}

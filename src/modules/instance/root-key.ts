@@ -1,0 +1,63 @@
+/**
+ * The root key: created once per instance, on the first start, shown once and written to
+ * `<data dir>/root.key` (0600). A restart finds it in the database and creates nothing.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ok } from '../../core/error-codes.js';
+import { newId } from '../../core/ids.js';
+import { generateKey, keyHint } from '../../core/key-format.js';
+import { hashKey } from '../../core/key-hash.js';
+import { mutate, type MutationDeps } from '../mutation.js';
+import { insertKey } from '../keys/keys.repository.js';
+
+const ROOT_KEY_SETTING = 'root_key_id';
+export const ROOT_KEY_PREFIX = 'kwroot';
+
+export interface RootKeyBootstrap {
+  readonly rootKeyId: string;
+  /** The key itself, only when this start created it. */
+  readonly createdKey: string | null;
+}
+
+export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir: string | null): Promise<RootKeyBootstrap> {
+  const existing = await deps.db.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirst();
+  if (existing !== undefined) return { rootKeyId: existing.value, createdKey: null };
+
+  const secret = generateKey(ROOT_KEY_PREFIX);
+  const result = await mutate(deps, { keyId: null, requestId: null, sourceIp: null }, async ({ trx, now, record }) => {
+    const id = newId('key', now);
+    // The primary key on the setting makes a second, concurrent first start fail here and roll back.
+    await trx.insertInto('instance_settings').values({ name: ROOT_KEY_SETTING, value: id }).execute();
+    await insertKey(trx, {
+      id,
+      tenant_id: null,
+      environment_id: null,
+      user_id: null,
+      kind: 'root',
+      name: 'root',
+      key_hash: hashKey(pepper, secret),
+      hint: keyHint(secret),
+      prefix: ROOT_KEY_PREFIX,
+      admin: 1,
+      enabled: 1,
+      permissions: '[]',
+      scopes: '[]',
+      preset: null,
+      metadata: '{}',
+      expires_at: null,
+      revoked_at: null,
+      created_by_key_id: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await record({ action: 'instance.bootstrap', tenantId: null, environmentId: null, target: { type: 'key', id }, op: 'create' });
+    return ok(id);
+  });
+  if (!result.ok) {
+    const winner = await deps.db.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirstOrThrow();
+    return { rootKeyId: winner.value, createdKey: null };
+  }
+  if (dataDir !== null) writeFileSync(join(dataDir, 'root.key'), secret + '\n', { mode: 0o600 });
+  return { rootKeyId: result.value, createdKey: secret };
+}

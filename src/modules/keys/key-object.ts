@@ -1,0 +1,36 @@
+/** A key row as the API shows it: never the hash, only the hint. */
+import type { KeyObject } from '../../api/keys.js';
+import type { KeyKind } from '../../core/key-record.js';
+import { iso } from '../scope.js';
+import type { KeyRow } from './keys.repository.js';
+
+export function keyStatus(row: KeyRow, now: number): KeyObject['status'] {
+  if (row.revoked_at !== null) return 'revoked';
+  if (row.enabled !== 1) return 'disabled';
+  if (row.expires_at !== null && now >= row.expires_at) return 'expired';
+  return 'active';
+}
+
+export function toKeyObject(row: KeyRow, now: number): KeyObject {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    environmentId: row.environment_id,
+    userId: row.user_id,
+    kind: row.kind as KeyKind,
+    name: row.name,
+    admin: row.admin === 1,
+    enabled: row.enabled === 1,
+    status: keyStatus(row, now),
+    prefix: row.prefix,
+    hint: row.hint,
+    permissions: JSON.parse(row.permissions) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    expiresAt: iso(row.expires_at),
+    revokedAt: iso(row.revoked_at),
+    lastUsedAt: null,
+    createdByKeyId: row.created_by_key_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}

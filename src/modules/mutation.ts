@@ -1,0 +1,94 @@
+/**
+ * The one way to change state. `mutate` runs a unit of work in a single transaction; each
+ * change it records writes its audit event and its change-log row in that same transaction.
+ * A unit of work that returns a failure rolls back, so a rejected request changes nothing.
+ * After commit, the recorded changes are handed to `onCommitted` (this node's cache eviction).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { Problem, Result } from '../core/error-codes.js';
+import type { Database } from '../storage/database.js';
+import { appendChange, type Change } from '../storage/change-log.js';
+import { isUniqueViolation } from '../storage/dialect.js';
+import { insertAuditEvent } from './audit/audit.repository.js';
+
+/** Who is acting, for the audit trail. */
+export interface Actor {
+  readonly keyId: string | null;
+  readonly requestId: string | null;
+  readonly sourceIp: string | null;
+}
+
+export interface MutationDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly onCommitted: (changes: readonly Change[]) => void;
+}
+
+export interface ChangeRecord {
+  readonly action: string;
+  readonly tenantId: string | null;
+  readonly environmentId: string | null;
+  readonly target: { readonly type: Change['entity']; readonly id: string };
+  readonly op: Change['op'];
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface UnitOfWork {
+  readonly trx: Transaction<Database>;
+  readonly now: number;
+  record(change: ChangeRecord): Promise<void>;
+}
+
+class Rollback {
+  constructor(readonly problem: Problem) {}
+}
+
+export async function mutate<T>(
+  deps: MutationDeps,
+  actor: Actor,
+  work: (unit: UnitOfWork) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  const changes: Change[] = [];
+  const now = deps.clock.now();
+  try {
+    const value = await deps.db.transaction().execute(async (trx) => {
+      const unit: UnitOfWork = {
+        trx,
+        now,
+        record: async (change) => {
+          await insertAuditEvent(
+            trx,
+            {
+              tenantId: change.tenantId,
+              environmentId: change.environmentId,
+              actorKeyId: actor.keyId,
+              action: change.action,
+              targetType: change.target.type,
+              targetId: change.target.id,
+              outcome: 'success',
+              status: 200,
+              requestId: actor.requestId,
+              sourceIp: actor.sourceIp,
+              details: change.details ?? {},
+            },
+            now,
+          );
+          const entry: Change = { entity: change.target.type, entityId: change.target.id, tenantId: change.tenantId, op: change.op };
+          await appendChange(trx, entry, now);
+          changes.push(entry);
+        },
+      };
+      const result = await work(unit);
+      if (!result.ok) throw new Rollback(result.problem);
+      return result.value;
+    });
+    deps.onCommitted(changes);
+    return { ok: true, value };
+  } catch (error) {
+    if (error instanceof Rollback) return { ok: false, problem: error.problem };
+    // Two requests raced to claim the same unique name or email: the loser gets a conflict.
+    if (isUniqueViolation(error)) return { ok: false, problem: { code: 'CONFLICT', detail: 'A conflicting change was made at the same time; retry.' } };
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Cursor pagination by id. Ids sort by creation time, so "the next page" is simply "ids after
+ * the last one shown"; the cursor is that id, opaque to callers.
+ */
+import { fail, ok, type Result } from '../core/error-codes.js';
+import type { PageOf } from '../api/common.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+export function decodeCursor(cursor: string | undefined): Result<string | null> {
+  if (cursor === undefined) return ok(null);
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  return /^[a-z]{3}_[0-9a-z]{26}$/.test(id) ? ok(id) : fail('VALIDATION', 'cursor is not one this server gave out', { field: 'cursor' });
+}
+
+/** Rows fetched with `limit + 1`: the extra row, if any, says a next page exists. */
+export function toPage<Row extends { id: string }, Item>(rows: Row[], limit: number, map: (row: Row) => Item): PageOf<Item> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last !== undefined ? Buffer.from(last.id, 'utf8').toString('base64url') : null;
+  return { items: items.map(map), nextCursor };
+}

@@ -1,0 +1,91 @@
+/** Tenants: created by the root key; read and changed by the root key or their own `tenant.manage` keys. */
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { newId } from '../../core/ids.js';
+import type { PageOf, PageQueryType } from '../../api/common.js';
+import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../../api/tenants.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { mutate } from '../mutation.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
+import { canSeeTenant, iso, notFound } from '../scope.js';
+import { findTenant, insertTenant, listTenants, updateTenant, type TenantRow } from './tenants.repository.js';
+
+export const DEFAULT_TIER = 'free';
+
+export function toTenantObject(row: TenantRow): TenantObject {
+  return {
+    id: row.id,
+    name: row.name,
+    tier: row.tier,
+    mfaRequired: row.mfa_required === 1,
+    rotationWindowDays: row.rotation_window_days,
+    defaultKeyExpiryDays: row.default_key_expiry_days,
+    maxKeyExpiryDays: row.max_key_expiry_days,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function checkExpirySettings(defaultDays: number | null, maxDays: number | null): Result<void> {
+  if (defaultDays !== null && maxDays !== null && defaultDays > maxDays) {
+    return fail('VALIDATION', `defaultKeyExpiryDays (${defaultDays}) exceeds maxKeyExpiryDays (${maxDays})`, { field: 'defaultKeyExpiryDays' });
+  }
+  return ok(undefined);
+}
+
+export async function createTenant(deps: ServiceDeps, caller: Caller, input: CreateTenantInput): Promise<Result<TenantObject>> {
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const row: TenantRow = {
+      id: newId('tenant', now),
+      name: input.name,
+      tier: input.tier ?? DEFAULT_TIER,
+      mfa_required: input.mfaRequired === true ? 1 : 0,
+      rotation_window_days: input.rotationWindowDays ?? null,
+      default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
+      max_key_expiry_days: input.maxKeyExpiryDays ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    const settings = checkExpirySettings(row.default_key_expiry_days, row.max_key_expiry_days);
+    if (!settings.ok) return settings;
+    await insertTenant(trx, row);
+    await record({ action: 'tenant.create', tenantId: row.id, environmentId: null, target: { type: 'tenant', id: row.id }, op: 'create', details: { name: row.name } });
+    return ok(toTenantObject(row));
+  });
+}
+
+export async function listTenantsFor(deps: ServiceDeps, caller: Caller, query: PageQueryType): Promise<Result<PageOf<TenantObject>>> {
+  const after = decodeCursor(query.cursor);
+  if (!after.ok) return after;
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const onlyId = caller.key.kind === 'root' ? undefined : (caller.key.tenantId ?? undefined);
+  const rows = await listTenants(deps.db, { onlyId, afterId: after.value, limit });
+  return ok(toPage(rows, limit, toTenantObject));
+}
+
+export async function getTenant(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<TenantObject>> {
+  const row = canSeeTenant(caller.key, id) ? await findTenant(deps.db, id) : undefined;
+  return row === undefined ? notFound('tenant', id) : ok(toTenantObject(row));
+}
+
+export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string, input: PatchTenantInput): Promise<Result<TenantObject>> {
+  if (!canSeeTenant(caller.key, id)) return notFound('tenant', id);
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const current = await findTenant(trx, id);
+    if (current === undefined) return notFound('tenant', id);
+    const next: TenantRow = {
+      ...current,
+      name: input.name ?? current.name,
+      tier: input.tier ?? current.tier,
+      mfa_required: input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired ? 1 : 0,
+      rotation_window_days: input.rotationWindowDays === undefined ? current.rotation_window_days : input.rotationWindowDays,
+      default_key_expiry_days: input.defaultKeyExpiryDays === undefined ? current.default_key_expiry_days : input.defaultKeyExpiryDays,
+      max_key_expiry_days: input.maxKeyExpiryDays === undefined ? current.max_key_expiry_days : input.maxKeyExpiryDays,
+      updated_at: now,
+    };
+    const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);
+    if (!settings.ok) return settings;
+    await updateTenant(trx, id, next);
+    await record({ action: 'tenant.update', tenantId: id, environmentId: null, target: { type: 'tenant', id }, op: 'update', details: { fields: Object.keys(input) } });
+    return ok(toTenantObject(next));
+  });
+}

@@ -1,0 +1,32 @@
+/** Users at rest. */
+import type { Selectable } from 'kysely';
+import type { Db, UsersTable } from '../../storage/database.js';
+
+export type UserRow = Selectable<UsersTable>;
+
+export async function insertUser(db: Db, row: UserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUserByEmail(db: Db, tenantId: string, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email', '=', email).executeTakeFirst();
+}
+
+export async function listUsers(db: Db, filter: { tenantId?: string | undefined; afterId: string | null; limit: number }): Promise<UserRow[]> {
+  let query = db.selectFrom('users').selectAll();
+  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
+  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
+  return query.orderBy('id').limit(filter.limit + 1).execute();
+}
+
+export async function updateUser(db: Db, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteUser(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}

@@ -1,0 +1,128 @@
+/**
+ * Users: people of a tenant, outside environments, with no access until given a key. Deleting a
+ * user revokes its keys in the same transaction.
+ */
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { newId } from '../../core/ids.js';
+import { isRoot } from '../../core/key-record.js';
+import type { PageOf, PageQueryType } from '../../api/common.js';
+import type { CreateUserInput, PatchUserInput, UserObject } from '../../api/users.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { mutate, type UnitOfWork } from '../mutation.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
+import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
+import { liveKeyIdsOfUser, updateKey } from '../keys/keys.repository.js';
+import { findTenant } from '../tenants/tenants.repository.js';
+import { deleteUser, findUser, findUserByEmail, insertUser, listUsers, updateUser, type UserRow } from './users.repository.js';
+
+export function toUserObject(row: UserRow): UserObject {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    email: row.email,
+    role: row.role === 'admin' ? 'admin' : 'member',
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** Emails compare case-insensitively: `Ada@x.io` and `ada@x.io` are one person. */
+function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findVisibleUser(deps: ServiceDeps, caller: Caller, id: string): Promise<UserRow | undefined> {
+  const row = await findUser(deps.db, id);
+  return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
+}
+
+export async function createUser(deps: ServiceDeps, caller: Caller, input: CreateUserInput): Promise<Result<UserObject>> {
+  const tenantId = resolveTenantId(caller.key, input.tenantId);
+  if (!tenantId.ok) return tenantId;
+  const email = normaliseEmail(input.email);
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    if ((await findTenant(trx, tenantId.value)) === undefined) return notFound('tenant', tenantId.value);
+    if ((await findUserByEmail(trx, tenantId.value, email)) !== undefined) {
+      return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
+    }
+    const row: UserRow = {
+      id: newId('user', now),
+      tenant_id: tenantId.value,
+      name: input.name,
+      email,
+      role: input.role ?? 'member',
+      created_at: now,
+      updated_at: now,
+    };
+    await insertUser(trx, row);
+    await record({ action: 'user.create', tenantId: row.tenant_id, environmentId: null, target: { type: 'user', id: row.id }, op: 'create', details: { role: row.role } });
+    return ok(toUserObject(row));
+  });
+}
+
+export async function listUsersFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: PageQueryType & { tenantId?: string | undefined },
+): Promise<Result<PageOf<UserObject>>> {
+  const after = decodeCursor(query.cursor);
+  if (!after.ok) return after;
+  let tenantId = query.tenantId;
+  if (!isRoot(caller.key)) {
+    const own = resolveTenantId(caller.key, query.tenantId);
+    if (!own.ok) return own;
+    tenantId = own.value;
+  }
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const rows = await listUsers(deps.db, { tenantId, afterId: after.value, limit });
+  return ok(toPage(rows, limit, toUserObject));
+}
+
+export async function getUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
+  const row = await findVisibleUser(deps, caller, id);
+  return row === undefined ? notFound('user', id) : ok(toUserObject(row));
+}
+
+export async function patchUser(deps: ServiceDeps, caller: Caller, id: string, input: PatchUserInput): Promise<Result<UserObject>> {
+  if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const current = await findUser(trx, id);
+    if (current === undefined) return notFound('user', id);
+    const email = input.email === undefined ? current.email : normaliseEmail(input.email);
+    if (email !== current.email && (await findUserByEmail(trx, current.tenant_id, email)) !== undefined) {
+      return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
+    }
+    if (input.role === 'member' && current.role === 'admin') {
+      const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => key.admin === 1);
+      if (adminKeys.length > 0) {
+        return fail('CONFLICT', `user ${id} owns ${adminKeys.length} live admin key(s); revoke them before making the user a member`);
+      }
+    }
+    const next: UserRow = { ...current, name: input.name ?? current.name, email, role: input.role ?? current.role, updated_at: now };
+    await updateUser(trx, id, next);
+    await record({ action: 'user.update', tenantId: current.tenant_id, environmentId: null, target: { type: 'user', id }, op: 'update', details: { fields: Object.keys(input) } });
+    return ok(toUserObject(next));
+  });
+}
+
+async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<number> {
+  const keys = await liveKeyIdsOfUser(unit.trx, userId);
+  for (const key of keys) {
+    await updateKey(unit.trx, key.id, { revoked_at: unit.now, updated_at: unit.now });
+    await unit.record({ action: 'key.revoke', tenantId: key.tenant_id, environmentId: key.environment_id, target: { type: 'key', id: key.id }, op: 'update', details: { reason: 'user deleted' } });
+  }
+  return keys.length;
+}
+
+export async function removeUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
+  if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
+  return mutate(deps, caller.actor, async (unit) => {
+    const current = await findUser(unit.trx, id);
+    if (current === undefined) return notFound('user', id);
+    const revoked = await revokeKeysOfUser(unit, id);
+    await deleteUser(unit.trx, id);
+    await unit.record({ action: 'user.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'user', id }, op: 'delete', details: { keysRevoked: revoked } });
+    return ok(toUserObject(current));
+  });
+}

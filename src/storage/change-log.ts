@@ -1,0 +1,39 @@
+/**
+ * The change log: every committed change appends one row (entity, id, operation) in the same
+ * transaction, so any node can follow the log by sequence and drop what it has cached.
+ */
+import type { Db } from './database.js';
+
+export interface Change {
+  readonly entity: 'tenant' | 'environment' | 'user' | 'key' | 'policy' | 'group' | 'resource' | 'instance';
+  readonly entityId: string;
+  readonly tenantId: string | null;
+  readonly op: 'create' | 'update' | 'delete';
+}
+
+export interface ChangeRow extends Change {
+  readonly seq: number;
+}
+
+export async function appendChange(db: Db, change: Change, at: number): Promise<void> {
+  await db
+    .insertInto('change_log')
+    .values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at })
+    .execute();
+}
+
+export async function changesAfter(db: Db, seq: number, limit: number): Promise<ChangeRow[]> {
+  const rows = await db.selectFrom('change_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  return rows.map((row) => ({
+    seq: row.seq,
+    entity: row.entity as Change['entity'],
+    entityId: row.entity_id,
+    tenantId: row.tenant_id,
+    op: row.op as Change['op'],
+  }));
+}
+
+export async function lastChangeSeq(db: Db): Promise<number> {
+  const row = await db.selectFrom('change_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}

@@ -1,0 +1,110 @@
+/**
+ * The Kysely schema: one set of tables and queries for SQLite and PostgreSQL. Times are
+ * integer milliseconds, flags are 0/1 integers and structured values are JSON text, so the two
+ * dialects store and return exactly the same values.
+ */
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+export interface InstanceSettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  tier: string;
+  mfa_required: number;
+  rotation_window_days: number | null;
+  default_key_expiry_days: number | null;
+  max_key_expiry_days: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EnvironmentsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  key_prefix: string;
+  mfa_required: number | null;
+  rotation_window_days: number | null;
+  default_key_expiry_days: number | null;
+  max_key_expiry_days: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  email: string;
+  role: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  /** Null only for the root key. */
+  tenant_id: string | null;
+  environment_id: string | null;
+  user_id: string | null;
+  kind: string;
+  name: string;
+  /** HMAC-SHA-256 of the whole key under the server pepper, hex. The key itself is never stored. */
+  key_hash: string;
+  hint: string;
+  prefix: string;
+  admin: number;
+  enabled: number;
+  /** Direct grants, JSON: named permissions, scopes and the preset they came from. */
+  permissions: string;
+  scopes: string;
+  preset: string | null;
+  metadata: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_by_key_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  tenant_id: string | null;
+  environment_id: string | null;
+  actor_key_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: string;
+  status: number;
+  request_id: string | null;
+  source_ip: string | null;
+  details: string;
+  at: number;
+}
+
+export interface ChangeLogTable {
+  seq: Generated<number>;
+  entity: string;
+  entity_id: string;
+  tenant_id: string | null;
+  op: string;
+  at: ColumnType<number, number, never>;
+}
+
+export interface Database {
+  instance_settings: InstanceSettingsTable;
+  tenants: TenantsTable;
+  environments: EnvironmentsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  audit_events: AuditEventsTable;
+  change_log: ChangeLogTable;
+}
+
+/** A database handle or an open transaction: repositories take either, first. */
+export type Db = Kysely<Database> | Transaction<Database>;

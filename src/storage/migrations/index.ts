@@ -1,0 +1,10 @@
+/**
+ * The versioned migrations, in order. Listed here rather than read from a folder so they run the
+ * same from `src/` under the tests and from `dist/` in production.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './0001-initial.js';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+};

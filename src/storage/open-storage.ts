@@ -1,0 +1,99 @@
+/**
+ * Opens the database the configuration names and brings it to the latest migration: SQLite
+ * (better-sqlite3, WAL) in the data directory by default, PostgreSQL when a URL is given. An
+ * optional PostgreSQL schema isolates one test or one deployment from another in a shared
+ * database.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import type { Database } from './database.js';
+import type { DialectName } from './dialect.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface StorageOptions {
+  /** `postgres://…` selects PostgreSQL; absent selects SQLite. */
+  readonly databaseUrl?: string | undefined;
+  /** Directory of the SQLite file (`keyward.db`). */
+  readonly dataDir: string;
+  /** PostgreSQL schema to use (created if missing); default `public`. */
+  readonly schema?: string | undefined;
+}
+
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Where the data lives, for the startup line; never includes a password. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  const storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : openSqlite(options.dataDir);
+  try {
+    await migrateToLatest(storage.db);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+}
+
+function openSqlite(dataDir: string): Storage {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'keyward.db');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Storage> {
+  if (schema !== undefined) {
+    if (!SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }),
+    // Times are bigint milliseconds; they fit a JS number, so read them as numbers on both dialects.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+}

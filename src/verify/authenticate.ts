@@ -1,0 +1,40 @@
+/**
+ * From a presented key to the key record: format and checksum first (a malformed key never
+ * reaches storage), then the HMAC, then the cache, and on a miss one indexed lookup by HMAC.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import { parseKey } from '../core/key-format.js';
+import { hashKey, sameHash } from '../core/key-hash.js';
+import type { KeyRecord } from '../core/key-record.js';
+import type { Database } from '../storage/database.js';
+import { findKeyByHash, toKeyRecord } from '../modules/keys/keys.repository.js';
+import type { KeyCache } from './key-cache.js';
+
+export type Authentication =
+  | { readonly found: true; readonly key: KeyRecord }
+  | { readonly found: false; readonly malformed: boolean };
+
+const MALFORMED: Authentication = { found: false, malformed: true };
+const UNKNOWN: Authentication = { found: false, malformed: false };
+
+export interface Authenticator {
+  authenticate(presented: string): Promise<Authentication>;
+}
+
+export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer; clock: Clock; cache: KeyCache }): Authenticator {
+  return {
+    async authenticate(presented) {
+      if (parseKey(presented) === null) return MALFORMED;
+      const hash = hashKey(deps.pepper, presented);
+      const cached = deps.cache.get(hash, deps.clock.now());
+      if (cached !== undefined) return { found: true, key: cached };
+      const generation = deps.cache.generation();
+      const row = await findKeyByHash(deps.db, hash);
+      if (row === undefined || !sameHash(row.key_hash, hash)) return UNKNOWN;
+      const key = toKeyRecord(row);
+      deps.cache.set(hash, key, deps.clock.now(), generation);
+      return { found: true, key };
+    },
+  };
+}
