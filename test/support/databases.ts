@@ -1,0 +1,87 @@
+/**
+ * The databases every storage and HTTP suite runs against: SQLite always, PostgreSQL when the
+ * run has one (see global-setup.ts). Each `open()` gives a fresh, isolated database: a new
+ * SQLite file in its own directory, or a new PostgreSQL schema dropped at cleanup.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openStorage, type Storage } from '../../src/storage/open-storage.js';
+
+export interface IsolatedDatabase {
+  readonly storage: Storage;
+  /** Its own data directory (the SQLite file, pepper and root.key live here). */
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly schema: string | undefined;
+  cleanup(): Promise<void>;
+}
+
+export interface TestDatabase {
+  readonly name: 'sqlite' | 'postgres';
+  open(): Promise<IsolatedDatabase>;
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'keyward-test-'));
+}
+
+const sqlite: TestDatabase = {
+  name: 'sqlite',
+  async open() {
+    const dataDir = tempDir();
+    const storage = await openStorage({ dataDir });
+    return {
+      storage,
+      dataDir,
+      databaseUrl: undefined,
+      schema: undefined,
+      cleanup: async () => {
+        await storage.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+function postgres(url: string): TestDatabase {
+  return {
+    name: 'postgres',
+    async open() {
+      const dataDir = tempDir();
+      const schema = `kw_test_${randomBytes(6).toString('hex')}`;
+      const storage = await openStorage({ databaseUrl: url, dataDir, schema });
+      return {
+        storage,
+        dataDir,
+        databaseUrl: url,
+        schema,
+        cleanup: async () => {
+          await storage.close();
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          try {
+            await client.query(`drop schema if exists "${schema}" cascade`);
+          } finally {
+            await client.end();
+          }
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+/** SQLite, and PostgreSQL when this run has it. */
+export function testDatabases(): TestDatabase[] {
+  const url = inject('postgresUrl');
+  return url === null ? [sqlite] : [sqlite, postgres(url)];
+}
+
+/** SQLite only: for the heaviest suites, which need not run twice. */
+export function sqliteOnly(): TestDatabase[] {
+  return [sqlite];
+}

@@ -1,0 +1,41 @@
+/**
+ * Decides once per run whether the PostgreSQL suites run. `KEYWARD_TEST_DATABASE_URL` set
+ * (as in CI) makes them required: an unreachable server fails the run. Unset, the usual local
+ * server is tried, and if it is not there the suites are skipped with one line saying why.
+ */
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string | null;
+  }
+}
+
+async function reachable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const required = process.env['KEYWARD_TEST_DATABASE_URL'];
+  const url = required ?? LOCAL_URL;
+  const failure = await reachable(url);
+  if (failure !== null && required !== undefined) {
+    throw new Error(`KEYWARD_TEST_DATABASE_URL is set but PostgreSQL does not answer at ${url}: ${failure}`);
+  }
+  if (failure !== null) {
+    process.stdout.write(`PostgreSQL suites skipped: no server at ${url} (${failure}); set KEYWARD_TEST_DATABASE_URL to require them.\n`);
+  }
+  project.provide('postgresUrl', failure === null ? url : null);
+}

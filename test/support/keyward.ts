@@ -1,0 +1,128 @@
+/**
+ * A Keyward app on an isolated database, driven in-process with `inject`, its log captured so
+ * tests can search it. `client(key)` sends requests as a key and returns status, headers, body.
+ */
+import { Writable } from 'node:stream';
+import type { Clock } from '../../src/core/clock.js';
+import { PERMISSIONS } from '../../src/core/permissions.js';
+import { buildApp, type Keyward } from '../../src/http/app.js';
+import { loadConfig, type Config } from '../../src/http/config.js';
+import type { IsolatedDatabase, TestDatabase } from './databases.js';
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  // `any` on purpose, in test support only: tests read arbitrary JSON bodies and each
+  // assertion names the field it expects.
+  readonly body: any;
+}
+
+export interface Client {
+  get(path: string): Promise<Reply>;
+  post(path: string, body?: unknown): Promise<Reply>;
+  patch(path: string, body: unknown): Promise<Reply>;
+  delete(path: string): Promise<Reply>;
+  /** A request with full control of headers and raw payload. */
+  raw(options: { method: string; path: string; headers?: Record<string, string>; payload?: string }): Promise<Reply>;
+}
+
+export interface TestKeyward {
+  readonly keyward: Keyward;
+  readonly database: IsolatedDatabase;
+  readonly rootKey: string;
+  readonly root: Client;
+  /** Every line the server logged so far. */
+  logText(): string;
+  client(key?: string): Client;
+  close(): Promise<void>;
+}
+
+export async function startKeyward(db: TestDatabase, options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestKeyward> {
+  const database = await db.open();
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', changePollMs: 60_000, ...options.config });
+  const keyward = await buildApp({ config, storage: database.storage, logStream, ...(options.clock ? { clock: options.clock } : {}) });
+  const rootKey = keyward.rootKey.createdKey;
+  if (rootKey === null) throw new Error('a fresh database must create a root key');
+
+  const client = (key?: string): Client => {
+    const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, payload?: string): Promise<Reply> => {
+      const response = await keyward.app.inject({
+        method: method as 'GET',
+        url: path,
+        headers: { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(payload !== undefined ? { payload } : body === undefined ? {} : { payload: JSON.stringify(body) }),
+      });
+      const text = response.body;
+      let parsed: unknown = text;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // not JSON (e.g. /docs HTML): keep the text
+      }
+      return { status: response.statusCode, headers: response.headers, body: parsed };
+    };
+    return {
+      get: (path) => send('GET', path),
+      post: (path, body) => send('POST', path, body ?? {}),
+      patch: (path, body) => send('PATCH', path, body),
+      delete: (path) => send('DELETE', path),
+      raw: ({ method, path, headers, payload }) => send(method, path, undefined, headers, payload),
+    };
+  };
+
+  return {
+    keyward,
+    database,
+    rootKey,
+    root: client(rootKey),
+    logText: () => lines.join(''),
+    client,
+    close: async () => {
+      await keyward.close();
+      await database.cleanup();
+    },
+  };
+}
+
+export interface Seeded {
+  readonly tenantId: string;
+  readonly environmentId: string;
+  readonly adminUserId: string;
+  /** An admin key holding every named permission (users.manage and tenant.manage included). */
+  readonly adminKey: string;
+  readonly adminKeyId: string;
+  readonly admin: Client;
+}
+
+/** A tenant with one environment, one admin user and an admin key that manages both. */
+export async function seedTenant(kw: TestKeyward, name = 'Acme'): Promise<Seeded> {
+  const tenant = await kw.root.post('/v1/tenants', { name });
+  const environment = await kw.root.post('/v1/environments', { tenantId: tenant.body.id, name: 'prod' });
+  const user = await kw.root.post('/v1/users', { tenantId: tenant.body.id, name: 'Ada', email: `ada@${name.toLowerCase()}.example`, role: 'admin' });
+  const key = await kw.root.post('/v1/keys', {
+    environmentId: environment.body.id,
+    name: 'admin',
+    kind: 'user',
+    userId: user.body.id,
+    admin: true,
+    permissions: [...PERMISSIONS.keys()],
+  });
+  for (const reply of [tenant, environment, user, key]) {
+    if (reply.status !== 201) throw new Error(`seeding failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+  return {
+    tenantId: tenant.body.id,
+    environmentId: environment.body.id,
+    adminUserId: user.body.id,
+    adminKey: key.body.key,
+    adminKeyId: key.body.id,
+    admin: kw.client(key.body.key),
+  };
+}
