@@ -3,6 +3,8 @@
  * (as in CI) makes them required: an unreachable server fails the run. Unset, the usual local
  * server is tried, and if it is not there the suites are skipped with one line saying why.
  */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -27,7 +29,14 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
+/** Process-level tests run the built server; build it once, before any of them starts. */
+function build(): void {
+  const root = resolve(import.meta.dirname, '../..');
+  execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
+
 export default async function setup(project: TestProject): Promise<void> {
+  build();
   const required = process.env['KEYWARD_TEST_DATABASE_URL'];
   const url = required ?? LOCAL_URL;
   const failure = await reachable(url);
