@@ -39,3 +39,13 @@ export function newId(kind: IdKind, nowMs: number): string {
 export function idPattern(kind: IdKind): string {
   return `^${ID_PREFIXES[kind]}_[0-9a-z]{26}$`;
 }
+
+/**
+ * Request ids: `req_` + a random per-process prefix + a counter. Unique across nodes without a
+ * CSPRNG call per request, which would be a measurable share of a verify.
+ */
+export function requestIdGenerator(): () => string {
+  const prefix = `req_${randomString(10)}`;
+  let counter = 0;
+  return () => `${prefix}${(counter++).toString(36).padStart(6, '0')}`;
+}

@@ -6,9 +6,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
-import { randomString } from '../core/base62.js';
+import { requestIdGenerator } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
+import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
+import type { Result } from '../core/error-codes.js';
+import { verifyKey } from '../verify/verify.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
@@ -46,6 +49,8 @@ export interface Keyward {
   readonly rootKey: RootKeyBootstrap;
   readonly cache: KeyCache;
   readonly follower: ChangeFollower;
+  /** The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring. */
+  verify(input: VerifyInput): Promise<Result<VerifyAnswerObject>>;
   /** Stops following changes, closes the server and the storage. */
   close(): Promise<void>;
 }
@@ -75,7 +80,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
-    genReqId: () => `req_${randomString(20)}`,
+    genReqId: requestIdGenerator(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
@@ -114,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     rootKey,
     cache,
     follower,
+    verify: (input) => verifyKey({ authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs }, input),
     close: async () => {
       if (closed) return;
       closed = true;
