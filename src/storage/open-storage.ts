@@ -36,7 +36,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : openSqlite(options.dataDir);
   try {
-    await migrateToLatest(storage.db);
+    await migrateToLatest(storage.db, options.databaseUrl ? options.schema : undefined);
   } catch (error) {
     await storage.close();
     throw error;
@@ -93,7 +93,11 @@ function redactUrl(url: string): string {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * `schema` names the PostgreSQL schema the migration tables live in. Without it Kysely looks for
+ * them in every schema, sees another schema's, skips creating its own and then fails.
+ */
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -1,0 +1,57 @@
+/** Storage contract: migrations bring every database to the same, latest schema, once. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Migrator } from 'kysely';
+import { MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { migrateToLatest } from '../../src/storage/open-storage.js';
+import type { Database } from '../../src/storage/database.js';
+import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+
+const TABLES: ReadonlyArray<keyof Database> = ['instance_settings', 'tenants', 'environments', 'users', 'api_keys', 'audit_events', 'change_log'];
+
+describe.each(testDatabases())('migrations on $name', (testDb) => {
+  let database: IsolatedDatabase;
+  const migrator = (): Migrator => new Migrator({ db: database.storage.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: database.schema });
+
+  beforeEach(async () => {
+    database = await testDb.open();
+  });
+  afterEach(async () => {
+    await database.cleanup();
+  });
+
+  it('bring a fresh database to the latest version', async () => {
+    const migrations = await migrator().getMigrations();
+    expect(migrations.map((m) => m.name)).toEqual(Object.keys(MIGRATIONS));
+    for (const migration of migrations) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
+  });
+
+  it('create every table of the schema, empty', async () => {
+    for (const table of TABLES) {
+      const row = await database.storage.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      expect(Number(row?.n), table).toBe(0);
+    }
+  });
+
+  it('run nothing when run again', async () => {
+    const { error, results } = await migrator().migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(results).toEqual([]);
+  });
+
+  it('keep the data when run again', async () => {
+    const db = database.storage.db;
+    await db.insertInto('instance_settings').values({ name: 'probe', value: 'kept' }).execute();
+    await migrateToLatest(db, database.schema);
+    expect(await db.selectFrom('instance_settings').selectAll().execute()).toEqual([{ name: 'probe', value: 'kept' }]);
+  });
+
+  it('bring a second database up next to a first (on PostgreSQL: another schema of the same database)', async () => {
+    const second = await testDb.open();
+    try {
+      const migrations = await new Migrator({ db: second.storage.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: second.schema }).getMigrations();
+      for (const migration of migrations) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
+    } finally {
+      await second.cleanup();
+    }
+  });
+});

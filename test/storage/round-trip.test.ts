@@ -1,0 +1,157 @@
+/**
+ * Storage contract: each repository gives back exactly the row it was given, with the same JS
+ * types on every database: times as numbers (bigint columns), flags as 0/1 numbers, JSON as text.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.js';
+import { findEnvironment, findEnvironmentByName, insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
+import { findKeyById, insertKey, toKeyRecord, type KeyRow } from '../../src/modules/keys/keys.repository.js';
+import { findTenant, insertTenant, updateTenant, type TenantRow } from '../../src/modules/tenants/tenants.repository.js';
+import { findUser, findUserByEmail, insertUser, type UserRow } from '../../src/modules/users/users.repository.js';
+import type { Db } from '../../src/storage/database.js';
+import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+
+// Past 2^31 and 2^32, so a 32-bit integer column or parser would lose it.
+const CREATED = Date.UTC(2026, 0, 1, 12, 30, 45, 678);
+const UPDATED = CREATED + 1;
+const EXPIRES = Date.UTC(2099, 11, 31, 23, 59, 59, 999);
+
+function tenantRow(): TenantRow {
+  return {
+    id: newId('tenant', CREATED),
+    name: 'Acme — Ünïcode ✓',
+    tier: 'enterprise',
+    mfa_required: 1,
+    rotation_window_days: 14,
+    default_key_expiry_days: 30,
+    max_key_expiry_days: 365,
+    created_at: CREATED,
+    updated_at: UPDATED,
+  };
+}
+
+function environmentRow(tenantId: string): EnvironmentRow {
+  return {
+    id: newId('environment', CREATED),
+    tenant_id: tenantId,
+    name: 'production',
+    key_prefix: 'acme',
+    mfa_required: null,
+    rotation_window_days: null,
+    default_key_expiry_days: 7,
+    max_key_expiry_days: null,
+    created_at: CREATED,
+    updated_at: UPDATED,
+  };
+}
+
+function userRow(tenantId: string): UserRow {
+  return { id: newId('user', CREATED), tenant_id: tenantId, name: 'Ada', email: 'ada@example.com', role: 'admin', created_at: CREATED, updated_at: UPDATED };
+}
+
+function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow {
+  return {
+    id: newId('key', CREATED),
+    tenant_id: tenantId,
+    environment_id: environmentId,
+    user_id: userId,
+    kind: 'user',
+    name: 'deploy bot',
+    key_hash: 'a'.repeat(64),
+    hint: 'wXyZ',
+    prefix: 'acme',
+    admin: 1,
+    enabled: 0,
+    permissions: JSON.stringify(['webhooks.manage', 'users.manage']),
+    scopes: JSON.stringify([{ permission: 'read', on: 'res_1' }]),
+    preset: 'developer',
+    metadata: JSON.stringify({ team: 'ops', nested: { n: 1, ok: true, none: null } }),
+    expires_at: EXPIRES,
+    revoked_at: UPDATED,
+    created_by_key_id: null,
+    created_at: CREATED,
+    updated_at: UPDATED,
+  };
+}
+
+async function seedTenant(db: Db): Promise<TenantRow> {
+  const tenant = tenantRow();
+  await insertTenant(db, tenant);
+  return tenant;
+}
+
+describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
+  let database: IsolatedDatabase;
+  let db: Db;
+
+  beforeEach(async () => {
+    database = await testDb.open();
+    db = database.storage.db;
+  });
+  afterEach(async () => {
+    await database.cleanup();
+  });
+
+  it('a tenant, with times as numbers and flags as 0/1', async () => {
+    const tenant = await seedTenant(db);
+    const found = await findTenant(db, tenant.id);
+    expect(found).toStrictEqual(tenant);
+    expect(typeof found?.created_at).toBe('number');
+  });
+
+  it('a tenant after an update', async () => {
+    const tenant = await seedTenant(db);
+    await updateTenant(db, tenant.id, { mfa_required: 0, max_key_expiry_days: null, updated_at: EXPIRES });
+    expect(await findTenant(db, tenant.id)).toStrictEqual({ ...tenant, mfa_required: 0, max_key_expiry_days: null, updated_at: EXPIRES });
+  });
+
+  it('an environment, with its nulls kept as null', async () => {
+    const tenant = await seedTenant(db);
+    const environment = environmentRow(tenant.id);
+    await insertEnvironment(db, environment);
+    expect(await findEnvironment(db, environment.id)).toStrictEqual(environment);
+    expect(await findEnvironmentByName(db, tenant.id, 'production')).toStrictEqual(environment);
+  });
+
+  it('a user', async () => {
+    const tenant = await seedTenant(db);
+    const user = userRow(tenant.id);
+    await insertUser(db, user);
+    expect(await findUser(db, user.id)).toStrictEqual(user);
+    expect(await findUserByEmail(db, tenant.id, 'ada@example.com')).toStrictEqual(user);
+  });
+
+  it('an API key, with its JSON text unchanged', async () => {
+    const tenant = await seedTenant(db);
+    const key = keyRow(tenant.id, newId('environment', CREATED), newId('user', CREATED));
+    await insertKey(db, key);
+    const found = await findKeyById(db, key.id);
+    expect(found).toStrictEqual(key);
+    expect(typeof found?.expires_at).toBe('number');
+  });
+
+  it('an API key into the record the check sees', async () => {
+    const tenant = await seedTenant(db);
+    const key = keyRow(tenant.id, newId('environment', CREATED), newId('user', CREATED));
+    await insertKey(db, key);
+    const found = await findKeyById(db, key.id);
+    expect(found && toKeyRecord(found)).toStrictEqual({
+      id: key.id,
+      tenantId: tenant.id,
+      environmentId: key.environment_id,
+      userId: key.user_id,
+      kind: 'user',
+      admin: true,
+      enabled: false,
+      revokedAt: UPDATED,
+      expiresAt: EXPIRES,
+      permissions: new Set(['webhooks.manage', 'users.manage']),
+    });
+  });
+
+  it('the root key, which has no tenant, environment or user', async () => {
+    const root: KeyRow = { ...keyRow('', '', ''), tenant_id: null, environment_id: null, user_id: null, kind: 'root', preset: null, expires_at: null, revoked_at: null };
+    await insertKey(db, root);
+    expect(await findKeyById(db, root.id)).toStrictEqual(root);
+  });
+});
