@@ -29,8 +29,13 @@ export async function serve(config: Config, print: (line: string) => void = (lin
     if (stopping) return;
     stopping = true;
     keyward.app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    // A keep-alive connection whose request was in flight at the signal would otherwise hold the
+    // process open after answering, until the client (a proxy, often) closes it: close each one
+    // as soon as it is idle.
+    const sweep = setInterval(() => keyward.app.server.closeIdleConnections(), 100);
     keyward
       .close()
+      .finally(() => clearInterval(sweep))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         keyward.app.log.error({ err: error }, 'shutdown failed');

@@ -1,0 +1,145 @@
+/**
+ * What every deployment answers without a key: liveness, readiness, the OpenAPI 3.1 document
+ * (every /v1 route, with its methods) and the human docs; and on every response, a request id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { seedTenant, startKeyward, type Reply, type TestKeyward } from '../support/keyward.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** The routes of this issue's API table (SPEC §5): the document must list at least these. */
+const SPEC_ROUTES: Record<string, string[]> = {
+  '/v1/verify': ['post'],
+  '/v1/me': ['get'],
+  '/v1/tenants': ['get', 'post'],
+  '/v1/tenants/{id}': ['get', 'patch'],
+  '/v1/environments': ['get', 'post'],
+  '/v1/environments/{id}': ['delete', 'get', 'patch'],
+  '/v1/users': ['get', 'post'],
+  '/v1/users/{id}': ['delete', 'get', 'patch'],
+  '/v1/keys': ['get', 'post'],
+  '/v1/keys/{id}': ['get', 'patch'],
+  '/v1/keys/{id}/revoke': ['post'],
+};
+
+/**
+ * Every route the app serves under /v1, as `path -> methods`, read from Fastify's route tree
+ * (`printRoutes`), so a route added without documentation fails the comparison.
+ */
+function servedV1Routes(tree: string): Record<string, string[]> {
+  const routes: Record<string, string[]> = {};
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^(.*?)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    if (match === null) continue;
+    const depth = Math.floor((match[1] ?? '').length / 4);
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + (match[2] ?? '');
+    stack.push(path);
+    const methods = (match[3] ?? '').split(', ').map((method) => method.toLowerCase()).filter((method) => METHODS.includes(method));
+    if (path.startsWith('/v1/') && methods.length > 0) routes[path.replace(/:([A-Za-z]+)/g, '{$1}')] = methods.sort();
+  }
+  return routes;
+}
+
+describe.each(testDatabases())('meta endpoints on $name', (db) => {
+  let kw: TestKeyward;
+  beforeAll(async () => {
+    kw = await startKeyward(db);
+  });
+  afterAll(async () => {
+    await kw.close();
+  });
+
+  const documentedV1 = async (): Promise<Record<string, string[]>> => {
+    const spec = await kw.client().get('/openapi.json');
+    const paths = spec.body.paths as Record<string, Record<string, unknown>>;
+    return Object.fromEntries(
+      Object.entries(paths)
+        .filter(([path]) => path.startsWith('/v1/'))
+        .map(([path, operations]) => [path, Object.keys(operations).filter((method) => METHODS.includes(method)).sort()]),
+    );
+  };
+
+  it('answers /healthz with 200 and no key', async () => {
+    const reply = await kw.client().get('/healthz');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 200 when storage answers', async () => {
+    const reply = await kw.client().get('/readyz');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: 'ready' });
+  });
+
+  it('serves an OpenAPI 3.1.0 document at /openapi.json without a key', async () => {
+    const reply = await kw.client().get('/openapi.json');
+    expect(reply.status).toBe(200);
+    expect(reply.body.openapi).toBe('3.1.0');
+    expect(reply.body.info).toMatchObject({ title: 'Keyward' });
+    expect(reply.body.components.securitySchemes).toHaveProperty('bearer');
+  });
+
+  it('documents every route of the API table with its methods', async () => {
+    const documented = await documentedV1();
+    for (const [path, methods] of Object.entries(SPEC_ROUTES)) {
+      expect(documented[path], path).toEqual(expect.arrayContaining(methods));
+    }
+  });
+
+  it('documents exactly the /v1 routes the server serves, with their methods', async () => {
+    const served = servedV1Routes(kw.keyward.app.printRoutes({ commonPrefix: false }));
+    expect(Object.keys(served)).toEqual(expect.arrayContaining(Object.keys(SPEC_ROUTES)));
+    expect(await documentedV1()).toEqual(served);
+  });
+
+  it('gives every documented operation a summary and its problem responses', async () => {
+    const spec = (await kw.client().get('/openapi.json')).body;
+    for (const [path, operations] of Object.entries(spec.paths as Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.summary, `${method} ${path}`).toBeTruthy();
+        expect(Object.keys(operation.responses ?? {}), `${method} ${path}`).toContain('4XX');
+      }
+    }
+  });
+
+  it('answers /docs with an HTML page', async () => {
+    let reply = await kw.client().get('/docs');
+    for (let hops = 0; hops < 3 && reply.status >= 300 && reply.status < 400; hops++) {
+      reply = await kw.client().get(new URL(String(reply.headers['location']), 'http://localhost/docs').pathname);
+    }
+    expect(reply.status).toBe(200);
+    expect(String(reply.headers['content-type'])).toContain('text/html');
+    expect(String(reply.body).toLowerCase()).toContain('<html');
+  });
+
+  it('puts an x-request-id on every response, success or failure, and the same id in problem bodies', async () => {
+    const seeded = await seedTenant(kw, 'RequestIds');
+    const replies: Reply[] = [
+      await kw.client().get('/healthz'),
+      await kw.client().get('/openapi.json'),
+      await kw.client().post('/v1/verify', { key: seeded.adminKey }),
+      await seeded.admin.post('/v1/users', { name: 'Rid', email: 'rid@requestids.example' }),
+      await seeded.admin.post('/v1/users', { name: 'Bad', email: 'nope' }),
+      await kw.client().get('/v1/me'),
+      await seeded.admin.post('/v1/tenants', { name: 'Nope' }),
+      await seeded.admin.get('/v1/nowhere'),
+    ];
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 201, 400, 401, 403, 404]);
+    const ids = replies.map((reply) => reply.headers['x-request-id']);
+    for (const id of ids) expect(id).toMatch(/^req_\w+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const reply of replies.filter((candidate) => candidate.status >= 400)) {
+      expect(String(reply.headers['content-type'])).toContain('application/problem+json');
+      expect(reply.body.requestId).toBe(reply.headers['x-request-id']);
+    }
+  });
+
+  it('ignores a request id sent by the client', async () => {
+    const reply = await kw.client().raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'forged' } });
+    expect(reply.headers['x-request-id']).not.toBe('forged');
+  });
+});

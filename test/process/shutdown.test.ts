@@ -1,0 +1,77 @@
+/**
+ * SIGTERM drains: a request already in flight when the signal arrives is answered in full, and
+ * then the process exits 0, promptly, even when the client keeps its connection alive (as
+ * proxies and load balancers do).
+ */
+import { Agent, request } from 'node:http';
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+interface Drained {
+  readonly status: number;
+  readonly body: unknown;
+  /** Milliseconds from the end of the answer to the process exit. */
+  readonly exitAfterMs: number;
+  readonly exitCode: number | null;
+  /** Whether the process was still running when the rest of the body was sent. */
+  readonly aliveAfterSignal: boolean;
+}
+
+/** Sends half a verify request, SIGTERMs the server, sends the rest, and waits for the exit. */
+async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise<Drained> {
+  const rootKey = /kwroot_[0-9A-Za-z]{38}/.exec(server.stdout())?.[0] ?? '';
+  const body = JSON.stringify({ key: rootKey });
+  const { hostname, port } = new URL(server.url);
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => server.child.once('exit', (code) => resolve({ code, at: Date.now() })));
+  const inFlight = request({ agent, host: hostname, port, method: 'POST', path: '/v1/verify', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const answered = new Promise<{ status: number; text: string; at: number }>((resolve, reject) => {
+    inFlight.on('response', (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text, at: Date.now() }));
+    });
+    inFlight.on('error', reject);
+  });
+  inFlight.write(body.slice(0, 10));
+  await sleep(300);
+  server.child.kill('SIGTERM');
+  await sleep(300);
+  const aliveAfterSignal = server.child.exitCode === null;
+  inFlight.end(body.slice(10));
+  const reply = await answered;
+  const exit = await exited;
+  return { status: reply.status, body: JSON.parse(reply.text), exitAfterMs: exit.at - reply.at, exitCode: exit.code, aliveAfterSignal };
+}
+
+describe('SIGTERM on the built server', () => {
+  let server: ServerProcess;
+  const agents: Agent[] = [];
+  const agent = (keepAlive: boolean): Agent => {
+    agents.push(new Agent({ keepAlive, timeout: 60_000 }));
+    return agents[agents.length - 1] as Agent;
+  };
+  beforeEach(async () => {
+    server = await startServerProcess();
+  });
+  afterEach(async () => {
+    for (const used of agents.splice(0)) used.destroy();
+    await server.stop();
+    rmSync(server.cwd, { recursive: true, force: true });
+  });
+
+  it('lets an in-flight request finish, then exits 0', async () => {
+    const drained = await verifyAcrossSigterm(server, agent(false));
+    expect(drained.aliveAfterSignal).toBe(true);
+    expect(drained.status).toBe(200);
+    expect(drained.body).toMatchObject({ valid: true, code: 'VALID' });
+    expect(drained.exitCode).toBe(0);
+  });
+
+  it('exits within a second of the last answer though the client keeps its connection alive', async () => {
+    const drained = await verifyAcrossSigterm(server, agent(true));
+    expect(drained.exitCode).toBe(0);
+    expect(drained.exitAfterMs).toBeLessThan(1000);
+  });
+});
