@@ -1,0 +1,106 @@
+/**
+ * The check of SPEC §3, steps 4–5, as a pure function over a key's compiled grants and a
+ * resource with its ancestor chain. Steps 1–3 (format, revoked, disabled, expired) are decided
+ * earlier by `keyVerdict`. A denial says what was missing, so callers can show it.
+ */
+import type { CompiledGrants } from './grants/compile-grants.js';
+import type { AuthModel } from './model/model.js';
+import { CREATE_ACTION } from './model/model.js';
+
+export type Visibility = 'ENVIRONMENT' | 'TENANT' | 'PUBLIC';
+
+export interface ResourceRef {
+  readonly id: string;
+  readonly type: string;
+}
+
+export interface TargetResource extends ResourceRef {
+  readonly environmentId: string;
+  readonly tenantId: string;
+  readonly visibility: Visibility;
+  /** The parent first, then its parent, up to the top. */
+  readonly ancestors: readonly ResourceRef[];
+}
+
+/** Where the key stands: the root key has no tenant or environment and passes everything. */
+export interface KeyPosition {
+  readonly root: boolean;
+  readonly tenantId: string | null;
+  readonly environmentId: string | null;
+}
+
+export type Denial = 'OTHER_ENVIRONMENT' | 'NOT_REACHABLE' | 'NOT_GRANTED';
+
+export type CheckResult =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly denial: Denial; readonly missing: string };
+
+const ALLOWED: CheckResult = { allowed: true };
+
+/** Actions visibility may extend to other environments (SPEC §3 step 4). */
+const REACH_ACTIONS: ReadonlySet<string> = new Set(['discover', 'read', 'run']);
+
+function deny(denial: Denial, missing: string): CheckResult {
+  return { allowed: false, denial, missing };
+}
+
+/** Step 4: may the key reach this resource for this action at all? */
+export function reach(key: KeyPosition, action: string, resource: TargetResource): CheckResult {
+  if (key.root || resource.environmentId === key.environmentId) return ALLOWED;
+  if (!REACH_ACTIONS.has(action)) {
+    return deny('OTHER_ENVIRONMENT', `${action} on ${resource.type} ${resource.id}: it is in another environment, where only discover, read and run reach`);
+  }
+  const visible = resource.visibility === 'PUBLIC' || (resource.visibility === 'TENANT' && resource.tenantId === key.tenantId);
+  return visible ? ALLOWED : deny('NOT_REACHABLE', `${action} on ${resource.type} ${resource.id}: not visible from this environment`);
+}
+
+function grantsCover(grants: CompiledGrants, action: string, resource: TargetResource): boolean {
+  if (grants.allTypes.has(action)) return true;
+  if (grants.typeWide.get(resource.type)?.has(action) === true) return true;
+  if (grants.onResource.get(resource.id)?.has(action) === true) return true;
+  for (const ancestor of resource.ancestors) {
+    if (grants.typeWide.get(ancestor.type)?.has(action) === true) return true;
+    if (grants.onResource.get(ancestor.id)?.has(action) === true) return true;
+  }
+  return false;
+}
+
+/** Steps 4–5 for an action on an existing resource. */
+export function checkResource(key: KeyPosition, grants: CompiledGrants, action: string, resource: TargetResource): CheckResult {
+  if (key.root) return ALLOWED;
+  const reachable = reach(key, action, resource);
+  if (!reachable.allowed) return reachable;
+  if (grantsCover(grants, action, resource)) return ALLOWED;
+  if (action === 'read' && grants.readDiscoverable && grantsCover(grants, 'discover', resource)) return ALLOWED;
+  return deny('NOT_GRANTED', `${action} on ${resource.type} ${resource.id}`);
+}
+
+/** The type-wide question (`resource: {type}` with no id): for `create`, may the key create one at all. */
+export function checkType(key: KeyPosition, grants: CompiledGrants, action: string, type: string): CheckResult {
+  if (key.root) return ALLOWED;
+  const covered =
+    action === CREATE_ACTION
+      ? grants.createsTypes.has(type)
+      : grants.allTypes.has(action) || grants.typeWide.get(type)?.has(action) === true;
+  return covered ? ALLOWED : deny('NOT_GRANTED', `${action} on every ${type}`);
+}
+
+/**
+ * Creating a resource of `type` under `parent` (null: at the top level). Allowed by `create` on
+ * the parent (its own grants or an ancestor's), or by creating the type outright under any
+ * parent the key may discover — and never across environments.
+ */
+export function checkCreate(model: AuthModel, key: KeyPosition, grants: CompiledGrants, type: string, parent: TargetResource | null): CheckResult {
+  const typeDef = model.types.get(type);
+  if (typeDef === undefined) return deny('NOT_GRANTED', `unknown type ${type}`);
+  if (parent === null) {
+    if (!typeDef.topLevel) return deny('NOT_GRANTED', `a ${type} needs a parent (${[...typeDef.parents].join(', ')})`);
+    return checkType(key, grants, CREATE_ACTION, type);
+  }
+  if (!typeDef.parents.has(parent.type)) return deny('NOT_GRANTED', `a ${type} cannot be created under a ${parent.type}`);
+  if (key.root) return ALLOWED;
+  const underParent = checkResource(key, grants, CREATE_ACTION, parent);
+  if (underParent.allowed || underParent.denial !== 'NOT_GRANTED') return underParent;
+  if (grants.createsTypes.has(type) && checkResource(key, grants, 'discover', parent).allowed) return ALLOWED;
+  return deny('NOT_GRANTED', `create under ${parent.type} ${parent.id}, or create on every ${type}`);
+}

@@ -1,0 +1,80 @@
+/**
+ * A principal's grants, compiled once for the check: named permissions expanded through the
+ * model into type-wide actions, and scopes split into type-wide and per-resource action sets.
+ * Grants are a union: compiling more sources can only add actions.
+ */
+import type { AuthModel } from '../model/model.js';
+import type { Scope } from './scope-syntax.js';
+
+export interface GrantSource {
+  readonly permissions: readonly string[];
+  readonly scopes: readonly Scope[];
+}
+
+export interface CompiledGrants {
+  /** Named permissions held (always-held ones included). */
+  readonly permissions: ReadonlySet<string>;
+  /** Type → actions on every resource of it (and their descendants) in the key's environment. */
+  readonly typeWide: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Actions on every resource of every type (org `member`). */
+  readonly allTypes: ReadonlySet<string>;
+  /** Types the key may create at the top level or under any parent it may discover. */
+  readonly createsTypes: ReadonlySet<string>;
+  /** Resource id → actions on it and all its descendants. */
+  readonly onResource: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The key may read whatever it may discover (`library.generate`). */
+  readonly readDiscoverable: boolean;
+}
+
+function addAll(map: Map<string, Set<string>>, key: string, actions: Iterable<string>): void {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  for (const action of actions) set.add(action);
+}
+
+export function compileGrants(model: AuthModel, sources: readonly GrantSource[]): CompiledGrants {
+  const permissions = new Set<string>();
+  const typeWide = new Map<string, Set<string>>();
+  const allTypes = new Set<string>();
+  const createsTypes = new Set<string>();
+  const onResource = new Map<string, Set<string>>();
+  let readDiscoverable = false;
+
+  for (const def of model.permissions.values()) if (def.alwaysHeld) permissions.add(def.id);
+  for (const source of sources) {
+    for (const id of source.permissions) {
+      const def = model.permissions.get(id);
+      if (def === undefined) continue;
+      permissions.add(id);
+      readDiscoverable = readDiscoverable || def.readDiscoverable;
+      for (const grant of def.grants) {
+        for (const type of grant.types) {
+          addAll(typeWide, type, grant.actions);
+          if (grant.createsType) createsTypes.add(type);
+        }
+      }
+    }
+    for (const scope of source.scopes) {
+      const role = model.roles.get(scope.role);
+      if (role === undefined) continue;
+      const actions = [...role.actions, ...scope.plus];
+      if (scope.resourceId !== null) {
+        addAll(onResource, scope.resourceId, actions);
+      } else if (role.allTypes) {
+        actions.forEach((action) => allTypes.add(action));
+      } else {
+        addAll(typeWide, scope.type, actions);
+        if (role.createsType) createsTypes.add(scope.type);
+      }
+    }
+  }
+  return { permissions, typeWide, allTypes, createsTypes, onResource, readDiscoverable };
+}
+
+/** Grants that allow nothing beyond the always-held permissions. */
+export function noGrants(model: AuthModel): CompiledGrants {
+  return compileGrants(model, []);
+}

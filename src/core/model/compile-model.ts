@@ -1,0 +1,241 @@
+/**
+ * Turns the declarative model (parsed YAML or JSON) into an AuthModel, or into a list of errors
+ * each naming the bad entry by its path (`roles.editor.includes[0]: unknown role "viewr"`), so
+ * an operator's broken model file stops the server with a message they can act on.
+ */
+import { parse as parseYaml } from 'yaml';
+import { CREATE_ACTION, type AuthModel, type PermissionDef, type RoleDef, type TypeDef, type TypeGrant } from './model.js';
+import { parseScope } from '../grants/scope-syntax.js';
+
+export type ModelResult = { readonly ok: true; readonly model: AuthModel } | { readonly ok: false; readonly errors: readonly string[] };
+
+type Raw = Record<string, unknown>;
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const PERMISSION_ID = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class Errors {
+  readonly list: string[] = [];
+  add(path: string, message: string): void {
+    this.list.push(`${path}: ${message}`);
+  }
+}
+
+function record(raw: unknown, path: string, errors: Errors): Raw {
+  if (isRecord(raw)) return raw;
+  errors.add(path, 'must be a mapping');
+  return {};
+}
+
+function names(raw: unknown, path: string, errors: Errors): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    errors.add(path, 'must be a list');
+    return [];
+  }
+  return raw.filter((item, i) => {
+    if (typeof item === 'string') return true;
+    errors.add(`${path}[${i}]`, 'must be a string');
+    return false;
+  });
+}
+
+function flag(raw: unknown, path: string, errors: Errors): boolean {
+  if (raw === undefined) return false;
+  if (typeof raw === 'boolean') return raw;
+  errors.add(path, 'must be true or false');
+  return false;
+}
+
+function unknownKeys(raw: Raw, allowed: readonly string[], path: string, errors: Errors): void {
+  for (const key of Object.keys(raw)) if (!allowed.includes(key)) errors.add(`${path}.${key}`, 'unknown field');
+}
+
+function checkActions(list: string[], actions: ReadonlySet<string>, path: string, errors: Errors): void {
+  list.forEach((action, i) => {
+    if (!actions.has(action)) errors.add(`${path}[${i}]`, `unknown action "${action}"`);
+  });
+}
+
+function compileRoles(raw: Raw, actions: ReadonlySet<string>, errors: Errors): Map<string, RoleDef> {
+  const defs = new Map<string, Raw>();
+  for (const [name, value] of Object.entries(raw)) {
+    if (!NAME.test(name)) errors.add(`roles.${name}`, 'invalid role name');
+    const def = record(value, `roles.${name}`, errors);
+    unknownKeys(def, ['actions', 'includes', 'allTypes', 'createsType', 'storeAs'], `roles.${name}`, errors);
+    defs.set(name, def);
+  }
+  const roles = new Map<string, RoleDef>();
+  const resolving = new Set<string>();
+  const resolve = (name: string, path: string): RoleDef | null => {
+    const done = roles.get(name);
+    if (done !== undefined) return done;
+    const def = defs.get(name);
+    if (def === undefined) {
+      errors.add(path, `unknown role "${name}"`);
+      return null;
+    }
+    if (resolving.has(name)) {
+      errors.add(path, `role "${name}" includes itself`);
+      return null;
+    }
+    resolving.add(name);
+    const own = names(def['actions'], `roles.${name}.actions`, errors);
+    checkActions(own, actions, `roles.${name}.actions`, errors);
+    const all = new Set(own);
+    let createsType = flag(def['createsType'], `roles.${name}.createsType`, errors);
+    for (const [i, included] of names(def['includes'], `roles.${name}.includes`, errors).entries()) {
+      const inner = resolve(included, `roles.${name}.includes[${i}]`);
+      inner?.actions.forEach((action) => all.add(action));
+      createsType = createsType || inner?.createsType === true;
+    }
+    const storeAs = def['storeAs'] === undefined ? null : String(def['storeAs']);
+    if (storeAs !== null && !defs.has(storeAs)) errors.add(`roles.${name}.storeAs`, `unknown role "${storeAs}"`);
+    const storedActions = storeAs === null ? null : resolve(storeAs, `roles.${name}.storeAs`)?.actions;
+    const role: RoleDef = {
+      name,
+      actions: all,
+      allTypes: flag(def['allTypes'], `roles.${name}.allTypes`, errors),
+      createsType,
+      storeAs,
+      storeExtra: storedActions ? [...all].filter((action) => !storedActions.has(action)) : [],
+    };
+    resolving.delete(name);
+    roles.set(name, role);
+    return role;
+  };
+  for (const name of defs.keys()) resolve(name, `roles.${name}`);
+  return roles;
+}
+
+function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Errors): Map<string, TypeDef> {
+  const types = new Map<string, TypeDef>();
+  for (const [name, value] of Object.entries(raw)) {
+    const path = `types.${name}`;
+    if (!NAME.test(name)) errors.add(path, 'invalid type name');
+    const def = record(value, path, errors);
+    unknownKeys(def, ['roles', 'topLevel', 'parents'], path, errors);
+    const typeRoles = names(def['roles'], `${path}.roles`, errors);
+    typeRoles.forEach((role, i) => {
+      if (!roles.has(role)) errors.add(`${path}.roles[${i}]`, `unknown role "${role}"`);
+    });
+    const parents = names(def['parents'], `${path}.parents`, errors);
+    const topLevel = flag(def['topLevel'], `${path}.topLevel`, errors);
+    if (!topLevel && parents.length === 0) errors.add(path, 'needs topLevel: true or at least one parent type');
+    types.set(name, { name, roles: new Set(typeRoles), topLevel, parents: new Set(parents) });
+  }
+  for (const type of types.values()) {
+    [...type.parents].forEach((parent, i) => {
+      if (!types.has(parent)) errors.add(`types.${type.name}.parents[${i}]`, `unknown type "${parent}"`);
+    });
+  }
+  return types;
+}
+
+function compileLevels(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Errors): Map<string, string | null> {
+  const levels = new Map<string, string | null>();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === null) {
+      levels.set(name, null);
+    } else if (typeof value === 'string' && roles.has(value)) {
+      levels.set(name, value);
+    } else {
+      errors.add(`levels.${name}`, `must be null or a role, got ${JSON.stringify(value)}`);
+    }
+  }
+  return levels;
+}
+
+function compileGrant(raw: unknown, path: string, model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef>; types: ReadonlyMap<string, TypeDef> }, errors: Errors): TypeGrant {
+  const def = record(raw, path, errors);
+  unknownKeys(def, ['types', 'actions', 'role'], path, errors);
+  const types = names(def['types'], `${path}.types`, errors);
+  if (types.length === 0) errors.add(`${path}.types`, 'must name at least one type');
+  types.forEach((type, i) => {
+    if (!model.types.has(type)) errors.add(`${path}.types[${i}]`, `unknown type "${type}"`);
+  });
+  const listed = names(def['actions'], `${path}.actions`, errors);
+  checkActions(listed, model.actions, `${path}.actions`, errors);
+  // In a permission, `create` on a type means creating resources of that type (seed 001's
+  // "Session Create"), not creating children under every resource of it as in a role.
+  let createsType = listed.includes(CREATE_ACTION);
+  const actions = new Set(listed.filter((action) => action !== CREATE_ACTION));
+  if (def['role'] !== undefined) {
+    const role = model.roles.get(String(def['role']));
+    if (role === undefined) errors.add(`${path}.role`, `unknown role "${String(def['role'])}"`);
+    role?.actions.forEach((action) => actions.add(action));
+    createsType = createsType || role?.createsType === true;
+  }
+  if (actions.size === 0 && !createsType) errors.add(path, 'grants no action: give actions or a role');
+  return { types, actions, createsType };
+}
+
+function compilePermissions(raw: Raw, model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef>; types: ReadonlyMap<string, TypeDef> }, errors: Errors): Map<string, PermissionDef> {
+  const permissions = new Map<string, PermissionDef>();
+  for (const [id, value] of Object.entries(raw)) {
+    const path = `permissions.${id}`;
+    if (!PERMISSION_ID.test(id)) errors.add(path, 'invalid permission id');
+    const def = record(value, path, errors);
+    unknownKeys(def, ['title', 'scope', 'adminOnly', 'alwaysHeld', 'grants', 'readDiscoverable'], path, errors);
+    const scope = def['scope'] ?? 'environment';
+    if (scope !== 'environment' && scope !== 'tenant') errors.add(`${path}.scope`, 'must be environment or tenant');
+    const rawGrants = def['grants'] ?? [];
+    const grants = Array.isArray(rawGrants) ? rawGrants.map((grant, i) => compileGrant(grant, `${path}.grants[${i}]`, model, errors)) : [];
+    if (!Array.isArray(rawGrants)) errors.add(`${path}.grants`, 'must be a list');
+    permissions.set(id, {
+      id,
+      title: typeof def['title'] === 'string' ? def['title'] : id,
+      scope: scope === 'tenant' ? 'tenant' : 'environment',
+      adminOnly: flag(def['adminOnly'], `${path}.adminOnly`, errors),
+      alwaysHeld: flag(def['alwaysHeld'], `${path}.alwaysHeld`, errors),
+      grants,
+      readDiscoverable: flag(def['readDiscoverable'], `${path}.readDiscoverable`, errors),
+    });
+  }
+  return permissions;
+}
+
+function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | 'types'>, errors: Errors): Map<string, readonly string[]> {
+  const presets = new Map<string, readonly string[]>();
+  for (const [name, value] of Object.entries(raw)) {
+    const scopes = names(value, `presets.${name}`, errors);
+    scopes.forEach((scope, i) => {
+      const parsed = parseScope(scope, model);
+      if (!parsed.ok) errors.add(`presets.${name}[${i}]`, parsed.error);
+    });
+    presets.set(name, scopes);
+  }
+  return presets;
+}
+
+/** Compiles an already-parsed model document. */
+export function compileModel(document: unknown): ModelResult {
+  const errors = new Errors();
+  const root = record(document, 'model', errors);
+  unknownKeys(root, ['version', 'actions', 'roles', 'types', 'levels', 'permissions', 'presets'], 'model', errors);
+  if (root['version'] !== 1) errors.add('version', 'must be 1');
+  const actions = new Set(names(root['actions'], 'actions', errors));
+  if (actions.size === 0) errors.add('actions', 'must list at least one action');
+  const roles = compileRoles(record(root['roles'] ?? {}, 'roles', errors), actions, errors);
+  const types = compileTypes(record(root['types'] ?? {}, 'types', errors), roles, errors);
+  const levels = compileLevels(record(root['levels'] ?? {}, 'levels', errors), roles, errors);
+  const permissions = compilePermissions(record(root['permissions'] ?? {}, 'permissions', errors), { actions, roles, types }, errors);
+  const presets = compilePresets(record(root['presets'] ?? {}, 'presets', errors), { actions, roles, types }, errors);
+  if (errors.list.length > 0) return { ok: false, errors: errors.list };
+  return { ok: true, model: { actions, roles, types, levels, permissions, presets } };
+}
+
+/** Parses model text (YAML, of which JSON is a subset) and compiles it. */
+export function parseModel(text: string): ModelResult {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    return { ok: false, errors: [`model: not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  return compileModel(document);
+}
