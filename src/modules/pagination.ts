@@ -3,7 +3,9 @@
  * the last one shown"; the cursor is that id, opaque to callers.
  */
 import { fail, ok, type Result } from '../core/error-codes.js';
-import type { PageOf } from '../api/common.js';
+import type { PageOf, PageQueryType } from '../api/common.js';
+import { isRoot, type KeyRecord } from '../core/key-record.js';
+import { resolveTenantId } from './scope.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -19,4 +21,26 @@ export function toPage<Row extends { id: string }, Item>(rows: Row[], limit: num
   const last = items[items.length - 1];
   const nextCursor = rows.length > limit && last !== undefined ? Buffer.from(last.id, 'utf8').toString('base64url') : null;
   return { items: items.map(map), nextCursor };
+}
+
+export interface TenantPageRequest {
+  readonly tenantId: string | undefined;
+  readonly afterId: string | null;
+  readonly limit: number;
+}
+
+/**
+ * A list request resolved for the caller: the cursor decoded, the page size defaulted, and the
+ * tenant fixed to the caller's own (the root key may name one, or none to see every tenant).
+ */
+export function tenantPageRequest(caller: KeyRecord, query: PageQueryType & { tenantId?: string | undefined }): Result<TenantPageRequest> {
+  const after = decodeCursor(query.cursor);
+  if (!after.ok) return after;
+  let tenantId = query.tenantId;
+  if (!isRoot(caller)) {
+    const own = resolveTenantId(caller, query.tenantId);
+    if (!own.ok) return own;
+    tenantId = own.value;
+  }
+  return ok({ tenantId, afterId: after.value, limit: query.limit ?? DEFAULT_PAGE_SIZE });
 }

@@ -4,13 +4,12 @@
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { isRoot } from '../../core/key-record.js';
 import { DEFAULT_KEY_PREFIX } from '../../core/key-format.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../../api/environments.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
+import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
@@ -94,16 +93,10 @@ export async function listEnvironmentsFor(
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
 ): Promise<Result<PageOf<EnvironmentObject>>> {
-  const after = decodeCursor(query.cursor);
-  if (!after.ok) return after;
-  let tenantId = query.tenantId;
-  if (!isRoot(caller.key)) {
-    const own = resolveTenantId(caller.key, query.tenantId);
-    if (!own.ok) return own;
-    tenantId = own.value;
-  }
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await listEnvironments(deps.db, { tenantId, afterId: after.value, limit });
+  const page = tenantPageRequest(caller.key, query);
+  if (!page.ok) return page;
+  const { limit } = page.value;
+  const rows = await listEnvironments(deps.db, { ...page.value });
   return ok(toPage(rows, limit, toEnvironmentObject));
 }
 

@@ -6,14 +6,14 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { generateKey, keyHint } from '../../core/key-format.js';
 import { hashKey } from '../../core/key-hash.js';
-import { isRoot } from '../../core/key-record.js';
+
 import type { PageOf } from '../../api/common.js';
 import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
-import { canSeeTenant, notFound, resolveTenantId } from '../scope.js';
+import { tenantPageRequest, toPage } from '../pagination.js';
+import { canSeeTenant, notFound } from '../scope.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { findUser } from '../users/users.repository.js';
@@ -85,16 +85,10 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
 }
 
 export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: ListKeysInput): Promise<Result<PageOf<KeyObject>>> {
-  const after = decodeCursor(query.cursor);
-  if (!after.ok) return after;
-  let tenantId = query.tenantId;
-  if (!isRoot(caller.key)) {
-    const own = resolveTenantId(caller.key, query.tenantId);
-    if (!own.ok) return own;
-    tenantId = own.value;
-  }
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await listKeys(deps.db, { tenantId, environmentId: query.environmentId, afterId: after.value, limit });
+  const page = tenantPageRequest(caller.key, query);
+  if (!page.ok) return page;
+  const { limit } = page.value;
+  const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId });
   const now = deps.clock.now();
   return ok(toPage(rows, limit, (row) => toKeyObject(row, now)));
 }

@@ -4,12 +4,11 @@
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { isRoot } from '../../core/key-record.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../../api/users.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate, type UnitOfWork } from '../mutation.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
+import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { liveKeyIdsOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
@@ -66,16 +65,10 @@ export async function listUsersFor(
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
 ): Promise<Result<PageOf<UserObject>>> {
-  const after = decodeCursor(query.cursor);
-  if (!after.ok) return after;
-  let tenantId = query.tenantId;
-  if (!isRoot(caller.key)) {
-    const own = resolveTenantId(caller.key, query.tenantId);
-    if (!own.ok) return own;
-    tenantId = own.value;
-  }
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const rows = await listUsers(deps.db, { tenantId, afterId: after.value, limit });
+  const page = tenantPageRequest(caller.key, query);
+  if (!page.ok) return page;
+  const { limit } = page.value;
+  const rows = await listUsers(deps.db, { ...page.value });
   return ok(toPage(rows, limit, toUserObject));
 }
 
