@@ -6,7 +6,6 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { generateKey, keyHint } from '../../core/key-format.js';
 import { hashKey } from '../../core/key-hash.js';
-
 import type { PageOf } from '../../api/common.js';
 import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
 import type { Caller, ServiceDeps } from '../deps.js';
