@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendChange, changesAfter, lastChangeSeq, type Change } from '../../src/storage/change-log.js';
 import type { Db } from '../../src/storage/database.js';
-import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -18,15 +18,10 @@ async function appendChanges(db: Db, count: number): Promise<Change[]> {
 }
 
 describe.each(testDatabases())('change log on $name', (testDb) => {
-  let database: IsolatedDatabase;
+  const fresh = freshDatabaseEachTest(testDb);
   let db: Db;
-
-  beforeEach(async () => {
-    database = await testDb.open();
-    db = database.storage.db;
-  });
-  afterEach(async () => {
-    await database.cleanup();
+  beforeEach(() => {
+    db = fresh().storage.db;
   });
 
   it('is empty on a fresh database, at sequence 0', async () => {

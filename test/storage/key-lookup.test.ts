@@ -5,7 +5,7 @@ import { hashKey } from '../../src/core/key-hash.js';
 import { newId } from '../../src/core/ids.js';
 import { findKeyByHash, insertKey, type KeyRow } from '../../src/modules/keys/keys.repository.js';
 import type { Db } from '../../src/storage/database.js';
-import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const PEPPER = Buffer.from('pepper for the key lookup contract');
@@ -40,15 +40,10 @@ async function storeKey(db: Db): Promise<{ key: string; row: KeyRow }> {
 }
 
 describe.each(testDatabases())('findKeyByHash on $name', (testDb) => {
-  let database: IsolatedDatabase;
+  const fresh = freshDatabaseEachTest(testDb);
   let db: Db;
-
-  beforeEach(async () => {
-    database = await testDb.open();
-    db = database.storage.db;
-  });
-  afterEach(async () => {
-    await database.cleanup();
+  beforeEach(() => {
+    db = fresh().storage.db;
   });
 
   it('finds each key by the hash of its secret', async () => {

@@ -10,7 +10,7 @@ import { insertKey, listKeys, type KeyRow } from '../../src/modules/keys/keys.re
 import { insertTenant, listTenants } from '../../src/modules/tenants/tenants.repository.js';
 import { insertUser, listUsers } from '../../src/modules/users/users.repository.js';
 import type { Db } from '../../src/storage/database.js';
-import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 
 // Steps of very different sizes, so consecutive ids differ in different characters.
 const STEPS = [1, 31, 1, 1024, 999_999, 86_400_000, 1, 33_554_432];
@@ -51,15 +51,10 @@ function keyRow(id: string, tenantId: string, kind = 'application'): KeyRow {
 }
 
 describe.each(testDatabases())('listing on $name', (testDb) => {
-  let database: IsolatedDatabase;
+  const fresh = freshDatabaseEachTest(testDb);
   let db: Db;
-
-  beforeEach(async () => {
-    database = await testDb.open();
-    db = database.storage.db;
-  });
-  afterEach(async () => {
-    await database.cleanup();
+  beforeEach(() => {
+    db = fresh().storage.db;
   });
 
   it('lists tenants in creation order, whatever the order they were written', async () => {

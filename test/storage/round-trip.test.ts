@@ -9,7 +9,7 @@ import { findKeyById, insertKey, toKeyRecord, type KeyRow } from '../../src/modu
 import { findTenant, insertTenant, updateTenant, type TenantRow } from '../../src/modules/tenants/tenants.repository.js';
 import { findUser, findUserByEmail, insertUser, type UserRow } from '../../src/modules/users/users.repository.js';
 import type { Db } from '../../src/storage/database.js';
-import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 
 // Past 2^31 and 2^32, so a 32-bit integer column or parser would lose it.
 const CREATED = Date.UTC(2026, 0, 1, 12, 30, 45, 678);
@@ -81,15 +81,10 @@ async function seedTenant(db: Db): Promise<TenantRow> {
 }
 
 describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
-  let database: IsolatedDatabase;
+  const fresh = freshDatabaseEachTest(testDb);
   let db: Db;
-
-  beforeEach(async () => {
-    database = await testDb.open();
-    db = database.storage.db;
-  });
-  afterEach(async () => {
-    await database.cleanup();
+  beforeEach(() => {
+    db = fresh().storage.db;
   });
 
   it('a tenant, with times as numbers and flags as 0/1', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { openStorage, type Storage } from '../../src/storage/open-storage.js';
 
 export interface IsolatedDatabase {
@@ -84,4 +84,23 @@ export function testDatabases(): TestDatabase[] {
 /** SQLite only: for the heaviest suites, which need not run twice. */
 export function sqliteOnly(): TestDatabase[] {
   return [sqlite];
+}
+
+/**
+ * Registers hooks that open a fresh database of `testDb` before each test and clean it up
+ * after; call the returned function inside a test (or a later hook) to get it.
+ */
+export function freshDatabaseEachTest(testDb: TestDatabase): () => IsolatedDatabase {
+  let current: IsolatedDatabase | undefined;
+  beforeEach(async () => {
+    current = await testDb.open();
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error('no database: call this inside a test');
+    return current;
+  };
 }
