@@ -37,6 +37,11 @@ export type CheckResult =
 
 const ALLOWED: CheckResult = { allowed: true };
 
+/** The verdict code a check result answers with (SPEC §3): a denial is always FORBIDDEN. */
+export function checkCode(result: CheckResult): 'VALID' | 'FORBIDDEN' {
+  return result.allowed ? 'VALID' : 'FORBIDDEN';
+}
+
 /** Actions visibility may extend to other environments (SPEC §3 step 4). */
 const REACH_ACTIONS: ReadonlySet<string> = new Set(['discover', 'read', 'run']);
 
