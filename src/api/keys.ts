@@ -4,6 +4,21 @@ import { DayCount, IdSchema, Metadata, Name, Nullable, Page, PageQuery, Timestam
 
 export const PermissionName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$', maxLength: 100 });
 
+/** Scope syntax (`agent:viewer`, `project:res_…:editor`); checked against the model, 400 naming what is unknown. */
+export const ScopeText = Type.String({ minLength: 3, maxLength: 200, examples: ['agent:viewer', 'project:res_01jb3x8v6q0000000000000000:editor'] });
+export const LevelsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$' }), Type.String({ maxLength: 32 }), {
+  description: 'per type, none|view|edit|full: sugar for type:viewer|editor|owner',
+  maxProperties: 100,
+});
+
+/** The grant fields shared by key creation and (later) policies. */
+export const GrantFields = {
+  preset: Type.Optional(Type.String({ maxLength: 64, description: 'a preset of the model (deploy, read-only, agent-runner, custom): its scopes are added' })),
+  permissions: Type.Optional(Type.Array(PermissionName, { maxItems: 100, uniqueItems: true })),
+  scopes: Type.Optional(Type.Array(ScopeText, { maxItems: 200 })),
+  levels: Type.Optional(LevelsSchema),
+};
+
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
 export const KeyStatus = Type.Union([
@@ -25,7 +40,10 @@ export const Key = Type.Object({
   status: KeyStatus,
   prefix: Type.String(),
   hint: Type.String({ description: 'the last 4 characters of the key' }),
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(Type.String(), { description: 'named permissions given directly (assistant.use is always held and not listed)' }),
+  scopes: Type.Array(Type.String(), { description: "scopes, a preset's included, legacy roles normalised (executor → viewer+run)" }),
+  levels: Type.Record(Type.String(), Type.String()),
+  preset: Nullable(Type.String()),
   metadata: Metadata,
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
@@ -47,7 +65,7 @@ export const CreateKeyBody = Type.Object(
     kind: Type.Union([Type.Literal('user'), Type.Literal('application')]),
     userId: Type.Optional(IdSchema('user')),
     admin: Type.Optional(Type.Boolean()),
-    permissions: Type.Optional(Type.Array(PermissionName, { maxItems: 100, uniqueItems: true })),
+    ...GrantFields,
     expiresInDays: Type.Optional(Nullable(DayCount)),
     metadata: Type.Optional(Metadata),
   },

@@ -1,29 +1,50 @@
-/** The verify request and answer: 200 for every key and permission outcome. */
+/** The verify request and answer: 200 for every key, permission and resource outcome. */
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Timestamp } from './common.js';
 import { PermissionName } from './keys.js';
+
+const ModelName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 });
+
+export const ResourceQuery = Type.Object(
+  {
+    type: ModelName,
+    id: Type.Optional(Type.String({ pattern: '^res_[0-9a-z]{26}$' })),
+    externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false, description: 'the resource acted on; with neither id nor externalId, the type-wide question (may the key do this to every resource of the type; for create: may it create one)' },
+);
 
 export const VerifyBody = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 512 }),
     permission: Type.Optional(PermissionName),
+    action: Type.Optional(ModelName),
+    resource: Type.Optional(ResourceQuery),
     clientIp: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },
 );
 
+export const Missing = Type.Object(
+  {
+    permission: Type.Optional(Type.String()),
+    action: Type.Optional(Type.String()),
+    resource: Type.Optional(Type.Object({ type: Type.String(), id: Type.Optional(Type.String()), externalId: Type.Optional(Type.String()) })),
+  },
+  { description: 'what the key lacked, as asked: never whether the resource exists' },
+);
+
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Union(
-    ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN'].map((code) => Type.Literal(code)),
-  ),
+  code: Type.Union(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN'].map((code) => Type.Literal(code))),
   keyId: Nullable(Type.String()),
   tenantId: Nullable(Type.String()),
   environmentId: Nullable(Type.String()),
   expiresAt: Nullable(Timestamp),
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
-  missing: Type.Optional(Type.Object({ permission: Type.String() })),
+  missing: Type.Optional(Missing),
 });
 
 export type VerifyInput = Static<typeof VerifyBody>;
+export type ResourceQueryObject = Static<typeof ResourceQuery>;
 export type VerifyAnswerObject = Static<typeof VerifyAnswer>;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { compileGrants } from './grants/compile-grants.js';
 import { holdsPermission, keyVerdict, type KeyRecord } from './key-record.js';
+import { defaultModel } from './model/load-model.js';
 
 const NOW = Date.UTC(2026, 0, 1);
+
+function withPermissions(...permissions: string[]): KeyRecord['grants'] {
+  return compileGrants(defaultModel(), [{ permissions, scopes: [] }]);
+}
 
 function aKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
   return {
@@ -14,7 +20,7 @@ function aKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
     enabled: true,
     revokedAt: null,
     expiresAt: null,
-    permissions: new Set(),
+    grants: withPermissions(),
     ...overrides,
   };
 }
@@ -52,11 +58,11 @@ describe('holdsPermission', () => {
   });
 
   it('holds a permission the key was granted', () => {
-    expect(holdsPermission(aKey({ permissions: new Set(['webhooks.manage']) }), 'webhooks.manage')).toBe(true);
+    expect(holdsPermission(aKey({ grants: withPermissions('webhooks.manage') }), 'webhooks.manage')).toBe(true);
   });
 
   it('does not hold a permission the key was not granted', () => {
-    expect(holdsPermission(aKey({ permissions: new Set(['webhooks.manage']) }), 'users.manage')).toBe(false);
+    expect(holdsPermission(aKey({ grants: withPermissions('webhooks.manage') }), 'users.manage')).toBe(false);
   });
 
   it('does not treat admin as holding every permission', () => {

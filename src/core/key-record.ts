@@ -3,7 +3,7 @@
  * verify cache holds these; `keyVerdict` decides SPEC §3 steps 2–3 from one, without I/O.
  */
 import type { VerdictCode } from './error-codes.js';
-import { ALWAYS_HELD } from './permissions.js';
+import type { CompiledGrants } from './grants/compile-grants.js';
 
 export type KeyKind = 'root' | 'user' | 'application';
 
@@ -17,7 +17,8 @@ export interface KeyRecord {
   readonly enabled: boolean;
   readonly revokedAt: number | null;
   readonly expiresAt: number | null;
-  readonly permissions: ReadonlySet<string>;
+  /** Everything the key may do, compiled once when the key is loaded (always-held permissions included). */
+  readonly grants: CompiledGrants;
 }
 
 export function isRoot(key: KeyRecord): boolean {
@@ -32,7 +33,12 @@ export function keyVerdict(key: KeyRecord, now: number): VerdictCode {
   return 'VALID';
 }
 
-/** Whether the key holds a named permission: directly, as the root key, or `assistant.use`. */
+/** Whether the key holds a named permission: as the root key, or among its compiled grants. */
 export function holdsPermission(key: KeyRecord, permission: string): boolean {
-  return permission === ALWAYS_HELD || isRoot(key) || key.permissions.has(permission);
+  return isRoot(key) || key.grants.permissions.has(permission);
+}
+
+/** Where the key stands, as the check of SPEC §3 step 4 takes it. */
+export function keyPosition(key: KeyRecord): { root: boolean; tenantId: string | null; environmentId: string | null } {
+  return { root: isRoot(key), tenantId: key.tenantId, environmentId: key.environmentId };
 }

@@ -11,7 +11,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Result } from '../core/error-codes.js';
-import { verifyKey } from '../verify/verify.js';
+import { verifyKey, type VerifyDeps } from '../verify/verify.js';
+import { NO_RESOURCES } from '../verify/resource-lookup.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
@@ -67,12 +68,13 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     db: storage.db,
     clock,
     pepper,
+    model: config.model,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(cache, change);
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
-  const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache });
+  const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache, model: config.model });
 
   const app = Fastify({
     logger: {
@@ -102,7 +104,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await registerOpenApi(app, VERSION);
   registerAuth(app, { db: storage.db, clock, authenticator });
 
-  const context: RouteContext = { deps, authenticator, clientCacheTtlMs: config.clientCacheTtlMs };
+  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources: NO_RESOURCES };
+  const context: RouteContext = { deps, verify: verifyDeps };
   await app.register(healthRoutes, context);
   await app.register(verifyRoutes, context);
   await app.register(tenantRoutes, context);
@@ -119,7 +122,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     rootKey,
     cache,
     follower,
-    verify: (input) => verifyKey({ authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs }, input),
+    verify: (input) => verifyKey(verifyDeps, input),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,3 +1,6 @@
+import { defaultModel, loadModelFile, ModelError } from '../core/model/load-model.js';
+import type { AuthModel } from '../core/model/model.js';
+
 /**
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
@@ -22,6 +25,8 @@ export interface Config {
   readonly changePollMs: number;
   /** Trust `X-Forwarded-For` from a proxy in front (Fastify `trustProxy`). */
   readonly trustProxy: boolean;
+  /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
+  readonly model: AuthModel;
 }
 
 export interface ConfigVariable {
@@ -43,6 +48,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
   { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
   { name: 'KEYWARD_TRUST_PROXY', description: 'trust X-Forwarded-For (true|false)', default: 'false' },
+  { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -66,6 +72,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     changePollMs: integer(env, 'KEYWARD_CHANGE_POLL_MS', 1000, 50, 60_000),
     trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),
     ...overrides,
+    model: overrides.model ?? model(env),
   };
   if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new ConfigError('KEYWARD_DATABASE_URL must start with postgres:// or postgresql://');
@@ -77,6 +84,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   }
   return Object.freeze(config);
+}
+
+function model(env: Env): AuthModel {
+  const path = optional(env, 'KEYWARD_MODEL');
+  try {
+    return path === undefined ? defaultModel() : loadModelFile(path);
+  } catch (error) {
+    if (error instanceof ModelError) throw new ConfigError(`KEYWARD_MODEL: ${error.message}`);
+    throw error;
+  }
 }
 
 function optional(env: Env, name: string): string | undefined {

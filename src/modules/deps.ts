@@ -1,10 +1,13 @@
 /** What every service needs, and who is calling. */
 import type { KeyRecord } from '../core/key-record.js';
+import type { AuthModel } from '../core/model/model.js';
 import type { Actor, MutationDeps } from './mutation.js';
 
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */
   readonly pepper: Buffer;
+  /** The authorization model every grant and check is read through. */
+  readonly model: AuthModel;
 }
 
 export interface Caller {

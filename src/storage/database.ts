@@ -59,9 +59,10 @@ export interface ApiKeysTable {
   prefix: string;
   admin: number;
   enabled: number;
-  /** Direct grants, JSON: named permissions, scopes and the preset they came from. */
+  /** Direct grants, JSON: named permissions, scopes (a preset's included), levels; and the preset's name. */
   permissions: string;
   scopes: string;
+  levels: string;
   preset: string | null;
   metadata: string;
   expires_at: number | null;

@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { parseKey } from '../core/key-format.js';
 import { hashKey, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
+import type { AuthModel } from '../core/model/model.js';
 import type { Database } from '../storage/database.js';
 import { findKeyByHash, toKeyRecord } from '../modules/keys/keys.repository.js';
 import type { KeyCache } from './key-cache.js';
@@ -22,7 +23,7 @@ export interface Authenticator {
   authenticate(presented: string): Promise<Authentication>;
 }
 
-export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer; clock: Clock; cache: KeyCache }): Authenticator {
+export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer; clock: Clock; cache: KeyCache; model: AuthModel }): Authenticator {
   return {
     async authenticate(presented) {
       if (parseKey(presented) === null) return MALFORMED;
@@ -32,7 +33,7 @@ export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer
       const generation = deps.cache.generation();
       const row = await findKeyByHash(deps.db, hash);
       if (row === undefined || !sameHash(row.key_hash, hash)) return UNKNOWN;
-      const key = toKeyRecord(row);
+      const key = toKeyRecord(row, deps.model);
       deps.cache.set(hash, key, deps.clock.now(), generation);
       return { found: true, key };
     },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { noGrants } from '../core/grants/compile-grants.js';
 import type { KeyRecord } from '../core/key-record.js';
+import { defaultModel } from '../core/model/load-model.js';
 import { createKeyCache, type KeyCache } from './key-cache.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -16,7 +18,7 @@ function aKey(id: string, tenantId = 'ten_a'): KeyRecord {
     enabled: true,
     revokedAt: null,
     expiresAt: null,
-    permissions: new Set(),
+    grants: noGrants(defaultModel()),
   };
 }
 

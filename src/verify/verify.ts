@@ -1,13 +1,24 @@
 /**
- * `POST /v1/verify`: the check for a presented key. Every key and permission outcome is a
- * verdict (200); only a malformed request (an unknown permission) is a problem.
+ * `POST /v1/verify`: the check for a presented key. Every key, permission and resource outcome
+ * is a verdict (200); only a malformed request (a permission, action or type the model does not
+ * know) is a problem.
  */
 import type { Clock } from '../core/clock.js';
+import { checkResource, checkType } from '../core/check.js';
 import { fail, ok, type Result, type VerdictCode } from '../core/error-codes.js';
-import { holdsPermission, keyVerdict, type KeyRecord } from '../core/key-record.js';
-import { isKnownPermission } from '../core/permissions.js';
+import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../core/key-record.js';
+import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authenticator } from './authenticate.js';
+import type { ResourceLookup } from './resource-lookup.js';
+
+export interface VerifyDeps {
+  readonly authenticator: Authenticator;
+  readonly clock: Clock;
+  readonly clientCacheTtlMs: number;
+  readonly model: AuthModel;
+  readonly resources: ResourceLookup;
+}
 
 function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
   return {
@@ -21,13 +32,39 @@ function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): V
   };
 }
 
-export async function verifyKey(
-  deps: { authenticator: Authenticator; clock: Clock; clientCacheTtlMs: number },
-  input: VerifyInput,
-): Promise<Result<VerifyAnswerObject>> {
-  if (input.permission !== undefined && !isKnownPermission(input.permission)) {
+/** The request must speak the model's language: 400 naming what it does not know. */
+function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
+  if (input.permission !== undefined && !model.permissions.has(input.permission)) {
     return fail('VALIDATION', `unknown permission: ${input.permission}`, { field: 'permission' });
   }
+  if ((input.action === undefined) !== (input.resource === undefined)) {
+    return fail('VALIDATION', 'action and resource go together: send both or neither', { field: input.action === undefined ? 'action' : 'resource' });
+  }
+  if (input.action !== undefined && !model.actions.has(input.action)) {
+    return fail('VALIDATION', `unknown action: ${input.action} (known: ${[...model.actions].join(', ')})`, { field: 'action' });
+  }
+  const resource = input.resource;
+  if (resource !== undefined) {
+    if (!model.types.has(resource.type)) return fail('VALIDATION', `unknown resource type: ${resource.type}`, { field: 'resource.type' });
+    if (resource.id !== undefined && resource.externalId !== undefined) {
+      return fail('VALIDATION', 'name the resource by id or by externalId, not both', { field: 'resource' });
+    }
+  }
+  return ok(null);
+}
+
+async function actionAllowed(deps: VerifyDeps, key: KeyRecord, action: string, resource: NonNullable<VerifyInput['resource']>): Promise<boolean> {
+  const position = keyPosition(key);
+  if (resource.id === undefined && resource.externalId === undefined) return checkType(position, key.grants, action, resource.type).allowed;
+  const target = await deps.resources.find(resource, key.environmentId);
+  // An unknown resource, or one of another type than asked, is FORBIDDEN: existence is not revealed.
+  if (target === undefined || target.type !== resource.type) return false;
+  return checkResource(position, key.grants, action, target).allowed;
+}
+
+export async function verifyKey(deps: VerifyDeps, input: VerifyInput): Promise<Result<VerifyAnswerObject>> {
+  const request = checkRequest(deps.model, input);
+  if (!request.ok) return request;
   const authentication = await deps.authenticator.authenticate(input.key);
   if (!authentication.found) return ok(answer('NOT_FOUND', null, 0));
   const key = authentication.key;
@@ -35,6 +72,9 @@ export async function verifyKey(
   if (verdict !== 'VALID') return ok(answer(verdict, key, 0));
   if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
     return ok({ ...answer('FORBIDDEN', key, 0), missing: { permission: input.permission } });
+  }
+  if (input.action !== undefined && input.resource !== undefined && !(await actionAllowed(deps, key, input.action, input.resource))) {
+    return ok({ ...answer('FORBIDDEN', key, 0), missing: { action: input.action, resource: input.resource } });
   }
   return ok(answer('VALID', key, deps.clientCacheTtlMs));
 }

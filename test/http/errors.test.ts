@@ -135,7 +135,7 @@ describe.each(testDatabases())('problem details on $name', (db) => {
       await postRaw('{"name":'),
       await admin.post('/v1/users', { ...newUser, role: 'owner' }),
       await admin.post('/v1/users', { ...newUser, nickname: 'bobby' }),
-      await admin.post('/v1/keys', { name: 'svc', kind: 'application', permissions: ['functions.execute'], scopes: ['agent:owner'] }),
+      await admin.post('/v1/keys', { name: 'svc', kind: 'application', permissions: ['functions.execute'], scopes: ['agent:commander'] }),
       await admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: 0 }),
       await admin.post('/v1/environments', { name: 'staging', keyPrefix: 'Not_A_Prefix' }),
       await admin.patch(`/v1/tenants/${seeded.tenantId}`, { name: 'Renamed', colour: 'red' }),

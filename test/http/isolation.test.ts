@@ -138,7 +138,7 @@ describe.each(testDatabases())('no escalation on $name', (db) => {
     const reply = await createKey(kw.client(narrow.body.key), { permissions: ['functions.execute', 'secrets.manage', 'jobs.manage'] });
     expectProblem(reply, 403, 'FORBIDDEN');
     expect(reply.body.detail).toContain('secrets.manage');
-    expect(reply.body.excess).toEqual(['secrets.manage', 'jobs.manage']);
+    expect(reply.body.excess).toEqual(['permission jobs.manage', 'permission secrets.manage']);
     expect(await idsOf(seeded.admin, '/v1/keys')).toEqual(before);
   });
 

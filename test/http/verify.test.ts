@@ -122,7 +122,8 @@ describe.each(testDatabases())('verify and me on $name', (db) => {
     expect(reply.status).toBe(200);
     expect(reply.body.key).toMatchObject({ id, kind: 'application', status: 'active' });
     expect(reply.body.key).not.toHaveProperty('key');
-    expect(reply.body.grants).toEqual({ permissions: ['assistant.use', 'functions.execute', 'library.generate'], root: false });
+    expect(reply.body.grants).toMatchObject({ permissions: ['assistant.use', 'functions.execute', 'library.generate'], root: false, readDiscoverable: true });
+    expect(reply.body.grants.typeWide).toEqual({ apiFunction: ['run'], clientFunction: ['run'], serverFunction: ['run'], webhook: ['run'] });
     expect(JSON.stringify(reply.body)).not.toContain(key);
   });
 

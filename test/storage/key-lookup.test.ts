@@ -1,4 +1,5 @@
 /** Storage contract: `findKeyByHash`, the one lookup of a verify miss, finds by the exact hash only. */
+import { keyRowWith } from '../support/rows.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKey, keyHint } from '../../src/core/key-format.js';
 import { hashKey } from '../../src/core/key-hash.js';
@@ -13,28 +14,7 @@ const PEPPER = Buffer.from('pepper for the key lookup contract');
 /** Stores a new application key (no tenant, so no parent rows are needed) and returns it with its row. */
 async function storeKey(db: Db): Promise<{ key: string; row: KeyRow }> {
   const key = generateKey('kw');
-  const row: KeyRow = {
-    id: newId('key', NOW),
-    tenant_id: null,
-    environment_id: null,
-    user_id: null,
-    kind: 'application',
-    name: 'lookup',
-    key_hash: hashKey(PEPPER, key),
-    hint: keyHint(key),
-    prefix: 'kw',
-    admin: 0,
-    enabled: 1,
-    permissions: '[]',
-    scopes: '[]',
-    preset: null,
-    metadata: '{}',
-    expires_at: null,
-    revoked_at: null,
-    created_by_key_id: null,
-    created_at: NOW,
-    updated_at: NOW,
-  };
+  const row = keyRowWith({ id: newId('key', NOW), name: 'lookup', key_hash: hashKey(PEPPER, key), hint: keyHint(key), created_at: NOW, updated_at: NOW });
   await insertKey(db, row);
   return { key, row };
 }

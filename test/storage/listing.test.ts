@@ -2,6 +2,7 @@
  * Storage contract: listings page by id, and ids are time-ordered, so every database lists rows
  * in the order they were created, and "the next page" is "ids after the last one shown".
  */
+import { keyRowWith } from '../support/rows.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { newId, type IdKind } from '../../src/core/ids.js';
@@ -44,10 +45,7 @@ async function twoTenants(db: Db): Promise<[string, string]> {
 }
 
 function keyRow(id: string, tenantId: string, kind = 'application'): KeyRow {
-  return {
-    id, tenant_id: tenantId, environment_id: null, user_id: null, kind, name: id, key_hash: `hash-${id}`, hint: 'abcd', prefix: 'kw',
-    admin: 0, enabled: 1, permissions: '[]', scopes: '[]', preset: null, metadata: '{}', expires_at: null, revoked_at: null, created_by_key_id: null, created_at: 0, updated_at: 0,
-  };
+  return keyRowWith({ id, tenant_id: tenantId, kind, name: id, key_hash: `hash-${id}` });
 }
 
 describe.each(testDatabases())('listing on $name', (testDb) => {

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { findEnvironment, findEnvironmentByName, insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
+import { defaultModel } from '../../src/core/model/load-model.js';
 import { findKeyById, insertKey, toKeyRecord, type KeyRow } from '../../src/modules/keys/keys.repository.js';
 import { findTenant, insertTenant, updateTenant, type TenantRow } from '../../src/modules/tenants/tenants.repository.js';
 import { findUser, findUserByEmail, insertUser, type UserRow } from '../../src/modules/users/users.repository.js';
@@ -64,6 +65,7 @@ function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow
     enabled: 0,
     permissions: JSON.stringify(['webhooks.manage', 'users.manage']),
     scopes: JSON.stringify([{ permission: 'read', on: 'res_1' }]),
+    levels: '{}',
     preset: 'developer',
     metadata: JSON.stringify({ team: 'ops', nested: { n: 1, ok: true, none: null } }),
     expires_at: EXPIRES,
@@ -130,7 +132,8 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
     const key = keyRow(tenant.id, newId('environment', CREATED), newId('user', CREATED));
     await insertKey(db, key);
     const found = await findKeyById(db, key.id);
-    expect(found && toKeyRecord(found)).toStrictEqual({
+    const record = found && toKeyRecord(found, defaultModel());
+    expect(record && { ...record, grants: undefined }).toStrictEqual({
       id: key.id,
       tenantId: tenant.id,
       environmentId: key.environment_id,
@@ -140,8 +143,10 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       enabled: false,
       revokedAt: UPDATED,
       expiresAt: EXPIRES,
-      permissions: new Set(['webhooks.manage', 'users.manage']),
+      grants: undefined,
     });
+    expect([...(record?.grants.permissions ?? [])].sort()).toEqual(['assistant.use', 'users.manage', 'webhooks.manage']);
+    expect([...(record?.grants.typeWide.get('webhook') ?? [])]).toContain('delete');
   });
 
   it('the root key, which has no tenant, environment or user', async () => {

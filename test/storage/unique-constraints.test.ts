@@ -3,6 +3,7 @@
  * tenant and a second key hash, and `isUniqueViolation` recognises the refusal on every driver
  * (it is how a race between two creates becomes a 409).
  */
+import { keyRowWith } from '../support/rows.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
@@ -30,10 +31,7 @@ function user(tenantId: string, email: string): UserRow {
 }
 
 function key(tenantId: string, keyHash: string): KeyRow {
-  return {
-    id: newId('key', NOW), tenant_id: tenantId, environment_id: null, user_id: null, kind: 'application', name: 'k', key_hash: keyHash, hint: 'abcd', prefix: 'kw',
-    admin: 0, enabled: 1, permissions: '[]', scopes: '[]', preset: null, metadata: '{}', expires_at: null, revoked_at: null, created_by_key_id: null, created_at: NOW, updated_at: NOW,
-  };
+  return keyRowWith({ id: newId('key', NOW), tenant_id: tenantId, key_hash: keyHash, created_at: NOW, updated_at: NOW });
 }
 
 /** The error `write` fails with; fails the test if it succeeds. */

@@ -4,10 +4,20 @@
  */
 import { Writable } from 'node:stream';
 import type { Clock } from '../../src/core/clock.js';
-import { PERMISSIONS } from '../../src/core/permissions.js';
+import { defaultModel } from '../../src/core/model/load-model.js';
+import type { AuthModel } from '../../src/core/model/model.js';
 import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/http/config.js';
 import type { IsolatedDatabase, TestDatabase } from './databases.js';
+
+/** Every named permission and, per type, its widest role: what a tenant's all-powerful admin key holds. */
+export function everyGrant(model: AuthModel): { permissions: string[]; scopes: string[] } {
+  const scopes = [...model.types.values()].map((type) => {
+    const widest = [...type.roles].sort((a, b) => (model.roles.get(b)?.actions.size ?? 0) - (model.roles.get(a)?.actions.size ?? 0))[0];
+    return `${type.name}:${widest}`;
+  });
+  return { permissions: [...model.permissions.keys()], scopes };
+}
 
 export interface Reply {
   readonly status: number;
@@ -112,7 +122,7 @@ export async function seedTenant(kw: TestKeyward, name = 'Acme'): Promise<Seeded
     kind: 'user',
     userId: user.body.id,
     admin: true,
-    permissions: [...PERMISSIONS.keys()],
+    ...everyGrant(defaultModel()),
   });
   for (const reply of [tenant, environment, user, key]) {
     if (reply.status !== 201) throw new Error(`seeding failed: ${reply.status} ${JSON.stringify(reply.body)}`);

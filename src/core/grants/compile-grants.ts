@@ -43,8 +43,8 @@ export function compileGrants(model: AuthModel, sources: readonly GrantSource[])
   const onResource = new Map<string, Set<string>>();
   let readDiscoverable = false;
 
-  for (const def of model.permissions.values()) if (def.alwaysHeld) permissions.add(def.id);
-  for (const source of sources) {
+  const alwaysHeld = [...model.permissions.values()].filter((def) => def.alwaysHeld).map((def) => def.id);
+  for (const source of [{ permissions: alwaysHeld, scopes: [] }, ...sources]) {
     for (const id of source.permissions) {
       const def = model.permissions.get(id);
       if (def === undefined) continue;

@@ -1,11 +1,10 @@
 /** What route plugins are given: the services' dependencies and the verify path. */
 import type { ServiceDeps } from '../../modules/deps.js';
-import type { Authenticator } from '../../verify/authenticate.js';
+import type { VerifyDeps } from '../../verify/verify.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
-  readonly authenticator: Authenticator;
-  readonly clientCacheTtlMs: number;
+  readonly verify: VerifyDeps;
 }
 
 export const PROBLEM_RESPONSES = {

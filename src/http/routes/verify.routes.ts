@@ -9,16 +9,15 @@ import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
-  const verifyDeps = { authenticator: context.authenticator, clock: context.deps.clock, clientCacheTtlMs: context.clientCacheTtlMs };
   app.post('/v1/verify', {
     config: { requires: { public: true }, action: 'verify' },
     schema: {
       tags: ['verify'],
-      summary: 'May this key do this? 200 with a verdict for every key and permission outcome',
+      summary: 'May this key do this? 200 with a verdict for every key, permission and resource outcome',
       body: VerifyBody,
       response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await verifyKey(verifyDeps, request.body)),
+    handler: async (request, reply) => sendResult(request, reply, await verifyKey(context.verify, request.body)),
   });
   app.get('/v1/me', {
     config: { requires: { anyKey: true }, action: 'me.read' },

@@ -2,6 +2,8 @@
  * The root key: created once per instance, on the first start, shown once and written to
  * `<data dir>/root.key` (0600). A restart finds it in the database and creates nothing.
  */
+import { NO_GRANTS } from '../../core/grants/grant-set.js';
+import { grantColumns } from '../keys/key-grants.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok } from '../../core/error-codes.js';
@@ -41,9 +43,7 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
       prefix: ROOT_KEY_PREFIX,
       admin: 1,
       enabled: 1,
-      permissions: '[]',
-      scopes: '[]',
-      preset: null,
+      ...grantColumns(NO_GRANTS),
       metadata: '{}',
       expires_at: null,
       revoked_at: null,

@@ -2,6 +2,7 @@
 import type { KeyObject } from '../../api/keys.js';
 import type { KeyKind } from '../../core/key-record.js';
 import { iso } from '../scope.js';
+import { grantSetOf } from './key-grants.js';
 import type { KeyRow } from './keys.repository.js';
 
 export function keyStatus(row: KeyRow, now: number): KeyObject['status'] {
@@ -9,6 +10,11 @@ export function keyStatus(row: KeyRow, now: number): KeyObject['status'] {
   if (row.enabled !== 1) return 'disabled';
   if (row.expires_at !== null && now >= row.expires_at) return 'expired';
   return 'active';
+}
+
+function shownGrants(row: KeyRow): Pick<KeyObject, 'permissions' | 'scopes' | 'levels' | 'preset'> {
+  const grants = grantSetOf(row);
+  return { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels }, preset: grants.preset };
 }
 
 export function toKeyObject(row: KeyRow, now: number): KeyObject {
@@ -24,7 +30,7 @@ export function toKeyObject(row: KeyRow, now: number): KeyObject {
     status: keyStatus(row, now),
     prefix: row.prefix,
     hint: row.hint,
-    permissions: JSON.parse(row.permissions) as string[],
+    ...shownGrants(row),
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),

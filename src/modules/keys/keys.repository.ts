@@ -2,6 +2,10 @@
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
 import type { KeyKind, KeyRecord } from '../../core/key-record.js';
+import { compileGrants } from '../../core/grants/compile-grants.js';
+import { grantSourceOf } from '../../core/grants/grant-set.js';
+import type { AuthModel } from '../../core/model/model.js';
+import { grantSetOf } from './key-grants.js';
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
@@ -50,8 +54,8 @@ export async function countLiveKeysInEnvironment(db: Db, environmentId: string):
   return Number(row?.n ?? 0);
 }
 
-/** The row as the check sees it: no hash, grants parsed once. */
-export function toKeyRecord(row: KeyRow): KeyRecord {
+/** The row as the check sees it: no hash, grants compiled once through the model. */
+export function toKeyRecord(row: KeyRow, model: AuthModel): KeyRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -62,6 +66,6 @@ export function toKeyRecord(row: KeyRow): KeyRecord {
     enabled: row.enabled === 1,
     revokedAt: row.revoked_at,
     expiresAt: row.expires_at,
-    permissions: new Set(JSON.parse(row.permissions) as string[]),
+    grants: compileGrants(model, [grantSourceOf(model, grantSetOf(row))]),
   };
 }

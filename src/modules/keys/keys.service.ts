@@ -16,7 +16,7 @@ import { canSeeTenant, notFound } from '../scope.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { findUser } from '../users/users.repository.js';
-import { checkPermissions } from './key-grants.js';
+import { grantColumns, resolveKeyGrants } from './key-grants.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
@@ -29,8 +29,8 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
   }
   const admin = input.admin === true;
-  const permissions = checkPermissions(caller.key, input.permissions ?? [], admin);
-  if (!permissions.ok) return permissions;
+  const grants = resolveKeyGrants(deps.model, caller.key, input, admin);
+  if (!grants.ok) return grants;
   const metadata = serialiseMetadata(input.metadata);
   if (!metadata.ok) return metadata;
 
@@ -60,9 +60,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       prefix: environment.key_prefix,
       admin: admin ? 1 : 0,
       enabled: 1,
-      permissions: JSON.stringify(permissions.value),
-      scopes: '[]',
-      preset: null,
+      ...grantColumns(grants.value),
       metadata: metadata.value,
       expires_at: expiresAt.value,
       revoked_at: null,
@@ -77,7 +75,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       environmentId: row.environment_id,
       target: { type: 'key', id: row.id },
       op: 'create',
-      details: { name: row.name, kind: row.kind, admin, permissions: permissions.value, expiresAt: row.expires_at },
+      details: { name: row.name, kind: row.kind, admin, ...grants.value, expiresAt: row.expires_at },
     });
     return ok({ ...toKeyObject(row, now), key: secret });
   });

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as keyLevels from './0002-key-levels.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-key-levels': keyLevels,
 };
