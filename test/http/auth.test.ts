@@ -4,22 +4,14 @@
  * FORBIDDEN naming it; every such 401 and 403 is in the audit log. Verify answers every key
  * outcome with 200 and a verdict, and refuses a malformed key before any storage lookup.
  */
+import { expectProblem } from '../support/problem.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { manualClock, type ManualClock } from '../../src/core/clock.js';
-import { ERROR_CODES, type ErrorCode } from '../../src/core/error-codes.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 
 const DAY_MS = 86_400_000;
-
-function expectProblem(reply: Reply, status: number, code: ErrorCode): void {
-  expect(reply.status).toBe(status);
-  expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ status, code, title: ERROR_CODES[code].title });
-  expect(reply.body.requestId).toMatch(/^req_/);
-  expect(reply.headers['x-request-id']).toBe(reply.body.requestId);
-}
 
 /** The same key with its last checksum character changed: well-shaped, but not a Keyward key. */
 function badChecksum(key: string): string {

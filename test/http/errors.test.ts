@@ -4,18 +4,10 @@
  * a bad body, query or path, a `detail` and `field` naming what was wrong. Unknown fields are
  * rejected, never stripped, and a rejected request changes nothing.
  */
+import { expectProblem } from '../support/problem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ErrorCode } from '../../src/core/error-codes.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
-
-function expectProblem(reply: Reply, status: number, code: ErrorCode): void {
-  expect(reply.status).toBe(status);
-  expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ type: `urn:keyward:problem:${code.toLowerCase()}`, title: ERROR_CODES[code].title, status, code });
-  expect(reply.body.requestId).toMatch(/^req_/);
-  expect(reply.headers['x-request-id']).toBe(reply.body.requestId);
-}
 
 /** A 400 VALIDATION whose `field` and `detail` both name the field. */
 function expectInvalidField(reply: Reply, field: string): void {

@@ -3,17 +3,10 @@
  * so acting on them answers 404, never 403, and they never appear in a list. The root key has no
  * tenant and must name one. And no key grants what it does not hold (SPEC §3, no escalation).
  */
+import { expectProblem } from '../support/problem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, type ErrorCode } from '../../src/core/error-codes.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
-
-function expectProblem(reply: Reply, status: number, code: ErrorCode): void {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
-  expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ status, code, title: ERROR_CODES[code].title });
-  expect(reply.headers['x-request-id']).toBe(reply.body.requestId);
-}
 
 async function idsOf(client: Client, path: string): Promise<string[]> {
   const reply = await client.get(path);
