@@ -18,5 +18,6 @@ async function measure(name, input) {
 
 console.log(`\n| in-process verify (${N} calls, no HTTP) | mean per call |\n|---|---:|`);
 await measure('valid key + permission (cache hit)', { key, permission: 'functions.execute' });
+await measure('valid key + action on a type (cache hit)', { key, action: 'run', resource: { type: 'apiFunction' } });
 await measure('malformed key (refused before any lookup)', { key: 'kw_not-a-key' });
 await keyward.close();
