@@ -83,11 +83,11 @@ export function checkResource(key: KeyPosition, grants: CompiledGrants, action: 
 /** The type-wide question (`resource: {type}` with no id): for `create`, may the key create one at all. */
 export function checkType(key: KeyPosition, grants: CompiledGrants, action: string, type: string): CheckResult {
   if (key.root) return ALLOWED;
-  const covered =
-    action === CREATE_ACTION
-      ? grants.createsTypes.has(type)
-      : grants.allTypes.has(action) || grants.typeWide.get(type)?.has(action) === true;
-  return covered ? ALLOWED : deny('NOT_GRANTED', `${action} on every ${type}`);
+  if (action === CREATE_ACTION) return grants.createsTypes.has(type) ? ALLOWED : deny('NOT_GRANTED', `create on every ${type}`);
+  const typeWide = (wanted: string): boolean => grants.allTypes.has(wanted) || grants.typeWide.get(type)?.has(wanted) === true;
+  if (typeWide(action)) return ALLOWED;
+  if (action === 'read' && grants.readDiscoverable && typeWide('discover')) return ALLOWED;
+  return deny('NOT_GRANTED', `${action} on every ${type}`);
 }
 
 /**
