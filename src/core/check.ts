@@ -43,7 +43,8 @@ export function checkCode(result: CheckResult): 'VALID' | 'FORBIDDEN' {
 }
 
 /** Actions visibility may extend to other environments (SPEC §3 step 4). */
-const REACH_ACTIONS: ReadonlySet<string> = new Set(['discover', 'read', 'run']);
+const REACH_ACTIONS_LIST = ['discover', 'read', 'run'] as const;
+const REACH_ACTIONS: ReadonlySet<string> = new Set(REACH_ACTIONS_LIST);
 
 function deny(denial: Denial, missing: string): CheckResult {
   return { allowed: false, denial, missing };
@@ -93,7 +94,7 @@ export function checkType(key: KeyPosition, grants: CompiledGrants, action: stri
 /**
  * Creating a resource of `type` under `parent` (null: at the top level). Allowed by `create` on
  * the parent (its own grants or an ancestor's), or by creating the type outright under any
- * parent the key may discover — and never across environments.
+ * parent the key may discover, read or run — and never across environments.
  */
 export function checkCreate(model: AuthModel, key: KeyPosition, grants: CompiledGrants, type: string, parent: TargetResource | null): CheckResult {
   const typeDef = model.types.get(type);
@@ -106,6 +107,8 @@ export function checkCreate(model: AuthModel, key: KeyPosition, grants: Compiled
   if (key.root) return ALLOWED;
   const underParent = checkResource(key, grants, CREATE_ACTION, parent);
   if (underParent.allowed || underParent.denial !== 'NOT_GRANTED') return underParent;
-  if (grants.createsTypes.has(type) && checkResource(key, grants, 'discover', parent).allowed) return ALLOWED;
+  // Creating a type outright works under any parent the key may act on at all: `runtime.run`
+  // runs an agent without discovering it, and must still open sessions under it.
+  if (grants.createsTypes.has(type) && REACH_ACTIONS_LIST.some((action) => checkResource(key, grants, action, parent).allowed)) return ALLOWED;
   return deny('NOT_GRANTED', `create under ${parent.type} ${parent.id}, or create on every ${type}`);
 }
