@@ -43,9 +43,9 @@ describe('the README quickstart', () => {
     expect(output).toMatch(/key key_[0-9a-z]{26}: kw_[0-9A-Za-z]{38}/);
   });
 
-  it('verifies the key VALID for its permission, FORBIDDEN for another, REVOKED after revoking', () => {
+  it('verifies the key VALID for its permission, FORBIDDEN for another, the preset key by its scopes, REVOKED after revoking', () => {
     const verdicts = [...output.matchAll(/"code":"([A-Z_]+)"/g)].map((match) => match[1]);
-    expect(verdicts).toEqual(['VALID', 'FORBIDDEN', 'REVOKED']);
+    expect(verdicts).toEqual(['VALID', 'FORBIDDEN', 'VALID', 'FORBIDDEN', 'REVOKED']);
   });
 
   it('shows the key to itself at /v1/me without the secret', () => {
