@@ -12,6 +12,8 @@ export type Visibility = 'ENVIRONMENT' | 'TENANT' | 'PUBLIC';
 export interface ResourceRef {
   readonly id: string;
   readonly type: string;
+  /** Principal (key or group id) → the actions of the role it holds on this resource (the creator's owner). */
+  readonly holders?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface TargetResource extends ResourceRef {
@@ -27,6 +29,8 @@ export interface KeyPosition {
   readonly root: boolean;
   readonly tenantId: string | null;
   readonly environmentId: string | null;
+  /** The key's own id and its groups': whose roles on a resource count as the key's. */
+  readonly principals?: readonly string[];
 }
 
 export type Denial = 'OTHER_ENVIRONMENT' | 'NOT_REACHABLE' | 'NOT_GRANTED';
@@ -60,14 +64,23 @@ export function reach(key: KeyPosition, action: string, resource: TargetResource
   return visible ? ALLOWED : deny('NOT_REACHABLE', `${action} on ${resource.type} ${resource.id}: not visible from this environment`);
 }
 
-function grantsCover(grants: CompiledGrants, action: string, resource: TargetResource): boolean {
+function heldOn(ref: ResourceRef, principals: readonly string[], action: string): boolean {
+  if (ref.holders === undefined) return false;
+  for (const principal of principals) if (ref.holders.get(principal)?.has(action) === true) return true;
+  return false;
+}
+
+function coversRef(grants: CompiledGrants, principals: readonly string[], action: string, ref: ResourceRef): boolean {
+  return grants.typeWide.get(ref.type)?.has(action) === true || grants.onResource.get(ref.id)?.has(action) === true || heldOn(ref, principals, action);
+}
+
+const NO_PRINCIPALS: readonly string[] = [];
+
+function grantsCover(key: KeyPosition, grants: CompiledGrants, action: string, resource: TargetResource): boolean {
   if (grants.allTypes.has(action)) return true;
-  if (grants.typeWide.get(resource.type)?.has(action) === true) return true;
-  if (grants.onResource.get(resource.id)?.has(action) === true) return true;
-  for (const ancestor of resource.ancestors) {
-    if (grants.typeWide.get(ancestor.type)?.has(action) === true) return true;
-    if (grants.onResource.get(ancestor.id)?.has(action) === true) return true;
-  }
+  const principals = key.principals ?? NO_PRINCIPALS;
+  if (coversRef(grants, principals, action, resource)) return true;
+  for (const ancestor of resource.ancestors) if (coversRef(grants, principals, action, ancestor)) return true;
   return false;
 }
 
@@ -76,8 +89,8 @@ export function checkResource(key: KeyPosition, grants: CompiledGrants, action: 
   if (key.root) return ALLOWED;
   const reachable = reach(key, action, resource);
   if (!reachable.allowed) return reachable;
-  if (grantsCover(grants, action, resource)) return ALLOWED;
-  if (action === 'read' && grants.readDiscoverable && grantsCover(grants, 'discover', resource)) return ALLOWED;
+  if (grantsCover(key, grants, action, resource)) return ALLOWED;
+  if (action === 'read' && grants.readDiscoverable && grantsCover(key, grants, 'discover', resource)) return ALLOWED;
   return deny('NOT_GRANTED', `${action} on ${resource.type} ${resource.id}`);
 }
 

@@ -3,6 +3,7 @@
  * verify cache holds these; `keyVerdict` decides SPEC §3 steps 2–3 from one, without I/O.
  */
 import type { VerdictCode } from './error-codes.js';
+import type { KeyPosition } from './check.js';
 import type { CompiledGrants } from './grants/compile-grants.js';
 
 export type KeyKind = 'root' | 'user' | 'application';
@@ -39,6 +40,6 @@ export function holdsPermission(key: KeyRecord, permission: string): boolean {
 }
 
 /** Where the key stands, as the check of SPEC §3 step 4 takes it. */
-export function keyPosition(key: KeyRecord): { root: boolean; tenantId: string | null; environmentId: string | null } {
-  return { root: isRoot(key), tenantId: key.tenantId, environmentId: key.environmentId };
+export function keyPosition(key: KeyRecord): KeyPosition {
+  return { root: isRoot(key), tenantId: key.tenantId, environmentId: key.environmentId, principals: [key.id] };
 }

@@ -7,19 +7,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import { requestIdGenerator } from '../core/ids.js';
+import { secretBox } from '../core/secret-box.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Result } from '../core/error-codes.js';
 import { verifyKey, type VerifyDeps } from '../verify/verify.js';
-import { NO_RESOURCES } from '../verify/resource-lookup.js';
+import { createResourceLookup } from '../verify/resource-lookup.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator } from '../verify/authenticate.js';
 import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
-import { applyChange, startChangeFollower, type ChangeFollower } from '../verify/change-follower.js';
+import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import type { Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
@@ -29,6 +30,7 @@ import type { RouteContext } from './routes/context.js';
 import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
+import { resourceRoutes } from './routes/resources.routes.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { verifyRoutes } from './routes/verify.routes.js';
@@ -64,13 +66,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await checkPepper(storage.db, pepper);
 
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
+  const resources = createResourceLookup({ db: storage.db, model: config.model, now: () => clock.now(), ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
+  const caches: VerifyCaches = { keys: cache, resources };
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
     model: config.model,
+    secrets: secretBox(pepper),
     onCommitted: (changes) => {
-      for (const change of changes) applyChange(cache, change);
+      for (const change of changes) applyChange(caches, change);
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -102,9 +107,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
-  registerAuth(app, { db: storage.db, clock, authenticator });
+  registerAuth(app, { db: storage.db, clock, authenticator, resourceGate: { db: storage.db, model: config.model } });
 
-  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources: NO_RESOURCES };
+  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources };
   const context: RouteContext = { deps, verify: verifyDeps };
   await app.register(healthRoutes, context);
   await app.register(verifyRoutes, context);
@@ -112,8 +117,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(environmentRoutes, context);
   await app.register(userRoutes, context);
   await app.register(keyRoutes, context);
+  await app.register(resourceRoutes, context);
 
-  const follower = await startChangeFollower(storage.db, cache, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'));
+  const follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'));
 
   let closed = false;
   return {

@@ -1,6 +1,7 @@
 /** What every service needs, and who is calling. */
 import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
+import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
 
 export interface ServiceDeps extends MutationDeps {
@@ -8,6 +9,8 @@ export interface ServiceDeps extends MutationDeps {
   readonly pepper: Buffer;
   /** The authorization model every grant and check is read through. */
   readonly model: AuthModel;
+  /** Seals values kept encrypted at rest (`secret` resources), under a key derived from the pepper. */
+  readonly secrets: SecretBox;
 }
 
 export interface Caller {

@@ -72,6 +72,31 @@ export interface ApiKeysTable {
   updated_at: number;
 }
 
+export interface ResourcesTable {
+  id: string;
+  tenant_id: string;
+  environment_id: string;
+  type: string;
+  name: string;
+  external_id: string | null;
+  parent_id: string | null;
+  visibility: string;
+  /** Sealed for `secret` types, clear for `variable` types, null otherwise. */
+  value: string | null;
+  metadata: string;
+  created_by_key_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResourceRolesTable {
+  resource_id: string;
+  /** A key or group id. */
+  principal_id: string;
+  role: string;
+  created_at: number;
+}
+
 export interface AuditEventsTable {
   id: string;
   tenant_id: string | null;
@@ -103,6 +128,8 @@ export interface Database {
   environments: EnvironmentsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
+  resources: ResourcesTable;
+  resource_roles: ResourceRolesTable;
   audit_events: AuditEventsTable;
   change_log: ChangeLogTable;
 }

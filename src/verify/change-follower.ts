@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import { changesAfter, lastChangeSeq, type Change } from '../storage/change-log.js';
 import type { KeyCache } from './key-cache.js';
+import type { ResourceCache } from './resource-lookup.js';
 
 export interface ChangeFollower {
   /** Reads and applies every change after the last one seen. */
@@ -14,8 +15,16 @@ export interface ChangeFollower {
   readonly lastSeq: number;
 }
 
-export function applyChange(cache: KeyCache, change: Change): void {
-  if (change.entity === 'key') cache.evictKey(change.entityId);
+/** What a node caches for verify: keys by HMAC, resources with their chains. */
+export interface VerifyCaches {
+  readonly keys: KeyCache;
+  readonly resources: ResourceCache;
+}
+
+export function applyChange(caches: VerifyCaches, change: Change): void {
+  const cache = caches.keys;
+  if (change.entity === 'resource') caches.resources.clear();
+  else if (change.entity === 'key') cache.evictKey(change.entityId);
   else if ((change.entity === 'tenant' || change.entity === 'environment' || change.entity === 'user') && change.tenantId !== null) {
     cache.evictTenant(change.tenantId);
   }
@@ -25,7 +34,7 @@ const BATCH = 1000;
 
 export async function startChangeFollower(
   db: Kysely<Database>,
-  cache: KeyCache,
+  caches: VerifyCaches,
   pollMs: number,
   onError: (error: unknown) => void,
 ): Promise<ChangeFollower> {
@@ -36,7 +45,7 @@ export async function startChangeFollower(
     for (;;) {
       const changes = await changesAfter(db, lastSeq, BATCH);
       for (const change of changes) {
-        applyChange(cache, change);
+        applyChange(caches, change);
         lastSeq = change.seq;
       }
       if (changes.length < BATCH) return;

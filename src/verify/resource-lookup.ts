@@ -1,14 +1,70 @@
 /**
- * How verify finds the resource a request names, with its ancestor chain. Resources are stored
- * by the resources module; until it lands (issue 4) no resource exists, and verify answers an
- * unknown resource FORBIDDEN, as SPEC §3 says it must for any unknown resource.
+ * How verify finds the resource a request names, with its ancestor chain and role holders, and
+ * this node's cache of them. A hit touches no storage; any resource change anywhere clears the
+ * cache (moves and role changes alter other resources' chains, and resource writes are rare next
+ * to verifies), and a lookup that raced a change is not cached.
  */
 import type { TargetResource } from '../core/check.js';
+import type { AuthModel } from '../core/model/model.js';
 import type { ResourceQueryObject } from '../api/verify.js';
+import type { Db } from '../storage/database.js';
+import { loadTarget } from '../modules/resources/resource-targets.js';
+import { findResource, findResourceByExternalId } from '../modules/resources/resources.repository.js';
 
 export interface ResourceLookup {
   /** The resource by `id`, or by `externalId` in `environmentId`; undefined when unknown. */
   find(query: ResourceQueryObject, environmentId: string | null): Promise<TargetResource | undefined>;
 }
 
-export const NO_RESOURCES: ResourceLookup = { find: async () => undefined };
+export interface ResourceCache extends ResourceLookup {
+  clear(): void;
+  readonly size: number;
+}
+
+interface Entry {
+  readonly target: TargetResource;
+  readonly storedAt: number;
+}
+
+export function createResourceLookup(options: { db: Db; model: AuthModel; now: () => number; ttlMs: number; maxEntries: number }): ResourceCache {
+  const entries = new Map<string, Entry>();
+  let generation = 0;
+
+  const cacheKey = (query: ResourceQueryObject, environmentId: string | null): string | null => {
+    if (query.id !== undefined) return query.id;
+    if (query.externalId === undefined || environmentId === null) return null;
+    return `${environmentId}\u0000${query.type}\u0000${query.externalId}`;
+  };
+
+  return {
+    async find(query, environmentId) {
+      const key = cacheKey(query, environmentId);
+      if (key === null) return undefined;
+      const now = options.now();
+      const hit = entries.get(key);
+      if (hit !== undefined && now - hit.storedAt < options.ttlMs) return hit.target;
+      const generationAtLookup = generation;
+      const row =
+        query.id !== undefined
+          ? await findResource(options.db, query.id)
+          : await findResourceByExternalId(options.db, environmentId as string, query.type, query.externalId as string);
+      if (row === undefined) return undefined;
+      const target = await loadTarget(options.db, options.model, row);
+      if (generationAtLookup === generation && options.maxEntries > 0 && options.ttlMs > 0) {
+        if (entries.size >= options.maxEntries) {
+          const oldest = entries.keys().next();
+          if (oldest.done !== true) entries.delete(oldest.value);
+        }
+        entries.set(key, { target, storedAt: now });
+      }
+      return target;
+    },
+    clear() {
+      generation++;
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

@@ -118,7 +118,9 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     const path = `types.${name}`;
     if (!NAME.test(name)) errors.add(path, 'invalid type name');
     const def = record(value, path, errors);
-    unknownKeys(def, ['roles', 'topLevel', 'parents'], path, errors);
+    unknownKeys(def, ['roles', 'topLevel', 'parents', 'value'], path, errors);
+    const valueKind = def['value'] ?? 'none';
+    if (valueKind !== 'none' && valueKind !== 'clear' && valueKind !== 'secret') errors.add(`${path}.value`, 'must be none, clear or secret');
     const typeRoles = names(def['roles'], `${path}.roles`, errors);
     typeRoles.forEach((role, i) => {
       if (!roles.has(role)) errors.add(`${path}.roles[${i}]`, `unknown role "${role}"`);
@@ -126,7 +128,7 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     const parents = names(def['parents'], `${path}.parents`, errors);
     const topLevel = flag(def['topLevel'], `${path}.topLevel`, errors);
     if (!topLevel && parents.length === 0) errors.add(path, 'needs topLevel: true or at least one parent type');
-    types.set(name, { name, roles: new Set(typeRoles), topLevel, parents: new Set(parents) });
+    types.set(name, { name, roles: new Set(typeRoles), topLevel, parents: new Set(parents), value: valueKind === 'clear' || valueKind === 'secret' ? valueKind : 'none' });
   }
   for (const type of types.values()) {
     [...type.parents].forEach((parent, i) => {
@@ -216,7 +218,7 @@ function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | '
 export function compileModel(document: unknown): ModelResult {
   const errors = new Errors();
   const root = record(document, 'model', errors);
-  unknownKeys(root, ['version', 'actions', 'roles', 'types', 'levels', 'permissions', 'presets'], 'model', errors);
+  unknownKeys(root, ['version', 'actions', 'roles', 'types', 'levels', 'permissions', 'presets', 'creatorRole'], 'model', errors);
   if (root['version'] !== 1) errors.add('version', 'must be 1');
   const actions = new Set(names(root['actions'], 'actions', errors));
   if (actions.size === 0) errors.add('actions', 'must list at least one action');
@@ -225,8 +227,12 @@ export function compileModel(document: unknown): ModelResult {
   const levels = compileLevels(record(root['levels'] ?? {}, 'levels', errors), roles, errors);
   const permissions = compilePermissions(record(root['permissions'] ?? {}, 'permissions', errors), { actions, roles, types }, errors);
   const presets = compilePresets(record(root['presets'] ?? {}, 'presets', errors), { actions, roles, types }, errors);
+  const creatorRole = root['creatorRole'] === undefined ? (roles.has('owner') ? 'owner' : null) : root['creatorRole'];
+  if (creatorRole !== null && (typeof creatorRole !== 'string' || !roles.has(creatorRole))) {
+    errors.add('creatorRole', `unknown role ${JSON.stringify(creatorRole)}`);
+  }
   if (errors.list.length > 0) return { ok: false, errors: errors.list };
-  return { ok: true, model: { actions, roles, types, levels, permissions, presets } };
+  return { ok: true, model: { actions, roles, types, levels, permissions, presets, creatorRole: creatorRole as string | null } };
 }
 
 /** Parses model text (YAML, of which JSON is a subset) and compiles it. */

@@ -20,11 +20,15 @@ export interface RoleDef {
   readonly storeExtra: readonly string[];
 }
 
+/** Whether resources of a type carry a value: none, in clear (`variable`), or encrypted at rest (`secret`). */
+export type ValueKind = 'none' | 'clear' | 'secret';
+
 export interface TypeDef {
   readonly name: string;
   readonly roles: ReadonlySet<string>;
   readonly topLevel: boolean;
   readonly parents: ReadonlySet<string>;
+  readonly value: ValueKind;
 }
 
 /** Actions a permission grants on every resource of some types, in the key's environment. */
@@ -55,6 +59,8 @@ export interface AuthModel {
   readonly permissions: ReadonlyMap<string, PermissionDef>;
   /** Preset name → its scopes, in scope syntax (`namespace:admin`). */
   readonly presets: ReadonlyMap<string, readonly string[]>;
+  /** The role a key (and its groups) receives on what it creates; null: none. */
+  readonly creatorRole: string | null;
 }
 
 export const CREATE_ACTION = 'create';

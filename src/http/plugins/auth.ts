@@ -13,6 +13,8 @@ import type { Authenticator } from '../../verify/authenticate.js';
 import { insertAuditEvent } from '../../modules/audit/audit.repository.js';
 import type { Db } from '../../storage/database.js';
 import { describeRequirement, meets, type Requirement } from '../requirements.js';
+import { authorizeAction, authorizeCreate, type ResourceGateDeps, type ResourceRequirement } from '../../modules/resources/resource-gate.js';
+import type { Result } from '../../core/error-codes.js';
 import { problemStatus, sendProblem } from '../problem.js';
 
 declare module 'fastify' {
@@ -30,6 +32,7 @@ export interface AuthDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly authenticator: Authenticator;
+  readonly resourceGate: ResourceGateDeps;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/i;
@@ -89,12 +92,25 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const requires = request.routeOptions.config.requires;
     if (requires === undefined || 'public' in requires || request.caller === null) return undefined;
     const key = request.caller.key;
+    if ('resource' in requires) {
+      const decision = await decideResource(deps.resourceGate, requires, key, request);
+      if (decision.ok) return undefined;
+      const problem = decision.problem;
+      return problem.code === 'FORBIDDEN' ? deny(request, reply, key, problem) : sendProblem(request, reply, problem);
+    }
     if (!meets(requires, key, { params: (request.params ?? {}) as Record<string, unknown>, body: request.body })) {
       const needed = describeRequirement(requires);
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: `this needs ${needed}`, extra: { needed } });
     }
     return undefined;
   });
+}
+
+function decideResource(gate: ResourceGateDeps, requirement: ResourceRequirement, key: KeyRecord, request: FastifyRequest): Promise<Result<null>> {
+  const body = (request.body ?? {}) as { type: string; environmentId?: string; parentId?: string | null; visibility?: string };
+  if (requirement.resource === 'create') return authorizeCreate(gate, key, { ...body, parentId: body.parentId ?? undefined } as { type: string; environmentId?: string; parentId?: string });
+  const id = (request.params as { id: string }).id;
+  return authorizeAction(gate, key, requirement.resource, id, requirement.resource === 'update' ? body : undefined);
 }
 
 /** The authenticated caller of a route that requires a key. */

@@ -12,6 +12,7 @@ import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
+import { countResourcesInEnvironment } from '../resources/resources.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
 import {
@@ -144,6 +145,8 @@ export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: s
     if (current === undefined) return notFound('environment', id);
     const liveKeys = await countLiveKeysInEnvironment(trx, id);
     if (liveKeys > 0) return fail('CONFLICT', `environment ${id} still has ${liveKeys} live key(s); revoke them first`);
+    const resources = await countResourcesInEnvironment(trx, id);
+    if (resources > 0) return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
     await deleteEnvironment(trx, id);
     await record({ action: 'environment.delete', tenantId: current.tenant_id, environmentId: id, target: { type: 'environment', id }, op: 'delete', details: { name: current.name } });
     return ok(toEnvironmentObject(current));

@@ -1,0 +1,54 @@
+/** `/v1/resources`: each route declares the action it needs on its target; the auth hook runs the check. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams } from '../../api/common.js';
+import { CreateResourceBody, ListResourcesQuery, PatchResourceBody, Resource, ResourcePage } from '../../api/resources.js';
+import { createResource, getResource, listResources, patchResource, removeResource } from '../../modules/resources/resources.service.js';
+import { callerOf } from '../plugins/auth.js';
+import { sendResult } from '../problem.js';
+import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
+
+const tags = ['resources'];
+
+export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
+  app.post('/v1/resources', {
+    config: { requires: { resource: 'create' }, action: 'resource.create' },
+    schema: {
+      tags,
+      summary: 'Create a resource: needs create on the parent, or the right to create its type; the creating key owns it',
+      body: CreateResourceBody,
+      response: { 201: Resource, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await createResource(deps, callerOf(request), request.body), 201),
+  });
+  app.get('/v1/resources', {
+    config: { requires: { anyKey: true }, action: 'resource.list' },
+    schema: {
+      tags,
+      summary: 'List what the key may discover: its environment, and beyond it what TENANT or PUBLIC visibility lets it reach',
+      querystring: ListResourcesQuery,
+      response: { 200: ResourcePage, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await listResources(deps, callerOf(request), request.query)),
+  });
+  app.get('/v1/resources/:id', {
+    config: { requires: { resource: 'read' }, action: 'resource.read' },
+    schema: { tags, summary: 'Read a resource (a secret’s value decrypted)', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await getResource(deps, request.params.id)),
+  });
+  app.patch('/v1/resources/:id', {
+    config: { requires: { resource: 'update' }, action: 'resource.update' },
+    schema: {
+      tags,
+      summary: 'Change a resource: update; visibility needs share; a new parentId needs the right to create it there',
+      params: IdParams('resource'),
+      body: PatchResourceBody,
+      response: { 200: Resource, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await patchResource(deps, callerOf(request), request.params.id, request.body)),
+  });
+  app.delete('/v1/resources/:id', {
+    config: { requires: { resource: 'delete' }, action: 'resource.delete' },
+    schema: { tags, summary: 'Delete a resource with no children', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await removeResource(deps, callerOf(request), request.params.id)),
+  });
+};

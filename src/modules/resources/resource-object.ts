@@ -1,0 +1,42 @@
+/** A resource row as the API shows it; `value` only when the caller may read it and the type has one. */
+import type { ResourceObject } from '../../api/resources.js';
+import type { Visibility } from '../../core/check.js';
+import type { AuthModel } from '../../core/model/model.js';
+import type { SecretBox } from '../../core/secret-box.js';
+import { iso } from '../scope.js';
+import type { ResourceRow } from './resources.repository.js';
+
+export interface ValueCodec {
+  readonly model: AuthModel;
+  readonly secrets: SecretBox;
+}
+
+/** The value to store for a type: sealed for `secret` types, as given for `clear` ones. */
+export function storedValue(codec: ValueCodec, type: string, id: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  return codec.model.types.get(type)?.value === 'secret' ? codec.secrets.seal(value, id) : value;
+}
+
+function shownValue(codec: ValueCodec, row: ResourceRow): string | null {
+  if (row.value === null) return null;
+  return codec.model.types.get(row.type)?.value === 'secret' ? codec.secrets.open(row.value, row.id) : row.value;
+}
+
+export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue: boolean): ResourceObject {
+  const object: ResourceObject = {
+    id: row.id,
+    tenantId: row.tenant_id,
+    environmentId: row.environment_id,
+    type: row.type,
+    name: row.name,
+    externalId: row.external_id,
+    parentId: row.parent_id,
+    visibility: row.visibility as Visibility,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdByKeyId: row.created_by_key_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+  if (withValue && codec.model.types.get(row.type)?.value !== 'none') object.value = shownValue(codec, row);
+  return object;
+}

@@ -1,0 +1,93 @@
+/** Resources and the roles principals hold on them, at rest. */
+import type { Selectable } from 'kysely';
+import type { Db, ResourceRolesTable, ResourcesTable } from '../../storage/database.js';
+
+export type ResourceRow = Selectable<ResourcesTable>;
+export type ResourceRoleRow = Selectable<ResourceRolesTable>;
+
+export async function insertResource(db: Db, row: ResourceRow): Promise<void> {
+  await db.insertInto('resources').values(row).execute();
+}
+
+export async function findResource(db: Db, id: string): Promise<ResourceRow | undefined> {
+  return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findResourceByExternalId(db: Db, environmentId: string, type: string, externalId: string): Promise<ResourceRow | undefined> {
+  return db
+    .selectFrom('resources')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('type', '=', type)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export async function resourcesByIds(db: Db, ids: readonly string[]): Promise<ResourceRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('resources').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function rolesOn(db: Db, resourceIds: readonly string[]): Promise<ResourceRoleRow[]> {
+  if (resourceIds.length === 0) return [];
+  return db.selectFrom('resource_roles').selectAll().where('resource_id', 'in', resourceIds).execute();
+}
+
+export async function insertRoles(db: Db, rows: readonly ResourceRoleRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('resource_roles').values([...rows]).execute();
+}
+
+export async function updateResource(db: Db, id: string, patch: Partial<Omit<ResourceRow, 'id'>>): Promise<void> {
+  await db.updateTable('resources').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteResource(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('resource_roles').where('resource_id', '=', id).execute();
+  await db.deleteFrom('resources').where('id', '=', id).execute();
+}
+
+export async function hasChildren(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('resources').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function countResourcesInEnvironment(db: Db, environmentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('resources')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('environment_id', '=', environmentId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Where a listing may find what a key can discover; null fields: no restriction (the root key). */
+export interface CandidateFilter {
+  readonly reach: { readonly environmentId: string; readonly tenantId: string } | null;
+  readonly type?: string | undefined;
+  readonly parentId?: string | undefined;
+  readonly environmentId?: string | undefined;
+  readonly afterId: string | null;
+  readonly limit: number;
+}
+
+/**
+ * Resources a key could reach at all — its environment, its tenant's TENANT ones, PUBLIC ones —
+ * by id. Whether its grants let it discover each one is the check's business, not the query's.
+ */
+export async function reachableResources(db: Db, filter: CandidateFilter): Promise<ResourceRow[]> {
+  let query = db.selectFrom('resources').selectAll();
+  const reach = filter.reach;
+  if (reach !== null) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('environment_id', '=', reach.environmentId),
+        eb.and([eb('tenant_id', '=', reach.tenantId), eb('visibility', '=', 'TENANT')]),
+        eb('visibility', '=', 'PUBLIC'),
+      ]),
+    );
+  }
+  if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+  if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
+  if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
+  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
+  return query.orderBy('id').limit(filter.limit).execute();
+}

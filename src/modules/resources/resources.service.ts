@@ -1,0 +1,158 @@
+/**
+ * Resources: created, listed (what the key may discover), read, changed, moved and deleted.
+ * Access is decided before these run, by the gate the routes declare (resource-gate.ts); here
+ * are the effects, each in one transaction with its audit event and change-log row.
+ */
+import { checkResource } from '../../core/check.js';
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { newId } from '../../core/ids.js';
+import { isRoot, keyPosition } from '../../core/key-record.js';
+import type { PageOf } from '../../api/common.js';
+import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../../api/resources.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { serialiseMetadata } from '../metadata.js';
+import { mutate } from '../mutation.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
+import { notFound } from '../scope.js';
+import { storedValue, toResourceObject } from './resource-object.js';
+import { loadTargets } from './resource-targets.js';
+import {
+  deleteResource,
+  findResource,
+  hasChildren,
+  insertResource,
+  insertRoles,
+  reachableResources,
+  updateResource,
+  type ResourceRow,
+} from './resources.repository.js';
+
+function checkValue(deps: ServiceDeps, type: string, value: string | undefined): Result<null> {
+  if (value !== undefined && deps.model.types.get(type)?.value === 'none') {
+    return fail('VALIDATION', `a ${type} carries no value`, { field: 'value' });
+  }
+  return ok(null);
+}
+
+export async function createResource(deps: ServiceDeps, caller: Caller, input: CreateResourceInput): Promise<Result<ResourceObject>> {
+  const valueCheck = checkValue(deps, input.type, input.value);
+  if (!valueCheck.ok) return valueCheck;
+  const metadata = serialiseMetadata(input.metadata);
+  if (!metadata.ok) return metadata;
+  const environmentId = input.environmentId ?? caller.key.environmentId;
+  if (environmentId === null) return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
+
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const parent = input.parentId === undefined ? undefined : await findResource(trx, input.parentId);
+    if (input.parentId !== undefined && parent === undefined) return notFound('resource', input.parentId);
+    const environment = await trx.selectFrom('environments').select(['id', 'tenant_id']).where('id', '=', environmentId).executeTakeFirst();
+    if (environment === undefined) return notFound('environment', environmentId);
+    const id = newId('resource', now);
+    const row: ResourceRow = {
+      id,
+      tenant_id: environment.tenant_id,
+      environment_id: environment.id,
+      type: input.type,
+      name: input.name,
+      external_id: input.externalId ?? null,
+      parent_id: input.parentId ?? null,
+      visibility: input.visibility ?? 'ENVIRONMENT',
+      value: storedValue(deps, input.type, id, input.value),
+      metadata: metadata.value,
+      created_by_key_id: caller.key.id,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertResource(trx, row);
+    // Owning what you create (SPEC §1): the creating key gets the model's creator role on it.
+    if (deps.model.creatorRole !== null && !isRoot(caller.key)) {
+      await insertRoles(trx, [{ resource_id: id, principal_id: caller.key.id, role: deps.model.creatorRole, created_at: now }]);
+    }
+    await record({
+      action: 'resource.create',
+      tenantId: row.tenant_id,
+      environmentId: row.environment_id,
+      target: { type: 'resource', id },
+      op: 'create',
+      details: { type: row.type, name: row.name, parentId: row.parent_id, visibility: row.visibility, externalId: row.external_id },
+    });
+    return ok(toResourceObject(row, deps, true));
+  });
+}
+
+export async function getResource(deps: ServiceDeps, id: string): Promise<Result<ResourceObject>> {
+  const row = await findResource(deps.db, id);
+  return row === undefined ? notFound('resource', id) : ok(toResourceObject(row, deps, true));
+}
+
+export async function patchResource(deps: ServiceDeps, caller: Caller, id: string, input: PatchResourceInput): Promise<Result<ResourceObject>> {
+  const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
+  if (metadata !== undefined && !metadata.ok) return metadata;
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const current = await findResource(trx, id);
+    if (current === undefined) return notFound('resource', id);
+    const valueCheck = checkValue(deps, current.type, input.value);
+    if (!valueCheck.ok) return valueCheck;
+    const patch: Partial<ResourceRow> = { updated_at: now };
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.externalId !== undefined) patch.external_id = input.externalId;
+    if (input.parentId !== undefined) patch.parent_id = input.parentId;
+    if (input.visibility !== undefined) patch.visibility = input.visibility;
+    if (input.value !== undefined) patch.value = storedValue(deps, current.type, id, input.value);
+    if (metadata !== undefined) patch.metadata = metadata.value;
+    await updateResource(trx, id, patch);
+    const changed = Object.keys(input).sort();
+    await record({
+      action: 'resource.update',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'resource', id },
+      op: 'update',
+      // Never the value: only that it changed.
+      details: { fields: changed, ...(input.parentId !== undefined ? { parentId: input.parentId } : {}), ...(input.visibility !== undefined ? { visibility: input.visibility } : {}) },
+    });
+    return ok(toResourceObject({ ...current, ...patch }, deps, true));
+  });
+}
+
+export async function removeResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
+  return mutate(deps, caller.actor, async ({ trx, record }) => {
+    const current = await findResource(trx, id);
+    if (current === undefined) return notFound('resource', id);
+    if (await hasChildren(trx, id)) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
+    await deleteResource(trx, id);
+    await record({ action: 'resource.delete', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'resource', id }, op: 'delete', details: { type: current.type } });
+    return ok(toResourceObject(current, deps, false));
+  });
+}
+
+const SCAN_BATCH = 200;
+
+/**
+ * What the key may discover, a page at a time. Rows are scanned by id and each one is put to the
+ * check; the cursor is the last row shown, so neither it nor the page size says anything about
+ * rows the key cannot see.
+ */
+export async function listResources(deps: ServiceDeps, caller: Caller, query: ListResourcesInput): Promise<Result<PageOf<ResourceObject>>> {
+  const after = decodeCursor(query.cursor);
+  if (!after.ok) return after;
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const key = caller.key;
+  const root = isRoot(key);
+  const position = keyPosition(key);
+  const reach = root ? null : { environmentId: key.environmentId as string, tenantId: key.tenantId as string };
+  const shown: ResourceRow[] = [];
+  let afterId = after.value;
+  for (;;) {
+    const rows = await reachableResources(deps.db, { reach, type: query.type, parentId: query.parentId, environmentId: query.environmentId, afterId, limit: SCAN_BATCH });
+    const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
+    for (const row of rows) {
+      const target = targets?.get(row.id);
+      if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) shown.push(row);
+      if (shown.length > limit) break;
+    }
+    if (shown.length > limit || rows.length < SCAN_BATCH) break;
+    afterId = rows[rows.length - 1]?.id ?? afterId;
+  }
+  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false)));
+}
