@@ -23,6 +23,15 @@ describe('the default model file', () => {
     expect(model.roles.get('admin')?.createsType).toBe(true);
     expect(model.roles.get('editor')?.createsType).toBe(false);
   });
+
+  it('keeps secret values sealed and variable values clear, and makes creators owners', () => {
+    const result = parseModel(DEFAULT_MODEL);
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.model.types.get('secret')?.value).toBe('secret');
+    expect(result.model.types.get('variable')?.value).toBe('clear');
+    expect(result.model.types.get('agent')?.value).toBe('none');
+    expect(result.model.creatorRole).toBe('owner');
+  });
 });
 
 describe('a broken model file', () => {
@@ -44,6 +53,20 @@ describe('a broken model file', () => {
     expect(errors).toContain('roles.viewer.actions[0]: unknown action "reed"');
     expect(errors).toContain('types.doc.parents[0]: unknown type "folder"');
     expect(errors.some((error) => error.startsWith('presets.p[0]: unknown role "owner"'))).toBe(true);
+  });
+
+  it('names a bad value kind and an unknown creator role', () => {
+    const result = compileModel({ version: 1, actions: ['read'], roles: { viewer: { actions: ['read'] } }, types: { doc: { roles: ['viewer'], topLevel: true, value: 'hidden' } }, creatorRole: 'owner' });
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toContain('types.doc.value: must be none, clear or secret');
+    expect(errors).toContain('creatorRole: unknown role "owner"');
+  });
+
+  it('gives creators owner when the model has it and nothing when it has not', () => {
+    const withOwner = compileModel({ version: 1, actions: ['read'], roles: { owner: { actions: ['read'] } } });
+    const without = compileModel({ version: 1, actions: ['read'], roles: { viewer: { actions: ['read'] } } });
+    expect(withOwner.ok && withOwner.model.creatorRole).toBe('owner');
+    expect(without.ok && without.model.creatorRole).toBeNull();
   });
 
   it('refuses text that is not YAML', () => {
