@@ -11,7 +11,7 @@ const tags = ['resources'];
 
 export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/resources', {
-    config: { requires: { resource: 'create' }, action: 'resource.create' },
+    config: { requires: { gate: 'resource', action: 'create' }, action: 'resource.create' },
     schema: {
       tags,
       summary: 'Create a resource: needs create on the parent, or the right to create its type; the creating key owns it',
@@ -31,12 +31,12 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     handler: async (request, reply) => sendResult(request, reply, await listResources(deps, callerOf(request), request.query)),
   });
   app.get('/v1/resources/:id', {
-    config: { requires: { resource: 'read' }, action: 'resource.read' },
+    config: { requires: { gate: 'resource', action: 'read' }, action: 'resource.read' },
     schema: { tags, summary: 'Read a resource (a secret’s value decrypted)', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await getResource(deps, request.params.id)),
+    handler: async (request, reply) => sendResult(request, reply, await getResource(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/resources/:id', {
-    config: { requires: { resource: 'update' }, action: 'resource.update' },
+    config: { requires: { gate: 'resource', action: 'update' }, action: 'resource.update' },
     schema: {
       tags,
       summary: 'Change a resource: update; visibility needs share; a new parentId needs the right to create it there',
@@ -47,7 +47,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     handler: async (request, reply) => sendResult(request, reply, await patchResource(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/resources/:id', {
-    config: { requires: { resource: 'delete' }, action: 'resource.delete' },
+    config: { requires: { gate: 'resource', action: 'delete' }, action: 'resource.delete' },
     schema: { tags, summary: 'Delete a resource with no children', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await removeResource(deps, callerOf(request), request.params.id)),
   });

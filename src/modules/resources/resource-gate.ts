@@ -12,12 +12,7 @@ import { findEnvironment } from '../environments/environments.repository.js';
 import { notFound } from '../scope.js';
 import { loadTarget } from './resource-targets.js';
 import { findResource } from './resources.repository.js';
-
-/** Requirements a resource route may declare. */
-export type ResourceRequirement =
-  | { readonly resource: 'create' }
-  /** An action on the resource named by the `id` path parameter; for `update`, field rules too (visibility → share, parentId → a move). */
-  | { readonly resource: 'read' | 'update' | 'delete' };
+import { bodyOf, idParam, type Gate } from '../gate.js';
 
 const REACH_ACTIONS = ['discover', 'read', 'run'] as const;
 
@@ -102,7 +97,7 @@ export async function authorizeAction(
   key: KeyRecord,
   action: 'read' | 'update' | 'delete',
   id: string,
-  body: { visibility?: string; parentId?: string | null } | undefined,
+  body: { visibility?: string | undefined; parentId?: string | null | undefined } | undefined,
 ): Promise<Result<null>> {
   const target = await targetOf(deps, id);
   if (target === undefined) return notFound('resource', id);
@@ -129,4 +124,19 @@ export async function authorizeAction(
   const place = placeable(deps.model, target.type, parent);
   if (!place.ok) return place;
   return mayCreate(deps.model, position, key, target.type, parent);
+}
+
+/**
+ * The gate of `/v1/resources`: `create` from the body; `read`, `update` (with its field rules:
+ * visibility → share, parentId → a move) and `delete` on the resource named by the `id` parameter.
+ */
+export function resourceGate(deps: ResourceGateDeps): Gate {
+  return async (key, action, facts) => {
+    const body = bodyOf<{ type: string; environmentId: string; parentId: string | null; visibility: string }>(facts);
+    if (action === 'create') {
+      return authorizeCreate(deps, key, { type: body.type ?? '', ...(body.environmentId === undefined ? {} : { environmentId: body.environmentId }), ...(typeof body.parentId === 'string' ? { parentId: body.parentId } : {}) });
+    }
+    if (action !== 'read' && action !== 'update' && action !== 'delete') throw new Error(`resource gate: unknown action ${action}`);
+    return authorizeAction(deps, key, action, idParam(facts), action === 'update' ? body : undefined);
+  };
 }

@@ -22,7 +22,11 @@ function shownValue(codec: ValueCodec, row: ResourceRow): string | null {
   return codec.model.types.get(row.type)?.value === 'secret' ? codec.secrets.open(row.value, row.id) : row.value;
 }
 
-export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue: boolean): ResourceObject {
+/**
+ * `parentVisible: false` hides the parent's id from a caller that may see this resource but not
+ * its parent (a grant on an agent does not reveal its project).
+ */
+export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue: boolean, parentVisible = true): ResourceObject {
   const object: ResourceObject = {
     id: row.id,
     tenantId: row.tenant_id,
@@ -30,7 +34,7 @@ export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue:
     type: row.type,
     name: row.name,
     externalId: row.external_id,
-    parentId: row.parent_id,
+    parentId: parentVisible ? row.parent_id : null,
     visibility: row.visibility as Visibility,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     createdByKeyId: row.created_by_key_id,

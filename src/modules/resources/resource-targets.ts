@@ -33,13 +33,14 @@ async function loadHolders(db: Db, model: AuthModel, ids: readonly string[]): Pr
   return holders;
 }
 
+/** Targets for `rows` and for every ancestor of theirs (a listing also asks about parents). */
 export async function loadTargets(db: Db, model: AuthModel, rows: readonly ResourceRow[]): Promise<Map<string, TargetResource>> {
   const known = new Map<string, ResourceRow>();
   await loadAncestors(db, rows, known);
   const holders = await loadHolders(db, model, [...known.keys()]);
   const refOf = (row: ResourceRow): ResourceRef => ({ id: row.id, type: row.type, holders: holders.get(row.id) ?? NO_HOLDERS });
   const targets = new Map<string, TargetResource>();
-  for (const row of rows) {
+  for (const row of known.values()) {
     const ancestors: ResourceRef[] = [];
     const seen = new Set([row.id]);
     for (let parentId = row.parent_id; parentId !== null && !seen.has(parentId); ) {

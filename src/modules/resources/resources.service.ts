@@ -3,7 +3,7 @@
  * Access is decided before these run, by the gate the routes declare (resource-gate.ts); here
  * are the effects, each in one transaction with its audit event and change-log row.
  */
-import { checkResource } from '../../core/check.js';
+import { checkResource, type TargetResource } from '../../core/check.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { isRoot, keyPosition } from '../../core/key-record.js';
@@ -80,9 +80,18 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
   });
 }
 
-export async function getResource(deps: ServiceDeps, id: string): Promise<Result<ResourceObject>> {
+/** Whether the caller may discover the row's parent; a parent it may not is not named to it. */
+function parentVisible(caller: Caller, row: ResourceRow, targets: ReadonlyMap<string, TargetResource> | null): boolean {
+  if (row.parent_id === null || targets === null) return true;
+  const parent = targets.get(row.parent_id);
+  return parent !== undefined && checkResource(keyPosition(caller.key), caller.key.grants, 'discover', parent).allowed;
+}
+
+export async function getResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
   const row = await findResource(deps.db, id);
-  return row === undefined ? notFound('resource', id) : ok(toResourceObject(row, deps, true));
+  if (row === undefined) return notFound('resource', id);
+  const targets = isRoot(caller.key) ? null : await loadTargets(deps.db, deps.model, [row]);
+  return ok(toResourceObject(row, deps, true, parentVisible(caller, row, targets)));
 }
 
 export async function patchResource(deps: ServiceDeps, caller: Caller, id: string, input: PatchResourceInput): Promise<Result<ResourceObject>> {
@@ -142,17 +151,21 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
   const position = keyPosition(key);
   const reach = root ? null : { environmentId: key.environmentId as string, tenantId: key.tenantId as string };
   const shown: ResourceRow[] = [];
+  const parentShown = new Set<string>();
   let afterId = after.value;
   for (;;) {
     const rows = await reachableResources(deps.db, { reach, type: query.type, parentId: query.parentId, environmentId: query.environmentId, afterId, limit: SCAN_BATCH });
     const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
     for (const row of rows) {
       const target = targets?.get(row.id);
-      if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) shown.push(row);
+      if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) {
+        shown.push(row);
+        if (parentVisible(caller, row, targets)) parentShown.add(row.id);
+      }
       if (shown.length > limit) break;
     }
     if (shown.length > limit || rows.length < SCAN_BATCH) break;
     afterId = rows[rows.length - 1]?.id ?? afterId;
   }
-  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false)));
+  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false, parentShown.has(row.id))));
 }
