@@ -19,6 +19,12 @@ export const GrantFields = {
   levels: Type.Optional(LevelsSchema),
 };
 
+/** Policies linked to a key and groups it joins; each list replaces the key's whole set. */
+export const LinkFields = {
+  policyIds: Type.Optional(Type.Array(IdSchema('policy'), { maxItems: 50, uniqueItems: true })),
+  groupIds: Type.Optional(Type.Array(IdSchema('group'), { maxItems: 50, uniqueItems: true })),
+};
+
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
 export const KeyStatus = Type.Union([
@@ -44,6 +50,8 @@ export const Key = Type.Object({
   scopes: Type.Array(Type.String(), { description: "scopes, a preset's included, legacy roles normalised (executor → viewer+run)" }),
   levels: Type.Record(Type.String(), Type.String()),
   preset: Nullable(Type.String()),
+  policyIds: Type.Array(IdSchema('policy'), { description: 'linked policies: their grants count as the key’s' }),
+  groupIds: Type.Array(IdSchema('group'), { description: 'sharing groups the key belongs to' }),
   metadata: Metadata,
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
@@ -66,6 +74,7 @@ export const CreateKeyBody = Type.Object(
     userId: Type.Optional(IdSchema('user')),
     admin: Type.Optional(Type.Boolean()),
     ...GrantFields,
+    ...LinkFields,
     expiresInDays: Type.Optional(Nullable(DayCount)),
     metadata: Type.Optional(Metadata),
   },
@@ -77,14 +86,20 @@ export const PatchKeyBody = Type.Object(
     name: Type.Optional(Name),
     metadata: Type.Optional(Metadata),
     enabled: Type.Optional(Type.Boolean()),
+    permissions: GrantFields.permissions,
+    scopes: GrantFields.scopes,
+    levels: GrantFields.levels,
+    ...LinkFields,
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, description: 'grant fields replace the key’s set of that kind; the caller must hold what they give' },
 );
 
 export const ListKeysQuery = Type.Object(
   {
     tenantId: Type.Optional(IdSchema('tenant')),
     environmentId: Type.Optional(IdSchema('environment')),
+    policyId: Type.Optional(IdSchema('policy', "the policy's keys (seed 001's Manage Keys)")),
+    groupId: Type.Optional(IdSchema('group')),
     ...PageQuery,
   },
   { additionalProperties: false },

@@ -21,6 +21,7 @@ function aKey(overrides: Partial<KeyRecord> = {}): KeyRecord {
     revokedAt: null,
     expiresAt: null,
     grants: withPermissions(),
+    groupIds: [],
     ...overrides,
   };
 }

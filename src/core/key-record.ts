@@ -20,6 +20,8 @@ export interface KeyRecord {
   readonly expiresAt: number | null;
   /** Everything the key may do, compiled once when the key is loaded (always-held permissions included). */
   readonly grants: CompiledGrants;
+  /** The sharing groups the key belongs to: roles they hold on resources count as the key's. */
+  readonly groupIds: readonly string[];
 }
 
 export function isRoot(key: KeyRecord): boolean {
@@ -40,6 +42,14 @@ export function holdsPermission(key: KeyRecord, permission: string): boolean {
 }
 
 /** Where the key stands, as the check of SPEC §3 step 4 takes it. */
+const positions = new WeakMap<KeyRecord, KeyPosition>();
+
+/** Computed once per record: a cached key answers verify without allocating this again. */
 export function keyPosition(key: KeyRecord): KeyPosition {
-  return { root: isRoot(key), tenantId: key.tenantId, environmentId: key.environmentId, principals: [key.id] };
+  let position = positions.get(key);
+  if (position === undefined) {
+    position = { root: isRoot(key), tenantId: key.tenantId, environmentId: key.environmentId, principals: [key.id, ...key.groupIds] };
+    positions.set(key, position);
+  }
+  return position;
 }

@@ -31,6 +31,7 @@ import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
+import { resourceGate } from '../modules/resources/resource-gate.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { verifyRoutes } from './routes/verify.routes.js';
@@ -107,7 +108,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
-  registerAuth(app, { db: storage.db, clock, authenticator, resourceGate: { db: storage.db, model: config.model } });
+  registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }) } });
 
   const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources };
   const context: RouteContext = { deps, verify: verifyDeps };

@@ -5,7 +5,6 @@
  */
 import type { KeyRecord } from '../core/key-record.js';
 import { holdsPermission, isRoot } from '../core/key-record.js';
-import type { ResourceRequirement } from '../modules/resources/resource-gate.js';
 
 export type Requirement =
   /** No key needed (the key is the credential of verify, or nothing is protected). */
@@ -28,8 +27,8 @@ export type Requirement =
     }
   /** Met when any of these is. */
   | { readonly anyOf: readonly Requirement[] }
-  /** An action on a resource (the `id` path parameter) or creating one (from the body): the check decides, with the target loaded. */
-  | ResourceRequirement;
+  /** An action on the route's target, decided by the named gate with the target loaded (see modules/gate.ts). */
+  | { readonly gate: string; readonly action: string };
 
 export interface RequestFacts {
   readonly params: Readonly<Record<string, unknown>>;
@@ -50,7 +49,7 @@ export function describeRequirement(requirement: Requirement): string {
   if ('anyKey' in requirement) return 'a valid key';
   if ('root' in requirement) return 'the root key';
   if ('anyOf' in requirement) return requirement.anyOf.map(describeRequirement).join(' or ');
-  if ('resource' in requirement) return requirement.resource === 'create' ? 'create under the parent, or on the type' : `${requirement.resource} on the resource`;
+  if ('gate' in requirement) return `${requirement.action} on the ${requirement.gate}`;
   return requirement.orSelfParam === undefined ? requirement.permission : `${requirement.permission} (or the key itself)`;
 }
 
@@ -60,8 +59,8 @@ export function meets(requirement: Requirement, key: KeyRecord, facts: RequestFa
   if (isRoot(key)) return true;
   if ('root' in requirement) return false;
   if ('anyOf' in requirement) return requirement.anyOf.some((option) => meets(option, key, facts));
-  // Decided by the resource gate, which loads the target; see plugins/auth.ts.
-  if ('resource' in requirement) return false;
+  // Decided by the route's gate, which loads the target; see plugins/auth.ts.
+  if ('gate' in requirement) return false;
   if (requirement.orSelfParam !== undefined && facts.params[requirement.orSelfParam] === key.id) return true;
   if (!holdsPermission(key, requirement.permission)) return false;
   if (requirement.sameEnvironmentParam !== undefined && facts.params[requirement.sameEnvironmentParam] !== key.environmentId) return false;

@@ -64,12 +64,47 @@ export interface ApiKeysTable {
   scopes: string;
   levels: string;
   preset: string | null;
+  /** JSON ids of the groups the key belongs to; kept with group_members in one transaction. */
+  group_ids: string;
   metadata: string;
   expires_at: number | null;
   revoked_at: number | null;
   created_by_key_id: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface PoliciesTable {
+  id: string;
+  tenant_id: string;
+  /** Null: tenant-wide. */
+  environment_id: string | null;
+  name: string;
+  permissions: string;
+  scopes: string;
+  levels: string;
+  created_by_key_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface KeyPoliciesTable {
+  key_id: string;
+  policy_id: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  key_id: string;
+  created_at: number;
 }
 
 export interface ResourcesTable {
@@ -130,6 +165,10 @@ export interface Database {
   api_keys: ApiKeysTable;
   resources: ResourcesTable;
   resource_roles: ResourceRolesTable;
+  policies: PoliciesTable;
+  key_policies: KeyPoliciesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
   audit_events: AuditEventsTable;
   change_log: ChangeLogTable;
 }

@@ -9,7 +9,7 @@ import { hashKey, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { Database } from '../storage/database.js';
-import { findKeyByHash, toKeyRecord } from '../modules/keys/keys.repository.js';
+import { findKeyWithPoliciesByHash, toKeyRecord } from '../modules/keys/keys.repository.js';
 import type { KeyCache } from './key-cache.js';
 
 export type Authentication =
@@ -31,9 +31,9 @@ export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer
       const cached = deps.cache.get(hash, deps.clock.now());
       if (cached !== undefined) return { found: true, key: cached };
       const generation = deps.cache.generation();
-      const row = await findKeyByHash(deps.db, hash);
-      if (row === undefined || !sameHash(row.key_hash, hash)) return UNKNOWN;
-      const key = toKeyRecord(row, deps.model);
+      const found = await findKeyWithPoliciesByHash(deps.db, hash);
+      if (found === undefined || !sameHash(found.row.key_hash, hash)) return UNKNOWN;
+      const key = toKeyRecord(found.row, deps.model, found.policies);
       deps.cache.set(hash, key, deps.clock.now(), generation);
       return { found: true, key };
     },

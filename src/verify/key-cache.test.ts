@@ -19,6 +19,7 @@ function aKey(id: string, tenantId = 'ten_a'): KeyRecord {
     revokedAt: null,
     expiresAt: null,
     grants: noGrants(defaultModel()),
+    groupIds: [],
   };
 }
 

@@ -13,8 +13,7 @@ import type { Authenticator } from '../../verify/authenticate.js';
 import { insertAuditEvent } from '../../modules/audit/audit.repository.js';
 import type { Db } from '../../storage/database.js';
 import { describeRequirement, meets, type Requirement } from '../requirements.js';
-import { authorizeAction, authorizeCreate, type ResourceGateDeps, type ResourceRequirement } from '../../modules/resources/resource-gate.js';
-import type { Result } from '../../core/error-codes.js';
+import type { Gate } from '../../modules/gate.js';
 import { problemStatus, sendProblem } from '../problem.js';
 
 declare module 'fastify' {
@@ -32,7 +31,8 @@ export interface AuthDeps {
   readonly db: Db;
   readonly clock: Clock;
   readonly authenticator: Authenticator;
-  readonly resourceGate: ResourceGateDeps;
+  /** Gates by name, for routes whose requirement depends on their target. */
+  readonly gates: Readonly<Record<string, Gate>>;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/i;
@@ -41,8 +41,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/v1/') && route.config?.requires === undefined) {
+    const requires = route.config?.requires;
+    if (route.url.startsWith('/v1/') && requires === undefined) {
       throw new Error(`route ${route.method} ${route.url} declares no requirement (config.requires)`);
+    }
+    if (requires !== undefined && 'gate' in requires && deps.gates[requires.gate] === undefined) {
+      throw new Error(`route ${route.method} ${route.url} names an unknown gate "${requires.gate}"`);
     }
   });
 
@@ -92,8 +96,9 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const requires = request.routeOptions.config.requires;
     if (requires === undefined || 'public' in requires || request.caller === null) return undefined;
     const key = request.caller.key;
-    if ('resource' in requires) {
-      const decision = await decideResource(deps.resourceGate, requires, key, request);
+    if ('gate' in requires) {
+      const gate = deps.gates[requires.gate] as Gate;
+      const decision = await gate(key, requires.action, { params: (request.params ?? {}) as Record<string, unknown>, body: request.body });
       if (decision.ok) return undefined;
       const problem = decision.problem;
       return problem.code === 'FORBIDDEN' ? deny(request, reply, key, problem) : sendProblem(request, reply, problem);
@@ -104,13 +109,6 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
     return undefined;
   });
-}
-
-function decideResource(gate: ResourceGateDeps, requirement: ResourceRequirement, key: KeyRecord, request: FastifyRequest): Promise<Result<null>> {
-  const body = (request.body ?? {}) as { type: string; environmentId?: string; parentId?: string | null; visibility?: string };
-  if (requirement.resource === 'create') return authorizeCreate(gate, key, { ...body, parentId: body.parentId ?? undefined } as { type: string; environmentId?: string; parentId?: string });
-  const id = (request.params as { id: string }).id;
-  return authorizeAction(gate, key, requirement.resource, id, requirement.resource === 'update' ? body : undefined);
 }
 
 /** The authenticated caller of a route that requires a key. */

@@ -44,6 +44,7 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
       admin: 1,
       enabled: 1,
       ...grantColumns(NO_GRANTS),
+      group_ids: '[]',
       metadata: '{}',
       expires_at: null,
       revoked_at: null,

@@ -3,10 +3,10 @@
  * known to the model, tenant-scoped permissions only on admin keys, and nothing the caller does
  * not hold itself (no escalation, SPEC §3).
  */
-import { fail, ok, type Result } from '../../core/error-codes.js';
-import { excessGrants } from '../../core/grants/coverage.js';
-import { grantSourceOf, resolveGrantInput, type GrantInput, type GrantSet } from '../../core/grants/grant-set.js';
-import { isRoot, type KeyRecord } from '../../core/key-record.js';
+import { ok, type Result } from '../../core/error-codes.js';
+import { resolveGrantInput, type GrantInput, type GrantSet } from '../../core/grants/grant-set.js';
+import type { KeyRecord } from '../../core/key-record.js';
+import { refuseExcess, type HandedOut } from '../escalation.js';
 import type { AuthModel } from '../../core/model/model.js';
 import type { KeyRow } from './keys.repository.js';
 
@@ -28,11 +28,13 @@ export function grantColumns(grants: GrantSet): Pick<KeyRow, 'permissions' | 'sc
   };
 }
 
-/** Validates the grants a caller gives a key and refuses, 403 naming it, any excess over its own. */
-export function resolveKeyGrants(model: AuthModel, caller: KeyRecord, input: GrantInput, admin: boolean): Result<GrantSet> {
+/**
+ * Validates the grants a caller gives a key, directly and through the policies it links, and
+ * refuses (403 naming it) any excess over the caller's own.
+ */
+export function resolveKeyGrants(model: AuthModel, caller: KeyRecord, input: GrantInput, admin: boolean, policies: readonly HandedOut[] = []): Result<GrantSet> {
   const grants = resolveGrantInput(model, input, { admin });
-  if (!grants.ok || isRoot(caller)) return grants;
-  const excess = excessGrants(model, caller.grants, grantSourceOf(model, grants.value));
-  if (excess.length > 0) return fail('FORBIDDEN', `cannot grant what the calling key does not hold: ${excess.join(', ')}`, { excess });
-  return ok(grants.value);
+  if (!grants.ok) return grants;
+  const excess = refuseExcess(model, caller, [{ label: null, grants: grants.value }, ...policies]);
+  return excess.ok ? ok(grants.value) : excess;
 }

@@ -17,7 +17,7 @@ function shownGrants(row: KeyRow): Pick<KeyObject, 'permissions' | 'scopes' | 'l
   return { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels }, preset: grants.preset };
 }
 
-export function toKeyObject(row: KeyRow, now: number): KeyObject {
+export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string[] = []): KeyObject {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -31,6 +31,8 @@ export function toKeyObject(row: KeyRow, now: number): KeyObject {
     prefix: row.prefix,
     hint: row.hint,
     ...shownGrants(row),
+    policyIds: [...policyIds],
+    groupIds: JSON.parse(row.group_ids) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),

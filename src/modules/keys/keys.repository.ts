@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
 import type { KeyKind, KeyRecord } from '../../core/key-record.js';
 import { compileGrants } from '../../core/grants/compile-grants.js';
-import { grantSourceOf } from '../../core/grants/grant-set.js';
+import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 
@@ -17,6 +17,36 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyRow | u
   return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
 }
 
+/** A key and the grants of every policy linked to it. */
+export interface KeyWithPolicies {
+  readonly row: KeyRow;
+  readonly policies: readonly GrantSet[];
+}
+
+/**
+ * The verify miss: one statement, by the indexed HMAC, returning the key once per linked policy
+ * with that policy's grants (or once with none).
+ */
+export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promise<KeyWithPolicies | undefined> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .leftJoin('key_policies', 'key_policies.key_id', 'api_keys.id')
+    .leftJoin('policies', 'policies.id', 'key_policies.policy_id')
+    .selectAll('api_keys')
+    .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
+    .where('api_keys.key_hash', '=', keyHash)
+    .execute();
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, ...row } = first;
+  const policies = rows.flatMap((joined) =>
+    joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
+      ? []
+      : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
+  );
+  return { row, policies };
+}
+
 export async function findKeyById(db: Db, id: string): Promise<KeyRow | undefined> {
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -24,6 +54,8 @@ export async function findKeyById(db: Db, id: string): Promise<KeyRow | undefine
 export interface KeyListFilter {
   readonly tenantId?: string | undefined;
   readonly environmentId?: string | undefined;
+  readonly policyId?: string | undefined;
+  readonly groupId?: string | undefined;
   readonly afterId: string | null;
   readonly limit: number;
 }
@@ -32,6 +64,9 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
   let query = db.selectFrom('api_keys').selectAll().where('kind', '!=', 'root');
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
+  const { policyId, groupId } = filter;
+  if (policyId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId));
+  if (groupId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('group_members').select('key_id').where('group_id', '=', groupId));
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
   return query.orderBy('id').limit(filter.limit + 1).execute();
 }
@@ -54,18 +89,27 @@ export async function countLiveKeysInEnvironment(db: Db, environmentId: string):
   return Number(row?.n ?? 0);
 }
 
-/** The row as the check sees it: no hash, grants compiled once through the model. */
-export function toKeyRecord(row: KeyRow, model: AuthModel): KeyRecord {
+/**
+ * The row as the check sees it: no hash; its direct grants and its policies' compiled once
+ * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
+ */
+export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = []): KeyRecord {
+  const admin = row.admin === 1;
+  const sources = [grantSetOf(row), ...policies].map((grants) => {
+    const source = grantSourceOf(model, grants);
+    return admin ? source : { ...source, permissions: source.permissions.filter((id) => model.permissions.get(id)?.adminOnly !== true) };
+  });
   return {
     id: row.id,
     tenantId: row.tenant_id,
     environmentId: row.environment_id,
     userId: row.user_id,
     kind: row.kind as KeyKind,
-    admin: row.admin === 1,
+    admin,
     enabled: row.enabled === 1,
     revokedAt: row.revoked_at,
     expiresAt: row.expires_at,
-    grants: compileGrants(model, [grantSourceOf(model, grantSetOf(row))]),
+    grants: compileGrants(model, sources),
+    groupIds: JSON.parse(row.group_ids) as string[],
   };
 }

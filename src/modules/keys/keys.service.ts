@@ -16,7 +16,12 @@ import { canSeeTenant, notFound } from '../scope.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { findUser } from '../users/users.repository.js';
-import { grantColumns, resolveKeyGrants } from './key-grants.js';
+import { resolveGrantInput } from '../../core/grants/grant-set.js';
+import type { Db } from '../../storage/database.js';
+import { addMember, removeMember } from '../groups/groups.repository.js';
+import { policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
+import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
+import { resolveGroups, resolvePolicies } from './key-links.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
@@ -29,8 +34,6 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
   }
   const admin = input.admin === true;
-  const grants = resolveKeyGrants(deps.model, caller.key, input, admin);
-  if (!grants.ok) return grants;
   const metadata = serialiseMetadata(input.metadata);
   if (!metadata.ok) return metadata;
 
@@ -46,6 +49,15 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     }
     const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now);
     if (!expiresAt.ok) return expiresAt;
+    const place = { tenantId: environment.tenant_id, environmentId: environment.id };
+    const policyIds = input.policyIds ?? [];
+    const groupIds = [...(input.groupIds ?? [])].sort();
+    const policies = await resolvePolicies(trx, place, policyIds);
+    if (!policies.ok) return policies;
+    const grants = resolveKeyGrants(deps.model, caller.key, input, admin, policies.value);
+    if (!grants.ok) return grants;
+    const groups = await resolveGroups(trx, caller.key, place, groupIds);
+    if (!groups.ok) return groups;
 
     const secret = generateKey(environment.key_prefix);
     const row: KeyRow = {
@@ -61,6 +73,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       admin: admin ? 1 : 0,
       enabled: 1,
       ...grantColumns(grants.value),
+      group_ids: '[]',
       metadata: metadata.value,
       expires_at: expiresAt.value,
       revoked_at: null,
@@ -69,15 +82,17 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       updated_at: now,
     };
     await insertKey(trx, row);
+    await setKeyPolicies(trx, row.id, policyIds);
+    for (const groupId of groupIds) await addMember(trx, groupId, row.id, now);
     await record({
       action: 'key.create',
       tenantId: row.tenant_id,
       environmentId: row.environment_id,
       target: { type: 'key', id: row.id },
       op: 'create',
-      details: { name: row.name, kind: row.kind, admin, ...grants.value, expiresAt: row.expires_at },
+      details: { name: row.name, kind: row.kind, admin, ...grants.value, policyIds, groupIds, expiresAt: row.expires_at },
     });
-    return ok({ ...toKeyObject(row, now), key: secret });
+    return ok({ ...toKeyObject({ ...row, group_ids: JSON.stringify(groupIds) }, now, policyIds), key: secret });
   });
 }
 
@@ -85,9 +100,14 @@ export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: List
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId });
+  const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId, policyId: query.policyId, groupId: query.groupId });
   const now = deps.clock.now();
-  return ok(toPage(rows, limit, (row) => toKeyObject(row, now)));
+  const policies = await policyIdsByKey(deps.db, rows.map((row) => row.id));
+  return ok(toPage(rows, limit, (row) => toKeyObject(row, now, policies.get(row.id))));
+}
+
+export async function shownKey(db: Db, row: KeyRow, now: number): Promise<KeyObject> {
+  return toKeyObject(row, now, (await policyIdsByKey(db, [row.id])).get(row.id));
 }
 
 async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Promise<KeyRow | undefined> {
@@ -98,7 +118,7 @@ async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Pr
 
 export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<KeyObject>> {
   const row = await findVisibleKey(deps, caller, id);
-  return row === undefined ? notFound('key', id) : ok(toKeyObject(row, deps.clock.now()));
+  return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now()));
 }
 
 export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, input: PatchKeyInput): Promise<Result<KeyObject>> {
@@ -110,6 +130,8 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);
     if (current.kind === 'root' && input.enabled === false) return fail('CONFLICT', 'the root key cannot be disabled');
+    const grantsChanged = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined || input.policyIds !== undefined || input.groupIds !== undefined;
+    if (grantsChanged && current.kind === 'root') return fail('CONFLICT', 'the root key holds everything; its grants cannot change');
     const next: KeyRow = {
       ...current,
       name: input.name ?? current.name,
@@ -117,12 +139,69 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       enabled: input.enabled === undefined ? current.enabled : input.enabled ? 1 : 0,
       updated_at: now,
     };
-    await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, updated_at: now });
-    const details: Record<string, unknown> = { fields: Object.keys(input) };
+    const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
+    let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
+    if (grantsChanged) {
+      const changed = await changeGrants(deps, caller, trx, current, input, now);
+      if (!changed.ok) return changed;
+      Object.assign(next, changed.value.columns);
+      policyIds = changed.value.policyIds;
+      Object.assign(details, changed.value.details);
+    }
+    await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, ...grantColumns(grantSetOf(next)), updated_at: now });
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
-    return ok(toKeyObject(next, now));
+    return ok(toKeyObject(next, now, policyIds));
   });
+}
+
+/**
+ * A key's grants replaced, kind by kind: every field given replaces that set, and the caller must
+ * hold what the key ends up with through what changed (no escalation), in one transaction.
+ */
+async function changeGrants(
+  deps: ServiceDeps,
+  caller: Caller,
+  trx: Db,
+  current: KeyRow,
+  input: PatchKeyInput,
+  now: number,
+): Promise<Result<{ columns: Partial<KeyRow>; policyIds: string[]; details: Record<string, unknown> }>> {
+  const place = { tenantId: current.tenant_id as string, environmentId: current.environment_id as string };
+  const stored = grantSetOf(current);
+  const direct = {
+    permissions: input.permissions ?? stored.permissions,
+    scopes: input.scopes ?? stored.scopes,
+    levels: input.levels ?? stored.levels,
+  };
+  const newPolicies = input.policyIds === undefined ? [] : input.policyIds;
+  const policies = await resolvePolicies(trx, place, newPolicies);
+  if (!policies.ok) return policies;
+  // Only what changes is handed out by this caller; what the key already had stays as it was.
+  const givenDirect = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
+  const grants = resolveKeyGrants(deps.model, caller.key, givenDirect ? direct : {}, current.admin === 1, policies.value);
+  if (!grants.ok) return grants;
+  const checked = givenDirect ? resolveGrantInput(deps.model, direct, { admin: current.admin === 1 }) : ok(stored);
+  if (!checked.ok) return checked;
+  const columns: Partial<KeyRow> = { ...grantColumns({ ...checked.value, preset: current.preset }) };
+  const details: Record<string, unknown> = givenDirect ? { permissions: checked.value.permissions, scopes: checked.value.scopes, levels: checked.value.levels } : {};
+  let policyIds = (await policyIdsByKey(trx, [current.id])).get(current.id) ?? [];
+  if (input.policyIds !== undefined) {
+    policyIds = [...input.policyIds].sort();
+    await setKeyPolicies(trx, current.id, policyIds);
+    details['policyIds'] = policyIds;
+  }
+  if (input.groupIds !== undefined) {
+    const before = JSON.parse(current.group_ids) as string[];
+    const added = input.groupIds.filter((groupId) => !before.includes(groupId));
+    const groups = await resolveGroups(trx, caller.key, place, added);
+    if (!groups.ok) return groups;
+    for (const groupId of before) if (!input.groupIds.includes(groupId)) await removeMember(trx, groupId, current.id);
+    for (const groupId of added) await addMember(trx, groupId, current.id, now);
+    columns.group_ids = JSON.stringify([...input.groupIds].sort());
+    details['groupIds'] = [...input.groupIds].sort();
+  }
+  return ok({ columns, policyIds, details });
 }
 
 /** Permanent and immediate. Revoking a revoked key answers it unchanged. */
@@ -132,10 +211,10 @@ export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): 
     const current = await findKeyById(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.kind === 'root') return fail('CONFLICT', 'the root key cannot be revoked');
-    if (current.revoked_at !== null) return ok(toKeyObject(current, now));
+    if (current.revoked_at !== null) return ok(await shownKey(trx, current, now));
     const next: KeyRow = { ...current, revoked_at: now, updated_at: now };
     await updateKey(trx, id, { revoked_at: now, updated_at: now });
     await record({ action: 'key.revoke', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update' });
-    return ok(toKeyObject(next, now));
+    return ok(await shownKey(trx, next, now));
   });
 }

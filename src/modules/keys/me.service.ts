@@ -6,7 +6,7 @@ import type { AuthModel } from '../../core/model/model.js';
 import type { EffectiveGrantsObject, MeObject } from '../../api/me.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { notFound } from '../scope.js';
-import { toKeyObject } from './key-object.js';
+import { shownKey } from './keys.service.js';
 import { findKeyById } from './keys.repository.js';
 
 function sortedActions(map: ReadonlyMap<string, ReadonlySet<string>>): Record<string, string[]> {
@@ -41,5 +41,5 @@ export function effectiveGrants(model: AuthModel, key: KeyRecord): EffectiveGran
 export async function describeCaller(deps: ServiceDeps, caller: Caller): Promise<Result<MeObject>> {
   const row = await findKeyById(deps.db, caller.key.id);
   if (row === undefined) return notFound('key', caller.key.id);
-  return ok({ key: toKeyObject(row, deps.clock.now()), grants: effectiveGrants(deps.model, caller.key) });
+  return ok({ key: await shownKey(deps.db, row, deps.clock.now()), grants: effectiveGrants(deps.model, caller.key) });
 }

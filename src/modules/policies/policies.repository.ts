@@ -1,0 +1,53 @@
+/** Policies at rest, and their links to keys. */
+import type { Selectable } from 'kysely';
+import type { Db, PoliciesTable } from '../../storage/database.js';
+
+export type PolicyRow = Selectable<PoliciesTable>;
+
+export async function insertPolicy(db: Db, row: PolicyRow): Promise<void> {
+  await db.insertInto('policies').values(row).execute();
+}
+
+export async function findPolicy(db: Db, id: string): Promise<PolicyRow | undefined> {
+  return db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function policiesByIds(db: Db, ids: readonly string[]): Promise<PolicyRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('policies').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function listPolicies(db: Db, filter: { tenantId?: string | undefined; environmentId?: string | undefined; afterId: string | null; limit: number }): Promise<PolicyRow[]> {
+  let query = db.selectFrom('policies').selectAll();
+  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
+  if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
+  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
+  return query.orderBy('id').limit(filter.limit + 1).execute();
+}
+
+export async function updatePolicy(db: Db, id: string, patch: Partial<Omit<PolicyRow, 'id'>>): Promise<void> {
+  await db.updateTable('policies').set(patch).where('id', '=', id).execute();
+}
+
+export async function deletePolicy(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('key_policies').where('policy_id', '=', id).execute();
+  await db.deleteFrom('policies').where('id', '=', id).execute();
+}
+
+export async function keyIdsLinkedTo(db: Db, policyId: string): Promise<string[]> {
+  const rows = await db.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId).orderBy('key_id').execute();
+  return rows.map((row) => row.key_id);
+}
+
+export async function policyIdsByKey(db: Db, keyIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byKey = new Map<string, string[]>();
+  if (keyIds.length === 0) return byKey;
+  const rows = await db.selectFrom('key_policies').selectAll().where('key_id', 'in', keyIds).orderBy('policy_id').execute();
+  for (const row of rows) byKey.set(row.key_id, [...(byKey.get(row.key_id) ?? []), row.policy_id]);
+  return byKey;
+}
+
+export async function setKeyPolicies(db: Db, keyId: string, policyIds: readonly string[]): Promise<void> {
+  await db.deleteFrom('key_policies').where('key_id', '=', keyId).execute();
+  if (policyIds.length > 0) await db.insertInto('key_policies').values(policyIds.map((policyId) => ({ key_id: keyId, policy_id: policyId }))).execute();
+}
