@@ -66,6 +66,7 @@ function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow
     permissions: JSON.stringify(['webhooks.manage', 'users.manage']),
     scopes: JSON.stringify([{ permission: 'read', on: 'res_1' }]),
     levels: '{}',
+    group_ids: '[]',
     preset: 'developer',
     metadata: JSON.stringify({ team: 'ops', nested: { n: 1, ok: true, none: null } }),
     expires_at: EXPIRES,

@@ -15,6 +15,7 @@ export function keyRowWith(overrides: Partial<KeyRow> & Pick<KeyRow, 'id' | 'key
     permissions: '[]',
     scopes: '[]',
     levels: '{}',
+    group_ids: '[]',
     preset: null,
     metadata: '{}',
     expires_at: null,
