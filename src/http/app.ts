@@ -31,6 +31,9 @@ import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
+import { policyRoutes } from './routes/policies.routes.js';
+import { groupRoutes } from './routes/groups.routes.js';
+import { policyGate } from '../modules/policies/policy-gate.js';
 import { resourceGate } from '../modules/resources/resource-gate.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
@@ -108,7 +111,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
-  registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }) } });
+  registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
 
   const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources };
   const context: RouteContext = { deps, verify: verifyDeps };
@@ -119,6 +122,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(userRoutes, context);
   await app.register(keyRoutes, context);
   await app.register(resourceRoutes, context);
+  await app.register(policyRoutes, context);
+  await app.register(groupRoutes, context);
 
   const follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'));
 

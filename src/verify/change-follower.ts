@@ -25,7 +25,13 @@ export function applyChange(caches: VerifyCaches, change: Change): void {
   const cache = caches.keys;
   if (change.entity === 'resource') caches.resources.clear();
   else if (change.entity === 'key') cache.evictKey(change.entityId);
-  else if ((change.entity === 'tenant' || change.entity === 'environment' || change.entity === 'user') && change.tenantId !== null) {
+  // A policy edit changes every linked key; a group change, its members and what it holds on
+  // resources. Both are rare: drop the tenant's keys rather than track links here.
+  else if (change.entity === 'policy' && change.tenantId !== null) cache.evictTenant(change.tenantId);
+  else if (change.entity === 'group' && change.tenantId !== null) {
+    cache.evictTenant(change.tenantId);
+    caches.resources.clear();
+  } else if ((change.entity === 'tenant' || change.entity === 'environment' || change.entity === 'user') && change.tenantId !== null) {
     cache.evictTenant(change.tenantId);
   }
 }

@@ -64,9 +64,12 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
       updated_at: now,
     };
     await insertResource(trx, row);
-    // Owning what you create (SPEC §1): the creating key gets the model's creator role on it.
-    if (deps.model.creatorRole !== null && !isRoot(caller.key)) {
-      await insertRoles(trx, [{ resource_id: id, principal_id: caller.key.id, role: deps.model.creatorRole, created_at: now }]);
+    // Owning what you create (SPEC §1): the creating key and every group it belongs to get the
+    // model's creator role on it, so every member of those groups may manage it.
+    const creatorRole = deps.model.creatorRole;
+    if (creatorRole !== null && !isRoot(caller.key)) {
+      const owners = [caller.key.id, ...caller.key.groupIds];
+      await insertRoles(trx, owners.map((principal) => ({ resource_id: id, principal_id: principal, role: creatorRole, created_at: now })));
     }
     await record({
       action: 'resource.create',

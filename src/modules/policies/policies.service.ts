@@ -1,0 +1,131 @@
+/**
+ * Policies: reusable grant sets linked to keys. Editing one changes what every linked key may do
+ * on its next request (the change evicts the tenant's cached keys on every node). Who may touch
+ * which policy is the gate's business; what a policy may grant is no escalation's.
+ */
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { resolveGrantInput } from '../../core/grants/grant-set.js';
+import { newId } from '../../core/ids.js';
+import type { PageOf } from '../../api/common.js';
+import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../../api/policies.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { refuseExcess } from '../escalation.js';
+import { findEnvironment } from '../environments/environments.repository.js';
+import { grantColumns, grantSetOf } from '../keys/key-grants.js';
+import { mutate } from '../mutation.js';
+import { tenantPageRequest, toPage } from '../pagination.js';
+import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
+import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
+
+export function toPolicyObject(row: PolicyRow): PolicyObject {
+  const grants = grantSetOf({ ...row, preset: null });
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    environmentId: row.environment_id,
+    name: row.name,
+    permissions: [...grants.permissions],
+    scopes: [...grants.scopes],
+    levels: { ...grants.levels },
+    createdByKeyId: row.created_by_key_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** Policies may hold tenant-scoped permissions; they take effect only on the admin keys linked. */
+const AS_ADMIN = { admin: true } as const;
+
+export async function createPolicy(deps: ServiceDeps, caller: Caller, input: CreatePolicyInput): Promise<Result<PolicyObject>> {
+  const grants = resolveGrantInput(deps.model, input, AS_ADMIN);
+  if (!grants.ok) return grants;
+  const excess = refuseExcess(deps.model, caller.key, [{ label: null, grants: grants.value }]);
+  if (!excess.ok) return excess;
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    let tenantId: string;
+    const environmentId = input.environmentId ?? null;
+    if (environmentId !== null) {
+      const environment = await findEnvironment(trx, environmentId);
+      if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', environmentId);
+      if (input.tenantId !== undefined && input.tenantId !== environment.tenant_id) return notFound('environment', environmentId);
+      tenantId = environment.tenant_id;
+    } else {
+      const resolved = resolveTenantId(caller.key, input.tenantId);
+      if (!resolved.ok) return resolved;
+      tenantId = resolved.value;
+    }
+    const row: PolicyRow = {
+      id: newId('policy', now),
+      tenant_id: tenantId,
+      environment_id: environmentId,
+      name: input.name,
+      ...grantColumns({ ...grants.value, preset: null }),
+      created_by_key_id: caller.key.id,
+      created_at: now,
+      updated_at: now,
+    };
+    const { preset: _preset, ...columns } = row as PolicyRow & { preset?: unknown };
+    await insertPolicy(trx, columns);
+    await record({ action: 'policy.create', tenantId, environmentId, target: { type: 'policy', id: row.id }, op: 'create', details: { name: row.name, ...grants.value } });
+    return ok(toPolicyObject(columns));
+  });
+}
+
+export async function getPolicy(deps: ServiceDeps, id: string): Promise<Result<PolicyObject>> {
+  const row = await findPolicy(deps.db, id);
+  return row === undefined ? notFound('policy', id) : ok(toPolicyObject(row));
+}
+
+export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: ListPoliciesInput): Promise<Result<PageOf<PolicyObject>>> {
+  const page = tenantPageRequest(caller.key, query);
+  if (!page.ok) return page;
+  const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId });
+  return ok(toPage(rows, page.value.limit, toPolicyObject));
+}
+
+export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string, input: PatchPolicyInput): Promise<Result<PolicyObject>> {
+  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const current = await findPolicy(trx, id);
+    if (current === undefined) return notFound('policy', id);
+    const stored = grantSetOf({ ...current, preset: null });
+    const givesGrants = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
+    const grants = resolveGrantInput(
+      deps.model,
+      { permissions: input.permissions ?? stored.permissions, scopes: input.scopes ?? stored.scopes, levels: input.levels ?? stored.levels },
+      AS_ADMIN,
+    );
+    if (!grants.ok) return grants;
+    if (givesGrants) {
+      // Every linked key gets what the policy now says: the caller must hold all of it.
+      const excess = refuseExcess(deps.model, caller.key, [{ label: null, grants: grants.value }]);
+      if (!excess.ok) return excess;
+    }
+    const { preset: _preset, ...columns } = grantColumns({ ...grants.value, preset: null });
+    const next: PolicyRow = { ...current, ...columns, name: input.name ?? current.name, updated_at: now };
+    await updatePolicy(trx, id, { ...columns, name: next.name, updated_at: now });
+    await record({
+      action: 'policy.update',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'policy', id },
+      op: 'update',
+      details: { fields: Object.keys(input).sort(), ...(givesGrants ? grants.value : {}) },
+    });
+    return ok(toPolicyObject(next));
+  });
+}
+
+/** A policy in use is deleted only with `force`, which unlinks it from its keys in the same transaction. */
+export async function removePolicy(deps: ServiceDeps, caller: Caller, id: string, force: boolean): Promise<Result<PolicyObject>> {
+  return mutate(deps, caller.actor, async ({ trx, record }) => {
+    const current = await findPolicy(trx, id);
+    if (current === undefined) return notFound('policy', id);
+    const linked = await keyIdsLinkedTo(trx, id);
+    if (linked.length > 0 && !force) {
+      return fail('CONFLICT', `policy ${id} is linked to ${linked.length} key(s); delete with ?force=true to unlink it from them`, { linkedKeys: linked.length });
+    }
+    await deletePolicy(trx, id);
+    await record({ action: 'policy.delete', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'policy', id }, op: 'delete', details: { name: current.name, unlinkedKeys: linked } });
+    return ok(toPolicyObject(current));
+  });
+}
