@@ -22,6 +22,8 @@ export type Requirement =
   | {
       readonly permission: string;
       readonly orSelfParam?: string;
+      /** Also met when that path parameter is the id of the caller's own user (its MFA). */
+      readonly orOwnUserParam?: string;
       readonly sameEnvironmentParam?: string;
       readonly onlyBodyFields?: readonly string[];
     }
@@ -50,7 +52,9 @@ export function describeRequirement(requirement: Requirement): string {
   if ('root' in requirement) return 'the root key';
   if ('anyOf' in requirement) return requirement.anyOf.map(describeRequirement).join(' or ');
   if ('gate' in requirement) return `${requirement.action} on the ${requirement.gate}`;
-  return requirement.orSelfParam === undefined ? requirement.permission : `${requirement.permission} (or the key itself)`;
+  if (requirement.orSelfParam !== undefined) return `${requirement.permission} (or the key itself)`;
+  if (requirement.orOwnUserParam !== undefined) return `${requirement.permission} (or a key of that user)`;
+  return requirement.permission;
 }
 
 /** Whether `key` meets `requirement` for this request. The root key meets every requirement. */
@@ -62,6 +66,7 @@ export function meets(requirement: Requirement, key: KeyRecord, facts: RequestFa
   // Decided by the route's gate, which loads the target; see plugins/auth.ts.
   if ('gate' in requirement) return false;
   if (requirement.orSelfParam !== undefined && facts.params[requirement.orSelfParam] === key.id) return true;
+  if (requirement.orOwnUserParam !== undefined && key.userId !== null && facts.params[requirement.orOwnUserParam] === key.userId) return true;
   if (!holdsPermission(key, requirement.permission)) return false;
   if (requirement.sameEnvironmentParam !== undefined && facts.params[requirement.sameEnvironmentParam] !== key.environmentId) return false;
   const allowed = requirement.onlyBodyFields;

@@ -66,10 +66,29 @@ export interface ApiKeysTable {
   preset: string | null;
   /** JSON ids of the groups the key belongs to; kept with group_members in one transaction. */
   group_ids: string;
+  /** The lifetime it was created with, in days (null: never expires); a rotation restarts it. */
+  expiry_days: number | null;
+  /** The secret it had before its last rotation, accepted until `previous_valid_until`. */
+  previous_key_hash: string | null;
+  previous_valid_until: number | null;
+  rotated_at: number | null;
   metadata: string;
   expires_at: number | null;
   revoked_at: number | null;
   created_by_key_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserMfaTable {
+  user_id: string;
+  /** The TOTP seed, sealed (AES-256-GCM) and bound to the user id. */
+  secret: string;
+  confirmed_at: number | null;
+  /** The last TOTP time step accepted: a code is accepted once. */
+  last_step: number | null;
+  failed_count: number;
+  failed_window_started_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -169,6 +188,7 @@ export interface Database {
   key_policies: KeyPoliciesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  user_mfa: UserMfaTable;
   audit_events: AuditEventsTable;
   change_log: ChangeLogTable;
 }

@@ -13,7 +13,7 @@ export function resolveExpiry(
   environment: EnvironmentRow,
   tenant: TenantRow,
   now: number,
-): Result<number | null> {
+): Result<{ days: number | null; expiresAt: number | null }> {
   const max = environment.max_key_expiry_days ?? tenant.max_key_expiry_days;
   const days = requested === undefined ? (environment.default_key_expiry_days ?? tenant.default_key_expiry_days) : requested;
   if (max !== null && days === null) {
@@ -22,5 +22,5 @@ export function resolveExpiry(
   if (max !== null && days !== null && days > max) {
     return fail('VALIDATION', `expiresInDays (${days}) exceeds maxKeyExpiryDays (${max})`, { field: 'expiresInDays', maxKeyExpiryDays: max });
   }
-  return ok(days === null ? null : now + days * DAY_MS);
+  return ok({ days, expiresAt: days === null ? null : now + days * DAY_MS });
 }

@@ -7,10 +7,14 @@ import * as initial from './0001-initial.js';
 import * as keyLevels from './0002-key-levels.js';
 import * as resources from './0003-resources.js';
 import * as policiesGroups from './0004-policies-groups.js';
+import * as keyRotation from './0005-key-rotation.js';
+import * as mfa from './0006-mfa.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-key-levels': keyLevels,
   '0003-resources': resources,
   '0004-policies-groups': policiesGroups,
+  '0005-key-rotation': keyRotation,
+  '0006-mfa': mfa,
 };
