@@ -4,10 +4,14 @@
  * grants, a group membership — asks here, and a refusal is a 403 naming the excess.
  */
 import { fail, ok, type Result } from '../core/error-codes.js';
+import type { TargetResource } from '../core/check.js';
 import { excessGrants } from '../core/grants/coverage.js';
 import { grantSourceOf, type GrantSet } from '../core/grants/grant-set.js';
-import { holdsPermission, isRoot, type KeyRecord } from '../core/key-record.js';
+import { holdsPermission, isRoot, keyPosition, type KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
+import type { Db } from '../storage/database.js';
+import { loadTargets } from './resources/resource-targets.js';
+import { resourcesByIds } from './resources/resources.repository.js';
 
 /** A grant set to hand out, and how to name it in a refusal (`policy pol_…`, or null for direct grants). */
 export interface HandedOut {
@@ -15,10 +19,36 @@ export interface HandedOut {
   readonly grants: GrantSet;
 }
 
-export function refuseExcess(model: AuthModel, caller: KeyRecord, handedOut: readonly HandedOut[]): Result<null> {
+export interface EscalationDeps {
+  readonly db: Db;
+  readonly model: AuthModel;
+}
+
+/**
+ * The resources that `type:<id>:role` scopes name, each checked to exist in the tenant with the
+ * type the scope claims (a 400 otherwise: the claim is what a reader of the grant believes).
+ */
+async function scopedResources(deps: EscalationDeps, tenantId: string, handedOut: readonly HandedOut[]): Promise<Result<Map<string, TargetResource>>> {
+  const claims = handedOut.flatMap(({ grants }) => grantSourceOf(deps.model, grants).scopes.filter((scope) => scope.resourceId !== null));
+  if (claims.length === 0) return ok(new Map());
+  const rows = await resourcesByIds(deps.db, [...new Set(claims.map((scope) => scope.resourceId as string))]);
+  const byId = new Map(rows.filter((row) => row.tenant_id === tenantId).map((row) => [row.id, row]));
+  for (const scope of claims) {
+    const row = byId.get(scope.resourceId as string);
+    if (row === undefined) return fail('VALIDATION', `scope names an unknown resource: ${scope.resourceId}`, { field: 'scopes' });
+    if (row.type !== scope.type) return fail('VALIDATION', `scope ${scope.type}:${scope.resourceId} names a ${row.type}, not a ${scope.type}`, { field: 'scopes' });
+  }
+  return ok(await loadTargets(deps.db, deps.model, [...byId.values()]));
+}
+
+/** Validates resource scopes, then refuses (403, naming it) anything beyond the caller's own grants. */
+export async function refuseExcess(deps: EscalationDeps, caller: KeyRecord, tenantId: string, handedOut: readonly HandedOut[]): Promise<Result<null>> {
+  const targets = await scopedResources(deps, tenantId, handedOut);
+  if (!targets.ok) return targets;
   if (isRoot(caller)) return ok(null);
+  const view = { position: keyPosition(caller), grants: caller.grants };
   const excess = handedOut.flatMap(({ label, grants }) =>
-    excessGrants(model, caller.grants, grantSourceOf(model, grants)).map((item) => (label === null ? item : `${label}: ${item}`)),
+    excessGrants(deps.model, view, grantSourceOf(deps.model, grants), targets.value).map((item) => (label === null ? item : `${label}: ${item}`)),
   );
   if (excess.length === 0) return ok(null);
   return fail('FORBIDDEN', `cannot grant what the calling key does not hold: ${excess.join(', ')}`, { excess });

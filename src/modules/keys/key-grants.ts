@@ -6,8 +6,7 @@
 import { ok, type Result } from '../../core/error-codes.js';
 import { resolveGrantInput, type GrantInput, type GrantSet } from '../../core/grants/grant-set.js';
 import type { KeyRecord } from '../../core/key-record.js';
-import { refuseExcess, type HandedOut } from '../escalation.js';
-import type { AuthModel } from '../../core/model/model.js';
+import { refuseExcess, type EscalationDeps, type HandedOut } from '../escalation.js';
 import type { KeyRow } from './keys.repository.js';
 
 export function grantSetOf(row: Pick<KeyRow, 'permissions' | 'scopes' | 'levels' | 'preset'>): GrantSet {
@@ -32,9 +31,16 @@ export function grantColumns(grants: GrantSet): Pick<KeyRow, 'permissions' | 'sc
  * Validates the grants a caller gives a key, directly and through the policies it links, and
  * refuses (403 naming it) any excess over the caller's own.
  */
-export function resolveKeyGrants(model: AuthModel, caller: KeyRecord, input: GrantInput, admin: boolean, policies: readonly HandedOut[] = []): Result<GrantSet> {
-  const grants = resolveGrantInput(model, input, { admin });
+export async function resolveKeyGrants(
+  deps: EscalationDeps,
+  caller: KeyRecord,
+  tenantId: string,
+  input: GrantInput,
+  admin: boolean,
+  policies: readonly HandedOut[] = [],
+): Promise<Result<GrantSet>> {
+  const grants = resolveGrantInput(deps.model, input, { admin });
   if (!grants.ok) return grants;
-  const excess = refuseExcess(model, caller, [{ label: null, grants: grants.value }, ...policies]);
+  const excess = await refuseExcess(deps, caller, tenantId, [{ label: null, grants: grants.value }, ...policies]);
   return excess.ok ? ok(grants.value) : excess;
 }

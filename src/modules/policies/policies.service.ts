@@ -39,8 +39,6 @@ const AS_ADMIN = { admin: true } as const;
 export async function createPolicy(deps: ServiceDeps, caller: Caller, input: CreatePolicyInput): Promise<Result<PolicyObject>> {
   const grants = resolveGrantInput(deps.model, input, AS_ADMIN);
   if (!grants.ok) return grants;
-  const excess = refuseExcess(deps.model, caller.key, [{ label: null, grants: grants.value }]);
-  if (!excess.ok) return excess;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     let tenantId: string;
     const environmentId = input.environmentId ?? null;
@@ -54,6 +52,8 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
       if (!resolved.ok) return resolved;
       tenantId = resolved.value;
     }
+    const excess = await refuseExcess({ db: trx, model: deps.model }, caller.key, tenantId, [{ label: null, grants: grants.value }]);
+    if (!excess.ok) return excess;
     const row: PolicyRow = {
       id: newId('policy', now),
       tenant_id: tenantId,
@@ -97,7 +97,7 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
     if (!grants.ok) return grants;
     if (givesGrants) {
       // Every linked key gets what the policy now says: the caller must hold all of it.
-      const excess = refuseExcess(deps.model, caller.key, [{ label: null, grants: grants.value }]);
+      const excess = await refuseExcess({ db: trx, model: deps.model }, caller.key, current.tenant_id, [{ label: null, grants: grants.value }]);
       if (!excess.ok) return excess;
     }
     const { preset: _preset, ...columns } = grantColumns({ ...grants.value, preset: null });
