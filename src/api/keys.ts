@@ -63,8 +63,19 @@ export const Key = Type.Object({
 
 export const CreatedKey = Type.Composite([
   Key,
-  Type.Object({ key: Type.String({ description: 'the key itself, shown this once and never again' }) }),
+  Type.Object({
+    key: Type.String({ description: 'the key itself, shown this once and never again' }),
+    warnings: Type.Optional(Type.Array(Type.String(), { description: 'advice about the key as created, e.g. an application key that expires' })),
+  }),
 ]);
+
+export const RotateKeyBody = Type.Object(
+  {
+    otp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: "a TOTP code of the calling key's user, where MFA is required" })),
+    gracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: 'how long the old secret keeps working (default 0: it fails at once)' })),
+  },
+  { additionalProperties: false },
+);
 
 export const CreateKeyBody = Type.Object(
   {
@@ -100,6 +111,7 @@ export const ListKeysQuery = Type.Object(
     environmentId: Type.Optional(IdSchema('environment')),
     policyId: Type.Optional(IdSchema('policy', "the policy's keys (seed 001's Manage Keys)")),
     groupId: Type.Optional(IdSchema('group')),
+    expiringWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 36_500, description: 'live keys that expire within this many days' })),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -111,3 +123,4 @@ export type CreatedKeyObject = Static<typeof CreatedKey>;
 export type CreateKeyInput = Static<typeof CreateKeyBody>;
 export type PatchKeyInput = Static<typeof PatchKeyBody>;
 export type ListKeysInput = Static<typeof ListKeysQuery>;
+export type RotateKeyInput = Static<typeof RotateKeyBody>;

@@ -37,6 +37,7 @@ import { policyGate } from '../modules/policies/policy-gate.js';
 import { resourceGate } from '../modules/resources/resource-gate.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
+import { mfaRoutes } from './routes/mfa.routes.js';
 import { verifyRoutes } from './routes/verify.routes.js';
 
 export const VERSION = '0.1.0';
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(tenantRoutes, context);
   await app.register(environmentRoutes, context);
   await app.register(userRoutes, context);
+  await app.register(mfaRoutes, context);
   await app.register(keyRoutes, context);
   await app.register(resourceRoutes, context);
   await app.register(policyRoutes, context);

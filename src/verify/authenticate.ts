@@ -32,9 +32,15 @@ export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer
       if (cached !== undefined) return { found: true, key: cached };
       const generation = deps.cache.generation();
       const found = await findKeyWithPoliciesByHash(deps.db, hash);
-      if (found === undefined || !sameHash(found.row.key_hash, hash)) return UNKNOWN;
-      const key = toKeyRecord(found.row, deps.model, found.policies);
-      deps.cache.set(hash, key, deps.clock.now(), generation);
+      if (found === undefined) return UNKNOWN;
+      const { row } = found;
+      const current = sameHash(row.key_hash, hash);
+      // A secret rotated out works until its grace period ends, then is unknown (SPEC §3 step 1).
+      const validUntil = current ? null : row.previous_valid_until;
+      const now = deps.clock.now();
+      if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
+      const key = toKeyRecord(row, deps.model, found.policies);
+      deps.cache.set(hash, key, now, generation, validUntil);
       return { found: true, key };
     },
   };

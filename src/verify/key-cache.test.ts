@@ -107,12 +107,24 @@ describe('key cache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('forgets the old hash of a key cached again under a new one, as after rotation', () => {
+  it('holds both secrets of a key in its rotation grace period, and evicting the key drops both', () => {
     const cache = cacheOf();
-    store(cache, 'old-hash', aKey('key_1'));
-    store(cache, 'new-hash', aKey('key_1'));
+    const key = aKey('key_1');
+    cache.set('old-hash', key, NOW, cache.generation(), NOW + 1000);
+    store(cache, 'new-hash', key);
+    expect(cache.get('old-hash', NOW)).toBe(key);
+    expect(cache.get('new-hash', NOW)).toBe(key);
+    cache.evictKey('key_1');
     expect(cache.get('old-hash', NOW)).toBeUndefined();
-    expect(cache.get('new-hash', NOW)?.id).toBe('key_1');
+    expect(cache.get('new-hash', NOW)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('answers a rotated-out secret only until its grace period ends', () => {
+    const cache = cacheOf();
+    cache.set('old-hash', aKey('key_1'), NOW, cache.generation(), NOW + 1000);
+    expect(cache.get('old-hash', NOW + 999)?.id).toBe('key_1');
+    expect(cache.get('old-hash', NOW + 1000)).toBeUndefined();
   });
 
   it('empties on clear', () => {

@@ -8,12 +8,17 @@ import type { KeyRecord } from '../core/key-record.js';
 interface Entry {
   readonly record: KeyRecord;
   readonly storedAt: number;
+  /** A rotated-out secret is cached only until its grace period ends. */
+  readonly validUntil: number | null;
 }
 
 export interface KeyCache {
   get(hash: string, now: number): KeyRecord | undefined;
-  /** The eviction generation; pass what `generation()` said before the lookup began. */
-  set(hash: string, record: KeyRecord, now: number, generationAtLookup: number): void;
+  /**
+   * The eviction generation: pass what `generation()` said before the lookup began. `validUntil`:
+   * the entry is for a rotated-out secret, good until then.
+   */
+  set(hash: string, record: KeyRecord, now: number, generationAtLookup: number, validUntil?: number | null): void;
   generation(): number;
   evictKey(keyId: string): void;
   evictTenant(tenantId: string): void;
@@ -23,43 +28,46 @@ export interface KeyCache {
 
 export function createKeyCache(options: { ttlMs: number; maxEntries: number }): KeyCache {
   const byHash = new Map<string, Entry>();
-  const hashById = new Map<string, string>();
+  // A key has one hash cached, or two during a rotation's grace period.
+  const hashesById = new Map<string, Set<string>>();
   let evictions = 0;
 
   const remove = (hash: string): void => {
     const entry = byHash.get(hash);
     if (entry === undefined) return;
     byHash.delete(hash);
-    hashById.delete(entry.record.id);
+    const hashes = hashesById.get(entry.record.id);
+    hashes?.delete(hash);
+    if (hashes?.size === 0) hashesById.delete(entry.record.id);
   };
 
   return {
     get(hash, now) {
       const entry = byHash.get(hash);
       if (entry === undefined) return undefined;
-      if (now - entry.storedAt >= options.ttlMs) {
+      if (now - entry.storedAt >= options.ttlMs || (entry.validUntil !== null && now >= entry.validUntil)) {
         remove(hash);
         return undefined;
       }
       return entry.record;
     },
-    set(hash, record, now, generationAtLookup) {
+    set(hash, record, now, generationAtLookup, validUntil = null) {
       if (generationAtLookup !== evictions || options.maxEntries === 0 || options.ttlMs === 0) return;
-      const previous = hashById.get(record.id);
-      if (previous !== undefined) remove(previous);
+      remove(hash);
       // Maps iterate in insertion order: the first entry is the oldest.
       if (byHash.size >= options.maxEntries) {
         const oldest = byHash.keys().next();
         if (oldest.done !== true) remove(oldest.value);
       }
-      byHash.set(hash, { record, storedAt: now });
-      hashById.set(record.id, hash);
+      byHash.set(hash, { record, storedAt: now, validUntil });
+      let hashes = hashesById.get(record.id);
+      if (hashes === undefined) hashesById.set(record.id, (hashes = new Set()));
+      hashes.add(hash);
     },
     generation: () => evictions,
     evictKey(keyId) {
       evictions++;
-      const hash = hashById.get(keyId);
-      if (hash !== undefined) remove(hash);
+      for (const hash of [...(hashesById.get(keyId) ?? [])]) remove(hash);
     },
     evictTenant(tenantId) {
       evictions++;
@@ -68,7 +76,7 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
     clear() {
       evictions++;
       byHash.clear();
-      hashById.clear();
+      hashesById.clear();
     },
     get size() {
       return byHash.size;

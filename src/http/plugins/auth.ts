@@ -21,9 +21,13 @@ declare module 'fastify' {
     requires?: Requirement;
     /** The audit action of this route, e.g. `key.create`; also names denied attempts. */
     action?: string;
+    /** An expired key may call this route on itself (`:id` = its own id): rotation (SPEC §3 step 3). */
+    expiredKeyMayCallForItself?: boolean;
   }
   interface FastifyRequest {
     caller: Caller | null;
+    /** This request's refusal is already in the audit log. */
+    refusalAudited: boolean;
   }
 }
 
@@ -36,9 +40,11 @@ export interface AuthDeps {
 }
 
 const BEARER = /^Bearer ([^\s]+)$/i;
+const REFUSAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 429]);
 
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
+  app.decorateRequest('refusalAudited', false);
 
   app.addHook('onRoute', (route) => {
     const requires = route.config?.requires;
@@ -50,8 +56,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
   });
 
-  const deny = async (request: FastifyRequest, reply: FastifyReply, key: KeyRecord | null, problem: Problem): Promise<FastifyReply> => {
-    const now = deps.clock.now();
+  const auditRefusal = async (request: FastifyRequest, key: KeyRecord | null, code: string, status: number): Promise<void> => {
+    request.refusalAudited = true;
     await insertAuditEvent(
       deps.db,
       {
@@ -62,15 +68,34 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         targetType: null,
         targetId: typeof (request.params as Record<string, unknown> | undefined)?.['id'] === 'string' ? ((request.params as Record<string, string>)['id'] ?? null) : null,
         outcome: 'denied',
-        status: problemStatus(problem),
+        status,
         requestId: request.id,
         sourceIp: request.ip,
-        details: { code: problem.code, method: request.method, route: request.routeOptions.url ?? null },
+        details: { code, method: request.method, route: request.routeOptions.url ?? null },
       },
-      now,
+      deps.clock.now(),
     );
+  };
+
+  const deny = async (request: FastifyRequest, reply: FastifyReply, key: KeyRecord | null, problem: Problem): Promise<FastifyReply> => {
+    await auditRefusal(request, key, problem.code, problemStatus(problem));
     return sendProblem(request, reply, problem);
   };
+
+  // A service's own refusal of a management call (an escalation, a wrong one-time code, a rate
+  // limit) is audited here, once, like the hooks' own: every 401, 403 and 429 is on record.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const requires = request.routeOptions.config.requires;
+    if (requires === undefined || 'public' in requires || request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
+    let code = 'UNKNOWN';
+    try {
+      code = (JSON.parse(String(payload)) as { code?: string }).code ?? code;
+    } catch {
+      // not a problem body; the status says enough
+    }
+    await auditRefusal(request, request.caller?.key ?? null, code, reply.statusCode);
+    return payload;
+  });
 
   // Authentication comes before validation: a caller without a valid key learns nothing of
   // the schema. The requirement is checked after it, since it may look at the body's fields.
@@ -87,7 +112,9 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
     const key = authentication.key;
     const verdict = keyVerdict(key, deps.clock.now());
-    if (verdict !== 'VALID') return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+    const selfAfterExpiry =
+      verdict === 'EXPIRED' && request.routeOptions.config.expiredKeyMayCallForItself === true && (request.params as Record<string, unknown> | undefined)?.['id'] === key.id;
+    if (verdict !== 'VALID' && !selfAfterExpiry) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
     request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
     return undefined;
   });

@@ -1,7 +1,8 @@
 /** `/v1/keys`: create (shown once), list, read, change and revoke keys. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
-import { CreatedKey, CreateKeyBody, Key, KeyPage, ListKeysQuery, PatchKeyBody } from '../../api/keys.js';
+import { CreatedKey, CreateKeyBody, Key, KeyPage, ListKeysQuery, PatchKeyBody, RotateKeyBody } from '../../api/keys.js';
+import { rotateKey } from '../../modules/keys/rotation.service.js';
 import { createKey, getKey, listKeysFor, patchKey, revokeKey } from '../../modules/keys/keys.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -35,6 +36,18 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     config: { requires: manage, action: 'key.update' },
     schema: { tags, summary: 'Rename, re-describe, disable or enable a key', params: IdParams('key'), body: PatchKeyBody, response: { 200: Key, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await patchKey(deps, callerOf(request), request.params.id, request.body)),
+  });
+  app.post('/v1/keys/:id/rotate', {
+    // An expired key may still call this for itself; the rotation window is the service's rule.
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.rotate', expiredKeyMayCallForItself: true },
+    schema: {
+      tags,
+      summary: 'Rotate a key: a new secret for the same key, shown this once; the old one fails at once or after gracePeriodSeconds',
+      params: IdParams('key'),
+      body: RotateKeyBody,
+      response: { 200: CreatedKey, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) => sendResult(request, reply, await rotateKey(deps, callerOf(request), request.params.id, request.body ?? {})),
   });
   app.post('/v1/keys/:id/revoke', {
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke' },

@@ -24,8 +24,9 @@ export interface KeyWithPolicies {
 }
 
 /**
- * The verify miss: one statement, by the indexed HMAC, returning the key once per linked policy
- * with that policy's grants (or once with none).
+ * The verify miss: one statement, by the indexed HMAC of the current secret or of the one before
+ * the last rotation, returning the key once per linked policy with that policy's grants (or once
+ * with none).
  */
 export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promise<KeyWithPolicies | undefined> {
   const rows = await db
@@ -34,7 +35,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .leftJoin('policies', 'policies.id', 'key_policies.policy_id')
     .selectAll('api_keys')
     .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
-    .where('api_keys.key_hash', '=', keyHash)
+    .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
   if (first === undefined) return undefined;
@@ -56,6 +57,8 @@ export interface KeyListFilter {
   readonly environmentId?: string | undefined;
   readonly policyId?: string | undefined;
   readonly groupId?: string | undefined;
+  /** Live keys expiring after `now` and before this time. */
+  readonly expiringBefore?: { readonly now: number; readonly before: number } | undefined;
   readonly afterId: string | null;
   readonly limit: number;
 }
@@ -66,6 +69,9 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
   const { policyId, groupId } = filter;
   if (policyId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId));
+  if (filter.expiringBefore !== undefined) {
+    query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.expiringBefore.now).where('expires_at', '<=', filter.expiringBefore.before);
+  }
   if (groupId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('group_members').select('key_id').where('group_id', '=', groupId));
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
   return query.orderBy('id').limit(filter.limit + 1).execute();

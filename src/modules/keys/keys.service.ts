@@ -22,7 +22,7 @@ import { addMember, removeMember } from '../groups/groups.repository.js';
 import { policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
-import { resolveExpiry } from './key-expiry.js';
+import { DAY_MS, resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
 
@@ -54,7 +54,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     const groupIds = [...(input.groupIds ?? [])].sort();
     const policies = await resolvePolicies(trx, place, policyIds);
     if (!policies.ok) return policies;
-    const grants = resolveKeyGrants(deps.model, caller.key, input, admin, policies.value);
+    const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, input, admin, policies.value);
     if (!grants.ok) return grants;
     const groups = await resolveGroups(trx, caller.key, place, groupIds);
     if (!groups.ok) return groups;
@@ -96,7 +96,9 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       op: 'create',
       details: { name: row.name, kind: row.kind, admin, ...grants.value, policyIds, groupIds, expiresAt: row.expires_at },
     });
-    return ok({ ...toKeyObject({ ...row, group_ids: JSON.stringify(groupIds) }, now, policyIds), key: secret });
+    // Seed 002: deployed services should not break on a date; say so rather than refuse.
+    const warnings = row.kind === 'application' && row.expires_at !== null ? ['application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead'] : [];
+    return ok({ ...toKeyObject({ ...row, group_ids: JSON.stringify(groupIds) }, now, policyIds), key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 }
 
@@ -104,8 +106,9 @@ export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: List
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId, policyId: query.policyId, groupId: query.groupId });
   const now = deps.clock.now();
+  const expiringBefore = query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
+  const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId, policyId: query.policyId, groupId: query.groupId, expiringBefore });
   const policies = await policyIdsByKey(deps.db, rows.map((row) => row.id));
   return ok(toPage(rows, limit, (row) => toKeyObject(row, now, policies.get(row.id))));
 }
@@ -183,7 +186,7 @@ async function changeGrants(
   if (!policies.ok) return policies;
   // Only what changes is handed out by this caller; what the key already had stays as it was.
   const givenDirect = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
-  const grants = resolveKeyGrants(deps.model, caller.key, givenDirect ? direct : {}, current.admin === 1, policies.value);
+  const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, givenDirect ? direct : {}, current.admin === 1, policies.value);
   if (!grants.ok) return grants;
   const checked = givenDirect ? resolveGrantInput(deps.model, direct, { admin: current.admin === 1 }) : ok(stored);
   if (!checked.ok) return checked;

@@ -2,6 +2,7 @@
  * Users: people of a tenant, outside environments, with no access until given a key. Deleting a
  * user revokes its keys in the same transaction.
  */
+import { deleteUserMfa } from '../mfa/mfa.repository.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
@@ -114,6 +115,7 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     const current = await findUser(unit.trx, id);
     if (current === undefined) return notFound('user', id);
     const revoked = await revokeKeysOfUser(unit, id);
+    await deleteUserMfa(unit.trx, id);
     await deleteUser(unit.trx, id);
     await unit.record({ action: 'user.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'user', id }, op: 'delete', details: { keysRevoked: revoked } });
     return ok(toUserObject(current));

@@ -1,0 +1,74 @@
+/**
+ * Rotation (SPEC §4): a new secret for the same key — id, grants, groups and history kept —
+ * with its expiry restarted at the key's original duration. The old secret fails at once, or
+ * after `gracePeriodSeconds`. An expired key may still rotate itself inside its environment's
+ * rotation window; rotations made with a user key need that user's TOTP where MFA is required.
+ */
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { generateKey, keyHint } from '../../core/key-format.js';
+import { hashKey } from '../../core/key-hash.js';
+import type { CreatedKeyObject, RotateKeyInput } from '../../api/keys.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { findEnvironment } from '../environments/environments.repository.js';
+import { checkUserOtp } from '../mfa/mfa.service.js';
+import { mutate } from '../mutation.js';
+import { canSeeTenant, notFound } from '../scope.js';
+import { findTenant } from '../tenants/tenants.repository.js';
+import { DAY_MS } from './key-expiry.js';
+import { shownKey } from './keys.service.js';
+import { findKeyById, updateKey } from './keys.repository.js';
+
+export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
+
+export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, input: RotateKeyInput): Promise<Result<CreatedKeyObject>> {
+  const target = await findKeyById(deps.db, id);
+  if (target === undefined || (target.id !== caller.key.id && !canSeeTenant(caller.key, target.tenant_id))) return notFound('key', id);
+  if (target.kind === 'root') return fail('CONFLICT', 'the root key is not rotated through the API');
+  if (target.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
+  const environment = await findEnvironment(deps.db, target.environment_id as string);
+  const tenant = await findTenant(deps.db, target.tenant_id as string);
+  if (environment === undefined || tenant === undefined) return notFound('key', id);
+
+  const now = deps.clock.now();
+  if (target.id === caller.key.id && target.expires_at !== null && now >= target.expires_at) {
+    const windowDays = environment.rotation_window_days ?? tenant.rotation_window_days ?? DEFAULT_ROTATION_WINDOW_DAYS;
+    if (now >= target.expires_at + windowDays * DAY_MS) {
+      return { ok: false, problem: { code: 'EXPIRED', status: 401, detail: `the key expired more than ${windowDays} days ago; only a key with users.manage can rotate or revoke it now` } };
+    }
+  }
+  // MFA is asked of the person behind the calling key; application keys have none.
+  const mfaRequired = tenant.mfa_required === 1 || environment.mfa_required === 1;
+  if (mfaRequired && caller.key.kind === 'user' && caller.key.userId !== null) {
+    const otp = await checkUserOtp(deps, caller.key.userId, input.otp);
+    if (!otp.ok) return otp;
+  }
+
+  const grace = input.gracePeriodSeconds ?? 0;
+  return mutate(deps, caller.actor, async ({ trx, now: at, record }) => {
+    const current = await findKeyById(trx, id);
+    if (current === undefined || current.revoked_at !== null) return notFound('key', id);
+    const secret = generateKey(environment.key_prefix);
+    const next = {
+      ...current,
+      key_hash: hashKey(deps.pepper, secret),
+      hint: keyHint(secret),
+      prefix: environment.key_prefix,
+      previous_key_hash: grace > 0 ? current.key_hash : null,
+      previous_valid_until: grace > 0 ? at + grace * 1000 : null,
+      expires_at: current.expiry_days === null ? null : at + current.expiry_days * DAY_MS,
+      rotated_at: at,
+      updated_at: at,
+    };
+    const { id: _id, ...columns } = next;
+    await updateKey(trx, id, columns);
+    await record({
+      action: 'key.rotate',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'key', id },
+      op: 'update',
+      details: { gracePeriodSeconds: grace, expiresAt: next.expires_at, self: caller.key.id === id },
+    });
+    return ok({ ...(await shownKey(trx, next, at)), key: secret });
+  });
+}
