@@ -8,6 +8,7 @@ const settings = {
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),
   maxKeyExpiryDays: Nullable(DayCount),
+  auditRetentionDays: Nullable(Type.Integer({ minimum: 1, maximum: 36_500, description: 'prune audit events older than this; null keeps them forever' })),
 };
 
 export const Tenant = Type.Object({
@@ -26,6 +27,7 @@ export const CreateTenantBody = Type.Object(
     rotationWindowDays: Type.Optional(settings.rotationWindowDays),
     defaultKeyExpiryDays: Type.Optional(settings.defaultKeyExpiryDays),
     maxKeyExpiryDays: Type.Optional(settings.maxKeyExpiryDays),
+    auditRetentionDays: Type.Optional(settings.auditRetentionDays),
   },
   { additionalProperties: false },
 );

@@ -18,6 +18,8 @@ export interface TenantsTable {
   rotation_window_days: number | null;
   default_key_expiry_days: number | null;
   max_key_expiry_days: number | null;
+  /** Audit events older than this many days are pruned; null keeps them forever. */
+  audit_retention_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -165,6 +167,34 @@ export interface AuditEventsTable {
   source_ip: string | null;
   details: string;
   at: number;
+  /** The chain it belongs to: its tenant id, or `instance`. */
+  chain_id: string | null;
+  chain_seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export interface AuditChainHeadsTable {
+  chain_id: string;
+  last_seq: number;
+  last_hash: string;
+  last_event_id: string | null;
+  pruned_seq: number;
+  pruned_hash: string;
+}
+
+export interface KeyUsageTable {
+  key_id: string;
+  last_used_at: number;
+  last_used_ip: string | null;
+}
+
+export interface KeyUsageDaysTable {
+  key_id: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  code: string;
+  count: number;
 }
 
 export interface ChangeLogTable {
@@ -191,6 +221,9 @@ export interface Database {
   user_mfa: UserMfaTable;
   audit_events: AuditEventsTable;
   change_log: ChangeLogTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  key_usage: KeyUsageTable;
+  key_usage_days: KeyUsageDaysTable;
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

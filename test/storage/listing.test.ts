@@ -27,7 +27,7 @@ function idsOverTime(kind: IdKind): string[] {
 
 async function insertTenants(db: Db, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
-    await insertTenant(db, { id, name: id, tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, created_at: 0, updated_at: 0 });
+    await insertTenant(db, { id, name: id, tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, audit_retention_days: null, created_at: 0, updated_at: 0 });
   }
 }
 

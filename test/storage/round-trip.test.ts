@@ -25,7 +25,7 @@ function tenantRow(): TenantRow {
     mfa_required: 1,
     rotation_window_days: 14,
     default_key_expiry_days: 30,
-    max_key_expiry_days: 365,
+    max_key_expiry_days: 365, audit_retention_days: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };

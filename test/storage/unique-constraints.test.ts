@@ -18,7 +18,7 @@ const NOW = Date.UTC(2026, 0, 1);
 
 async function aTenant(db: Db): Promise<string> {
   const id = newId('tenant', NOW);
-  await insertTenant(db, { id, name: 'acme', tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, created_at: NOW, updated_at: NOW });
+  await insertTenant(db, { id, name: 'acme', tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, audit_retention_days: null, created_at: NOW, updated_at: NOW });
   return id;
 }
 

@@ -20,6 +20,7 @@ export function toTenantObject(row: TenantRow): TenantObject {
     rotationWindowDays: row.rotation_window_days,
     defaultKeyExpiryDays: row.default_key_expiry_days,
     maxKeyExpiryDays: row.max_key_expiry_days,
+    auditRetentionDays: row.audit_retention_days,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -42,6 +43,7 @@ export async function createTenant(deps: ServiceDeps, caller: Caller, input: Cre
       rotation_window_days: input.rotationWindowDays ?? null,
       default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
+      audit_retention_days: input.auditRetentionDays ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -80,6 +82,7 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
       rotation_window_days: input.rotationWindowDays === undefined ? current.rotation_window_days : input.rotationWindowDays,
       default_key_expiry_days: input.defaultKeyExpiryDays === undefined ? current.default_key_expiry_days : input.defaultKeyExpiryDays,
       max_key_expiry_days: input.maxKeyExpiryDays === undefined ? current.max_key_expiry_days : input.maxKeyExpiryDays,
+      audit_retention_days: input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
       updated_at: now,
     };
     const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);

@@ -9,6 +9,8 @@ import * as resources from './0003-resources.js';
 import * as policiesGroups from './0004-policies-groups.js';
 import * as keyRotation from './0005-key-rotation.js';
 import * as mfa from './0006-mfa.js';
+import * as usage from './0007-usage.js';
+import * as auditChain from './0008-audit-chain.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -17,4 +19,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-policies-groups': policiesGroups,
   '0005-key-rotation': keyRotation,
   '0006-mfa': mfa,
+  '0007-usage': usage,
+  '0008-audit-chain': auditChain,
 };
