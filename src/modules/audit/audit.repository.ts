@@ -1,6 +1,7 @@
-/** Audit events at rest: append-only rows, never holding a secret. */
+/** Audit events at rest: append-only rows in hash chains, never holding a secret. */
 import type { Db } from '../../storage/database.js';
 import { newId } from '../../core/ids.js';
+import { appendToChain } from './audit-chain.js';
 
 export interface AuditEventInput {
   readonly tenantId: string | null;
@@ -17,11 +18,11 @@ export interface AuditEventInput {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** Appends the event to its chain: inside `db`'s transaction if it is one, else in its own. */
 export async function insertAuditEvent(db: Db, event: AuditEventInput, at: number): Promise<string> {
   const id = newId('event', at);
-  await db
-    .insertInto('audit_events')
-    .values({
+  const append = (trx: Db) =>
+    appendToChain(trx, {
       id,
       tenant_id: event.tenantId,
       environment_id: event.environmentId,
@@ -35,7 +36,8 @@ export async function insertAuditEvent(db: Db, event: AuditEventInput, at: numbe
       source_ip: event.sourceIp,
       details: JSON.stringify(event.details),
       at,
-    })
-    .execute();
+    });
+  if (db.isTransaction) await append(db);
+  else await db.transaction().execute(append);
   return id;
 }
