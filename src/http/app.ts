@@ -38,9 +38,13 @@ import { resourceGate } from '../modules/resources/resource-gate.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { pruneAudit } from '../modules/audit/audit.service.js';
 import { verifyRoutes } from './routes/verify.routes.js';
 
 export const VERSION = '0.1.0';
+
+const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface BuildOptions {
   readonly config: Config;
@@ -57,6 +61,8 @@ export interface Keyward {
   readonly rootKey: RootKeyBootstrap;
   readonly cache: KeyCache;
   readonly follower: ChangeFollower;
+  /** Applies every tenant's audit retention now (it also runs hourly). */
+  pruneAudit(): Promise<number>;
   /** The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring. */
   verify(input: VerifyInput): Promise<Result<VerifyAnswerObject>>;
   /** Stops following changes, closes the server and the storage. */
@@ -126,8 +132,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(resourceRoutes, context);
   await app.register(policyRoutes, context);
   await app.register(groupRoutes, context);
+  await app.register(auditRoutes, context);
 
   const follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'));
+  const prune = () => pruneAudit(deps);
+  const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
+  pruning.unref();
 
   let closed = false;
   return {
@@ -136,11 +146,13 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     rootKey,
     cache,
     follower,
+    pruneAudit: prune,
     verify: (input) => verifyKey(verifyDeps, input),
     close: async () => {
       if (closed) return;
       closed = true;
       follower.stop();
+      clearInterval(pruning);
       await app.close();
       if (options.storage === undefined) await storage.close();
     },

@@ -1,0 +1,83 @@
+/**
+ * Reading the audit log (seed 000: "view audit logs" under Manage Tenant): a tenant.manage key
+ * sees its tenant's events, the root key every tenant's and the instance's. And checking it: the
+ * hash chains walked end to end, and retention applied.
+ */
+import { ok, type Result } from '../../core/error-codes.js';
+import { isRoot } from '../../core/key-record.js';
+import type { PageOf } from '../../api/common.js';
+import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../api/audit.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
+import { iso, resolveTenantId } from '../scope.js';
+import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
+
+const DAY_MS = 86_400_000;
+
+function toAuditObject(row: AuditEventRow): AuditEventObject {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    environmentId: row.environment_id,
+    actorKeyId: row.actor_key_id,
+    action: row.action,
+    target: row.target_type === null && row.target_id === null ? null : { type: row.target_type, id: row.target_id },
+    outcome: row.outcome === 'denied' ? 'denied' : 'success',
+    status: row.status,
+    requestId: row.request_id,
+    sourceIp: row.source_ip,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    at: iso(row.at),
+    chain: { id: row.chain_id ?? INSTANCE_CHAIN, seq: Number(row.chain_seq ?? 0), prevHash: row.prev_hash ?? '', hash: row.hash ?? '' },
+  };
+}
+
+/** Which tenant a read covers: a tenant key its own; the root key the one it names, or all (undefined). */
+function scopeOf(caller: Caller, tenantId: string | undefined): Result<string | undefined> {
+  if (isRoot(caller.key)) return ok(tenantId);
+  return resolveTenantId(caller.key, tenantId);
+}
+
+export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAuditInput): Promise<Result<PageOf<AuditEventObject>>> {
+  const after = decodeCursor(query.cursor);
+  if (!after.ok) return after;
+  const tenant = scopeOf(caller, query.tenantId);
+  if (!tenant.ok) return tenant;
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  let select = deps.db.selectFrom('audit_events').selectAll();
+  if (tenant.value !== undefined) select = select.where('tenant_id', '=', tenant.value);
+  if (query.actorKeyId !== undefined) select = select.where('actor_key_id', '=', query.actorKeyId);
+  if (query.targetId !== undefined) select = select.where('target_id', '=', query.targetId);
+  if (query.action !== undefined) select = select.where('action', '=', query.action);
+  if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
+  if (query.from !== undefined) select = select.where('at', '>=', Date.parse(query.from));
+  if (query.to !== undefined) select = select.where('at', '<=', Date.parse(query.to));
+  if (after.value !== null) select = select.where('id', '>', after.value);
+  const rows = await select.orderBy('id').limit(limit + 1).execute();
+  return ok(toPage(rows, limit, toAuditObject));
+}
+
+/** The caller's tenant chain, or (root, no tenant named) every chain; the first bad event found wins. */
+export async function verifyAudit(deps: ServiceDeps, caller: Caller, tenantId: string | undefined): Promise<Result<AuditCheckObject>> {
+  const tenant = scopeOf(caller, tenantId);
+  if (!tenant.ok) return tenant;
+  const chains =
+    tenant.value !== undefined
+      ? [tenant.value]
+      : (await deps.db.selectFrom('audit_chain_heads').select('chain_id').orderBy('chain_id').execute()).map((row) => row.chain_id);
+  let checked = 0;
+  for (const chain of chains) {
+    const result = await verifyChain(deps.db, chain);
+    checked += result.checked;
+    if (!result.ok) return ok({ ok: false, checked, ...(result.firstBadEventId === undefined ? {} : { firstBadEventId: result.firstBadEventId }) });
+  }
+  return ok({ ok: true, checked });
+}
+
+/** Applies every tenant's retention (`auditRetentionDays`); the chains stay verifiable. */
+export async function pruneAudit(deps: Pick<ServiceDeps, 'db' | 'clock'>): Promise<number> {
+  const tenants = await deps.db.selectFrom('tenants').select(['id', 'audit_retention_days']).where('audit_retention_days', 'is not', null).execute();
+  let pruned = 0;
+  for (const tenant of tenants) pruned += await pruneChain(deps.db, tenant.id, deps.clock.now() - Number(tenant.audit_retention_days) * DAY_MS);
+  return pruned;
+}
