@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock, type ManualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
-import { expectProblem } from '../support/problem.js';
+import { created, expectProblem } from '../support/problem.js';
 
 const DAY = 86_400_000;
 
@@ -24,10 +24,6 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     await kw.close();
   });
 
-  async function created(reply: { status: number; body: any }): Promise<any> {
-    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    return reply.body;
-  }
   const code = async (key: string) => (await kw.client().post('/v1/verify', { key })).body.code as string;
   /** Runs `body` with the clock at `at`, then puts it back. */
   async function at<T>(time: number, body: () => Promise<T>): Promise<T> {
@@ -40,13 +36,13 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     }
   }
   async function environment(settings: Record<string, unknown> = {}): Promise<{ id: string; admin: Client }> {
-    const env = await created(await seeded.admin.post('/v1/environments', { name: `env-${Math.random().toString(36).slice(2, 8)}`, ...settings }));
+    const env = created(await seeded.admin.post('/v1/environments', { name: `env-${Math.random().toString(36).slice(2, 8)}`, ...settings }));
     return { id: env.id, admin: seeded.admin };
   }
 
   describe('expiry', () => {
     it('is VALID 1 ms before expiry and EXPIRED at it', async () => {
-      const key = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
       const expiresAt = Date.parse(key.expiresAt);
       expect(expiresAt).toBe(clock.now() + DAY);
       expect(await at(expiresAt - 1, () => code(key.key))).toBe('VALID');
@@ -57,9 +53,9 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     it('takes the environment’s default and maximum over the tenant’s, and names the limit when exceeded', async () => {
       expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { defaultKeyExpiryDays: 30, maxKeyExpiryDays: 90 })).status).toBe(200);
       const strict = await environment({ defaultKeyExpiryDays: 5, maxKeyExpiryDays: 10 });
-      const inherited = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'user', userId: seeded.adminUserId }));
+      const inherited = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'user', userId: seeded.adminUserId }));
       expect(Date.parse(inherited.expiresAt)).toBe(clock.now() + 30 * DAY);
-      const defaulted = await created(await seeded.admin.post('/v1/keys', { environmentId: strict.id, name: 'k', kind: 'user', userId: seeded.adminUserId }));
+      const defaulted = created(await seeded.admin.post('/v1/keys', { environmentId: strict.id, name: 'k', kind: 'user', userId: seeded.adminUserId }));
       expect(Date.parse(defaulted.expiresAt)).toBe(clock.now() + 5 * DAY);
       const tooLong = await seeded.admin.post('/v1/keys', { environmentId: strict.id, name: 'k', kind: 'user', userId: seeded.adminUserId, expiresInDays: 11 });
       expectProblem(tooLong, 400, 'VALIDATION');
@@ -71,10 +67,10 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
 
     it('lists the live keys expiring within N days', async () => {
       const env = await environment();
-      const soon = await created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'soon', kind: 'application', expiresInDays: 3 }));
-      await created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'later', kind: 'application', expiresInDays: 30 }));
-      await created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'never', kind: 'application', expiresInDays: null }));
-      const revoked = await created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'gone', kind: 'application', expiresInDays: 2 }));
+      const soon = created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'soon', kind: 'application', expiresInDays: 3 }));
+      created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'later', kind: 'application', expiresInDays: 30 }));
+      created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'never', kind: 'application', expiresInDays: null }));
+      const revoked = created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'gone', kind: 'application', expiresInDays: 2 }));
       await seeded.admin.post(`/v1/keys/${revoked.id}/revoke`);
       const listed = await seeded.admin.get(`/v1/keys?environmentId=${env.id}&expiringWithinDays=7`);
       expect(listed.status).toBe(200);
@@ -82,19 +78,19 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     });
 
     it('advises against an expiry on an application key, and says nothing for a user key or no expiry', async () => {
-      const app = await created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: 90 }));
+      const app = created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: 90 }));
       expect(app.warnings).toEqual([expect.stringContaining('without an expiry')]);
-      const forever = await created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: null }));
+      const forever = created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: null }));
       expect(forever).not.toHaveProperty('warnings');
-      const user = await created(await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'user', userId: seeded.adminUserId, expiresInDays: 90 }));
+      const user = created(await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'user', userId: seeded.adminUserId, expiresInDays: 90 }));
       expect(user).not.toHaveProperty('warnings');
     });
   });
 
   describe('rotation', () => {
     it('gives the same key a new secret, keeps its grants and groups, restarts its expiry, and ends the old secret at once', async () => {
-      const group = await created(await seeded.admin.post('/v1/groups', { name: `rotators-${clock.now()}-${Math.random()}` }));
-      const key = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 10, scopes: ['agent:viewer'], groupIds: [group.id] }));
+      const group = created(await seeded.admin.post('/v1/groups', { name: `rotators-${clock.now()}-${Math.random()}` }));
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 10, scopes: ['agent:viewer'], groupIds: [group.id] }));
       const rotated = await at(clock.now() + 4 * DAY, () => kw.client(key.key).post(`/v1/keys/${key.id}/rotate`, {}));
       expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
       expect(rotated.body).toMatchObject({ id: key.id, scopes: ['agent:viewer'], groupIds: [group.id], name: 'k' });
@@ -105,7 +101,7 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     });
 
     it('keeps the old secret working for the grace period, and not a millisecond longer', async () => {
-      const key = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
       const start = clock.now();
       const rotated = await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 60 });
       expect(rotated.status).toBe(200);
@@ -116,8 +112,8 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     });
 
     it('lets any key rotate itself, users.manage rotate any key of the tenant, and nobody else', async () => {
-      const mine = await created(await seeded.admin.post('/v1/keys', { name: 'mine', kind: 'application' }));
-      const theirs = await created(await seeded.admin.post('/v1/keys', { name: 'theirs', kind: 'application' }));
+      const mine = created(await seeded.admin.post('/v1/keys', { name: 'mine', kind: 'application' }));
+      const theirs = created(await seeded.admin.post('/v1/keys', { name: 'theirs', kind: 'application' }));
       expectProblem(await kw.client(mine.key).post(`/v1/keys/${theirs.id}/rotate`, {}), 403, 'FORBIDDEN');
       expect((await seeded.admin.post(`/v1/keys/${theirs.id}/rotate`, {})).status).toBe(200);
       const other = await seedTenant(kw, 'Rotators');
@@ -125,7 +121,7 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     });
 
     it('refuses a revoked key with 409 and a grace period beyond a day with 400', async () => {
-      const key = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
       expectProblem(await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 86_401 }), 400, 'VALIDATION');
       await seeded.admin.post(`/v1/keys/${key.id}/revoke`);
       expectProblem(await seeded.admin.post(`/v1/keys/${key.id}/rotate`, {}), 409, 'CONFLICT');
@@ -134,7 +130,7 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
 
   describe('the post-expiry rotation window', () => {
     it('lets an expired key rotate itself up to the last moment of the window (7 days by default), and do nothing else', async () => {
-      const key = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
       const expiresAt = Date.parse(key.expiresAt);
       const self = kw.client(key.key);
       await at(expiresAt + DAY, async () => {
@@ -147,7 +143,7 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     });
 
     it('refuses the expired key just after the window; a users.manage key may still rotate or revoke it', async () => {
-      const key = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
       const expiresAt = Date.parse(key.expiresAt);
       await at(expiresAt + 7 * DAY, async () => {
         expectProblem(await kw.client(key.key).post(`/v1/keys/${key.id}/rotate`, {}), 401, 'EXPIRED');
@@ -161,8 +157,8 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     it('takes the environment’s window over the tenant’s', async () => {
       expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: 2 })).status).toBe(200);
       const wide = await environment({ rotationWindowDays: 30 });
-      const tenantKey = await created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
-      const envKey = await created(await seeded.admin.post('/v1/keys', { environmentId: wide.id, name: 'k', kind: 'application', expiresInDays: 1 }));
+      const tenantKey = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
+      const envKey = created(await seeded.admin.post('/v1/keys', { environmentId: wide.id, name: 'k', kind: 'application', expiresInDays: 1 }));
       const expiresAt = Date.parse(tenantKey.expiresAt);
       await at(expiresAt + 2 * DAY, async () => {
         expectProblem(await kw.client(tenantKey.key).post(`/v1/keys/${tenantKey.id}/rotate`, {}), 401, 'EXPIRED');

@@ -3,6 +3,7 @@
  * creates, every member may manage; outsiders cannot even discover it) and seed 001's API Scopes
  * (one policy linked to several keys; editing it changes all of them at once).
  */
+import { created } from '../support/problem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
@@ -18,23 +19,18 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
     await kw.close();
   });
 
-  async function created(reply: { status: number; body: any }): Promise<any> {
-    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    return reply.body;
-  }
-
   const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
     (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
 
   it('seed 004: a deploy key in "engineering" creates an agent every member of the group may manage, and nobody else may see', async () => {
-    const engineering = await created(await seeded.admin.post('/v1/groups', { name: 'engineering' }));
-    const project = await created(await seeded.admin.post('/v1/resources', { type: 'project', name: 'checkout' }));
-    const deployer = await created(await seeded.admin.post('/v1/keys', { name: 'ci', kind: 'application', preset: 'deploy', groupIds: [engineering.id] }));
-    const teammate = await created(await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'application', groupIds: [engineering.id] }));
-    const outsider = await created(await seeded.admin.post('/v1/keys', { name: 'eve', kind: 'application' }));
+    const engineering = created(await seeded.admin.post('/v1/groups', { name: 'engineering' }));
+    const project = created(await seeded.admin.post('/v1/resources', { type: 'project', name: 'checkout' }));
+    const deployer = created(await seeded.admin.post('/v1/keys', { name: 'ci', kind: 'application', preset: 'deploy', groupIds: [engineering.id] }));
+    const teammate = created(await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'application', groupIds: [engineering.id] }));
+    const outsider = created(await seeded.admin.post('/v1/keys', { name: 'eve', kind: 'application' }));
     expect(deployer.groupIds).toEqual([engineering.id]);
 
-    const agent = await created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'pricing', parentId: project.id }));
+    const agent = created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'pricing', parentId: project.id }));
 
     const mate: Client = kw.client(teammate.key);
     expect((await mate.get(`/v1/resources/${agent.id}`)).status).toBe(200);
@@ -55,10 +51,10 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
   });
 
   it('seed 004: a key that leaves the group loses what only the group gave it', async () => {
-    const team = await created(await seeded.admin.post('/v1/groups', { name: 'platform' }));
-    const maker = await created(await seeded.admin.post('/v1/keys', { name: 'maker', kind: 'application', levels: { agent: 'full' }, groupIds: [team.id] }));
-    const member = await created(await seeded.admin.post('/v1/keys', { name: 'member', kind: 'application', groupIds: [team.id] }));
-    const agent = await created(await kw.client(maker.key).post('/v1/resources', { type: 'agent', name: 'shared' }));
+    const team = created(await seeded.admin.post('/v1/groups', { name: 'platform' }));
+    const maker = created(await seeded.admin.post('/v1/keys', { name: 'maker', kind: 'application', levels: { agent: 'full' }, groupIds: [team.id] }));
+    const member = created(await seeded.admin.post('/v1/keys', { name: 'member', kind: 'application', groupIds: [team.id] }));
+    const agent = created(await kw.client(maker.key).post('/v1/resources', { type: 'agent', name: 'shared' }));
     expect(await verify(member.key, 'update', { type: 'agent', id: agent.id })).toBe('VALID');
     expect((await seeded.admin.delete(`/v1/groups/${team.id}/members/${member.id}`)).status).toBe(200);
     expect(await verify(member.key, 'update', { type: 'agent', id: agent.id })).toBe('FORBIDDEN');
@@ -66,12 +62,12 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
   });
 
   it('seed 001: one policy on two keys; raising it lets both create agents, removing runtime.run stops both runs', async () => {
-    const agent = await created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'support-bot' }));
-    const scope = await created(
+    const agent = created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'support-bot' }));
+    const scope = created(
       await seeded.admin.post('/v1/policies', { environmentId: seeded.environmentId, name: 'agent users', levels: { agent: 'view' }, permissions: ['runtime.run'] }),
     );
-    const first = await created(await seeded.admin.post('/v1/keys', { name: 'app-1', kind: 'application', policyIds: [scope.id] }));
-    const second = await created(await seeded.admin.post('/v1/keys', { name: 'app-2', kind: 'application', policyIds: [scope.id] }));
+    const first = created(await seeded.admin.post('/v1/keys', { name: 'app-1', kind: 'application', policyIds: [scope.id] }));
+    const second = created(await seeded.admin.post('/v1/keys', { name: 'app-2', kind: 'application', policyIds: [scope.id] }));
     expect(first.policyIds).toEqual([scope.id]);
 
     const linked = await seeded.admin.get(`/v1/keys?policyId=${scope.id}`);

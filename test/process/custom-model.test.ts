@@ -94,16 +94,21 @@ describe('a custom model file', () => {
   });
 });
 
+/** `keyward serve` with a model that should stop it: its exit status and output. */
+function serveWithModel(modelPath: string, dataDir: string) {
+  return spawnSync(process.execPath, [CLI, 'serve'], {
+    cwd: dir,
+    env: { ...process.env, KEYWARD_DATA_DIR: join(dir, dataDir), KEYWARD_PORT: '0', KEYWARD_MODEL: modelPath },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+}
+
 describe('a broken model file', () => {
   it('stops the server with exit status 2 and every bad entry named', () => {
     const broken = EXAMPLE_MODEL.replace('includes: [reader]', 'includes: [raeder]').replace('parents: [repo]', 'parents: [repository]');
     const path = writeModel('broken.yaml', broken);
-    const result = spawnSync(process.execPath, [CLI, 'serve'], {
-      cwd: dir,
-      env: { ...process.env, KEYWARD_DATA_DIR: join(dir, 'data'), KEYWARD_PORT: '0', KEYWARD_MODEL: path },
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const result = serveWithModel(path, 'data');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`the model ${path} is invalid`);
     expect(result.stderr).toContain('roles.triager.includes[0]: unknown role "raeder"');
@@ -113,12 +118,7 @@ describe('a broken model file', () => {
 
   it('stops the server when the file is missing, naming it', () => {
     const path = join(dir, 'nowhere.yaml');
-    const result = spawnSync(process.execPath, [CLI, 'serve'], {
-      cwd: dir,
-      env: { ...process.env, KEYWARD_DATA_DIR: join(dir, 'data2'), KEYWARD_PORT: '0', KEYWARD_MODEL: path },
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const result = serveWithModel(path, 'data2');
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(path);
   });
