@@ -22,15 +22,26 @@ export async function appendChange(db: Db, change: Change, at: number): Promise<
     .execute();
 }
 
-export async function changesAfter(db: Db, seq: number, limit: number): Promise<ChangeRow[]> {
-  const rows = await db.selectFrom('change_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
-  return rows.map((row) => ({
+function toChangeRow(row: { seq: number; entity: string; entity_id: string; tenant_id: string | null; op: string }): ChangeRow {
+  return {
     seq: row.seq,
     entity: row.entity as Change['entity'],
     entityId: row.entity_id,
     tenantId: row.tenant_id,
     op: row.op as Change['op'],
-  }));
+  };
+}
+
+export async function changesAfter(db: Db, seq: number, limit: number): Promise<ChangeRow[]> {
+  const rows = await db.selectFrom('change_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  return rows.map(toChangeRow);
+}
+
+/** The changes with these sequence numbers that exist now (holes the follower skipped over). */
+export async function changesAt(db: Db, seqs: readonly number[]): Promise<ChangeRow[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.selectFrom('change_log').selectAll().where('seq', 'in', seqs.slice(0, 1000)).orderBy('seq').execute();
+  return rows.map(toChangeRow);
 }
 
 export async function lastChangeSeq(db: Db): Promise<number> {

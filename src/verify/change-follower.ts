@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
-import { changesAfter, lastChangeSeq, type Change } from '../storage/change-log.js';
+import { changesAfter, changesAt, lastChangeSeq, type Change } from '../storage/change-log.js';
 import type { KeyCache } from './key-cache.js';
 import type { ResourceCache } from './resource-lookup.js';
 
@@ -13,6 +13,8 @@ export interface ChangeFollower {
   catchUp(): Promise<void>;
   stop(): void;
   readonly lastSeq: number;
+  /** Sequence numbers skipped over and still looked for. */
+  readonly watchedGaps: number;
 }
 
 /** What a node caches for verify: keys by HMAC, resources with their chains. */
@@ -37,6 +39,12 @@ export function applyChange(caches: VerifyCaches, change: Change): void {
 }
 
 const BATCH = 1000;
+/**
+ * How long a hole in the sequence is watched. On PostgreSQL a sequence number is taken when a
+ * transaction inserts, not when it commits, so a change may land below one already seen; a hole
+ * that never fills is a rolled-back transaction. Longer than any transaction should run.
+ */
+export const GAP_WATCH_MS = 60_000;
 
 export async function startChangeFollower(
   db: Kysely<Database>,
@@ -46,12 +54,25 @@ export async function startChangeFollower(
 ): Promise<ChangeFollower> {
   let lastSeq = await lastChangeSeq(db);
   let running: Promise<void> | null = null;
+  /** Sequence numbers skipped over, and until when to look for them. */
+  const gaps = new Map<number, number>();
 
+  const fillGaps = async (now: number): Promise<void> => {
+    for (const [seq, until] of gaps) if (until <= now) gaps.delete(seq);
+    if (gaps.size === 0) return;
+    for (const change of await changesAt(db, [...gaps.keys()])) {
+      applyChange(caches, change);
+      gaps.delete(change.seq);
+    }
+  };
   const catchUp = async (): Promise<void> => {
+    const now = Date.now();
+    await fillGaps(now);
     for (;;) {
       const changes = await changesAfter(db, lastSeq, BATCH);
       for (const change of changes) {
         applyChange(caches, change);
+        for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, now + GAP_WATCH_MS);
         lastSeq = change.seq;
       }
       if (changes.length < BATCH) return;
@@ -72,6 +93,9 @@ export async function startChangeFollower(
     stop: () => clearInterval(timer),
     get lastSeq() {
       return lastSeq;
+    },
+    get watchedGaps() {
+      return gaps.size;
     },
   };
 }
