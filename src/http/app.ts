@@ -20,6 +20,7 @@ import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-k
 import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator } from '../verify/authenticate.js';
 import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
+import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import type { Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
@@ -30,6 +31,7 @@ import type { RouteContext } from './routes/context.js';
 import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { keyRoutes } from './routes/keys.routes.js';
+import { usageRoutes } from './routes/usage.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
 import { policyRoutes } from './routes/policies.routes.js';
 import { groupRoutes } from './routes/groups.routes.js';
@@ -63,9 +65,14 @@ export interface Keyward {
   readonly follower: ChangeFollower;
   /** Applies every tenant's audit retention now (it also runs hourly). */
   pruneAudit(): Promise<number>;
-  /** The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring. */
-  verify(input: VerifyInput): Promise<Result<VerifyAnswerObject>>;
-  /** Stops following changes, closes the server and the storage. */
+  /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
+  readonly usage: UsageRecorder;
+  /**
+   * The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring.
+   * `sourceIp` is the key's last-used IP when the input has no `clientIp`.
+   */
+  verify(input: VerifyInput, sourceIp?: string): Promise<Result<VerifyAnswerObject>>;
+  /** Stops following changes, closes the server, flushes key usage and closes the storage. */
   close(): Promise<void>;
 }
 
@@ -79,12 +86,19 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
   const resources = createResourceLookup({ db: storage.db, model: config.model, now: () => clock.now(), ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
   const caches: VerifyCaches = { keys: cache, resources };
+  const usage = createUsageRecorder({
+    db: storage.db,
+    intervalMs: config.usageFlushMs,
+    maxEntries: config.usageFlushSize,
+    onError: (error) => app.log.error({ err: error }, 'key usage flush failed; its counts are kept for the next'),
+  });
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
     model: config.model,
     secrets: secretBox(pepper),
+    usage,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
     },
@@ -120,7 +134,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await registerOpenApi(app, VERSION);
   registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
 
-  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources };
+  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
   const context: RouteContext = { deps, verify: verifyDeps };
   await app.register(healthRoutes, context);
   await app.register(verifyRoutes, context);
@@ -129,6 +143,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(userRoutes, context);
   await app.register(mfaRoutes, context);
   await app.register(keyRoutes, context);
+  await app.register(usageRoutes, context);
   await app.register(resourceRoutes, context);
   await app.register(policyRoutes, context);
   await app.register(groupRoutes, context);
@@ -147,13 +162,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cache,
     follower,
     pruneAudit: prune,
-    verify: (input) => verifyKey(verifyDeps, input),
+    usage,
+    verify: (input, sourceIp) => verifyKey(verifyDeps, input, sourceIp),
     close: async () => {
       if (closed) return;
       closed = true;
       follower.stop();
       clearInterval(pruning);
       await app.close();
+      // After the in-flight requests drained (their verifies counted), before the storage goes.
+      await usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
       if (options.storage === undefined) await storage.close();
     },
   };

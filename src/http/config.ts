@@ -23,6 +23,10 @@ export interface Config {
   readonly clientCacheTtlMs: number;
   /** How often this node reads the change log for changes made by other nodes. */
   readonly changePollMs: number;
+  /** How often this node writes the key usage it counted (SPEC §4: in batches, off the verify path). */
+  readonly usageFlushMs: number;
+  /** Pending key/day/code usage counters that make this node write them at once. */
+  readonly usageFlushSize: number;
   /** Trust `X-Forwarded-For` from a proxy in front (Fastify `trustProxy`). */
   readonly trustProxy: boolean;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
@@ -47,6 +51,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
   { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
+  { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
+  { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
   { name: 'KEYWARD_TRUST_PROXY', description: 'trust X-Forwarded-For (true|false)', default: 'false' },
   { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
 ];
@@ -70,6 +76,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     keyCacheMaxEntries: integer(env, 'KEYWARD_KEY_CACHE_MAX_ENTRIES', 100_000, 0, 100_000_000),
     clientCacheTtlMs: integer(env, 'KEYWARD_CLIENT_CACHE_TTL_MS', 0, 0, 3_600_000),
     changePollMs: integer(env, 'KEYWARD_CHANGE_POLL_MS', 1000, 50, 60_000),
+    usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
+    usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 1000, 1, 1_000_000),
     trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),
     ...overrides,
     model: overrides.model ?? model(env),

@@ -3,6 +3,7 @@ import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
+import type { PendingUsage } from './usage/usage.service.js';
 
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */
@@ -11,6 +12,8 @@ export interface ServiceDeps extends MutationDeps {
   readonly model: AuthModel;
   /** Seals values kept encrypted at rest (`secret` resources), under a key derived from the pepper. */
   readonly secrets: SecretBox;
+  /** This node's key usage not yet flushed, merged into what is read; absent: storage only. */
+  readonly usage?: PendingUsage;
 }
 
 export interface Caller {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogConfig, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -20,6 +20,11 @@ export interface StorageOptions {
   readonly dataDir: string;
   /** PostgreSQL schema to use (created if missing); default `public`. */
   readonly schema?: string | undefined;
+  /**
+   * Called with the SQL of every statement executed through `db` (failed ones and migrations
+   * included): for tests that count what a code path writes. Absent, nothing is logged or timed.
+   */
+  readonly onQuery?: ((sql: string) => void) | undefined;
 }
 
 export interface Storage {
@@ -34,7 +39,9 @@ const INT8_OID = 20;
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function openStorage(options: StorageOptions): Promise<Storage> {
-  const storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : openSqlite(options.dataDir);
+  const onQuery = options.onQuery;
+  const log: LogConfig | undefined = onQuery === undefined ? undefined : (event) => onQuery(event.query.sql);
+  const storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema, log) : openSqlite(options.dataDir, log);
   try {
     await migrateToLatest(storage.db, options.databaseUrl ? options.schema : undefined);
   } catch (error) {
@@ -44,7 +51,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   return storage;
 }
 
-function openSqlite(dataDir: string): Storage {
+function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'keyward.db');
   const sqlite = new SqliteDatabase(file);
@@ -52,11 +59,11 @@ function openSqlite(dataDir: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Storage> {
+async function openPostgres(url: string, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {
   if (schema !== undefined) {
     if (!SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
     const client = new pg.Client({ connectionString: url });
@@ -77,7 +84,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'postgres', location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
 }
 

@@ -11,6 +11,7 @@ import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authenticator } from './authenticate.js';
 import type { ResourceLookup } from './resource-lookup.js';
+import type { UsageSink } from './usage-recorder.js';
 
 export interface VerifyDeps {
   readonly authenticator: Authenticator;
@@ -18,6 +19,8 @@ export interface VerifyDeps {
   readonly clientCacheTtlMs: number;
   readonly model: AuthModel;
   readonly resources: ResourceLookup;
+  /** Counts every verdict about a known key (in memory; flushed in batches). Absent: not counted. */
+  readonly usage?: UsageSink;
 }
 
 function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
@@ -62,19 +65,29 @@ async function actionAllowed(deps: VerifyDeps, key: KeyRecord, action: string, r
   return checkResource(position, key.grants, action, target).allowed;
 }
 
-export async function verifyKey(deps: VerifyDeps, input: VerifyInput): Promise<Result<VerifyAnswerObject>> {
+/**
+ * `sourceIp`: where the request came from (the socket, or the proxy's X-Forwarded-For when
+ * trusted); the key's last-used IP is the request's `clientIp` if given, else this.
+ */
+export async function verifyKey(deps: VerifyDeps, input: VerifyInput, sourceIp?: string): Promise<Result<VerifyAnswerObject>> {
   const request = checkRequest(deps.model, input);
   if (!request.ok) return request;
   const authentication = await deps.authenticator.authenticate(input.key);
   if (!authentication.found) return ok(answer('NOT_FOUND', null, 0));
   const key = authentication.key;
-  const verdict = keyVerdict(key, deps.clock.now());
-  if (verdict !== 'VALID') return ok(answer(verdict, key, 0));
-  if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
-    return ok({ ...answer('FORBIDDEN', key, 0), missing: { permission: input.permission } });
+  const now = deps.clock.now();
+  const status = keyVerdict(key, now);
+  let verdict: VerifyAnswerObject;
+  if (status !== 'VALID') {
+    verdict = answer(status, key, 0);
+  } else if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
+    verdict = { ...answer('FORBIDDEN', key, 0), missing: { permission: input.permission } };
+  } else if (input.action !== undefined && input.resource !== undefined && !(await actionAllowed(deps, key, input.action, input.resource))) {
+    verdict = { ...answer('FORBIDDEN', key, 0), missing: { action: input.action, resource: input.resource } };
+  } else {
+    verdict = answer('VALID', key, deps.clientCacheTtlMs);
   }
-  if (input.action !== undefined && input.resource !== undefined && !(await actionAllowed(deps, key, input.action, input.resource))) {
-    return ok({ ...answer('FORBIDDEN', key, 0), missing: { action: input.action, resource: input.resource } });
-  }
-  return ok(answer('VALID', key, deps.clientCacheTtlMs));
+  // Every verdict about a known key is usage; an unknown or malformed key is no key's.
+  deps.usage?.record(key.id, verdict.code, input.clientIp ?? sourceIp ?? null, now);
+  return ok(verdict);
 }

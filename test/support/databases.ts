@@ -20,9 +20,14 @@ export interface IsolatedDatabase {
   cleanup(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** Sees the SQL of every statement run on the database (see `StorageOptions.onQuery`). */
+  readonly onQuery?: (sql: string) => void;
+}
+
 export interface TestDatabase {
   readonly name: 'sqlite' | 'postgres';
-  open(): Promise<IsolatedDatabase>;
+  open(options?: OpenOptions): Promise<IsolatedDatabase>;
 }
 
 function tempDir(): string {
@@ -31,9 +36,9 @@ function tempDir(): string {
 
 const sqlite: TestDatabase = {
   name: 'sqlite',
-  async open() {
+  async open(options = {}) {
     const dataDir = tempDir();
-    const storage = await openStorage({ dataDir });
+    const storage = await openStorage({ dataDir, onQuery: options.onQuery });
     return {
       storage,
       dataDir,
@@ -50,10 +55,10 @@ const sqlite: TestDatabase = {
 function postgres(url: string): TestDatabase {
   return {
     name: 'postgres',
-    async open() {
+    async open(options = {}) {
       const dataDir = tempDir();
       const schema = `kw_test_${randomBytes(6).toString('hex')}`;
-      const storage = await openStorage({ databaseUrl: url, dataDir, schema });
+      const storage = await openStorage({ databaseUrl: url, dataDir, schema, onQuery: options.onQuery });
       return {
         storage,
         dataDir,

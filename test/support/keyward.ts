@@ -47,8 +47,8 @@ export interface TestKeyward {
   close(): Promise<void>;
 }
 
-export async function startKeyward(db: TestDatabase, options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestKeyward> {
-  const database = await db.open();
+export async function startKeyward(db: TestDatabase, options: { clock?: Clock; config?: Partial<Config>; onQuery?: (sql: string) => void } = {}): Promise<TestKeyward> {
+  const database = await db.open(options.onQuery === undefined ? {} : { onQuery: options.onQuery });
   const lines: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -17,7 +17,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       body: VerifyBody,
       response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await verifyKey(context.verify, request.body)),
+    handler: async (request, reply) => sendResult(request, reply, await verifyKey(context.verify, request.body, request.ip)),
   });
   app.get('/v1/me', {
     config: { requires: { anyKey: true }, action: 'me.read' },

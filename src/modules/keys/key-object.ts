@@ -17,7 +17,8 @@ function shownGrants(row: KeyRow): Pick<KeyObject, 'permissions' | 'scopes' | 'l
   return { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels }, preset: grants.preset };
 }
 
-export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string[] = []): KeyObject {
+/** `lastUsedAt`: the key's last verify, stored or pending on this node (see usage.service lastUsedAtOf). */
+export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string[] = [], lastUsedAt: number | null = null): KeyObject {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -36,7 +37,7 @@ export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
-    lastUsedAt: null,
+    lastUsedAt: iso(lastUsedAt),
     createdByKeyId: row.created_by_key_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -25,6 +25,7 @@ import { resolveGroups, resolvePolicies } from './key-links.js';
 import { DAY_MS, resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
+import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 
 export async function createKey(deps: ServiceDeps, caller: Caller, input: CreateKeyInput): Promise<Result<CreatedKeyObject>> {
   const environmentId = input.environmentId ?? caller.key.environmentId;
@@ -110,11 +111,13 @@ export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: List
   const expiringBefore = query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
   const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId, policyId: query.policyId, groupId: query.groupId, expiringBefore });
   const policies = await policyIdsByKey(deps.db, rows.map((row) => row.id));
-  return ok(toPage(rows, limit, (row) => toKeyObject(row, now, policies.get(row.id))));
+  const lastUsed = await lastUsedAtOf(deps.db, deps.usage, rows.map((row) => row.id));
+  return ok(toPage(rows, limit, (row) => toKeyObject(row, now, policies.get(row.id), lastUsed.get(row.id) ?? null)));
 }
 
-export async function shownKey(db: Db, row: KeyRow, now: number): Promise<KeyObject> {
-  return toKeyObject(row, now, (await policyIdsByKey(db, [row.id])).get(row.id));
+/** A stored key as shown: its policies and its last use (stored, or `usage` pending on this node). */
+export async function shownKey(db: Db, row: KeyRow, now: number, usage?: PendingUsage): Promise<KeyObject> {
+  return toKeyObject(row, now, (await policyIdsByKey(db, [row.id])).get(row.id), await lastUsedAtOfKey(db, usage, row.id));
 }
 
 async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Promise<KeyRow | undefined> {
@@ -125,7 +128,7 @@ async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Pr
 
 export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<KeyObject>> {
   const row = await findVisibleKey(deps, caller, id);
-  return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now()));
+  return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now(), deps.usage));
 }
 
 export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, input: PatchKeyInput): Promise<Result<KeyObject>> {
@@ -158,7 +161,7 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     }
     await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, ...grantColumns(grantSetOf(next)), updated_at: now });
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
-    return ok(toKeyObject(next, now, policyIds));
+    return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });
 }
 
@@ -218,10 +221,10 @@ export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): 
     const current = await findKeyById(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.kind === 'root') return fail('CONFLICT', 'the root key cannot be revoked');
-    if (current.revoked_at !== null) return ok(await shownKey(trx, current, now));
+    if (current.revoked_at !== null) return ok(await shownKey(trx, current, now, deps.usage));
     const next: KeyRow = { ...current, revoked_at: now, updated_at: now };
     await updateKey(trx, id, { revoked_at: now, updated_at: now });
     await record({ action: 'key.revoke', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update' });
-    return ok(await shownKey(trx, next, now));
+    return ok(await shownKey(trx, next, now, deps.usage));
   });
 }

@@ -41,5 +41,5 @@ export function effectiveGrants(model: AuthModel, key: KeyRecord): EffectiveGran
 export async function describeCaller(deps: ServiceDeps, caller: Caller): Promise<Result<MeObject>> {
   const row = await findKeyById(deps.db, caller.key.id);
   if (row === undefined) return notFound('key', caller.key.id);
-  return ok({ key: await shownKey(deps.db, row, deps.clock.now()), grants: effectiveGrants(deps.model, caller.key) });
+  return ok({ key: await shownKey(deps.db, row, deps.clock.now(), deps.usage), grants: effectiveGrants(deps.model, caller.key) });
 }

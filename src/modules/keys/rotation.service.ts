@@ -69,6 +69,6 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
       op: 'update',
       details: { gracePeriodSeconds: grace, expiresAt: next.expires_at, self: caller.key.id === id },
     });
-    return ok({ ...(await shownKey(trx, next, at)), key: secret });
+    return ok({ ...(await shownKey(trx, next, at, deps.usage)), key: secret });
   });
 }

@@ -1,0 +1,213 @@
+/**
+ * Key usage, counted in memory on the verify path and written in batches (SPEC §4): a verify
+ * costs a few Map lookups and a counter increment, never a storage access. Pending counts are
+ * flushed every `intervalMs`, as soon as `maxEntries` distinct key/day/code counters are
+ * pending, and on close, each flush one transaction of upserts that add to the stored counts.
+ *
+ * A flush swaps the pending buffer for an empty one before it writes, so verifies during the
+ * write are kept for the next one; a failed flush adds its counts back. Flushes and consistent
+ * reads take turns (one at a time), so a read of stored rows plus pending counts never counts a
+ * verify twice or misses one.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/database.js';
+import type { PendingLastUse, PendingUsage } from '../modules/usage/usage.service.js';
+import { writeUsage, type LastUseRow, type UsageDayRow } from '../modules/usage/usage.repository.js';
+
+const DAY_MS = 86_400_000;
+
+/** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
+interface Cell {
+  count: number;
+}
+
+/** One key's pending usage: its last use and its counters by UTC day number, then code. */
+interface KeyEntry {
+  lastAt: number;
+  lastIp: string | null;
+  /** The day last recorded and its counters: most verifies of a key fall on the same day. */
+  day: number;
+  codes: Map<string, Cell>;
+  readonly days: Map<number, Map<string, Cell>>;
+}
+
+type Pending = Map<string, KeyEntry>;
+
+export interface UsageRecorderOptions {
+  readonly db: Kysely<Database>;
+  /** How often pending counts are written. */
+  readonly intervalMs: number;
+  /** Pending key/day/code counters that trigger a flush at once. */
+  readonly maxEntries: number;
+  /** Told about a flush that failed on its own schedule (its counts are kept for the next). */
+  readonly onError: (error: unknown) => void;
+}
+
+/** What verify needs: counting one verdict about a known key. */
+export interface UsageSink {
+  record(keyId: string, code: string, ip: string | null, nowMs: number): void;
+}
+
+export interface UsageRecorder extends UsageSink, PendingUsage {
+  /** Writes everything pending now, in one transaction; rejects if that fails (the counts are kept). */
+  flush(): Promise<void>;
+  /** Distinct key/day/code counters pending. */
+  pendingEntries(): number;
+  /** Stops the timer and flushes what is pending; later verifies are counted but not flushed. */
+  close(): Promise<void>;
+}
+
+export function dayOf(dayNumber: number): string {
+  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+}
+
+function newEntry(day: number, codes: Map<string, Cell>): KeyEntry {
+  return { lastAt: -Infinity, lastIp: null, day, codes, days: new Map([[day, codes]]) };
+}
+
+export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorder {
+  let pending: Pending = new Map();
+  let entries = 0;
+  /** The buffer a running flush is writing: still "pending" for last-use reads until it commits. */
+  let writing: Pending | null = null;
+  let flushRequested = false;
+  let closed = false;
+  /** Flushes and consistent reads run one at a time, in order. */
+  let turn: Promise<unknown> = Promise.resolve();
+
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = turn.then(work);
+    turn = run.catch(() => undefined);
+    return run;
+  }
+
+  function requestFlush(): void {
+    if (flushRequested || closed) return;
+    flushRequested = true;
+    recorder.flush().catch(options.onError);
+  }
+
+  /** Adds `entry`'s counts and last use into `pending` (a failed flush giving its counts back). */
+  function restore(keyId: string, entry: KeyEntry): void {
+    const into = pending.get(keyId);
+    if (into === undefined) {
+      pending.set(keyId, entry);
+      for (const codes of entry.days.values()) entries += codes.size;
+      return;
+    }
+    if (entry.lastAt > into.lastAt) {
+      into.lastAt = entry.lastAt;
+      into.lastIp = entry.lastIp;
+    }
+    for (const [day, codes] of entry.days) {
+      let target = into.days.get(day);
+      if (target === undefined) {
+        target = new Map();
+        into.days.set(day, target);
+      }
+      for (const [code, cell] of codes) {
+        const existing = target.get(code);
+        if (existing === undefined) {
+          target.set(code, { count: cell.count });
+          entries++;
+        } else {
+          existing.count += cell.count;
+        }
+      }
+    }
+  }
+
+  async function write(): Promise<void> {
+    flushRequested = false;
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    entries = 0;
+    writing = batch;
+    const days: UsageDayRow[] = [];
+    const lastUses: LastUseRow[] = [];
+    for (const [keyId, entry] of batch) {
+      lastUses.push({ key_id: keyId, last_used_at: entry.lastAt, last_used_ip: entry.lastIp });
+      for (const [dayNumber, codes] of entry.days) {
+        const day = dayOf(dayNumber);
+        for (const [code, cell] of codes) days.push({ key_id: keyId, day, code, count: cell.count });
+      }
+    }
+    try {
+      await writeUsage(options.db, days, lastUses);
+    } catch (error) {
+      for (const [keyId, entry] of batch) restore(keyId, entry);
+      throw error;
+    } finally {
+      writing = null;
+    }
+  }
+
+  const timer = setInterval(() => {
+    if (pending.size > 0) recorder.flush().catch(options.onError);
+  }, options.intervalMs);
+  timer.unref();
+
+  const recorder: UsageRecorder = {
+    record(keyId, code, ip, nowMs) {
+      const day = Math.floor(nowMs / DAY_MS);
+      let entry = pending.get(keyId);
+      let codes: Map<string, Cell> | undefined;
+      if (entry === undefined) {
+        codes = new Map();
+        entry = newEntry(day, codes);
+        pending.set(keyId, entry);
+      } else if (entry.day === day) {
+        codes = entry.codes;
+      } else {
+        codes = entry.days.get(day);
+        if (codes === undefined) {
+          codes = new Map();
+          entry.days.set(day, codes);
+        }
+        entry.day = day;
+        entry.codes = codes;
+      }
+      if (nowMs >= entry.lastAt) {
+        entry.lastAt = nowMs;
+        entry.lastIp = ip;
+      }
+      const cell = codes.get(code);
+      if (cell !== undefined) {
+        cell.count++;
+        return;
+      }
+      codes.set(code, { count: 1 });
+      if (++entries >= options.maxEntries) requestFlush();
+    },
+
+    flush: () => inTurn(write),
+
+    pendingEntries: () => entries,
+
+    lastUse(keyId) {
+      const queued = pending.get(keyId);
+      const inFlight = writing?.get(keyId);
+      const later = queued === undefined ? inFlight : inFlight === undefined || queued.lastAt >= inFlight.lastAt ? queued : inFlight;
+      return later === undefined ? undefined : ({ at: later.lastAt, ip: later.lastIp } satisfies PendingLastUse);
+    },
+
+    readConsistently: (read) => inTurn(read),
+
+    forEachPendingDay(keyId, visit) {
+      const entry = pending.get(keyId);
+      if (entry === undefined) return;
+      for (const [dayNumber, codes] of entry.days) {
+        const day = dayOf(dayNumber);
+        for (const [code, cell] of codes) visit(day, code, cell.count);
+      }
+    },
+
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await recorder.flush();
+    },
+  };
+  return recorder;
+}
