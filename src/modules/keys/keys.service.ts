@@ -106,6 +106,11 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
 export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: ListKeysInput): Promise<Result<PageOf<KeyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
+  if (query.environmentId !== undefined) {
+    // Filtering by another tenant's environment is a 404, not an empty page: it cannot be discovered.
+    const environment = await findEnvironment(deps.db, query.environmentId);
+    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', query.environmentId);
+  }
   const { limit } = page.value;
   const now = deps.clock.now();
   const expiringBefore = query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
