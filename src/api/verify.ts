@@ -1,6 +1,5 @@
 /** The verify request and answer: 200 for every key, permission and resource outcome. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.js';
 import { PermissionName } from './keys.js';
 
 const ModelName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 });
@@ -34,13 +33,22 @@ export const Missing = Type.Object(
   { description: 'what the key lacked, as asked: never whether the resource exists' },
 );
 
+/**
+ * A string or null as one JSON Schema type list, not an `anyOf`: the answer's serializer then
+ * writes it directly instead of testing each branch, which is a measurable share of a verify.
+ */
+const StringOrNull = (options: { format?: string; description?: string } = {}) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Union(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN'].map((code) => Type.Literal(code))),
-  keyId: Nullable(Type.String()),
-  tenantId: Nullable(Type.String()),
-  environmentId: Nullable(Type.String()),
-  expiresAt: Nullable(Timestamp),
+  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN'>({
+    type: 'string',
+    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN'],
+  }),
+  keyId: StringOrNull(),
+  tenantId: StringOrNull(),
+  environmentId: StringOrNull(),
+  expiresAt: StringOrNull({ format: 'date-time' }),
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
   missing: Type.Optional(Missing),
 });

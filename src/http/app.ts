@@ -119,8 +119,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // An empty body sent as JSON (curl -X POST … -H 'Content-Type: application/json') means
   // "no body", not a parse error; anything else goes through Fastify's safe parser.

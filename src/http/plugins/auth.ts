@@ -4,7 +4,7 @@
  * the key format: UNAUTHENTICATED; a well-formed bad key: the check's code) or 403 FORBIDDEN,
  * and each one is written to the audit log.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import type { Problem } from '../../core/error-codes.js';
 import { keyVerdict, type KeyRecord } from '../../core/key-record.js';
@@ -84,9 +84,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
 
   // A service's own refusal of a management call (an escalation, a wrong one-time code, a rate
   // limit) is audited here, once, like the hooks' own: every 401, 403 and 429 is on record.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const requires = request.routeOptions.config.requires;
-    if (requires === undefined || 'public' in requires || request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
+  const auditServiceRefusal: onSendHookHandler = async (request, reply, payload) => {
+    if (request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
     let code = 'UNKNOWN';
     try {
       code = (JSON.parse(String(payload)) as { code?: string }).code ?? code;
@@ -95,13 +94,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
     await auditRefusal(request, request.caller?.key ?? null, code, reply.statusCode);
     return payload;
-  });
+  };
 
   // Authentication comes before validation: a caller without a valid key learns nothing of
   // the schema. The requirement is checked after it, since it may look at the body's fields.
-  app.addHook('preValidation', async (request, reply) => {
-    const requires = request.routeOptions.config.requires;
-    if (requires === undefined || 'public' in requires) return undefined;
+  const authenticate: preValidationAsyncHookHandler = async (request, reply) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (match === null) return deny(request, reply, null, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
     const authentication = await deps.authenticator.authenticate(match[1] as string);
@@ -117,11 +114,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (verdict !== 'VALID' && !selfAfterExpiry) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
     request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
     return undefined;
-  });
+  };
 
-  app.addHook('preHandler', async (request, reply) => {
+  const authorize: preHandlerAsyncHookHandler = async (request, reply) => {
     const requires = request.routeOptions.config.requires;
-    if (requires === undefined || 'public' in requires || request.caller === null) return undefined;
+    if (requires === undefined || request.caller === null) return undefined;
     const key = request.caller.key;
     if ('gate' in requires) {
       const gate = deps.gates[requires.gate] as Gate;
@@ -135,7 +132,21 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: `this needs ${needed}`, extra: { needed } });
     }
     return undefined;
+  };
+
+  // The hooks go on the routes that need a key, not on every request: verify (public) pays nothing.
+  app.addHook('onRoute', (route) => {
+    const requires = route.config?.requires;
+    if (requires === undefined || 'public' in requires) return;
+    route.preValidation = [...asList(route.preValidation), authenticate];
+    route.preHandler = [...asList(route.preHandler), authorize];
+    route.onSend = [...asList(route.onSend), auditServiceRefusal];
   });
+}
+
+function asList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /** The authenticated caller of a route that requires a key. */
