@@ -84,7 +84,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await checkPepper(storage.db, pepper);
 
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
-  const resources = createResourceLookup({ db: storage.db, model: config.model, now: () => clock.now(), ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
+  // The follower starts after the routes; until then the node has read nothing it could be behind on.
+  let follower: ChangeFollower | undefined;
+  const cacheTrusted = (): boolean => follower === undefined || follower.stalenessMs(clock.now()) <= config.maxStalenessMs;
+  const resources = createResourceLookup({ db: storage.db, model: config.model, now: () => clock.now(), ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries, cacheTrusted });
   const caches: VerifyCaches = { keys: cache, resources };
   const usage = createUsageRecorder({
     db: storage.db,
@@ -104,7 +107,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
-  const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache, model: config.model });
+  const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache, model: config.model, cacheTrusted });
 
   const app = Fastify({
     logger: {
@@ -136,7 +139,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
 
   const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
-  const context: RouteContext = { deps, verify: verifyDeps };
+  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted };
   await app.register(healthRoutes, context);
   await app.register(verifyRoutes, context);
   await app.register(tenantRoutes, context);
@@ -150,7 +153,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
 
-  const follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'));
+  follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'), () => clock.now());
+  const following = follower;
   const prune = () => pruneAudit(deps);
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();
@@ -161,14 +165,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     storage,
     rootKey,
     cache,
-    follower,
+    follower: following,
     pruneAudit: prune,
     usage,
     verify: (input, sourceIp) => verifyKey(verifyDeps, input, sourceIp),
     close: async () => {
       if (closed) return;
       closed = true;
-      follower.stop();
+      following.stop();
       clearInterval(pruning);
       await app.close();
       // After the in-flight requests drained (their verifies counted), before the storage goes.

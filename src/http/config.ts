@@ -23,6 +23,11 @@ export interface Config {
   readonly clientCacheTtlMs: number;
   /** How often this node reads the change log for changes made by other nodes. */
   readonly changePollMs: number;
+  /**
+   * Past this long without confirming it has every change, the node stops trusting its caches:
+   * keys and resources are read from storage, and if storage does not answer, verify says 503.
+   */
+  readonly maxStalenessMs: number;
   /** How often this node writes the key usage it counted (SPEC §4: in batches, off the verify path). */
   readonly usageFlushMs: number;
   /** Pending key/day/code usage counters that make this node write them at once. */
@@ -51,6 +56,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
   { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
+  { name: 'KEYWARD_MAX_STALENESS_MS', description: 'past this without reading the change log, caches are not trusted (fail closed)', default: '10000' },
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
   { name: 'KEYWARD_TRUST_PROXY', description: 'trust X-Forwarded-For (true|false)', default: 'false' },
@@ -76,6 +82,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     keyCacheMaxEntries: integer(env, 'KEYWARD_KEY_CACHE_MAX_ENTRIES', 100_000, 0, 100_000_000),
     clientCacheTtlMs: integer(env, 'KEYWARD_CLIENT_CACHE_TTL_MS', 0, 0, 3_600_000),
     changePollMs: integer(env, 'KEYWARD_CHANGE_POLL_MS', 1000, 50, 60_000),
+    maxStalenessMs: integer(env, 'KEYWARD_MAX_STALENESS_MS', 10_000, 100, 86_400_000),
     usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
     usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 1000, 1, 1_000_000),
     trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),

@@ -23,12 +23,26 @@ export interface Authenticator {
   authenticate(presented: string): Promise<Authentication>;
 }
 
-export function createAuthenticator(deps: { db: Kysely<Database>; pepper: Buffer; clock: Clock; cache: KeyCache; model: AuthModel }): Authenticator {
+export interface AuthenticatorDeps {
+  readonly db: Kysely<Database>;
+  readonly pepper: Buffer;
+  readonly clock: Clock;
+  readonly cache: KeyCache;
+  readonly model: AuthModel;
+  /**
+   * Whether this node has confirmed recently enough that it saw every change (SPEC §6
+   * `KEYWARD_MAX_STALENESS`). When it has not, the cache is not trusted: every key is read from
+   * storage, and if storage does not answer the caller gets 503, never a stale yes.
+   */
+  readonly cacheTrusted?: () => boolean;
+}
+
+export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   return {
     async authenticate(presented) {
       if (parseKey(presented) === null) return MALFORMED;
       const hash = hashKey(deps.pepper, presented);
-      const cached = deps.cache.get(hash, deps.clock.now());
+      const cached = deps.cacheTrusted === undefined || deps.cacheTrusted() ? deps.cache.get(hash, deps.clock.now()) : undefined;
       if (cached !== undefined) return { found: true, key: cached };
       const generation = deps.cache.generation();
       const found = await findKeyWithPoliciesByHash(deps.db, hash);

@@ -13,6 +13,8 @@ export interface ChangeFollower {
   catchUp(): Promise<void>;
   stop(): void;
   readonly lastSeq: number;
+  /** How long since this node last confirmed it had every change (a catch-up that succeeded). */
+  stalenessMs(now: number): number;
   /** Sequence numbers skipped over and still looked for. */
   readonly watchedGaps: number;
 }
@@ -51,8 +53,10 @@ export async function startChangeFollower(
   caches: VerifyCaches,
   pollMs: number,
   onError: (error: unknown) => void,
+  now: () => number = Date.now,
 ): Promise<ChangeFollower> {
   let lastSeq = await lastChangeSeq(db);
+  let confirmedAt = now();
   let running: Promise<void> | null = null;
   /** Sequence numbers skipped over, and until when to look for them. */
   const gaps = new Map<number, number>();
@@ -66,17 +70,19 @@ export async function startChangeFollower(
     }
   };
   const catchUp = async (): Promise<void> => {
-    const now = Date.now();
-    await fillGaps(now);
+    const startedAt = now();
+    await fillGaps(startedAt);
     for (;;) {
       const changes = await changesAfter(db, lastSeq, BATCH);
       for (const change of changes) {
         applyChange(caches, change);
-        for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, now + GAP_WATCH_MS);
+        for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, startedAt + GAP_WATCH_MS);
         lastSeq = change.seq;
       }
-      if (changes.length < BATCH) return;
+      if (changes.length < BATCH) break;
     }
+    // Everything committed before this catch-up began has been seen.
+    confirmedAt = Math.max(confirmedAt, startedAt);
   };
   const tick = (): void => {
     if (running !== null) return;
@@ -97,5 +103,6 @@ export async function startChangeFollower(
     get watchedGaps() {
       return gaps.size;
     },
+    stalenessMs: (at) => Math.max(0, at - confirmedAt),
   };
 }

@@ -26,7 +26,15 @@ interface Entry {
   readonly storedAt: number;
 }
 
-export function createResourceLookup(options: { db: Db; model: AuthModel; now: () => number; ttlMs: number; maxEntries: number }): ResourceCache {
+export function createResourceLookup(options: {
+  db: Db;
+  model: AuthModel;
+  now: () => number;
+  ttlMs: number;
+  maxEntries: number;
+  /** False while this node cannot vouch that it saw every change: storage is read instead. */
+  cacheTrusted?: () => boolean;
+}): ResourceCache {
   const entries = new Map<string, Entry>();
   let generation = 0;
 
@@ -42,7 +50,7 @@ export function createResourceLookup(options: { db: Db; model: AuthModel; now: (
       if (key === null) return undefined;
       const now = options.now();
       const hit = entries.get(key);
-      if (hit !== undefined && now - hit.storedAt < options.ttlMs) return hit.target;
+      if (hit !== undefined && now - hit.storedAt < options.ttlMs && (options.cacheTrusted === undefined || options.cacheTrusted())) return hit.target;
       const generationAtLookup = generation;
       const row =
         query.id !== undefined

@@ -56,7 +56,7 @@ export async function startKeyward(db: TestDatabase, options: { clock?: Clock; c
       done();
     },
   });
-  const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', changePollMs: 60_000, ...options.config });
+  const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', changePollMs: 60_000, maxStalenessMs: 86_400_000, ...options.config });
   const keyward = await buildApp({ config, storage: database.storage, logStream, ...(options.clock ? { clock: options.clock } : {}) });
   const rootKey = keyward.rootKey.createdKey;
   if (rootKey === null) throw new Error('a fresh database must create a root key');

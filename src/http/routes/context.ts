@@ -5,6 +5,8 @@ import type { VerifyDeps } from '../../verify/verify.js';
 export interface RouteContext {
   readonly deps: ServiceDeps;
   readonly verify: VerifyDeps;
+  /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
+  readonly fresh: () => boolean;
 }
 
 export const PROBLEM_RESPONSES = {

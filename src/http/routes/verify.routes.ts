@@ -5,7 +5,7 @@ import { VerifyAnswer, VerifyBody } from '../../api/verify.js';
 import { describeCaller } from '../../modules/keys/me.service.js';
 import { verifyKey } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
-import { sendResult } from '../problem.js';
+import { sendProblem, sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
@@ -17,7 +17,16 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       body: VerifyBody,
       response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await verifyKey(context.verify, request.body, request.ip)),
+    handler: async (request, reply) => {
+      try {
+        return sendResult(request, reply, await verifyKey(context.verify, request.body, request.ip));
+      } catch (error) {
+        // Storage did not answer a lookup the cache could not (or, stale, would not) serve:
+        // the node cannot vouch for the key, so it says so rather than guess (SPEC §5).
+        request.log.error({ err: error }, 'verify could not reach storage');
+        return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node cannot vouch for the key right now; retry, or ask another node' });
+      }
+    },
   });
   app.get('/v1/me', {
     config: { requires: { anyKey: true }, action: 'me.read' },
