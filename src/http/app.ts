@@ -30,6 +30,8 @@ import { registerValidation } from './plugins/validation.js';
 import type { RouteContext } from './routes/context.js';
 import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import { createMetrics } from './metrics.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { usageRoutes } from './routes/usage.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
@@ -139,8 +141,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
 
   const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
-  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted };
+  const metrics = createMetrics({
+    keyCacheEntries: () => cache.size,
+    resourceCacheEntries: () => resources.size,
+    changeLogSeq: () => follower?.lastSeq ?? 0,
+    stalenessMs: () => follower?.stalenessMs(clock.now()) ?? 0,
+    usagePendingEntries: () => usage.pendingEntries(),
+  });
+  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted, metrics };
   await app.register(healthRoutes, context);
+  await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
   await app.register(tenantRoutes, context);
   await app.register(environmentRoutes, context);

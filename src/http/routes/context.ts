@@ -1,12 +1,14 @@
 /** What route plugins are given: the services' dependencies and the verify path. */
 import type { ServiceDeps } from '../../modules/deps.js';
 import type { VerifyDeps } from '../../verify/verify.js';
+import type { Metrics } from '../metrics.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
   readonly verify: VerifyDeps;
   /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
   readonly fresh: () => boolean;
+  readonly metrics: Metrics;
 }
 
 export const PROBLEM_RESPONSES = {

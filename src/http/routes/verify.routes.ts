@@ -19,8 +19,11 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     },
     handler: async (request, reply) => {
       try {
-        return sendResult(request, reply, await verifyKey(context.verify, request.body, request.ip));
+        const result = await verifyKey(context.verify, request.body, request.ip);
+        context.metrics.countVerify(result.ok ? result.value.code : result.problem.code);
+        return sendResult(request, reply, result);
       } catch (error) {
+        context.metrics.countVerify('UNAVAILABLE');
         // Storage did not answer a lookup the cache could not (or, stale, would not) serve:
         // the node cannot vouch for the key, so it says so rather than guess (SPEC §5).
         request.log.error({ err: error }, 'verify could not reach storage');

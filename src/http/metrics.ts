@@ -1,0 +1,52 @@
+/**
+ * `/metrics` in the Prometheus text format: the process's own (CPU, memory, event loop) and
+ * Keyward's — verifies by verdict, what the caches hold, how far behind the change log the node
+ * is, and how much key usage waits to be written. One registry per app, so tests can run many.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+export interface MetricSources {
+  readonly keyCacheEntries: () => number;
+  readonly resourceCacheEntries: () => number;
+  readonly changeLogSeq: () => number;
+  readonly stalenessMs: () => number;
+  readonly usagePendingEntries: () => number;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Counts one verify answer by its code (VALID, FORBIDDEN, …, or the problem code). */
+  countVerify(code: string): void;
+}
+
+function gauge(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const verifies = new Counter({ name: 'keyward_verify_total', help: 'Verify answers, by code', labelNames: ['code'], registers: [registry] });
+  // One bound child per code, made once: counting a verify is then an increment.
+  const byCode = new Map<string, { inc(): void }>();
+  gauge(registry, 'keyward_key_cache_entries', 'Keys in this node’s verify cache', sources.keyCacheEntries);
+  gauge(registry, 'keyward_resource_cache_entries', 'Resources in this node’s verify cache', sources.resourceCacheEntries);
+  gauge(registry, 'keyward_change_log_seq', 'The last change-log sequence this node has applied', sources.changeLogSeq);
+  gauge(registry, 'keyward_change_log_staleness_seconds', 'Seconds since this node last confirmed it saw every change', () => sources.stalenessMs() / 1000);
+  gauge(registry, 'keyward_usage_pending_entries', 'Key usage counters waiting to be written', sources.usagePendingEntries);
+  return {
+    registry,
+    countVerify(code) {
+      let child = byCode.get(code);
+      if (child === undefined) byCode.set(code, (child = verifies.labels(code)));
+      child.inc();
+    },
+  };
+}
