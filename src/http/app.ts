@@ -22,6 +22,7 @@ import { createAuthenticator } from '../verify/authenticate.js';
 import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
+import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import type { Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
@@ -86,6 +87,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await checkPepper(storage.db, pepper);
 
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
+  // Nodes sharing PostgreSQL wake each other with NOTIFY; SQLite has one node and nothing to wake.
+  const notifiesChanges = storage.dialect === 'postgres';
+  const listensForChanges = notifiesChanges && config.databaseUrl !== undefined;
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
   const cacheTrusted = (): boolean => follower === undefined || follower.stalenessMs(clock.now()) <= config.maxStalenessMs;
@@ -103,6 +107,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     pepper,
     model: config.model,
     secrets: secretBox(pepper),
+    ...(notifiesChanges ? { changeChannel: changeChannel(storage.schema) } : {}),
     usage,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
@@ -165,6 +170,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
 
   follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'), () => clock.now());
   const following = follower;
+  const listener = listensForChanges
+    ? await listenForChanges(config.databaseUrl as string, storage.schema, () => following.wake(), (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'))
+    : null;
   const prune = () => pruneAudit(deps);
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();
@@ -183,6 +191,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       if (closed) return;
       closed = true;
       following.stop();
+      await listener?.stop();
       clearInterval(pruning);
       await app.close();
       // After the in-flight requests drained (their verifies counted), before the storage goes.

@@ -4,7 +4,7 @@
  * A unit of work that returns a failure rolls back, so a rejected request changes nothing.
  * After commit, the recorded changes are handed to `onCommitted` (this node's cache eviction).
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Problem, Result } from '../core/error-codes.js';
 import type { Database } from '../storage/database.js';
@@ -23,6 +23,8 @@ export interface MutationDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly onCommitted: (changes: readonly Change[]) => void;
+  /** PostgreSQL: the channel to NOTIFY with each committed change, waking other nodes' followers. */
+  readonly changeChannel?: string | undefined;
 }
 
 export interface ChangeRecord {
@@ -81,6 +83,8 @@ export async function mutate<T>(
       };
       const result = await work(unit);
       if (!result.ok) throw new Rollback(result.problem);
+      // Delivered at commit, and not at all on rollback.
+      if (changes.length > 0 && deps.changeChannel !== undefined) await sql`select pg_notify(${deps.changeChannel}, '')`.execute(trx);
       return result.value;
     });
     deps.onCommitted(changes);

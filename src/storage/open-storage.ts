@@ -32,6 +32,8 @@ export interface Storage {
   readonly dialect: DialectName;
   /** Where the data lives, for the startup line; never includes a password. */
   readonly location: string;
+  /** PostgreSQL: the schema in use (undefined: `public`); names its change-notification channel. */
+  readonly schema?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -85,7 +87,7 @@ async function openPostgres(url: string, schema: string | undefined, log: LogCon
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log === undefined ? {} : { log }) });
-  return { db, dialect: 'postgres', location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
 }
 
 function redactUrl(url: string): string {

@@ -11,6 +11,8 @@ import type { ResourceCache } from './resource-lookup.js';
 export interface ChangeFollower {
   /** Reads and applies every change after the last one seen. */
   catchUp(): Promise<void>;
+  /** Asks for a catch-up now (a change was notified); one runs at a time. */
+  wake(): void;
   stop(): void;
   readonly lastSeq: number;
   /** How long since this node last confirmed it had every change (a catch-up that succeeded). */
@@ -57,7 +59,6 @@ export async function startChangeFollower(
 ): Promise<ChangeFollower> {
   let lastSeq = await lastChangeSeq(db);
   let confirmedAt = now();
-  let running: Promise<void> | null = null;
   /** Sequence numbers skipped over, and until when to look for them. */
   const gaps = new Map<number, number>();
 
@@ -69,7 +70,7 @@ export async function startChangeFollower(
       gaps.delete(change.seq);
     }
   };
-  const catchUp = async (): Promise<void> => {
+  const readLog = async (): Promise<void> => {
     const startedAt = now();
     await fillGaps(startedAt);
     for (;;) {
@@ -84,18 +85,32 @@ export async function startChangeFollower(
     // Everything committed before this catch-up began has been seen.
     confirmedAt = Math.max(confirmedAt, startedAt);
   };
+  // Catch-ups run one at a time, in order. A wake-up (a poll, a notification) while one runs
+  // queues one more after it, since the change may have committed after the running one read the
+  // log; several wake-ups while that one waits are the same one.
+  let queue: Promise<void> = Promise.resolve();
+  let wakeQueued = false;
+  const enqueue = (onStart?: () => void): Promise<void> => {
+    const run = queue.then(() => {
+      onStart?.();
+      return readLog();
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const catchUp = (): Promise<void> => enqueue();
   const tick = (): void => {
-    if (running !== null) return;
-    running = catchUp()
-      .catch(onError)
-      .finally(() => {
-        running = null;
-      });
+    if (wakeQueued) return;
+    wakeQueued = true;
+    enqueue(() => {
+      wakeQueued = false;
+    }).catch(onError);
   };
   const timer = setInterval(tick, pollMs);
   timer.unref();
   return {
     catchUp,
+    wake: tick,
     stop: () => clearInterval(timer),
     get lastSeq() {
       return lastSeq;
