@@ -1,0 +1,147 @@
+/**
+ * What the Fastify, Express and Hono middlewares share: find the key on the request, build the
+ * verify request, ask the verifier and turn its answer into a decision. The adapters only read
+ * headers and the client IP from their framework's request and write the decision back.
+ *
+ * Decisions: no key → 401 `UNAUTHENTICATED`; NOT_FOUND, REVOKED, EXPIRED, DISABLED → 401 with
+ * that code; FORBIDDEN → 403; Keyward unavailable → 503 `UNAVAILABLE` (fail closed); VALID →
+ * allow, with the answer. A request Keyward rejects as malformed (`KeywardRequestError`: an
+ * unknown permission, action or type in the options) is a bug of the service, not of its
+ * caller: it is handed to the framework's error handling.
+ */
+import { KeywardUnavailableError, type ResourceRef, type VerifyAnswer, type Verifier, type VerifyMissing, type VerifyRequest } from '../client/index.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The longest key Keyward accepts in a verify request; a longer one is no key. */
+const MAX_KEY_LENGTH = 512;
+const MAX_CLIENT_IP_LENGTH = 64;
+
+/** The codes a middleware refuses with and their titles (as in Keyward's own problems). */
+export const MIDDLEWARE_PROBLEMS = {
+  UNAUTHENTICATED: { status: 401, title: 'No bearer key, or not of the key format.' },
+  NOT_FOUND: { status: 401, title: 'Unknown key (401 on a bearer key), or a target the caller cannot discover.' },
+  REVOKED: { status: 401, title: 'The key was revoked.' },
+  EXPIRED: { status: 401, title: 'The key has expired.' },
+  DISABLED: { status: 401, title: 'The key is disabled.' },
+  FORBIDDEN: { status: 403, title: 'The key does not hold what this needs.' },
+  UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type MiddlewareProblemCode = keyof typeof MIDDLEWARE_PROBLEMS;
+
+/** An RFC 9457 problem body in Keyward's shape. */
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: MiddlewareProblemCode;
+  /** On 403: what the key lacked, as asked. */
+  readonly missing?: VerifyMissing;
+}
+
+export type Decision =
+  | { readonly kind: 'allow'; readonly answer: VerifyAnswer }
+  | { readonly kind: 'deny'; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: ProblemBody }
+  | { readonly kind: 'error'; readonly error: unknown };
+
+export interface KeywardMiddlewareOptions<Req> {
+  /** The permission the route needs, fixed or from the request. */
+  readonly permission?: string | ((request: Req) => string | undefined);
+  /** The action on `resource` the route needs; needs `resource`. */
+  readonly action?: string;
+  /** The resource the action is on, from the request (`{type}` alone: the type-wide question). */
+  readonly resource?: (request: Req) => ResourceRef;
+  /**
+   * Where the key is. Default `authorization`, as `Bearer <key>`; any other header carries the
+   * key as its whole value (a `Bearer ` prefix is tolerated).
+   */
+  readonly header?: string;
+  /** The end client's IP passed to Keyward as `clientIp`; default: the framework's. */
+  readonly clientIp?: (request: Req) => string | undefined;
+}
+
+/** How an adapter reads its framework's request. */
+export interface RequestAccess<Req> {
+  /** A header's value by lower-case name. */
+  header(request: Req, name: string): string | undefined;
+  /** The framework's idea of the client IP. */
+  ip(request: Req): string | undefined;
+}
+
+export function problem(code: MiddlewareProblemCode, detail: string, extra: { missing?: VerifyMissing } = {}): ProblemBody {
+  const { status, title } = MIDDLEWARE_PROBLEMS[code];
+  return { type: `urn:keyward:problem:${code.toLowerCase()}`, title, status, detail, code, ...(extra.missing === undefined ? {} : { missing: extra.missing }) };
+}
+
+/** The first value of a header that may have been sent more than once. */
+export function firstHeader(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+/** The key the request presents, or undefined when it presents none. */
+export function extractKey(value: string | undefined, bearerOnly: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  const bearer = /^bearer[ \t]+(\S+)$/i.exec(trimmed);
+  const key = bearer !== null ? bearer[1] : bearerOnly ? undefined : trimmed;
+  if (key === undefined || key === '' || key.length > MAX_KEY_LENGTH) return undefined;
+  return key;
+}
+
+function forbiddenDetail(missing: VerifyMissing | undefined): string {
+  if (missing?.permission !== undefined) return `The key does not hold ${missing.permission}.`;
+  if (missing?.action !== undefined && missing.resource !== undefined) return `The key may not ${missing.action} this ${missing.resource.type}.`;
+  return 'The key does not hold what this needs.';
+}
+
+const DENIAL_DETAILS = {
+  NOT_FOUND: 'The key is not known.',
+  REVOKED: 'The key was revoked.',
+  EXPIRED: 'The key has expired.',
+  DISABLED: 'The key is disabled.',
+} as const;
+
+/** Builds the per-request decision function an adapter calls. */
+export function createGuard<Req>(verifier: Verifier, options: KeywardMiddlewareOptions<Req>, access: RequestAccess<Req>): (request: Req) => Promise<Decision> {
+  if ((options.action === undefined) !== (options.resource === undefined)) {
+    throw new TypeError('keyward middleware: `action` and `resource` go together: give both or neither');
+  }
+  const headerName = (options.header ?? 'authorization').toLowerCase();
+  const bearerOnly = headerName === 'authorization';
+  const challenge: Record<string, string> = bearerOnly ? { 'www-authenticate': 'Bearer' } : {};
+  const deny = (body: ProblemBody): Decision => ({ kind: 'deny', status: body.status, headers: body.status === 401 ? challenge : {}, body });
+
+  return async (request) => {
+    try {
+      const key = extractKey(access.header(request, headerName), bearerOnly);
+      if (key === undefined) {
+        return deny(problem('UNAUTHENTICATED', bearerOnly ? 'Send the key as Authorization: Bearer <key>.' : `Send the key in the ${headerName} header.`));
+      }
+      const permission = typeof options.permission === 'function' ? options.permission(request) : options.permission;
+      const resource = options.resource?.(request);
+      const ip = options.clientIp !== undefined ? options.clientIp(request) : access.ip(request);
+      const verifyRequest: VerifyRequest = {
+        key,
+        ...(permission === undefined ? {} : { permission }),
+        ...(options.action === undefined || resource === undefined ? {} : { action: options.action, resource }),
+        ...(ip === undefined || ip === '' || ip.length > MAX_CLIENT_IP_LENGTH ? {} : { clientIp: ip }),
+      };
+      let answer: VerifyAnswer;
+      try {
+        answer = await verifier.verify(verifyRequest);
+      } catch (error) {
+        if (error instanceof KeywardUnavailableError) return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
+        return { kind: 'error', error };
+      }
+      if (answer.valid && answer.code === 'VALID') return { kind: 'allow', answer };
+      if (answer.code === 'FORBIDDEN') return deny(problem('FORBIDDEN', forbiddenDetail(answer.missing), answer.missing === undefined ? {} : { missing: answer.missing }));
+      if (answer.code === 'VALID') return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
+      return deny(problem(answer.code, DENIAL_DETAILS[answer.code]));
+    } catch (error) {
+      // The options' own functions threw: the service's bug, for its error handling.
+      return { kind: 'error', error };
+    }
+  };
+}

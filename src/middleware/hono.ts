@@ -1,0 +1,54 @@
+/**
+ * Keyward verify for Hono (`keyward/hono`): lets a request through only with a VALID key,
+ * setting the answer as the context variable `keyward` (`c.get('keyward')`); refusals are
+ * problem+json; a request Keyward rejects as malformed is thrown to Hono's `onError`.
+ *
+ * ```ts
+ * app.use('/run', keywardHono(verifier, { permission: 'functions.execute' }));
+ * ```
+ *
+ * Imports nothing of Hono: the context is typed structurally. To type `c.get('keyward')`,
+ * declare `keyward: VerifyAnswer` in your app's `Variables` (or Hono's `ContextVariableMap`).
+ */
+import type { Verifier, VerifyAnswer } from '../client/index.js';
+import { createGuard, PROBLEM_CONTENT_TYPE, type KeywardMiddlewareOptions } from './core.js';
+
+export type { KeywardMiddlewareOptions, ProblemBody } from './core.js';
+export type { Verifier, VerifyAnswer } from '../client/index.js';
+
+/** What the middleware uses of a Hono context. */
+export interface HonoLikeContext {
+  readonly req: { header(name: string): string | undefined };
+  /** Bindings; on @hono/node-server, `incoming` is Node's request (for the client IP). */
+  readonly env?: unknown;
+  json(body: unknown, status: number, headers: Record<string, string>): Response;
+  set(key: 'keyward', value: VerifyAnswer): void;
+}
+
+export type HonoLikeNext = () => Promise<void>;
+
+export type KeywardHonoMiddleware = (c: HonoLikeContext, next: HonoLikeNext) => Promise<Response | undefined>;
+
+/** The socket address on @hono/node-server; elsewhere pass `clientIp`. */
+function nodeServerIp(c: HonoLikeContext): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined;
+  const address = env?.incoming?.socket?.remoteAddress;
+  return typeof address === 'string' ? address : undefined;
+}
+
+export function keywardHono(verifier: Verifier, options: KeywardMiddlewareOptions<HonoLikeContext> = {}): KeywardHonoMiddleware {
+  const guard = createGuard<HonoLikeContext>(verifier, options, {
+    header: (c, name) => c.req.header(name),
+    ip: nodeServerIp,
+  });
+  return async function keywardMiddleware(c, next) {
+    const decision = await guard(c);
+    if (decision.kind === 'allow') {
+      c.set('keyward', decision.answer);
+      await next();
+      return undefined;
+    }
+    if (decision.kind === 'error') throw decision.error;
+    return c.json(decision.body, decision.status, { ...decision.headers, 'Content-Type': PROBLEM_CONTENT_TYPE });
+  };
+}
