@@ -5,7 +5,7 @@
  * without a key (and for a key Keyward does not know), 403 for a key lacking the permission, 503
  * when Keyward is down; a request Keyward rejects (400) goes to the framework's error handling.
  */
-import { createServer } from 'node:net';
+import { deadPort } from '../support/ports.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/core/error-codes.js';
@@ -17,15 +17,6 @@ import { keywardFastify } from '../../src/middleware/fastify.js';
 import { keywardHono, type HonoLikeContext } from '../../src/middleware/hono.js';
 import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
-
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The problem+json shape Keyward itself answers with, for a middleware refusal. */
 function expectProblemBody(body: unknown, status: number, code: keyof typeof ERROR_CODES): void {

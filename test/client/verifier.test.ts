@@ -3,6 +3,7 @@
  * the cache of VALID answers for the server's `cacheTtlMs` (and never of a denial), 400 as
  * `KeywardRequestError`, and no answer as `KeywardUnavailableError`.
  */
+import { deadPort } from '../support/ports.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../src/core/key-format.js';
@@ -25,16 +26,6 @@ function countingFetch(): { fetch: typeof fetch; calls: () => number; bodies: Re
     calls: () => calls,
     bodies,
   };
-}
-
-/** A port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) => {
