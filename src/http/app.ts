@@ -23,6 +23,7 @@ import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
+import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import type { Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
@@ -89,6 +90,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
   // Nodes sharing PostgreSQL wake each other with NOTIFY; SQLite has one node and nothing to wake.
   const notifiesChanges = storage.dialect === 'postgres';
+  // Where configured, Redis pub/sub wakes the nodes sharing this storage too (started once the
+  // logger exists, below).
+  let redis: RedisWakeups | null = null;
   const listensForChanges = notifiesChanges && config.databaseUrl !== undefined;
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
@@ -111,6 +115,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     usage,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
+      if (changes.length > 0) redis?.publish();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -129,6 +134,11 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (config.redisUrl !== undefined) {
+    redis = redisWakeups(config.redisUrl, `keyward:changes:${storage.location}`, () => follower?.wake(), (error) =>
+      app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
+    );
+  }
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
@@ -192,6 +202,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       closed = true;
       following.stop();
       await listener?.stop();
+      await redis?.stop();
       clearInterval(pruning);
       await app.close();
       // After the in-flight requests drained (their verifies counted), before the storage goes.

@@ -28,6 +28,8 @@ export interface Config {
    * keys and resources are read from storage, and if storage does not answer, verify says 503.
    */
   readonly maxStalenessMs: number;
+  /** `redis://…`: nodes also wake each other through Redis pub/sub (besides PostgreSQL NOTIFY). */
+  readonly redisUrl: string | undefined;
   /** How often this node writes the key usage it counted (SPEC §4: in batches, off the verify path). */
   readonly usageFlushMs: number;
   /** Pending key/day/code usage counters that make this node write them at once. */
@@ -56,6 +58,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
   { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
+  { name: 'KEYWARD_REDIS_URL', description: 'redis://… to wake other nodes through Redis pub/sub', default: '(unset)' },
   { name: 'KEYWARD_MAX_STALENESS_MS', description: 'past this without reading the change log, caches are not trusted (fail closed)', default: '10000' },
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
@@ -83,6 +86,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     clientCacheTtlMs: integer(env, 'KEYWARD_CLIENT_CACHE_TTL_MS', 0, 0, 3_600_000),
     changePollMs: integer(env, 'KEYWARD_CHANGE_POLL_MS', 1000, 50, 60_000),
     maxStalenessMs: integer(env, 'KEYWARD_MAX_STALENESS_MS', 10_000, 100, 86_400_000),
+    redisUrl: optional(env, 'KEYWARD_REDIS_URL'),
     usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
     usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 1000, 1, 1_000_000),
     trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),
@@ -91,6 +95,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   };
   if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new ConfigError('KEYWARD_DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl)) {
+    throw new ConfigError('KEYWARD_REDIS_URL must start with redis:// or rediss://');
   }
   if (config.pepper !== undefined && config.pepper.length < 32) {
     throw new ConfigError('KEYWARD_PEPPER must be at least 32 characters');
