@@ -19,7 +19,7 @@ export const VerifyBody = Type.Object(
     permission: Type.Optional(PermissionName),
     action: Type.Optional(ModelName),
     resource: Type.Optional(ResourceQuery),
-    clientIp: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    clientIp: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f:.]{2,45}$', description: 'the IPv4 or IPv6 address of the end client, for usage records' })),
   },
   { additionalProperties: false },
 );

@@ -83,6 +83,14 @@ describe.each(testDatabases())('tenant isolation on $name', (db) => {
     expect((await a.admin.get(`/v1/keys?environmentId=${a.environmentId}`)).status).toBe(200);
   });
 
+  it("answers 404 for listings filtered by another tenant's policy, group or environment", async () => {
+    const policy = await b.admin.post('/v1/policies', { name: 'theirs' });
+    const group = await b.admin.post('/v1/groups', { name: 'theirs' });
+    expectProblem(await a.admin.get(`/v1/keys?policyId=${policy.body.id}`), 404, 'NOT_FOUND');
+    expectProblem(await a.admin.get(`/v1/keys?groupId=${group.body.id}`), 404, 'NOT_FOUND');
+    expectProblem(await a.admin.get(`/v1/policies?environmentId=${b.environmentId}`), 404, 'NOT_FOUND');
+  });
+
   it("answers 404 when a body or query names another tenant's tenantId or environmentId", async () => {
     const replies = [
       await a.admin.get(`/v1/users?tenantId=${b.tenantId}`),

@@ -141,13 +141,15 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
 
   const problemCode = (status: Outcome) => (status === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
 
-  async function act(action: Action, caller: TestKey, resource: any, expected: Outcome): Promise<void> {
+  async function act(action: Action, caller: TestKey, resource: any, expected: Outcome, fromOtherTenant: boolean): Promise<void> {
     const path = `/v1/resources/${resource.id}`;
+    // Another tenant sees a PUBLIC resource without the id of the key that created it.
+    const seen = fromOtherTenant ? { ...resource, createdByKeyId: null } : resource;
     switch (action) {
       case 'discover': {
         const listing = await h.listAll(caller.client, 'type=agent');
         if (expected === 'listed') {
-          expect(listing.items.find((item) => item.id === resource.id)).toEqual(resource);
+          expect(listing.items.find((item) => item.id === resource.id)).toEqual(seen);
         } else {
           expect(h.idsOf(listing)).not.toContain(resource.id);
           for (const text of listing.texts) {
@@ -161,7 +163,7 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
         const reply = await caller.client.get(path);
         if (expected === 200) {
           expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-          expect(reply.body).toEqual(resource);
+          expect(reply.body).toEqual(seen);
         } else {
           expectProblem(reply, expected as number, problemCode(expected));
           expect(JSON.stringify(reply.body)).not.toContain(resource.name);
@@ -206,7 +208,7 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
         // A fresh resource per cell: update and delete change it.
         const resource = await h.make(acme.admin, { type: 'agent', visibility });
         expect(resource).toMatchObject({ visibility, environmentId: acme.environmentId });
-        await act(action, callers.get(caller) as TestKey, resource, expected);
+        await act(action, callers.get(caller) as TestKey, resource, expected, caller === 'other tenant');
       });
     });
   }
@@ -494,10 +496,12 @@ describe.each(testDatabases())('resources on $name', (db) => {
       expect(shared.body.visibility).toBe('TENANT');
     });
 
-    it('moves a resource for a key with update on it and create under the new parent', async () => {
+    it('moves a resource for a key that may update and delete it where it is and create it under the new parent', async () => {
       const [p1, p2] = [await h.make(acme.admin, { type: 'project' }), await h.make(acme.admin, { type: 'project' })];
       const agent = await h.make(acme.admin, { type: 'agent', parentId: p1.id });
-      const mover = await h.makeKey(acme.admin, { scopes: ['agent:editor', 'project:editor'] });
+      const editorOnly = await h.makeKey(acme.admin, { scopes: ['agent:editor', 'project:editor'] });
+      expectProblem(await editorOnly.client.patch(path(agent.id), { parentId: p2.id }), 403, 'FORBIDDEN');
+      const mover = await h.makeKey(acme.admin, { scopes: ['agent:editor+delete', 'project:editor'] });
       const moved = await mover.client.patch(path(agent.id), { parentId: p2.id });
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
       expect(moved.body.parentId).toBe(p2.id);

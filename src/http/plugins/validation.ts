@@ -1,11 +1,13 @@
 /**
  * Request validation with Ajv: bodies are taken exactly as sent (no type coercion, unknown
  * fields rejected, never silently removed); query strings and path parameters are coerced, since
- * they arrive as text.
+ * they arrive as text. No text anywhere may hold a NUL character: PostgreSQL cannot store one,
+ * and a 500 (or a poisoned usage batch) is not how a bad request should end.
  */
 import { Ajv, type Options } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { sendProblem } from '../problem.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = formatsPlugin.default;
@@ -17,7 +19,21 @@ function makeAjv(coerce: boolean): Ajv {
   return ajv;
 }
 
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
+  return false;
+}
+
 export function registerValidation(app: FastifyInstance): void {
+  app.addHook('preValidation', (request, reply, done) => {
+    if (holdsNul(request.body) || holdsNul(request.query) || holdsNul(request.params)) {
+      sendProblem(request, reply, { code: 'VALIDATION', detail: 'text may not contain NUL (U+0000) characters' });
+      return;
+    }
+    done();
+  });
   const strict = makeAjv(false);
   const coercing = makeAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => {

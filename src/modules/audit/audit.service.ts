@@ -3,7 +3,7 @@
  * sees its tenant's events, the root key every tenant's and the instance's. And checking it: the
  * hash chains walked end to end, and retention applied.
  */
-import { ok, type Result } from '../../core/error-codes.js';
+import { fail, ok, type Result } from '../../core/error-codes.js';
 import { isRoot } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../api/audit.js';
@@ -50,8 +50,13 @@ export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAu
   if (query.targetId !== undefined) select = select.where('target_id', '=', query.targetId);
   if (query.action !== undefined) select = select.where('action', '=', query.action);
   if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
-  if (query.from !== undefined) select = select.where('at', '>=', Date.parse(query.from));
-  if (query.to !== undefined) select = select.where('at', '<=', Date.parse(query.to));
+  const from = query.from === undefined ? undefined : Date.parse(query.from);
+  const to = query.to === undefined ? undefined : Date.parse(query.to);
+  // RFC 3339 allows times JavaScript cannot read (a leap second, 23:59:60): a 400, not a NaN in SQL.
+  if (from !== undefined && !Number.isFinite(from)) return fail('VALIDATION', `from is not a time this server can read: ${query.from}`, { field: 'from' });
+  if (to !== undefined && !Number.isFinite(to)) return fail('VALIDATION', `to is not a time this server can read: ${query.to}`, { field: 'to' });
+  if (from !== undefined) select = select.where('at', '>=', from);
+  if (to !== undefined) select = select.where('at', '<=', to);
   if (after.value !== null) select = select.where('id', '>', after.value);
   const rows = await select.orderBy('id').limit(limit + 1).execute();
   return ok(toPage(rows, limit, toAuditObject));

@@ -18,8 +18,8 @@ import { findTenant } from '../tenants/tenants.repository.js';
 import { findUser } from '../users/users.repository.js';
 import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import type { Db } from '../../storage/database.js';
-import { addMember, removeMember } from '../groups/groups.repository.js';
-import { policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
+import { addMember, findGroup, removeMember } from '../groups/groups.repository.js';
+import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
 import { DAY_MS, resolveExpiry } from './key-expiry.js';
@@ -106,10 +106,18 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
 export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: ListKeysInput): Promise<Result<PageOf<KeyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
+  // Filtering by another tenant's environment, policy or group is a 404, not an empty page.
   if (query.environmentId !== undefined) {
-    // Filtering by another tenant's environment is a 404, not an empty page: it cannot be discovered.
     const environment = await findEnvironment(deps.db, query.environmentId);
     if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', query.environmentId);
+  }
+  if (query.policyId !== undefined) {
+    const policy = await findPolicy(deps.db, query.policyId);
+    if (policy === undefined || !canSeeTenant(caller.key, policy.tenant_id)) return notFound('policy', query.policyId);
+  }
+  if (query.groupId !== undefined) {
+    const group = await findGroup(deps.db, query.groupId);
+    if (group === undefined || !canSeeTenant(caller.key, group.tenant_id)) return notFound('group', query.groupId);
   }
   const { limit } = page.value;
   const now = deps.clock.now();

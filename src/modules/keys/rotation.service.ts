@@ -16,9 +16,23 @@ import { canSeeTenant, notFound } from '../scope.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { DAY_MS } from './key-expiry.js';
 import { shownKey } from './keys.service.js';
-import { findKeyById, updateKey } from './keys.repository.js';
+import { findKeyById, updateKey, type KeyRow } from './keys.repository.js';
+import { refuseExcess, refuseGroupAssignment } from '../escalation.js';
+import { policyIdsByKey } from '../policies/policies.repository.js';
+import { grantSetOf } from './key-grants.js';
+import { resolvePolicies } from './key-links.js';
 
 export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
+
+/** What obtaining `target`'s secret would give the caller, refused (403 naming it) beyond its own. */
+async function secretHandsOut(deps: ServiceDeps, caller: Caller, target: KeyRow): Promise<Result<null>> {
+  const place = { tenantId: target.tenant_id as string, environmentId: target.environment_id as string };
+  const policies = await resolvePolicies(deps.db, place, (await policyIdsByKey(deps.db, [target.id])).get(target.id) ?? []);
+  if (!policies.ok) return policies;
+  const grants = await refuseExcess(deps, caller.key, place.tenantId, [{ label: null, grants: grantSetOf(target) }, ...policies.value]);
+  if (!grants.ok) return grants;
+  return refuseGroupAssignment(caller.key, JSON.parse(target.group_ids) as string[]);
+}
 
 export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, input: RotateKeyInput): Promise<Result<CreatedKeyObject>> {
   const target = await findKeyById(deps.db, id);
@@ -28,6 +42,13 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
   const environment = await findEnvironment(deps.db, target.environment_id as string);
   const tenant = await findTenant(deps.db, target.tenant_id as string);
   if (environment === undefined || tenant === undefined) return notFound('key', id);
+
+  // Rotating another key hands its new secret to the caller: that is giving its grants away, so
+  // no escalation applies as to creating it (a users.manage key cannot take over a stronger one).
+  if (target.id !== caller.key.id) {
+    const handedOut = await secretHandsOut(deps, caller, target);
+    if (!handedOut.ok) return handedOut;
+  }
 
   const now = deps.clock.now();
   if (target.id === caller.key.id && target.expires_at !== null && now >= target.expires_at) {

@@ -79,6 +79,10 @@ export async function getPolicy(deps: ServiceDeps, id: string): Promise<Result<P
 export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: ListPoliciesInput): Promise<Result<PageOf<PolicyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
+  if (query.environmentId !== undefined) {
+    const environment = await findEnvironment(deps.db, query.environmentId);
+    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', query.environmentId);
+  }
   const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId });
   return ok(toPage(rows, page.value.limit, toPolicyObject));
 }

@@ -110,8 +110,12 @@ export async function authorizeAction(
     if (!share.ok) return share;
   }
   if (body.parentId === undefined) return ok(null);
-  // A move: the resource must be allowed to sit under its new parent, which the key must be
-  // allowed to create it under, and which must not be itself or anything beneath it.
+  // A move takes the resource out of its place: as much as deleting it there (else an editor
+  // could move it under a parent it owns and become its owner). It must be allowed to sit under
+  // its new parent, which the key must be allowed to create it under, and which must not be
+  // itself or anything beneath it.
+  const leave = may(position, key, 'delete', target);
+  if (!leave.ok) return leave;
   let parent: TargetResource | null = null;
   if (body.parentId !== null) {
     const found = await parentFor(deps, position, key, body.parentId, target.environmentId);

@@ -23,10 +23,11 @@ function shownValue(codec: ValueCodec, row: ResourceRow): string | null {
 }
 
 /**
+ * `creatorVisible: false` (a reader from another tenant) hides the creating key's id.
  * `parentVisible: false` hides the parent's id from a caller that may see this resource but not
  * its parent (a grant on an agent does not reveal its project).
  */
-export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue: boolean, parentVisible = true): ResourceObject {
+export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue: boolean, parentVisible = true, creatorVisible = true): ResourceObject {
   const object: ResourceObject = {
     id: row.id,
     tenantId: row.tenant_id,
@@ -37,7 +38,8 @@ export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue:
     parentId: parentVisible ? row.parent_id : null,
     visibility: row.visibility as Visibility,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    createdByKeyId: row.created_by_key_id,
+    // Another tenant reading a PUBLIC resource learns nothing of the owner's keys.
+    createdByKeyId: creatorVisible ? row.created_by_key_id : null,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

@@ -83,6 +83,10 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
   });
 }
 
+function sameTenant(caller: Caller, row: ResourceRow): boolean {
+  return isRoot(caller.key) || caller.key.tenantId === row.tenant_id;
+}
+
 /** Whether the caller may discover the row's parent; a parent it may not is not named to it. */
 function parentVisible(caller: Caller, row: ResourceRow, targets: ReadonlyMap<string, TargetResource> | null): boolean {
   if (row.parent_id === null || targets === null) return true;
@@ -94,7 +98,7 @@ export async function getResource(deps: ServiceDeps, caller: Caller, id: string)
   const row = await findResource(deps.db, id);
   if (row === undefined) return notFound('resource', id);
   const targets = isRoot(caller.key) ? null : await loadTargets(deps.db, deps.model, [row]);
-  return ok(toResourceObject(row, deps, true, parentVisible(caller, row, targets)));
+  return ok(toResourceObject(row, deps, true, parentVisible(caller, row, targets), sameTenant(caller, row)));
 }
 
 export async function patchResource(deps: ServiceDeps, caller: Caller, id: string, input: PatchResourceInput): Promise<Result<ResourceObject>> {
@@ -113,6 +117,8 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
     if (input.value !== undefined) patch.value = storedValue(deps, current.type, id, input.value);
     if (metadata !== undefined) patch.metadata = metadata.value;
     await updateResource(trx, id, patch);
+    const next: ResourceRow = { ...current, ...patch };
+    const shown = isRoot(caller.key) ? true : parentVisible(caller, next, await loadTargets(trx, deps.model, [next]));
     const changed = Object.keys(input).sort();
     await record({
       action: 'resource.update',
@@ -123,7 +129,7 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
       // Never the value: only that it changed.
       details: { fields: changed, ...(input.parentId !== undefined ? { parentId: input.parentId } : {}), ...(input.visibility !== undefined ? { visibility: input.visibility } : {}) },
     });
-    return ok(toResourceObject({ ...current, ...patch }, deps, true));
+    return ok(toResourceObject(next, deps, true, shown));
   });
 }
 
@@ -132,9 +138,10 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     const current = await findResource(trx, id);
     if (current === undefined) return notFound('resource', id);
     if (await hasChildren(trx, id)) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
+    const shown = isRoot(caller.key) ? true : parentVisible(caller, current, await loadTargets(trx, deps.model, [current]));
     await deleteResource(trx, id);
     await record({ action: 'resource.delete', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'resource', id }, op: 'delete', details: { type: current.type } });
-    return ok(toResourceObject(current, deps, false));
+    return ok(toResourceObject(current, deps, false, shown));
   });
 }
 
@@ -170,5 +177,5 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
     if (shown.length > limit || rows.length < SCAN_BATCH) break;
     afterId = rows[rows.length - 1]?.id ?? afterId;
   }
-  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false, parentShown.has(row.id))));
+  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false, parentShown.has(row.id), sameTenant(caller, row))));
 }
