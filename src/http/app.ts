@@ -47,6 +47,7 @@ import { mfaRoutes } from './routes/mfa.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { pruneAudit } from '../modules/audit/audit.service.js';
 import { verifyRoutes } from './routes/verify.routes.js';
+import { uiRoutes } from './routes/ui.routes.js';
 
 export const VERSION = '0.1.0';
 
@@ -177,6 +178,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(policyRoutes, context);
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
+  await app.register(uiRoutes, context);
 
   follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'), () => clock.now());
   const following = follower;

@@ -29,10 +29,12 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
-/** Process-level tests run the built server; build it once, before any of them starts. */
+/** Process-level tests run the built server, UI included; build it once, before any of them starts. */
 function build(): void {
   const root = resolve(import.meta.dirname, '../..');
   execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 export default async function setup(project: TestProject): Promise<void> {

@@ -1,0 +1,121 @@
+/**
+ * Sign-in: a key that is root or holds `applications.use`, then, when the key's user has MFA
+ * confirmed, a one-time code checked by `POST /v1/me/mfa/verify`. The key stays in this
+ * component's state until both pass; the key field is gone from the page once the code is asked.
+ */
+import { useState, type FormEvent } from 'react';
+import { ApiError, createApi, holds, type MeObject } from './api';
+import { ErrorText } from './problem-text';
+
+export const SIGN_IN_PERMISSION = 'applications.use';
+
+export interface SignInProps {
+  readonly onSignedIn: (key: string, me: MeObject) => void;
+  /** Why the last session ended, if it ended on its own. */
+  readonly notice: string | null;
+}
+
+interface Pending {
+  readonly key: string;
+  readonly me: MeObject;
+}
+
+/** Whether the key's user has confirmed MFA; null when this key may not tell (403/404). */
+async function mfaEnrolled(key: string, me: MeObject): Promise<boolean> {
+  if (me.key.userId === null) return false;
+  try {
+    return (await createApi(key).mfaStatus(me.key.userId)).enrolled;
+  } catch (error) {
+    if (error instanceof ApiError && (error.problem.status === 403 || error.problem.status === 404)) return false;
+    throw error;
+  }
+}
+
+export function SignIn({ onSignedIn, notice }: SignInProps) {
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const checkKey = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const key = String(new FormData(form).get('key') ?? '').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await createApi(key).me();
+      if (!holds(me, SIGN_IN_PERMISSION)) {
+        setError(new Error(`This key may not sign in to the management UI: it lacks the ${SIGN_IN_PERMISSION} permission.`));
+        return;
+      }
+      if (await mfaEnrolled(key, me)) setPending({ key, me });
+      else onSignedIn(key, me);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const checkCode = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (pending === null) return;
+    const form = event.currentTarget;
+    const code = String(new FormData(form).get('code') ?? '').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      await createApi(pending.key).verifyMfa(code);
+      onSignedIn(pending.key, pending.me);
+    } catch (failure) {
+      setError(failure);
+      form.reset();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const startOver = () => {
+    setPending(null);
+    setError(null);
+  };
+
+  return (
+    <main className="sign-in">
+      <h1>Keyward</h1>
+      {notice !== null && <p className="notice">{notice}</p>}
+      {pending === null ? (
+        <form onSubmit={checkKey} aria-labelledby="sign-in-title">
+          <h2 id="sign-in-title">Sign in</h2>
+          <label htmlFor="sign-in-key">API key</label>
+          <input id="sign-in-key" name="key" type="password" required autoComplete="off" spellCheck={false} autoFocus aria-describedby="sign-in-help" />
+          <p id="sign-in-help" className="help">
+            A key with the {SIGN_IN_PERMISSION} permission, or the root key. It is kept in this tab only and forgotten when you sign out or close it.
+          </p>
+          <ErrorText error={error} />
+          <button type="submit" disabled={busy}>
+            {busy ? 'Checking…' : 'Sign in'}
+          </button>
+        </form>
+      ) : (
+        <form onSubmit={checkCode} aria-labelledby="mfa-title">
+          <h2 id="mfa-title">One-time code</h2>
+          <p>
+            Key {pending.me.key.name} belongs to a user with two-factor authentication. Enter the 6-digit code your authenticator app shows.
+          </p>
+          <label htmlFor="mfa-code">Code</label>
+          <input id="mfa-code" name="code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" autoFocus />
+          <ErrorText error={error} />
+          <div className="actions">
+            <button type="submit" disabled={busy}>
+              {busy ? 'Checking…' : 'Verify'}
+            </button>
+            <button type="button" className="secondary" onClick={startOver}>
+              Use another key
+            </button>
+          </div>
+        </form>
+      )}
+    </main>
+  );
+}
