@@ -1,27 +1,23 @@
 /** Audit (tenant.manage): the log with action and outcome filters, paged, and the hash chain's check. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { Api, AuditCheckObject, AuditEventObject, AuditFilter } from './api';
+import { useCallback, useState, type FormEvent } from 'react';
+import type { Api, AuditCheckObject, AuditFilter } from './api';
 import { when } from './format';
+import { PagedTable } from './paged-table';
 import { ErrorText, StatusText } from './problem-text';
+import { useAction } from './use-action';
+import { usePagedList } from './use-paged-list';
 
 const NO_FILTER: AuditFilter = { action: '', outcome: '' };
 
 function ChainCheck({ api }: { api: Api }) {
   const [check, setCheck] = useState<AuditCheckObject | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const verify = async () => {
-    setBusy(true);
-    setError(null);
-    setCheck(null);
-    try {
+  const { busy, error, run } = useAction();
+  // The last verdict goes as soon as a new check starts, so it is never read as the new one.
+  const verify = () =>
+    run(async () => {
+      setCheck(null);
       setCheck(await api.verifyAudit());
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <div className="chain">
       <button type="button" onClick={() => void verify()} disabled={busy}>
@@ -45,30 +41,7 @@ function ChainCheck({ api }: { api: Api }) {
 
 export function AuditPage({ api }: { api: Api }) {
   const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
-  const [items, setItems] = useState<AuditEventObject[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.listAudit(filter, from);
-        setItems((current) => (from === null ? page.items : [...current, ...page.items]));
-        setCursor(page.nextCursor);
-      } catch (failure) {
-        setError(failure);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api, filter],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const events = usePagedList(useCallback((cursor: string | null) => api.listAudit(filter, cursor), [api, filter]));
 
   const applyFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -92,44 +65,24 @@ export function AuditPage({ api }: { api: Api }) {
         </select>
         <button type="submit">Filter</button>
       </form>
-      <ErrorText error={error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Action</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Actor key</th>
-            <th scope="col">Target</th>
-            <th scope="col">Event</th>
+      <PagedTable list={events} columns={['Time', 'Action', 'Outcome', 'Actor key', 'Target', 'Event']} empty="No events match.">
+        {events.items.map((event) => (
+          <tr key={event.id}>
+            <td>{when(event.at)}</td>
+            <td>
+              <code>{event.action}</code>
+            </td>
+            <td className={event.outcome === 'denied' ? 'bad' : undefined}>
+              {event.outcome} ({event.status})
+            </td>
+            <td>{event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
+            <td>{event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}</td>
+            <td>
+              <code>{event.id}</code>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {items.map((event) => (
-            <tr key={event.id}>
-              <td>{when(event.at)}</td>
-              <td>
-                <code>{event.action}</code>
-              </td>
-              <td className={event.outcome === 'denied' ? 'bad' : undefined}>
-                {event.outcome} ({event.status})
-              </td>
-              <td>{event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
-              <td>{event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}</td>
-              <td>
-                <code>{event.id}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {loading && <p role="status">Loading…</p>}
-      {!loading && items.length === 0 && error === null && <p>No events match.</p>}
-      {cursor !== null && (
-        <button type="button" className="secondary" onClick={() => void load(cursor)} disabled={loading}>
-          More
-        </button>
-      )}
+        ))}
+      </PagedTable>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 /** The Keys page's forms: create a key, and the rotate and revoke confirmations. */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Api, CreatedKeyObject, CreateKeyInput, KeyObject } from './api';
 import { Dialog } from './dialog';
 import { commaList } from './format';
 import { ErrorText } from './problem-text';
+import { useAction } from './use-action';
 
 /** The default model's presets (SPEC §2); `custom` adds no scope, so it is not sent. */
 const PRESETS = ['custom', 'deploy', 'read-only', 'agent-runner'] as const;
@@ -29,23 +30,16 @@ function inputOf(form: HTMLFormElement): CreateKeyInput {
 
 export function CreateKeyForm({ api, onCreated }: { api: Api; onCreated: (created: CreatedKeyObject) => void }) {
   const [kind, setKind] = useState<'application' | 'user'>('application');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       onCreated(await api.createKey(inputOf(form)));
       form.reset();
       setKind('application');
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -96,6 +90,21 @@ export function CreateKeyForm({ api, onCreated }: { api: Api; onCreated: (create
   );
 }
 
+/** A confirmation's last row: why it failed, if it did, then its own button and Cancel. */
+function ConfirmActions({ error, onCancel, children }: { error: unknown; onCancel: () => void; children: ReactNode }) {
+  return (
+    <>
+      <ErrorText error={error} />
+      <div className="actions">
+        {children}
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
 export interface KeyActionProps {
   readonly api: Api;
   readonly target: KeyObject;
@@ -103,52 +112,30 @@ export interface KeyActionProps {
 }
 
 export function RevokeDialog({ api, target, onClose, onRevoked }: KeyActionProps & { onRevoked: (key: KeyObject) => void }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onRevoked(await api.revokeKey(target.id));
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const revoke = () => run(async () => onRevoked(await api.revokeKey(target.id)));
   return (
     <Dialog title={`Revoke ${target.name}?`} onClose={onClose}>
       <p>
         Key <code>{target.id}</code> stops working at once, everywhere. Revoking cannot be undone.
       </p>
-      <ErrorText error={error} />
-      <div className="actions">
+      <ConfirmActions error={error} onCancel={onClose}>
         <button type="button" className="danger" onClick={() => void revoke()} disabled={busy}>
           Revoke key
         </button>
-        <button type="button" className="secondary" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      </ConfirmActions>
     </Dialog>
   );
 }
 
 export function RotateDialog({ api, target, onClose, onRotated }: KeyActionProps & { onRotated: (rotated: CreatedKeyObject) => void }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const rotate = async (event: FormEvent<HTMLFormElement>) => {
+  const { busy, error, run } = useAction();
+  const rotate = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const grace = String(data.get('grace') ?? '').trim();
     const otp = String(data.get('otp') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    try {
-      onRotated(await api.rotateKey(target.id, { ...(grace !== '' ? { gracePeriodSeconds: Number(grace) } : {}), ...(otp !== '' ? { otp } : {}) }));
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    void run(async () => onRotated(await api.rotateKey(target.id, { ...(grace !== '' ? { gracePeriodSeconds: Number(grace) } : {}), ...(otp !== '' ? { otp } : {}) })));
   };
   return (
     <Dialog title={`Rotate ${target.name}?`} onClose={onClose}>
@@ -167,15 +154,11 @@ export function RotateDialog({ api, target, onClose, onRotated }: KeyActionProps
           Only where MFA is required: a code of your own user.
         </p>
         <div className="span">
-          <ErrorText error={error} />
-          <div className="actions">
+          <ConfirmActions error={error} onCancel={onClose}>
             <button type="submit" disabled={busy}>
               Rotate key
             </button>
-            <button type="button" className="secondary" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
+          </ConfirmActions>
         </div>
       </form>
     </Dialog>

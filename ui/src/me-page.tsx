@@ -1,8 +1,9 @@
 /** Me: the signed-in key (`GET /v1/me`) and what its grants add up to. */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { Api, MeObject } from './api';
 import { when } from './format';
 import { ErrorText } from './problem-text';
+import { useAction } from './use-action';
 
 export interface MePageProps {
   readonly api: Api;
@@ -24,20 +25,8 @@ function Badges({ items, empty }: { items: readonly string[]; empty: string }) {
 }
 
 export function MePage({ api, me, onMe }: MePageProps) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const refresh = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onMe(await api.me());
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const refresh = () => run(async () => onMe(await api.me()));
   // Loaded once when a session was restored without it (the first render's `me` is the one
   // that counts); the button reloads on demand.
   useEffect(() => {

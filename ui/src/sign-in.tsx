@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, createApi, holds, type MeObject } from './api';
 import { ErrorText } from './problem-text';
+import { useAction } from './use-action';
 
 export const SIGN_IN_PERMISSION = 'applications.use';
 
@@ -33,51 +34,39 @@ async function mfaEnrolled(key: string, me: MeObject): Promise<boolean> {
 
 export function SignIn({ onSignedIn, notice }: SignInProps) {
   const [pending, setPending] = useState<Pending | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, clearError } = useAction();
 
-  const checkKey = async (event: FormEvent<HTMLFormElement>) => {
+  const checkKey = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = event.currentTarget;
-    const key = String(new FormData(form).get('key') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    try {
+    const key = String(new FormData(event.currentTarget).get('key') ?? '').trim();
+    void run(async () => {
       const me = await createApi(key).me();
-      if (!holds(me, SIGN_IN_PERMISSION)) {
-        setError(new Error(`This key may not sign in to the management UI: it lacks the ${SIGN_IN_PERMISSION} permission.`));
-        return;
-      }
+      if (!holds(me, SIGN_IN_PERMISSION)) throw new Error(`This key may not sign in to the management UI: it lacks the ${SIGN_IN_PERMISSION} permission.`);
       if (await mfaEnrolled(key, me)) setPending({ key, me });
       else onSignedIn(key, me);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const checkCode = async (event: FormEvent<HTMLFormElement>) => {
+  const checkCode = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (pending === null) return;
     const form = event.currentTarget;
     const code = String(new FormData(form).get('code') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    try {
-      await createApi(pending.key).verifyMfa(code);
-      onSignedIn(pending.key, pending.me);
-    } catch (failure) {
-      setError(failure);
-      form.reset();
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => {
+      try {
+        await createApi(pending.key).verifyMfa(code);
+        onSignedIn(pending.key, pending.me);
+      } catch (failure) {
+        // A wrong code is cleared for the next one; run() still shows why it failed.
+        form.reset();
+        throw failure;
+      }
+    });
   };
 
   const startOver = () => {
     setPending(null);
-    setError(null);
+    clearError();
   };
 
   return (
