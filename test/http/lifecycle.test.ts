@@ -120,6 +120,13 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
       expectProblem(await other.admin.post(`/v1/keys/${theirs.id}/rotate`, {}), 404, 'NOT_FOUND');
     });
 
+    it('rotates on a POST with no body at all, as with {}', async () => {
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
+      const reply = await seeded.admin.raw({ method: 'POST', path: `/v1/keys/${key.id}/rotate`, headers: {} });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      expect(await code(reply.body.key)).toBe('VALID');
+    });
+
     it('refuses a revoked key with 409 and a grace period beyond a day with 400', async () => {
       const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
       expectProblem(await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 86_401 }), 400, 'VALIDATION');

@@ -26,8 +26,17 @@ function holdsNul(value: unknown): boolean {
   return false;
 }
 
+/** A body schema every field of which is optional: sending no body means sending `{}`. */
+function acceptsEmptyBody(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const { type, required } = schema as { type?: unknown; required?: unknown };
+  return type === 'object' && (!Array.isArray(required) || required.length === 0);
+}
+
 export function registerValidation(app: FastifyInstance): void {
   app.addHook('preValidation', (request, reply, done) => {
+    // `curl -X POST …/rotate` with no body is the same request as one with `{}`.
+    if (request.body === undefined && acceptsEmptyBody(request.routeOptions.schema?.body)) request.body = {};
     if (holdsNul(request.body) || holdsNul(request.query) || holdsNul(request.params)) {
       sendProblem(request, reply, { code: 'VALIDATION', detail: 'text may not contain NUL (U+0000) characters' });
       return;

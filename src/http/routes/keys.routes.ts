@@ -47,7 +47,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       body: RotateKeyBody,
       response: { 200: CreatedKey, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await rotateKey(deps, callerOf(request), request.params.id, request.body ?? {})),
+    handler: async (request, reply) => sendResult(request, reply, await rotateKey(deps, callerOf(request), request.params.id, request.body)),
   });
   app.post('/v1/keys/:id/revoke', {
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke' },
