@@ -50,6 +50,14 @@ export function checkCode(result: CheckResult): 'VALID' | 'FORBIDDEN' {
 const REACH_ACTIONS_LIST = ['discover', 'read', 'run'] as const;
 const REACH_ACTIONS: ReadonlySet<string> = new Set(REACH_ACTIONS_LIST);
 
+/**
+ * Whether the key may act on the resource at all (discover, read or run it): what lets it create a
+ * type outright under it, and what separates a 403 (it knows of it) from a 404 (it may not).
+ */
+export function mayKnow(key: KeyPosition, grants: CompiledGrants, resource: TargetResource): boolean {
+  return REACH_ACTIONS_LIST.some((action) => checkResource(key, grants, action, resource).allowed);
+}
+
 function deny(denial: Denial, missing: string): CheckResult {
   return { allowed: false, denial, missing };
 }
@@ -122,6 +130,6 @@ export function checkCreate(model: AuthModel, key: KeyPosition, grants: Compiled
   if (underParent.allowed || underParent.denial !== 'NOT_GRANTED') return underParent;
   // Creating a type outright works under any parent the key may act on at all: `runtime.run`
   // runs an agent without discovering it, and must still open sessions under it.
-  if (grants.createsTypes.has(type) && REACH_ACTIONS_LIST.some((action) => checkResource(key, grants, action, parent).allowed)) return ALLOWED;
+  if (grants.createsTypes.has(type) && mayKnow(key, grants, parent)) return ALLOWED;
   return deny('NOT_GRANTED', `create under ${parent.type} ${parent.id}, or create on every ${type}`);
 }

@@ -25,3 +25,5 @@ export function manualClock(startMs: number = Date.UTC(2026, 0, 1)): ManualClock
     },
   };
 }
+
+export const DAY_MS = 86_400_000;

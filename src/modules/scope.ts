@@ -18,6 +18,21 @@ export function canSeeTenant(caller: KeyRecord, tenantId: string | null): boolea
   return isRoot(caller) || (tenantId !== null && caller.tenantId === tenantId);
 }
 
+/**
+ * A list filter naming another tenant's (or no) entity is a 404, like reading it: an empty page
+ * would tell the caller nothing false, but the SPEC answers anything undiscoverable with 404.
+ */
+export async function filterVisible(
+  caller: KeyRecord,
+  what: string,
+  id: string | undefined,
+  find: (id: string) => Promise<{ readonly tenant_id: string | null } | undefined>,
+): Promise<Result<null>> {
+  if (id === undefined) return ok(null);
+  const row = await find(id);
+  return row !== undefined && canSeeTenant(caller, row.tenant_id) ? ok(null) : notFound(what, id);
+}
+
 export function notFound<T = never>(what: string, id: string): Result<T> {
   return fail('NOT_FOUND', `${what} ${id} not found`);
 }

@@ -9,12 +9,11 @@
  * reads take turns (one at a time), so a read of stored rows plus pending counts never counts a
  * verify twice or misses one.
  */
+import { DAY_MS } from '../core/clock.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import type { PendingLastUse, PendingUsage } from '../modules/usage/usage.service.js';
 import { writeUsage, type LastUseRow, type UsageDayRow } from '../modules/usage/usage.repository.js';
-
-const DAY_MS = 86_400_000;
 
 /** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
 interface Cell {

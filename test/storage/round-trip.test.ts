@@ -2,6 +2,7 @@
  * Storage contract: each repository gives back exactly the row it was given, with the same JS
  * types on every database: times as numbers (bigint columns), flags as 0/1 numbers, JSON as text.
  */
+import { keyRowWith } from '../support/rows.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { findEnvironment, findEnvironmentByName, insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
@@ -51,7 +52,8 @@ function userRow(tenantId: string): UserRow {
 }
 
 function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow {
-  return {
+  // A revoked, disabled admin user key with grants, a preset, metadata and an expiry.
+  return keyRowWith({
     id: newId('key', CREATED),
     tenant_id: tenantId,
     environment_id: environmentId,
@@ -65,20 +67,13 @@ function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow
     enabled: 0,
     permissions: JSON.stringify(['webhooks.manage', 'users.manage']),
     scopes: JSON.stringify([{ permission: 'read', on: 'res_1' }]),
-    levels: '{}',
-    group_ids: '[]',
-    expiry_days: null,
-    previous_key_hash: null,
-    previous_valid_until: null,
-    rotated_at: null,
     preset: 'developer',
     metadata: JSON.stringify({ team: 'ops', nested: { n: 1, ok: true, none: null } }),
     expires_at: EXPIRES,
     revoked_at: UPDATED,
-    created_by_key_id: null,
     created_at: CREATED,
     updated_at: UPDATED,
-  };
+  });
 }
 
 async function seedTenant(db: Db): Promise<TenantRow> {

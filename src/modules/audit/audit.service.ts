@@ -3,6 +3,7 @@
  * sees its tenant's events, the root key every tenant's and the instance's. And checking it: the
  * hash chains walked end to end, and retention applied.
  */
+import { DAY_MS } from '../../core/clock.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { isRoot } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
@@ -11,8 +12,6 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
-
-const DAY_MS = 86_400_000;
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
   return {

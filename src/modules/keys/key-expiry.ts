@@ -5,8 +5,7 @@
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { EnvironmentRow } from '../environments/environments.repository.js';
 import type { TenantRow } from '../tenants/tenants.repository.js';
-
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../core/clock.js';
 
 export function resolveExpiry(
   requested: number | null | undefined,

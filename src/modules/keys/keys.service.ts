@@ -12,7 +12,7 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
-import { canSeeTenant, notFound } from '../scope.js';
+import { canSeeTenant, filterVisible, notFound } from '../scope.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { findUser } from '../users/users.repository.js';
@@ -22,7 +22,8 @@ import { addMember, findGroup, removeMember } from '../groups/groups.repository.
 import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
-import { DAY_MS, resolveExpiry } from './key-expiry.js';
+import { DAY_MS } from '../../core/clock.js';
+import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
@@ -106,18 +107,12 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
 export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: ListKeysInput): Promise<Result<PageOf<KeyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
-  // Filtering by another tenant's environment, policy or group is a 404, not an empty page.
-  if (query.environmentId !== undefined) {
-    const environment = await findEnvironment(deps.db, query.environmentId);
-    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', query.environmentId);
-  }
-  if (query.policyId !== undefined) {
-    const policy = await findPolicy(deps.db, query.policyId);
-    if (policy === undefined || !canSeeTenant(caller.key, policy.tenant_id)) return notFound('policy', query.policyId);
-  }
-  if (query.groupId !== undefined) {
-    const group = await findGroup(deps.db, query.groupId);
-    if (group === undefined || !canSeeTenant(caller.key, group.tenant_id)) return notFound('group', query.groupId);
+  for (const filter of [
+    await filterVisible(caller.key, 'environment', query.environmentId, (id) => findEnvironment(deps.db, id)),
+    await filterVisible(caller.key, 'policy', query.policyId, (id) => findPolicy(deps.db, id)),
+    await filterVisible(caller.key, 'group', query.groupId, (id) => findGroup(deps.db, id)),
+  ]) {
+    if (!filter.ok) return filter;
   }
   const { limit } = page.value;
   const now = deps.clock.now();

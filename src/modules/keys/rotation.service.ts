@@ -14,7 +14,7 @@ import { checkUserOtp } from '../mfa/mfa.service.js';
 import { mutate } from '../mutation.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { findTenant } from '../tenants/tenants.repository.js';
-import { DAY_MS } from './key-expiry.js';
+import { DAY_MS } from '../../core/clock.js';
 import { shownKey } from './keys.service.js';
 import { findKeyById, updateKey, type KeyRow } from './keys.repository.js';
 import { refuseExcess, refuseGroupAssignment } from '../escalation.js';

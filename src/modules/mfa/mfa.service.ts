@@ -12,8 +12,8 @@ import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../
 import { insertAuditEvent } from '../audit/audit.repository.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
-import { canSeeTenant, iso, notFound } from '../scope.js';
-import { findUser, type UserRow } from '../users/users.repository.js';
+import { iso, notFound } from '../scope.js';
+import { findVisibleUser } from '../users/users.service.js';
 import { acceptStep, chargeAttempt, deleteUserMfa, findUserMfa, insertUserMfa, restartUserMfa, type UserMfaRow } from './mfa.repository.js';
 
 /** At most this many failed codes per user in one window… */
@@ -29,11 +29,6 @@ const invalid = (): Result<never> => fail('MFA_INVALID', 'the one-time code is w
 function statusOf(userId: string, row: UserMfaRow | undefined): MfaStatusObject {
   const confirmedAt = row?.confirmed_at ?? null;
   return { userId, enrolled: confirmedAt !== null, confirmedAt: iso(confirmedAt) };
-}
-
-async function visibleUser(deps: ServiceDeps, caller: Caller, id: string): Promise<UserRow | undefined> {
-  const user = await findUser(deps.db, id);
-  return user !== undefined && canSeeTenant(caller.key, user.tenant_id) ? user : undefined;
 }
 
 async function rateLimited(deps: ServiceDeps, userId: string, now: number): Promise<Result<never>> {
@@ -105,13 +100,13 @@ export async function checkUserOtp(deps: ServiceDeps, userId: string, code: stri
 }
 
 export async function getMfaStatus(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaStatusObject>> {
-  if ((await visibleUser(deps, caller, userId)) === undefined) return notFound('user', userId);
+  if ((await findVisibleUser(deps, caller, userId)) === undefined) return notFound('user', userId);
   return ok(statusOf(userId, await findUserMfa(deps.db, userId)));
 }
 
 /** Starts enrolment, or starts it again with a new seed while it is unconfirmed. */
 export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaEnrolmentObject>> {
-  const user = await visibleUser(deps, caller, userId);
+  const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findUserMfa(trx, userId);
@@ -131,7 +126,7 @@ export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: 
 
 /** The first right code confirms an enrolment: from then on the user's codes are asked for. */
 export async function confirmEnrolment(deps: ServiceDeps, caller: Caller, userId: string, code: string): Promise<Result<MfaStatusObject>> {
-  const user = await visibleUser(deps, caller, userId);
+  const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   const row = await findUserMfa(deps.db, userId);
   if (row === undefined) return fail('CONFLICT', `user ${userId} has not started MFA enrolment`);
@@ -149,7 +144,7 @@ export async function confirmEnrolment(deps: ServiceDeps, caller: Caller, userId
 
 /** Removes the enrolment, confirmed or not; the user may enrol again. */
 export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaStatusObject>> {
-  const user = await visibleUser(deps, caller, userId);
+  const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     const current = await findUserMfa(trx, userId);

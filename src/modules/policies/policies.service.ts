@@ -14,7 +14,7 @@ import { findEnvironment } from '../environments/environments.repository.js';
 import { grantColumns, grantSetOf } from '../keys/key-grants.js';
 import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
-import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
+import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
 import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
@@ -79,10 +79,8 @@ export async function getPolicy(deps: ServiceDeps, id: string): Promise<Result<P
 export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: ListPoliciesInput): Promise<Result<PageOf<PolicyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
-  if (query.environmentId !== undefined) {
-    const environment = await findEnvironment(deps.db, query.environmentId);
-    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', query.environmentId);
-  }
+  const environment = await filterVisible(caller.key, 'environment', query.environmentId, (id) => findEnvironment(deps.db, id));
+  if (!environment.ok) return environment;
   const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId });
   return ok(toPage(rows, page.value.limit, toPolicyObject));
 }

@@ -3,7 +3,7 @@
  * declares the action, the auth hook calls this gate, and no handler decides access itself.
  * A resource the caller could not discover is a 404; one it knows of but may not act on, 403.
  */
-import { checkCreate, checkResource, type CheckResult, type KeyPosition, type TargetResource } from '../../core/check.js';
+import { checkCreate, checkResource, mayKnow, type CheckResult, type KeyPosition, type TargetResource } from '../../core/check.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { AuthModel } from '../../core/model/model.js';
@@ -14,15 +14,13 @@ import { loadTarget } from './resource-targets.js';
 import { findResource } from './resources.repository.js';
 import { bodyOf, idParam, type Gate } from '../gate.js';
 
-const REACH_ACTIONS = ['discover', 'read', 'run'] as const;
-
 export interface ResourceGateDeps {
   readonly db: Db;
   readonly model: AuthModel;
 }
 
 function knows(position: KeyPosition, key: KeyRecord, target: TargetResource): boolean {
-  return REACH_ACTIONS.some((action) => checkResource(position, key.grants, action, target).allowed);
+  return mayKnow(position, key.grants, target);
 }
 
 function refused(result: CheckResult & { allowed: false }): Result<never> {

@@ -13,7 +13,7 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
-import { notFound } from '../scope.js';
+import { canSeeTenant, notFound } from '../scope.js';
 import { storedValue, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
 import {
@@ -83,10 +83,6 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
   });
 }
 
-function sameTenant(caller: Caller, row: ResourceRow): boolean {
-  return isRoot(caller.key) || caller.key.tenantId === row.tenant_id;
-}
-
 /** Whether the caller may discover the row's parent; a parent it may not is not named to it. */
 function parentVisible(caller: Caller, row: ResourceRow, targets: ReadonlyMap<string, TargetResource> | null): boolean {
   if (row.parent_id === null || targets === null) return true;
@@ -98,7 +94,7 @@ export async function getResource(deps: ServiceDeps, caller: Caller, id: string)
   const row = await findResource(deps.db, id);
   if (row === undefined) return notFound('resource', id);
   const targets = isRoot(caller.key) ? null : await loadTargets(deps.db, deps.model, [row]);
-  return ok(toResourceObject(row, deps, true, parentVisible(caller, row, targets), sameTenant(caller, row)));
+  return ok(toResourceObject(row, deps, true, parentVisible(caller, row, targets), canSeeTenant(caller.key, row.tenant_id)));
 }
 
 export async function patchResource(deps: ServiceDeps, caller: Caller, id: string, input: PatchResourceInput): Promise<Result<ResourceObject>> {
@@ -177,5 +173,5 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
     if (shown.length > limit || rows.length < SCAN_BATCH) break;
     afterId = rows[rows.length - 1]?.id ?? afterId;
   }
-  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false, parentShown.has(row.id), sameTenant(caller, row))));
+  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false, parentShown.has(row.id), canSeeTenant(caller.key, row.tenant_id))));
 }

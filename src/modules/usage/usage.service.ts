@@ -2,6 +2,7 @@
  * Reading key usage (SPEC §4): what is stored plus what this node has counted and not yet
  * flushed. Counting and flushing are the usage recorder's (src/verify/usage-recorder.ts).
  */
+import { DAY_MS } from '../../core/clock.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { KeyUsageInput, KeyUsageObject, UsageDayObject } from '../../api/usage.js';
 import type { Db } from '../../storage/database.js';
@@ -28,7 +29,6 @@ export interface PendingUsage {
   forEachPendingDay(keyId: string, visit: (day: string, code: string, count: number) => void): void;
 }
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 
 function later(stored: { at: number; ip: string | null } | undefined, pending: PendingLastUse | undefined): { at: number; ip: string | null } | undefined {
