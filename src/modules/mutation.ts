@@ -34,6 +34,11 @@ export interface ChangeRecord {
   readonly target: { readonly type: Change['entity']; readonly id: string };
   readonly op: Change['op'];
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * `false`: nothing any node caches depends on this change (a TOTP step used at sign-in), so it
+   * is audited but writes no change-log row, which would drop caches on every node for nothing.
+   */
+  readonly cached?: false;
 }
 
 export interface UnitOfWork {
@@ -76,6 +81,7 @@ export async function mutate<T>(
             },
             now,
           );
+          if (change.cached === false) return;
           const entry: Change = { entity: change.target.type, entityId: change.target.id, tenantId: change.tenantId, op: change.op };
           await appendChange(trx, entry, now);
           changes.push(entry);

@@ -9,7 +9,6 @@ import { holdsPermission } from '../../core/key-record.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newTotpSecret, stepOf, totpUrl } from '../../core/totp.js';
 import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../../api/mfa.js';
-import { insertAuditEvent } from '../audit/audit.repository.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
 import { iso, notFound } from '../scope.js';
@@ -56,8 +55,7 @@ async function matchCode(deps: ServiceDeps, row: UserMfaRow, code: string): Prom
 
 /**
  * A code of `userId`'s confirmed enrolment, accepted once. A sign-in check (`signIn`: the caller)
- * also writes its audit event in the same transaction, but no change-log row: nothing any node
- * caches depends on MFA state, and a change would drop the tenant's cached keys at every sign-in.
+ * is audited in the same transaction (without a change-log row: see ChangeRecord.cached).
  * Refusals are audited by the HTTP layer, like every 401 of a management call.
  */
 async function checkConfirmed(deps: ServiceDeps, userId: string, code: string | undefined, signIn: Caller | null): Promise<Result<null>> {
@@ -67,31 +65,12 @@ async function checkConfirmed(deps: ServiceDeps, userId: string, code: string | 
   }
   const step = await matchCode(deps, row, code);
   if (!step.ok) return step;
-  const now = deps.clock.now();
-  const accepted = await deps.db.transaction().execute(async (trx) => {
-    if (!(await acceptStep(trx, userId, row.secret, step.value, now))) return false;
-    if (signIn !== null) {
-      await insertAuditEvent(
-        trx,
-        {
-          tenantId: signIn.key.tenantId,
-          environmentId: signIn.key.environmentId,
-          actorKeyId: signIn.actor.keyId,
-          action: 'me.mfa.verify',
-          targetType: 'user',
-          targetId: userId,
-          outcome: 'success',
-          status: 200,
-          requestId: signIn.actor.requestId,
-          sourceIp: signIn.actor.sourceIp,
-          details: {},
-        },
-        now,
-      );
-    }
-    return true;
+  if (signIn === null) return (await acceptStep(deps.db, userId, row.secret, step.value, deps.clock.now())) ? ok(null) : invalid();
+  return mutate(deps, signIn.actor, async ({ trx, now, record }) => {
+    if (!(await acceptStep(trx, userId, row.secret, step.value, now))) return invalid();
+    await record({ action: 'me.mfa.verify', tenantId: signIn.key.tenantId, environmentId: signIn.key.environmentId, target: { type: 'user', id: userId }, op: 'update', cached: false });
+    return ok(null);
   });
-  return accepted ? ok(null) : invalid();
 }
 
 /** Checks a TOTP code of `userId`: MFA_REQUIRED when code is undefined or the user has no confirmed enrolment; RATE_LIMITED after too many failures; MFA_INVALID when wrong or already used; ok(null) when right, recording its time step so it is never accepted again. */
