@@ -188,6 +188,16 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       expect(reply.body).toEqual({ valid: true, userId: who.id });
     });
 
+    it('records a sign-in check in the audit log but not in the change log, so no node drops its caches', async () => {
+      const who = await enrolled();
+      const changes = async () => (await kw.keyward.storage.db.selectFrom('change_log').select('seq').execute()).length;
+      const before = await changes();
+      expect((await verify(who.client, codeAt(who.secret, clock.now()))).status).toBe(200);
+      expect(await changes()).toBe(before);
+      const audited = await kw.keyward.storage.db.selectFrom('audit_events').select('id').where('action', '=', 'me.mfa.verify').where('target_id', '=', who.id).execute();
+      expect(audited).toHaveLength(1);
+    });
+
     it('accepts a code once: the same code again is 401 MFA_INVALID, the next step’s is accepted', async () => {
       const who = await enrolled();
       const code = codeAt(who.secret, clock.now());
