@@ -144,12 +144,6 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     reply.header('x-request-id', request.id);
     done();
   });
-  // An empty body sent as JSON (curl -X POST … -H 'Content-Type: application/json') means
-  // "no body", not a parse error; anything else goes through Fastify's safe parser.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : parseJson(request, body.toString(), done),
-  );
   registerValidation(app);
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);

@@ -90,6 +90,19 @@ describe.each(testDatabases())('security review on $name', (db) => {
       expect(resource.status, JSON.stringify(resource.body)).toBeLessThan(500);
     });
 
+    it('answers 400 naming NUL for one in a body, a query string or a path, and accepts the text "\\u0000"', async () => {
+      for (const reply of [
+        await seeded.admin.post('/v1/groups', { name: 'a\u0000b' }),
+        await seeded.admin.get('/v1/audit?targetId=%00'),
+        await seeded.admin.get('/v1/resources/res_%00'),
+      ]) {
+        expectProblem(reply, 400, 'VALIDATION');
+        expect(reply.body.detail).toContain('NUL');
+      }
+      // A backslash followed by u0000 is text, not a NUL.
+      expect((await seeded.admin.post('/v1/groups', { name: 'literal \\u0000' })).status).toBe(201);
+    });
+
     it('answers verify with a NUL in an externalId with a verdict or a 400, not 503 UNAVAILABLE', async () => {
       const reply = await verify({ key: seeded.adminKey, action: 'read', resource: { type: 'agent', externalId: 'x\u0000' } });
       expect([200, 400], JSON.stringify(reply.body)).toContain(reply.status);

@@ -43,6 +43,7 @@ function fromFastifyError(error: FastifyError): Problem | null {
   if (status === 429) return { code: 'RATE_LIMITED', detail: 'too many requests' };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { code: 'VALIDATION', detail: 'unsupported content type; send application/json', status };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'VALIDATION', detail: 'request body is too large', status };
+  if (error.code === 'KEYWARD_NUL_CHARACTER') return { code: 'VALIDATION', detail: error.message, status: 400 };
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { code: 'VALIDATION', detail: 'the JSON body is empty', status: 400 };
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return { code: 'VALIDATION', detail: 'the body is not valid JSON', status: 400 };
   return { code: 'VALIDATION', detail: 'the request is invalid', status };
