@@ -48,6 +48,7 @@ import { auditRoutes } from './routes/audit.routes.js';
 import { pruneAudit } from '../modules/audit/audit.service.js';
 import { verifyRoutes } from './routes/verify.routes.js';
 import { uiRoutes } from './routes/ui.routes.js';
+import { modelRoutes } from './routes/model.routes.js';
 
 export const VERSION = '0.1.0';
 
@@ -172,6 +173,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(policyRoutes, context);
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
+  await app.register(modelRoutes, context);
   await app.register(uiRoutes, context);
 
   follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'), () => clock.now());

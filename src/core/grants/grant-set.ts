@@ -31,7 +31,7 @@ function sortedUnique(values: Iterable<string>): string[] {
 }
 
 /** The types `levels` may name: those for which every level's role is valid. */
-function levelsApplyTo(model: AuthModel, type: string): boolean {
+export function levelsApplyTo(model: AuthModel, type: string): boolean {
   const typeDef = model.types.get(type);
   if (typeDef === undefined) return false;
   return [...model.levels.values()].every((role) => role === null || typeDef.roles.has(role));

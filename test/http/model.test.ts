@@ -1,0 +1,45 @@
+/**
+ * `GET /v1/model` tells any valid key the model in force, so clients build their pickers from it
+ * instead of guessing: each type's roles, the levels a type takes, each preset's grants.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+
+describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
+  let kw: TestKeyward;
+  let seeded: Seeded;
+  beforeAll(async () => {
+    kw = await startKeyward(db);
+    seeded = await seedTenant(kw);
+  });
+  afterAll(async () => kw.close());
+
+  it('answers the model in force to a key with no grants at all', async () => {
+    const bare = await seeded.admin.post('/v1/keys', { name: 'bare', kind: 'application' });
+    const reply = await kw.client(bare.body.key).get('/v1/model');
+    expect(reply.status).toBe(200);
+    expect(reply.body.actions).toContain('discover');
+    const agent = reply.body.types.find((type: { name: string }) => type.name === 'agent');
+    expect(agent.roles).toEqual(expect.arrayContaining(['viewer', 'executor']));
+    expect(agent.parents).toEqual(expect.arrayContaining(['namespace', 'project']));
+    const deploy = reply.body.presets.find((preset: { name: string }) => preset.name === 'deploy');
+    expect(deploy.scopes).toEqual(['namespace:admin', 'agent:editor', 'project:editor']);
+    const usersManage = reply.body.permissions.find((permission: { id: string }) => permission.id === 'users.manage');
+    expect(usersManage).toMatchObject({ scope: 'tenant', adminOnly: true });
+  });
+
+  it('says which types take levels, and not namespace, whose only role is admin', async () => {
+    const reply = await seeded.admin.get('/v1/model');
+    const view = reply.body.levels.find((level: { name: string }) => level.name === 'view');
+    expect(view.types).toContain('agent');
+    expect(view.types).not.toContain('namespace');
+    expect(view.actions).toEqual(expect.arrayContaining(['discover', 'read']));
+  });
+
+  it('refuses a caller without a key', async () => {
+    const reply = await kw.client().get('/v1/model');
+    expect(reply.status).toBe(401);
+    expect(reply.body.code).toBe('UNAUTHENTICATED');
+  });
+});
