@@ -8,7 +8,9 @@ const settings = {
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),
   maxKeyExpiryDays: Nullable(DayCount),
-  auditRetentionDays: Nullable(Type.Integer({ minimum: 1, maximum: 36_500, description: 'prune audit events older than this; null keeps them forever' })),
+  auditRetentionDays: Nullable(
+    Type.Integer({ minimum: 30, maximum: 36_500, description: 'prune audit events older than this (at least 30, and at least KEYWARD_AUDIT_MIN_RETENTION_DAYS); null keeps them forever' }),
+  ),
 };
 
 export const Tenant = Type.Object({

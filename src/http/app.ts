@@ -45,7 +45,7 @@ import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
-import { pruneAudit } from '../modules/audit/audit.service.js';
+import { pruneAudit, startAuditChains } from '../modules/audit/audit.service.js';
 import { verifyRoutes } from './routes/verify.routes.js';
 import { uiRoutes } from './routes/ui.routes.js';
 import { modelRoutes } from './routes/model.routes.js';
@@ -69,7 +69,7 @@ export interface Keyward {
   readonly rootKey: RootKeyBootstrap;
   readonly cache: KeyCache;
   readonly follower: ChangeFollower;
-  /** Applies every tenant's audit retention now (it also runs hourly). */
+  /** Applies every tenant's audit retention and the instance chain's now (it also runs hourly). */
   pruneAudit(): Promise<number>;
   /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
   readonly usage: UsageRecorder;
@@ -88,6 +88,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema }));
   const pepper = loadPepper(config.pepper, config.dataDir);
   await checkPepper(storage.db, pepper);
+  // Before anything appends an event: the chains' MAC key, and old chains sealed under it once.
+  const sealed = await startAuditChains(storage.db, pepper);
 
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
   // Nodes sharing PostgreSQL wake each other with NOTIFY; SQLite has one node and nothing to wake.
@@ -113,6 +115,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     pepper,
     model: config.model,
     secrets: secretBox(pepper),
+    auditMinRetentionDays: config.auditMinRetentionDays,
     ...(notifiesChanges ? { changeChannel: changeChannel(storage.schema) } : {}),
     usage,
     onCommitted: (changes) => {
@@ -136,6 +139,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  for (const chain of sealed.broken) {
+    app.log.error({ chain: chain.chainId, firstBadEventId: chain.firstBadEventId }, 'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it');
+  }
   if (config.redisUrl !== undefined) {
     redis = redisWakeups(config.redisUrl, `keyward:changes:${storage.location}`, () => follower?.wake(), (error) =>
       app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
@@ -181,7 +187,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const listener = listensForChanges
     ? await listenForChanges(config.databaseUrl as string, storage.schema, () => following.wake(), (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'))
     : null;
-  const prune = () => pruneAudit(deps);
+  const prune = () =>
+    pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();
 

@@ -38,6 +38,10 @@ export interface Config {
   readonly trustProxy: boolean;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
   readonly model: AuthModel;
+  /** The least `auditRetentionDays` a tenant may set (and pruning ever uses): at least 30. */
+  readonly auditMinRetentionDays: number;
+  /** Days the instance chain keeps its events (at least the minimum); 0 keeps them forever. */
+  readonly instanceAuditRetentionDays: number;
 }
 
 export interface ConfigVariable {
@@ -63,6 +67,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
   { name: 'KEYWARD_TRUST_PROXY', description: 'trust X-Forwarded-For (true|false)', default: 'false' },
+  { name: 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', description: 'least audit retention a tenant may set, in days (at least 30)', default: '30' },
+  { name: 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', description: 'days the instance audit chain keeps events (0 = forever; else at least the minimum)', default: '365' },
   { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
 ];
 
@@ -90,6 +96,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
     usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 1000, 1, 1_000_000),
     trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),
+    auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
+    instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...overrides,
     model: overrides.model ?? model(env),
   };
@@ -101,6 +109,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (config.pepper !== undefined && config.pepper.length < 32) {
     throw new ConfigError('KEYWARD_PEPPER must be at least 32 characters');
+  }
+  if (config.instanceAuditRetentionDays !== 0 && config.instanceAuditRetentionDays < config.auditMinRetentionDays) {
+    throw new ConfigError(`KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS must be 0 (forever) or at least KEYWARD_AUDIT_MIN_RETENTION_DAYS (${config.auditMinRetentionDays})`);
   }
   if (!LOG_LEVELS.has(config.logLevel)) {
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);

@@ -12,6 +12,8 @@ export interface ServiceDeps extends MutationDeps {
   readonly model: AuthModel;
   /** Seals values kept encrypted at rest (`secret` resources), under a key derived from the pepper. */
   readonly secrets: SecretBox;
+  /** `KEYWARD_AUDIT_MIN_RETENTION_DAYS`: the least `auditRetentionDays` a tenant may set (absent: 30). */
+  readonly auditMinRetentionDays?: number;
   /** This node's key usage not yet flushed, merged into what is read; absent: storage only. */
   readonly usage?: PendingUsage;
 }

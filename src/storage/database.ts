@@ -181,6 +181,10 @@ export interface AuditChainHeadsTable {
   last_event_id: string | null;
   pruned_seq: number;
   pruned_hash: string;
+  /** HMAC of the other columns under the audit key; null only for a chain not yet sealed. */
+  head_mac: string | null;
+  /** The event an old chain was already broken at when it was sealed (null: it checked). */
+  legacy_bad_event_id: string | null;
 }
 
 export interface KeyUsageTable {

@@ -11,6 +11,7 @@ import { mutate, type Actor, type MutationDeps, type UnitOfWork } from '../../sr
 import { insertTenant, type TenantRow } from '../../src/modules/tenants/tenants.repository.js';
 import type { Change } from '../../src/storage/change-log.js';
 import type { Database, Db } from '../../src/storage/database.js';
+import { bindAuditKey } from '../../src/modules/audit/audit-mac.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 
 const ACTOR: Actor = { keyId: 'key_actor', requestId: 'req_1', sourceIp: '203.0.113.7' };
@@ -65,6 +66,8 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
   beforeEach(async () => {
     database = await testDb.open();
     db = database.storage.db;
+    // What buildApp does at start: audit events are sealed under a key bound to the database.
+    bindAuditKey(db, Buffer.alloc(32, 7));
     committed = [];
     deps = { db: database.storage.db, clock, onCommitted: (changes) => committed.push([...changes]) };
   });

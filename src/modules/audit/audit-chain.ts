@@ -1,78 +1,61 @@
 /**
- * The audit log as hash chains (SPEC §5): one per tenant, one (`instance`) for events of no
- * tenant. Each event carries its sequence in its chain and the hash of the event before it, and
- * its own hash covers both and every column. Each chain's head — last sequence, hash and event
- * id, and where retention pruning left off — is kept apart, so editing, deleting (first, middle
- * or last) or reordering events is found by walking the chain from the head's pruning point.
+ * The audit log as MAC chains (SPEC §5): one per tenant, one (`instance`) for events of no
+ * tenant. Each event carries its sequence in its chain and the MAC of the event before it, and
+ * its own MAC (audit-mac.ts) covers both and every column. Each chain's head — last sequence, MAC
+ * and event id, and where retention pruning left off — is kept apart under the same key, so
+ * editing, deleting (first, middle or last) or reordering events, or moving the pruning point,
+ * is found by walking the chain from the head's pruning point, without the pepper no less.
  */
-import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
-import type { AuditEventsTable, Db } from '../../storage/database.js';
+import type { Db } from '../../storage/database.js';
 import { isPostgres } from '../../storage/dialect.js';
+import { auditKeyOf, eventMac, headMac, sameMac, type AuditEventRow, type ChainHeadRow, type Unsealed, type UnsealedHead } from './audit-mac.js';
+
+export type { AuditEventRow } from './audit-mac.js';
 
 export const INSTANCE_CHAIN = 'instance';
-/** The hash a chain's first event links to. */
+/** The MAC a chain's first event links to. */
 export const GENESIS_HASH = '0'.repeat(64);
-
-export type AuditEventRow = Selectable<AuditEventsTable>;
-type Unchained = Omit<AuditEventRow, 'hash'>;
 
 export function chainOf(tenantId: string | null): string {
   return tenantId ?? INSTANCE_CHAIN;
 }
 
-/** SHA-256 over every column but the hash itself, in a fixed order, as JSON. */
-export function eventHash(event: Unchained): string {
-  const fields = [
-    event.chain_id,
-    event.chain_seq,
-    event.prev_hash,
-    event.id,
-    event.tenant_id,
-    event.environment_id,
-    event.actor_key_id,
-    event.action,
-    event.target_type,
-    event.target_id,
-    event.outcome,
-    event.status,
-    event.request_id,
-    event.source_ip,
-    event.details,
-    event.at,
-  ];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+/** Reads a chain's head, locked for this transaction on PostgreSQL (SQLite has one writer). */
+export async function readHeadForUpdate(trx: Db, chainId: string): Promise<ChainHeadRow | undefined> {
+  const query = trx.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId);
+  return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
 }
 
-/**
- * The chain's head, locked for this transaction on PostgreSQL (SQLite has one writer), created
- * at the genesis hash on first use.
- */
-async function lockHead(trx: Db, chainId: string): Promise<{ last_seq: number; last_hash: string }> {
-  const select = () => {
-    const query = trx.selectFrom('audit_chain_heads').select(['last_seq', 'last_hash']).where('chain_id', '=', chainId);
-    return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
-  };
-  const head = await select();
-  if (head !== undefined) return { last_seq: Number(head.last_seq), last_hash: head.last_hash };
+/** Writes the head with its MAC under `key`. */
+export async function writeHead(trx: Db, key: Buffer, head: UnsealedHead): Promise<void> {
+  const values = { ...head, head_mac: headMac(key, head) };
+  await trx.updateTable('audit_chain_heads').set(values).where('chain_id', '=', head.chain_id).execute();
+}
+
+/** The chain's head, locked (see above), created sealed at the genesis MAC on first use. */
+async function lockHead(trx: Db, chainId: string): Promise<ChainHeadRow> {
+  const head = await readHeadForUpdate(trx, chainId);
+  if (head !== undefined) return head;
+  const genesis: UnsealedHead = { chain_id: chainId, last_seq: 0, last_hash: GENESIS_HASH, last_event_id: null, pruned_seq: 0, pruned_hash: GENESIS_HASH, legacy_bad_event_id: null };
   await trx
     .insertInto('audit_chain_heads')
-    .values({ chain_id: chainId, last_seq: 0, last_hash: GENESIS_HASH, last_event_id: null, pruned_seq: 0, pruned_hash: GENESIS_HASH })
+    .values({ ...genesis, head_mac: headMac(auditKeyOf(trx), genesis) })
     .onConflict((oc) => oc.column('chain_id').doNothing())
     .execute();
-  const created = await select();
+  const created = await readHeadForUpdate(trx, chainId);
   if (created === undefined) throw new Error(`audit chain head ${chainId} could not be created`);
-  return { last_seq: Number(created.last_seq), last_hash: created.last_hash };
+  return created;
 }
 
 /** Appends an event to its chain; `trx` must be a transaction (the head stays locked until commit). */
-export async function appendToChain(trx: Db, event: Omit<Unchained, 'chain_id' | 'chain_seq' | 'prev_hash'>): Promise<void> {
+export async function appendToChain(trx: Db, event: Omit<Unsealed, 'chain_id' | 'chain_seq' | 'prev_hash'>): Promise<void> {
+  const key = auditKeyOf(trx);
   const chainId = chainOf(event.tenant_id);
-  const head = await lockHead(trx, chainId);
-  const chained: Unchained = { ...event, chain_id: chainId, chain_seq: head.last_seq + 1, prev_hash: head.last_hash };
-  const hash = eventHash(chained);
+  const { head_mac: _mac, ...head } = await lockHead(trx, chainId);
+  const chained: Unsealed = { ...event, chain_id: chainId, chain_seq: Number(head.last_seq) + 1, prev_hash: head.last_hash };
+  const hash = eventMac(key, chained);
   await trx.insertInto('audit_events').values({ ...chained, hash }).execute();
-  await trx.updateTable('audit_chain_heads').set({ last_seq: chained.chain_seq as number, last_hash: hash, last_event_id: event.id }).where('chain_id', '=', chainId).execute();
+  await writeHead(trx, key, { ...head, last_seq: Number(chained.chain_seq), last_hash: hash, last_event_id: event.id });
 }
 
 export interface ChainCheck {
@@ -83,17 +66,8 @@ export interface ChainCheck {
 
 const BATCH = 1000;
 
-/**
- * Walks one chain from its pruning point. The first event out of place — a sequence gap (a
- * deletion, or a deleted first event), a broken link (a reorder), a hash that no longer matches
- * (an edit) — is named; if the events end before the head says, the head's last event (deleted)
- * is named.
- */
-export async function verifyChain(db: Db, chainId: string): Promise<ChainCheck> {
-  const head = await db.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId).executeTakeFirst();
-  let expectedSeq = Number(head?.pruned_seq ?? 0) + 1;
-  let prevHash = head?.pruned_hash ?? GENESIS_HASH;
-  let checked = 0;
+/** Every event of a chain in order, in batches: for checking, and re-sealing. */
+export async function* chainEvents(db: Db, chainId: string): AsyncGenerator<AuditEventRow> {
   let afterSeq = -1;
   let afterId = '';
   for (;;) {
@@ -106,33 +80,51 @@ export async function verifyChain(db: Db, chainId: string): Promise<ChainCheck> 
       .orderBy('id')
       .limit(BATCH)
       .execute();
-    for (const row of rows) {
-      checked++;
-      const { hash, ...unchained } = row;
-      if (Number(row.chain_seq) !== expectedSeq || row.prev_hash !== prevHash || eventHash(unchained) !== hash) {
-        return { ok: false, checked, firstBadEventId: row.id };
-      }
-      prevHash = hash as string;
-      expectedSeq++;
-    }
+    yield* rows;
     const last = rows[rows.length - 1];
-    if (rows.length < BATCH || last === undefined) break;
+    if (rows.length < BATCH || last === undefined) return;
     afterSeq = Number(last.chain_seq);
     afterId = last.id;
   }
-  if (head !== undefined && (Number(head.last_seq) !== expectedSeq - 1 || head.last_hash !== prevHash)) {
-    return { ok: false, checked, ...(head.last_event_id === null ? {} : { firstBadEventId: head.last_event_id }) };
+}
+
+/**
+ * Walks one chain from its pruning point, under `key` (default: the one bound to `db`). The first
+ * event out of place — a sequence gap (a deletion, or a deleted first event), a broken link (a
+ * reorder), a MAC that no longer matches (an edit) — is named. A head whose own MAC fails (moved,
+ * or rewritten to hide a deleted last event), or that the events end short of, names the head's
+ * last event; an old chain already broken when it was sealed names the event it broke at.
+ */
+export async function verifyChain(db: Db, chainId: string, key: Buffer = auditKeyOf(db)): Promise<ChainCheck> {
+  const head = await db.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId).executeTakeFirst();
+  if (head === undefined) return { ok: true, checked: 0 };
+  const { head_mac: mac, ...unsealedHead } = head;
+  const headNamed = (checked: number): ChainCheck => ({ ok: false, checked, ...(head.last_event_id === null ? {} : { firstBadEventId: head.last_event_id }) });
+  if (!sameMac(mac, headMac(key, unsealedHead))) return headNamed(0);
+  let expectedSeq = Number(head.pruned_seq) + 1;
+  let prevHash = head.pruned_hash;
+  let checked = 0;
+  for await (const row of chainEvents(db, chainId)) {
+    checked++;
+    const { hash, ...unsealed } = row;
+    if (Number(row.chain_seq) !== expectedSeq || row.prev_hash !== prevHash || !sameMac(hash, eventMac(key, unsealed))) {
+      return { ok: false, checked, firstBadEventId: row.id };
+    }
+    prevHash = hash as string;
+    expectedSeq++;
   }
+  if (Number(head.last_seq) !== expectedSeq - 1 || head.last_hash !== prevHash) return headNamed(checked);
+  if (head.legacy_bad_event_id !== null) return { ok: false, checked, firstBadEventId: head.legacy_bad_event_id };
   return { ok: true, checked };
 }
 
 /**
  * Retention: removes the chain's oldest events recorded before `cutoff`, from its start, and moves
- * the head's pruning point past them, so what remains still verifies. Answers how many went.
+ * the head's (sealed) pruning point past them, so what remains still verifies. Answers how many went.
  */
 export async function pruneChain(db: Db, chainId: string, cutoff: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    await lockHead(trx, chainId);
+    const { head_mac: _mac, ...head } = await lockHead(trx, chainId);
     const old = await trx
       .selectFrom('audit_events')
       .select(['id', 'chain_seq', 'hash'])
@@ -144,7 +136,7 @@ export async function pruneChain(db: Db, chainId: string, cutoff: number): Promi
     if (old === undefined) return 0;
     const throughSeq = Number(old.chain_seq);
     const result = await trx.deleteFrom('audit_events').where('chain_id', '=', chainId).where('chain_seq', '<=', throughSeq).executeTakeFirst();
-    await trx.updateTable('audit_chain_heads').set({ pruned_seq: throughSeq, pruned_hash: old.hash as string }).where('chain_id', '=', chainId).execute();
+    await writeHead(trx, auditKeyOf(trx), { ...head, pruned_seq: throughSeq, pruned_hash: old.hash as string });
     return Number(result.numDeletedRows);
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Reading the audit log (seed 000: "view audit logs" under Manage Tenant): a tenant.manage key
  * sees its tenant's events, the root key every tenant's and the instance's. And checking it: the
- * hash chains walked end to end, and retention applied.
+ * MAC chains walked end to end, sealed at start, and retention applied with its floor.
  */
 import { DAY_MS } from '../../core/clock.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
@@ -9,6 +9,10 @@ import { isRoot } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../api/audit.js';
 import type { Caller, ServiceDeps } from '../deps.js';
+import type { ChangeRecord } from '../mutation.js';
+import type { Db } from '../../storage/database.js';
+import { bindAuditKey, deriveAuditKey } from './audit-mac.js';
+import { sealLegacyChains, type ResealReport } from './audit-reseal.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
@@ -78,10 +82,63 @@ export async function verifyAudit(deps: ServiceDeps, caller: Caller, tenantId: s
   return ok({ ok: true, checked });
 }
 
-/** Applies every tenant's retention (`auditRetentionDays`); the chains stay verifiable. */
-export async function pruneAudit(deps: Pick<ServiceDeps, 'db' | 'clock'>): Promise<number> {
+/**
+ * At start, once the pepper is loaded: binds the chains' MAC key (derived from the pepper) to the
+ * database, and seals the chains written before the MAC, once (see audit-reseal.ts).
+ */
+export async function startAuditChains(db: Db, pepper: Buffer): Promise<ResealReport> {
+  const key = deriveAuditKey(pepper);
+  bindAuditKey(db, key);
+  return sealLegacyChains(db, key);
+}
+
+/** The least any retention may be, whatever the settings (SPEC §5). */
+export const AUDIT_RETENTION_FLOOR_DAYS = 30;
+
+export interface RetentionSettings {
+  /** `KEYWARD_AUDIT_MIN_RETENTION_DAYS`: no chain keeps less, whatever a tenant set before. */
+  readonly minDays: number;
+  /** `KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS`: the instance chain's retention; null keeps it forever. */
+  readonly instanceDays: number | null;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = { minDays: AUDIT_RETENTION_FLOOR_DAYS, instanceDays: 365 };
+
+/** A tenant's `auditRetentionDays`: null (keep forever) or at least the floor; else a 400 naming it. */
+export function checkAuditRetention(days: number | null | undefined, minDays: number = AUDIT_RETENTION_FLOOR_DAYS): Result<void> {
+  const floor = Math.max(minDays, AUDIT_RETENTION_FLOOR_DAYS);
+  if (days !== null && days !== undefined && days < floor) {
+    return fail('VALIDATION', `auditRetentionDays must be at least ${floor} (or null to keep every event), got ${days}`, { field: 'auditRetentionDays' });
+  }
+  return ok(undefined);
+}
+
+/**
+ * A tenant's retention change, for the instance chain: a tenant's own chain is what the change
+ * lets be erased, so the record that it happened must live where the tenant cannot prune it.
+ */
+export function retentionChange(tenantId: string, from: number | null, to: number | null): ChangeRecord {
+  return {
+    action: 'tenant.auditRetention',
+    tenantId: null,
+    environmentId: null,
+    target: { type: 'tenant', id: tenantId },
+    op: 'update',
+    details: { tenantId, auditRetentionDays: { from, to } },
+    cached: false,
+  };
+}
+
+/**
+ * Applies every tenant's retention (`auditRetentionDays`, never below the floor) and the instance
+ * chain's; the chains stay verifiable.
+ */
+export async function pruneAudit(deps: Pick<ServiceDeps, 'db' | 'clock'>, retention: RetentionSettings = DEFAULT_RETENTION): Promise<number> {
+  const floor = Math.max(retention.minDays, AUDIT_RETENTION_FLOOR_DAYS);
+  const cutoff = (days: number) => deps.clock.now() - Math.max(days, floor) * DAY_MS;
   const tenants = await deps.db.selectFrom('tenants').select(['id', 'audit_retention_days']).where('audit_retention_days', 'is not', null).execute();
   let pruned = 0;
-  for (const tenant of tenants) pruned += await pruneChain(deps.db, tenant.id, deps.clock.now() - Number(tenant.audit_retention_days) * DAY_MS);
+  for (const tenant of tenants) pruned += await pruneChain(deps.db, tenant.id, cutoff(Number(tenant.audit_retention_days)));
+  if (retention.instanceDays !== null) pruned += await pruneChain(deps.db, INSTANCE_CHAIN, cutoff(retention.instanceDays));
   return pruned;
 }

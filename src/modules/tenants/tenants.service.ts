@@ -7,6 +7,7 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
+import { checkAuditRetention, retentionChange } from '../audit/audit.service.js';
 import { findTenant, insertTenant, listTenants, updateTenant, type TenantRow } from './tenants.repository.js';
 
 export const DEFAULT_TIER = 'free';
@@ -49,8 +50,11 @@ export async function createTenant(deps: ServiceDeps, caller: Caller, input: Cre
     };
     const settings = checkExpirySettings(row.default_key_expiry_days, row.max_key_expiry_days);
     if (!settings.ok) return settings;
+    const retention = checkAuditRetention(row.audit_retention_days, deps.auditMinRetentionDays);
+    if (!retention.ok) return retention;
     await insertTenant(trx, row);
     await record({ action: 'tenant.create', tenantId: row.id, environmentId: null, target: { type: 'tenant', id: row.id }, op: 'create', details: { name: row.name } });
+    if (row.audit_retention_days !== null) await record(retentionChange(row.id, null, row.audit_retention_days));
     return ok(toTenantObject(row));
   });
 }
@@ -87,8 +91,11 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
     };
     const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);
     if (!settings.ok) return settings;
+    const retention = checkAuditRetention(input.auditRetentionDays, deps.auditMinRetentionDays);
+    if (!retention.ok) return retention;
     await updateTenant(trx, id, next);
     await record({ action: 'tenant.update', tenantId: id, environmentId: null, target: { type: 'tenant', id }, op: 'update', details: { fields: Object.keys(input) } });
+    if (next.audit_retention_days !== current.audit_retention_days) await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));
   });
 }
