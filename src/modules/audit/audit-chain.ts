@@ -100,7 +100,7 @@ export async function verifyChain(db: Db, chainId: string, key: Buffer = auditKe
   if (head === undefined) return { ok: true, checked: 0 };
   const { head_mac: mac, ...unsealedHead } = head;
   const headNamed = (checked: number): ChainCheck => ({ ok: false, checked, ...(head.last_event_id === null ? {} : { firstBadEventId: head.last_event_id }) });
-  if (!sameMac(mac, headMac(key, unsealedHead))) return headNamed(0);
+  // The walk comes first, to name an edited event precisely; a forged head fails after it.
   let expectedSeq = Number(head.pruned_seq) + 1;
   let prevHash = head.pruned_hash;
   let checked = 0;
@@ -113,7 +113,7 @@ export async function verifyChain(db: Db, chainId: string, key: Buffer = auditKe
     prevHash = hash as string;
     expectedSeq++;
   }
-  if (Number(head.last_seq) !== expectedSeq - 1 || head.last_hash !== prevHash) return headNamed(checked);
+  if (!sameMac(mac, headMac(key, unsealedHead)) || Number(head.last_seq) !== expectedSeq - 1 || head.last_hash !== prevHash) return headNamed(checked);
   if (head.legacy_bad_event_id !== null) return { ok: false, checked, firstBadEventId: head.legacy_bad_event_id };
   return { ok: true, checked };
 }
