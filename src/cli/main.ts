@@ -43,4 +43,6 @@ program
     }
   });
 
+(await import('./pepper.command.js')).registerPepperCommands(program);
+
 await program.parseAsync(process.argv);

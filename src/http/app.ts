@@ -124,7 +124,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
-  const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache, model: config.model, cacheTrusted });
+  const authenticator = createAuthenticator({
+    db: storage.db,
+    pepper,
+    clock,
+    cache,
+    model: config.model,
+    cacheTrusted,
+    previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
+    onRehashError: (error) => app.log.warn({ err: error }, 'a key found under the previous pepper could not be re-hashed; it is tried again on its next use'),
+  });
 
   const app = Fastify({
     logger: {

@@ -15,6 +15,8 @@ export interface Config {
   readonly databaseSchema: string | undefined;
   /** Server pepper; absent = generated into `<dataDir>/pepper` on first start. */
   readonly pepper: string | undefined;
+  /** The pepper before the last `keyward pepper rotate`: keys still hashed under it keep working. */
+  readonly pepperPrevious: string | undefined;
   readonly logLevel: string;
   /** How long this node trusts a cached key with no change seen (a safety net; changes evict at once). */
   readonly keyCacheTtlMs: number;
@@ -57,6 +59,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_DATABASE_URL', description: 'postgres://… to use PostgreSQL instead of SQLite', default: '(unset)' },
   { name: 'KEYWARD_DATABASE_SCHEMA', description: 'PostgreSQL schema to use', default: 'public' },
   { name: 'KEYWARD_PEPPER', description: 'server pepper (≥ 32 chars); share it between nodes', default: 'generated into the data dir' },
+  { name: 'KEYWARD_PEPPER_PREVIOUS', description: 'the pepper before `keyward pepper rotate`, until `keyward pepper status` shows no key under it', default: '(unset)' },
   { name: 'KEYWARD_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
   { name: 'KEYWARD_KEY_CACHE_TTL_MS', description: 'longest a node trusts a cached key', default: '60000' },
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
@@ -86,6 +89,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseUrl: optional(env, 'KEYWARD_DATABASE_URL'),
     databaseSchema: optional(env, 'KEYWARD_DATABASE_SCHEMA'),
     pepper: optional(env, 'KEYWARD_PEPPER'),
+    pepperPrevious: optional(env, 'KEYWARD_PEPPER_PREVIOUS'),
     logLevel: text(env, 'KEYWARD_LOG_LEVEL', 'info'),
     keyCacheTtlMs: integer(env, 'KEYWARD_KEY_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     keyCacheMaxEntries: integer(env, 'KEYWARD_KEY_CACHE_MAX_ENTRIES', 100_000, 0, 100_000_000),
@@ -112,6 +116,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (config.instanceAuditRetentionDays !== 0 && config.instanceAuditRetentionDays < config.auditMinRetentionDays) {
     throw new ConfigError(`KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS must be 0 (forever) or at least KEYWARD_AUDIT_MIN_RETENTION_DAYS (${config.auditMinRetentionDays})`);
+  }
+  if (config.pepperPrevious !== undefined && config.pepperPrevious.length < 32) {
+    throw new ConfigError('KEYWARD_PEPPER_PREVIOUS must be at least 32 characters');
   }
   if (!LOG_LEVELS.has(config.logLevel)) {
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);

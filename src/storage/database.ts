@@ -187,6 +187,12 @@ export interface AuditChainHeadsTable {
   legacy_bad_event_id: string | null;
 }
 
+/** Keys whose hash was made under the pepper before the last rotation (see pepper-rotation.ts). */
+export interface PepperPendingKeysTable {
+  key_id: string;
+  key_hash: string;
+}
+
 export interface KeyUsageTable {
   key_id: string;
   last_used_at: number;
@@ -226,6 +232,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   change_log: ChangeLogTable;
   audit_chain_heads: AuditChainHeadsTable;
+  pepper_pending_keys: PepperPendingKeysTable;
   key_usage: KeyUsageTable;
   key_usage_days: KeyUsageDaysTable;
 }

@@ -1,6 +1,8 @@
 /**
  * From a presented key to the key record: format and checksum first (a malformed key never
  * reaches storage), then the HMAC, then the cache, and on a miss one indexed lookup by HMAC.
+ * After a pepper rotation (`previousPepper` set), a key that misses is looked up once more by
+ * its HMAC under the previous pepper, and re-hashed under the current one when found.
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
@@ -9,7 +11,7 @@ import { hashKey, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { Database } from '../storage/database.js';
-import { findKeyWithPoliciesByHash, toKeyRecord } from '../modules/keys/keys.repository.js';
+import { findKeyWithPoliciesByHash, rehashKey, toKeyRecord, type KeyWithPolicies } from '../modules/keys/keys.repository.js';
 import type { KeyCache } from './key-cache.js';
 
 export type Authentication =
@@ -35,6 +37,27 @@ export interface AuthenticatorDeps {
    * storage, and if storage does not answer the caller gets 503, never a stale yes.
    */
   readonly cacheTrusted?: () => boolean;
+  /** `KEYWARD_PEPPER_PREVIOUS`: the pepper before the last rotation, while keys still hash under it. */
+  readonly previousPepper?: Buffer | undefined;
+  /** Told when a re-hash under the current pepper failed (the key is still let in). */
+  readonly onRehashError?: (error: unknown) => void;
+}
+
+/**
+ * The lookup under the previous pepper, on a miss only. A found key's matching hash is re-hashed
+ * under the current pepper, and answered as if it had been found by it.
+ */
+async function findUnderPreviousPepper(deps: AuthenticatorDeps, previousPepper: Buffer, presented: string, hash: string): Promise<KeyWithPolicies | undefined> {
+  const oldHash = hashKey(previousPepper, presented);
+  const found = await findKeyWithPoliciesByHash(deps.db, oldHash);
+  if (found === undefined) return undefined;
+  const column = sameHash(found.row.key_hash, oldHash) ? 'key_hash' : 'previous_key_hash';
+  try {
+    await rehashKey(deps.db, found.row.id, column, oldHash, hash);
+  } catch (error) {
+    deps.onRehashError?.(error);
+  }
+  return { ...found, row: { ...found.row, [column]: hash } };
 }
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
@@ -45,7 +68,8 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       const cached = deps.cacheTrusted === undefined || deps.cacheTrusted() ? deps.cache.get(hash, deps.clock.now()) : undefined;
       if (cached !== undefined) return { found: true, key: cached };
       const generation = deps.cache.generation();
-      const found = await findKeyWithPoliciesByHash(deps.db, hash);
+      const previousPepper = deps.previousPepper;
+      const found = (await findKeyWithPoliciesByHash(deps.db, hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
       if (found === undefined) return UNKNOWN;
       const { row } = found;
       const current = sameHash(row.key_hash, hash);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../storage/database.js';
 
-const FINGERPRINT_SETTING = 'pepper_fingerprint';
+export const FINGERPRINT_SETTING = 'pepper_fingerprint';
 
 export function loadPepper(configured: string | undefined, dataDir: string): Buffer {
   if (configured !== undefined) return Buffer.from(configured, 'utf8');
@@ -20,7 +20,7 @@ export function loadPepper(configured: string | undefined, dataDir: string): Buf
   return Buffer.from(pepper, 'utf8');
 }
 
-function fingerprint(pepper: Buffer): string {
+export function fingerprint(pepper: Buffer): string {
   return createHmac('sha256', pepper).update('keyward pepper fingerprint v1').digest('hex');
 }
 

@@ -48,6 +48,15 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
   return { row, policies };
 }
 
+/**
+ * After a pepper rotation: replaces a key's hash (current or rotated-out) made under the previous
+ * pepper with the one under the new, unless the key changed meanwhile. Answers whether it did.
+ */
+export async function rehashKey(db: Db, id: string, column: 'key_hash' | 'previous_key_hash', from: string, to: string): Promise<boolean> {
+  const result = await db.updateTable('api_keys').set({ [column]: to }).where('id', '=', id).where(column, '=', from).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function findKeyById(db: Db, id: string): Promise<KeyRow | undefined> {
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -11,7 +11,7 @@ import * as keyRotation from './0005-key-rotation.js';
 import * as mfa from './0006-mfa.js';
 import * as usage from './0007-usage.js';
 import * as auditChain from './0008-audit-chain.js';
-import * as auditMac from './0010-audit-mac.js';
+import * as auditMac from './0010-audit-mac-pepper.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -22,5 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-mfa': mfa,
   '0007-usage': usage,
   '0008-audit-chain': auditChain,
-  '0010-audit-mac': auditMac,
+  '0010-audit-mac-pepper': auditMac,
 };

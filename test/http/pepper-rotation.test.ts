@@ -1,0 +1,87 @@
+/**
+ * Rotating the pepper (`keyward pepper rotate`, docs/deploy.md): after the rotation, nodes started
+ * with the new pepper and `KEYWARD_PEPPER_PREVIOUS` still let every old key in (re-hashing it on
+ * its first use, so `pepper status` counts down to 0), secret values and TOTP seeds still open,
+ * and `/v1/audit/verify` stays ok; a node with the old pepper refuses to start.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
+import { defaultModel } from '../../src/core/model/load-model.js';
+import { buildApp, type Keyward } from '../../src/http/app.js';
+import { loadConfig } from '../../src/http/config.js';
+import { keysUnderPreviousPepper, rotatePepper } from '../../src/modules/instance/pepper-rotation.js';
+import { testDatabases } from '../support/databases.js';
+import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { codeAt, STEP_MS } from '../support/totp.js';
+
+const OLD = 'the pepper before, at least thirty-two characters';
+const NEW = 'the pepper after, also at least thirty-two chars';
+
+describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
+  const clock = manualClock(Date.UTC(2026, 6, 1));
+  let kw: TestKeyward;
+  let seeded: Seeded;
+  let node: Keyward | undefined;
+  let appKey: string;
+  let secretId: string;
+  let totpSeed: string;
+
+  beforeEach(async () => {
+    kw = await startKeyward(testDb, { clock, config: { pepper: OLD } });
+    seeded = await seedTenant(kw, 'Rotating');
+    appKey = (await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application' })).body.key;
+    secretId = (await seeded.admin.post('/v1/resources', { type: 'secret', name: 'stripe', value: 'sk-live-kept' })).body.id;
+    totpSeed = (await seeded.admin.post(`/v1/users/${seeded.adminUserId}/mfa`)).body.secret;
+    expect((await seeded.admin.post(`/v1/users/${seeded.adminUserId}/mfa/confirm`, { code: codeAt(totpSeed, clock.now()) })).status).toBe(200);
+    // Every node stops before the rotation.
+    await kw.keyward.close();
+  });
+  afterEach(async () => {
+    await node?.close();
+    node = undefined;
+    await kw.database.cleanup();
+  });
+
+  const rotate = (previous: string, next: string) => rotatePepper(kw.database.storage.db, defaultModel(), { previous: Buffer.from(previous), next: Buffer.from(next), now: clock.now() });
+  const start = async (pepper: string, pepperPrevious?: string): Promise<Keyward> =>
+    buildApp({ config: loadConfig({}, { dataDir: kw.database.dataDir, pepper, pepperPrevious, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000 }), storage: kw.database.storage, clock });
+  const call = async (keyward: Keyward, key: string, method: 'GET' | 'POST', url: string, body?: unknown) => {
+    const reply = await keyward.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    return { status: reply.statusCode, body: reply.json() };
+  };
+
+  it('keeps old keys verifying, secret values and TOTP seeds opening, and the audit chains ok', async () => {
+    const report = await rotate(OLD, NEW);
+    expect(report).toMatchObject({ ok: true, value: { secrets: 1, mfaSeeds: 1, unreadable: 0, brokenChains: [], keysPending: 3 } });
+    node = await start(NEW, OLD);
+
+    const verified = await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } });
+    expect(verified.json()).toMatchObject({ valid: true, code: 'VALID' });
+    expect((await call(node, seeded.adminKey, 'GET', `/v1/resources/${secretId}`)).body).toMatchObject({ value: 'sk-live-kept' });
+    clock.advance(STEP_MS);
+    expect((await call(node, seeded.adminKey, 'POST', '/v1/me/mfa/verify', { code: codeAt(totpSeed, clock.now()) })).status).toBe(200);
+    expect((await call(node, kw.rootKey, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true });
+    expect(await keysUnderPreviousPepper(kw.database.storage.db)).toBe(0);
+  });
+
+  it('lets an old key in through the new pepper alone once it was re-hashed', async () => {
+    expect((await rotate(OLD, NEW)).ok).toBe(true);
+    node = await start(NEW, OLD);
+    await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } });
+    await node.close();
+    node = await start(NEW);
+    expect((await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } })).json()).toMatchObject({ valid: true });
+    expect((await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: seeded.adminKey } })).json()).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+  });
+
+  it('refuses a node started with the old pepper after the rotation', async () => {
+    expect((await rotate(OLD, NEW)).ok).toBe(true);
+    await expect(start(OLD)).rejects.toThrow(/different pepper/);
+  });
+
+  it('refuses a previous pepper that is not the database’s, and a second rotation while keys are pending', async () => {
+    expect(await rotate('not the pepper of this database, 32+ chars', NEW)).toMatchObject({ ok: false, problem: { code: 'VALIDATION' } });
+    expect((await rotate(OLD, NEW)).ok).toBe(true);
+    expect(await rotate(NEW, 'a third pepper, thirty-two characters or more')).toMatchObject({ ok: false, problem: { code: 'CONFLICT' } });
+  });
+});
