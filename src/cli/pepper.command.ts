@@ -32,15 +32,15 @@ async function withStorage<T>(config: Config, work: (storage: Storage) => Promis
 }
 
 /** Runs `rotate`; answers the process exit code. */
-export async function runPepperRotate(config: Config, force: boolean, print: Print): Promise<number> {
+export async function runPepperRotate(config: Config, force: boolean, print: Print, complain: Print): Promise<number> {
   if (config.pepper === undefined || config.pepperPrevious === undefined) {
-    print('keyward: set KEYWARD_PEPPER to the new pepper and KEYWARD_PEPPER_PREVIOUS to the current one');
+    complain('keyward: set KEYWARD_PEPPER to the new pepper and KEYWARD_PEPPER_PREVIOUS to the current one');
     return 2;
   }
   const [previous, next] = [Buffer.from(config.pepperPrevious, 'utf8'), Buffer.from(config.pepper, 'utf8')];
   const result = await withStorage(config, (storage) => rotatePepper(storage.db, config.model, { previous, next, force, now: Date.now() }));
   if (!result.ok) {
-    print(`keyward: ${result.problem.detail}`);
+    complain(`keyward: ${result.problem.detail}`);
     return 1;
   }
   const report = result.value;
@@ -62,12 +62,13 @@ export async function runPepperStatus(config: Config, print: Print): Promise<num
 export function registerPepperCommands(program: Command): void {
   const pepper = program.command('pepper').description('rotate the server pepper (docs/deploy.md)');
   const print: Print = (line) => process.stdout.write(line + '\n');
+  const complain: Print = (line) => process.stderr.write(line + '\n');
   pepper
     .command('rotate')
     .description('re-seal secrets, TOTP seeds and audit chains under KEYWARD_PEPPER, from KEYWARD_PEPPER_PREVIOUS (stop every node first)')
     .option('--force', 'rotate even while keys still hash under the pepper before the previous one (they stop working)')
     .action(async (flags: { force?: boolean }) => {
-      process.exitCode = await runPepperRotate(configOrExit(), flags.force === true, print);
+      process.exitCode = await runPepperRotate(configOrExit(), flags.force === true, print, complain);
     });
   pepper
     .command('status')
