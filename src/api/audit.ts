@@ -1,4 +1,4 @@
-/** The audit log: filtered, cursor-paged reads, and the hash chain's check. */
+/** The audit log: filtered, cursor-paged reads, and the MAC chains' check. */
 import { Type, type Static } from '@sinclair/typebox';
 import { IdSchema, Nullable, Page, PageQuery, Timestamp } from './common.js';
 

@@ -1,4 +1,4 @@
-/** `/v1/audit`: the log (tenant.manage; root: every tenant) and its hash chains' check. */
+/** `/v1/audit`: the log (tenant.manage; root: every tenant) and its MAC chains' check. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuditCheck, AuditPage, ListAuditQuery, VerifyAuditQuery } from '../../api/audit.js';
 import { listAudit, verifyAudit } from '../../modules/audit/audit.service.js';
@@ -24,7 +24,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     config: { requires: manage, action: 'audit.verify' },
     schema: {
       tags,
-      summary: 'Walk the hash chain(s): ok, or the first event edited, deleted or out of order',
+      summary: 'Walk the MAC chain(s): ok, or the first event edited, deleted or out of order, or a head moved',
       querystring: VerifyAuditQuery,
       response: { 200: AuditCheck, ...PROBLEM_RESPONSES },
     },
