@@ -1,60 +1,16 @@
 /**
  * Commands on the database itself, with no server running: `migrate` (apply, or `--check`
- * exits 1 when one is pending), `backup <file>` and `restore <file>` for SQLite. The backup is
- * SQLite's online backup (better-sqlite3 `.backup()`): a consistent copy even while a server
- * writes, which a file copy under writes is not.
+ * exits 1 when one is pending), `backup <file>` and `restore <file>` for SQLite. Their work
+ * (database-ops.ts) is loaded only when one runs.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import type { Command } from 'commander';
-import { migrateToLatest, openStorage, pendingMigrations } from '../storage/open-storage.js';
-import type { Config } from '../http/config.js';
-import { fail, line, UsageError } from './output.js';
+import { fail } from './output.js';
 import { addConfigOptions, configFrom } from './server-config.js';
-
-const SQLITE_FILE = 'keyward.db';
-
-function sqliteOnly(config: Config, what: string): string {
-  if (config.databaseUrl !== undefined) throw new UsageError(`${what} is for SQLite; for PostgreSQL use pg_dump / pg_restore (docs/deploy.md)`);
-  return join(config.dataDir, SQLITE_FILE);
-}
-
-/** A SQLite file that Keyward made: refuse to restore anything else over the live database. */
-function assertKeywardDatabase(file: string): void {
-  const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
-  try {
-    const table = sqlite.prepare("select name from sqlite_master where type = 'table' and name = 'instance_settings'").get();
-    if (table === undefined) throw new UsageError(`${file} is not a Keyward database`);
-    sqlite.pragma('quick_check');
-  } finally {
-    sqlite.close();
-  }
-}
-
-async function migrate(config: Config, check: boolean): Promise<void> {
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, migrate: false });
-  try {
-    const schema = config.databaseUrl === undefined ? undefined : config.databaseSchema;
-    const pending = await pendingMigrations(storage.db, schema);
-    if (check) {
-      if (pending.length === 0) line(`Up to date (${storage.location}).`);
-      else {
-        line(`${pending.length} migration(s) pending on ${storage.location}: ${pending.join(', ')}`);
-        process.exitCode = 1;
-      }
-      return;
-    }
-    await migrateToLatest(storage.db, schema);
-    line(pending.length === 0 ? `Up to date (${storage.location}).` : `Applied ${pending.join(', ')} to ${storage.location}.`);
-  } finally {
-    await storage.close();
-  }
-}
 
 export function registerDatabase(program: Command): void {
   addConfigOptions(program.command('migrate').description('apply pending database migrations (no server needed)').option('--check', 'apply nothing; exit 1 when a migration is pending')).action(async (_o, command: Command) => {
     try {
+      const { migrate } = await import('./database-ops.js');
       await migrate(configFrom(command), command.opts()['check'] === true);
     } catch (error) {
       fail(error);
@@ -63,18 +19,8 @@ export function registerDatabase(program: Command): void {
 
   addConfigOptions(program.command('backup <file>').description('an online, consistent copy of the SQLite database (safe while the server runs)')).action(async (file: string, _o, command: Command) => {
     try {
-      const source = sqliteOnly(configFrom(command), 'backup');
-      if (!existsSync(source)) throw new UsageError(`no database at ${source}`);
-      const target = resolve(file);
-      if (existsSync(target)) throw new UsageError(`${target} exists: choose a new file`);
-      const sqlite = new SqliteDatabase(source, { fileMustExist: true });
-      try {
-        sqlite.pragma('busy_timeout = 5000');
-        await sqlite.backup(target);
-      } finally {
-        sqlite.close();
-      }
-      line(`Backed up ${source} to ${target} (${statSync(target).size} bytes).`);
+      const { backup } = await import('./database-ops.js');
+      await backup(configFrom(command), file);
     } catch (error) {
       fail(error);
     }
@@ -84,20 +30,8 @@ export function registerDatabase(program: Command): void {
     program.command('restore <file>').description('replace the SQLite database with a backup (stop the server first)').option('--force', 'replace a database that exists'),
   ).action(async (file: string, _o, command: Command) => {
     try {
-      const config = configFrom(command);
-      const target = sqliteOnly(config, 'restore');
-      const source = resolve(file);
-      assertKeywardDatabase(source);
-      if (existsSync(target) && command.opts()['force'] !== true) throw new UsageError(`${target} exists: stop the server and pass --force to replace it`);
-      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-      // Through SQLite's backup API, not a file copy: a -wal beside the old file cannot survive into the new one.
-      const backup = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
-      try {
-        await backup.backup(target);
-      } finally {
-        backup.close();
-      }
-      line(`Restored ${source} to ${target}. The server needs the pepper of the backed-up instance; check with keyward doctor.`);
+      const { restore } = await import('./database-ops.js');
+      await restore(configFrom(command), file, command.opts()['force'] === true);
     } catch (error) {
       fail(error);
     }

@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { CONFIG_VARIABLES } from '../http/config.js';
-import { VERSION } from '../http/app.js';
+import { readFileSync } from 'node:fs';
 import { registerAccount } from './account.command.js';
 import { registerAudit } from './audit.command.js';
 import { registerCompletion } from './completion.command.js';
@@ -19,6 +19,9 @@ import { registerResources } from './resources.command.js';
 import { registerServe } from './serve.command.js';
 import { registerEnvironments, registerTenants } from './tenants.command.js';
 import { registerUsers } from './users.command.js';
+
+// Read here rather than imported from the server, so that an API command loads none of it.
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const program = new Command()
   .name('keyward')
