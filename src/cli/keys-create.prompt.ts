@@ -31,7 +31,11 @@ export async function promptKeyGrants(client: KeywardClient, base: Readonly<Reco
   line('Step 1 of 4: preset');
   const presetName = await select({
     message: 'Start from a preset',
-    choices: [...presets.map((preset) => ({ name: preset.name, value: preset.name, description: preset.scopes.join(', ') || '(no scopes)' })), { name: 'custom (none)', value: '', description: 'choose every scope yourself' }],
+    choices: [
+      ...presets.map((preset) => ({ name: preset.name, value: preset.name, description: preset.scopes.join(', ') || '(no scopes)' })),
+      // The default model has its own `custom`; a model without one still gets a way to start empty.
+      ...(presets.some((preset) => preset.name === 'custom') ? [] : [{ name: 'none', value: '', description: 'choose every scope yourself' }]),
+    ],
   });
   const preset = presets.find((p) => p.name === presetName);
 
