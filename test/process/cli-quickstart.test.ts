@@ -16,7 +16,8 @@ function cliQuickstart(): string {
   return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]).join('\n');
 }
 
-describe('the keyward CLI against a running server', () => {
+// Each test spawns several processes; on a loaded machine one spawn can take seconds.
+describe('the keyward CLI against a running server', { timeout: 60_000 }, () => {
   let server: ServerProcess;
   let cli: CliHome;
   let quickstart: CliResult;
@@ -101,5 +102,33 @@ describe('the keyward CLI against a running server', () => {
 
   it('prints no colour codes when stdout is not a terminal', () => {
     expect(quickstart.stdout).not.toContain('\u001b[');
+  });
+
+  it('prints the otpauth URI and a QR code for MFA enrolment, and the seed once', async () => {
+    const tenant = JSON.parse((await cli.run(['tenants', 'create', '--name', 'Mfa', '--json'])).stdout) as { id: string };
+    const user = JSON.parse((await cli.run(['users', 'create', '--tenant', tenant.id, '--name', 'Grace', '--email', 'grace@example.com', '--json'])).stdout) as { id: string };
+    const enrol = await cli.run(['users', 'mfa', 'enrol', user.id]);
+    expect(enrol.status, enrol.stderr).toBe(0);
+    expect(enrol.stdout).toMatch(/^otpauth:\/\/totp\/.*secret=[A-Z2-7]+/m);
+    expect(enrol.stdout).toMatch(/[▄▀█]{5,}/);
+    expect(enrol.stdout.match(/TOTP seed: [A-Z2-7]+/g)).toHaveLength(1);
+  });
+
+  it('rotates with a grace period, printing the new secret once, and disables and enables a key', async () => {
+    const environment = JSON.parse((await cli.run(['environments', 'list', '--json'])).stdout).items[0] as { id: string };
+    const created = JSON.parse((await cli.run(['keys', 'create', '--environment', environment.id, '--name', 'svc', '--scope', 'agent:viewer', '--never-expires', '--json'])).stdout) as { id: string; key: string };
+    const rotated = await cli.run(['keys', 'rotate', created.id, '--grace', '60']);
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const secrets = rotated.stdout.match(/kw_[0-9A-Za-z]{38}/g) ?? [];
+    expect(secrets).toHaveLength(1);
+    expect(rotated.stdout).toContain('Store it now');
+    expect((await cli.run(['verify', created.key])).status).toBe(0);
+    expect((await cli.run(['verify', secrets[0] ?? ''])).status).toBe(0);
+
+    expect((await cli.run(['keys', 'disable', created.id])).stdout).toContain('is disabled');
+    const disabled = await cli.run(['verify', secrets[0] ?? '']);
+    expect(disabled.status).toBe(1);
+    expect(disabled.stdout).toContain('DISABLED');
+    expect((await cli.run(['keys', 'enable', created.id])).stdout).toContain('is active');
   });
 });
