@@ -45,8 +45,8 @@ export function registerGroups(program: Command): void {
     run(command, async ({ client, json }) => show(await client.groups.delete(id), { json }, (g) => line(`Deleted group ${g.id}`))),
   );
   const members = groups.command('members').description("a group's member keys");
-  members.command('add <groupId> <keyId>').description('add a key to a group').action((id: string, keyId: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.groups.addMember(id, keyId), { json }, fields)),
+  members.command('add <groupId> <memberId>').description('add a key (key_…) or a user (usr_…) to a group').action((id: string, memberId: string, _o, command: Command) =>
+    run(command, async ({ client, json }) => show(await client.groups.addMember(id, memberId.startsWith('usr_') ? { userId: memberId } : { keyId: memberId }), { json }, fields)),
   );
   members.command('remove <groupId> <keyId>').description('remove a key from a group').action((id: string, keyId: string, _o, command: Command) =>
     run(command, async ({ client, json }) => show(await client.groups.removeMember(id, keyId), { json }, fields)),

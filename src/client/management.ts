@@ -79,7 +79,8 @@ export interface KeywardClient {
   };
   readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
   readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
-    addMember(id: string, keyId: string): Promise<GroupObject>;
+    /** A key joins; `{ userId }` where the server takes user members too. */
+    addMember(id: string, member: { keyId: string } | { userId: string }): Promise<GroupObject>;
     removeMember(id: string, keyId: string): Promise<GroupObject>;
   };
   readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
@@ -171,7 +172,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     policies: collection('/v1/policies'),
     groups: {
       ...groups,
-      addMember: (id, keyId) => request('POST', `${at('/v1/groups', id)}/members`, { keyId }),
+      addMember: (id, member) => request('POST', `${at('/v1/groups', id)}/members`, member),
       removeMember: (id, keyId) => request('DELETE', `${at('/v1/groups', id)}/members/${encodeURIComponent(keyId)}`),
     },
     resources: collection('/v1/resources'),

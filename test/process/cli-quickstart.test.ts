@@ -131,4 +131,23 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
     expect(disabled.stdout).toContain('DISABLED');
     expect((await cli.run(['keys', 'enable', created.id])).stdout).toContain('is active');
   });
+
+  it('links a policy, joins a group and lists keys by them; creates a resource the key may read', async () => {
+    const json = async (args: string[]) => {
+      const result = await cli.run([...args, '--json']);
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { id: string; key?: string; tenantId?: string; items?: Array<{ id: string }> };
+    };
+    const environment = (await json(['environments', 'list'])).items?.[0]?.id ?? '';
+    const policy = await json(['policies', 'create', '--environment', environment, '--name', 'readers', '--scope', 'project:viewer']);
+    const group = await json(['groups', 'create', '--tenant', (await json(['environments', 'show', environment])).tenantId ?? '', '--name', 'ops']);
+    const key = await json(['keys', 'create', '--environment', environment, '--name', 'linked', '--policy', policy.id, '--never-expires']);
+    await json(['groups', 'members', 'add', group.id, key.id]);
+    expect((await json(['keys', 'list', '--policy', policy.id])).items?.map((item) => item.id)).toEqual([key.id]);
+    expect((await json(['keys', 'list', '--group', group.id])).items?.map((item) => item.id)).toEqual([key.id]);
+    const project = await json(['resources', 'create', '--environment', environment, '--type', 'project', '--name', 'website']);
+    const allowed = await cli.run(['verify', key.key ?? '', '--action', 'read', '--type', 'project', '--resource', project.id]);
+    expect(allowed.stdout).toContain('VALID');
+    expect(allowed.status).toBe(0);
+  });
 });
