@@ -7,6 +7,7 @@
  * too: what runs imports only its siblings and `node:` builtins. package.json exports each
  * subpath.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,4 +114,25 @@ describe('the client and middleware subpaths', () => {
     });
     expect(offending).toEqual([]);
   });
+
+  // What `npm pack` would publish: the client's JavaScript and every declaration its types name
+  // (the API schemas' .d.ts, reached by the type-only imports) are in the tarball.
+  it('are packed with every declaration their types name', () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const packed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ files: Array<{ path: string }> }>;
+    const files = new Set((packed[0]?.files ?? []).map((file) => file.path));
+    expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual(['dist/client/index.js', 'dist/client/management.js']);
+    const pending = ['dist/client/index.d.ts'];
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const declaration = pending.pop() as string;
+      if (seen.has(declaration)) continue;
+      seen.add(declaration);
+      expect(files.has(declaration), `${declaration} is in the tarball`).toBe(true);
+      const source = readFileSync(join(ROOT, declaration), 'utf8');
+      for (const match of source.matchAll(/from\s*['"](\.[^'"]+)\.js['"]/g)) pending.push(relative(ROOT, resolve(ROOT, dirname(declaration), `${match[1] as string}.d.ts`)));
+    }
+    expect(seen).toContain('dist/api/verify.d.ts');
+    expect(seen).toContain('dist/client/management.d.ts');
+  }, 60_000);
 });
