@@ -104,6 +104,15 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
     expect(quickstart.stdout).not.toContain('\u001b[');
   });
 
+  // `script` gives the command a pseudo-terminal.
+  it('colours its tables on a terminal, and never under NO_COLOR', async () => {
+    const onTerminal = await cli.bash("script -qec 'keyward tenants list' /dev/null", server.cwd);
+    expect(onTerminal.stdout).toContain('\u001b[1mID');
+    const noColour = await cli.bash("script -qec 'keyward tenants list' /dev/null", server.cwd, { NO_COLOR: '1' });
+    expect(noColour.stdout).toContain('ID');
+    expect(noColour.stdout).not.toContain('\u001b[');
+  });
+
   it('prints the otpauth URI and a QR code for MFA enrolment, and the seed once', async () => {
     const tenant = JSON.parse((await cli.run(['tenants', 'create', '--name', 'Mfa', '--json'])).stdout) as { id: string };
     const user = JSON.parse((await cli.run(['users', 'create', '--tenant', tenant.id, '--name', 'Grace', '--email', 'grace@example.com', '--json'])).stdout) as { id: string };
