@@ -43,7 +43,10 @@ async function runChecks(config: Config): Promise<Check[]> {
     const initialised = pending.length === 0 || !pending.includes('0001-initial');
     if (!initialised) checks.push({ ok: 'warn', name: 'pepper', detail: 'database not initialised yet' });
     else if (config.pepper === undefined && !existsSync(join(config.dataDir, 'pepper'))) checks.push({ ok: false, name: 'pepper', detail: 'no KEYWARD_PEPPER and no pepper file in the data dir' });
-    else {
+    else if ((await storage.db.selectFrom('instance_settings').select('name').where('name', '=', 'pepper_fingerprint').executeTakeFirst()) === undefined) {
+      // Checking would record this pepper as the instance's: leave that to the first start.
+      checks.push({ ok: 'warn', name: 'pepper', detail: 'no pepper recorded yet: the first start records it' });
+    } else {
       try {
         await checkPepper(storage.db, loadPepper(config.pepper, config.dataDir));
         checks.push({ ok: true, name: 'pepper', detail: 'matches the database' });
