@@ -43,7 +43,7 @@ describe.skipIf(!hasTmux)('the interactive key wizard', () => {
   beforeAll(async () => {
     server = await startServerProcess();
     root = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
-  });
+  }, 60_000);
   afterAll(async () => {
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
     await server?.stop();
