@@ -1,47 +1,57 @@
 #!/usr/bin/env node
-/** The `keyward` command. `keyward serve` runs the server; `keyward --help` lists its settings. */
+/**
+ * The `keyward` command: the server and its care (`serve`, `migrate`, `backup`, `restore`,
+ * `root-key reset`, `doctor`), and every API call from a terminal or a script, through
+ * `keyward/client`. Each command group lives in its own `*.command.ts` and registers with one
+ * line below.
+ */
 import { Command } from 'commander';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../http/config.js';
-import { VERSION } from '../http/app.js';
-import { serve } from '../http/server.js';
+import { CONFIG_VARIABLES } from '../http/config.js';
+import { readFileSync } from 'node:fs';
+import { registerAccount } from './account.command.js';
+import { registerAudit } from './audit.command.js';
+import { registerCompletion } from './completion.command.js';
+import { registerDatabase } from './database.command.js';
+import { registerGroups, registerPolicies } from './groups.command.js';
+import { registerInstance } from './instance.command.js';
+import { registerKeys } from './keys.command.js';
+import { registerResources } from './resources.command.js';
+import { registerServe } from './serve.command.js';
+import { registerEnvironments, registerTenants } from './tenants.command.js';
+import { registerUsers } from './users.command.js';
+
+// Read here rather than imported from the server, so that an API command loads none of it.
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const program = new Command()
   .name('keyward')
   .description('Self-hostable API keys and permissions')
   .version(VERSION)
-  .addHelpText('after', '\nEnvironment variables (flags override them):\n' + CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.description} (default: ${v.default})`).join('\n'));
+  .option('--json', 'print the API objects as JSON, for scripts')
+  .option('--profile <name>', 'the login profile to use (default: "default")')
+  .showHelpAfterError()
+  .addHelpText('after', '\nEnvironment variables (flags override them):\n' + CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.description} (default: ${v.default})`).join('\n') + '\n  KEYWARD_URL / KEYWARD_KEY      the server and key API commands use, over the login profile');
 
-program
-  .command('serve')
-  .description('start the server')
-  .option('--host <host>', 'address to listen on (KEYWARD_HOST)')
-  .option('--port <port>', 'port to listen on (KEYWARD_PORT)')
-  .option('--data-dir <dir>', 'data directory (KEYWARD_DATA_DIR)')
-  .option('--database-url <url>', 'PostgreSQL URL (KEYWARD_DATABASE_URL)')
-  .action(async (flags: { host?: string; port?: string; dataDir?: string; databaseUrl?: string }) => {
-    let config: Config;
-    try {
-      config = loadConfig({
-        ...process.env,
-        ...(flags.host === undefined ? {} : { KEYWARD_HOST: flags.host }),
-        ...(flags.port === undefined ? {} : { KEYWARD_PORT: flags.port }),
-        ...(flags.dataDir === undefined ? {} : { KEYWARD_DATA_DIR: flags.dataDir }),
-        ...(flags.databaseUrl === undefined ? {} : { KEYWARD_DATABASE_URL: flags.databaseUrl }),
-      });
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        process.stderr.write(`keyward: ${error.message}\n`);
-        process.exit(2);
-      }
-      throw error;
-    }
-    try {
-      await serve(config);
-    } catch (error) {
-      process.stderr.write(`keyward: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    }
-  });
+// `keyward keys list | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+// Command groups, one line each.
+registerServe(program);
+registerDatabase(program);
+registerInstance(program);
+registerAccount(program);
+registerTenants(program);
+registerEnvironments(program);
+registerUsers(program);
+registerKeys(program);
+registerPolicies(program);
+registerGroups(program);
+registerResources(program);
+registerAudit(program);
+registerCompletion(program);
 
 (await import('./pepper.command.js')).registerPepperCommands(program);
 

@@ -1,8 +1,9 @@
 /**
  * The Keyward verify client (`keyward/client`): asks a Keyward server `POST /v1/verify` and
- * reuses VALID answers for the `cacheTtlMs` the server grants. Imports nothing of the server:
- * the request and answer types are declared here, and it needs only global `fetch` and
- * `node:crypto`.
+ * reuses VALID answers for the `cacheTtlMs` the server grants. Imports nothing of the server at
+ * run time: the request and answer types come from the API schemas (src/api) by type-only
+ * imports, erased from the output, and it needs only global `fetch` and `node:crypto`. The
+ * management API's client is `createClient` (management.ts), exported from here too.
  *
  * A bad request (400: an unknown permission, action or type) throws `KeywardRequestError`; no
  * answer (network failure, timeout, 5xx, 429, an unreadable body) throws
@@ -10,46 +11,24 @@
  * closed with 503.
  */
 import { createHash } from 'node:crypto';
+import type { ResourceQueryObject, VerifyAnswerObject, VerifyInput } from '../api/verify.js';
+
+export * from './management.js';
 
 /** The verdict codes a verify answers with. */
-export type VerdictCode = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN';
+export type VerdictCode = VerifyAnswerObject['code'];
 
 /** The resource acted on; with neither `id` nor `externalId`, the type-wide question. */
-export interface ResourceRef {
-  readonly type: string;
-  readonly id?: string;
-  readonly externalId?: string;
-}
+export type ResourceRef = Readonly<ResourceQueryObject>;
 
-/** The body of `POST /v1/verify`. `action` and `resource` go together. */
-export interface VerifyRequest {
-  readonly key: string;
-  readonly permission?: string;
-  readonly action?: string;
-  readonly resource?: ResourceRef;
-  /** The end client's IP, recorded as the key's last use. Not part of the cache key. */
-  readonly clientIp?: string;
-}
+/** The body of `POST /v1/verify`. `action` and `resource` go together; `clientIp` is not part of the cache key. */
+export type VerifyRequest = Readonly<VerifyInput>;
 
 /** What the key lacked, as asked (on FORBIDDEN). */
-export interface VerifyMissing {
-  readonly permission?: string;
-  readonly action?: string;
-  readonly resource?: ResourceRef;
-}
+export type VerifyMissing = NonNullable<VerifyAnswerObject['missing']>;
 
-/** The 200 answer of `POST /v1/verify`. */
-export interface VerifyAnswer {
-  readonly valid: boolean;
-  readonly code: VerdictCode;
-  readonly keyId: string | null;
-  readonly tenantId: string | null;
-  readonly environmentId: string | null;
-  readonly expiresAt: string | null;
-  /** How long the caller may reuse this answer (0 for every denial). */
-  readonly cacheTtlMs: number;
-  readonly missing?: VerifyMissing;
-}
+/** The 200 answer of `POST /v1/verify`; `cacheTtlMs` is how long the caller may reuse it (0 for every denial). */
+export type VerifyAnswer = Readonly<VerifyAnswerObject>;
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {

@@ -1,8 +1,10 @@
 /**
- * Runs Keyward: builds the app, listens, prints where it serves (and the root key on the first
- * start only), and on SIGTERM or SIGINT stops taking connections, lets in-flight requests finish
+ * Runs Keyward: builds the app, listens, prints where it serves, the console and the docs (and
+ * the root key on the first start that serves only), and on SIGTERM or SIGINT stops taking connections, lets in-flight requests finish
  * and exits 0.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp, type Keyward } from './app.js';
 import type { Config } from './config.js';
 
@@ -11,17 +13,38 @@ export interface Running {
   readonly url: string;
 }
 
+/** Beside root.key while the root key has been made but not yet printed by a start that served. */
+const UNSHOWN_MARKER = 'root.key.unshown';
+
+function unshownRootKey(dataDir: string): string | null {
+  if (!existsSync(join(dataDir, UNSHOWN_MARKER))) return null;
+  const file = join(dataDir, 'root.key');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || null : null;
+}
+
 export async function serve(config: Config, print: (line: string) => void = (line) => process.stdout.write(line + '\n')): Promise<Running> {
   const keyward = await buildApp({ config });
-  const address = await keyward.app.listen({ host: config.host, port: config.port });
+  const unshown = join(config.dataDir, UNSHOWN_MARKER);
+  let address: string;
+  try {
+    address = await keyward.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // The key was made but nobody saw it (the port was taken, say): the next start that serves prints it.
+    if (keyward.rootKey.createdKey !== null) writeFileSync(unshown, '', { mode: 0o600 });
+    await keyward.close().catch(() => undefined);
+    throw error;
+  }
   const url = address.replace('[::1]', 'localhost');
   print(`Keyward listening on ${url} (storage: ${keyward.storage.dialect}, ${keyward.storage.location})`);
+  print(`  Console: ${url}/ui`);
   print(`  API docs: ${url}/docs`);
-  if (keyward.rootKey.createdKey !== null) {
+  const rootKey = keyward.rootKey.createdKey ?? unshownRootKey(config.dataDir);
+  if (rootKey !== null) {
     print('');
     print('  Root key (shown this once; also written to ' + `${config.dataDir}/root.key, mode 0600):`);
-    print(`  ${keyward.rootKey.createdKey}`);
+    print(`  ${rootKey}`);
     print('');
+    rmSync(unshown, { force: true });
   }
 
   let stopping = false;

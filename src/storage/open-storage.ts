@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogConfig, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type LogConfig, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -25,6 +25,19 @@ export interface StorageOptions {
    * included): for tests that count what a code path writes. Absent, nothing is logged or timed.
    */
   readonly onQuery?: ((sql: string) => void) | undefined;
+  /** `false`: open as is, without applying pending migrations (`keyward migrate --check`, `doctor`). Default true. */
+  readonly migrate?: boolean;
+}
+
+/** The database named by the configuration did not answer (refused, unknown host, bad credentials). */
+export class DatabaseUnreachableError extends Error {
+  override readonly name = 'DatabaseUnreachableError';
+}
+
+/** Node's network failures and PostgreSQL's connection (08), authorization (28) and catalog (3D) classes. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  return /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|08...|28...|3D000)$/.test(code) || (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message));
 }
 
 export interface Storage {
@@ -43,14 +56,27 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const onQuery = options.onQuery;
   const log: LogConfig | undefined = onQuery === undefined ? undefined : (event) => onQuery(event.query.sql);
-  const storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema, log) : openSqlite(options.dataDir, log);
+  let storage: Storage;
   try {
-    await migrateToLatest(storage.db, options.databaseUrl ? options.schema : undefined);
+    storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema, log) : openSqlite(options.dataDir, log);
+  } catch (error) {
+    throw unreachable(error, options.databaseUrl);
+  }
+  try {
+    if (options.migrate !== false) await migrateToLatest(storage.db, options.databaseUrl ? options.schema : undefined);
+    else await sql`select 1`.execute(storage.db);
   } catch (error) {
     await storage.close();
-    throw error;
+    throw unreachable(error, options.databaseUrl);
   }
   return storage;
+}
+
+/** A connection failure to PostgreSQL says so, naming the (password-free) URL; anything else passes. */
+function unreachable(error: unknown, url: string | undefined): unknown {
+  if (url === undefined || !isConnectionFailure(error)) return error;
+  const reason = error instanceof Error && error.message !== '' ? error.message : String((error as { code?: unknown }).code ?? error);
+  return new DatabaseUnreachableError(`could not reach the database at ${redactUrl(url)} (KEYWARD_DATABASE_URL): ${reason}`, { cause: error });
 }
 
 function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
@@ -106,6 +132,12 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * `schema` names the PostgreSQL schema the migration tables live in. Without it Kysely looks for
  * them in every schema, sees another schema's, skips creating its own and then fails.
  */
+/** Names of the migrations not yet applied to this database, in order. */
+export async function pendingMigrations(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider, migrationTableSchema: schema }).getMigrations();
+  return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<void> {
   const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));

@@ -27,7 +27,8 @@ export async function startServerProcess(env: Record<string, string> = {}, cwd =
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 15_000);
+    // Generous: on a machine shared by many test runs, loading the server alone can take seconds.
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
     const look = (): void => {
       const match = /Keyward listening on (http:\/\/[^\s]+)/.exec(out);
       if (match?.[1] !== undefined) {

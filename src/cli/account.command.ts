@@ -1,0 +1,78 @@
+/** `keyward login`, `whoami`, `model` and `verify`: who the CLI is, and the product's one question. */
+import { password } from '@inquirer/prompts';
+import type { Command } from 'commander';
+import { createClient, type VerifyAnswerObject } from '../client/management.js';
+import type { ModelDescriptionObject } from '../api/model.js';
+import { run } from './command-kit.js';
+import { bold, fail, fields, green, line, red, show, table, UsageError } from './output.js';
+import { DEFAULT_PROFILE, saveProfile } from './profile.js';
+
+function printModel(model: ModelDescriptionObject): void {
+  line(bold('Presets'));
+  table(model.presets, [['name', (p) => p.name], ['scopes', (p) => p.scopes], ['permissions', (p) => p.permissions], ['adminOnly', (p) => p.adminOnly]]);
+  line();
+  line(bold('Types'));
+  table(model.types, [['name', (t) => t.name], ['roles', (t) => t.roles], ['parents', (t) => t.parents]]);
+  line();
+  line(bold('Permissions'));
+  table(model.permissions, [['id', (p) => p.id], ['scope', (p) => p.scope], ['title', (p) => p.title]]);
+  line();
+  line(bold('Levels'));
+  table(model.levels, [['name', (l) => l.name], ['actions', (l) => l.actions]]);
+}
+
+function printVerdict(answer: VerifyAnswerObject): void {
+  line(answer.valid ? green(answer.code) : red(answer.code));
+  if (answer.keyId !== null) line(`key ${answer.keyId} (tenant ${answer.tenantId ?? '-'}, environment ${answer.environmentId ?? '-'})`);
+  if (answer.missing !== undefined) line(`missing: ${JSON.stringify(answer.missing)}`);
+}
+
+export function registerAccount(program: Command): void {
+  program
+    .command('login')
+    .description('check a key against a server and store both in a profile (0600)')
+    .option('--url <url>', 'where Keyward listens', process.env['KEYWARD_URL'] ?? 'http://127.0.0.1:7600')
+    .option('--key <key>', 'the key to act with (else KEYWARD_KEY, else asked for)')
+    .action(async (_o, command: Command) => {
+      try {
+        const opts = command.optsWithGlobals<{ url: string; key?: string; profile?: string; json?: boolean }>();
+        let key = opts.key ?? process.env['KEYWARD_KEY'];
+        if (key === undefined && process.stdin.isTTY === true) key = await password({ message: 'Key', mask: '*' });
+        if (key === undefined || key === '') throw new UsageError('no key: pass --key, set KEYWARD_KEY, or run on a terminal to be asked');
+        const me = await createClient({ baseUrl: opts.url, key }).me();
+        const path = saveProfile(opts.profile ?? DEFAULT_PROFILE, { url: opts.url, key });
+        show(me.key, { json: opts.json === true }, (k) => line(`Logged in to ${opts.url} as ${k.name} (${k.id}); profile "${opts.profile ?? DEFAULT_PROFILE}" saved in ${path}`));
+      } catch (error) {
+        fail(error);
+      }
+    });
+  program.command('whoami').description('the calling key and what it may do').action((_o, command: Command) =>
+    run(command, async ({ client, json }) => {
+      const me = await client.me();
+      show(me, { json }, () => {
+        fields({ id: me.key.id, name: me.key.name, kind: me.key.kind, admin: me.key.admin, tenant: me.key.tenantId, environment: me.key.environmentId, root: me.grants.root, permissions: me.grants.permissions });
+      });
+    }),
+  );
+  program.command('model').description('the authorization model in force: presets, types, roles, permissions').action((_o, command: Command) =>
+    run(command, async ({ client, json }) => show(await client.model(), { json }, printModel)),
+  );
+  program
+    .command('verify <key> [permission]')
+    .description('ask whether a key is valid (and holds a permission, or may do an action on a resource); exit 0 only when VALID')
+    .option('--action <action>', 'an action of the model')
+    .option('--type <type>', 'the resource type the action is on')
+    .option('--resource <id>', 'the resource id (res_…)')
+    .option('--external <id>', "the resource's externalId")
+    .action((key: string, permission: string | undefined, _o, command: Command) =>
+      run(command, async ({ client, json, opts }) => {
+        const action = typeof opts['action'] === 'string' ? opts['action'] : undefined;
+        const type = typeof opts['type'] === 'string' ? opts['type'] : undefined;
+        if ((action === undefined) !== (type === undefined)) throw new UsageError('--action and --type go together');
+        const resource = type === undefined ? undefined : { type, ...(typeof opts['resource'] === 'string' ? { id: opts['resource'] } : {}), ...(typeof opts['external'] === 'string' ? { externalId: opts['external'] } : {}) };
+        const answer = await client.verify({ key, ...(permission === undefined ? {} : { permission }), ...(action === undefined ? {} : { action }), ...(resource === undefined ? {} : { resource }) });
+        show(answer, { json }, printVerdict);
+        if (!answer.valid) process.exitCode = 1;
+      }),
+    );
+}

@@ -1,0 +1,63 @@
+/**
+ * The key wizard of seed 004 in a terminal: preset → scopes → sharing groups → review. Every
+ * choice offered comes from the server: the presets and type roles of `GET /v1/model`, narrowed
+ * to what the calling key may grant (`GET /v1/me`), and the groups it can see.
+ */
+import { checkbox, confirm, select } from '@inquirer/prompts';
+import type { CreateKeyInput } from '../api/keys.js';
+import type { EffectiveGrantsObject } from '../api/me.js';
+import type { KeywardClient, ModelDescriptionObject } from '../client/management.js';
+import { line } from './output.js';
+
+type Chosen = Pick<CreateKeyInput, 'preset' | 'scopes' | 'groupIds'>;
+
+/** Whether the calling key holds every action a role gives on a whole type: then it may grant it. */
+function mayGrant(grants: EffectiveGrantsObject, model: ModelDescriptionObject, type: string, role: string): boolean {
+  if (grants.root) return true;
+  const actions = model.roles.find((r) => r.name === role)?.actions ?? [];
+  const held = new Set([...(grants.typeWide[type] ?? []), ...grants.allTypes]);
+  return actions.every((action) => held.has(action));
+}
+
+function grantableScopes(grants: EffectiveGrantsObject, model: ModelDescriptionObject): string[] {
+  return model.types.flatMap((type) => type.roles.filter((role) => mayGrant(grants, model, type.name, role)).map((role) => `${type.name}:${role}`));
+}
+
+export async function promptKeyGrants(client: KeywardClient, base: Readonly<Record<string, unknown>>): Promise<Chosen | null> {
+  const [model, me, groups] = await Promise.all([client.model(), client.me(), client.groups.list({ limit: 100 })]);
+  const offered = grantableScopes(me.grants, model);
+  const presets = model.presets.filter((preset) => (!preset.adminOnly || me.key.admin || me.grants.root) && preset.scopes.every((scope) => offered.includes(scope) || scope.split(':').length > 2));
+
+  line('Step 1 of 4: preset');
+  const presetName = await select({
+    message: 'Start from a preset',
+    choices: [
+      ...presets.map((preset) => ({ name: preset.name, value: preset.name, description: preset.scopes.join(', ') || '(no scopes)' })),
+      // The default model has its own `custom`; a model without one still gets a way to start empty.
+      ...(presets.some((preset) => preset.name === 'custom') ? [] : [{ name: 'none', value: '', description: 'choose every scope yourself' }]),
+    ],
+  });
+  const preset = presets.find((p) => p.name === presetName);
+
+  line('Step 2 of 4: scopes');
+  const candidates = [...new Set([...(preset?.scopes ?? []), ...offered])];
+  const scopes = await checkbox({
+    message: 'Scopes (space toggles, enter accepts)',
+    choices: candidates.map((scope) => ({ name: scope, value: scope, checked: preset?.scopes.includes(scope) ?? false })),
+    pageSize: 15,
+  });
+
+  line('Step 3 of 4: sharing groups');
+  const groupIds =
+    groups.items.length === 0
+      ? (line('  (no sharing groups to choose from)'), [])
+      : await checkbox({ message: 'Sharing groups: they get owner of what the key creates', choices: groups.items.map((group) => ({ name: `${group.name} (${group.id})`, value: group.id })) });
+
+  // A preset adds all its scopes back: name it only when the user kept every one of them.
+  const keepsPreset = preset !== undefined && preset.scopes.every((scope) => scopes.includes(scope));
+  const chosen: Chosen = { ...(keepsPreset ? { preset: preset.name } : {}), scopes, groupIds };
+
+  line('Step 4 of 4: review');
+  for (const [name, value] of Object.entries({ ...base, ...chosen })) line(`  ${name.padEnd(14)} ${Array.isArray(value) ? value.join(', ') || '-' : String(value)}`);
+  return (await confirm({ message: 'Create this key?', default: true })) ? chosen : null;
+}

@@ -1,0 +1,184 @@
+/**
+ * The management API's client (`createClient` in `keyward/client`): one typed method per route of
+ * `/v1`, calling with a key as bearer. Request and response types are the API schemas' own
+ * (src/api, type-only imports), so they cannot drift from the server. A refused call throws
+ * `KeywardApiError` carrying the problem (`code`, `detail`, `requestId`); no answer at all throws
+ * it with `httpStatus` 0 and the code `UNREACHABLE`.
+ */
+import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
+import type { PageOf } from '../api/common.js';
+import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
+import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
+import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput, RotateKeyInput } from '../api/keys.js';
+import type { MeObject } from '../api/me.js';
+import type { MfaEnrolmentObject, MfaStatusObject } from '../api/mfa.js';
+import type { ModelDescriptionObject } from '../api/model.js';
+import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../api/policies.js';
+import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../api/resources.js';
+import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/tenants.js';
+import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
+import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
+import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
+import type { KeywardProblem } from './index.js';
+
+export type { AuditCheckObject, AuditEventObject, CreatedKeyObject, EnvironmentObject, GroupObject, KeyObject, KeyUsageObject, MeObject, MfaEnrolmentObject, MfaStatusObject, ModelDescriptionObject, PageOf, PolicyObject, ResourceObject, TenantObject, UserObject, VerifyAnswerObject };
+
+/** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
+export class KeywardApiError extends Error {
+  override readonly name = 'KeywardApiError';
+  constructor(
+    readonly httpStatus: number,
+    readonly problem: KeywardProblem,
+  ) {
+    super(`${problem.code ?? `HTTP ${httpStatus}`}: ${problem.detail ?? problem.title ?? 'no detail'}`);
+  }
+}
+
+export interface ClientOptions {
+  /** Where Keyward listens, e.g. `http://127.0.0.1:7600`. */
+  readonly baseUrl: string;
+  /** The key every call is made with. */
+  readonly key: string;
+  /** Defaults to the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Per request. Default 15000. */
+  readonly timeoutMs?: number;
+}
+
+type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+type PageQuery = { limit?: number; cursor?: string };
+
+/** List, read, create, update and delete of one collection. */
+export interface Collection<T, Create, Patch, List> {
+  list(query?: List & PageQuery): Promise<PageOf<T>>;
+  get(id: string): Promise<T>;
+  create(body: Create): Promise<T>;
+  update(id: string, body: Patch): Promise<T>;
+  delete(id: string, query?: Query): Promise<T>;
+}
+
+export interface KeywardClient {
+  /** Any route, for what the typed methods do not cover. */
+  request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T>;
+  me(): Promise<MeObject>;
+  model(): Promise<ModelDescriptionObject>;
+  verify(body: VerifyInput): Promise<VerifyAnswerObject>;
+  readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
+  readonly environments: Collection<EnvironmentObject, CreateEnvironmentInput, PatchEnvironmentInput, { tenantId?: string }>;
+  readonly users: Collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }> & {
+    mfaStatus(id: string): Promise<MfaStatusObject>;
+    mfaEnrol(id: string): Promise<MfaEnrolmentObject>;
+    mfaConfirm(id: string, code: string): Promise<MfaStatusObject>;
+    mfaReset(id: string): Promise<MfaStatusObject>;
+  };
+  readonly keys: Omit<Collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>, 'create' | 'delete'> & {
+    create(body: CreateKeyInput): Promise<CreatedKeyObject>;
+    rotate(id: string, body?: RotateKeyInput): Promise<CreatedKeyObject>;
+    revoke(id: string): Promise<KeyObject>;
+    usage(id: string, query?: KeyUsageInput): Promise<KeyUsageObject>;
+  };
+  readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
+  readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
+    /** A key joins; `{ userId }` where the server takes user members too. */
+    addMember(id: string, member: { keyId: string } | { userId: string }): Promise<GroupObject>;
+    removeMember(id: string, keyId: string): Promise<GroupObject>;
+  };
+  readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
+  readonly audit: {
+    list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
+    verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
+  };
+}
+
+function queryString(query: Query | undefined): string {
+  if (query === undefined) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+export function createClient(options: ClientOptions): KeywardClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(`${base}${path}${queryString(query)}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.key}`,
+          accept: 'application/json, application/problem+json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new KeywardApiError(0, { code: 'UNREACHABLE', detail: `Keyward could not be reached at ${base}: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (response.ok) return parsed as T;
+    const problem = typeof parsed === 'object' && parsed !== null ? (parsed as KeywardProblem) : { status: response.status, detail: text.slice(0, 200) };
+    throw new KeywardApiError(response.status, problem);
+  }
+
+  const at = (path: string, id: string): string => `${path}/${encodeURIComponent(id)}`;
+  function collection<T, Create, Patch, List>(path: string): Collection<T, Create, Patch, List> {
+    return {
+      list: (query) => request<PageOf<T>>('GET', path, undefined, query as Query | undefined),
+      get: (id) => request<T>('GET', at(path, id)),
+      create: (body) => request<T>('POST', path, body),
+      update: (id, body) => request<T>('PATCH', at(path, id), body),
+      delete: (id, query) => request<T>('DELETE', at(path, id), undefined, query),
+    };
+  }
+
+  const users = collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }>('/v1/users');
+  const keys = collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>('/v1/keys');
+  const groups = collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput>('/v1/groups');
+  return {
+    request,
+    me: () => request('GET', '/v1/me'),
+    model: () => request('GET', '/v1/model'),
+    verify: (body) => request('POST', '/v1/verify', body),
+    tenants: collection('/v1/tenants'),
+    environments: collection('/v1/environments'),
+    users: {
+      ...users,
+      mfaStatus: (id) => request('GET', `${at('/v1/users', id)}/mfa`),
+      mfaEnrol: (id) => request('POST', `${at('/v1/users', id)}/mfa`),
+      mfaConfirm: (id, code) => request('POST', `${at('/v1/users', id)}/mfa/confirm`, { code }),
+      mfaReset: (id) => request('DELETE', `${at('/v1/users', id)}/mfa`),
+    },
+    keys: {
+      list: keys.list,
+      get: keys.get,
+      update: keys.update,
+      create: (body) => request('POST', '/v1/keys', body),
+      rotate: (id, body) => request('POST', `${at('/v1/keys', id)}/rotate`, body ?? {}),
+      revoke: (id) => request('POST', `${at('/v1/keys', id)}/revoke`),
+      usage: (id, query) => request('GET', `${at('/v1/keys', id)}/usage`, undefined, query),
+    },
+    policies: collection('/v1/policies'),
+    groups: {
+      ...groups,
+      addMember: (id, member) => request('POST', `${at('/v1/groups', id)}/members`, member),
+      removeMember: (id, keyId) => request('DELETE', `${at('/v1/groups', id)}/members/${encodeURIComponent(keyId)}`),
+    },
+    resources: collection('/v1/resources'),
+    audit: {
+      list: (query) => request('GET', '/v1/audit', undefined, query),
+      verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * `keyward root-key reset`: for a lost or leaked root key. In one transaction, the current root
+ * key is revoked and a new one made, audited (`instance.root_key_reset`) with a change-log row so
+ * that running nodes drop the old key from their caches. The new key is returned once and
+ * written to `<data dir>/root.key` (0600).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import { NO_GRANTS } from '../../core/grants/grant-set.js';
+import { newId } from '../../core/ids.js';
+import { generateKey, keyHint } from '../../core/key-format.js';
+import { hashKey } from '../../core/key-hash.js';
+import { grantColumns } from '../keys/key-grants.js';
+import { insertKey, updateKey } from '../keys/keys.repository.js';
+import { mutate, type MutationDeps } from '../mutation.js';
+import { ROOT_KEY_PREFIX } from './root-key.js';
+
+const ROOT_KEY_SETTING = 'root_key_id';
+
+export interface RootKeyReset {
+  readonly previousKeyId: string | null;
+  readonly rootKeyId: string;
+  readonly key: string;
+}
+
+export async function resetRootKey(deps: MutationDeps, pepper: Buffer, dataDir: string | null): Promise<Result<RootKeyReset>> {
+  const secret = generateKey(ROOT_KEY_PREFIX);
+  const result = await mutate(deps, { keyId: null, requestId: null, sourceIp: null }, async ({ trx, now, record }) => {
+    const setting = await trx.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirst();
+    if (setting === undefined) return fail('NOT_FOUND', 'this instance has no root key yet: start the server once to make it');
+    const previous = setting.value;
+    await updateKey(trx, previous, { revoked_at: now, updated_at: now });
+    await record({ action: 'key.revoke', tenantId: null, environmentId: null, target: { type: 'key', id: previous }, op: 'update', details: { reason: 'root key reset' } });
+    const id = newId('key', now);
+    await insertKey(trx, {
+      id,
+      tenant_id: null,
+      environment_id: null,
+      user_id: null,
+      kind: 'root',
+      name: 'root',
+      key_hash: hashKey(pepper, secret),
+      hint: keyHint(secret),
+      prefix: ROOT_KEY_PREFIX,
+      admin: 1,
+      enabled: 1,
+      ...grantColumns(NO_GRANTS),
+      group_ids: '[]',
+      expiry_days: null,
+      previous_key_hash: null,
+      previous_valid_until: null,
+      rotated_at: null,
+      metadata: '{}',
+      expires_at: null,
+      revoked_at: null,
+      created_by_key_id: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await trx.updateTable('instance_settings').set({ value: id }).where('name', '=', ROOT_KEY_SETTING).execute();
+    await record({ action: 'instance.root_key_reset', tenantId: null, environmentId: null, target: { type: 'key', id }, op: 'create', details: { previousKeyId: previous } });
+    return ok({ previousKeyId: previous, rootKeyId: id, key: secret });
+  });
+  if (result.ok && dataDir !== null) writeFileSync(join(dataDir, 'root.key'), secret + '\n', { mode: 0o600 });
+  return result;
+}
