@@ -3,7 +3,7 @@ import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
-import type { PendingUsage } from './usage/usage.service.js';
+import type { PendingUsage } from './usage/pending-usage.js';
 
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */

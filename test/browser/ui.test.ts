@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { ensureUiBuilt } from '../support/ui-build.js';
 import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -75,6 +76,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
   };
 
   beforeAll(async () => {
+    await ensureUiBuilt();
     server = await startServerProcess({}, cwd);
     rootKey = readFileSync(join(cwd, 'data', 'root.key'), 'utf8').trim();
     const tenant = await created('/v1/tenants', { name: 'Acme UI' });
@@ -90,7 +92,8 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     });
     admin = { key: key.key, id: key.id, userId: user.id };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
+    // The first run after a UI change builds it with Vite here.
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

@@ -28,7 +28,12 @@ function expectProblemBody(body: unknown, status: number, code: keyof typeof ERR
 function recording(verifier: Verifier): { verifier: Verifier; asked: Parameters<Verifier['verify']>[0][] } {
   const asked: Parameters<Verifier['verify']>[0][] = [];
   return {
-    verifier: { verify: (request) => (asked.push(request), verifier.verify(request)) },
+    verifier: {
+      verify: (request) => {
+        asked.push(request);
+        return verifier.verify(request);
+      },
+    },
     asked,
   };
 }

@@ -11,6 +11,13 @@ import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
 import { expectProblem } from '../support/problem.js';
 
+/** A map's entry that the arrangement made sure exists. */
+function got<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`nothing for ${String(key)}`);
+  return value;
+}
+
 type Visibility = 'ENVIRONMENT' | 'TENANT' | 'PUBLIC';
 
 /** A name no other resource, key or value in the run shares, so finding it in a body means a leak. */
@@ -788,7 +795,7 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
       world.set(label, { id: body.id, name, ...(value === undefined ? {} : { value }) });
     }
     for (const lister of LISTERS) {
-      const home = homes.get(lister.home)!;
+      const home = got(homes, lister.home);
       const maker = lister.byRoot === true ? kw.root : home.admin;
       listers.set(lister.who, await h.makeKey(maker, { environmentId: home.environmentId, ...lister.grants }));
     }
@@ -806,7 +813,7 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
    */
   function expectNoLeak(listing: Listing, sees: readonly Label[]): void {
     for (const label of ALL_LABELS.filter((one) => !sees.includes(one))) {
-      const made = world.get(label)!;
+      const made = got(world, label);
       for (const text of listing.textsWithoutParentIds) {
         expect(text.includes(made.id), `${label}'s id leaked`).toBe(false);
         expect(text.includes(made.name), `${label}'s name leaked`).toBe(false);
@@ -820,7 +827,7 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
 
   for (const lister of LISTERS) {
     it(`lists exactly what ${lister.who} may discover, on every page size`, async () => {
-      const key = listers.get(lister.who)!;
+      const key = got(listers, lister.who);
       for (const limit of [1, 2, 100]) {
         const listing = await h.listAll(key.client, '', limit);
         expect(labelsOf(listing), `limit ${limit}`).toEqual([...lister.sees].sort());
@@ -834,8 +841,8 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
     // pProjAgent (an agent) sits under pProject (a project): agent:viewer lists the agent but may
     // not discover the project, so the project's id must not reach it through the agent.
     for (const lister of LISTERS) {
-      const listing = await h.listAll(listers.get(lister.who)!.client, '', 100);
-      const seen = new Set(lister.sees.map((label) => world.get(label)!.id));
+      const listing = await h.listAll(got(listers, lister.who).client, '', 100);
+      const seen = new Set(lister.sees.map((label) => got(world, label).id));
       for (const item of listing.items) {
         expect(item.parentId === null || seen.has(item.parentId), `${lister.who} is shown parentId ${item.parentId} of item ${item.id}, a parent it may not discover`).toBe(true);
       }
@@ -858,16 +865,16 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
   });
 
   it('filters by type, parentId and environmentId, within what the key may discover', async () => {
-    const viewer = listers.get('agent:viewer in prod')!;
-    const stagingId = homes.get('staging')!.environmentId;
+    const viewer = got(listers, 'agent:viewer in prod');
+    const stagingId = got(homes, 'staging').environmentId;
     const cases: [Client, string, Label[]][] = [
       [viewer.client, 'type=agent', ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent']],
       [viewer.client, 'type=webhook', []],
       [viewer.client, `environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent']],
       [viewer.client, `type=agent&environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent']],
-      [listers.get('project:viewer in prod (its projects and what is under them)')!.client, `parentId=${world.get('pProject')!.id}`, ['pProjAgent']],
+      [got(listers, 'project:viewer in prod (its projects and what is under them)').client, `parentId=${got(world, 'pProject').id}`, ['pProjAgent']],
       [kw.root, 'type=webhook', ['pPubWebhook', 'sTenWebhook', 'oPubWebhook']],
-      [kw.root, `parentId=${world.get('pProject')!.id}`, ['pProjAgent']],
+      [kw.root, `parentId=${got(world, 'pProject').id}`, ['pProjAgent']],
     ];
     for (const [client, query, sees] of cases) {
       for (const limit of [1, 100]) {
@@ -879,12 +886,12 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
   });
 
   it('reveals nothing when filtering by a parent the key may not discover', async () => {
-    const discoverer = listers.get('agent:discoverer in staging')!;
-    const reply = await discoverer.client.get(`/v1/resources?parentId=${world.get('pProject')!.id}`);
+    const discoverer = got(listers, 'agent:discoverer in staging');
+    const reply = await discoverer.client.get(`/v1/resources?parentId=${got(world, 'pProject').id}`);
     // Either answer keeps it hidden: not found, or an empty page.
     if (reply.status === 404) expectProblem(reply, 404, 'NOT_FOUND');
     else expect(reply.body).toEqual({ items: [], nextCursor: null });
-    expect(JSON.stringify(reply.body)).not.toContain(world.get('pProjAgent')!.id);
+    expect(JSON.stringify(reply.body)).not.toContain(got(world, 'pProjAgent').id);
   });
 
   it('refuses a cursor it did not give out with 400 naming it', async () => {

@@ -1,5 +1,5 @@
 /** Storage contract: the change log hands changes out in sequence order, after any point. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { appendChange, changesAfter, lastChangeSeq, type Change } from '../../src/storage/change-log.js';
 import type { Db } from '../../src/storage/database.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';

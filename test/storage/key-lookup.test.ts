@@ -1,6 +1,6 @@
 /** Storage contract: `findKeyByHash`, the one lookup of a verify miss, finds by the exact hash only. */
 import { keyRowWith } from '../support/rows.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { generateKey, keyHint } from '../../src/core/key-format.js';
 import { hashKey } from '../../src/core/key-hash.js';
 import { newId } from '../../src/core/ids.js';

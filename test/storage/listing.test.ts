@@ -3,7 +3,7 @@
  * in the order they were created, and "the next page" is "ids after the last one shown".
  */
 import { keyRowWith } from '../support/rows.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { newId, type IdKind } from '../../src/core/ids.js';
 import { insertEnvironment, listEnvironments } from '../../src/modules/environments/environments.repository.js';

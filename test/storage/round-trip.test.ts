@@ -3,7 +3,7 @@
  * types on every database: times as numbers (bigint columns), flags as 0/1 numbers, JSON as text.
  */
 import { keyRowWith } from '../support/rows.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { findEnvironment, findEnvironmentByName, insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
 import { defaultModel } from '../../src/core/model/load-model.js';

@@ -29,16 +29,17 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
-/** Process-level tests run the built server, UI included; build it once, before any of them starts. */
-function build(): void {
+/**
+ * Process-level tests run the built server; build it once, before any of them starts. The UI is
+ * built only by the suites that drive it (test/support/ui-build.ts), so unit runs skip Vite.
+ */
+function buildServer(): void {
   const root = resolve(import.meta.dirname, '../..');
   execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 export default async function setup(project: TestProject): Promise<void> {
-  build();
+  buildServer();
   const required = process.env['KEYWARD_TEST_DATABASE_URL'];
   const url = required ?? LOCAL_URL;
   const failure = await reachable(url);

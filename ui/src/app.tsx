@@ -97,7 +97,7 @@ function Console({ session, onMe, onKeyChanged, onSignOut }: ConsoleProps) {
           Sign out
         </button>
       </header>
-      <nav role="tablist" aria-label="Pages">
+      <div role="tablist" aria-label="Pages">
         {TABS.map((candidate, index) => (
           <button
             key={candidate.id}
@@ -116,7 +116,7 @@ function Console({ session, onMe, onKeyChanged, onSignOut }: ConsoleProps) {
             {candidate.label}
           </button>
         ))}
-      </nav>
+      </div>
       <main role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
         {current.id === 'me' || me === null ? (
           <MePage api={api} me={me} onMe={onMe} />

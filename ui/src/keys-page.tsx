@@ -44,7 +44,7 @@ export function KeysPage({ api, me, onOwnKeyRotated, onOwnKeyRevoked }: KeysPage
       <h2 id="keys-title">Keys</h2>
       <CreateKeyForm api={api} onCreated={created} />
       <h3>All keys</h3>
-      <PagedTable list={keys} columns={['Name', 'Id', 'Kind', 'Status', 'Ends with', 'Expires', <span className="visually-hidden">Actions</span>]} empty="No keys yet.">
+      <PagedTable list={keys} columns={['Name', 'Id', 'Kind', 'Status', 'Ends with', 'Expires', <span key="actions" className="visually-hidden">Actions</span>]} empty="No keys yet.">
         {keys.items.map((key) => (
           <tr key={key.id}>
             <th scope="row">

@@ -29,6 +29,7 @@ export function MePage({ api, me, onMe }: MePageProps) {
   const refresh = () => run(async () => onMe(await api.me()));
   // Loaded once when a session was restored without it (the first render's `me` is the one
   // that counts); the button reloads on demand.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: on mount only, as said above
   useEffect(() => {
     if (me === null) void refresh();
   }, []);

@@ -23,6 +23,7 @@ export function PagedTable({ list, columns, empty, children }: PagedTableProps) 
         <thead>
           <tr>
             {columns.map((column, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed; their position is their identity
               <th key={index} scope="col">
                 {column}
               </th>

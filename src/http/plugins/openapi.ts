@@ -1,7 +1,13 @@
-/** OpenAPI 3.1 generated from the route schemas, at `/openapi.json`, and human docs at `/docs`. */
+/**
+ * OpenAPI 3.1 generated from the route schemas, at `/openapi.json`, and human docs at `/docs`.
+ * Each operation's error answers are documented per status from what the route declares (see
+ * openapi-responses.ts), so client generators get typed problem responses, and the routes that
+ * need no key (verify, health, metrics) carry no security requirement.
+ */
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { documentedSchema } from './openapi-responses.js';
 
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
@@ -12,11 +18,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       info: {
         title: 'Keyward',
         version,
-        description: 'API keys and permissions. Errors are RFC 9457 problem details with `code` and `requestId`.',
+        description: 'API keys and permissions. Errors are RFC 9457 problem details (`application/problem+json`) with `code` and `requestId`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a Keyward API key' } } },
       security: [{ bearer: [] }],
     },
+    // Only the document changes: the route's own schema (validation, serialization) stays as it is.
+    transform: ({ schema, url, route }) => ({ schema: documentedSchema(schema, route), url }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -24,23 +24,24 @@ const patchable: Requirement = {
 export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/environments', {
     config: { requires: manage, action: 'environment.create' },
-    schema: { tags, summary: 'Create an environment', body: CreateEnvironmentBody, response: { 201: Environment, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'createEnvironment', summary: 'Create an environment', body: CreateEnvironmentBody, response: { 201: Environment, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await createEnvironment(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/environments', {
     config: { requires: manage, action: 'environment.list' },
-    schema: { tags, summary: "List the tenant's environments", querystring: ListEnvironmentsQuery, response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'listEnvironments', summary: "List the tenant's environments", querystring: ListEnvironmentsQuery, response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await listEnvironmentsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/environments/:id', {
     config: { requires: readable, action: 'environment.read' },
-    schema: { tags, summary: 'Read an environment', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'getEnvironment', summary: 'Read an environment', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await getEnvironment(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/environments/:id', {
     config: { requires: patchable, action: 'environment.update' },
     schema: {
       tags,
+      operationId: 'updateEnvironment',
       summary: 'Change an environment (auth settings: also authConfig.manage in that environment)',
       params: IdParams('environment'),
       body: PatchEnvironmentBody,
@@ -50,7 +51,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
   });
   app.delete('/v1/environments/:id', {
     config: { requires: manage, action: 'environment.delete' },
-    schema: { tags, summary: 'Delete an environment with no live keys', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'deleteEnvironment', summary: 'Delete an environment with no live keys', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await removeEnvironment(deps, callerOf(request), request.params.id)),
   });
 };

@@ -13,33 +13,34 @@ const manage = { permission: 'users.manage' } as const;
 export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/groups', {
     config: { requires: manage, action: 'group.create' },
-    schema: { tags, summary: 'Create a sharing group', body: CreateGroupBody, response: { 201: Group, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'createGroup', summary: 'Create a sharing group', body: CreateGroupBody, response: { 201: Group, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await createGroup(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/groups', {
     config: { requires: manage, action: 'group.list' },
-    schema: { tags, summary: "List the tenant's groups", querystring: ListGroupsQuery, response: { 200: GroupPage, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'listGroups', summary: "List the tenant's groups", querystring: ListGroupsQuery, response: { 200: GroupPage, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await listGroupsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/groups/:id', {
     config: { requires: manage, action: 'group.read' },
-    schema: { tags, summary: 'Read a group and its members', params: IdParams('group'), response: { 200: Group, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'getGroup', summary: 'Read a group and its members', params: IdParams('group'), response: { 200: Group, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await getGroup(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/groups/:id', {
     config: { requires: manage, action: 'group.update' },
-    schema: { tags, summary: 'Rename a group', params: IdParams('group'), body: PatchGroupBody, response: { 200: Group, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'updateGroup', summary: 'Rename a group', params: IdParams('group'), body: PatchGroupBody, response: { 200: Group, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await patchGroup(deps, callerOf(request), request.params.id, request.body.name)),
   });
   app.delete('/v1/groups/:id', {
     config: { requires: manage, action: 'group.delete' },
-    schema: { tags, summary: 'Delete a group: members lose what only the group gave them', params: IdParams('group'), response: { 200: Group, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'deleteGroup', summary: 'Delete a group: members lose what only the group gave them', params: IdParams('group'), response: { 200: Group, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await removeGroup(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/groups/:id/members', {
     config: { requires: manage, action: 'group.member.add' },
     schema: {
       tags,
+      operationId: 'addGroupMember',
       summary: 'Add a key to a group: only a member, or tenant.manage, may',
       params: IdParams('group'),
       body: AddMemberBody,
@@ -49,7 +50,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
   });
   app.delete('/v1/groups/:id/members/:keyId', {
     config: { requires: manage, action: 'group.member.remove' },
-    schema: { tags, summary: 'Remove a key from a group', params: MemberParams, response: { 200: Group, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'removeGroupMember', summary: 'Remove a key from a group', params: MemberParams, response: { 200: Group, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await removeGroupMember(deps, callerOf(request), request.params.id, request.params.keyId)),
   });
 };

@@ -16,6 +16,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     config: { requires: manage, action: 'key.create' },
     schema: {
       tags,
+      operationId: 'createKey',
       summary: 'Create a key; the answer carries the key itself, this once',
       body: CreateKeyBody,
       response: { 201: CreatedKey, ...PROBLEM_RESPONSES },
@@ -24,17 +25,17 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
   app.get('/v1/keys', {
     config: { requires: manage, action: 'key.list' },
-    schema: { tags, summary: "List the tenant's keys", querystring: ListKeysQuery, response: { 200: KeyPage, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'listKeys', summary: "List the tenant's keys", querystring: ListKeysQuery, response: { 200: KeyPage, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await listKeysFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/keys/:id', {
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.read' },
-    schema: { tags, summary: 'Read a key (never the key itself)', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'getKey', summary: 'Read a key (never the key itself)', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await getKey(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/keys/:id', {
     config: { requires: manage, action: 'key.update' },
-    schema: { tags, summary: 'Rename, re-describe, disable or enable a key', params: IdParams('key'), body: PatchKeyBody, response: { 200: Key, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'updateKey', summary: 'Rename, re-describe, disable or enable a key', params: IdParams('key'), body: PatchKeyBody, response: { 200: Key, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await patchKey(deps, callerOf(request), request.params.id, request.body)),
   });
   app.post('/v1/keys/:id/rotate', {
@@ -42,6 +43,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.rotate', expiredKeyMayCallForItself: true },
     schema: {
       tags,
+      operationId: 'rotateKey',
       summary: 'Rotate a key: a new secret for the same key, shown this once; the old one fails at once or after gracePeriodSeconds',
       params: IdParams('key'),
       body: RotateKeyBody,
@@ -51,7 +53,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
   app.post('/v1/keys/:id/revoke', {
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke' },
-    schema: { tags, summary: 'Revoke a key: immediate and permanent', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'revokeKey', summary: 'Revoke a key: immediate and permanent', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await revokeKey(deps, callerOf(request), request.params.id)),
   });
 };

@@ -12,23 +12,24 @@ const tags = ['policies'];
 export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/policies', {
     config: { requires: { gate: 'policy', action: 'create' }, action: 'policy.create' },
-    schema: { tags, summary: 'Create a policy in an environment, or tenant-wide', body: CreatePolicyBody, response: { 201: Policy, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'createPolicy', summary: 'Create a policy in an environment, or tenant-wide', body: CreatePolicyBody, response: { 201: Policy, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await createPolicy(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/policies', {
     config: { requires: { permission: 'users.manage' }, action: 'policy.list' },
-    schema: { tags, summary: "List the tenant's policies", querystring: ListPoliciesQuery, response: { 200: PolicyPage, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'listPolicies', summary: "List the tenant's policies", querystring: ListPoliciesQuery, response: { 200: PolicyPage, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await listPoliciesFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'read' }, action: 'policy.read' },
-    schema: { tags, summary: 'Read a policy', params: IdParams('policy'), response: { 200: Policy, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'getPolicy', summary: 'Read a policy', params: IdParams('policy'), response: { 200: Policy, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await getPolicy(deps, request.params.id)),
   });
   app.patch('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'update' }, action: 'policy.update' },
     schema: {
       tags,
+      operationId: 'updatePolicy',
       summary: 'Change a policy: every linked key has the new grants on its next request',
       params: IdParams('policy'),
       body: PatchPolicyBody,
@@ -40,6 +41,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     config: { requires: { gate: 'policy', action: 'delete' }, action: 'policy.delete' },
     schema: {
       tags,
+      operationId: 'deletePolicy',
       summary: 'Delete a policy; one linked to keys needs ?force=true and is unlinked from them',
       params: IdParams('policy'),
       querystring: DeletePolicyQuery,

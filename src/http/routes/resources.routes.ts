@@ -14,6 +14,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     config: { requires: { gate: 'resource', action: 'create' }, action: 'resource.create' },
     schema: {
       tags,
+      operationId: 'createResource',
       summary: 'Create a resource: needs create on the parent, or the right to create its type; the creating key owns it',
       body: CreateResourceBody,
       response: { 201: Resource, ...PROBLEM_RESPONSES },
@@ -24,6 +25,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     config: { requires: { anyKey: true }, action: 'resource.list' },
     schema: {
       tags,
+      operationId: 'listResources',
       summary: 'List what the key may discover: its environment, and beyond it what TENANT or PUBLIC visibility lets it reach',
       querystring: ListResourcesQuery,
       response: { 200: ResourcePage, ...PROBLEM_RESPONSES },
@@ -32,13 +34,14 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
   });
   app.get('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'read' }, action: 'resource.read' },
-    schema: { tags, summary: 'Read a resource (a secret’s value decrypted)', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'getResource', summary: 'Read a resource (a secret’s value decrypted)', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await getResource(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'update' }, action: 'resource.update' },
     schema: {
       tags,
+      operationId: 'updateResource',
       summary: 'Change a resource: update; visibility needs share; a new parentId needs the right to create it there',
       params: IdParams('resource'),
       body: PatchResourceBody,
@@ -48,7 +51,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
   });
   app.delete('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'delete' }, action: 'resource.delete' },
-    schema: { tags, summary: 'Delete a resource with no children', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'deleteResource', summary: 'Delete a resource with no children', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await removeResource(deps, callerOf(request), request.params.id)),
   });
 };

@@ -13,22 +13,22 @@ const manage = { permission: 'tenant.manage' } as const;
 export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/tenants', {
     config: { requires: { root: true }, action: 'tenant.create' },
-    schema: { tags, summary: 'Create a tenant (root key)', body: CreateTenantBody, response: { 201: Tenant, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'createTenant', summary: 'Create a tenant (root key)', body: CreateTenantBody, response: { 201: Tenant, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await createTenant(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/tenants', {
     config: { requires: manage, action: 'tenant.list' },
-    schema: { tags, summary: 'List tenants (root: all; otherwise your own)', querystring: ListTenantsQuery, response: { 200: TenantPage, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'listTenants', summary: 'List tenants (root: all; otherwise your own)', querystring: ListTenantsQuery, response: { 200: TenantPage, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await listTenantsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.read' },
-    schema: { tags, summary: 'Read a tenant', params: IdParams('tenant'), response: { 200: Tenant, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'getTenant', summary: 'Read a tenant', params: IdParams('tenant'), response: { 200: Tenant, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await getTenant(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.update' },
-    schema: { tags, summary: 'Change a tenant and its settings', params: IdParams('tenant'), body: PatchTenantBody, response: { 200: Tenant, ...PROBLEM_RESPONSES } },
+    schema: { tags, operationId: 'updateTenant', summary: 'Change a tenant and its settings', params: IdParams('tenant'), body: PatchTenantBody, response: { 200: Tenant, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await patchTenant(deps, callerOf(request), request.params.id, request.body)),
   });
 };

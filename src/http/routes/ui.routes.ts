@@ -29,6 +29,8 @@ const CONTENT_SECURITY_POLICY = [
 const route = { config: { requires: { public: true } }, schema: { hide: true } } as const;
 
 export const uiRoutes: FastifyPluginAsync<RouteContext> = async (app) => {
+  // The front door: whoever opens the server's address in a browser lands on the console.
+  app.get('/', route, async (_request, reply) => reply.redirect('/ui', 302));
   const built = existsSync(resolve(UI_DIR, 'index.html'));
   if (!built) {
     const notBuilt = async (request: FastifyRequest, reply: FastifyReply) =>

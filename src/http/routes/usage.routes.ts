@@ -12,6 +12,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.usage.read' },
     schema: {
       tags: ['keys'],
+      operationId: 'getKeyUsage',
       summary: "A key's verifies per UTC day and verdict code (stored and this node's pending counts), and its last use",
       params: IdParams('key'),
       querystring: KeyUsageQuery,

@@ -13,6 +13,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     config: { requires: { public: true }, action: 'verify' },
     schema: {
       tags: ['verify'],
+      operationId: 'verifyKey',
       summary: 'May this key do this? 200 with a verdict for every key, permission and resource outcome',
       body: VerifyBody,
       response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
@@ -33,7 +34,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   });
   app.get('/v1/me', {
     config: { requires: { anyKey: true }, action: 'me.read' },
-    schema: { tags: ['verify'], summary: 'The calling key and its effective grants', response: { 200: Me, ...PROBLEM_RESPONSES } },
+    schema: { tags: ['verify'], operationId: 'getMe', summary: 'The calling key and its effective grants', response: { 200: Me, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await describeCaller(context.deps, callerOf(request))),
   });
 };

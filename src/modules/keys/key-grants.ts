@@ -7,9 +7,13 @@ import { ok, type Result } from '../../core/error-codes.js';
 import { resolveGrantInput, type GrantInput, type GrantSet } from '../../core/grants/grant-set.js';
 import type { KeyRecord } from '../../core/key-record.js';
 import { refuseExcess, type EscalationDeps, type HandedOut } from '../escalation.js';
-import type { KeyRow } from './keys.repository.js';
+import type { Selectable } from 'kysely';
+import type { ApiKeysTable } from '../../storage/database.js';
 
-export function grantSetOf(row: Pick<KeyRow, 'permissions' | 'scopes' | 'levels' | 'preset'>): GrantSet {
+/** A key row's grant columns (typed from the table, not from keys.repository.ts, which imports this file). */
+type GrantColumns = Pick<Selectable<ApiKeysTable>, 'permissions' | 'scopes' | 'levels' | 'preset'>;
+
+export function grantSetOf(row: GrantColumns): GrantSet {
   return {
     permissions: JSON.parse(row.permissions) as string[],
     scopes: JSON.parse(row.scopes) as string[],
@@ -18,7 +22,7 @@ export function grantSetOf(row: Pick<KeyRow, 'permissions' | 'scopes' | 'levels'
   };
 }
 
-export function grantColumns(grants: GrantSet): Pick<KeyRow, 'permissions' | 'scopes' | 'levels' | 'preset'> {
+export function grantColumns(grants: GrantSet): GrantColumns {
   return {
     permissions: JSON.stringify(grants.permissions),
     scopes: JSON.stringify(grants.scopes),

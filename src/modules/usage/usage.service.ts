@@ -10,24 +10,10 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
 import { findKeyById } from '../keys/keys.repository.js';
 import { lastUsesOf, usageDaysOf } from './usage.repository.js';
+import type { PendingLastUse, PendingUsage } from './pending-usage.js';
 
-export interface PendingLastUse {
-  readonly at: number;
-  readonly ip: string | null;
-}
-
-/** This node's usage not yet in storage, as the recorder keeps it. */
-export interface PendingUsage {
-  /** The latest pending use of the key, a flush in progress included. */
-  lastUse(keyId: string): PendingLastUse | undefined;
-  /**
-   * Runs `read` while no flush runs or starts: stored rows read inside it plus
-   * `forEachPendingDay` called inside it count every verify exactly once.
-   */
-  readConsistently<T>(read: () => Promise<T>): Promise<T>;
-  /** Visits the key's pending counts (UTC day, code, count); call it inside `readConsistently`. */
-  forEachPendingDay(keyId: string, visit: (day: string, code: string, count: number) => void): void;
-}
+// Defined apart so that ServiceDeps can name it without importing this service (no cycle).
+export type { PendingLastUse, PendingUsage } from './pending-usage.js';
 
 const DEFAULT_DAYS = 30;
 
