@@ -39,7 +39,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
   app.post('/v1/keys/:id/rotate', {
     // An expired key may still call this for itself; the rotation window is the service's rule.
-    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.rotate', expiredKeyMayCallForItself: true },
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.rotate', expiredKeyMayCallForItself: true, currentSecretOnly: true },
     schema: {
       tags,
       summary: 'Rotate a key: a new secret for the same key, shown this once; the old one fails at once or after gracePeriodSeconds',
@@ -50,7 +50,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => sendResult(request, reply, await rotateKey(deps, callerOf(request), request.params.id, request.body)),
   });
   app.post('/v1/keys/:id/revoke', {
-    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke' },
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke', currentSecretOnly: true },
     schema: { tags, summary: 'Revoke a key: immediate and permanent', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await revokeKey(deps, callerOf(request), request.params.id)),
   });
