@@ -32,7 +32,6 @@ export interface ListingFilter {
   readonly limit: number;
 }
 
-
 /**
  * Visible from elsewhere, written so no index can serve it: a descendant is found through its
  * parent (resources_parent_id), never by scanning every PUBLIC row of every tenant.
@@ -51,15 +50,18 @@ function reachedElsewhere(db: Db, reach: ListingReach) {
     db
       // Both declared recursive: PostgreSQL reads RECURSIVE from the first WITH item only.
       .withRecursive('seeds', (qb) => {
-        const ofType = (query: SelectQueryBuilder<Database, 'resources', { id: string }>) =>
-          reach.discoverTypes === null ? query : query.where('resources.type', 'in', reach.discoverTypes.length > 0 ? [...reach.discoverTypes] : ['']);
-        const publicRows = ofType(qb.selectFrom('resources').select('resources.id').where('resources.visibility', '=', 'PUBLIC').where('resources.environment_id', '<>', reach.environmentId));
-        const tenantRows = ofType(
-          qb.selectFrom('resources').select('resources.id').where('resources.tenant_id', '=', reach.tenantId).where('resources.visibility', '=', 'TENANT').where('resources.environment_id', '<>', reach.environmentId),
-        );
-        const held = qb.selectFrom('resource_roles').select('resource_roles.resource_id as id').where('resource_roles.principal_id', 'in', [...reach.principals]);
-        const seeds = publicRows.union(tenantRows).union(held);
-        return reach.resourceIds.length === 0 ? seeds : seeds.union(qb.selectFrom('resources').select('resources.id').where('resources.id', 'in', [...reach.resourceIds]));
+        const outside = (query: SelectQueryBuilder<Database, 'resources', { id: string }>) => {
+          const elsewhere = query.where('resources.environment_id', '<>', reach.environmentId);
+          return reach.discoverTypes === null ? elsewhere : elsewhere.where('resources.type', 'in', [...reach.discoverTypes]);
+        };
+        let seeds = qb.selectFrom('resource_roles').select('resource_roles.resource_id as id').where('resource_roles.principal_id', 'in', [...reach.principals]);
+        if (reach.resourceIds.length > 0) seeds = seeds.union(qb.selectFrom('resources').select('resources.id').where('resources.id', 'in', [...reach.resourceIds]));
+        if (reach.discoverTypes === null || reach.discoverTypes.length > 0) {
+          seeds = seeds
+            .union(outside(qb.selectFrom('resources').select('resources.id').where('resources.visibility', '=', 'PUBLIC')))
+            .union(outside(qb.selectFrom('resources').select('resources.id').where('resources.tenant_id', '=', reach.tenantId).where('resources.visibility', '=', 'TENANT')));
+        }
+        return seeds;
       })
       .withRecursive('reached(id)', (qb) =>
         qb
