@@ -61,7 +61,7 @@ const NODES: readonly (readonly [string, string, string | null, string, string])
 const TREE = new Map<string, TargetResource>();
 for (const [name, type, parent, environmentId, tenantId] of NODES) {
   const above = parent === null ? undefined : TREE.get(parent);
-  const ancestors = above === undefined ? [] : [{ id: above.id, type: above.type }, ...above.ancestors];
+  const ancestors = above === undefined ? [] : [{ id: above.id, type: above.type, environmentId: above.environmentId, tenantId: above.tenantId, visibility: above.visibility }, ...above.ancestors];
   TREE.set(name, { id: rid(name), type, environmentId, tenantId, visibility: 'ENVIRONMENT', ancestors });
 }
 const NAMES = [...TREE.keys()];

@@ -78,7 +78,7 @@ const R = new Map<string, TargetResource>();
 function add(name: string, type: string, parent: string | null, environmentId: string, tenantId: string, visibility: Visibility): void {
   const parentResource = parent === null ? undefined : R.get(parent);
   if (parent !== null && parentResource === undefined) throw new Error(`fixture: ${name}'s parent ${parent} comes later`);
-  const ancestors = parentResource === undefined ? [] : [{ id: parentResource.id, type: parentResource.type }, ...parentResource.ancestors];
+  const ancestors = parentResource === undefined ? [] : [{ id: parentResource.id, type: parentResource.type, environmentId: parentResource.environmentId, tenantId: parentResource.tenantId, visibility: parentResource.visibility }, ...parentResource.ancestors];
   R.set(name, { id: rid(name), type, environmentId, tenantId, visibility, ancestors });
 }
 for (const [name, type, parent] of TREE_A) add(name, type, parent, ENV_A, TEN_A, 'ENVIRONMENT');

@@ -16,12 +16,16 @@ export interface ResourceRef {
   readonly holders?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export interface TargetResource extends ResourceRef {
+/** A resource with where it lives and who may see it from elsewhere: what step 4 decides on. */
+export interface PlacedResource extends ResourceRef {
   readonly environmentId: string;
   readonly tenantId: string;
   readonly visibility: Visibility;
+}
+
+export interface TargetResource extends PlacedResource {
   /** The parent first, then its parent, up to the top. */
-  readonly ancestors: readonly ResourceRef[];
+  readonly ancestors: readonly PlacedResource[];
 }
 
 /** Where the key stands: the root key has no tenant or environment and passes everything. */
@@ -63,7 +67,7 @@ function deny(denial: Denial, missing: string): CheckResult {
 }
 
 /** Step 4: may the key reach this resource for this action at all? */
-export function reach(key: KeyPosition, action: string, resource: TargetResource): CheckResult {
+export function reach(key: KeyPosition, action: string, resource: PlacedResource): CheckResult {
   if (key.root || resource.environmentId === key.environmentId) return ALLOWED;
   if (!REACH_ACTIONS.has(action)) {
     return deny('OTHER_ENVIRONMENT', `${action} on ${resource.type} ${resource.id}: it is in another environment, where only discover, read and run reach`);
@@ -88,7 +92,13 @@ function grantsCover(key: KeyPosition, grants: CompiledGrants, action: string, r
   if (grants.allTypes.has(action)) return true;
   const principals = key.principals ?? NO_PRINCIPALS;
   if (coversRef(grants, principals, action, resource)) return true;
-  for (const ancestor of resource.ancestors) if (coversRef(grants, principals, action, ancestor)) return true;
+  for (const ancestor of resource.ancestors) {
+    // A grant on an ancestor passes down through every resource between it and this one, so an
+    // ancestor the key cannot reach itself stops whatever is held on it or above it (SPEC §3
+    // step 5): a namespace:admin key reaches nothing under another tenant's private namespace.
+    if (!reach(key, 'discover', ancestor).allowed) return false;
+    if (coversRef(grants, principals, action, ancestor)) return true;
+  }
   return false;
 }
 

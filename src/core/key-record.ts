@@ -22,6 +22,8 @@ export interface KeyRecord {
   readonly grants: CompiledGrants;
   /** The sharing groups the key belongs to: roles they hold on resources count as the key's. */
   readonly groupIds: readonly string[];
+  /** Presented with a secret rotated out and still in its grace period: it may only be used (SPEC §4). */
+  readonly rotatedOut?: true;
 }
 
 export function isRoot(key: KeyRecord): boolean {

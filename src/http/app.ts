@@ -41,6 +41,8 @@ import { policyRoutes } from './routes/policies.routes.js';
 import { groupRoutes } from './routes/groups.routes.js';
 import { policyGate } from '../modules/policies/policy-gate.js';
 import { resourceGate } from '../modules/resources/resource-gate.js';
+import { environmentGate } from '../modules/environments/environment-gate.js';
+import { targetVisibility } from '../modules/target-visibility.js';
 import { tenantRoutes } from './routes/tenants.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { mfaRoutes } from './routes/mfa.routes.js';
@@ -164,7 +166,13 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
-  registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
+  registerAuth(app, {
+    db: storage.db,
+    clock,
+    authenticator,
+    gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db), environment: environmentGate(storage.db) },
+    targets: targetVisibility({ db: storage.db, model: config.model }),
+  });
 
   const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
   const metrics = createMetrics({

@@ -14,6 +14,7 @@ import { insertAuditEvent } from '../../modules/audit/audit.repository.js';
 import type { Db } from '../../storage/database.js';
 import { describeRequirement, meets, type Requirement } from '../requirements.js';
 import type { Gate } from '../../modules/gate.js';
+import type { TargetVisibility } from '../../modules/target-visibility.js';
 import { problemStatus, sendProblem } from '../problem.js';
 
 declare module 'fastify' {
@@ -23,6 +24,11 @@ declare module 'fastify' {
     action?: string;
     /** An expired key may call this route on itself (`:id` = its own id): rotation (SPEC §3 step 3). */
     expiredKeyMayCallForItself?: boolean;
+    /**
+     * Only a key's current secret may call this route: a secret rotated out, in its grace period,
+     * may be used but never rotate, revoke or touch MFA (SPEC §4), or it could take the key back.
+     */
+    currentSecretOnly?: boolean;
   }
   interface FastifyRequest {
     caller: Caller | null;
@@ -37,6 +43,23 @@ export interface AuthDeps {
   readonly authenticator: Authenticator;
   /** Gates by name, for routes whose requirement depends on their target. */
   readonly gates: Readonly<Record<string, Gate>>;
+  /** Whether the caller may discover what a request names: what it may not is a 404 before any requirement. */
+  readonly targets: TargetVisibility;
+}
+
+/** Query and body fields that name an object, as path parameters do. */
+const TARGET_FIELDS = ['tenantId', 'environmentId', 'userId', 'keyId', 'policyId', 'groupId', 'parentId', 'actorKeyId'] as const;
+
+function stringFields(source: unknown, names: readonly string[] | null): string[] {
+  if (typeof source !== 'object' || source === null) return [];
+  const record = source as Record<string, unknown>;
+  const values = (names ?? Object.keys(record)).map((name) => record[name]);
+  return values.filter((value): value is string => typeof value === 'string');
+}
+
+/** Every id the request names: each path parameter, and the target fields of its query and body. */
+function namedTargets(request: FastifyRequest): string[] {
+  return [...stringFields(request.params, null), ...stringFields(request.query, TARGET_FIELDS), ...stringFields(request.body, TARGET_FIELDS)];
 }
 
 const BEARER = /^Bearer ([^\s]+)$/i;
@@ -112,6 +135,9 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const selfAfterExpiry =
       verdict === 'EXPIRED' && request.routeOptions.config.expiredKeyMayCallForItself === true && (request.params as Record<string, unknown> | undefined)?.['id'] === key.id;
     if (verdict !== 'VALID' && !selfAfterExpiry) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+    if (key.rotatedOut === true && request.routeOptions.config.currentSecretOnly === true) {
+      return deny(request, reply, key, { code: 'FORBIDDEN', detail: 'a rotated-out secret may only be used until its grace period ends: rotating, revoking and MFA need the current secret' });
+    }
     request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
     return undefined;
   };
@@ -120,6 +146,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const requires = request.routeOptions.config.requires;
     if (requires === undefined || request.caller === null) return undefined;
     const key = request.caller.key;
+    // The target first, then the requirement: a key that may not discover what it names learns
+    // nothing of it, not even that it would need a permission to act on it (SPEC §5).
+    const hidden = await deps.targets.firstHidden(key, namedTargets(request));
+    if (hidden !== null) return sendProblem(request, reply, { code: 'NOT_FOUND', detail: `${hidden} not found` });
     if ('gate' in requires) {
       const gate = deps.gates[requires.gate] as Gate;
       const decision = await gate(key, requires.action, { params: (request.params ?? {}) as Record<string, unknown>, body: request.body });

@@ -1,7 +1,7 @@
-/** `/v1/environments`: `tenant.manage`; an environment's own `authConfig.manage` keys may change its auth settings. */
+/** `/v1/environments`: `tenant.manage`; an environment's own `authConfig.manage` keys may change its auth settings (the environment gate). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
-import { AUTH_SETTING_FIELDS, CreateEnvironmentBody, Environment, EnvironmentPage, ListEnvironmentsQuery, PatchEnvironmentBody } from '../../api/environments.js';
+import { CreateEnvironmentBody, Environment, EnvironmentPage, ListEnvironmentsQuery, PatchEnvironmentBody } from '../../api/environments.js';
 import {
   createEnvironment,
   getEnvironment,
@@ -17,9 +17,6 @@ import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 const tags = ['environments'];
 const manage = { permission: 'tenant.manage' } as const;
 const readable: Requirement = { anyOf: [manage, { permission: 'authConfig.manage', sameEnvironmentParam: 'id' }] };
-const patchable: Requirement = {
-  anyOf: [manage, { permission: 'authConfig.manage', sameEnvironmentParam: 'id', onlyBodyFields: AUTH_SETTING_FIELDS }],
-};
 
 export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/environments', {
@@ -38,7 +35,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
     handler: async (request, reply) => sendResult(request, reply, await getEnvironment(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/environments/:id', {
-    config: { requires: patchable, action: 'environment.update' },
+    config: { requires: { gate: 'environment', action: 'update' }, action: 'environment.update' },
     schema: {
       tags,
       operationId: 'updateEnvironment',

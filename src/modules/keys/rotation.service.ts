@@ -57,8 +57,13 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
       return { ok: false, problem: { code: 'EXPIRED', status: 401, detail: `the key expired more than ${windowDays} days ago; only a key with users.manage can rotate or revoke it now` } };
     }
   }
-  // MFA is asked of the person behind the calling key; application keys have none.
+  // MFA is asked of the person behind the calling key (SPEC §4). An application key has no one
+  // behind it to ask, so where MFA is required it may not hand out a user key's new secret: it
+  // may revoke that key, and its user rotates it with a code.
   const mfaRequired = tenant.mfa_required === 1 || environment.mfa_required === 1;
+  if (mfaRequired && target.kind === 'user' && caller.key.kind === 'application') {
+    return fail('FORBIDDEN', 'where MFA is required, an application key cannot rotate a user key (it may revoke it); the key is rotated with a one-time code of a user');
+  }
   if (mfaRequired && caller.key.kind === 'user' && caller.key.userId !== null) {
     const otp = await checkUserOtp(deps, caller.key.userId, input.otp);
     if (!otp.ok) return otp;

@@ -129,9 +129,10 @@ export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: 
     const current = await findUserMfa(trx, userId);
     if (current === undefined) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
     // A user's own key resetting a confirmed enrolment, then enrolling again, would be a way
-    // around MFA for whoever holds that key: only users.manage resets a confirmed one.
-    if (current.confirmed_at !== null && !holdsPermission(caller.key, 'users.manage')) {
-      return fail('FORBIDDEN', 'resetting a confirmed MFA enrolment needs users.manage', { needed: 'users.manage' });
+    // around MFA for whoever holds that key, users.manage or not: only another users.manage key
+    // resets a confirmed one (SPEC §4).
+    if (current.confirmed_at !== null && (caller.key.userId === userId || !holdsPermission(caller.key, 'users.manage'))) {
+      return fail('FORBIDDEN', "resetting a confirmed MFA enrolment needs users.manage, held by a key of another user than the enrolment's", { needed: 'users.manage' });
     }
     if (!(await deleteUserMfa(trx, userId))) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
     await record({ action: 'user.mfa.reset', tenantId: user.tenant_id, environmentId: null, target: { type: 'user', id: userId }, op: 'update', details: { wasConfirmed: current.confirmed_at !== null } });

@@ -3,7 +3,7 @@
  * which role there (as the role's actions). Loaded a level at a time for a whole batch, so a page
  * of a listing costs a few queries, not a few per row.
  */
-import type { ResourceRef, TargetResource, Visibility } from '../../core/check.js';
+import type { PlacedResource, TargetResource, Visibility } from '../../core/check.js';
 import type { AuthModel } from '../../core/model/model.js';
 import type { Db } from '../../storage/database.js';
 import { resourcesByIds, rolesOn, type ResourceRow } from './resources.repository.js';
@@ -38,10 +38,17 @@ export async function loadTargets(db: Db, model: AuthModel, rows: readonly Resou
   const known = new Map<string, ResourceRow>();
   await loadAncestors(db, rows, known);
   const holders = await loadHolders(db, model, [...known.keys()]);
-  const refOf = (row: ResourceRow): ResourceRef => ({ id: row.id, type: row.type, holders: holders.get(row.id) ?? NO_HOLDERS });
+  const refOf = (row: ResourceRow): PlacedResource => ({
+    id: row.id,
+    type: row.type,
+    holders: holders.get(row.id) ?? NO_HOLDERS,
+    environmentId: row.environment_id,
+    tenantId: row.tenant_id,
+    visibility: row.visibility as Visibility,
+  });
   const targets = new Map<string, TargetResource>();
   for (const row of known.values()) {
-    const ancestors: ResourceRef[] = [];
+    const ancestors: PlacedResource[] = [];
     const seen = new Set([row.id]);
     for (let parentId = row.parent_id; parentId !== null && !seen.has(parentId); ) {
       const parent = known.get(parentId);
@@ -50,13 +57,7 @@ export async function loadTargets(db: Db, model: AuthModel, rows: readonly Resou
       ancestors.push(refOf(parent));
       parentId = parent.parent_id;
     }
-    targets.set(row.id, {
-      ...refOf(row),
-      environmentId: row.environment_id,
-      tenantId: row.tenant_id,
-      visibility: row.visibility as Visibility,
-      ancestors,
-    });
+    targets.set(row.id, { ...refOf(row), ancestors });
   }
   return targets;
 }

@@ -58,36 +58,3 @@ export async function countResourcesInEnvironment(db: Db, environmentId: string)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
-
-/** Where a listing may find what a key can discover; null fields: no restriction (the root key). */
-export interface CandidateFilter {
-  readonly reach: { readonly environmentId: string; readonly tenantId: string } | null;
-  readonly type?: string | undefined;
-  readonly parentId?: string | undefined;
-  readonly environmentId?: string | undefined;
-  readonly afterId: string | null;
-  readonly limit: number;
-}
-
-/**
- * Resources a key could reach at all — its environment, its tenant's TENANT ones, PUBLIC ones —
- * by id. Whether its grants let it discover each one is the check's business, not the query's.
- */
-export async function reachableResources(db: Db, filter: CandidateFilter): Promise<ResourceRow[]> {
-  let query = db.selectFrom('resources').selectAll();
-  const reach = filter.reach;
-  if (reach !== null) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('environment_id', '=', reach.environmentId),
-        eb.and([eb('tenant_id', '=', reach.tenantId), eb('visibility', '=', 'TENANT')]),
-        eb('visibility', '=', 'PUBLIC'),
-      ]),
-    );
-  }
-  if (filter.type !== undefined) query = query.where('type', '=', filter.type);
-  if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
-  if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit).execute();
-}

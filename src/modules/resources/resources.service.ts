@@ -6,7 +6,7 @@
 import { checkResource, type TargetResource } from '../../core/check.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { isRoot, keyPosition } from '../../core/key-record.js';
+import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
 import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../../api/resources.js';
 import type { Caller, ServiceDeps } from '../deps.js';
@@ -16,13 +16,13 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { storedValue, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
+import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
 import {
   deleteResource,
   findResource,
   hasChildren,
   insertResource,
   insertRoles,
-  reachableResources,
   updateResource,
   type ResourceRow,
 } from './resources.repository.js';
@@ -143,6 +143,19 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
 
 const SCAN_BATCH = 200;
 
+/** Where a key's discover may reach outside its environment: what the listing query needs of its grants. */
+function listingReach(key: KeyRecord): ListingReach {
+  const grants = key.grants;
+  const withDiscover = (map: ReadonlyMap<string, ReadonlySet<string>>): string[] => [...map].filter(([, actions]) => actions.has('discover')).map(([name]) => name);
+  return {
+    environmentId: key.environmentId as string,
+    tenantId: key.tenantId as string,
+    discoverTypes: grants.allTypes.has('discover') ? null : withDiscover(grants.typeWide),
+    resourceIds: withDiscover(grants.onResource),
+    principals: keyPosition(key).principals ?? [key.id],
+  };
+}
+
 /**
  * What the key may discover, a page at a time. Rows are scanned by id and each one is put to the
  * check; the cursor is the last row shown, so neither it nor the page size says anything about
@@ -155,12 +168,12 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
   const key = caller.key;
   const root = isRoot(key);
   const position = keyPosition(key);
-  const reach = root ? null : { environmentId: key.environmentId as string, tenantId: key.tenantId as string };
+  const reach = root ? null : listingReach(key);
   const shown: ResourceRow[] = [];
   const parentShown = new Set<string>();
   let afterId = after.value;
   for (;;) {
-    const rows = await reachableResources(deps.db, { reach, type: query.type, parentId: query.parentId, environmentId: query.environmentId, afterId, limit: SCAN_BATCH });
+    const rows = await listingCandidates(deps.db, { reach, type: query.type, parentId: query.parentId, environmentId: query.environmentId, afterId, limit: SCAN_BATCH });
     const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
     for (const row of rows) {
       const target = targets?.get(row.id);

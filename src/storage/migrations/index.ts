@@ -11,6 +11,7 @@ import * as keyRotation from './0005-key-rotation.js';
 import * as mfa from './0006-mfa.js';
 import * as usage from './0007-usage.js';
 import * as auditChain from './0008-audit-chain.js';
+import * as resourceListing from './0009-resource-listing.js';
 import * as auditMac from './0010-audit-mac-pepper.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,5 +23,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-mfa': mfa,
   '0007-usage': usage,
   '0008-audit-chain': auditChain,
+  '0009-resource-listing': resourceListing,
   '0010-audit-mac-pepper': auditMac,
 };
