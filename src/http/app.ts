@@ -27,6 +27,8 @@ import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import type { Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
+import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
+import { logSerializers } from './log-redaction.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
 import type { RouteContext } from './routes/context.js';
@@ -123,13 +125,17 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
   const authenticator = createAuthenticator({ db: storage.db, pepper, clock, cache, model: config.model, cacheTrusted });
 
+  const nextRequestId = requestIdGenerator();
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
+      serializers: logSerializers,
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
-    genReqId: requestIdGenerator(),
+    genReqId: nextRequestId,
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(nextRequestId),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
