@@ -24,7 +24,7 @@ import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorde
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import type { Config } from './config.js';
+import { trustProxyOption, type Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
@@ -137,7 +137,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(nextRequestId),
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
