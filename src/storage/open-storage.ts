@@ -12,6 +12,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogConfig, type 
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
 
 export interface StorageOptions {
   /** `postgres://…` selects PostgreSQL; absent selects SQLite. */
@@ -56,6 +57,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
 function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'keyward.db');
+  // SQLite gives the -wal and -shm files it makes later the database file's own mode, so a 0600
+  // database keeps them 0600; ones an earlier version left behind are narrowed here.
+  ensureOwnerOnlyFile(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(file + suffix);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
