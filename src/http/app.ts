@@ -29,6 +29,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
 import { logSerializers } from './log-redaction.js';
+import { createFloodControl } from './flood-control.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
 import type { RouteContext } from './routes/context.js';
@@ -155,7 +156,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
-  registerAuth(app, { db: storage.db, clock, authenticator, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
+  const floods = createFloodControl(config, storage.db, clock, (error) => app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'));
+  registerAuth(app, { db: storage.db, clock, authenticator, floods, gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db) } });
 
   const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
   const metrics = createMetrics({
@@ -165,7 +167,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     stalenessMs: () => follower?.stalenessMs(clock.now()) ?? 0,
     usagePendingEntries: () => usage.pendingEntries(),
   });
-  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted, metrics };
+  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted, metrics, floods };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -209,6 +211,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       await redis?.stop();
       clearInterval(pruning);
       await app.close();
+      await floods.refusals.close();
       // After the in-flight requests drained (their verifies counted), before the storage goes.
       await usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
       if (options.storage === undefined) await storage.close();

@@ -41,6 +41,11 @@ export interface Config {
    * `true`, which would believe a header anyone can send.
    */
   readonly trustProxy: false | number | string;
+  /** Failed authentications and NOT_FOUND verifies one source may have per window before 429. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowMs: number;
+  /** Sources (IPv4 addresses, IPv6 /64s) the throttle and the refusal audit track at once. */
+  readonly throttleMaxSources: number;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
   readonly model: AuthModel;
 }
@@ -68,6 +73,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
   { name: 'KEYWARD_TRUST_PROXY', description: 'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)', default: 'false' },
+  { name: 'KEYWARD_AUTH_FAILURE_LIMIT', description: 'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429', default: '300' },
+  { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
+  { name: 'KEYWARD_THROTTLE_MAX_SOURCES', description: 'sources the failure throttle and the refusal audit track in memory at once', default: '100000' },
   { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
 ];
 
@@ -95,6 +103,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
     usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 1000, 1, 1_000_000),
     trustProxy: trustProxy(env, 'KEYWARD_TRUST_PROXY'),
+    authFailureLimit: integer(env, 'KEYWARD_AUTH_FAILURE_LIMIT', 300, 1, 1_000_000),
+    authFailureWindowMs: integer(env, 'KEYWARD_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     ...overrides,
     model: overrides.model ?? model(env),
   };
