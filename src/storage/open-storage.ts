@@ -44,14 +44,40 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const onQuery = options.onQuery;
   const log: LogConfig | undefined = onQuery === undefined ? undefined : (event) => onQuery(event.query.sql);
-  const storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema, log) : openSqlite(options.dataDir, log);
+  const url = options.databaseUrl;
+  if (url) return withSchemaLock(url, options.schema, (lock) => openAndMigrate(() => openPostgres(url, lock, options.schema, log), options.schema));
+  return openAndMigrate(async () => openSqlite(options.dataDir, log), undefined);
+}
+
+async function openAndMigrate(open: () => Promise<Storage>, schema: string | undefined): Promise<Storage> {
+  const storage = await open();
   try {
-    await migrateToLatest(storage.db, options.databaseUrl ? options.schema : undefined);
+    await migrateToLatest(storage.db, schema);
   } catch (error) {
     await storage.close();
     throw error;
   }
   return storage;
+}
+
+/**
+ * Nodes started at the same instant on an empty database (SPEC §6) would each create the schema
+ * and Kysely's migration tables, and all but one fail on PostgreSQL's catalog constraints: one
+ * node at a time does it, under a session advisory lock named after the schema.
+ */
+async function withSchemaLock<T>(url: string, schema: string | undefined, work: (lock: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  // A connection lost while held is reported by the query that uses it.
+  client.on('error', () => undefined);
+  await client.connect();
+  const name = `keyward:migrate:${schema ?? 'public'}`;
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
+    return await work(client);
+  } finally {
+    // Ending the session releases the lock too.
+    await client.end().catch(() => undefined);
+  }
 }
 
 function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
@@ -70,20 +96,16 @@ function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {
+async function openPostgres(url: string, lock: pg.Client, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {
   if (schema !== undefined) {
     if (!SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`create schema if not exists "${schema}"`);
-    } finally {
-      await client.end();
-    }
+    await lock.query(`create schema if not exists "${schema}"`);
   }
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // A database that does not answer is a 503 in seconds, not a request hanging until TCP gives up.
+    connectionTimeoutMillis: 5000,
     ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }),
     // Times are bigint milliseconds; they fit a JS number, so read them as numbers on both dialects.
     types: {
@@ -91,6 +113,10 @@ async function openPostgres(url: string, schema: string | undefined, log: LogCon
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the database drops emits `error` on the pool; unheard, it would end the
+  // process (SPEC §6: a node that loses its database never crashes). The pool discards that
+  // connection, and the queries that fail meanwhile answer 503 where they run.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
 }

@@ -33,7 +33,7 @@ describe.each(testDatabases())('floods on $name', (db) => {
     const node = await start();
     const seeded = await seedTenant(node, 'Flooded');
     const statuses: number[] = [];
-    for (let i = 0; i < 1200; i++) statuses.push((await badBearer(node, '127.0.0.1', i % 2 === 0 ? generateKey('kw') : `junk-${i}`)).status);
+    for (let i = 0; i < 1000; i++) statuses.push((await badBearer(node, '127.0.0.1', i % 2 === 0 ? generateKey('kw') : `junk-${i}`)).status);
     expect(statuses.slice(0, 300).every((status) => status === 401)).toBe(true);
     expect(statuses.slice(300).every((status) => status === 429)).toBe(true);
 
@@ -45,7 +45,8 @@ describe.each(testDatabases())('floods on $name', (db) => {
 
     expect((await seeded.admin.get('/v1/me')).status).toBe(200);
     expect((await node.client().post('/v1/verify', { key: seeded.adminKey })).body.code).toBe('VALID');
-  });
+    // A thousand requests in-process take a second on an idle machine; far more on a shared one.
+  }, 120_000);
 
   it('throttles NOT_FOUND verifies per source, and still answers a valid key VALID', async () => {
     const node = await start({ config: { authFailureLimit: 20 } });

@@ -4,6 +4,7 @@
  */
 import { NO_GRANTS } from '../../core/grants/grant-set.js';
 import { grantColumns } from '../keys/key-grants.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
@@ -63,6 +64,10 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
     const winner = await deps.db.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirstOrThrow();
     return { rootKeyId: winner.value, createdKey: null };
   }
-  if (dataDir !== null) writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');
+  if (dataDir !== null) {
+    // On PostgreSQL with KEYWARD_PEPPER set, nothing else has made the data directory yet.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');
+  }
   return { rootKeyId: result.value, createdKey: secret };
 }
