@@ -113,10 +113,12 @@ async function openPostgres(url: string, lock: pg.Client, schema: string | undef
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle connection the database drops emits `error` on the pool; unheard, it would end the
-  // process (SPEC §6: a node that loses its database never crashes). The pool discards that
-  // connection, and the queries that fail meanwhile answer 503 where they run.
+  // A connection the database drops emits `error`: on the pool while idle, on the client itself
+  // while checked out. Unheard, either would end the process (SPEC §6: a node that loses its
+  // database never crashes). The pool discards that connection, and the query it was running
+  // fails with the same error, answered 503 where it runs.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
 }
