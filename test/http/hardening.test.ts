@@ -3,6 +3,7 @@
  * a 500; no key reaches a log whatever URL it came in; X-Forwarded-For is read only from the
  * proxies named; the docs page has the UI's headers; a taken externalId is named as such.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
@@ -47,6 +48,21 @@ describe.each(testDatabases())('hardening on $name', (db) => {
 
     it('answers a malformed percent-encoding in the path with a 400 problem', async () => {
       expectProblem(await seeded.admin.get('/v1/keys/%E0%A4%A'), 400, 'VALIDATION');
+    });
+
+    it('answers a request whose headers are too large for Node’s parser with a 431 problem', async () => {
+      const address = await kw.keyward.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = new URL(address);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+      expect(raw.toLowerCase()).toContain('content-type: application/problem+json');
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431, code: 'VALIDATION' });
     });
 
     it('answers a verify with a clientIp that is not an IP address with 400 VALIDATION, and stores nothing', async () => {
