@@ -12,6 +12,8 @@ const MINUTE_MS = 60_000;
 /** How often a finished minute is looked for and written when no refusal comes to roll it over. */
 const FLUSH_CHECK_MS = 5_000;
 const OTHER_SOURCES = '';
+/** Minutes kept for a retry while the database does not answer; older ones are dropped. */
+const MAX_PENDING_MINUTES = 60;
 
 export interface RefusalTallyOptions {
   readonly db: Db;
@@ -49,6 +51,17 @@ export function createRefusalTally(options: RefusalTallyOptions): RefusalTally {
   const write = async (): Promise<void> => {
     const batches = finished.splice(0);
     if (batches.length === 0) return;
+    try {
+      await writeBatches(batches);
+    } catch (error) {
+      // Kept for the next flush (the database may be away for a while), within a bound.
+      finished.unshift(...batches);
+      finished.splice(0, Math.max(0, finished.length - MAX_PENDING_MINUTES));
+      throw error;
+    }
+  };
+
+  const writeBatches = async (batches: Array<{ minute: number; counts: Map<string, SourceCount> }>): Promise<void> => {
     await options.db.transaction().execute(async (trx) => {
       for (const batch of batches) {
         for (const [source, tally] of batch.counts) {
