@@ -18,7 +18,8 @@ function decoded(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    return text;
+    // Not valid percent-encoding as a whole: still read an encoded underscore as the key's own.
+    return text.replace(/%5f/gi, '_');
   }
 }
 
