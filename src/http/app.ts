@@ -72,7 +72,7 @@ export interface Keyward {
   readonly rootKey: RootKeyBootstrap;
   readonly cache: KeyCache;
   readonly follower: ChangeFollower;
-  /** Applies every tenant's audit retention now (it also runs hourly). */
+  /** Applies every tenant's audit retention, and the instance chain's, now (it also runs hourly). */
   pruneAudit(): Promise<number>;
   /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
   readonly usage: UsageRecorder;
@@ -189,7 +189,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const listener = listensForChanges
     ? await listenForChanges(config.databaseUrl as string, storage.schema, () => following.wake(), (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'))
     : null;
-  const prune = () => pruneAudit(deps);
+  const prune = () => pruneAudit(deps, config.instanceAuditRetentionDays);
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();
 

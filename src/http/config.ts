@@ -46,6 +46,8 @@ export interface Config {
   readonly authFailureWindowMs: number;
   /** Sources (IPv4 addresses, IPv6 /64s) the throttle and the refusal audit track at once. */
   readonly throttleMaxSources: number;
+  /** Days the instance audit chain (root's actions, refusals naming no key) keeps its events. */
+  readonly instanceAuditRetentionDays: number;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
   readonly model: AuthModel;
 }
@@ -76,6 +78,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_AUTH_FAILURE_LIMIT', description: 'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429', default: '300' },
   { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
   { name: 'KEYWARD_THROTTLE_MAX_SOURCES', description: 'sources the failure throttle and the refusal audit track in memory at once', default: '100000' },
+  { name: 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', description: 'days the instance audit chain (root actions, refusals naming no key) keeps its events', default: '365' },
   { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
 ];
 
@@ -105,6 +108,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: trustProxy(env, 'KEYWARD_TRUST_PROXY'),
     authFailureLimit: integer(env, 'KEYWARD_AUTH_FAILURE_LIMIT', 300, 1, 1_000_000),
     authFailureWindowMs: integer(env, 'KEYWARD_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 30, 36_500),
     throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     ...overrides,
     model: overrides.model ?? model(env),

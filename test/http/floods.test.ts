@@ -104,3 +104,24 @@ describe.each(testDatabases())('floods on $name', (db) => {
     expect(events.find((event) => event.sourceIp === '198.51.100.8')).toMatchObject({ details: { count: 1 } });
   });
 });
+
+describe.each(testDatabases())('the instance audit chain on $name', (db) => {
+  it('keeps its events for KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS, and still verifies after pruning', async () => {
+    const clock = manualClock(Date.UTC(2026, 6, 1));
+    const kw = await startKeyward(db, { clock, config: { instanceAuditRetentionDays: 30 } });
+    try {
+      const instanceEvents = async () => (await kw.root.get('/v1/audit?action=instance.bootstrap')).body.items;
+      expect(await instanceEvents()).toHaveLength(1);
+      clock.advance(29 * 86_400_000);
+      await kw.keyward.pruneAudit();
+      expect(await instanceEvents()).toHaveLength(1);
+      clock.advance(2 * 86_400_000);
+      await kw.root.post('/v1/tenants', { name: 'Later' });
+      await kw.keyward.pruneAudit();
+      expect(await instanceEvents()).toEqual([]);
+      expect((await kw.root.get('/v1/audit/verify')).body.ok).toBe(true);
+    } finally {
+      await kw.close();
+    }
+  });
+});

@@ -78,10 +78,14 @@ export async function verifyAudit(deps: ServiceDeps, caller: Caller, tenantId: s
   return ok({ ok: true, checked });
 }
 
-/** Applies every tenant's retention (`auditRetentionDays`); the chains stay verifiable. */
-export async function pruneAudit(deps: Pick<ServiceDeps, 'db' | 'clock'>): Promise<number> {
+/**
+ * Applies every tenant's retention (`auditRetentionDays`) and, given `instanceRetentionDays`, the
+ * instance chain's (which holds the refusals that name no tenant, so it must not grow forever);
+ * the chains stay verifiable.
+ */
+export async function pruneAudit(deps: Pick<ServiceDeps, 'db' | 'clock'>, instanceRetentionDays?: number): Promise<number> {
   const tenants = await deps.db.selectFrom('tenants').select(['id', 'audit_retention_days']).where('audit_retention_days', 'is not', null).execute();
-  let pruned = 0;
+  let pruned = instanceRetentionDays === undefined ? 0 : await pruneChain(deps.db, INSTANCE_CHAIN, deps.clock.now() - instanceRetentionDays * DAY_MS);
   for (const tenant of tenants) pruned += await pruneChain(deps.db, tenant.id, deps.clock.now() - Number(tenant.audit_retention_days) * DAY_MS);
   return pruned;
 }
