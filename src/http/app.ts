@@ -24,9 +24,12 @@ import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorde
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import type { Config } from './config.js';
+import { trustProxyOption, type Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
+import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
+import { logSerializers } from './log-redaction.js';
+import { createFloodControl } from './flood-control.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
 import type { RouteContext } from './routes/context.js';
@@ -137,15 +140,19 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onRehashError: (error) => app.log.warn({ err: error }, 'a key found under the previous pepper could not be re-hashed; it is tried again on its next use'),
   });
 
+  const nextRequestId = requestIdGenerator();
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
+      serializers: logSerializers,
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
-    genReqId: requestIdGenerator(),
+    genReqId: nextRequestId,
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(nextRequestId),
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -166,10 +173,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
+  const floods = createFloodControl(config, storage.db, clock, (error) => app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'));
   registerAuth(app, {
     db: storage.db,
     clock,
     authenticator,
+    floods,
     gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db), environment: environmentGate(storage.db) },
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
@@ -182,7 +191,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     stalenessMs: () => follower?.stalenessMs(clock.now()) ?? 0,
     usagePendingEntries: () => usage.pendingEntries(),
   });
-  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted, metrics };
+  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted, metrics, floods };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -227,6 +236,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       await redis?.stop();
       clearInterval(pruning);
       await app.close();
+      await floods.refusals.close();
       // After the in-flight requests drained (their verifies counted), before the storage goes.
       await usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
       if (options.storage === undefined) await storage.close();

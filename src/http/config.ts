@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { defaultModel, loadModelFile, ModelError } from '../core/model/load-model.js';
 import type { AuthModel } from '../core/model/model.js';
 
@@ -36,8 +37,17 @@ export interface Config {
   readonly usageFlushMs: number;
   /** Pending key/day/code usage counters that make this node write them at once. */
   readonly usageFlushSize: number;
-  /** Trust `X-Forwarded-For` from a proxy in front (Fastify `trustProxy`). */
-  readonly trustProxy: boolean;
+  /**
+   * Whose `X-Forwarded-For` to believe (Fastify `trustProxy`): false, none; a number, that many
+   * proxy hops in front; a string, the comma-separated addresses and CIDRs of the proxies. Never
+   * `true`, which would believe a header anyone can send.
+   */
+  readonly trustProxy: false | number | string;
+  /** Failed authentications and NOT_FOUND verifies one source may have per window before 429. */
+  readonly authFailureLimit: number;
+  readonly authFailureWindowMs: number;
+  /** Sources (IPv4 addresses, IPv6 /64s) the throttle and the refusal audit track at once. */
+  readonly throttleMaxSources: number;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
   readonly model: AuthModel;
   /** The least `auditRetentionDays` a tenant may set (and pruning ever uses): at least 30. */
@@ -69,7 +79,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_MAX_STALENESS_MS', description: 'past this without reading the change log, caches are not trusted (fail closed)', default: '10000' },
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
-  { name: 'KEYWARD_TRUST_PROXY', description: 'trust X-Forwarded-For (true|false)', default: 'false' },
+  { name: 'KEYWARD_TRUST_PROXY', description: 'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)', default: 'false' },
+  { name: 'KEYWARD_AUTH_FAILURE_LIMIT', description: 'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429', default: '300' },
+  { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
+  { name: 'KEYWARD_THROTTLE_MAX_SOURCES', description: 'sources the failure throttle and the refusal audit track in memory at once', default: '100000' },
   { name: 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', description: 'least audit retention a tenant may set, in days (at least 30)', default: '30' },
   { name: 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', description: 'days the instance audit chain keeps events (0 = forever; else at least the minimum)', default: '365' },
   { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
@@ -99,7 +112,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisUrl: optional(env, 'KEYWARD_REDIS_URL'),
     usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
     usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 1000, 1, 1_000_000),
-    trustProxy: boolean(env, 'KEYWARD_TRUST_PROXY', false),
+    trustProxy: trustProxy(env, 'KEYWARD_TRUST_PROXY'),
+    authFailureLimit: integer(env, 'KEYWARD_AUTH_FAILURE_LIMIT', 300, 1, 1_000_000),
+    authFailureWindowMs: integer(env, 'KEYWARD_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...overrides,
@@ -155,10 +171,38 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+/** Names proxy-addr (Fastify's trustProxy) knows for the private ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (NAMED_RANGES.has(entry) || isIP(entry) !== 0) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || bits === undefined || rest.length > 0 || !/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env, name: string): false | number | string {
+  const raw = optional(env, name)?.trim();
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') {
+    throw new ConfigError(
+      `${name}=true would believe an X-Forwarded-For anyone can send: give the number of proxies in front (e.g. 1) or their addresses and CIDRs (e.g. 10.0.0.0/8,192.0.2.7)`,
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 32) throw new ConfigError(`${name} must be a hop count from 0 to 32, got "${raw}"`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (bad !== undefined) throw new ConfigError(`${name} must be false, a hop count, or proxy addresses and CIDRs separated by commas; "${bad}" is none of these`);
+  return entries.join(',');
+}
+
+/** `trustProxy` as Fastify's types take it: a hop count becomes "trust the nearest `hops` hops". */
+export function trustProxyOption(value: Config['trustProxy']): false | string | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value;
+  return (_address, hop) => hop < value;
 }

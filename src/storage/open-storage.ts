@@ -12,6 +12,7 @@ import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type LogConfig, 
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
 
 export interface StorageOptions {
   /** `postgres://…` selects PostgreSQL; absent selects SQLite. */
@@ -56,18 +57,24 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const onQuery = options.onQuery;
   const log: LogConfig | undefined = onQuery === undefined ? undefined : (event) => onQuery(event.query.sql);
-  let storage: Storage;
+  const url = options.databaseUrl;
+  const migrate = options.migrate !== false;
   try {
-    storage = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema, log) : openSqlite(options.dataDir, log);
+    if (url) return await withSchemaLock(url, options.schema, (lock) => openAndMigrate(() => openPostgres(url, lock, options.schema, log), options.schema, migrate));
+    return await openAndMigrate(async () => openSqlite(options.dataDir, log), undefined, migrate);
   } catch (error) {
-    throw unreachable(error, options.databaseUrl);
+    throw unreachable(error, url);
   }
+}
+
+async function openAndMigrate(open: () => Promise<Storage>, schema: string | undefined, migrate: boolean): Promise<Storage> {
+  const storage = await open();
   try {
-    if (options.migrate !== false) await migrateToLatest(storage.db, options.databaseUrl ? options.schema : undefined);
+    if (migrate) await migrateToLatest(storage.db, schema);
     else await sql`select 1`.execute(storage.db);
   } catch (error) {
     await storage.close();
-    throw unreachable(error, options.databaseUrl);
+    throw error;
   }
   return storage;
 }
@@ -79,9 +86,33 @@ function unreachable(error: unknown, url: string | undefined): unknown {
   return new DatabaseUnreachableError(`could not reach the database at ${redactUrl(url)} (KEYWARD_DATABASE_URL): ${reason}`, { cause: error });
 }
 
+/**
+ * Nodes started at the same instant on an empty database (SPEC §6) would each create the schema
+ * and Kysely's migration tables, and all but one fail on PostgreSQL's catalog constraints: one
+ * node at a time does it, under a session advisory lock named after the schema.
+ */
+async function withSchemaLock<T>(url: string, schema: string | undefined, work: (lock: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  // A connection lost while held is reported by the query that uses it.
+  client.on('error', () => undefined);
+  await client.connect();
+  const name = `keyward:migrate:${schema ?? 'public'}`;
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
+    return await work(client);
+  } finally {
+    // Ending the session releases the lock too.
+    await client.end().catch(() => undefined);
+  }
+}
+
 function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'keyward.db');
+  // SQLite gives the -wal and -shm files it makes later the database file's own mode, so a 0600
+  // database keeps them 0600; ones an earlier version left behind are narrowed here.
+  ensureOwnerOnlyFile(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(file + suffix);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -91,20 +122,16 @@ function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {
+async function openPostgres(url: string, lock: pg.Client, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {
   if (schema !== undefined) {
     if (!SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`create schema if not exists "${schema}"`);
-    } finally {
-      await client.end();
-    }
+    await lock.query(`create schema if not exists "${schema}"`);
   }
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // A database that does not answer is a 503 in seconds, not a request hanging until TCP gives up.
+    connectionTimeoutMillis: 5000,
     ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }),
     // Times are bigint milliseconds; they fit a JS number, so read them as numbers on both dialects.
     types: {
@@ -112,6 +139,12 @@ async function openPostgres(url: string, schema: string | undefined, log: LogCon
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the database drops emits `error`: on the pool while idle, on the client itself
+  // while checked out. Unheard, either would end the process (SPEC §6: a node that loses its
+  // database never crashes). The pool discards that connection, and the query it was running
+  // fails with the same error, answered 503 where it runs.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
 }

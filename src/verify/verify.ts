@@ -3,6 +3,7 @@
  * is a verdict (200); only a malformed request (a permission, action or type the model does not
  * know) is a problem.
  */
+import { isIP } from 'node:net';
 import type { Clock } from '../core/clock.js';
 import { checkResource, checkType } from '../core/check.js';
 import { fail, ok, type Result, type VerdictCode } from '../core/error-codes.js';
@@ -45,6 +46,10 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
   }
   if (input.action !== undefined && !model.actions.has(input.action)) {
     return fail('VALIDATION', `unknown action: ${input.action} (known: ${[...model.actions].join(', ')})`, { field: 'action' });
+  }
+  // The schema's pattern admits only IP characters; "::::::::" is made of them and is no address.
+  if (input.clientIp !== undefined && isIP(input.clientIp) === 0) {
+    return fail('VALIDATION', `clientIp must be an IPv4 or IPv6 address: ${input.clientIp}`, { field: 'clientIp' });
   }
   const resource = input.resource;
   if (resource !== undefined) {

@@ -109,7 +109,7 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
     expect((await seeded.admin.get(`/v1/keys/${other.id}`)).body.status).toBe('active');
   });
 
-  it('records every 401 and 403 of a management call in the audit log, denied, with its status and request id', async () => {
+  it('records every 401 and 403 of a management call naming a key in the audit log, denied, with its status and request id', async () => {
     const seeded = await seedTenant(kw, 'Audited');
     const weak = await appKey(seeded);
     const revoked = await appKey(seeded);
@@ -127,9 +127,11 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
       .selectAll()
       .where('request_id', 'in', denials.map(({ reply }) => reply.body.requestId as string))
       .execute();
-    expect(events).toHaveLength(denials.length);
-    for (const { reply, actor } of denials) {
-      expect([401, 403]).toContain(reply.status);
+    // Those naming no key are counted per source and minute instead (test/http/floods.test.ts).
+    const named = denials.filter(({ actor }) => actor !== null);
+    expect(events).toHaveLength(named.length);
+    for (const { reply } of denials) expect([401, 403]).toContain(reply.status);
+    for (const { reply, actor } of named) {
       const event = events.find((row) => row.request_id === reply.body.requestId);
       expect(event, JSON.stringify(reply.body)).toMatchObject({ outcome: 'denied', status: reply.status, actor_key_id: actor });
       expect(JSON.parse(event?.details ?? '{}')).toMatchObject({ code: reply.body.code });

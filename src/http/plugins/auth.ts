@@ -1,8 +1,9 @@
 /**
  * The management-call gate. Reads the bearer key, authenticates it through the verify path
  * (same cache), and checks the route's declared requirement. Failures are 401 (no key, or not of
- * the key format: UNAUTHENTICATED; a well-formed bad key: the check's code) or 403 FORBIDDEN,
- * and each one is written to the audit log.
+ * the key format: UNAUTHENTICATED; a well-formed bad key: the check's code) or 403 FORBIDDEN.
+ * Each refusal naming a key is written to the audit log; those naming none are throttled and
+ * counted per source and minute (flood-control.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../core/clock.js';
@@ -16,6 +17,7 @@ import { describeRequirement, meets, type Requirement } from '../requirements.js
 import type { Gate } from '../../modules/gate.js';
 import type { TargetVisibility } from '../../modules/target-visibility.js';
 import { problemStatus, sendProblem } from '../problem.js';
+import type { FloodControl } from '../flood-control.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,6 +47,8 @@ export interface AuthDeps {
   readonly gates: Readonly<Record<string, Gate>>;
   /** Whether the caller may discover what a request names: what it may not is a 404 before any requirement. */
   readonly targets: TargetVisibility;
+  /** Throttles and tallies the refusals that name no key (SPEC §5: audited per source and minute). */
+  readonly floods: FloodControl;
 }
 
 /** Query and body fields that name an object, as path parameters do. */
@@ -119,16 +123,23 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     return payload;
   };
 
+  // No key to name: not one audit row per refusal (a flood would write one per request) but a
+  // count per source and minute, and past the source's budget a 429.
+  const refuseKeyless = (request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply => {
+    request.refusalAudited = true;
+    return deps.floods.refuseKeyless(request, reply, problem);
+  };
+
   // Authentication comes before validation: a caller without a valid key learns nothing of
   // the schema. The requirement is checked after it, since it may look at the body's fields.
   const authenticate: preValidationAsyncHookHandler = async (request, reply) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
-    if (match === null) return deny(request, reply, null, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
+    if (match === null) return refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
     const authentication = await deps.authenticator.authenticate(match[1] as string);
     if (!authentication.found) {
       return authentication.malformed
-        ? deny(request, reply, null, { code: 'UNAUTHENTICATED', detail: 'the bearer token is not a Keyward key' })
-        : deny(request, reply, null, { code: 'NOT_FOUND', detail: 'the bearer key is not known', status: 401 });
+        ? refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'the bearer token is not a Keyward key' })
+        : refuseKeyless(request, reply, { code: 'NOT_FOUND', detail: 'the bearer key is not known', status: 401 });
     }
     const key = authentication.key;
     const verdict = keyVerdict(key, deps.clock.now());

@@ -2,6 +2,7 @@
 import type { ServiceDeps } from '../../modules/deps.js';
 import type { VerifyDeps } from '../../verify/verify.js';
 import type { Metrics } from '../metrics.js';
+import type { FloodControl } from '../flood-control.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
@@ -9,6 +10,7 @@ export interface RouteContext {
   /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
   readonly fresh: () => boolean;
   readonly metrics: Metrics;
+  readonly floods: FloodControl;
 }
 
 export const PROBLEM_RESPONSES = {

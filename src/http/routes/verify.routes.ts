@@ -22,6 +22,8 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       try {
         const result = await verifyKey(context.verify, request.body, request.ip);
         context.metrics.countVerify(result.ok ? result.value.code : result.problem.code);
+        // Only an unknown key is counted against its source: a valid key's verify does nothing more.
+        if (result.ok && result.value.code === 'NOT_FOUND') return context.floods.throttleNotFound(request, reply) ?? sendResult(request, reply, result);
         return sendResult(request, reply, result);
       } catch (error) {
         context.metrics.countVerify('UNAVAILABLE');

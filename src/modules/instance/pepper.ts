@@ -4,19 +4,23 @@
  * different pepper refuses to start instead of answering NOT_FOUND for every key.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../storage/database.js';
+import { restrictIfPresent, writeOwnerOnlyFile } from '../../storage/owner-only.js';
 
 export const FINGERPRINT_SETTING = 'pepper_fingerprint';
 
 export function loadPepper(configured: string | undefined, dataDir: string): Buffer {
   if (configured !== undefined) return Buffer.from(configured, 'utf8');
   const file = join(dataDir, 'pepper');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  if (existsSync(file)) {
+    restrictIfPresent(file);
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pepper = randomBytes(32).toString('base64url');
-  writeFileSync(file, pepper + '\n', { mode: 0o600, flag: 'wx' });
+  writeOwnerOnlyFile(file, pepper + '\n', 'wx');
   return Buffer.from(pepper, 'utf8');
 }
 

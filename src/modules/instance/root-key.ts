@@ -4,7 +4,7 @@
  */
 import { NO_GRANTS } from '../../core/grants/grant-set.js';
 import { grantColumns } from '../keys/key-grants.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
@@ -12,6 +12,7 @@ import { generateKey, keyHint } from '../../core/key-format.js';
 import { hashKey } from '../../core/key-hash.js';
 import { mutate, type MutationDeps } from '../mutation.js';
 import { insertKey } from '../keys/keys.repository.js';
+import { writeOwnerOnlyFile } from '../../storage/owner-only.js';
 
 const ROOT_KEY_SETTING = 'root_key_id';
 export const ROOT_KEY_PREFIX = 'kwroot';
@@ -63,6 +64,10 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
     const winner = await deps.db.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirstOrThrow();
     return { rootKeyId: winner.value, createdKey: null };
   }
-  if (dataDir !== null) writeFileSync(join(dataDir, 'root.key'), secret + '\n', { mode: 0o600 });
+  if (dataDir !== null) {
+    // On PostgreSQL with KEYWARD_PEPPER set, nothing else has made the data directory yet.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');
+  }
   return { rootKeyId: result.value, createdKey: secret };
 }

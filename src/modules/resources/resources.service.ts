@@ -9,6 +9,7 @@ import { newId } from '../../core/ids.js';
 import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
 import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../../api/resources.js';
+import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
@@ -20,6 +21,7 @@ import { listingCandidates, type ListingReach } from './resource-listing.reposit
 import {
   deleteResource,
   findResource,
+  findResourceByExternalId,
   hasChildren,
   insertResource,
   insertRoles,
@@ -32,6 +34,14 @@ function checkValue(deps: ServiceDeps, type: string, value: string | undefined):
     return fail('VALIDATION', `a ${type} carries no value`, { field: 'value' });
   }
   return ok(null);
+}
+
+/** An externalId names one resource of a type in an environment: say which value is taken, not "retry". */
+async function externalIdFree(trx: Db, environmentId: string, type: string, externalId: string | null | undefined, selfId: string | null): Promise<Result<null>> {
+  if (externalId === undefined || externalId === null) return ok(null);
+  const holder = await findResourceByExternalId(trx, environmentId, type, externalId);
+  if (holder === undefined || holder.id === selfId) return ok(null);
+  return fail('CONFLICT', `another ${type} in this environment already has externalId "${externalId}"`, { field: 'externalId' });
 }
 
 export async function createResource(deps: ServiceDeps, caller: Caller, input: CreateResourceInput): Promise<Result<ResourceObject>> {
@@ -47,6 +57,8 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
     if (input.parentId !== undefined && parent === undefined) return notFound('resource', input.parentId);
     const environment = await trx.selectFrom('environments').select(['id', 'tenant_id']).where('id', '=', environmentId).executeTakeFirst();
     if (environment === undefined) return notFound('environment', environmentId);
+    const free = await externalIdFree(trx, environment.id, input.type, input.externalId, null);
+    if (!free.ok) return free;
     const id = newId('resource', now);
     const row: ResourceRow = {
       id,
@@ -105,6 +117,8 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
     if (current === undefined) return notFound('resource', id);
     const valueCheck = checkValue(deps, current.type, input.value);
     if (!valueCheck.ok) return valueCheck;
+    const free = await externalIdFree(trx, current.environment_id, current.type, input.externalId, current.id);
+    if (!free.ok) return free;
     const patch: Partial<ResourceRow> = { updated_at: now };
     if (input.name !== undefined) patch.name = input.name;
     if (input.externalId !== undefined) patch.external_id = input.externalId;

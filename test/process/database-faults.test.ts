@@ -1,0 +1,145 @@
+/**
+ * A node that loses its database never crashes (SPEC §6, issue 16 "database faults, proven"):
+ * through a TCP proxy the test cuts and restores, cached verifies go on within the staleness
+ * bound and then answer 503; writes answer 503; /readyz is not ready; when the link is back the
+ * node catches up by itself, and a revoke made on another node meanwhile is enforced at once.
+ * Three nodes share one PostgreSQL schema; only the third's link is cut. Run again with Redis
+ * wake-ups on.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Config } from '../../src/http/config.js';
+import { cluster, type Cluster, type Node } from '../support/cluster.js';
+import { tcpProxy, throughProxy, type TcpProxy } from '../support/tcp-proxy.js';
+
+const url = inject('postgresUrl');
+const REDIS_URL = process.env['KEYWARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const redis = url !== null && (process.env['KEYWARD_TEST_REDIS_URL'] !== undefined || (await redisAnswers()));
+const MAX_STALENESS_MS = 1500;
+/** Short bounds so a cut and a catch-up take seconds, not minutes. */
+const FAST: Partial<Config> = { changePollMs: 100, maxStalenessMs: MAX_STALENESS_MS, usageFlushMs: 200 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  let value = await probe();
+  while (!done(value) && Date.now() - started < timeoutMs) {
+    await sleep(100);
+    value = await probe();
+  }
+  return value;
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+const variants = [{ name: 'PostgreSQL NOTIFY', config: {} as Partial<Config> }, ...(redis ? [{ name: 'Redis wake-ups', config: { redisUrl: REDIS_URL } as Partial<Config> }] : [])];
+
+describe.skipIf(url === null).each(variants)('a database link cut, with $name', ({ config }) => {
+  const databaseUrl = url as string;
+  let nodes: Cluster;
+  let proxy: TcpProxy;
+  beforeAll(() => {
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterAll(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+  afterEach(async () => {
+    await proxy?.close();
+    await nodes?.close();
+  });
+
+  const target = new URL(url ?? 'postgres://127.0.0.1:5432');
+  const start = async (): Promise<void> => {
+    proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
+    nodes = cluster(databaseUrl);
+  };
+
+  /** A tenant, an environment and an application key, made with the root key on `node`. */
+  async function appKey(node: Node, root: string): Promise<{ id: string; key: string }> {
+    const tenant = await node.call('POST', '/v1/tenants', root, { name: 'Faults' });
+    const environment = await node.call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
+    const key = await node.call('POST', '/v1/keys', root, { environmentId: environment.body.id, name: 'k', kind: 'application' });
+    expect(key.status, JSON.stringify(key.body)).toBe(201);
+    return { id: key.body.id, key: key.body.key };
+  }
+  const verify = (node: Node, key: string) => node.call('POST', '/v1/verify', null, { key });
+
+  it('keeps one node up through the cut: cached verifies, then 503; writes 503; not ready; back by itself', async () => {
+    await start();
+    const node = await nodes.start({ databaseUrl: throughProxy(databaseUrl, proxy.port), config: { ...FAST, ...config } });
+    const root = node.keyward.rootKey.createdKey as string;
+    const key = await appKey(node, root);
+    // The node's follower reads its own changes back from the log, evicting the new key once more:
+    // after that, the verify caches it.
+    await node.keyward.follower.catchUp();
+    expect((await verify(node, key.key)).body.code).toBe('VALID');
+
+    proxy.cut();
+    const cutAt = Date.now();
+    const cached = await verify(node, key.key);
+    if (Date.now() - cutAt < MAX_STALENESS_MS) expect(cached.body.code, node.logText()).toBe('VALID');
+    const write = await node.call('POST', '/v1/tenants', root, { name: 'During' });
+    expect(write.status).toBe(503);
+    expect(write.body.code).toBe('UNAVAILABLE');
+    expect((await node.call('GET', '/readyz', null)).status).toBe(503);
+
+    await sleep(MAX_STALENESS_MS + 200);
+    const stale = await verify(node, key.key);
+    expect(stale.status).toBe(503);
+    expect(stale.body.code).toBe('UNAVAILABLE');
+
+    proxy.restore();
+    expect((await until(() => node.call('GET', '/readyz', null), (reply) => reply.status === 200)).status).toBe(200);
+    expect((await verify(node, key.key)).body.code).toBe('VALID');
+    expect((await node.call('POST', '/v1/tenants', root, { name: 'After' })).status).toBe(201);
+    expect(unhandled).toEqual([]);
+  }, 60_000);
+
+  it('enforces a revoke made on another node during the cut as soon as the link is back, on three nodes', async () => {
+    await start();
+    const first = await nodes.start({ config: { ...FAST, ...config } });
+    const second = await nodes.start({ config: { ...FAST, ...config } });
+    const cutOff = await nodes.start({ databaseUrl: throughProxy(databaseUrl, proxy.port), config: { ...FAST, ...config } });
+    const root = first.keyward.rootKey.createdKey as string;
+    const key = await appKey(first, root);
+    await cutOff.keyward.follower.catchUp();
+    expect((await verify(cutOff, key.key)).body.code).toBe('VALID');
+
+    proxy.cut();
+    const cutAt = Date.now();
+    const cached = await verify(cutOff, key.key);
+    if (Date.now() - cutAt < MAX_STALENESS_MS) expect(cached.body.code).toBe('VALID');
+    expect((await second.call('POST', `/v1/keys/${key.id}/revoke`, root)).status).toBe(200);
+    expect((await verify(first, key.key)).body.code).toBe('REVOKED');
+    expect((await cutOff.call('POST', '/v1/tenants', root, { name: 'During' })).status).toBe(503);
+    expect((await cutOff.call('GET', '/readyz', null)).status).toBe(503);
+
+    await sleep(MAX_STALENESS_MS + 200);
+    expect((await verify(cutOff, key.key)).status).toBe(503);
+
+    proxy.restore();
+    const answered = await until(() => verify(cutOff, key.key), (reply) => reply.status !== 503);
+    expect(answered.status).toBe(200);
+    expect(answered.body.code).toBe('REVOKED');
+    expect((await until(() => cutOff.call('GET', '/readyz', null), (reply) => reply.status === 200)).status).toBe(200);
+    expect((await verify(cutOff, key.key)).body.code).toBe('REVOKED');
+    expect(unhandled).toEqual([]);
+  }, 90_000);
+});
