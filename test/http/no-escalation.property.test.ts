@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGrants, type CompiledGrants } from '../../src/core/grants/compile-grants.js';
-import { grantSourceOf } from '../../src/core/grants/grant-set.js';
+import { grantSourceOf, levelsApplyTo } from '../../src/core/grants/grant-set.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
@@ -24,10 +24,8 @@ const ALWAYS_HELD = new Set([...model.permissions.values()].filter((def) => def.
 const ACTIONS = [...model.actions];
 const TYPES = [...model.types.values()].map((type) => ({ name: type.name, roles: [...type.roles] }));
 const LEVELS = [...model.levels.keys()];
-/** Types `levels` may name: every level's role is valid for them. */
-const LEVELLED = [...model.types.values()]
-  .filter((type) => [...model.levels.values()].every((role) => role === null || type.roles.has(role)))
-  .map((type) => type.name);
+/** Types `levels` may name. */
+const LEVELLED = [...model.types.keys()].filter((type) => levelsApplyTo(model, type));
 const PRESETS = [...model.presets.keys()];
 
 /** A tenant's resource tree every sequence gets, made by the root key: index → type and parent index. */
