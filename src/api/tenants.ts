@@ -7,7 +7,9 @@ const settings = {
   mfaRequired: Type.Boolean(),
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),
-  maxKeyExpiryDays: Nullable(DayCount),
+  maxKeyExpiryDays: Nullable(DayCount, 'the longest a user key may live; null: no maximum'),
+  maxApplicationKeyExpiryDays: Nullable(DayCount, 'the longest an application key may live; null: no maximum, so deployments need not expire'),
+  mfaReverifyDays: Nullable(DayCount, "a user key works only if its user passed a TOTP check within this many days; null: never asked"),
   auditRetentionDays: Nullable(Type.Integer({ minimum: 1, maximum: 36_500, description: 'prune audit events older than this; null keeps them forever' })),
 };
 
@@ -27,6 +29,8 @@ export const CreateTenantBody = Type.Object(
     rotationWindowDays: Type.Optional(settings.rotationWindowDays),
     defaultKeyExpiryDays: Type.Optional(settings.defaultKeyExpiryDays),
     maxKeyExpiryDays: Type.Optional(settings.maxKeyExpiryDays),
+    maxApplicationKeyExpiryDays: Type.Optional(settings.maxApplicationKeyExpiryDays),
+    mfaReverifyDays: Type.Optional(settings.mfaReverifyDays),
     auditRetentionDays: Type.Optional(settings.auditRetentionDays),
   },
   { additionalProperties: false },

@@ -72,7 +72,14 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
   if (filter.expiringBefore !== undefined) {
     query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.expiringBefore.now).where('expires_at', '<=', filter.expiringBefore.before);
   }
-  if (groupId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('group_members').select('key_id').where('group_id', '=', groupId));
+  if (groupId !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('id', 'in', eb.selectFrom('group_members').select('key_id').where('group_id', '=', groupId)),
+        eb('user_id', 'in', eb.selectFrom('group_user_members').select('user_id').where('group_id', '=', groupId)),
+      ]),
+    );
+  }
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
   return query.orderBy('id').limit(filter.limit + 1).execute();
 }

@@ -94,7 +94,7 @@ export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: 
     const secret = newTotpSecret();
     const sealed = deps.secrets.seal(secret, boundTo(userId));
     if (current === undefined) {
-      await insertUserMfa(trx, { user_id: userId, secret: sealed, confirmed_at: null, last_step: null, failed_count: 0, failed_window_started_at: null, created_at: now, updated_at: now });
+      await insertUserMfa(trx, { user_id: userId, secret: sealed, confirmed_at: null, last_step: null, failed_count: 0, failed_window_started_at: null, passed_at: null, created_at: now, updated_at: now });
     } else if (!(await restartUserMfa(trx, userId, sealed, now))) {
       return conflict;
     }

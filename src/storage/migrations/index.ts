@@ -11,6 +11,7 @@ import * as keyRotation from './0005-key-rotation.js';
 import * as mfa from './0006-mfa.js';
 import * as usage from './0007-usage.js';
 import * as auditChain from './0008-audit-chain.js';
+import * as seedMeanings from './0012-seed-meanings.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-mfa': mfa,
   '0007-usage': usage,
   '0008-audit-chain': auditChain,
+  '0012-seed-meanings': seedMeanings,
 };
