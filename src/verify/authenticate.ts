@@ -53,7 +53,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       const validUntil = current ? null : row.previous_valid_until;
       const now = deps.clock.now();
       if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
-      const key = toKeyRecord(row, deps.model, found.policies);
+      const key = toKeyRecord(row, deps.model, found.policies, found.mfa);
       deps.cache.set(hash, key, now, generation, validUntil);
       return { found: true, key };
     },

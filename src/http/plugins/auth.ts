@@ -23,6 +23,8 @@ declare module 'fastify' {
     action?: string;
     /** An expired key may call this route on itself (`:id` = its own id): rotation (SPEC §3 step 3). */
     expiredKeyMayCallForItself?: boolean;
+    /** A key whose user is due to pass MFA again (mfaReverifyDays) may call this route: /v1/me and the sign-in check. */
+    mayCallWhileMfaDue?: boolean;
   }
   interface FastifyRequest {
     caller: Caller | null;
@@ -111,7 +113,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const verdict = keyVerdict(key, deps.clock.now());
     const selfAfterExpiry =
       verdict === 'EXPIRED' && request.routeOptions.config.expiredKeyMayCallForItself === true && (request.params as Record<string, unknown> | undefined)?.['id'] === key.id;
-    if (verdict !== 'VALID' && !selfAfterExpiry) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+    const mfaCheckIn = verdict === 'MFA_REQUIRED' && request.routeOptions.config.mayCallWhileMfaDue === true;
+    if (verdict === 'MFA_REQUIRED' && !mfaCheckIn) {
+      return deny(request, reply, key, { code: 'MFA_REQUIRED', detail: "the key's user must pass a one-time code check again (POST /v1/me/mfa/verify)", status: 401 });
+    }
+    if (verdict !== 'VALID' && !selfAfterExpiry && !mfaCheckIn) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
     request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
     return undefined;
   };
