@@ -145,6 +145,7 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       expiresAt: EXPIRES,
       grants: undefined,
       groupIds: [],
+      mfaDueAt: null,
     });
     expect([...(record?.grants.permissions ?? [])].sort()).toEqual(['assistant.use', 'users.manage', 'webhooks.manage']);
     expect([...(record?.grants.typeWide.get('webhook') ?? [])]).toContain('delete');
