@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 /** The verdict codes a verify answers with. */
-export type VerdictCode = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN';
+export type VerdictCode = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED';
 
 /** The resource acted on; with neither `id` nor `externalId`, the type-wide question. */
 export interface ResourceRef {
@@ -110,7 +110,7 @@ export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyAnswer>;
 }
 
-const VERDICT_CODES: ReadonlySet<string> = new Set<VerdictCode>(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN']);
+const VERDICT_CODES: ReadonlySet<string> = new Set<VerdictCode>(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED']);
 
 /**
  * The cache key: a SHA-256 of exactly what decides the verdict (key, permission, action,
