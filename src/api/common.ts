@@ -22,7 +22,7 @@ export function IdParams(kind: IdKind) {
   return Type.Object({ id: IdSchema(kind) }, { additionalProperties: false });
 }
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
 
 export const Timestamp = Type.String({ format: 'date-time' });
 

@@ -8,7 +8,9 @@ const authSettings = {
   mfaRequired: Nullable(Type.Boolean({ description: 'null inherits the tenant; cannot relax a tenant requirement' })),
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),
-  maxKeyExpiryDays: Nullable(DayCount),
+  maxKeyExpiryDays: Nullable(DayCount, "user keys; null inherits the tenant's"),
+  maxApplicationKeyExpiryDays: Nullable(DayCount, "application keys; null inherits the tenant's"),
+  mfaReverifyDays: Nullable(DayCount, "null inherits the tenant's"),
 };
 
 /** The settings `authConfig.manage` may change (SPEC §2). */
@@ -32,6 +34,8 @@ export const CreateEnvironmentBody = Type.Object(
     rotationWindowDays: Type.Optional(authSettings.rotationWindowDays),
     defaultKeyExpiryDays: Type.Optional(authSettings.defaultKeyExpiryDays),
     maxKeyExpiryDays: Type.Optional(authSettings.maxKeyExpiryDays),
+    maxApplicationKeyExpiryDays: Type.Optional(authSettings.maxApplicationKeyExpiryDays),
+    mfaReverifyDays: Type.Optional(authSettings.mfaReverifyDays),
   },
   { additionalProperties: false },
 );

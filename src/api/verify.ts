@@ -41,9 +41,9 @@ const StringOrNull = (options: { format?: string; description?: string } = {}) =
 
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN'>({
+  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED'>({
     type: 'string',
-    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN'],
+    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED'],
   }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),

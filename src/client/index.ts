@@ -89,7 +89,7 @@ export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyAnswer>;
 }
 
-const VERDICT_CODES: ReadonlySet<string> = new Set<VerdictCode>(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN']);
+const VERDICT_CODES: ReadonlySet<string> = new Set<VerdictCode>(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED']);
 
 /**
  * The cache key: a SHA-256 of exactly what decides the verdict (key, permission, action,

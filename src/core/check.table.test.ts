@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCode, checkCreate, checkResource, checkType, reach, type CheckResult, type KeyPosition, type TargetResource, type Visibility } from './check.js';
 import { compileGrants, noGrants, type CompiledGrants } from './grants/compile-grants.js';
+import { grantSourceOf, levelsApplyTo } from './grants/grant-set.js';
 import { parseScope, type Scope } from './grants/scope-syntax.js';
 import { defaultModel } from './model/load-model.js';
 
@@ -59,6 +60,7 @@ const TREE_A: readonly Node[] = [
   ['sch1', 'schema', null],
   ['sn1', 'snippet', null],
   ['app1', 'application', null],
+  ['ce1', 'cloudEvent', null],
 ];
 
 type OtherNode = readonly [name: string, type: string, parent: string | null, environmentId: string, tenantId: string, visibility: Visibility];
@@ -101,6 +103,19 @@ function scope(text: string): Scope {
   const parsed = parseScope(text.replace(/\{(\w+)\}/g, (_, name: string) => res(name).id), model);
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.scope;
+}
+
+/** A preset's scopes and permissions, compiled. */
+function presetGrants(name: string): CompiledGrants {
+  const preset = model.presets.get(name);
+  if (preset === undefined) throw new Error(`fixture: unknown preset ${name}`);
+  return grants(...preset.scopes, ...preset.permissions);
+}
+
+/** Compiles `levels` ({agent: 'edit'}) as a key or policy holds them, with other grants. */
+function levelGrants(levels: Readonly<Record<string, string>>, ...items: readonly string[]): CompiledGrants {
+  const source = grantSourceOf(model, { permissions: items.filter((item) => !item.includes(':')), scopes: items.filter((item) => item.includes(':')), levels, preset: null });
+  return compileGrants(model, [source]);
 }
 
 /** Compiles grants from scopes (`type:role`, `type:{name}:role`) and permission ids, each checked against the model. */
@@ -176,17 +191,19 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
     // project:editor reaches the agents under a project; a top-level agent is only viewed (agent:viewer).
     'agent-runner': { p1: EDIT, a1: EDIT, s1: EDIT, d1: EDIT, fn1: EDIT, p2: EDIT, a2: EDIT, p0: EDIT, a0: VIEW, s0: VIEW },
     custom: {},
+    // org:admin plus every named permission: the tenant's administrator owns every resource of env_a.
+    'tenant-admin': Object.fromEntries(NAMES_A.map((name) => [name, ALL])),
   };
 
   it('covers every preset of the model', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual([...model.presets.keys()].sort());
   });
 
-  for (const [preset, scopes] of model.presets) {
-    const compiled = grants(...scopes);
+  for (const [preset, def] of model.presets) {
+    const compiled = presetGrants(preset);
     for (const name of NAMES_A) {
       const expected = EXPECTED[preset]?.[name] ?? '';
-      it(`${preset} [${scopes.join(', ')}] on ${res(name).type} ${name}: ${expected === '' ? 'nothing' : expected}`, () => {
+      it(`${preset} [${def.scopes.join(', ')}] on ${res(name).type} ${name}: ${expected === '' ? 'nothing' : expected}`, () => {
         expect(allowedOn(KEY, compiled, res(name))).toBe(expected);
       });
     }
@@ -202,11 +219,11 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
     ['agent-runner may not run the top-level agent a0', 'agent-runner', 'a0', 'run', 'FORBIDDEN'],
     ['custom may not discover a1', 'custom', 'a1', 'discover', 'FORBIDDEN'],
   ] as const)('%s', (_, preset, name, action, expected) => {
-    expect(verdict(checkResource(KEY, grants(...(model.presets.get(preset) ?? [])), action, res(name)))).toBe(expected);
+    expect(verdict(checkResource(KEY, presetGrants(preset), action, res(name)))).toBe(expected);
   });
 
   it('custom holds no permission but assistant.use', () => {
-    expect([...grants(...(model.presets.get('custom') ?? [])).permissions]).toEqual(['assistant.use']);
+    expect([...presetGrants('custom').permissions]).toEqual(['assistant.use']);
   });
 
   it.each([
@@ -220,7 +237,7 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
     ['agent-runner', 'session', 'a0', 'FORBIDDEN'],
     ['custom', 'agent', null, 'FORBIDDEN'],
   ] as const)('%s creating a %s under %s: %s', (preset, type, parent, expected) => {
-    expect(verdict(checkCreate(model, KEY, grants(...(model.presets.get(preset) ?? [])), type, parent === null ? null : res(parent)))).toBe(expected);
+    expect(verdict(checkCreate(model, KEY, presetGrants(preset), type, parent === null ? null : res(parent)))).toBe(expected);
   });
 });
 
@@ -231,26 +248,28 @@ describe('every role of every type, held type-wide (type:role)', () => {
       if (role === undefined) throw new Error(`model: ${type} names unknown role ${roleName}`);
       const text = `${type}:${roleName}`;
       const roleActions = only(role.actions);
+      // SPEC §2: org is the implicit root of every tree, so a role on all of it holds everywhere.
+      const everywhere = role.allTypes || typeDef.root;
 
-      it(`${text} allows ${roleActions} on every ${type} and its descendants${role.allTypes ? ' (and on every type)' : ', nothing elsewhere'}`, () => {
+      it(`${text} allows ${roleActions} on every ${type} and its descendants${everywhere ? ' (and on every type)' : ', nothing elsewhere'}`, () => {
         const compiled = grants(text);
-        const expected = Object.fromEntries(NAMES_A.map((name) => [name, role.allTypes || typesAbove(res(name)).includes(type) ? roleActions : '']));
+        const expected = Object.fromEntries(NAMES_A.map((name) => [name, everywhere || typesAbove(res(name)).includes(type) ? roleActions : '']));
         expect(allowedOnTree(KEY, compiled)).toEqual(expected);
         // Not vacuous: the type's own resource is covered, and unless the role spans all types an unrelated top-level one is not.
         expect(expected[REPRESENTATIVE.get(type) ?? '']).toBe(roleActions);
-        if (!role.allTypes) expect(Object.values(expected)).toContain('');
+        if (!everywhere) expect(Object.values(expected)).toContain('');
       });
 
       it(`${text} answers the type-wide question: create ${role.createsType ? 'allowed' : 'denied'}, other actions as the role`, () => {
         const compiled = grants(text);
         for (const otherType of model.types.keys()) {
+          const sameType = otherType === type || everywhere;
           for (const action of ACTIONS) {
-            const sameType = otherType === type || role.allTypes;
-            const expected = action === 'create' ? otherType === type && role.createsType : sameType && role.actions.has(action);
+            const expected = action === 'create' ? (otherType === type || typeDef.root) && role.createsType : sameType && role.actions.has(action);
             expect(verdict(checkType(KEY, compiled, action, otherType)), `${action} on every ${otherType}`).toBe(expected ? 'VALID' : 'FORBIDDEN');
           }
           const topLevel = model.types.get(otherType)?.topLevel === true;
-          const createTop = topLevel && otherType === type && role.createsType;
+          const createTop = topLevel && (otherType === type || typeDef.root) && role.createsType;
           expect(verdict(checkCreate(model, KEY, compiled, otherType, null)), `create a top-level ${otherType}`).toBe(createTop ? 'VALID' : 'FORBIDDEN');
         }
       });
@@ -308,10 +327,11 @@ describe('executor (legacy: stored as viewer plus run)', () => {
 describe('named and runtime permissions (SPEC §2 tables)', () => {
   /** Per SPEC §2: type → actions on every resource of it (and its descendants); types it may create outright. */
   const EXPECTED: Record<string, { readonly on: Readonly<Record<string, string>>; readonly creates: readonly string[] }> = {
-    'functions.execute': { on: { apiFunction: 'run', serverFunction: 'run', clientFunction: 'run', webhook: 'run' }, creates: [] },
-    'applications.use': { on: { application: 'read run' }, creates: [] },
-    // Reads only what it can discover: alone, nothing.
-    'library.generate': { on: {}, creates: [] },
+    // Seed 000: a key sees the catalogue, and reads, what it may call.
+    'functions.execute': { on: { apiFunction: REACHING, serverFunction: REACHING, clientFunction: REACHING, webhook: REACHING }, creates: [] },
+    'applications.use': { on: { application: REACHING }, creates: [] },
+    // Seed 000: the catalogue an SDK is generated from, never variables or secrets.
+    'library.generate': { on: Object.fromEntries(['apiFunction', 'serverFunction', 'clientFunction', 'webhook', 'trigger', 'schema', 'snippet', 'application'].map((type) => [type, VIEW])), creates: [] },
     'apiFunctions.manage': { on: { apiFunction: ALL }, creates: ['apiFunction'] },
     'webhooks.manage': { on: { webhook: ALL }, creates: ['webhook'] },
     'triggers.manage': { on: { trigger: ALL }, creates: ['trigger'] },
@@ -326,10 +346,11 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
     'users.manage': { on: {}, creates: [] },
     'tenant.manage': { on: {}, creates: [] },
     'assistant.use': { on: {}, creates: [] },
-    'runtime.run': { on: { agent: 'run' }, creates: ['session'] },
-    'runtime.sessionCreate': { on: {}, creates: ['session'] },
-    'runtime.sessionTerminate': { on: { session: 'delete' }, creates: [] },
-    'runtime.documentUpload': { on: {}, creates: ['document'] },
+    // Seed 001's runtime permissions, each with the discover it needs to find its target.
+    'runtime.run': { on: { agent: REACHING }, creates: ['session'] },
+    'runtime.sessionCreate': { on: { agent: 'discover' }, creates: ['session'] },
+    'runtime.sessionTerminate': { on: { session: 'discover delete' }, creates: [] },
+    'runtime.documentUpload': { on: { session: 'discover' }, creates: ['document'] },
   };
 
   it('covers every permission of the model', () => {
@@ -387,13 +408,15 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
     ['runtime.run + agent:discoverer: a session under any agent it can discover', ['runtime.run', 'agent:discoverer'], 'session', 'a1', 'VALID'],
     ['runtime.run + agent:discoverer: a session under the top-level agent a0', ['runtime.run', 'agent:discoverer'], 'session', 'a0', 'VALID'],
     ['runtime.run + agent:{a1}:discoverer: a session under a1', ['runtime.run', 'agent:{a1}:discoverer'], 'session', 'a1', 'VALID'],
-    ['runtime.sessionCreate + agent:{a1}:discoverer: not under a2, which it cannot discover', ['runtime.sessionCreate', 'agent:{a1}:discoverer'], 'session', 'a2', 'FORBIDDEN'],
+    ['runtime.sessionCreate: a session under a2, which it discovers through the permission', ['runtime.sessionCreate', 'agent:{a1}:discoverer'], 'session', 'a2', 'VALID'],
     ['runtime.run + project:{p1}:viewer: under a1 (discovered through p1)', ['runtime.run', 'project:{p1}:viewer'], 'session', 'a1', 'VALID'],
     ['runtime.run: never a top-level session', ['runtime.run', 'agent:owner'], 'session', null, 'FORBIDDEN'],
     ['runtime.run: a session only, not a document', ['runtime.run', 'agent:discoverer', 'session:viewer'], 'document', 's1', 'FORBIDDEN'],
     ['runtime.sessionCreate + agent:viewer: a session under a1', ['runtime.sessionCreate', 'agent:viewer'], 'session', 'a1', 'VALID'],
-    ['runtime.sessionCreate alone: nothing it can discover', ['runtime.sessionCreate'], 'session', 'a1', 'FORBIDDEN'],
-    ['runtime.documentUpload alone: cannot discover s1', ['runtime.documentUpload'], 'document', 's1', 'FORBIDDEN'],
+    ['seed 001: "Session Create" alone creates a session under any agent (it discovers agents)', ['runtime.sessionCreate'], 'session', 'a1', 'VALID'],
+    ['seed 001: "Session Create" alone never a document', ['runtime.sessionCreate'], 'document', 's1', 'FORBIDDEN'],
+    ['seed 001: "Document Upload" alone uploads a document to a session (it discovers sessions)', ['runtime.documentUpload'], 'document', 's1', 'VALID'],
+    ['seed 001: "Document Upload" alone opens no session', ['runtime.documentUpload'], 'session', 'a1', 'FORBIDDEN'],
     ['runtime.documentUpload + session:viewer: a document under s1', ['runtime.documentUpload', 'session:viewer'], 'document', 's1', 'VALID'],
     ['runtime.documentUpload + agent:{a1}:viewer: a document under s1 (discovered through a1)', ['runtime.documentUpload', 'agent:{a1}:viewer'], 'document', 's1', 'VALID'],
     ['runtime.documentUpload + agent:viewer: not a session', ['runtime.documentUpload', 'agent:viewer'], 'session', 'a1', 'FORBIDDEN'],
@@ -409,24 +432,25 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
   });
 
   it.each([
-    ['runtime.run runs every agent and what is under it, nothing else', ['runtime.run'], { a1: 'run', a0: 'run', s1: 'run', d1: 'run', p1: '', f1: '' }],
-    ['runtime.sessionTerminate deletes sessions (and what is under them)', ['runtime.sessionTerminate'], { s1: 'delete', s0: 'delete', d1: 'delete', a1: '' }],
-    ['library.generate alone reads nothing: it can discover nothing', ['library.generate'], { a1: '', f1: '', ns1: '' }],
-    ['library.generate + agent:discoverer reads agents and their descendants', ['library.generate', 'agent:discoverer'], { a1: VIEW, a0: VIEW, s1: VIEW, d1: VIEW, p1: '', f1: '' }],
-    ['library.generate + org:member reads everything, runs nothing', ['library.generate', 'org:member'], { a1: VIEW, f1: VIEW, ns1: VIEW, org1: VIEW, app1: VIEW }],
-    ['library.generate + project:{p1}:discoverer reads p1 and what is under it', ['library.generate', 'project:{p1}:discoverer'], { p1: VIEW, a1: VIEW, d1: VIEW, fn1: VIEW, p2: '', ns1: '' }],
-    ['library.generate + functions.execute: run is not discover, so nothing to read', ['library.generate', 'functions.execute'], { f1: 'run', w1: 'run' }],
-    ['applications.use reads and runs applications, edits none', ['applications.use'], { app1: 'read run', f1: '' }],
+    ['seed 001: "Run" finds, reads and runs every agent and what is under it, nothing else', ['runtime.run'], { a1: REACHING, a0: REACHING, s1: REACHING, d1: REACHING, p1: '', f1: '' }],
+    ['seed 001: "Session Terminate" finds and ends sessions, their documents with them', ['runtime.sessionTerminate'], { s1: 'discover delete', s0: 'discover delete', d1: 'discover delete', a1: '' }],
+    ['seed 000: "Generate Library" sees and reads the catalogue, never variables or secrets', ['library.generate'], { f1: VIEW, sf1: VIEW, cf1: VIEW, w1: VIEW, t1: VIEW, sch1: VIEW, sn1: VIEW, app1: VIEW, var1: '', sec1: '', j1: '', a1: '' }],
+    ['seed 000: "Generate Library" runs nothing', ['library.generate', 'agent:discoverer'], { f1: VIEW, a1: 'discover', s1: 'discover' }],
+    ['seed 000: "Execute Functions" sees, reads and runs functions and webhooks, and triggers nothing else', ['functions.execute'], { f1: REACHING, sf1: REACHING, cf1: REACHING, w1: REACHING, fn1: REACHING, t1: '', sch1: '' }],
+    ['seed 000: "Execute Functions" with "Generate Library": the whole catalogue, run where it may execute', ['library.generate', 'functions.execute'], { f1: REACHING, w1: REACHING, sch1: VIEW, app1: VIEW }],
+    ['seed 000: "Use Applications" sees, reads and runs applications, edits none', ['applications.use'], { app1: REACHING, f1: '' }],
+    ['readDiscoverable is gone from the default model: org:member alone reads nothing', ['org:member'], { a1: 'discover', f1: 'discover' }],
   ] as const)('%s', (_, items, expected) => {
     expect(allowedOnTree(KEY, grants(...items), Object.keys(expected))).toEqual(expected);
   });
 
-  // SPEC §2: library.generate = "read on every type the key can discover"; asked type-wide, a key that may discover every agent reads every agent.
+  // Seed 000: library.generate reads the catalogue types type-wide, and nothing else.
   it.each([
-    [['library.generate', 'agent:discoverer'], 'agent', 'VALID'],
-    [['library.generate', 'org:member'], 'apiFunction', 'VALID'],
-    [['library.generate', 'agent:discoverer'], 'project', 'FORBIDDEN'],
-    [['library.generate', 'agent:{a1}:discoverer'], 'agent', 'FORBIDDEN'],
+    [['library.generate'], 'apiFunction', 'VALID'],
+    [['library.generate'], 'application', 'VALID'],
+    [['library.generate', 'agent:discoverer'], 'agent', 'FORBIDDEN'],
+    [['library.generate', 'org:member'], 'secret', 'FORBIDDEN'],
+    [['library.generate'], 'variable', 'FORBIDDEN'],
   ] as const)('%j: read on every %s (the type-wide question) → %s', (items, type, expected) => {
     expect(verdict(checkType(KEY, grants(...items), 'read', type))).toBe(expected);
   });
@@ -509,8 +533,8 @@ describe('reach across environments and tenants (SPEC §3 step 4)', () => {
     ['TENANT in env_b: agent:viewer may discover and read only', ['agent:viewer'], 'bt', VIEW],
     ['TENANT in env_b: the session under it, through agent:editor', ['agent:editor'], 'bts', REACHING],
     ['TENANT in env_b: org:member may discover it', ['org:member'], 'bt', 'discover'],
-    ['TENANT in env_b: library.generate + agent:discoverer reads it', ['library.generate', 'agent:discoverer'], 'bt', VIEW],
-    ['TENANT in env_b: functions.execute runs the apiFunction bf', ['functions.execute'], 'bf', 'run'],
+    ['TENANT in env_b: agent:viewer reads it', ['agent:viewer'], 'bt', VIEW],
+    ['TENANT in env_b: functions.execute finds, reads and runs the apiFunction bf', ['functions.execute'], 'bf', REACHING],
     ['TENANT in env_b: apiFunctions.manage, discover, read and run only', ['apiFunctions.manage'], 'bf', REACHING],
     ['TENANT in env_b: grants on other types give nothing', ['project:owner', 'apiFunctions.manage'], 'bt', ''],
     ['TENANT in env_b: no grants, nothing', [], 'bt', ''],
@@ -630,5 +654,79 @@ describe('the type-wide question (resource: {type}, no id)', () => {
 
   it('an unknown type is never created', () => {
     expect(verdict(checkCreate(model, KEY, grants('agent:owner'), 'nosuchtype', null))).toBe('FORBIDDEN');
+  });
+});
+
+describe('levels are component access (seed 001: View, Edit, Full), never run or share', () => {
+  const UPDATE = 'discover read update';
+  const FULL = 'discover read update delete';
+  it.each([
+    ['seed 001: "View" lists and shows every agent and what is under it', { agent: 'view' }, { a0: VIEW, a1: VIEW, s1: VIEW, p1: '' }],
+    ['seed 001: "Edit" also updates, and runs nothing', { agent: 'edit' }, { a0: UPDATE, a1: UPDATE, s1: UPDATE, p1: '' }],
+    ['seed 001: "Full" also deletes, and neither runs nor shares', { agent: 'full' }, { a0: FULL, a1: FULL, d1: FULL, p1: '' }],
+    ['seed 001: "None" adds nothing', { agent: 'none' }, { a0: '', a1: '' }],
+    ['levels on two types are a union', { project: 'view', apiFunction: 'edit' }, { p0: VIEW, f1: UPDATE, a0: '' }],
+  ] as const)('%s', (_, levels, expected) => {
+    expect(allowedOnTree(KEY, levelGrants(levels), Object.keys(expected))).toEqual(expected);
+  });
+
+  it.each([
+    ['view', 'FORBIDDEN'],
+    ['edit', 'FORBIDDEN'],
+    ['full', 'VALID'],
+  ] as const)('seed 001: "Full" alone creates components: %s → create a top-level agent %s', (level, expected) => {
+    expect(verdict(checkCreate(model, KEY, levelGrants({ agent: level }), 'agent', null))).toBe(expected);
+  });
+
+  it('seed 001: "Full" on agents opens no session (running is a runtime permission)', () => {
+    expect(verdict(checkCreate(model, KEY, levelGrants({ agent: 'full' }), 'session', res('a1')))).toBe('FORBIDDEN');
+    expect(verdict(checkCreate(model, KEY, levelGrants({ agent: 'view' }, 'runtime.run'), 'session', res('a1')))).toBe('VALID');
+  });
+
+  it('a level applies only to types with viewer, editor and owner roles', () => {
+    expect(levelsApplyTo(model, 'agent')).toBe(true);
+    expect(levelsApplyTo(model, 'cloudEvent')).toBe(true);
+    expect(levelsApplyTo(model, 'namespace')).toBe(false);
+    expect(levelsApplyTo(model, 'org')).toBe(false);
+  });
+});
+
+describe('org is the implicit root of every tree of an environment (SPEC §2)', () => {
+  it('seed 000: org:admin owns every resource of every type in its environment', () => {
+    expect(allowedOnTree(KEY, grants('org:admin'))).toEqual(Object.fromEntries(NAMES_A.map((name) => [name, ALL])));
+  });
+
+  it('org:admin creates every top-level type, and any type under a parent it may place it under', () => {
+    for (const [type, typeDef] of model.types) {
+      if (typeDef.topLevel) expect(verdict(checkCreate(model, KEY, grants('org:admin'), type, null)), type).toBe('VALID');
+    }
+    expect(verdict(checkCreate(model, KEY, grants('org:admin'), 'document', res('s1')))).toBe('VALID');
+  });
+
+  it('org:admin reaches another environment only for discover, read and run, and only what visibility shows', () => {
+    expect(allowedOn(KEY, grants('org:admin'), res('bt'))).toBe(REACHING);
+    expect(allowedOn(KEY, grants('org:admin'), res('be'))).toBe('');
+    expect(allowedOn(KEY, grants('org:admin'), res('ct'))).toBe('');
+    expect(allowedOn(KEY, grants('org:admin'), res('cp'))).toBe(REACHING);
+  });
+
+  it('org:member discovers every resource of the environment, of every type', () => {
+    expect(new Set(Object.values(allowedOnTree(KEY, grants('org:member'))))).toEqual(new Set(['discover']));
+  });
+
+  it('a role on one org resource is an ordinary resource grant: it does not reach the rest of the tree', () => {
+    expect(allowedOn(KEY, grants('org:{org1}:admin'), res('org1'))).toBe(ALL);
+    expect(allowedOn(KEY, grants('org:{org1}:admin'), res('a1'))).toBe('');
+  });
+});
+
+describe('the tenant-admin preset: org:admin plus every named permission (seed 000 admins)', () => {
+  it('holds every named permission of the model', () => {
+    expect([...presetGrants('tenant-admin').permissions].sort()).toEqual([...model.permissions.keys()].sort());
+  });
+
+  it('is for admin keys only', () => {
+    expect(model.presets.get('tenant-admin')?.adminOnly).toBe(true);
+    expect(model.presets.get('tenant-admin')?.scopes).toEqual(['org:admin']);
   });
 });

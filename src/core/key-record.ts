@@ -24,17 +24,23 @@ export interface KeyRecord {
   readonly groupIds: readonly string[];
   /** Presented with a secret rotated out and still in its grace period: it may only be used (SPEC §4). */
   readonly rotatedOut?: true;
+  /**
+   * From when the key answers MFA_REQUIRED: its user's last TOTP pass plus `mfaReverifyDays`
+   * (SPEC §4). Absent or null: the setting is off, or the key has no user.
+   */
+  readonly mfaDueAt?: number | null;
 }
 
 export function isRoot(key: KeyRecord): boolean {
   return key.kind === 'root';
 }
 
-/** Revoked, disabled or expired, in that order (SPEC §3 steps 2–3); VALID otherwise. */
+/** Revoked, disabled, expired (SPEC §3 steps 2–3), or due to pass MFA again (§4), in that order; VALID otherwise. */
 export function keyVerdict(key: KeyRecord, now: number): VerdictCode {
   if (key.revokedAt !== null) return 'REVOKED';
   if (!key.enabled) return 'DISABLED';
   if (key.expiresAt !== null && now >= key.expiresAt) return 'EXPIRED';
+  if (key.mfaDueAt != null && now >= key.mfaDueAt) return 'MFA_REQUIRED';
   return 'VALID';
 }
 

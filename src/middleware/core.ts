@@ -3,7 +3,7 @@
  * verify request, ask the verifier and turn its answer into a decision. The adapters only read
  * headers and the client IP from their framework's request and write the decision back.
  *
- * Decisions: no key → 401 `UNAUTHENTICATED`; NOT_FOUND, REVOKED, EXPIRED, DISABLED → 401 with
+ * Decisions: no key → 401 `UNAUTHENTICATED`; NOT_FOUND, REVOKED, EXPIRED, DISABLED, MFA_REQUIRED → 401 with
  * that code; FORBIDDEN → 403; Keyward unavailable → 503 `UNAVAILABLE` (fail closed); VALID →
  * allow, with the answer. A request Keyward rejects as malformed (`KeywardRequestError`: an
  * unknown permission, action or type in the options) is a bug of the service, not of its
@@ -24,6 +24,7 @@ export const MIDDLEWARE_PROBLEMS = {
   REVOKED: { status: 401, title: 'The key was revoked.' },
   EXPIRED: { status: 401, title: 'The key has expired.' },
   DISABLED: { status: 401, title: 'The key is disabled.' },
+  MFA_REQUIRED: { status: 401, title: 'A one-time code from the user is needed.' },
   FORBIDDEN: { status: 403, title: 'The key does not hold what this needs.' },
   UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -101,6 +102,7 @@ const DENIAL_DETAILS = {
   REVOKED: 'The key was revoked.',
   EXPIRED: 'The key has expired.',
   DISABLED: 'The key is disabled.',
+  MFA_REQUIRED: "The key's user must pass a one-time code check again before the key works.",
 } as const;
 
 /** Builds the per-request decision function an adapter calls. */

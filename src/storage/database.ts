@@ -18,6 +18,10 @@ export interface TenantsTable {
   rotation_window_days: number | null;
   default_key_expiry_days: number | null;
   max_key_expiry_days: number | null;
+  /** The maximum for application keys (null: none); max_key_expiry_days is for user keys. */
+  max_application_key_expiry_days: number | null;
+  /** A user key needs its user to have passed a TOTP check within this many days (null: never asked). */
+  mfa_reverify_days: number | null;
   /** Audit events older than this many days are pruned; null keeps them forever. */
   audit_retention_days: number | null;
   created_at: number;
@@ -33,6 +37,8 @@ export interface EnvironmentsTable {
   rotation_window_days: number | null;
   default_key_expiry_days: number | null;
   max_key_expiry_days: number | null;
+  max_application_key_expiry_days: number | null;
+  mfa_reverify_days: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -91,6 +97,8 @@ export interface UserMfaTable {
   last_step: number | null;
   failed_count: number;
   failed_window_started_at: number | null;
+  /** When the user last passed a TOTP check (mfaReverifyDays counts from it); null: never. */
+  passed_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -125,6 +133,13 @@ export interface GroupsTable {
 export interface GroupMembersTable {
   group_id: string;
   key_id: string;
+  created_at: number;
+}
+
+/** A user in a sharing group: each of its keys, present and future, is a member through it. */
+export interface GroupUserMembersTable {
+  group_id: string;
+  user_id: string;
   created_at: number;
 }
 
@@ -228,6 +243,7 @@ export interface Database {
   key_policies: KeyPoliciesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  group_user_members: GroupUserMembersTable;
   user_mfa: UserMfaTable;
   audit_events: AuditEventsTable;
   change_log: ChangeLogTable;

@@ -124,6 +124,16 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       expectProblemBody(revoked.json(), 401, 'REVOKED');
     });
 
+    it("seed 002: answers 401 MFA_REQUIRED for a user key whose user must pass MFA again", async () => {
+      const env = await seeded.admin.post('/v1/environments', { name: 'periodic-mfa', mfaReverifyDays: 30 });
+      const user = await seeded.admin.post('/v1/users', { name: 'Due', email: 'due@middleware.example' });
+      const created = await seeded.admin.post('/v1/keys', { environmentId: env.body.id, name: 'due', kind: 'user', userId: user.body.id, permissions: ['functions.execute'] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const reply = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `Bearer ${created.body.key}` } });
+      expect(reply.statusCode).toBe(401);
+      expectProblemBody(reply.json(), 401, 'MFA_REQUIRED');
+    });
+
     it('answers 403 FORBIDDEN naming the missing permission for a key lacking it', async () => {
       const reply = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `Bearer ${lacking.key}` } });
       expect(reply.statusCode).toBe(403);

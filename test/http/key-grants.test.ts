@@ -87,7 +87,8 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
       expect(me.body.grants).toMatchObject({
         root: false,
         permissions: ['assistant.use', 'runtime.run'],
-        typeWide: { agent: ['create', 'discover', 'read', 'run', 'update'], project: ['discover', 'read'] },
+        // Seed 001: edit is discover, read and update; runtime.run adds run (and opening sessions).
+        typeWide: { agent: ['discover', 'read', 'run', 'update'], project: ['discover', 'read'] },
         createsTypes: ['session'],
         allTypes: [],
         resources: {},
@@ -152,7 +153,7 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
       expect(preset.body.excess).toEqual(['scope namespace:admin', 'scope project:editor']);
       const level = await createKey(manager, { levels: { agent: 'full' } });
       expectProblem(level, 403, 'FORBIDDEN');
-      expect(level.body.excess).toEqual(['scope agent:owner']);
+      expect(level.body.excess).toEqual(['level agent:full']);
       expect((await seeded.admin.get('/v1/keys?limit=100')).body.items.length).toBe(before);
     });
 

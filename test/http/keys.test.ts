@@ -118,9 +118,9 @@ describe.each(testDatabases())('keys on $name', (db) => {
     expect((await app(seeded)).body.expiresAt).toBe(inDays(14));
   });
 
-  it('accepts an expiry up to the maximum and refuses one beyond it, or none at all', async () => {
+  it('accepts an application key expiry up to maxApplicationKeyExpiryDays and refuses one beyond it, or none at all', async () => {
     const seeded = await seedTenant(kw, 'Max');
-    await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { maxKeyExpiryDays: 90 });
+    await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { maxApplicationKeyExpiryDays: 90 });
     expect((await app(seeded, { expiresInDays: 90 })).body.expiresAt).toBe(inDays(90));
     for (const expiresInDays of [91, null]) {
       const reply = await app(seeded, { expiresInDays });

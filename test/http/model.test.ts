@@ -37,6 +37,30 @@ describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
     expect(view.actions).toEqual(expect.arrayContaining(['discover', 'read']));
   });
 
+  it('seed 001: says what each level grants, component access that never runs or shares', async () => {
+    const reply = await seeded.admin.get('/v1/model');
+    const actionsOf = (name: string): string[] => [...reply.body.levels.find((level: { name: string }) => level.name === name).actions].sort();
+    expect(actionsOf('view')).toEqual(['discover', 'read']);
+    expect(actionsOf('edit')).toEqual(['discover', 'read', 'update']);
+    expect(actionsOf('full')).toEqual(['create', 'delete', 'discover', 'read', 'update']);
+    expect(actionsOf('none')).toEqual([]);
+  });
+
+  it('seed 000: shows the tenant-admin preset with every named permission, for admin keys only', async () => {
+    const reply = await seeded.admin.get('/v1/model');
+    const preset = reply.body.presets.find((candidate: { name: string }) => candidate.name === 'tenant-admin');
+    expect(preset.adminOnly).toBe(true);
+    expect(preset.scopes).toEqual(['org:admin']);
+    const named = reply.body.permissions.filter((permission: { alwaysHeld: boolean }) => !permission.alwaysHeld).map((permission: { id: string }) => permission.id);
+    expect([...preset.permissions].sort()).toEqual([...named].sort());
+    expect(reply.body.presets.find((candidate: { name: string }) => candidate.name === 'deploy')).toMatchObject({ permissions: [], adminOnly: false });
+  });
+
+  it('seed 003: lists Cloud Events among the types', async () => {
+    const reply = await seeded.admin.get('/v1/model');
+    expect(reply.body.types.find((type: { name: string }) => type.name === 'cloudEvent')).toMatchObject({ roles: ['viewer', 'editor', 'owner'], topLevel: true });
+  });
+
   it('refuses a caller without a key', async () => {
     const reply = await kw.client().get('/v1/model');
     expect(reply.status).toBe(401);

@@ -6,13 +6,14 @@
  * policy's compiled grants — and whatever was gained must already be held by the caller (its own
  * /v1/me just before the operation); a resource-scoped grant is judged on the resource it really
  * names (its actual type and ancestors), not on the type the scope claims. A group membership may
- * be handed out only by a member of the group or a key with tenant.manage. Both successes and 403
+ * be handed out only by a member of the group or a key with tenant.manage, to a key or to a user
+ * (whose keys all join). Keys made from tenant-admin and org:* scopes are drawn too. Both successes and 403
  * refusals must occur, so the property is not vacuous. SQLite only: the suite is heavy.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGrants, type CompiledGrants } from '../../src/core/grants/compile-grants.js';
-import { grantSourceOf } from '../../src/core/grants/grant-set.js';
+import { grantSourceOf, levelsApplyTo } from '../../src/core/grants/grant-set.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
@@ -24,10 +25,8 @@ const ALWAYS_HELD = new Set([...model.permissions.values()].filter((def) => def.
 const ACTIONS = [...model.actions];
 const TYPES = [...model.types.values()].map((type) => ({ name: type.name, roles: [...type.roles] }));
 const LEVELS = [...model.levels.keys()];
-/** Types `levels` may name: every level's role is valid for them. */
-const LEVELLED = [...model.types.values()]
-  .filter((type) => [...model.levels.values()].every((role) => role === null || type.roles.has(role)))
-  .map((type) => type.name);
+/** Types `levels` may name. */
+const LEVELLED = [...model.types.keys()].filter((type) => levelsApplyTo(model, type));
 const PRESETS = [...model.presets.keys()];
 
 /** A tenant's resource tree every sequence gets, made by the root key: index → type and parent index. */
@@ -70,6 +69,8 @@ interface GrantSpec {
 
 interface PrincipalSpec {
   readonly admin: boolean;
+  /** Made from the tenant-admin preset (an admin key only): org:admin and every named permission. */
+  readonly tenantAdmin: boolean;
   readonly usersManage: boolean;
   readonly grants: GrantSpec;
   readonly groups: readonly number[];
@@ -96,6 +97,8 @@ type Op =
       readonly given: readonly ('permissions' | 'scopes' | 'levels')[];
     }
   | { readonly kind: 'addMember'; readonly caller: number; readonly group: number; readonly target: number }
+  /** A user into a group: each of its keys, present and future, becomes a member. */
+  | { readonly kind: 'addUserMember'; readonly caller: number; readonly group: number; readonly user: number }
   | { readonly kind: 'linkPolicy'; readonly caller: number; readonly target: number; readonly policy: number };
 
 interface Sequence {
@@ -110,7 +113,8 @@ function sometimes<T>(arbitrary: fc.Arbitrary<T>, every: number): fc.Arbitrary<T
 }
 
 const scopeArb: fc.Arbitrary<ScopeSpec> = fc.record({
-  type: fc.constantFrom(...TYPES.map((type) => type.name)),
+  // org (the root of every tree: org:admin, org:member) drawn more often than one type in many.
+  type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TYPES.map((type) => type.name)) }, { weight: 1, arbitrary: fc.constant('org') }),
   role: fc.nat(5),
   resource: sometimes(fc.nat(TREE.length - 1), 2),
   plus: sometimes(fc.constantFrom(...ACTIONS), 6),
@@ -151,6 +155,7 @@ const givenArb = fc.subarray(['permissions', 'scopes', 'levels'] as const, { min
 
 const principalArb: fc.Arbitrary<PrincipalSpec> = fc.record({
   admin: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  tenantAdmin: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   usersManage: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   grants: principalGrantsArb,
   groups: fc.subarray([0, 1]),
@@ -185,6 +190,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     given: givenArb,
   }),
   fc.record({ kind: fc.constant('addMember' as const), caller: indexArb, group: indexArb, target: indexArb }),
+  fc.record({ kind: fc.constant('addUserMember' as const), caller: indexArb, group: indexArb, user: indexArb }),
   fc.record({ kind: fc.constant('linkPolicy' as const), caller: indexArb, target: indexArb, policy: indexArb }),
 );
 
@@ -405,6 +411,7 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           name: `principal${index}`,
           ...keyBody(principal.admin),
           ...grants,
+          ...(principal.admin && principal.tenantAdmin ? { preset: 'tenant-admin' } : {}),
           policyIds: principal.policies.map((at) => pick(policies, at)),
           groupIds: principal.groups.map((at) => pick(groups, at)),
         }),
@@ -412,6 +419,12 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
       );
       pool.push({ id: body.id, secret: body.key, admin: principal.admin, client: kw.client(body.key) });
     }
+
+    // A member user with a key of its own, so user memberships reach keys of another user too.
+    const member = must(await admin.post('/v1/users', { ...here, name: 'Member', email: `member@t${tenants}.example` }), 'member user');
+    const memberKey = must(await admin.post('/v1/keys', { ...inEnvironment, name: 'member', kind: 'user', userId: member.id }), 'member key');
+    pool.push({ id: memberKey.id, secret: memberKey.key, admin: false, client: kw.client(memberKey.key) });
+    const users = [seeded.adminUserId, member.id as string];
 
     const fail = (op: Op, callerBefore: { key: any; grants: Effective }, request: unknown, reply: Reply, excess: readonly string[], extra: Record<string, unknown> = {}): never => {
       const report = {
@@ -506,6 +519,20 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           if (tally(op.kind, reply) !== 'ok') break;
           const allowed = callerBefore.grants.permissions.includes('tenant.manage') || callerBefore.key.groupIds.includes(groupId);
           if (!allowed) fail(op, callerBefore, { group: groupId, keyId: target.id }, reply, [`membership of group ${groupId}`]);
+          break;
+        }
+        case 'addUserMember': {
+          const groupId = pick(groups, op.group);
+          const userId = pick(users, op.user);
+          const reply = await caller.client.post(`/v1/groups/${groupId}/members`, { userId });
+          if (tally(op.kind, reply) !== 'ok') break;
+          const allowed = callerBefore.grants.permissions.includes('tenant.manage') || callerBefore.key.groupIds.includes(groupId);
+          if (!allowed) fail(op, callerBefore, { group: groupId, userId }, reply, [`membership of group ${groupId} for user ${userId}`]);
+          // Every key of the user, this one too, is a member now.
+          const userKey = userId === member.id ? pool.find((candidate) => candidate.id === memberKey.id) : pool.find((candidate) => candidate.admin);
+          if (userKey !== undefined && !(await me(userKey.client)).key.groupIds.includes(groupId)) {
+            fail(op, callerBefore, { group: groupId, userId }, reply, [`user ${userId}'s key did not join group ${groupId}`]);
+          }
           break;
         }
       }

@@ -45,7 +45,7 @@ describe.each(testDatabases())('policies and groups on $name', (db) => {
       const { client } = await manager({ scopes: ['agent:editor'] });
       const refused = await client.post('/v1/policies', { environmentId: seeded.environmentId, name: 'too much', levels: { agent: 'full' }, permissions: ['secrets.manage'] });
       expectProblem(refused, 403, 'FORBIDDEN');
-      expect(refused.body.excess).toEqual(['permission secrets.manage', 'scope agent:owner']);
+      expect(refused.body.excess).toEqual(['permission secrets.manage', 'level agent:full']);
       const policy = created(await client.post('/v1/policies', { environmentId: seeded.environmentId, name: 'ok', levels: { agent: 'view' } }));
       const raise = await client.patch(`/v1/policies/${policy.id}`, { scopes: ['project:viewer'] });
       expectProblem(raise, 403, 'FORBIDDEN');

@@ -751,7 +751,8 @@ const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record
     grants: { scopes: ['agent:viewer', 'webhook:viewer'] },
     sees: ['oEnvAgent', 'oTenAgent', 'oPubAgent', 'oPubWebhook', 'pPubAgent', 'sPubAgent', 'pPubWebhook'],
   },
-  { who: 'functions.execute in prod (run on webhooks, no discover: nothing)', home: 'prod', grants: { permissions: ['functions.execute'] }, sees: [] },
+  // Seed 000: a key sees the catalogue of what it may call (the webhooks, here and where visibility shows them).
+  { who: 'functions.execute in prod (discover, read and run on webhooks)', home: 'prod', grants: { permissions: ['functions.execute'] }, sees: ['pPubWebhook', 'sTenWebhook', 'oPubWebhook'] },
   { who: 'no grant at all in prod (even PUBLIC is not listed)', home: 'prod', grants: {}, sees: [] },
   {
     who: 'org:member in prod (discover on every type)',

@@ -122,8 +122,20 @@ describe.each(testDatabases())('verify and me on $name', (db) => {
     expect(reply.status).toBe(200);
     expect(reply.body.key).toMatchObject({ id, kind: 'application', status: 'active' });
     expect(reply.body.key).not.toHaveProperty('key');
-    expect(reply.body.grants).toMatchObject({ permissions: ['assistant.use', 'functions.execute', 'library.generate'], root: false, readDiscoverable: true });
-    expect(reply.body.grants.typeWide).toEqual({ apiFunction: ['run'], clientFunction: ['run'], serverFunction: ['run'], webhook: ['run'] });
+    expect(reply.body.grants).toMatchObject({ permissions: ['assistant.use', 'functions.execute', 'library.generate'], root: false, readDiscoverable: false });
+    // Seed 000: each carries the discover and read its use needs; library.generate reads the whole catalogue.
+    const callable = ['discover', 'read', 'run'];
+    const catalogue = ['discover', 'read'];
+    expect(reply.body.grants.typeWide).toEqual({
+      apiFunction: callable,
+      clientFunction: callable,
+      serverFunction: callable,
+      webhook: callable,
+      trigger: catalogue,
+      schema: catalogue,
+      snippet: catalogue,
+      application: catalogue,
+    });
     expect(JSON.stringify(reply.body)).not.toContain(key);
   });
 

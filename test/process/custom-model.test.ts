@@ -116,6 +116,15 @@ describe('a broken model file', () => {
     expect(result.stdout).not.toContain('Keyward listening');
   });
 
+  it('stops the server when the model drops a permission the code relies on, saying why it is needed (issue 12)', () => {
+    const withoutUsersManage = EXAMPLE_MODEL.split('\n').filter((line) => !line.trimStart().startsWith('users.manage:')).join('\n');
+    const path = writeModel('no-users-manage.yaml', withoutUsersManage);
+    const result = serveWithModel(path, 'data3');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('permissions.users.manage: missing: Keyward relies on it (the management API asks for it to manage users, keys, policies and groups)');
+    expect(result.stdout).not.toContain('Keyward listening');
+  });
+
   it('stops the server when the file is missing, naming it', () => {
     const path = join(dir, 'nowhere.yaml');
     const result = serveWithModel(path, 'data2');

@@ -26,7 +26,7 @@ function tenantRow(): TenantRow {
     mfa_required: 1,
     rotation_window_days: 14,
     default_key_expiry_days: 30,
-    max_key_expiry_days: 365, audit_retention_days: null,
+    max_key_expiry_days: 365, max_application_key_expiry_days: null, mfa_reverify_days: null, audit_retention_days: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -41,7 +41,7 @@ function environmentRow(tenantId: string): EnvironmentRow {
     mfa_required: null,
     rotation_window_days: null,
     default_key_expiry_days: 7,
-    max_key_expiry_days: null,
+    max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -98,8 +98,8 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
 
   it('a tenant after an update', async () => {
     const tenant = await seedTenant(db);
-    await updateTenant(db, tenant.id, { mfa_required: 0, max_key_expiry_days: null, updated_at: EXPIRES });
-    expect(await findTenant(db, tenant.id)).toStrictEqual({ ...tenant, mfa_required: 0, max_key_expiry_days: null, updated_at: EXPIRES });
+    await updateTenant(db, tenant.id, { mfa_required: 0, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, updated_at: EXPIRES });
+    expect(await findTenant(db, tenant.id)).toStrictEqual({ ...tenant, mfa_required: 0, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, updated_at: EXPIRES });
   });
 
   it('an environment, with its nulls kept as null', async () => {
@@ -145,6 +145,7 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       expiresAt: EXPIRES,
       grants: undefined,
       groupIds: [],
+      mfaDueAt: null,
     });
     expect([...(record?.grants.permissions ?? [])].sort()).toEqual(['assistant.use', 'users.manage', 'webhooks.manage']);
     expect([...(record?.grants.typeWide.get('webhook') ?? [])]).toContain('delete');

@@ -6,9 +6,18 @@
 import type { AuthModel } from '../model/model.js';
 import type { Scope } from './scope-syntax.js';
 
+/** A level held on a type (`agent: edit`): actions on every resource of it, and perhaps creating it. */
+export interface LevelGrant {
+  readonly type: string;
+  readonly level: string;
+  readonly actions: ReadonlySet<string>;
+  readonly createsType: boolean;
+}
+
 export interface GrantSource {
   readonly permissions: readonly string[];
   readonly scopes: readonly Scope[];
+  readonly levels?: readonly LevelGrant[];
 }
 
 export interface CompiledGrants {
@@ -16,7 +25,7 @@ export interface CompiledGrants {
   readonly permissions: ReadonlySet<string>;
   /** Type → actions on every resource of it (and their descendants) in the key's environment. */
   readonly typeWide: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Actions on every resource of every type (org `member`). */
+  /** Actions on every resource of every type (org `member`, and a type-wide role on the root type). */
   readonly allTypes: ReadonlySet<string>;
   /** Types the key may create at the top level or under any parent it may discover. */
   readonly createsTypes: ReadonlySet<string>;
@@ -68,7 +77,17 @@ export function compileGrants(model: AuthModel, sources: readonly GrantSource[])
       } else {
         addAll(typeWide, scope.type, actions);
         if (role.createsType) createsTypes.add(scope.type);
+        // The root type (org) sits above every tree of the environment: a role on all of it
+        // holds on every resource of every type, creating included (`org:admin`).
+        if (model.types.get(scope.type)?.root === true) {
+          actions.forEach((action) => allTypes.add(action));
+          if (role.createsType) for (const type of model.types.keys()) createsTypes.add(type);
+        }
       }
+    }
+    for (const level of source.levels ?? []) {
+      addAll(typeWide, level.type, level.actions);
+      if (level.createsType) createsTypes.add(level.type);
     }
   }
   return { permissions, typeWide, allTypes, createsTypes, onResource, readDiscoverable };

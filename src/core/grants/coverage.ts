@@ -45,5 +45,9 @@ export function excessGrants(model: AuthModel, caller: CallerGrants, requested: 
   const excess: string[] = [];
   for (const id of requested.permissions) if (!caller.grants.permissions.has(id)) excess.push(`permission ${id}`);
   for (const scope of requested.scopes) if (!coversScope(model, caller, scope, targets)) excess.push(`scope ${formatScope(scope)}`);
+  for (const level of requested.levels ?? []) {
+    const covered = [...level.actions].every((action) => coversTypeWide(caller.grants, level.type, action)) && (!level.createsType || caller.grants.createsTypes.has(level.type));
+    if (!covered) excess.push(`level ${level.type}:${level.level}`);
+  }
   return excess;
 }

@@ -6,7 +6,7 @@
  */
 import { fail, ok, type Result } from '../error-codes.js';
 import type { AuthModel } from '../model/model.js';
-import type { GrantSource } from './compile-grants.js';
+import type { GrantSource, LevelGrant } from './compile-grants.js';
 import { formatScope, parseScope, type Scope } from './scope-syntax.js';
 
 export interface GrantInput {
@@ -30,11 +30,11 @@ function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
-/** The types `levels` may name: those for which every level's role is valid. */
+/** The types `levels` may name: those that allow every role each level is valid with. */
 export function levelsApplyTo(model: AuthModel, type: string): boolean {
   const typeDef = model.types.get(type);
   if (typeDef === undefined) return false;
-  return [...model.levels.values()].every((role) => role === null || typeDef.roles.has(role));
+  return [...model.levels.values()].every((level) => level === null || level.validWith.every((role) => typeDef.roles.has(role)));
 }
 
 /**
@@ -42,7 +42,12 @@ export function levelsApplyTo(model: AuthModel, type: string): boolean {
  * tenant-scoped (admin-only) permissions need an admin key. Errors are 400s naming the entry.
  */
 export function resolveGrantInput(model: AuthModel, input: GrantInput, options: { readonly admin: boolean }): Result<GrantSet> {
-  const permissions = input.permissions ?? [];
+  const preset = input.preset === undefined ? undefined : model.presets.get(input.preset);
+  if (input.preset !== undefined && preset === undefined) {
+    return fail('VALIDATION', `unknown preset "${input.preset}" (known: ${[...model.presets.keys()].join(', ')})`, { field: 'preset' });
+  }
+  if (preset?.adminOnly === true && !options.admin) return fail('VALIDATION', `the preset ${preset.name} may only be used for an admin key`, { field: 'preset' });
+  const permissions = [...(preset?.permissions ?? []), ...(input.permissions ?? [])];
   const unknown = permissions.filter((id) => !model.permissions.has(id));
   if (unknown.length > 0) return fail('VALIDATION', `unknown permission: ${unknown.join(', ')}`, { field: 'permissions', unknown });
   const adminOnly = permissions.filter((id) => model.permissions.get(id)?.adminOnly === true);
@@ -50,15 +55,7 @@ export function resolveGrantInput(model: AuthModel, input: GrantInput, options: 
     return fail('VALIDATION', `${adminOnly.join(', ')} may only be held by an admin key`, { field: 'permissions', adminOnly });
   }
 
-  const scopeTexts: string[] = [];
-  if (input.preset !== undefined) {
-    const preset = model.presets.get(input.preset);
-    if (preset === undefined) {
-      return fail('VALIDATION', `unknown preset "${input.preset}" (known: ${[...model.presets.keys()].join(', ')})`, { field: 'preset' });
-    }
-    scopeTexts.push(...preset);
-  }
-  scopeTexts.push(...(input.scopes ?? []));
+  const scopeTexts = [...(preset?.scopes ?? []), ...(input.scopes ?? [])];
   const scopes: string[] = [];
   for (const text of scopeTexts) {
     const parsed = parseScope(text, model);
@@ -85,7 +82,7 @@ export function resolveGrantInput(model: AuthModel, input: GrantInput, options: 
   });
 }
 
-/** A stored grant set as the compiler takes it: levels become `type:role` scopes, `none` nothing. */
+/** A stored grant set as the compiler takes it: levels become type-wide grants, `none` nothing. */
 export function grantSourceOf(model: AuthModel, grants: GrantSet): GrantSource {
   const scopes: Scope[] = [];
   for (const text of grants.scopes) {
@@ -93,9 +90,10 @@ export function grantSourceOf(model: AuthModel, grants: GrantSet): GrantSource {
     // A stored scope the current model no longer accepts grants nothing (the model changed).
     if (parsed.ok) scopes.push(parsed.scope);
   }
-  for (const [type, level] of Object.entries(grants.levels)) {
-    const role = model.levels.get(level);
-    if (role !== undefined && role !== null) scopes.push({ type, resourceId: null, role, plus: [] });
+  const levels: LevelGrant[] = [];
+  for (const [type, name] of Object.entries(grants.levels)) {
+    const level = model.levels.get(name);
+    if (level !== undefined && level !== null) levels.push({ type, level: name, actions: level.actions, createsType: level.createsType });
   }
-  return { permissions: grants.permissions, scopes };
+  return { permissions: grants.permissions, scopes, levels };
 }

@@ -4,8 +4,9 @@
  * an operator's broken model file stops the server with a message they can act on.
  */
 import { parse as parseYaml } from 'yaml';
-import { CREATE_ACTION, type AuthModel, type PermissionDef, type RoleDef, type TypeDef, type TypeGrant } from './model.js';
+import { CREATE_ACTION, type AuthModel, type LevelDef, type PermissionDef, type PresetDef, type RoleDef, type TypeDef, type TypeGrant } from './model.js';
 import { parseScope } from '../grants/scope-syntax.js';
+import { missingRequiredPermissions } from './required-permissions.js';
 
 export type ModelResult = { readonly ok: true; readonly model: AuthModel } | { readonly ok: false; readonly errors: readonly string[] };
 
@@ -118,7 +119,7 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     const path = `types.${name}`;
     if (!NAME.test(name)) errors.add(path, 'invalid type name');
     const def = record(value, path, errors);
-    unknownKeys(def, ['roles', 'topLevel', 'parents', 'value'], path, errors);
+    unknownKeys(def, ['roles', 'topLevel', 'parents', 'value', 'root', 'deleteRemovesChildren'], path, errors);
     const valueKind = def['value'] ?? 'none';
     if (valueKind !== 'none' && valueKind !== 'clear' && valueKind !== 'secret') errors.add(`${path}.value`, 'must be none, clear or secret');
     const typeRoles = names(def['roles'], `${path}.roles`, errors);
@@ -128,8 +129,19 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     const parents = names(def['parents'], `${path}.parents`, errors);
     const topLevel = flag(def['topLevel'], `${path}.topLevel`, errors);
     if (!topLevel && parents.length === 0) errors.add(path, 'needs topLevel: true or at least one parent type');
-    types.set(name, { name, roles: new Set(typeRoles), topLevel, parents: new Set(parents), value: valueKind === 'clear' || valueKind === 'secret' ? valueKind : 'none' });
+    types.set(name, {
+      name,
+      roles: new Set(typeRoles),
+      topLevel,
+      parents: new Set(parents),
+      value: valueKind === 'clear' || valueKind === 'secret' ? valueKind : 'none',
+      root: flag(def['root'], `${path}.root`, errors),
+      deleteRemovesChildren: flag(def['deleteRemovesChildren'], `${path}.deleteRemovesChildren`, errors),
+    });
   }
+  const roots = [...types.values()].filter((type) => type.root);
+  if (roots.length > 1) errors.add('types', `at most one type may be the root, got ${roots.map((type) => type.name).join(', ')}`);
+  for (const root of roots) if (!root.topLevel || root.parents.size > 0) errors.add(`types.${root.name}.root`, 'the root type sits at the top level, under nothing');
   for (const type of types.values()) {
     [...type.parents].forEach((parent, i) => {
       if (!types.has(parent)) errors.add(`types.${type.name}.parents[${i}]`, `unknown type "${parent}"`);
@@ -138,16 +150,39 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
   return types;
 }
 
-function compileLevels(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Errors): Map<string, string | null> {
-  const levels = new Map<string, string | null>();
+/**
+ * A level is either a role's name (its actions, and its createsType) or a mapping of actions, in
+ * which `create` means creating resources of the type, as in a permission's grant.
+ */
+function compileLevels(raw: Raw, model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef> }, errors: Errors): Map<string, LevelDef | null> {
+  const levels = new Map<string, LevelDef | null>();
   for (const [name, value] of Object.entries(raw)) {
+    const path = `levels.${name}`;
     if (value === null) {
       levels.set(name, null);
-    } else if (typeof value === 'string' && roles.has(value)) {
-      levels.set(name, value);
-    } else {
-      errors.add(`levels.${name}`, `must be null or a role, got ${JSON.stringify(value)}`);
+      continue;
     }
+    if (typeof value === 'string') {
+      const role = model.roles.get(value);
+      if (role === undefined) {
+        errors.add(path, `must be null, a role or a mapping of actions, got ${JSON.stringify(value)}`);
+        continue;
+      }
+      levels.set(name, { name, actions: role.actions, createsType: role.createsType, validWith: [role.name] });
+      continue;
+    }
+    if (!isRecord(value)) {
+      errors.add(path, `must be null, a role or a mapping of actions, got ${JSON.stringify(value)}`);
+      continue;
+    }
+    unknownKeys(value, ['actions', 'validWith'], path, errors);
+    const listed = names(value['actions'], `${path}.actions`, errors);
+    checkActions(listed, model.actions, `${path}.actions`, errors);
+    const validWith = names(value['validWith'], `${path}.validWith`, errors);
+    validWith.forEach((role, i) => {
+      if (!model.roles.has(role)) errors.add(`${path}.validWith[${i}]`, `unknown role "${role}"`);
+    });
+    levels.set(name, { name, actions: new Set(listed.filter((action) => action !== CREATE_ACTION)), createsType: listed.includes(CREATE_ACTION), validWith });
   }
   return levels;
 }
@@ -201,15 +236,31 @@ function compilePermissions(raw: Raw, model: { actions: ReadonlySet<string>; rol
   return permissions;
 }
 
-function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | 'types'>, errors: Errors): Map<string, readonly string[]> {
-  const presets = new Map<string, readonly string[]>();
+/**
+ * A preset is a list of scopes, or a mapping with `scopes`, `permissions` (a list, or `all`: every
+ * named permission of the model but the always-held ones) and `adminOnly`.
+ */
+function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | 'types' | 'permissions'>, errors: Errors): Map<string, PresetDef> {
+  const presets = new Map<string, PresetDef>();
   for (const [name, value] of Object.entries(raw)) {
-    const scopes = names(value, `presets.${name}`, errors);
+    const path = `presets.${name}`;
+    const def = Array.isArray(value) ? { scopes: value } : record(value, path, errors);
+    if (!Array.isArray(value)) unknownKeys(def, ['scopes', 'permissions', 'adminOnly'], path, errors);
+    const scopesPath = Array.isArray(value) ? path : `${path}.scopes`;
+    const scopes = names(def['scopes'], scopesPath, errors);
     scopes.forEach((scope, i) => {
       const parsed = parseScope(scope, model);
-      if (!parsed.ok) errors.add(`presets.${name}[${i}]`, parsed.error);
+      if (!parsed.ok) errors.add(`${scopesPath}[${i}]`, parsed.error);
     });
-    presets.set(name, scopes);
+    const everyPermission = [...model.permissions.values()].filter((permission) => !permission.alwaysHeld).map((permission) => permission.id);
+    const permissions = def['permissions'] === 'all' ? everyPermission : names(def['permissions'], `${path}.permissions`, errors);
+    permissions.forEach((id, i) => {
+      if (!model.permissions.has(id)) errors.add(`${path}.permissions[${i}]`, `unknown permission "${id}"`);
+    });
+    const adminOnly = flag(def['adminOnly'], `${path}.adminOnly`, errors);
+    const needsAdmin = permissions.filter((id) => model.permissions.get(id)?.adminOnly === true);
+    if (needsAdmin.length > 0 && !adminOnly) errors.add(`${path}.adminOnly`, `must be true: the preset carries admin-only permissions (${needsAdmin.join(', ')})`);
+    presets.set(name, { name, scopes, permissions, adminOnly });
   }
   return presets;
 }
@@ -224,9 +275,10 @@ export function compileModel(document: unknown): ModelResult {
   if (actions.size === 0) errors.add('actions', 'must list at least one action');
   const roles = compileRoles(record(root['roles'] ?? {}, 'roles', errors), actions, errors);
   const types = compileTypes(record(root['types'] ?? {}, 'types', errors), roles, errors);
-  const levels = compileLevels(record(root['levels'] ?? {}, 'levels', errors), roles, errors);
+  const levels = compileLevels(record(root['levels'] ?? {}, 'levels', errors), { actions, roles }, errors);
   const permissions = compilePermissions(record(root['permissions'] ?? {}, 'permissions', errors), { actions, roles, types }, errors);
-  const presets = compilePresets(record(root['presets'] ?? {}, 'presets', errors), { actions, roles, types }, errors);
+  for (const error of missingRequiredPermissions(permissions)) errors.list.push(error);
+  const presets = compilePresets(record(root['presets'] ?? {}, 'presets', errors), { actions, roles, types, permissions }, errors);
   const creatorRole = root['creatorRole'] === undefined ? (roles.has('owner') ? 'owner' : null) : root['creatorRole'];
   if (creatorRole !== null && (typeof creatorRole !== 'string' || !roles.has(creatorRole))) {
     errors.add('creatorRole', `unknown role ${JSON.stringify(creatorRole)}`);

@@ -29,6 +29,13 @@ export interface TypeDef {
   readonly topLevel: boolean;
   readonly parents: ReadonlySet<string>;
   readonly value: ValueKind;
+  /**
+   * The implicit root of every tree of an environment (`org`): a type-wide role on it holds on
+   * every resource of every type there, as if each sat under it (SPEC §2).
+   */
+  readonly root: boolean;
+  /** Deleting a resource of the type removes its descendants with it (a session its documents). */
+  readonly deleteRemovesChildren: boolean;
 }
 
 /** Actions a permission grants on every resource of some types, in the key's environment. */
@@ -50,15 +57,36 @@ export interface PermissionDef {
   readonly readDiscoverable: boolean;
 }
 
+/** A level (`view`, `edit`, `full`): type-wide access to one type's components (seed 001). */
+export interface LevelDef {
+  readonly name: string;
+  /** Actions on every resource of the type; `create` is not among them (see createsType). */
+  readonly actions: ReadonlySet<string>;
+  /** The level lets the key create resources of the type (a level's `create`). */
+  readonly createsType: boolean;
+  /** The roles a type must allow for the level to apply to it. */
+  readonly validWith: readonly string[];
+}
+
+/** A preset (seed 004): the grants a new key starts with. */
+export interface PresetDef {
+  readonly name: string;
+  /** Scopes, in scope syntax (`namespace:admin`). */
+  readonly scopes: readonly string[];
+  /** Named permissions, already expanded when the model says every one (`tenant-admin`). */
+  readonly permissions: readonly string[];
+  /** Only admin keys may be made from it. */
+  readonly adminOnly: boolean;
+}
+
 export interface AuthModel {
   readonly actions: ReadonlySet<string>;
   readonly roles: ReadonlyMap<string, RoleDef>;
   readonly types: ReadonlyMap<string, TypeDef>;
-  /** Level name → the role it stands for (`none` → null). */
-  readonly levels: ReadonlyMap<string, string | null>;
+  /** Level name → what it grants (`none` → null). */
+  readonly levels: ReadonlyMap<string, LevelDef | null>;
   readonly permissions: ReadonlyMap<string, PermissionDef>;
-  /** Preset name → its scopes, in scope syntax (`namespace:admin`). */
-  readonly presets: ReadonlyMap<string, readonly string[]>;
+  readonly presets: ReadonlyMap<string, PresetDef>;
   /** The role a key (and its groups) receives on what it creates; null: none. */
   readonly creatorRole: string | null;
 }

@@ -31,6 +31,8 @@ declare module 'fastify' {
      * may be used but never rotate, revoke or touch MFA (SPEC §4), or it could take the key back.
      */
     currentSecretOnly?: boolean;
+    /** A key whose user is due to pass MFA again (mfaReverifyDays) may call this route: /v1/me and the sign-in check. */
+    mayCallWhileMfaDue?: boolean;
   }
   interface FastifyRequest {
     caller: Caller | null;
@@ -145,7 +147,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const verdict = keyVerdict(key, deps.clock.now());
     const selfAfterExpiry =
       verdict === 'EXPIRED' && request.routeOptions.config.expiredKeyMayCallForItself === true && (request.params as Record<string, unknown> | undefined)?.['id'] === key.id;
-    if (verdict !== 'VALID' && !selfAfterExpiry) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+    const mfaCheckIn = verdict === 'MFA_REQUIRED' && request.routeOptions.config.mayCallWhileMfaDue === true;
+    if (verdict === 'MFA_REQUIRED' && !mfaCheckIn) {
+      return deny(request, reply, key, { code: 'MFA_REQUIRED', detail: "the key's user must pass a one-time code check again (POST /v1/me/mfa/verify)", status: 401 });
+    }
+    if (verdict !== 'VALID' && !selfAfterExpiry && !mfaCheckIn) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
     if (key.rotatedOut === true && request.routeOptions.config.currentSecretOnly === true) {
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: 'a rotated-out secret may only be used until its grace period ends: rotating, revoking and MFA need the current secret' });
     }

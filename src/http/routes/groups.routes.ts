@@ -41,16 +41,16 @@ export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     schema: {
       tags,
       operationId: 'addGroupMember',
-      summary: 'Add a key to a group: only a member, or tenant.manage, may',
+      summary: 'Add a key, or a user (with each of its keys, present and future), to a group: only a member, or tenant.manage, may',
       params: IdParams('group'),
       body: AddMemberBody,
       response: { 200: Group, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await addGroupMember(deps, callerOf(request), request.params.id, request.body.keyId)),
+    handler: async (request, reply) => sendResult(request, reply, await addGroupMember(deps, callerOf(request), request.params.id, request.body)),
   });
-  app.delete('/v1/groups/:id/members/:keyId', {
+  app.delete('/v1/groups/:id/members/:memberId', {
     config: { requires: manage, action: 'group.member.remove' },
-    schema: { tags, operationId: 'removeGroupMember', summary: 'Remove a key from a group', params: MemberParams, response: { 200: Group, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await removeGroupMember(deps, callerOf(request), request.params.id, request.params.keyId)),
+    schema: { tags, operationId: 'removeGroupMember', summary: 'Remove a key or a user from a group', params: MemberParams, response: { 200: Group, ...PROBLEM_RESPONSES } },
+    handler: async (request, reply) => sendResult(request, reply, await removeGroupMember(deps, callerOf(request), request.params.id, request.params.memberId)),
   });
 };

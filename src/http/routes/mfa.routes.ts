@@ -42,7 +42,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => sendResult(request, reply, await resetEnrolment(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/me/mfa/verify', {
-    config: { requires: { anyKey: true }, action: 'me.mfa.verify', currentSecretOnly: true },
+    config: { requires: { anyKey: true }, action: 'me.mfa.verify', currentSecretOnly: true, mayCallWhileMfaDue: true },
     schema: { tags, operationId: 'verifyMfaCode', summary: "Check a code of the calling key's user (UI sign-in)", body: MfaCodeBody, response: { 200: MfaVerified, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await verifyOwnCode(deps, callerOf(request), request.body.code)),
   });

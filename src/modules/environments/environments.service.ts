@@ -39,6 +39,8 @@ export function toEnvironmentObject(row: EnvironmentRow): EnvironmentObject {
     rotationWindowDays: row.rotation_window_days,
     defaultKeyExpiryDays: row.default_key_expiry_days,
     maxKeyExpiryDays: row.max_key_expiry_days,
+    maxApplicationKeyExpiryDays: row.max_application_key_expiry_days,
+    mfaReverifyDays: row.mfa_reverify_days,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -78,6 +80,8 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
       rotation_window_days: input.rotationWindowDays ?? null,
       default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
+      max_application_key_expiry_days: input.maxApplicationKeyExpiryDays ?? null,
+      mfa_reverify_days: input.mfaReverifyDays ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -128,6 +132,8 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
       rotation_window_days: pick(input.rotationWindowDays, current.rotation_window_days),
       default_key_expiry_days: pick(input.defaultKeyExpiryDays, current.default_key_expiry_days),
       max_key_expiry_days: pick(input.maxKeyExpiryDays, current.max_key_expiry_days),
+      max_application_key_expiry_days: pick(input.maxApplicationKeyExpiryDays, current.max_application_key_expiry_days),
+      mfa_reverify_days: pick(input.mfaReverifyDays, current.mfa_reverify_days),
       updated_at: now,
     };
     const settings = checkSettings(tenant, next);

@@ -1,4 +1,8 @@
-/** Groups at rest, and their members. A key's row keeps its group ids; both change together. */
+/**
+ * Groups at rest, and their members: keys, and users (each of whose keys, present and future, is
+ * a member through the user). A key's row keeps the ids of every group it is in either way,
+ * rewritten in the same transaction as any membership that changes it.
+ */
 import type { Selectable } from 'kysely';
 import type { Db, GroupsTable } from '../../storage/database.js';
 
@@ -36,9 +40,53 @@ export async function membersOf(db: Db, groupIds: readonly string[]): Promise<Ma
   return byGroup;
 }
 
-async function writeKeyGroups(db: Db, keyId: string): Promise<void> {
-  const rows = await db.selectFrom('group_members').select('group_id').where('key_id', '=', keyId).orderBy('group_id').execute();
-  await db.updateTable('api_keys').set({ group_ids: JSON.stringify(rows.map((row) => row.group_id)) }).where('id', '=', keyId).execute();
+/** Group id → its user members, in id order. */
+export async function userMembersOf(db: Db, groupIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byGroup = new Map<string, string[]>();
+  if (groupIds.length === 0) return byGroup;
+  const rows = await db.selectFrom('group_user_members').selectAll().where('group_id', 'in', groupIds).orderBy('user_id').execute();
+  for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.user_id]);
+  return byGroup;
+}
+
+/** The key's groups, its own memberships and its user's, written onto its row. */
+export async function writeKeyGroups(db: Db, keyId: string): Promise<void> {
+  const direct = await db.selectFrom('group_members').select('group_id').where('key_id', '=', keyId).execute();
+  const throughUser = await db
+    .selectFrom('group_user_members')
+    .innerJoin('api_keys', 'api_keys.user_id', 'group_user_members.user_id')
+    .select('group_user_members.group_id')
+    .where('api_keys.id', '=', keyId)
+    .execute();
+  const ids = [...new Set([...direct, ...throughUser].map((row) => row.group_id))].sort();
+  await db.updateTable('api_keys').set({ group_ids: JSON.stringify(ids) }).where('id', '=', keyId).execute();
+}
+
+async function writeUserKeysGroups(db: Db, userId: string): Promise<void> {
+  const keys = await db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute();
+  for (const key of keys) await writeKeyGroups(db, key.id);
+}
+
+/** Adds a user member (no-op when already one) and refreshes each of its keys. */
+export async function addUserMember(db: Db, groupId: string, userId: string, now: number): Promise<boolean> {
+  const existing = await db.selectFrom('group_user_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  if (existing !== undefined) return false;
+  await db.insertInto('group_user_members').values({ group_id: groupId, user_id: userId, created_at: now }).execute();
+  await writeUserKeysGroups(db, userId);
+  return true;
+}
+
+export async function removeUserMember(db: Db, groupId: string, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('group_user_members').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) return false;
+  await writeUserKeysGroups(db, userId);
+  return true;
+}
+
+/** A deleted user leaves every group (its keys are revoked in the same transaction). */
+export async function removeUserFromAllGroups(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('group_user_members').where('user_id', '=', userId).execute();
+  await writeUserKeysGroups(db, userId);
 }
 
 /** Adds a member (no-op when already one) and refreshes the key's own list. */
@@ -58,11 +106,14 @@ export async function removeMember(db: Db, groupId: string, keyId: string): Prom
 }
 
 /** Deletes the group, its memberships and the roles it held on resources; answers the former members. */
-export async function deleteGroup(db: Db, id: string): Promise<string[]> {
+export async function deleteGroup(db: Db, id: string): Promise<{ keys: string[]; users: string[] }> {
   const members = (await membersOf(db, [id])).get(id) ?? [];
+  const users = (await userMembersOf(db, [id])).get(id) ?? [];
   await db.deleteFrom('group_members').where('group_id', '=', id).execute();
+  await db.deleteFrom('group_user_members').where('group_id', '=', id).execute();
   for (const keyId of members) await writeKeyGroups(db, keyId);
+  for (const userId of users) await writeUserKeysGroups(db, userId);
   await db.deleteFrom('resource_roles').where('principal_id', '=', id).execute();
   await db.deleteFrom('groups').where('id', '=', id).execute();
-  return members;
+  return { keys: members, users };
 }

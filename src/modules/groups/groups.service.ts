@@ -1,12 +1,13 @@
 /**
- * Sharing groups (seed 004): keys of a tenant; what a member creates, the group owns, so every
- * member may manage it. Adding a key to a group shares the group's resources with it, so only a
- * member, or a key with tenant.manage, may (no escalation).
+ * Sharing groups (seed 004): keys and users of a tenant (a user brings each of its keys, present
+ * and future); what a member creates, the group owns, so every member may manage it. Adding a key
+ * or user to a group shares the group's resources with it, so only a member, or a key with
+ * tenant.manage, may (no escalation).
  */
 import { ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import type { PageOf } from '../../api/common.js';
-import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../../api/groups.js';
+import type { AddMemberInput, CreateGroupInput, GroupObject, ListGroupsInput } from '../../api/groups.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { refuseGroupAssignment } from '../escalation.js';
 import { findKeyById } from '../keys/keys.repository.js';
@@ -14,14 +15,28 @@ import { mutate } from '../mutation.js';
 import type { Db } from '../../storage/database.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
-import { addMember, deleteGroup, findGroup, insertGroup, listGroups, membersOf, removeMember, renameGroup, type GroupRow } from './groups.repository.js';
+import { findUser } from '../users/users.repository.js';
+import {
+  addMember,
+  addUserMember,
+  deleteGroup,
+  findGroup,
+  insertGroup,
+  listGroups,
+  membersOf,
+  removeMember,
+  removeUserMember,
+  renameGroup,
+  userMembersOf,
+  type GroupRow,
+} from './groups.repository.js';
 
-function toGroupObject(row: GroupRow, members: readonly string[]): GroupObject {
-  return { id: row.id, tenantId: row.tenant_id, name: row.name, memberKeyIds: [...members], createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) };
+function toGroupObject(row: GroupRow, keys: readonly string[], users: readonly string[]): GroupObject {
+  return { id: row.id, tenantId: row.tenant_id, name: row.name, memberKeyIds: [...keys], memberUserIds: [...users], createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) };
 }
 
 async function shownGroup(db: Db, row: GroupRow): Promise<GroupObject> {
-  return toGroupObject(row, (await membersOf(db, [row.id])).get(row.id) ?? []);
+  return toGroupObject(row, (await membersOf(db, [row.id])).get(row.id) ?? [], (await userMembersOf(db, [row.id])).get(row.id) ?? []);
 }
 
 async function visibleGroup(db: ServiceDeps['db'], caller: Caller, id: string): Promise<GroupRow | undefined> {
@@ -36,7 +51,7 @@ export async function createGroup(deps: ServiceDeps, caller: Caller, input: Crea
     const row: GroupRow = { id: newId('group', now), tenant_id: tenantId.value, name: input.name, created_at: now, updated_at: now };
     await insertGroup(trx, row);
     await record({ action: 'group.create', tenantId: row.tenant_id, environmentId: null, target: { type: 'group', id: row.id }, op: 'create', details: { name: row.name } });
-    return ok(toGroupObject(row, []));
+    return ok(toGroupObject(row, [], []));
   });
 }
 
@@ -44,8 +59,10 @@ export async function listGroupsFor(deps: ServiceDeps, caller: Caller, query: Li
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const rows = await listGroups(deps.db, page.value);
-  const members = await membersOf(deps.db, rows.map((row) => row.id));
-  return ok(toPage(rows, page.value.limit, (row) => toGroupObject(row, members.get(row.id) ?? [])));
+  const ids = rows.map((row) => row.id);
+  const members = await membersOf(deps.db, ids);
+  const users = await userMembersOf(deps.db, ids);
+  return ok(toPage(rows, page.value.limit, (row) => toGroupObject(row, members.get(row.id) ?? [], users.get(row.id) ?? [])));
 }
 
 export async function getGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
@@ -71,32 +88,42 @@ export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string)
     const current = await findGroup(trx, id);
     if (current === undefined) return notFound('group', id);
     const members = await deleteGroup(trx, id);
-    await record({ action: 'group.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'delete', details: { name: current.name, members } });
-    return ok(toGroupObject(current, members));
+    await record({ action: 'group.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'delete', details: { name: current.name, members: members.keys, userMembers: members.users } });
+    return ok(toGroupObject(current, members.keys, members.users));
   });
 }
 
-export async function addGroupMember(deps: ServiceDeps, caller: Caller, id: string, keyId: string): Promise<Result<GroupObject>> {
+/** Adds a key, or a user (and so each of its keys, present and future), to the group. */
+export async function addGroupMember(deps: ServiceDeps, caller: Caller, id: string, input: AddMemberInput): Promise<Result<GroupObject>> {
   const group = await visibleGroup(deps.db, caller, id);
   if (group === undefined) return notFound('group', id);
-  const key = await findKeyById(deps.db, keyId);
-  if (key === undefined || key.tenant_id !== group.tenant_id || key.kind === 'root') return notFound('key', keyId);
+  if ('userId' in input) {
+    const user = await findUser(deps.db, input.userId);
+    if (user === undefined || user.tenant_id !== group.tenant_id) return notFound('user', input.userId);
+  } else {
+    const key = await findKeyById(deps.db, input.keyId);
+    if (key === undefined || key.tenant_id !== group.tenant_id || key.kind === 'root') return notFound('key', input.keyId);
+  }
   const allowed = refuseGroupAssignment(caller.key, [id]);
   if (!allowed.ok) return allowed;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    if (await addMember(trx, id, keyId, now)) {
-      await record({ action: 'group.member.add', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { keyId } });
+    const added = 'userId' in input ? await addUserMember(trx, id, input.userId, now) : await addMember(trx, id, input.keyId, now);
+    if (added) {
+      await record({ action: 'group.member.add', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { ...input } });
     }
     return ok(await shownGroup(trx, group));
   });
 }
 
-export async function removeGroupMember(deps: ServiceDeps, caller: Caller, id: string, keyId: string): Promise<Result<GroupObject>> {
+/** Removes a member key or user; a key stays a member while its user is one. */
+export async function removeGroupMember(deps: ServiceDeps, caller: Caller, id: string, memberId: string): Promise<Result<GroupObject>> {
   const group = await visibleGroup(deps.db, caller, id);
   if (group === undefined) return notFound('group', id);
+  const isUser = memberId.startsWith('usr_');
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    if (!(await removeMember(trx, id, keyId))) return notFound('member', keyId);
-    await record({ action: 'group.member.remove', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { keyId } });
+    const removed = isUser ? await removeUserMember(trx, id, memberId) : await removeMember(trx, id, memberId);
+    if (!removed) return notFound('member', memberId);
+    await record({ action: 'group.member.remove', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: isUser ? { userId: memberId } : { keyId: memberId } });
     return ok(await shownGroup(trx, group));
   });
 }

@@ -6,6 +6,7 @@ import { compileGrants } from '../../core/grants/compile-grants.js';
 import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
+import { DAY_MS } from '../../core/clock.js';
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
@@ -17,10 +18,17 @@ export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyRow | u
   return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
 }
 
-/** A key and the grants of every policy linked to it. */
+/** When a user key must pass MFA again: its user's last pass, and `mfaReverifyDays` in force. */
+export interface MfaReverify {
+  readonly days: number | null;
+  readonly passedAt: number | null;
+}
+
+/** A key, the grants of every policy linked to it, and its MFA re-verification. */
 export interface KeyWithPolicies {
   readonly row: KeyRow;
   readonly policies: readonly GrantSet[];
+  readonly mfa: MfaReverify;
 }
 
 /**
@@ -33,19 +41,23 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .selectFrom('api_keys')
     .leftJoin('key_policies', 'key_policies.key_id', 'api_keys.id')
     .leftJoin('policies', 'policies.id', 'key_policies.policy_id')
+    .leftJoin('environments', 'environments.id', 'api_keys.environment_id')
+    .leftJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
     .selectAll('api_keys')
     .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
+    .select(['environments.mfa_reverify_days as env_reverify_days', 'tenants.mfa_reverify_days as tenant_reverify_days', 'user_mfa.passed_at as mfa_passed_at'])
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
   if (first === undefined) return undefined;
-  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, ...row } = first;
+  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, env_reverify_days, tenant_reverify_days, mfa_passed_at, ...row } = first;
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []
       : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
   );
-  return { row, policies };
+  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null } };
 }
 
 /**
@@ -81,7 +93,14 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
   if (filter.expiringBefore !== undefined) {
     query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.expiringBefore.now).where('expires_at', '<=', filter.expiringBefore.before);
   }
-  if (groupId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('group_members').select('key_id').where('group_id', '=', groupId));
+  if (groupId !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('id', 'in', eb.selectFrom('group_members').select('key_id').where('group_id', '=', groupId)),
+        eb('user_id', 'in', eb.selectFrom('group_user_members').select('user_id').where('group_id', '=', groupId)),
+      ]),
+    );
+  }
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
   return query.orderBy('id').limit(filter.limit + 1).execute();
 }
@@ -105,10 +124,19 @@ export async function countLiveKeysInEnvironment(db: Db, environmentId: string):
 }
 
 /**
+ * A user key must pass MFA again `days` after its user last did; a user who never passed one is
+ * due at once (seed 002: "periodically complete MFA to keep access").
+ */
+function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
+  if (row.kind !== 'user' || mfa === undefined || mfa.days === null) return null;
+  return (mfa.passedAt ?? 0) + mfa.days * DAY_MS;
+}
+
+/**
  * The row as the check sees it: no hash; its direct grants and its policies' compiled once
  * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
  */
-export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = []): KeyRecord {
+export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify): KeyRecord {
   const admin = row.admin === 1;
   const sources = [grantSetOf(row), ...policies].map((grants) => {
     const source = grantSourceOf(model, grants);
@@ -126,5 +154,6 @@ export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly Gr
     expiresAt: row.expires_at,
     grants: compileGrants(model, sources),
     groupIds: JSON.parse(row.group_ids) as string[],
+    mfaDueAt: mfaDueAt(row, mfa),
   };
 }

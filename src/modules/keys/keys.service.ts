@@ -18,7 +18,7 @@ import { findTenant } from '../tenants/tenants.repository.js';
 import { findUser } from '../users/users.repository.js';
 import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import type { Db } from '../../storage/database.js';
-import { addMember, findGroup, removeMember } from '../groups/groups.repository.js';
+import { addMember, findGroup, removeMember, writeKeyGroups } from '../groups/groups.repository.js';
 import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
@@ -49,7 +49,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       if (user === undefined || user.tenant_id !== environment.tenant_id) return notFound('user', input.userId);
       if (admin && user.role !== 'admin') return fail('VALIDATION', `user ${user.id} is not an admin user, so cannot own an admin key`, { field: 'admin' });
     }
-    const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now);
+    const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now, input.kind);
     if (!expiresAt.ok) return expiresAt;
     const place = { tenantId: environment.tenant_id, environmentId: environment.id };
     const policyIds = input.policyIds ?? [];
@@ -90,6 +90,9 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     await insertKey(trx, row);
     await setKeyPolicies(trx, row.id, policyIds);
     for (const groupId of groupIds) await addMember(trx, groupId, row.id, now);
+    // A user's groups take in each of its keys, future ones too (seed 004).
+    if (row.user_id !== null) await writeKeyGroups(trx, row.id);
+    const joined = (await findKeyById(trx, row.id))?.group_ids ?? JSON.stringify(groupIds);
     await record({
       action: 'key.create',
       tenantId: row.tenant_id,
@@ -100,7 +103,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     });
     // Seed 002: deployed services should not break on a date; say so rather than refuse.
     const warnings = row.kind === 'application' && row.expires_at !== null ? ['application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead'] : [];
-    return ok({ ...toKeyObject({ ...row, group_ids: JSON.stringify(groupIds) }, now, policyIds), key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
+    return ok({ ...toKeyObject({ ...row, group_ids: joined }, now, policyIds), key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 }
 
@@ -216,7 +219,7 @@ async function changeGrants(
     if (!groups.ok) return groups;
     for (const groupId of before) if (!input.groupIds.includes(groupId)) await removeMember(trx, groupId, current.id);
     for (const groupId of added) await addMember(trx, groupId, current.id, now);
-    columns.group_ids = JSON.stringify([...input.groupIds].sort());
+    columns.group_ids = (await findKeyById(trx, current.id))?.group_ids ?? JSON.stringify([...input.groupIds].sort());
     details['groupIds'] = [...input.groupIds].sort();
   }
   return ok({ columns, policyIds, details });

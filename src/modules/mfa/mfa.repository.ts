@@ -63,8 +63,16 @@ export async function chargeAttempt(db: Db, userId: string, now: number, limit: 
   return result.numUpdatedRows > 0n;
 }
 
+/** Whether the tenant, or one of its environments, asks users to pass MFA periodically. */
+export async function tenantAsksReverify(db: Db, tenantId: string): Promise<boolean> {
+  const tenant = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).where('mfa_reverify_days', 'is not', null).executeTakeFirst();
+  if (tenant !== undefined) return true;
+  const environment = await db.selectFrom('environments').select('id').where('tenant_id', '=', tenantId).where('mfa_reverify_days', 'is not', null).limit(1).executeTakeFirst();
+  return environment !== undefined;
+}
+
 /**
- * Records `step` as used and clears the failures, only if no step at or after it was used and
+ * Records `step` as used (the user passed: `passed_at`, from which mfaReverifyDays counts) and clears the failures, only if no step at or after it was used and
  * the seed is still `sealedSecret` (not restarted or reset meanwhile). `confirmAt` also confirms
  * an unconfirmed enrolment; without it, only a confirmed one is accepted. False: refuse the code.
  */
@@ -78,7 +86,7 @@ export async function acceptStep(
 ): Promise<boolean> {
   const result = await db
     .updateTable('user_mfa')
-    .set({ last_step: step, failed_count: 0, failed_window_started_at: null, updated_at: now, ...(confirmAt === undefined ? {} : { confirmed_at: confirmAt }) })
+    .set({ last_step: step, failed_count: 0, failed_window_started_at: null, passed_at: now, updated_at: now, ...(confirmAt === undefined ? {} : { confirmed_at: confirmAt }) })
     .where('user_id', '=', userId)
     .where('secret', '=', sealedSecret)
     .where('confirmed_at', confirmAt === undefined ? 'is not' : 'is', null)

@@ -13,7 +13,7 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
 import { iso, notFound } from '../scope.js';
 import { findVisibleUser } from '../users/users.service.js';
-import { acceptStep, chargeAttempt, deleteUserMfa, findUserMfa, insertUserMfa, restartUserMfa, type UserMfaRow } from './mfa.repository.js';
+import { acceptStep, chargeAttempt, tenantAsksReverify, deleteUserMfa, findUserMfa, insertUserMfa, restartUserMfa, type UserMfaRow } from './mfa.repository.js';
 
 /** At most this many failed codes per user in one window… */
 export const MFA_FAILURE_LIMIT = 5;
@@ -68,7 +68,10 @@ async function checkConfirmed(deps: ServiceDeps, userId: string, code: string | 
   if (signIn === null) return (await acceptStep(deps.db, userId, row.secret, step.value, deps.clock.now())) ? ok(null) : invalid();
   return mutate(deps, signIn.actor, async ({ trx, now, record }) => {
     if (!(await acceptStep(trx, userId, row.secret, step.value, now))) return invalid();
-    await record({ action: 'me.mfa.verify', tenantId: signIn.key.tenantId, environmentId: signIn.key.environmentId, target: { type: 'user', id: userId }, op: 'update', cached: false });
+    // Where MFA is asked periodically the pass renews the user's keys, which every node caches
+    // with their due time: then it is a change they must drop. Elsewhere nothing cached moves.
+    const renews = signIn.key.tenantId !== null && (await tenantAsksReverify(trx, signIn.key.tenantId));
+    await record({ action: 'me.mfa.verify', tenantId: signIn.key.tenantId, environmentId: signIn.key.environmentId, target: { type: 'user', id: userId }, op: 'update', ...(renews ? {} : { cached: false as const }) });
     return ok(null);
   });
 }
@@ -94,7 +97,7 @@ export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: 
     const secret = newTotpSecret();
     const sealed = deps.secrets.seal(secret, boundTo(userId));
     if (current === undefined) {
-      await insertUserMfa(trx, { user_id: userId, secret: sealed, confirmed_at: null, last_step: null, failed_count: 0, failed_window_started_at: null, created_at: now, updated_at: now });
+      await insertUserMfa(trx, { user_id: userId, secret: sealed, confirmed_at: null, last_step: null, failed_count: 0, failed_window_started_at: null, passed_at: null, created_at: now, updated_at: now });
     } else if (!(await restartUserMfa(trx, userId, sealed, now))) {
       return conflict;
     }

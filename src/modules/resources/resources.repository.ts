@@ -46,6 +46,18 @@ export async function deleteResource(db: Db, id: string): Promise<void> {
   await db.deleteFrom('resources').where('id', '=', id).execute();
 }
 
+/** Every resource under `id`, deepest first (so each can be deleted before its parent). */
+export async function descendantsOf(db: Db, id: string): Promise<ResourceRow[]> {
+  const found: ResourceRow[] = [];
+  let level = [id];
+  while (level.length > 0) {
+    const children = await db.selectFrom('resources').selectAll().where('parent_id', 'in', level).orderBy('id').execute();
+    found.push(...children);
+    level = children.map((child) => child.id);
+  }
+  return found.reverse();
+}
+
 export async function hasChildren(db: Db, id: string): Promise<boolean> {
   return (await db.selectFrom('resources').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()) !== undefined;
 }

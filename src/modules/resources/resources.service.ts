@@ -20,6 +20,7 @@ import { loadTargets } from './resource-targets.js';
 import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
 import {
   deleteResource,
+  descendantsOf,
   findResource,
   findResourceByExternalId,
   hasChildren,
@@ -147,8 +148,14 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     const current = await findResource(trx, id);
     if (current === undefined) return notFound('resource', id);
-    if (await hasChildren(trx, id)) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
+    // Ending a session removes its documents (seed 001): such a type takes its children along.
+    const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
+    if (!takesChildren && (await hasChildren(trx, id))) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
     const shown = isRoot(caller.key) ? true : parentVisible(caller, current, await loadTargets(trx, deps.model, [current]));
+    for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
+      await deleteResource(trx, child.id);
+      await record({ action: 'resource.delete', tenantId: child.tenant_id, environmentId: child.environment_id, target: { type: 'resource', id: child.id }, op: 'delete', details: { type: child.type, with: id } });
+    }
     await deleteResource(trx, id);
     await record({ action: 'resource.delete', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'resource', id }, op: 'delete', details: { type: current.type } });
     return ok(toResourceObject(current, deps, false, shown));

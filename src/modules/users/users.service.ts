@@ -3,6 +3,7 @@
  * user revokes its keys in the same transaction.
  */
 import { deleteUserMfa } from '../mfa/mfa.repository.js';
+import { removeUserFromAllGroups } from '../groups/groups.repository.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
@@ -116,6 +117,7 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     if (current === undefined) return notFound('user', id);
     const revoked = await revokeKeysOfUser(unit, id);
     await deleteUserMfa(unit.trx, id);
+    await removeUserFromAllGroups(unit.trx, id);
     await deleteUser(unit.trx, id);
     await unit.record({ action: 'user.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'user', id }, op: 'delete', details: { keysRevoked: revoked } });
     return ok(toUserObject(current));

@@ -13,6 +13,7 @@ import * as usage from './0007-usage.js';
 import * as auditChain from './0008-audit-chain.js';
 import * as resourceListing from './0009-resource-listing.js';
 import * as auditMac from './0010-audit-mac-pepper.js';
+import * as seedMeanings from './0012-seed-meanings.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-audit-chain': auditChain,
   '0009-resource-listing': resourceListing,
   '0010-audit-mac-pepper': auditMac,
+  '0012-seed-meanings': seedMeanings,
 };
