@@ -74,6 +74,9 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
   const { api, me, model, grantor } = useConsole();
   const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
   const [grants, setGrants] = useState<GrantSet>(NO_GRANTS);
+  // Controlled: the options arrive after the first render, and an uncontrolled select would
+  // fall back to its first option (tenant-wide) when they do.
+  const [environmentId, setEnvironmentId] = useState(me.key.environmentId ?? '');
   const { busy, error, run } = useAction();
   const searchResources = useResourceSearch();
   const mayTenantWide = holds(me, 'tenant.manage');
@@ -82,7 +85,6 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const environmentId = String(data.get('environmentId') ?? '');
     void run(async () => {
       await api.createPolicy({
         name: String(data.get('name') ?? '').trim(),
@@ -104,7 +106,7 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
         <label htmlFor="policy-name">Policy name</label>
         <input id="policy-name" name="name" required maxLength={200} />
         <label htmlFor="policy-environment">Applies in</label>
-        <select id="policy-environment" name="environmentId" defaultValue={ownEnvironment ?? ''}>
+        <select id="policy-environment" value={environmentId} onChange={(event) => setEnvironmentId(event.target.value)}>
           <option value="" disabled={!mayTenantWide}>
             every environment (tenant-wide{mayTenantWide ? '' : ': needs tenant.manage'})
           </option>
