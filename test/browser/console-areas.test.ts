@@ -24,6 +24,20 @@ describe.skipIf(!hasChromium)('the console areas', () => {
     await world?.close();
   });
 
+  it('has the root key pick a tenant before any page', async () => {
+    const page = await world.browser.newPage();
+    await page.goto(`${world.server.url}/ui/`);
+    await page.getByLabel('API key').fill(world.rootKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Pick a tenant' }).waitFor();
+    await page.getByRole('button', { name: 'Work in Acme Console' }).click();
+    await page.getByRole('heading', { name: 'This key' }).waitFor();
+    expect(await page.locator('.facts').textContent()).toContain(world.tenantId);
+    await openArea(page, 'Users');
+    await page.getByText('ada@acme.example').waitFor();
+    await page.close();
+  });
+
   it('creates a policy with a scope from the picker and shows its linked keys', async () => {
     const page = await world.signedIn();
     await openArea(page, 'Policies');
@@ -167,6 +181,13 @@ describe.skipIf(!hasChromium)('the console areas', () => {
         if (overflow > 0) overflowing.push(`${name} by ${overflow}px`);
       }
       expect(overflowing).toEqual([]);
+    });
+
+    it('photographs a key page in dark mode', async () => {
+      const page = await world.signedIn({ width: 1280, height: 900 });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await shoot(page, 'key-dark', 'keys/KEY', 1280);
+      expect(await page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(13, 17, 23)');
     });
   });
 });

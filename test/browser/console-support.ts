@@ -29,6 +29,7 @@ export interface ConsoleWorld {
   readonly environmentId: string;
   readonly adminKey: string;
   readonly adminKeyId: string;
+  readonly rootKey: string;
   call(method: string, path: string, key: string | null, payload?: unknown): Promise<Call>;
   /** Creates as the admin key, failing the test on anything but 201. */
   created(path: string, payload: unknown): Promise<any>;
@@ -73,6 +74,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     environmentId: environment.id,
     adminKey: admin.key,
     adminKeyId: admin.id,
+    rootKey,
     call,
     created: (path, payload) => createdAs(admin.key, path, payload),
     verdict: async (key, payload = {}) => (await call('POST', '/v1/verify', null, { key, ...payload })).body.code,
