@@ -126,28 +126,35 @@ function PoliciesField({ policies, environmentId, value, onChange }: { policies:
 }
 
 function ExpiryField({ value, rules, onChange }: { value: string; rules: ExpiryRules; onChange: (expiry: string) => void }) {
-  const never = value === 'never';
+  const days = value !== 'never' && value !== 'default';
   const neverBlocked = expiryProblem('never', rules);
   return (
     <fieldset>
       <legend>Expiry</legend>
+      {!rules.known && (
+        <div className="check">
+          <input id="expiry-default" type="radio" name="expiry" checked={value === 'default'} onChange={() => onChange('default')} />
+          <label htmlFor="expiry-default">The environment's default</label>
+        </div>
+      )}
       <div className="check">
-        <input id="expiry-never" type="radio" name="expiry" checked={never} disabled={neverBlocked !== null} aria-describedby="expiry-help" onChange={() => onChange('never')} />
+        <input id="expiry-never" type="radio" name="expiry" checked={value === 'never'} disabled={neverBlocked !== null} aria-describedby="expiry-help" onChange={() => onChange('never')} />
         <label htmlFor="expiry-never">Never expires</label>
       </div>
       <div className="check">
-        <input id="expiry-days-choice" type="radio" name="expiry" checked={!never} onChange={() => onChange(String(rules.defaultDays ?? 90))} />
+        <input id="expiry-days-choice" type="radio" name="expiry" checked={days} onChange={() => onChange(String(rules.defaultDays ?? 90))} />
         <label htmlFor="expiry-days-choice">Expires</label>
       </div>
-      {!never && (
+      {days && (
         <div className="inline">
           <label htmlFor="expiry-days">Days until it expires</label>
           <input id="expiry-days" type="number" min={1} max={rules.maxDays ?? 36500} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby="expiry-help" />
         </div>
       )}
       <p id="expiry-help" className="help">
-        Default here: {rules.defaultDays === null ? 'never' : `${rules.defaultDays} days`}. Maximum: {rules.maxDays === null ? 'none' : `${rules.maxDays} days`}.
-        {neverBlocked !== null ? ' A maximum is set, so the key must expire.' : ''}
+        {rules.known
+          ? `Default here: ${rules.defaultDays === null ? 'never' : `${rules.defaultDays} days`}. Maximum: ${rules.maxDays === null ? 'none' : `${rules.maxDays} days`}.${neverBlocked !== null ? ' A maximum is set, so the key must expire.' : ''}`
+          : "This key may not read the expiry settings (they need tenant.manage): the server applies the environment's default and maximum."}
       </p>
     </fieldset>
   );

@@ -21,5 +21,6 @@ export function inherited(environment: EnvironmentObject | null | undefined, ten
 
 export function expiryRulesFor(kind: 'application' | 'user', environment: EnvironmentObject | null | undefined, tenant: TenantObject | null | undefined): ExpiryRules {
   const maxName = kind === 'application' ? 'maxApplicationKeyExpiryDays' : 'maxKeyExpiryDays';
-  return { defaultDays: inherited(environment, tenant, 'defaultKeyExpiryDays').value, maxDays: inherited(environment, tenant, maxName).value };
+  if (tenant === null || tenant === undefined) return { defaultDays: null, maxDays: null, known: false };
+  return { defaultDays: inherited(environment, tenant, 'defaultKeyExpiryDays').value, maxDays: inherited(environment, tenant, maxName).value, known: true };
 }

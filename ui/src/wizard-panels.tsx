@@ -144,7 +144,7 @@ export function ReviewStep({ draft, environments, users, policies, groups }: { d
       <dt>Groups</dt>
       <dd>{names(draft.groupIds, groups)}</dd>
       <dt>Expires</dt>
-      <dd>{draft.expiry === 'never' ? 'never' : `in ${draft.expiry} days`}</dd>
+      <dd>{draft.expiry === 'never' ? 'never' : draft.expiry === 'default' ? "the environment's default" : `in ${draft.expiry} days`}</dd>
     </dl>
   );
 }

@@ -18,7 +18,7 @@ export interface Draft {
   readonly grants: GrantSet;
   readonly policyIds: readonly string[];
   readonly groupIds: readonly string[];
-  /** Whole days as typed, or 'never'. */
+  /** Whole days as typed, 'never', or 'default' (left to the server's settings, when this key may not read them). */
   readonly expiry: string;
 }
 
@@ -26,6 +26,8 @@ export interface Draft {
 export interface ExpiryRules {
   readonly defaultDays: number | null;
   readonly maxDays: number | null;
+  /** False when the key may not read the settings (they need tenant.manage): both are then unknown. */
+  readonly known: boolean;
 }
 
 export function emptyDraft(environmentId: string, rules: ExpiryRules): Draft {
@@ -39,7 +41,7 @@ export function emptyDraft(environmentId: string, rules: ExpiryRules): Draft {
     grants: { permissions: [], scopes: [], levels: {} },
     policyIds: [],
     groupIds: [],
-    expiry: rules.defaultDays === null ? 'never' : String(rules.defaultDays),
+    expiry: !rules.known ? 'default' : rules.defaultDays === null ? 'never' : String(rules.defaultDays),
   };
 }
 
@@ -55,6 +57,7 @@ export function choosePreset(model: ModelDescriptionObject, draft: Draft, preset
 }
 
 export function expiryProblem(expiry: string, rules: ExpiryRules): string | null {
+  if (expiry === 'default') return null;
   if (expiry === 'never') return rules.maxDays === null ? null : `keys here expire within ${rules.maxDays} days at most: pick a number of days`;
   const days = Number(expiry);
   if (!Number.isInteger(days) || days < 1) return 'expiry must be a whole number of days, at least 1';
@@ -104,6 +107,6 @@ export function toCreateInput(model: ModelDescriptionObject, draft: Draft): Crea
     ...(Object.keys(grants.levels).length > 0 ? { levels: { ...grants.levels } } : {}),
     ...(draft.policyIds.length > 0 ? { policyIds: [...draft.policyIds] } : {}),
     ...(draft.groupIds.length > 0 ? { groupIds: [...draft.groupIds] } : {}),
-    expiresInDays: draft.expiry === 'never' ? null : Number(draft.expiry),
+    ...(draft.expiry === 'default' ? {} : { expiresInDays: draft.expiry === 'never' ? null : Number(draft.expiry) }),
   };
 }

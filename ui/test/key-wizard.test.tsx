@@ -12,7 +12,7 @@ import { KeyWizard } from '../src/key-wizard';
 import type { ExpiryRules } from '../src/wizard-steps';
 import { groups, limitedMe, model } from './fixtures';
 
-function renderWizard(rules: ExpiryRules = { defaultDays: null, maxDays: null }) {
+function renderWizard(rules: ExpiryRules = { defaultDays: null, maxDays: null, known: true }) {
   const sent: CreateKeyInput[] = [];
   render(
     <KeyWizard
@@ -91,7 +91,7 @@ describe('the create-key wizard', () => {
   });
 
   it('starts expiry at the default and refuses never when a maximum is set', () => {
-    renderWizard({ defaultDays: 30, maxDays: 90 });
+    renderWizard({ defaultDays: 30, maxDays: 90, known: true });
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'ci' } });
     fireEvent.click(next());
     expect((screen.getByLabelText('Days until it expires') as HTMLInputElement).value).toBe('30');
@@ -99,6 +99,18 @@ describe('the create-key wizard', () => {
     fireEvent.change(screen.getByLabelText('Days until it expires'), { target: { value: '120' } });
     expect(next().disabled).toBe(true);
     expect(screen.getByRole('list', { name: 'Before going on' }).textContent).toBe('at most 90 days here');
+  });
+
+  it("leaves expiry to the server's default when the key may not read the settings", async () => {
+    const sent = renderWizard({ defaultDays: null, maxDays: null, known: false });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'ci' } });
+    fireEvent.click(next());
+    expect((screen.getByRole('radio', { name: "The environment's default" }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(next());
+    fireEvent.click(next());
+    fireEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).not.toHaveProperty('expiresInDays');
   });
 
   it('walks the four steps and sends the preset, the extra scope, the group and the expiry', async () => {
