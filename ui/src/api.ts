@@ -32,6 +32,7 @@ export type {
   ModelDescriptionObject,
   PageOf,
   PatchKeyInput,
+  PatchTenantInput,
   PolicyObject,
   ResourceObject,
   TenantObject,

@@ -4,7 +4,7 @@
  * out rather than sent and refused.
  */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
+import type { PatchTenantInput, TenantObject } from './api';
 import { useConsole } from './console-context';
 import { ErrorText, StatusText } from './problem-text';
 import { numberSetting } from './settings';
