@@ -4,7 +4,7 @@
  * of calling the API to be refused. The session ends on sign out, or by itself when the key
  * stops working (revoked, expired, disabled).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApi, holds, type MeObject, type Problem } from './api';
 import { areaOf, AREAS } from './areas';
 import { ConsoleContext, type ConsoleData } from './console-context';
@@ -88,6 +88,14 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
       onOwnKeyRevoked: () => onSignOut('Signed out: you revoked the key this session used.'),
     };
   }, [api, me, model.data, tenantId, setSession, onSignOut]);
+
+  // A new page takes focus as a whole, so keyboard and screen-reader users start at its top.
+  const path = route.parts.join('/');
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) document.getElementById('main')?.focus();
+    mounted.current = true;
+  }, [path]);
 
   const area = areaOf(route.parts[0]);
   const lacking = me !== null && area.needs !== null && !holds(me, area.needs) ? area.needs : null;
