@@ -135,8 +135,11 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
 }
 
 export function PoliciesPage() {
-  const { api } = useConsole();
+  const { api, me } = useConsole();
   const policies = useLoad(useCallback(() => listAll((cursor) => api.listPolicies(cursor)), [api]));
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const placeOf = (policy: PolicyObject) =>
+    policy.environmentId === null ? 'tenant-wide' : `in ${environments.data?.find((environment) => environment.id === policy.environmentId)?.name ?? policy.environmentId}`;
   const [open, setOpen] = useState<string | null>(null);
   const replace = (policy: PolicyObject) => policies.set((policies.data ?? []).map((candidate) => (candidate.id === policy.id ? policy : candidate)));
   return (
@@ -152,7 +155,7 @@ export function PoliciesPage() {
             <button type="button" className="disclosure" aria-expanded={open === policy.id} onClick={() => setOpen(open === policy.id ? null : policy.id)}>
               {policy.name}
             </button>{' '}
-            <span className="help">{policy.environmentId === null ? 'tenant-wide' : policy.environmentId}</span>
+            <span className="help">{placeOf(policy)}</span>
             {open === policy.id && <PolicyDetails policy={policy} onSaved={replace} />}
           </li>
         ))}
