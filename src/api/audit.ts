@@ -27,6 +27,7 @@ export const ListAuditQuery = Type.Object(
     outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied')])),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest first; desc: newest first' })),
     ...PageQuery,
   },
   { additionalProperties: false },

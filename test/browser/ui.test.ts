@@ -1,7 +1,8 @@
 /**
  * The management UI at /ui, driven in Chromium against the built server: sign-in (refused
- * without applications.use, MFA when the user has it), the Me, Keys and Audit pages, and a key
- * that never lands in the page after sign-in, the URL, the console or localStorage.
+ * without applications.use, MFA when the user has it), areas the key may not use, the wizard's
+ * disabled grants, the audit page, and a key that never lands in the page after sign-in, the
+ * URL, the console or localStorage.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,6 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     if (reply.status !== 201) throw new Error(`seeding ${path} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     return reply.body;
   };
-  const verdict = async (key: string): Promise<string> => (await call('POST', '/v1/verify', null, { key })).body.code;
 
   const openUi = async (): Promise<Page> => {
     const context = await browser.newContext();
@@ -61,6 +61,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
   const signIn = async (page: Page, key: string): Promise<void> => {
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+  const openArea = async (page: Page, label: string): Promise<void> => {
+    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: label, exact: true }).click();
   };
   const signedIn = async (key: string): Promise<Page> => {
     const page = await openUi();
@@ -116,7 +119,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     const page = await openUi();
     await signIn(page, worker.key);
     expect(await page.getByRole('alert').textContent()).toContain('lacks the applications.use permission');
-    expect(await page.getByRole('tab').count()).toBe(0);
+    expect(await page.getByRole('navigation').count()).toBe(0);
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
   });
 
@@ -136,74 +139,31 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     await expectKeyNowhere(page, admin.key);
   });
 
-  it('names the permission a tab needs when the key lacks it', async () => {
+  it('names the permission an area needs when the key lacks it', async () => {
     const environmentId = (await call('GET', '/v1/me', admin.key)).body.key.environmentId;
     const user = await created('/v1/keys', { environmentId, name: 'app-user', kind: 'application', permissions: ['applications.use'] });
     const page = await signedIn(user.key);
-    await page.getByRole('tab', { name: 'Keys' }).click();
-    expect(await page.getByRole('tabpanel').textContent()).toBe('This page needs the users.manage permission, which this key does not hold.');
-    await page.getByRole('tab', { name: 'Audit' }).click();
-    expect(await page.getByRole('tabpanel').textContent()).toContain('tenant.manage');
+    await openArea(page, 'Keys');
+    expect(await page.getByRole('main').textContent()).toBe('This page needs the users.manage permission, which this key does not hold.');
+    await openArea(page, 'Audit');
+    expect(await page.getByRole('main').textContent()).toContain('tenant.manage');
   });
 
-  it('creates a key on Keys, shows its secret once, then revokes it', async () => {
+  it('shows a permission the key does not hold disabled in the wizard, with the reason', async () => {
     const page = await signedIn(admin.key);
-    await page.getByRole('tab', { name: 'Keys' }).click();
-    await page.getByLabel('Name', { exact: true }).fill('ci-deploy');
-    await page.getByLabel('Permissions').fill('applications.use');
-    await page.getByLabel('Expires in days').fill('30');
-    await page.getByRole('button', { name: 'Create key' }).click();
-
-    const dialog = page.getByRole('dialog', { name: 'Key created' });
-    expect(await dialog.textContent()).toContain('shown this once');
-    const secret = await dialog.getByRole('textbox').inputValue();
-    expect(await verdict(secret)).toBe('VALID');
-    await dialog.getByRole('button', { name: 'I have stored it' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    expect(await page.content()).not.toContain(secret);
-
-    const row = page.getByRole('row', { name: /ci-deploy/ });
-    const id = ((await row.locator('code').first().textContent()) ?? '').trim();
-    expect(id).toMatch(/^key_/);
-    await row.getByRole('button', { name: /^Revoke/ }).click();
-    await page.getByRole('dialog', { name: 'Revoke ci-deploy?' }).getByRole('button', { name: 'Revoke key' }).click();
-    await row.getByRole('cell', { name: 'revoked' }).waitFor();
-    expect(await verdict(secret)).toBe('REVOKED');
-    await expectKeyNowhere(page, admin.key);
-  });
-
-  it('rotates a key with a grace period, showing the new secret once while the old one still works', async () => {
-    const environmentId = (await call('GET', '/v1/me', admin.key)).body.key.environmentId;
-    const old = await created('/v1/keys', { environmentId, name: 'rotating', kind: 'application' });
-    const page = await signedIn(admin.key);
-    await page.getByRole('tab', { name: 'Keys' }).click();
-    await page.getByRole('button', { name: `Rotate rotating (${old.id})` }).click();
-    await page.getByLabel('Grace seconds').fill('60');
-    await page.getByRole('button', { name: 'Rotate key' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Key rotated' });
-    const secret = await dialog.getByRole('textbox').inputValue();
-    expect(secret).not.toBe(old.key);
-    expect(await verdict(secret)).toBe('VALID');
-    expect(await verdict(old.key)).toBe('VALID');
-    await dialog.getByRole('button', { name: 'I have stored it' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    expect(await page.content()).not.toContain(secret);
-  });
-
-  it("shows a refused creation's detail and code", async () => {
-    const page = await signedIn(admin.key);
-    await page.getByRole('tab', { name: 'Keys' }).click();
+    await openArea(page, 'Keys');
+    await page.getByRole('link', { name: 'Create a key' }).click();
     await page.getByLabel('Name', { exact: true }).fill('too-much');
-    await page.getByLabel('Permissions').fill('secrets.manage');
-    await page.getByRole('button', { name: 'Create key' }).click();
-    const alert = await page.getByRole('alert').textContent();
-    expect(alert).toContain('secrets.manage');
-    expect(alert).toContain('(FORBIDDEN)');
+    await page.getByRole('button', { name: 'Next' }).click();
+    const secrets = page.getByRole('checkbox', { name: /secrets\.manage/ });
+    expect(await secrets.isDisabled()).toBe(true);
+    expect(await page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`).textContent()).toBe('your key does not hold secrets.manage');
+    await expectKeyNowhere(page, admin.key);
   });
 
   it('lists key.create on Audit, and Verify chain says ok', async () => {
     const page = await signedIn(admin.key);
-    await page.getByRole('tab', { name: 'Audit' }).click();
+    await openArea(page, 'Audit');
     await page.getByLabel('Action').fill('key.create');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByRole('cell', { name: 'key.create' }).first().waitFor();
@@ -240,7 +200,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     await code.fill(wrongCodeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('(MFA_INVALID)');
-    expect(await page.getByRole('tab').count()).toBe(0);
+    expect(await page.getByRole('navigation').count()).toBe(0);
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     expect(await page.content()).not.toContain(admin.key);
 

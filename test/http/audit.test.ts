@@ -75,6 +75,21 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       expect(all).toContain(byTarget.body.items[0].id);
     });
 
+    it('lists newest first with order=desc, page after page', async () => {
+      const { seeded } = await busyTenant();
+      const newest: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: any } = await seeded.admin.get(`/v1/audit?order=desc&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+        expect(page.status).toBe(200);
+        newest.push(...page.body.items.map((event: { id: string }) => event.id));
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      expect(newest.length).toBeGreaterThan(2);
+      expect(newest).toEqual([...newest].sort().reverse());
+      expect((await seeded.admin.get('/v1/audit?order=sideways')).status).toBe(400);
+    });
+
     it('filters by action and time range', async () => {
       const { seeded } = await busyTenant();
       const from = new Date(clock.now() + 1).toISOString();

@@ -1,32 +1,32 @@
 /**
- * The management UI: sign-in, then three tabs (Me, Keys, Audit). A tab whose permission the
- * key lacks says which one instead of calling the API to be refused. The session ends on sign
- * out, or by itself when the key stops working (revoked, expired, disabled).
+ * The management console: sign-in, then (root only) the tenant to work in, then one page per
+ * area, chosen by the URL's hash. An area whose permission the key lacks says which one instead
+ * of calling the API to be refused. The session ends on sign out, or by itself when the key
+ * stops working (revoked, expired, disabled).
  */
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApi, holds, type MeObject, type Problem } from './api';
-import { AuditPage } from './audit-page';
-import { KeysPage } from './keys-page';
-import { MePage } from './me-page';
+import { areaOf, AREAS } from './areas';
+import { ConsoleContext, type ConsoleData } from './console-context';
+import { grantorFor } from './grants';
+import { AreaPage } from './area-page';
+import { ErrorText } from './problem-text';
 import { forgetKey, storedKey, storeKey } from './session';
 import { SIGN_IN_PERMISSION, SignIn } from './sign-in';
+import { TenantPicker } from './tenant-picker';
+import { useLoad } from './use-load';
+import { href, useRoute } from './use-route';
 
 interface Session {
   readonly key: string;
   readonly me: MeObject | null;
+  /** Root's chosen tenant; other keys work in their own. */
+  readonly tenantId: string | null;
 }
-
-const TABS = [
-  { id: 'me', label: 'Me', needs: null },
-  { id: 'keys', label: 'Keys', needs: 'users.manage' },
-  { id: 'audit', label: 'Audit', needs: 'tenant.manage' },
-] as const;
-
-type TabId = (typeof TABS)[number]['id'];
 
 function startingSession(): Session | null {
   const key = storedKey();
-  return key === null ? null : { key, me: null };
+  return key === null ? null : { key, me: null, tenantId: null };
 }
 
 export function App() {
@@ -36,7 +36,7 @@ export function App() {
   const signIn = useCallback((key: string, me: MeObject) => {
     storeKey(key);
     setNotice(null);
-    setSession({ key, me });
+    setSession({ key, me, tenantId: null });
   }, []);
   const signOut = useCallback((reason: string | null = null) => {
     forgetKey();
@@ -44,90 +44,104 @@ export function App() {
     setSession(null);
   }, []);
 
-  // A session restored from this tab's storage is checked again when Me loads.
-  const updateMe = (me: MeObject) => {
-    if (!holds(me, SIGN_IN_PERMISSION)) signOut(`Signed out: this key no longer holds ${SIGN_IN_PERMISSION}.`);
-    else setSession((current) => (current === null ? null : { ...current, me }));
-  };
-  const replaceKey = (key: string) => {
-    storeKey(key);
-    setSession((current) => (current === null ? null : { ...current, key }));
-  };
-
   if (session === null) return <SignIn onSignedIn={signIn} notice={notice} />;
-  return <Console session={session} onMe={updateMe} onKeyChanged={replaceKey} onSignOut={signOut} />;
+  return <Console session={session} setSession={setSession} onSignOut={signOut} />;
 }
 
 interface ConsoleProps {
   readonly session: Session;
-  readonly onMe: (me: MeObject) => void;
-  /** The signed-in key was rotated from this session: carry on with its new secret. */
-  readonly onKeyChanged: (key: string) => void;
+  readonly setSession: (change: (current: Session | null) => Session | null) => void;
   readonly onSignOut: (reason?: string | null) => void;
 }
 
-function Console({ session, onMe, onKeyChanged, onSignOut }: ConsoleProps) {
-  const [tab, setTab] = useState<TabId>('me');
-  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
-  const api = useMemo(
-    () => createApi(session.key, (problem: Problem) => onSignOut(`Signed out: this key no longer works (${problem.detail}, ${problem.code}).`)),
-    [session.key, onSignOut],
-  );
+function Console({ session, setSession, onSignOut }: ConsoleProps) {
+  const route = useRoute();
   const { me } = session;
+  const tenantId = me === null ? null : me.grants.root ? session.tenantId : me.key.tenantId;
+  const api = useMemo(
+    () => createApi(session.key, (problem: Problem) => onSignOut(`Signed out: this key no longer works (${problem.detail}, ${problem.code}).`), me?.grants.root === true ? tenantId : null),
+    [session.key, onSignOut, tenantId, me?.grants.root],
+  );
+  const model = useLoad(useCallback(() => api.model(), [api]));
+  const loadMe = useLoad(useCallback(() => api.me(), [api]));
 
-  // Arrow keys move between tabs (WAI-ARIA tabs pattern); Tab moves into the panel.
-  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
-    const next = TABS[(index + step + TABS.length) % TABS.length];
-    if (next === undefined) return;
-    setTab(next.id);
-    tabRefs.current[next.id]?.focus();
-  };
+  // A session restored from this tab's storage (or refreshed) is checked again.
+  const fresh = loadMe.data;
+  useEffect(() => {
+    if (fresh === null) return;
+    if (!holds(fresh, SIGN_IN_PERMISSION)) onSignOut(`Signed out: this key no longer holds ${SIGN_IN_PERMISSION}.`);
+    else setSession((current) => (current === null ? null : { ...current, me: fresh }));
+  }, [fresh, onSignOut, setSession]);
 
-  const current = TABS.find((candidate) => candidate.id === tab) ?? TABS[0];
-  const lacking = me !== null && current.needs !== null && !holds(me, current.needs) ? current.needs : null;
+  const data: ConsoleData | null = useMemo(() => {
+    if (me === null || model.data === null || tenantId === null) return null;
+    return {
+      api,
+      me,
+      model: model.data,
+      grantor: grantorFor(model.data, me),
+      tenantId,
+      onOwnKeyRotated: (secret: string) => {
+        storeKey(secret);
+        setSession((current) => (current === null ? null : { ...current, key: secret }));
+      },
+      onOwnKeyRevoked: () => onSignOut('Signed out: you revoked the key this session used.'),
+    };
+  }, [api, me, model.data, tenantId, setSession, onSignOut]);
+
+  // A new page takes focus as a whole, so keyboard and screen-reader users start at its top.
+  const path = route.parts.join('/');
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) document.getElementById('main')?.focus();
+    mounted.current = true;
+  }, [path]);
+
+  const area = areaOf(route.parts[0]);
+  const lacking = me !== null && area.needs !== null && !holds(me, area.needs) ? area.needs : null;
+  const pickTenant = (id: string | null) => setSession((current) => (current === null ? null : { ...current, tenantId: id }));
 
   return (
     <>
       <header>
         <h1>Keyward</h1>
         <p className="who">{me === null ? 'Signed in' : `Signed in as ${me.key.name} (${me.key.id})`}</p>
+        {me?.grants.root === true && tenantId !== null && (
+          <button type="button" className="secondary" onClick={() => pickTenant(null)}>
+            Switch tenant
+          </button>
+        )}
         <button type="button" className="secondary" onClick={() => onSignOut()}>
           Sign out
         </button>
       </header>
-      <div role="tablist" aria-label="Pages">
-        {TABS.map((candidate, index) => (
-          <button
-            key={candidate.id}
-            ref={(element) => {
-              tabRefs.current[candidate.id] = element;
-            }}
-            type="button"
-            role="tab"
-            id={`tab-${candidate.id}`}
-            aria-selected={candidate.id === tab}
-            aria-controls={`panel-${candidate.id}`}
-            tabIndex={candidate.id === tab ? 0 : -1}
-            onClick={() => setTab(candidate.id)}
-            onKeyDown={(event) => onTabKey(event, index)}
-          >
-            {candidate.label}
-          </button>
-        ))}
-      </div>
-      <main role="tabpanel" id={`panel-${current.id}`} aria-labelledby={`tab-${current.id}`}>
-        {current.id === 'me' || me === null ? (
-          <MePage api={api} me={me} onMe={onMe} />
+      <nav aria-label="Areas">
+        <ul>
+          {AREAS.map((candidate) => (
+            <li key={candidate.id}>
+              <a href={href(candidate.id)} aria-current={candidate.id === area.id ? 'page' : undefined}>
+                {candidate.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {me === null || model.data === null ? (
+          <>
+            {(loadMe.loading || model.loading) && <p role="status">Loading…</p>}
+            <ErrorText error={loadMe.error ?? model.error} />
+          </>
+        ) : tenantId === null ? (
+          <TenantPicker api={api} onPick={pickTenant} />
         ) : lacking !== null ? (
           <p className="lacking">
             This page needs the <code>{lacking}</code> permission, which this key does not hold.
           </p>
-        ) : current.id === 'keys' ? (
-          <KeysPage api={api} me={me} onOwnKeyRotated={onKeyChanged} onOwnKeyRevoked={() => onSignOut('Signed out: you revoked the key this session used.')} />
-        ) : (
-          <AuditPage api={api} />
+        ) : data === null ? null : (
+          <ConsoleContext.Provider value={data}>
+            <AreaPage area={area.id} route={route} />
+          </ConsoleContext.Provider>
         )}
       </main>
     </>

@@ -1,13 +1,18 @@
-/** Audit (tenant.manage): the log with action and outcome filters, paged, and the hash chain's check. */
+/**
+ * Audit (tenant.manage): the log newest first, filtered by action, outcome, actor, target and
+ * time range, paged; each event opens to its details (a refusal's reason among them); and the
+ * hash chain's check.
+ */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { Api, AuditCheckObject, AuditFilter } from './api';
+import type { Api, AuditCheckObject, AuditEventObject, AuditFilter } from './api';
+import { useConsole } from './console-context';
 import { when } from './format';
 import { PagedTable } from './paged-table';
 import { ErrorText, StatusText } from './problem-text';
 import { useAction } from './use-action';
 import { usePagedList } from './use-paged-list';
 
-const NO_FILTER: AuditFilter = { action: '', outcome: '' };
+const NO_FILTER: AuditFilter = { action: '', outcome: '', actorKeyId: '', targetId: '', from: '', to: '' };
 
 function ChainCheck({ api }: { api: Api }) {
   const [check, setCheck] = useState<AuditCheckObject | null>(null);
@@ -39,20 +44,83 @@ function ChainCheck({ api }: { api: Api }) {
   );
 }
 
-export function AuditPage({ api }: { api: Api }) {
-  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
+function EventRow({ event }: { event: AuditEventObject }) {
+  const [open, setOpen] = useState(false);
+  // A refusal records its problem's code, and its detail where the server kept it.
+  const reason = event.outcome === 'denied' ? [event.details['code'], event.details['detail']].filter((part) => typeof part === 'string').join(': ') : '';
+  return (
+    <>
+      <tr>
+        <td data-label="Time">{when(event.at)}</td>
+        <td data-label="Action">
+          <code>{event.action}</code>
+        </td>
+        <td data-label="Outcome" className={event.outcome === 'denied' ? 'bad' : undefined}>
+          {event.outcome} ({event.status})
+        </td>
+        <td data-label="Actor">{event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
+        <td data-label="Target">{event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}</td>
+        <td>
+          <button type="button" className="link" aria-expanded={open} aria-controls={`details-${event.id}`} onClick={() => setOpen(!open)}>
+            {open ? 'Hide' : 'Details'}
+            <span className="visually-hidden"> of {event.id}</span>
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr id={`details-${event.id}`} className="details-row">
+          <td colSpan={6}>
+            <dl className="facts">
+              <dt>Event</dt>
+              <dd>
+                <code>{event.id}</code> (sequence {event.chain.seq})
+              </dd>
+              {reason !== '' && (
+                <>
+                  <dt>Reason</dt>
+                  <dd>{reason}</dd>
+                </>
+              )}
+              <dt>Request</dt>
+              <dd>
+                <code>{event.requestId ?? '—'}</code> from {event.sourceIp ?? 'unknown'}
+              </dd>
+              <dt>Target type</dt>
+              <dd>{event.target?.type ?? '—'}</dd>
+            </dl>
+            <pre className="json">{JSON.stringify(event.details, null, 2)}</pre>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+const text = (data: FormData, name: string) => String(data.get(name) ?? '');
+
+export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
+  const { api } = useConsole();
+  const [filter, setFilter] = useState<AuditFilter>({ ...NO_FILTER, targetId: initialTarget });
   const events = usePagedList(useCallback((cursor: string | null) => api.listAudit(filter, cursor), [api, filter]));
 
   const applyFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const outcome = String(data.get('outcome') ?? '');
-    setFilter({ action: String(data.get('action') ?? ''), outcome: outcome === 'success' || outcome === 'denied' ? outcome : '' });
+    const outcome = text(data, 'outcome');
+    setFilter({
+      action: text(data, 'action'),
+      outcome: outcome === 'success' || outcome === 'denied' ? outcome : '',
+      actorKeyId: text(data, 'actorKeyId'),
+      targetId: text(data, 'targetId'),
+      from: text(data, 'from'),
+      to: text(data, 'to'),
+    });
   };
 
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
+      <p className="help">Newest first.</p>
       <ChainCheck api={api} />
       <form onSubmit={applyFilter} className="filters" aria-label="Filter events">
         <label htmlFor="audit-action">Action</label>
@@ -63,24 +131,19 @@ export function AuditPage({ api }: { api: Api }) {
           <option value="success">success</option>
           <option value="denied">denied</option>
         </select>
+        <label htmlFor="audit-actor">Actor key</label>
+        <input id="audit-actor" name="actorKeyId" placeholder="key_…" pattern="key_[0-9a-z]+" />
+        <label htmlFor="audit-target">Target</label>
+        <input id="audit-target" name="targetId" placeholder="key_…, res_…" maxLength={64} defaultValue={initialTarget} />
+        <label htmlFor="audit-from">From</label>
+        <input id="audit-from" name="from" type="datetime-local" />
+        <label htmlFor="audit-to">To</label>
+        <input id="audit-to" name="to" type="datetime-local" />
         <button type="submit">Filter</button>
       </form>
-      <PagedTable list={events} columns={['Time', 'Action', 'Outcome', 'Actor key', 'Target', 'Event']} empty="No events match.">
+      <PagedTable list={events} columns={['Time', 'Action', 'Outcome', 'Actor key', 'Target', <span className="visually-hidden">Details</span>]} empty="No events match.">
         {events.items.map((event) => (
-          <tr key={event.id}>
-            <td>{when(event.at)}</td>
-            <td>
-              <code>{event.action}</code>
-            </td>
-            <td className={event.outcome === 'denied' ? 'bad' : undefined}>
-              {event.outcome} ({event.status})
-            </td>
-            <td>{event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
-            <td>{event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}</td>
-            <td>
-              <code>{event.id}</code>
-            </td>
-          </tr>
+          <EventRow key={event.id} event={event} />
         ))}
       </PagedTable>
     </section>

@@ -3,10 +3,3 @@ export function when(iso: string | null, empty = 'never'): string {
   if (iso === null) return empty;
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
-
-export function commaList(text: string): string[] {
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-}

@@ -1,88 +1,131 @@
 /**
- * Keys (users.manage): the tenant's keys, paged; create, rotate and revoke. A new or rotated
- * secret is shown once, in a dialog, and dropped from memory when it closes.
+ * Keys (users.manage): every key of the tenant, searched by name, filtered by environment,
+ * kind and status, sorted, newest first by default. The list is read whole (up to 1000 keys)
+ * because the API filters by environment only; the rest happens here.
  */
-import { useCallback, useState } from 'react';
-import type { Api, CreatedKeyObject, KeyObject, MeObject } from './api';
+import { useCallback, useMemo, useState } from 'react';
+import { holds, listAll, type KeyObject } from './api';
+import { useConsole } from './console-context';
 import { when } from './format';
-import { CreateKeyForm, RevokeDialog, RotateDialog } from './key-forms';
-import { PagedTable } from './paged-table';
-import { SecretDialog } from './secret-dialog';
-import { usePagedList } from './use-paged-list';
+import { statusOf, StatusBadge } from './key-status';
+import { ErrorText } from './problem-text';
+import { useLoad } from './use-load';
+import { href } from './use-route';
 
-export interface KeysPageProps {
-  readonly api: Api;
-  readonly me: MeObject;
-  readonly onOwnKeyRotated: (secret: string) => void;
-  readonly onOwnKeyRevoked: () => void;
+type Sort = 'newest' | 'oldest' | 'name' | 'expires' | 'lastUsed';
+
+const SORTS: Record<Sort, { label: string; compare: (a: KeyObject, b: KeyObject) => number }> = {
+  newest: { label: 'newest first', compare: (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id) },
+  oldest: { label: 'oldest first', compare: (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id) },
+  name: { label: 'name', compare: (a, b) => a.name.localeCompare(b.name) },
+  expires: { label: 'expiring soonest', compare: (a, b) => (a.expiresAt ?? '9').localeCompare(b.expiresAt ?? '9') },
+  lastUsed: { label: 'last used', compare: (a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? '') },
+};
+
+function isSort(value: string): value is Sort {
+  return value in SORTS;
 }
 
-type Open = { readonly action: 'revoke' | 'rotate'; readonly target: KeyObject } | { readonly action: 'secret'; readonly title: string; readonly created: CreatedKeyObject } | null;
+export function KeysPage() {
+  const { api, me } = useConsole();
+  const keys = useLoad(useCallback(() => listAll((cursor) => api.listKeys({ limit: '100' }, cursor)), [api]));
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const [search, setSearch] = useState('');
+  const [environmentId, setEnvironmentId] = useState('');
+  const [kind, setKind] = useState('');
+  const [status, setStatus] = useState('');
+  const [sort, setSort] = useState<Sort>('newest');
+  const now = Date.now();
 
-export function KeysPage({ api, me, onOwnKeyRotated, onOwnKeyRevoked }: KeysPageProps) {
-  const keys = usePagedList(useCallback((cursor: string | null) => api.listKeys(cursor), [api]));
-  const [open, setOpen] = useState<Open>(null);
-  const { id: ownId } = me.key;
-
-  const created = (key: CreatedKeyObject) => {
-    setOpen({ action: 'secret', title: 'Key created', created: key });
-    keys.reload();
-  };
-  const rotated = (key: CreatedKeyObject) => {
-    if (key.id === ownId) onOwnKeyRotated(key.key);
-    keys.replace(key);
-    setOpen({ action: 'secret', title: 'Key rotated', created: key });
-  };
-  const revoked = (key: KeyObject) => {
-    setOpen(null);
-    if (key.id === ownId) return onOwnKeyRevoked();
-    keys.replace(key);
-  };
+  const environmentIds = useMemo(() => [...new Set((keys.data ?? []).map((key) => key.environmentId).filter((id): id is string => id !== null))], [keys.data]);
+  const environmentName = (id: string | null) => (id === null ? '—' : (environments.data?.find((environment) => environment.id === id)?.name ?? id));
+  const shown = (keys.data ?? [])
+    .filter((key) => key.name.toLowerCase().includes(search.trim().toLowerCase()))
+    .filter((key) => environmentId === '' || key.environmentId === environmentId)
+    .filter((key) => kind === '' || key.kind === kind)
+    .filter((key) => status === '' || key.status === status)
+    .sort(SORTS[sort].compare);
 
   return (
     <section aria-labelledby="keys-title">
-      <h2 id="keys-title">Keys</h2>
-      <CreateKeyForm api={api} onCreated={created} />
-      <h3>All keys</h3>
-      <PagedTable list={keys} columns={['Name', 'Id', 'Kind', 'Status', 'Ends with', 'Expires', <span key="actions" className="visually-hidden">Actions</span>]} empty="No keys yet.">
-        {keys.items.map((key) => (
-          <tr key={key.id}>
-            <th scope="row">
-              {key.name}
-              {key.id === ownId ? ' (this session)' : ''}
-            </th>
-            <td>
-              <code>{key.id}</code>
-            </td>
-            <td>
-              {key.kind}
-              {key.admin ? ', admin' : ''}
-            </td>
-            <td>{key.status}</td>
-            <td>
-              <code>…{key.hint}</code>
-            </td>
-            <td>{when(key.expiresAt)}</td>
-            <td className="row-actions">
-              {key.status !== 'revoked' && key.kind !== 'root' && (
-                <>
-                  <button type="button" className="secondary" aria-label={`Rotate ${key.name} (${key.id})`} onClick={() => setOpen({ action: 'rotate', target: key })}>
-                    Rotate
-                  </button>
-                  <button type="button" className="danger" aria-label={`Revoke ${key.name} (${key.id})`} onClick={() => setOpen({ action: 'revoke', target: key })}>
-                    Revoke
-                  </button>
-                </>
-              )}
-            </td>
-          </tr>
-        ))}
-      </PagedTable>
-      {open?.action === 'revoke' && <RevokeDialog api={api} target={open.target} onClose={() => setOpen(null)} onRevoked={revoked} />}
-      {open?.action === 'rotate' && <RotateDialog api={api} target={open.target} onClose={() => setOpen(null)} onRotated={rotated} />}
-      {open?.action === 'secret' && (
-        <SecretDialog title={open.title} keyId={open.created.id} secret={open.created.key} warnings={open.created.warnings ?? []} onClose={() => setOpen(null)} />
-      )}
+      <div className="title-row">
+        <h2 id="keys-title">Keys</h2>
+        <a className="button" href={href('keys', 'new')}>
+          Create a key
+        </a>
+      </div>
+      <form className="filters" aria-label="Find keys" onSubmit={(event) => event.preventDefault()}>
+        <label htmlFor="keys-search">Search by name</label>
+        <input id="keys-search" type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <label htmlFor="keys-environment">Environment</label>
+        <select id="keys-environment" value={environmentId} onChange={(event) => setEnvironmentId(event.target.value)}>
+          <option value="">any</option>
+          {environmentIds.map((id) => (
+            <option key={id} value={id}>
+              {environmentName(id)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="keys-kind">Kind</label>
+        <select id="keys-kind" value={kind} onChange={(event) => setKind(event.target.value)}>
+          <option value="">any</option>
+          <option value="application">application</option>
+          <option value="user">user</option>
+        </select>
+        <label htmlFor="keys-status">Status</label>
+        <select id="keys-status" value={status} onChange={(event) => setStatus(event.target.value)}>
+          <option value="">any</option>
+          <option value="active">active</option>
+          <option value="disabled">disabled</option>
+          <option value="expired">expired</option>
+          <option value="revoked">revoked</option>
+        </select>
+        <label htmlFor="keys-sort">Sort</label>
+        <select id="keys-sort" value={sort} onChange={(event) => isSort(event.target.value) && setSort(event.target.value)}>
+          {Object.entries(SORTS).map(([value, { label }]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </form>
+      <ErrorText error={keys.error} />
+      <div className="table-wrap">
+        <table className="cards-on-phone">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((key) => (
+              <tr key={key.id}>
+                <th scope="row" data-label="Name">
+                  <a href={href('keys', key.id)}>{key.name}</a>
+                  {key.id === me.key.id ? ' (this session)' : ''} <code className="id">{key.id}</code>
+                </th>
+                <td data-label="Status">
+                  <StatusBadge status={statusOf(key, now)} />
+                </td>
+                <td data-label="Kind">
+                  {key.kind}
+                  {key.admin ? ', admin' : ''}
+                </td>
+                <td data-label="Environment">{environmentName(key.environmentId)}</td>
+                <td data-label="Last used">{when(key.lastUsedAt)}</td>
+                <td data-label="Created">{when(key.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {keys.loading && <p role="status">Loading…</p>}
+      {!keys.loading && shown.length === 0 && keys.error === null && <p>{(keys.data ?? []).length === 0 ? 'No keys yet.' : 'No key matches.'}</p>}
     </section>
   );
 }

@@ -60,8 +60,10 @@ export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAu
   if (to !== undefined && !Number.isFinite(to)) return fail('VALIDATION', `to is not a time this server can read: ${query.to}`, { field: 'to' });
   if (from !== undefined) select = select.where('at', '>=', from);
   if (to !== undefined) select = select.where('at', '<=', to);
-  if (after.value !== null) select = select.where('id', '>', after.value);
-  const rows = await select.orderBy('id').limit(limit + 1).execute();
+  // Ids grow with time, so newest first is descending id, the cursor then counting down.
+  const newestFirst = query.order === 'desc';
+  if (after.value !== null) select = select.where('id', newestFirst ? '<' : '>', after.value);
+  const rows = await select.orderBy('id', newestFirst ? 'desc' : 'asc').limit(limit + 1).execute();
   return ok(toPage(rows, limit, toAuditObject));
 }
 

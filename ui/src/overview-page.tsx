@@ -1,43 +1,17 @@
-/** Me: the signed-in key (`GET /v1/me`) and what its grants add up to. */
-import { useEffect } from 'react';
-import type { Api, MeObject } from './api';
+/** Overview: the signed-in key (`GET /v1/me`), what its grants add up to, and where it may go. */
+import { holds } from './api';
+import { AREAS } from './areas';
+import { Badges } from './badges';
+import { useConsole } from './console-context';
 import { when } from './format';
-import { ErrorText } from './problem-text';
-import { useAction } from './use-action';
+import { href } from './use-route';
 
-export interface MePageProps {
-  readonly api: Api;
-  readonly me: MeObject | null;
-  readonly onMe: (me: MeObject) => void;
-}
-
-function Badges({ items, empty }: { items: readonly string[]; empty: string }) {
-  if (items.length === 0) return <p className="help">{empty}</p>;
-  return (
-    <ul className="badges">
-      {items.map((item) => (
-        <li key={item}>
-          <code>{item}</code>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-export function MePage({ api, me, onMe }: MePageProps) {
-  const { busy, error, run } = useAction();
-  const refresh = () => run(async () => onMe(await api.me()));
-  // Loaded once when a session was restored without it (the first render's `me` is the one
-  // that counts); the button reloads on demand.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: on mount only, as said above
-  useEffect(() => {
-    if (me === null) void refresh();
-  }, []);
-
-  if (me === null) return busy ? <p role="status">Loading…</p> : <ErrorText error={error} />;
+export function OverviewPage() {
+  const { me, tenantId } = useConsole();
   const { key, grants } = me;
   const typeWide = Object.entries(grants.typeWide).map(([type, actions]) => `${type}: ${actions.join(', ')}`);
   const onResources = Object.entries(grants.resources).map(([id, actions]) => `${id}: ${actions.join(', ')}`);
+  const areas = AREAS.filter((area) => area.id !== 'overview');
   return (
     <section aria-labelledby="me-title">
       <h2 id="me-title">This key</h2>
@@ -52,6 +26,10 @@ export function MePage({ api, me, onMe }: MePageProps) {
         <dd>
           {key.kind}
           {key.admin ? ' (admin)' : ''}
+        </dd>
+        <dt>Tenant</dt>
+        <dd>
+          <code>{tenantId}</code>
         </dd>
         <dt>Environment</dt>
         <dd>{key.environmentId === null ? 'none (instance-wide)' : <code>{key.environmentId}</code>}</dd>
@@ -72,10 +50,21 @@ export function MePage({ api, me, onMe }: MePageProps) {
           <Badges items={onResources} empty="None." />
         </>
       )}
-      <ErrorText error={error} />
-      <button type="button" className="secondary" onClick={() => void refresh()} disabled={busy}>
-        Refresh
-      </button>
+      <h3>Areas</h3>
+      <ul className="area-list">
+        {areas.map((area) => (
+          <li key={area.id}>
+            <a href={href(area.id)}>{area.label}</a>{' '}
+            {area.needs === null ? (
+              <span className="help">open to this key</span>
+            ) : holds(me, area.needs) ? (
+              <span className="help">with {area.needs}</span>
+            ) : (
+              <span className="why">needs {area.needs}, which this key lacks</span>
+            )}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -1,0 +1,107 @@
+/**
+ * The built server with one seeded tenant and Chromium, for the console's end-to-end suites:
+ * an admin key that signs in, HTTP calls beside the browser, and a page per test.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { defaultModel } from '../../src/core/model/load-model.js';
+import { everyGrant } from '../support/keyward.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const SCREENSHOTS = join(import.meta.dirname, '../../test-results/ui');
+
+export interface Call {
+  readonly status: number;
+  // `any` on purpose, in test support only, as test/support/keyward.ts's Reply.
+  readonly body: any;
+}
+
+export interface ConsoleWorld {
+  readonly server: ServerProcess;
+  readonly browser: Browser;
+  readonly tenantId: string;
+  readonly environmentId: string;
+  readonly adminKey: string;
+  readonly adminKeyId: string;
+  readonly rootKey: string;
+  call(method: string, path: string, key: string | null, payload?: unknown): Promise<Call>;
+  /** Creates as the admin key, failing the test on anything but 201. */
+  created(path: string, payload: unknown): Promise<any>;
+  verdict(key: string, payload?: Record<string, unknown>): Promise<string>;
+  /** A fresh browser page signed in as the admin key, on Overview. */
+  signedIn(viewport?: { width: number; height: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleWorld(): Promise<ConsoleWorld> {
+  const cwd = mkdtempSync(join(tmpdir(), 'keyward-console-'));
+  // Usage is written at once rather than every 5 s, so a key page shows the verifies just made.
+  const server = await startServerProcess({ KEYWARD_USAGE_FLUSH_SIZE: '1', KEYWARD_USAGE_FLUSH_MS: '50' }, cwd);
+  const rootKey = readFileSync(join(cwd, 'data', 'root.key'), 'utf8').trim();
+
+  const call = async (method: string, path: string, key: string | null, payload?: unknown): Promise<Call> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+  const createdAs = async (key: string, path: string, payload: unknown): Promise<any> => {
+    const reply = await call('POST', path, key, payload);
+    if (reply.status !== 201) throw new Error(`${path} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+
+  const tenant = await createdAs(rootKey, '/v1/tenants', { name: 'Acme Console' });
+  const environment = await createdAs(rootKey, '/v1/environments', { tenantId: tenant.id, name: 'prod' });
+  const user = await createdAs(rootKey, '/v1/users', { tenantId: tenant.id, name: 'Ada', email: 'ada@acme.example', role: 'admin' });
+  // The tenant's administrator (seed 000), as SPEC §2's tenant-admin preset makes one.
+  const admin = await createdAs(rootKey, '/v1/keys', { environmentId: environment.id, name: 'ada-admin', kind: 'user', userId: user.id, admin: true, preset: 'tenant-admin' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+  return {
+    server,
+    browser,
+    tenantId: tenant.id,
+    environmentId: environment.id,
+    adminKey: admin.key,
+    adminKeyId: admin.id,
+    rootKey,
+    call,
+    created: (path, payload) => createdAs(admin.key, path, payload),
+    verdict: async (key, payload = {}) => (await call('POST', '/v1/verify', null, { key, ...payload })).body.code,
+    signedIn: async (viewport = { width: 1280, height: 900 }) => {
+      const context = await browser.newContext({ viewport });
+      context.setDefaultTimeout(8_000);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/ui/`);
+      await page.getByLabel('API key').fill(admin.key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'This key' }).waitFor();
+      return page;
+    },
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens an area from the navigation. */
+export async function openArea(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** How far the page scrolls sideways (0 when it fits the viewport). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}

@@ -1,0 +1,166 @@
+/**
+ * Policies (seed 001's API Scopes): named grant sets, in one environment or tenant-wide, made
+ * and edited with the same scope editor as keys; each lists the keys linked to it. Editing one
+ * changes every linked key's access at once.
+ */
+import { useCallback, useState, type FormEvent } from 'react';
+import { holds, listAll, type PolicyObject } from './api';
+import { Badges } from './badges';
+import { useConsole } from './console-context';
+import { blockers, NO_GRANTS, type GrantSet } from './grants';
+import { useResourceSearch } from './grants-dialog';
+import { ErrorText } from './problem-text';
+import { ScopeEditor } from './scope-editor';
+import { useAction } from './use-action';
+import { useLoad } from './use-load';
+import { href } from './use-route';
+
+function LinkedKeys({ policyId }: { policyId: string }) {
+  const { api } = useConsole();
+  const keys = useLoad(useCallback(() => listAll((cursor) => api.listKeys({ policyId }, cursor)), [api, policyId]));
+  if (keys.data === null) return keys.loading ? <p role="status">Loading keys…</p> : <ErrorText error={keys.error} />;
+  if (keys.data.length === 0) return <p className="help">No key is linked to it.</p>;
+  return (
+    <ul className="badges">
+      {keys.data.map((key) => (
+        <li key={key.id}>
+          <a href={href('keys', key.id)}>{key.name}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (policy: PolicyObject) => void }) {
+  const { api, model, grantor } = useConsole();
+  const [editing, setEditing] = useState<GrantSet | null>(null);
+  const { busy, error, run } = useAction();
+  const searchResources = useResourceSearch();
+  const save = (grants: GrantSet) =>
+    run(async () => {
+      onSaved(await api.patchPolicy(policy.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } }));
+      setEditing(null);
+    });
+  return (
+    <div className="panel">
+      {editing === null ? (
+        <>
+          <Badges items={[...policy.scopes, ...policy.permissions, ...Object.entries(policy.levels).map(([type, level]) => `${type}: ${level}`)]} empty="No grants." />
+          <button type="button" className="secondary" onClick={() => setEditing({ permissions: policy.permissions, scopes: policy.scopes, levels: policy.levels })}>
+            Edit grants
+          </button>
+        </>
+      ) : (
+        <>
+          <ScopeEditor model={model} grantor={grantor} value={editing} onChange={setEditing} forAdminKey={true} searchResources={searchResources} />
+          <ErrorText error={error} />
+          <div className="actions">
+            <button type="button" disabled={busy || blockers(grantor, editing, true).length > 0} onClick={() => void save(editing)}>
+              Save policy
+            </button>
+            <button type="button" className="secondary" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+          </div>
+        </>
+      )}
+      <h4>Linked keys</h4>
+      <LinkedKeys policyId={policy.id} />
+    </div>
+  );
+}
+
+function CreatePolicy({ onCreated }: { onCreated: () => void }) {
+  const { api, me, model, grantor } = useConsole();
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const [grants, setGrants] = useState<GrantSet>(NO_GRANTS);
+  // Controlled: the options arrive after the first render, and an uncontrolled select would
+  // fall back to its first option (tenant-wide) when they do.
+  const [environmentId, setEnvironmentId] = useState(me.key.environmentId ?? '');
+  const { busy, error, run } = useAction();
+  const searchResources = useResourceSearch();
+  const mayTenantWide = holds(me, 'tenant.manage');
+  const problems = blockers(grantor, grants, true);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    void run(async () => {
+      await api.createPolicy({
+        name: String(data.get('name') ?? '').trim(),
+        environmentId: environmentId === '' ? null : environmentId,
+        permissions: [...grants.permissions],
+        scopes: [...grants.scopes],
+        levels: { ...grants.levels },
+      });
+      form.reset();
+      setGrants(NO_GRANTS);
+      onCreated();
+    });
+  };
+  const ownEnvironment = me.key.environmentId;
+  return (
+    <form onSubmit={submit} aria-labelledby="create-policy-title" className="panel">
+      <h3 id="create-policy-title">Create a policy</h3>
+      <div className="grid">
+        <label htmlFor="policy-name">Policy name</label>
+        <input id="policy-name" name="name" required maxLength={200} />
+        <label htmlFor="policy-environment">Applies in</label>
+        <select id="policy-environment" value={environmentId} onChange={(event) => setEnvironmentId(event.target.value)}>
+          <option value="" disabled={!mayTenantWide}>
+            every environment (tenant-wide{mayTenantWide ? '' : ': needs tenant.manage'})
+          </option>
+          {(environments.data ?? []).map((environment) => (
+            <option key={environment.id} value={environment.id}>
+              {environment.name}
+            </option>
+          ))}
+          {ownEnvironment !== null && !(environments.data ?? []).some((environment) => environment.id === ownEnvironment) && <option value={ownEnvironment}>this key's environment</option>}
+        </select>
+      </div>
+      <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={true} searchResources={searchResources} />
+      {problems.length > 0 && (
+        <ul className="problems" aria-label="Before creating">
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      )}
+      <ErrorText error={error} />
+      <button type="submit" disabled={busy || problems.length > 0}>
+        Create policy
+      </button>
+    </form>
+  );
+}
+
+export function PoliciesPage() {
+  const { api, me } = useConsole();
+  const policies = useLoad(useCallback(() => listAll((cursor) => api.listPolicies(cursor)), [api]));
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const placeOf = (policy: PolicyObject) =>
+    policy.environmentId === null ? 'tenant-wide' : `in ${environments.data?.find((environment) => environment.id === policy.environmentId)?.name ?? policy.environmentId}`;
+  const [open, setOpen] = useState<string | null>(null);
+  const replace = (policy: PolicyObject) => policies.set((policies.data ?? []).map((candidate) => (candidate.id === policy.id ? policy : candidate)));
+  return (
+    <section aria-labelledby="policies-title">
+      <h2 id="policies-title">Policies</h2>
+      <p className="help">Reusable sets of grants (API scopes). Link them to keys; editing one changes every linked key at once.</p>
+      <ErrorText error={policies.error} />
+      {policies.loading && <p role="status">Loading…</p>}
+      {policies.data?.length === 0 && <p>No policies yet.</p>}
+      <ul className="item-list">
+        {(policies.data ?? []).map((policy) => (
+          <li key={policy.id}>
+            <button type="button" className="disclosure" aria-expanded={open === policy.id} onClick={() => setOpen(open === policy.id ? null : policy.id)}>
+              {policy.name}
+            </button>{' '}
+            <span className="help">{placeOf(policy)}</span>
+            {open === policy.id && <PolicyDetails policy={policy} onSaved={replace} />}
+          </li>
+        ))}
+      </ul>
+      <CreatePolicy onCreated={policies.reload} />
+    </section>
+  );
+}

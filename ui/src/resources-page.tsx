@@ -1,0 +1,173 @@
+/**
+ * Resources: what the key may discover, as a tree by parent; create one (only under the
+ * parents its type allows, per the model), move it, change its visibility. Each action is
+ * decided by the check on the server, so a refusal shows its reason here.
+ */
+import { useCallback, useState, type FormEvent } from 'react';
+import { listAll, type ModelDescriptionObject, type ResourceObject } from './api';
+import { useConsole } from './console-context';
+import { ErrorText } from './problem-text';
+import { useAction } from './use-action';
+import { useLoad } from './use-load';
+
+const VISIBILITIES = ['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const;
+type Visibility = (typeof VISIBILITIES)[number];
+const isVisibility = (value: string): value is Visibility => (VISIBILITIES as readonly string[]).includes(value);
+
+/** Resources a resource of `type` may sit under, per the model's parent rules. */
+function parentsFor(model: ModelDescriptionObject, type: string, all: readonly ResourceObject[], self: string | null): ResourceObject[] {
+  const allowed = model.types.find((candidate) => candidate.name === type)?.parents ?? [];
+  return all.filter((resource) => allowed.includes(resource.type) && resource.id !== self);
+}
+
+function topLevel(model: ModelDescriptionObject, type: string): boolean {
+  return model.types.find((candidate) => candidate.name === type)?.topLevel === true;
+}
+
+function Node({ resource, all, onChanged }: { resource: ResourceObject; all: readonly ResourceObject[]; onChanged: () => void }) {
+  const { api, model } = useConsole();
+  const { busy, error, run } = useAction();
+  const children = all.filter((candidate) => candidate.parentId === resource.id);
+  const parents = parentsFor(model, resource.type, all, resource.id);
+  const patch = (change: { parentId?: string | null; visibility?: Visibility }) =>
+    run(async () => {
+      await api.patchResource(resource.id, change);
+      onChanged();
+    });
+  return (
+    <li>
+      <div className="node">
+        <span className="tag">{resource.type}</span> <strong>{resource.name}</strong> <code className="id">{resource.id}</code>
+        <label className="visually-hidden" htmlFor={`vis-${resource.id}`}>
+          Visibility of {resource.name}
+        </label>
+        <select id={`vis-${resource.id}`} value={resource.visibility} disabled={busy} onChange={(event) => isVisibility(event.target.value) && void patch({ visibility: event.target.value })}>
+          {VISIBILITIES.map((visibility) => (
+            <option key={visibility} value={visibility}>
+              {visibility.toLowerCase()}
+            </option>
+          ))}
+        </select>
+        <label className="visually-hidden" htmlFor={`move-${resource.id}`}>
+          Move {resource.name} under
+        </label>
+        <select id={`move-${resource.id}`} value={resource.parentId ?? ''} disabled={busy} onChange={(event) => void patch({ parentId: event.target.value === '' ? null : event.target.value })}>
+          <option value="" disabled={!topLevel(model, resource.type)}>
+            top level
+          </option>
+          {parents.map((parent) => (
+            <option key={parent.id} value={parent.id}>
+              under {parent.type} {parent.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorText error={error} />
+      {children.length > 0 && (
+        <ul>
+          {children.map((child) => (
+            <Node key={child.id} resource={child} all={all} onChanged={onChanged} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; onCreated: () => void }) {
+  const { api, model } = useConsole();
+  const types = model.types.filter((type) => type.name !== 'org');
+  const [type, setType] = useState(types[0]?.name ?? '');
+  const { busy, error, run } = useAction();
+  const parents = parentsFor(model, type, all, null);
+  const carriesValue = types.find((candidate) => candidate.name === type)?.value !== 'none';
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const parentId = String(data.get('parentId') ?? '');
+    const visibility = String(data.get('visibility') ?? '');
+    const value = String(data.get('value') ?? '');
+    void run(async () => {
+      await api.createResource({
+        type,
+        name: String(data.get('name') ?? '').trim(),
+        ...(parentId === '' ? {} : { parentId }),
+        ...(isVisibility(visibility) ? { visibility } : {}),
+        ...(carriesValue && value !== '' ? { value } : {}),
+      });
+      form.reset();
+      onCreated();
+    });
+  };
+  return (
+    <form onSubmit={submit} className="grid panel" aria-labelledby="create-resource-title">
+      <h3 id="create-resource-title">Create a resource</h3>
+      <label htmlFor="resource-type">Type</label>
+      <select id="resource-type" value={type} onChange={(event) => setType(event.target.value)}>
+        {types.map((candidate) => (
+          <option key={candidate.name} value={candidate.name}>
+            {candidate.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="resource-name">Resource name</label>
+      <input id="resource-name" name="name" required maxLength={200} />
+      <label htmlFor="resource-parent">Parent</label>
+      <select id="resource-parent" name="parentId" key={type} defaultValue={topLevel(model, type) ? '' : (parents[0]?.id ?? '')}>
+        <option value="" disabled={!topLevel(model, type)}>
+          top level{topLevel(model, type) ? '' : ` (a ${type} needs a parent)`}
+        </option>
+        {parents.map((parent) => (
+          <option key={parent.id} value={parent.id}>
+            {parent.type} {parent.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="resource-visibility">Visibility</label>
+      <select id="resource-visibility" name="visibility" defaultValue="ENVIRONMENT">
+        {VISIBILITIES.map((visibility) => (
+          <option key={visibility} value={visibility}>
+            {visibility.toLowerCase()}
+          </option>
+        ))}
+      </select>
+      {carriesValue && (
+        <>
+          <label htmlFor="resource-value">Value</label>
+          <input id="resource-value" name="value" type="password" autoComplete="off" />
+        </>
+      )}
+      <div className="span">
+        <ErrorText error={error} />
+        <button type="submit" disabled={busy}>
+          Create resource
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ResourcesPage() {
+  const { api } = useConsole();
+  const resources = useLoad(useCallback(() => listAll((cursor) => api.listResources({ limit: '100' }, cursor)), [api]));
+  const all = resources.data ?? [];
+  const known = new Set(all.map((resource) => resource.id));
+  // A resource whose parent this key cannot see stands at the top of what it sees.
+  const roots = all.filter((resource) => resource.parentId === null || !known.has(resource.parentId));
+  return (
+    <section aria-labelledby="resources-title">
+      <h2 id="resources-title">Resources</h2>
+      <p className="help">What this key may discover, by parent.</p>
+      <ErrorText error={resources.error} />
+      {resources.loading && <p role="status">Loading…</p>}
+      {resources.data?.length === 0 && <p>No resources this key can see.</p>}
+      <ul className="tree" aria-label="Resources by parent">
+        {roots.map((resource) => (
+          <Node key={resource.id} resource={resource} all={all} onChanged={resources.reload} />
+        ))}
+      </ul>
+      <CreateResource all={all} onCreated={resources.reload} />
+    </section>
+  );
+}
