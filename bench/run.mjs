@@ -23,7 +23,13 @@ const scenarios = [
   { name: 'baseline: bare Fastify POST (same body)', url: `${bareUrl}/verify`, method: 'POST', headers: json, body: JSON.stringify({ key }) },
   { name: 'verify, valid key (cache hit)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key }) },
   { name: 'verify + permission (cache hit)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key, permission: 'functions.execute' }) },
-  { name: 'verify + action on a type (cache hit)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key, action: 'run', resource: { type: 'apiFunction' } }) },
+  {
+    name: 'verify + action on a type (cache hit)',
+    url: `${keywardUrl}/v1/verify`,
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ key, action: 'run', resource: { type: 'apiFunction' } }),
+  },
   { name: 'verify, malformed key (no lookup)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key: 'kw_not-a-key' }) },
   { name: 'GET /v1/me (bearer auth + one read)', url: `${keywardUrl}/v1/me`, method: 'GET', headers: { authorization: `Bearer ${rootKey}` } },
 ];

@@ -45,10 +45,7 @@ export const PatchEnvironmentBody = Type.Partial(Type.Omit(CreateEnvironmentBody
   minProperties: 1,
 });
 
-export const ListEnvironmentsQuery = Type.Object(
-  { tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery },
-  { additionalProperties: false },
-);
+export const ListEnvironmentsQuery = Type.Object({ tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery }, { additionalProperties: false });
 export const EnvironmentPage = Page(Environment);
 
 export type EnvironmentObject = Static<typeof Environment>;

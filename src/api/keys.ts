@@ -27,12 +27,7 @@ export const LinkFields = {
 
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
-export const KeyStatus = Type.Union([
-  Type.Literal('active'),
-  Type.Literal('disabled'),
-  Type.Literal('expired'),
-  Type.Literal('revoked'),
-]);
+export const KeyStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')]);
 
 export const Key = Type.Object({
   id: IdSchema('key'),

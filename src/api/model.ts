@@ -12,7 +12,9 @@ export const ModelDescription = Type.Object({
       roles: Names('roles a scope on this type may name'),
       parents: Names('types a resource of this type may be created under'),
       topLevel: Type.Boolean({ description: 'may sit with no parent' }),
-      value: Type.Union([Type.Literal('none'), Type.Literal('clear'), Type.Literal('secret')], { description: 'whether resources of the type carry a value, and whether it is encrypted at rest' }),
+      value: Type.Union([Type.Literal('none'), Type.Literal('clear'), Type.Literal('secret')], {
+        description: 'whether resources of the type carry a value, and whether it is encrypted at rest',
+      }),
     }),
   ),
   levels: Type.Array(

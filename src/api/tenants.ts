@@ -9,9 +9,13 @@ const settings = {
   defaultKeyExpiryDays: Nullable(DayCount),
   maxKeyExpiryDays: Nullable(DayCount, 'the longest a user key may live; null: no maximum'),
   maxApplicationKeyExpiryDays: Nullable(DayCount, 'the longest an application key may live; null: no maximum, so deployments need not expire'),
-  mfaReverifyDays: Nullable(DayCount, "a user key works only if its user passed a TOTP check within this many days; null: never asked"),
+  mfaReverifyDays: Nullable(DayCount, 'a user key works only if its user passed a TOTP check within this many days; null: never asked'),
   auditRetentionDays: Nullable(
-    Type.Integer({ minimum: 30, maximum: 36_500, description: 'prune audit events older than this (at least 30, and at least KEYWARD_AUDIT_MIN_RETENTION_DAYS); null keeps them forever' }),
+    Type.Integer({
+      minimum: 30,
+      maximum: 36_500,
+      description: 'prune audit events older than this (at least 30, and at least KEYWARD_AUDIT_MIN_RETENTION_DAYS); null keeps them forever',
+    }),
   ),
 };
 

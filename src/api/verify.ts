@@ -10,7 +10,10 @@ export const ResourceQuery = Type.Object(
     id: Type.Optional(Type.String({ pattern: '^res_[0-9a-z]{26}$' })),
     externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
-  { additionalProperties: false, description: 'the resource acted on; with neither id nor externalId, the type-wide question (may the key do this to every resource of the type; for create: may it create one)' },
+  {
+    additionalProperties: false,
+    description: 'the resource acted on; with neither id nor externalId, the type-wide question (may the key do this to every resource of the type; for create: may it create one)',
+  },
 );
 
 export const VerifyBody = Type.Object(

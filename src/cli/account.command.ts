@@ -9,16 +9,32 @@ import { DEFAULT_PROFILE, saveProfile } from './profile.js';
 
 function printModel(model: ModelDescriptionObject): void {
   line(bold('Presets'));
-  table(model.presets, [['name', (p) => p.name], ['scopes', (p) => p.scopes], ['permissions', (p) => p.permissions], ['adminOnly', (p) => p.adminOnly]]);
+  table(model.presets, [
+    ['name', (p) => p.name],
+    ['scopes', (p) => p.scopes],
+    ['permissions', (p) => p.permissions],
+    ['adminOnly', (p) => p.adminOnly],
+  ]);
   line();
   line(bold('Types'));
-  table(model.types, [['name', (t) => t.name], ['roles', (t) => t.roles], ['parents', (t) => t.parents]]);
+  table(model.types, [
+    ['name', (t) => t.name],
+    ['roles', (t) => t.roles],
+    ['parents', (t) => t.parents],
+  ]);
   line();
   line(bold('Permissions'));
-  table(model.permissions, [['id', (p) => p.id], ['scope', (p) => p.scope], ['title', (p) => p.title]]);
+  table(model.permissions, [
+    ['id', (p) => p.id],
+    ['scope', (p) => p.scope],
+    ['title', (p) => p.title],
+  ]);
   line();
   line(bold('Levels'));
-  table(model.levels, [['name', (l) => l.name], ['actions', (l) => l.actions]]);
+  table(model.levels, [
+    ['name', (l) => l.name],
+    ['actions', (l) => l.actions],
+  ]);
 }
 
 function printVerdict(answer: VerifyAnswerObject): void {
@@ -46,17 +62,30 @@ export function registerAccount(program: Command): void {
         fail(error);
       }
     });
-  program.command('whoami').description('the calling key and what it may do').action((_o, command: Command) =>
-    run(command, async ({ client, json }) => {
-      const me = await client.me();
-      show(me, { json }, () => {
-        fields({ id: me.key.id, name: me.key.name, kind: me.key.kind, admin: me.key.admin, tenant: me.key.tenantId, environment: me.key.environmentId, root: me.grants.root, permissions: me.grants.permissions });
-      });
-    }),
-  );
-  program.command('model').description('the authorization model in force: presets, types, roles, permissions').action((_o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.model(), { json }, printModel)),
-  );
+  program
+    .command('whoami')
+    .description('the calling key and what it may do')
+    .action((_o, command: Command) =>
+      run(command, async ({ client, json }) => {
+        const me = await client.me();
+        show(me, { json }, () => {
+          fields({
+            id: me.key.id,
+            name: me.key.name,
+            kind: me.key.kind,
+            admin: me.key.admin,
+            tenant: me.key.tenantId,
+            environment: me.key.environmentId,
+            root: me.grants.root,
+            permissions: me.grants.permissions,
+          });
+        });
+      }),
+    );
+  program
+    .command('model')
+    .description('the authorization model in force: presets, types, roles, permissions')
+    .action((_o, command: Command) => run(command, async ({ client, json }) => show(await client.model(), { json }, printModel)));
   program
     .command('verify <key> [permission]')
     .description('ask whether a key is valid (and holds a permission, or may do an action on a resource); exit 0 only when VALID')
@@ -69,8 +98,20 @@ export function registerAccount(program: Command): void {
         const action = typeof opts['action'] === 'string' ? opts['action'] : undefined;
         const type = typeof opts['type'] === 'string' ? opts['type'] : undefined;
         if ((action === undefined) !== (type === undefined)) throw new UsageError('--action and --type go together');
-        const resource = type === undefined ? undefined : { type, ...(typeof opts['resource'] === 'string' ? { id: opts['resource'] } : {}), ...(typeof opts['external'] === 'string' ? { externalId: opts['external'] } : {}) };
-        const answer = await client.verify({ key, ...(permission === undefined ? {} : { permission }), ...(action === undefined ? {} : { action }), ...(resource === undefined ? {} : { resource }) });
+        const resource =
+          type === undefined
+            ? undefined
+            : {
+                type,
+                ...(typeof opts['resource'] === 'string' ? { id: opts['resource'] } : {}),
+                ...(typeof opts['external'] === 'string' ? { externalId: opts['external'] } : {}),
+              };
+        const answer = await client.verify({
+          key,
+          ...(permission === undefined ? {} : { permission }),
+          ...(action === undefined ? {} : { action }),
+          ...(resource === undefined ? {} : { resource }),
+        });
         show(answer, { json }, printVerdict);
         if (!answer.valid) process.exitCode = 1;
       }),

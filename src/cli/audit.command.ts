@@ -53,7 +53,10 @@ export function registerAudit(program: Command): void {
           cursor: str(opts, 'cursor'),
         }),
       );
-      show(page, { json }, () => (table(page.items, COLUMNS), pageFooter(page.nextCursor)));
+      show(page, { json }, () => {
+        table(page.items, COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
   audit
@@ -63,7 +66,10 @@ export function registerAudit(program: Command): void {
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const check = await client.audit.verify(defined({ tenantId: str(opts, 'tenant') }));
-        show(check, { json }, (c) => (line(c.ok ? green(`OK: ${c.checked} events chained`) : red(`BROKEN after ${c.checked} events`)), c.ok ? undefined : fields({ firstBadEventId: c.firstBadEventId })));
+        show(check, { json }, (c) => {
+          line(c.ok ? green(`OK: ${c.checked} events chained`) : red(`BROKEN after ${c.checked} events`));
+          if (!c.ok) fields({ firstBadEventId: c.firstBadEventId });
+        });
         if (!check.ok) process.exitCode = 1;
       }),
     );

@@ -28,7 +28,10 @@ _keyward() {
     word="\${COMP_WORDS[i]}"
     [[ "$word" == -* ]] && continue
     case "\${path:+$path }$word" in
-${[...table(root).keys()].filter((path) => path !== '').map((path) => `      "${path}") path="${path}" ;;`).join('\n')}
+${[...table(root).keys()]
+  .filter((path) => path !== '')
+  .map((path) => `      "${path}") path="${path}" ;;`)
+  .join('\n')}
     esac
   done
   local words

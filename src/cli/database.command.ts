@@ -8,7 +8,9 @@ import { fail } from './output.js';
 import { addConfigOptions, configFrom } from './server-config.js';
 
 export function registerDatabase(program: Command): void {
-  addConfigOptions(program.command('migrate').description('apply pending database migrations (no server needed)').option('--check', 'apply nothing; exit 1 when a migration is pending')).action(async (_o, command: Command) => {
+  addConfigOptions(
+    program.command('migrate').description('apply pending database migrations (no server needed)').option('--check', 'apply nothing; exit 1 when a migration is pending'),
+  ).action(async (_o, command: Command) => {
     try {
       const { migrate } = await import('./database-ops.js');
       await migrate(configFrom(command), command.opts()['check'] === true);
@@ -17,14 +19,16 @@ export function registerDatabase(program: Command): void {
     }
   });
 
-  addConfigOptions(program.command('backup <file>').description('an online, consistent copy of the SQLite database (safe while the server runs)')).action(async (file: string, _o, command: Command) => {
-    try {
-      const { backup } = await import('./database-ops.js');
-      await backup(configFrom(command), file);
-    } catch (error) {
-      fail(error);
-    }
-  });
+  addConfigOptions(program.command('backup <file>').description('an online, consistent copy of the SQLite database (safe while the server runs)')).action(
+    async (file: string, _o, command: Command) => {
+      try {
+        const { backup } = await import('./database-ops.js');
+        await backup(configFrom(command), file);
+      } catch (error) {
+        fail(error);
+      }
+    },
+  );
 
   addConfigOptions(
     program.command('restore <file>').description('replace the SQLite database with a backup (stop the server first)').option('--force', 'replace a database that exists'),

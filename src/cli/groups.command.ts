@@ -24,12 +24,16 @@ export function registerGroups(program: Command): void {
   paged(groups.command('list').description('list groups').option('--tenant <id>', "only this tenant's")).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.groups.list(defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => (table(page.items, GROUP_COLUMNS), pageFooter(page.nextCursor)));
+      show(page, { json }, () => {
+        table(page.items, GROUP_COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  groups.command('show <id>').description('show a group and its members').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.groups.get(id), { json }, fields)),
-  );
+  groups
+    .command('show <id>')
+    .description('show a group and its members')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.groups.get(id), { json }, fields)));
   groups
     .command('create')
     .description('create a group')
@@ -41,29 +45,40 @@ export function registerGroups(program: Command): void {
         show(group, { json }, (g) => line(`Created group ${g.id} (${g.name})`));
       }),
     );
-  groups.command('delete <id>').description('delete a group').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.groups.delete(id), { json }, (g) => line(`Deleted group ${g.id}`))),
-  );
+  groups
+    .command('delete <id>')
+    .description('delete a group')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.groups.delete(id), { json }, (g) => line(`Deleted group ${g.id}`))));
   const members = groups.command('members').description("a group's member keys");
-  members.command('add <groupId> <memberId>').description('add a key (key_…) or a user (usr_…) to a group').action((id: string, memberId: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.groups.addMember(id, memberId.startsWith('usr_') ? { userId: memberId } : { keyId: memberId }), { json }, fields)),
-  );
-  members.command('remove <groupId> <keyId>').description('remove a key from a group').action((id: string, keyId: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.groups.removeMember(id, keyId), { json }, fields)),
-  );
+  members
+    .command('add <groupId> <memberId>')
+    .description('add a key (key_…) or a user (usr_…) to a group')
+    .action((id: string, memberId: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.groups.addMember(id, memberId.startsWith('usr_') ? { userId: memberId } : { keyId: memberId }), { json }, fields)),
+    );
+  members
+    .command('remove <groupId> <keyId>')
+    .description('remove a key from a group')
+    .action((id: string, keyId: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.groups.removeMember(id, keyId), { json }, fields)));
 }
 
 export function registerPolicies(program: Command): void {
   const policies = program.command('policies').description('policies: named grant sets linked to keys');
   paged(policies.command('list').description('list policies').option('--tenant <id>').option('--environment <id>')).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
-      const page = await client.policies.list(defined({ tenantId: str(opts, 'tenant'), environmentId: str(opts, 'environment'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => (table(page.items, POLICY_COLUMNS), pageFooter(page.nextCursor)));
+      const page = await client.policies.list(
+        defined({ tenantId: str(opts, 'tenant'), environmentId: str(opts, 'environment'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+      );
+      show(page, { json }, () => {
+        table(page.items, POLICY_COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  policies.command('show <id>').description('show a policy').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.policies.get(id), { json }, fields)),
-  );
+  policies
+    .command('show <id>')
+    .description('show a policy')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.policies.get(id), { json }, fields)));
   policies
     .command('create')
     .description('create a policy')
@@ -77,12 +92,26 @@ export function registerPolicies(program: Command): void {
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const policy = await client.policies.create(
-          defined({ tenantId: str(opts, 'tenant'), environmentId: str(opts, 'environment'), name: str(opts, 'name') ?? '', preset: str(opts, 'preset'), permissions: list(opts, 'permission'), scopes: list(opts, 'scope'), levels: levels(list(opts, 'level')) }),
+          defined({
+            tenantId: str(opts, 'tenant'),
+            environmentId: str(opts, 'environment'),
+            name: str(opts, 'name') ?? '',
+            preset: str(opts, 'preset'),
+            permissions: list(opts, 'permission'),
+            scopes: list(opts, 'scope'),
+            levels: levels(list(opts, 'level')),
+          }),
         );
         show(policy, { json }, (p) => line(`Created policy ${p.id} (${p.name})`));
       }),
     );
-  policies.command('delete <id>').description('delete a policy').option('--force', 'unlink it from its keys first').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json, opts }) => show(await client.policies.delete(id, opts['force'] === true ? { force: true } : undefined), { json }, (p) => line(`Deleted policy ${p.id}`))),
-  );
+  policies
+    .command('delete <id>')
+    .description('delete a policy')
+    .option('--force', 'unlink it from its keys first')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json, opts }) =>
+        show(await client.policies.delete(id, opts['force'] === true ? { force: true } : undefined), { json }, (p) => line(`Deleted policy ${p.id}`)),
+      ),
+    );
 }

@@ -23,11 +23,21 @@ function modeCheck(path: string, name: string, allowed: number): Check {
   if (!existsSync(path)) return { ok: 'warn', name, detail: `${path} does not exist yet` };
   const mode = statSync(path).mode & 0o777;
   const loose = (mode & ~allowed) !== 0;
-  return { ok: loose ? false : true, name, detail: `${path} is ${mode.toString(8).padStart(4, '0')}${loose ? `; make it ${allowed.toString(8).padStart(4, '0')} (chmod ${allowed.toString(8)})` : ''}` };
+  return {
+    ok: !loose,
+    name,
+    detail: `${path} is ${mode.toString(8).padStart(4, '0')}${loose ? `; make it ${allowed.toString(8).padStart(4, '0')} (chmod ${allowed.toString(8)})` : ''}`,
+  };
 }
 
 async function runChecks(config: Config): Promise<Check[]> {
-  const checks: Check[] = [{ ok: true, name: 'config', detail: `storage ${config.databaseUrl === undefined ? `SQLite in ${config.dataDir}` : 'PostgreSQL'}, port ${config.port}, model with ${config.model.types.size} types` }];
+  const checks: Check[] = [
+    {
+      ok: true,
+      name: 'config',
+      detail: `storage ${config.databaseUrl === undefined ? `SQLite in ${config.dataDir}` : 'PostgreSQL'}, port ${config.port}, model with ${config.model.types.size} types`,
+    },
+  ];
   if (config.databaseUrl === undefined) checks.push(modeCheck(config.dataDir, 'data dir', 0o700));
   if (config.pepper === undefined) checks.push(modeCheck(join(config.dataDir, 'pepper'), 'pepper file', 0o600));
   if (existsSync(join(config.dataDir, 'root.key'))) checks.push(modeCheck(join(config.dataDir, 'root.key'), 'root.key', 0o600));
@@ -40,10 +50,15 @@ async function runChecks(config: Config): Promise<Check[]> {
   try {
     checks.push({ ok: true, name: 'database', detail: `reached ${storage.location}` });
     const pending = await pendingMigrations(storage.db, config.databaseUrl === undefined ? undefined : config.databaseSchema);
-    checks.push(pending.length === 0 ? { ok: true, name: 'migrations', detail: 'up to date' } : { ok: 'warn', name: 'migrations', detail: `${pending.length} pending (${pending.join(', ')}): keyward migrate, or the next start applies them` });
+    checks.push(
+      pending.length === 0
+        ? { ok: true, name: 'migrations', detail: 'up to date' }
+        : { ok: 'warn', name: 'migrations', detail: `${pending.length} pending (${pending.join(', ')}): keyward migrate, or the next start applies them` },
+    );
     const initialised = pending.length === 0 || !pending.includes('0001-initial');
     if (!initialised) checks.push({ ok: 'warn', name: 'pepper', detail: 'database not initialised yet' });
-    else if (config.pepper === undefined && !existsSync(join(config.dataDir, 'pepper'))) checks.push({ ok: false, name: 'pepper', detail: 'no KEYWARD_PEPPER and no pepper file in the data dir' });
+    else if (config.pepper === undefined && !existsSync(join(config.dataDir, 'pepper')))
+      checks.push({ ok: false, name: 'pepper', detail: 'no KEYWARD_PEPPER and no pepper file in the data dir' });
     else if ((await storage.db.selectFrom('instance_settings').select('name').where('name', '=', 'pepper_fingerprint').executeTakeFirst()) === undefined) {
       // Checking would record this pepper as the instance's: leave that to the first start.
       checks.push({ ok: 'warn', name: 'pepper', detail: 'no pepper recorded yet: the first start records it' });

@@ -26,7 +26,9 @@ function grantableScopes(grants: EffectiveGrantsObject, model: ModelDescriptionO
 export async function promptKeyGrants(client: KeywardClient, base: Readonly<Record<string, unknown>>): Promise<Chosen | null> {
   const [model, me, groups] = await Promise.all([client.model(), client.me(), client.groups.list({ limit: 100 })]);
   const offered = grantableScopes(me.grants, model);
-  const presets = model.presets.filter((preset) => (!preset.adminOnly || me.key.admin || me.grants.root) && preset.scopes.every((scope) => offered.includes(scope) || scope.split(':').length > 2));
+  const presets = model.presets.filter(
+    (preset) => (!preset.adminOnly || me.key.admin || me.grants.root) && preset.scopes.every((scope) => offered.includes(scope) || scope.split(':').length > 2),
+  );
 
   line('Step 1 of 4: preset');
   const presetName = await select({
@@ -48,14 +50,18 @@ export async function promptKeyGrants(client: KeywardClient, base: Readonly<Reco
   });
 
   line('Step 3 of 4: sharing groups');
+  if (groups.items.length === 0) line('  (no sharing groups to choose from)');
   const groupIds =
     groups.items.length === 0
-      ? (line('  (no sharing groups to choose from)'), [])
-      : await checkbox({ message: 'Sharing groups: they get owner of what the key creates', choices: groups.items.map((group) => ({ name: `${group.name} (${group.id})`, value: group.id })) });
+      ? []
+      : await checkbox({
+          message: 'Sharing groups: they get owner of what the key creates',
+          choices: groups.items.map((group) => ({ name: `${group.name} (${group.id})`, value: group.id })),
+        });
 
   // A preset adds all its scopes back: name it only when the user kept every one of them.
-  const keepsPreset = preset !== undefined && preset.scopes.every((scope) => scopes.includes(scope));
-  const chosen: Chosen = { ...(keepsPreset ? { preset: preset.name } : {}), scopes, groupIds };
+  const keepsPreset = preset?.scopes.every((scope) => scopes.includes(scope));
+  const chosen: Chosen = { ...(keepsPreset === true && preset !== undefined ? { preset: preset.name } : {}), scopes, groupIds };
 
   line('Step 4 of 4: review');
   for (const [name, value] of Object.entries({ ...base, ...chosen })) line(`  ${name.padEnd(14)} ${Array.isArray(value) ? value.join(', ') || '-' : String(value)}`);

@@ -36,7 +36,9 @@ function usageChart(usage: KeyUsageObject): void {
   const max = Math.max(1, ...usage.days.map((day) => day.count));
   for (const day of usage.days) {
     const width = Math.max(1, Math.round((day.count / max) * 40));
-    const codes = Object.entries(day.byCode).map(([code, count]) => `${code} ${count}`).join(', ');
+    const codes = Object.entries(day.byCode)
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ');
     line(`${day.day}  ${green('█'.repeat(width))} ${day.count}  ${dim(codes)}`);
   }
   if (usage.days.length === 0) line(dim('(no verifies in these days)'));
@@ -72,7 +74,14 @@ export function registerKeys(program: Command): void {
         const kindText = str(opts, 'kind');
         if (kindText !== 'application' && kindText !== 'user') throw new UsageError('--kind is application or user');
         const kind: CreateKeyInput['kind'] = kindText;
-        const base = defined({ environmentId: str(opts, 'environment'), name: str(opts, 'name') ?? '', kind, userId: str(opts, 'user'), admin: opts['admin'] === true ? true : undefined, ...expiry(opts) });
+        const base = defined({
+          environmentId: str(opts, 'environment'),
+          name: str(opts, 'name') ?? '',
+          kind,
+          userId: str(opts, 'user'),
+          admin: opts['admin'] === true ? true : undefined,
+          ...expiry(opts),
+        });
         const flagged = GRANT_FLAGS.some((flag) => opts[flag] !== undefined);
         let grants: Partial<CreateKeyInput>;
         if (!flagged && process.stdin.isTTY === true && process.stdout.isTTY === true && !json) {
@@ -80,7 +89,14 @@ export function registerKeys(program: Command): void {
           if (chosen === null) return line('Nothing created.');
           grants = chosen;
         } else {
-          grants = defined({ preset: str(opts, 'preset'), scopes: list(opts, 'scope'), permissions: list(opts, 'permission'), levels: levels(list(opts, 'level')), policyIds: list(opts, 'policy'), groupIds: list(opts, 'group') });
+          grants = defined({
+            preset: str(opts, 'preset'),
+            scopes: list(opts, 'scope'),
+            permissions: list(opts, 'permission'),
+            levels: levels(list(opts, 'level')),
+            policyIds: list(opts, 'policy'),
+            groupIds: list(opts, 'group'),
+          });
         }
         printCreated(await client.keys.create({ ...base, ...grants }), json);
       }),
@@ -97,14 +113,26 @@ export function registerKeys(program: Command): void {
   ).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.keys.list(
-        defined({ tenantId: str(opts, 'tenant'), environmentId: str(opts, 'environment'), policyId: str(opts, 'policy'), groupId: str(opts, 'group'), expiringWithinDays: num(opts, 'expiringWithinDays'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+        defined({
+          tenantId: str(opts, 'tenant'),
+          environmentId: str(opts, 'environment'),
+          policyId: str(opts, 'policy'),
+          groupId: str(opts, 'group'),
+          expiringWithinDays: num(opts, 'expiringWithinDays'),
+          limit: num(opts, 'limit'),
+          cursor: str(opts, 'cursor'),
+        }),
       );
-      show(page, { json }, () => (table(page.items, COLUMNS), pageFooter(page.nextCursor)));
+      show(page, { json }, () => {
+        table(page.items, COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  keys.command('show <id>').description('show a key (never its secret)').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.keys.get(id), { json }, fields)),
-  );
+  keys
+    .command('show <id>')
+    .description('show a key (never its secret)')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.keys.get(id), { json }, fields)));
   keys
     .command('rotate <id>')
     .description('replace the secret of a key; prints the new one once')
@@ -113,14 +141,23 @@ export function registerKeys(program: Command): void {
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) => printCreated(await client.keys.rotate(id, defined({ otp: str(opts, 'otp'), gracePeriodSeconds: num(opts, 'grace') })), json)),
     );
-  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
-    keys.command(`${name} <id>`).description(`${name} a key (reversible)`).action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json }) => show(await client.keys.update(id, { enabled }), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
-    );
+  for (const [name, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    keys
+      .command(`${name} <id>`)
+      .description(`${name} a key (reversible)`)
+      .action((id: string, _o, command: Command) =>
+        run(command, async ({ client, json }) => show(await client.keys.update(id, { enabled }), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
+      );
   }
-  keys.command('revoke <id>').description('revoke a key: permanent and immediate').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.keys.revoke(id), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
-  );
+  keys
+    .command('revoke <id>')
+    .description('revoke a key: permanent and immediate')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.keys.revoke(id), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
+    );
   keys
     .command('usage <id>')
     .description("a key's verifies per day, as a chart")

@@ -30,7 +30,12 @@ const program = new Command()
   .option('--json', 'print the API objects as JSON, for scripts')
   .option('--profile <name>', 'the login profile to use (default: "default")')
   .showHelpAfterError()
-  .addHelpText('after', '\nEnvironment variables (flags override them):\n' + CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.description} (default: ${v.default})`).join('\n') + '\n  KEYWARD_URL / KEYWARD_KEY      the server and key API commands use, over the login profile');
+  .addHelpText(
+    'after',
+    '\nEnvironment variables (flags override them):\n' +
+      CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(30)} ${v.description} (default: ${v.default})`).join('\n') +
+      '\n  KEYWARD_URL / KEYWARD_KEY      the server and key API commands use, over the login profile',
+  );
 
 // `keyward keys list | head` closes the pipe early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

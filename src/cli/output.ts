@@ -9,15 +9,15 @@ export interface OutputOptions {
   readonly json?: boolean;
 }
 
-const useColour = (): boolean => process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb';
+const colourOn = (): boolean => process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb';
 const errColour = (): boolean => process.stderr.isTTY === true && process.env['NO_COLOR'] === undefined;
 
 const paint = (code: number, on: boolean) => (text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
-export const bold = (text: string): string => paint(1, useColour())(text);
-export const dim = (text: string): string => paint(2, useColour())(text);
-export const green = (text: string): string => paint(32, useColour())(text);
-export const red = (text: string): string => paint(31, useColour())(text);
-export const yellow = (text: string): string => paint(33, useColour())(text);
+export const bold = (text: string): string => paint(1, colourOn())(text);
+export const dim = (text: string): string => paint(2, colourOn())(text);
+export const green = (text: string): string => paint(32, colourOn())(text);
+export const red = (text: string): string => paint(31, colourOn())(text);
+export const yellow = (text: string): string => paint(33, colourOn())(text);
 
 export function line(text = ''): void {
   process.stdout.write(text + '\n');
@@ -36,7 +36,11 @@ export type Column<T> = readonly [header: string, value: (row: T) => unknown];
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): void {
   const texts = rows.map((row) => columns.map(([, value]) => cell(value(row))));
   const widths = columns.map(([header], i) => Math.max(header.length, ...texts.map((cells) => (cells[i] ?? '').length)));
-  const render = (cells: readonly string[]) => cells.map((text, i) => (i === cells.length - 1 ? text : text.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((text, i) => (i === cells.length - 1 ? text : text.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   line(bold(render(columns.map(([header]) => header.toUpperCase()))));
   for (const cells of texts) line(render(cells));
   if (rows.length === 0) line(dim('(none)'));

@@ -22,13 +22,19 @@ export function registerResources(program: Command): void {
   const resources = program.command('resources').description('resources keys are scoped to');
   paged(resources.command('list').description('list resources').option('--type <type>').option('--environment <id>').option('--parent <id>')).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
-      const page = await client.resources.list(defined({ type: str(opts, 'type'), environmentId: str(opts, 'environment'), parentId: str(opts, 'parent'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => (table(page.items, COLUMNS), pageFooter(page.nextCursor)));
+      const page = await client.resources.list(
+        defined({ type: str(opts, 'type'), environmentId: str(opts, 'environment'), parentId: str(opts, 'parent'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+      );
+      show(page, { json }, () => {
+        table(page.items, COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  resources.command('show <id>').description('show a resource').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.resources.get(id), { json }, fields)),
-  );
+  resources
+    .command('show <id>')
+    .description('show a resource')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.resources.get(id), { json }, fields)));
   resources
     .command('create')
     .description('create a resource')
@@ -42,12 +48,23 @@ export function registerResources(program: Command): void {
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const resource = await client.resources.create(
-          defined({ environmentId: str(opts, 'environment'), type: str(opts, 'type') ?? '', name: str(opts, 'name') ?? '', externalId: str(opts, 'external'), parentId: str(opts, 'parent'), visibility: visibility(opts), value: str(opts, 'value') }),
+          defined({
+            environmentId: str(opts, 'environment'),
+            type: str(opts, 'type') ?? '',
+            name: str(opts, 'name') ?? '',
+            externalId: str(opts, 'external'),
+            parentId: str(opts, 'parent'),
+            visibility: visibility(opts),
+            value: str(opts, 'value'),
+          }),
         );
         show(resource, { json }, (r) => line(`Created ${r.type} ${r.id} (${r.name})`));
       }),
     );
-  resources.command('delete <id>').description('delete a resource').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.resources.delete(id), { json }, (r) => line(`Deleted ${r.type} ${r.id}`))),
-  );
+  resources
+    .command('delete <id>')
+    .description('delete a resource')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.resources.delete(id), { json }, (r) => line(`Deleted ${r.type} ${r.id}`))),
+    );
 }

@@ -7,10 +7,16 @@ import { Option, type Command } from 'commander';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../http/config.js';
 
 export function flagOf(variable: string): string {
-  return `--${variable.replace(/^KEYWARD_/, '').toLowerCase().replace(/_/g, '-')}`;
+  return `--${variable
+    .replace(/^KEYWARD_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-')}`;
 }
 
-const OPTIONS = CONFIG_VARIABLES.map((variable) => ({ variable: variable.name, option: new Option(`${flagOf(variable.name)} <value>`, `${variable.description} (${variable.name}; default: ${variable.default})`) }));
+const OPTIONS = CONFIG_VARIABLES.map((variable) => ({
+  variable: variable.name,
+  option: new Option(`${flagOf(variable.name)} <value>`, `${variable.description} (${variable.name}; default: ${variable.default})`),
+}));
 
 export function addConfigOptions(command: Command): Command {
   for (const { option } of OPTIONS) command.addOption(option);

@@ -40,20 +40,24 @@ export function registerTenants(program: Command): void {
   paged(tenants.command('list').description('list tenants')).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.tenants.list(defined({ limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => (table(page.items, TENANT_COLUMNS), pageFooter(page.nextCursor)));
+      show(page, { json }, () => {
+        table(page.items, TENANT_COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  tenants.command('show <id>').description('show a tenant').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.tenants.get(id), { json }, fields)),
-  );
+  tenants
+    .command('show <id>')
+    .description('show a tenant')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.tenants.get(id), { json }, fields)));
   settingOptions(tenants.command('create').description('create a tenant').requiredOption('--name <name>', 'its name')).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const tenant = await client.tenants.create({ ...tenantSettings(opts), name: str(opts, 'name') ?? '' });
       show(tenant, { json }, (t) => line(`Created tenant ${t.id} (${t.name})`));
     }),
   );
-  settingOptions(tenants.command('update <id>').description("change a tenant's name or settings").option('--name <name>', 'its new name')).action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json, opts }) => show(await client.tenants.update(id, tenantSettings(opts)), { json }, fields)),
+  settingOptions(tenants.command('update <id>').description("change a tenant's name or settings").option('--name <name>', 'its new name')).action(
+    (id: string, _o, command: Command) => run(command, async ({ client, json, opts }) => show(await client.tenants.update(id, tenantSettings(opts)), { json }, fields)),
   );
 }
 
@@ -62,12 +66,16 @@ export function registerEnvironments(program: Command): void {
   paged(environments.command('list').description('list environments').option('--tenant <id>', "only this tenant's")).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.environments.list(defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => (table(page.items, ENVIRONMENT_COLUMNS), pageFooter(page.nextCursor)));
+      show(page, { json }, () => {
+        table(page.items, ENVIRONMENT_COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  environments.command('show <id>').description('show an environment').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.environments.get(id), { json }, fields)),
-  );
+  environments
+    .command('show <id>')
+    .description('show an environment')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.environments.get(id), { json }, fields)));
   settingOptions(
     environments
       .command('create')
@@ -77,14 +85,21 @@ export function registerEnvironments(program: Command): void {
       .option('--key-prefix <prefix>', "prefix of its keys' text"),
   ).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
-      const environment = await client.environments.create({ ...tenantSettings(opts), name: str(opts, 'name') ?? '', ...defined({ tenantId: str(opts, 'tenant'), keyPrefix: str(opts, 'keyPrefix') }) });
+      const environment = await client.environments.create({
+        ...tenantSettings(opts),
+        name: str(opts, 'name') ?? '',
+        ...defined({ tenantId: str(opts, 'tenant'), keyPrefix: str(opts, 'keyPrefix') }),
+      });
       show(environment, { json }, (e) => line(`Created environment ${e.id} (${e.name}) in ${e.tenantId}`));
     }),
   );
-  settingOptions(environments.command('update <id>').description("change an environment's name or settings").option('--name <name>', 'its new name')).action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json, opts }) => show(await client.environments.update(id, tenantSettings(opts)), { json }, fields)),
+  settingOptions(environments.command('update <id>').description("change an environment's name or settings").option('--name <name>', 'its new name')).action(
+    (id: string, _o, command: Command) => run(command, async ({ client, json, opts }) => show(await client.environments.update(id, tenantSettings(opts)), { json }, fields)),
   );
-  environments.command('delete <id>').description('delete an environment').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.environments.delete(id), { json }, (e) => line(`Deleted environment ${e.id}`))),
-  );
+  environments
+    .command('delete <id>')
+    .description('delete an environment')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.environments.delete(id), { json }, (e) => line(`Deleted environment ${e.id}`))),
+    );
 }

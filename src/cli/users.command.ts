@@ -23,12 +23,16 @@ export function registerUsers(program: Command): void {
   paged(users.command('list').description('list users').option('--tenant <id>', "only this tenant's")).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.users.list(defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => (table(page.items, COLUMNS), pageFooter(page.nextCursor)));
+      show(page, { json }, () => {
+        table(page.items, COLUMNS);
+        pageFooter(page.nextCursor);
+      });
     }),
   );
-  users.command('show <id>').description('show a user').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.users.get(id), { json }, fields)),
-  );
+  users
+    .command('show <id>')
+    .description('show a user')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.get(id), { json }, fields)));
   users
     .command('create')
     .description('create a user')
@@ -49,30 +53,43 @@ export function registerUsers(program: Command): void {
     .option('--email <email>')
     .option('--role <role>', 'admin or member')
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json, opts }) => show(await client.users.update(id, defined({ name: str(opts, 'name'), email: str(opts, 'email'), role: role(opts) })), { json }, fields)),
+      run(command, async ({ client, json, opts }) =>
+        show(await client.users.update(id, defined({ name: str(opts, 'name'), email: str(opts, 'email'), role: role(opts) })), { json }, fields),
+      ),
     );
-  users.command('delete <id>').description('delete a user').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.users.delete(id), { json }, (u) => line(`Deleted user ${u.id}`))),
-  );
+  users
+    .command('delete <id>')
+    .description('delete a user')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.delete(id), { json }, (u) => line(`Deleted user ${u.id}`))));
 
   const mfa = users.command('mfa').description("a user's TOTP MFA");
-  mfa.command('status <userId>').description('whether MFA is enrolled').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.users.mfaStatus(id), { json }, fields)),
-  );
-  mfa.command('enrol <userId>').alias('enroll').description('start enrolment: prints the otpauth URI and its QR code').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => {
-      const enrolment = await client.users.mfaEnrol(id);
-      if (json) return show(enrolment, { json }, () => undefined);
-      line(await QRCode.toString(enrolment.otpauthUrl, { type: 'terminal', small: true }));
-      line(enrolment.otpauthUrl);
-      secret('TOTP seed', enrolment.secret);
-      line(`Then confirm with a code from the app: keyward users mfa confirm ${id} --code <code>`);
-    }),
-  );
-  mfa.command('confirm <userId>').description('confirm enrolment with a first code').requiredOption('--code <code>', 'the six digits the app shows').action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json, opts }) => show(await client.users.mfaConfirm(id, str(opts, 'code') ?? ''), { json }, fields)),
-  );
-  mfa.command('reset <userId>').description("reset a user's MFA").action((id: string, _o, command: Command) =>
-    run(command, async ({ client, json }) => show(await client.users.mfaReset(id), { json }, fields)),
-  );
+  mfa
+    .command('status <userId>')
+    .description('whether MFA is enrolled')
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.mfaStatus(id), { json }, fields)));
+  mfa
+    .command('enrol <userId>')
+    .alias('enroll')
+    .description('start enrolment: prints the otpauth URI and its QR code')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => {
+        const enrolment = await client.users.mfaEnrol(id);
+        if (json) return show(enrolment, { json }, () => undefined);
+        line(await QRCode.toString(enrolment.otpauthUrl, { type: 'terminal', small: true }));
+        line(enrolment.otpauthUrl);
+        secret('TOTP seed', enrolment.secret);
+        line(`Then confirm with a code from the app: keyward users mfa confirm ${id} --code <code>`);
+      }),
+    );
+  mfa
+    .command('confirm <userId>')
+    .description('confirm enrolment with a first code')
+    .requiredOption('--code <code>', 'the six digits the app shows')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json, opts }) => show(await client.users.mfaConfirm(id, str(opts, 'code') ?? ''), { json }, fields)),
+    );
+  mfa
+    .command('reset <userId>')
+    .description("reset a user's MFA")
+    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.mfaReset(id), { json }, fields)));
 }

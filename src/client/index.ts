@@ -30,17 +30,9 @@ export type VerifyMissing = NonNullable<VerifyAnswerObject['missing']>;
 /** The 200 answer of `POST /v1/verify`; `cacheTtlMs` is how long the caller may reuse it (0 for every denial). */
 export type VerifyAnswer = Readonly<VerifyAnswerObject>;
 
-/** An RFC 9457 problem as Keyward sends it. */
-export interface KeywardProblem {
-  readonly type?: string;
-  readonly title?: string;
-  readonly status?: number;
-  readonly detail?: string;
-  readonly code?: string;
-  readonly requestId?: string;
-  readonly field?: string;
-  readonly [member: string]: unknown;
-}
+import type { KeywardProblem } from './problem.js';
+
+export type { KeywardProblem } from './problem.js';
 
 /*
  * The errors carry Keyward's status as `httpStatus`, not `status`/`statusCode`: frameworks
@@ -96,7 +88,14 @@ const VERDICT_CODES: ReadonlySet<string> = new Set<VerdictCode>(['VALID', 'NOT_F
  * resource), so the raw key is never held as a map key.
  */
 function cacheKey(request: VerifyRequest): string {
-  const parts = [request.key, request.permission ?? null, request.action ?? null, request.resource?.type ?? null, request.resource?.id ?? null, request.resource?.externalId ?? null];
+  const parts = [
+    request.key,
+    request.permission ?? null,
+    request.action ?? null,
+    request.resource?.type ?? null,
+    request.resource?.id ?? null,
+    request.resource?.externalId ?? null,
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
@@ -168,7 +167,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new KeywardUnavailableError(timedOut ? `Keyward did not answer within ${timeoutMs} ms` : `Keyward could not be reached: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+      throw new KeywardUnavailableError(
+        timedOut ? `Keyward did not answer within ${timeoutMs} ms` : `Keyward could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        undefined,
+        { cause: error },
+      );
     }
     let parsed: unknown;
     try {
@@ -182,7 +185,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const problem: KeywardProblem = typeof parsed === 'object' && parsed !== null ? (parsed as KeywardProblem) : { status: response.status, detail: text.slice(0, 200) };
     if (response.status >= 400 && response.status < 500 && response.status !== 429) throw new KeywardRequestError(response.status, problem);
-    throw new KeywardUnavailableError(`Keyward answered ${response.status}${problem.code === undefined ? '' : ` ${problem.code}`}${problem.detail === undefined ? '' : `: ${problem.detail}`}`, response.status);
+    throw new KeywardUnavailableError(
+      `Keyward answered ${response.status}${problem.code === undefined ? '' : ` ${problem.code}`}${problem.detail === undefined ? '' : `: ${problem.detail}`}`,
+      response.status,
+    );
   }
 
   return {

@@ -19,9 +19,27 @@ import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/t
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type { KeywardProblem } from './index.js';
+import type { KeywardProblem } from './problem.js';
 
-export type { AuditCheckObject, AuditEventObject, CreatedKeyObject, EnvironmentObject, GroupObject, KeyObject, KeyUsageObject, MeObject, MfaEnrolmentObject, MfaStatusObject, ModelDescriptionObject, PageOf, PolicyObject, ResourceObject, TenantObject, UserObject, VerifyAnswerObject };
+export type {
+  AuditCheckObject,
+  AuditEventObject,
+  CreatedKeyObject,
+  EnvironmentObject,
+  GroupObject,
+  KeyObject,
+  KeyUsageObject,
+  MeObject,
+  MfaEnrolmentObject,
+  MfaStatusObject,
+  ModelDescriptionObject,
+  PageOf,
+  PolicyObject,
+  ResourceObject,
+  TenantObject,
+  UserObject,
+  VerifyAnswerObject,
+};
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
 export class KeywardApiError extends Error {

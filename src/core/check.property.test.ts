@@ -61,7 +61,8 @@ const NODES: readonly (readonly [string, string, string | null, string, string])
 const TREE = new Map<string, TargetResource>();
 for (const [name, type, parent, environmentId, tenantId] of NODES) {
   const above = parent === null ? undefined : TREE.get(parent);
-  const ancestors = above === undefined ? [] : [{ id: above.id, type: above.type, environmentId: above.environmentId, tenantId: above.tenantId, visibility: above.visibility }, ...above.ancestors];
+  const ancestors =
+    above === undefined ? [] : [{ id: above.id, type: above.type, environmentId: above.environmentId, tenantId: above.tenantId, visibility: above.visibility }, ...above.ancestors];
   TREE.set(name, { id: rid(name), type, environmentId, tenantId, visibility: 'ENVIRONMENT', ancestors });
 }
 const NAMES = [...TREE.keys()];
@@ -87,14 +88,12 @@ type Item = { readonly permission: string } | { readonly scope: Scope };
 const arbPermission: fc.Arbitrary<Item> = fc.constantFrom(...PERMISSIONS).map((permission) => ({ permission }));
 const arbTypeWide: fc.Arbitrary<Item> = fc.constantFrom(...TYPE_WIDE).map((text) => ({ scope: scope(text) }));
 /** `type:<id>:role[+action]` on a resource of the tree, with a role valid for its type. */
-const arbOnResource: fc.Arbitrary<Item> = fc
-  .tuple(fc.constantFrom(...NAMES), fc.nat(), fc.option(fc.constantFrom(...ACTIONS), { nil: undefined }))
-  .map(([name, n, extra]) => {
-    const resource = node(name, 'ENVIRONMENT');
-    const roles = [...(model.types.get(resource.type)?.roles ?? [])];
-    const role = roles[n % roles.length] ?? '';
-    return { scope: scope(`${resource.type}:${resource.id}:${role}${extra === undefined ? '' : `+${extra}`}`) };
-  });
+const arbOnResource: fc.Arbitrary<Item> = fc.tuple(fc.constantFrom(...NAMES), fc.nat(), fc.option(fc.constantFrom(...ACTIONS), { nil: undefined })).map(([name, n, extra]) => {
+  const resource = node(name, 'ENVIRONMENT');
+  const roles = [...(model.types.get(resource.type)?.roles ?? [])];
+  const role = roles[n % roles.length] ?? '';
+  return { scope: scope(`${resource.type}:${resource.id}:${role}${extra === undefined ? '' : `+${extra}`}`) };
+});
 const arbItem = fc.oneof(arbPermission, arbTypeWide, arbOnResource);
 const arbItems = fc.array(arbItem, { maxLength: 6 });
 /** A principal's grant sources: direct grants and linked policies. */
@@ -219,7 +218,7 @@ describe('grants are a union (SPEC §2): monotone in the grants held', () => {
 });
 
 describe('the root key (SPEC §1: passes every requirement)', () => {
-  it('is allowed every action on every resource, whatever its grants and the resource\'s environment or visibility', () => {
+  it("is allowed every action on every resource, whatever its grants and the resource's environment or visibility", () => {
     fc.assert(
       fc.property(arbSources, fc.constantFrom(...ACTIONS), arbResource, (sources, action, resource) => {
         expect(checkCode(checkResource(ROOT, compile(sources), action, resource))).toBe('VALID');
@@ -290,7 +289,7 @@ describe('visibility and the type-wide answer', () => {
     );
   });
 
-  it('a type-wide yes (other than create) holds for every resource of that type in the key\'s environment', () => {
+  it("a type-wide yes (other than create) holds for every resource of that type in the key's environment", () => {
     const seen = tally();
     fc.assert(
       fc.property(arbSources, fc.constantFrom(...ACTIONS.filter((action) => action !== 'create')), fc.constantFrom(...TYPES), (sources, action, type) => {
@@ -298,7 +297,8 @@ describe('visibility and the type-wide answer', () => {
         if (!answer(KEY, grants, { kind: 'type', action, type }).allowed) return;
         seen.allowed++;
         for (const name of NAMES_A.filter((n) => TREE.get(n)?.type === type)) {
-          for (const visibility of VISIBILITIES) expect(answer(KEY, grants, { kind: 'resource', action, resource: node(name, visibility) }).allowed, `${action} on ${name}`).toBe(true);
+          for (const visibility of VISIBILITIES)
+            expect(answer(KEY, grants, { kind: 'resource', action, resource: node(name, visibility) }).allowed, `${action} on ${name}`).toBe(true);
         }
       }),
       RUNS,

@@ -80,7 +80,19 @@ const R = new Map<string, TargetResource>();
 function add(name: string, type: string, parent: string | null, environmentId: string, tenantId: string, visibility: Visibility): void {
   const parentResource = parent === null ? undefined : R.get(parent);
   if (parent !== null && parentResource === undefined) throw new Error(`fixture: ${name}'s parent ${parent} comes later`);
-  const ancestors = parentResource === undefined ? [] : [{ id: parentResource.id, type: parentResource.type, environmentId: parentResource.environmentId, tenantId: parentResource.tenantId, visibility: parentResource.visibility }, ...parentResource.ancestors];
+  const ancestors =
+    parentResource === undefined
+      ? []
+      : [
+          {
+            id: parentResource.id,
+            type: parentResource.type,
+            environmentId: parentResource.environmentId,
+            tenantId: parentResource.tenantId,
+            visibility: parentResource.visibility,
+          },
+          ...parentResource.ancestors,
+        ];
   R.set(name, { id: rid(name), type, environmentId, tenantId, visibility, ancestors });
 }
 for (const [name, type, parent] of TREE_A) add(name, type, parent, ENV_A, TEN_A, 'ENVIRONMENT');
@@ -100,7 +112,10 @@ const REPRESENTATIVE = new Map<string, string>();
 for (const [name, type] of TREE_A) if (!REPRESENTATIVE.has(type)) REPRESENTATIVE.set(type, name);
 
 function scope(text: string): Scope {
-  const parsed = parseScope(text.replace(/\{(\w+)\}/g, (_, name: string) => res(name).id), model);
+  const parsed = parseScope(
+    text.replace(/\{(\w+)\}/g, (_, name: string) => res(name).id),
+    model,
+  );
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.scope;
 }
@@ -331,7 +346,10 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
     'functions.execute': { on: { apiFunction: REACHING, serverFunction: REACHING, clientFunction: REACHING, webhook: REACHING }, creates: [] },
     'applications.use': { on: { application: REACHING }, creates: [] },
     // Seed 000: the catalogue an SDK is generated from, never variables or secrets.
-    'library.generate': { on: Object.fromEntries(['apiFunction', 'serverFunction', 'clientFunction', 'webhook', 'trigger', 'schema', 'snippet', 'application'].map((type) => [type, VIEW])), creates: [] },
+    'library.generate': {
+      on: Object.fromEntries(['apiFunction', 'serverFunction', 'clientFunction', 'webhook', 'trigger', 'schema', 'snippet', 'application'].map((type) => [type, VIEW])),
+      creates: [],
+    },
     'apiFunctions.manage': { on: { apiFunction: ALL }, creates: ['apiFunction'] },
     'webhooks.manage': { on: { webhook: ALL }, creates: ['webhook'] },
     'triggers.manage': { on: { trigger: ALL }, creates: ['trigger'] },
@@ -361,7 +379,11 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
     const expectedOn = EXPECTED[id]?.on ?? {};
     const creates = EXPECTED[id]?.creates ?? [];
 
-    it(`${id} on the resources of env_a: ${Object.entries(expectedOn).map(([type, actions]) => `${actions} on ${type}`).join(', ') || 'nothing'}`, () => {
+    it(`${id} on the resources of env_a: ${
+      Object.entries(expectedOn)
+        .map(([type, actions]) => `${actions} on ${type}`)
+        .join(', ') || 'nothing'
+    }`, () => {
       const compiled = grants(id);
       expect(compiled.permissions.has(id)).toBe(true);
       expect(compiled.permissions.has('assistant.use')).toBe(true);
@@ -432,12 +454,32 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
   });
 
   it.each([
-    ['seed 001: "Run" finds, reads and runs every agent and what is under it, nothing else', ['runtime.run'], { a1: REACHING, a0: REACHING, s1: REACHING, d1: REACHING, p1: '', f1: '' }],
-    ['seed 001: "Session Terminate" finds and ends sessions, their documents with them', ['runtime.sessionTerminate'], { s1: 'discover delete', s0: 'discover delete', d1: 'discover delete', a1: '' }],
-    ['seed 000: "Generate Library" sees and reads the catalogue, never variables or secrets', ['library.generate'], { f1: VIEW, sf1: VIEW, cf1: VIEW, w1: VIEW, t1: VIEW, sch1: VIEW, sn1: VIEW, app1: VIEW, var1: '', sec1: '', j1: '', a1: '' }],
+    [
+      'seed 001: "Run" finds, reads and runs every agent and what is under it, nothing else',
+      ['runtime.run'],
+      { a1: REACHING, a0: REACHING, s1: REACHING, d1: REACHING, p1: '', f1: '' },
+    ],
+    [
+      'seed 001: "Session Terminate" finds and ends sessions, their documents with them',
+      ['runtime.sessionTerminate'],
+      { s1: 'discover delete', s0: 'discover delete', d1: 'discover delete', a1: '' },
+    ],
+    [
+      'seed 000: "Generate Library" sees and reads the catalogue, never variables or secrets',
+      ['library.generate'],
+      { f1: VIEW, sf1: VIEW, cf1: VIEW, w1: VIEW, t1: VIEW, sch1: VIEW, sn1: VIEW, app1: VIEW, var1: '', sec1: '', j1: '', a1: '' },
+    ],
     ['seed 000: "Generate Library" runs nothing', ['library.generate', 'agent:discoverer'], { f1: VIEW, a1: 'discover', s1: 'discover' }],
-    ['seed 000: "Execute Functions" sees, reads and runs functions and webhooks, and triggers nothing else', ['functions.execute'], { f1: REACHING, sf1: REACHING, cf1: REACHING, w1: REACHING, fn1: REACHING, t1: '', sch1: '' }],
-    ['seed 000: "Execute Functions" with "Generate Library": the whole catalogue, run where it may execute', ['library.generate', 'functions.execute'], { f1: REACHING, w1: REACHING, sch1: VIEW, app1: VIEW }],
+    [
+      'seed 000: "Execute Functions" sees, reads and runs functions and webhooks, and triggers nothing else',
+      ['functions.execute'],
+      { f1: REACHING, sf1: REACHING, cf1: REACHING, w1: REACHING, fn1: REACHING, t1: '', sch1: '' },
+    ],
+    [
+      'seed 000: "Execute Functions" with "Generate Library": the whole catalogue, run where it may execute',
+      ['library.generate', 'functions.execute'],
+      { f1: REACHING, w1: REACHING, sch1: VIEW, app1: VIEW },
+    ],
     ['seed 000: "Use Applications" sees, reads and runs applications, edits none', ['applications.use'], { app1: REACHING, f1: '' }],
     ['readDiscoverable is gone from the default model: org:member alone reads nothing', ['org:member'], { a1: 'discover', f1: 'discover' }],
   ] as const)('%s', (_, items, expected) => {

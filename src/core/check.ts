@@ -39,9 +39,7 @@ export interface KeyPosition {
 
 export type Denial = 'OTHER_ENVIRONMENT' | 'NOT_REACHABLE' | 'NOT_GRANTED';
 
-export type CheckResult =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly denial: Denial; readonly missing: string };
+export type CheckResult = { readonly allowed: true } | { readonly allowed: false; readonly denial: Denial; readonly missing: string };
 
 const ALLOWED: CheckResult = { allowed: true };
 

@@ -106,7 +106,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
   const cacheTrusted = (): boolean => follower === undefined || follower.stalenessMs(clock.now()) <= config.maxStalenessMs;
-  const resources = createResourceLookup({ db: storage.db, model: config.model, now: () => clock.now(), ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries, cacheTrusted });
+  const resources = createResourceLookup({
+    db: storage.db,
+    model: config.model,
+    now: () => clock.now(),
+    ttlMs: config.keyCacheTtlMs,
+    maxEntries: config.keyCacheMaxEntries,
+    cacheTrusted,
+  });
   const caches: VerifyCaches = { keys: cache, resources };
   const usage = createUsageRecorder({
     db: storage.db,
@@ -158,11 +165,17 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const chain of sealed.broken) {
-    app.log.error({ chain: chain.chainId, firstBadEventId: chain.firstBadEventId }, 'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it');
+    app.log.error(
+      { chain: chain.chainId, firstBadEventId: chain.firstBadEventId },
+      'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it',
+    );
   }
   if (config.redisUrl !== undefined) {
-    redis = redisWakeups(config.redisUrl, `keyward:changes:${storage.location}`, () => follower?.wake(), (error) =>
-      app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
+    redis = redisWakeups(
+      config.redisUrl,
+      `keyward:changes:${storage.location}`,
+      () => follower?.wake(),
+      (error) => app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
     );
   }
   app.addHook('onRequest', (request, reply, done) => {
@@ -208,13 +221,23 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(modelRoutes, context);
   await app.register(uiRoutes, context);
 
-  follower = await startChangeFollower(storage.db, caches, config.changePollMs, (error) => app.log.error({ err: error }, 'change log read failed'), () => clock.now());
+  follower = await startChangeFollower(
+    storage.db,
+    caches,
+    config.changePollMs,
+    (error) => app.log.error({ err: error }, 'change log read failed'),
+    () => clock.now(),
+  );
   const following = follower;
   const listener = listensForChanges
-    ? await listenForChanges(config.databaseUrl as string, storage.schema, () => following.wake(), (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'))
+    ? await listenForChanges(
+        config.databaseUrl as string,
+        storage.schema,
+        () => following.wake(),
+        (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
+      )
     : null;
-  const prune = () =>
-    pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
+  const prune = () => pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();
 

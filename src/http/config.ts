@@ -79,8 +79,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_MAX_STALENESS_MS', description: 'past this without reading the change log, caches are not trusted (fail closed)', default: '10000' },
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '1000' },
-  { name: 'KEYWARD_TRUST_PROXY', description: 'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)', default: 'false' },
-  { name: 'KEYWARD_AUTH_FAILURE_LIMIT', description: 'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429', default: '300' },
+  {
+    name: 'KEYWARD_TRUST_PROXY',
+    description: 'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)',
+    default: 'false',
+  },
+  {
+    name: 'KEYWARD_AUTH_FAILURE_LIMIT',
+    description: 'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429',
+    default: '300',
+  },
   { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
   { name: 'KEYWARD_THROTTLE_MAX_SOURCES', description: 'sources the failure throttle and the refusal audit track in memory at once', default: '100000' },
   { name: 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', description: 'least audit retention a tenant may set, in days (at least 30)', default: '30' },

@@ -78,7 +78,12 @@ export function createRefusalTally(options: RefusalTallyOptions): RefusalTally {
               status: 401,
               requestId: null,
               sourceIp: source === OTHER_SOURCES ? null : source,
-              details: { count: tally.count, byCode: tally.byCode, minute: new Date(batch.minute * MINUTE_MS).toISOString(), ...(source === OTHER_SOURCES ? { sources: 'many' } : {}) },
+              details: {
+                count: tally.count,
+                byCode: tally.byCode,
+                minute: new Date(batch.minute * MINUTE_MS).toISOString(),
+                ...(source === OTHER_SOURCES ? { sources: 'many' } : {}),
+              },
             },
             tally.last,
           );

@@ -51,11 +51,7 @@ class Rollback {
   constructor(readonly problem: Problem) {}
 }
 
-export async function mutate<T>(
-  deps: MutationDeps,
-  actor: Actor,
-  work: (unit: UnitOfWork) => Promise<Result<T>>,
-): Promise<Result<T>> {
+export async function mutate<T>(deps: MutationDeps, actor: Actor, work: (unit: UnitOfWork) => Promise<Result<T>>): Promise<Result<T>> {
   const changes: Change[] = [];
   const now = deps.clock.now();
   try {

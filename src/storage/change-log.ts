@@ -16,10 +16,7 @@ export interface ChangeRow extends Change {
 }
 
 export async function appendChange(db: Db, change: Change, at: number): Promise<void> {
-  await db
-    .insertInto('change_log')
-    .values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at })
-    .execute();
+  await db.insertInto('change_log').values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at }).execute();
 }
 
 function toChangeRow(row: { seq: number; entity: string; entity_id: string; tenant_id: string | null; op: string }): ChangeRow {
@@ -45,6 +42,9 @@ export async function changesAt(db: Db, seqs: readonly number[]): Promise<Change
 }
 
 export async function lastChangeSeq(db: Db): Promise<number> {
-  const row = await db.selectFrom('change_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  const row = await db
+    .selectFrom('change_log')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
   return Number(row?.seq ?? 0);
 }

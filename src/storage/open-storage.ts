@@ -38,7 +38,10 @@ export class DatabaseUnreachableError extends Error {
 /** Node's network failures and PostgreSQL's connection (08), authorization (28) and catalog (3D) classes. */
 function isConnectionFailure(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  return /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|08...|28...|3D000)$/.test(code) || (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message));
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|08...|28...|3D000)$/.test(code) ||
+    (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message))
+  );
 }
 
 export interface Storage {
@@ -135,8 +138,7 @@ async function openPostgres(url: string, lock: pg.Client, schema: string | undef
     ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }),
     // Times are bigint milliseconds; they fit a JS number, so read them as numbers on both dialects.
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
     },
   });
   // A connection the database drops emits `error`: on the pool while idle, on the client itself

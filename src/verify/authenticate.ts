@@ -14,9 +14,7 @@ import type { Database } from '../storage/database.js';
 import { findKeyWithPoliciesByHash, rehashKey, toKeyRecord, type KeyWithPolicies } from '../modules/keys/keys.repository.js';
 import type { KeyCache } from './key-cache.js';
 
-export type Authentication =
-  | { readonly found: true; readonly key: KeyRecord }
-  | { readonly found: false; readonly malformed: boolean };
+export type Authentication = { readonly found: true; readonly key: KeyRecord } | { readonly found: false; readonly malformed: boolean };
 
 const MALFORMED: Authentication = { found: false, malformed: true };
 const UNKNOWN: Authentication = { found: false, malformed: false };
@@ -69,7 +67,8 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       if (cached !== undefined) return { found: true, key: cached };
       const generation = deps.cache.generation();
       const previousPepper = deps.previousPepper;
-      const found = (await findKeyWithPoliciesByHash(deps.db, hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
+      const found =
+        (await findKeyWithPoliciesByHash(deps.db, hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
       if (found === undefined) return UNKNOWN;
       const { row } = found;
       const current = sameHash(row.key_hash, hash);

@@ -17,12 +17,7 @@ export interface ChangeListener {
 
 const RECONNECT_MS = 2000;
 
-export async function listenForChanges(
-  connectionString: string,
-  schema: string | undefined,
-  onChange: () => void,
-  onError: (error: unknown) => void,
-): Promise<ChangeListener> {
+export async function listenForChanges(connectionString: string, schema: string | undefined, onChange: () => void, onError: (error: unknown) => void): Promise<ChangeListener> {
   const channel = changeChannel(schema);
   let client: pg.Client | null = null;
   let stopped = false;

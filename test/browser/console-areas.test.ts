@@ -53,7 +53,14 @@ describe.skipIf(!hasChromium)('the console areas', () => {
   });
 
   it('offers the roles of the chosen type only, and names why it may not grant one', async () => {
-    const limited = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'helpdesk', kind: 'application', admin: true, permissions: ['users.manage', 'applications.use'], scopes: ['agent:viewer'] });
+    const limited = await world.created('/v1/keys', {
+      environmentId: world.environmentId,
+      name: 'helpdesk',
+      kind: 'application',
+      admin: true,
+      permissions: ['users.manage', 'applications.use'],
+      scopes: ['agent:viewer'],
+    });
     const context = await world.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${world.server.url}/ui/`);

@@ -146,7 +146,10 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     await page.getByLabel('Outcome').selectOption('denied');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByRole('cell', { name: 'user.list' }).waitFor();
-    await page.getByRole('button', { name: /^Details/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Details/ })
+      .first()
+      .click();
     expect(await page.locator('.details-row').textContent()).toContain('FORBIDDEN');
     await page.getByRole('button', { name: 'Verify chain' }).click();
     expect(await page.getByRole('status').filter({ hasText: 'Chain' }).textContent()).toContain('Chain ok');

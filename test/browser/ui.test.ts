@@ -17,7 +17,16 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the browser suite: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
 
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface Call {
   status: number;
@@ -115,7 +124,12 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
   });
 
   it('refuses to sign in a key without applications.use, saying so', async () => {
-    const worker = await created('/v1/keys', { environmentId: (await call('GET', '/v1/me', admin.key)).body.key.environmentId, name: 'worker', kind: 'application', permissions: ['functions.execute'] });
+    const worker = await created('/v1/keys', {
+      environmentId: (await call('GET', '/v1/me', admin.key)).body.key.environmentId,
+      name: 'worker',
+      kind: 'application',
+      permissions: ['functions.execute'],
+    });
     const page = await openUi();
     await signIn(page, worker.key);
     expect(await page.getByRole('alert').textContent()).toContain('lacks the applications.use permission');

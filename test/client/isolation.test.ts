@@ -47,7 +47,14 @@ describe('the client and middleware subpaths', () => {
   const imports = files.flatMap(importsOf);
 
   it('are the files the package exports', () => {
-    expect(files.map((file) => relative(ROOT, file)).sort()).toEqual(['src/client/index.ts', 'src/client/management.ts', 'src/middleware/core.ts', 'src/middleware/express.ts', 'src/middleware/fastify.ts', 'src/middleware/hono.ts']);
+    expect(files.map((file) => relative(ROOT, file)).sort()).toEqual([
+      'src/client/index.ts',
+      'src/client/management.ts',
+      'src/middleware/core.ts',
+      'src/middleware/express.ts',
+      'src/middleware/fastify.ts',
+      'src/middleware/hono.ts',
+    ]);
     // The scan sees what is there (it would pass vacuously if it matched nothing).
     expect(imports).toContainEqual({ file: 'src/middleware/fastify.ts', specifier: 'fastify', typeOnly: true });
     expect(imports).toContainEqual({ file: 'src/middleware/core.ts', specifier: '../client/index.js', typeOnly: false });
@@ -102,7 +109,10 @@ describe('the client and middleware subpaths', () => {
     expect(built.map((file) => relative(ROOT, file)).sort()).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/management.js', 'dist/middleware/core.js']));
     const found = built.flatMap((file) => {
       const source = withoutComments(readFileSync(file, 'utf8'));
-      return [...source.matchAll(/(?:^|[;\s])(?:import|export)\s*(?:[^;'"]*?\bfrom\s*)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm)].map((match) => ({ file: relative(ROOT, file), specifier: match[1] ?? match[2] ?? '' }));
+      return [...source.matchAll(/(?:^|[;\s])(?:import|export)\s*(?:[^;'"]*?\bfrom\s*)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm)].map((match) => ({
+        file: relative(ROOT, file),
+        specifier: match[1] ?? match[2] ?? '',
+      }));
     });
     // The scan sees what is there.
     expect(found).toContainEqual({ file: 'dist/client/index.js', specifier: 'node:crypto' });
@@ -119,7 +129,9 @@ describe('the client and middleware subpaths', () => {
   // (the API schemas' .d.ts, reached by the type-only imports) are in the tarball.
   it('are packed with every declaration their types name', () => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const packed = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ files: Array<{ path: string }> }>;
+    const packed = JSON.parse(
+      execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    ) as Array<{ files: Array<{ path: string }> }>;
     const files = new Set((packed[0]?.files ?? []).map((file) => file.path));
     expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual(['dist/client/index.js', 'dist/client/management.js']);
     const pending = ['dist/client/index.d.ts'];

@@ -81,7 +81,10 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       const recorded = recording(live);
       asked = recorded.asked;
       app = Fastify();
-      app.get('/run', { preHandler: keywardFastify(recorded.verifier, { permission: 'functions.execute' }) }, async (request) => ({ keyId: request.keyward?.keyId, tenantId: request.keyward?.tenantId }));
+      app.get('/run', { preHandler: keywardFastify(recorded.verifier, { permission: 'functions.execute' }) }, async (request) => ({
+        keyId: request.keyward?.keyId,
+        tenantId: request.keyward?.tenantId,
+      }));
       app.get<{ Params: { kind: string } }>(
         '/functions/:kind',
         { preHandler: keywardFastify(live, { action: 'run', resource: (request) => ({ type: (request.params as { kind: string }).kind }) }) },
@@ -89,7 +92,11 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       );
       app.get('/down', { preHandler: keywardFastify(down, { permission: 'functions.execute' }) }, async () => ({ reached: true }));
       app.get('/misconfigured', { preHandler: keywardFastify(live, { permission: 'time.travel' }) }, async () => ({ reached: true }));
-      app.get('/custom-header', { preHandler: keywardFastify(live, { header: 'X-Api-Key', permission: (request) => (request.query as { p?: string }).p ?? 'functions.execute' }) }, async (request) => ({ keyId: request.keyward?.keyId }));
+      app.get(
+        '/custom-header',
+        { preHandler: keywardFastify(live, { header: 'X-Api-Key', permission: (request) => (request.query as { p?: string }).p ?? 'functions.execute' }) },
+        async (request) => ({ keyId: request.keyward?.keyId }),
+      );
       await app.ready();
     });
     afterAll(async () => {
@@ -124,7 +131,7 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       expectProblemBody(revoked.json(), 401, 'REVOKED');
     });
 
-    it("seed 002: answers 401 MFA_REQUIRED for a user key whose user must pass MFA again", async () => {
+    it('seed 002: answers 401 MFA_REQUIRED for a user key whose user must pass MFA again', async () => {
       const env = await seeded.admin.post('/v1/environments', { name: 'periodic-mfa', mfaReverifyDays: 30 });
       const user = await seeded.admin.post('/v1/users', { name: 'Due', email: 'due@middleware.example' });
       const created = await seeded.admin.post('/v1/keys', { environmentId: env.body.id, name: 'due', kind: 'user', userId: user.body.id, permissions: ['functions.execute'] });

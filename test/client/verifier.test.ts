@@ -64,7 +64,13 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
   it('answers FORBIDDEN naming the missing permission, and NOT_FOUND for a key never issued', async () => {
     const { id, key } = await appKey();
     const verifier = createVerifier({ baseUrl: `${baseUrl}/` });
-    expect(await verifier.verify({ key, permission: 'secrets.manage' })).toMatchObject({ valid: false, code: 'FORBIDDEN', keyId: id, cacheTtlMs: 0, missing: { permission: 'secrets.manage' } });
+    expect(await verifier.verify({ key, permission: 'secrets.manage' })).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      keyId: id,
+      cacheTtlMs: 0,
+      missing: { permission: 'secrets.manage' },
+    });
     expect(await verifier.verify({ key: generateKey('kw') })).toMatchObject({ valid: false, code: 'NOT_FOUND', keyId: null });
     expect(await verifier.verify({ key: 'not a key' })).toMatchObject({ valid: false, code: 'NOT_FOUND' });
   });
@@ -73,7 +79,10 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     const { key } = await appKey();
     const verifier = createVerifier({ baseUrl });
     expect((await verifier.verify({ key, action: 'run', resource: { type: 'serverFunction' } })).code).toBe('VALID');
-    expect(await verifier.verify({ key, action: 'delete', resource: { type: 'serverFunction' } })).toMatchObject({ code: 'FORBIDDEN', missing: { action: 'delete', resource: { type: 'serverFunction' } } });
+    expect(await verifier.verify({ key, action: 'delete', resource: { type: 'serverFunction' } })).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { action: 'delete', resource: { type: 'serverFunction' } },
+    });
   });
 
   it('reuses a VALID answer for its cacheTtlMs without asking again, per exact request', async () => {
@@ -158,7 +167,10 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     const { key } = await appKey();
     const error = await createVerifier({ baseUrl })
       .verify({ key, permission: 'time.travel' })
-      .then(() => undefined, (caught: unknown) => caught);
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error).toBeInstanceOf(KeywardRequestError);
     const requestError = error as KeywardRequestError;
     expect(requestError.httpStatus).toBe(400);
@@ -182,7 +194,10 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
       const started = Date.now();
       const error = await createVerifier({ baseUrl: `http://127.0.0.1:${address.port}`, timeoutMs: 150 })
         .verify({ key: generateKey('kw') })
-        .then(() => undefined, (caught: unknown) => caught);
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
       expect(error).toBeInstanceOf(KeywardUnavailableError);
       expect((error as Error).message).toMatch(/150 ms/);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -194,7 +209,10 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
 
   it('throws KeywardUnavailableError on a 5xx, a 429 and an unreadable 200, and never caches them', async () => {
     const replies = [
-      new Response(JSON.stringify({ type: 'urn:keyward:problem:unavailable', title: 't', status: 503, detail: 'stale', code: 'UNAVAILABLE' }), { status: 503, headers: { 'content-type': 'application/problem+json' } }),
+      new Response(JSON.stringify({ type: 'urn:keyward:problem:unavailable', title: 't', status: 503, detail: 'stale', code: 'UNAVAILABLE' }), {
+        status: 503,
+        headers: { 'content-type': 'application/problem+json' },
+      }),
       new Response('{"code":"RATE_LIMITED"}', { status: 429 }),
       new Response('<html>proxy</html>', { status: 200 }),
       new Response(JSON.stringify({ valid: true, code: 'FORBIDDEN', cacheTtlMs: 1 }), { status: 200 }),
@@ -211,7 +229,10 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     });
     const statuses: (number | undefined)[] = [];
     for (let i = 0; i < replies.length; i += 1) {
-      const error = await verifier.verify({ key: 'kw_x' }).then(() => undefined, (caught: unknown) => caught);
+      const error = await verifier.verify({ key: 'kw_x' }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(KeywardUnavailableError);
       statuses.push((error as KeywardUnavailableError).httpStatus);
     }

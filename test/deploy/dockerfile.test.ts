@@ -96,7 +96,9 @@ describe('the Dockerfile', () => {
 });
 
 describe('compose.yaml', () => {
-  const compose = parse(readRepoFile('compose.yaml'), { merge: true }) as { services: Record<string, { build?: unknown; image?: string; environment?: Record<string, string>; volumes?: string[] }> };
+  const compose = parse(readRepoFile('compose.yaml'), { merge: true }) as {
+    services: Record<string, { build?: unknown; image?: string; environment?: Record<string, string>; volumes?: string[] }>;
+  };
   const nodes = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
   it('runs two Keyward nodes on PostgreSQL and Redis, with the pepper from outside the file', () => {

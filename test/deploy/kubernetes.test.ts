@@ -43,7 +43,9 @@ describe.skipIf(!hasKubectl).each(['sqlite', 'postgresql'])('the %s overlay', (o
     expect(main.readinessProbe.httpGet.path).toBe('/readyz');
     expect(main.livenessProbe.httpGet.path).toBe('/healthz');
     expect(main.livenessProbe.httpGet.port).toBe(main.readinessProbe.httpGet.port);
-    const env = Object.fromEntries(main.env.filter((variable: { value?: string }) => variable.value !== undefined).map((variable: { name: string; value: string }) => [variable.name, variable.value]));
+    const env = Object.fromEntries(
+      main.env.filter((variable: { value?: string }) => variable.value !== undefined).map((variable: { name: string; value: string }) => [variable.name, variable.value]),
+    );
     expect(String(port.containerPort)).toBe(env['KEYWARD_PORT']);
     expect(env['KEYWARD_HOST']).toBe('0.0.0.0');
   });
@@ -52,7 +54,9 @@ describe.skipIf(!hasKubectl).each(['sqlite', 'postgresql'])('the %s overlay', (o
     const secret = only(manifests, 'Secret');
     const keys = new Set(Object.keys({ ...secret.data, ...secret.stringData }));
     const references = container().env.filter((variable: { valueFrom?: unknown }) => variable.valueFrom !== undefined);
-    const byName = Object.fromEntries(references.map((variable: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }) => [variable.name, variable.valueFrom.secretKeyRef]));
+    const byName = Object.fromEntries(
+      references.map((variable: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }) => [variable.name, variable.valueFrom.secretKeyRef]),
+    );
     expect(Object.keys(byName)).toEqual(expect.arrayContaining(['KEYWARD_PEPPER', 'KEYWARD_DATABASE_URL']));
     for (const [name, reference] of Object.entries(byName) as [string, { name: string; key: string }][]) {
       expect(reference.name, name).toBe(secret.metadata.name);
@@ -76,7 +80,9 @@ describe.skipIf(!hasKubectl).each(['sqlite', 'postgresql'])('the %s overlay', (o
   });
 
   it('sets only settings Keyward knows', () => {
-    const names = container().env.map((variable: { name: string }) => variable.name).join('\n');
+    const names = container()
+      .env.map((variable: { name: string }) => variable.name)
+      .join('\n');
     expect(unknownSettings(names)).toEqual([]);
   });
 

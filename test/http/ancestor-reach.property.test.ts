@@ -85,10 +85,10 @@ interface NodeSpec {
 
 /** What to build: each node names a parent among the earlier ones that may have children, or none. */
 const scenario = fc.record({
-  nodes: fc.array(
-    fc.record({ parentPick: fc.option(fc.nat(), { nil: null }), typePick: fc.nat(), visibility: fc.constantFrom(...VISIBILITIES), placePick: fc.nat() }),
-    { minLength: 1, maxLength: 10 },
-  ),
+  nodes: fc.array(fc.record({ parentPick: fc.option(fc.nat(), { nil: null }), typePick: fc.nat(), visibility: fc.constantFrom(...VISIBILITIES), placePick: fc.nat() }), {
+    minLength: 1,
+    maxLength: 10,
+  }),
   keyPlacePick: fc.nat(),
   typeWide: fc.subarray(TYPE_WIDE),
   scopePicks: fc.array(fc.nat(), { maxLength: 3 }),
@@ -161,7 +161,13 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
         const scoped = ownTenant.length === 0 ? [] : given.scopePicks.map((pick) => ownTenant[pick % ownTenant.length]).filter((node): node is Node => node !== undefined);
         const scopes = [...given.typeWide, ...scoped.map((node) => `${node.type}:${node.id}:${SCOPE_ROLE[node.type] ?? 'viewer'}`)];
         const key = created(
-          await kw.root.post('/v1/keys', { environmentId: place.environmentId, name: `prop-${runs}`, kind: 'application', scopes, permissions: given.libraryGenerate ? ['library.generate'] : [] }),
+          await kw.root.post('/v1/keys', {
+            environmentId: place.environmentId,
+            name: `prop-${runs}`,
+            kind: 'application',
+            scopes,
+            permissions: given.libraryGenerate ? ['library.generate'] : [],
+          }),
         );
         const typeWide = new Map<string, Set<string>>();
         for (const text of given.typeWide) {
@@ -191,7 +197,12 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
           }
         }
         const ids = new Set(nodes.map((node) => node.id));
-        expect(await listed(client, ids), 'the listing').toEqual(nodes.filter((node) => allowed(grants, 'discover', node)).map((node) => node.id).sort());
+        expect(await listed(client, ids), 'the listing').toEqual(
+          nodes
+            .filter((node) => allowed(grants, 'discover', node))
+            .map((node) => node.id)
+            .sort(),
+        );
       }),
       { numRuns: 30 },
     );

@@ -20,21 +20,46 @@ async function readChain(db: Db, chainId: string) {
 /** The plain hash an attacker who read the code, but has no pepper, computes for an event. */
 function plainHash(row: EventRow): string {
   const { hash: _hash, ...rest } = row;
-  const fields = [rest.chain_id, rest.chain_seq, rest.prev_hash, rest.id, rest.tenant_id, rest.environment_id, rest.actor_key_id, rest.action, rest.target_type, rest.target_id, rest.outcome, rest.status, rest.request_id, rest.source_ip, rest.details, rest.at];
+  const fields = [
+    rest.chain_id,
+    rest.chain_seq,
+    rest.prev_hash,
+    rest.id,
+    rest.tenant_id,
+    rest.environment_id,
+    rest.actor_key_id,
+    rest.action,
+    rest.target_type,
+    rest.target_id,
+    rest.outcome,
+    rest.status,
+    rest.request_id,
+    rest.source_ip,
+    rest.details,
+    rest.at,
+  ];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** Re-links and re-hashes the chain from `fromIndex` on, as the attacker would, and points the head at its end. */
 async function rehashFrom(db: Db, chainId: string, fromIndex: number): Promise<void> {
   const rows = await readChain(db, chainId);
-  let prev = fromIndex === 0 ? (await db.selectFrom('audit_chain_heads').select('pruned_hash').where('chain_id', '=', chainId).executeTakeFirstOrThrow()).pruned_hash : (rows[fromIndex - 1]?.hash as string);
+  let prev =
+    fromIndex === 0
+      ? (await db.selectFrom('audit_chain_heads').select('pruned_hash').where('chain_id', '=', chainId).executeTakeFirstOrThrow()).pruned_hash
+      : (rows[fromIndex - 1]?.hash as string);
   for (const row of rows.slice(fromIndex)) {
     const hash = plainHash({ ...row, prev_hash: prev });
     await db.updateTable('audit_events').set({ prev_hash: prev, hash }).where('id', '=', row.id).execute();
     prev = hash;
   }
   const last = rows[rows.length - 1];
-  if (last !== undefined) await db.updateTable('audit_chain_heads').set({ last_seq: Number(last.chain_seq), last_hash: prev, last_event_id: last.id }).where('chain_id', '=', chainId).execute();
+  if (last !== undefined)
+    await db
+      .updateTable('audit_chain_heads')
+      .set({ last_seq: Number(last.chain_seq), last_hash: prev, last_event_id: last.id })
+      .where('chain_id', '=', chainId)
+      .execute();
 }
 
 describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
@@ -87,8 +112,19 @@ describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
     const rows = await readChain(storage, seeded.tenantId);
     const dropped = rows.slice(0, 2);
     const lastDropped = dropped[1] as EventRow;
-    await storage.deleteFrom('audit_events').where('id', 'in', dropped.map((row) => row.id)).execute();
-    await storage.updateTable('audit_chain_heads').set({ pruned_seq: Number(lastDropped.chain_seq), pruned_hash: lastDropped.hash as string }).where('chain_id', '=', seeded.tenantId).execute();
+    await storage
+      .deleteFrom('audit_events')
+      .where(
+        'id',
+        'in',
+        dropped.map((row) => row.id),
+      )
+      .execute();
+    await storage
+      .updateTable('audit_chain_heads')
+      .set({ pruned_seq: Number(lastDropped.chain_seq), pruned_hash: lastDropped.hash as string })
+      .where('chain_id', '=', seeded.tenantId)
+      .execute();
     expect((await check(seeded)).ok).toBe(false);
   });
 
@@ -97,7 +133,11 @@ describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
     const rows = await readChain(storage, seeded.tenantId);
     const [last, before] = [rows[rows.length - 1] as EventRow, rows[rows.length - 2] as EventRow];
     await storage.deleteFrom('audit_events').where('id', '=', last.id).execute();
-    await storage.updateTable('audit_chain_heads').set({ last_seq: Number(before.chain_seq), last_hash: before.hash as string, last_event_id: before.id }).where('chain_id', '=', seeded.tenantId).execute();
+    await storage
+      .updateTable('audit_chain_heads')
+      .set({ last_seq: Number(before.chain_seq), last_hash: before.hash as string, last_event_id: before.id })
+      .where('chain_id', '=', seeded.tenantId)
+      .execute();
     expect((await check(seeded)).ok).toBe(false);
   });
 

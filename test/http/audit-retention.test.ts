@@ -51,7 +51,12 @@ describe.each(testDatabases())('audit retention on $name', (db) => {
     // Both in the same clock millisecond: their order is the chain's.
     const inChainOrder = [...instance.body.items].sort((a, b) => a.chain.seq - b.chain.seq);
     expect(inChainOrder).toEqual([
-      expect.objectContaining({ tenantId: null, actorKeyId: seeded.adminKeyId, chain: expect.objectContaining({ id: 'instance' }), details: { tenantId: seeded.tenantId, auditRetentionDays: { from: null, to: 120 } } }),
+      expect.objectContaining({
+        tenantId: null,
+        actorKeyId: seeded.adminKeyId,
+        chain: expect.objectContaining({ id: 'instance' }),
+        details: { tenantId: seeded.tenantId, auditRetentionDays: { from: null, to: 120 } },
+      }),
       expect.objectContaining({ tenantId: null, details: { tenantId: seeded.tenantId, auditRetentionDays: { from: 120, to: null } } }),
     ]);
   });

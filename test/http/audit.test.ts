@@ -56,10 +56,18 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       const byTarget = await seeded.admin.get(`/v1/audit?targetId=${created.body.id}`);
       expect(byTarget.status).toBe(200);
       expect(byTarget.body.items).toEqual([
-        expect.objectContaining({ action: 'key.create', outcome: 'success', target: { type: 'key', id: created.body.id }, requestId: created.headers['x-request-id'], actorKeyId: seeded.adminKeyId }),
+        expect.objectContaining({
+          action: 'key.create',
+          outcome: 'success',
+          target: { type: 'key', id: created.body.id },
+          requestId: created.headers['x-request-id'],
+          actorKeyId: seeded.adminKeyId,
+        }),
       ]);
       const denied = await seeded.admin.get(`/v1/audit?actorKeyId=${created.body.id}&outcome=denied`);
-      expect(denied.body.items).toEqual([expect.objectContaining({ status: 403, requestId: refused.headers['x-request-id'], details: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+      expect(denied.body.items).toEqual([
+        expect.objectContaining({ status: 403, requestId: refused.headers['x-request-id'], details: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+      ]);
 
       const all: string[] = [];
       let cursor: string | null = null;
@@ -139,10 +147,16 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       expect(await check(seeded)).toMatchObject({ ok: false, firstBadEventId: target });
     });
 
-    for (const [which, index] of [['first', 0], ['middle', 2]] as const) {
+    for (const [which, index] of [
+      ['first', 0],
+      ['middle', 2],
+    ] as const) {
       it(`finds a deleted ${which} event, naming the event its deletion broke`, async () => {
         const { seeded, eventIds } = await busyTenant();
-        await storage.deleteFrom('audit_events').where('id', '=', eventIds[index] as string).execute();
+        await storage
+          .deleteFrom('audit_events')
+          .where('id', '=', eventIds[index] as string)
+          .execute();
         expect(await check(seeded)).toMatchObject({ ok: false, firstBadEventId: eventIds[index + 1] });
       });
     }
@@ -167,7 +181,10 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
     it('keeps other tenants’ chains good when one is tampered with', async () => {
       const tampered = await busyTenant();
       const clean = await busyTenant();
-      await storage.deleteFrom('audit_events').where('id', '=', tampered.eventIds[1] as string).execute();
+      await storage
+        .deleteFrom('audit_events')
+        .where('id', '=', tampered.eventIds[1] as string)
+        .execute();
       expect((await check(clean.seeded)).ok).toBe(true);
       expect((await check(tampered.seeded)).ok).toBe(false);
       expect((await kw.root.get('/v1/audit/verify')).body.ok).toBe(false);
@@ -190,7 +207,11 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       expect(left.length).toBeGreaterThan(0);
       expect(await check(seeded)).toMatchObject({ ok: true, checked: left.length });
       // Tampering with what is left is still found.
-      await storage.updateTable('audit_events').set({ details: '{}' }).where('id', '=', left[0]?.id as string).execute();
+      await storage
+        .updateTable('audit_events')
+        .set({ details: '{}' })
+        .where('id', '=', left[0]?.id as string)
+        .execute();
       expect((await check(seeded)).ok).toBe(false);
     });
   });

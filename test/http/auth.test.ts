@@ -92,7 +92,12 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
 
   it('lets the root key through every requirement', async () => {
     const seeded = await seedTenant(kw, 'Root');
-    for (const path of [`/v1/users?tenantId=${seeded.tenantId}`, `/v1/keys?tenantId=${seeded.tenantId}`, `/v1/environments?tenantId=${seeded.tenantId}`, `/v1/tenants/${seeded.tenantId}`]) {
+    for (const path of [
+      `/v1/users?tenantId=${seeded.tenantId}`,
+      `/v1/keys?tenantId=${seeded.tenantId}`,
+      `/v1/environments?tenantId=${seeded.tenantId}`,
+      `/v1/tenants/${seeded.tenantId}`,
+    ]) {
       expect((await kw.root.get(path)).status, path).toBe(200);
     }
   });
@@ -125,7 +130,11 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
     const events = await kw.keyward.storage.db
       .selectFrom('audit_events')
       .selectAll()
-      .where('request_id', 'in', denials.map(({ reply }) => reply.body.requestId as string))
+      .where(
+        'request_id',
+        'in',
+        denials.map(({ reply }) => reply.body.requestId as string),
+      )
       .execute();
     // Those naming no key are counted per source and minute instead (test/http/floods.test.ts).
     const named = denials.filter(({ actor }) => actor !== null);

@@ -54,7 +54,7 @@ describe.each(testDatabases())('environments on $name', (db) => {
     expect((await second.admin.post('/v1/environments', { name: 'qa' })).status).toBe(201);
   });
 
-  it('refuses to rename an environment onto another one\'s name', async () => {
+  it("refuses to rename an environment onto another one's name", async () => {
     const seeded = await seedTenant(kw, 'Rename');
     const dev = await seeded.admin.post('/v1/environments', { name: 'dev' });
     const reply = await seeded.admin.patch(`/v1/environments/${dev.body.id}`, { name: 'prod' });
@@ -103,7 +103,7 @@ describe.each(testDatabases())('environments on $name', (db) => {
     expect(reply.body.items.map((environment: { id: string }) => environment.id).sort()).toEqual([seeded.environmentId, extra.body.id].sort());
   });
 
-  it('reads an environment and answers 404 for another tenant\'s', async () => {
+  it("reads an environment and answers 404 for another tenant's", async () => {
     const seeded = await seedTenant(kw, 'Reader');
     const other = await seedTenant(kw, 'Hidden');
     const own = await seeded.admin.get(`/v1/environments/${seeded.environmentId}`);
@@ -114,7 +114,7 @@ describe.each(testDatabases())('environments on $name', (db) => {
     expect(foreign.body.code).toBe('NOT_FOUND');
   });
 
-  it('changes an environment\'s name and settings', async () => {
+  it("changes an environment's name and settings", async () => {
     const seeded = await seedTenant(kw, 'Patcher');
     const reply = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { name: 'production', keyPrefix: 'prd', maxKeyExpiryDays: 90 });
     expect(reply.status).toBe(200);

@@ -31,8 +31,7 @@ describe.each(testDatabases())('problem details on $name', (db) => {
     await kw.close();
   });
 
-  const postRaw = (payload: string, contentType = 'application/json') =>
-    admin.raw({ method: 'POST', path: '/v1/users', headers: { 'content-type': contentType }, payload });
+  const postRaw = (payload: string, contentType = 'application/json') => admin.raw({ method: 'POST', path: '/v1/users', headers: { 'content-type': contentType }, payload });
 
   it('answers a body that is not JSON with 400 VALIDATION', async () => {
     const reply = await postRaw('{"name": "Bo", ');

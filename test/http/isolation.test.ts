@@ -32,7 +32,11 @@ describe.each(testDatabases())('tenant isolation on $name', (db) => {
 
   /** What tenant B holds, read by B itself: must be the same after every attempt by A. */
   const bState = async () =>
-    Promise.all([`/v1/tenants/${b.tenantId}`, `/v1/environments/${b.environmentId}`, `/v1/users/${b.adminUserId}`, `/v1/keys/${bAppKey.id}`].map(async (path) => (await b.admin.get(path)).body));
+    Promise.all(
+      [`/v1/tenants/${b.tenantId}`, `/v1/environments/${b.environmentId}`, `/v1/users/${b.adminUserId}`, `/v1/keys/${bAppKey.id}`].map(
+        async (path) => (await b.admin.get(path)).body,
+      ),
+    );
 
   it("answers 404 for another tenant's tenant, read or changed", async () => {
     const before = await bState();
@@ -192,7 +196,7 @@ describe.each(testDatabases())('authConfig.manage on $name', (db) => {
     expect(created.body.key).toMatch(/^delta_/);
   });
 
-  it("cannot rename its own environment: 403 FORBIDDEN, and nothing changes", async () => {
+  it('cannot rename its own environment: 403 FORBIDDEN, and nothing changes', async () => {
     const reply = await config.patch(`/v1/environments/${seeded.environmentId}`, { name: 'renamed', keyPrefix: 'sneaky' });
     expectProblem(reply, 403, 'FORBIDDEN');
     expect(reply.body.detail).toContain('tenant.manage');

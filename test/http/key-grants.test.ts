@@ -29,7 +29,13 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
 
   /** An admin key holding users.manage plus exactly `grants`: a caller whose reach is known. */
   async function managerWith(grants: Record<string, unknown>): Promise<Client> {
-    const reply = await createKey(seeded.admin, { kind: 'user', userId: seeded.adminUserId, admin: true, ...grants, permissions: ['users.manage', ...((grants['permissions'] as string[]) ?? [])] });
+    const reply = await createKey(seeded.admin, {
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      ...grants,
+      permissions: ['users.manage', ...((grants['permissions'] as string[]) ?? [])],
+    });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
     return kw.client(reply.body.key);
   }
@@ -189,7 +195,10 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
 
     it('checks a permission and an action together when both are asked', async () => {
       expect((await verify(key, { permission: 'runtime.run', action: 'run', resource: { type: 'agent' } })).code).toBe('VALID');
-      expect(await verify(key, { permission: 'webhooks.manage', action: 'run', resource: { type: 'agent' } })).toMatchObject({ code: 'FORBIDDEN', missing: { permission: 'webhooks.manage' } });
+      expect(await verify(key, { permission: 'webhooks.manage', action: 'run', resource: { type: 'agent' } })).toMatchObject({
+        code: 'FORBIDDEN',
+        missing: { permission: 'webhooks.manage' },
+      });
     });
 
     const bad: [string, Record<string, unknown>, string][] = [

@@ -41,7 +41,16 @@ describe.each(testDatabases())('keys on $name', (db) => {
     const reply = await app(seeded, { permissions: ['functions.execute'] });
     expect(reply.status).toBe(201);
     expect(reply.body.key).toMatch(/^kw_[0-9A-Za-z]{38}$/);
-    expect(reply.body).toMatchObject({ kind: 'application', tenantId: seeded.tenantId, environmentId: seeded.environmentId, status: 'active', enabled: true, admin: false, permissions: ['functions.execute'], hint: reply.body.key.slice(-4) });
+    expect(reply.body).toMatchObject({
+      kind: 'application',
+      tenantId: seeded.tenantId,
+      environmentId: seeded.environmentId,
+      status: 'active',
+      enabled: true,
+      admin: false,
+      permissions: ['functions.execute'],
+      hint: reply.body.key.slice(-4),
+    });
     expect(reply.body.id).toMatch(/^key_[0-9a-z]{26}$/);
   });
 

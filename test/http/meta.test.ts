@@ -37,7 +37,10 @@ function servedV1Routes(tree: string): Record<string, string[]> {
     stack.length = depth;
     const path = (stack[depth - 1] ?? '') + (match[2] ?? '');
     stack.push(path);
-    const methods = (match[3] ?? '').split(', ').map((method) => method.toLowerCase()).filter((method) => METHODS.includes(method));
+    const methods = (match[3] ?? '')
+      .split(', ')
+      .map((method) => method.toLowerCase())
+      .filter((method) => METHODS.includes(method));
     if (path.startsWith('/v1/') && methods.length > 0) routes[path.replace(/:([A-Za-z]+)/g, '{$1}')] = methods.sort();
   }
   return routes;
@@ -58,7 +61,12 @@ describe.each(testDatabases())('meta endpoints on $name', (db) => {
     return Object.fromEntries(
       Object.entries(paths)
         .filter(([path]) => path.startsWith('/v1/'))
-        .map(([path, operations]) => [path, Object.keys(operations).filter((method) => METHODS.includes(method)).sort()]),
+        .map(([path, operations]) => [
+          path,
+          Object.keys(operations)
+            .filter((method) => METHODS.includes(method))
+            .sort(),
+        ]),
     );
   };
 

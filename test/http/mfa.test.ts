@@ -14,7 +14,6 @@ import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
 import { expectProblem } from '../support/problem.js';
 
-
 /** Whether `code` occurs in `text` as a number of its own (not inside a longer run of digits, such as a timestamp). */
 function containsCode(text: string, code: string): boolean {
   return new RegExp(`(?<![0-9])${code}(?![0-9])`).test(text);
@@ -164,7 +163,7 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       expect((await other.admin.post(`${path}/confirm`, { code: codeAt(secret, clock.now()) })).status).toBe(200);
     });
 
-    it("answers 403 to a key of another user of the tenant without users.manage, and audits it", async () => {
+    it('answers 403 to a key of another user of the tenant without users.manage, and audits it', async () => {
       const who = await person();
       const nosy = await person();
       for (const reply of [
@@ -337,9 +336,12 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
         .where((eb) => eb.or([eb('target_id', '=', who.id), eb.and([eb('actor_key_id', '=', who.keyId), eb('action', '=', 'me.mfa.verify')])]))
         .execute();
       // Events of one instant have no order between them: compare as a set.
-      expect(events.filter((event) => event.action.includes('.mfa.')).map((event) => `${event.action} ${event.outcome}`).sort()).toEqual(
-        ['me.mfa.verify denied', 'me.mfa.verify success', 'user.mfa.confirm success', 'user.mfa.enrol success', 'user.mfa.reset success'],
-      );
+      expect(
+        events
+          .filter((event) => event.action.includes('.mfa.'))
+          .map((event) => `${event.action} ${event.outcome}`)
+          .sort(),
+      ).toEqual(['me.mfa.verify denied', 'me.mfa.verify success', 'user.mfa.confirm success', 'user.mfa.enrol success', 'user.mfa.reset success']);
       const reset = events.find((event) => event.action === 'user.mfa.reset');
       expect(reset).toMatchObject({ target_type: 'user', tenant_id: acme.tenantId });
       expect(JSON.parse(String(reset?.details))).toEqual({ wasConfirmed: true });

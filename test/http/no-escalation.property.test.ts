@@ -78,7 +78,15 @@ interface PrincipalSpec {
 }
 
 type Op =
-  | { readonly kind: 'createKey'; readonly caller: number; readonly admin: boolean; readonly grants: GrantSpec; readonly preset: string | null; readonly policies: readonly number[]; readonly groups: readonly number[] }
+  | {
+      readonly kind: 'createKey';
+      readonly caller: number;
+      readonly admin: boolean;
+      readonly grants: GrantSpec;
+      readonly preset: string | null;
+      readonly policies: readonly number[];
+      readonly groups: readonly number[];
+    }
   | {
       readonly kind: 'patchKey';
       readonly caller: number;
@@ -135,7 +143,10 @@ const grantsArb: fc.Arbitrary<GrantSpec> = fc.oneof(
     arbitrary: fc.record({
       permissions: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(PERMISSIONS, { maxLength: 1 }) }),
       scopes: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(scopeArb, { maxLength: 1 }) }),
-      levels: fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(fc.constantFrom(...LEVELLED), fc.constantFrom(...LEVELS), { maxKeys: 1 }) }),
+      levels: fc.oneof(
+        { weight: 4, arbitrary: fc.constant({}) },
+        { weight: 1, arbitrary: fc.dictionary(fc.constantFrom(...LEVELLED), fc.constantFrom(...LEVELS), { maxKeys: 1 }) },
+      ),
       inherit: inheritArb,
     }),
   },
@@ -400,8 +411,7 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
     }
 
     const pool: PoolKey[] = [];
-    const keyBody = (adminKey: boolean) =>
-      adminKey ? { kind: 'user', userId: seeded.adminUserId, admin: true } : { kind: 'application' };
+    const keyBody = (adminKey: boolean) => (adminKey ? { kind: 'user', userId: seeded.adminUserId, admin: true } : { kind: 'application' });
     for (const [index, principal] of sequence.principals.entries()) {
       const grants = grantBody(principal.grants, principal.admin);
       if (principal.admin && principal.usersManage && !grants.permissions.includes('users.manage')) grants.permissions.push('users.manage');
@@ -429,7 +439,16 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
     const fail = (op: Op, callerBefore: { key: any; grants: Effective }, request: unknown, reply: Reply, excess: readonly string[], extra: Record<string, unknown> = {}): never => {
       const report = {
         op: op.kind,
-        caller: { id: callerBefore.key.id, admin: callerBefore.key.admin, permissions: callerBefore.key.permissions, scopes: callerBefore.key.scopes, levels: callerBefore.key.levels, policyIds: callerBefore.key.policyIds, groupIds: callerBefore.key.groupIds, effective: callerBefore.grants },
+        caller: {
+          id: callerBefore.key.id,
+          admin: callerBefore.key.admin,
+          permissions: callerBefore.key.permissions,
+          scopes: callerBefore.key.scopes,
+          levels: callerBefore.key.levels,
+          policyIds: callerBefore.key.policyIds,
+          groupIds: callerBefore.key.groupIds,
+          effective: callerBefore.grants,
+        },
         request,
         status: reply.status,
         excess,

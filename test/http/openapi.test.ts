@@ -81,7 +81,10 @@ describe('the OpenAPI document', () => {
   it('documents each error status on its own, as application/problem+json, with no 4XX/5XX catch-all', () => {
     for (const [label, op] of operations()) {
       const statuses = Object.keys(op.responses);
-      expect(statuses.filter((status) => /xx$/i.test(status)), label).toEqual([]);
+      expect(
+        statuses.filter((status) => /xx$/i.test(status)),
+        label,
+      ).toEqual([]);
       for (const status of statuses.filter((candidate) => Number(candidate) >= 400)) {
         expect(Object.keys(op.responses[status]?.content ?? {}), `${label} ${status}`).toEqual(['application/problem+json']);
       }

@@ -42,9 +42,14 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     await kw.database.cleanup();
   });
 
-  const rotate = (previous: string, next: string) => rotatePepper(kw.database.storage.db, defaultModel(), { previous: Buffer.from(previous), next: Buffer.from(next), now: clock.now() });
+  const rotate = (previous: string, next: string) =>
+    rotatePepper(kw.database.storage.db, defaultModel(), { previous: Buffer.from(previous), next: Buffer.from(next), now: clock.now() });
   const start = async (pepper: string, pepperPrevious?: string): Promise<Keyward> =>
-    buildApp({ config: loadConfig({}, { dataDir: kw.database.dataDir, pepper, pepperPrevious, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000 }), storage: kw.database.storage, clock });
+    buildApp({
+      config: loadConfig({}, { dataDir: kw.database.dataDir, pepper, pepperPrevious, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000 }),
+      storage: kw.database.storage,
+      clock,
+    });
   const call = async (keyward: Keyward, key: string, method: 'GET' | 'POST', url: string, body?: unknown) => {
     const reply = await keyward.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(body === undefined ? {} : { payload: body as object }) });
     return { status: reply.statusCode, body: reply.json() };

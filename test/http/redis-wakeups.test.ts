@@ -47,7 +47,12 @@ describe.skipIf(!available)('Redis wake-ups between two nodes', () => {
   });
 
   const call = async (node: Keyward, method: 'GET' | 'POST', url: string, key: string | null, payload?: unknown) => {
-    const reply = await node.app.inject({ method, url, headers: key === null ? {} : { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const reply = await node.app.inject({
+      method,
+      url,
+      headers: key === null ? {} : { authorization: `Bearer ${key}` },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
     return { status: reply.statusCode, body: reply.json() as any };
   };
 

@@ -58,7 +58,11 @@ describe.each(testDatabases())('resource listing cost on $name', (db) => {
       created_at: now,
       updated_at: now,
     }));
-    for (let start = 0; start < rows.length; start += 500) await kw.database.storage.db.insertInto('resources').values(rows.slice(start, start + 500)).execute();
+    for (let start = 0; start < rows.length; start += 500)
+      await kw.database.storage.db
+        .insertInto('resources')
+        .values(rows.slice(start, start + 500))
+        .execute();
   }
 
   it("runs the same statements and shows the same page with or without another tenant's PUBLIC rows it cannot discover", async () => {
@@ -83,7 +87,7 @@ describe.each(testDatabases())('resource listing cost on $name', (db) => {
     expect(details.some((detail) => detail.includes('resources_visibility_type'))).toBe(true);
   });
 
-  it("reads no row of another tenant the key cannot discover as a listing candidate", async () => {
+  it('reads no row of another tenant the key cannot discover as a listing candidate', async () => {
     const rows = await listingCandidates(kw.database.storage.db, {
       reach: { environmentId: a.environmentId, tenantId: a.tenantId, discoverTypes: ['agent', 'project'], resourceIds: [], principals: [reader.id] },
       afterId: null,

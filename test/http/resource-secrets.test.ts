@@ -132,28 +132,31 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
     expect(readVariable.body).toMatchObject({ type: 'variable', value: plain });
   });
 
-  it.runIf(db.name === 'sqlite')("writes no byte of a secret's value into the data directory (database file, WAL, shared memory), while a variable's value is there in clear", async () => {
-    const [first, replaced, replacement] = [secretValue(), secretValue(), secretValue()];
-    const secret = await makeValued('secret', first);
-    const changing = await makeValued('secret', replaced);
-    expect((await acme.admin.patch(path(changing.id), { value: replacement })).status).toBe(200);
-    const plain = clearValue();
-    const variable = await makeValued('variable', plain);
-    // Read back decrypted, so the values are really held.
-    expect((await acme.admin.get(path(secret.id))).body.value).toBe(first);
-    expect((await acme.admin.get(path(changing.id))).body.value).toBe(replacement);
+  it.runIf(db.name === 'sqlite')(
+    "writes no byte of a secret's value into the data directory (database file, WAL, shared memory), while a variable's value is there in clear",
+    async () => {
+      const [first, replaced, replacement] = [secretValue(), secretValue(), secretValue()];
+      const secret = await makeValued('secret', first);
+      const changing = await makeValued('secret', replaced);
+      expect((await acme.admin.patch(path(changing.id), { value: replacement })).status).toBe(200);
+      const plain = clearValue();
+      const variable = await makeValued('variable', plain);
+      // Read back decrypted, so the values are really held.
+      expect((await acme.admin.get(path(secret.id))).body.value).toBe(first);
+      expect((await acme.admin.get(path(changing.id))).body.value).toBe(replacement);
 
-    const files = filesUnder(kw.database.dataDir);
-    const base = join(kw.database.dataDir, 'keyward.db');
-    expect(files.map((file) => file.path)).toEqual(expect.arrayContaining([base, `${base}-wal`]));
-    const bytes = Buffer.concat(files.map((file) => file.bytes));
-    // The search is meaningful: the rows are on disk, and a value stored in clear is found.
-    for (const id of [secret.id, changing.id, variable.id]) expect(bytes.includes(id), id).toBe(true);
-    expect(bytes.includes(plain), 'the variable value, stored in clear').toBe(true);
-    for (const value of [first, replaced, replacement]) {
-      for (const needle of needles(value)) expect(bytes.includes(needle), `${needle.slice(0, 12)}… found on disk`).toBe(false);
-    }
-  });
+      const files = filesUnder(kw.database.dataDir);
+      const base = join(kw.database.dataDir, 'keyward.db');
+      expect(files.map((file) => file.path)).toEqual(expect.arrayContaining([base, `${base}-wal`]));
+      const bytes = Buffer.concat(files.map((file) => file.bytes));
+      // The search is meaningful: the rows are on disk, and a value stored in clear is found.
+      for (const id of [secret.id, changing.id, variable.id]) expect(bytes.includes(id), id).toBe(true);
+      expect(bytes.includes(plain), 'the variable value, stored in clear').toBe(true);
+      for (const value of [first, replaced, replacement]) {
+        for (const needle of needles(value)) expect(bytes.includes(needle), `${needle.slice(0, 12)}… found on disk`).toBe(false);
+      }
+    },
+  );
 
   it("stores no secret's value in any column of any table", async () => {
     const [first, replaced, replacement] = [secretValue(), secretValue(), secretValue()];
@@ -210,7 +213,10 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
     const plain = clearValue();
     const variable = await makeValued('variable', plain);
     for (const client of [acme.admin, kw.root]) {
-      for (const [type, made, shown] of [['secret', secret, value], ['variable', variable, plain]] as const) {
+      for (const [type, made, shown] of [
+        ['secret', secret, value],
+        ['variable', variable, plain],
+      ] as const) {
         const listing = await listTexts(client, `type=${type}`);
         expect(listing.items.map((item) => item.id)).toContain(made.id);
         for (const item of listing.items) expect(item).not.toHaveProperty('value');

@@ -279,7 +279,15 @@ describe.each(testDatabases())('resources on $name', (db) => {
     it('defaults externalId and parentId to null, visibility to ENVIRONMENT and metadata to {}', async () => {
       const reply = await acme.admin.post('/v1/resources', { type: 'project', name: 'Bare' });
       expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-      expect(reply.body).toMatchObject({ type: 'project', name: 'Bare', externalId: null, parentId: null, visibility: 'ENVIRONMENT', metadata: {}, createdByKeyId: acme.adminKeyId });
+      expect(reply.body).toMatchObject({
+        type: 'project',
+        name: 'Bare',
+        externalId: null,
+        parentId: null,
+        visibility: 'ENVIRONMENT',
+        metadata: {},
+        createdByKeyId: acme.adminKeyId,
+      });
     });
 
     it('updates name, metadata and externalId with PATCH, answering the updated object', async () => {
@@ -752,7 +760,12 @@ const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record
     sees: ['oEnvAgent', 'oTenAgent', 'oPubAgent', 'oPubWebhook', 'pPubAgent', 'sPubAgent', 'pPubWebhook'],
   },
   // Seed 000: a key sees the catalogue of what it may call (the webhooks, here and where visibility shows them).
-  { who: 'functions.execute in prod (discover, read and run on webhooks)', home: 'prod', grants: { permissions: ['functions.execute'] }, sees: ['pPubWebhook', 'sTenWebhook', 'oPubWebhook'] },
+  {
+    who: 'functions.execute in prod (discover, read and run on webhooks)',
+    home: 'prod',
+    grants: { permissions: ['functions.execute'] },
+    sees: ['pPubWebhook', 'sTenWebhook', 'oPubWebhook'],
+  },
   { who: 'no grant at all in prod (even PUBLIC is not listed)', home: 'prod', grants: {}, sees: [] },
   {
     who: 'org:member in prod (discover on every type)',

@@ -17,7 +17,7 @@ function needles(keys: readonly string[]): string[] {
 }
 
 function cellText(value: unknown): string {
-  return Buffer.isBuffer(value) ? value.toString('latin1') : typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return Buffer.isBuffer(value) ? value.toString('latin1') : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 describe.each(testDatabases())('secrets at rest on $name', (db) => {

@@ -20,11 +20,9 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
     await kw.close();
   });
 
-  const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
-    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const verify = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
   const appKey = async (grants: Record<string, unknown>) => created(await seeded.admin.post('/v1/keys', { name: 'app', kind: 'application', ...grants }));
-  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) =>
-    created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
+  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) => created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
 
   it('seed 000: "Execute Functions" lets a key see the catalogue, read a function and call it', async () => {
     const fn = await make('apiFunction', 'get-price');
@@ -114,7 +112,11 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
     const agent = await make('agent', 'top');
     const secret = await make('secret', 'token', { value: 'x' });
     const key = await appKey({ scopes: ['org:admin'] });
-    for (const [type, id] of [['namespace', ns.id], ['agent', agent.id], ['secret', secret.id]] as const) {
+    for (const [type, id] of [
+      ['namespace', ns.id],
+      ['agent', agent.id],
+      ['secret', secret.id],
+    ] as const) {
       expect(await verify(key.key, 'delete', { type, id }), type).toBe('VALID');
     }
     expect(await verify(key.key, 'create', { type: 'cloudEvent' })).toBe('VALID');

@@ -19,8 +19,7 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
     await kw.close();
   });
 
-  const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
-    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const verify = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
 
   it('seed 004: a deploy key in "engineering" creates an agent every member of the group may manage, and nobody else may see', async () => {
     const engineering = created(await seeded.admin.post('/v1/groups', { name: 'engineering' }));

@@ -85,7 +85,7 @@ describe.each(testDatabases())('tenants on $name', (db) => {
     expect(reply.body.nextCursor).toBeNull();
   });
 
-  it("answers 404 when a tenant.manage key reads or changes another tenant", async () => {
+  it('answers 404 when a tenant.manage key reads or changes another tenant', async () => {
     const seeded = await seedTenant(kw, 'Nosy');
     const other = await seedTenant(kw, 'Private');
     const manager = await tenantManager(seeded);

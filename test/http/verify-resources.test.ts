@@ -17,8 +17,7 @@ describe.each(testDatabases())('verify on resources on $name', (db) => {
     await kw.close();
   });
 
-  const code = async (key: string, action: string, resource: Record<string, unknown>) =>
-    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const code = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
 
   it('answers a second verify of a resource without reading storage, until a change is recorded', async () => {
     const agent = await seeded.admin.post('/v1/resources', { type: 'agent', name: 'cached', externalId: 'cached-1' });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { lintScratch } from '../support/biome.js';
 
-const CORE_FILE = "export const one = 1;\n";
+const CORE_FILE = 'export const one = 1;\n';
 const USES = (from: string) => `import { thing } from '${from}';\nexport const used = thing;\n`;
 
 describe('the import boundaries', () => {

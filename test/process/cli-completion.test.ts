@@ -29,7 +29,9 @@ describe('shell completion', () => {
       .filter((word) => word !== '');
 
   it('completes the command groups', () => {
-    expect(complete('')).toEqual(expect.arrayContaining(['serve', 'migrate', 'backup', 'restore', 'root-key', 'doctor', 'login', 'keys', 'tenants', 'verify', 'audit', 'completion']));
+    expect(complete('')).toEqual(
+      expect.arrayContaining(['serve', 'migrate', 'backup', 'restore', 'root-key', 'doctor', 'login', 'keys', 'tenants', 'verify', 'audit', 'completion']),
+    );
     expect(complete('ke')).toEqual(['keys']);
   });
 

@@ -59,7 +59,10 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
     const page = JSON.parse(listed.stdout) as { items: Array<Record<string, unknown>>; nextCursor: string | null };
     expect(page.items.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(page.items[0] ?? {})).toEqual(expect.arrayContaining(['id', 'status', 'scopes', 'hint', 'expiresAt']));
-    const api = (await (await fetch(`${server.url}/v1/keys/${String(page.items[0]?.['id'])}`, { headers: { authorization: `Bearer ${rootKey}` } })).json()) as Record<string, unknown>;
+    const api = (await (await fetch(`${server.url}/v1/keys/${String(page.items[0]?.['id'])}`, { headers: { authorization: `Bearer ${rootKey}` } })).json()) as Record<
+      string,
+      unknown
+    >;
     const shown = await cli.run(['keys', 'show', String(page.items[0]?.['id']), '--json']);
     expect(JSON.parse(shown.stdout)).toEqual(api);
   });
@@ -125,7 +128,9 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
 
   it('rotates with a grace period, printing the new secret once, and disables and enables a key', async () => {
     const environment = JSON.parse((await cli.run(['environments', 'list', '--json'])).stdout).items[0] as { id: string };
-    const created = JSON.parse((await cli.run(['keys', 'create', '--environment', environment.id, '--name', 'svc', '--scope', 'agent:viewer', '--never-expires', '--json'])).stdout) as { id: string; key: string };
+    const created = JSON.parse(
+      (await cli.run(['keys', 'create', '--environment', environment.id, '--name', 'svc', '--scope', 'agent:viewer', '--never-expires', '--json'])).stdout,
+    ) as { id: string; key: string };
     const rotated = await cli.run(['keys', 'rotate', created.id, '--grace', '60']);
     expect(rotated.status, rotated.stderr).toBe(0);
     const secrets = rotated.stdout.match(/kw_[0-9A-Za-z]{38}/g) ?? [];

@@ -59,7 +59,17 @@ describe.skipIf(!hasTmux)('the interactive key wizard', () => {
       .map(([name, value]) => `${name}=${quote(value)}`)
       .join(' ');
     // The shell stays after the command so the screen can still be read.
-    tmux('new-session', '-d', '-s', 'wizard', '-x', '160', '-y', '60', `env ${env} keyward keys create --environment ${environment.id} --name wizard-key; echo "EXIT=$?"; sleep 600`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'wizard',
+      '-x',
+      '160',
+      '-y',
+      '60',
+      `env ${env} keyward keys create --environment ${environment.id} --name wizard-key; echo "EXIT=$?"; sleep 600`,
+    );
 
     await waitFor('Start from a preset');
     tmux('send-keys', '-t', 'wizard', 'Down', 'Enter'); // deploy → read-only

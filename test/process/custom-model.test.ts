@@ -51,8 +51,7 @@ describe('a custom model file', () => {
     return { ...key, environmentId: environment.body.id };
   }
 
-  const verify = async (key: string, action: string, type: string) =>
-    (await call('POST', '/v1/verify', rootKey, { key, action, resource: { type } })).body.code as string;
+  const verify = async (key: string, action: string, type: string) => (await call('POST', '/v1/verify', rootKey, { key, action, resource: { type } })).body.code as string;
 
   it('takes keys with its own types, roles, presets and levels, and checks them by it', async () => {
     const maintainer = await keyWith({ scopes: ['repo:maintainer'] });
@@ -117,7 +116,9 @@ describe('a broken model file', () => {
   });
 
   it('stops the server when the model drops a permission the code relies on, saying why it is needed (issue 12)', () => {
-    const withoutUsersManage = EXAMPLE_MODEL.split('\n').filter((line) => !line.trimStart().startsWith('users.manage:')).join('\n');
+    const withoutUsersManage = EXAMPLE_MODEL.split('\n')
+      .filter((line) => !line.trimStart().startsWith('users.manage:'))
+      .join('\n');
     const path = writeModel('no-users-manage.yaml', withoutUsersManage);
     const result = serveWithModel(path, 'data3');
     expect(result.status).toBe(2);

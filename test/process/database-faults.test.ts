@@ -106,7 +106,14 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
     expect(stale.body.code).toBe('UNAVAILABLE');
 
     proxy.restore();
-    expect((await until(() => node.call('GET', '/readyz', null), (reply) => reply.status === 200)).status).toBe(200);
+    expect(
+      (
+        await until(
+          () => node.call('GET', '/readyz', null),
+          (reply) => reply.status === 200,
+        )
+      ).status,
+    ).toBe(200);
     expect((await verify(node, key.key)).body.code).toBe('VALID');
     expect((await node.call('POST', '/v1/tenants', root, { name: 'After' })).status).toBe(201);
     expect(unhandled).toEqual([]);
@@ -135,10 +142,20 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
     expect((await verify(cutOff, key.key)).status).toBe(503);
 
     proxy.restore();
-    const answered = await until(() => verify(cutOff, key.key), (reply) => reply.status !== 503);
+    const answered = await until(
+      () => verify(cutOff, key.key),
+      (reply) => reply.status !== 503,
+    );
     expect(answered.status).toBe(200);
     expect(answered.body.code).toBe('REVOKED');
-    expect((await until(() => cutOff.call('GET', '/readyz', null), (reply) => reply.status === 200)).status).toBe(200);
+    expect(
+      (
+        await until(
+          () => cutOff.call('GET', '/readyz', null),
+          (reply) => reply.status === 200,
+        )
+      ).status,
+    ).toBe(200);
     expect((await verify(cutOff, key.key)).body.code).toBe('REVOKED');
     expect(unhandled).toEqual([]);
   }, 90_000);

@@ -34,7 +34,10 @@ describe('keyward pepper', () => {
   });
 
   it('rotate refuses a previous pepper that is not the database’s, changing nothing', () => {
-    const result = keyward(['pepper', 'rotate'], { KEYWARD_PEPPER: 'a new pepper of thirty-two characters or more', KEYWARD_PEPPER_PREVIOUS: 'a guessed pepper, thirty-two characters long' });
+    const result = keyward(['pepper', 'rotate'], {
+      KEYWARD_PEPPER: 'a new pepper of thirty-two characters or more',
+      KEYWARD_PEPPER_PREVIOUS: 'a guessed pepper, thirty-two characters long',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('not the pepper this database is sealed under');
   });

@@ -19,7 +19,10 @@ const cwd = mkdtempSync(join(tmpdir(), 'keyward-faketime-'));
 // The same pepper on every start, and no monotonic faking, so Node's timers keep working.
 const env = { KEYWARD_PEPPER: 'a pepper for the shifted-clock test, long enough', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
 
-async function onDay<T>(day: number, body: (call: (method: string, path: string, key: string, payload?: unknown) => Promise<{ status: number; body: any }>) => Promise<T>): Promise<T> {
+async function onDay<T>(
+  day: number,
+  body: (call: (method: string, path: string, key: string, payload?: unknown) => Promise<{ status: number; body: any }>) => Promise<T>,
+): Promise<T> {
   const server = await startServerProcess(day === 0 ? env : { ...env, LD_PRELOAD: LIBFAKETIME, FAKETIME: `+${day}d` }, cwd);
   const call = async (method: string, path: string, key: string, payload?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {

@@ -25,7 +25,14 @@ async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise
   const body = JSON.stringify({ key: rootKey });
   const { hostname, port } = new URL(server.url);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => server.child.once('exit', (code) => resolve({ code, at: Date.now() })));
-  const inFlight = request({ agent, host: hostname, port, method: 'POST', path: '/v1/verify', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const inFlight = request({
+    agent,
+    host: hostname,
+    port,
+    method: 'POST',
+    path: '/v1/verify',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
   const answered = new Promise<{ status: number; text: string; at: number }>((resolve, reject) => {
     inFlight.on('response', (response) => {
       let text = '';

@@ -24,7 +24,10 @@ const T0 = Date.UTC(2026, 2, 1);
 async function appendOld(db: Db, chainId: string, count: number): Promise<string[]> {
   const head = await db.selectFrom('audit_chain_heads').select(['last_seq', 'last_hash']).where('chain_id', '=', chainId).executeTakeFirst();
   if (head === undefined) {
-    await db.insertInto('audit_chain_heads').values({ chain_id: chainId, last_seq: 0, last_hash: '0'.repeat(64), last_event_id: null, pruned_seq: 0, pruned_hash: '0'.repeat(64) }).execute();
+    await db
+      .insertInto('audit_chain_heads')
+      .values({ chain_id: chainId, last_seq: 0, last_hash: '0'.repeat(64), last_event_id: null, pruned_seq: 0, pruned_hash: '0'.repeat(64) })
+      .execute();
   }
   let seq = Number(head?.last_seq ?? 0);
   let prev = head?.last_hash ?? '0'.repeat(64);
@@ -39,12 +42,34 @@ async function appendOld(db: Db, chainId: string, count: number): Promise<string
     const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     await db
       .insertInto('audit_events')
-      .values({ id, tenant_id: tenantId, environment_id: null, actor_key_id: 'key_old', action: 'group.create', target_type: 'group', target_id: `grp_${seq}`, outcome: 'success', status: 200, request_id: `req_${seq}`, source_ip: '203.0.113.9', details, at, chain_id: chainId, chain_seq: seq, prev_hash: prev, hash })
+      .values({
+        id,
+        tenant_id: tenantId,
+        environment_id: null,
+        actor_key_id: 'key_old',
+        action: 'group.create',
+        target_type: 'group',
+        target_id: `grp_${seq}`,
+        outcome: 'success',
+        status: 200,
+        request_id: `req_${seq}`,
+        source_ip: '203.0.113.9',
+        details,
+        at,
+        chain_id: chainId,
+        chain_seq: seq,
+        prev_hash: prev,
+        hash,
+      })
       .execute();
     prev = hash;
     ids.push(id);
   }
-  await db.updateTable('audit_chain_heads').set({ last_seq: seq, last_hash: prev, last_event_id: ids[ids.length - 1] ?? null }).where('chain_id', '=', chainId).execute();
+  await db
+    .updateTable('audit_chain_heads')
+    .set({ last_seq: seq, last_hash: prev, last_event_id: ids[ids.length - 1] ?? null })
+    .where('chain_id', '=', chainId)
+    .execute();
   return ids;
 }
 

@@ -16,7 +16,19 @@ import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 const NOW = Date.UTC(2026, 0, 1);
 
 function record(id: string): KeyRecord {
-  return { id, tenantId: 'ten_a', environmentId: 'env_a', userId: null, kind: 'application', admin: false, enabled: true, revokedAt: null, expiresAt: null, grants: noGrants(defaultModel()), groupIds: [] };
+  return {
+    id,
+    tenantId: 'ten_a',
+    environmentId: 'env_a',
+    userId: null,
+    kind: 'application',
+    admin: false,
+    enabled: true,
+    revokedAt: null,
+    expiresAt: null,
+    grants: noGrants(defaultModel()),
+    groupIds: [],
+  };
 }
 
 describe.each(testDatabases())('the change follower on $name', (testDb) => {
@@ -31,7 +43,10 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
   });
 
   const insertAt = (seq: number, entityId: string) =>
-    db.insertInto('change_log').values({ seq, entity: 'key', entity_id: entityId, tenant_id: 'ten_a', op: 'update', at: NOW } as never).execute();
+    db
+      .insertInto('change_log')
+      .values({ seq, entity: 'key', entity_id: entityId, tenant_id: 'ten_a', op: 'update', at: NOW } as never)
+      .execute();
 
   it('applies a change that lands in a hole below the last sequence it saw', async () => {
     const keys = createKeyCache({ ttlMs: 60_000, maxEntries: 100 });

@@ -27,7 +27,20 @@ function idsOverTime(kind: IdKind): string[] {
 
 async function insertTenants(db: Db, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
-    await insertTenant(db, { id, name: id, tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, audit_retention_days: null, created_at: 0, updated_at: 0 });
+    await insertTenant(db, {
+      id,
+      name: id,
+      tier: 'free',
+      mfa_required: 0,
+      rotation_window_days: null,
+      default_key_expiry_days: null,
+      max_key_expiry_days: null,
+      max_application_key_expiry_days: null,
+      mfa_reverify_days: null,
+      audit_retention_days: null,
+      created_at: 0,
+      updated_at: 0,
+    });
   }
 }
 
@@ -92,7 +105,20 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
     const owners = ids.map((_, n) => (n % 2 === 0 ? tenant : other));
     for (let n = ids.length - 1; n >= 0; n--) {
       const id = ids[n] ?? '';
-      await insertEnvironment(db, { id, tenant_id: owners[n] ?? '', name: id, key_prefix: 'kw', mfa_required: null, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, created_at: 0, updated_at: 0 });
+      await insertEnvironment(db, {
+        id,
+        tenant_id: owners[n] ?? '',
+        name: id,
+        key_prefix: 'kw',
+        mfa_required: null,
+        rotation_window_days: null,
+        default_key_expiry_days: null,
+        max_key_expiry_days: null,
+        max_application_key_expiry_days: null,
+        mfa_reverify_days: null,
+        created_at: 0,
+        updated_at: 0,
+      });
     }
     const rows = await listEnvironments(db, { tenantId: tenant, afterId: null, limit: 100 });
     expect(rows.map((row) => row.id)).toEqual(ids.filter((_, n) => owners[n] === tenant));

@@ -27,7 +27,10 @@ describe.each(testDatabases())('migrations on $name', (testDb) => {
 
   it('create every table of the schema, empty', async () => {
     for (const table of TABLES) {
-      const row = await database.storage.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      const row = await database.storage.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
       expect(Number(row?.n), table).toBe(0);
     }
   });

@@ -17,7 +17,20 @@ import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 const ACTOR: Actor = { keyId: 'key_actor', requestId: 'req_1', sourceIp: '203.0.113.7' };
 
 function tenantRow(now: number, name = 'acme'): TenantRow {
-  return { id: newId('tenant', now), name, tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, audit_retention_days: null, created_at: now, updated_at: now };
+  return {
+    id: newId('tenant', now),
+    name,
+    tier: 'free',
+    mfa_required: 0,
+    rotation_window_days: null,
+    default_key_expiry_days: null,
+    max_key_expiry_days: null,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
+    audit_retention_days: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** A unit that creates a tenant and records the change; returns the tenant's id. */
@@ -52,7 +65,10 @@ function reportingCommits(db: Kysely<Database>, onCommit: () => void): Kysely<Da
 }
 
 async function count(db: Db, table: 'tenants' | 'audit_events' | 'change_log'): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n);
 }
 

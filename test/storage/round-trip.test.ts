@@ -26,7 +26,10 @@ function tenantRow(): TenantRow {
     mfa_required: 1,
     rotation_window_days: 14,
     default_key_expiry_days: 30,
-    max_key_expiry_days: 365, max_application_key_expiry_days: null, mfa_reverify_days: null, audit_retention_days: null,
+    max_key_expiry_days: 365,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
+    audit_retention_days: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -41,7 +44,9 @@ function environmentRow(tenantId: string): EnvironmentRow {
     mfa_required: null,
     rotation_window_days: null,
     default_key_expiry_days: 7,
-    max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null,
+    max_key_expiry_days: null,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -99,7 +104,14 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
   it('a tenant after an update', async () => {
     const tenant = await seedTenant(db);
     await updateTenant(db, tenant.id, { mfa_required: 0, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, updated_at: EXPIRES });
-    expect(await findTenant(db, tenant.id)).toStrictEqual({ ...tenant, mfa_required: 0, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, updated_at: EXPIRES });
+    expect(await findTenant(db, tenant.id)).toStrictEqual({
+      ...tenant,
+      mfa_required: 0,
+      max_key_expiry_days: null,
+      max_application_key_expiry_days: null,
+      mfa_reverify_days: null,
+      updated_at: EXPIRES,
+    });
   });
 
   it('an environment, with its nulls kept as null', async () => {

@@ -18,12 +18,38 @@ const NOW = Date.UTC(2026, 0, 1);
 
 async function aTenant(db: Db): Promise<string> {
   const id = newId('tenant', NOW);
-  await insertTenant(db, { id, name: 'acme', tier: 'free', mfa_required: 0, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, audit_retention_days: null, created_at: NOW, updated_at: NOW });
+  await insertTenant(db, {
+    id,
+    name: 'acme',
+    tier: 'free',
+    mfa_required: 0,
+    rotation_window_days: null,
+    default_key_expiry_days: null,
+    max_key_expiry_days: null,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
+    audit_retention_days: null,
+    created_at: NOW,
+    updated_at: NOW,
+  });
   return id;
 }
 
 function environment(tenantId: string, name: string): EnvironmentRow {
-  return { id: newId('environment', NOW), tenant_id: tenantId, name, key_prefix: 'kw', mfa_required: null, rotation_window_days: null, default_key_expiry_days: null, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, created_at: NOW, updated_at: NOW };
+  return {
+    id: newId('environment', NOW),
+    tenant_id: tenantId,
+    name,
+    key_prefix: 'kw',
+    mfa_required: null,
+    rotation_window_days: null,
+    default_key_expiry_days: null,
+    max_key_expiry_days: null,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
+    created_at: NOW,
+    updated_at: NOW,
+  };
 }
 
 function user(tenantId: string, email: string): UserRow {

@@ -22,7 +22,9 @@ export async function lintScratch(files: Readonly<Record<string, string>>): Prom
   const dir = mkdtempSync(join(tmpdir(), 'keyward-lint-'));
   try {
     // The scratch folder is no git work tree: the config's VCS integration is switched off there.
-    const config = readFileSync(resolve(ROOT, 'biome.jsonc'), 'utf8').replace('"vcs": { "enabled": true', '"vcs": { "enabled": false').replace(/"\$schema": "[^"]*",/, '');
+    const config = readFileSync(resolve(ROOT, 'biome.jsonc'), 'utf8')
+      .replace('"vcs": { "enabled": true', '"vcs": { "enabled": false')
+      .replace(/"\$schema": "[^"]*",/, '');
     writeFileSync(join(dir, 'biome.jsonc'), config);
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -59,7 +59,12 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
   const { me } = session;
   const tenantId = me === null ? null : me.grants.root ? session.tenantId : me.key.tenantId;
   const api = useMemo(
-    () => createApi(session.key, (problem: Problem) => onSignOut(`Signed out: this key no longer works (${problem.detail}, ${problem.code}).`), me?.grants.root === true ? tenantId : null),
+    () =>
+      createApi(
+        session.key,
+        (problem: Problem) => onSignOut(`Signed out: this key no longer works (${problem.detail}, ${problem.code}).`),
+        me?.grants.root === true ? tenantId : null,
+      ),
     [session.key, onSignOut, tenantId, me?.grants.root],
   );
   const model = useLoad(useCallback(() => api.model(), [api]));
@@ -92,6 +97,7 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
   // A new page takes focus as a whole, so keyboard and screen-reader users start at its top.
   const path = route.parts.join('/');
   const mounted = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on a page change only; `path` is the page
   useEffect(() => {
     if (mounted.current) document.getElementById('main')?.focus();
     mounted.current = true;

@@ -141,7 +141,20 @@ export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
         <input id="audit-to" name="to" type="datetime-local" />
         <button type="submit">Filter</button>
       </form>
-      <PagedTable list={events} columns={['Time', 'Action', 'Outcome', 'Actor key', 'Target', <span className="visually-hidden">Details</span>]} empty="No events match.">
+      <PagedTable
+        list={events}
+        columns={[
+          'Time',
+          'Action',
+          'Outcome',
+          'Actor key',
+          'Target',
+          <span key="details" className="visually-hidden">
+            Details
+          </span>,
+        ]}
+        empty="No events match."
+      >
         {events.items.map((event) => (
           <EventRow key={event.id} event={event} />
         ))}

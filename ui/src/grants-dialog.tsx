@@ -27,8 +27,7 @@ export function GrantsDialog({ target, onClose, onSaved }: { target: KeyObject; 
   const { busy, error, run } = useAction();
   const searchResources = useResourceSearch();
   const problems = blockers(grantor, grants, target.admin);
-  const save = () =>
-    run(async () => onSaved(await api.patchKey(target.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } })));
+  const save = () => run(async () => onSaved(await api.patchKey(target.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } })));
   return (
     <Dialog title={`Grants of ${target.name}`} onClose={onClose}>
       <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={target.admin} searchResources={searchResources} />

@@ -37,7 +37,10 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
     void run(async () => onChanged(await api.addMember(group.id, kind === 'key' ? { keyId: member } : { userId: member })));
   };
   const remove = (memberId: string) => run(async () => onChanged(await api.removeMember(group.id, memberId)));
-  const candidates = kind === 'key' ? directory.keys.filter((key) => key.status !== 'revoked' && !group.memberKeyIds.includes(key.id)) : directory.users.filter((user) => !userIds.includes(user.id));
+  const candidates =
+    kind === 'key'
+      ? directory.keys.filter((key) => key.status !== 'revoked' && !group.memberKeyIds.includes(key.id))
+      : directory.users.filter((user) => !userIds.includes(user.id));
 
   return (
     <article className="panel" aria-labelledby={`group-${group.id}`}>

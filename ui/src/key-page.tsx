@@ -48,7 +48,8 @@ export function KeyPage({ id }: { id: string }) {
   const rotationWindow = inherited(environment, related.data?.tenant, 'rotationWindowDays').value ?? undefined;
   const status = statusOf(shown, Date.now(), rotationWindow);
   const live = shown.status !== 'revoked' && shown.kind !== 'root';
-  const nameOf = (ids: readonly string[], of: readonly { id: string; name: string }[] | undefined) => ids.map((item) => of?.find((candidate) => candidate.id === item)?.name ?? item);
+  const nameOf = (ids: readonly string[], of: readonly { id: string; name: string }[] | undefined) =>
+    ids.map((item) => of?.find((candidate) => candidate.id === item)?.name ?? item);
 
   const setEnabled = (enabled: boolean) => toggle.run(async () => key.set(await api.patchKey(shown.id, { enabled })));
   const rotated = (created: CreatedKeyObject) => {
@@ -149,7 +150,11 @@ export function KeyPage({ id }: { id: string }) {
         <Suspense fallback={<p role="status">Loading the chart…</p>}>
           <UsageChart usage={usage.data} />
         </Suspense>
-      ) : usage.loading ? <p role="status">Loading usage…</p> : <ErrorText error={usage.error} />}
+      ) : usage.loading ? (
+        <p role="status">Loading usage…</p>
+      ) : (
+        <ErrorText error={usage.error} />
+      )}
 
       {open === 'rotate' && <RotateDialog api={api} target={shown} onClose={() => setOpen(null)} onRotated={rotated} />}
       {open === 'revoke' && <RevokeDialog api={api} target={shown} onClose={() => setOpen(null)} onRevoked={revoked} />}

@@ -39,6 +39,7 @@ export function KeyWizard(props: KeyWizardProps) {
   const problems = stepProblems(step, draft, grantor, rules);
   const firstRender = useRef(true);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves when the step changes, and only then
   useEffect(() => {
     if (firstRender.current) firstRender.current = false;
     else heading.current?.focus();
@@ -52,7 +53,14 @@ export function KeyWizard(props: KeyWizardProps) {
   else if (step === 1)
     panel = (
       <>
-        <ScopeEditor model={model} grantor={grantor} value={draft.grants} onChange={(grants) => update({ grants })} forAdminKey={draft.admin} searchResources={props.searchResources} />
+        <ScopeEditor
+          model={model}
+          grantor={grantor}
+          value={draft.grants}
+          onChange={(grants) => update({ grants })}
+          forAdminKey={draft.admin}
+          searchResources={props.searchResources}
+        />
         <PoliciesField policies={props.policies} environmentId={draft.environmentId} value={draft.policyIds} onChange={(policyIds) => update({ policyIds })} />
         <ExpiryField value={draft.expiry} rules={rules} onChange={(expiry) => update({ expiry })} />
       </>
@@ -106,7 +114,17 @@ export function KeyWizard(props: KeyWizardProps) {
   );
 }
 
-function PoliciesField({ policies, environmentId, value, onChange }: { policies: readonly PolicyObject[]; environmentId: string; value: readonly string[]; onChange: (ids: string[]) => void }) {
+function PoliciesField({
+  policies,
+  environmentId,
+  value,
+  onChange,
+}: {
+  policies: readonly PolicyObject[];
+  environmentId: string;
+  value: readonly string[];
+  onChange: (ids: string[]) => void;
+}) {
   // A key links policies of its own environment or tenant-wide ones.
   const usable = policies.filter((policy) => policy.environmentId === null || policy.environmentId === environmentId);
   return (
@@ -115,7 +133,12 @@ function PoliciesField({ policies, environmentId, value, onChange }: { policies:
       {usable.length === 0 && <p className="help">No policies in this environment.</p>}
       {usable.map((policy) => (
         <div key={policy.id} className="check">
-          <input id={`policy-${policy.id}`} type="checkbox" checked={value.includes(policy.id)} onChange={(event) => onChange(event.target.checked ? [...value, policy.id] : value.filter((id) => id !== policy.id))} />
+          <input
+            id={`policy-${policy.id}`}
+            type="checkbox"
+            checked={value.includes(policy.id)}
+            onChange={(event) => onChange(event.target.checked ? [...value, policy.id] : value.filter((id) => id !== policy.id))}
+          />
           <label htmlFor={`policy-${policy.id}`}>
             {policy.name} <span className="help">{[...policy.scopes, ...policy.permissions].join(', ') || 'no grants'}</span>
           </label>
@@ -138,7 +161,15 @@ function ExpiryField({ value, rules, onChange }: { value: string; rules: ExpiryR
         </div>
       )}
       <div className="check">
-        <input id="expiry-never" type="radio" name="expiry" checked={value === 'never'} disabled={neverBlocked !== null} aria-describedby="expiry-help" onChange={() => onChange('never')} />
+        <input
+          id="expiry-never"
+          type="radio"
+          name="expiry"
+          checked={value === 'never'}
+          disabled={neverBlocked !== null}
+          aria-describedby="expiry-help"
+          onChange={() => onChange('never')}
+        />
         <label htmlFor="expiry-never">Never expires</label>
       </div>
       <div className="check">
@@ -148,7 +179,15 @@ function ExpiryField({ value, rules, onChange }: { value: string; rules: ExpiryR
       {days && (
         <div className="inline">
           <label htmlFor="expiry-days">Days until it expires</label>
-          <input id="expiry-days" type="number" min={1} max={rules.maxDays ?? 36500} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby="expiry-help" />
+          <input
+            id="expiry-days"
+            type="number"
+            min={1}
+            max={rules.maxDays ?? 36500}
+            value={value}
+            onChange={(event) => onChange(event.target.value)}
+            aria-describedby="expiry-help"
+          />
         </div>
       )}
       <p id="expiry-help" className="help">

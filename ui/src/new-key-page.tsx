@@ -46,7 +46,13 @@ export function NewKeyPage() {
         users={users}
         policies={policies}
         groups={groups}
-        rulesFor={(draft) => expiryRulesFor(draft.kind, environments.find((environment) => environment.id === draft.environmentId), tenant)}
+        rulesFor={(draft) =>
+          expiryRulesFor(
+            draft.kind,
+            environments.find((environment) => environment.id === draft.environmentId),
+            tenant,
+          )
+        }
         create={create}
         onCancel={() => go('keys')}
         searchResources={searchResources}

@@ -115,7 +115,9 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
               {environment.name}
             </option>
           ))}
-          {ownEnvironment !== null && !(environments.data ?? []).some((environment) => environment.id === ownEnvironment) && <option value={ownEnvironment}>this key's environment</option>}
+          {ownEnvironment !== null && !(environments.data ?? []).some((environment) => environment.id === ownEnvironment) && (
+            <option value={ownEnvironment}>this key's environment</option>
+          )}
         </select>
       </div>
       <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={true} searchResources={searchResources} />

@@ -41,7 +41,12 @@ function Node({ resource, all, onChanged }: { resource: ResourceObject; all: rea
         <label className="visually-hidden" htmlFor={`vis-${resource.id}`}>
           Visibility of {resource.name}
         </label>
-        <select id={`vis-${resource.id}`} value={resource.visibility} disabled={busy} onChange={(event) => isVisibility(event.target.value) && void patch({ visibility: event.target.value })}>
+        <select
+          id={`vis-${resource.id}`}
+          value={resource.visibility}
+          disabled={busy}
+          onChange={(event) => isVisibility(event.target.value) && void patch({ visibility: event.target.value })}
+        >
           {VISIBILITIES.map((visibility) => (
             <option key={visibility} value={visibility}>
               {visibility.toLowerCase()}
@@ -51,7 +56,12 @@ function Node({ resource, all, onChanged }: { resource: ResourceObject; all: rea
         <label className="visually-hidden" htmlFor={`move-${resource.id}`}>
           Move {resource.name} under
         </label>
-        <select id={`move-${resource.id}`} value={resource.parentId ?? ''} disabled={busy} onChange={(event) => void patch({ parentId: event.target.value === '' ? null : event.target.value })}>
+        <select
+          id={`move-${resource.id}`}
+          value={resource.parentId ?? ''}
+          disabled={busy}
+          onChange={(event) => void patch({ parentId: event.target.value === '' ? null : event.target.value })}
+        >
           <option value="" disabled={!topLevel(model, resource.type)}>
             top level
           </option>

@@ -40,14 +40,25 @@ export function ScopeEditor({ model, grantor, value, onChange, forAdminKey, sear
           {value.scopes.map((scope) => (
             <li key={scope}>
               <code>{scope}</code>
-              <button type="button" className="link" aria-label={`Remove ${scope}`} onClick={() => onChange({ ...value, scopes: value.scopes.filter((candidate) => candidate !== scope) })}>
+              <button
+                type="button"
+                className="link"
+                aria-label={`Remove ${scope}`}
+                onClick={() => onChange({ ...value, scopes: value.scopes.filter((candidate) => candidate !== scope) })}
+              >
                 ×
               </button>
             </li>
           ))}
         </ul>
       )}
-      <ScopePicker model={model} grantor={grantor} taken={value.scopes} onAdd={(scope) => onChange({ ...value, scopes: [...value.scopes, scope] })} searchResources={searchResources} />
+      <ScopePicker
+        model={model}
+        grantor={grantor}
+        taken={value.scopes}
+        onAdd={(scope) => onChange({ ...value, scopes: [...value.scopes, scope] })}
+        searchResources={searchResources}
+      />
 
       <fieldset className="permissions">
         <legend>Named permissions</legend>
@@ -57,7 +68,14 @@ export function ScopeEditor({ model, grantor, value, onChange, forAdminKey, sear
           const box = `${id}-perm-${permission.id}`;
           return (
             <div key={permission.id} className="check">
-              <input id={box} type="checkbox" checked={checked} disabled={why !== null && !checked} aria-describedby={`${box}-why`} onChange={(event) => togglePermission(permission.id, event.target.checked)} />
+              <input
+                id={box}
+                type="checkbox"
+                checked={checked}
+                disabled={why !== null && !checked}
+                aria-describedby={`${box}-why`}
+                onChange={(event) => togglePermission(permission.id, event.target.checked)}
+              />
               <label htmlFor={box}>
                 <code>{permission.id}</code> <span className="help">{permission.title}</span>
                 {permission.scope === 'tenant' ? <span className="tag">tenant</span> : null}
@@ -83,7 +101,19 @@ export function ScopeEditor({ model, grantor, value, onChange, forAdminKey, sear
   );
 }
 
-function LevelSelect({ type, model, grantor, value, onChange }: { type: string; model: ModelDescriptionObject; grantor: Grantor; value: string; onChange: (level: string) => void }) {
+function LevelSelect({
+  type,
+  model,
+  grantor,
+  value,
+  onChange,
+}: {
+  type: string;
+  model: ModelDescriptionObject;
+  grantor: Grantor;
+  value: string;
+  onChange: (level: string) => void;
+}) {
   const id = useId();
   return (
     <>

@@ -28,6 +28,7 @@ export function ScopePicker({ model, grantor, taken, onAdd, searchResources }: S
   const [found, setFound] = useState<readonly ResourceObject[]>([]);
 
   // A new type starts with its first grantable role, and with no resource picked.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resets the picks when the type changes, and only then
   useEffect(() => {
     setRole(roles.find((candidate) => grantor.scope(`${type}:${candidate}`) === null) ?? roles[0] ?? '');
     setResourceId('');

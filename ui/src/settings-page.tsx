@@ -50,7 +50,15 @@ function SettingsForm({ tenant, onSaved }: { tenant: TenantObject; onSaved: (ten
       {known.map((setting) => (
         <div key={setting.name} className="grid-row">
           <label htmlFor={`setting-${setting.name}`}>{setting.label}</label>
-          <input id={`setting-${setting.name}`} name={setting.name} type="number" min={setting.min} max={36500} defaultValue={numberSetting(tenant, setting.name) ?? ''} aria-describedby={`setting-${setting.name}-help`} />
+          <input
+            id={`setting-${setting.name}`}
+            name={setting.name}
+            type="number"
+            min={setting.min}
+            max={36500}
+            defaultValue={numberSetting(tenant, setting.name) ?? ''}
+            aria-describedby={`setting-${setting.name}-help`}
+          />
           <span id={`setting-${setting.name}-help`} className="help span">
             {setting.help}
           </span>
@@ -74,7 +82,15 @@ export function SettingsPage() {
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">Tenant settings</h2>
       <p className="help">Environments inherit these unless they set their own.</p>
-      {tenant.data === null ? tenant.loading ? <p role="status">Loading…</p> : <ErrorText error={tenant.error} /> : <SettingsForm key={tenant.data.updatedAt} tenant={tenant.data} onSaved={tenant.set} />}
+      {tenant.data === null ? (
+        tenant.loading ? (
+          <p role="status">Loading…</p>
+        ) : (
+          <ErrorText error={tenant.error} />
+        )
+      ) : (
+        <SettingsForm key={tenant.data.updatedAt} tenant={tenant.data} onSaved={tenant.set} />
+      )}
     </section>
   );
 }

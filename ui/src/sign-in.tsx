@@ -89,9 +89,7 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
       ) : (
         <form onSubmit={checkCode} aria-labelledby="mfa-title">
           <h2 id="mfa-title">One-time code</h2>
-          <p>
-            Key {pending.me.key.name} belongs to a user with two-factor authentication. Enter the 6-digit code your authenticator app shows.
-          </p>
+          <p>Key {pending.me.key.name} belongs to a user with two-factor authentication. Enter the 6-digit code your authenticator app shows.</p>
           <label htmlFor="mfa-code">Code</label>
           <input id="mfa-code" name="code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" autoFocus />
           <ErrorText error={error} />

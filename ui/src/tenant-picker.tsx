@@ -10,7 +10,18 @@ export function TenantPicker({ api, onPick }: { api: Api; onPick: (tenantId: str
     <section aria-labelledby="tenants-title">
       <h2 id="tenants-title">Pick a tenant</h2>
       <p className="help">The root key belongs to no tenant: choose the one to work in. You can switch later.</p>
-      <PagedTable list={tenants} columns={['Tenant', 'Id', 'Tier', <span className="visually-hidden">Open</span>]} empty="No tenants yet: create one with POST /v1/tenants or the CLI.">
+      <PagedTable
+        list={tenants}
+        columns={[
+          'Tenant',
+          'Id',
+          'Tier',
+          <span key="open" className="visually-hidden">
+            Open
+          </span>,
+        ]}
+        empty="No tenants yet: create one with POST /v1/tenants or the CLI."
+      >
         {tenants.items.map((tenant) => (
           <tr key={tenant.id}>
             <th scope="row">{tenant.name}</th>

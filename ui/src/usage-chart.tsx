@@ -41,9 +41,7 @@ export function UsageChart({ usage }: { usage: KeyUsageObject }) {
   const { rows, codes } = usageRows(usage);
   return (
     <figure className="usage" aria-labelledby="usage-caption">
-      <figcaption id="usage-caption">
-        Verifies per day over the last 30 days, by verdict: {usage.total} in all.
-      </figcaption>
+      <figcaption id="usage-caption">Verifies per day over the last 30 days, by verdict: {usage.total} in all.</figcaption>
       <div className="chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height={240}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>

@@ -13,7 +13,13 @@ export interface Route {
 function current(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
   const [path = '', search = ''] = hash.split('?');
-  return { parts: path.split('/').filter((part) => part !== '').map(decodeURIComponent), params: new URLSearchParams(search) };
+  return {
+    parts: path
+      .split('/')
+      .filter((part) => part !== '')
+      .map(decodeURIComponent),
+    params: new URLSearchParams(search),
+  };
 }
 
 export function useRoute(): Route {

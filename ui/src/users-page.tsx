@@ -23,9 +23,7 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
   const { busy, error, run } = useAction();
   useEffect(() => {
     let current = true;
-    void import('qrcode')
-      .then(({ default: QRCode }) => QRCode.toDataURL(enrolment.otpauthUrl, { margin: 2, width: 200 }))
-      .then((url) => current && setQr(url));
+    void import('qrcode').then(({ default: QRCode }) => QRCode.toDataURL(enrolment.otpauthUrl, { margin: 2, width: 200 })).then((url) => current && setQr(url));
     return () => {
       current = false;
     };
@@ -41,7 +39,11 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
   return (
     <Dialog title={`Two-factor authentication for ${enrolment.user.name}`} onClose={onClose}>
       <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
-      {qr !== null ? <img className="qr" src={qr} width={200} height={200} alt={`QR code of the authenticator secret for ${enrolment.user.email}`} /> : <p role="status">Drawing the QR code…</p>}
+      {qr !== null ? (
+        <img className="qr" src={qr} width={200} height={200} alt={`QR code of the authenticator secret for ${enrolment.user.email}`} />
+      ) : (
+        <p role="status">Drawing the QR code…</p>
+      )}
       <p className="help">
         Or type this secret: <code className="break">{enrolment.secret}</code>
       </p>

@@ -60,7 +60,14 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
         )}
         <label htmlFor="key-admin">Admin key</label>
         <span className="inline">
-          <input id="key-admin" type="checkbox" checked={draft.admin} disabled={adminWhy !== null && !draft.admin} aria-describedby="key-admin-why" onChange={(event) => update({ admin: event.target.checked })} />
+          <input
+            id="key-admin"
+            type="checkbox"
+            checked={draft.admin}
+            disabled={adminWhy !== null && !draft.admin}
+            aria-describedby="key-admin-why"
+            onChange={(event) => update({ admin: event.target.checked })}
+          />
           <span id="key-admin-why" className="why">
             {adminWhy ?? 'may hold tenant-scoped permissions'}
           </span>
@@ -74,7 +81,15 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
           const grants = [...preset.scopes, ...preset.permissions];
           return (
             <div key={preset.name} className={`card${draft.preset === preset.name ? ' chosen' : ''}${why !== null ? ' blocked' : ''}`}>
-              <input id={id} type="radio" name="preset" checked={draft.preset === preset.name} disabled={why !== null} aria-describedby={`${id}-grants`} onChange={() => update(choosePreset(model, draft, preset.name))} />
+              <input
+                id={id}
+                type="radio"
+                name="preset"
+                checked={draft.preset === preset.name}
+                disabled={why !== null}
+                aria-describedby={`${id}-grants`}
+                onChange={() => update(choosePreset(model, draft, preset.name))}
+              />
               <label htmlFor={id}>{preset.name}</label>
               <p id={`${id}-grants`} className="help">
                 {grants.length === 0 ? 'no scopes: you pick them' : grants.join(', ')}
@@ -101,7 +116,14 @@ export function GroupsStep({ me, groups, value, onChange }: { me: MeObject; grou
         const id = `group-${group.id}`;
         return (
           <div key={group.id} className="check">
-            <input id={id} type="checkbox" checked={value.includes(group.id)} disabled={why !== null} aria-describedby={`${id}-why`} onChange={(event) => onChange(event.target.checked ? [...value, group.id] : value.filter((candidate) => candidate !== group.id))} />
+            <input
+              id={id}
+              type="checkbox"
+              checked={value.includes(group.id)}
+              disabled={why !== null}
+              aria-describedby={`${id}-why`}
+              onChange={(event) => onChange(event.target.checked ? [...value, group.id] : value.filter((candidate) => candidate !== group.id))}
+            />
             <label htmlFor={id}>{group.name}</label>
             <span id={`${id}-why`} className="why">
               {why ?? ''}
@@ -117,7 +139,19 @@ function names(ids: readonly string[], of: readonly { id: string; name: string }
   return ids.length === 0 ? 'none' : ids.map((id) => of.find((item) => item.id === id)?.name ?? id).join(', ');
 }
 
-export function ReviewStep({ draft, environments, users, policies, groups }: { draft: Draft; environments: readonly EnvironmentObject[]; users: readonly UserObject[]; policies: readonly PolicyObject[]; groups: readonly GroupObject[] }) {
+export function ReviewStep({
+  draft,
+  environments,
+  users,
+  policies,
+  groups,
+}: {
+  draft: Draft;
+  environments: readonly EnvironmentObject[];
+  users: readonly UserObject[];
+  policies: readonly PolicyObject[];
+  groups: readonly GroupObject[];
+}) {
   const levels = Object.entries(draft.grants.levels).map(([type, level]) => `${type}: ${level}`);
   return (
     <dl className="facts review">

@@ -83,7 +83,15 @@ export const limitedMe: MeObject = {
 /** The root key: everything, everywhere. */
 export const rootMe: MeObject = {
   key: { ...key, id: 'key_01root', tenantId: null, environmentId: null, kind: 'root', groupIds: [] },
-  grants: { root: true, permissions: model.permissions.map((permission) => permission.id), typeWide: {}, allTypes: model.actions, createsTypes: [], resources: {}, readDiscoverable: true },
+  grants: {
+    root: true,
+    permissions: model.permissions.map((permission) => permission.id),
+    typeWide: {},
+    allTypes: model.actions,
+    createsTypes: [],
+    resources: {},
+    readDiscoverable: true,
+  },
 };
 
 export const groups: GroupObject[] = [

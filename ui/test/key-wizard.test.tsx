@@ -49,7 +49,7 @@ describe('the create-key wizard', () => {
     expect(screen.queryByRole('list', { name: 'Before going on' })).toBeNull();
   });
 
-  it("shows a preset the key may not grant disabled, with the reason on its card", () => {
+  it('shows a preset the key may not grant disabled, with the reason on its card', () => {
     renderWizard();
     const deploy = screen.getByRole('radio', { name: 'deploy' }) as HTMLInputElement;
     expect(deploy.disabled).toBe(true);
@@ -58,7 +58,7 @@ describe('the create-key wizard', () => {
     expect(document.getElementById('preset-tenant-admin-grants')?.textContent).toContain('admin keys only');
   });
 
-  it("starts the scopes from the chosen preset, and Back keeps what was entered", () => {
+  it('starts the scopes from the chosen preset, and Back keeps what was entered', () => {
     renderWizard();
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'reader' } });
     fireEvent.click(screen.getByRole('radio', { name: 'read-only' }));

@@ -62,7 +62,7 @@ describe('the scope editor', () => {
     expect(seen.at(-1)?.scopes).toEqual([]);
   });
 
-  it("disables a permission the key does not hold, and an admin-only one for a non-admin key, each with its reason", () => {
+  it('disables a permission the key does not hold, and an admin-only one for a non-admin key, each with its reason', () => {
     render(<Harness forAdminKey={false} seen={[]} />);
     const secrets = screen.getByRole('checkbox', { name: /secrets\.manage/ }) as HTMLInputElement;
     expect(secrets.disabled).toBe(true);

@@ -103,7 +103,13 @@ describe('a broken model file', () => {
   });
 
   it('names a bad value kind and an unknown creator role', () => {
-    const result = compileModel({ version: 1, actions: ['read'], roles: { viewer: { actions: ['read'] } }, types: { doc: { roles: ['viewer'], topLevel: true, value: 'hidden' } }, creatorRole: 'owner' });
+    const result = compileModel({
+      version: 1,
+      actions: ['read'],
+      roles: { viewer: { actions: ['read'] } },
+      types: { doc: { roles: ['viewer'], topLevel: true, value: 'hidden' } },
+      creatorRole: 'owner',
+    });
     const errors = result.ok ? [] : result.errors;
     expect(errors).toContain('types.doc.value: must be none, clear or secret');
     expect(errors).toContain('creatorRole: unknown role "owner"');

@@ -187,7 +187,12 @@ function compileLevels(raw: Raw, model: { actions: ReadonlySet<string>; roles: R
   return levels;
 }
 
-function compileGrant(raw: unknown, path: string, model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef>; types: ReadonlyMap<string, TypeDef> }, errors: Errors): TypeGrant {
+function compileGrant(
+  raw: unknown,
+  path: string,
+  model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef>; types: ReadonlyMap<string, TypeDef> },
+  errors: Errors,
+): TypeGrant {
   const def = record(raw, path, errors);
   unknownKeys(def, ['types', 'actions', 'role'], path, errors);
   const types = names(def['types'], `${path}.types`, errors);
@@ -211,7 +216,11 @@ function compileGrant(raw: unknown, path: string, model: { actions: ReadonlySet<
   return { types, actions, createsType };
 }
 
-function compilePermissions(raw: Raw, model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef>; types: ReadonlyMap<string, TypeDef> }, errors: Errors): Map<string, PermissionDef> {
+function compilePermissions(
+  raw: Raw,
+  model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef>; types: ReadonlyMap<string, TypeDef> },
+  errors: Errors,
+): Map<string, PermissionDef> {
   const permissions = new Map<string, PermissionDef>();
   for (const [id, value] of Object.entries(raw)) {
     const path = `permissions.${id}`;

@@ -151,9 +151,13 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (verdict === 'MFA_REQUIRED' && !mfaCheckIn) {
       return deny(request, reply, key, { code: 'MFA_REQUIRED', detail: "the key's user must pass a one-time code check again (POST /v1/me/mfa/verify)", status: 401 });
     }
-    if (verdict !== 'VALID' && !selfAfterExpiry && !mfaCheckIn) return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+    if (verdict !== 'VALID' && !selfAfterExpiry && !mfaCheckIn)
+      return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
     if (key.rotatedOut === true && request.routeOptions.config.currentSecretOnly === true) {
-      return deny(request, reply, key, { code: 'FORBIDDEN', detail: 'a rotated-out secret may only be used until its grace period ends: rotating, revoking and MFA need the current secret' });
+      return deny(request, reply, key, {
+        code: 'FORBIDDEN',
+        detail: 'a rotated-out secret may only be used until its grace period ends: rotating, revoking and MFA need the current secret',
+      });
     }
     request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
     return undefined;

@@ -64,7 +64,5 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unexpected error');
     return sendProblem(request, reply, { code: 'INTERNAL', detail: 'an unexpected error occurred' });
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, { code: 'NOT_FOUND', detail: `no route for ${request.method} on this path` }),
-  );
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, { code: 'NOT_FOUND', detail: `no route for ${request.method} on this path` }));
 }

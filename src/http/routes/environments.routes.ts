@@ -2,13 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { CreateEnvironmentBody, Environment, EnvironmentPage, ListEnvironmentsQuery, PatchEnvironmentBody } from '../../api/environments.js';
-import {
-  createEnvironment,
-  getEnvironment,
-  listEnvironmentsFor,
-  patchEnvironment,
-  removeEnvironment,
-} from '../../modules/environments/environments.service.js';
+import { createEnvironment, getEnvironment, listEnvironmentsFor, patchEnvironment, removeEnvironment } from '../../modules/environments/environments.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import type { Requirement } from '../requirements.js';
@@ -26,7 +20,13 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
   });
   app.get('/v1/environments', {
     config: { requires: manage, action: 'environment.list' },
-    schema: { tags, operationId: 'listEnvironments', summary: "List the tenant's environments", querystring: ListEnvironmentsQuery, response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'listEnvironments',
+      summary: "List the tenant's environments",
+      querystring: ListEnvironmentsQuery,
+      response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await listEnvironmentsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/environments/:id', {
@@ -48,7 +48,13 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
   });
   app.delete('/v1/environments/:id', {
     config: { requires: manage, action: 'environment.delete' },
-    schema: { tags, operationId: 'deleteEnvironment', summary: 'Delete an environment with no live keys', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'deleteEnvironment',
+      summary: 'Delete an environment with no live keys',
+      params: IdParams('environment'),
+      response: { 200: Environment, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await removeEnvironment(deps, callerOf(request), request.params.id)),
   });
 };

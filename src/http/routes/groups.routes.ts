@@ -33,7 +33,13 @@ export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
   });
   app.delete('/v1/groups/:id', {
     config: { requires: manage, action: 'group.delete' },
-    schema: { tags, operationId: 'deleteGroup', summary: 'Delete a group: members lose what only the group gave them', params: IdParams('group'), response: { 200: Group, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'deleteGroup',
+      summary: 'Delete a group: members lose what only the group gave them',
+      params: IdParams('group'),
+      response: { 200: Group, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await removeGroup(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/groups/:id/members', {

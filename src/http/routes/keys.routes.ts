@@ -35,7 +35,14 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
   app.patch('/v1/keys/:id', {
     config: { requires: manage, action: 'key.update' },
-    schema: { tags, operationId: 'updateKey', summary: 'Rename, re-describe, disable or enable a key', params: IdParams('key'), body: PatchKeyBody, response: { 200: Key, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'updateKey',
+      summary: 'Rename, re-describe, disable or enable a key',
+      params: IdParams('key'),
+      body: PatchKeyBody,
+      response: { 200: Key, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await patchKey(deps, callerOf(request), request.params.id, request.body)),
   });
   app.post('/v1/keys/:id/rotate', {

@@ -8,7 +8,10 @@ const prometheusText = { description: 'Prometheus text exposition format', conte
 export const metricsRoutes: FastifyPluginAsync<RouteContext> = async (app, { metrics }) => {
   app.get(
     '/metrics',
-    { config: { requires: { public: true } }, schema: { tags: ['health'], operationId: 'getMetrics', summary: 'Prometheus metrics of this node', response: { 200: prometheusText } } },
+    {
+      config: { requires: { public: true } },
+      schema: { tags: ['health'], operationId: 'getMetrics', summary: 'Prometheus metrics of this node', response: { 200: prometheusText } },
+    },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

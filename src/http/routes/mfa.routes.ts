@@ -13,7 +13,13 @@ const userOrManager = { permission: 'users.manage', orOwnUserParam: 'id' } as co
 export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.get('/v1/users/:id/mfa', {
     config: { requires: userOrManager, action: 'user.mfa.read' },
-    schema: { tags, operationId: 'getUserMfa', summary: "Whether a user's MFA is enrolled (never the seed)", params: IdParams('user'), response: { 200: MfaStatus, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'getUserMfa',
+      summary: "Whether a user's MFA is enrolled (never the seed)",
+      params: IdParams('user'),
+      response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await getMfaStatus(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/users/:id/mfa', {
@@ -33,17 +39,36 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
   app.post('/v1/users/:id/mfa/confirm', {
     config: { requires: userOrManager, action: 'user.mfa.confirm', currentSecretOnly: true },
-    schema: { tags, operationId: 'confirmMfaEnrolment', summary: 'Confirm enrolment with a first code', params: IdParams('user'), body: MfaCodeBody, response: { 200: MfaStatus, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'confirmMfaEnrolment',
+      summary: 'Confirm enrolment with a first code',
+      params: IdParams('user'),
+      body: MfaCodeBody,
+      response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await confirmEnrolment(deps, callerOf(request), request.params.id, request.body.code)),
   });
   app.delete('/v1/users/:id/mfa', {
     config: { requires: userOrManager, action: 'user.mfa.reset', currentSecretOnly: true },
-    schema: { tags, operationId: 'resetUserMfa', summary: "Reset a user's MFA (enrolled or pending)", params: IdParams('user'), response: { 200: MfaStatus, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'resetUserMfa',
+      summary: "Reset a user's MFA (enrolled or pending)",
+      params: IdParams('user'),
+      response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await resetEnrolment(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/me/mfa/verify', {
     config: { requires: { anyKey: true }, action: 'me.mfa.verify', currentSecretOnly: true, mayCallWhileMfaDue: true },
-    schema: { tags, operationId: 'verifyMfaCode', summary: "Check a code of the calling key's user (UI sign-in)", body: MfaCodeBody, response: { 200: MfaVerified, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'verifyMfaCode',
+      summary: "Check a code of the calling key's user (UI sign-in)",
+      body: MfaCodeBody,
+      response: { 200: MfaVerified, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await verifyOwnCode(deps, callerOf(request), request.body.code)),
   });
 };

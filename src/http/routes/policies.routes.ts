@@ -12,7 +12,13 @@ const tags = ['policies'];
 export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/policies', {
     config: { requires: { gate: 'policy', action: 'create' }, action: 'policy.create' },
-    schema: { tags, operationId: 'createPolicy', summary: 'Create a policy in an environment, or tenant-wide', body: CreatePolicyBody, response: { 201: Policy, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'createPolicy',
+      summary: 'Create a policy in an environment, or tenant-wide',
+      body: CreatePolicyBody,
+      response: { 201: Policy, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await createPolicy(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/policies', {

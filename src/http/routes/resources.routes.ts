@@ -34,7 +34,13 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
   });
   app.get('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'read' }, action: 'resource.read' },
-    schema: { tags, operationId: 'getResource', summary: 'Read a resource (a secret’s value decrypted)', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'getResource',
+      summary: 'Read a resource (a secret’s value decrypted)',
+      params: IdParams('resource'),
+      response: { 200: Resource, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await getResource(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/resources/:id', {

@@ -18,7 +18,13 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   });
   app.get('/v1/tenants', {
     config: { requires: manage, action: 'tenant.list' },
-    schema: { tags, operationId: 'listTenants', summary: 'List tenants (root: all; otherwise your own)', querystring: ListTenantsQuery, response: { 200: TenantPage, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'listTenants',
+      summary: 'List tenants (root: all; otherwise your own)',
+      querystring: ListTenantsQuery,
+      response: { 200: TenantPage, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await listTenantsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/tenants/:id', {
@@ -28,7 +34,14 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   });
   app.patch('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.update' },
-    schema: { tags, operationId: 'updateTenant', summary: 'Change a tenant and its settings', params: IdParams('tenant'), body: PatchTenantBody, response: { 200: Tenant, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'updateTenant',
+      summary: 'Change a tenant and its settings',
+      params: IdParams('tenant'),
+      body: PatchTenantBody,
+      response: { 200: Tenant, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await patchTenant(deps, callerOf(request), request.params.id, request.body)),
   });
 };

@@ -36,7 +36,15 @@ export async function writeHead(trx: Db, key: Buffer, head: UnsealedHead): Promi
 async function lockHead(trx: Db, chainId: string): Promise<ChainHeadRow> {
   const head = await readHeadForUpdate(trx, chainId);
   if (head !== undefined) return head;
-  const genesis: UnsealedHead = { chain_id: chainId, last_seq: 0, last_hash: GENESIS_HASH, last_event_id: null, pruned_seq: 0, pruned_hash: GENESIS_HASH, legacy_bad_event_id: null };
+  const genesis: UnsealedHead = {
+    chain_id: chainId,
+    last_seq: 0,
+    last_hash: GENESIS_HASH,
+    last_event_id: null,
+    pruned_seq: 0,
+    pruned_hash: GENESIS_HASH,
+    legacy_bad_event_id: null,
+  };
   await trx
     .insertInto('audit_chain_heads')
     .values({ ...genesis, head_mac: headMac(auditKeyOf(trx), genesis) })
@@ -54,7 +62,10 @@ export async function appendToChain(trx: Db, event: Omit<Unsealed, 'chain_id' | 
   const { head_mac: _mac, ...head } = await lockHead(trx, chainId);
   const chained: Unsealed = { ...event, chain_id: chainId, chain_seq: Number(head.last_seq) + 1, prev_hash: head.last_hash };
   const hash = eventMac(key, chained);
-  await trx.insertInto('audit_events').values({ ...chained, hash }).execute();
+  await trx
+    .insertInto('audit_events')
+    .values({ ...chained, hash })
+    .execute();
   await writeHead(trx, key, { ...head, last_seq: Number(chained.chain_seq), last_hash: hash, last_event_id: event.id });
 }
 

@@ -63,7 +63,9 @@ function eventFields(event: Unsealed): unknown[] {
 }
 
 export function eventMac(key: Buffer, event: Unsealed): string {
-  return createHmac('sha256', key).update(JSON.stringify(['event', ...eventFields(event)])).digest('hex');
+  return createHmac('sha256', key)
+    .update(JSON.stringify(['event', ...eventFields(event)]))
+    .digest('hex');
 }
 
 export function headMac(key: Buffer, head: UnsealedHead): string {

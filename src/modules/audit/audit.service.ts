@@ -63,7 +63,10 @@ export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAu
   // Ids grow with time, so newest first is descending id, the cursor then counting down.
   const newestFirst = query.order === 'desc';
   if (after.value !== null) select = select.where('id', newestFirst ? '<' : '>', after.value);
-  const rows = await select.orderBy('id', newestFirst ? 'desc' : 'asc').limit(limit + 1).execute();
+  const rows = await select
+    .orderBy('id', newestFirst ? 'desc' : 'asc')
+    .limit(limit + 1)
+    .execute();
   return ok(toPage(rows, limit, toAuditObject));
 }
 
@@ -72,9 +75,7 @@ export async function verifyAudit(deps: ServiceDeps, caller: Caller, tenantId: s
   const tenant = scopeOf(caller, tenantId);
   if (!tenant.ok) return tenant;
   const chains =
-    tenant.value !== undefined
-      ? [tenant.value]
-      : (await deps.db.selectFrom('audit_chain_heads').select('chain_id').orderBy('chain_id').execute()).map((row) => row.chain_id);
+    tenant.value !== undefined ? [tenant.value] : (await deps.db.selectFrom('audit_chain_heads').select('chain_id').orderBy('chain_id').execute()).map((row) => row.chain_id);
   let checked = 0;
   for (const chain of chains) {
     const result = await verifyChain(deps.db, chain);

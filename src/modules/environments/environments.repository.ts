@@ -20,7 +20,10 @@ export async function listEnvironments(db: Db, filter: { tenantId?: string | und
   let query = db.selectFrom('environments').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export async function updateEnvironment(db: Db, id: string, patch: Partial<Omit<EnvironmentRow, 'id'>>): Promise<void> {

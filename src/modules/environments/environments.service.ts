@@ -50,10 +50,7 @@ function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
   if (tenant.mfa_required === 1 && env.mfa_required === 0) {
     return fail('VALIDATION', 'mfaRequired cannot be false while the tenant requires MFA', { field: 'mfaRequired' });
   }
-  return checkExpirySettings(
-    env.default_key_expiry_days ?? tenant.default_key_expiry_days,
-    env.max_key_expiry_days ?? tenant.max_key_expiry_days,
-  );
+  return checkExpirySettings(env.default_key_expiry_days ?? tenant.default_key_expiry_days, env.max_key_expiry_days ?? tenant.max_key_expiry_days);
 }
 
 /** The environment if the caller may see it; anything else is indistinguishable from absent. */
@@ -88,16 +85,19 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
     const settings = checkSettings(tenant, row);
     if (!settings.ok) return settings;
     await insertEnvironment(trx, row);
-    await record({ action: 'environment.create', tenantId: tenant.id, environmentId: row.id, target: { type: 'environment', id: row.id }, op: 'create', details: { name: row.name } });
+    await record({
+      action: 'environment.create',
+      tenantId: tenant.id,
+      environmentId: row.id,
+      target: { type: 'environment', id: row.id },
+      op: 'create',
+      details: { name: row.name },
+    });
     return ok(toEnvironmentObject(row));
   });
 }
 
-export async function listEnvironmentsFor(
-  deps: ServiceDeps,
-  caller: Caller,
-  query: PageQueryType & { tenantId?: string | undefined },
-): Promise<Result<PageOf<EnvironmentObject>>> {
+export async function listEnvironmentsFor(deps: ServiceDeps, caller: Caller, query: PageQueryType & { tenantId?: string | undefined }): Promise<Result<PageOf<EnvironmentObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
@@ -139,7 +139,14 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
     const settings = checkSettings(tenant, next);
     if (!settings.ok) return settings;
     await updateEnvironment(trx, id, next);
-    await record({ action: 'environment.update', tenantId: tenant.id, environmentId: id, target: { type: 'environment', id }, op: 'update', details: { fields: Object.keys(input) } });
+    await record({
+      action: 'environment.update',
+      tenantId: tenant.id,
+      environmentId: id,
+      target: { type: 'environment', id },
+      op: 'update',
+      details: { fields: Object.keys(input) },
+    });
     return ok(toEnvironmentObject(next));
   });
 }
@@ -154,7 +161,14 @@ export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: s
     const resources = await countResourcesInEnvironment(trx, id);
     if (resources > 0) return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
     await deleteEnvironment(trx, id);
-    await record({ action: 'environment.delete', tenantId: current.tenant_id, environmentId: id, target: { type: 'environment', id }, op: 'delete', details: { name: current.name } });
+    await record({
+      action: 'environment.delete',
+      tenantId: current.tenant_id,
+      environmentId: id,
+      target: { type: 'environment', id },
+      op: 'delete',
+      details: { name: current.name },
+    });
     return ok(toEnvironmentObject(current));
   });
 }

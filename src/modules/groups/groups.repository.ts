@@ -25,7 +25,10 @@ export async function listGroups(db: Db, filter: { tenantId?: string | undefined
   let query = db.selectFrom('groups').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export async function renameGroup(db: Db, id: string, name: string, now: number): Promise<void> {
@@ -59,7 +62,11 @@ export async function writeKeyGroups(db: Db, keyId: string): Promise<void> {
     .where('api_keys.id', '=', keyId)
     .execute();
   const ids = [...new Set([...direct, ...throughUser].map((row) => row.group_id))].sort();
-  await db.updateTable('api_keys').set({ group_ids: JSON.stringify(ids) }).where('id', '=', keyId).execute();
+  await db
+    .updateTable('api_keys')
+    .set({ group_ids: JSON.stringify(ids) })
+    .where('id', '=', keyId)
+    .execute();
 }
 
 async function writeUserKeysGroups(db: Db, userId: string): Promise<void> {

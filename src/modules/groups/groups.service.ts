@@ -32,7 +32,15 @@ import {
 } from './groups.repository.js';
 
 function toGroupObject(row: GroupRow, keys: readonly string[], users: readonly string[]): GroupObject {
-  return { id: row.id, tenantId: row.tenant_id, name: row.name, memberKeyIds: [...keys], memberUserIds: [...users], createdAt: iso(row.created_at), updatedAt: iso(row.updated_at) };
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    memberKeyIds: [...keys],
+    memberUserIds: [...users],
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
 }
 
 async function shownGroup(db: Db, row: GroupRow): Promise<GroupObject> {
@@ -88,7 +96,14 @@ export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string)
     const current = await findGroup(trx, id);
     if (current === undefined) return notFound('group', id);
     const members = await deleteGroup(trx, id);
-    await record({ action: 'group.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'delete', details: { name: current.name, members: members.keys, userMembers: members.users } });
+    await record({
+      action: 'group.delete',
+      tenantId: current.tenant_id,
+      environmentId: null,
+      target: { type: 'group', id },
+      op: 'delete',
+      details: { name: current.name, members: members.keys, userMembers: members.users },
+    });
     return ok(toGroupObject(current, members.keys, members.users));
   });
 }
@@ -123,7 +138,14 @@ export async function removeGroupMember(deps: ServiceDeps, caller: Caller, id: s
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     const removed = isUser ? await removeUserMember(trx, id, memberId) : await removeMember(trx, id, memberId);
     if (!removed) return notFound('member', memberId);
-    await record({ action: 'group.member.remove', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: isUser ? { userId: memberId } : { keyId: memberId } });
+    await record({
+      action: 'group.member.remove',
+      tenantId: group.tenant_id,
+      environmentId: null,
+      target: { type: 'group', id },
+      op: 'update',
+      details: isUser ? { userId: memberId } : { keyId: memberId },
+    });
     return ok(await shownGroup(trx, group));
   });
 }

@@ -63,7 +63,10 @@ export async function rotatePepper(db: Db, model: AuthModel, rotation: PepperRot
   if (rotation.previous.equals(rotation.next)) return fail('VALIDATION', 'the new pepper (KEYWARD_PEPPER) is the current one', { field: 'KEYWARD_PEPPER' });
   const pending = await keysUnderPreviousPepper(db);
   if (pending > 0 && rotation.force !== true) {
-    return fail('CONFLICT', `${pending} live keys still hash under the pepper before the current one and would stop working; wait until they are used (keyward pepper status) or force`);
+    return fail(
+      'CONFLICT',
+      `${pending} live keys still hash under the pepper before the current one and would stop working; wait until they are used (keyward pepper status) or force`,
+    );
   }
   const [oldKey, newKey] = [deriveAuditKey(rotation.previous), deriveAuditKey(rotation.next)];
   const [from, to] = [secretBox(rotation.previous), secretBox(rotation.next)];
@@ -75,7 +78,8 @@ export async function rotatePepper(db: Db, model: AuthModel, rotation: PepperRot
     const report = await db.transaction().execute(async (trx) => {
       let unreadable = 0;
       let [secrets, mfaSeeds] = [0, 0];
-      const values = secretTypes.length === 0 ? [] : await trx.selectFrom('resources').select(['id', 'value']).where('type', 'in', secretTypes).where('value', 'is not', null).execute();
+      const values =
+        secretTypes.length === 0 ? [] : await trx.selectFrom('resources').select(['id', 'value']).where('type', 'in', secretTypes).where('value', 'is not', null).execute();
       for (const row of values) {
         const sealed = reseal(row.value as string, row.id, from, to);
         if (sealed === null) unreadable++;
@@ -96,8 +100,16 @@ export async function rotatePepper(db: Db, model: AuthModel, rotation: PepperRot
       }
       const chains = await resealAllChains(trx, oldKey, newKey);
       await trx.deleteFrom('pepper_pending_keys').execute();
-      await trx.insertInto('pepper_pending_keys').columns(['key_id', 'key_hash']).expression((eb) => eb.selectFrom('api_keys').select(['id', 'key_hash']).where('revoked_at', 'is', null)).execute();
-      await trx.updateTable('instance_settings').set({ value: fingerprint(rotation.next) }).where('name', '=', FINGERPRINT_SETTING).execute();
+      await trx
+        .insertInto('pepper_pending_keys')
+        .columns(['key_id', 'key_hash'])
+        .expression((eb) => eb.selectFrom('api_keys').select(['id', 'key_hash']).where('revoked_at', 'is', null))
+        .execute();
+      await trx
+        .updateTable('instance_settings')
+        .set({ value: fingerprint(rotation.next) })
+        .where('name', '=', FINGERPRINT_SETTING)
+        .execute();
       const keysPending = await keysUnderPreviousPepper(trx);
       const result: PepperRotationReport = {
         secrets,
@@ -111,7 +123,19 @@ export async function rotatePepper(db: Db, model: AuthModel, rotation: PepperRot
       const { brokenChains, ...counts } = result;
       await insertAuditEvent(
         trx,
-        { tenantId: null, environmentId: null, actorKeyId: null, action: 'instance.pepperRotate', targetType: 'instance', targetId: null, outcome: 'success', status: 200, requestId: null, sourceIp: null, details: { ...counts, brokenChains } },
+        {
+          tenantId: null,
+          environmentId: null,
+          actorKeyId: null,
+          action: 'instance.pepperRotate',
+          targetType: 'instance',
+          targetId: null,
+          outcome: 'success',
+          status: 200,
+          requestId: null,
+          sourceIp: null,
+          details: { ...counts, brokenChains },
+        },
         rotation.now,
       );
       return result;

@@ -31,7 +31,11 @@ export function fingerprint(pepper: Buffer): string {
 /** Records the pepper's fingerprint on first use; throws if a different pepper was used before. */
 export async function checkPepper(db: Db, pepper: Buffer): Promise<void> {
   const expected = fingerprint(pepper);
-  await db.insertInto('instance_settings').values({ name: FINGERPRINT_SETTING, value: expected }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('instance_settings')
+    .values({ name: FINGERPRINT_SETTING, value: expected })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const row = await db.selectFrom('instance_settings').select('value').where('name', '=', FINGERPRINT_SETTING).executeTakeFirstOrThrow();
   if (row.value !== expected) {
     throw new Error('this database was initialised with a different pepper: set KEYWARD_PEPPER (or <data dir>/pepper) to the original');

@@ -17,7 +17,9 @@ export function resolveExpiry(
   kind: string,
 ): Result<{ days: number | null; expiresAt: number | null }> {
   const application = kind === 'application';
-  const max = application ? (environment.max_application_key_expiry_days ?? tenant.max_application_key_expiry_days) : (environment.max_key_expiry_days ?? tenant.max_key_expiry_days);
+  const max = application
+    ? (environment.max_application_key_expiry_days ?? tenant.max_application_key_expiry_days)
+    : (environment.max_key_expiry_days ?? tenant.max_key_expiry_days);
   const setting = application ? 'maxApplicationKeyExpiryDays' : 'maxKeyExpiryDays';
   const days = requested === undefined ? (environment.default_key_expiry_days ?? tenant.default_key_expiry_days) : requested;
   if (max !== null && days === null) {

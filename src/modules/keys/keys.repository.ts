@@ -65,7 +65,12 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
  * pepper with the one under the new, unless the key changed meanwhile. Answers whether it did.
  */
 export async function rehashKey(db: Db, id: string, column: 'key_hash' | 'previous_key_hash', from: string, to: string): Promise<boolean> {
-  const result = await db.updateTable('api_keys').set({ [column]: to }).where('id', '=', id).where(column, '=', from).executeTakeFirst();
+  const result = await db
+    .updateTable('api_keys')
+    .set({ [column]: to })
+    .where('id', '=', id)
+    .where(column, '=', from)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -102,7 +107,10 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
     );
   }
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 'id'>>): Promise<void> {

@@ -102,7 +102,10 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       details: { name: row.name, kind: row.kind, admin, ...grants.value, policyIds, groupIds, expiresAt: row.expires_at },
     });
     // Seed 002: deployed services should not break on a date; say so rather than refuse.
-    const warnings = row.kind === 'application' && row.expires_at !== null ? ['application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead'] : [];
+    const warnings =
+      row.kind === 'application' && row.expires_at !== null
+        ? ['application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead']
+        : [];
     return ok({ ...toKeyObject({ ...row, group_ids: joined }, now, policyIds), key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 }
@@ -121,8 +124,15 @@ export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: List
   const now = deps.clock.now();
   const expiringBefore = query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
   const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId, policyId: query.policyId, groupId: query.groupId, expiringBefore });
-  const policies = await policyIdsByKey(deps.db, rows.map((row) => row.id));
-  const lastUsed = await lastUsedAtOf(deps.db, deps.usage, rows.map((row) => row.id));
+  const policies = await policyIdsByKey(
+    deps.db,
+    rows.map((row) => row.id),
+  );
+  const lastUsed = await lastUsedAtOf(
+    deps.db,
+    deps.usage,
+    rows.map((row) => row.id),
+  );
   return ok(toPage(rows, limit, (row) => toKeyObject(row, now, policies.get(row.id), lastUsed.get(row.id) ?? null)));
 }
 
@@ -151,7 +161,8 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);
     if (current.kind === 'root' && input.enabled === false) return fail('CONFLICT', 'the root key cannot be disabled');
-    const grantsChanged = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined || input.policyIds !== undefined || input.groupIds !== undefined;
+    const grantsChanged =
+      input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined || input.policyIds !== undefined || input.groupIds !== undefined;
     if (grantsChanged && current.kind === 'root') return fail('CONFLICT', 'the root key holds everything; its grants cannot change');
     const next: KeyRow = {
       ...current,

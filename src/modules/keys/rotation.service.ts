@@ -54,7 +54,10 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
   if (target.id === caller.key.id && target.expires_at !== null && now >= target.expires_at) {
     const windowDays = environment.rotation_window_days ?? tenant.rotation_window_days ?? DEFAULT_ROTATION_WINDOW_DAYS;
     if (now >= target.expires_at + windowDays * DAY_MS) {
-      return { ok: false, problem: { code: 'EXPIRED', status: 401, detail: `the key expired more than ${windowDays} days ago; only a key with users.manage can rotate or revoke it now` } };
+      return {
+        ok: false,
+        problem: { code: 'EXPIRED', status: 401, detail: `the key expired more than ${windowDays} days ago; only a key with users.manage can rotate or revoke it now` },
+      };
     }
   }
   // MFA is asked of the person behind the calling key (SPEC §4). An application key has no one

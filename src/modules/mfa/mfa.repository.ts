@@ -76,14 +76,7 @@ export async function tenantAsksReverify(db: Db, tenantId: string): Promise<bool
  * the seed is still `sealedSecret` (not restarted or reset meanwhile). `confirmAt` also confirms
  * an unconfirmed enrolment; without it, only a confirmed one is accepted. False: refuse the code.
  */
-export async function acceptStep(
-  db: Db,
-  userId: string,
-  sealedSecret: string,
-  step: number,
-  now: number,
-  confirmAt?: number,
-): Promise<boolean> {
+export async function acceptStep(db: Db, userId: string, sealedSecret: string, step: number, now: number, confirmAt?: number): Promise<boolean> {
   const result = await db
     .updateTable('user_mfa')
     .set({ last_step: step, failed_count: 0, failed_window_started_at: null, passed_at: now, updated_at: now, ...(confirmAt === undefined ? {} : { confirmed_at: confirmAt }) })

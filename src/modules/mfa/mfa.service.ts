@@ -71,7 +71,14 @@ async function checkConfirmed(deps: ServiceDeps, userId: string, code: string | 
     // Where MFA is asked periodically the pass renews the user's keys, which every node caches
     // with their due time: then it is a change they must drop. Elsewhere nothing cached moves.
     const renews = signIn.key.tenantId !== null && (await tenantAsksReverify(trx, signIn.key.tenantId));
-    await record({ action: 'me.mfa.verify', tenantId: signIn.key.tenantId, environmentId: signIn.key.environmentId, target: { type: 'user', id: userId }, op: 'update', ...(renews ? {} : { cached: false as const }) });
+    await record({
+      action: 'me.mfa.verify',
+      tenantId: signIn.key.tenantId,
+      environmentId: signIn.key.environmentId,
+      target: { type: 'user', id: userId },
+      op: 'update',
+      ...(renews ? {} : { cached: false as const }),
+    });
     return ok(null);
   });
 }
@@ -97,11 +104,28 @@ export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: 
     const secret = newTotpSecret();
     const sealed = deps.secrets.seal(secret, boundTo(userId));
     if (current === undefined) {
-      await insertUserMfa(trx, { user_id: userId, secret: sealed, confirmed_at: null, last_step: null, failed_count: 0, failed_window_started_at: null, passed_at: null, created_at: now, updated_at: now });
+      await insertUserMfa(trx, {
+        user_id: userId,
+        secret: sealed,
+        confirmed_at: null,
+        last_step: null,
+        failed_count: 0,
+        failed_window_started_at: null,
+        passed_at: null,
+        created_at: now,
+        updated_at: now,
+      });
     } else if (!(await restartUserMfa(trx, userId, sealed, now))) {
       return conflict;
     }
-    await record({ action: 'user.mfa.enrol', tenantId: user.tenant_id, environmentId: null, target: { type: 'user', id: userId }, op: 'update', details: { restarted: current !== undefined } });
+    await record({
+      action: 'user.mfa.enrol',
+      tenantId: user.tenant_id,
+      environmentId: null,
+      target: { type: 'user', id: userId },
+      op: 'update',
+      details: { restarted: current !== undefined },
+    });
     return ok({ secret, otpauthUrl: totpUrl(secret, user.email) });
   });
 }
@@ -138,7 +162,14 @@ export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: 
       return fail('FORBIDDEN', "resetting a confirmed MFA enrolment needs users.manage, held by a key of another user than the enrolment's", { needed: 'users.manage' });
     }
     if (!(await deleteUserMfa(trx, userId))) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
-    await record({ action: 'user.mfa.reset', tenantId: user.tenant_id, environmentId: null, target: { type: 'user', id: userId }, op: 'update', details: { wasConfirmed: current.confirmed_at !== null } });
+    await record({
+      action: 'user.mfa.reset',
+      tenantId: user.tenant_id,
+      environmentId: null,
+      target: { type: 'user', id: userId },
+      op: 'update',
+      details: { wasConfirmed: current.confirmed_at !== null },
+    });
     return ok(statusOf(userId, undefined));
   });
 }

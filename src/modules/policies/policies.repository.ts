@@ -17,12 +17,18 @@ export async function policiesByIds(db: Db, ids: readonly string[]): Promise<Pol
   return db.selectFrom('policies').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function listPolicies(db: Db, filter: { tenantId?: string | undefined; environmentId?: string | undefined; afterId: string | null; limit: number }): Promise<PolicyRow[]> {
+export async function listPolicies(
+  db: Db,
+  filter: { tenantId?: string | undefined; environmentId?: string | undefined; afterId: string | null; limit: number },
+): Promise<PolicyRow[]> {
   let query = db.selectFrom('policies').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export async function updatePolicy(db: Db, id: string, patch: Partial<Omit<PolicyRow, 'id'>>): Promise<void> {
@@ -49,5 +55,9 @@ export async function policyIdsByKey(db: Db, keyIds: readonly string[]): Promise
 
 export async function setKeyPolicies(db: Db, keyId: string, policyIds: readonly string[]): Promise<void> {
   await db.deleteFrom('key_policies').where('key_id', '=', keyId).execute();
-  if (policyIds.length > 0) await db.insertInto('key_policies').values(policyIds.map((policyId) => ({ key_id: keyId, policy_id: policyId }))).execute();
+  if (policyIds.length > 0)
+    await db
+      .insertInto('key_policies')
+      .values(policyIds.map((policyId) => ({ key_id: keyId, policy_id: policyId })))
+      .execute();
 }

@@ -127,7 +127,14 @@ export async function removePolicy(deps: ServiceDeps, caller: Caller, id: string
       return fail('CONFLICT', `policy ${id} is linked to ${linked.length} key(s); delete with ?force=true to unlink it from them`, { linkedKeys: linked.length });
     }
     await deletePolicy(trx, id);
-    await record({ action: 'policy.delete', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'policy', id }, op: 'delete', details: { name: current.name, unlinkedKeys: linked } });
+    await record({
+      action: 'policy.delete',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'policy', id },
+      op: 'delete',
+      details: { name: current.name, unlinkedKeys: linked },
+    });
     return ok(toPolicyObject(current));
   });
 }

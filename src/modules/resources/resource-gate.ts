@@ -136,7 +136,11 @@ export function resourceGate(deps: ResourceGateDeps): Gate {
   return async (key, action, facts) => {
     const body = bodyOf<{ type: string; environmentId: string; parentId: string | null; visibility: string }>(facts);
     if (action === 'create') {
-      return authorizeCreate(deps, key, { type: body.type ?? '', ...(body.environmentId === undefined ? {} : { environmentId: body.environmentId }), ...(typeof body.parentId === 'string' ? { parentId: body.parentId } : {}) });
+      return authorizeCreate(deps, key, {
+        type: body.type ?? '',
+        ...(body.environmentId === undefined ? {} : { environmentId: body.environmentId }),
+        ...(typeof body.parentId === 'string' ? { parentId: body.parentId } : {}),
+      });
     }
     if (action !== 'read' && action !== 'update' && action !== 'delete') throw new Error(`resource gate: unknown action ${action}`);
     return authorizeAction(deps, key, action, idParam(facts), action === 'update' ? body : undefined);

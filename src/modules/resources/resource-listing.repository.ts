@@ -54,8 +54,17 @@ function reachedElsewhere(db: Db, reach: ListingReach) {
           const elsewhere = query.where('resources.environment_id', '<>', reach.environmentId);
           return reach.discoverTypes === null ? elsewhere : elsewhere.where('resources.type', 'in', [...reach.discoverTypes]);
         };
-        let seeds = qb.selectFrom('resource_roles').select('resource_roles.resource_id as id').where('resource_roles.principal_id', 'in', [...reach.principals]);
-        if (reach.resourceIds.length > 0) seeds = seeds.union(qb.selectFrom('resources').select('resources.id').where('resources.id', 'in', [...reach.resourceIds]));
+        let seeds = qb
+          .selectFrom('resource_roles')
+          .select('resource_roles.resource_id as id')
+          .where('resource_roles.principal_id', 'in', [...reach.principals]);
+        if (reach.resourceIds.length > 0)
+          seeds = seeds.union(
+            qb
+              .selectFrom('resources')
+              .select('resources.id')
+              .where('resources.id', 'in', [...reach.resourceIds]),
+          );
         if (reach.discoverTypes === null || reach.discoverTypes.length > 0) {
           seeds = seeds
             .union(outside(qb.selectFrom('resources').select('resources.id').where('resources.visibility', '=', 'PUBLIC')))

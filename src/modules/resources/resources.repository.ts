@@ -14,13 +14,7 @@ export async function findResource(db: Db, id: string): Promise<ResourceRow | un
 }
 
 export async function findResourceByExternalId(db: Db, environmentId: string, type: string, externalId: string): Promise<ResourceRow | undefined> {
-  return db
-    .selectFrom('resources')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('type', '=', type)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
+  return db.selectFrom('resources').selectAll().where('environment_id', '=', environmentId).where('type', '=', type).where('external_id', '=', externalId).executeTakeFirst();
 }
 
 export async function resourcesByIds(db: Db, ids: readonly string[]): Promise<ResourceRow[]> {
@@ -34,7 +28,11 @@ export async function rolesOn(db: Db, resourceIds: readonly string[]): Promise<R
 }
 
 export async function insertRoles(db: Db, rows: readonly ResourceRoleRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('resource_roles').values([...rows]).execute();
+  if (rows.length > 0)
+    await db
+      .insertInto('resource_roles')
+      .values([...rows])
+      .execute();
 }
 
 export async function updateResource(db: Db, id: string, patch: Partial<Omit<ResourceRow, 'id'>>): Promise<void> {

@@ -82,7 +82,10 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
     const creatorRole = deps.model.creatorRole;
     if (creatorRole !== null && !isRoot(caller.key)) {
       const owners = [caller.key.id, ...caller.key.groupIds];
-      await insertRoles(trx, owners.map((principal) => ({ resource_id: id, principal_id: principal, role: creatorRole, created_at: now })));
+      await insertRoles(
+        trx,
+        owners.map((principal) => ({ resource_id: id, principal_id: principal, role: creatorRole, created_at: now })),
+      );
     }
     await record({
       action: 'resource.create',
@@ -138,7 +141,11 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
       target: { type: 'resource', id },
       op: 'update',
       // Never the value: only that it changed.
-      details: { fields: changed, ...(input.parentId !== undefined ? { parentId: input.parentId } : {}), ...(input.visibility !== undefined ? { visibility: input.visibility } : {}) },
+      details: {
+        fields: changed,
+        ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
+        ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
+      },
     });
     return ok(toResourceObject(next, deps, true, shown));
   });
@@ -154,10 +161,24 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     const shown = isRoot(caller.key) ? true : parentVisible(caller, current, await loadTargets(trx, deps.model, [current]));
     for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
       await deleteResource(trx, child.id);
-      await record({ action: 'resource.delete', tenantId: child.tenant_id, environmentId: child.environment_id, target: { type: 'resource', id: child.id }, op: 'delete', details: { type: child.type, with: id } });
+      await record({
+        action: 'resource.delete',
+        tenantId: child.tenant_id,
+        environmentId: child.environment_id,
+        target: { type: 'resource', id: child.id },
+        op: 'delete',
+        details: { type: child.type, with: id },
+      });
     }
     await deleteResource(trx, id);
-    await record({ action: 'resource.delete', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'resource', id }, op: 'delete', details: { type: current.type } });
+    await record({
+      action: 'resource.delete',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'resource', id },
+      op: 'delete',
+      details: { type: current.type },
+    });
     return ok(toResourceObject(current, deps, false, shown));
   });
 }

@@ -16,7 +16,10 @@ export async function listTenants(db: Db, filter: { onlyId?: string | undefined;
   let query = db.selectFrom('tenants').selectAll();
   if (filter.onlyId !== undefined) query = query.where('id', '=', filter.onlyId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query.orderBy('id').limit(filter.limit + 1).execute();
+  return query
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
 }
 
 export async function updateTenant(db: Db, id: string, patch: Partial<Omit<TenantRow, 'id'>>): Promise<void> {

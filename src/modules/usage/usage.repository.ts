@@ -55,20 +55,16 @@ function compare(a: string, b: string): number {
 export async function lastUsesOf(db: Db, keyIds: readonly string[]): Promise<Map<string, LastUseRow>> {
   const found = new Map<string, LastUseRow>();
   if (keyIds.length === 0) return found;
-  const rows = await db.selectFrom('key_usage').selectAll().where('key_id', 'in', [...keyIds]).execute();
+  const rows = await db
+    .selectFrom('key_usage')
+    .selectAll()
+    .where('key_id', 'in', [...keyIds])
+    .execute();
   for (const row of rows) found.set(row.key_id, row);
   return found;
 }
 
 /** A key's stored day counts from `from` to `to` (UTC days, inclusive), by day then code. */
 export async function usageDaysOf(db: Db, keyId: string, from: string, to: string): Promise<UsageDayRow[]> {
-  return db
-    .selectFrom('key_usage_days')
-    .selectAll()
-    .where('key_id', '=', keyId)
-    .where('day', '>=', from)
-    .where('day', '<=', to)
-    .orderBy('day')
-    .orderBy('code')
-    .execute();
+  return db.selectFrom('key_usage_days').selectAll().where('key_id', '=', keyId).where('day', '>=', from).where('day', '<=', to).orderBy('day').orderBy('code').execute();
 }

@@ -62,11 +62,7 @@ export async function createUser(deps: ServiceDeps, caller: Caller, input: Creat
   });
 }
 
-export async function listUsersFor(
-  deps: ServiceDeps,
-  caller: Caller,
-  query: PageQueryType & { tenantId?: string | undefined },
-): Promise<Result<PageOf<UserObject>>> {
+export async function listUsersFor(deps: ServiceDeps, caller: Caller, query: PageQueryType & { tenantId?: string | undefined }): Promise<Result<PageOf<UserObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
@@ -105,7 +101,14 @@ async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<numbe
   const keys = await liveKeyIdsOfUser(unit.trx, userId);
   for (const key of keys) {
     await updateKey(unit.trx, key.id, { revoked_at: unit.now, updated_at: unit.now });
-    await unit.record({ action: 'key.revoke', tenantId: key.tenant_id, environmentId: key.environment_id, target: { type: 'key', id: key.id }, op: 'update', details: { reason: 'user deleted' } });
+    await unit.record({
+      action: 'key.revoke',
+      tenantId: key.tenant_id,
+      environmentId: key.environment_id,
+      target: { type: 'key', id: key.id },
+      op: 'update',
+      details: { reason: 'user deleted' },
+    });
   }
   return keys.length;
 }

@@ -97,10 +97,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('audit_events_tenant_id').on('audit_events').columns(['tenant_id', 'id']).execute();
 
   const changeLog = db.schema.createTable('change_log');
-  await (isPostgres(db)
-    ? changeLog.addColumn('seq', 'bigserial', (c) => c.primaryKey())
-    : changeLog.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
-  )
+  await (isPostgres(db) ? changeLog.addColumn('seq', 'bigserial', (c) => c.primaryKey()) : changeLog.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement()))
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text', (c) => c.notNull())
     .addColumn('tenant_id', 'text')

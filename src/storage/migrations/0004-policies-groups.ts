@@ -49,7 +49,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('group_members_key_id').on('group_members').column('key_id').execute();
 
-  await db.schema.alterTable('api_keys').addColumn('group_ids', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('api_keys')
+    .addColumn('group_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
