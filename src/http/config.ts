@@ -16,6 +16,12 @@ export interface Config {
   /** Server pepper; absent = generated into `<dataDir>/pepper` on first start. */
   readonly pepper: string | undefined;
   readonly logLevel: string;
+  /**
+   * The share of requests written to the log, one line each at `info` once answered: 0 (off, the
+   * default: verify is the hot path, and changes and refusals are in the audit log), 1 (on), or a
+   * sample rate between.
+   */
+  readonly accessLog: number;
   /** How long this node trusts a cached key with no change seen (a safety net; changes evict at once). */
   readonly keyCacheTtlMs: number;
   readonly keyCacheMaxEntries: number;
@@ -54,6 +60,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_DATABASE_SCHEMA', description: 'PostgreSQL schema to use', default: 'public' },
   { name: 'KEYWARD_PEPPER', description: 'server pepper (≥ 32 chars); share it between nodes', default: 'generated into the data dir' },
   { name: 'KEYWARD_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
+  { name: 'KEYWARD_ACCESS_LOG', description: 'one log line per request: off|on|a sample rate (0.01 = 1 in 100)', default: 'off' },
   { name: 'KEYWARD_KEY_CACHE_TTL_MS', description: 'longest a node trusts a cached key', default: '60000' },
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
@@ -81,6 +88,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     databaseSchema: optional(env, 'KEYWARD_DATABASE_SCHEMA'),
     pepper: optional(env, 'KEYWARD_PEPPER'),
     logLevel: text(env, 'KEYWARD_LOG_LEVEL', 'info'),
+    accessLog: sampleRate(env, 'KEYWARD_ACCESS_LOG'),
     keyCacheTtlMs: integer(env, 'KEYWARD_KEY_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     keyCacheMaxEntries: integer(env, 'KEYWARD_KEY_CACHE_MAX_ENTRIES', 100_000, 0, 100_000_000),
     clientCacheTtlMs: integer(env, 'KEYWARD_CLIENT_CACHE_TTL_MS', 0, 0, 3_600_000),
@@ -134,6 +142,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
+  return value;
+}
+
+function sampleRate(env: Env, name: string): number {
+  const raw = optional(env, name);
+  if (raw === undefined || raw === 'off') return 0;
+  if (raw === 'on') return 1;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1) throw new ConfigError(`${name} must be off, on or a sample rate from 0 to 1, got "${raw}"`);
   return value;
 }
 

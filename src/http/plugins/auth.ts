@@ -15,6 +15,7 @@ import type { Db } from '../../storage/database.js';
 import { describeRequirement, meets, type Requirement } from '../requirements.js';
 import type { Gate } from '../../modules/gate.js';
 import { problemStatus, sendProblem } from '../problem.js';
+import { asList } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -142,11 +143,6 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     route.preHandler = [...asList(route.preHandler), authorize];
     route.onSend = [...asList(route.onSend), auditServiceRefusal];
   });
-}
-
-function asList<T>(hooks: T | T[] | undefined): T[] {
-  if (hooks === undefined) return [];
-  return Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /** The authenticated caller of a route that requires a key. */
