@@ -1,77 +1,275 @@
 /**
- * `npm run bench`: HTTP throughput and latency of verify and of a management call, next to a
- * bare Fastify route measured in the same run on the same machine, then the in-process cost of
- * one verify. Servers run in a child process so the load generator does not share their event loop.
- * BENCH_SECONDS (default 5) sets each HTTP run's length, BENCH_CONNECTIONS (default 50) its
- * connections, BENCH_ROUNDS (default 3) how many interleaved rounds are run.
+ * `npm run bench`: Keyward measured as a user runs it. The server is started as `npm start`
+ * starts it (`node dist/cli/main.js serve`, default settings and log level), the load comes from
+ * wrk when installed (else autocannon, with a warning), and each HTTP run reports the CPU of the
+ * generator and of the server. One run prints and writes bench/results.json:
+ *
+ *   http       (a) verify req/s, p50, p99 at 32 connections, valid keys at random from 10 000:
+ *                  key only, with a permission, with an action + resource, malformed;
+ *              (b) a bare Fastify route measured the same way, and each ratio to it;
+ *              (d) cold-miss verify latency on SQLite (each key's first verify), next to hits
+ *   inprocess  (c) in-process verify on a cache hit, calls/s on one core;
+ *              (e) resident memory per 100 000 cached keys
+ *   million    (f) the HTTP runs again with 1 000 000 keys in storage (and the cold misses)
+ *   postgres   (d) cold-miss latency on PostgreSQL; (g) revocation seen by 2 other nodes of 3,
+ *                  p50 and p99 over 200 revokes (when PostgreSQL answers at BENCH_DATABASE_URL)
+ *
+ * Options (flags or environment): --only=http,inprocess,million,postgres (all by default);
+ * BENCH_SECONDS per HTTP run (5), BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (2), BENCH_ROUNDS
+ * (1: more gives each figure as the median of interleaved rounds), BENCH_DATABASE_URL
+ * (postgres://postgres@127.0.0.1:5432/postgres), BENCH_CPU_PROF=<dir> (CPU profiles of the servers).
  */
 import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import pg from 'pg';
+import { call, startBare, startKeyward } from './lib/processes.mjs';
+import { insertKeys, openBenchStorage } from './lib/keys.mjs';
+import { hasWrk, measure, round, WRK_MISSING } from './lib/load.mjs';
+import { timeVerifies } from './lib/latency.mjs';
+import { measureRevocations } from './lib/revocation.mjs';
 
+const flag = process.argv.find((arg) => arg.startsWith('--only='));
+const sections = new Set((flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres').split(','));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const threads = Number(process.env.BENCH_WRK_THREADS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const HOT_KEYS = 10_000;
+const COLD_KEYS = 2_000;
+const MILLION = 1_000_000;
+const REVOCATIONS = 200;
 
-const child = spawn(process.execPath, [new URL('./servers.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
-const [line] = await once(createInterface({ input: child.stdout }), 'line');
-const { keywardUrl, bareUrl, key, rootKey } = JSON.parse(line);
+const wrk = hasWrk();
+const cpu = cpus();
+const results = {
+  date: new Date().toISOString(),
+  command: `npm run bench${flag === undefined ? '' : ` -- ${flag}`}`,
+  machine: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+  generator: wrk ? `${spawnSync('wrk', ['--version']).stdout.toString().split(' Copyright')[0].trim()} -t${threads} -c${connections}` : `autocannon -c${connections}`,
+  secondsPerRun: seconds,
+  rounds,
+};
+console.log(`Machine: ${results.machine}\nLoad: ${results.generator}, ${seconds} s per run, loopback, generator and server on the same machine`);
+if (!wrk) console.log(`\n${WRK_MISSING}\n`);
 
-const json = { 'content-type': 'application/json' };
-const scenarios = [
-  { name: 'baseline: bare Fastify POST (same body)', url: `${bareUrl}/verify`, method: 'POST', headers: json, body: JSON.stringify({ key }) },
-  { name: 'verify, valid key (cache hit)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key }) },
-  { name: 'verify + permission (cache hit)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key, permission: 'functions.execute' }) },
-  {
-    name: 'verify + action on a type (cache hit)',
-    url: `${keywardUrl}/v1/verify`,
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ key, action: 'run', resource: { type: 'apiFunction' } }),
-  },
-  { name: 'verify, malformed key (no lookup)', url: `${keywardUrl}/v1/verify`, method: 'POST', headers: json, body: JSON.stringify({ key: 'kw_not-a-key' }) },
-  { name: 'GET /v1/me (bearer auth + one read)', url: `${keywardUrl}/v1/me`, method: 'GET', headers: { authorization: `Bearer ${rootKey}` } },
+const temporary = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
+  temporary.push(dir);
+  return dir;
+};
+const newPepper = () => randomBytes(32).toString('base64url');
+
+/** A tenant, environment and one key through the API; the key is the template of the bulk rows. */
+async function seed(server) {
+  const tenant = await call(server.url, server.rootKey, 'POST', '/v1/tenants', { name: 'Bench' });
+  const environment = await call(server.url, server.rootKey, 'POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
+  const template = await call(server.url, server.rootKey, 'POST', '/v1/keys', {
+    environmentId: environment.id,
+    name: 'bench',
+    kind: 'application',
+    permissions: ['functions.execute'],
+  });
+  return template.id;
+}
+
+const SCENARIOS = [
+  { name: 'verify, valid key', kind: 'key' },
+  { name: 'verify + permission', kind: 'permission' },
+  { name: 'verify + action on a resource type', kind: 'action' },
+  { name: 'verify, malformed key', kind: 'malformed' },
 ];
 
-function toOptions(scenario) {
-  return { url: scenario.url, method: scenario.method, headers: scenario.headers, body: scenario.body, connections };
+/** (a) and (b): each scenario and the bare route, interleaved over the rounds; medians. */
+async function httpRuns(keyward, bare, keysFile, keys) {
+  const targets = [{ name: 'bare Fastify route (baseline)', kind: 'key', server: bare }, ...SCENARIOS.map((scenario) => ({ ...scenario, server: keyward }))];
+  const options = (kind, runSeconds) => ({ wrk, keysFile, keys, kind, seconds: runSeconds, connections, threads });
+  for (const target of targets) await measure(target.server, options(target.kind, 2)); // warm-up, discarded
+  const samples = targets.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const sample = await measure(target.server, options(target.kind, seconds));
+      if (sample.errors > 0) throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
+      samples[i].push(sample);
+    }
+  }
+  const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const rows = targets.map((target, i) => {
+    const pick = (field) => median(samples[i].map((sample) => sample[field]));
+    return {
+      name: target.name,
+      rps: pick('rps'),
+      p50Ms: pick('p50Ms'),
+      p99Ms: pick('p99Ms'),
+      generatorCores: pick('generatorCores'),
+      serverCores: pick('serverCores'),
+      serverMicrosPerRequest: pick('serverMicrosPerRequest'),
+    };
+  });
+  const baseline = rows[0].rps;
+  for (const row of rows) row.vsBare = round(row.rps / baseline, 2);
+  return rows;
 }
 
-function run(scenario) {
-  return autocannon({ ...toOptions(scenario), duration: seconds });
+function printRuns(title, rows) {
+  console.log(`\n${title}\n| scenario | req/s | vs bare | p50 ms | p99 ms | generator CPU | server CPU | server µs/req |\n|---|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.rps} | ${r.vsBare.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.generatorCores} | ${r.serverCores} | ${r.serverMicrosPerRequest} |`);
 }
 
-// Rounds interleave the scenarios so a burst of other load on the machine hits all of them;
-// each scenario's figure is its median over the rounds.
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const samples = scenarios.map(() => []);
-for (const scenario of scenarios) await autocannon({ ...toOptions(scenario), duration: 1 }); // warm-up, discarded
-for (let round = 0; round < rounds; round++) {
-  for (const [i, scenario] of scenarios.entries()) {
-    const result = await run(scenario);
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${scenario.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    samples[i].push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+async function sqliteSections() {
+  const dataDir = tempDir();
+  const pepper = newPepper();
+  const env = { KEYWARD_DATA_DIR: dataDir, KEYWARD_PEPPER: pepper };
+  let keyward = await startKeyward(env);
+  const rootKey = keyward.rootKey;
+  const bare = await startBare();
+  try {
+    const templateId = await seed(keyward);
+    let storage = await openBenchStorage({ dataDir });
+    const inserted = await insertKeys(storage, pepper, templateId, HOT_KEYS + COLD_KEYS, HOT_KEYS + COLD_KEYS);
+    await storage.db.destroy();
+    const hot = inserted.slice(0, HOT_KEYS).map(({ key }) => key);
+    const cold = inserted.slice(HOT_KEYS).map(({ key }) => key);
+    const keysFile = join(dataDir, 'bench-keys.txt');
+    writeFileSync(keysFile, hot.join('\n') + '\n');
+
+    /** Cold misses first (each key's first verify), then the hot keys warmed and timed as hits. */
+    const latencies = async (coldKeys) => {
+      const coldMiss = await timeVerifies(keyward.url, coldKeys);
+      await timeVerifies(keyward.url, hot);
+      const hit = await timeVerifies(keyward.url, hot.slice(0, COLD_KEYS));
+      return { coldMiss, hit };
+    };
+
+    if (sections.has('http')) {
+      results.coldMissSqlite = await latencies(cold);
+      const logLinesBefore = keyward.logLines;
+      results.http = await httpRuns(keyward, bare, keysFile, hot);
+      results.logLinesDuringHttpRuns = keyward.logLines - logLinesBefore;
+      printRuns(`(a, b) HTTP verify, ${HOT_KEYS} keys at random, SQLite, default settings (${results.logLinesDuringHttpRuns} log lines written during the runs)`, results.http);
+      console.log(
+        `\n(d) SQLite, one connection, sequential: cold miss p50 ${results.coldMissSqlite.coldMiss.p50Ms} ms, p99 ${results.coldMissSqlite.coldMiss.p99Ms} ms; cache hit p50 ${results.coldMissSqlite.hit.p50Ms} ms, p99 ${results.coldMissSqlite.hit.p99Ms} ms`,
+      );
+    }
+
+    if (sections.has('million')) {
+      // Written with the server stopped (the fastest way in), then a fresh start: the cache fills from the big table.
+      await keyward.stop();
+      storage = await openBenchStorage({ dataDir });
+      const started = performance.now();
+      const more = await insertKeys(storage, pepper, templateId, MILLION - HOT_KEYS - COLD_KEYS, COLD_KEYS);
+      const total = Number(
+        (
+          await storage.db
+            .selectFrom('api_keys')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      await storage.db.destroy();
+      const insertSeconds = round((performance.now() - started) / 1000, 1);
+      keyward = await startKeyward(env, { expectRootKey: false });
+      keyward.rootKey = rootKey;
+      const latency = await latencies(more.map(({ key }) => key));
+      const runs = await httpRuns(keyward, bare, keysFile, hot);
+      const ratio = (kind) =>
+        results.http === undefined ? null : round(runs[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps / results.http[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps, 2);
+      results.million = {
+        keysInStorage: total,
+        insertSeconds,
+        coldMiss: latency.coldMiss,
+        hit: latency.hit,
+        http: runs,
+        validKeyVsTenThousand: ratio('key'),
+        permissionVsTenThousand: ratio('permission'),
+      };
+      printRuns(`(f) the same with ${total} keys in storage (inserted in ${insertSeconds} s)`, runs);
+      console.log(
+        `    cold miss p99 ${latency.coldMiss.p99Ms} ms with ${total} keys; valid-key req/s vs 10 000 keys: ${results.million.validKeyVsTenThousand ?? 'n/a (run http too)'}`,
+      );
+    }
+  } finally {
+    await keyward.stop();
+    await bare.stop();
   }
 }
-const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const results = scenarios.map((scenario, i) => ({
-  name: scenario.name,
-  rps: median(samples[i].map((s) => s.rps)),
-  p50: median(samples[i].map((s) => s.p50)),
-  p99: median(samples[i].map((s) => s.p99)),
-}));
-child.kill('SIGTERM');
 
-const cpu = cpus();
-console.log(`\nMachine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`);
-console.log(`HTTP: ${connections} connections, ${seconds} s per scenario, median of ${rounds} interleaved rounds, loopback\n`);
-console.log('| scenario | req/s | vs baseline | p50 ms | p99 ms |');
-console.log('|---|---:|---:|---:|---:|');
-const baseline = results[0].rps;
-for (const r of results) {
-  console.log(`| ${r.name} | ${Math.round(r.rps)} | ${((r.rps / baseline) * 100).toFixed(0)}% | ${r.p50} | ${r.p99} |`);
+async function inProcessSections() {
+  const child = spawn(process.execPath, ['--expose-gc', new URL('./in-process.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`in-process bench exited with ${code}`);
+  const measured = JSON.parse(output.trim().split('\n').pop());
+  Object.assign(results, measured);
+  console.log(
+    `\n(c) in-process verify, cache hit: ${measured.inProcess.opsPerSecond} calls/s (${measured.inProcess.microsecondsPerCall} µs a call, one core; ${measured.inProcess.opsPerCpuSecond} per CPU-second)`,
+  );
+  console.log(
+    `(e) verify cache: ${measured.memory.residentBytesPerKey} B resident per cached key (${measured.memory.heapBytesPerKey} B of heap), ${measured.memory.residentMiBPer100k} MiB per 100 000 keys`,
+  );
 }
 
-const micro = spawn(process.execPath, [new URL('./verify-in-process.mjs', import.meta.url).pathname], { stdio: 'inherit' });
-await once(micro, 'exit');
+async function postgresReachable() {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function postgresSections() {
+  if (!(await postgresReachable())) {
+    console.log(`\n(d, g) PostgreSQL: skipped, nothing answers at ${databaseUrl} (set BENCH_DATABASE_URL)`);
+    results.postgres = { skipped: `no PostgreSQL at ${databaseUrl}` };
+    return;
+  }
+  const schema = `keyward_bench_${randomBytes(4).toString('hex')}`;
+  const pepper = newPepper();
+  const env = (dataDir) => ({ KEYWARD_DATA_DIR: dataDir, KEYWARD_PEPPER: pepper, KEYWARD_DATABASE_URL: databaseUrl, KEYWARD_DATABASE_SCHEMA: schema });
+  const nodes = [];
+  try {
+    nodes.push(await startKeyward(env(tempDir())));
+    const templateId = await seed(nodes[0]);
+    for (let i = 0; i < 2; i++) nodes.push(await startKeyward(env(tempDir()), { expectRootKey: false }));
+    const storage = await openBenchStorage({ dataDir: tempDir(), databaseUrl, schema });
+    const inserted = await insertKeys(storage, pepper, templateId, COLD_KEYS + REVOCATIONS, COLD_KEYS + REVOCATIONS);
+    await storage.db.destroy();
+    const cold = inserted.slice(0, COLD_KEYS).map(({ key }) => key);
+    const coldMiss = await timeVerifies(nodes[1].url, cold);
+    const hit = await timeVerifies(nodes[1].url, cold);
+    const revocation = await measureRevocations(nodes, nodes[0].rootKey, inserted.slice(COLD_KEYS));
+    results.postgres = { coldMiss, hit, revocation };
+    console.log(`\n(d) PostgreSQL, one connection, sequential: cold miss p50 ${coldMiss.p50Ms} ms, p99 ${coldMiss.p99Ms} ms; cache hit p50 ${hit.p50Ms} ms, p99 ${hit.p99Ms} ms`);
+    console.log(
+      `(g) revocation seen by the 2 other nodes of 3 (request sent → both answer REVOKED): p50 ${revocation.p50Ms} ms, p99 ${revocation.p99Ms} ms, max ${revocation.maxMs} ms over ${revocation.revocations}`,
+    );
+  } finally {
+    for (const node of nodes) await node.stop();
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  }
+}
+
+try {
+  if (sections.has('http') || sections.has('million')) await sqliteSections();
+  if (sections.has('inprocess')) await inProcessSections();
+  if (sections.has('postgres')) await postgresSections();
+} finally {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+}
+const out = new URL('./results.json', import.meta.url).pathname;
+writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nWritten to bench/results.json`);

@@ -14,10 +14,10 @@ function buildTable(): Uint32Array {
   return table;
 }
 
-/** CRC-32 of the ASCII string `text` (key material is ASCII only). */
-export function crc32(text: string): number {
+/** CRC-32 of the ASCII string `text`, or of its first `end` characters (key material is ASCII only). */
+export function crc32(text: string, end: number = text.length): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < end; i++) {
     crc = (TABLE[(crc ^ text.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;

@@ -38,12 +38,27 @@ export function generateKey(prefix: string): string {
 
 /** The prefix and display hint of a well-formed key, or null for anything else. */
 export function parseKey(key: string): ParsedKey | null {
-  if (key.length > 51) return null;
-  const match = KEY_PATTERN.exec(key);
-  if (match === null) return null;
-  const body = key.slice(0, key.length - CHECKSUM_LENGTH);
-  if (keyChecksum(body) !== key.slice(key.length - CHECKSUM_LENGTH)) return null;
-  return { prefix: match[1] as string, hint: keyHint(key) };
+  if (!isWellFormedKey(key)) return null;
+  return { prefix: key.slice(0, key.indexOf('_')), hint: keyHint(key) };
+}
+
+/**
+ * Whether `key` has the format and a matching checksum. Verify asks this of every presented key,
+ * so it builds no string: the checksum is read back as a number and compared with the CRC.
+ */
+export function isWellFormedKey(key: string): boolean {
+  if (key.length > 51 || !KEY_PATTERN.test(key)) return false;
+  const end = key.length - CHECKSUM_LENGTH;
+  let checksum = 0;
+  for (let i = end; i < key.length; i++) checksum = checksum * 62 + base62Digit(key.charCodeAt(i));
+  return checksum === crc32(key, end);
+}
+
+/** The value of one base62 character (the pattern above has already admitted only those). */
+function base62Digit(code: number): number {
+  if (code <= 57) return code - 48; // 0-9
+  if (code <= 90) return code - 55; // A-Z
+  return code - 61; // a-z
 }
 
 export function keyHint(key: string): string {

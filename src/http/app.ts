@@ -3,7 +3,7 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import { requestIdGenerator } from '../core/ids.js';
@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Result } from '../core/error-codes.js';
-import { verifyKey, type VerifyDeps } from '../verify/verify.js';
+import { createVerifier } from '../verify/verify.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
@@ -32,6 +32,8 @@ import { logSerializers } from './log-redaction.js';
 import { createFloodControl } from './flood-control.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
+import { setRequestId } from './plugins/route-hooks.js';
+import { logAccess } from './plugins/access-log.js';
 import type { RouteContext } from './routes/context.js';
 import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -105,14 +107,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const listensForChanges = notifiesChanges && config.databaseUrl !== undefined;
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
-  const cacheTrusted = (): boolean => follower === undefined || follower.stalenessMs(clock.now()) <= config.maxStalenessMs;
+  const cacheTrusted = (now: number = clock.now()): boolean => follower === undefined || follower.stalenessMs(now) <= config.maxStalenessMs;
   const resources = createResourceLookup({
     db: storage.db,
     model: config.model,
     now: () => clock.now(),
     ttlMs: config.keyCacheTtlMs,
     maxEntries: config.keyCacheMaxEntries,
-    cacheTrusted,
+    cacheTrusted: () => cacheTrusted(),
   });
   const caches: VerifyCaches = { keys: cache, resources };
   const usage = createUsageRecorder({
@@ -155,6 +157,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       serializers: logSerializers,
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
+    // Fastify's two lines per request are an access log nobody asked for, on the hot path:
+    // KEYWARD_ACCESS_LOG opts in to one line per answered request (below).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: nextRequestId,
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(nextRequestId),
@@ -178,10 +183,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       (error) => app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
     );
   }
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
+  setRequestId(app);
+  if (config.accessLog > 0) logAccess(app, config.accessLog);
   registerValidation(app);
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
@@ -196,7 +199,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
-  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
+  const verify = createVerifier({ authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage });
   const metrics = createMetrics({
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,
@@ -204,7 +207,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     stalenessMs: () => follower?.stalenessMs(clock.now()) ?? 0,
     usagePendingEntries: () => usage.pendingEntries(),
   });
-  const context: RouteContext = { deps, verify: verifyDeps, fresh: cacheTrusted, metrics, floods };
+  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -250,7 +253,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     follower: following,
     pruneAudit: prune,
     usage,
-    verify: (input, sourceIp) => verifyKey(verifyDeps, input, sourceIp),
+    verify: async (input, sourceIp) => verify(input, sourceIp),
     close: async () => {
       if (closed) return;
       closed = true;

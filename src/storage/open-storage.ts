@@ -8,7 +8,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type LogConfig, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  sql,
+  PostgresDialect,
+  SqliteDialect,
+  type LogConfig,
+  type MigrationProvider,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -121,8 +131,36 @@ function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log === undefined ? {} : { log }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(sqlite) }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+const CACHED_STATEMENTS = 256;
+
+/**
+ * Kysely asks better-sqlite3 to prepare every statement anew, each time it runs: for a cache
+ * miss of verify (one small join) or a usage flush (multi-row upserts), the parse and plan cost
+ * more than the run. The same SQL is prepared once here and reused; SQLite re-plans a reused
+ * statement itself if the schema changed. Kysely runs one statement at a time on its one
+ * connection, so a statement is never reused while it is still running.
+ */
+function preparingOnce(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement !== undefined) return statement;
+      statement = sqlite.prepare(sql);
+      // Maps iterate in insertion order: past the bound, the oldest statement goes.
+      if (statements.size >= CACHED_STATEMENTS) {
+        const oldest = statements.keys().next();
+        if (oldest.done !== true) statements.delete(oldest.value);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 async function openPostgres(url: string, lock: pg.Client, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {

@@ -1,12 +1,14 @@
 /**
  * From a presented key to the key record: format and checksum first (a malformed key never
  * reaches storage), then the HMAC, then the cache, and on a miss one indexed lookup by HMAC.
- * After a pepper rotation (`previousPepper` set), a key that misses is looked up once more by
- * its HMAC under the previous pepper, and re-hashed under the current one when found.
+ * Verify takes the two halves apart (`fromCache`, then `fromStorage` only on a miss) so a cache
+ * hit is answered in the same turn, with no promise. After a pepper rotation (`previousPepper`
+ * set), a key that misses is looked up once more by its HMAC under the previous pepper, and
+ * re-hashed under the current one when found.
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import { parseKey } from '../core/key-format.js';
+import { isWellFormedKey } from '../core/key-format.js';
 import { hashKey, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
@@ -16,11 +18,22 @@ import type { KeyCache } from './key-cache.js';
 
 export type Authentication = { readonly found: true; readonly key: KeyRecord } | { readonly found: false; readonly malformed: boolean };
 
+/** What the cache could not answer: the HMAC to look up in storage (and the key, for the previous pepper). */
+export interface CacheMiss {
+  readonly found: 'ask-storage';
+  readonly hash: string;
+  readonly presented: string;
+}
+
 const MALFORMED: Authentication = { found: false, malformed: true };
 const UNKNOWN: Authentication = { found: false, malformed: false };
 
 export interface Authenticator {
   authenticate(presented: string): Promise<Authentication>;
+  /** Answers from the format check and the cache alone; a miss says what to look up. */
+  fromCache(presented: string, now: number): Authentication | CacheMiss;
+  /** The storage half of `authenticate`, for a miss of `fromCache`. */
+  fromStorage(miss: CacheMiss): Promise<Authentication>;
 }
 
 export interface AuthenticatorDeps {
@@ -30,11 +43,11 @@ export interface AuthenticatorDeps {
   readonly cache: KeyCache;
   readonly model: AuthModel;
   /**
-   * Whether this node has confirmed recently enough that it saw every change (SPEC §6
-   * `KEYWARD_MAX_STALENESS`). When it has not, the cache is not trusted: every key is read from
-   * storage, and if storage does not answer the caller gets 503, never a stale yes.
+   * Whether this node has confirmed recently enough (as of `now`) that it saw every change (SPEC
+   * §6 `KEYWARD_MAX_STALENESS`). When it has not, the cache is not trusted: every key is read
+   * from storage, and if storage does not answer the caller gets 503, never a stale yes.
    */
-  readonly cacheTrusted?: () => boolean;
+  readonly cacheTrusted?: (now: number) => boolean;
   /** `KEYWARD_PEPPER_PREVIOUS`: the pepper before the last rotation, while keys still hash under it. */
   readonly previousPepper?: Buffer | undefined;
   /** Told when a re-hash under the current pepper failed (the key is still let in). */
@@ -59,28 +72,40 @@ async function findUnderPreviousPepper(deps: AuthenticatorDeps, previousPepper: 
 }
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
+  const fromCache = (presented: string, now: number): Authentication | CacheMiss => {
+    if (!isWellFormedKey(presented)) return MALFORMED;
+    const hash = hashKey(deps.pepper, presented);
+    const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(hash, now) : undefined;
+    if (cached !== undefined) return { found: true, key: cached };
+    return { found: 'ask-storage', hash, presented };
+  };
+
+  const fromStorage = async ({ hash, presented }: CacheMiss): Promise<Authentication> => {
+    const generation = deps.cache.generation();
+    const previousPepper = deps.previousPepper;
+    const found =
+      (await findKeyWithPoliciesByHash(deps.db, hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
+    if (found === undefined) return UNKNOWN;
+    const { row } = found;
+    const current = sameHash(row.key_hash, hash);
+    // A secret rotated out works until its grace period ends, then is unknown (SPEC §3 step 1).
+    const validUntil = current ? null : row.previous_valid_until;
+    // Read after the lookup: the grace period is judged at the moment the row is known.
+    const now = deps.clock.now();
+    if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
+    const record = toKeyRecord(row, deps.model, found.policies, found.mfa);
+    // Cached under the old secret's hash only: the current secret's record stays unmarked.
+    const key: KeyRecord = current ? record : { ...record, rotatedOut: true };
+    deps.cache.set(hash, key, now, generation, validUntil);
+    return { found: true, key };
+  };
+
   return {
+    fromCache,
+    fromStorage,
     async authenticate(presented) {
-      if (parseKey(presented) === null) return MALFORMED;
-      const hash = hashKey(deps.pepper, presented);
-      const cached = deps.cacheTrusted === undefined || deps.cacheTrusted() ? deps.cache.get(hash, deps.clock.now()) : undefined;
-      if (cached !== undefined) return { found: true, key: cached };
-      const generation = deps.cache.generation();
-      const previousPepper = deps.previousPepper;
-      const found =
-        (await findKeyWithPoliciesByHash(deps.db, hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
-      if (found === undefined) return UNKNOWN;
-      const { row } = found;
-      const current = sameHash(row.key_hash, hash);
-      // A secret rotated out works until its grace period ends, then is unknown (SPEC §3 step 1).
-      const validUntil = current ? null : row.previous_valid_until;
-      const now = deps.clock.now();
-      if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
-      const record = toKeyRecord(row, deps.model, found.policies, found.mfa);
-      // Cached under the old secret's hash only: the current secret's record stays unmarked.
-      const key: KeyRecord = current ? record : { ...record, rotatedOut: true };
-      deps.cache.set(hash, key, now, generation, validUntil);
-      return { found: true, key };
+      const quick = fromCache(presented, deps.clock.now());
+      return quick.found === 'ask-storage' ? fromStorage(quick) : quick;
     },
   };
 }

@@ -2,6 +2,10 @@
  * `POST /v1/verify`: the check for a presented key. Every key, permission and resource outcome
  * is a verdict (200); only a malformed request (a permission, action or type the model does not
  * know) is a problem.
+ *
+ * A cache hit is the product's hot path: it is answered in the same turn (no promise), with one
+ * clock read, and the answers that do not depend on the request (VALID, REVOKED, … with the key's
+ * ids and ISO expiry) are built once per cached key record and reused.
  */
 import { isIP } from 'node:net';
 import type { Clock } from '../core/clock.js';
@@ -10,7 +14,7 @@ import { fail, ok, type Result, type VerdictCode } from '../core/error-codes.js'
 import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type { Authenticator } from './authenticate.js';
+import type { Authentication, Authenticator } from './authenticate.js';
 import type { ResourceLookup } from './resource-lookup.js';
 import type { UsageSink } from './usage-recorder.js';
 
@@ -24,6 +28,15 @@ export interface VerifyDeps {
   readonly usage?: UsageSink;
 }
 
+export type VerifyResult = Result<VerifyAnswerObject>;
+
+/**
+ * Verifies one request. `sourceIp`: where the request came from (the socket, or the proxy's
+ * X-Forwarded-For when trusted); the key's last-used IP is the request's `clientIp` if given,
+ * else this. A promise only when storage must be read (a cache miss, or a resource to look up).
+ */
+export type Verifier = (input: VerifyInput, sourceIp?: string) => VerifyResult | Promise<VerifyResult>;
+
 function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
   return {
     valid: code === 'VALID',
@@ -35,6 +48,9 @@ function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): V
     cacheTtlMs: code === 'VALID' ? cacheTtlMs : 0,
   };
 }
+
+const NOT_FOUND: VerifyResult = Object.freeze(ok(Object.freeze(answer('NOT_FOUND', null, 0))));
+const REQUEST_OK: Result<null> = ok(null);
 
 /** The request must speak the model's language: 400 naming what it does not know. */
 function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
@@ -58,41 +74,66 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
       return fail('VALIDATION', 'name the resource by id or by externalId, not both', { field: 'resource' });
     }
   }
-  return ok(null);
+  return REQUEST_OK;
 }
 
-async function actionAllowed(deps: VerifyDeps, key: KeyRecord, action: string, resource: NonNullable<VerifyInput['resource']>): Promise<boolean> {
-  const position = keyPosition(key);
-  if (resource.id === undefined && resource.externalId === undefined) return checkType(position, key.grants, action, resource.type).allowed;
-  const target = await deps.resources.find(resource, key.environmentId);
-  // An unknown resource, or one of another type than asked, is FORBIDDEN: existence is not revealed.
-  if (target === undefined || target.type !== resource.type) return false;
-  return checkResource(position, key.grants, action, target).allowed;
-}
+/** The answers about one key record that no request changes, made when first asked for. */
+type FixedAnswers = Partial<Record<VerdictCode, VerifyResult>>;
 
-/**
- * `sourceIp`: where the request came from (the socket, or the proxy's X-Forwarded-For when
- * trusted); the key's last-used IP is the request's `clientIp` if given, else this.
- */
-export async function verifyKey(deps: VerifyDeps, input: VerifyInput, sourceIp?: string): Promise<Result<VerifyAnswerObject>> {
-  const request = checkRequest(deps.model, input);
-  if (!request.ok) return request;
-  const authentication = await deps.authenticator.authenticate(input.key);
-  if (!authentication.found) return ok(answer('NOT_FOUND', null, 0));
-  const key = authentication.key;
-  const now = deps.clock.now();
-  const status = keyVerdict(key, now);
-  let verdict: VerifyAnswerObject;
-  if (status !== 'VALID') {
-    verdict = answer(status, key, 0);
-  } else if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
-    verdict = { ...answer('FORBIDDEN', key, 0), missing: { permission: input.permission } };
-  } else if (input.action !== undefined && input.resource !== undefined && !(await actionAllowed(deps, key, input.action, input.resource))) {
-    verdict = { ...answer('FORBIDDEN', key, 0), missing: { action: input.action, resource: input.resource } };
-  } else {
-    verdict = answer('VALID', key, deps.clientCacheTtlMs);
-  }
-  // Every verdict about a known key is usage; an unknown or malformed key is no key's.
-  deps.usage?.record(key.id, verdict.code, input.clientIp ?? sourceIp ?? null, now);
-  return ok(verdict);
+export function createVerifier(deps: VerifyDeps): Verifier {
+  // Keyed by the record itself: a change to the key evicts it and a new record is loaded, so an
+  // answer kept here can never outlive what it says.
+  const fixed = new WeakMap<KeyRecord, FixedAnswers>();
+
+  const fixedAnswer = (key: KeyRecord, code: VerdictCode): VerifyResult => {
+    let answers = fixed.get(key);
+    if (answers === undefined) fixed.set(key, (answers = {}));
+    let result = answers[code];
+    if (result === undefined) answers[code] = result = Object.freeze(ok(Object.freeze(answer(code, key, deps.clientCacheTtlMs))));
+    return result;
+  };
+
+  const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult => ok({ ...answer('FORBIDDEN', key, 0), missing });
+
+  const actionAllowed = (key: KeyRecord, action: string, resource: NonNullable<VerifyInput['resource']>): boolean | Promise<boolean> => {
+    const position = keyPosition(key);
+    if (resource.id === undefined && resource.externalId === undefined) return checkType(position, key.grants, action, resource.type).allowed;
+    return deps.resources.find(resource, key.environmentId).then(
+      // An unknown resource, or one of another type than asked, is FORBIDDEN: existence is not revealed.
+      (target) => target !== undefined && target.type === resource.type && checkResource(position, key.grants, action, target).allowed,
+    );
+  };
+
+  const counted = (key: KeyRecord, result: VerifyResult, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult => {
+    // Every verdict about a known key is usage; an unknown or malformed key is no key's.
+    if (result.ok) deps.usage?.record(key.id, result.value.code, input.clientIp ?? sourceIp ?? null, now);
+    return result;
+  };
+
+  const decide = (authentication: Authentication, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
+    if (!authentication.found) return NOT_FOUND;
+    const key = authentication.key;
+    const status = keyVerdict(key, now);
+    if (status !== 'VALID') return counted(key, fixedAnswer(key, status), input, sourceIp, now);
+    if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
+      return counted(key, forbidden(key, { permission: input.permission }), input, sourceIp, now);
+    }
+    const { action, resource } = input;
+    if (action !== undefined && resource !== undefined) {
+      const allowed = actionAllowed(key, action, resource);
+      const settle = (yes: boolean): VerifyResult => counted(key, yes ? fixedAnswer(key, 'VALID') : forbidden(key, { action, resource }), input, sourceIp, now);
+      return typeof allowed === 'boolean' ? settle(allowed) : allowed.then(settle);
+    }
+    return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+  };
+
+  return (input, sourceIp) => {
+    const request = checkRequest(deps.model, input);
+    if (!request.ok) return request;
+    const now = deps.clock.now();
+    const quick = deps.authenticator.fromCache(input.key, now);
+    if (quick.found !== 'ask-storage') return decide(quick, input, sourceIp, now);
+    // A miss waited on storage: the verdict is judged at the moment the answer came.
+    return deps.authenticator.fromStorage(quick).then((authentication) => decide(authentication, input, sourceIp, deps.clock.now()));
+  };
 }

@@ -27,7 +27,7 @@ async function storedCounts(kw: TestKeyward, keyId: string): Promise<Record<stri
 
 describe('usage flush settings', () => {
   it('default to every 5 s or 1000 pending counters, and refuse what is out of range', () => {
-    expect(loadConfig({})).toMatchObject({ usageFlushMs: 5000, usageFlushSize: 1000 });
+    expect(loadConfig({})).toMatchObject({ usageFlushMs: 5000, usageFlushSize: 20_000 });
     expect(loadConfig({ KEYWARD_USAGE_FLUSH_MS: '250', KEYWARD_USAGE_FLUSH_SIZE: '10' })).toMatchObject({ usageFlushMs: 250, usageFlushSize: 10 });
     for (const env of [{ KEYWARD_USAGE_FLUSH_MS: '0' }, { KEYWARD_USAGE_FLUSH_MS: '1.5' }, { KEYWARD_USAGE_FLUSH_SIZE: '0' }, { KEYWARD_USAGE_FLUSH_SIZE: 'many' }]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -56,7 +56,9 @@ export async function startKeyward(db: TestDatabase, options: { clock?: Clock; c
       done();
     },
   });
-  const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', changePollMs: 60_000, maxStalenessMs: 86_400_000, ...options.config });
+  // Every request is logged (the access log on), so the tests that search the log for secrets
+  // search every request's line; the default (off) is tested in test/http/access-log.test.ts.
+  const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', accessLog: 1, changePollMs: 60_000, maxStalenessMs: 86_400_000, ...options.config });
   const keyward = await buildApp({ config, storage: database.storage, logStream, ...(options.clock ? { clock: options.clock } : {}) });
   const rootKey = keyward.rootKey.createdKey;
   if (rootKey === null) throw new Error('a fresh database must create a root key');

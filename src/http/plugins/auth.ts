@@ -18,6 +18,7 @@ import type { Gate } from '../../modules/gate.js';
 import type { TargetVisibility } from '../../modules/target-visibility.js';
 import { problemStatus, sendProblem } from '../problem.js';
 import type { FloodControl } from '../flood-control.js';
+import { asList } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -193,11 +194,6 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     route.preHandler = [...asList(route.preHandler), authorize];
     route.onSend = [...asList(route.onSend), auditServiceRefusal];
   });
-}
-
-function asList<T>(hooks: T | T[] | undefined): T[] {
-  if (hooks === undefined) return [];
-  return Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /** The authenticated caller of a route that requires a key. */

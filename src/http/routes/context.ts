@@ -1,12 +1,13 @@
 /** What route plugins are given: the services' dependencies and the verify path. */
 import type { ServiceDeps } from '../../modules/deps.js';
-import type { VerifyDeps } from '../../verify/verify.js';
+import type { Verifier } from '../../verify/verify.js';
 import type { Metrics } from '../metrics.js';
 import type { FloodControl } from '../flood-control.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
-  readonly verify: VerifyDeps;
+  /** The check behind `POST /v1/verify`. */
+  readonly verify: Verifier;
   /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
   readonly fresh: () => boolean;
   readonly metrics: Metrics;

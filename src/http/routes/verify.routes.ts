@@ -1,16 +1,40 @@
 /** `POST /v1/verify` and `GET /v1/me`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
-import { VerifyAnswer, VerifyBody } from '../../api/verify.js';
+import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
 import { describeCaller } from '../../modules/keys/me.service.js';
-import { verifyKey } from '../../verify/verify.js';
+import type { VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendProblem, sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
+  /** The answer to send (Fastify serializes it), or undefined once a problem was sent. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, result: VerifyResult): VerifyAnswerObject | undefined => {
+    if (result.ok) {
+      context.metrics.countVerify(result.value.code);
+      // Only an unknown key is counted against its source: a valid key's verify does nothing more.
+      if (result.value.code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
+      return result.value;
+    }
+    context.metrics.countVerify(result.problem.code);
+    sendProblem(request, reply, result.problem);
+    return undefined;
+  };
+
+  const unavailable = (request: FastifyRequest, reply: FastifyReply, error: unknown): undefined => {
+    context.metrics.countVerify('UNAVAILABLE');
+    // Storage did not answer a lookup the cache could not (or, stale, would not) serve:
+    // the node cannot vouch for the key, so it says so rather than guess (SPEC §5).
+    request.log.error({ err: error }, 'verify could not reach storage');
+    sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node cannot vouch for the key right now; retry, or ask another node' });
+    return undefined;
+  };
+
   app.post('/v1/verify', {
-    config: { requires: { public: true }, action: 'verify' },
+    // The hot path: no shared hooks (it sets its own request id), no access log unless asked.
+    config: { requires: { public: true }, action: 'verify', hotPath: true },
     schema: {
       tags: ['verify'],
       operationId: 'verifyKey',
@@ -18,20 +42,22 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       body: VerifyBody,
       response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => {
+    // Not async: a cache hit is answered in this turn, and only a storage read makes a promise.
+    handler: (request, reply) => {
+      reply.header('x-request-id', request.id);
+      let result: VerifyResult | Promise<VerifyResult>;
       try {
-        const result = await verifyKey(context.verify, request.body, request.ip);
-        context.metrics.countVerify(result.ok ? result.value.code : result.problem.code);
-        // Only an unknown key is counted against its source: a valid key's verify does nothing more.
-        if (result.ok && result.value.code === 'NOT_FOUND') return context.floods.throttleNotFound(request, reply) ?? sendResult(request, reply, result);
-        return sendResult(request, reply, result);
+        result = context.verify(request.body, request.ip);
       } catch (error) {
-        context.metrics.countVerify('UNAVAILABLE');
-        // Storage did not answer a lookup the cache could not (or, stale, would not) serve:
-        // the node cannot vouch for the key, so it says so rather than guess (SPEC §5).
-        request.log.error({ err: error }, 'verify could not reach storage');
-        return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node cannot vouch for the key right now; retry, or ask another node' });
+        return unavailable(request, reply, error);
       }
+      if (result instanceof Promise) {
+        return result.then(
+          (settled) => answer(request, reply, settled),
+          (error: unknown) => unavailable(request, reply, error),
+        );
+      }
+      return answer(request, reply, result);
     },
   });
   app.get('/v1/me', {

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
 import type { KeyKind, KeyRecord } from '../../core/key-record.js';
 import { compileGrants } from '../../core/grants/compile-grants.js';
+import { sharedGrants } from '../../core/grants/shared-grants.js';
 import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
@@ -144,12 +145,19 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
  * The row as the check sees it: no hash; its direct grants and its policies' compiled once
  * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
  */
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
 export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify): KeyRecord {
   const admin = row.admin === 1;
-  const sources = [grantSetOf(row), ...policies].map((grants) => {
-    const source = grantSourceOf(model, grants);
-    return admin ? source : { ...source, permissions: source.permissions.filter((id) => model.permissions.get(id)?.adminOnly !== true) };
-  });
+  const compile = () => {
+    const sources = [grantSetOf(row), ...policies].map((grants) => {
+      const source = grantSourceOf(model, grants);
+      return admin ? source : { ...source, permissions: source.permissions.filter((id) => model.permissions.get(id)?.adminOnly !== true) };
+    });
+    return compileGrants(model, sources);
+  };
+  // Everything the compiled grants depend on: the admin flag, the key's own grants, its policies'.
+  const signature = [admin ? '1' : '0', row.permissions, row.scopes, row.levels, row.preset ?? '', policies.length === 0 ? '' : JSON.stringify(policies)].join('\u0000');
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -160,8 +168,8 @@ export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly Gr
     enabled: row.enabled === 1,
     revokedAt: row.revoked_at,
     expiresAt: row.expires_at,
-    grants: compileGrants(model, sources),
-    groupIds: JSON.parse(row.group_ids) as string[],
+    grants: sharedGrants(model, signature, compile),
+    groupIds: row.group_ids === '[]' ? NO_GROUPS : (JSON.parse(row.group_ids) as string[]),
     mfaDueAt: mfaDueAt(row, mfa),
   };
 }

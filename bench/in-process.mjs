@@ -1,0 +1,93 @@
+/**
+ * Child of `npm run bench` (run with --expose-gc): Keyward built in this process on a throw-away
+ * SQLite data dir, to measure (c) verify with no HTTP around it on a cache hit, in calls per
+ * second on one core, and (e) the resident memory the verify cache costs per 100 000 keys.
+ * Prints one JSON line.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { buildApp } from '../dist/http/app.js';
+import { loadConfig } from '../dist/http/config.js';
+import { insertKeys } from './lib/keys.mjs';
+
+const CACHED_KEYS = Number(process.env.BENCH_MEMORY_KEYS ?? 100_000);
+const CALLS = Number(process.env.BENCH_VERIFY_CALLS ?? 1_000_000);
+const gc = globalThis.gc;
+if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
+const pepper = randomBytes(32).toString('base64url');
+const keyward = await buildApp({ config: loadConfig({}, { dataDir, pepper }), logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+
+async function call(method, url, body) {
+  const response = await keyward.app.inject({ method, url, headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` }, payload: body });
+  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+const tenant = await call('POST', '/v1/tenants', { name: 'Bench' });
+const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
+const template = await call('POST', '/v1/keys', { environmentId: environment.id, name: 'bench', kind: 'application', permissions: ['functions.execute'] });
+const keys = (await insertKeys(keyward.storage, pepper, template.id, CACHED_KEYS, CACHED_KEYS)).map(({ key }) => key);
+
+const settle = async () => {
+  await keyward.usage.flush();
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+// (e) Every key verified once: the cache then holds each, with its compiled grants and answers.
+await settle();
+const before = process.memoryUsage();
+for (const key of keys) {
+  const result = await keyward.verify({ key, permission: 'functions.execute' });
+  if (!result.ok || result.value.code !== 'VALID') throw new Error(`warm-up: ${JSON.stringify(result)}`);
+}
+await settle();
+const after = process.memoryUsage();
+const cached = keyward.cache.size;
+
+// (c) Cache hits, keys taken in turn from 10 000 (as the HTTP load does), after a warm-up.
+const hot = keys.slice(0, 10_000);
+// A loop of awaited calls that settle at once never lets timers run; the node's change follower
+// would then look stale and stop trusting its cache (fail closed). A server yields between
+// requests; this yields every 1024 calls.
+const breathe = () => new Promise((resolve) => setImmediate(resolve));
+const input = (i) => ({ key: hot[i % hot.length], permission: 'functions.execute' });
+for (let i = 0; i < 200_000; i++) {
+  await keyward.verify(input(i));
+  if ((i & 1023) === 0) await breathe();
+}
+const started = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
+for (let i = 0; i < CALLS; i++) {
+  await keyward.verify(input(i));
+  if ((i & 1023) === 0) await breathe();
+}
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage(cpuBefore);
+// CPU time as well as wall time: on a shared machine the first is the steadier of the two.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+
+await keyward.close();
+rmSync(dataDir, { recursive: true, force: true });
+process.stdout.write(
+  JSON.stringify({
+    inProcess: {
+      calls: CALLS,
+      opsPerSecond: Math.round(CALLS / seconds),
+      microsecondsPerCall: Math.round((seconds / CALLS) * 1e9) / 1000,
+      opsPerCpuSecond: Math.round(CALLS / cpuSeconds),
+    },
+    memory: {
+      cachedKeys: cached,
+      residentBytesPerKey: Math.round((after.rss - before.rss) / cached),
+      heapBytesPerKey: Math.round((after.heapUsed - before.heapUsed) / cached),
+      residentMiBPer100k: Math.round(((((after.rss - before.rss) / cached) * 100_000) / 2 ** 20) * 10) / 10,
+    },
+  }) + '\n',
+);
