@@ -30,9 +30,7 @@ export type VerifyMissing = NonNullable<VerifyAnswerObject['missing']>;
 /** The 200 answer of `POST /v1/verify`; `cacheTtlMs` is how long the caller may reuse it (0 for every denial). */
 export type VerifyAnswer = Readonly<VerifyAnswerObject>;
 
-import type { KeywardProblem } from './problem.js';
-
-export type { KeywardProblem } from './problem.js';
+import type { KeywardProblem } from './management.js';
 
 /*
  * The errors carry Keyward's status as `httpStatus`, not `status`/`statusCode`: frameworks

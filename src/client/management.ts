@@ -19,7 +19,18 @@ import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/t
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type { KeywardProblem } from './problem.js';
+
+/** An RFC 9457 problem as Keyward sends it. */
+export interface KeywardProblem {
+  readonly type?: string;
+  readonly title?: string;
+  readonly status?: number;
+  readonly detail?: string;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly field?: string;
+  readonly [member: string]: unknown;
+}
 
 export type {
   AuditCheckObject,

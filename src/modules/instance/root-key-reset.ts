@@ -4,7 +4,6 @@
  * that running nodes drop the old key from their caches. The new key is returned once and
  * written to `<data dir>/root.key` (0600).
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { NO_GRANTS } from '../../core/grants/grant-set.js';
@@ -14,7 +13,8 @@ import { hashKey } from '../../core/key-hash.js';
 import { grantColumns } from '../keys/key-grants.js';
 import { insertKey, updateKey } from '../keys/keys.repository.js';
 import { mutate, type MutationDeps } from '../mutation.js';
-import { ROOT_KEY_PREFIX } from './root-key.js';
+import { insertRootKey, ROOT_KEY_PREFIX } from './root-key.js';
+import { writeOwnerOnlyFile } from '../../storage/owner-only.js';
 
 const ROOT_KEY_SETTING = 'root_key_id';
 
@@ -33,35 +33,11 @@ export async function resetRootKey(deps: MutationDeps, pepper: Buffer, dataDir: 
     await updateKey(trx, previous, { revoked_at: now, updated_at: now });
     await record({ action: 'key.revoke', tenantId: null, environmentId: null, target: { type: 'key', id: previous }, op: 'update', details: { reason: 'root key reset' } });
     const id = newId('key', now);
-    await insertKey(trx, {
-      id,
-      tenant_id: null,
-      environment_id: null,
-      user_id: null,
-      kind: 'root',
-      name: 'root',
-      key_hash: hashKey(pepper, secret),
-      hint: keyHint(secret),
-      prefix: ROOT_KEY_PREFIX,
-      admin: 1,
-      enabled: 1,
-      ...grantColumns(NO_GRANTS),
-      group_ids: '[]',
-      expiry_days: null,
-      previous_key_hash: null,
-      previous_valid_until: null,
-      rotated_at: null,
-      metadata: '{}',
-      expires_at: null,
-      revoked_at: null,
-      created_by_key_id: null,
-      created_at: now,
-      updated_at: now,
-    });
+    await insertRootKey(trx, id, secret, pepper, now);
     await trx.updateTable('instance_settings').set({ value: id }).where('name', '=', ROOT_KEY_SETTING).execute();
     await record({ action: 'instance.root_key_reset', tenantId: null, environmentId: null, target: { type: 'key', id }, op: 'create', details: { previousKeyId: previous } });
     return ok({ previousKeyId: previous, rootKeyId: id, key: secret });
   });
-  if (result.ok && dataDir !== null) writeFileSync(join(dataDir, 'root.key'), secret + '\n', { mode: 0o600 });
+  if (result.ok && dataDir !== null) writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');
   return result;
 }

@@ -13,6 +13,7 @@ import { hashKey } from '../../core/key-hash.js';
 import { mutate, type MutationDeps } from '../mutation.js';
 import { insertKey } from '../keys/keys.repository.js';
 import { writeOwnerOnlyFile } from '../../storage/owner-only.js';
+import type { Db } from '../../storage/database.js';
 
 const ROOT_KEY_SETTING = 'root_key_id';
 export const ROOT_KEY_PREFIX = 'kwroot';
@@ -32,31 +33,7 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
     const id = newId('key', now);
     // The primary key on the setting makes a second, concurrent first start fail here and roll back.
     await trx.insertInto('instance_settings').values({ name: ROOT_KEY_SETTING, value: id }).execute();
-    await insertKey(trx, {
-      id,
-      tenant_id: null,
-      environment_id: null,
-      user_id: null,
-      kind: 'root',
-      name: 'root',
-      key_hash: hashKey(pepper, secret),
-      hint: keyHint(secret),
-      prefix: ROOT_KEY_PREFIX,
-      admin: 1,
-      enabled: 1,
-      ...grantColumns(NO_GRANTS),
-      group_ids: '[]',
-      expiry_days: null,
-      previous_key_hash: null,
-      previous_valid_until: null,
-      rotated_at: null,
-      metadata: '{}',
-      expires_at: null,
-      revoked_at: null,
-      created_by_key_id: null,
-      created_at: now,
-      updated_at: now,
-    });
+    await insertRootKey(trx, id, secret, pepper, now);
     await record({ action: 'instance.bootstrap', tenantId: null, environmentId: null, target: { type: 'key', id }, op: 'create' });
     return ok(id);
   });
@@ -70,4 +47,33 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
     writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');
   }
   return { rootKeyId: result.value, createdKey: secret };
+}
+
+/** The root key's row: no tenant, no environment, no grants (it passes every requirement). */
+export async function insertRootKey(trx: Db, id: string, secret: string, pepper: Buffer, now: number): Promise<void> {
+  await insertKey(trx, {
+    id,
+    tenant_id: null,
+    environment_id: null,
+    user_id: null,
+    kind: 'root',
+    name: 'root',
+    key_hash: hashKey(pepper, secret),
+    hint: keyHint(secret),
+    prefix: ROOT_KEY_PREFIX,
+    admin: 1,
+    enabled: 1,
+    ...grantColumns(NO_GRANTS),
+    group_ids: '[]',
+    expiry_days: null,
+    previous_key_hash: null,
+    previous_valid_until: null,
+    rotated_at: null,
+    metadata: '{}',
+    expires_at: null,
+    revoked_at: null,
+    created_by_key_id: null,
+    created_at: now,
+    updated_at: now,
+  });
 }
