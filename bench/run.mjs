@@ -83,7 +83,9 @@ const SCENARIOS = [
   { name: 'verify, valid key', kind: 'key' },
   { name: 'verify + permission', kind: 'permission' },
   { name: 'verify + action on a resource type', kind: 'action' },
-  { name: 'verify, malformed key', kind: 'malformed' },
+  // From one source, malformed keys are refused with 429 once past KEYWARD_AUTH_FAILURE_LIMIT a
+  // minute (SPEC §5 floods): the run measures what that refusal costs, so non-2xx is expected.
+  { name: 'verify, malformed key (429 once throttled)', kind: 'malformed', refusalsExpected: true },
 ];
 
 /** (a) and (b): each scenario and the bare route, interleaved over the rounds; medians. */
@@ -95,7 +97,7 @@ async function httpRuns(keyward, bare, keysFile, keys) {
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
       const sample = await measure(target.server, options(target.kind, seconds));
-      if (sample.errors > 0) throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
+      if (sample.errors > 0 && target.refusalsExpected !== true) throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
       samples[i].push(sample);
     }
   }
