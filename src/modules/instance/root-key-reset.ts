@@ -6,12 +6,9 @@
  */
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../../core/error-codes.js';
-import { NO_GRANTS } from '../../core/grants/grant-set.js';
 import { newId } from '../../core/ids.js';
-import { generateKey, keyHint } from '../../core/key-format.js';
-import { hashKey } from '../../core/key-hash.js';
-import { grantColumns } from '../keys/key-grants.js';
-import { insertKey, updateKey } from '../keys/keys.repository.js';
+import { generateKey, } from '../../core/key-format.js';
+import { updateKey } from '../keys/keys.repository.js';
 import { mutate, type MutationDeps } from '../mutation.js';
 import { insertRootKey, ROOT_KEY_PREFIX } from './root-key.js';
 import { writeOwnerOnlyFile } from '../../storage/owner-only.js';
