@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { generateKey, } from '../../core/key-format.js';
+import { generateKey } from '../../core/key-format.js';
 import { updateKey } from '../keys/keys.repository.js';
 import { mutate, type MutationDeps } from '../mutation.js';
 import { insertRootKey, ROOT_KEY_PREFIX } from './root-key.js';
