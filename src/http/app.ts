@@ -13,6 +13,7 @@ import { ProblemSchema } from '../api/common.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Result } from '../core/error-codes.js';
 import { verifyKey, type VerifyDeps } from '../verify/verify.js';
+import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
@@ -196,7 +197,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
-  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
+  const rateLimits = setUpRateLimiter(config, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
+  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage, rateLimits: rateLimits.limiter };
   const metrics = createMetrics({
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,
@@ -257,6 +259,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       following.stop();
       await listener?.stop();
       await redis?.stop();
+      rateLimits.stop();
       clearInterval(pruning);
       await app.close();
       await floods.refusals.close();

@@ -12,6 +12,7 @@ import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authenticator } from './authenticate.js';
 import type { ResourceLookup } from './resource-lookup.js';
+import { limitVerdict, type RateLimiter } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
 export interface VerifyDeps {
@@ -22,6 +23,8 @@ export interface VerifyDeps {
   readonly resources: ResourceLookup;
   /** Counts every verdict about a known key (in memory; flushed in batches). Absent: not counted. */
   readonly usage?: UsageSink;
+  /** Takes from the buckets of keys with rate limits (in memory, or Redis where configured). */
+  readonly rateLimits: RateLimiter;
 }
 
 function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
@@ -92,6 +95,8 @@ export async function verifyKey(deps: VerifyDeps, input: VerifyInput, sourceIp?:
   } else {
     verdict = answer('VALID', key, deps.clientCacheTtlMs);
   }
+  // Rate limits after the permission check, so a refused request spends nothing (SPEC §4).
+  if (verdict.code === 'VALID' && key.ratelimits !== undefined) verdict = await limitVerdict(deps.rateLimits, key, input.cost ?? 1, now, verdict);
   // Every verdict about a known key is usage; an unknown or malformed key is no key's.
   deps.usage?.record(key.id, verdict.code, input.clientIp ?? sourceIp ?? null, now);
   return ok(verdict);

@@ -47,6 +47,7 @@ export async function resetRootKey(deps: MutationDeps, pepper: Buffer, dataDir: 
       enabled: 1,
       ...grantColumns(NO_GRANTS),
       group_ids: '[]',
+      ratelimits: '[]',
       expiry_days: null,
       previous_key_hash: null,
       previous_valid_until: null,

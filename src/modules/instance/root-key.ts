@@ -46,6 +46,7 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
       enabled: 1,
       ...grantColumns(NO_GRANTS),
       group_ids: '[]',
+      ratelimits: '[]',
       expiry_days: null,
       previous_key_hash: null,
       previous_valid_until: null,
