@@ -24,7 +24,9 @@ export const VerifyBody = Type.Object(
     action: Type.Optional(ModelName),
     resource: Type.Optional(ResourceQuery),
     clientIp: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f:.]{2,45}$', description: 'the IPv4 or IPv6 address of the end client, for usage records' })),
-    cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)' })),
+    cost: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)' }),
+    ),
   },
   { additionalProperties: false },
 );

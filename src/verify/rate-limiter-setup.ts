@@ -25,7 +25,9 @@ export function setUpRateLimiter(config: { redisUrl: string | undefined; nodes: 
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => {});
   const fallback = config.rateLimitRedisDown === 'open' ? memoryRateLimiter(config.nodes) : undefined;
-  log.info(`rate limits: shared through Redis (one atomic script per verify); where Redis fails: ${config.rateLimitRedisDown === 'open' ? 'fail-open to this node’s share' : 'fail-closed (RATE_LIMITED)'}`);
+  log.info(
+    `rate limits: shared through Redis (one atomic script per verify); where Redis fails: ${config.rateLimitRedisDown === 'open' ? 'fail-open to this node’s share' : 'fail-closed (RATE_LIMITED)'}`,
+  );
   let warned = 0;
   const limiter = redisRateLimiter({
     redis,

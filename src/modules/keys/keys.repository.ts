@@ -55,7 +55,17 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .execute();
   const first = rows[0];
   if (first === undefined) return undefined;
-  const { policy_id: _i, policy_ratelimits: _r, policy_permissions: _p, policy_scopes: _s, policy_levels: _l, env_reverify_days, tenant_reverify_days, mfa_passed_at, ...row } = first;
+  const {
+    policy_id: _i,
+    policy_ratelimits: _r,
+    policy_permissions: _p,
+    policy_scopes: _s,
+    policy_levels: _l,
+    env_reverify_days,
+    tenant_reverify_days,
+    mfa_passed_at,
+    ...row
+  } = first;
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []

@@ -71,7 +71,14 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
     };
     const { preset: _preset, ...columns } = row as PolicyRow & { preset?: unknown };
     await insertPolicy(trx, columns);
-    await record({ action: 'policy.create', tenantId, environmentId, target: { type: 'policy', id: row.id }, op: 'create', details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits) } });
+    await record({
+      action: 'policy.create',
+      tenantId,
+      environmentId,
+      target: { type: 'policy', id: row.id },
+      op: 'create',
+      details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits) },
+    });
     return ok(toPolicyObject(columns));
   });
 }
