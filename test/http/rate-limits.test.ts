@@ -36,6 +36,15 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     expect(await verify({ key })).toMatchObject({ valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits: [{ name: 'daily', remaining: 0 }] });
   });
 
+  it('holds 10 per second exactly on one node: 10 of 30 verifies in one window', async () => {
+    clock.set(START);
+    const { key } = await keyWith([{ name: 'per-second', limit: 10, durationMs: 1000 }]);
+    const codes: string[] = [];
+    for (let i = 0; i < 30; i++) codes.push((await verify({ key })).code);
+    expect(codes.filter((code) => code === 'VALID')).toHaveLength(10);
+    expect(codes.slice(10).every((code) => code === 'RATE_LIMITED')).toBe(true);
+  });
+
   it('spends nothing on cost 0', async () => {
     const { key } = await keyWith([{ name: 'daily', limit: 1, durationMs: DAY }]);
     expect(await verify({ key, cost: 0 })).toMatchObject({ code: 'VALID', ratelimits: [{ remaining: 1 }] });
