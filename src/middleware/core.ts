@@ -26,7 +26,7 @@ export const MIDDLEWARE_PROBLEMS = {
   DISABLED: { status: 401, title: 'The key is disabled.' },
   MFA_REQUIRED: { status: 401, title: 'A one-time code from the user is needed.' },
   FORBIDDEN: { status: 403, title: 'The key does not hold what this needs.' },
-  RATE_LIMITED: { status: 429, title: 'The key is over one of its rate limits.' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests from this source.' },
   UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

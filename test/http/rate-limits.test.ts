@@ -68,6 +68,16 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     expect((await verify({ key: b.key })).code).toBe('RATE_LIMITED');
   });
 
+  it('applies a policy PATCH to its linked keys at once', async () => {
+    const policy = await seeded.admin.post('/v1/policies', { name: 'tightened', ratelimits: [{ name: 'shared', limit: 5, durationMs: DAY }] });
+    const { key } = await keyWith([], { policyIds: [policy.body.id] });
+    expect(await verify({ key })).toMatchObject({ code: 'VALID', ratelimits: [{ name: 'shared', limit: 5, remaining: 4 }] });
+    const patched = await seeded.admin.patch(`/v1/policies/${policy.body.id}`, { ratelimits: [{ name: 'shared', limit: 1, durationMs: DAY }] });
+    expect(patched.status).toBe(200);
+    expect(patched.body.ratelimits).toEqual([{ name: 'shared', limit: 1, durationMs: DAY }]);
+    expect(await verify({ key })).toMatchObject({ code: 'RATE_LIMITED', ratelimits: [{ name: 'shared', limit: 1, remaining: 0 }] });
+  });
+
   it('takes a PATCH that clears the limits at once', async () => {
     const { id, key } = await keyWith([{ name: 'daily', limit: 1, durationMs: DAY }]);
     await verify({ key });
@@ -78,6 +88,14 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     const after = await verify({ key });
     expect(after.code).toBe('VALID');
     expect(after.ratelimits).toBeUndefined();
+  });
+
+  it('audits a change of limits with the limits it set', async () => {
+    const { id } = await keyWith([]);
+    const ratelimits = [{ name: 'hourly', limit: 100, durationMs: 3_600_000 }];
+    expect((await seeded.admin.patch(`/v1/keys/${id}`, { ratelimits })).status).toBe(200);
+    const events = await seeded.admin.get(`/v1/audit?targetId=${id}&action=key.update`);
+    expect(events.body.items).toEqual([expect.objectContaining({ action: 'key.update', details: expect.objectContaining({ ratelimits }) })]);
   });
 
   it('rejects a duplicate name and a window under a second with 400 VALIDATION', async () => {
