@@ -20,6 +20,7 @@ import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import type { Db } from '../../storage/database.js';
 import { addMember, findGroup, removeMember, writeKeyGroups } from '../groups/groups.repository.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
+import { tierRateLimits } from '../ratelimits/tiers.js';
 import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
@@ -79,7 +80,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       enabled: 1,
       ...grantColumns(grants.value),
       group_ids: '[]',
-      ratelimits: ratelimits.value ?? '[]',
+      ratelimits: ratelimits.value ?? tierRateLimits(deps.tiers, tenant.tier),
       expiry_days: expiresAt.value.days,
       previous_key_hash: null,
       previous_valid_until: null,
