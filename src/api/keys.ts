@@ -1,5 +1,6 @@
 /** API key request and response schemas. The secret appears only in `CreatedKey`, once. */
 import { Type, type Static } from '@sinclair/typebox';
+import { RateLimit, RateLimits } from './ratelimits.js';
 import { DayCount, IdSchema, Metadata, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
 export const PermissionName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$', maxLength: 100 });
@@ -48,6 +49,7 @@ export const Key = Type.Object({
   policyIds: Type.Array(IdSchema('policy'), { description: 'linked policies: their grants count as the key’s' }),
   groupIds: Type.Array(IdSchema('group'), { description: 'sharing groups the key belongs to' }),
   metadata: Metadata,
+  ratelimits: Type.Array(RateLimit, { description: 'the key’s own rate limits (its policies’ apply too, shared)' }),
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
   lastUsedAt: Nullable(Timestamp),
@@ -83,6 +85,7 @@ export const CreateKeyBody = Type.Object(
     ...LinkFields,
     expiresInDays: Type.Optional(Nullable(DayCount)),
     metadata: Type.Optional(Metadata),
+    ratelimits: Type.Optional(RateLimits),
   },
   { additionalProperties: false },
 );
@@ -92,6 +95,7 @@ export const PatchKeyBody = Type.Object(
     name: Type.Optional(Name),
     metadata: Type.Optional(Metadata),
     enabled: Type.Optional(Type.Boolean()),
+    ratelimits: Type.Optional(RateLimits),
     permissions: GrantFields.permissions,
     scopes: GrantFields.scopes,
     levels: GrantFields.levels,

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 import { GrantFields } from './keys.js';
+import { RateLimit, RateLimits } from './ratelimits.js';
 
 export const Policy = Type.Object({
   id: IdSchema('policy'),
@@ -11,6 +12,7 @@ export const Policy = Type.Object({
   permissions: Type.Array(Type.String()),
   scopes: Type.Array(Type.String()),
   levels: Type.Record(Type.String(), Type.String()),
+  ratelimits: Type.Array(RateLimit, { description: 'one bucket per limit, shared by every linked key' }),
   createdByKeyId: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -22,6 +24,7 @@ export const CreatePolicyBody = Type.Object(
     environmentId: Type.Optional(Nullable(IdSchema('environment', 'omit or null for a tenant-wide policy (needs tenant.manage)'))),
     name: Name,
     ...GrantFields,
+    ratelimits: Type.Optional(RateLimits),
   },
   { additionalProperties: false },
 );
@@ -32,6 +35,7 @@ export const PatchPolicyBody = Type.Object(
     permissions: GrantFields.permissions,
     scopes: GrantFields.scopes,
     levels: GrantFields.levels,
+    ratelimits: Type.Optional(RateLimits),
   },
   { additionalProperties: false, minProperties: 1 },
 );

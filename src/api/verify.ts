@@ -1,6 +1,7 @@
 /** The verify request and answer: 200 for every key, permission and resource outcome. */
 import { Type, type Static } from '@sinclair/typebox';
 import { PermissionName } from './keys.js';
+import { RateLimitState } from './ratelimits.js';
 
 const ModelName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 });
 
@@ -23,6 +24,9 @@ export const VerifyBody = Type.Object(
     action: Type.Optional(ModelName),
     resource: Type.Optional(ResourceQuery),
     clientIp: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f:.]{2,45}$', description: 'the IPv4 or IPv6 address of the end client, for usage records' })),
+    cost: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -44,9 +48,9 @@ const StringOrNull = (options: { format?: string; description?: string } = {}) =
 
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED'>({
+  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'RATE_LIMITED'>({
     type: 'string',
-    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED'],
+    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED', 'RATE_LIMITED'],
   }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
@@ -54,6 +58,7 @@ export const VerifyAnswer = Type.Object({
   expiresAt: StringOrNull({ format: 'date-time' }),
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
   missing: Type.Optional(Missing),
+  ratelimits: Type.Optional(Type.Array(RateLimitState, { description: 'each rate limit of the key (its own, then its policies’) after this request' })),
 });
 
 export type VerifyInput = Static<typeof VerifyBody>;

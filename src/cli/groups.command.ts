@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { GroupObject, PolicyObject } from '../client/management.js';
 import { collect, defined, levels, list, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, show, table, type Column } from './output.js';
+import { fields, line, pageFooter, show, table, UsageError, type Column } from './output.js';
+import { parseRateLimitFlags } from './ratelimit-flags.js';
 
 const GROUP_COLUMNS: readonly Column<GroupObject>[] = [
   ['id', (g) => g.id],
@@ -89,6 +90,7 @@ export function registerPolicies(program: Command): void {
     .option('--permission <name>', 'a named permission (repeatable)', collect)
     .option('--scope <scope>', 'type:role or type:res_…:role (repeatable)', collect)
     .option('--level <type=level>', 'none|view|edit|full on a type (repeatable)', collect)
+    .option('--ratelimit <name:limit/durationMs>', 'a rate limit its keys share, e.g. per-second:10/1000 (repeatable)', collect)
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const policy = await client.policies.create(
@@ -100,9 +102,23 @@ export function registerPolicies(program: Command): void {
             permissions: list(opts, 'permission'),
             scopes: list(opts, 'scope'),
             levels: levels(list(opts, 'level')),
+            ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), false),
           }),
         );
         show(policy, { json }, (p) => line(`Created policy ${p.id} (${p.name})`));
+      }),
+    );
+  policies
+    .command('update <id>')
+    .description("change a policy's name or rate limits")
+    .option('--name <name>', 'a new name')
+    .option('--ratelimit <name:limit/durationMs>', 'a rate limit its keys share (repeatable; replaces the set)', collect)
+    .option('--clear-ratelimits', 'remove every rate limit of the policy')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json, opts }) => {
+        const patch = defined({ name: str(opts, 'name'), ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true) });
+        if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ratelimit or --clear-ratelimits');
+        show(await client.policies.update(id, patch), { json }, (p) => line(`Policy ${p.id} updated`));
       }),
     );
   policies

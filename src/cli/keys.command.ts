@@ -7,6 +7,7 @@ import type { CreateKeyInput } from '../api/keys.js';
 import type { CreatedKeyObject, KeyObject, KeyUsageObject } from '../client/management.js';
 import { collect, defined, integer, levels, list, num, paged, run, str } from './command-kit.js';
 import { promptKeyGrants } from './keys-create.prompt.js';
+import { parseRateLimitFlags } from './ratelimit-flags.js';
 import { dim, fields, green, line, pageFooter, red, secret, show, table, UsageError, yellow, type Column } from './output.js';
 
 const COLUMNS: readonly Column<KeyObject>[] = [
@@ -69,6 +70,7 @@ export function registerKeys(program: Command): void {
     .option('--group <id>', 'join a sharing group (repeatable)', collect)
     .option('--expires-in-days <n>', 'expiry in days', integer)
     .option('--never-expires', 'no expiry')
+    .option('--ratelimit <name:limit/durationMs>', 'a rate limit, e.g. per-second:10/1000 (repeatable)', collect)
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const kindText = str(opts, 'kind');
@@ -81,6 +83,7 @@ export function registerKeys(program: Command): void {
           userId: str(opts, 'user'),
           admin: opts['admin'] === true ? true : undefined,
           ...expiry(opts),
+          ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), false),
         });
         const flagged = GRANT_FLAGS.some((flag) => opts[flag] !== undefined);
         let grants: Partial<CreateKeyInput>;
@@ -152,6 +155,19 @@ export function registerKeys(program: Command): void {
         run(command, async ({ client, json }) => show(await client.keys.update(id, { enabled }), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
       );
   }
+  keys
+    .command('update <id>')
+    .description("change a key's name or rate limits")
+    .option('--name <name>', 'a new name')
+    .option('--ratelimit <name:limit/durationMs>', 'a rate limit, e.g. per-second:10/1000 (repeatable; replaces the set)', collect)
+    .option('--clear-ratelimits', 'remove every rate limit of the key')
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json, opts }) => {
+        const patch = defined({ name: str(opts, 'name'), ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true) });
+        if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ratelimit or --clear-ratelimits');
+        show(await client.keys.update(id, patch), { json }, (k) => line(`Key ${k.id} updated`));
+      }),
+    );
   keys
     .command('revoke <id>')
     .description('revoke a key: permanent and immediate')

@@ -6,6 +6,14 @@ import type { VerdictCode } from './error-codes.js';
 import type { KeyPosition } from './check.js';
 import type { CompiledGrants } from './grants/compile-grants.js';
 
+/** One rate-limit budget: `id` names the bucket (`key:<keyId>:<name>` or `policy:<policyId>:<name>`). */
+export interface RateBucket {
+  readonly id: string;
+  readonly name: string;
+  readonly limit: number;
+  readonly durationMs: number;
+}
+
 export type KeyKind = 'root' | 'user' | 'application';
 
 export interface KeyRecord {
@@ -29,6 +37,8 @@ export interface KeyRecord {
    * (SPEC §4). Absent or null: the setting is off, or the key has no user.
    */
   readonly mfaDueAt?: number | null;
+  /** The key's own rate limits, then its policies'; absent when it has none (the common case). */
+  readonly ratelimits?: readonly RateBucket[];
 }
 
 export function isRoot(key: KeyRecord): boolean {

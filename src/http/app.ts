@@ -13,6 +13,8 @@ import { ProblemSchema } from '../api/common.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Result } from '../core/error-codes.js';
 import { createVerifier } from '../verify/verify.js';
+import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
+import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
@@ -24,7 +26,7 @@ import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorde
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import { trustProxyOption, type Config } from './config.js';
+import { ConfigError, trustProxyOption, type Config } from './config.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
@@ -89,6 +91,15 @@ export interface Keyward {
   close(): Promise<void>;
 }
 
+/** A tiers file that does not fit stops the start like any bad setting. */
+function tiersOf(path: string): Tiers {
+  try {
+    return loadTiers(path);
+  } catch (error) {
+    throw error instanceof TiersError ? new ConfigError(error.message) : error;
+  }
+}
+
 export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -130,6 +141,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     model: config.model,
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
+    ...(config.tiersFile === undefined ? {} : { tiers: tiersOf(config.tiersFile) }),
     ...(notifiesChanges ? { changeChannel: changeChannel(storage.schema) } : {}),
     usage,
     onCommitted: (changes) => {
@@ -199,7 +211,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
-  const verify = createVerifier({ authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage });
+  const rateLimits = setUpRateLimiter(config, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
+  const verify = createVerifier({ authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage, rateLimits: rateLimits.limiter });
   const metrics = createMetrics({
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,
@@ -260,6 +273,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       following.stop();
       await listener?.stop();
       await redis?.stop();
+      rateLimits.stop();
       clearInterval(pruning);
       await app.close();
       await floods.refusals.close();

@@ -39,6 +39,12 @@ export interface Config {
   readonly maxStalenessMs: number;
   /** `redis://…`: nodes also wake each other through Redis pub/sub (besides PostgreSQL NOTIFY). */
   readonly redisUrl: string | undefined;
+  /** How many nodes share the load without Redis: each enforces ceil(limit / nodes) of a rate limit. */
+  readonly nodes: number;
+  /** `KEYWARD_TIERS`: a JSON or YAML file of tiers and the defaults their tenants' new keys get. */
+  readonly tiersFile: string | undefined;
+  /** Where Redis fails on a rate-limited verify: `open` falls back to this node's share, `closed` refuses. */
+  readonly rateLimitRedisDown: 'open' | 'closed';
   /** How often this node writes the key usage it counted (SPEC §4: in batches, off the verify path). */
   readonly usageFlushMs: number;
   /** Pending key/day/code usage counters that make this node write them at once. */
@@ -82,7 +88,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
   { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
-  { name: 'KEYWARD_REDIS_URL', description: 'redis://… to wake other nodes through Redis pub/sub', default: '(unset)' },
+  { name: 'KEYWARD_REDIS_URL', description: 'redis://… to wake other nodes through Redis pub/sub, and to share rate-limit buckets', default: '(unset)' },
+  { name: 'KEYWARD_TIERS', description: 'path of a JSON or YAML file {tiers: {<name>: {ratelimits?, credits?}}}: defaults for new keys by tenant tier', default: '(unset)' },
+  { name: 'KEYWARD_NODES', description: 'nodes sharing the load without Redis: each enforces ceil(limit / nodes) of every rate limit', default: '1' },
+  { name: 'KEYWARD_RATELIMIT_REDIS_DOWN', description: 'open (fall back to the node share in memory) or closed (refuse with RATE_LIMITED) when Redis fails', default: 'open' },
   { name: 'KEYWARD_MAX_STALENESS_MS', description: 'past this without reading the change log, caches are not trusted (fail closed)', default: '10000' },
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '20000' },
@@ -126,6 +135,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     changePollMs: integer(env, 'KEYWARD_CHANGE_POLL_MS', 1000, 50, 60_000),
     maxStalenessMs: integer(env, 'KEYWARD_MAX_STALENESS_MS', 10_000, 100, 86_400_000),
     redisUrl: optional(env, 'KEYWARD_REDIS_URL'),
+    nodes: integer(env, 'KEYWARD_NODES', 1, 1, 1000),
+    tiersFile: optional(env, 'KEYWARD_TIERS'),
+    rateLimitRedisDown: text(env, 'KEYWARD_RATELIMIT_REDIS_DOWN', 'open') === 'closed' ? 'closed' : 'open',
     usageFlushMs: integer(env, 'KEYWARD_USAGE_FLUSH_MS', 5000, 50, 3_600_000),
     // Not lower: with many keys in use, nearly every verify adds a counter, and a write every
     // thousand verifies cost more CPU than the verifies themselves (bench, 10 000 keys at random).
@@ -145,6 +157,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl)) {
     throw new ConfigError('KEYWARD_REDIS_URL must start with redis:// or rediss://');
+  }
+  if (!['open', 'closed', undefined].includes(env['KEYWARD_RATELIMIT_REDIS_DOWN'])) {
+    throw new ConfigError('KEYWARD_RATELIMIT_REDIS_DOWN must be open or closed');
   }
   if (config.pepper !== undefined && config.pepper.length < 32) {
     throw new ConfigError('KEYWARD_PEPPER must be at least 32 characters');

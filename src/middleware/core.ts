@@ -26,6 +26,7 @@ export const MIDDLEWARE_PROBLEMS = {
   DISABLED: { status: 401, title: 'The key is disabled.' },
   MFA_REQUIRED: { status: 401, title: 'A one-time code from the user is needed.' },
   FORBIDDEN: { status: 403, title: 'The key does not hold what this needs.' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests from this source.' },
   UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -103,6 +104,7 @@ const DENIAL_DETAILS = {
   EXPIRED: 'The key has expired.',
   DISABLED: 'The key is disabled.',
   MFA_REQUIRED: "The key's user must pass a one-time code check again before the key works.",
+  RATE_LIMITED: 'The key has spent its rate limit for now; retry after the window resets.',
 } as const;
 
 /** Builds the per-request decision function an adapter calls. */

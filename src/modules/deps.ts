@@ -3,6 +3,7 @@ import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
+import type { Tiers } from './ratelimits/tiers.js';
 import type { PendingUsage } from './usage/pending-usage.js';
 
 export interface ServiceDeps extends MutationDeps {
@@ -16,6 +17,8 @@ export interface ServiceDeps extends MutationDeps {
   readonly auditMinRetentionDays?: number;
   /** This node's key usage not yet flushed, merged into what is read; absent: storage only. */
   readonly usage?: PendingUsage;
+  /** `KEYWARD_TIERS`: per tier, the defaults a tenant's new keys start with; absent: none. */
+  readonly tiers?: Tiers;
 }
 
 export interface Caller {

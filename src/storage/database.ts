@@ -74,6 +74,8 @@ export interface ApiKeysTable {
   preset: string | null;
   /** JSON ids of the groups the key belongs to; kept with group_members in one transaction. */
   group_ids: string;
+  /** JSON `[{name, limit, durationMs}]`: the key's own rate limits (migration 0014). */
+  ratelimits: string;
   /** The lifetime it was created with, in days (null: never expires); a rotation restarts it. */
   expiry_days: number | null;
   /** The secret it had before its last rotation, accepted until `previous_valid_until`. */
@@ -112,6 +114,8 @@ export interface PoliciesTable {
   permissions: string;
   scopes: string;
   levels: string;
+  /** JSON `[{name, limit, durationMs}]`: one bucket per limit, shared by every linked key (defaults to '[]'). */
+  ratelimits: string;
   created_by_key_id: string | null;
   created_at: number;
   updated_at: number;

@@ -16,6 +16,7 @@ import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
 import type { ResourceLookup } from './resource-lookup.js';
+import { limitVerdict, type RateLimiter } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
 export interface VerifyDeps {
@@ -26,6 +27,8 @@ export interface VerifyDeps {
   readonly resources: ResourceLookup;
   /** Counts every verdict about a known key (in memory; flushed in batches). Absent: not counted. */
   readonly usage?: UsageSink;
+  /** Takes from the buckets of keys with rate limits (in memory, or Redis where configured). */
+  readonly rateLimits: RateLimiter;
 }
 
 export type VerifyResult = Result<VerifyAnswerObject>;
@@ -110,6 +113,13 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     return result;
   };
 
+  // Rate limits after the permission check, so a refused request spends nothing (SPEC §4); a key
+  // without them gets the fixed answer, and no promise.
+  const valid = (key: KeyRecord, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
+    if (key.ratelimits === undefined) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+    return limitVerdict(deps.rateLimits, key, input.cost ?? 1, now, answer('VALID', key, deps.clientCacheTtlMs)).then((verdict) => counted(key, ok(verdict), input, sourceIp, now));
+  };
+
   const decide = (authentication: Authentication, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
     if (!authentication.found) return NOT_FOUND;
     const key = authentication.key;
@@ -121,10 +131,11 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     const { action, resource } = input;
     if (action !== undefined && resource !== undefined) {
       const allowed = actionAllowed(key, action, resource);
-      const settle = (yes: boolean): VerifyResult => counted(key, yes ? fixedAnswer(key, 'VALID') : forbidden(key, { action, resource }), input, sourceIp, now);
+      const settle = (yes: boolean): VerifyResult | Promise<VerifyResult> =>
+        yes ? valid(key, input, sourceIp, now) : counted(key, forbidden(key, { action, resource }), input, sourceIp, now);
       return typeof allowed === 'boolean' ? settle(allowed) : allowed.then(settle);
     }
-    return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+    return valid(key, input, sourceIp, now);
   };
 
   return (input, sourceIp) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import type { Clock } from '../../src/core/clock.js';
 import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/http/config.js';
 
@@ -22,7 +23,7 @@ export interface Cluster {
   readonly schema: string;
   readonly pepper: string;
   /** A node on `databaseUrl` (default: the cluster's own), with its own data directory. */
-  start(options?: { databaseUrl?: string; config?: Partial<Config> }): Promise<Node>;
+  start(options?: { databaseUrl?: string; config?: Partial<Config>; clock?: Clock }): Promise<Node>;
   close(): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export function cluster(databaseUrl: string): Cluster {
       // A data directory that does not exist yet, as on a fresh container.
       const dataDir = join(root, `node-${nodes.length}-${randomBytes(3).toString('hex')}`, 'data');
       const config = loadConfig({}, { databaseUrl: options.databaseUrl ?? databaseUrl, databaseSchema: schema, pepper, dataDir, logLevel: 'warn', ...options.config });
-      const keyward = await buildApp({ config, logStream });
+      const keyward = await buildApp({ config, logStream, ...(options.clock === undefined ? {} : { clock: options.clock }) });
       nodes.push(keyward);
       return {
         keyward,

@@ -16,6 +16,7 @@ export function keyRowWith(overrides: Partial<KeyRow> & Pick<KeyRow, 'id' | 'key
     scopes: '[]',
     levels: '{}',
     group_ids: '[]',
+    ratelimits: '[]',
     expiry_days: null,
     previous_key_hash: null,
     previous_valid_until: null,

@@ -65,6 +65,7 @@ export async function insertRootKey(trx: Db, id: string, secret: string, pepper:
     enabled: 1,
     ...grantColumns(NO_GRANTS),
     group_ids: '[]',
+    ratelimits: '[]',
     expiry_days: null,
     previous_key_hash: null,
     previous_valid_until: null,

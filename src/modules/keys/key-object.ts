@@ -1,6 +1,7 @@
 /** A key row as the API shows it: never the hash, only the hint. */
 import type { KeyObject } from '../../api/keys.js';
 import type { KeyKind } from '../../core/key-record.js';
+import { parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { iso } from '../scope.js';
 import { grantSetOf } from './key-grants.js';
 import type { KeyRow } from './keys.repository.js';
@@ -35,6 +36,7 @@ export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string
     policyIds: [...policyIds],
     groupIds: JSON.parse(row.group_ids) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    ratelimits: parseRateLimits(row.ratelimits),
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(lastUsedAt),

@@ -1,7 +1,8 @@
 /** API keys at rest. Lookups by id or by the key's HMAC (the one indexed lookup of a verify miss). */
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
-import type { KeyKind, KeyRecord } from '../../core/key-record.js';
+import type { KeyKind, KeyRecord, RateBucket } from '../../core/key-record.js';
+import { parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { compileGrants } from '../../core/grants/compile-grants.js';
 import { sharedGrants } from '../../core/grants/shared-grants.js';
 import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
@@ -30,6 +31,8 @@ export interface KeyWithPolicies {
   readonly row: KeyRow;
   readonly policies: readonly GrantSet[];
   readonly mfa: MfaReverify;
+  /** The rate limits of every linked policy, one shared bucket each. */
+  readonly policyLimits?: readonly RateBucket[];
 }
 
 /**
@@ -46,19 +49,31 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .leftJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
     .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
     .selectAll('api_keys')
+    .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
     .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
     .select(['environments.mfa_reverify_days as env_reverify_days', 'tenants.mfa_reverify_days as tenant_reverify_days', 'user_mfa.passed_at as mfa_passed_at'])
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
   if (first === undefined) return undefined;
-  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, env_reverify_days, tenant_reverify_days, mfa_passed_at, ...row } = first;
+  const {
+    policy_id: _i,
+    policy_ratelimits: _r,
+    policy_permissions: _p,
+    policy_scopes: _s,
+    policy_levels: _l,
+    env_reverify_days,
+    tenant_reverify_days,
+    mfa_passed_at,
+    ...row
+  } = first;
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []
       : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
   );
-  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null } };
+  const policyLimits = rows.flatMap((joined) => (joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits)));
+  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null }, policyLimits };
 }
 
 /**
@@ -136,6 +151,11 @@ export async function countLiveKeysInEnvironment(db: Db, environmentId: string):
  * A user key must pass MFA again `days` after its user last did; a user who never passed one is
  * due at once (seed 002: "periodically complete MFA to keep access").
  */
+/** Present only where the key has limits: the verify of a key without any does no limit work. */
+function withRateLimits(buckets: readonly RateBucket[]): { ratelimits?: readonly RateBucket[] } {
+  return buckets.length === 0 ? {} : { ratelimits: buckets };
+}
+
 function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
   if (row.kind !== 'user' || mfa === undefined || mfa.days === null) return null;
   return (mfa.passedAt ?? 0) + mfa.days * DAY_MS;
@@ -147,7 +167,11 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
  */
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 
-export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify): KeyRecord {
+function bucketsOf(owner: 'key' | 'policy', id: string, column: string | null): RateBucket[] {
+  return parseRateLimits(column).map((limit) => ({ id: `${owner}:${id}:${limit.name}`, name: limit.name, limit: limit.limit, durationMs: limit.durationMs }));
+}
+
+export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify, policyLimits: readonly RateBucket[] = []): KeyRecord {
   const admin = row.admin === 1;
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
@@ -171,5 +195,6 @@ export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly Gr
     grants: sharedGrants(model, signature, compile),
     groupIds: row.group_ids === '[]' ? NO_GROUPS : (JSON.parse(row.group_ids) as string[]),
     mfaDueAt: mfaDueAt(row, mfa),
+    ...withRateLimits([...bucketsOf('key', row.id, row.ratelimits), ...policyLimits]),
   };
 }

@@ -19,6 +19,8 @@ import { findUser } from '../users/users.repository.js';
 import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import type { Db } from '../../storage/database.js';
 import { addMember, findGroup, removeMember, writeKeyGroups } from '../groups/groups.repository.js';
+import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
+import { tierRateLimits } from '../ratelimits/tiers.js';
 import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
@@ -38,6 +40,8 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
   const admin = input.admin === true;
   const metadata = serialiseMetadata(input.metadata);
   if (!metadata.ok) return metadata;
+  const ratelimits = checkRateLimits(input.ratelimits);
+  if (!ratelimits.ok) return ratelimits;
 
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const environment = await findEnvironment(trx, environmentId);
@@ -76,6 +80,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       enabled: 1,
       ...grantColumns(grants.value),
       group_ids: '[]',
+      ratelimits: ratelimits.value ?? tierRateLimits(deps.tiers, tenant.tier),
       expiry_days: expiresAt.value.days,
       previous_key_hash: null,
       previous_valid_until: null,
@@ -99,7 +104,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       environmentId: row.environment_id,
       target: { type: 'key', id: row.id },
       op: 'create',
-      details: { name: row.name, kind: row.kind, admin, ...grants.value, policyIds, groupIds, expiresAt: row.expires_at },
+      details: { name: row.name, kind: row.kind, admin, ...grants.value, policyIds, groupIds, expiresAt: row.expires_at, ratelimits: parseRateLimits(row.ratelimits) },
     });
     // Seed 002: deployed services should not break on a date; say so rather than refuse.
     const warnings =
@@ -156,6 +161,8 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   if ((await findVisibleKey(deps, caller, id)) === undefined) return notFound('key', id);
   const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
+  const ratelimits = checkRateLimits(input.ratelimits);
+  if (!ratelimits.ok) return ratelimits;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findKeyById(trx, id);
     if (current === undefined) return notFound('key', id);
@@ -169,10 +176,12 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       name: input.name ?? current.name,
       metadata: metadata?.value ?? current.metadata,
       enabled: input.enabled === undefined ? current.enabled : input.enabled ? 1 : 0,
+      ratelimits: ratelimits.value ?? current.ratelimits,
       updated_at: now,
     };
     const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
+    if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits);
     let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
     if (grantsChanged) {
       const changed = await changeGrants(deps, caller, trx, current, input, now);
@@ -181,7 +190,7 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       policyIds = changed.value.policyIds;
       Object.assign(details, changed.value.details);
     }
-    await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, ...grantColumns(grantSetOf(next)), updated_at: now });
+    await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, ratelimits: next.ratelimits, ...grantColumns(grantSetOf(next)), updated_at: now });
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });

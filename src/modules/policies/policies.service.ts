@@ -13,6 +13,7 @@ import { refuseExcess } from '../escalation.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import { grantColumns, grantSetOf } from '../keys/key-grants.js';
 import { mutate } from '../mutation.js';
+import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
 import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
@@ -27,6 +28,7 @@ export function toPolicyObject(row: PolicyRow): PolicyObject {
     permissions: [...grants.permissions],
     scopes: [...grants.scopes],
     levels: { ...grants.levels },
+    ratelimits: parseRateLimits(row.ratelimits),
     createdByKeyId: row.created_by_key_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -39,6 +41,8 @@ const AS_ADMIN = { admin: true } as const;
 export async function createPolicy(deps: ServiceDeps, caller: Caller, input: CreatePolicyInput): Promise<Result<PolicyObject>> {
   const grants = resolveGrantInput(deps.model, input, AS_ADMIN);
   if (!grants.ok) return grants;
+  const ratelimits = checkRateLimits(input.ratelimits);
+  if (!ratelimits.ok) return ratelimits;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     let tenantId: string;
     const environmentId = input.environmentId ?? null;
@@ -60,13 +64,21 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
       environment_id: environmentId,
       name: input.name,
       ...grantColumns({ ...grants.value, preset: null }),
+      ratelimits: ratelimits.value ?? '[]',
       created_by_key_id: caller.key.id,
       created_at: now,
       updated_at: now,
     };
     const { preset: _preset, ...columns } = row as PolicyRow & { preset?: unknown };
     await insertPolicy(trx, columns);
-    await record({ action: 'policy.create', tenantId, environmentId, target: { type: 'policy', id: row.id }, op: 'create', details: { name: row.name, ...grants.value } });
+    await record({
+      action: 'policy.create',
+      tenantId,
+      environmentId,
+      target: { type: 'policy', id: row.id },
+      op: 'create',
+      details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits) },
+    });
     return ok(toPolicyObject(columns));
   });
 }
@@ -86,6 +98,8 @@ export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: 
 }
 
 export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string, input: PatchPolicyInput): Promise<Result<PolicyObject>> {
+  const ratelimits = checkRateLimits(input.ratelimits);
+  if (!ratelimits.ok) return ratelimits;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findPolicy(trx, id);
     if (current === undefined) return notFound('policy', id);
@@ -103,15 +117,15 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
       if (!excess.ok) return excess;
     }
     const { preset: _preset, ...columns } = grantColumns({ ...grants.value, preset: null });
-    const next: PolicyRow = { ...current, ...columns, name: input.name ?? current.name, updated_at: now };
-    await updatePolicy(trx, id, { ...columns, name: next.name, updated_at: now });
+    const next: PolicyRow = { ...current, ...columns, name: input.name ?? current.name, ratelimits: ratelimits.value ?? current.ratelimits, updated_at: now };
+    await updatePolicy(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
     await record({
       action: 'policy.update',
       tenantId: current.tenant_id,
       environmentId: current.environment_id,
       target: { type: 'policy', id },
       op: 'update',
-      details: { fields: Object.keys(input).sort(), ...(givesGrants ? grants.value : {}) },
+      details: { fields: Object.keys(input).sort(), ...(givesGrants ? grants.value : {}), ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }) },
     });
     return ok(toPolicyObject(next));
   });

@@ -1,0 +1,17 @@
+/** Rate limits as stored (a JSON column) and as given (names unique per key or policy). */
+import type { RateLimitObject } from '../../api/ratelimits.js';
+import { fail, ok, type Result } from '../../core/error-codes.js';
+
+export function checkRateLimits(limits: readonly RateLimitObject[] | undefined): Result<string | undefined> {
+  if (limits === undefined) return ok(undefined);
+  const names = new Set<string>();
+  for (const [index, limit] of limits.entries()) {
+    if (names.has(limit.name)) return fail('VALIDATION', `rate limit name ${limit.name} is given twice`, { field: `ratelimits/${index}/name` });
+    names.add(limit.name);
+  }
+  return ok(JSON.stringify(limits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs }))));
+}
+
+export function parseRateLimits(column: string | null | undefined): RateLimitObject[] {
+  return column == null ? [] : (JSON.parse(column) as RateLimitObject[]);
+}

@@ -1,0 +1,42 @@
+/**
+ * Tiers (seed 003): a tenant's `tier` names defaults for its new keys, from instance configuration.
+ * `KEYWARD_TIERS` is the path of a JSON or YAML file `{tiers: {<name>: {ratelimits?: [...],
+ * credits?: {...}}}}`; this half reads the file and gives new keys their tier's rate limits
+ * (a key created with `ratelimits` keeps its own). `credits` is left to the credits half.
+ */
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { RateLimits } from '../../api/ratelimits.js';
+import { checkRateLimits } from './ratelimit-columns.js';
+
+const TierSettings = Type.Object({ ratelimits: Type.Optional(RateLimits), credits: Type.Optional(Type.Unknown()) }, { additionalProperties: false });
+const TiersFile = Type.Object({ tiers: Type.Record(Type.String({ minLength: 1, maxLength: 50 }), TierSettings) }, { additionalProperties: false });
+
+export type Tiers = Static<typeof TiersFile>['tiers'];
+
+export class TiersError extends Error {}
+
+/** The tiers of the file at `path`; a file that does not parse or fit is refused at start, naming where. */
+export function loadTiers(path: string): Tiers {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new TiersError(`KEYWARD_TIERS: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const problem = Value.Errors(TiersFile, parsed).First();
+  if (problem !== undefined) throw new TiersError(`KEYWARD_TIERS: ${path}: ${problem.path || '/'} ${problem.message}`);
+  const tiers = (parsed as Static<typeof TiersFile>).tiers;
+  for (const [name, tier] of Object.entries(tiers)) {
+    const checked = checkRateLimits(tier.ratelimits);
+    if (!checked.ok) throw new TiersError(`KEYWARD_TIERS: ${path}: tier ${name}: ${checked.problem.detail}`);
+  }
+  return tiers;
+}
+
+/** The rate limits a new key of a tenant on `tier` starts with, as stored; none where the tier names none. */
+export function tierRateLimits(tiers: Tiers | undefined, tier: string): string {
+  return JSON.stringify(tiers?.[tier]?.ratelimits ?? []);
+}

@@ -1,0 +1,137 @@
+/**
+ * Rate limits on the verify path (SPEC §4): fixed windows aligned to the epoch (a window of
+ * `durationMs` starts at every multiple of it), one bucket per key limit and per policy limit (a
+ * policy's bucket is shared by its linked keys). All of a key's buckets are checked and taken
+ * together: a refused request takes nothing from any. A key with no limits never reaches here.
+ *
+ * Modes (docs/limits.md): in memory on one node; in memory with `ceil(limit / KEYWARD_NODES)` per
+ * node where several nodes share no Redis; with `KEYWARD_REDIS_URL`, one atomic Lua script per
+ * verify. Where Redis fails, `KEYWARD_RATELIMIT_REDIS_DOWN` decides: `open` (the default) falls
+ * back to this node's in-memory share, `closed` refuses with RATE_LIMITED.
+ */
+import type { Redis } from 'ioredis';
+import type { RateLimitStateObject } from '../api/ratelimits.js';
+import type { VerifyAnswerObject } from '../api/verify.js';
+import type { KeyRecord, RateBucket } from '../core/key-record.js';
+
+export interface RateOutcome {
+  readonly allowed: boolean;
+  /** Units used in each bucket's current window after this request, in the key's bucket order. */
+  readonly used: readonly number[];
+  /** The limit enforced for each bucket (a node's share where nodes split it). */
+  readonly limits: readonly number[];
+}
+
+export interface RateLimiter {
+  take(buckets: readonly RateBucket[], cost: number, now: number): RateOutcome | Promise<RateOutcome>;
+}
+
+function windowOf(bucket: RateBucket, now: number): number {
+  return Math.floor(now / bucket.durationMs) * bucket.durationMs;
+}
+
+/** Buckets whose window ended are swept once the map holds this many; beyond twice it, the oldest go. */
+const SWEEP_AT = 100_000;
+
+/** In memory, this node only; `nodes` > 1 splits every limit evenly between the nodes. */
+export function memoryRateLimiter(nodes = 1): RateLimiter {
+  const windows = new Map<string, { start: number; used: number }>();
+  const sweep = (now: number): void => {
+    for (const [id, entry] of windows) if (entry.start < now - 86_400_000) windows.delete(id);
+    for (const id of windows.keys()) {
+      if (windows.size <= SWEEP_AT) break;
+      windows.delete(id);
+    }
+  };
+  return {
+    take(buckets, cost, now) {
+      if (windows.size >= SWEEP_AT * 2) sweep(now);
+      const used: number[] = [];
+      const limits: number[] = [];
+      let allowed = true;
+      for (const bucket of buckets) {
+        const entry = windows.get(bucket.id);
+        const current = entry !== undefined && entry.start === windowOf(bucket, now) ? entry.used : 0;
+        const limit = Math.ceil(bucket.limit / nodes);
+        limits.push(limit);
+        used.push(current);
+        if (current + cost > limit) allowed = false;
+      }
+      if (allowed && cost > 0) {
+        buckets.forEach((bucket, index) => {
+          const next = (used[index] ?? 0) + cost;
+          used[index] = next;
+          windows.set(bucket.id, { start: windowOf(bucket, now), used: next });
+        });
+      }
+      return { allowed, used, limits };
+    },
+  };
+}
+
+/**
+ * KEYS: one counter per bucket and window. ARGV: cost, then each bucket's limit and window
+ * length. Refuses without writing if any bucket would go over; else takes `cost` from all.
+ */
+const TAKE_SCRIPT = `
+local cost = tonumber(ARGV[1])
+local used = {}
+local allowed = 1
+for i = 1, #KEYS do
+  used[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used[i] + cost > tonumber(ARGV[i * 2]) then allowed = 0 end
+end
+if allowed == 1 and cost > 0 then
+  for i = 1, #KEYS do
+    used[i] = redis.call('INCRBY', KEYS[i], cost)
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i * 2 + 1]) + 1000)
+  end
+end
+table.insert(used, 1, allowed)
+return used
+`;
+
+export interface RedisLimiterOptions {
+  readonly redis: Redis;
+  /** Where Redis does not answer: the fallback (fail-open), or undefined to refuse (fail-closed). */
+  readonly fallback: RateLimiter | undefined;
+  readonly onError: (error: unknown) => void;
+  readonly prefix?: string;
+}
+
+export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
+  const prefix = options.prefix ?? 'keyward:rl:';
+  return {
+    async take(buckets, cost, now) {
+      const keys = buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
+      const args = [String(cost), ...buckets.flatMap((bucket) => [String(bucket.limit), String(bucket.durationMs)])];
+      try {
+        const reply = (await options.redis.eval(TAKE_SCRIPT, keys.length, ...keys, ...args)) as number[];
+        return { allowed: reply[0] === 1, used: reply.slice(1).map(Number), limits: buckets.map((bucket) => bucket.limit) };
+      } catch (error) {
+        options.onError(error);
+        if (options.fallback !== undefined) return options.fallback.take(buckets, cost, now);
+        return { allowed: false, used: buckets.map((bucket) => bucket.limit), limits: buckets.map((bucket) => bucket.limit) };
+      }
+    },
+  };
+}
+
+/**
+ * A VALID verdict for a key with limits, after its buckets were checked (`cost` 0: only looked
+ * at). The answer carries every bucket's state and is never cached by the client: it spent.
+ */
+export async function limitVerdict(limiter: RateLimiter, key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): Promise<VerifyAnswerObject> {
+  const buckets = key.ratelimits ?? [];
+  const outcome = await limiter.take(buckets, cost, now);
+  const ratelimits: RateLimitStateObject[] = buckets.map((bucket, index) => {
+    const limit = outcome.limits[index] ?? bucket.limit;
+    return {
+      name: bucket.name,
+      limit,
+      remaining: Math.max(0, limit - (outcome.used[index] ?? 0)),
+      resetAt: new Date(windowOf(bucket, now) + bucket.durationMs).toISOString(),
+    };
+  });
+  return outcome.allowed ? { ...verdict, cacheTtlMs: 0, ratelimits } : { ...verdict, valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits };
+}
