@@ -25,6 +25,10 @@ export const LinkFields = {
   groupIds: Type.Optional(Type.Array(IdSchema('group'), { maxItems: 50, uniqueItems: true })),
 };
 
+/** CIDR ranges (IPv4 or IPv6; a bare address is its /32 or /128); null or absent: any address. */
+export const IpAllowlistSchema = (description = 'the key may be used only from these CIDR ranges (verify and management calls alike)') =>
+  Type.Array(Type.String({ minLength: 2, maxLength: 49, examples: ['203.0.113.0/24', '2001:db8::/32'] }), { maxItems: 100, description });
+
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
 export const KeyStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')]);
@@ -48,6 +52,7 @@ export const Key = Type.Object({
   policyIds: Type.Array(IdSchema('policy'), { description: 'linked policies: their grants count as the key’s' }),
   groupIds: Type.Array(IdSchema('group'), { description: 'sharing groups the key belongs to' }),
   metadata: Metadata,
+  ipAllowlist: Nullable(IpAllowlistSchema()),
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
   lastUsedAt: Nullable(Timestamp),
@@ -83,6 +88,7 @@ export const CreateKeyBody = Type.Object(
     ...LinkFields,
     expiresInDays: Type.Optional(Nullable(DayCount)),
     metadata: Type.Optional(Metadata),
+    ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema())),
   },
   { additionalProperties: false },
 );
@@ -92,6 +98,7 @@ export const PatchKeyBody = Type.Object(
     name: Type.Optional(Name),
     metadata: Type.Optional(Metadata),
     enabled: Type.Optional(Type.Boolean()),
+    ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema('replaces the key’s IP allowlist; null clears it'))),
     permissions: GrantFields.permissions,
     scopes: GrantFields.scopes,
     levels: GrantFields.levels,

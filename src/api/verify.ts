@@ -22,7 +22,15 @@ export const VerifyBody = Type.Object(
     permission: Type.Optional(PermissionName),
     action: Type.Optional(ModelName),
     resource: Type.Optional(ResourceQuery),
-    clientIp: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f:.]{2,45}$', description: 'the IPv4 or IPv6 address of the end client, for usage records' })),
+    clientIp: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-Fa-f:.]{2,45}$',
+        description: 'the IPv4 or IPv6 address of the end client, for usage records and IP allowlists (default: the request source)',
+      }),
+    ),
+    cost: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -30,6 +38,7 @@ export const VerifyBody = Type.Object(
 export const Missing = Type.Object(
   {
     permission: Type.Optional(Type.String()),
+    ip: Type.Optional(Type.String({ description: "the address the request came from, outside the key's or its environment's IP allowlist" })),
     action: Type.Optional(Type.String()),
     resource: Type.Optional(Type.Object({ type: Type.String(), id: Type.Optional(Type.String()), externalId: Type.Optional(Type.String()) })),
   },

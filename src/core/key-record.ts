@@ -5,6 +5,7 @@
 import type { VerdictCode } from './error-codes.js';
 import type { KeyPosition } from './check.js';
 import type { CompiledGrants } from './grants/compile-grants.js';
+import type { IpAllowlist } from './ip-allowlist.js';
 
 export type KeyKind = 'root' | 'user' | 'application';
 
@@ -29,6 +30,11 @@ export interface KeyRecord {
    * (SPEC §4). Absent or null: the setting is off, or the key has no user.
    */
   readonly mfaDueAt?: number | null;
+  /**
+   * The IP allowlists that apply (the key's and its environment's, each where set): the address
+   * must be in every one. Absent when neither is set, so the common key checks nothing.
+   */
+  readonly ipAllowlists?: readonly IpAllowlist[];
 }
 
 export function isRoot(key: KeyRecord): boolean {

@@ -39,6 +39,8 @@ export interface EnvironmentsTable {
   max_key_expiry_days: number | null;
   max_application_key_expiry_days: number | null;
   mfa_reverify_days: number | null;
+  /** JSON list of CIDRs every key of the environment must be used from; null: any address. */
+  ip_allowlist: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -81,6 +83,8 @@ export interface ApiKeysTable {
   previous_valid_until: number | null;
   rotated_at: number | null;
   metadata: string;
+  /** JSON list of CIDRs the key must be used from; null: any address. */
+  ip_allowlist: string | null;
   expires_at: number | null;
   revoked_at: number | null;
   created_by_key_id: string | null;

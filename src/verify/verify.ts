@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Clock } from '../core/clock.js';
+import { allowedByAll } from '../core/ip-allowlist.js';
 import { checkResource, checkType } from '../core/check.js';
 import { fail, ok, type Result, type VerdictCode } from '../core/error-codes.js';
 import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../core/key-record.js';
@@ -85,6 +86,8 @@ export async function verifyKey(deps: VerifyDeps, input: VerifyInput, sourceIp?:
   let verdict: VerifyAnswerObject;
   if (status !== 'VALID') {
     verdict = answer(status, key, 0);
+  } else if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, input.clientIp ?? sourceIp)) {
+    verdict = { ...answer('FORBIDDEN', key, 0), missing: { ip: input.clientIp ?? sourceIp ?? 'unknown' } };
   } else if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
     verdict = { ...answer('FORBIDDEN', key, 0), missing: { permission: input.permission } };
   } else if (input.action !== undefined && input.resource !== undefined && !(await actionAllowed(deps, key, input.action, input.resource))) {

@@ -116,6 +116,7 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
         max_key_expiry_days: null,
         max_application_key_expiry_days: null,
         mfa_reverify_days: null,
+        ip_allowlist: null,
         created_at: 0,
         updated_at: 0,
       });

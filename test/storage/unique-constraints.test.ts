@@ -47,6 +47,7 @@ function environment(tenantId: string, name: string): EnvironmentRow {
     max_key_expiry_days: null,
     max_application_key_expiry_days: null,
     mfa_reverify_days: null,
+    ip_allowlist: null,
     created_at: NOW,
     updated_at: NOW,
   };

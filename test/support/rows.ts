@@ -22,6 +22,7 @@ export function keyRowWith(overrides: Partial<KeyRow> & Pick<KeyRow, 'id' | 'key
     rotated_at: null,
     preset: null,
     metadata: '{}',
+    ip_allowlist: null,
     expires_at: null,
     revoked_at: null,
     created_by_key_id: null,

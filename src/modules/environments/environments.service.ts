@@ -79,6 +79,7 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
       max_application_key_expiry_days: input.maxApplicationKeyExpiryDays ?? null,
       mfa_reverify_days: input.mfaReverifyDays ?? null,
+      ip_allowlist: null,
       created_at: now,
       updated_at: now,
     };

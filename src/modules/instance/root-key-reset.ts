@@ -52,6 +52,7 @@ export async function resetRootKey(deps: MutationDeps, pepper: Buffer, dataDir: 
       previous_valid_until: null,
       rotated_at: null,
       metadata: '{}',
+      ip_allowlist: null,
       expires_at: null,
       revoked_at: null,
       created_by_key_id: null,

@@ -51,6 +51,7 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
       previous_valid_until: null,
       rotated_at: null,
       metadata: '{}',
+      ip_allowlist: null,
       expires_at: null,
       revoked_at: null,
       created_by_key_id: null,

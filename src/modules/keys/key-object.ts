@@ -35,6 +35,7 @@ export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string
     policyIds: [...policyIds],
     groupIds: JSON.parse(row.group_ids) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    ipAllowlist: row.ip_allowlist === null ? null : (JSON.parse(row.ip_allowlist) as string[]),
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(lastUsedAt),

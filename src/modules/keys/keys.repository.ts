@@ -7,6 +7,7 @@ import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
+import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
@@ -29,6 +30,8 @@ export interface KeyWithPolicies {
   readonly row: KeyRow;
   readonly policies: readonly GrantSet[];
   readonly mfa: MfaReverify;
+  /** The key's environment's IP allowlist (JSON), null when it has none. */
+  readonly environmentIpAllowlist?: string | null;
 }
 
 /**
@@ -47,17 +50,18 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .selectAll('api_keys')
     .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
     .select(['environments.mfa_reverify_days as env_reverify_days', 'tenants.mfa_reverify_days as tenant_reverify_days', 'user_mfa.passed_at as mfa_passed_at'])
+    .select('environments.ip_allowlist as env_ip_allowlist')
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
   if (first === undefined) return undefined;
-  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, env_reverify_days, tenant_reverify_days, mfa_passed_at, ...row } = first;
+  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, env_reverify_days, tenant_reverify_days, mfa_passed_at, env_ip_allowlist, ...row } = first;
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []
       : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
   );
-  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null } };
+  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null }, environmentIpAllowlist: env_ip_allowlist ?? null };
 }
 
 /**
@@ -144,7 +148,17 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
  * The row as the check sees it: no hash; its direct grants and its policies' compiled once
  * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
  */
-export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify): KeyRecord {
+function withIpAllowlists(lists: IpAllowlist[] | undefined): { ipAllowlists?: IpAllowlist[] } {
+  return lists === undefined ? {} : { ipAllowlists: lists };
+}
+
+/** The lists that apply to a key, or undefined when none does. */
+function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
+  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter((list): list is IpAllowlist => list !== undefined);
+  return lists.length === 0 ? undefined : lists;
+}
+
+export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify, environmentIpAllowlist: string | null = null): KeyRecord {
   const admin = row.admin === 1;
   const sources = [grantSetOf(row), ...policies].map((grants) => {
     const source = grantSourceOf(model, grants);
@@ -163,5 +177,6 @@ export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly Gr
     grants: compileGrants(model, sources),
     groupIds: JSON.parse(row.group_ids) as string[],
     mfaDueAt: mfaDueAt(row, mfa),
+    ...withIpAllowlists(ipAllowlistsOf(row, environmentIpAllowlist)),
   };
 }

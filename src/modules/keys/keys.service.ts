@@ -25,6 +25,7 @@ import { resolveGroups, resolvePolicies } from './key-links.js';
 import { DAY_MS } from '../../core/clock.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
+import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 
@@ -38,6 +39,8 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
   const admin = input.admin === true;
   const metadata = serialiseMetadata(input.metadata);
   if (!metadata.ok) return metadata;
+  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  if (!ipAllowlist.ok) return ipAllowlist;
 
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const environment = await findEnvironment(trx, environmentId);
@@ -81,6 +84,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       previous_valid_until: null,
       rotated_at: null,
       metadata: metadata.value,
+      ip_allowlist: ipAllowlist.value ?? null,
       expires_at: expiresAt.value.expiresAt,
       revoked_at: null,
       created_by_key_id: caller.key.id,
@@ -156,6 +160,8 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   if ((await findVisibleKey(deps, caller, id)) === undefined) return notFound('key', id);
   const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
+  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findKeyById(trx, id);
     if (current === undefined) return notFound('key', id);
@@ -169,10 +175,12 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       name: input.name ?? current.name,
       metadata: metadata?.value ?? current.metadata,
       enabled: input.enabled === undefined ? current.enabled : input.enabled ? 1 : 0,
+      ip_allowlist: ipAllowlist.value === undefined ? current.ip_allowlist : ipAllowlist.value,
       updated_at: now,
     };
     const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
+    if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
     let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
     if (grantsChanged) {
       const changed = await changeGrants(deps, caller, trx, current, input, now);
@@ -181,7 +189,14 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       policyIds = changed.value.policyIds;
       Object.assign(details, changed.value.details);
     }
-    await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, ...grantColumns(grantSetOf(next)), updated_at: now });
+    await updateKey(trx, id, {
+      name: next.name,
+      metadata: next.metadata,
+      enabled: next.enabled,
+      ip_allowlist: next.ip_allowlist,
+      ...grantColumns(grantSetOf(next)),
+      updated_at: now,
+    });
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });
