@@ -29,6 +29,24 @@ export const LinkFields = {
 export const IpAllowlistSchema = (description = 'the key may be used only from these CIDR ranges (verify and management calls alike)') =>
   Type.Array(Type.String({ minLength: 2, maxLength: 49, examples: ['203.0.113.0/24', '2001:db8::/32'] }), { maxItems: 100, description });
 
+export const CreditsSchema = Type.Object(
+  {
+    remaining: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'units left; each verify spends its cost (default 1)' }),
+    refill: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'the balance is reset to this at the start of each interval' }),
+            interval: Type.Union([Type.Literal('day'), Type.Literal('month')], { description: "in the tenant's time zone" }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'usage credits: at 0 verify answers USAGE_EXCEEDED' },
+);
+
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
 export const KeyStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')]);
@@ -53,6 +71,7 @@ export const Key = Type.Object({
   groupIds: Type.Array(IdSchema('group'), { description: 'sharing groups the key belongs to' }),
   metadata: Metadata,
   ipAllowlist: Nullable(IpAllowlistSchema()),
+  credits: Nullable(CreditsSchema),
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
   lastUsedAt: Nullable(Timestamp),
@@ -89,6 +108,7 @@ export const CreateKeyBody = Type.Object(
     expiresInDays: Type.Optional(Nullable(DayCount)),
     metadata: Type.Optional(Metadata),
     ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema())),
+    credits: Type.Optional(Nullable(CreditsSchema)),
   },
   { additionalProperties: false },
 );
@@ -99,6 +119,8 @@ export const PatchKeyBody = Type.Object(
     metadata: Type.Optional(Metadata),
     enabled: Type.Optional(Type.Boolean()),
     ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema('replaces the key’s IP allowlist; null clears it'))),
+    credits: Type.Optional(Nullable(CreditsSchema)),
+    creditsAdd: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'adds this many credits to the balance (the key must have credits)' })),
     permissions: GrantFields.permissions,
     scopes: GrantFields.scopes,
     levels: GrantFields.levels,

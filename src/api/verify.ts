@@ -53,9 +53,9 @@ const StringOrNull = (options: { format?: string; description?: string } = {}) =
 
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED'>({
+  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'USAGE_EXCEEDED'>({
     type: 'string',
-    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED'],
+    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED', 'USAGE_EXCEEDED'],
   }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
@@ -63,6 +63,7 @@ export const VerifyAnswer = Type.Object({
   expiresAt: StringOrNull({ format: 'date-time' }),
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
   missing: Type.Optional(Missing),
+  credits: Type.Optional(Type.Object({ remaining: Type.Integer() }, { description: "the key's usage credits after this request, where it has credits" })),
 });
 
 export type VerifyInput = Static<typeof VerifyBody>;

@@ -6,6 +6,7 @@ import type { VerdictCode } from './error-codes.js';
 import type { KeyPosition } from './check.js';
 import type { CompiledGrants } from './grants/compile-grants.js';
 import type { IpAllowlist } from './ip-allowlist.js';
+import type { RefillInterval } from './credit-period.js';
 
 export type KeyKind = 'root' | 'user' | 'application';
 
@@ -35,6 +36,12 @@ export interface KeyRecord {
    * must be in every one. Absent when neither is set, so the common key checks nothing.
    */
   readonly ipAllowlists?: readonly IpAllowlist[];
+  /** Present when the key is metered by usage credits: how its balance refills (issue 17). */
+  readonly credits?: {
+    readonly refill: { readonly amount: number; readonly interval: RefillInterval } | null;
+    /** The tenant's time zone, where refill periods begin. */
+    readonly timeZone: string;
+  };
 }
 
 export function isRoot(key: KeyRecord): boolean {

@@ -3,6 +3,7 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
+import { createCreditSpender } from '../verify/credits.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
@@ -196,7 +197,15 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
-  const verifyDeps: VerifyDeps = { authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage };
+  const verifyDeps: VerifyDeps = {
+    authenticator,
+    clock,
+    clientCacheTtlMs: config.clientCacheTtlMs,
+    model: config.model,
+    resources,
+    usage,
+    credits: createCreditSpender(storage.db),
+  };
   const metrics = createMetrics({
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,

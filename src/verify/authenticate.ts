@@ -76,7 +76,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       const validUntil = current ? null : row.previous_valid_until;
       const now = deps.clock.now();
       if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
-      const record = toKeyRecord(row, deps.model, found.policies, found.mfa, found.environmentIpAllowlist ?? null);
+      const record = toKeyRecord(row, deps.model, found.policies, found.mfa, found.environmentIpAllowlist ?? null, found.timeZone ?? null);
       // Cached under the old secret's hash only: the current secret's record stays unmarked.
       const key: KeyRecord = current ? record : { ...record, rotatedOut: true };
       deps.cache.set(hash, key, now, generation, validUntil);

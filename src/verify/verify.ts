@@ -12,6 +12,7 @@ import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../cor
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authenticator } from './authenticate.js';
+import type { CreditSpender } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
 import type { UsageSink } from './usage-recorder.js';
 
@@ -23,6 +24,8 @@ export interface VerifyDeps {
   readonly resources: ResourceLookup;
   /** Counts every verdict about a known key (in memory; flushed in batches). Absent: not counted. */
   readonly usage?: UsageSink;
+  /** Spends usage credits of keys that have them. Absent: credits are not enforced. */
+  readonly credits?: CreditSpender;
 }
 
 function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
@@ -92,6 +95,10 @@ export async function verifyKey(deps: VerifyDeps, input: VerifyInput, sourceIp?:
     verdict = { ...answer('FORBIDDEN', key, 0), missing: { permission: input.permission } };
   } else if (input.action !== undefined && input.resource !== undefined && !(await actionAllowed(deps, key, input.action, input.resource))) {
     verdict = { ...answer('FORBIDDEN', key, 0), missing: { action: input.action, resource: input.resource } };
+  } else if (key.credits !== undefined && deps.credits !== undefined && input.cost !== 0) {
+    // The one storage round trip of a cache hit (SPEC §4): a spending answer may not be reused.
+    const spend = await deps.credits.spend(key.id, key.credits, input.cost ?? 1, now);
+    verdict = { ...answer(spend.spent ? 'VALID' : 'USAGE_EXCEEDED', key, 0), credits: { remaining: spend.remaining } };
   } else {
     verdict = answer('VALID', key, deps.clientCacheTtlMs);
   }

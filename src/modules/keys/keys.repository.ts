@@ -32,6 +32,8 @@ export interface KeyWithPolicies {
   readonly mfa: MfaReverify;
   /** The key's environment's IP allowlist (JSON), null when it has none. */
   readonly environmentIpAllowlist?: string | null;
+  /** The key's tenant's time zone (credits refill in it); null: UTC. */
+  readonly timeZone?: string | null;
 }
 
 /**
@@ -50,18 +52,34 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .selectAll('api_keys')
     .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
     .select(['environments.mfa_reverify_days as env_reverify_days', 'tenants.mfa_reverify_days as tenant_reverify_days', 'user_mfa.passed_at as mfa_passed_at'])
-    .select('environments.ip_allowlist as env_ip_allowlist')
+    .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
   if (first === undefined) return undefined;
-  const { policy_permissions: _p, policy_scopes: _s, policy_levels: _l, env_reverify_days, tenant_reverify_days, mfa_passed_at, env_ip_allowlist, ...row } = first;
+  const {
+    policy_permissions: _p,
+    policy_scopes: _s,
+    policy_levels: _l,
+    env_reverify_days,
+    tenant_reverify_days,
+    mfa_passed_at,
+    env_ip_allowlist,
+    tenant_time_zone,
+    ...row
+  } = first;
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []
       : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
   );
-  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null }, environmentIpAllowlist: env_ip_allowlist ?? null };
+  return {
+    row,
+    policies,
+    mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
+    environmentIpAllowlist: env_ip_allowlist ?? null,
+    timeZone: tenant_time_zone ?? null,
+  };
 }
 
 /**
@@ -152,13 +170,29 @@ function withIpAllowlists(lists: IpAllowlist[] | undefined): { ipAllowlists?: Ip
   return lists === undefined ? {} : { ipAllowlists: lists };
 }
 
+function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'credits'> {
+  if (row.credits_remaining === null) return {};
+  const refill =
+    row.credits_refill_amount === null
+      ? null
+      : { amount: Number(row.credits_refill_amount), interval: row.credits_refill_interval === 'month' ? ('month' as const) : ('day' as const) };
+  return { credits: { refill, timeZone: timeZone ?? 'UTC' } };
+}
+
 /** The lists that apply to a key, or undefined when none does. */
 function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
   const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter((list): list is IpAllowlist => list !== undefined);
   return lists.length === 0 ? undefined : lists;
 }
 
-export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify, environmentIpAllowlist: string | null = null): KeyRecord {
+export function toKeyRecord(
+  row: KeyRow,
+  model: AuthModel,
+  policies: readonly GrantSet[] = [],
+  mfa?: MfaReverify,
+  environmentIpAllowlist: string | null = null,
+  timeZone: string | null = null,
+): KeyRecord {
   const admin = row.admin === 1;
   const sources = [grantSetOf(row), ...policies].map((grants) => {
     const source = grantSourceOf(model, grants);
@@ -178,5 +212,6 @@ export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly Gr
     groupIds: JSON.parse(row.group_ids) as string[],
     mfaDueAt: mfaDueAt(row, mfa),
     ...withIpAllowlists(ipAllowlistsOf(row, environmentIpAllowlist)),
+    ...withCredits(row, timeZone),
   };
 }

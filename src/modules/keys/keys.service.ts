@@ -26,6 +26,7 @@ import { DAY_MS } from '../../core/clock.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
+import { addCredits, creditColumns, creditColumnsOf } from './key-credits.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 
@@ -85,6 +86,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       rotated_at: null,
       metadata: metadata.value,
       ip_allowlist: ipAllowlist.value ?? null,
+      ...creditColumns(input.credits ?? null, tenant?.time_zone ?? null, now),
       expires_at: expiresAt.value.expiresAt,
       revoked_at: null,
       created_by_key_id: caller.key.id,
@@ -181,6 +183,14 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
     if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
+    if (input.credits !== undefined) {
+      Object.assign(next, creditColumns(input.credits, (current.tenant_id === null ? undefined : await findTenant(trx, current.tenant_id))?.time_zone ?? null, now));
+      details['credits'] = input.credits;
+    }
+    if (input.creditsAdd !== undefined) {
+      if (next.credits_remaining === null) return fail('CONFLICT', `key ${id} has no credits to add to; set credits first`, { field: 'creditsAdd' });
+      details['creditsAdd'] = input.creditsAdd;
+    }
     let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
     if (grantsChanged) {
       const changed = await changeGrants(deps, caller, trx, current, input, now);
@@ -194,9 +204,14 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       metadata: next.metadata,
       enabled: next.enabled,
       ip_allowlist: next.ip_allowlist,
+      ...(input.credits === undefined ? {} : creditColumnsOf(next)),
       ...grantColumns(grantSetOf(next)),
       updated_at: now,
     });
+    if (input.creditsAdd !== undefined) {
+      await addCredits(trx, id, input.creditsAdd);
+      next.credits_remaining = (await findKeyById(trx, id))?.credits_remaining ?? null;
+    }
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });
