@@ -58,6 +58,8 @@ const key: KeyObject = {
   policyIds: [],
   groupIds: ['grp_01mine'],
   metadata: {},
+  ipAllowlist: null,
+  credits: null,
   expiresAt: null,
   revokedAt: null,
   lastUsedAt: null,
