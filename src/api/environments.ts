@@ -1,6 +1,7 @@
 /** Environment request and response schemas. Unset settings inherit the tenant's. */
 import { Type, type Static } from '@sinclair/typebox';
 import { KEY_PREFIX_PATTERN } from '../core/key-format.js';
+import { IpAllowlistSchema } from './keys.js';
 import { DayCount, IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
 const authSettings = {
@@ -11,6 +12,7 @@ const authSettings = {
   maxKeyExpiryDays: Nullable(DayCount, "user keys; null inherits the tenant's"),
   maxApplicationKeyExpiryDays: Nullable(DayCount, "application keys; null inherits the tenant's"),
   mfaReverifyDays: Nullable(DayCount, "null inherits the tenant's"),
+  ipAllowlist: Nullable(IpAllowlistSchema('every key of the environment may be used only from these CIDR ranges, as well as from its own list; null: any address')),
 };
 
 /** The settings `authConfig.manage` may change (SPEC §2). */
@@ -36,6 +38,7 @@ export const CreateEnvironmentBody = Type.Object(
     maxKeyExpiryDays: Type.Optional(authSettings.maxKeyExpiryDays),
     maxApplicationKeyExpiryDays: Type.Optional(authSettings.maxApplicationKeyExpiryDays),
     mfaReverifyDays: Type.Optional(authSettings.mfaReverifyDays),
+    ipAllowlist: Type.Optional(authSettings.ipAllowlist),
   },
   { additionalProperties: false },
 );

@@ -26,6 +26,28 @@ export const LinkFields = {
   groupIds: Type.Optional(Type.Array(IdSchema('group'), { maxItems: 50, uniqueItems: true })),
 };
 
+/** CIDR ranges (IPv4 or IPv6; a bare address is its /32 or /128); null or absent: any address. */
+export const IpAllowlistSchema = (description = 'the key may be used only from these CIDR ranges (verify and management calls alike)') =>
+  Type.Array(Type.String({ minLength: 2, maxLength: 49, examples: ['203.0.113.0/24', '2001:db8::/32'] }), { maxItems: 100, description });
+
+export const CreditsSchema = Type.Object(
+  {
+    remaining: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'units left; each verify spends its cost (default 1)' }),
+    refill: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'the balance is reset to this at the start of each interval' }),
+            interval: Type.Union([Type.Literal('day'), Type.Literal('month')], { description: "in the tenant's time zone" }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'usage credits: at 0 verify answers USAGE_EXCEEDED' },
+);
+
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
 export const KeyStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')]);
@@ -50,6 +72,8 @@ export const Key = Type.Object({
   groupIds: Type.Array(IdSchema('group'), { description: 'sharing groups the key belongs to' }),
   metadata: Metadata,
   ratelimits: Type.Array(RateLimit, { description: 'the key’s own rate limits (its policies’ apply too, shared)' }),
+  ipAllowlist: Nullable(IpAllowlistSchema()),
+  credits: Nullable(CreditsSchema),
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
   lastUsedAt: Nullable(Timestamp),
@@ -86,6 +110,8 @@ export const CreateKeyBody = Type.Object(
     expiresInDays: Type.Optional(Nullable(DayCount)),
     metadata: Type.Optional(Metadata),
     ratelimits: Type.Optional(RateLimits),
+    ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema())),
+    credits: Type.Optional(Nullable(CreditsSchema)),
   },
   { additionalProperties: false },
 );
@@ -96,6 +122,9 @@ export const PatchKeyBody = Type.Object(
     metadata: Type.Optional(Metadata),
     enabled: Type.Optional(Type.Boolean()),
     ratelimits: Type.Optional(RateLimits),
+    ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema('replaces the key’s IP allowlist; null clears it'))),
+    credits: Type.Optional(Nullable(CreditsSchema)),
+    creditsAdd: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'adds this many credits to the balance (the key must have credits)' })),
     permissions: GrantFields.permissions,
     scopes: GrantFields.scopes,
     levels: GrantFields.levels,

@@ -10,6 +10,7 @@ const settings = {
   maxKeyExpiryDays: Nullable(DayCount, 'the longest a user key may live; null: no maximum'),
   maxApplicationKeyExpiryDays: Nullable(DayCount, 'the longest an application key may live; null: no maximum, so deployments need not expire'),
   mfaReverifyDays: Nullable(DayCount, 'a user key works only if its user passed a TOTP check within this many days; null: never asked'),
+  timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone in which key credits refill at each day or month (default UTC)' }),
   auditRetentionDays: Nullable(
     Type.Integer({
       minimum: 30,
@@ -38,6 +39,7 @@ export const CreateTenantBody = Type.Object(
     maxApplicationKeyExpiryDays: Type.Optional(settings.maxApplicationKeyExpiryDays),
     mfaReverifyDays: Type.Optional(settings.mfaReverifyDays),
     auditRetentionDays: Type.Optional(settings.auditRetentionDays),
+    timeZone: Type.Optional(settings.timeZone),
   },
   { additionalProperties: false },
 );

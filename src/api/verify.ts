@@ -23,7 +23,12 @@ export const VerifyBody = Type.Object(
     permission: Type.Optional(PermissionName),
     action: Type.Optional(ModelName),
     resource: Type.Optional(ResourceQuery),
-    clientIp: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f:.]{2,45}$', description: 'the IPv4 or IPv6 address of the end client, for usage records' })),
+    clientIp: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-Fa-f:.]{2,45}$',
+        description: 'the IPv4 or IPv6 address of the end client, for usage records and IP allowlists (default: the request source)',
+      }),
+    ),
     cost: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)' }),
     ),
@@ -34,6 +39,7 @@ export const VerifyBody = Type.Object(
 export const Missing = Type.Object(
   {
     permission: Type.Optional(Type.String()),
+    ip: Type.Optional(Type.String({ description: "the address the request came from, outside the key's or its environment's IP allowlist" })),
     action: Type.Optional(Type.String()),
     resource: Type.Optional(Type.Object({ type: Type.String(), id: Type.Optional(Type.String()), externalId: Type.Optional(Type.String()) })),
   },
@@ -48,9 +54,9 @@ const StringOrNull = (options: { format?: string; description?: string } = {}) =
 
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'RATE_LIMITED'>({
+  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'RATE_LIMITED' | 'USAGE_EXCEEDED'>({
     type: 'string',
-    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED', 'RATE_LIMITED'],
+    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED', 'RATE_LIMITED', 'USAGE_EXCEEDED'],
   }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
@@ -59,6 +65,7 @@ export const VerifyAnswer = Type.Object({
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
   missing: Type.Optional(Missing),
   ratelimits: Type.Optional(Type.Array(RateLimitState, { description: 'each rate limit of the key (its own, then its policies’) after this request' })),
+  credits: Type.Optional(Type.Object({ remaining: Type.Integer() }, { description: "the key's usage credits after this request, where it has credits" })),
 });
 
 export type VerifyInput = Static<typeof VerifyBody>;

@@ -8,6 +8,7 @@ import type { CreatedKeyObject, KeyObject, KeyUsageObject } from '../client/mana
 import { collect, defined, integer, levels, list, num, paged, run, str } from './command-kit.js';
 import { promptKeyGrants } from './keys-create.prompt.js';
 import { parseRateLimitFlags } from './ratelimit-flags.js';
+import { registerKeyUsageControls, usageControls, withUsageControlFlags } from './keys-usage-controls.js';
 import { dim, fields, green, line, pageFooter, red, secret, show, table, UsageError, yellow, type Column } from './output.js';
 
 const COLUMNS: readonly Column<KeyObject>[] = [
@@ -54,8 +55,7 @@ function expiry(opts: Readonly<Record<string, unknown>>): { expiresInDays?: numb
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('API keys: create, list, rotate, revoke');
-  keys
-    .command('create')
+  withUsageControlFlags(keys.command('create'))
     .description('create a key (no grant flags on a terminal: a guided wizard)')
     .option('--environment <id>', 'its environment (an environment key names its own)')
     .requiredOption('--name <name>', 'what the key is for')
@@ -84,6 +84,7 @@ export function registerKeys(program: Command): void {
           admin: opts['admin'] === true ? true : undefined,
           ...expiry(opts),
           ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), false),
+          ...usageControls(opts),
         });
         const flagged = GRANT_FLAGS.some((flag) => opts[flag] !== undefined);
         let grants: Partial<CreateKeyInput>;
@@ -174,6 +175,7 @@ export function registerKeys(program: Command): void {
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json }) => show(await client.keys.revoke(id), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
     );
+  registerKeyUsageControls(keys);
   keys
     .command('usage <id>')
     .description("a key's verifies per day, as a chart")

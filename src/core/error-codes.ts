@@ -27,7 +27,7 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The verdict codes a key check can answer with. */
-export type VerdictCode = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED';
+export type VerdictCode = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'USAGE_EXCEEDED';
 
 /** An expected failure, carried as a value from services to the one HTTP mapping. */
 export interface Problem {

@@ -5,6 +5,8 @@
 import type { VerdictCode } from './error-codes.js';
 import type { KeyPosition } from './check.js';
 import type { CompiledGrants } from './grants/compile-grants.js';
+import type { IpAllowlist } from './ip-allowlist.js';
+import type { RefillInterval } from './credit-period.js';
 
 /** One rate-limit budget: `id` names the bucket (`key:<keyId>:<name>` or `policy:<policyId>:<name>`). */
 export interface RateBucket {
@@ -39,6 +41,17 @@ export interface KeyRecord {
   readonly mfaDueAt?: number | null;
   /** The key's own rate limits, then its policies'; absent when it has none (the common case). */
   readonly ratelimits?: readonly RateBucket[];
+  /**
+   * The IP allowlists that apply (the key's and its environment's, each where set): the address
+   * must be in every one. Absent when neither is set, so the common key checks nothing.
+   */
+  readonly ipAllowlists?: readonly IpAllowlist[];
+  /** Present when the key is metered by usage credits: how its balance refills (issue 17). */
+  readonly credits?: {
+    readonly refill: { readonly amount: number; readonly interval: RefillInterval } | null;
+    /** The tenant's time zone, where refill periods begin. */
+    readonly timeZone: string;
+  };
 }
 
 export function isRoot(key: KeyRecord): boolean {

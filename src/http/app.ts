@@ -3,6 +3,7 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
+import { createCreditSpender } from '../verify/credits.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
@@ -212,7 +213,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   });
 
   const rateLimits = setUpRateLimiter(config, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
-  const verify = createVerifier({ authenticator, clock, clientCacheTtlMs: config.clientCacheTtlMs, model: config.model, resources, usage, rateLimits: rateLimits.limiter });
+  const verify = createVerifier({
+    authenticator,
+    clock,
+    clientCacheTtlMs: config.clientCacheTtlMs,
+    model: config.model,
+    resources,
+    usage,
+    rateLimits: rateLimits.limiter,
+    credits: createCreditSpender(storage.db),
+  });
   const metrics = createMetrics({
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,

@@ -27,6 +27,7 @@ export const MIDDLEWARE_PROBLEMS = {
   MFA_REQUIRED: { status: 401, title: 'A one-time code from the user is needed.' },
   FORBIDDEN: { status: 403, title: 'The key does not hold what this needs.' },
   RATE_LIMITED: { status: 429, title: 'Too many requests from this source.' },
+  USAGE_EXCEEDED: { status: 429, title: 'The key has used up its credits.' },
   UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -93,6 +94,7 @@ export function extractKey(value: string | undefined, bearerOnly: boolean): stri
 }
 
 function forbiddenDetail(missing: VerifyMissing | undefined): string {
+  if (missing?.ip !== undefined) return `The key may not be used from ${missing.ip}.`;
   if (missing?.permission !== undefined) return `The key does not hold ${missing.permission}.`;
   if (missing?.action !== undefined && missing.resource !== undefined) return `The key may not ${missing.action} this ${missing.resource.type}.`;
   return 'The key does not hold what this needs.';
@@ -101,6 +103,7 @@ function forbiddenDetail(missing: VerifyMissing | undefined): string {
 const DENIAL_DETAILS = {
   NOT_FOUND: 'The key is not known.',
   REVOKED: 'The key was revoked.',
+  USAGE_EXCEEDED: 'The key has used up its credits.',
   EXPIRED: 'The key has expired.',
   DISABLED: 'The key is disabled.',
   MFA_REQUIRED: "The key's user must pass a one-time code check again before the key works.",

@@ -24,6 +24,8 @@ export interface TenantsTable {
   mfa_reverify_days: number | null;
   /** Audit events older than this many days are pruned; null keeps them forever. */
   audit_retention_days: number | null;
+  /** IANA time zone credits refill in (null: UTC). */
+  time_zone: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -39,6 +41,8 @@ export interface EnvironmentsTable {
   max_key_expiry_days: number | null;
   max_application_key_expiry_days: number | null;
   mfa_reverify_days: number | null;
+  /** JSON list of CIDRs every key of the environment must be used from; null: any address. */
+  ip_allowlist: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -83,6 +87,15 @@ export interface ApiKeysTable {
   previous_valid_until: number | null;
   rotated_at: number | null;
   metadata: string;
+  /** JSON list of CIDRs the key must be used from; null: any address. */
+  ip_allowlist: string | null;
+  /** Usage credits left (null: the key has no credits and is not metered). */
+  credits_remaining: number | null;
+  /** Where set, the balance is reset to this amount at each `credits_refill_interval` (day|month). */
+  credits_refill_amount: number | null;
+  credits_refill_interval: string | null;
+  /** The period (YYYY-MM-DD or YYYY-MM, tenant time zone) the balance belongs to. */
+  credits_period: string | null;
   expires_at: number | null;
   revoked_at: number | null;
   created_by_key_id: string | null;

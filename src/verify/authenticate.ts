@@ -93,7 +93,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     // Read after the lookup: the grace period is judged at the moment the row is known.
     const now = deps.clock.now();
     if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
-    const record = toKeyRecord(row, deps.model, found.policies, found.mfa, found.policyLimits);
+    const record = toKeyRecord(row, deps.model, found.policies, found.mfa, found.policyLimits, found.environmentIpAllowlist, found.timeZone);
     // Cached under the old secret's hash only: the current secret's record stays unmarked.
     const key: KeyRecord = current ? record : { ...record, rotatedOut: true };
     deps.cache.set(hash, key, now, generation, validUntil);

@@ -9,12 +9,14 @@
  */
 import { isIP } from 'node:net';
 import type { Clock } from '../core/clock.js';
+import { allowedByAll } from '../core/ip-allowlist.js';
 import { checkResource, checkType } from '../core/check.js';
 import { fail, ok, type Result, type VerdictCode } from '../core/error-codes.js';
 import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
+import type { CreditSpender } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
 import { limitVerdict, type RateLimiter } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
@@ -29,6 +31,8 @@ export interface VerifyDeps {
   readonly usage?: UsageSink;
   /** Takes from the buckets of keys with rate limits (in memory, or Redis where configured). */
   readonly rateLimits: RateLimiter;
+  /** Spends usage credits of keys that have them. Absent: credits are not enforced. */
+  readonly credits?: CreditSpender;
 }
 
 export type VerifyResult = Result<VerifyAnswerObject>;
@@ -115,9 +119,22 @@ export function createVerifier(deps: VerifyDeps): Verifier {
 
   // Rate limits after the permission check, so a refused request spends nothing (SPEC §4); a key
   // without them gets the fixed answer, and no promise.
+  // Rate limits, then credits, after the permission check, so a refused request spends nothing
+  // (SPEC §4); a key with neither gets the fixed answer, and no promise.
   const valid = (key: KeyRecord, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
-    if (key.ratelimits === undefined) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
-    return limitVerdict(deps.rateLimits, key, input.cost ?? 1, now, answer('VALID', key, deps.clientCacheTtlMs)).then((verdict) => counted(key, ok(verdict), input, sourceIp, now));
+    const spendsCredits = key.credits !== undefined && deps.credits !== undefined && input.cost !== 0;
+    if (key.ratelimits === undefined && !spendsCredits) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+    return metered(key, input, now).then((verdict) => counted(key, ok(verdict), input, sourceIp, now));
+  };
+
+  const metered = async (key: KeyRecord, input: VerifyInput, now: number): Promise<VerifyAnswerObject> => {
+    const cost = input.cost ?? 1;
+    let verdict = answer('VALID', key, deps.clientCacheTtlMs);
+    if (key.ratelimits !== undefined) verdict = await limitVerdict(deps.rateLimits, key, cost, now, verdict);
+    if (verdict.code !== 'VALID' || key.credits === undefined || deps.credits === undefined || cost === 0) return verdict;
+    // The one storage round trip of a cache hit (SPEC §4): a spending answer may not be reused.
+    const spend = await deps.credits.spend(key.id, key.credits, cost, now);
+    return { ...verdict, ...answer(spend.spent ? 'VALID' : 'USAGE_EXCEEDED', key, 0), credits: { remaining: spend.remaining } };
   };
 
   const decide = (authentication: Authentication, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
@@ -125,6 +142,9 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     const key = authentication.key;
     const status = keyVerdict(key, now);
     if (status !== 'VALID') return counted(key, fixedAnswer(key, status), input, sourceIp, now);
+    if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, input.clientIp ?? sourceIp)) {
+      return counted(key, forbidden(key, { ip: input.clientIp ?? sourceIp ?? 'unknown' }), input, sourceIp, now);
+    }
     if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
       return counted(key, forbidden(key, { permission: input.permission }), input, sourceIp, now);
     }

@@ -36,7 +36,7 @@ describe('shell completion', () => {
   });
 
   it('completes subcommands and their flags, at any depth', () => {
-    expect(complete('keys', 'cr')).toEqual(['create']);
+    expect(complete('keys', 'cr')).toEqual(['create', 'credits']);
     expect(complete('users', 'mfa', '')).toEqual(expect.arrayContaining(['status', 'enrol', 'confirm', 'reset']));
     expect(complete('keys', 'create', '--ne')).toEqual(['--never-expires']);
     expect(complete('serve', '--log')).toEqual(['--log-level']);

@@ -38,6 +38,7 @@ async function insertTenants(db: Db, ids: readonly string[]): Promise<void> {
       max_application_key_expiry_days: null,
       mfa_reverify_days: null,
       audit_retention_days: null,
+      time_zone: null,
       created_at: 0,
       updated_at: 0,
     });
@@ -116,6 +117,7 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
         max_key_expiry_days: null,
         max_application_key_expiry_days: null,
         mfa_reverify_days: null,
+        ip_allowlist: null,
         created_at: 0,
         updated_at: 0,
       });

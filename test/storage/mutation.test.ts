@@ -28,6 +28,7 @@ function tenantRow(now: number, name = 'acme'): TenantRow {
     max_application_key_expiry_days: null,
     mfa_reverify_days: null,
     audit_retention_days: null,
+    time_zone: null,
     created_at: now,
     updated_at: now,
   };

@@ -30,6 +30,7 @@ function tenantRow(): TenantRow {
     max_application_key_expiry_days: null,
     mfa_reverify_days: null,
     audit_retention_days: null,
+    time_zone: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -47,6 +48,7 @@ function environmentRow(tenantId: string): EnvironmentRow {
     max_key_expiry_days: null,
     max_application_key_expiry_days: null,
     mfa_reverify_days: null,
+    ip_allowlist: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };

@@ -29,6 +29,7 @@ async function aTenant(db: Db): Promise<string> {
     max_application_key_expiry_days: null,
     mfa_reverify_days: null,
     audit_retention_days: null,
+    time_zone: null,
     created_at: NOW,
     updated_at: NOW,
   });
@@ -47,6 +48,7 @@ function environment(tenantId: string, name: string): EnvironmentRow {
     max_key_expiry_days: null,
     max_application_key_expiry_days: null,
     mfa_reverify_days: null,
+    ip_allowlist: null,
     created_at: NOW,
     updated_at: NOW,
   };

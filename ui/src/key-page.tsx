@@ -89,6 +89,14 @@ export function KeyPage({ id }: { id: string }) {
         <dd>{when(shown.createdAt)}</dd>
         <dt>Expires</dt>
         <dd>{when(shown.expiresAt)}</dd>
+        <dt>Credits</dt>
+        <dd>
+          {shown.credits === null
+            ? 'not metered'
+            : `${shown.credits.remaining} left${shown.credits.refill == null ? '' : `, reset to ${shown.credits.refill.amount} each ${shown.credits.refill.interval}`}`}
+        </dd>
+        <dt>IP allowlist</dt>
+        <dd>{shown.ipAllowlist === null ? 'any address' : shown.ipAllowlist.join(', ')}</dd>
         <dt>Last used</dt>
         <dd>
           {when(usage.data?.lastUsedAt ?? shown.lastUsedAt)}

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, 
 import type { Clock } from '../../core/clock.js';
 import type { Problem } from '../../core/error-codes.js';
 import { keyVerdict, type KeyRecord } from '../../core/key-record.js';
+import { allowedByAll } from '../../core/ip-allowlist.js';
 import type { Caller } from '../../modules/deps.js';
 import type { Authenticator } from '../../verify/authenticate.js';
 import { insertAuditEvent } from '../../modules/audit/audit.repository.js';
@@ -159,6 +160,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         code: 'FORBIDDEN',
         detail: 'a rotated-out secret may only be used until its grace period ends: rotating, revoking and MFA need the current secret',
       });
+    }
+    // The allowlist protects the key everywhere, management calls included.
+    if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, request.ip)) {
+      return deny(request, reply, key, { code: 'FORBIDDEN', detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist` });
     }
     request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
     return undefined;

@@ -4,6 +4,7 @@
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
+import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { DEFAULT_KEY_PREFIX } from '../../core/key-format.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../../api/environments.js';
@@ -41,6 +42,7 @@ export function toEnvironmentObject(row: EnvironmentRow): EnvironmentObject {
     maxKeyExpiryDays: row.max_key_expiry_days,
     maxApplicationKeyExpiryDays: row.max_application_key_expiry_days,
     mfaReverifyDays: row.mfa_reverify_days,
+    ipAllowlist: row.ip_allowlist === null ? null : (JSON.parse(row.ip_allowlist) as string[]),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -62,6 +64,8 @@ export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, 
 export async function createEnvironment(deps: ServiceDeps, caller: Caller, input: CreateEnvironmentInput): Promise<Result<EnvironmentObject>> {
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
+  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const tenant = await findTenant(trx, tenantId.value);
     if (tenant === undefined) return notFound('tenant', tenantId.value);
@@ -79,6 +83,7 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
       max_application_key_expiry_days: input.maxApplicationKeyExpiryDays ?? null,
       mfa_reverify_days: input.mfaReverifyDays ?? null,
+      ip_allowlist: ipAllowlist.value ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -116,6 +121,8 @@ function pick<T>(input: T | undefined, current: T): T {
 
 export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: string, input: PatchEnvironmentInput): Promise<Result<EnvironmentObject>> {
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
+  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findEnvironment(trx, id);
     const tenant = current && (await findTenant(trx, current.tenant_id));
@@ -134,6 +141,7 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
       max_key_expiry_days: pick(input.maxKeyExpiryDays, current.max_key_expiry_days),
       max_application_key_expiry_days: pick(input.maxApplicationKeyExpiryDays, current.max_application_key_expiry_days),
       mfa_reverify_days: pick(input.mfaReverifyDays, current.mfa_reverify_days),
+      ip_allowlist: pick(ipAllowlist.value, current.ip_allowlist),
       updated_at: now,
     };
     const settings = checkSettings(tenant, next);

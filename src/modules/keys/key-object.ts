@@ -18,6 +18,12 @@ function shownGrants(row: KeyRow): Pick<KeyObject, 'permissions' | 'scopes' | 'l
   return { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels }, preset: grants.preset };
 }
 
+function shownCredits(row: KeyRow): KeyObject['credits'] {
+  if (row.credits_remaining === null) return null;
+  const refill = row.credits_refill_amount === null ? null : { amount: Number(row.credits_refill_amount), interval: row.credits_refill_interval as 'day' | 'month' };
+  return { remaining: Number(row.credits_remaining), refill };
+}
+
 /** `lastUsedAt`: the key's last verify, stored or pending on this node (see usage.service lastUsedAtOf). */
 export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string[] = [], lastUsedAt: number | null = null): KeyObject {
   return {
@@ -37,6 +43,8 @@ export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string
     groupIds: JSON.parse(row.group_ids) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     ratelimits: parseRateLimits(row.ratelimits),
+    credits: shownCredits(row),
+    ipAllowlist: row.ip_allowlist === null ? null : (JSON.parse(row.ip_allowlist) as string[]),
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(lastUsedAt),

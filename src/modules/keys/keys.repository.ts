@@ -9,6 +9,7 @@ import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
+import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
@@ -33,6 +34,10 @@ export interface KeyWithPolicies {
   readonly mfa: MfaReverify;
   /** The rate limits of every linked policy, one shared bucket each. */
   readonly policyLimits?: readonly RateBucket[];
+  /** The key's environment's IP allowlist (JSON), null when it has none. */
+  readonly environmentIpAllowlist?: string | null;
+  /** The key's tenant's time zone (credits refill in it); null: UTC. */
+  readonly timeZone?: string | null;
 }
 
 /**
@@ -52,6 +57,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
     .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
     .select(['environments.mfa_reverify_days as env_reverify_days', 'tenants.mfa_reverify_days as tenant_reverify_days', 'user_mfa.passed_at as mfa_passed_at'])
+    .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
@@ -65,6 +71,8 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     env_reverify_days,
     tenant_reverify_days,
     mfa_passed_at,
+    env_ip_allowlist,
+    tenant_time_zone,
     ...row
   } = first;
   const policies = rows.flatMap((joined) =>
@@ -73,7 +81,14 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
       : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
   );
   const policyLimits = rows.flatMap((joined) => (joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits)));
-  return { row, policies, mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null }, policyLimits };
+  return {
+    row,
+    policies,
+    mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
+    environmentIpAllowlist: env_ip_allowlist ?? null,
+    timeZone: tenant_time_zone ?? null,
+    policyLimits,
+  };
 }
 
 /**
@@ -161,17 +176,44 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
   return (mfa.passedAt ?? 0) + mfa.days * DAY_MS;
 }
 
-/**
- * The row as the check sees it: no hash; its direct grants and its policies' compiled once
- * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
- */
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 
 function bucketsOf(owner: 'key' | 'policy', id: string, column: string | null): RateBucket[] {
   return parseRateLimits(column).map((limit) => ({ id: `${owner}:${id}:${limit.name}`, name: limit.name, limit: limit.limit, durationMs: limit.durationMs }));
 }
 
-export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly GrantSet[] = [], mfa?: MfaReverify, policyLimits: readonly RateBucket[] = []): KeyRecord {
+function withIpAllowlists(lists: IpAllowlist[] | undefined): { ipAllowlists?: IpAllowlist[] } {
+  return lists === undefined ? {} : { ipAllowlists: lists };
+}
+
+function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'credits'> {
+  if (row.credits_remaining === null) return {};
+  const refill =
+    row.credits_refill_amount === null
+      ? null
+      : { amount: Number(row.credits_refill_amount), interval: row.credits_refill_interval === 'month' ? ('month' as const) : ('day' as const) };
+  return { credits: { refill, timeZone: timeZone ?? 'UTC' } };
+}
+
+/** The lists that apply to a key, or undefined when none does. */
+function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
+  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter((list): list is IpAllowlist => list !== undefined);
+  return lists.length === 0 ? undefined : lists;
+}
+
+/**
+ * The row as the check sees it: no hash; its direct grants and its policies' compiled once
+ * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
+ */
+export function toKeyRecord(
+  row: KeyRow,
+  model: AuthModel,
+  policies: readonly GrantSet[] = [],
+  mfa?: MfaReverify,
+  policyLimits: readonly RateBucket[] = [],
+  environmentIpAllowlist: string | null = null,
+  timeZone: string | null = null,
+): KeyRecord {
   const admin = row.admin === 1;
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
@@ -196,5 +238,7 @@ export function toKeyRecord(row: KeyRow, model: AuthModel, policies: readonly Gr
     groupIds: row.group_ids === '[]' ? NO_GROUPS : (JSON.parse(row.group_ids) as string[]),
     mfaDueAt: mfaDueAt(row, mfa),
     ...withRateLimits([...bucketsOf('key', row.id, row.ratelimits), ...policyLimits]),
+    ...withIpAllowlists(ipAllowlistsOf(row, environmentIpAllowlist)),
+    ...withCredits(row, timeZone),
   };
 }

@@ -27,6 +27,8 @@ import { resolveGroups, resolvePolicies } from './key-links.js';
 import { DAY_MS } from '../../core/clock.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
+import { serialiseAllowlist } from '../../core/ip-allowlist.js';
+import { addCredits, creditColumns, creditColumnsOf } from './key-credits.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 
@@ -42,6 +44,8 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
   if (!metadata.ok) return metadata;
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
+  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  if (!ipAllowlist.ok) return ipAllowlist;
 
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const environment = await findEnvironment(trx, environmentId);
@@ -86,6 +90,8 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       previous_valid_until: null,
       rotated_at: null,
       metadata: metadata.value,
+      ip_allowlist: ipAllowlist.value ?? null,
+      ...creditColumns(input.credits ?? null, tenant?.time_zone ?? null, now),
       expires_at: expiresAt.value.expiresAt,
       revoked_at: null,
       created_by_key_id: caller.key.id,
@@ -163,6 +169,8 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   if (metadata !== undefined && !metadata.ok) return metadata;
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
+  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findKeyById(trx, id);
     if (current === undefined) return notFound('key', id);
@@ -177,11 +185,21 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       metadata: metadata?.value ?? current.metadata,
       enabled: input.enabled === undefined ? current.enabled : input.enabled ? 1 : 0,
       ratelimits: ratelimits.value ?? current.ratelimits,
+      ip_allowlist: ipAllowlist.value === undefined ? current.ip_allowlist : ipAllowlist.value,
       updated_at: now,
     };
     const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
     if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits);
+    if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
+    if (input.credits !== undefined) {
+      Object.assign(next, creditColumns(input.credits, (current.tenant_id === null ? undefined : await findTenant(trx, current.tenant_id))?.time_zone ?? null, now));
+      details['credits'] = input.credits;
+    }
+    if (input.creditsAdd !== undefined) {
+      if (next.credits_remaining === null) return fail('CONFLICT', `key ${id} has no credits to add to; set credits first`, { field: 'creditsAdd' });
+      details['creditsAdd'] = input.creditsAdd;
+    }
     let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
     if (grantsChanged) {
       const changed = await changeGrants(deps, caller, trx, current, input, now);
@@ -190,7 +208,20 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       policyIds = changed.value.policyIds;
       Object.assign(details, changed.value.details);
     }
-    await updateKey(trx, id, { name: next.name, metadata: next.metadata, enabled: next.enabled, ratelimits: next.ratelimits, ...grantColumns(grantSetOf(next)), updated_at: now });
+    await updateKey(trx, id, {
+      name: next.name,
+      metadata: next.metadata,
+      enabled: next.enabled,
+      ip_allowlist: next.ip_allowlist,
+      ratelimits: next.ratelimits,
+      ...(input.credits === undefined ? {} : creditColumnsOf(next)),
+      ...grantColumns(grantSetOf(next)),
+      updated_at: now,
+    });
+    if (input.creditsAdd !== undefined) {
+      await addCredits(trx, id, input.creditsAdd);
+      next.credits_remaining = (await findKeyById(trx, id))?.credits_remaining ?? null;
+    }
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });

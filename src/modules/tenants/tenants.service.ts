@@ -1,5 +1,6 @@
 /** Tenants: created by the root key; read and changed by the root key or their own `tenant.manage` keys. */
 import { fail, ok, type Result } from '../../core/error-codes.js';
+import { checkTimeZone } from '../../core/credit-period.js';
 import { newId } from '../../core/ids.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../../api/tenants.js';
@@ -24,6 +25,7 @@ export function toTenantObject(row: TenantRow): TenantObject {
     maxApplicationKeyExpiryDays: row.max_application_key_expiry_days,
     mfaReverifyDays: row.mfa_reverify_days,
     auditRetentionDays: row.audit_retention_days,
+    timeZone: row.time_zone ?? 'UTC',
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -37,6 +39,8 @@ export function checkExpirySettings(defaultDays: number | null, maxDays: number 
 }
 
 export async function createTenant(deps: ServiceDeps, caller: Caller, input: CreateTenantInput): Promise<Result<TenantObject>> {
+  const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
+  if (!timeZone.ok) return timeZone;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const row: TenantRow = {
       id: newId('tenant', now),
@@ -49,6 +53,7 @@ export async function createTenant(deps: ServiceDeps, caller: Caller, input: Cre
       max_application_key_expiry_days: input.maxApplicationKeyExpiryDays ?? null,
       mfa_reverify_days: input.mfaReverifyDays ?? null,
       audit_retention_days: input.auditRetentionDays ?? null,
+      time_zone: input.timeZone ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -79,6 +84,8 @@ export async function getTenant(deps: ServiceDeps, caller: Caller, id: string): 
 
 export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string, input: PatchTenantInput): Promise<Result<TenantObject>> {
   if (!canSeeTenant(caller.key, id)) return notFound('tenant', id);
+  const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
+  if (!timeZone.ok) return timeZone;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await findTenant(trx, id);
     if (current === undefined) return notFound('tenant', id);
@@ -93,6 +100,7 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
       max_application_key_expiry_days: input.maxApplicationKeyExpiryDays === undefined ? current.max_application_key_expiry_days : input.maxApplicationKeyExpiryDays,
       mfa_reverify_days: input.mfaReverifyDays === undefined ? current.mfa_reverify_days : input.mfaReverifyDays,
       audit_retention_days: input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
+      time_zone: input.timeZone ?? current.time_zone,
       updated_at: now,
     };
     const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);

@@ -14,6 +14,7 @@ import * as auditChain from './0008-audit-chain.js';
 import * as resourceListing from './0009-resource-listing.js';
 import * as auditMac from './0010-audit-mac-pepper.js';
 import * as seedMeanings from './0012-seed-meanings.js';
+import * as usageControls from './0013-usage-controls.js';
 import * as rateLimits from './0014-rate-limits.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,5 +29,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-resource-listing': resourceListing,
   '0010-audit-mac-pepper': auditMac,
   '0012-seed-meanings': seedMeanings,
+  '0013-usage-controls': usageControls,
   '0014-rate-limits': rateLimits,
 };

@@ -1,0 +1,56 @@
+/**
+ * Issue 17 on the command line: `keys create` and `keys update` take --ip-allow (repeatable),
+ * --credits and --refill; `keys credits add <id> <n>` adds to a balance.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliHome, type CliHome } from '../support/cli-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+describe('keyward keys usage controls', { timeout: 60_000 }, () => {
+  let server: ServerProcess;
+  let cli: CliHome;
+  let env: Record<string, string>;
+  let environmentId: string;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
+    env = { KEYWARD_URL: server.url, KEYWARD_KEY: rootKey };
+    const call = async (path: string, body: unknown) =>
+      (
+        await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      ).json();
+    const tenant = (await call('/v1/tenants', { name: 'Cli' })) as { id: string };
+    environmentId = ((await call('/v1/environments', { tenantId: tenant.id, name: 'production' })) as { id: string }).id;
+    cli = cliHome();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const create = (...flags: string[]) => cli.run(['keys', 'create', '--environment', environmentId, '--name', 'svc', '--permission', 'functions.execute', '--json', ...flags], env);
+
+  it('creates a key with an IP allowlist, credits and a refill', async () => {
+    const created = await create('--ip-allow', '10.0.0.0/8', '--ip-allow', '2001:db8::/32', '--credits', '100', '--refill', '1000/day');
+    expect(created.status, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'], credits: { remaining: 100, refill: { amount: 1000, interval: 'day' } } });
+  });
+
+  it('refuses a malformed --refill with a usage error', async () => {
+    const created = await create('--credits', '5', '--refill', '1000/week');
+    expect(created.status).not.toBe(0);
+    expect(created.stderr).toContain('--refill');
+  });
+
+  it('updates a key and adds credits', async () => {
+    const created = JSON.parse((await create()).stdout) as { id: string };
+    const updated = await cli.run(['keys', 'update', created.id, '--credits', '3', '--ip-allow', '192.0.2.0/24', '--json'], env);
+    expect(updated.status, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ ipAllowlist: ['192.0.2.0/24'], credits: { remaining: 3 } });
+    const added = await cli.run(['keys', 'credits', 'add', created.id, '7'], env);
+    expect(added.status, added.stderr).toBe(0);
+    expect(added.stdout).toContain('has 10 credits');
+  });
+});
