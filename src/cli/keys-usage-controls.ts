@@ -1,11 +1,11 @@
 /**
  * Issue 17 on the command line: `--ip-allow`, `--credits` and `--refill` for `keys create` and
- * `keys update`, and `keys credits add <id> <n>`.
+ * `keys update` (registered with the other key commands), and `keys credits add <id> <n>`.
  */
 import type { Command } from 'commander';
-import type { CreateKeyInput, PatchKeyInput } from '../api/keys.js';
+import type { CreateKeyInput } from '../api/keys.js';
 import { collect, defined, integer, list, num, run, str } from './command-kit.js';
-import { fields, line, show, UsageError } from './output.js';
+import { line, show, UsageError } from './output.js';
 
 /** The usage-control flags, on a command that creates or changes a key. */
 export function withUsageControlFlags(command: Command): Command {
@@ -37,14 +37,6 @@ export function usageControls(opts: Readonly<Record<string, unknown>>): Pick<Cre
 }
 
 export function registerKeyUsageControls(keys: Command): void {
-  withUsageControlFlags(keys.command('update <id>').description("change a key's name, IP allowlist or credits").option('--name <name>', 'a new name')).action(
-    (id: string, _o, command: Command) =>
-      run(command, async ({ client, json, opts }) => {
-        const patch: PatchKeyInput = defined({ name: str(opts, 'name'), ...usageControls(opts) });
-        if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ip-allow, --credits or --refill');
-        show(await client.keys.update(id, patch), { json }, fields);
-      }),
-  );
   keys
     .command('credits')
     .description('usage credits of a key')

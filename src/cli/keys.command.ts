@@ -156,19 +156,24 @@ export function registerKeys(program: Command): void {
         run(command, async ({ client, json }) => show(await client.keys.update(id, { enabled }), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
       );
   }
-  keys
-    .command('update <id>')
-    .description("change a key's name or rate limits")
-    .option('--name <name>', 'a new name')
-    .option('--ratelimit <name:limit/durationMs>', 'a rate limit, e.g. per-second:10/1000 (repeatable; replaces the set)', collect)
-    .option('--clear-ratelimits', 'remove every rate limit of the key')
-    .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json, opts }) => {
-        const patch = defined({ name: str(opts, 'name'), ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true) });
-        if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ratelimit or --clear-ratelimits');
-        show(await client.keys.update(id, patch), { json }, (k) => line(`Key ${k.id} updated`));
-      }),
-    );
+  withUsageControlFlags(
+    keys
+      .command('update <id>')
+      .description("change a key's name, rate limits, IP allowlist or credits")
+      .option('--name <name>', 'a new name')
+      .option('--ratelimit <name:limit/durationMs>', 'a rate limit, e.g. per-second:10/1000 (repeatable; replaces the set)', collect)
+      .option('--clear-ratelimits', 'remove every rate limit of the key'),
+  ).action((id: string, _o, command: Command) =>
+    run(command, async ({ client, json, opts }) => {
+      const patch = defined({
+        name: str(opts, 'name'),
+        ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true),
+        ...usageControls(opts),
+      });
+      if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ratelimit, --clear-ratelimits, --ip-allow, --credits or --refill');
+      show(await client.keys.update(id, patch), { json }, fields);
+    }),
+  );
   keys
     .command('revoke <id>')
     .description('revoke a key: permanent and immediate')
