@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import pg from 'pg';
+import { newTestSchema } from './test-schemas.js';
 import type { Clock } from '../../src/core/clock.js';
 import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/http/config.js';
@@ -28,7 +28,7 @@ export interface Cluster {
 }
 
 export function cluster(databaseUrl: string): Cluster {
-  const schema = `kw_test_${randomBytes(6).toString('hex')}`;
+  const schema = newTestSchema();
   const pepper = randomBytes(32).toString('base64url');
   const root = mkdtempSync(join(tmpdir(), 'keyward-cluster-'));
   const nodes: Keyward[] = [];
@@ -64,13 +64,7 @@ export function cluster(databaseUrl: string): Cluster {
     },
     async close() {
       for (const node of nodes.splice(0)) await node.close().catch(() => undefined);
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
+      // The schema stays until the run ends (test-schemas.ts says why).
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterEach, beforeEach, inject } from 'vitest';
+import { newTestSchema } from './test-schemas.js';
 import { openStorage, type Storage } from '../../src/storage/open-storage.js';
 
 export interface IsolatedDatabase {
@@ -57,22 +56,16 @@ function postgres(url: string): TestDatabase {
     name: 'postgres',
     async open(options = {}) {
       const dataDir = tempDir();
-      const schema = `kw_test_${randomBytes(6).toString('hex')}`;
+      const schema = newTestSchema();
       const storage = await openStorage({ databaseUrl: url, dataDir, schema, onQuery: options.onQuery });
       return {
         storage,
         dataDir,
         databaseUrl: url,
         schema,
+        // The schema stays until the run ends (test-schemas.ts says why).
         cleanup: async () => {
           await storage.close();
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          try {
-            await client.query(`drop schema if exists "${schema}" cascade`);
-          } finally {
-            await client.end();
-          }
           rmSync(dataDir, { recursive: true, force: true });
         },
       };

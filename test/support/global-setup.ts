@@ -4,6 +4,7 @@
  * server is tried, and if it is not there the suites are skipped with one line saying why.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +14,8 @@ const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/test';
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string | null;
+    /** What this run's PostgreSQL schemas are named with (test-schemas.ts). */
+    testSchemaPrefix: string;
   }
 }
 
@@ -38,7 +41,19 @@ function buildServer(): void {
   execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+/** Drops every schema this run made, once no suite is running. */
+async function dropSchemas(url: string, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where starts_with(nspname, $1)', [prefix]);
+    for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   buildServer();
   const required = process.env['KEYWARD_TEST_DATABASE_URL'];
   const url = required ?? LOCAL_URL;
@@ -50,4 +65,9 @@ export default async function setup(project: TestProject): Promise<void> {
     process.stdout.write(`PostgreSQL suites skipped: no server at ${url} (${failure}); set KEYWARD_TEST_DATABASE_URL to require them.\n`);
   }
   project.provide('postgresUrl', failure === null ? url : null);
+  const prefix = `kw_test_${randomBytes(4).toString('hex')}_`;
+  project.provide('testSchemaPrefix', prefix);
+  return async () => {
+    if (failure === null) await dropSchemas(url, prefix);
+  };
 }
