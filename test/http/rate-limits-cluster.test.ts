@@ -3,30 +3,16 @@
  * without Redis each enforce ceil(limit / KEYWARD_NODES); where Redis is down the setting decides.
  * The nodes share one frozen clock, so every request falls in one window and the counts are exact.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import type { Config } from '../../src/http/config.js';
 import { cluster, type Cluster, type Node } from '../support/cluster.js';
+import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
 
-const REQUIRED = process.env['KEYWARD_TEST_REDIS_URL'];
-const REDIS_URL = REQUIRED ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const POSTGRES_URL = inject('postgresUrl');
 
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const redis = REQUIRED !== undefined || (await redisAnswers());
+const redis = await redisAvailable();
 if (!redis) console.warn(`skipping the shared-Redis rate-limit tests: nothing answers at ${REDIS_URL} (set KEYWARD_TEST_REDIS_URL to require it)`);
 if (POSTGRES_URL === null) console.warn('skipping the rate-limit cluster tests: they need PostgreSQL');
 

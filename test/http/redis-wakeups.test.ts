@@ -6,28 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
+import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
 
-const REQUIRED = process.env['KEYWARD_TEST_REDIS_URL'];
-const REDIS_URL = REQUIRED ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const available = REQUIRED !== undefined || (await redisAnswers());
+const available = await redisAvailable();
 if (!available) console.warn(`skipping the Redis wake-up suite: nothing answers at ${REDIS_URL} (set KEYWARD_TEST_REDIS_URL to require it)`);
 
 describe.skipIf(!available)('Redis wake-ups between two nodes', () => {

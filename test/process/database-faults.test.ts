@@ -6,29 +6,16 @@
  * Three nodes share one PostgreSQL schema; only the third's link is cut. Run again with Redis
  * wake-ups on.
  */
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Config } from '../../src/http/config.js';
 import { cluster, type Cluster, type Node } from '../support/cluster.js';
 import { tcpProxy, throughProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
 
 const url = inject('postgresUrl');
-const REDIS_URL = process.env['KEYWARD_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const redis = url !== null && (process.env['KEYWARD_TEST_REDIS_URL'] !== undefined || (await redisAnswers()));
+const redis = url !== null && (await redisAvailable());
 const MAX_STALENESS_MS = 1500;
 /** Short bounds so a cut and a catch-up take seconds, not minutes. */
 const FAST: Partial<Config> = { changePollMs: 100, maxStalenessMs: MAX_STALENESS_MS, usageFlushMs: 200 };
