@@ -10,7 +10,8 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
+/** Chromium as this machine runs it headless: no sandbox (root), no calls home (no network). */
+export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
