@@ -20,7 +20,7 @@ import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import type { Db } from '../../storage/database.js';
 import { addMember, findGroup, removeMember, writeKeyGroups } from '../groups/groups.repository.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
-import { tierRateLimits } from '../ratelimits/tiers.js';
+import { tierCredits, tierRateLimits } from '../ratelimits/tiers.js';
 import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
@@ -91,7 +91,7 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       rotated_at: null,
       metadata: metadata.value,
       ip_allowlist: ipAllowlist.value ?? null,
-      ...creditColumns(input.credits ?? null, tenant?.time_zone ?? null, now),
+      ...creditColumns(input.credits === undefined ? tierCredits(deps.tiers, tenant.tier) : input.credits, tenant?.time_zone ?? null, now),
       expires_at: expiresAt.value.expiresAt,
       revoked_at: null,
       created_by_key_id: caller.key.id,

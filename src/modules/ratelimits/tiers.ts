@@ -1,17 +1,18 @@
 /**
  * Tiers (seed 003): a tenant's `tier` names defaults for its new keys, from instance configuration.
  * `KEYWARD_TIERS` is the path of a JSON or YAML file `{tiers: {<name>: {ratelimits?: [...],
- * credits?: {...}}}}`; this half reads the file and gives new keys their tier's rate limits
- * (a key created with `ratelimits` keeps its own). `credits` is left to the credits half.
+ * credits?: {...}}}}`, read once at start. A new key gets its tier's rate limits and credits unless
+ * it is created with its own (`ratelimits: []` or `credits: null` included: defaults, not floors).
  */
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { CreditsSchema, type KeyObject } from '../../api/keys.js';
 import { RateLimits } from '../../api/ratelimits.js';
 import { checkRateLimits } from './ratelimit-columns.js';
 
-const TierSettings = Type.Object({ ratelimits: Type.Optional(RateLimits), credits: Type.Optional(Type.Unknown()) }, { additionalProperties: false });
+const TierSettings = Type.Object({ ratelimits: Type.Optional(RateLimits), credits: Type.Optional(CreditsSchema) }, { additionalProperties: false });
 const TiersFile = Type.Object({ tiers: Type.Record(Type.String({ minLength: 1, maxLength: 50 }), TierSettings) }, { additionalProperties: false });
 
 export type Tiers = Static<typeof TiersFile>['tiers'];
@@ -39,4 +40,9 @@ export function loadTiers(path: string): Tiers {
 /** The rate limits a new key of a tenant on `tier` starts with, as stored; none where the tier names none. */
 export function tierRateLimits(tiers: Tiers | undefined, tier: string): string {
   return JSON.stringify(tiers?.[tier]?.ratelimits ?? []);
+}
+
+/** The credits a new key of a tenant on `tier` starts with; none (not metered) where the tier names none. */
+export function tierCredits(tiers: Tiers | undefined, tier: string): KeyObject['credits'] {
+  return tiers?.[tier]?.credits ?? null;
 }
