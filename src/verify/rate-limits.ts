@@ -33,9 +33,14 @@ function windowOf(bucket: RateBucket, now: number): number {
 /** Buckets whose window ended are swept once the map holds this many; beyond twice it, the oldest go. */
 const SWEEP_AT = 100_000;
 
+interface Window {
+  start: number;
+  used: number;
+}
+
 /** In memory, this node only; `nodes` > 1 splits every limit evenly between the nodes. */
 export function memoryRateLimiter(nodes = 1): RateLimiter {
-  const windows = new Map<string, { start: number; used: number }>();
+  const windows = new Map<string, Window>();
   const sweep = (now: number): void => {
     for (const [id, entry] of windows) if (entry.start < now - 86_400_000) windows.delete(id);
     for (const id of windows.keys()) {
@@ -58,11 +63,18 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
         if (current + cost > limit) allowed = false;
       }
       if (allowed && cost > 0) {
-        buckets.forEach((bucket, index) => {
+        for (let index = 0; index < buckets.length; index++) {
+          const bucket = buckets[index] as RateBucket;
           const next = (used[index] ?? 0) + cost;
           used[index] = next;
-          windows.set(bucket.id, { start: windowOf(bucket, now), used: next });
-        });
+          // Updated in place: a verify on the hot path allocates no window of its own.
+          const entry = windows.get(bucket.id);
+          if (entry === undefined) windows.set(bucket.id, { start: windowOf(bucket, now), used: next });
+          else {
+            entry.start = windowOf(bucket, now);
+            entry.used = next;
+          }
+        }
       }
       return { allowed, used, limits };
     },
@@ -118,20 +130,40 @@ export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
 }
 
 /**
- * A VALID verdict for a key with limits, after its buckets were checked (`cost` 0: only looked
- * at). The answer carries every bucket's state and is never cached by the client: it spent.
+ * Window ends as ISO text, remembered: windows are aligned to the epoch, so the buckets of every
+ * key with the same window length end together and share one string until that window ends.
  */
-export async function limitVerdict(limiter: RateLimiter, key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): Promise<VerifyAnswerObject> {
-  const buckets = key.ratelimits ?? [];
-  const outcome = await limiter.take(buckets, cost, now);
+const resetTexts = new Map<number, string>();
+function resetAtText(end: number): string {
+  let text = resetTexts.get(end);
+  if (text === undefined) {
+    if (resetTexts.size >= 256) resetTexts.clear();
+    text = new Date(end).toISOString();
+    resetTexts.set(end, text);
+  }
+  return text;
+}
+
+function limitedAnswer(buckets: readonly RateBucket[], outcome: RateOutcome, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject {
   const ratelimits: RateLimitStateObject[] = buckets.map((bucket, index) => {
     const limit = outcome.limits[index] ?? bucket.limit;
     return {
       name: bucket.name,
       limit,
       remaining: Math.max(0, limit - (outcome.used[index] ?? 0)),
-      resetAt: new Date(windowOf(bucket, now) + bucket.durationMs).toISOString(),
+      resetAt: resetAtText(windowOf(bucket, now) + bucket.durationMs),
     };
   });
   return outcome.allowed ? { ...verdict, cacheTtlMs: 0, ratelimits } : { ...verdict, valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits };
+}
+
+/**
+ * A VALID verdict for a key with limits, after its buckets were checked (`cost` 0: only looked
+ * at). The answer carries every bucket's state and is never cached by the client: it spent.
+ * In memory it is decided in the same turn; only Redis makes a promise.
+ */
+export function limitVerdict(limiter: RateLimiter, key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject | Promise<VerifyAnswerObject> {
+  const buckets = key.ratelimits ?? [];
+  const outcome = limiter.take(buckets, cost, now);
+  return outcome instanceof Promise ? outcome.then((settled) => limitedAnswer(buckets, settled, now, verdict)) : limitedAnswer(buckets, outcome, now, verdict);
 }

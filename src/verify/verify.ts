@@ -117,24 +117,29 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     return result;
   };
 
-  // Rate limits after the permission check, so a refused request spends nothing (SPEC §4); a key
-  // without them gets the fixed answer, and no promise.
   // Rate limits, then credits, after the permission check, so a refused request spends nothing
-  // (SPEC §4); a key with neither gets the fixed answer, and no promise.
+  // (SPEC §4); a key with neither gets the fixed answer, and no promise; a rate limit in memory
+  // makes none either: only Redis or a credit spent (storage) waits.
   const valid = (key: KeyRecord, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
     const spendsCredits = key.credits !== undefined && deps.credits !== undefined && input.cost !== 0;
     if (key.ratelimits === undefined && !spendsCredits) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
-    return metered(key, input, now).then((verdict) => counted(key, ok(verdict), input, sourceIp, now));
+    const verdict = metered(key, input.cost ?? 1, now);
+    return verdict instanceof Promise ? verdict.then((settled) => counted(key, ok(settled), input, sourceIp, now)) : counted(key, ok(verdict), input, sourceIp, now);
   };
 
-  const metered = async (key: KeyRecord, input: VerifyInput, now: number): Promise<VerifyAnswerObject> => {
-    const cost = input.cost ?? 1;
-    let verdict = answer('VALID', key, deps.clientCacheTtlMs);
-    if (key.ratelimits !== undefined) verdict = await limitVerdict(deps.rateLimits, key, cost, now, verdict);
+  const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
+    const verdict = answer('VALID', key, deps.clientCacheTtlMs);
+    if (key.ratelimits === undefined) return spend(key, cost, now, verdict);
+    const limited = limitVerdict(deps.rateLimits, key, cost, now, verdict);
+    return limited instanceof Promise ? limited.then((settled) => spend(key, cost, now, settled)) : spend(key, cost, now, limited);
+  };
+
+  const spend = (key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     if (verdict.code !== 'VALID' || key.credits === undefined || deps.credits === undefined || cost === 0) return verdict;
     // The one storage round trip of a cache hit (SPEC §4): a spending answer may not be reused.
-    const spend = await deps.credits.spend(key.id, key.credits, cost, now);
-    return { ...verdict, ...answer(spend.spent ? 'VALID' : 'USAGE_EXCEEDED', key, 0), credits: { remaining: spend.remaining } };
+    return deps.credits
+      .spend(key.id, key.credits, cost, now)
+      .then((spent) => ({ ...verdict, ...answer(spent.spent ? 'VALID' : 'USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } }));
   };
 
   const decide = (authentication: Authentication, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
