@@ -3,7 +3,7 @@
  * hit. One conditional UPDATE spends `cost` only if the balance covers it, refilling first when
  * the period changed, so concurrent verifies on any number of nodes never overspend.
  */
-import { sql, type Kysely } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { creditPeriod } from '../core/credit-period.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { Database } from '../storage/database.js';
@@ -18,22 +18,43 @@ export interface CreditSpender {
   spend(keyId: string, plan: CreditPlan, cost: number, now: number): Promise<Spend>;
 }
 
+/** Stand-ins compiled into the statements once, replaced by each spend's own values. */
+const KEY = '\u0000key';
+const PERIOD = '\u0000period';
+const AMOUNT = -1_000_001;
+const COST = -1_000_002;
+
+type Compiled = CompiledQuery<{ credits_remaining: number | null }>;
+
+/** The conditional UPDATE, with or without a refill; built and compiled here only, once per shape. */
+function spendStatement(db: Kysely<Database>, refilled: boolean): Compiled {
+  // The balance this period starts from: the stored one, or the refill amount once the period changed.
+  const balance = refilled ? sql<number>`(case when credits_period = ${PERIOD} then credits_remaining else ${AMOUNT} end)` : sql<number>`credits_remaining`;
+  return db
+    .updateTable('api_keys')
+    .set({ credits_remaining: sql<number>`${balance} - ${COST}`, ...(refilled ? { credits_period: PERIOD } : {}) })
+    .where('id', '=', KEY)
+    .where('credits_remaining', 'is not', null)
+    .where(sql<boolean>`${balance} >= ${COST}`)
+    .returning('credits_remaining')
+    .compile();
+}
+
 export function createCreditSpender(db: Kysely<Database>): CreditSpender {
+  // A spend is the only statement on a cache hit: compiling it once keeps the query builder,
+  // which costs more than SQLite's UPDATE itself, off the verify path.
+  const plain = spendStatement(db, false);
+  const refilled = spendStatement(db, true);
+  const bound = (statement: Compiled, keyId: string, cost: number, period: string | null, amount: number | null): Compiled => ({
+    ...statement,
+    parameters: statement.parameters.map((value) => (value === KEY ? keyId : value === COST ? cost : value === PERIOD ? period : value === AMOUNT ? amount : value)),
+  });
   return {
     async spend(keyId, plan, cost, now) {
       const refill = plan.refill;
       const period = refill === null ? null : creditPeriod(refill.interval, plan.timeZone, now);
-      // The balance this period starts from: the stored one, or the refill amount once the period changed.
-      const balance =
-        refill === null || period === null ? sql<number>`credits_remaining` : sql<number>`(case when credits_period = ${period} then credits_remaining else ${refill.amount} end)`;
-      const updated = await db
-        .updateTable('api_keys')
-        .set({ credits_remaining: sql<number>`${balance} - ${cost}`, ...(period === null ? {} : { credits_period: period }) })
-        .where('id', '=', keyId)
-        .where('credits_remaining', 'is not', null)
-        .where(sql<boolean>`${balance} >= ${cost}`)
-        .returning('credits_remaining')
-        .executeTakeFirst();
+      const statement = refill === null ? bound(plain, keyId, cost, null, null) : bound(refilled, keyId, cost, period, refill.amount);
+      const updated = (await db.executeQuery(statement)).rows[0];
       if (updated !== undefined) return { spent: true, remaining: Number(updated.credits_remaining) };
       const current = await db.selectFrom('api_keys').select(['credits_remaining', 'credits_period']).where('id', '=', keyId).executeTakeFirst();
       const remaining = refill !== null && current?.credits_period !== period ? refill.amount : Number(current?.credits_remaining ?? 0);
