@@ -5,7 +5,8 @@
  * generator and of the server. One run prints and writes bench/results.json:
  *
  *   http       (a) verify req/s, p50, p99 at 32 connections, valid keys at random from 10 000:
- *                  key only, with a permission, with an action + resource, malformed;
+ *                  key only, with a permission, with an action + resource, malformed, and keys
+ *                  with a rate limit and with credits (10 000 of each; usage controls, SPEC §4);
  *              (b) a bare Fastify route measured the same way, and each ratio to it;
  *              (d) cold-miss verify latency on SQLite (each key's first verify), next to hits
  *   inprocess  (c) in-process verify on a cache hit, calls/s on one core;
@@ -66,17 +67,21 @@ const tempDir = () => {
 };
 const newPepper = () => randomBytes(32).toString('base64url');
 
-/** A tenant, environment and one key through the API; the key is the template of the bulk rows. */
+/**
+ * A tenant, environment and three keys through the API, templates of the bulk rows: one plain, one
+ * with a rate limit and one with credits, each too large to run out during the runs, so every
+ * answer is VALID and each row measures what checking the limit or spending a credit costs.
+ */
 async function seed(server) {
   const tenant = await call(server.url, server.rootKey, 'POST', '/v1/tenants', { name: 'Bench' });
   const environment = await call(server.url, server.rootKey, 'POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
-  const template = await call(server.url, server.rootKey, 'POST', '/v1/keys', {
-    environmentId: environment.id,
-    name: 'bench',
-    kind: 'application',
-    permissions: ['functions.execute'],
-  });
-  return template.id;
+  const template = (name, extra) =>
+    call(server.url, server.rootKey, 'POST', '/v1/keys', { environmentId: environment.id, name, kind: 'application', permissions: ['functions.execute'], ...extra });
+  return {
+    plain: (await template('bench', {})).id,
+    limited: (await template('bench-limited', { ratelimits: [{ name: 'per-minute', limit: 1_000_000_000, durationMs: 60_000 }] })).id,
+    metered: (await template('bench-metered', { credits: { remaining: 1_000_000_000_000 } })).id,
+  };
 }
 
 const SCENARIOS = [
@@ -86,17 +91,21 @@ const SCENARIOS = [
   // From one source, malformed keys are refused with 429 once past KEYWARD_AUTH_FAILURE_LIMIT a
   // minute (SPEC §5 floods): the run measures what that refusal costs, so non-2xx is expected.
   { name: 'verify, malformed key (429 once throttled)', kind: 'malformed', refusalsExpected: true },
+  // SPEC §4 usage controls: a rate limit is checked in memory (one node, no Redis: the default);
+  // a credit is spent with one conditional UPDATE per verify, the one storage trip on a cache hit.
+  { name: 'verify, key with a rate limit', kind: 'key', keySet: 'limited' },
+  { name: 'verify, key with credits (one UPDATE each)', kind: 'key', keySet: 'metered' },
 ];
 
 /** (a) and (b): each scenario and the bare route, interleaved over the rounds; medians. */
-async function httpRuns(keyward, bare, keysFile, keys) {
+async function httpRuns(keyward, bare, keySets) {
   const targets = [{ name: 'bare Fastify route (baseline)', kind: 'key', server: bare }, ...SCENARIOS.map((scenario) => ({ ...scenario, server: keyward }))];
-  const options = (kind, runSeconds) => ({ wrk, keysFile, keys, kind, seconds: runSeconds, connections, threads });
-  for (const target of targets) await measure(target.server, options(target.kind, 2)); // warm-up, discarded
+  const options = (target, runSeconds) => ({ wrk, ...keySets[target.keySet ?? 'plain'], kind: target.kind, seconds: runSeconds, connections, threads });
+  for (const target of targets) await measure(target.server, options(target, 2)); // warm-up, discarded
   const samples = targets.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
-      const sample = await measure(target.server, options(target.kind, seconds));
+      const sample = await measure(target.server, options(target, seconds));
       if (sample.errors > 0 && target.refusalsExpected !== true) throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
       samples[i].push(sample);
     }
@@ -133,14 +142,23 @@ async function sqliteSections() {
   const rootKey = keyward.rootKey;
   const bare = await startBare();
   try {
-    const templateId = await seed(keyward);
+    const templates = await seed(keyward);
+    const templateId = templates.plain;
     let storage = await openBenchStorage({ dataDir });
     const inserted = await insertKeys(storage, pepper, templateId, HOT_KEYS + COLD_KEYS, HOT_KEYS + COLD_KEYS);
-    await storage.db.destroy();
+    const keySet = (name, keys) => {
+      const keysFile = join(dataDir, `bench-keys-${name}.txt`);
+      writeFileSync(keysFile, keys.join('\n') + '\n');
+      return { keysFile, keys };
+    };
     const hot = inserted.slice(0, HOT_KEYS).map(({ key }) => key);
     const cold = inserted.slice(HOT_KEYS).map(({ key }) => key);
-    const keysFile = join(dataDir, 'bench-keys.txt');
-    writeFileSync(keysFile, hot.join('\n') + '\n');
+    const keySets = { plain: keySet('plain', hot) };
+    for (const name of ['limited', 'metered']) {
+      const keys = (await insertKeys(storage, pepper, templates[name], HOT_KEYS, HOT_KEYS)).map(({ key }) => key);
+      keySets[name] = keySet(name, keys);
+    }
+    await storage.db.destroy();
 
     /** Cold misses first (each key's first verify), then the hot keys warmed and timed as hits. */
     const latencies = async (coldKeys) => {
@@ -153,7 +171,7 @@ async function sqliteSections() {
     if (sections.has('http')) {
       results.coldMissSqlite = await latencies(cold);
       const logLinesBefore = keyward.logLines;
-      results.http = await httpRuns(keyward, bare, keysFile, hot);
+      results.http = await httpRuns(keyward, bare, keySets);
       results.logLinesDuringHttpRuns = keyward.logLines - logLinesBefore;
       printRuns(`(a, b) HTTP verify, ${HOT_KEYS} keys at random, SQLite, default settings (${results.logLinesDuringHttpRuns} log lines written during the runs)`, results.http);
       console.log(
@@ -166,7 +184,7 @@ async function sqliteSections() {
       await keyward.stop();
       storage = await openBenchStorage({ dataDir });
       const started = performance.now();
-      const more = await insertKeys(storage, pepper, templateId, MILLION - HOT_KEYS - COLD_KEYS, COLD_KEYS);
+      const more = await insertKeys(storage, pepper, templateId, MILLION - 3 * HOT_KEYS - COLD_KEYS, COLD_KEYS);
       const total = Number(
         (
           await storage.db
@@ -180,7 +198,7 @@ async function sqliteSections() {
       keyward = await startKeyward(env, { expectRootKey: false });
       keyward.rootKey = rootKey;
       const latency = await latencies(more.map(({ key }) => key));
-      const runs = await httpRuns(keyward, bare, keysFile, hot);
+      const runs = await httpRuns(keyward, bare, keySets);
       const ratio = (kind) =>
         results.http === undefined ? null : round(runs[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps / results.http[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps, 2);
       results.million = {
@@ -242,7 +260,7 @@ async function postgresSections() {
   const nodes = [];
   try {
     nodes.push(await startKeyward(env(tempDir())));
-    const templateId = await seed(nodes[0]);
+    const templateId = (await seed(nodes[0])).plain;
     for (let i = 0; i < 2; i++) nodes.push(await startKeyward(env(tempDir()), { expectRootKey: false }));
     const storage = await openBenchStorage({ dataDir: tempDir(), databaseUrl, schema });
     const inserted = await insertKeys(storage, pepper, templateId, COLD_KEYS + REVOCATIONS, COLD_KEYS + REVOCATIONS);
