@@ -1,7 +1,8 @@
 /**
  * Child of `npm run bench` (run with --expose-gc): Keyward built in this process on a throw-away
  * SQLite data dir, to measure (c) verify with no HTTP around it on a cache hit, in calls per
- * second on one core, and (e) the resident memory the verify cache costs per 100 000 keys.
+ * second on one core (plain keys, keys with a rate limit, keys with credits), and (e) the
+ * resident memory the verify cache costs per 100 000 keys.
  * Prints one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,27 +63,49 @@ for (let i = 0; i < 200_000; i++) {
   await keyward.verify(input(i));
   if ((i & 1023) === 0) await breathe();
 }
-const started = process.hrtime.bigint();
-const cpuBefore = process.cpuUsage();
-for (let i = 0; i < CALLS; i++) {
-  await keyward.verify(input(i));
-  if ((i & 1023) === 0) await breathe();
+/** `calls` verifies of `input(i)`, timed in wall and CPU time; each must answer VALID. */
+async function timed(calls, input) {
+  const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const result = await keyward.verify(input(i));
+    if (!result.ok || result.value.code !== 'VALID') throw new Error(`timed verify: ${JSON.stringify(result)}`);
+    if ((i & 1023) === 0) await breathe();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  // CPU time as well as wall time: on a shared machine the first is the steadier of the two.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return {
+    calls,
+    opsPerSecond: Math.round(calls / seconds),
+    microsecondsPerCall: Math.round((seconds / calls) * 1e9) / 1000,
+    opsPerCpuSecond: Math.round(calls / cpuSeconds),
+  };
 }
-const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const cpu = process.cpuUsage(cpuBefore);
-// CPU time as well as wall time: on a shared machine the first is the steadier of the two.
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const inProcess = await timed(CALLS, input);
+
+/**
+ * The same on 10 000 keys with a usage control each (SPEC §4), too large to run out: a rate
+ * limit (checked in memory) and credits (one conditional UPDATE per verify, on SQLite).
+ */
+async function controlled(name, controls, calls) {
+  const made = await call('POST', '/v1/keys', { environmentId: environment.id, name, kind: 'application', ...controls });
+  const controlledKeys = (await insertKeys(keyward.storage, pepper, made.id, 10_000, 10_000)).map(({ key }) => key);
+  const plain = (i) => ({ key: controlledKeys[i % controlledKeys.length] });
+  await timed(20_000, plain);
+  return timed(calls, plain);
+}
+const withRateLimit = await controlled('bench-limited', { ratelimits: [{ name: 'per-minute', limit: 1_000_000_000, durationMs: 60_000 }] }, CALLS);
+const withCredits = await controlled('bench-metered', { credits: { remaining: 1_000_000_000_000 } }, Math.round(CALLS / 10));
 
 await keyward.close();
 rmSync(dataDir, { recursive: true, force: true });
 process.stdout.write(
   JSON.stringify({
-    inProcess: {
-      calls: CALLS,
-      opsPerSecond: Math.round(CALLS / seconds),
-      microsecondsPerCall: Math.round((seconds / CALLS) * 1e9) / 1000,
-      opsPerCpuSecond: Math.round(CALLS / cpuSeconds),
-    },
+    inProcess,
+    inProcessWithRateLimit: withRateLimit,
+    inProcessWithCredits: withCredits,
     memory: {
       cachedKeys: cached,
       residentBytesPerKey: Math.round((after.rss - before.rss) / cached),

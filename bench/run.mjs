@@ -229,9 +229,10 @@ async function inProcessSections() {
   if (code !== 0) throw new Error(`in-process bench exited with ${code}`);
   const measured = JSON.parse(output.trim().split('\n').pop());
   Object.assign(results, measured);
-  console.log(
-    `\n(c) in-process verify, cache hit: ${measured.inProcess.opsPerSecond} calls/s (${measured.inProcess.microsecondsPerCall} µs a call, one core; ${measured.inProcess.opsPerCpuSecond} per CPU-second)`,
-  );
+  const line = (what, figures) => `${what}: ${figures.opsPerSecond} calls/s (${figures.microsecondsPerCall} µs a call, one core; ${figures.opsPerCpuSecond} per CPU-second)`;
+  console.log(`\n(c) in-process verify, cache hit, ${line('permission asked', measured.inProcess)}`);
+  console.log(`    ${line('key with a rate limit', measured.inProcessWithRateLimit)}`);
+  console.log(`    ${line('key with credits (one UPDATE each)', measured.inProcessWithCredits)}`);
   console.log(
     `(e) verify cache: ${measured.memory.residentBytesPerKey} B resident per cached key (${measured.memory.heapBytesPerKey} B of heap), ${measured.memory.residentMiBPer100k} MiB per 100 000 keys`,
   );
