@@ -83,7 +83,7 @@ describe('lists', () => {
 
   it('names the first entry that is no CIDR range', () => {
     const checked = checkAllowlist(['10.0.0.0/8', '10.0.0.0/33', 'nonsense'], 'ipAllowlist');
-    expect(checked).toMatchObject({ ok: false, problem: { code: 'VALIDATION', extra: { field: 'ipAllowlist/1' } } });
+    expect(checked).toMatchObject({ ok: false, problem: { code: 'VALIDATION', extra: { field: 'ipAllowlist.1' } } });
     expect(checked.ok ? '' : checked.problem.detail).toContain('10.0.0.0/33');
   });
 

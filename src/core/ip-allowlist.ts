@@ -27,7 +27,7 @@ function parseEntry(entry: string): Range | null {
 /** Checks a list as given by a caller: 400 VALIDATION naming the first entry that is no CIDR. */
 export function checkAllowlist(entries: readonly string[], field: string): Result<string[]> {
   for (const [index, entry] of entries.entries()) {
-    if (parseEntry(entry) === null) return fail('VALIDATION', `not an IPv4 or IPv6 CIDR range: ${entry}`, { field: `${field}/${index}` });
+    if (parseEntry(entry) === null) return fail('VALIDATION', `not an IPv4 or IPv6 CIDR range: ${entry}`, { field: `${field}.${index}` });
   }
   return ok([...entries]);
 }

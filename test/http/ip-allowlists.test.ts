@@ -73,7 +73,7 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const seeded = await seedTenant(kw, 'Invalid');
     const reply = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ipAllowlist: ['10.0.0.0/8', '10.0.0.0/33'] });
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'ipAllowlist/1' });
+    expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'ipAllowlist.1' });
     expect(reply.body.detail).toContain('10.0.0.0/33');
   });
 
@@ -125,7 +125,7 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const seeded = await seedTenant(kw, 'EnvInvalid');
     const reply = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: ['not-a-range'] });
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'ipAllowlist/0' });
+    expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'ipAllowlist.0' });
   });
 
   it('a management call with a key from outside its list is refused', async () => {

@@ -98,7 +98,7 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     expect(events.body.items).toEqual([expect.objectContaining({ action: 'key.update', details: expect.objectContaining({ ratelimits }) })]);
   });
 
-  it('rejects a duplicate name and a window under a second with 400 VALIDATION', async () => {
+  it('rejects a duplicate name and a window under a second with 400 VALIDATION, naming the field as the schema does', async () => {
     const twice = await seeded.admin.post('/v1/keys', {
       name: 'x',
       kind: 'application',
@@ -108,9 +108,10 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
       ],
     });
     expect(twice.status).toBe(400);
-    expect(twice.body.code).toBe('VALIDATION');
+    expect(twice.body).toMatchObject({ code: 'VALIDATION', field: 'ratelimits.1.name' });
     const short = await seeded.admin.post('/v1/keys', { name: 'x', kind: 'application', ratelimits: [{ name: 'a', limit: 1, durationMs: 999 }] });
     expect(short.status).toBe(400);
+    expect(short.body).toMatchObject({ code: 'VALIDATION', field: 'ratelimits.0.durationMs' });
   });
 
   it('counts RATE_LIMITED verdicts in the key usage by code', async () => {
