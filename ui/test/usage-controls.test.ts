@@ -24,6 +24,9 @@ describe('the usage-controls form', () => {
   it('sends nothing when nothing changed', () => {
     expect(patchOf(metered, formOf(metered))).toEqual({});
     expect(patchOf(bare, formOf(bare))).toEqual({});
+    // The server answers a balance without refill as `refill: null`.
+    const noRefill = { ...bare, credits: { remaining: 1, refill: null } };
+    expect(patchOf(noRefill, formOf(noRefill))).toEqual({});
   });
 
   it('sends only the field that changed, the rate limits as a whole set', () => {
