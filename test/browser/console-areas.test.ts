@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeAt } from '../support/totp.js';
-import { hasChromium, openArea, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, type ConsoleWorld } from './console-support.js';
+import { hasChromium, openArea, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, type ConsoleWorld, WORLD_START_MS } from './console-support.js';
 
 describe.skipIf(!hasChromium)('the console areas', () => {
   let world: ConsoleWorld;
@@ -19,7 +19,7 @@ describe.skipIf(!hasChromium)('the console areas', () => {
     const key = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'billing-service', kind: 'application', preset: 'read-only', expiresInDays: 30 });
     keyId = key.id;
     await world.verdict(key.key);
-  });
+  }, WORLD_START_MS);
   afterAll(async () => {
     await world?.close();
   });

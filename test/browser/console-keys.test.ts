@@ -5,7 +5,7 @@
  * The steps share one key, so they run in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openArea, startConsoleWorld, type ConsoleWorld } from './console-support.js';
+import { hasChromium, openArea, startConsoleWorld, type ConsoleWorld, WORLD_START_MS } from './console-support.js';
 
 describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
   let world: ConsoleWorld;
@@ -15,7 +15,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
   beforeAll(async () => {
     world = await startConsoleWorld();
     groupId = (await world.created('/v1/groups', { name: 'platform' })).id;
-  });
+  }, WORLD_START_MS);
   afterAll(async () => {
     await world?.close();
   });

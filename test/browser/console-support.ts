@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { ensureUiBuilt } from '../support/ui-build.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -23,6 +24,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 export const SCREENSHOTS = join(import.meta.dirname, '../../test-results/ui');
+
+/** How long a suite's beforeAll may take to start its world: the first run after a UI change builds it. */
+export const WORLD_START_MS = 180_000;
 
 export interface Call {
   readonly status: number;
@@ -48,6 +52,9 @@ export interface ConsoleWorld {
 }
 
 export async function startConsoleWorld(): Promise<ConsoleWorld> {
+  // The server serves dist/ui, which only a Vite build makes: without this a suite run first (or
+  // alone) finds no sign-in page. Cheap when the UI's sources have not changed.
+  await ensureUiBuilt();
   const cwd = mkdtempSync(join(tmpdir(), 'keyward-console-'));
   // Usage is written at once rather than every 5 s, so a key page shows the verifies just made.
   const server = await startServerProcess({ KEYWARD_USAGE_FLUSH_SIZE: '1', KEYWARD_USAGE_FLUSH_MS: '50' }, cwd);

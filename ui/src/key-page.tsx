@@ -1,7 +1,8 @@
 /**
- * One key: its status, grants, linked policies and groups, usage per day, last use, and what
- * may be done to it: rotate (grace period, TOTP code where MFA is required), disable or enable,
- * edit grants, revoke (after a confirmation). A new secret is shown once, in a dialog.
+ * One key: its status, grants, linked policies and groups, usage controls, usage per day, last
+ * use, and what may be done to it: rotate (grace period, TOTP code where MFA is required),
+ * disable or enable, edit grants or usage controls, revoke (after a confirmation). A new secret
+ * is shown once, in a dialog.
  */
 import { lazy, Suspense, useCallback, useState } from 'react';
 import { holds, listAll, type CreatedKeyObject, type KeyObject } from './api';
@@ -15,6 +16,7 @@ import { ErrorText } from './problem-text';
 import { SecretDialog } from './secret-dialog';
 import { inherited } from './settings';
 import { useAction } from './use-action';
+import { UsageControlsSection } from './usage-controls-section';
 import { useLoad } from './use-load';
 import { href } from './use-route';
 
@@ -89,14 +91,6 @@ export function KeyPage({ id }: { id: string }) {
         <dd>{when(shown.createdAt)}</dd>
         <dt>Expires</dt>
         <dd>{when(shown.expiresAt)}</dd>
-        <dt>Credits</dt>
-        <dd>
-          {shown.credits === null
-            ? 'not metered'
-            : `${shown.credits.remaining} left${shown.credits.refill == null ? '' : `, reset to ${shown.credits.refill.amount} each ${shown.credits.refill.interval}`}`}
-        </dd>
-        <dt>IP allowlist</dt>
-        <dd>{shown.ipAllowlist === null ? 'any address' : shown.ipAllowlist.join(', ')}</dd>
         <dt>Last used</dt>
         <dd>
           {when(usage.data?.lastUsedAt ?? shown.lastUsedAt)}
@@ -152,6 +146,8 @@ export function KeyPage({ id }: { id: string }) {
           <Badges items={nameOf(shown.groupIds, related.data?.groups)} empty="in no group" />
         </dd>
       </dl>
+
+      <UsageControlsSection target={shown} live={live} policies={related.data?.policies} onChanged={key.set} />
 
       <h3>Usage</h3>
       {usage.data !== null ? (
