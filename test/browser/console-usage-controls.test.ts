@@ -5,9 +5,11 @@
  * it cleared; each change on the key's audit page; the dialog on a phone. The steps share one
  * key, so they run in order.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleWorld, hasChromium, sidewaysOverflow, startConsoleWorld, WORLD_START_MS } from './console-support.js';
+import { type ConsoleWorld, hasChromium, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, WORLD_START_MS } from './console-support.js';
 
 const INSIDE = '203.0.113.7';
 const OUTSIDE = '198.51.100.9';
@@ -55,9 +57,12 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
     await dialog.getByLabel(/^Metered/).check();
     await dialog.getByLabel('Remaining').fill('1');
     await dialog.getByLabel('Allowed ranges').fill(`203.0.113.0/24\n\n2001:db8::/32\n`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await dialog.screenshot({ path: join(SCREENSHOTS, 'usage-controls-dialog.png') });
     await dialog.getByRole('button', { name: 'Save usage controls' }).click();
 
     await dialog.waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'usage-controls-key-page.png'), fullPage: true });
     expect(await factOf(page, 'Rate limits')).toBe('api: 3 per minute');
     expect(await factOf(page, 'Credits')).toBe('1 left');
     expect(await factOf(page, 'IP allowlist')).toBe('203.0.113.0/24, 2001:db8::/32');
@@ -176,7 +181,7 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
     await dialog.getByLabel(/^Metered/).check();
     await dialog.getByLabel('Refill to').fill('100');
     // The dialog scrolls inside itself on a phone: one picture of its top, one of its end.
-    await page.screenshot({ path: '/tmp/usage-controls-390-top.png' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'usage-controls-390-top.png') });
 
     expect(await sidewaysOverflow(page)).toBe(0);
     const box = await dialog.boundingBox();
@@ -186,6 +191,6 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
       const at = await control.boundingBox();
       expect(at !== null && at.x >= 0 && at.x + at.width <= 390).toBe(true);
     }
-    await page.screenshot({ path: '/tmp/usage-controls-390-end.png' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'usage-controls-390-end.png') });
   });
 });
