@@ -13,7 +13,7 @@ import { DAY_MS } from '../core/clock.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import type { PendingLastUse, PendingUsage } from '../modules/usage/usage.service.js';
-import { writeUsage, type LastUseRow, type UsageDayRow } from '../modules/usage/usage.repository.js';
+import { USAGE_CHUNK, type UsageBatch, type UsageDayRow, writeUsage } from '../modules/usage/usage.repository.js';
 
 /** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
 interface Cell {
@@ -56,8 +56,58 @@ export interface UsageRecorder extends UsageSink, PendingUsage {
   close(): Promise<void>;
 }
 
+/** Day numbers as `YYYY-MM-DD`, remembered: a flush names the same one or two days thousands of times. */
+const dayTexts = new Map<number, string>();
 export function dayOf(dayNumber: number): string {
-  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+  let text = dayTexts.get(dayNumber);
+  if (text === undefined) {
+    if (dayTexts.size >= 64) dayTexts.clear();
+    text = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    dayTexts.set(dayNumber, text);
+  }
+  return text;
+}
+
+const byNumber = (a: number, b: number): number => a - b;
+
+/** A swapped-out buffer as rows, built a chunk of keys at a time while it is written. */
+function batchOf(batch: Pending): UsageBatch {
+  // Key ids in one order on every node (see UsageBatch); a plain sort of strings is the fast one.
+  const keyIds = [...batch.keys()].sort();
+  function* slices(): Generator<string[]> {
+    for (let start = 0; start < keyIds.length; start += USAGE_CHUNK) yield keyIds.slice(start, start + USAGE_CHUNK);
+  }
+  return {
+    *dayChunks() {
+      let rows: UsageDayRow[] = [];
+      for (const ids of slices()) {
+        for (const keyId of ids) {
+          const entry = batch.get(keyId) as KeyEntry;
+          const days = entry.days.size === 1 ? entry.days.keys() : [...entry.days.keys()].sort(byNumber);
+          for (const dayNumber of days) {
+            const codes = entry.days.get(dayNumber) as Map<string, Cell>;
+            const day = dayOf(dayNumber);
+            for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort()) {
+              rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
+            }
+          }
+          if (rows.length >= USAGE_CHUNK) {
+            yield rows;
+            rows = [];
+          }
+        }
+      }
+      if (rows.length > 0) yield rows;
+    },
+    *lastUseChunks() {
+      for (const ids of slices()) {
+        yield ids.map((keyId) => {
+          const entry = batch.get(keyId) as KeyEntry;
+          return { key_id: keyId, last_used_at: entry.lastAt, last_used_ip: entry.lastIp };
+        });
+      }
+    },
+  };
 }
 
 function newEntry(day: number, codes: Map<string, Cell>): KeyEntry {
@@ -123,17 +173,8 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     pending = new Map();
     entries = 0;
     writing = batch;
-    const days: UsageDayRow[] = [];
-    const lastUses: LastUseRow[] = [];
-    for (const [keyId, entry] of batch) {
-      lastUses.push({ key_id: keyId, last_used_at: entry.lastAt, last_used_ip: entry.lastIp });
-      for (const [dayNumber, codes] of entry.days) {
-        const day = dayOf(dayNumber);
-        for (const [code, cell] of codes) days.push({ key_id: keyId, day, code, count: cell.count });
-      }
-    }
     try {
-      await writeUsage(options.db, days, lastUses);
+      await writeUsage(options.db, batchOf(batch));
     } catch (error) {
       for (const [keyId, entry] of batch) restore(keyId, entry);
       throw error;

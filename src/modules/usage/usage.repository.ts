@@ -10,29 +10,38 @@ export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
 
 /** Rows per statement: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
-const CHUNK = 500;
+export const USAGE_CHUNK = 500;
 
-function* chunks<T>(rows: readonly T[]): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += CHUNK) yield rows.slice(start, start + CHUNK);
+/**
+ * A flush's rows, built a chunk at a time as they are written. Both lists follow one order on
+ * every node (key id, then day, then code), so concurrent flushes on PostgreSQL take row locks
+ * in the same order and cannot deadlock.
+ */
+export interface UsageBatch {
+  dayChunks(): Iterable<UsageDayRow[]>;
+  lastUseChunks(): Iterable<LastUseRow[]>;
 }
 
 /**
- * One transaction: day counts added to the stored ones, and each key's last use kept if it is
- * later than the stored one. Rows are sorted so concurrent flushes lock rows in the same order.
+ * Lets the event loop serve what waits between two statements of a flush. better-sqlite3 runs a
+ * statement synchronously, so a flush of 10 000 keys' counts built and written in one go stalled
+ * every verify behind it for tens of milliseconds.
  */
-export async function writeUsage(db: Kysely<Database>, days: UsageDayRow[], lastUses: LastUseRow[]): Promise<void> {
-  if (days.length === 0 && lastUses.length === 0) return;
-  days.sort((a, b) => compare(a.key_id, b.key_id) || compare(a.day, b.day) || compare(a.code, b.code));
-  lastUses.sort((a, b) => compare(a.key_id, b.key_id));
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Adds the batch's counts and last uses to what is stored, in one transaction. */
+export async function writeUsage(db: Kysely<Database>, batch: UsageBatch): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const rows of chunks(days)) {
+    for (const rows of batch.dayChunks()) {
+      await nextTurn();
       await trx
         .insertInto('key_usage_days')
         .values(rows)
         .onConflict((oc) => oc.columns(['key_id', 'day', 'code']).doUpdateSet({ count: (eb) => eb('key_usage_days.count', '+', eb.ref('excluded.count')) }))
         .execute();
     }
-    for (const rows of chunks(lastUses)) {
+    for (const rows of batch.lastUseChunks()) {
+      await nextTurn();
       await trx
         .insertInto('key_usage')
         .values(rows)
@@ -45,10 +54,6 @@ export async function writeUsage(db: Kysely<Database>, days: UsageDayRow[], last
         .execute();
     }
   });
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The stored last use of each of `keyIds` that has one. */

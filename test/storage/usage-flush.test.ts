@@ -1,0 +1,59 @@
+/**
+ * The usage recorder's flush against real storage: a buffer of more keys than one statement
+ * takes is written a chunk at a time, every count and last use arriving, and several days and
+ * codes per key kept apart; two recorders (two nodes) flushing at once add up, not overwrite.
+ */
+import { describe, expect, it } from 'vitest';
+import { USAGE_CHUNK } from '../../src/modules/usage/usage.repository.js';
+import { createUsageRecorder, type UsageRecorder } from '../../src/verify/usage-recorder.js';
+import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
+
+const DAY_MS = 86_400_000;
+const MONDAY = Date.UTC(2026, 10, 23, 12);
+const KEYS = 2 * USAGE_CHUNK + 37;
+const keyId = (i: number) => `key_${String(i).padStart(26, '0')}`;
+
+describe.each(testDatabases())('usage flush on $name', (testDb) => {
+  const database = freshDatabaseEachTest(testDb);
+  const recorder = (): UsageRecorder => createUsageRecorder({ db: database().storage.db, intervalMs: 3_600_000, maxEntries: 1_000_000, onError: () => undefined });
+
+  it(`writes ${KEYS} keys' counts over several statements, each day and code apart, with each key's last use`, async () => {
+    const usage = recorder();
+    for (let i = 0; i < KEYS; i++) {
+      usage.record(keyId(i), 'VALID', '203.0.113.1', MONDAY);
+      usage.record(keyId(i), 'VALID', '203.0.113.1', MONDAY + 1);
+      usage.record(keyId(i), 'RATE_LIMITED', '203.0.113.2', MONDAY + 2);
+      usage.record(keyId(i), 'VALID', '203.0.113.3', MONDAY + DAY_MS);
+    }
+    await usage.close();
+
+    const db = database().storage.db;
+    const days = await db.selectFrom('key_usage_days').selectAll().execute();
+    expect(days).toHaveLength(KEYS * 3);
+    const of = (i: number) => days.filter((row) => row.key_id === keyId(i)).map((row) => [row.day, row.code, Number(row.count)]);
+    for (const i of [0, USAGE_CHUNK - 1, USAGE_CHUNK, KEYS - 1]) {
+      expect(of(i).sort()).toEqual([
+        ['2026-11-23', 'RATE_LIMITED', 1],
+        ['2026-11-23', 'VALID', 2],
+        ['2026-11-24', 'VALID', 1],
+      ]);
+    }
+    const lastUses = await db.selectFrom('key_usage').selectAll().execute();
+    expect(lastUses).toHaveLength(KEYS);
+    expect(lastUses.every((row) => Number(row.last_used_at) === MONDAY + DAY_MS && row.last_used_ip === '203.0.113.3')).toBe(true);
+  });
+
+  it('adds up the flushes of two nodes writing the same keys at the same time', async () => {
+    const [first, second] = [recorder(), recorder()];
+    for (let i = 0; i < KEYS; i++) {
+      first.record(keyId(i), 'VALID', null, MONDAY);
+      second.record(keyId(KEYS - 1 - i), 'VALID', null, MONDAY);
+      second.record(keyId(KEYS - 1 - i), 'VALID', null, MONDAY);
+    }
+    await Promise.all([first.close(), second.close()]);
+
+    const counts = await database().storage.db.selectFrom('key_usage_days').select(['count']).execute();
+    expect(counts).toHaveLength(KEYS);
+    expect(counts.every((row) => Number(row.count) === 3)).toBe(true);
+  });
+});
