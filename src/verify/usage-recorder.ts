@@ -2,18 +2,19 @@
  * Key usage, counted in memory on the verify path and written in batches (SPEC §4): a verify
  * costs a few Map lookups and a counter increment, never a storage access. Pending counts are
  * flushed every `intervalMs`, as soon as `maxEntries` distinct key/day/code counters are
- * pending, and on close, each flush one transaction of upserts that add to the stored counts.
+ * pending, and on close, as upserts that add to the stored counts: 500 keys to a transaction,
+ * each key's counts and last use in one, verifies served between them.
  *
  * A flush swaps the pending buffer for an empty one before it writes, so verifies during the
- * write are kept for the next one; a failed flush adds its counts back. Flushes and consistent
- * reads take turns (one at a time), so a read of stored rows plus pending counts never counts a
- * verify twice or misses one.
+ * write are kept for the next one; a failed flush adds back the counts it had not stored.
+ * Flushes and consistent reads take turns (one at a time), so a read of stored rows plus
+ * pending counts never counts a verify twice or misses one.
  */
 import { DAY_MS } from '../core/clock.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import type { PendingLastUse, PendingUsage } from '../modules/usage/usage.service.js';
-import { USAGE_CHUNK, type UsageBatch, type UsageDayRow, writeUsage } from '../modules/usage/usage.repository.js';
+import { type LastUseRow, USAGE_CHUNK, type UsageDayRow, writeUsageSlice } from '../modules/usage/usage.repository.js';
 
 /** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
 interface Cell {
@@ -48,7 +49,7 @@ export interface UsageSink {
 }
 
 export interface UsageRecorder extends UsageSink, PendingUsage {
-  /** Writes everything pending now, in one transaction; rejects if that fails (the counts are kept). */
+  /** Writes everything pending now; rejects if that fails (the counts not stored are kept). */
   flush(): Promise<void>;
   /** Distinct key/day/code counters pending. */
   pendingEntries(): number;
@@ -70,45 +71,34 @@ export function dayOf(dayNumber: number): string {
 
 const byNumber = (a: number, b: number): number => a - b;
 
-/** A swapped-out buffer as rows, built a chunk of keys at a time while it is written. */
-function batchOf(batch: Pending): UsageBatch {
-  // Key ids in one order on every node (see UsageBatch); a plain sort of strings is the fast one.
-  const keyIds = [...batch.keys()].sort();
-  function* slices(): Generator<string[]> {
-    for (let start = 0; start < keyIds.length; start += USAGE_CHUNK) yield keyIds.slice(start, start + USAGE_CHUNK);
+/** The day rows of `keyIds` (in that order, then by day and code) from a swapped-out buffer. */
+function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
+  const rows: UsageDayRow[] = [];
+  for (const keyId of keyIds) {
+    const entry = batch.get(keyId) as KeyEntry;
+    const days = entry.days.size === 1 ? entry.days.keys() : [...entry.days.keys()].sort(byNumber);
+    for (const dayNumber of days) {
+      const codes = entry.days.get(dayNumber) as Map<string, Cell>;
+      const day = dayOf(dayNumber);
+      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort()) rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
+    }
   }
-  return {
-    *dayChunks() {
-      let rows: UsageDayRow[] = [];
-      for (const ids of slices()) {
-        for (const keyId of ids) {
-          const entry = batch.get(keyId) as KeyEntry;
-          const days = entry.days.size === 1 ? entry.days.keys() : [...entry.days.keys()].sort(byNumber);
-          for (const dayNumber of days) {
-            const codes = entry.days.get(dayNumber) as Map<string, Cell>;
-            const day = dayOf(dayNumber);
-            for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort()) {
-              rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
-            }
-          }
-          if (rows.length >= USAGE_CHUNK) {
-            yield rows;
-            rows = [];
-          }
-        }
-      }
-      if (rows.length > 0) yield rows;
-    },
-    *lastUseChunks() {
-      for (const ids of slices()) {
-        yield ids.map((keyId) => {
-          const entry = batch.get(keyId) as KeyEntry;
-          return { key_id: keyId, last_used_at: entry.lastAt, last_used_ip: entry.lastIp };
-        });
-      }
-    },
-  };
+  return rows;
 }
+
+function lastUseRows(batch: Pending, keyIds: readonly string[]): LastUseRow[] {
+  return keyIds.map((keyId) => {
+    const entry = batch.get(keyId) as KeyEntry;
+    return { key_id: keyId, last_used_at: entry.lastAt, last_used_ip: entry.lastIp };
+  });
+}
+
+/**
+ * Lets the event loop serve verifies between two slices of a flush: better-sqlite3 runs each
+ * statement synchronously, and a flush of 10 000 keys built and written in one transaction
+ * stalled every verify behind it for tens of milliseconds (its commit alone for 30).
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function newEntry(day: number, codes: Map<string, Cell>): KeyEntry {
   return { lastAt: -Infinity, lastIp: null, day, codes, days: new Map([[day, codes]]) };
@@ -173,10 +163,18 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     pending = new Map();
     entries = 0;
     writing = batch;
+    // Key ids in one order on every node (see writeUsageSlice); a plain sort of strings is the fast one.
+    const keyIds = [...batch.keys()].sort();
+    let written = 0;
     try {
-      await writeUsage(options.db, batchOf(batch));
+      for (; written < keyIds.length; written += USAGE_CHUNK) {
+        await nextTurn();
+        const slice = keyIds.slice(written, written + USAGE_CHUNK);
+        await writeUsageSlice(options.db, dayRows(batch, slice), lastUseRows(batch, slice));
+      }
     } catch (error) {
-      for (const [keyId, entry] of batch) restore(keyId, entry);
+      // The slices before the failed one are stored; only the rest go back to be written again.
+      for (const keyId of keyIds.slice(written)) restore(keyId, batch.get(keyId) as KeyEntry);
       throw error;
     } finally {
       writing = null;

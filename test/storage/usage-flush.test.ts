@@ -1,8 +1,10 @@
 /**
  * The usage recorder's flush against real storage: a buffer of more keys than one statement
- * takes is written a chunk at a time, every count and last use arriving, and several days and
- * codes per key kept apart; two recorders (two nodes) flushing at once add up, not overwrite.
+ * takes is written a slice at a time, every count and last use arriving, and several days and
+ * codes per key kept apart; two recorders (two nodes) flushing at once add up, not overwrite;
+ * a slice that fails goes back with the ones after it, and the slices stored are not counted twice.
  */
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { USAGE_CHUNK } from '../../src/modules/usage/usage.repository.js';
 import { createUsageRecorder, type UsageRecorder } from '../../src/verify/usage-recorder.js';
@@ -55,5 +57,29 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     const counts = await database().storage.db.selectFrom('key_usage_days').select(['count']).execute();
     expect(counts).toHaveLength(KEYS);
     expect(counts.every((row) => Number(row.count) === 3)).toBe(true);
+  });
+
+  it('puts back only the slices a failed flush did not store, so the next flush counts each verify once', async () => {
+    const { storage, databaseUrl } = database();
+    const refused = keyId(USAGE_CHUNK + 3);
+    // A trigger refuses one key of the second slice: the first slice commits, the rest fail.
+    if (databaseUrl === undefined) {
+      await sql.raw(`create trigger refuse before insert on key_usage_days when new.key_id = '${refused}' begin select raise(abort, 'refused'); end`).execute(storage.db);
+    } else {
+      await sql
+        .raw(`create function refuse_usage() returns trigger language plpgsql as $$ begin if new.key_id = '${refused}' then raise exception 'refused'; end if; return new; end $$`)
+        .execute(storage.db);
+      await sql.raw('create trigger refuse before insert on key_usage_days for each row execute function refuse_usage()').execute(storage.db);
+    }
+    const usage = recorder();
+    for (let i = 0; i < KEYS; i++) usage.record(keyId(i), 'VALID', null, MONDAY);
+    await expect(usage.flush()).rejects.toThrow(/refused/);
+    expect(usage.pendingEntries()).toBe(KEYS - USAGE_CHUNK);
+
+    await sql.raw(databaseUrl === undefined ? 'drop trigger refuse' : 'drop trigger refuse on key_usage_days').execute(storage.db);
+    await usage.close();
+    const counts = await storage.db.selectFrom('key_usage_days').select(['count']).execute();
+    expect(counts).toHaveLength(KEYS);
+    expect(counts.every((row) => Number(row.count) === 1)).toBe(true);
   });
 });

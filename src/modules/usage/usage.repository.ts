@@ -9,50 +9,34 @@ import type { Database, Db, KeyUsageDaysTable, KeyUsageTable } from '../../stora
 export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
 
-/** Rows per statement: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
+/** Rows per statement, and keys per transaction of a flush: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 export const USAGE_CHUNK = 500;
 
 /**
- * A flush's rows, built a chunk at a time as they are written. Both lists follow one order on
- * every node (key id, then day, then code), so concurrent flushes on PostgreSQL take row locks
- * in the same order and cannot deadlock.
+ * Adds one slice of a flush, some keys' day counts and last uses, in one transaction. Rows come
+ * in one order on every node (key id, then day, then code), so concurrent flushes on PostgreSQL
+ * take row locks in the same order and cannot deadlock.
  */
-export interface UsageBatch {
-  dayChunks(): Iterable<UsageDayRow[]>;
-  lastUseChunks(): Iterable<LastUseRow[]>;
-}
-
-/**
- * Lets the event loop serve what waits between two statements of a flush. better-sqlite3 runs a
- * statement synchronously, so a flush of 10 000 keys' counts built and written in one go stalled
- * every verify behind it for tens of milliseconds.
- */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Adds the batch's counts and last uses to what is stored, in one transaction. */
-export async function writeUsage(db: Kysely<Database>, batch: UsageBatch): Promise<void> {
+export async function writeUsageSlice(db: Kysely<Database>, days: readonly UsageDayRow[], lastUses: readonly LastUseRow[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const rows of batch.dayChunks()) {
-      await nextTurn();
+    for (let start = 0; start < days.length; start += USAGE_CHUNK) {
       await trx
         .insertInto('key_usage_days')
-        .values(rows)
+        .values(days.slice(start, start + USAGE_CHUNK))
         .onConflict((oc) => oc.columns(['key_id', 'day', 'code']).doUpdateSet({ count: (eb) => eb('key_usage_days.count', '+', eb.ref('excluded.count')) }))
         .execute();
     }
-    for (const rows of batch.lastUseChunks()) {
-      await nextTurn();
-      await trx
-        .insertInto('key_usage')
-        .values(rows)
-        .onConflict((oc) =>
-          oc
-            .column('key_id')
-            .doUpdateSet({ last_used_at: (eb) => eb.ref('excluded.last_used_at'), last_used_ip: (eb) => eb.ref('excluded.last_used_ip') })
-            .where((eb) => eb('excluded.last_used_at', '>=', eb.ref('key_usage.last_used_at'))),
-        )
-        .execute();
-    }
+    if (lastUses.length === 0) return;
+    await trx
+      .insertInto('key_usage')
+      .values([...lastUses])
+      .onConflict((oc) =>
+        oc
+          .column('key_id')
+          .doUpdateSet({ last_used_at: (eb) => eb.ref('excluded.last_used_at'), last_used_ip: (eb) => eb.ref('excluded.last_used_ip') })
+          .where((eb) => eb('excluded.last_used_at', '>=', eb.ref('key_usage.last_used_at'))),
+      )
+      .execute();
   });
 }
 
