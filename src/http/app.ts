@@ -160,6 +160,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted,
     previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
     onRehashError: (error) => app.log.warn({ err: error }, 'a key found under the previous pepper could not be re-hashed; it is tried again on its next use'),
+    onRefreshError: (error) => app.log.warn({ err: error }, 'a cached key could not be read again before its TTL; it is read on its first use after'),
   });
 
   const nextRequestId = requestIdGenerator();

@@ -52,6 +52,8 @@ export interface AuthenticatorDeps {
   readonly previousPepper?: Buffer | undefined;
   /** Told when a re-hash under the current pepper failed (the key is still let in). */
   readonly onRehashError?: (error: unknown) => void;
+  /** Told when a busy key's refresh could not read storage (its entry answers until its TTL). */
+  readonly onRefreshError?: (error: unknown) => void;
 }
 
 /**
@@ -76,8 +78,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     if (!isWellFormedKey(presented)) return MALFORMED;
     const hash = hashKey(deps.pepper, presented);
     const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(hash, now) : undefined;
-    if (cached !== undefined) return { found: true, key: cached };
-    return { found: 'ask-storage', hash, presented };
+    if (cached === undefined) return { found: 'ask-storage', hash, presented };
+    if (deps.cache.refreshDue(hash, now)) refresh(hash, presented);
+    return { found: true, key: cached };
+  };
+
+  /** Reads a busy key again while its entry still answers; a failure leaves the entry to its TTL. */
+  const refresh = (hash: string, presented: string): void => {
+    fromStorage({ found: 'ask-storage', hash, presented }).catch((error: unknown) => deps.onRefreshError?.(error));
   };
 
   const fromStorage = async ({ hash, presented }: CacheMiss): Promise<Authentication> => {

@@ -52,6 +52,24 @@ describe('key cache', () => {
     expect(cache.get('hash-1', NOW + TTL - 1)?.id).toBe('key_1');
   });
 
+  it('says a refresh is due once, in the last quarter of the TTL, and again only after a new read', () => {
+    const cache = cacheOf();
+    store(cache, 'hash-1', aKey('key_1'));
+    expect(cache.refreshDue('hash-1', NOW + TTL * 0.75 - 1)).toBe(false);
+    expect(cache.refreshDue('hash-1', NOW + TTL * 0.75)).toBe(true);
+    expect(cache.refreshDue('hash-1', NOW + TTL * 0.8)).toBe(false);
+    store(cache, 'hash-1', aKey('key_1'), NOW + TTL * 0.8);
+    expect(cache.get('hash-1', NOW + TTL * 1.5)?.id).toBe('key_1');
+    expect(cache.refreshDue('hash-1', NOW + TTL * 1.55)).toBe(true);
+  });
+
+  it('never asks to refresh a rotated-out secret, which ends with its grace period, nor a hash it lacks', () => {
+    const cache = cacheOf();
+    cache.set('old-hash', aKey('key_1'), NOW, cache.generation(), NOW + TTL);
+    expect(cache.refreshDue('old-hash', NOW + TTL * 0.9)).toBe(false);
+    expect(cache.refreshDue('unknown', NOW + TTL * 0.9)).toBe(false);
+  });
+
   it('drops an entry once its TTL has run out', () => {
     const cache = cacheOf();
     store(cache, 'hash-1', aKey('key_1'));

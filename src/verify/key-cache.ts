@@ -2,6 +2,10 @@
  * This node's cache of keys, by HMAC (never by the key itself). A hit answers verify with no
  * storage access. Changes evict at once; the TTL is a safety net, not the mechanism. A lookup
  * that raced an eviction is not cached, so a revocation can never be undone by a slow read.
+ *
+ * A key still in use late in its TTL is due for a refresh (`refreshDue`, once per entry): the
+ * caller reads it again off the request's path, so a busy key never expires into a miss that a
+ * verify has to wait for, and no entry is trusted longer than the TTL.
  */
 import type { KeyRecord } from '../core/key-record.js';
 
@@ -10,10 +14,17 @@ interface Entry {
   readonly storedAt: number;
   /** A rotated-out secret is cached only until its grace period ends. */
   readonly validUntil: number | null;
+  /** Set once a refresh was handed out, so a busy key is read again once, not by every verify. */
+  refreshing: boolean;
 }
+
+/** The share of the TTL after which a used entry is due for a refresh. */
+const REFRESH_AT = 0.75;
 
 export interface KeyCache {
   get(hash: string, now: number): KeyRecord | undefined;
+  /** True once for an entry in the last quarter of its TTL: the caller should read it again. */
+  refreshDue(hash: string, now: number): boolean;
   /**
    * The eviction generation: pass what `generation()` said before the lookup began. `validUntil`:
    * the entry is for a rotated-out secret, good until then.
@@ -31,6 +42,7 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
   // A key has one hash cached, or two during a rotation's grace period.
   const hashesById = new Map<string, Set<string>>();
   let evictions = 0;
+  const refreshAfterMs = options.ttlMs * REFRESH_AT;
 
   const remove = (hash: string): void => {
     const entry = byHash.get(hash);
@@ -51,6 +63,13 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
       }
       return entry.record;
     },
+    refreshDue(hash, now) {
+      const entry = byHash.get(hash);
+      // A rotated-out secret's entry ends with its grace period: nothing to refresh it for.
+      if (entry === undefined || entry.refreshing || entry.validUntil !== null || now - entry.storedAt < refreshAfterMs) return false;
+      entry.refreshing = true;
+      return true;
+    },
     set(hash, record, now, generationAtLookup, validUntil = null) {
       if (generationAtLookup !== evictions || options.maxEntries === 0 || options.ttlMs === 0) return;
       remove(hash);
@@ -59,7 +78,7 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
         const oldest = byHash.keys().next();
         if (oldest.done !== true) remove(oldest.value);
       }
-      byHash.set(hash, { record, storedAt: now, validUntil });
+      byHash.set(hash, { record, storedAt: now, validUntil, refreshing: false });
       let hashes = hashesById.get(record.id);
       if (hashes === undefined) hashesById.set(record.id, (hashes = new Set()));
       hashes.add(hash);
