@@ -4,7 +4,7 @@ import type { KeyObject } from './api';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
 import { blockers, type GrantSet } from './grants';
-import { ErrorText } from './problem-text';
+import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';
 import { useAction } from './use-action';
@@ -31,14 +31,7 @@ export function GrantsDialog({ target, onClose, onSaved }: { target: KeyObject; 
   return (
     <Dialog title={`Grants of ${target.name}`} onClose={onClose}>
       <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={target.admin} searchResources={searchResources} />
-      {problems.length > 0 && (
-        <ul className="problems" aria-label="Before saving">
-          {problems.map((problem) => (
-            <li key={problem}>{problem}</li>
-          ))}
-        </ul>
-      )}
-      <ErrorText error={error} />
+      <FormProblems problems={problems} label="Before saving" error={error} />
       <div className="actions">
         <button type="button" disabled={busy || problems.length > 0} onClick={() => void save()}>
           Save grants

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CreateKeyInput, EnvironmentObject, GroupObject, MeObject, ModelDescriptionObject, PolicyObject, UserObject } from './api';
 import type { Grantor } from './grants';
-import { ErrorText } from './problem-text';
+import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';
 import { useAction } from './use-action';
@@ -82,14 +82,7 @@ export function KeyWizard(props: KeyWizardProps) {
         Step {step + 1} of {STEPS.length}: {STEPS[step]}
       </h3>
       {panel}
-      {problems.length > 0 && (
-        <ul className="problems" aria-label="Before going on">
-          {problems.map((problem) => (
-            <li key={problem}>{problem}</li>
-          ))}
-        </ul>
-      )}
-      <ErrorText error={error} />
+      <FormProblems problems={problems} label="Before going on" error={error} />
       <div className="actions">
         {step > 0 ? (
           <button type="button" className="secondary" onClick={() => setStep(step - 1)}>

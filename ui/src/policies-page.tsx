@@ -9,7 +9,7 @@ import { Badges } from './badges';
 import { useConsole } from './console-context';
 import { blockers, NO_GRANTS, type GrantSet } from './grants';
 import { useResourceSearch } from './grants-dialog';
-import { ErrorText } from './problem-text';
+import { ErrorText, FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
@@ -121,14 +121,7 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
         </select>
       </div>
       <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={true} searchResources={searchResources} />
-      {problems.length > 0 && (
-        <ul className="problems" aria-label="Before creating">
-          {problems.map((problem) => (
-            <li key={problem}>{problem}</li>
-          ))}
-        </ul>
-      )}
-      <ErrorText error={error} />
+      <FormProblems problems={problems} label="Before creating" error={error} />
       <button type="submit" disabled={busy || problems.length > 0}>
         Create policy
       </button>

@@ -1,4 +1,4 @@
-/** Messages on the page: a failure (role=alert, read out at once) or a quiet status line. */
+/** Messages on the page: a failure (role=alert, read out at once), what stops a form, or a quiet status line. */
 import type { ReactNode } from 'react';
 import { describeError } from './api';
 
@@ -16,5 +16,21 @@ export function StatusText({ children }: { children: ReactNode }) {
     <p className="status" role="status">
       {children}
     </p>
+  );
+}
+
+/** What stops a form from going on (`label` names the list), then why the server refused it, if it did. */
+export function FormProblems({ problems, label, error }: { problems: readonly string[]; label: string; error: unknown }) {
+  return (
+    <>
+      {problems.length > 0 && (
+        <ul className="problems" aria-label={label}>
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      )}
+      <ErrorText error={error} />
+    </>
   );
 }

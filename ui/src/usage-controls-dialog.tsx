@@ -7,7 +7,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { KeyObject } from './api';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
-import { ErrorText } from './problem-text';
+import { FormProblems } from './problem-text';
 import { RateLimitRows } from './rate-limit-rows';
 import { useAction } from './use-action';
 import { formOf, patchOf, problemsOf, type RefillInterval, type UsageForm } from './usage-controls';
@@ -101,14 +101,7 @@ export function UsageControlsDialog({ target, onClose, onSaved }: UsageControlsD
           </p>
         </fieldset>
 
-        {problems.length > 0 && (
-          <ul className="problems" aria-label="Before saving">
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        )}
-        <ErrorText error={error} />
+        <FormProblems problems={problems} label="Before saving" error={error} />
         <div className="actions">
           <button type="submit" disabled={busy || problems.length > 0 || unchanged}>
             Save usage controls
