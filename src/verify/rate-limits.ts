@@ -24,6 +24,11 @@ export interface RateOutcome {
 
 export interface RateLimiter {
   take(buckets: readonly RateBucket[], cost: number, now: number): RateOutcome | Promise<RateOutcome>;
+  /**
+   * Gives back what `take` took at `now` from a request refused after it (out of credits), so a
+   * refused request spends nothing; a window that ended meanwhile is left as it is.
+   */
+  refund(buckets: readonly RateBucket[], cost: number, now: number): void | Promise<void>;
 }
 
 function windowOf(bucket: RateBucket, now: number): number {
@@ -78,6 +83,12 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
       }
       return { allowed, used, limits };
     },
+    refund(buckets, cost, now) {
+      for (const bucket of buckets) {
+        const entry = windows.get(bucket.id);
+        if (entry !== undefined && entry.start === windowOf(bucket, now)) entry.used = Math.max(0, entry.used - cost);
+      }
+    },
   };
 }
 
@@ -103,6 +114,15 @@ table.insert(used, 1, allowed)
 return used
 `;
 
+/** KEYS: the counters `take` wrote. ARGV: the cost to give back; a counter gone (its window ended) stays gone. */
+const REFUND_SCRIPT = `
+for i = 1, #KEYS do
+  local used = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used > 0 then redis.call('DECRBY', KEYS[i], math.min(used, tonumber(ARGV[1]))) end
+end
+return 1
+`;
+
 export interface RedisLimiterOptions {
   readonly redis: Redis;
   /** Where Redis does not answer: the fallback (fail-open), or undefined to refuse (fail-closed). */
@@ -113,9 +133,10 @@ export interface RedisLimiterOptions {
 
 export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
   const prefix = options.prefix ?? 'keyward:rl:';
+  const keysOf = (buckets: readonly RateBucket[], now: number): string[] => buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
   return {
     async take(buckets, cost, now) {
-      const keys = buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
+      const keys = keysOf(buckets, now);
       const args = [String(cost), ...buckets.flatMap((bucket) => [String(bucket.limit), String(bucket.durationMs)])];
       try {
         const reply = (await options.redis.eval(TAKE_SCRIPT, keys.length, ...keys, ...args)) as number[];
@@ -124,6 +145,15 @@ export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
         options.onError(error);
         if (options.fallback !== undefined) return options.fallback.take(buckets, cost, now);
         return { allowed: false, used: buckets.map((bucket) => bucket.limit), limits: buckets.map((bucket) => bucket.limit) };
+      }
+    },
+    async refund(buckets, cost, now) {
+      try {
+        await options.redis.eval(REFUND_SCRIPT, buckets.length, ...keysOf(buckets, now), String(cost));
+      } catch (error) {
+        // Where the take fell back to this node's share, so does the refund.
+        options.onError(error);
+        await options.fallback?.refund(buckets, cost, now);
       }
     },
   };

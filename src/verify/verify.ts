@@ -137,9 +137,14 @@ export function createVerifier(deps: VerifyDeps): Verifier {
   const spend = (key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     if (verdict.code !== 'VALID' || key.credits === undefined || deps.credits === undefined || cost === 0) return verdict;
     // The one storage round trip of a cache hit (SPEC §4): a spending answer may not be reused.
-    return deps.credits
-      .spend(key.id, key.credits, cost, now)
-      .then((spent) => ({ ...verdict, ...answer(spent.spent ? 'VALID' : 'USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } }));
+    return deps.credits.spend(key.id, key.credits, cost, now).then(async (spent) => {
+      if (spent.spent) return { ...verdict, ...answer('VALID', key, 0), credits: { remaining: spent.remaining } };
+      const refused = { ...verdict, ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } };
+      if (key.ratelimits === undefined || verdict.ratelimits === undefined) return refused;
+      // Refused after its rate limits were taken: they are given back, as for every refusal.
+      await deps.rateLimits.refund(key.ratelimits, cost, now);
+      return { ...refused, ratelimits: verdict.ratelimits.map((state) => ({ ...state, remaining: Math.min(state.limit, state.remaining + cost) })) };
+    });
   };
 
   const decide = (authentication: Authentication, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {

@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
     expect(await factOf(page, 'Credits')).toBe('0 left');
   }, 60_000);
 
-  it('adds credits in the console: the balance goes up, verify is VALID again, and then the rate limit answers RATE_LIMITED', async () => {
+  it('adds credits in the console: the balance goes up, verify is VALID again, and then the rate limit, which the refused verify did not use up, answers RATE_LIMITED', async () => {
     const page = await keyPage();
     await section(page).getByRole('button', { name: 'Add credits' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add credits to metered-app' });
@@ -102,9 +102,11 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
     const again = await verify({ clientIp: INSIDE });
     expect(again.code).toBe('VALID');
     expect(again.credits).toEqual({ remaining: 4 });
-    // The third unit of "3 per minute" went to the USAGE_EXCEEDED answer: limits come before credits.
+    // The USAGE_EXCEEDED answer gave its unit of "3 per minute" back: one is left for this one.
+    expect(again.ratelimits).toEqual([expect.objectContaining({ name: 'api', remaining: 1 })]);
+    expect((await verify({ clientIp: INSIDE })).code).toBe('VALID');
     expect((await verify({ clientIp: INSIDE })).code).toBe('RATE_LIMITED');
-    expect((await stored()).credits).toEqual({ remaining: 4, refill: null });
+    expect((await stored()).credits).toEqual({ remaining: 3, refill: null });
   });
 
   it("shows the server's refusal of a bad CIDR inside the dialog, which stays open, and saves nothing", async () => {

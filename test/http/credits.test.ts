@@ -72,6 +72,16 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
     expect((await seeded.admin.get(`/v1/keys/${key.id}`)).body.credits).toMatchObject({ remaining: 1 });
   });
 
+  it('a request refused for credits gives back the rate-limit units it took', async () => {
+    const seeded = await seedTenant(kw, 'RefusedCredits');
+    const key = await keyWith(seeded, { remaining: 1 }, { ratelimits: [{ name: 'per-minute', limit: 2, durationMs: 60_000 }] });
+    expect(await verify(key.key)).toMatchObject({ code: 'VALID', ratelimits: [{ name: 'per-minute', remaining: 1 }] });
+    for (let i = 0; i < 3; i++) expect(await verify(key.key)).toMatchObject({ code: 'USAGE_EXCEEDED', ratelimits: [{ name: 'per-minute', remaining: 1 }] });
+    expect((await seeded.admin.patch(`/v1/keys/${key.id}`, { creditsAdd: 5 })).status).toBe(200);
+    expect(await verify(key.key)).toMatchObject({ code: 'VALID', ratelimits: [{ name: 'per-minute', remaining: 0 }], credits: { remaining: 4 } });
+    expect(await verify(key.key)).toMatchObject({ code: 'RATE_LIMITED', ratelimits: [{ name: 'per-minute', remaining: 0 }] });
+  });
+
   it('a key without credits answers without a balance', async () => {
     const seeded = await seedTenant(kw, 'Unmetered');
     const created = await seeded.admin.post('/v1/keys', { name: 'plain', kind: 'application' });

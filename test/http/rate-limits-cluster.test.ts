@@ -36,12 +36,14 @@ describe.skipIf(POSTGRES_URL === null)('rate limits on three nodes', () => {
 
   /** The root key, shown once: by the first node the cluster ever started. */
   let root = '';
-  async function limitedKey(node: Node): Promise<string> {
+  let lastKeyId = '';
+  async function limitedKey(node: Node, extra: Record<string, unknown> = {}): Promise<string> {
     root ||= node.keyward.rootKey.createdKey ?? '';
     const tenant = await node.call('POST', '/v1/tenants', root, { name: `Limits ${Math.random()}` });
     const environment = await node.call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
-    const key = await node.call('POST', '/v1/keys', root, { environmentId: environment.body.id, name: 'k', kind: 'application', ratelimits: TEN_PER_SECOND });
+    const key = await node.call('POST', '/v1/keys', root, { environmentId: environment.body.id, name: 'k', kind: 'application', ratelimits: TEN_PER_SECOND, ...extra });
     expect(key.status).toBe(201);
+    lastKeyId = key.body.id as string;
     return key.body.key as string;
   }
 
@@ -63,6 +65,15 @@ describe.skipIf(POSTGRES_URL === null)('rate limits on three nodes', () => {
     const started = await threeNodes({ redisUrl: REDIS_URL, nodes: 1 });
     expect(await validOf(started, await limitedKey(started[0] as Node))).toBe(10);
     expect(started[0]?.logText()).toContain('rate limits: shared through Redis');
+  });
+
+  it.skipIf(!redis)('gives back in Redis the units of requests refused for credits, on every node', async () => {
+    clock.set(Date.UTC(2026, 5, 1, 12, 0, 2, 100));
+    const started = await threeNodes({ redisUrl: REDIS_URL, nodes: 1 });
+    const key = await limitedKey(started[0] as Node, { credits: { remaining: 0 } });
+    for (const node of started) expect((await node.call('POST', '/v1/verify', null, { key })).body.code).toBe('USAGE_EXCEEDED');
+    expect((await (started[1] as Node).call('PATCH', `/v1/keys/${lastKeyId}`, root, { creditsAdd: 100 })).status).toBe(200);
+    expect(await validOf(started, key)).toBe(10);
   });
 
   it('lets three nodes without Redis take ceil(10 / 3) each: at most 12 of 10', async () => {
