@@ -79,7 +79,20 @@ export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyAnswer>;
 }
 
-const VERDICT_CODES: ReadonlySet<string> = new Set<VerdictCode>(['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED']);
+/** Every code a 200 answer may carry; written as a record so that a code the API adds and this list lacks does not compile. */
+const VERDICT_CODES: ReadonlySet<string> = new Set(
+  Object.keys({
+    VALID: true,
+    NOT_FOUND: true,
+    REVOKED: true,
+    EXPIRED: true,
+    DISABLED: true,
+    FORBIDDEN: true,
+    MFA_REQUIRED: true,
+    RATE_LIMITED: true,
+    USAGE_EXCEEDED: true,
+  } satisfies Record<VerdictCode, true>),
+);
 
 /**
  * The cache key: a SHA-256 of exactly what decides the verdict (key, permission, action,
@@ -109,6 +122,7 @@ function body(request: VerifyRequest): string {
     out.resource = resource;
   }
   if (request.clientIp !== undefined) out.clientIp = request.clientIp;
+  if (request.cost !== undefined) out.cost = request.cost;
   return JSON.stringify(out);
 }
 

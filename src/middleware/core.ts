@@ -4,8 +4,9 @@
  * headers and the client IP from their framework's request and write the decision back.
  *
  * Decisions: no key → 401 `UNAUTHENTICATED`; NOT_FOUND, REVOKED, EXPIRED, DISABLED, MFA_REQUIRED → 401 with
- * that code; FORBIDDEN → 403; Keyward unavailable → 503 `UNAVAILABLE` (fail closed); VALID →
- * allow, with the answer. A request Keyward rejects as malformed (`KeywardRequestError`: an
+ * that code; FORBIDDEN → 403; RATE_LIMITED → 429 with `Retry-After` (when its blocking windows
+ * end); USAGE_EXCEEDED → 429; Keyward unavailable → 503 `UNAVAILABLE` (fail closed); VALID →
+ * allow, with the answer (its `ratelimits` and `credits` included). A request Keyward rejects as malformed (`KeywardRequestError`: an
  * unknown permission, action or type in the options) is a bug of the service, not of its
  * caller: it is handed to the framework's error handling.
  */
@@ -63,6 +64,11 @@ export interface KeywardMiddlewareOptions<Req> {
   readonly header?: string;
   /** The end client's IP passed to Keyward as `clientIp`; default: the framework's. */
   readonly clientIp?: (request: Req) => string | undefined;
+  /**
+   * What the request spends of the key's rate limits and credits (SPEC §4), fixed or from the
+   * request; default: Keyward's (1 where the key has either). 0 checks without spending.
+   */
+  readonly cost?: number | ((request: Req) => number);
 }
 
 /** How an adapter reads its framework's request. */
@@ -110,6 +116,16 @@ const DENIAL_DETAILS = {
   RATE_LIMITED: 'The key has spent its rate limit for now; retry after the window resets.',
 } as const;
 
+/**
+ * Seconds until every window that refused the request has ended (RFC 9110 `Retry-After`): the
+ * latest `resetAt` among the limits with less left than the request's cost, at least 1.
+ */
+export function retryAfterSeconds(answer: VerifyAnswer, cost: number, now: number): string | undefined {
+  let until = -Infinity;
+  for (const limit of answer.ratelimits ?? []) if (limit.remaining < cost) until = Math.max(until, Date.parse(limit.resetAt));
+  return Number.isFinite(until) ? String(Math.max(1, Math.ceil((until - now) / 1000))) : undefined;
+}
+
 /** Builds the per-request decision function an adapter calls. */
 export function createGuard<Req>(verifier: Verifier, options: KeywardMiddlewareOptions<Req>, access: RequestAccess<Req>): (request: Req) => Promise<Decision> {
   if ((options.action === undefined) !== (options.resource === undefined)) {
@@ -129,11 +145,13 @@ export function createGuard<Req>(verifier: Verifier, options: KeywardMiddlewareO
       const permission = typeof options.permission === 'function' ? options.permission(request) : options.permission;
       const resource = options.resource?.(request);
       const ip = options.clientIp !== undefined ? options.clientIp(request) : access.ip(request);
+      const cost = typeof options.cost === 'function' ? options.cost(request) : options.cost;
       const verifyRequest: VerifyRequest = {
         key,
         ...(permission === undefined ? {} : { permission }),
         ...(options.action === undefined || resource === undefined ? {} : { action: options.action, resource }),
         ...(ip === undefined || ip === '' || ip.length > MAX_CLIENT_IP_LENGTH ? {} : { clientIp: ip }),
+        ...(cost === undefined ? {} : { cost }),
       };
       let answer: VerifyAnswer;
       try {
@@ -145,6 +163,10 @@ export function createGuard<Req>(verifier: Verifier, options: KeywardMiddlewareO
       if (answer.valid && answer.code === 'VALID') return { kind: 'allow', answer };
       if (answer.code === 'FORBIDDEN') return deny(problem('FORBIDDEN', forbiddenDetail(answer.missing), answer.missing === undefined ? {} : { missing: answer.missing }));
       if (answer.code === 'VALID') return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
+      if (answer.code === 'RATE_LIMITED') {
+        const retryAfter = retryAfterSeconds(answer, cost ?? 1, Date.now());
+        return { ...deny(problem('RATE_LIMITED', DENIAL_DETAILS.RATE_LIMITED)), ...(retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } }) };
+      }
       return deny(problem(answer.code, DENIAL_DETAILS[answer.code]));
     } catch (error) {
       // The options' own functions threw: the service's bug, for its error handling.

@@ -91,6 +91,13 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
         async (request) => ({ code: request.keyward?.code }),
       );
       app.get('/down', { preHandler: keywardFastify(down, { permission: 'functions.execute' }) }, async () => ({ reached: true }));
+      app.get(
+        '/expensive',
+        { preHandler: keywardFastify(recorded.verifier, { cost: (request) => Number((request.query as { units?: string }).units ?? 2) }) },
+        async (request) => ({
+          ratelimits: request.keyward?.ratelimits,
+        }),
+      );
       app.get('/misconfigured', { preHandler: keywardFastify(live, { permission: 'time.travel' }) }, async () => ({ reached: true }));
       app.get(
         '/custom-header',
@@ -155,6 +162,33 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       const refused = await app.inject({ method: 'GET', url: '/functions/serverFunction', headers: { authorization: `Bearer ${lacking.key}` } });
       expect(refused.statusCode).toBe(403);
       expect(refused.json()).toMatchObject({ missing: { action: 'run', resource: { type: 'serverFunction' } } });
+    });
+
+    it('spends the cost the route names, and answers 429 RATE_LIMITED with Retry-After once the limit is spent', async () => {
+      const created = await seeded.admin.post('/v1/keys', { name: 'metered', kind: 'application', ratelimits: [{ name: 'per-hour', limit: 3, durationMs: 3_600_000 }] });
+      const headers = { authorization: `Bearer ${created.body.key as string}` };
+      const first = await app.inject({ method: 'GET', url: '/expensive', headers });
+      expect(first.statusCode).toBe(200);
+      expect(asked.at(-1)).toMatchObject({ cost: 2 });
+      expect(first.json()).toMatchObject({ ratelimits: [{ name: 'per-hour', limit: 3, remaining: 1 }] });
+
+      const refused = await app.inject({ method: 'GET', url: '/expensive', headers });
+      expect(refused.statusCode).toBe(429);
+      expectProblemBody(refused.json(), 429, 'RATE_LIMITED');
+      const retryAfter = Number(refused.headers['retry-after']);
+      const resetAt = Date.parse((first.json() as { ratelimits: { resetAt: string }[] }).ratelimits[0]?.resetAt ?? '');
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(Math.ceil((resetAt - Date.now()) / 1000) + 1);
+      // The unit left still serves a request that costs one.
+      expect((await app.inject({ method: 'GET', url: '/expensive?units=1', headers })).statusCode).toBe(200);
+    });
+
+    it('answers 429 USAGE_EXCEEDED, with no Retry-After, for a key out of credits', async () => {
+      const created = await seeded.admin.post('/v1/keys', { name: 'spent', kind: 'application', credits: { remaining: 0 } });
+      const refused = await app.inject({ method: 'GET', url: '/expensive', headers: { authorization: `Bearer ${created.body.key as string}` } });
+      expect(refused.statusCode).toBe(429);
+      expectProblemBody(refused.json(), 429, 'USAGE_EXCEEDED');
+      expect(refused.headers['retry-after']).toBeUndefined();
     });
 
     it('answers 503 UNAVAILABLE when Keyward is down, never reaching the handler', async () => {

@@ -61,6 +61,16 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     });
   });
 
+  it('sends the cost, and answers RATE_LIMITED and USAGE_EXCEEDED as verdicts, with the limits and the balance', async () => {
+    const { key } = await appKey({ ratelimits: [{ name: 'per-hour', limit: 5, durationMs: 3_600_000 }], credits: { remaining: 3 } });
+    const verifier = createVerifier({ baseUrl });
+    const spent = await verifier.verify({ key, cost: 3 });
+    expect(spent).toMatchObject({ valid: true, code: 'VALID', cacheTtlMs: 0, credits: { remaining: 0 }, ratelimits: [{ name: 'per-hour', limit: 5, remaining: 2 }] });
+    expect(await verifier.verify({ key })).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED', credits: { remaining: 0 } });
+    expect(await verifier.verify({ key, cost: 0 })).toMatchObject({ valid: true, code: 'VALID' });
+    expect(await verifier.verify({ key, cost: 3 })).toMatchObject({ valid: false, code: 'RATE_LIMITED', ratelimits: [{ name: 'per-hour', remaining: 2 }] });
+  });
+
   it('answers FORBIDDEN naming the missing permission, and NOT_FOUND for a key never issued', async () => {
     const { id, key } = await appKey();
     const verifier = createVerifier({ baseUrl: `${baseUrl}/` });
