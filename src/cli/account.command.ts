@@ -41,6 +41,8 @@ function printVerdict(answer: VerifyAnswerObject): void {
   line(answer.valid ? green(answer.code) : red(answer.code));
   if (answer.keyId !== null) line(`key ${answer.keyId} (tenant ${answer.tenantId ?? '-'}, environment ${answer.environmentId ?? '-'})`);
   if (answer.missing !== undefined) line(`missing: ${JSON.stringify(answer.missing)}`);
+  for (const limit of answer.ratelimits ?? []) line(`rate limit ${limit.name}: ${limit.remaining} of ${limit.limit} left until ${limit.resetAt}`);
+  if (answer.credits !== undefined) line(`credits: ${answer.credits.remaining} left`);
 }
 
 export function registerAccount(program: Command): void {
@@ -93,6 +95,7 @@ export function registerAccount(program: Command): void {
     .option('--type <type>', 'the resource type the action is on')
     .option('--resource <id>', 'the resource id (res_…)')
     .option('--external <id>', "the resource's externalId")
+    .option('--cost <n>', "what this check spends of the key's rate limits and credits (0: look only)")
     .action((key: string, permission: string | undefined, _o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const action = typeof opts['action'] === 'string' ? opts['action'] : undefined;
@@ -106,8 +109,11 @@ export function registerAccount(program: Command): void {
                 ...(typeof opts['resource'] === 'string' ? { id: opts['resource'] } : {}),
                 ...(typeof opts['external'] === 'string' ? { externalId: opts['external'] } : {}),
               };
+        const cost = typeof opts['cost'] === 'string' ? Number(opts['cost']) : undefined;
+        if (cost !== undefined && !(Number.isInteger(cost) && cost >= 0)) throw new UsageError('--cost is a whole number, 0 or more');
         const answer = await client.verify({
           key,
+          ...(cost === undefined ? {} : { cost }),
           ...(permission === undefined ? {} : { permission }),
           ...(action === undefined ? {} : { action }),
           ...(resource === undefined ? {} : { resource }),

@@ -1,6 +1,7 @@
 /**
  * Issue 17 on the command line: `keys create` and `keys update` take --ip-allow (repeatable),
- * --credits and --refill; `keys credits add <id> <n>` adds to a balance.
+ * --credits and --refill; `keys credits add <id> <n>` adds to a balance; `verify --cost` spends
+ * and prints what is left.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,5 +53,18 @@ describe('keyward keys usage controls', { timeout: 60_000 }, () => {
     const added = await cli.run(['keys', 'credits', 'add', created.id, '7'], env);
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toContain('has 10 credits');
+  });
+
+  it('verifies with a cost, printing the limits and credits left, and exits 1 once the credits are spent', async () => {
+    const created = JSON.parse((await create('--credits', '3', '--ratelimit', 'per-hour:10/3600000')).stdout) as { key: string };
+    const spent = await cli.run(['verify', created.key, '--cost', '3'], env);
+    expect(spent.status, spent.stderr).toBe(0);
+    expect(spent.stdout).toContain('VALID');
+    expect(spent.stdout).toContain('rate limit per-hour: 7 of 10 left until');
+    expect(spent.stdout).toContain('credits: 0 left');
+    const refused = await cli.run(['verify', created.key], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('USAGE_EXCEEDED');
+    expect((await cli.run(['verify', created.key, '--cost', 'two'], env)).stderr).toContain('--cost');
   });
 });
