@@ -9,7 +9,10 @@ import { Badges } from './badges';
 import { useConsole } from './console-context';
 import { blockers, NO_GRANTS, type GrantSet } from './grants';
 import { useResourceSearch } from './grants-dialog';
+import { PolicyLimits } from './policy-limits';
 import { ErrorText, FormProblems } from './problem-text';
+import { RateLimitRows } from './rate-limit-rows';
+import { type LimitRow, limitProblems, limitsOf } from './rate-limits';
 import { ScopeEditor } from './scope-editor';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
@@ -43,6 +46,7 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
     });
   return (
     <div className="panel">
+      <h4>Grants</h4>
       {editing === null ? (
         <>
           <Badges items={[...policy.scopes, ...policy.permissions, ...Object.entries(policy.levels).map(([type, level]) => `${type}: ${level}`)]} empty="No grants." />
@@ -64,6 +68,7 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
           </div>
         </>
       )}
+      <PolicyLimits policy={policy} onSaved={onSaved} />
       <h4>Linked keys</h4>
       <LinkedKeys policyId={policy.id} />
     </div>
@@ -74,13 +79,14 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
   const { api, me, model, grantor } = useConsole();
   const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
   const [grants, setGrants] = useState<GrantSet>(NO_GRANTS);
+  const [limits, setLimits] = useState<readonly LimitRow[]>([]);
   // Controlled: the options arrive after the first render, and an uncontrolled select would
   // fall back to its first option (tenant-wide) when they do.
   const [environmentId, setEnvironmentId] = useState(me.key.environmentId ?? '');
   const { busy, error, run } = useAction();
   const searchResources = useResourceSearch();
   const mayTenantWide = holds(me, 'tenant.manage');
-  const problems = blockers(grantor, grants, true);
+  const problems = [...blockers(grantor, grants, true), ...limitProblems(limits)];
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
@@ -92,9 +98,11 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
         permissions: [...grants.permissions],
         scopes: [...grants.scopes],
         levels: { ...grants.levels },
+        ratelimits: limitsOf(limits),
       });
       form.reset();
       setGrants(NO_GRANTS);
+      setLimits([]);
       onCreated();
     });
   };
@@ -121,6 +129,7 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
         </select>
       </div>
       <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={true} searchResources={searchResources} />
+      <RateLimitRows rows={limits} onChange={setLimits} empty="None: linked keys keep only their own limits. A policy's limit is one budget its keys share." />
       <FormProblems problems={problems} label="Before creating" error={error} />
       <button type="submit" disabled={busy || problems.length > 0}>
         Create policy

@@ -5,14 +5,16 @@
  */
 import { useId, useRef, useState } from 'react';
 import { WINDOW_UNITS, type WindowUnit } from './format';
-import { type LimitRow, rowOf } from './usage-controls';
+import { type LimitRow, rowOf } from './rate-limits';
 
 export interface RateLimitRowsProps {
   readonly rows: readonly LimitRow[];
   readonly onChange: (rows: readonly LimitRow[]) => void;
+  /** What no rows means for the thing being edited: a key and a policy say it differently. */
+  readonly empty: string;
 }
 
-export function RateLimitRows({ rows, onChange }: RateLimitRowsProps) {
+export function RateLimitRows({ rows, onChange, empty }: RateLimitRowsProps) {
   const prefix = useId();
   const nextId = useRef(rows.reduce((max, row) => Math.max(max, row.id + 1), 0));
   const [added, setAdded] = useState<number | null>(null);
@@ -31,7 +33,7 @@ export function RateLimitRows({ rows, onChange }: RateLimitRowsProps) {
   return (
     <fieldset>
       <legend>Rate limits</legend>
-      {rows.length === 0 && <p className="help">None: the key is not rate limited (its policies' limits still apply).</p>}
+      {rows.length === 0 && <p className="help">{empty}</p>}
       {rows.map((row, index) => {
         const id = `${prefix}-${row.id}`;
         const label = `Rate limit ${index + 1}`;

@@ -36,7 +36,7 @@ export function UsageControlsDialog({ target, onClose, onSaved }: UsageControlsD
   return (
     <Dialog title={`Usage controls of ${target.name}`} onClose={onClose}>
       <form onSubmit={save} className="usage-form">
-        <RateLimitRows rows={form.limits} onChange={(limits) => set({ limits })} />
+        <RateLimitRows rows={form.limits} onChange={(limits) => set({ limits })} empty="None: the key is not rate limited (its policies' limits still apply)." />
 
         <fieldset className="grid">
           <legend>Credits</legend>

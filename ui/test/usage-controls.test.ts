@@ -1,7 +1,8 @@
 /** The usage-controls form (SPEC §4): windows in words, what blocks a save, and a PATCH of only what changed. */
 import { describe, expect, it } from 'vitest';
 import { durationText, rateLimitText, windowOf } from '../src/format';
-import { formOf, patchOf, problemsOf, rowOf, type UsageForm } from '../src/usage-controls';
+import { rowOf } from '../src/rate-limits';
+import { formOf, patchOf, problemsOf, type UsageForm } from '../src/usage-controls';
 
 const metered = {
   ratelimits: [{ name: 'api', limit: 2, durationMs: 60_000 }],
