@@ -5,7 +5,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { KeyObject } from './api';
 import { useConsole } from './console-context';
-import { Dialog } from './dialog';
+import { Dialog, SubmitOrCancel } from './dialog';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
 
@@ -33,14 +33,7 @@ export function AddCreditsDialog({ target, onClose, onSaved }: AddCreditsDialogP
         <input id={`${id}-amount`} type="number" min={1} step={1} inputMode="numeric" required value={amount} onChange={(event) => setAmount(event.target.value)} />
         <div className="span">
           <ErrorText error={error} />
-          <div className="actions">
-            <button type="submit" disabled={busy || !valid}>
-              Add credits
-            </button>
-            <button type="button" className="secondary" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
+          <SubmitOrCancel label="Add credits" disabled={busy || !valid} onCancel={onClose} />
         </div>
       </form>
     </Dialog>

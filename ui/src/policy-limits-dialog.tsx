@@ -5,7 +5,7 @@
 import { type FormEvent, useState } from 'react';
 import type { PolicyObject } from './api';
 import { useConsole } from './console-context';
-import { Dialog } from './dialog';
+import { Dialog, SubmitOrCancel } from './dialog';
 import { FormProblems } from './problem-text';
 import { RateLimitRows } from './rate-limit-rows';
 import { type LimitRow, limitProblems, limitsChanged, limitsOf, rowsOf } from './rate-limits';
@@ -35,14 +35,7 @@ export function PolicyLimitsDialog({ policy, onClose, onSaved }: PolicyLimitsDia
         <p className="help">Each limit is one budget shared by every key linked to the policy, on top of each key's own limits.</p>
         <RateLimitRows rows={rows} onChange={setRows} empty="None: the policy adds no rate limit to its keys." />
         <FormProblems problems={problems} label="Before saving" error={error} />
-        <div className="actions">
-          <button type="submit" disabled={busy || problems.length > 0 || unchanged}>
-            Save rate limits
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <SubmitOrCancel label="Save rate limits" disabled={busy || problems.length > 0 || unchanged} onCancel={onClose} />
       </form>
     </Dialog>
   );

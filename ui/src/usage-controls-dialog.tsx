@@ -6,7 +6,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { KeyObject } from './api';
 import { useConsole } from './console-context';
-import { Dialog } from './dialog';
+import { Dialog, SubmitOrCancel } from './dialog';
 import { FormProblems } from './problem-text';
 import { RateLimitRows } from './rate-limit-rows';
 import { useAction } from './use-action';
@@ -102,14 +102,7 @@ export function UsageControlsDialog({ target, onClose, onSaved }: UsageControlsD
         </fieldset>
 
         <FormProblems problems={problems} label="Before saving" error={error} />
-        <div className="actions">
-          <button type="submit" disabled={busy || problems.length > 0 || unchanged}>
-            Save usage controls
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <SubmitOrCancel label="Save usage controls" disabled={busy || problems.length > 0 || unchanged} onCancel={onClose} />
       </form>
     </Dialog>
   );
