@@ -167,6 +167,8 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
     const policy = await world.created('/v1/policies', { environmentId: world.environmentId, name: 'partners', ratelimits: [{ name: 'burst', limit: 100, durationMs: 1_000 }] });
     const linked = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'partner-app', kind: 'application', policyIds: [policy.id] });
     const page = await keyPage(linked.id);
+    // The policy's name arrives with the policies list, after the key itself.
+    await section(page).getByText('shared with policy partners').waitFor();
     expect(await factOf(page, 'Rate limits')).toBe('burst: 100 per second, shared with policy partners');
 
     expect((await world.call('POST', `/v1/keys/${linked.id}/revoke`, world.adminKey)).status).toBe(200);
