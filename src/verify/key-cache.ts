@@ -39,8 +39,13 @@ export interface KeyCache {
 
 export function createKeyCache(options: { ttlMs: number; maxEntries: number }): KeyCache {
   const byHash = new Map<string, Entry>();
-  // A key has one hash cached, or two during a rotation's grace period.
-  const hashesById = new Map<string, Set<string>>();
+  // A key has one hash cached, or two during a rotation's grace period: the one is kept as a
+  // string, not a Set of one, which cost a Set's hundred-odd bytes for every cached key.
+  const hashesById = new Map<string, string | string[]>();
+  const hashesOf = (keyId: string): readonly string[] => {
+    const hashes = hashesById.get(keyId);
+    return hashes === undefined ? [] : typeof hashes === 'string' ? [hashes] : hashes;
+  };
   let evictions = 0;
   const refreshAfterMs = options.ttlMs * REFRESH_AT;
 
@@ -48,9 +53,9 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
     const entry = byHash.get(hash);
     if (entry === undefined) return;
     byHash.delete(hash);
-    const hashes = hashesById.get(entry.record.id);
-    hashes?.delete(hash);
-    if (hashes?.size === 0) hashesById.delete(entry.record.id);
+    const rest = hashesOf(entry.record.id).filter((other) => other !== hash);
+    if (rest.length === 0) hashesById.delete(entry.record.id);
+    else hashesById.set(entry.record.id, rest.length === 1 ? (rest[0] as string) : rest);
   };
 
   return {
@@ -79,14 +84,13 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
         if (oldest.done !== true) remove(oldest.value);
       }
       byHash.set(hash, { record, storedAt: now, validUntil, refreshing: false });
-      let hashes = hashesById.get(record.id);
-      if (hashes === undefined) hashesById.set(record.id, (hashes = new Set()));
-      hashes.add(hash);
+      const hashes = hashesOf(record.id);
+      hashesById.set(record.id, hashes.length === 0 ? hash : [...hashes.filter((other) => other !== hash), hash]);
     },
     generation: () => evictions,
     evictKey(keyId) {
       evictions++;
-      for (const hash of [...(hashesById.get(keyId) ?? [])]) remove(hash);
+      for (const hash of [...hashesOf(keyId)]) remove(hash);
     },
     evictTenant(tenantId) {
       evictions++;
