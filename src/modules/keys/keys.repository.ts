@@ -178,6 +178,23 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 
+/**
+ * Tenant and environment ids as one string per id: every row read brings its own copies, and
+ * the thousands of cached keys of one environment would each hold two. Forgotten wholesale past
+ * a bound, so a node serving many tenants keeps no more than that.
+ */
+const placeIds = new Map<string, string>();
+function sharedId(id: string): string;
+function sharedId(id: string | null): string | null;
+function sharedId(id: string | null): string | null {
+  if (id === null) return null;
+  const known = placeIds.get(id);
+  if (known !== undefined) return known;
+  if (placeIds.size >= 10_000) placeIds.clear();
+  placeIds.set(id, id);
+  return id;
+}
+
 function bucketsOf(owner: 'key' | 'policy', id: string, column: string | null): RateBucket[] {
   return parseRateLimits(column).map((limit) => ({ id: `${owner}:${id}:${limit.name}`, name: limit.name, limit: limit.limit, durationMs: limit.durationMs }));
 }
@@ -226,8 +243,8 @@ export function toKeyRecord(
   const signature = [admin ? '1' : '0', row.permissions, row.scopes, row.levels, row.preset ?? '', policies.length === 0 ? '' : JSON.stringify(policies)].join('\u0000');
   return {
     id: row.id,
-    tenantId: row.tenant_id,
-    environmentId: row.environment_id,
+    tenantId: sharedId(row.tenant_id),
+    environmentId: sharedId(row.environment_id),
     userId: row.user_id,
     kind: row.kind as KeyKind,
     admin,
