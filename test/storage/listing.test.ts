@@ -2,7 +2,7 @@
  * Storage contract: listings page by id, and ids are time-ordered, so every database lists rows
  * in the order they were created, and "the next page" is "ids after the last one shown".
  */
-import { keyRowWith } from '../support/rows.js';
+import { keyRowWith, tenantRowWith } from '../support/rows.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { newId, type IdKind } from '../../src/core/ids.js';
@@ -27,21 +27,7 @@ function idsOverTime(kind: IdKind): string[] {
 
 async function insertTenants(db: Db, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
-    await insertTenant(db, {
-      id,
-      name: id,
-      tier: 'free',
-      mfa_required: 0,
-      rotation_window_days: null,
-      default_key_expiry_days: null,
-      max_key_expiry_days: null,
-      max_application_key_expiry_days: null,
-      mfa_reverify_days: null,
-      audit_retention_days: null,
-      time_zone: null,
-      created_at: 0,
-      updated_at: 0,
-    });
+    await insertTenant(db, tenantRowWith({ id, name: id }));
   }
 }
 

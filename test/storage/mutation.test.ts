@@ -12,26 +12,13 @@ import { insertTenant, type TenantRow } from '../../src/modules/tenants/tenants.
 import type { Change } from '../../src/storage/change-log.js';
 import type { Database, Db } from '../../src/storage/database.js';
 import { bindAuditKey } from '../../src/modules/audit/audit-mac.js';
+import { tenantRowWith } from '../support/rows.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 
 const ACTOR: Actor = { keyId: 'key_actor', requestId: 'req_1', sourceIp: '203.0.113.7' };
 
 function tenantRow(now: number, name = 'acme'): TenantRow {
-  return {
-    id: newId('tenant', now),
-    name,
-    tier: 'free',
-    mfa_required: 0,
-    rotation_window_days: null,
-    default_key_expiry_days: null,
-    max_key_expiry_days: null,
-    max_application_key_expiry_days: null,
-    mfa_reverify_days: null,
-    audit_retention_days: null,
-    time_zone: null,
-    created_at: now,
-    updated_at: now,
-  };
+  return tenantRowWith({ id: newId('tenant', now), name, created_at: now, updated_at: now });
 }
 
 /** A unit that creates a tenant and records the change; returns the tenant's id. */

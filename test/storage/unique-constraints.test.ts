@@ -3,7 +3,7 @@
  * tenant and a second key hash, and `isUniqueViolation` recognises the refusal on every driver
  * (it is how a race between two creates becomes a 409).
  */
-import { keyRowWith } from '../support/rows.js';
+import { keyRowWith, tenantRowWith } from '../support/rows.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
@@ -18,21 +18,7 @@ const NOW = Date.UTC(2026, 0, 1);
 
 async function aTenant(db: Db): Promise<string> {
   const id = newId('tenant', NOW);
-  await insertTenant(db, {
-    id,
-    name: 'acme',
-    tier: 'free',
-    mfa_required: 0,
-    rotation_window_days: null,
-    default_key_expiry_days: null,
-    max_key_expiry_days: null,
-    max_application_key_expiry_days: null,
-    mfa_reverify_days: null,
-    audit_retention_days: null,
-    time_zone: null,
-    created_at: NOW,
-    updated_at: NOW,
-  });
+  await insertTenant(db, tenantRowWith({ id, created_at: NOW, updated_at: NOW }));
   return id;
 }
 

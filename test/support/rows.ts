@@ -1,6 +1,9 @@
-/** A valid api_keys row for storage tests: an application key with no grants, changed by `overrides`. */
+/** Valid rows for storage tests, each with nothing set but what `overrides` gives. */
+import { BLANK_KEY_COLUMNS } from '../../src/modules/keys/blank-key.js';
 import type { KeyRow } from '../../src/modules/keys/keys.repository.js';
+import type { TenantRow } from '../../src/modules/tenants/tenants.repository.js';
 
+/** An application key with no grants. */
 export function keyRowWith(overrides: Partial<KeyRow> & Pick<KeyRow, 'id' | 'key_hash'>): KeyRow {
   return {
     tenant_id: null,
@@ -12,25 +15,26 @@ export function keyRowWith(overrides: Partial<KeyRow> & Pick<KeyRow, 'id' | 'key
     prefix: 'kw',
     admin: 0,
     enabled: 1,
-    permissions: '[]',
-    scopes: '[]',
-    levels: '{}',
-    group_ids: '[]',
-    ratelimits: '[]',
-    expiry_days: null,
-    previous_key_hash: null,
-    previous_valid_until: null,
-    rotated_at: null,
-    preset: null,
-    metadata: '{}',
-    ip_allowlist: null,
-    credits_remaining: null,
-    credits_refill_amount: null,
-    credits_refill_interval: null,
-    credits_period: null,
-    expires_at: null,
-    revoked_at: null,
-    created_by_key_id: null,
+    ...BLANK_KEY_COLUMNS,
+    created_at: 0,
+    updated_at: 0,
+    ...overrides,
+  };
+}
+
+/** A tenant on the free tier with every setting inherited (null). */
+export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'id'>): TenantRow {
+  return {
+    name: 'acme',
+    tier: 'free',
+    mfa_required: 0,
+    rotation_window_days: null,
+    default_key_expiry_days: null,
+    max_key_expiry_days: null,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
+    audit_retention_days: null,
+    time_zone: null,
     created_at: 0,
     updated_at: 0,
     ...overrides,

@@ -2,8 +2,7 @@
  * The root key: created once per instance, on the first start, shown once and written to
  * `<data dir>/root.key` (0600). A restart finds it in the database and creates nothing.
  */
-import { NO_GRANTS } from '../../core/grants/grant-set.js';
-import { grantColumns } from '../keys/key-grants.js';
+import { BLANK_KEY_COLUMNS } from '../keys/blank-key.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok } from '../../core/error-codes.js';
@@ -63,22 +62,7 @@ export async function insertRootKey(trx: Db, id: string, secret: string, pepper:
     prefix: ROOT_KEY_PREFIX,
     admin: 1,
     enabled: 1,
-    ...grantColumns(NO_GRANTS),
-    group_ids: '[]',
-    ratelimits: '[]',
-    expiry_days: null,
-    previous_key_hash: null,
-    previous_valid_until: null,
-    rotated_at: null,
-    metadata: '{}',
-    ip_allowlist: null,
-    credits_remaining: null,
-    credits_refill_amount: null,
-    credits_refill_interval: null,
-    credits_period: null,
-    expires_at: null,
-    revoked_at: null,
-    created_by_key_id: null,
+    ...BLANK_KEY_COLUMNS,
     created_at: now,
     updated_at: now,
   });

@@ -28,6 +28,7 @@ import { DAY_MS } from '../../core/clock.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
+import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { addCredits, creditColumns, creditColumnsOf } from './key-credits.js';
 import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
@@ -82,18 +83,14 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       prefix: environment.key_prefix,
       admin: admin ? 1 : 0,
       enabled: 1,
+      ...BLANK_KEY_COLUMNS,
       ...grantColumns(grants.value),
-      group_ids: '[]',
       ratelimits: ratelimits.value ?? tierRateLimits(deps.tiers, tenant.tier),
       expiry_days: expiresAt.value.days,
-      previous_key_hash: null,
-      previous_valid_until: null,
-      rotated_at: null,
       metadata: metadata.value,
       ip_allowlist: ipAllowlist.value ?? null,
       ...creditColumns(input.credits === undefined ? tierCredits(deps.tiers, tenant.tier) : input.credits, tenant?.time_zone ?? null, now),
       expires_at: expiresAt.value.expiresAt,
-      revoked_at: null,
       created_by_key_id: caller.key.id,
       created_at: now,
       updated_at: now,
