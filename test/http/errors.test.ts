@@ -49,6 +49,15 @@ describe.each(testDatabases())('problem details on $name', (db) => {
     expect((await admin.get(`/v1/keys/${seeded.adminKeyId}`)).body.enabled).toBe(true);
   });
 
+  it('names every allowed value of a field that takes one of a few, not only the first', async () => {
+    const kind = await admin.post('/v1/keys', { name: 'x', kind: 'robot' });
+    expectInvalidField(kind, 'kind');
+    expect(kind.body.detail).toBe('kind must be one of "user", "application" in body');
+    const interval = await admin.post('/v1/keys', { name: 'x', kind: 'application', credits: { remaining: 1, refill: { amount: 1, interval: 'week' } } });
+    expectInvalidField(interval, 'credits.refill.interval');
+    expect(interval.body.detail).toBe('credits.refill.interval must be one of "day", "month" in body');
+  });
+
   it('rejects an unknown field with 400 naming it, rather than stripping it', async () => {
     const reply = await admin.post('/v1/users', { ...newUser, nickname: 'bobby' });
     expectInvalidField(reply, 'nickname');

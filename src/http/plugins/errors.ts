@@ -34,6 +34,13 @@ export function validationProblem(errors: ErrorObject[], context: string): Probl
   const first = errors[0];
   if (first === undefined) return { code: 'VALIDATION', detail: `invalid ${context}` };
   const field = fieldOf(first, context);
+  // A union of literals fails once per branch, each naming one value: said as the one list.
+  const allowed = errors
+    .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
+    .map((error) => (error.params as { allowedValue?: unknown }).allowedValue);
+  if (first.keyword === 'const' && allowed.length > 1) {
+    return { code: 'VALIDATION', detail: `${field} must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')} in ${context}`, extra: { field, in: context } };
+  }
   return { code: 'VALIDATION', detail: describe(first, field, context), extra: { field, in: context } };
 }
 
