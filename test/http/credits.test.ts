@@ -82,6 +82,17 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
     expect(await verify(key.key)).toMatchObject({ code: 'RATE_LIMITED', ratelimits: [{ name: 'per-minute', remaining: 0 }] });
   });
 
+  it("audits a key's creation with the credits and allowlist it starts with", async () => {
+    const seeded = await seedTenant(kw, 'AuditedCreation');
+    const key = await keyWith(seeded, { remaining: 5, refill: { amount: 5, interval: 'day' } }, { ipAllowlist: ['10.0.0.0/8'] });
+    const events = (await seeded.admin.get(`/v1/audit?targetId=${key.id}`)).body.items as { action: string; details: Record<string, unknown> }[];
+    expect(events.find((event) => event.action === 'key.create')?.details).toMatchObject({
+      credits: { remaining: 5, refill: { amount: 5, interval: 'day' } },
+      ipAllowlist: ['10.0.0.0/8'],
+      ratelimits: [],
+    });
+  });
+
   it('a key without credits answers without a balance', async () => {
     const seeded = await seedTenant(kw, 'Unmetered');
     const created = await seeded.admin.post('/v1/keys', { name: 'plain', kind: 'application' });

@@ -101,20 +101,33 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     // A user's groups take in each of its keys, future ones too (seed 004).
     if (row.user_id !== null) await writeKeyGroups(trx, row.id);
     const joined = (await findKeyById(trx, row.id))?.group_ids ?? JSON.stringify(groupIds);
+    const created = toKeyObject({ ...row, group_ids: joined }, now, policyIds);
     await record({
       action: 'key.create',
       tenantId: row.tenant_id,
       environmentId: row.environment_id,
       target: { type: 'key', id: row.id },
       op: 'create',
-      details: { name: row.name, kind: row.kind, admin, ...grants.value, policyIds, groupIds, expiresAt: row.expires_at, ratelimits: parseRateLimits(row.ratelimits) },
+      // Every usage control the key starts with, a tier's defaults included: what it was created able to spend, and from where.
+      details: {
+        name: row.name,
+        kind: row.kind,
+        admin,
+        ...grants.value,
+        policyIds,
+        groupIds,
+        expiresAt: row.expires_at,
+        ratelimits: created.ratelimits,
+        credits: created.credits,
+        ipAllowlist: created.ipAllowlist,
+      },
     });
     // Seed 002: deployed services should not break on a date; say so rather than refuse.
     const warnings =
       row.kind === 'application' && row.expires_at !== null
         ? ['application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead']
         : [];
-    return ok({ ...toKeyObject({ ...row, group_ids: joined }, now, policyIds), key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
+    return ok({ ...created, key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 }
 
