@@ -2,7 +2,7 @@
  * Storage contract: listings page by id, and ids are time-ordered, so every database lists rows
  * in the order they were created, and "the next page" is "ids after the last one shown".
  */
-import { keyRowWith, tenantRowWith } from '../support/rows.js';
+import { environmentRowWith, keyRowWith, tenantRowWith } from '../support/rows.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { newId, type IdKind } from '../../src/core/ids.js';
@@ -92,21 +92,7 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
     const owners = ids.map((_, n) => (n % 2 === 0 ? tenant : other));
     for (let n = ids.length - 1; n >= 0; n--) {
       const id = ids[n] ?? '';
-      await insertEnvironment(db, {
-        id,
-        tenant_id: owners[n] ?? '',
-        name: id,
-        key_prefix: 'kw',
-        mfa_required: null,
-        rotation_window_days: null,
-        default_key_expiry_days: null,
-        max_key_expiry_days: null,
-        max_application_key_expiry_days: null,
-        mfa_reverify_days: null,
-        ip_allowlist: null,
-        created_at: 0,
-        updated_at: 0,
-      });
+      await insertEnvironment(db, environmentRowWith({ id, tenant_id: owners[n] ?? '', name: id }));
     }
     const rows = await listEnvironments(db, { tenantId: tenant, afterId: null, limit: 100 });
     expect(rows.map((row) => row.id)).toEqual(ids.filter((_, n) => owners[n] === tenant));

@@ -3,7 +3,7 @@
  * tenant and a second key hash, and `isUniqueViolation` recognises the refusal on every driver
  * (it is how a race between two creates becomes a 409).
  */
-import { keyRowWith, tenantRowWith } from '../support/rows.js';
+import { environmentRowWith, keyRowWith, tenantRowWith } from '../support/rows.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
@@ -23,21 +23,7 @@ async function aTenant(db: Db): Promise<string> {
 }
 
 function environment(tenantId: string, name: string): EnvironmentRow {
-  return {
-    id: newId('environment', NOW),
-    tenant_id: tenantId,
-    name,
-    key_prefix: 'kw',
-    mfa_required: null,
-    rotation_window_days: null,
-    default_key_expiry_days: null,
-    max_key_expiry_days: null,
-    max_application_key_expiry_days: null,
-    mfa_reverify_days: null,
-    ip_allowlist: null,
-    created_at: NOW,
-    updated_at: NOW,
-  };
+  return environmentRowWith({ id: newId('environment', NOW), tenant_id: tenantId, name, created_at: NOW, updated_at: NOW });
 }
 
 function user(tenantId: string, email: string): UserRow {

@@ -1,5 +1,6 @@
 /** Valid rows for storage tests, each with nothing set but what `overrides` gives. */
 import { BLANK_KEY_COLUMNS } from '../../src/modules/keys/blank-key.js';
+import type { EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
 import type { KeyRow } from '../../src/modules/keys/keys.repository.js';
 import type { TenantRow } from '../../src/modules/tenants/tenants.repository.js';
 
@@ -35,6 +36,24 @@ export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'i
     mfa_reverify_days: null,
     audit_retention_days: null,
     time_zone: null,
+    created_at: 0,
+    updated_at: 0,
+    ...overrides,
+  };
+}
+
+/** An environment with the `kw` prefix and every setting inherited from its tenant (null). */
+export function environmentRowWith(overrides: Partial<EnvironmentRow> & Pick<EnvironmentRow, 'id' | 'tenant_id'>): EnvironmentRow {
+  return {
+    name: 'prod',
+    key_prefix: 'kw',
+    mfa_required: null,
+    rotation_window_days: null,
+    default_key_expiry_days: null,
+    max_key_expiry_days: null,
+    max_application_key_expiry_days: null,
+    mfa_reverify_days: null,
+    ip_allowlist: null,
     created_at: 0,
     updated_at: 0,
     ...overrides,
