@@ -3,7 +3,7 @@
  * a command added anywhere completes without touching this file.
  */
 import type { Command } from 'commander';
-import { UsageError, fail } from './output.js';
+import { UsageError, block, fail } from './output.js';
 
 /** Every command path (`keys`, `keys create`, …) with its subcommands and options. */
 function walk(command: Command, path: readonly string[], out: Map<string, string[]>): void {
@@ -56,8 +56,8 @@ export function registerCompletion(program: Command): void {
     .command('completion <shell>')
     .description('print a completion script: eval "$(keyward completion bash)" (or zsh)')
     .action((shell: string) => {
-      if (shell === 'bash') process.stdout.write(bashScript(program));
-      else if (shell === 'zsh') process.stdout.write(zshScript(program));
+      if (shell === 'bash') block(bashScript(program));
+      else if (shell === 'zsh') block(zshScript(program));
       else fail(new UsageError(`completion for bash or zsh, not "${shell}"`));
     });
 }

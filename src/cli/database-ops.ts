@@ -3,10 +3,11 @@
  * is SQLite's online backup (better-sqlite3 `.backup()`): a consistent copy even while a server
  * writes, which a file copy under writes is not.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { migrateToLatest, openStorage, pendingMigrations } from '../storage/open-storage.js';
+import { ensureOwnerOnlyFile, OWNER_ONLY } from '../storage/owner-only.js';
 import type { Config } from '../http/config.js';
 import { line, UsageError } from './output.js';
 
@@ -53,11 +54,21 @@ export async function backup(config: Config, file: string): Promise<void> {
   const source = sqliteOnly(config, 'backup');
   if (!existsSync(source)) throw new UsageError(`no database at ${source}`);
   const target = resolve(file);
-  if (existsSync(target)) throw new UsageError(`${target} exists: choose a new file`);
+  // The copy holds every key hash, sealed secret and audit event: made 0600 before SQLite writes a
+  // byte into it (SQLite would create it by the umask, 0644 as a rule), and `wx` never reuses a file.
+  try {
+    closeSync(openSync(target, 'wx', OWNER_ONLY));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${target} exists: choose a new file`);
+    throw error;
+  }
   const sqlite = new SqliteDatabase(source, { fileMustExist: true });
   try {
     sqlite.pragma('busy_timeout = 5000');
     await sqlite.backup(target);
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw error;
   } finally {
     sqlite.close();
   }
@@ -70,6 +81,8 @@ export async function restore(config: Config, file: string, force: boolean): Pro
   assertKeywardDatabase(source);
   if (existsSync(target) && !force) throw new UsageError(`${target} exists: stop the server and pass --force to replace it`);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // 0600 before the copy: a new file would get the umask's mode, and one replaced with --force keeps its own.
+  ensureOwnerOnlyFile(target);
   // Through SQLite's backup API, not a file copy: a -wal beside the old file cannot survive into the new one.
   const backup = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
   try {

@@ -97,6 +97,6 @@ export async function resetRoot(config: Config): Promise<void> {
 /** Prints every check; exit status 1 when one failed (a warning does not fail). */
 export async function doctor(config: Config): Promise<void> {
   const checks = await runChecks(config);
-  for (const check of checks) line(`${check.ok === true ? green('ok  ') : check.ok === 'warn' ? yellow('warn') : red('FAIL')}  ${check.name.padEnd(12)} ${check.detail}`);
+  for (const check of checks) line(check.ok === true ? green('ok  ') : check.ok === 'warn' ? yellow('warn') : red('FAIL'), `  ${check.name.padEnd(12)} ${check.detail}`);
   if (checks.some((check) => check.ok === false)) process.exitCode = 1;
 }

@@ -7,7 +7,7 @@ import { checkbox, confirm, select } from '@inquirer/prompts';
 import type { CreateKeyInput } from '../api/keys.js';
 import type { EffectiveGrantsObject } from '../api/me.js';
 import type { KeywardClient, ModelDescriptionObject } from '../client/management.js';
-import { line } from './output.js';
+import { escapeControl, line } from './output.js';
 
 type Chosen = Pick<CreateKeyInput, 'preset' | 'scopes' | 'groupIds'>;
 
@@ -34,7 +34,7 @@ export async function promptKeyGrants(client: KeywardClient, base: Readonly<Reco
   const presetName = await select({
     message: 'Start from a preset',
     choices: [
-      ...presets.map((preset) => ({ name: preset.name, value: preset.name, description: preset.scopes.join(', ') || '(no scopes)' })),
+      ...presets.map((preset) => ({ name: escapeControl(preset.name), value: preset.name, description: escapeControl(preset.scopes.join(', ') || '(no scopes)') })),
       // The default model has its own `custom`; a model without one still gets a way to start empty.
       ...(presets.some((preset) => preset.name === 'custom') ? [] : [{ name: 'none', value: '', description: 'choose every scope yourself' }]),
     ],
@@ -45,7 +45,7 @@ export async function promptKeyGrants(client: KeywardClient, base: Readonly<Reco
   const candidates = [...new Set([...(preset?.scopes ?? []), ...offered])];
   const scopes = await checkbox({
     message: 'Scopes (space toggles, enter accepts)',
-    choices: candidates.map((scope) => ({ name: scope, value: scope, checked: preset?.scopes.includes(scope) ?? false })),
+    choices: candidates.map((scope) => ({ name: escapeControl(scope), value: scope, checked: preset?.scopes.includes(scope) ?? false })),
     pageSize: 15,
   });
 
@@ -56,7 +56,8 @@ export async function promptKeyGrants(client: KeywardClient, base: Readonly<Reco
       ? []
       : await checkbox({
           message: 'Sharing groups: they get owner of what the key creates',
-          choices: groups.items.map((group) => ({ name: `${group.name} (${group.id})`, value: group.id })),
+          // The prompts print what they are given: the names come from the server, escaped as every other output.
+          choices: groups.items.map((group) => ({ name: escapeControl(`${group.name} (${group.id})`), value: group.id })),
         });
 
   // A preset adds all its scopes back: name it only when the user kept every one of them.

@@ -41,7 +41,7 @@ function usageChart(usage: KeyUsageObject): void {
     const codes = Object.entries(day.byCode)
       .map(([code, count]) => `${code} ${count}`)
       .join(', ');
-    line(`${day.day}  ${green('█'.repeat(width))} ${day.count}  ${dim(codes)}`);
+    line(`${day.day}  `, green('█'.repeat(width)), ` ${day.count}  `, dim(codes));
   }
   if (usage.days.length === 0) line(dim('(no verifies in these days)'));
 }

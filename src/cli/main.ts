@@ -15,6 +15,7 @@ import { registerDatabase } from './database.command.js';
 import { registerGroups, registerPolicies } from './groups.command.js';
 import { registerInstance } from './instance.command.js';
 import { registerKeys } from './keys.command.js';
+import { COMMANDER_OUTPUT } from './output.js';
 import { registerResources } from './resources.command.js';
 import { registerServe } from './serve.command.js';
 import { registerEnvironments, registerTenants } from './tenants.command.js';
@@ -30,6 +31,8 @@ const program = new Command()
   .option('--json', 'print the API objects as JSON, for scripts')
   .option('--profile <name>', 'the login profile to use (default: "default")')
   .showHelpAfterError()
+  // Before the commands are added: they copy it. Help and errors echo what was typed, escaped as all output is.
+  .configureOutput(COMMANDER_OUTPUT)
   .addHelpText(
     'after',
     '\nEnvironment variables (flags override them):\n' +

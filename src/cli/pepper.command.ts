@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../http/config.js';
 import { keysUnderPreviousPepper, rotatePepper } from '../modules/instance/pepper-rotation.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
+import { errorLine, line } from './output.js';
 
 type Print = (line: string) => void;
 
@@ -15,7 +16,7 @@ function configOrExit(): Config {
     return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`keyward: ${error.message}\n`);
+      errorLine(`keyward: ${error.message}`);
       process.exit(2);
     }
     throw error;
@@ -61,8 +62,8 @@ export async function runPepperStatus(config: Config, print: Print): Promise<num
 
 export function registerPepperCommands(program: Command): void {
   const pepper = program.command('pepper').description('rotate the server pepper (docs/deploy.md)');
-  const print: Print = (line) => process.stdout.write(line + '\n');
-  const complain: Print = (line) => process.stderr.write(line + '\n');
+  const print: Print = (text) => line(text);
+  const complain: Print = (text) => errorLine(text);
   pepper
     .command('rotate')
     .description('re-seal secrets, TOTP seeds and audit chains under KEYWARD_PEPPER, from KEYWARD_PEPPER_PREVIOUS (stop every node first)')

@@ -1,5 +1,6 @@
 /** `keyward serve`: runs the server, with every KEYWARD_* setting as a flag. */
 import type { Command } from 'commander';
+import { errorLine } from './output.js';
 import { addConfigOptions, configFrom } from './server-config.js';
 
 export function registerServe(program: Command): void {
@@ -10,7 +11,7 @@ export function registerServe(program: Command): void {
       const { serve } = await import('../http/server.js');
       await serve(config);
     } catch (error) {
-      process.stderr.write(`keyward: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+      errorLine(`keyward: could not start: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     }
   });

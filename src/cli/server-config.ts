@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../http/config.js';
+import { errorLine } from './output.js';
 
 export function flagOf(variable: string): string {
   return `--${variable
@@ -35,7 +36,7 @@ export function configFrom(command: Command): Config {
     return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`keyward: ${error.message}\n`);
+      errorLine(`keyward: ${error.message}`);
       process.exit(2);
     }
     throw error;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import QRCode from 'qrcode';
 import type { UserObject } from '../client/management.js';
 import { defined, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, secret, show, table, type Column } from './output.js';
+import { fields, inverse, line, pageFooter, secret, show, table, type Column } from './output.js';
 
 const COLUMNS: readonly Column<UserObject>[] = [
   ['id', (u) => u.id],
@@ -75,7 +75,8 @@ export function registerUsers(program: Command): void {
       run(command, async ({ client, json }) => {
         const enrolment = await client.users.mfaEnrol(id);
         if (json) return show(enrolment, { json }, () => undefined);
-        line(await QRCode.toString(enrolment.otpauthUrl, { type: 'terminal', small: true }));
+        // Dark modules as block characters, painted dark on light so the code scans on a dark terminal too.
+        for (const row of (await QRCode.toString(enrolment.otpauthUrl, { type: 'utf8' })).trimEnd().split('\n')) line(inverse(row));
         line(enrolment.otpauthUrl);
         secret('TOTP seed', enrolment.secret);
         line(`Then confirm with a code from the app: keyward users mfa confirm ${id} --code <code>`);

@@ -21,7 +21,7 @@ export type VerdictCode = VerifyAnswerObject['code'];
 /** The resource acted on; with neither `id` nor `externalId`, the type-wide question. */
 export type ResourceRef = Readonly<ResourceQueryObject>;
 
-/** The body of `POST /v1/verify`. `action` and `resource` go together; `clientIp` is not part of the cache key. */
+/** The body of `POST /v1/verify`. `action` and `resource` go together; every member is part of the cache key. */
 export type VerifyRequest = Readonly<VerifyInput>;
 
 /** What the key lacked, as asked (on FORBIDDEN). */
@@ -95,18 +95,20 @@ const VERDICT_CODES: ReadonlySet<string> = new Set(
 );
 
 /**
- * The cache key: a SHA-256 of exactly what decides the verdict (key, permission, action,
- * resource), so the raw key is never held as a map key.
+ * The cache key: a SHA-256 of everything that can change the verdict, so the raw key is never
+ * held as a map key. `clientIp` is in it because a key with an IP allowlist is VALID from one
+ * address only; `cost` because a check-only VALID (cost 0) says nothing of a request that spends.
  */
 function cacheKey(request: VerifyRequest): string {
-  const parts = [
-    request.key,
-    request.permission ?? null,
-    request.action ?? null,
-    request.resource?.type ?? null,
-    request.resource?.id ?? null,
-    request.resource?.externalId ?? null,
-  ];
+  // A record over every member of the request, so a member the API adds and this key lacks does not compile.
+  const parts = {
+    key: request.key,
+    permission: request.permission ?? null,
+    action: request.action ?? null,
+    resource: [request.resource?.type ?? null, request.resource?.id ?? null, request.resource?.externalId ?? null],
+    clientIp: request.clientIp ?? null,
+    cost: request.cost ?? null,
+  } satisfies Record<keyof VerifyRequest, unknown>;
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 

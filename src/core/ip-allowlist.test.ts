@@ -91,3 +91,46 @@ describe('lists', () => {
     expect(checkAllowlist(['2001:db8::/129'], 'ipAllowlist').ok).toBe(false);
   });
 });
+
+describe('entries as written', () => {
+  const refusal = (entry: string): string => {
+    const checked = checkAllowlist(['10.0.0.0/8', entry], 'ipAllowlist');
+    if (checked.ok) throw new Error(`${entry} was taken as ${JSON.stringify(checked.value)}`);
+    expect(checked.problem).toMatchObject({ code: 'VALIDATION', extra: { field: 'ipAllowlist.1' } });
+    expect(checked.problem.detail).toContain(entry);
+    return checked.problem.detail;
+  };
+
+  it.each([
+    ['010.0.0.0/8', 'a leading zero (8.0.0.0 to some parsers, 10.0.0.0 to others)'],
+    ['10.00.0.0/16', 'a leading zero in a later part'],
+    ['192.168.001.1', 'a bare address with a leading zero'],
+    ['10.1/16', 'fewer than four parts'],
+    ['0x0a.0.0.0/8', 'a hexadecimal part'],
+    ['167772160', 'an address as one number'],
+    ['::ffff:010.0.0.0/104', 'a leading zero in an IPv4 inside IPv6'],
+  ])('refuses %s (%s), naming it', (entry) => {
+    expect(refusal(entry)).toMatch(/four decimal numbers from 0 to 255 without leading zeros/);
+  });
+
+  it('refuses a prefix length written with a leading zero or a sign', () => {
+    expect(refusal('10.0.0.0/08')).toMatch(/prefix length/);
+    expect(refusal('2001:db8::/+32')).toMatch(/prefix length/);
+  });
+
+  it('refuses a range with host bits set, offering the network and the one address', () => {
+    expect(refusal('10.0.0.1/8')).toContain('write 10.0.0.0/8 for the network, or 10.0.0.1 for the one address');
+    expect(refusal('2001:db8::1/32')).toContain('write 2001:db8::/32 for the network, or 2001:db8::1 for the one address');
+  });
+
+  it('refuses an IPv6 zone index', () => {
+    expect(refusal('fe80::1%eth0/128')).toMatch(/zone/);
+  });
+
+  it('answers IPv4 as written and IPv6 in its RFC 5952 form, the form that is stored', () => {
+    expect(checkAllowlist(['0.0.0.0/0', '203.0.113.7', '198.51.100.0/24', '2001:0DB8:0:0::/32', 'FE80:0:0:0:0:0:0:1', '::FFFF:10.0.0.0/104', '::/0'], 'ipAllowlist')).toEqual({
+      ok: true,
+      value: ['0.0.0.0/0', '203.0.113.7', '198.51.100.0/24', '2001:db8::/32', 'fe80::1', '::ffff:10.0.0.0/104', '::/0'],
+    });
+  });
+});

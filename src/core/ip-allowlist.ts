@@ -13,7 +13,7 @@ export interface IpAllowlist {
   readonly ranges: readonly Range[];
 }
 
-/** A bare address is its own single-address range (/32 or /128). */
+/** A bare address is its own single-address range (/32 or /128). Lenient: for lists stored before entries were checked for their canonical form. */
 function parseEntry(entry: string): Range | null {
   try {
     if (entry.includes('/')) return ipaddr.parseCIDR(entry);
@@ -24,12 +24,67 @@ function parseEntry(entry: string): Range | null {
   }
 }
 
-/** Checks a list as given by a caller: 400 VALIDATION naming the first entry that is no CIDR. */
-export function checkAllowlist(entries: readonly string[], field: string): Result<string[]> {
-  for (const [index, entry] of entries.entries()) {
-    if (parseEntry(entry) === null) return fail('VALIDATION', `not an IPv4 or IPv6 CIDR range: ${entry}`, { field: `${field}.${index}` });
+const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
+
+/** RFC 5952 for IPv6 (lower case, the longest run of zeros as ::), an IPv4-mapped address with its IPv4 dotted. */
+function canonicalText(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
+}
+
+/**
+ * The address of an entry, or why it is refused. IPv4 must be four decimal numbers without
+ * leading zeros: `010.0.0.0` is 8.0.0.0 to ipaddr.js and inet_aton (octal) and 10.0.0.0 to
+ * others, so what the writer meant cannot be known. IPv6 text has one reading however it is
+ * written (case, leading zeros in a group, compression), so any valid form is taken, bar a zone.
+ */
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | string {
+  const ipv4Rule = 'an IPv4 address is four decimal numbers from 0 to 255 without leading zeros';
+  if (text.includes(':')) {
+    if (text.includes('%')) return 'a zone index (%…) has no place in an allowlist';
+    const tail = text.slice(text.lastIndexOf(':') + 1);
+    if (tail.includes('.') && !ipaddr.IPv4.isValidFourPartDecimal(tail)) return ipv4Rule;
+    return ipaddr.IPv6.isValid(text) ? ipaddr.IPv6.parse(text) : 'not an IPv6 address';
   }
-  return ok([...entries]);
+  return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : ipv4Rule;
+}
+
+/**
+ * An entry in its canonical form, or why it is refused. A range whose address has host bits set
+ * (`10.0.0.1/8`) is refused rather than narrowed or widened: whether the writer meant the network
+ * or the one address, guessing admits addresses they did not mean or locks out ones they did.
+ */
+function canonicalEntry(entry: string, field: string): Result<string> {
+  const slash = entry.indexOf('/');
+  const address = parseAddress(slash === -1 ? entry : entry.slice(0, slash));
+  const refuse = (reason: string) => fail('VALIDATION', `not a canonical IPv4 or IPv6 CIDR range: ${entry} — ${reason}`, { field });
+  if (typeof address === 'string') return refuse(address);
+  if (slash === -1) return ok(canonicalText(address));
+  const max = address.kind() === 'ipv4' ? 32 : 128;
+  const prefix = entry.slice(slash + 1);
+  if (!PREFIX_LENGTH.test(prefix) || Number(prefix) > max) return refuse(`the prefix length is a whole number from 0 to ${max} without leading zeros`);
+  const bits = Number(prefix);
+  const cidr = `${address.toString()}/${bits}`;
+  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  if (canonicalText(network) !== canonicalText(address)) {
+    return refuse(`host bits are set: write ${canonicalText(network)}/${bits} for the network, or ${canonicalText(address)} for the one address`);
+  }
+  return ok(`${canonicalText(address)}/${bits}`);
+}
+
+/**
+ * Checks a list as given by a caller and answers it in canonical form (what is stored and shown):
+ * 400 VALIDATION naming the first entry that is not a canonical address or prefix.
+ */
+export function checkAllowlist(entries: readonly string[], field: string): Result<string[]> {
+  const canonical: string[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const checked = canonicalEntry(entry, `${field}.${index}`);
+    if (!checked.ok) return checked;
+    canonical.push(checked.value);
+  }
+  return ok(canonical);
 }
 
 /** A list as given (undefined: unchanged, null: cleared) to its stored JSON, checked. */

@@ -120,7 +120,9 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", ()
 
     const alert = dialog.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toBe('not an IPv4 or IPv6 CIDR range: 10.0.0.0/33 (VALIDATION)');
+    expect(await alert.textContent()).toBe(
+      'not a canonical IPv4 or IPv6 CIDR range: 10.0.0.0/33 — the prefix length is a whole number from 0 to 32 without leading zeros (VALIDATION)',
+    );
     expect(await dialog.getByLabel('Allowed ranges').inputValue()).toBe('203.0.113.0/24\n10.0.0.0/33');
     const after = await stored();
     expect({ ratelimits: after.ratelimits, ipAllowlist: after.ipAllowlist, updatedAt: after.updatedAt }).toEqual({

@@ -156,6 +156,16 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       expect(reply.body).not.toContain(lacking.key);
     });
 
+    it('lets a key with an IP allowlist through from inside it and never, from its cache, from elsewhere', async () => {
+      const created = await seeded.admin.post('/v1/keys', { name: 'fenced', kind: 'application', permissions: ['functions.execute'], ipAllowlist: ['203.0.113.0/24'] });
+      expect(created.status).toBe(201);
+      const headers = { authorization: `Bearer ${created.body.key as string}` };
+      expect((await app.inject({ method: 'GET', url: '/run', headers, remoteAddress: '203.0.113.5' })).statusCode).toBe(200);
+      const elsewhere = await app.inject({ method: 'GET', url: '/run', headers, remoteAddress: '198.51.100.1' });
+      expect(elsewhere.statusCode).toBe(403);
+      expect(elsewhere.json()).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '198.51.100.1' } });
+    });
+
     it('asks an action on the resource the request names', async () => {
       const headers = { authorization: `Bearer ${allowed.key}` };
       expect((await app.inject({ method: 'GET', url: '/functions/serverFunction', headers })).json()).toEqual({ code: 'VALID' });

@@ -104,15 +104,40 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     expect(counter.calls()).toBe(1);
     expect(counter.bodies[0]).toEqual({ key, permission: 'functions.execute', clientIp: '203.0.113.7' });
 
-    expect(await verifier.verify({ key, permission: 'functions.execute', clientIp: '198.51.100.1' })).toEqual(first);
+    expect(await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7' })).toEqual(first);
     expect(counter.calls()).toBe(1);
 
-    // Another question about the same key is another entry.
-    expect((await verifier.verify({ key })).code).toBe('VALID');
+    // Another question about the same key is another entry: another address, cost, permission or action.
+    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '198.51.100.1' })).code).toBe('VALID');
     expect(counter.calls()).toBe(2);
-    expect((await verifier.verify({ key, action: 'run', resource: { type: 'serverFunction' } })).code).toBe('VALID');
-    expect((await verifier.verify({ key, action: 'run', resource: { type: 'serverFunction' } })).code).toBe('VALID');
+    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7', cost: 0 })).code).toBe('VALID');
     expect(counter.calls()).toBe(3);
+    expect((await verifier.verify({ key })).code).toBe('VALID');
+    expect(counter.calls()).toBe(4);
+    expect((await verifier.verify({ key, action: 'run', resource: { type: 'serverFunction' } })).code).toBe('VALID');
+    expect((await verifier.verify({ key, action: 'run', resource: { type: 'serverFunction' } })).code).toBe('VALID');
+    expect(counter.calls()).toBe(5);
+  });
+
+  it('never serves a key with an IP allowlist to another address from its cache', async () => {
+    const { id, key } = await appKey({ permissions: ['functions.execute'], ipAllowlist: ['203.0.113.0/24'] });
+    const verifier = createVerifier({ baseUrl });
+    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7' })).code).toBe('VALID');
+    expect(await verifier.verify({ key, permission: 'functions.execute', clientIp: '198.51.100.1' })).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      keyId: id,
+      missing: { ip: '198.51.100.1' },
+    });
+  });
+
+  it('never answers a spending request with a cached check-only VALID (cost 0)', async () => {
+    const { key } = await appKey({ permissions: ['functions.execute'], credits: { remaining: 1 } });
+    const verifier = createVerifier({ baseUrl });
+    expect(await verifier.verify({ key, cost: 0 })).toMatchObject({ valid: true, code: 'VALID' });
+    expect(await verifier.verify({ key, cost: 1 })).toMatchObject({ valid: true, code: 'VALID', credits: { remaining: 0 } });
+    expect(await verifier.verify({ key, cost: 1 })).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED', credits: { remaining: 0 } });
+    expect(await verifier.verify({ key, cost: 0 })).toMatchObject({ valid: true, code: 'VALID' });
   });
 
   it('never caches a denial', async () => {

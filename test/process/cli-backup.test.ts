@@ -3,7 +3,7 @@
  * backup taken while the server keeps creating keys restores to a database whose audit chain
  * verifies and which holds every key acknowledged before the backup began.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,27 @@ describe('keyward backup and restore under concurrent writes', () => {
       expect((await call(restored, root, 'POST', '/v1/verify', { key })).body.code).toBe('VALID');
     }
   }, 120_000);
+
+  it('writes the backup and the restored database 0600 whatever the umask, a database replaced with --force too', async () => {
+    const copy = join(dir, 'private-backup.db');
+    const replaced = join(dir, 'replaced');
+    mkdirSync(replaced);
+    writeFileSync(join(replaced, 'keyward.db'), '');
+    chmodSync(join(replaced, 'keyward.db'), 0o644);
+    const result = await cli.bash(
+      [
+        'umask 022',
+        `keyward backup "${copy}" --data-dir "${join(dir, 'original')}"`,
+        `keyward restore "${copy}" --data-dir "${join(dir, 'fresh')}"`,
+        `keyward restore "${copy}" --data-dir "${replaced}" --force`,
+      ].join('\n'),
+      dir,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    for (const file of [copy, join(dir, 'fresh', 'keyward.db'), join(replaced, 'keyward.db')]) {
+      expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: '600' });
+    }
+  });
 
   it('refuses to restore over an existing database without --force', async () => {
     const result = await cli.run(['restore', join(dir, 'keyward-backup.db'), '--data-dir', join(dir, 'restored')]);

@@ -33,12 +33,13 @@ async function reachable(url: string): Promise<string | null> {
 }
 
 /**
- * Process-level tests run the built server; build it once, before any of them starts. The UI is
- * built only by the suites that drive it (test/support/ui-build.ts), so unit runs skip Vite.
+ * Process-level tests run the built server; build it once, before any of them starts, by the
+ * script `npm run build` runs too (tsc, then the run bit on dist/cli/main.js), so they test what a
+ * user builds. The UI is built only by the suites that drive it (test/support/ui-build.ts), so unit
+ * runs skip Vite.
  */
 function buildServer(): void {
-  const root = resolve(import.meta.dirname, '../..');
-  execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'inherit' });
 }
 
 /** Drops every schema this run made, once no suite is running. */
