@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApi, holds, type MeObject, type Problem } from './api';
 import { areaOf, AREAS } from './areas';
 import { ConsoleContext, type ConsoleData } from './console-context';
-import { grantorFor } from './grants';
+import { grantorFor } from '../../src/api/grants.js';
 import { AreaPage } from './area-page';
 import { ErrorText } from './problem-text';
 import { forgetKey, storedKey, storeKey } from './session';

@@ -3,7 +3,7 @@ import { useCallback, useState } from 'react';
 import type { KeyObject } from './api';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
-import { blockers, type GrantSet } from './grants';
+import { blockers, type GrantSet } from '../../src/api/grants.js';
 import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';

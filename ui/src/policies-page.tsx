@@ -7,7 +7,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { holds, listAll, type PolicyObject } from './api';
 import { Badges } from './badges';
 import { useConsole } from './console-context';
-import { blockers, NO_GRANTS, type GrantSet } from './grants';
+import { blockers, NO_GRANTS, type GrantSet } from '../../src/api/grants.js';
 import { useResourceSearch } from './grants-dialog';
 import { PolicyLimits } from './policy-limits';
 import { ErrorText, FormProblems } from './problem-text';
