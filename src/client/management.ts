@@ -7,6 +7,7 @@
  */
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
 import type { PageOf } from '../api/common.js';
+import type { ErrorCode } from '../api/errors.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
 import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput, RotateKeyInput } from '../api/keys.js';
@@ -26,7 +27,8 @@ export interface KeywardProblem {
   readonly title?: string;
   readonly status?: number;
   readonly detail?: string;
-  readonly code?: string;
+  /** One of the shared table's codes (src/api/errors.ts), or `UNREACHABLE` when no answer came. */
+  readonly code?: ErrorCode | 'UNREACHABLE' | (string & {});
   readonly requestId?: string;
   readonly field?: string;
   readonly [member: string]: unknown;
