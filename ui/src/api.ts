@@ -61,6 +61,7 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
   const listed =
     <Q extends { tenantId?: string }, R>(list: (query?: Q) => Promise<R>) =>
     (query?: Q) =>
+      // Every list query's members are optional: the tenant alone is a query of each.
       list({ tenantId, ...query } as Q);
   const created =
     <B extends { tenantId?: string }, R>(create: (body: B) => Promise<R>) =>
