@@ -1,11 +1,18 @@
 /** `GET /v1/model`: the authorization model in force, so that the UI and CLI build their pickers from it. */
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './common.js';
 
 const Names = (description: string) => Type.Array(Type.String(), { description });
 
 export const ModelDescription = Type.Object({
   actions: Names('every action a check may ask about'),
-  roles: Type.Array(Type.Object({ name: Type.String(), actions: Names("every action the role grants, its included roles' too") })),
+  roles: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      actions: Names("every action the role grants, its included roles' too"),
+      storeAs: Nullable(Type.String(), 'a legacy role: scopes naming it are stored as this role plus the actions it adds (agent:executor as agent:viewer+run)'),
+    }),
+  ),
   types: Type.Array(
     Type.Object({
       name: Type.String(),

@@ -4,30 +4,32 @@
  * to what the calling key may grant (`GET /v1/me`), and the groups it can see.
  */
 import { checkbox, confirm, select } from '@inquirer/prompts';
+import { grantorFor } from '../api/grants.js';
 import type { CreateKeyInput } from '../api/keys.js';
-import type { EffectiveGrantsObject } from '../api/me.js';
+import type { MeObject } from '../api/me.js';
+import { readScope } from '../api/scopes.js';
 import type { KeywardClient, ModelDescriptionObject } from '../client/management.js';
 import { escapeControl, line } from './output.js';
 
 type Chosen = Pick<CreateKeyInput, 'preset' | 'scopes' | 'groupIds'>;
 
-/** Whether the calling key holds every action a role gives on a whole type: then it may grant it. */
-function mayGrant(grants: EffectiveGrantsObject, model: ModelDescriptionObject, type: string, role: string): boolean {
-  if (grants.root) return true;
-  const actions = model.roles.find((r) => r.name === role)?.actions ?? [];
-  const held = new Set([...(grants.typeWide[type] ?? []), ...grants.allTypes]);
-  return actions.every((action) => held.has(action));
+/** Every type-wide scope the calling key may grant, by the rule the console uses too (src/api/grants.ts). */
+export function grantableScopes(me: MeObject, model: ModelDescriptionObject): string[] {
+  const grantor = grantorFor(model, me);
+  return model.types.flatMap((type) => type.roles.map((role) => `${type.name}:${role}`).filter((scope) => grantor.scope(scope) === null));
 }
 
-function grantableScopes(grants: EffectiveGrantsObject, model: ModelDescriptionObject): string[] {
-  return model.types.flatMap((type) => type.roles.filter((role) => mayGrant(grants, model, type.name, role)).map((role) => `${type.name}:${role}`));
+/** A scope on one resource: the server judges it against that resource, which this wizard does not load. */
+function onOneResource(model: ModelDescriptionObject, scope: string): boolean {
+  const read = readScope(model, scope);
+  return read.ok && read.scope.resourceId !== null;
 }
 
 export async function promptKeyGrants(client: KeywardClient, base: Readonly<Record<string, unknown>>): Promise<Chosen | null> {
   const [model, me, groups] = await Promise.all([client.model(), client.me(), client.groups.list({ limit: 100 })]);
-  const offered = grantableScopes(me.grants, model);
+  const offered = grantableScopes(me, model);
   const presets = model.presets.filter(
-    (preset) => (!preset.adminOnly || me.key.admin || me.grants.root) && preset.scopes.every((scope) => offered.includes(scope) || scope.split(':').length > 2),
+    (preset) => (!preset.adminOnly || me.key.admin || me.grants.root) && preset.scopes.every((scope) => offered.includes(scope) || onOneResource(model, scope)),
   );
 
   line('Step 1 of 4: preset');

@@ -7,11 +7,12 @@
  */
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
 import type { PageOf } from '../api/common.js';
+import type { ErrorCode } from '../api/errors.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
 import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput, RotateKeyInput } from '../api/keys.js';
 import type { MeObject } from '../api/me.js';
-import type { MfaEnrolmentObject, MfaStatusObject } from '../api/mfa.js';
+import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../api/mfa.js';
 import type { ModelDescriptionObject } from '../api/model.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../api/policies.js';
 import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../api/resources.js';
@@ -26,7 +27,8 @@ export interface KeywardProblem {
   readonly title?: string;
   readonly status?: number;
   readonly detail?: string;
-  readonly code?: string;
+  /** One of the shared table's codes (src/api/errors.ts), or `UNREACHABLE` when no answer came. */
+  readonly code?: ErrorCode | 'UNREACHABLE' | (string & {});
   readonly requestId?: string;
   readonly field?: string;
   readonly [member: string]: unknown;
@@ -43,6 +45,7 @@ export type {
   MeObject,
   MfaEnrolmentObject,
   MfaStatusObject,
+  MfaVerifiedObject,
   ModelDescriptionObject,
   PageOf,
   PolicyObject,
@@ -90,6 +93,8 @@ export interface KeywardClient {
   /** Any route, for what the typed methods do not cover. */
   request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T>;
   me(): Promise<MeObject>;
+  /** Checks a one-time code of the calling key's user (the console's sign-in). */
+  verifyMfa(code: string): Promise<MfaVerifiedObject>;
   model(): Promise<ModelDescriptionObject>;
   verify(body: VerifyInput): Promise<VerifyAnswerObject>;
   readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
@@ -178,6 +183,7 @@ export function createClient(options: ClientOptions): KeywardClient {
   return {
     request,
     me: () => request('GET', '/v1/me'),
+    verifyMfa: (code) => request('POST', '/v1/me/mfa/verify', { code }),
     model: () => request('GET', '/v1/model'),
     verify: (body) => request('POST', '/v1/verify', body),
     tenants: collection('/v1/tenants'),

@@ -3,7 +3,8 @@
  * `requestId`, status from the error-code table unless the problem overrides it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, type Problem, type Result } from '../core/error-codes.js';
+import { ERROR_CODES, problemType } from '../api/errors.js';
+import type { Problem, Result } from '../core/error-codes.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -14,7 +15,7 @@ export function problemStatus(problem: Problem): number {
 export function problemBody(problem: Problem, requestId: string): Record<string, unknown> {
   return {
     ...problem.extra,
-    type: `urn:keyward:problem:${problem.code.toLowerCase()}`,
+    type: problemType(problem.code),
     title: ERROR_CODES[problem.code].title,
     status: problemStatus(problem),
     detail: problem.detail,

@@ -10,6 +10,7 @@
  * unknown permission, action or type in the options) is a bug of the service, not of its
  * caller: it is handed to the framework's error handling.
  */
+import type { ERROR_CODES } from '../api/errors.js';
 import { KeywardUnavailableError, type ResourceRef, type VerifyAnswer, type Verifier, type VerifyMissing, type VerifyRequest } from '../client/index.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -18,7 +19,16 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const MAX_KEY_LENGTH = 512;
 const MAX_CLIENT_IP_LENGTH = 64;
 
-/** The codes a middleware refuses with and their titles (as in Keyward's own problems). */
+/** Any codes of the shared table, each with the table's status (401 for NOT_FOUND) and title. */
+type AsInTheTable = {
+  readonly [C in keyof typeof ERROR_CODES]?: { readonly status: C extends 'NOT_FOUND' ? 401 : (typeof ERROR_CODES)[C]['status']; readonly title: (typeof ERROR_CODES)[C]['title'] };
+};
+
+/**
+ * The codes a middleware refuses with, with Keyward's own statuses and titles: the compiler holds
+ * each entry to the shared table (src/api/errors.ts), imported for its type only so that nothing
+ * of the server runs in a middleware. An unknown key is 401 here, as Keyward answers a bearer key.
+ */
 export const MIDDLEWARE_PROBLEMS = {
   UNAUTHENTICATED: { status: 401, title: 'No bearer key, or not of the key format.' },
   NOT_FOUND: { status: 401, title: 'Unknown key (401 on a bearer key), or a target the caller cannot discover.' },
@@ -30,7 +40,7 @@ export const MIDDLEWARE_PROBLEMS = {
   RATE_LIMITED: { status: 429, title: 'Too many requests from this source.' },
   USAGE_EXCEEDED: { status: 429, title: 'The key has used up its credits.' },
   UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies AsInTheTable;
 
 export type MiddlewareProblemCode = keyof typeof MIDDLEWARE_PROBLEMS;
 

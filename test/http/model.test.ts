@@ -29,6 +29,13 @@ describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
     expect(usersManage).toMatchObject({ scope: 'tenant', adminOnly: true });
   });
 
+  it('names the role a legacy role is stored as, so clients read a stored agent:viewer+run as the server does', async () => {
+    const reply = await seeded.admin.get('/v1/model');
+    const role = (name: string) => reply.body.roles.find((candidate: { name: string }) => candidate.name === name);
+    expect(role('executor')).toMatchObject({ storeAs: 'viewer', actions: expect.arrayContaining(['discover', 'read', 'run']) });
+    expect(role('viewer').storeAs).toBeNull();
+  });
+
   it('says which types take levels, and not namespace, whose only role is admin', async () => {
     const reply = await seeded.admin.get('/v1/model');
     const view = reply.body.levels.find((level: { name: string }) => level.name === 'view');

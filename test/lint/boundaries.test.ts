@@ -37,8 +37,19 @@ describe('the import boundaries', () => {
       'src/cli/probe.ts': USES('../http/app.js'),
       'src/middleware/probe.ts': USES('../client/index.js'),
       'ui/src/probe.ts': USES('../../src/api/keys.js'),
+      'ui/src/client-probe.ts': USES('../../src/client/management.js'),
     });
     expect(result.output).not.toContain('noRestrictedImports');
+  });
+
+  it.each([
+    ['fetch', "export const load = () => fetch('/v1/keys');\n"],
+    ['XMLHttpRequest', 'export const open = () => new XMLHttpRequest();\n'],
+  ])('refuses a console file calling the network with %s, not through keyward/client', { timeout: 60_000 }, async (_global, source) => {
+    const result = await lintScratch({ 'ui/src/probe.ts': source });
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain('noRestrictedGlobals');
+    expect(result.output).toContain('the console talks only through keyward/client');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Builds the management UI into `dist/ui` for the suites that drive it, only when its sources
- * changed since the last build (a hash of `ui/`, the `src/api` types it imports and the lock
- * file, kept beside the build). Unit runs never pay for Vite; the browser suite pays once.
+ * changed since the last build (a hash of `ui/`, the `src/api` grammar and types it imports, the
+ * `src/client` it talks through, the `src/core` code src/api publishes, and the lock file, kept
+ * beside the build). Unit runs never pay for Vite; the browser suite pays once.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ import { promisify } from 'node:util';
 const ROOT = resolve(import.meta.dirname, '../..');
 const UI_OUT = resolve(ROOT, 'dist/ui');
 const STAMP = join(UI_OUT, '.source-hash');
-const SOURCE_DIRS = ['ui', 'src/api'];
+const SOURCE_DIRS = ['ui', 'src/api', 'src/client', 'src/core'];
 const SOURCE_FILES = ['package-lock.json'];
 
 function filesUnder(dir: string): string[] {

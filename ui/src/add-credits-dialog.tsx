@@ -23,7 +23,7 @@ export function AddCreditsDialog({ target, onClose, onSaved }: AddCreditsDialogP
   const valid = /^\s*\d+\s*$/.test(amount) && Number(amount) >= 1;
   const add = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (valid) void run(async () => onSaved(await api.patchKey(target.id, { creditsAdd: Number(amount) })));
+    if (valid) void run(async () => onSaved(await api.keys.update(target.id, { creditsAdd: Number(amount) })));
   };
   return (
     <Dialog title={`Add credits to ${target.name}`} onClose={onClose}>

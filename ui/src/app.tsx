@@ -5,10 +5,10 @@
  * stops working (revoked, expired, disabled).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { createApi, holds, type MeObject, type Problem } from './api';
+import { createApi, holds, type KeyGone, type MeObject } from './api';
 import { areaOf, AREAS } from './areas';
 import { ConsoleContext, type ConsoleData } from './console-context';
-import { grantorFor } from './grants';
+import { grantorFor } from '../../src/api/grants.js';
 import { AreaPage } from './area-page';
 import { ErrorText } from './problem-text';
 import { forgetKey, storedKey, storeKey } from './session';
@@ -59,12 +59,7 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
   const { me } = session;
   const tenantId = me === null ? null : me.grants.root ? session.tenantId : me.key.tenantId;
   const api = useMemo(
-    () =>
-      createApi(
-        session.key,
-        (problem: Problem) => onSignOut(`Signed out: this key no longer works (${problem.detail}, ${problem.code}).`),
-        me?.grants.root === true ? tenantId : null,
-      ),
+    () => createApi(session.key, (gone: KeyGone) => onSignOut(`Signed out: this key no longer works (${gone.detail}, ${gone.code}).`), me?.grants.root === true ? tenantId : null),
     [session.key, onSignOut, tenantId, me?.grants.root],
   );
   const model = useLoad(useCallback(() => api.model(), [api]));

@@ -4,15 +4,14 @@
  * hash chain's check.
  */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { Api, AuditCheckObject, AuditEventObject, AuditFilter } from './api';
+import type { Api, AuditCheckObject, AuditEventObject } from './api';
+import { type AuditFilter, auditQuery, NO_FILTER } from './audit-filter';
 import { useConsole } from './console-context';
 import { when } from './format';
 import { PagedTable } from './paged-table';
 import { ErrorText, StatusText } from './problem-text';
 import { useAction } from './use-action';
 import { usePagedList } from './use-paged-list';
-
-const NO_FILTER: AuditFilter = { action: '', outcome: '', actorKeyId: '', targetId: '', from: '', to: '' };
 
 function ChainCheck({ api }: { api: Api }) {
   const [check, setCheck] = useState<AuditCheckObject | null>(null);
@@ -21,7 +20,7 @@ function ChainCheck({ api }: { api: Api }) {
   const verify = () =>
     run(async () => {
       setCheck(null);
-      setCheck(await api.verifyAudit());
+      setCheck(await api.audit.verify());
     });
   return (
     <div className="chain">
@@ -101,7 +100,7 @@ const text = (data: FormData, name: string) => String(data.get(name) ?? '');
 export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
   const { api } = useConsole();
   const [filter, setFilter] = useState<AuditFilter>({ ...NO_FILTER, targetId: initialTarget });
-  const events = usePagedList(useCallback((cursor: string | null) => api.listAudit(filter, cursor), [api, filter]));
+  const events = usePagedList(useCallback((cursor: string | null) => api.audit.list(auditQuery(filter, cursor)), [api, filter]));
 
   const applyFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

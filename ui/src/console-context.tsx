@@ -4,7 +4,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { Api, MeObject, ModelDescriptionObject } from './api';
-import type { Grantor } from './grants';
+import type { Grantor } from '../../src/api/grants.js';
 
 export interface ConsoleData {
   readonly api: Api;

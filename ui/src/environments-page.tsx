@@ -33,7 +33,7 @@ function EnvironmentSettings({ environment, tenant, onSaved }: { environment: En
     setSaved(false);
     void run(async () => {
       onSaved(
-        await api.patchEnvironment(environment.id, {
+        await api.environments.update(environment.id, {
           keyPrefix: String(data.get('keyPrefix') ?? '').trim(),
           mfaRequired: mfa === '' ? null : mfa === 'true',
           rotationWindowDays: numberOrNull(data.get('rotationWindowDays')),
@@ -92,8 +92,8 @@ function EnvironmentSettings({ environment, tenant, onSaved }: { environment: En
 
 export function EnvironmentsPage() {
   const { api, tenantId } = useConsole();
-  const environments = useLoad(useCallback(() => listAll((cursor) => api.listEnvironments(cursor)), [api]));
-  const tenant = useLoad(useCallback(() => api.getTenant(tenantId), [api, tenantId]));
+  const environments = useLoad(useCallback(() => listAll(api.environments.list), [api]));
+  const tenant = useLoad(useCallback(() => api.tenants.get(tenantId), [api, tenantId]));
   const { busy, error, run } = useAction();
   const create = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -101,7 +101,7 @@ export function EnvironmentsPage() {
     const data = new FormData(form);
     const keyPrefix = String(data.get('keyPrefix') ?? '').trim();
     void run(async () => {
-      await api.createEnvironment({ name: String(data.get('name') ?? '').trim(), ...(keyPrefix === '' ? {} : { keyPrefix }) });
+      await api.environments.create({ name: String(data.get('name') ?? '').trim(), ...(keyPrefix === '' ? {} : { keyPrefix }) });
       form.reset();
       environments.reload();
     });

@@ -3,7 +3,7 @@ import { useCallback, useState } from 'react';
 import type { KeyObject } from './api';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
-import { blockers, type GrantSet } from './grants';
+import { blockers, type GrantSet } from '../../src/api/grants.js';
 import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';
@@ -14,7 +14,7 @@ export function useResourceSearch(): ResourceSearch {
   const { api } = useConsole();
   return useCallback(
     async (type, text) => {
-      const page = await api.listResources({ type, limit: '100' }, null);
+      const page = await api.resources.list({ type, limit: 100 });
       return page.items.filter((resource) => resource.name.toLowerCase().includes(text.toLowerCase())).slice(0, 20);
     },
     [api],
@@ -27,7 +27,7 @@ export function GrantsDialog({ target, onClose, onSaved }: { target: KeyObject; 
   const { busy, error, run } = useAction();
   const searchResources = useResourceSearch();
   const problems = blockers(grantor, grants, target.admin);
-  const save = () => run(async () => onSaved(await api.patchKey(target.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } })));
+  const save = () => run(async () => onSaved(await api.keys.update(target.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } })));
   return (
     <Dialog title={`Grants of ${target.name}`} onClose={onClose}>
       <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={target.admin} searchResources={searchResources} />

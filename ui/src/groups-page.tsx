@@ -34,9 +34,9 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
     event.preventDefault();
     const member = String(new FormData(event.currentTarget).get('member') ?? '');
     if (member === '') return;
-    void run(async () => onChanged(await api.addMember(group.id, kind === 'key' ? { keyId: member } : { userId: member })));
+    void run(async () => onChanged(await api.groups.addMember(group.id, kind === 'key' ? { keyId: member } : { userId: member })));
   };
-  const remove = (memberId: string) => run(async () => onChanged(await api.removeMember(group.id, memberId)));
+  const remove = (memberId: string) => run(async () => onChanged(await api.groups.removeMember(group.id, memberId)));
   const candidates =
     kind === 'key'
       ? directory.keys.filter((key) => key.status !== 'revoked' && !group.memberKeyIds.includes(key.id))
@@ -94,10 +94,10 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
 
 export function GroupsPage() {
   const { api } = useConsole();
-  const groups = useLoad(useCallback(() => listAll((cursor) => api.listGroups(cursor)), [api]));
+  const groups = useLoad(useCallback(() => listAll(api.groups.list), [api]));
   const directory = useLoad(
     useCallback(async () => {
-      const [keys, users] = await Promise.all([listAll((cursor) => api.listKeys({ limit: '100' }, cursor)), listAll((cursor) => api.listUsers(cursor))]);
+      const [keys, users] = await Promise.all([listAll((page) => api.keys.list({ limit: 100, ...page })), listAll(api.users.list)]);
       return { keys, users };
     }, [api]),
   );
@@ -107,7 +107,7 @@ export function GroupsPage() {
     const form = event.currentTarget;
     const name = String(new FormData(form).get('name') ?? '').trim();
     void run(async () => {
-      await api.createGroup(name);
+      await api.groups.create({ name });
       form.reset();
       groups.reload();
     });

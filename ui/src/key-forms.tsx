@@ -28,7 +28,7 @@ export interface KeyActionProps {
 
 export function RevokeDialog({ api, target, onClose, onRevoked }: KeyActionProps & { onRevoked: (key: KeyObject) => void }) {
   const { busy, error, run } = useAction();
-  const revoke = () => run(async () => onRevoked(await api.revokeKey(target.id)));
+  const revoke = () => run(async () => onRevoked(await api.keys.revoke(target.id)));
   return (
     <Dialog title={`Revoke ${target.name}?`} onClose={onClose}>
       <p>
@@ -50,7 +50,7 @@ export function RotateDialog({ api, target, onClose, onRotated }: KeyActionProps
     const data = new FormData(event.currentTarget);
     const grace = String(data.get('grace') ?? '').trim();
     const otp = String(data.get('otp') ?? '').trim();
-    void run(async () => onRotated(await api.rotateKey(target.id, { ...(grace !== '' ? { gracePeriodSeconds: Number(grace) } : {}), ...(otp !== '' ? { otp } : {}) })));
+    void run(async () => onRotated(await api.keys.rotate(target.id, { ...(grace !== '' ? { gracePeriodSeconds: Number(grace) } : {}), ...(otp !== '' ? { otp } : {}) })));
   };
   return (
     <Dialog title={`Rotate ${target.name}?`} onClose={onClose}>

@@ -28,15 +28,15 @@ type Open = 'rotate' | 'revoke' | 'grants' | { readonly secret: CreatedKeyObject
 export function KeyPage({ id }: { id: string }) {
   const { api, me, onOwnKeyRotated, onOwnKeyRevoked, tenantId } = useConsole();
   const manager = holds(me, 'tenant.manage');
-  const key = useLoad(useCallback(() => api.getKey(id), [api, id]));
-  const usage = useLoad(useCallback(() => api.keyUsage(id), [api, id]));
+  const key = useLoad(useCallback(() => api.keys.get(id), [api, id]));
+  const usage = useLoad(useCallback(() => api.keys.usage(id), [api, id]));
   const related = useLoad(
     useCallback(async () => {
       const [policies, groups, environments, tenant] = await Promise.all([
-        listAll((cursor) => api.listPolicies(cursor)),
-        listAll((cursor) => api.listGroups(cursor)),
-        manager ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([]),
-        manager ? api.getTenant(tenantId) : Promise.resolve(null),
+        listAll(api.policies.list),
+        listAll(api.groups.list),
+        manager ? listAll(api.environments.list) : Promise.resolve([]),
+        manager ? api.tenants.get(tenantId) : Promise.resolve(null),
       ]);
       return { policies, groups, environments, tenant };
     }, [api, manager, tenantId]),
@@ -53,7 +53,7 @@ export function KeyPage({ id }: { id: string }) {
   const nameOf = (ids: readonly string[], of: readonly { id: string; name: string }[] | undefined) =>
     ids.map((item) => of?.find((candidate) => candidate.id === item)?.name ?? item);
 
-  const setEnabled = (enabled: boolean) => toggle.run(async () => key.set(await api.patchKey(shown.id, { enabled })));
+  const setEnabled = (enabled: boolean) => toggle.run(async () => key.set(await api.keys.update(shown.id, { enabled })));
   const rotated = (created: CreatedKeyObject) => {
     if (created.id === me.key.id) onOwnKeyRotated(created.key);
     key.set(created);

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CreateKeyInput, EnvironmentObject, GroupObject, MeObject, ModelDescriptionObject, PolicyObject, UserObject } from './api';
-import type { Grantor } from './grants';
+import type { Grantor } from '../../src/api/grants.js';
 import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';

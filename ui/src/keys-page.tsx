@@ -28,8 +28,8 @@ function isSort(value: string): value is Sort {
 
 export function KeysPage() {
   const { api, me } = useConsole();
-  const keys = useLoad(useCallback(() => listAll((cursor) => api.listKeys({ limit: '100' }, cursor)), [api]));
-  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const keys = useLoad(useCallback(() => listAll((page) => api.keys.list({ limit: 100, ...page })), [api]));
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]));
   const [search, setSearch] = useState('');
   const [environmentId, setEnvironmentId] = useState('');
   const [kind, setKind] = useState('');

@@ -21,11 +21,11 @@ export function NewKeyPage() {
   const context = useLoad(
     useCallback(async () => {
       const [environments, users, policies, groups, tenant] = await Promise.all([
-        manager ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([]),
-        listAll((cursor) => api.listUsers(cursor)),
-        listAll((cursor) => api.listPolicies(cursor)),
-        listAll((cursor) => api.listGroups(cursor)),
-        manager ? api.getTenant(tenantId) : Promise.resolve(null),
+        manager ? listAll(api.environments.list) : Promise.resolve([]),
+        listAll(api.users.list),
+        listAll(api.policies.list),
+        listAll(api.groups.list),
+        manager ? api.tenants.get(tenantId) : Promise.resolve(null),
       ]);
       return { environments, users, policies, groups, tenant };
     }, [api, manager, tenantId]),
@@ -34,7 +34,7 @@ export function NewKeyPage() {
 
   if (context.data === null) return context.loading ? <p role="status">Loading…</p> : <ErrorText error={context.error} />;
   const { environments, users, policies, groups, tenant } = context.data;
-  const create = async (input: CreateKeyInput) => setCreated(await api.createKey(input));
+  const create = async (input: CreateKeyInput) => setCreated(await api.keys.create(input));
 
   return (
     <>

@@ -7,7 +7,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { holds, listAll, type PolicyObject } from './api';
 import { Badges } from './badges';
 import { useConsole } from './console-context';
-import { blockers, NO_GRANTS, type GrantSet } from './grants';
+import { blockers, NO_GRANTS, type GrantSet } from '../../src/api/grants.js';
 import { useResourceSearch } from './grants-dialog';
 import { PolicyLimits } from './policy-limits';
 import { ErrorText, FormProblems } from './problem-text';
@@ -20,7 +20,7 @@ import { href } from './use-route';
 
 function LinkedKeys({ policyId }: { policyId: string }) {
   const { api } = useConsole();
-  const keys = useLoad(useCallback(() => listAll((cursor) => api.listKeys({ policyId }, cursor)), [api, policyId]));
+  const keys = useLoad(useCallback(() => listAll((page) => api.keys.list({ policyId, ...page })), [api, policyId]));
   if (keys.data === null) return keys.loading ? <p role="status">Loading keys…</p> : <ErrorText error={keys.error} />;
   if (keys.data.length === 0) return <p className="help">No key is linked to it.</p>;
   return (
@@ -41,7 +41,7 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
   const searchResources = useResourceSearch();
   const save = (grants: GrantSet) =>
     run(async () => {
-      onSaved(await api.patchPolicy(policy.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } }));
+      onSaved(await api.policies.update(policy.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } }));
       setEditing(null);
     });
   return (
@@ -77,7 +77,7 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
 
 function CreatePolicy({ onCreated }: { onCreated: () => void }) {
   const { api, me, model, grantor } = useConsole();
-  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]));
   const [grants, setGrants] = useState<GrantSet>(NO_GRANTS);
   const [limits, setLimits] = useState<readonly LimitRow[]>([]);
   // Controlled: the options arrive after the first render, and an uncontrolled select would
@@ -92,7 +92,7 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
     const form = event.currentTarget;
     const data = new FormData(form);
     void run(async () => {
-      await api.createPolicy({
+      await api.policies.create({
         name: String(data.get('name') ?? '').trim(),
         environmentId: environmentId === '' ? null : environmentId,
         permissions: [...grants.permissions],
@@ -140,8 +140,8 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
 
 export function PoliciesPage() {
   const { api, me } = useConsole();
-  const policies = useLoad(useCallback(() => listAll((cursor) => api.listPolicies(cursor)), [api]));
-  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll((cursor) => api.listEnvironments(cursor)) : Promise.resolve([])), [api, me]));
+  const policies = useLoad(useCallback(() => listAll(api.policies.list), [api]));
+  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]));
   const placeOf = (policy: PolicyObject) =>
     policy.environmentId === null ? 'tenant-wide' : `in ${environments.data?.find((environment) => environment.id === policy.environmentId)?.name ?? policy.environmentId}`;
   const [open, setOpen] = useState<string | null>(null);

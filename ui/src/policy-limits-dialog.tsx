@@ -26,7 +26,7 @@ export function PolicyLimitsDialog({ policy, onClose, onSaved }: PolicyLimitsDia
   const save = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (problems.length > 0 || unchanged) return;
-    void run(async () => onSaved(await api.patchPolicy(policy.id, { ratelimits: limitsOf(rows) })));
+    void run(async () => onSaved(await api.policies.update(policy.id, { ratelimits: limitsOf(rows) })));
   };
 
   return (

@@ -31,7 +31,7 @@ function Node({ resource, all, onChanged }: { resource: ResourceObject; all: rea
   const parents = parentsFor(model, resource.type, all, resource.id);
   const patch = (change: { parentId?: string | null; visibility?: Visibility }) =>
     run(async () => {
-      await api.patchResource(resource.id, change);
+      await api.resources.update(resource.id, change);
       onChanged();
     });
   return (
@@ -99,7 +99,7 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
     const visibility = String(data.get('visibility') ?? '');
     const value = String(data.get('value') ?? '');
     void run(async () => {
-      await api.createResource({
+      await api.resources.create({
         type,
         name: String(data.get('name') ?? '').trim(),
         ...(parentId === '' ? {} : { parentId }),
@@ -160,7 +160,7 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
 
 export function ResourcesPage() {
   const { api } = useConsole();
-  const resources = useLoad(useCallback(() => listAll((cursor) => api.listResources({ limit: '100' }, cursor)), [api]));
+  const resources = useLoad(useCallback(() => listAll((page) => api.resources.list({ limit: 100, ...page })), [api]));
   const all = resources.data ?? [];
   const known = new Set(all.map((resource) => resource.id));
   // A resource whose parent this key cannot see stands at the top of what it sees.

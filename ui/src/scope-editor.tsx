@@ -5,7 +5,7 @@
  */
 import { useId } from 'react';
 import type { ModelDescriptionObject } from './api';
-import { levelTypes, type GrantSet, type Grantor } from './grants';
+import { levelTypes, type GrantSet, type Grantor } from '../../src/api/grants.js';
 import { ScopePicker, type ResourceSearch } from './scope-picker';
 
 export interface ScopeEditorProps {

@@ -5,7 +5,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { ModelDescriptionObject, ResourceObject } from './api';
-import { formatScope, type Grantor } from './grants';
+import type { Grantor } from '../../src/api/grants.js';
+import { formatScope } from '../../src/api/scopes.js';
 
 /** Finds resources of a type by (part of) their name; absent where no search is offered. */
 export type ResourceSearch = (type: string, text: string) => Promise<readonly ResourceObject[]>;
@@ -50,7 +51,7 @@ export function ScopePicker({ model, grantor, taken, onAdd, searchResources }: S
     };
   }, [search, type, searchResources]);
 
-  const scope = role === '' ? '' : formatScope({ type, role, resourceId: resourceId === '' ? null : resourceId });
+  const scope = role === '' ? '' : formatScope({ type, role, resourceId: resourceId === '' ? null : resourceId, plus: [] });
   const blocked = scope === '' ? 'pick a role' : taken.includes(scope) ? 'already added' : grantor.scope(scope);
 
   return (

@@ -36,7 +36,7 @@ function SettingsForm({ tenant, onSaved }: { tenant: TenantObject; onSaved: (ten
     setSaved(false);
     void run(async () => {
       // The fields sent are the tenant's own (known above), so the body matches its PATCH schema.
-      onSaved(await api.patchTenant(tenant.id, change as PatchTenantInput));
+      onSaved(await api.tenants.update(tenant.id, change as PatchTenantInput));
       setSaved(true);
     });
   };
@@ -77,7 +77,7 @@ function SettingsForm({ tenant, onSaved }: { tenant: TenantObject; onSaved: (ten
 
 export function SettingsPage() {
   const { api, tenantId } = useConsole();
-  const tenant = useLoad(useCallback(() => api.getTenant(tenantId), [api, tenantId]));
+  const tenant = useLoad(useCallback(() => api.tenants.get(tenantId), [api, tenantId]));
   return (
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">Tenant settings</h2>

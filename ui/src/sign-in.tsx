@@ -4,7 +4,7 @@
  * component's state until both pass; the key field is gone from the page once the code is asked.
  */
 import { useState, type FormEvent } from 'react';
-import { ApiError, createApi, holds, type MeObject } from './api';
+import { createApi, holds, KeywardApiError, type MeObject } from './api';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
 
@@ -25,9 +25,9 @@ interface Pending {
 async function mfaEnrolled(key: string, me: MeObject): Promise<boolean> {
   if (me.key.userId === null) return false;
   try {
-    return (await createApi(key).mfaStatus(me.key.userId)).enrolled;
+    return (await createApi(key).users.mfaStatus(me.key.userId)).enrolled;
   } catch (error) {
-    if (error instanceof ApiError && (error.problem.status === 403 || error.problem.status === 404)) return false;
+    if (error instanceof KeywardApiError && (error.httpStatus === 403 || error.httpStatus === 404)) return false;
     throw error;
   }
 }

@@ -1,11 +1,11 @@
 /** Root belongs to no tenant: it picks the one to work in before any page. */
 import { useCallback } from 'react';
-import type { Api } from './api';
+import { type Api, pageAt } from './api';
 import { PagedTable } from './paged-table';
 import { usePagedList } from './use-paged-list';
 
 export function TenantPicker({ api, onPick }: { api: Api; onPick: (tenantId: string) => void }) {
-  const tenants = usePagedList(useCallback((cursor: string | null) => api.listTenants(cursor), [api]));
+  const tenants = usePagedList(useCallback((cursor: string | null) => api.tenants.list(pageAt(cursor)), [api]));
   return (
     <section aria-labelledby="tenants-title">
       <h2 id="tenants-title">Pick a tenant</h2>

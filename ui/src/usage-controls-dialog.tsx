@@ -30,7 +30,7 @@ export function UsageControlsDialog({ target, onClose, onSaved }: UsageControlsD
   const save = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (problems.length > 0 || unchanged) return;
-    void run(async () => onSaved(await api.patchKey(target.id, patch)));
+    void run(async () => onSaved(await api.keys.update(target.id, patch)));
   };
 
   return (

@@ -32,7 +32,7 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
     event.preventDefault();
     const code = String(new FormData(event.currentTarget).get('code') ?? '').trim();
     void run(async () => {
-      await api.confirmMfa(enrolment.user.id, code);
+      await api.users.mfaConfirm(enrolment.user.id, code);
       onConfirmed();
     });
   };
@@ -61,13 +61,13 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
 
 function UserRow({ user, onChanged, onEnrol }: { user: UserObject; onChanged: (user: UserObject) => void; onEnrol: (enrolment: Enrolment) => void }) {
   const { api } = useConsole();
-  const mfa = useLoad(useCallback(() => api.mfaStatus(user.id), [api, user.id]));
+  const mfa = useLoad(useCallback(() => api.users.mfaStatus(user.id), [api, user.id]));
   const { busy, error, run } = useAction();
-  const setRole = (role: 'admin' | 'member') => run(async () => onChanged(await api.patchUser(user.id, { role })));
-  const enrol = () => run(async () => onEnrol({ user, ...(await api.enrolMfa(user.id)) }));
+  const setRole = (role: 'admin' | 'member') => run(async () => onChanged(await api.users.update(user.id, { role })));
+  const enrol = () => run(async () => onEnrol({ user, ...(await api.users.mfaEnrol(user.id)) }));
   const reset = () =>
     run(async () => {
-      await api.resetMfa(user.id);
+      await api.users.mfaReset(user.id);
       mfa.reload();
     });
   return (
@@ -103,7 +103,7 @@ function UserRow({ user, onChanged, onEnrol }: { user: UserObject; onChanged: (u
 
 export function UsersPage() {
   const { api } = useConsole();
-  const users = useLoad(useCallback(() => listAll((cursor) => api.listUsers(cursor)), [api]));
+  const users = useLoad(useCallback(() => listAll(api.users.list), [api]));
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [generation, setGeneration] = useState(0);
   const { busy, error, run } = useAction();
@@ -112,7 +112,11 @@ export function UsersPage() {
     const form = event.currentTarget;
     const data = new FormData(form);
     void run(async () => {
-      await api.createUser({ name: String(data.get('name') ?? '').trim(), email: String(data.get('email') ?? '').trim(), role: data.get('role') === 'admin' ? 'admin' : 'member' });
+      await api.users.create({
+        name: String(data.get('name') ?? '').trim(),
+        email: String(data.get('email') ?? '').trim(),
+        role: data.get('role') === 'admin' ? 'admin' : 'member',
+      });
       form.reset();
       users.reload();
     });

@@ -1,6 +1,6 @@
 /** The wizard's first, third and fourth steps: the key and its preset, its groups, the review. */
 import type { EnvironmentObject, GroupObject, MeObject, ModelDescriptionObject, PolicyObject, UserObject } from './api';
-import type { Grantor } from './grants';
+import type { Grantor } from '../../src/api/grants.js';
 import { holds } from './api';
 import { choosePreset, type Draft } from './wizard-steps';
 

@@ -4,7 +4,7 @@
  * from the settings, and the request the review step sends.
  */
 import type { CreateKeyInput, ModelDescriptionObject } from './api';
-import { blockers, withPreset, type GrantSet, type Grantor } from './grants';
+import { blockers, withPreset, type GrantSet, type Grantor } from '../../src/api/grants.js';
 
 export const STEPS = ['Preset', 'Scopes', 'Groups', 'Review'] as const;
 

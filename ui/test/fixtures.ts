@@ -8,16 +8,19 @@ const ROLE_ACTIONS: Record<string, string[]> = {
   owner: ['discover', 'read', 'update', 'run', 'create', 'delete', 'share'],
   admin: ['discover', 'read', 'update', 'run', 'create', 'delete', 'share'],
   member: ['discover'],
+  // Legacy: stored as viewer plus run (model/default.yaml).
+  executor: ['discover', 'read', 'run'],
 };
+const STORED_AS: Record<string, string> = { executor: 'viewer' };
 
 export const model: ModelDescriptionObject = {
   actions: ['discover', 'read', 'run', 'update', 'create', 'delete', 'share'],
-  roles: Object.entries(ROLE_ACTIONS).map(([name, actions]) => ({ name, actions })),
+  roles: Object.entries(ROLE_ACTIONS).map(([name, actions]) => ({ name, actions, storeAs: STORED_AS[name] ?? null })),
   types: [
     { name: 'org', roles: ['admin', 'member'], parents: [], topLevel: true, value: 'none' },
     { name: 'namespace', roles: ['admin'], parents: [], topLevel: true, value: 'none' },
     { name: 'project', roles: ['discoverer', 'viewer', 'editor', 'owner'], parents: ['namespace'], topLevel: true, value: 'none' },
-    { name: 'agent', roles: ['discoverer', 'viewer', 'editor', 'owner'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
+    { name: 'agent', roles: ['discoverer', 'viewer', 'editor', 'owner', 'executor'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
     { name: 'apiFunction', roles: ['viewer', 'editor', 'owner'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
   ],
   levels: [

@@ -7,7 +7,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateKeyInput } from '../src/api';
-import { grantorFor } from '../src/grants';
+import { grantorFor } from '../../src/api/grants.js';
 import { KeyWizard } from '../src/key-wizard';
 import type { ExpiryRules } from '../src/wizard-steps';
 import { groups, limitedMe, model } from './fixtures';

@@ -7,7 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResourceObject } from '../src/api';
-import { grantorFor, NO_GRANTS, type GrantSet } from '../src/grants';
+import { grantorFor, NO_GRANTS, type GrantSet } from '../../src/api/grants.js';
 import { ScopeEditor } from '../src/scope-editor';
 import type { ResourceSearch } from '../src/scope-picker';
 import { limitedMe, model, rootMe } from './fixtures';
@@ -76,17 +76,18 @@ describe('the scope editor', () => {
   });
 
   it('narrows a scope to one resource found by name', async () => {
-    const found = { id: 'res_01checkout', type: 'project', name: 'checkout' } as Pick<ResourceObject, 'id' | 'type' | 'name'>;
+    // A resource id as the server makes them: the scope grammar knows their shape.
+    const found = { id: 'res_01checkout0000000000000000', type: 'project', name: 'checkout' } as Pick<ResourceObject, 'id' | 'type' | 'name'>;
     const search: ResourceSearch = async (type, text) => (type === 'project' && 'checkout'.includes(text) ? [found as ResourceObject] : []);
     const seen: GrantSet[] = [];
     render(<Harness search={search} seen={seen} />);
     fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'project' } });
     fireEvent.change(screen.getByLabelText('Resource'), { target: { value: 'check' } });
     await waitFor(() => screen.getByLabelText('Found'));
-    fireEvent.change(screen.getByLabelText('Found'), { target: { value: 'res_01checkout' } });
+    fireEvent.change(screen.getByLabelText('Found'), { target: { value: 'res_01checkout0000000000000000' } });
     fireEvent.change(screen.getByLabelText('Role'), { target: { value: 'editor' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Add scope project:res_01checkout:editor' }));
-    expect(seen.at(-1)?.scopes).toEqual(['project:res_01checkout:editor']);
+    fireEvent.click(screen.getByRole('button', { name: 'Add scope project:res_01checkout0000000000000000:editor' }));
+    expect(seen.at(-1)?.scopes).toEqual(['project:res_01checkout0000000000000000:editor']);
   });
 
   it('sets a level per type, leaving out levels the key may not grant', () => {

@@ -2,9 +2,10 @@
  * Scope strings: `type:role` (every resource of the type in the key's environment),
  * `type:<resourceId>:role` (that resource and all its descendants), each optionally followed by
  * `+action`s. Legacy roles are normalised on the way in: `agent:executor` is stored as
- * `agent:viewer+run`, which parses back to the same grant.
+ * `agent:viewer+run`, which parses back to the same grant. One grammar for every part: the
+ * server reads scopes with it against the model it compiled, and src/api publishes it (with the
+ * vocabulary of `GET /v1/model`) to the console, the CLI and users.
  */
-import type { AuthModel } from '../model/model.js';
 
 export interface Scope {
   readonly type: string;
@@ -14,11 +15,21 @@ export interface Scope {
   readonly plus: readonly string[];
 }
 
+/**
+ * What parsing a scope needs of the model; the compiled `AuthModel` is one, and src/api builds
+ * one from the model description `GET /v1/model` answers with.
+ */
+export interface ScopeVocabulary {
+  readonly actions: { has(action: string): boolean };
+  readonly roles: { get(name: string): { readonly storeAs: string | null; readonly storeExtra: readonly string[] } | undefined };
+  readonly types: { get(name: string): { readonly roles: ReadonlySet<string> } | undefined };
+}
+
 export type ScopeResult = { readonly ok: true; readonly scope: Scope } | { readonly ok: false; readonly error: string };
 
 const SCOPE = /^([A-Za-z][A-Za-z0-9_-]*)(?::(res_[0-9a-z]{26}))?:([A-Za-z][A-Za-z0-9_-]*)((?:\+[a-z]+)*)$/;
 
-export function parseScope(text: string, model: Pick<AuthModel, 'actions' | 'roles' | 'types'>): ScopeResult {
+export function parseScope(text: string, model: ScopeVocabulary): ScopeResult {
   const match = SCOPE.exec(text);
   if (match === null) return { ok: false, error: `"${text}" is not a scope (type:role or type:<resourceId>:role)` };
   const [, type = '', resourceId, roleName = '', extra = ''] = match;

@@ -10,7 +10,7 @@ export function describeModel(model: AuthModel): ModelDescriptionObject {
   const types = [...model.types.values()];
   return {
     actions: [...model.actions],
-    roles: [...model.roles.values()].map((role) => ({ name: role.name, actions: [...role.actions] })),
+    roles: [...model.roles.values()].map((role) => ({ name: role.name, actions: [...role.actions], storeAs: role.storeAs })),
     types: types.map((type) => ({ name: type.name, roles: [...type.roles], parents: [...type.parents], topLevel: type.topLevel, value: type.value })),
     levels: [...model.levels].map(([name, level]) => ({
       name,

@@ -1,10 +1,14 @@
 /**
- * What the signed-in key may hand out (SPEC §3, no escalation), worked out from `GET /v1/me`
- * and `GET /v1/model` so the pickers can show an item disabled with its reason instead of
- * letting the server refuse it after submit. The server stays the judge: this is the
- * same rule read from the key's effective grants, never looser than them.
+ * What a key may hand out (SPEC §3, no escalation), worked out from `GET /v1/me` and
+ * `GET /v1/model`, so the console's and the CLI's pickers can show an item disabled with its
+ * reason instead of letting the server refuse it after submit. The server stays the judge
+ * (src/core/grants/coverage.ts, which also follows resource chains only it can load): this is
+ * the same rule read from the key's effective grants, never looser than them, and it reads
+ * scopes with the server's grammar (scopes.ts).
  */
-import type { MeObject, ModelDescriptionObject } from './api';
+import type { MeObject } from './me.js';
+import type { ModelDescriptionObject } from './model.js';
+import { readScope, scopeActions } from './scopes.js';
 
 /** The grant fields a key or a policy carries. */
 export interface GrantSet {
@@ -14,23 +18,6 @@ export interface GrantSet {
 }
 
 export const NO_GRANTS: GrantSet = { permissions: [], scopes: [], levels: {} };
-
-export interface ParsedScope {
-  readonly type: string;
-  readonly resourceId: string | null;
-  readonly role: string;
-}
-
-export function parseScope(text: string): ParsedScope | null {
-  const parts = text.split(':');
-  if (parts.length === 2 && parts[0] && parts[1]) return { type: parts[0], resourceId: null, role: parts[1] };
-  if (parts.length === 3 && parts[0] && parts[1] && parts[2]) return { type: parts[0], resourceId: parts[1], role: parts[2] };
-  return null;
-}
-
-export function formatScope(scope: ParsedScope): string {
-  return scope.resourceId === null ? `${scope.type}:${scope.role}` : `${scope.type}:${scope.resourceId}:${scope.role}`;
-}
 
 /** What the caller may grant, and why not where it may not. */
 export interface Grantor {
@@ -61,12 +48,11 @@ export function grantorFor(model: ModelDescriptionObject, me: MeObject): Grantor
     return null;
   };
   const scope = (text: string): string | null => {
-    const parsed = parseScope(text);
-    if (parsed === null) return `${text} is not type:role or type:resource:role`;
-    const type = model.types.find((candidate) => candidate.name === parsed.type);
-    if (type === undefined) return `the model has no type ${parsed.type}`;
-    if (!type.roles.includes(parsed.role)) return `${parsed.type} has no role ${parsed.role}`;
-    const missing = lacking(parsed.type, parsed.resourceId, roleActions.get(parsed.role) ?? []);
+    const read = readScope(model, text);
+    if (!read.ok) return read.error;
+    const parsed = read.scope;
+    // A stored legacy scope (`agent:viewer+run`) grants its role's actions and those after `+`.
+    const missing = lacking(parsed.type, parsed.resourceId, scopeActions(model, parsed));
     if (missing.length > 0) return `your key may not ${missing.join(', ')} ${parsed.type}`;
     // A type-wide role that deletes also creates at the top level: the server asks for that too.
     const wholeType = (roleActions.get(parsed.role) ?? []).includes('delete') && parsed.resourceId === null && parsed.type !== 'org';
