@@ -8,9 +8,21 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeAt } from '../support/totp.js';
-import { eventually, hasChromium, openArea, SCREENSHOTS, shown, sidewaysOverflow, startConsoleWorld, textOf, type ConsoleWorld, WORLD_START_MS } from './console-support.js';
+import {
+  eventually,
+  hasChromium,
+  openArea,
+  SCREENSHOTS,
+  shown,
+  sidewaysOverflow,
+  startConsoleWorld,
+  textOf,
+  type ConsoleWorld,
+  TEST_MS,
+  WORLD_START_MS,
+} from './console-support.js';
 
-describe.skipIf(!hasChromium)('the console areas', () => {
+describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
   let world: ConsoleWorld;
   let keyId: string;
 

@@ -5,12 +5,12 @@
  * The steps share one key, so they run in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, hasChromium, openArea, shown, startConsoleWorld, textOf, type ConsoleWorld, WORLD_START_MS } from './console-support.js';
+import { eventually, hasChromium, openArea, shown, startConsoleWorld, textOf, type ConsoleWorld, TEST_MS, WORLD_START_MS } from './console-support.js';
 
 /** A key as the console shows it once: `<prefix>_` and 38 base62 characters (SPEC §4). */
 const KEY_TEXT = /^[a-z0-9]{1,12}_[0-9A-Za-z]{38}$/;
 
-describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
+describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: TEST_MS }, () => {
   let world: ConsoleWorld;
   let groupId: string;
   let made: { id: string; secret: string };

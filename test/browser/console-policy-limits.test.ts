@@ -9,13 +9,25 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleWorld, eventually, fitsWithin, hasChromium, openArea, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, textOf, WORLD_START_MS } from './console-support.js';
+import {
+  type ConsoleWorld,
+  eventually,
+  fitsWithin,
+  hasChromium,
+  openArea,
+  SCREENSHOTS,
+  sidewaysOverflow,
+  startConsoleWorld,
+  textOf,
+  TEST_MS,
+  WORLD_START_MS,
+} from './console-support.js';
 import { type Answer, fixedWindowBucket } from './fixed-window.js';
 
 const MINUTE = 60_000;
 const POLICY = 'partners';
 
-describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", () => {
+describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { timeout: TEST_MS }, () => {
   let world: ConsoleWorld;
   let policyId: string;
   let keyA: string;

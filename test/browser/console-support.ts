@@ -28,6 +28,13 @@ export const SCREENSHOTS = join(import.meta.dirname, '../../test-results/ui');
 
 /** How long a suite's beforeAll may take to start its world: the first run after a UI change builds it. */
 export const WORLD_START_MS = 180_000;
+/** How long one Playwright action (a click, a wait for an element) may take before it fails. */
+export const ACTION_MS = 8_000;
+/**
+ * How long one test may take: a dozen steps on a machine whose cores are both busy. Each step is
+ * bounded on its own (ACTION_MS, SETTLE_MS), so a page that never gets there still fails at once.
+ */
+export const TEST_MS = 60_000;
 
 export interface Call {
   readonly status: number;
@@ -96,7 +103,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     verdict: async (key, payload = {}) => (await call('POST', '/v1/verify', null, { key, ...payload })).body.code,
     signedIn: async (viewport = { width: 1280, height: 900 }) => {
       const context = await browser.newContext({ viewport });
-      context.setDefaultTimeout(8_000);
+      context.setDefaultTimeout(ACTION_MS);
       const page = await context.newPage();
       await page.goto(`${server.url}/ui/`);
       await page.getByLabel('API key').fill(admin.key);

@@ -9,14 +9,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleWorld, eventually, fitsWithin, hasChromium, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, textOf, WORLD_START_MS } from './console-support.js';
+import { type ConsoleWorld, eventually, fitsWithin, hasChromium, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, textOf, TEST_MS, WORLD_START_MS } from './console-support.js';
 import { type Answer, fixedWindowBucket } from './fixed-window.js';
 
 const INSIDE = '203.0.113.7';
 const OUTSIDE = '198.51.100.9';
 const MINUTE = 60_000;
 
-describe.skipIf(!hasChromium)("a key's usage controls edited in the console", () => {
+describe.skipIf(!hasChromium)("a key's usage controls edited in the console", { timeout: TEST_MS }, () => {
   let world: ConsoleWorld;
   let made: { id: string; key: string };
   /** The key's "3 per minute", followed from the first verify that uses it to the last. */

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { ensureUiBuilt } from '../support/ui-build.js';
 import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, hasChromium, textOf } from './console-support.js';
+import { ACTION_MS, CHROMIUM, CHROMIUM_ARGS, eventually, hasChromium, TEST_MS, textOf } from './console-support.js';
 
 if (!hasChromium) console.warn(`skipping the browser suite: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
 
@@ -22,7 +22,7 @@ interface Call {
   body: any;
 }
 
-describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
+describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_MS }, () => {
   const cwd = mkdtempSync(join(tmpdir(), 'keyward-ui-'));
   let server: ServerProcess;
   let browser: Browser;
@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
 
   const openUi = async (): Promise<Page> => {
     const context = await browser.newContext();
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(ACTION_MS);
     const page = await context.newPage();
     page.on('console', (message) => consoleText.push(message.text()));
     await page.goto(`${server.url}/ui/`);
