@@ -5,9 +5,12 @@
  * The steps share one key, so they run in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openArea, startConsoleWorld, type ConsoleWorld, WORLD_START_MS } from './console-support.js';
+import { eventually, hasChromium, openArea, shown, startConsoleWorld, textOf, type ConsoleWorld, TEST_MS, WORLD_START_MS } from './console-support.js';
 
-describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
+/** A key as the console shows it once: `<prefix>_` and 38 base62 characters (SPEC §4). */
+const KEY_TEXT = /^[a-z0-9]{1,12}_[0-9A-Za-z]{38}$/;
+
+describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: TEST_MS }, () => {
   let world: ConsoleWorld;
   let groupId: string;
   let made: { id: string; secret: string };
@@ -31,7 +34,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Step 2 of 4: Scopes' }).waitFor();
-    expect(await page.getByRole('list', { name: 'Scopes' }).textContent()).toContain('namespace:admin');
+    await eventually(() => textOf(page.getByRole('list', { name: 'Scopes' }))).toContain('namespace:admin');
     await page.getByLabel('Type', { exact: true }).selectOption('apiFunction');
     await page.getByLabel('Role', { exact: true }).selectOption('viewer');
     await page.getByRole('button', { name: 'Add scope apiFunction:viewer' }).click();
@@ -43,15 +46,18 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Step 4 of 4: Review' }).waitFor();
-    const review = await page.locator('.review').textContent();
-    expect(review).toContain('deploy');
-    expect(review).toContain('apiFunction:viewer');
-    expect(review).toContain('platform');
+    const review = page.locator('.review');
+    await eventually(() => textOf(review)).toContain('deploy');
+    await eventually(() => textOf(review)).toContain('apiFunction:viewer');
+    await eventually(() => textOf(review)).toContain('platform');
     await page.getByRole('button', { name: 'Create key' }).click();
 
     const dialog = page.getByRole('dialog', { name: 'Key created' });
-    expect(await dialog.textContent()).toContain('shown this once');
-    const secret = await dialog.getByRole('textbox').inputValue();
+    await eventually(() => textOf(dialog)).toContain('shown this once');
+    const secret = await shown(
+      () => dialog.getByRole('textbox').inputValue(),
+      (value) => expect(value).toMatch(KEY_TEXT),
+    );
     await dialog.getByRole('button', { name: 'I have stored it' }).click();
     await page.getByRole('heading', { name: 'ci-deploy' }).waitFor();
     expect(await page.content()).not.toContain(secret);
@@ -70,7 +76,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     const firstRow = page.locator('tbody tr').first();
     await firstRow.getByRole('link', { name: 'ci-deploy' }).waitFor();
     await page.getByLabel('Search by name').fill('ci-dep');
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    await eventually(() => page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('ci-deploy')]);
     await page.getByLabel('Search by name').fill('nothing-like-it');
     await page.getByText('No key matches.').waitFor();
   });
@@ -79,17 +85,14 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     expect(await world.verdict(made.secret)).toBe('VALID');
     expect(await world.verdict(made.secret, { permission: 'secrets.manage' })).toBe('FORBIDDEN');
     // Usage is written off the verify path; wait until the API reports it.
-    for (let attempt = 0; attempt < 50; attempt++) {
-      if ((await world.call('GET', `/v1/keys/${made.id}/usage`, world.adminKey)).body.total >= 2) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(async () => (await world.call('GET', `/v1/keys/${made.id}/usage`, world.adminKey)).body.total).toBe(2);
     const page = await world.signedIn();
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByText('Verifies per day over the last 30 days, by verdict: 2 in all.').waitFor();
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await page.getByText('Usage as a table').click();
-    expect(await page.locator('.usage tbody').textContent()).toContain('FORBIDDEN 1');
-    expect(await page.locator('.facts').first().textContent()).toMatch(/Last used.*from /);
+    await eventually(() => textOf(page.locator('.usage tbody'))).toContain('FORBIDDEN 1');
+    await eventually(() => textOf(page.locator('.facts').first())).toMatch(/Last used.*from /);
   });
 
   it('rotates the key with a grace period: the new secret shown once, the old one still valid', async () => {
@@ -99,7 +102,10 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     await page.getByLabel('Grace seconds').fill('60');
     await page.getByRole('button', { name: 'Rotate key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Key rotated' });
-    const secret = await dialog.getByRole('textbox').inputValue();
+    const secret = await shown(
+      () => dialog.getByRole('textbox').inputValue(),
+      (value) => expect(value).toMatch(KEY_TEXT),
+    );
     expect(secret).not.toBe(made.secret);
     expect(await world.verdict(secret)).toBe('VALID');
     expect(await world.verdict(made.secret)).toBe('VALID');
@@ -121,10 +127,10 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByRole('button', { name: 'Revoke' }).click();
     const dialog = page.getByRole('dialog', { name: 'Revoke ci-deploy?' });
-    expect(await dialog.textContent()).toContain('cannot be undone');
+    await eventually(() => textOf(dialog)).toContain('cannot be undone');
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await page.locator('.status-badge', { hasText: 'revoked' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Rotate', exact: true }).count()).toBe(0);
+    await eventually(() => page.getByRole('button', { name: 'Rotate', exact: true }).count()).toBe(0);
     expect(await world.verdict(made.secret)).toBe('REVOKED');
   });
 
@@ -133,9 +139,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByRole('link', { name: 'Audit events' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    await page.getByRole('cell', { name: 'key.revoke' }).waitFor();
-    const actions = await page.locator('tbody tr td:nth-child(2)').allTextContents();
-    expect(actions.slice(0, 4)).toEqual(['key.revoke', 'key.update', 'key.rotate', 'key.create']);
+    await eventually(async () => (await page.locator('tbody tr td:nth-child(2)').allTextContents()).slice(0, 4)).toEqual(['key.revoke', 'key.update', 'key.rotate', 'key.create']);
   });
 
   it("opens a refused call's event to show its reason", async () => {
@@ -150,8 +154,8 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', () => {
       .getByRole('button', { name: /^Details/ })
       .first()
       .click();
-    expect(await page.locator('.details-row').textContent()).toContain('FORBIDDEN');
+    await eventually(() => textOf(page.locator('.details-row'))).toContain('FORBIDDEN');
     await page.getByRole('button', { name: 'Verify chain' }).click();
-    expect(await page.getByRole('status').filter({ hasText: 'Chain' }).textContent()).toContain('Chain ok');
+    await eventually(() => textOf(page.getByRole('status').filter({ hasText: 'Chain' }))).toContain('Chain ok');
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleWorld, hasChromium, openArea, startConsoleWorld, WORLD_START_MS } from './console-support.js';
+import { type ConsoleWorld, eventually, hasChromium, openArea, startConsoleWorld, WORLD_START_MS } from './console-support.js';
 
 describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in the console', () => {
   let world: ConsoleWorld;
@@ -46,7 +46,7 @@ describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in 
     await details.getByRole('button', { name: 'Remove project:viewer' }).waitFor();
     const save = details.getByRole('button', { name: 'Save policy' });
     // The editor holds nothing back: the stored legacy scope is one the key may grant.
-    await expect.poll(() => save.isEnabled()).toBe(true);
+    await eventually(() => save.isEnabled()).toBe(true);
     await save.click();
     await details.getByRole('button', { name: 'Edit grants' }).waitFor();
   };
@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in 
     await dialog.getByRole('button', { name: 'Add scope project:viewer' }).click();
     await dialog.getByRole('button', { name: 'Remove project:viewer' }).waitFor();
     // Rendered with the chip just waited for: the list of what to fix is absent, not yet to come.
-    expect(await dialog.getByRole('list', { name: 'Before saving' }).count()).toBe(0);
+    await eventually(() => dialog.getByRole('list', { name: 'Before saving' }).count()).toBe(0);
     await dialog.getByRole('button', { name: 'Save grants' }).click();
     await dialog.waitFor({ state: 'detached' });
 

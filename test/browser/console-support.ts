@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect, vi } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { ensureUiBuilt } from '../support/ui-build.js';
 
@@ -27,6 +28,13 @@ export const SCREENSHOTS = join(import.meta.dirname, '../../test-results/ui');
 
 /** How long a suite's beforeAll may take to start its world: the first run after a UI change builds it. */
 export const WORLD_START_MS = 180_000;
+/** How long one Playwright action (a click, a wait for an element) may take before it fails. */
+export const ACTION_MS = 8_000;
+/**
+ * How long one test may take: a dozen steps on a machine whose cores are both busy. Each step is
+ * bounded on its own (ACTION_MS, SETTLE_MS), so a page that never gets there still fails at once.
+ */
+export const TEST_MS = 60_000;
 
 export interface Call {
   readonly status: number;
@@ -95,7 +103,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     verdict: async (key, payload = {}) => (await call('POST', '/v1/verify', null, { key, ...payload })).body.code,
     signedIn: async (viewport = { width: 1280, height: 900 }) => {
       const context = await browser.newContext({ viewport });
-      context.setDefaultTimeout(8_000);
+      context.setDefaultTimeout(ACTION_MS);
       const page = await context.newPage();
       await page.goto(`${server.url}/ui/`);
       await page.getByLabel('API key').fill(admin.key);
@@ -111,9 +119,56 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   };
 }
 
+/**
+ * How long a retrying read of the page goes on before it fails: a render on a machine whose cores
+ * are both busy takes far less; a page that never gets there still fails well inside a test's time.
+ */
+export const SETTLE_MS = 8_000;
+const READ_AGAIN_MS = 50;
+
+/**
+ * The retrying assertion of these suites (playwright-core has no `expect(locator)`): `read` runs
+ * again every 50 ms until the matcher passes; past SETTLE_MS the matcher fails with the value read
+ * last. A page read once right after a click may come before the render: always read through this.
+ *   await eventually(() => textOf(page.getByRole('main'))).toContain('tenant.manage');
+ */
+export function eventually<T>(read: () => Promise<T>, message?: string, timeoutMs = SETTLE_MS): ReturnType<typeof expect.poll<Promise<T>>> {
+  return expect.poll(read, { timeout: timeoutMs, interval: READ_AGAIN_MS, message });
+}
+
+/**
+ * A value the test goes on to use (a secret in a dialog), read until `check` (an assertion) passes
+ * on it: taken once the page shows it, not whatever was there first.
+ */
+export function shown<T>(read: () => Promise<T>, check: (value: T) => void): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await read();
+      check(value);
+      return value;
+    },
+    { timeout: SETTLE_MS, interval: READ_AGAIN_MS },
+  );
+}
+
+/**
+ * The text of the one element `locator` names, or null while there is none. Read at once, not
+ * waiting for the element as `textContent()` does: `eventually` does the waiting, and reports null.
+ */
+export async function textOf(locator: Locator): Promise<string | null> {
+  const texts = await locator.allTextContents();
+  if (texts.length > 1) throw new Error(`${String(locator)} names ${texts.length} elements: ${JSON.stringify(texts)}`);
+  return texts[0] ?? null;
+}
+
 /** Opens an area from the navigation. */
 export async function openArea(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** Whether an element's box (null: not laid out) lies across the first `width` px of the page, for `toSatisfy`. */
+export function fitsWithin(width: number): (box: { x: number; width: number } | null) => boolean {
+  return (box) => box !== null && box.x >= 0 && box.x + box.width <= width;
 }
 
 /** How far the page scrolls sideways (0 when it fits the viewport). */

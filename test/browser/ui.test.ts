@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { ensureUiBuilt } from '../support/ui-build.js';
 import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from './console-support.js';
+import { ACTION_MS, CHROMIUM, CHROMIUM_ARGS, eventually, hasChromium, TEST_MS, textOf } from './console-support.js';
 
 if (!hasChromium) console.warn(`skipping the browser suite: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
 
@@ -22,7 +22,7 @@ interface Call {
   body: any;
 }
 
-describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
+describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_MS }, () => {
   const cwd = mkdtempSync(join(tmpdir(), 'keyward-ui-'));
   let server: ServerProcess;
   let browser: Browser;
@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
 
   const openUi = async (): Promise<Page> => {
     const context = await browser.newContext();
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(ACTION_MS);
     const page = await context.newPage();
     page.on('console', (message) => consoleText.push(message.text()));
     await page.goto(`${server.url}/ui/`);
@@ -68,11 +68,15 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     await page.getByRole('heading', { name: 'This key' }).waitFor();
     return page;
   };
-  /** Where a signed-in key must never be: the page's markup, its URL, localStorage. */
+  const sessionEntries = (page: Page): Promise<number> => page.evaluate<number>('sessionStorage.length');
+  /**
+   * Where a signed-in key must never be: the page's markup, its URL, localStorage. Called once the
+   * page shows the state the test is about: a "not there" is read once, as retrying it could only pass.
+   */
   const expectKeyNowhere = async (page: Page, key: string): Promise<void> => {
     expect(await page.content()).not.toContain(key);
     expect(page.url()).not.toContain(key);
-    expect(await page.evaluate<string>('JSON.stringify(Object.entries(localStorage))')).toBe('[]');
+    await eventually(() => page.evaluate<string>('JSON.stringify(Object.entries(localStorage))')).toBe('[]');
   };
 
   beforeAll(async () => {
@@ -120,24 +124,24 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     });
     const page = await openUi();
     await signIn(page, worker.key);
-    expect(await page.getByRole('alert').textContent()).toContain('lacks the applications.use permission');
-    expect(await page.getByRole('navigation').count()).toBe(0);
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await eventually(() => textOf(page.getByRole('alert'))).toContain('lacks the applications.use permission');
+    await eventually(() => page.getByRole('navigation').count()).toBe(0);
+    await eventually(() => sessionEntries(page)).toBe(0);
   });
 
   it("shows an unknown key's refusal with the problem's detail and code", async () => {
     const page = await openUi();
     await signIn(page, 'not-a-key');
-    expect(await page.getByRole('alert').textContent()).toBe('the bearer token is not a Keyward key (UNAUTHENTICATED)');
+    await eventually(() => textOf(page.getByRole('alert'))).toBe('the bearer token is not a Keyward key (UNAUTHENTICATED)');
   });
 
   it('signs in the admin key and shows it on Me, without the key anywhere on the page', async () => {
     const page = await signedIn(admin.key);
-    const facts = await page.locator('.facts').textContent();
-    expect(facts).toContain(admin.id);
-    expect(facts).toContain('user (admin)');
-    expect(facts).toContain('active');
-    expect(await page.locator('.badges').first().textContent()).toContain('users.manage');
+    const facts = page.locator('.facts');
+    await eventually(() => textOf(facts)).toContain(admin.id);
+    await eventually(() => textOf(facts)).toContain('user (admin)');
+    await eventually(() => textOf(facts)).toContain('active');
+    await eventually(() => textOf(page.locator('.badges').first())).toContain('users.manage');
     await expectKeyNowhere(page, admin.key);
   });
 
@@ -146,9 +150,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     const user = await created('/v1/keys', { environmentId, name: 'app-user', kind: 'application', permissions: ['applications.use'] });
     const page = await signedIn(user.key);
     await openArea(page, 'Keys');
-    expect(await page.getByRole('main').textContent()).toBe('This page needs the users.manage permission, which this key does not hold.');
+    await eventually(() => textOf(page.getByRole('main'))).toBe('This page needs the users.manage permission, which this key does not hold.');
     await openArea(page, 'Audit');
-    expect(await page.getByRole('main').textContent()).toContain('tenant.manage');
+    await eventually(() => textOf(page.getByRole('main'))).toBe('This page needs the tenant.manage permission, which this key does not hold.');
   });
 
   it('shows a permission the key does not hold disabled in the wizard, with the reason', async () => {
@@ -158,8 +162,8 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     await page.getByLabel('Name', { exact: true }).fill('too-much');
     await page.getByRole('button', { name: 'Next' }).click();
     const secrets = page.getByRole('checkbox', { name: /secrets\.manage/ });
-    expect(await secrets.isDisabled()).toBe(true);
-    expect(await page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`).textContent()).toBe('your key does not hold secrets.manage');
+    await eventually(() => secrets.isDisabled()).toBe(true);
+    await eventually(async () => textOf(page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`))).toBe('your key does not hold secrets.manage');
     await expectKeyNowhere(page, admin.key);
   });
 
@@ -168,21 +172,20 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     await openArea(page, 'Audit');
     await page.getByLabel('Action').fill('key.create');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.getByRole('cell', { name: 'key.create' }).first().waitFor();
-    const actions = await page.locator('tbody tr td:nth-child(2)').allTextContents();
-    expect(new Set(actions)).toEqual(new Set(['key.create']));
+    // The unfiltered list has key.create rows too: wait for the list that has nothing else.
+    await eventually(async () => new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['key.create']));
     await page.getByRole('button', { name: 'Verify chain' }).click();
-    expect(await page.getByRole('status').filter({ hasText: 'Chain' }).textContent()).toContain('Chain ok');
+    await eventually(() => textOf(page.getByRole('status').filter({ hasText: 'Chain' }))).toContain('Chain ok');
   });
 
   it('forgets the key on sign out: sessionStorage is empty and localStorage never held it', async () => {
     const page = await signedIn(admin.key);
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(1);
+    await eventually(() => sessionEntries(page)).toBe(1);
     await page.reload();
     await page.getByRole('heading', { name: 'This key' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await eventually(() => sessionEntries(page)).toBe(0);
     await expectKeyNowhere(page, admin.key);
     expect(consoleText.join('\n')).not.toContain(admin.key);
     expect(consoleText.join('\n')).not.toContain('Content Security Policy');
@@ -201,16 +204,17 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', () => {
     const code = page.getByLabel('Code', { exact: true });
     await code.fill(wrongCodeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
-    expect(await page.getByRole('alert').textContent()).toContain('(MFA_INVALID)');
-    expect(await page.getByRole('navigation').count()).toBe(0);
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await eventually(() => textOf(page.getByRole('alert'))).toContain('(MFA_INVALID)');
+    await eventually(() => page.getByRole('navigation').count()).toBe(0);
+    await eventually(() => sessionEntries(page)).toBe(0);
     expect(await page.content()).not.toContain(admin.key);
 
     await code.fill(codeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'This key' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
-    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    await page.getByLabel('API key').waitFor();
+    await eventually(() => sessionEntries(page)).toBe(0);
     await expectKeyNowhere(page, admin.key);
   });
 });

@@ -3,7 +3,7 @@
  * hitting the cache past the TTL instead of one of them waiting on storage; a key not used then
  * simply expires, and a change made meanwhile still wins over the refresh.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { manualClock, type ManualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
@@ -15,22 +15,39 @@ describe.each(testDatabases())('verify cache refresh on $name', (db) => {
   let clock: ManualClock;
   let seeded: Seeded;
   let statements: string[] | null = null;
+  /** Background refreshes handed out, and those that have stored what they read. */
+  const refreshes = { started: 0, stored: 0 };
   beforeAll(async () => {
     clock = manualClock(Date.UTC(2026, 4, 1));
     kw = await startKeyward(db, { clock, config: { keyCacheTtlMs: TTL, usageFlushMs: 3_600_000 }, onQuery: (sql) => statements?.push(sql) });
     seeded = await seedTenant(kw, 'Refreshed');
+    // A refresh runs off the request's path: the test waits for it to store what it read (its
+    // lookup has run by then) rather than sleep. A refresh is handed out only on a cache hit,
+    // which stores nothing itself, so the next store is the refresh's.
+    const cache = kw.keyward.cache;
+    const refreshDue = cache.refreshDue.bind(cache);
+    const set = cache.set.bind(cache);
+    cache.refreshDue = (hash, now) => {
+      const due = refreshDue(hash, now);
+      if (due) refreshes.started++;
+      return due;
+    };
+    cache.set = (...args) => {
+      if (refreshes.stored < refreshes.started) refreshes.stored++;
+      set(...args);
+    };
   });
   afterAll(async () => {
     await kw.close();
   });
 
-  /** The verify's code, and the key lookups storage ran for it (a refresh's included, once settled). */
+  /** The verify's code, and the key lookups storage ran for it (a refresh's included, once it has stored what it read). */
   async function verify(key: string): Promise<{ code: string; lookups: number }> {
     const seen: string[] = [];
     statements = seen;
     try {
       const { body } = await kw.client().post('/v1/verify', { key });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await vi.waitFor(() => expect(refreshes.stored, 'a background refresh never stored what it read').toBe(refreshes.started), { timeout: 5_000, interval: 5 });
       return { code: body.code as string, lookups: seen.filter((sql) => /from "api_keys"/.test(sql) && sql.includes('key_hash')).length };
     } finally {
       statements = null;

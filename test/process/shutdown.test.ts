@@ -4,9 +4,9 @@
  * proxies and load balancers do).
  */
 import { Agent, request } from 'node:http';
-import { rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 interface Drained {
@@ -19,9 +19,18 @@ interface Drained {
   readonly aliveAfterSignal: boolean;
 }
 
-/** Sends half a verify request, SIGTERMs the server, sends the rest, and waits for the exit. */
+/** What the server logs when the signal has reached it and it starts draining. */
+const DRAINING = 'shutting down: draining in-flight requests';
+
+/**
+ * Sends a verify request's head, SIGTERMs the server once the server has taken the request in,
+ * sends the body once the server has begun draining, and waits for the exit. Each step waits for
+ * its event, not for a time: the server answers `Expect: 100-continue` when it has read the head
+ * (the request is then in flight, not an idle connection that closing may drop), and logs
+ * DRAINING when the signal has reached it.
+ */
 async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise<Drained> {
-  const rootKey = /kwroot_[0-9A-Za-z]{38}/.exec(server.stdout())?.[0] ?? '';
+  const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
   const body = JSON.stringify({ key: rootKey });
   const { hostname, port } = new URL(server.url);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => server.child.once('exit', (code) => resolve({ code, at: Date.now() })));
@@ -31,8 +40,9 @@ async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise
     port,
     method: 'POST',
     path: '/v1/verify',
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
   });
+  const taken = new Promise<void>((resolve) => inFlight.once('continue', resolve));
   const answered = new Promise<{ status: number; text: string; at: number }>((resolve, reject) => {
     inFlight.on('response', (response) => {
       let text = '';
@@ -41,12 +51,12 @@ async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise
     });
     inFlight.on('error', reject);
   });
-  inFlight.write(body.slice(0, 10));
-  await sleep(300);
+  inFlight.flushHeaders();
+  await taken;
   server.child.kill('SIGTERM');
-  await sleep(300);
+  await vi.waitFor(() => expect(server.stdout()).toContain(DRAINING), { timeout: 10_000, interval: 20 });
   const aliveAfterSignal = server.child.exitCode === null;
-  inFlight.end(body.slice(10));
+  inFlight.end(body);
   const reply = await answered;
   const exit = await exited;
   return { status: reply.status, body: JSON.parse(reply.text), exitAfterMs: exit.at - reply.at, exitCode: exit.code, aliveAfterSignal };
@@ -60,7 +70,8 @@ describe('SIGTERM on the built server', () => {
     return agents[agents.length - 1] as Agent;
   };
   beforeEach(async () => {
-    server = await startServerProcess();
+    // At info, the server logs DRAINING (requests are not logged: the access log is off).
+    server = await startServerProcess({ KEYWARD_LOG_LEVEL: 'info' });
   });
   afterEach(async () => {
     for (const used of agents.splice(0)) used.destroy();

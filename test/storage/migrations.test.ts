@@ -1,12 +1,51 @@
 /** Storage contract: migrations bring every database to the same, latest schema, once. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { migrateToLatest } from '../../src/storage/open-storage.js';
 import type { Database } from '../../src/storage/database.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 
-const TABLES: ReadonlyArray<keyof Database> = ['instance_settings', 'tenants', 'environments', 'users', 'api_keys', 'audit_events', 'change_log'];
+/**
+ * Every table of the schema's type, `Database`: a record over its keys, so a table added to the
+ * type and not here fails to compile. The test below holds the migrations to the same set.
+ */
+const SCHEMA_TABLES: Record<keyof Database, true> = {
+  instance_settings: true,
+  tenants: true,
+  environments: true,
+  users: true,
+  api_keys: true,
+  resources: true,
+  resource_roles: true,
+  policies: true,
+  key_policies: true,
+  groups: true,
+  group_members: true,
+  group_user_members: true,
+  user_mfa: true,
+  audit_events: true,
+  change_log: true,
+  audit_chain_heads: true,
+  pepper_pending_keys: true,
+  key_usage: true,
+  key_usage_days: true,
+};
+const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
+
+/**
+ * The tables in the database, Kysely's migration tables and SQLite's own left out. Read from this
+ * database's own catalog: Kysely's introspection reads every schema's, and fails when another run
+ * drops one at that instant.
+ */
+async function tablesIn(database: IsolatedDatabase): Promise<string[]> {
+  const query =
+    database.schema === undefined
+      ? sql<{ name: string }>`select name from sqlite_master where type = 'table'`
+      : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${database.schema} and table_type = 'BASE TABLE'`;
+  const { rows } = await query.execute(database.storage.db);
+  return rows.map((row) => row.name).filter((name) => !name.startsWith('kysely_') && !name.startsWith('sqlite_'));
+}
 
 describe.each(testDatabases())('migrations on $name', (testDb) => {
   let database: IsolatedDatabase;
@@ -25,7 +64,11 @@ describe.each(testDatabases())('migrations on $name', (testDb) => {
     for (const migration of migrations) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
   });
 
-  it('create every table of the schema, empty', async () => {
+  it('create every table of the schema and no other', async () => {
+    expect((await tablesIn(database)).sort()).toEqual([...TABLES].sort());
+  });
+
+  it('create every table of the schema empty', async () => {
     for (const table of TABLES) {
       const row = await database.storage.db
         .selectFrom(table)
