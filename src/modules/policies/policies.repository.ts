@@ -1,6 +1,7 @@
 /** Policies at rest, and their links to keys. */
 import type { Selectable } from 'kysely';
 import type { Db, PoliciesTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type PolicyRow = Selectable<PoliciesTable>;
 
@@ -10,6 +11,12 @@ export async function insertPolicy(db: Db, row: PolicyRow): Promise<void> {
 
 export async function findPolicy(db: Db, id: string): Promise<PolicyRow | undefined> {
   return db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Policies in id order, locked until `trx` ends: edited, deleted, or linked to a key (which a deletion must not miss). */
+export async function lockPolicies(trx: Db, ids: readonly string[]): Promise<PolicyRow[]> {
+  if (ids.length === 0) return [];
+  return lockForUpdate(trx, trx.selectFrom('policies').selectAll().where('id', 'in', ids).orderBy('id')).execute();
 }
 
 export async function policiesByIds(db: Db, ids: readonly string[]): Promise<PolicyRow[]> {

@@ -16,7 +16,7 @@ import { mutate } from '../mutation.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
-import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
+import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, lockPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
   const grants = grantSetOf({ ...row, preset: null });
@@ -101,7 +101,7 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findPolicy(trx, id);
+    const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
     const stored = grantSetOf({ ...current, preset: null });
     const givesGrants = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
@@ -134,7 +134,8 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
 /** A policy in use is deleted only with `force`, which unlinks it from its keys in the same transaction. */
 export async function removePolicy(deps: ServiceDeps, caller: Caller, id: string, force: boolean): Promise<Result<PolicyObject>> {
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    const current = await findPolicy(trx, id);
+    // Locked: a key being linked to it waits, then finds it gone (404), or is counted and unlinked.
+    const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
     const linked = await keyIdsLinkedTo(trx, id);
     if (linked.length > 0 && !force) {
