@@ -33,7 +33,9 @@ function statusOf(userId: string, row: UserMfaRow | undefined): MfaStatusObject 
 
 async function rateLimited(deps: ServiceDeps, userId: string, now: number): Promise<Result<never>> {
   const row = await findUserMfa(deps.db, userId);
-  const opened = row?.failed_window_started_at ?? now;
+  // No attempt was counted because the enrolment was reset meanwhile: the code is for a seed that is gone.
+  if (row === undefined) return invalid();
+  const opened = row.failed_window_started_at ?? now;
   const retryAfterSeconds = Math.max(1, Math.ceil((opened + MFA_FAILURE_WINDOW_MS - now) / 1000));
   return fail('RATE_LIMITED', `too many wrong one-time codes for this user; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 }
