@@ -14,6 +14,7 @@ import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
 import { countResourcesInEnvironment } from '../resources/resources.repository.js';
+import { countPoliciesInEnvironment } from '../policies/policies.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
 import {
@@ -170,6 +171,8 @@ export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: s
     if (liveKeys > 0) return fail('CONFLICT', `environment ${id} still has ${liveKeys} live key(s); revoke them first`);
     const resources = await countResourcesInEnvironment(trx, id);
     if (resources > 0) return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
+    const policies = await countPoliciesInEnvironment(trx, id);
+    if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
     await deleteEnvironment(trx, id);
     await record({
       action: 'environment.delete',

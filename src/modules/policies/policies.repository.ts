@@ -47,6 +47,15 @@ export async function deletePolicy(db: Db, id: string): Promise<void> {
   await db.deleteFrom('policies').where('id', '=', id).execute();
 }
 
+export async function countPoliciesInEnvironment(db: Db, environmentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('policies')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('environment_id', '=', environmentId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function keyIdsLinkedTo(db: Db, policyId: string): Promise<string[]> {
   const rows = await db.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId).orderBy('key_id').execute();
   return rows.map((row) => row.key_id);

@@ -10,7 +10,7 @@ import type { PageOf } from '../../api/common.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../../api/policies.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { refuseExcess } from '../escalation.js';
-import { findEnvironment } from '../environments/environments.repository.js';
+import { findEnvironment, lockEnvironment } from '../environments/environments.repository.js';
 import { grantColumns, grantSetOf } from '../keys/key-grants.js';
 import { mutate } from '../mutation.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
@@ -47,7 +47,8 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
     let tenantId: string;
     const environmentId = input.environmentId ?? null;
     if (environmentId !== null) {
-      const environment = await findEnvironment(trx, environmentId);
+      // Locked: an environment being deleted is waited for, then a 404, or it counts this policy (409).
+      const environment = await lockEnvironment(trx, environmentId);
       if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', environmentId);
       if (input.tenantId !== undefined && input.tenantId !== environment.tenant_id) return notFound('environment', environmentId);
       tenantId = environment.tenant_id;

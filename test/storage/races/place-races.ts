@@ -37,6 +37,17 @@ export const PLACE_RACES: readonly AnyRace[] = [
     ],
   }),
   race({
+    name: 'environment delete vs policy create',
+    setup: async (world) => (await world.make('/v1/environments', { name: world.unique('env') })).id as string,
+    a: (node, id, world) => node.call('DELETE', `/v1/environments/${id}`, world.adminKey),
+    b: (node, id, world) => node.call('POST', '/v1/policies', world.adminKey, { environmentId: id, name: 'late', scopes: ['agent:viewer'] }),
+    observe: async (world, id) => ({ environment: await statusOf(world, `/v1/environments/${id}`) }),
+    serial: () => [
+      { order: 'a, b', a: 200, b: 404, end: { environment: 404 } },
+      { order: 'b, a', a: 409, b: 201, end: { environment: 200 } },
+    ],
+  }),
+  race({
     // Every linked key gets what the policy says now; the link and the edit both hold.
     name: 'policy edit vs policy link',
     setup: async (world) => ({ policyId: await policy(world, ['agent:viewer']), key: await appKey(world) }),
