@@ -54,10 +54,16 @@ export async function refuseExcess(deps: EscalationDeps, caller: KeyRecord, tena
   return fail('FORBIDDEN', `cannot grant what the calling key does not hold: ${excess.join(', ')}`, { excess });
 }
 
-/** Putting a key into a group shares the group's resources with it: only members, or tenant.manage, may. */
-export function refuseGroupAssignment(caller: KeyRecord, groupIds: readonly string[]): Result<null> {
+/**
+ * Putting a key into a group shares the group's resources with it: only members, or tenant.manage,
+ * may. `via` says how the key would join when the request does not name the groups (its user's).
+ */
+export function refuseGroupAssignment(caller: KeyRecord, groupIds: readonly string[], via?: string): Result<null> {
   if (isRoot(caller) || holdsPermission(caller, 'tenant.manage')) return ok(null);
   const outside = groupIds.filter((id) => !caller.groupIds.includes(id));
   if (outside.length === 0) return ok(null);
-  return fail('FORBIDDEN', `only a member of a group, or a key with tenant.manage, may add keys to it: ${outside.join(', ')}`, { excess: outside.map((id) => `group ${id}`) });
+  const joins = via === undefined ? '' : `the key would join ${outside.join(', ')} ${via}; `;
+  return fail('FORBIDDEN', `${joins}only a member of a group, or a key with tenant.manage, may add keys to it: ${outside.join(', ')}`, {
+    excess: outside.map((id) => `group ${id}`),
+  });
 }

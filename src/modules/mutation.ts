@@ -51,7 +51,28 @@ class Rollback {
   constructor(readonly problem: Problem) {}
 }
 
+/** Attempts of a unit of work that PostgreSQL chose as a deadlock's victim, before the error stands. */
+const DEADLOCK_ATTEMPTS = 3;
+
+/** PostgreSQL's deadlock_detected: the victim rolled back, and the same work may simply run again. */
+function isDeadlock(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
+}
+
 export async function mutate<T>(deps: MutationDeps, actor: Actor, work: (unit: UnitOfWork) => Promise<Result<T>>): Promise<Result<T>> {
+  // Row locks are taken in one order (tenant, environment, groups, user, keys, policies,
+  // resources), but two writes may still meet the other way round (a key and a group each
+  // changing the other); PostgreSQL then rolls one back, which runs again from the start.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mutateOnce(deps, actor, work);
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: UnitOfWork) => Promise<Result<T>>): Promise<Result<T>> {
   const changes: Change[] = [];
   const now = deps.clock.now();
   try {

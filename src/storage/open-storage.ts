@@ -8,21 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import {
-  Kysely,
-  Migrator,
-  sql,
-  PostgresDialect,
-  SqliteDialect,
-  type LogConfig,
-  type MigrationProvider,
-  type SqliteDatabase as KyselySqliteDatabase,
-  type SqliteStatement,
-} from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, type LogConfig, type MigrationProvider, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
+import { immediateSqliteDialect } from './sqlite-immediate.js';
 
 export interface StorageOptions {
   /** `postgres://…` selects PostgreSQL; absent selects SQLite. */
@@ -131,7 +122,7 @@ function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(sqlite) }), ...(log === undefined ? {} : { log }) });
+  const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }), ...(log === undefined ? {} : { log }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 

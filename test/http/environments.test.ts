@@ -150,6 +150,18 @@ describe.each(testDatabases())('environments on $name', (db) => {
     expect((await seeded.admin.get(`/v1/environments/${environment.body.id}`)).status).toBe(404);
   });
 
+  it('refuses to delete an environment holding a policy with 409 (not a 500), and deletes it once the policy is gone', async () => {
+    const seeded = await seedTenant(kw, 'PolicyHolder');
+    const environment = await seeded.admin.post('/v1/environments', { name: 'scoped' });
+    const policy = await seeded.admin.post('/v1/policies', { environmentId: environment.body.id, name: 'readers', scopes: ['agent:viewer'] });
+    expect(policy.status).toBe(201);
+    const refused = await seeded.admin.delete(`/v1/environments/${environment.body.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CONFLICT', detail: expect.stringContaining('1 policy') });
+    expect((await seeded.admin.delete(`/v1/policies/${policy.body.id}`)).status).toBe(200);
+    expect((await seeded.admin.delete(`/v1/environments/${environment.body.id}`)).status).toBe(200);
+  });
+
   it('refuses environment management to a key without tenant.manage', async () => {
     const seeded = await seedTenant(kw, 'NoManage');
     const created = await seeded.admin.post('/v1/keys', { name: 'users', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage'] });

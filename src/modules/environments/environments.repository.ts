@@ -1,6 +1,7 @@
 /** Environments at rest. */
 import type { Selectable } from 'kysely';
 import type { Db, EnvironmentsTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
 
@@ -10,6 +11,11 @@ export async function insertEnvironment(db: Db, row: EnvironmentRow): Promise<vo
 
 export async function findEnvironment(db: Db, id: string): Promise<EnvironmentRow | undefined> {
   return db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The environment, locked until `trx` ends: its writers, and what must not land in it while it is deleted (keys, resources). */
+export async function lockEnvironment(trx: Db, id: string): Promise<EnvironmentRow | undefined> {
+  return lockForUpdate(trx, trx.selectFrom('environments').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
 export async function findEnvironmentByName(db: Db, tenantId: string, name: string): Promise<EnvironmentRow | undefined> {

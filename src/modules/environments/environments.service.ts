@@ -14,6 +14,7 @@ import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
 import { countResourcesInEnvironment } from '../resources/resources.repository.js';
+import { countPoliciesInEnvironment } from '../policies/policies.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
 import {
@@ -22,6 +23,7 @@ import {
   findEnvironmentByName,
   insertEnvironment,
   listEnvironments,
+  lockEnvironment,
   updateEnvironment,
   type EnvironmentRow,
 } from './environments.repository.js';
@@ -124,7 +126,7 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
   const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findEnvironment(trx, id);
+    const current = await lockEnvironment(trx, id);
     const tenant = current && (await findTenant(trx, current.tenant_id));
     if (current === undefined || tenant === undefined) return notFound('environment', id);
     if (input.name !== undefined && input.name !== current.name && (await findEnvironmentByName(trx, tenant.id, input.name)) !== undefined) {
@@ -162,12 +164,15 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
 export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<EnvironmentObject>> {
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    const current = await findEnvironment(trx, id);
+    // Locked: a key or resource being created in it waits, then finds it gone (404), or is counted.
+    const current = await lockEnvironment(trx, id);
     if (current === undefined) return notFound('environment', id);
     const liveKeys = await countLiveKeysInEnvironment(trx, id);
     if (liveKeys > 0) return fail('CONFLICT', `environment ${id} still has ${liveKeys} live key(s); revoke them first`);
     const resources = await countResourcesInEnvironment(trx, id);
     if (resources > 0) return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
+    const policies = await countPoliciesInEnvironment(trx, id);
+    if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
     await deleteEnvironment(trx, id);
     await record({
       action: 'environment.delete',

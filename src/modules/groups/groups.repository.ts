@@ -5,6 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { Db, GroupsTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type GroupRow = Selectable<GroupsTable>;
 
@@ -14,6 +15,22 @@ export async function insertGroup(db: Db, row: GroupRow): Promise<void> {
 
 export async function findGroup(db: Db, id: string): Promise<GroupRow | undefined> {
   return db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Groups in id order, locked until `trx` ends. Groups are locked before the users and keys
+ * whose membership changes: every writer takes them in that order.
+ */
+export async function lockGroups(trx: Db, ids: readonly string[]): Promise<GroupRow[]> {
+  if (ids.length === 0) return [];
+  return lockForUpdate(
+    trx,
+    trx
+      .selectFrom('groups')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .orderBy('id'),
+  ).execute();
 }
 
 export async function groupsByIds(db: Db, ids: readonly string[]): Promise<GroupRow[]> {
@@ -52,8 +69,13 @@ export async function userMembersOf(db: Db, groupIds: readonly string[]): Promis
   return byGroup;
 }
 
-/** The key's groups, its own memberships and its user's, written onto its row. */
+/**
+ * The key's groups, its own memberships and its user's, written onto its row. The row is locked
+ * first: the list is then computed from what every earlier writer of it committed, not from a
+ * read that a membership change committing meanwhile would make stale.
+ */
 export async function writeKeyGroups(db: Db, keyId: string): Promise<void> {
+  await lockForUpdate(db, db.selectFrom('api_keys').select('id').where('id', '=', keyId)).execute();
   const direct = await db.selectFrom('group_members').select('group_id').where('key_id', '=', keyId).execute();
   const throughUser = await db
     .selectFrom('group_user_members')
@@ -70,8 +92,14 @@ export async function writeKeyGroups(db: Db, keyId: string): Promise<void> {
 }
 
 async function writeUserKeysGroups(db: Db, userId: string): Promise<void> {
-  const keys = await db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute();
+  const keys = await db.selectFrom('api_keys').select('id').where('user_id', '=', userId).orderBy('id').execute();
   for (const key of keys) await writeKeyGroups(db, key.id);
+}
+
+/** The groups a user is a member of, in id order (each of its keys is in them too). */
+export async function groupIdsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('group_user_members').select('group_id').where('user_id', '=', userId).orderBy('group_id').execute();
+  return rows.map((row) => row.group_id);
 }
 
 /** Adds a user member (no-op when already one) and refreshes each of its keys. */
@@ -112,10 +140,15 @@ export async function removeMember(db: Db, groupId: string, keyId: string): Prom
   return true;
 }
 
-/** Deletes the group, its memberships and the roles it held on resources; answers the former members. */
+/**
+ * Deletes the group, its memberships and the roles it held on resources; answers the former
+ * members. The group must be locked; its user members are locked too (after it, as every writer
+ * of a user's memberships does), so a key being created for one of them is seen or waits.
+ */
 export async function deleteGroup(db: Db, id: string): Promise<{ keys: string[]; users: string[] }> {
   const members = (await membersOf(db, [id])).get(id) ?? [];
   const users = (await userMembersOf(db, [id])).get(id) ?? [];
+  if (users.length > 0) await lockForUpdate(db, db.selectFrom('users').select('id').where('id', 'in', users).orderBy('id')).execute();
   await db.deleteFrom('group_members').where('group_id', '=', id).execute();
   await db.deleteFrom('group_user_members').where('group_id', '=', id).execute();
   for (const keyId of members) await writeKeyGroups(db, keyId);

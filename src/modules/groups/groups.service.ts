@@ -15,7 +15,7 @@ import { mutate } from '../mutation.js';
 import type { Db } from '../../storage/database.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
-import { findUser } from '../users/users.repository.js';
+import { findUser, lockUser } from '../users/users.repository.js';
 import {
   addMember,
   addUserMember,
@@ -23,6 +23,7 @@ import {
   findGroup,
   insertGroup,
   listGroups,
+  lockGroups,
   membersOf,
   removeMember,
   removeUserMember,
@@ -81,7 +82,7 @@ export async function getGroup(deps: ServiceDeps, caller: Caller, id: string): P
 export async function patchGroup(deps: ServiceDeps, caller: Caller, id: string, name: string): Promise<Result<GroupObject>> {
   if ((await visibleGroup(deps.db, caller, id)) === undefined) return notFound('group', id);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findGroup(trx, id);
+    const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
     await renameGroup(trx, id, name, now);
     await record({ action: 'group.update', tenantId: current.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { name } });
@@ -93,7 +94,7 @@ export async function patchGroup(deps: ServiceDeps, caller: Caller, id: string, 
 export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
   if ((await visibleGroup(deps.db, caller, id)) === undefined) return notFound('group', id);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    const current = await findGroup(trx, id);
+    const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
     const members = await deleteGroup(trx, id);
     await record({
@@ -122,6 +123,9 @@ export async function addGroupMember(deps: ServiceDeps, caller: Caller, id: stri
   const allowed = refuseGroupAssignment(caller.key, [id]);
   if (!allowed.ok) return allowed;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    // The group, then the user (see lockGroups): gone meanwhile, nothing is added.
+    if ((await lockGroups(trx, [id])).length === 0) return notFound('group', id);
+    if ('userId' in input && (await lockUser(trx, input.userId)) === undefined) return notFound('user', input.userId);
     const added = 'userId' in input ? await addUserMember(trx, id, input.userId, now) : await addMember(trx, id, input.keyId, now);
     if (added) {
       await record({ action: 'group.member.add', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { ...input } });
@@ -136,6 +140,8 @@ export async function removeGroupMember(deps: ServiceDeps, caller: Caller, id: s
   if (group === undefined) return notFound('group', id);
   const isUser = memberId.startsWith('usr_');
   return mutate(deps, caller.actor, async ({ trx, record }) => {
+    if ((await lockGroups(trx, [id])).length === 0) return notFound('group', id);
+    if (isUser) await lockUser(trx, memberId);
     const removed = isUser ? await removeUserMember(trx, id, memberId) : await removeMember(trx, id, memberId);
     if (!removed) return notFound('member', memberId);
     await record({

@@ -1,6 +1,7 @@
 /** API keys at rest. Lookups by id or by the key's HMAC (the one indexed lookup of a verify miss). */
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 import type { KeyKind, KeyRecord, RateBucket } from '../../core/key-record.js';
 import { parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { compileGrants } from '../../core/grants/compile-grants.js';
@@ -109,6 +110,11 @@ export async function findKeyById(db: Db, id: string): Promise<KeyRow | undefine
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The key, locked until `trx` ends: what a read-modify-write of it reads (row-lock.ts). */
+export async function lockKey(trx: Db, id: string): Promise<KeyRow | undefined> {
+  return lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('id', '=', id)).executeTakeFirst();
+}
+
 export interface KeyListFilter {
   readonly tenantId?: string | undefined;
   readonly environmentId?: string | undefined;
@@ -144,12 +150,22 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
     .execute();
 }
 
-export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 'id'>>): Promise<void> {
-  await db.updateTable('api_keys').set(patch).where('id', '=', id).execute();
+/**
+ * Writes a live key; a revoked one is left as it is (revocation is terminal: nothing sets a
+ * revoked key live again or gives it a new secret). Answers whether the key was written.
+ */
+export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 'id'>>): Promise<boolean> {
+  const result = await db.updateTable('api_keys').set(patch).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function liveKeyIdsOfUser(db: Db, userId: string): Promise<KeyRow[]> {
   return db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
+/** A user's live keys, locked until `trx` ends, in id order (the order every writer locks keys in). */
+export async function lockLiveKeysOfUser(trx: Db, userId: string): Promise<KeyRow[]> {
+  return lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id')).execute();
 }
 
 export async function countLiveKeysInEnvironment(db: Db, environmentId: string): Promise<number> {

@@ -13,24 +13,23 @@ import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, notFound } from '../scope.js';
-import { findEnvironment } from '../environments/environments.repository.js';
+import { findEnvironment, lockEnvironment } from '../environments/environments.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
-import { findUser } from '../users/users.repository.js';
-import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import type { Db } from '../../storage/database.js';
-import { addMember, findGroup, removeMember, writeKeyGroups } from '../groups/groups.repository.js';
+import { addMember, findGroup, lockGroups, writeKeyGroups } from '../groups/groups.repository.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { tierCredits, tierRateLimits } from '../ratelimits/tiers.js';
 import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
-import { resolveGroups, resolvePolicies } from './key-links.js';
+import { resolveGroups, resolveOwner, resolvePolicies } from './key-links.js';
+import { changeGrants } from './key-grant-change.js';
 import { DAY_MS } from '../../core/clock.js';
 import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { addCredits, creditColumns, creditColumnsOf } from './key-credits.js';
-import { findKeyById, insertKey, listKeys, updateKey, type KeyRow } from './keys.repository.js';
+import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 
 export async function createKey(deps: ServiceDeps, caller: Caller, input: CreateKeyInput): Promise<Result<CreatedKeyObject>> {
@@ -49,26 +48,25 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
   if (!ipAllowlist.ok) return ipAllowlist;
 
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const environment = await findEnvironment(trx, environmentId);
+    // Locked in the order every writer takes them (environment, groups, user, policies): an
+    // environment, group, user or policy deleted meanwhile is waited for, then a 404.
+    const environment = await lockEnvironment(trx, environmentId);
     if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', environmentId);
     const tenant = await findTenant(trx, environment.tenant_id);
     if (tenant === undefined) return notFound('environment', environmentId);
-    if (input.userId !== undefined) {
-      const user = await findUser(trx, input.userId);
-      if (user === undefined || user.tenant_id !== environment.tenant_id) return notFound('user', input.userId);
-      if (admin && user.role !== 'admin') return fail('VALIDATION', `user ${user.id} is not an admin user, so cannot own an admin key`, { field: 'admin' });
-    }
+    const place = { tenantId: environment.tenant_id, environmentId: environment.id };
+    const groupIds = [...(input.groupIds ?? [])].sort();
+    const groups = await resolveGroups(trx, caller.key, place, groupIds);
+    if (!groups.ok) return groups;
+    const owner = input.userId === undefined ? undefined : await resolveOwner(trx, caller.key, place, input.userId, admin);
+    if (owner !== undefined && !owner.ok) return owner;
     const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now, input.kind);
     if (!expiresAt.ok) return expiresAt;
-    const place = { tenantId: environment.tenant_id, environmentId: environment.id };
     const policyIds = input.policyIds ?? [];
-    const groupIds = [...(input.groupIds ?? [])].sort();
-    const policies = await resolvePolicies(trx, place, policyIds);
+    const policies = await resolvePolicies(trx, place, policyIds, true);
     if (!policies.ok) return policies;
     const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, input, admin, policies.value);
     if (!grants.ok) return grants;
-    const groups = await resolveGroups(trx, caller.key, place, groupIds);
-    if (!groups.ok) return groups;
 
     const secret = generateKey(environment.key_prefix);
     const row: KeyRow = {
@@ -174,7 +172,8 @@ export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Pro
 }
 
 export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, input: PatchKeyInput): Promise<Result<KeyObject>> {
-  if ((await findVisibleKey(deps, caller, id)) === undefined) return notFound('key', id);
+  const seen = await findVisibleKey(deps, caller, id);
+  if (seen === undefined) return notFound('key', id);
   const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
   const ratelimits = checkRateLimits(input.ratelimits);
@@ -182,7 +181,9 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findKeyById(trx, id);
+    // Groups are locked before keys by every writer: those it joins or leaves, first.
+    if (input.groupIds !== undefined) await lockGroups(trx, [...input.groupIds, ...(JSON.parse(seen.group_ids) as string[])]);
+    const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);
     if (current.kind === 'root' && input.enabled === false) return fail('CONFLICT', 'the root key cannot be disabled');
@@ -237,60 +238,12 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   });
 }
 
-/**
- * A key's grants replaced, kind by kind: every field given replaces that set, and the caller must
- * hold what the key ends up with through what changed (no escalation), in one transaction.
- */
-async function changeGrants(
-  deps: ServiceDeps,
-  caller: Caller,
-  trx: Db,
-  current: KeyRow,
-  input: PatchKeyInput,
-  now: number,
-): Promise<Result<{ columns: Partial<KeyRow>; policyIds: string[]; details: Record<string, unknown> }>> {
-  const place = { tenantId: current.tenant_id as string, environmentId: current.environment_id as string };
-  const stored = grantSetOf(current);
-  const direct = {
-    permissions: input.permissions ?? stored.permissions,
-    scopes: input.scopes ?? stored.scopes,
-    levels: input.levels ?? stored.levels,
-  };
-  const newPolicies = input.policyIds === undefined ? [] : input.policyIds;
-  const policies = await resolvePolicies(trx, place, newPolicies);
-  if (!policies.ok) return policies;
-  // Only what changes is handed out by this caller; what the key already had stays as it was.
-  const givenDirect = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
-  const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, givenDirect ? direct : {}, current.admin === 1, policies.value);
-  if (!grants.ok) return grants;
-  const checked = givenDirect ? resolveGrantInput(deps.model, direct, { admin: current.admin === 1 }) : ok(stored);
-  if (!checked.ok) return checked;
-  const columns: Partial<KeyRow> = { ...grantColumns({ ...checked.value, preset: current.preset }) };
-  const details: Record<string, unknown> = givenDirect ? { permissions: checked.value.permissions, scopes: checked.value.scopes, levels: checked.value.levels } : {};
-  let policyIds = (await policyIdsByKey(trx, [current.id])).get(current.id) ?? [];
-  if (input.policyIds !== undefined) {
-    policyIds = [...input.policyIds].sort();
-    await setKeyPolicies(trx, current.id, policyIds);
-    details['policyIds'] = policyIds;
-  }
-  if (input.groupIds !== undefined) {
-    const before = JSON.parse(current.group_ids) as string[];
-    const added = input.groupIds.filter((groupId) => !before.includes(groupId));
-    const groups = await resolveGroups(trx, caller.key, place, added);
-    if (!groups.ok) return groups;
-    for (const groupId of before) if (!input.groupIds.includes(groupId)) await removeMember(trx, groupId, current.id);
-    for (const groupId of added) await addMember(trx, groupId, current.id, now);
-    columns.group_ids = (await findKeyById(trx, current.id))?.group_ids ?? JSON.stringify([...input.groupIds].sort());
-    details['groupIds'] = [...input.groupIds].sort();
-  }
-  return ok({ columns, policyIds, details });
-}
-
 /** Permanent and immediate. Revoking a revoked key answers it unchanged. */
 export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<KeyObject>> {
   if ((await findVisibleKey(deps, caller, id)) === undefined) return notFound('key', id);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findKeyById(trx, id);
+    // Locked: a rotation or change of the key in flight is waited for; none can follow it.
+    const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.kind === 'root') return fail('CONFLICT', 'the root key cannot be revoked');
     if (current.revoked_at !== null) return ok(await shownKey(trx, current, now, deps.usage));

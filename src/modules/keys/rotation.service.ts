@@ -16,7 +16,7 @@ import { canSeeTenant, notFound } from '../scope.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { DAY_MS } from '../../core/clock.js';
 import { shownKey } from './keys.service.js';
-import { findKeyById, updateKey, type KeyRow } from './keys.repository.js';
+import { findKeyById, lockKey, updateKey, type KeyRow } from './keys.repository.js';
 import { refuseExcess, refuseGroupAssignment } from '../escalation.js';
 import { policyIdsByKey } from '../policies/policies.repository.js';
 import { grantSetOf } from './key-grants.js';
@@ -74,11 +74,19 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
 
   const grace = input.gracePeriodSeconds ?? 0;
   return mutate(deps, caller.actor, async ({ trx, now: at, record }) => {
-    const current = await findKeyById(trx, id);
-    if (current === undefined || current.revoked_at !== null) return notFound('key', id);
+    // Locked: a revocation in flight is waited for, then seen; one that comes later waits for
+    // this rotation and revokes the new secret with the key.
+    const current = await lockKey(trx, id);
+    if (current === undefined) return notFound('key', id);
+    if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
+    // Another rotation of the key landed since this request read it: the secret the key
+    // presented no longer holds, and its successor, which this one did not see, stays.
+    if (caller.key.id === id && current.key_hash !== target.key_hash) {
+      return fail('CONFLICT', `key ${id} was rotated by another request meanwhile; the secret this request presented is no longer the key's`);
+    }
     const secret = generateKey(environment.key_prefix);
-    const next = {
-      ...current,
+    // Only what rotation changes is written: the row's other columns stay as the lock read them.
+    const rotated = {
       key_hash: hashKey(deps.pepper, secret),
       hint: keyHint(secret),
       prefix: environment.key_prefix,
@@ -88,8 +96,8 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
       rotated_at: at,
       updated_at: at,
     };
-    const { id: _id, ...columns } = next;
-    await updateKey(trx, id, columns);
+    if (!(await updateKey(trx, id, rotated))) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
+    const next = { ...current, ...rotated };
     await record({
       action: 'key.rotate',
       tenantId: current.tenant_id,

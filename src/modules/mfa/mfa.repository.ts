@@ -5,11 +5,17 @@
  */
 import type { Selectable } from 'kysely';
 import type { Db, UserMfaTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type UserMfaRow = Selectable<UserMfaTable>;
 
 export async function findUserMfa(db: Db, userId: string): Promise<UserMfaRow | undefined> {
   return db.selectFrom('user_mfa').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** The enrolment, locked until `trx` ends: a reset decided on what it read (confirmed or not) deletes that. */
+export async function lockUserMfa(trx: Db, userId: string): Promise<UserMfaRow | undefined> {
+  return lockForUpdate(trx, trx.selectFrom('user_mfa').selectAll().where('user_id', '=', userId)).executeTakeFirst();
 }
 
 export async function insertUserMfa(db: Db, row: UserMfaRow): Promise<void> {

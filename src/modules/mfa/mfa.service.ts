@@ -12,8 +12,9 @@ import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../
 import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
 import { iso, notFound } from '../scope.js';
+import { lockUser } from '../users/users.repository.js';
 import { findVisibleUser } from '../users/users.service.js';
-import { acceptStep, chargeAttempt, tenantAsksReverify, deleteUserMfa, findUserMfa, insertUserMfa, restartUserMfa, type UserMfaRow } from './mfa.repository.js';
+import { acceptStep, chargeAttempt, tenantAsksReverify, deleteUserMfa, findUserMfa, insertUserMfa, lockUserMfa, restartUserMfa, type UserMfaRow } from './mfa.repository.js';
 
 /** At most this many failed codes per user in one window… */
 export const MFA_FAILURE_LIMIT = 5;
@@ -32,7 +33,9 @@ function statusOf(userId: string, row: UserMfaRow | undefined): MfaStatusObject 
 
 async function rateLimited(deps: ServiceDeps, userId: string, now: number): Promise<Result<never>> {
   const row = await findUserMfa(deps.db, userId);
-  const opened = row?.failed_window_started_at ?? now;
+  // No attempt was counted because the enrolment was reset meanwhile: the code is for a seed that is gone.
+  if (row === undefined) return invalid();
+  const opened = row.failed_window_started_at ?? now;
   const retryAfterSeconds = Math.max(1, Math.ceil((opened + MFA_FAILURE_WINDOW_MS - now) / 1000));
   return fail('RATE_LIMITED', `too many wrong one-time codes for this user; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
 }
@@ -98,7 +101,9 @@ export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: 
   const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findUserMfa(trx, userId);
+    // The user locked first, as its deletion does: no enrolment is made for a user being deleted.
+    if ((await lockUser(trx, userId)) === undefined) return notFound('user', userId);
+    const current = await lockUserMfa(trx, userId);
     const conflict = fail('CONFLICT', `user ${userId} already has MFA; reset it before enrolling again`);
     if (current !== undefined && current.confirmed_at !== null) return conflict;
     const secret = newTotpSecret();
@@ -153,7 +158,8 @@ export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: 
   const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    const current = await findUserMfa(trx, userId);
+    // Locked: a confirmation landing meanwhile is waited for, and then counts as confirmed here.
+    const current = await lockUserMfa(trx, userId);
     if (current === undefined) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
     // A user's own key resetting a confirmed enrolment, then enrolling again, would be a way
     // around MFA for whoever holds that key, users.manage or not: only another users.manage key

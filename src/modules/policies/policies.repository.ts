@@ -1,6 +1,7 @@
 /** Policies at rest, and their links to keys. */
 import type { Selectable } from 'kysely';
 import type { Db, PoliciesTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type PolicyRow = Selectable<PoliciesTable>;
 
@@ -10,6 +11,12 @@ export async function insertPolicy(db: Db, row: PolicyRow): Promise<void> {
 
 export async function findPolicy(db: Db, id: string): Promise<PolicyRow | undefined> {
   return db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Policies in id order, locked until `trx` ends: edited, deleted, or linked to a key (which a deletion must not miss). */
+export async function lockPolicies(trx: Db, ids: readonly string[]): Promise<PolicyRow[]> {
+  if (ids.length === 0) return [];
+  return lockForUpdate(trx, trx.selectFrom('policies').selectAll().where('id', 'in', ids).orderBy('id')).execute();
 }
 
 export async function policiesByIds(db: Db, ids: readonly string[]): Promise<PolicyRow[]> {
@@ -38,6 +45,15 @@ export async function updatePolicy(db: Db, id: string, patch: Partial<Omit<Polic
 export async function deletePolicy(db: Db, id: string): Promise<void> {
   await db.deleteFrom('key_policies').where('policy_id', '=', id).execute();
   await db.deleteFrom('policies').where('id', '=', id).execute();
+}
+
+export async function countPoliciesInEnvironment(db: Db, environmentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('policies')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('environment_id', '=', environmentId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function keyIdsLinkedTo(db: Db, policyId: string): Promise<string[]> {

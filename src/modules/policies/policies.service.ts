@@ -10,13 +10,13 @@ import type { PageOf } from '../../api/common.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../../api/policies.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { refuseExcess } from '../escalation.js';
-import { findEnvironment } from '../environments/environments.repository.js';
+import { findEnvironment, lockEnvironment } from '../environments/environments.repository.js';
 import { grantColumns, grantSetOf } from '../keys/key-grants.js';
 import { mutate } from '../mutation.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
-import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
+import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, lockPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
   const grants = grantSetOf({ ...row, preset: null });
@@ -47,7 +47,8 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
     let tenantId: string;
     const environmentId = input.environmentId ?? null;
     if (environmentId !== null) {
-      const environment = await findEnvironment(trx, environmentId);
+      // Locked: an environment being deleted is waited for, then a 404, or it counts this policy (409).
+      const environment = await lockEnvironment(trx, environmentId);
       if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', environmentId);
       if (input.tenantId !== undefined && input.tenantId !== environment.tenant_id) return notFound('environment', environmentId);
       tenantId = environment.tenant_id;
@@ -101,7 +102,7 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findPolicy(trx, id);
+    const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
     const stored = grantSetOf({ ...current, preset: null });
     const givesGrants = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
@@ -134,7 +135,8 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
 /** A policy in use is deleted only with `force`, which unlinks it from its keys in the same transaction. */
 export async function removePolicy(deps: ServiceDeps, caller: Caller, id: string, force: boolean): Promise<Result<PolicyObject>> {
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    const current = await findPolicy(trx, id);
+    // Locked: a key being linked to it waits, then finds it gone (404), or is counted and unlinked.
+    const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
     const linked = await keyIdsLinkedTo(trx, id);
     if (linked.length > 0 && !force) {

@@ -1,6 +1,7 @@
 /** Resources and the roles principals hold on them, at rest. */
 import type { Selectable } from 'kysely';
 import type { Db, ResourceRolesTable, ResourcesTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type ResourceRow = Selectable<ResourcesTable>;
 export type ResourceRoleRow = Selectable<ResourceRolesTable>;
@@ -11,6 +12,11 @@ export async function insertResource(db: Db, row: ResourceRow): Promise<void> {
 
 export async function findResource(db: Db, id: string): Promise<ResourceRow | undefined> {
   return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The resource, locked until `trx` ends: changed, deleted, or given a child (which its deletion must not miss). */
+export async function lockResource(trx: Db, id: string): Promise<ResourceRow | undefined> {
+  return lockForUpdate(trx, trx.selectFrom('resources').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
 export async function findResourceByExternalId(db: Db, environmentId: string, type: string, externalId: string): Promise<ResourceRow | undefined> {

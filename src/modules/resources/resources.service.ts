@@ -15,6 +15,7 @@ import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, notFound } from '../scope.js';
+import { lockEnvironment } from '../environments/environments.repository.js';
 import { storedValue, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
 import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
@@ -26,6 +27,7 @@ import {
   hasChildren,
   insertResource,
   insertRoles,
+  lockResource,
   updateResource,
   type ResourceRow,
 } from './resources.repository.js';
@@ -54,10 +56,12 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
   if (environmentId === null) return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
 
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const parent = input.parentId === undefined ? undefined : await findResource(trx, input.parentId);
-    if (input.parentId !== undefined && parent === undefined) return notFound('resource', input.parentId);
-    const environment = await trx.selectFrom('environments').select(['id', 'tenant_id']).where('id', '=', environmentId).executeTakeFirst();
+    // The environment, then the parent: a deletion of either waits for this one, or this one
+    // finds it gone (404) and creates nothing in it.
+    const environment = await lockEnvironment(trx, environmentId);
     if (environment === undefined) return notFound('environment', environmentId);
+    const parent = input.parentId === undefined ? undefined : await lockResource(trx, input.parentId);
+    if (input.parentId !== undefined && parent === undefined) return notFound('resource', input.parentId);
     const free = await externalIdFree(trx, environment.id, input.type, input.externalId, null);
     if (!free.ok) return free;
     const id = newId('resource', now);
@@ -117,8 +121,13 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
   const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findResource(trx, id);
+    const current = await lockForChange(trx, id, input.parentId);
     if (current === undefined) return notFound('resource', id);
+    if (typeof input.parentId === 'string') {
+      const parent = await lockResource(trx, input.parentId);
+      if (parent === undefined) return notFound('resource', input.parentId);
+      if (await isUnder(trx, parent, id)) return fail('VALIDATION', `resource ${id} cannot move under itself or its own descendant`, { field: 'parentId' });
+    }
     const valueCheck = checkValue(deps, current.type, input.value);
     if (!valueCheck.ok) return valueCheck;
     const free = await externalIdFree(trx, current.environment_id, current.type, input.externalId, current.id);
@@ -151,9 +160,34 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
   });
 }
 
+/**
+ * The resource, locked for a change. A move first locks its environment (trees never cross
+ * one): two moves, each checked against the tree as it was, could otherwise close a cycle
+ * between them (A under B's child while B goes under A's).
+ */
+async function lockForChange(trx: Db, id: string, parentId: string | null | undefined): Promise<ResourceRow | undefined> {
+  if (parentId !== undefined) {
+    const found = await findResource(trx, id);
+    if (found === undefined) return undefined;
+    await lockEnvironment(trx, found.environment_id);
+  }
+  return lockResource(trx, id);
+}
+
+/** Whether `row` is `id` or lies beneath it, read in the transaction that moves `id`. */
+async function isUnder(trx: Db, row: ResourceRow, id: string): Promise<boolean> {
+  const seen = new Set<string>();
+  for (let at: ResourceRow | undefined = row; at !== undefined && !seen.has(at.id); at = at.parent_id === null ? undefined : await findResource(trx, at.parent_id)) {
+    if (at.id === id) return true;
+    seen.add(at.id);
+  }
+  return false;
+}
+
 export async function removeResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    const current = await findResource(trx, id);
+    // Locked: a child being created under it waits, then finds it gone, or is found here (409).
+    const current = await lockResource(trx, id);
     if (current === undefined) return notFound('resource', id);
     // Ending a session removes its documents (seed 001): such a type takes its children along.
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;

@@ -1,6 +1,7 @@
 /** Tenants at rest. */
 import type { Selectable } from 'kysely';
 import type { Db, TenantsTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type TenantRow = Selectable<TenantsTable>;
 
@@ -10,6 +11,11 @@ export async function insertTenant(db: Db, row: TenantRow): Promise<void> {
 
 export async function findTenant(db: Db, id: string): Promise<TenantRow | undefined> {
   return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The tenant, locked until `trx` ends (its settings' read-modify-write). */
+export async function lockTenant(trx: Db, id: string): Promise<TenantRow | undefined> {
+  return lockForUpdate(trx, trx.selectFrom('tenants').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
 export async function listTenants(db: Db, filter: { onlyId?: string | undefined; afterId: string | null; limit: number }): Promise<TenantRow[]> {

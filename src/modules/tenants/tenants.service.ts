@@ -9,7 +9,7 @@ import { mutate } from '../mutation.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
 import { checkAuditRetention, retentionChange } from '../audit/audit.service.js';
-import { findTenant, insertTenant, listTenants, updateTenant, type TenantRow } from './tenants.repository.js';
+import { findTenant, insertTenant, listTenants, lockTenant, updateTenant, type TenantRow } from './tenants.repository.js';
 
 export const DEFAULT_TIER = 'free';
 
@@ -87,7 +87,7 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
   const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
   if (!timeZone.ok) return timeZone;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findTenant(trx, id);
+    const current = await lockTenant(trx, id);
     if (current === undefined) return notFound('tenant', id);
     const next: TenantRow = {
       ...current,

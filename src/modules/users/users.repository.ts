@@ -1,6 +1,7 @@
 /** Users at rest. */
 import type { Selectable } from 'kysely';
 import type { Db, UsersTable } from '../../storage/database.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -10,6 +11,20 @@ export async function insertUser(db: Db, row: UserRow): Promise<void> {
 
 export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The user, locked until `trx` ends. Every write that a user's deletion must not miss locks it:
+ * a key created for the user, a group membership of the user, its MFA enrolment.
+ */
+export async function lockUser(trx: Db, id: string): Promise<UserRow | undefined> {
+  return lockForUpdate(trx, trx.selectFrom('users').selectAll().where('id', '=', id)).executeTakeFirst();
+}
+
+/** Users in id order, locked until `trx` ends. */
+export async function lockUsers(trx: Db, ids: readonly string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return lockForUpdate(trx, trx.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('id')).execute();
 }
 
 export async function findUserByEmail(db: Db, tenantId: string, email: string): Promise<UserRow | undefined> {

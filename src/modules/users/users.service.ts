@@ -12,9 +12,9 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate, type UnitOfWork } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
-import { liveKeyIdsOfUser, updateKey } from '../keys/keys.repository.js';
+import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
-import { deleteUser, findUser, findUserByEmail, insertUser, listUsers, updateUser, type UserRow } from './users.repository.js';
+import { deleteUser, findUser, findUserByEmail, insertUser, listUsers, lockUser, updateUser, type UserRow } from './users.repository.js';
 
 export function toUserObject(row: UserRow): UserObject {
   return {
@@ -78,7 +78,7 @@ export async function getUser(deps: ServiceDeps, caller: Caller, id: string): Pr
 export async function patchUser(deps: ServiceDeps, caller: Caller, id: string, input: PatchUserInput): Promise<Result<UserObject>> {
   if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const current = await findUser(trx, id);
+    const current = await lockUser(trx, id);
     if (current === undefined) return notFound('user', id);
     const email = input.email === undefined ? current.email : normaliseEmail(input.email);
     if (email !== current.email && (await findUserByEmail(trx, current.tenant_id, email)) !== undefined) {
@@ -98,7 +98,9 @@ export async function patchUser(deps: ServiceDeps, caller: Caller, id: string, i
 }
 
 async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<number> {
-  const keys = await liveKeyIdsOfUser(unit.trx, userId);
+  // Every key locked before the first is written: a key being changed meanwhile is waited for,
+  // and none is locked after an audit event holds the tenant's chain (which its writer wants next).
+  const keys = await lockLiveKeysOfUser(unit.trx, userId);
   for (const key of keys) {
     await updateKey(unit.trx, key.id, { revoked_at: unit.now, updated_at: unit.now });
     await unit.record({
@@ -116,7 +118,9 @@ async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<numbe
 export async function removeUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
   if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
   return mutate(deps, caller.actor, async (unit) => {
-    const current = await findUser(unit.trx, id);
+    // Locked first: a key being created for the user waits, then finds no user (404), or
+    // committed already and is revoked here with the others.
+    const current = await lockUser(unit.trx, id);
     if (current === undefined) return notFound('user', id);
     const revoked = await revokeKeysOfUser(unit, id);
     await deleteUserMfa(unit.trx, id);
