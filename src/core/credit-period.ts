@@ -74,8 +74,9 @@ function periodOf(interval: RefillInterval, timeZone: string, at: number): Credi
   const here = ordinal(interval, date);
   const ordinalAt = (instant: number): number => ordinal(interval, dateAt(formatter, instant));
   // UTC midnight of the period's first day and of the next period's first day.
-  const nominalStart = interval === 'day' ? Date.UTC(date.year, date.month - 1, date.day) : Date.UTC(date.year, date.month - 1, 1);
-  const nominalEnd = interval === 'day' ? Date.UTC(date.year, date.month - 1, date.day + 1) : Date.UTC(date.year, date.month, 1);
+  const { year, month, day } = date;
+  const nominalStart = interval === 'day' ? Date.UTC(year, month - 1, day) : Date.UTC(year, month - 1, 1);
+  const nominalEnd = interval === 'day' ? Date.UTC(year, month - 1, day + 1) : Date.UTC(year, month, 1);
   const start = firstInstant(Math.min(nominalStart - MARGIN_MS, at - 1), at, (instant) => ordinalAt(instant) >= here);
   const end = firstInstant(at, Math.max(nominalEnd + MARGIN_MS, at + 1), (instant) => ordinalAt(instant) > here);
   return { label: labelOf(interval, date), start, end };

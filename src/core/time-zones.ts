@@ -46,7 +46,8 @@ export function canonicalTimeZone(name: string): string | undefined {
 export function checkTimeZone(name: string, field: string): Result<string> {
   const canonical = canonicalTimeZone(name);
   if (canonical === undefined) {
-    return fail('VALIDATION', `not a time zone this server knows (IANA names as in Intl.supportedValuesOf('timeZone'), or UTC): ${name}`, { field });
+    const known = "IANA names as in Intl.supportedValuesOf('timeZone'), or UTC";
+    return fail('VALIDATION', `not a time zone this server knows (${known}): ${name}`, { field });
   }
   return ok(canonical);
 }
@@ -60,7 +61,8 @@ export function dateFormatter(zone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(zone);
   if (formatter === undefined) {
     const timeZone = canonicalTimeZone(zone) ?? 'UTC';
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, calendar: 'gregory', numberingSystem: 'latn', year: 'numeric', month: 'numeric', day: 'numeric' });
+    const date = { year: 'numeric', month: 'numeric', day: 'numeric' } as const;
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, calendar: 'gregory', numberingSystem: 'latn', ...date });
     formatters.set(zone, formatter);
   }
   return formatter;

@@ -13,6 +13,7 @@
  * they last refilled.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { ApiKeysTable } from './database.js';
 
 /** The caller's period, as values or as stand-ins that a compiled statement replaces. */
 export interface PeriodParams {
@@ -22,7 +23,9 @@ export interface PeriodParams {
 }
 
 export function refillDue(period: PeriodParams): RawBuilder<boolean> {
-  return sql<boolean>`(credits_refill_amount is not null and (credits_period_end is null or credits_period_end <= ${period.start}) and (credits_period is null or credits_period < ${period.label}))`;
+  const ended = sql<boolean>`(credits_period_end is null or credits_period_end <= ${period.start})`;
+  const later = sql<boolean>`(credits_period is null or credits_period < ${period.label})`;
+  return sql<boolean>`(credits_refill_amount is not null and ${ended} and ${later})`;
 }
 
 /** The balance the caller's period starts from: the stored one, or the refill amount when due. */
@@ -30,20 +33,24 @@ export function balanceNow(period: PeriodParams): RawBuilder<number> {
   return sql<number>`(case when ${refillDue(period)} then credits_refill_amount else credits_remaining end)`;
 }
 
-/** The period columns after the statement: moved to the caller's period when a refill was due, else as they were. */
-export function periodColumnsNow(period: PeriodParams): { credits_period_end: RawBuilder<number | null>; credits_period: RawBuilder<string | null> } {
+interface PeriodColumns {
+  credits_period_end: RawBuilder<number | null>;
+  credits_period: RawBuilder<string | null>;
+}
+
+/** The period columns after the statement: the caller's period when a refill was due, else as they were. */
+export function periodColumnsNow(period: PeriodParams): PeriodColumns {
+  const due = refillDue(period);
   return {
-    credits_period_end: sql<number | null>`(case when ${refillDue(period)} then ${period.end} else credits_period_end end)`,
-    credits_period: sql<string | null>`(case when ${refillDue(period)} then ${period.label} else credits_period end)`,
+    credits_period_end: sql<number | null>`(case when ${due} then ${period.end} else credits_period_end end)`,
+    credits_period: sql<string | null>`(case when ${due} then ${period.label} else credits_period end)`,
   };
 }
 
-/** The same rule over values read from the row: what the balance is now, for an answer that did not write. */
-export function balanceAt(
-  row: { credits_remaining: number | null; credits_refill_amount: number | null; credits_period_end: number | null; credits_period: string | null },
-  start: number,
-  label: string,
-): number {
+/** The same rule over the row as read: the balance now, for an answer that wrote nothing. */
+type BalanceColumns = Pick<ApiKeysTable, 'credits_remaining' | 'credits_refill_amount' | 'credits_period_end' | 'credits_period'>;
+
+export function balanceAt(row: BalanceColumns, start: number, label: string): number {
   const due =
     row.credits_refill_amount !== null &&
     (row.credits_period_end === null || Number(row.credits_period_end) <= start) &&

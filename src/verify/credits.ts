@@ -73,7 +73,8 @@ export function createCreditSpender(db: Kysely<Database>): CreditSpender {
         .where('id', '=', keyId)
         .executeTakeFirst();
       if (current === undefined) return { spent: false, remaining: 0 };
-      return { spent: false, remaining: period === null ? Number(current.credits_remaining ?? 0) : balanceAt(current, period.start, period.label) };
+      const remaining = period === null ? Number(current.credits_remaining ?? 0) : balanceAt(current, period.start, period.label);
+      return { spent: false, remaining };
     },
   };
 }

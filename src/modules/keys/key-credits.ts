@@ -9,7 +9,13 @@ import { sql } from 'kysely';
 
 type CreditColumns = Pick<KeyRow, 'credits_remaining' | 'credits_refill_amount' | 'credits_refill_interval' | 'credits_period' | 'credits_period_end'>;
 
-export const NO_CREDITS: CreditColumns = { credits_remaining: null, credits_refill_amount: null, credits_refill_interval: null, credits_period: null, credits_period_end: null };
+export const NO_CREDITS: CreditColumns = {
+  credits_remaining: null,
+  credits_refill_amount: null,
+  credits_refill_interval: null,
+  credits_period: null,
+  credits_period_end: null,
+};
 
 /** The time zone a key's credits refill in: its tenant's (null: UTC). */
 export async function creditTimeZone(db: Db, tenantId: string | null): Promise<string | null> {
