@@ -144,4 +144,16 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
     expect(added.json().credits).toMatchObject({ remaining: 14 });
     expect([await onSecond(key.key), await onFirst(key.key)]).toEqual(['VALID 13', 'VALID 12']);
   });
+
+  it('a balance set on a node whose clock is behind keeps the period the other node refilled', async () => {
+    clock.set(Date.UTC(2026, 2, 1, 12));
+    const seeded = await seedTenant(kw, 'SetBehind');
+    const key = await meteredKey(seeded, 2);
+    clock.set(Date.UTC(2026, 2, 2, 1, 0));
+    expect(await onFirst(key.key)).toBe('VALID 9');
+    const credits = { remaining: 3, refill: { amount: 10, interval: 'day' } };
+    const set = await other.app.inject({ method: 'PATCH', url: `/v1/keys/${key.id}`, headers: { authorization: `Bearer ${seeded.adminKey}` }, payload: { credits } });
+    expect(set.statusCode).toBe(200);
+    expect([await onFirst(key.key), await onSecond(key.key)]).toEqual(['VALID 2', 'VALID 1']);
+  });
 });

@@ -22,17 +22,22 @@ export async function creditTimeZone(db: Db, tenantId: string | null): Promise<s
   return tenantId === null ? null : ((await findTenant(db, tenantId))?.time_zone ?? null);
 }
 
-/** The columns for credits as given (null: none); the balance belongs to the current period. */
-export function creditColumns(credits: KeyObject['credits'], timeZone: string | null, now: number): CreditColumns {
+/**
+ * The columns for credits as given (null: none); the balance belongs to the current period, or to
+ * the one already stored where that is later (`stored`, on PATCH): setting a balance on a node
+ * whose clock is behind does not move the period back, which would refill it again.
+ */
+export function creditColumns(credits: KeyObject['credits'], timeZone: string | null, now: number, stored?: KeyRow): CreditColumns {
   if (credits === null) return NO_CREDITS;
   const refill = credits.refill ?? null;
-  const period = refill === null ? null : creditPeriod(refill.interval, timeZone ?? 'UTC', now);
+  const current = refill === null ? null : creditPeriod(refill.interval, timeZone ?? 'UTC', now);
+  const keepStored = current !== null && stored?.credits_refill_interval === refill?.interval && Number(stored?.credits_period_end ?? 0) > current.end;
   return {
     credits_remaining: credits.remaining,
     credits_refill_amount: refill?.amount ?? null,
     credits_refill_interval: refill?.interval ?? null,
-    credits_period: period?.label ?? null,
-    credits_period_end: period?.end ?? null,
+    credits_period: keepStored ? (stored?.credits_period ?? null) : (current?.label ?? null),
+    credits_period_end: keepStored ? (stored?.credits_period_end ?? null) : (current?.end ?? null),
   };
 }
 

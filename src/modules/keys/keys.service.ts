@@ -204,7 +204,7 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
     const timeZone = input.credits === undefined && input.creditsAdd === undefined ? null : await creditTimeZone(trx, current.tenant_id);
     if (input.credits !== undefined) {
-      Object.assign(next, creditColumns(input.credits, timeZone, now));
+      Object.assign(next, creditColumns(input.credits, timeZone, now, current));
       details['credits'] = input.credits;
     }
     if (input.creditsAdd !== undefined) {
