@@ -6,7 +6,7 @@
  * whose clock is behind, or a tenant's change of time zone, then never refills twice.
  */
 import { boundedMap } from './bounded-map.js';
-import { FORMATTER_LIMIT, dateFormatter } from './time-zones.js';
+import { dateFormatter } from './time-zones.js';
 
 export type RefillInterval = 'day' | 'month';
 
@@ -24,9 +24,12 @@ const HOUR_MS = 3_600_000;
 // start lies within this margin of UTC midnight of its first day, so a search there finds it.
 const MARGIN_MS = 24 * HOUR_MS;
 
-// The period a verify falls in is the one before it, mostly: kept per interval and zone, so a
-// spend formats nothing, and bounded, as the zones are.
-const periods = boundedMap<string, CreditPeriod>(2 * FORMATTER_LIMIT);
+/** Periods kept, per interval and zone: room for both intervals of every listed zone, a few hundred bytes each. */
+export const PERIOD_LIMIT = 1024;
+
+// The period a verify falls in is the one before it, mostly: kept, a spend formats nothing and
+// builds no formatter; bounded, so stored names of any spelling cannot grow it.
+const periods = boundedMap<string, CreditPeriod>(PERIOD_LIMIT);
 
 interface CalendarDate {
   readonly year: number;
