@@ -1,11 +1,11 @@
 /** A key's usage credits as stored (issue 17): set on create or PATCH, added to by `creditsAdd`. */
+import { sql } from 'kysely';
 import type { KeyObject } from '../../api/keys.js';
 import { creditPeriod, type RefillInterval } from '../../core/credit-period.js';
 import { balanceNow, periodColumnsNow } from '../../storage/credit-refill.js';
 import type { Db } from '../../storage/database.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import type { KeyRow } from './keys.repository.js';
-import { sql } from 'kysely';
 
 type CreditColumns = Pick<KeyRow, 'credits_remaining' | 'credits_refill_amount' | 'credits_refill_interval' | 'credits_period' | 'credits_period_end'>;
 
