@@ -94,8 +94,10 @@ export interface ApiKeysTable {
   /** Where set, the balance is reset to this amount at each `credits_refill_interval` (day|month). */
   credits_refill_amount: number | null;
   credits_refill_interval: string | null;
-  /** The period (YYYY-MM-DD or YYYY-MM, tenant time zone) the balance belongs to. */
+  /** The label (YYYY-MM-DD or YYYY-MM, tenant time zone then) of the period the balance belongs to. */
   credits_period: string | null;
+  /** When that period ends (epoch ms; migration 0015): a refill is due once the caller's period starts at or after it. */
+  credits_period_end: number | null;
   expires_at: number | null;
   revoked_at: number | null;
   created_by_key_id: string | null;

@@ -28,7 +28,7 @@ import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { BLANK_KEY_COLUMNS } from './blank-key.js';
-import { addCredits, creditColumns, creditColumnsOf } from './key-credits.js';
+import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
 import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 
@@ -203,8 +203,9 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
     if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits);
     if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
+    const timeZone = input.credits === undefined && input.creditsAdd === undefined ? null : await creditTimeZone(trx, current.tenant_id);
     if (input.credits !== undefined) {
-      Object.assign(next, creditColumns(input.credits, (current.tenant_id === null ? undefined : await findTenant(trx, current.tenant_id))?.time_zone ?? null, now));
+      Object.assign(next, creditColumns(input.credits, timeZone, now, current));
       details['credits'] = input.credits;
     }
     if (input.creditsAdd !== undefined) {
@@ -229,10 +230,7 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       ...grantColumns(grantSetOf(next)),
       updated_at: now,
     });
-    if (input.creditsAdd !== undefined) {
-      await addCredits(trx, id, input.creditsAdd);
-      next.credits_remaining = (await findKeyById(trx, id))?.credits_remaining ?? null;
-    }
+    if (input.creditsAdd !== undefined) next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
     await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });

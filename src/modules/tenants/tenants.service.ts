@@ -1,6 +1,6 @@
 /** Tenants: created by the root key; read and changed by the root key or their own `tenant.manage` keys. */
 import { fail, ok, type Result } from '../../core/error-codes.js';
-import { checkTimeZone } from '../../core/credit-period.js';
+import { checkTimeZone } from '../../core/time-zones.js';
 import { newId } from '../../core/ids.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../../api/tenants.js';
@@ -53,7 +53,7 @@ export async function createTenant(deps: ServiceDeps, caller: Caller, input: Cre
       max_application_key_expiry_days: input.maxApplicationKeyExpiryDays ?? null,
       mfa_reverify_days: input.mfaReverifyDays ?? null,
       audit_retention_days: input.auditRetentionDays ?? null,
-      time_zone: input.timeZone ?? null,
+      time_zone: timeZone.value,
       created_at: now,
       updated_at: now,
     };
@@ -100,7 +100,7 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
       max_application_key_expiry_days: input.maxApplicationKeyExpiryDays === undefined ? current.max_application_key_expiry_days : input.maxApplicationKeyExpiryDays,
       mfa_reverify_days: input.mfaReverifyDays === undefined ? current.mfa_reverify_days : input.mfaReverifyDays,
       audit_retention_days: input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
-      time_zone: input.timeZone ?? current.time_zone,
+      time_zone: timeZone.value ?? current.time_zone,
       updated_at: now,
     };
     const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);

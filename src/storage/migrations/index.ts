@@ -16,6 +16,7 @@ import * as auditMac from './0010-audit-mac-pepper.js';
 import * as seedMeanings from './0012-seed-meanings.js';
 import * as usageControls from './0013-usage-controls.js';
 import * as rateLimits from './0014-rate-limits.js';
+import * as creditPeriodEnd from './0015-credit-period-end.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-seed-meanings': seedMeanings,
   '0013-usage-controls': usageControls,
   '0014-rate-limits': rateLimits,
+  '0015-credit-period-end': creditPeriodEnd,
 };
