@@ -28,6 +28,7 @@ import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCache
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { ConfigError, trustProxyOption, type Config } from './config.js';
+import { databaseTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
@@ -104,7 +105,8 @@ function tiersOf(path: string): Tiers {
 export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema }));
+  const timeouts = databaseTimeouts(config);
+  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts }));
   const pepper = loadPepper(config.pepper, config.dataDir);
   await checkPepper(storage.db, pepper);
   // Before anything appends an event: the chains' MAC key, and old chains sealed under it once.
@@ -260,6 +262,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ? await listenForChanges(
         config.databaseUrl as string,
         storage.schema,
+        timeouts,
         () => following.wake(),
         (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
       )
