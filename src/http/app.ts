@@ -191,13 +191,11 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it',
     );
   }
+  const redisBounds = { connectMs: config.redisConnectTimeoutMs, commandMs: config.redisCommandTimeoutMs, keepAliveMs: config.tcpKeepAliveMs };
   if (config.redisUrl !== undefined) {
-    redis = redisWakeups(
-      config.redisUrl,
-      `keyward:changes:${storage.location}`,
-      () => follower?.wake(),
-      (error) => app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
-    );
+    // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
+    const lost = (error: unknown) => app.log.debug({ err: error }, 'redis wake-ups unavailable; polling until they are back');
+    redis = redisWakeups(config.redisUrl, redisBounds, `keyward:changes:${storage.location}`, () => follower?.wake(), lost);
   }
   setRequestId(app);
   if (config.accessLog > 0) logAccess(app, config.accessLog);
@@ -215,7 +213,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
-  const rateLimits = setUpRateLimiter(config, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
+  const rateLimits = setUpRateLimiter(config, redisBounds, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
   const verify = createVerifier({
     authenticator,
     clock,
@@ -232,8 +230,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     changeLogSeq: () => follower?.lastSeq ?? 0,
     stalenessMs: () => follower?.stalenessMs(clock.now()) ?? 0,
     usagePendingEntries: () => usage.pendingEntries(),
+    redis: rateLimits.redis,
   });
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods };
+  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
