@@ -7,7 +7,11 @@ import type { DatabaseTimeouts } from '../storage/bounded-postgres.js';
 import { ConfigError, integer, type ConfigVariable, type Env } from './config-values.js';
 
 export interface TimeoutSettings {
-  /** Longest wait for a PostgreSQL connection: a new one, or a free one of the pool. */
+  /**
+   * Longest wait for a PostgreSQL connection: a new one, or a free one of the pool. node-postgres
+   * bounds both with one setting; a burst of verifies spending one key's credits queues for the
+   * pool for seconds (issue 17's 1 000 at once on three nodes), so this is the longer bound.
+   */
   readonly databaseConnectTimeoutMs: number;
   /** Longest wait for PostgreSQL to answer a statement; then the connection is dropped (503). */
   readonly databaseQueryTimeoutMs: number;
@@ -25,7 +29,11 @@ export interface TimeoutSettings {
 }
 
 export const TIMEOUT_VARIABLES: readonly ConfigVariable[] = [
-  { name: 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', description: 'longest wait for a PostgreSQL connection (a new one, or a free one of the pool)', default: '2000' },
+  {
+    name: 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS',
+    description: 'longest wait for a PostgreSQL connection: a new one, or a free one of the pool (a burst of writes to one row queues there)',
+    default: '4000',
+  },
   {
     name: 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS',
     description: 'longest wait for PostgreSQL to answer a statement; then its connection is dropped and the request answers 503',
@@ -49,7 +57,7 @@ export const TIMEOUT_VARIABLES: readonly ConfigVariable[] = [
 
 export function timeoutSettings(env: Env): TimeoutSettings {
   return {
-    databaseConnectTimeoutMs: integer(env, 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', 2000, 100, 600_000),
+    databaseConnectTimeoutMs: integer(env, 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', 4000, 100, 600_000),
     databaseQueryTimeoutMs: integer(env, 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS', 3000, 100, 600_000),
     databaseStatementTimeoutMs: integer(env, 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS', 2000, 50, 600_000),
     databaseIdleInTransactionTimeoutMs: integer(env, 'KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 2000, 50, 600_000),
