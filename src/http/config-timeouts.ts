@@ -24,7 +24,11 @@ export interface TimeoutSettings {
   readonly redisCommandTimeoutMs: number;
   /** TCP keepalive on every PostgreSQL and Redis connection: the first probe after this long idle. */
   readonly tcpKeepAliveMs: number;
-  /** The drain bound: this long after SIGTERM or SIGINT, the node exits whatever still runs. */
+  /**
+   * The drain bound: this long after SIGTERM or SIGINT, the node exits whatever still runs. With
+   * the database silent a drain waits for the requests in flight, then for the last usage flush,
+   * each at most a connection and a statement bound (14 s by default), and a second's goodbyes.
+   */
   readonly shutdownTimeoutMs: number;
 }
 
@@ -52,7 +56,11 @@ export const TIMEOUT_VARIABLES: readonly ConfigVariable[] = [
     default: '500',
   },
   { name: 'KEYWARD_TCP_KEEPALIVE_MS', description: 'TCP keepalive on PostgreSQL and Redis connections: the first probe after this long idle', default: '10000' },
-  { name: 'KEYWARD_SHUTDOWN_TIMEOUT_MS', description: 'drain bound: after SIGTERM or SIGINT the node exits within this long, whatever still runs', default: '10000' },
+  {
+    name: 'KEYWARD_SHUTDOWN_TIMEOUT_MS',
+    description: 'drain bound: after SIGTERM or SIGINT the node exits within this long, whatever still runs (a silent database costs a drain up to twice connect + query)',
+    default: '20000',
+  },
 ];
 
 export function timeoutSettings(env: Env): TimeoutSettings {
@@ -64,7 +72,7 @@ export function timeoutSettings(env: Env): TimeoutSettings {
     redisConnectTimeoutMs: integer(env, 'KEYWARD_REDIS_CONNECT_TIMEOUT_MS', 2000, 100, 600_000),
     redisCommandTimeoutMs: integer(env, 'KEYWARD_REDIS_COMMAND_TIMEOUT_MS', 500, 10, 600_000),
     tcpKeepAliveMs: integer(env, 'KEYWARD_TCP_KEEPALIVE_MS', 10_000, 1000, 3_600_000),
-    shutdownTimeoutMs: integer(env, 'KEYWARD_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+    shutdownTimeoutMs: integer(env, 'KEYWARD_SHUTDOWN_TIMEOUT_MS', 20_000, 1000, 3_600_000),
   };
 }
 

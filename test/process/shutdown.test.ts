@@ -90,7 +90,7 @@ describe('SIGTERM on the built server', () => {
 
 describe.skipIf(url === null)('SIGTERM on the built server, its PostgreSQL silent', () => {
   /** KEYWARD_SHUTDOWN_TIMEOUT_MS's default. */
-  const DRAIN_BOUND_MS = 10_000;
+  const DRAIN_BOUND_MS = 20_000;
   let proxy: TcpProxy;
   let server: ServerProcess;
   afterEach(async () => {
@@ -124,5 +124,5 @@ describe.skipIf(url === null)('SIGTERM on the built server, its PostgreSQL silen
     const answer = await write;
     expect(answer.status).toBe(503);
     expect(((await answer.json()) as { code: string }).code).toBe('UNAVAILABLE');
-  }, 40_000);
+  }, 60_000);
 });
