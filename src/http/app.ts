@@ -28,6 +28,7 @@ import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCache
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { ConfigError, trustProxyOption, type Config } from './config.js';
+import { databaseTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
@@ -104,7 +105,8 @@ function tiersOf(path: string): Tiers {
 export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema }));
+  const timeouts = databaseTimeouts(config);
+  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts }));
   const pepper = loadPepper(config.pepper, config.dataDir);
   await checkPepper(storage.db, pepper);
   // Before anything appends an event: the chains' MAC key, and old chains sealed under it once.
@@ -189,13 +191,11 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it',
     );
   }
+  const redisBounds = { connectMs: config.redisConnectTimeoutMs, commandMs: config.redisCommandTimeoutMs, keepAliveMs: config.tcpKeepAliveMs };
   if (config.redisUrl !== undefined) {
-    redis = redisWakeups(
-      config.redisUrl,
-      `keyward:changes:${storage.location}`,
-      () => follower?.wake(),
-      (error) => app.log.warn({ err: error }, 'redis wake-ups unavailable; polling until they are back'),
-    );
+    // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
+    const lost = (error: unknown) => app.log.debug({ err: error }, 'redis wake-ups unavailable; polling until they are back');
+    redis = redisWakeups(config.redisUrl, redisBounds, `keyward:changes:${storage.location}`, () => follower?.wake(), lost);
   }
   setRequestId(app);
   if (config.accessLog > 0) logAccess(app, config.accessLog);
@@ -213,7 +213,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
-  const rateLimits = setUpRateLimiter(config, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
+  const rateLimits = setUpRateLimiter(config, redisBounds, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
   const verify = createVerifier({
     authenticator,
     clock,
@@ -230,8 +230,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     changeLogSeq: () => follower?.lastSeq ?? 0,
     stalenessMs: () => follower?.stalenessMs(clock.now()) ?? 0,
     usagePendingEntries: () => usage.pendingEntries(),
+    redis: rateLimits.redis,
   });
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods };
+  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -260,6 +261,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ? await listenForChanges(
         config.databaseUrl as string,
         storage.schema,
+        timeouts,
         () => following.wake(),
         (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
       )
@@ -287,9 +289,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       rateLimits.stop();
       clearInterval(pruning);
       await app.close();
-      await floods.refusals.close();
-      // After the in-flight requests drained (their verifies counted), before the storage goes.
-      await usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
+      // After the in-flight requests drained (their verifies counted), before the storage goes;
+      // side by side, so that a silent database costs a shutdown one query bound, not two.
+      const flushed = usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
+      await Promise.all([floods.refusals.close(), flushed]);
       if (options.storage === undefined) await storage.close();
     },
   };

@@ -1,12 +1,16 @@
 import { isIP } from 'node:net';
 import { defaultModel, loadModelFile, ModelError } from '../core/model/load-model.js';
 import type { AuthModel } from '../core/model/model.js';
+import { checkTimeouts, TIMEOUT_VARIABLES, timeoutSettings, type TimeoutSettings } from './config-timeouts.js';
+import { ConfigError, integer, optional, text, type ConfigVariable, type Env } from './config-values.js';
+
+export { ConfigError, type ConfigVariable } from './config-values.js';
 
 /**
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config {
+export interface Config extends TimeoutSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -68,12 +72,6 @@ export interface Config {
   readonly instanceAuditRetentionDays: number;
 }
 
-export interface ConfigVariable {
-  readonly name: string;
-  readonly description: string;
-  readonly default: string;
-}
-
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_HOST', description: 'address to listen on', default: '127.0.0.1' },
   { name: 'KEYWARD_PORT', description: 'port to listen on', default: '7600' },
@@ -110,13 +108,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', description: 'least audit retention a tenant may set, in days (at least 30)', default: '30' },
   { name: 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', description: 'days the instance audit chain keeps events (0 = forever; else at least the minimum)', default: '365' },
   { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
+  ...TIMEOUT_VARIABLES,
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-
-export class ConfigError extends Error {}
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const config: Config = {
@@ -149,6 +144,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
+    ...timeoutSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
   };
@@ -170,6 +166,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (config.pepperPrevious !== undefined && config.pepperPrevious.length < 32) {
     throw new ConfigError('KEYWARD_PEPPER_PREVIOUS must be at least 32 characters');
   }
+  checkTimeouts(config);
   if (!LOG_LEVELS.has(config.logLevel)) {
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   }
@@ -184,25 +181,6 @@ function model(env: Env): AuthModel {
     if (error instanceof ModelError) throw new ConfigError(`KEYWARD_MODEL: ${error.message}`);
     throw error;
   }
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function text(env: Env, name: string, fallback: string): string {
-  return optional(env, name) ?? fallback;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
 }
 
 /** Names proxy-addr (Fastify's trustProxy) knows for the private ranges. */

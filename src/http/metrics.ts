@@ -4,6 +4,7 @@
  * is, and how much key usage waits to be written. One registry per app, so tests can run many.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { RedisHealth } from '../verify/redis-health.js';
 
 export interface MetricSources {
   readonly keyCacheEntries: () => number;
@@ -11,6 +12,8 @@ export interface MetricSources {
   readonly changeLogSeq: () => number;
   readonly stalenessMs: () => number;
   readonly usagePendingEntries: () => number;
+  /** With Redis configured: whether it answers (`keyward_redis_up`). */
+  readonly redis?: RedisHealth | undefined;
 }
 
 export interface Metrics {
@@ -54,6 +57,10 @@ export function createMetrics(sources: MetricSources): Metrics {
   gauge(registry, 'keyward_change_log_seq', 'The last change-log sequence this node has applied', sources.changeLogSeq);
   gauge(registry, 'keyward_change_log_staleness_seconds', 'Seconds since this node last confirmed it saw every change', () => sources.stalenessMs() / 1000);
   gauge(registry, 'keyward_usage_pending_entries', 'Key usage counters waiting to be written', sources.usagePendingEntries);
+  const redis = sources.redis;
+  // Only where Redis is configured: absent, the gauge would say "down" of a Redis that is not used.
+  if (redis !== undefined)
+    gauge(registry, 'keyward_redis_up', 'Whether Redis answers this node (1) or not (0): rate limits fall back while 0', () => (redis.state === 'up' ? 1 : 0));
   return {
     registry,
     countVerify(code) {

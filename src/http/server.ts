@@ -1,7 +1,8 @@
 /**
  * Runs Keyward: builds the app, listens, prints where it serves, the console and the docs (and
- * the root key on the first start that serves only), and on SIGTERM or SIGINT stops taking connections, lets in-flight requests finish
- * and exits 0.
+ * the root key on the first start that serves only), and on SIGTERM or SIGINT stops taking
+ * connections, lets in-flight requests finish and exits 0: within KEYWARD_SHUTDOWN_TIMEOUT_MS,
+ * even when PostgreSQL or Redis has gone silent (else it exits 1 at that bound).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +57,13 @@ export async function serve(config: Config, print: (line: string) => void = (lin
     // process open after answering, until the client (a proxy, often) closes it: close each one
     // as soon as it is idle.
     const sweep = setInterval(() => keyward.app.server.closeIdleConnections(), 100);
+    // Every wait of a drain is bounded on its own (requests, flushes and goodbyes to PostgreSQL
+    // and Redis); this is the bound on them all, whatever was missed.
+    const bound = setTimeout(() => {
+      keyward.app.log.error({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish within KEYWARD_SHUTDOWN_TIMEOUT_MS: exiting now');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    bound.unref();
     keyward
       .close()
       .finally(() => clearInterval(sweep))

@@ -12,6 +12,7 @@ import { Kysely, Migrator, sql, PostgresDialect, type LogConfig, type MigrationP
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { boundedPool, closablePool, connectionOptions, endWithin, queryWithin, StorageTimeoutError, type DatabaseTimeouts } from './bounded-postgres.js';
 import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
 import { immediateSqliteDialect } from './sqlite-immediate.js';
 
@@ -29,7 +30,16 @@ export interface StorageOptions {
   readonly onQuery?: ((sql: string) => void) | undefined;
   /** `false`: open as is, without applying pending migrations (`keyward migrate --check`, `doctor`). Default true. */
   readonly migrate?: boolean;
+  /**
+   * PostgreSQL: bounds on every wait (the server passes its `KEYWARD_DATABASE_*_TIMEOUT_MS`; see
+   * bounded-postgres.ts). Absent, as for maintenance commands whose statements may rightly run
+   * long, only connecting is bounded.
+   */
+  readonly timeouts?: DatabaseTimeouts | undefined;
 }
+
+/** Without the node's bounds: connecting is still bounded, and connections are kept alive. */
+const CONNECT_ONLY: pg.ClientConfig = { connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 
 /** The database named by the configuration did not answer (refused, unknown host, bad credentials). */
 export class DatabaseUnreachableError extends Error {
@@ -41,6 +51,7 @@ function isConnectionFailure(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   return (
     /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|08...|28...|3D000)$/.test(code) ||
+    error instanceof StorageTimeoutError ||
     (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message))
   );
 }
@@ -64,7 +75,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const url = options.databaseUrl;
   const migrate = options.migrate !== false;
   try {
-    if (url) return await withSchemaLock(url, options.schema, (lock) => openAndMigrate(() => openPostgres(url, lock, options.schema, log), options.schema, migrate));
+    if (url) return await withSchemaLock(url, options.schema, options.timeouts, () => openPostgresMigrated(url, options.schema, log, options.timeouts, migrate));
     return await openAndMigrate(async () => openSqlite(options.dataDir, log), undefined, migrate);
   } catch (error) {
     throw unreachable(error, url);
@@ -83,6 +94,28 @@ async function openAndMigrate(open: () => Promise<Storage>, schema: string | und
   return storage;
 }
 
+/**
+ * Bounded, the node's sessions would end a migration that rightly takes minutes (an index on a
+ * large table): migrations then run on connections of their own, without the bounds.
+ */
+async function openPostgresMigrated(
+  url: string,
+  schema: string | undefined,
+  log: LogConfig | undefined,
+  timeouts: DatabaseTimeouts | undefined,
+  migrate: boolean,
+): Promise<Storage> {
+  if (migrate && timeouts !== undefined) {
+    const unbounded = openPostgres(url, schema, log, undefined);
+    try {
+      await migrateToLatest(unbounded.db, schema);
+    } finally {
+      await unbounded.close();
+    }
+  }
+  return openAndMigrate(async () => openPostgres(url, schema, log, timeouts), schema, migrate && timeouts === undefined);
+}
+
 /** A connection failure to PostgreSQL says so, naming the (password-free) URL; anything else passes. */
 function unreachable(error: unknown, url: string | undefined): unknown {
   if (url === undefined || !isConnectionFailure(error)) return error;
@@ -90,23 +123,33 @@ function unreachable(error: unknown, url: string | undefined): unknown {
   return new DatabaseUnreachableError(`could not reach the database at ${redactUrl(url)} (KEYWARD_DATABASE_URL): ${reason}`, { cause: error });
 }
 
+const LOCK_POLL_MS = 100;
+
 /**
  * Nodes started at the same instant on an empty database (SPEC §6) would each create the schema
  * and Kysely's migration tables, and all but one fail on PostgreSQL's catalog constraints: one
- * node at a time does it, under a session advisory lock named after the schema.
+ * node at a time does it, under a session advisory lock named after the schema. The lock is
+ * tried, not waited on, so that each statement is short and bounded like any other, and a
+ * database that goes silent fails the start instead of hanging it, however long another node's
+ * migration rightly takes.
  */
-async function withSchemaLock<T>(url: string, schema: string | undefined, work: (lock: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+async function withSchemaLock<T>(url: string, schema: string | undefined, timeouts: DatabaseTimeouts | undefined, work: () => Promise<T>): Promise<T> {
+  if (schema !== undefined && !SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  const client = new pg.Client({ connectionString: url, ...(timeouts === undefined ? CONNECT_ONLY : connectionOptions(timeouts, false)) });
+  const query = (text: string, values: unknown[] = []) => (timeouts === undefined ? client.query(text, values) : queryWithin(client, text, values, timeouts.queryMs));
   // A connection lost while held is reported by the query that uses it.
   client.on('error', () => undefined);
   await client.connect();
   const name = `keyward:migrate:${schema ?? 'public'}`;
   try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [name]);
-    return await work(client);
+    while ((await query('select pg_try_advisory_lock(hashtext($1)) as locked', [name])).rows[0]?.locked !== true) {
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+    if (schema !== undefined) await query(`create schema if not exists "${schema}"`);
+    return await work();
   } finally {
     // Ending the session releases the lock too.
-    await client.end().catch(() => undefined);
+    await endWithin(client);
   }
 }
 
@@ -154,16 +197,12 @@ function preparingOnce(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
   };
 }
 
-async function openPostgres(url: string, lock: pg.Client, schema: string | undefined, log: LogConfig | undefined): Promise<Storage> {
-  if (schema !== undefined) {
-    if (!SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-    await lock.query(`create schema if not exists "${schema}"`);
-  }
+function openPostgres(url: string, schema: string | undefined, log: LogConfig | undefined, timeouts: DatabaseTimeouts | undefined): Storage {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     // A database that does not answer is a 503 in seconds, not a request hanging until TCP gives up.
-    connectionTimeoutMillis: 5000,
+    ...(timeouts === undefined ? CONNECT_ONLY : connectionOptions(timeouts, true)),
     ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }),
     // Times are bigint milliseconds; they fit a JS number, so read them as numbers on both dialects.
     types: {
@@ -176,8 +215,12 @@ async function openPostgres(url: string, lock: pg.Client, schema: string | undef
   // fails with the same error, answered 503 where it runs.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log === undefined ? {} : { log }) });
-  return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
+  const close = closablePool(pool);
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: timeouts === undefined ? pool : boundedPool(pool, timeouts.queryMs) }),
+    ...(log === undefined ? {} : { log }),
+  });
+  return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => close(() => db.destroy()) };
 }
 
 function redactUrl(url: string): string {

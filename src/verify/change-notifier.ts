@@ -5,6 +5,7 @@
  * before: a node that cannot confirm it is caught up fails closed either way.
  */
 import pg from 'pg';
+import { connectionOptions, endWithin, queryWithin, type DatabaseTimeouts } from '../storage/bounded-postgres.js';
 
 /** One channel per schema, so deployments (and tests) sharing a database do not wake each other. */
 export function changeChannel(schema: string | undefined): string {
@@ -17,14 +18,21 @@ export interface ChangeListener {
 
 const RECONNECT_MS = 2000;
 
-export async function listenForChanges(connectionString: string, schema: string | undefined, onChange: () => void, onError: (error: unknown) => void): Promise<ChangeListener> {
+export async function listenForChanges(
+  connectionString: string,
+  schema: string | undefined,
+  timeouts: DatabaseTimeouts,
+  onChange: () => void,
+  onError: (error: unknown) => void,
+): Promise<ChangeListener> {
   const channel = changeChannel(schema);
   let client: pg.Client | null = null;
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString });
+    // Bounded like the pool's: a silent database fails this attempt, and the next one is scheduled.
+    const next = new pg.Client({ connectionString, ...connectionOptions(timeouts, false) });
     next.on('notification', (message) => {
       if (message.channel === channel) onChange();
     });
@@ -40,7 +48,7 @@ export async function listenForChanges(connectionString: string, schema: string 
     next.on('error', lost);
     next.on('end', () => lost());
     await next.connect();
-    await next.query(`LISTEN "${channel}"`);
+    await queryWithin(next, `LISTEN "${channel}"`, [], timeouts.queryMs);
     client = next;
     // Changes committed while not listening are picked up by this catch-up.
     onChange();
@@ -63,7 +71,7 @@ export async function listenForChanges(connectionString: string, schema: string 
       if (retry !== null) clearTimeout(retry);
       const current = client;
       client = null;
-      await current?.end().catch(() => undefined);
+      if (current !== null) await endWithin(current);
     },
   };
 }

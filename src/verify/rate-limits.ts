@@ -128,14 +128,24 @@ export interface RedisLimiterOptions {
   /** Where Redis does not answer: the fallback (fail-open), or undefined to refuse (fail-closed). */
   readonly fallback: RateLimiter | undefined;
   readonly onError: (error: unknown) => void;
+  /**
+   * Whether Redis answers lately (redis-health.ts). While it does not, verifies go straight to
+   * the fallback instead of each waiting for a command to time out. Absent: always tried.
+   */
+  readonly available?: () => boolean;
   readonly prefix?: string;
 }
 
 export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
   const prefix = options.prefix ?? 'keyward:rl:';
   const keysOf = (buckets: readonly RateBucket[], now: number): string[] => buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
+  const fallback = (buckets: readonly RateBucket[], cost: number, now: number): RateOutcome | Promise<RateOutcome> => {
+    if (options.fallback !== undefined) return options.fallback.take(buckets, cost, now);
+    return { allowed: false, used: buckets.map((bucket) => bucket.limit), limits: buckets.map((bucket) => bucket.limit) };
+  };
   return {
     async take(buckets, cost, now) {
+      if (options.available?.() === false) return fallback(buckets, cost, now);
       const keys = keysOf(buckets, now);
       const args = [String(cost), ...buckets.flatMap((bucket) => [String(bucket.limit), String(bucket.durationMs)])];
       try {
@@ -143,11 +153,11 @@ export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
         return { allowed: reply[0] === 1, used: reply.slice(1).map(Number), limits: buckets.map((bucket) => bucket.limit) };
       } catch (error) {
         options.onError(error);
-        if (options.fallback !== undefined) return options.fallback.take(buckets, cost, now);
-        return { allowed: false, used: buckets.map((bucket) => bucket.limit), limits: buckets.map((bucket) => bucket.limit) };
+        return fallback(buckets, cost, now);
       }
     },
     async refund(buckets, cost, now) {
+      if (options.available?.() === false) return options.fallback?.refund(buckets, cost, now);
       try {
         await options.redis.eval(REFUND_SCRIPT, buckets.length, ...keysOf(buckets, now), String(cost));
       } catch (error) {

@@ -5,6 +5,7 @@
  * stays the safety net for a lost connection or message.
  */
 import { Redis } from 'ioredis';
+import { boundedRedisOptions, type RedisBounds } from './redis-health.js';
 
 export interface RedisWakeups {
   /** Tells the other nodes a change was committed. */
@@ -12,10 +13,10 @@ export interface RedisWakeups {
   stop(): Promise<void>;
 }
 
-export function redisWakeups(url: string, channel: string, onChange: () => void, onError: (error: unknown) => void): RedisWakeups {
+export function redisWakeups(url: string, bounds: RedisBounds, channel: string, onChange: () => void, onError: (error: unknown) => void): RedisWakeups {
   // A subscribed connection can do nothing else, so publishing has its own.
-  const subscriber = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  const publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  const subscriber = new Redis(url, { ...boundedRedisOptions(bounds), lazyConnect: false, maxRetriesPerRequest: 1 });
+  const publisher = new Redis(url, { ...boundedRedisOptions(bounds), lazyConnect: false, maxRetriesPerRequest: 1 });
   subscriber.on('error', onError);
   publisher.on('error', onError);
   subscriber.on('message', (received: string) => {

@@ -1,13 +1,18 @@
 /**
  * SIGTERM drains: a request already in flight when the signal arrives is answered in full, and
  * then the process exits 0, promptly, even when the client keeps its connection alive (as
- * proxies and load balancers do).
+ * proxies and load balancers do), and within the drain bound even when PostgreSQL has gone silent.
  */
 import { Agent, request } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { tcpProxy, throughProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { newTestSchema } from '../support/test-schemas.js';
+
+const url = inject('postgresUrl');
 
 interface Drained {
   readonly status: number;
@@ -92,4 +97,44 @@ describe('SIGTERM on the built server', () => {
     expect(drained.exitCode).toBe(0);
     expect(drained.exitAfterMs).toBeLessThan(1000);
   });
+});
+
+describe.skipIf(url === null)('SIGTERM on the built server, its PostgreSQL silent', () => {
+  /** KEYWARD_SHUTDOWN_TIMEOUT_MS's default. */
+  const DRAIN_BOUND_MS = 20_000;
+  let proxy: TcpProxy;
+  let server: ServerProcess;
+  afterEach(async () => {
+    await proxy?.close();
+    await server?.stop();
+    if (server !== undefined) rmSync(server.cwd, { recursive: true, force: true });
+  });
+
+  it('answers the write in flight 503, and exits 0 within the drain bound', async () => {
+    const target = new URL(url ?? '');
+    proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
+    server = await startServerProcess({ KEYWARD_DATABASE_URL: throughProxy(url ?? '', proxy.port), KEYWARD_DATABASE_SCHEMA: newTestSchema() });
+    const root = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
+    const call = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${root}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // Key usage waits to be written, and the root key is cached: shutting down has work to do.
+    expect((await call('/v1/verify', { key: root })).status).toBe(200);
+    expect((await call('/v1/tenants', { name: 'Before' })).status).toBe(201);
+
+    // Silent from the moment the write reaches the database's link: it is in flight at SIGTERM.
+    proxy.stallWhen('client', (chunk) => chunk.includes('During'));
+    const write = call('/v1/tenants', { name: 'During' });
+    await vi.waitFor(() => expect(proxy.stalled).toBe(true), { timeout: 10_000, interval: 10 });
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => server.child.once('exit', (code) => resolve({ code, at: Date.now() })));
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    const exit = await Promise.race([exited, sleep(DRAIN_BOUND_MS + 5000).then(() => 'still running' as const)]);
+    expect(exit, server.stdout()).not.toBe('still running');
+    if (exit === 'still running') return;
+    expect(exit.at - signalled).toBeLessThan(DRAIN_BOUND_MS);
+    expect(exit.code, server.stdout()).toBe(0);
+    const answer = await write;
+    expect(answer.status).toBe(503);
+    expect(((await answer.json()) as { code: string }).code).toBe('UNAVAILABLE');
+  }, 60_000);
 });

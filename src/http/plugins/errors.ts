@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../core/error-codes.js';
 import { sendProblem } from '../problem.js';
-import { isStorageUnavailable } from '../../storage/unavailable.js';
+import { isStorageUnavailable, unavailableDetail } from '../../storage/unavailable.js';
 
 function fieldOf(error: ErrorObject, context: string | undefined): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -66,7 +66,7 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (problem !== null) return sendProblem(request, reply, problem);
     if (isStorageUnavailable(error)) {
       request.log.warn({ err: error }, 'storage does not answer');
-      return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'storage does not answer; retry, or ask another node' });
+      return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: unavailableDetail(error) });
     }
     request.log.error({ err: error }, 'unexpected error');
     return sendProblem(request, reply, { code: 'INTERNAL', detail: 'an unexpected error occurred' });

@@ -3,6 +3,7 @@ import type { ServiceDeps } from '../../modules/deps.js';
 import type { Verifier } from '../../verify/verify.js';
 import type { Metrics } from '../metrics.js';
 import type { FloodControl } from '../flood-control.js';
+import type { RedisHealth } from '../../verify/redis-health.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
@@ -12,6 +13,8 @@ export interface RouteContext {
   readonly fresh: () => boolean;
   readonly metrics: Metrics;
   readonly floods: FloodControl;
+  /** With Redis configured: whether it answers, as this node sees it. */
+  readonly redis?: RedisHealth | undefined;
 }
 
 export const PROBLEM_RESPONSES = {
