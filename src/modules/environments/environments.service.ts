@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { DEFAULT_KEY_PREFIX } from '../../core/key-format.js';
+import { holdsPermission } from '../../core/key-record.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../../api/environments.js';
 import type { Caller, ServiceDeps } from '../deps.js';
@@ -16,6 +17,8 @@ import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
 import { countResourcesInEnvironment } from '../resources/resources.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
+import { settingChanges } from '../audit/setting-changes.js';
+import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
   deleteEnvironment,
   findEnvironment,
@@ -146,14 +149,20 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
     };
     const settings = checkSettings(tenant, next);
     if (!settings.ok) return settings;
+    // The route's gate let authConfig.manage through to the auth settings alone; it may only tighten them.
+    if (!holdsPermission(caller.key, 'tenant.manage')) {
+      const tightened = checkOnlyTightens(authSettingsInForce(current, tenant), authSettingsInForce(next, tenant));
+      if (!tightened.ok) return tightened;
+    }
     await updateEnvironment(trx, id, next);
+    const fields = Object.keys(input);
     await record({
       action: 'environment.update',
       tenantId: tenant.id,
       environmentId: id,
       target: { type: 'environment', id },
       op: 'update',
-      details: { fields: Object.keys(input) },
+      details: { fields, changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields) },
     });
     return ok(toEnvironmentObject(next));
   });
