@@ -18,6 +18,7 @@ import { countResourcesInEnvironment } from '../resources/resources.repository.j
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
 import { settingChanges } from '../audit/setting-changes.js';
+import { ROOT_KEY_PREFIX } from '../instance/root-key.js';
 import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
   deleteEnvironment,
@@ -58,6 +59,15 @@ function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
   return checkExpirySettings(env.default_key_expiry_days ?? tenant.default_key_expiry_days, env.max_key_expiry_days ?? tenant.max_key_expiry_days);
 }
 
+/**
+ * The root key's prefix is the instance's own: a tenant's key that looked like the root key would
+ * mislead whoever reads a log, a leak report or a secret scanner's alert.
+ */
+function checkKeyPrefix(prefix: string | undefined): Result<void> {
+  if (prefix === ROOT_KEY_PREFIX) return fail('VALIDATION', `keyPrefix "${ROOT_KEY_PREFIX}" is reserved for the root key`, { field: 'keyPrefix' });
+  return ok(undefined);
+}
+
 /** The environment if the caller may see it; anything else is indistinguishable from absent. */
 export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<EnvironmentRow | undefined> {
   const row = await findEnvironment(deps.db, id);
@@ -67,6 +77,8 @@ export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, 
 export async function createEnvironment(deps: ServiceDeps, caller: Caller, input: CreateEnvironmentInput): Promise<Result<EnvironmentObject>> {
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
+  const prefix = checkKeyPrefix(input.keyPrefix);
+  if (!prefix.ok) return prefix;
   const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -124,6 +136,8 @@ function pick<T>(input: T | undefined, current: T): T {
 
 export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: string, input: PatchEnvironmentInput): Promise<Result<EnvironmentObject>> {
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
+  const prefix = checkKeyPrefix(input.keyPrefix);
+  if (!prefix.ok) return prefix;
   const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
