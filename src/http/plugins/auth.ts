@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import type { Problem } from '../../core/error-codes.js';
-import { keyVerdict, type KeyRecord } from '../../core/key-record.js';
+import { isRoot, keyVerdict, type KeyRecord } from '../../core/key-record.js';
 import { allowedByAll } from '../../core/ip-allowlist.js';
 import type { Caller } from '../../modules/deps.js';
 import type { Authenticator } from '../../verify/authenticate.js';
@@ -166,7 +166,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, request.ip)) {
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist` });
     }
-    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
+    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key) } };
     return undefined;
   };
 
