@@ -7,7 +7,7 @@
  */
 import { deadPort } from '../support/ports.js';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/core/error-codes.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { createVerifier, KeywardRequestError, type Verifier, type VerifyAnswer } from '../../src/client/index.js';
@@ -288,13 +288,12 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       vars: Record<string, VerifyAnswer>;
       nextCalled: boolean;
     }
-    const nodeServerEnv = { incoming: { socket: { remoteAddress: '192.0.2.8' } } };
-    async function run(verifier: Verifier, authorization: string | undefined, env: unknown = nodeServerEnv, raw?: Request): Promise<Ran> {
+    async function run(verifier: Verifier, authorization: string | undefined): Promise<Ran> {
       const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
       const ran: Ran = { response: undefined, vars: {}, nextCalled: false };
       const c: HonoLikeContext = {
-        req: { header: (name) => headers[name.toLowerCase()], ...(raw === undefined ? {} : { raw }) },
-        env,
+        req: { header: (name) => headers[name.toLowerCase()] },
+        env: { incoming: { socket: { remoteAddress: '192.0.2.8' } } },
         json: (body, status, responseHeaders) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...responseHeaders } }),
         set: (key, value) => {
           ran.vars[key] = value;
@@ -313,53 +312,6 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       expect(ran.nextCalled).toBe(true);
       expect(ran.vars.keyward).toMatchObject({ valid: true, code: 'VALID', keyId: allowed.id });
       expect(recorded.asked[0]?.clientIp).toBe('192.0.2.8');
-    });
-
-    it.each([
-      ['@hono/node-server mounted in another server', { server: { incoming: { socket: { remoteAddress: '192.0.2.11' } } } }, '192.0.2.11'],
-      ['Deno.serve', { remoteAddr: { transport: 'tcp', hostname: '192.0.2.12', port: 50_000 } }, '192.0.2.12'],
-      ['AWS Lambda behind an HTTP API', { requestContext: { http: { sourceIp: '192.0.2.13' } } }, '192.0.2.13'],
-      ['AWS Lambda behind a REST API', { requestContext: { identity: { sourceIp: '192.0.2.14' } } }, '192.0.2.14'],
-    ] as const)('passes the client address on %s', async (_runtime, env, address) => {
-      const recorded = recording(live);
-      expect((await run(recorded.verifier, `Bearer ${allowed.key}`, env)).nextCalled).toBe(true);
-      expect(recorded.asked[0]?.clientIp).toBe(address);
-    });
-
-    it('passes the client address on Bun.serve, asking the server about the raw request', async () => {
-      const raw = new Request('http://service.example/run');
-      const bunServer = { requestIP: (request: Request) => (request === raw ? { address: '192.0.2.15', family: 'IPv4', port: 50_000 } : null) };
-      const recorded = recording(live);
-      await run(recorded.verifier, `Bearer ${allowed.key}`, bunServer, raw);
-      expect(recorded.asked[0]?.clientIp).toBe('192.0.2.15');
-    });
-
-    it('believes no CF-Connecting-IP header outside Cloudflare Workers, and sends no clientIp where the runtime gives none', async () => {
-      const recorded = recording(live);
-      const c: HonoLikeContext = {
-        req: { header: (name) => ({ authorization: `Bearer ${allowed.key}`, 'cf-connecting-ip': '203.0.113.66' })[name.toLowerCase()] },
-        json: (body, status) => new Response(JSON.stringify(body), { status }),
-        set: () => undefined,
-      };
-      await keywardHono(recorded.verifier, { permission: 'functions.execute' })(c, async () => undefined);
-      expect(recorded.asked[0]).not.toHaveProperty('clientIp');
-    });
-
-    it('passes CF-Connecting-IP on Cloudflare Workers, where the edge sets it', async () => {
-      vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
-      try {
-        const recorded = recording(live);
-        const c: HonoLikeContext = {
-          req: { header: (name) => ({ authorization: `Bearer ${allowed.key}`, 'cf-connecting-ip': '192.0.2.16' })[name.toLowerCase()] },
-          env: { KV: {} },
-          json: (body, status) => new Response(JSON.stringify(body), { status }),
-          set: () => undefined,
-        };
-        await keywardHono(recorded.verifier, { permission: 'functions.execute' })(c, async () => undefined);
-        expect(recorded.asked[0]?.clientIp).toBe('192.0.2.16');
-      } finally {
-        vi.unstubAllGlobals();
-      }
     });
 
     it.each([
