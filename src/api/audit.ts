@@ -6,7 +6,15 @@ export const AuditEvent = Type.Object({
   id: IdSchema('event'),
   tenantId: Nullable(IdSchema('tenant')),
   environmentId: Nullable(Type.String()),
-  actorKeyId: Nullable(Type.String()),
+  actorKeyId: Nullable(Type.String({ description: "the acting key; null for the instance operator in a tenant's log, and where no key acted" })),
+  actor: Type.Union(
+    [
+      Type.Object({ type: Type.Literal('key'), keyId: Type.String() }),
+      Type.Object({ type: Type.Literal('operator') }, { description: "the instance operator (the root key): its key id and address are in the instance chain's record only" }),
+      Type.Object({ type: Type.Literal('none') }, { description: 'no key: a start-up, a CLI command, a refusal of a request without a valid key' }),
+    ],
+    { description: 'who acted' },
+  ),
   action: Type.String(),
   target: Nullable(Type.Object({ type: Nullable(Type.String()), id: Nullable(Type.String()) })),
   outcome: Type.Union([Type.Literal('success'), Type.Literal('denied')]),

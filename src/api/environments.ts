@@ -5,7 +5,7 @@ import { IpAllowlistSchema } from './keys.js';
 import { DayCount, IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
 const authSettings = {
-  keyPrefix: Type.String({ pattern: KEY_PREFIX_PATTERN, description: 'prefix of new keys, [a-z0-9]{1,12}' }),
+  keyPrefix: Type.String({ pattern: KEY_PREFIX_PATTERN, description: 'prefix of new keys, [a-z0-9]{1,12}; not kwroot, the root key’s' }),
   mfaRequired: Nullable(Type.Boolean({ description: 'null inherits the tenant; cannot relax a tenant requirement' })),
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),

@@ -26,7 +26,8 @@ export const VerifyBody = Type.Object(
     clientIp: Type.Optional(
       Type.String({
         pattern: '^[0-9A-Fa-f:.]{2,45}$',
-        description: 'the IPv4 or IPv6 address of the end client, for usage records and IP allowlists (default: the request source)',
+        description:
+          "the IPv4 or IPv6 address of the end client: what IP allowlists check (without it, a key under a list answers FORBIDDEN: the request's own source is the platform asking), and the key's last-used address (default: the request source)",
       }),
     ),
     cost: Type.Optional(

@@ -9,7 +9,7 @@ const COLUMNS: readonly Column<AuditEventObject>[] = [
   ['at', (e) => e.at],
   ['action', (e) => e.action],
   ['outcome', (e) => e.outcome],
-  ['actor', (e) => e.actorKeyId],
+  ['actor', (e) => (e.actor.type === 'operator' ? 'instance operator' : e.actorKeyId)],
   ['target', (e) => e.target?.id],
   ['tenant', (e) => e.tenantId],
 ];

@@ -209,7 +209,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     authenticator,
     floods,
-    gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db), environment: environmentGate(storage.db) },
+    gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db), environment: environmentGate() },
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 

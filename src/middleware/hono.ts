@@ -12,14 +12,15 @@
  */
 import type { Verifier, VerifyAnswer } from '../client/index.js';
 import { createGuard, PROBLEM_CONTENT_TYPE, type KeywardMiddlewareOptions } from './core.js';
+import { honoClientIp, type HonoRequestLike } from './hono-client-ip.js';
 
 export type { KeywardMiddlewareOptions, ProblemBody } from './core.js';
 export type { Verifier, VerifyAnswer } from '../client/index.js';
 
 /** What the middleware uses of a Hono context. */
 export interface HonoLikeContext {
-  readonly req: { header(name: string): string | undefined };
-  /** Bindings; on @hono/node-server, `incoming` is Node's request (for the client IP). */
+  readonly req: HonoRequestLike;
+  /** The runtime's bindings, where the client address is (hono-client-ip.ts). */
   readonly env?: unknown;
   json(body: unknown, status: number, headers: Record<string, string>): Response;
   set(key: 'keyward', value: VerifyAnswer): void;
@@ -29,17 +30,11 @@ export type HonoLikeNext = () => Promise<void>;
 
 export type KeywardHonoMiddleware = (c: HonoLikeContext, next: HonoLikeNext) => Promise<Response | undefined>;
 
-/** The socket address on @hono/node-server; elsewhere pass `clientIp`. */
-function nodeServerIp(c: HonoLikeContext): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined;
-  const address = env?.incoming?.socket?.remoteAddress;
-  return typeof address === 'string' ? address : undefined;
-}
-
 export function keywardHono(verifier: Verifier, options: KeywardMiddlewareOptions<HonoLikeContext> = {}): KeywardHonoMiddleware {
   const guard = createGuard<HonoLikeContext>(verifier, options, {
     header: (c, name) => c.req.header(name),
-    ip: nodeServerIp,
+    // Node (@hono/node-server), Bun, Deno, AWS Lambda and Cloudflare Workers; elsewhere pass `clientIp`.
+    ip: (c) => honoClientIp(c.env, c.req),
   });
   return async function keywardMiddleware(c, next) {
     const decision = await guard(c);

@@ -10,13 +10,16 @@ import type { Problem, Result } from '../core/error-codes.js';
 import type { Database } from '../storage/database.js';
 import { appendChange, type Change } from '../storage/change-log.js';
 import { isUniqueViolation } from '../storage/dialect.js';
-import { insertAuditEvent } from './audit/audit.repository.js';
+import { insertAuditEvent, type AuditEventInput } from './audit/audit.repository.js';
+import { recordedAs } from './audit/audit-actor.js';
 
 /** Who is acting, for the audit trail. */
 export interface Actor {
   readonly keyId: string | null;
   readonly requestId: string | null;
   readonly sourceIp: string | null;
+  /** The root key: a tenant's chain records it as the instance operator (audit-actor.ts). */
+  readonly operator?: boolean;
 }
 
 export interface MutationDeps {
@@ -81,23 +84,20 @@ async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: Unit
         trx,
         now,
         record: async (change) => {
-          await insertAuditEvent(
-            trx,
-            {
-              tenantId: change.tenantId,
-              environmentId: change.environmentId,
-              actorKeyId: actor.keyId,
-              action: change.action,
-              targetType: change.target.type,
-              targetId: change.target.id,
-              outcome: 'success',
-              status: 200,
-              requestId: actor.requestId,
-              sourceIp: actor.sourceIp,
-              details: change.details ?? {},
-            },
-            now,
-          );
+          const event: AuditEventInput = {
+            tenantId: change.tenantId,
+            environmentId: change.environmentId,
+            actorKeyId: actor.keyId,
+            action: change.action,
+            targetType: change.target.type,
+            targetId: change.target.id,
+            outcome: 'success',
+            status: 200,
+            requestId: actor.requestId,
+            sourceIp: actor.sourceIp,
+            details: change.details ?? {},
+          };
+          for (const recorded of recordedAs(event, actor.operator === true)) await insertAuditEvent(trx, recorded, now);
           if (change.cached === false) return;
           const entry: Change = { entity: change.target.type, entityId: change.target.id, tenantId: change.tenantId, op: change.op };
           await appendChange(trx, entry, now);

@@ -3,8 +3,8 @@
  * reaches storage), then the HMAC, then the cache, and on a miss one indexed lookup by HMAC.
  * Verify takes the two halves apart (`fromCache`, then `fromStorage` only on a miss) so a cache
  * hit is answered in the same turn, with no promise. After a pepper rotation (`previousPepper`
- * set), a key that misses is looked up once more by its HMAC under the previous pepper, and
- * re-hashed under the current one when found.
+ * set), a key that misses is looked up once more by its HMAC under the previous pepper and, if
+ * it is one the rotation recorded as pending, re-hashed under the current one.
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
@@ -14,6 +14,7 @@ import type { KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { Database } from '../storage/database.js';
 import { findKeyWithPoliciesByHash, rehashKey, toKeyRecord, type KeyWithPolicies } from '../modules/keys/keys.repository.js';
+import { isPendingUnderPreviousPepper } from '../modules/instance/pepper-rotation.js';
 import type { KeyCache } from './key-cache.js';
 
 export type Authentication = { readonly found: true; readonly key: KeyRecord } | { readonly found: false; readonly malformed: boolean };
@@ -57,20 +58,22 @@ export interface AuthenticatorDeps {
 }
 
 /**
- * The lookup under the previous pepper, on a miss only. A found key's matching hash is re-hashed
- * under the current pepper, and answered as if it had been found by it.
+ * The lookup under the previous pepper, on a miss only. Only a key the rotation recorded as
+ * pending, by the very hash it recorded, is let in (see pepper-rotation.ts): its hash is re-hashed
+ * under the current pepper, and it is answered as if it had been found by it. A secret rotated
+ * out before the pepper rotation is not recorded, so it stops working at the rotation.
  */
 async function findUnderPreviousPepper(deps: AuthenticatorDeps, previousPepper: Buffer, presented: string, hash: string): Promise<KeyWithPolicies | undefined> {
   const oldHash = hashKey(previousPepper, presented);
   const found = await findKeyWithPoliciesByHash(deps.db, oldHash);
-  if (found === undefined) return undefined;
-  const column = sameHash(found.row.key_hash, oldHash) ? 'key_hash' : 'previous_key_hash';
+  if (found === undefined || !sameHash(found.row.key_hash, oldHash)) return undefined;
+  if (!(await isPendingUnderPreviousPepper(deps.db, found.row.id, oldHash))) return undefined;
   try {
-    await rehashKey(deps.db, found.row.id, column, oldHash, hash);
+    await rehashKey(deps.db, found.row.id, 'key_hash', oldHash, hash);
   } catch (error) {
     deps.onRehashError?.(error);
   }
-  return { ...found, row: { ...found.row, [column]: hash } };
+  return { ...found, row: { ...found.row, key_hash: hash } };
 }
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {

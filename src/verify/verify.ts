@@ -40,7 +40,8 @@ export type VerifyResult = Result<VerifyAnswerObject>;
 /**
  * Verifies one request. `sourceIp`: where the request came from (the socket, or the proxy's
  * X-Forwarded-For when trusted); the key's last-used IP is the request's `clientIp` if given,
- * else this. A promise only when storage must be read (a cache miss, or a resource to look up).
+ * else this. IP allowlists look at `clientIp` alone. A promise only when storage must be read (a
+ * cache miss, or a resource to look up).
  */
 export type Verifier = (input: VerifyInput, sourceIp?: string) => VerifyResult | Promise<VerifyResult>;
 
@@ -152,8 +153,10 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     const key = authentication.key;
     const status = keyVerdict(key, now);
     if (status !== 'VALID') return counted(key, fixedAnswer(key, status), input, sourceIp, now);
-    if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, input.clientIp ?? sourceIp)) {
-      return counted(key, forbidden(key, { ip: input.clientIp ?? sourceIp ?? 'unknown' }), input, sourceIp, now);
+    // Only `clientIp` says where the key's user is: verify's own source (the socket, or what a
+    // trusted proxy forwarded) is the platform service asking, so without it a list fails closed.
+    if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, input.clientIp)) {
+      return counted(key, forbidden(key, { ip: input.clientIp ?? 'unknown' }), input, sourceIp, now);
     }
     if (input.permission !== undefined && !holdsPermission(key, input.permission)) {
       return counted(key, forbidden(key, { permission: input.permission }), input, sourceIp, now);

@@ -53,6 +53,7 @@ describe('the client and middleware subpaths', () => {
       'src/middleware/core.ts',
       'src/middleware/express.ts',
       'src/middleware/fastify.ts',
+      'src/middleware/hono-client-ip.ts',
       'src/middleware/hono.ts',
     ]);
     // The scan sees what is there (it would pass vacuously if it matched nothing).

@@ -40,6 +40,19 @@ describe.each(testDatabases())('environments on $name', (db) => {
     expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'keyPrefix' });
   });
 
+  it("refuses the root key's prefix kwroot, at creation and by PATCH, with 400 naming keyPrefix", async () => {
+    const seeded = await seedTenant(kw, 'RootPrefix');
+    const made = await seeded.admin.post('/v1/environments', { name: 'lookalike', keyPrefix: 'kwroot' });
+    expect(made.status).toBe(400);
+    expect(made.body).toMatchObject({ code: 'VALIDATION', field: 'keyPrefix' });
+    expect(made.body.detail).toContain('root key');
+    const patched = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { keyPrefix: 'kwroot' });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ code: 'VALIDATION', field: 'keyPrefix' });
+    expect((await seeded.admin.get(`/v1/environments/${seeded.environmentId}`)).body.keyPrefix).toBe('kw');
+    expect(kw.rootKey.startsWith('kwroot_')).toBe(true);
+  });
+
   it('refuses a second environment with the same name in a tenant with 409 CONFLICT', async () => {
     const seeded = await seedTenant(kw, 'Duplicate');
     const reply = await seeded.admin.post('/v1/environments', { name: 'prod' });

@@ -1,11 +1,15 @@
 /**
  * Issue 17, IP allowlists: a key (and its environment) may name the CIDR ranges it is used from.
  * Verify answers FORBIDDEN with `missing.ip` from elsewhere; management calls with such a key
- * are refused too; both lists apply; the address is `clientIp` when given, else the source.
+ * are refused too; both lists apply. Verify checks `clientIp` alone: the request's own source,
+ * or the address a trusted proxy forwarded, is the platform service calling verify, not its
+ * user, so without a `clientIp` a list fails closed (FORBIDDEN, `missing.ip` "unknown").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../support/databases.js';
+import { loadConfig } from '../../src/http/config.js';
+import { sqliteOnly, testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { created } from '../support/problem.js';
 
 // Requests in these tests come from the loopback address.
 const SOURCE = '127.0.0.1';
@@ -44,12 +48,22 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     expect(reply.body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: '192.0.2.1' }, cacheTtlMs: 0 });
   });
 
-  it('checks the request source when no clientIp is given', async () => {
+  it('fails closed without a clientIp: the request source is the platform calling verify, not its user', async () => {
     const seeded = await seedTenant(kw, 'Source');
     const elsewhere = await keyWith(seeded, ['10.0.0.0/8']);
+    // The platform's own address is in the list: still no proof of where its user is.
     const loopback = await keyWith(seeded, [`${SOURCE}/32`]);
-    expect((await verify(elsewhere.key)).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: SOURCE } });
-    expect((await verify(loopback.key)).body).toMatchObject({ code: 'VALID' });
+    expect((await verify(elsewhere.key)).body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: 'unknown' }, cacheTtlMs: 0 });
+    expect((await verify(loopback.key)).body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: 'unknown' } });
+    expect((await verify(loopback.key, { clientIp: SOURCE })).body).toMatchObject({ code: 'VALID' });
+  });
+
+  it("fails closed without a clientIp for an environment's list too, and asks none of a key without a list", async () => {
+    const seeded = await seedTenant(kw, 'SourceEnv');
+    const key = await keyWith(seeded, undefined);
+    expect((await verify(key.key)).body).toMatchObject({ code: 'VALID' });
+    expect((await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: [`${SOURCE}/32`] })).status).toBe(200);
+    expect((await verify(key.key)).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: 'unknown' } });
   });
 
   it('a clientIp decides over the request source', async () => {
@@ -141,5 +155,33 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const seeded = await seedTenant(kw, 'ManagementIn');
     const key = await keyWith(seeded, [`${SOURCE}/32`], { permissions: ['users.manage'], admin: true });
     expect((await kw.client(key.key).get('/v1/users')).status).toBe(200);
+  });
+});
+
+describe.each(sqliteOnly())('IP allowlists behind a trusted proxy on $name', (db) => {
+  let kw: TestKeyward;
+  let seeded: Seeded;
+  beforeAll(async () => {
+    // The proxy in front of Keyward is 127.0.0.1, where injected requests come from.
+    kw = await startKeyward(db, { config: { trustProxy: loadConfig({ KEYWARD_TRUST_PROXY: SOURCE }).trustProxy } });
+    seeded = await seedTenant(kw, 'Proxied');
+  });
+  afterAll(async () => {
+    await kw.close();
+  });
+
+  const verifyVia = (key: string, forwardedFor: string, clientIp?: string) =>
+    kw.client().raw({
+      method: 'POST',
+      path: '/v1/verify',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      payload: JSON.stringify({ key, ...(clientIp === undefined ? {} : { clientIp }) }),
+    });
+
+  it('fails closed without a clientIp behind a trusted proxy too: the forwarded address is the platform service’s as well', async () => {
+    const key = created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ipAllowlist: ['10.0.0.0/8'] }));
+    expect((await verifyVia(key.key, '10.1.2.3')).body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: 'unknown' } });
+    expect((await verifyVia(key.key, '10.1.2.3', '10.9.9.9')).body).toMatchObject({ valid: true, code: 'VALID' });
+    expect((await verifyVia(key.key, '10.1.2.3', '192.0.2.1')).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '192.0.2.1' } });
   });
 });

@@ -9,8 +9,13 @@ import { manualClock } from '../../src/core/clock.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
+import { generateKey } from '../../src/core/key-format.js';
+import { hashKey } from '../../src/core/key-hash.js';
+import { newId } from '../../src/core/ids.js';
+import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { keysUnderPreviousPepper, rotatePepper } from '../../src/modules/instance/pepper-rotation.js';
 import { testDatabases } from '../support/databases.js';
+import { keyRowWith } from '../support/rows.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 import { codeAt, STEP_MS } from '../support/totp.js';
 
@@ -77,6 +82,27 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     node = await start(NEW);
     expect((await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } })).json()).toMatchObject({ valid: true });
     expect((await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: seeded.adminKey } })).json()).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+  });
+
+  it('accepts under the previous pepper only the keys recorded as pending, before and after KEYWARD_PEPPER_PREVIOUS goes', async () => {
+    expect((await rotate(OLD, NEW)).ok).toBe(true);
+    // A key hashed under the previous pepper after the rotation (say by a node that was not
+    // stopped, or written straight into the database): not one of the keys the rotation recorded.
+    const stray = generateKey('kw');
+    const db = kw.database.storage.db;
+    const environment = await db.selectFrom('environments').select(['id', 'tenant_id']).where('id', '=', seeded.environmentId).executeTakeFirstOrThrow();
+    await insertKey(
+      db,
+      keyRowWith({ id: newId('key', clock.now()), key_hash: hashKey(Buffer.from(OLD), stray), tenant_id: environment.tenant_id, environment_id: environment.id }),
+    );
+    const verify = async (keyward: Keyward, key: string) => (await keyward.app.inject({ method: 'POST', url: '/v1/verify', payload: { key } })).json();
+
+    node = await start(NEW, OLD);
+    expect(await verify(node, stray)).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+    expect(await verify(node, appKey)).toMatchObject({ valid: true, code: 'VALID' });
+    await node.close();
+    node = await start(NEW);
+    expect(await verify(node, stray)).toMatchObject({ valid: false, code: 'NOT_FOUND' });
   });
 
   it('refuses a node started with the old pepper after the rotation', async () => {

@@ -108,10 +108,22 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
       return { keyId: who.keyId, userId: who.userId, old: who.client, oldKey: who.key, newKey: rotated.body.key };
     }
 
-    it('verifies and makes ordinary calls', async () => {
+    it('verifies, and may read /v1/me', async () => {
       const key = await rotatedWithGrace();
       expect(await verify(key.oldKey)).toBe('VALID');
-      expect((await key.old.get('/v1/me')).status).toBe(200);
+      expect((await key.old.get('/v1/me')).body).toMatchObject({ key: { id: key.keyId } });
+    });
+
+    it('may not disable its key, create keys, or make any other management call', async () => {
+      const key = await rotatedWithGrace({ admin: true, permissions: ['users.manage'] });
+      expectProblem(await key.old.patch(`/v1/keys/${key.keyId}`, { enabled: false }), 403, 'FORBIDDEN');
+      expectProblem(await key.old.post('/v1/keys', { name: 'spare', kind: 'application' }), 403, 'FORBIDDEN');
+      expectProblem(await key.old.get('/v1/keys'), 403, 'FORBIDDEN');
+      expectProblem(await key.old.get('/v1/model'), 403, 'FORBIDDEN');
+      expect(await verify(key.newKey)).toBe('VALID');
+      expect((await kw.client(key.newKey).get('/v1/keys')).status).toBe(200);
+      const denied = await a.admin.get(`/v1/audit?actorKeyId=${key.keyId}&outcome=denied`);
+      expect(denied.body.items.length).toBeGreaterThanOrEqual(4);
     });
 
     it('may not rotate or revoke its key again, so the new secret stays its holder’s', async () => {

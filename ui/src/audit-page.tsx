@@ -57,7 +57,7 @@ function EventRow({ event }: { event: AuditEventObject }) {
         <td data-label="Outcome" className={event.outcome === 'denied' ? 'bad' : undefined}>
           {event.outcome} ({event.status})
         </td>
-        <td data-label="Actor">{event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
+        <td data-label="Actor">{event.actor.type === 'operator' ? 'instance operator' : event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
         <td data-label="Target">{event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}</td>
         <td>
           <button type="button" className="link" aria-expanded={open} aria-controls={`details-${event.id}`} onClick={() => setOpen(!open)}>

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import type { Problem } from '../../core/error-codes.js';
-import { keyVerdict, type KeyRecord } from '../../core/key-record.js';
+import { isRoot, keyVerdict, type KeyRecord } from '../../core/key-record.js';
 import { allowedByAll } from '../../core/ip-allowlist.js';
 import type { Caller } from '../../modules/deps.js';
 import type { Authenticator } from '../../verify/authenticate.js';
@@ -29,10 +29,11 @@ declare module 'fastify' {
     /** An expired key may call this route on itself (`:id` = its own id): rotation (SPEC §3 step 3). */
     expiredKeyMayCallForItself?: boolean;
     /**
-     * Only a key's current secret may call this route: a secret rotated out, in its grace period,
-     * may be used but never rotate, revoke or touch MFA (SPEC §4), or it could take the key back.
+     * A secret rotated out, in its grace period, may call this route. It may only be used (SPEC
+     * §4): verified, and read the key it belongs to (/v1/me); never rotate, revoke, disable, make
+     * keys or touch MFA, or it could take the key back from the holder of the new secret.
      */
-    currentSecretOnly?: boolean;
+    rotatedOutSecretMayCall?: boolean;
     /** A key whose user is due to pass MFA again (mfaReverifyDays) may call this route: /v1/me and the sign-in check. */
     mayCallWhileMfaDue?: boolean;
   }
@@ -155,17 +156,17 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
     if (verdict !== 'VALID' && !selfAfterExpiry && !mfaCheckIn)
       return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
-    if (key.rotatedOut === true && request.routeOptions.config.currentSecretOnly === true) {
+    if (key.rotatedOut === true && request.routeOptions.config.rotatedOutSecretMayCall !== true) {
       return deny(request, reply, key, {
         code: 'FORBIDDEN',
-        detail: 'a rotated-out secret may only be used until its grace period ends: rotating, revoking and MFA need the current secret',
+        detail: 'a rotated-out secret may only verify (and read /v1/me) until its grace period ends: management calls need the current secret',
       });
     }
     // The allowlist protects the key everywhere, management calls included.
     if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, request.ip)) {
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist` });
     }
-    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip } };
+    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key) } };
     return undefined;
   };
 

@@ -47,7 +47,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
   app.post('/v1/keys/:id/rotate', {
     // An expired key may still call this for itself; the rotation window is the service's rule.
-    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.rotate', expiredKeyMayCallForItself: true, currentSecretOnly: true },
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.rotate', expiredKeyMayCallForItself: true },
     schema: {
       tags,
       operationId: 'rotateKey',
@@ -59,7 +59,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => sendResult(request, reply, await rotateKey(deps, callerOf(request), request.params.id, request.body)),
   });
   app.post('/v1/keys/:id/revoke', {
-    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke', currentSecretOnly: true },
+    config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.revoke' },
     schema: { tags, operationId: 'revokeKey', summary: 'Revoke a key: immediate and permanent', params: IdParams('key'), response: { 200: Key, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await revokeKey(deps, callerOf(request), request.params.id)),
   });

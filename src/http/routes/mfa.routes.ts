@@ -23,7 +23,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => sendResult(request, reply, await getMfaStatus(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/users/:id/mfa', {
-    config: { requires: userOrManager, action: 'user.mfa.enrol', currentSecretOnly: true },
+    config: { requires: userOrManager, action: 'user.mfa.enrol' },
     schema: {
       tags,
       operationId: 'startMfaEnrolment',
@@ -38,7 +38,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     },
   });
   app.post('/v1/users/:id/mfa/confirm', {
-    config: { requires: userOrManager, action: 'user.mfa.confirm', currentSecretOnly: true },
+    config: { requires: userOrManager, action: 'user.mfa.confirm' },
     schema: {
       tags,
       operationId: 'confirmMfaEnrolment',
@@ -50,7 +50,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => sendResult(request, reply, await confirmEnrolment(deps, callerOf(request), request.params.id, request.body.code)),
   });
   app.delete('/v1/users/:id/mfa', {
-    config: { requires: userOrManager, action: 'user.mfa.reset', currentSecretOnly: true },
+    config: { requires: userOrManager, action: 'user.mfa.reset' },
     schema: {
       tags,
       operationId: 'resetUserMfa',
@@ -61,7 +61,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => sendResult(request, reply, await resetEnrolment(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/me/mfa/verify', {
-    config: { requires: { anyKey: true }, action: 'me.mfa.verify', currentSecretOnly: true, mayCallWhileMfaDue: true },
+    config: { requires: { anyKey: true }, action: 'me.mfa.verify', mayCallWhileMfaDue: true },
     schema: {
       tags,
       operationId: 'verifyMfaCode',

@@ -61,7 +61,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     },
   });
   app.get('/v1/me', {
-    config: { requires: { anyKey: true }, action: 'me.read', mayCallWhileMfaDue: true },
+    config: { requires: { anyKey: true }, action: 'me.read', mayCallWhileMfaDue: true, rotatedOutSecretMayCall: true },
     schema: { tags: ['verify'], operationId: 'getMe', summary: 'The calling key and its effective grants', response: { 200: Me, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await describeCaller(context.deps, callerOf(request))),
   });

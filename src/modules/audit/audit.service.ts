@@ -11,6 +11,7 @@ import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../a
 import type { Caller, ServiceDeps } from '../deps.js';
 import type { ChangeRecord } from '../mutation.js';
 import type { Db } from '../../storage/database.js';
+import { actorOf, OPERATOR_ACTOR } from './audit-actor.js';
 import { bindAuditKey, deriveAuditKey } from './audit-mac.js';
 import { sealLegacyChains, type ResealReport } from './audit-reseal.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
@@ -22,7 +23,8 @@ function toAuditObject(row: AuditEventRow): AuditEventObject {
     id: row.id,
     tenantId: row.tenant_id,
     environmentId: row.environment_id,
-    actorKeyId: row.actor_key_id,
+    actorKeyId: row.actor_key_id === OPERATOR_ACTOR ? null : row.actor_key_id,
+    actor: actorOf(row.actor_key_id),
     action: row.action,
     target: row.target_type === null && row.target_id === null ? null : { type: row.target_type, id: row.target_id },
     outcome: row.outcome === 'denied' ? 'denied' : 'success',

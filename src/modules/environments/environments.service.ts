@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { DEFAULT_KEY_PREFIX } from '../../core/key-format.js';
+import { holdsPermission } from '../../core/key-record.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../../api/environments.js';
 import type { Caller, ServiceDeps } from '../deps.js';
@@ -17,6 +18,9 @@ import { countResourcesInEnvironment } from '../resources/resources.repository.j
 import { countPoliciesInEnvironment } from '../policies/policies.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
+import { settingChanges } from '../audit/setting-changes.js';
+import { ROOT_KEY_PREFIX } from '../instance/root-key.js';
+import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
   deleteEnvironment,
   findEnvironment,
@@ -57,6 +61,15 @@ function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
   return checkExpirySettings(env.default_key_expiry_days ?? tenant.default_key_expiry_days, env.max_key_expiry_days ?? tenant.max_key_expiry_days);
 }
 
+/**
+ * The root key's prefix is the instance's own: a tenant's key that looked like the root key would
+ * mislead whoever reads a log, a leak report or a secret scanner's alert.
+ */
+function checkKeyPrefix(prefix: string | undefined): Result<void> {
+  if (prefix === ROOT_KEY_PREFIX) return fail('VALIDATION', `keyPrefix "${ROOT_KEY_PREFIX}" is reserved for the root key`, { field: 'keyPrefix' });
+  return ok(undefined);
+}
+
 /** The environment if the caller may see it; anything else is indistinguishable from absent. */
 export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<EnvironmentRow | undefined> {
   const row = await findEnvironment(deps.db, id);
@@ -66,6 +79,8 @@ export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, 
 export async function createEnvironment(deps: ServiceDeps, caller: Caller, input: CreateEnvironmentInput): Promise<Result<EnvironmentObject>> {
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
+  const prefix = checkKeyPrefix(input.keyPrefix);
+  if (!prefix.ok) return prefix;
   const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -123,6 +138,8 @@ function pick<T>(input: T | undefined, current: T): T {
 
 export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: string, input: PatchEnvironmentInput): Promise<Result<EnvironmentObject>> {
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
+  const prefix = checkKeyPrefix(input.keyPrefix);
+  if (!prefix.ok) return prefix;
   const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -148,14 +165,20 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
     };
     const settings = checkSettings(tenant, next);
     if (!settings.ok) return settings;
+    // The route's gate let authConfig.manage through to the auth settings alone; it may only tighten them.
+    if (!holdsPermission(caller.key, 'tenant.manage')) {
+      const tightened = checkOnlyTightens(authSettingsInForce(current, tenant), authSettingsInForce(next, tenant));
+      if (!tightened.ok) return tightened;
+    }
     await updateEnvironment(trx, id, next);
+    const fields = Object.keys(input);
     await record({
       action: 'environment.update',
       tenantId: tenant.id,
       environmentId: id,
       target: { type: 'environment', id },
       op: 'update',
-      details: { fields: Object.keys(input) },
+      details: { fields, changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields) },
     });
     return ok(toEnvironmentObject(next));
   });

@@ -5,7 +5,8 @@
  * database's pepper fingerprint. Stored key hashes cannot be: they are HMAC(pepper, key) and the
  * keys are not kept. So each live key's hash is remembered as pending, nodes started with
  * `KEYWARD_PEPPER_PREVIOUS` look a key that misses under the new pepper up once more under the
- * previous one (on a cache miss only) and re-hash it on success, and `keyward pepper status`
+ * previous one (on a cache miss only), let it in only if it is one of those pending keys with
+ * the hash recorded, and re-hash it on success; `keyward pepper status`
  * counts the keys still pending. A second rotation while keys are pending would lock those out,
  * so it is refused unless forced.
  */
@@ -47,6 +48,22 @@ export async function keysUnderPreviousPepper(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Whether the key was recorded at the rotation with this hash and still has it: the only keys a
+ * node lets in under the previous pepper. Anything else hashed under it (a key made by a node
+ * that was not stopped, a row written into the database, a secret already rotated out) is unknown.
+ */
+export async function isPendingUnderPreviousPepper(db: Db, keyId: string, keyHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('pepper_pending_keys')
+    .innerJoin('api_keys', (join) => join.onRef('api_keys.id', '=', 'pepper_pending_keys.key_id').onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'))
+    .where('pepper_pending_keys.key_id', '=', keyId)
+    .where('pepper_pending_keys.key_hash', '=', keyHash)
+    .select('pepper_pending_keys.key_id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Opens under `from` and seals under `to`; null when it does not open (left untouched). */

@@ -9,6 +9,7 @@ import { mutate } from '../mutation.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
 import { checkAuditRetention, retentionChange } from '../audit/audit.service.js';
+import { settingChanges } from '../audit/setting-changes.js';
 import { findTenant, insertTenant, listTenants, lockTenant, updateTenant, type TenantRow } from './tenants.repository.js';
 
 export const DEFAULT_TIER = 'free';
@@ -108,7 +109,9 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
     const retention = checkAuditRetention(input.auditRetentionDays, deps.auditMinRetentionDays);
     if (!retention.ok) return retention;
     await updateTenant(trx, id, next);
-    await record({ action: 'tenant.update', tenantId: id, environmentId: null, target: { type: 'tenant', id }, op: 'update', details: { fields: Object.keys(input) } });
+    const fields = Object.keys(input);
+    const changes = settingChanges(toTenantObject(current), toTenantObject(next), fields);
+    await record({ action: 'tenant.update', tenantId: id, environmentId: null, target: { type: 'tenant', id }, op: 'update', details: { fields, changes } });
     if (next.audit_retention_days !== current.audit_retention_days) await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));
   });
