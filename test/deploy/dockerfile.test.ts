@@ -46,18 +46,39 @@ const envOf = (stage: Stage): Map<string, string> => {
 describe('the Dockerfile', () => {
   const stages = stagesOf(readRepoFile('Dockerfile'));
   const runtime = stages.at(-1) as Stage;
+  const stage = (name: string): Stage => {
+    const found = stages.find((candidate) => candidate.name === name);
+    expect(found, `the ${name} stage`).toBeDefined();
+    return found as Stage;
+  };
+  const copiedFrom = (into: Stage, from: Stage): string[] => argumentsOf(into, 'COPY').filter((args) => args.includes(`--from=${from.name}`));
 
-  it('builds in one stage and runs from another, both on Node 20', () => {
+  it('builds every stage on Node 20, pinned by the digest of its image', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toMatch(/^node:20\b/);
-    const build = stages[0] as Stage;
-    expect(argumentsOf(build, 'RUN').join('\n')).toContain('npm run build');
-    expect(argumentsOf(runtime, 'COPY').some((args) => args.includes(`--from=${build.name}`))).toBe(true);
+    for (const each of stages) expect(each.from, String(each.name)).toMatch(/^node:20[\w.-]*@sha256:[0-9a-f]{64}$/);
   });
 
-  it('installs only production dependencies, with npm ci, in the runtime stage', () => {
-    expect(argumentsOf(runtime, 'RUN').some((args) => /\bnpm ci --omit=dev\b/.test(args))).toBe(true);
-    for (const stage of stages) expect(argumentsOf(stage, 'RUN').join('\n')).not.toMatch(/\bnpm (install|i)\b/);
+  it('compiles better-sqlite3 from source with its toolchain, downloading nothing beyond the package registries', () => {
+    const deps = stage('deps');
+    const run = argumentsOf(deps, 'RUN').join('\n');
+    expect(run).toMatch(/apt-get install -y --no-install-recommends [^\n]*\bpython3\b/);
+    for (const tool of ['make', 'g\\+\\+']) expect(run).toMatch(new RegExp(`apt-get install[^\n]*\\s${tool}(\\s|$)`, 'm'));
+    // prebuild-install gives up its download, and node-gyp takes this Node's headers instead of fetching them.
+    expect(envOf(deps).get('npm_config_build_from_source')).toBe('true');
+    expect(envOf(deps).get('npm_config_nodedir')).toBe('/usr/local');
+    expect(run).toMatch(/\bnpm ci --omit=dev\b/);
+    for (const each of stages) expect(argumentsOf(each, 'RUN').join('\n'), String(each.name)).not.toMatch(/\b(curl|wget)\b|https?:\/\//);
+  });
+
+  it('runs no install in the runtime stage: it takes node_modules from the deps stage and the build output from the build stage', () => {
+    const runtimeRun = argumentsOf(runtime, 'RUN').join('\n');
+    expect(runtimeRun).not.toMatch(/\bnpm (ci|install|i|rebuild)\b|apt-get install/);
+    expect(copiedFrom(runtime, stage('deps')).join('\n')).toMatch(/\/app\/node_modules\s+\.\/node_modules/);
+    const build = stage('build');
+    expect(argumentsOf(build, 'RUN').join('\n')).toContain('npm run build');
+    expect(argumentsOf(build, 'RUN').join('\n')).toMatch(/\bnpm ci --ignore-scripts\b/);
+    expect(copiedFrom(runtime, build).join('\n')).toMatch(/\/app\/dist\s+\.\/dist/);
+    for (const each of stages) expect(argumentsOf(each, 'RUN').join('\n')).not.toMatch(/\bnpm (install|i)\b/);
   });
 
   it('runs as a user that is not root', () => {

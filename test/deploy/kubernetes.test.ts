@@ -1,107 +1,114 @@
 /**
- * The Kubernetes manifests, rendered with `kubectl kustomize` for both overlays: probes on
- * /readyz and /healthz, every secret reference pointing at a key of the rendered Secret, a
- * non-root read-only container, and the shape of each overlay (SQLite: one replica on a volume
- * claim; PostgreSQL: several). Skipped, with one line, where kubectl is not installed.
+ * The pods both overlays run, rendered with the pinned kustomize: how they start (migrations in an
+ * init container, then a startup probe), how they stop (a preStop delay, then time to drain), how
+ * they stay up (PodDisruptionBudget, rolling updates, spread over nodes and zones), and that they
+ * run unprivileged with settings Keyward knows.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { ROOT, unknownSettings } from '../support/deploy-files.js';
+import { unknownSettings } from '../support/deploy-files.js';
+import { type Container, container, deploymentSpec, hasKustomize, type Manifest, only, plainEnv, type Probe, render, specField } from './kustomize-render.js';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-if (!hasKubectl) console.warn('skipping the Kubernetes manifest suite: kubectl is not installed');
+/** The drain after SIGTERM: in-flight requests and the last key usage flush (docs/deploy.md). */
+const DRAIN_BOUND_SECONDS = 30;
 
-interface Manifest {
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  spec?: any;
-  stringData?: Record<string, string>;
-  data?: Record<string, string>;
-}
+const STORAGE_SETTINGS = ['KEYWARD_DATABASE_URL', 'KEYWARD_DATABASE_SCHEMA', 'KEYWARD_DATA_DIR'];
 
-function render(overlay: string): Manifest[] {
-  const text = execFileSync('kubectl', ['kustomize', resolve(ROOT, 'deploy/kubernetes/overlays', overlay)], { encoding: 'utf8' });
-  return parseAllDocuments(text).map((document) => document.toJS() as Manifest);
-}
-
-const only = (manifests: Manifest[], kind: string): Manifest => {
-  const found = manifests.filter((manifest) => manifest.kind === kind);
-  expect(found, kind).toHaveLength(1);
-  return found[0] as Manifest;
+const migrator = (manifests: Manifest[]): Container => {
+  const found = (deploymentSpec(manifests).template.spec.initContainers ?? []).find((candidate) => candidate.name === 'migrate');
+  expect(found, 'the migrate init container').toBeDefined();
+  return found as Container;
 };
 
-describe.skipIf(!hasKubectl).each(['sqlite', 'postgresql'])('the %s overlay', (overlay) => {
-  const manifests = hasKubectl ? render(overlay) : [];
-  const deployment = () => only(manifests, 'Deployment');
-  const container = () => deployment().spec.template.spec.containers[0];
+const storageEnv = (of: Container) => (of.env ?? []).filter((variable) => STORAGE_SETTINGS.includes(variable.name)).sort((a, b) => a.name.localeCompare(b.name));
 
-  it('checks readiness on /readyz and liveness on /healthz, on the port the server listens on', () => {
-    const main = container();
-    const port = main.ports.find((candidate: { name: string }) => candidate.name === main.readinessProbe.httpGet.port);
-    expect(main.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(main.livenessProbe.httpGet.path).toBe('/healthz');
-    expect(main.livenessProbe.httpGet.port).toBe(main.readinessProbe.httpGet.port);
-    const env = Object.fromEntries(
-      main.env.filter((variable: { value?: string }) => variable.value !== undefined).map((variable: { name: string; value: string }) => [variable.name, variable.value]),
-    );
-    expect(String(port.containerPort)).toBe(env['KEYWARD_PORT']);
-    expect(env['KEYWARD_HOST']).toBe('0.0.0.0');
+const probeWindowSeconds = (probe: Probe | undefined): number => (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
+
+describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])('the %s overlay', (overlay) => {
+  const manifests = hasKustomize ? render(overlay) : [];
+
+  it('waits for a first answer on /healthz before it checks readiness on /readyz and liveness on /healthz, on the port it listens on', () => {
+    const main = container(manifests);
+    expect(main.startupProbe?.httpGet?.path).toBe('/healthz');
+    expect(main.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(main.livenessProbe?.httpGet?.path).toBe('/healthz');
+    // Long enough for migrations and a database that comes up late, not a restart loop.
+    expect(probeWindowSeconds(main.startupProbe)).toBeGreaterThanOrEqual(120);
+    const portName = main.readinessProbe?.httpGet?.port;
+    for (const probe of [main.startupProbe, main.livenessProbe]) expect(probe?.httpGet?.port).toBe(portName);
+    const port = (main.ports ?? []).find((candidate) => candidate.name === portName);
+    expect(String(port?.containerPort)).toBe(plainEnv(main)['KEYWARD_PORT']);
+    expect(plainEnv(main)['KEYWARD_HOST']).toBe('0.0.0.0');
   });
 
-  it('takes the pepper and the database URL from keys of its Secret', () => {
-    const secret = only(manifests, 'Secret');
-    const keys = new Set(Object.keys({ ...secret.data, ...secret.stringData }));
-    const references = container().env.filter((variable: { valueFrom?: unknown }) => variable.valueFrom !== undefined);
-    const byName = Object.fromEntries(
-      references.map((variable: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }) => [variable.name, variable.valueFrom.secretKeyRef]),
-    );
-    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['KEYWARD_PEPPER', 'KEYWARD_DATABASE_URL']));
-    for (const [name, reference] of Object.entries(byName) as [string, { name: string; key: string }][]) {
-      expect(reference.name, name).toBe(secret.metadata.name);
-      expect(keys.has(reference.key), `${name} → ${reference.key}`).toBe(true);
+  it('keeps answering through a preStop delay, then has time to drain before the kubelet kills it', () => {
+    const command = container(manifests).lifecycle?.preStop?.exec?.command ?? [];
+    expect(command[0]).toBe('sleep');
+    const delay = Number(command[1]);
+    expect(delay).toBeGreaterThanOrEqual(5);
+    expect(deploymentSpec(manifests).template.spec.terminationGracePeriodSeconds).toBeGreaterThan(delay + DRAIN_BOUND_SECONDS);
+  });
+
+  it('applies pending migrations in an init container, from the same image and storage as the server', () => {
+    const main = container(manifests);
+    const migrate = migrator(manifests);
+    expect(migrate.args).toEqual(['migrate']);
+    expect(migrate.image).toBe(main.image);
+    expect(storageEnv(migrate)).toEqual(storageEnv(main));
+    const dataDir = plainEnv(main)['KEYWARD_DATA_DIR'];
+    for (const each of [main, migrate]) expect(each.volumeMounts).toContainEqual({ name: 'data', mountPath: dataDir });
+  });
+
+  it('runs both containers as non-root on a read-only root filesystem', () => {
+    const pod = deploymentSpec(manifests).template.spec;
+    expect(pod.securityContext?.['runAsNonRoot']).toBe(true);
+    for (const each of [container(manifests), migrator(manifests)]) {
+      expect(each.securityContext, each.name).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(each.volumeMounts?.map((mount) => mount.mountPath)).toContain('/tmp');
     }
   });
 
-  it('runs the container as non-root on a read-only root filesystem', () => {
-    const pod = deployment().spec.template.spec;
-    expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(container().securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    const mounts = container().volumeMounts.map((mount: { mountPath: string }) => mount.mountPath);
-    expect(mounts).toEqual(expect.arrayContaining(['/var/lib/keyward', '/tmp']));
+  it('spreads its pods over nodes (never two on one while another has none) and over zones', () => {
+    const labels = deploymentSpec(manifests).template.metadata.labels;
+    const constraints = deploymentSpec(manifests).template.spec.topologySpreadConstraints ?? [];
+    const byKey = new Map(constraints.map((constraint) => [constraint.topologyKey, constraint]));
+    expect(byKey.get('kubernetes.io/hostname')).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' });
+    expect(byKey.get('topology.kubernetes.io/zone')).toMatchObject({ maxSkew: 1 });
+    for (const constraint of constraints) expect(labels).toMatchObject(constraint.labelSelector?.matchLabels ?? { missing: 'labelSelector' });
   });
 
   it('selects its pods with the Service, the PodDisruptionBudget and the NetworkPolicy', () => {
-    const labels = deployment().spec.template.metadata.labels;
-    expect(labels).toMatchObject(only(manifests, 'Service').spec.selector);
-    expect(labels).toMatchObject(only(manifests, 'PodDisruptionBudget').spec.selector.matchLabels);
-    expect(labels).toMatchObject(only(manifests, 'NetworkPolicy').spec.podSelector.matchLabels);
+    const labels = deploymentSpec(manifests).template.metadata.labels;
+    const selectors = [
+      specField<Record<string, string>>(only(manifests, 'Service', 'keyward'), 'selector'),
+      specField<{ matchLabels: Record<string, string> }>(only(manifests, 'PodDisruptionBudget', 'keyward'), 'selector').matchLabels,
+      specField<{ matchLabels: Record<string, string> }>(only(manifests, 'NetworkPolicy', 'keyward'), 'podSelector').matchLabels,
+    ];
+    for (const selector of selectors) expect(labels).toMatchObject(selector);
   });
 
   it('sets only settings Keyward knows', () => {
-    const names = container()
-      .env.map((variable: { name: string }) => variable.name)
-      .join('\n');
-    expect(unknownSettings(names)).toEqual([]);
+    for (const each of [container(manifests), migrator(manifests)]) {
+      expect(unknownSettings((each.env ?? []).map((variable) => variable.name).join('\n')), each.name).toEqual([]);
+    }
   });
 
-  if (overlay === 'sqlite') {
-    it('runs one replica on a volume claim, replaced (not rolled) on update, and can be drained', () => {
-      const spec = deployment().spec;
+  if (overlay === 'overlays/sqlite') {
+    it('runs one replica on a volume claim, replaced (not rolled) on update, that a node drain may move', () => {
+      const spec = deploymentSpec(manifests);
       expect(spec.replicas).toBe(1);
-      expect(spec.strategy.type).toBe('Recreate');
+      expect(spec.strategy?.type).toBe('Recreate');
       const claim = only(manifests, 'PersistentVolumeClaim');
-      expect(spec.template.spec.volumes.find((volume: { name: string }) => volume.name === 'data').persistentVolumeClaim.claimName).toBe(claim.metadata.name);
-      expect(only(manifests, 'PodDisruptionBudget').spec).not.toHaveProperty('minAvailable');
+      expect(spec.template.spec.volumes?.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName).toBe(claim.metadata.name);
+      expect(only(manifests, 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1 });
     });
   } else {
-    it('runs several replicas that keep one ready through disruptions and rollouts', () => {
-      const spec = deployment().spec;
-      expect(spec.replicas).toBeGreaterThanOrEqual(2);
-      expect(spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
-      expect(only(manifests, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
-      expect(only(manifests, 'Secret').stringData?.['database-url']).toMatch(/^postgres:\/\//);
+    it('runs three replicas of which disruptions and rollouts leave at least two serving', () => {
+      const spec = deploymentSpec(manifests);
+      expect(spec.replicas).toBe(3);
+      expect(spec.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
+      const budget = only(manifests, 'PodDisruptionBudget', 'keyward').spec ?? {};
+      const kept = typeof budget['minAvailable'] === 'number' ? budget['minAvailable'] : (spec.replicas ?? 0) - Number(budget['maxUnavailable']);
+      expect(kept).toBeGreaterThanOrEqual(2);
       expect(manifests.some((manifest) => manifest.kind === 'PersistentVolumeClaim')).toBe(false);
     });
   }
