@@ -21,7 +21,7 @@ import { openStorage, type Storage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
-import { createAuthenticator } from '../verify/authenticate.js';
+import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
 import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
@@ -43,6 +43,9 @@ import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { createMetrics } from './metrics.js';
+import { measureRequests } from './plugins/request-metrics.js';
+import { outageLog } from './outage-log.js';
+import { watchStorage } from './storage-health.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { usageRoutes } from './routes/usage.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
@@ -131,11 +134,20 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted: () => cacheTrusted(),
   });
   const caches: VerifyCaches = { keys: cache, resources };
+  // While storage is away, each failure is said once, then counted (outage-log.ts).
+  const storageOutage = outageLog('storage', {
+    failure: (details, message) => app.log.error(details, message),
+    recovery: (details, message) => app.log.info(details, message),
+  });
+  const notificationsOutage = outageLog('change notifications', {
+    failure: (details, message) => app.log.warn(details, message),
+    recovery: (details, message) => app.log.info(details, message),
+  });
   const usage = createUsageRecorder({
     db: storage.db,
     intervalMs: config.usageFlushMs,
     maxEntries: config.usageFlushSize,
-    onError: (error) => app.log.error({ err: error }, 'key usage flush failed; its counts are kept for the next'),
+    onError: (error) => storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
   const deps: ServiceDeps = {
     db: storage.db,
@@ -153,7 +165,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
+  const cacheLookups: CacheLookups = { hits: 0, misses: 0 };
   const authenticator = createAuthenticator({
+    lookups: cacheLookups,
     db: storage.db,
     pepper,
     clock,
@@ -198,6 +212,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis = redisWakeups(config.redisUrl, redisBounds, `keyward:changes:${storage.location}`, () => follower?.wake(), lost);
   }
   setRequestId(app);
+  const storageHealth = watchStorage(storage.db, storageOutage);
   if (config.accessLog > 0) logAccess(app, config.accessLog);
   registerValidation(app);
   registerErrorHandlers(app);
@@ -225,6 +240,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     credits: createCreditSpender(storage.db),
   });
   const metrics = createMetrics({
+    cacheLookups,
+    storage: storageHealth,
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,
     changeLogSeq: () => follower?.lastSeq ?? 0,
@@ -232,7 +249,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     usagePendingEntries: () => usage.pendingEntries(),
     redis: rateLimits.redis,
   });
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis };
+  measureRequests(app, metrics);
+  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis, storageOutage };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -253,8 +271,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     storage.db,
     caches,
     config.changePollMs,
-    (error) => app.log.error({ err: error }, 'change log read failed'),
+    (error) => storageOutage.failed('changeLogRead', error, 'change log read failed'),
     () => clock.now(),
+    { caughtUp: () => storageOutage.answered(), lagMs: (ms) => metrics.observeChangeLag(ms / 1000) },
   );
   const following = follower;
   const listener = listensForChanges
@@ -262,8 +281,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
         config.databaseUrl as string,
         storage.schema,
         timeouts,
-        () => following.wake(),
-        (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
+        () => {
+          // Called once listening again (a catch-up), and for each notification.
+          notificationsOutage.answered();
+          following.wake();
+        },
+        (error) => notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
       )
     : null;
   const prune = () => pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
@@ -284,6 +307,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       if (closed) return;
       closed = true;
       following.stop();
+      storageHealth.stop();
       await listener?.stop();
       await redis?.stop();
       rateLimits.stop();
