@@ -4,35 +4,28 @@
  * (see server.ts); tests use `app.inject()`.
  */
 import { createCreditSpender } from '../verify/credits.js';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { DestinationStream } from 'pino';
-import { requestIdGenerator } from '../core/ids.js';
+import { createFastify } from './fastify-instance.js';
 import { secretBox } from '../core/secret-box.js';
-import { systemClock, type Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
-import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type { Result } from '../core/error-codes.js';
 import { createVerifier } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
 import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
-import { openStorage, type Storage } from '../storage/open-storage.js';
+import { openStorage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
-import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
+import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
-import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
-import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
+import { createKeyCache } from '../verify/key-cache.js';
+import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import { ConfigError, trustProxyOption, type Config } from './config.js';
+import { ConfigError } from './config.js';
 import { databaseTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
-import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
-import { logSerializers } from './log-redaction.js';
 import { createFloodControl } from './flood-control.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
@@ -68,33 +61,9 @@ export const VERSION = '0.1.0';
 
 const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
 
-export interface BuildOptions {
-  readonly config: Config;
-  readonly clock?: Clock;
-  /** Where logs go (default stdout); tests capture them to prove no key is ever logged. */
-  readonly logStream?: DestinationStream;
-  /** Use this storage instead of opening the configured one (tests share a schema setup). */
-  readonly storage?: Storage;
-}
+import type { BuildOptions, Keyward } from './keyward.js';
 
-export interface Keyward {
-  readonly app: FastifyInstance;
-  readonly storage: Storage;
-  readonly rootKey: RootKeyBootstrap;
-  readonly cache: KeyCache;
-  readonly follower: ChangeFollower;
-  /** Applies every tenant's audit retention and the instance chain's now (it also runs hourly). */
-  pruneAudit(): Promise<number>;
-  /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
-  readonly usage: UsageRecorder;
-  /**
-   * The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring.
-   * `sourceIp` is the key's last-used IP when the input has no `clientIp`.
-   */
-  verify(input: VerifyInput, sourceIp?: string): Promise<Result<VerifyAnswerObject>>;
-  /** Stops following changes, closes the server, flushes key usage and closes the storage. */
-  close(): Promise<void>;
-}
+export type { BuildOptions, Keyward } from './keyward.js';
 
 /** A tiers file that does not fit stops the start like any bad setting. */
 function tiersOf(path: string): Tiers {
@@ -179,25 +148,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onRefreshError: (error) => app.log.warn({ err: error }, 'a cached key could not be read again before its TTL; it is read on its first use after'),
   });
 
-  const nextRequestId = requestIdGenerator();
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
-      serializers: logSerializers,
-      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
-    },
-    // Fastify's two lines per request are an access log nobody asked for, on the hot path:
-    // KEYWARD_ACCESS_LOG opts in to one line per answered request (below).
-    logController: new LogController({ disableRequestLogging: true }),
-    genReqId: nextRequestId,
-    frameworkErrors,
-    clientErrorHandler: clientErrorHandler(nextRequestId),
-    requestIdHeader: false,
-    trustProxy: trustProxyOption(config.trustProxy),
-    bodyLimit: 64 * 1024,
-    ajv: { customOptions: { removeAdditional: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = createFastify(config, options.logStream);
 
   for (const chain of sealed.broken) {
     app.log.error(
@@ -212,6 +163,11 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis = redisWakeups(config.redisUrl, redisBounds, `keyward:changes:${storage.location}`, () => follower?.wake(), lost);
   }
   setRequestId(app);
+  // Loaded only when on: a node without traces does not load the SDK at all.
+  const tracing = config.otelTraces
+    ? (await import('./tracing.js')).startTracing({ version: VERSION, ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }) })
+    : null;
+  tracing?.traceRoutes(app);
   const storageHealth = watchStorage(storage.db, storageOutage);
   if (config.accessLog > 0) logAccess(app, config.accessLog);
   registerValidation(app);
@@ -316,7 +272,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
       const flushed = usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
-      await Promise.all([floods.refusals.close(), flushed]);
+      await Promise.all([floods.refusals.close(), flushed, tracing?.shutdown()]);
       if (options.storage === undefined) await storage.close();
     },
   };
