@@ -206,7 +206,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
   });
   measureRequests(app, metrics);
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis, storageOutage };
+  let stopping = false;
+  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis, storageOutage, stopping: () => stopping };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -259,6 +260,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     pruneAudit: prune,
     usage,
     verify: async (input, sourceIp) => verify(input, sourceIp),
+    markStopping: () => {
+      stopping = true;
+    },
     close: async () => {
       if (closed) return;
       closed = true;

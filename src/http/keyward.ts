@@ -38,6 +38,8 @@ export interface Keyward {
    * `sourceIp` is the key's last-used IP when the input has no `clientIp`.
    */
   verify(input: VerifyInput, sourceIp?: string): Promise<Result<VerifyAnswerObject>>;
+  /** The node is stopping (a shutdown delay): `/readyz` answers 503 from now on, all else as before. */
+  markStopping(): void;
   /** Stops following changes, closes the server, flushes key usage and closes the storage. */
   close(): Promise<void>;
 }

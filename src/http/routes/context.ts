@@ -18,6 +18,8 @@ export interface RouteContext {
   readonly redis?: RedisHealth | undefined;
   /** Failures for want of storage, said once per outage (outage-log.ts). */
   readonly storageOutage: OutageLog;
+  /** Whether the node is stopping (a shutdown delay runs): not ready, though still answering. */
+  readonly stopping: () => boolean;
 }
 
 export const PROBLEM_RESPONSES = {

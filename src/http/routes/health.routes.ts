@@ -11,7 +11,11 @@ import type { RouteContext } from './context.js';
 import { sendProblem } from '../problem.js';
 
 const tags = ['health'];
-const notReady = { $ref: 'Problem#', description: 'Not ready: storage does not answer, or the node has not caught up with the change log lately (`UNAVAILABLE`)' };
+const notReady = {
+  $ref: 'Problem#',
+  description:
+    'Not ready (`UNAVAILABLE`), `detail` says why: the node is stopping, storage does not answer, the node has not caught up with the change log lately, or (while starting) `database: waiting`',
+};
 
 const Ready = Type.Object({
   status: Type.Literal('ready'),
@@ -20,7 +24,7 @@ const Ready = Type.Object({
   ),
 });
 
-export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { deps, fresh, redis }) => {
+export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { deps, fresh, redis, stopping }) => {
   app.get(
     '/healthz',
     { schema: { tags, operationId: 'getLiveness', summary: 'Liveness: the process serves requests', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -37,6 +41,7 @@ export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { deps
       },
     },
     async (request, reply) => {
+      if (stopping()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node is stopping' });
       if (!fresh()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node has not caught up with the change log lately' });
       try {
         await sql`select 1`.execute(deps.db);
