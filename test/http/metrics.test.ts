@@ -92,4 +92,13 @@ describe.each(sqliteOnly())('metrics on $name', (db) => {
     expect(text).toContain('keyward_storage_latency_seconds');
     expect(text).toContain('# TYPE keyward_change_log_lag_seconds histogram');
   });
+
+  it('observes how long after its commit a change was read from the change log', async () => {
+    const before = sample((await kw.client().get('/metrics')).body as string, 'keyward_change_log_lag_seconds_count');
+    await seedTenant(kw, 'Lagging');
+    await kw.keyward.follower.catchUp();
+    const text = (await kw.client().get('/metrics')).body as string;
+    expect(sample(text, 'keyward_change_log_lag_seconds_count')).toBeGreaterThan(before);
+    expect(sample(text, 'keyward_change_log_lag_seconds_bucket{le="+Inf"}')).toBe(sample(text, 'keyward_change_log_lag_seconds_count'));
+  });
 });
