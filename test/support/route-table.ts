@@ -5,7 +5,7 @@
  */
 import type { RouteOptions } from 'fastify';
 import type { Requirement } from '../../src/http/requirements.js';
-import type { TestDatabase } from './databases.js';
+import { sqliteOnly } from './databases.js';
 import { startKeyward } from './keyward.js';
 
 export interface RouteEntry {
@@ -36,10 +36,12 @@ export function routeRecorder(): RouteRecorder {
   };
 }
 
-/** The `/v1` routes of an app built on a fresh `db`, which is closed again. */
-export async function v1RouteTable(db: TestDatabase): Promise<RouteEntry[]> {
+/** The `/v1` routes of an app built on a fresh SQLite database, closed again: the table does not depend on the database. */
+export async function v1RouteTable(): Promise<RouteEntry[]> {
   const recorder = routeRecorder();
-  const kw = await startKeyward(db, { onRoute: recorder.onRoute });
+  const [sqlite] = sqliteOnly();
+  if (sqlite === undefined) throw new Error('SQLite is always a test database');
+  const kw = await startKeyward(sqlite, { onRoute: recorder.onRoute });
   await kw.close();
   return recorder.routes().filter((route) => route.url.startsWith('/v1/'));
 }
