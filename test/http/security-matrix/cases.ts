@@ -29,6 +29,11 @@ export const CASES = [
 
 export type CaseName = (typeof CASES)[number];
 
+/** The cases where the caller's own key state refuses it: also run against the caller itself on routes a key may call on itself. */
+export const STATE_CASES = ['revoked', 'expired', 'disabled', 'rotatedOut', 'rotatedOutPastGrace'] as const satisfies readonly CaseName[];
+
+export type StateCase = (typeof STATE_CASES)[number];
+
 export type Expectation =
   /** A problem with this status and code. */
   | { readonly refused: 401 | 403 | 404 | 400; readonly code: ErrorCode; readonly why?: string }

@@ -3,7 +3,7 @@
  * home tenant and returns the request (path with real ids, query, body) and what the route needs.
  * The matrix sends it as each case's caller, then once as a caller that may, which must succeed.
  */
-import type { CaseName, Expectation } from './cases.js';
+import type { CaseName, Expectation, StateCase } from './cases.js';
 import type { Withheld, World } from './world.js';
 
 export interface Prepared extends Withheld {
@@ -22,6 +22,14 @@ export interface Fixture {
   prepare(world: World): Promise<Prepared>;
   /** The cases this route answers otherwise than the default, each with its reason. */
   readonly answers?: Partial<Record<CaseName, Expectation>>;
+  /**
+   * For a route a key may call on itself or its own user (`orSelfParam`, `orOwnUserParam`): the
+   * request naming the caller's own key and user. The state cases then run again on it, since
+   * "itself" is the way past the route's permission.
+   */
+  readonly self?: (own: { readonly keyId: string; readonly userId: string }) => { readonly url: string; readonly body?: unknown };
+  /** The state cases this route answers otherwise on the caller itself, each with its reason. */
+  readonly selfAnswers?: Partial<Record<StateCase, Expectation>>;
 }
 
 /** Fixtures by route, `METHOD /v1/path` with Fastify's `:param` syntax. */

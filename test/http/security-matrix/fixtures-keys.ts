@@ -13,17 +13,22 @@ export const KEY_FIXTURES: Fixtures = {
   },
   'GET /v1/keys/:id': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}`, needs: USERS }),
+    self: ({ keyId }) => ({ url: `/v1/keys/${keyId}` }),
   },
   'PATCH /v1/keys/:id': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}`, body: { name: world.unique('renamed') }, needs: USERS }),
   },
   'POST /v1/keys/:id/rotate': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/rotate`, body: {}, needs: USERS }),
+    self: ({ keyId }) => ({ url: `/v1/keys/${keyId}/rotate`, body: {} }),
+    selfAnswers: { expired: { allowed: 'an expired key may rotate itself inside its rotation window (SPEC §3 step 3, §4)' } },
   },
   'POST /v1/keys/:id/revoke': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/revoke`, body: {}, needs: USERS }),
+    self: ({ keyId }) => ({ url: `/v1/keys/${keyId}/revoke`, body: {} }),
   },
   'GET /v1/keys/:id/usage': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/usage`, needs: USERS }),
+    self: ({ keyId }) => ({ url: `/v1/keys/${keyId}/usage` }),
   },
 };

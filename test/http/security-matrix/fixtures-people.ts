@@ -35,18 +35,22 @@ export const PEOPLE_FIXTURES: Fixtures = {
   },
   'GET /v1/users/:id/mfa': {
     prepare: async (world) => ({ url: `/v1/users/${await newUser(world)}/mfa`, needs: USERS }),
+    self: ({ userId }) => ({ url: `/v1/users/${userId}/mfa` }),
   },
   'POST /v1/users/:id/mfa': {
     prepare: async (world) => ({ url: `/v1/users/${await newUser(world)}/mfa`, needs: USERS }),
+    self: ({ userId }) => ({ url: `/v1/users/${userId}/mfa` }),
   },
   'POST /v1/users/:id/mfa/confirm': {
     prepare: async (world) => {
       const { userId, secret } = await enrolling(world);
       return { url: `/v1/users/${userId}/mfa/confirm`, body: { code: codeAt(secret, world.clock.now()) }, needs: USERS };
     },
+    self: ({ userId }) => ({ url: `/v1/users/${userId}/mfa/confirm`, body: { code: '000000' } }),
   },
   'DELETE /v1/users/:id/mfa': {
     prepare: async (world) => ({ url: `/v1/users/${(await enrolling(world)).userId}/mfa`, needs: USERS }),
+    self: ({ userId }) => ({ url: `/v1/users/${userId}/mfa` }),
   },
   // Acts on the calling key's own user only: no other tenant's or environment's object is reachable through it.
   'POST /v1/me/mfa/verify': {

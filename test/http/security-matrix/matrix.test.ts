@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
 import type { Reply } from '../../support/keyward.js';
 import { v1RouteTable } from '../../support/route-table.js';
-import { BEARER_DEFAULTS, BODY_DEFAULTS, CASES, describeExpectation, expectAnswer, type Expectation } from './cases.js';
+import { BEARER_DEFAULTS, BODY_DEFAULTS, CASES, describeExpectation, expectAnswer, STATE_CASES, type Expectation } from './cases.js';
 import type { Fixture, Prepared } from './fixture.js';
 import { FIXTURES } from './fixtures.js';
-import { buildWorld, type World } from './world.js';
+import { buildWorld, type OwnKeys, type World } from './world.js';
 
 // Read once, before the tests are named: each route becomes a block of them.
 const ROUTES = await v1RouteTable();
@@ -35,7 +35,7 @@ function send(world: World, method: string, fixture: Fixture, prepared: Prepared
 describe.each(testDatabases())('security matrix on $name', (db) => {
   let world: World;
   beforeAll(async () => {
-    world = await buildWorld(db);
+    world = await buildWorld(db, Object.values(FIXTURES).filter((fixture) => fixture.self !== undefined).length);
   });
   afterAll(async () => {
     await world?.kw.close();
@@ -60,6 +60,23 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
         it(`${name}: ${describeExpectation(expectation)}`, async () => {
           const reply = await send(world, route.method, fixture, prepared, await world.keyFor(name, prepared));
           expectAnswer(reply, expectation, prepared.hidden?.[name] ?? []);
+        });
+      }
+      const onItself = fixture.self;
+      if (onItself !== undefined) {
+        describe('on the caller itself', () => {
+          let own: OwnKeys;
+          beforeAll(async () => {
+            own = await world.ownKeys();
+          });
+          for (const name of STATE_CASES) {
+            const expectation: Expectation = fixture.selfAnswers?.[name] ?? BEARER_DEFAULTS[name];
+            it(`${name}: ${describeExpectation(expectation)}`, async () => {
+              const key = own.keys[name];
+              const request = onItself({ keyId: key.id, userId: own.userId });
+              expectAnswer(await send(world, route.method, fixture, { ...request, needs: [] }, key.key), expectation, []);
+            });
+          }
         });
       }
       // Last, as it may consume the target (a delete, a revoke).

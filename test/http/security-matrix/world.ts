@@ -9,12 +9,19 @@ import { defaultModel } from '../../../src/core/model/load-model.js';
 import type { TestDatabase } from '../../support/databases.js';
 import { everyGrant, seedTenant, startKeyward, type Seeded, type TestKeyward } from '../../support/keyward.js';
 import { created } from '../../support/problem.js';
-import type { CaseName } from './cases.js';
+import type { CaseName, StateCase } from './cases.js';
+import { soonExpiring, stateKeys, type MadeKey } from './state-keys.js';
 
 /** The grants a route's no-permission caller lacks, and those it keeps so the target stays in sight. */
 export interface Withheld {
   readonly needs: readonly string[];
   readonly keeps?: readonly string[];
+}
+
+/** A user of the home tenant with one key in each stopping state, for the routes a key may call on itself. */
+export interface OwnKeys {
+  readonly userId: string;
+  readonly keys: Readonly<Record<StateCase, MadeKey>>;
 }
 
 export interface World {
@@ -27,6 +34,8 @@ export interface World {
   readonly other: Seeded;
   /** The key each case calls with (undefined: none), its no-permission key made for what the route needs. */
   keyFor(name: CaseName, withheld: Withheld): Promise<string | undefined>;
+  /** A fresh set of state keys of a fresh user (at most `ownKeySets` of them, see `buildWorld`). */
+  ownKeys(): Promise<OwnKeys>;
   /** A name no other fixture has used. */
   unique(label: string): string;
 }
@@ -38,8 +47,10 @@ const ENVIRONMENT_GRANTS = {
   permissions: ALL.permissions.filter((id) => MODEL.permissions.get(id)?.scope === 'environment'),
   scopes: ALL.scopes,
 };
+const MIGHTY = { kind: 'application', admin: true, ...ALL };
 
-export async function buildWorld(db: TestDatabase): Promise<World> {
+/** `ownKeySets`: how many `ownKeys()` sets the fixtures will ask for (their expired keys are made up front). */
+export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<World> {
   const clock = manualClock(Date.UTC(2026, 5, 1));
   // Each case sends failed authentications from the same address: the flood throttle must not answer first.
   const kw = await startKeyward(db, { clock, config: { authFailureLimit: 1_000_000 } });
@@ -49,48 +60,45 @@ export async function buildWorld(db: TestDatabase): Promise<World> {
   let names = 0;
   const unique = (label: string): string => `${label}-${++names}`;
 
-  /** A key of the home environment holding every grant (or `grants`), made by the home admin. */
-  const mightyKey = async (grants: { permissions: readonly string[]; scopes: readonly string[] } = ALL, name = 'mighty'): Promise<{ id: string; key: string }> => {
-    const body = { name: unique(name), kind: 'application', admin: true, ...grants };
-    return created(await home.admin.post('/v1/keys', body));
-  };
-
-  // Expired a day ago: still inside the rotation window, where it may rotate itself and nothing else.
-  const expired = created(await home.admin.post('/v1/keys', { name: 'expired', kind: 'application', admin: true, expiresInDays: 1, ...ALL }));
+  // Keys that must be expired are made now, then the clock moves on two days: past their expiry,
+  // inside their rotation window, where they may rotate themselves and do nothing else.
+  const expired = await soonExpiring(home.admin, MIGHTY);
+  const owners: { userId: string; body: Record<string, unknown>; expired: MadeKey }[] = [];
+  for (let n = 0; n < ownKeySets; n++) {
+    const name = unique('owner');
+    const userId = created(await home.admin.post('/v1/users', { name, email: `${name}@home.example`, role: 'admin' })).id as string;
+    const body = { ...MIGHTY, kind: 'user', userId };
+    owners.push({ userId, body, expired: await soonExpiring(home.admin, body) });
+  }
   clock.advance(2 * DAY_MS);
   await kw.keyward.follower.catchUp();
 
-  const revoked = await mightyKey(ALL, 'revoked');
-  expectOk(await home.admin.post(`/v1/keys/${revoked.id}/revoke`));
-  const disabled = await mightyKey(ALL, 'disabled');
-  expectOk(await home.admin.patch(`/v1/keys/${disabled.id}`, { enabled: false }));
-  const rotatedOut = await mightyKey(ALL, 'rotated-out');
-  expectOk(await home.admin.post(`/v1/keys/${rotatedOut.id}/rotate`, { gracePeriodSeconds: 3600 }));
-  const pastGrace = await mightyKey(ALL, 'past-grace');
-  expectOk(await home.admin.post(`/v1/keys/${pastGrace.id}/rotate`, { gracePeriodSeconds: 0 }));
+  const shared = await stateKeys(home.admin, MIGHTY, expired);
   const otherEnvironment = created(await kw.root.post('/v1/keys', { environmentId: stagingId, name: 'staging', kind: 'application', ...ENVIRONMENT_GRANTS }));
-
   const fixed: Record<Exclude<CaseName, 'noPermission'>, string | undefined> = {
     anonymous: undefined,
     otherTenant: other.adminKey,
     otherEnvironment: otherEnvironment.key,
-    revoked: revoked.key,
-    expired: expired.key,
-    disabled: disabled.key,
-    rotatedOut: rotatedOut.key,
-    rotatedOutPastGrace: pastGrace.key,
+    revoked: shared.revoked.key,
+    expired: shared.expired.key,
+    disabled: shared.disabled.key,
+    rotatedOut: shared.rotatedOut.key,
+    rotatedOutPastGrace: shared.rotatedOutPastGrace.key,
   };
+
   // Routes needing the same grants share their no-permission key.
   const lacking = new Map<string, Promise<string>>();
   const noPermissionKey = (withheld: Withheld): Promise<string> => {
     const id = `${[...withheld.needs].sort().join(',')}|${[...(withheld.keeps ?? [])].sort().join(',')}`;
     let key = lacking.get(id);
     if (key === undefined) {
-      const grants = {
+      const body = {
+        ...MIGHTY,
+        name: unique('lacking'),
         permissions: ALL.permissions.filter((grant) => !withheld.needs.includes(grant)),
         scopes: [...ALL.scopes.filter((grant) => !withheld.needs.includes(grant)), ...(withheld.keeps ?? [])],
       };
-      key = mightyKey(grants, 'lacking').then((made) => made.key);
+      key = home.admin.post('/v1/keys', body).then((reply) => created(reply).key as string);
       lacking.set(id, key);
     }
     return key;
@@ -103,10 +111,11 @@ export async function buildWorld(db: TestDatabase): Promise<World> {
     stagingId,
     other,
     keyFor: async (name, withheld) => (name === 'noPermission' ? noPermissionKey(withheld) : fixed[name]),
+    ownKeys: async () => {
+      const owner = owners.shift();
+      if (owner === undefined) throw new Error('more fixtures call on themselves than buildWorld was told: raise ownKeySets');
+      return { userId: owner.userId, keys: await stateKeys(home.admin, owner.body, owner.expired) };
+    },
     unique,
   };
-}
-
-function expectOk(reply: { status: number; body: unknown }): void {
-  if (reply.status !== 200) throw new Error(`setting up the matrix failed: ${reply.status} ${JSON.stringify(reply.body)}`);
 }
