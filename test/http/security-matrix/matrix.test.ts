@@ -6,11 +6,12 @@
  * which must succeed, so each refusal is the case's and not a broken request's. A route without a
  * fixture, or a fixture without a route, fails the suite by name.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
 import type { Reply } from '../../support/keyward.js';
 import { v1RouteTable } from '../../support/route-table.js';
 import { BEARER_DEFAULTS, BODY_DEFAULTS, CASES, describeExpectation, expectAnswer, STATE_CASES, type Expectation } from './cases.js';
+import { changeMark } from './change-mark.js';
 import type { Fixture, Prepared } from './fixture.js';
 import { FIXTURES } from './fixtures.js';
 import { buildWorld, type OwnKeys, type World } from './world.js';
@@ -58,8 +59,10 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
       for (const name of CASES) {
         const expectation: Expectation = fixture.answers?.[name] ?? defaults[name];
         it(`${name}: ${describeExpectation(expectation)}`, async () => {
-          const reply = await send(world, route.method, fixture, prepared, await world.keyFor(name, prepared));
-          expectAnswer(reply, expectation, prepared.hidden?.[name] ?? []);
+          const key = await world.keyFor(name, prepared);
+          const before = await changeMark(world.kw);
+          expectAnswer(await send(world, route.method, fixture, prepared, key), expectation, prepared.hidden?.[name] ?? []);
+          if (!('allowed' in expectation)) expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
         });
       }
       const onItself = fixture.self;
@@ -74,15 +77,20 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
             it(`${name}: ${describeExpectation(expectation)}`, async () => {
               const key = own.keys[name];
               const request = onItself({ keyId: key.id, userId: own.userId });
+              const before = await changeMark(world.kw);
               expectAnswer(await send(world, route.method, fixture, { ...request, needs: [] }, key.key), expectation, []);
+              if (!('allowed' in expectation)) expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
             });
           }
         });
       }
       // Last, as it may consume the target (a delete, a revoke).
       it('succeeds for a caller that may', async () => {
+        const before = await changeMark(world.kw);
         const reply = await send(world, route.method, fixture, prepared, prepared.controlKey ?? world.home.adminKey);
         expectAnswer(reply, fixture.credential === 'body' ? { verdict: 'VALID' } : { allowed: 'the control' }, []);
+        // The mark the refusals were held to does move when a change is let through.
+        if (route.method !== 'GET' && fixture.credential !== 'body') expect(await changeMark(world.kw)).not.toEqual(before);
       });
     });
   }
