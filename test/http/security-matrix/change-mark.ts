@@ -14,8 +14,15 @@ export interface ChangeMark {
 export async function changeMark(kw: TestKeyward): Promise<ChangeMark> {
   const row = await kw.keyward.storage.db
     .selectNoFrom((eb) => [
-      eb.selectFrom('change_log').select(eb.fn.max('seq').as('seq')).as('lastChange'),
-      eb.selectFrom('audit_events').where('outcome', '=', 'success').select(eb.fn.countAll().as('n')).as('successes'),
+      eb
+        .selectFrom('change_log')
+        .select((inner) => inner.fn.max('seq').as('seq'))
+        .as('lastChange'),
+      eb
+        .selectFrom('audit_events')
+        .where('outcome', '=', 'success')
+        .select((inner) => inner.fn.countAll().as('n'))
+        .as('successes'),
     ])
     .executeTakeFirstOrThrow();
   return { lastChange: Number(row.lastChange ?? 0), successes: Number(row.successes ?? 0) };
