@@ -23,6 +23,10 @@ export const CASES = [
   'rotatedOut',
   /** The old secret once its grace is over: unknown (SPEC §3 step 1). */
   'rotatedOutPastGrace',
+  /** A key holding every grant whose user is due to pass MFA again (`mfaReverifyDays`, SPEC §4). */
+  'mfaDue',
+  /** A key holding every grant, sent from outside its IP allowlist: it protects the key everywhere. */
+  'outsideAllowlist',
   /** A key of the target's environment holding every grant but what the route needs. */
   'noPermission',
 ] as const;
@@ -55,6 +59,8 @@ export const BEARER_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
   disabled: { refused: 401, code: 'DISABLED' },
   rotatedOut: { refused: 403, code: 'FORBIDDEN' },
   rotatedOutPastGrace: { refused: 401, code: 'NOT_FOUND' },
+  mfaDue: { refused: 401, code: 'MFA_REQUIRED' },
+  outsideAllowlist: { refused: 403, code: 'FORBIDDEN' },
   noPermission: { refused: 403, code: 'FORBIDDEN' },
 };
 
@@ -68,6 +74,8 @@ export const BODY_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
   disabled: { verdict: 'DISABLED' },
   rotatedOut: { verdict: 'VALID', why: 'a rotated-out secret may still be used during its grace period' },
   rotatedOutPastGrace: { verdict: 'NOT_FOUND' },
+  mfaDue: { verdict: 'MFA_REQUIRED' },
+  outsideAllowlist: { verdict: 'FORBIDDEN', why: 'without clientIp, the address the request came from is the one checked' },
   noPermission: { verdict: 'FORBIDDEN' },
 };
 

@@ -67,6 +67,7 @@ export const PEOPLE_FIXTURES: Fixtures = {
       otherTenant: { refused: 401, code: 'MFA_REQUIRED', why: "it checks a code of the caller's own user, who has not enrolled (SPEC §4)" },
       otherEnvironment: { refused: 400, code: 'VALIDATION', why: 'an application key has no user, so no MFA to check' },
       noPermission: { refused: 400, code: 'VALIDATION', why: 'an application key has no user, so no MFA to check' },
+      mfaDue: { refused: 401, code: 'MFA_INVALID', why: "a key due to pass MFA reaches the check (SPEC §4); the code is another user's" },
     },
   },
   'GET /v1/me': {
@@ -75,6 +76,7 @@ export const PEOPLE_FIXTURES: Fixtures = {
       otherTenant: { allowed: 'it answers about the calling key alone' },
       otherEnvironment: { allowed: 'it answers about the calling key alone' },
       noPermission: { allowed: 'any valid key reads itself' },
+      mfaDue: { allowed: 'a key due to pass MFA again may still read itself (SPEC §4)' },
       rotatedOut: { allowed: 'a rotated-out secret in its grace may read the key it belongs to (SPEC §4)' },
     },
   },

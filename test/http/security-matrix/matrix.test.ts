@@ -1,10 +1,12 @@
 /**
  * The security matrix, generated from the route table (as Unkey's shared route tests are): every
- * `/v1` route the app serves is sent, through its fixture, by each case's caller (another tenant,
- * another environment, revoked, expired, disabled, a rotated-out secret in and past its grace, no
- * permission, no key) and must be refused as SPEC §3 and §5 say; then once by a caller that may,
- * which must succeed, so each refusal is the case's and not a broken request's. A route without a
- * fixture, or a fixture without a route, fails the suite by name.
+ * `/v1` route the app serves is sent, through its fixture, by each case's caller (cases.ts: no
+ * key, another tenant, another environment, revoked, expired, disabled, a rotated-out secret in
+ * and past its grace, MFA due, outside the IP allowlist, no permission) and must be answered as
+ * SPEC §3–§5 say, a refusal changing nothing; routes a key may call on itself run the key-state
+ * cases on the caller itself too. Then a caller that may sends it once and must succeed, so each
+ * refusal is the case's and not a broken request's. A route without a fixture, or a fixture
+ * without a route, fails the suite by name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
@@ -19,7 +21,7 @@ import { buildWorld, type OwnKeys, type World } from './world.js';
 // Read once, before the tests are named: each route becomes a block of them.
 const ROUTES = await v1RouteTable();
 
-/** A string of the key format that no key has: what "no key" means where the key is the body. */
+/** Not a key (its checksum is wrong): what "no key" means where the key is the body. */
 const NOT_A_KEY = 'kw_0000000000000000000000000000000000000000';
 
 function send(world: World, method: string, fixture: Fixture, prepared: Prepared, key: string | undefined): Promise<Reply> {

@@ -10,6 +10,7 @@ import type { TestDatabase } from '../../support/databases.js';
 import { everyGrant, seedTenant, startKeyward, type Seeded, type TestKeyward } from '../../support/keyward.js';
 import { created } from '../../support/problem.js';
 import type { CaseName, StateCase } from './cases.js';
+import { codeAt } from '../../support/totp.js';
 import { soonExpiring, stateKeys, type MadeKey } from './state-keys.js';
 
 /** The grants a route's no-permission caller lacks, and those it keeps so the target stays in sight. */
@@ -63,6 +64,7 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
   // Keys that must be expired are made now, then the clock moves on two days: past their expiry,
   // inside their rotation window, where they may rotate themselves and do nothing else.
   const expired = await soonExpiring(home.admin, MIGHTY);
+  const mfaDue = await dueForMfa(kw, home, clock);
   const owners: { userId: string; body: Record<string, unknown>; expired: MadeKey }[] = [];
   for (let n = 0; n < ownKeySets; n++) {
     const name = unique('owner');
@@ -74,6 +76,7 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
   await kw.keyward.follower.catchUp();
 
   const shared = await stateKeys(home.admin, MIGHTY, expired);
+  const outsideAllowlist = created(await home.admin.post('/v1/keys', { ...MIGHTY, name: 'fenced', ipAllowlist: ['192.0.2.0/24'] }));
   const otherEnvironment = created(await kw.root.post('/v1/keys', { environmentId: stagingId, name: 'staging', kind: 'application', ...ENVIRONMENT_GRANTS }));
   const fixed: Record<Exclude<CaseName, 'noPermission'>, string | undefined> = {
     anonymous: undefined,
@@ -84,6 +87,8 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
     disabled: shared.disabled.key,
     rotatedOut: shared.rotatedOut.key,
     rotatedOutPastGrace: shared.rotatedOutPastGrace.key,
+    mfaDue: mfaDue.key,
+    outsideAllowlist: outsideAllowlist.key,
   };
 
   // Routes needing the same grants share their no-permission key.
@@ -118,4 +123,17 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
     },
     unique,
   };
+}
+
+/**
+ * A key holding every grant, of a user who passed MFA now, in an environment that asks for it
+ * again after a day: due once the clock moves on two days.
+ */
+async function dueForMfa(kw: TestKeyward, home: Seeded, clock: ManualClock): Promise<MadeKey> {
+  const environmentId = created(await home.admin.post('/v1/environments', { name: 'reverify', mfaReverifyDays: 1 })).id as string;
+  const userId = created(await home.admin.post('/v1/users', { name: 'Due', email: 'due@home.example', role: 'admin' })).id as string;
+  const enrolment = created(await home.admin.post(`/v1/users/${userId}/mfa`));
+  const confirmed = await home.admin.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(enrolment.secret, clock.now()) });
+  if (confirmed.status !== 200) throw new Error(`confirming MFA failed: ${JSON.stringify(confirmed.body)}`);
+  return created(await kw.root.post('/v1/keys', { ...MIGHTY, environmentId, name: 'due', kind: 'user', userId }));
 }
