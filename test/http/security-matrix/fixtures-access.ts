@@ -3,6 +3,8 @@ import type { Fixtures } from './fixture.js';
 import { newGroup, newKey, newPolicy } from './objects.js';
 
 const USERS = ['users.manage'];
+/** What a key holding users.manage still lacks to change a tenant-wide policy, or to fill a group it is not in. */
+const TENANT = ['tenant.manage'];
 
 export const ACCESS_FIXTURES: Fixtures = {
   'POST /v1/policies': {
@@ -15,10 +17,10 @@ export const ACCESS_FIXTURES: Fixtures = {
     prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world)}`, needs: USERS }),
   },
   'PATCH /v1/policies/:id': {
-    prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world)}`, body: { name: world.unique('renamed') }, needs: USERS }),
+    prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world, 'tenant')}`, body: { name: world.unique('renamed') }, needs: TENANT }),
   },
   'DELETE /v1/policies/:id': {
-    prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world)}`, needs: USERS }),
+    prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world, 'tenant')}`, needs: TENANT }),
   },
   'POST /v1/groups': {
     prepare: async (world) => ({ url: '/v1/groups', body: { tenantId: world.home.tenantId, name: world.unique('group') }, needs: USERS }),
@@ -36,7 +38,7 @@ export const ACCESS_FIXTURES: Fixtures = {
     prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}`, needs: USERS }),
   },
   'POST /v1/groups/:id/members': {
-    prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}/members`, body: { keyId: (await newKey(world)).id }, needs: USERS }),
+    prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}/members`, body: { keyId: (await newKey(world)).id }, needs: TENANT }),
   },
   'DELETE /v1/groups/:id/members/:memberId': {
     prepare: async (world) => {

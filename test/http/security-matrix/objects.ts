@@ -16,9 +16,10 @@ export async function newEnvironment(world: World): Promise<string> {
   return created(await world.home.admin.post('/v1/environments', { name: world.unique('env') })).id;
 }
 
-/** A policy of the home environment (not tenant-wide, so users.manage alone governs it). */
-export async function newPolicy(world: World): Promise<string> {
-  return created(await world.home.admin.post('/v1/policies', { environmentId: world.home.environmentId, name: world.unique('policy') })).id;
+/** A policy of the home environment (users.manage governs it), or a tenant-wide one (changing it also needs tenant.manage). */
+export async function newPolicy(world: World, reach: 'environment' | 'tenant' = 'environment'): Promise<string> {
+  const where = reach === 'environment' ? { environmentId: world.home.environmentId } : {};
+  return created(await world.home.admin.post('/v1/policies', { ...where, name: world.unique('policy') })).id;
 }
 
 export async function newGroup(world: World): Promise<string> {
