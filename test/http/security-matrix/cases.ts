@@ -79,6 +79,11 @@ export const BODY_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
   noPermission: { verdict: 'FORBIDDEN' },
 };
 
+/** The status an expectation comes with (what a HEAD request, which has no body, can be held to). */
+export function statusOf(expectation: Expectation): number {
+  return 'refused' in expectation ? expectation.refused : 200;
+}
+
 export function describeExpectation(expectation: Expectation): string {
   if ('allowed' in expectation) return `allowed (${expectation.allowed})`;
   const answer = 'verdict' in expectation ? `200 ${expectation.verdict}` : `${expectation.refused} ${expectation.code}`;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
 import type { Reply } from '../../support/keyward.js';
 import { v1RouteTable } from '../../support/route-table.js';
-import { BEARER_DEFAULTS, BODY_DEFAULTS, CASES, describeExpectation, expectAnswer, STATE_CASES, type Expectation } from './cases.js';
+import { BEARER_DEFAULTS, BODY_DEFAULTS, CASES, describeExpectation, expectAnswer, STATE_CASES, statusOf, type Expectation } from './cases.js';
 import { changeMark } from './change-mark.js';
 import type { Fixture, Prepared } from './fixture.js';
 import { FIXTURES } from './fixtures.js';
@@ -65,6 +65,15 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
           const before = await changeMark(world.kw);
           expectAnswer(await send(world, route.method, fixture, prepared, key), expectation, prepared.hidden?.[name] ?? []);
           if (!('allowed' in expectation)) expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
+        });
+      }
+      if (route.method === 'GET') {
+        // Fastify serves HEAD for each GET route, built through the same onRoute hooks: no case may get further by it.
+        it('HEAD: each case gets the status GET gets', async () => {
+          for (const name of CASES) {
+            const reply = await send(world, 'HEAD', fixture, prepared, await world.keyFor(name, prepared));
+            expect(reply.status, name).toBe(statusOf(fixture.answers?.[name] ?? defaults[name]));
+          }
         });
       }
       const onItself = fixture.self;
