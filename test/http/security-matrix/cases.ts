@@ -75,7 +75,7 @@ export const BODY_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
   rotatedOut: { verdict: 'VALID', why: 'a rotated-out secret may still be used during its grace period' },
   rotatedOutPastGrace: { verdict: 'NOT_FOUND' },
   mfaDue: { verdict: 'MFA_REQUIRED' },
-  outsideAllowlist: { verdict: 'FORBIDDEN', why: 'without clientIp, the address the request came from is the one checked' },
+  outsideAllowlist: { verdict: 'FORBIDDEN', why: 'the clientIp the platform passes is outside the key’s allowlist' },
   noPermission: { verdict: 'FORBIDDEN' },
 };
 

@@ -44,7 +44,8 @@ export const RESOURCE_FIXTURES: Fixtures = {
     credential: 'body',
     prepare: async (world) => ({
       url: '/v1/verify',
-      body: { action: 'read', resource: { type: 'agent', id: await newAgent(world) } },
+      // A clientIp, as a platform passes its caller's: outside the allowlisted key's list (without one, a list fails closed).
+      body: { action: 'read', resource: { type: 'agent', id: await newAgent(world) }, clientIp: '198.51.100.7' },
       needs: AGENT_GRANTS,
       keeps: ['agent:discoverer'],
     }),
