@@ -11,7 +11,6 @@ import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { resetRootKey } from '../modules/instance/root-key-reset.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { openStorage, pendingMigrations, type Storage } from '../storage/open-storage.js';
-import { changeChannel } from '../verify/change-notifier.js';
 import { green, line, red, secret, yellow } from './output.js';
 
 type Check = { readonly ok: boolean | 'warn'; readonly name: string; readonly detail: string };
@@ -83,7 +82,7 @@ export async function resetRoot(config: Config): Promise<void> {
     await checkPepper(storage.db, pepper);
     // The reset is audited: its events join the instance chain under the pepper's MAC key.
     await startAuditChains(storage.db, pepper);
-    const deps = { db: storage.db, clock: systemClock, onCommitted: () => undefined, changeChannel: storage.dialect === 'postgres' ? changeChannel(storage.schema) : undefined };
+    const deps = { db: storage.db, clock: systemClock, onCommitted: () => undefined, notifyChanges: storage.notifyChanges };
     const result = await resetRootKey(deps, pepper, config.databaseUrl === undefined ? config.dataDir : null);
     if (!result.ok) throw new Error(`${result.problem.code}: ${result.problem.detail}`);
     line(`Revoked the root key ${result.value.previousKeyId ?? '-'}; the new root key is ${result.value.rootKeyId}.`);

@@ -25,7 +25,6 @@ import { createAuthenticator } from '../verify/authenticate.js';
 import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
-import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { ConfigError, trustProxyOption, type Config } from './config.js';
 import { databaseTimeouts } from './config-timeouts.js';
@@ -115,12 +114,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const sealed = await startAuditChains(storage.db, pepper);
 
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
-  // Nodes sharing PostgreSQL wake each other with NOTIFY; SQLite has one node and nothing to wake.
-  const notifiesChanges = storage.dialect === 'postgres';
-  // Where configured, Redis pub/sub wakes the nodes sharing this storage too (started once the
-  // logger exists, below).
+  // Where configured, Redis pub/sub wakes the nodes sharing this storage too, as the storage's
+  // own notifications do (started once the logger exists, below).
   let redis: RedisWakeups | null = null;
-  const listensForChanges = notifiesChanges && config.databaseUrl !== undefined;
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
   const cacheTrusted = (now: number = clock.now()): boolean => follower === undefined || follower.stalenessMs(now) <= config.maxStalenessMs;
@@ -147,7 +143,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
     ...(config.tiersFile === undefined ? {} : { tiers: tiersOf(config.tiersFile) }),
-    ...(notifiesChanges ? { changeChannel: changeChannel(storage.schema) } : {}),
+    notifyChanges: storage.notifyChanges,
     usage,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
@@ -235,7 +231,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     usagePendingEntries: () => usage.pendingEntries(),
     redis: rateLimits.redis,
   });
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis };
+  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), ping: storage.ping, metrics, floods, redis: rateLimits.redis };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -260,15 +256,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     () => clock.now(),
   );
   const following = follower;
-  const listener = listensForChanges
-    ? await listenForChanges(
-        config.databaseUrl as string,
-        storage.schema,
-        timeouts,
-        () => following.wake(),
-        (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
-      )
-    : null;
+  // Nodes sharing PostgreSQL wake each other's followers; SQLite has one node and nothing to hear.
+  // A node handed a storage without a database URL of its own (tests sharing one) only polls.
+  const listener =
+    config.databaseUrl === undefined
+      ? null
+      : await storage.listen(
+          timeouts,
+          () => following.wake(),
+          (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
+        );
   const prune = () => pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();
