@@ -4,7 +4,7 @@
  * (see server.ts); tests use `app.inject()`.
  */
 import { createCreditSpender } from '../verify/credits.js';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import { requestIdGenerator } from '../core/ids.js';
@@ -71,6 +71,8 @@ export interface BuildOptions {
   readonly logStream?: DestinationStream;
   /** Use this storage instead of opening the configured one (tests share a schema setup). */
   readonly storage?: Storage;
+  /** Sees every route as it is added, before any of the app's own hooks (tests read the route table). */
+  readonly onRoute?: (route: RouteOptions) => void;
 }
 
 export interface Keyward {
@@ -180,6 +182,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
   for (const chain of sealed.broken) {
     app.log.error(

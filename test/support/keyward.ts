@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type { Clock } from '../../src/core/clock.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import type { AuthModel } from '../../src/core/model/model.js';
-import { buildApp, type Keyward } from '../../src/http/app.js';
+import { buildApp, type BuildOptions, type Keyward } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/http/config.js';
 import type { IsolatedDatabase, TestDatabase } from './databases.js';
 
@@ -47,7 +47,15 @@ export interface TestKeyward {
   close(): Promise<void>;
 }
 
-export async function startKeyward(db: TestDatabase, options: { clock?: Clock; config?: Partial<Config>; onQuery?: (sql: string) => void } = {}): Promise<TestKeyward> {
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly config?: Partial<Config>;
+  readonly onQuery?: (sql: string) => void;
+  /** Sees every route as the app adds it (see route-table.ts). */
+  readonly onRoute?: BuildOptions['onRoute'];
+}
+
+export async function startKeyward(db: TestDatabase, options: StartOptions = {}): Promise<TestKeyward> {
   const database = await db.open(options.onQuery === undefined ? {} : { onQuery: options.onQuery });
   const lines: string[] = [];
   const logStream = new Writable({
@@ -59,7 +67,13 @@ export async function startKeyward(db: TestDatabase, options: { clock?: Clock; c
   // Every request is logged (the access log on), so the tests that search the log for secrets
   // search every request's line; the default (off) is tested in test/http/access-log.test.ts.
   const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', accessLog: 1, changePollMs: 60_000, maxStalenessMs: 86_400_000, ...options.config });
-  const keyward = await buildApp({ config, storage: database.storage, logStream, ...(options.clock ? { clock: options.clock } : {}) });
+  const keyward = await buildApp({
+    config,
+    storage: database.storage,
+    logStream,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
+  });
   const rootKey = keyward.rootKey.createdKey;
   if (rootKey === null) throw new Error('a fresh database must create a root key');
 
