@@ -48,7 +48,7 @@ async function runChecks(config: Config): Promise<Check[]> {
   }
   try {
     checks.push({ ok: true, name: 'database', detail: `reached ${storage.location}` });
-    const pending = await pendingMigrations(storage.db, config.databaseUrl === undefined ? undefined : config.databaseSchema);
+    const pending = await pendingMigrations(storage.migrationDb, config.databaseUrl === undefined ? undefined : config.databaseSchema);
     checks.push(
       pending.length === 0
         ? { ok: true, name: 'migrations', detail: 'up to date' }

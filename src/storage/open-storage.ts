@@ -77,7 +77,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
 async function openAndMigrate(open: () => Promise<Storage>, schema: string | undefined, migrate: boolean): Promise<Storage> {
   const storage = await open();
   try {
-    if (migrate) await migrateToLatest(storage.db, schema);
+    if (migrate) await migrateToLatest(storage.migrationDb, schema);
     else await storage.ping();
   } catch (error) {
     await storage.close();
@@ -100,7 +100,7 @@ async function openPostgresMigrated(
   if (migrate && timeouts !== undefined) {
     const unbounded = openPostgres(url, schema, log, undefined);
     try {
-      await migrateToLatest(unbounded.db, schema);
+      await migrateToLatest(unbounded.migrationDb, schema);
     } finally {
       await unbounded.close();
     }

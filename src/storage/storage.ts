@@ -10,6 +10,7 @@ import { changeChannel, listenForChanges, notifyChanges, type ChangeListener } f
 import type { Database, Db } from './database.js';
 import type { DialectName } from './dialect.js';
 import { lockForUpdate } from './row-lock.js';
+import { introspectingOnly } from './schema-introspection.js';
 
 export type { ChangeListener } from './change-notifier.js';
 
@@ -21,6 +22,8 @@ export interface Storage {
   readonly location: string;
   /** PostgreSQL: the schema in use (undefined: `public`); names its change-notification channel. */
   readonly schema?: string | undefined;
+  /** `db` as Kysely's migrator is to see it: on PostgreSQL its introspection reads this schema alone. */
+  readonly migrationDb: Kysely<Database>;
   /**
    * Inside `trx`, which recorded changes: wakes the other nodes' change followers when it commits
    * (PostgreSQL NOTIFY, nothing on rollback). SQLite has no other node: nothing.
@@ -50,6 +53,7 @@ export function sqliteStorage(db: Kysely<Database>, location: string): Storage {
     db,
     dialect: 'sqlite',
     location,
+    migrationDb: db,
     notifyChanges: async () => undefined,
     listen: async () => NOT_LISTENING,
     lockForUpdate,
@@ -65,6 +69,7 @@ export function postgresStorage(db: Kysely<Database>, url: string, schema: strin
     dialect: 'postgres',
     location,
     schema,
+    migrationDb: introspectingOnly(db, schema),
     notifyChanges: (trx) => notifyChanges(trx, channel),
     listen: (timeouts, onChange, onError) => listenForChanges(url, schema, timeouts, onChange, onError),
     lockForUpdate,
