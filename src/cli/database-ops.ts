@@ -34,7 +34,7 @@ export async function migrate(config: Config, check: boolean): Promise<void> {
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, migrate: false });
   try {
     const schema = config.databaseUrl === undefined ? undefined : config.databaseSchema;
-    const pending = await pendingMigrations(storage.db, schema);
+    const pending = await pendingMigrations(storage.migrationDb, schema);
     if (check) {
       if (pending.length === 0) line(`Up to date (${storage.location}).`);
       else {
@@ -43,7 +43,7 @@ export async function migrate(config: Config, check: boolean): Promise<void> {
       }
       return;
     }
-    await migrateToLatest(storage.db, schema);
+    await migrateToLatest(storage.migrationDb, schema);
     line(pending.length === 0 ? `Up to date (${storage.location}).` : `Applied ${pending.join(', ')} to ${storage.location}.`);
   } finally {
     await storage.close();

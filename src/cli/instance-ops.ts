@@ -12,7 +12,6 @@ import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { resetRootKey } from '../modules/instance/root-key-reset.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { openStorage, pendingMigrations, type Storage } from '../storage/open-storage.js';
-import { changeChannel } from '../verify/change-notifier.js';
 import { green, line, red, secret, yellow } from './output.js';
 
 import { dependencyChecks, type Check } from './doctor-dependencies.js';
@@ -51,7 +50,7 @@ async function runChecks(config: Config): Promise<Check[]> {
   }
   try {
     checks.push({ ok: true, name: 'database', detail: `reached ${storage.location}` });
-    const pending = await pendingMigrations(storage.db, config.databaseUrl === undefined ? undefined : config.databaseSchema);
+    const pending = await pendingMigrations(storage.migrationDb, config.databaseUrl === undefined ? undefined : config.databaseSchema);
     checks.push(
       pending.length === 0
         ? { ok: true, name: 'migrations', detail: 'up to date' }
@@ -85,7 +84,7 @@ export async function resetRoot(config: Config): Promise<void> {
     await checkPepper(storage.db, pepper);
     // The reset is audited: its events join the instance chain under the pepper's MAC key.
     await startAuditChains(storage.db, pepper);
-    const deps = { db: storage.db, clock: systemClock, onCommitted: () => undefined, changeChannel: storage.dialect === 'postgres' ? changeChannel(storage.schema) : undefined };
+    const deps = { db: storage.db, clock: systemClock, onCommitted: () => undefined, notifyChanges: storage.notifyChanges };
     const result = await resetRootKey(deps, pepper, config.databaseUrl === undefined ? config.dataDir : null);
     if (!result.ok) throw new Error(`${result.problem.code}: ${result.problem.detail}`);
     line(`Revoked the root key ${result.value.previousKeyId ?? '-'}; the new root key is ${result.value.rootKeyId}.`);

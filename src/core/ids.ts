@@ -4,17 +4,15 @@
  * collation and cursor pagination can page by id alone.
  */
 import { randomString } from './base62.js';
+import { ENTITIES, type EntityKind } from './entities.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
+type EntityPrefixes = { readonly [K in EntityKind]: (typeof ENTITIES)[K]['prefix'] };
+
+/** The entities' prefixes (entities.ts), and those of ids that name no entity a caller acts on. */
 export const ID_PREFIXES = {
-  tenant: 'ten',
-  environment: 'env',
-  user: 'usr',
-  key: 'key',
-  policy: 'pol',
-  group: 'grp',
-  resource: 'res',
+  ...(Object.fromEntries(Object.entries(ENTITIES).map(([kind, facts]) => [kind, facts.prefix])) as EntityPrefixes),
   event: 'evt',
   request: 'req',
 } as const;

@@ -20,7 +20,6 @@ import { createAuthenticator, type CacheLookups } from '../verify/authenticate.j
 import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
-import { changeChannel, listenForChanges } from '../verify/change-notifier.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { ConfigError } from './config.js';
 import { databaseTimeouts } from './config-timeouts.js';
@@ -85,12 +84,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const sealed = await startAuditChains(storage.db, pepper);
 
   const cache = createKeyCache({ ttlMs: config.keyCacheTtlMs, maxEntries: config.keyCacheMaxEntries });
-  // Nodes sharing PostgreSQL wake each other with NOTIFY; SQLite has one node and nothing to wake.
-  const notifiesChanges = storage.dialect === 'postgres';
-  // Where configured, Redis pub/sub wakes the nodes sharing this storage too (started once the
-  // logger exists, below).
+  // Where configured, Redis pub/sub wakes the nodes sharing this storage too, as the storage's
+  // own notifications do (started once the logger exists, below).
   let redis: RedisWakeups | null = null;
-  const listensForChanges = notifiesChanges && config.databaseUrl !== undefined;
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
   const cacheTrusted = (now: number = clock.now()): boolean => follower === undefined || follower.stalenessMs(now) <= config.maxStalenessMs;
@@ -126,7 +122,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
     ...(config.tiersFile === undefined ? {} : { tiers: tiersOf(config.tiersFile) }),
-    ...(notifiesChanges ? { changeChannel: changeChannel(storage.schema) } : {}),
+    notifyChanges: storage.notifyChanges,
     usage,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
@@ -149,6 +145,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   });
 
   const app = createFastify(config, options.logStream);
+  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
   for (const chain of sealed.broken) {
     app.log.error(
@@ -207,7 +204,17 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   });
   measureRequests(app, metrics);
   let stopping = false;
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), metrics, floods, redis: rateLimits.redis, storageOutage, stopping: () => stopping };
+  const context: RouteContext = {
+    deps,
+    verify,
+    fresh: () => cacheTrusted(),
+    ping: storage.ping,
+    metrics,
+    floods,
+    redis: rateLimits.redis,
+    storageOutage,
+    stopping: () => stopping,
+  };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -233,19 +240,20 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     { caughtUp: () => storageOutage.answered(), lagMs: (ms) => metrics.observeChangeLag(ms / 1000) },
   );
   const following = follower;
-  const listener = listensForChanges
-    ? await listenForChanges(
-        config.databaseUrl as string,
-        storage.schema,
-        timeouts,
-        () => {
-          // Called once listening again (a catch-up), and for each notification.
-          notificationsOutage.answered();
-          following.wake();
-        },
-        (error) => notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
-      )
-    : null;
+  // Nodes sharing PostgreSQL wake each other's followers; SQLite has one node and nothing to hear.
+  // A node handed a storage without a database URL of its own (tests sharing one) only polls.
+  const listener =
+    config.databaseUrl === undefined
+      ? null
+      : await storage.listen(
+          timeouts,
+          () => {
+            // Called once listening again (a catch-up), and for each notification.
+            notificationsOutage.answered();
+            following.wake();
+          },
+          (error) => notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
+        );
   const prune = () => pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
   pruning.unref();

@@ -1,6 +1,6 @@
 /** What `buildApp` takes and gives: a node's parts, for `keyward serve`, embedding and tests. */
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Clock } from '../core/clock.js';
@@ -19,6 +19,8 @@ export interface BuildOptions {
   readonly logStream?: DestinationStream;
   /** Use this storage instead of opening the configured one (tests share a schema setup). */
   readonly storage?: Storage;
+  /** Sees every route as it is added, before any of the app's own hooks (tests read the route table). */
+  readonly onRoute?: (route: RouteOptions) => void;
   /** With `otelTraces`: where spans go instead of OTLP/HTTP (tests). */
   readonly spanExporter?: SpanExporter;
 }

@@ -4,12 +4,13 @@
  * A unit of work that returns a failure rolls back, so a rejected request changes nothing.
  * After commit, the recorded changes are handed to `onCommitted` (this node's cache eviction).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import type { Problem, Result } from '../core/error-codes.js';
 import type { Database } from '../storage/database.js';
 import { appendChange, type Change } from '../storage/change-log.js';
-import { isUniqueViolation } from '../storage/dialect.js';
+import { isDeadlock, isUniqueViolation } from '../storage/dialect.js';
+import type { Storage } from '../storage/storage.js';
 import { insertAuditEvent, type AuditEventInput } from './audit/audit.repository.js';
 import { recordedAs } from './audit/audit-actor.js';
 
@@ -26,8 +27,8 @@ export interface MutationDeps {
   readonly db: Kysely<Database>;
   readonly clock: Clock;
   readonly onCommitted: (changes: readonly Change[]) => void;
-  /** PostgreSQL: the channel to NOTIFY with each committed change, waking other nodes' followers. */
-  readonly changeChannel?: string | undefined;
+  /** Wakes other nodes' change followers when a transaction that recorded changes commits (the storage's). */
+  readonly notifyChanges: Storage['notifyChanges'];
 }
 
 export interface ChangeRecord {
@@ -56,11 +57,6 @@ class Rollback {
 
 /** Attempts of a unit of work that PostgreSQL chose as a deadlock's victim, before the error stands. */
 const DEADLOCK_ATTEMPTS = 3;
-
-/** PostgreSQL's deadlock_detected: the victim rolled back, and the same work may simply run again. */
-function isDeadlock(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
-}
 
 export async function mutate<T>(deps: MutationDeps, actor: Actor, work: (unit: UnitOfWork) => Promise<Result<T>>): Promise<Result<T>> {
   // Row locks are taken in one order (tenant, environment, groups, user, keys, policies,
@@ -107,7 +103,7 @@ async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: Unit
       const result = await work(unit);
       if (!result.ok) throw new Rollback(result.problem);
       // Delivered at commit, and not at all on rollback.
-      if (changes.length > 0 && deps.changeChannel !== undefined) await sql`select pg_notify(${deps.changeChannel}, '')`.execute(trx);
+      if (changes.length > 0) await deps.notifyChanges(trx);
       return result.value;
     });
     deps.onCommitted(changes);

@@ -2,10 +2,11 @@
  * The change log: every committed change appends one row (entity, id, operation) in the same
  * transaction, so any node can follow the log by sequence and drop what it has cached.
  */
+import type { ChangeEntity } from '../core/entities.js';
 import type { Db } from './database.js';
 
 export interface Change {
-  readonly entity: 'tenant' | 'environment' | 'user' | 'key' | 'policy' | 'group' | 'resource' | 'instance';
+  readonly entity: ChangeEntity;
   readonly entityId: string;
   readonly tenantId: string | null;
   readonly op: 'create' | 'update' | 'delete';

@@ -8,13 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, sql, PostgresDialect, type LogConfig, type MigrationProvider, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type LogConfig, type MigrationProvider, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './database.js';
-import type { DialectName } from './dialect.js';
+import { postgresStorage, sqliteStorage, type Storage } from './storage.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { boundedPool, closablePool, connectionOptions, endWithin, queryWithin, StorageTimeoutError, type DatabaseTimeouts } from './bounded-postgres.js';
 import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
 import { immediateSqliteDialect } from './sqlite-immediate.js';
+
+export type { Storage } from './storage.js';
 
 export interface StorageOptions {
   /** `postgres://…` selects PostgreSQL; absent selects SQLite. */
@@ -56,16 +58,6 @@ function isConnectionFailure(error: unknown): boolean {
   );
 }
 
-export interface Storage {
-  readonly db: Kysely<Database>;
-  readonly dialect: DialectName;
-  /** Where the data lives, for the startup line; never includes a password. */
-  readonly location: string;
-  /** PostgreSQL: the schema in use (undefined: `public`); names its change-notification channel. */
-  readonly schema?: string | undefined;
-  close(): Promise<void>;
-}
-
 const INT8_OID = 20;
 const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -85,8 +77,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
 async function openAndMigrate(open: () => Promise<Storage>, schema: string | undefined, migrate: boolean): Promise<Storage> {
   const storage = await open();
   try {
-    if (migrate) await migrateToLatest(storage.db, schema);
-    else await sql`select 1`.execute(storage.db);
+    if (migrate) await migrateToLatest(storage.migrationDb, schema);
+    else await storage.ping();
   } catch (error) {
     await storage.close();
     throw error;
@@ -108,7 +100,7 @@ async function openPostgresMigrated(
   if (migrate && timeouts !== undefined) {
     const unbounded = openPostgres(url, schema, log, undefined);
     try {
-      await migrateToLatest(unbounded.db, schema);
+      await migrateToLatest(unbounded.migrationDb, schema);
     } finally {
       await unbounded.close();
     }
@@ -166,7 +158,7 @@ function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }), ...(log === undefined ? {} : { log }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  return sqliteStorage(db, file);
 }
 
 const CACHED_STATEMENTS = 256;
@@ -220,7 +212,7 @@ function openPostgres(url: string, schema: string | undefined, log: LogConfig | 
     dialect: new PostgresDialect({ pool: timeouts === undefined ? pool : boundedPool(pool, timeouts.queryMs) }),
     ...(log === undefined ? {} : { log }),
   });
-  return { db, dialect: 'postgres', schema, location: redactUrl(url) + (schema ? ` (schema ${schema})` : ''), close: () => close(() => db.destroy()) };
+  return postgresStorage(db, url, schema, redactUrl(url) + (schema ? ` (schema ${schema})` : ''), () => close(() => db.destroy()));
 }
 
 function redactUrl(url: string): string {

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import { changesAfter, changesAt, lastChangeSeq, type Change } from '../storage/change-log.js';
+import { ENTITIES } from '../core/entities.js';
 import type { KeyCache } from './key-cache.js';
 import type { ResourceCache } from './resource-lookup.js';
 
@@ -27,19 +28,22 @@ export interface VerifyCaches {
   readonly resources: ResourceCache;
 }
 
+/**
+ * Drops what the change's entity says it reaches (its `evicts` in core/entities.ts). A change of
+ * an entity this node does not know (written by a newer version sharing the database) drops
+ * everything rather than nothing.
+ */
 export function applyChange(caches: VerifyCaches, change: Change): void {
-  const cache = caches.keys;
-  if (change.entity === 'resource') caches.resources.clear();
-  else if (change.entity === 'key') cache.evictKey(change.entityId);
-  // A policy edit changes every linked key; a group change, its members and what it holds on
-  // resources. Both are rare: drop the tenant's keys rather than track links here.
-  else if (change.entity === 'policy' && change.tenantId !== null) cache.evictTenant(change.tenantId);
-  else if (change.entity === 'group' && change.tenantId !== null) {
-    cache.evictTenant(change.tenantId);
+  if (change.entity === 'instance') return;
+  const facts = Object.hasOwn(ENTITIES, change.entity) ? ENTITIES[change.entity] : undefined;
+  if (facts === undefined) {
+    caches.keys.clear();
     caches.resources.clear();
-  } else if ((change.entity === 'tenant' || change.entity === 'environment' || change.entity === 'user') && change.tenantId !== null) {
-    cache.evictTenant(change.tenantId);
+    return;
   }
+  if (facts.evicts.keys === 'entity') caches.keys.evictKey(change.entityId);
+  else if (facts.evicts.keys === 'tenant' && change.tenantId !== null) caches.keys.evictTenant(change.tenantId);
+  if (facts.evicts.resources) caches.resources.clear();
 }
 
 const BATCH = 1000;

@@ -42,10 +42,10 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
     follower?.stop();
   });
 
-  const insertAt = (seq: number, entityId: string) =>
+  const insertAt = (seq: number, entityId: string, entity = 'key') =>
     db
       .insertInto('change_log')
-      .values({ seq, entity: 'key', entity_id: entityId, tenant_id: 'ten_a', op: 'update', at: NOW } as never)
+      .values({ seq, entity, entity_id: entityId, tenant_id: 'ten_a', op: 'update', at: NOW } as never)
       .execute();
 
   it('applies a change that lands in a hole below the last sequence it saw', async () => {
@@ -69,5 +69,19 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
     await follower.catchUp();
     expect(keys.get('hash-late', NOW)).toBeUndefined();
     expect(follower.watchedGaps).toBe(0);
+  });
+
+  it('drops every cached key for a change of an entity it does not know (written by a newer version)', async () => {
+    const keys = createKeyCache({ ttlMs: 60_000, maxEntries: 100 });
+    const resources = createResourceLookup({ db, model: defaultModel(), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
+    follower = await startChangeFollower(db as never, { keys, resources }, 60_000, (error) => {
+      throw error;
+    });
+    keys.set('hash-a', record('key_a'), NOW, keys.generation());
+    // A known change such as a resource's would leave key_a cached; an unknown one may reach anything.
+    await insertAt(1, 'wid_1', 'widget');
+    await follower.catchUp();
+    expect(follower.lastSeq).toBe(1);
+    expect(keys.get('hash-a', NOW)).toBeUndefined();
   });
 });

@@ -49,7 +49,7 @@ async function tablesIn(database: IsolatedDatabase): Promise<string[]> {
 
 describe.each(testDatabases())('migrations on $name', (testDb) => {
   let database: IsolatedDatabase;
-  const migrator = (): Migrator => new Migrator({ db: database.storage.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: database.schema });
+  const migrator = (): Migrator => new Migrator({ db: database.storage.migrationDb, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: database.schema });
 
   beforeEach(async () => {
     database = await testDb.open();

@@ -65,6 +65,7 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
   let db: Db;
   let committed: Change[][];
   let deps: MutationDeps;
+  let notified: number;
   const clock = manualClock();
 
   beforeEach(async () => {
@@ -73,7 +74,16 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
     // What buildApp does at start: audit events are sealed under a key bound to the database.
     bindAuditKey(db, Buffer.alloc(32, 7));
     committed = [];
-    deps = { db: database.storage.db, clock, onCommitted: (changes) => committed.push([...changes]) };
+    notified = 0;
+    deps = {
+      db: database.storage.db,
+      clock,
+      onCommitted: (changes) => committed.push([...changes]),
+      notifyChanges: async (trx) => {
+        notified++;
+        await database.storage.notifyChanges(trx);
+      },
+    };
   });
   afterEach(async () => {
     await database.cleanup();
@@ -179,5 +189,16 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
       throw new Error('no');
     }).catch(() => undefined);
     expect(committed).toEqual([]);
+  });
+
+  it('has the storage notify other nodes once for a unit that records changes, and not for one that records none or fails', async () => {
+    await mutate(deps, ACTOR, async (unit) => ok([await createTenant(unit, 'a'), await createTenant(unit, 'b')]));
+    expect(notified).toBe(1);
+    await mutate(deps, ACTOR, async () => ok(null));
+    await mutate(deps, ACTOR, async (unit) => {
+      await createTenant(unit, 'c');
+      return fail('CONFLICT', 'no');
+    });
+    expect(notified).toBe(1);
   });
 });

@@ -63,7 +63,7 @@ describe.each(testDatabases())('lockForUpdate on $name', (testDb) => {
 
   it('lets the victim of a deadlock between two units of work run again: both commit', async () => {
     bindAuditKey(db, Buffer.alloc(32, 7));
-    const deps: MutationDeps = { db, clock: manualClock(), onCommitted: () => undefined };
+    const deps: MutationDeps = { db, clock: manualClock(), onCommitted: () => undefined, notifyChanges: database.storage.notifyChanges };
     const actor = { keyId: null, requestId: null, sourceIp: null };
     await tenantCounter(db, 'ten_a');
     await tenantCounter(db, 'ten_b');

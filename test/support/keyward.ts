@@ -7,7 +7,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Clock } from '../../src/core/clock.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import type { AuthModel } from '../../src/core/model/model.js';
-import { buildApp, type Keyward } from '../../src/http/app.js';
+import { buildApp, type BuildOptions, type Keyward } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/http/config.js';
 import type { IsolatedDatabase, TestDatabase } from './databases.js';
 
@@ -54,6 +54,8 @@ export interface StartOptions {
   readonly onQuery?: (sql: string) => void;
   /** With `config.otelTraces`: where spans go (test/http/tracing.test.ts). */
   readonly spanExporter?: SpanExporter;
+  /** Sees every route as the app adds it (see route-table.ts). */
+  readonly onRoute?: BuildOptions['onRoute'];
 }
 
 export async function startKeyward(db: TestDatabase, options: StartOptions = {}): Promise<TestKeyward> {
@@ -74,6 +76,7 @@ export async function startKeyward(db: TestDatabase, options: StartOptions = {})
     logStream,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
+    ...(options.onRoute ? { onRoute: options.onRoute } : {}),
   });
   const rootKey = keyward.rootKey.createdKey;
   if (rootKey === null) throw new Error('a fresh database must create a root key');

@@ -10,6 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Problem } from '../../core/error-codes.js';
 import { isRoot, keyVerdict, type KeyRecord } from '../../core/key-record.js';
 import { allowedByAll } from '../../core/ip-allowlist.js';
+import { ENTITY_REQUEST_FIELDS } from '../../core/entities.js';
 import type { Caller } from '../../modules/deps.js';
 import type { Authenticator } from '../../verify/authenticate.js';
 import { insertAuditEvent } from '../../modules/audit/audit.repository.js';
@@ -56,8 +57,8 @@ export interface AuthDeps {
   readonly floods: FloodControl;
 }
 
-/** Query and body fields that name an object, as path parameters do. */
-const TARGET_FIELDS = ['tenantId', 'environmentId', 'userId', 'keyId', 'policyId', 'groupId', 'parentId', 'actorKeyId'] as const;
+/** Query and body fields that name an object, as path parameters do: each entity's (core/entities.ts). */
+const TARGET_FIELDS = ENTITY_REQUEST_FIELDS;
 
 function stringFields(source: unknown, names: readonly string[] | null): string[] {
   if (typeof source !== 'object' || source === null) return [];

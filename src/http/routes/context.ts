@@ -1,5 +1,6 @@
 /** What route plugins are given: the services' dependencies and the verify path. */
 import type { ServiceDeps } from '../../modules/deps.js';
+import type { Storage } from '../../storage/storage.js';
 import type { Verifier } from '../../verify/verify.js';
 import type { Metrics } from '../metrics.js';
 import type { FloodControl } from '../flood-control.js';
@@ -12,6 +13,8 @@ export interface RouteContext {
   readonly verify: Verifier;
   /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
   readonly fresh: () => boolean;
+  /** Whether storage answers (readiness). */
+  readonly ping: Storage['ping'];
   readonly metrics: Metrics;
   readonly floods: FloodControl;
   /** With Redis configured: whether it answers, as this node sees it. */

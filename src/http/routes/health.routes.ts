@@ -6,7 +6,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
 import type { RouteContext } from './context.js';
 import { sendProblem } from '../problem.js';
 
@@ -24,7 +23,7 @@ const Ready = Type.Object({
   ),
 });
 
-export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { deps, fresh, redis, stopping }) => {
+export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { fresh, ping, redis, stopping }) => {
   app.get(
     '/healthz',
     { schema: { tags, operationId: 'getLiveness', summary: 'Liveness: the process serves requests', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -44,7 +43,7 @@ export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { deps
       if (stopping()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node is stopping' });
       if (!fresh()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node has not caught up with the change log lately' });
       try {
-        await sql`select 1`.execute(deps.db);
+        await ping();
         return redis === undefined ? { status: 'ready' } : { status: 'ready', redis: redis.state === 'up' ? 'up' : 'down' };
       } catch (error) {
         request.log.warn({ err: error }, 'storage not ready');

@@ -7,7 +7,7 @@
  * is found by walking the chain from the head's pruning point, without the pepper no less.
  */
 import type { Db } from '../../storage/database.js';
-import { isPostgres } from '../../storage/dialect.js';
+import { lockForUpdate } from '../../storage/row-lock.js';
 import { auditKeyOf, eventMac, headMac, sameMac, type AuditEventRow, type ChainHeadRow, type Unsealed, type UnsealedHead } from './audit-mac.js';
 
 export type { AuditEventRow } from './audit-mac.js';
@@ -20,10 +20,9 @@ export function chainOf(tenantId: string | null): string {
   return tenantId ?? INSTANCE_CHAIN;
 }
 
-/** Reads a chain's head, locked for this transaction on PostgreSQL (SQLite has one writer). */
+/** Reads a chain's head, locked until `trx` (a transaction) ends: appends to one chain take turns. */
 export async function readHeadForUpdate(trx: Db, chainId: string): Promise<ChainHeadRow | undefined> {
-  const query = trx.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId);
-  return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
+  return lockForUpdate(trx, trx.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId)).executeTakeFirst();
 }
 
 /** Writes the head with its MAC under `key`. */

@@ -4,8 +4,10 @@
  * as the safety net (a lost connection, a missed notification), and staleness is watched as
  * before: a node that cannot confirm it is caught up fails closed either way.
  */
+import { sql } from 'kysely';
 import pg from 'pg';
-import { connectionOptions, endWithin, queryWithin, type DatabaseTimeouts } from '../storage/bounded-postgres.js';
+import { connectionOptions, endWithin, queryWithin, type DatabaseTimeouts } from './bounded-postgres.js';
+import type { Db } from './database.js';
 
 /** One channel per schema, so deployments (and tests) sharing a database do not wake each other. */
 export function changeChannel(schema: string | undefined): string {
@@ -14,6 +16,11 @@ export function changeChannel(schema: string | undefined): string {
 
 export interface ChangeListener {
   stop(): Promise<void>;
+}
+
+/** Inside `trx`: every listener of `channel` is woken when it commits, and none if it rolls back. */
+export async function notifyChanges(trx: Db, channel: string): Promise<void> {
+  await sql`select pg_notify(${channel}, '')`.execute(trx);
 }
 
 const RECONNECT_MS = 2000;

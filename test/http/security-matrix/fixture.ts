@@ -1,0 +1,36 @@
+/**
+ * A fixture makes one route's request real: `prepare` creates what the request names in the
+ * home tenant and returns the request (path with real ids, query, body) and what the route needs.
+ * The matrix sends it as each case's caller, then once as a caller that may, which must succeed.
+ */
+import type { CaseName, Expectation, StateCase } from './cases.js';
+import type { Withheld, World } from './world.js';
+
+export interface Prepared extends Withheld {
+  /** Path and query, with the ids of what `prepare` made. */
+  readonly url: string;
+  readonly body?: unknown;
+  /** Per case the route lets through, ids its answer must not name (another tenant's, or what it cannot discover). */
+  readonly hidden?: Partial<Record<CaseName, readonly string[]>>;
+  /** The key whose request must succeed (default: the home tenant's admin key). */
+  readonly controlKey?: string;
+}
+
+export interface Fixture {
+  /** Where the credential goes: the bearer header (management calls, the default) or the body's `key` (verify). */
+  readonly credential?: 'bearer' | 'body';
+  prepare(world: World): Promise<Prepared>;
+  /** The cases this route answers otherwise than the default, each with its reason. */
+  readonly answers?: Partial<Record<CaseName, Expectation>>;
+  /**
+   * For a route a key may call on itself or its own user (`orSelfParam`, `orOwnUserParam`): the
+   * request naming the caller's own key and user. The state cases then run again on it, since
+   * "itself" is the way past the route's permission.
+   */
+  readonly self?: (own: { readonly keyId: string; readonly userId: string }) => { readonly url: string; readonly body?: unknown };
+  /** The state cases this route answers otherwise on the caller itself, each with its reason. */
+  readonly selfAnswers?: Partial<Record<StateCase, Expectation>>;
+}
+
+/** Fixtures by route, `METHOD /v1/path` with Fastify's `:param` syntax. */
+export type Fixtures = Readonly<Record<string, Fixture>>;
