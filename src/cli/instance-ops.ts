@@ -1,7 +1,8 @@
 /**
  * The work of `root-key reset` and `doctor` (instance.command.ts registers them): a new root key
  * printed once, the old one revoked, audited; and one line per check of the configuration,
- * database reachability and migrations, pepper match and data directory modes.
+ * database reachability and migrations, pepper match, data directory modes, and the other
+ * dependencies configured (Redis, the tiers file, the trace collector: doctor-dependencies.ts).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { startAuditChains } from '../modules/audit/audit.service.js';
 import { openStorage, pendingMigrations, type Storage } from '../storage/open-storage.js';
 import { green, line, red, secret, yellow } from './output.js';
 
-type Check = { readonly ok: boolean | 'warn'; readonly name: string; readonly detail: string };
+import { dependencyChecks, type Check } from './doctor-dependencies.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -40,6 +41,7 @@ async function runChecks(config: Config): Promise<Check[]> {
   if (config.databaseUrl === undefined) checks.push(modeCheck(config.dataDir, 'data dir', 0o700));
   if (config.pepper === undefined) checks.push(modeCheck(join(config.dataDir, 'pepper'), 'pepper file', 0o600));
   if (existsSync(join(config.dataDir, 'root.key'))) checks.push(modeCheck(join(config.dataDir, 'root.key'), 'root.key', 0o600));
+  checks.push(...(await dependencyChecks(config)));
   let storage: Storage;
   try {
     storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, migrate: false });

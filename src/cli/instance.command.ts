@@ -18,12 +18,14 @@ export function registerInstance(program: Command): void {
     }
   });
 
-  addConfigOptions(program.command('doctor').description('check configuration, database, pepper and data dir modes')).action(async (_o, command: Command) => {
-    try {
-      const { doctor } = await import('./instance-ops.js');
-      await doctor(configFrom(command));
-    } catch (error) {
-      fail(error);
-    }
-  });
+  addConfigOptions(program.command('doctor').description('check configuration, database, Redis and every other configured dependency, pepper and data dir modes')).action(
+    async (_o, command: Command) => {
+      try {
+        const { doctor } = await import('./instance-ops.js');
+        await doctor(configFrom(command));
+      } catch (error) {
+        fail(error);
+      }
+    },
+  );
 }

@@ -4,34 +4,27 @@
  * (see server.ts); tests use `app.inject()`.
  */
 import { createCreditSpender } from '../verify/credits.js';
-import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { DestinationStream } from 'pino';
-import { requestIdGenerator } from '../core/ids.js';
+import { createFastify } from './fastify-instance.js';
 import { secretBox } from '../core/secret-box.js';
-import { systemClock, type Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
-import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type { Result } from '../core/error-codes.js';
 import { createVerifier } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
 import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
-import { openStorage, type Storage } from '../storage/open-storage.js';
+import { openStorage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
-import { ensureRootKey, type RootKeyBootstrap } from '../modules/instance/root-key.js';
+import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
-import { createAuthenticator } from '../verify/authenticate.js';
-import { createKeyCache, type KeyCache } from '../verify/key-cache.js';
-import { createUsageRecorder, type UsageRecorder } from '../verify/usage-recorder.js';
+import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
+import { createKeyCache } from '../verify/key-cache.js';
+import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import { ConfigError, trustProxyOption, type Config } from './config.js';
+import { ConfigError } from './config.js';
 import { databaseTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
-import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
-import { logSerializers } from './log-redaction.js';
 import { createFloodControl } from './flood-control.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerValidation } from './plugins/validation.js';
@@ -42,6 +35,9 @@ import { environmentRoutes } from './routes/environments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { createMetrics } from './metrics.js';
+import { measureRequests } from './plugins/request-metrics.js';
+import { outageLog } from './outage-log.js';
+import { watchStorage } from './storage-health.js';
 import { keyRoutes } from './routes/keys.routes.js';
 import { usageRoutes } from './routes/usage.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
@@ -64,35 +60,9 @@ export const VERSION = '0.1.0';
 
 const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
 
-export interface BuildOptions {
-  readonly config: Config;
-  readonly clock?: Clock;
-  /** Where logs go (default stdout); tests capture them to prove no key is ever logged. */
-  readonly logStream?: DestinationStream;
-  /** Use this storage instead of opening the configured one (tests share a schema setup). */
-  readonly storage?: Storage;
-  /** Sees every route as it is added, before any of the app's own hooks (tests read the route table). */
-  readonly onRoute?: (route: RouteOptions) => void;
-}
+import type { BuildOptions, Keyward } from './keyward.js';
 
-export interface Keyward {
-  readonly app: FastifyInstance;
-  readonly storage: Storage;
-  readonly rootKey: RootKeyBootstrap;
-  readonly cache: KeyCache;
-  readonly follower: ChangeFollower;
-  /** Applies every tenant's audit retention and the instance chain's now (it also runs hourly). */
-  pruneAudit(): Promise<number>;
-  /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
-  readonly usage: UsageRecorder;
-  /**
-   * The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring.
-   * `sourceIp` is the key's last-used IP when the input has no `clientIp`.
-   */
-  verify(input: VerifyInput, sourceIp?: string): Promise<Result<VerifyAnswerObject>>;
-  /** Stops following changes, closes the server, flushes key usage and closes the storage. */
-  close(): Promise<void>;
-}
+export type { BuildOptions, Keyward } from './keyward.js';
 
 /** A tiers file that does not fit stops the start like any bad setting. */
 function tiersOf(path: string): Tiers {
@@ -129,11 +99,20 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted: () => cacheTrusted(),
   });
   const caches: VerifyCaches = { keys: cache, resources };
+  // While storage is away, each failure is said once, then counted (outage-log.ts).
+  const storageOutage = outageLog('storage', {
+    failure: (details, message) => app.log.error(details, message),
+    recovery: (details, message) => app.log.info(details, message),
+  });
+  const notificationsOutage = outageLog('change notifications', {
+    failure: (details, message) => app.log.warn(details, message),
+    recovery: (details, message) => app.log.info(details, message),
+  });
   const usage = createUsageRecorder({
     db: storage.db,
     intervalMs: config.usageFlushMs,
     maxEntries: config.usageFlushSize,
-    onError: (error) => app.log.error({ err: error }, 'key usage flush failed; its counts are kept for the next'),
+    onError: (error) => storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
   const deps: ServiceDeps = {
     db: storage.db,
@@ -151,7 +130,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
+  const cacheLookups: CacheLookups = { hits: 0, misses: 0 };
   const authenticator = createAuthenticator({
+    lookups: cacheLookups,
     db: storage.db,
     pepper,
     clock,
@@ -163,25 +144,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onRefreshError: (error) => app.log.warn({ err: error }, 'a cached key could not be read again before its TTL; it is read on its first use after'),
   });
 
-  const nextRequestId = requestIdGenerator();
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
-      serializers: logSerializers,
-      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
-    },
-    // Fastify's two lines per request are an access log nobody asked for, on the hot path:
-    // KEYWARD_ACCESS_LOG opts in to one line per answered request (below).
-    logController: new LogController({ disableRequestLogging: true }),
-    genReqId: nextRequestId,
-    frameworkErrors,
-    clientErrorHandler: clientErrorHandler(nextRequestId),
-    requestIdHeader: false,
-    trustProxy: trustProxyOption(config.trustProxy),
-    bodyLimit: 64 * 1024,
-    ajv: { customOptions: { removeAdditional: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = createFastify(config, options.logStream);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
   for (const chain of sealed.broken) {
@@ -197,6 +160,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis = redisWakeups(config.redisUrl, redisBounds, `keyward:changes:${storage.location}`, () => follower?.wake(), lost);
   }
   setRequestId(app);
+  // Loaded only when on: a node without traces does not load the SDK at all.
+  const tracing = config.otelTraces
+    ? (await import('./tracing.js')).startTracing({ version: VERSION, ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }) })
+    : null;
+  tracing?.traceRoutes(app);
+  const storageHealth = watchStorage(storage.db, storageOutage);
   if (config.accessLog > 0) logAccess(app, config.accessLog);
   registerValidation(app);
   registerErrorHandlers(app);
@@ -224,6 +193,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     credits: createCreditSpender(storage.db),
   });
   const metrics = createMetrics({
+    cacheLookups,
+    storage: storageHealth,
     keyCacheEntries: () => cache.size,
     resourceCacheEntries: () => resources.size,
     changeLogSeq: () => follower?.lastSeq ?? 0,
@@ -231,7 +202,19 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     usagePendingEntries: () => usage.pendingEntries(),
     redis: rateLimits.redis,
   });
-  const context: RouteContext = { deps, verify, fresh: () => cacheTrusted(), ping: storage.ping, metrics, floods, redis: rateLimits.redis };
+  measureRequests(app, metrics);
+  let stopping = false;
+  const context: RouteContext = {
+    deps,
+    verify,
+    fresh: () => cacheTrusted(),
+    ping: storage.ping,
+    metrics,
+    floods,
+    redis: rateLimits.redis,
+    storageOutage,
+    stopping: () => stopping,
+  };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
   await app.register(verifyRoutes, context);
@@ -252,8 +235,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     storage.db,
     caches,
     config.changePollMs,
-    (error) => app.log.error({ err: error }, 'change log read failed'),
+    (error) => storageOutage.failed('changeLogRead', error, 'change log read failed'),
     () => clock.now(),
+    { caughtUp: () => storageOutage.answered(), lagMs: (ms) => metrics.observeChangeLag(ms / 1000) },
   );
   const following = follower;
   // Nodes sharing PostgreSQL wake each other's followers; SQLite has one node and nothing to hear.
@@ -263,8 +247,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       ? null
       : await storage.listen(
           timeouts,
-          () => following.wake(),
-          (error) => app.log.warn({ err: error }, 'change notifications lost; polling until they are back'),
+          () => {
+            // Called once listening again (a catch-up), and for each notification.
+            notificationsOutage.answered();
+            following.wake();
+          },
+          (error) => notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
         );
   const prune = () => pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
   const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
@@ -280,10 +268,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     pruneAudit: prune,
     usage,
     verify: async (input, sourceIp) => verify(input, sourceIp),
+    markStopping: () => {
+      stopping = true;
+    },
     close: async () => {
       if (closed) return;
       closed = true;
       following.stop();
+      storageHealth.stop();
       await listener?.stop();
       await redis?.stop();
       rateLimits.stop();
@@ -292,7 +284,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
       const flushed = usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
-      await Promise.all([floods.refusals.close(), flushed]);
+      await Promise.all([floods.refusals.close(), flushed, tracing?.shutdown()]);
       if (options.storage === undefined) await storage.close();
     },
   };

@@ -30,6 +30,14 @@ export interface TimeoutSettings {
    * each at most a connection and a statement bound (14 s by default), and a second's goodbyes.
    */
   readonly shutdownTimeoutMs: number;
+  /**
+   * After SIGTERM or SIGINT, how long the node keeps answering (new connections included) while
+   * `/readyz` says it is stopping and every answer closes its connection, before it stops
+   * accepting and drains: a load balancer without a preStop hook has that long to notice.
+   */
+  readonly shutdownDelayMs: number;
+  /** How long `keyward serve` waits, with backoff, for a PostgreSQL that does not answer yet; 0 = not at all. */
+  readonly databaseWaitMs: number;
 }
 
 export const TIMEOUT_VARIABLES: readonly ConfigVariable[] = [
@@ -61,6 +69,16 @@ export const TIMEOUT_VARIABLES: readonly ConfigVariable[] = [
     description: 'drain bound: after SIGTERM or SIGINT the node exits within this long, whatever still runs (a silent database costs a drain up to twice connect + query)',
     default: '20000',
   },
+  {
+    name: 'KEYWARD_SHUTDOWN_DELAY_MS',
+    description: 'after SIGTERM, keep answering this long (readyz 503, each answer closing its connection) before draining; for load balancers without a preStop hook',
+    default: '0',
+  },
+  {
+    name: 'KEYWARD_DATABASE_WAIT_MS',
+    description: 'how long serve waits, with backoff, for a PostgreSQL not reachable yet (readyz says why meanwhile); 0 = exit at once',
+    default: '300000',
+  },
 ];
 
 export function timeoutSettings(env: Env): TimeoutSettings {
@@ -73,6 +91,8 @@ export function timeoutSettings(env: Env): TimeoutSettings {
     redisCommandTimeoutMs: integer(env, 'KEYWARD_REDIS_COMMAND_TIMEOUT_MS', 500, 10, 600_000),
     tcpKeepAliveMs: integer(env, 'KEYWARD_TCP_KEEPALIVE_MS', 10_000, 1000, 3_600_000),
     shutdownTimeoutMs: integer(env, 'KEYWARD_SHUTDOWN_TIMEOUT_MS', 20_000, 1000, 3_600_000),
+    shutdownDelayMs: integer(env, 'KEYWARD_SHUTDOWN_DELAY_MS', 0, 0, 600_000),
+    databaseWaitMs: integer(env, 'KEYWARD_DATABASE_WAIT_MS', 300_000, 0, 86_400_000),
   };
 }
 

@@ -29,6 +29,8 @@ export interface Config extends TimeoutSettings {
    * sample rate between.
    */
   readonly accessLog: number;
+  /** OpenTelemetry traces of management requests, sent as the `OTEL_*` variables say (off by default). */
+  readonly otelTraces: boolean;
   /** How long this node trusts a cached key with no change seen (a safety net; changes evict at once). */
   readonly keyCacheTtlMs: number;
   readonly keyCacheMaxEntries: number;
@@ -82,6 +84,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_PEPPER_PREVIOUS', description: 'the pepper before `keyward pepper rotate`, until `keyward pepper status` shows no key under it', default: '(unset)' },
   { name: 'KEYWARD_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
   { name: 'KEYWARD_ACCESS_LOG', description: 'one log line per request: off|on|a sample rate (0.01 = 1 in 100)', default: 'off' },
+  {
+    name: 'KEYWARD_OTEL_TRACES',
+    description: 'on: a trace span per management request, sent over OTLP/HTTP where OTEL_EXPORTER_OTLP_ENDPOINT says (docs/observability.md)',
+    default: 'off',
+  },
   { name: 'KEYWARD_KEY_CACHE_TTL_MS', description: 'longest a node trusts a cached key', default: '60000' },
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
@@ -124,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     pepperPrevious: optional(env, 'KEYWARD_PEPPER_PREVIOUS'),
     logLevel: text(env, 'KEYWARD_LOG_LEVEL', 'info'),
     accessLog: sampleRate(env, 'KEYWARD_ACCESS_LOG'),
+    otelTraces: onOff(env, 'KEYWARD_OTEL_TRACES'),
     keyCacheTtlMs: integer(env, 'KEYWARD_KEY_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     keyCacheMaxEntries: integer(env, 'KEYWARD_KEY_CACHE_MAX_ENTRIES', 100_000, 0, 100_000_000),
     clientCacheTtlMs: integer(env, 'KEYWARD_CLIENT_CACHE_TTL_MS', 0, 0, 3_600_000),
@@ -217,6 +225,13 @@ function trustProxy(env: Env, name: string): false | number | string {
 export function trustProxyOption(value: Config['trustProxy']): false | string | ((address: string, hop: number) => boolean) {
   if (typeof value !== 'number') return value;
   return (_address, hop) => hop < value;
+}
+
+function onOff(env: Env, name: string): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined || raw === 'off') return false;
+  if (raw === 'on') return true;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
 }
 
 function sampleRate(env: Env, name: string): number {

@@ -1,20 +1,32 @@
 /**
- * Runs Keyward: builds the app, listens, prints where it serves, the console and the docs (and
- * the root key on the first start that serves only), and on SIGTERM or SIGINT stops taking
- * connections, lets in-flight requests finish and exits 0: within KEYWARD_SHUTDOWN_TIMEOUT_MS,
- * even when PostgreSQL or Redis has gone silent (else it exits 1 at that bound).
+ * Runs Keyward: builds the app (waiting for a database that is not up yet, waiting-start.ts),
+ * listens, prints where it serves, the console and the docs, and says where the root key is on
+ * the first start that serves: printed when stdout is a terminal, else only written to
+ * `<data dir>/root.key` (0600) with a log line naming the file, so that a key never lands in a
+ * log pipeline. On SIGTERM or SIGINT it stops gracefully (stopping.ts).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, type Keyward } from './app.js';
 import type { Config } from './config.js';
+import { stopOnSignals } from './stopping.js';
+import { buildWhenDatabaseAnswers } from './waiting-start.js';
 
 export interface Running {
   readonly keyward: Keyward;
   readonly url: string;
 }
 
-/** Beside root.key while the root key has been made but not yet printed by a start that served. */
+export interface ServeOptions {
+  /** Where the banner goes (default stdout). */
+  readonly print?: (line: string) => void;
+  /** Whether the banner is read by a person at a terminal (default: whether stdout is a TTY). */
+  readonly terminal?: boolean;
+  /** Whether SIGTERM and SIGINT stop the process (default true; tests that embed `serve` say false). */
+  readonly handleSignals?: boolean;
+}
+
+/** Beside root.key while the root key has been made but not yet shown by a start that served. */
 const UNSHOWN_MARKER = 'root.key.unshown';
 
 function unshownRootKey(dataDir: string): string | null {
@@ -23,14 +35,16 @@ function unshownRootKey(dataDir: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() || null : null;
 }
 
-export async function serve(config: Config, print: (line: string) => void = (line) => process.stdout.write(line + '\n')): Promise<Running> {
-  const keyward = await buildApp({ config });
+export async function serve(config: Config, options: ServeOptions = {}): Promise<Running> {
+  const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const terminal = options.terminal ?? process.stdout.isTTY === true;
+  const { keyward, port } = await buildWhenDatabaseAnswers(config, () => buildApp({ config }));
   const unshown = join(config.dataDir, UNSHOWN_MARKER);
   let address: string;
   try {
-    address = await keyward.app.listen({ host: config.host, port: config.port });
+    address = await keyward.app.listen({ host: config.host, port });
   } catch (error) {
-    // The key was made but nobody saw it (the port was taken, say): the next start that serves prints it.
+    // The key was made but nobody saw it (the port was taken, say): the next start that serves shows it.
     if (keyward.rootKey.createdKey !== null) writeFileSync(unshown, '', { mode: 0o600 });
     await keyward.close().catch(() => undefined);
     throw error;
@@ -41,39 +55,20 @@ export async function serve(config: Config, print: (line: string) => void = (lin
   print(`  API docs: ${url}/docs`);
   const rootKey = keyward.rootKey.createdKey ?? unshownRootKey(config.dataDir);
   if (rootKey !== null) {
-    print('');
-    print('  Root key (shown this once; also written to ' + `${config.dataDir}/root.key, mode 0600):`);
-    print(`  ${rootKey}`);
-    print('');
+    const file = join(config.dataDir, 'root.key');
+    if (terminal) {
+      print('');
+      print(`  Root key (shown this once; also written to ${file}, mode 0600):`);
+      print(`  ${rootKey}`);
+      print('');
+    } else {
+      keyward.app.log.warn(
+        { rootKeyFile: file },
+        `a root key was made and written to ${file} (mode 0600), not printed: standard output is not a terminal. Copy it to your secret store, then delete the file`,
+      );
+    }
     rmSync(unshown, { force: true });
   }
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    keyward.app.log.info({ signal }, 'shutting down: draining in-flight requests');
-    // A keep-alive connection whose request was in flight at the signal would otherwise hold the
-    // process open after answering, until the client (a proxy, often) closes it: close each one
-    // as soon as it is idle.
-    const sweep = setInterval(() => keyward.app.server.closeIdleConnections(), 100);
-    // Every wait of a drain is bounded on its own (requests, flushes and goodbyes to PostgreSQL
-    // and Redis); this is the bound on them all, whatever was missed.
-    const bound = setTimeout(() => {
-      keyward.app.log.error({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish within KEYWARD_SHUTDOWN_TIMEOUT_MS: exiting now');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    bound.unref();
-    keyward
-      .close()
-      .finally(() => clearInterval(sweep))
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        keyward.app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  if (options.handleSignals !== false) stopOnSignals(keyward, config);
   return { keyward, url };
 }

@@ -14,15 +14,18 @@ export interface Change {
 
 export interface ChangeRow extends Change {
   readonly seq: number;
+  /** When it was committed (ms since the epoch, by the committing node's clock). */
+  readonly at: number;
 }
 
 export async function appendChange(db: Db, change: Change, at: number): Promise<void> {
   await db.insertInto('change_log').values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at }).execute();
 }
 
-function toChangeRow(row: { seq: number; entity: string; entity_id: string; tenant_id: string | null; op: string }): ChangeRow {
+function toChangeRow(row: { seq: number; entity: string; entity_id: string; tenant_id: string | null; op: string; at: number | string }): ChangeRow {
   return {
     seq: row.seq,
+    at: Number(row.at),
     entity: row.entity as Change['entity'],
     entityId: row.entity_id,
     tenantId: row.tenant_id,

@@ -37,6 +37,12 @@ export interface Authenticator {
   fromStorage(miss: CacheMiss): Promise<Authentication>;
 }
 
+/** Verify's key-cache lookups: plain counters, read by `/metrics` (cache hit ratio). */
+export interface CacheLookups {
+  hits: number;
+  misses: number;
+}
+
 export interface AuthenticatorDeps {
   readonly db: Kysely<Database>;
   readonly pepper: Buffer;
@@ -55,6 +61,8 @@ export interface AuthenticatorDeps {
   readonly onRehashError?: (error: unknown) => void;
   /** Told when a busy key's refresh could not read storage (its entry answers until its TTL). */
   readonly onRefreshError?: (error: unknown) => void;
+  /** Counted on every lookup of a well-formed key (a miss includes a cache not trusted). */
+  readonly lookups?: CacheLookups;
 }
 
 /**
@@ -81,7 +89,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     if (!isWellFormedKey(presented)) return MALFORMED;
     const hash = hashKey(deps.pepper, presented);
     const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(hash, now) : undefined;
-    if (cached === undefined) return { found: 'ask-storage', hash, presented };
+    const lookups = deps.lookups;
+    if (cached === undefined) {
+      if (lookups !== undefined) lookups.misses++;
+      return { found: 'ask-storage', hash, presented };
+    }
+    if (lookups !== undefined) lookups.hits++;
     if (deps.cache.refreshDue(hash, now)) refresh(hash, presented);
     return { found: true, key: cached };
   };

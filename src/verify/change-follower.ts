@@ -54,12 +54,21 @@ const BATCH = 1000;
  */
 export const GAP_WATCH_MS = 60_000;
 
+/** What the follower tells about its reads besides failures (metrics, the outage log). */
+export interface FollowerObserver {
+  /** A catch-up read the log to its end. */
+  caughtUp?(): void;
+  /** The newest change of a read came this long after its commit. */
+  lagMs?(ms: number): void;
+}
+
 export async function startChangeFollower(
   db: Kysely<Database>,
   caches: VerifyCaches,
   pollMs: number,
   onError: (error: unknown) => void,
   now: () => number = Date.now,
+  observer: FollowerObserver = {},
 ): Promise<ChangeFollower> {
   let lastSeq = await lastChangeSeq(db);
   let confirmedAt = now();
@@ -84,8 +93,11 @@ export async function startChangeFollower(
         for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, startedAt + GAP_WATCH_MS);
         lastSeq = change.seq;
       }
+      const newest = changes.at(-1);
+      if (newest !== undefined) observer.lagMs?.(Math.max(0, now() - newest.at));
       if (changes.length < BATCH) break;
     }
+    observer.caughtUp?.();
     // Everything committed before this catch-up began has been seen.
     confirmedAt = Math.max(confirmedAt, startedAt);
   };

@@ -28,12 +28,14 @@ export type RedisState = 'unknown' | 'up' | 'down';
 
 export interface RedisHealth {
   readonly state: RedisState;
+  /** The last answered probe's round trip; NaN before one answered. */
+  readonly latencySeconds: number;
   /** A command failed without an answer. Not heard while the first connection is still being made. */
   failed(error: unknown): void;
   /** A connection was lost, or could not be made (or made ready) within its bounds. */
   lost(error: unknown): void;
-  /** Redis answered: a probe, or a connection made ready. */
-  answered(): void;
+  /** Redis answered: a probe (timed), or a connection made ready. */
+  answered(latencySeconds?: number): void;
 }
 
 interface Log {
@@ -48,6 +50,7 @@ export function redisHealth(log: Log, whileDown: string): RedisHealth {
   // held its first connection past the bound; nor a Redis that never answered, up.
   let state: RedisState = 'unknown';
   let firstAttemptFailed = false;
+  let latencySeconds = Number.NaN;
   const down = (error: unknown): void => {
     if (state === 'down') return;
     state = 'down';
@@ -56,6 +59,9 @@ export function redisHealth(log: Log, whileDown: string): RedisHealth {
   return {
     get state() {
       return state;
+    },
+    get latencySeconds() {
+      return latencySeconds;
     },
     failed(error) {
       if (state === 'up') down(error);
@@ -67,7 +73,8 @@ export function redisHealth(log: Log, whileDown: string): RedisHealth {
       }
       down(error);
     },
-    answered() {
+    answered(latency) {
+      if (latency !== undefined) latencySeconds = latency;
       if (state === 'up') return;
       const was = state;
       state = 'up';
@@ -91,8 +98,9 @@ export function watchRedis(redis: Redis, health: RedisHealth): () => void {
   redis.on('ready', () => health.answered());
   redis.on('reconnecting', () => health.lost(lastError));
   const probe = setInterval(() => {
+    const started = performance.now();
     redis.ping().then(
-      () => health.answered(),
+      () => health.answered((performance.now() - started) / 1000),
       (error: unknown) => health.failed(error),
     );
   }, PROBE_MS);

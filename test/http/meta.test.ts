@@ -143,8 +143,11 @@ describe.each(testDatabases())('meta endpoints on $name', (db) => {
     }
   });
 
-  it('ignores a request id sent by the client', async () => {
-    const reply = await kw.client().raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'forged' } });
-    expect(reply.headers['x-request-id']).not.toBe('forged');
+  // Issue 28: a well-formed id is kept, so a proxy's id follows the request (test/http/request-ids.test.ts).
+  it('keeps a well-formed request id sent by the client, and replaces one that is not', async () => {
+    const kept = await kw.client().raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'from-the-proxy' } });
+    expect(kept.headers['x-request-id']).toBe('from-the-proxy');
+    const replaced = await kw.client().raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'forged id\twith spaces' } });
+    expect(replaced.headers['x-request-id']).toMatch(/^req_/);
   });
 });

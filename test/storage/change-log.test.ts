@@ -29,10 +29,10 @@ describe.each(testDatabases())('change log on $name', (testDb) => {
     expect(await changesAfter(db, 0, 100)).toEqual([]);
   });
 
-  it('gives every change back, in the order appended, with increasing numeric sequences', async () => {
+  it('gives every change back, in the order appended, with increasing numeric sequences and its commit time', async () => {
     const appended = await appendChanges(db, 5);
     const rows = await changesAfter(db, 0, 100);
-    expect(rows.map(({ seq: _seq, ...rest }) => rest)).toEqual(appended);
+    expect(rows.map(({ seq: _seq, ...rest }) => rest)).toEqual(appended.map((entry) => ({ ...entry, at: NOW })));
     const seqs = rows.map((row) => row.seq);
     for (const seq of seqs) expect(typeof seq).toBe('number');
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);

@@ -3,6 +3,7 @@
  * tests can search it. `client(key)` sends requests as a key and returns status, headers, body.
  */
 import { Writable } from 'node:stream';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Clock } from '../../src/core/clock.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import type { AuthModel } from '../../src/core/model/model.js';
@@ -51,6 +52,8 @@ export interface StartOptions {
   readonly clock?: Clock;
   readonly config?: Partial<Config>;
   readonly onQuery?: (sql: string) => void;
+  /** With `config.otelTraces`: where spans go (test/http/tracing.test.ts). */
+  readonly spanExporter?: SpanExporter;
   /** Sees every route as the app adds it (see route-table.ts). */
   readonly onRoute?: BuildOptions['onRoute'];
 }
@@ -72,6 +75,7 @@ export async function startKeyward(db: TestDatabase, options: StartOptions = {})
     storage: database.storage,
     logStream,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}),
     ...(options.onRoute ? { onRoute: options.onRoute } : {}),
   });
   const rootKey = keyward.rootKey.createdKey;

@@ -3,7 +3,7 @@
  * request, verify's included; the routes marked `config.hotPath` (verify) do for themselves the
  * little these hooks do, and pay for nothing else.
  */
-import type { FastifyInstance, onRequestHookHandler, preValidationHookHandler } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, onResponseHookHandler, preValidationHookHandler } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,12 +17,19 @@ export function asList<T>(hooks: T | T[] | undefined): T[] {
   return Array.isArray(hooks) ? hooks : [hooks];
 }
 
-/** Adds `onRequest` and `preValidation` hooks to each route registered from now on, except the hot path. */
-export function addOffHotPath(app: FastifyInstance, hooks: { onRequest?: onRequestHookHandler; preValidation?: preValidationHookHandler }): void {
+interface OffHotPathHooks {
+  onRequest?: onRequestHookHandler;
+  preValidation?: preValidationHookHandler;
+  onResponse?: onResponseHookHandler;
+}
+
+/** Adds `onRequest`, `preValidation` and `onResponse` hooks to each route registered from now on, except the hot path. */
+export function addOffHotPath(app: FastifyInstance, hooks: OffHotPathHooks): void {
   app.addHook('onRoute', (route) => {
     if (route.config?.hotPath === true) return;
     if (hooks.onRequest !== undefined) route.onRequest = [...asList(route.onRequest), hooks.onRequest];
     if (hooks.preValidation !== undefined) route.preValidation = [...asList(route.preValidation), hooks.preValidation];
+    if (hooks.onResponse !== undefined) route.onResponse = [...asList(route.onResponse), hooks.onResponse];
   });
 }
 

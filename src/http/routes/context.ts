@@ -5,6 +5,7 @@ import type { Verifier } from '../../verify/verify.js';
 import type { Metrics } from '../metrics.js';
 import type { FloodControl } from '../flood-control.js';
 import type { RedisHealth } from '../../verify/redis-health.js';
+import type { OutageLog } from '../outage-log.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
@@ -18,6 +19,10 @@ export interface RouteContext {
   readonly floods: FloodControl;
   /** With Redis configured: whether it answers, as this node sees it. */
   readonly redis?: RedisHealth | undefined;
+  /** Failures for want of storage, said once per outage (outage-log.ts). */
+  readonly storageOutage: OutageLog;
+  /** Whether the node is stopping (a shutdown delay runs): not ready, though still answering. */
+  readonly stopping: () => boolean;
 }
 
 export const PROBLEM_RESPONSES = {

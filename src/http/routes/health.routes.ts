@@ -10,7 +10,11 @@ import type { RouteContext } from './context.js';
 import { sendProblem } from '../problem.js';
 
 const tags = ['health'];
-const notReady = { $ref: 'Problem#', description: 'Not ready: storage does not answer, or the node has not caught up with the change log lately (`UNAVAILABLE`)' };
+const notReady = {
+  $ref: 'Problem#',
+  description:
+    'Not ready (`UNAVAILABLE`), `detail` says why: the node is stopping, storage does not answer, the node has not caught up with the change log lately, or (while starting) `database: waiting`',
+};
 
 const Ready = Type.Object({
   status: Type.Literal('ready'),
@@ -19,7 +23,7 @@ const Ready = Type.Object({
   ),
 });
 
-export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { fresh, ping, redis }) => {
+export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { fresh, ping, redis, stopping }) => {
   app.get(
     '/healthz',
     { schema: { tags, operationId: 'getLiveness', summary: 'Liveness: the process serves requests', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -36,6 +40,7 @@ export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { fres
       },
     },
     async (request, reply) => {
+      if (stopping()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node is stopping' });
       if (!fresh()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node has not caught up with the change log lately' });
       try {
         await ping();

@@ -11,23 +11,31 @@ import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
   /** The answer to send (Fastify serializes it), or undefined once a problem was sent. */
+  const { metrics, storageOutage } = context;
+  // Latency from the request's arrival (Fastify's own start time: one clock read here).
   const answer = (request: FastifyRequest, reply: FastifyReply, result: VerifyResult): VerifyAnswerObject | undefined => {
     if (result.ok) {
-      context.metrics.countVerify(result.value.code);
+      const code = result.value.code;
+      metrics.countVerify(code);
+      metrics.observeVerify(code === 'VALID' ? 'valid' : 'denied', reply.elapsedTime / 1000);
       // Only an unknown key is counted against its source: a valid key's verify does nothing more.
-      if (result.value.code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
+      if (code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
       return result.value;
     }
-    context.metrics.countVerify(result.problem.code);
+    metrics.countVerify(result.problem.code);
+    metrics.observeVerify(result.problem.code === 'UNAVAILABLE' ? 'unavailable' : 'invalid', reply.elapsedTime / 1000);
     sendProblem(request, reply, result.problem);
     return undefined;
   };
 
   const unavailable = (request: FastifyRequest, reply: FastifyReply, error: unknown): undefined => {
-    context.metrics.countVerify('UNAVAILABLE');
+    metrics.countVerify('UNAVAILABLE');
+    metrics.observeVerify('unavailable', reply.elapsedTime / 1000);
     // Storage did not answer a lookup the cache could not (or, stale, would not) serve:
-    // the node cannot vouch for the key, so it says so rather than guess (SPEC §5).
-    request.log.error({ err: error }, 'verify could not reach storage');
+    // the node cannot vouch for the key, so it says so rather than guess (SPEC §5). Said once
+    // per outage, with the request id of the first; the rest are counted until the change
+    // follower or the storage probe hears from storage again (outage-log.ts).
+    storageOutage.failed('verify', error, `verify could not reach storage (request ${request.id})`);
     sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node cannot vouch for the key right now; retry, or ask another node' });
     return undefined;
   };
