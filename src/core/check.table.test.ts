@@ -243,8 +243,11 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
 
   it.each([
     ['deploy', 'namespace', null, 'VALID'],
-    ['deploy', 'agent', null, 'FORBIDDEN'],
-    ['deploy', 'project', null, 'FORBIDDEN'],
+    // Seed 004: "A deploy key creates agents during CI" (agent:editor, project:editor type-wide).
+    ['deploy', 'agent', null, 'VALID'],
+    ['deploy', 'project', null, 'VALID'],
+    ['deploy', 'agent', 'p1', 'VALID'],
+    ['read-only', 'agent', null, 'FORBIDDEN'],
     ['deploy', 'agent', 'ns1', 'VALID'],
     ['deploy', 'session', 'a0', 'VALID'],
     ['read-only', 'session', 'a1', 'FORBIDDEN'],
@@ -649,7 +652,8 @@ describe('the type-wide question (resource: {type}, no id)', () => {
   /** [grants, action, type, expected]. */
   it.each([
     [['agent:owner'], 'create', 'agent', 'VALID'],
-    [['agent:editor'], 'create', 'agent', 'FORBIDDEN'],
+    [['agent:editor'], 'create', 'agent', 'VALID'],
+    [['agent:viewer'], 'create', 'agent', 'FORBIDDEN'],
     [['agent:editor'], 'update', 'agent', 'VALID'],
     [['agent:editor'], 'delete', 'agent', 'FORBIDDEN'],
     [['agent:executor'], 'run', 'agent', 'VALID'],
@@ -675,7 +679,8 @@ describe('the type-wide question (resource: {type}, no id)', () => {
 
   it.each([
     [['agent:owner'], 'agent', 'VALID'],
-    [['agent:editor'], 'agent', 'FORBIDDEN'],
+    [['agent:editor'], 'agent', 'VALID'],
+    [['agent:viewer'], 'agent', 'FORBIDDEN'],
     [['apiFunctions.manage'], 'apiFunction', 'VALID'],
     [['session:owner'], 'session', 'FORBIDDEN'],
     [['runtime.run'], 'session', 'FORBIDDEN'],

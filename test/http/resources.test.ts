@@ -447,7 +447,9 @@ describe.each(testDatabases())('resources on $name', (db) => {
       ['apiFunctions.manage', { permissions: ['apiFunctions.manage'] }, { type: 'apiFunction' }, 201],
       ['secrets.manage', { permissions: ['secrets.manage'] }, { type: 'secret', value: 'top-level-secret' }, 201],
       ['variables.manage', { permissions: ['variables.manage'] }, { type: 'variable', value: 'top-level-variable' }, 201],
-      ['a type-wide agent:editor (no type-wide create)', { scopes: ['agent:editor'] }, { type: 'agent' }, 403],
+      ['a type-wide agent:editor', { scopes: ['agent:editor'] }, { type: 'agent' }, 201],
+      ['a type-wide agent:viewer (no type-wide create)', { scopes: ['agent:viewer'] }, { type: 'agent' }, 403],
+      ['level edit on agent (edits, never creates)', { levels: { agent: 'edit' } }, { type: 'agent' }, 403],
       ['functions.execute (run, not create)', { permissions: ['functions.execute'] }, { type: 'apiFunction' }, 403],
       ['project:editor (for an agent at the top level)', { scopes: ['project:editor'] }, { type: 'agent' }, 403],
     ];
@@ -490,7 +492,7 @@ describe.each(testDatabases())('resources on $name', (db) => {
 
     it('refuses a key that may discover the parent but neither create on it nor create the type (403)', async () => {
       const project = await h.make(acme.admin, { type: 'project' });
-      const viewer = await h.makeKey(acme.admin, { scopes: ['project:viewer', 'agent:editor'] });
+      const viewer = await h.makeKey(acme.admin, { scopes: ['project:viewer', 'agent:viewer+update'] });
       expectProblem(await viewer.client.post('/v1/resources', { type: 'agent', name: 'nope', parentId: project.id }), 403, 'FORBIDDEN');
       expect((await h.listAll(acme.admin, `parentId=${project.id}`)).items).toEqual([]);
     });

@@ -1,0 +1,61 @@
+/**
+ * Issue 23, end to end over HTTP: what a reader of the seed documents still found missing. Seed
+ * 004's deploy key creates agents and projects; seed 000's Manage Tenant configures tenant-wide
+ * policies by itself; seed 000's application resources sit under an application; the audit log
+ * and a session's end say what happened as the API answered it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { created, expectProblem } from '../support/problem.js';
+
+describe.each(testDatabases())('the seed stories, round three, on $name', (db) => {
+  let kw: TestKeyward;
+  let seeded: Seeded;
+  beforeAll(async () => {
+    kw = await startKeyward(db);
+    seeded = await seedTenant(kw, 'Round3');
+  });
+  afterAll(async () => {
+    await kw.close();
+  });
+
+  const verify = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const appKey = async (grants: Record<string, unknown>) => created(await seeded.admin.post('/v1/keys', { name: 'app', kind: 'application', ...grants }));
+  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) => created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
+
+  describe('seed 004: "A deploy key creates agents during CI"', () => {
+    it('a deploy key creates agents and projects at the top level, and its sharing group owns them', async () => {
+      const engineering = created(await seeded.admin.post('/v1/groups', { name: 'engineering-ci' }));
+      const deployer = await appKey({ preset: 'deploy', groupIds: [engineering.id] });
+      const teammate = await appKey({ groupIds: [engineering.id] });
+      expect(await verify(deployer.key, 'create', { type: 'agent' })).toBe('VALID');
+      expect(await verify(deployer.key, 'create', { type: 'project' })).toBe('VALID');
+
+      const project = created(await kw.client(deployer.key).post('/v1/resources', { type: 'project', name: 'checkout-ci' }));
+      const agent = created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'pricing-ci' }));
+      expect(agent).toMatchObject({ parentId: null, createdByKeyId: deployer.id });
+      expect(await verify(teammate.key, 'delete', { type: 'agent', id: agent.id })).toBe('VALID');
+      expect(await verify(teammate.key, 'delete', { type: 'project', id: project.id })).toBe('VALID');
+    });
+
+    it('a deploy key creates agents under any project it can discover, not only its own', async () => {
+      const project = await make('project', 'someone-elses');
+      const deployer = await appKey({ preset: 'deploy' });
+      const agent = created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'nested', parentId: project.id }));
+      expect(agent.parentId).toBe(project.id);
+    });
+
+    it('a type-wide agent:editor creates agents, where a viewer, an Edit level and a foreign parent do not', async () => {
+      const editor = await appKey({ scopes: ['agent:editor'] });
+      created(await kw.client(editor.key).post('/v1/resources', { type: 'agent', name: 'by-editor' }));
+      for (const grants of [{ preset: 'read-only' }, { levels: { agent: 'edit' } }]) {
+        const key = await appKey(grants);
+        expectProblem(await kw.client(key.key).post('/v1/resources', { type: 'agent', name: 'refused' }), 403, 'FORBIDDEN');
+      }
+      // A project the editor cannot discover is not a parent it may name: 404, as if it did not exist.
+      const hidden = await make('project', 'hidden');
+      expectProblem(await kw.client(editor.key).post('/v1/resources', { type: 'agent', name: 'under', parentId: hidden.id }), 404, 'NOT_FOUND');
+    });
+  });
+});
