@@ -58,4 +58,35 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expectProblem(await kw.client(editor.key).post('/v1/resources', { type: 'agent', name: 'under', parentId: hidden.id }), 404, 'NOT_FOUND');
     });
   });
+  describe('seed 000: Manage Tenant "Configure tenant-wide policies"', () => {
+    const tenantManager = async () => created(await seeded.admin.post('/v1/keys', { name: 'tm', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['tenant.manage', 'functions.execute'] }));
+
+    it('a key with tenant.manage alone creates, lists, changes and deletes a tenant-wide policy', async () => {
+      const manager = kw.client((await tenantManager()).key);
+      const policy = created(await manager.post('/v1/policies', { name: 'callers', permissions: ['functions.execute'] }));
+      expect(policy).toMatchObject({ environmentId: null, tenantId: seeded.tenantId, permissions: ['functions.execute'] });
+      const renamed = await manager.patch(`/v1/policies/${policy.id}`, { name: 'function-callers' });
+      expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+      const listed = (await manager.get('/v1/policies')).body.items;
+      expect(listed.map((item: { id: string }) => item.id)).toContain(policy.id);
+      // It configures the tenant's policies, not an environment's: those stay users.manage's.
+      expect(listed.every((item: { environmentId: string | null }) => item.environmentId === null)).toBe(true);
+      expect((await manager.delete(`/v1/policies/${policy.id}`)).status).toBe(200);
+    });
+
+    it("tenant.manage alone neither makes an environment's policy nor links a policy to keys: that stays users.manage", async () => {
+      const manager = kw.client((await tenantManager()).key);
+      expectProblem(await manager.post('/v1/policies', { environmentId: seeded.environmentId, name: 'env', permissions: ['functions.execute'] }), 403, 'FORBIDDEN');
+      const policy = created(await manager.post('/v1/policies', { name: 'wide', permissions: ['functions.execute'] }));
+      const target = await appKey({});
+      const link = await manager.patch(`/v1/keys/${target.id}`, { policyIds: [policy.id] });
+      expectProblem(link, 403, 'FORBIDDEN');
+      expect(link.body.needed).toBe('users.manage');
+      // users.manage links it, and still may not change it.
+      const linker = created(await seeded.admin.post('/v1/keys', { name: 'um', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', 'functions.execute'] }));
+      expect((await kw.client(linker.key).patch(`/v1/keys/${target.id}`, { policyIds: [policy.id] })).status).toBe(200);
+      expectProblem(await kw.client(linker.key).patch(`/v1/policies/${policy.id}`, { name: 'mine' }), 403, 'FORBIDDEN');
+      expect(await verify(target.key, 'run', { type: 'apiFunction' })).toBe('VALID');
+    });
+  });
 });
