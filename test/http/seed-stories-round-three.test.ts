@@ -89,4 +89,27 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expect(await verify(target.key, 'run', { type: 'apiFunction' })).toBe('VALID');
     });
   });
+  describe('seed 000: Manage Applications "Manage application resources"', () => {
+    it("the platform types sit under an application, and applications.manage manages what is under the tenant's applications", async () => {
+      const manager = await appKey({ permissions: ['applications.manage'] });
+      const client = kw.client(manager.key);
+      const storefront = created(await client.post('/v1/resources', { type: 'application', name: 'storefront' }));
+      const fn = created(await client.post('/v1/resources', { type: 'apiFunction', name: 'checkout', parentId: storefront.id }));
+      const secret = created(await seeded.admin.post('/v1/resources', { type: 'secret', name: 'stripe', value: 'sk', parentId: storefront.id }));
+      expect(fn.parentId).toBe(storefront.id);
+      // Its role on the application reaches what sits under it, whoever made it.
+      expect((await client.get(`/v1/resources/${secret.id}`)).body.value).toBe('sk');
+      expect((await client.patch(`/v1/resources/${secret.id}`, { value: 'sk2' })).status).toBe(200);
+      const model = (await client.get('/v1/model')).body;
+      const parentsOf = (type: string) => model.types.find((entry: { name: string }) => entry.name === type).parents;
+      expect(parentsOf('apiFunction')).toContain('application');
+      expect(parentsOf('cloudEvent')).toContain('application');
+      expectProblem(await client.delete(`/v1/resources/${storefront.id}`), 409, 'CONFLICT');
+    });
+
+    it('an agent does not sit under an application: agents are not application resources', async () => {
+      const application = await make('application', 'crm');
+      expectProblem(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'a', parentId: application.id }), 400, 'VALIDATION');
+    });
+  });
 });
