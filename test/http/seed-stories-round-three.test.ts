@@ -112,4 +112,32 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expectProblem(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'a', parentId: application.id }), 400, 'VALIDATION');
     });
   });
+  describe('small differences: what the API answered is what is recorded', () => {
+    it("the audit log records a creation's status as the API answered it: 201, not 200", async () => {
+      const group = await seeded.admin.post('/v1/groups', { name: 'audited' });
+      expect(group.status).toBe(201);
+      const renamed = await seeded.admin.patch(`/v1/groups/${group.body.id}`, { name: 'audited-2' });
+      expect(renamed.status).toBe(200);
+      const events = (await seeded.admin.get(`/v1/audit?targetId=${group.body.id}`)).body.items;
+      expect(events.map((event: { action: string; status: number }) => [event.action, event.status])).toEqual([
+        ['group.create', 201],
+        ['group.update', 200],
+      ]);
+      expect((await seeded.admin.get('/v1/audit/verify')).body.ok).toBe(true);
+    });
+
+    it('seed 001: "Session Terminate" ends a session with its documents, and nothing comes back with parentId null', async () => {
+      const agent = await make('agent', 'terminated');
+      const session = await make('session', 'chat', { parentId: agent.id });
+      const documents = [await make('document', 'a.pdf', { parentId: session.id }), await make('document', 'b.pdf', { parentId: session.id })];
+      const terminator = await appKey({ permissions: ['runtime.sessionTerminate'] });
+      const ended = await kw.client(terminator.key).delete(`/v1/resources/${session.id}`);
+      expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+      expect(ended.body).toMatchObject({ id: session.id, type: 'session', parentId: agent.id });
+      for (const document of documents) expect((await seeded.admin.get(`/v1/resources/${document.id}`)).status).toBe(404);
+      const left = (await seeded.admin.get('/v1/resources?limit=100')).body.items as { id: string; type: string; parentId: string | null }[];
+      expect(left.filter((item) => item.type === 'session' || item.type === 'document').filter((item) => item.parentId === null)).toEqual([]);
+      expect(left.map((item) => item.id)).not.toEqual(expect.arrayContaining([documents[0]?.id]));
+    });
+  });
 });

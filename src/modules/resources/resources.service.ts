@@ -192,7 +192,6 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     // Ending a session removes its documents (seed 001): such a type takes its children along.
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
     if (!takesChildren && (await hasChildren(trx, id))) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
-    const shown = isRoot(caller.key) ? true : parentVisible(caller, current, await loadTargets(trx, deps.model, [current]));
     for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
       await deleteResource(trx, child.id);
       await record({
@@ -213,7 +212,10 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
       op: 'delete',
       details: { type: current.type },
     });
-    return ok(toResourceObject(current, deps, false, shown));
+    // The answer says where it was, even to a key that could not discover its parent (a
+    // runtime.sessionTerminate key, its agent): a session never sits at the top level, and a
+    // `parentId: null` would say it had been cut loose rather than ended with its documents.
+    return ok(toResourceObject(current, deps, false));
   });
 }
 
