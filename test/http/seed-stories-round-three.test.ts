@@ -59,7 +59,8 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
     });
   });
   describe('seed 000: Manage Tenant "Configure tenant-wide policies"', () => {
-    const tenantManager = async () => created(await seeded.admin.post('/v1/keys', { name: 'tm', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['tenant.manage', 'functions.execute'] }));
+    const tenantManager = async () =>
+      created(await seeded.admin.post('/v1/keys', { name: 'tm', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['tenant.manage', 'functions.execute'] }));
 
     it('a key with tenant.manage alone creates, lists, changes and deletes a tenant-wide policy', async () => {
       const manager = kw.client((await tenantManager()).key);
@@ -83,7 +84,9 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expectProblem(link, 403, 'FORBIDDEN');
       expect(link.body.needed).toBe('users.manage');
       // users.manage links it, and still may not change it.
-      const linker = created(await seeded.admin.post('/v1/keys', { name: 'um', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', 'functions.execute'] }));
+      const linker = created(
+        await seeded.admin.post('/v1/keys', { name: 'um', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', 'functions.execute'] }),
+      );
       expect((await kw.client(linker.key).patch(`/v1/keys/${target.id}`, { policyIds: [policy.id] })).status).toBe(200);
       expectProblem(await kw.client(linker.key).patch(`/v1/policies/${policy.id}`, { name: 'mine' }), 403, 'FORBIDDEN');
       expect(await verify(target.key, 'run', { type: 'apiFunction' })).toBe('VALID');
