@@ -143,4 +143,27 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expect(left.map((item) => item.id)).not.toEqual(expect.arrayContaining([documents[0]?.id]));
     });
   });
+  describe('seed 002: "rotate expired keys within a configurable window, currently set to 7 days by default"', () => {
+    it('the API says what is in force and where it comes from: the default, the tenant, or the environment', async () => {
+      const staging = created(await seeded.admin.post('/v1/environments', { name: 'settings-in-force' }));
+      expect(staging.rotationWindowDays).toBeNull();
+      expect(staging.effective.rotationWindowDays).toEqual({ value: 7, source: 'default' });
+      expect(staging.effective.maxKeyExpiryDays).toEqual({ value: null, source: 'default' });
+      expect(staging.effective.mfaRequired).toEqual({ value: false, source: 'default' });
+
+      const tenant = await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: 14, mfaRequired: true });
+      expect(tenant.status, JSON.stringify(tenant.body)).toBe(200);
+      expect(tenant.body.effective.rotationWindowDays).toEqual({ value: 14, source: 'tenant' });
+      const inherited = (await seeded.admin.get(`/v1/environments/${staging.id}`)).body;
+      expect(inherited.effective.rotationWindowDays).toEqual({ value: 14, source: 'tenant' });
+      expect(inherited.effective.mfaRequired).toEqual({ value: true, source: 'tenant' });
+
+      const own = await seeded.admin.patch(`/v1/environments/${staging.id}`, { rotationWindowDays: 3 });
+      expect(own.body.effective.rotationWindowDays).toEqual({ value: 3, source: 'environment' });
+      const listed = (await seeded.admin.get('/v1/environments')).body.items.find((item: { id: string }) => item.id === staging.id);
+      expect(listed.effective.rotationWindowDays).toEqual({ value: 3, source: 'environment' });
+      await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: null, mfaRequired: false });
+      expect((await seeded.admin.get(`/v1/tenants/${seeded.tenantId}`)).body.effective.rotationWindowDays).toEqual({ value: 7, source: 'default' });
+    });
+  });
 });
