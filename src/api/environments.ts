@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { KEY_PREFIX_PATTERN } from '../core/key-format.js';
 import { IpAllowlistSchema } from './keys.js';
 import { DayCount, IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
+import { EffectiveSettings } from './settings.js';
 
 const authSettings = {
   keyPrefix: Type.String({ pattern: KEY_PREFIX_PATTERN, description: 'prefix of new keys, [a-z0-9]{1,12}; not kwroot, the root key’s' }),
@@ -23,6 +24,8 @@ export const Environment = Type.Object({
   tenantId: IdSchema('tenant'),
   name: Type.String(),
   ...authSettings,
+  /** What is in force here, and from where: the stored settings above may be null (inherited). */
+  effective: Type.Optional(EffectiveSettings),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -19,6 +19,7 @@ export const ModelDescription = Type.Object({
       roles: Names('roles a scope on this type may name'),
       parents: Names('types a resource of this type may be created under'),
       topLevel: Type.Boolean({ description: 'may sit with no parent' }),
+      catalogue: Type.Boolean({ description: 'every key its visibility reaches may discover a resource of the type with no grant (id, type, name, parent, visibility)' }),
       value: Type.Union([Type.Literal('none'), Type.Literal('clear'), Type.Literal('secret')], {
         description: 'whether resources of the type carry a value, and whether it is encrypted at rest',
       }),

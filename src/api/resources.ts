@@ -13,20 +13,23 @@ export const VisibilitySchema = Type.Union([Type.Literal('ENVIRONMENT'), Type.Li
 });
 export const ResourceValue = Type.String({ maxLength: 65_536 });
 
+/** Absent from a listing's entry the caller may discover but not read (SPEC §3 step 4: id, type, name, parent and visibility only). */
+const READERS_ONLY = 'absent when the caller may only discover the resource';
+
 export const Resource = Type.Object({
   id: IdSchema('resource'),
-  tenantId: IdSchema('tenant'),
-  environmentId: IdSchema('environment'),
+  tenantId: Type.Optional(IdSchema('tenant', READERS_ONLY)),
+  environmentId: Type.Optional(IdSchema('environment', READERS_ONLY)),
   type: Type.String(),
   name: Type.String(),
-  externalId: Nullable(Type.String()),
+  externalId: Type.Optional(Nullable(Type.String(), READERS_ONLY)),
   parentId: Nullable(IdSchema('resource')),
   visibility: VisibilitySchema,
-  metadata: Metadata,
+  metadata: Type.Optional(Metadata),
   value: Type.Optional(Nullable(Type.String({ description: 'only for types that carry a value, and only to a key that may read it' }))),
-  createdByKeyId: Nullable(Type.String()),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdByKeyId: Type.Optional(Nullable(Type.String(), READERS_ONLY)),
+  createdAt: Type.Optional(Timestamp),
+  updatedAt: Type.Optional(Timestamp),
 });
 
 export const CreateResourceBody = Type.Object(

@@ -1,6 +1,7 @@
 /** Tenant request and response schemas. */
 import { Type, type Static } from '@sinclair/typebox';
 import { DayCount, IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
+import { EffectiveSettings } from './settings.js';
 
 const settings = {
   tier: Type.String({ minLength: 1, maxLength: 50 }),
@@ -24,6 +25,8 @@ export const Tenant = Type.Object({
   id: IdSchema('tenant'),
   name: Type.String(),
   ...settings,
+  /** What is in force for the tenant's environments that set nothing themselves, and from where. */
+  effective: Type.Optional(EffectiveSettings),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -3,7 +3,8 @@
  * with random named permissions, type-wide scopes and resource-scoped scopes: adding a grant never
  * turns an allow into a deny and removing one never turns a deny into an allow (checkResource,
  * checkType, checkCreate); the root key is allowed everything; a non-root key never updates, creates,
- * deletes or shares in another environment; visibility alone grants nothing; a type-wide yes holds
+ * deletes or shares in another environment; visibility alone grants nothing but the catalogue's
+ * discover (SPEC §3 step 4), and that only where the resource and its ancestors are reached; a type-wide yes holds
  * for every resource of the type. Runs are bounded so the file stays fast.
  */
 import fc from 'fast-check';
@@ -280,13 +281,26 @@ describe('another environment (SPEC §3 step 4)', () => {
 });
 
 describe('visibility and the type-wide answer', () => {
-  it('visibility alone grants nothing: a key with no grants is denied everything', () => {
+  it("visibility alone grants nothing but the catalogue's discover: a key with no grants is denied everything else", () => {
+    const seen = tally();
+    const reached = (key: KeyPosition, at: { environmentId: string; tenantId: string; visibility: Visibility }): boolean =>
+      at.environmentId === key.environmentId || at.visibility === 'PUBLIC' || (at.visibility === 'TENANT' && at.tenantId === key.tenantId);
+    const catalogue = (type: string): boolean => model.types.get(type)?.catalogue === true;
     fc.assert(
       fc.property(fc.constantFrom(...KEYS), arbQuery, (key, query) => {
-        expect(answer(key, noGrants(model), query).allowed, describeQuery(query)).toBe(false);
+        const expected =
+          query.kind === 'type'
+            ? query.action === 'discover' && catalogue(query.type)
+            : query.kind === 'resource' &&
+              query.action === 'discover' &&
+              catalogue(query.resource.type) &&
+              [query.resource, ...query.resource.ancestors].every((at) => reached(key, at));
+        if (expected) seen.allowed++;
+        expect(answer(key, noGrants(model), query).allowed, describeQuery(query)).toBe(expected);
       }),
       RUNS,
     );
+    expect(seen.allowed).toBeGreaterThan(0);
   });
 
   it("a type-wide yes (other than create) holds for every resource of that type in the key's environment", () => {

@@ -4,10 +4,12 @@
  * resource-scoped grants inherited down namespace → project → agent → session → document, reach
  * across environments and tenants by visibility, the root key, and the type-wide (create) question.
  * Each cell asserts allow/deny, the verdict code, and that a denial names what was missing.
+ * The grant tables compile a key's own grants (`ownGrants`), without the catalogue's discovery
+ * every key has, so each shows what the grant itself gives; the catalogue has its own table.
  */
 import { describe, expect, it } from 'vitest';
 import { checkCode, checkCreate, checkResource, checkType, reach, type CheckResult, type KeyPosition, type TargetResource, type Visibility } from './check.js';
-import { compileGrants, noGrants, type CompiledGrants } from './grants/compile-grants.js';
+import { compileGrants, noGrants, ownGrants, type CompiledGrants } from './grants/compile-grants.js';
 import { grantSourceOf, levelsApplyTo } from './grants/grant-set.js';
 import { parseScope, type Scope } from './grants/scope-syntax.js';
 import { defaultModel } from './model/load-model.js';
@@ -130,14 +132,14 @@ function presetGrants(name: string): CompiledGrants {
 /** Compiles `levels` ({agent: 'edit'}) as a key or policy holds them, with other grants. */
 function levelGrants(levels: Readonly<Record<string, string>>, ...items: readonly string[]): CompiledGrants {
   const source = grantSourceOf(model, { permissions: items.filter((item) => !item.includes(':')), scopes: items.filter((item) => item.includes(':')), levels, preset: null });
-  return compileGrants(model, [source]);
+  return ownGrants(compileGrants(model, [source]));
 }
 
 /** Compiles grants from scopes (`type:role`, `type:{name}:role`) and permission ids, each checked against the model. */
 function grants(...items: readonly string[]): CompiledGrants {
   const permissions = items.filter((item) => !item.includes(':'));
   for (const id of permissions) if (!model.permissions.has(id)) throw new Error(`fixture: unknown permission ${id}`);
-  return compileGrants(model, [{ permissions, scopes: items.filter((item) => item.includes(':')).map(scope) }]);
+  return ownGrants(compileGrants(model, [{ permissions, scopes: items.filter((item) => item.includes(':')).map(scope) }]));
 }
 
 type Code = 'VALID' | 'FORBIDDEN';
@@ -243,8 +245,11 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
 
   it.each([
     ['deploy', 'namespace', null, 'VALID'],
-    ['deploy', 'agent', null, 'FORBIDDEN'],
-    ['deploy', 'project', null, 'FORBIDDEN'],
+    // Seed 004: "A deploy key creates agents during CI" (agent:editor, project:editor type-wide).
+    ['deploy', 'agent', null, 'VALID'],
+    ['deploy', 'project', null, 'VALID'],
+    ['deploy', 'agent', 'p1', 'VALID'],
+    ['read-only', 'agent', null, 'FORBIDDEN'],
     ['deploy', 'agent', 'ns1', 'VALID'],
     ['deploy', 'session', 'a0', 'VALID'],
     ['read-only', 'session', 'a1', 'FORBIDDEN'],
@@ -406,7 +411,7 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
   it('assistant.use is held with no grant source at all, and is the only permission held then', () => {
     expect([...compileGrants(model, []).permissions]).toEqual(['assistant.use']);
     expect([...noGrants(model).permissions]).toEqual(['assistant.use']);
-    expect(allowedOnTree(KEY, noGrants(model))).toEqual(Object.fromEntries(NAMES_A.map((name) => [name, ''])));
+    expect(allowedOnTree(KEY, ownGrants(noGrants(model)))).toEqual(Object.fromEntries(NAMES_A.map((name) => [name, ''])));
   });
 
   it.each(['authConfig.manage', 'users.manage', 'tenant.manage'])('%s is held but grants no resource action', (id) => {
@@ -593,7 +598,7 @@ describe('reach across environments and tenants (SPEC §3 step 4)', () => {
 
   it.each(['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const)('visibility %s on a resource of env_a grants nothing by itself', (visibility) => {
     const a1 = { ...res('a1'), visibility };
-    expect(allowedOn(KEY, noGrants(model), a1)).toBe('');
+    expect(allowedOn(KEY, ownGrants(noGrants(model)), a1)).toBe('');
     expect(allowedOn(KEY, grants('agent:viewer'), a1)).toBe(VIEW);
     expect(allowedOn(KEY, grants('agent:owner'), a1)).toBe(ALL);
   });
@@ -649,7 +654,8 @@ describe('the type-wide question (resource: {type}, no id)', () => {
   /** [grants, action, type, expected]. */
   it.each([
     [['agent:owner'], 'create', 'agent', 'VALID'],
-    [['agent:editor'], 'create', 'agent', 'FORBIDDEN'],
+    [['agent:editor'], 'create', 'agent', 'VALID'],
+    [['agent:viewer'], 'create', 'agent', 'FORBIDDEN'],
     [['agent:editor'], 'update', 'agent', 'VALID'],
     [['agent:editor'], 'delete', 'agent', 'FORBIDDEN'],
     [['agent:executor'], 'run', 'agent', 'VALID'],
@@ -675,7 +681,8 @@ describe('the type-wide question (resource: {type}, no id)', () => {
 
   it.each([
     [['agent:owner'], 'agent', 'VALID'],
-    [['agent:editor'], 'agent', 'FORBIDDEN'],
+    [['agent:editor'], 'agent', 'VALID'],
+    [['agent:viewer'], 'agent', 'FORBIDDEN'],
     [['apiFunctions.manage'], 'apiFunction', 'VALID'],
     [['session:owner'], 'session', 'FORBIDDEN'],
     [['runtime.run'], 'session', 'FORBIDDEN'],

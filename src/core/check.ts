@@ -100,12 +100,24 @@ function grantsCover(key: KeyPosition, grants: CompiledGrants, action: string, r
   return false;
 }
 
+/**
+ * Step 4's one grant of its own: a resource of a catalogue type, reached by visibility, is
+ * discovered by every key of its audience — unless an ancestor is out of the key's reach (a
+ * PUBLIC secret under another tenant's ENVIRONMENT namespace), by the ancestor rule of step 5.
+ */
+function inCatalogue(key: KeyPosition, grants: CompiledGrants, resource: TargetResource): boolean {
+  if (grants.catalogue?.has(resource.type) !== true) return false;
+  for (const ancestor of resource.ancestors) if (!reach(key, 'discover', ancestor).allowed) return false;
+  return true;
+}
+
 /** Steps 4–5 for an action on an existing resource. */
 export function checkResource(key: KeyPosition, grants: CompiledGrants, action: string, resource: TargetResource): CheckResult {
   if (key.root) return ALLOWED;
   const reachable = reach(key, action, resource);
   if (!reachable.allowed) return reachable;
   if (grantsCover(key, grants, action, resource)) return ALLOWED;
+  if (action === 'discover' && inCatalogue(key, grants, resource)) return ALLOWED;
   if (action === 'read' && grants.readDiscoverable && grantsCover(key, grants, 'discover', resource)) return ALLOWED;
   return deny('NOT_GRANTED', `${action} on ${resource.type} ${resource.id}`);
 }
@@ -116,6 +128,9 @@ export function checkType(key: KeyPosition, grants: CompiledGrants, action: stri
   if (action === CREATE_ACTION) return grants.createsTypes.has(type) ? ALLOWED : deny('NOT_GRANTED', `create on every ${type}`);
   const typeWide = (wanted: string): boolean => grants.allTypes.has(wanted) || grants.typeWide.get(type)?.has(wanted) === true;
   if (typeWide(action)) return ALLOWED;
+  // Every resource of a catalogue type in the key's environment is discoverable to it (trees
+  // never leave their environment, so no ancestor there is out of reach).
+  if (action === 'discover' && grants.catalogue?.has(type) === true) return ALLOWED;
   if (action === 'read' && grants.readDiscoverable && typeWide('discover')) return ALLOWED;
   return deny('NOT_GRANTED', `${action} on every ${type}`);
 }

@@ -21,6 +21,8 @@ export interface Actor {
   readonly sourceIp: string | null;
   /** The root key: a tenant's chain records it as the instance operator (audit-actor.ts). */
   readonly operator?: boolean;
+  /** The status the API answers when the change succeeds (201 for a creation); absent: 200. */
+  readonly successStatus?: number;
 }
 
 export interface MutationDeps {
@@ -88,7 +90,8 @@ async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: Unit
             targetType: change.target.type,
             targetId: change.target.id,
             outcome: 'success',
-            status: 200,
+            // As the API answered it: a creation's event says 201 (SPEC §5), not 200.
+            status: actor.successStatus ?? 200,
             requestId: actor.requestId,
             sourceIp: actor.sourceIp,
             details: change.details ?? {},

@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await page.getByLabel('Environment name').fill('staging');
     await page.getByLabel('Key prefix', { exact: true }).first().fill('stg');
     await page.getByRole('button', { name: 'Create environment' }).click();
-    await eventually(() => textOf(page.getByRole('form', { name: /^staging/ }))).toContain('Inherited from the tenant: 365.');
+    await eventually(() => textOf(page.getByRole('form', { name: /^staging/ }))).toContain('In force: 365 days (the tenant).');
   });
 
   it('creates resources and shows them as a tree by parent', async () => {

@@ -1,9 +1,11 @@
 /**
- * Property (SPEC §3 step 5): over random trees of namespaces, projects, agents and secrets in two
- * tenants and three environments, with random visibilities and random grants (type-wide, on one
- * resource, library.generate), verify, GET and the listing answer what the spec's rules say for
- * every resource — in particular, nothing is covered through an ancestor the key may not
- * discover. The expected answers come from the rules as the spec words them, written recursively
+ * Property (SPEC §3 steps 4–5): over random trees of namespaces, projects, applications, agents
+ * and secrets in two tenants and three environments, with random visibilities and random grants
+ * (type-wide, on one resource, library.generate), verify, GET and the listing answer what the
+ * spec's rules say for every resource — in particular, nothing is covered through an ancestor the
+ * key may not discover, and a catalogue resource (application, secret) is discovered with no
+ * grant where it and its ancestors are reached, listed then with id, type, name, parent and
+ * visibility only. The expected answers come from the rules as the spec words them, written recursively
  * here and independently of src/core/check.ts. SQLite only: the run is heavy and storage-neutral.
  */
 import fc from 'fast-check';
@@ -19,10 +21,12 @@ const VISIBILITIES = ['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const;
 type Visibility = (typeof VISIBILITIES)[number];
 
 /** Types that may sit at the top, and under each parent type, in the default model (a subset). */
-const TOP_TYPES = ['namespace', 'project', 'agent', 'secret'];
-const CHILD_TYPES: Record<string, readonly string[]> = { namespace: ['project', 'agent', 'secret'], project: ['agent', 'secret'] };
+const TOP_TYPES = ['namespace', 'project', 'agent', 'secret', 'application'];
+const CHILD_TYPES: Record<string, readonly string[]> = { namespace: ['project', 'agent', 'secret', 'application'], project: ['agent', 'secret'], application: ['secret'] };
 /** The role a resource scope gives on a resource of each type. */
-const SCOPE_ROLE: Record<string, string> = { namespace: 'admin', project: 'viewer', agent: 'viewer', secret: 'viewer' };
+const SCOPE_ROLE: Record<string, string> = { namespace: 'admin', project: 'viewer', agent: 'viewer', secret: 'viewer', application: 'viewer' };
+/** Types every key discovers where it reaches them (`catalogue: true` in the default model). */
+const CATALOGUE = new Set(['secret', 'application']);
 const TYPE_WIDE = ['namespace:admin', 'project:viewer', 'project:editor', 'agent:viewer', 'secret:viewer', 'secret:owner'];
 
 interface Place {
@@ -72,7 +76,13 @@ function covered(grants: Grants, action: string, node: Node): boolean {
   return node.ancestors.some((ancestor, index) => heldOn(grants, action, ancestor) && node.ancestors.slice(0, index + 1).every((between) => covered(grants, 'discover', between)));
 }
 
+/** Step 4's catalogue: discovered with no grant where the resource and every ancestor are reached. */
+function inCatalogue(grants: Grants, node: Node): boolean {
+  return CATALOGUE.has(node.type) && [node, ...node.ancestors].every((at) => reaches(grants, 'discover', at));
+}
+
 function allowed(grants: Grants, action: string, node: Node): boolean {
+  if (action === 'discover' && inCatalogue(grants, node)) return true;
   return covered(grants, action, node) || (action === 'read' && grants.readDiscoverable && covered(grants, 'discover', node));
 }
 
@@ -138,16 +148,16 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
     return built;
   }
 
-  async function listed(client: Client, ids: ReadonlySet<string>): Promise<string[]> {
-    const shown: string[] = [];
+  async function listed(client: Client, ids: ReadonlySet<string>): Promise<Map<string, Record<string, unknown>>> {
+    const shown = new Map<string, Record<string, unknown>>();
     let cursor: string | null = null;
     do {
       const reply = await client.get(`/v1/resources?limit=100${cursor === null ? '' : `&cursor=${cursor}`}`);
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-      shown.push(...reply.body.items.map((item: { id: string }) => item.id).filter((id: string) => ids.has(id)));
+      for (const item of reply.body.items) if (ids.has(item.id)) shown.set(item.id, item);
       cursor = reply.body.nextCursor;
     } while (cursor !== null);
-    return shown.sort();
+    return shown;
   }
 
   it('verify, GET and the listing each answer as the rules say, for every resource of random trees', async () => {
@@ -174,6 +184,8 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
           const [type = '', role = ''] = text.split(':');
           typeWide.set(type, new Set([...(typeWide.get(type) ?? []), ...roleActions(role)]));
         }
+        // library.generate discovers and reads every application (never a secret).
+        if (given.libraryGenerate) typeWide.set('application', new Set([...(typeWide.get('application') ?? []), 'discover', 'read']));
         const onResource = new Map<string, Set<string>>();
         for (const node of scoped) onResource.set(node.id, new Set([...(onResource.get(node.id) ?? []), ...roleActions(SCOPE_ROLE[node.type] ?? 'viewer')]));
         const grants: Grants = { place, typeWide, onResource, readDiscoverable: given.libraryGenerate };
@@ -197,12 +209,17 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
           }
         }
         const ids = new Set(nodes.map((node) => node.id));
-        expect(await listed(client, ids), 'the listing').toEqual(
+        const listing = await listed(client, ids);
+        expect([...listing.keys()].sort(), 'the listing').toEqual(
           nodes
             .filter((node) => allowed(grants, 'discover', node))
             .map((node) => node.id)
             .sort(),
         );
+        // What it may discover but not read shows id, type, name, parent and visibility only.
+        for (const node of nodes.filter((candidate) => listing.has(candidate.id) && !allowed(grants, 'read', candidate))) {
+          expect(Object.keys(listing.get(node.id) ?? {}).sort(), `listed ${node.type} ${node.id}`).toEqual(['id', 'name', 'parentId', 'type', 'visibility']);
+        }
       }),
       { numRuns: 30 },
     );

@@ -7,7 +7,11 @@
  * /v1/me just before the operation); a resource-scoped grant is judged on the resource it really
  * names (its actual type and ancestors), not on the type the scope claims. A group membership may
  * be handed out only by a member of the group or a key with tenant.manage, to a key or to a user
- * (whose keys all join). Keys made from tenant-admin and org:* scopes are drawn too. Both successes and 403
+ * (whose keys all join). Keys made from tenant-admin and org:* scopes are drawn too. The resources'
+ * visibility is drawn as well, in the tenant and in another one, with catalogue resources (seed
+ * 003: discoverable by every key their visibility reaches) among them: after every 2xx, whatever
+ * verify newly lets the target key discover, read, run or update on them, the caller could
+ * already — what every key discovers alike hands nothing out. Both successes and 403
  * refusals must occur, so the property is not vacuous. SQLite only: the suite is heavy.
  */
 import fc from 'fast-check';
@@ -36,7 +40,19 @@ const TREE: readonly { readonly type: string; readonly parent: number | null }[]
   { type: 'agent', parent: 1 },
   { type: 'apiFunction', parent: 1 },
   { type: 'webhook', parent: null },
+  { type: 'application', parent: null },
+  { type: 'secret', parent: 5 },
 ];
+/** Another tenant's resources, made afresh for every sequence with drawn visibilities: catalogue ones under a namespace and an application. */
+const FOREIGN_TREE: readonly { readonly type: string; readonly parent: number | null }[] = [
+  { type: 'namespace', parent: null },
+  { type: 'apiFunction', parent: 0 },
+  { type: 'application', parent: null },
+  { type: 'secret', parent: 2 },
+];
+const VISIBILITIES = ['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const;
+/** What verify is asked of every resource after a change: reaching actions, and one that never crosses environments. */
+const PROBED_ACTIONS = ['discover', 'read', 'run', 'update'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // What is generated: grants and operations with indices, resolved against the live pool.
@@ -110,6 +126,8 @@ type Op =
   | { readonly kind: 'linkPolicy'; readonly caller: number; readonly target: number; readonly policy: number };
 
 interface Sequence {
+  /** One per TREE node, then one per FOREIGN_TREE node. */
+  readonly visibilities: readonly (typeof VISIBILITIES)[number][];
   readonly policies: readonly GrantSpec[];
   readonly principals: readonly PrincipalSpec[];
   readonly ops: readonly Op[];
@@ -206,6 +224,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const sequenceArb: fc.Arbitrary<Sequence> = fc.record({
+  visibilities: fc.array(fc.constantFrom(...VISIBILITIES), { minLength: TREE.length + FOREIGN_TREE.length, maxLength: TREE.length + FOREIGN_TREE.length }),
   policies: fc.tuple(principalGrantsArb, principalGrantsArb),
   principals: fc.array(principalArb, { minLength: 2, maxLength: 4 }),
   ops: fc.array(opArb, { minLength: 5, maxLength: 10 }),
@@ -305,7 +324,7 @@ interface PoolKey {
   readonly client: Client;
 }
 
-const stats = { succeeded: 0, refused: 0, otherwise: 0, byKind: {} as Record<string, { ok: number; refused: number; other: number }> };
+const stats = { succeeded: 0, refused: 0, otherwise: 0, foreignDiscovered: 0, byKind: {} as Record<string, { ok: number; refused: number; other: number }> };
 
 function tally(kind: string, reply: Reply): 'ok' | 'refused' | 'other' {
   const outcome = reply.status >= 200 && reply.status < 300 ? 'ok' : reply.status === 403 ? 'refused' : 'other';
@@ -326,8 +345,10 @@ function pick<T>(items: readonly T[], index: number): T {
 describe.each(sqliteOnly())('no escalation through keys, policies and groups on $name', (db) => {
   let kw: TestKeyward;
   let tenants = 0;
+  let foreign: Seeded;
   beforeAll(async () => {
     kw = await startKeyward(db);
+    foreign = await seedTenant(kw, 'Foreign');
   });
   afterAll(async () => {
     await kw.close();
@@ -356,9 +377,40 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
     const resources: LiveResource[] = [];
     for (const [index, node] of TREE.entries()) {
       const parentId = node.parent === null ? null : (resources[node.parent]?.id ?? null);
-      const body = must(await admin.post('/v1/resources', { ...inEnvironment, type: node.type, name: `r${index}`, ...(parentId === null ? {} : { parentId }) }), 'resource');
+      const visibility = pick(sequence.visibilities, index);
+      const body = must(
+        await admin.post('/v1/resources', { ...inEnvironment, type: node.type, name: `r${index}`, visibility, ...(parentId === null ? {} : { parentId }) }),
+        'resource',
+      );
       resources.push({ id: body.id, type: node.type, parentId });
     }
+    const foreignResources: LiveResource[] = [];
+    for (const [index, node] of FOREIGN_TREE.entries()) {
+      const parentId = node.parent === null ? null : (foreignResources[node.parent]?.id ?? null);
+      const visibility = pick(sequence.visibilities, TREE.length + index);
+      const body = must(
+        await admin.post('/v1/resources', { environmentId: foreign.environmentId, type: node.type, name: `f${index}`, visibility, ...(parentId === null ? {} : { parentId }) }),
+        'foreign resource',
+      );
+      foreignResources.push({ id: body.id, type: node.type, parentId });
+    }
+    const probed = [...resources, ...foreignResources];
+    const foreignIds = new Set(foreignResources.map((resource) => resource.id));
+    /** What verify lets the key do to each probed resource, as `action type id`. */
+    const verdicts = async (key: string): Promise<Set<string>> => {
+      const allowed = new Set<string>();
+      for (const resource of probed) {
+        for (const action of PROBED_ACTIONS) {
+          const reply = await kw.client().post('/v1/verify', { key, action, resource: { type: resource.type, id: resource.id } });
+          if (reply.body.code === 'VALID') allowed.add(`${action} ${resource.type} ${resource.id}`);
+          if (reply.body.code === 'VALID' && action === 'discover' && foreignIds.has(resource.id)) stats.foreignDiscovered += 1;
+        }
+      }
+      return allowed;
+    };
+    /** What the key may now do that it could not before and the caller could not either, each named. */
+    const gainedBeyond = (after: ReadonlySet<string>, before: ReadonlySet<string>, caller: ReadonlySet<string>): string[] =>
+      [...after].filter((verdict) => !before.has(verdict) && !caller.has(verdict)).map((verdict) => `verify ${verdict}`);
     const tree = new Map(resources.map((resource) => [resource.id, resource]));
 
     /** A resource of `type` in the tree (the n-th, wrapping), or null: a scope names a resource of its own type (a mismatch is a 400). */
@@ -478,6 +530,7 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           pool.push(made);
           const after = await me(made.client);
           const excess = uncovered(NOTHING, after.grants, callerBefore.grants, tree);
+          excess.push(...gainedBeyond(await verdicts(made.secret), new Set(), await verdicts(caller.secret)));
           const outside = callerBefore.grants.permissions.includes('tenant.manage') ? [] : request.groupIds.filter((id) => !callerBefore.key.groupIds.includes(id));
           excess.push(...outside.map((id) => `membership of group ${id}`));
           if (excess.length > 0) fail(op, callerBefore, request, reply, excess, { madeKey: after });
@@ -487,6 +540,8 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
         case 'linkPolicy': {
           const target = pick(pool, op.target);
           const targetBefore = await me(target.client);
+          const targetVerdictsBefore = await verdicts(target.secret);
+          const callerVerdictsBefore = target.id === caller.id ? targetVerdictsBefore : null;
           let request: Record<string, unknown>;
           if (op.kind === 'linkPolicy') {
             const policyId = pick(policies, op.policy);
@@ -504,6 +559,7 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           // Only what the key gained counts: what it had already stays (SPEC §3), the caller included.
           const after = await me(target.client);
           const excess = uncovered(targetBefore.grants, after.grants, callerBefore.grants, tree);
+          excess.push(...gainedBeyond(await verdicts(target.secret), targetVerdictsBefore, callerVerdictsBefore ?? (await verdicts(caller.secret))));
           const addedGroups = ((request['groupIds'] as string[] | undefined) ?? []).filter((id) => !targetBefore.key.groupIds.includes(id));
           const outside = callerBefore.grants.permissions.includes('tenant.manage') ? [] : addedGroups.filter((id) => !callerBefore.key.groupIds.includes(id));
           excess.push(...outside.map((id) => `membership of group ${id}`));
@@ -570,6 +626,8 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
   it('exercised both sides: some operations succeeded and some were refused', () => {
     expect(stats.succeeded, JSON.stringify(stats)).toBeGreaterThan(0);
     expect(stats.refused, JSON.stringify(stats)).toBeGreaterThan(0);
+    // The catalogue was in play: keys discovered another tenant's resources with no grant on them.
+    expect(stats.foreignDiscovered, JSON.stringify(stats)).toBeGreaterThan(0);
     console.log(`no-escalation: ${JSON.stringify(stats)}`);
   });
 });

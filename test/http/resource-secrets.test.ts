@@ -174,19 +174,25 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
     }
   });
 
-  it('hides a secret from a key with no grant on secrets: 404, never listed, FORBIDDEN in verify', async () => {
+  it('shows a key with no grant on secrets only that a secret exists (the catalogue): 403 on its value, listed without it, FORBIDDEN to read', async () => {
     const value = secretValue();
     const secret = await makeValued('secret', value);
     const stranger = await makeKey(acme.admin, { scopes: ['agent:owner', 'variable:owner'] });
     const reply = await stranger.client.get(path(secret.id));
-    expectProblem(reply, 404, 'NOT_FOUND');
+    expectProblem(reply, 403, 'FORBIDDEN');
     expect(JSON.stringify(reply.body)).not.toContain(value);
-    expectProblem(await stranger.client.patch(path(secret.id), { value: secretValue() }), 404, 'NOT_FOUND');
+    expectProblem(await stranger.client.patch(path(secret.id), { value: secretValue() }), 403, 'FORBIDDEN');
     const listing = await listTexts(stranger.client, 'type=secret');
-    expect(listing.items).toEqual([]);
-    expect(listing.text).not.toContain(secret.id);
+    expect(listing.items.find((item: { id: string }) => item.id === secret.id)).toEqual({
+      id: secret.id,
+      type: 'secret',
+      name: secret.name,
+      parentId: null,
+      visibility: 'ENVIRONMENT',
+    });
+    expect(listing.text).not.toContain(value);
     expect(await verifyCode(stranger.key, 'read', secret.id)).toBe('FORBIDDEN');
-    expect(await verifyCode(stranger.key, 'discover', secret.id)).toBe('FORBIDDEN');
+    expect(await verifyCode(stranger.key, 'discover', secret.id)).toBe('VALID');
   });
 
   it('answers 403 to a key that may discover a secret but not read it (org:member), and lists it without its value', async () => {
@@ -239,7 +245,7 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
     const agentsOnly = await makeKey(acme.admin, { scopes: ['agent:owner'] });
     // Refused (403, and so audited), invalid (400), under an unknown parent (404).
     expectProblem(track(await agentsOnly.client.post('/v1/resources', { type: 'secret', name: 'nope', value: refused })), 403, 'FORBIDDEN');
-    expectProblem(track(await agentsOnly.client.patch(path(secret.id), { value: refused })), 404, 'NOT_FOUND');
+    expectProblem(track(await agentsOnly.client.patch(path(secret.id), { value: refused })), 403, 'FORBIDDEN');
     expectProblem(track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'bad', value: invalid, colour: 'red' })), 400, 'VALIDATION');
     expectProblem(track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'lost', value: orphaned, parentId: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' })), 404, 'NOT_FOUND');
 

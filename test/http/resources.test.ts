@@ -334,7 +334,9 @@ describe.each(testDatabases())('resources on $name', (db) => {
       const agent = await h.make(acme.admin, { type: 'agent' });
       const discoverer = await h.makeKey(acme.admin, { scopes: ['agent:discoverer'] });
       expectProblem(await discoverer.client.get(path(agent.id)), 403, 'FORBIDDEN');
-      expect((await h.listAll(discoverer.client, 'type=agent')).items.find((item) => item.id === agent.id)).toEqual(agent);
+      // Discover shows id, type, name, parent and visibility only (SPEC §3 step 4).
+      const { id, type, name, parentId, visibility } = agent;
+      expect((await h.listAll(discoverer.client, 'type=agent')).items.find((item) => item.id === agent.id)).toEqual({ id, type, name, parentId, visibility });
     });
   });
 
@@ -447,7 +449,9 @@ describe.each(testDatabases())('resources on $name', (db) => {
       ['apiFunctions.manage', { permissions: ['apiFunctions.manage'] }, { type: 'apiFunction' }, 201],
       ['secrets.manage', { permissions: ['secrets.manage'] }, { type: 'secret', value: 'top-level-secret' }, 201],
       ['variables.manage', { permissions: ['variables.manage'] }, { type: 'variable', value: 'top-level-variable' }, 201],
-      ['a type-wide agent:editor (no type-wide create)', { scopes: ['agent:editor'] }, { type: 'agent' }, 403],
+      ['a type-wide agent:editor', { scopes: ['agent:editor'] }, { type: 'agent' }, 201],
+      ['a type-wide agent:viewer (no type-wide create)', { scopes: ['agent:viewer'] }, { type: 'agent' }, 403],
+      ['level edit on agent (edits, never creates)', { levels: { agent: 'edit' } }, { type: 'agent' }, 403],
       ['functions.execute (run, not create)', { permissions: ['functions.execute'] }, { type: 'apiFunction' }, 403],
       ['project:editor (for an agent at the top level)', { scopes: ['project:editor'] }, { type: 'agent' }, 403],
     ];
@@ -490,7 +494,7 @@ describe.each(testDatabases())('resources on $name', (db) => {
 
     it('refuses a key that may discover the parent but neither create on it nor create the type (403)', async () => {
       const project = await h.make(acme.admin, { type: 'project' });
-      const viewer = await h.makeKey(acme.admin, { scopes: ['project:viewer', 'agent:editor'] });
+      const viewer = await h.makeKey(acme.admin, { scopes: ['project:viewer', 'agent:viewer+update'] });
       expectProblem(await viewer.client.post('/v1/resources', { type: 'agent', name: 'nope', parentId: project.id }), 403, 'FORBIDDEN');
       expect((await h.listAll(acme.admin, `parentId=${project.id}`)).items).toEqual([]);
     });
@@ -637,7 +641,9 @@ describe.each(testDatabases())('resources on $name', (db) => {
       expect(await h.verify(key.key, 'read', { type: 'agent', id: a2.id })).toBe('FORBIDDEN');
       expect(await h.verify(key.key, 'read', { type: 'project', id: p2.id })).toBe('FORBIDDEN');
       expect((await acme.admin.get(path(a2.id))).body).toEqual(a2);
-      expect(h.idsOf(await h.listAll(key.client, '')).sort()).toEqual([p1.id, a1.id].sort());
+      // Beside the catalogue every key of the environment discovers (SPEC §3 step 4).
+      const listed = (await h.listAll(key.client, '')).items.filter((item) => item.type === 'agent' || item.type === 'project' || item.type === 'namespace');
+      expect(listed.map((item) => item.id).sort()).toEqual([p1.id, a1.id].sort());
     });
 
     it('a type-wide role on projects covers the agents under any project, not top-level agents', async () => {
@@ -738,20 +744,28 @@ const WORLD = {
 type Label = keyof typeof WORLD;
 const ALL_LABELS = Object.keys(WORLD) as Label[];
 
+/** The catalogue entries every key of prod discovers with no grant: its own, its tenant's TENANT ones, every PUBLIC one. */
+const PROD_CATALOGUE: Label[] = ['pPubWebhook', 'pVariable', 'sTenWebhook', 'oPubWebhook'];
+
 /** Each caller: where its key lives, its grants, and — by hand, from SPEC §3 — exactly what it discovers. */
 const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record<string, unknown>; byRoot?: true; sees: Label[] }[] = [
   {
     who: 'agent:viewer in prod',
     home: 'prod',
     grants: { scopes: ['agent:viewer'] },
-    sees: ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent'],
+    sees: ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent', ...PROD_CATALOGUE],
   },
-  { who: 'project:viewer in prod (its projects and what is under them)', home: 'prod', grants: { scopes: ['project:viewer'] }, sees: ['pProject', 'pProjAgent'] },
+  {
+    who: 'project:viewer in prod (its projects and what is under them)',
+    home: 'prod',
+    grants: { scopes: ['project:viewer'] },
+    sees: ['pProject', 'pProjAgent', ...PROD_CATALOGUE],
+  },
   {
     who: 'agent:discoverer in staging',
     home: 'staging',
     grants: { scopes: ['agent:discoverer'] },
-    sees: ['sEnvAgent', 'sTenAgent', 'sPubAgent', 'pTenAgent', 'pPubAgent', 'oPubAgent'],
+    sees: ['sEnvAgent', 'sTenAgent', 'sPubAgent', 'pTenAgent', 'pPubAgent', 'oPubAgent', 'pPubWebhook', 'sTenWebhook', 'oPubWebhook'],
   },
   {
     who: 'agent:viewer and webhook:viewer in the other tenant',
@@ -764,9 +778,10 @@ const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record
     who: 'functions.execute in prod (discover, read and run on webhooks)',
     home: 'prod',
     grants: { permissions: ['functions.execute'] },
-    sees: ['pPubWebhook', 'sTenWebhook', 'oPubWebhook'],
+    sees: ['pPubWebhook', 'sTenWebhook', 'oPubWebhook', 'pVariable'],
   },
-  { who: 'no grant at all in prod (even PUBLIC is not listed)', home: 'prod', grants: {}, sees: [] },
+  // Seed 003: the catalogue is discoverable by every key its visibility reaches; PUBLIC agents are not (seed 001).
+  { who: 'no grant at all in prod (the catalogue only: no agent, even PUBLIC)', home: 'prod', grants: {}, sees: PROD_CATALOGUE },
   {
     who: 'org:member in prod (discover on every type)',
     home: 'prod',
@@ -883,8 +898,8 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
     const stagingId = got(homes, 'staging').environmentId;
     const cases: [Client, string, Label[]][] = [
       [viewer.client, 'type=agent', ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent']],
-      [viewer.client, 'type=webhook', []],
-      [viewer.client, `environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent']],
+      [viewer.client, 'type=webhook', ['pPubWebhook', 'sTenWebhook', 'oPubWebhook']],
+      [viewer.client, `environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent', 'sTenWebhook']],
       [viewer.client, `type=agent&environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent']],
       [got(listers, 'project:viewer in prod (its projects and what is under them)').client, `parentId=${got(world, 'pProject').id}`, ['pProjAgent']],
       [kw.root, 'type=webhook', ['pPubWebhook', 'sTenWebhook', 'oPubWebhook']],

@@ -29,9 +29,11 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
     const hook = await make('webhook', 'on-order');
     const secret = await make('secret', 'db-password', { value: 's3cr3t' });
     const key = await appKey({ permissions: ['functions.execute'] });
-    const listed = (await kw.client(key.key).get('/v1/resources')).body.items.map((item: { id: string }) => item.id);
-    expect(listed).toEqual(expect.arrayContaining([fn.id, hook.id]));
-    expect(listed).not.toContain(secret.id);
+    const items = (await kw.client(key.key).get('/v1/resources?limit=100')).body.items as { id: string; metadata?: unknown }[];
+    expect(items.map((item) => item.id)).toEqual(expect.arrayContaining([fn.id, hook.id]));
+    // The secret is in the catalogue (seed 003): listed as existing, never read.
+    expect(items.find((item) => item.id === secret.id)).toEqual({ id: secret.id, type: 'secret', name: 'db-password', parentId: null, visibility: 'ENVIRONMENT' });
+    expect(await verify(key.key, 'read', { type: 'secret', id: secret.id })).toBe('FORBIDDEN');
     expect((await kw.client(key.key).get(`/v1/resources/${fn.id}`)).status).toBe(200);
     expect(await verify(key.key, 'run', { type: 'apiFunction', id: fn.id })).toBe('VALID');
     expect(await verify(key.key, 'run', { type: 'webhook', id: hook.id })).toBe('VALID');
@@ -45,7 +47,8 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
     expect((await kw.client(key.key).get(`/v1/resources/${schema.id}`)).status).toBe(200);
     expect(await verify(key.key, 'read', { type: 'schema', id: schema.id })).toBe('VALID');
     expect(await verify(key.key, 'run', { type: 'schema', id: schema.id })).toBe('FORBIDDEN');
-    expect((await kw.client(key.key).get(`/v1/resources/${variable.id}`)).status).toBe(404);
+    // Discoverable as part of the catalogue (seed 003), its value still not readable.
+    expect((await kw.client(key.key).get(`/v1/resources/${variable.id}`)).status).toBe(403);
     expect(await verify(key.key, 'read', { type: 'variable', id: variable.id })).toBe('FORBIDDEN');
   });
 

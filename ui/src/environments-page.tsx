@@ -6,7 +6,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { listAll, type EnvironmentObject, type TenantObject } from './api';
 import { useConsole } from './console-context';
 import { ErrorText, StatusText } from './problem-text';
-import { numberSetting } from './settings';
+import { inForceText, numberSetting } from './settings';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
@@ -74,7 +74,8 @@ function EnvironmentSettings({ environment, tenant, onSaved }: { environment: En
               aria-describedby={`${prefix}-${setting.name}-help`}
             />
             <span id={`${prefix}-${setting.name}-help`} className="help span">
-              {own === null ? `Inherited from the tenant: ${fromTenant ?? 'not set'}.` : `Overrides the tenant's ${fromTenant ?? 'unset value'}.`}
+              {inForceText(environment, setting.name) ??
+                (own === null ? `Inherited from the tenant: ${fromTenant ?? 'not set'}.` : `Overrides the tenant's ${fromTenant ?? 'unset value'}.`)}
             </span>
           </div>
         );

@@ -7,7 +7,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import type { PatchTenantInput, TenantObject } from './api';
 import { useConsole } from './console-context';
 import { ErrorText, StatusText } from './problem-text';
-import { numberSetting } from './settings';
+import { inForceText, numberSetting } from './settings';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
@@ -60,7 +60,7 @@ function SettingsForm({ tenant, onSaved }: { tenant: TenantObject; onSaved: (ten
             aria-describedby={`setting-${setting.name}-help`}
           />
           <span id={`setting-${setting.name}-help`} className="help span">
-            {setting.help}
+            {setting.help} {inForceText(tenant, setting.name)}
           </span>
         </div>
       ))}

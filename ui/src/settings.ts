@@ -19,6 +19,20 @@ export function inherited(environment: EnvironmentObject | null | undefined, ten
   return { value: numberSetting(tenant, name), fromTenant: true };
 }
 
+const SOURCE_WORDS = { environment: 'this environment', tenant: 'the tenant', default: 'default' } as const;
+
+/**
+ * What the server says is in force for a day-count setting, and from where: "7 days (default)",
+ * "none (the tenant)". Null when the server does not say (an older one).
+ */
+export function inForceText(holder: EnvironmentObject | TenantObject | null | undefined, name: string, none = 'none'): string | null {
+  const effective: unknown = holder?.effective === undefined ? undefined : Reflect.get(holder.effective, name);
+  if (typeof effective !== 'object' || effective === null) return null;
+  const { value, source } = effective as { value: unknown; source: keyof typeof SOURCE_WORDS };
+  const shown = typeof value === 'number' ? `${value} day${value === 1 ? '' : 's'}` : typeof value === 'boolean' ? (value ? 'yes' : 'no') : none;
+  return `In force: ${shown} (${SOURCE_WORDS[source] ?? source}).`;
+}
+
 export function expiryRulesFor(kind: 'application' | 'user', environment: EnvironmentObject | null | undefined, tenant: TenantObject | null | undefined): ExpiryRules {
   const maxName = kind === 'application' ? 'maxApplicationKeyExpiryDays' : 'maxKeyExpiryDays';
   if (tenant === null || tenant === undefined) return { defaultDays: null, maxDays: null, known: false };

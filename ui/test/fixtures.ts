@@ -17,11 +17,11 @@ export const model: ModelDescriptionObject = {
   actions: ['discover', 'read', 'run', 'update', 'create', 'delete', 'share'],
   roles: Object.entries(ROLE_ACTIONS).map(([name, actions]) => ({ name, actions, storeAs: STORED_AS[name] ?? null })),
   types: [
-    { name: 'org', roles: ['admin', 'member'], parents: [], topLevel: true, value: 'none' },
-    { name: 'namespace', roles: ['admin'], parents: [], topLevel: true, value: 'none' },
-    { name: 'project', roles: ['discoverer', 'viewer', 'editor', 'owner'], parents: ['namespace'], topLevel: true, value: 'none' },
-    { name: 'agent', roles: ['discoverer', 'viewer', 'editor', 'owner', 'executor'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
-    { name: 'apiFunction', roles: ['viewer', 'editor', 'owner'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
+    { name: 'org', catalogue: false, roles: ['admin', 'member'], parents: [], topLevel: true, value: 'none' },
+    { name: 'namespace', catalogue: false, roles: ['admin'], parents: [], topLevel: true, value: 'none' },
+    { name: 'project', catalogue: false, roles: ['discoverer', 'viewer', 'editor', 'owner'], parents: ['namespace'], topLevel: true, value: 'none' },
+    { name: 'agent', catalogue: false, roles: ['discoverer', 'viewer', 'editor', 'owner', 'executor'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
+    { name: 'apiFunction', catalogue: true, roles: ['viewer', 'editor', 'owner'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
   ],
   levels: [
     { name: 'none', actions: [], types: ['project', 'agent', 'apiFunction'] },

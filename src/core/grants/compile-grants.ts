@@ -33,6 +33,23 @@ export interface CompiledGrants {
   readonly onResource: ReadonlyMap<string, ReadonlySet<string>>;
   /** The key may read whatever it may discover (`library.generate`). */
   readonly readDiscoverable: boolean;
+  /**
+   * The model's catalogue types, which every key discovers where visibility lets it reach them
+   * (SPEC §3 step 4). Held by every key alike and never handed out: no escalation ignores it.
+   */
+  readonly catalogue?: ReadonlySet<string>;
+}
+
+/** The catalogue types of a model, worked out once per model and shared by every key's grants. */
+const CATALOGUES = new WeakMap<AuthModel, ReadonlySet<string>>();
+
+function catalogueOf(model: AuthModel): ReadonlySet<string> {
+  let types = CATALOGUES.get(model);
+  if (types === undefined) {
+    types = new Set([...model.types.values()].filter((type) => type.catalogue === true).map((type) => type.name));
+    CATALOGUES.set(model, types);
+  }
+  return types;
 }
 
 function addAll(map: Map<string, Set<string>>, key: string, actions: Iterable<string>): void {
@@ -90,10 +107,16 @@ export function compileGrants(model: AuthModel, sources: readonly GrantSource[])
       if (level.createsType) createsTypes.add(level.type);
     }
   }
-  return { permissions, typeWide, allTypes, createsTypes, onResource, readDiscoverable };
+  return { permissions, typeWide, allTypes, createsTypes, onResource, readDiscoverable, catalogue: catalogueOf(model) };
 }
 
-/** Grants that allow nothing beyond the always-held permissions. */
+/** The grants a key holds itself, for comparing by value: without what every key discovers alike. */
+export function ownGrants(grants: CompiledGrants): CompiledGrants {
+  const { catalogue: _everyones, ...own } = grants;
+  return own;
+}
+
+/** Grants that allow nothing beyond the always-held permissions (and the catalogue's discovery). */
 export function noGrants(model: AuthModel): CompiledGrants {
   return compileGrants(model, []);
 }

@@ -8,7 +8,7 @@
  */
 import { checkResource, type KeyPosition, type TargetResource } from '../check.js';
 import type { AuthModel } from '../model/model.js';
-import type { CompiledGrants, GrantSource } from './compile-grants.js';
+import { ownGrants, type CompiledGrants, type GrantSource } from './compile-grants.js';
 import { formatScope, type Scope } from './scope-syntax.js';
 
 export interface CallerGrants {
@@ -41,7 +41,10 @@ function coversScope(model: AuthModel, caller: CallerGrants, scope: Scope, targe
  * What `requested` gives beyond `caller`, each named (`permission users.manage`, `scope agent:owner`).
  * `targets` holds every resource a resource scope names, loaded with its chain. Empty: covered.
  */
-export function excessGrants(model: AuthModel, caller: CallerGrants, requested: GrantSource, targets: ReadonlyMap<string, TargetResource>): string[] {
+export function excessGrants(model: AuthModel, callerWithCatalogue: CallerGrants, requested: GrantSource, targets: ReadonlyMap<string, TargetResource>): string[] {
+  // What the catalogue lets every key discover is no grant of the caller's to hand out: a scope
+  // on a catalogue resource would pass discover on to whatever sits under it.
+  const caller: CallerGrants = { position: callerWithCatalogue.position, grants: ownGrants(callerWithCatalogue.grants) };
   const excess: string[] = [];
   for (const id of requested.permissions) if (!caller.grants.permissions.has(id)) excess.push(`permission ${id}`);
   for (const scope of requested.scopes) if (!coversScope(model, caller, scope, targets)) excess.push(`scope ${formatScope(scope)}`);

@@ -21,7 +21,8 @@ describe('the default model file', () => {
     expect(model.roles.get('executor')?.storeAs).toBe('viewer');
     expect(model.roles.get('executor')?.storeExtra).toEqual(['run']);
     expect(model.roles.get('admin')?.createsType).toBe(true);
-    expect(model.roles.get('editor')?.createsType).toBe(false);
+    expect(model.roles.get('editor')?.createsType).toBe(true);
+    expect(model.roles.get('viewer')?.createsType).toBe(false);
   });
 
   it('keeps secret values sealed and variable values clear, and makes creators owners', () => {

@@ -119,7 +119,7 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     const path = `types.${name}`;
     if (!NAME.test(name)) errors.add(path, 'invalid type name');
     const def = record(value, path, errors);
-    unknownKeys(def, ['roles', 'topLevel', 'parents', 'value', 'root', 'deleteRemovesChildren'], path, errors);
+    unknownKeys(def, ['roles', 'topLevel', 'parents', 'value', 'root', 'deleteRemovesChildren', 'catalogue'], path, errors);
     const valueKind = def['value'] ?? 'none';
     if (valueKind !== 'none' && valueKind !== 'clear' && valueKind !== 'secret') errors.add(`${path}.value`, 'must be none, clear or secret');
     const typeRoles = names(def['roles'], `${path}.roles`, errors);
@@ -137,6 +137,7 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
       value: valueKind === 'clear' || valueKind === 'secret' ? valueKind : 'none',
       root: flag(def['root'], `${path}.root`, errors),
       deleteRemovesChildren: flag(def['deleteRemovesChildren'], `${path}.deleteRemovesChildren`, errors),
+      catalogue: flag(def['catalogue'], `${path}.catalogue`, errors),
     });
   }
   const roots = [...types.values()].filter((type) => type.root);

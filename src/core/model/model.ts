@@ -36,6 +36,11 @@ export interface TypeDef {
   readonly root: boolean;
   /** Deleting a resource of the type removes its descendants with it (a session its documents). */
   readonly deleteRemovesChildren: boolean;
+  /**
+   * A catalogue type (seed 003's PolyAPI resources): every valid key of a resource's audience (its
+   * visibility) may discover it with no grant (SPEC §3 step 4). Absent: false.
+   */
+  readonly catalogue?: boolean;
 }
 
 /** Actions a permission grants on every resource of some types, in the key's environment. */

@@ -167,7 +167,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, request.ip)) {
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist` });
     }
-    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key) } };
+    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key), successStatus: successStatusOf(request) } };
     return undefined;
   };
 
@@ -201,6 +201,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     route.preHandler = [...asList(route.preHandler), authorize];
     route.onSend = [...asList(route.onSend), auditServiceRefusal];
   });
+}
+
+/** What the route answers when it succeeds, from its declared responses: 201 for a creation, else 200. */
+function successStatusOf(request: FastifyRequest): number {
+  const responses = (request.routeOptions.schema?.response ?? {}) as Record<string, unknown>;
+  return '201' in responses ? 201 : 200;
 }
 
 /** The authenticated caller of a route that requires a key. */

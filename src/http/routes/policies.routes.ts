@@ -22,7 +22,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     handler: async (request, reply) => sendResult(request, reply, await createPolicy(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/policies', {
-    config: { requires: { permission: 'users.manage' }, action: 'policy.list' },
+    // tenant.manage alone sees the tenant-wide policies it configures (see listPoliciesFor).
+    config: { requires: { anyOf: [{ permission: 'users.manage' }, { permission: 'tenant.manage' }] }, action: 'policy.list' },
     schema: { tags, operationId: 'listPolicies', summary: "List the tenant's policies", querystring: ListPoliciesQuery, response: { 200: PolicyPage, ...PROBLEM_RESPONSES } },
     handler: async (request, reply) => sendResult(request, reply, await listPoliciesFor(deps, callerOf(request), request.query)),
   });

@@ -20,6 +20,7 @@ import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
 import { checkExpirySettings } from '../tenants/tenants.service.js';
 import { settingChanges } from '../audit/setting-changes.js';
 import { ROOT_KEY_PREFIX } from '../instance/root-key.js';
+import { effectiveSettings } from './effective-settings.js';
 import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
   deleteEnvironment,
@@ -36,7 +37,8 @@ function flag(value: number | null): boolean | null {
   return value === null ? null : value === 1;
 }
 
-export function toEnvironmentObject(row: EnvironmentRow): EnvironmentObject {
+/** With its tenant, the object says what is in force and from where (not in an audit event's before and after). */
+export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): EnvironmentObject {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -49,6 +51,7 @@ export function toEnvironmentObject(row: EnvironmentRow): EnvironmentObject {
     maxApplicationKeyExpiryDays: row.max_application_key_expiry_days,
     mfaReverifyDays: row.mfa_reverify_days,
     ipAllowlist: row.ip_allowlist === null ? null : (JSON.parse(row.ip_allowlist) as string[]),
+    ...(tenant === undefined ? {} : { effective: effectiveSettings(tenant, row) }),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -115,7 +118,7 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
       op: 'create',
       details: { name: row.name },
     });
-    return ok(toEnvironmentObject(row));
+    return ok(toEnvironmentObject(row, tenant));
   });
 }
 
@@ -124,12 +127,14 @@ export async function listEnvironmentsFor(deps: ServiceDeps, caller: Caller, que
   if (!page.ok) return page;
   const { limit } = page.value;
   const rows = await listEnvironments(deps.db, { ...page.value });
-  return ok(toPage(rows, limit, toEnvironmentObject));
+  const tenants = new Map<string, TenantRow | undefined>();
+  for (const row of rows) if (!tenants.has(row.tenant_id)) tenants.set(row.tenant_id, await findTenant(deps.db, row.tenant_id));
+  return ok(toPage(rows, limit, (row) => toEnvironmentObject(row, tenants.get(row.tenant_id))));
 }
 
 export async function getEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<EnvironmentObject>> {
   const row = await findVisibleEnvironment(deps, caller, id);
-  return row === undefined ? notFound('environment', id) : ok(toEnvironmentObject(row));
+  return row === undefined ? notFound('environment', id) : ok(toEnvironmentObject(row, await findTenant(deps.db, row.tenant_id)));
 }
 
 function pick<T>(input: T | undefined, current: T): T {
@@ -180,7 +185,7 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
       op: 'update',
       details: { fields, changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields) },
     });
-    return ok(toEnvironmentObject(next));
+    return ok(toEnvironmentObject(next, tenant));
   });
 }
 
@@ -205,6 +210,6 @@ export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: s
       op: 'delete',
       details: { name: current.name },
     });
-    return ok(toEnvironmentObject(current));
+    return ok(toEnvironmentObject(current, await findTenant(trx, current.tenant_id)));
   });
 }

@@ -11,7 +11,14 @@ export function describeModel(model: AuthModel): ModelDescriptionObject {
   return {
     actions: [...model.actions],
     roles: [...model.roles.values()].map((role) => ({ name: role.name, actions: [...role.actions], storeAs: role.storeAs })),
-    types: types.map((type) => ({ name: type.name, roles: [...type.roles], parents: [...type.parents], topLevel: type.topLevel, value: type.value })),
+    types: types.map((type) => ({
+      name: type.name,
+      roles: [...type.roles],
+      parents: [...type.parents],
+      topLevel: type.topLevel,
+      catalogue: type.catalogue === true,
+      value: type.value,
+    })),
     levels: [...model.levels].map(([name, level]) => ({
       name,
       // A level's create is creating resources of the type: said as the action it is.

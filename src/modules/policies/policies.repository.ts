@@ -26,11 +26,12 @@ export async function policiesByIds(db: Db, ids: readonly string[]): Promise<Pol
 
 export async function listPolicies(
   db: Db,
-  filter: { tenantId?: string | undefined; environmentId?: string | undefined; afterId: string | null; limit: number },
+  filter: { tenantId?: string | undefined; environmentId?: string | undefined; tenantWideOnly?: boolean; afterId: string | null; limit: number },
 ): Promise<PolicyRow[]> {
   let query = db.selectFrom('policies').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
+  if (filter.tenantWideOnly === true) query = query.where('environment_id', 'is', null);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
   return query
     .orderBy('id')

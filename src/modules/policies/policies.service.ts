@@ -6,6 +6,7 @@
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { resolveGrantInput } from '../../core/grants/grant-set.js';
 import { newId } from '../../core/ids.js';
+import { holdsPermission } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../../api/policies.js';
 import type { Caller, ServiceDeps } from '../deps.js';
@@ -94,7 +95,9 @@ export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: 
   if (!page.ok) return page;
   const environment = await filterVisible(caller.key, 'environment', query.environmentId, (id) => findEnvironment(deps.db, id));
   if (!environment.ok) return environment;
-  const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId });
+  // Without users.manage the caller holds tenant.manage (the route says so): tenant-wide policies only.
+  const tenantWideOnly = !holdsPermission(caller.key, 'users.manage');
+  const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId, tenantWideOnly });
   return ok(toPage(rows, page.value.limit, toPolicyObject));
 }
 

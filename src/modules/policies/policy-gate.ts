@@ -1,6 +1,8 @@
 /**
- * The gate of `/v1/policies` (SPEC §5): `users.manage` for every policy, and `tenant.manage` too
- * to create, change or delete a tenant-wide one. Another tenant's policy is a 404.
+ * The gate of `/v1/policies` (SPEC §2, §5): an environment's policy is `users.manage`'s; a
+ * tenant-wide one is configured by `tenant.manage` alone (seed 000: Manage Tenant "Configure
+ * tenant-wide policies") and read by either, since `users.manage` links it to keys. Another
+ * tenant's policy is a 404.
  */
 import { fail, ok } from '../../core/error-codes.js';
 import { holdsPermission } from '../../core/key-record.js';
@@ -11,7 +13,9 @@ import { findPolicy } from './policies.repository.js';
 
 export function policyGate(db: Db): Gate {
   return async (key, action, facts) => {
-    if (!holdsPermission(key, 'users.manage')) return fail('FORBIDDEN', 'this needs users.manage', { needed: 'users.manage' });
+    const usersManage = holdsPermission(key, 'users.manage');
+    const tenantManage = holdsPermission(key, 'tenant.manage');
+    if (!usersManage && !tenantManage) return fail('FORBIDDEN', 'this needs users.manage', { needed: 'users.manage' });
     let tenantWide: boolean;
     if (action === 'create') {
       tenantWide = bodyOf<{ environmentId: string | null }>(facts).environmentId == null;
@@ -20,9 +24,8 @@ export function policyGate(db: Db): Gate {
       if (policy === undefined || !canSeeTenant(key, policy.tenant_id)) return notFound('policy', idParam(facts));
       tenantWide = policy.environment_id === null;
     }
-    if (tenantWide && action !== 'read' && !holdsPermission(key, 'tenant.manage')) {
-      return fail('FORBIDDEN', 'a tenant-wide policy needs tenant.manage', { needed: 'tenant.manage' });
-    }
-    return ok(null);
+    if (!tenantWide) return usersManage ? ok(null) : fail('FORBIDDEN', "an environment's policy needs users.manage", { needed: 'users.manage' });
+    if (action === 'read' || tenantManage) return ok(null);
+    return fail('FORBIDDEN', 'a tenant-wide policy needs tenant.manage', { needed: 'tenant.manage' });
   };
 }

@@ -23,6 +23,15 @@ function shownValue(codec: ValueCodec, row: ResourceRow): string | null {
 }
 
 /**
+ * A resource the caller may discover but not read (a catalogue entry it holds no grant on, or a
+ * discoverer's): id, type, name, parent and visibility, nothing of its metadata, value or owner
+ * (SPEC §3 step 4).
+ */
+export function toDiscoveredObject(row: ResourceRow, parentVisible: boolean): ResourceObject {
+  return { id: row.id, type: row.type, name: row.name, parentId: parentVisible ? row.parent_id : null, visibility: row.visibility as Visibility };
+}
+
+/**
  * `creatorVisible: false` (a reader from another tenant) hides the creating key's id.
  * `parentVisible: false` hides the parent's id from a caller that may see this resource but not
  * its parent (a grant on an agent does not reveal its project).

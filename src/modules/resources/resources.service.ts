@@ -16,7 +16,7 @@ import { mutate } from '../mutation.js';
 import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
-import { storedValue, toResourceObject } from './resource-object.js';
+import { storedValue, toDiscoveredObject, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
 import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
 import {
@@ -192,7 +192,6 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     // Ending a session removes its documents (seed 001): such a type takes its children along.
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
     if (!takesChildren && (await hasChildren(trx, id))) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
-    const shown = isRoot(caller.key) ? true : parentVisible(caller, current, await loadTargets(trx, deps.model, [current]));
     for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
       await deleteResource(trx, child.id);
       await record({
@@ -213,7 +212,10 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
       op: 'delete',
       details: { type: current.type },
     });
-    return ok(toResourceObject(current, deps, false, shown));
+    // The answer says where it was, even to a key that could not discover its parent (a
+    // runtime.sessionTerminate key, its agent): a session never sits at the top level, and a
+    // `parentId: null` would say it had been cut loose rather than ended with its documents.
+    return ok(toResourceObject(current, deps, false));
   });
 }
 
@@ -223,10 +225,12 @@ const SCAN_BATCH = 200;
 function listingReach(key: KeyRecord): ListingReach {
   const grants = key.grants;
   const withDiscover = (map: ReadonlyMap<string, ReadonlySet<string>>): string[] => [...map].filter(([, actions]) => actions.has('discover')).map(([name]) => name);
+  // The catalogue's types are discovered by every key their visibility reaches (SPEC §3 step 4).
+  const discoverTypes = new Set([...withDiscover(grants.typeWide), ...(grants.catalogue ?? [])]);
   return {
     environmentId: key.environmentId as string,
     tenantId: key.tenantId as string,
-    discoverTypes: grants.allTypes.has('discover') ? null : withDiscover(grants.typeWide),
+    discoverTypes: grants.allTypes.has('discover') ? null : [...discoverTypes],
     resourceIds: withDiscover(grants.onResource),
     principals: keyPosition(key).principals ?? [key.id],
   };
@@ -247,6 +251,7 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
   const reach = root ? null : listingReach(key);
   const shown: ResourceRow[] = [];
   const parentShown = new Set<string>();
+  const discoveredOnly = new Set<string>();
   let afterId = after.value;
   for (;;) {
     const rows = await listingCandidates(deps.db, { reach, type: query.type, parentId: query.parentId, environmentId: query.environmentId, afterId, limit: SCAN_BATCH });
@@ -256,11 +261,18 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
       if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) {
         shown.push(row);
         if (parentVisible(caller, row, targets)) parentShown.add(row.id);
+        if (target !== undefined && !checkResource(position, key.grants, 'read', target).allowed) discoveredOnly.add(row.id);
       }
       if (shown.length > limit) break;
     }
     if (shown.length > limit || rows.length < SCAN_BATCH) break;
     afterId = rows[rows.length - 1]?.id ?? afterId;
   }
-  return ok(toPage(shown, limit, (row) => toResourceObject(row, deps, false, parentShown.has(row.id), canSeeTenant(caller.key, row.tenant_id))));
+  return ok(
+    toPage(shown, limit, (row) =>
+      discoveredOnly.has(row.id)
+        ? toDiscoveredObject(row, parentShown.has(row.id))
+        : toResourceObject(row, deps, false, parentShown.has(row.id), canSeeTenant(caller.key, row.tenant_id)),
+    ),
+  );
 }

@@ -10,11 +10,13 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
 import { checkAuditRetention, retentionChange } from '../audit/audit.service.js';
 import { settingChanges } from '../audit/setting-changes.js';
+import { effectiveSettings } from '../environments/effective-settings.js';
 import { findTenant, insertTenant, listTenants, lockTenant, updateTenant, type TenantRow } from './tenants.repository.js';
 
 export const DEFAULT_TIER = 'free';
 
-export function toTenantObject(row: TenantRow): TenantObject {
+/** `withEffective`: add the settings in force (not in an audit event's before and after). */
+export function toTenantObject(row: TenantRow, withEffective = true): TenantObject {
   return {
     id: row.id,
     name: row.name,
@@ -27,6 +29,7 @@ export function toTenantObject(row: TenantRow): TenantObject {
     mfaReverifyDays: row.mfa_reverify_days,
     auditRetentionDays: row.audit_retention_days,
     timeZone: row.time_zone ?? 'UTC',
+    ...(withEffective ? { effective: effectiveSettings(row) } : {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -75,7 +78,7 @@ export async function listTenantsFor(deps: ServiceDeps, caller: Caller, query: P
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const onlyId = caller.key.kind === 'root' ? undefined : (caller.key.tenantId ?? undefined);
   const rows = await listTenants(deps.db, { onlyId, afterId: after.value, limit });
-  return ok(toPage(rows, limit, toTenantObject));
+  return ok(toPage(rows, limit, (row) => toTenantObject(row)));
 }
 
 export async function getTenant(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<TenantObject>> {
@@ -110,7 +113,7 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
     if (!retention.ok) return retention;
     await updateTenant(trx, id, next);
     const fields = Object.keys(input);
-    const changes = settingChanges(toTenantObject(current), toTenantObject(next), fields);
+    const changes = settingChanges(toTenantObject(current, false), toTenantObject(next, false), fields);
     await record({ action: 'tenant.update', tenantId: id, environmentId: null, target: { type: 'tenant', id }, op: 'update', details: { fields, changes } });
     if (next.audit_retention_days !== current.audit_retention_days) await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));
