@@ -5,13 +5,15 @@ import { newGroup, newKey, newPolicy } from './objects.js';
 const USERS = ['users.manage'];
 /** What a key holding users.manage still lacks to change a tenant-wide policy, or to fill a group it is not in. */
 const TENANT = ['tenant.manage'];
+/** Policies are listed to either: users.manage (all of them) or tenant.manage (the tenant-wide ones, issue 23). */
+const EITHER = ['users.manage', 'tenant.manage'];
 
 export const ACCESS_FIXTURES: Fixtures = {
   'POST /v1/policies': {
     prepare: async (world) => ({ url: '/v1/policies', body: { environmentId: world.home.environmentId, name: world.unique('policy') }, needs: USERS }),
   },
   'GET /v1/policies': {
-    prepare: async (world) => ({ url: `/v1/policies?environmentId=${world.home.environmentId}`, needs: USERS }),
+    prepare: async (world) => ({ url: `/v1/policies?environmentId=${world.home.environmentId}`, needs: EITHER }),
   },
   'GET /v1/policies/:id': {
     prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world)}`, needs: USERS }),
