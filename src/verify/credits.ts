@@ -3,7 +3,7 @@
  * hit. The key's plan names its refill period as of `now`; the store's one conditional UPDATE
  * (src/storage/credit-spend.ts) spends only what the balance covers, refilling first when due.
  */
-import { creditPeriod } from '../core/credit-period.js';
+import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { Spend } from '../storage/credit-spend.js';
 import type { VerifyStore } from './verify-store.js';
@@ -20,10 +20,17 @@ export interface CreditSpender {
 export function createCreditSpender(store: Pick<VerifyStore, 'spendCredits'>): CreditSpender {
   const spendCredits = store.spendCredits;
   return {
-    // Async as before: a period that cannot be computed rejects the spend, never throws into verify.
-    async spend(keyId, plan, cost, now) {
+    spend(keyId, plan, cost, now) {
       const refill = plan.refill;
-      return spendCredits(keyId, cost, refill === null ? null : creditPeriod(refill.interval, plan.timeZone, now));
+      let period: CreditPeriod | null;
+      try {
+        period = refill === null ? null : creditPeriod(refill.interval, plan.timeZone, now);
+      } catch (error) {
+        // A zone Intl does not know rejects the spend, as a failed UPDATE would: verify never sees a throw.
+        return Promise.reject(error);
+      }
+      // The store's promise itself: no async wrapper, so a metered cache hit waits no extra turn.
+      return spendCredits(keyId, cost, period);
     },
   };
 }
