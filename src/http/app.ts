@@ -12,6 +12,8 @@ import { createVerifier } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
 import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
+import type { VerifyStore } from '../verify/verify-store.js';
+import { createVerifyStore } from '../modules/verify-store/verify-store.js';
 import { openStorage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
@@ -90,9 +92,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
   const cacheTrusted = (now: number = clock.now()): boolean => follower === undefined || follower.stalenessMs(now) <= config.maxStalenessMs;
+  // The verify path's one way to storage (issue 22): typed by verify's port, built on the repositories.
+  const verifyStore: VerifyStore = createVerifyStore(storage.db, config.model);
   const resources = createResourceLookup({
-    db: storage.db,
-    model: config.model,
+    store: verifyStore,
     now: () => clock.now(),
     ttlMs: config.keyCacheTtlMs,
     maxEntries: config.keyCacheMaxEntries,
@@ -109,7 +112,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     recovery: (details, message) => app.log.info(details, message),
   });
   const usage = createUsageRecorder({
-    db: storage.db,
+    store: verifyStore,
     intervalMs: config.usageFlushMs,
     maxEntries: config.usageFlushSize,
     onError: (error) => storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
@@ -133,11 +136,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const cacheLookups: CacheLookups = { hits: 0, misses: 0 };
   const authenticator = createAuthenticator({
     lookups: cacheLookups,
-    db: storage.db,
+    store: verifyStore,
     pepper,
     clock,
     cache,
-    model: config.model,
     cacheTrusted,
     previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
     onRehashError: (error) => app.log.warn({ err: error }, 'a key found under the previous pepper could not be re-hashed; it is tried again on its next use'),
@@ -190,7 +192,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     resources,
     usage,
     rateLimits: rateLimits.limiter,
-    credits: createCreditSpender(storage.db),
+    credits: createCreditSpender(verifyStore),
   });
   const metrics = createMetrics({
     cacheLookups,

@@ -4,7 +4,7 @@ import type { AuthModel } from '../core/model/model.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
 import type { Tiers } from './ratelimits/tiers.js';
-import type { PendingUsage } from './usage/pending-usage.js';
+import type { PendingUsage } from '../storage/pending-usage.js';
 
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */

@@ -6,16 +6,12 @@
  * set), a key that misses is looked up once more by its HMAC under the previous pepper and, if
  * it is one the rotation recorded as pending, re-hashed under the current one.
  */
-import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import { isWellFormedKey } from '../core/key-format.js';
 import { hashKey, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
-import type { AuthModel } from '../core/model/model.js';
-import type { Database } from '../storage/database.js';
-import { findKeyWithPoliciesByHash, rehashKey, toKeyRecord, type KeyWithPolicies } from '../modules/keys/keys.repository.js';
-import { isPendingUnderPreviousPepper } from '../modules/instance/pepper-rotation.js';
 import type { KeyCache } from './key-cache.js';
+import type { StoredKey, VerifyStore } from './verify-store.js';
 
 export type Authentication = { readonly found: true; readonly key: KeyRecord } | { readonly found: false; readonly malformed: boolean };
 
@@ -44,11 +40,10 @@ export interface CacheLookups {
 }
 
 export interface AuthenticatorDeps {
-  readonly db: Kysely<Database>;
+  readonly store: Pick<VerifyStore, 'keyByHash' | 'isPendingUnderPreviousPepper' | 'rehash'>;
   readonly pepper: Buffer;
   readonly clock: Clock;
   readonly cache: KeyCache;
-  readonly model: AuthModel;
   /**
    * Whether this node has confirmed recently enough (as of `now`) that it saw every change (SPEC
    * §6 `KEYWARD_MAX_STALENESS`). When it has not, the cache is not trusted: every key is read
@@ -71,17 +66,17 @@ export interface AuthenticatorDeps {
  * under the current pepper, and it is answered as if it had been found by it. A secret rotated
  * out before the pepper rotation is not recorded, so it stops working at the rotation.
  */
-async function findUnderPreviousPepper(deps: AuthenticatorDeps, previousPepper: Buffer, presented: string, hash: string): Promise<KeyWithPolicies | undefined> {
+async function findUnderPreviousPepper(deps: AuthenticatorDeps, previousPepper: Buffer, presented: string, hash: string): Promise<StoredKey | undefined> {
   const oldHash = hashKey(previousPepper, presented);
-  const found = await findKeyWithPoliciesByHash(deps.db, oldHash);
-  if (found === undefined || !sameHash(found.row.key_hash, oldHash)) return undefined;
-  if (!(await isPendingUnderPreviousPepper(deps.db, found.row.id, oldHash))) return undefined;
+  const found = await deps.store.keyByHash(oldHash);
+  if (found === undefined || !sameHash(found.keyHash, oldHash)) return undefined;
+  if (!(await deps.store.isPendingUnderPreviousPepper(found.id, oldHash))) return undefined;
   try {
-    await rehashKey(deps.db, found.row.id, 'key_hash', oldHash, hash);
+    await deps.store.rehash(found.id, oldHash, hash);
   } catch (error) {
     deps.onRehashError?.(error);
   }
-  return { ...found, row: { ...found.row, key_hash: hash } };
+  return { ...found, keyHash: hash };
 }
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
@@ -107,17 +102,15 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const fromStorage = async ({ hash, presented }: CacheMiss): Promise<Authentication> => {
     const generation = deps.cache.generation();
     const previousPepper = deps.previousPepper;
-    const found =
-      (await findKeyWithPoliciesByHash(deps.db, hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
+    const found = (await deps.store.keyByHash(hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
     if (found === undefined) return UNKNOWN;
-    const { row } = found;
-    const current = sameHash(row.key_hash, hash);
+    const current = sameHash(found.keyHash, hash);
     // A secret rotated out works until its grace period ends, then is unknown (SPEC §3 step 1).
-    const validUntil = current ? null : row.previous_valid_until;
+    const validUntil = current ? null : found.previousValidUntil;
     // Read after the lookup: the grace period is judged at the moment the row is known.
     const now = deps.clock.now();
-    if (!current && (row.previous_key_hash === null || !sameHash(row.previous_key_hash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
-    const record = toKeyRecord(row, deps.model, found.policies, found.mfa, found.policyLimits, found.environmentIpAllowlist, found.timeZone);
+    if (!current && (found.previousKeyHash === null || !sameHash(found.previousKeyHash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
+    const record = found.record();
     // Cached under the old secret's hash only: the current secret's record stays unmarked.
     const key: KeyRecord = current ? record : { ...record, rotatedOut: true };
     deps.cache.set(hash, key, now, generation, validUntil);

@@ -1,80 +1,36 @@
 /**
  * Spending usage credits on verify (issue 17): the one documented storage round trip of a cache
- * hit. One conditional UPDATE spends `cost` only if the balance covers it, refilling first when
- * the period the balance belongs to has ended (by order: src/storage/credit-refill.ts), so
- * concurrent verifies on any number of nodes, whatever their clocks, never overspend and refill
- * once per period.
+ * hit. The key's plan names its refill period as of `now`; the store's one conditional UPDATE
+ * (src/storage/credit-spend.ts) spends only what the balance covers, refilling first when due.
  */
-import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
 import type { KeyRecord } from '../core/key-record.js';
-import { balanceAt, balanceNow, periodColumnsNow } from '../storage/credit-refill.js';
-import type { Database } from '../storage/database.js';
+import type { Spend } from '../storage/credit-spend.js';
+import type { VerifyStore } from './verify-store.js';
 
 /** How a key is metered, as the verify cache holds it. */
 export type CreditPlan = NonNullable<KeyRecord['credits']>;
 
-/** The balance after a spend, or `spent: false` with the balance that did not cover it. */
-export type Spend = { readonly spent: boolean; readonly remaining: number };
+export type { Spend };
 
 export interface CreditSpender {
   spend(keyId: string, plan: CreditPlan, cost: number, now: number): Promise<Spend>;
 }
 
-/** Stand-ins compiled into the statements once, replaced by each spend's own values. */
-const KEY = '\u0000key';
-const LABEL = '\u0000label';
-const START = -1_000_001;
-const END = -1_000_002;
-const COST = -1_000_003;
-const PERIOD = { start: START, end: END, label: LABEL };
-
-type Compiled = CompiledQuery<{ credits_remaining: number | null }>;
-
-/** The conditional UPDATE, with or without a refill; built and compiled here only, once per shape. */
-function spendStatement(db: Kysely<Database>, refilled: boolean): Compiled {
-  // The balance this period starts from: the stored one, or the refill amount once the stored period has ended.
-  const balance = refilled ? balanceNow(PERIOD) : sql<number>`credits_remaining`;
-  return db
-    .updateTable('api_keys')
-    .set({ credits_remaining: sql<number>`${balance} - ${COST}`, ...(refilled ? periodColumnsNow(PERIOD) : {}) })
-    .where('id', '=', KEY)
-    .where('credits_remaining', 'is not', null)
-    .where(sql<boolean>`${balance} >= ${COST}`)
-    .returning('credits_remaining')
-    .compile();
-}
-
-export function createCreditSpender(db: Kysely<Database>): CreditSpender {
-  // A spend is the only statement on a cache hit: compiling it once keeps the query builder,
-  // which costs more than SQLite's UPDATE itself, off the verify path.
-  const plain = spendStatement(db, false);
-  const refilled = spendStatement(db, true);
-  const bound = (statement: Compiled, keyId: string, cost: number, period: CreditPeriod | null): Compiled => ({
-    ...statement,
-    parameters: statement.parameters.map((value) => {
-      if (value === KEY) return keyId;
-      if (value === COST) return cost;
-      if (value === START) return period?.start;
-      if (value === END) return period?.end;
-      return value === LABEL ? period?.label : value;
-    }),
-  });
+export function createCreditSpender(store: Pick<VerifyStore, 'spendCredits'>): CreditSpender {
+  const spendCredits = store.spendCredits;
   return {
-    async spend(keyId, plan, cost, now) {
+    spend(keyId, plan, cost, now) {
       const refill = plan.refill;
-      const period = refill === null ? null : creditPeriod(refill.interval, plan.timeZone, now);
-      const statement = bound(period === null ? plain : refilled, keyId, cost, period);
-      const updated = (await db.executeQuery(statement)).rows[0];
-      if (updated !== undefined) return { spent: true, remaining: Number(updated.credits_remaining) };
-      const current = await db
-        .selectFrom('api_keys')
-        .select(['credits_remaining', 'credits_refill_amount', 'credits_period_end', 'credits_period'])
-        .where('id', '=', keyId)
-        .executeTakeFirst();
-      if (current === undefined) return { spent: false, remaining: 0 };
-      const remaining = period === null ? Number(current.credits_remaining ?? 0) : balanceAt(current, period.start, period.label);
-      return { spent: false, remaining };
+      let period: CreditPeriod | null;
+      try {
+        period = refill === null ? null : creditPeriod(refill.interval, plan.timeZone, now);
+      } catch (error) {
+        // A zone Intl does not know rejects the spend, as a failed UPDATE would: verify never sees a throw.
+        return Promise.reject(error);
+      }
+      // The store's promise itself: no async wrapper, so a metered cache hit waits no extra turn.
+      return spendCredits(keyId, cost, period);
     },
   };
 }

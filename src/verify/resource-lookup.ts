@@ -5,11 +5,8 @@
  * to verifies), and a lookup that raced a change is not cached.
  */
 import type { TargetResource } from '../core/check.js';
-import type { AuthModel } from '../core/model/model.js';
 import type { ResourceQueryObject } from '../api/verify.js';
-import type { Db } from '../storage/database.js';
-import { loadTarget } from '../modules/resources/resource-targets.js';
-import { findResource, findResourceByExternalId } from '../modules/resources/resources.repository.js';
+import type { VerifyStore } from './verify-store.js';
 
 export interface ResourceLookup {
   /** The resource by `id`, or by `externalId` in `environmentId`; undefined when unknown. */
@@ -27,8 +24,7 @@ interface Entry {
 }
 
 export function createResourceLookup(options: {
-  db: Db;
-  model: AuthModel;
+  store: Pick<VerifyStore, 'resource'>;
   now: () => number;
   ttlMs: number;
   maxEntries: number;
@@ -52,12 +48,8 @@ export function createResourceLookup(options: {
       const hit = entries.get(key);
       if (hit !== undefined && now - hit.storedAt < options.ttlMs && (options.cacheTrusted === undefined || options.cacheTrusted())) return hit.target;
       const generationAtLookup = generation;
-      const row =
-        query.id !== undefined
-          ? await findResource(options.db, query.id)
-          : await findResourceByExternalId(options.db, environmentId as string, query.type, query.externalId as string);
-      if (row === undefined) return undefined;
-      const target = await loadTarget(options.db, options.model, row);
+      const target = await options.store.resource(query, environmentId);
+      if (target === undefined) return undefined;
       if (generationAtLookup === generation && options.maxEntries > 0 && options.ttlMs > 0) {
         if (entries.size >= options.maxEntries) {
           const oldest = entries.keys().next();

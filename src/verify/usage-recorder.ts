@@ -11,10 +11,11 @@
  * pending counts never counts a verify twice or misses one.
  */
 import { DAY_MS } from '../core/clock.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../storage/database.js';
-import type { PendingLastUse, PendingUsage } from '../modules/usage/usage.service.js';
-import { type LastUseRow, USAGE_CHUNK, type UsageDayRow, writeUsageSlice } from '../modules/usage/usage.repository.js';
+import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
+import type { LastUseRow, UsageDayRow, VerifyStore } from './verify-store.js';
+
+/** Keys per transaction of a flush: verifies are served between two slices. */
+export const USAGE_SLICE = 500;
 
 /** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
 interface Cell {
@@ -34,7 +35,7 @@ interface KeyEntry {
 type Pending = Map<string, KeyEntry>;
 
 export interface UsageRecorderOptions {
-  readonly db: Kysely<Database>;
+  readonly store: Pick<VerifyStore, 'writeUsage'>;
   /** How often pending counts are written. */
   readonly intervalMs: number;
   /** Pending key/day/code counters that trigger a flush at once. */
@@ -163,14 +164,14 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     pending = new Map();
     entries = 0;
     writing = batch;
-    // Key ids in one order on every node (see writeUsageSlice); a plain sort of strings is the fast one.
+    // Key ids in one order on every node (see the store's writeUsage); a plain sort of strings is the fast one.
     const keyIds = [...batch.keys()].sort();
     let written = 0;
     try {
-      for (; written < keyIds.length; written += USAGE_CHUNK) {
+      for (; written < keyIds.length; written += USAGE_SLICE) {
         await nextTurn();
-        const slice = keyIds.slice(written, written + USAGE_CHUNK);
-        await writeUsageSlice(options.db, dayRows(batch, slice), lastUseRows(batch, slice));
+        const slice = keyIds.slice(written, written + USAGE_SLICE);
+        await options.store.writeUsage(dayRows(batch, slice), lastUseRows(batch, slice));
       }
     } catch (error) {
       // The slices before the failed one are stored; only the rest go back to be written again.

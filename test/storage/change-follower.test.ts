@@ -11,6 +11,7 @@ import type { Db } from '../../src/storage/database.js';
 import { createKeyCache } from '../../src/verify/key-cache.js';
 import { startChangeFollower, type ChangeFollower } from '../../src/verify/change-follower.js';
 import { createResourceLookup } from '../../src/verify/resource-lookup.js';
+import { createVerifyStore } from '../../src/modules/verify-store/verify-store.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -50,7 +51,7 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
 
   it('applies a change that lands in a hole below the last sequence it saw', async () => {
     const keys = createKeyCache({ ttlMs: 60_000, maxEntries: 100 });
-    const resources = createResourceLookup({ db, model: defaultModel(), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
+    const resources = createResourceLookup({ store: createVerifyStore(db as never, defaultModel()), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
     await insertAt(1, 'key_seen');
     follower = await startChangeFollower(db as never, { keys, resources }, 60_000, (error) => {
       throw error;
@@ -73,7 +74,7 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
 
   it('drops every cached key for a change of an entity it does not know (written by a newer version)', async () => {
     const keys = createKeyCache({ ttlMs: 60_000, maxEntries: 100 });
-    const resources = createResourceLookup({ db, model: defaultModel(), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
+    const resources = createResourceLookup({ store: createVerifyStore(db as never, defaultModel()), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
     follower = await startChangeFollower(db as never, { keys, resources }, 60_000, (error) => {
       throw error;
     });

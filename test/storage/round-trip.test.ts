@@ -73,7 +73,7 @@ function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow
     admin: 1,
     enabled: 0,
     permissions: JSON.stringify(['webhooks.manage', 'users.manage']),
-    scopes: JSON.stringify([{ permission: 'read', on: 'res_1' }]),
+    scopes: JSON.stringify(['project:res_1:viewer']),
     preset: 'developer',
     metadata: JSON.stringify({ team: 'ops', nested: { n: 1, ok: true, none: null } }),
     expires_at: EXPIRES,

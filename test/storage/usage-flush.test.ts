@@ -6,18 +6,25 @@
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { USAGE_CHUNK } from '../../src/modules/usage/usage.repository.js';
-import { createUsageRecorder, type UsageRecorder } from '../../src/verify/usage-recorder.js';
+import { defaultModel } from '../../src/core/model/load-model.js';
+import { createVerifyStore } from '../../src/modules/verify-store/verify-store.js';
+import { createUsageRecorder, USAGE_SLICE, type UsageRecorder } from '../../src/verify/usage-recorder.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 
 const DAY_MS = 86_400_000;
 const MONDAY = Date.UTC(2026, 10, 23, 12);
-const KEYS = 2 * USAGE_CHUNK + 37;
+const KEYS = 2 * USAGE_SLICE + 37;
 const keyId = (i: number) => `key_${String(i).padStart(26, '0')}`;
 
 describe.each(testDatabases())('usage flush on $name', (testDb) => {
   const database = freshDatabaseEachTest(testDb);
-  const recorder = (): UsageRecorder => createUsageRecorder({ db: database().storage.db, intervalMs: 3_600_000, maxEntries: 1_000_000, onError: () => undefined });
+  const recorder = (): UsageRecorder =>
+    createUsageRecorder({
+      store: createVerifyStore(database().storage.db, defaultModel()),
+      intervalMs: 3_600_000,
+      maxEntries: 1_000_000,
+      onError: () => undefined,
+    });
 
   it(`writes ${KEYS} keys' counts over several statements, each day and code apart, with each key's last use`, async () => {
     const usage = recorder();
@@ -33,7 +40,7 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     const days = await db.selectFrom('key_usage_days').selectAll().execute();
     expect(days).toHaveLength(KEYS * 3);
     const of = (i: number) => days.filter((row) => row.key_id === keyId(i)).map((row) => [row.day, row.code, Number(row.count)]);
-    for (const i of [0, USAGE_CHUNK - 1, USAGE_CHUNK, KEYS - 1]) {
+    for (const i of [0, USAGE_SLICE - 1, USAGE_SLICE, KEYS - 1]) {
       expect(of(i).sort()).toEqual([
         ['2026-11-23', 'RATE_LIMITED', 1],
         ['2026-11-23', 'VALID', 2],
@@ -61,7 +68,7 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
 
   it('puts back only the slices a failed flush did not store, so the next flush counts each verify once', async () => {
     const { storage, databaseUrl } = database();
-    const refused = keyId(USAGE_CHUNK + 3);
+    const refused = keyId(USAGE_SLICE + 3);
     // A trigger refuses one key of the second slice: the first slice commits, the rest fail.
     if (databaseUrl === undefined) {
       await sql.raw(`create trigger refuse before insert on key_usage_days when new.key_id = '${refused}' begin select raise(abort, 'refused'); end`).execute(storage.db);
@@ -74,7 +81,7 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     const usage = recorder();
     for (let i = 0; i < KEYS; i++) usage.record(keyId(i), 'VALID', null, MONDAY);
     await expect(usage.flush()).rejects.toThrow(/refused/);
-    expect(usage.pendingEntries()).toBe(KEYS - USAGE_CHUNK);
+    expect(usage.pendingEntries()).toBe(KEYS - USAGE_SLICE);
 
     await sql.raw(databaseUrl === undefined ? 'drop trigger refuse' : 'drop trigger refuse on key_usage_days').execute(storage.db);
     await usage.close();

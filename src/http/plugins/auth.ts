@@ -75,6 +75,16 @@ function namedTargets(request: FastifyRequest): string[] {
 const BEARER = /^Bearer ([^\s]+)$/i;
 const REFUSAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 429]);
 
+/** The `code` of a problem body (checked, not cast); undefined for any other body: the status says enough. */
+function problemCodeOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null && 'code' in parsed && typeof parsed.code === 'string' ? parsed.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
   app.decorateRequest('refusalAudited', false);
@@ -119,13 +129,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // limit) is audited here, once, like the hooks' own: every 401, 403 and 429 is on record.
   const auditServiceRefusal: onSendHookHandler = async (request, reply, payload) => {
     if (request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
-    let code = 'UNKNOWN';
-    try {
-      code = (JSON.parse(String(payload)) as { code?: string }).code ?? code;
-    } catch {
-      // not a problem body; the status says enough
-    }
-    await auditRefusal(request, request.caller?.key ?? null, code, reply.statusCode);
+    await auditRefusal(request, request.caller?.key ?? null, problemCodeOf(String(payload)) ?? 'UNKNOWN', reply.statusCode);
     return payload;
   };
 

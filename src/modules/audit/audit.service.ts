@@ -17,6 +17,7 @@ import { sealLegacyChains, type ResealReport } from './audit-reseal.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
+import { jsonObject } from '../../storage/column-codec.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
   return {
@@ -31,7 +32,7 @@ function toAuditObject(row: AuditEventRow): AuditEventObject {
     status: row.status,
     requestId: row.request_id,
     sourceIp: row.source_ip,
-    details: JSON.parse(row.details) as Record<string, unknown>,
+    details: jsonObject.decode(row.details, 'audit_events.details'),
     at: iso(row.at),
     chain: { id: row.chain_id ?? INSTANCE_CHAIN, seq: Number(row.chain_seq ?? 0), prevHash: row.prev_hash ?? '', hash: row.hash ?? '' },
   };

@@ -32,10 +32,7 @@ import {
   updateEnvironment,
   type EnvironmentRow,
 } from './environments.repository.js';
-
-function flag(value: number | null): boolean | null {
-  return value === null ? null : value === 1;
-}
+import { decodeFlag, decodeOptionalFlag, encodeOptionalFlag, stringList } from '../../storage/column-codec.js';
 
 /** With its tenant, the object says what is in force and from where (not in an audit event's before and after). */
 export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): EnvironmentObject {
@@ -44,13 +41,13 @@ export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): En
     tenantId: row.tenant_id,
     name: row.name,
     keyPrefix: row.key_prefix,
-    mfaRequired: flag(row.mfa_required),
+    mfaRequired: decodeOptionalFlag(row.mfa_required, 'environments.mfa_required'),
     rotationWindowDays: row.rotation_window_days,
     defaultKeyExpiryDays: row.default_key_expiry_days,
     maxKeyExpiryDays: row.max_key_expiry_days,
     maxApplicationKeyExpiryDays: row.max_application_key_expiry_days,
     mfaReverifyDays: row.mfa_reverify_days,
-    ipAllowlist: row.ip_allowlist === null ? null : (JSON.parse(row.ip_allowlist) as string[]),
+    ipAllowlist: stringList.decodeNullable(row.ip_allowlist, 'environments.ip_allowlist'),
     ...(tenant === undefined ? {} : { effective: effectiveSettings(tenant, row) }),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -58,7 +55,7 @@ export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): En
 }
 
 function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
-  if (tenant.mfa_required === 1 && env.mfa_required === 0) {
+  if (decodeFlag(tenant.mfa_required, 'tenants.mfa_required') && decodeOptionalFlag(env.mfa_required, 'environments.mfa_required') === false) {
     return fail('VALIDATION', 'mfaRequired cannot be false while the tenant requires MFA', { field: 'mfaRequired' });
   }
   return checkExpirySettings(env.default_key_expiry_days ?? tenant.default_key_expiry_days, env.max_key_expiry_days ?? tenant.max_key_expiry_days);
@@ -97,7 +94,7 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
       tenant_id: tenant.id,
       name: input.name,
       key_prefix: input.keyPrefix ?? DEFAULT_KEY_PREFIX,
-      mfa_required: input.mfaRequired === undefined || input.mfaRequired === null ? null : input.mfaRequired ? 1 : 0,
+      mfa_required: encodeOptionalFlag(input.mfaRequired ?? null),
       rotation_window_days: input.rotationWindowDays ?? null,
       default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
@@ -154,7 +151,7 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
     if (input.name !== undefined && input.name !== current.name && (await findEnvironmentByName(trx, tenant.id, input.name)) !== undefined) {
       return fail('CONFLICT', `an environment named "${input.name}" already exists in this tenant`, { field: 'name' });
     }
-    const mfa = input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired === null ? null : input.mfaRequired ? 1 : 0;
+    const mfa = input.mfaRequired === undefined ? current.mfa_required : encodeOptionalFlag(input.mfaRequired);
     const next: EnvironmentRow = {
       ...current,
       name: pick(input.name, current.name),

@@ -13,6 +13,7 @@ import { policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
 import { findKeyById, type KeyRow } from './keys.repository.js';
+import { decodeFlag, stringList } from '../../storage/column-codec.js';
 
 /**
  * A key's grants replaced, kind by kind: every field given replaces that set, and the caller must
@@ -37,10 +38,11 @@ export async function changeGrants(
   const policies = await resolvePolicies(trx, place, newPolicies, true);
   if (!policies.ok) return policies;
   // Only what changes is handed out by this caller; what the key already had stays as it was.
+  const admin = decodeFlag(current.admin, 'api_keys.admin');
   const givenDirect = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
-  const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, givenDirect ? direct : {}, current.admin === 1, policies.value);
+  const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, givenDirect ? direct : {}, admin, policies.value);
   if (!grants.ok) return grants;
-  const checked = givenDirect ? resolveGrantInput(deps.model, direct, { admin: current.admin === 1 }) : ok(stored);
+  const checked = givenDirect ? resolveGrantInput(deps.model, direct, { admin }) : ok(stored);
   if (!checked.ok) return checked;
   const columns: Partial<KeyRow> = { ...grantColumns({ ...checked.value, preset: current.preset }) };
   const details: Record<string, unknown> = givenDirect ? { permissions: checked.value.permissions, scopes: checked.value.scopes, levels: checked.value.levels } : {};
@@ -51,7 +53,7 @@ export async function changeGrants(
     details['policyIds'] = policyIds;
   }
   if (input.groupIds !== undefined) {
-    const before = JSON.parse(current.group_ids) as string[];
+    const before = stringList.decode(current.group_ids, 'api_keys.group_ids');
     const added = input.groupIds.filter((groupId) => !before.includes(groupId));
     const groups = await resolveGroups(trx, caller.key, place, added);
     if (!groups.ok) return groups;

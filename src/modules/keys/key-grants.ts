@@ -9,24 +9,26 @@ import type { KeyRecord } from '../../core/key-record.js';
 import { refuseExcess, type EscalationDeps, type HandedOut } from '../escalation.js';
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable } from '../../storage/database.js';
+import { stringList, stringMap } from '../../storage/column-codec.js';
 
 /** A key row's grant columns (typed from the table, not from keys.repository.ts, which imports this file). */
 type GrantColumns = Pick<Selectable<ApiKeysTable>, 'permissions' | 'scopes' | 'levels' | 'preset'>;
 
-export function grantSetOf(row: GrantColumns): GrantSet {
+/** The grants of a key's row (`api_keys`) or a policy's (`policies`), checked. */
+export function grantSetOf(row: GrantColumns, table: 'api_keys' | 'policies' = 'api_keys'): GrantSet {
   return {
-    permissions: JSON.parse(row.permissions) as string[],
-    scopes: JSON.parse(row.scopes) as string[],
-    levels: JSON.parse(row.levels) as Record<string, string>,
+    permissions: stringList.decode(row.permissions, `${table}.permissions`),
+    scopes: stringList.decode(row.scopes, `${table}.scopes`),
+    levels: stringMap.decode(row.levels, `${table}.levels`),
     preset: row.preset,
   };
 }
 
 export function grantColumns(grants: GrantSet): GrantColumns {
   return {
-    permissions: JSON.stringify(grants.permissions),
-    scopes: JSON.stringify(grants.scopes),
-    levels: JSON.stringify(grants.levels),
+    permissions: stringList.encode(grants.permissions),
+    scopes: stringList.encode(grants.scopes),
+    levels: stringMap.encode(grants.levels),
     preset: grants.preset,
   };
 }

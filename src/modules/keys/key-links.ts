@@ -33,7 +33,7 @@ export async function resolvePolicies(db: Db, place: KeyPlace, policyIds: readon
     if (policy.environment_id !== null && policy.environment_id !== place.environmentId) {
       return fail('VALIDATION', `policy ${id} belongs to another environment; link it to keys there, or make it tenant-wide`, { field: 'policyIds' });
     }
-    const grants: GrantSet = grantSetOf({ ...policy, preset: null });
+    const grants: GrantSet = grantSetOf({ ...policy, preset: null }, 'policies');
     handedOut.push({ label: `policy ${id}`, grants });
   }
   return ok(handedOut);

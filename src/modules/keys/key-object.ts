@@ -5,10 +5,11 @@ import { parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { iso } from '../scope.js';
 import { grantSetOf } from './key-grants.js';
 import type { KeyRow } from './keys.repository.js';
+import { decodeFlag, jsonObject, stringList } from '../../storage/column-codec.js';
 
 export function keyStatus(row: KeyRow, now: number): KeyObject['status'] {
   if (row.revoked_at !== null) return 'revoked';
-  if (row.enabled !== 1) return 'disabled';
+  if (!decodeFlag(row.enabled, 'api_keys.enabled')) return 'disabled';
   if (row.expires_at !== null && now >= row.expires_at) return 'expired';
   return 'active';
 }
@@ -33,18 +34,18 @@ export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string
     userId: row.user_id,
     kind: row.kind as KeyKind,
     name: row.name,
-    admin: row.admin === 1,
-    enabled: row.enabled === 1,
+    admin: decodeFlag(row.admin, 'api_keys.admin'),
+    enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
     status: keyStatus(row, now),
     prefix: row.prefix,
     hint: row.hint,
     ...shownGrants(row),
     policyIds: [...policyIds],
-    groupIds: JSON.parse(row.group_ids) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    ratelimits: parseRateLimits(row.ratelimits),
+    groupIds: stringList.decode(row.group_ids, 'api_keys.group_ids'),
+    metadata: jsonObject.decode(row.metadata, 'api_keys.metadata'),
+    ratelimits: parseRateLimits(row.ratelimits, 'api_keys'),
     credits: shownCredits(row),
-    ipAllowlist: row.ip_allowlist === null ? null : (JSON.parse(row.ip_allowlist) as string[]),
+    ipAllowlist: stringList.decodeNullable(row.ip_allowlist, 'api_keys.ip_allowlist'),
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(lastUsedAt),

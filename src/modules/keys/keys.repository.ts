@@ -11,6 +11,7 @@ import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
+import { decodeFlag, stringList } from '../../storage/column-codec.js';
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
@@ -79,7 +80,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []
-      : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null })],
+      : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null }, 'policies')],
   );
   const policyLimits = rows.flatMap((joined) => (joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits)));
   return {
@@ -212,7 +213,12 @@ function sharedId(id: string | null): string | null {
 }
 
 function bucketsOf(owner: 'key' | 'policy', id: string, column: string | null): RateBucket[] {
-  return parseRateLimits(column).map((limit) => ({ id: `${owner}:${id}:${limit.name}`, name: limit.name, limit: limit.limit, durationMs: limit.durationMs }));
+  return parseRateLimits(column, owner === 'key' ? 'api_keys' : 'policies').map((limit) => ({
+    id: `${owner}:${id}:${limit.name}`,
+    name: limit.name,
+    limit: limit.limit,
+    durationMs: limit.durationMs,
+  }));
 }
 
 function withIpAllowlists(lists: IpAllowlist[] | undefined): { ipAllowlists?: IpAllowlist[] } {
@@ -247,7 +253,7 @@ export function toKeyRecord(
   environmentIpAllowlist: string | null = null,
   timeZone: string | null = null,
 ): KeyRecord {
-  const admin = row.admin === 1;
+  const admin = decodeFlag(row.admin, 'api_keys.admin');
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
       const source = grantSourceOf(model, grants);
@@ -264,11 +270,11 @@ export function toKeyRecord(
     userId: row.user_id,
     kind: row.kind as KeyKind,
     admin,
-    enabled: row.enabled === 1,
+    enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
     revokedAt: row.revoked_at,
     expiresAt: row.expires_at,
     grants: sharedGrants(model, signature, compile),
-    groupIds: row.group_ids === '[]' ? NO_GROUPS : (JSON.parse(row.group_ids) as string[]),
+    groupIds: row.group_ids === '[]' ? NO_GROUPS : stringList.decode(row.group_ids, 'api_keys.group_ids'),
     mfaDueAt: mfaDueAt(row, mfa),
     ...withRateLimits([...bucketsOf('key', row.id, row.ratelimits), ...policyLimits]),
     ...withIpAllowlists(ipAllowlistsOf(row, environmentIpAllowlist)),

@@ -31,6 +31,7 @@ import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
 import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
+import { encodeFlag, stringList } from '../../storage/column-codec.js';
 
 export async function createKey(deps: ServiceDeps, caller: Caller, input: CreateKeyInput): Promise<Result<CreatedKeyObject>> {
   const environmentId = input.environmentId ?? caller.key.environmentId;
@@ -79,8 +80,8 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       key_hash: hashKey(deps.pepper, secret),
       hint: keyHint(secret),
       prefix: environment.key_prefix,
-      admin: admin ? 1 : 0,
-      enabled: 1,
+      admin: encodeFlag(admin),
+      enabled: encodeFlag(true),
       ...BLANK_KEY_COLUMNS,
       ...grantColumns(grants.value),
       ratelimits: ratelimits.value ?? tierRateLimits(deps.tiers, tenant.tier),
@@ -182,7 +183,7 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // Groups are locked before keys by every writer: those it joins or leaves, first.
-    if (input.groupIds !== undefined) await lockGroups(trx, [...input.groupIds, ...(JSON.parse(seen.group_ids) as string[])]);
+    if (input.groupIds !== undefined) await lockGroups(trx, [...input.groupIds, ...stringList.decode(seen.group_ids, 'api_keys.group_ids')]);
     const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);
@@ -194,14 +195,14 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       ...current,
       name: input.name ?? current.name,
       metadata: metadata?.value ?? current.metadata,
-      enabled: input.enabled === undefined ? current.enabled : input.enabled ? 1 : 0,
+      enabled: input.enabled === undefined ? current.enabled : encodeFlag(input.enabled),
       ratelimits: ratelimits.value ?? current.ratelimits,
       ip_allowlist: ipAllowlist.value === undefined ? current.ip_allowlist : ipAllowlist.value,
       updated_at: now,
     };
     const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
-    if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits);
+    if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits, 'api_keys');
     if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
     const timeZone = input.credits === undefined && input.creditsAdd === undefined ? null : await creditTimeZone(trx, current.tenant_id);
     if (input.credits !== undefined) {

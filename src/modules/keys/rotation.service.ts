@@ -21,6 +21,7 @@ import { refuseExcess, refuseGroupAssignment } from '../escalation.js';
 import { policyIdsByKey } from '../policies/policies.repository.js';
 import { grantSetOf } from './key-grants.js';
 import { resolvePolicies } from './key-links.js';
+import { decodeFlag, decodeOptionalFlag, stringList } from '../../storage/column-codec.js';
 
 export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
 
@@ -31,7 +32,7 @@ async function secretHandsOut(deps: ServiceDeps, caller: Caller, target: KeyRow)
   if (!policies.ok) return policies;
   const grants = await refuseExcess(deps, caller.key, place.tenantId, [{ label: null, grants: grantSetOf(target) }, ...policies.value]);
   if (!grants.ok) return grants;
-  return refuseGroupAssignment(caller.key, JSON.parse(target.group_ids) as string[]);
+  return refuseGroupAssignment(caller.key, stringList.decode(target.group_ids, 'api_keys.group_ids'));
 }
 
 export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, input: RotateKeyInput): Promise<Result<CreatedKeyObject>> {
@@ -63,7 +64,7 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
   // MFA is asked of the person behind the calling key (SPEC §4). An application key has no one
   // behind it to ask, so where MFA is required it may not hand out a user key's new secret: it
   // may revoke that key, and its user rotates it with a code.
-  const mfaRequired = tenant.mfa_required === 1 || environment.mfa_required === 1;
+  const mfaRequired = decodeFlag(tenant.mfa_required, 'tenants.mfa_required') || decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') === true;
   if (mfaRequired && target.kind === 'user' && caller.key.kind === 'application') {
     return fail('FORBIDDEN', 'where MFA is required, an application key cannot rotate a user key (it may revoke it); the key is rotated with a one-time code of a user');
   }

@@ -20,7 +20,7 @@ import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../
 import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, lockPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
-  const grants = grantSetOf({ ...row, preset: null });
+  const grants = grantSetOf({ ...row, preset: null }, 'policies');
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -29,7 +29,7 @@ export function toPolicyObject(row: PolicyRow): PolicyObject {
     permissions: [...grants.permissions],
     scopes: [...grants.scopes],
     levels: { ...grants.levels },
-    ratelimits: parseRateLimits(row.ratelimits),
+    ratelimits: parseRateLimits(row.ratelimits, 'policies'),
     createdByKeyId: row.created_by_key_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -79,7 +79,7 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
       environmentId,
       target: { type: 'policy', id: row.id },
       op: 'create',
-      details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits) },
+      details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits, 'policies') },
     });
     return ok(toPolicyObject(columns));
   });
@@ -107,7 +107,7 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
-    const stored = grantSetOf({ ...current, preset: null });
+    const stored = grantSetOf({ ...current, preset: null }, 'policies');
     const givesGrants = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
     const grants = resolveGrantInput(
       deps.model,

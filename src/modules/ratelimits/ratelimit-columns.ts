@@ -1,6 +1,7 @@
 /** Rate limits as stored (a JSON column) and as given (names unique per key or policy). */
 import type { RateLimitObject } from '../../api/ratelimits.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
+import { rateLimitList } from '../../storage/column-codec.js';
 
 export function checkRateLimits(limits: readonly RateLimitObject[] | undefined): Result<string | undefined> {
   if (limits === undefined) return ok(undefined);
@@ -12,6 +13,7 @@ export function checkRateLimits(limits: readonly RateLimitObject[] | undefined):
   return ok(JSON.stringify(limits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs }))));
 }
 
-export function parseRateLimits(column: string | null | undefined): RateLimitObject[] {
-  return column == null ? [] : (JSON.parse(column) as RateLimitObject[]);
+/** A key's (`api_keys`) or policy's (`policies`) stored rate limits, checked. */
+export function parseRateLimits(column: string | null | undefined, table: 'api_keys' | 'policies'): RateLimitObject[] {
+  return column == null ? [] : rateLimitList.decode(column, `${table}.ratelimits`);
 }

@@ -5,6 +5,7 @@ import type { AuthModel } from '../../core/model/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import { iso } from '../scope.js';
 import type { ResourceRow } from './resources.repository.js';
+import { jsonObject } from '../../storage/column-codec.js';
 
 export interface ValueCodec {
   readonly model: AuthModel;
@@ -46,7 +47,7 @@ export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue:
     externalId: row.external_id,
     parentId: parentVisible ? row.parent_id : null,
     visibility: row.visibility as Visibility,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: jsonObject.decode(row.metadata, 'resources.metadata'),
     // Another tenant reading a PUBLIC resource learns nothing of the owner's keys.
     createdByKeyId: creatorVisible ? row.created_by_key_id : null,
     createdAt: iso(row.created_at),

@@ -12,6 +12,7 @@ import { checkAuditRetention, retentionChange } from '../audit/audit.service.js'
 import { settingChanges } from '../audit/setting-changes.js';
 import { effectiveSettings } from '../environments/effective-settings.js';
 import { findTenant, insertTenant, listTenants, lockTenant, updateTenant, type TenantRow } from './tenants.repository.js';
+import { decodeFlag, encodeFlag } from '../../storage/column-codec.js';
 
 export const DEFAULT_TIER = 'free';
 
@@ -21,7 +22,7 @@ export function toTenantObject(row: TenantRow, withEffective = true): TenantObje
     id: row.id,
     name: row.name,
     tier: row.tier,
-    mfaRequired: row.mfa_required === 1,
+    mfaRequired: decodeFlag(row.mfa_required, 'tenants.mfa_required'),
     rotationWindowDays: row.rotation_window_days,
     defaultKeyExpiryDays: row.default_key_expiry_days,
     maxKeyExpiryDays: row.max_key_expiry_days,
@@ -50,7 +51,7 @@ export async function createTenant(deps: ServiceDeps, caller: Caller, input: Cre
       id: newId('tenant', now),
       name: input.name,
       tier: input.tier ?? DEFAULT_TIER,
-      mfa_required: input.mfaRequired === true ? 1 : 0,
+      mfa_required: encodeFlag(input.mfaRequired === true),
       rotation_window_days: input.rotationWindowDays ?? null,
       default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
@@ -97,7 +98,7 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
       ...current,
       name: input.name ?? current.name,
       tier: input.tier ?? current.tier,
-      mfa_required: input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired ? 1 : 0,
+      mfa_required: input.mfaRequired === undefined ? current.mfa_required : encodeFlag(input.mfaRequired),
       rotation_window_days: input.rotationWindowDays === undefined ? current.rotation_window_days : input.rotationWindowDays,
       default_key_expiry_days: input.defaultKeyExpiryDays === undefined ? current.default_key_expiry_days : input.defaultKeyExpiryDays,
       max_key_expiry_days: input.maxKeyExpiryDays === undefined ? current.max_key_expiry_days : input.maxKeyExpiryDays,

@@ -9,7 +9,7 @@ import type { Database, Db, KeyUsageDaysTable, KeyUsageTable } from '../../stora
 export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
 
-/** Rows per statement, and keys per transaction of a flush: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
+/** Rows per statement: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 export const USAGE_CHUNK = 500;
 
 /**

@@ -10,10 +10,10 @@ import type { Caller, ServiceDeps } from '../deps.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
 import { findKeyById } from '../keys/keys.repository.js';
 import { lastUsesOf, usageDaysOf } from './usage.repository.js';
-import type { PendingLastUse, PendingUsage } from './pending-usage.js';
+import type { PendingLastUse, PendingUsage } from '../../storage/pending-usage.js';
 
 // Defined apart so that ServiceDeps can name it without importing this service (no cycle).
-export type { PendingLastUse, PendingUsage } from './pending-usage.js';
+export type { PendingLastUse, PendingUsage } from '../../storage/pending-usage.js';
 
 const DEFAULT_DAYS = 30;
 

@@ -15,6 +15,7 @@ import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { deleteUser, findUser, findUserByEmail, insertUser, listUsers, lockUser, updateUser, type UserRow } from './users.repository.js';
+import { decodeFlag } from '../../storage/column-codec.js';
 
 export function toUserObject(row: UserRow): UserObject {
   return {
@@ -85,7 +86,7 @@ export async function patchUser(deps: ServiceDeps, caller: Caller, id: string, i
       return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
     }
     if (input.role === 'member' && current.role === 'admin') {
-      const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => key.admin === 1);
+      const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => decodeFlag(key.admin, 'api_keys.admin'));
       if (adminKeys.length > 0) {
         return fail('CONFLICT', `user ${id} owns ${adminKeys.length} live admin key(s); revoke them before making the user a member`);
       }

@@ -1,0 +1,47 @@
+/**
+ * The verify path's port (src/verify/verify-store.ts) on the repositories: the key lookup of a
+ * miss, the pepper rotation's re-hash, the resource lookup, usage flushes and credit spends.
+ * Shaped to the port without importing it (modules know nothing of verify); the app holds the
+ * two together where it hands this to verify.
+ */
+import type { AuthModel } from '../../core/model/model.js';
+import { creditSpends } from '../../storage/credit-spend.js';
+import type { ResourceQueryObject } from '../../api/verify.js';
+import type { Database } from '../../storage/database.js';
+import type { Kysely } from 'kysely';
+import { isPendingUnderPreviousPepper } from '../instance/pepper-rotation.js';
+import { findKeyWithPoliciesByHash, rehashKey, toKeyRecord } from '../keys/keys.repository.js';
+import { loadTarget } from '../resources/resource-targets.js';
+import { findResource, findResourceByExternalId } from '../resources/resources.repository.js';
+import { type LastUseRow, type UsageDayRow, writeUsageSlice } from '../usage/usage.repository.js';
+
+// The return type is left to inference: app.ts assigns it to `VerifyStore`, where a drift fails typecheck.
+export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
+  return {
+    async keyByHash(hash: string) {
+      const found = await findKeyWithPoliciesByHash(db, hash);
+      if (found === undefined) return undefined;
+      const { row } = found;
+      return {
+        id: row.id,
+        keyHash: row.key_hash,
+        previousKeyHash: row.previous_key_hash,
+        previousValidUntil: row.previous_valid_until,
+        record: () => toKeyRecord(row, model, found.policies, found.mfa, found.policyLimits, found.environmentIpAllowlist, found.timeZone),
+      };
+    },
+    isPendingUnderPreviousPepper: (keyId: string, hash: string) => isPendingUnderPreviousPepper(db, keyId, hash),
+    rehash: (keyId: string, from: string, to: string) => rehashKey(db, keyId, 'key_hash', from, to),
+    async resource(query: ResourceQueryObject, environmentId: string | null) {
+      const row =
+        query.id !== undefined
+          ? await findResource(db, query.id)
+          : query.externalId === undefined || environmentId === null
+            ? undefined
+            : await findResourceByExternalId(db, environmentId, query.type, query.externalId);
+      return row === undefined ? undefined : loadTarget(db, model, row);
+    },
+    writeUsage: (days: readonly UsageDayRow[], lastUses: readonly LastUseRow[]) => writeUsageSlice(db, days, lastUses),
+    spendCredits: creditSpends(db),
+  };
+}

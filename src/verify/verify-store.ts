@@ -1,0 +1,42 @@
+/**
+ * Everything the verify path reads from or writes to storage, as one port: the hot path knows no
+ * repository (STYLE.md: the arrows; `never Verify -> Modules`). src/modules/verify-store/ is the
+ * implementation, handed in by the app; tests may hand in their own.
+ */
+import type { TargetResource } from '../core/check.js';
+import type { KeyRecord } from '../core/key-record.js';
+import type { ResourceQueryObject } from '../api/verify.js';
+import type { SpendCredits } from '../storage/credit-spend.js';
+import type { KeyUsageDaysTable, KeyUsageTable } from '../storage/database.js';
+
+/** A key found by one of its hashes: which secret that was, and the key as the check sees it. */
+export interface StoredKey {
+  readonly id: string;
+  /** The hash of its current secret. */
+  readonly keyHash: string;
+  /** The hash of the secret before its last rotation, accepted until `previousValidUntil`. */
+  readonly previousKeyHash: string | null;
+  readonly previousValidUntil: number | null;
+  /** Compiles the key's grants: called only for a key that is let in. */
+  record(): KeyRecord;
+}
+
+/** One key's verifies on one UTC day with one verdict code, added to what is stored. */
+export type UsageDayRow = KeyUsageDaysTable;
+/** One key's latest use, kept where it is later than the stored one. */
+export type LastUseRow = KeyUsageTable;
+
+export interface VerifyStore {
+  /** The key whose current or previous secret hashes to `hash` (the one indexed lookup of a miss). */
+  keyByHash(hash: string): Promise<StoredKey | undefined>;
+  /** Whether a pepper rotation recorded the key as pending with this hash, and it still has it. */
+  isPendingUnderPreviousPepper(keyId: string, hash: string): Promise<boolean>;
+  /** Replaces the key's current hash `from` by `to` unless it changed meanwhile; answers whether it did. */
+  rehash(keyId: string, from: string, to: string): Promise<boolean>;
+  /** The resource by `id`, or by `externalId` in `environmentId`, with its chain; undefined when unknown. */
+  resource(query: ResourceQueryObject, environmentId: string | null): Promise<TargetResource | undefined>;
+  /** Adds one slice of a usage flush (these keys' day counts and last uses) in one transaction. */
+  writeUsage(days: readonly UsageDayRow[], lastUses: readonly LastUseRow[]): Promise<void>;
+  /** Spends credits by the one compiled conditional UPDATE (src/storage/credit-spend.ts). */
+  readonly spendCredits: SpendCredits;
+}

@@ -1,0 +1,49 @@
+/**
+ * A stored row whose JSON or flag columns are not what they hold (a hand edit, a bug) is not cast
+ * and misread: the request fails as an internal error, the log names the column, and neither the
+ * answer nor the log carries the stored value.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+
+describe.each(testDatabases())('corrupt columns on $name', (db) => {
+  let kw: TestKeyward;
+  let seeded: Seeded;
+  beforeAll(async () => {
+    kw = await startKeyward(db);
+    seeded = await seedTenant(kw, 'Corrupt');
+  });
+  afterAll(async () => {
+    await kw.close();
+  });
+
+  const storeKey = async () => {
+    const made = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', metadata: { team: 'a' } });
+    expect(made.status).toBe(201);
+    return made.body.id as string;
+  };
+
+  it('answers 500 INTERNAL for a key whose metadata is not JSON, and logs the column, not the value', async () => {
+    const id = await storeKey();
+    await kw.database.storage.db.updateTable('api_keys').set({ metadata: '{"private-note":' }).where('id', '=', id).execute();
+    const read = await seeded.admin.get(`/v1/keys/${id}`);
+    expect(read.status).toBe(500);
+    expect(read.body.code).toBe('INTERNAL');
+    expect(JSON.stringify(read.body)).not.toContain('private-note');
+    expect(kw.logText()).toContain('stored api_keys.metadata is not readable: not JSON');
+    expect(kw.logText()).not.toContain('private-note');
+  });
+
+  it('answers 500 INTERNAL for a key whose group ids are not a list of ids, or whose flag is neither 0 nor 1', async () => {
+    const listed = await storeKey();
+    await kw.database.storage.db.updateTable('api_keys').set({ group_ids: '{"grp":1}' }).where('id', '=', listed).execute();
+    expect((await seeded.admin.get(`/v1/keys/${listed}`)).status).toBe(500);
+    expect(kw.logText()).toContain('stored api_keys.group_ids is not readable');
+
+    const flagged = await storeKey();
+    await kw.database.storage.db.updateTable('api_keys').set({ enabled: 7 }).where('id', '=', flagged).execute();
+    expect((await seeded.admin.get(`/v1/keys/${flagged}`)).status).toBe(500);
+    expect(kw.logText()).toContain('stored api_keys.enabled is not readable: a flag is 0 or 1');
+  });
+});
