@@ -167,7 +167,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ? (await import('./tracing.js')).startTracing({ version: VERSION, ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }) })
     : null;
   tracing?.traceRoutes(app);
-  const storageHealth = watchStorage(storage.db, storageOutage);
+  const storageHealth = watchStorage(() => storage.ping(), storageOutage);
   if (config.accessLog > 0) logAccess(app, config.accessLog);
   registerValidation(app);
   registerErrorHandlers(app);

@@ -120,7 +120,7 @@ export function createMetrics(sources: MetricSources): Metrics {
   gauge(registry, 'keyward_usage_pending_entries', 'Key usage counters waiting to be written', sources.usagePendingEntries);
   const storage = sources.storage;
   gauge(registry, 'keyward_storage_up', 'Whether storage answered this node’s last probe (1) or not (0)', () => (storage.up ? 1 : 0));
-  gauge(registry, 'keyward_storage_latency_seconds', 'Round trip of this node’s last answered storage probe (select 1)', () => storage.latencySeconds);
+  gauge(registry, 'keyward_storage_latency_seconds', 'Round trip of this node’s last answered storage probe (a trivial statement)', () => storage.latencySeconds);
   const redis = sources.redis;
   // Only where Redis is configured: absent, the gauge would say "down" of a Redis that is not used.
   if (redis !== undefined) {

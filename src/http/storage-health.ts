@@ -1,10 +1,8 @@
 /**
- * Whether storage answers, as this node sees it, and how fast: a `select 1` every few seconds
+ * Whether storage answers, as this node sees it, and how fast: `Storage.ping` every few seconds
  * (bounded like every statement of the node), read by `/metrics` (`keyward_storage_up`,
  * `keyward_storage_latency_seconds`). An answer also ends an outage the outage log is counting.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../storage/database.js';
 import type { OutageLog } from './outage-log.js';
 
 export interface StorageHealth {
@@ -18,13 +16,13 @@ export interface StorageHealth {
 
 export const STORAGE_PROBE_MS = 5000;
 
-export function watchStorage(db: Kysely<Database>, outages: OutageLog, intervalMs = STORAGE_PROBE_MS): StorageHealth {
+export function watchStorage(ping: () => Promise<void>, outages: OutageLog, intervalMs = STORAGE_PROBE_MS): StorageHealth {
   let up = true;
   let latencySeconds = Number.NaN;
   const probe = async (): Promise<void> => {
     const started = performance.now();
     try {
-      await sql`select 1`.execute(db);
+      await ping();
       latencySeconds = (performance.now() - started) / 1000;
       up = true;
       outages.answered();
