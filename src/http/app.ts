@@ -15,6 +15,7 @@ import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
 import { createVerifyStore } from '../modules/verify-store/verify-store.js';
 import { openStorage } from '../storage/open-storage.js';
+import { hashKey } from '../core/key-hash.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
@@ -181,6 +182,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     floods,
     gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db), environment: environmentGate() },
     targets: targetVisibility({ db: storage.db, model: config.model }),
+    hashPresented: (presented) => hashKey(pepper, presented),
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });

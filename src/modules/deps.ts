@@ -24,4 +24,10 @@ export interface ServiceDeps extends MutationDeps {
 export interface Caller {
   readonly key: KeyRecord;
   readonly actor: Actor;
+  /**
+   * The current-pepper hash of the secret the caller presented. A key rotating itself checks,
+   * under the row's lock, that this is still the key's secret: another rotation may have landed
+   * between authentication and the lock, and the key's row read in between shows only its result.
+   */
+  readonly presentedHash?: string;
 }

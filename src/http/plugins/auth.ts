@@ -55,6 +55,8 @@ export interface AuthDeps {
   readonly targets: TargetVisibility;
   /** Throttles and tallies the refusals that name no key (SPEC §5: audited per source and minute). */
   readonly floods: FloodControl;
+  /** The current-pepper hash of a presented secret (`Caller.presentedHash`). */
+  readonly hashPresented: (presented: string) => string;
 }
 
 /** Query and body fields that name an object, as path parameters do: each entity's (core/entities.ts). */
@@ -171,7 +173,11 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, request.ip)) {
       return deny(request, reply, key, { code: 'FORBIDDEN', detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist` });
     }
-    request.caller = { key, actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key), successStatus: successStatusOf(request) } };
+    request.caller = {
+      key,
+      actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key), successStatus: successStatusOf(request) },
+      presentedHash: deps.hashPresented(match[1] as string),
+    };
     return undefined;
   };
 

@@ -6,7 +6,7 @@
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { generateKey, keyHint } from '../../core/key-format.js';
-import { hashKey } from '../../core/key-hash.js';
+import { hashKey, sameHash } from '../../core/key-hash.js';
 import type { CreatedKeyObject, RotateKeyInput } from '../../api/keys.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { findEnvironment } from '../environments/environments.repository.js';
@@ -80,9 +80,12 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
     const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
-    // Another rotation of the key landed since this request read it: the secret the key
-    // presented no longer holds, and its successor, which this one did not see, stays.
-    if (caller.key.id === id && current.key_hash !== target.key_hash) {
+    // Another rotation of the key landed since this request authenticated: the secret the key
+    // presented no longer holds, and its successor, which this one did not see, stays. Judged
+    // by the presented secret, not by the row read above: that read may come after the other
+    // rotation committed, and would show its secret as if it were the one presented.
+    const presented = caller.presentedHash ?? target.key_hash;
+    if (caller.key.id === id && !sameHash(current.key_hash, presented)) {
       return fail('CONFLICT', `key ${id} was rotated by another request meanwhile; the secret this request presented is no longer the key's`);
     }
     const secret = generateKey(environment.key_prefix);
