@@ -21,16 +21,29 @@ if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
 const pepper = randomBytes(32).toString('base64url');
-const keyward = await buildApp({ config: loadConfig({}, { dataDir, pepper }), logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+const keyward = await buildApp({
+  config: loadConfig({}, { dataDir, pepper }),
+  logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+});
 
 async function call(method, url, body) {
-  const response = await keyward.app.inject({ method, url, headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` }, payload: body });
+  const response = await keyward.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` },
+    payload: body,
+  });
   if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
   return response.json();
 }
 const tenant = await call('POST', '/v1/tenants', { name: 'Bench' });
 const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
-const template = await call('POST', '/v1/keys', { environmentId: environment.id, name: 'bench', kind: 'application', permissions: ['functions.execute'] });
+const template = await call('POST', '/v1/keys', {
+  environmentId: environment.id,
+  name: 'bench',
+  kind: 'application',
+  permissions: ['functions.execute'],
+});
 const keys = (await insertKeys(keyward.storage, pepper, template.id, CACHED_KEYS, CACHED_KEYS)).map(({ key }) => key);
 
 const settle = async () => {
@@ -90,14 +103,27 @@ const inProcess = await timed(CALLS, input);
  * limit (checked in memory) and credits (one conditional UPDATE per verify, on SQLite).
  */
 async function controlled(name, controls, calls) {
-  const made = await call('POST', '/v1/keys', { environmentId: environment.id, name, kind: 'application', ...controls });
+  const made = await call('POST', '/v1/keys', {
+    environmentId: environment.id,
+    name,
+    kind: 'application',
+    ...controls,
+  });
   const controlledKeys = (await insertKeys(keyward.storage, pepper, made.id, 10_000, 10_000)).map(({ key }) => key);
   const plain = (i) => ({ key: controlledKeys[i % controlledKeys.length] });
   await timed(20_000, plain);
   return timed(calls, plain);
 }
-const withRateLimit = await controlled('bench-limited', { ratelimits: [{ name: 'per-minute', limit: 1_000_000_000, durationMs: 60_000 }] }, CALLS);
-const withCredits = await controlled('bench-metered', { credits: { remaining: 1_000_000_000_000 } }, Math.round(CALLS / 10));
+const withRateLimit = await controlled(
+  'bench-limited',
+  { ratelimits: [{ name: 'per-minute', limit: 1_000_000_000, durationMs: 60_000 }] },
+  CALLS,
+);
+const withCredits = await controlled(
+  'bench-metered',
+  { credits: { remaining: 1_000_000_000_000 } },
+  Math.round(CALLS / 10),
+);
 
 await keyward.close();
 rmSync(dataDir, { recursive: true, force: true });

@@ -35,7 +35,9 @@ import { timeVerifies } from './lib/latency.mjs';
 import { measureRevocations } from './lib/revocation.mjs';
 
 const flag = process.argv.find((arg) => arg.startsWith('--only='));
-const sections = new Set((flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres').split(','));
+const sections = new Set(
+  (flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres').split(','),
+);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const threads = Number(process.env.BENCH_WRK_THREADS ?? 2);
@@ -52,11 +54,15 @@ const results = {
   date: new Date().toISOString(),
   command: `npm run bench${flag === undefined ? '' : ` -- ${flag}`}`,
   machine: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
-  generator: wrk ? `${spawnSync('wrk', ['--version']).stdout.toString().split(' Copyright')[0].trim()} -t${threads} -c${connections}` : `autocannon -c${connections}`,
+  generator: wrk
+    ? `${spawnSync('wrk', ['--version']).stdout.toString().split(' Copyright')[0].trim()} -t${threads} -c${connections}`
+    : `autocannon -c${connections}`,
   secondsPerRun: seconds,
   rounds,
 };
-console.log(`Machine: ${results.machine}\nLoad: ${results.generator}, ${seconds} s per run, loopback, generator and server on the same machine`);
+console.log(
+  `Machine: ${results.machine}\nLoad: ${results.generator}, ${seconds} s per run, loopback, generator and server on the same machine`,
+);
 if (!wrk) console.log(`\n${WRK_MISSING}\n`);
 
 const temporary = [];
@@ -74,12 +80,25 @@ const newPepper = () => randomBytes(32).toString('base64url');
  */
 async function seed(server) {
   const tenant = await call(server.url, server.rootKey, 'POST', '/v1/tenants', { name: 'Bench' });
-  const environment = await call(server.url, server.rootKey, 'POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
+  const environment = await call(server.url, server.rootKey, 'POST', '/v1/environments', {
+    tenantId: tenant.id,
+    name: 'prod',
+  });
   const template = (name, extra) =>
-    call(server.url, server.rootKey, 'POST', '/v1/keys', { environmentId: environment.id, name, kind: 'application', permissions: ['functions.execute'], ...extra });
+    call(server.url, server.rootKey, 'POST', '/v1/keys', {
+      environmentId: environment.id,
+      name,
+      kind: 'application',
+      permissions: ['functions.execute'],
+      ...extra,
+    });
   return {
     plain: (await template('bench', {})).id,
-    limited: (await template('bench-limited', { ratelimits: [{ name: 'per-minute', limit: 1_000_000_000, durationMs: 60_000 }] })).id,
+    limited: (
+      await template('bench-limited', {
+        ratelimits: [{ name: 'per-minute', limit: 1_000_000_000, durationMs: 60_000 }],
+      })
+    ).id,
     metered: (await template('bench-metered', { credits: { remaining: 1_000_000_000_000 } })).id,
   };
 }
@@ -99,14 +118,25 @@ const SCENARIOS = [
 
 /** (a) and (b): each scenario and the bare route, interleaved over the rounds; medians. */
 async function httpRuns(keyward, bare, keySets) {
-  const targets = [{ name: 'bare Fastify route (baseline)', kind: 'key', server: bare }, ...SCENARIOS.map((scenario) => ({ ...scenario, server: keyward }))];
-  const options = (target, runSeconds) => ({ wrk, ...keySets[target.keySet ?? 'plain'], kind: target.kind, seconds: runSeconds, connections, threads });
+  const targets = [
+    { name: 'bare Fastify route (baseline)', kind: 'key', server: bare },
+    ...SCENARIOS.map((scenario) => ({ ...scenario, server: keyward })),
+  ];
+  const options = (target, runSeconds) => ({
+    wrk,
+    ...keySets[target.keySet ?? 'plain'],
+    kind: target.kind,
+    seconds: runSeconds,
+    connections,
+    threads,
+  });
   for (const target of targets) await measure(target.server, options(target, 2)); // warm-up, discarded
   const samples = targets.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
       const sample = await measure(target.server, options(target, seconds));
-      if (sample.errors > 0 && target.refusalsExpected !== true) throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
+      if (sample.errors > 0 && target.refusalsExpected !== true)
+        throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
       samples[i].push(sample);
     }
   }
@@ -129,9 +159,13 @@ async function httpRuns(keyward, bare, keySets) {
 }
 
 function printRuns(title, rows) {
-  console.log(`\n${title}\n| scenario | req/s | vs bare | p50 ms | p99 ms | generator CPU | server CPU | server µs/req |\n|---|---:|---:|---:|---:|---:|---:|---:|`);
+  console.log(
+    `\n${title}\n| scenario | req/s | vs bare | p50 ms | p99 ms | generator CPU | server CPU | server µs/req |\n|---|---:|---:|---:|---:|---:|---:|---:|`,
+  );
   for (const r of rows)
-    console.log(`| ${r.name} | ${r.rps} | ${r.vsBare.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.generatorCores} | ${r.serverCores} | ${r.serverMicrosPerRequest} |`);
+    console.log(
+      `| ${r.name} | ${r.rps} | ${r.vsBare.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.generatorCores} | ${r.serverCores} | ${r.serverMicrosPerRequest} |`,
+    );
 }
 
 async function sqliteSections() {
@@ -173,7 +207,10 @@ async function sqliteSections() {
       const logLinesBefore = keyward.logLines;
       results.http = await httpRuns(keyward, bare, keySets);
       results.logLinesDuringHttpRuns = keyward.logLines - logLinesBefore;
-      printRuns(`(a, b) HTTP verify, ${HOT_KEYS} keys at random, SQLite, default settings (${results.logLinesDuringHttpRuns} log lines written during the runs)`, results.http);
+      printRuns(
+        `(a, b) HTTP verify, ${HOT_KEYS} keys at random, SQLite, default settings (${results.logLinesDuringHttpRuns} log lines written during the runs)`,
+        results.http,
+      );
       console.log(
         `\n(d) SQLite, one connection, sequential: cold miss p50 ${results.coldMissSqlite.coldMiss.p50Ms} ms, p99 ${results.coldMissSqlite.coldMiss.p99Ms} ms; cache hit p50 ${results.coldMissSqlite.hit.p50Ms} ms, p99 ${results.coldMissSqlite.hit.p99Ms} ms`,
       );
@@ -200,7 +237,13 @@ async function sqliteSections() {
       const latency = await latencies(more.map(({ key }) => key));
       const runs = await httpRuns(keyward, bare, keySets);
       const ratio = (kind) =>
-        results.http === undefined ? null : round(runs[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps / results.http[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps, 2);
+        results.http === undefined
+          ? null
+          : round(
+              runs[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps /
+                results.http[SCENARIOS.findIndex((s) => s.kind === kind) + 1].rps,
+              2,
+            );
       results.million = {
         keysInStorage: total,
         insertSeconds,
@@ -222,14 +265,17 @@ async function sqliteSections() {
 }
 
 async function inProcessSections() {
-  const child = spawn(process.execPath, ['--expose-gc', new URL('./in-process.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', new URL('./in-process.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`in-process bench exited with ${code}`);
   const measured = JSON.parse(output.trim().split('\n').pop());
   Object.assign(results, measured);
-  const line = (what, figures) => `${what}: ${figures.opsPerSecond} calls/s (${figures.microsecondsPerCall} µs a call, one core; ${figures.opsPerCpuSecond} per CPU-second)`;
+  const line = (what, figures) =>
+    `${what}: ${figures.opsPerSecond} calls/s (${figures.microsecondsPerCall} µs a call, one core; ${figures.opsPerCpuSecond} per CPU-second)`;
   console.log(`\n(c) in-process verify, cache hit, ${line('permission asked', measured.inProcess)}`);
   console.log(`    ${line('key with a rate limit', measured.inProcessWithRateLimit)}`);
   console.log(`    ${line('key with credits (one UPDATE each)', measured.inProcessWithCredits)}`);
@@ -257,7 +303,12 @@ async function postgresSections() {
   }
   const schema = `keyward_bench_${randomBytes(4).toString('hex')}`;
   const pepper = newPepper();
-  const env = (dataDir) => ({ KEYWARD_DATA_DIR: dataDir, KEYWARD_PEPPER: pepper, KEYWARD_DATABASE_URL: databaseUrl, KEYWARD_DATABASE_SCHEMA: schema });
+  const env = (dataDir) => ({
+    KEYWARD_DATA_DIR: dataDir,
+    KEYWARD_PEPPER: pepper,
+    KEYWARD_DATABASE_URL: databaseUrl,
+    KEYWARD_DATABASE_SCHEMA: schema,
+  });
   const nodes = [];
   try {
     nodes.push(await startKeyward(env(tempDir())));
@@ -271,7 +322,9 @@ async function postgresSections() {
     const hit = await timeVerifies(nodes[1].url, cold);
     const revocation = await measureRevocations(nodes, nodes[0].rootKey, inserted.slice(COLD_KEYS));
     results.postgres = { coldMiss, hit, revocation };
-    console.log(`\n(d) PostgreSQL, one connection, sequential: cold miss p50 ${coldMiss.p50Ms} ms, p99 ${coldMiss.p99Ms} ms; cache hit p50 ${hit.p50Ms} ms, p99 ${hit.p99Ms} ms`);
+    console.log(
+      `\n(d) PostgreSQL, one connection, sequential: cold miss p50 ${coldMiss.p50Ms} ms, p99 ${coldMiss.p99Ms} ms; cache hit p50 ${hit.p50Ms} ms, p99 ${hit.p99Ms} ms`,
+    );
     console.log(
       `(g) revocation seen by the 2 other nodes of 3 (request sent → both answer REVOKED): p50 ${revocation.p50Ms} ms, p99 ${revocation.p99Ms} ms, max ${revocation.maxMs} ms over ${revocation.revocations}`,
     );

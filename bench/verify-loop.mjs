@@ -26,17 +26,35 @@ const pepper = 'verify-loop-pepper-verify-loop-pepper-0123456789';
 // No timer may fire on wall time: under valgrind a loop takes minutes, and every change poll or
 // usage flush it let in would be counted as the verifies' work.
 const quiet = { changePollMs: 60_000, maxStalenessMs: 86_400_000, usageFlushMs: 3_600_000 };
-const keyward = await buildApp({ config: loadConfig({}, { dataDir, pepper, ...quiet }), logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
+const keyward = await buildApp({
+  config: loadConfig({}, { dataDir, pepper, ...quiet }),
+  logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+});
 
 async function call(method, url, body) {
-  const response = await keyward.app.inject({ method, url, headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` }, payload: body });
+  const response = await keyward.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` },
+    payload: body,
+  });
   if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
   return response.json();
 }
 const tenant = await call('POST', '/v1/tenants', { name: 'Loop' });
 const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
-const plain = await call('POST', '/v1/keys', { environmentId: environment.id, name: 'plain', kind: 'application', permissions: ['functions.execute'] });
-const metered = await call('POST', '/v1/keys', { environmentId: environment.id, name: 'metered', kind: 'application', credits: { remaining: 1_000_000_000 } });
+const plain = await call('POST', '/v1/keys', {
+  environmentId: environment.id,
+  name: 'plain',
+  kind: 'application',
+  permissions: ['functions.execute'],
+});
+const metered = await call('POST', '/v1/keys', {
+  environmentId: environment.id,
+  name: 'metered',
+  kind: 'application',
+  credits: { remaining: 1_000_000_000 },
+});
 
 const breathe = () => new Promise((resolve) => setImmediate(resolve));
 const seen = {};

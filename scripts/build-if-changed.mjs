@@ -41,7 +41,9 @@ const args = process.argv.slice(2);
 const separator = args.indexOf('--');
 const command = separator === -1 ? [] : args.slice(separator + 1);
 const rootFlag = args.indexOf('--root');
-const root = resolve(rootFlag !== -1 && rootFlag < (separator === -1 ? args.length : separator) ? (args[rootFlag + 1] ?? '.') : '.');
+const root = resolve(
+  rootFlag !== -1 && rootFlag < (separator === -1 ? args.length : separator) ? (args[rootFlag + 1] ?? '.') : '.',
+);
 if (command.length === 0) {
   process.stderr.write('usage: node scripts/build-if-changed.mjs [--root <dir>] -- <build command…>\n');
   process.exit(2);
@@ -49,10 +51,17 @@ if (command.length === 0) {
 
 const current = sourceHash(root);
 const stamp = join(root, STAMP);
-const built = existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === current && OUTPUTS.every((output) => existsSync(join(root, output)));
+const built =
+  existsSync(stamp) &&
+  readFileSync(stamp, 'utf8').trim() === current &&
+  OUTPUTS.every((output) => existsSync(join(root, output)));
 if (!built) {
   process.stderr.write('keyward: sources changed since the last build (or none yet): building\n');
-  const result = spawnSync(command[0], command.slice(1), { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(command[0], command.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(stamp, `${current}\n`);
 }

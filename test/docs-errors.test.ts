@@ -36,7 +36,10 @@ describe('docs/errors.md', () => {
     expect([...documented.keys()].filter((code) => !(code in ERROR_CODES))).toEqual([]);
   });
 
-  it.each(Object.entries(ERROR_CODES))('gives %s the status and title of the error-code table', (code, { status, title }) => {
-    expect(documented.get(code)?.[0]).toEqual({ status, title });
-  });
+  it.each(Object.entries(ERROR_CODES))(
+    'gives %s the status and title of the error-code table',
+    (code, { status, title }) => {
+      expect(documented.get(code)?.[0]).toEqual({ status, title });
+    },
+  );
 });

@@ -17,7 +17,11 @@ export function openBenchStorage({ dataDir, databaseUrl, schema }) {
 }
 
 export async function insertKeys(storage, pepper, templateId, count, keep) {
-  const template = await storage.db.selectFrom('api_keys').selectAll().where('id', '=', templateId).executeTakeFirstOrThrow();
+  const template = await storage.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('id', '=', templateId)
+    .executeTakeFirstOrThrow();
   const secret = Buffer.from(pepper, 'utf8');
   const kept = [];
   const now = Date.now();
@@ -40,7 +44,15 @@ export async function insertKeys(storage, pepper, templateId, count, keep) {
             hash = randomBytes(32).toString('hex');
             hint = hash.slice(-4);
           }
-          rows.push({ ...template, id, name: `bench-${written}`, key_hash: hash, hint, created_at: now, updated_at: now });
+          rows.push({
+            ...template,
+            id,
+            name: `bench-${written}`,
+            key_hash: hash,
+            hint,
+            created_at: now,
+            updated_at: now,
+          });
         }
         await trx.insertInto('api_keys').values(rows).execute();
       }

@@ -18,7 +18,11 @@ export const WRK_MISSING =
   'Install wrk for figures comparable to the README (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk).';
 
 async function runWrk({ url, keysFile, kind, seconds, connections, threads }) {
-  const child = spawn('wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '-s', LUA, url, '--', keysFile, kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'wrk',
+    [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '-s', LUA, url, '--', keysFile, kind],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   const cpuBefore = cpuSeconds(child.pid);
@@ -57,7 +61,11 @@ async function runAutocannon({ url, keys, kind, seconds, connections }) {
     connections,
     duration: seconds,
     requests: [
-      { method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: bodies[Math.floor(Math.random() * bodies.length)] }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: bodies[Math.floor(Math.random() * bodies.length)] }),
+      },
     ],
   });
   const used = process.cpuUsage(before);
@@ -74,7 +82,9 @@ async function runAutocannon({ url, keys, kind, seconds, connections }) {
 export async function measure(server, options) {
   const started = performance.now();
   const serverCpuBefore = cpuSeconds(server.pid);
-  const result = options.wrk ? await runWrk({ ...options, url: server.url }) : await runAutocannon({ ...options, url: server.url });
+  const result = options.wrk
+    ? await runWrk({ ...options, url: server.url })
+    : await runAutocannon({ ...options, url: server.url });
   const wall = (performance.now() - started) / 1000;
   const serverCpu = cpuSeconds(server.pid) - serverCpuBefore;
   return {

@@ -44,7 +44,8 @@ function cleanEnv(extra) {
  */
 export async function startKeyward(env, { expectRootKey = true } = {}) {
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
-  const nodeArgs = process.env.BENCH_CPU_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`];
+  const nodeArgs =
+    process.env.BENCH_CPU_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`];
   const child = spawn(process.execPath, [...nodeArgs, `${ROOT}dist/cli/main.js`, 'serve'], {
     env: cleanEnv({ KEYWARD_HOST: '127.0.0.1', KEYWARD_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -73,7 +74,9 @@ export async function startKeyward(env, { expectRootKey = true } = {}) {
 
 /** The baseline: a bare Fastify 5 route parsing the same JSON body, in its own process. */
 export async function startBare() {
-  const child = spawn(process.execPath, [new URL('../bare-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL('../bare-server.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const [line] = await once(createInterface({ input: child.stdout }), 'line');
   return {
     pid: child.pid,

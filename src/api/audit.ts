@@ -6,12 +6,25 @@ export const AuditEvent = Type.Object({
   id: IdSchema('event'),
   tenantId: Nullable(IdSchema('tenant')),
   environmentId: Nullable(Type.String()),
-  actorKeyId: Nullable(Type.String({ description: "the acting key; null for the instance operator in a tenant's log, and where no key acted" })),
+  actorKeyId: Nullable(
+    Type.String({
+      description: "the acting key; null for the instance operator in a tenant's log, and where no key acted",
+    }),
+  ),
   actor: Type.Union(
     [
       Type.Object({ type: Type.Literal('key'), keyId: Type.String() }),
-      Type.Object({ type: Type.Literal('operator') }, { description: "the instance operator (the root key): its key id and address are in the instance chain's record only" }),
-      Type.Object({ type: Type.Literal('none') }, { description: 'no key: a start-up, a CLI command, a refusal of a request without a valid key' }),
+      Type.Object(
+        { type: Type.Literal('operator') },
+        {
+          description:
+            "the instance operator (the root key): its key id and address are in the instance chain's record only",
+        },
+      ),
+      Type.Object(
+        { type: Type.Literal('none') },
+        { description: 'no key: a start-up, a CLI command, a refusal of a request without a valid key' },
+      ),
     ],
     { description: 'who acted' },
   ),
@@ -35,18 +48,29 @@ export const ListAuditQuery = Type.Object(
     outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied')])),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
-    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'asc (default): oldest first; desc: newest first' })),
+    order: Type.Optional(
+      Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+        description: 'asc (default): oldest first; desc: newest first',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },
 );
 
-export const VerifyAuditQuery = Type.Object({ tenantId: Type.Optional(IdSchema('tenant')) }, { additionalProperties: false });
+export const VerifyAuditQuery = Type.Object(
+  { tenantId: Type.Optional(IdSchema('tenant')) },
+  { additionalProperties: false },
+);
 
 export const AuditCheck = Type.Object({
   ok: Type.Boolean(),
   checked: Type.Integer({ description: 'events walked' }),
-  firstBadEventId: Type.Optional(Type.String({ description: 'the first event out of place; for a deleted last event, its id as the head remembers it' })),
+  firstBadEventId: Type.Optional(
+    Type.String({
+      description: 'the first event out of place; for a deleted last event, its id as the head remembers it',
+    }),
+  ),
 });
 
 export const AuditPage = Page(AuditEvent);

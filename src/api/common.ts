@@ -22,7 +22,8 @@ export function IdParams(kind: IdKind) {
   return Type.Object({ id: IdSchema(kind) }, { additionalProperties: false });
 }
 
-export const Nullable = <T extends TSchema>(schema: T, description?: string) => Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
+export const Nullable = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
 
 export const Timestamp = Type.String({ format: 'date-time' });
 

@@ -6,14 +6,21 @@ import { DayCount, IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from '
 import { EffectiveSettings } from './settings.js';
 
 const authSettings = {
-  keyPrefix: Type.String({ pattern: KEY_PREFIX_PATTERN, description: 'prefix of new keys, [a-z0-9]{1,12}; not kwroot, the root key’s' }),
+  keyPrefix: Type.String({
+    pattern: KEY_PREFIX_PATTERN,
+    description: 'prefix of new keys, [a-z0-9]{1,12}; not kwroot, the root key’s',
+  }),
   mfaRequired: Nullable(Type.Boolean({ description: 'null inherits the tenant; cannot relax a tenant requirement' })),
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),
   maxKeyExpiryDays: Nullable(DayCount, "user keys; null inherits the tenant's"),
   maxApplicationKeyExpiryDays: Nullable(DayCount, "application keys; null inherits the tenant's"),
   mfaReverifyDays: Nullable(DayCount, "null inherits the tenant's"),
-  ipAllowlist: Nullable(IpAllowlistSchema('every key of the environment may be used only from these CIDR ranges, as well as from its own list; null: any address')),
+  ipAllowlist: Nullable(
+    IpAllowlistSchema(
+      'every key of the environment may be used only from these CIDR ranges, as well as from its own list; null: any address',
+    ),
+  ),
 };
 
 /** The settings `authConfig.manage` may change (SPEC §2). */
@@ -51,7 +58,10 @@ export const PatchEnvironmentBody = Type.Partial(Type.Omit(CreateEnvironmentBody
   minProperties: 1,
 });
 
-export const ListEnvironmentsQuery = Type.Object({ tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery }, { additionalProperties: false });
+export const ListEnvironmentsQuery = Type.Object(
+  { tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery },
+  { additionalProperties: false },
+);
 export const EnvironmentPage = Page(Environment);
 
 export type EnvironmentObject = Static<typeof Environment>;

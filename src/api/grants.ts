@@ -37,7 +37,8 @@ export function grantorFor(model: ModelDescriptionObject, me: MeObject): Grantor
     grants.allTypes.includes(action) ||
     (type !== 'org' && grants.typeWide[type]?.includes(action) === true) ||
     (resourceId !== null && grants.resources[resourceId]?.includes(action) === true);
-  const lacking = (type: string, resourceId: string | null, actions: readonly string[]) => actions.filter((action) => !covers(type, resourceId, action));
+  const lacking = (type: string, resourceId: string | null, actions: readonly string[]) =>
+    actions.filter((action) => !covers(type, resourceId, action));
 
   const permission = (id: string, forAdminKey: boolean): string | null => {
     const entry = permissionById.get(id);
@@ -55,8 +56,10 @@ export function grantorFor(model: ModelDescriptionObject, me: MeObject): Grantor
     const missing = lacking(parsed.type, parsed.resourceId, scopeActions(model, parsed));
     if (missing.length > 0) return `your key may not ${missing.join(', ')} ${parsed.type}`;
     // A type-wide role that deletes also creates at the top level: the server asks for that too.
-    const wholeType = (roleActions.get(parsed.role) ?? []).includes('delete') && parsed.resourceId === null && parsed.type !== 'org';
-    if (wholeType && !grants.root && !grants.createsTypes.includes(parsed.type)) return `your key may not create ${parsed.type} at the top level`;
+    const wholeType =
+      (roleActions.get(parsed.role) ?? []).includes('delete') && parsed.resourceId === null && parsed.type !== 'org';
+    if (wholeType && !grants.root && !grants.createsTypes.includes(parsed.type))
+      return `your key may not create ${parsed.type} at the top level`;
     return null;
   };
   const level = (type: string, name: string): string | null => {

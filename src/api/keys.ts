@@ -3,18 +3,34 @@ import { Type, type Static } from '@sinclair/typebox';
 import { RateLimit, RateLimits } from './ratelimits.js';
 import { DayCount, IdSchema, Metadata, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
-export const PermissionName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$', maxLength: 100 });
+export const PermissionName = Type.String({
+  pattern: '^[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)*$',
+  maxLength: 100,
+});
 
 /** Scope syntax (`agent:viewer`, `project:res_…:editor`); checked against the model, 400 naming what is unknown. */
-export const ScopeText = Type.String({ minLength: 3, maxLength: 200, examples: ['agent:viewer', 'project:res_01jb3x8v6q0000000000000000:editor'] });
-export const LevelsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$' }), Type.String({ maxLength: 32 }), {
-  description: 'per type, none|view|edit|full: sugar for type:viewer|editor|owner',
-  maxProperties: 100,
+export const ScopeText = Type.String({
+  minLength: 3,
+  maxLength: 200,
+  examples: ['agent:viewer', 'project:res_01jb3x8v6q0000000000000000:editor'],
 });
+export const LevelsSchema = Type.Record(
+  Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$' }),
+  Type.String({ maxLength: 32 }),
+  {
+    description: 'per type, none|view|edit|full: sugar for type:viewer|editor|owner',
+    maxProperties: 100,
+  },
+);
 
 /** The grant fields shared by key creation and (later) policies. */
 export const GrantFields = {
-  preset: Type.Optional(Type.String({ maxLength: 64, description: 'a preset of the model (deploy, read-only, agent-runner, custom): its scopes are added' })),
+  preset: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'a preset of the model (deploy, read-only, agent-runner, custom): its scopes are added',
+    }),
+  ),
   permissions: Type.Optional(Type.Array(PermissionName, { maxItems: 100, uniqueItems: true })),
   scopes: Type.Optional(Type.Array(ScopeText, { maxItems: 200 })),
   levels: Type.Optional(LevelsSchema),
@@ -27,18 +43,33 @@ export const LinkFields = {
 };
 
 /** CIDR ranges (IPv4 or IPv6; a bare address is its /32 or /128); null or absent: any address. */
-export const IpAllowlistSchema = (description = 'the key may be used only from these CIDR ranges (verify and management calls alike)') =>
-  Type.Array(Type.String({ minLength: 2, maxLength: 49, examples: ['203.0.113.0/24', '2001:db8::/32'] }), { maxItems: 100, description });
+export const IpAllowlistSchema = (
+  description = 'the key may be used only from these CIDR ranges (verify and management calls alike)',
+) =>
+  Type.Array(Type.String({ minLength: 2, maxLength: 49, examples: ['203.0.113.0/24', '2001:db8::/32'] }), {
+    maxItems: 100,
+    description,
+  });
 
 export const CreditsSchema = Type.Object(
   {
-    remaining: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'units left; each verify spends its cost (default 1)' }),
+    remaining: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000_000_000,
+      description: 'units left; each verify spends its cost (default 1)',
+    }),
     refill: Type.Optional(
       Nullable(
         Type.Object(
           {
-            amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'the balance is reset to this at the start of each interval' }),
-            interval: Type.Union([Type.Literal('day'), Type.Literal('month')], { description: "in the tenant's time zone" }),
+            amount: Type.Integer({
+              minimum: 1,
+              maximum: 1_000_000_000_000,
+              description: 'the balance is reset to this at the start of each interval',
+            }),
+            interval: Type.Union([Type.Literal('day'), Type.Literal('month')], {
+              description: "in the tenant's time zone",
+            }),
           },
           { additionalProperties: false },
         ),
@@ -50,7 +81,12 @@ export const CreditsSchema = Type.Object(
 
 export const KeyKindSchema = Type.Union([Type.Literal('user'), Type.Literal('application'), Type.Literal('root')]);
 
-export const KeyStatus = Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')]);
+export const KeyStatus = Type.Union([
+  Type.Literal('active'),
+  Type.Literal('disabled'),
+  Type.Literal('expired'),
+  Type.Literal('revoked'),
+]);
 
 export const Key = Type.Object({
   id: IdSchema('key'),
@@ -64,8 +100,12 @@ export const Key = Type.Object({
   status: KeyStatus,
   prefix: Type.String(),
   hint: Type.String({ description: 'the last 4 characters of the key' }),
-  permissions: Type.Array(Type.String(), { description: 'named permissions given directly (assistant.use is always held and not listed)' }),
-  scopes: Type.Array(Type.String(), { description: "scopes, a preset's included, legacy roles normalised (executor → viewer+run)" }),
+  permissions: Type.Array(Type.String(), {
+    description: 'named permissions given directly (assistant.use is always held and not listed)',
+  }),
+  scopes: Type.Array(Type.String(), {
+    description: "scopes, a preset's included, legacy roles normalised (executor → viewer+run)",
+  }),
   levels: Type.Record(Type.String(), Type.String()),
   preset: Nullable(Type.String()),
   policyIds: Type.Array(IdSchema('policy'), { description: 'linked policies: their grants count as the key’s' }),
@@ -86,14 +126,29 @@ export const CreatedKey = Type.Composite([
   Key,
   Type.Object({
     key: Type.String({ description: 'the key itself, shown this once and never again' }),
-    warnings: Type.Optional(Type.Array(Type.String(), { description: 'advice about the key as created, e.g. an application key that expires' })),
+    warnings: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'advice about the key as created, e.g. an application key that expires',
+      }),
+    ),
   }),
 ]);
 
 export const RotateKeyBody = Type.Object(
   {
-    otp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: "a TOTP code of the calling key's user, where MFA is required" })),
-    gracePeriodSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400, description: 'how long the old secret keeps working (default 0: it fails at once)' })),
+    otp: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{6}$',
+        description: "a TOTP code of the calling key's user, where MFA is required",
+      }),
+    ),
+    gracePeriodSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400,
+        description: 'how long the old secret keeps working (default 0: it fails at once)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -124,13 +179,23 @@ export const PatchKeyBody = Type.Object(
     ratelimits: Type.Optional(RateLimits),
     ipAllowlist: Type.Optional(Nullable(IpAllowlistSchema('replaces the key’s IP allowlist; null clears it'))),
     credits: Type.Optional(Nullable(CreditsSchema)),
-    creditsAdd: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'adds this many credits to the balance (the key must have credits)' })),
+    creditsAdd: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000_000_000,
+        description: 'adds this many credits to the balance (the key must have credits)',
+      }),
+    ),
     permissions: GrantFields.permissions,
     scopes: GrantFields.scopes,
     levels: GrantFields.levels,
     ...LinkFields,
   },
-  { additionalProperties: false, minProperties: 1, description: 'grant fields replace the key’s set of that kind; the caller must hold what they give' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'grant fields replace the key’s set of that kind; the caller must hold what they give',
+  },
 );
 
 export const ListKeysQuery = Type.Object(
@@ -139,7 +204,9 @@ export const ListKeysQuery = Type.Object(
     environmentId: Type.Optional(IdSchema('environment')),
     policyId: Type.Optional(IdSchema('policy', "the policy's keys (seed 001's Manage Keys)")),
     groupId: Type.Optional(IdSchema('group')),
-    expiringWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 36_500, description: 'live keys that expire within this many days' })),
+    expiringWithinDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 36_500, description: 'live keys that expire within this many days' }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

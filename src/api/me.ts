@@ -9,7 +9,9 @@ export const EffectiveGrants = Type.Object({
   permissions: Type.Array(Type.String(), { description: 'named permissions held, assistant.use included' }),
   typeWide: actionsByName("type → actions on every resource of it (and their descendants) in the key's environment"),
   allTypes: Type.Array(Type.String(), { description: 'actions on every resource of every type' }),
-  createsTypes: Type.Array(Type.String(), { description: 'types the key may create at the top level or under any parent it may discover' }),
+  createsTypes: Type.Array(Type.String(), {
+    description: 'types the key may create at the top level or under any parent it may discover',
+  }),
   resources: actionsByName('resource id → actions on it and its descendants'),
   readDiscoverable: Type.Boolean({ description: 'may read whatever it may discover (library.generate)' }),
 });

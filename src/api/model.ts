@@ -10,7 +10,10 @@ export const ModelDescription = Type.Object({
     Type.Object({
       name: Type.String(),
       actions: Names("every action the role grants, its included roles' too"),
-      storeAs: Nullable(Type.String(), 'a legacy role: scopes naming it are stored as this role plus the actions it adds (agent:executor as agent:viewer+run)'),
+      storeAs: Nullable(
+        Type.String(),
+        'a legacy role: scopes naming it are stored as this role plus the actions it adds (agent:executor as agent:viewer+run)',
+      ),
     }),
   ),
   types: Type.Array(
@@ -19,7 +22,10 @@ export const ModelDescription = Type.Object({
       roles: Names('roles a scope on this type may name'),
       parents: Names('types a resource of this type may be created under'),
       topLevel: Type.Boolean({ description: 'may sit with no parent' }),
-      catalogue: Type.Boolean({ description: 'every key its visibility reaches may discover a resource of the type with no grant (id, type, name, parent, visibility)' }),
+      catalogue: Type.Boolean({
+        description:
+          'every key its visibility reaches may discover a resource of the type with no grant (id, type, name, parent, visibility)',
+      }),
       value: Type.Union([Type.Literal('none'), Type.Literal('clear'), Type.Literal('secret')], {
         description: 'whether resources of the type carry a value, and whether it is encrypted at rest',
       }),

@@ -21,7 +21,9 @@ export const Policy = Type.Object({
 export const CreatePolicyBody = Type.Object(
   {
     tenantId: Type.Optional(IdSchema('tenant')),
-    environmentId: Type.Optional(Nullable(IdSchema('environment', 'omit or null for a tenant-wide policy (needs tenant.manage)'))),
+    environmentId: Type.Optional(
+      Nullable(IdSchema('environment', 'omit or null for a tenant-wide policy (needs tenant.manage)')),
+    ),
     name: Name,
     ...GrantFields,
     ratelimits: Type.Optional(RateLimits),

@@ -7,10 +7,18 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IdSchema, Metadata, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
 export const TypeName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 });
-export const ExternalId = Type.String({ minLength: 1, maxLength: 200, description: "the platform's own id, unique per environment and type" });
-export const VisibilitySchema = Type.Union([Type.Literal('ENVIRONMENT'), Type.Literal('TENANT'), Type.Literal('PUBLIC')], {
-  description: 'ENVIRONMENT (default): its environment only; TENANT: discover/read/run from the tenant’s other environments; PUBLIC: from any tenant',
+export const ExternalId = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: "the platform's own id, unique per environment and type",
 });
+export const VisibilitySchema = Type.Union(
+  [Type.Literal('ENVIRONMENT'), Type.Literal('TENANT'), Type.Literal('PUBLIC')],
+  {
+    description:
+      'ENVIRONMENT (default): its environment only; TENANT: discover/read/run from the tenant’s other environments; PUBLIC: from any tenant',
+  },
+);
 export const ResourceValue = Type.String({ maxLength: 65_536 });
 
 /** Absent from a listing's entry the caller may discover but not read (SPEC §3 step 4: id, type, name, parent and visibility only). */
@@ -26,7 +34,9 @@ export const Resource = Type.Object({
   parentId: Nullable(IdSchema('resource')),
   visibility: VisibilitySchema,
   metadata: Type.Optional(Metadata),
-  value: Type.Optional(Nullable(Type.String({ description: 'only for types that carry a value, and only to a key that may read it' }))),
+  value: Type.Optional(
+    Nullable(Type.String({ description: 'only for types that carry a value, and only to a key that may read it' })),
+  ),
   createdByKeyId: Type.Optional(Nullable(Type.String(), READERS_ONLY)),
   createdAt: Type.Optional(Timestamp),
   updatedAt: Type.Optional(Timestamp),
@@ -62,7 +72,9 @@ export const ListResourcesQuery = Type.Object(
   {
     type: Type.Optional(TypeName),
     parentId: Type.Optional(IdSchema('resource')),
-    environmentId: Type.Optional(IdSchema('environment', 'only resources of this environment (visibility still applies)')),
+    environmentId: Type.Optional(
+      IdSchema('environment', 'only resources of this environment (visibility still applies)'),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

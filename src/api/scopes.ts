@@ -5,7 +5,13 @@
  * server's own parser (src/core, which the pure core needs and which imports nothing), given the
  * model as `GET /v1/model` describes it, so a scope the server stored reads back the same here.
  */
-import { formatScope, parseScope, type Scope, type ScopeResult, type ScopeVocabulary } from '../core/grants/scope-syntax.js';
+import {
+  formatScope,
+  parseScope,
+  type Scope,
+  type ScopeResult,
+  type ScopeVocabulary,
+} from '../core/grants/scope-syntax.js';
 import type { ModelDescriptionObject } from './model.js';
 
 export { formatScope, type Scope, type ScopeResult };
@@ -21,7 +27,13 @@ function vocabularyOf(model: ModelDescriptionObject): ScopeVocabulary {
     model.roles.map((role) => {
       // What a legacy role adds to the one it is stored as, as the model compiler works it out.
       const stored = role.storeAs === null ? null : new Set(actionsOf.get(role.storeAs) ?? []);
-      return [role.name, { storeAs: role.storeAs, storeExtra: stored === null ? [] : role.actions.filter((action) => !stored.has(action)) }];
+      return [
+        role.name,
+        {
+          storeAs: role.storeAs,
+          storeExtra: stored === null ? [] : role.actions.filter((action) => !stored.has(action)),
+        },
+      ];
     }),
   );
   const vocabulary: ScopeVocabulary = {

@@ -9,14 +9,25 @@ const settings = {
   rotationWindowDays: Nullable(Type.Integer({ minimum: 0, maximum: 3650 })),
   defaultKeyExpiryDays: Nullable(DayCount),
   maxKeyExpiryDays: Nullable(DayCount, 'the longest a user key may live; null: no maximum'),
-  maxApplicationKeyExpiryDays: Nullable(DayCount, 'the longest an application key may live; null: no maximum, so deployments need not expire'),
-  mfaReverifyDays: Nullable(DayCount, 'a user key works only if its user passed a TOTP check within this many days; null: never asked'),
-  timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone in which key credits refill at each day or month (default UTC)' }),
+  maxApplicationKeyExpiryDays: Nullable(
+    DayCount,
+    'the longest an application key may live; null: no maximum, so deployments need not expire',
+  ),
+  mfaReverifyDays: Nullable(
+    DayCount,
+    'a user key works only if its user passed a TOTP check within this many days; null: never asked',
+  ),
+  timeZone: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'IANA time zone in which key credits refill at each day or month (default UTC)',
+  }),
   auditRetentionDays: Nullable(
     Type.Integer({
       minimum: 30,
       maximum: 36_500,
-      description: 'prune audit events older than this (at least 30, and at least KEYWARD_AUDIT_MIN_RETENTION_DAYS); null keeps them forever',
+      description:
+        'prune audit events older than this (at least 30, and at least KEYWARD_AUDIT_MIN_RETENTION_DAYS); null keeps them forever',
     }),
   ),
 };

@@ -4,7 +4,12 @@ import { IdSchema, Nullable, Timestamp } from './common.js';
 
 /** A UTC calendar day, YYYY-MM-DD. */
 function Day(description?: string) {
-  return Type.String({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', examples: ['2026-03-01'], ...(description ? { description } : {}) });
+  return Type.String({
+    format: 'date',
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+    examples: ['2026-03-01'],
+    ...(description ? { description } : {}),
+  });
 }
 
 export const KeyUsageQuery = Type.Object(
@@ -18,7 +23,9 @@ export const KeyUsageQuery = Type.Object(
 export const UsageDay = Type.Object({
   day: Day('UTC'),
   count: Type.Integer({ description: 'verifies of the key that day, every verdict' }),
-  byCode: Type.Record(Type.String(), Type.Integer(), { description: 'the same count by verdict code: VALID, FORBIDDEN, EXPIRED, REVOKED, DISABLED' }),
+  byCode: Type.Record(Type.String(), Type.Integer(), {
+    description: 'the same count by verdict code: VALID, FORBIDDEN, EXPIRED, REVOKED, DISABLED',
+  }),
 });
 
 export const KeyUsage = Type.Object({

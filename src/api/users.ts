@@ -29,7 +29,10 @@ export const PatchUserBody = Type.Partial(Type.Omit(CreateUserBody, ['tenantId']
   minProperties: 1,
 });
 
-export const ListUsersQuery = Type.Object({ tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery }, { additionalProperties: false });
+export const ListUsersQuery = Type.Object(
+  { tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery },
+  { additionalProperties: false },
+);
 export const UserPage = Page(User);
 
 export type UserObject = Static<typeof User>;

@@ -13,7 +13,8 @@ export const ResourceQuery = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'the resource acted on; with neither id nor externalId, the type-wide question (may the key do this to every resource of the type; for create: may it create one)',
+    description:
+      'the resource acted on; with neither id nor externalId, the type-wide question (may the key do this to every resource of the type; for create: may it create one)',
   },
 );
 
@@ -31,7 +32,12 @@ export const VerifyBody = Type.Object(
       }),
     ),
     cost: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description:
+          'units this request spends from rate limits and credits (default 1 where the key has either; 0 = check only)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -40,9 +46,15 @@ export const VerifyBody = Type.Object(
 export const Missing = Type.Object(
   {
     permission: Type.Optional(Type.String()),
-    ip: Type.Optional(Type.String({ description: "the address the request came from, outside the key's or its environment's IP allowlist" })),
+    ip: Type.Optional(
+      Type.String({
+        description: "the address the request came from, outside the key's or its environment's IP allowlist",
+      }),
+    ),
     action: Type.Optional(Type.String()),
-    resource: Type.Optional(Type.Object({ type: Type.String(), id: Type.Optional(Type.String()), externalId: Type.Optional(Type.String()) })),
+    resource: Type.Optional(
+      Type.Object({ type: Type.String(), id: Type.Optional(Type.String()), externalId: Type.Optional(Type.String()) }),
+    ),
   },
   { description: 'what the key lacked, as asked: never whether the resource exists' },
 );
@@ -51,13 +63,34 @@ export const Missing = Type.Object(
  * A string or null as one JSON Schema type list, not an `anyOf`: the answer's serializer then
  * writes it directly instead of testing each branch, which is a measurable share of a verify.
  */
-const StringOrNull = (options: { format?: string; description?: string } = {}) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+const StringOrNull = (options: { format?: string; description?: string } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'RATE_LIMITED' | 'USAGE_EXCEEDED'>({
+  code: Type.Unsafe<
+    | 'VALID'
+    | 'NOT_FOUND'
+    | 'REVOKED'
+    | 'EXPIRED'
+    | 'DISABLED'
+    | 'FORBIDDEN'
+    | 'MFA_REQUIRED'
+    | 'RATE_LIMITED'
+    | 'USAGE_EXCEEDED'
+  >({
     type: 'string',
-    enum: ['VALID', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MFA_REQUIRED', 'RATE_LIMITED', 'USAGE_EXCEEDED'],
+    enum: [
+      'VALID',
+      'NOT_FOUND',
+      'REVOKED',
+      'EXPIRED',
+      'DISABLED',
+      'FORBIDDEN',
+      'MFA_REQUIRED',
+      'RATE_LIMITED',
+      'USAGE_EXCEEDED',
+    ],
   }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
@@ -65,8 +98,17 @@ export const VerifyAnswer = Type.Object({
   expiresAt: StringOrNull({ format: 'date-time' }),
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
   missing: Type.Optional(Missing),
-  ratelimits: Type.Optional(Type.Array(RateLimitState, { description: 'each rate limit of the key (its own, then its policies’) after this request' })),
-  credits: Type.Optional(Type.Object({ remaining: Type.Integer() }, { description: "the key's usage credits after this request, where it has credits" })),
+  ratelimits: Type.Optional(
+    Type.Array(RateLimitState, {
+      description: 'each rate limit of the key (its own, then its policies’) after this request',
+    }),
+  ),
+  credits: Type.Optional(
+    Type.Object(
+      { remaining: Type.Integer() },
+      { description: "the key's usage credits after this request, where it has credits" },
+    ),
+  ),
 });
 
 export type VerifyInput = Static<typeof VerifyBody>;

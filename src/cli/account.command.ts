@@ -39,9 +39,11 @@ function printModel(model: ModelDescriptionObject): void {
 
 function printVerdict(answer: VerifyAnswerObject): void {
   line(answer.valid ? green(answer.code) : red(answer.code));
-  if (answer.keyId !== null) line(`key ${answer.keyId} (tenant ${answer.tenantId ?? '-'}, environment ${answer.environmentId ?? '-'})`);
+  if (answer.keyId !== null)
+    line(`key ${answer.keyId} (tenant ${answer.tenantId ?? '-'}, environment ${answer.environmentId ?? '-'})`);
   if (answer.missing !== undefined) line(`missing: ${JSON.stringify(answer.missing)}`);
-  for (const limit of answer.ratelimits ?? []) line(`rate limit ${limit.name}: ${limit.remaining} of ${limit.limit} left until ${limit.resetAt}`);
+  for (const limit of answer.ratelimits ?? [])
+    line(`rate limit ${limit.name}: ${limit.remaining} of ${limit.limit} left until ${limit.resetAt}`);
   if (answer.credits !== undefined) line(`credits: ${answer.credits.remaining} left`);
 }
 
@@ -56,10 +58,15 @@ export function registerAccount(program: Command): void {
         const opts = command.optsWithGlobals<{ url: string; key?: string; profile?: string; json?: boolean }>();
         let key = opts.key ?? process.env['KEYWARD_KEY'];
         if (key === undefined && process.stdin.isTTY === true) key = await password({ message: 'Key', mask: '*' });
-        if (key === undefined || key === '') throw new UsageError('no key: pass --key, set KEYWARD_KEY, or run on a terminal to be asked');
+        if (key === undefined || key === '')
+          throw new UsageError('no key: pass --key, set KEYWARD_KEY, or run on a terminal to be asked');
         const me = await createClient({ baseUrl: opts.url, key }).me();
         const path = saveProfile(opts.profile ?? DEFAULT_PROFILE, { url: opts.url, key });
-        show(me.key, { json: opts.json === true }, (k) => line(`Logged in to ${opts.url} as ${k.name} (${k.id}); profile "${opts.profile ?? DEFAULT_PROFILE}" saved in ${path}`));
+        show(me.key, { json: opts.json === true }, (k) =>
+          line(
+            `Logged in to ${opts.url} as ${k.name} (${k.id}); profile "${opts.profile ?? DEFAULT_PROFILE}" saved in ${path}`,
+          ),
+        );
       } catch (error) {
         fail(error);
       }
@@ -87,10 +94,14 @@ export function registerAccount(program: Command): void {
   program
     .command('model')
     .description('the authorization model in force: presets, types, roles, permissions')
-    .action((_o, command: Command) => run(command, async ({ client, json }) => show(await client.model(), { json }, printModel)));
+    .action((_o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.model(), { json }, printModel)),
+    );
   program
     .command('verify <key> [permission]')
-    .description('ask whether a key is valid (and holds a permission, or may do an action on a resource); exit 0 only when VALID')
+    .description(
+      'ask whether a key is valid (and holds a permission, or may do an action on a resource); exit 0 only when VALID',
+    )
     .option('--action <action>', 'an action of the model')
     .option('--type <type>', 'the resource type the action is on')
     .option('--resource <id>', 'the resource id (res_…)')
@@ -110,7 +121,8 @@ export function registerAccount(program: Command): void {
                 ...(typeof opts['external'] === 'string' ? { externalId: opts['external'] } : {}),
               };
         const cost = typeof opts['cost'] === 'string' ? Number(opts['cost']) : undefined;
-        if (cost !== undefined && !(Number.isInteger(cost) && cost >= 0)) throw new UsageError('--cost is a whole number, 0 or more');
+        if (cost !== undefined && !(Number.isInteger(cost) && cost >= 0))
+          throw new UsageError('--cost is a whole number, 0 or more');
         const answer = await client.verify({
           key,
           ...(cost === undefined ? {} : { cost }),

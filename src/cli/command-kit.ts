@@ -42,7 +42,8 @@ export function levels(values: readonly string[] | undefined): Record<string, st
   const out: Record<string, string> = {};
   for (const value of values) {
     const [type, level] = value.split('=');
-    if (type === undefined || level === undefined || type === '' || level === '') throw new InvalidArgumentError(`--level takes type=level (agent=edit), got "${value}"`);
+    if (type === undefined || level === undefined || type === '' || level === '')
+      throw new InvalidArgumentError(`--level takes type=level (agent=edit), got "${value}"`);
     out[type] = level;
   }
   return out;
@@ -55,9 +56,14 @@ export function defined<T extends Record<string, unknown>>(object: T): T {
 
 /** Adds `--limit` and `--cursor` to a list command. */
 export function paged(command: Command): Command {
-  return command.option('--limit <n>', 'items per page (1-100)', integer).option('--cursor <cursor>', 'the page after a previous one');
+  return command
+    .option('--limit <n>', 'items per page (1-100)', integer)
+    .option('--cursor <cursor>', 'the page after a previous one');
 }
 
-export const str = (opts: Readonly<Record<string, unknown>>, name: string): string | undefined => (typeof opts[name] === 'string' ? opts[name] : undefined);
-export const num = (opts: Readonly<Record<string, unknown>>, name: string): number | undefined => (typeof opts[name] === 'number' ? opts[name] : undefined);
-export const list = (opts: Readonly<Record<string, unknown>>, name: string): string[] | undefined => (Array.isArray(opts[name]) ? (opts[name] as string[]) : undefined);
+export const str = (opts: Readonly<Record<string, unknown>>, name: string): string | undefined =>
+  typeof opts[name] === 'string' ? opts[name] : undefined;
+export const num = (opts: Readonly<Record<string, unknown>>, name: string): number | undefined =>
+  typeof opts[name] === 'number' ? opts[name] : undefined;
+export const list = (opts: Readonly<Record<string, unknown>>, name: string): string[] | undefined =>
+  Array.isArray(opts[name]) ? (opts[name] as string[]) : undefined;

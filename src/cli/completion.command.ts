@@ -7,7 +7,10 @@ import { UsageError, block, fail } from './output.js';
 
 /** Every command path (`keys`, `keys create`, …) with its subcommands and options. */
 function walk(command: Command, path: readonly string[], out: Map<string, string[]>): void {
-  const words = [...command.commands.map((sub) => sub.name()), ...command.options.map((option) => option.long ?? option.short ?? '').filter((flag) => flag !== '')];
+  const words = [
+    ...command.commands.map((sub) => sub.name()),
+    ...command.options.map((option) => option.long ?? option.short ?? '').filter((flag) => flag !== ''),
+  ];
   out.set(path.join(' '), words);
   for (const sub of command.commands) walk(sub, [...path, sub.name()], out);
 }
@@ -19,7 +22,9 @@ function table(root: Command): Map<string, string[]> {
 }
 
 export function bashScript(root: Command): string {
-  const cases = [...table(root)].map(([path, words]) => `    "${path}") words="${words.join(' ')} --help" ;;`).join('\n');
+  const cases = [...table(root)]
+    .map(([path, words]) => `    "${path}") words="${words.join(' ')} --help" ;;`)
+    .join('\n');
   return `# keyward bash completion: eval "$(keyward completion bash)"
 _keyward() {
   local cur path="" word i

@@ -14,7 +14,8 @@ import { line, UsageError } from './output.js';
 const SQLITE_FILE = 'keyward.db';
 
 function sqliteOnly(config: Config, what: string): string {
-  if (config.databaseUrl !== undefined) throw new UsageError(`${what} is for SQLite; for PostgreSQL use pg_dump / pg_restore (docs/deploy.md)`);
+  if (config.databaseUrl !== undefined)
+    throw new UsageError(`${what} is for SQLite; for PostgreSQL use pg_dump / pg_restore (docs/deploy.md)`);
   return join(config.dataDir, SQLITE_FILE);
 }
 
@@ -22,7 +23,9 @@ function sqliteOnly(config: Config, what: string): string {
 function assertKeywardDatabase(file: string): void {
   const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   try {
-    const table = sqlite.prepare("select name from sqlite_master where type = 'table' and name = 'instance_settings'").get();
+    const table = sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name = 'instance_settings'")
+      .get();
     if (table === undefined) throw new UsageError(`${file} is not a Keyward database`);
     sqlite.pragma('quick_check');
   } finally {
@@ -31,7 +34,12 @@ function assertKeywardDatabase(file: string): void {
 }
 
 export async function migrate(config: Config, check: boolean): Promise<void> {
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, migrate: false });
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+    migrate: false,
+  });
   try {
     const schema = config.databaseUrl === undefined ? undefined : config.databaseSchema;
     const pending = await pendingMigrations(storage.migrationDb, schema);
@@ -44,7 +52,11 @@ export async function migrate(config: Config, check: boolean): Promise<void> {
       return;
     }
     await migrateToLatest(storage.migrationDb, schema);
-    line(pending.length === 0 ? `Up to date (${storage.location}).` : `Applied ${pending.join(', ')} to ${storage.location}.`);
+    line(
+      pending.length === 0
+        ? `Up to date (${storage.location}).`
+        : `Applied ${pending.join(', ')} to ${storage.location}.`,
+    );
   } finally {
     await storage.close();
   }
@@ -79,7 +91,8 @@ export async function restore(config: Config, file: string, force: boolean): Pro
   const target = sqliteOnly(config, 'restore');
   const source = resolve(file);
   assertKeywardDatabase(source);
-  if (existsSync(target) && !force) throw new UsageError(`${target} exists: stop the server and pass --force to replace it`);
+  if (existsSync(target) && !force)
+    throw new UsageError(`${target} exists: stop the server and pass --force to replace it`);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // 0600 before the copy: a new file would get the umask's mode, and one replaced with --force keeps its own.
   ensureOwnerOnlyFile(target);
@@ -90,5 +103,7 @@ export async function restore(config: Config, file: string, force: boolean): Pro
   } finally {
     backup.close();
   }
-  line(`Restored ${source} to ${target}. The server needs the pepper of the backed-up instance; check with keyward doctor.`);
+  line(
+    `Restored ${source} to ${target}. The server needs the pepper of the backed-up instance; check with keyward doctor.`,
+  );
 }

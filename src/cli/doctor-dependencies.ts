@@ -48,9 +48,17 @@ async function redisCheck(config: Config, url: string): Promise<Check> {
     await within(redis.connect(), config.redisConnectTimeoutMs + 500, 'Redis');
     const started = performance.now();
     await within(redis.ping(), config.redisCommandTimeoutMs + 500, 'Redis');
-    return { ok: true, name: 'redis', detail: `reached ${shown}, PING in ${(performance.now() - started).toFixed(1)} ms` };
+    return {
+      ok: true,
+      name: 'redis',
+      detail: `reached ${shown}, PING in ${(performance.now() - started).toFixed(1)} ms`,
+    };
   } catch (error) {
-    return { ok: false, name: 'redis', detail: `could not reach ${shown} (KEYWARD_REDIS_URL): ${message(error)}; rate limits would fall back to each node's share` };
+    return {
+      ok: false,
+      name: 'redis',
+      detail: `could not reach ${shown} (KEYWARD_REDIS_URL): ${message(error)}; rate limits would fall back to each node's share`,
+    };
   } finally {
     redis.disconnect();
   }
@@ -66,7 +74,9 @@ function tiersCheck(path: string): Check {
 
 /** The collector's address as the OTLP exporter reads it from the environment. */
 function collectorUrl(env: NodeJS.ProcessEnv): URL {
-  return new URL(env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'http://localhost:4318');
+  return new URL(
+    env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'] ?? 'http://localhost:4318',
+  );
 }
 
 async function collectorCheck(env: NodeJS.ProcessEnv): Promise<Check> {
@@ -87,7 +97,11 @@ async function collectorCheck(env: NodeJS.ProcessEnv): Promise<Check> {
     );
     return { ok: true, name: 'traces', detail: `the OTLP collector at ${where} accepts connections` };
   } catch (error) {
-    return { ok: 'warn', name: 'traces', detail: `KEYWARD_OTEL_TRACES is on but ${where} does not accept connections (${message(error)}); spans would be dropped` };
+    return {
+      ok: 'warn',
+      name: 'traces',
+      detail: `KEYWARD_OTEL_TRACES is on but ${where} does not accept connections (${message(error)}); spans would be dropped`,
+    };
   }
 }
 

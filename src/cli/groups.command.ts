@@ -22,19 +22,24 @@ const POLICY_COLUMNS: readonly Column<PolicyObject>[] = [
 
 export function registerGroups(program: Command): void {
   const groups = program.command('groups').description('sharing groups: get owner of what their member keys create');
-  paged(groups.command('list').description('list groups').option('--tenant <id>', "only this tenant's")).action((_o, command: Command) =>
-    run(command, async ({ client, json, opts }) => {
-      const page = await client.groups.list(defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => {
-        table(page.items, GROUP_COLUMNS);
-        pageFooter(page.nextCursor);
-      });
-    }),
+  paged(groups.command('list').description('list groups').option('--tenant <id>', "only this tenant's")).action(
+    (_o, command: Command) =>
+      run(command, async ({ client, json, opts }) => {
+        const page = await client.groups.list(
+          defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+        );
+        show(page, { json }, () => {
+          table(page.items, GROUP_COLUMNS);
+          pageFooter(page.nextCursor);
+        });
+      }),
   );
   groups
     .command('show <id>')
     .description('show a group and its members')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.groups.get(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.groups.get(id), { json }, fields)),
+    );
   groups
     .command('create')
     .description('create a group')
@@ -42,33 +47,54 @@ export function registerGroups(program: Command): void {
     .requiredOption('--name <name>', 'its name')
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
-        const group = await client.groups.create(defined({ tenantId: str(opts, 'tenant'), name: str(opts, 'name') ?? '' }));
+        const group = await client.groups.create(
+          defined({ tenantId: str(opts, 'tenant'), name: str(opts, 'name') ?? '' }),
+        );
         show(group, { json }, (g) => line(`Created group ${g.id} (${g.name})`));
       }),
     );
   groups
     .command('delete <id>')
     .description('delete a group')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.groups.delete(id), { json }, (g) => line(`Deleted group ${g.id}`))));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) =>
+        show(await client.groups.delete(id), { json }, (g) => line(`Deleted group ${g.id}`)),
+      ),
+    );
   const members = groups.command('members').description("a group's member keys");
   members
     .command('add <groupId> <memberId>')
     .description('add a key (key_…) or a user (usr_…) to a group')
     .action((id: string, memberId: string, _o, command: Command) =>
-      run(command, async ({ client, json }) => show(await client.groups.addMember(id, memberId.startsWith('usr_') ? { userId: memberId } : { keyId: memberId }), { json }, fields)),
+      run(command, async ({ client, json }) =>
+        show(
+          await client.groups.addMember(id, memberId.startsWith('usr_') ? { userId: memberId } : { keyId: memberId }),
+          { json },
+          fields,
+        ),
+      ),
     );
   members
     .command('remove <groupId> <keyId>')
     .description('remove a key from a group')
-    .action((id: string, keyId: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.groups.removeMember(id, keyId), { json }, fields)));
+    .action((id: string, keyId: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.groups.removeMember(id, keyId), { json }, fields)),
+    );
 }
 
 export function registerPolicies(program: Command): void {
   const policies = program.command('policies').description('policies: named grant sets linked to keys');
-  paged(policies.command('list').description('list policies').option('--tenant <id>').option('--environment <id>')).action((_o, command: Command) =>
+  paged(
+    policies.command('list').description('list policies').option('--tenant <id>').option('--environment <id>'),
+  ).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.policies.list(
-        defined({ tenantId: str(opts, 'tenant'), environmentId: str(opts, 'environment'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+        defined({
+          tenantId: str(opts, 'tenant'),
+          environmentId: str(opts, 'environment'),
+          limit: num(opts, 'limit'),
+          cursor: str(opts, 'cursor'),
+        }),
       );
       show(page, { json }, () => {
         table(page.items, POLICY_COLUMNS);
@@ -79,7 +105,9 @@ export function registerPolicies(program: Command): void {
   policies
     .command('show <id>')
     .description('show a policy')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.policies.get(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.policies.get(id), { json }, fields)),
+    );
   policies
     .command('create')
     .description('create a policy')
@@ -90,7 +118,11 @@ export function registerPolicies(program: Command): void {
     .option('--permission <name>', 'a named permission (repeatable)', collect)
     .option('--scope <scope>', 'type:role or type:res_…:role (repeatable)', collect)
     .option('--level <type=level>', 'none|view|edit|full on a type (repeatable)', collect)
-    .option('--ratelimit <name:limit/durationMs>', 'a rate limit its keys share, e.g. per-second:10/1000 (repeatable)', collect)
+    .option(
+      '--ratelimit <name:limit/durationMs>',
+      'a rate limit its keys share, e.g. per-second:10/1000 (repeatable)',
+      collect,
+    )
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const policy = await client.policies.create(
@@ -112,12 +144,20 @@ export function registerPolicies(program: Command): void {
     .command('update <id>')
     .description("change a policy's name or rate limits")
     .option('--name <name>', 'a new name')
-    .option('--ratelimit <name:limit/durationMs>', 'a rate limit its keys share (repeatable; replaces the set)', collect)
+    .option(
+      '--ratelimit <name:limit/durationMs>',
+      'a rate limit its keys share (repeatable; replaces the set)',
+      collect,
+    )
     .option('--clear-ratelimits', 'remove every rate limit of the policy')
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
-        const patch = defined({ name: str(opts, 'name'), ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true) });
-        if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ratelimit or --clear-ratelimits');
+        const patch = defined({
+          name: str(opts, 'name'),
+          ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true),
+        });
+        if (Object.keys(patch).length === 0)
+          throw new UsageError('nothing to change: give --name, --ratelimit or --clear-ratelimits');
         show(await client.policies.update(id, patch), { json }, (p) => line(`Policy ${p.id} updated`));
       }),
     );
@@ -127,7 +167,9 @@ export function registerPolicies(program: Command): void {
     .option('--force', 'unlink it from its keys first')
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) =>
-        show(await client.policies.delete(id, opts['force'] === true ? { force: true } : undefined), { json }, (p) => line(`Deleted policy ${p.id}`)),
+        show(await client.policies.delete(id, opts['force'] === true ? { force: true } : undefined), { json }, (p) =>
+          line(`Deleted policy ${p.id}`),
+        ),
       ),
     );
 }

@@ -40,27 +40,46 @@ async function runChecks(config: Config): Promise<Check[]> {
   ];
   if (config.databaseUrl === undefined) checks.push(modeCheck(config.dataDir, 'data dir', 0o700));
   if (config.pepper === undefined) checks.push(modeCheck(join(config.dataDir, 'pepper'), 'pepper file', 0o600));
-  if (existsSync(join(config.dataDir, 'root.key'))) checks.push(modeCheck(join(config.dataDir, 'root.key'), 'root.key', 0o600));
+  if (existsSync(join(config.dataDir, 'root.key')))
+    checks.push(modeCheck(join(config.dataDir, 'root.key'), 'root.key', 0o600));
   checks.push(...(await dependencyChecks(config)));
   let storage: Storage;
   try {
-    storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, migrate: false });
+    storage = await openStorage({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: config.databaseSchema,
+      migrate: false,
+    });
   } catch (error) {
     return [...checks, { ok: false, name: 'database', detail: message(error) }];
   }
   try {
     checks.push({ ok: true, name: 'database', detail: `reached ${storage.location}` });
-    const pending = await pendingMigrations(storage.migrationDb, config.databaseUrl === undefined ? undefined : config.databaseSchema);
+    const pending = await pendingMigrations(
+      storage.migrationDb,
+      config.databaseUrl === undefined ? undefined : config.databaseSchema,
+    );
     checks.push(
       pending.length === 0
         ? { ok: true, name: 'migrations', detail: 'up to date' }
-        : { ok: 'warn', name: 'migrations', detail: `${pending.length} pending (${pending.join(', ')}): keyward migrate, or the next start applies them` },
+        : {
+            ok: 'warn',
+            name: 'migrations',
+            detail: `${pending.length} pending (${pending.join(', ')}): keyward migrate, or the next start applies them`,
+          },
     );
     const initialised = pending.length === 0 || !pending.includes('0001-initial');
     if (!initialised) checks.push({ ok: 'warn', name: 'pepper', detail: 'database not initialised yet' });
     else if (config.pepper === undefined && !existsSync(join(config.dataDir, 'pepper')))
       checks.push({ ok: false, name: 'pepper', detail: 'no KEYWARD_PEPPER and no pepper file in the data dir' });
-    else if ((await storage.db.selectFrom('instance_settings').select('name').where('name', '=', 'pepper_fingerprint').executeTakeFirst()) === undefined) {
+    else if (
+      (await storage.db
+        .selectFrom('instance_settings')
+        .select('name')
+        .where('name', '=', 'pepper_fingerprint')
+        .executeTakeFirst()) === undefined
+    ) {
       // Checking would record this pepper as the instance's: leave that to the first start.
       checks.push({ ok: 'warn', name: 'pepper', detail: 'no pepper recorded yet: the first start records it' });
     } else {
@@ -78,13 +97,22 @@ async function runChecks(config: Config): Promise<Check[]> {
 }
 
 export async function resetRoot(config: Config): Promise<void> {
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+  });
   try {
     const pepper = loadPepper(config.pepper, config.dataDir);
     await checkPepper(storage.db, pepper);
     // The reset is audited: its events join the instance chain under the pepper's MAC key.
     await startAuditChains(storage.db, pepper);
-    const deps = { db: storage.db, clock: systemClock, onCommitted: () => undefined, notifyChanges: storage.notifyChanges };
+    const deps = {
+      db: storage.db,
+      clock: systemClock,
+      onCommitted: () => undefined,
+      notifyChanges: storage.notifyChanges,
+    };
     const result = await resetRootKey(deps, pepper, config.databaseUrl === undefined ? config.dataDir : null);
     if (!result.ok) throw new Error(`${result.problem.code}: ${result.problem.detail}`);
     line(`Revoked the root key ${result.value.previousKeyId ?? '-'}; the new root key is ${result.value.rootKeyId}.`);
@@ -98,6 +126,10 @@ export async function resetRoot(config: Config): Promise<void> {
 /** Prints every check; exit status 1 when one failed (a warning does not fail). */
 export async function doctor(config: Config): Promise<void> {
   const checks = await runChecks(config);
-  for (const check of checks) line(check.ok === true ? green('ok  ') : check.ok === 'warn' ? yellow('warn') : red('FAIL'), `  ${check.name.padEnd(12)} ${check.detail}`);
+  for (const check of checks)
+    line(
+      check.ok === true ? green('ok  ') : check.ok === 'warn' ? yellow('warn') : red('FAIL'),
+      `  ${check.name.padEnd(12)} ${check.detail}`,
+    );
   if (checks.some((check) => check.ok === false)) process.exitCode = 1;
 }

@@ -9,7 +9,9 @@ import { addConfigOptions, configFrom } from './server-config.js';
 
 export function registerInstance(program: Command): void {
   const rootKey = program.command('root-key').description('the instance root key');
-  addConfigOptions(rootKey.command('reset').description('make a new root key (printed once) and revoke the old one; audited')).action(async (_o, command: Command) => {
+  addConfigOptions(
+    rootKey.command('reset').description('make a new root key (printed once) and revoke the old one; audited'),
+  ).action(async (_o, command: Command) => {
     try {
       const { resetRoot } = await import('./instance-ops.js');
       await resetRoot(configFrom(command));
@@ -18,14 +20,18 @@ export function registerInstance(program: Command): void {
     }
   });
 
-  addConfigOptions(program.command('doctor').description('check configuration, database, Redis and every other configured dependency, pepper and data dir modes')).action(
-    async (_o, command: Command) => {
-      try {
-        const { doctor } = await import('./instance-ops.js');
-        await doctor(configFrom(command));
-      } catch (error) {
-        fail(error);
-      }
-    },
-  );
+  addConfigOptions(
+    program
+      .command('doctor')
+      .description(
+        'check configuration, database, Redis and every other configured dependency, pepper and data dir modes',
+      ),
+  ).action(async (_o, command: Command) => {
+    try {
+      const { doctor } = await import('./instance-ops.js');
+      await doctor(configFrom(command));
+    } catch (error) {
+      fail(error);
+    }
+  });
 }

@@ -26,7 +26,9 @@ function refillOf(text: string | undefined): { amount: number; interval: 'day' |
 }
 
 /** The request fields the flags give; --refill needs --credits (the balance it starts from). */
-export function usageControls(opts: Readonly<Record<string, unknown>>): Pick<CreateKeyInput, 'ipAllowlist' | 'credits'> {
+export function usageControls(
+  opts: Readonly<Record<string, unknown>>,
+): Pick<CreateKeyInput, 'ipAllowlist' | 'credits'> {
   const remaining = num(opts, 'credits');
   const refill = refillOf(str(opts, 'refill'));
   if (refill !== undefined && remaining === undefined) throw new UsageError('--refill needs --credits');

@@ -9,13 +9,29 @@ import { collect, defined, integer, levels, list, num, paged, run, str } from '.
 import { promptKeyGrants } from './keys-create.prompt.js';
 import { parseRateLimitFlags } from './ratelimit-flags.js';
 import { registerKeyUsageControls, usageControls, withUsageControlFlags } from './keys-usage-controls.js';
-import { dim, fields, green, line, pageFooter, red, secret, show, table, UsageError, yellow, type Column } from './output.js';
+import {
+  dim,
+  fields,
+  green,
+  line,
+  pageFooter,
+  red,
+  secret,
+  show,
+  table,
+  UsageError,
+  yellow,
+  type Column,
+} from './output.js';
 
 const COLUMNS: readonly Column<KeyObject>[] = [
   ['id', (k) => k.id],
   ['name', (k) => k.name],
   ['kind', (k) => k.kind],
-  ['status', (k) => (k.status === 'active' ? green(k.status) : k.status === 'revoked' ? red(k.status) : yellow(k.status))],
+  [
+    'status',
+    (k) => (k.status === 'active' ? green(k.status) : k.status === 'revoked' ? red(k.status) : yellow(k.status)),
+  ],
   ['hint', (k) => `…${k.hint}`],
   ['environment', (k) => k.environmentId],
   ['expires', (k) => k.expiresAt],
@@ -26,7 +42,9 @@ const GRANT_FLAGS = ['preset', 'scope', 'permission', 'level', 'policy', 'group'
 
 function printCreated(created: CreatedKeyObject, json: boolean): void {
   show(created, { json }, (k) => {
-    line(`Created key ${k.id} (${k.name}, ${k.kind}${k.expiresAt === null ? ', never expires' : `, expires ${k.expiresAt}`})`);
+    line(
+      `Created key ${k.id} (${k.name}, ${k.kind}${k.expiresAt === null ? ', never expires' : `, expires ${k.expiresAt}`})`,
+    );
     for (const warning of k.warnings ?? []) line(yellow(`warning: ${warning}`));
     secret('Key', k.key);
   });
@@ -34,7 +52,9 @@ function printCreated(created: CreatedKeyObject, json: boolean): void {
 
 /** Bars of one verify count per day, scaled to the busiest day. */
 function usageChart(usage: KeyUsageObject): void {
-  line(`${usage.total} verifies${usage.lastUsedAt === null ? '' : `, last ${usage.lastUsedAt}${usage.lastUsedIp === null ? '' : ` from ${usage.lastUsedIp}`}`}`);
+  line(
+    `${usage.total} verifies${usage.lastUsedAt === null ? '' : `, last ${usage.lastUsedAt}${usage.lastUsedIp === null ? '' : ` from ${usage.lastUsedIp}`}`}`,
+  );
   const max = Math.max(1, ...usage.days.map((day) => day.count));
   for (const day of usage.days) {
     const width = Math.max(1, Math.round((day.count / max) * 40));
@@ -47,7 +67,8 @@ function usageChart(usage: KeyUsageObject): void {
 }
 
 function expiry(opts: Readonly<Record<string, unknown>>): { expiresInDays?: number | null } {
-  if (opts['neverExpires'] === true && opts['expiresInDays'] !== undefined) throw new UsageError('--expires-in-days and --never-expires exclude each other');
+  if (opts['neverExpires'] === true && opts['expiresInDays'] !== undefined)
+    throw new UsageError('--expires-in-days and --never-expires exclude each other');
   if (opts['neverExpires'] === true) return { expiresInDays: null };
   const days = num(opts, 'expiresInDays');
   return days === undefined ? {} : { expiresInDays: days };
@@ -136,14 +157,21 @@ export function registerKeys(program: Command): void {
   keys
     .command('show <id>')
     .description('show a key (never its secret)')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.keys.get(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.keys.get(id), { json }, fields)),
+    );
   keys
     .command('rotate <id>')
     .description('replace the secret of a key; prints the new one once')
     .option('--otp <code>', "a TOTP code of the key's user, where MFA is required")
     .option('--grace <seconds>', 'how long the old secret keeps working (default 0)', integer)
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json, opts }) => printCreated(await client.keys.rotate(id, defined({ otp: str(opts, 'otp'), gracePeriodSeconds: num(opts, 'grace') })), json)),
+      run(command, async ({ client, json, opts }) =>
+        printCreated(
+          await client.keys.rotate(id, defined({ otp: str(opts, 'otp'), gracePeriodSeconds: num(opts, 'grace') })),
+          json,
+        ),
+      ),
     );
   for (const [name, enabled] of [
     ['disable', false],
@@ -153,7 +181,9 @@ export function registerKeys(program: Command): void {
       .command(`${name} <id>`)
       .description(`${name} a key (reversible)`)
       .action((id: string, _o, command: Command) =>
-        run(command, async ({ client, json }) => show(await client.keys.update(id, { enabled }), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
+        run(command, async ({ client, json }) =>
+          show(await client.keys.update(id, { enabled }), { json }, (k) => line(`Key ${k.id} is ${k.status}`)),
+        ),
       );
   }
   withUsageControlFlags(
@@ -161,7 +191,11 @@ export function registerKeys(program: Command): void {
       .command('update <id>')
       .description("change a key's name, rate limits, IP allowlist or credits")
       .option('--name <name>', 'a new name')
-      .option('--ratelimit <name:limit/durationMs>', 'a rate limit, e.g. per-second:10/1000 (repeatable; replaces the set)', collect)
+      .option(
+        '--ratelimit <name:limit/durationMs>',
+        'a rate limit, e.g. per-second:10/1000 (repeatable; replaces the set)',
+        collect,
+      )
       .option('--clear-ratelimits', 'remove every rate limit of the key'),
   ).action((id: string, _o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
@@ -170,7 +204,10 @@ export function registerKeys(program: Command): void {
         ratelimits: parseRateLimitFlags(list(opts, 'ratelimit'), opts['clearRatelimits'] === true),
         ...usageControls(opts),
       });
-      if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give --name, --ratelimit, --clear-ratelimits, --ip-allow, --credits or --refill');
+      if (Object.keys(patch).length === 0)
+        throw new UsageError(
+          'nothing to change: give --name, --ratelimit, --clear-ratelimits, --ip-allow, --credits or --refill',
+        );
       show(await client.keys.update(id, patch), { json }, fields);
     }),
   );
@@ -178,7 +215,9 @@ export function registerKeys(program: Command): void {
     .command('revoke <id>')
     .description('revoke a key: permanent and immediate')
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json }) => show(await client.keys.revoke(id), { json }, (k) => line(`Key ${k.id} is ${k.status}`))),
+      run(command, async ({ client, json }) =>
+        show(await client.keys.revoke(id), { json }, (k) => line(`Key ${k.id} is ${k.status}`)),
+      ),
     );
   registerKeyUsageControls(keys);
   keys
@@ -187,6 +226,12 @@ export function registerKeys(program: Command): void {
     .option('--from <day>', 'first UTC day, YYYY-MM-DD')
     .option('--to <day>', 'last UTC day, YYYY-MM-DD')
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json, opts }) => show(await client.keys.usage(id, defined({ from: str(opts, 'from'), to: str(opts, 'to') })), { json }, usageChart)),
+      run(command, async ({ client, json, opts }) =>
+        show(
+          await client.keys.usage(id, defined({ from: str(opts, 'from'), to: str(opts, 'to') })),
+          { json },
+          usageChart,
+        ),
+      ),
     );
 }

@@ -22,7 +22,9 @@ import { registerEnvironments, registerTenants } from './tenants.command.js';
 import { registerUsers } from './users.command.js';
 
 // Read here rather than imported from the server, so that an API command loads none of it.
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const program = new Command()
   .name('keyward')

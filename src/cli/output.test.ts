@@ -5,7 +5,9 @@ import { escapeControl, jsonText } from './output.js';
 
 describe('escapeControl', () => {
   it('writes C0, DEL, C1 and bidirectional controls as visible escapes, and leaves other text alone', () => {
-    expect(escapeControl('a\u001b[2J\u001b]52;c;eA==\u0007\u009b31m\u007f\r\n\t\u202eé 名前 \\x1b')).toBe('a\\x1b[2J\\x1b]52;c;eA==\\x07\\x9b31m\\x7f\\r\\n\\t\\u202eé 名前 \\x1b');
+    expect(escapeControl('a\u001b[2J\u001b]52;c;eA==\u0007\u009b31m\u007f\r\n\t\u202eé 名前 \\x1b')).toBe(
+      'a\\x1b[2J\\x1b]52;c;eA==\\x07\\x9b31m\\x7f\\r\\n\\t\\u202eé 名前 \\x1b',
+    );
   });
 });
 
@@ -23,7 +25,9 @@ describe('src/cli', () => {
     const dir = new URL('.', import.meta.url);
     const printing = readdirSync(dir)
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && file !== 'output.ts')
-      .filter((file) => /process\.(stdout|stderr)\.write|console\.\w+\(/.test(readFileSync(new URL(file, dir), 'utf8')));
+      .filter((file) =>
+        /process\.(stdout|stderr)\.write|console\.\w+\(/.test(readFileSync(new URL(file, dir), 'utf8')),
+      );
     expect(printing).toEqual([]);
   });
 });

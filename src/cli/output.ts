@@ -39,7 +39,10 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
 
 const visible = (char: string): string => {
   const code = char.codePointAt(0) ?? 0;
-  return NAMED[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  return (
+    NAMED[char] ??
+    (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+  );
 };
 
 /** The text with every control character written as its escape (`\x1b`, `\n`, `\u202e`): what the terminal then shows is what was there. */
@@ -47,7 +50,8 @@ export function escapeControl(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
-const colourOn = (stream: NodeJS.WriteStream): boolean => stream.isTTY === true && process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb';
+const colourOn = (stream: NodeJS.WriteStream): boolean =>
+  stream.isTTY === true && process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb';
 
 // `toString`: a styled run put into a template string by mistake still prints its text (escaped, uncoloured).
 const paint =
@@ -63,7 +67,13 @@ export const inverse = paint('47;30');
 
 function render(parts: readonly Part[], colour: boolean): string {
   return parts
-    .map((part) => (typeof part === 'string' ? escapeControl(part) : colour ? `\u001b[${part.sgr}m${escapeControl(part.text)}\u001b[0m` : escapeControl(part.text)))
+    .map((part) =>
+      typeof part === 'string'
+        ? escapeControl(part)
+        : colour
+          ? `\u001b[${part.sgr}m${escapeControl(part.text)}\u001b[0m`
+          : escapeControl(part.text),
+    )
     .join('');
 }
 
@@ -94,7 +104,10 @@ export const COMMANDER_OUTPUT = {
  * back as the same string, so the output stays the API's object and valid JSON.
  */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE_BUT_NEWLINE, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(
+    UNSAFE_BUT_NEWLINE,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const textOf = (part: Part): string => (typeof part === 'string' ? part : part.text);
@@ -114,8 +127,13 @@ export type Column<T> = readonly [header: string, value: (row: T) => unknown];
 /** An aligned table, measured on the escaped text; the last column is not padded. */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): void {
   const cells = rows.map((row) => columns.map(([, value]) => cell(value(row))));
-  const widths = columns.map(([header], i) => Math.max(header.length, ...cells.map((row) => plain(row[i] ?? '').length)));
-  const aligned = (row: readonly Part[]): Part[] => row.flatMap((part, i) => (i === row.length - 1 ? [part] : [part, ' '.repeat((widths[i] ?? 0) - plain(part).length + 2)]));
+  const widths = columns.map(([header], i) =>
+    Math.max(header.length, ...cells.map((row) => plain(row[i] ?? '').length)),
+  );
+  const aligned = (row: readonly Part[]): Part[] =>
+    row.flatMap((part, i) =>
+      i === row.length - 1 ? [part] : [part, ' '.repeat((widths[i] ?? 0) - plain(part).length + 2)],
+    );
   line(
     bold(
       aligned(columns.map(([header]) => header.toUpperCase()))

@@ -24,7 +24,11 @@ function configOrExit(): Config {
 }
 
 async function withStorage<T>(config: Config, work: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+  });
   try {
     return await work(storage);
   } finally {
@@ -39,24 +43,36 @@ export async function runPepperRotate(config: Config, force: boolean, print: Pri
     return 2;
   }
   const [previous, next] = [Buffer.from(config.pepperPrevious, 'utf8'), Buffer.from(config.pepper, 'utf8')];
-  const result = await withStorage(config, (storage) => rotatePepper(storage.db, config.model, { previous, next, force, now: Date.now() }));
+  const result = await withStorage(config, (storage) =>
+    rotatePepper(storage.db, config.model, { previous, next, force, now: Date.now() }),
+  );
   if (!result.ok) {
     complain(`keyward: ${result.problem.detail}`);
     return 1;
   }
   const report = result.value;
-  print(`Pepper rotated: ${report.secrets} secret values and ${report.mfaSeeds} TOTP seeds re-sealed, ${report.chains} audit chains re-MACed.`);
-  if (report.unreadable > 0) print(`  ${report.unreadable} sealed values did not open under the previous pepper and were left as they were.`);
-  if (report.brokenChains.length > 0) print(`  Audit chains that failed their check before re-sealing (still reported by /v1/audit/verify): ${report.brokenChains.join(', ')}`);
+  print(
+    `Pepper rotated: ${report.secrets} secret values and ${report.mfaSeeds} TOTP seeds re-sealed, ${report.chains} audit chains re-MACed.`,
+  );
+  if (report.unreadable > 0)
+    print(`  ${report.unreadable} sealed values did not open under the previous pepper and were left as they were.`);
+  if (report.brokenChains.length > 0)
+    print(
+      `  Audit chains that failed their check before re-sealing (still reported by /v1/audit/verify): ${report.brokenChains.join(', ')}`,
+    );
   print(`  ${report.keysPending} live keys hash under the previous pepper until their next use: start every node with`);
-  print('  KEYWARD_PEPPER=<new> KEYWARD_PEPPER_PREVIOUS=<previous>, and drop KEYWARD_PEPPER_PREVIOUS once `keyward pepper status` says 0.');
+  print(
+    '  KEYWARD_PEPPER=<new> KEYWARD_PEPPER_PREVIOUS=<previous>, and drop KEYWARD_PEPPER_PREVIOUS once `keyward pepper status` says 0.',
+  );
   return 0;
 }
 
 /** Runs `status`; answers the process exit code. */
 export async function runPepperStatus(config: Config, print: Print): Promise<number> {
   const pending = await withStorage(config, (storage) => keysUnderPreviousPepper(storage.db));
-  print(`${pending} live keys still hash under the previous pepper${pending === 0 ? ': KEYWARD_PEPPER_PREVIOUS may be removed' : ''}.`);
+  print(
+    `${pending} live keys still hash under the previous pepper${pending === 0 ? ': KEYWARD_PEPPER_PREVIOUS may be removed' : ''}.`,
+  );
   return 0;
 }
 
@@ -66,7 +82,9 @@ export function registerPepperCommands(program: Command): void {
   const complain: Print = (text) => errorLine(text);
   pepper
     .command('rotate')
-    .description('re-seal secrets, TOTP seeds and audit chains under KEYWARD_PEPPER, from KEYWARD_PEPPER_PREVIOUS (stop every node first)')
+    .description(
+      're-seal secrets, TOTP seeds and audit chains under KEYWARD_PEPPER, from KEYWARD_PEPPER_PREVIOUS (stop every node first)',
+    )
     .option('--force', 'rotate even while keys still hash under the pepper before the previous one (they stop working)')
     .action(async (flags: { force?: boolean }) => {
       process.exitCode = await runPepperRotate(configOrExit(), flags.force === true, print, complain);

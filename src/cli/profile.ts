@@ -45,9 +45,11 @@ export function saveProfile(name: string, profile: Profile): string {
 /** The profile in force: the named (or default) one, with KEYWARD_URL / KEYWARD_KEY over it. */
 export function resolveProfile(name: string | undefined): Profile {
   const stored = readFile().profiles[name ?? DEFAULT_PROFILE];
-  if (name !== undefined && name !== DEFAULT_PROFILE && stored === undefined) throw new UsageError(`no profile "${name}" in ${profilePath()}: run keyward login --profile ${name}`);
+  if (name !== undefined && name !== DEFAULT_PROFILE && stored === undefined)
+    throw new UsageError(`no profile "${name}" in ${profilePath()}: run keyward login --profile ${name}`);
   const url = process.env['KEYWARD_URL'] || stored?.url;
   const key = process.env['KEYWARD_KEY'] || stored?.key;
-  if (url === undefined || key === undefined) throw new UsageError('not logged in: run keyward login, or set KEYWARD_URL and KEYWARD_KEY');
+  if (url === undefined || key === undefined)
+    throw new UsageError('not logged in: run keyward login, or set KEYWARD_URL and KEYWARD_KEY');
   return { url, key };
 }

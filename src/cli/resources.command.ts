@@ -20,10 +20,23 @@ function visibility(opts: Readonly<Record<string, unknown>>): ResourceObject['vi
 
 export function registerResources(program: Command): void {
   const resources = program.command('resources').description('resources keys are scoped to');
-  paged(resources.command('list').description('list resources').option('--type <type>').option('--environment <id>').option('--parent <id>')).action((_o, command: Command) =>
+  paged(
+    resources
+      .command('list')
+      .description('list resources')
+      .option('--type <type>')
+      .option('--environment <id>')
+      .option('--parent <id>'),
+  ).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.resources.list(
-        defined({ type: str(opts, 'type'), environmentId: str(opts, 'environment'), parentId: str(opts, 'parent'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+        defined({
+          type: str(opts, 'type'),
+          environmentId: str(opts, 'environment'),
+          parentId: str(opts, 'parent'),
+          limit: num(opts, 'limit'),
+          cursor: str(opts, 'cursor'),
+        }),
       );
       show(page, { json }, () => {
         table(page.items, COLUMNS);
@@ -34,7 +47,9 @@ export function registerResources(program: Command): void {
   resources
     .command('show <id>')
     .description('show a resource')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.resources.get(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.resources.get(id), { json }, fields)),
+    );
   resources
     .command('create')
     .description('create a resource')
@@ -65,6 +80,8 @@ export function registerResources(program: Command): void {
     .command('delete <id>')
     .description('delete a resource')
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json }) => show(await client.resources.delete(id), { json }, (r) => line(`Deleted ${r.type} ${r.id}`))),
+      run(command, async ({ client, json }) =>
+        show(await client.resources.delete(id), { json }, (r) => line(`Deleted ${r.type} ${r.id}`)),
+      ),
     );
 }

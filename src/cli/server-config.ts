@@ -16,7 +16,10 @@ export function flagOf(variable: string): string {
 
 const OPTIONS = CONFIG_VARIABLES.map((variable) => ({
   variable: variable.name,
-  option: new Option(`${flagOf(variable.name)} <value>`, `${variable.description} (${variable.name}; default: ${variable.default})`),
+  option: new Option(
+    `${flagOf(variable.name)} <value>`,
+    `${variable.description} (${variable.name}; default: ${variable.default})`,
+  ),
 }));
 
 export function addConfigOptions(command: Command): Command {

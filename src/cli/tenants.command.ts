@@ -49,23 +49,40 @@ export function registerTenants(program: Command): void {
   tenants
     .command('show <id>')
     .description('show a tenant')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.tenants.get(id), { json }, fields)));
-  settingOptions(tenants.command('create').description('create a tenant').requiredOption('--name <name>', 'its name')).action((_o, command: Command) =>
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.tenants.get(id), { json }, fields)),
+    );
+  settingOptions(
+    tenants.command('create').description('create a tenant').requiredOption('--name <name>', 'its name'),
+  ).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const tenant = await client.tenants.create({ ...tenantSettings(opts), name: str(opts, 'name') ?? '' });
       show(tenant, { json }, (t) => line(`Created tenant ${t.id} (${t.name})`));
     }),
   );
-  settingOptions(tenants.command('update <id>').description("change a tenant's name or settings").option('--name <name>', 'its new name')).action(
-    (id: string, _o, command: Command) => run(command, async ({ client, json, opts }) => show(await client.tenants.update(id, tenantSettings(opts)), { json }, fields)),
+  settingOptions(
+    tenants
+      .command('update <id>')
+      .description("change a tenant's name or settings")
+      .option('--name <name>', 'its new name'),
+  ).action((id: string, _o, command: Command) =>
+    run(command, async ({ client, json, opts }) =>
+      show(await client.tenants.update(id, tenantSettings(opts)), { json }, fields),
+    ),
   );
 }
 
 export function registerEnvironments(program: Command): void {
-  const environments = program.command('environments').description("environments: a tenant's separate worlds (prod, staging)");
-  paged(environments.command('list').description('list environments').option('--tenant <id>', "only this tenant's")).action((_o, command: Command) =>
+  const environments = program
+    .command('environments')
+    .description("environments: a tenant's separate worlds (prod, staging)");
+  paged(
+    environments.command('list').description('list environments').option('--tenant <id>', "only this tenant's"),
+  ).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
-      const page = await client.environments.list(defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
+      const page = await client.environments.list(
+        defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+      );
       show(page, { json }, () => {
         table(page.items, ENVIRONMENT_COLUMNS);
         pageFooter(page.nextCursor);
@@ -75,7 +92,9 @@ export function registerEnvironments(program: Command): void {
   environments
     .command('show <id>')
     .description('show an environment')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.environments.get(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.environments.get(id), { json }, fields)),
+    );
   settingOptions(
     environments
       .command('create')
@@ -93,13 +112,22 @@ export function registerEnvironments(program: Command): void {
       show(environment, { json }, (e) => line(`Created environment ${e.id} (${e.name}) in ${e.tenantId}`));
     }),
   );
-  settingOptions(environments.command('update <id>').description("change an environment's name or settings").option('--name <name>', 'its new name')).action(
-    (id: string, _o, command: Command) => run(command, async ({ client, json, opts }) => show(await client.environments.update(id, tenantSettings(opts)), { json }, fields)),
+  settingOptions(
+    environments
+      .command('update <id>')
+      .description("change an environment's name or settings")
+      .option('--name <name>', 'its new name'),
+  ).action((id: string, _o, command: Command) =>
+    run(command, async ({ client, json, opts }) =>
+      show(await client.environments.update(id, tenantSettings(opts)), { json }, fields),
+    ),
   );
   environments
     .command('delete <id>')
     .description('delete an environment')
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json }) => show(await client.environments.delete(id), { json }, (e) => line(`Deleted environment ${e.id}`))),
+      run(command, async ({ client, json }) =>
+        show(await client.environments.delete(id), { json }, (e) => line(`Deleted environment ${e.id}`)),
+      ),
     );
 }

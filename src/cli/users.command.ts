@@ -20,19 +20,24 @@ function role(opts: Readonly<Record<string, unknown>>): 'admin' | 'member' | und
 
 export function registerUsers(program: Command): void {
   const users = program.command('users').description('users: the people behind user keys');
-  paged(users.command('list').description('list users').option('--tenant <id>', "only this tenant's")).action((_o, command: Command) =>
-    run(command, async ({ client, json, opts }) => {
-      const page = await client.users.list(defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => {
-        table(page.items, COLUMNS);
-        pageFooter(page.nextCursor);
-      });
-    }),
+  paged(users.command('list').description('list users').option('--tenant <id>', "only this tenant's")).action(
+    (_o, command: Command) =>
+      run(command, async ({ client, json, opts }) => {
+        const page = await client.users.list(
+          defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
+        );
+        show(page, { json }, () => {
+          table(page.items, COLUMNS);
+          pageFooter(page.nextCursor);
+        });
+      }),
   );
   users
     .command('show <id>')
     .description('show a user')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.get(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.users.get(id), { json }, fields)),
+    );
   users
     .command('create')
     .description('create a user')
@@ -42,7 +47,14 @@ export function registerUsers(program: Command): void {
     .option('--role <role>', 'admin or member')
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
-        const user = await client.users.create(defined({ tenantId: str(opts, 'tenant'), name: str(opts, 'name') ?? '', email: str(opts, 'email') ?? '', role: role(opts) }));
+        const user = await client.users.create(
+          defined({
+            tenantId: str(opts, 'tenant'),
+            name: str(opts, 'name') ?? '',
+            email: str(opts, 'email') ?? '',
+            role: role(opts),
+          }),
+        );
         show(user, { json }, (u) => line(`Created user ${u.id} (${u.email})`));
       }),
     );
@@ -54,19 +66,32 @@ export function registerUsers(program: Command): void {
     .option('--role <role>', 'admin or member')
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) =>
-        show(await client.users.update(id, defined({ name: str(opts, 'name'), email: str(opts, 'email'), role: role(opts) })), { json }, fields),
+        show(
+          await client.users.update(
+            id,
+            defined({ name: str(opts, 'name'), email: str(opts, 'email'), role: role(opts) }),
+          ),
+          { json },
+          fields,
+        ),
       ),
     );
   users
     .command('delete <id>')
     .description('delete a user')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.delete(id), { json }, (u) => line(`Deleted user ${u.id}`))));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) =>
+        show(await client.users.delete(id), { json }, (u) => line(`Deleted user ${u.id}`)),
+      ),
+    );
 
   const mfa = users.command('mfa').description("a user's TOTP MFA");
   mfa
     .command('status <userId>')
     .description('whether MFA is enrolled')
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.mfaStatus(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.users.mfaStatus(id), { json }, fields)),
+    );
   mfa
     .command('enrol <userId>')
     .alias('enroll')
@@ -76,7 +101,8 @@ export function registerUsers(program: Command): void {
         const enrolment = await client.users.mfaEnrol(id);
         if (json) return show(enrolment, { json }, () => undefined);
         // Dark modules as block characters, painted dark on light so the code scans on a dark terminal too.
-        for (const row of (await QRCode.toString(enrolment.otpauthUrl, { type: 'utf8' })).trimEnd().split('\n')) line(inverse(row));
+        for (const row of (await QRCode.toString(enrolment.otpauthUrl, { type: 'utf8' })).trimEnd().split('\n'))
+          line(inverse(row));
         line(enrolment.otpauthUrl);
         secret('TOTP seed', enrolment.secret);
         line(`Then confirm with a code from the app: keyward users mfa confirm ${id} --code <code>`);
@@ -87,10 +113,14 @@ export function registerUsers(program: Command): void {
     .description('confirm enrolment with a first code')
     .requiredOption('--code <code>', 'the six digits the app shows')
     .action((id: string, _o, command: Command) =>
-      run(command, async ({ client, json, opts }) => show(await client.users.mfaConfirm(id, str(opts, 'code') ?? ''), { json }, fields)),
+      run(command, async ({ client, json, opts }) =>
+        show(await client.users.mfaConfirm(id, str(opts, 'code') ?? ''), { json }, fields),
+      ),
     );
   mfa
     .command('reset <userId>')
     .description("reset a user's MFA")
-    .action((id: string, _o, command: Command) => run(command, async ({ client, json }) => show(await client.users.mfaReset(id), { json }, fields)));
+    .action((id: string, _o, command: Command) =>
+      run(command, async ({ client, json }) => show(await client.users.mfaReset(id), { json }, fields)),
+    );
 }

@@ -45,7 +45,9 @@ export class KeywardRequestError extends Error {
     readonly httpStatus: number,
     readonly problem: KeywardProblem,
   ) {
-    super(`Keyward rejected the verify request (${httpStatus}${problem.code === undefined ? '' : ` ${problem.code}`}): ${problem.detail ?? problem.title ?? 'no detail'}`);
+    super(
+      `Keyward rejected the verify request (${httpStatus}${problem.code === undefined ? '' : ` ${problem.code}`}): ${problem.detail ?? problem.title ?? 'no detail'}`,
+    );
   }
 }
 
@@ -182,7 +184,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new KeywardUnavailableError(
-        timedOut ? `Keyward did not answer within ${timeoutMs} ms` : `Keyward could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        timedOut
+          ? `Keyward did not answer within ${timeoutMs} ms`
+          : `Keyward could not be reached: ${error instanceof Error ? error.message : String(error)}`,
         undefined,
         { cause: error },
       );
@@ -194,11 +198,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
       parsed = undefined;
     }
     if (response.status === 200) {
-      if (!isAnswer(parsed)) throw new KeywardUnavailableError('Keyward answered 200 with something that is not a verify answer', 200);
+      if (!isAnswer(parsed))
+        throw new KeywardUnavailableError('Keyward answered 200 with something that is not a verify answer', 200);
       return parsed;
     }
-    const problem: KeywardProblem = typeof parsed === 'object' && parsed !== null ? (parsed as KeywardProblem) : { status: response.status, detail: text.slice(0, 200) };
-    if (response.status >= 400 && response.status < 500 && response.status !== 429) throw new KeywardRequestError(response.status, problem);
+    const problem: KeywardProblem =
+      typeof parsed === 'object' && parsed !== null
+        ? (parsed as KeywardProblem)
+        : { status: response.status, detail: text.slice(0, 200) };
+    if (response.status >= 400 && response.status < 500 && response.status !== 429)
+      throw new KeywardRequestError(response.status, problem);
     throw new KeywardUnavailableError(
       `Keyward answered ${response.status}${problem.code === undefined ? '' : ` ${problem.code}`}${problem.detail === undefined ? '' : `: ${problem.detail}`}`,
       response.status,

@@ -10,7 +10,14 @@ import type { PageOf } from '../api/common.js';
 import type { ErrorCode } from '../api/errors.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
-import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput, RotateKeyInput } from '../api/keys.js';
+import type {
+  CreatedKeyObject,
+  CreateKeyInput,
+  KeyObject,
+  ListKeysInput,
+  PatchKeyInput,
+  RotateKeyInput,
+} from '../api/keys.js';
 import type { MeObject } from '../api/me.js';
 import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../api/mfa.js';
 import type { ModelDescriptionObject } from '../api/model.js';
@@ -98,7 +105,12 @@ export interface KeywardClient {
   model(): Promise<ModelDescriptionObject>;
   verify(body: VerifyInput): Promise<VerifyAnswerObject>;
   readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
-  readonly environments: Collection<EnvironmentObject, CreateEnvironmentInput, PatchEnvironmentInput, { tenantId?: string }>;
+  readonly environments: Collection<
+    EnvironmentObject,
+    CreateEnvironmentInput,
+    PatchEnvironmentInput,
+    { tenantId?: string }
+  >;
   readonly users: Collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }> & {
     mfaStatus(id: string): Promise<MfaStatusObject>;
     mfaEnrol(id: string): Promise<MfaEnrolmentObject>;
@@ -153,7 +165,10 @@ export function createClient(options: ClientOptions): KeywardClient {
       });
       text = await response.text();
     } catch (error) {
-      throw new KeywardApiError(0, { code: 'UNREACHABLE', detail: `Keyward could not be reached at ${base}: ${error instanceof Error ? error.message : String(error)}` });
+      throw new KeywardApiError(0, {
+        code: 'UNREACHABLE',
+        detail: `Keyward could not be reached at ${base}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     let parsed: unknown;
     try {
@@ -162,7 +177,10 @@ export function createClient(options: ClientOptions): KeywardClient {
       parsed = undefined;
     }
     if (response.ok) return parsed as T;
-    const problem = typeof parsed === 'object' && parsed !== null ? (parsed as KeywardProblem) : { status: response.status, detail: text.slice(0, 200) };
+    const problem =
+      typeof parsed === 'object' && parsed !== null
+        ? (parsed as KeywardProblem)
+        : { status: response.status, detail: text.slice(0, 200) };
     throw new KeywardApiError(response.status, problem);
   }
 

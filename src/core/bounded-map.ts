@@ -11,7 +11,8 @@ export interface BoundedMap<K, V> {
 }
 
 export function boundedMap<K, V>(limit: number): BoundedMap<K, V> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`a bounded map holds at least one entry, not ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`a bounded map holds at least one entry, not ${limit}`);
   // A Map iterates in insertion order, so re-inserting on use keeps the least recently used first.
   const entries = new Map<K, V>();
   return {

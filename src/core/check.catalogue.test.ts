@@ -5,7 +5,15 @@
  * reach hides what is under it; and what every key discovers alike is nobody's to hand out.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCreate, checkResource, checkType, type KeyPosition, type PlacedResource, type TargetResource, type Visibility } from './check.js';
+import {
+  checkCreate,
+  checkResource,
+  checkType,
+  type KeyPosition,
+  type PlacedResource,
+  type TargetResource,
+  type Visibility,
+} from './check.js';
 import { compileGrants, noGrants, type CompiledGrants } from './grants/compile-grants.js';
 import { excessGrants } from './grants/coverage.js';
 import { parseScope } from './grants/scope-syntax.js';
@@ -53,7 +61,11 @@ describe('catalogue discovery with no grant (seed 003: "made available for disco
       'discover',
     ],
     ["a TENANT webhook of the tenant's other environment", under(placed('webhook', ...SISTER, 'TENANT')), 'discover'],
-    ["an ENVIRONMENT webhook of the tenant's other environment", under(placed('webhook', ...SISTER, 'ENVIRONMENT')), ''],
+    [
+      "an ENVIRONMENT webhook of the tenant's other environment",
+      under(placed('webhook', ...SISTER, 'ENVIRONMENT')),
+      '',
+    ],
     ['a TENANT schema of another tenant', under(placed('schema', ...FOREIGN, 'TENANT')), ''],
     ['a PUBLIC schema of another tenant', under(placed('schema', ...FOREIGN, 'PUBLIC')), 'discover'],
     [
@@ -61,10 +73,22 @@ describe('catalogue discovery with no grant (seed 003: "made available for disco
       under(placed('secret', ...FOREIGN, 'PUBLIC'), placed('namespace', ...FOREIGN, 'ENVIRONMENT')),
       '',
     ],
-    ["a PUBLIC secret under another tenant's PUBLIC application", under(placed('secret', ...FOREIGN, 'PUBLIC'), placed('application', ...FOREIGN, 'PUBLIC')), 'discover'],
-    ['an agent of its own environment (seed 001: "None: no access to agents")', under(placed('agent', ...HERE, 'ENVIRONMENT')), ''],
+    [
+      "a PUBLIC secret under another tenant's PUBLIC application",
+      under(placed('secret', ...FOREIGN, 'PUBLIC'), placed('application', ...FOREIGN, 'PUBLIC')),
+      'discover',
+    ],
+    [
+      'an agent of its own environment (seed 001: "None: no access to agents")',
+      under(placed('agent', ...HERE, 'ENVIRONMENT')),
+      '',
+    ],
     ['a PUBLIC agent of another tenant', under(placed('agent', ...FOREIGN, 'PUBLIC')), ''],
-    ['a PUBLIC session of another tenant', under(placed('session', ...FOREIGN, 'PUBLIC'), placed('agent', ...FOREIGN, 'PUBLIC')), ''],
+    [
+      'a PUBLIC session of another tenant',
+      under(placed('session', ...FOREIGN, 'PUBLIC'), placed('agent', ...FOREIGN, 'PUBLIC')),
+      '',
+    ],
   ])('a key with no grant, on %s: %s', (_, resource, expected) => {
     expect(allowed(noGrants(model), resource)).toBe(expected);
   });
@@ -121,7 +145,12 @@ types:
     expect(checkResource(KEY, caller.grants, 'discover', book).allowed).toBe(false);
     const scope = parseScope(`shelf:${shelf.id}:discoverer`, shelves);
     if (!scope.ok) throw new Error(scope.error);
-    const excess = excessGrants(shelves, caller, { permissions: [], scopes: [scope.scope] }, new Map([[shelf.id, shelf]]));
+    const excess = excessGrants(
+      shelves,
+      caller,
+      { permissions: [], scopes: [scope.scope] },
+      new Map([[shelf.id, shelf]]),
+    );
     expect(excess).toEqual([`scope shelf:${shelf.id}:discoverer`]);
   });
 });

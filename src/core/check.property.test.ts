@@ -9,7 +9,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCode, checkCreate, checkResource, checkType, type CheckResult, type KeyPosition, type TargetResource, type Visibility } from './check.js';
+import {
+  checkCode,
+  checkCreate,
+  checkResource,
+  checkType,
+  type CheckResult,
+  type KeyPosition,
+  type TargetResource,
+  type Visibility,
+} from './check.js';
 import { compileGrants, noGrants, type CompiledGrants, type GrantSource } from './grants/compile-grants.js';
 import { parseScope, type Scope } from './grants/scope-syntax.js';
 import { defaultModel } from './model/load-model.js';
@@ -27,7 +36,11 @@ const TEN_A = 'ten_a';
 const ENV_A = 'env_a';
 const KEY: KeyPosition = { root: false, tenantId: TEN_A, environmentId: ENV_A };
 const ROOT: KeyPosition = { root: true, tenantId: null, environmentId: null };
-const KEYS: readonly KeyPosition[] = [KEY, { root: false, tenantId: TEN_A, environmentId: 'env_b' }, { root: false, tenantId: 'ten_b', environmentId: 'env_c' }];
+const KEYS: readonly KeyPosition[] = [
+  KEY,
+  { root: false, tenantId: TEN_A, environmentId: 'env_b' },
+  { root: false, tenantId: 'ten_b', environmentId: 'env_c' },
+];
 
 function rid(name: string): string {
   return `res_${name.padStart(26, '0')}`;
@@ -63,7 +76,18 @@ const TREE = new Map<string, TargetResource>();
 for (const [name, type, parent, environmentId, tenantId] of NODES) {
   const above = parent === null ? undefined : TREE.get(parent);
   const ancestors =
-    above === undefined ? [] : [{ id: above.id, type: above.type, environmentId: above.environmentId, tenantId: above.tenantId, visibility: above.visibility }, ...above.ancestors];
+    above === undefined
+      ? []
+      : [
+          {
+            id: above.id,
+            type: above.type,
+            environmentId: above.environmentId,
+            tenantId: above.tenantId,
+            visibility: above.visibility,
+          },
+          ...above.ancestors,
+        ];
   TREE.set(name, { id: rid(name), type, environmentId, tenantId, visibility: 'ENVIRONMENT', ancestors });
 }
 const NAMES = [...TREE.keys()];
@@ -89,12 +113,14 @@ type Item = { readonly permission: string } | { readonly scope: Scope };
 const arbPermission: fc.Arbitrary<Item> = fc.constantFrom(...PERMISSIONS).map((permission) => ({ permission }));
 const arbTypeWide: fc.Arbitrary<Item> = fc.constantFrom(...TYPE_WIDE).map((text) => ({ scope: scope(text) }));
 /** `type:<id>:role[+action]` on a resource of the tree, with a role valid for its type. */
-const arbOnResource: fc.Arbitrary<Item> = fc.tuple(fc.constantFrom(...NAMES), fc.nat(), fc.option(fc.constantFrom(...ACTIONS), { nil: undefined })).map(([name, n, extra]) => {
-  const resource = node(name, 'ENVIRONMENT');
-  const roles = [...(model.types.get(resource.type)?.roles ?? [])];
-  const role = roles[n % roles.length] ?? '';
-  return { scope: scope(`${resource.type}:${resource.id}:${role}${extra === undefined ? '' : `+${extra}`}`) };
-});
+const arbOnResource: fc.Arbitrary<Item> = fc
+  .tuple(fc.constantFrom(...NAMES), fc.nat(), fc.option(fc.constantFrom(...ACTIONS), { nil: undefined }))
+  .map(([name, n, extra]) => {
+    const resource = node(name, 'ENVIRONMENT');
+    const roles = [...(model.types.get(resource.type)?.roles ?? [])];
+    const role = roles[n % roles.length] ?? '';
+    return { scope: scope(`${resource.type}:${resource.id}:${role}${extra === undefined ? '' : `+${extra}`}`) };
+  });
 const arbItem = fc.oneof(arbPermission, arbTypeWide, arbOnResource);
 const arbItems = fc.array(arbItem, { maxLength: 6 });
 /** A principal's grant sources: direct grants and linked policies. */
@@ -116,11 +142,21 @@ type Query =
   | { readonly kind: 'type'; readonly action: string; readonly type: string }
   | { readonly kind: 'create'; readonly type: string; readonly parent: TargetResource | null };
 
-const arbResource = fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom(...VISIBILITIES)).map(([name, visibility]) => node(name, visibility));
+const arbResource = fc
+  .tuple(fc.constantFrom(...NAMES), fc.constantFrom(...VISIBILITIES))
+  .map(([name, visibility]) => node(name, visibility));
 const arbQuery: fc.Arbitrary<Query> = fc.oneof(
   fc.record({ kind: fc.constant('resource' as const), action: fc.constantFrom(...ACTIONS), resource: arbResource }),
-  fc.record({ kind: fc.constant('type' as const), action: fc.constantFrom(...ACTIONS), type: fc.constantFrom(...TYPES) }),
-  fc.record({ kind: fc.constant('create' as const), type: fc.constantFrom(...TYPES), parent: fc.option(arbResource, { nil: null }) }),
+  fc.record({
+    kind: fc.constant('type' as const),
+    action: fc.constantFrom(...ACTIONS),
+    type: fc.constantFrom(...TYPES),
+  }),
+  fc.record({
+    kind: fc.constant('create' as const),
+    type: fc.constantFrom(...TYPES),
+    parent: fc.option(arbResource, { nil: null }),
+  }),
 );
 
 function answer(key: KeyPosition, grants: CompiledGrants, query: Query): CheckResult {
@@ -137,7 +173,8 @@ function answer(key: KeyPosition, grants: CompiledGrants, query: Query): CheckRe
 }
 
 function describeQuery(query: Query): string {
-  if (query.kind === 'resource') return `${query.action} on ${query.resource.type} ${query.resource.id} (${query.resource.environmentId}, ${query.resource.visibility})`;
+  if (query.kind === 'resource')
+    return `${query.action} on ${query.resource.type} ${query.resource.id} (${query.resource.environmentId}, ${query.resource.visibility})`;
   if (query.kind === 'type') return `${query.action} on every ${query.type}`;
   return `create ${query.type} under ${query.parent === null ? 'nothing' : `${query.parent.type} ${query.parent.id} (${query.parent.environmentId})`}`;
 }
@@ -186,18 +223,27 @@ describe('grants are a union (SPEC §2): monotone in the grants held', () => {
   it('removing any one grant never turns a deny into an allow', () => {
     const seen = tally();
     fc.assert(
-      fc.property(fc.array(arbItem, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 3 }), arbQuery, (items, groups, query) => {
-        // The full set spread over one to three sources; each reduced set lacks one item.
-        const spread = (list: readonly Item[]) => Array.from({ length: groups }, (_, g) => list.filter((_, i) => i % groups === g));
-        if (answer(KEY, compile(spread(items)), query).allowed) {
-          seen.allowed++;
-          return;
-        }
-        seen.denied++;
-        items.forEach((_, removed) => {
-          expect(answer(KEY, compile(spread(items.filter((__, i) => i !== removed))), query).allowed, `${describeQuery(query)} without item ${removed}`).toBe(false);
-        });
-      }),
+      fc.property(
+        fc.array(arbItem, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        arbQuery,
+        (items, groups, query) => {
+          // The full set spread over one to three sources; each reduced set lacks one item.
+          const spread = (list: readonly Item[]) =>
+            Array.from({ length: groups }, (_, g) => list.filter((_, i) => i % groups === g));
+          if (answer(KEY, compile(spread(items)), query).allowed) {
+            seen.allowed++;
+            return;
+          }
+          seen.denied++;
+          items.forEach((_, removed) => {
+            expect(
+              answer(KEY, compile(spread(items.filter((__, i) => i !== removed))), query).allowed,
+              `${describeQuery(query)} without item ${removed}`,
+            ).toBe(false);
+          });
+        },
+      ),
       RUNS,
     );
     expect(seen.denied).toBeGreaterThan(0);
@@ -230,13 +276,19 @@ describe('the root key (SPEC §1: passes every requirement)', () => {
 
   it('answers every type-wide question yes, and creates any type wherever the model places it', () => {
     fc.assert(
-      fc.property(arbSources, fc.constantFrom(...ACTIONS), fc.constantFrom(...TYPES), fc.option(arbResource, { nil: null }), (sources, action, type, parent) => {
-        const grants = compile(sources);
-        expect(checkCode(checkType(ROOT, grants, action, type))).toBe('VALID');
-        const def = model.types.get(type);
-        const placeable = parent === null ? def?.topLevel === true : def?.parents.has(parent.type) === true;
-        if (placeable) expect(checkCode(checkCreate(model, ROOT, grants, type, parent))).toBe('VALID');
-      }),
+      fc.property(
+        arbSources,
+        fc.constantFrom(...ACTIONS),
+        fc.constantFrom(...TYPES),
+        fc.option(arbResource, { nil: null }),
+        (sources, action, type, parent) => {
+          const grants = compile(sources);
+          expect(checkCode(checkType(ROOT, grants, action, type))).toBe('VALID');
+          const def = model.types.get(type);
+          const placeable = parent === null ? def?.topLevel === true : def?.parents.has(parent.type) === true;
+          if (placeable) expect(checkCode(checkCreate(model, ROOT, grants, type, parent))).toBe('VALID');
+        },
+      ),
       RUNS,
     );
   });
@@ -262,7 +314,10 @@ describe('another environment (SPEC §3 step 4)', () => {
   it('never lets a non-root key create anything under a parent there, whatever its grants', () => {
     fc.assert(
       fc.property(arbSources, arbElsewhere, fc.constantFrom(...TYPES), (sources, [key, parent], type) => {
-        expect(answer(key, compile(sources), { kind: 'create', type, parent }).allowed, `${type} under ${parent.id} from ${key.environmentId}`).toBe(false);
+        expect(
+          answer(key, compile(sources), { kind: 'create', type, parent }).allowed,
+          `${type} under ${parent.id} from ${key.environmentId}`,
+        ).toBe(false);
       }),
       RUNS,
     );
@@ -270,11 +325,22 @@ describe('another environment (SPEC §3 step 4)', () => {
 
   it('reaches there for discover, read and run only when the resource is TENANT (same tenant) or PUBLIC', () => {
     fc.assert(
-      fc.property(arbSources, arbElsewhere, fc.constantFrom('discover', 'read', 'run'), (sources, [key, resource], action) => {
-        const visible = resource.visibility === 'PUBLIC' || (resource.visibility === 'TENANT' && resource.tenantId === key.tenantId);
-        const result = answer(key, compile(sources), { kind: 'resource', action, resource });
-        if (!visible) expect(result.allowed, `${action} on ${resource.id} (${resource.visibility}) from ${key.environmentId}`).toBe(false);
-      }),
+      fc.property(
+        arbSources,
+        arbElsewhere,
+        fc.constantFrom('discover', 'read', 'run'),
+        (sources, [key, resource], action) => {
+          const visible =
+            resource.visibility === 'PUBLIC' ||
+            (resource.visibility === 'TENANT' && resource.tenantId === key.tenantId);
+          const result = answer(key, compile(sources), { kind: 'resource', action, resource });
+          if (!visible)
+            expect(
+              result.allowed,
+              `${action} on ${resource.id} (${resource.visibility}) from ${key.environmentId}`,
+            ).toBe(false);
+        },
+      ),
       RUNS,
     );
   });
@@ -283,8 +349,13 @@ describe('another environment (SPEC §3 step 4)', () => {
 describe('visibility and the type-wide answer', () => {
   it("visibility alone grants nothing but the catalogue's discover: a key with no grants is denied everything else", () => {
     const seen = tally();
-    const reached = (key: KeyPosition, at: { environmentId: string; tenantId: string; visibility: Visibility }): boolean =>
-      at.environmentId === key.environmentId || at.visibility === 'PUBLIC' || (at.visibility === 'TENANT' && at.tenantId === key.tenantId);
+    const reached = (
+      key: KeyPosition,
+      at: { environmentId: string; tenantId: string; visibility: Visibility },
+    ): boolean =>
+      at.environmentId === key.environmentId ||
+      at.visibility === 'PUBLIC' ||
+      (at.visibility === 'TENANT' && at.tenantId === key.tenantId);
     const catalogue = (type: string): boolean => model.types.get(type)?.catalogue === true;
     fc.assert(
       fc.property(fc.constantFrom(...KEYS), arbQuery, (key, query) => {
@@ -306,15 +377,23 @@ describe('visibility and the type-wide answer', () => {
   it("a type-wide yes (other than create) holds for every resource of that type in the key's environment", () => {
     const seen = tally();
     fc.assert(
-      fc.property(arbSources, fc.constantFrom(...ACTIONS.filter((action) => action !== 'create')), fc.constantFrom(...TYPES), (sources, action, type) => {
-        const grants = compile(sources);
-        if (!answer(KEY, grants, { kind: 'type', action, type }).allowed) return;
-        seen.allowed++;
-        for (const name of NAMES_A.filter((n) => TREE.get(n)?.type === type)) {
-          for (const visibility of VISIBILITIES)
-            expect(answer(KEY, grants, { kind: 'resource', action, resource: node(name, visibility) }).allowed, `${action} on ${name}`).toBe(true);
-        }
-      }),
+      fc.property(
+        arbSources,
+        fc.constantFrom(...ACTIONS.filter((action) => action !== 'create')),
+        fc.constantFrom(...TYPES),
+        (sources, action, type) => {
+          const grants = compile(sources);
+          if (!answer(KEY, grants, { kind: 'type', action, type }).allowed) return;
+          seen.allowed++;
+          for (const name of NAMES_A.filter((n) => TREE.get(n)?.type === type)) {
+            for (const visibility of VISIBILITIES)
+              expect(
+                answer(KEY, grants, { kind: 'resource', action, resource: node(name, visibility) }).allowed,
+                `${action} on ${name}`,
+              ).toBe(true);
+          }
+        },
+      ),
       RUNS,
     );
     expect(seen.allowed).toBeGreaterThan(0);

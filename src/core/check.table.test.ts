@@ -8,7 +8,17 @@
  * every key has, so each shows what the grant itself gives; the catalogue has its own table.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCode, checkCreate, checkResource, checkType, reach, type CheckResult, type KeyPosition, type TargetResource, type Visibility } from './check.js';
+import {
+  checkCode,
+  checkCreate,
+  checkResource,
+  checkType,
+  reach,
+  type CheckResult,
+  type KeyPosition,
+  type TargetResource,
+  type Visibility,
+} from './check.js';
 import { compileGrants, noGrants, ownGrants, type CompiledGrants } from './grants/compile-grants.js';
 import { grantSourceOf, levelsApplyTo } from './grants/grant-set.js';
 import { parseScope, type Scope } from './grants/scope-syntax.js';
@@ -65,7 +75,14 @@ const TREE_A: readonly Node[] = [
   ['ce1', 'cloudEvent', null],
 ];
 
-type OtherNode = readonly [name: string, type: string, parent: string | null, environmentId: string, tenantId: string, visibility: Visibility];
+type OtherNode = readonly [
+  name: string,
+  type: string,
+  parent: string | null,
+  environmentId: string,
+  tenantId: string,
+  visibility: Visibility,
+];
 
 /** Resources outside env_a: another environment of ten_a (env_b), and another tenant (ten_b, env_c). */
 const OTHERS: readonly OtherNode[] = [
@@ -79,9 +96,17 @@ const OTHERS: readonly OtherNode[] = [
 ];
 
 const R = new Map<string, TargetResource>();
-function add(name: string, type: string, parent: string | null, environmentId: string, tenantId: string, visibility: Visibility): void {
+function add(
+  name: string,
+  type: string,
+  parent: string | null,
+  environmentId: string,
+  tenantId: string,
+  visibility: Visibility,
+): void {
   const parentResource = parent === null ? undefined : R.get(parent);
-  if (parent !== null && parentResource === undefined) throw new Error(`fixture: ${name}'s parent ${parent} comes later`);
+  if (parent !== null && parentResource === undefined)
+    throw new Error(`fixture: ${name}'s parent ${parent} comes later`);
   const ancestors =
     parentResource === undefined
       ? []
@@ -131,7 +156,12 @@ function presetGrants(name: string): CompiledGrants {
 
 /** Compiles `levels` ({agent: 'edit'}) as a key or policy holds them, with other grants. */
 function levelGrants(levels: Readonly<Record<string, string>>, ...items: readonly string[]): CompiledGrants {
-  const source = grantSourceOf(model, { permissions: items.filter((item) => !item.includes(':')), scopes: items.filter((item) => item.includes(':')), levels, preset: null });
+  const source = grantSourceOf(model, {
+    permissions: items.filter((item) => !item.includes(':')),
+    scopes: items.filter((item) => item.includes(':')),
+    levels,
+    preset: null,
+  });
   return ownGrants(compileGrants(model, [source]));
 }
 
@@ -139,7 +169,9 @@ function levelGrants(levels: Readonly<Record<string, string>>, ...items: readonl
 function grants(...items: readonly string[]): CompiledGrants {
   const permissions = items.filter((item) => !item.includes(':'));
   for (const id of permissions) if (!model.permissions.has(id)) throw new Error(`fixture: unknown permission ${id}`);
-  return ownGrants(compileGrants(model, [{ permissions, scopes: items.filter((item) => item.includes(':')).map(scope) }]));
+  return ownGrants(
+    compileGrants(model, [{ permissions, scopes: items.filter((item) => item.includes(':')).map(scope) }]),
+  );
 }
 
 type Code = 'VALID' | 'FORBIDDEN';
@@ -162,7 +194,11 @@ function allowedOn(key: KeyPosition, compiled: CompiledGrants, resource: TargetR
 }
 
 /** The same for every resource of env_a: name → allowed actions. */
-function allowedOnTree(key: KeyPosition, compiled: CompiledGrants, names: readonly string[] = NAMES_A): Record<string, string> {
+function allowedOnTree(
+  key: KeyPosition,
+  compiled: CompiledGrants,
+  names: readonly string[] = NAMES_A,
+): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, allowedOn(key, compiled, res(name))]));
 }
 
@@ -204,9 +240,31 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
     // namespace:admin owns everything under ns1; agent:editor and project:editor edit the top-level ones.
     deploy: { ns1: ALL, p1: ALL, a1: ALL, s1: ALL, d1: ALL, fn1: ALL, p2: ALL, a2: ALL, p0: EDIT, a0: EDIT, s0: EDIT },
     // agent:viewer and project:viewer: view agents and projects and what is under them, never the namespace.
-    'read-only': { p1: VIEW, a1: VIEW, s1: VIEW, d1: VIEW, fn1: VIEW, p2: VIEW, a2: VIEW, p0: VIEW, a0: VIEW, s0: VIEW },
+    'read-only': {
+      p1: VIEW,
+      a1: VIEW,
+      s1: VIEW,
+      d1: VIEW,
+      fn1: VIEW,
+      p2: VIEW,
+      a2: VIEW,
+      p0: VIEW,
+      a0: VIEW,
+      s0: VIEW,
+    },
     // project:editor reaches the agents under a project; a top-level agent is only viewed (agent:viewer).
-    'agent-runner': { p1: EDIT, a1: EDIT, s1: EDIT, d1: EDIT, fn1: EDIT, p2: EDIT, a2: EDIT, p0: EDIT, a0: VIEW, s0: VIEW },
+    'agent-runner': {
+      p1: EDIT,
+      a1: EDIT,
+      s1: EDIT,
+      d1: EDIT,
+      fn1: EDIT,
+      p2: EDIT,
+      a2: EDIT,
+      p0: EDIT,
+      a0: VIEW,
+      s0: VIEW,
+    },
     custom: {},
     // org:admin plus every named permission: the tenant's administrator owns every resource of env_a.
     'tenant-admin': Object.fromEntries(NAMES_A.map((name) => [name, ALL])),
@@ -257,7 +315,9 @@ describe('presets (SPEC §2: deploy, read-only, agent-runner, custom)', () => {
     ['agent-runner', 'session', 'a0', 'FORBIDDEN'],
     ['custom', 'agent', null, 'FORBIDDEN'],
   ] as const)('%s creating a %s under %s: %s', (preset, type, parent, expected) => {
-    expect(verdict(checkCreate(model, KEY, presetGrants(preset), type, parent === null ? null : res(parent)))).toBe(expected);
+    expect(verdict(checkCreate(model, KEY, presetGrants(preset), type, parent === null ? null : res(parent)))).toBe(
+      expected,
+    );
   });
 });
 
@@ -273,7 +333,9 @@ describe('every role of every type, held type-wide (type:role)', () => {
 
       it(`${text} allows ${roleActions} on every ${type} and its descendants${everywhere ? ' (and on every type)' : ', nothing elsewhere'}`, () => {
         const compiled = grants(text);
-        const expected = Object.fromEntries(NAMES_A.map((name) => [name, everywhere || typesAbove(res(name)).includes(type) ? roleActions : '']));
+        const expected = Object.fromEntries(
+          NAMES_A.map((name) => [name, everywhere || typesAbove(res(name)).includes(type) ? roleActions : '']),
+        );
         expect(allowedOnTree(KEY, compiled)).toEqual(expected);
         // Not vacuous: the type's own resource is covered, and unless the role spans all types an unrelated top-level one is not.
         expect(expected[REPRESENTATIVE.get(type) ?? '']).toBe(roleActions);
@@ -285,12 +347,19 @@ describe('every role of every type, held type-wide (type:role)', () => {
         for (const otherType of model.types.keys()) {
           const sameType = otherType === type || everywhere;
           for (const action of ACTIONS) {
-            const expected = action === 'create' ? (otherType === type || typeDef.root) && role.createsType : sameType && role.actions.has(action);
-            expect(verdict(checkType(KEY, compiled, action, otherType)), `${action} on every ${otherType}`).toBe(expected ? 'VALID' : 'FORBIDDEN');
+            const expected =
+              action === 'create'
+                ? (otherType === type || typeDef.root) && role.createsType
+                : sameType && role.actions.has(action);
+            expect(verdict(checkType(KEY, compiled, action, otherType)), `${action} on every ${otherType}`).toBe(
+              expected ? 'VALID' : 'FORBIDDEN',
+            );
           }
           const topLevel = model.types.get(otherType)?.topLevel === true;
           const createTop = topLevel && (otherType === type || typeDef.root) && role.createsType;
-          expect(verdict(checkCreate(model, KEY, compiled, otherType, null)), `create a top-level ${otherType}`).toBe(createTop ? 'VALID' : 'FORBIDDEN');
+          expect(verdict(checkCreate(model, KEY, compiled, otherType, null)), `create a top-level ${otherType}`).toBe(
+            createTop ? 'VALID' : 'FORBIDDEN',
+          );
         }
       });
     }
@@ -299,7 +368,8 @@ describe('every role of every type, held type-wide (type:role)', () => {
   it('org:member lets the key discover every resource of every type and nothing more', () => {
     const tree = allowedOnTree(KEY, grants('org:member'));
     expect(new Set(Object.values(tree))).toEqual(new Set(['discover']));
-    for (const type of model.types.keys()) expect(verdict(checkType(KEY, grants('org:member'), 'discover', type)), type).toBe('VALID');
+    for (const type of model.types.keys())
+      expect(verdict(checkType(KEY, grants('org:member'), 'discover', type)), type).toBe('VALID');
   });
 
   it.each([
@@ -318,7 +388,12 @@ describe('every role of every type, held type-wide (type:role)', () => {
 describe('executor (legacy: stored as viewer plus run)', () => {
   it('agent:executor parses to agent:viewer+run', () => {
     expect(scope('agent:executor')).toEqual({ type: 'agent', resourceId: null, role: 'viewer', plus: ['run'] });
-    expect(scope('agent:{a1}:executor')).toEqual({ type: 'agent', resourceId: res('a1').id, role: 'viewer', plus: ['run'] });
+    expect(scope('agent:{a1}:executor')).toEqual({
+      type: 'agent',
+      resourceId: res('a1').id,
+      role: 'viewer',
+      plus: ['run'],
+    });
   });
 
   it('is valid only where the model lists it', () => {
@@ -346,13 +421,30 @@ describe('executor (legacy: stored as viewer plus run)', () => {
 
 describe('named and runtime permissions (SPEC §2 tables)', () => {
   /** Per SPEC §2: type → actions on every resource of it (and its descendants); types it may create outright. */
-  const EXPECTED: Record<string, { readonly on: Readonly<Record<string, string>>; readonly creates: readonly string[] }> = {
+  const EXPECTED: Record<
+    string,
+    { readonly on: Readonly<Record<string, string>>; readonly creates: readonly string[] }
+  > = {
     // Seed 000: a key sees the catalogue, and reads, what it may call.
-    'functions.execute': { on: { apiFunction: REACHING, serverFunction: REACHING, clientFunction: REACHING, webhook: REACHING }, creates: [] },
+    'functions.execute': {
+      on: { apiFunction: REACHING, serverFunction: REACHING, clientFunction: REACHING, webhook: REACHING },
+      creates: [],
+    },
     'applications.use': { on: { application: REACHING }, creates: [] },
     // Seed 000: the catalogue an SDK is generated from, never variables or secrets.
     'library.generate': {
-      on: Object.fromEntries(['apiFunction', 'serverFunction', 'clientFunction', 'webhook', 'trigger', 'schema', 'snippet', 'application'].map((type) => [type, VIEW])),
+      on: Object.fromEntries(
+        [
+          'apiFunction',
+          'serverFunction',
+          'clientFunction',
+          'webhook',
+          'trigger',
+          'schema',
+          'snippet',
+          'application',
+        ].map((type) => [type, VIEW]),
+      ),
       creates: [],
     },
     'apiFunctions.manage': { on: { apiFunction: ALL }, creates: ['apiFunction'] },
@@ -392,7 +484,9 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
       const compiled = grants(id);
       expect(compiled.permissions.has(id)).toBe(true);
       expect(compiled.permissions.has('assistant.use')).toBe(true);
-      const expected = Object.fromEntries(NAMES_A.map((name) => [name, only(typesAbove(res(name)).flatMap((type) => split(expectedOn[type] ?? '')))]));
+      const expected = Object.fromEntries(
+        NAMES_A.map((name) => [name, only(typesAbove(res(name)).flatMap((type) => split(expectedOn[type] ?? '')))]),
+      );
       expect(allowedOnTree(KEY, compiled)).toEqual(expected);
     });
 
@@ -400,10 +494,15 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
       const compiled = grants(id);
       for (const [type, typeDef] of model.types) {
         for (const action of ACTIONS) {
-          const expected = action === 'create' ? creates.includes(type) : split(expectedOn[type] ?? '').includes(action);
-          expect(verdict(checkType(KEY, compiled, action, type)), `${action} on every ${type}`).toBe(expected ? 'VALID' : 'FORBIDDEN');
+          const expected =
+            action === 'create' ? creates.includes(type) : split(expectedOn[type] ?? '').includes(action);
+          expect(verdict(checkType(KEY, compiled, action, type)), `${action} on every ${type}`).toBe(
+            expected ? 'VALID' : 'FORBIDDEN',
+          );
         }
-        expect(verdict(checkCreate(model, KEY, compiled, type, null)), `create a top-level ${type}`).toBe(typeDef.topLevel && creates.includes(type) ? 'VALID' : 'FORBIDDEN');
+        expect(verdict(checkCreate(model, KEY, compiled, type, null)), `create a top-level ${type}`).toBe(
+          typeDef.topLevel && creates.includes(type) ? 'VALID' : 'FORBIDDEN',
+        );
       }
     });
   }
@@ -411,13 +510,17 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
   it('assistant.use is held with no grant source at all, and is the only permission held then', () => {
     expect([...compileGrants(model, []).permissions]).toEqual(['assistant.use']);
     expect([...noGrants(model).permissions]).toEqual(['assistant.use']);
-    expect(allowedOnTree(KEY, ownGrants(noGrants(model)))).toEqual(Object.fromEntries(NAMES_A.map((name) => [name, ''])));
+    expect(allowedOnTree(KEY, ownGrants(noGrants(model)))).toEqual(
+      Object.fromEntries(NAMES_A.map((name) => [name, ''])),
+    );
   });
 
   it.each(['authConfig.manage', 'users.manage', 'tenant.manage'])('%s is held but grants no resource action', (id) => {
     const compiled = grants(id);
     expect(compiled.permissions).toEqual(new Set([id, 'assistant.use']));
-    expect(compiled.typeWide.size + compiled.onResource.size + compiled.allTypes.size + compiled.createsTypes.size).toBe(0);
+    expect(
+      compiled.typeWide.size + compiled.onResource.size + compiled.allTypes.size + compiled.createsTypes.size,
+    ).toBe(0);
     expect(Object.values(allowedOnTree(KEY, compiled)).every((actions) => actions === '')).toBe(true);
   });
 
@@ -432,30 +535,128 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
   /** [description, grants, type to create, parent, expected]: creating under a parent needs create on it, or creating the type outright plus discover, read or run on the parent. */
   it.each([
     ['runtime.run alone: runs a1, so may open a session under it', ['runtime.run'], 'session', 'a1', 'VALID'],
-    ['runtime.run + agent:discoverer: a session under any agent it can discover', ['runtime.run', 'agent:discoverer'], 'session', 'a1', 'VALID'],
-    ['runtime.run + agent:discoverer: a session under the top-level agent a0', ['runtime.run', 'agent:discoverer'], 'session', 'a0', 'VALID'],
-    ['runtime.run + agent:{a1}:discoverer: a session under a1', ['runtime.run', 'agent:{a1}:discoverer'], 'session', 'a1', 'VALID'],
-    ['runtime.sessionCreate: a session under a2, which it discovers through the permission', ['runtime.sessionCreate', 'agent:{a1}:discoverer'], 'session', 'a2', 'VALID'],
-    ['runtime.run + project:{p1}:viewer: under a1 (discovered through p1)', ['runtime.run', 'project:{p1}:viewer'], 'session', 'a1', 'VALID'],
+    [
+      'runtime.run + agent:discoverer: a session under any agent it can discover',
+      ['runtime.run', 'agent:discoverer'],
+      'session',
+      'a1',
+      'VALID',
+    ],
+    [
+      'runtime.run + agent:discoverer: a session under the top-level agent a0',
+      ['runtime.run', 'agent:discoverer'],
+      'session',
+      'a0',
+      'VALID',
+    ],
+    [
+      'runtime.run + agent:{a1}:discoverer: a session under a1',
+      ['runtime.run', 'agent:{a1}:discoverer'],
+      'session',
+      'a1',
+      'VALID',
+    ],
+    [
+      'runtime.sessionCreate: a session under a2, which it discovers through the permission',
+      ['runtime.sessionCreate', 'agent:{a1}:discoverer'],
+      'session',
+      'a2',
+      'VALID',
+    ],
+    [
+      'runtime.run + project:{p1}:viewer: under a1 (discovered through p1)',
+      ['runtime.run', 'project:{p1}:viewer'],
+      'session',
+      'a1',
+      'VALID',
+    ],
     ['runtime.run: never a top-level session', ['runtime.run', 'agent:owner'], 'session', null, 'FORBIDDEN'],
-    ['runtime.run: a session only, not a document', ['runtime.run', 'agent:discoverer', 'session:viewer'], 'document', 's1', 'FORBIDDEN'],
-    ['runtime.sessionCreate + agent:viewer: a session under a1', ['runtime.sessionCreate', 'agent:viewer'], 'session', 'a1', 'VALID'],
-    ['seed 001: "Session Create" alone creates a session under any agent (it discovers agents)', ['runtime.sessionCreate'], 'session', 'a1', 'VALID'],
+    [
+      'runtime.run: a session only, not a document',
+      ['runtime.run', 'agent:discoverer', 'session:viewer'],
+      'document',
+      's1',
+      'FORBIDDEN',
+    ],
+    [
+      'runtime.sessionCreate + agent:viewer: a session under a1',
+      ['runtime.sessionCreate', 'agent:viewer'],
+      'session',
+      'a1',
+      'VALID',
+    ],
+    [
+      'seed 001: "Session Create" alone creates a session under any agent (it discovers agents)',
+      ['runtime.sessionCreate'],
+      'session',
+      'a1',
+      'VALID',
+    ],
     ['seed 001: "Session Create" alone never a document', ['runtime.sessionCreate'], 'document', 's1', 'FORBIDDEN'],
-    ['seed 001: "Document Upload" alone uploads a document to a session (it discovers sessions)', ['runtime.documentUpload'], 'document', 's1', 'VALID'],
+    [
+      'seed 001: "Document Upload" alone uploads a document to a session (it discovers sessions)',
+      ['runtime.documentUpload'],
+      'document',
+      's1',
+      'VALID',
+    ],
     ['seed 001: "Document Upload" alone opens no session', ['runtime.documentUpload'], 'session', 'a1', 'FORBIDDEN'],
-    ['runtime.documentUpload + session:viewer: a document under s1', ['runtime.documentUpload', 'session:viewer'], 'document', 's1', 'VALID'],
-    ['runtime.documentUpload + agent:{a1}:viewer: a document under s1 (discovered through a1)', ['runtime.documentUpload', 'agent:{a1}:viewer'], 'document', 's1', 'VALID'],
-    ['runtime.documentUpload + agent:viewer: not a session', ['runtime.documentUpload', 'agent:viewer'], 'session', 'a1', 'FORBIDDEN'],
+    [
+      'runtime.documentUpload + session:viewer: a document under s1',
+      ['runtime.documentUpload', 'session:viewer'],
+      'document',
+      's1',
+      'VALID',
+    ],
+    [
+      'runtime.documentUpload + agent:{a1}:viewer: a document under s1 (discovered through a1)',
+      ['runtime.documentUpload', 'agent:{a1}:viewer'],
+      'document',
+      's1',
+      'VALID',
+    ],
+    [
+      'runtime.documentUpload + agent:viewer: not a session',
+      ['runtime.documentUpload', 'agent:viewer'],
+      'session',
+      'a1',
+      'FORBIDDEN',
+    ],
     ['agent:editor: create on a1 itself lets it add a session', ['agent:editor'], 'session', 'a1', 'VALID'],
     ['agent:viewer: no create on a1, no session', ['agent:viewer'], 'session', 'a1', 'FORBIDDEN'],
     ['apiFunctions.manage: a top-level apiFunction', ['apiFunctions.manage'], 'apiFunction', null, 'VALID'],
-    ['apiFunctions.manage: not under p1, which it cannot discover', ['apiFunctions.manage'], 'apiFunction', 'p1', 'FORBIDDEN'],
-    ['apiFunctions.manage + project:discoverer: under p1', ['apiFunctions.manage', 'project:discoverer'], 'apiFunction', 'p1', 'VALID'],
-    ['apiFunctions.manage + namespace:{ns1}:admin: under ns1', ['apiFunctions.manage', 'namespace:{ns1}:admin'], 'apiFunction', 'ns1', 'VALID'],
-    ['apiFunctions.manage + agent:owner: an apiFunction cannot sit under an agent', ['apiFunctions.manage', 'agent:owner'], 'apiFunction', 'a1', 'FORBIDDEN'],
+    [
+      'apiFunctions.manage: not under p1, which it cannot discover',
+      ['apiFunctions.manage'],
+      'apiFunction',
+      'p1',
+      'FORBIDDEN',
+    ],
+    [
+      'apiFunctions.manage + project:discoverer: under p1',
+      ['apiFunctions.manage', 'project:discoverer'],
+      'apiFunction',
+      'p1',
+      'VALID',
+    ],
+    [
+      'apiFunctions.manage + namespace:{ns1}:admin: under ns1',
+      ['apiFunctions.manage', 'namespace:{ns1}:admin'],
+      'apiFunction',
+      'ns1',
+      'VALID',
+    ],
+    [
+      'apiFunctions.manage + agent:owner: an apiFunction cannot sit under an agent',
+      ['apiFunctions.manage', 'agent:owner'],
+      'apiFunction',
+      'a1',
+      'FORBIDDEN',
+    ],
   ] as const)('%s', (_, items, type, parent, expected) => {
-    expect(verdict(checkCreate(model, KEY, grants(...items), type, parent === null ? null : res(parent)))).toBe(expected);
+    expect(verdict(checkCreate(model, KEY, grants(...items), type, parent === null ? null : res(parent)))).toBe(
+      expected,
+    );
   });
 
   it.each([
@@ -472,9 +673,26 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
     [
       'seed 000: "Generate Library" sees and reads the catalogue, never variables or secrets',
       ['library.generate'],
-      { f1: VIEW, sf1: VIEW, cf1: VIEW, w1: VIEW, t1: VIEW, sch1: VIEW, sn1: VIEW, app1: VIEW, var1: '', sec1: '', j1: '', a1: '' },
+      {
+        f1: VIEW,
+        sf1: VIEW,
+        cf1: VIEW,
+        w1: VIEW,
+        t1: VIEW,
+        sch1: VIEW,
+        sn1: VIEW,
+        app1: VIEW,
+        var1: '',
+        sec1: '',
+        j1: '',
+        a1: '',
+      },
     ],
-    ['seed 000: "Generate Library" runs nothing', ['library.generate', 'agent:discoverer'], { f1: VIEW, a1: 'discover', s1: 'discover' }],
+    [
+      'seed 000: "Generate Library" runs nothing',
+      ['library.generate', 'agent:discoverer'],
+      { f1: VIEW, a1: 'discover', s1: 'discover' },
+    ],
     [
       'seed 000: "Execute Functions" sees, reads and runs functions and webhooks, and triggers nothing else',
       ['functions.execute'],
@@ -485,8 +703,16 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
       ['library.generate', 'functions.execute'],
       { f1: REACHING, w1: REACHING, sch1: VIEW, app1: VIEW },
     ],
-    ['seed 000: "Use Applications" sees, reads and runs applications, edits none', ['applications.use'], { app1: REACHING, f1: '' }],
-    ['readDiscoverable is gone from the default model: org:member alone reads nothing', ['org:member'], { a1: 'discover', f1: 'discover' }],
+    [
+      'seed 000: "Use Applications" sees, reads and runs applications, edits none',
+      ['applications.use'],
+      { app1: REACHING, f1: '' },
+    ],
+    [
+      'readDiscoverable is gone from the default model: org:member alone reads nothing',
+      ['org:member'],
+      { a1: 'discover', f1: 'discover' },
+    ],
   ] as const)('%s', (_, items, expected) => {
     expect(allowedOnTree(KEY, grants(...items), Object.keys(expected))).toEqual(expected);
   });
@@ -542,8 +768,18 @@ describe('type-wide vs resource-scoped grants, inherited namespace → project �
     ['project:viewer (type-wide) does not cover the namespace ns1', ['project:viewer'], 'ns1', ''],
     ['agent:viewer + agent:{a1}:owner: a union, a1 owned', ['agent:viewer', 'agent:{a1}:owner'], 'a1', ALL],
     ['agent:viewer + agent:{a1}:owner: a union, a2 viewed', ['agent:viewer', 'agent:{a1}:owner'], 'a2', VIEW],
-    ['agent:{a1}:viewer + project:{p1}:editor: the wider grant wins', ['agent:{a1}:viewer', 'project:{p1}:editor'], 'a1', EDIT],
-    ['agent:{a1}:discoverer+delete: extra actions on a scope', ['agent:{a1}:discoverer+delete'], 's1', 'discover delete'],
+    [
+      'agent:{a1}:viewer + project:{p1}:editor: the wider grant wins',
+      ['agent:{a1}:viewer', 'project:{p1}:editor'],
+      'a1',
+      EDIT,
+    ],
+    [
+      'agent:{a1}:discoverer+delete: extra actions on a scope',
+      ['agent:{a1}:discoverer+delete'],
+      's1',
+      'discover delete',
+    ],
   ] as const)('%s: %s', (_, items, name, expected) => {
     expect(allowedOn(KEY, grants(...items), res(name))).toBe(expected);
   });
@@ -556,16 +792,36 @@ describe('type-wide vs resource-scoped grants, inherited namespace → project �
 
   it.each([
     ['project:{p1}:editor may add an agent under p1', ['project:{p1}:editor'], 'agent', 'p1', 'VALID'],
-    ['project:{p1}:editor may add a document under s1, two levels down', ['project:{p1}:editor'], 'document', 's1', 'VALID'],
+    [
+      'project:{p1}:editor may add a document under s1, two levels down',
+      ['project:{p1}:editor'],
+      'document',
+      's1',
+      'VALID',
+    ],
     ['project:{p1}:editor may not add an agent under p2', ['project:{p1}:editor'], 'agent', 'p2', 'FORBIDDEN'],
     ['project:{p1}:viewer may not add an agent under p1', ['project:{p1}:viewer'], 'agent', 'p1', 'FORBIDDEN'],
     ['namespace:{ns1}:admin may add a project under ns1', ['namespace:{ns1}:admin'], 'project', 'ns1', 'VALID'],
     ['namespace:{ns1}:admin may not add a top-level project', ['namespace:{ns1}:admin'], 'project', null, 'FORBIDDEN'],
     ['agent:{a1}:owner may not add an agent under its parent p1', ['agent:{a1}:owner'], 'agent', 'p1', 'FORBIDDEN'],
-    ['agent:owner may add an agent under a project it can discover', ['agent:owner', 'project:{p1}:discoverer'], 'agent', 'p1', 'VALID'],
-    ['agent:owner may not add an agent under a project it cannot discover', ['agent:owner', 'project:{p1}:discoverer'], 'agent', 'p2', 'FORBIDDEN'],
+    [
+      'agent:owner may add an agent under a project it can discover',
+      ['agent:owner', 'project:{p1}:discoverer'],
+      'agent',
+      'p1',
+      'VALID',
+    ],
+    [
+      'agent:owner may not add an agent under a project it cannot discover',
+      ['agent:owner', 'project:{p1}:discoverer'],
+      'agent',
+      'p2',
+      'FORBIDDEN',
+    ],
   ] as const)('%s', (_, items, type, parent, expected) => {
-    expect(verdict(checkCreate(model, KEY, grants(...items), type, parent === null ? null : res(parent)))).toBe(expected);
+    expect(verdict(checkCreate(model, KEY, grants(...items), type, parent === null ? null : res(parent)))).toBe(
+      expected,
+    );
   });
 });
 
@@ -581,7 +837,12 @@ describe('reach across environments and tenants (SPEC §3 step 4)', () => {
     ['TENANT in env_b: the session under it, through agent:editor', ['agent:editor'], 'bts', REACHING],
     ['TENANT in env_b: org:member may discover it', ['org:member'], 'bt', 'discover'],
     ['TENANT in env_b: agent:viewer reads it', ['agent:viewer'], 'bt', VIEW],
-    ['TENANT in env_b: functions.execute finds, reads and runs the apiFunction bf', ['functions.execute'], 'bf', REACHING],
+    [
+      'TENANT in env_b: functions.execute finds, reads and runs the apiFunction bf',
+      ['functions.execute'],
+      'bf',
+      REACHING,
+    ],
     ['TENANT in env_b: apiFunctions.manage, discover, read and run only', ['apiFunctions.manage'], 'bf', REACHING],
     ['TENANT in env_b: grants on other types give nothing', ['project:owner', 'apiFunctions.manage'], 'bt', ''],
     ['TENANT in env_b: no grants, nothing', [], 'bt', ''],
@@ -596,12 +857,15 @@ describe('reach across environments and tenants (SPEC §3 step 4)', () => {
     expect(allowedOn(KEY, grants(...items), res(name))).toBe(expected);
   });
 
-  it.each(['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const)('visibility %s on a resource of env_a grants nothing by itself', (visibility) => {
-    const a1 = { ...res('a1'), visibility };
-    expect(allowedOn(KEY, ownGrants(noGrants(model)), a1)).toBe('');
-    expect(allowedOn(KEY, grants('agent:viewer'), a1)).toBe(VIEW);
-    expect(allowedOn(KEY, grants('agent:owner'), a1)).toBe(ALL);
-  });
+  it.each(['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const)(
+    'visibility %s on a resource of env_a grants nothing by itself',
+    (visibility) => {
+      const a1 = { ...res('a1'), visibility };
+      expect(allowedOn(KEY, ownGrants(noGrants(model)), a1)).toBe('');
+      expect(allowedOn(KEY, grants('agent:viewer'), a1)).toBe(VIEW);
+      expect(allowedOn(KEY, grants('agent:owner'), a1)).toBe(ALL);
+    },
+  );
 
   it.each([
     ['be', ''],
@@ -641,10 +905,14 @@ describe('the root key', () => {
 
   it('answers every type-wide question yes and may create every type wherever the model places it', () => {
     for (const [type, typeDef] of model.types) {
-      for (const action of ACTIONS) expect(verdict(checkType(ROOT, noGrants(model), action, type)), `${action} on every ${type}`).toBe('VALID');
-      if (typeDef.topLevel) expect(verdict(checkCreate(model, ROOT, noGrants(model), type, null)), `top-level ${type}`).toBe('VALID');
+      for (const action of ACTIONS)
+        expect(verdict(checkType(ROOT, noGrants(model), action, type)), `${action} on every ${type}`).toBe('VALID');
+      if (typeDef.topLevel)
+        expect(verdict(checkCreate(model, ROOT, noGrants(model), type, null)), `top-level ${type}`).toBe('VALID');
       for (const parent of everyone.filter((name) => typeDef.parents.has(res(name).type))) {
-        expect(verdict(checkCreate(model, ROOT, noGrants(model), type, res(parent))), `${type} under ${parent}`).toBe('VALID');
+        expect(verdict(checkCreate(model, ROOT, noGrants(model), type, res(parent))), `${type} under ${parent}`).toBe(
+          'VALID',
+        );
       }
     }
   });
@@ -698,7 +966,9 @@ describe('the type-wide question (resource: {type}, no id)', () => {
     const top = checkCreate(model, KEY, grants('session:owner'), 'session', null);
     expect(verdict(top)).toBe('FORBIDDEN');
     expect(top.allowed ? '' : top.missing).toContain('agent');
-    expect(verdict(checkCreate(model, KEY, grants('session:owner', 'agent:discoverer'), 'session', res('a1')))).toBe('VALID');
+    expect(verdict(checkCreate(model, KEY, grants('session:owner', 'agent:discoverer'), 'session', res('a1')))).toBe(
+      'VALID',
+    );
   });
 
   it('an unknown type is never created', () => {
@@ -710,9 +980,21 @@ describe('levels are component access (seed 001: View, Edit, Full), never run or
   const UPDATE = 'discover read update';
   const FULL = 'discover read update delete';
   it.each([
-    ['seed 001: "View" lists and shows every agent and what is under it', { agent: 'view' }, { a0: VIEW, a1: VIEW, s1: VIEW, p1: '' }],
-    ['seed 001: "Edit" also updates, and runs nothing', { agent: 'edit' }, { a0: UPDATE, a1: UPDATE, s1: UPDATE, p1: '' }],
-    ['seed 001: "Full" also deletes, and neither runs nor shares', { agent: 'full' }, { a0: FULL, a1: FULL, d1: FULL, p1: '' }],
+    [
+      'seed 001: "View" lists and shows every agent and what is under it',
+      { agent: 'view' },
+      { a0: VIEW, a1: VIEW, s1: VIEW, p1: '' },
+    ],
+    [
+      'seed 001: "Edit" also updates, and runs nothing',
+      { agent: 'edit' },
+      { a0: UPDATE, a1: UPDATE, s1: UPDATE, p1: '' },
+    ],
+    [
+      'seed 001: "Full" also deletes, and neither runs nor shares',
+      { agent: 'full' },
+      { a0: FULL, a1: FULL, d1: FULL, p1: '' },
+    ],
     ['seed 001: "None" adds nothing', { agent: 'none' }, { a0: '', a1: '' }],
     ['levels on two types are a union', { project: 'view', apiFunction: 'edit' }, { p0: VIEW, f1: UPDATE, a0: '' }],
   ] as const)('%s', (_, levels, expected) => {
@@ -729,7 +1011,9 @@ describe('levels are component access (seed 001: View, Edit, Full), never run or
 
   it('seed 001: "Full" on agents opens no session (running is a runtime permission)', () => {
     expect(verdict(checkCreate(model, KEY, levelGrants({ agent: 'full' }), 'session', res('a1')))).toBe('FORBIDDEN');
-    expect(verdict(checkCreate(model, KEY, levelGrants({ agent: 'view' }, 'runtime.run'), 'session', res('a1')))).toBe('VALID');
+    expect(verdict(checkCreate(model, KEY, levelGrants({ agent: 'view' }, 'runtime.run'), 'session', res('a1')))).toBe(
+      'VALID',
+    );
   });
 
   it('a level applies only to types with viewer, editor and owner roles', () => {
@@ -747,7 +1031,8 @@ describe('org is the implicit root of every tree of an environment (SPEC §2)', 
 
   it('org:admin creates every top-level type, and any type under a parent it may place it under', () => {
     for (const [type, typeDef] of model.types) {
-      if (typeDef.topLevel) expect(verdict(checkCreate(model, KEY, grants('org:admin'), type, null)), type).toBe('VALID');
+      if (typeDef.topLevel)
+        expect(verdict(checkCreate(model, KEY, grants('org:admin'), type, null)), type).toBe('VALID');
     }
     expect(verdict(checkCreate(model, KEY, grants('org:admin'), 'document', res('s1')))).toBe('VALID');
   });

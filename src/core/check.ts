@@ -39,7 +39,9 @@ export interface KeyPosition {
 
 export type Denial = 'OTHER_ENVIRONMENT' | 'NOT_REACHABLE' | 'NOT_GRANTED';
 
-export type CheckResult = { readonly allowed: true } | { readonly allowed: false; readonly denial: Denial; readonly missing: string };
+export type CheckResult =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly denial: Denial; readonly missing: string };
 
 const ALLOWED: CheckResult = { allowed: true };
 
@@ -68,10 +70,16 @@ function deny(denial: Denial, missing: string): CheckResult {
 export function reach(key: KeyPosition, action: string, resource: PlacedResource): CheckResult {
   if (key.root || resource.environmentId === key.environmentId) return ALLOWED;
   if (!REACH_ACTIONS.has(action)) {
-    return deny('OTHER_ENVIRONMENT', `${action} on ${resource.type} ${resource.id}: it is in another environment, where only discover, read and run reach`);
+    return deny(
+      'OTHER_ENVIRONMENT',
+      `${action} on ${resource.type} ${resource.id}: it is in another environment, where only discover, read and run reach`,
+    );
   }
-  const visible = resource.visibility === 'PUBLIC' || (resource.visibility === 'TENANT' && resource.tenantId === key.tenantId);
-  return visible ? ALLOWED : deny('NOT_REACHABLE', `${action} on ${resource.type} ${resource.id}: not visible from this environment`);
+  const visible =
+    resource.visibility === 'PUBLIC' || (resource.visibility === 'TENANT' && resource.tenantId === key.tenantId);
+  return visible
+    ? ALLOWED
+    : deny('NOT_REACHABLE', `${action} on ${resource.type} ${resource.id}: not visible from this environment`);
 }
 
 function heldOn(ref: ResourceRef, principals: readonly string[], action: string): boolean {
@@ -81,7 +89,11 @@ function heldOn(ref: ResourceRef, principals: readonly string[], action: string)
 }
 
 function coversRef(grants: CompiledGrants, principals: readonly string[], action: string, ref: ResourceRef): boolean {
-  return grants.typeWide.get(ref.type)?.has(action) === true || grants.onResource.get(ref.id)?.has(action) === true || heldOn(ref, principals, action);
+  return (
+    grants.typeWide.get(ref.type)?.has(action) === true ||
+    grants.onResource.get(ref.id)?.has(action) === true ||
+    heldOn(ref, principals, action)
+  );
 }
 
 const NO_PRINCIPALS: readonly string[] = [];
@@ -112,7 +124,12 @@ function inCatalogue(key: KeyPosition, grants: CompiledGrants, resource: TargetR
 }
 
 /** Steps 4–5 for an action on an existing resource. */
-export function checkResource(key: KeyPosition, grants: CompiledGrants, action: string, resource: TargetResource): CheckResult {
+export function checkResource(
+  key: KeyPosition,
+  grants: CompiledGrants,
+  action: string,
+  resource: TargetResource,
+): CheckResult {
   if (key.root) return ALLOWED;
   const reachable = reach(key, action, resource);
   if (!reachable.allowed) return reachable;
@@ -125,8 +142,10 @@ export function checkResource(key: KeyPosition, grants: CompiledGrants, action: 
 /** The type-wide question (`resource: {type}` with no id): for `create`, may the key create one at all. */
 export function checkType(key: KeyPosition, grants: CompiledGrants, action: string, type: string): CheckResult {
   if (key.root) return ALLOWED;
-  if (action === CREATE_ACTION) return grants.createsTypes.has(type) ? ALLOWED : deny('NOT_GRANTED', `create on every ${type}`);
-  const typeWide = (wanted: string): boolean => grants.allTypes.has(wanted) || grants.typeWide.get(type)?.has(wanted) === true;
+  if (action === CREATE_ACTION)
+    return grants.createsTypes.has(type) ? ALLOWED : deny('NOT_GRANTED', `create on every ${type}`);
+  const typeWide = (wanted: string): boolean =>
+    grants.allTypes.has(wanted) || grants.typeWide.get(type)?.has(wanted) === true;
   if (typeWide(action)) return ALLOWED;
   // Every resource of a catalogue type in the key's environment is discoverable to it (trees
   // never leave their environment, so no ancestor there is out of reach).
@@ -140,14 +159,21 @@ export function checkType(key: KeyPosition, grants: CompiledGrants, action: stri
  * the parent (its own grants or an ancestor's), or by creating the type outright under any
  * parent the key may discover, read or run — and never across environments.
  */
-export function checkCreate(model: AuthModel, key: KeyPosition, grants: CompiledGrants, type: string, parent: TargetResource | null): CheckResult {
+export function checkCreate(
+  model: AuthModel,
+  key: KeyPosition,
+  grants: CompiledGrants,
+  type: string,
+  parent: TargetResource | null,
+): CheckResult {
   const typeDef = model.types.get(type);
   if (typeDef === undefined) return deny('NOT_GRANTED', `unknown type ${type}`);
   if (parent === null) {
     if (!typeDef.topLevel) return deny('NOT_GRANTED', `a ${type} needs a parent (${[...typeDef.parents].join(', ')})`);
     return checkType(key, grants, CREATE_ACTION, type);
   }
-  if (!typeDef.parents.has(parent.type)) return deny('NOT_GRANTED', `a ${type} cannot be created under a ${parent.type}`);
+  if (!typeDef.parents.has(parent.type))
+    return deny('NOT_GRANTED', `a ${type} cannot be created under a ${parent.type}`);
   if (key.root) return ALLOWED;
   const underParent = checkResource(key, grants, CREATE_ACTION, parent);
   if (underParent.allowed || underParent.denial !== 'NOT_GRANTED') return underParent;

@@ -11,11 +11,18 @@ const HOUR = 3_600_000;
 
 describe('a credit period', () => {
   it('is the UTC day from midnight to midnight', () => {
-    expect(creditPeriod('day', 'UTC', Date.UTC(2026, 2, 1, 12))).toEqual({ label: '2026-03-01', start: Date.UTC(2026, 2, 1), end: Date.UTC(2026, 2, 2) });
+    expect(creditPeriod('day', 'UTC', Date.UTC(2026, 2, 1, 12))).toEqual({
+      label: '2026-03-01',
+      start: Date.UTC(2026, 2, 1),
+      end: Date.UTC(2026, 2, 2),
+    });
   });
 
   it("is the tenant's day: New York's midnight is 05:00 UTC in winter", () => {
-    expect(creditPeriod('day', 'America/New_York', Date.UTC(2026, 2, 2, 4, 59))).toMatchObject({ label: '2026-03-01', end: Date.UTC(2026, 2, 2, 5) });
+    expect(creditPeriod('day', 'America/New_York', Date.UTC(2026, 2, 2, 4, 59))).toMatchObject({
+      label: '2026-03-01',
+      end: Date.UTC(2026, 2, 2, 5),
+    });
   });
 
   it('lasts 23 hours on the day DST starts', () => {
@@ -25,7 +32,10 @@ describe('a credit period', () => {
   });
 
   it('starts at 01:00 where DST skips midnight (Santiago, first Sunday of September)', () => {
-    expect(creditPeriod('day', 'America/Santiago', Date.UTC(2026, 8, 6, 12))).toMatchObject({ label: '2026-09-06', start: Date.UTC(2026, 8, 6, 4) });
+    expect(creditPeriod('day', 'America/Santiago', Date.UTC(2026, 8, 6, 12))).toMatchObject({
+      label: '2026-09-06',
+      start: Date.UTC(2026, 8, 6, 4),
+    });
   });
 
   it('follows an offset of 5 h 45 min (Kathmandu)', () => {
@@ -33,7 +43,11 @@ describe('a credit period', () => {
   });
 
   it('is the calendar month, ending at the next month in the zone (Berlin moves to summer time in March)', () => {
-    expect(creditPeriod('month', 'Europe/Berlin', Date.UTC(2026, 2, 15))).toEqual({ label: '2026-03', start: Date.UTC(2026, 1, 28, 23), end: Date.UTC(2026, 2, 31, 22) });
+    expect(creditPeriod('month', 'Europe/Berlin', Date.UTC(2026, 2, 15))).toEqual({
+      label: '2026-03',
+      start: Date.UTC(2026, 1, 28, 23),
+      end: Date.UTC(2026, 2, 31, 22),
+    });
   });
 
   it('reads an unknown stored zone as UTC rather than failing', () => {

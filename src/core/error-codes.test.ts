@@ -11,7 +11,10 @@ describe('a result', () => {
   it('carries a failure as a value with its code and detail, and extra members only when given', () => {
     expect(fail('CONFLICT', 'taken')).toEqual({ ok: false, problem: { code: 'CONFLICT', detail: 'taken' } });
     expect(fail('CONFLICT', 'taken')).not.toHaveProperty('problem.extra');
-    expect(fail('VALIDATION', 'bad', { field: 'name' })).toEqual({ ok: false, problem: { code: 'VALIDATION', detail: 'bad', extra: { field: 'name' } } });
+    expect(fail('VALIDATION', 'bad', { field: 'name' })).toEqual({
+      ok: false,
+      problem: { code: 'VALIDATION', detail: 'bad', extra: { field: 'name' } },
+    });
   });
 
   it('carries a success as a value', () => {
@@ -21,6 +24,10 @@ describe('a result', () => {
 
   it('lets a caller tell the two apart by ok alone', () => {
     const results: Result<number>[] = [ok(0), fail('NOT_FOUND', 'no such tenant')];
-    expect(results.map((result) => (result.ok ? `value ${result.value}` : `${result.problem.code}: ${result.problem.detail}`))).toEqual(['value 0', 'NOT_FOUND: no such tenant']);
+    expect(
+      results.map((result) =>
+        result.ok ? `value ${result.value}` : `${result.problem.code}: ${result.problem.detail}`,
+      ),
+    ).toEqual(['value 0', 'NOT_FOUND: no such tenant']);
   });
 });

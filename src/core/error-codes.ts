@@ -27,7 +27,15 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The verdict codes a key check can answer with. */
-export type VerdictCode = 'VALID' | 'NOT_FOUND' | 'REVOKED' | 'EXPIRED' | 'DISABLED' | 'FORBIDDEN' | 'MFA_REQUIRED' | 'USAGE_EXCEEDED';
+export type VerdictCode =
+  | 'VALID'
+  | 'NOT_FOUND'
+  | 'REVOKED'
+  | 'EXPIRED'
+  | 'DISABLED'
+  | 'FORBIDDEN'
+  | 'MFA_REQUIRED'
+  | 'USAGE_EXCEEDED';
 
 /** An expected failure, carried as a value from services to the one HTTP mapping. */
 export interface Problem {
@@ -46,5 +54,7 @@ export function ok<T>(value: T): Result<T> {
 }
 
 export function fail<T = never>(code: ErrorCode, detail: string, extra?: Problem['extra']): Result<T> {
-  return extra === undefined ? { ok: false, problem: { code, detail } } : { ok: false, problem: { code, detail, extra } };
+  return extra === undefined
+    ? { ok: false, problem: { code, detail } }
+    : { ok: false, problem: { code, detail, extra } };
 }

@@ -47,7 +47,9 @@ describe('coversAll', () => {
 
   // Ranges inside 10.0.0.0/14, so that lists overlap often; some written as IPv4-mapped IPv6.
   const octet = fc.integer({ min: 0, max: 255 });
-  const v4Range = fc.tuple(fc.integer({ min: 0, max: 3 }), octet, octet, fc.integer({ min: 14, max: 32 })).map(([b, c, d, bits]) => `10.${b}.${c}.${d}/${bits}`);
+  const v4Range = fc
+    .tuple(fc.integer({ min: 0, max: 3 }), octet, octet, fc.integer({ min: 14, max: 32 }))
+    .map(([b, c, d, bits]) => `10.${b}.${c}.${d}/${bits}`);
   const entry = fc.tuple(v4Range, fc.boolean()).map(([range, asMapped]) => {
     const [address, bits] = range.split('/');
     return asMapped ? `::ffff:${address}/${Number(bits) + 96}` : range;
@@ -78,7 +80,12 @@ describe('coversAll', () => {
   it('says so when every range of one lies inside a range of the other', () => {
     fc.assert(
       fc.property(entries, (outer) => {
-        const inner = outer.map((range) => range.replace(/\/(\d+)$/, (_m, bits: string) => `/${Math.min(Number(bits) + 1, range.startsWith('::') ? 128 : 32)}`));
+        const inner = outer.map((range) =>
+          range.replace(
+            /\/(\d+)$/,
+            (_m, bits: string) => `/${Math.min(Number(bits) + 1, range.startsWith('::') ? 128 : 32)}`,
+          ),
+        );
         expect(coversAll(list(...outer), list(...inner))).toBe(true);
       }),
       { numRuns: 500 },

@@ -55,5 +55,9 @@ function merged(intervals: readonly Interval[]): Interval[] {
 export function coversAll(outer: IpAllowlist, inner: IpAllowlist): boolean {
   const outerIntervals = [...outer.ranges.flatMap(intervalsOf), MAPPED_SPACE];
   const spaces = { v4: merged(outerIntervals.filter((i) => !i.v6)), v6: merged(outerIntervals.filter((i) => i.v6)) };
-  return inner.ranges.flatMap(intervalsOf).every((needed) => (needed.v6 ? spaces.v6 : spaces.v4).some((held) => held.start <= needed.start && needed.end <= held.end));
+  return inner.ranges
+    .flatMap(intervalsOf)
+    .every((needed) =>
+      (needed.v6 ? spaces.v6 : spaces.v4).some((held) => held.start <= needed.start && needed.end <= held.end),
+    );
 }

@@ -120,7 +120,9 @@ describe('entries as written', () => {
 
   it('refuses a range with host bits set, offering the network and the one address', () => {
     expect(refusal('10.0.0.1/8')).toContain('write 10.0.0.0/8 for the network, or 10.0.0.1 for the one address');
-    expect(refusal('2001:db8::1/32')).toContain('write 2001:db8::/32 for the network, or 2001:db8::1 for the one address');
+    expect(refusal('2001:db8::1/32')).toContain(
+      'write 2001:db8::/32 for the network, or 2001:db8::1 for the one address',
+    );
   });
 
   it('refuses an IPv6 zone index', () => {
@@ -128,7 +130,20 @@ describe('entries as written', () => {
   });
 
   it('answers IPv4 as written and IPv6 in its RFC 5952 form, the form that is stored', () => {
-    expect(checkAllowlist(['0.0.0.0/0', '203.0.113.7', '198.51.100.0/24', '2001:0DB8:0:0::/32', 'FE80:0:0:0:0:0:0:1', '::FFFF:10.0.0.0/104', '::/0'], 'ipAllowlist')).toEqual({
+    expect(
+      checkAllowlist(
+        [
+          '0.0.0.0/0',
+          '203.0.113.7',
+          '198.51.100.0/24',
+          '2001:0DB8:0:0::/32',
+          'FE80:0:0:0:0:0:0:1',
+          '::FFFF:10.0.0.0/104',
+          '::/0',
+        ],
+        'ipAllowlist',
+      ),
+    ).toEqual({
       ok: true,
       value: ['0.0.0.0/0', '203.0.113.7', '198.51.100.0/24', '2001:db8::/32', 'fe80::1', '::ffff:10.0.0.0/104', '::/0'],
     });

@@ -58,17 +58,22 @@ function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | string {
 function canonicalEntry(entry: string, field: string): Result<string> {
   const slash = entry.indexOf('/');
   const address = parseAddress(slash === -1 ? entry : entry.slice(0, slash));
-  const refuse = (reason: string) => fail('VALIDATION', `not a canonical IPv4 or IPv6 CIDR range: ${entry} — ${reason}`, { field });
+  const refuse = (reason: string) =>
+    fail('VALIDATION', `not a canonical IPv4 or IPv6 CIDR range: ${entry} — ${reason}`, { field });
   if (typeof address === 'string') return refuse(address);
   if (slash === -1) return ok(canonicalText(address));
   const max = address.kind() === 'ipv4' ? 32 : 128;
   const prefix = entry.slice(slash + 1);
-  if (!PREFIX_LENGTH.test(prefix) || Number(prefix) > max) return refuse(`the prefix length is a whole number from 0 to ${max} without leading zeros`);
+  if (!PREFIX_LENGTH.test(prefix) || Number(prefix) > max)
+    return refuse(`the prefix length is a whole number from 0 to ${max} without leading zeros`);
   const bits = Number(prefix);
   const cidr = `${address.toString()}/${bits}`;
-  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  const network =
+    address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
   if (canonicalText(network) !== canonicalText(address)) {
-    return refuse(`host bits are set: write ${canonicalText(network)}/${bits} for the network, or ${canonicalText(address)} for the one address`);
+    return refuse(
+      `host bits are set: write ${canonicalText(network)}/${bits} for the network, or ${canonicalText(address)} for the one address`,
+    );
   }
   return ok(`${canonicalText(address)}/${bits}`);
 }
@@ -88,7 +93,10 @@ export function checkAllowlist(entries: readonly string[], field: string): Resul
 }
 
 /** A list as given (undefined: unchanged, null: cleared) to its stored JSON, checked. */
-export function serialiseAllowlist(entries: readonly string[] | null | undefined, field: string): Result<string | null | undefined> {
+export function serialiseAllowlist(
+  entries: readonly string[] | null | undefined,
+  field: string,
+): Result<string | null | undefined> {
   if (entries === undefined || entries === null) return ok(entries);
   const checked = checkAllowlist(entries, field);
   return checked.ok ? ok(JSON.stringify(checked.value)) : checked;
@@ -116,7 +124,12 @@ export function allows(list: IpAllowlist, address: string): boolean {
   for (const [base, bits] of list.ranges) {
     if (base.kind() === parsed.kind() && parsed.match(base, bits)) return true;
     // A range written as ::ffff:a.b.c.d/n is an IPv4 range too.
-    if (base.kind() === 'ipv6' && parsed.kind() === 'ipv4' && (base as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+    if (
+      base.kind() === 'ipv6' &&
+      parsed.kind() === 'ipv4' &&
+      (base as ipaddr.IPv6).isIPv4MappedAddress() &&
+      bits >= 96
+    ) {
       if (parsed.match((base as ipaddr.IPv6).toIPv4Address(), bits - 96)) return true;
     }
   }

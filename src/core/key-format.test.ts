@@ -58,7 +58,8 @@ describe('key format', () => {
   });
 
   it('refuses to generate a key with an invalid prefix', () => {
-    for (const prefix of ['', 'KW', 'k_w', 'k-w', 'abcdefghijklm']) expect(() => generateKey(prefix)).toThrow(/invalid key prefix/);
+    for (const prefix of ['', 'KW', 'k_w', 'k-w', 'abcdefghijklm'])
+      expect(() => generateKey(prefix)).toThrow(/invalid key prefix/);
   });
 
   it('refuses a key with any one character flipped', () => {

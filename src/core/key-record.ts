@@ -79,7 +79,12 @@ const positions = new WeakMap<KeyRecord, KeyPosition>();
 export function keyPosition(key: KeyRecord): KeyPosition {
   let position = positions.get(key);
   if (position === undefined) {
-    position = { root: isRoot(key), tenantId: key.tenantId, environmentId: key.environmentId, principals: [key.id, ...key.groupIds] };
+    position = {
+      root: isRoot(key),
+      tenantId: key.tenantId,
+      environmentId: key.environmentId,
+      principals: [key.id, ...key.groupIds],
+    };
     positions.set(key, position);
   }
   return position;

@@ -21,7 +21,10 @@ describe('a time-zone name', () => {
 
   it('that is no zone, or not one of this form, is refused naming the field', () => {
     for (const name of ['Mars/Olympus', '+05:30', '../etc/passwd', '']) {
-      expect(checkTimeZone(name, 'timeZone')).toMatchObject({ ok: false, problem: { code: 'VALIDATION', extra: { field: 'timeZone' } } });
+      expect(checkTimeZone(name, 'timeZone')).toMatchObject({
+        ok: false,
+        problem: { code: 'VALIDATION', extra: { field: 'timeZone' } },
+      });
     }
   });
 });

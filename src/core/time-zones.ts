@@ -15,7 +15,9 @@ export const ALIAS_LIMIT = 64;
 
 // By lower case: Intl matches names case-insensitively, so `america/new_york` is the listed zone
 // `America/New_York`, found here without building anything.
-const LISTED: ReadonlyMap<string, string> = new Map([...Intl.supportedValuesOf('timeZone'), 'UTC'].map((zone) => [zone.toLowerCase(), zone]));
+const LISTED: ReadonlyMap<string, string> = new Map(
+  [...Intl.supportedValuesOf('timeZone'), 'UTC'].map((zone) => [zone.toLowerCase(), zone]),
+);
 // The characters of IANA names: anything else is refused before Intl sees it.
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 

@@ -13,7 +13,13 @@ const RFC_VECTORS: [seconds: number, code: string][] = [
 ];
 
 const codeAt = (secret: string, ms: number): string =>
-  OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: ms });
+  OTPAuth.TOTP.generate({
+    secret: OTPAuth.Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    timestamp: ms,
+  });
 
 describe('totp', () => {
   it.each(RFC_VECTORS)('matches the RFC 6238 code at %i s to its time step', (seconds, code) => {
@@ -33,7 +39,8 @@ describe('totp', () => {
 
   it('refuses anything that is not six digits without throwing', () => {
     const secret = newTotpSecret();
-    for (const code of ['', '12345', '1234567', 'abcdef', '12345é', ' 12345', '１２３４５６']) expect(stepOf(secret, code, Date.now())).toBeNull();
+    for (const code of ['', '12345', '1234567', 'abcdef', '12345é', ' 12345', '１２３４５６'])
+      expect(stepOf(secret, code, Date.now())).toBeNull();
   });
 
   it('makes a fresh 160-bit base32 seed each time', () => {
@@ -49,7 +56,13 @@ describe('totp', () => {
     const parsed = OTPAuth.URI.parse(url);
     expect(url).toMatch(/^otpauth:\/\/totp\/Keyward:ada%40acme\.example\?/);
     expect(parsed).toBeInstanceOf(OTPAuth.TOTP);
-    expect(parsed).toMatchObject({ issuer: 'Keyward', label: 'ada@acme.example', algorithm: 'SHA1', digits: 6, period: 30 });
+    expect(parsed).toMatchObject({
+      issuer: 'Keyward',
+      label: 'ada@acme.example',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
     expect(parsed.secret.base32).toBe(secret);
   });
 });

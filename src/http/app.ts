@@ -80,7 +80,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const timeouts = databaseTimeouts(config);
-  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts }));
+  const storage =
+    options.storage ??
+    (await openStorage({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: config.databaseSchema,
+      timeouts,
+    }));
   const pepper = loadPepper(config.pepper, config.dataDir);
   await checkPepper(storage.db, pepper);
   // Before anything appends an event: the chains' MAC key, and old chains sealed under it once.
@@ -92,7 +99,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   let redis: RedisWakeups | null = null;
   // The follower starts after the routes; until then the node has read nothing it could be behind on.
   let follower: ChangeFollower | undefined;
-  const cacheTrusted = (now: number = clock.now()): boolean => follower === undefined || follower.stalenessMs(now) <= config.maxStalenessMs;
+  const cacheTrusted = (now: number = clock.now()): boolean =>
+    follower === undefined || follower.stalenessMs(now) <= config.maxStalenessMs;
   // The verify path's one way to storage (issue 22): typed by verify's port, built on the repositories.
   const verifyStore: VerifyStore = createVerifyStore(storage.db, config.model);
   const resources = createResourceLookup({
@@ -116,7 +124,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     store: verifyStore,
     intervalMs: config.usageFlushMs,
     maxEntries: config.usageFlushSize,
-    onError: (error) => storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
+    onError: (error) =>
+      storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
   const deps: ServiceDeps = {
     db: storage.db,
@@ -143,8 +152,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cache,
     cacheTrusted,
     previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
-    onRehashError: (error) => app.log.warn({ err: error }, 'a key found under the previous pepper could not be re-hashed; it is tried again on its next use'),
-    onRefreshError: (error) => app.log.warn({ err: error }, 'a cached key could not be read again before its TTL; it is read on its first use after'),
+    onRehashError: (error) =>
+      app.log.warn(
+        { err: error },
+        'a key found under the previous pepper could not be re-hashed; it is tried again on its next use',
+      ),
+    onRefreshError: (error) =>
+      app.log.warn(
+        { err: error },
+        'a cached key could not be read again before its TTL; it is read on its first use after',
+      ),
   });
 
   const app = createFastify(config, options.logStream);
@@ -156,16 +173,30 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it',
     );
   }
-  const redisBounds = { connectMs: config.redisConnectTimeoutMs, commandMs: config.redisCommandTimeoutMs, keepAliveMs: config.tcpKeepAliveMs };
+  const redisBounds = {
+    connectMs: config.redisConnectTimeoutMs,
+    commandMs: config.redisCommandTimeoutMs,
+    keepAliveMs: config.tcpKeepAliveMs,
+  };
   if (config.redisUrl !== undefined) {
     // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
-    const lost = (error: unknown) => app.log.debug({ err: error }, 'redis wake-ups unavailable; polling until they are back');
-    redis = redisWakeups(config.redisUrl, redisBounds, `keyward:changes:${storage.location}`, () => follower?.wake(), lost);
+    const lost = (error: unknown) =>
+      app.log.debug({ err: error }, 'redis wake-ups unavailable; polling until they are back');
+    redis = redisWakeups(
+      config.redisUrl,
+      redisBounds,
+      `keyward:changes:${storage.location}`,
+      () => follower?.wake(),
+      lost,
+    );
   }
   setRequestId(app);
   // Loaded only when on: a node without traces does not load the SDK at all.
   const tracing = config.otelTraces
-    ? (await import('./tracing.js')).startTracing({ version: VERSION, ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }) })
+    ? (await import('./tracing.js')).startTracing({
+        version: VERSION,
+        ...(options.spanExporter === undefined ? {} : { exporter: options.spanExporter }),
+      })
     : null;
   tracing?.traceRoutes(app);
   const storageHealth = watchStorage(() => storage.ping(), storageOutage);
@@ -174,18 +205,27 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   registerErrorHandlers(app);
   app.addSchema(ProblemSchema);
   await registerOpenApi(app, VERSION);
-  const floods = createFloodControl(config, storage.db, clock, (error) => app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'));
+  const floods = createFloodControl(config, storage.db, clock, (error) =>
+    app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'),
+  );
   registerAuth(app, {
     db: storage.db,
     clock,
     authenticator,
     floods,
-    gates: { resource: resourceGate({ db: storage.db, model: config.model }), policy: policyGate(storage.db), environment: environmentGate() },
+    gates: {
+      resource: resourceGate({ db: storage.db, model: config.model }),
+      policy: policyGate(storage.db),
+      environment: environmentGate(),
+    },
     targets: targetVisibility({ db: storage.db, model: config.model }),
     hashPresented: (presented) => hashKey(pepper, presented),
   });
 
-  const rateLimits = setUpRateLimiter(config, redisBounds, { info: (message) => app.log.info(message), warn: (details, message) => app.log.warn(details, message) });
+  const rateLimits = setUpRateLimiter(config, redisBounds, {
+    info: (message) => app.log.info(message),
+    warn: (details, message) => app.log.warn(details, message),
+  });
   const verify = createVerifier({
     authenticator,
     clock,
@@ -256,10 +296,18 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
             notificationsOutage.answered();
             following.wake();
           },
-          (error) => notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
+          (error) =>
+            notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
         );
-  const prune = () => pruneAudit(deps, { minDays: config.auditMinRetentionDays, instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays });
-  const pruning = setInterval(() => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')), AUDIT_PRUNE_INTERVAL_MS);
+  const prune = () =>
+    pruneAudit(deps, {
+      minDays: config.auditMinRetentionDays,
+      instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays,
+    });
+  const pruning = setInterval(
+    () => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')),
+    AUDIT_PRUNE_INTERVAL_MS,
+  );
   pruning.unref();
 
   let closed = false;
@@ -287,7 +335,11 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       await app.close();
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
-      const flushed = usage.close().catch((error: unknown) => app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'));
+      const flushed = usage
+        .close()
+        .catch((error: unknown) =>
+          app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'),
+        );
       await Promise.all([floods.refusals.close(), flushed, tracing?.shutdown()]);
       if (options.storage === undefined) await storage.close();
     },

@@ -43,40 +43,55 @@ export interface TimeoutSettings {
 export const TIMEOUT_VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS',
-    description: 'longest wait for a PostgreSQL connection: a new one, or a free one of the pool (a burst of writes to one row queues there)',
+    description:
+      'longest wait for a PostgreSQL connection: a new one, or a free one of the pool (a burst of writes to one row queues there)',
     default: '4000',
   },
   {
     name: 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS',
-    description: 'longest wait for PostgreSQL to answer a statement; then its connection is dropped and the request answers 503',
+    description:
+      'longest wait for PostgreSQL to answer a statement; then its connection is dropped and the request answers 503',
     default: '3000',
   },
-  { name: 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS', description: "PostgreSQL's statement_timeout for the node's sessions (below the query timeout)", default: '2000' },
+  {
+    name: 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS',
+    description: "PostgreSQL's statement_timeout for the node's sessions (below the query timeout)",
+    default: '2000',
+  },
   {
     name: 'KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
-    description: "PostgreSQL's idle_in_transaction_session_timeout for the node's sessions (below the query timeout): a write given up on never commits later",
+    description:
+      "PostgreSQL's idle_in_transaction_session_timeout for the node's sessions (below the query timeout): a write given up on never commits later",
     default: '2000',
   },
   { name: 'KEYWARD_REDIS_CONNECT_TIMEOUT_MS', description: 'longest wait for a Redis connection', default: '2000' },
   {
     name: 'KEYWARD_REDIS_COMMAND_TIMEOUT_MS',
-    description: 'longest wait for Redis to answer a command; then a rate-limited verify falls back as KEYWARD_RATELIMIT_REDIS_DOWN says',
+    description:
+      'longest wait for Redis to answer a command; then a rate-limited verify falls back as KEYWARD_RATELIMIT_REDIS_DOWN says',
     default: '500',
   },
-  { name: 'KEYWARD_TCP_KEEPALIVE_MS', description: 'TCP keepalive on PostgreSQL and Redis connections: the first probe after this long idle', default: '10000' },
+  {
+    name: 'KEYWARD_TCP_KEEPALIVE_MS',
+    description: 'TCP keepalive on PostgreSQL and Redis connections: the first probe after this long idle',
+    default: '10000',
+  },
   {
     name: 'KEYWARD_SHUTDOWN_TIMEOUT_MS',
-    description: 'drain bound: after SIGTERM or SIGINT the node exits within this long, whatever still runs (a silent database costs a drain up to twice connect + query)',
+    description:
+      'drain bound: after SIGTERM or SIGINT the node exits within this long, whatever still runs (a silent database costs a drain up to twice connect + query)',
     default: '20000',
   },
   {
     name: 'KEYWARD_SHUTDOWN_DELAY_MS',
-    description: 'after SIGTERM, keep answering this long (readyz 503, each answer closing its connection) before draining; for load balancers without a preStop hook',
+    description:
+      'after SIGTERM, keep answering this long (readyz 503, each answer closing its connection) before draining; for load balancers without a preStop hook',
     default: '0',
   },
   {
     name: 'KEYWARD_DATABASE_WAIT_MS',
-    description: 'how long serve waits, with backoff, for a PostgreSQL not reachable yet (readyz says why meanwhile); 0 = exit at once',
+    description:
+      'how long serve waits, with backoff, for a PostgreSQL not reachable yet (readyz says why meanwhile); 0 = exit at once',
     default: '300000',
   },
 ];
@@ -86,7 +101,13 @@ export function timeoutSettings(env: Env): TimeoutSettings {
     databaseConnectTimeoutMs: integer(env, 'KEYWARD_DATABASE_CONNECT_TIMEOUT_MS', 4000, 100, 600_000),
     databaseQueryTimeoutMs: integer(env, 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS', 3000, 100, 600_000),
     databaseStatementTimeoutMs: integer(env, 'KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS', 2000, 50, 600_000),
-    databaseIdleInTransactionTimeoutMs: integer(env, 'KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 2000, 50, 600_000),
+    databaseIdleInTransactionTimeoutMs: integer(
+      env,
+      'KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      2000,
+      50,
+      600_000,
+    ),
     redisConnectTimeoutMs: integer(env, 'KEYWARD_REDIS_CONNECT_TIMEOUT_MS', 2000, 100, 600_000),
     redisCommandTimeoutMs: integer(env, 'KEYWARD_REDIS_COMMAND_TIMEOUT_MS', 500, 10, 600_000),
     tcpKeepAliveMs: integer(env, 'KEYWARD_TCP_KEEPALIVE_MS', 10_000, 1000, 3_600_000),
@@ -102,9 +123,14 @@ export function timeoutSettings(env: Env): TimeoutSettings {
  */
 export function checkTimeouts(settings: TimeoutSettings): void {
   const query = settings.databaseQueryTimeoutMs;
-  if (settings.databaseStatementTimeoutMs >= query) throw new ConfigError(`KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS must be below KEYWARD_DATABASE_QUERY_TIMEOUT_MS (${query})`);
+  if (settings.databaseStatementTimeoutMs >= query)
+    throw new ConfigError(
+      `KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS must be below KEYWARD_DATABASE_QUERY_TIMEOUT_MS (${query})`,
+    );
   if (settings.databaseIdleInTransactionTimeoutMs >= query) {
-    throw new ConfigError(`KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS must be below KEYWARD_DATABASE_QUERY_TIMEOUT_MS (${query})`);
+    throw new ConfigError(
+      `KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS must be below KEYWARD_DATABASE_QUERY_TIMEOUT_MS (${query})`,
+    );
   }
 }
 

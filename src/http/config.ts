@@ -80,41 +80,97 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_DATA_DIR', description: 'directory of the SQLite file, the pepper and root.key', default: './data' },
   { name: 'KEYWARD_DATABASE_URL', description: 'postgres://… to use PostgreSQL instead of SQLite', default: '(unset)' },
   { name: 'KEYWARD_DATABASE_SCHEMA', description: 'PostgreSQL schema to use', default: 'public' },
-  { name: 'KEYWARD_PEPPER', description: 'server pepper (≥ 32 chars); share it between nodes', default: 'generated into the data dir' },
-  { name: 'KEYWARD_PEPPER_PREVIOUS', description: 'the pepper before `keyward pepper rotate`, until `keyward pepper status` shows no key under it', default: '(unset)' },
+  {
+    name: 'KEYWARD_PEPPER',
+    description: 'server pepper (≥ 32 chars); share it between nodes',
+    default: 'generated into the data dir',
+  },
+  {
+    name: 'KEYWARD_PEPPER_PREVIOUS',
+    description: 'the pepper before `keyward pepper rotate`, until `keyward pepper status` shows no key under it',
+    default: '(unset)',
+  },
   { name: 'KEYWARD_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
-  { name: 'KEYWARD_ACCESS_LOG', description: 'one log line per request: off|on|a sample rate (0.01 = 1 in 100)', default: 'off' },
+  {
+    name: 'KEYWARD_ACCESS_LOG',
+    description: 'one log line per request: off|on|a sample rate (0.01 = 1 in 100)',
+    default: 'off',
+  },
   {
     name: 'KEYWARD_OTEL_TRACES',
-    description: 'on: a trace span per management request, sent over OTLP/HTTP where OTEL_EXPORTER_OTLP_ENDPOINT says (docs/observability.md)',
+    description:
+      'on: a trace span per management request, sent over OTLP/HTTP where OTEL_EXPORTER_OTLP_ENDPOINT says (docs/observability.md)',
     default: 'off',
   },
   { name: 'KEYWARD_KEY_CACHE_TTL_MS', description: 'longest a node trusts a cached key', default: '60000' },
   { name: 'KEYWARD_KEY_CACHE_MAX_ENTRIES', description: 'keys kept in the verify cache', default: '100000' },
   { name: 'KEYWARD_CLIENT_CACHE_TTL_MS', description: 'cacheTtlMs told to verify clients', default: '0' },
   { name: 'KEYWARD_CHANGE_POLL_MS', description: 'how often a node reads the change log', default: '1000' },
-  { name: 'KEYWARD_REDIS_URL', description: 'redis://… to wake other nodes through Redis pub/sub, and to share rate-limit buckets', default: '(unset)' },
-  { name: 'KEYWARD_TIERS', description: 'path of a JSON or YAML file {tiers: {<name>: {ratelimits?, credits?}}}: defaults for new keys by tenant tier', default: '(unset)' },
-  { name: 'KEYWARD_NODES', description: 'nodes sharing the load without Redis: each enforces ceil(limit / nodes) of every rate limit', default: '1' },
-  { name: 'KEYWARD_RATELIMIT_REDIS_DOWN', description: 'open (fall back to the node share in memory) or closed (refuse with RATE_LIMITED) when Redis fails', default: 'open' },
-  { name: 'KEYWARD_MAX_STALENESS_MS', description: 'past this without reading the change log, caches are not trusted (fail closed)', default: '10000' },
+  {
+    name: 'KEYWARD_REDIS_URL',
+    description: 'redis://… to wake other nodes through Redis pub/sub, and to share rate-limit buckets',
+    default: '(unset)',
+  },
+  {
+    name: 'KEYWARD_TIERS',
+    description:
+      'path of a JSON or YAML file {tiers: {<name>: {ratelimits?, credits?}}}: defaults for new keys by tenant tier',
+    default: '(unset)',
+  },
+  {
+    name: 'KEYWARD_NODES',
+    description: 'nodes sharing the load without Redis: each enforces ceil(limit / nodes) of every rate limit',
+    default: '1',
+  },
+  {
+    name: 'KEYWARD_RATELIMIT_REDIS_DOWN',
+    description: 'open (fall back to the node share in memory) or closed (refuse with RATE_LIMITED) when Redis fails',
+    default: 'open',
+  },
+  {
+    name: 'KEYWARD_MAX_STALENESS_MS',
+    description: 'past this without reading the change log, caches are not trusted (fail closed)',
+    default: '10000',
+  },
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
-  { name: 'KEYWARD_USAGE_FLUSH_SIZE', description: 'pending key/day/code usage counters that trigger a write at once', default: '20000' },
+  {
+    name: 'KEYWARD_USAGE_FLUSH_SIZE',
+    description: 'pending key/day/code usage counters that trigger a write at once',
+    default: '20000',
+  },
   {
     name: 'KEYWARD_TRUST_PROXY',
-    description: 'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)',
+    description:
+      'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)',
     default: 'false',
   },
   {
     name: 'KEYWARD_AUTH_FAILURE_LIMIT',
-    description: 'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429',
+    description:
+      'failed authentications and NOT_FOUND verifies one source (IPv4 address, IPv6 /64) may have per window; past it, 429',
     default: '300',
   },
   { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
-  { name: 'KEYWARD_THROTTLE_MAX_SOURCES', description: 'sources the failure throttle and the refusal audit track in memory at once', default: '100000' },
-  { name: 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', description: 'least audit retention a tenant may set, in days (at least 30)', default: '30' },
-  { name: 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', description: 'days the instance audit chain keeps events (0 = forever; else at least the minimum)', default: '365' },
-  { name: 'KEYWARD_MODEL', description: 'authorization model file (YAML or JSON; docs/model.md)', default: 'the shipped model/default.yaml' },
+  {
+    name: 'KEYWARD_THROTTLE_MAX_SOURCES',
+    description: 'sources the failure throttle and the refusal audit track in memory at once',
+    default: '100000',
+  },
+  {
+    name: 'KEYWARD_AUDIT_MIN_RETENTION_DAYS',
+    description: 'least audit retention a tenant may set, in days (at least 30)',
+    default: '30',
+  },
+  {
+    name: 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS',
+    description: 'days the instance audit chain keeps events (0 = forever; else at least the minimum)',
+    default: '365',
+  },
+  {
+    name: 'KEYWARD_MODEL',
+    description: 'authorization model file (YAML or JSON; docs/model.md)',
+    default: 'the shipped model/default.yaml',
+  },
   ...TIMEOUT_VARIABLES,
 ];
 
@@ -169,7 +225,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError('KEYWARD_PEPPER must be at least 32 characters');
   }
   if (config.instanceAuditRetentionDays !== 0 && config.instanceAuditRetentionDays < config.auditMinRetentionDays) {
-    throw new ConfigError(`KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS must be 0 (forever) or at least KEYWARD_AUDIT_MIN_RETENTION_DAYS (${config.auditMinRetentionDays})`);
+    throw new ConfigError(
+      `KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS must be 0 (forever) or at least KEYWARD_AUDIT_MIN_RETENTION_DAYS (${config.auditMinRetentionDays})`,
+    );
   }
   if (config.pepperPrevious !== undefined && config.pepperPrevious.length < 32) {
     throw new ConfigError('KEYWARD_PEPPER_PREVIOUS must be at least 32 characters');
@@ -217,12 +275,17 @@ function trustProxy(env: Env, name: string): false | number | string {
   }
   const entries = raw.split(',').map((entry) => entry.trim());
   const bad = entries.find((entry) => !isAddressOrCidr(entry));
-  if (bad !== undefined) throw new ConfigError(`${name} must be false, a hop count, or proxy addresses and CIDRs separated by commas; "${bad}" is none of these`);
+  if (bad !== undefined)
+    throw new ConfigError(
+      `${name} must be false, a hop count, or proxy addresses and CIDRs separated by commas; "${bad}" is none of these`,
+    );
   return entries.join(',');
 }
 
 /** `trustProxy` as Fastify's types take it: a hop count becomes "trust the nearest `hops` hops". */
-export function trustProxyOption(value: Config['trustProxy']): false | string | ((address: string, hop: number) => boolean) {
+export function trustProxyOption(
+  value: Config['trustProxy'],
+): false | string | ((address: string, hop: number) => boolean) {
   if (typeof value !== 'number') return value;
   return (_address, hop) => hop < value;
 }
@@ -239,6 +302,7 @@ function sampleRate(env: Env, name: string): number {
   if (raw === undefined || raw === 'off') return 0;
   if (raw === 'on') return 1;
   const value = Number(raw);
-  if (!/^\d*\.?\d+$/.test(raw) || value > 1) throw new ConfigError(`${name} must be off, on or a sample rate from 0 to 1, got "${raw}"`);
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1)
+    throw new ConfigError(`${name} must be off, on or a sample rate from 0 to 1, got "${raw}"`);
   return value;
 }

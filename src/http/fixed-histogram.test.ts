@@ -7,9 +7,21 @@ describe('fixedHistogram', () => {
     const buckets = [0.001, 0.01, 0.1, 1];
     const ours = new Registry();
     const theirs = new Registry();
-    const fixed = fixedHistogram({ name: 'h_seconds', help: 'help', labelName: 'outcome', labels: ['a', 'b'] as const, buckets });
+    const fixed = fixedHistogram({
+      name: 'h_seconds',
+      help: 'help',
+      labelName: 'outcome',
+      labels: ['a', 'b'] as const,
+      buckets,
+    });
     fixed.register(ours);
-    const reference = new Histogram({ name: 'h_seconds', help: 'help', labelNames: ['outcome'], buckets, registers: [theirs] });
+    const reference = new Histogram({
+      name: 'h_seconds',
+      help: 'help',
+      labelNames: ['outcome'],
+      buckets,
+      registers: [theirs],
+    });
     const observations: ['a' | 'b', number][] = [
       ['a', 0.0005],
       ['a', 0.001],
@@ -27,7 +39,13 @@ describe('fixedHistogram', () => {
 
   it('ignores a label it was not made with', async () => {
     const registry = new Registry();
-    const fixed = fixedHistogram({ name: 'h_seconds', help: 'help', labelName: 'outcome', labels: ['a'], buckets: [1] });
+    const fixed = fixedHistogram({
+      name: 'h_seconds',
+      help: 'help',
+      labelName: 'outcome',
+      labels: ['a'],
+      buckets: [1],
+    });
     fixed.register(registry);
     (fixed.observe as (label: string, seconds: number) => void)('z', 0.5);
     expect(await registry.metrics()).toContain('h_seconds_count{outcome="a"} 0');

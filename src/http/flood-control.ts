@@ -24,8 +24,17 @@ export interface FloodControl {
   throttleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply | null;
 }
 
-export function createFloodControl(config: Config, db: Db, clock: Clock, onError: (error: unknown) => void): FloodControl {
-  const guard = createFloodGuard({ limit: config.authFailureLimit, windowMs: config.authFailureWindowMs, maxSources: config.throttleMaxSources });
+export function createFloodControl(
+  config: Config,
+  db: Db,
+  clock: Clock,
+  onError: (error: unknown) => void,
+): FloodControl {
+  const guard = createFloodGuard({
+    limit: config.authFailureLimit,
+    windowMs: config.authFailureWindowMs,
+    maxSources: config.throttleMaxSources,
+  });
   const refusals = createRefusalTally({ db, now: () => clock.now(), maxSources: config.throttleMaxSources, onError });
   const rateLimited = (request: FastifyRequest, reply: FastifyReply, wait: number): FastifyReply =>
     sendProblem(request, reply.header('retry-after', String(wait)), {

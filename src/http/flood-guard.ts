@@ -56,7 +56,8 @@ export function createFloodGuard(options: FloodGuardOptions): FloodGuard {
 /** The hextets of an IPv6 address, `::` expanded; an embedded IPv4 tail counts as two. */
 function hextets(address: string): string[] {
   const [head = '', tail] = address.split('::');
-  const split = (part: string): string[] => (part === '' ? [] : part.split(':').flatMap((piece) => (piece.includes('.') ? ['0', '0'] : [piece])));
+  const split = (part: string): string[] =>
+    part === '' ? [] : part.split(':').flatMap((piece) => (piece.includes('.') ? ['0', '0'] : [piece]));
   const front = split(head);
   if (tail === undefined) return front;
   const back = split(tail);

@@ -114,18 +114,50 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
   });
   gauge(registry, 'keyward_key_cache_entries', 'Keys in this node’s verify cache', sources.keyCacheEntries);
-  gauge(registry, 'keyward_resource_cache_entries', 'Resources in this node’s verify cache', sources.resourceCacheEntries);
+  gauge(
+    registry,
+    'keyward_resource_cache_entries',
+    'Resources in this node’s verify cache',
+    sources.resourceCacheEntries,
+  );
   gauge(registry, 'keyward_change_log_seq', 'The last change-log sequence this node has applied', sources.changeLogSeq);
-  gauge(registry, 'keyward_change_log_staleness_seconds', 'Seconds since this node last confirmed it saw every change', () => sources.stalenessMs() / 1000);
-  gauge(registry, 'keyward_usage_pending_entries', 'Key usage counters waiting to be written', sources.usagePendingEntries);
+  gauge(
+    registry,
+    'keyward_change_log_staleness_seconds',
+    'Seconds since this node last confirmed it saw every change',
+    () => sources.stalenessMs() / 1000,
+  );
+  gauge(
+    registry,
+    'keyward_usage_pending_entries',
+    'Key usage counters waiting to be written',
+    sources.usagePendingEntries,
+  );
   const storage = sources.storage;
-  gauge(registry, 'keyward_storage_up', 'Whether storage answered this node’s last probe (1) or not (0)', () => (storage.up ? 1 : 0));
-  gauge(registry, 'keyward_storage_latency_seconds', 'Round trip of this node’s last answered storage probe (a trivial statement)', () => storage.latencySeconds);
+  gauge(registry, 'keyward_storage_up', 'Whether storage answered this node’s last probe (1) or not (0)', () =>
+    storage.up ? 1 : 0,
+  );
+  gauge(
+    registry,
+    'keyward_storage_latency_seconds',
+    'Round trip of this node’s last answered storage probe (a trivial statement)',
+    () => storage.latencySeconds,
+  );
   const redis = sources.redis;
   // Only where Redis is configured: absent, the gauge would say "down" of a Redis that is not used.
   if (redis !== undefined) {
-    gauge(registry, 'keyward_redis_up', 'Whether Redis answers this node (1) or not (0): rate limits fall back while 0', () => (redis.state === 'up' ? 1 : 0));
-    gauge(registry, 'keyward_redis_latency_seconds', 'Round trip of this node’s last answered Redis probe (PING)', () => redis.latencySeconds);
+    gauge(
+      registry,
+      'keyward_redis_up',
+      'Whether Redis answers this node (1) or not (0): rate limits fall back while 0',
+      () => (redis.state === 'up' ? 1 : 0),
+    );
+    gauge(
+      registry,
+      'keyward_redis_latency_seconds',
+      'Round trip of this node’s last answered Redis probe (PING)',
+      () => redis.latencySeconds,
+    );
   }
   return {
     registry,
@@ -135,7 +167,8 @@ export function createMetrics(sources: MetricSources): Metrics {
       else cell.value++;
     },
     observeVerify: (outcome, seconds) => verifyLatency.observe(outcome, seconds),
-    observeRequest: (route, method, status, seconds) => requests.observe({ route, method, status_class: statusClass(status) }, seconds),
+    observeRequest: (route, method, status, seconds) =>
+      requests.observe({ route, method, status_class: statusClass(status) }, seconds),
     observeChangeLag: (seconds) => changeLag.observe(seconds),
   };
 }

@@ -33,7 +33,10 @@ export function outageLog(subject: string, log: OutageLines, now: () => number =
       const count = suppressed.get(kind);
       if (count === undefined) {
         suppressed.set(kind, 0);
-        log.failure({ err: error, failing: kind }, `${message} (repeats are counted, not logged, until ${subject} is back)`);
+        log.failure(
+          { err: error, failing: kind },
+          `${message} (repeats are counted, not logged, until ${subject} is back)`,
+        );
       } else suppressed.set(kind, count + 1);
     },
     answered() {

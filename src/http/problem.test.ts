@@ -20,7 +20,12 @@ describe('a problem answered over HTTP', () => {
     app.get('/problem', (request, reply) => sendProblem(request, reply, next));
     app.get('/result/:outcome', (request, reply) => {
       const { outcome } = request.params as { outcome: string };
-      return sendResult(request, reply, outcome === 'ok' ? ok({ id: 'ten_1' }) : fail('CONFLICT', 'the name is taken', { field: 'name' }), 201);
+      return sendResult(
+        request,
+        reply,
+        outcome === 'ok' ? ok({ id: 'ten_1' }) : fail('CONFLICT', 'the name is taken', { field: 'name' }),
+        201,
+      );
     });
     await app.ready();
   });
@@ -55,7 +60,11 @@ describe('a problem answered over HTTP', () => {
   });
 
   it('adds the extra members, which never replace the code, status, detail or request id', async () => {
-    next = { code: 'FORBIDDEN', detail: 'lacks users.manage', extra: { missing: { permission: 'users.manage' }, code: 'VALID', status: 200, detail: 'ok', requestId: 'forged' } };
+    next = {
+      code: 'FORBIDDEN',
+      detail: 'lacks users.manage',
+      extra: { missing: { permission: 'users.manage' }, code: 'VALID', status: 200, detail: 'ok', requestId: 'forged' },
+    };
     const reply = await app.inject({ method: 'GET', url: '/problem' });
     expect(reply.statusCode).toBe(403);
     expect(reply.json()).toMatchObject({

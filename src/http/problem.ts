@@ -26,10 +26,19 @@ export function problemBody(problem: Problem, requestId: string): Record<string,
 
 /** Also sets x-request-id: a problem may come from a route without the hook that does (plugins/route-hooks.ts), or from none. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
-  return reply.code(problemStatus(problem)).type(PROBLEM_CONTENT_TYPE).header('x-request-id', request.id).send(problemBody(problem, request.id));
+  return reply
+    .code(problemStatus(problem))
+    .type(PROBLEM_CONTENT_TYPE)
+    .header('x-request-id', request.id)
+    .send(problemBody(problem, request.id));
 }
 
 /** Sends a service result: its value with `status`, or its problem. */
-export function sendResult<T>(request: FastifyRequest, reply: FastifyReply, result: Result<T>, status = 200): FastifyReply {
+export function sendResult<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: Result<T>,
+  status = 200,
+): FastifyReply {
   return result.ok ? reply.code(status).send(result.value) : sendProblem(request, reply, result.problem);
 }

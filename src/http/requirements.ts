@@ -66,9 +66,18 @@ export function meets(requirement: Requirement, key: KeyRecord, facts: RequestFa
   // Decided by the route's gate, which loads the target; see plugins/auth.ts.
   if ('gate' in requirement) return false;
   if (requirement.orSelfParam !== undefined && facts.params[requirement.orSelfParam] === key.id) return true;
-  if (requirement.orOwnUserParam !== undefined && key.userId !== null && facts.params[requirement.orOwnUserParam] === key.userId) return true;
+  if (
+    requirement.orOwnUserParam !== undefined &&
+    key.userId !== null &&
+    facts.params[requirement.orOwnUserParam] === key.userId
+  )
+    return true;
   if (!holdsPermission(key, requirement.permission)) return false;
-  if (requirement.sameEnvironmentParam !== undefined && facts.params[requirement.sameEnvironmentParam] !== key.environmentId) return false;
+  if (
+    requirement.sameEnvironmentParam !== undefined &&
+    facts.params[requirement.sameEnvironmentParam] !== key.environmentId
+  )
+    return false;
   const allowed = requirement.onlyBodyFields;
   return allowed === undefined || bodyFields(facts.body).every((field) => allowed.includes(field));
 }

@@ -21,7 +21,10 @@ export function stopOnSignals(keyward: Keyward, config: Pick<Config, 'shutdownDe
     // Every wait of a drain is bounded on its own (requests, flushes and goodbyes to PostgreSQL
     // and Redis); this is the bound on them all, whatever was missed.
     const bound = setTimeout(() => {
-      keyward.app.log.error({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish within KEYWARD_SHUTDOWN_TIMEOUT_MS: exiting now');
+      keyward.app.log.error(
+        { signal, timeoutMs: config.shutdownTimeoutMs },
+        'shutdown did not finish within KEYWARD_SHUTDOWN_TIMEOUT_MS: exiting now',
+      );
       process.exit(1);
     }, config.shutdownTimeoutMs);
     bound.unref();
@@ -48,7 +51,10 @@ export function stopOnSignals(keyward: Keyward, config: Pick<Config, 'shutdownDe
     };
     keyward.app.server.prependListener('request', closeEach);
     keyward.app.server.closeIdleConnections();
-    keyward.app.log.info({ signal, delayMs: config.shutdownDelayMs }, 'stopping: still answering, not ready, until KEYWARD_SHUTDOWN_DELAY_MS has passed');
+    keyward.app.log.info(
+      { signal, delayMs: config.shutdownDelayMs },
+      'stopping: still answering, not ready, until KEYWARD_SHUTDOWN_DELAY_MS has passed',
+    );
     setTimeout(() => drain(signal), config.shutdownDelayMs);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

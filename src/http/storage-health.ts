@@ -16,7 +16,11 @@ export interface StorageHealth {
 
 export const STORAGE_PROBE_MS = 5000;
 
-export function watchStorage(ping: () => Promise<void>, outages: OutageLog, intervalMs = STORAGE_PROBE_MS): StorageHealth {
+export function watchStorage(
+  ping: () => Promise<void>,
+  outages: OutageLog,
+  intervalMs = STORAGE_PROBE_MS,
+): StorageHealth {
   let up = true;
   let latencySeconds = Number.NaN;
   const probe = async (): Promise<void> => {

@@ -32,7 +32,10 @@ const headers: TextMapGetter<FastifyRequest['headers']> = {
 /** `exporter`: where spans go (default OTLP/HTTP as the OTEL_* variables say); tests pass their own. */
 export function startTracing(options: { version: string; exporter?: SpanExporter }): Tracing {
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': process.env['OTEL_SERVICE_NAME'] ?? 'keyward', 'service.version': options.version }),
+    resource: resourceFromAttributes({
+      'service.name': process.env['OTEL_SERVICE_NAME'] ?? 'keyward',
+      'service.version': options.version,
+    }),
     spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter())],
   });
   // Not registered as the API's global provider: a host application embedding Keyward keeps its own.
@@ -47,7 +50,14 @@ export function startTracing(options: { version: string; exporter?: SpanExporter
           const parent = propagator.extract(context.active(), request.headers, headers);
           const span = tracer.startSpan(
             `${request.method} ${route}`,
-            { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route, 'keyward.request_id': request.id } },
+            {
+              kind: SpanKind.SERVER,
+              attributes: {
+                'http.request.method': request.method,
+                'http.route': route,
+                'keyward.request_id': request.id,
+              },
+            },
             parent,
           );
           spans.set(request, span);

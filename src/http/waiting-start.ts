@@ -37,7 +37,9 @@ async function answerWhileWaiting(config: Config, reason: string): Promise<Waiti
       return;
     }
     const detail = request.url === '/readyz' ? waiting.reason : `this node is starting: ${waiting.reason}`;
-    response.writeHead(503, { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': id, 'retry-after': '1' }).end(JSON.stringify(problemBody({ code: 'UNAVAILABLE', detail }, id)));
+    response
+      .writeHead(503, { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': id, 'retry-after': '1' })
+      .end(JSON.stringify(problemBody({ code: 'UNAVAILABLE', detail }, id)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -57,7 +59,10 @@ async function stopAnswering(waiting: Waiting): Promise<void> {
  * Builds the node with `build`, waiting for the database as above. Returns it and the port to
  * listen on (the waiting server's, when the configured port was 0).
  */
-export async function buildWhenDatabaseAnswers(config: Config, build: () => Promise<Keyward>): Promise<{ keyward: Keyward; port: number }> {
+export async function buildWhenDatabaseAnswers(
+  config: Config,
+  build: () => Promise<Keyward>,
+): Promise<{ keyward: Keyward; port: number }> {
   const log = pino({ level: config.logLevel });
   const deadline = Date.now() + config.databaseWaitMs;
   let waiting: Waiting | null = null;

@@ -11,7 +11,14 @@
  * caller: it is handed to the framework's error handling.
  */
 import type { ERROR_CODES } from '../api/errors.js';
-import { KeywardUnavailableError, type ResourceRef, type VerifyAnswer, type Verifier, type VerifyMissing, type VerifyRequest } from '../client/index.js';
+import {
+  KeywardUnavailableError,
+  type ResourceRef,
+  type VerifyAnswer,
+  type Verifier,
+  type VerifyMissing,
+  type VerifyRequest,
+} from '../client/index.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -21,7 +28,10 @@ const MAX_CLIENT_IP_LENGTH = 64;
 
 /** Any codes of the shared table, each with the table's status (401 for NOT_FOUND) and title. */
 type AsInTheTable = {
-  readonly [C in keyof typeof ERROR_CODES]?: { readonly status: C extends 'NOT_FOUND' ? 401 : (typeof ERROR_CODES)[C]['status']; readonly title: (typeof ERROR_CODES)[C]['title'] };
+  readonly [C in keyof typeof ERROR_CODES]?: {
+    readonly status: C extends 'NOT_FOUND' ? 401 : (typeof ERROR_CODES)[C]['status'];
+    readonly title: (typeof ERROR_CODES)[C]['title'];
+  };
 };
 
 /**
@@ -57,7 +67,12 @@ export interface ProblemBody {
 
 export type Decision =
   | { readonly kind: 'allow'; readonly answer: VerifyAnswer }
-  | { readonly kind: 'deny'; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: ProblemBody }
+  | {
+      readonly kind: 'deny';
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: ProblemBody;
+    }
   | { readonly kind: 'error'; readonly error: unknown };
 
 export interface KeywardMiddlewareOptions<Req> {
@@ -89,9 +104,20 @@ export interface RequestAccess<Req> {
   ip(request: Req): string | undefined;
 }
 
-export function problem(code: MiddlewareProblemCode, detail: string, extra: { missing?: VerifyMissing } = {}): ProblemBody {
+export function problem(
+  code: MiddlewareProblemCode,
+  detail: string,
+  extra: { missing?: VerifyMissing } = {},
+): ProblemBody {
   const { status, title } = MIDDLEWARE_PROBLEMS[code];
-  return { type: `urn:keyward:problem:${code.toLowerCase()}`, title, status, detail, code, ...(extra.missing === undefined ? {} : { missing: extra.missing }) };
+  return {
+    type: `urn:keyward:problem:${code.toLowerCase()}`,
+    title,
+    status,
+    detail,
+    code,
+    ...(extra.missing === undefined ? {} : { missing: extra.missing }),
+  };
 }
 
 /** The first value of a header that may have been sent more than once. */
@@ -112,7 +138,8 @@ export function extractKey(value: string | undefined, bearerOnly: boolean): stri
 function forbiddenDetail(missing: VerifyMissing | undefined): string {
   if (missing?.ip !== undefined) return `The key may not be used from ${missing.ip}.`;
   if (missing?.permission !== undefined) return `The key does not hold ${missing.permission}.`;
-  if (missing?.action !== undefined && missing.resource !== undefined) return `The key may not ${missing.action} this ${missing.resource.type}.`;
+  if (missing?.action !== undefined && missing.resource !== undefined)
+    return `The key may not ${missing.action} this ${missing.resource.type}.`;
   return 'The key does not hold what this needs.';
 }
 
@@ -132,25 +159,40 @@ const DENIAL_DETAILS = {
  */
 export function retryAfterSeconds(answer: VerifyAnswer, cost: number, now: number): string | undefined {
   let until = -Infinity;
-  for (const limit of answer.ratelimits ?? []) if (limit.remaining < cost) until = Math.max(until, Date.parse(limit.resetAt));
+  for (const limit of answer.ratelimits ?? [])
+    if (limit.remaining < cost) until = Math.max(until, Date.parse(limit.resetAt));
   return Number.isFinite(until) ? String(Math.max(1, Math.ceil((until - now) / 1000))) : undefined;
 }
 
 /** Builds the per-request decision function an adapter calls. */
-export function createGuard<Req>(verifier: Verifier, options: KeywardMiddlewareOptions<Req>, access: RequestAccess<Req>): (request: Req) => Promise<Decision> {
+export function createGuard<Req>(
+  verifier: Verifier,
+  options: KeywardMiddlewareOptions<Req>,
+  access: RequestAccess<Req>,
+): (request: Req) => Promise<Decision> {
   if ((options.action === undefined) !== (options.resource === undefined)) {
     throw new TypeError('keyward middleware: `action` and `resource` go together: give both or neither');
   }
   const headerName = (options.header ?? 'authorization').toLowerCase();
   const bearerOnly = headerName === 'authorization';
   const challenge: Record<string, string> = bearerOnly ? { 'www-authenticate': 'Bearer' } : {};
-  const deny = (body: ProblemBody): Decision => ({ kind: 'deny', status: body.status, headers: body.status === 401 ? challenge : {}, body });
+  const deny = (body: ProblemBody): Decision => ({
+    kind: 'deny',
+    status: body.status,
+    headers: body.status === 401 ? challenge : {},
+    body,
+  });
 
   return async (request) => {
     try {
       const key = extractKey(access.header(request, headerName), bearerOnly);
       if (key === undefined) {
-        return deny(problem('UNAUTHENTICATED', bearerOnly ? 'Send the key as Authorization: Bearer <key>.' : `Send the key in the ${headerName} header.`));
+        return deny(
+          problem(
+            'UNAUTHENTICATED',
+            bearerOnly ? 'Send the key as Authorization: Bearer <key>.' : `Send the key in the ${headerName} header.`,
+          ),
+        );
       }
       const permission = typeof options.permission === 'function' ? options.permission(request) : options.permission;
       const resource = options.resource?.(request);
@@ -167,15 +209,27 @@ export function createGuard<Req>(verifier: Verifier, options: KeywardMiddlewareO
       try {
         answer = await verifier.verify(verifyRequest);
       } catch (error) {
-        if (error instanceof KeywardUnavailableError) return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
+        if (error instanceof KeywardUnavailableError)
+          return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
         return { kind: 'error', error };
       }
       if (answer.valid && answer.code === 'VALID') return { kind: 'allow', answer };
-      if (answer.code === 'FORBIDDEN') return deny(problem('FORBIDDEN', forbiddenDetail(answer.missing), answer.missing === undefined ? {} : { missing: answer.missing }));
-      if (answer.code === 'VALID') return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
+      if (answer.code === 'FORBIDDEN')
+        return deny(
+          problem(
+            'FORBIDDEN',
+            forbiddenDetail(answer.missing),
+            answer.missing === undefined ? {} : { missing: answer.missing },
+          ),
+        );
+      if (answer.code === 'VALID')
+        return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
       if (answer.code === 'RATE_LIMITED') {
         const retryAfter = retryAfterSeconds(answer, cost ?? 1, Date.now());
-        return { ...deny(problem('RATE_LIMITED', DENIAL_DETAILS.RATE_LIMITED)), ...(retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } }) };
+        return {
+          ...deny(problem('RATE_LIMITED', DENIAL_DETAILS.RATE_LIMITED)),
+          ...(retryAfter === undefined ? {} : { headers: { 'retry-after': retryAfter } }),
+        };
       }
       return deny(problem(answer.code, DENIAL_DETAILS[answer.code]));
     } catch (error) {

@@ -36,9 +36,16 @@ export interface ExpressLikeResponse {
 export type ExpressLikeNext = (error?: unknown) => void;
 
 /** Resolves once it has answered or called `next`; never rejects. */
-export type KeywardExpressMiddleware = (req: ExpressLikeRequest, res: ExpressLikeResponse, next: ExpressLikeNext) => Promise<void>;
+export type KeywardExpressMiddleware = (
+  req: ExpressLikeRequest,
+  res: ExpressLikeResponse,
+  next: ExpressLikeNext,
+) => Promise<void>;
 
-export function keywardExpress(verifier: Verifier, options: KeywardMiddlewareOptions<ExpressLikeRequest> = {}): KeywardExpressMiddleware {
+export function keywardExpress(
+  verifier: Verifier,
+  options: KeywardMiddlewareOptions<ExpressLikeRequest> = {},
+): KeywardExpressMiddleware {
   const guard = createGuard<ExpressLikeRequest>(verifier, options, {
     header: (req, name) => firstHeader(req.headers[name]),
     ip: (req) => req.ip ?? req.socket?.remoteAddress,

@@ -24,7 +24,10 @@ declare module 'fastify' {
 
 export type KeywardFastifyHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
-export function keywardFastify(verifier: Verifier, options: KeywardMiddlewareOptions<FastifyRequest> = {}): KeywardFastifyHook {
+export function keywardFastify(
+  verifier: Verifier,
+  options: KeywardMiddlewareOptions<FastifyRequest> = {},
+): KeywardFastifyHook {
   const guard = createGuard<FastifyRequest>(verifier, options, {
     header: (request, name) => firstHeader(request.headers[name]),
     ip: (request) => request.ip,

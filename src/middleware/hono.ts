@@ -30,7 +30,10 @@ export type HonoLikeNext = () => Promise<void>;
 
 export type KeywardHonoMiddleware = (c: HonoLikeContext, next: HonoLikeNext) => Promise<Response | undefined>;
 
-export function keywardHono(verifier: Verifier, options: KeywardMiddlewareOptions<HonoLikeContext> = {}): KeywardHonoMiddleware {
+export function keywardHono(
+  verifier: Verifier,
+  options: KeywardMiddlewareOptions<HonoLikeContext> = {},
+): KeywardHonoMiddleware {
   const guard = createGuard<HonoLikeContext>(verifier, options, {
     header: (c, name) => c.req.header(name),
     // Node (@hono/node-server), Bun, Deno, AWS Lambda and Cloudflare Workers; elsewhere pass `clientIp`.

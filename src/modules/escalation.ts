@@ -28,27 +28,44 @@ export interface EscalationDeps {
  * The resources that `type:<id>:role` scopes name, each checked to exist in the tenant with the
  * type the scope claims (a 400 otherwise: the claim is what a reader of the grant believes).
  */
-async function scopedResources(deps: EscalationDeps, tenantId: string, handedOut: readonly HandedOut[]): Promise<Result<Map<string, TargetResource>>> {
-  const claims = handedOut.flatMap(({ grants }) => grantSourceOf(deps.model, grants).scopes.filter((scope) => scope.resourceId !== null));
+async function scopedResources(
+  deps: EscalationDeps,
+  tenantId: string,
+  handedOut: readonly HandedOut[],
+): Promise<Result<Map<string, TargetResource>>> {
+  const claims = handedOut.flatMap(({ grants }) =>
+    grantSourceOf(deps.model, grants).scopes.filter((scope) => scope.resourceId !== null),
+  );
   if (claims.length === 0) return ok(new Map());
   const rows = await resourcesByIds(deps.db, [...new Set(claims.map((scope) => scope.resourceId as string))]);
   const byId = new Map(rows.filter((row) => row.tenant_id === tenantId).map((row) => [row.id, row]));
   for (const scope of claims) {
     const row = byId.get(scope.resourceId as string);
-    if (row === undefined) return fail('VALIDATION', `scope names an unknown resource: ${scope.resourceId}`, { field: 'scopes' });
-    if (row.type !== scope.type) return fail('VALIDATION', `scope ${scope.type}:${scope.resourceId} names a ${row.type}, not a ${scope.type}`, { field: 'scopes' });
+    if (row === undefined)
+      return fail('VALIDATION', `scope names an unknown resource: ${scope.resourceId}`, { field: 'scopes' });
+    if (row.type !== scope.type)
+      return fail('VALIDATION', `scope ${scope.type}:${scope.resourceId} names a ${row.type}, not a ${scope.type}`, {
+        field: 'scopes',
+      });
   }
   return ok(await loadTargets(deps.db, deps.model, [...byId.values()]));
 }
 
 /** Validates resource scopes, then refuses (403, naming it) anything beyond the caller's own grants. */
-export async function refuseExcess(deps: EscalationDeps, caller: KeyRecord, tenantId: string, handedOut: readonly HandedOut[]): Promise<Result<null>> {
+export async function refuseExcess(
+  deps: EscalationDeps,
+  caller: KeyRecord,
+  tenantId: string,
+  handedOut: readonly HandedOut[],
+): Promise<Result<null>> {
   const targets = await scopedResources(deps, tenantId, handedOut);
   if (!targets.ok) return targets;
   if (isRoot(caller)) return ok(null);
   const view = { position: keyPosition(caller), grants: caller.grants };
   const excess = handedOut.flatMap(({ label, grants }) =>
-    excessGrants(deps.model, view, grantSourceOf(deps.model, grants), targets.value).map((item) => (label === null ? item : `${label}: ${item}`)),
+    excessGrants(deps.model, view, grantSourceOf(deps.model, grants), targets.value).map((item) =>
+      label === null ? item : `${label}: ${item}`,
+    ),
   );
   if (excess.length === 0) return ok(null);
   return fail('FORBIDDEN', `cannot grant what the calling key does not hold: ${excess.join(', ')}`, { excess });
@@ -63,7 +80,11 @@ export function refuseGroupAssignment(caller: KeyRecord, groupIds: readonly stri
   const outside = groupIds.filter((id) => !caller.groupIds.includes(id));
   if (outside.length === 0) return ok(null);
   const joins = via === undefined ? '' : `the key would join ${outside.join(', ')} ${via}; `;
-  return fail('FORBIDDEN', `${joins}only a member of a group, or a key with tenant.manage, may add keys to it: ${outside.join(', ')}`, {
-    excess: outside.map((id) => `group ${id}`),
-  });
+  return fail(
+    'FORBIDDEN',
+    `${joins}only a member of a group, or a key with tenant.manage, may add keys to it: ${outside.join(', ')}`,
+    {
+      excess: outside.map((id) => `group ${id}`),
+    },
+  );
 }

@@ -21,5 +21,7 @@ export function serialiseMetadata(metadata: Record<string, unknown> | undefined)
     return fail('VALIDATION', `metadata is nested deeper than ${MAX_METADATA_DEPTH} levels`, { field: 'metadata' });
   }
   const text = JSON.stringify(metadata ?? {});
-  return Buffer.byteLength(text, 'utf8') > MAX_METADATA_BYTES ? fail('VALIDATION', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, { field: 'metadata' }) : ok(text);
+  return Buffer.byteLength(text, 'utf8') > MAX_METADATA_BYTES
+    ? fail('VALIDATION', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, { field: 'metadata' })
+    : ok(text);
 }

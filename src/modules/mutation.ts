@@ -60,7 +60,11 @@ class Rollback {
 /** Attempts of a unit of work that PostgreSQL chose as a deadlock's victim, before the error stands. */
 const DEADLOCK_ATTEMPTS = 3;
 
-export async function mutate<T>(deps: MutationDeps, actor: Actor, work: (unit: UnitOfWork) => Promise<Result<T>>): Promise<Result<T>> {
+export async function mutate<T>(
+  deps: MutationDeps,
+  actor: Actor,
+  work: (unit: UnitOfWork) => Promise<Result<T>>,
+): Promise<Result<T>> {
   // Row locks are taken in one order (tenant, environment, groups, user, keys, policies,
   // resources), but two writes may still meet the other way round (a key and a group each
   // changing the other); PostgreSQL then rolls one back, which runs again from the start.
@@ -73,7 +77,11 @@ export async function mutate<T>(deps: MutationDeps, actor: Actor, work: (unit: U
   }
 }
 
-async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: UnitOfWork) => Promise<Result<T>>): Promise<Result<T>> {
+async function mutateOnce<T>(
+  deps: MutationDeps,
+  actor: Actor,
+  work: (unit: UnitOfWork) => Promise<Result<T>>,
+): Promise<Result<T>> {
   const changes: Change[] = [];
   const now = deps.clock.now();
   try {
@@ -98,7 +106,12 @@ async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: Unit
           };
           for (const recorded of recordedAs(event, actor.operator === true)) await insertAuditEvent(trx, recorded, now);
           if (change.cached === false) return;
-          const entry: Change = { entity: change.target.type, entityId: change.target.id, tenantId: change.tenantId, op: change.op };
+          const entry: Change = {
+            entity: change.target.type,
+            entityId: change.target.id,
+            tenantId: change.tenantId,
+            op: change.op,
+          };
           await appendChange(trx, entry, now);
           changes.push(entry);
         },
@@ -114,7 +127,11 @@ async function mutateOnce<T>(deps: MutationDeps, actor: Actor, work: (unit: Unit
   } catch (error) {
     if (error instanceof Rollback) return { ok: false, problem: error.problem };
     // Two requests raced to claim the same unique name or email: the loser gets a conflict.
-    if (isUniqueViolation(error)) return { ok: false, problem: { code: 'CONFLICT', detail: 'A conflicting change was made at the same time; retry.' } };
+    if (isUniqueViolation(error))
+      return {
+        ok: false,
+        problem: { code: 'CONFLICT', detail: 'A conflicting change was made at the same time; retry.' },
+      };
     throw error;
   }
 }

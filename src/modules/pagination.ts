@@ -12,14 +12,21 @@ export const DEFAULT_PAGE_SIZE = 50;
 export function decodeCursor(cursor: string | undefined): Result<string | null> {
   if (cursor === undefined) return ok(null);
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^[a-z]{3}_[0-9a-z]{26}$/.test(id) ? ok(id) : fail('VALIDATION', 'cursor is not one this server gave out', { field: 'cursor' });
+  return /^[a-z]{3}_[0-9a-z]{26}$/.test(id)
+    ? ok(id)
+    : fail('VALIDATION', 'cursor is not one this server gave out', { field: 'cursor' });
 }
 
 /** Rows fetched with `limit + 1`: the extra row, if any, says a next page exists. */
-export function toPage<Row extends { id: string }, Item>(rows: Row[], limit: number, map: (row: Row) => Item): PageOf<Item> {
+export function toPage<Row extends { id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => Item,
+): PageOf<Item> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last !== undefined ? Buffer.from(last.id, 'utf8').toString('base64url') : null;
+  const nextCursor =
+    rows.length > limit && last !== undefined ? Buffer.from(last.id, 'utf8').toString('base64url') : null;
   return { items: items.map(map), nextCursor };
 }
 
@@ -33,7 +40,10 @@ export interface TenantPageRequest {
  * A list request resolved for the caller: the cursor decoded, the page size defaulted, and the
  * tenant fixed to the caller's own (the root key may name one, or none to see every tenant).
  */
-export function tenantPageRequest(caller: KeyRecord, query: PageQueryType & { tenantId?: string | undefined }): Result<TenantPageRequest> {
+export function tenantPageRequest(
+  caller: KeyRecord,
+  query: PageQueryType & { tenantId?: string | undefined },
+): Result<TenantPageRequest> {
   const after = decodeCursor(query.cursor);
   if (!after.ok) return after;
   let tenantId = query.tenantId;

@@ -7,9 +7,12 @@ import { isRoot, type KeyRecord } from '../core/key-record.js';
 
 export function resolveTenantId(caller: KeyRecord, requested: string | undefined): Result<string> {
   if (isRoot(caller)) {
-    return requested === undefined ? fail('VALIDATION', 'tenantId is required when acting with the root key', { field: 'tenantId' }) : ok(requested);
+    return requested === undefined
+      ? fail('VALIDATION', 'tenantId is required when acting with the root key', { field: 'tenantId' })
+      : ok(requested);
   }
-  if (requested !== undefined && requested !== caller.tenantId) return fail('NOT_FOUND', `tenant ${requested} not found`);
+  if (requested !== undefined && requested !== caller.tenantId)
+    return fail('NOT_FOUND', `tenant ${requested} not found`);
   return ok(caller.tenantId as string);
 }
 

@@ -47,12 +47,19 @@ export function connectionOptions(timeouts: DatabaseTimeouts, session: boolean):
     connectionTimeoutMillis: timeouts.connectMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: timeouts.keepAliveMs,
-    ...(session ? { statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
+    ...(session
+      ? { statement_timeout: timeouts.statementMs, idle_in_transaction_session_timeout: timeouts.idleInTransactionMs }
+      : {}),
   };
 }
 
 /** `client.query`, answered within `ms` or failed with `StorageTimeoutError`, the connection destroyed. */
-export function queryWithin<R extends pg.QueryResultRow>(client: pg.Client, text: string, values: readonly unknown[], ms: number): Promise<pg.QueryResult<R>> {
+export function queryWithin<R extends pg.QueryResultRow>(
+  client: pg.Client,
+  text: string,
+  values: readonly unknown[],
+  ms: number,
+): Promise<pg.QueryResult<R>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       // The query's own promise then fails with "Connection terminated", after this one settled.
@@ -119,12 +126,19 @@ export function boundedPool(pool: pg.Pool, queryMs: number): PostgresPool {
       if (broken !== null) throw broken;
       try {
         const result = await queryWithin(client, text, values, queryMs);
-        return { command: result.command as PostgresQueryResult<R>['command'], rowCount: result.rowCount ?? 0, rows: result.rows as R[] };
+        return {
+          command: result.command as PostgresQueryResult<R>['command'],
+          rowCount: result.rowCount ?? 0,
+          rows: result.rows as R[],
+        };
       } catch (error) {
         if (answered(error)) throw error;
         broken =
           text === 'commit'
-            ? new CommitOutcomeUnknownError('the database did not confirm the commit: the change may or may not have been made', { cause: error })
+            ? new CommitOutcomeUnknownError(
+                'the database did not confirm the commit: the change may or may not have been made',
+                { cause: error },
+              )
             : error instanceof Error
               ? error
               : new StorageTimeoutError(String(error));
@@ -133,7 +147,10 @@ export function boundedPool(pool: pg.Pool, queryMs: number): PostgresPool {
     };
     function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
     function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
-    function query<R>(sql: string | PostgresCursor<R>, parameters: ReadonlyArray<unknown> = []): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    function query<R>(
+      sql: string | PostgresCursor<R>,
+      parameters: ReadonlyArray<unknown> = [],
+    ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
       // Streaming is not configured (no `cursor` in the dialect), so Kysely never passes one.
       if (typeof sql !== 'string') throw new Error('cursors are not supported on a bounded pool');
       return run<R>(sql, parameters);

@@ -19,10 +19,20 @@ export interface ChangeRow extends Change {
 }
 
 export async function appendChange(db: Db, change: Change, at: number): Promise<void> {
-  await db.insertInto('change_log').values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at }).execute();
+  await db
+    .insertInto('change_log')
+    .values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at })
+    .execute();
 }
 
-function toChangeRow(row: { seq: number; entity: string; entity_id: string; tenant_id: string | null; op: string; at: number | string }): ChangeRow {
+function toChangeRow(row: {
+  seq: number;
+  entity: string;
+  entity_id: string;
+  tenant_id: string | null;
+  op: string;
+  at: number | string;
+}): ChangeRow {
   return {
     seq: row.seq,
     at: Number(row.at),
@@ -34,14 +44,25 @@ function toChangeRow(row: { seq: number; entity: string; entity_id: string; tena
 }
 
 export async function changesAfter(db: Db, seq: number, limit: number): Promise<ChangeRow[]> {
-  const rows = await db.selectFrom('change_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  const rows = await db
+    .selectFrom('change_log')
+    .selectAll()
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
   return rows.map(toChangeRow);
 }
 
 /** The changes with these sequence numbers that exist now (holes the follower skipped over). */
 export async function changesAt(db: Db, seqs: readonly number[]): Promise<ChangeRow[]> {
   if (seqs.length === 0) return [];
-  const rows = await db.selectFrom('change_log').selectAll().where('seq', 'in', seqs.slice(0, 1000)).orderBy('seq').execute();
+  const rows = await db
+    .selectFrom('change_log')
+    .selectAll()
+    .where('seq', 'in', seqs.slice(0, 1000))
+    .orderBy('seq')
+    .execute();
   return rows.map(toChangeRow);
 }
 

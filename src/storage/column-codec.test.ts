@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CorruptColumnError, decodeFlag, decodeOptionalFlag, encodeFlag, encodeOptionalFlag, jsonObject, rateLimitList, stringList, stringMap } from './column-codec.js';
+import {
+  CorruptColumnError,
+  decodeFlag,
+  decodeOptionalFlag,
+  encodeFlag,
+  encodeOptionalFlag,
+  jsonObject,
+  rateLimitList,
+  stringList,
+  stringMap,
+} from './column-codec.js';
 
 describe('flag columns', () => {
   it('read 0 and 1 as false and true, and write them back', () => {
@@ -9,7 +19,9 @@ describe('flag columns', () => {
   });
 
   it('refuse any other number, naming the column', () => {
-    expect(() => decodeFlag(2, 'api_keys.enabled')).toThrow(new CorruptColumnError('api_keys.enabled', 'a flag is 0 or 1'));
+    expect(() => decodeFlag(2, 'api_keys.enabled')).toThrow(
+      new CorruptColumnError('api_keys.enabled', 'a flag is 0 or 1'),
+    );
     expect(() => decodeOptionalFlag(-1, 'environments.mfa_required')).toThrow(/environments\.mfa_required/);
   });
 });
@@ -19,7 +31,9 @@ describe('JSON columns', () => {
     expect(stringList.decode(stringList.encode(['a', 'b']), 't.c')).toEqual(['a', 'b']);
     expect(stringMap.decode('{"agent":"viewer"}', 't.c')).toEqual({ agent: 'viewer' });
     expect(jsonObject.decode('{"team":{"n":1}}', 't.c')).toEqual({ team: { n: 1 } });
-    expect(rateLimitList.decode('[{"name":"m","limit":5,"durationMs":60000}]', 't.c')).toEqual([{ name: 'm', limit: 5, durationMs: 60_000 }]);
+    expect(rateLimitList.decode('[{"name":"m","limit":5,"durationMs":60000}]', 't.c')).toEqual([
+      { name: 'm', limit: 5, durationMs: 60_000 },
+    ]);
     expect(stringList.decodeNullable(null, 't.c')).toBeNull();
   });
 
@@ -30,10 +44,14 @@ describe('JSON columns', () => {
   });
 
   it('fail loudly on JSON of another shape, saying where', () => {
-    expect(() => stringList.decode('["a", 2]', 'api_keys.group_ids')).toThrow(/^stored api_keys\.group_ids is not readable: \/1: /);
+    expect(() => stringList.decode('["a", 2]', 'api_keys.group_ids')).toThrow(
+      /^stored api_keys\.group_ids is not readable: \/1: /,
+    );
     expect(() => stringList.decode('{"a":1}', 'api_keys.scopes')).toThrow(CorruptColumnError);
     expect(() => stringMap.decode('{"agent":3}', 'policies.levels')).toThrow(/policies\.levels/);
     expect(() => jsonObject.decode('null', 'audit_events.details')).toThrow(CorruptColumnError);
-    expect(() => rateLimitList.decode('[{"name":"m","limit":"5","durationMs":1000}]', 'policies.ratelimits')).toThrow(/\/0\/limit/);
+    expect(() => rateLimitList.decode('[{"name":"m","limit":"5","durationMs":1000}]', 'policies.ratelimits')).toThrow(
+      /\/0\/limit/,
+    );
   });
 });

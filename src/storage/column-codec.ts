@@ -56,7 +56,10 @@ function jsonColumn<S extends TSchema>(schema: S): JsonColumn<Static<S>> {
     }
     if (check.Check(value)) return value;
     const first = check.Errors(value).First();
-    throw new CorruptColumnError(column, first === undefined ? 'not of its shape' : `${first.path || '/'}: ${first.message}`);
+    throw new CorruptColumnError(
+      column,
+      first === undefined ? 'not of its shape' : `${first.path || '/'}: ${first.message}`,
+    );
   };
   return {
     decode,
@@ -73,4 +76,6 @@ export const stringMap = jsonColumn(Type.Record(Type.String(), Type.String()));
 /** Metadata and audit details: any object. */
 export const jsonObject = jsonColumn(Type.Record(Type.String(), Type.Unknown()));
 /** A key's or policy's rate limits. */
-export const rateLimitList = jsonColumn(Type.Array(Type.Object({ name: Type.String(), limit: Type.Number(), durationMs: Type.Number() })));
+export const rateLimitList = jsonColumn(
+  Type.Array(Type.Object({ name: Type.String(), limit: Type.Number(), durationMs: Type.Number() })),
+);

@@ -48,7 +48,10 @@ export function periodColumnsNow(period: PeriodParams): PeriodColumns {
 }
 
 /** The same rule over the row as read: the balance now, for an answer that wrote nothing. */
-type BalanceColumns = Pick<ApiKeysTable, 'credits_remaining' | 'credits_refill_amount' | 'credits_period_end' | 'credits_period'>;
+type BalanceColumns = Pick<
+  ApiKeysTable,
+  'credits_remaining' | 'credits_refill_amount' | 'credits_period_end' | 'credits_period'
+>;
 
 export function balanceAt(row: BalanceColumns, start: number, label: string): number {
   const due =

@@ -71,7 +71,8 @@ export function creditSpends(db: Kysely<Database>): SpendCredits {
       .where('id', '=', keyId)
       .executeTakeFirst();
     if (current === undefined) return { spent: false, remaining: 0 };
-    const remaining = period === null ? Number(current.credits_remaining ?? 0) : balanceAt(current, period.start, period.label);
+    const remaining =
+      period === null ? Number(current.credits_remaining ?? 0) : balanceAt(current, period.start, period.label);
     return { spent: false, remaining };
   };
 }

@@ -8,11 +8,27 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, type LogConfig, type MigrationProvider, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type LogConfig,
+  type MigrationProvider,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import type { Database } from './database.js';
 import { postgresStorage, sqliteStorage, type Storage } from './storage.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { boundedPool, closablePool, connectionOptions, endWithin, queryWithin, StorageTimeoutError, type DatabaseTimeouts } from './bounded-postgres.js';
+import {
+  boundedPool,
+  closablePool,
+  connectionOptions,
+  endWithin,
+  queryWithin,
+  StorageTimeoutError,
+  type DatabaseTimeouts,
+} from './bounded-postgres.js';
 import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
 import { immediateSqliteDialect } from './sqlite-immediate.js';
 
@@ -41,7 +57,11 @@ export interface StorageOptions {
 }
 
 /** Without the node's bounds: connecting is still bounded, and connections are kept alive. */
-const CONNECT_ONLY: pg.ClientConfig = { connectionTimeoutMillis: 5000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+const CONNECT_ONLY: pg.ClientConfig = {
+  connectionTimeoutMillis: 5000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+};
 
 /** The database named by the configuration did not answer (refused, unknown host, bad credentials). */
 export class DatabaseUnreachableError extends Error {
@@ -50,7 +70,8 @@ export class DatabaseUnreachableError extends Error {
 
 /** Node's network failures and PostgreSQL's connection (08), authorization (28) and catalog (3D) classes. */
 function isConnectionFailure(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   return (
     /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|08...|28...|3D000)$/.test(code) ||
     error instanceof StorageTimeoutError ||
@@ -67,14 +88,21 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const url = options.databaseUrl;
   const migrate = options.migrate !== false;
   try {
-    if (url) return await withSchemaLock(url, options.schema, options.timeouts, () => openPostgresMigrated(url, options.schema, log, options.timeouts, migrate));
+    if (url)
+      return await withSchemaLock(url, options.schema, options.timeouts, () =>
+        openPostgresMigrated(url, options.schema, log, options.timeouts, migrate),
+      );
     return await openAndMigrate(async () => openSqlite(options.dataDir, log), undefined, migrate);
   } catch (error) {
     throw unreachable(error, url);
   }
 }
 
-async function openAndMigrate(open: () => Promise<Storage>, schema: string | undefined, migrate: boolean): Promise<Storage> {
+async function openAndMigrate(
+  open: () => Promise<Storage>,
+  schema: string | undefined,
+  migrate: boolean,
+): Promise<Storage> {
   const storage = await open();
   try {
     if (migrate) await migrateToLatest(storage.migrationDb, schema);
@@ -105,14 +133,24 @@ async function openPostgresMigrated(
       await unbounded.close();
     }
   }
-  return openAndMigrate(async () => openPostgres(url, schema, log, timeouts), schema, migrate && timeouts === undefined);
+  return openAndMigrate(
+    async () => openPostgres(url, schema, log, timeouts),
+    schema,
+    migrate && timeouts === undefined,
+  );
 }
 
 /** A connection failure to PostgreSQL says so, naming the (password-free) URL; anything else passes. */
 function unreachable(error: unknown, url: string | undefined): unknown {
   if (url === undefined || !isConnectionFailure(error)) return error;
-  const reason = error instanceof Error && error.message !== '' ? error.message : String((error as { code?: unknown }).code ?? error);
-  return new DatabaseUnreachableError(`could not reach the database at ${redactUrl(url)} (KEYWARD_DATABASE_URL): ${reason}`, { cause: error });
+  const reason =
+    error instanceof Error && error.message !== ''
+      ? error.message
+      : String((error as { code?: unknown }).code ?? error);
+  return new DatabaseUnreachableError(
+    `could not reach the database at ${redactUrl(url)} (KEYWARD_DATABASE_URL): ${reason}`,
+    { cause: error },
+  );
 }
 
 const LOCK_POLL_MS = 100;
@@ -125,10 +163,20 @@ const LOCK_POLL_MS = 100;
  * database that goes silent fails the start instead of hanging it, however long another node's
  * migration rightly takes.
  */
-async function withSchemaLock<T>(url: string, schema: string | undefined, timeouts: DatabaseTimeouts | undefined, work: () => Promise<T>): Promise<T> {
-  if (schema !== undefined && !SCHEMA_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-  const client = new pg.Client({ connectionString: url, ...(timeouts === undefined ? CONNECT_ONLY : connectionOptions(timeouts, false)) });
-  const query = (text: string, values: unknown[] = []) => (timeouts === undefined ? client.query(text, values) : queryWithin(client, text, values, timeouts.queryMs));
+async function withSchemaLock<T>(
+  url: string,
+  schema: string | undefined,
+  timeouts: DatabaseTimeouts | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (schema !== undefined && !SCHEMA_PATTERN.test(schema))
+    throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  const client = new pg.Client({
+    connectionString: url,
+    ...(timeouts === undefined ? CONNECT_ONLY : connectionOptions(timeouts, false)),
+  });
+  const query = (text: string, values: unknown[] = []) =>
+    timeouts === undefined ? client.query(text, values) : queryWithin(client, text, values, timeouts.queryMs);
   // A connection lost while held is reported by the query that uses it.
   client.on('error', () => undefined);
   await client.connect();
@@ -157,7 +205,10 @@ function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }), ...(log === undefined ? {} : { log }) });
+  const db = new Kysely<Database>({
+    dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }),
+    ...(log === undefined ? {} : { log }),
+  });
   return sqliteStorage(db, file);
 }
 
@@ -189,7 +240,12 @@ function preparingOnce(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
   };
 }
 
-function openPostgres(url: string, schema: string | undefined, log: LogConfig | undefined, timeouts: DatabaseTimeouts | undefined): Storage {
+function openPostgres(
+  url: string,
+  schema: string | undefined,
+  log: LogConfig | undefined,
+  timeouts: DatabaseTimeouts | undefined,
+): Storage {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -198,7 +254,8 @@ function openPostgres(url: string, schema: string | undefined, log: LogConfig | 
     ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }),
     // Times are bigint milliseconds; they fit a JS number, so read them as numbers on both dialects.
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // A connection the database drops emits `error`: on the pool while idle, on the client itself
@@ -212,7 +269,9 @@ function openPostgres(url: string, schema: string | undefined, log: LogConfig | 
     dialect: new PostgresDialect({ pool: timeouts === undefined ? pool : boundedPool(pool, timeouts.queryMs) }),
     ...(log === undefined ? {} : { log }),
   });
-  return postgresStorage(db, url, schema, redactUrl(url) + (schema ? ` (schema ${schema})` : ''), () => close(() => db.destroy()));
+  return postgresStorage(db, url, schema, redactUrl(url) + (schema ? ` (schema ${schema})` : ''), () =>
+    close(() => db.destroy()),
+  );
 }
 
 function redactUrl(url: string): string {

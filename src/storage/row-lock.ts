@@ -16,6 +16,7 @@ export interface Lockable<Q> {
 
 /** `query` locking the rows it reads until `trx` ends; `trx` must be a transaction (a lock outside one ends with its statement). */
 export function lockForUpdate<Q extends Lockable<Q>>(trx: Db, query: Q): Q {
-  if (!trx.isTransaction) throw new Error('lockForUpdate needs a transaction: outside one the lock ends with the statement');
+  if (!trx.isTransaction)
+    throw new Error('lockForUpdate needs a transaction: outside one the lock ends with the statement');
   return isPostgres(trx) ? query.forUpdate() : query;
 }

@@ -14,7 +14,10 @@ export function introspectingOnly(db: Kysely<Database>, schema: string | undefin
   const named = sql`coalesce(${schema ?? null}::text, current_schema())`;
   const introspection: DatabaseIntrospector = {
     async getSchemas(): Promise<SchemaMetadata[]> {
-      const { rows } = await sql<SchemaMetadata>`select nspname as name from pg_catalog.pg_namespace where nspname = ${named}`.execute(db);
+      const { rows } =
+        await sql<SchemaMetadata>`select nspname as name from pg_catalog.pg_namespace where nspname = ${named}`.execute(
+          db,
+        );
       return rows;
     },
     async getTables(): Promise<TableMetadata[]> {

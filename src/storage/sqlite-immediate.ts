@@ -6,7 +6,14 @@
  * fails its write with SQLITE_BUSY_SNAPSHOT. Begun immediate, it waits (busy_timeout) for the
  * other writer to finish, then reads what that one wrote, as PostgreSQL's `FOR UPDATE` does.
  */
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type SqliteDialectConfig } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Dialect,
+  type SqliteDialectConfig,
+} from 'kysely';
 
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {

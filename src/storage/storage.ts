@@ -62,7 +62,13 @@ export function sqliteStorage(db: Kysely<Database>, location: string): Storage {
   };
 }
 
-export function postgresStorage(db: Kysely<Database>, url: string, schema: string | undefined, location: string, close: () => Promise<void>): Storage {
+export function postgresStorage(
+  db: Kysely<Database>,
+  url: string,
+  schema: string | undefined,
+  location: string,
+  close: () => Promise<void>,
+): Storage {
   const channel = changeChannel(schema);
   return {
     db,

@@ -11,7 +11,16 @@ import { CommitOutcomeUnknownError, StorageTimeoutError } from './bounded-postgr
  * `idle_in_transaction_session_timeout` (25P03).
  */
 const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-3]|53300|57014|25P03)$/;
-const UNAVAILABLE_SYSCALLS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_SYSCALLS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 // node-postgres reports a lost or never-made connection with these messages and no code.
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|connection is closed|Cannot use a pool after calling end/i;

@@ -13,7 +13,9 @@ import type { KeyRecord } from '../core/key-record.js';
 import type { KeyCache } from './key-cache.js';
 import type { StoredKey, VerifyStore } from './verify-store.js';
 
-export type Authentication = { readonly found: true; readonly key: KeyRecord } | { readonly found: false; readonly malformed: boolean };
+export type Authentication =
+  | { readonly found: true; readonly key: KeyRecord }
+  | { readonly found: false; readonly malformed: boolean };
 
 /** What the cache could not answer: the HMAC to look up in storage (and the key, for the previous pepper). */
 export interface CacheMiss {
@@ -66,7 +68,12 @@ export interface AuthenticatorDeps {
  * under the current pepper, and it is answered as if it had been found by it. A secret rotated
  * out before the pepper rotation is not recorded, so it stops working at the rotation.
  */
-async function findUnderPreviousPepper(deps: AuthenticatorDeps, previousPepper: Buffer, presented: string, hash: string): Promise<StoredKey | undefined> {
+async function findUnderPreviousPepper(
+  deps: AuthenticatorDeps,
+  previousPepper: Buffer,
+  presented: string,
+  hash: string,
+): Promise<StoredKey | undefined> {
   const oldHash = hashKey(previousPepper, presented);
   const found = await deps.store.keyByHash(oldHash);
   if (found === undefined || !sameHash(found.keyHash, oldHash)) return undefined;
@@ -102,14 +109,23 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   const fromStorage = async ({ hash, presented }: CacheMiss): Promise<Authentication> => {
     const generation = deps.cache.generation();
     const previousPepper = deps.previousPepper;
-    const found = (await deps.store.keyByHash(hash)) ?? (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
+    const found =
+      (await deps.store.keyByHash(hash)) ??
+      (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
     if (found === undefined) return UNKNOWN;
     const current = sameHash(found.keyHash, hash);
     // A secret rotated out works until its grace period ends, then is unknown (SPEC §3 step 1).
     const validUntil = current ? null : found.previousValidUntil;
     // Read after the lookup: the grace period is judged at the moment the row is known.
     const now = deps.clock.now();
-    if (!current && (found.previousKeyHash === null || !sameHash(found.previousKeyHash, hash) || validUntil === null || now >= validUntil)) return UNKNOWN;
+    if (
+      !current &&
+      (found.previousKeyHash === null ||
+        !sameHash(found.previousKeyHash, hash) ||
+        validUntil === null ||
+        now >= validUntil)
+    )
+      return UNKNOWN;
     const record = found.record();
     // Cached under the old secret's hash only: the current secret's record stays unmarked.
     const key: KeyRecord = current ? record : { ...record, rotatedOut: true };

@@ -71,7 +71,8 @@ export function createKeyCache(options: { ttlMs: number; maxEntries: number }): 
     refreshDue(hash, now) {
       const entry = byHash.get(hash);
       // A rotated-out secret's entry ends with its grace period: nothing to refresh it for.
-      if (entry === undefined || entry.refreshing || entry.validUntil !== null || now - entry.storedAt < refreshAfterMs) return false;
+      if (entry === undefined || entry.refreshing || entry.validUntil !== null || now - entry.storedAt < refreshAfterMs)
+        return false;
       entry.refreshing = true;
       return true;
     },

@@ -32,11 +32,17 @@ export function setUpRateLimiter(config: LimiterConfig, bounds: RedisBounds, log
   }
   // Commands are neither queued while Redis is away nor retried on the next connection: they fail
   // at once, or after the command bound, so a verify waits for the fallback, never for Redis.
-  const redis = new Redis(config.redisUrl, { ...boundedRedisOptions(bounds), maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const redis = new Redis(config.redisUrl, {
+    ...boundedRedisOptions(bounds),
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => {});
   const open = config.rateLimitRedisDown === 'open';
   const fallback = open ? memoryRateLimiter(config.nodes) : undefined;
-  log.info(`rate limits: shared through Redis (one atomic script per verify); where Redis fails: ${open ? 'fail-open to this node’s share' : 'fail-closed (RATE_LIMITED)'}`);
+  log.info(
+    `rate limits: shared through Redis (one atomic script per verify); where Redis fails: ${open ? 'fail-open to this node’s share' : 'fail-closed (RATE_LIMITED)'}`,
+  );
   const health = redisHealth(log, open ? 'fall back to this node’s share' : 'refuse (RATE_LIMITED, fail-closed)');
   const unwatch = watchRedis(redis, health);
   let warned = 0;

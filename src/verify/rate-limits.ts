@@ -138,10 +138,15 @@ export interface RedisLimiterOptions {
 
 export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
   const prefix = options.prefix ?? 'keyward:rl:';
-  const keysOf = (buckets: readonly RateBucket[], now: number): string[] => buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
+  const keysOf = (buckets: readonly RateBucket[], now: number): string[] =>
+    buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
   const fallback = (buckets: readonly RateBucket[], cost: number, now: number): RateOutcome | Promise<RateOutcome> => {
     if (options.fallback !== undefined) return options.fallback.take(buckets, cost, now);
-    return { allowed: false, used: buckets.map((bucket) => bucket.limit), limits: buckets.map((bucket) => bucket.limit) };
+    return {
+      allowed: false,
+      used: buckets.map((bucket) => bucket.limit),
+      limits: buckets.map((bucket) => bucket.limit),
+    };
   };
   return {
     async take(buckets, cost, now) {
@@ -150,7 +155,11 @@ export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
       const args = [String(cost), ...buckets.flatMap((bucket) => [String(bucket.limit), String(bucket.durationMs)])];
       try {
         const reply = (await options.redis.eval(TAKE_SCRIPT, keys.length, ...keys, ...args)) as number[];
-        return { allowed: reply[0] === 1, used: reply.slice(1).map(Number), limits: buckets.map((bucket) => bucket.limit) };
+        return {
+          allowed: reply[0] === 1,
+          used: reply.slice(1).map(Number),
+          limits: buckets.map((bucket) => bucket.limit),
+        };
       } catch (error) {
         options.onError(error);
         return fallback(buckets, cost, now);
@@ -184,7 +193,12 @@ function resetAtText(end: number): string {
   return text;
 }
 
-function limitedAnswer(buckets: readonly RateBucket[], outcome: RateOutcome, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject {
+function limitedAnswer(
+  buckets: readonly RateBucket[],
+  outcome: RateOutcome,
+  now: number,
+  verdict: VerifyAnswerObject,
+): VerifyAnswerObject {
   const ratelimits: RateLimitStateObject[] = buckets.map((bucket, index) => {
     const limit = outcome.limits[index] ?? bucket.limit;
     return {
@@ -194,7 +208,9 @@ function limitedAnswer(buckets: readonly RateBucket[], outcome: RateOutcome, now
       resetAt: resetAtText(windowOf(bucket, now) + bucket.durationMs),
     };
   });
-  return outcome.allowed ? { ...verdict, cacheTtlMs: 0, ratelimits } : { ...verdict, valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits };
+  return outcome.allowed
+    ? { ...verdict, cacheTtlMs: 0, ratelimits }
+    : { ...verdict, valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits };
 }
 
 /**
@@ -202,8 +218,16 @@ function limitedAnswer(buckets: readonly RateBucket[], outcome: RateOutcome, now
  * at). The answer carries every bucket's state and is never cached by the client: it spent.
  * In memory it is decided in the same turn; only Redis makes a promise.
  */
-export function limitVerdict(limiter: RateLimiter, key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject | Promise<VerifyAnswerObject> {
+export function limitVerdict(
+  limiter: RateLimiter,
+  key: KeyRecord,
+  cost: number,
+  now: number,
+  verdict: VerifyAnswerObject,
+): VerifyAnswerObject | Promise<VerifyAnswerObject> {
   const buckets = key.ratelimits ?? [];
   const outcome = limiter.take(buckets, cost, now);
-  return outcome instanceof Promise ? outcome.then((settled) => limitedAnswer(buckets, settled, now, verdict)) : limitedAnswer(buckets, outcome, now, verdict);
+  return outcome instanceof Promise
+    ? outcome.then((settled) => limitedAnswer(buckets, settled, now, verdict))
+    : limitedAnswer(buckets, outcome, now, verdict);
 }

@@ -13,7 +13,13 @@ export interface RedisWakeups {
   stop(): Promise<void>;
 }
 
-export function redisWakeups(url: string, bounds: RedisBounds, channel: string, onChange: () => void, onError: (error: unknown) => void): RedisWakeups {
+export function redisWakeups(
+  url: string,
+  bounds: RedisBounds,
+  channel: string,
+  onChange: () => void,
+  onError: (error: unknown) => void,
+): RedisWakeups {
   // A subscribed connection can do nothing else, so publishing has its own.
   const subscriber = new Redis(url, { ...boundedRedisOptions(bounds), lazyConnect: false, maxRetriesPerRequest: 1 });
   const publisher = new Redis(url, { ...boundedRedisOptions(bounds), lazyConnect: false, maxRetriesPerRequest: 1 });

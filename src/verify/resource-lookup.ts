@@ -46,7 +46,12 @@ export function createResourceLookup(options: {
       if (key === null) return undefined;
       const now = options.now();
       const hit = entries.get(key);
-      if (hit !== undefined && now - hit.storedAt < options.ttlMs && (options.cacheTrusted === undefined || options.cacheTrusted())) return hit.target;
+      if (
+        hit !== undefined &&
+        now - hit.storedAt < options.ttlMs &&
+        (options.cacheTrusted === undefined || options.cacheTrusted())
+      )
+        return hit.target;
       const generationAtLookup = generation;
       const target = await options.store.resource(query, environmentId);
       if (target === undefined) return undefined;

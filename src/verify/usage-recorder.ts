@@ -81,7 +81,8 @@ function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
     for (const dayNumber of days) {
       const codes = entry.days.get(dayNumber) as Map<string, Cell>;
       const day = dayOf(dayNumber);
-      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort()) rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
+      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort())
+        rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
     }
   }
   return rows;
@@ -227,7 +228,12 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     lastUse(keyId) {
       const queued = pending.get(keyId);
       const inFlight = writing?.get(keyId);
-      const later = queued === undefined ? inFlight : inFlight === undefined || queued.lastAt >= inFlight.lastAt ? queued : inFlight;
+      const later =
+        queued === undefined
+          ? inFlight
+          : inFlight === undefined || queued.lastAt >= inFlight.lastAt
+            ? queued
+            : inFlight;
       return later === undefined ? undefined : ({ at: later.lastAt, ip: later.lastIp } satisfies PendingLastUse);
     },
 

@@ -66,10 +66,14 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
     return fail('VALIDATION', `unknown permission: ${input.permission}`, { field: 'permission' });
   }
   if ((input.action === undefined) !== (input.resource === undefined)) {
-    return fail('VALIDATION', 'action and resource go together: send both or neither', { field: input.action === undefined ? 'action' : 'resource' });
+    return fail('VALIDATION', 'action and resource go together: send both or neither', {
+      field: input.action === undefined ? 'action' : 'resource',
+    });
   }
   if (input.action !== undefined && !model.actions.has(input.action)) {
-    return fail('VALIDATION', `unknown action: ${input.action} (known: ${[...model.actions].join(', ')})`, { field: 'action' });
+    return fail('VALIDATION', `unknown action: ${input.action} (known: ${[...model.actions].join(', ')})`, {
+      field: 'action',
+    });
   }
   // The schema's pattern admits only IP characters; "::::::::" is made of them and is no address.
   if (input.clientIp !== undefined && isIP(input.clientIp) === 0) {
@@ -77,7 +81,8 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
   }
   const resource = input.resource;
   if (resource !== undefined) {
-    if (!model.types.has(resource.type)) return fail('VALIDATION', `unknown resource type: ${resource.type}`, { field: 'resource.type' });
+    if (!model.types.has(resource.type))
+      return fail('VALIDATION', `unknown resource type: ${resource.type}`, { field: 'resource.type' });
     if (resource.id !== undefined && resource.externalId !== undefined) {
       return fail('VALIDATION', 'name the resource by id or by externalId, not both', { field: 'resource' });
     }
@@ -97,22 +102,38 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     let answers = fixed.get(key);
     if (answers === undefined) fixed.set(key, (answers = {}));
     let result = answers[code];
-    if (result === undefined) answers[code] = result = Object.freeze(ok(Object.freeze(answer(code, key, deps.clientCacheTtlMs))));
+    if (result === undefined)
+      answers[code] = result = Object.freeze(ok(Object.freeze(answer(code, key, deps.clientCacheTtlMs))));
     return result;
   };
 
-  const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult => ok({ ...answer('FORBIDDEN', key, 0), missing });
+  const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult =>
+    ok({ ...answer('FORBIDDEN', key, 0), missing });
 
-  const actionAllowed = (key: KeyRecord, action: string, resource: NonNullable<VerifyInput['resource']>): boolean | Promise<boolean> => {
+  const actionAllowed = (
+    key: KeyRecord,
+    action: string,
+    resource: NonNullable<VerifyInput['resource']>,
+  ): boolean | Promise<boolean> => {
     const position = keyPosition(key);
-    if (resource.id === undefined && resource.externalId === undefined) return checkType(position, key.grants, action, resource.type).allowed;
+    if (resource.id === undefined && resource.externalId === undefined)
+      return checkType(position, key.grants, action, resource.type).allowed;
     return deps.resources.find(resource, key.environmentId).then(
       // An unknown resource, or one of another type than asked, is FORBIDDEN: existence is not revealed.
-      (target) => target !== undefined && target.type === resource.type && checkResource(position, key.grants, action, target).allowed,
+      (target) =>
+        target !== undefined &&
+        target.type === resource.type &&
+        checkResource(position, key.grants, action, target).allowed,
     );
   };
 
-  const counted = (key: KeyRecord, result: VerifyResult, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult => {
+  const counted = (
+    key: KeyRecord,
+    result: VerifyResult,
+    input: VerifyInput,
+    sourceIp: string | undefined,
+    now: number,
+  ): VerifyResult => {
     // Every verdict about a known key is usage; an unknown or malformed key is no key's.
     if (result.ok) deps.usage?.record(key.id, result.value.code, input.clientIp ?? sourceIp ?? null, now);
     return result;
@@ -121,22 +142,38 @@ export function createVerifier(deps: VerifyDeps): Verifier {
   // Rate limits, then credits, after the permission check, so a refused request spends nothing
   // (SPEC §4); a key with neither gets the fixed answer, and no promise; a rate limit in memory
   // makes none either: only Redis or a credit spent (storage) waits.
-  const valid = (key: KeyRecord, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
+  const valid = (
+    key: KeyRecord,
+    input: VerifyInput,
+    sourceIp: string | undefined,
+    now: number,
+  ): VerifyResult | Promise<VerifyResult> => {
     const spendsCredits = key.credits !== undefined && deps.credits !== undefined && input.cost !== 0;
-    if (key.ratelimits === undefined && !spendsCredits) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+    if (key.ratelimits === undefined && !spendsCredits)
+      return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
     const verdict = metered(key, input.cost ?? 1, now);
-    return verdict instanceof Promise ? verdict.then((settled) => counted(key, ok(settled), input, sourceIp, now)) : counted(key, ok(verdict), input, sourceIp, now);
+    return verdict instanceof Promise
+      ? verdict.then((settled) => counted(key, ok(settled), input, sourceIp, now))
+      : counted(key, ok(verdict), input, sourceIp, now);
   };
 
   const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     const verdict = answer('VALID', key, deps.clientCacheTtlMs);
     if (key.ratelimits === undefined) return spend(key, cost, now, verdict);
     const limited = limitVerdict(deps.rateLimits, key, cost, now, verdict);
-    return limited instanceof Promise ? limited.then((settled) => spend(key, cost, now, settled)) : spend(key, cost, now, limited);
+    return limited instanceof Promise
+      ? limited.then((settled) => spend(key, cost, now, settled))
+      : spend(key, cost, now, limited);
   };
 
-  const spend = (key: KeyRecord, cost: number, now: number, verdict: VerifyAnswerObject): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
-    if (verdict.code !== 'VALID' || key.credits === undefined || deps.credits === undefined || cost === 0) return verdict;
+  const spend = (
+    key: KeyRecord,
+    cost: number,
+    now: number,
+    verdict: VerifyAnswerObject,
+  ): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
+    if (verdict.code !== 'VALID' || key.credits === undefined || deps.credits === undefined || cost === 0)
+      return verdict;
     // The one storage round trip of a cache hit (SPEC §4): a spending answer may not be reused.
     return deps.credits.spend(key.id, key.credits, cost, now).then(async (spent) => {
       if (spent.spent) return { ...verdict, ...answer('VALID', key, 0), credits: { remaining: spent.remaining } };
@@ -144,11 +181,22 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       if (key.ratelimits === undefined || verdict.ratelimits === undefined) return refused;
       // Refused after its rate limits were taken: they are given back, as for every refusal.
       await deps.rateLimits.refund(key.ratelimits, cost, now);
-      return { ...refused, ratelimits: verdict.ratelimits.map((state) => ({ ...state, remaining: Math.min(state.limit, state.remaining + cost) })) };
+      return {
+        ...refused,
+        ratelimits: verdict.ratelimits.map((state) => ({
+          ...state,
+          remaining: Math.min(state.limit, state.remaining + cost),
+        })),
+      };
     });
   };
 
-  const decide = (authentication: Authentication, input: VerifyInput, sourceIp: string | undefined, now: number): VerifyResult | Promise<VerifyResult> => {
+  const decide = (
+    authentication: Authentication,
+    input: VerifyInput,
+    sourceIp: string | undefined,
+    now: number,
+  ): VerifyResult | Promise<VerifyResult> => {
     if (!authentication.found) return NOT_FOUND;
     const key = authentication.key;
     const status = keyVerdict(key, now);
@@ -165,7 +213,9 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     if (action !== undefined && resource !== undefined) {
       const allowed = actionAllowed(key, action, resource);
       const settle = (yes: boolean): VerifyResult | Promise<VerifyResult> =>
-        yes ? valid(key, input, sourceIp, now) : counted(key, forbidden(key, { action, resource }), input, sourceIp, now);
+        yes
+          ? valid(key, input, sourceIp, now)
+          : counted(key, forbidden(key, { action, resource }), input, sourceIp, now);
       return typeof allowed === 'boolean' ? settle(allowed) : allowed.then(settle);
     }
     return valid(key, input, sourceIp, now);
@@ -178,6 +228,8 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     const quick = deps.authenticator.fromCache(input.key, now);
     if (quick.found !== 'ask-storage') return decide(quick, input, sourceIp, now);
     // A miss waited on storage: the verdict is judged at the moment the answer came.
-    return deps.authenticator.fromStorage(quick).then((authentication) => decide(authentication, input, sourceIp, deps.clock.now()));
+    return deps.authenticator
+      .fromStorage(quick)
+      .then((authentication) => decide(authentication, input, sourceIp, deps.clock.now()));
   };
 }

@@ -28,7 +28,13 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
 
   beforeAll(async () => {
     world = await startConsoleWorld();
-    const key = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'billing-service', kind: 'application', preset: 'read-only', expiresInDays: 30 });
+    const key = await world.created('/v1/keys', {
+      environmentId: world.environmentId,
+      name: 'billing-service',
+      kind: 'application',
+      preset: 'read-only',
+      expiresInDays: 30,
+    });
     keyId = key.id;
     await world.verdict(key.key);
   }, WORLD_START_MS);
@@ -61,7 +67,9 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await page.getByRole('button', { name: 'read agents' }).click();
     await page.getByText('No key is linked to it.').waitFor();
     const policies = (await world.call('GET', '/v1/policies', world.adminKey)).body.items;
-    expect(policies).toEqual([expect.objectContaining({ name: 'read agents', scopes: ['agent:viewer'], environmentId: world.environmentId })]);
+    expect(policies).toEqual([
+      expect.objectContaining({ name: 'read agents', scopes: ['agent:viewer'], environmentId: world.environmentId }),
+    ]);
   });
 
   it('offers the roles of the chosen type only, and names why it may not grant one', async () => {
@@ -85,7 +93,9 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     ]);
     const secrets = page.getByRole('checkbox', { name: /secrets\.manage/ });
     await eventually(() => secrets.isDisabled()).toBe(true);
-    await eventually(async () => textOf(page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`))).toBe('your key does not hold secrets.manage');
+    await eventually(async () => textOf(page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`))).toBe(
+      'your key does not hold secrets.manage',
+    );
     await context.close();
   });
 
@@ -98,7 +108,9 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await card.getByLabel('Member', { exact: true }).selectOption({ label: 'billing-service' });
     await card.getByRole('button', { name: 'Add member' }).click();
     await card.getByRole('link', { name: 'billing-service' }).waitFor();
-    const group = (await world.call('GET', '/v1/groups', world.adminKey)).body.items.find((candidate: { name: string }) => candidate.name === 'payments');
+    const group = (await world.call('GET', '/v1/groups', world.adminKey)).body.items.find(
+      (candidate: { name: string }) => candidate.name === 'payments',
+    );
     expect(group.memberKeyIds).toEqual([keyId]);
   });
 
@@ -123,7 +135,9 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await page.getByLabel('Environment name').fill('staging');
     await page.getByLabel('Key prefix', { exact: true }).first().fill('stg');
     await page.getByRole('button', { name: 'Create environment' }).click();
-    await eventually(() => textOf(page.getByRole('form', { name: /^staging/ }))).toContain('In force: 365 days (the tenant).');
+    await eventually(() => textOf(page.getByRole('form', { name: /^staging/ }))).toContain(
+      'In force: 365 days (the tenant).',
+    );
   });
 
   it('creates resources and shows them as a tree by parent', async () => {
@@ -208,7 +222,9 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
       const page = await world.signedIn({ width: 1280, height: 900 });
       await page.emulateMedia({ colorScheme: 'dark' });
       await shoot(page, 'key-dark', 'keys/KEY', 1280);
-      await eventually(() => page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(13, 17, 23)');
+      await eventually(() => page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')).toBe(
+        'rgb(13, 17, 23)',
+      );
     });
   });
 });

@@ -5,7 +5,17 @@
  * The steps share one key, so they run in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, hasChromium, openArea, shown, startConsoleWorld, textOf, type ConsoleWorld, TEST_MS, WORLD_START_MS } from './console-support.js';
+import {
+  eventually,
+  hasChromium,
+  openArea,
+  shown,
+  startConsoleWorld,
+  textOf,
+  type ConsoleWorld,
+  TEST_MS,
+  WORLD_START_MS,
+} from './console-support.js';
 
 /** A key as the console shows it once: `<prefix>_` and 38 base62 characters (SPEC §4). */
 const KEY_TEXT = /^[a-z0-9]{1,12}_[0-9A-Za-z]{38}$/;
@@ -66,7 +76,9 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     made = { id, secret };
     const key = (await world.call('GET', `/v1/keys/${id}`, world.adminKey)).body;
     expect(key.preset).toBe('deploy');
-    expect(key.scopes).toEqual(expect.arrayContaining(['namespace:admin', 'agent:editor', 'project:editor', 'apiFunction:viewer']));
+    expect(key.scopes).toEqual(
+      expect.arrayContaining(['namespace:admin', 'agent:editor', 'project:editor', 'apiFunction:viewer']),
+    );
     expect(key.groupIds).toEqual([groupId]);
   });
 
@@ -85,7 +97,9 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     expect(await world.verdict(made.secret)).toBe('VALID');
     expect(await world.verdict(made.secret, { permission: 'secrets.manage' })).toBe('FORBIDDEN');
     // Usage is written off the verify path; wait until the API reports it.
-    await eventually(async () => (await world.call('GET', `/v1/keys/${made.id}/usage`, world.adminKey)).body.total).toBe(2);
+    await eventually(
+      async () => (await world.call('GET', `/v1/keys/${made.id}/usage`, world.adminKey)).body.total,
+    ).toBe(2);
     const page = await world.signedIn();
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByText('Verifies per day over the last 30 days, by verdict: 2 in all.').waitFor();
@@ -139,11 +153,17 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByRole('link', { name: 'Audit events' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    await eventually(async () => (await page.locator('tbody tr td:nth-child(2)').allTextContents()).slice(0, 4)).toEqual(['key.revoke', 'key.update', 'key.rotate', 'key.create']);
+    await eventually(async () =>
+      (await page.locator('tbody tr td:nth-child(2)').allTextContents()).slice(0, 4),
+    ).toEqual(['key.revoke', 'key.update', 'key.rotate', 'key.create']);
   });
 
   it("opens a refused call's event to show its reason", async () => {
-    const worker = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'worker', kind: 'application' });
+    const worker = await world.created('/v1/keys', {
+      environmentId: world.environmentId,
+      name: 'worker',
+      kind: 'application',
+    });
     expect((await world.call('GET', '/v1/users', worker.key)).status).toBe(403);
     const page = await world.signedIn();
     await openArea(page, 'Audit');

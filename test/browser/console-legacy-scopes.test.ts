@@ -6,7 +6,14 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleWorld, eventually, hasChromium, openArea, startConsoleWorld, WORLD_START_MS } from './console-support.js';
+import {
+  type ConsoleWorld,
+  eventually,
+  hasChromium,
+  openArea,
+  startConsoleWorld,
+  WORLD_START_MS,
+} from './console-support.js';
 
 describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in the console', () => {
   let world: ConsoleWorld;
@@ -20,7 +27,11 @@ describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in 
 
   /** A policy created over HTTP with `agent:executor`, as the server stores it. */
   const legacyPolicy = async (name: string): Promise<string> => {
-    const policy = await world.created('/v1/policies', { environmentId: world.environmentId, name, scopes: ['agent:executor'] });
+    const policy = await world.created('/v1/policies', {
+      environmentId: world.environmentId,
+      name,
+      scopes: ['agent:executor'],
+    });
     expect(policy.scopes).toEqual(['agent:viewer+run']);
     return policy.id;
   };
@@ -63,7 +74,12 @@ describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in 
   });
 
   it("saves a key's grants with the stored executor scope from the key page's dialog, with nothing to fix before saving", async () => {
-    const key = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'runner-key', kind: 'application', scopes: ['agent:executor'] });
+    const key = await world.created('/v1/keys', {
+      environmentId: world.environmentId,
+      name: 'runner-key',
+      kind: 'application',
+      scopes: ['agent:executor'],
+    });
     expect(key.scopes).toEqual(['agent:viewer+run']);
     const page = await world.signedIn();
     await page.goto(`${world.server.url}/ui/#/keys/${key.id}`);
@@ -79,7 +95,10 @@ describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in 
     await dialog.getByRole('button', { name: 'Save grants' }).click();
     await dialog.waitFor({ state: 'detached' });
 
-    expect((await world.call('GET', `/v1/keys/${key.id}`, world.adminKey)).body.scopes).toEqual(['agent:viewer+run', 'project:viewer']);
+    expect((await world.call('GET', `/v1/keys/${key.id}`, world.adminKey)).body.scopes).toEqual([
+      'agent:viewer+run',
+      'project:viewer',
+    ]);
     await page.close();
   });
 

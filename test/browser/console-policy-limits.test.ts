@@ -34,11 +34,16 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
   let keyB: string;
 
   /** The policies page with the policy's details open. */
-  const policyDetails = async (viewport?: { width: number; height: number }): Promise<{ page: Page; details: Locator }> => {
+  const policyDetails = async (viewport?: {
+    width: number;
+    height: number;
+  }): Promise<{ page: Page; details: Locator }> => {
     const page = await world.signedIn(viewport);
     await openArea(page, 'Policies');
     await page.getByRole('button', { name: POLICY }).click();
-    const details = page.locator('.item-list > li', { has: page.getByRole('button', { name: POLICY }) }).locator('.panel');
+    const details = page
+      .locator('.item-list > li', { has: page.getByRole('button', { name: POLICY }) })
+      .locator('.panel');
     await details.getByRole('heading', { name: 'Rate limits' }).waitFor();
     return { page, details };
   };
@@ -56,7 +61,13 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
 
   beforeAll(async () => {
     world = await startConsoleWorld();
-    policyId = (await world.created('/v1/policies', { environmentId: world.environmentId, name: POLICY, scopes: ['agent:viewer'] })).id;
+    policyId = (
+      await world.created('/v1/policies', {
+        environmentId: world.environmentId,
+        name: POLICY,
+        scopes: ['agent:viewer'],
+      })
+    ).id;
   }, WORLD_START_MS);
   afterAll(async () => {
     await world?.close();
@@ -79,14 +90,30 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
     await dialog.waitFor({ state: 'detached' });
 
     await eventually(() => shownLimits(details)).toEqual(['shared: 2 per minute']);
-    await eventually(() => textOf(details)).toContain('Shared: one bucket per limit for every linked key together, not one each.');
+    await eventually(() => textOf(details)).toContain(
+      'Shared: one bucket per limit for every linked key together, not one each.',
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'policy-limits-1280.png'), fullPage: true });
     expect((await stored()).ratelimits).toEqual([{ name: 'shared', limit: 2, durationMs: MINUTE }]);
   });
 
   it('makes two keys linked to the policy share the bucket: A VALID, B VALID, then A RATE_LIMITED', async () => {
-    keyA = (await world.created('/v1/keys', { environmentId: world.environmentId, name: 'partner-a', kind: 'application', policyIds: [policyId] })).key;
-    keyB = (await world.created('/v1/keys', { environmentId: world.environmentId, name: 'partner-b', kind: 'application', policyIds: [policyId] })).key;
+    keyA = (
+      await world.created('/v1/keys', {
+        environmentId: world.environmentId,
+        name: 'partner-a',
+        kind: 'application',
+        policyIds: [policyId],
+      })
+    ).key;
+    keyB = (
+      await world.created('/v1/keys', {
+        environmentId: world.environmentId,
+        name: 'partner-b',
+        kind: 'application',
+        policyIds: [policyId],
+      })
+    ).key;
     // One bucket for both keys: each answer must show what the other key took. The keys take
     // turns until the bucket refuses one: A VALID, B VALID, A RATE_LIMITED, or, should the
     // minute turn between two of them, a few more in the new minute (fixed-window.ts).
@@ -109,7 +136,9 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
     await second.getByLabel('Limit', { exact: true }).fill('0');
     await second.getByLabel('Per', { exact: true }).fill('2');
     await second.getByLabel('Unit', { exact: true }).selectOption('day');
-    await eventually(() => dialog.getByRole('list', { name: 'Before saving' }).getByRole('listitem').allTextContents()).toEqual([
+    await eventually(() =>
+      dialog.getByRole('list', { name: 'Before saving' }).getByRole('listitem').allTextContents(),
+    ).toEqual([
       'Rate limit 2: the name shared is taken by another limit',
       'Rate limit 2: the limit is a whole number, at least 1',
       'Rate limit 2: the window is from 1 second to 1 day',
@@ -120,8 +149,12 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
     await dialog.getByRole('button', { name: 'Remove rate limit 2' }).click();
     await dialog.getByRole('group', { name: 'Rate limit 1' }).getByLabel('Limit', { exact: true }).fill('2000000000');
     await dialog.getByRole('button', { name: 'Save rate limits' }).click();
-    await eventually(() => textOf(dialog.getByRole('alert'))).toBe('ratelimits.0.limit must be <= 1000000000 in body (VALIDATION)');
-    await eventually(() => dialog.getByRole('group', { name: 'Rate limit 1' }).getByLabel('Limit', { exact: true }).inputValue()).toBe('2000000000');
+    await eventually(() => textOf(dialog.getByRole('alert'))).toBe(
+      'ratelimits.0.limit must be <= 1000000000 in body (VALIDATION)',
+    );
+    await eventually(() =>
+      dialog.getByRole('group', { name: 'Rate limit 1' }).getByLabel('Limit', { exact: true }).inputValue(),
+    ).toBe('2000000000');
     expect((await stored()).ratelimits).toEqual([{ name: 'shared', limit: 2, durationMs: MINUTE }]);
 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -150,7 +183,11 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
     await page.goto(`${world.server.url}/ui/#/audit?target=${policyId}`);
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     // Set, clear; the refused save changed nothing.
-    await eventually(() => page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(['policy.update', 'policy.update', 'policy.create']);
+    await eventually(() => page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual([
+      'policy.update',
+      'policy.update',
+      'policy.create',
+    ]);
     await page
       .getByRole('button', { name: /^Details/ })
       .first()
@@ -170,11 +207,15 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
     await row.getByLabel('Unit', { exact: true }).selectOption('day');
     await form.getByRole('button', { name: 'Create policy' }).click();
     await page.getByRole('button', { name: 'bulk' }).click();
-    await eventually(() => page.getByRole('list', { name: 'Rate limits of bulk' }).getByRole('listitem').allTextContents()).toEqual(['daily: 1000 per day']);
+    await eventually(() =>
+      page.getByRole('list', { name: 'Rate limits of bulk' }).getByRole('listitem').allTextContents(),
+    ).toEqual(['daily: 1000 per day']);
   });
 
   it('keeps the policy and its dialog usable on a 390 px phone: nothing wider than the screen', async () => {
-    await world.call('PATCH', `/v1/policies/${policyId}`, world.adminKey, { ratelimits: [{ name: 'burst', limit: 100, durationMs: 1_000 }] });
+    await world.call('PATCH', `/v1/policies/${policyId}`, world.adminKey, {
+      ratelimits: [{ name: 'burst', limit: 100, durationMs: 1_000 }],
+    });
     const { page, details } = await policyDetails({ width: 390, height: 844 });
     await eventually(() => shownLimits(details)).toEqual(['burst: 100 per second']);
     await eventually(() => sidewaysOverflow(page)).toBe(0);
@@ -184,7 +225,10 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
     await dialog.waitFor();
     await eventually(() => dialog.boundingBox()).toSatisfy(fitsWithin(390));
     await page.screenshot({ path: join(SCREENSHOTS, 'policy-limits-dialog-390.png') });
-    for (const control of [dialog.getByRole('button', { name: 'Remove rate limit 1' }), dialog.getByRole('button', { name: 'Cancel' })]) {
+    for (const control of [
+      dialog.getByRole('button', { name: 'Remove rate limit 1' }),
+      dialog.getByRole('button', { name: 'Cancel' }),
+    ]) {
       await control.scrollIntoViewIfNeeded();
       await eventually(() => control.boundingBox()).toSatisfy(fitsWithin(390));
     }

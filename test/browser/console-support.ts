@@ -71,7 +71,10 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const call = async (method: string, path: string, key: string | null, payload?: unknown): Promise<Call> => {
     const response = await fetch(`${server.url}${path}`, {
       method,
-      headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
     });
     const text = await response.text();
@@ -85,9 +88,21 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
 
   const tenant = await createdAs(rootKey, '/v1/tenants', { name: 'Acme Console' });
   const environment = await createdAs(rootKey, '/v1/environments', { tenantId: tenant.id, name: 'prod' });
-  const user = await createdAs(rootKey, '/v1/users', { tenantId: tenant.id, name: 'Ada', email: 'ada@acme.example', role: 'admin' });
+  const user = await createdAs(rootKey, '/v1/users', {
+    tenantId: tenant.id,
+    name: 'Ada',
+    email: 'ada@acme.example',
+    role: 'admin',
+  });
   // The tenant's administrator (seed 000), as SPEC §2's tenant-admin preset makes one.
-  const admin = await createdAs(rootKey, '/v1/keys', { environmentId: environment.id, name: 'ada-admin', kind: 'user', userId: user.id, admin: true, preset: 'tenant-admin' });
+  const admin = await createdAs(rootKey, '/v1/keys', {
+    environmentId: environment.id,
+    name: 'ada-admin',
+    kind: 'user',
+    userId: user.id,
+    admin: true,
+    preset: 'tenant-admin',
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
   return {
@@ -132,7 +147,11 @@ const READ_AGAIN_MS = 50;
  * last. A page read once right after a click may come before the render: always read through this.
  *   await eventually(() => textOf(page.getByRole('main'))).toContain('tenant.manage');
  */
-export function eventually<T>(read: () => Promise<T>, message?: string, timeoutMs = SETTLE_MS): ReturnType<typeof expect.poll<Promise<T>>> {
+export function eventually<T>(
+  read: () => Promise<T>,
+  message?: string,
+  timeoutMs = SETTLE_MS,
+): ReturnType<typeof expect.poll<Promise<T>>> {
   return expect.poll(read, { timeout: timeoutMs, interval: READ_AGAIN_MS, message });
 }
 

@@ -9,7 +9,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleWorld, eventually, fitsWithin, hasChromium, SCREENSHOTS, sidewaysOverflow, startConsoleWorld, textOf, TEST_MS, WORLD_START_MS } from './console-support.js';
+import {
+  type ConsoleWorld,
+  eventually,
+  fitsWithin,
+  hasChromium,
+  SCREENSHOTS,
+  sidewaysOverflow,
+  startConsoleWorld,
+  textOf,
+  TEST_MS,
+  WORLD_START_MS,
+} from './console-support.js';
 import { type Answer, fixedWindowBucket } from './fixed-window.js';
 
 const INSIDE = '203.0.113.7';
@@ -30,13 +41,19 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", { 
   };
   const section = (page: Page) => page.getByRole('region', { name: 'Usage controls' });
   /** What the key page says of a usage control, read for `eventually`. */
-  const factOf = (page: Page, name: string): Promise<string | null> => textOf(section(page).locator('dt', { hasText: name }).locator('+ dd'));
-  const verify = async (payload: Record<string, unknown> = {}): Promise<Answer> => (await world.call('POST', '/v1/verify', null, { key: made.key, ...payload })).body;
+  const factOf = (page: Page, name: string): Promise<string | null> =>
+    textOf(section(page).locator('dt', { hasText: name }).locator('+ dd'));
+  const verify = async (payload: Record<string, unknown> = {}): Promise<Answer> =>
+    (await world.call('POST', '/v1/verify', null, { key: made.key, ...payload })).body;
   const stored = async () => (await world.call('GET', `/v1/keys/${made.id}`, world.adminKey)).body;
 
   beforeAll(async () => {
     world = await startConsoleWorld();
-    made = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'metered-app', kind: 'application' });
+    made = await world.created('/v1/keys', {
+      environmentId: world.environmentId,
+      name: 'metered-app',
+      kind: 'application',
+    });
   }, WORLD_START_MS);
   afterAll(async () => {
     await world?.close();
@@ -103,7 +120,8 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", { 
     // answer gave its unit back; `api` expects that. Verifies go on until the rate limit refuses
     // one (VALID, VALID, RATE_LIMITED; more if the minute turned), each spending one credit.
     const answers: Answer[] = [];
-    for (let attempt = 0; attempt < 5 && answers.at(-1)?.code !== 'RATE_LIMITED'; attempt++) answers.push(await api.check(() => verify({ clientIp: INSIDE })));
+    for (let attempt = 0; attempt < 5 && answers.at(-1)?.code !== 'RATE_LIMITED'; attempt++)
+      answers.push(await api.check(() => verify({ clientIp: INSIDE })));
     const valid = answers.filter((answer) => answer.code === 'VALID');
     expect(answers.map((answer) => answer.code)).toEqual([...valid.map(() => 'VALID'), 'RATE_LIMITED']);
     expect(valid.map((answer) => answer.credits)).toEqual(valid.map((_, index) => ({ remaining: 4 - index })));
@@ -160,12 +178,26 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", { 
     await page.getByRole('link', { name: 'Audit events' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     // Set, top-up, clear; the refused CIDR changed nothing.
-    await eventually(() => page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(['key.update', 'key.update', 'key.update', 'key.create']);
+    await eventually(() => page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual([
+      'key.update',
+      'key.update',
+      'key.update',
+      'key.create',
+    ]);
   });
 
   it('names the limits a linked policy shares with the key, but offers no edit on a revoked key', async () => {
-    const policy = await world.created('/v1/policies', { environmentId: world.environmentId, name: 'partners', ratelimits: [{ name: 'burst', limit: 100, durationMs: 1_000 }] });
-    const linked = await world.created('/v1/keys', { environmentId: world.environmentId, name: 'partner-app', kind: 'application', policyIds: [policy.id] });
+    const policy = await world.created('/v1/policies', {
+      environmentId: world.environmentId,
+      name: 'partners',
+      ratelimits: [{ name: 'burst', limit: 100, durationMs: 1_000 }],
+    });
+    const linked = await world.created('/v1/keys', {
+      environmentId: world.environmentId,
+      name: 'partner-app',
+      kind: 'application',
+      policyIds: [policy.id],
+    });
     const page = await keyPage(linked.id);
     // The policy's name arrives with the policies list, after the key itself.
     await eventually(() => factOf(page, 'Rate limits')).toBe('burst: 100 per second, shared with policy partners');
@@ -188,7 +220,11 @@ describe.skipIf(!hasChromium)("a key's usage controls edited in the console", { 
     await eventually(() => sidewaysOverflow(page)).toBe(0);
     await eventually(() => dialog.boundingBox()).toSatisfy(fitsWithin(390));
     await page.screenshot({ path: join(SCREENSHOTS, 'usage-controls-390-top.png') });
-    for (const control of [dialog.getByRole('button', { name: 'Remove rate limit 1' }), dialog.getByLabel('Refill every'), dialog.getByRole('button', { name: 'Cancel' })]) {
+    for (const control of [
+      dialog.getByRole('button', { name: 'Remove rate limit 1' }),
+      dialog.getByLabel('Refill every'),
+      dialog.getByRole('button', { name: 'Cancel' }),
+    ]) {
       await control.scrollIntoViewIfNeeded();
       await eventually(() => control.boundingBox()).toSatisfy(fitsWithin(390));
     }

@@ -33,7 +33,12 @@ export interface FixedWindowBucket {
 }
 
 /** `now`: this machine's clock, the server's too (a test of the bucket itself moves its own). */
-export function fixedWindowBucket(name: string, limit: number, durationMs: number, now: () => number = Date.now): FixedWindowBucket {
+export function fixedWindowBucket(
+  name: string,
+  limit: number,
+  durationMs: number,
+  now: () => number = Date.now,
+): FixedWindowBucket {
   /** Units taken in each window the bucket was seen in, by the window's end. */
   const used = new Map<number, number>();
   const windowEnd = (at: number): number => Math.floor(at / durationMs) * durationMs + durationMs;

@@ -17,9 +17,9 @@ describe('a retrying read', () => {
 
   it('fails past its bound naming the value it read last', async () => {
     let reads = 0;
-    await expect(eventually(async () => `render ${++reads}`, 'the main area', 300).toBe('the Audit page')).rejects.toThrow(
-      /the main area: expected 'render \d+' to be 'the Audit page'/,
-    );
+    await expect(
+      eventually(async () => `render ${++reads}`, 'the main area', 300).toBe('the Audit page'),
+    ).rejects.toThrow(/the main area: expected 'render \d+' to be 'the Audit page'/);
     expect(reads).toBeGreaterThan(1);
   });
 
@@ -39,12 +39,23 @@ describe('a fixed-window bucket of 2 per minute', () => {
   /** The answer a server gives at the clock's now, counting in that minute. */
   const answer = (code: string, remaining: number, at: number): Answer => ({
     code,
-    ratelimits: [{ name: 'shared', limit: 2, remaining, resetAt: new Date(Math.floor(at / MINUTE) * MINUTE + MINUTE).toISOString() }],
+    ratelimits: [
+      {
+        name: 'shared',
+        limit: 2,
+        remaining,
+        resetAt: new Date(Math.floor(at / MINUTE) * MINUTE + MINUTE).toISOString(),
+      },
+    ],
   });
   const start = (at: number) => {
     const clock = manualClock(at);
     const bucket = fixedWindowBucket('shared', 2, MINUTE, clock.now);
-    return { clock, send: (code: string, remaining: number, creditLeft?: boolean) => bucket.check(async () => answer(code, remaining, clock.now()), creditLeft) };
+    return {
+      clock,
+      send: (code: string, remaining: number, creditLeft?: boolean) =>
+        bucket.check(async () => answer(code, remaining, clock.now()), creditLeft),
+    };
   };
 
   it('expects VALID, VALID, RATE_LIMITED within one minute', async () => {
@@ -72,7 +83,9 @@ describe('a fixed-window bucket of 2 per minute', () => {
   it('refuses an answer counted in another minute than the one of the call', async () => {
     const clock = manualClock(Date.UTC(2026, 4, 1, 12, 0, 10));
     const bucket = fixedWindowBucket('shared', 2, MINUTE, clock.now);
-    await expect(bucket.check(async () => answer('VALID', 1, clock.now() - MINUTE))).rejects.toThrow(/expected \d+ to be greater than or equal to \d+/);
+    await expect(bucket.check(async () => answer('VALID', 1, clock.now() - MINUTE))).rejects.toThrow(
+      /expected \d+ to be greater than or equal to \d+/,
+    );
   });
 
   it('expects a verify refused for credit to give its unit back', async () => {
@@ -82,6 +95,8 @@ describe('a fixed-window bucket of 2 per minute', () => {
     await send('VALID', 0);
     const kept = start(Date.UTC(2026, 4, 1, 12, 0, 10));
     await kept.send('VALID', 1);
-    await expect(kept.send('USAGE_EXCEEDED', 0, false)).rejects.toThrow(/expected 'USAGE_EXCEEDED, 0 left' to be 'USAGE_EXCEEDED, 1 left'/);
+    await expect(kept.send('USAGE_EXCEEDED', 0, false)).rejects.toThrow(
+      /expected 'USAGE_EXCEEDED, 0 left' to be 'USAGE_EXCEEDED, 1 left'/,
+    );
   });
 });

@@ -14,7 +14,8 @@ import { ensureUiBuilt } from '../support/ui-build.js';
 import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
 import { ACTION_MS, CHROMIUM, CHROMIUM_ARGS, eventually, hasChromium, TEST_MS, textOf } from './console-support.js';
 
-if (!hasChromium) console.warn(`skipping the browser suite: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
+if (!hasChromium)
+  console.warn(`skipping the browser suite: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
 
 interface Call {
   status: number;
@@ -34,7 +35,10 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
   const call = async (method: string, path: string, key: string | null, payload?: unknown): Promise<Call> => {
     const response = await fetch(`${server.url}${path}`, {
       method,
-      headers: { ...(key === null ? {} : { authorization: `Bearer ${key}` }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       redirect: 'manual',
     });
@@ -85,7 +89,12 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
     rootKey = readFileSync(join(cwd, 'data', 'root.key'), 'utf8').trim();
     const tenant = await created('/v1/tenants', { name: 'Acme UI' });
     const environment = await created('/v1/environments', { tenantId: tenant.id, name: 'prod' });
-    const user = await created('/v1/users', { tenantId: tenant.id, name: 'Ada', email: 'ada@acme.example', role: 'admin' });
+    const user = await created('/v1/users', {
+      tenantId: tenant.id,
+      name: 'Ada',
+      email: 'ada@acme.example',
+      role: 'admin',
+    });
     const key = await created('/v1/keys', {
       environmentId: environment.id,
       name: 'ada-admin',
@@ -132,7 +141,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
   it("shows an unknown key's refusal with the problem's detail and code", async () => {
     const page = await openUi();
     await signIn(page, 'not-a-key');
-    await eventually(() => textOf(page.getByRole('alert'))).toBe('the bearer token is not a Keyward key (UNAUTHENTICATED)');
+    await eventually(() => textOf(page.getByRole('alert'))).toBe(
+      'the bearer token is not a Keyward key (UNAUTHENTICATED)',
+    );
   });
 
   it('signs in the admin key and shows it on Me, without the key anywhere on the page', async () => {
@@ -147,12 +158,21 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
 
   it('names the permission an area needs when the key lacks it', async () => {
     const environmentId = (await call('GET', '/v1/me', admin.key)).body.key.environmentId;
-    const user = await created('/v1/keys', { environmentId, name: 'app-user', kind: 'application', permissions: ['applications.use'] });
+    const user = await created('/v1/keys', {
+      environmentId,
+      name: 'app-user',
+      kind: 'application',
+      permissions: ['applications.use'],
+    });
     const page = await signedIn(user.key);
     await openArea(page, 'Keys');
-    await eventually(() => textOf(page.getByRole('main'))).toBe('This page needs the users.manage permission, which this key does not hold.');
+    await eventually(() => textOf(page.getByRole('main'))).toBe(
+      'This page needs the users.manage permission, which this key does not hold.',
+    );
     await openArea(page, 'Audit');
-    await eventually(() => textOf(page.getByRole('main'))).toBe('This page needs the tenant.manage permission, which this key does not hold.');
+    await eventually(() => textOf(page.getByRole('main'))).toBe(
+      'This page needs the tenant.manage permission, which this key does not hold.',
+    );
   });
 
   it('shows a permission the key does not hold disabled in the wizard, with the reason', async () => {
@@ -163,7 +183,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
     await page.getByRole('button', { name: 'Next' }).click();
     const secrets = page.getByRole('checkbox', { name: /secrets\.manage/ });
     await eventually(() => secrets.isDisabled()).toBe(true);
-    await eventually(async () => textOf(page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`))).toBe('your key does not hold secrets.manage');
+    await eventually(async () => textOf(page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`))).toBe(
+      'your key does not hold secrets.manage',
+    );
     await expectKeyNowhere(page, admin.key);
   });
 
@@ -173,7 +195,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
     await page.getByLabel('Action').fill('key.create');
     await page.getByRole('button', { name: 'Filter' }).click();
     // The unfiltered list has key.create rows too: wait for the list that has nothing else.
-    await eventually(async () => new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(new Set(['key.create']));
+    await eventually(async () => new Set(await page.locator('tbody tr td:nth-child(2)').allTextContents())).toEqual(
+      new Set(['key.create']),
+    );
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await eventually(() => textOf(page.getByRole('status').filter({ hasText: 'Chain' }))).toContain('Chain ok');
   });
@@ -196,7 +220,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
     expect(enrolment.status).toBe(201);
     const secret: string = enrolment.body.secret;
     // Confirmed with the previous step's code (still accepted), so the current one is unused.
-    const confirm = await call('POST', `/v1/users/${admin.userId}/mfa/confirm`, admin.key, { code: codeAt(secret, Date.now() - STEP_MS) });
+    const confirm = await call('POST', `/v1/users/${admin.userId}/mfa/confirm`, admin.key, {
+      code: codeAt(secret, Date.now() - STEP_MS),
+    });
     expect(confirm.body.enrolled).toBe(true);
 
     const page = await openUi();

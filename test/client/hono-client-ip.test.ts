@@ -11,7 +11,15 @@ import type { Verifier, VerifyAnswer, VerifyRequest } from '../../src/client/ind
 import { keywardHono, type HonoLikeContext, type KeywardMiddlewareOptions } from '../../src/middleware/hono.js';
 
 const KEY = 'kw_abc';
-const VALID: VerifyAnswer = { valid: true, code: 'VALID', keyId: 'key_1', tenantId: 'ten_1', environmentId: 'env_1', expiresAt: null, cacheTtlMs: 0 };
+const VALID: VerifyAnswer = {
+  valid: true,
+  code: 'VALID',
+  keyId: 'key_1',
+  tenantId: 'ten_1',
+  environmentId: 'env_1',
+  expiresAt: null,
+  cacheTtlMs: 0,
+};
 
 /** The verify request the middleware built for a context with these bindings, headers and raw request. */
 async function askedWith(
@@ -49,7 +57,11 @@ describe('the Hono middleware’s client address', () => {
 
   it.each([
     ['@hono/node-server', { incoming: { socket: { remoteAddress: '192.0.2.10' } } }, '192.0.2.10'],
-    ['@hono/node-server mounted in another server', { server: { incoming: { socket: { remoteAddress: '192.0.2.11' } } } }, '192.0.2.11'],
+    [
+      '@hono/node-server mounted in another server',
+      { server: { incoming: { socket: { remoteAddress: '192.0.2.11' } } } },
+      '192.0.2.11',
+    ],
     ['Deno.serve', { remoteAddr: { transport: 'tcp', hostname: '192.0.2.12', port: 50_000 } }, '192.0.2.12'],
     ['AWS Lambda behind an HTTP API', { requestContext: { http: { sourceIp: '192.0.2.13' } } }, '192.0.2.13'],
     ['AWS Lambda behind a REST API', { requestContext: { identity: { sourceIp: '192.0.2.14' } } }, '192.0.2.14'],
@@ -59,13 +71,19 @@ describe('the Hono middleware’s client address', () => {
 
   it('is sent on Bun.serve, asking the server about the raw request', async () => {
     const raw = new Request('http://service.example/run');
-    const server = { requestIP: (request: Request) => (request === raw ? { address: '192.0.2.15', family: 'IPv4', port: 50_000 } : null) };
+    const server = {
+      requestIP: (request: Request) =>
+        request === raw ? { address: '192.0.2.15', family: 'IPv4', port: 50_000 } : null,
+    };
     expect(await askedWith(server, {}, raw)).toEqual({ key: KEY, clientIp: '192.0.2.15' });
   });
 
   it('is CF-Connecting-IP on Cloudflare Workers, where the edge sets it', async () => {
     vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
-    expect(await askedWith({ KV: {} }, { 'cf-connecting-ip': '192.0.2.16' })).toEqual({ key: KEY, clientIp: '192.0.2.16' });
+    expect(await askedWith({ KV: {} }, { 'cf-connecting-ip': '192.0.2.16' })).toEqual({
+      key: KEY,
+      clientIp: '192.0.2.16',
+    });
   });
 
   it('believes no CF-Connecting-IP elsewhere, and is not sent where the runtime gives none', async () => {
@@ -76,6 +94,9 @@ describe('the Hono middleware’s client address', () => {
   it('is what the clientIp option returns, where given', async () => {
     const env = { incoming: { socket: { remoteAddress: '10.0.0.1' } } };
     const options = { clientIp: (c: HonoLikeContext) => c.req.header('x-real-ip') };
-    expect(await askedWith(env, { 'x-real-ip': '192.0.2.17' }, undefined, options)).toEqual({ key: KEY, clientIp: '192.0.2.17' });
+    expect(await askedWith(env, { 'x-real-ip': '192.0.2.17' }, undefined, options)).toEqual({
+      key: KEY,
+      clientIp: '192.0.2.17',
+    });
   });
 });

@@ -39,7 +39,11 @@ function withoutComments(source: string): string {
 function importsOf(file: string): ImportStatement[] {
   const source = withoutComments(readFileSync(file, 'utf8'));
   const statements = [...source.matchAll(/^\s*(import|export)\s+(type\s+)?(?:[^;'"]*?\bfrom\s*)?['"]([^'"]+)['"]/gm)];
-  return statements.map((match) => ({ file: relative(ROOT, file), specifier: match[3] as string, typeOnly: match[2] !== undefined }));
+  return statements.map((match) => ({
+    file: relative(ROOT, file),
+    specifier: match[3] as string,
+    typeOnly: match[2] !== undefined,
+  }));
 }
 
 describe('the client and middleware subpaths', () => {
@@ -58,7 +62,11 @@ describe('the client and middleware subpaths', () => {
     ]);
     // The scan sees what is there (it would pass vacuously if it matched nothing).
     expect(imports).toContainEqual({ file: 'src/middleware/fastify.ts', specifier: 'fastify', typeOnly: true });
-    expect(imports).toContainEqual({ file: 'src/middleware/core.ts', specifier: '../client/index.js', typeOnly: false });
+    expect(imports).toContainEqual({
+      file: 'src/middleware/core.ts',
+      specifier: '../client/index.js',
+      typeOnly: false,
+    });
     expect(imports).toContainEqual({ file: 'src/client/index.ts', specifier: 'node:crypto', typeOnly: false });
     expect(imports).toContainEqual({ file: 'src/client/index.ts', specifier: '../api/verify.js', typeOnly: true });
   });
@@ -107,10 +115,16 @@ describe('the client and middleware subpaths', () => {
         .filter((name) => name.endsWith('.js'))
         .map((name) => join(ROOT, folder, name)),
     );
-    expect(built.map((file) => relative(ROOT, file)).sort()).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/management.js', 'dist/middleware/core.js']));
+    expect(built.map((file) => relative(ROOT, file)).sort()).toEqual(
+      expect.arrayContaining(['dist/client/index.js', 'dist/client/management.js', 'dist/middleware/core.js']),
+    );
     const found = built.flatMap((file) => {
       const source = withoutComments(readFileSync(file, 'utf8'));
-      return [...source.matchAll(/(?:^|[;\s])(?:import|export)\s*(?:[^;'"]*?\bfrom\s*)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm)].map((match) => ({
+      return [
+        ...source.matchAll(
+          /(?:^|[;\s])(?:import|export)\s*(?:[^;'"]*?\bfrom\s*)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm,
+        ),
+      ].map((match) => ({
         file: relative(ROOT, file),
         specifier: match[1] ?? match[2] ?? '',
       }));
@@ -131,10 +145,17 @@ describe('the client and middleware subpaths', () => {
   it('are packed with every declaration their types name', () => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const packed = JSON.parse(
-      execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
     ) as Array<{ files: Array<{ path: string }> }>;
     const files = new Set((packed[0]?.files ?? []).map((file) => file.path));
-    expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual(['dist/client/index.js', 'dist/client/management.js']);
+    expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual([
+      'dist/client/index.js',
+      'dist/client/management.js',
+    ]);
     const pending = ['dist/client/index.d.ts'];
     const seen = new Set<string>();
     while (pending.length > 0) {
@@ -143,7 +164,8 @@ describe('the client and middleware subpaths', () => {
       seen.add(declaration);
       expect(files.has(declaration), `${declaration} is in the tarball`).toBe(true);
       const source = readFileSync(join(ROOT, declaration), 'utf8');
-      for (const match of source.matchAll(/from\s*['"](\.[^'"]+)\.js['"]/g)) pending.push(relative(ROOT, resolve(ROOT, dirname(declaration), `${match[1] as string}.d.ts`)));
+      for (const match of source.matchAll(/from\s*['"](\.[^'"]+)\.js['"]/g))
+        pending.push(relative(ROOT, resolve(ROOT, dirname(declaration), `${match[1] as string}.d.ts`)));
     }
     expect(seen).toContain('dist/api/verify.d.ts');
     expect(seen).toContain('dist/client/management.d.ts');

@@ -20,7 +20,12 @@ import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../supp
 
 /** The problem+json shape Keyward itself answers with, for a middleware refusal. */
 function expectProblemBody(body: unknown, status: number, code: keyof typeof ERROR_CODES): void {
-  expect(body).toMatchObject({ type: `urn:keyward:problem:${code.toLowerCase()}`, title: ERROR_CODES[code].title, status, code });
+  expect(body).toMatchObject({
+    type: `urn:keyward:problem:${code.toLowerCase()}`,
+    title: ERROR_CODES[code].title,
+    status,
+    code,
+  });
   expect(typeof (body as { detail?: unknown }).detail).toBe('string');
 }
 
@@ -81,27 +86,49 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       const recorded = recording(live);
       asked = recorded.asked;
       app = Fastify();
-      app.get('/run', { preHandler: keywardFastify(recorded.verifier, { permission: 'functions.execute' }) }, async (request) => ({
-        keyId: request.keyward?.keyId,
-        tenantId: request.keyward?.tenantId,
-      }));
+      app.get(
+        '/run',
+        { preHandler: keywardFastify(recorded.verifier, { permission: 'functions.execute' }) },
+        async (request) => ({
+          keyId: request.keyward?.keyId,
+          tenantId: request.keyward?.tenantId,
+        }),
+      );
       app.get<{ Params: { kind: string } }>(
         '/functions/:kind',
-        { preHandler: keywardFastify(live, { action: 'run', resource: (request) => ({ type: (request.params as { kind: string }).kind }) }) },
+        {
+          preHandler: keywardFastify(live, {
+            action: 'run',
+            resource: (request) => ({ type: (request.params as { kind: string }).kind }),
+          }),
+        },
         async (request) => ({ code: request.keyward?.code }),
       );
-      app.get('/down', { preHandler: keywardFastify(down, { permission: 'functions.execute' }) }, async () => ({ reached: true }));
+      app.get('/down', { preHandler: keywardFastify(down, { permission: 'functions.execute' }) }, async () => ({
+        reached: true,
+      }));
       app.get(
         '/expensive',
-        { preHandler: keywardFastify(recorded.verifier, { cost: (request) => Number((request.query as { units?: string }).units ?? 2) }) },
+        {
+          preHandler: keywardFastify(recorded.verifier, {
+            cost: (request) => Number((request.query as { units?: string }).units ?? 2),
+          }),
+        },
         async (request) => ({
           ratelimits: request.keyward?.ratelimits,
         }),
       );
-      app.get('/misconfigured', { preHandler: keywardFastify(live, { permission: 'time.travel' }) }, async () => ({ reached: true }));
+      app.get('/misconfigured', { preHandler: keywardFastify(live, { permission: 'time.travel' }) }, async () => ({
+        reached: true,
+      }));
       app.get(
         '/custom-header',
-        { preHandler: keywardFastify(live, { header: 'X-Api-Key', permission: (request) => (request.query as { p?: string }).p ?? 'functions.execute' }) },
+        {
+          preHandler: keywardFastify(live, {
+            header: 'X-Api-Key',
+            permission: (request) => (request.query as { p?: string }).p ?? 'functions.execute',
+          }),
+        },
         async (request) => ({ keyId: request.keyward?.keyId }),
       );
       await app.ready();
@@ -111,14 +138,24 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
     });
 
     it('lets a key holding the permission through, with request.keyward, passing the client IP', async () => {
-      const reply = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `Bearer ${allowed.key}` }, remoteAddress: '203.0.113.5' });
+      const reply = await app.inject({
+        method: 'GET',
+        url: '/run',
+        headers: { authorization: `Bearer ${allowed.key}` },
+        remoteAddress: '203.0.113.5',
+      });
       expect(reply.statusCode, reply.body).toBe(200);
       expect(reply.json()).toEqual({ keyId: allowed.id, tenantId: seeded.tenantId });
       expect(asked.at(-1)).toEqual({ key: allowed.key, permission: 'functions.execute', clientIp: '203.0.113.5' });
     });
 
     it('answers 401 UNAUTHENTICATED without a key or with another scheme, with a Bearer challenge', async () => {
-      for (const headers of [{}, { authorization: `Basic ${allowed.key}` }, { authorization: 'Bearer ' }, { authorization: `Bearer ${'k'.repeat(513)}` }]) {
+      for (const headers of [
+        {},
+        { authorization: `Basic ${allowed.key}` },
+        { authorization: 'Bearer ' },
+        { authorization: `Bearer ${'k'.repeat(513)}` },
+      ]) {
         const reply = await app.inject({ method: 'GET', url: '/run', headers });
         expect(reply.statusCode).toBe(401);
         expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -128,12 +165,24 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
     });
 
     it('answers 401 with the verdict for a key Keyward does not know or has revoked', async () => {
-      const unknown = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `Bearer ${generateKey('kw')}` } });
+      const unknown = await app.inject({
+        method: 'GET',
+        url: '/run',
+        headers: { authorization: `Bearer ${generateKey('kw')}` },
+      });
       expect(unknown.statusCode).toBe(401);
       expectProblemBody(unknown.json(), 401, 'NOT_FOUND');
-      const created = await seeded.admin.post('/v1/keys', { name: 'gone', kind: 'application', permissions: ['functions.execute'] });
+      const created = await seeded.admin.post('/v1/keys', {
+        name: 'gone',
+        kind: 'application',
+        permissions: ['functions.execute'],
+      });
       await seeded.admin.post(`/v1/keys/${created.body.id}/revoke`);
-      const revoked = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `bearer ${created.body.key}` } });
+      const revoked = await app.inject({
+        method: 'GET',
+        url: '/run',
+        headers: { authorization: `bearer ${created.body.key}` },
+      });
       expect(revoked.statusCode).toBe(401);
       expectProblemBody(revoked.json(), 401, 'REVOKED');
     });
@@ -141,26 +190,50 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
     it('seed 002: answers 401 MFA_REQUIRED for a user key whose user must pass MFA again', async () => {
       const env = await seeded.admin.post('/v1/environments', { name: 'periodic-mfa', mfaReverifyDays: 30 });
       const user = await seeded.admin.post('/v1/users', { name: 'Due', email: 'due@middleware.example' });
-      const created = await seeded.admin.post('/v1/keys', { environmentId: env.body.id, name: 'due', kind: 'user', userId: user.body.id, permissions: ['functions.execute'] });
+      const created = await seeded.admin.post('/v1/keys', {
+        environmentId: env.body.id,
+        name: 'due',
+        kind: 'user',
+        userId: user.body.id,
+        permissions: ['functions.execute'],
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const reply = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `Bearer ${created.body.key}` } });
+      const reply = await app.inject({
+        method: 'GET',
+        url: '/run',
+        headers: { authorization: `Bearer ${created.body.key}` },
+      });
       expect(reply.statusCode).toBe(401);
       expectProblemBody(reply.json(), 401, 'MFA_REQUIRED');
     });
 
     it('answers 403 FORBIDDEN naming the missing permission for a key lacking it', async () => {
-      const reply = await app.inject({ method: 'GET', url: '/run', headers: { authorization: `Bearer ${lacking.key}` } });
+      const reply = await app.inject({
+        method: 'GET',
+        url: '/run',
+        headers: { authorization: `Bearer ${lacking.key}` },
+      });
       expect(reply.statusCode).toBe(403);
       expectProblemBody(reply.json(), 403, 'FORBIDDEN');
-      expect(reply.json()).toMatchObject({ missing: { permission: 'functions.execute' }, detail: expect.stringContaining('functions.execute') });
+      expect(reply.json()).toMatchObject({
+        missing: { permission: 'functions.execute' },
+        detail: expect.stringContaining('functions.execute'),
+      });
       expect(reply.body).not.toContain(lacking.key);
     });
 
     it('lets a key with an IP allowlist through from inside it and never, from its cache, from elsewhere', async () => {
-      const created = await seeded.admin.post('/v1/keys', { name: 'fenced', kind: 'application', permissions: ['functions.execute'], ipAllowlist: ['203.0.113.0/24'] });
+      const created = await seeded.admin.post('/v1/keys', {
+        name: 'fenced',
+        kind: 'application',
+        permissions: ['functions.execute'],
+        ipAllowlist: ['203.0.113.0/24'],
+      });
       expect(created.status).toBe(201);
       const headers = { authorization: `Bearer ${created.body.key as string}` };
-      expect((await app.inject({ method: 'GET', url: '/run', headers, remoteAddress: '203.0.113.5' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/run', headers, remoteAddress: '203.0.113.5' })).statusCode).toBe(
+        200,
+      );
       const elsewhere = await app.inject({ method: 'GET', url: '/run', headers, remoteAddress: '198.51.100.1' });
       expect(elsewhere.statusCode).toBe(403);
       expect(elsewhere.json()).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '198.51.100.1' } });
@@ -168,14 +241,24 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
 
     it('asks an action on the resource the request names', async () => {
       const headers = { authorization: `Bearer ${allowed.key}` };
-      expect((await app.inject({ method: 'GET', url: '/functions/serverFunction', headers })).json()).toEqual({ code: 'VALID' });
-      const refused = await app.inject({ method: 'GET', url: '/functions/serverFunction', headers: { authorization: `Bearer ${lacking.key}` } });
+      expect((await app.inject({ method: 'GET', url: '/functions/serverFunction', headers })).json()).toEqual({
+        code: 'VALID',
+      });
+      const refused = await app.inject({
+        method: 'GET',
+        url: '/functions/serverFunction',
+        headers: { authorization: `Bearer ${lacking.key}` },
+      });
       expect(refused.statusCode).toBe(403);
       expect(refused.json()).toMatchObject({ missing: { action: 'run', resource: { type: 'serverFunction' } } });
     });
 
     it('spends the cost the route names, and answers 429 RATE_LIMITED with Retry-After once the limit is spent', async () => {
-      const created = await seeded.admin.post('/v1/keys', { name: 'metered', kind: 'application', ratelimits: [{ name: 'per-hour', limit: 3, durationMs: 3_600_000 }] });
+      const created = await seeded.admin.post('/v1/keys', {
+        name: 'metered',
+        kind: 'application',
+        ratelimits: [{ name: 'per-hour', limit: 3, durationMs: 3_600_000 }],
+      });
       const headers = { authorization: `Bearer ${created.body.key as string}` };
       const first = await app.inject({ method: 'GET', url: '/expensive', headers });
       expect(first.statusCode).toBe(200);
@@ -194,22 +277,38 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
     });
 
     it('answers 429 USAGE_EXCEEDED, with no Retry-After, for a key out of credits', async () => {
-      const created = await seeded.admin.post('/v1/keys', { name: 'spent', kind: 'application', credits: { remaining: 0 } });
-      const refused = await app.inject({ method: 'GET', url: '/expensive', headers: { authorization: `Bearer ${created.body.key as string}` } });
+      const created = await seeded.admin.post('/v1/keys', {
+        name: 'spent',
+        kind: 'application',
+        credits: { remaining: 0 },
+      });
+      const refused = await app.inject({
+        method: 'GET',
+        url: '/expensive',
+        headers: { authorization: `Bearer ${created.body.key as string}` },
+      });
       expect(refused.statusCode).toBe(429);
       expectProblemBody(refused.json(), 429, 'USAGE_EXCEEDED');
       expect(refused.headers['retry-after']).toBeUndefined();
     });
 
     it('answers 503 UNAVAILABLE when Keyward is down, never reaching the handler', async () => {
-      const reply = await app.inject({ method: 'GET', url: '/down', headers: { authorization: `Bearer ${allowed.key}` } });
+      const reply = await app.inject({
+        method: 'GET',
+        url: '/down',
+        headers: { authorization: `Bearer ${allowed.key}` },
+      });
       expect(reply.statusCode).toBe(503);
       expectProblemBody(reply.json(), 503, 'UNAVAILABLE');
       expect(reply.body).not.toContain('reached');
     });
 
     it('hands a request Keyward rejects (unknown permission) to Fastify’s error handling', async () => {
-      const reply = await app.inject({ method: 'GET', url: '/misconfigured', headers: { authorization: `Bearer ${allowed.key}` } });
+      const reply = await app.inject({
+        method: 'GET',
+        url: '/misconfigured',
+        headers: { authorization: `Bearer ${allowed.key}` },
+      });
       expect(reply.statusCode).toBe(500);
       expect(reply.body).not.toContain('reached');
     });
@@ -218,8 +317,20 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       const ok = await app.inject({ method: 'GET', url: '/custom-header', headers: { 'x-api-key': allowed.key } });
       expect(ok.statusCode, ok.body).toBe(200);
       expect(ok.json()).toEqual({ keyId: allowed.id });
-      expect((await app.inject({ method: 'GET', url: '/custom-header?p=secrets.manage', headers: { 'x-api-key': allowed.key } })).statusCode).toBe(403);
-      const missing = await app.inject({ method: 'GET', url: '/custom-header', headers: { authorization: `Bearer ${allowed.key}` } });
+      expect(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/custom-header?p=secrets.manage',
+            headers: { 'x-api-key': allowed.key },
+          })
+        ).statusCode,
+      ).toBe(403);
+      const missing = await app.inject({
+        method: 'GET',
+        url: '/custom-header',
+        headers: { authorization: `Bearer ${allowed.key}` },
+      });
       expect(missing.statusCode).toBe(401);
       expect(missing.headers['www-authenticate']).toBeUndefined();
     });
@@ -233,8 +344,15 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       nextCalls: unknown[][];
       req: ExpressLikeRequest;
     }
-    async function run(verifier: Verifier, authorization: string | undefined, permission = 'functions.execute'): Promise<Sent> {
-      const req: ExpressLikeRequest = { headers: authorization === undefined ? {} : { authorization }, ip: '198.51.100.4' };
+    async function run(
+      verifier: Verifier,
+      authorization: string | undefined,
+      permission = 'functions.execute',
+    ): Promise<Sent> {
+      const req: ExpressLikeRequest = {
+        headers: authorization === undefined ? {} : { authorization },
+        ip: '198.51.100.4',
+      };
       const sent: Sent = { status: 0, headers: {}, body: undefined, nextCalls: [], req };
       const res: ExpressLikeResponse = {
         statusCode: 200,
@@ -304,7 +422,11 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       const c: HonoLikeContext = {
         req: { header: (name) => headers[name.toLowerCase()] },
         env: { incoming: { socket: { remoteAddress: '192.0.2.8' } } },
-        json: (body, status, responseHeaders) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...responseHeaders } }),
+        json: (body, status, responseHeaders) =>
+          new Response(JSON.stringify(body), {
+            status,
+            headers: { 'Content-Type': 'application/json', ...responseHeaders },
+          }),
         set: (key, value) => {
           ran.vars[key] = value;
         },
@@ -329,7 +451,10 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       ['a key lacking the permission', 'lacking', 403, 'FORBIDDEN'],
       ['Keyward down', 'down', 503, 'UNAVAILABLE'],
     ] as const)('answers %s with problem+json', async (_name, which, status, code) => {
-      const ran = await run(which === 'down' ? down : live, which === undefined ? undefined : `Bearer ${which === 'lacking' ? lacking.key : allowed.key}`);
+      const ran = await run(
+        which === 'down' ? down : live,
+        which === undefined ? undefined : `Bearer ${which === 'lacking' ? lacking.key : allowed.key}`,
+      );
       expect(ran.nextCalled).toBe(false);
       expect(ran.vars).toEqual({});
       const response = ran.response as Response;

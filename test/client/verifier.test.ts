@@ -7,7 +7,12 @@ import { deadPort } from '../support/ports.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../src/core/key-format.js';
-import { createVerifier, KeywardRequestError, KeywardUnavailableError, type VerifyAnswer } from '../../src/client/index.js';
+import {
+  createVerifier,
+  KeywardRequestError,
+  KeywardUnavailableError,
+  type VerifyAnswer,
+} from '../../src/client/index.js';
 import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 
@@ -41,7 +46,9 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     await kw.close();
   });
 
-  async function appKey(extra: Record<string, unknown> = { permissions: ['functions.execute'] }): Promise<{ id: string; key: string }> {
+  async function appKey(
+    extra: Record<string, unknown> = { permissions: ['functions.execute'] },
+  ): Promise<{ id: string; key: string }> {
     const created = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ...extra });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return { id: created.body.id, key: created.body.key };
@@ -62,13 +69,30 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
   });
 
   it('sends the cost, and answers RATE_LIMITED and USAGE_EXCEEDED as verdicts, with the limits and the balance', async () => {
-    const { key } = await appKey({ ratelimits: [{ name: 'per-hour', limit: 5, durationMs: 3_600_000 }], credits: { remaining: 3 } });
+    const { key } = await appKey({
+      ratelimits: [{ name: 'per-hour', limit: 5, durationMs: 3_600_000 }],
+      credits: { remaining: 3 },
+    });
     const verifier = createVerifier({ baseUrl });
     const spent = await verifier.verify({ key, cost: 3 });
-    expect(spent).toMatchObject({ valid: true, code: 'VALID', cacheTtlMs: 0, credits: { remaining: 0 }, ratelimits: [{ name: 'per-hour', limit: 5, remaining: 2 }] });
-    expect(await verifier.verify({ key })).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED', credits: { remaining: 0 } });
+    expect(spent).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      cacheTtlMs: 0,
+      credits: { remaining: 0 },
+      ratelimits: [{ name: 'per-hour', limit: 5, remaining: 2 }],
+    });
+    expect(await verifier.verify({ key })).toMatchObject({
+      valid: false,
+      code: 'USAGE_EXCEEDED',
+      credits: { remaining: 0 },
+    });
     expect(await verifier.verify({ key, cost: 0 })).toMatchObject({ valid: true, code: 'VALID' });
-    expect(await verifier.verify({ key, cost: 3 })).toMatchObject({ valid: false, code: 'RATE_LIMITED', ratelimits: [{ name: 'per-hour', remaining: 2 }] });
+    expect(await verifier.verify({ key, cost: 3 })).toMatchObject({
+      valid: false,
+      code: 'RATE_LIMITED',
+      ratelimits: [{ name: 'per-hour', remaining: 2 }],
+    });
   });
 
   it('answers FORBIDDEN naming the missing permission, and NOT_FOUND for a key never issued', async () => {
@@ -81,7 +105,11 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
       cacheTtlMs: 0,
       missing: { permission: 'secrets.manage' },
     });
-    expect(await verifier.verify({ key: generateKey('kw') })).toMatchObject({ valid: false, code: 'NOT_FOUND', keyId: null });
+    expect(await verifier.verify({ key: generateKey('kw') })).toMatchObject({
+      valid: false,
+      code: 'NOT_FOUND',
+      keyId: null,
+    });
     expect(await verifier.verify({ key: 'not a key' })).toMatchObject({ valid: false, code: 'NOT_FOUND' });
   });
 
@@ -108,9 +136,13 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     expect(counter.calls()).toBe(1);
 
     // Another question about the same key is another entry: another address, cost, permission or action.
-    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '198.51.100.1' })).code).toBe('VALID');
+    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '198.51.100.1' })).code).toBe(
+      'VALID',
+    );
     expect(counter.calls()).toBe(2);
-    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7', cost: 0 })).code).toBe('VALID');
+    expect(
+      (await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7', cost: 0 })).code,
+    ).toBe('VALID');
     expect(counter.calls()).toBe(3);
     expect((await verifier.verify({ key })).code).toBe('VALID');
     expect(counter.calls()).toBe(4);
@@ -122,7 +154,9 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
   it('never serves a key with an IP allowlist to another address from its cache', async () => {
     const { id, key } = await appKey({ permissions: ['functions.execute'], ipAllowlist: ['203.0.113.0/24'] });
     const verifier = createVerifier({ baseUrl });
-    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7' })).code).toBe('VALID');
+    expect((await verifier.verify({ key, permission: 'functions.execute', clientIp: '203.0.113.7' })).code).toBe(
+      'VALID',
+    );
     expect(await verifier.verify({ key, permission: 'functions.execute', clientIp: '198.51.100.1' })).toMatchObject({
       valid: false,
       code: 'FORBIDDEN',
@@ -135,8 +169,16 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     const { key } = await appKey({ permissions: ['functions.execute'], credits: { remaining: 1 } });
     const verifier = createVerifier({ baseUrl });
     expect(await verifier.verify({ key, cost: 0 })).toMatchObject({ valid: true, code: 'VALID' });
-    expect(await verifier.verify({ key, cost: 1 })).toMatchObject({ valid: true, code: 'VALID', credits: { remaining: 0 } });
-    expect(await verifier.verify({ key, cost: 1 })).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED', credits: { remaining: 0 } });
+    expect(await verifier.verify({ key, cost: 1 })).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      credits: { remaining: 0 },
+    });
+    expect(await verifier.verify({ key, cost: 1 })).toMatchObject({
+      valid: false,
+      code: 'USAGE_EXCEEDED',
+      credits: { remaining: 0 },
+    });
     expect(await verifier.verify({ key, cost: 0 })).toMatchObject({ valid: true, code: 'VALID' });
   });
 
@@ -165,7 +207,11 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     expect(counter.calls()).toBe(1);
 
     now += 1;
-    expect(await verifier.verify({ key, permission: 'functions.execute' })).toMatchObject({ valid: false, code: 'REVOKED', keyId: id });
+    expect(await verifier.verify({ key, permission: 'functions.execute' })).toMatchObject({
+      valid: false,
+      code: 'REVOKED',
+      keyId: id,
+    });
     expect(counter.calls()).toBe(2);
   });
 
@@ -209,7 +255,12 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     expect(error).toBeInstanceOf(KeywardRequestError);
     const requestError = error as KeywardRequestError;
     expect(requestError.httpStatus).toBe(400);
-    expect(requestError.problem).toMatchObject({ type: 'urn:keyward:problem:validation', status: 400, code: 'VALIDATION', field: 'permission' });
+    expect(requestError.problem).toMatchObject({
+      type: 'urn:keyward:problem:validation',
+      status: 400,
+      code: 'VALIDATION',
+      field: 'permission',
+    });
     expect(requestError.problem.detail).toContain('time.travel');
     expect(requestError.message).not.toContain(key);
   });
@@ -244,10 +295,19 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
 
   it('throws KeywardUnavailableError on a 5xx, a 429 and an unreadable 200, and never caches them', async () => {
     const replies = [
-      new Response(JSON.stringify({ type: 'urn:keyward:problem:unavailable', title: 't', status: 503, detail: 'stale', code: 'UNAVAILABLE' }), {
-        status: 503,
-        headers: { 'content-type': 'application/problem+json' },
-      }),
+      new Response(
+        JSON.stringify({
+          type: 'urn:keyward:problem:unavailable',
+          title: 't',
+          status: 503,
+          detail: 'stale',
+          code: 'UNAVAILABLE',
+        }),
+        {
+          status: 503,
+          headers: { 'content-type': 'application/problem+json' },
+        },
+      ),
       new Response('{"code":"RATE_LIMITED"}', { status: 429 }),
       new Response('<html>proxy</html>', { status: 200 }),
       new Response(JSON.stringify({ valid: true, code: 'FORBIDDEN', cacheTtlMs: 1 }), { status: 200 }),

@@ -34,12 +34,23 @@ function tableDefaults(markdown: string): [string, string][] {
   return pairs;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, second: 1000, seconds: 1000, minute: 60_000, minutes: 60_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  second: 1000,
+  seconds: 1000,
+  minute: 60_000,
+  minutes: 60_000,
+};
 
 /** "`KEYWARD_X` (default 10 s)", "(5 minutes)", "(0 by default)": [name, milliseconds or plain number] pairs. */
 function proseDefaults(markdown: string): [string, number][] {
-  const pattern = /`(KEYWARD_[A-Z0-9_]+)`\s*\((?:default\s+)?(\d[\d ]*)\s*(ms|s|seconds?|minutes?)?(?:\s+by default)?\)/g;
-  return [...markdown.matchAll(pattern)].map((match) => [match[1] as string, Number((match[2] as string).replace(/ /g, '')) * (UNIT_MS[match[3] ?? 'ms'] ?? 1)]);
+  const pattern =
+    /`(KEYWARD_[A-Z0-9_]+)`\s*\((?:default\s+)?(\d[\d ]*)\s*(ms|s|seconds?|minutes?)?(?:\s+by default)?\)/g;
+  return [...markdown.matchAll(pattern)].map((match) => [
+    match[1] as string,
+    Number((match[2] as string).replace(/ /g, '')) * (UNIT_MS[match[3] ?? 'ms'] ?? 1),
+  ]);
 }
 
 /** Bounds named in words, with the setting each one is. */
@@ -51,27 +62,43 @@ const BOUNDS_IN_WORDS: [page: string, phrase: RegExp, setting: string][] = [
 
 describe('the defaults the docs name', () => {
   it('are the defaults Keyward uses, in every settings table', () => {
-    const documented = PAGES.flatMap((page) => tableDefaults(readRepoFile(page)).map(([name, value]) => ({ page, name, value })));
+    const documented = PAGES.flatMap((page) =>
+      tableDefaults(readRepoFile(page)).map(([name, value]) => ({ page, name, value })),
+    );
     // The tables that must be there: deploy.md's and the README's, with the settings issue 28 found wrong or added.
     const names = documented.map(({ name }) => name);
     expect(names).toEqual(
-      expect.arrayContaining(['KEYWARD_USAGE_FLUSH_SIZE', 'KEYWARD_PORT', 'KEYWARD_NODES', 'KEYWARD_SHUTDOWN_TIMEOUT_MS', 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS']),
+      expect.arrayContaining([
+        'KEYWARD_USAGE_FLUSH_SIZE',
+        'KEYWARD_PORT',
+        'KEYWARD_NODES',
+        'KEYWARD_SHUTDOWN_TIMEOUT_MS',
+        'KEYWARD_DATABASE_QUERY_TIMEOUT_MS',
+      ]),
     );
-    expect(names).toEqual(expect.arrayContaining(['KEYWARD_SHUTDOWN_DELAY_MS', 'KEYWARD_DATABASE_WAIT_MS', 'KEYWARD_OTEL_TRACES']));
+    expect(names).toEqual(
+      expect.arrayContaining(['KEYWARD_SHUTDOWN_DELAY_MS', 'KEYWARD_DATABASE_WAIT_MS', 'KEYWARD_OTEL_TRACES']),
+    );
     expect(new Set(documented.map(({ page }) => page))).toEqual(new Set(['README.md', 'docs/deploy.md']));
     for (const { page, name, value } of documented) expect(value, `${name} in ${page}`).toBe(DEFAULTS.get(name));
   });
 
   it('lists every timeout and every setting issue 28 added in deploy.md’s settings table', () => {
     const listed = new Set(tableDefaults(readRepoFile('docs/deploy.md')).map(([name]) => name));
-    const timeouts = CONFIG_VARIABLES.map((variable) => variable.name).filter((name) => /_(TIMEOUT|DELAY|WAIT|KEEPALIVE)_MS$/.test(name));
+    const timeouts = CONFIG_VARIABLES.map((variable) => variable.name).filter((name) =>
+      /_(TIMEOUT|DELAY|WAIT|KEEPALIVE)_MS$/.test(name),
+    );
     expect(timeouts.length).toBeGreaterThanOrEqual(9);
     expect(timeouts.filter((name) => !listed.has(name))).toEqual([]);
   });
 
   it('are the defaults Keyward uses where prose names them', () => {
-    const claims = PAGES.flatMap((page) => proseDefaults(readRepoFile(page)).map(([name, value]) => ({ page, name, value })));
-    expect(claims.map(({ name }) => name)).toEqual(expect.arrayContaining(['KEYWARD_MAX_STALENESS_MS', 'KEYWARD_DATABASE_WAIT_MS', 'KEYWARD_SHUTDOWN_DELAY_MS']));
+    const claims = PAGES.flatMap((page) =>
+      proseDefaults(readRepoFile(page)).map(([name, value]) => ({ page, name, value })),
+    );
+    expect(claims.map(({ name }) => name)).toEqual(
+      expect.arrayContaining(['KEYWARD_MAX_STALENESS_MS', 'KEYWARD_DATABASE_WAIT_MS', 'KEYWARD_SHUTDOWN_DELAY_MS']),
+    );
     for (const { page, name, value } of claims) expect(value, `${name} in ${page}`).toBe(Number(DEFAULTS.get(name)));
   });
 
@@ -89,8 +116,10 @@ describe('the defaults the docs name', () => {
     const grace = /terminationGracePeriodSeconds: (\d+)/.exec(deployment)?.[1];
     const preStop = /command: \["sleep", "(\d+)"\]/.exec(deployment)?.[1];
     const page = readRepoFile('docs/deploy.md');
-    for (const quoted of page.matchAll(/terminationGracePeriodSeconds(?:`,|:)\s*(\d+)/g)) expect(quoted[1], 'terminationGracePeriodSeconds').toBe(grace);
-    for (const quoted of page.matchAll(/`preStop` sleeps (\d+) s|the (\d+) s preStop/g)) expect(quoted[1] ?? quoted[2], 'preStop').toBe(preStop);
+    for (const quoted of page.matchAll(/terminationGracePeriodSeconds(?:`,|:)\s*(\d+)/g))
+      expect(quoted[1], 'terminationGracePeriodSeconds').toBe(grace);
+    for (const quoted of page.matchAll(/`preStop` sleeps (\d+) s|the (\d+) s preStop/g))
+      expect(quoted[1] ?? quoted[2], 'preStop').toBe(preStop);
     expect([...page.matchAll(/terminationGracePeriodSeconds/g)].length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -31,12 +31,16 @@ function stagesOf(text: string): Stage[] {
 }
 
 const argumentsOf = (stage: Stage, keyword: string): string[] =>
-  stage.instructions.filter((instruction) => instruction.getKeyword() === keyword).map((instruction) => instruction.getTextContent().slice(keyword.length).trim());
+  stage.instructions
+    .filter((instruction) => instruction.getKeyword() === keyword)
+    .map((instruction) => instruction.getTextContent().slice(keyword.length).trim());
 
 const envOf = (stage: Stage): Map<string, string> => {
   const env = new Map<string, string>();
   for (const instruction of stage.instructions.filter((candidate) => candidate.getKeyword() === 'ENV')) {
-    for (const [, name, value] of (instruction.getArgumentsContent() ?? '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
+    for (const [, name, value] of (instruction.getArgumentsContent() ?? '').matchAll(
+      /([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g,
+    )) {
       if (name !== undefined) env.set(name, (value ?? '').replace(/^"|"$/g, ''));
     }
   }
@@ -51,7 +55,8 @@ describe('the Dockerfile', () => {
     expect(found, `the ${name} stage`).toBeDefined();
     return found as Stage;
   };
-  const copiedFrom = (into: Stage, from: Stage): string[] => argumentsOf(into, 'COPY').filter((args) => args.includes(`--from=${from.name}`));
+  const copiedFrom = (into: Stage, from: Stage): string[] =>
+    argumentsOf(into, 'COPY').filter((args) => args.includes(`--from=${from.name}`));
 
   it('builds every stage on Node 20, pinned by the digest of its image', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -62,12 +67,14 @@ describe('the Dockerfile', () => {
     const deps = stage('deps');
     const run = argumentsOf(deps, 'RUN').join('\n');
     expect(run).toMatch(/apt-get install -y --no-install-recommends [^\n]*\bpython3\b/);
-    for (const tool of ['make', 'g\\+\\+']) expect(run).toMatch(new RegExp(`apt-get install[^\n]*\\s${tool}(\\s|$)`, 'm'));
+    for (const tool of ['make', 'g\\+\\+'])
+      expect(run).toMatch(new RegExp(`apt-get install[^\n]*\\s${tool}(\\s|$)`, 'm'));
     // prebuild-install gives up its download, and node-gyp takes this Node's headers instead of fetching them.
     expect(envOf(deps).get('npm_config_build_from_source')).toBe('true');
     expect(envOf(deps).get('npm_config_nodedir')).toBe('/usr/local');
     expect(run).toMatch(/\bnpm ci --omit=dev\b/);
-    for (const each of stages) expect(argumentsOf(each, 'RUN').join('\n'), String(each.name)).not.toMatch(/\b(curl|wget)\b|https?:\/\//);
+    for (const each of stages)
+      expect(argumentsOf(each, 'RUN').join('\n'), String(each.name)).not.toMatch(/\b(curl|wget)\b|https?:\/\//);
   });
 
   it('runs no install in the runtime stage: it takes node_modules from the deps stage and the build output from the build stage', () => {
@@ -118,7 +125,10 @@ describe('the Dockerfile', () => {
 
 describe('compose.yaml', () => {
   const compose = parse(readRepoFile('compose.yaml'), { merge: true }) as {
-    services: Record<string, { build?: unknown; image?: string; environment?: Record<string, string>; volumes?: string[] }>;
+    services: Record<
+      string,
+      { build?: unknown; image?: string; environment?: Record<string, string>; volumes?: string[] }
+    >;
   };
   const nodes = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
@@ -146,6 +156,7 @@ describe('compose.yaml', () => {
   });
 
   it('sets only settings Keyward knows, here and in every Kubernetes file', () => {
-    for (const file of ['compose.yaml', ...repoFilesUnder('deploy')]) expect(unknownSettings(readRepoFile(file)), file).toEqual([]);
+    for (const file of ['compose.yaml', ...repoFilesUnder('deploy')])
+      expect(unknownSettings(readRepoFile(file)), file).toEqual([]);
   });
 });

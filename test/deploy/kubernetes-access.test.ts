@@ -8,7 +8,18 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, trustProxyOption } from '../../src/http/config.js';
-import { container, deploymentSpec, hasKustomize, type Manifest, only, plainEnv, render, renderEdited, specField, TARGETS } from './kustomize-render.js';
+import {
+  container,
+  deploymentSpec,
+  hasKustomize,
+  type Manifest,
+  only,
+  plainEnv,
+  render,
+  renderEdited,
+  specField,
+  TARGETS,
+} from './kustomize-render.js';
 
 interface PolicyPeer {
   namespaceSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
@@ -59,7 +70,10 @@ describe.skipIf(!hasKustomize).each(TARGETS)('%s', (target) => {
       expect(rule.from?.length, 'a rule that admits everyone').toBeGreaterThan(0);
       for (const peer of rule.from ?? []) {
         expect(peer.ipBlock, 'an address block').toBeUndefined();
-        expect(Object.keys(peer.namespaceSelector?.matchLabels ?? {}).length, 'a namespace selector that matches every namespace').toBeGreaterThan(0);
+        expect(
+          Object.keys(peer.namespaceSelector?.matchLabels ?? {}).length,
+          'a namespace selector that matches every namespace',
+        ).toBeGreaterThan(0);
         admitted.push(peer.namespaceSelector?.matchLabels ?? {});
       }
       expect(rule.ports?.map((port) => port.port)).toEqual([Number(plainEnv(container(manifests))['KEYWARD_PORT'])]);
@@ -68,18 +82,27 @@ describe.skipIf(!hasKustomize).each(TARGETS)('%s', (target) => {
   });
 
   it('ships no Secret: no secret value is committed, placeholder or not', () => {
-    expect(manifests.filter((manifest) => manifest.kind === 'Secret' || manifest.stringData !== undefined || manifest.data !== undefined)).toEqual([]);
+    expect(
+      manifests.filter(
+        (manifest) => manifest.kind === 'Secret' || manifest.stringData !== undefined || manifest.data !== undefined,
+      ),
+    ).toEqual([]);
     expect(JSON.stringify(manifests)).not.toMatch(/REPLACE-?ME|changeme/i);
   });
 
   if (target !== 'base') {
     it('has the External Secrets Operator fill every Secret key its pods read', () => {
       const externalSecret = only(manifests, 'ExternalSecret');
-      const spec = externalSecret.spec as { target: { name: string }; data: { secretKey: string; remoteRef: { key: string } }[] };
+      const spec = externalSecret.spec as {
+        target: { name: string };
+        data: { secretKey: string; remoteRef: { key: string } }[];
+      };
       const filled = new Set(spec.data.map((entry) => entry.secretKey));
       for (const entry of spec.data) expect(entry.remoteRef.key, entry.secretKey).not.toBe('');
       const pod = deploymentSpec(manifests).template.spec;
-      const references = [...pod.containers, ...(pod.initContainers ?? [])].flatMap((each) => each.env ?? []).flatMap((variable) => variable.valueFrom?.secretKeyRef ?? []);
+      const references = [...pod.containers, ...(pod.initContainers ?? [])]
+        .flatMap((each) => each.env ?? [])
+        .flatMap((variable) => variable.valueFrom?.secretKeyRef ?? []);
       expect(references.map((reference) => reference.key)).toContain('pepper');
       for (const reference of references) {
         expect(reference, 'a Secret key the pod may start without').not.toHaveProperty('optional', true);
@@ -101,7 +124,9 @@ describe.skipIf(!hasKustomize)('the postgresql overlay', () => {
     expect(redis.template.metadata.labels).toMatchObject(specField<Record<string, string>>(service, 'selector'));
     expect(redis.template.spec.containers[0]?.image).toMatch(/^redis:[\w.-]+@sha256:[0-9a-f]{64}$/);
     const policy = only(manifests, 'NetworkPolicy', 'keyward-redis');
-    expect(redis.template.metadata.labels).toMatchObject(specField<{ matchLabels: Record<string, string> }>(policy, 'podSelector').matchLabels);
+    expect(redis.template.metadata.labels).toMatchObject(
+      specField<{ matchLabels: Record<string, string> }>(policy, 'podSelector').matchLabels,
+    );
     const peers = ingressRules(policy).flatMap((rule) => rule.from ?? []);
     expect(peers).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'keyward' } } }]);
     expect(deploymentSpec(manifests).template.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'keyward' });
@@ -113,7 +138,9 @@ describe.skipIf(!hasKustomize)('the postgresql overlay', () => {
   });
 
   it('moves KEYWARD_NODES with the replica count when an operator changes it', () => {
-    const scaled = renderEdited('overlays/postgresql', 'overlays/postgresql/kustomization.yaml', (text) => text.replace(/count: 3\b/, 'count: 5'));
+    const scaled = renderEdited('overlays/postgresql', 'overlays/postgresql/kustomization.yaml', (text) =>
+      text.replace(/count: 3\b/, 'count: 5'),
+    );
     expect(deploymentSpec(scaled).replicas).toBe(5);
     expect(plainEnv(container(scaled))['KEYWARD_NODES']).toBe('5');
   });

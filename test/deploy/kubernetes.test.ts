@@ -6,7 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { unknownSettings } from '../support/deploy-files.js';
-import { type Container, container, deploymentSpec, hasKustomize, type Manifest, only, plainEnv, type Probe, render, specField } from './kustomize-render.js';
+import {
+  type Container,
+  container,
+  deploymentSpec,
+  hasKustomize,
+  type Manifest,
+  only,
+  plainEnv,
+  type Probe,
+  render,
+  specField,
+} from './kustomize-render.js';
 
 /** The drain after SIGTERM: in-flight requests and the last key usage flush (docs/deploy.md). */
 const DRAIN_BOUND_SECONDS = 30;
@@ -14,14 +25,20 @@ const DRAIN_BOUND_SECONDS = 30;
 const STORAGE_SETTINGS = ['KEYWARD_DATABASE_URL', 'KEYWARD_DATABASE_SCHEMA', 'KEYWARD_DATA_DIR'];
 
 const migrator = (manifests: Manifest[]): Container => {
-  const found = (deploymentSpec(manifests).template.spec.initContainers ?? []).find((candidate) => candidate.name === 'migrate');
+  const found = (deploymentSpec(manifests).template.spec.initContainers ?? []).find(
+    (candidate) => candidate.name === 'migrate',
+  );
   expect(found, 'the migrate init container').toBeDefined();
   return found as Container;
 };
 
-const storageEnv = (of: Container) => (of.env ?? []).filter((variable) => STORAGE_SETTINGS.includes(variable.name)).sort((a, b) => a.name.localeCompare(b.name));
+const storageEnv = (of: Container) =>
+  (of.env ?? [])
+    .filter((variable) => STORAGE_SETTINGS.includes(variable.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
 
-const probeWindowSeconds = (probe: Probe | undefined): number => (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
+const probeWindowSeconds = (probe: Probe | undefined): number =>
+  (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
 
 describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])('the %s overlay', (overlay) => {
   const manifests = hasKustomize ? render(overlay) : [];
@@ -45,7 +62,9 @@ describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])(
     expect(command[0]).toBe('sleep');
     const delay = Number(command[1]);
     expect(delay).toBeGreaterThanOrEqual(5);
-    expect(deploymentSpec(manifests).template.spec.terminationGracePeriodSeconds).toBeGreaterThan(delay + DRAIN_BOUND_SECONDS);
+    expect(deploymentSpec(manifests).template.spec.terminationGracePeriodSeconds).toBeGreaterThan(
+      delay + DRAIN_BOUND_SECONDS,
+    );
   });
 
   it('applies pending migrations in an init container, from the same image and storage as the server', () => {
@@ -62,7 +81,11 @@ describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])(
     const pod = deploymentSpec(manifests).template.spec;
     expect(pod.securityContext?.['runAsNonRoot']).toBe(true);
     for (const each of [container(manifests), migrator(manifests)]) {
-      expect(each.securityContext, each.name).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(each.securityContext, each.name).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(each.volumeMounts?.map((mount) => mount.mountPath)).toContain('/tmp');
     }
   });
@@ -73,15 +96,18 @@ describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])(
     const byKey = new Map(constraints.map((constraint) => [constraint.topologyKey, constraint]));
     expect(byKey.get('kubernetes.io/hostname')).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' });
     expect(byKey.get('topology.kubernetes.io/zone')).toMatchObject({ maxSkew: 1 });
-    for (const constraint of constraints) expect(labels).toMatchObject(constraint.labelSelector?.matchLabels ?? { missing: 'labelSelector' });
+    for (const constraint of constraints)
+      expect(labels).toMatchObject(constraint.labelSelector?.matchLabels ?? { missing: 'labelSelector' });
   });
 
   it('selects its pods with the Service, the PodDisruptionBudget and the NetworkPolicy', () => {
     const labels = deploymentSpec(manifests).template.metadata.labels;
     const selectors = [
       specField<Record<string, string>>(only(manifests, 'Service', 'keyward'), 'selector'),
-      specField<{ matchLabels: Record<string, string> }>(only(manifests, 'PodDisruptionBudget', 'keyward'), 'selector').matchLabels,
-      specField<{ matchLabels: Record<string, string> }>(only(manifests, 'NetworkPolicy', 'keyward'), 'podSelector').matchLabels,
+      specField<{ matchLabels: Record<string, string> }>(only(manifests, 'PodDisruptionBudget', 'keyward'), 'selector')
+        .matchLabels,
+      specField<{ matchLabels: Record<string, string> }>(only(manifests, 'NetworkPolicy', 'keyward'), 'podSelector')
+        .matchLabels,
     ];
     for (const selector of selectors) expect(labels).toMatchObject(selector);
   });
@@ -98,7 +124,9 @@ describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])(
       expect(spec.replicas).toBe(1);
       expect(spec.strategy?.type).toBe('Recreate');
       const claim = only(manifests, 'PersistentVolumeClaim');
-      expect(spec.template.spec.volumes?.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName).toBe(claim.metadata.name);
+      expect(
+        spec.template.spec.volumes?.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName,
+      ).toBe(claim.metadata.name);
       expect(only(manifests, 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1 });
     });
   } else {
@@ -107,7 +135,10 @@ describe.skipIf(!hasKustomize).each(['overlays/sqlite', 'overlays/postgresql'])(
       expect(spec.replicas).toBe(3);
       expect(spec.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
       const budget = only(manifests, 'PodDisruptionBudget', 'keyward').spec ?? {};
-      const kept = typeof budget['minAvailable'] === 'number' ? budget['minAvailable'] : (spec.replicas ?? 0) - Number(budget['maxUnavailable']);
+      const kept =
+        typeof budget['minAvailable'] === 'number'
+          ? budget['minAvailable']
+          : (spec.replicas ?? 0) - Number(budget['maxUnavailable']);
       expect(kept).toBeGreaterThanOrEqual(2);
       expect(manifests.some((manifest) => manifest.kind === 'PersistentVolumeClaim')).toBe(false);
     });

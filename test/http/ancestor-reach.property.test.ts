@@ -22,12 +22,29 @@ type Visibility = (typeof VISIBILITIES)[number];
 
 /** Types that may sit at the top, and under each parent type, in the default model (a subset). */
 const TOP_TYPES = ['namespace', 'project', 'agent', 'secret', 'application'];
-const CHILD_TYPES: Record<string, readonly string[]> = { namespace: ['project', 'agent', 'secret', 'application'], project: ['agent', 'secret'], application: ['secret'] };
+const CHILD_TYPES: Record<string, readonly string[]> = {
+  namespace: ['project', 'agent', 'secret', 'application'],
+  project: ['agent', 'secret'],
+  application: ['secret'],
+};
 /** The role a resource scope gives on a resource of each type. */
-const SCOPE_ROLE: Record<string, string> = { namespace: 'admin', project: 'viewer', agent: 'viewer', secret: 'viewer', application: 'viewer' };
+const SCOPE_ROLE: Record<string, string> = {
+  namespace: 'admin',
+  project: 'viewer',
+  agent: 'viewer',
+  secret: 'viewer',
+  application: 'viewer',
+};
 /** Types every key discovers where it reaches them (`catalogue: true` in the default model). */
 const CATALOGUE = new Set(['secret', 'application']);
-const TYPE_WIDE = ['namespace:admin', 'project:viewer', 'project:editor', 'agent:viewer', 'secret:viewer', 'secret:owner'];
+const TYPE_WIDE = [
+  'namespace:admin',
+  'project:viewer',
+  'project:editor',
+  'agent:viewer',
+  'secret:viewer',
+  'secret:owner',
+];
 
 interface Place {
   readonly environmentId: string;
@@ -63,7 +80,9 @@ function heldOn(grants: Grants, action: string, node: Node): boolean {
 function reaches(grants: Grants, action: string, node: Node): boolean {
   if (node.place.environmentId === grants.place.environmentId) return true;
   if (!REACHING.has(action)) return false;
-  return node.visibility === 'PUBLIC' || (node.visibility === 'TENANT' && node.place.tenantId === grants.place.tenantId);
+  return (
+    node.visibility === 'PUBLIC' || (node.visibility === 'TENANT' && node.place.tenantId === grants.place.tenantId)
+  );
 }
 
 /**
@@ -73,7 +92,11 @@ function reaches(grants: Grants, action: string, node: Node): boolean {
 function covered(grants: Grants, action: string, node: Node): boolean {
   if (!reaches(grants, action, node)) return false;
   if (heldOn(grants, action, node)) return true;
-  return node.ancestors.some((ancestor, index) => heldOn(grants, action, ancestor) && node.ancestors.slice(0, index + 1).every((between) => covered(grants, 'discover', between)));
+  return node.ancestors.some(
+    (ancestor, index) =>
+      heldOn(grants, action, ancestor) &&
+      node.ancestors.slice(0, index + 1).every((between) => covered(grants, 'discover', between)),
+  );
 }
 
 /** Step 4's catalogue: discovered with no grant where the resource and every ancestor are reached. */
@@ -83,7 +106,9 @@ function inCatalogue(grants: Grants, node: Node): boolean {
 
 function allowed(grants: Grants, action: string, node: Node): boolean {
   if (action === 'discover' && inCatalogue(grants, node)) return true;
-  return covered(grants, action, node) || (action === 'read' && grants.readDiscoverable && covered(grants, 'discover', node));
+  return (
+    covered(grants, action, node) || (action === 'read' && grants.readDiscoverable && covered(grants, 'discover', node))
+  );
 }
 
 interface NodeSpec {
@@ -95,10 +120,18 @@ interface NodeSpec {
 
 /** What to build: each node names a parent among the earlier ones that may have children, or none. */
 const scenario = fc.record({
-  nodes: fc.array(fc.record({ parentPick: fc.option(fc.nat(), { nil: null }), typePick: fc.nat(), visibility: fc.constantFrom(...VISIBILITIES), placePick: fc.nat() }), {
-    minLength: 1,
-    maxLength: 10,
-  }),
+  nodes: fc.array(
+    fc.record({
+      parentPick: fc.option(fc.nat(), { nil: null }),
+      typePick: fc.nat(),
+      visibility: fc.constantFrom(...VISIBILITIES),
+      placePick: fc.nat(),
+    }),
+    {
+      minLength: 1,
+      maxLength: 10,
+    },
+  ),
   keyPlacePick: fc.nat(),
   typeWide: fc.subarray(TYPE_WIDE),
   scopePicks: fc.array(fc.nat(), { maxLength: 3 }),
@@ -128,7 +161,8 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
     const built: Node[] = [];
     for (const spec of nodes) {
       const parents = built.filter((node) => CHILD_TYPES[node.type] !== undefined);
-      const parent = spec.parentPick === null || parents.length === 0 ? null : (parents[spec.parentPick % parents.length] ?? null);
+      const parent =
+        spec.parentPick === null || parents.length === 0 ? null : (parents[spec.parentPick % parents.length] ?? null);
       const types = parent === null ? TOP_TYPES : (CHILD_TYPES[parent.type] ?? []);
       const type = types[spec.typePick % types.length] ?? 'agent';
       const place = parent?.place ?? places[spec.placePick % places.length] ?? places[0];
@@ -143,7 +177,13 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
           ...(type === 'secret' ? { value: `value-${built.length}` } : {}),
         }),
       );
-      built.push({ id: body.id, type, visibility: spec.visibility, place, ancestors: parent === null ? [] : [parent, ...parent.ancestors] });
+      built.push({
+        id: body.id,
+        type,
+        visibility: spec.visibility,
+        place,
+        ancestors: parent === null ? [] : [parent, ...parent.ancestors],
+      });
     }
     return built;
   }
@@ -168,8 +208,16 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
         const place = places[given.keyPlacePick % 2] ?? places[0];
         if (place === undefined) throw new Error('no places');
         const ownTenant = nodes.filter((node) => node.place.tenantId === place.tenantId);
-        const scoped = ownTenant.length === 0 ? [] : given.scopePicks.map((pick) => ownTenant[pick % ownTenant.length]).filter((node): node is Node => node !== undefined);
-        const scopes = [...given.typeWide, ...scoped.map((node) => `${node.type}:${node.id}:${SCOPE_ROLE[node.type] ?? 'viewer'}`)];
+        const scoped =
+          ownTenant.length === 0
+            ? []
+            : given.scopePicks
+                .map((pick) => ownTenant[pick % ownTenant.length])
+                .filter((node): node is Node => node !== undefined);
+        const scopes = [
+          ...given.typeWide,
+          ...scoped.map((node) => `${node.type}:${node.id}:${SCOPE_ROLE[node.type] ?? 'viewer'}`),
+        ];
         const key = created(
           await kw.root.post('/v1/keys', {
             environmentId: place.environmentId,
@@ -185,24 +233,35 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
           typeWide.set(type, new Set([...(typeWide.get(type) ?? []), ...roleActions(role)]));
         }
         // library.generate discovers and reads every application (never a secret).
-        if (given.libraryGenerate) typeWide.set('application', new Set([...(typeWide.get('application') ?? []), 'discover', 'read']));
+        if (given.libraryGenerate)
+          typeWide.set('application', new Set([...(typeWide.get('application') ?? []), 'discover', 'read']));
         const onResource = new Map<string, Set<string>>();
-        for (const node of scoped) onResource.set(node.id, new Set([...(onResource.get(node.id) ?? []), ...roleActions(SCOPE_ROLE[node.type] ?? 'viewer')]));
+        for (const node of scoped)
+          onResource.set(
+            node.id,
+            new Set([...(onResource.get(node.id) ?? []), ...roleActions(SCOPE_ROLE[node.type] ?? 'viewer')]),
+          );
         const grants: Grants = { place, typeWide, onResource, readDiscoverable: given.libraryGenerate };
         const client = kw.client(key.key);
 
         for (const node of nodes) {
           const expected = Object.fromEntries([...REACHING].map((action) => [action, allowed(grants, action, node)]));
           for (const action of REACHING) {
-            const verdict = await kw.client().post('/v1/verify', { key: key.key, action, resource: { type: node.type, id: node.id } });
-            expect(verdict.body.code, `verify ${action} on ${node.type} ${node.id}`).toBe(expected[action] ? 'VALID' : 'FORBIDDEN');
+            const verdict = await kw
+              .client()
+              .post('/v1/verify', { key: key.key, action, resource: { type: node.type, id: node.id } });
+            expect(verdict.body.code, `verify ${action} on ${node.type} ${node.id}`).toBe(
+              expected[action] ? 'VALID' : 'FORBIDDEN',
+            );
           }
           const read = await client.get(`/v1/resources/${node.id}`);
           const knows = expected['discover'] === true || expected['read'] === true || expected['run'] === true;
           expect(read.status, `GET ${node.type} ${node.id}`).toBe(expected['read'] ? 200 : knows ? 403 : 404);
           if (read.status === 200) {
             const parent = node.ancestors[0];
-            expect(read.body.parentId).toBe(parent !== undefined && allowed(grants, 'discover', parent) ? parent.id : null);
+            expect(read.body.parentId).toBe(
+              parent !== undefined && allowed(grants, 'discover', parent) ? parent.id : null,
+            );
             if (node.type === 'secret') expect(read.body.value).toMatch(/^value-/);
           } else {
             expect(JSON.stringify(read.body)).not.toContain('value-');
@@ -217,8 +276,16 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
             .sort(),
         );
         // What it may discover but not read shows id, type, name, parent and visibility only.
-        for (const node of nodes.filter((candidate) => listing.has(candidate.id) && !allowed(grants, 'read', candidate))) {
-          expect(Object.keys(listing.get(node.id) ?? {}).sort(), `listed ${node.type} ${node.id}`).toEqual(['id', 'name', 'parentId', 'type', 'visibility']);
+        for (const node of nodes.filter(
+          (candidate) => listing.has(candidate.id) && !allowed(grants, 'read', candidate),
+        )) {
+          expect(Object.keys(listing.get(node.id) ?? {}).sort(), `listed ${node.type} ${node.id}`).toEqual([
+            'id',
+            'name',
+            'parentId',
+            'type',
+            'visibility',
+          ]);
         }
       }),
       { numRuns: 30 },

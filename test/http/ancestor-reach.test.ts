@@ -29,10 +29,28 @@ describe.each(testDatabases())('grants through ancestors on $name', (db) => {
   });
 
   /** A namespace with the given visibility and a secret (with a value) of the other under it, made by the root key. */
-  async function secretUnder(environmentId: string, namespaceVisibility: string, secretVisibility: string): Promise<{ namespaceId: string; secretId: string }> {
-    const namespace = created(await kw.root.post('/v1/resources', { environmentId, type: 'namespace', name: 'ns', visibility: namespaceVisibility }));
+  async function secretUnder(
+    environmentId: string,
+    namespaceVisibility: string,
+    secretVisibility: string,
+  ): Promise<{ namespaceId: string; secretId: string }> {
+    const namespace = created(
+      await kw.root.post('/v1/resources', {
+        environmentId,
+        type: 'namespace',
+        name: 'ns',
+        visibility: namespaceVisibility,
+      }),
+    );
     const secret = created(
-      await kw.root.post('/v1/resources', { environmentId, type: 'secret', name: 'db-password', parentId: namespace.id, visibility: secretVisibility, value: 's3cr3t-value' }),
+      await kw.root.post('/v1/resources', {
+        environmentId,
+        type: 'secret',
+        name: 'db-password',
+        parentId: namespace.id,
+        visibility: secretVisibility,
+        value: 's3cr3t-value',
+      }),
     );
     return { namespaceId: namespace.id, secretId: secret.id };
   }
@@ -90,7 +108,14 @@ describe.each(testDatabases())('grants through ancestors on $name', (db) => {
     // The root key names a namespace of the other environment in a resource scope: the role is
     // on the ancestor itself, and the ancestor is out of the key's reach.
     const { namespaceId, secretId } = await secretUnder(otherEnvironmentId, 'ENVIRONMENT', 'TENANT');
-    const scoped = created(await kw.root.post('/v1/keys', { environmentId: a.environmentId, name: 'scoped', kind: 'application', scopes: [`namespace:${namespaceId}:admin`] }));
+    const scoped = created(
+      await kw.root.post('/v1/keys', {
+        environmentId: a.environmentId,
+        name: 'scoped',
+        kind: 'application',
+        scopes: [`namespace:${namespaceId}:admin`],
+      }),
+    );
     expect(await verifyRead(scoped.key, secretId)).toBe('FORBIDDEN');
     expectProblem(await kw.client(scoped.key).get(`/v1/resources/${secretId}`), 404, 'NOT_FOUND');
   });

@@ -46,7 +46,13 @@ async function rehashFrom(db: Db, chainId: string, fromIndex: number): Promise<v
   const rows = await readChain(db, chainId);
   let prev =
     fromIndex === 0
-      ? (await db.selectFrom('audit_chain_heads').select('pruned_hash').where('chain_id', '=', chainId).executeTakeFirstOrThrow()).pruned_hash
+      ? (
+          await db
+            .selectFrom('audit_chain_heads')
+            .select('pruned_hash')
+            .where('chain_id', '=', chainId)
+            .executeTakeFirstOrThrow()
+        ).pruned_hash
       : (rows[fromIndex - 1]?.hash as string);
   for (const row of rows.slice(fromIndex)) {
     const hash = plainHash({ ...row, prev_hash: prev });
@@ -102,7 +108,11 @@ describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
   it('finds an event edited with every later hash and the head recomputed', async () => {
     const { seeded, eventIds } = await busyTenant();
     const edited = eventIds[2] as string;
-    await storage.updateTable('audit_events').set({ details: '{"name":"innocent"}' }).where('id', '=', edited).execute();
+    await storage
+      .updateTable('audit_events')
+      .set({ details: '{"name":"innocent"}' })
+      .where('id', '=', edited)
+      .execute();
     await rehashFrom(storage, seeded.tenantId, 2);
     expect(await check(seeded)).toMatchObject({ ok: false, firstBadEventId: edited });
   });
@@ -143,7 +153,11 @@ describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
 
   it('finds a head whose MAC was blanked, as if its chain were still an unsealed old one', async () => {
     const { seeded } = await busyTenant();
-    await storage.updateTable('audit_chain_heads').set({ head_mac: null }).where('chain_id', '=', seeded.tenantId).execute();
+    await storage
+      .updateTable('audit_chain_heads')
+      .set({ head_mac: null })
+      .where('chain_id', '=', seeded.tenantId)
+      .execute();
     expect((await check(seeded)).ok).toBe(false);
   });
 
@@ -155,7 +169,11 @@ describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
     await seeded.admin.post('/v1/groups', { name: 'recent' });
     expect(await kw.keyward.pruneAudit()).toBeGreaterThan(0);
     expect((await check(seeded)).ok).toBe(true);
-    await storage.updateTable('audit_chain_heads').set({ pruned_seq: 0 }).where('chain_id', '=', seeded.tenantId).execute();
+    await storage
+      .updateTable('audit_chain_heads')
+      .set({ pruned_seq: 0 })
+      .where('chain_id', '=', seeded.tenantId)
+      .execute();
     expect((await check(seeded)).ok).toBe(false);
   });
 });

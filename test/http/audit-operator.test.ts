@@ -26,15 +26,27 @@ describe.each(testDatabases())("the operator in tenants' audit logs on $name", (
 
   it("shows the root key's actions in the tenant as the instance operator's, with no key id or address", async () => {
     const events = (await seeded.admin.get('/v1/audit?limit=100')).body.items as Record<string, unknown>[];
-    const byOperator = events.filter((event) => event['action'] === 'tenant.update' || event['action'] === 'tenant.create');
+    const byOperator = events.filter(
+      (event) => event['action'] === 'tenant.update' || event['action'] === 'tenant.create',
+    );
     expect(byOperator).toHaveLength(2);
-    for (const event of byOperator) expect(event).toMatchObject({ actor: { type: 'operator' }, actorKeyId: null, sourceIp: null, tenantId: seeded.tenantId });
+    for (const event of byOperator)
+      expect(event).toMatchObject({
+        actor: { type: 'operator' },
+        actorKeyId: null,
+        sourceIp: null,
+        tenantId: seeded.tenantId,
+      });
     expect(JSON.stringify(events)).not.toContain(rootKeyId);
   });
 
   it("shows a tenant key's own actions with its key id", async () => {
     const [group] = (await seeded.admin.get('/v1/audit?action=group.create')).body.items;
-    expect(group).toMatchObject({ actor: { type: 'key', keyId: seeded.adminKeyId }, actorKeyId: seeded.adminKeyId, sourceIp: '127.0.0.1' });
+    expect(group).toMatchObject({
+      actor: { type: 'key', keyId: seeded.adminKeyId },
+      actorKeyId: seeded.adminKeyId,
+      sourceIp: '127.0.0.1',
+    });
   });
 
   it('keeps the full record in the instance chain: the root key, its address and the tenant', async () => {
@@ -46,7 +58,10 @@ describe.each(testDatabases())("the operator in tenants' audit logs on $name", (
         actor: { type: 'key', keyId: rootKeyId },
         sourceIp: '127.0.0.1',
         target: { type: 'tenant', id: seeded.tenantId },
-        details: expect.objectContaining({ tenantId: seeded.tenantId, changes: { name: { from: 'Operated', to: 'Operated Ltd' } } }),
+        details: expect.objectContaining({
+          tenantId: seeded.tenantId,
+          changes: { name: { from: 'Operated', to: 'Operated Ltd' } },
+        }),
         chain: expect.objectContaining({ id: 'instance' }),
       }),
     ]);

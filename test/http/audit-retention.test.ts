@@ -57,13 +57,20 @@ describe.each(testDatabases())('audit retention on $name', (db) => {
         chain: expect.objectContaining({ id: 'instance' }),
         details: { tenantId: seeded.tenantId, auditRetentionDays: { from: null, to: 120 } },
       }),
-      expect.objectContaining({ tenantId: null, details: { tenantId: seeded.tenantId, auditRetentionDays: { from: 120, to: null } } }),
+      expect.objectContaining({
+        tenantId: null,
+        details: { tenantId: seeded.tenantId, auditRetentionDays: { from: 120, to: null } },
+      }),
     ]);
   });
 
   it('prunes a tenant that set a shorter retention before the floor existed only at the floor', async () => {
     const seeded = await seedTenant(kw, 'Legacy');
-    await kw.keyward.storage.db.updateTable('tenants').set({ audit_retention_days: 1 }).where('id', '=', seeded.tenantId).execute();
+    await kw.keyward.storage.db
+      .updateTable('tenants')
+      .set({ audit_retention_days: 1 })
+      .where('id', '=', seeded.tenantId)
+      .execute();
     clock.advance(2 * DAY);
     await seeded.admin.post('/v1/groups', { name: 'recent' });
     await kw.keyward.pruneAudit();
@@ -72,7 +79,10 @@ describe.each(testDatabases())('audit retention on $name', (db) => {
   });
 
   it('prunes the instance chain past its own retention, and it still verifies', async () => {
-    const instanceEvents = async () => (await kw.keyward.storage.db.selectFrom('audit_events').select('id').where('chain_id', '=', 'instance').execute()).map((row) => row.id);
+    const instanceEvents = async () =>
+      (
+        await kw.keyward.storage.db.selectFrom('audit_events').select('id').where('chain_id', '=', 'instance').execute()
+      ).map((row) => row.id);
     const old = await instanceEvents();
     expect(old.length).toBeGreaterThan(0);
     clock.advance(401 * DAY);
@@ -89,7 +99,9 @@ describe.each(testDatabases())('audit retention on $name', (db) => {
 describe('the retention settings', () => {
   it('refuse a minimum below 30 days and an instance retention below the minimum', () => {
     expect(() => loadConfig({ KEYWARD_AUDIT_MIN_RETENTION_DAYS: '7' })).toThrow(ConfigError);
-    expect(() => loadConfig({ KEYWARD_AUDIT_MIN_RETENTION_DAYS: '60', KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS: '45' })).toThrow(/KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS/);
+    expect(() =>
+      loadConfig({ KEYWARD_AUDIT_MIN_RETENTION_DAYS: '60', KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS: '45' }),
+    ).toThrow(/KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS/);
     expect(loadConfig({ KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS: '0' }).instanceAuditRetentionDays).toBe(0);
     expect(loadConfig({}).auditMinRetentionDays).toBe(30);
   });

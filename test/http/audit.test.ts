@@ -36,7 +36,12 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       clock.advance(1000);
       expect((await seeded.admin.post('/v1/keys', { name: `k${i}`, kind: 'application' })).status).toBe(201);
     }
-    const rows = await storage.selectFrom('audit_events').select('id').where('chain_id', '=', seeded.tenantId).orderBy('chain_seq').execute();
+    const rows = await storage
+      .selectFrom('audit_events')
+      .select('id')
+      .where('chain_id', '=', seeded.tenantId)
+      .orderBy('chain_seq')
+      .execute();
     return { seeded, eventIds: rows.map((row) => row.id) };
   }
 
@@ -66,13 +71,19 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       ]);
       const denied = await seeded.admin.get(`/v1/audit?actorKeyId=${created.body.id}&outcome=denied`);
       expect(denied.body.items).toEqual([
-        expect.objectContaining({ status: 403, requestId: refused.headers['x-request-id'], details: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+        expect.objectContaining({
+          status: 403,
+          requestId: refused.headers['x-request-id'],
+          details: expect.objectContaining({ code: 'FORBIDDEN' }),
+        }),
       ]);
 
       const all: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { status: number; body: any } = await seeded.admin.get(`/v1/audit?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+        const page: { status: number; body: any } = await seeded.admin.get(
+          `/v1/audit?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
+        );
         expect(page.status).toBe(200);
         expect(page.body.items.length).toBeLessThanOrEqual(2);
         all.push(...page.body.items.map((event: { id: string }) => event.id));
@@ -88,7 +99,9 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       const newest: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { status: number; body: any } = await seeded.admin.get(`/v1/audit?order=desc&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+        const page: { status: number; body: any } = await seeded.admin.get(
+          `/v1/audit?order=desc&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
+        );
         expect(page.status).toBe(200);
         newest.push(...page.body.items.map((event: { id: string }) => event.id));
         cursor = page.body.nextCursor;
@@ -107,7 +120,12 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       clock.advance(10_000);
       await seeded.admin.post('/v1/groups', { name: 'later' });
       const window = await seeded.admin.get(`/v1/audit?from=${from}&to=${to}`);
-      expect(window.body.items.map((event: { action: string; details: { name?: string } }) => [event.action, event.details.name])).toEqual([['group.create', 'late']]);
+      expect(
+        window.body.items.map((event: { action: string; details: { name?: string } }) => [
+          event.action,
+          event.details.name,
+        ]),
+      ).toEqual([['group.create', 'late']]);
       const groups = await seeded.admin.get('/v1/audit?action=group.create');
       expect(groups.body.items).toHaveLength(2);
     });
@@ -120,7 +138,13 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       expectProblem(await a.seeded.admin.get(`/v1/audit?tenantId=${b.seeded.tenantId}`), 404, 'NOT_FOUND');
       const rooted = await kw.root.get(`/v1/audit?tenantId=${b.seeded.tenantId}&limit=100`);
       expect(rooted.body.items.map((event: { id: string }) => event.id)).toEqual(expect.arrayContaining(b.eventIds));
-      const plain = await a.seeded.admin.post('/v1/keys', { name: 'plain', kind: 'user', userId: a.seeded.adminUserId, admin: true, permissions: ['users.manage'] });
+      const plain = await a.seeded.admin.post('/v1/keys', {
+        name: 'plain',
+        kind: 'user',
+        userId: a.seeded.adminUserId,
+        admin: true,
+        permissions: ['users.manage'],
+      });
       expectProblem(await kw.client(plain.body.key).get('/v1/audit'), 403, 'FORBIDDEN');
     });
   });
@@ -136,14 +160,22 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
     it('names an edited event', async () => {
       const { seeded, eventIds } = await busyTenant();
       const middle = eventIds[2] as string;
-      await storage.updateTable('audit_events').set({ details: '{"name":"innocent"}' }).where('id', '=', middle).execute();
+      await storage
+        .updateTable('audit_events')
+        .set({ details: '{"name":"innocent"}' })
+        .where('id', '=', middle)
+        .execute();
       expect(await check(seeded)).toMatchObject({ ok: false, firstBadEventId: middle });
     });
 
     it('names an event whose time or actor was changed', async () => {
       const { seeded, eventIds } = await busyTenant();
       const target = eventIds[3] as string;
-      await storage.updateTable('audit_events').set({ actor_key_id: 'key_01aaaaaaaaaaaaaaaaaaaaaaaa' }).where('id', '=', target).execute();
+      await storage
+        .updateTable('audit_events')
+        .set({ actor_key_id: 'key_01aaaaaaaaaaaaaaaaaaaaaaaa' })
+        .where('id', '=', target)
+        .execute();
       expect(await check(seeded)).toMatchObject({ ok: false, firstBadEventId: target });
     });
 
@@ -171,7 +203,11 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
     it('finds two swapped events, naming the first one out of place', async () => {
       const { seeded, eventIds } = await busyTenant();
       const [one, two] = [eventIds[1] as string, eventIds[2] as string];
-      const seqOf = async (id: string) => Number((await storage.selectFrom('audit_events').select('chain_seq').where('id', '=', id).executeTakeFirstOrThrow()).chain_seq);
+      const seqOf = async (id: string) =>
+        Number(
+          (await storage.selectFrom('audit_events').select('chain_seq').where('id', '=', id).executeTakeFirstOrThrow())
+            .chain_seq,
+        );
       const [seqOne, seqTwo] = [await seqOf(one), await seqOf(two)];
       await storage.updateTable('audit_events').set({ chain_seq: seqTwo }).where('id', '=', one).execute();
       await storage.updateTable('audit_events').set({ chain_seq: seqOne }).where('id', '=', two).execute();
@@ -202,7 +238,11 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
       await seeded.admin.post('/v1/groups', { name: 'recent' });
       const pruned = await kw.keyward.pruneAudit();
       expect(pruned).toBeGreaterThanOrEqual(eventIds.length);
-      const left = await storage.selectFrom('audit_events').select('id').where('chain_id', '=', seeded.tenantId).execute();
+      const left = await storage
+        .selectFrom('audit_events')
+        .select('id')
+        .where('chain_id', '=', seeded.tenantId)
+        .execute();
       expect(left.map((row) => row.id)).not.toContain(eventIds[0]);
       expect(left.length).toBeGreaterThan(0);
       expect(await check(seeded)).toMatchObject({ ok: true, checked: left.length });
@@ -243,6 +283,7 @@ describe.each(testDatabases())('the audit log on $name', (db) => {
     expect(everything).toContain(secret.body.id);
     for (const text of secrets) expect(everything, `an audit event holds ${text.slice(0, 6)}…`).not.toContain(text);
     // Six digits may occur inside any number; a code stored would be a string value of its own.
-    for (const code of [confirmCode, signInCode]) expect(everything).not.toMatch(new RegExp(`[^0-9]${code}[^0-9]|\\"${code}\\"`));
+    for (const code of [confirmCode, signInCode])
+      expect(everything).not.toMatch(new RegExp(`[^0-9]${code}[^0-9]|\\"${code}\\"`));
   });
 });

@@ -42,7 +42,11 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
   });
 
   it('answers an Authorization header that is not a bearer with 401 UNAUTHENTICATED', async () => {
-    const reply = await kw.client().raw({ method: 'GET', path: '/v1/users', headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    const reply = await kw.client().raw({
+      method: 'GET',
+      path: '/v1/users',
+      headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    });
     expectProblem(reply, 401, 'UNAUTHENTICATED');
   });
 
@@ -125,7 +129,10 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
       { reply: await kw.client(generateKey('kw')).get(`/v1/keys/${weak.id}`), actor: null },
       { reply: await kw.client(revoked.key).get('/v1/me'), actor: revoked.id },
       { reply: await kw.client(weak.key).patch(`/v1/keys/${seeded.adminKeyId}`, { enabled: false }), actor: weak.id },
-      { reply: await kw.client(weak.key).post('/v1/users', { name: 'Eve', email: 'eve@audited.example' }), actor: weak.id },
+      {
+        reply: await kw.client(weak.key).post('/v1/users', { name: 'Eve', email: 'eve@audited.example' }),
+        actor: weak.id,
+      },
     ];
     const events = await kw.keyward.storage.db
       .selectFrom('audit_events')
@@ -142,7 +149,11 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
     for (const { reply } of denials) expect([401, 403]).toContain(reply.status);
     for (const { reply, actor } of named) {
       const event = events.find((row) => row.request_id === reply.body.requestId);
-      expect(event, JSON.stringify(reply.body)).toMatchObject({ outcome: 'denied', status: reply.status, actor_key_id: actor });
+      expect(event, JSON.stringify(reply.body)).toMatchObject({
+        outcome: 'denied',
+        status: reply.status,
+        actor_key_id: actor,
+      });
       expect(JSON.parse(event?.details ?? '{}')).toMatchObject({ code: reply.body.code });
     }
   });
@@ -151,8 +162,18 @@ describe.each(testDatabases())('management-call authentication on $name', (db) =
     const seeded = await seedTenant(kw, 'AuditTarget');
     const weak = await appKey(seeded);
     const reply = await kw.client(weak.key).patch(`/v1/keys/${seeded.adminKeyId}`, { enabled: false });
-    const event = await kw.keyward.storage.db.selectFrom('audit_events').selectAll().where('request_id', '=', reply.body.requestId).executeTakeFirst();
-    expect(event).toMatchObject({ action: 'key.update', target_id: seeded.adminKeyId, tenant_id: seeded.tenantId, outcome: 'denied', status: 403 });
+    const event = await kw.keyward.storage.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('request_id', '=', reply.body.requestId)
+      .executeTakeFirst();
+    expect(event).toMatchObject({
+      action: 'key.update',
+      target_id: seeded.adminKeyId,
+      tenant_id: seeded.tenantId,
+      outcome: 'denied',
+      status: 403,
+    });
   });
 });
 
@@ -169,7 +190,12 @@ describe.each(testDatabases())('verify verdicts on $name', (db) => {
     kw = await startKeyward(db, { clock });
     const seeded = await seedTenant(kw, 'Verdicts');
     for (const state of Object.keys(keys) as (keyof typeof keys)[]) {
-      const created = await seeded.admin.post('/v1/keys', { name: state, kind: 'application', permissions: ['functions.execute'], expiresInDays: state === 'expired' ? 1 : null });
+      const created = await seeded.admin.post('/v1/keys', {
+        name: state,
+        kind: 'application',
+        permissions: ['functions.execute'],
+        expiresInDays: state === 'expired' ? 1 : null,
+      });
       keys[state] = { id: created.body.id, key: created.body.key };
     }
     await seeded.admin.post(`/v1/keys/${keys.revoked.id}/revoke`);

@@ -22,16 +22,19 @@ const BOUNDED_WAITS = {
 const deployGuide = readFileSync(resolve(import.meta.dirname, '../../docs/deploy.md'), 'utf8');
 
 describe('bounded waits settings', () => {
-  it.each(Object.entries(BOUNDED_WAITS))('%s: its documented default applies, and a value set is taken', (name, field) => {
-    const variable = CONFIG_VARIABLES.find((candidate) => candidate.name === name);
-    expect(variable).toBeDefined();
-    expect(loadConfig({})[field]).toBe(Number(variable?.default));
-    expect(deployGuide).toContain(`| \`${name}\` | \`${variable?.default}\` |`);
-    // Inside every range, and the query bound still above PostgreSQL's own.
-    const value = name === 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS' ? 4500 : 1500;
-    expect(loadConfig({ [name]: String(value) })[field]).toBe(value);
-    expect(() => loadConfig({ [name]: 'soon' })).toThrow(new RegExp(`${name} must be an integer`));
-  });
+  it.each(Object.entries(BOUNDED_WAITS))(
+    '%s: its documented default applies, and a value set is taken',
+    (name, field) => {
+      const variable = CONFIG_VARIABLES.find((candidate) => candidate.name === name);
+      expect(variable).toBeDefined();
+      expect(loadConfig({})[field]).toBe(Number(variable?.default));
+      expect(deployGuide).toContain(`| \`${name}\` | \`${variable?.default}\` |`);
+      // Inside every range, and the query bound still above PostgreSQL's own.
+      const value = name === 'KEYWARD_DATABASE_QUERY_TIMEOUT_MS' ? 4500 : 1500;
+      expect(loadConfig({ [name]: String(value) })[field]).toBe(value);
+      expect(() => loadConfig({ [name]: 'soon' })).toThrow(new RegExp(`${name} must be an integer`));
+    },
+  );
 
   it('meets the SPEC by default: a silent Redis costs a verify under 1 s, a silent PostgreSQL a write under 5 s', () => {
     const config = loadConfig({});
@@ -43,8 +46,12 @@ describe('bounded waits settings', () => {
   it('refuses PostgreSQL bounds that would not end before the node stops waiting', () => {
     for (const name of ['KEYWARD_DATABASE_STATEMENT_TIMEOUT_MS', 'KEYWARD_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS']) {
       expect(() => loadConfig({ [name]: '3000' })).toThrow(ConfigError);
-      expect(() => loadConfig({ [name]: '3000' })).toThrow(`${name} must be below KEYWARD_DATABASE_QUERY_TIMEOUT_MS (3000)`);
-      expect(loadConfig({ [name]: '5000', KEYWARD_DATABASE_QUERY_TIMEOUT_MS: '6000' }).databaseQueryTimeoutMs).toBe(6000);
+      expect(() => loadConfig({ [name]: '3000' })).toThrow(
+        `${name} must be below KEYWARD_DATABASE_QUERY_TIMEOUT_MS (3000)`,
+      );
+      expect(loadConfig({ [name]: '5000', KEYWARD_DATABASE_QUERY_TIMEOUT_MS: '6000' }).databaseQueryTimeoutMs).toBe(
+        6000,
+      );
     }
   });
 });

@@ -26,7 +26,11 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
 
   it('answers 500 INTERNAL for a key whose metadata is not JSON, and logs the column, not the value', async () => {
     const id = await storeKey();
-    await kw.database.storage.db.updateTable('api_keys').set({ metadata: '{"private-note":' }).where('id', '=', id).execute();
+    await kw.database.storage.db
+      .updateTable('api_keys')
+      .set({ metadata: '{"private-note":' })
+      .where('id', '=', id)
+      .execute();
     const read = await seeded.admin.get(`/v1/keys/${id}`);
     expect(read.status).toBe(500);
     expect(read.body.code).toBe('INTERNAL');
@@ -37,7 +41,11 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
 
   it('answers 500 INTERNAL for a key whose group ids are not a list of ids, or whose flag is neither 0 nor 1', async () => {
     const listed = await storeKey();
-    await kw.database.storage.db.updateTable('api_keys').set({ group_ids: '{"grp":1}' }).where('id', '=', listed).execute();
+    await kw.database.storage.db
+      .updateTable('api_keys')
+      .set({ group_ids: '{"grp":1}' })
+      .where('id', '=', listed)
+      .execute();
     expect((await seeded.admin.get(`/v1/keys/${listed}`)).status).toBe(500);
     expect(kw.logText()).toContain('stored api_keys.group_ids is not readable');
 

@@ -18,10 +18,20 @@ const HOUR = 3_600_000;
 
 /** A second node on the database of the first: its own storage connection, cache and clock. */
 async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Keyward> {
-  const storage = await openStorage({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, schema: database.schema });
+  const storage = await openStorage({
+    dataDir: database.dataDir,
+    databaseUrl: database.databaseUrl,
+    schema: database.schema,
+  });
   const config = loadConfig(
     {},
-    { dataDir: database.dataDir, databaseUrl: database.databaseUrl, databaseSchema: database.schema, changePollMs: 60_000, maxStalenessMs: 86_400_000 },
+    {
+      dataDir: database.dataDir,
+      databaseUrl: database.databaseUrl,
+      databaseSchema: database.schema,
+      changePollMs: 60_000,
+      maxStalenessMs: 86_400_000,
+    },
   );
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
   return buildApp({ config, storage, clock, logStream: silent });
@@ -43,7 +53,11 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
   });
 
   async function meteredKey(seeded: Seeded, remaining: number): Promise<{ id: string; key: string }> {
-    const created = await seeded.admin.post('/v1/keys', { name: 'metered', kind: 'application', credits: { remaining, refill: { amount: 10, interval: 'day' } } });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'metered',
+      kind: 'application',
+      credits: { remaining, refill: { amount: 10, interval: 'day' } },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return created.body;
   }
@@ -83,7 +97,13 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
     expect(await onFirst(key)).toBe('VALID 9');
     const answers: string[] = [];
     // Kiritimati (UTC+14) already reads tomorrow; Pago Pago (UTC-11) reads the small hours of today.
-    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Pacific/Kiritimati', 'America/New_York', 'Asia/Tokyo']) {
+    for (const zone of [
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+      'Pacific/Kiritimati',
+      'America/New_York',
+      'Asia/Tokyo',
+    ]) {
       await setZone(seeded, zone);
       answers.push(await onFirst(key));
     }
@@ -139,7 +159,12 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
     const key = await meteredKey(seeded, 2);
     clock.set(Date.UTC(2026, 2, 2, 1, 0));
     expect(await onFirst(key.key)).toBe('VALID 9');
-    const added = await other.app.inject({ method: 'PATCH', url: `/v1/keys/${key.id}`, headers: { authorization: `Bearer ${seeded.adminKey}` }, payload: { creditsAdd: 5 } });
+    const added = await other.app.inject({
+      method: 'PATCH',
+      url: `/v1/keys/${key.id}`,
+      headers: { authorization: `Bearer ${seeded.adminKey}` },
+      payload: { creditsAdd: 5 },
+    });
     expect(added.statusCode).toBe(200);
     expect(added.json().credits).toMatchObject({ remaining: 14 });
     expect([await onSecond(key.key), await onFirst(key.key)]).toEqual(['VALID 13', 'VALID 12']);
@@ -152,7 +177,12 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
     clock.set(Date.UTC(2026, 2, 2, 1, 0));
     expect(await onFirst(key.key)).toBe('VALID 9');
     const credits = { remaining: 3, refill: { amount: 10, interval: 'day' } };
-    const set = await other.app.inject({ method: 'PATCH', url: `/v1/keys/${key.id}`, headers: { authorization: `Bearer ${seeded.adminKey}` }, payload: { credits } });
+    const set = await other.app.inject({
+      method: 'PATCH',
+      url: `/v1/keys/${key.id}`,
+      headers: { authorization: `Bearer ${seeded.adminKey}` },
+      payload: { credits },
+    });
     expect(set.statusCode).toBe(200);
     expect([await onFirst(key.key), await onSecond(key.key)]).toEqual(['VALID 2', 'VALID 1']);
   });

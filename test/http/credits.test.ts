@@ -22,11 +22,18 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
   });
 
   async function keyWith(seeded: Seeded, credits: unknown, extra: Record<string, unknown> = {}) {
-    const created = await seeded.admin.post('/v1/keys', { name: 'metered', kind: 'application', permissions: ['functions.execute'], credits, ...extra });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'metered',
+      kind: 'application',
+      permissions: ['functions.execute'],
+      credits,
+      ...extra,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return created.body as { id: string; key: string; credits: unknown };
   }
-  const verify = async (key: string, extra: Record<string, unknown> = {}) => (await kw.client().post('/v1/verify', { key, ...extra })).body;
+  const verify = async (key: string, extra: Record<string, unknown> = {}) =>
+    (await kw.client().post('/v1/verify', { key, ...extra })).body;
 
   it('shows the credits a key was created with', async () => {
     const key = await keyWith(await seedTenant(kw, 'Shown'), { remaining: 5, refill: { amount: 5, interval: 'day' } });
@@ -35,14 +42,24 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
 
   it('spends one credit per verify and answers the balance, never cacheable', async () => {
     const key = await keyWith(await seedTenant(kw, 'Spend'), { remaining: 2 });
-    expect(await verify(key.key)).toMatchObject({ valid: true, code: 'VALID', credits: { remaining: 1 }, cacheTtlMs: 0 });
+    expect(await verify(key.key)).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      credits: { remaining: 1 },
+      cacheTtlMs: 0,
+    });
     expect(await verify(key.key)).toMatchObject({ valid: true, code: 'VALID', credits: { remaining: 0 } });
   });
 
   it('answers USAGE_EXCEEDED at 0', async () => {
     const key = await keyWith(await seedTenant(kw, 'Exceeded'), { remaining: 1 });
     await verify(key.key);
-    expect(await verify(key.key)).toMatchObject({ valid: false, code: 'USAGE_EXCEEDED', credits: { remaining: 0 }, cacheTtlMs: 0 });
+    expect(await verify(key.key)).toMatchObject({
+      valid: false,
+      code: 'USAGE_EXCEEDED',
+      credits: { remaining: 0 },
+      cacheTtlMs: 0,
+    });
   });
 
   it('spends the cost asked, and refuses a cost above the balance without spending', async () => {
@@ -69,24 +86,49 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
   it('a request refused by IP spends nothing', async () => {
     const seeded = await seedTenant(kw, 'RefusedIp');
     const key = await keyWith(seeded, { remaining: 1 }, { ipAllowlist: ['10.0.0.0/8'] });
-    expect(await verify(key.key, { clientIp: '192.0.2.1' })).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '192.0.2.1' } });
+    expect(await verify(key.key, { clientIp: '192.0.2.1' })).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { ip: '192.0.2.1' },
+    });
     expect((await seeded.admin.get(`/v1/keys/${key.id}`)).body.credits).toMatchObject({ remaining: 1 });
   });
 
   it('a request refused for credits gives back the rate-limit units it took', async () => {
     const seeded = await seedTenant(kw, 'RefusedCredits');
-    const key = await keyWith(seeded, { remaining: 1 }, { ratelimits: [{ name: 'per-minute', limit: 2, durationMs: 60_000 }] });
+    const key = await keyWith(
+      seeded,
+      { remaining: 1 },
+      { ratelimits: [{ name: 'per-minute', limit: 2, durationMs: 60_000 }] },
+    );
     expect(await verify(key.key)).toMatchObject({ code: 'VALID', ratelimits: [{ name: 'per-minute', remaining: 1 }] });
-    for (let i = 0; i < 3; i++) expect(await verify(key.key)).toMatchObject({ code: 'USAGE_EXCEEDED', ratelimits: [{ name: 'per-minute', remaining: 1 }] });
+    for (let i = 0; i < 3; i++)
+      expect(await verify(key.key)).toMatchObject({
+        code: 'USAGE_EXCEEDED',
+        ratelimits: [{ name: 'per-minute', remaining: 1 }],
+      });
     expect((await seeded.admin.patch(`/v1/keys/${key.id}`, { creditsAdd: 5 })).status).toBe(200);
-    expect(await verify(key.key)).toMatchObject({ code: 'VALID', ratelimits: [{ name: 'per-minute', remaining: 0 }], credits: { remaining: 4 } });
-    expect(await verify(key.key)).toMatchObject({ code: 'RATE_LIMITED', ratelimits: [{ name: 'per-minute', remaining: 0 }] });
+    expect(await verify(key.key)).toMatchObject({
+      code: 'VALID',
+      ratelimits: [{ name: 'per-minute', remaining: 0 }],
+      credits: { remaining: 4 },
+    });
+    expect(await verify(key.key)).toMatchObject({
+      code: 'RATE_LIMITED',
+      ratelimits: [{ name: 'per-minute', remaining: 0 }],
+    });
   });
 
   it("audits a key's creation with the credits and allowlist it starts with", async () => {
     const seeded = await seedTenant(kw, 'AuditedCreation');
-    const key = await keyWith(seeded, { remaining: 5, refill: { amount: 5, interval: 'day' } }, { ipAllowlist: ['10.0.0.0/8'] });
-    const events = (await seeded.admin.get(`/v1/audit?targetId=${key.id}`)).body.items as { action: string; details: Record<string, unknown> }[];
+    const key = await keyWith(
+      seeded,
+      { remaining: 5, refill: { amount: 5, interval: 'day' } },
+      { ipAllowlist: ['10.0.0.0/8'] },
+    );
+    const events = (await seeded.admin.get(`/v1/audit?targetId=${key.id}`)).body.items as {
+      action: string;
+      details: Record<string, unknown>;
+    }[];
     expect(events.find((event) => event.action === 'key.create')?.details).toMatchObject({
       credits: { remaining: 5, refill: { amount: 5, interval: 'day' } },
       ipAllowlist: ['10.0.0.0/8'],
@@ -150,7 +192,10 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
 
   it('refills at the next UTC midnight', async () => {
     clock.set(Date.UTC(2026, 2, 1, 12));
-    const key = await keyWith(await seedTenant(kw, 'RefillUtc'), { remaining: 1, refill: { amount: 3, interval: 'day' } });
+    const key = await keyWith(await seedTenant(kw, 'RefillUtc'), {
+      remaining: 1,
+      refill: { amount: 3, interval: 'day' },
+    });
     await verify(key.key);
     clock.set(Date.UTC(2026, 2, 1, 23, 59, 59));
     expect(await verify(key.key)).toMatchObject({ code: 'USAGE_EXCEEDED' });
@@ -176,7 +221,10 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
 
   it('refills monthly at the start of the next month', async () => {
     clock.set(Date.UTC(2026, 2, 31, 12));
-    const key = await keyWith(await seedTenant(kw, 'RefillMonth'), { remaining: 0, refill: { amount: 2, interval: 'month' } });
+    const key = await keyWith(await seedTenant(kw, 'RefillMonth'), {
+      remaining: 0,
+      refill: { amount: 2, interval: 'month' },
+    });
     expect(await verify(key.key)).toMatchObject({ code: 'USAGE_EXCEEDED' });
     clock.set(Date.UTC(2026, 3, 1, 0, 0, 0));
     expect(await verify(key.key)).toMatchObject({ code: 'VALID', credits: { remaining: 1 } });

@@ -19,7 +19,14 @@ describe.each(testDatabases())('environments on $name', (db) => {
     const seeded = await seedTenant(kw, 'Create');
     const reply = await seeded.admin.post('/v1/environments', { name: 'staging' });
     expect(reply.status).toBe(201);
-    expect(reply.body).toMatchObject({ tenantId: seeded.tenantId, name: 'staging', keyPrefix: 'kw', mfaRequired: null, defaultKeyExpiryDays: null, maxKeyExpiryDays: null });
+    expect(reply.body).toMatchObject({
+      tenantId: seeded.tenantId,
+      name: 'staging',
+      keyPrefix: 'kw',
+      mfaRequired: null,
+      defaultKeyExpiryDays: null,
+      maxKeyExpiryDays: null,
+    });
     expect(reply.body.id).toMatch(/^env_[0-9a-z]{26}$/);
   });
 
@@ -27,7 +34,11 @@ describe.each(testDatabases())('environments on $name', (db) => {
     const seeded = await seedTenant(kw, 'Prefix');
     const environment = await seeded.admin.post('/v1/environments', { name: 'payments', keyPrefix: 'pay' });
     expect(environment.body.keyPrefix).toBe('pay');
-    const key = await seeded.admin.post('/v1/keys', { environmentId: environment.body.id, name: 'svc', kind: 'application' });
+    const key = await seeded.admin.post('/v1/keys', {
+      environmentId: environment.body.id,
+      name: 'svc',
+      kind: 'application',
+    });
     expect(key.status).toBe(201);
     expect(key.body.key).toMatch(/^pay_[0-9A-Za-z]{38}$/);
     expect(key.body.prefix).toBe('pay');
@@ -113,7 +124,9 @@ describe.each(testDatabases())('environments on $name', (db) => {
     const extra = await seeded.admin.post('/v1/environments', { name: 'dev' });
     const reply = await seeded.admin.get('/v1/environments');
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((environment: { id: string }) => environment.id).sort()).toEqual([seeded.environmentId, extra.body.id].sort());
+    expect(reply.body.items.map((environment: { id: string }) => environment.id).sort()).toEqual(
+      [seeded.environmentId, extra.body.id].sort(),
+    );
   });
 
   it("reads an environment and answers 404 for another tenant's", async () => {
@@ -129,16 +142,32 @@ describe.each(testDatabases())('environments on $name', (db) => {
 
   it("changes an environment's name and settings", async () => {
     const seeded = await seedTenant(kw, 'Patcher');
-    const reply = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { name: 'production', keyPrefix: 'prd', maxKeyExpiryDays: 90 });
+    const reply = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, {
+      name: 'production',
+      keyPrefix: 'prd',
+      maxKeyExpiryDays: 90,
+    });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ id: seeded.environmentId, name: 'production', keyPrefix: 'prd', maxKeyExpiryDays: 90 });
+    expect(reply.body).toMatchObject({
+      id: seeded.environmentId,
+      name: 'production',
+      keyPrefix: 'prd',
+      maxKeyExpiryDays: 90,
+    });
   });
 
   it('lets an authConfig.manage key change the auth settings of its own environment, and nothing else', async () => {
     const seeded = await seedTenant(kw, 'AuthConfig');
-    const created = await seeded.admin.post('/v1/keys', { name: 'auth', kind: 'application', permissions: ['authConfig.manage'] });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'auth',
+      kind: 'application',
+      permissions: ['authConfig.manage'],
+    });
     const auth = kw.client(created.body.key);
-    const settings = await auth.patch(`/v1/environments/${seeded.environmentId}`, { keyPrefix: 'acme', rotationWindowDays: 3 });
+    const settings = await auth.patch(`/v1/environments/${seeded.environmentId}`, {
+      keyPrefix: 'acme',
+      rotationWindowDays: 3,
+    });
     expect(settings.status).toBe(200);
     expect(settings.body).toMatchObject({ keyPrefix: 'acme', rotationWindowDays: 3 });
     const rename = await auth.patch(`/v1/environments/${seeded.environmentId}`, { name: 'mine' });
@@ -150,7 +179,8 @@ describe.each(testDatabases())('environments on $name', (db) => {
     const seeded = await seedTenant(kw, 'Deleter');
     const environment = await seeded.admin.post('/v1/environments', { name: 'temp' });
     const keys = [];
-    for (const name of ['a', 'b']) keys.push(await seeded.admin.post('/v1/keys', { environmentId: environment.body.id, name, kind: 'application' }));
+    for (const name of ['a', 'b'])
+      keys.push(await seeded.admin.post('/v1/keys', { environmentId: environment.body.id, name, kind: 'application' }));
 
     const refused = await seeded.admin.delete(`/v1/environments/${environment.body.id}`);
     expect(refused.status).toBe(409);
@@ -166,7 +196,11 @@ describe.each(testDatabases())('environments on $name', (db) => {
   it('refuses to delete an environment holding a policy with 409 (not a 500), and deletes it once the policy is gone', async () => {
     const seeded = await seedTenant(kw, 'PolicyHolder');
     const environment = await seeded.admin.post('/v1/environments', { name: 'scoped' });
-    const policy = await seeded.admin.post('/v1/policies', { environmentId: environment.body.id, name: 'readers', scopes: ['agent:viewer'] });
+    const policy = await seeded.admin.post('/v1/policies', {
+      environmentId: environment.body.id,
+      name: 'readers',
+      scopes: ['agent:viewer'],
+    });
     expect(policy.status).toBe(201);
     const refused = await seeded.admin.delete(`/v1/environments/${environment.body.id}`);
     expect(refused.status).toBe(409);
@@ -177,7 +211,13 @@ describe.each(testDatabases())('environments on $name', (db) => {
 
   it('refuses environment management to a key without tenant.manage', async () => {
     const seeded = await seedTenant(kw, 'NoManage');
-    const created = await seeded.admin.post('/v1/keys', { name: 'users', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage'] });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'users',
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['users.manage'],
+    });
     const reply = await kw.client(created.body.key).post('/v1/environments', { name: 'rogue' });
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('FORBIDDEN');

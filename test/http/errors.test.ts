@@ -7,7 +7,14 @@
 import { expectProblem } from '../support/problem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import {
+  seedTenant,
+  startKeyward,
+  type Client,
+  type Reply,
+  type Seeded,
+  type TestKeyward,
+} from '../support/keyward.js';
 
 /** A 400 VALIDATION whose `field` and `detail` both name the field. */
 function expectInvalidField(reply: Reply, field: string): void {
@@ -31,7 +38,8 @@ describe.each(testDatabases())('problem details on $name', (db) => {
     await kw.close();
   });
 
-  const postRaw = (payload: string, contentType = 'application/json') => admin.raw({ method: 'POST', path: '/v1/users', headers: { 'content-type': contentType }, payload });
+  const postRaw = (payload: string, contentType = 'application/json') =>
+    admin.raw({ method: 'POST', path: '/v1/users', headers: { 'content-type': contentType }, payload });
 
   it('answers a body that is not JSON with 400 VALIDATION', async () => {
     const reply = await postRaw('{"name": "Bo", ');
@@ -53,7 +61,11 @@ describe.each(testDatabases())('problem details on $name', (db) => {
     const kind = await admin.post('/v1/keys', { name: 'x', kind: 'robot' });
     expectInvalidField(kind, 'kind');
     expect(kind.body.detail).toBe('kind must be one of "user", "application" in body');
-    const interval = await admin.post('/v1/keys', { name: 'x', kind: 'application', credits: { remaining: 1, refill: { amount: 1, interval: 'week' } } });
+    const interval = await admin.post('/v1/keys', {
+      name: 'x',
+      kind: 'application',
+      credits: { remaining: 1, refill: { amount: 1, interval: 'week' } },
+    });
     expectInvalidField(interval, 'credits.refill.interval');
     expect(interval.body.detail).toBe('credits.refill.interval must be one of "day", "month" in body');
   });
@@ -129,13 +141,23 @@ describe.each(testDatabases())('problem details on $name', (db) => {
   });
 
   it('changes nothing when it rejects a request', async () => {
-    const snapshot = async () => Promise.all(['/v1/users', '/v1/keys', '/v1/environments', `/v1/tenants/${seeded.tenantId}`].map(async (path) => (await admin.get(path)).body));
+    const snapshot = async () =>
+      Promise.all(
+        ['/v1/users', '/v1/keys', '/v1/environments', `/v1/tenants/${seeded.tenantId}`].map(
+          async (path) => (await admin.get(path)).body,
+        ),
+      );
     const before = await snapshot();
     const rejected = [
       await postRaw('{"name":'),
       await admin.post('/v1/users', { ...newUser, role: 'owner' }),
       await admin.post('/v1/users', { ...newUser, nickname: 'bobby' }),
-      await admin.post('/v1/keys', { name: 'svc', kind: 'application', permissions: ['functions.execute'], scopes: ['agent:commander'] }),
+      await admin.post('/v1/keys', {
+        name: 'svc',
+        kind: 'application',
+        permissions: ['functions.execute'],
+        scopes: ['agent:commander'],
+      }),
       await admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: 0 }),
       await admin.post('/v1/environments', { name: 'staging', keyPrefix: 'Not_A_Prefix' }),
       await admin.patch(`/v1/tenants/${seeded.tenantId}`, { name: 'Renamed', colour: 'red' }),

@@ -18,14 +18,21 @@ describe.each(testDatabases())('floods on $name', (db) => {
     await kw?.close();
     kw = undefined;
   });
-  const start = async (options: { config?: Partial<Config>; clock?: ReturnType<typeof manualClock> } = {}): Promise<TestKeyward> => {
+  const start = async (
+    options: { config?: Partial<Config>; clock?: ReturnType<typeof manualClock> } = {},
+  ): Promise<TestKeyward> => {
     kw = await startKeyward(db, options);
     return kw;
   };
 
   /** A management call with a bearer that is no key, from `remoteAddress`. */
   const badBearer = async (node: TestKeyward, remoteAddress = '127.0.0.1', bearer = generateKey('kw')) => {
-    const reply = await node.keyward.app.inject({ method: 'GET', url: '/v1/users', remoteAddress, headers: { authorization: `Bearer ${bearer}` } });
+    const reply = await node.keyward.app.inject({
+      method: 'GET',
+      url: '/v1/users',
+      remoteAddress,
+      headers: { authorization: `Bearer ${bearer}` },
+    });
     return { status: reply.statusCode, headers: reply.headers, body: reply.json() };
   };
 
@@ -33,7 +40,8 @@ describe.each(testDatabases())('floods on $name', (db) => {
     const node = await start();
     const seeded = await seedTenant(node, 'Flooded');
     const statuses: number[] = [];
-    for (let i = 0; i < 1000; i++) statuses.push((await badBearer(node, '127.0.0.1', i % 2 === 0 ? generateKey('kw') : `junk-${i}`)).status);
+    for (let i = 0; i < 1000; i++)
+      statuses.push((await badBearer(node, '127.0.0.1', i % 2 === 0 ? generateKey('kw') : `junk-${i}`)).status);
     expect(statuses.slice(0, 300).every((status) => status === 401)).toBe(true);
     expect(statuses.slice(300).every((status) => status === 429)).toBe(true);
 
@@ -51,7 +59,8 @@ describe.each(testDatabases())('floods on $name', (db) => {
   it('throttles NOT_FOUND verifies per source, and still answers a valid key VALID', async () => {
     const node = await start({ config: { authFailureLimit: 20 } });
     const seeded = await seedTenant(node, 'Verifies');
-    for (let i = 0; i < 20; i++) expect((await node.client().post('/v1/verify', { key: generateKey('kw') })).body.code).toBe('NOT_FOUND');
+    for (let i = 0; i < 20; i++)
+      expect((await node.client().post('/v1/verify', { key: generateKey('kw') })).body.code).toBe('NOT_FOUND');
     const limited = await node.client().post('/v1/verify', { key: generateKey('kw') });
     expectProblem(limited, 429, 'RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
@@ -81,9 +90,14 @@ describe.each(testDatabases())('floods on $name', (db) => {
     const clock = manualClock(Date.UTC(2026, 6, 1, 12, 0, 5));
     const node = await start({ clock, config: { authFailureLimit: 30 } });
     const requestIds: string[] = [];
-    for (let i = 0; i < 40; i++) requestIds.push((await badBearer(node, '198.51.100.7', i < 10 ? `junk-${i}` : generateKey('kw'))).body.requestId);
+    for (let i = 0; i < 40; i++)
+      requestIds.push((await badBearer(node, '198.51.100.7', i < 10 ? `junk-${i}` : generateKey('kw'))).body.requestId);
     await badBearer(node, '198.51.100.8');
-    const perRequest = await node.keyward.storage.db.selectFrom('audit_events').select('id').where('request_id', 'in', requestIds).execute();
+    const perRequest = await node.keyward.storage.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('request_id', 'in', requestIds)
+      .execute();
     expect(perRequest).toEqual([]);
 
     clock.advance(60_000);
@@ -99,7 +113,11 @@ describe.each(testDatabases())('floods on $name', (db) => {
       outcome: 'denied',
       tenantId: null,
       actorKeyId: null,
-      details: { count: 40, byCode: { UNAUTHENTICATED: 10, NOT_FOUND: 20, RATE_LIMITED: 10 }, minute: '2026-07-01T12:00:00.000Z' },
+      details: {
+        count: 40,
+        byCode: { UNAUTHENTICATED: 10, NOT_FOUND: 20, RATE_LIMITED: 10 },
+        minute: '2026-07-01T12:00:00.000Z',
+      },
     });
     expect(events.find((event) => event.sourceIp === '198.51.100.8')).toMatchObject({ details: { count: 1 } });
   });

@@ -28,18 +28,34 @@ describe.each(testDatabases())('hardening on $name', (db) => {
   describe('bad input is a 4xx problem', () => {
     it('answers 5 000 levels of nested metadata with 400 VALIDATION naming metadata', async () => {
       const payload = `{"type":"agent","name":"deep","metadata":${nested(5000)}}`;
-      const reply = await seeded.admin.raw({ method: 'POST', path: '/v1/resources', headers: { 'content-type': 'application/json' }, payload });
+      const reply = await seeded.admin.raw({
+        method: 'POST',
+        path: '/v1/resources',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
       expectProblem(reply, 400, 'VALIDATION');
       expect(reply.body.field).toBe('metadata');
     });
 
     it('answers 5 000 levels of nested metadata on a key with 400 VALIDATION', async () => {
       const payload = `{"name":"deep","kind":"application","metadata":${nested(5000)}}`;
-      expectProblem(await seeded.admin.raw({ method: 'POST', path: '/v1/keys', headers: { 'content-type': 'application/json' }, payload }), 400, 'VALIDATION');
+      expectProblem(
+        await seeded.admin.raw({
+          method: 'POST',
+          path: '/v1/keys',
+          headers: { 'content-type': 'application/json' },
+          payload,
+        }),
+        400,
+        'VALIDATION',
+      );
     });
 
     it('accepts metadata nested a few levels', async () => {
-      created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'shallow', metadata: JSON.parse(nested(8)) }));
+      created(
+        await seeded.admin.post('/v1/resources', { type: 'agent', name: 'shallow', metadata: JSON.parse(nested(8)) }),
+      );
     });
 
     it('answers a path parameter too long for the router with a 414 problem', async () => {
@@ -54,7 +70,9 @@ describe.each(testDatabases())('hardening on $name', (db) => {
       const address = await kw.keyward.app.listen({ host: '127.0.0.1', port: 0 });
       const { port } = new URL(address);
       const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+        );
         let text = '';
         socket.on('data', (chunk) => (text += chunk.toString()));
         socket.on('close', () => resolve(text));
@@ -76,7 +94,9 @@ describe.each(testDatabases())('hardening on $name', (db) => {
 
     it('accepts IPv4 and IPv6 clientIp values', async () => {
       for (const clientIp of ['203.0.113.7', '2001:db8::1', '::ffff:192.0.2.1']) {
-        expect((await kw.client().post('/v1/verify', { key: seeded.adminKey, clientIp })).body.code, clientIp).toBe('VALID');
+        expect((await kw.client().post('/v1/verify', { key: seeded.adminKey, clientIp })).body.code, clientIp).toBe(
+          'VALID',
+        );
       }
     });
   });
@@ -114,7 +134,11 @@ describe.each(testDatabases())('hardening on $name', (db) => {
   describe('a taken externalId', () => {
     it('answers 409 CONFLICT naming the externalId, not a retry', async () => {
       created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'first', externalId: 'ext-taken' }));
-      const reply = await seeded.admin.post('/v1/resources', { type: 'agent', name: 'second', externalId: 'ext-taken' });
+      const reply = await seeded.admin.post('/v1/resources', {
+        type: 'agent',
+        name: 'second',
+        externalId: 'ext-taken',
+      });
       expectProblem(reply, 409, 'CONFLICT');
       expect(reply.body.field).toBe('externalId');
       expect(reply.body.detail).toContain('ext-taken');
@@ -131,8 +155,12 @@ describe.each(testDatabases())('hardening on $name', (db) => {
     });
 
     it('lets a resource PATCH its own externalId to itself', async () => {
-      const own = created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'own', externalId: 'ext-own' }));
-      expect((await seeded.admin.patch(`/v1/resources/${own.id}`, { externalId: 'ext-own', name: 'own2' })).status).toBe(200);
+      const own = created(
+        await seeded.admin.post('/v1/resources', { type: 'agent', name: 'own', externalId: 'ext-own' }),
+      );
+      expect(
+        (await seeded.admin.patch(`/v1/resources/${own.id}`, { externalId: 'ext-own', name: 'own2' })).status,
+      ).toBe(200);
     });
   });
 });

@@ -24,11 +24,18 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
   });
 
   async function keyWith(seeded: Seeded, ipAllowlist: string[] | undefined, extra: Record<string, unknown> = {}) {
-    const created = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', permissions: ['functions.execute'], ipAllowlist, ...extra });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'svc',
+      kind: 'application',
+      permissions: ['functions.execute'],
+      ipAllowlist,
+      ...extra,
+    });
     expect(created.status).toBe(201);
     return created.body as { id: string; key: string; ipAllowlist: string[] | null };
   }
-  const verify = (key: string, extra: Record<string, unknown> = {}) => kw.client().post('/v1/verify', { key, ...extra });
+  const verify = (key: string, extra: Record<string, unknown> = {}) =>
+    kw.client().post('/v1/verify', { key, ...extra });
 
   it('shows the allowlist a key was created with', async () => {
     const key = await keyWith(await seedTenant(kw, 'Shown'), ['10.0.0.0/8', '2001:db8::/32']);
@@ -53,8 +60,17 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const elsewhere = await keyWith(seeded, ['10.0.0.0/8']);
     // The platform's own address is in the list: still no proof of where its user is.
     const loopback = await keyWith(seeded, [`${SOURCE}/32`]);
-    expect((await verify(elsewhere.key)).body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: 'unknown' }, cacheTtlMs: 0 });
-    expect((await verify(loopback.key)).body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: 'unknown' } });
+    expect((await verify(elsewhere.key)).body).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      missing: { ip: 'unknown' },
+      cacheTtlMs: 0,
+    });
+    expect((await verify(loopback.key)).body).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      missing: { ip: 'unknown' },
+    });
     expect((await verify(loopback.key, { clientIp: SOURCE })).body).toMatchObject({ code: 'VALID' });
   });
 
@@ -62,13 +78,18 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const seeded = await seedTenant(kw, 'SourceEnv');
     const key = await keyWith(seeded, undefined);
     expect((await verify(key.key)).body).toMatchObject({ code: 'VALID' });
-    expect((await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: [`${SOURCE}/32`] })).status).toBe(200);
+    expect(
+      (await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: [`${SOURCE}/32`] })).status,
+    ).toBe(200);
     expect((await verify(key.key)).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: 'unknown' } });
   });
 
   it('a clientIp decides over the request source', async () => {
     const key = await keyWith(await seedTenant(kw, 'ClientIp'), [`${SOURCE}/32`]);
-    expect((await verify(key.key, { clientIp: '192.0.2.1' })).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '192.0.2.1' } });
+    expect((await verify(key.key, { clientIp: '192.0.2.1' })).body).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { ip: '192.0.2.1' },
+    });
   });
 
   it('an IPv4-mapped IPv6 clientIp matches its IPv4 range', async () => {
@@ -85,7 +106,11 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
 
   it('refuses an invalid CIDR with 400 VALIDATION naming the entry', async () => {
     const seeded = await seedTenant(kw, 'Invalid');
-    const reply = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ipAllowlist: ['10.0.0.0/8', '10.0.0.0/33'] });
+    const reply = await seeded.admin.post('/v1/keys', {
+      name: 'svc',
+      kind: 'application',
+      ipAllowlist: ['10.0.0.0/8', '10.0.0.0/33'],
+    });
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'ipAllowlist.1' });
     expect(reply.body.detail).toContain('10.0.0.0/33');
@@ -98,7 +123,10 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const patched = await seeded.admin.patch(`/v1/keys/${key.id}`, { ipAllowlist: ['10.0.0.0/8'] });
     expect(patched.status).toBe(200);
     expect(patched.body.ipAllowlist).toEqual(['10.0.0.0/8']);
-    expect((await verify(key.key, { clientIp: '192.0.2.1' })).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '192.0.2.1' } });
+    expect((await verify(key.key, { clientIp: '192.0.2.1' })).body).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { ip: '192.0.2.1' },
+    });
   });
 
   it('PATCH null clears the list', async () => {
@@ -121,23 +149,33 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
   it("the key's and the environment's lists both apply", async () => {
     const seeded = await seedTenant(kw, 'BothLists');
     const key = await keyWith(seeded, ['10.0.0.0/8']);
-    const environment = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: ['10.1.0.0/16'] });
+    const environment = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, {
+      ipAllowlist: ['10.1.0.0/16'],
+    });
     expect(environment.status).toBe(200);
     expect(environment.body.ipAllowlist).toEqual(['10.1.0.0/16']);
     expect((await verify(key.key, { clientIp: '10.1.2.3' })).body).toMatchObject({ code: 'VALID' });
-    expect((await verify(key.key, { clientIp: '10.2.0.1' })).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '10.2.0.1' } });
+    expect((await verify(key.key, { clientIp: '10.2.0.1' })).body).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { ip: '10.2.0.1' },
+    });
   });
 
   it("an environment's list applies to a key without its own", async () => {
     const seeded = await seedTenant(kw, 'EnvOnly');
     const key = await keyWith(seeded, undefined);
     await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: ['10.1.0.0/16'] });
-    expect((await verify(key.key, { clientIp: '192.0.2.1' })).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '192.0.2.1' } });
+    expect((await verify(key.key, { clientIp: '192.0.2.1' })).body).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { ip: '192.0.2.1' },
+    });
   });
 
   it('an environment refuses an invalid CIDR with 400 naming the entry', async () => {
     const seeded = await seedTenant(kw, 'EnvInvalid');
-    const reply = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, { ipAllowlist: ['not-a-range'] });
+    const reply = await seeded.admin.patch(`/v1/environments/${seeded.environmentId}`, {
+      ipAllowlist: ['not-a-range'],
+    });
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'ipAllowlist.0' });
   });
@@ -179,9 +217,18 @@ describe.each(sqliteOnly())('IP allowlists behind a trusted proxy on $name', (db
     });
 
   it('fails closed without a clientIp behind a trusted proxy too: the forwarded address is the platform service’s as well', async () => {
-    const key = created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ipAllowlist: ['10.0.0.0/8'] }));
-    expect((await verifyVia(key.key, '10.1.2.3')).body).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { ip: 'unknown' } });
+    const key = created(
+      await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ipAllowlist: ['10.0.0.0/8'] }),
+    );
+    expect((await verifyVia(key.key, '10.1.2.3')).body).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      missing: { ip: 'unknown' },
+    });
     expect((await verifyVia(key.key, '10.1.2.3', '10.9.9.9')).body).toMatchObject({ valid: true, code: 'VALID' });
-    expect((await verifyVia(key.key, '10.1.2.3', '192.0.2.1')).body).toMatchObject({ code: 'FORBIDDEN', missing: { ip: '192.0.2.1' } });
+    expect((await verifyVia(key.key, '10.1.2.3', '192.0.2.1')).body).toMatchObject({
+      code: 'FORBIDDEN',
+      missing: { ip: '192.0.2.1' },
+    });
   });
 });

@@ -6,7 +6,14 @@
 import { expectProblem } from '../support/problem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import {
+  seedTenant,
+  startKeyward,
+  type Client,
+  type Reply,
+  type Seeded,
+  type TestKeyward,
+} from '../support/keyward.js';
 
 async function idsOf(client: Client, path: string): Promise<string[]> {
   const reply = await client.get(path);
@@ -23,7 +30,11 @@ describe.each(testDatabases())('tenant isolation on $name', (db) => {
     kw = await startKeyward(db);
     a = await seedTenant(kw, 'Alpha');
     b = await seedTenant(kw, 'Beta');
-    const created = await b.admin.post('/v1/keys', { name: 'beta-svc', kind: 'application', permissions: ['functions.execute'] });
+    const created = await b.admin.post('/v1/keys', {
+      name: 'beta-svc',
+      kind: 'application',
+      permissions: ['functions.execute'],
+    });
     bAppKey = { id: created.body.id, key: created.body.key };
   });
   afterAll(async () => {
@@ -33,9 +44,12 @@ describe.each(testDatabases())('tenant isolation on $name', (db) => {
   /** What tenant B holds, read by B itself: must be the same after every attempt by A. */
   const bState = async () =>
     Promise.all(
-      [`/v1/tenants/${b.tenantId}`, `/v1/environments/${b.environmentId}`, `/v1/users/${b.adminUserId}`, `/v1/keys/${bAppKey.id}`].map(
-        async (path) => (await b.admin.get(path)).body,
-      ),
+      [
+        `/v1/tenants/${b.tenantId}`,
+        `/v1/environments/${b.environmentId}`,
+        `/v1/users/${b.adminUserId}`,
+        `/v1/keys/${bAppKey.id}`,
+      ].map(async (path) => (await b.admin.get(path)).body),
     );
 
   it("answers 404 for another tenant's tenant, read or changed", async () => {
@@ -78,7 +92,8 @@ describe.each(testDatabases())('tenant isolation on $name', (db) => {
       ...(await idsOf(a.admin, '/v1/keys')),
     ];
     expect(listed).toEqual(expect.arrayContaining([a.tenantId, a.environmentId, a.adminUserId, a.adminKeyId]));
-    for (const id of [b.tenantId, b.environmentId, b.adminUserId, b.adminKeyId, bAppKey.id]) expect(listed).not.toContain(id);
+    for (const id of [b.tenantId, b.environmentId, b.adminUserId, b.adminKeyId, bAppKey.id])
+      expect(listed).not.toContain(id);
   });
 
   it("answers 404 for a key listing filtered by another tenant's environment, as for an unknown one", async () => {
@@ -135,12 +150,20 @@ describe.each(testDatabases())('no escalation on $name', (db) => {
     await kw.close();
   });
 
-  const createKey = (client: Client, body: Record<string, unknown>) => client.post('/v1/keys', { name: 'k', kind: 'application', ...body });
+  const createKey = (client: Client, body: Record<string, unknown>) =>
+    client.post('/v1/keys', { name: 'k', kind: 'application', ...body });
 
   it('refuses a users.manage key a new key with a permission it lacks, with 403 naming the excess', async () => {
-    const narrow = await createKey(seeded.admin, { kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', 'functions.execute'] });
+    const narrow = await createKey(seeded.admin, {
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['users.manage', 'functions.execute'],
+    });
     const before = await idsOf(seeded.admin, '/v1/keys');
-    const reply = await createKey(kw.client(narrow.body.key), { permissions: ['functions.execute', 'secrets.manage', 'jobs.manage'] });
+    const reply = await createKey(kw.client(narrow.body.key), {
+      permissions: ['functions.execute', 'secrets.manage', 'jobs.manage'],
+    });
     expectProblem(reply, 403, 'FORBIDDEN');
     expect(reply.body.detail).toContain('secrets.manage');
     expect(reply.body.excess).toEqual(['permission jobs.manage', 'permission secrets.manage']);
@@ -148,14 +171,21 @@ describe.each(testDatabases())('no escalation on $name', (db) => {
   });
 
   it('lets a users.manage key grant what it holds itself', async () => {
-    const narrow = await createKey(seeded.admin, { kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', 'functions.execute'] });
+    const narrow = await createKey(seeded.admin, {
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['users.manage', 'functions.execute'],
+    });
     const reply = await createKey(kw.client(narrow.body.key), { permissions: ['functions.execute'] });
     expect(reply.status).toBe(201);
     expect(reply.body.permissions).toEqual(['functions.execute']);
   });
 
   it('refuses tenant-scoped permissions on a key that is not admin, with 400 naming them', async () => {
-    const reply = await createKey(seeded.admin, { permissions: ['users.manage', 'tenant.manage', 'functions.execute'] });
+    const reply = await createKey(seeded.admin, {
+      permissions: ['users.manage', 'tenant.manage', 'functions.execute'],
+    });
     expectProblem(reply, 400, 'VALIDATION');
     expect(reply.body.field).toBe('permissions');
     expect(reply.body.detail).toContain('users.manage');
@@ -181,7 +211,11 @@ describe.each(testDatabases())('authConfig.manage on $name', (db) => {
     kw = await startKeyward(db);
     seeded = await seedTenant(kw, 'Delta');
     stagingId = (await seeded.admin.post('/v1/environments', { name: 'staging' })).body.id;
-    const key = await seeded.admin.post('/v1/keys', { name: 'auth-admin', kind: 'application', permissions: ['authConfig.manage'] });
+    const key = await seeded.admin.post('/v1/keys', {
+      name: 'auth-admin',
+      kind: 'application',
+      permissions: ['authConfig.manage'],
+    });
     config = kw.client(key.body.key);
   });
   afterAll(async () => {
@@ -189,7 +223,10 @@ describe.each(testDatabases())('authConfig.manage on $name', (db) => {
   });
 
   it("changes its own environment's auth settings", async () => {
-    const reply = await config.patch(`/v1/environments/${seeded.environmentId}`, { keyPrefix: 'delta', defaultKeyExpiryDays: 30 });
+    const reply = await config.patch(`/v1/environments/${seeded.environmentId}`, {
+      keyPrefix: 'delta',
+      defaultKeyExpiryDays: 30,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ id: seeded.environmentId, keyPrefix: 'delta', defaultKeyExpiryDays: 30 });
     const created = await seeded.admin.post('/v1/keys', { name: 'prefixed', kind: 'application' });
@@ -197,7 +234,10 @@ describe.each(testDatabases())('authConfig.manage on $name', (db) => {
   });
 
   it('cannot rename its own environment: 403 FORBIDDEN, and nothing changes', async () => {
-    const reply = await config.patch(`/v1/environments/${seeded.environmentId}`, { name: 'renamed', keyPrefix: 'sneaky' });
+    const reply = await config.patch(`/v1/environments/${seeded.environmentId}`, {
+      name: 'renamed',
+      keyPrefix: 'sneaky',
+    });
     expectProblem(reply, 403, 'FORBIDDEN');
     expect(reply.body.detail).toContain('tenant.manage');
     expect((await seeded.admin.get(`/v1/environments/${seeded.environmentId}`)).body).toMatchObject({ name: 'prod' });

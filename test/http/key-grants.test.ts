@@ -19,13 +19,15 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
     await kw.close();
   });
 
-  const createKey = (caller: Client, body: Record<string, unknown>) => caller.post('/v1/keys', { name: 'k', kind: 'application', ...body });
+  const createKey = (caller: Client, body: Record<string, unknown>) =>
+    caller.post('/v1/keys', { name: 'k', kind: 'application', ...body });
   const verify = async (key: string, body: Record<string, unknown>) => {
     const reply = await kw.client().post('/v1/verify', { key, ...body });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     return reply.body as { code: string; valid: boolean; missing?: unknown };
   };
-  const can = async (key: string, action: string, type: string) => (await verify(key, { action, resource: { type } })).code;
+  const can = async (key: string, action: string, type: string) =>
+    (await verify(key, { action, resource: { type } })).code;
 
   /** An admin key holding users.manage plus exactly `grants`: a caller whose reach is known. */
   async function managerWith(grants: Record<string, unknown>): Promise<Client> {
@@ -44,7 +46,12 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
     it('expands a preset into its scopes and keeps its name', async () => {
       const reply = await createKey(seeded.admin, { preset: 'deploy' });
       expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-      expect(reply.body).toMatchObject({ preset: 'deploy', scopes: ['agent:editor', 'namespace:admin', 'project:editor'], permissions: [], levels: {} });
+      expect(reply.body).toMatchObject({
+        preset: 'deploy',
+        scopes: ['agent:editor', 'namespace:admin', 'project:editor'],
+        permissions: [],
+        levels: {},
+      });
       expect(await can(reply.body.key, 'create', 'namespace')).toBe('VALID');
       expect(await can(reply.body.key, 'update', 'agent')).toBe('VALID');
       expect(await can(reply.body.key, 'delete', 'agent')).toBe('FORBIDDEN');
@@ -87,7 +94,11 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
     });
 
     it('shows the effective grants at /v1/me, scopes and permissions compiled together', async () => {
-      const reply = await createKey(seeded.admin, { scopes: ['project:viewer'], permissions: ['runtime.run'], levels: { agent: 'edit' } });
+      const reply = await createKey(seeded.admin, {
+        scopes: ['project:viewer'],
+        permissions: ['runtime.run'],
+        levels: { agent: 'edit' },
+      });
       const me = await kw.client(reply.body.key).get('/v1/me');
       expect(me.status).toBe(200);
       expect(me.body.grants).toMatchObject({
@@ -99,7 +110,11 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
         allTypes: [],
         resources: {},
       });
-      expect(me.body.key).toMatchObject({ scopes: ['project:viewer'], levels: { agent: 'edit' }, permissions: ['runtime.run'] });
+      expect(me.body.key).toMatchObject({
+        scopes: ['project:viewer'],
+        levels: { agent: 'edit' },
+        permissions: ['runtime.run'],
+      });
     });
   });
 
@@ -108,13 +123,23 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
       ['an unknown permission', { permissions: ['functions.exec'] }, 'permissions', 'functions.exec'],
       ['an unknown type in a scope', { scopes: ['robot:viewer'] }, 'scopes', 'unknown type "robot"'],
       ['an unknown role in a scope', { scopes: ['agent:commander'] }, 'scopes', 'unknown role "commander"'],
-      ['a role its type does not allow', { scopes: ['namespace:viewer'] }, 'scopes', 'role "viewer" is not valid for type "namespace"'],
+      [
+        'a role its type does not allow',
+        { scopes: ['namespace:viewer'] },
+        'scopes',
+        'role "viewer" is not valid for type "namespace"',
+      ],
       ['something not a scope', { scopes: ['agent'] }, 'scopes', '"agent" is not a scope'],
       ['an unknown action after +', { scopes: ['agent:viewer+fly'] }, 'scopes', 'unknown action "fly"'],
       ['an unknown preset', { preset: 'superuser' }, 'preset', 'unknown preset "superuser"'],
       ['an unknown type in levels', { levels: { robot: 'view' } }, 'levels', 'unknown type "robot"'],
       ['an unknown level', { levels: { agent: 'most' } }, 'levels', 'unknown level "most"'],
-      ['levels on a type without viewer/editor/owner', { levels: { namespace: 'view' } }, 'levels', 'levels do not apply to type "namespace"'],
+      [
+        'levels on a type without viewer/editor/owner',
+        { levels: { namespace: 'view' } },
+        'levels',
+        'levels do not apply to type "namespace"',
+      ],
     ];
     for (const [what, grants, field, named] of cases) {
       it(`refuses ${what}`, async () => {
@@ -151,7 +176,10 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
     it('refuses what goes beyond, naming each excess, and creates nothing', async () => {
       const manager = await managerWith({ scopes: ['agent:editor'] });
       const before = (await seeded.admin.get('/v1/keys?limit=100')).body.items.length;
-      const reply = await createKey(manager, { scopes: ['agent:owner', 'project:viewer', 'agent:viewer'], permissions: ['runtime.run'] });
+      const reply = await createKey(manager, {
+        scopes: ['agent:owner', 'project:viewer', 'agent:viewer'],
+        permissions: ['runtime.run'],
+      });
       expectProblem(reply, 403, 'FORBIDDEN');
       expect(reply.body.excess).toEqual(['permission runtime.run', 'scope agent:owner', 'scope project:viewer']);
       const preset = await createKey(manager, { preset: 'deploy' });
@@ -180,8 +208,14 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
     });
 
     it('answers the type-wide question, naming what was missing on a denial', async () => {
-      expect(await verify(key, { action: 'update', resource: { type: 'agent' } })).toMatchObject({ valid: true, code: 'VALID' });
-      expect(await verify(key, { action: 'create', resource: { type: 'session' } })).toMatchObject({ valid: true, code: 'VALID' });
+      expect(await verify(key, { action: 'update', resource: { type: 'agent' } })).toMatchObject({
+        valid: true,
+        code: 'VALID',
+      });
+      expect(await verify(key, { action: 'create', resource: { type: 'session' } })).toMatchObject({
+        valid: true,
+        code: 'VALID',
+      });
       expect(await verify(key, { action: 'delete', resource: { type: 'agent' } })).toMatchObject({
         valid: false,
         code: 'FORBIDDEN',
@@ -190,13 +224,24 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
     });
 
     it('answers FORBIDDEN for a resource id it does not know, revealing nothing', async () => {
-      const reply = await verify(key, { action: 'read', resource: { type: 'agent', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' } });
-      expect(reply).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { action: 'read', resource: { type: 'agent', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' } } });
+      const reply = await verify(key, {
+        action: 'read',
+        resource: { type: 'agent', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' },
+      });
+      expect(reply).toMatchObject({
+        valid: false,
+        code: 'FORBIDDEN',
+        missing: { action: 'read', resource: { type: 'agent', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' } },
+      });
     });
 
     it('checks a permission and an action together when both are asked', async () => {
-      expect((await verify(key, { permission: 'runtime.run', action: 'run', resource: { type: 'agent' } })).code).toBe('VALID');
-      expect(await verify(key, { permission: 'webhooks.manage', action: 'run', resource: { type: 'agent' } })).toMatchObject({
+      expect((await verify(key, { permission: 'runtime.run', action: 'run', resource: { type: 'agent' } })).code).toBe(
+        'VALID',
+      );
+      expect(
+        await verify(key, { permission: 'webhooks.manage', action: 'run', resource: { type: 'agent' } }),
+      ).toMatchObject({
         code: 'FORBIDDEN',
         missing: { permission: 'webhooks.manage' },
       });
@@ -207,7 +252,11 @@ describe.each(testDatabases())('grants on keys on $name', (db) => {
       ['an unknown type', { action: 'read', resource: { type: 'robot' } }, 'resource.type'],
       ['an action without a resource', { action: 'read' }, 'resource'],
       ['a resource without an action', { resource: { type: 'agent' } }, 'action'],
-      ['both id and externalId', { action: 'read', resource: { type: 'agent', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa', externalId: 'a-1' } }, 'resource'],
+      [
+        'both id and externalId',
+        { action: 'read', resource: { type: 'agent', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa', externalId: 'a-1' } },
+        'resource',
+      ],
     ];
     for (const [what, body, field] of bad) {
       it(`refuses ${what} with 400 naming it, whatever the key`, async () => {

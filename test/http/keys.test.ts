@@ -21,7 +21,8 @@ describe.each(testDatabases())('keys on $name', (db) => {
     await kw.close();
   });
 
-  const app = (seeded: Seeded, extra: Record<string, unknown> = {}) => seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ...extra });
+  const app = (seeded: Seeded, extra: Record<string, unknown> = {}) =>
+    seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ...extra });
 
   async function everyKeyId(client: Client, query: string): Promise<string[]> {
     const seen: string[] = [];
@@ -80,7 +81,9 @@ describe.each(testDatabases())('keys on $name', (db) => {
   });
 
   it('refuses an unknown permission with 400 naming it', async () => {
-    const reply = await app(await seedTenant(kw, 'Unknown'), { permissions: ['functions.execute', 'functions.teleport'] });
+    const reply = await app(await seedTenant(kw, 'Unknown'), {
+      permissions: ['functions.execute', 'functions.teleport'],
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe('VALIDATION');
     expect(reply.body.detail).toContain('functions.teleport');
@@ -102,8 +105,16 @@ describe.each(testDatabases())('keys on $name', (db) => {
 
   it('refuses to grant a permission the caller does not hold, naming it', async () => {
     const seeded = await seedTenant(kw, 'Escalate');
-    const narrow = await seeded.admin.post('/v1/keys', { name: 'n', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage'] });
-    const reply = await kw.client(narrow.body.key).post('/v1/keys', { name: 'wide', kind: 'application', permissions: ['secrets.manage'] });
+    const narrow = await seeded.admin.post('/v1/keys', {
+      name: 'n',
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['users.manage'],
+    });
+    const reply = await kw
+      .client(narrow.body.key)
+      .post('/v1/keys', { name: 'wide', kind: 'application', permissions: ['secrets.manage'] });
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('FORBIDDEN');
     expect(reply.body.detail).toContain('secrets.manage');
@@ -153,7 +164,9 @@ describe.each(testDatabases())('keys on $name', (db) => {
     const inStaging = [];
     for (let i = 0; i < 3; i++) inStaging.push((await app(seeded, { environmentId: staging.body.id })).body.id);
     await app(seeded);
-    expect((await everyKeyId(seeded.admin, `limit=3&environmentId=${staging.body.id}`)).sort()).toEqual(inStaging.sort());
+    expect((await everyKeyId(seeded.admin, `limit=3&environmentId=${staging.body.id}`)).sort()).toEqual(
+      inStaging.sort(),
+    );
   });
 
   it('refuses a cursor it did not give out', async () => {
@@ -166,7 +179,10 @@ describe.each(testDatabases())('keys on $name', (db) => {
   it("changes a key's name and metadata", async () => {
     const seeded = await seedTenant(kw, 'Patch');
     const created = await app(seeded, { metadata: { team: 'a' } });
-    const reply = await seeded.admin.patch(`/v1/keys/${created.body.id}`, { name: 'renamed', metadata: { team: 'b', cost: 7 } });
+    const reply = await seeded.admin.patch(`/v1/keys/${created.body.id}`, {
+      name: 'renamed',
+      metadata: { team: 'b', cost: 7 },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ id: created.body.id, name: 'renamed', metadata: { team: 'b', cost: 7 } });
     expect((await seeded.admin.get(`/v1/keys/${created.body.id}`)).body.name).toBe('renamed');
@@ -186,7 +202,10 @@ describe.each(testDatabases())('keys on $name', (db) => {
     const seeded = await seedTenant(kw, 'BigMeta');
     const created = await app(seeded);
     const big = { notes: 'x'.repeat(4100) };
-    for (const reply of [await seeded.admin.patch(`/v1/keys/${created.body.id}`, { metadata: big }), await app(seeded, { metadata: big })]) {
+    for (const reply of [
+      await seeded.admin.patch(`/v1/keys/${created.body.id}`, { metadata: big }),
+      await app(seeded, { metadata: big }),
+    ]) {
       expect(reply.status).toBe(400);
       expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'metadata' });
     }
@@ -231,7 +250,10 @@ describe.each(testDatabases())('keys on $name', (db) => {
   it("answers 404 for another tenant's key", async () => {
     const seeded = await seedTenant(kw, 'Nosy');
     const other = await seedTenant(kw, 'Private');
-    for (const reply of [await seeded.admin.get(`/v1/keys/${other.adminKeyId}`), await seeded.admin.post(`/v1/keys/${other.adminKeyId}/revoke`)]) {
+    for (const reply of [
+      await seeded.admin.get(`/v1/keys/${other.adminKeyId}`),
+      await seeded.admin.post(`/v1/keys/${other.adminKeyId}/revoke`),
+    ]) {
       expect(reply.status).toBe(404);
       expect(reply.body.code).toBe('NOT_FOUND');
     }

@@ -36,7 +36,12 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     }
   }
   async function environment(settings: Record<string, unknown> = {}): Promise<{ id: string; admin: Client }> {
-    const env = created(await seeded.admin.post('/v1/environments', { name: `env-${Math.random().toString(36).slice(2, 8)}`, ...settings }));
+    const env = created(
+      await seeded.admin.post('/v1/environments', {
+        name: `env-${Math.random().toString(36).slice(2, 8)}`,
+        ...settings,
+      }),
+    );
     return { id: env.id, admin: seeded.admin };
   }
 
@@ -51,26 +56,97 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     });
 
     it('takes the environment’s default and maximum over the tenant’s, and names the limit when exceeded', async () => {
-      expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { defaultKeyExpiryDays: 30, maxKeyExpiryDays: 90 })).status).toBe(200);
+      expect(
+        (await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { defaultKeyExpiryDays: 30, maxKeyExpiryDays: 90 }))
+          .status,
+      ).toBe(200);
       const strict = await environment({ defaultKeyExpiryDays: 5, maxKeyExpiryDays: 10 });
-      const inherited = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'user', userId: seeded.adminUserId }));
+      const inherited = created(
+        await seeded.admin.post('/v1/keys', { name: 'k', kind: 'user', userId: seeded.adminUserId }),
+      );
       expect(Date.parse(inherited.expiresAt)).toBe(clock.now() + 30 * DAY);
-      const defaulted = created(await seeded.admin.post('/v1/keys', { environmentId: strict.id, name: 'k', kind: 'user', userId: seeded.adminUserId }));
+      const defaulted = created(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: strict.id,
+          name: 'k',
+          kind: 'user',
+          userId: seeded.adminUserId,
+        }),
+      );
       expect(Date.parse(defaulted.expiresAt)).toBe(clock.now() + 5 * DAY);
-      const tooLong = await seeded.admin.post('/v1/keys', { environmentId: strict.id, name: 'k', kind: 'user', userId: seeded.adminUserId, expiresInDays: 11 });
+      const tooLong = await seeded.admin.post('/v1/keys', {
+        environmentId: strict.id,
+        name: 'k',
+        kind: 'user',
+        userId: seeded.adminUserId,
+        expiresInDays: 11,
+      });
       expectProblem(tooLong, 400, 'VALIDATION');
       expect(tooLong.body).toMatchObject({ field: 'expiresInDays', maxKeyExpiryDays: 10 });
-      expect((await seeded.admin.post('/v1/keys', { name: 'k', kind: 'user', userId: seeded.adminUserId, expiresInDays: 60 })).status).toBe(201);
-      expectProblem(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'user', userId: seeded.adminUserId, expiresInDays: null }), 400, 'VALIDATION');
-      expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { defaultKeyExpiryDays: null, maxKeyExpiryDays: null })).status).toBe(200);
+      expect(
+        (
+          await seeded.admin.post('/v1/keys', {
+            name: 'k',
+            kind: 'user',
+            userId: seeded.adminUserId,
+            expiresInDays: 60,
+          })
+        ).status,
+      ).toBe(201);
+      expectProblem(
+        await seeded.admin.post('/v1/keys', {
+          name: 'k',
+          kind: 'user',
+          userId: seeded.adminUserId,
+          expiresInDays: null,
+        }),
+        400,
+        'VALIDATION',
+      );
+      expect(
+        (
+          await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, {
+            defaultKeyExpiryDays: null,
+            maxKeyExpiryDays: null,
+          })
+        ).status,
+      ).toBe(200);
     });
 
     it('lists the live keys expiring within N days', async () => {
       const env = await environment();
-      const soon = created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'soon', kind: 'application', expiresInDays: 3 }));
-      created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'later', kind: 'application', expiresInDays: 30 }));
-      created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'never', kind: 'application', expiresInDays: null }));
-      const revoked = created(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'gone', kind: 'application', expiresInDays: 2 }));
+      const soon = created(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: env.id,
+          name: 'soon',
+          kind: 'application',
+          expiresInDays: 3,
+        }),
+      );
+      created(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: env.id,
+          name: 'later',
+          kind: 'application',
+          expiresInDays: 30,
+        }),
+      );
+      created(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: env.id,
+          name: 'never',
+          kind: 'application',
+          expiresInDays: null,
+        }),
+      );
+      const revoked = created(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: env.id,
+          name: 'gone',
+          kind: 'application',
+          expiresInDays: 2,
+        }),
+      );
       await seeded.admin.post(`/v1/keys/${revoked.id}/revoke`);
       const listed = await seeded.admin.get(`/v1/keys?environmentId=${env.id}&expiringWithinDays=7`);
       expect(listed.status).toBe(200);
@@ -80,17 +156,36 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     it('advises against an expiry on an application key, and says nothing for a user key or no expiry', async () => {
       const app = created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: 90 }));
       expect(app.warnings).toEqual([expect.stringContaining('without an expiry')]);
-      const forever = created(await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: null }));
+      const forever = created(
+        await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', expiresInDays: null }),
+      );
       expect(forever).not.toHaveProperty('warnings');
-      const user = created(await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'user', userId: seeded.adminUserId, expiresInDays: 90 }));
+      const user = created(
+        await seeded.admin.post('/v1/keys', {
+          name: 'ada',
+          kind: 'user',
+          userId: seeded.adminUserId,
+          expiresInDays: 90,
+        }),
+      );
       expect(user).not.toHaveProperty('warnings');
     });
   });
 
   describe('rotation', () => {
     it('gives the same key a new secret, keeps its grants and groups, restarts its expiry, and ends the old secret at once', async () => {
-      const group = created(await seeded.admin.post('/v1/groups', { name: `rotators-${clock.now()}-${Math.random()}` }));
-      const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 10, scopes: ['agent:viewer'], groupIds: [group.id] }));
+      const group = created(
+        await seeded.admin.post('/v1/groups', { name: `rotators-${clock.now()}-${Math.random()}` }),
+      );
+      const key = created(
+        await seeded.admin.post('/v1/keys', {
+          name: 'k',
+          kind: 'application',
+          expiresInDays: 10,
+          scopes: ['agent:viewer'],
+          groupIds: [group.id],
+        }),
+      );
       const rotated = await at(clock.now() + 4 * DAY, () => kw.client(key.key).post(`/v1/keys/${key.id}/rotate`, {}));
       expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
       expect(rotated.body).toMatchObject({ id: key.id, scopes: ['agent:viewer'], groupIds: [group.id], name: 'k' });
@@ -129,7 +224,11 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
 
     it('refuses a revoked key with 409 and a grace period beyond a day with 400', async () => {
       const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
-      expectProblem(await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 86_401 }), 400, 'VALIDATION');
+      expectProblem(
+        await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 86_401 }),
+        400,
+        'VALIDATION',
+      );
       await seeded.admin.post(`/v1/keys/${key.id}/revoke`);
       expectProblem(await seeded.admin.post(`/v1/keys/${key.id}/rotate`, {}), 409, 'CONFLICT');
     });
@@ -164,14 +263,25 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
     it('takes the environment’s window over the tenant’s', async () => {
       expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: 2 })).status).toBe(200);
       const wide = await environment({ rotationWindowDays: 30 });
-      const tenantKey = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }));
-      const envKey = created(await seeded.admin.post('/v1/keys', { environmentId: wide.id, name: 'k', kind: 'application', expiresInDays: 1 }));
+      const tenantKey = created(
+        await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', expiresInDays: 1 }),
+      );
+      const envKey = created(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: wide.id,
+          name: 'k',
+          kind: 'application',
+          expiresInDays: 1,
+        }),
+      );
       const expiresAt = Date.parse(tenantKey.expiresAt);
       await at(expiresAt + 2 * DAY, async () => {
         expectProblem(await kw.client(tenantKey.key).post(`/v1/keys/${tenantKey.id}/rotate`, {}), 401, 'EXPIRED');
         expect((await kw.client(envKey.key).post(`/v1/keys/${envKey.id}/rotate`, {})).status).toBe(200);
       });
-      expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: null })).status).toBe(200);
+      expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: null })).status).toBe(
+        200,
+      );
     });
   });
 });

@@ -96,11 +96,15 @@ describe.each(testDatabases())('meta endpoints on $name', (db) => {
 
   it('gives every documented operation a summary and its problem responses', async () => {
     const spec = (await kw.client().get('/openapi.json')).body;
-    for (const [path, operations] of Object.entries(spec.paths as Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>)) {
+    for (const [path, operations] of Object.entries(
+      spec.paths as Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>,
+    )) {
       if (!path.startsWith('/v1/')) continue;
       for (const [method, operation] of Object.entries(operations)) {
         expect(operation.summary, `${method} ${path}`).toBeTruthy();
-        expect(Object.keys(operation.responses ?? {}), `${method} ${path}`).toEqual(expect.arrayContaining(['429', '503']));
+        expect(Object.keys(operation.responses ?? {}), `${method} ${path}`).toEqual(
+          expect.arrayContaining(['429', '503']),
+        );
       }
     }
   });
@@ -145,9 +149,13 @@ describe.each(testDatabases())('meta endpoints on $name', (db) => {
 
   // Issue 28: a well-formed id is kept, so a proxy's id follows the request (test/http/request-ids.test.ts).
   it('keeps a well-formed request id sent by the client, and replaces one that is not', async () => {
-    const kept = await kw.client().raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'from-the-proxy' } });
+    const kept = await kw
+      .client()
+      .raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'from-the-proxy' } });
     expect(kept.headers['x-request-id']).toBe('from-the-proxy');
-    const replaced = await kw.client().raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'forged id\twith spaces' } });
+    const replaced = await kw
+      .client()
+      .raw({ method: 'GET', path: '/healthz', headers: { 'x-request-id': 'forged id\twith spaces' } });
     expect(replaced.headers['x-request-id']).toMatch(/^req_/);
   });
 });

@@ -11,7 +11,14 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock, type ManualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import {
+  seedTenant,
+  startKeyward,
+  type Client,
+  type Reply,
+  type Seeded,
+  type TestKeyward,
+} from '../support/keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 /** Whether `code` occurs in `text` as a number of its own (not inside a longer run of digits, such as a timestamp). */
@@ -22,7 +29,14 @@ function containsCode(text: string, code: string): boolean {
 /** The forms a seed could leak in: base32 as shown, and its raw bytes as hex or base64. */
 function seedNeedles(secret: string): string[] {
   const bytes = Buffer.from(OTPAuth.Secret.fromBase32(secret).bytes);
-  return [secret, secret.toLowerCase(), bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('latin1')];
+  return [
+    secret,
+    secret.toLowerCase(),
+    bytes.toString('hex'),
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    bytes.toString('latin1'),
+  ];
 }
 
 describe.each(testDatabases())('TOTP MFA on $name', (db) => {
@@ -101,7 +115,11 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
     it('refuses a wrong confirmation code with 401 MFA_INVALID and stays unconfirmed', async () => {
       const who = await person();
       const { secret } = await enrol(who.client, who.id);
-      expectProblem(await who.client.post(`${mfaPath(who.id)}/confirm`, { code: wrongCodeAt(secret, clock.now()) }), 401, 'MFA_INVALID');
+      expectProblem(
+        await who.client.post(`${mfaPath(who.id)}/confirm`, { code: wrongCodeAt(secret, clock.now()) }),
+        401,
+        'MFA_INVALID',
+      );
       expect((await who.client.get(mfaPath(who.id))).body.enrolled).toBe(false);
     });
 
@@ -110,8 +128,14 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       const first = await enrol(who.client, who.id);
       const second = await enrol(who.client, who.id);
       expect(second.secret).not.toBe(first.secret);
-      expectProblem(await who.client.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(first.secret, clock.now()) }), 401, 'MFA_INVALID');
-      expect((await who.client.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(second.secret, clock.now()) })).status).toBe(200);
+      expectProblem(
+        await who.client.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(first.secret, clock.now()) }),
+        401,
+        'MFA_INVALID',
+      );
+      expect(
+        (await who.client.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(second.secret, clock.now()) })).status,
+      ).toBe(200);
     });
 
     it('refuses to enrol again once confirmed with 409 CONFLICT', async () => {
@@ -127,7 +151,11 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
 
     it('refuses to confirm twice with 409 CONFLICT', async () => {
       const who = await enrolled();
-      expectProblem(await who.client.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(who.secret, clock.now()) }), 409, 'CONFLICT');
+      expectProblem(
+        await who.client.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(who.secret, clock.now()) }),
+        409,
+        'CONFLICT',
+      );
     });
 
     it('rejects a code that is not six digits with 400 naming code', async () => {
@@ -146,7 +174,9 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
     it('lets a users.manage key enrol, confirm, read and reset a user of its tenant', async () => {
       const who = await person();
       const { secret } = await enrol(acme.admin, who.id);
-      expect((await acme.admin.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(secret, clock.now()) })).status).toBe(200);
+      expect((await acme.admin.post(`${mfaPath(who.id)}/confirm`, { code: codeAt(secret, clock.now()) })).status).toBe(
+        200,
+      );
       expect((await acme.admin.get(mfaPath(who.id))).body.enrolled).toBe(true);
       expect((await acme.admin.delete(mfaPath(who.id))).status).toBe(200);
     });
@@ -174,8 +204,18 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       ]) {
         expectProblem(reply, 403, 'FORBIDDEN');
       }
-      const denied = await kw.keyward.storage.db.selectFrom('audit_events').select(['action', 'outcome']).where('target_id', '=', who.id).where('outcome', '=', 'denied').execute();
-      expect(denied.map((event) => event.action).sort()).toEqual(['user.mfa.confirm', 'user.mfa.enrol', 'user.mfa.read', 'user.mfa.reset']);
+      const denied = await kw.keyward.storage.db
+        .selectFrom('audit_events')
+        .select(['action', 'outcome'])
+        .where('target_id', '=', who.id)
+        .where('outcome', '=', 'denied')
+        .execute();
+      expect(denied.map((event) => event.action).sort()).toEqual([
+        'user.mfa.confirm',
+        'user.mfa.enrol',
+        'user.mfa.read',
+        'user.mfa.reset',
+      ]);
     });
   });
 
@@ -193,7 +233,12 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       const before = await changes();
       expect((await verify(who.client, codeAt(who.secret, clock.now()))).status).toBe(200);
       expect(await changes()).toBe(before);
-      const audited = await kw.keyward.storage.db.selectFrom('audit_events').select('id').where('action', '=', 'me.mfa.verify').where('target_id', '=', who.id).execute();
+      const audited = await kw.keyward.storage.db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', 'me.mfa.verify')
+        .where('target_id', '=', who.id)
+        .execute();
       expect(audited).toHaveLength(1);
     });
 
@@ -255,7 +300,8 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       const who = await enrolled();
       expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
       clock.advance(4 * 60_000);
-      for (let i = 0; i < 4; i++) expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
+      for (let i = 0; i < 4; i++)
+        expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
       const limited = await verify(who.client, codeAt(who.secret, clock.now()));
       expectProblem(limited, 429, 'RATE_LIMITED');
       expect(limited.body.retryAfterSeconds).toBe(60);
@@ -269,17 +315,24 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
     it('counts failures per user: another user is not limited', async () => {
       const limitedUser = await enrolled();
       const bystander = await enrolled();
-      for (let i = 0; i < 5; i++) expectProblem(await verify(limitedUser.client, wrongCodeAt(limitedUser.secret, clock.now())), 401, 'MFA_INVALID');
+      for (let i = 0; i < 5; i++)
+        expectProblem(
+          await verify(limitedUser.client, wrongCodeAt(limitedUser.secret, clock.now())),
+          401,
+          'MFA_INVALID',
+        );
       expectProblem(await verify(limitedUser.client, codeAt(limitedUser.secret, clock.now())), 429, 'RATE_LIMITED');
       expect((await verify(bystander.client, codeAt(bystander.secret, clock.now()))).status).toBe(200);
     });
 
     it('starts counting again after a right code', async () => {
       const who = await enrolled();
-      for (let i = 0; i < 4; i++) expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
+      for (let i = 0; i < 4; i++)
+        expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
       expect((await verify(who.client, codeAt(who.secret, clock.now()))).status).toBe(200);
       clock.advance(STEP_MS);
-      for (let i = 0; i < 5; i++) expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
+      for (let i = 0; i < 5; i++)
+        expectProblem(await verify(who.client, wrongCodeAt(who.secret, clock.now())), 401, 'MFA_INVALID');
       expectProblem(await verify(who.client, codeAt(who.secret, clock.now())), 429, 'RATE_LIMITED');
     });
 
@@ -304,7 +357,11 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       const reply = await acme.admin.delete(mfaPath(who.id));
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       expect(reply.body).toMatchObject({ userId: who.id, enrolled: false });
-      expect((await who.client.get(mfaPath(who.id))).body).toEqual({ userId: who.id, enrolled: false, confirmedAt: null });
+      expect((await who.client.get(mfaPath(who.id))).body).toEqual({
+        userId: who.id,
+        enrolled: false,
+        confirmedAt: null,
+      });
       expectProblem(await verify(who.client, codeAt(who.secret, clock.now())), 401, 'MFA_REQUIRED');
       const again = await enrol(who.client, who.id);
       expect(again.secret).not.toBe(who.secret);
@@ -323,7 +380,9 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
         codes.push(code);
         return code;
       };
-      expect((await who.client.post(`${mfaPath(who.id)}/confirm`, { code: use(codeAt(secret, clock.now())) })).status).toBe(200);
+      expect(
+        (await who.client.post(`${mfaPath(who.id)}/confirm`, { code: use(codeAt(secret, clock.now())) })).status,
+      ).toBe(200);
       clock.advance(STEP_MS);
       expect((await verify(who.client, use(codeAt(secret, clock.now())))).status).toBe(200);
       expectProblem(await verify(who.client, use(wrongCodeAt(secret, clock.now()))), 401, 'MFA_INVALID');
@@ -333,7 +392,12 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       const events = await kw.keyward.storage.db
         .selectFrom('audit_events')
         .selectAll()
-        .where((eb) => eb.or([eb('target_id', '=', who.id), eb.and([eb('actor_key_id', '=', who.keyId), eb('action', '=', 'me.mfa.verify')])]))
+        .where((eb) =>
+          eb.or([
+            eb('target_id', '=', who.id),
+            eb.and([eb('actor_key_id', '=', who.keyId), eb('action', '=', 'me.mfa.verify')]),
+          ]),
+        )
         .execute();
       // Events of one instant have no order between them: compare as a set.
       expect(
@@ -341,7 +405,13 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
           .filter((event) => event.action.includes('.mfa.'))
           .map((event) => `${event.action} ${event.outcome}`)
           .sort(),
-      ).toEqual(['me.mfa.verify denied', 'me.mfa.verify success', 'user.mfa.confirm success', 'user.mfa.enrol success', 'user.mfa.reset success']);
+      ).toEqual([
+        'me.mfa.verify denied',
+        'me.mfa.verify success',
+        'user.mfa.confirm success',
+        'user.mfa.enrol success',
+        'user.mfa.reset success',
+      ]);
       const reset = events.find((event) => event.action === 'user.mfa.reset');
       expect(reset).toMatchObject({ target_type: 'user', tenant_id: acme.tenantId });
       expect(JSON.parse(String(reset?.details))).toEqual({ wasConfirmed: true });
@@ -352,21 +422,26 @@ describe.each(testDatabases())('TOTP MFA on $name', (db) => {
       expect(everyEvent).toContain(who.id);
       expect(log).toContain(`/v1/users/${who.id}/mfa`);
       for (const text of [everyEvent, log]) {
-        for (const needle of [...seedNeedles(secret), otpauthUrl, encodeURIComponent(otpauthUrl)]) expect(text.includes(needle), `${needle.slice(0, 8)}… found`).toBe(false);
+        for (const needle of [...seedNeedles(secret), otpauthUrl, encodeURIComponent(otpauthUrl)])
+          expect(text.includes(needle), `${needle.slice(0, 8)}… found`).toBe(false);
         for (const code of codes) expect(containsCode(text, code), `code ${code} found`).toBe(false);
       }
     });
   });
 
-  it.runIf(db.name === 'sqlite')('writes no byte of the seed into the data directory in clear (database file, WAL, shared memory)', async () => {
-    const who = await enrolled();
-    // Read back through a code, so the sealed seed is really held and opens.
-    expect((await verify(who.client, codeAt(who.secret, clock.now()))).status).toBe(200);
-    const files = readdirSync(kw.database.dataDir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => readFileSync(join(entry.parentPath, entry.name)));
-    const bytes = Buffer.concat(files);
-    expect(bytes.includes(who.id), 'the enrolment row is on disk').toBe(true);
-    for (const needle of seedNeedles(who.secret)) expect(bytes.includes(Buffer.from(needle, 'latin1')), `${needle.slice(0, 8)}… found on disk`).toBe(false);
-  });
+  it.runIf(db.name === 'sqlite')(
+    'writes no byte of the seed into the data directory in clear (database file, WAL, shared memory)',
+    async () => {
+      const who = await enrolled();
+      // Read back through a code, so the sealed seed is really held and opens.
+      expect((await verify(who.client, codeAt(who.secret, clock.now()))).status).toBe(200);
+      const files = readdirSync(kw.database.dataDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => readFileSync(join(entry.parentPath, entry.name)));
+      const bytes = Buffer.concat(files);
+      expect(bytes.includes(who.id), 'the enrolment row is on disk').toBe(true);
+      for (const needle of seedNeedles(who.secret))
+        expect(bytes.includes(Buffer.from(needle, 'latin1')), `${needle.slice(0, 8)}… found on disk`).toBe(false);
+    },
+  );
 });

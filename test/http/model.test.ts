@@ -32,7 +32,10 @@ describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
   it('names the role a legacy role is stored as, so clients read a stored agent:viewer+run as the server does', async () => {
     const reply = await seeded.admin.get('/v1/model');
     const role = (name: string) => reply.body.roles.find((candidate: { name: string }) => candidate.name === name);
-    expect(role('executor')).toMatchObject({ storeAs: 'viewer', actions: expect.arrayContaining(['discover', 'read', 'run']) });
+    expect(role('executor')).toMatchObject({
+      storeAs: 'viewer',
+      actions: expect.arrayContaining(['discover', 'read', 'run']),
+    });
     expect(role('viewer').storeAs).toBeNull();
   });
 
@@ -46,7 +49,8 @@ describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
 
   it('seed 001: says what each level grants, component access that never runs or shares', async () => {
     const reply = await seeded.admin.get('/v1/model');
-    const actionsOf = (name: string): string[] => [...reply.body.levels.find((level: { name: string }) => level.name === name).actions].sort();
+    const actionsOf = (name: string): string[] =>
+      [...reply.body.levels.find((level: { name: string }) => level.name === name).actions].sort();
     expect(actionsOf('view')).toEqual(['discover', 'read']);
     expect(actionsOf('edit')).toEqual(['discover', 'read', 'update']);
     expect(actionsOf('full')).toEqual(['create', 'delete', 'discover', 'read', 'update']);
@@ -58,14 +62,22 @@ describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
     const preset = reply.body.presets.find((candidate: { name: string }) => candidate.name === 'tenant-admin');
     expect(preset.adminOnly).toBe(true);
     expect(preset.scopes).toEqual(['org:admin']);
-    const named = reply.body.permissions.filter((permission: { alwaysHeld: boolean }) => !permission.alwaysHeld).map((permission: { id: string }) => permission.id);
+    const named = reply.body.permissions
+      .filter((permission: { alwaysHeld: boolean }) => !permission.alwaysHeld)
+      .map((permission: { id: string }) => permission.id);
     expect([...preset.permissions].sort()).toEqual([...named].sort());
-    expect(reply.body.presets.find((candidate: { name: string }) => candidate.name === 'deploy')).toMatchObject({ permissions: [], adminOnly: false });
+    expect(reply.body.presets.find((candidate: { name: string }) => candidate.name === 'deploy')).toMatchObject({
+      permissions: [],
+      adminOnly: false,
+    });
   });
 
   it('seed 003: lists Cloud Events among the types', async () => {
     const reply = await seeded.admin.get('/v1/model');
-    expect(reply.body.types.find((type: { name: string }) => type.name === 'cloudEvent')).toMatchObject({ roles: ['viewer', 'editor', 'owner'], topLevel: true });
+    expect(reply.body.types.find((type: { name: string }) => type.name === 'cloudEvent')).toMatchObject({
+      roles: ['viewer', 'editor', 'owner'],
+      topLevel: true,
+    });
   });
 
   it('refuses a caller without a key', async () => {

@@ -20,7 +20,14 @@ import { compileGrants, type CompiledGrants } from '../../src/core/grants/compil
 import { grantSourceOf, levelsApplyTo } from '../../src/core/grants/grant-set.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import {
+  seedTenant,
+  startKeyward,
+  type Client,
+  type Reply,
+  type Seeded,
+  type TestKeyward,
+} from '../support/keyward.js';
 
 const model = defaultModel();
 const PERMISSIONS = [...model.permissions.keys()];
@@ -140,7 +147,10 @@ function sometimes<T>(arbitrary: fc.Arbitrary<T>, every: number): fc.Arbitrary<T
 
 const scopeArb: fc.Arbitrary<ScopeSpec> = fc.record({
   // org (the root of every tree: org:admin, org:member) drawn more often than one type in many.
-  type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TYPES.map((type) => type.name)) }, { weight: 1, arbitrary: fc.constant('org') }),
+  type: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...TYPES.map((type) => type.name)) },
+    { weight: 1, arbitrary: fc.constant('org') },
+  ),
   role: fc.nat(5),
   resource: sometimes(fc.nat(TREE.length - 1), 2),
   plus: sometimes(fc.constantFrom(...ACTIONS), 6),
@@ -155,15 +165,32 @@ const inheritArb: fc.Arbitrary<InheritSpec> = fc.record({
 });
 /** Random grants, or (more often) mostly what the caller holds plus now and then something random. */
 const grantsArb: fc.Arbitrary<GrantSpec> = fc.oneof(
-  { weight: 1, arbitrary: fc.record({ permissions: permissionsArb, scopes: scopesArb, levels: levelsArb, inherit: fc.constant(null) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      permissions: permissionsArb,
+      scopes: scopesArb,
+      levels: levelsArb,
+      inherit: fc.constant(null),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
-      permissions: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray(PERMISSIONS, { maxLength: 1 }) }),
-      scopes: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(scopeArb, { maxLength: 1 }) }),
+      permissions: fc.oneof(
+        { weight: 4, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.subarray(PERMISSIONS, { maxLength: 1 }) },
+      ),
+      scopes: fc.oneof(
+        { weight: 4, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.array(scopeArb, { maxLength: 1 }) },
+      ),
       levels: fc.oneof(
         { weight: 4, arbitrary: fc.constant({}) },
-        { weight: 1, arbitrary: fc.dictionary(fc.constantFrom(...LEVELLED), fc.constantFrom(...LEVELS), { maxKeys: 1 }) },
+        {
+          weight: 1,
+          arbitrary: fc.dictionary(fc.constantFrom(...LEVELLED), fc.constantFrom(...LEVELS), { maxKeys: 1 }),
+        },
       ),
       inherit: inheritArb,
     }),
@@ -177,7 +204,10 @@ const principalGrantsArb: fc.Arbitrary<GrantSpec> = fc.record({
   inherit: fc.constant(null),
 });
 /** Policies or groups to link, by index: usually none, so the grants themselves decide more often. */
-const pickArb = fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([0, 1, 2, 3], { minLength: 1, maxLength: 2 }) });
+const pickArb = fc.oneof(
+  { weight: 2, arbitrary: fc.constant([]) },
+  { weight: 1, arbitrary: fc.subarray([0, 1, 2, 3], { minLength: 1, maxLength: 2 }) },
+);
 const indexArb = fc.nat(40);
 /** Which grant kinds a PATCH gives (each replaces the stored set of that kind). */
 const givenArb = fc.subarray(['permissions', 'scopes', 'levels'] as const, { minLength: 1 });
@@ -210,7 +240,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     policies: sometimes(pickArb, 4),
     groups: sometimes(pickArb, 4),
   }),
-  fc.record({ kind: fc.constant('createPolicy' as const), caller: indexArb, tenantWide: fc.boolean(), grants: grantsArb }),
+  fc.record({
+    kind: fc.constant('createPolicy' as const),
+    caller: indexArb,
+    tenantWide: fc.boolean(),
+    grants: grantsArb,
+  }),
   fc.record({
     kind: fc.constant('patchPolicy' as const),
     caller: indexArb,
@@ -224,7 +259,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const sequenceArb: fc.Arbitrary<Sequence> = fc.record({
-  visibilities: fc.array(fc.constantFrom(...VISIBILITIES), { minLength: TREE.length + FOREIGN_TREE.length, maxLength: TREE.length + FOREIGN_TREE.length }),
+  visibilities: fc.array(fc.constantFrom(...VISIBILITIES), {
+    minLength: TREE.length + FOREIGN_TREE.length,
+    maxLength: TREE.length + FOREIGN_TREE.length,
+  }),
   policies: fc.tuple(principalGrantsArb, principalGrantsArb),
   principals: fc.array(principalArb, { minLength: 2, maxLength: 4 }),
   ops: fc.array(opArb, { minLength: 5, maxLength: 10 }),
@@ -252,10 +290,18 @@ interface Held {
 
 const NO_HELD: Held = { permissions: [], scopes: [], levels: {} };
 
-const NOTHING: Effective = { permissions: [], typeWide: {}, allTypes: [], createsTypes: [], resources: {}, readDiscoverable: false };
+const NOTHING: Effective = {
+  permissions: [],
+  typeWide: {},
+  allTypes: [],
+  createsTypes: [],
+  resources: {},
+  readDiscoverable: false,
+};
 
 function effectiveOf(compiled: CompiledGrants): Effective {
-  const record = (map: ReadonlyMap<string, ReadonlySet<string>>): Record<string, string[]> => Object.fromEntries([...map].map(([name, actions]) => [name, [...actions]]));
+  const record = (map: ReadonlyMap<string, ReadonlySet<string>>): Record<string, string[]> =>
+    Object.fromEntries([...map].map(([name, actions]) => [name, [...actions]]));
   return {
     permissions: [...compiled.permissions],
     typeWide: record(compiled.typeWide),
@@ -267,7 +313,11 @@ function effectiveOf(compiled: CompiledGrants): Effective {
 }
 
 /** A policy's grants as GET /v1/policies/{id} shows them, compiled as a key linked to it (an admin key) would hold them. */
-function policyEffective(policy: { permissions: string[]; scopes: string[]; levels: Record<string, string> }): Effective {
+function policyEffective(policy: {
+  permissions: string[];
+  scopes: string[];
+  levels: Record<string, string>;
+}): Effective {
   return effectiveOf(compileGrants(model, [grantSourceOf(model, { ...policy, preset: null })]));
 }
 
@@ -291,20 +341,30 @@ function callerActionsOn(caller: Effective, resourceId: string, tree: ReadonlyMa
 }
 
 /** What `after` gives beyond `before` that `caller` does not hold itself, each named. Empty: no escalation. */
-function uncovered(before: Effective, after: Effective, caller: Effective, tree: ReadonlyMap<string, LiveResource>): string[] {
+function uncovered(
+  before: Effective,
+  after: Effective,
+  caller: Effective,
+  tree: ReadonlyMap<string, LiveResource>,
+): string[] {
   const excess: string[] = [];
-  const gained = (now: readonly string[], then: readonly string[] = []): string[] => now.filter((item) => !then.includes(item));
+  const gained = (now: readonly string[], then: readonly string[] = []): string[] =>
+    now.filter((item) => !then.includes(item));
   for (const id of gained(after.permissions, before.permissions)) {
     if (!ALWAYS_HELD.has(id) && !caller.permissions.includes(id)) excess.push(`permission ${id}`);
   }
   for (const [type, actions] of Object.entries(after.typeWide)) {
     for (const action of gained(actions, before.typeWide[type])) {
-      if (!caller.allTypes.includes(action) && !(caller.typeWide[type] ?? []).includes(action)) excess.push(`${action} on every ${type}`);
+      if (!caller.allTypes.includes(action) && !(caller.typeWide[type] ?? []).includes(action))
+        excess.push(`${action} on every ${type}`);
     }
   }
-  for (const action of gained(after.allTypes, before.allTypes)) if (!caller.allTypes.includes(action)) excess.push(`${action} on every type`);
-  for (const type of gained(after.createsTypes, before.createsTypes)) if (!caller.createsTypes.includes(type)) excess.push(`create ${type} anywhere`);
-  if (after.readDiscoverable && !before.readDiscoverable && !caller.readDiscoverable) excess.push('read whatever it discovers');
+  for (const action of gained(after.allTypes, before.allTypes))
+    if (!caller.allTypes.includes(action)) excess.push(`${action} on every type`);
+  for (const type of gained(after.createsTypes, before.createsTypes))
+    if (!caller.createsTypes.includes(type)) excess.push(`create ${type} anywhere`);
+  if (after.readDiscoverable && !before.readDiscoverable && !caller.readDiscoverable)
+    excess.push('read whatever it discovers');
   for (const [resourceId, actions] of Object.entries(after.resources)) {
     const held = callerActionsOn(caller, resourceId, tree);
     const resource = tree.get(resourceId);
@@ -324,7 +384,13 @@ interface PoolKey {
   readonly client: Client;
 }
 
-const stats = { succeeded: 0, refused: 0, otherwise: 0, foreignDiscovered: 0, byKind: {} as Record<string, { ok: number; refused: number; other: number }> };
+const stats = {
+  succeeded: 0,
+  refused: 0,
+  otherwise: 0,
+  foreignDiscovered: 0,
+  byKind: {} as Record<string, { ok: number; refused: number; other: number }>,
+};
 
 function tally(kind: string, reply: Reply): 'ok' | 'refused' | 'other' {
   const outcome = reply.status >= 200 && reply.status < 300 ? 'ok' : reply.status === 403 ? 'refused' : 'other';
@@ -355,7 +421,8 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
   });
 
   function must(reply: Reply, what: string): any {
-    if (reply.status < 200 || reply.status >= 300) throw new Error(`setup: ${what} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (reply.status < 200 || reply.status >= 300)
+      throw new Error(`setup: ${what} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     return reply.body;
   }
 
@@ -379,7 +446,13 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
       const parentId = node.parent === null ? null : (resources[node.parent]?.id ?? null);
       const visibility = pick(sequence.visibilities, index);
       const body = must(
-        await admin.post('/v1/resources', { ...inEnvironment, type: node.type, name: `r${index}`, visibility, ...(parentId === null ? {} : { parentId }) }),
+        await admin.post('/v1/resources', {
+          ...inEnvironment,
+          type: node.type,
+          name: `r${index}`,
+          visibility,
+          ...(parentId === null ? {} : { parentId }),
+        }),
         'resource',
       );
       resources.push({ id: body.id, type: node.type, parentId });
@@ -389,7 +462,13 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
       const parentId = node.parent === null ? null : (foreignResources[node.parent]?.id ?? null);
       const visibility = pick(sequence.visibilities, TREE.length + index);
       const body = must(
-        await admin.post('/v1/resources', { environmentId: foreign.environmentId, type: node.type, name: `f${index}`, visibility, ...(parentId === null ? {} : { parentId }) }),
+        await admin.post('/v1/resources', {
+          environmentId: foreign.environmentId,
+          type: node.type,
+          name: `f${index}`,
+          visibility,
+          ...(parentId === null ? {} : { parentId }),
+        }),
         'foreign resource',
       );
       foreignResources.push({ id: body.id, type: node.type, parentId });
@@ -401,16 +480,25 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
       const allowed = new Set<string>();
       for (const resource of probed) {
         for (const action of PROBED_ACTIONS) {
-          const reply = await kw.client().post('/v1/verify', { key, action, resource: { type: resource.type, id: resource.id } });
+          const reply = await kw
+            .client()
+            .post('/v1/verify', { key, action, resource: { type: resource.type, id: resource.id } });
           if (reply.body.code === 'VALID') allowed.add(`${action} ${resource.type} ${resource.id}`);
-          if (reply.body.code === 'VALID' && action === 'discover' && foreignIds.has(resource.id)) stats.foreignDiscovered += 1;
+          if (reply.body.code === 'VALID' && action === 'discover' && foreignIds.has(resource.id))
+            stats.foreignDiscovered += 1;
         }
       }
       return allowed;
     };
     /** What the key may now do that it could not before and the caller could not either, each named. */
-    const gainedBeyond = (after: ReadonlySet<string>, before: ReadonlySet<string>, caller: ReadonlySet<string>): string[] =>
-      [...after].filter((verdict) => !before.has(verdict) && !caller.has(verdict)).map((verdict) => `verify ${verdict}`);
+    const gainedBeyond = (
+      after: ReadonlySet<string>,
+      before: ReadonlySet<string>,
+      caller: ReadonlySet<string>,
+    ): string[] =>
+      [...after]
+        .filter((verdict) => !before.has(verdict) && !caller.has(verdict))
+        .map((verdict) => `verify ${verdict}`);
     const tree = new Map(resources.map((resource) => [resource.id, resource]));
 
     /** A resource of `type` in the tree (the n-th, wrapping), or null: a scope names a resource of its own type (a mismatch is a 400). */
@@ -426,14 +514,16 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
       const base = on === null ? `${scope.type}:${role}` : `${scope.type}:${on.id}:${role}`;
       return scope.plus === null ? base : `${base}+${scope.plus}`;
     };
-    const permissionsFor = (permissions: readonly string[], adminKey: boolean): string[] => permissions.filter((id) => adminKey || !ADMIN_ONLY.has(id));
+    const permissionsFor = (permissions: readonly string[], adminKey: boolean): string[] =>
+      permissions.filter((id) => adminKey || !ADMIN_ONLY.has(id));
     /** The request's grant fields: the spec's random ones plus what it inherits from the caller's direct grants. */
     const grantBody = (grants: GrantSpec, adminKey: boolean, from: Held = NO_HELD) => {
       const permissions = [...grants.permissions];
       const scopes = grants.scopes.map(scopeText);
       const levels: Record<string, string> = { ...grants.levels };
       if (grants.inherit !== null) {
-        if (from.permissions.length > 0) for (const at of grants.inherit.permissions) permissions.push(pick(from.permissions, at));
+        if (from.permissions.length > 0)
+          for (const at of grants.inherit.permissions) permissions.push(pick(from.permissions, at));
         if (from.scopes.length > 0) {
           for (const { at, resource } of grants.inherit.scopes) {
             const held = pick(from.scopes, at);
@@ -459,14 +549,19 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
     const policies: string[] = [];
     for (const [index, grants] of sequence.policies.entries()) {
       const place = index === 0 ? inEnvironment : here;
-      policies.push(must(await admin.post('/v1/policies', { name: `p${index}`, ...place, ...grantBody(grants, true) }), 'policy').id);
+      policies.push(
+        must(await admin.post('/v1/policies', { name: `p${index}`, ...place, ...grantBody(grants, true) }), 'policy')
+          .id,
+      );
     }
 
     const pool: PoolKey[] = [];
-    const keyBody = (adminKey: boolean) => (adminKey ? { kind: 'user', userId: seeded.adminUserId, admin: true } : { kind: 'application' });
+    const keyBody = (adminKey: boolean) =>
+      adminKey ? { kind: 'user', userId: seeded.adminUserId, admin: true } : { kind: 'application' };
     for (const [index, principal] of sequence.principals.entries()) {
       const grants = grantBody(principal.grants, principal.admin);
-      if (principal.admin && principal.usersManage && !grants.permissions.includes('users.manage')) grants.permissions.push('users.manage');
+      if (principal.admin && principal.usersManage && !grants.permissions.includes('users.manage'))
+        grants.permissions.push('users.manage');
       const body = must(
         await admin.post('/v1/keys', {
           ...inEnvironment,
@@ -483,12 +578,25 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
     }
 
     // A member user with a key of its own, so user memberships reach keys of another user too.
-    const member = must(await admin.post('/v1/users', { ...here, name: 'Member', email: `member@t${tenants}.example` }), 'member user');
-    const memberKey = must(await admin.post('/v1/keys', { ...inEnvironment, name: 'member', kind: 'user', userId: member.id }), 'member key');
+    const member = must(
+      await admin.post('/v1/users', { ...here, name: 'Member', email: `member@t${tenants}.example` }),
+      'member user',
+    );
+    const memberKey = must(
+      await admin.post('/v1/keys', { ...inEnvironment, name: 'member', kind: 'user', userId: member.id }),
+      'member key',
+    );
     pool.push({ id: memberKey.id, secret: memberKey.key, admin: false, client: kw.client(memberKey.key) });
     const users = [seeded.adminUserId, member.id as string];
 
-    const fail = (op: Op, callerBefore: { key: any; grants: Effective }, request: unknown, reply: Reply, excess: readonly string[], extra: Record<string, unknown> = {}): never => {
+    const fail = (
+      op: Op,
+      callerBefore: { key: any; grants: Effective },
+      request: unknown,
+      reply: Reply,
+      excess: readonly string[],
+      extra: Record<string, unknown> = {},
+    ): never => {
       const report = {
         op: op.kind,
         caller: {
@@ -507,7 +615,9 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
         resources,
         ...extra,
       };
-      throw new Error(`escalation: a ${reply.status} handed out what the caller lacked: ${excess.join('; ')}\n${JSON.stringify(report, null, 2)}`);
+      throw new Error(
+        `escalation: a ${reply.status} handed out what the caller lacked: ${excess.join('; ')}\n${JSON.stringify(report, null, 2)}`,
+      );
     };
 
     for (const op of sequence.ops) {
@@ -526,12 +636,19 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           };
           const reply = await caller.client.post('/v1/keys', request);
           if (tally(op.kind, reply) !== 'ok') break;
-          const made: PoolKey = { id: reply.body.id, secret: reply.body.key, admin: op.admin, client: kw.client(reply.body.key) };
+          const made: PoolKey = {
+            id: reply.body.id,
+            secret: reply.body.key,
+            admin: op.admin,
+            client: kw.client(reply.body.key),
+          };
           pool.push(made);
           const after = await me(made.client);
           const excess = uncovered(NOTHING, after.grants, callerBefore.grants, tree);
           excess.push(...gainedBeyond(await verdicts(made.secret), new Set(), await verdicts(caller.secret)));
-          const outside = callerBefore.grants.permissions.includes('tenant.manage') ? [] : request.groupIds.filter((id) => !callerBefore.key.groupIds.includes(id));
+          const outside = callerBefore.grants.permissions.includes('tenant.manage')
+            ? []
+            : request.groupIds.filter((id) => !callerBefore.key.groupIds.includes(id));
           excess.push(...outside.map((id) => `membership of group ${id}`));
           if (excess.length > 0) fail(op, callerBefore, request, reply, excess, { madeKey: after });
           break;
@@ -559,15 +676,33 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           // Only what the key gained counts: what it had already stays (SPEC §3), the caller included.
           const after = await me(target.client);
           const excess = uncovered(targetBefore.grants, after.grants, callerBefore.grants, tree);
-          excess.push(...gainedBeyond(await verdicts(target.secret), targetVerdictsBefore, callerVerdictsBefore ?? (await verdicts(caller.secret))));
-          const addedGroups = ((request['groupIds'] as string[] | undefined) ?? []).filter((id) => !targetBefore.key.groupIds.includes(id));
-          const outside = callerBefore.grants.permissions.includes('tenant.manage') ? [] : addedGroups.filter((id) => !callerBefore.key.groupIds.includes(id));
+          excess.push(
+            ...gainedBeyond(
+              await verdicts(target.secret),
+              targetVerdictsBefore,
+              callerVerdictsBefore ?? (await verdicts(caller.secret)),
+            ),
+          );
+          const addedGroups = ((request['groupIds'] as string[] | undefined) ?? []).filter(
+            (id) => !targetBefore.key.groupIds.includes(id),
+          );
+          const outside = callerBefore.grants.permissions.includes('tenant.manage')
+            ? []
+            : addedGroups.filter((id) => !callerBefore.key.groupIds.includes(id));
           excess.push(...outside.map((id) => `membership of group ${id}`));
-          if (excess.length > 0) fail(op, callerBefore, { target: target.id, ...request }, reply, excess, { targetBefore, targetAfter: after });
+          if (excess.length > 0)
+            fail(op, callerBefore, { target: target.id, ...request }, reply, excess, {
+              targetBefore,
+              targetAfter: after,
+            });
           break;
         }
         case 'createPolicy': {
-          const request = { name: 'made', ...(op.tenantWide ? {} : { environmentId: seeded.environmentId }), ...grantBody(op.grants, true, callerBefore.key) };
+          const request = {
+            name: 'made',
+            ...(op.tenantWide ? {} : { environmentId: seeded.environmentId }),
+            ...grantBody(op.grants, true, callerBefore.key),
+          };
           const reply = await caller.client.post('/v1/policies', request);
           if (tally(op.kind, reply) !== 'ok') break;
           policies.push(reply.body.id);
@@ -584,7 +719,11 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           const reply = await caller.client.patch(`/v1/policies/${policyId}`, request);
           if (tally(op.kind, reply) !== 'ok') break;
           const excess = uncovered(policyEffective(before), policyEffective(reply.body), callerBefore.grants, tree);
-          if (excess.length > 0) fail(op, callerBefore, { policy: policyId, ...request }, reply, excess, { policyBefore: before, policyAfter: reply.body });
+          if (excess.length > 0)
+            fail(op, callerBefore, { policy: policyId, ...request }, reply, excess, {
+              policyBefore: before,
+              policyAfter: reply.body,
+            });
           break;
         }
         case 'addMember': {
@@ -592,8 +731,10 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           const target = pick(pool, op.target);
           const reply = await caller.client.post(`/v1/groups/${groupId}/members`, { keyId: target.id });
           if (tally(op.kind, reply) !== 'ok') break;
-          const allowed = callerBefore.grants.permissions.includes('tenant.manage') || callerBefore.key.groupIds.includes(groupId);
-          if (!allowed) fail(op, callerBefore, { group: groupId, keyId: target.id }, reply, [`membership of group ${groupId}`]);
+          const allowed =
+            callerBefore.grants.permissions.includes('tenant.manage') || callerBefore.key.groupIds.includes(groupId);
+          if (!allowed)
+            fail(op, callerBefore, { group: groupId, keyId: target.id }, reply, [`membership of group ${groupId}`]);
           break;
         }
         case 'addUserMember': {
@@ -601,12 +742,21 @@ describe.each(sqliteOnly())('no escalation through keys, policies and groups on 
           const userId = pick(users, op.user);
           const reply = await caller.client.post(`/v1/groups/${groupId}/members`, { userId });
           if (tally(op.kind, reply) !== 'ok') break;
-          const allowed = callerBefore.grants.permissions.includes('tenant.manage') || callerBefore.key.groupIds.includes(groupId);
-          if (!allowed) fail(op, callerBefore, { group: groupId, userId }, reply, [`membership of group ${groupId} for user ${userId}`]);
+          const allowed =
+            callerBefore.grants.permissions.includes('tenant.manage') || callerBefore.key.groupIds.includes(groupId);
+          if (!allowed)
+            fail(op, callerBefore, { group: groupId, userId }, reply, [
+              `membership of group ${groupId} for user ${userId}`,
+            ]);
           // Every key of the user, this one too, is a member now.
-          const userKey = userId === member.id ? pool.find((candidate) => candidate.id === memberKey.id) : pool.find((candidate) => candidate.admin);
+          const userKey =
+            userId === member.id
+              ? pool.find((candidate) => candidate.id === memberKey.id)
+              : pool.find((candidate) => candidate.admin);
           if (userKey !== undefined && !(await me(userKey.client)).key.groupIds.includes(groupId)) {
-            fail(op, callerBefore, { group: groupId, userId }, reply, [`user ${userId}'s key did not join group ${groupId}`]);
+            fail(op, callerBefore, { group: groupId, userId }, reply, [
+              `user ${userId}'s key did not join group ${groupId}`,
+            ]);
           }
           break;
         }

@@ -18,7 +18,17 @@ describe.each(postgres)('change notifications on $name', (db) => {
     const { dataDir, databaseUrl, schema, storage } = first.database;
     // The second node: the same database and pepper, its own caches, woken only by NOTIFY.
     second = await buildApp({
-      config: loadConfig({}, { dataDir, databaseUrl, databaseSchema: schema, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000 }),
+      config: loadConfig(
+        {},
+        {
+          dataDir,
+          databaseUrl,
+          databaseSchema: schema,
+          logLevel: 'silent',
+          changePollMs: 60_000,
+          maxStalenessMs: 86_400_000,
+        },
+      ),
       storage,
     });
   });

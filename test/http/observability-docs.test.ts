@@ -15,7 +15,9 @@ function metricNames(text: string): string[] {
 
 /** Every PromQL expression of the dashboard. */
 function dashboardExpressions(): string[] {
-  const dashboard = JSON.parse(readRepoFile('deploy/grafana/keyward.json')) as { panels: { targets: { expr: string }[] }[] };
+  const dashboard = JSON.parse(readRepoFile('deploy/grafana/keyward.json')) as {
+    panels: { targets: { expr: string }[] }[];
+  };
   return dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
 }
 
@@ -44,7 +46,13 @@ describe.each(sqliteOnly())('the metrics the docs name, on $name', (db) => {
     const named = metricNames(expressions.join('\n'));
     expect(named.filter((name) => !served.has(name))).toEqual([]);
     // The dashboard shows the histograms, not only the counters.
-    expect(named).toEqual(expect.arrayContaining(['keyward_verify_duration_seconds', 'keyward_http_request_duration_seconds', 'keyward_change_log_lag_seconds']));
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'keyward_verify_duration_seconds',
+        'keyward_http_request_duration_seconds',
+        'keyward_change_log_lag_seconds',
+      ]),
+    );
   });
 
   it('names the latency histograms in README’s operations section, and they are histograms', async () => {
@@ -53,7 +61,9 @@ describe.each(sqliteOnly())('the metrics the docs name, on $name', (db) => {
         .split(/^## /m)
         .find((part) => part.startsWith('Operations')) ?? '';
     const named = metricNames(section);
-    expect(named).toEqual(expect.arrayContaining(['keyward_verify_duration_seconds', 'keyward_http_request_duration_seconds']));
+    expect(named).toEqual(
+      expect.arrayContaining(['keyward_verify_duration_seconds', 'keyward_http_request_duration_seconds']),
+    );
     expect(named.filter((name) => !served.has(name))).toEqual([]);
     const text = (await kw.client().get('/metrics')).body as string;
     expect(text).toContain('# TYPE keyward_verify_duration_seconds histogram');

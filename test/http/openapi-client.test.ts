@@ -90,13 +90,22 @@ describe('a client generated from the OpenAPI document', () => {
   });
 
   // The generator formats its output with a WebAssembly formatter: slow on a busy machine.
-  it('is generated, typechecks under strict, and verifies keys against a running server', { timeout: 180_000 }, async () => {
-    await run(process.execPath, [GENERATOR, 'generate', '--path', join(dir, 'openapi.json'), '--output', dir, '--name', 'keyward-api.ts'], { cwd: dir });
+  it('is generated, typechecks under strict, and verifies keys against a running server', {
+    timeout: 180_000,
+  }, async () => {
+    await run(
+      process.execPath,
+      [GENERATOR, 'generate', '--path', join(dir, 'openapi.json'), '--output', dir, '--name', 'keyward-api.ts'],
+      { cwd: dir },
+    );
     await run(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json')], { cwd: dir });
     const usage = (await import(pathToFileURL(join(dir, 'out/usage.js')).href)) as Usage;
 
     expect(await usage.verify(baseUrl, seeded.adminKey, 'users.manage')).toEqual({ valid: true, code: 'VALID' });
     expect(await usage.me(baseUrl, seeded.adminKey)).toEqual({ keyId: seeded.adminKeyId });
-    expect(await usage.missingKey(baseUrl, seeded.adminKey, 'key_00000000000000000000000000')).toEqual({ status: 404, code: 'NOT_FOUND' });
+    expect(await usage.missingKey(baseUrl, seeded.adminKey, 'key_00000000000000000000000000')).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
   });
 });

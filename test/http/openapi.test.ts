@@ -57,7 +57,10 @@ describe('the OpenAPI document', () => {
       .map(([label]) => label);
     expect(missing, 'routes without schema.operationId').toEqual([]);
     const ids = operations().map(([, op]) => op.operationId);
-    for (const id of ids) expect(id).toMatch(/^(get|list|create|update|delete|add|remove|rotate|revoke|verify|start|confirm|reset)[A-Z][A-Za-z]*$/);
+    for (const id of ids)
+      expect(id).toMatch(
+        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|start|confirm|reset)[A-Z][A-Za-z]*$/,
+      );
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -86,7 +89,9 @@ describe('the OpenAPI document', () => {
         label,
       ).toEqual([]);
       for (const status of statuses.filter((candidate) => Number(candidate) >= 400)) {
-        expect(Object.keys(op.responses[status]?.content ?? {}), `${label} ${status}`).toEqual(['application/problem+json']);
+        expect(Object.keys(op.responses[status]?.content ?? {}), `${label} ${status}`).toEqual([
+          'application/problem+json',
+        ]);
       }
     }
   });
@@ -105,8 +110,11 @@ describe('the OpenAPI document', () => {
 
   it('asks for a bearer key everywhere but on verify, health and metrics', () => {
     expect(spec.security).toEqual([{ bearer: [] }]);
-    for (const name of ['POST /v1/verify', 'GET /healthz', 'GET /readyz', 'GET /metrics']) expect(operation(name).security, name).toEqual([]);
-    for (const [label, op] of operations().filter(([label]) => label.includes(' /v1/') && label !== 'POST /v1/verify')) {
+    for (const name of ['POST /v1/verify', 'GET /healthz', 'GET /readyz', 'GET /metrics'])
+      expect(operation(name).security, name).toEqual([]);
+    for (const [label, op] of operations().filter(
+      ([label]) => label.includes(' /v1/') && label !== 'POST /v1/verify',
+    )) {
       expect(op.security, label).toBeUndefined();
     }
   });

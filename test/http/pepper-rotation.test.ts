@@ -35,9 +35,13 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     kw = await startKeyward(testDb, { clock, config: { pepper: OLD } });
     seeded = await seedTenant(kw, 'Rotating');
     appKey = (await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application' })).body.key;
-    secretId = (await seeded.admin.post('/v1/resources', { type: 'secret', name: 'stripe', value: 'sk-live-kept' })).body.id;
+    secretId = (await seeded.admin.post('/v1/resources', { type: 'secret', name: 'stripe', value: 'sk-live-kept' }))
+      .body.id;
     totpSeed = (await seeded.admin.post(`/v1/users/${seeded.adminUserId}/mfa`)).body.secret;
-    expect((await seeded.admin.post(`/v1/users/${seeded.adminUserId}/mfa/confirm`, { code: codeAt(totpSeed, clock.now()) })).status).toBe(200);
+    expect(
+      (await seeded.admin.post(`/v1/users/${seeded.adminUserId}/mfa/confirm`, { code: codeAt(totpSeed, clock.now()) }))
+        .status,
+    ).toBe(200);
     // Every node stops before the rotation.
     await kw.keyward.close();
   });
@@ -48,28 +52,54 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
   });
 
   const rotate = (previous: string, next: string) =>
-    rotatePepper(kw.database.storage.db, defaultModel(), { previous: Buffer.from(previous), next: Buffer.from(next), now: clock.now() });
+    rotatePepper(kw.database.storage.db, defaultModel(), {
+      previous: Buffer.from(previous),
+      next: Buffer.from(next),
+      now: clock.now(),
+    });
   const start = async (pepper: string, pepperPrevious?: string): Promise<Keyward> =>
     buildApp({
-      config: loadConfig({}, { dataDir: kw.database.dataDir, pepper, pepperPrevious, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000 }),
+      config: loadConfig(
+        {},
+        {
+          dataDir: kw.database.dataDir,
+          pepper,
+          pepperPrevious,
+          logLevel: 'silent',
+          changePollMs: 60_000,
+          maxStalenessMs: 86_400_000,
+        },
+      ),
       storage: kw.database.storage,
       clock,
     });
   const call = async (keyward: Keyward, key: string, method: 'GET' | 'POST', url: string, body?: unknown) => {
-    const reply = await keyward.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const reply = await keyward.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${key}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     return { status: reply.statusCode, body: reply.json() };
   };
 
   it('keeps old keys verifying, secret values and TOTP seeds opening, and the audit chains ok', async () => {
     const report = await rotate(OLD, NEW);
-    expect(report).toMatchObject({ ok: true, value: { secrets: 1, mfaSeeds: 1, unreadable: 0, brokenChains: [], keysPending: 3 } });
+    expect(report).toMatchObject({
+      ok: true,
+      value: { secrets: 1, mfaSeeds: 1, unreadable: 0, brokenChains: [], keysPending: 3 },
+    });
     node = await start(NEW, OLD);
 
     const verified = await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } });
     expect(verified.json()).toMatchObject({ valid: true, code: 'VALID' });
-    expect((await call(node, seeded.adminKey, 'GET', `/v1/resources/${secretId}`)).body).toMatchObject({ value: 'sk-live-kept' });
+    expect((await call(node, seeded.adminKey, 'GET', `/v1/resources/${secretId}`)).body).toMatchObject({
+      value: 'sk-live-kept',
+    });
     clock.advance(STEP_MS);
-    expect((await call(node, seeded.adminKey, 'POST', '/v1/me/mfa/verify', { code: codeAt(totpSeed, clock.now()) })).status).toBe(200);
+    expect(
+      (await call(node, seeded.adminKey, 'POST', '/v1/me/mfa/verify', { code: codeAt(totpSeed, clock.now()) })).status,
+    ).toBe(200);
     expect((await call(node, kw.rootKey, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true });
     expect(await keysUnderPreviousPepper(kw.database.storage.db)).toBe(0);
   });
@@ -80,8 +110,12 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } });
     await node.close();
     node = await start(NEW);
-    expect((await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } })).json()).toMatchObject({ valid: true });
-    expect((await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: seeded.adminKey } })).json()).toMatchObject({ valid: false, code: 'NOT_FOUND' });
+    expect(
+      (await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: appKey } })).json(),
+    ).toMatchObject({ valid: true });
+    expect(
+      (await node.app.inject({ method: 'POST', url: '/v1/verify', payload: { key: seeded.adminKey } })).json(),
+    ).toMatchObject({ valid: false, code: 'NOT_FOUND' });
   });
 
   it('accepts under the previous pepper only the keys recorded as pending, before and after KEYWARD_PEPPER_PREVIOUS goes', async () => {
@@ -90,12 +124,22 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     // stopped, or written straight into the database): not one of the keys the rotation recorded.
     const stray = generateKey('kw');
     const db = kw.database.storage.db;
-    const environment = await db.selectFrom('environments').select(['id', 'tenant_id']).where('id', '=', seeded.environmentId).executeTakeFirstOrThrow();
+    const environment = await db
+      .selectFrom('environments')
+      .select(['id', 'tenant_id'])
+      .where('id', '=', seeded.environmentId)
+      .executeTakeFirstOrThrow();
     await insertKey(
       db,
-      keyRowWith({ id: newId('key', clock.now()), key_hash: hashKey(Buffer.from(OLD), stray), tenant_id: environment.tenant_id, environment_id: environment.id }),
+      keyRowWith({
+        id: newId('key', clock.now()),
+        key_hash: hashKey(Buffer.from(OLD), stray),
+        tenant_id: environment.tenant_id,
+        environment_id: environment.id,
+      }),
     );
-    const verify = async (keyward: Keyward, key: string) => (await keyward.app.inject({ method: 'POST', url: '/v1/verify', payload: { key } })).json();
+    const verify = async (keyward: Keyward, key: string) =>
+      (await keyward.app.inject({ method: 'POST', url: '/v1/verify', payload: { key } })).json();
 
     node = await start(NEW, OLD);
     expect(await verify(node, stray)).toMatchObject({ valid: false, code: 'NOT_FOUND' });
@@ -111,8 +155,14 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
   });
 
   it('refuses a previous pepper that is not the database’s, and a second rotation while keys are pending', async () => {
-    expect(await rotate('not the pepper of this database, 32+ chars', NEW)).toMatchObject({ ok: false, problem: { code: 'VALIDATION' } });
+    expect(await rotate('not the pepper of this database, 32+ chars', NEW)).toMatchObject({
+      ok: false,
+      problem: { code: 'VALIDATION' },
+    });
     expect((await rotate(OLD, NEW)).ok).toBe(true);
-    expect(await rotate(NEW, 'a third pepper, thirty-two characters or more')).toMatchObject({ ok: false, problem: { code: 'CONFLICT' } });
+    expect(await rotate(NEW, 'a third pepper, thirty-two characters or more')).toMatchObject({
+      ok: false,
+      problem: { code: 'CONFLICT' },
+    });
   });
 });

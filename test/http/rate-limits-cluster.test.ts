@@ -13,7 +13,10 @@ const REDIS_URL = TEST_REDIS_URL;
 const POSTGRES_URL = inject('postgresUrl');
 
 const redis = await redisAvailable();
-if (!redis) console.warn(`skipping the shared-Redis rate-limit tests: nothing answers at ${REDIS_URL} (set KEYWARD_TEST_REDIS_URL to require it)`);
+if (!redis)
+  console.warn(
+    `skipping the shared-Redis rate-limit tests: nothing answers at ${REDIS_URL} (set KEYWARD_TEST_REDIS_URL to require it)`,
+  );
 if (POSTGRES_URL === null) console.warn('skipping the rate-limit cluster tests: they need PostgreSQL');
 
 /**
@@ -45,7 +48,13 @@ describe.skipIf(POSTGRES_URL === null)('rate limits on three nodes', () => {
     root ||= node.keyward.rootKey.createdKey ?? '';
     const tenant = await node.call('POST', '/v1/tenants', root, { name: `Limits ${Math.random()}` });
     const environment = await node.call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
-    const key = await node.call('POST', '/v1/keys', root, { environmentId: environment.body.id, name: 'k', kind: 'application', ratelimits: TEN_PER_MINUTE, ...extra });
+    const key = await node.call('POST', '/v1/keys', root, {
+      environmentId: environment.body.id,
+      name: 'k',
+      kind: 'application',
+      ratelimits: TEN_PER_MINUTE,
+      ...extra,
+    });
     expect(key.status).toBe(201);
     lastKeyId = key.body.id as string;
     return key.body.key as string;
@@ -75,8 +84,11 @@ describe.skipIf(POSTGRES_URL === null)('rate limits on three nodes', () => {
     clock.set(Date.UTC(2026, 5, 1, 12, 0, 2, 100));
     const started = await threeNodes({ redisUrl: REDIS_URL, nodes: 1 });
     const key = await limitedKey(started[0] as Node, { credits: { remaining: 0 } });
-    for (const node of started) expect((await node.call('POST', '/v1/verify', null, { key })).body.code).toBe('USAGE_EXCEEDED');
-    expect((await (started[1] as Node).call('PATCH', `/v1/keys/${lastKeyId}`, root, { creditsAdd: 100 })).status).toBe(200);
+    for (const node of started)
+      expect((await node.call('POST', '/v1/verify', null, { key })).body.code).toBe('USAGE_EXCEEDED');
+    expect((await (started[1] as Node).call('PATCH', `/v1/keys/${lastKeyId}`, root, { creditsAdd: 100 })).status).toBe(
+      200,
+    );
     expect(await validOf(started, key)).toBe(10);
   });
 
@@ -90,8 +102,14 @@ describe.skipIf(POSTGRES_URL === null)('rate limits on three nodes', () => {
   it('falls back to the node share where Redis is down (fail-open), and refuses where told to (fail-closed)', async () => {
     clock.set(Date.UTC(2026, 5, 1, 12, 0, 10, 100));
     const unreachable = 'redis://127.0.0.1:1';
-    const open = await nodes.start({ clock, config: { redisUrl: unreachable, nodes: 1, rateLimitRedisDown: 'open', changePollMs: 100 } });
-    const closed = await nodes.start({ clock, config: { redisUrl: unreachable, nodes: 1, rateLimitRedisDown: 'closed', changePollMs: 100 } });
+    const open = await nodes.start({
+      clock,
+      config: { redisUrl: unreachable, nodes: 1, rateLimitRedisDown: 'open', changePollMs: 100 },
+    });
+    const closed = await nodes.start({
+      clock,
+      config: { redisUrl: unreachable, nodes: 1, rateLimitRedisDown: 'closed', changePollMs: 100 },
+    });
     const key = await limitedKey(open);
     expect(await validOf([open], key)).toBe(10);
     await closed.keyward.follower.catchUp();

@@ -30,10 +30,20 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
   it('refuses with RATE_LIMITED once the window is spent, with remaining and resetAt', async () => {
     const { key } = await keyWith([{ name: 'daily', limit: 2, durationMs: DAY }]);
     const first = await verify({ key });
-    expect(first).toMatchObject({ valid: true, code: 'VALID', cacheTtlMs: 0, ratelimits: [{ name: 'daily', limit: 2, remaining: 1 }] });
+    expect(first).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      cacheTtlMs: 0,
+      ratelimits: [{ name: 'daily', limit: 2, remaining: 1 }],
+    });
     expect(first.ratelimits[0].resetAt).toBe('2026-03-02T00:00:00.000Z');
     expect((await verify({ key })).ratelimits[0].remaining).toBe(0);
-    expect(await verify({ key })).toMatchObject({ valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits: [{ name: 'daily', remaining: 0 }] });
+    expect(await verify({ key })).toMatchObject({
+      valid: false,
+      code: 'RATE_LIMITED',
+      cacheTtlMs: 0,
+      ratelimits: [{ name: 'daily', remaining: 0 }],
+    });
   });
 
   it('holds 10 per second exactly on one node: 10 of 30 verifies in one window', async () => {
@@ -58,7 +68,10 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
   });
 
   it('shares a policy bucket between two linked keys', async () => {
-    const policy = await seeded.admin.post('/v1/policies', { name: 'shared-limit', ratelimits: [{ name: 'shared', limit: 2, durationMs: DAY }] });
+    const policy = await seeded.admin.post('/v1/policies', {
+      name: 'shared-limit',
+      ratelimits: [{ name: 'shared', limit: 2, durationMs: DAY }],
+    });
     expect(policy.status).toBe(201);
     const a = await keyWith([], { policyIds: [policy.body.id] });
     const b = await keyWith([], { policyIds: [policy.body.id] });
@@ -69,13 +82,24 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
   });
 
   it('applies a policy PATCH to its linked keys at once', async () => {
-    const policy = await seeded.admin.post('/v1/policies', { name: 'tightened', ratelimits: [{ name: 'shared', limit: 5, durationMs: DAY }] });
+    const policy = await seeded.admin.post('/v1/policies', {
+      name: 'tightened',
+      ratelimits: [{ name: 'shared', limit: 5, durationMs: DAY }],
+    });
     const { key } = await keyWith([], { policyIds: [policy.body.id] });
-    expect(await verify({ key })).toMatchObject({ code: 'VALID', ratelimits: [{ name: 'shared', limit: 5, remaining: 4 }] });
-    const patched = await seeded.admin.patch(`/v1/policies/${policy.body.id}`, { ratelimits: [{ name: 'shared', limit: 1, durationMs: DAY }] });
+    expect(await verify({ key })).toMatchObject({
+      code: 'VALID',
+      ratelimits: [{ name: 'shared', limit: 5, remaining: 4 }],
+    });
+    const patched = await seeded.admin.patch(`/v1/policies/${policy.body.id}`, {
+      ratelimits: [{ name: 'shared', limit: 1, durationMs: DAY }],
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.ratelimits).toEqual([{ name: 'shared', limit: 1, durationMs: DAY }]);
-    expect(await verify({ key })).toMatchObject({ code: 'RATE_LIMITED', ratelimits: [{ name: 'shared', limit: 1, remaining: 0 }] });
+    expect(await verify({ key })).toMatchObject({
+      code: 'RATE_LIMITED',
+      ratelimits: [{ name: 'shared', limit: 1, remaining: 0 }],
+    });
   });
 
   it('takes a PATCH that clears the limits at once', async () => {
@@ -95,7 +119,9 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     const ratelimits = [{ name: 'hourly', limit: 100, durationMs: 3_600_000 }];
     expect((await seeded.admin.patch(`/v1/keys/${id}`, { ratelimits })).status).toBe(200);
     const events = await seeded.admin.get(`/v1/audit?targetId=${id}&action=key.update`);
-    expect(events.body.items).toEqual([expect.objectContaining({ action: 'key.update', details: expect.objectContaining({ ratelimits }) })]);
+    expect(events.body.items).toEqual([
+      expect.objectContaining({ action: 'key.update', details: expect.objectContaining({ ratelimits }) }),
+    ]);
   });
 
   it('rejects a duplicate name and a window under a second with 400 VALIDATION, naming the field as the schema does', async () => {
@@ -109,7 +135,11 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     });
     expect(twice.status).toBe(400);
     expect(twice.body).toMatchObject({ code: 'VALIDATION', field: 'ratelimits.1.name' });
-    const short = await seeded.admin.post('/v1/keys', { name: 'x', kind: 'application', ratelimits: [{ name: 'a', limit: 1, durationMs: 999 }] });
+    const short = await seeded.admin.post('/v1/keys', {
+      name: 'x',
+      kind: 'application',
+      ratelimits: [{ name: 'a', limit: 1, durationMs: 999 }],
+    });
     expect(short.status).toBe(400);
     expect(short.body).toMatchObject({ code: 'VALIDATION', field: 'ratelimits.0.durationMs' });
   });
@@ -121,17 +151,26 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     await kw.keyward.usage.flush();
     const usage = await seeded.admin.get(`/v1/keys/${id}/usage`);
     expect(usage.status).toBe(200);
-    expect(usage.body).toMatchObject({ total: 2, days: [{ day: '2026-03-01', count: 2, byCode: { VALID: 1, RATE_LIMITED: 1 } }] });
+    expect(usage.body).toMatchObject({
+      total: 2,
+      days: [{ day: '2026-03-01', count: 2, byCode: { VALID: 1, RATE_LIMITED: 1 } }],
+    });
   });
 
   it('opens a new window when the old one ends (injected clock)', async () => {
     clock.set(START);
     const { key } = await keyWith([{ name: 'second', limit: 1, durationMs: 1000 }]);
-    expect(await verify({ key })).toMatchObject({ code: 'VALID', ratelimits: [{ remaining: 0, resetAt: '2026-03-01T12:00:01.000Z' }] });
+    expect(await verify({ key })).toMatchObject({
+      code: 'VALID',
+      ratelimits: [{ remaining: 0, resetAt: '2026-03-01T12:00:01.000Z' }],
+    });
     clock.set(START + 700);
     expect((await verify({ key })).code).toBe('RATE_LIMITED');
     clock.set(START + 750);
-    expect(await verify({ key })).toMatchObject({ code: 'VALID', ratelimits: [{ remaining: 0, resetAt: '2026-03-01T12:00:02.000Z' }] });
+    expect(await verify({ key })).toMatchObject({
+      code: 'VALID',
+      ratelimits: [{ remaining: 0, resetAt: '2026-03-01T12:00:02.000Z' }],
+    });
     clock.set(START);
   });
 });

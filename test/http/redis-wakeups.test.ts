@@ -14,13 +14,20 @@ import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
 const REDIS_URL = TEST_REDIS_URL;
 
 const available = await redisAvailable();
-if (!available) console.warn(`skipping the Redis wake-up suite: nothing answers at ${REDIS_URL} (set KEYWARD_TEST_REDIS_URL to require it)`);
+if (!available)
+  console.warn(
+    `skipping the Redis wake-up suite: nothing answers at ${REDIS_URL} (set KEYWARD_TEST_REDIS_URL to require it)`,
+  );
 
 describe.skipIf(!available)('Redis wake-ups between two nodes', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-redis-'));
   let first: Keyward;
   let second: Keyward;
-  const config = () => loadConfig({}, { dataDir, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000, redisUrl: REDIS_URL });
+  const config = () =>
+    loadConfig(
+      {},
+      { dataDir, logLevel: 'silent', changePollMs: 60_000, maxStalenessMs: 86_400_000, redisUrl: REDIS_URL },
+    );
 
   beforeAll(async () => {
     first = await buildApp({ config: config() });
@@ -46,7 +53,11 @@ describe.skipIf(!available)('Redis wake-ups between two nodes', () => {
     const root = first.rootKey.createdKey as string;
     const tenant = await call(first, 'POST', '/v1/tenants', root, { name: 'Redis' });
     const environment = await call(first, 'POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
-    const key = await call(first, 'POST', '/v1/keys', root, { environmentId: environment.body.id, name: 'k', kind: 'application' });
+    const key = await call(first, 'POST', '/v1/keys', root, {
+      environmentId: environment.body.id,
+      name: 'k',
+      kind: 'application',
+    });
     expect(key.status).toBe(201);
 
     await second.follower.catchUp();

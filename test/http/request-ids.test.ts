@@ -17,14 +17,22 @@ describe.each(sqliteOnly())('X-Request-Id on $name', (db) => {
   });
 
   const send = (path: string, id: string, method = 'GET', payload?: string) =>
-    kw.client(kw.rootKey).raw({ method, path, headers: { 'x-request-id': id, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload }) });
+    kw.client(kw.rootKey).raw({
+      method,
+      path,
+      headers: { 'x-request-id': id, 'content-type': 'application/json' },
+      ...(payload === undefined ? {} : { payload }),
+    });
 
   it('keeps a well-formed id: in the answer, the problem body and the log', async () => {
     const id = 'edge-7f3c2a9e-4b1d-4c8e-9a0f-123456789abc';
     const listed = await send('/v1/tenants', id);
     expect(listed.status).toBe(200);
     expect(listed.headers['x-request-id']).toBe(id);
-    const missing = await send('/v1/tenants/ten_00000000000000000000000000', 'trace:00-4bf92f3577b34da6a3ce929d0e0e4736');
+    const missing = await send(
+      '/v1/tenants/ten_00000000000000000000000000',
+      'trace:00-4bf92f3577b34da6a3ce929d0e0e4736',
+    );
     expect(missing.status).toBe(404);
     expect(missing.headers['x-request-id']).toBe('trace:00-4bf92f3577b34da6a3ce929d0e0e4736');
     expect(missing.body.requestId).toBe('trace:00-4bf92f3577b34da6a3ce929d0e0e4736');

@@ -74,22 +74,33 @@ describe.each(testDatabases())('resource listing cost on $name', (db) => {
     expect(after).toEqual(before);
   });
 
-  it.runIf(db.name === 'sqlite')('finds every row of the listing through an index, scanning no table of resources', async () => {
-    let listingSql = '';
-    statements.length = 0;
-    expect((await reader.client.get('/v1/resources?limit=100')).status).toBe(200);
-    listingSql = statements.find((text) => /^with recursive/i.test(text)) ?? '';
-    expect(listingSql).not.toBe('');
-    // The plan does not depend on the values bound; any text stands in for them.
-    const plan = await sql.raw<{ detail: string }>(`explain query plan ${listingSql.replace(/\?/g, "'x'")}`).execute(kw.database.storage.db);
-    const details = plan.rows.map((row) => row.detail);
-    expect(details.filter((detail) => /^SCAN (resources|resource_roles)\b/.test(detail))).toEqual([]);
-    expect(details.some((detail) => detail.includes('resources_visibility_type'))).toBe(true);
-  });
+  it.runIf(db.name === 'sqlite')(
+    'finds every row of the listing through an index, scanning no table of resources',
+    async () => {
+      let listingSql = '';
+      statements.length = 0;
+      expect((await reader.client.get('/v1/resources?limit=100')).status).toBe(200);
+      listingSql = statements.find((text) => /^with recursive/i.test(text)) ?? '';
+      expect(listingSql).not.toBe('');
+      // The plan does not depend on the values bound; any text stands in for them.
+      const plan = await sql
+        .raw<{ detail: string }>(`explain query plan ${listingSql.replace(/\?/g, "'x'")}`)
+        .execute(kw.database.storage.db);
+      const details = plan.rows.map((row) => row.detail);
+      expect(details.filter((detail) => /^SCAN (resources|resource_roles)\b/.test(detail))).toEqual([]);
+      expect(details.some((detail) => detail.includes('resources_visibility_type'))).toBe(true);
+    },
+  );
 
   it('reads no row of another tenant the key cannot discover as a listing candidate', async () => {
     const rows = await listingCandidates(kw.database.storage.db, {
-      reach: { environmentId: a.environmentId, tenantId: a.tenantId, discoverTypes: ['agent', 'project'], resourceIds: [], principals: [reader.id] },
+      reach: {
+        environmentId: a.environmentId,
+        tenantId: a.tenantId,
+        discoverTypes: ['agent', 'project'],
+        resourceIds: [],
+        principals: [reader.id],
+      },
       afterId: null,
       limit: 10_000,
     });

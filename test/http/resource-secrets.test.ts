@@ -12,7 +12,14 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import {
+  seedTenant,
+  startKeyward,
+  type Client,
+  type Reply,
+  type Seeded,
+  type TestKeyward,
+} from '../support/keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 const secretValue = (): string => `s3cr3t-${randomBytes(12).toString('hex')}`;
@@ -25,7 +32,11 @@ function needles(value: string): string[] {
 }
 
 function cellText(value: unknown): string {
-  return Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  return Buffer.isBuffer(value) || value instanceof Uint8Array
+    ? Buffer.from(value).toString('latin1')
+    : typeof value === 'string'
+      ? value
+      : (JSON.stringify(value) ?? '');
 }
 
 /** Every regular file under `dir`, read whole. */
@@ -56,13 +67,25 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
 
   const path = (id: string) => `/v1/resources/${id}`;
 
-  async function makeKey(maker: Client, grants: Record<string, unknown>): Promise<{ id: string; key: string; client: Client }> {
-    const body = created(await maker.post('/v1/keys', { name: `k-${randomBytes(3).toString('hex')}`, kind: 'application', environmentId: acme.environmentId, ...grants }));
+  async function makeKey(
+    maker: Client,
+    grants: Record<string, unknown>,
+  ): Promise<{ id: string; key: string; client: Client }> {
+    const body = created(
+      await maker.post('/v1/keys', {
+        name: `k-${randomBytes(3).toString('hex')}`,
+        kind: 'application',
+        environmentId: acme.environmentId,
+        ...grants,
+      }),
+    );
     return { id: body.id, key: body.key, client: kw.client(body.key) };
   }
 
   async function makeValued(type: 'secret' | 'variable', value: string, client: Client = acme.admin): Promise<any> {
-    const body = created(await client.post('/v1/resources', { type, name: `${type}-${randomBytes(4).toString('hex')}`, value }));
+    const body = created(
+      await client.post('/v1/resources', { type, name: `${type}-${randomBytes(4).toString('hex')}`, value }),
+    );
     expect(body).toMatchObject({ type, value });
     return body;
   }
@@ -79,7 +102,9 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
     let text = '';
     let cursor: string | null = null;
     do {
-      const reply = await client.get(`/v1/resources?${query}&limit=2${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const reply = await client.get(
+        `/v1/resources?${query}&limit=2${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       items.push(...reply.body.items);
       text += JSON.stringify(reply.body);
@@ -91,7 +116,9 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
   /** Every cell of every table of this instance's database, as text. */
   async function allCells(): Promise<string> {
     const storage = kw.keyward.storage;
-    const tables = (await storage.db.introspection.getTables()).filter((table) => (db.name === 'postgres' ? table.schema === kw.database.schema : true));
+    const tables = (await storage.db.introspection.getTables()).filter((table) =>
+      db.name === 'postgres' ? table.schema === kw.database.schema : true,
+    );
     expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['audit_events', 'change_log']));
     let cells = '';
     for (const table of tables) {
@@ -104,7 +131,12 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
   it("answers a secret's value decrypted, and a variable's as stored, to keys that may read them", async () => {
     const value = secretValue();
     const secret = await makeValued('secret', value);
-    expect(secret).toMatchObject({ id: expect.stringMatching(/^res_/), environmentId: acme.environmentId, visibility: 'ENVIRONMENT', createdByKeyId: acme.adminKeyId });
+    expect(secret).toMatchObject({
+      id: expect.stringMatching(/^res_/),
+      environmentId: acme.environmentId,
+      visibility: 'ENVIRONMENT',
+      createdByKeyId: acme.adminKeyId,
+    });
 
     const byOwner = await acme.admin.get(path(secret.id));
     expect(byOwner.status, JSON.stringify(byOwner.body)).toBe(200);
@@ -153,7 +185,8 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
       for (const id of [secret.id, changing.id, variable.id]) expect(bytes.includes(id), id).toBe(true);
       expect(bytes.includes(plain), 'the variable value, stored in clear').toBe(true);
       for (const value of [first, replaced, replacement]) {
-        for (const needle of needles(value)) expect(bytes.includes(needle), `${needle.slice(0, 12)}… found on disk`).toBe(false);
+        for (const needle of needles(value))
+          expect(bytes.includes(needle), `${needle.slice(0, 12)}… found on disk`).toBe(false);
       }
     },
   );
@@ -170,7 +203,8 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
     for (const id of [secret.id, changing.id, variable.id]) expect(cells, id).toContain(id);
     expect(cells.includes(plain), 'the variable value, stored in clear').toBe(true);
     for (const value of [first, replaced, replacement]) {
-      for (const needle of needles(value)) expect(cells.includes(needle), `${needle.slice(0, 12)}… found in a table`).toBe(false);
+      for (const needle of needles(value))
+        expect(cells.includes(needle), `${needle.slice(0, 12)}… found in a table`).toBe(false);
     }
   });
 
@@ -237,17 +271,44 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
       requestIds.push(String(reply.headers['x-request-id']));
       return reply;
     };
-    const [kept, changedTo, refused, invalid, orphaned] = [secretValue(), secretValue(), secretValue(), secretValue(), secretValue()];
-    const secret = created(track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'db-password', value: kept })));
+    const [kept, changedTo, refused, invalid, orphaned] = [
+      secretValue(),
+      secretValue(),
+      secretValue(),
+      secretValue(),
+      secretValue(),
+    ];
+    const secret = created(
+      track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'db-password', value: kept })),
+    );
     expect(track(await acme.admin.patch(path(secret.id), { value: changedTo })).status).toBe(200);
     expect(track(await acme.admin.get(path(secret.id))).body.value).toBe(changedTo);
 
     const agentsOnly = await makeKey(acme.admin, { scopes: ['agent:owner'] });
     // Refused (403, and so audited), invalid (400), under an unknown parent (404).
-    expectProblem(track(await agentsOnly.client.post('/v1/resources', { type: 'secret', name: 'nope', value: refused })), 403, 'FORBIDDEN');
+    expectProblem(
+      track(await agentsOnly.client.post('/v1/resources', { type: 'secret', name: 'nope', value: refused })),
+      403,
+      'FORBIDDEN',
+    );
     expectProblem(track(await agentsOnly.client.patch(path(secret.id), { value: refused })), 403, 'FORBIDDEN');
-    expectProblem(track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'bad', value: invalid, colour: 'red' })), 400, 'VALIDATION');
-    expectProblem(track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'lost', value: orphaned, parentId: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' })), 404, 'NOT_FOUND');
+    expectProblem(
+      track(await acme.admin.post('/v1/resources', { type: 'secret', name: 'bad', value: invalid, colour: 'red' })),
+      400,
+      'VALIDATION',
+    );
+    expectProblem(
+      track(
+        await acme.admin.post('/v1/resources', {
+          type: 'secret',
+          name: 'lost',
+          value: orphaned,
+          parentId: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa',
+        }),
+      ),
+      404,
+      'NOT_FOUND',
+    );
 
     const log = kw.logText();
     // The search is meaningful: the log holds these requests.

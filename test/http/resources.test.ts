@@ -8,7 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import {
+  seedTenant,
+  startKeyward,
+  type Client,
+  type Reply,
+  type Seeded,
+  type TestKeyward,
+} from '../support/keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 /** A map's entry that the arrangement made sure exists. */
@@ -86,7 +93,12 @@ function helpers(kw: TestKeyward) {
       expect(reply.status, `${path}: ${JSON.stringify(reply.body)}`).toBe(200);
       expect(Object.keys(reply.body).sort()).toEqual(['items', 'nextCursor']);
       texts.push(JSON.stringify(reply.body));
-      textsWithoutParentIds.push(JSON.stringify({ ...reply.body, items: reply.body.items.map(({ parentId: _parentId, ...rest }: { parentId: unknown }) => rest) }));
+      textsWithoutParentIds.push(
+        JSON.stringify({
+          ...reply.body,
+          items: reply.body.items.map(({ parentId: _parentId, ...rest }: { parentId: unknown }) => rest),
+        }),
+      );
       items.push(...reply.body.items);
       const next: string | null = reply.body.nextCursor;
       if (next === null) return { items, texts, textsWithoutParentIds };
@@ -139,7 +151,10 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
     const staging = created(await acme.admin.post('/v1/environments', { name: 'staging' }));
     // Every caller owns every agent type-wide: only where it stands can deny it.
     callers.set('same environment', await h.makeKey(acme.admin, { scopes: ['agent:owner'] }));
-    callers.set('other environment of the tenant', await h.makeKey(acme.admin, { environmentId: staging.id, scopes: ['agent:owner'] }));
+    callers.set(
+      'other environment of the tenant',
+      await h.makeKey(acme.admin, { environmentId: staging.id, scopes: ['agent:owner'] }),
+    );
     callers.set('other tenant', await h.makeKey(other.admin, { scopes: ['agent:owner'] }));
   });
   afterAll(async () => {
@@ -148,7 +163,13 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
 
   const problemCode = (status: Outcome) => (status === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
 
-  async function act(action: Action, caller: TestKey, resource: any, expected: Outcome, fromOtherTenant: boolean): Promise<void> {
+  async function act(
+    action: Action,
+    caller: TestKey,
+    resource: any,
+    expected: Outcome,
+    fromOtherTenant: boolean,
+  ): Promise<void> {
     const path = `/v1/resources/${resource.id}`;
     // Another tenant sees a PUBLIC resource without the id of the key that created it.
     const seen = fromOtherTenant ? { ...resource, createdByKeyId: null } : resource;
@@ -239,7 +260,10 @@ describe.each(testDatabases())('resources on $name', (db) => {
     acme = await seedTenant(kw, 'Acme');
     other = await seedTenant(kw, 'Other');
     stagingId = created(await acme.admin.post('/v1/environments', { name: 'staging' })).id;
-    stagingOwner = await h.makeKey(acme.admin, { environmentId: stagingId, scopes: ['agent:owner', 'project:owner', 'namespace:admin'] });
+    stagingOwner = await h.makeKey(acme.admin, {
+      environmentId: stagingId,
+      scopes: ['agent:owner', 'project:owner', 'namespace:admin'],
+    });
   });
   afterAll(async () => {
     await kw.close();
@@ -253,7 +277,12 @@ describe.each(testDatabases())('resources on $name', (db) => {
     it("creates a resource in the caller's environment and answers it with 201, then reads it back", async () => {
       const owner = await h.makeKey(acme.admin, { scopes: ['agent:owner'] });
       const externalId = unique('ext');
-      const reply = await owner.client.post('/v1/resources', { type: 'agent', name: 'Support bot', externalId, metadata: { team: 'cx' } });
+      const reply = await owner.client.post('/v1/resources', {
+        type: 'agent',
+        name: 'Support bot',
+        externalId,
+        metadata: { team: 'cx' },
+      });
       expect(reply.status, JSON.stringify(reply.body)).toBe(201);
       expect(reply.body).toEqual({
         id: expect.stringMatching(/^res_[0-9a-z]{26}$/),
@@ -292,9 +321,19 @@ describe.each(testDatabases())('resources on $name', (db) => {
 
     it('updates name, metadata and externalId with PATCH, answering the updated object', async () => {
       const agent = await h.make(acme.admin, { type: 'agent', metadata: { a: 1 } });
-      const reply = await acme.admin.patch(path(agent.id), { name: 'Renamed', metadata: { b: 2 }, externalId: unique('ext') });
+      const reply = await acme.admin.patch(path(agent.id), {
+        name: 'Renamed',
+        metadata: { b: 2 },
+        externalId: unique('ext'),
+      });
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-      expect(reply.body).toMatchObject({ id: agent.id, name: 'Renamed', metadata: { b: 2 }, createdAt: agent.createdAt, createdByKeyId: acme.adminKeyId });
+      expect(reply.body).toMatchObject({
+        id: agent.id,
+        name: 'Renamed',
+        metadata: { b: 2 },
+        createdAt: agent.createdAt,
+        createdByKeyId: acme.adminKeyId,
+      });
       expect(Date.parse(reply.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(agent.updatedAt));
       expect((await acme.admin.get(path(agent.id))).body).toEqual(reply.body);
       const cleared = await acme.admin.patch(path(agent.id), { externalId: null });
@@ -336,7 +375,13 @@ describe.each(testDatabases())('resources on $name', (db) => {
       expectProblem(await discoverer.client.get(path(agent.id)), 403, 'FORBIDDEN');
       // Discover shows id, type, name, parent and visibility only (SPEC §3 step 4).
       const { id, type, name, parentId, visibility } = agent;
-      expect((await h.listAll(discoverer.client, 'type=agent')).items.find((item) => item.id === agent.id)).toEqual({ id, type, name, parentId, visibility });
+      expect((await h.listAll(discoverer.client, 'type=agent')).items.find((item) => item.id === agent.id)).toEqual({
+        id,
+        type,
+        name,
+        parentId,
+        visibility,
+      });
     });
   });
 
@@ -350,7 +395,10 @@ describe.each(testDatabases())('resources on $name', (db) => {
     it('refuses a type its parent type does not allow: a document under a project (parentId)', async () => {
       const project = await h.make(acme.admin, { type: 'project' });
       const before = await adminIds();
-      expectInvalid(await acme.admin.post('/v1/resources', { type: 'document', name: 'doc', parentId: project.id }), 'parentId');
+      expectInvalid(
+        await acme.admin.post('/v1/resources', { type: 'document', name: 'doc', parentId: project.id }),
+        'parentId',
+      );
       expect(await adminIds()).toEqual(before);
     });
 
@@ -376,7 +424,11 @@ describe.each(testDatabases())('resources on $name', (db) => {
 
     it('makes the root key name environmentId', async () => {
       expectInvalid(await kw.root.post('/v1/resources', { type: 'agent', name: 'rootless' }), 'environmentId');
-      const reply = await kw.root.post('/v1/resources', { type: 'agent', name: 'rooted', environmentId: acme.environmentId });
+      const reply = await kw.root.post('/v1/resources', {
+        type: 'agent',
+        name: 'rooted',
+        environmentId: acme.environmentId,
+      });
       expect(reply.status, JSON.stringify(reply.body)).toBe(201);
       expect(reply.body).toMatchObject({ tenantId: acme.tenantId, environmentId: acme.environmentId, name: 'rooted' });
     });
@@ -387,7 +439,11 @@ describe.each(testDatabases())('resources on $name', (db) => {
       const externalId = unique('ext');
       await h.make(acme.admin, { type: 'agent', externalId });
       const before = await adminIds();
-      expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: 'twin', externalId }), 409, 'CONFLICT');
+      expectProblem(
+        await acme.admin.post('/v1/resources', { type: 'agent', name: 'twin', externalId }),
+        409,
+        'CONFLICT',
+      );
       expect(await adminIds()).toEqual(before);
     });
 
@@ -413,8 +469,16 @@ describe.each(testDatabases())('resources on $name', (db) => {
     it("refuses to create in another environment of the tenant (403) or another tenant's (404)", async () => {
       const before = await adminIds();
       const [away, abroad] = [unique('away'), unique('abroad')];
-      expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: away, environmentId: stagingId }), 403, 'FORBIDDEN');
-      expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: abroad, environmentId: other.environmentId }), 404, 'NOT_FOUND');
+      expectProblem(
+        await acme.admin.post('/v1/resources', { type: 'agent', name: away, environmentId: stagingId }),
+        403,
+        'FORBIDDEN',
+      );
+      expectProblem(
+        await acme.admin.post('/v1/resources', { type: 'agent', name: abroad, environmentId: other.environmentId }),
+        404,
+        'NOT_FOUND',
+      );
       expect(await adminIds()).toEqual(before);
       const everywhere = JSON.stringify((await h.listAll(kw.root, '')).items);
       expect(everywhere).not.toContain(away);
@@ -422,23 +486,43 @@ describe.each(testDatabases())('resources on $name', (db) => {
     });
 
     it('answers 404 for an unknown parent', async () => {
-      expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: 'lost', parentId: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' }), 404, 'NOT_FOUND');
+      expectProblem(
+        await acme.admin.post('/v1/resources', {
+          type: 'agent',
+          name: 'lost',
+          parentId: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa',
+        }),
+        404,
+        'NOT_FOUND',
+      );
     });
 
     it("answers 404 for another tenant's ENVIRONMENT or TENANT parent, 403 under its PUBLIC one", async () => {
       for (const visibility of ['ENVIRONMENT', 'TENANT'] as const) {
         const project = await h.make(other.admin, { type: 'project', visibility });
-        expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: 'mole', parentId: project.id }), 404, 'NOT_FOUND');
+        expectProblem(
+          await acme.admin.post('/v1/resources', { type: 'agent', name: 'mole', parentId: project.id }),
+          404,
+          'NOT_FOUND',
+        );
       }
       const open = await h.make(other.admin, { type: 'project', visibility: 'PUBLIC' });
-      expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: 'mole', parentId: open.id }), 403, 'FORBIDDEN');
+      expectProblem(
+        await acme.admin.post('/v1/resources', { type: 'agent', name: 'mole', parentId: open.id }),
+        403,
+        'FORBIDDEN',
+      );
       const children = await h.listAll(other.admin, `parentId=${open.id}`);
       expect(children.items).toEqual([]);
     });
 
     it('never creates under a parent in another environment of the tenant, even a TENANT one (403)', async () => {
       const project = await h.make(stagingOwner.client, { type: 'project', visibility: 'TENANT' });
-      expectProblem(await acme.admin.post('/v1/resources', { type: 'agent', name: 'cross', parentId: project.id }), 403, 'FORBIDDEN');
+      expectProblem(
+        await acme.admin.post('/v1/resources', { type: 'agent', name: 'cross', parentId: project.id }),
+        403,
+        'FORBIDDEN',
+      );
       expect((await h.listAll(stagingOwner.client, `parentId=${project.id}`)).items).toEqual([]);
     });
 
@@ -448,7 +532,12 @@ describe.each(testDatabases())('resources on $name', (db) => {
       ['namespace:admin', { scopes: ['namespace:admin'] }, { type: 'namespace' }, 201],
       ['apiFunctions.manage', { permissions: ['apiFunctions.manage'] }, { type: 'apiFunction' }, 201],
       ['secrets.manage', { permissions: ['secrets.manage'] }, { type: 'secret', value: 'top-level-secret' }, 201],
-      ['variables.manage', { permissions: ['variables.manage'] }, { type: 'variable', value: 'top-level-variable' }, 201],
+      [
+        'variables.manage',
+        { permissions: ['variables.manage'] },
+        { type: 'variable', value: 'top-level-variable' },
+        201,
+      ],
       ['a type-wide agent:editor', { scopes: ['agent:editor'] }, { type: 'agent' }, 201],
       ['a type-wide agent:viewer (no type-wide create)', { scopes: ['agent:viewer'] }, { type: 'agent' }, 403],
       ['level edit on agent (edits, never creates)', { levels: { agent: 'edit' } }, { type: 'agent' }, 403],
@@ -474,7 +563,9 @@ describe.each(testDatabases())('resources on $name', (db) => {
       const project = await h.make(acme.admin, { type: 'project' });
       const sibling = await h.make(acme.admin, { type: 'agent', parentId: project.id });
       const editor = await h.makeKey(acme.admin, { scopes: ['project:editor'] });
-      const agent = created(await editor.client.post('/v1/resources', { type: 'agent', name: 'mine', parentId: project.id }));
+      const agent = created(
+        await editor.client.post('/v1/resources', { type: 'agent', name: 'mine', parentId: project.id }),
+      );
       expect(agent).toMatchObject({ parentId: project.id, createdByKeyId: editor.id });
       // project:editor covers the sibling for update, not for delete…
       expect((await editor.client.patch(path(sibling.id), { name: unique('touched') })).status).toBe(200);
@@ -487,15 +578,26 @@ describe.each(testDatabases())('resources on $name', (db) => {
     it('lets a type-wide owner of the type create under a parent it may discover, not under one it may not (404)', async () => {
       const project = await h.make(acme.admin, { type: 'project' });
       const ownerAndViewer = await h.makeKey(acme.admin, { scopes: ['agent:owner', 'project:viewer'] });
-      expect((await ownerAndViewer.client.post('/v1/resources', { type: 'agent', name: 'allowed', parentId: project.id })).status).toBe(201);
+      expect(
+        (await ownerAndViewer.client.post('/v1/resources', { type: 'agent', name: 'allowed', parentId: project.id }))
+          .status,
+      ).toBe(201);
       const ownerOnly = await h.makeKey(acme.admin, { scopes: ['agent:owner'] });
-      expectProblem(await ownerOnly.client.post('/v1/resources', { type: 'agent', name: 'blind', parentId: project.id }), 404, 'NOT_FOUND');
+      expectProblem(
+        await ownerOnly.client.post('/v1/resources', { type: 'agent', name: 'blind', parentId: project.id }),
+        404,
+        'NOT_FOUND',
+      );
     });
 
     it('refuses a key that may discover the parent but neither create on it nor create the type (403)', async () => {
       const project = await h.make(acme.admin, { type: 'project' });
       const viewer = await h.makeKey(acme.admin, { scopes: ['project:viewer', 'agent:viewer+update'] });
-      expectProblem(await viewer.client.post('/v1/resources', { type: 'agent', name: 'nope', parentId: project.id }), 403, 'FORBIDDEN');
+      expectProblem(
+        await viewer.client.post('/v1/resources', { type: 'agent', name: 'nope', parentId: project.id }),
+        403,
+        'FORBIDDEN',
+      );
       expect((await h.listAll(acme.admin, `parentId=${project.id}`)).items).toEqual([]);
     });
   });
@@ -507,7 +609,11 @@ describe.each(testDatabases())('resources on $name', (db) => {
       expect((await editor.client.patch(path(agent.id), { name: unique('edited') })).status).toBe(200);
       const before = (await acme.admin.get(path(agent.id))).body;
       expectProblem(await editor.client.patch(path(agent.id), { visibility: 'PUBLIC' }), 403, 'FORBIDDEN');
-      expectProblem(await editor.client.patch(path(agent.id), { name: unique('sneaky'), visibility: 'TENANT' }), 403, 'FORBIDDEN');
+      expectProblem(
+        await editor.client.patch(path(agent.id), { name: unique('sneaky'), visibility: 'TENANT' }),
+        403,
+        'FORBIDDEN',
+      );
       expect((await acme.admin.get(path(agent.id))).body).toEqual(before);
       const owner = await h.makeKey(acme.admin, { scopes: ['agent:owner'] });
       const shared = await owner.client.patch(path(agent.id), { visibility: 'TENANT' });
@@ -636,13 +742,19 @@ describe.each(testDatabases())('resources on $name', (db) => {
         expectProblem(await key.client.patch(path(hidden.id), { name: 'x' }), 404, 'NOT_FOUND');
         expectProblem(await key.client.delete(path(hidden.id)), 404, 'NOT_FOUND');
       }
-      expectProblem(await key.client.post('/v1/resources', { type: 'agent', name: 'no', parentId: p2.id }), 404, 'NOT_FOUND');
+      expectProblem(
+        await key.client.post('/v1/resources', { type: 'agent', name: 'no', parentId: p2.id }),
+        404,
+        'NOT_FOUND',
+      );
       expect(await h.verify(key.key, 'run', { type: 'agent', id: a2.id })).toBe('FORBIDDEN');
       expect(await h.verify(key.key, 'read', { type: 'agent', id: a2.id })).toBe('FORBIDDEN');
       expect(await h.verify(key.key, 'read', { type: 'project', id: p2.id })).toBe('FORBIDDEN');
       expect((await acme.admin.get(path(a2.id))).body).toEqual(a2);
       // Beside the catalogue every key of the environment discovers (SPEC §3 step 4).
-      const listed = (await h.listAll(key.client, '')).items.filter((item) => item.type === 'agent' || item.type === 'project' || item.type === 'namespace');
+      const listed = (await h.listAll(key.client, '')).items.filter(
+        (item) => item.type === 'agent' || item.type === 'project' || item.type === 'namespace',
+      );
       expect(listed.map((item) => item.id).sort()).toEqual([p1.id, a1.id].sort());
     });
 
@@ -700,7 +812,10 @@ describe.each(testDatabases())('resources on $name', (db) => {
 
       // A staging agent with the same externalId is the one staging keys find.
       const stagingAgent = await h.make(stagingOwner.client, { type: 'agent', externalId });
-      const scoped = await h.makeKey(acme.admin, { environmentId: stagingId, scopes: [`agent:${stagingAgent.id}:executor`] });
+      const scoped = await h.makeKey(acme.admin, {
+        environmentId: stagingId,
+        scopes: [`agent:${stagingAgent.id}:executor`],
+      });
       expect(await h.verify(scoped.key, 'run', { type: 'agent', id: prodAgent.id })).toBe('FORBIDDEN');
       expect(await h.verify(scoped.key, 'run', { type: 'agent', externalId })).toBe('VALID');
       const prodScoped = await h.makeKey(acme.admin, { scopes: [`agent:${prodAgent.id}:executor`] });
@@ -711,7 +826,9 @@ describe.each(testDatabases())('resources on $name', (db) => {
       const project = await h.make(acme.admin, { type: 'project' });
       expect(await h.verify(acme.adminKey, 'read', { type: 'project', id: project.id })).toBe('VALID');
       expect(await h.verify(acme.adminKey, 'read', { type: 'agent', id: project.id })).toBe('FORBIDDEN');
-      expect(await h.verify(acme.adminKey, 'read', { type: 'project', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' })).toBe('FORBIDDEN');
+      expect(await h.verify(acme.adminKey, 'read', { type: 'project', id: 'res_01aaaaaaaaaaaaaaaaaaaaaaaa' })).toBe(
+        'FORBIDDEN',
+      );
     });
   });
 });
@@ -740,7 +857,10 @@ const WORLD = {
   oTenAgent: { home: 'other', type: 'agent', visibility: 'TENANT' },
   oPubAgent: { home: 'other', type: 'agent', visibility: 'PUBLIC' },
   oPubWebhook: { home: 'other', type: 'webhook', visibility: 'PUBLIC' },
-} as const satisfies Record<string, { home: 'prod' | 'staging' | 'other'; type: string; visibility: Visibility; parent?: string; value?: boolean }>;
+} as const satisfies Record<
+  string,
+  { home: 'prod' | 'staging' | 'other'; type: string; visibility: Visibility; parent?: string; value?: boolean }
+>;
 type Label = keyof typeof WORLD;
 const ALL_LABELS = Object.keys(WORLD) as Label[];
 
@@ -748,12 +868,27 @@ const ALL_LABELS = Object.keys(WORLD) as Label[];
 const PROD_CATALOGUE: Label[] = ['pPubWebhook', 'pVariable', 'sTenWebhook', 'oPubWebhook'];
 
 /** Each caller: where its key lives, its grants, and — by hand, from SPEC §3 — exactly what it discovers. */
-const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record<string, unknown>; byRoot?: true; sees: Label[] }[] = [
+const LISTERS: {
+  who: string;
+  home: 'prod' | 'staging' | 'other';
+  grants: Record<string, unknown>;
+  byRoot?: true;
+  sees: Label[];
+}[] = [
   {
     who: 'agent:viewer in prod',
     home: 'prod',
     grants: { scopes: ['agent:viewer'] },
-    sees: ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent', ...PROD_CATALOGUE],
+    sees: [
+      'pEnvAgent',
+      'pTenAgent',
+      'pPubAgent',
+      'pProjAgent',
+      'sTenAgent',
+      'sPubAgent',
+      'oPubAgent',
+      ...PROD_CATALOGUE,
+    ],
   },
   {
     who: 'project:viewer in prod (its projects and what is under them)',
@@ -765,7 +900,17 @@ const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record
     who: 'agent:discoverer in staging',
     home: 'staging',
     grants: { scopes: ['agent:discoverer'] },
-    sees: ['sEnvAgent', 'sTenAgent', 'sPubAgent', 'pTenAgent', 'pPubAgent', 'oPubAgent', 'pPubWebhook', 'sTenWebhook', 'oPubWebhook'],
+    sees: [
+      'sEnvAgent',
+      'sTenAgent',
+      'sPubAgent',
+      'pTenAgent',
+      'pPubAgent',
+      'oPubAgent',
+      'pPubWebhook',
+      'sTenWebhook',
+      'oPubWebhook',
+    ],
   },
   {
     who: 'agent:viewer and webhook:viewer in the other tenant',
@@ -781,13 +926,31 @@ const LISTERS: { who: string; home: 'prod' | 'staging' | 'other'; grants: Record
     sees: ['pPubWebhook', 'sTenWebhook', 'oPubWebhook', 'pVariable'],
   },
   // Seed 003: the catalogue is discoverable by every key its visibility reaches; PUBLIC agents are not (seed 001).
-  { who: 'no grant at all in prod (the catalogue only: no agent, even PUBLIC)', home: 'prod', grants: {}, sees: PROD_CATALOGUE },
+  {
+    who: 'no grant at all in prod (the catalogue only: no agent, even PUBLIC)',
+    home: 'prod',
+    grants: {},
+    sees: PROD_CATALOGUE,
+  },
   {
     who: 'org:member in prod (discover on every type)',
     home: 'prod',
     grants: { scopes: ['org:member'] },
     byRoot: true,
-    sees: ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProject', 'pProjAgent', 'pPubWebhook', 'pVariable', 'sTenAgent', 'sPubAgent', 'sTenWebhook', 'oPubAgent', 'oPubWebhook'],
+    sees: [
+      'pEnvAgent',
+      'pTenAgent',
+      'pPubAgent',
+      'pProject',
+      'pProjAgent',
+      'pPubWebhook',
+      'pVariable',
+      'sTenAgent',
+      'sPubAgent',
+      'sTenWebhook',
+      'oPubAgent',
+      'oPubWebhook',
+    ],
   },
 ];
 
@@ -804,13 +967,22 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
     const acme = await seedTenant(kw, 'Acme');
     const other = await seedTenant(kw, 'Other');
     const stagingId = created(await acme.admin.post('/v1/environments', { name: 'staging' })).id;
-    const stagingMaker = await h.makeKey(acme.admin, { environmentId: stagingId, scopes: ['agent:owner', 'webhook:owner'] });
+    const stagingMaker = await h.makeKey(acme.admin, {
+      environmentId: stagingId,
+      scopes: ['agent:owner', 'webhook:owner'],
+    });
     homes.set('prod', { environmentId: acme.environmentId, admin: acme.admin });
     homes.set('staging', { environmentId: stagingId, admin: acme.admin });
     homes.set('other', { environmentId: other.environmentId, admin: other.admin });
     const makers = { prod: acme.admin, staging: stagingMaker.client, other: other.admin };
     for (const label of ALL_LABELS) {
-      const spec: { home: 'prod' | 'staging' | 'other'; type: string; visibility: Visibility; parent?: string; value?: boolean } = WORLD[label];
+      const spec: {
+        home: 'prod' | 'staging' | 'other';
+        type: string;
+        visibility: Visibility;
+        parent?: string;
+        value?: boolean;
+      } = WORLD[label];
       const name = unique(`secretname-${label}`);
       const value = spec.value === true ? unique('listed-value') : undefined;
       const parent = spec.parent === undefined ? undefined : world.get(spec.parent as Label);
@@ -834,7 +1006,12 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
   });
 
   const labelsOf = (listing: Listing): string[] =>
-    listing.items.map((item: { id: string }) => [...world.entries()].find(([, made]) => made.id === item.id)?.[0] ?? `unexpected ${item.id}`).sort();
+    listing.items
+      .map(
+        (item: { id: string }) =>
+          [...world.entries()].find(([, made]) => made.id === item.id)?.[0] ?? `unexpected ${item.id}`,
+      )
+      .sort();
 
   /**
    * Nothing outside `sees` appears in any body or cursor: no id, no name, no value. A visible
@@ -849,7 +1026,8 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
       }
     }
     for (const made of world.values()) {
-      if (made.value !== undefined) for (const text of listing.texts) expect(text.includes(made.value), 'a value was listed').toBe(false);
+      if (made.value !== undefined)
+        for (const text of listing.texts) expect(text.includes(made.value), 'a value was listed').toBe(false);
     }
     for (const item of listing.items) expect(item).not.toHaveProperty('value');
   }
@@ -873,7 +1051,10 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
       const listing = await h.listAll(got(listers, lister.who).client, '', 100);
       const seen = new Set(lister.sees.map((label) => got(world, label).id));
       for (const item of listing.items) {
-        expect(item.parentId === null || seen.has(item.parentId), `${lister.who} is shown parentId ${item.parentId} of item ${item.id}, a parent it may not discover`).toBe(true);
+        expect(
+          item.parentId === null || seen.has(item.parentId),
+          `${lister.who} is shown parentId ${item.parentId} of item ${item.id}, a parent it may not discover`,
+        ).toBe(true);
       }
     }
   });
@@ -897,11 +1078,19 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
     const viewer = got(listers, 'agent:viewer in prod');
     const stagingId = got(homes, 'staging').environmentId;
     const cases: [Client, string, Label[]][] = [
-      [viewer.client, 'type=agent', ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent']],
+      [
+        viewer.client,
+        'type=agent',
+        ['pEnvAgent', 'pTenAgent', 'pPubAgent', 'pProjAgent', 'sTenAgent', 'sPubAgent', 'oPubAgent'],
+      ],
       [viewer.client, 'type=webhook', ['pPubWebhook', 'sTenWebhook', 'oPubWebhook']],
       [viewer.client, `environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent', 'sTenWebhook']],
       [viewer.client, `type=agent&environmentId=${stagingId}`, ['sTenAgent', 'sPubAgent']],
-      [got(listers, 'project:viewer in prod (its projects and what is under them)').client, `parentId=${got(world, 'pProject').id}`, ['pProjAgent']],
+      [
+        got(listers, 'project:viewer in prod (its projects and what is under them)').client,
+        `parentId=${got(world, 'pProject').id}`,
+        ['pProjAgent'],
+      ],
       [kw.root, 'type=webhook', ['pPubWebhook', 'sTenWebhook', 'oPubWebhook']],
       [kw.root, `parentId=${got(world, 'pProject').id}`, ['pProjAgent']],
     ];

@@ -28,12 +28,20 @@ describe.each(testDatabases())('MFA-gated rotation on $name', (db) => {
   async function enrolledUser(environmentId?: string): Promise<{ secret: string; keyId: string; client: Client }> {
     people += 1;
     const user = await seeded.admin.post('/v1/users', { name: `P${people}`, email: `p${people}@mfa.example` });
-    const key = await seeded.admin.post('/v1/keys', { kind: 'user', userId: user.body.id, name: 'laptop', ...(environmentId ? { environmentId } : {}) });
+    const key = await seeded.admin.post('/v1/keys', {
+      kind: 'user',
+      userId: user.body.id,
+      name: 'laptop',
+      ...(environmentId ? { environmentId } : {}),
+    });
     expect(key.status, JSON.stringify(key.body)).toBe(201);
     const client = kw.client(key.body.key);
     const enrolment = await client.post(`/v1/users/${user.body.id}/mfa`);
     expect(enrolment.status).toBe(201);
-    expect((await client.post(`/v1/users/${user.body.id}/mfa/confirm`, { code: codeAt(enrolment.body.secret, clock.now()) })).status).toBe(200);
+    expect(
+      (await client.post(`/v1/users/${user.body.id}/mfa/confirm`, { code: codeAt(enrolment.body.secret, clock.now()) }))
+        .status,
+    ).toBe(200);
     clock.advance(STEP_MS);
     return { secret: enrolment.body.secret, keyId: key.body.id, client };
   }
@@ -53,7 +61,11 @@ describe.each(testDatabases())('MFA-gated rotation on $name', (db) => {
       expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
       const self = kw.client(rotated.body.key);
       expectProblem(await self.post(`/v1/keys/${who.keyId}/rotate`, { otp: code }), 401, 'MFA_INVALID');
-      expectProblem(await self.post(`/v1/keys/${who.keyId}/rotate`, { otp: wrongCodeAt(who.secret, clock.now()) }), 401, 'MFA_INVALID');
+      expectProblem(
+        await self.post(`/v1/keys/${who.keyId}/rotate`, { otp: wrongCodeAt(who.secret, clock.now()) }),
+        401,
+        'MFA_INVALID',
+      );
       expectProblem(await self.post(`/v1/keys/${who.keyId}/rotate`, {}), 401, 'MFA_REQUIRED');
       // None of the refusals rotated it: the secret from the one success still works.
       expect((await kw.client().post('/v1/verify', { key: rotated.body.key })).body.code).toBe('VALID');
@@ -62,7 +74,11 @@ describe.each(testDatabases())('MFA-gated rotation on $name', (db) => {
     it('asks a user key that is not enrolled for a code it cannot give: MFA_REQUIRED', async () => {
       const user = await seeded.admin.post('/v1/users', { name: 'Nobody', email: 'nobody@mfa.example' });
       const key = await seeded.admin.post('/v1/keys', { kind: 'user', userId: user.body.id, name: 'k' });
-      expectProblem(await kw.client(key.body.key).post(`/v1/keys/${key.body.id}/rotate`, { otp: '123456' }), 401, 'MFA_REQUIRED');
+      expectProblem(
+        await kw.client(key.body.key).post(`/v1/keys/${key.body.id}/rotate`, { otp: '123456' }),
+        401,
+        'MFA_REQUIRED',
+      );
     });
 
     it('never asks an application key', async () => {
@@ -75,7 +91,12 @@ describe.each(testDatabases())('MFA-gated rotation on $name', (db) => {
       const who = await enrolledUser();
       const wrong = wrongCodeAt(who.secret, clock.now());
       expectProblem(await who.client.post(`/v1/keys/${who.keyId}/rotate`, { otp: wrong }), 401, 'MFA_INVALID');
-      const events = await kw.keyward.storage.db.selectFrom('audit_events').selectAll().where('actor_key_id', '=', who.keyId).where('action', '=', 'key.rotate').execute();
+      const events = await kw.keyward.storage.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('actor_key_id', '=', who.keyId)
+        .where('action', '=', 'key.rotate')
+        .execute();
       expect(events.map((event) => [event.outcome, event.status])).toEqual([['denied', 401]]);
       expect(JSON.stringify(events)).not.toContain(wrong);
     });
@@ -86,7 +107,9 @@ describe.each(testDatabases())('MFA-gated rotation on $name', (db) => {
     expect(strict.status).toBe(201);
     const who = await enrolledUser(strict.body.id);
     expectProblem(await who.client.post(`/v1/keys/${who.keyId}/rotate`, {}), 401, 'MFA_REQUIRED');
-    expect((await who.client.post(`/v1/keys/${who.keyId}/rotate`, { otp: codeAt(who.secret, clock.now()) })).status).toBe(200);
+    expect(
+      (await who.client.post(`/v1/keys/${who.keyId}/rotate`, { otp: codeAt(who.secret, clock.now()) })).status,
+    ).toBe(200);
     const relaxed = await enrolledUser();
     expect((await relaxed.client.post(`/v1/keys/${relaxed.keyId}/rotate`, {})).status).toBe(200);
   });

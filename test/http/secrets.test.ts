@@ -17,7 +17,11 @@ function needles(keys: readonly string[]): string[] {
 }
 
 function cellText(value: unknown): string {
-  return Buffer.isBuffer(value) ? value.toString('latin1') : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  return Buffer.isBuffer(value)
+    ? value.toString('latin1')
+    : typeof value === 'string'
+      ? value
+      : (JSON.stringify(value) ?? '');
 }
 
 describe.each(testDatabases())('secrets at rest on $name', (db) => {
@@ -46,7 +50,11 @@ describe.each(testDatabases())('secrets at rest on $name', (db) => {
       keys.push(created.body.key);
       keyIds.push(created.body.id);
     }
-    const byRoot = await kw.root.post('/v1/keys', { name: 'root-made', kind: 'application', environmentId: seeded.environmentId });
+    const byRoot = await kw.root.post('/v1/keys', {
+      name: 'root-made',
+      kind: 'application',
+      environmentId: seeded.environmentId,
+    });
     keys.push(byRoot.body.key);
     keyIds.push(byRoot.body.id);
 
@@ -58,7 +66,12 @@ describe.each(testDatabases())('secrets at rest on $name', (db) => {
         await kw.client().post('/v1/verify', { key, permission: 'functions.execute' }),
         await kw.client(`${key}x`).get('/v1/users'),
         await kw.client(key).post('/v1/verify', { key, tenant: 'x' }),
-        await kw.client().raw({ method: 'POST', path: '/v1/verify', headers: { 'content-type': 'application/json' }, payload: `{"key": "${key}"` }),
+        await kw.client().raw({
+          method: 'POST',
+          path: '/v1/verify',
+          headers: { 'content-type': 'application/json' },
+          payload: `{"key": "${key}"`,
+        }),
       ]) {
         requestIds.push(String(reply.headers['x-request-id']));
       }
@@ -77,27 +90,34 @@ describe.each(testDatabases())('secrets at rest on $name', (db) => {
     const bytes = Buffer.concat(files.map((file) => readFileSync(file)));
     // The search is meaningful: the files do hold the keys' rows.
     for (const id of keyIds) expect(bytes.includes(id), id).toBe(true);
-    for (const needle of needles(keys)) expect(bytes.includes(needle), `${needle.slice(0, 6)}… found on disk`).toBe(false);
+    for (const needle of needles(keys))
+      expect(bytes.includes(needle), `${needle.slice(0, 6)}… found on disk`).toBe(false);
   });
 
   it('stores no key in any column of any table', async () => {
     const storage = kw.keyward.storage;
-    const tables = (await storage.db.introspection.getTables()).filter((table) => (db.name === 'postgres' ? table.schema === kw.database.schema : true));
-    expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['api_keys', 'audit_events', 'change_log']));
+    const tables = (await storage.db.introspection.getTables()).filter((table) =>
+      db.name === 'postgres' ? table.schema === kw.database.schema : true,
+    );
+    expect(tables.map((table) => table.name)).toEqual(
+      expect.arrayContaining(['api_keys', 'audit_events', 'change_log']),
+    );
     let cells = '';
     for (const table of tables) {
       const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(storage.db);
       for (const row of rows.rows) cells += Object.values(row).map(cellText).join('\u0000') + '\n';
     }
     for (const id of keyIds) expect(cells, id).toContain(id);
-    for (const needle of needles(keys)) expect(cells.includes(needle), `${needle.slice(0, 6)}… found in a table`).toBe(false);
+    for (const needle of needles(keys))
+      expect(cells.includes(needle), `${needle.slice(0, 6)}… found in a table`).toBe(false);
   });
 
   it('logs no key', () => {
     const log = kw.logText();
     // The search is meaningful: the log does hold these requests.
     for (const requestId of requestIds) expect(log).toContain(requestId);
-    for (const needle of needles(keys)) expect(log.includes(needle), `${needle.slice(0, 6)}… found in the log`).toBe(false);
+    for (const needle of needles(keys))
+      expect(log.includes(needle), `${needle.slice(0, 6)}… found in the log`).toBe(false);
   });
 
   it('never answers a key again when keys are read or listed', async () => {
@@ -108,7 +128,11 @@ describe.each(testDatabases())('secrets at rest on $name', (db) => {
       expect(item).not.toHaveProperty('key');
       expect(item.id).toMatch(/^key_/);
     }
-    const answers = JSON.stringify([listed.body, ...reads.map((reply) => reply.body), (await kw.client(keys[4]).get('/v1/me')).body]);
+    const answers = JSON.stringify([
+      listed.body,
+      ...reads.map((reply) => reply.body),
+      (await kw.client(keys[4]).get('/v1/me')).body,
+    ]);
     for (const needle of needles(keys)) expect(answers.includes(needle)).toBe(false);
   });
 

@@ -29,17 +29,32 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
   const verify = async (key: string): Promise<string> => (await kw.client().post('/v1/verify', { key })).body.code;
 
   /** A user of tenant A (admin role, so its keys may be admin keys) with one key holding `body`'s grants. */
-  async function userWithKey(body: Record<string, unknown> = {}, environmentId?: string): Promise<{ userId: string; keyId: string; key: string; client: Client }> {
+  async function userWithKey(
+    body: Record<string, unknown> = {},
+    environmentId?: string,
+  ): Promise<{ userId: string; keyId: string; key: string; client: Client }> {
     people += 1;
-    const user = created(await a.admin.post('/v1/users', { name: `P${people}`, email: `p${people}@alpha.example`, role: 'admin' }));
-    const key = created(await a.admin.post('/v1/keys', { kind: 'user', userId: user.id, name: 'laptop', ...(environmentId ? { environmentId } : {}), ...body }));
+    const user = created(
+      await a.admin.post('/v1/users', { name: `P${people}`, email: `p${people}@alpha.example`, role: 'admin' }),
+    );
+    const key = created(
+      await a.admin.post('/v1/keys', {
+        kind: 'user',
+        userId: user.id,
+        name: 'laptop',
+        ...(environmentId ? { environmentId } : {}),
+        ...body,
+      }),
+    );
     return { userId: user.id, keyId: key.id, key: key.key, client: kw.client(key.key) };
   }
 
   /** Enrols and confirms the user's MFA through `client`; the clock then moves on so a fresh code is at hand. */
   async function enrol(client: Client, userId: string): Promise<string> {
     const enrolment = created(await client.post(`/v1/users/${userId}/mfa`));
-    expect((await client.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(enrolment.secret, clock.now()) })).status).toBe(200);
+    expect(
+      (await client.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(enrolment.secret, clock.now()) })).status,
+    ).toBe(200);
     clock.advance(STEP_MS);
     return enrolment.secret;
   }
@@ -55,7 +70,14 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
 
     it('authConfig.manage may switch mfaRequired on but not off; tenant.manage switches it off', async () => {
       const environment = created(await a.admin.post('/v1/environments', { name: 'mfa-on-off' }));
-      const auth = created(await kw.root.post('/v1/keys', { environmentId: environment.id, name: 'auth', kind: 'application', permissions: ['authConfig.manage'] }));
+      const auth = created(
+        await kw.root.post('/v1/keys', {
+          environmentId: environment.id,
+          name: 'auth',
+          kind: 'application',
+          permissions: ['authConfig.manage'],
+        }),
+      );
       const client = kw.client(auth.key);
       const path = `/v1/environments/${environment.id}`;
       expect((await client.patch(path, { mfaRequired: true })).body.mfaRequired).toBe(true);
@@ -78,7 +100,15 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
       it('an application key cannot rotate a user key, whatever it holds; it may revoke it', async () => {
         const owner = await userWithKey();
         await enrol(owner.client, owner.userId);
-        const app = created(await kw.root.post('/v1/keys', { environmentId: a.environmentId, name: 'ops', kind: 'application', admin: true, permissions: ['users.manage'] }));
+        const app = created(
+          await kw.root.post('/v1/keys', {
+            environmentId: a.environmentId,
+            name: 'ops',
+            kind: 'application',
+            admin: true,
+            permissions: ['users.manage'],
+          }),
+        );
         const ops = kw.client(app.key);
         expectProblem(await ops.post(`/v1/keys/${owner.keyId}/rotate`, {}), 403, 'FORBIDDEN');
         expect(await verify(owner.key)).toBe('VALID');
@@ -92,8 +122,14 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
         const ownerSecret = await enrol(owner.client, owner.userId);
         const manager = await userWithKey({ admin: true, permissions: ['users.manage'] });
         const managerSecret = await enrol(manager.client, manager.userId);
-        expectProblem(await manager.client.post(`/v1/keys/${owner.keyId}/rotate`, { otp: codeAt(ownerSecret, clock.now()) }), 401, 'MFA_INVALID');
-        const rotated = await manager.client.post(`/v1/keys/${owner.keyId}/rotate`, { otp: codeAt(managerSecret, clock.now()) });
+        expectProblem(
+          await manager.client.post(`/v1/keys/${owner.keyId}/rotate`, { otp: codeAt(ownerSecret, clock.now()) }),
+          401,
+          'MFA_INVALID',
+        );
+        const rotated = await manager.client.post(`/v1/keys/${owner.keyId}/rotate`, {
+          otp: codeAt(managerSecret, clock.now()),
+        });
         expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
         expect(await verify(rotated.body.key)).toBe('VALID');
       });
@@ -101,7 +137,9 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
   });
 
   describe('a rotated-out secret in its grace period may only be used (SPEC §4)', () => {
-    async function rotatedWithGrace(body: Record<string, unknown> = {}): Promise<{ keyId: string; userId: string; old: Client; oldKey: string; newKey: string }> {
+    async function rotatedWithGrace(
+      body: Record<string, unknown> = {},
+    ): Promise<{ keyId: string; userId: string; old: Client; oldKey: string; newKey: string }> {
       const who = await userWithKey(body);
       const rotated = await who.client.post(`/v1/keys/${who.keyId}/rotate`, { gracePeriodSeconds: 3600 });
       expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
@@ -160,7 +198,9 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
     beforeAll(async () => {
       plain = kw.client(created(await a.admin.post('/v1/keys', { name: 'plain', kind: 'application' })).key);
       bKeyId = created(await b.admin.post('/v1/keys', { name: 'beta-svc', kind: 'application' })).id;
-      bPolicyId = created(await b.admin.post('/v1/policies', { environmentId: b.environmentId, name: 'beta-policy' })).id;
+      bPolicyId = created(
+        await b.admin.post('/v1/policies', { environmentId: b.environmentId, name: 'beta-policy' }),
+      ).id;
       bGroupId = created(await b.admin.post('/v1/groups', { name: 'beta-group' })).id;
     });
 
@@ -188,7 +228,9 @@ describe.each(testDatabases())('authorization rules on $name', (db) => {
         () => plain.post('/v1/users', { tenantId: b.tenantId, name: 'x', email: 'x@beta.example' }),
       ];
       for (const call of calls) expectProblem(await call(), 404, 'NOT_FOUND');
-      expect(await verify(created(await b.admin.post('/v1/keys', { name: 'still', kind: 'application' })).key)).toBe('VALID');
+      expect(await verify(created(await b.admin.post('/v1/keys', { name: 'still', kind: 'application' })).key)).toBe(
+        'VALID',
+      );
     });
 
     it('answers 404 for an id that names nothing, whatever the caller holds', async () => {

@@ -21,9 +21,19 @@ describe.each(testDatabases())('security review on $name', (db) => {
   const verify = async (body: Record<string, unknown>) => kw.client().post('/v1/verify', body);
 
   /** An admin key of the seeded admin user holding users.manage plus exactly `extra` permissions. */
-  async function managerWith(extra: string[] = [], body: Record<string, unknown> = {}): Promise<{ id: string; key: string; client: Client }> {
+  async function managerWith(
+    extra: string[] = [],
+    body: Record<string, unknown> = {},
+  ): Promise<{ id: string; key: string; client: Client }> {
     const key = created(
-      await seeded.admin.post('/v1/keys', { name: 'manager', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', ...extra], ...body }),
+      await seeded.admin.post('/v1/keys', {
+        name: 'manager',
+        kind: 'user',
+        userId: seeded.adminUserId,
+        admin: true,
+        permissions: ['users.manage', ...extra],
+        ...body,
+      }),
     );
     return { id: key.id, key: key.key, client: kw.client(key.key) };
   }
@@ -45,7 +55,9 @@ describe.each(testDatabases())('security review on $name', (db) => {
       // A deploy key (seed 004: namespace:admin, agent:editor, project:editor) may edit an agent it
       // did not create, but not share (visibility) or delete it.
       const agent = created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'someone-elses' }));
-      const deploy = created(await seeded.admin.post('/v1/keys', { name: 'deploy', kind: 'application', preset: 'deploy' }));
+      const deploy = created(
+        await seeded.admin.post('/v1/keys', { name: 'deploy', kind: 'application', preset: 'deploy' }),
+      );
       const deployer = kw.client(deploy.key);
       expectProblem(await deployer.patch(`/v1/resources/${agent.id}`, { visibility: 'PUBLIC' }), 403, 'FORBIDDEN');
       expectProblem(await deployer.delete(`/v1/resources/${agent.id}`), 403, 'FORBIDDEN');
@@ -64,8 +76,16 @@ describe.each(testDatabases())('security review on $name', (db) => {
   describe('disclosure', () => {
     it('does not reveal, in a PATCH answer, the parent id that GET hides from the caller', async () => {
       const project = created(await seeded.admin.post('/v1/resources', { type: 'project', name: 'hidden-project' }));
-      const agent = created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'a', parentId: project.id }));
-      const editor = created(await seeded.admin.post('/v1/keys', { name: 'agent-editor', kind: 'application', scopes: [`agent:${agent.id}:editor`] }));
+      const agent = created(
+        await seeded.admin.post('/v1/resources', { type: 'agent', name: 'a', parentId: project.id }),
+      );
+      const editor = created(
+        await seeded.admin.post('/v1/keys', {
+          name: 'agent-editor',
+          kind: 'application',
+          scopes: [`agent:${agent.id}:editor`],
+        }),
+      );
       const client = kw.client(editor.key);
       const read = await client.get(`/v1/resources/${agent.id}`);
       expect(read.status).toBe(200);
@@ -104,7 +124,11 @@ describe.each(testDatabases())('security review on $name', (db) => {
     });
 
     it('answers verify with a NUL in an externalId with a verdict or a 400, not 503 UNAVAILABLE', async () => {
-      const reply = await verify({ key: seeded.adminKey, action: 'read', resource: { type: 'agent', externalId: 'x\u0000' } });
+      const reply = await verify({
+        key: seeded.adminKey,
+        action: 'read',
+        resource: { type: 'agent', externalId: 'x\u0000' },
+      });
       expect([200, 400], JSON.stringify(reply.body)).toContain(reply.status);
     });
 
@@ -115,7 +139,11 @@ describe.each(testDatabases())('security review on $name', (db) => {
       expect(poisoned.status).toBeLessThan(500);
       expect((await verify({ key: victim.key })).body.code).toBe('VALID');
       await kw.keyward.usage.flush().catch(() => undefined);
-      const stored = await kw.database.storage.db.selectFrom('key_usage_days').selectAll().where('key_id', '=', victim.id).execute();
+      const stored = await kw.database.storage.db
+        .selectFrom('key_usage_days')
+        .selectAll()
+        .where('key_id', '=', victim.id)
+        .execute();
       expect(stored.length, 'the victim key’s verify was never written').toBe(1);
     });
   });

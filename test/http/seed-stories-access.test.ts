@@ -20,19 +20,31 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
     await kw.close();
   });
 
-  const verify = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
-  const appKey = async (grants: Record<string, unknown>) => created(await seeded.admin.post('/v1/keys', { name: 'app', kind: 'application', ...grants }));
-  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) => created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
+  const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
+    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const appKey = async (grants: Record<string, unknown>) =>
+    created(await seeded.admin.post('/v1/keys', { name: 'app', kind: 'application', ...grants }));
+  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) =>
+    created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
 
   it('seed 000: "Execute Functions" lets a key see the catalogue, read a function and call it', async () => {
     const fn = await make('apiFunction', 'get-price');
     const hook = await make('webhook', 'on-order');
     const secret = await make('secret', 'db-password', { value: 's3cr3t' });
     const key = await appKey({ permissions: ['functions.execute'] });
-    const items = (await kw.client(key.key).get('/v1/resources?limit=100')).body.items as { id: string; metadata?: unknown }[];
+    const items = (await kw.client(key.key).get('/v1/resources?limit=100')).body.items as {
+      id: string;
+      metadata?: unknown;
+    }[];
     expect(items.map((item) => item.id)).toEqual(expect.arrayContaining([fn.id, hook.id]));
     // The secret is in the catalogue (seed 003): listed as existing, never read.
-    expect(items.find((item) => item.id === secret.id)).toEqual({ id: secret.id, type: 'secret', name: 'db-password', parentId: null, visibility: 'ENVIRONMENT' });
+    expect(items.find((item) => item.id === secret.id)).toEqual({
+      id: secret.id,
+      type: 'secret',
+      name: 'db-password',
+      parentId: null,
+      visibility: 'ENVIRONMENT',
+    });
     expect(await verify(key.key, 'read', { type: 'secret', id: secret.id })).toBe('FORBIDDEN');
     expect((await kw.client(key.key).get(`/v1/resources/${fn.id}`)).status).toBe(200);
     expect(await verify(key.key, 'run', { type: 'apiFunction', id: fn.id })).toBe('VALID');
@@ -55,7 +67,11 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
   it('seed 000: "Use Applications" sees, reads and runs applications', async () => {
     const application = await make('application', 'storefront');
     const key = await appKey({ permissions: ['applications.use'] });
-    expect((await kw.client(key.key).get('/v1/resources?type=application')).body.items.map((item: { id: string }) => item.id)).toContain(application.id);
+    expect(
+      (await kw.client(key.key).get('/v1/resources?type=application')).body.items.map(
+        (item: { id: string }) => item.id,
+      ),
+    ).toContain(application.id);
     expect(await verify(key.key, 'run', { type: 'application', id: application.id })).toBe('VALID');
   });
 
@@ -74,13 +90,17 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
       expect(await verify(key.key, 'run', { type: 'agent', id: agent.id })).toBe('FORBIDDEN');
       expect(await verify(key.key, 'share', { type: 'agent', id: agent.id })).toBe('FORBIDDEN');
     }
-    expect((await kw.client(full.key).post('/v1/resources', { type: 'session', name: 's', parentId: agent.id })).status).toBe(403);
+    expect(
+      (await kw.client(full.key).post('/v1/resources', { type: 'session', name: 's', parentId: agent.id })).status,
+    ).toBe(403);
   });
 
   it('seed 001: "Session Create" alone opens a session under an agent', async () => {
     const agent = await make('agent', 'planner');
     const key = await appKey({ permissions: ['runtime.sessionCreate'] });
-    const session = await kw.client(key.key).post('/v1/resources', { type: 'session', name: 'chat', parentId: agent.id });
+    const session = await kw
+      .client(key.key)
+      .post('/v1/resources', { type: 'session', name: 'chat', parentId: agent.id });
     expect(session.status, JSON.stringify(session.body)).toBe(201);
     expect(await verify(key.key, 'run', { type: 'agent', id: agent.id })).toBe('FORBIDDEN');
   });
@@ -89,7 +109,9 @@ describe.each(testDatabases())('the seed stories of access on $name', (db) => {
     const agent = await make('agent', 'reader');
     const session = await make('session', 'chat', { parentId: agent.id });
     const key = await appKey({ permissions: ['runtime.documentUpload'] });
-    const document = await kw.client(key.key).post('/v1/resources', { type: 'document', name: 'invoice.pdf', parentId: session.id });
+    const document = await kw
+      .client(key.key)
+      .post('/v1/resources', { type: 'document', name: 'invoice.pdf', parentId: session.id });
     expect(document.status, JSON.stringify(document.body)).toBe(201);
   });
 

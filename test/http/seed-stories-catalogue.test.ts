@@ -24,7 +24,9 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
     beta = await seedTenant(kw, 'Outsider');
     stagingId = created(await acme.admin.post('/v1/environments', { name: 'staging' })).id;
     bare.prod = created(await acme.admin.post('/v1/keys', { name: 'bare', kind: 'application' })).key;
-    bare.staging = created(await acme.admin.post('/v1/keys', { environmentId: stagingId, name: 'bare', kind: 'application' })).key;
+    bare.staging = created(
+      await acme.admin.post('/v1/keys', { environmentId: stagingId, name: 'bare', kind: 'application' }),
+    ).key;
     bare.beta = created(await beta.admin.post('/v1/keys', { name: 'bare', kind: 'application' })).key;
   });
   afterAll(async () => {
@@ -34,9 +36,13 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
   const make = async (client: Client, body: Record<string, unknown>) =>
     created(await client.post('/v1/resources', { name: `r-${Math.random().toString(36).slice(2, 8)}`, ...body }));
   const verify = async (key: string, action: string, resource: { type: string; id: string }) =>
-    (await kw.client().post('/v1/verify', { key, action, resource: { type: resource.type, id: resource.id } })).body.code as string;
+    (await kw.client().post('/v1/verify', { key, action, resource: { type: resource.type, id: resource.id } })).body
+      .code as string;
   /** The key's listing, as id → item, of the resources given. */
-  const listing = async (key: string, among: readonly { id: string }[]): Promise<Map<string, Record<string, unknown>>> => {
+  const listing = async (
+    key: string,
+    among: readonly { id: string }[],
+  ): Promise<Map<string, Record<string, unknown>>> => {
     const wanted = new Set(among.map((resource) => resource.id));
     const items = new Map<string, Record<string, unknown>>();
     let cursor: string | null = null;
@@ -61,12 +67,18 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
     ];
     for (const [key, sees] of expected) {
       expect([...(await listing(key, made)).keys()].sort()).toEqual(sees.map((resource) => resource.id).sort());
-      for (const resource of made) expect(await verify(key, 'discover', resource)).toBe(sees.includes(resource) ? 'VALID' : 'FORBIDDEN');
+      for (const resource of made)
+        expect(await verify(key, 'discover', resource)).toBe(sees.includes(resource) ? 'VALID' : 'FORBIDDEN');
     }
   });
 
   it('seed 003: "easily discoverable by ANY user from any other Tenant" — its id, type, name, parent and visibility, never its value or metadata', async () => {
-    const secret = await make(acme.admin, { type: 'secret', visibility: 'PUBLIC', value: 'hunter2-catalogue', metadata: { owner: 'payments' } });
+    const secret = await make(acme.admin, {
+      type: 'secret',
+      visibility: 'PUBLIC',
+      value: 'hunter2-catalogue',
+      metadata: { owner: 'payments' },
+    });
     const shown = (await listing(bare.beta, [secret])).get(secret.id);
     expect(shown).toEqual({ id: secret.id, type: 'secret', name: secret.name, parentId: null, visibility: 'PUBLIC' });
     expect(Object.keys(shown ?? {}).sort()).toEqual(DISCOVERED_FIELDS);
@@ -79,10 +91,23 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
 
   it('seed 003: "it will still only be modifiable by API keys with the necessary permissions in the same environment"', async () => {
     const variable = await make(acme.admin, { type: 'variable', visibility: 'PUBLIC', value: 'eu' });
-    const manager = created(await beta.admin.post('/v1/keys', { name: 'vars', kind: 'application', permissions: ['variables.manage'] }));
-    expectProblem(await kw.client(manager.key).patch(`/v1/resources/${variable.id}`, { value: 'us' }), 403, 'FORBIDDEN');
-    expectProblem(await kw.client(bare.prod).patch(`/v1/resources/${variable.id}`, { name: 'renamed' }), 403, 'FORBIDDEN');
-    expect((await acme.admin.get(`/v1/resources/${variable.id}`)).body).toMatchObject({ name: variable.name, value: 'eu' });
+    const manager = created(
+      await beta.admin.post('/v1/keys', { name: 'vars', kind: 'application', permissions: ['variables.manage'] }),
+    );
+    expectProblem(
+      await kw.client(manager.key).patch(`/v1/resources/${variable.id}`, { value: 'us' }),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(
+      await kw.client(bare.prod).patch(`/v1/resources/${variable.id}`, { name: 'renamed' }),
+      403,
+      'FORBIDDEN',
+    );
+    expect((await acme.admin.get(`/v1/resources/${variable.id}`)).body).toMatchObject({
+      name: variable.name,
+      value: 'eu',
+    });
   });
 
   it('seed 001: "None: no access to agents" — the agent platform needs a grant even to be discovered, PUBLIC or not', async () => {
@@ -93,7 +118,9 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
       expect(await verify(key, 'discover', agent)).toBe('FORBIDDEN');
       expectProblem(await kw.client(key).get(`/v1/resources/${agent.id}`), 404, 'NOT_FOUND');
     }
-    const viewer = created(await acme.admin.post('/v1/keys', { name: 'v', kind: 'application', levels: { agent: 'view' } }));
+    const viewer = created(
+      await acme.admin.post('/v1/keys', { name: 'v', kind: 'application', levels: { agent: 'view' } }),
+    );
     expect(await verify(viewer.key, 'discover', agent)).toBe('VALID');
   });
 
@@ -101,7 +128,12 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
     const namespace = await make(acme.admin, { type: 'namespace', visibility: 'ENVIRONMENT' });
     const hidden = await make(acme.admin, { type: 'secret', visibility: 'PUBLIC', parentId: namespace.id, value: 'x' });
     const application = await make(acme.admin, { type: 'application', visibility: 'PUBLIC' });
-    const found = await make(acme.admin, { type: 'secret', visibility: 'PUBLIC', parentId: application.id, value: 'y' });
+    const found = await make(acme.admin, {
+      type: 'secret',
+      visibility: 'PUBLIC',
+      parentId: application.id,
+      value: 'y',
+    });
     const listed = await listing(bare.beta, [hidden, found, application]);
     expect([...listed.keys()].sort()).toEqual([found.id, application.id].sort());
     expect(listed.get(found.id)?.['parentId']).toBe(application.id);
@@ -114,12 +146,20 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
   it('listings and verify agree: a key lists exactly what verify lets it discover, for every resource of the tenant', async () => {
     const all = await everything();
     expect(all.length).toBeGreaterThan(5);
-    const keys = [bare.prod, bare.staging, bare.beta, created(await acme.admin.post('/v1/keys', { name: 'f', kind: 'application', permissions: ['functions.execute'] })).key];
+    const keys = [
+      bare.prod,
+      bare.staging,
+      bare.beta,
+      created(await acme.admin.post('/v1/keys', { name: 'f', kind: 'application', permissions: ['functions.execute'] }))
+        .key,
+    ];
     for (const key of keys) {
       const listed = await listing(key, all);
       for (const resource of all) {
         const verdict = await verify(key, 'discover', resource);
-        expect(listed.has(resource.id), `${resource.type} ${resource.id}: listed vs verify ${verdict}`).toBe(verdict === 'VALID');
+        expect(listed.has(resource.id), `${resource.type} ${resource.id}: listed vs verify ${verdict}`).toBe(
+          verdict === 'VALID',
+        );
       }
     }
   });
@@ -140,7 +180,20 @@ describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
     const types = (await kw.client(bare.prod).get('/v1/model')).body.types as { name: string; catalogue: boolean }[];
     const catalogue = types.filter((type) => type.catalogue).map((type) => type.name);
     expect(catalogue.sort()).toEqual(
-      ['apiFunction', 'serverFunction', 'clientFunction', 'webhook', 'trigger', 'job', 'variable', 'secret', 'schema', 'snippet', 'application', 'cloudEvent'].sort(),
+      [
+        'apiFunction',
+        'serverFunction',
+        'clientFunction',
+        'webhook',
+        'trigger',
+        'job',
+        'variable',
+        'secret',
+        'schema',
+        'snippet',
+        'application',
+        'cloudEvent',
+      ].sort(),
     );
   });
 });

@@ -24,20 +24,26 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
     await kw.close();
   });
 
-  const verify = async (key: string, body: Record<string, unknown> = {}) => (await kw.client().post('/v1/verify', { key, ...body })).body;
+  const verify = async (key: string, body: Record<string, unknown> = {}) =>
+    (await kw.client().post('/v1/verify', { key, ...body })).body;
   let people = 0;
   const user = async (role: 'admin' | 'member' = 'member') => {
     people += 1;
-    return created(await seeded.admin.post('/v1/users', { name: `Person ${people}`, email: `p${people}@people.example`, role }));
+    return created(
+      await seeded.admin.post('/v1/users', { name: `Person ${people}`, email: `p${people}@people.example`, role }),
+    );
   };
-  const key = async (body: Record<string, unknown>) => created(await seeded.admin.post('/v1/keys', { name: 'k', ...body }));
+  const key = async (body: Record<string, unknown>) =>
+    created(await seeded.admin.post('/v1/keys', { name: 'k', ...body }));
 
   describe('the tenant administrator (seed 000: admins manage users, keys and permissions in any environment)', () => {
     it('an admin key made from tenant-admin holds org:admin and every named permission', async () => {
       const admin = await key({ kind: 'user', userId: (await user('admin')).id, admin: true, preset: 'tenant-admin' });
       expect(admin.scopes).toEqual(['org:admin']);
       const me = (await kw.client(admin.key).get('/v1/me')).body;
-      expect(me.grants.permissions).toEqual(expect.arrayContaining(['users.manage', 'tenant.manage', 'secrets.manage', 'runtime.run', 'library.generate']));
+      expect(me.grants.permissions).toEqual(
+        expect.arrayContaining(['users.manage', 'tenant.manage', 'secrets.manage', 'runtime.run', 'library.generate']),
+      );
     });
 
     it('delegates anything, in another environment too: no escalation, since it holds everything', async () => {
@@ -55,12 +61,23 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
     });
 
     it('is for admin keys only', async () => {
-      expectProblem(await seeded.admin.post('/v1/keys', { name: 'x', kind: 'application', preset: 'tenant-admin' }), 400, 'VALIDATION');
+      expectProblem(
+        await seeded.admin.post('/v1/keys', { name: 'x', kind: 'application', preset: 'tenant-admin' }),
+        400,
+        'VALIDATION',
+      );
     });
 
     it('is handed out only by a key that holds all of it', async () => {
-      const manager = await key({ kind: 'user', userId: (await user('admin')).id, admin: true, permissions: ['users.manage'] });
-      const refused = await kw.client(manager.key).post('/v1/keys', { name: 'boss', kind: 'application', admin: true, preset: 'tenant-admin' });
+      const manager = await key({
+        kind: 'user',
+        userId: (await user('admin')).id,
+        admin: true,
+        permissions: ['users.manage'],
+      });
+      const refused = await kw
+        .client(manager.key)
+        .post('/v1/keys', { name: 'boss', kind: 'application', admin: true, preset: 'tenant-admin' });
       expectProblem(refused, 403, 'FORBIDDEN');
       expect(refused.body.excess).toContain('scope org:admin');
     });
@@ -86,7 +103,9 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
       expect((await seeded.admin.get(`/v1/keys/${laptop.id}`)).body.groupIds).toEqual([team.id]);
       const phone = await key({ kind: 'user', userId: ada.id });
       expect(phone.groupIds).toEqual([team.id]);
-      const listed = (await seeded.admin.get(`/v1/keys?groupId=${team.id}`)).body.items.map((item: { id: string }) => item.id);
+      const listed = (await seeded.admin.get(`/v1/keys?groupId=${team.id}`)).body.items.map(
+        (item: { id: string }) => item.id,
+      );
       expect(listed.sort()).toEqual([laptop.id, tooling.id, phone.id].sort());
     });
 
@@ -97,7 +116,9 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
       const maker = await key({ kind: 'user', userId: grace.id, levels: { agent: 'full' } });
       const later = await key({ kind: 'user', userId: grace.id });
       const agent = created(await kw.client(maker.key).post('/v1/resources', { type: 'agent', name: 'lab' }));
-      expect((await verify(later.key, { action: 'update', resource: { type: 'agent', id: agent.id } })).code).toBe('VALID');
+      expect((await verify(later.key, { action: 'update', resource: { type: 'agent', id: agent.id } })).code).toBe(
+        'VALID',
+      );
     });
 
     it('removing the user takes its keys out, at once in the verify cache', async () => {
@@ -107,11 +128,15 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
       const linus = await user();
       const laptop = await key({ kind: 'user', userId: linus.id });
       await seeded.admin.post(`/v1/groups/${team.id}/members`, { userId: linus.id });
-      expect((await verify(laptop.key, { action: 'update', resource: { type: 'agent', id: agent.id } })).code).toBe('VALID');
+      expect((await verify(laptop.key, { action: 'update', resource: { type: 'agent', id: agent.id } })).code).toBe(
+        'VALID',
+      );
       const removed = await seeded.admin.delete(`/v1/groups/${team.id}/members/${linus.id}`);
       expect(removed.status, JSON.stringify(removed.body)).toBe(200);
       expect(removed.body.memberUserIds).toEqual([]);
-      expect((await verify(laptop.key, { action: 'update', resource: { type: 'agent', id: agent.id } })).code).toBe('FORBIDDEN');
+      expect((await verify(laptop.key, { action: 'update', resource: { type: 'agent', id: agent.id } })).code).toBe(
+        'FORBIDDEN',
+      );
     });
 
     it('only a member of the group, or tenant.manage, may put a user into it', async () => {
@@ -124,8 +149,19 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
     it('a user of another tenant is not found, and a body with both a key and a user is invalid', async () => {
       const team = created(await seeded.admin.post('/v1/groups', { name: 'legal' }));
       const other = await seedTenant(kw, 'Elsewhere');
-      expectProblem(await seeded.admin.post(`/v1/groups/${team.id}/members`, { userId: other.adminUserId }), 404, 'NOT_FOUND');
-      expectProblem(await seeded.admin.post(`/v1/groups/${team.id}/members`, { userId: other.adminUserId, keyId: other.adminKeyId }), 400, 'VALIDATION');
+      expectProblem(
+        await seeded.admin.post(`/v1/groups/${team.id}/members`, { userId: other.adminUserId }),
+        404,
+        'NOT_FOUND',
+      );
+      expectProblem(
+        await seeded.admin.post(`/v1/groups/${team.id}/members`, {
+          userId: other.adminUserId,
+          keyId: other.adminKeyId,
+        }),
+        400,
+        'VALIDATION',
+      );
     });
   });
 
@@ -133,17 +169,38 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
     it('maxKeyExpiryDays bounds user keys only: an application key may still never expire', async () => {
       const env = created(await seeded.admin.post('/v1/environments', { name: 'expiry-users', maxKeyExpiryDays: 30 }));
       const someone = await user();
-      expectProblem(await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'u', kind: 'user', userId: someone.id, expiresInDays: null }), 400, 'VALIDATION');
-      const deployed = await seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'svc', kind: 'application', expiresInDays: null });
+      expectProblem(
+        await seeded.admin.post('/v1/keys', {
+          environmentId: env.id,
+          name: 'u',
+          kind: 'user',
+          userId: someone.id,
+          expiresInDays: null,
+        }),
+        400,
+        'VALIDATION',
+      );
+      const deployed = await seeded.admin.post('/v1/keys', {
+        environmentId: env.id,
+        name: 'svc',
+        kind: 'application',
+        expiresInDays: null,
+      });
       expect(deployed.status, JSON.stringify(deployed.body)).toBe(201);
       expect(deployed.body.expiresAt).toBeNull();
     });
 
     it('maxApplicationKeyExpiryDays bounds application keys, the environment overriding the tenant', async () => {
-      expect((await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { maxApplicationKeyExpiryDays: 365 })).body.maxApplicationKeyExpiryDays).toBe(365);
-      const env = created(await seeded.admin.post('/v1/environments', { name: 'expiry-apps', maxApplicationKeyExpiryDays: 90 }));
+      expect(
+        (await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { maxApplicationKeyExpiryDays: 365 })).body
+          .maxApplicationKeyExpiryDays,
+      ).toBe(365);
+      const env = created(
+        await seeded.admin.post('/v1/environments', { name: 'expiry-apps', maxApplicationKeyExpiryDays: 90 }),
+      );
       expect(env.maxApplicationKeyExpiryDays).toBe(90);
-      const app = (expiresInDays: number | null) => seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'svc', kind: 'application', expiresInDays });
+      const app = (expiresInDays: number | null) =>
+        seeded.admin.post('/v1/keys', { environmentId: env.id, name: 'svc', kind: 'application', expiresInDays });
       expectProblem(await app(null), 400, 'VALIDATION');
       expectProblem(await app(91), 400, 'VALIDATION');
       expect((await app(90)).status).toBe(201);
@@ -161,7 +218,9 @@ describe.each(testDatabases())('the seed stories of people on $name', (db) => {
     }
     async function enrolByAdmin(userId: string): Promise<string> {
       const { secret } = created(await seeded.admin.post(`/v1/users/${userId}/mfa`));
-      expect((await seeded.admin.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(secret, clock.now()) })).status).toBe(200);
+      expect(
+        (await seeded.admin.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(secret, clock.now()) })).status,
+      ).toBe(200);
       clock.advance(STEP_MS);
       return secret as string;
     }

@@ -20,9 +20,12 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
     await kw.close();
   });
 
-  const verify = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
-  const appKey = async (grants: Record<string, unknown>) => created(await seeded.admin.post('/v1/keys', { name: 'app', kind: 'application', ...grants }));
-  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) => created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
+  const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
+    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const appKey = async (grants: Record<string, unknown>) =>
+    created(await seeded.admin.post('/v1/keys', { name: 'app', kind: 'application', ...grants }));
+  const make = async (type: string, name: string, extra: Record<string, unknown> = {}) =>
+    created(await seeded.admin.post('/v1/resources', { type, name, ...extra }));
 
   describe('seed 004: "A deploy key creates agents during CI"', () => {
     it('a deploy key creates agents and projects at the top level, and its sharing group owns them', async () => {
@@ -32,7 +35,9 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expect(await verify(deployer.key, 'create', { type: 'agent' })).toBe('VALID');
       expect(await verify(deployer.key, 'create', { type: 'project' })).toBe('VALID');
 
-      const project = created(await kw.client(deployer.key).post('/v1/resources', { type: 'project', name: 'checkout-ci' }));
+      const project = created(
+        await kw.client(deployer.key).post('/v1/resources', { type: 'project', name: 'checkout-ci' }),
+      );
       const agent = created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'pricing-ci' }));
       expect(agent).toMatchObject({ parentId: null, createdByKeyId: deployer.id });
       expect(await verify(teammate.key, 'delete', { type: 'agent', id: agent.id })).toBe('VALID');
@@ -42,7 +47,9 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
     it('a deploy key creates agents under any project it can discover, not only its own', async () => {
       const project = await make('project', 'someone-elses');
       const deployer = await appKey({ preset: 'deploy' });
-      const agent = created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'nested', parentId: project.id }));
+      const agent = created(
+        await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'nested', parentId: project.id }),
+      );
       expect(agent.parentId).toBe(project.id);
     });
 
@@ -51,21 +58,43 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       created(await kw.client(editor.key).post('/v1/resources', { type: 'agent', name: 'by-editor' }));
       for (const grants of [{ preset: 'read-only' }, { levels: { agent: 'edit' } }]) {
         const key = await appKey(grants);
-        expectProblem(await kw.client(key.key).post('/v1/resources', { type: 'agent', name: 'refused' }), 403, 'FORBIDDEN');
+        expectProblem(
+          await kw.client(key.key).post('/v1/resources', { type: 'agent', name: 'refused' }),
+          403,
+          'FORBIDDEN',
+        );
       }
       // A project the editor cannot discover is not a parent it may name: 404, as if it did not exist.
       const hidden = await make('project', 'hidden');
-      expectProblem(await kw.client(editor.key).post('/v1/resources', { type: 'agent', name: 'under', parentId: hidden.id }), 404, 'NOT_FOUND');
+      expectProblem(
+        await kw.client(editor.key).post('/v1/resources', { type: 'agent', name: 'under', parentId: hidden.id }),
+        404,
+        'NOT_FOUND',
+      );
     });
   });
   describe('seed 000: Manage Tenant "Configure tenant-wide policies"', () => {
     const tenantManager = async () =>
-      created(await seeded.admin.post('/v1/keys', { name: 'tm', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['tenant.manage', 'functions.execute'] }));
+      created(
+        await seeded.admin.post('/v1/keys', {
+          name: 'tm',
+          kind: 'user',
+          userId: seeded.adminUserId,
+          admin: true,
+          permissions: ['tenant.manage', 'functions.execute'],
+        }),
+      );
 
     it('a key with tenant.manage alone creates, lists, changes and deletes a tenant-wide policy', async () => {
       const manager = kw.client((await tenantManager()).key);
-      const policy = created(await manager.post('/v1/policies', { name: 'callers', permissions: ['functions.execute'] }));
-      expect(policy).toMatchObject({ environmentId: null, tenantId: seeded.tenantId, permissions: ['functions.execute'] });
+      const policy = created(
+        await manager.post('/v1/policies', { name: 'callers', permissions: ['functions.execute'] }),
+      );
+      expect(policy).toMatchObject({
+        environmentId: null,
+        tenantId: seeded.tenantId,
+        permissions: ['functions.execute'],
+      });
       const renamed = await manager.patch(`/v1/policies/${policy.id}`, { name: 'function-callers' });
       expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
       const listed = (await manager.get('/v1/policies')).body.items;
@@ -77,7 +106,15 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
 
     it("tenant.manage alone neither makes an environment's policy nor links a policy to keys: that stays users.manage", async () => {
       const manager = kw.client((await tenantManager()).key);
-      expectProblem(await manager.post('/v1/policies', { environmentId: seeded.environmentId, name: 'env', permissions: ['functions.execute'] }), 403, 'FORBIDDEN');
+      expectProblem(
+        await manager.post('/v1/policies', {
+          environmentId: seeded.environmentId,
+          name: 'env',
+          permissions: ['functions.execute'],
+        }),
+        403,
+        'FORBIDDEN',
+      );
       const policy = created(await manager.post('/v1/policies', { name: 'wide', permissions: ['functions.execute'] }));
       const target = await appKey({});
       const link = await manager.patch(`/v1/keys/${target.id}`, { policyIds: [policy.id] });
@@ -85,7 +122,13 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expect(link.body.needed).toBe('users.manage');
       // users.manage links it, and still may not change it.
       const linker = created(
-        await seeded.admin.post('/v1/keys', { name: 'um', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage', 'functions.execute'] }),
+        await seeded.admin.post('/v1/keys', {
+          name: 'um',
+          kind: 'user',
+          userId: seeded.adminUserId,
+          admin: true,
+          permissions: ['users.manage', 'functions.execute'],
+        }),
       );
       expect((await kw.client(linker.key).patch(`/v1/keys/${target.id}`, { policyIds: [policy.id] })).status).toBe(200);
       expectProblem(await kw.client(linker.key).patch(`/v1/policies/${policy.id}`, { name: 'mine' }), 403, 'FORBIDDEN');
@@ -97,8 +140,17 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       const manager = await appKey({ permissions: ['applications.manage'] });
       const client = kw.client(manager.key);
       const storefront = created(await client.post('/v1/resources', { type: 'application', name: 'storefront' }));
-      const fn = created(await client.post('/v1/resources', { type: 'apiFunction', name: 'checkout', parentId: storefront.id }));
-      const secret = created(await seeded.admin.post('/v1/resources', { type: 'secret', name: 'stripe', value: 'sk', parentId: storefront.id }));
+      const fn = created(
+        await client.post('/v1/resources', { type: 'apiFunction', name: 'checkout', parentId: storefront.id }),
+      );
+      const secret = created(
+        await seeded.admin.post('/v1/resources', {
+          type: 'secret',
+          name: 'stripe',
+          value: 'sk',
+          parentId: storefront.id,
+        }),
+      );
       expect(fn.parentId).toBe(storefront.id);
       // Its role on the application reaches what sits under it, whoever made it.
       expect((await client.get(`/v1/resources/${secret.id}`)).body.value).toBe('sk');
@@ -112,7 +164,11 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
 
     it('an agent does not sit under an application: agents are not application resources', async () => {
       const application = await make('application', 'crm');
-      expectProblem(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'a', parentId: application.id }), 400, 'VALIDATION');
+      expectProblem(
+        await seeded.admin.post('/v1/resources', { type: 'agent', name: 'a', parentId: application.id }),
+        400,
+        'VALIDATION',
+      );
     });
   });
   describe('small differences: what the API answered is what is recorded', () => {
@@ -132,14 +188,26 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
     it('seed 001: "Session Terminate" ends a session with its documents, and nothing comes back with parentId null', async () => {
       const agent = await make('agent', 'terminated');
       const session = await make('session', 'chat', { parentId: agent.id });
-      const documents = [await make('document', 'a.pdf', { parentId: session.id }), await make('document', 'b.pdf', { parentId: session.id })];
+      const documents = [
+        await make('document', 'a.pdf', { parentId: session.id }),
+        await make('document', 'b.pdf', { parentId: session.id }),
+      ];
       const terminator = await appKey({ permissions: ['runtime.sessionTerminate'] });
       const ended = await kw.client(terminator.key).delete(`/v1/resources/${session.id}`);
       expect(ended.status, JSON.stringify(ended.body)).toBe(200);
       expect(ended.body).toMatchObject({ id: session.id, type: 'session', parentId: agent.id });
-      for (const document of documents) expect((await seeded.admin.get(`/v1/resources/${document.id}`)).status).toBe(404);
-      const left = (await seeded.admin.get('/v1/resources?limit=100')).body.items as { id: string; type: string; parentId: string | null }[];
-      expect(left.filter((item) => item.type === 'session' || item.type === 'document').filter((item) => item.parentId === null)).toEqual([]);
+      for (const document of documents)
+        expect((await seeded.admin.get(`/v1/resources/${document.id}`)).status).toBe(404);
+      const left = (await seeded.admin.get('/v1/resources?limit=100')).body.items as {
+        id: string;
+        type: string;
+        parentId: string | null;
+      }[];
+      expect(
+        left
+          .filter((item) => item.type === 'session' || item.type === 'document')
+          .filter((item) => item.parentId === null),
+      ).toEqual([]);
       expect(left.map((item) => item.id)).not.toEqual(expect.arrayContaining([documents[0]?.id]));
     });
   });
@@ -151,7 +219,10 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
       expect(staging.effective.maxKeyExpiryDays).toEqual({ value: null, source: 'default' });
       expect(staging.effective.mfaRequired).toEqual({ value: false, source: 'default' });
 
-      const tenant = await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: 14, mfaRequired: true });
+      const tenant = await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, {
+        rotationWindowDays: 14,
+        mfaRequired: true,
+      });
       expect(tenant.status, JSON.stringify(tenant.body)).toBe(200);
       expect(tenant.body.effective.rotationWindowDays).toEqual({ value: 14, source: 'tenant' });
       const inherited = (await seeded.admin.get(`/v1/environments/${staging.id}`)).body;
@@ -160,10 +231,15 @@ describe.each(testDatabases())('the seed stories, round three, on $name', (db) =
 
       const own = await seeded.admin.patch(`/v1/environments/${staging.id}`, { rotationWindowDays: 3 });
       expect(own.body.effective.rotationWindowDays).toEqual({ value: 3, source: 'environment' });
-      const listed = (await seeded.admin.get('/v1/environments')).body.items.find((item: { id: string }) => item.id === staging.id);
+      const listed = (await seeded.admin.get('/v1/environments')).body.items.find(
+        (item: { id: string }) => item.id === staging.id,
+      );
       expect(listed.effective.rotationWindowDays).toEqual({ value: 3, source: 'environment' });
       await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: null, mfaRequired: false });
-      expect((await seeded.admin.get(`/v1/tenants/${seeded.tenantId}`)).body.effective.rotationWindowDays).toEqual({ value: 7, source: 'default' });
+      expect((await seeded.admin.get(`/v1/tenants/${seeded.tenantId}`)).body.effective.rotationWindowDays).toEqual({
+        value: 7,
+        source: 'default',
+      });
     });
   });
 });

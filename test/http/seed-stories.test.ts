@@ -19,17 +19,29 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
     await kw.close();
   });
 
-  const verify = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
+    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
 
   it('seed 004: a deploy key in "engineering" creates an agent every member of the group may manage, and nobody else may see', async () => {
     const engineering = created(await seeded.admin.post('/v1/groups', { name: 'engineering' }));
     const project = created(await seeded.admin.post('/v1/resources', { type: 'project', name: 'checkout' }));
-    const deployer = created(await seeded.admin.post('/v1/keys', { name: 'ci', kind: 'application', preset: 'deploy', groupIds: [engineering.id] }));
-    const teammate = created(await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'application', groupIds: [engineering.id] }));
+    const deployer = created(
+      await seeded.admin.post('/v1/keys', {
+        name: 'ci',
+        kind: 'application',
+        preset: 'deploy',
+        groupIds: [engineering.id],
+      }),
+    );
+    const teammate = created(
+      await seeded.admin.post('/v1/keys', { name: 'ada', kind: 'application', groupIds: [engineering.id] }),
+    );
     const outsider = created(await seeded.admin.post('/v1/keys', { name: 'eve', kind: 'application' }));
     expect(deployer.groupIds).toEqual([engineering.id]);
 
-    const agent = created(await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'pricing', parentId: project.id }));
+    const agent = created(
+      await kw.client(deployer.key).post('/v1/resources', { type: 'agent', name: 'pricing', parentId: project.id }),
+    );
 
     const mate: Client = kw.client(teammate.key);
     expect((await mate.get(`/v1/resources/${agent.id}`)).status).toBe(200);
@@ -51,8 +63,17 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
 
   it('seed 004: a key that leaves the group loses what only the group gave it', async () => {
     const team = created(await seeded.admin.post('/v1/groups', { name: 'platform' }));
-    const maker = created(await seeded.admin.post('/v1/keys', { name: 'maker', kind: 'application', levels: { agent: 'full' }, groupIds: [team.id] }));
-    const member = created(await seeded.admin.post('/v1/keys', { name: 'member', kind: 'application', groupIds: [team.id] }));
+    const maker = created(
+      await seeded.admin.post('/v1/keys', {
+        name: 'maker',
+        kind: 'application',
+        levels: { agent: 'full' },
+        groupIds: [team.id],
+      }),
+    );
+    const member = created(
+      await seeded.admin.post('/v1/keys', { name: 'member', kind: 'application', groupIds: [team.id] }),
+    );
     const agent = created(await kw.client(maker.key).post('/v1/resources', { type: 'agent', name: 'shared' }));
     expect(await verify(member.key, 'update', { type: 'agent', id: agent.id })).toBe('VALID');
     expect((await seeded.admin.delete(`/v1/groups/${team.id}/members/${member.id}`)).status).toBe(200);
@@ -63,10 +84,19 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
   it('seed 001: one policy on two keys; raising it lets both create agents, removing runtime.run stops both runs', async () => {
     const agent = created(await seeded.admin.post('/v1/resources', { type: 'agent', name: 'support-bot' }));
     const scope = created(
-      await seeded.admin.post('/v1/policies', { environmentId: seeded.environmentId, name: 'agent users', levels: { agent: 'view' }, permissions: ['runtime.run'] }),
+      await seeded.admin.post('/v1/policies', {
+        environmentId: seeded.environmentId,
+        name: 'agent users',
+        levels: { agent: 'view' },
+        permissions: ['runtime.run'],
+      }),
     );
-    const first = created(await seeded.admin.post('/v1/keys', { name: 'app-1', kind: 'application', policyIds: [scope.id] }));
-    const second = created(await seeded.admin.post('/v1/keys', { name: 'app-2', kind: 'application', policyIds: [scope.id] }));
+    const first = created(
+      await seeded.admin.post('/v1/keys', { name: 'app-1', kind: 'application', policyIds: [scope.id] }),
+    );
+    const second = created(
+      await seeded.admin.post('/v1/keys', { name: 'app-2', kind: 'application', policyIds: [scope.id] }),
+    );
     expect(first.policyIds).toEqual([scope.id]);
 
     const linked = await seeded.admin.get(`/v1/keys?policyId=${scope.id}`);
@@ -82,12 +112,15 @@ describe.each(testDatabases())('the seed stories on $name', (db) => {
     expect((await seeded.admin.patch(`/v1/policies/${scope.id}`, { levels: { agent: 'full' } })).status).toBe(200);
     for (const key of [first.key, second.key]) {
       expect(await verify(key, 'create', { type: 'agent' })).toBe('VALID');
-      expect((await kw.client(key).post('/v1/resources', { type: 'agent', name: `made by ${key.slice(-4)}` })).status).toBe(201);
+      expect(
+        (await kw.client(key).post('/v1/resources', { type: 'agent', name: `made by ${key.slice(-4)}` })).status,
+      ).toBe(201);
     }
 
     // Back to view, still with runtime.run: both still run.
     expect((await seeded.admin.patch(`/v1/policies/${scope.id}`, { levels: { agent: 'view' } })).status).toBe(200);
-    for (const key of [first.key, second.key]) expect(await verify(key, 'run', { type: 'agent', id: agent.id })).toBe('VALID');
+    for (const key of [first.key, second.key])
+      expect(await verify(key, 'run', { type: 'agent', id: agent.id })).toBe('VALID');
 
     expect((await seeded.admin.patch(`/v1/policies/${scope.id}`, { permissions: [] })).status).toBe(200);
     for (const key of [first.key, second.key]) {

@@ -50,7 +50,9 @@ describe.skipIf(!redis).each(sqliteOnly())('a silent Redis, on $name', (db) => {
   }
   const readyz = () => kw.client().get('/readyz');
   const redisUp = async (): Promise<number> => {
-    const line = ((await kw.client().get('/metrics')).body as string).split('\n').find((candidate) => candidate.startsWith('keyward_redis_up '));
+    const line = ((await kw.client().get('/metrics')).body as string)
+      .split('\n')
+      .find((candidate) => candidate.startsWith('keyward_redis_up '));
     return Number(line?.split(' ')[1]);
   };
   /** Log lines about Redis at warn level (pino's 40) and above, and at info saying it is back. */
@@ -83,7 +85,9 @@ describe.skipIf(!redis).each(sqliteOnly())('a silent Redis, on $name', (db) => {
     await sleep(4000);
     expect((await timedVerify(key)).elapsedMs).toBeLessThan(FALLBACK_BOUND_MS);
     expect(redisLines(40)).toHaveLength(1);
-    expect(redisLines(40)[0]).toMatch(/Redis does not answer: rate limits fall back to this node’s share until it does/);
+    expect(redisLines(40)[0]).toMatch(
+      /Redis does not answer: rate limits fall back to this node’s share until it does/,
+    );
 
     proxy.restore();
     expect((await until(readyz, (reply) => reply.body.redis === 'up')).body).toEqual({ status: 'ready', redis: 'up' });

@@ -29,7 +29,11 @@ describe.each(sqliteOnly())('a stale node on $name', (db) => {
     const key = await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' });
     expect(await code(key.body.key)).toBe('VALID');
     // Revoked behind the node's back (no change-log row): the cache still says VALID while fresh.
-    await kw.keyward.storage.db.updateTable('api_keys').set({ revoked_at: clock.now() }).where('id', '=', key.body.id).execute();
+    await kw.keyward.storage.db
+      .updateTable('api_keys')
+      .set({ revoked_at: clock.now() })
+      .where('id', '=', key.body.id)
+      .execute();
     expect(await code(key.body.key)).toBe('VALID');
     expect((await kw.client().get('/readyz')).status).toBe(200);
 

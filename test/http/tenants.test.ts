@@ -17,7 +17,13 @@ describe.each(testDatabases())('tenants on $name', (db) => {
 
   /** A key of the seeded tenant holding only `tenant.manage`. */
   async function tenantManager(seeded: Seeded): Promise<Client> {
-    const created = await seeded.admin.post('/v1/keys', { name: 'tm', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['tenant.manage'] });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'tm',
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['tenant.manage'],
+    });
     expect(created.status).toBe(201);
     return kw.client(created.body.key);
   }
@@ -25,12 +31,26 @@ describe.each(testDatabases())('tenants on $name', (db) => {
   it('lets the root key create a tenant with default settings', async () => {
     const reply = await kw.root.post('/v1/tenants', { name: 'Globex' });
     expect(reply.status).toBe(201);
-    expect(reply.body).toMatchObject({ name: 'Globex', tier: 'free', mfaRequired: false, rotationWindowDays: null, defaultKeyExpiryDays: null, maxKeyExpiryDays: null });
+    expect(reply.body).toMatchObject({
+      name: 'Globex',
+      tier: 'free',
+      mfaRequired: false,
+      rotationWindowDays: null,
+      defaultKeyExpiryDays: null,
+      maxKeyExpiryDays: null,
+    });
     expect(reply.body.id).toMatch(/^ten_[0-9a-z]{26}$/);
   });
 
   it('creates a tenant with the settings given', async () => {
-    const body = { name: 'Initech', tier: 'enterprise', mfaRequired: true, rotationWindowDays: 14, defaultKeyExpiryDays: 30, maxKeyExpiryDays: 90 };
+    const body = {
+      name: 'Initech',
+      tier: 'enterprise',
+      mfaRequired: true,
+      rotationWindowDays: 14,
+      defaultKeyExpiryDays: 30,
+      maxKeyExpiryDays: 90,
+    };
     const reply = await kw.root.post('/v1/tenants', body);
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject(body);
@@ -54,7 +74,11 @@ describe.each(testDatabases())('tenants on $name', (db) => {
 
   it('lets the root key change a tenant and its settings', async () => {
     const created = await kw.root.post('/v1/tenants', { name: 'Patchable' });
-    const reply = await kw.root.patch(`/v1/tenants/${created.body.id}`, { name: 'Patched', tier: 'pro', maxKeyExpiryDays: 365 });
+    const reply = await kw.root.patch(`/v1/tenants/${created.body.id}`, {
+      name: 'Patched',
+      tier: 'pro',
+      maxKeyExpiryDays: 365,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ id: created.body.id, name: 'Patched', tier: 'pro', maxKeyExpiryDays: 365 });
     expect((await kw.root.get(`/v1/tenants/${created.body.id}`)).body.name).toBe('Patched');
@@ -71,7 +95,10 @@ describe.each(testDatabases())('tenants on $name', (db) => {
   it('lets a tenant.manage key change its own tenant', async () => {
     const seeded = await seedTenant(kw, 'OwnPatch');
     const manager = await tenantManager(seeded);
-    const reply = await manager.patch(`/v1/tenants/${seeded.tenantId}`, { rotationWindowDays: 3, defaultKeyExpiryDays: 7 });
+    const reply = await manager.patch(`/v1/tenants/${seeded.tenantId}`, {
+      rotationWindowDays: 3,
+      defaultKeyExpiryDays: 7,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ id: seeded.tenantId, rotationWindowDays: 3, defaultKeyExpiryDays: 7 });
   });
@@ -105,14 +132,24 @@ describe.each(testDatabases())('tenants on $name', (db) => {
 
   it('refuses a key without tenant.manage with 403', async () => {
     const seeded = await seedTenant(kw, 'Limited');
-    const key = await seeded.admin.post('/v1/keys', { name: 'users only', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['users.manage'] });
+    const key = await seeded.admin.post('/v1/keys', {
+      name: 'users only',
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['users.manage'],
+    });
     const reply = await kw.client(key.body.key).get(`/v1/tenants/${seeded.tenantId}`);
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('FORBIDDEN');
   });
 
   it('refuses a tenant whose defaultKeyExpiryDays exceeds maxKeyExpiryDays', async () => {
-    const reply = await kw.root.post('/v1/tenants', { name: 'Inverted', defaultKeyExpiryDays: 90, maxKeyExpiryDays: 30 });
+    const reply = await kw.root.post('/v1/tenants', {
+      name: 'Inverted',
+      defaultKeyExpiryDays: 90,
+      maxKeyExpiryDays: 30,
+    });
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ code: 'VALIDATION', field: 'defaultKeyExpiryDays' });
   });

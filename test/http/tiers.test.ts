@@ -33,15 +33,30 @@ describe.each(testDatabases())('tiers on $name', (db) => {
     expect(key.body.ratelimits).toEqual(PRO);
     expect(key.body.credits).toEqual({ remaining: 2, refill: { amount: 2, interval: 'month' } });
     const verify = () => kw.client().post('/v1/verify', { key: key.body.key });
-    expect(await verify()).toMatchObject({ body: { code: 'VALID', credits: { remaining: 1 }, ratelimits: [{ name: 'per-second', limit: 50, remaining: 49 }] } });
+    expect(await verify()).toMatchObject({
+      body: {
+        code: 'VALID',
+        credits: { remaining: 1 },
+        ratelimits: [{ name: 'per-second', limit: 50, remaining: 49 }],
+      },
+    });
     expect(await verify()).toMatchObject({ body: { code: 'VALID', credits: { remaining: 0 } } });
     expect(await verify()).toMatchObject({ body: { valid: false, code: 'USAGE_EXCEEDED' } });
   });
 
   it('keeps the rate limits and credits a key is created with, none included', async () => {
-    const none = await seeded.admin.post('/v1/keys', { name: 'own', kind: 'application', ratelimits: [], credits: null });
+    const none = await seeded.admin.post('/v1/keys', {
+      name: 'own',
+      kind: 'application',
+      ratelimits: [],
+      credits: null,
+    });
     expect(none.body).toMatchObject({ ratelimits: [], credits: null });
-    const own = await seeded.admin.post('/v1/keys', { name: 'own credits', kind: 'application', credits: { remaining: 7 } });
+    const own = await seeded.admin.post('/v1/keys', {
+      name: 'own credits',
+      kind: 'application',
+      credits: { remaining: 7 },
+    });
     expect(own.body).toMatchObject({ ratelimits: PRO, credits: { remaining: 7 } });
   });
 

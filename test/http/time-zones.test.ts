@@ -86,7 +86,11 @@ describe.each(sqliteOnly())('a flood of time-zone names on $name', (db) => {
       const body =
         i % 3 === 0
           ? { timeZone: `Mars/Olympus_${i}` }
-          : { timeZone: caseVariant(i % 3 === 1 ? 'America/New_York' : 'US/Eastern', i), defaultKeyExpiryDays: 30, maxKeyExpiryDays: 10 };
+          : {
+              timeZone: caseVariant(i % 3 === 1 ? 'America/New_York' : 'US/Eastern', i),
+              defaultKeyExpiryDays: 30,
+              maxKeyExpiryDays: 10,
+            };
       const reply = await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, body);
       expect(reply.status).toBe(400);
       codes.add(reply.body.code);

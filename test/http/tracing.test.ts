@@ -59,7 +59,12 @@ describe.each(sqliteOnly())('traces of management requests on $name', (db) => {
     const post = spans.find((span) => span.name === 'POST /v1/tenants');
     expect(post?.spanContext().traceId).toBe(TRACE_ID);
     expect(post?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
-    expect(post?.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/v1/tenants', 'http.response.status_code': 201, 'keyward.request_id': 'trace-me-1' });
+    expect(post?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/v1/tenants',
+      'http.response.status_code': 201,
+      'keyward.request_id': 'trace-me-1',
+    });
     expect(post?.resource.attributes['service.name']).toBe('keyward');
   });
 

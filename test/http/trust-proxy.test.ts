@@ -12,7 +12,12 @@ import { created } from '../support/problem.js';
 async function recordedSource(kw: TestKeyward): Promise<string> {
   const seeded = await seedTenant(kw, `Proxy${Math.random().toString(36).slice(2, 8)}`);
   const group = created(
-    await seeded.admin.raw({ method: 'POST', path: '/v1/groups', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, payload: '{"name":"g"}' }),
+    await seeded.admin.raw({
+      method: 'POST',
+      path: '/v1/groups',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      payload: '{"name":"g"}',
+    }),
   );
   const events = await seeded.admin.get(`/v1/audit?targetId=${group.id}`);
   return events.body.items[0].sourceIp;
@@ -32,7 +37,9 @@ describe.each(sqliteOnly())('KEYWARD_TRUST_PROXY on $name', (db) => {
 
   it('takes a hop count or a list of addresses and CIDRs, and refuses anything else', () => {
     expect(loadConfig({ KEYWARD_TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ KEYWARD_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,2001:db8::/32' }).trustProxy).toBe('10.0.0.0/8,192.0.2.7,2001:db8::/32');
+    expect(loadConfig({ KEYWARD_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,2001:db8::/32' }).trustProxy).toBe(
+      '10.0.0.0/8,192.0.2.7,2001:db8::/32',
+    );
     expect(loadConfig({ KEYWARD_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(() => loadConfig({ KEYWARD_TRUST_PROXY: '10.0.0.0/33' })).toThrow(ConfigError);
     expect(() => loadConfig({ KEYWARD_TRUST_PROXY: 'proxy.example' })).toThrow(ConfigError);
@@ -45,7 +52,9 @@ describe.each(sqliteOnly())('KEYWARD_TRUST_PROXY on $name', (db) => {
   });
 
   it('reads X-Forwarded-For from a named proxy', async () => {
-    kw = await startKeyward(db, { config: { trustProxy: loadConfig({ KEYWARD_TRUST_PROXY: '127.0.0.1' }).trustProxy } });
+    kw = await startKeyward(db, {
+      config: { trustProxy: loadConfig({ KEYWARD_TRUST_PROXY: '127.0.0.1' }).trustProxy },
+    });
     expect(await recordedSource(kw)).toBe('203.0.113.9');
   });
 

@@ -19,7 +19,11 @@ const isWrite = (sql: string): boolean => /^\s*(insert|update|delete|replace|ups
 const NO_TIMER = { usageFlushMs: 3_600_000 };
 
 async function storedCounts(kw: TestKeyward, keyId: string): Promise<Record<string, number>> {
-  const rows = await kw.database.storage.db.selectFrom('key_usage_days').selectAll().where('key_id', '=', keyId).execute();
+  const rows = await kw.database.storage.db
+    .selectFrom('key_usage_days')
+    .selectAll()
+    .where('key_id', '=', keyId)
+    .execute();
   const counts: Record<string, number> = {};
   for (const row of rows) counts[`${row.day} ${row.code}`] = Number(row.count);
   return counts;
@@ -28,8 +32,16 @@ async function storedCounts(kw: TestKeyward, keyId: string): Promise<Record<stri
 describe('usage flush settings', () => {
   it('default to every 5 s or 1000 pending counters, and refuse what is out of range', () => {
     expect(loadConfig({})).toMatchObject({ usageFlushMs: 5000, usageFlushSize: 20_000 });
-    expect(loadConfig({ KEYWARD_USAGE_FLUSH_MS: '250', KEYWARD_USAGE_FLUSH_SIZE: '10' })).toMatchObject({ usageFlushMs: 250, usageFlushSize: 10 });
-    for (const env of [{ KEYWARD_USAGE_FLUSH_MS: '0' }, { KEYWARD_USAGE_FLUSH_MS: '1.5' }, { KEYWARD_USAGE_FLUSH_SIZE: '0' }, { KEYWARD_USAGE_FLUSH_SIZE: 'many' }]) {
+    expect(loadConfig({ KEYWARD_USAGE_FLUSH_MS: '250', KEYWARD_USAGE_FLUSH_SIZE: '10' })).toMatchObject({
+      usageFlushMs: 250,
+      usageFlushSize: 10,
+    });
+    for (const env of [
+      { KEYWARD_USAGE_FLUSH_MS: '0' },
+      { KEYWARD_USAGE_FLUSH_MS: '1.5' },
+      { KEYWARD_USAGE_FLUSH_SIZE: '0' },
+      { KEYWARD_USAGE_FLUSH_SIZE: 'many' },
+    ]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
     expect(() => loadConfig({ KEYWARD_USAGE_FLUSH_SIZE: '0' })).toThrow(/KEYWARD_USAGE_FLUSH_SIZE/);
@@ -61,7 +73,8 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
     }
     return seen;
   }
-  const newKey = async (body: Record<string, unknown> = {}) => created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', ...body }));
+  const newKey = async (body: Record<string, unknown> = {}) =>
+    created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application', ...body }));
   const verify = async (key: string, body: Record<string, unknown> = {}) => {
     const result = await kw.keyward.verify({ key, ...body });
     if (!result.ok) throw new Error(JSON.stringify(result.problem));
@@ -82,7 +95,9 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
     async function run(n: number): Promise<{ duringWrites: number; flush: string[] }> {
       let valid = 0;
       const during = await statementsDuring(async () => {
-        for (let i = 0; i < n; i++) if ((await verify(key.key, { permission: 'functions.execute', clientIp: '198.51.100.7' })) === 'VALID') valid++;
+        for (let i = 0; i < n; i++)
+          if ((await verify(key.key, { permission: 'functions.execute', clientIp: '198.51.100.7' })) === 'VALID')
+            valid++;
       });
       expect(valid).toBe(n);
       const flush = await statementsDuring(() => kw.keyward.usage.flush());
@@ -95,7 +110,12 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
     expect(big.flush.filter(isWrite)).toHaveLength(2);
     expect(big.flush.length).toBeLessThanOrEqual(4);
     const usage = await usageOf(key.id);
-    expect(usage).toMatchObject({ keyId: key.id, total: 10_000, days: [{ day: '2026-03-01', count: 10_000, byCode: { VALID: 10_000 } }], lastUsedIp: '198.51.100.7' });
+    expect(usage).toMatchObject({
+      keyId: key.id,
+      total: 10_000,
+      days: [{ day: '2026-03-01', count: 10_000, byCode: { VALID: 10_000 } }],
+      lastUsedIp: '198.51.100.7',
+    });
     expect(await storedCounts(kw, key.id)).toEqual({ '2026-03-01 VALID': 10_000 });
 
     // The flush's size does not grow with the number of verifies: 10 cost what 10 000 did.
@@ -106,7 +126,8 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
 
     // Over HTTP too, the verify route writes nothing per request.
     const http = await statementsDuring(async () => {
-      for (let i = 0; i < 50; i++) expect((await kw.client().post('/v1/verify', { key: key.key })).body.code).toBe('VALID');
+      for (let i = 0; i < 50; i++)
+        expect((await kw.client().post('/v1/verify', { key: key.key })).body.code).toBe('VALID');
     });
     expect(http.filter(isWrite)).toEqual([]);
     expect((await usageOf(key.id)).total).toBe(10_060);
@@ -150,13 +171,28 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
     expect(await storedCounts(kw, key.id)).toEqual({ '2026-03-10 FORBIDDEN': 2, '2026-03-10 VALID': 3 });
     await kw.keyward.usage.flush();
     expect(await usageOf(key.id, '?from=2026-03-10&to=2026-03-13')).toEqual(expected);
-    expect(await storedCounts(kw, key.id)).toEqual({ '2026-03-10 FORBIDDEN': 2, '2026-03-10 VALID': 3, '2026-03-11 FORBIDDEN': 1, '2026-03-11 VALID': 1, '2026-03-13 EXPIRED': 2 });
+    expect(await storedCounts(kw, key.id)).toEqual({
+      '2026-03-10 FORBIDDEN': 2,
+      '2026-03-10 VALID': 3,
+      '2026-03-11 FORBIDDEN': 1,
+      '2026-03-11 VALID': 1,
+      '2026-03-13 EXPIRED': 2,
+    });
 
-    expect(await usageOf(key.id, '?from=2026-03-11&to=2026-03-11')).toMatchObject({ total: 2, days: [{ day: '2026-03-11', count: 2 }] });
+    expect(await usageOf(key.id, '?from=2026-03-11&to=2026-03-11')).toMatchObject({
+      total: 2,
+      days: [{ day: '2026-03-11', count: 2 }],
+    });
     expect(await usageOf(key.id, '?from=2026-03-12&to=2026-03-12')).toMatchObject({ total: 0, days: [] });
     expect(await usageOf(key.id, '?to=2026-03-10')).toMatchObject({ total: 5 });
-    expect(await usageOf(revoked.id)).toMatchObject({ total: 3, days: [{ day: '2026-03-10', count: 3, byCode: { REVOKED: 2, VALID: 1 } }] });
-    expect(await usageOf(disabled.id)).toMatchObject({ total: 1, days: [{ day: '2026-03-10', byCode: { DISABLED: 1 } }] });
+    expect(await usageOf(revoked.id)).toMatchObject({
+      total: 3,
+      days: [{ day: '2026-03-10', count: 3, byCode: { REVOKED: 2, VALID: 1 } }],
+    });
+    expect(await usageOf(disabled.id)).toMatchObject({
+      total: 1,
+      days: [{ day: '2026-03-10', byCode: { DISABLED: 1 } }],
+    });
   });
 
   it('shows the last use and its IP: clientIp when given, else the address the verify came from', async () => {
@@ -166,7 +202,13 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
     expect(await usageOf(key.id)).toEqual({ keyId: key.id, total: 0, days: [], lastUsedAt: null, lastUsedIp: null });
 
     const post = (body: Record<string, unknown>) =>
-      kw.keyward.app.inject({ method: 'POST', url: '/v1/verify', remoteAddress: '203.0.113.5', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+      kw.keyward.app.inject({
+        method: 'POST',
+        url: '/v1/verify',
+        remoteAddress: '203.0.113.5',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
     expect((await post({ key: key.key, clientIp: '198.51.100.23' })).json().code).toBe('VALID');
     const first = new Date(clock.now()).toISOString();
     // Not flushed yet: the key object and the usage show this node's pending use.
@@ -183,10 +225,19 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
     expect((await kw.client(key.key).get('/v1/me')).body.key.lastUsedAt).toBe(second);
     await kw.keyward.usage.flush();
     expect(await usageOf(key.id)).toMatchObject({ total: 2, lastUsedAt: second, lastUsedIp: '203.0.113.5' });
-    const listed = (await seeded.admin.get('/v1/keys?limit=100')).body.items.find((item: { id: string }) => item.id === key.id);
+    const listed = (await seeded.admin.get('/v1/keys?limit=100')).body.items.find(
+      (item: { id: string }) => item.id === key.id,
+    );
     expect(listed.lastUsedAt).toBe(second);
-    const stored = await kw.database.storage.db.selectFrom('key_usage').selectAll().where('key_id', '=', key.id).executeTakeFirstOrThrow();
-    expect({ at: Number(stored.last_used_at), ip: stored.last_used_ip }).toEqual({ at: Date.parse(second), ip: '203.0.113.5' });
+    const stored = await kw.database.storage.db
+      .selectFrom('key_usage')
+      .selectAll()
+      .where('key_id', '=', key.id)
+      .executeTakeFirstOrThrow();
+    expect({ at: Number(stored.last_used_at), ip: stored.last_used_ip }).toEqual({
+      at: Date.parse(second),
+      ip: '203.0.113.5',
+    });
 
     // In process, the caller says where the verify came from.
     clock.advance(60_000);
@@ -274,7 +325,10 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
         expect(await storedCounts(small, second.id)).toEqual({});
         // The third distinct key/day/code counter reaches the size: written without being asked.
         await small.keyward.verify({ key: third.key });
-        await vi.waitFor(async () => expect(Object.values(await storedCounts(small, second.id))).toEqual([2]), { timeout: 5000, interval: 20 });
+        await vi.waitFor(async () => expect(Object.values(await storedCounts(small, second.id))).toEqual([2]), {
+          timeout: 5000,
+          interval: 20,
+        });
         expect(small.keyward.usage.pendingEntries()).toBe(0);
       } finally {
         await small.close();
@@ -286,7 +340,10 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
       try {
         const key = created(await tenant.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
         for (let i = 0; i < 4; i++) await quick.keyward.verify({ key: key.key });
-        await vi.waitFor(async () => expect(Object.values(await storedCounts(quick, key.id))).toEqual([4]), { timeout: 5000, interval: 20 });
+        await vi.waitFor(async () => expect(Object.values(await storedCounts(quick, key.id))).toEqual([4]), {
+          timeout: 5000,
+          interval: 20,
+        });
       } finally {
         await quick.close();
       }
@@ -304,7 +361,11 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
         const config = loadConfig({}, { dataDir: closing.database.dataDir, logLevel: 'silent', changePollMs: 60_000 });
         const second = await buildApp({ config, storage: closing.database.storage });
         try {
-          const reply = await second.app.inject({ method: 'GET', url: `/v1/keys/${key.id}/usage`, headers: { authorization: `Bearer ${tenant.adminKey}` } });
+          const reply = await second.app.inject({
+            method: 'GET',
+            url: `/v1/keys/${key.id}/usage`,
+            headers: { authorization: `Bearer ${tenant.adminKey}` },
+          });
           expect(reply.statusCode, reply.body).toBe(200);
           expect(reply.json()).toMatchObject({ total: 7, lastUsedIp: '198.51.100.99' });
         } finally {

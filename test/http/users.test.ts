@@ -20,7 +20,12 @@ describe.each(testDatabases())('users on $name', (db) => {
     const seeded = await seedTenant(kw, 'Create');
     const reply = await seeded.admin.post('/v1/users', { name: 'Grace', email: 'grace@create.example' });
     expect(reply.status).toBe(201);
-    expect(reply.body).toMatchObject({ tenantId: seeded.tenantId, name: 'Grace', email: 'grace@create.example', role: 'member' });
+    expect(reply.body).toMatchObject({
+      tenantId: seeded.tenantId,
+      name: 'Grace',
+      email: 'grace@create.example',
+      role: 'member',
+    });
     expect(reply.body.id).toMatch(/^usr_[0-9a-z]{26}$/);
   });
 
@@ -52,7 +57,9 @@ describe.each(testDatabases())('users on $name', (db) => {
     const bob = await seeded.admin.post('/v1/users', { name: 'Bob', email: 'bob@lister.example' });
     const reply = await seeded.admin.get('/v1/users');
     expect(reply.status).toBe(200);
-    expect(reply.body.items.map((user: { id: string }) => user.id).sort()).toEqual([seeded.adminUserId, bob.body.id].sort());
+    expect(reply.body.items.map((user: { id: string }) => user.id).sort()).toEqual(
+      [seeded.adminUserId, bob.body.id].sort(),
+    );
   });
 
   it("reads a user and answers 404 for another tenant's", async () => {
@@ -69,9 +76,18 @@ describe.each(testDatabases())('users on $name', (db) => {
   it("changes a user's name, email and role", async () => {
     const seeded = await seedTenant(kw, 'Patcher');
     const user = await seeded.admin.post('/v1/users', { name: 'Margaret', email: 'mh@patcher.example' });
-    const reply = await seeded.admin.patch(`/v1/users/${user.body.id}`, { name: 'Margaret H.', email: 'margaret@patcher.example', role: 'admin' });
+    const reply = await seeded.admin.patch(`/v1/users/${user.body.id}`, {
+      name: 'Margaret H.',
+      email: 'margaret@patcher.example',
+      role: 'admin',
+    });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ id: user.body.id, name: 'Margaret H.', email: 'margaret@patcher.example', role: 'admin' });
+    expect(reply.body).toMatchObject({
+      id: user.body.id,
+      name: 'Margaret H.',
+      email: 'margaret@patcher.example',
+      role: 'admin',
+    });
   });
 
   it("refuses to change a user's email to another user's, whatever its case", async () => {
@@ -86,8 +102,10 @@ describe.each(testDatabases())('users on $name', (db) => {
     const seeded = await seedTenant(kw, 'Deleter');
     const user = await seeded.admin.post('/v1/users', { name: 'Dennis', email: 'dennis@deleter.example' });
     const keys = [];
-    for (const name of ['laptop', 'ci']) keys.push(await seeded.admin.post('/v1/keys', { name, kind: 'user', userId: user.body.id }));
-    for (const key of keys) expect((await kw.client().post('/v1/verify', { key: key.body.key })).body.code).toBe('VALID');
+    for (const name of ['laptop', 'ci'])
+      keys.push(await seeded.admin.post('/v1/keys', { name, kind: 'user', userId: user.body.id }));
+    for (const key of keys)
+      expect((await kw.client().post('/v1/verify', { key: key.body.key })).body.code).toBe('VALID');
 
     const deleted = await seeded.admin.delete(`/v1/users/${user.body.id}`);
     expect(deleted.status).toBe(200);
@@ -110,7 +128,11 @@ describe.each(testDatabases())('users on $name', (db) => {
 
   it('refuses to make an admin a member while the admin owns a live admin key, and allows it once revoked', async () => {
     const seeded = await seedTenant(kw, 'Demote');
-    const admin = await seeded.admin.post('/v1/users', { name: 'Barbara', email: 'barbara@demote.example', role: 'admin' });
+    const admin = await seeded.admin.post('/v1/users', {
+      name: 'Barbara',
+      email: 'barbara@demote.example',
+      role: 'admin',
+    });
     const key = await seeded.admin.post('/v1/keys', { name: 'ops', kind: 'user', userId: admin.body.id, admin: true });
     expect(key.status).toBe(201);
 
@@ -127,7 +149,11 @@ describe.each(testDatabases())('users on $name', (db) => {
 
   it('makes an admin who owns only non-admin keys a member', async () => {
     const seeded = await seedTenant(kw, 'DemotePlain');
-    const admin = await seeded.admin.post('/v1/users', { name: 'Frances', email: 'frances@demoteplain.example', role: 'admin' });
+    const admin = await seeded.admin.post('/v1/users', {
+      name: 'Frances',
+      email: 'frances@demoteplain.example',
+      role: 'admin',
+    });
     await seeded.admin.post('/v1/keys', { name: 'plain', kind: 'user', userId: admin.body.id });
     const reply = await seeded.admin.patch(`/v1/users/${admin.body.id}`, { role: 'member' });
     expect(reply.status).toBe(200);
@@ -136,7 +162,13 @@ describe.each(testDatabases())('users on $name', (db) => {
 
   it('refuses user management to a key without users.manage', async () => {
     const seeded = await seedTenant(kw, 'NoManage');
-    const created = await seeded.admin.post('/v1/keys', { name: 'tenant', kind: 'user', userId: seeded.adminUserId, admin: true, permissions: ['tenant.manage'] });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'tenant',
+      kind: 'user',
+      userId: seeded.adminUserId,
+      admin: true,
+      permissions: ['tenant.manage'],
+    });
     const reply = await kw.client(created.body.key).post('/v1/users', { name: 'Eve', email: 'eve@nomanage.example' });
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('FORBIDDEN');

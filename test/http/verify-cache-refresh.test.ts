@@ -19,7 +19,11 @@ describe.each(testDatabases())('verify cache refresh on $name', (db) => {
   const refreshes = { started: 0, stored: 0 };
   beforeAll(async () => {
     clock = manualClock(Date.UTC(2026, 4, 1));
-    kw = await startKeyward(db, { clock, config: { keyCacheTtlMs: TTL, usageFlushMs: 3_600_000 }, onQuery: (sql) => statements?.push(sql) });
+    kw = await startKeyward(db, {
+      clock,
+      config: { keyCacheTtlMs: TTL, usageFlushMs: 3_600_000 },
+      onQuery: (sql) => statements?.push(sql),
+    });
     seeded = await seedTenant(kw, 'Refreshed');
     // A refresh runs off the request's path: the test waits for it to store what it read (its
     // lookup has run by then) rather than sleep. A refresh is handed out only on a cache hit,
@@ -47,8 +51,14 @@ describe.each(testDatabases())('verify cache refresh on $name', (db) => {
     statements = seen;
     try {
       const { body } = await kw.client().post('/v1/verify', { key });
-      await vi.waitFor(() => expect(refreshes.stored, 'a background refresh never stored what it read').toBe(refreshes.started), { timeout: 5_000, interval: 5 });
-      return { code: body.code as string, lookups: seen.filter((sql) => /from "api_keys"/.test(sql) && sql.includes('key_hash')).length };
+      await vi.waitFor(
+        () => expect(refreshes.stored, 'a background refresh never stored what it read').toBe(refreshes.started),
+        { timeout: 5_000, interval: 5 },
+      );
+      return {
+        code: body.code as string,
+        lookups: seen.filter((sql) => /from "api_keys"/.test(sql) && sql.includes('key_hash')).length,
+      };
     } finally {
       statements = null;
     }

@@ -27,7 +27,12 @@ describe.each(testDatabases())('the verify cache on $name', (db) => {
   const verify = async (body: Record<string, unknown>) => (await kw.client().post('/v1/verify', body)).body;
 
   async function cachedKey(extra: Record<string, unknown> = {}) {
-    const created = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', permissions: ['functions.execute'], ...extra });
+    const created = await seeded.admin.post('/v1/keys', {
+      name: 'svc',
+      kind: 'application',
+      permissions: ['functions.execute'],
+      ...extra,
+    });
     expect(created.status).toBe(201);
     const key = created.body.key as string;
     const before = kw.keyward.cache.size;
@@ -39,7 +44,11 @@ describe.each(testDatabases())('the verify cache on $name', (db) => {
   it('answers FORBIDDEN for a permission taken from a cached key, on the next verify', async () => {
     const { id, key } = await cachedKey();
     expect((await seeded.admin.patch(`/v1/keys/${id}`, { permissions: [] })).status).toBe(200);
-    expect(await verify({ key, permission: 'functions.execute' })).toMatchObject({ valid: false, code: 'FORBIDDEN', missing: { permission: 'functions.execute' } });
+    expect(await verify({ key, permission: 'functions.execute' })).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      missing: { permission: 'functions.execute' },
+    });
   });
 
   it('answers NOT_FOUND for a cached secret rotated out with no grace period', async () => {

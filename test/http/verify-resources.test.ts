@@ -17,19 +17,28 @@ describe.each(testDatabases())('verify on resources on $name', (db) => {
     await kw.close();
   });
 
-  const code = async (key: string, action: string, resource: Record<string, unknown>) => (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
+  const code = async (key: string, action: string, resource: Record<string, unknown>) =>
+    (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;
 
   it('answers a second verify of a resource without reading storage, until a change is recorded', async () => {
     const agent = await seeded.admin.post('/v1/resources', { type: 'agent', name: 'cached', externalId: 'cached-1' });
     expect(agent.status).toBe(201);
-    const runner = await seeded.admin.post('/v1/keys', { name: 'runner', kind: 'application', scopes: ['agent:executor'] });
+    const runner = await seeded.admin.post('/v1/keys', {
+      name: 'runner',
+      kind: 'application',
+      scopes: ['agent:executor'],
+    });
     const byId = { type: 'agent', id: agent.body.id };
     const byExternalId = { type: 'agent', externalId: 'cached-1' };
     expect(await code(runner.body.key, 'run', byId)).toBe('VALID');
     expect(await code(runner.body.key, 'run', byExternalId)).toBe('VALID');
 
     // Behind Keyward's back (no change-log row): the cached answers stand, proving no read.
-    await kw.keyward.storage.db.updateTable('resources').set({ environment_id: seeded.environmentId, type: 'project' }).where('id', '=', agent.body.id).execute();
+    await kw.keyward.storage.db
+      .updateTable('resources')
+      .set({ environment_id: seeded.environmentId, type: 'project' })
+      .where('id', '=', agent.body.id)
+      .execute();
     expect(await code(runner.body.key, 'run', byId)).toBe('VALID');
     expect(await code(runner.body.key, 'run', byExternalId)).toBe('VALID');
 
@@ -41,7 +50,11 @@ describe.each(testDatabases())('verify on resources on $name', (db) => {
 
   it('sees a deletion at once on the node that took it', async () => {
     const agent = await seeded.admin.post('/v1/resources', { type: 'agent', name: 'doomed' });
-    const runner = await seeded.admin.post('/v1/keys', { name: 'runner', kind: 'application', scopes: ['agent:executor'] });
+    const runner = await seeded.admin.post('/v1/keys', {
+      name: 'runner',
+      kind: 'application',
+      scopes: ['agent:executor'],
+    });
     expect(await code(runner.body.key, 'run', { type: 'agent', id: agent.body.id })).toBe('VALID');
     expect((await seeded.admin.delete(`/v1/resources/${agent.body.id}`)).status).toBe(200);
     expect(await code(runner.body.key, 'run', { type: 'agent', id: agent.body.id })).toBe('FORBIDDEN');
@@ -49,13 +62,26 @@ describe.each(testDatabases())('verify on resources on $name', (db) => {
 
   it('follows changes other nodes recorded in the change log', async () => {
     const agent = await seeded.admin.post('/v1/resources', { type: 'agent', name: 'remote' });
-    const runner = await seeded.admin.post('/v1/keys', { name: 'runner', kind: 'application', scopes: ['agent:executor'] });
+    const runner = await seeded.admin.post('/v1/keys', {
+      name: 'runner',
+      kind: 'application',
+      scopes: ['agent:executor'],
+    });
     expect(await code(runner.body.key, 'run', { type: 'agent', id: agent.body.id })).toBe('VALID');
     // Another node deleted it: its rows and its change-log row, nothing on this node.
     const storage = kw.keyward.storage.db;
     await storage.deleteFrom('resource_roles').where('resource_id', '=', agent.body.id).execute();
     await storage.deleteFrom('resources').where('id', '=', agent.body.id).execute();
-    await storage.insertInto('change_log').values({ entity: 'resource', entity_id: agent.body.id, tenant_id: seeded.tenantId, op: 'delete', at: Date.now() }).execute();
+    await storage
+      .insertInto('change_log')
+      .values({
+        entity: 'resource',
+        entity_id: agent.body.id,
+        tenant_id: seeded.tenantId,
+        op: 'delete',
+        at: Date.now(),
+      })
+      .execute();
     expect(await code(runner.body.key, 'run', { type: 'agent', id: agent.body.id })).toBe('VALID');
     await kw.keyward.follower.catchUp();
     expect(await code(runner.body.key, 'run', { type: 'agent', id: agent.body.id })).toBe('FORBIDDEN');

@@ -54,7 +54,12 @@ describe.each(testDatabases())('verify and me on $name', (db) => {
     const { id, key } = await appKey('NotHeld', { permissions: ['functions.execute'] });
     const reply = await verify({ key, permission: 'secrets.manage' });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ valid: false, code: 'FORBIDDEN', keyId: id, missing: { permission: 'secrets.manage' } });
+    expect(reply.body).toMatchObject({
+      valid: false,
+      code: 'FORBIDDEN',
+      keyId: id,
+      missing: { permission: 'secrets.manage' },
+    });
   });
 
   it('holds assistant.use for every valid key, even one granted nothing', async () => {
@@ -122,7 +127,11 @@ describe.each(testDatabases())('verify and me on $name', (db) => {
     expect(reply.status).toBe(200);
     expect(reply.body.key).toMatchObject({ id, kind: 'application', status: 'active' });
     expect(reply.body.key).not.toHaveProperty('key');
-    expect(reply.body.grants).toMatchObject({ permissions: ['assistant.use', 'functions.execute', 'library.generate'], root: false, readDiscoverable: false });
+    expect(reply.body.grants).toMatchObject({
+      permissions: ['assistant.use', 'functions.execute', 'library.generate'],
+      root: false,
+      readDiscoverable: false,
+    });
     // Seed 000: each carries the discover and read its use needs; library.generate reads the whole catalogue.
     const callable = ['discover', 'read', 'run'];
     const catalogue = ['discover', 'read'];
@@ -144,7 +153,9 @@ describe.each(testDatabases())('verify and me on $name', (db) => {
     expect(reply.status).toBe(200);
     expect(reply.body.key).toMatchObject({ kind: 'root', tenantId: null, environmentId: null });
     expect(reply.body.grants.root).toBe(true);
-    expect(reply.body.grants.permissions).toEqual(expect.arrayContaining(['assistant.use', 'tenant.manage', 'users.manage', 'functions.execute']));
+    expect(reply.body.grants.permissions).toEqual(
+      expect.arrayContaining(['assistant.use', 'tenant.manage', 'users.manage', 'functions.execute']),
+    );
   });
 
   it('answers /v1/me without a key with 401 UNAUTHENTICATED', async () => {

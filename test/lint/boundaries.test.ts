@@ -45,12 +45,16 @@ describe('the import boundaries', () => {
   it.each([
     ['fetch', "export const load = () => fetch('/v1/keys');\n"],
     ['XMLHttpRequest', 'export const open = () => new XMLHttpRequest();\n'],
-  ])('refuses a console file calling the network with %s, not through keyward/client', { timeout: 60_000 }, async (_global, source) => {
-    const result = await lintScratch({ 'ui/src/probe.ts': source });
-    expect(result.ok).toBe(false);
-    expect(result.output).toContain('noRestrictedGlobals');
-    expect(result.output).toContain('the console talks only through keyward/client');
-  });
+  ])(
+    'refuses a console file calling the network with %s, not through keyward/client',
+    { timeout: 60_000 },
+    async (_global, source) => {
+      const result = await lintScratch({ 'ui/src/probe.ts': source });
+      expect(result.ok).toBe(false);
+      expect(result.output).toContain('noRestrictedGlobals');
+      expect(result.output).toContain('the console talks only through keyward/client');
+    },
+  );
 });
 
 describe('import cycles', () => {

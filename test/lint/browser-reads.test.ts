@@ -54,7 +54,9 @@ function testFiles(dir: string): string[] {
 describe('page reads in the browser suites', () => {
   it('are all retried', () => {
     expect(SUITES.flatMap(testFiles).length).toBeGreaterThanOrEqual(9);
-    const offenders = SUITES.flatMap(testFiles).flatMap((file) => bareReads(readFileSync(file, 'utf8')).map((where) => `${relative(ROOT, file)}:${where}`));
+    const offenders = SUITES.flatMap(testFiles).flatMap((file) =>
+      bareReads(readFileSync(file, 'utf8')).map((where) => `${relative(ROOT, file)}:${where}`),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -71,7 +73,9 @@ describe('page reads in the browser suites', () => {
 
   it.each([
     ["await eventually(() => textOf(page.getByRole('main'))).toContain('tenant.manage');\n"],
-    ["const secret = await shown(() => dialog.getByRole('textbox').inputValue(), (value) => expect(value).toMatch(KEY));\n"],
+    [
+      "const secret = await shown(() => dialog.getByRole('textbox').inputValue(), (value) => expect(value).toMatch(KEY));\n",
+    ],
     ["expect(await world.verdict(made.secret)).toBe('VALID');\n"],
     ['expect((await stored()).ratelimits).toEqual([]);\n'],
     ['expect(await page.content()).not.toContain(key);\n'],

@@ -22,9 +22,16 @@ const BUILD = [
 ];
 
 function start(env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [SCRIPT, '--root', root, '--', ...BUILD], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, [SCRIPT, '--root', root, '--', ...BUILD], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
-const builds = () => (existsSync(join(root, 'builds.log')) ? readFileSync(join(root, 'builds.log'), 'utf8').split('\n').filter(Boolean).length : 0);
+const builds = () =>
+  existsSync(join(root, 'builds.log'))
+    ? readFileSync(join(root, 'builds.log'), 'utf8').split('\n').filter(Boolean).length
+    : 0;
 
 describe('npm start builds only when sources changed', () => {
   mkdirSync(join(root, 'src', 'http'), { recursive: true });
@@ -76,6 +83,8 @@ describe('npm start builds only when sources changed', () => {
 
   it('is what npm start runs before serving', () => {
     const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['start']).toBe('node scripts/build-if-changed.mjs -- npm run build --silent && node dist/cli/main.js serve');
+    expect(scripts['start']).toBe(
+      'node scripts/build-if-changed.mjs -- npm run build --silent && node dist/cli/main.js serve',
+    );
   });
 });

@@ -14,7 +14,13 @@ const PEPPER = { KEYWARD_PEPPER: 'the backup test pepper, shared by both instanc
 const dir = mkdtempSync(join(tmpdir(), 'keyward-backup-'));
 const cli = cliHome(join(dir, 'home'));
 
-async function call(server: ServerProcess, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  server: ServerProcess,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -35,13 +41,21 @@ describe('keyward backup and restore under concurrent writes', () => {
     servers.push(original);
     const root = readFileSync(join(dir, 'original', 'root.key'), 'utf8').trim();
     const tenant = await call(original, root, 'POST', '/v1/tenants', { name: 'Backed up' });
-    const environment = await call(original, root, 'POST', '/v1/environments', { tenantId: tenant.body.id, name: 'prod' });
+    const environment = await call(original, root, 'POST', '/v1/environments', {
+      tenantId: tenant.body.id,
+      name: 'prod',
+    });
 
     const acknowledged: string[] = [];
     let writing = true;
     const writer = (async () => {
       for (let i = 0; writing; i++) {
-        const created = await call(original, root, 'POST', '/v1/keys', { environmentId: environment.body.id, name: `k${i}`, kind: 'application', expiresInDays: null });
+        const created = await call(original, root, 'POST', '/v1/keys', {
+          environmentId: environment.body.id,
+          name: `k${i}`,
+          kind: 'application',
+          expiresInDays: null,
+        });
         expect(created.status).toBe(201);
         acknowledged.push(created.body.key);
       }

@@ -24,13 +24,35 @@ describe('shell completion', () => {
 
   /** What bash offers after the words typed so far (the last one being completed). */
   const complete = (...words: string[]): string[] =>
-    execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=(keyward "$@"); COMP_CWORD=$#; _keyward; printf '%s\\n' "\${COMPREPLY[@]}"`, bashScript, ...words], { encoding: 'utf8' })
+    execFileSync(
+      'bash',
+      [
+        '-c',
+        `source "$0"; COMP_WORDS=(keyward "$@"); COMP_CWORD=$#; _keyward; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        bashScript,
+        ...words,
+      ],
+      { encoding: 'utf8' },
+    )
       .split('\n')
       .filter((word) => word !== '');
 
   it('completes the command groups', () => {
     expect(complete('')).toEqual(
-      expect.arrayContaining(['serve', 'migrate', 'backup', 'restore', 'root-key', 'doctor', 'login', 'keys', 'tenants', 'verify', 'audit', 'completion']),
+      expect.arrayContaining([
+        'serve',
+        'migrate',
+        'backup',
+        'restore',
+        'root-key',
+        'doctor',
+        'login',
+        'keys',
+        'tenants',
+        'verify',
+        'audit',
+        'completion',
+      ]),
     );
     expect(complete('ke')).toEqual(['keys']);
   });

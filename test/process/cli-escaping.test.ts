@@ -39,10 +39,20 @@ describe('keyward prints control characters as visible escapes', { timeout: 60_0
       const tenant = await call(rootKey, '/v1/tenants', { name });
       const environment = await call(rootKey, '/v1/environments', { tenantId: tenant['id'], name: 'production' });
       environmentId = environment['id'] ?? '';
-      return (await call(rootKey, '/v1/keys', { environmentId: environment['id'], name: 'projects', kind: 'application', scopes: ['project:owner'] }))['key'] ?? '';
+      return (
+        (
+          await call(rootKey, '/v1/keys', {
+            environmentId: environment['id'],
+            name: 'projects',
+            kind: 'application',
+            scopes: ['project:owner'],
+          })
+        )['key'] ?? ''
+      );
     };
     const mallory = await keyOf('Mallory');
-    resourceId = (await call(mallory, '/v1/resources', { type: 'project', name: HOSTILE, visibility: 'PUBLIC' }))['id'] ?? '';
+    resourceId =
+      (await call(mallory, '/v1/resources', { type: 'project', name: HOSTILE, visibility: 'PUBLIC' }))['id'] ?? '';
     env = { KEYWARD_URL: server.url, KEYWARD_KEY: await keyOf('Alice') };
     rootEnv = { KEYWARD_URL: server.url, KEYWARD_KEY: rootKey };
     cli = cliHome();
@@ -75,7 +85,10 @@ describe('keyward prints control characters as visible escapes', { timeout: 60_0
   });
 
   it("escapes what an error echoes back, the server's problem and the command line's own", async () => {
-    const refused = await cli.run(['keys', 'create', '--environment', environmentId, '--name', 'svc', '--ip-allow', 'x\u001b[2J'], rootEnv);
+    const refused = await cli.run(
+      ['keys', 'create', '--environment', environmentId, '--name', 'svc', '--ip-allow', 'x\u001b[2J'],
+      rootEnv,
+    );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('VALIDATION');
     expect(refused.stderr).toContain('x\\x1b[2J');

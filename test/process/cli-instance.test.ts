@@ -19,7 +19,10 @@ describe('keyward serve --help', () => {
     const help = await cli.run(['serve', '--help']);
     expect(help.status).toBe(0);
     expect(CONFIG_VARIABLES.length).toBeGreaterThan(10);
-    for (const variable of CONFIG_VARIABLES) expect(help.stdout).toContain(`--${variable.name.slice('KEYWARD_'.length).toLowerCase().replaceAll('_', '-')} <value>`);
+    for (const variable of CONFIG_VARIABLES)
+      expect(help.stdout).toContain(
+        `--${variable.name.slice('KEYWARD_'.length).toLowerCase().replaceAll('_', '-')} <value>`,
+      );
     expect(help.stdout).toContain('--log-level <value>');
     expect(help.stdout).toContain('--model <value>');
   });
@@ -61,7 +64,8 @@ describe('keyward root-key reset and doctor', () => {
       expect((await cli.run(['whoami'], asNew)).status).toBe(0);
       // The running server learns of the revoke from the change log.
       let refused = await cli.run(['whoami'], { ...asNew, KEYWARD_KEY: old });
-      for (let i = 0; i < 10 && refused.status === 0; i++) refused = await cli.run(['whoami'], { ...asNew, KEYWARD_KEY: old });
+      for (let i = 0; i < 10 && refused.status === 0; i++)
+        refused = await cli.run(['whoami'], { ...asNew, KEYWARD_KEY: old });
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('REVOKED');
       const audit = await cli.run(['audit', 'list', '--action', 'instance.root_key_reset', '--json'], asNew);
@@ -74,7 +78,8 @@ describe('keyward root-key reset and doctor', () => {
   it('doctor passes on a healthy data directory', async () => {
     const result = await cli.run(['doctor', '--data-dir', join(dir, 'instance')]);
     expect(result.status, result.stdout).toBe(0);
-    for (const check of ['config', 'data dir', 'database', 'migrations', 'pepper']) expect(result.stdout).toMatch(new RegExp(`ok\\s+${check}`));
+    for (const check of ['config', 'data dir', 'database', 'migrations', 'pepper'])
+      expect(result.stdout).toMatch(new RegExp(`ok\\s+${check}`));
   });
 
   it('doctor fails on a pepper file others can read, saying how to fix it', async () => {
@@ -86,7 +91,13 @@ describe('keyward root-key reset and doctor', () => {
 
   it('doctor fails when the pepper does not match the database', async () => {
     chmodSync(join(dir, 'instance', 'pepper'), 0o600);
-    const result = await cli.run(['doctor', '--data-dir', join(dir, 'instance'), '--pepper', 'a different pepper of at least thirty-two chars']);
+    const result = await cli.run([
+      'doctor',
+      '--data-dir',
+      join(dir, 'instance'),
+      '--pepper',
+      'a different pepper of at least thirty-two chars',
+    ]);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/FAIL\s+pepper\s+this database was initialised with a different pepper/);
   });
@@ -94,6 +105,8 @@ describe('keyward root-key reset and doctor', () => {
   it('doctor says it is the database that could not be reached', async () => {
     const result = await cli.run(['doctor', '--database-url', 'postgres://nobody@127.0.0.1:9/nowhere']);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/FAIL\s+database\s+could not reach the database at postgres:\/\/nobody@127\.0\.0\.1:9\/nowhere/);
+    expect(result.stdout).toMatch(
+      /FAIL\s+database\s+could not reach the database at postgres:\/\/nobody@127\.0\.0\.1:9\/nowhere/,
+    );
   });
 });

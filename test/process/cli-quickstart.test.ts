@@ -41,7 +41,9 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
   });
 
   it('answers verify VALID, then FORBIDDEN and exit 1, by permission and by action, and REVOKED after the revoke', () => {
-    const verdicts = quickstart.stdout.split('\n').filter((line) => /^(VALID|FORBIDDEN|REVOKED|NOT_FOUND|EXPIRED|DISABLED)$/.test(line));
+    const verdicts = quickstart.stdout
+      .split('\n')
+      .filter((line) => /^(VALID|FORBIDDEN|REVOKED|NOT_FOUND|EXPIRED|DISABLED)$/.test(line));
     expect(verdicts).toEqual(['VALID', 'FORBIDDEN', 'VALID', 'FORBIDDEN', 'REVOKED']);
     expect(quickstart.stdout.match(/^exit 1$/gm)).toHaveLength(3);
   });
@@ -58,11 +60,14 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
     expect(listed.status).toBe(0);
     const page = JSON.parse(listed.stdout) as { items: Array<Record<string, unknown>>; nextCursor: string | null };
     expect(page.items.length).toBeGreaterThanOrEqual(2);
-    expect(Object.keys(page.items[0] ?? {})).toEqual(expect.arrayContaining(['id', 'status', 'scopes', 'hint', 'expiresAt']));
-    const api = (await (await fetch(`${server.url}/v1/keys/${String(page.items[0]?.['id'])}`, { headers: { authorization: `Bearer ${rootKey}` } })).json()) as Record<
-      string,
-      unknown
-    >;
+    expect(Object.keys(page.items[0] ?? {})).toEqual(
+      expect.arrayContaining(['id', 'status', 'scopes', 'hint', 'expiresAt']),
+    );
+    const api = (await (
+      await fetch(`${server.url}/v1/keys/${String(page.items[0]?.['id'])}`, {
+        headers: { authorization: `Bearer ${rootKey}` },
+      })
+    ).json()) as Record<string, unknown>;
     const shown = await cli.run(['keys', 'show', String(page.items[0]?.['id']), '--json']);
     expect(JSON.parse(shown.stdout)).toEqual(api);
   });
@@ -85,7 +90,9 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
   it('keeps the login profile readable by its owner alone', () => {
     const file = join(cli.config, 'keyward', 'profiles.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ profiles: { default: { url: server.url, key: rootKey } } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      profiles: { default: { url: server.url, key: rootKey } },
+    });
   });
 
   it('lets KEYWARD_URL and KEYWARD_KEY override the profile', async () => {
@@ -117,8 +124,24 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
   });
 
   it('prints the otpauth URI and a QR code for MFA enrolment, and the seed once', async () => {
-    const tenant = JSON.parse((await cli.run(['tenants', 'create', '--name', 'Mfa', '--json'])).stdout) as { id: string };
-    const user = JSON.parse((await cli.run(['users', 'create', '--tenant', tenant.id, '--name', 'Grace', '--email', 'grace@example.com', '--json'])).stdout) as { id: string };
+    const tenant = JSON.parse((await cli.run(['tenants', 'create', '--name', 'Mfa', '--json'])).stdout) as {
+      id: string;
+    };
+    const user = JSON.parse(
+      (
+        await cli.run([
+          'users',
+          'create',
+          '--tenant',
+          tenant.id,
+          '--name',
+          'Grace',
+          '--email',
+          'grace@example.com',
+          '--json',
+        ])
+      ).stdout,
+    ) as { id: string };
     const enrol = await cli.run(['users', 'mfa', 'enrol', user.id]);
     expect(enrol.status, enrol.stderr).toBe(0);
     expect(enrol.stdout).toMatch(/^otpauth:\/\/totp\/.*secret=[A-Z2-7]+/m);
@@ -127,9 +150,24 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
   });
 
   it('rotates with a grace period, printing the new secret once, and disables and enables a key', async () => {
-    const environment = JSON.parse((await cli.run(['environments', 'list', '--json'])).stdout).items[0] as { id: string };
+    const environment = JSON.parse((await cli.run(['environments', 'list', '--json'])).stdout).items[0] as {
+      id: string;
+    };
     const created = JSON.parse(
-      (await cli.run(['keys', 'create', '--environment', environment.id, '--name', 'svc', '--scope', 'agent:viewer', '--never-expires', '--json'])).stdout,
+      (
+        await cli.run([
+          'keys',
+          'create',
+          '--environment',
+          environment.id,
+          '--name',
+          'svc',
+          '--scope',
+          'agent:viewer',
+          '--never-expires',
+          '--json',
+        ])
+      ).stdout,
     ) as { id: string; key: string };
     const rotated = await cli.run(['keys', 'rotate', created.id, '--grace', '60']);
     expect(rotated.status, rotated.stderr).toBe(0);
@@ -150,17 +188,66 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
     const json = async (args: string[]) => {
       const result = await cli.run([...args, '--json']);
       expect(result.status, result.stderr).toBe(0);
-      return JSON.parse(result.stdout) as { id: string; key?: string; tenantId?: string; items?: Array<{ id: string }> };
+      return JSON.parse(result.stdout) as {
+        id: string;
+        key?: string;
+        tenantId?: string;
+        items?: Array<{ id: string }>;
+      };
     };
     const environment = (await json(['environments', 'list'])).items?.[0]?.id ?? '';
-    const policy = await json(['policies', 'create', '--environment', environment, '--name', 'readers', '--scope', 'project:viewer']);
-    const group = await json(['groups', 'create', '--tenant', (await json(['environments', 'show', environment])).tenantId ?? '', '--name', 'ops']);
-    const key = await json(['keys', 'create', '--environment', environment, '--name', 'linked', '--policy', policy.id, '--never-expires']);
+    const policy = await json([
+      'policies',
+      'create',
+      '--environment',
+      environment,
+      '--name',
+      'readers',
+      '--scope',
+      'project:viewer',
+    ]);
+    const group = await json([
+      'groups',
+      'create',
+      '--tenant',
+      (await json(['environments', 'show', environment])).tenantId ?? '',
+      '--name',
+      'ops',
+    ]);
+    const key = await json([
+      'keys',
+      'create',
+      '--environment',
+      environment,
+      '--name',
+      'linked',
+      '--policy',
+      policy.id,
+      '--never-expires',
+    ]);
     await json(['groups', 'members', 'add', group.id, key.id]);
     expect((await json(['keys', 'list', '--policy', policy.id])).items?.map((item) => item.id)).toEqual([key.id]);
     expect((await json(['keys', 'list', '--group', group.id])).items?.map((item) => item.id)).toEqual([key.id]);
-    const project = await json(['resources', 'create', '--environment', environment, '--type', 'project', '--name', 'website']);
-    const allowed = await cli.run(['verify', key.key ?? '', '--action', 'read', '--type', 'project', '--resource', project.id]);
+    const project = await json([
+      'resources',
+      'create',
+      '--environment',
+      environment,
+      '--type',
+      'project',
+      '--name',
+      'website',
+    ]);
+    const allowed = await cli.run([
+      'verify',
+      key.key ?? '',
+      '--action',
+      'read',
+      '--type',
+      'project',
+      '--resource',
+      project.id,
+    ]);
     expect(allowed.stdout).toContain('VALID');
     expect(allowed.status).toBe(0);
   });

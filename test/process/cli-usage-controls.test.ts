@@ -21,22 +21,54 @@ describe('keyward keys usage controls', { timeout: 60_000 }, () => {
     env = { KEYWARD_URL: server.url, KEYWARD_KEY: rootKey };
     const call = async (path: string, body: unknown) =>
       (
-        await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        await fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
       ).json();
     const tenant = (await call('/v1/tenants', { name: 'Cli' })) as { id: string };
-    environmentId = ((await call('/v1/environments', { tenantId: tenant.id, name: 'production' })) as { id: string }).id;
+    environmentId = ((await call('/v1/environments', { tenantId: tenant.id, name: 'production' })) as { id: string })
+      .id;
     cli = cliHome();
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
   });
 
-  const create = (...flags: string[]) => cli.run(['keys', 'create', '--environment', environmentId, '--name', 'svc', '--permission', 'functions.execute', '--json', ...flags], env);
+  const create = (...flags: string[]) =>
+    cli.run(
+      [
+        'keys',
+        'create',
+        '--environment',
+        environmentId,
+        '--name',
+        'svc',
+        '--permission',
+        'functions.execute',
+        '--json',
+        ...flags,
+      ],
+      env,
+    );
 
   it('creates a key with an IP allowlist, credits and a refill', async () => {
-    const created = await create('--ip-allow', '10.0.0.0/8', '--ip-allow', '2001:db8::/32', '--credits', '100', '--refill', '1000/day');
+    const created = await create(
+      '--ip-allow',
+      '10.0.0.0/8',
+      '--ip-allow',
+      '2001:db8::/32',
+      '--credits',
+      '100',
+      '--refill',
+      '1000/day',
+    );
     expect(created.status, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'], credits: { remaining: 100, refill: { amount: 1000, interval: 'day' } } });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
+      credits: { remaining: 100, refill: { amount: 1000, interval: 'day' } },
+    });
   });
 
   it('refuses a malformed --refill with a usage error', async () => {
@@ -47,7 +79,10 @@ describe('keyward keys usage controls', { timeout: 60_000 }, () => {
 
   it('updates a key and adds credits', async () => {
     const created = JSON.parse((await create()).stdout) as { id: string };
-    const updated = await cli.run(['keys', 'update', created.id, '--credits', '3', '--ip-allow', '192.0.2.0/24', '--json'], env);
+    const updated = await cli.run(
+      ['keys', 'update', created.id, '--credits', '3', '--ip-allow', '192.0.2.0/24', '--json'],
+      env,
+    );
     expect(updated.status, updated.stderr).toBe(0);
     expect(JSON.parse(updated.stdout)).toMatchObject({ ipAllowlist: ['192.0.2.0/24'], credits: { remaining: 3 } });
     const added = await cli.run(['keys', 'credits', 'add', created.id, '7'], env);
@@ -56,7 +91,9 @@ describe('keyward keys usage controls', { timeout: 60_000 }, () => {
   });
 
   it('verifies with a cost, printing the limits and credits left, and exits 1 once the credits are spent', async () => {
-    const created = JSON.parse((await create('--credits', '3', '--ratelimit', 'per-hour:10/3600000')).stdout) as { key: string };
+    const created = JSON.parse((await create('--credits', '3', '--ratelimit', 'per-hour:10/3600000')).stdout) as {
+      key: string;
+    };
     const spent = await cli.run(['verify', created.key, '--cost', '3'], env);
     expect(spent.status, spent.stderr).toBe(0);
     expect(spent.stdout).toContain('VALID');

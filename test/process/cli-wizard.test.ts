@@ -34,7 +34,10 @@ describe.skipIf(!hasTmux)('the interactive key wizard', () => {
   const call = async (path: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${root}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${root}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return (await response.json()) as any;
@@ -86,10 +89,13 @@ describe.skipIf(!hasTmux)('the interactive key wizard', () => {
     expect(shown).toContain('Step 4 of 4: review');
     const key = /Key: (kw_[0-9A-Za-z]{38})/.exec(shown)?.[1] ?? '';
     expect(key).not.toBe('');
-    const verify = async (action: string, type: string) => (await call('/v1/verify', { key, action, resource: { type } })).code;
+    const verify = async (action: string, type: string) =>
+      (await call('/v1/verify', { key, action, resource: { type } })).code;
     expect(await verify('read', 'agent')).toBe('VALID');
     expect(await verify('read', 'project')).toBe('FORBIDDEN');
-    const made = (await call(`/v1/keys?environmentId=${environment.id}`)).items.find((item: { name: string }) => item.name === 'wizard-key');
+    const made = (await call(`/v1/keys?environmentId=${environment.id}`)).items.find(
+      (item: { name: string }) => item.name === 'wizard-key',
+    );
     expect(made.scopes).toEqual(['agent:viewer']);
     expect(made.groupIds).toEqual([group.id]);
   }, 90_000);

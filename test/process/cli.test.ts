@@ -13,7 +13,12 @@ import { CLI } from '../support/server-process.js';
 const cwd = mkdtempSync(join(tmpdir(), 'keyward-cli-'));
 
 function keyward(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, KEYWARD_DATA_DIR: join(cwd, 'data'), ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, KEYWARD_DATA_DIR: join(cwd, 'data'), ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 describe('the keyward command', () => {
@@ -26,7 +31,8 @@ describe('the keyward command', () => {
     expect(result.status).toBe(0);
     expect(CONFIG_VARIABLES.length).toBeGreaterThan(0);
     for (const variable of CONFIG_VARIABLES) expect(result.stdout).toContain(variable.name);
-    for (const name of ['KEYWARD_HOST', 'KEYWARD_PORT', 'KEYWARD_DATA_DIR', 'KEYWARD_DATABASE_URL', 'KEYWARD_PEPPER']) expect(result.stdout).toContain(name);
+    for (const name of ['KEYWARD_HOST', 'KEYWARD_PORT', 'KEYWARD_DATA_DIR', 'KEYWARD_DATABASE_URL', 'KEYWARD_PEPPER'])
+      expect(result.stdout).toContain(name);
   });
 
   it('lists the serve command with --help', () => {

@@ -16,10 +16,14 @@ describe.skipIf(url === null)('nodes started at the same instant on an empty Pos
   it('all come up, with one root key that every node accepts', async () => {
     nodes = cluster(url as string);
     const started = await Promise.allSettled([nodes.start(), nodes.start(), nodes.start()]);
-    const failures = started.filter((result) => result.status === 'rejected').map((result) => String((result as PromiseRejectedResult).reason));
+    const failures = started
+      .filter((result) => result.status === 'rejected')
+      .map((result) => String((result as PromiseRejectedResult).reason));
     expect(failures).toEqual([]);
     const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const rootKeys = running.map((node) => node.keyward.rootKey.createdKey).filter((key): key is string => key !== null);
+    const rootKeys = running
+      .map((node) => node.keyward.rootKey.createdKey)
+      .filter((key): key is string => key !== null);
     expect(rootKeys).toHaveLength(1);
     expect(new Set(running.map((node) => node.keyward.rootKey.rootKeyId)).size).toBe(1);
     for (const node of running) expect((await node.call('GET', '/v1/me', rootKeys[0] as string)).status).toBe(200);

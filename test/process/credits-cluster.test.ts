@@ -22,12 +22,22 @@ describe.skipIf(url === null)('usage credits on three PostgreSQL nodes', () => {
     const running: Node[] = [first, await nodes.start(), await nodes.start()];
     const tenant = await first.call('POST', '/v1/tenants', rootKey, { name: 'Metered' });
     expect(tenant.status).toBe(201);
-    const environment = await first.call('POST', '/v1/environments', rootKey, { tenantId: tenant.body.id, name: 'production' });
+    const environment = await first.call('POST', '/v1/environments', rootKey, {
+      tenantId: tenant.body.id,
+      name: 'production',
+    });
     expect(environment.status).toBe(201);
-    const key = await first.call('POST', '/v1/keys', rootKey, { environmentId: environment.body.id, name: 'metered', kind: 'application', credits: { remaining: 100 } });
+    const key = await first.call('POST', '/v1/keys', rootKey, {
+      environmentId: environment.body.id,
+      name: 'metered',
+      kind: 'application',
+      credits: { remaining: 100 },
+    });
     expect(key.status).toBe(201);
 
-    const answers = await inFlight(1000, 60, (i) => (running[i % running.length] as Node).call('POST', '/v1/verify', null, { key: key.body.key }));
+    const answers = await inFlight(1000, 60, (i) =>
+      (running[i % running.length] as Node).call('POST', '/v1/verify', null, { key: key.body.key }),
+    );
     expect(answers.filter((answer) => answer.body.code === 'VALID')).toHaveLength(100);
     expect(answers.filter((answer) => answer.body.code === 'USAGE_EXCEEDED')).toHaveLength(900);
     const read = await first.call('GET', `/v1/keys/${key.body.id}`, rootKey);

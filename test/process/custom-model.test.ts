@@ -29,7 +29,10 @@ describe('a custom model file', () => {
   const call = async (method: string, path: string, key: string, body?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as any };
@@ -44,14 +47,22 @@ describe('a custom model file', () => {
     await server?.stop();
   });
 
-  async function keyWith(grants: Record<string, unknown>): Promise<{ status: number; body: any; environmentId: string }> {
+  async function keyWith(
+    grants: Record<string, unknown>,
+  ): Promise<{ status: number; body: any; environmentId: string }> {
     const tenant = await call('POST', '/v1/tenants', rootKey, { name: `T${Math.random()}` });
     const environment = await call('POST', '/v1/environments', rootKey, { tenantId: tenant.body.id, name: 'prod' });
-    const key = await call('POST', '/v1/keys', rootKey, { environmentId: environment.body.id, name: 'k', kind: 'application', ...grants });
+    const key = await call('POST', '/v1/keys', rootKey, {
+      environmentId: environment.body.id,
+      name: 'k',
+      kind: 'application',
+      ...grants,
+    });
     return { ...key, environmentId: environment.body.id };
   }
 
-  const verify = async (key: string, action: string, type: string) => (await call('POST', '/v1/verify', rootKey, { key, action, resource: { type } })).body.code as string;
+  const verify = async (key: string, action: string, type: string) =>
+    (await call('POST', '/v1/verify', rootKey, { key, action, resource: { type } })).body.code as string;
 
   it('takes keys with its own types, roles, presets and levels, and checks them by it', async () => {
     const maintainer = await keyWith({ scopes: ['repo:maintainer'] });
@@ -87,7 +98,11 @@ describe('a custom model file', () => {
     expect(permission.status).toBe(400);
     expect(permission.body.detail).toContain('functions.execute');
     const { body } = await keyWith({});
-    const verifyDefault = await call('POST', '/v1/verify', rootKey, { key: body.key, action: 'run', resource: { type: 'agent' } });
+    const verifyDefault = await call('POST', '/v1/verify', rootKey, {
+      key: body.key,
+      action: 'run',
+      resource: { type: 'agent' },
+    });
     expect(verifyDefault.status).toBe(400);
     expect(verifyDefault.body.detail).toContain('agent');
   });
@@ -105,7 +120,10 @@ function serveWithModel(modelPath: string, dataDir: string) {
 
 describe('a broken model file', () => {
   it('stops the server with exit status 2 and every bad entry named', () => {
-    const broken = EXAMPLE_MODEL.replace('includes: [reader]', 'includes: [raeder]').replace('parents: [repo]', 'parents: [repository]');
+    const broken = EXAMPLE_MODEL.replace('includes: [reader]', 'includes: [raeder]').replace(
+      'parents: [repo]',
+      'parents: [repository]',
+    );
     const path = writeModel('broken.yaml', broken);
     const result = serveWithModel(path, 'data');
     expect(result.status).toBe(2);
@@ -122,7 +140,9 @@ describe('a broken model file', () => {
     const path = writeModel('no-users-manage.yaml', withoutUsersManage);
     const result = serveWithModel(path, 'data3');
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('permissions.users.manage: missing: Keyward relies on it (the management API asks for it to manage users, keys, policies and groups)');
+    expect(result.stderr).toContain(
+      'permissions.users.manage: missing: Keyward relies on it (the management API asks for it to manage users, keys, policies and groups)',
+    );
     expect(result.stdout).not.toContain('Keyward listening');
   });
 

@@ -38,7 +38,10 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-const variants = [{ name: 'PostgreSQL NOTIFY', config: {} as Partial<Config> }, ...(redis ? [{ name: 'Redis wake-ups', config: { redisUrl: REDIS_URL } as Partial<Config> }] : [])];
+const variants = [
+  { name: 'PostgreSQL NOTIFY', config: {} as Partial<Config> },
+  ...(redis ? [{ name: 'Redis wake-ups', config: { redisUrl: REDIS_URL } as Partial<Config> }] : []),
+];
 
 describe.skipIf(url === null).each(variants)('a database link cut, with $name', ({ config }) => {
   const databaseUrl = url as string;
@@ -65,7 +68,11 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
   async function appKey(node: Node, root: string): Promise<{ id: string; key: string }> {
     const tenant = await node.call('POST', '/v1/tenants', root, { name: 'Faults' });
     const environment = await node.call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
-    const key = await node.call('POST', '/v1/keys', root, { environmentId: environment.body.id, name: 'k', kind: 'application' });
+    const key = await node.call('POST', '/v1/keys', root, {
+      environmentId: environment.body.id,
+      name: 'k',
+      kind: 'application',
+    });
     expect(key.status, JSON.stringify(key.body)).toBe(201);
     return { id: key.body.id, key: key.body.key };
   }
@@ -74,7 +81,11 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
   it('keeps one node up through the cut: cached verifies, then 503; writes 503; not ready; back by itself', async () => {
     await start();
     const clock = manualClock(Date.now());
-    const node = await nodes.start({ databaseUrl: throughProxy(databaseUrl, proxy.port), config: { ...FAST, ...config }, clock });
+    const node = await nodes.start({
+      databaseUrl: throughProxy(databaseUrl, proxy.port),
+      config: { ...FAST, ...config },
+      clock,
+    });
     const root = node.keyward.rootKey.createdKey as string;
     const key = await appKey(node, root);
     // The node's follower reads its own changes back from the log, evicting the new key once more:
@@ -116,7 +127,11 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
     const first = await nodes.start({ config: { ...FAST, ...config } });
     const second = await nodes.start({ config: { ...FAST, ...config } });
     const clock = manualClock(Date.now());
-    const cutOff = await nodes.start({ databaseUrl: throughProxy(databaseUrl, proxy.port), config: { ...FAST, ...config }, clock });
+    const cutOff = await nodes.start({
+      databaseUrl: throughProxy(databaseUrl, proxy.port),
+      config: { ...FAST, ...config },
+      clock,
+    });
     const root = first.keyward.rootKey.createdKey as string;
     const key = await appKey(first, root);
     await cutOff.keyward.follower.catchUp();

@@ -19,7 +19,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('backoffMs', () => {
   it('starts at a quarter second, doubles, stops at 5 s, with jitter of up to half', () => {
-    expect([0, 1, 2, 3, 4, 5, 10].map((attempt) => backoffMs(attempt, () => 1))).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect([0, 1, 2, 3, 4, 5, 10].map((attempt) => backoffMs(attempt, () => 1))).toEqual([
+      250, 500, 1000, 2000, 4000, 5000, 5000,
+    ]);
     expect(backoffMs(10, () => 0)).toBe(2500);
   });
 });

@@ -19,7 +19,15 @@ const redisUp = await redisAvailable();
 describe('keyward doctor and the dependencies it is configured with', () => {
   it('fails when Redis is configured but does not answer, within its bounds, without showing a password', async () => {
     const started = Date.now();
-    const result = await cli.run(['doctor', '--data-dir', dataDir, '--redis-url', 'redis://:hunter2secret@127.0.0.1:1', '--redis-connect-timeout-ms', '500']);
+    const result = await cli.run([
+      'doctor',
+      '--data-dir',
+      dataDir,
+      '--redis-url',
+      'redis://:hunter2secret@127.0.0.1:1',
+      '--redis-connect-timeout-ms',
+      '500',
+    ]);
     expect(result.status, result.stdout).toBe(1);
     expect(result.stdout).toMatch(/FAIL\s+redis\s+could not reach redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
     expect(result.stdout).not.toContain('hunter2secret');

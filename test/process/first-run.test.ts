@@ -17,7 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'keyward-first-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function serveOnce(env: Record<string, string>) {
-  return spawnSync(process.execPath, [CLI, 'serve'], { cwd: dir, env: { ...process.env, KEYWARD_LOG_LEVEL: 'warn', ...env }, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(process.execPath, [CLI, 'serve'], {
+    cwd: dir,
+    env: { ...process.env, KEYWARD_LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }
 
 describe('a first start that cannot take its port', () => {
@@ -72,7 +77,9 @@ describe('a KEYWARD_DATABASE_URL nobody answers at, with KEYWARD_DATABASE_WAIT_M
       KEYWARD_DATABASE_WAIT_MS: '0',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('could not reach the database at postgres://keyward:***@127.0.0.1:9/keyward (KEYWARD_DATABASE_URL)');
+    expect(result.stderr).toContain(
+      'could not reach the database at postgres://keyward:***@127.0.0.1:9/keyward (KEYWARD_DATABASE_URL)',
+    );
     expect(result.stderr).not.toContain('secret');
     expect(result.stdout).not.toContain('Keyward listening');
   });

@@ -13,7 +13,12 @@ const cwd = mkdtempSync(join(tmpdir(), 'keyward-pepper-'));
 
 function keyward(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_')));
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...clean, KEYWARD_DATA_DIR: join(cwd, 'data'), ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...clean, KEYWARD_DATA_DIR: join(cwd, 'data'), ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 describe('keyward pepper', () => {

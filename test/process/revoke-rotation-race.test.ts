@@ -36,7 +36,13 @@ echo "rotations=$n refused=$code stopped=$([ -f stop ] && echo yes || echo no)"
 echo "secret=$SECRET"
 `;
 
-async function call(base: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -53,13 +59,18 @@ describe.skipIf(url === null)('revoke racing a self-rotation loop on three Postg
   let environmentId = '';
 
   beforeAll(async () => {
-    const env = { KEYWARD_DATABASE_URL: url as string, KEYWARD_DATABASE_SCHEMA: newTestSchema(), KEYWARD_PEPPER: randomBytes(32).toString('base64url') };
+    const env = {
+      KEYWARD_DATABASE_URL: url as string,
+      KEYWARD_DATABASE_SCHEMA: newTestSchema(),
+      KEYWARD_PEPPER: randomBytes(32).toString('base64url'),
+    };
     nodes.push(await startServerProcess(env));
     rootKey = readFileSync(join((nodes[0] as ServerProcess).cwd, 'data', 'root.key'), 'utf8').trim();
     nodes.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
     const first = (nodes[0] as ServerProcess).url;
     const tenant = await call(first, 'POST', '/v1/tenants', rootKey, { name: 'Race' });
-    environmentId = (await call(first, 'POST', '/v1/environments', rootKey, { tenantId: tenant.body.id, name: 'prod' })).body.id;
+    environmentId = (await call(first, 'POST', '/v1/environments', rootKey, { tenantId: tenant.body.id, name: 'prod' }))
+      .body.id;
   }, 90_000);
   afterAll(async () => {
     for (const node of nodes) await node.stop();
@@ -70,13 +81,25 @@ describe.skipIf(url === null)('revoke racing a self-rotation loop on three Postg
     const [revoker, rotatorA, rotatorB] = nodes.map((node) => node.url) as [string, string, string];
     const broken: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const created = await call(revoker, 'POST', '/v1/keys', rootKey, { environmentId, name: `holder ${round}`, kind: 'application' });
+      const created = await call(revoker, 'POST', '/v1/keys', rootKey, {
+        environmentId,
+        name: `holder ${round}`,
+        kind: 'application',
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const cwd = mkdtempSync(join(work, `round-${round}-`));
-      const loop: Promise<CliResult> = home.bash(ROTATION_LOOP, cwd, { NODE_A: rotatorA, NODE_B: rotatorB, KEY_ID: created.body.id, SECRET: created.body.key });
+      const loop: Promise<CliResult> = home.bash(ROTATION_LOOP, cwd, {
+        NODE_A: rotatorA,
+        NODE_B: rotatorB,
+        KEY_ID: created.body.id,
+        SECRET: created.body.key,
+      });
       // Let the loop run before the administrator steps in, as a person at the second terminal would.
       await sleep(300 + round * 50);
-      const revoked = await home.run(['keys', 'revoke', created.body.id], { KEYWARD_URL: revoker, KEYWARD_KEY: rootKey });
+      const revoked = await home.run(['keys', 'revoke', created.body.id], {
+        KEYWARD_URL: revoker,
+        KEYWARD_KEY: rootKey,
+      });
       expect(revoked.status, revoked.stderr).toBe(0);
       expect(revoked.stdout).toContain('is revoked');
       // A loop still rotating well after the revoke answered has a live key: stop it and say so.
@@ -85,11 +108,16 @@ describe.skipIf(url === null)('revoke racing a self-rotation loop on three Postg
       const result = ended ?? (await loop);
       const summary = /rotations=(\d+) refused=(\d+) stopped=(\w+)/.exec(result.stdout);
       const secret = /secret=(\S+)/.exec(result.stdout)?.[1] ?? '';
-      const shown = await home.run(['keys', 'show', created.body.id, '--json'], { KEYWARD_URL: rotatorB, KEYWARD_KEY: rootKey });
+      const shown = await home.run(['keys', 'show', created.body.id, '--json'], {
+        KEYWARD_URL: rotatorB,
+        KEYWARD_KEY: rootKey,
+      });
       const status = JSON.parse(shown.stdout).status;
       // Every node refuses the secret the loop holds last, once it has followed the change log (≤ 1 s).
       await sleep(1_200);
-      const codes = await Promise.all(nodes.map(async (node) => (await call(node.url, 'POST', '/v1/verify', rootKey, { key: secret })).body.code));
+      const codes = await Promise.all(
+        nodes.map(async (node) => (await call(node.url, 'POST', '/v1/verify', rootKey, { key: secret })).body.code),
+      );
       if (summary?.[3] !== 'no' || status !== 'revoked' || codes.some((code) => code !== 'REVOKED')) {
         broken.push(`round ${round}: ${result.stdout.split('\n')[0]} status=${status} last secret=${codes.join(',')}`);
       }

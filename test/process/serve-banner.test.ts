@@ -24,7 +24,11 @@ describe('the root key in the banner of keyward serve', () => {
   async function start(terminal: boolean): Promise<string[]> {
     dataDir = mkdtempSync(join(tmpdir(), 'keyward-banner-'));
     const printed: string[] = [];
-    running = await serve(loadConfig({}, { dataDir, port: 0, logLevel: 'silent' }), { print: (line) => printed.push(line), terminal, handleSignals: false });
+    running = await serve(loadConfig({}, { dataDir, port: 0, logLevel: 'silent' }), {
+      print: (line) => printed.push(line),
+      terminal,
+      handleSignals: false,
+    });
     return printed;
   }
 

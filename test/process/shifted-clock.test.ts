@@ -13,7 +13,10 @@ import { startServerProcess } from '../support/server-process.js';
 // the test and the server and swallow SIGTERM's exit status).
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const hasFaketime = existsSync(LIBFAKETIME);
-if (!hasFaketime) console.warn(`skipping the shifted-clock suite: ${LIBFAKETIME} is missing (apt-get install faketime; .ci/run installs it)`);
+if (!hasFaketime)
+  console.warn(
+    `skipping the shifted-clock suite: ${LIBFAKETIME} is missing (apt-get install faketime; .ci/run installs it)`,
+  );
 
 const cwd = mkdtempSync(join(tmpdir(), 'keyward-faketime-'));
 // The same pepper on every start, and no monotonic faking, so Node's timers keep working.
@@ -21,9 +24,14 @@ const env = { KEYWARD_PEPPER: 'a pepper for the shifted-clock test, long enough'
 
 async function onDay<T>(
   day: number,
-  body: (call: (method: string, path: string, key: string, payload?: unknown) => Promise<{ status: number; body: any }>) => Promise<T>,
+  body: (
+    call: (method: string, path: string, key: string, payload?: unknown) => Promise<{ status: number; body: any }>,
+  ) => Promise<T>,
 ): Promise<T> {
-  const server = await startServerProcess(day === 0 ? env : { ...env, LD_PRELOAD: LIBFAKETIME, FAKETIME: `+${day}d` }, cwd);
+  const server = await startServerProcess(
+    day === 0 ? env : { ...env, LD_PRELOAD: LIBFAKETIME, FAKETIME: `+${day}d` },
+    cwd,
+  );
   const call = async (method: string, path: string, key: string, payload?: unknown) => {
     const response = await fetch(`${server.url}${path}`, {
       method,
@@ -47,22 +55,36 @@ describe.skipIf(!hasFaketime)('the server with its clock shifted by faketime', (
       const root = readFileSync(join(cwd, 'data', 'root.key'), 'utf8').trim();
       const tenant = await call('POST', '/v1/tenants', root, { name: 'Faketime' });
       const standard = await call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'standard' });
-      const lenient = await call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'lenient', rotationWindowDays: 30 });
-      const make = async (environmentId: string) => (await call('POST', '/v1/keys', root, { environmentId, name: 'svc', kind: 'application', expiresInDays: 1 })).body;
-      const made = { rotatesDay3: await make(standard.body.id), standardDay9: await make(standard.body.id), lenientDay9: await make(lenient.body.id) };
+      const lenient = await call('POST', '/v1/environments', root, {
+        tenantId: tenant.body.id,
+        name: 'lenient',
+        rotationWindowDays: 30,
+      });
+      const make = async (environmentId: string) =>
+        (await call('POST', '/v1/keys', root, { environmentId, name: 'svc', kind: 'application', expiresInDays: 1 }))
+          .body;
+      const made = {
+        rotatesDay3: await make(standard.body.id),
+        standardDay9: await make(standard.body.id),
+        lenientDay9: await make(lenient.body.id),
+      };
       expect((await call('POST', '/v1/verify', root, { key: made.rotatesDay3.key })).body.code).toBe('VALID');
       return made;
     });
 
     await onDay(2, async (call) => {
-      expect((await call('POST', '/v1/verify', keys.rotatesDay3.key, { key: keys.rotatesDay3.key })).body.code).toBe('EXPIRED');
+      expect((await call('POST', '/v1/verify', keys.rotatesDay3.key, { key: keys.rotatesDay3.key })).body.code).toBe(
+        'EXPIRED',
+      );
     });
 
     await onDay(3, async (call) => {
       const rotated = await call('POST', `/v1/keys/${keys.rotatesDay3.id}/rotate`, keys.rotatesDay3.key);
       expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
       expect((await call('POST', '/v1/verify', rotated.body.key, { key: rotated.body.key })).body.code).toBe('VALID');
-      expect((await call('POST', '/v1/verify', rotated.body.key, { key: keys.rotatesDay3.key })).body.code).toBe('NOT_FOUND');
+      expect((await call('POST', '/v1/verify', rotated.body.key, { key: keys.rotatesDay3.key })).body.code).toBe(
+        'NOT_FOUND',
+      );
     });
 
     await onDay(9, async (call) => {

@@ -15,7 +15,9 @@ function get(url: string): Promise<{ status: number; connection: string | undefi
     const sent = request(url, { agent: false, headers: { connection: 'keep-alive' } }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }),
+      );
     });
     sent.on('error', reject);
     sent.end();
@@ -34,7 +36,9 @@ describe('a shutdown delay', () => {
     expect(before.status).toBe(200);
     expect(before.connection).toBe('keep-alive');
 
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => server?.child.once('exit', (code) => resolve({ code, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      server?.child.once('exit', (code) => resolve({ code, at: Date.now() })),
+    );
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     while (!server.stdout().includes('stopping: still answering')) await sleep(20);

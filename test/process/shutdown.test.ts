@@ -38,7 +38,9 @@ async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise
   const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
   const body = JSON.stringify({ key: rootKey });
   const { hostname, port } = new URL(server.url);
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => server.child.once('exit', (code) => resolve({ code, at: Date.now() })));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+    server.child.once('exit', (code) => resolve({ code, at: Date.now() })),
+  );
   const inFlight = request({
     agent,
     host: hostname,
@@ -64,7 +66,13 @@ async function verifyAcrossSigterm(server: ServerProcess, agent: Agent): Promise
   inFlight.end(body);
   const reply = await answered;
   const exit = await exited;
-  return { status: reply.status, body: JSON.parse(reply.text), exitAfterMs: exit.at - reply.at, exitCode: exit.code, aliveAfterSignal };
+  return {
+    status: reply.status,
+    body: JSON.parse(reply.text),
+    exitAfterMs: exit.at - reply.at,
+    exitCode: exit.code,
+    aliveAfterSignal,
+  };
 }
 
 describe('SIGTERM on the built server', () => {
@@ -113,10 +121,17 @@ describe.skipIf(url === null)('SIGTERM on the built server, its PostgreSQL silen
   it('answers the write in flight 503, and exits 0 within the drain bound', async () => {
     const target = new URL(url ?? '');
     proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
-    server = await startServerProcess({ KEYWARD_DATABASE_URL: throughProxy(url ?? '', proxy.port), KEYWARD_DATABASE_SCHEMA: newTestSchema() });
+    server = await startServerProcess({
+      KEYWARD_DATABASE_URL: throughProxy(url ?? '', proxy.port),
+      KEYWARD_DATABASE_SCHEMA: newTestSchema(),
+    });
     const root = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
     const call = (path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${root}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${root}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     // Key usage waits to be written, and the root key is cached: shutting down has work to do.
     expect((await call('/v1/verify', { key: root })).status).toBe(200);
     expect((await call('/v1/tenants', { name: 'Before' })).status).toBe(201);
@@ -125,7 +140,9 @@ describe.skipIf(url === null)('SIGTERM on the built server, its PostgreSQL silen
     proxy.stallWhen('client', (chunk) => chunk.includes('During'));
     const write = call('/v1/tenants', { name: 'During' });
     await vi.waitFor(() => expect(proxy.stalled).toBe(true), { timeout: 10_000, interval: 10 });
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => server.child.once('exit', (code) => resolve({ code, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      server.child.once('exit', (code) => resolve({ code, at: Date.now() })),
+    );
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     const exit = await Promise.race([exited, sleep(DRAIN_BOUND_MS + 5000).then(() => 'still running' as const)]);

@@ -75,12 +75,18 @@ describe.skipIf(url === null)('a silent PostgreSQL', () => {
     const { direct, silenced, root } = await start();
     // Silent from the moment the node sends the write's COMMIT: the COMMIT itself is held.
     proxy.stallWhen('client', carries('commit'));
-    const write = await timed(silenced.call('POST', '/v1/tenants', root, { name: 'Committing' }), WRITE_BOUND_MS + 1000);
+    const write = await timed(
+      silenced.call('POST', '/v1/tenants', root, { name: 'Committing' }),
+      WRITE_BOUND_MS + 1000,
+    );
     expect(proxy.stalled).toBe(true);
     expect(write).not.toBe('hung');
     if (write === 'hung') return;
     expect(write.answer.status).toBe(503);
-    expect(write.answer.body).toMatchObject({ code: 'UNAVAILABLE', detail: expect.stringMatching(/may or may not have been made; read it back before retrying/) });
+    expect(write.answer.body).toMatchObject({
+      code: 'UNAVAILABLE',
+      detail: expect.stringMatching(/may or may not have been made; read it back before retrying/),
+    });
     expect(write.elapsedMs).toBeLessThan(WRITE_BOUND_MS);
 
     // The held COMMIT reaches the database now: its session was ended meanwhile, so it commits nothing.

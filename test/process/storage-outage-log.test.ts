@@ -31,12 +31,24 @@ describe.skipIf(url === null)('the log while PostgreSQL is away', () => {
     const target = new URL(url as string);
     proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
     nodes = cluster(url as string);
-    const node = await nodes.start({ databaseUrl: throughProxy(url as string, proxy.port), config: { logLevel: 'info', changePollMs: 100, maxStalenessMs: 60_000 } });
+    const node = await nodes.start({
+      databaseUrl: throughProxy(url as string, proxy.port),
+      config: { logLevel: 'info', changePollMs: 100, maxStalenessMs: 60_000 },
+    });
     const root = node.keyward.rootKey.createdKey as string;
     const tenant = await node.call('POST', '/v1/tenants', root, { name: 'Away' });
     const environment = await node.call('POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
     const keys: string[] = [];
-    for (let i = 0; i < 5; i++) keys.push((await node.call('POST', '/v1/keys', root, { environmentId: environment.body.id, name: `k${i}`, kind: 'application' })).body.key);
+    for (let i = 0; i < 5; i++)
+      keys.push(
+        (
+          await node.call('POST', '/v1/keys', root, {
+            environmentId: environment.body.id,
+            name: `k${i}`,
+            kind: 'application',
+          })
+        ).body.key,
+      );
     await node.keyward.follower.catchUp();
     node.keyward.cache.clear();
 

@@ -31,7 +31,9 @@ function slugs(markdown: string): Set<string> {
 function links(markdown: string): string[] {
   // Links outside code blocks only: examples in fences are not links.
   const prose = markdown.replace(/```[\s\S]*?```/g, '');
-  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? '').filter((target) => !/^[a-z]+:/i.test(target));
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((match) => match[1] ?? '')
+    .filter((target) => !/^[a-z]+:/i.test(target));
 }
 
 describe.each(PAGES)('%s', (page) => {

@@ -31,7 +31,15 @@ describe('the README quickstart', () => {
 
   it('is in the README with every step of the tour', () => {
     const script = quickstartScript();
-    for (const step of ['/v1/tenants', '/v1/environments', '/v1/users', '/v1/keys', '/v1/verify', '/v1/me', '/revoke']) {
+    for (const step of [
+      '/v1/tenants',
+      '/v1/environments',
+      '/v1/users',
+      '/v1/keys',
+      '/v1/verify',
+      '/v1/me',
+      '/revoke',
+    ]) {
       expect(script).toContain(step);
     }
   });

@@ -22,11 +22,22 @@ const T0 = Date.UTC(2026, 2, 1);
 
 /** Appends events to a chain exactly as Keyward did before the MAC. */
 async function appendOld(db: Db, chainId: string, count: number): Promise<string[]> {
-  const head = await db.selectFrom('audit_chain_heads').select(['last_seq', 'last_hash']).where('chain_id', '=', chainId).executeTakeFirst();
+  const head = await db
+    .selectFrom('audit_chain_heads')
+    .select(['last_seq', 'last_hash'])
+    .where('chain_id', '=', chainId)
+    .executeTakeFirst();
   if (head === undefined) {
     await db
       .insertInto('audit_chain_heads')
-      .values({ chain_id: chainId, last_seq: 0, last_hash: '0'.repeat(64), last_event_id: null, pruned_seq: 0, pruned_hash: '0'.repeat(64) })
+      .values({
+        chain_id: chainId,
+        last_seq: 0,
+        last_hash: '0'.repeat(64),
+        last_event_id: null,
+        pruned_seq: 0,
+        pruned_hash: '0'.repeat(64),
+      })
       .execute();
   }
   let seq = Number(head?.last_seq ?? 0);
@@ -38,7 +49,24 @@ async function appendOld(db: Db, chainId: string, count: number): Promise<string
     const id = newId('event', at);
     const tenantId = chainId === 'instance' ? null : chainId;
     const details = JSON.stringify({ n: seq });
-    const fields = [chainId, seq, prev, id, tenantId, null, 'key_old', 'group.create', 'group', `grp_${seq}`, 'success', 200, `req_${seq}`, '203.0.113.9', details, at];
+    const fields = [
+      chainId,
+      seq,
+      prev,
+      id,
+      tenantId,
+      null,
+      'key_old',
+      'group.create',
+      'group',
+      `grp_${seq}`,
+      'success',
+      200,
+      `req_${seq}`,
+      '203.0.113.9',
+      details,
+      at,
+    ];
     const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     await db
       .insertInto('audit_events')
@@ -79,7 +107,11 @@ describe.each(testDatabases())('upgrading the audit chains on $name', (testDb) =
   /** A database as the version before the MAC left it: migrated to 0008, with old chains. */
   beforeEach(async () => {
     database = await testDb.open();
-    const migrator = new Migrator({ db: database.storage.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: database.schema });
+    const migrator = new Migrator({
+      db: database.storage.db,
+      provider: { getMigrations: async () => MIGRATIONS },
+      migrationTableSchema: database.schema,
+    });
     const { error } = await migrator.migrateTo('0008-audit-chain');
     expect(error).toBeUndefined();
   });
@@ -131,7 +163,11 @@ describe.each(testDatabases())('upgrading the audit chains on $name', (testDb) =
     await migrateToLatest(db, database.schema);
     const key = deriveAuditKey(Buffer.from('a pepper shared by every node, 32+ chars'));
     bindAuditKey(db, key);
-    const reports = await Promise.all([sealLegacyChains(db, key), sealLegacyChains(db, key), sealLegacyChains(db, key)]);
+    const reports = await Promise.all([
+      sealLegacyChains(db, key),
+      sealLegacyChains(db, key),
+      sealLegacyChains(db, key),
+    ]);
     expect(reports.reduce((sum, report) => sum + report.chains, 0)).toBe(chains.length);
     for (const chain of chains) expect(await verifyChain(db, chain)).toEqual({ ok: true, checked: 3 });
     expect((await sealLegacyChains(db, key)).chains).toBe(0);

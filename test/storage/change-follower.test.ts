@@ -51,7 +51,12 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
 
   it('applies a change that lands in a hole below the last sequence it saw', async () => {
     const keys = createKeyCache({ ttlMs: 60_000, maxEntries: 100 });
-    const resources = createResourceLookup({ store: createVerifyStore(db as never, defaultModel()), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
+    const resources = createResourceLookup({
+      store: createVerifyStore(db as never, defaultModel()),
+      now: () => NOW,
+      ttlMs: 60_000,
+      maxEntries: 100,
+    });
     await insertAt(1, 'key_seen');
     follower = await startChangeFollower(db as never, { keys, resources }, 60_000, (error) => {
       throw error;
@@ -74,7 +79,12 @@ describe.each(testDatabases())('the change follower on $name', (testDb) => {
 
   it('drops every cached key for a change of an entity it does not know (written by a newer version)', async () => {
     const keys = createKeyCache({ ttlMs: 60_000, maxEntries: 100 });
-    const resources = createResourceLookup({ store: createVerifyStore(db as never, defaultModel()), now: () => NOW, ttlMs: 60_000, maxEntries: 100 });
+    const resources = createResourceLookup({
+      store: createVerifyStore(db as never, defaultModel()),
+      now: () => NOW,
+      ttlMs: 60_000,
+      maxEntries: 100,
+    });
     follower = await startChangeFollower(db as never, { keys, resources }, 60_000, (error) => {
       throw error;
     });

@@ -7,7 +7,12 @@ import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 const NOW = Date.UTC(2026, 0, 1);
 
 function change(n: number): Change {
-  return { entity: 'key', entityId: `key_${n}`, tenantId: n % 2 === 0 ? `ten_${n}` : null, op: n === 0 ? 'create' : 'update' };
+  return {
+    entity: 'key',
+    entityId: `key_${n}`,
+    tenantId: n % 2 === 0 ? `ten_${n}` : null,
+    op: n === 0 ? 'create' : 'update',
+  };
 }
 
 /** Appends `count` changes, one transaction each, as committed units would. */

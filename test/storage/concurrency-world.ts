@@ -46,7 +46,10 @@ export interface RaceWorld {
  * close a cycle between them; the default's types nest only downwards.
  */
 function modelWithFolders(dir: string): AuthModel {
-  const text = readFileSync(DEFAULT_MODEL_PATH, 'utf8').replace(/^types:\n/m, 'types:\n  folder: { roles: [viewer, editor, owner], topLevel: true, parents: [folder] }\n');
+  const text = readFileSync(DEFAULT_MODEL_PATH, 'utf8').replace(
+    /^types:\n/m,
+    'types:\n  folder: { roles: [viewer, editor, owner], topLevel: true, parents: [folder] }\n',
+  );
   const path = join(dir, 'model.yaml');
   writeFileSync(path, text);
   return loadModelFile(path);
@@ -59,10 +62,17 @@ function nodeOf(keyward: Keyward, source: () => string): RaceNode {
         method,
         url: path,
         remoteAddress: source(),
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
-      return { status: response.statusCode, headers: response.headers, body: response.body === '' ? undefined : response.json() };
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body === '' ? undefined : response.json(),
+      };
     },
   };
 }
@@ -98,14 +108,33 @@ export async function openRaceWorld(database: TestDatabase, postgresUrl: string 
   const [first] = nodes;
   let names = 0;
   const expectCreated = (reply: Reply, what: string): Reply['body'] => {
-    if (reply.status !== 201 && reply.status !== 200) throw new Error(`setup: ${what} answered ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (reply.status !== 201 && reply.status !== 200)
+      throw new Error(`setup: ${what} answered ${reply.status} ${JSON.stringify(reply.body)}`);
     return reply.body;
   };
   const tenant = expectCreated(await first.call('POST', '/v1/tenants', rootKey, { name: 'Races' }), 'tenant');
-  const environment = expectCreated(await first.call('POST', '/v1/environments', rootKey, { tenantId: tenant.id, name: 'prod' }), 'environment');
-  const user = expectCreated(await first.call('POST', '/v1/users', rootKey, { tenantId: tenant.id, name: 'Ada', email: 'ada@races.example', role: 'admin' }), 'user');
+  const environment = expectCreated(
+    await first.call('POST', '/v1/environments', rootKey, { tenantId: tenant.id, name: 'prod' }),
+    'environment',
+  );
+  const user = expectCreated(
+    await first.call('POST', '/v1/users', rootKey, {
+      tenantId: tenant.id,
+      name: 'Ada',
+      email: 'ada@races.example',
+      role: 'admin',
+    }),
+    'user',
+  );
   const admin = expectCreated(
-    await first.call('POST', '/v1/keys', rootKey, { environmentId: environment.id, name: 'admin', kind: 'user', userId: user.id, admin: true, ...everyGrant(model) }),
+    await first.call('POST', '/v1/keys', rootKey, {
+      environmentId: environment.id,
+      name: 'admin',
+      kind: 'user',
+      userId: user.id,
+      admin: true,
+      ...everyGrant(model),
+    }),
     'admin key',
   );
   return {

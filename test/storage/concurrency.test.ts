@@ -35,7 +35,10 @@ function matches(order: SerialOrder, seen: Seen): boolean {
   return allows(order.a, seen.a) && allows(order.b, seen.b) && JSON.stringify(order.end) === JSON.stringify(seen.end);
 }
 
-async function trial(world: RaceWorld, row: AnyRace): Promise<{ seen: Seen; serial: readonly SerialOrder[]; answers: readonly [Reply, Reply] }> {
+async function trial(
+  world: RaceWorld,
+  row: AnyRace,
+): Promise<{ seen: Seen; serial: readonly SerialOrder[]; answers: readonly [Reply, Reply] }> {
   const state = await row.setup(world);
   const [first, second] = world.nodes;
   const answers = await Promise.all([row.a(first, state, world), row.b(second, state, world)]);
@@ -64,8 +67,12 @@ for (const database of testDatabases()) {
         for (let n = 0; n < trials; n++) {
           const { seen, serial, answers } = await trial(world, row);
           if (!serial.some((order) => matches(order, seen))) {
-            const details = answers.map((answer) => (answer.status >= 400 ? `${answer.status} ${answer.body?.code}: ${answer.body?.detail}` : answer.status));
-            broken.push(`trial ${n + 1}: a=${seen.a} b=${seen.b} end=${JSON.stringify(seen.end)} (${details.join('; ')})`);
+            const details = answers.map((answer) =>
+              answer.status >= 400 ? `${answer.status} ${answer.body?.code}: ${answer.body?.detail}` : answer.status,
+            );
+            broken.push(
+              `trial ${n + 1}: a=${seen.a} b=${seen.b} end=${JSON.stringify(seen.end)} (${details.join('; ')})`,
+            );
           }
         }
         expect(broken, `${broken.length} of ${trials} trials ended as no serial order would`).toEqual([]);

@@ -21,7 +21,12 @@ const DAILY = { refill: { amount: 10, interval: 'day' as const }, timeZone: 'UTC
 describe.each(testDatabases())('credit spends on $name', (testDb) => {
   const database = freshDatabaseEachTest(testDb);
 
-  async function meteredKey(columns: { remaining: number | null; label: string | null; end: number | null; refill?: boolean }): Promise<string> {
+  async function meteredKey(columns: {
+    remaining: number | null;
+    label: string | null;
+    end: number | null;
+    refill?: boolean;
+  }): Promise<string> {
     const id = `key_${Math.random().toString(36).slice(2)}`;
     const refill = columns.refill ?? true;
     await insertKey(
@@ -40,20 +45,32 @@ describe.each(testDatabases())('credit spends on $name', (testDb) => {
   }
   const unmetered = { label: null, end: null, refill: false };
   const stored = async (id: string) =>
-    database().storage.db.selectFrom('api_keys').select(['credits_remaining', 'credits_period', 'credits_period_end']).where('id', '=', id).executeTakeFirstOrThrow();
+    database()
+      .storage.db.selectFrom('api_keys')
+      .select(['credits_remaining', 'credits_period', 'credits_period_end'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
   it('a refill moves the stored period to the spender’s: its label and its end', async () => {
     const id = await meteredKey({ remaining: 0, label: '2026-03-01', end: Date.UTC(2026, 2, 2) });
     const spender = createCreditSpender({ spendCredits: creditSpends(database().storage.db) });
     expect(await spender.spend(id, DAILY, 1, Date.UTC(2026, 2, 2, 0, 30))).toEqual({ spent: true, remaining: 9 });
-    expect(await stored(id)).toEqual({ credits_remaining: 9, credits_period: '2026-03-02', credits_period_end: Date.UTC(2026, 2, 3) });
+    expect(await stored(id)).toEqual({
+      credits_remaining: 9,
+      credits_period: '2026-03-02',
+      credits_period_end: Date.UTC(2026, 2, 3),
+    });
   });
 
   it('a spender whose clock is behind the stored period neither refills nor moves it back', async () => {
     const id = await meteredKey({ remaining: 5, label: '2026-03-02', end: Date.UTC(2026, 2, 3) });
     const spender = createCreditSpender({ spendCredits: creditSpends(database().storage.db) });
     expect(await spender.spend(id, DAILY, 1, Date.UTC(2026, 2, 1, 22))).toEqual({ spent: true, remaining: 4 });
-    expect(await stored(id)).toEqual({ credits_remaining: 4, credits_period: '2026-03-02', credits_period_end: Date.UTC(2026, 2, 3) });
+    expect(await stored(id)).toEqual({
+      credits_remaining: 4,
+      credits_period: '2026-03-02',
+      credits_period_end: Date.UTC(2026, 2, 3),
+    });
   });
 
   it('a key refilled before periods had an end is ordered by its label alone', async () => {
@@ -69,7 +86,11 @@ describe.each(testDatabases())('credit spends on $name', (testDb) => {
     const id = await meteredKey({ remaining: 0, label: '2026-03-01', end: Date.UTC(2026, 2, 2) });
     const spender = createCreditSpender({ spendCredits: creditSpends(database().storage.db) });
     expect(await spender.spend(id, DAILY, 11, Date.UTC(2026, 2, 2, 1))).toEqual({ spent: false, remaining: 10 });
-    expect(await stored(id)).toEqual({ credits_remaining: 0, credits_period: '2026-03-01', credits_period_end: Date.UTC(2026, 2, 2) });
+    expect(await stored(id)).toEqual({
+      credits_remaining: 0,
+      credits_period: '2026-03-01',
+      credits_period_end: Date.UTC(2026, 2, 2),
+    });
   });
 
   it('spends exactly the cost, down to zero and not below', async () => {
@@ -103,20 +124,31 @@ describe.each(testDatabases())('credit spends on $name', (testDb) => {
     const period = creditPeriod('day', 'UTC', Date.UTC(2026, 2, 2, 9));
     const spends = await Promise.all(Array.from({ length: 12 }, () => spend(id, 1, period)));
     expect(spends.filter((result) => result.spent)).toHaveLength(10);
-    expect(await stored(id)).toEqual({ credits_remaining: 0, credits_period: '2026-03-02', credits_period_end: Date.UTC(2026, 2, 3) });
+    expect(await stored(id)).toEqual({
+      credits_remaining: 0,
+      credits_period: '2026-03-02',
+      credits_period_end: Date.UTC(2026, 2, 3),
+    });
   });
 
   it('never refills a key spent without a period, however old its stored one', async () => {
     const id = await meteredKey({ remaining: 0, label: '2020-01-01', end: Date.UTC(2020, 0, 2) });
     expect(await creditSpends(database().storage.db)(id, 1, null)).toEqual({ spent: false, remaining: 0 });
-    expect(await stored(id)).toEqual({ credits_remaining: 0, credits_period: '2020-01-01', credits_period_end: Date.UTC(2020, 0, 2) });
+    expect(await stored(id)).toEqual({
+      credits_remaining: 0,
+      credits_period: '2020-01-01',
+      credits_period_end: Date.UTC(2020, 0, 2),
+    });
   });
 
   it('spends nothing of a key without credits, nor of one that does not exist', async () => {
     const id = await meteredKey({ remaining: null, ...unmetered });
     const spend = creditSpends(database().storage.db);
     expect(await spend(id, 1, null)).toEqual({ spent: false, remaining: 0 });
-    expect(await spend(id, 1, creditPeriod('day', 'UTC', Date.UTC(2026, 2, 2)))).toEqual({ spent: false, remaining: 0 });
+    expect(await spend(id, 1, creditPeriod('day', 'UTC', Date.UTC(2026, 2, 2)))).toEqual({
+      spent: false,
+      remaining: 0,
+    });
     expect((await stored(id)).credits_remaining).toBeNull();
     expect(await spend('key_unknown', 1, null)).toEqual({ spent: false, remaining: 0 });
   });

@@ -10,7 +10,9 @@ import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
 
 function modes(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).map((name) => [name, (statSync(join(dir, name)).mode & 0o777).toString(8)]));
+  return Object.fromEntries(
+    readdirSync(dir).map((name) => [name, (statSync(join(dir, name)).mode & 0o777).toString(8)]),
+  );
 }
 
 describe('files in the data dir', () => {
@@ -28,7 +30,12 @@ describe('files in the data dir', () => {
   it('are all 0600 in a world-readable directory, the -wal and -shm files included', async () => {
     chmodSync(dataDir, 0o755);
     keyward = await buildApp({ config: loadConfig({}, { dataDir, logLevel: 'silent' }) });
-    const reply = await keyward.app.inject({ method: 'POST', url: '/v1/tenants', headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` }, payload: { name: 'Modes' } });
+    const reply = await keyward.app.inject({
+      method: 'POST',
+      url: '/v1/tenants',
+      headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` },
+      payload: { name: 'Modes' },
+    });
     expect(reply.statusCode).toBe(201);
     const seen = modes(dataDir);
     expect(Object.keys(seen).sort()).toEqual(['keyward.db', 'keyward.db-shm', 'keyward.db-wal', 'pepper', 'root.key']);

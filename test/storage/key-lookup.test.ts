@@ -14,7 +14,14 @@ const PEPPER = Buffer.from('pepper for the key lookup contract');
 /** Stores a new application key (no tenant, so no parent rows are needed) and returns it with its row. */
 async function storeKey(db: Db): Promise<{ key: string; row: KeyRow }> {
   const key = generateKey('kw');
-  const row = keyRowWith({ id: newId('key', NOW), name: 'lookup', key_hash: hashKey(PEPPER, key), hint: keyHint(key), created_at: NOW, updated_at: NOW });
+  const row = keyRowWith({
+    id: newId('key', NOW),
+    name: 'lookup',
+    key_hash: hashKey(PEPPER, key),
+    hint: keyHint(key),
+    created_at: NOW,
+    updated_at: NOW,
+  });
   await insertKey(db, row);
   return { key, row };
 }
@@ -50,7 +57,13 @@ describe.each(testDatabases())('findKeyByHash on $name', (testDb) => {
 
   it('finds nothing by a part of the hash or the hash in upper case', async () => {
     const { row } = await storeKey(db);
-    for (const probe of [row.key_hash.slice(0, 32), row.key_hash.slice(0, -1), row.key_hash.toUpperCase(), `${row.key_hash} `, '']) {
+    for (const probe of [
+      row.key_hash.slice(0, 32),
+      row.key_hash.slice(0, -1),
+      row.key_hash.toUpperCase(),
+      `${row.key_hash} `,
+      '',
+    ]) {
       expect(await findKeyByHash(db, probe), probe).toBeUndefined();
     }
   });

@@ -104,7 +104,15 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
     const owners = ids.map((_, n) => (n % 2 === 0 ? tenant : other));
     for (let n = ids.length - 1; n >= 0; n--) {
       const id = ids[n] ?? '';
-      await insertUser(db, { id, tenant_id: owners[n] ?? '', name: 'u', email: `${id}@example.com`, role: 'member', created_at: 0, updated_at: 0 });
+      await insertUser(db, {
+        id,
+        tenant_id: owners[n] ?? '',
+        name: 'u',
+        email: `${id}@example.com`,
+        role: 'member',
+        created_at: 0,
+        updated_at: 0,
+      });
     }
     const rows = await listUsers(db, { tenantId: tenant, afterId: null, limit: 100 });
     expect(rows.map((row) => row.id)).toEqual(ids.filter((_, n) => owners[n] === tenant));

@@ -24,7 +24,9 @@ describe.skipIf(url === null)('migrating one schema of a shared PostgreSQL datab
     let cycles = 0;
     const churned = (async () => {
       while (churning) {
-        await churn.query(`create schema "${other}"; create table "${other}".t (id serial primary key, a text, b text, c text, d text)`);
+        await churn.query(
+          `create schema "${other}"; create table "${other}".t (id serial primary key, a text, b text, c text, d text)`,
+        );
         await churn.query(`drop schema "${other}" cascade`);
         cycles++;
       }

@@ -42,14 +42,21 @@ async function tablesIn(database: IsolatedDatabase): Promise<string[]> {
   const query =
     database.schema === undefined
       ? sql<{ name: string }>`select name from sqlite_master where type = 'table'`
-      : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${database.schema} and table_type = 'BASE TABLE'`;
+      : sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = ${database.schema} and table_type = 'BASE TABLE'`;
   const { rows } = await query.execute(database.storage.db);
   return rows.map((row) => row.name).filter((name) => !name.startsWith('kysely_') && !name.startsWith('sqlite_'));
 }
 
 describe.each(testDatabases())('migrations on $name', (testDb) => {
   let database: IsolatedDatabase;
-  const migrator = (): Migrator => new Migrator({ db: database.storage.migrationDb, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: database.schema });
+  const migrator = (): Migrator =>
+    new Migrator({
+      db: database.storage.migrationDb,
+      provider: { getMigrations: async () => MIGRATIONS },
+      migrationTableSchema: database.schema,
+    });
 
   beforeEach(async () => {
     database = await testDb.open();
@@ -94,7 +101,11 @@ describe.each(testDatabases())('migrations on $name', (testDb) => {
   it('bring a second database up next to a first (on PostgreSQL: another schema of the same database)', async () => {
     const second = await testDb.open();
     try {
-      const migrations = await new Migrator({ db: second.storage.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableSchema: second.schema }).getMigrations();
+      const migrations = await new Migrator({
+        db: second.storage.db,
+        provider: { getMigrations: async () => MIGRATIONS },
+        migrationTableSchema: second.schema,
+      }).getMigrations();
       for (const migration of migrations) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
     } finally {
       await second.cleanup();

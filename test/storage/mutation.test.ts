@@ -25,7 +25,14 @@ function tenantRow(now: number, name = 'acme'): TenantRow {
 async function createTenant(unit: UnitOfWork, name = 'acme'): Promise<string> {
   const row = tenantRow(unit.now, name);
   await insertTenant(unit.trx, row);
-  await unit.record({ action: 'tenant.create', tenantId: row.id, environmentId: null, target: { type: 'tenant', id: row.id }, op: 'create', details: { name } });
+  await unit.record({
+    action: 'tenant.create',
+    tenantId: row.id,
+    environmentId: null,
+    target: { type: 'tenant', id: row.id },
+    op: 'create',
+    details: { name },
+  });
   return row.id;
 }
 
@@ -122,7 +129,9 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
     const result = await mutate(deps, ACTOR, async (unit) => ok(await createTenant(unit)));
     const tenantId = result.ok ? result.value : '';
     const rows = await db.selectFrom('change_log').select(['entity', 'entity_id', 'tenant_id', 'op', 'at']).execute();
-    expect(rows).toEqual([{ entity: 'tenant', entity_id: tenantId, tenant_id: tenantId, op: 'create', at: clock.now() }]);
+    expect(rows).toEqual([
+      { entity: 'tenant', entity_id: tenantId, tenant_id: tenantId, op: 'create', at: clock.now() },
+    ]);
   });
 
   it('rolls back a unit that returns a failure: its own writes, its audit events and its change-log rows', async () => {
@@ -162,7 +171,9 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
   });
 
   it('tells onCommitted every recorded change, in order, once', async () => {
-    const result = await mutate(deps, ACTOR, async (unit) => ok([await createTenant(unit, 'a'), await createTenant(unit, 'b')]));
+    const result = await mutate(deps, ACTOR, async (unit) =>
+      ok([await createTenant(unit, 'a'), await createTenant(unit, 'b')]),
+    );
     const [first, second] = result.ok ? result.value : [];
     expect(committed).toEqual([
       [
@@ -174,7 +185,11 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
 
   it('calls onCommitted only after the transaction has committed', async () => {
     const events: string[] = [];
-    deps = { ...deps, db: reportingCommits(database.storage.db, () => events.push('committed')), onCommitted: () => events.push('onCommitted') };
+    deps = {
+      ...deps,
+      db: reportingCommits(database.storage.db, () => events.push('committed')),
+      onCommitted: () => events.push('onCommitted'),
+    };
     await mutate(deps, ACTOR, async (unit) => ok(await createTenant(unit)));
     expect(events).toEqual(['committed', 'onCommitted']);
   });

@@ -5,10 +5,20 @@
 import { keyRowWith } from '../support/rows.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
-import { findEnvironment, findEnvironmentByName, insertEnvironment, type EnvironmentRow } from '../../src/modules/environments/environments.repository.js';
+import {
+  findEnvironment,
+  findEnvironmentByName,
+  insertEnvironment,
+  type EnvironmentRow,
+} from '../../src/modules/environments/environments.repository.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { findKeyById, insertKey, toKeyRecord, type KeyRow } from '../../src/modules/keys/keys.repository.js';
-import { findTenant, insertTenant, updateTenant, type TenantRow } from '../../src/modules/tenants/tenants.repository.js';
+import {
+  findTenant,
+  insertTenant,
+  updateTenant,
+  type TenantRow,
+} from '../../src/modules/tenants/tenants.repository.js';
 import { findUser, findUserByEmail, insertUser, type UserRow } from '../../src/modules/users/users.repository.js';
 import type { Db } from '../../src/storage/database.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
@@ -55,7 +65,15 @@ function environmentRow(tenantId: string): EnvironmentRow {
 }
 
 function userRow(tenantId: string): UserRow {
-  return { id: newId('user', CREATED), tenant_id: tenantId, name: 'Ada', email: 'ada@example.com', role: 'admin', created_at: CREATED, updated_at: UPDATED };
+  return {
+    id: newId('user', CREATED),
+    tenant_id: tenantId,
+    name: 'Ada',
+    email: 'ada@example.com',
+    role: 'admin',
+    created_at: CREATED,
+    updated_at: UPDATED,
+  };
 }
 
 function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow {
@@ -105,7 +123,13 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
 
   it('a tenant after an update', async () => {
     const tenant = await seedTenant(db);
-    await updateTenant(db, tenant.id, { mfa_required: 0, max_key_expiry_days: null, max_application_key_expiry_days: null, mfa_reverify_days: null, updated_at: EXPIRES });
+    await updateTenant(db, tenant.id, {
+      mfa_required: 0,
+      max_key_expiry_days: null,
+      max_application_key_expiry_days: null,
+      mfa_reverify_days: null,
+      updated_at: EXPIRES,
+    });
     expect(await findTenant(db, tenant.id)).toStrictEqual({
       ...tenant,
       mfa_required: 0,
@@ -161,12 +185,25 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       groupIds: [],
       mfaDueAt: null,
     });
-    expect([...(record?.grants.permissions ?? [])].sort()).toEqual(['assistant.use', 'users.manage', 'webhooks.manage']);
+    expect([...(record?.grants.permissions ?? [])].sort()).toEqual([
+      'assistant.use',
+      'users.manage',
+      'webhooks.manage',
+    ]);
     expect([...(record?.grants.typeWide.get('webhook') ?? [])]).toContain('delete');
   });
 
   it('the root key, which has no tenant, environment or user', async () => {
-    const root: KeyRow = { ...keyRow('', '', ''), tenant_id: null, environment_id: null, user_id: null, kind: 'root', preset: null, expires_at: null, revoked_at: null };
+    const root: KeyRow = {
+      ...keyRow('', '', ''),
+      tenant_id: null,
+      environment_id: null,
+      user_id: null,
+      kind: 'root',
+      preset: null,
+      expires_at: null,
+      revoked_at: null,
+    };
     await insertKey(db, root);
     expect(await findKeyById(db, root.id)).toStrictEqual(root);
   });

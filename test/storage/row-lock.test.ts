@@ -26,12 +26,16 @@ async function tenantCounter(db: Db, id: string): Promise<void> {
 }
 
 async function counterOf(db: Db, id: string): Promise<number | null> {
-  return (await db.selectFrom('tenants').select('rotation_window_days').where('id', '=', id).executeTakeFirstOrThrow()).rotation_window_days;
+  return (await db.selectFrom('tenants').select('rotation_window_days').where('id', '=', id).executeTakeFirstOrThrow())
+    .rotation_window_days;
 }
 
 /** Reads the counter locked, waits a moment (another writer's chance to slip in), writes it plus one. */
 async function increment(trx: Db, id: string): Promise<void> {
-  const row = await lockForUpdate(trx, trx.selectFrom('tenants').select('rotation_window_days').where('id', '=', id)).executeTakeFirstOrThrow();
+  const row = await lockForUpdate(
+    trx,
+    trx.selectFrom('tenants').select('rotation_window_days').where('id', '=', id),
+  ).executeTakeFirstOrThrow();
   await sleep(2);
   await trx
     .updateTable('tenants')
@@ -53,7 +57,9 @@ describe.each(testDatabases())('lockForUpdate on $name', (testDb) => {
 
   it('loses no update of 20 read-modify-writes of one row sent at once', async () => {
     await tenantCounter(db, 'ten_counter');
-    await Promise.all(Array.from({ length: 20 }, () => db.transaction().execute((trx) => increment(trx, 'ten_counter'))));
+    await Promise.all(
+      Array.from({ length: 20 }, () => db.transaction().execute((trx) => increment(trx, 'ten_counter'))),
+    );
     expect(await counterOf(db, 'ten_counter')).toBe(20);
   });
 
@@ -63,7 +69,12 @@ describe.each(testDatabases())('lockForUpdate on $name', (testDb) => {
 
   it('lets the victim of a deadlock between two units of work run again: both commit', async () => {
     bindAuditKey(db, Buffer.alloc(32, 7));
-    const deps: MutationDeps = { db, clock: manualClock(), onCommitted: () => undefined, notifyChanges: database.storage.notifyChanges };
+    const deps: MutationDeps = {
+      db,
+      clock: manualClock(),
+      onCommitted: () => undefined,
+      notifyChanges: database.storage.notifyChanges,
+    };
     const actor = { keyId: null, requestId: null, sourceIp: null };
     await tenantCounter(db, 'ten_a');
     await tenantCounter(db, 'ten_b');
@@ -127,7 +138,10 @@ describe('SQLite and a second process writing the same file', () => {
       .execute();
     let other: Promise<string> = Promise.resolve('');
     await db.transaction().execute(async (trx) => {
-      const row = await lockForUpdate(trx, trx.selectFrom('tenants').selectAll().where('id', '=', 'ten_shared')).executeTakeFirstOrThrow();
+      const row = await lockForUpdate(
+        trx,
+        trx.selectFrom('tenants').selectAll().where('id', '=', 'ten_shared'),
+      ).executeTakeFirstOrThrow();
       let trying: () => void = () => undefined;
       const started = new Promise<void>((resolve) => {
         trying = resolve;
@@ -143,6 +157,8 @@ describe('SQLite and a second process writing the same file', () => {
         .execute();
     });
     expect(await other).toBe('trying\nwritten');
-    expect(await db.selectFrom('tenants').select(['name', 'tier']).where('id', '=', 'ten_shared').executeTakeFirstOrThrow()).toEqual({ name: 'before and after', tier: 'pro' });
+    expect(
+      await db.selectFrom('tenants').select(['name', 'tier']).where('id', '=', 'ten_shared').executeTakeFirstOrThrow(),
+    ).toEqual({ name: 'before and after', tier: 'pro' });
   });
 });

@@ -23,15 +23,35 @@ async function aTenant(db: Db): Promise<string> {
 }
 
 function environment(tenantId: string, name: string): EnvironmentRow {
-  return environmentRowWith({ id: newId('environment', NOW), tenant_id: tenantId, name, created_at: NOW, updated_at: NOW });
+  return environmentRowWith({
+    id: newId('environment', NOW),
+    tenant_id: tenantId,
+    name,
+    created_at: NOW,
+    updated_at: NOW,
+  });
 }
 
 function user(tenantId: string, email: string): UserRow {
-  return { id: newId('user', NOW), tenant_id: tenantId, name: 'Ada', email, role: 'member', created_at: NOW, updated_at: NOW };
+  return {
+    id: newId('user', NOW),
+    tenant_id: tenantId,
+    name: 'Ada',
+    email,
+    role: 'member',
+    created_at: NOW,
+    updated_at: NOW,
+  };
 }
 
 function key(tenantId: string, keyHash: string): KeyRow {
-  return keyRowWith({ id: newId('key', NOW), tenant_id: tenantId, key_hash: keyHash, created_at: NOW, updated_at: NOW });
+  return keyRowWith({
+    id: newId('key', NOW),
+    tenant_id: tenantId,
+    key_hash: keyHash,
+    created_at: NOW,
+    updated_at: NOW,
+  });
 }
 
 /** The error `write` fails with; fails the test if it succeeds. */
@@ -105,7 +125,14 @@ describe.each(testDatabases())('unique constraints on $name', (testDb) => {
 
 describe('isUniqueViolation', () => {
   it('is false for anything that is not a driver error', () => {
-    for (const value of [undefined, null, 'SQLITE_CONSTRAINT_UNIQUE', 23505, new Error('duplicate key'), { code: 23505 }]) {
+    for (const value of [
+      undefined,
+      null,
+      'SQLITE_CONSTRAINT_UNIQUE',
+      23505,
+      new Error('duplicate key'),
+      { code: 23505 },
+    ]) {
       expect(isUniqueViolation(value)).toBe(false);
     }
   });

@@ -39,7 +39,8 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     const db = database().storage.db;
     const days = await db.selectFrom('key_usage_days').selectAll().execute();
     expect(days).toHaveLength(KEYS * 3);
-    const of = (i: number) => days.filter((row) => row.key_id === keyId(i)).map((row) => [row.day, row.code, Number(row.count)]);
+    const of = (i: number) =>
+      days.filter((row) => row.key_id === keyId(i)).map((row) => [row.day, row.code, Number(row.count)]);
     for (const i of [0, USAGE_SLICE - 1, USAGE_SLICE, KEYS - 1]) {
       expect(of(i).sort()).toEqual([
         ['2026-11-23', 'RATE_LIMITED', 1],
@@ -49,7 +50,9 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     }
     const lastUses = await db.selectFrom('key_usage').selectAll().execute();
     expect(lastUses).toHaveLength(KEYS);
-    expect(lastUses.every((row) => Number(row.last_used_at) === MONDAY + DAY_MS && row.last_used_ip === '203.0.113.3')).toBe(true);
+    expect(
+      lastUses.every((row) => Number(row.last_used_at) === MONDAY + DAY_MS && row.last_used_ip === '203.0.113.3'),
+    ).toBe(true);
   });
 
   it('adds up the flushes of two nodes writing the same keys at the same time', async () => {
@@ -71,19 +74,29 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     const refused = keyId(USAGE_SLICE + 3);
     // A trigger refuses one key of the second slice: the first slice commits, the rest fail.
     if (databaseUrl === undefined) {
-      await sql.raw(`create trigger refuse before insert on key_usage_days when new.key_id = '${refused}' begin select raise(abort, 'refused'); end`).execute(storage.db);
+      await sql
+        .raw(
+          `create trigger refuse before insert on key_usage_days when new.key_id = '${refused}' begin select raise(abort, 'refused'); end`,
+        )
+        .execute(storage.db);
     } else {
       await sql
-        .raw(`create function refuse_usage() returns trigger language plpgsql as $$ begin if new.key_id = '${refused}' then raise exception 'refused'; end if; return new; end $$`)
+        .raw(
+          `create function refuse_usage() returns trigger language plpgsql as $$ begin if new.key_id = '${refused}' then raise exception 'refused'; end if; return new; end $$`,
+        )
         .execute(storage.db);
-      await sql.raw('create trigger refuse before insert on key_usage_days for each row execute function refuse_usage()').execute(storage.db);
+      await sql
+        .raw('create trigger refuse before insert on key_usage_days for each row execute function refuse_usage()')
+        .execute(storage.db);
     }
     const usage = recorder();
     for (let i = 0; i < KEYS; i++) usage.record(keyId(i), 'VALID', null, MONDAY);
     await expect(usage.flush()).rejects.toThrow(/refused/);
     expect(usage.pendingEntries()).toBe(KEYS - USAGE_SLICE);
 
-    await sql.raw(databaseUrl === undefined ? 'drop trigger refuse' : 'drop trigger refuse on key_usage_days').execute(storage.db);
+    await sql
+      .raw(databaseUrl === undefined ? 'drop trigger refuse' : 'drop trigger refuse on key_usage_days')
+      .execute(storage.db);
     await usage.close();
     const counts = await storage.db.selectFrom('key_usage_days').select(['count']).execute();
     expect(counts).toHaveLength(KEYS);

@@ -31,7 +31,11 @@ export async function lintScratch(files: Readonly<Record<string, string>>): Prom
       writeFileSync(join(dir, path), content);
     }
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIOME, 'lint', '--max-diagnostics=50', '--colors=off', '.'], { cwd: dir });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [BIOME, 'lint', '--max-diagnostics=50', '--colors=off', '.'],
+        { cwd: dir },
+      );
       return { ok: true, output: stdout + stderr };
     } catch (failure) {
       const { stdout = '', stderr = '' } = failure as { stdout?: string; stderr?: string };

@@ -25,7 +25,12 @@ export interface CliHome {
   bash(script: string, cwd: string, env?: Readonly<Record<string, string>>): Promise<CliResult>;
 }
 
-function collect(command: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<CliResult> {
+function collect(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -44,18 +49,25 @@ export function cliHome(root = mkdtempSync(join(tmpdir(), 'keyward-cli-'))): Cli
   mkdirSync(config, { recursive: true });
   writeFileSync(join(bin, 'keyward'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   chmodSync(join(bin, 'keyward'), 0o755);
-  const env: Record<string, string> = { PATH: `${bin}:${process.env['PATH'] ?? ''}`, XDG_CONFIG_HOME: config, HOME: root };
+  const env: Record<string, string> = {
+    PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+    XDG_CONFIG_HOME: config,
+    HOME: root,
+  };
   const base = (): Record<string, string | undefined> => {
     const inherited: Record<string, string | undefined> = { ...process.env };
     // A developer's own settings must not steer the command under test.
-    for (const name of Object.keys(inherited)) if (name.startsWith('KEYWARD_') || name === 'NO_COLOR') delete inherited[name];
+    for (const name of Object.keys(inherited))
+      if (name.startsWith('KEYWARD_') || name === 'NO_COLOR') delete inherited[name];
     return inherited;
   };
   return {
     bin,
     config,
     env,
-    run: (args, extra = {}, cwd = root) => collect(process.execPath, [CLI, ...args], { ...base(), ...env, ...extra }, cwd),
-    bash: (script, cwd, extra = {}) => collect('bash', ['-c', `set -eo pipefail\n${script}`], { ...base(), ...env, ...extra }, cwd),
+    run: (args, extra = {}, cwd = root) =>
+      collect(process.execPath, [CLI, ...args], { ...base(), ...env, ...extra }, cwd),
+    bash: (script, cwd, extra = {}) =>
+      collect('bash', ['-c', `set -eo pipefail\n${script}`], { ...base(), ...env, ...extra }, cwd),
   };
 }

@@ -16,7 +16,12 @@ import { loadConfig, type Config } from '../../src/http/config.js';
 export interface Node {
   readonly keyward: Keyward;
   logText(): string;
-  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, key: string | null, payload?: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any }>;
+  call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    key: string | null,
+    payload?: unknown,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: any }>;
 }
 
 export interface Cluster {
@@ -45,8 +50,22 @@ export function cluster(databaseUrl: string): Cluster {
       });
       // A data directory that does not exist yet, as on a fresh container.
       const dataDir = join(root, `node-${nodes.length}-${randomBytes(3).toString('hex')}`, 'data');
-      const config = loadConfig({}, { databaseUrl: options.databaseUrl ?? databaseUrl, databaseSchema: schema, pepper, dataDir, logLevel: 'warn', ...options.config });
-      const keyward = await buildApp({ config, logStream, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+      const config = loadConfig(
+        {},
+        {
+          databaseUrl: options.databaseUrl ?? databaseUrl,
+          databaseSchema: schema,
+          pepper,
+          dataDir,
+          logLevel: 'warn',
+          ...options.config,
+        },
+      );
+      const keyward = await buildApp({
+        config,
+        logStream,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      });
       nodes.push(keyward);
       return {
         keyward,
@@ -58,7 +77,11 @@ export function cluster(databaseUrl: string): Cluster {
             headers: key === null ? {} : { authorization: `Bearer ${key}` },
             ...(payload === undefined ? {} : { payload: payload as object }),
           });
-          return { status: reply.statusCode, headers: reply.headers, body: reply.body === '' ? undefined : reply.json() };
+          return {
+            status: reply.statusCode,
+            headers: reply.headers,
+            body: reply.body === '' ? undefined : reply.json(),
+          };
         },
       };
     },

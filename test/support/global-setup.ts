@@ -39,7 +39,10 @@ async function reachable(url: string): Promise<string | null> {
  * runs skip Vite.
  */
 function buildServer(): void {
-  execFileSync('npm', ['run', '--silent', 'build:server'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:server'], {
+    cwd: resolve(import.meta.dirname, '../..'),
+    stdio: 'inherit',
+  });
 }
 
 /** Drops every schema this run made, once no suite is running. */
@@ -47,7 +50,10 @@ async function dropSchemas(url: string, prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where starts_with(nspname, $1)', [prefix]);
+    const { rows } = await client.query<{ nspname: string }>(
+      'select nspname from pg_namespace where starts_with(nspname, $1)',
+      [prefix],
+    );
     for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
   } finally {
     await client.end();
@@ -63,7 +69,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(`KEYWARD_TEST_DATABASE_URL is set but PostgreSQL does not answer at ${url}: ${failure}`);
   }
   if (failure !== null) {
-    process.stdout.write(`PostgreSQL suites skipped: no server at ${url} (${failure}); set KEYWARD_TEST_DATABASE_URL to require them.\n`);
+    process.stdout.write(
+      `PostgreSQL suites skipped: no server at ${url} (${failure}); set KEYWARD_TEST_DATABASE_URL to require them.\n`,
+    );
   }
   project.provide('postgresUrl', failure === null ? url : null);
   const prefix = `kw_test_${randomBytes(4).toString('hex')}_`;

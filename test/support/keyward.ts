@@ -14,7 +14,9 @@ import type { IsolatedDatabase, TestDatabase } from './databases.js';
 /** Every named permission and, per type, its widest role: what a tenant's all-powerful admin key holds. */
 export function everyGrant(model: AuthModel): { permissions: string[]; scopes: string[] } {
   const scopes = [...model.types.values()].map((type) => {
-    const widest = [...type.roles].sort((a, b) => (model.roles.get(b)?.actions.size ?? 0) - (model.roles.get(a)?.actions.size ?? 0))[0];
+    const widest = [...type.roles].sort(
+      (a, b) => (model.roles.get(b)?.actions.size ?? 0) - (model.roles.get(a)?.actions.size ?? 0),
+    )[0];
     return `${type.name}:${widest}`;
   });
   return { permissions: [...model.permissions.keys()], scopes };
@@ -69,7 +71,17 @@ export async function startKeyward(db: TestDatabase, options: StartOptions = {})
   });
   // Every request is logged (the access log on), so the tests that search the log for secrets
   // search every request's line; the default (off) is tested in test/http/access-log.test.ts.
-  const config = loadConfig({}, { dataDir: database.dataDir, logLevel: 'info', accessLog: 1, changePollMs: 60_000, maxStalenessMs: 86_400_000, ...options.config });
+  const config = loadConfig(
+    {},
+    {
+      dataDir: database.dataDir,
+      logLevel: 'info',
+      accessLog: 1,
+      changePollMs: 60_000,
+      maxStalenessMs: 86_400_000,
+      ...options.config,
+    },
+  );
   const keyward = await buildApp({
     config,
     storage: database.storage,
@@ -82,11 +94,21 @@ export async function startKeyward(db: TestDatabase, options: StartOptions = {})
   if (rootKey === null) throw new Error('a fresh database must create a root key');
 
   const client = (key?: string): Client => {
-    const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, payload?: string): Promise<Reply> => {
+    const send = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+      payload?: string,
+    ): Promise<Reply> => {
       const response = await keyward.app.inject({
         method: method as 'GET',
         url: path,
-        headers: { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(payload !== undefined ? { payload } : body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
       const text = response.body;
@@ -135,7 +157,12 @@ export interface Seeded {
 export async function seedTenant(kw: TestKeyward, name = 'Acme'): Promise<Seeded> {
   const tenant = await kw.root.post('/v1/tenants', { name });
   const environment = await kw.root.post('/v1/environments', { tenantId: tenant.body.id, name: 'prod' });
-  const user = await kw.root.post('/v1/users', { tenantId: tenant.body.id, name: 'Ada', email: `ada@${name.toLowerCase()}.example`, role: 'admin' });
+  const user = await kw.root.post('/v1/users', {
+    tenantId: tenant.body.id,
+    name: 'Ada',
+    email: `ada@${name.toLowerCase()}.example`,
+    role: 'admin',
+  });
   const key = await kw.root.post('/v1/keys', {
     environmentId: environment.body.id,
     name: 'admin',

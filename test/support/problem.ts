@@ -6,7 +6,12 @@ import type { Reply } from './keyward.js';
 export function expectProblem(reply: Reply, status: number, code: ErrorCode): void {
   expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ type: `urn:keyward:problem:${code.toLowerCase()}`, title: ERROR_CODES[code].title, status, code });
+  expect(reply.body).toMatchObject({
+    type: `urn:keyward:problem:${code.toLowerCase()}`,
+    title: ERROR_CODES[code].title,
+    status,
+    code,
+  });
   expect(reply.body.requestId).toMatch(/^req_/);
   expect(reply.headers['x-request-id']).toBe(reply.body.requestId);
 }

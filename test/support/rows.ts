@@ -43,7 +43,9 @@ export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'i
 }
 
 /** An environment with the `kw` prefix and every setting inherited from its tenant (null). */
-export function environmentRowWith(overrides: Partial<EnvironmentRow> & Pick<EnvironmentRow, 'id' | 'tenant_id'>): EnvironmentRow {
+export function environmentRowWith(
+  overrides: Partial<EnvironmentRow> & Pick<EnvironmentRow, 'id' | 'tenant_id'>,
+): EnvironmentRow {
   return {
     name: 'prod',
     key_prefix: 'kw',

@@ -18,7 +18,10 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServerProcess(env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'keyward-proc-'))): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  cwd = mkdtempSync(join(tmpdir(), 'keyward-proc-')),
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
     cwd,
     env: { ...process.env, KEYWARD_PORT: '0', KEYWARD_LOG_LEVEL: 'warn', ...env },

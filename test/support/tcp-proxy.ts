@@ -84,7 +84,12 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
       client.destroy();
       return;
     }
-    const link: Link = { client, upstream: null, held: { client: [], server: [] }, closed: { client: false, server: false } };
+    const link: Link = {
+      client,
+      upstream: null,
+      held: { client: [], server: [] },
+      closed: { client: false, server: false },
+    };
     links.add(link);
     client.on('data', (chunk: Buffer) => onData(link, 'client', chunk));
     client.on('close', () => onClose(link, 'client'));

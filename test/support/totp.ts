@@ -4,7 +4,13 @@ import * as OTPAuth from 'otpauth';
 export const STEP_MS = 30_000;
 
 export function codeAt(secret: string, ms: number): string {
-  return OTPAuth.TOTP.generate({ secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: ms });
+  return OTPAuth.TOTP.generate({
+    secret: OTPAuth.Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    timestamp: ms,
+  });
 }
 
 /** A code that is none of the accepted window's (one step either side of now). */

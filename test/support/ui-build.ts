@@ -25,7 +25,10 @@ function filesUnder(dir: string): string[] {
 /** A hash of every file the UI build reads from this repository. */
 export function uiSourceHash(): string {
   const hash = createHash('sha256');
-  const files = [...SOURCE_DIRS.flatMap((dir) => filesUnder(resolve(ROOT, dir))), ...SOURCE_FILES.map((file) => resolve(ROOT, file))].sort();
+  const files = [
+    ...SOURCE_DIRS.flatMap((dir) => filesUnder(resolve(ROOT, dir))),
+    ...SOURCE_FILES.map((file) => resolve(ROOT, file)),
+  ].sort();
   for (const file of files) {
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
@@ -36,9 +39,13 @@ export async function ensureUiBuilt(): Promise<void> {
   const wanted = uiSourceHash();
   if (existsSync(join(UI_OUT, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted) return;
   // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  await promisify(execFile)(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   writeFileSync(STAMP, wanted);
 }

@@ -30,7 +30,16 @@ export function AddCreditsDialog({ target, onClose, onSaved }: AddCreditsDialogP
       <form onSubmit={add} className="grid">
         <p className="span">Balance now: {target.credits?.remaining ?? 0} credits.</p>
         <label htmlFor={`${id}-amount`}>Credits to add</label>
-        <input id={`${id}-amount`} type="number" min={1} step={1} inputMode="numeric" required value={amount} onChange={(event) => setAmount(event.target.value)} />
+        <input
+          id={`${id}-amount`}
+          type="number"
+          min={1}
+          step={1}
+          inputMode="numeric"
+          required
+          value={amount}
+          onChange={(event) => setAmount(event.target.value)}
+        />
         <div className="span">
           <ErrorText error={error} />
           <SubmitOrCancel label="Add credits" disabled={busy || !valid} onCancel={onClose} />

@@ -9,7 +9,13 @@
 import type { PageOf } from '../../src/api/common.js';
 import type { ErrorCode } from '../../src/api/errors.js';
 import type { MeObject } from '../../src/api/me.js';
-import { type ClientOptions, createClient, KeywardApiError, type KeywardClient, type KeywardProblem } from '../../src/client/management.js';
+import {
+  type ClientOptions,
+  createClient,
+  KeywardApiError,
+  type KeywardClient,
+  type KeywardProblem,
+} from '../../src/client/management.js';
 
 export type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../src/api/audit.js';
 export type { PageOf } from '../../src/api/common.js';
@@ -35,7 +41,13 @@ export interface KeyGone {
 }
 
 /** Codes that say the key itself no longer works: the session is over. */
-const KEY_GONE: ReadonlySet<string> = new Set<ErrorCode>(['UNAUTHENTICATED', 'NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED']);
+const KEY_GONE: ReadonlySet<string> = new Set<ErrorCode>([
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'REVOKED',
+  'EXPIRED',
+  'DISABLED',
+]);
 
 /** No timeout of the console's own: a long audit chain check may take its time, as it always could. */
 const NO_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -50,7 +62,8 @@ function tabFetch(onKeyGone: (gone: KeyGone) => void): NonNullable<ClientOptions
         .clone()
         .json()
         .catch(() => null)) as KeywardProblem | null;
-      if (typeof problem?.code === 'string' && KEY_GONE.has(problem.code)) onKeyGone({ code: problem.code, detail: problem.detail ?? 'the key no longer works' });
+      if (typeof problem?.code === 'string' && KEY_GONE.has(problem.code))
+        onKeyGone({ code: problem.code, detail: problem.detail ?? 'the key no longer works' });
     }
     return response;
   };
@@ -83,8 +96,17 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
  * The client for one key. `onKeyGone` hears of a 401 that means the key itself stopped working
  * (revoked, expired…), so the UI can end the session; `tenantId` is root's picked tenant.
  */
-export function createApi(key: string, onKeyGone: (gone: KeyGone) => void = () => undefined, tenantId: string | null = null): Api {
-  const client = createClient({ baseUrl: window.location.origin, key, fetch: tabFetch(onKeyGone), timeoutMs: NO_TIMEOUT_MS });
+export function createApi(
+  key: string,
+  onKeyGone: (gone: KeyGone) => void = () => undefined,
+  tenantId: string | null = null,
+): Api {
+  const client = createClient({
+    baseUrl: window.location.origin,
+    key,
+    fetch: tabFetch(onKeyGone),
+    timeoutMs: NO_TIMEOUT_MS,
+  });
   return tenantId === null ? client : inTenant(client, tenantId);
 }
 
@@ -94,7 +116,10 @@ export function pageAt(cursor: string | null): { cursor?: string } {
 }
 
 /** Every page of a list, for pages that search, filter and sort on the client (at most `max` items). */
-export async function listAll<T>(fetchPage: (page: { cursor?: string }) => Promise<PageOf<T>>, max = 1000): Promise<T[]> {
+export async function listAll<T>(
+  fetchPage: (page: { cursor?: string }) => Promise<PageOf<T>>,
+  max = 1000,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {

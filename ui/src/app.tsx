@@ -59,7 +59,12 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
   const { me } = session;
   const tenantId = me === null ? null : me.grants.root ? session.tenantId : me.key.tenantId;
   const api = useMemo(
-    () => createApi(session.key, (gone: KeyGone) => onSignOut(`Signed out: this key no longer works (${gone.detail}, ${gone.code}).`), me?.grants.root === true ? tenantId : null),
+    () =>
+      createApi(
+        session.key,
+        (gone: KeyGone) => onSignOut(`Signed out: this key no longer works (${gone.detail}, ${gone.code}).`),
+        me?.grants.root === true ? tenantId : null,
+      ),
     [session.key, onSignOut, tenantId, me?.grants.root],
   );
   const model = useLoad(useCallback(() => api.model(), [api]));
@@ -100,7 +105,8 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
 
   const area = areaOf(route.parts[0]);
   const lacking = me !== null && area.needs !== null && !holds(me, area.needs) ? area.needs : null;
-  const pickTenant = (id: string | null) => setSession((current) => (current === null ? null : { ...current, tenantId: id }));
+  const pickTenant = (id: string | null) =>
+    setSession((current) => (current === null ? null : { ...current, tenantId: id }));
 
   return (
     <>

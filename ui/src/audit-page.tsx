@@ -33,7 +33,8 @@ function ChainCheck({ api }: { api: Api }) {
             <span className="ok">Chain ok: {check.checked} events checked, none edited, deleted or out of order.</span>
           ) : (
             <span className="bad">
-              Chain broken: the first bad event is <code>{check.firstBadEventId ?? 'unknown'}</code> ({check.checked} events checked).
+              Chain broken: the first bad event is <code>{check.firstBadEventId ?? 'unknown'}</code> ({check.checked}{' '}
+              events checked).
             </span>
           )}
         </StatusText>
@@ -46,7 +47,10 @@ function ChainCheck({ api }: { api: Api }) {
 function EventRow({ event }: { event: AuditEventObject }) {
   const [open, setOpen] = useState(false);
   // A refusal records its problem's code, and its detail where the server kept it.
-  const reason = event.outcome === 'denied' ? [event.details['code'], event.details['detail']].filter((part) => typeof part === 'string').join(': ') : '';
+  const reason =
+    event.outcome === 'denied'
+      ? [event.details['code'], event.details['detail']].filter((part) => typeof part === 'string').join(': ')
+      : '';
   return (
     <>
       <tr>
@@ -57,10 +61,26 @@ function EventRow({ event }: { event: AuditEventObject }) {
         <td data-label="Outcome" className={event.outcome === 'denied' ? 'bad' : undefined}>
           {event.outcome} ({event.status})
         </td>
-        <td data-label="Actor">{event.actor.type === 'operator' ? 'instance operator' : event.actorKeyId === null ? '—' : <code>{event.actorKeyId}</code>}</td>
-        <td data-label="Target">{event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}</td>
+        <td data-label="Actor">
+          {event.actor.type === 'operator' ? (
+            'instance operator'
+          ) : event.actorKeyId === null ? (
+            '—'
+          ) : (
+            <code>{event.actorKeyId}</code>
+          )}
+        </td>
+        <td data-label="Target">
+          {event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}
+        </td>
         <td>
-          <button type="button" className="link" aria-expanded={open} aria-controls={`details-${event.id}`} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className="link"
+            aria-expanded={open}
+            aria-controls={`details-${event.id}`}
+            onClick={() => setOpen(!open)}
+          >
             {open ? 'Hide' : 'Details'}
             <span className="visually-hidden"> of {event.id}</span>
           </button>
@@ -100,7 +120,9 @@ const text = (data: FormData, name: string) => String(data.get(name) ?? '');
 export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
   const { api } = useConsole();
   const [filter, setFilter] = useState<AuditFilter>({ ...NO_FILTER, targetId: initialTarget });
-  const events = usePagedList(useCallback((cursor: string | null) => api.audit.list(auditQuery(filter, cursor)), [api, filter]));
+  const events = usePagedList(
+    useCallback((cursor: string | null) => api.audit.list(auditQuery(filter, cursor)), [api, filter]),
+  );
 
   const applyFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -133,7 +155,13 @@ export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
         <label htmlFor="audit-actor">Actor key</label>
         <input id="audit-actor" name="actorKeyId" placeholder="key_…" pattern="key_[0-9a-z]+" />
         <label htmlFor="audit-target">Target</label>
-        <input id="audit-target" name="targetId" placeholder="key_…, res_…" maxLength={64} defaultValue={initialTarget} />
+        <input
+          id="audit-target"
+          name="targetId"
+          placeholder="key_…, res_…"
+          maxLength={64}
+          defaultValue={initialTarget}
+        />
         <label htmlFor="audit-from">From</label>
         <input id="audit-from" name="from" type="datetime-local" />
         <label htmlFor="audit-to">To</label>

@@ -25,7 +25,15 @@ export function Dialog({ title, onClose, children }: DialogProps) {
 }
 
 /** A dialog form's last row: its submit button (named `label`) and Cancel. */
-export function SubmitOrCancel({ label, disabled, onCancel }: { label: string; disabled: boolean; onCancel: () => void }) {
+export function SubmitOrCancel({
+  label,
+  disabled,
+  onCancel,
+}: {
+  label: string;
+  disabled: boolean;
+  onCancel: () => void;
+}) {
   return (
     <div className="actions">
       <button type="submit" disabled={disabled}>

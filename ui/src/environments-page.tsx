@@ -21,7 +21,15 @@ function numberOrNull(text: FormDataEntryValue | null): number | null {
   return value === '' ? null : Number(value);
 }
 
-function EnvironmentSettings({ environment, tenant, onSaved }: { environment: EnvironmentObject; tenant: TenantObject | null; onSaved: (environment: EnvironmentObject) => void }) {
+function EnvironmentSettings({
+  environment,
+  tenant,
+  onSaved,
+}: {
+  environment: EnvironmentObject;
+  tenant: TenantObject | null;
+  onSaved: (environment: EnvironmentObject) => void;
+}) {
   const { api } = useConsole();
   const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
@@ -50,10 +58,22 @@ function EnvironmentSettings({ environment, tenant, onSaved }: { environment: En
         {environment.name} <code className="id">{environment.id}</code>
       </h3>
       <label htmlFor={`${prefix}-prefix`}>Key prefix</label>
-      <input id={`${prefix}-prefix`} name="keyPrefix" defaultValue={environment.keyPrefix} pattern="[a-z0-9]{1,12}" required />
+      <input
+        id={`${prefix}-prefix`}
+        name="keyPrefix"
+        defaultValue={environment.keyPrefix}
+        pattern="[a-z0-9]{1,12}"
+        required
+      />
       <label htmlFor={`${prefix}-mfa`}>MFA required</label>
-      <select id={`${prefix}-mfa`} name="mfaRequired" defaultValue={environment.mfaRequired === null ? '' : String(environment.mfaRequired)}>
-        <option value="">inherited from the tenant ({tenant === null ? 'unknown' : tenant.mfaRequired ? 'yes' : 'no'})</option>
+      <select
+        id={`${prefix}-mfa`}
+        name="mfaRequired"
+        defaultValue={environment.mfaRequired === null ? '' : String(environment.mfaRequired)}
+      >
+        <option value="">
+          inherited from the tenant ({tenant === null ? 'unknown' : tenant.mfaRequired ? 'yes' : 'no'})
+        </option>
         <option value="true">yes</option>
         <option value="false">no (cannot relax the tenant's yes)</option>
       </select>
@@ -75,7 +95,9 @@ function EnvironmentSettings({ environment, tenant, onSaved }: { environment: En
             />
             <span id={`${prefix}-${setting.name}-help`} className="help span">
               {inForceText(environment, setting.name) ??
-                (own === null ? `Inherited from the tenant: ${fromTenant ?? 'not set'}.` : `Overrides the tenant's ${fromTenant ?? 'unset value'}.`)}
+                (own === null
+                  ? `Inherited from the tenant: ${fromTenant ?? 'not set'}.`
+                  : `Overrides the tenant's ${fromTenant ?? 'unset value'}.`)}
             </span>
           </div>
         );
@@ -102,12 +124,18 @@ export function EnvironmentsPage() {
     const data = new FormData(form);
     const keyPrefix = String(data.get('keyPrefix') ?? '').trim();
     void run(async () => {
-      await api.environments.create({ name: String(data.get('name') ?? '').trim(), ...(keyPrefix === '' ? {} : { keyPrefix }) });
+      await api.environments.create({
+        name: String(data.get('name') ?? '').trim(),
+        ...(keyPrefix === '' ? {} : { keyPrefix }),
+      });
       form.reset();
       environments.reload();
     });
   };
-  const replace = (environment: EnvironmentObject) => environments.set((environments.data ?? []).map((candidate) => (candidate.id === environment.id ? environment : candidate)));
+  const replace = (environment: EnvironmentObject) =>
+    environments.set(
+      (environments.data ?? []).map((candidate) => (candidate.id === environment.id ? environment : candidate)),
+    );
   return (
     <section aria-labelledby="environments-title">
       <h2 id="environments-title">Environments</h2>
@@ -123,7 +151,12 @@ export function EnvironmentsPage() {
       <ErrorText error={error ?? environments.error ?? tenant.error} />
       {environments.loading && <p role="status">Loading…</p>}
       {(environments.data ?? []).map((environment) => (
-        <EnvironmentSettings key={`${environment.id}-${environment.updatedAt}`} environment={environment} tenant={tenant.data} onSaved={replace} />
+        <EnvironmentSettings
+          key={`${environment.id}-${environment.updatedAt}`}
+          environment={environment}
+          tenant={tenant.data}
+          onSaved={replace}
+        />
       ))}
     </section>
   );

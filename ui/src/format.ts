@@ -32,6 +32,10 @@ export function durationText(ms: number): string {
 }
 
 /** A rate limit as a sentence fragment: "search: 100 per minute". */
-export function rateLimitText(limit: { readonly name: string; readonly limit: number; readonly durationMs: number }): string {
+export function rateLimitText(limit: {
+  readonly name: string;
+  readonly limit: number;
+  readonly durationMs: number;
+}): string {
   return `${limit.name}: ${limit.limit} per ${durationText(limit.durationMs)}`;
 }

@@ -21,16 +21,44 @@ export function useResourceSearch(): ResourceSearch {
   );
 }
 
-export function GrantsDialog({ target, onClose, onSaved }: { target: KeyObject; onClose: () => void; onSaved: (key: KeyObject) => void }) {
+export function GrantsDialog({
+  target,
+  onClose,
+  onSaved,
+}: {
+  target: KeyObject;
+  onClose: () => void;
+  onSaved: (key: KeyObject) => void;
+}) {
   const { api, model, grantor } = useConsole();
-  const [grants, setGrants] = useState<GrantSet>({ permissions: target.permissions, scopes: target.scopes, levels: target.levels });
+  const [grants, setGrants] = useState<GrantSet>({
+    permissions: target.permissions,
+    scopes: target.scopes,
+    levels: target.levels,
+  });
   const { busy, error, run } = useAction();
   const searchResources = useResourceSearch();
   const problems = blockers(grantor, grants, target.admin);
-  const save = () => run(async () => onSaved(await api.keys.update(target.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } })));
+  const save = () =>
+    run(async () =>
+      onSaved(
+        await api.keys.update(target.id, {
+          permissions: [...grants.permissions],
+          scopes: [...grants.scopes],
+          levels: { ...grants.levels },
+        }),
+      ),
+    );
   return (
     <Dialog title={`Grants of ${target.name}`} onClose={onClose}>
-      <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={target.admin} searchResources={searchResources} />
+      <ScopeEditor
+        model={model}
+        grantor={grantor}
+        value={grants}
+        onChange={setGrants}
+        forAdminKey={target.admin}
+        searchResources={searchResources}
+      />
       <FormProblems problems={problems} label="Before saving" error={error} />
       <div className="actions">
         <button type="button" disabled={busy || problems.length > 0} onClick={() => void save()}>

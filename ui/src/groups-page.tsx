@@ -21,7 +21,15 @@ interface Directory {
   readonly users: readonly UserObject[];
 }
 
-function GroupCard({ group, directory, onChanged }: { group: GroupObject; directory: Directory; onChanged: (group: GroupObject) => void }) {
+function GroupCard({
+  group,
+  directory,
+  onChanged,
+}: {
+  group: GroupObject;
+  directory: Directory;
+  onChanged: (group: GroupObject) => void;
+}) {
   const { api, me } = useConsole();
   const { busy, error, run } = useAction();
   const [kind, setKind] = useState<'key' | 'user'>('key');
@@ -34,7 +42,9 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
     event.preventDefault();
     const member = String(new FormData(event.currentTarget).get('member') ?? '');
     if (member === '') return;
-    void run(async () => onChanged(await api.groups.addMember(group.id, kind === 'key' ? { keyId: member } : { userId: member })));
+    void run(async () =>
+      onChanged(await api.groups.addMember(group.id, kind === 'key' ? { keyId: member } : { userId: member })),
+    );
   };
   const remove = (memberId: string) => run(async () => onChanged(await api.groups.removeMember(group.id, memberId)));
   const candidates =
@@ -51,7 +61,13 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
         {userIds.map((id) => (
           <li key={id}>
             user {userName(id)}
-            <button type="button" className="link" aria-label={`Remove user ${userName(id)} from ${group.name}`} disabled={busy} onClick={() => void remove(id)}>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Remove user ${userName(id)} from ${group.name}`}
+              disabled={busy}
+              onClick={() => void remove(id)}
+            >
               ×
             </button>
           </li>
@@ -59,7 +75,13 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
         {group.memberKeyIds.map((id) => (
           <li key={id}>
             key <a href={href('keys', id)}>{keyName(id)}</a>
-            <button type="button" className="link" aria-label={`Remove key ${keyName(id)} from ${group.name}`} disabled={busy} onClick={() => void remove(id)}>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Remove key ${keyName(id)} from ${group.name}`}
+              disabled={busy}
+              onClick={() => void remove(id)}
+            >
               ×
             </button>
           </li>
@@ -68,7 +90,11 @@ function GroupCard({ group, directory, onChanged }: { group: GroupObject; direct
       {mayAdd ? (
         <form className="filters" onSubmit={add} aria-label={`Add a member to ${group.name}`}>
           <label htmlFor={`kind-${group.id}`}>Member kind</label>
-          <select id={`kind-${group.id}`} value={kind} onChange={(event) => setKind(event.target.value === 'user' ? 'user' : 'key')}>
+          <select
+            id={`kind-${group.id}`}
+            value={kind}
+            onChange={(event) => setKind(event.target.value === 'user' ? 'user' : 'key')}
+          >
             <option value="key">key</option>
             <option value="user">user</option>
           </select>
@@ -97,7 +123,10 @@ export function GroupsPage() {
   const groups = useLoad(useCallback(() => listAll(api.groups.list), [api]));
   const directory = useLoad(
     useCallback(async () => {
-      const [keys, users] = await Promise.all([listAll((page) => api.keys.list({ limit: 100, ...page })), listAll(api.users.list)]);
+      const [keys, users] = await Promise.all([
+        listAll((page) => api.keys.list({ limit: 100, ...page })),
+        listAll(api.users.list),
+      ]);
       return { keys, users };
     }, [api]),
   );
@@ -112,7 +141,8 @@ export function GroupsPage() {
       groups.reload();
     });
   };
-  const replace = (group: GroupObject) => groups.set((groups.data ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
+  const replace = (group: GroupObject) =>
+    groups.set((groups.data ?? []).map((candidate) => (candidate.id === group.id ? group : candidate)));
 
   return (
     <section aria-labelledby="groups-title">
@@ -129,7 +159,12 @@ export function GroupsPage() {
       {groups.loading && <p role="status">Loading…</p>}
       {groups.data?.length === 0 && <p>No groups yet.</p>}
       {(groups.data ?? []).map((group) => (
-        <GroupCard key={group.id} group={group} directory={directory.data ?? { keys: [], users: [] }} onChanged={replace} />
+        <GroupCard
+          key={group.id}
+          group={group}
+          directory={directory.data ?? { keys: [], users: [] }}
+          onChanged={replace}
+        />
       ))}
     </section>
   );

@@ -26,7 +26,12 @@ export interface KeyActionProps {
   readonly onClose: () => void;
 }
 
-export function RevokeDialog({ api, target, onClose, onRevoked }: KeyActionProps & { onRevoked: (key: KeyObject) => void }) {
+export function RevokeDialog({
+  api,
+  target,
+  onClose,
+  onRevoked,
+}: KeyActionProps & { onRevoked: (key: KeyObject) => void }) {
   const { busy, error, run } = useAction();
   const revoke = () => run(async () => onRevoked(await api.keys.revoke(target.id)));
   return (
@@ -43,14 +48,26 @@ export function RevokeDialog({ api, target, onClose, onRevoked }: KeyActionProps
   );
 }
 
-export function RotateDialog({ api, target, onClose, onRotated }: KeyActionProps & { onRotated: (rotated: CreatedKeyObject) => void }) {
+export function RotateDialog({
+  api,
+  target,
+  onClose,
+  onRotated,
+}: KeyActionProps & { onRotated: (rotated: CreatedKeyObject) => void }) {
   const { busy, error, run } = useAction();
   const rotate = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const grace = String(data.get('grace') ?? '').trim();
     const otp = String(data.get('otp') ?? '').trim();
-    void run(async () => onRotated(await api.keys.rotate(target.id, { ...(grace !== '' ? { gracePeriodSeconds: Number(grace) } : {}), ...(otp !== '' ? { otp } : {}) })));
+    void run(async () =>
+      onRotated(
+        await api.keys.rotate(target.id, {
+          ...(grace !== '' ? { gracePeriodSeconds: Number(grace) } : {}),
+          ...(otp !== '' ? { otp } : {}),
+        }),
+      ),
+    );
   };
   return (
     <Dialog title={`Rotate ${target.name}?`} onClose={onClose}>
@@ -59,12 +76,28 @@ export function RotateDialog({ api, target, onClose, onRotated }: KeyActionProps
           Key <code>{target.id}</code> gets a new secret, shown once; its grants and history stay.
         </p>
         <label htmlFor="rotate-grace">Grace seconds</label>
-        <input id="rotate-grace" name="grace" type="number" min={0} max={86400} placeholder="0" aria-describedby="rotate-grace-help" />
+        <input
+          id="rotate-grace"
+          name="grace"
+          type="number"
+          min={0}
+          max={86400}
+          placeholder="0"
+          aria-describedby="rotate-grace-help"
+        />
         <p id="rotate-grace-help" className="help span">
           How long the old secret keeps working (at most 86400). Empty or 0: it fails at once.
         </p>
         <label htmlFor="rotate-otp">One-time code</label>
-        <input id="rotate-otp" name="otp" inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" aria-describedby="rotate-otp-help" />
+        <input
+          id="rotate-otp"
+          name="otp"
+          inputMode="numeric"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          autoComplete="one-time-code"
+          aria-describedby="rotate-otp-help"
+        />
         <p id="rotate-otp-help" className="help span">
           Only where MFA is required: a code of your own user.
         </p>

@@ -53,7 +53,8 @@ export function KeyPage({ id }: { id: string }) {
   const nameOf = (ids: readonly string[], of: readonly { id: string; name: string }[] | undefined) =>
     ids.map((item) => of?.find((candidate) => candidate.id === item)?.name ?? item);
 
-  const setEnabled = (enabled: boolean) => toggle.run(async () => key.set(await api.keys.update(shown.id, { enabled })));
+  const setEnabled = (enabled: boolean) =>
+    toggle.run(async () => key.set(await api.keys.update(shown.id, { enabled })));
   const rotated = (created: CreatedKeyObject) => {
     if (created.id === me.key.id) onOwnKeyRotated(created.key);
     key.set(created);
@@ -104,7 +105,12 @@ export function KeyPage({ id }: { id: string }) {
             <button type="button" onClick={() => setOpen('rotate')}>
               Rotate
             </button>
-            <button type="button" className="secondary" disabled={toggle.busy} onClick={() => void setEnabled(!shown.enabled)}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={toggle.busy}
+              onClick={() => void setEnabled(!shown.enabled)}
+            >
               {shown.enabled ? 'Disable' : 'Enable'}
             </button>
             <button type="button" className="secondary" onClick={() => setOpen('grants')}>
@@ -173,7 +179,13 @@ export function KeyPage({ id }: { id: string }) {
         />
       )}
       {open !== null && typeof open === 'object' && (
-        <SecretDialog title="Key rotated" keyId={open.secret.id} secret={open.secret.key} warnings={open.secret.warnings ?? []} onClose={() => setOpen(null)} />
+        <SecretDialog
+          title="Key rotated"
+          keyId={open.secret.id}
+          secret={open.secret.key}
+          warnings={open.secret.warnings ?? []}
+          onClose={() => setOpen(null)}
+        />
       )}
     </section>
   );

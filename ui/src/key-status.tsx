@@ -11,7 +11,11 @@ export interface StatusText {
   readonly text: string;
 }
 
-export function statusOf(key: Pick<KeyObject, 'status' | 'expiresAt'>, now: number, rotationWindowDays: number = DEFAULT_ROTATION_WINDOW_DAYS): StatusText {
+export function statusOf(
+  key: Pick<KeyObject, 'status' | 'expiresAt'>,
+  now: number,
+  rotationWindowDays: number = DEFAULT_ROTATION_WINDOW_DAYS,
+): StatusText {
   if (key.status === 'revoked') return { tone: 'bad', text: 'revoked' };
   if (key.status === 'disabled') return { tone: 'muted', text: 'disabled' };
   const expires = key.expiresAt === null ? null : Date.parse(key.expiresAt);

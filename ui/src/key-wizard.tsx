@@ -5,14 +5,30 @@
  * when the step changes, so a screen reader hears where it is.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CreateKeyInput, EnvironmentObject, GroupObject, MeObject, ModelDescriptionObject, PolicyObject, UserObject } from './api';
+import type {
+  CreateKeyInput,
+  EnvironmentObject,
+  GroupObject,
+  MeObject,
+  ModelDescriptionObject,
+  PolicyObject,
+  UserObject,
+} from './api';
 import type { Grantor } from '../../src/api/grants.js';
 import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';
 import { useAction } from './use-action';
 import { KeyStep, GroupsStep, ReviewStep } from './wizard-panels';
-import { emptyDraft, expiryProblem, STEPS, stepProblems, toCreateInput, type Draft, type ExpiryRules } from './wizard-steps';
+import {
+  emptyDraft,
+  expiryProblem,
+  STEPS,
+  stepProblems,
+  toCreateInput,
+  type Draft,
+  type ExpiryRules,
+} from './wizard-steps';
 
 export interface KeyWizardProps {
   readonly model: ModelDescriptionObject;
@@ -31,7 +47,9 @@ export interface KeyWizardProps {
 export function KeyWizard(props: KeyWizardProps) {
   const { model, grantor, rulesFor, create } = props;
   const startEnvironment = props.me.key.environmentId ?? props.environments[0]?.id ?? '';
-  const [draft, setDraft] = useState<Draft>(() => emptyDraft(startEnvironment, rulesFor({ kind: 'application', environmentId: startEnvironment })));
+  const [draft, setDraft] = useState<Draft>(() =>
+    emptyDraft(startEnvironment, rulesFor({ kind: 'application', environmentId: startEnvironment })),
+  );
   const [step, setStep] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
   const { busy, error, run } = useAction();
@@ -61,11 +79,24 @@ export function KeyWizard(props: KeyWizardProps) {
           forAdminKey={draft.admin}
           searchResources={props.searchResources}
         />
-        <PoliciesField policies={props.policies} environmentId={draft.environmentId} value={draft.policyIds} onChange={(policyIds) => update({ policyIds })} />
+        <PoliciesField
+          policies={props.policies}
+          environmentId={draft.environmentId}
+          value={draft.policyIds}
+          onChange={(policyIds) => update({ policyIds })}
+        />
         <ExpiryField value={draft.expiry} rules={rules} onChange={(expiry) => update({ expiry })} />
       </>
     );
-  else if (step === 2) panel = <GroupsStep me={props.me} groups={props.groups} value={draft.groupIds} onChange={(groupIds) => update({ groupIds })} />;
+  else if (step === 2)
+    panel = (
+      <GroupsStep
+        me={props.me}
+        groups={props.groups}
+        value={draft.groupIds}
+        onChange={(groupIds) => update({ groupIds })}
+      />
+    );
   else panel = <ReviewStep {...props} draft={draft} />;
 
   return (
@@ -73,7 +104,11 @@ export function KeyWizard(props: KeyWizardProps) {
       <h2 id="wizard-title">Create a key</h2>
       <ol className="steps" aria-label="Steps">
         {STEPS.map((name, index) => (
-          <li key={name} aria-current={index === step ? 'step' : undefined} className={index < step ? 'done' : undefined}>
+          <li
+            key={name}
+            aria-current={index === step ? 'step' : undefined}
+            className={index < step ? 'done' : undefined}
+          >
             <span className="step-number">{index + 1}</span> {name}
           </li>
         ))}
@@ -130,10 +165,13 @@ function PoliciesField({
             id={`policy-${policy.id}`}
             type="checkbox"
             checked={value.includes(policy.id)}
-            onChange={(event) => onChange(event.target.checked ? [...value, policy.id] : value.filter((id) => id !== policy.id))}
+            onChange={(event) =>
+              onChange(event.target.checked ? [...value, policy.id] : value.filter((id) => id !== policy.id))
+            }
           />
           <label htmlFor={`policy-${policy.id}`}>
-            {policy.name} <span className="help">{[...policy.scopes, ...policy.permissions].join(', ') || 'no grants'}</span>
+            {policy.name}{' '}
+            <span className="help">{[...policy.scopes, ...policy.permissions].join(', ') || 'no grants'}</span>
           </label>
         </div>
       ))}
@@ -141,7 +179,15 @@ function PoliciesField({
   );
 }
 
-function ExpiryField({ value, rules, onChange }: { value: string; rules: ExpiryRules; onChange: (expiry: string) => void }) {
+function ExpiryField({
+  value,
+  rules,
+  onChange,
+}: {
+  value: string;
+  rules: ExpiryRules;
+  onChange: (expiry: string) => void;
+}) {
   const days = value !== 'never' && value !== 'default';
   const neverBlocked = expiryProblem('never', rules);
   return (
@@ -149,7 +195,13 @@ function ExpiryField({ value, rules, onChange }: { value: string; rules: ExpiryR
       <legend>Expiry</legend>
       {!rules.known && (
         <div className="check">
-          <input id="expiry-default" type="radio" name="expiry" checked={value === 'default'} onChange={() => onChange('default')} />
+          <input
+            id="expiry-default"
+            type="radio"
+            name="expiry"
+            checked={value === 'default'}
+            onChange={() => onChange('default')}
+          />
           <label htmlFor="expiry-default">The environment's default</label>
         </div>
       )}
@@ -166,7 +218,13 @@ function ExpiryField({ value, rules, onChange }: { value: string; rules: ExpiryR
         <label htmlFor="expiry-never">Never expires</label>
       </div>
       <div className="check">
-        <input id="expiry-days-choice" type="radio" name="expiry" checked={days} onChange={() => onChange(String(rules.defaultDays ?? 90))} />
+        <input
+          id="expiry-days-choice"
+          type="radio"
+          name="expiry"
+          checked={days}
+          onChange={() => onChange(String(rules.defaultDays ?? 90))}
+        />
         <label htmlFor="expiry-days-choice">Expires</label>
       </div>
       {days && (

@@ -15,8 +15,14 @@ import { href } from './use-route';
 type Sort = 'newest' | 'oldest' | 'name' | 'expires' | 'lastUsed';
 
 const SORTS: Record<Sort, { label: string; compare: (a: KeyObject, b: KeyObject) => number }> = {
-  newest: { label: 'newest first', compare: (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id) },
-  oldest: { label: 'oldest first', compare: (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id) },
+  newest: {
+    label: 'newest first',
+    compare: (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+  },
+  oldest: {
+    label: 'oldest first',
+    compare: (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  },
   name: { label: 'name', compare: (a, b) => a.name.localeCompare(b.name) },
   expires: { label: 'expiring soonest', compare: (a, b) => (a.expiresAt ?? '9').localeCompare(b.expiresAt ?? '9') },
   lastUsed: { label: 'last used', compare: (a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? '') },
@@ -29,7 +35,9 @@ function isSort(value: string): value is Sort {
 export function KeysPage() {
   const { api, me } = useConsole();
   const keys = useLoad(useCallback(() => listAll((page) => api.keys.list({ limit: 100, ...page })), [api]));
-  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]));
+  const environments = useLoad(
+    useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]),
+  );
   const [search, setSearch] = useState('');
   const [environmentId, setEnvironmentId] = useState('');
   const [kind, setKind] = useState('');
@@ -37,8 +45,12 @@ export function KeysPage() {
   const [sort, setSort] = useState<Sort>('newest');
   const now = Date.now();
 
-  const environmentIds = useMemo(() => [...new Set((keys.data ?? []).map((key) => key.environmentId).filter((id): id is string => id !== null))], [keys.data]);
-  const environmentName = (id: string | null) => (id === null ? '—' : (environments.data?.find((environment) => environment.id === id)?.name ?? id));
+  const environmentIds = useMemo(
+    () => [...new Set((keys.data ?? []).map((key) => key.environmentId).filter((id): id is string => id !== null))],
+    [keys.data],
+  );
+  const environmentName = (id: string | null) =>
+    id === null ? '—' : (environments.data?.find((environment) => environment.id === id)?.name ?? id);
   const shown = (keys.data ?? [])
     .filter((key) => key.name.toLowerCase().includes(search.trim().toLowerCase()))
     .filter((key) => environmentId === '' || key.environmentId === environmentId)
@@ -81,7 +93,11 @@ export function KeysPage() {
           <option value="revoked">revoked</option>
         </select>
         <label htmlFor="keys-sort">Sort</label>
-        <select id="keys-sort" value={sort} onChange={(event) => isSort(event.target.value) && setSort(event.target.value)}>
+        <select
+          id="keys-sort"
+          value={sort}
+          onChange={(event) => isSort(event.target.value) && setSort(event.target.value)}
+        >
           {Object.entries(SORTS).map(([value, { label }]) => (
             <option key={value} value={value}>
               {label}
@@ -125,7 +141,9 @@ export function KeysPage() {
         </table>
       </div>
       {keys.loading && <p role="status">Loading…</p>}
-      {!keys.loading && shown.length === 0 && keys.error === null && <p>{(keys.data ?? []).length === 0 ? 'No keys yet.' : 'No key matches.'}</p>}
+      {!keys.loading && shown.length === 0 && keys.error === null && (
+        <p>{(keys.data ?? []).length === 0 ? 'No keys yet.' : 'No key matches.'}</p>
+      )}
     </section>
   );
 }

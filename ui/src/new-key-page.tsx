@@ -32,7 +32,8 @@ export function NewKeyPage() {
   );
   const searchResources = useResourceSearch();
 
-  if (context.data === null) return context.loading ? <p role="status">Loading…</p> : <ErrorText error={context.error} />;
+  if (context.data === null)
+    return context.loading ? <p role="status">Loading…</p> : <ErrorText error={context.error} />;
   const { environments, users, policies, groups, tenant } = context.data;
   const create = async (input: CreateKeyInput) => setCreated(await api.keys.create(input));
 
@@ -57,7 +58,15 @@ export function NewKeyPage() {
         onCancel={() => go('keys')}
         searchResources={searchResources}
       />
-      {created !== null && <SecretDialog title="Key created" keyId={created.id} secret={created.key} warnings={created.warnings ?? []} onClose={() => go('keys', created.id)} />}
+      {created !== null && (
+        <SecretDialog
+          title="Key created"
+          keyId={created.id}
+          secret={created.key}
+          warnings={created.warnings ?? []}
+          onClose={() => go('keys', created.id)}
+        />
+      )}
     </>
   );
 }

@@ -39,11 +39,18 @@ export function OverviewPage() {
         <dd>{when(key.expiresAt)}</dd>
       </dl>
       <h3>Effective permissions</h3>
-      {grants.root ? <p>The root key: every permission, in every tenant.</p> : <Badges items={grants.permissions} empty="None." />}
+      {grants.root ? (
+        <p>The root key: every permission, in every tenant.</p>
+      ) : (
+        <Badges items={grants.permissions} empty="None." />
+      )}
       <h3>Scopes</h3>
       <Badges items={key.scopes} empty="No scopes given directly." />
       <h3>Type-wide access</h3>
-      <Badges items={grants.allTypes.length > 0 ? [`every type: ${grants.allTypes.join(', ')}`, ...typeWide] : typeWide} empty="None." />
+      <Badges
+        items={grants.allTypes.length > 0 ? [`every type: ${grants.allTypes.join(', ')}`, ...typeWide] : typeWide}
+        empty="None."
+      />
       {onResources.length > 0 && (
         <>
           <h3>Access to single resources</h3>

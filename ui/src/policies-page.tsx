@@ -41,7 +41,13 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
   const searchResources = useResourceSearch();
   const save = (grants: GrantSet) =>
     run(async () => {
-      onSaved(await api.policies.update(policy.id, { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels } }));
+      onSaved(
+        await api.policies.update(policy.id, {
+          permissions: [...grants.permissions],
+          scopes: [...grants.scopes],
+          levels: { ...grants.levels },
+        }),
+      );
       setEditing(null);
     });
   return (
@@ -49,17 +55,41 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
       <h4>Grants</h4>
       {editing === null ? (
         <>
-          <Badges items={[...policy.scopes, ...policy.permissions, ...Object.entries(policy.levels).map(([type, level]) => `${type}: ${level}`)]} empty="No grants." />
-          <button type="button" className="secondary" onClick={() => setEditing({ permissions: policy.permissions, scopes: policy.scopes, levels: policy.levels })}>
+          <Badges
+            items={[
+              ...policy.scopes,
+              ...policy.permissions,
+              ...Object.entries(policy.levels).map(([type, level]) => `${type}: ${level}`),
+            ]}
+            empty="No grants."
+          />
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              setEditing({ permissions: policy.permissions, scopes: policy.scopes, levels: policy.levels })
+            }
+          >
             Edit grants
           </button>
         </>
       ) : (
         <>
-          <ScopeEditor model={model} grantor={grantor} value={editing} onChange={setEditing} forAdminKey={true} searchResources={searchResources} />
+          <ScopeEditor
+            model={model}
+            grantor={grantor}
+            value={editing}
+            onChange={setEditing}
+            forAdminKey={true}
+            searchResources={searchResources}
+          />
           <ErrorText error={error} />
           <div className="actions">
-            <button type="button" disabled={busy || blockers(grantor, editing, true).length > 0} onClick={() => void save(editing)}>
+            <button
+              type="button"
+              disabled={busy || blockers(grantor, editing, true).length > 0}
+              onClick={() => void save(editing)}
+            >
               Save policy
             </button>
             <button type="button" className="secondary" onClick={() => setEditing(null)}>
@@ -77,7 +107,9 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
 
 function CreatePolicy({ onCreated }: { onCreated: () => void }) {
   const { api, me, model, grantor } = useConsole();
-  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]));
+  const environments = useLoad(
+    useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]),
+  );
   const [grants, setGrants] = useState<GrantSet>(NO_GRANTS);
   const [limits, setLimits] = useState<readonly LimitRow[]>([]);
   // Controlled: the options arrive after the first render, and an uncontrolled select would
@@ -114,7 +146,11 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
         <label htmlFor="policy-name">Policy name</label>
         <input id="policy-name" name="name" required maxLength={200} />
         <label htmlFor="policy-environment">Applies in</label>
-        <select id="policy-environment" value={environmentId} onChange={(event) => setEnvironmentId(event.target.value)}>
+        <select
+          id="policy-environment"
+          value={environmentId}
+          onChange={(event) => setEnvironmentId(event.target.value)}
+        >
           <option value="" disabled={!mayTenantWide}>
             every environment (tenant-wide{mayTenantWide ? '' : ': needs tenant.manage'})
           </option>
@@ -123,13 +159,25 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
               {environment.name}
             </option>
           ))}
-          {ownEnvironment !== null && !(environments.data ?? []).some((environment) => environment.id === ownEnvironment) && (
-            <option value={ownEnvironment}>this key's environment</option>
-          )}
+          {ownEnvironment !== null &&
+            !(environments.data ?? []).some((environment) => environment.id === ownEnvironment) && (
+              <option value={ownEnvironment}>this key's environment</option>
+            )}
         </select>
       </div>
-      <ScopeEditor model={model} grantor={grantor} value={grants} onChange={setGrants} forAdminKey={true} searchResources={searchResources} />
-      <RateLimitRows rows={limits} onChange={setLimits} empty="None: linked keys keep only their own limits. A policy's limit is one budget its keys share." />
+      <ScopeEditor
+        model={model}
+        grantor={grantor}
+        value={grants}
+        onChange={setGrants}
+        forAdminKey={true}
+        searchResources={searchResources}
+      />
+      <RateLimitRows
+        rows={limits}
+        onChange={setLimits}
+        empty="None: linked keys keep only their own limits. A policy's limit is one budget its keys share."
+      />
       <FormProblems problems={problems} label="Before creating" error={error} />
       <button type="submit" disabled={busy || problems.length > 0}>
         Create policy
@@ -141,22 +189,34 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
 export function PoliciesPage() {
   const { api, me } = useConsole();
   const policies = useLoad(useCallback(() => listAll(api.policies.list), [api]));
-  const environments = useLoad(useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]));
+  const environments = useLoad(
+    useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]),
+  );
   const placeOf = (policy: PolicyObject) =>
-    policy.environmentId === null ? 'tenant-wide' : `in ${environments.data?.find((environment) => environment.id === policy.environmentId)?.name ?? policy.environmentId}`;
+    policy.environmentId === null
+      ? 'tenant-wide'
+      : `in ${environments.data?.find((environment) => environment.id === policy.environmentId)?.name ?? policy.environmentId}`;
   const [open, setOpen] = useState<string | null>(null);
-  const replace = (policy: PolicyObject) => policies.set((policies.data ?? []).map((candidate) => (candidate.id === policy.id ? policy : candidate)));
+  const replace = (policy: PolicyObject) =>
+    policies.set((policies.data ?? []).map((candidate) => (candidate.id === policy.id ? policy : candidate)));
   return (
     <section aria-labelledby="policies-title">
       <h2 id="policies-title">Policies</h2>
-      <p className="help">Reusable sets of grants (API scopes). Link them to keys; editing one changes every linked key at once.</p>
+      <p className="help">
+        Reusable sets of grants (API scopes). Link them to keys; editing one changes every linked key at once.
+      </p>
       <ErrorText error={policies.error} />
       {policies.loading && <p role="status">Loading…</p>}
       {policies.data?.length === 0 && <p>No policies yet.</p>}
       <ul className="item-list">
         {(policies.data ?? []).map((policy) => (
           <li key={policy.id}>
-            <button type="button" className="disclosure" aria-expanded={open === policy.id} onClick={() => setOpen(open === policy.id ? null : policy.id)}>
+            <button
+              type="button"
+              className="disclosure"
+              aria-expanded={open === policy.id}
+              onClick={() => setOpen(open === policy.id ? null : policy.id)}
+            >
               {policy.name}
             </button>{' '}
             <span className="help">{placeOf(policy)}</span>

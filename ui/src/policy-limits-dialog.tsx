@@ -32,10 +32,16 @@ export function PolicyLimitsDialog({ policy, onClose, onSaved }: PolicyLimitsDia
   return (
     <Dialog title={`Rate limits of ${policy.name}`} onClose={onClose}>
       <form onSubmit={save}>
-        <p className="help">Each limit is one budget shared by every key linked to the policy, on top of each key's own limits.</p>
+        <p className="help">
+          Each limit is one budget shared by every key linked to the policy, on top of each key's own limits.
+        </p>
         <RateLimitRows rows={rows} onChange={setRows} empty="None: the policy adds no rate limit to its keys." />
         <FormProblems problems={problems} label="Before saving" error={error} />
-        <SubmitOrCancel label="Save rate limits" disabled={busy || problems.length > 0 || unchanged} onCancel={onClose} />
+        <SubmitOrCancel
+          label="Save rate limits"
+          disabled={busy || problems.length > 0 || unchanged}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

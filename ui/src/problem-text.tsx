@@ -20,7 +20,15 @@ export function StatusText({ children }: { children: ReactNode }) {
 }
 
 /** What stops a form from going on (`label` names the list), then why the server refused it, if it did. */
-export function FormProblems({ problems, label, error }: { problems: readonly string[]; label: string; error: unknown }) {
+export function FormProblems({
+  problems,
+  label,
+  error,
+}: {
+  problems: readonly string[];
+  label: string;
+  error: unknown;
+}) {
   return (
     <>
       {problems.length > 0 && (

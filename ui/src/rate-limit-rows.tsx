@@ -19,7 +19,8 @@ export function RateLimitRows({ rows, onChange, empty }: RateLimitRowsProps) {
   const nextId = useRef(rows.reduce((max, row) => Math.max(max, row.id + 1), 0));
   const [added, setAdded] = useState<number | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
-  const change = (id: number, patch: Partial<LimitRow>) => onChange(rows.map((row) => (row.id === id ? { ...row, ...patch } : row)));
+  const change = (id: number, patch: Partial<LimitRow>) =>
+    onChange(rows.map((row) => (row.id === id ? { ...row, ...patch } : row)));
   const add = () => {
     const row = rowOf(nextId.current++);
     setAdded(row.id);
@@ -43,19 +44,43 @@ export function RateLimitRows({ rows, onChange, empty }: RateLimitRowsProps) {
             <div className="field">
               <label htmlFor={`${id}-name`}>Name</label>
               {/* Only the row just added by pressing Add takes focus, never the rows the dialog opened with. */}
-              <input id={`${id}-name`} value={row.name} autoFocus={row.id === added} onChange={(event) => change(row.id, { name: event.target.value })} />
+              <input
+                id={`${id}-name`}
+                value={row.name}
+                autoFocus={row.id === added}
+                onChange={(event) => change(row.id, { name: event.target.value })}
+              />
             </div>
             <div className="field">
               <label htmlFor={`${id}-limit`}>Limit</label>
-              <input id={`${id}-limit`} type="number" min={1} step={1} inputMode="numeric" value={row.limit} onChange={(event) => change(row.id, { limit: event.target.value })} />
+              <input
+                id={`${id}-limit`}
+                type="number"
+                min={1}
+                step={1}
+                inputMode="numeric"
+                value={row.limit}
+                onChange={(event) => change(row.id, { limit: event.target.value })}
+              />
             </div>
             <div className="field">
               <label htmlFor={`${id}-amount`}>Per</label>
-              <input id={`${id}-amount`} type="number" min={1} step="any" value={row.amount} onChange={(event) => change(row.id, { amount: event.target.value })} />
+              <input
+                id={`${id}-amount`}
+                type="number"
+                min={1}
+                step="any"
+                value={row.amount}
+                onChange={(event) => change(row.id, { amount: event.target.value })}
+              />
             </div>
             <div className="field">
               <label htmlFor={`${id}-unit`}>Unit</label>
-              <select id={`${id}-unit`} value={row.unit} onChange={(event) => change(row.id, { unit: event.target.value as WindowUnit })}>
+              <select
+                id={`${id}-unit`}
+                value={row.unit}
+                onChange={(event) => change(row.id, { unit: event.target.value as WindowUnit })}
+              >
                 {WINDOW_UNITS.map((unit) => (
                   <option key={unit.unit} value={unit.unit}>
                     {unit.unit}
@@ -63,7 +88,12 @@ export function RateLimitRows({ rows, onChange, empty }: RateLimitRowsProps) {
                 ))}
               </select>
             </div>
-            <button type="button" className="danger" aria-label={`Remove ${label.toLowerCase()}`} onClick={() => remove(row.id)}>
+            <button
+              type="button"
+              className="danger"
+              aria-label={`Remove ${label.toLowerCase()}`}
+              onClick={() => remove(row.id)}
+            >
               Remove
             </button>
           </fieldset>

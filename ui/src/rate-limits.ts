@@ -35,7 +35,11 @@ export const wholeAtLeast = (text: string, min: number) => /^\s*\d+\s*$/.test(te
 
 /** The set the rows stand for, as the API takes it (the whole set: `[]` clears it). */
 export function limitsOf(rows: readonly LimitRow[]): RateLimit[] {
-  return rows.map((row) => ({ name: row.name.trim(), limit: Number(row.limit), durationMs: Math.round(Number(row.amount) * unitMs(row.unit)) }));
+  return rows.map((row) => ({
+    name: row.name.trim(),
+    limit: Number(row.limit),
+    durationMs: Math.round(Number(row.amount) * unitMs(row.unit)),
+  }));
 }
 
 /** Whether the rows say something other than the saved limits (the server may add fields; only these three count). */
@@ -56,7 +60,8 @@ export function limitProblems(rows: readonly LimitRow[]): string[] {
     names.add(name);
     if (!wholeAtLeast(row.limit, 1)) problems.push(`${which}: the limit is a whole number, at least 1`);
     const ms = Number(row.amount) * unitMs(row.unit);
-    if (row.amount.trim() === '' || !(ms >= MIN_WINDOW_MS && ms <= MAX_WINDOW_MS)) problems.push(`${which}: the window is from 1 second to 1 day`);
+    if (row.amount.trim() === '' || !(ms >= MIN_WINDOW_MS && ms <= MAX_WINDOW_MS))
+      problems.push(`${which}: the window is from 1 second to 1 day`);
   });
   return problems;
 }

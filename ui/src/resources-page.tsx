@@ -15,7 +15,12 @@ type Visibility = (typeof VISIBILITIES)[number];
 const isVisibility = (value: string): value is Visibility => (VISIBILITIES as readonly string[]).includes(value);
 
 /** Resources a resource of `type` may sit under, per the model's parent rules. */
-function parentsFor(model: ModelDescriptionObject, type: string, all: readonly ResourceObject[], self: string | null): ResourceObject[] {
+function parentsFor(
+  model: ModelDescriptionObject,
+  type: string,
+  all: readonly ResourceObject[],
+  self: string | null,
+): ResourceObject[] {
   const allowed = model.types.find((candidate) => candidate.name === type)?.parents ?? [];
   return all.filter((resource) => allowed.includes(resource.type) && resource.id !== self);
 }
@@ -24,7 +29,15 @@ function topLevel(model: ModelDescriptionObject, type: string): boolean {
   return model.types.find((candidate) => candidate.name === type)?.topLevel === true;
 }
 
-function Node({ resource, all, onChanged }: { resource: ResourceObject; all: readonly ResourceObject[]; onChanged: () => void }) {
+function Node({
+  resource,
+  all,
+  onChanged,
+}: {
+  resource: ResourceObject;
+  all: readonly ResourceObject[];
+  onChanged: () => void;
+}) {
   const { api, model } = useConsole();
   const { busy, error, run } = useAction();
   const children = all.filter((candidate) => candidate.parentId === resource.id);
@@ -37,7 +50,8 @@ function Node({ resource, all, onChanged }: { resource: ResourceObject; all: rea
   return (
     <li>
       <div className="node">
-        <span className="tag">{resource.type}</span> <strong>{resource.name}</strong> <code className="id">{resource.id}</code>
+        <span className="tag">{resource.type}</span> <strong>{resource.name}</strong>{' '}
+        <code className="id">{resource.id}</code>
         <label className="visually-hidden" htmlFor={`vis-${resource.id}`}>
           Visibility of {resource.name}
         </label>
@@ -124,7 +138,12 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
       <label htmlFor="resource-name">Resource name</label>
       <input id="resource-name" name="name" required maxLength={200} />
       <label htmlFor="resource-parent">Parent</label>
-      <select id="resource-parent" name="parentId" key={type} defaultValue={topLevel(model, type) ? '' : (parents[0]?.id ?? '')}>
+      <select
+        id="resource-parent"
+        name="parentId"
+        key={type}
+        defaultValue={topLevel(model, type) ? '' : (parents[0]?.id ?? '')}
+      >
         <option value="" disabled={!topLevel(model, type)}>
           top level{topLevel(model, type) ? '' : ` (a ${type} needs a parent)`}
         </option>

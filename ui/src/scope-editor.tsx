@@ -21,7 +21,12 @@ export interface ScopeEditorProps {
 export function ScopeEditor({ model, grantor, value, onChange, forAdminKey, searchResources }: ScopeEditorProps) {
   const id = useId();
   const togglePermission = (permission: string, on: boolean) =>
-    onChange({ ...value, permissions: on ? [...value.permissions, permission] : value.permissions.filter((candidate) => candidate !== permission) });
+    onChange({
+      ...value,
+      permissions: on
+        ? [...value.permissions, permission]
+        : value.permissions.filter((candidate) => candidate !== permission),
+    });
   const setLevel = (type: string, level: string) => {
     const levels: Record<string, string> = { ...value.levels };
     if (level === '') delete levels[type];
@@ -93,7 +98,14 @@ export function ScopeEditor({ model, grantor, value, onChange, forAdminKey, sear
         <summary>Levels (component access per type)</summary>
         <div className="grid">
           {levelTypes(model).map((type) => (
-            <LevelSelect key={type} type={type} model={model} grantor={grantor} value={value.levels[type] ?? ''} onChange={(level) => setLevel(type, level)} />
+            <LevelSelect
+              key={type}
+              type={type}
+              model={model}
+              grantor={grantor}
+              value={value.levels[type] ?? ''}
+              onChange={(level) => setLevel(type, level)}
+            />
           ))}
         </div>
       </details>

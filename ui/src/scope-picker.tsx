@@ -21,7 +21,9 @@ export interface ScopePickerProps {
 
 export function ScopePicker({ model, grantor, taken, onAdd, searchResources }: ScopePickerProps) {
   const id = useId();
-  const [type, setType] = useState(model.types.find((candidate) => candidate.name !== 'org')?.name ?? model.types[0]?.name ?? '');
+  const [type, setType] = useState(
+    model.types.find((candidate) => candidate.name !== 'org')?.name ?? model.types[0]?.name ?? '',
+  );
   const roles = model.types.find((candidate) => candidate.name === type)?.roles ?? [];
   const [role, setRole] = useState('');
   const [resourceId, setResourceId] = useState('');
@@ -51,7 +53,8 @@ export function ScopePicker({ model, grantor, taken, onAdd, searchResources }: S
     };
   }, [search, type, searchResources]);
 
-  const scope = role === '' ? '' : formatScope({ type, role, resourceId: resourceId === '' ? null : resourceId, plus: [] });
+  const scope =
+    role === '' ? '' : formatScope({ type, role, resourceId: resourceId === '' ? null : resourceId, plus: [] });
   const blocked = scope === '' ? 'pick a role' : taken.includes(scope) ? 'already added' : grantor.scope(scope);
 
   return (
@@ -79,7 +82,13 @@ export function ScopePicker({ model, grantor, taken, onAdd, searchResources }: S
       {searchResources !== undefined && (
         <>
           <label htmlFor={`${id}-search`}>Resource</label>
-          <input id={`${id}-search`} type="search" value={search} placeholder={`every ${type}; or search by name`} onChange={(event) => setSearch(event.target.value)} />
+          <input
+            id={`${id}-search`}
+            type="search"
+            value={search}
+            placeholder={`every ${type}; or search by name`}
+            onChange={(event) => setSearch(event.target.value)}
+          />
           {found.length > 0 && (
             <>
               <label htmlFor={`${id}-resource`}>Found</label>
@@ -96,7 +105,13 @@ export function ScopePicker({ model, grantor, taken, onAdd, searchResources }: S
         </>
       )}
       <div className="span picker-actions">
-        <button type="button" className="secondary" disabled={blocked !== null} aria-describedby={`${id}-why`} onClick={() => onAdd(scope)}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={blocked !== null}
+          aria-describedby={`${id}-why`}
+          onClick={() => onAdd(scope)}
+        >
           Add scope {scope}
         </button>
         <span id={`${id}-why`} className="help">

@@ -24,11 +24,19 @@ export function SecretDialog({ title, keyId, secret, warnings = [], onClose }: S
   return (
     <Dialog title={title} onClose={onClose}>
       <p className="warning">
-        <strong>Copy this key now.</strong> It is shown this once: Keyward keeps only a hash of it and cannot show it again.
+        <strong>Copy this key now.</strong> It is shown this once: Keyward keeps only a hash of it and cannot show it
+        again.
       </p>
       <label htmlFor={fieldId}>Key {keyId}</label>
       <div className="secret">
-        <input id={fieldId} readOnly value={secret} spellCheck={false} autoComplete="off" onFocus={(event) => event.currentTarget.select()} />
+        <input
+          id={fieldId}
+          readOnly
+          value={secret}
+          spellCheck={false}
+          autoComplete="off"
+          onFocus={(event) => event.currentTarget.select()}
+        />
         <button type="button" onClick={() => void copy()}>
           Copy
         </button>

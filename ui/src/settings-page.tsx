@@ -12,12 +12,37 @@ import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
 const DAY_SETTINGS = [
-  { name: 'rotationWindowDays', label: 'Rotation window (days)', help: 'How long an expired key may still rotate itself.', min: 0 },
-  { name: 'defaultKeyExpiryDays', label: 'Default key expiry (days)', help: 'New keys expire after this unless they say otherwise. Empty: never.', min: 1 },
+  {
+    name: 'rotationWindowDays',
+    label: 'Rotation window (days)',
+    help: 'How long an expired key may still rotate itself.',
+    min: 0,
+  },
+  {
+    name: 'defaultKeyExpiryDays',
+    label: 'Default key expiry (days)',
+    help: 'New keys expire after this unless they say otherwise. Empty: never.',
+    min: 1,
+  },
   { name: 'maxKeyExpiryDays', label: 'Maximum user key expiry (days)', help: 'Empty: no maximum.', min: 1 },
-  { name: 'maxApplicationKeyExpiryDays', label: 'Maximum application key expiry (days)', help: 'Empty: application keys may never expire.', min: 1 },
-  { name: 'mfaReverifyDays', label: 'MFA re-verification (days)', help: 'A user key whose user has not passed a code for this long must pass one again.', min: 1 },
-  { name: 'auditRetentionDays', label: 'Audit retention (days)', help: 'Events older than this are pruned (at least 30). Empty: kept forever.', min: 30 },
+  {
+    name: 'maxApplicationKeyExpiryDays',
+    label: 'Maximum application key expiry (days)',
+    help: 'Empty: application keys may never expire.',
+    min: 1,
+  },
+  {
+    name: 'mfaReverifyDays',
+    label: 'MFA re-verification (days)',
+    help: 'A user key whose user has not passed a code for this long must pass one again.',
+    min: 1,
+  },
+  {
+    name: 'auditRetentionDays',
+    label: 'Audit retention (days)',
+    help: 'Events older than this are pruned (at least 30). Empty: kept forever.',
+    min: 30,
+  },
 ] as const;
 
 function SettingsForm({ tenant, onSaved }: { tenant: TenantObject; onSaved: (tenant: TenantObject) => void }) {

@@ -13,7 +13,11 @@ export function numberSetting(source: object | null | undefined, name: string): 
 }
 
 /** The setting in force in an environment, and whether it comes from the tenant. */
-export function inherited(environment: EnvironmentObject | null | undefined, tenant: TenantObject | null | undefined, name: string): { value: number | null; fromTenant: boolean } {
+export function inherited(
+  environment: EnvironmentObject | null | undefined,
+  tenant: TenantObject | null | undefined,
+  name: string,
+): { value: number | null; fromTenant: boolean } {
   const own = numberSetting(environment, name);
   if (own !== null) return { value: own, fromTenant: false };
   return { value: numberSetting(tenant, name), fromTenant: true };
@@ -25,16 +29,35 @@ const SOURCE_WORDS = { environment: 'this environment', tenant: 'the tenant', de
  * What the server says is in force for a day-count setting, and from where: "7 days (default)",
  * "none (the tenant)". Null when the server does not say (an older one).
  */
-export function inForceText(holder: EnvironmentObject | TenantObject | null | undefined, name: string, none = 'none'): string | null {
+export function inForceText(
+  holder: EnvironmentObject | TenantObject | null | undefined,
+  name: string,
+  none = 'none',
+): string | null {
   const effective: unknown = holder?.effective === undefined ? undefined : Reflect.get(holder.effective, name);
   if (typeof effective !== 'object' || effective === null) return null;
   const { value, source } = effective as { value: unknown; source: keyof typeof SOURCE_WORDS };
-  const shown = typeof value === 'number' ? `${value} day${value === 1 ? '' : 's'}` : typeof value === 'boolean' ? (value ? 'yes' : 'no') : none;
+  const shown =
+    typeof value === 'number'
+      ? `${value} day${value === 1 ? '' : 's'}`
+      : typeof value === 'boolean'
+        ? value
+          ? 'yes'
+          : 'no'
+        : none;
   return `In force: ${shown} (${SOURCE_WORDS[source] ?? source}).`;
 }
 
-export function expiryRulesFor(kind: 'application' | 'user', environment: EnvironmentObject | null | undefined, tenant: TenantObject | null | undefined): ExpiryRules {
+export function expiryRulesFor(
+  kind: 'application' | 'user',
+  environment: EnvironmentObject | null | undefined,
+  tenant: TenantObject | null | undefined,
+): ExpiryRules {
   const maxName = kind === 'application' ? 'maxApplicationKeyExpiryDays' : 'maxKeyExpiryDays';
   if (tenant === null || tenant === undefined) return { defaultDays: null, maxDays: null, known: false };
-  return { defaultDays: inherited(environment, tenant, 'defaultKeyExpiryDays').value, maxDays: inherited(environment, tenant, maxName).value, known: true };
+  return {
+    defaultDays: inherited(environment, tenant, 'defaultKeyExpiryDays').value,
+    maxDays: inherited(environment, tenant, maxName).value,
+    known: true,
+  };
 }

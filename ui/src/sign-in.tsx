@@ -41,7 +41,10 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
     const key = String(new FormData(event.currentTarget).get('key') ?? '').trim();
     void run(async () => {
       const me = await createApi(key).me();
-      if (!holds(me, SIGN_IN_PERMISSION)) throw new Error(`This key may not sign in to the management UI: it lacks the ${SIGN_IN_PERMISSION} permission.`);
+      if (!holds(me, SIGN_IN_PERMISSION))
+        throw new Error(
+          `This key may not sign in to the management UI: it lacks the ${SIGN_IN_PERMISSION} permission.`,
+        );
       if (await mfaEnrolled(key, me)) setPending({ key, me });
       else onSignedIn(key, me);
     });
@@ -77,9 +80,19 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
         <form onSubmit={checkKey} aria-labelledby="sign-in-title">
           <h2 id="sign-in-title">Sign in</h2>
           <label htmlFor="sign-in-key">API key</label>
-          <input id="sign-in-key" name="key" type="password" required autoComplete="off" spellCheck={false} autoFocus aria-describedby="sign-in-help" />
+          <input
+            id="sign-in-key"
+            name="key"
+            type="password"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            autoFocus
+            aria-describedby="sign-in-help"
+          />
           <p id="sign-in-help" className="help">
-            A key with the {SIGN_IN_PERMISSION} permission, or the root key. It is kept in this tab only and forgotten when you sign out or close it.
+            A key with the {SIGN_IN_PERMISSION} permission, or the root key. It is kept in this tab only and forgotten
+            when you sign out or close it.
           </p>
           <ErrorText error={error} />
           <button type="submit" disabled={busy}>
@@ -89,9 +102,21 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
       ) : (
         <form onSubmit={checkCode} aria-labelledby="mfa-title">
           <h2 id="mfa-title">One-time code</h2>
-          <p>Key {pending.me.key.name} belongs to a user with two-factor authentication. Enter the 6-digit code your authenticator app shows.</p>
+          <p>
+            Key {pending.me.key.name} belongs to a user with two-factor authentication. Enter the 6-digit code your
+            authenticator app shows.
+          </p>
           <label htmlFor="mfa-code">Code</label>
-          <input id="mfa-code" name="code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" autoFocus />
+          <input
+            id="mfa-code"
+            name="code"
+            required
+            inputMode="numeric"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            autoComplete="one-time-code"
+            autoFocus
+          />
           <ErrorText error={error} />
           <div className="actions">
             <button type="submit" disabled={busy}>

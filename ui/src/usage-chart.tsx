@@ -26,7 +26,9 @@ export interface UsageRow {
 /** Every day from the first asked to the last, zero where the API lists none, one column per code. */
 export function usageRows(usage: KeyUsageObject, days = 30, today = new Date()): { rows: UsageRow[]; codes: string[] } {
   const byDay = new Map(usage.days.map((day) => [day.day, day.byCode]));
-  const codes = [...new Set(usage.days.flatMap((day) => Object.keys(day.byCode)))].sort((a, b) => (a === 'VALID' ? -1 : b === 'VALID' ? 1 : a.localeCompare(b)));
+  const codes = [...new Set(usage.days.flatMap((day) => Object.keys(day.byCode)))].sort((a, b) =>
+    a === 'VALID' ? -1 : b === 'VALID' ? 1 : a.localeCompare(b),
+  );
   const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   const rows: UsageRow[] = [];
   for (let offset = days - 1; offset >= 0; offset -= 1) {
@@ -41,17 +43,30 @@ export function UsageChart({ usage }: { usage: KeyUsageObject }) {
   const { rows, codes } = usageRows(usage);
   return (
     <figure className="usage" aria-labelledby="usage-caption">
-      <figcaption id="usage-caption">Verifies per day over the last 30 days, by verdict: {usage.total} in all.</figcaption>
+      <figcaption id="usage-caption">
+        Verifies per day over the last 30 days, by verdict: {usage.total} in all.
+      </figcaption>
       <div className="chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height={240}>
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--line)" />
-            <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} tick={{ fill: 'var(--muted)', fontSize: 12 }} minTickGap={16} />
+            <XAxis
+              dataKey="day"
+              tickFormatter={(day: string) => day.slice(5)}
+              tick={{ fill: 'var(--muted)', fontSize: 12 }}
+              minTickGap={16}
+            />
             <YAxis allowDecimals={false} tick={{ fill: 'var(--muted)', fontSize: 12 }} />
             <Tooltip contentStyle={{ background: 'var(--bg)', borderColor: 'var(--line)' }} />
             <Legend />
             {codes.map((code) => (
-              <Bar key={code} dataKey={code} stackId="verdicts" fill={CODE_COLOURS[code] ?? OTHER_COLOUR} isAnimationActive={false} />
+              <Bar
+                key={code}
+                dataKey={code}
+                stackId="verdicts"
+                fill={CODE_COLOURS[code] ?? OTHER_COLOUR}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>

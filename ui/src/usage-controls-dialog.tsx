@@ -36,12 +36,21 @@ export function UsageControlsDialog({ target, onClose, onSaved }: UsageControlsD
   return (
     <Dialog title={`Usage controls of ${target.name}`} onClose={onClose}>
       <form onSubmit={save} className="usage-form">
-        <RateLimitRows rows={form.limits} onChange={(limits) => set({ limits })} empty="None: the key is not rate limited (its policies' limits still apply)." />
+        <RateLimitRows
+          rows={form.limits}
+          onChange={(limits) => set({ limits })}
+          empty="None: the key is not rate limited (its policies' limits still apply)."
+        />
 
         <fieldset className="grid">
           <legend>Credits</legend>
           <div className="span check">
-            <input id={`${id}-metered`} type="checkbox" checked={form.metered} onChange={(event) => set({ metered: event.target.checked })} />
+            <input
+              id={`${id}-metered`}
+              type="checkbox"
+              checked={form.metered}
+              onChange={(event) => set({ metered: event.target.checked })}
+            />
             <label htmlFor={`${id}-metered`}>Metered: each verify spends credits</label>
           </div>
           {form.metered && (
@@ -102,7 +111,11 @@ export function UsageControlsDialog({ target, onClose, onSaved }: UsageControlsD
         </fieldset>
 
         <FormProblems problems={problems} label="Before saving" error={error} />
-        <SubmitOrCancel label="Save usage controls" disabled={busy || problems.length > 0 || unchanged} onCancel={onClose} />
+        <SubmitOrCancel
+          label="Save usage controls"
+          disabled={busy || problems.length > 0 || unchanged}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

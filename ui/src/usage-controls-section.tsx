@@ -30,7 +30,9 @@ export function UsageControlsSection({ target, live, policies, onChanged }: Usag
   const limits = [
     ...target.ratelimits.map(rateLimitText),
     // A policy's limit is one bucket for all its keys (SPEC §4), so it is named as shared.
-    ...linked.flatMap((policy) => policy.ratelimits.map((limit) => `${rateLimitText(limit)}, shared with policy ${policy.name}`)),
+    ...linked.flatMap((policy) =>
+      policy.ratelimits.map((limit) => `${rateLimitText(limit)}, shared with policy ${policy.name}`),
+    ),
   ];
   const saved = (updated: KeyObject) => {
     setOpen(null);

@@ -36,7 +36,9 @@ export function formOf(key: Pick<KeyObject, 'ratelimits' | 'credits' | 'ipAllowl
 function creditsOf(form: UsageForm): Credits | null {
   if (!form.metered) return null;
   const remaining = Number(form.remaining);
-  return form.refillAmount.trim() === '' ? { remaining } : { remaining, refill: { amount: Number(form.refillAmount), interval: form.refillInterval } };
+  return form.refillAmount.trim() === ''
+    ? { remaining }
+    : { remaining, refill: { amount: Number(form.refillAmount), interval: form.refillInterval } };
 }
 
 function allowlistOf(form: UsageForm): string[] | null {
@@ -50,8 +52,10 @@ function allowlistOf(form: UsageForm): string[] | null {
 /** Why the form cannot be saved yet, in words; CIDRs are left to the server, which names the bad one. */
 export function problemsOf(form: UsageForm): string[] {
   const problems = limitProblems(form.limits);
-  if (form.metered && !wholeAtLeast(form.remaining, 0)) problems.push('Credits: the balance is a whole number, 0 or more');
-  if (form.metered && form.refillAmount.trim() !== '' && !wholeAtLeast(form.refillAmount, 1)) problems.push('Credits: the refill is a whole number, at least 1');
+  if (form.metered && !wholeAtLeast(form.remaining, 0))
+    problems.push('Credits: the balance is a whole number, 0 or more');
+  if (form.metered && form.refillAmount.trim() !== '' && !wholeAtLeast(form.refillAmount, 1))
+    problems.push('Credits: the refill is a whole number, at least 1');
   return problems;
 }
 

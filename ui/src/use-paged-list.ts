@@ -19,7 +19,9 @@ export interface PagedList<T> {
   replace(item: T): void;
 }
 
-export function usePagedList<T extends { readonly id: string }>(fetchPage: (cursor: string | null) => Promise<PageOf<T>>): PagedList<T> {
+export function usePagedList<T extends { readonly id: string }>(
+  fetchPage: (cursor: string | null) => Promise<PageOf<T>>,
+): PagedList<T> {
   const [items, setItems] = useState<readonly T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const { busy: loading, error, run } = useAction(true);

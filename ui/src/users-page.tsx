@@ -17,13 +17,23 @@ interface Enrolment {
   readonly otpauthUrl: string;
 }
 
-function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment; onClose: () => void; onConfirmed: () => void }) {
+function EnrolDialog({
+  enrolment,
+  onClose,
+  onConfirmed,
+}: {
+  enrolment: Enrolment;
+  onClose: () => void;
+  onConfirmed: () => void;
+}) {
   const { api } = useConsole();
   const [qr, setQr] = useState<string | null>(null);
   const { busy, error, run } = useAction();
   useEffect(() => {
     let current = true;
-    void import('qrcode').then(({ default: QRCode }) => QRCode.toDataURL(enrolment.otpauthUrl, { margin: 2, width: 200 })).then((url) => current && setQr(url));
+    void import('qrcode')
+      .then(({ default: QRCode }) => QRCode.toDataURL(enrolment.otpauthUrl, { margin: 2, width: 200 }))
+      .then((url) => current && setQr(url));
     return () => {
       current = false;
     };
@@ -40,7 +50,13 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
     <Dialog title={`Two-factor authentication for ${enrolment.user.name}`} onClose={onClose}>
       <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
       {qr !== null ? (
-        <img className="qr" src={qr} width={200} height={200} alt={`QR code of the authenticator secret for ${enrolment.user.email}`} />
+        <img
+          className="qr"
+          src={qr}
+          width={200}
+          height={200}
+          alt={`QR code of the authenticator secret for ${enrolment.user.email}`}
+        />
       ) : (
         <p role="status">Drawing the QR code…</p>
       )}
@@ -49,7 +65,15 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
       </p>
       <form onSubmit={confirm} className="filters">
         <label htmlFor="mfa-confirm-code">Code from the app</label>
-        <input id="mfa-confirm-code" name="code" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" />
+        <input
+          id="mfa-confirm-code"
+          name="code"
+          required
+          inputMode="numeric"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          autoComplete="one-time-code"
+        />
         <button type="submit" disabled={busy}>
           Confirm enrolment
         </button>
@@ -59,7 +83,15 @@ function EnrolDialog({ enrolment, onClose, onConfirmed }: { enrolment: Enrolment
   );
 }
 
-function UserRow({ user, onChanged, onEnrol }: { user: UserObject; onChanged: (user: UserObject) => void; onEnrol: (enrolment: Enrolment) => void }) {
+function UserRow({
+  user,
+  onChanged,
+  onEnrol,
+}: {
+  user: UserObject;
+  onChanged: (user: UserObject) => void;
+  onEnrol: (enrolment: Enrolment) => void;
+}) {
   const { api } = useConsole();
   const mfa = useLoad(useCallback(() => api.users.mfaStatus(user.id), [api, user.id]));
   const { busy, error, run } = useAction();
@@ -79,7 +111,12 @@ function UserRow({ user, onChanged, onEnrol }: { user: UserObject; onChanged: (u
         <label className="visually-hidden" htmlFor={`role-${user.id}`}>
           Role of {user.name}
         </label>
-        <select id={`role-${user.id}`} value={user.role} disabled={busy} onChange={(event) => void setRole(event.target.value === 'admin' ? 'admin' : 'member')}>
+        <select
+          id={`role-${user.id}`}
+          value={user.role}
+          disabled={busy}
+          onChange={(event) => void setRole(event.target.value === 'admin' ? 'admin' : 'member')}
+        >
           <option value="member">member</option>
           <option value="admin">admin</option>
         </select>
@@ -87,11 +124,23 @@ function UserRow({ user, onChanged, onEnrol }: { user: UserObject; onChanged: (u
       <td data-label="MFA">
         {mfa.data === null ? '…' : mfa.data.enrolled ? 'enrolled' : 'not enrolled'}{' '}
         {mfa.data?.enrolled === true ? (
-          <button type="button" className="danger" disabled={busy} onClick={() => void reset()} aria-label={`Reset MFA of ${user.name}`}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => void reset()}
+            aria-label={`Reset MFA of ${user.name}`}
+          >
             Reset
           </button>
         ) : (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void enrol()} aria-label={`Enrol MFA for ${user.name}`}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void enrol()}
+            aria-label={`Enrol MFA for ${user.name}`}
+          >
             Enrol
           </button>
         )}
@@ -121,7 +170,8 @@ export function UsersPage() {
       users.reload();
     });
   };
-  const replace = (user: UserObject) => users.set((users.data ?? []).map((candidate) => (candidate.id === user.id ? user : candidate)));
+  const replace = (user: UserObject) =>
+    users.set((users.data ?? []).map((candidate) => (candidate.id === user.id ? user : candidate)));
   return (
     <section aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>

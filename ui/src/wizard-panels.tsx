@@ -17,7 +17,8 @@ interface KeyStepProps {
 /** Why the draft may not be an admin key, or null when it may. */
 function adminBlocker(me: MeObject, draft: Draft, users: readonly UserObject[]): string | null {
   if (!me.grants.root && !me.key.admin) return 'only an admin key may make admin keys';
-  if (draft.kind === 'user' && users.find((user) => user.id === draft.userId)?.role !== 'admin') return 'only admin users may own admin keys';
+  if (draft.kind === 'user' && users.find((user) => user.id === draft.userId)?.role !== 'admin')
+    return 'only admin users may own admin keys';
   return null;
 }
 
@@ -27,16 +28,30 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
     <>
       <div className="grid">
         <label htmlFor="key-name">Name</label>
-        <input id="key-name" value={draft.name} maxLength={200} required onChange={(event) => update({ name: event.target.value })} />
+        <input
+          id="key-name"
+          value={draft.name}
+          maxLength={200}
+          required
+          onChange={(event) => update({ name: event.target.value })}
+        />
         <label htmlFor="key-kind">Kind</label>
-        <select id="key-kind" value={draft.kind} onChange={(event) => update({ kind: event.target.value === 'user' ? 'user' : 'application', admin: false })}>
+        <select
+          id="key-kind"
+          value={draft.kind}
+          onChange={(event) => update({ kind: event.target.value === 'user' ? 'user' : 'application', admin: false })}
+        >
           <option value="application">application (a deployed service)</option>
           <option value="user">user (owned by a person)</option>
         </select>
         {draft.kind === 'user' && (
           <>
             <label htmlFor="key-user">Owner</label>
-            <select id="key-user" value={draft.userId} onChange={(event) => update({ userId: event.target.value, admin: false })}>
+            <select
+              id="key-user"
+              value={draft.userId}
+              onChange={(event) => update({ userId: event.target.value, admin: false })}
+            >
               <option value="">pick a user</option>
               {users.map((user) => (
                 <option key={user.id} value={user.id}>
@@ -48,7 +63,11 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
         )}
         <label htmlFor="key-environment">Environment</label>
         {environments.length > 0 ? (
-          <select id="key-environment" value={draft.environmentId} onChange={(event) => update({ environmentId: event.target.value })}>
+          <select
+            id="key-environment"
+            value={draft.environmentId}
+            onChange={(event) => update({ environmentId: event.target.value })}
+          >
             {environments.map((environment) => (
               <option key={environment.id} value={environment.id}>
                 {environment.name} ({environment.id})
@@ -80,7 +99,10 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
           const id = `preset-${preset.name}`;
           const grants = [...preset.scopes, ...preset.permissions];
           return (
-            <div key={preset.name} className={`card${draft.preset === preset.name ? ' chosen' : ''}${why !== null ? ' blocked' : ''}`}>
+            <div
+              key={preset.name}
+              className={`card${draft.preset === preset.name ? ' chosen' : ''}${why !== null ? ' blocked' : ''}`}
+            >
               <input
                 id={id}
                 type="radio"
@@ -104,7 +126,17 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
   );
 }
 
-export function GroupsStep({ me, groups, value, onChange }: { me: MeObject; groups: readonly GroupObject[]; value: readonly string[]; onChange: (ids: string[]) => void }) {
+export function GroupsStep({
+  me,
+  groups,
+  value,
+  onChange,
+}: {
+  me: MeObject;
+  groups: readonly GroupObject[];
+  value: readonly string[];
+  onChange: (ids: string[]) => void;
+}) {
   const manager = holds(me, 'tenant.manage');
   return (
     <fieldset>
@@ -112,7 +144,8 @@ export function GroupsStep({ me, groups, value, onChange }: { me: MeObject; grou
       <p className="help">What a member creates, every member of the group owns.</p>
       {groups.length === 0 && <p className="help">No groups yet.</p>}
       {groups.map((group) => {
-        const why = manager || me.key.groupIds.includes(group.id) ? null : 'you are not a member and lack tenant.manage';
+        const why =
+          manager || me.key.groupIds.includes(group.id) ? null : 'you are not a member and lack tenant.manage';
         const id = `group-${group.id}`;
         return (
           <div key={group.id} className="check">
@@ -122,7 +155,11 @@ export function GroupsStep({ me, groups, value, onChange }: { me: MeObject; grou
               checked={value.includes(group.id)}
               disabled={why !== null}
               aria-describedby={`${id}-why`}
-              onChange={(event) => onChange(event.target.checked ? [...value, group.id] : value.filter((candidate) => candidate !== group.id))}
+              onChange={(event) =>
+                onChange(
+                  event.target.checked ? [...value, group.id] : value.filter((candidate) => candidate !== group.id),
+                )
+              }
             />
             <label htmlFor={id}>{group.name}</label>
             <span id={`${id}-why`} className="why">
@@ -178,7 +215,13 @@ export function ReviewStep({
       <dt>Groups</dt>
       <dd>{names(draft.groupIds, groups)}</dd>
       <dt>Expires</dt>
-      <dd>{draft.expiry === 'never' ? 'never' : draft.expiry === 'default' ? "the environment's default" : `in ${draft.expiry} days`}</dd>
+      <dd>
+        {draft.expiry === 'never'
+          ? 'never'
+          : draft.expiry === 'default'
+            ? "the environment's default"
+            : `in ${draft.expiry} days`}
+      </dd>
     </dl>
   );
 }

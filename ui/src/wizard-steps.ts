@@ -58,7 +58,10 @@ export function choosePreset(model: ModelDescriptionObject, draft: Draft, preset
 
 export function expiryProblem(expiry: string, rules: ExpiryRules): string | null {
   if (expiry === 'default') return null;
-  if (expiry === 'never') return rules.maxDays === null ? null : `keys here expire within ${rules.maxDays} days at most: pick a number of days`;
+  if (expiry === 'never')
+    return rules.maxDays === null
+      ? null
+      : `keys here expire within ${rules.maxDays} days at most: pick a number of days`;
   const days = Number(expiry);
   if (!Number.isInteger(days) || days < 1) return 'expiry must be a whole number of days, at least 1';
   if (rules.maxDays !== null && days > rules.maxDays) return `at most ${rules.maxDays} days here`;
@@ -90,7 +93,10 @@ export function stepProblems(step: number, draft: Draft, grantor: Grantor, rules
 function keepsPreset(model: ModelDescriptionObject, draft: Draft): boolean {
   const preset = model.presets.find((candidate) => candidate.name === draft.preset);
   if (preset === undefined || draft.preset === 'custom') return false;
-  return preset.scopes.every((scope) => draft.grants.scopes.includes(scope)) && preset.permissions.every((id) => draft.grants.permissions.includes(id));
+  return (
+    preset.scopes.every((scope) => draft.grants.scopes.includes(scope)) &&
+    preset.permissions.every((id) => draft.grants.permissions.includes(id))
+  );
 }
 
 export function toCreateInput(model: ModelDescriptionObject, draft: Draft): CreateKeyInput {

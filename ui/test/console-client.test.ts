@@ -15,8 +15,10 @@ const KEY = 'kw_test_secret';
 let sent: Sent[];
 let answer: (sent: Sent) => Response;
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const problem = (status: number, code: string, detail: string) => json(status, { type: `urn:keyward:problem:${code.toLowerCase()}`, status, code, detail, requestId: 'req_1' });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const problem = (status: number, code: string, detail: string) =>
+  json(status, { type: `urn:keyward:problem:${code.toLowerCase()}`, status, code, detail, requestId: 'req_1' });
 const page = (items: unknown[], nextCursor: string | null = null) => ({ items, nextCursor });
 
 beforeEach(() => {
@@ -100,7 +102,9 @@ describe("the console's client", () => {
     const unreachable = await createApi(KEY)
       .me()
       .catch((error: unknown) => error);
-    expect(describeError(unreachable)).toMatch(/^Keyward could not be reached at http:\/\/console\.test: Failed to fetch \(UNREACHABLE\)$/);
+    expect(describeError(unreachable)).toMatch(
+      /^Keyward could not be reached at http:\/\/console\.test: Failed to fetch \(UNREACHABLE\)$/,
+    );
     answer = () => new Response('Bad Gateway', { status: 502 });
     const gateway = await createApi(KEY)
       .me()
@@ -109,7 +113,8 @@ describe("the console's client", () => {
   });
 
   it('reads every page of a list, cursor after cursor', async () => {
-    answer = ({ url }) => (url.includes('cursor=c2') ? json(200, page([{ id: 'b' }])) : json(200, page([{ id: 'a' }], 'c2')));
+    answer = ({ url }) =>
+      url.includes('cursor=c2') ? json(200, page([{ id: 'b' }])) : json(200, page([{ id: 'a' }], 'c2'));
     const api = createApi(KEY);
     expect(await listAll(api.users.list)).toEqual([{ id: 'a' }, { id: 'b' }]);
     expect(sent.map((call) => call.url)).toEqual([`${ORIGIN}/v1/users`, `${ORIGIN}/v1/users?cursor=c2`]);

@@ -19,9 +19,30 @@ export const model: ModelDescriptionObject = {
   types: [
     { name: 'org', catalogue: false, roles: ['admin', 'member'], parents: [], topLevel: true, value: 'none' },
     { name: 'namespace', catalogue: false, roles: ['admin'], parents: [], topLevel: true, value: 'none' },
-    { name: 'project', catalogue: false, roles: ['discoverer', 'viewer', 'editor', 'owner'], parents: ['namespace'], topLevel: true, value: 'none' },
-    { name: 'agent', catalogue: false, roles: ['discoverer', 'viewer', 'editor', 'owner', 'executor'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
-    { name: 'apiFunction', catalogue: true, roles: ['viewer', 'editor', 'owner'], parents: ['namespace', 'project'], topLevel: true, value: 'none' },
+    {
+      name: 'project',
+      catalogue: false,
+      roles: ['discoverer', 'viewer', 'editor', 'owner'],
+      parents: ['namespace'],
+      topLevel: true,
+      value: 'none',
+    },
+    {
+      name: 'agent',
+      catalogue: false,
+      roles: ['discoverer', 'viewer', 'editor', 'owner', 'executor'],
+      parents: ['namespace', 'project'],
+      topLevel: true,
+      value: 'none',
+    },
+    {
+      name: 'apiFunction',
+      catalogue: true,
+      roles: ['viewer', 'editor', 'owner'],
+      parents: ['namespace', 'project'],
+      topLevel: true,
+      value: 'none',
+    },
   ],
   levels: [
     { name: 'none', actions: [], types: ['project', 'agent', 'apiFunction'] },
@@ -35,10 +56,20 @@ export const model: ModelDescriptionObject = {
     { id: 'assistant.use', title: 'Use the assistant', scope: 'environment', adminOnly: false, alwaysHeld: true },
   ],
   presets: [
-    { name: 'deploy', scopes: ['namespace:admin', 'agent:editor', 'project:editor'], permissions: [], adminOnly: false },
+    {
+      name: 'deploy',
+      scopes: ['namespace:admin', 'agent:editor', 'project:editor'],
+      permissions: [],
+      adminOnly: false,
+    },
     { name: 'read-only', scopes: ['agent:viewer', 'project:viewer'], permissions: [], adminOnly: false },
     { name: 'custom', scopes: [], permissions: [], adminOnly: false },
-    { name: 'tenant-admin', scopes: ['org:admin'], permissions: ['functions.execute', 'secrets.manage', 'users.manage'], adminOnly: true },
+    {
+      name: 'tenant-admin',
+      scopes: ['org:admin'],
+      permissions: ['functions.execute', 'secrets.manage', 'users.manage'],
+      adminOnly: true,
+    },
   ],
 };
 
@@ -78,7 +109,11 @@ export const limitedMe: MeObject = {
   grants: {
     root: false,
     permissions: ['assistant.use', 'functions.execute', 'users.manage'],
-    typeWide: { agent: ROLE_ACTIONS['owner'] ?? [], project: ROLE_ACTIONS['owner'] ?? [], apiFunction: ROLE_ACTIONS['viewer'] ?? [] },
+    typeWide: {
+      agent: ROLE_ACTIONS['owner'] ?? [],
+      project: ROLE_ACTIONS['owner'] ?? [],
+      apiFunction: ROLE_ACTIONS['viewer'] ?? [],
+    },
     allTypes: [],
     createsTypes: ['agent', 'project'],
     resources: {},
@@ -101,6 +136,22 @@ export const rootMe: MeObject = {
 };
 
 export const groups: GroupObject[] = [
-  { id: 'grp_01mine', tenantId: 'ten_01acme', name: 'platform', memberKeyIds: ['key_01caller'], memberUserIds: [], createdAt: key.createdAt, updatedAt: key.createdAt },
-  { id: 'grp_01other', tenantId: 'ten_01acme', name: 'finance', memberKeyIds: [], memberUserIds: [], createdAt: key.createdAt, updatedAt: key.createdAt },
+  {
+    id: 'grp_01mine',
+    tenantId: 'ten_01acme',
+    name: 'platform',
+    memberKeyIds: ['key_01caller'],
+    memberUserIds: [],
+    createdAt: key.createdAt,
+    updatedAt: key.createdAt,
+  },
+  {
+    id: 'grp_01other',
+    tenantId: 'ten_01acme',
+    name: 'finance',
+    memberKeyIds: [],
+    memberUserIds: [],
+    createdAt: key.createdAt,
+    updatedAt: key.createdAt,
+  },
 ];

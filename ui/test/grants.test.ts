@@ -13,7 +13,11 @@ const RESOURCE = 'res_01agent0000000000000000000';
 /** A key that may read agents but not run them. */
 const readerMe: MeObject = {
   ...limitedMe,
-  grants: { ...limitedMe.grants, typeWide: { agent: ['discover', 'read'] }, resources: { [RESOURCE]: ['discover', 'read', 'run'] } },
+  grants: {
+    ...limitedMe.grants,
+    typeWide: { agent: ['discover', 'read'] },
+    resources: { [RESOURCE]: ['discover', 'read', 'run'] },
+  },
 };
 
 describe('granting a stored legacy scope', () => {
@@ -43,7 +47,9 @@ describe('granting a stored legacy scope', () => {
   it('gives the server’s reasons for what is no scope at all', () => {
     const grantor = grantorFor(model, rootMe);
     expect(grantor.scope('agent:viewer+fly')).toBe('unknown action "fly" in scope "agent:viewer+fly"');
-    expect(grantor.scope('project:executor')).toBe('role "executor" is not valid for type "project" (valid: discoverer, viewer, editor, owner)');
+    expect(grantor.scope('project:executor')).toBe(
+      'role "executor" is not valid for type "project" (valid: discoverer, viewer, editor, owner)',
+    );
     expect(grantor.scope('robot:viewer')).toBe('unknown type "robot" in scope "robot:viewer"');
     expect(grantor.scope('agent')).toBe('"agent" is not a scope (type:role or type:<resourceId>:role)');
   });

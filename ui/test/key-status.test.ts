@@ -12,8 +12,14 @@ describe("a key's status", () => {
   });
 
   it('counts the days left, warning in the last week', () => {
-    expect(statusOf({ status: 'active', expiresAt: at(NOW + 30 * DAY) }, NOW)).toEqual({ tone: 'ok', text: 'active, expires in 30 days' });
-    expect(statusOf({ status: 'active', expiresAt: at(NOW + DAY - 1000) }, NOW)).toEqual({ tone: 'warn', text: 'active, expires in 1 day' });
+    expect(statusOf({ status: 'active', expiresAt: at(NOW + 30 * DAY) }, NOW)).toEqual({
+      tone: 'ok',
+      text: 'active, expires in 30 days',
+    });
+    expect(statusOf({ status: 'active', expiresAt: at(NOW + DAY - 1000) }, NOW)).toEqual({
+      tone: 'warn',
+      text: 'active, expires in 1 day',
+    });
   });
 
   it("names the end of the rotation window of an expired key, the environment's window first", () => {

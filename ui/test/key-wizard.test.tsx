@@ -87,7 +87,9 @@ describe('the create-key wizard', () => {
     expect((screen.getByRole('checkbox', { name: 'platform' }) as HTMLInputElement).disabled).toBe(false);
     const finance = screen.getByRole('checkbox', { name: 'finance' }) as HTMLInputElement;
     expect(finance.disabled).toBe(true);
-    expect(document.getElementById(finance.getAttribute('aria-describedby') ?? '')?.textContent).toBe('you are not a member and lack tenant.manage');
+    expect(document.getElementById(finance.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'you are not a member and lack tenant.manage',
+    );
   });
 
   it('starts expiry at the default and refuses never when a maximum is set', () => {

@@ -13,13 +13,32 @@ import type { ResourceSearch } from '../src/scope-picker';
 import { limitedMe, model, rootMe } from './fixtures';
 
 /** The editor holding its own value, as a page does; the last value is read from `seen`. */
-function Harness({ me = limitedMe, forAdminKey = true, search, seen }: { me?: typeof limitedMe; forAdminKey?: boolean; search?: ResourceSearch; seen: GrantSet[] }) {
+function Harness({
+  me = limitedMe,
+  forAdminKey = true,
+  search,
+  seen,
+}: {
+  me?: typeof limitedMe;
+  forAdminKey?: boolean;
+  search?: ResourceSearch;
+  seen: GrantSet[];
+}) {
   const [value, setValue] = useState<GrantSet>(NO_GRANTS);
   const change = (next: GrantSet) => {
     seen.push(next);
     setValue(next);
   };
-  return <ScopeEditor model={model} grantor={grantorFor(model, me)} value={value} onChange={change} forAdminKey={forAdminKey} searchResources={search} />;
+  return (
+    <ScopeEditor
+      model={model}
+      grantor={grantorFor(model, me)}
+      value={value}
+      onChange={change}
+      forAdminKey={forAdminKey}
+      searchResources={search}
+    />
+  );
 }
 
 const roleOptions = () => [...(screen.getByLabelText('Role') as HTMLSelectElement).options];
@@ -67,18 +86,26 @@ describe('the scope editor', () => {
     const secrets = screen.getByRole('checkbox', { name: /secrets\.manage/ }) as HTMLInputElement;
     expect(secrets.disabled).toBe(true);
     expect(secrets.getAttribute('aria-describedby')).not.toBeNull();
-    expect(document.getElementById(secrets.getAttribute('aria-describedby') ?? '')?.textContent).toBe('your key does not hold secrets.manage');
+    expect(document.getElementById(secrets.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'your key does not hold secrets.manage',
+    );
     const users = screen.getByRole('checkbox', { name: /users\.manage/ }) as HTMLInputElement;
     expect(users.disabled).toBe(true);
-    expect(document.getElementById(users.getAttribute('aria-describedby') ?? '')?.textContent).toBe('only admin keys may hold it');
+    expect(document.getElementById(users.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'only admin keys may hold it',
+    );
     expect((screen.getByRole('checkbox', { name: /functions\.execute/ }) as HTMLInputElement).disabled).toBe(false);
     expect(screen.queryByRole('checkbox', { name: /assistant\.use/ })).toBeNull();
   });
 
   it('narrows a scope to one resource found by name', async () => {
     // A resource id as the server makes them: the scope grammar knows their shape.
-    const found = { id: 'res_01checkout0000000000000000', type: 'project', name: 'checkout' } as Pick<ResourceObject, 'id' | 'type' | 'name'>;
-    const search: ResourceSearch = async (type, text) => (type === 'project' && 'checkout'.includes(text) ? [found as ResourceObject] : []);
+    const found = { id: 'res_01checkout0000000000000000', type: 'project', name: 'checkout' } as Pick<
+      ResourceObject,
+      'id' | 'type' | 'name'
+    >;
+    const search: ResourceSearch = async (type, text) =>
+      type === 'project' && 'checkout'.includes(text) ? [found as ResourceObject] : [];
     const seen: GrantSet[] = [];
     render(<Harness search={search} seen={seen} />);
     fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'project' } });

@@ -36,7 +36,12 @@ describe('settings in force', () => {
 
   it("names the tenant or the environment when the value is theirs, and 'none' for no limit", () => {
     expect(inForceText(environment(DEFAULTS), 'maxKeyExpiryDays')).toBe('In force: 90 days (the tenant).');
-    expect(inForceText(environment({ ...DEFAULTS, rotationWindowDays: { value: 1, source: 'environment' } }), 'rotationWindowDays')).toBe('In force: 1 day (this environment).');
+    expect(
+      inForceText(
+        environment({ ...DEFAULTS, rotationWindowDays: { value: 1, source: 'environment' } }),
+        'rotationWindowDays',
+      ),
+    ).toBe('In force: 1 day (this environment).');
     expect(inForceText(environment(DEFAULTS), 'maxApplicationKeyExpiryDays')).toBe('In force: none (default).');
   });
 

@@ -31,7 +31,10 @@ describe('the usage-controls form', () => {
   });
 
   it('sends only the field that changed, the rate limits as a whole set', () => {
-    const form: UsageForm = { ...formOf(bare), limits: [{ ...rowOf(0), name: 'api', limit: '2', amount: '1', unit: 'min' }] };
+    const form: UsageForm = {
+      ...formOf(bare),
+      limits: [{ ...rowOf(0), name: 'api', limit: '2', amount: '1', unit: 'min' }],
+    };
     expect(patchOf(bare, form)).toEqual({ ratelimits: [{ name: 'api', limit: 2, durationMs: 60_000 }] });
   });
 

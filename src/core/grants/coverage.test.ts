@@ -25,25 +25,36 @@ function excess(caller: Partial<GrantSet>, requested: Partial<GrantSet>): string
 describe('org:admin in the escalation comparison', () => {
   for (const [type, typeDef] of model.types) {
     it(`covers every role of ${type}: ${[...typeDef.roles].join(', ')}`, () => {
-      expect(excess({ scopes: ['org:admin'] }, { scopes: [...typeDef.roles].map((role) => `${type}:${role}`) })).toEqual([]);
+      expect(
+        excess({ scopes: ['org:admin'] }, { scopes: [...typeDef.roles].map((role) => `${type}:${role}`) }),
+      ).toEqual([]);
     });
   }
 
   it('covers every level on every type that takes levels', () => {
-    expect(excess({ scopes: ['org:admin'] }, { levels: { agent: 'full', secret: 'full', cloudEvent: 'edit' } })).toEqual([]);
+    expect(
+      excess({ scopes: ['org:admin'] }, { levels: { agent: 'full', secret: 'full', cloudEvent: 'edit' } }),
+    ).toEqual([]);
   });
 
   it('does not cover a named permission: those are held by name', () => {
-    expect(excess({ scopes: ['org:admin'] }, { permissions: ['secrets.manage'] })).toEqual(['permission secrets.manage']);
+    expect(excess({ scopes: ['org:admin'] }, { permissions: ['secrets.manage'] })).toEqual([
+      'permission secrets.manage',
+    ]);
   });
 
   it('org:member covers org:member, and no role of any type beyond discover', () => {
     expect(excess({ scopes: ['org:member'] }, { scopes: ['org:member', 'project:discoverer'] })).toEqual([]);
-    expect(excess({ scopes: ['org:member'] }, { scopes: ['agent:viewer', 'org:admin'] })).toEqual(['scope agent:viewer', 'scope org:admin']);
+    expect(excess({ scopes: ['org:member'] }, { scopes: ['agent:viewer', 'org:admin'] })).toEqual([
+      'scope agent:viewer',
+      'scope org:admin',
+    ]);
   });
 
   it('every type owned one by one is not org:admin: the root is not the sum of its types', () => {
-    const owners = [...model.types.values()].filter((type) => type.roles.has('owner')).map((type) => `${type.name}:owner`);
+    const owners = [...model.types.values()]
+      .filter((type) => type.roles.has('owner'))
+      .map((type) => `${type.name}:owner`);
     expect(excess({ scopes: [...owners, 'namespace:admin'] }, { scopes: ['org:admin'] })).toEqual(['scope org:admin']);
   });
 });

@@ -20,7 +20,12 @@ function coversTypeWide(caller: CompiledGrants, type: string, action: string): b
   return caller.allTypes.has(action) || caller.typeWide.get(type)?.has(action) === true;
 }
 
-function coversScope(model: AuthModel, caller: CallerGrants, scope: Scope, targets: ReadonlyMap<string, TargetResource>): boolean {
+function coversScope(
+  model: AuthModel,
+  caller: CallerGrants,
+  scope: Scope,
+  targets: ReadonlyMap<string, TargetResource>,
+): boolean {
   const role = model.roles.get(scope.role);
   if (role === undefined) return true; // grants nothing, so hands out nothing
   const actions = [...role.actions, ...scope.plus];
@@ -29,7 +34,10 @@ function coversScope(model: AuthModel, caller: CallerGrants, scope: Scope, targe
     if (target === undefined) return false;
     // By value, in any environment of the caller's tenant: its type-wide grants count as if it
     // stood in the resource's own environment (a tenant-wide users.manage key arms other envs).
-    const position = target.tenantId === caller.position.tenantId ? { ...caller.position, environmentId: target.environmentId } : caller.position;
+    const position =
+      target.tenantId === caller.position.tenantId
+        ? { ...caller.position, environmentId: target.environmentId }
+        : caller.position;
     return actions.every((action) => checkResource(position, caller.grants, action, target).allowed);
   }
   if (role.allTypes) return actions.every((action) => caller.grants.allTypes.has(action));
@@ -41,15 +49,26 @@ function coversScope(model: AuthModel, caller: CallerGrants, scope: Scope, targe
  * What `requested` gives beyond `caller`, each named (`permission users.manage`, `scope agent:owner`).
  * `targets` holds every resource a resource scope names, loaded with its chain. Empty: covered.
  */
-export function excessGrants(model: AuthModel, callerWithCatalogue: CallerGrants, requested: GrantSource, targets: ReadonlyMap<string, TargetResource>): string[] {
+export function excessGrants(
+  model: AuthModel,
+  callerWithCatalogue: CallerGrants,
+  requested: GrantSource,
+  targets: ReadonlyMap<string, TargetResource>,
+): string[] {
   // What the catalogue lets every key discover is no grant of the caller's to hand out: a scope
   // on a catalogue resource would pass discover on to whatever sits under it.
-  const caller: CallerGrants = { position: callerWithCatalogue.position, grants: ownGrants(callerWithCatalogue.grants) };
+  const caller: CallerGrants = {
+    position: callerWithCatalogue.position,
+    grants: ownGrants(callerWithCatalogue.grants),
+  };
   const excess: string[] = [];
   for (const id of requested.permissions) if (!caller.grants.permissions.has(id)) excess.push(`permission ${id}`);
-  for (const scope of requested.scopes) if (!coversScope(model, caller, scope, targets)) excess.push(`scope ${formatScope(scope)}`);
+  for (const scope of requested.scopes)
+    if (!coversScope(model, caller, scope, targets)) excess.push(`scope ${formatScope(scope)}`);
   for (const level of requested.levels ?? []) {
-    const covered = [...level.actions].every((action) => coversTypeWide(caller.grants, level.type, action)) && (!level.createsType || caller.grants.createsTypes.has(level.type));
+    const covered =
+      [...level.actions].every((action) => coversTypeWide(caller.grants, level.type, action)) &&
+      (!level.createsType || caller.grants.createsTypes.has(level.type));
     if (!covered) excess.push(`level ${level.type}:${level.level}`);
   }
   return excess;

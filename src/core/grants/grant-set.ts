@@ -34,25 +34,38 @@ function sortedUnique(values: Iterable<string>): string[] {
 export function levelsApplyTo(model: AuthModel, type: string): boolean {
   const typeDef = model.types.get(type);
   if (typeDef === undefined) return false;
-  return [...model.levels.values()].every((level) => level === null || level.validWith.every((role) => typeDef.roles.has(role)));
+  return [...model.levels.values()].every(
+    (level) => level === null || level.validWith.every((role) => typeDef.roles.has(role)),
+  );
 }
 
 /**
  * Validates a grant input: every permission, type, role and level must exist in the model, and
  * tenant-scoped (admin-only) permissions need an admin key. Errors are 400s naming the entry.
  */
-export function resolveGrantInput(model: AuthModel, input: GrantInput, options: { readonly admin: boolean }): Result<GrantSet> {
+export function resolveGrantInput(
+  model: AuthModel,
+  input: GrantInput,
+  options: { readonly admin: boolean },
+): Result<GrantSet> {
   const preset = input.preset === undefined ? undefined : model.presets.get(input.preset);
   if (input.preset !== undefined && preset === undefined) {
-    return fail('VALIDATION', `unknown preset "${input.preset}" (known: ${[...model.presets.keys()].join(', ')})`, { field: 'preset' });
+    return fail('VALIDATION', `unknown preset "${input.preset}" (known: ${[...model.presets.keys()].join(', ')})`, {
+      field: 'preset',
+    });
   }
-  if (preset?.adminOnly === true && !options.admin) return fail('VALIDATION', `the preset ${preset.name} may only be used for an admin key`, { field: 'preset' });
+  if (preset?.adminOnly === true && !options.admin)
+    return fail('VALIDATION', `the preset ${preset.name} may only be used for an admin key`, { field: 'preset' });
   const permissions = [...(preset?.permissions ?? []), ...(input.permissions ?? [])];
   const unknown = permissions.filter((id) => !model.permissions.has(id));
-  if (unknown.length > 0) return fail('VALIDATION', `unknown permission: ${unknown.join(', ')}`, { field: 'permissions', unknown });
+  if (unknown.length > 0)
+    return fail('VALIDATION', `unknown permission: ${unknown.join(', ')}`, { field: 'permissions', unknown });
   const adminOnly = permissions.filter((id) => model.permissions.get(id)?.adminOnly === true);
   if (adminOnly.length > 0 && !options.admin) {
-    return fail('VALIDATION', `${adminOnly.join(', ')} may only be held by an admin key`, { field: 'permissions', adminOnly });
+    return fail('VALIDATION', `${adminOnly.join(', ')} may only be held by an admin key`, {
+      field: 'permissions',
+      adminOnly,
+    });
   }
 
   const scopeTexts = [...(preset?.scopes ?? []), ...(input.scopes ?? [])];
@@ -65,11 +78,20 @@ export function resolveGrantInput(model: AuthModel, input: GrantInput, options: 
 
   const levels: Record<string, string> = {};
   for (const [type, level] of Object.entries(input.levels ?? {})) {
-    if (!model.types.has(type)) return fail('VALIDATION', `unknown type "${type}" in levels`, { field: 'levels', type });
+    if (!model.types.has(type))
+      return fail('VALIDATION', `unknown type "${type}" in levels`, { field: 'levels', type });
     if (!model.levels.has(level)) {
-      return fail('VALIDATION', `unknown level "${level}" for ${type} (known: ${[...model.levels.keys()].join(', ')})`, { field: 'levels', type });
+      return fail(
+        'VALIDATION',
+        `unknown level "${level}" for ${type} (known: ${[...model.levels.keys()].join(', ')})`,
+        { field: 'levels', type },
+      );
     }
-    if (!levelsApplyTo(model, type)) return fail('VALIDATION', `levels do not apply to type "${type}": its roles are not levelled`, { field: 'levels', type });
+    if (!levelsApplyTo(model, type))
+      return fail('VALIDATION', `levels do not apply to type "${type}": its roles are not levelled`, {
+        field: 'levels',
+        type,
+      });
     levels[type] = level;
   }
 
@@ -93,7 +115,8 @@ export function grantSourceOf(model: AuthModel, grants: GrantSet): GrantSource {
   const levels: LevelGrant[] = [];
   for (const [type, name] of Object.entries(grants.levels)) {
     const level = model.levels.get(name);
-    if (level !== undefined && level !== null) levels.push({ type, level: name, actions: level.actions, createsType: level.createsType });
+    if (level !== undefined && level !== null)
+      levels.push({ type, level: name, actions: level.actions, createsType: level.createsType });
   }
   return { permissions: grants.permissions, scopes, levels };
 }

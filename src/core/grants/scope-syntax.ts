@@ -21,7 +21,9 @@ export interface Scope {
  */
 export interface ScopeVocabulary {
   readonly actions: { has(action: string): boolean };
-  readonly roles: { get(name: string): { readonly storeAs: string | null; readonly storeExtra: readonly string[] } | undefined };
+  readonly roles: {
+    get(name: string): { readonly storeAs: string | null; readonly storeExtra: readonly string[] } | undefined;
+  };
   readonly types: { get(name: string): { readonly roles: ReadonlySet<string> } | undefined };
 }
 
@@ -39,15 +41,27 @@ export function parseScope(text: string, model: ScopeVocabulary): ScopeResult {
   if (role === undefined) return { ok: false, error: `unknown role "${roleName}" in scope "${text}"` };
   const plus = extra === '' ? [] : extra.slice(1).split('+');
   // A stored legacy role (`viewer+run`) is valid where the legacy role was.
-  const validHere = typeDef.roles.has(roleName) || [...typeDef.roles].some((legacy) => model.roles.get(legacy)?.storeAs === roleName);
-  if (!validHere) return { ok: false, error: `role "${roleName}" is not valid for type "${type}" (valid: ${[...typeDef.roles].join(', ')})` };
+  const validHere =
+    typeDef.roles.has(roleName) || [...typeDef.roles].some((legacy) => model.roles.get(legacy)?.storeAs === roleName);
+  if (!validHere)
+    return {
+      ok: false,
+      error: `role "${roleName}" is not valid for type "${type}" (valid: ${[...typeDef.roles].join(', ')})`,
+    };
   const unknownAction = plus.find((action) => !model.actions.has(action));
   if (unknownAction !== undefined) return { ok: false, error: `unknown action "${unknownAction}" in scope "${text}"` };
-  const stored = role.storeAs === null ? { role: roleName, plus } : { role: role.storeAs, plus: [...new Set([...role.storeExtra, ...plus])] };
-  return { ok: true, scope: { type, resourceId: resourceId ?? null, role: stored.role, plus: [...stored.plus].sort() } };
+  const stored =
+    role.storeAs === null
+      ? { role: roleName, plus }
+      : { role: role.storeAs, plus: [...new Set([...role.storeExtra, ...plus])] };
+  return {
+    ok: true,
+    scope: { type, resourceId: resourceId ?? null, role: stored.role, plus: [...stored.plus].sort() },
+  };
 }
 
 export function formatScope(scope: Scope): string {
-  const base = scope.resourceId === null ? `${scope.type}:${scope.role}` : `${scope.type}:${scope.resourceId}:${scope.role}`;
+  const base =
+    scope.resourceId === null ? `${scope.type}:${scope.role}` : `${scope.type}:${scope.resourceId}:${scope.role}`;
   return scope.plus.length === 0 ? base : `${base}+${scope.plus.join('+')}`;
 }

@@ -16,8 +16,22 @@ describe('the default model file', () => {
     if (!result.ok) throw new Error(result.errors.join('\n'));
     const { model } = result;
     expect([...model.actions]).toEqual(['discover', 'read', 'run', 'update', 'create', 'delete', 'share']);
-    expect([...(model.roles.get('owner')?.actions ?? [])].sort()).toEqual(['create', 'delete', 'discover', 'read', 'run', 'share', 'update']);
-    expect([...(model.roles.get('editor')?.actions ?? [])].sort()).toEqual(['create', 'discover', 'read', 'run', 'update']);
+    expect([...(model.roles.get('owner')?.actions ?? [])].sort()).toEqual([
+      'create',
+      'delete',
+      'discover',
+      'read',
+      'run',
+      'share',
+      'update',
+    ]);
+    expect([...(model.roles.get('editor')?.actions ?? [])].sort()).toEqual([
+      'create',
+      'discover',
+      'read',
+      'run',
+      'update',
+    ]);
     expect(model.roles.get('executor')?.storeAs).toBe('viewer');
     expect(model.roles.get('executor')?.storeExtra).toEqual(['run']);
     expect(model.roles.get('admin')?.createsType).toBe(true);
@@ -46,7 +60,12 @@ const REQUIRED = {
 describe('a custom model that drops a permission the code relies on (issue 12)', () => {
   it.each(Object.keys(REQUIRED))('is refused without %s, with a message saying why it is needed', (id) => {
     const permissions = Object.fromEntries(Object.entries(REQUIRED).filter(([other]) => other !== id));
-    const result = compileModel({ version: 1, actions: ['read'], roles: { viewer: { actions: ['read'] } }, permissions });
+    const result = compileModel({
+      version: 1,
+      actions: ['read'],
+      roles: { viewer: { actions: ['read'] } },
+      permissions,
+    });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
     expect(errors.some((error) => error.startsWith(`permissions.${id}: missing: Keyward relies on it (`))).toBe(true);
@@ -54,7 +73,9 @@ describe('a custom model that drops a permission the code relies on (issue 12)',
 
   it('is refused when users.manage is not tenant-scoped and admin-only', () => {
     const result = compileModel({ version: 1, actions: ['read'], permissions: { ...REQUIRED, 'users.manage': {} } });
-    expect(result.ok ? [] : result.errors).toContain('permissions.users.manage: must have scope: tenant and adminOnly: true');
+    expect(result.ok ? [] : result.errors).toContain(
+      'permissions.users.manage: must have scope: tenant and adminOnly: true',
+    );
   });
 
   it('loads with all four', () => {
@@ -64,18 +85,35 @@ describe('a custom model that drops a permission the code relies on (issue 12)',
 
 describe('presets and levels in the model file', () => {
   it('expands permissions: all into every permission but the always-held ones', () => {
-    const result = compileModel({ version: 1, actions: ['read'], permissions: REQUIRED, presets: { boss: { permissions: 'all', adminOnly: true } } });
+    const result = compileModel({
+      version: 1,
+      actions: ['read'],
+      permissions: REQUIRED,
+      presets: { boss: { permissions: 'all', adminOnly: true } },
+    });
     const preset = result.ok ? result.model.presets.get('boss') : undefined;
     expect([...(preset?.permissions ?? [])].sort()).toEqual(['applications.use', 'tenant.manage', 'users.manage']);
   });
 
   it('refuses a preset carrying admin-only permissions that is not adminOnly', () => {
-    const result = compileModel({ version: 1, actions: ['read'], permissions: REQUIRED, presets: { boss: { permissions: ['users.manage'] } } });
-    expect(result.ok ? [] : result.errors).toContain('presets.boss.adminOnly: must be true: the preset carries admin-only permissions (users.manage)');
+    const result = compileModel({
+      version: 1,
+      actions: ['read'],
+      permissions: REQUIRED,
+      presets: { boss: { permissions: ['users.manage'] } },
+    });
+    expect(result.ok ? [] : result.errors).toContain(
+      'presets.boss.adminOnly: must be true: the preset carries admin-only permissions (users.manage)',
+    );
   });
 
   it('reads a level as a mapping of actions, create meaning the type', () => {
-    const result = compileModel({ version: 1, actions: ['read', 'create'], permissions: REQUIRED, levels: { full: { actions: ['read', 'create'] } } });
+    const result = compileModel({
+      version: 1,
+      actions: ['read', 'create'],
+      permissions: REQUIRED,
+      levels: { full: { actions: ['read', 'create'] } },
+    });
     const level = result.ok ? result.model.levels.get('full') : undefined;
     expect([...(level?.actions ?? [])]).toEqual(['read']);
     expect(level?.createsType).toBe(true);
@@ -117,8 +155,18 @@ describe('a broken model file', () => {
   });
 
   it('gives creators owner when the model has it and nothing when it has not', () => {
-    const withOwner = compileModel({ version: 1, actions: ['read'], roles: { owner: { actions: ['read'] } }, permissions: REQUIRED });
-    const without = compileModel({ version: 1, actions: ['read'], roles: { viewer: { actions: ['read'] } }, permissions: REQUIRED });
+    const withOwner = compileModel({
+      version: 1,
+      actions: ['read'],
+      roles: { owner: { actions: ['read'] } },
+      permissions: REQUIRED,
+    });
+    const without = compileModel({
+      version: 1,
+      actions: ['read'],
+      roles: { viewer: { actions: ['read'] } },
+      permissions: REQUIRED,
+    });
     expect(withOwner.ok && withOwner.model.creatorRole).toBe('owner');
     expect(without.ok && without.model.creatorRole).toBeNull();
   });

@@ -4,11 +4,22 @@
  * an operator's broken model file stops the server with a message they can act on.
  */
 import { parse as parseYaml } from 'yaml';
-import { CREATE_ACTION, type AuthModel, type LevelDef, type PermissionDef, type PresetDef, type RoleDef, type TypeDef, type TypeGrant } from './model.js';
+import {
+  CREATE_ACTION,
+  type AuthModel,
+  type LevelDef,
+  type PermissionDef,
+  type PresetDef,
+  type RoleDef,
+  type TypeDef,
+  type TypeGrant,
+} from './model.js';
 import { parseScope } from '../grants/scope-syntax.js';
 import { missingRequiredPermissions } from './required-permissions.js';
 
-export type ModelResult = { readonly ok: true; readonly model: AuthModel } | { readonly ok: false; readonly errors: readonly string[] };
+export type ModelResult =
+  | { readonly ok: true; readonly model: AuthModel }
+  | { readonly ok: false; readonly errors: readonly string[] };
 
 type Raw = Record<string, unknown>;
 
@@ -119,9 +130,15 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     const path = `types.${name}`;
     if (!NAME.test(name)) errors.add(path, 'invalid type name');
     const def = record(value, path, errors);
-    unknownKeys(def, ['roles', 'topLevel', 'parents', 'value', 'root', 'deleteRemovesChildren', 'catalogue'], path, errors);
+    unknownKeys(
+      def,
+      ['roles', 'topLevel', 'parents', 'value', 'root', 'deleteRemovesChildren', 'catalogue'],
+      path,
+      errors,
+    );
     const valueKind = def['value'] ?? 'none';
-    if (valueKind !== 'none' && valueKind !== 'clear' && valueKind !== 'secret') errors.add(`${path}.value`, 'must be none, clear or secret');
+    if (valueKind !== 'none' && valueKind !== 'clear' && valueKind !== 'secret')
+      errors.add(`${path}.value`, 'must be none, clear or secret');
     const typeRoles = names(def['roles'], `${path}.roles`, errors);
     typeRoles.forEach((role, i) => {
       if (!roles.has(role)) errors.add(`${path}.roles[${i}]`, `unknown role "${role}"`);
@@ -141,8 +158,11 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
     });
   }
   const roots = [...types.values()].filter((type) => type.root);
-  if (roots.length > 1) errors.add('types', `at most one type may be the root, got ${roots.map((type) => type.name).join(', ')}`);
-  for (const root of roots) if (!root.topLevel || root.parents.size > 0) errors.add(`types.${root.name}.root`, 'the root type sits at the top level, under nothing');
+  if (roots.length > 1)
+    errors.add('types', `at most one type may be the root, got ${roots.map((type) => type.name).join(', ')}`);
+  for (const root of roots)
+    if (!root.topLevel || root.parents.size > 0)
+      errors.add(`types.${root.name}.root`, 'the root type sits at the top level, under nothing');
   for (const type of types.values()) {
     [...type.parents].forEach((parent, i) => {
       if (!types.has(parent)) errors.add(`types.${type.name}.parents[${i}]`, `unknown type "${parent}"`);
@@ -155,7 +175,11 @@ function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Err
  * A level is either a role's name (its actions, and its createsType) or a mapping of actions, in
  * which `create` means creating resources of the type, as in a permission's grant.
  */
-function compileLevels(raw: Raw, model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef> }, errors: Errors): Map<string, LevelDef | null> {
+function compileLevels(
+  raw: Raw,
+  model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef> },
+  errors: Errors,
+): Map<string, LevelDef | null> {
   const levels = new Map<string, LevelDef | null>();
   for (const [name, value] of Object.entries(raw)) {
     const path = `levels.${name}`;
@@ -183,7 +207,12 @@ function compileLevels(raw: Raw, model: { actions: ReadonlySet<string>; roles: R
     validWith.forEach((role, i) => {
       if (!model.roles.has(role)) errors.add(`${path}.validWith[${i}]`, `unknown role "${role}"`);
     });
-    levels.set(name, { name, actions: new Set(listed.filter((action) => action !== CREATE_ACTION)), createsType: listed.includes(CREATE_ACTION), validWith });
+    levels.set(name, {
+      name,
+      actions: new Set(listed.filter((action) => action !== CREATE_ACTION)),
+      createsType: listed.includes(CREATE_ACTION),
+      validWith,
+    });
   }
   return levels;
 }
@@ -231,7 +260,9 @@ function compilePermissions(
     const scope = def['scope'] ?? 'environment';
     if (scope !== 'environment' && scope !== 'tenant') errors.add(`${path}.scope`, 'must be environment or tenant');
     const rawGrants = def['grants'] ?? [];
-    const grants = Array.isArray(rawGrants) ? rawGrants.map((grant, i) => compileGrant(grant, `${path}.grants[${i}]`, model, errors)) : [];
+    const grants = Array.isArray(rawGrants)
+      ? rawGrants.map((grant, i) => compileGrant(grant, `${path}.grants[${i}]`, model, errors))
+      : [];
     if (!Array.isArray(rawGrants)) errors.add(`${path}.grants`, 'must be a list');
     permissions.set(id, {
       id,
@@ -250,7 +281,11 @@ function compilePermissions(
  * A preset is a list of scopes, or a mapping with `scopes`, `permissions` (a list, or `all`: every
  * named permission of the model but the always-held ones) and `adminOnly`.
  */
-function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | 'types' | 'permissions'>, errors: Errors): Map<string, PresetDef> {
+function compilePresets(
+  raw: Raw,
+  model: Pick<AuthModel, 'actions' | 'roles' | 'types' | 'permissions'>,
+  errors: Errors,
+): Map<string, PresetDef> {
   const presets = new Map<string, PresetDef>();
   for (const [name, value] of Object.entries(raw)) {
     const path = `presets.${name}`;
@@ -262,14 +297,21 @@ function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | '
       const parsed = parseScope(scope, model);
       if (!parsed.ok) errors.add(`${scopesPath}[${i}]`, parsed.error);
     });
-    const everyPermission = [...model.permissions.values()].filter((permission) => !permission.alwaysHeld).map((permission) => permission.id);
-    const permissions = def['permissions'] === 'all' ? everyPermission : names(def['permissions'], `${path}.permissions`, errors);
+    const everyPermission = [...model.permissions.values()]
+      .filter((permission) => !permission.alwaysHeld)
+      .map((permission) => permission.id);
+    const permissions =
+      def['permissions'] === 'all' ? everyPermission : names(def['permissions'], `${path}.permissions`, errors);
     permissions.forEach((id, i) => {
       if (!model.permissions.has(id)) errors.add(`${path}.permissions[${i}]`, `unknown permission "${id}"`);
     });
     const adminOnly = flag(def['adminOnly'], `${path}.adminOnly`, errors);
     const needsAdmin = permissions.filter((id) => model.permissions.get(id)?.adminOnly === true);
-    if (needsAdmin.length > 0 && !adminOnly) errors.add(`${path}.adminOnly`, `must be true: the preset carries admin-only permissions (${needsAdmin.join(', ')})`);
+    if (needsAdmin.length > 0 && !adminOnly)
+      errors.add(
+        `${path}.adminOnly`,
+        `must be true: the preset carries admin-only permissions (${needsAdmin.join(', ')})`,
+      );
     presets.set(name, { name, scopes, permissions, adminOnly });
   }
   return presets;
@@ -279,22 +321,38 @@ function compilePresets(raw: Raw, model: Pick<AuthModel, 'actions' | 'roles' | '
 export function compileModel(document: unknown): ModelResult {
   const errors = new Errors();
   const root = record(document, 'model', errors);
-  unknownKeys(root, ['version', 'actions', 'roles', 'types', 'levels', 'permissions', 'presets', 'creatorRole'], 'model', errors);
+  unknownKeys(
+    root,
+    ['version', 'actions', 'roles', 'types', 'levels', 'permissions', 'presets', 'creatorRole'],
+    'model',
+    errors,
+  );
   if (root['version'] !== 1) errors.add('version', 'must be 1');
   const actions = new Set(names(root['actions'], 'actions', errors));
   if (actions.size === 0) errors.add('actions', 'must list at least one action');
   const roles = compileRoles(record(root['roles'] ?? {}, 'roles', errors), actions, errors);
   const types = compileTypes(record(root['types'] ?? {}, 'types', errors), roles, errors);
   const levels = compileLevels(record(root['levels'] ?? {}, 'levels', errors), { actions, roles }, errors);
-  const permissions = compilePermissions(record(root['permissions'] ?? {}, 'permissions', errors), { actions, roles, types }, errors);
+  const permissions = compilePermissions(
+    record(root['permissions'] ?? {}, 'permissions', errors),
+    { actions, roles, types },
+    errors,
+  );
   for (const error of missingRequiredPermissions(permissions)) errors.list.push(error);
-  const presets = compilePresets(record(root['presets'] ?? {}, 'presets', errors), { actions, roles, types, permissions }, errors);
+  const presets = compilePresets(
+    record(root['presets'] ?? {}, 'presets', errors),
+    { actions, roles, types, permissions },
+    errors,
+  );
   const creatorRole = root['creatorRole'] === undefined ? (roles.has('owner') ? 'owner' : null) : root['creatorRole'];
   if (creatorRole !== null && (typeof creatorRole !== 'string' || !roles.has(creatorRole))) {
     errors.add('creatorRole', `unknown role ${JSON.stringify(creatorRole)}`);
   }
   if (errors.list.length > 0) return { ok: false, errors: errors.list };
-  return { ok: true, model: { actions, roles, types, levels, permissions, presets, creatorRole: creatorRole as string | null } };
+  return {
+    ok: true,
+    model: { actions, roles, types, levels, permissions, presets, creatorRole: creatorRole as string | null },
+  };
 }
 
 /** Parses model text (YAML, of which JSON is a subset) and compiles it. */
@@ -303,7 +361,10 @@ export function parseModel(text: string): ModelResult {
   try {
     document = parseYaml(text);
   } catch (error) {
-    return { ok: false, errors: [`model: not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      ok: false,
+      errors: [`model: not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
   return compileModel(document);
 }

@@ -16,14 +16,17 @@ export const REQUIRED_PERMISSIONS: Readonly<Record<string, string>> = {
 export function missingRequiredPermissions(permissions: ReadonlyMap<string, PermissionDef>): string[] {
   const errors: string[] = [];
   for (const [id, why] of Object.entries(REQUIRED_PERMISSIONS)) {
-    if (!permissions.has(id)) errors.push(`permissions.${id}: missing: Keyward relies on it (${why}); keep it in every model`);
+    if (!permissions.has(id))
+      errors.push(`permissions.${id}: missing: Keyward relies on it (${why}); keep it in every model`);
   }
   for (const id of ['users.manage', 'tenant.manage']) {
     const def = permissions.get(id);
     // Held by a non-admin key in one environment, it would hand that key the whole tenant.
-    if (def !== undefined && (def.scope !== 'tenant' || !def.adminOnly)) errors.push(`permissions.${id}: must have scope: tenant and adminOnly: true`);
+    if (def !== undefined && (def.scope !== 'tenant' || !def.adminOnly))
+      errors.push(`permissions.${id}: must have scope: tenant and adminOnly: true`);
   }
   const assistant = permissions.get('assistant.use');
-  if (assistant !== undefined && !assistant.alwaysHeld) errors.push('permissions.assistant.use: must have alwaysHeld: true');
+  if (assistant !== undefined && !assistant.alwaysHeld)
+    errors.push('permissions.assistant.use: must have alwaysHeld: true');
   return errors;
 }

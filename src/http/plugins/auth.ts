@@ -5,7 +5,14 @@
  * Each refusal naming a key is written to the audit log; those naming none are throttled and
  * counted per source and minute (flood-control.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerAsyncHookHandler,
+  preValidationAsyncHookHandler,
+} from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import type { Problem } from '../../core/error-codes.js';
 import { isRoot, keyVerdict, type KeyRecord } from '../../core/key-record.js';
@@ -71,7 +78,11 @@ function stringFields(source: unknown, names: readonly string[] | null): string[
 
 /** Every id the request names: each path parameter, and the target fields of its query and body. */
 function namedTargets(request: FastifyRequest): string[] {
-  return [...stringFields(request.params, null), ...stringFields(request.query, TARGET_FIELDS), ...stringFields(request.body, TARGET_FIELDS)];
+  return [
+    ...stringFields(request.params, null),
+    ...stringFields(request.query, TARGET_FIELDS),
+    ...stringFields(request.body, TARGET_FIELDS),
+  ];
 }
 
 const BEARER = /^Bearer ([^\s]+)$/i;
@@ -81,7 +92,9 @@ const REFUSAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 429]);
 function problemCodeOf(body: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && 'code' in parsed && typeof parsed.code === 'string' ? parsed.code : undefined;
+    return typeof parsed === 'object' && parsed !== null && 'code' in parsed && typeof parsed.code === 'string'
+      ? parsed.code
+      : undefined;
   } catch {
     return undefined;
   }
@@ -101,7 +114,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     }
   });
 
-  const auditRefusal = async (request: FastifyRequest, key: KeyRecord | null, code: string, status: number): Promise<void> => {
+  const auditRefusal = async (
+    request: FastifyRequest,
+    key: KeyRecord | null,
+    code: string,
+    status: number,
+  ): Promise<void> => {
     request.refusalAudited = true;
     await insertAuditEvent(
       deps.db,
@@ -111,7 +129,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         actorKeyId: key?.id ?? null,
         action: request.routeOptions.config.action ?? 'request',
         targetType: null,
-        targetId: typeof (request.params as Record<string, unknown> | undefined)?.['id'] === 'string' ? ((request.params as Record<string, string>)['id'] ?? null) : null,
+        targetId:
+          typeof (request.params as Record<string, unknown> | undefined)?.['id'] === 'string'
+            ? ((request.params as Record<string, string>)['id'] ?? null)
+            : null,
         outcome: 'denied',
         status,
         requestId: request.id,
@@ -122,7 +143,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     );
   };
 
-  const deny = async (request: FastifyRequest, reply: FastifyReply, key: KeyRecord | null, problem: Problem): Promise<FastifyReply> => {
+  const deny = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: KeyRecord | null,
+    problem: Problem,
+  ): Promise<FastifyReply> => {
     await auditRefusal(request, key, problem.code, problemStatus(problem));
     return sendProblem(request, reply, problem);
   };
@@ -131,7 +157,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // limit) is audited here, once, like the hooks' own: every 401, 403 and 429 is on record.
   const auditServiceRefusal: onSendHookHandler = async (request, reply, payload) => {
     if (request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
-    await auditRefusal(request, request.caller?.key ?? null, problemCodeOf(String(payload)) ?? 'UNKNOWN', reply.statusCode);
+    await auditRefusal(
+      request,
+      request.caller?.key ?? null,
+      problemCodeOf(String(payload)) ?? 'UNKNOWN',
+      reply.statusCode,
+    );
     return payload;
   };
 
@@ -146,7 +177,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // the schema. The requirement is checked after it, since it may look at the body's fields.
   const authenticate: preValidationAsyncHookHandler = async (request, reply) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
-    if (match === null) return refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
+    if (match === null)
+      return refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
     const authentication = await deps.authenticator.authenticate(match[1] as string);
     if (!authentication.found) {
       return authentication.malformed
@@ -156,26 +188,46 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const key = authentication.key;
     const verdict = keyVerdict(key, deps.clock.now());
     const selfAfterExpiry =
-      verdict === 'EXPIRED' && request.routeOptions.config.expiredKeyMayCallForItself === true && (request.params as Record<string, unknown> | undefined)?.['id'] === key.id;
+      verdict === 'EXPIRED' &&
+      request.routeOptions.config.expiredKeyMayCallForItself === true &&
+      (request.params as Record<string, unknown> | undefined)?.['id'] === key.id;
     const mfaCheckIn = verdict === 'MFA_REQUIRED' && request.routeOptions.config.mayCallWhileMfaDue === true;
     if (verdict === 'MFA_REQUIRED' && !mfaCheckIn) {
-      return deny(request, reply, key, { code: 'MFA_REQUIRED', detail: "the key's user must pass a one-time code check again (POST /v1/me/mfa/verify)", status: 401 });
+      return deny(request, reply, key, {
+        code: 'MFA_REQUIRED',
+        detail: "the key's user must pass a one-time code check again (POST /v1/me/mfa/verify)",
+        status: 401,
+      });
     }
     if (verdict !== 'VALID' && !selfAfterExpiry && !mfaCheckIn)
-      return deny(request, reply, key, { code: verdict, detail: `the bearer key is ${verdict.toLowerCase()}`, status: 401 });
+      return deny(request, reply, key, {
+        code: verdict,
+        detail: `the bearer key is ${verdict.toLowerCase()}`,
+        status: 401,
+      });
     if (key.rotatedOut === true && request.routeOptions.config.rotatedOutSecretMayCall !== true) {
       return deny(request, reply, key, {
         code: 'FORBIDDEN',
-        detail: 'a rotated-out secret may only verify (and read /v1/me) until its grace period ends: management calls need the current secret',
+        detail:
+          'a rotated-out secret may only verify (and read /v1/me) until its grace period ends: management calls need the current secret',
       });
     }
     // The allowlist protects the key everywhere, management calls included.
     if (key.ipAllowlists !== undefined && !allowedByAll(key.ipAllowlists, request.ip)) {
-      return deny(request, reply, key, { code: 'FORBIDDEN', detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist` });
+      return deny(request, reply, key, {
+        code: 'FORBIDDEN',
+        detail: `the bearer key may not be used from ${request.ip}: it is outside the key's IP allowlist`,
+      });
     }
     request.caller = {
       key,
-      actor: { keyId: key.id, requestId: request.id, sourceIp: request.ip, operator: isRoot(key), successStatus: successStatusOf(request) },
+      actor: {
+        keyId: key.id,
+        requestId: request.id,
+        sourceIp: request.ip,
+        operator: isRoot(key),
+        successStatus: successStatusOf(request),
+      },
       presentedHash: deps.hashPresented(match[1] as string),
     };
     return undefined;
@@ -191,7 +243,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     if (hidden !== null) return sendProblem(request, reply, { code: 'NOT_FOUND', detail: `${hidden} not found` });
     if ('gate' in requires) {
       const gate = deps.gates[requires.gate] as Gate;
-      const decision = await gate(key, requires.action, { params: (request.params ?? {}) as Record<string, unknown>, body: request.body });
+      const decision = await gate(key, requires.action, {
+        params: (request.params ?? {}) as Record<string, unknown>,
+        body: request.body,
+      });
       if (decision.ok) return undefined;
       const problem = decision.problem;
       return problem.code === 'FORBIDDEN' ? deny(request, reply, key, problem) : sendProblem(request, reply, problem);

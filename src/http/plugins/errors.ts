@@ -12,7 +12,12 @@ import { isStorageUnavailable, unavailableDetail } from '../../storage/unavailab
 function fieldOf(error: ErrorObject, context: string | undefined): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const params = error.params as Record<string, unknown>;
-  const leaf = typeof params['missingProperty'] === 'string' ? params['missingProperty'] : typeof params['additionalProperty'] === 'string' ? params['additionalProperty'] : '';
+  const leaf =
+    typeof params['missingProperty'] === 'string'
+      ? params['missingProperty']
+      : typeof params['additionalProperty'] === 'string'
+        ? params['additionalProperty']
+        : '';
   const parts = [path, leaf].filter((part) => part !== '');
   return parts.length > 0 ? parts.join('.') : (context ?? 'body');
 }
@@ -39,7 +44,11 @@ export function validationProblem(errors: ErrorObject[], context: string): Probl
     .filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath)
     .map((error) => (error.params as { allowedValue?: unknown }).allowedValue);
   if (first.keyword === 'const' && allowed.length > 1) {
-    return { code: 'VALIDATION', detail: `${field} must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')} in ${context}`, extra: { field, in: context } };
+    return {
+      code: 'VALIDATION',
+      detail: `${field} must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')} in ${context}`,
+      extra: { field, in: context },
+    };
   }
   return { code: 'VALIDATION', detail: describe(first, field, context), extra: { field, in: context } };
 }
@@ -49,18 +58,26 @@ function fromFastifyError(error: FastifyError): Problem | null {
   if (status >= 500) return null;
   if (status === 404) return { code: 'NOT_FOUND', detail: 'no such route' };
   if (status === 429) return { code: 'RATE_LIMITED', detail: 'too many requests' };
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { code: 'VALIDATION', detail: 'unsupported content type; send application/json', status };
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'VALIDATION', detail: 'request body is too large', status };
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { code: 'VALIDATION', detail: 'unsupported content type; send application/json', status };
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { code: 'VALIDATION', detail: 'request body is too large', status };
   if (error.code === 'KEYWARD_NUL_CHARACTER') return { code: 'VALIDATION', detail: error.message, status: 400 };
-  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { code: 'VALIDATION', detail: 'the JSON body is empty', status: 400 };
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return { code: 'VALIDATION', detail: 'the body is not valid JSON', status: 400 };
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return { code: 'VALIDATION', detail: 'the JSON body is empty', status: 400 };
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return { code: 'VALIDATION', detail: 'the body is not valid JSON', status: 400 };
   return { code: 'VALIDATION', detail: 'the request is invalid', status };
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      return sendProblem(request, reply, validationProblem(error.validation as ErrorObject[], error.validationContext ?? 'body'));
+      return sendProblem(
+        request,
+        reply,
+        validationProblem(error.validation as ErrorObject[], error.validationContext ?? 'body'),
+      );
     }
     const problem = fromFastifyError(error);
     if (problem !== null) return sendProblem(request, reply, problem);
@@ -71,5 +88,7 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unexpected error');
     return sendProblem(request, reply, { code: 'INTERNAL', detail: 'an unexpected error occurred' });
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, { code: 'NOT_FOUND', detail: `no route for ${request.method} on this path` }));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { code: 'NOT_FOUND', detail: `no route for ${request.method} on this path` }),
+  );
 }

@@ -24,7 +24,11 @@ interface Declared {
 }
 
 /** The statuses a route's declarations make possible, besides its success. */
-export function problemStatuses(route: Pick<RouteOptions, 'url' | 'method'>, schema: FastifySchema, declared: Declared): number[] {
+export function problemStatuses(
+  route: Pick<RouteOptions, 'url' | 'method'>,
+  schema: FastifySchema,
+  declared: Declared,
+): number[] {
   const requires = declared.requires;
   const keyed = requires !== undefined && !('public' in requires);
   const takesInput = schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined;

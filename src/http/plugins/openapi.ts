@@ -12,13 +12,17 @@ import { documentedSchema } from './openapi-responses.js';
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     // Shared schemas keep their $id as their component name (`Problem`, not `def-0`).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
+    },
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Keyward',
         version,
-        description: 'API keys and permissions. Errors are RFC 9457 problem details (`application/problem+json`) with `code` and `requestId`.',
+        description:
+          'API keys and permissions. Errors are RFC 9457 problem details (`application/problem+json`) with `code` and `requestId`.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a Keyward API key' } } },
       security: [{ bearer: [] }],
@@ -30,7 +34,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     routePrefix: '/docs',
     // The docs page gets the headers /ui has: its own scripts only, and never inside a frame.
     staticCSP: true,
-    transformStaticCSP: (header) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
+    transformStaticCSP: (header) =>
+      header.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
     uiHooks: {
       onRequest: (_request, reply, done) => {
         reply.header('x-frame-options', 'DENY');

@@ -10,7 +10,12 @@ import { addOffHotPath } from './route-hooks.js';
 export function measureRequests(app: FastifyInstance, metrics: Metrics): void {
   addOffHotPath(app, {
     onResponse: (request, reply, done) => {
-      metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+      metrics.observeRequest(
+        request.routeOptions.url ?? 'unmatched',
+        request.method,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
       done();
     },
   });

@@ -14,7 +14,13 @@ import { addOffHotPath } from './route-hooks.js';
 const addFormats = formatsPlugin.default;
 
 function makeAjv(coerce: boolean): Ajv {
-  const options: Options = { allErrors: false, removeAdditional: false, useDefaults: true, coerceTypes: coerce, strict: false };
+  const options: Options = {
+    allErrors: false,
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: coerce,
+    strict: false,
+  };
   const ajv = new Ajv(options);
   addFormats(ajv);
   return ajv;
@@ -23,7 +29,8 @@ function makeAjv(coerce: boolean): Ajv {
 function holdsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(holdsNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
   return false;
 }
 

@@ -15,11 +15,13 @@ export const auditRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     schema: {
       tags,
       operationId: 'listAuditEvents',
-      summary: 'Audit events by actor, target, action, outcome and time: every change and every refused management call',
+      summary:
+        'Audit events by actor, target, action, outcome and time: every change and every refused management call',
       querystring: ListAuditQuery,
       response: { 200: AuditPage, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await listAudit(deps, callerOf(request), request.query)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await listAudit(deps, callerOf(request), request.query)),
   });
   app.get('/v1/audit/verify', {
     config: { requires: manage, action: 'audit.verify' },
@@ -30,6 +32,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
       querystring: VerifyAuditQuery,
       response: { 200: AuditCheck, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await verifyAudit(deps, callerOf(request), request.query.tenantId)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await verifyAudit(deps, callerOf(request), request.query.tenantId)),
   });
 };

@@ -1,8 +1,20 @@
 /** `/v1/environments`: `tenant.manage`; an environment's own `authConfig.manage` keys may change its auth settings (the environment gate). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
-import { CreateEnvironmentBody, Environment, EnvironmentPage, ListEnvironmentsQuery, PatchEnvironmentBody } from '../../api/environments.js';
-import { createEnvironment, getEnvironment, listEnvironmentsFor, patchEnvironment, removeEnvironment } from '../../modules/environments/environments.service.js';
+import {
+  CreateEnvironmentBody,
+  Environment,
+  EnvironmentPage,
+  ListEnvironmentsQuery,
+  PatchEnvironmentBody,
+} from '../../api/environments.js';
+import {
+  createEnvironment,
+  getEnvironment,
+  listEnvironmentsFor,
+  patchEnvironment,
+  removeEnvironment,
+} from '../../modules/environments/environments.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import type { Requirement } from '../requirements.js';
@@ -15,8 +27,15 @@ const readable: Requirement = { anyOf: [manage, { permission: 'authConfig.manage
 export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/environments', {
     config: { requires: manage, action: 'environment.create' },
-    schema: { tags, operationId: 'createEnvironment', summary: 'Create an environment', body: CreateEnvironmentBody, response: { 201: Environment, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await createEnvironment(deps, callerOf(request), request.body), 201),
+    schema: {
+      tags,
+      operationId: 'createEnvironment',
+      summary: 'Create an environment',
+      body: CreateEnvironmentBody,
+      response: { 201: Environment, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await createEnvironment(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/environments', {
     config: { requires: manage, action: 'environment.list' },
@@ -27,12 +46,20 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
       querystring: ListEnvironmentsQuery,
       response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await listEnvironmentsFor(deps, callerOf(request), request.query)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await listEnvironmentsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/environments/:id', {
     config: { requires: readable, action: 'environment.read' },
-    schema: { tags, operationId: 'getEnvironment', summary: 'Read an environment', params: IdParams('environment'), response: { 200: Environment, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await getEnvironment(deps, callerOf(request), request.params.id)),
+    schema: {
+      tags,
+      operationId: 'getEnvironment',
+      summary: 'Read an environment',
+      params: IdParams('environment'),
+      response: { 200: Environment, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getEnvironment(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/environments/:id', {
     config: { requires: { gate: 'environment', action: 'update' }, action: 'environment.update' },
@@ -44,7 +71,8 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
       body: PatchEnvironmentBody,
       response: { 200: Environment, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await patchEnvironment(deps, callerOf(request), request.params.id, request.body)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await patchEnvironment(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/environments/:id', {
     config: { requires: manage, action: 'environment.delete' },
@@ -55,6 +83,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
       params: IdParams('environment'),
       response: { 200: Environment, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await removeEnvironment(deps, callerOf(request), request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await removeEnvironment(deps, callerOf(request), request.params.id)),
   });
 };

@@ -19,14 +19,23 @@ const notReady = {
 const Ready = Type.Object({
   status: Type.Literal('ready'),
   redis: Type.Optional(
-    Type.Union([Type.Literal('up'), Type.Literal('down')], { description: 'With KEYWARD_REDIS_URL: whether Redis answers this node; rate limits fall back while down' }),
+    Type.Union([Type.Literal('up'), Type.Literal('down')], {
+      description: 'With KEYWARD_REDIS_URL: whether Redis answers this node; rate limits fall back while down',
+    }),
   ),
 });
 
 export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { fresh, ping, redis, stopping }) => {
   app.get(
     '/healthz',
-    { schema: { tags, operationId: 'getLiveness', summary: 'Liveness: the process serves requests', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getLiveness',
+        summary: 'Liveness: the process serves requests',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
   app.get(
@@ -35,16 +44,23 @@ export const healthRoutes: FastifyPluginAsync<RouteContext> = async (app, { fres
       schema: {
         tags,
         operationId: 'getReadiness',
-        summary: 'Readiness: storage answers and the node is caught up with the change log; 503 otherwise. Says whether Redis answers.',
+        summary:
+          'Readiness: storage answers and the node is caught up with the change log; 503 otherwise. Says whether Redis answers.',
         response: { 200: Ready, 503: notReady },
       },
     },
     async (request, reply) => {
       if (stopping()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node is stopping' });
-      if (!fresh()) return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node has not caught up with the change log lately' });
+      if (!fresh())
+        return sendProblem(request, reply, {
+          code: 'UNAVAILABLE',
+          detail: 'this node has not caught up with the change log lately',
+        });
       try {
         await ping();
-        return redis === undefined ? { status: 'ready' } : { status: 'ready', redis: redis.state === 'up' ? 'up' : 'down' };
+        return redis === undefined
+          ? { status: 'ready' }
+          : { status: 'ready', redis: redis.state === 'up' ? 'up' : 'down' };
       } catch (error) {
         request.log.warn({ err: error }, 'storage not ready');
         return sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'storage does not answer' });

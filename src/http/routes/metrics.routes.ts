@@ -3,14 +3,22 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RouteContext } from './context.js';
 
 // Documentation only: the body is the registry's text, sent as it is (strings are not serialized).
-const prometheusText = { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } };
+const prometheusText = {
+  description: 'Prometheus text exposition format',
+  content: { 'text/plain': { schema: { type: 'string' } } },
+};
 
 export const metricsRoutes: FastifyPluginAsync<RouteContext> = async (app, { metrics }) => {
   app.get(
     '/metrics',
     {
       config: { requires: { public: true } },
-      schema: { tags: ['health'], operationId: 'getMetrics', summary: 'Prometheus metrics of this node', response: { 200: prometheusText } },
+      schema: {
+        tags: ['health'],
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics of this node',
+        response: { 200: prometheusText },
+      },
     },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);

@@ -2,7 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { MfaCodeBody, MfaEnrolment, MfaStatus, MfaVerified } from '../../api/mfa.js';
-import { confirmEnrolment, getMfaStatus, resetEnrolment, startEnrolment, verifyOwnCode } from '../../modules/mfa/mfa.service.js';
+import {
+  confirmEnrolment,
+  getMfaStatus,
+  resetEnrolment,
+  startEnrolment,
+  verifyOwnCode,
+} from '../../modules/mfa/mfa.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -20,7 +26,8 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       params: IdParams('user'),
       response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await getMfaStatus(deps, callerOf(request), request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getMfaStatus(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/users/:id/mfa', {
     config: { requires: userOrManager, action: 'user.mfa.enrol' },
@@ -47,7 +54,8 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       body: MfaCodeBody,
       response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await confirmEnrolment(deps, callerOf(request), request.params.id, request.body.code)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await confirmEnrolment(deps, callerOf(request), request.params.id, request.body.code)),
   });
   app.delete('/v1/users/:id/mfa', {
     config: { requires: userOrManager, action: 'user.mfa.reset' },
@@ -58,7 +66,8 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       params: IdParams('user'),
       response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await resetEnrolment(deps, callerOf(request), request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await resetEnrolment(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/me/mfa/verify', {
     config: { requires: { anyKey: true }, action: 'me.mfa.verify', mayCallWhileMfaDue: true },
@@ -69,6 +78,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       body: MfaCodeBody,
       response: { 200: MfaVerified, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await verifyOwnCode(deps, callerOf(request), request.body.code)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await verifyOwnCode(deps, callerOf(request), request.body.code)),
   });
 };

@@ -12,7 +12,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     schema: {
       tags: ['model'],
       operationId: 'getModel',
-      summary: 'The authorization model in force: types with their roles and parents, actions, levels, permissions and presets',
+      summary:
+        'The authorization model in force: types with their roles and parents, actions, levels, permissions and presets',
       response: { 200: ModelDescription, ...PROBLEM_RESPONSES },
     },
     handler: async () => description,

@@ -1,8 +1,21 @@
 /** `/v1/policies`: reusable grant sets; the policy gate decides who may touch which (tenant-wide needs tenant.manage). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
-import { CreatePolicyBody, DeletePolicyQuery, ListPoliciesQuery, PatchPolicyBody, Policy, PolicyPage } from '../../api/policies.js';
-import { createPolicy, getPolicy, listPoliciesFor, patchPolicy, removePolicy } from '../../modules/policies/policies.service.js';
+import {
+  CreatePolicyBody,
+  DeletePolicyQuery,
+  ListPoliciesQuery,
+  PatchPolicyBody,
+  Policy,
+  PolicyPage,
+} from '../../api/policies.js';
+import {
+  createPolicy,
+  getPolicy,
+  listPoliciesFor,
+  patchPolicy,
+  removePolicy,
+} from '../../modules/policies/policies.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -19,17 +32,34 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       body: CreatePolicyBody,
       response: { 201: Policy, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await createPolicy(deps, callerOf(request), request.body), 201),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await createPolicy(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/policies', {
     // tenant.manage alone sees the tenant-wide policies it configures (see listPoliciesFor).
-    config: { requires: { anyOf: [{ permission: 'users.manage' }, { permission: 'tenant.manage' }] }, action: 'policy.list' },
-    schema: { tags, operationId: 'listPolicies', summary: "List the tenant's policies", querystring: ListPoliciesQuery, response: { 200: PolicyPage, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await listPoliciesFor(deps, callerOf(request), request.query)),
+    config: {
+      requires: { anyOf: [{ permission: 'users.manage' }, { permission: 'tenant.manage' }] },
+      action: 'policy.list',
+    },
+    schema: {
+      tags,
+      operationId: 'listPolicies',
+      summary: "List the tenant's policies",
+      querystring: ListPoliciesQuery,
+      response: { 200: PolicyPage, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await listPoliciesFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'read' }, action: 'policy.read' },
-    schema: { tags, operationId: 'getPolicy', summary: 'Read a policy', params: IdParams('policy'), response: { 200: Policy, ...PROBLEM_RESPONSES } },
+    schema: {
+      tags,
+      operationId: 'getPolicy',
+      summary: 'Read a policy',
+      params: IdParams('policy'),
+      response: { 200: Policy, ...PROBLEM_RESPONSES },
+    },
     handler: async (request, reply) => sendResult(request, reply, await getPolicy(deps, request.params.id)),
   });
   app.patch('/v1/policies/:id', {
@@ -42,7 +72,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       body: PatchPolicyBody,
       response: { 200: Policy, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await patchPolicy(deps, callerOf(request), request.params.id, request.body)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await patchPolicy(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'delete' }, action: 'policy.delete' },
@@ -54,6 +85,11 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       querystring: DeletePolicyQuery,
       response: { 200: Policy, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await removePolicy(deps, callerOf(request), request.params.id, request.query.force === true)),
+    handler: async (request, reply) =>
+      sendResult(
+        request,
+        reply,
+        await removePolicy(deps, callerOf(request), request.params.id, request.query.force === true),
+      ),
   });
 };

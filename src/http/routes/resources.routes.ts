@@ -1,8 +1,20 @@
 /** `/v1/resources`: each route declares the action it needs on its target; the auth hook runs the check. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
-import { CreateResourceBody, ListResourcesQuery, PatchResourceBody, Resource, ResourcePage } from '../../api/resources.js';
-import { createResource, getResource, listResources, patchResource, removeResource } from '../../modules/resources/resources.service.js';
+import {
+  CreateResourceBody,
+  ListResourcesQuery,
+  PatchResourceBody,
+  Resource,
+  ResourcePage,
+} from '../../api/resources.js';
+import {
+  createResource,
+  getResource,
+  listResources,
+  patchResource,
+  removeResource,
+} from '../../modules/resources/resources.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -15,22 +27,26 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
     schema: {
       tags,
       operationId: 'createResource',
-      summary: 'Create a resource: needs create on the parent, or the right to create its type; the creating key owns it',
+      summary:
+        'Create a resource: needs create on the parent, or the right to create its type; the creating key owns it',
       body: CreateResourceBody,
       response: { 201: Resource, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await createResource(deps, callerOf(request), request.body), 201),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await createResource(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/resources', {
     config: { requires: { anyKey: true }, action: 'resource.list' },
     schema: {
       tags,
       operationId: 'listResources',
-      summary: 'List what the key may discover: its environment, and beyond it what TENANT or PUBLIC visibility lets it reach',
+      summary:
+        'List what the key may discover: its environment, and beyond it what TENANT or PUBLIC visibility lets it reach',
       querystring: ListResourcesQuery,
       response: { 200: ResourcePage, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await listResources(deps, callerOf(request), request.query)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await listResources(deps, callerOf(request), request.query)),
   });
   app.get('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'read' }, action: 'resource.read' },
@@ -41,7 +57,8 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       params: IdParams('resource'),
       response: { 200: Resource, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await getResource(deps, callerOf(request), request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getResource(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'update' }, action: 'resource.update' },
@@ -53,11 +70,19 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       body: PatchResourceBody,
       response: { 200: Resource, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await patchResource(deps, callerOf(request), request.params.id, request.body)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await patchResource(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'delete' }, action: 'resource.delete' },
-    schema: { tags, operationId: 'deleteResource', summary: 'Delete a resource with no children', params: IdParams('resource'), response: { 200: Resource, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await removeResource(deps, callerOf(request), request.params.id)),
+    schema: {
+      tags,
+      operationId: 'deleteResource',
+      summary: 'Delete a resource with no children',
+      params: IdParams('resource'),
+      response: { 200: Resource, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await removeResource(deps, callerOf(request), request.params.id)),
   });
 };

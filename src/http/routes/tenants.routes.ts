@@ -13,8 +13,15 @@ const manage = { permission: 'tenant.manage' } as const;
 export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/tenants', {
     config: { requires: { root: true }, action: 'tenant.create' },
-    schema: { tags, operationId: 'createTenant', summary: 'Create a tenant (root key)', body: CreateTenantBody, response: { 201: Tenant, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await createTenant(deps, callerOf(request), request.body), 201),
+    schema: {
+      tags,
+      operationId: 'createTenant',
+      summary: 'Create a tenant (root key)',
+      body: CreateTenantBody,
+      response: { 201: Tenant, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await createTenant(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/tenants', {
     config: { requires: manage, action: 'tenant.list' },
@@ -25,12 +32,20 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       querystring: ListTenantsQuery,
       response: { 200: TenantPage, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await listTenantsFor(deps, callerOf(request), request.query)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await listTenantsFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.read' },
-    schema: { tags, operationId: 'getTenant', summary: 'Read a tenant', params: IdParams('tenant'), response: { 200: Tenant, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await getTenant(deps, callerOf(request), request.params.id)),
+    schema: {
+      tags,
+      operationId: 'getTenant',
+      summary: 'Read a tenant',
+      params: IdParams('tenant'),
+      response: { 200: Tenant, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getTenant(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.update' },
@@ -42,6 +57,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       body: PatchTenantBody,
       response: { 200: Tenant, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await patchTenant(deps, callerOf(request), request.params.id, request.body)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await patchTenant(deps, callerOf(request), request.params.id, request.body)),
   });
 };

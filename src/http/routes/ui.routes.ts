@@ -34,7 +34,10 @@ export const uiRoutes: FastifyPluginAsync<RouteContext> = async (app) => {
   const built = existsSync(resolve(UI_DIR, 'index.html'));
   if (!built) {
     const notBuilt = async (request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(request, reply, { code: 'NOT_FOUND', detail: 'the management UI is not built into this server: run `npm run build`, then restart' });
+      sendProblem(request, reply, {
+        code: 'NOT_FOUND',
+        detail: 'the management UI is not built into this server: run `npm run build`, then restart',
+      });
     app.get('/ui', route, notBuilt);
     app.get('/ui/*', route, notBuilt);
     return;
@@ -48,7 +51,8 @@ export const uiRoutes: FastifyPluginAsync<RouteContext> = async (app) => {
     return payload;
   });
 
-  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-store').sendFile('index.html', { cacheControl: false });
+  const sendIndex = (reply: FastifyReply) =>
+    reply.header('cache-control', 'no-store').sendFile('index.html', { cacheControl: false });
   app.get('/ui', route, async (_request, reply) => reply.redirect('/ui/', 301));
   app.get<{ Params: { '*': string } }>('/ui/*', route, async (request, reply) => {
     const path = request.params['*'];

@@ -13,11 +13,13 @@ export const usageRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
     schema: {
       tags: ['keys'],
       operationId: 'getKeyUsage',
-      summary: "A key's verifies per UTC day and verdict code (stored and this node's pending counts), and its last use",
+      summary:
+        "A key's verifies per UTC day and verdict code (stored and this node's pending counts), and its last use",
       params: IdParams('key'),
       querystring: KeyUsageQuery,
       response: { 200: KeyUsage, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await getKeyUsage(deps, callerOf(request), request.params.id, request.query)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getKeyUsage(deps, callerOf(request), request.params.id, request.query)),
   });
 };

@@ -13,27 +13,63 @@ const manage = { permission: 'users.manage' } as const;
 export const userRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps }) => {
   app.post('/v1/users', {
     config: { requires: manage, action: 'user.create' },
-    schema: { tags, operationId: 'createUser', summary: 'Create a user', body: CreateUserBody, response: { 201: User, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await createUser(deps, callerOf(request), request.body), 201),
+    schema: {
+      tags,
+      operationId: 'createUser',
+      summary: 'Create a user',
+      body: CreateUserBody,
+      response: { 201: User, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await createUser(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/users', {
     config: { requires: manage, action: 'user.list' },
-    schema: { tags, operationId: 'listUsers', summary: "List the tenant's users", querystring: ListUsersQuery, response: { 200: UserPage, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await listUsersFor(deps, callerOf(request), request.query)),
+    schema: {
+      tags,
+      operationId: 'listUsers',
+      summary: "List the tenant's users",
+      querystring: ListUsersQuery,
+      response: { 200: UserPage, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await listUsersFor(deps, callerOf(request), request.query)),
   });
   app.get('/v1/users/:id', {
     config: { requires: manage, action: 'user.read' },
-    schema: { tags, operationId: 'getUser', summary: 'Read a user', params: IdParams('user'), response: { 200: User, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await getUser(deps, callerOf(request), request.params.id)),
+    schema: {
+      tags,
+      operationId: 'getUser',
+      summary: 'Read a user',
+      params: IdParams('user'),
+      response: { 200: User, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getUser(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/users/:id', {
     config: { requires: manage, action: 'user.update' },
-    schema: { tags, operationId: 'updateUser', summary: 'Change a user', params: IdParams('user'), body: PatchUserBody, response: { 200: User, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await patchUser(deps, callerOf(request), request.params.id, request.body)),
+    schema: {
+      tags,
+      operationId: 'updateUser',
+      summary: 'Change a user',
+      params: IdParams('user'),
+      body: PatchUserBody,
+      response: { 200: User, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await patchUser(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/users/:id', {
     config: { requires: manage, action: 'user.delete' },
-    schema: { tags, operationId: 'deleteUser', summary: 'Delete a user and revoke its keys', params: IdParams('user'), response: { 200: User, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await removeUser(deps, callerOf(request), request.params.id)),
+    schema: {
+      tags,
+      operationId: 'deleteUser',
+      summary: 'Delete a user and revoke its keys',
+      params: IdParams('user'),
+      response: { 200: User, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await removeUser(deps, callerOf(request), request.params.id)),
   });
 };

@@ -13,7 +13,11 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   /** The answer to send (Fastify serializes it), or undefined once a problem was sent. */
   const { metrics, storageOutage } = context;
   // Latency from the request's arrival (Fastify's own start time: one clock read here).
-  const answer = (request: FastifyRequest, reply: FastifyReply, result: VerifyResult): VerifyAnswerObject | undefined => {
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    result: VerifyResult,
+  ): VerifyAnswerObject | undefined => {
     if (result.ok) {
       const code = result.value.code;
       metrics.countVerify(code);
@@ -36,7 +40,10 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     // per outage, with the request id of the first; the rest are counted until the change
     // follower or the storage probe hears from storage again (outage-log.ts).
     storageOutage.failed('verify', error, `verify could not reach storage (request ${request.id})`);
-    sendProblem(request, reply, { code: 'UNAVAILABLE', detail: 'this node cannot vouch for the key right now; retry, or ask another node' });
+    sendProblem(request, reply, {
+      code: 'UNAVAILABLE',
+      detail: 'this node cannot vouch for the key right now; retry, or ask another node',
+    });
     return undefined;
   };
 
@@ -70,7 +77,13 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   });
   app.get('/v1/me', {
     config: { requires: { anyKey: true }, action: 'me.read', mayCallWhileMfaDue: true, rotatedOutSecretMayCall: true },
-    schema: { tags: ['verify'], operationId: 'getMe', summary: 'The calling key and its effective grants', response: { 200: Me, ...PROBLEM_RESPONSES } },
-    handler: async (request, reply) => sendResult(request, reply, await describeCaller(context.deps, callerOf(request))),
+    schema: {
+      tags: ['verify'],
+      operationId: 'getMe',
+      summary: 'The calling key and its effective grants',
+      response: { 200: Me, ...PROBLEM_RESPONSES },
+    },
+    handler: async (request, reply) =>
+      sendResult(request, reply, await describeCaller(context.deps, callerOf(request))),
   });
 };

@@ -8,7 +8,16 @@
  */
 import type { Db } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
-import { auditKeyOf, eventMac, headMac, sameMac, type AuditEventRow, type ChainHeadRow, type Unsealed, type UnsealedHead } from './audit-mac.js';
+import {
+  auditKeyOf,
+  eventMac,
+  headMac,
+  sameMac,
+  type AuditEventRow,
+  type ChainHeadRow,
+  type Unsealed,
+  type UnsealedHead,
+} from './audit-mac.js';
 
 export type { AuditEventRow } from './audit-mac.js';
 
@@ -22,7 +31,10 @@ export function chainOf(tenantId: string | null): string {
 
 /** Reads a chain's head, locked until `trx` (a transaction) ends: appends to one chain take turns. */
 export async function readHeadForUpdate(trx: Db, chainId: string): Promise<ChainHeadRow | undefined> {
-  return lockForUpdate(trx, trx.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId)).executeTakeFirst();
+  return lockForUpdate(
+    trx,
+    trx.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId),
+  ).executeTakeFirst();
 }
 
 /** Writes the head with its MAC under `key`. */
@@ -55,11 +67,19 @@ async function lockHead(trx: Db, chainId: string): Promise<ChainHeadRow> {
 }
 
 /** Appends an event to its chain; `trx` must be a transaction (the head stays locked until commit). */
-export async function appendToChain(trx: Db, event: Omit<Unsealed, 'chain_id' | 'chain_seq' | 'prev_hash'>): Promise<void> {
+export async function appendToChain(
+  trx: Db,
+  event: Omit<Unsealed, 'chain_id' | 'chain_seq' | 'prev_hash'>,
+): Promise<void> {
   const key = auditKeyOf(trx);
   const chainId = chainOf(event.tenant_id);
   const { head_mac: _mac, ...head } = await lockHead(trx, chainId);
-  const chained: Unsealed = { ...event, chain_id: chainId, chain_seq: Number(head.last_seq) + 1, prev_hash: head.last_hash };
+  const chained: Unsealed = {
+    ...event,
+    chain_id: chainId,
+    chain_seq: Number(head.last_seq) + 1,
+    prev_hash: head.last_hash,
+  };
   const hash = eventMac(key, chained);
   await trx
     .insertInto('audit_events')
@@ -85,7 +105,9 @@ export async function* chainEvents(db: Db, chainId: string): AsyncGenerator<Audi
       .selectFrom('audit_events')
       .selectAll()
       .where('chain_id', '=', chainId)
-      .where((eb) => eb.or([eb('chain_seq', '>', afterSeq), eb.and([eb('chain_seq', '=', afterSeq), eb('id', '>', afterId)])]))
+      .where((eb) =>
+        eb.or([eb('chain_seq', '>', afterSeq), eb.and([eb('chain_seq', '=', afterSeq), eb('id', '>', afterId)])]),
+      )
       .orderBy('chain_seq')
       .orderBy('id')
       .limit(BATCH)
@@ -109,7 +131,11 @@ export async function verifyChain(db: Db, chainId: string, key: Buffer = auditKe
   const head = await db.selectFrom('audit_chain_heads').selectAll().where('chain_id', '=', chainId).executeTakeFirst();
   if (head === undefined) return { ok: true, checked: 0 };
   const { head_mac: mac, ...unsealedHead } = head;
-  const headNamed = (checked: number): ChainCheck => ({ ok: false, checked, ...(head.last_event_id === null ? {} : { firstBadEventId: head.last_event_id }) });
+  const headNamed = (checked: number): ChainCheck => ({
+    ok: false,
+    checked,
+    ...(head.last_event_id === null ? {} : { firstBadEventId: head.last_event_id }),
+  });
   // The walk comes first, to name an edited event precisely; a forged head fails after it.
   let expectedSeq = Number(head.pruned_seq) + 1;
   let prevHash = head.pruned_hash;
@@ -117,13 +143,22 @@ export async function verifyChain(db: Db, chainId: string, key: Buffer = auditKe
   for await (const row of chainEvents(db, chainId)) {
     checked++;
     const { hash, ...unsealed } = row;
-    if (Number(row.chain_seq) !== expectedSeq || row.prev_hash !== prevHash || !sameMac(hash, eventMac(key, unsealed))) {
+    if (
+      Number(row.chain_seq) !== expectedSeq ||
+      row.prev_hash !== prevHash ||
+      !sameMac(hash, eventMac(key, unsealed))
+    ) {
       return { ok: false, checked, firstBadEventId: row.id };
     }
     prevHash = hash as string;
     expectedSeq++;
   }
-  if (!sameMac(mac, headMac(key, unsealedHead)) || Number(head.last_seq) !== expectedSeq - 1 || head.last_hash !== prevHash) return headNamed(checked);
+  if (
+    !sameMac(mac, headMac(key, unsealedHead)) ||
+    Number(head.last_seq) !== expectedSeq - 1 ||
+    head.last_hash !== prevHash
+  )
+    return headNamed(checked);
   if (head.legacy_bad_event_id !== null) return { ok: false, checked, firstBadEventId: head.legacy_bad_event_id };
   return { ok: true, checked };
 }
@@ -145,7 +180,11 @@ export async function pruneChain(db: Db, chainId: string, cutoff: number): Promi
       .executeTakeFirst();
     if (old === undefined) return 0;
     const throughSeq = Number(old.chain_seq);
-    const result = await trx.deleteFrom('audit_events').where('chain_id', '=', chainId).where('chain_seq', '<=', throughSeq).executeTakeFirst();
+    const result = await trx
+      .deleteFrom('audit_events')
+      .where('chain_id', '=', chainId)
+      .where('chain_seq', '<=', throughSeq)
+      .executeTakeFirst();
     await writeHead(trx, auditKeyOf(trx), { ...head, pruned_seq: throughSeq, pruned_hash: old.hash as string });
     return Number(result.numDeletedRows);
   });

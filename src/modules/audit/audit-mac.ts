@@ -69,7 +69,16 @@ export function eventMac(key: Buffer, event: Unsealed): string {
 }
 
 export function headMac(key: Buffer, head: UnsealedHead): string {
-  const fields = ['head', head.chain_id, Number(head.last_seq), head.last_hash, head.last_event_id, Number(head.pruned_seq), head.pruned_hash, head.legacy_bad_event_id];
+  const fields = [
+    'head',
+    head.chain_id,
+    Number(head.last_seq),
+    head.last_hash,
+    head.last_event_id,
+    Number(head.pruned_seq),
+    head.pruned_hash,
+    head.legacy_bad_event_id,
+  ];
   return createHmac('sha256', key).update(JSON.stringify(fields)).digest('hex');
 }
 

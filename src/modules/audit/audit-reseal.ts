@@ -18,7 +18,8 @@ async function checkLegacyChain(trx: Db, head: ChainHeadRow): Promise<ChainCheck
   for await (const row of chainEvents(trx, head.chain_id)) {
     checked++;
     const { hash, ...unsealed } = row;
-    if (Number(row.chain_seq) !== expectedSeq || row.prev_hash !== prevHash || legacyEventHash(unsealed) !== hash) return { ok: false, checked, firstBadEventId: row.id };
+    if (Number(row.chain_seq) !== expectedSeq || row.prev_hash !== prevHash || legacyEventHash(unsealed) !== hash)
+      return { ok: false, checked, firstBadEventId: row.id };
     prevHash = hash;
     expectedSeq++;
   }
@@ -52,7 +53,12 @@ export interface ResealReport {
 
 /** Seals, once, every chain written before the MAC (head without a MAC). Safe to run on every start. */
 export async function sealLegacyChains(db: Db, key: Buffer): Promise<ResealReport> {
-  const unsealed = await db.selectFrom('audit_chain_heads').select('chain_id').where('head_mac', 'is', null).orderBy('chain_id').execute();
+  const unsealed = await db
+    .selectFrom('audit_chain_heads')
+    .select('chain_id')
+    .where('head_mac', 'is', null)
+    .orderBy('chain_id')
+    .execute();
   const broken: { chainId: string; firstBadEventId?: string }[] = [];
   let chains = 0;
   for (const { chain_id: chainId } of unsealed) {
@@ -63,7 +69,11 @@ export async function sealLegacyChains(db: Db, key: Buffer): Promise<ResealRepor
       const check = await checkLegacyChain(trx, head);
       await resealChain(trx, head, check, key);
       chains++;
-      if (!check.ok) broken.push({ chainId, ...(check.firstBadEventId === undefined ? {} : { firstBadEventId: check.firstBadEventId }) });
+      if (!check.ok)
+        broken.push({
+          chainId,
+          ...(check.firstBadEventId === undefined ? {} : { firstBadEventId: check.firstBadEventId }),
+        });
     });
   }
   return { chains, broken };
@@ -81,7 +91,11 @@ export async function resealAllChains(trx: Db, oldKey: Buffer, newKey: Buffer): 
     if (head === undefined) continue;
     const check = await verifyChain(trx, chainId, oldKey);
     await resealChain(trx, head, check, newKey);
-    if (!check.ok) broken.push({ chainId, ...(check.firstBadEventId === undefined ? {} : { firstBadEventId: check.firstBadEventId }) });
+    if (!check.ok)
+      broken.push({
+        chainId,
+        ...(check.firstBadEventId === undefined ? {} : { firstBadEventId: check.firstBadEventId }),
+      });
   }
   return { chains: heads.length, broken };
 }

@@ -34,7 +34,12 @@ function toAuditObject(row: AuditEventRow): AuditEventObject {
     sourceIp: row.source_ip,
     details: jsonObject.decode(row.details, 'audit_events.details'),
     at: iso(row.at),
-    chain: { id: row.chain_id ?? INSTANCE_CHAIN, seq: Number(row.chain_seq ?? 0), prevHash: row.prev_hash ?? '', hash: row.hash ?? '' },
+    chain: {
+      id: row.chain_id ?? INSTANCE_CHAIN,
+      seq: Number(row.chain_seq ?? 0),
+      prevHash: row.prev_hash ?? '',
+      hash: row.hash ?? '',
+    },
   };
 }
 
@@ -44,7 +49,11 @@ function scopeOf(caller: Caller, tenantId: string | undefined): Result<string | 
   return resolveTenantId(caller.key, tenantId);
 }
 
-export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAuditInput): Promise<Result<PageOf<AuditEventObject>>> {
+export async function listAudit(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: ListAuditInput,
+): Promise<Result<PageOf<AuditEventObject>>> {
   const after = decodeCursor(query.cursor);
   if (!after.ok) return after;
   const tenant = scopeOf(caller, query.tenantId);
@@ -59,8 +68,10 @@ export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAu
   const from = query.from === undefined ? undefined : Date.parse(query.from);
   const to = query.to === undefined ? undefined : Date.parse(query.to);
   // RFC 3339 allows times JavaScript cannot read (a leap second, 23:59:60): a 400, not a NaN in SQL.
-  if (from !== undefined && !Number.isFinite(from)) return fail('VALIDATION', `from is not a time this server can read: ${query.from}`, { field: 'from' });
-  if (to !== undefined && !Number.isFinite(to)) return fail('VALIDATION', `to is not a time this server can read: ${query.to}`, { field: 'to' });
+  if (from !== undefined && !Number.isFinite(from))
+    return fail('VALIDATION', `from is not a time this server can read: ${query.from}`, { field: 'from' });
+  if (to !== undefined && !Number.isFinite(to))
+    return fail('VALIDATION', `to is not a time this server can read: ${query.to}`, { field: 'to' });
   if (from !== undefined) select = select.where('at', '>=', from);
   if (to !== undefined) select = select.where('at', '<=', to);
   // Ids grow with time, so newest first is descending id, the cursor then counting down.
@@ -74,16 +85,29 @@ export async function listAudit(deps: ServiceDeps, caller: Caller, query: ListAu
 }
 
 /** The caller's tenant chain, or (root, no tenant named) every chain; the first bad event found wins. */
-export async function verifyAudit(deps: ServiceDeps, caller: Caller, tenantId: string | undefined): Promise<Result<AuditCheckObject>> {
+export async function verifyAudit(
+  deps: ServiceDeps,
+  caller: Caller,
+  tenantId: string | undefined,
+): Promise<Result<AuditCheckObject>> {
   const tenant = scopeOf(caller, tenantId);
   if (!tenant.ok) return tenant;
   const chains =
-    tenant.value !== undefined ? [tenant.value] : (await deps.db.selectFrom('audit_chain_heads').select('chain_id').orderBy('chain_id').execute()).map((row) => row.chain_id);
+    tenant.value !== undefined
+      ? [tenant.value]
+      : (await deps.db.selectFrom('audit_chain_heads').select('chain_id').orderBy('chain_id').execute()).map(
+          (row) => row.chain_id,
+        );
   let checked = 0;
   for (const chain of chains) {
     const result = await verifyChain(deps.db, chain);
     checked += result.checked;
-    if (!result.ok) return ok({ ok: false, checked, ...(result.firstBadEventId === undefined ? {} : { firstBadEventId: result.firstBadEventId }) });
+    if (!result.ok)
+      return ok({
+        ok: false,
+        checked,
+        ...(result.firstBadEventId === undefined ? {} : { firstBadEventId: result.firstBadEventId }),
+      });
   }
   return ok({ ok: true, checked });
 }
@@ -111,10 +135,17 @@ export interface RetentionSettings {
 export const DEFAULT_RETENTION: RetentionSettings = { minDays: AUDIT_RETENTION_FLOOR_DAYS, instanceDays: 365 };
 
 /** A tenant's `auditRetentionDays`: null (keep forever) or at least the floor; else a 400 naming it. */
-export function checkAuditRetention(days: number | null | undefined, minDays: number = AUDIT_RETENTION_FLOOR_DAYS): Result<void> {
+export function checkAuditRetention(
+  days: number | null | undefined,
+  minDays: number = AUDIT_RETENTION_FLOOR_DAYS,
+): Result<void> {
   const floor = Math.max(minDays, AUDIT_RETENTION_FLOOR_DAYS);
   if (days !== null && days !== undefined && days < floor) {
-    return fail('VALIDATION', `auditRetentionDays must be at least ${floor} (or null to keep every event), got ${days}`, { field: 'auditRetentionDays' });
+    return fail(
+      'VALIDATION',
+      `auditRetentionDays must be at least ${floor} (or null to keep every event), got ${days}`,
+      { field: 'auditRetentionDays' },
+    );
   }
   return ok(undefined);
 }
@@ -139,12 +170,21 @@ export function retentionChange(tenantId: string, from: number | null, to: numbe
  * Applies every tenant's retention (`auditRetentionDays`, never below the floor) and the instance
  * chain's; the chains stay verifiable.
  */
-export async function pruneAudit(deps: Pick<ServiceDeps, 'db' | 'clock'>, retention: RetentionSettings = DEFAULT_RETENTION): Promise<number> {
+export async function pruneAudit(
+  deps: Pick<ServiceDeps, 'db' | 'clock'>,
+  retention: RetentionSettings = DEFAULT_RETENTION,
+): Promise<number> {
   const floor = Math.max(retention.minDays, AUDIT_RETENTION_FLOOR_DAYS);
   const cutoff = (days: number) => deps.clock.now() - Math.max(days, floor) * DAY_MS;
-  const tenants = await deps.db.selectFrom('tenants').select(['id', 'audit_retention_days']).where('audit_retention_days', 'is not', null).execute();
+  const tenants = await deps.db
+    .selectFrom('tenants')
+    .select(['id', 'audit_retention_days'])
+    .where('audit_retention_days', 'is not', null)
+    .execute();
   let pruned = 0;
-  for (const tenant of tenants) pruned += await pruneChain(deps.db, tenant.id, cutoff(Number(tenant.audit_retention_days)));
-  if (retention.instanceDays !== null) pruned += await pruneChain(deps.db, INSTANCE_CHAIN, cutoff(retention.instanceDays));
+  for (const tenant of tenants)
+    pruned += await pruneChain(deps.db, tenant.id, cutoff(Number(tenant.audit_retention_days)));
+  if (retention.instanceDays !== null)
+    pruned += await pruneChain(deps.db, INSTANCE_CHAIN, cutoff(retention.instanceDays));
   return pruned;
 }

@@ -9,7 +9,10 @@ export type SettingChanges = Record<string, { readonly from: unknown; readonly t
 export function settingChanges<T extends object>(before: T, after: T, fields: readonly string[]): SettingChanges {
   const changes: SettingChanges = {};
   for (const field of fields) {
-    const [from, to] = [(before as Record<string, unknown>)[field] ?? null, (after as Record<string, unknown>)[field] ?? null];
+    const [from, to] = [
+      (before as Record<string, unknown>)[field] ?? null,
+      (after as Record<string, unknown>)[field] ?? null,
+    ];
     // Values are JSON (numbers, strings, booleans, string lists): equal when they serialise alike.
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
   }

@@ -30,7 +30,9 @@ export interface AuthSettingsInForce {
 
 export function authSettingsInForce(environment: EnvironmentRow, tenant: TenantRow): AuthSettingsInForce {
   return {
-    mfaRequired: decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') ?? decodeFlag(tenant.mfa_required, 'tenants.mfa_required'),
+    mfaRequired:
+      decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') ??
+      decodeFlag(tenant.mfa_required, 'tenants.mfa_required'),
     mfaReverifyDays: environment.mfa_reverify_days ?? tenant.mfa_reverify_days,
     rotationWindowDays: environment.rotation_window_days ?? tenant.rotation_window_days ?? DEFAULT_ROTATION_WINDOW_DAYS,
     defaultKeyExpiryDays: environment.default_key_expiry_days ?? tenant.default_key_expiry_days,
@@ -40,7 +42,12 @@ export function authSettingsInForce(environment: EnvironmentRow, tenant: TenantR
   };
 }
 
-type DayField = 'mfaReverifyDays' | 'rotationWindowDays' | 'defaultKeyExpiryDays' | 'maxKeyExpiryDays' | 'maxApplicationKeyExpiryDays';
+type DayField =
+  | 'mfaReverifyDays'
+  | 'rotationWindowDays'
+  | 'defaultKeyExpiryDays'
+  | 'maxKeyExpiryDays'
+  | 'maxApplicationKeyExpiryDays';
 
 /** Why a longer (or no) value of each day count relaxes what the tenant set. */
 const LONGER_MEANS: Readonly<Record<DayField, string>> = {
@@ -52,7 +59,11 @@ const LONGER_MEANS: Readonly<Record<DayField, string>> = {
 };
 
 function relaxed(field: keyof AuthSettingsInForce, why: string): Result<void> {
-  return fail('FORBIDDEN', `authConfig.manage may only tighten the auth settings: ${field} ${why}, which needs tenant.manage`, { field, needed: 'tenant.manage' });
+  return fail(
+    'FORBIDDEN',
+    `authConfig.manage may only tighten the auth settings: ${field} ${why}, which needs tenant.manage`,
+    { field, needed: 'tenant.manage' },
+  );
 }
 
 function longer(before: number | null, after: number | null): boolean {
@@ -68,7 +79,8 @@ export function checkOnlyTightens(before: AuthSettingsInForce, after: AuthSettin
     if (longer(from, to)) return relaxed(field, `would go from ${from} to ${to ?? 'none'}: ${LONGER_MEANS[field]}`);
   }
   const [from, to] = [compileAllowlist(before.ipAllowlist), compileAllowlist(after.ipAllowlist)];
-  if (from !== undefined && to === undefined) return relaxed('ipAllowlist', 'would be cleared, letting every address in');
+  if (from !== undefined && to === undefined)
+    return relaxed('ipAllowlist', 'would be cleared, letting every address in');
   if (from !== undefined && to !== undefined && !coversAll(from, to)) {
     return relaxed('ipAllowlist', 'would admit addresses the current list does not (a list may only be narrowed)');
   }

@@ -36,6 +36,10 @@ export function effectiveSettings(tenant: TenantRow, environment?: EnvironmentRo
     rotationWindowDays: first(own?.rotation_window_days, tenant.rotation_window_days, DEFAULT_ROTATION_WINDOW_DAYS),
     defaultKeyExpiryDays: first(own?.default_key_expiry_days, tenant.default_key_expiry_days, null),
     maxKeyExpiryDays: first(own?.max_key_expiry_days, tenant.max_key_expiry_days, null),
-    maxApplicationKeyExpiryDays: first(own?.max_application_key_expiry_days, tenant.max_application_key_expiry_days, null),
+    maxApplicationKeyExpiryDays: first(
+      own?.max_application_key_expiry_days,
+      tenant.max_application_key_expiry_days,
+      null,
+    ),
   };
 }

@@ -15,7 +15,9 @@ export function environmentGate(): Gate {
   return async (key, action, facts) => {
     if (action !== 'update') throw new Error(`environment gate: unknown action ${action}`);
     if (holdsPermission(key, 'tenant.manage')) return ok(null);
-    const authSettingsOnly = Object.keys(bodyOf<Record<string, unknown>>(facts)).every((field) => AUTH_SETTING_FIELDS.includes(field));
+    const authSettingsOnly = Object.keys(bodyOf<Record<string, unknown>>(facts)).every((field) =>
+      AUTH_SETTING_FIELDS.includes(field),
+    );
     if (!holdsPermission(key, 'authConfig.manage') || key.environmentId !== idParam(facts) || !authSettingsOnly) {
       return fail('FORBIDDEN', `this needs ${NEEDED}`, { needed: NEEDED });
     }

@@ -18,11 +18,23 @@ export async function lockEnvironment(trx: Db, id: string): Promise<EnvironmentR
   return lockForUpdate(trx, trx.selectFrom('environments').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
-export async function findEnvironmentByName(db: Db, tenantId: string, name: string): Promise<EnvironmentRow | undefined> {
-  return db.selectFrom('environments').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+export async function findEnvironmentByName(
+  db: Db,
+  tenantId: string,
+  name: string,
+): Promise<EnvironmentRow | undefined> {
+  return db
+    .selectFrom('environments')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('name', '=', name)
+    .executeTakeFirst();
 }
 
-export async function listEnvironments(db: Db, filter: { tenantId?: string | undefined; afterId: string | null; limit: number }): Promise<EnvironmentRow[]> {
+export async function listEnvironments(
+  db: Db,
+  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
+): Promise<EnvironmentRow[]> {
   let query = db.selectFrom('environments').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);

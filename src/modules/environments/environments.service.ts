@@ -55,10 +55,16 @@ export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): En
 }
 
 function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
-  if (decodeFlag(tenant.mfa_required, 'tenants.mfa_required') && decodeOptionalFlag(env.mfa_required, 'environments.mfa_required') === false) {
+  if (
+    decodeFlag(tenant.mfa_required, 'tenants.mfa_required') &&
+    decodeOptionalFlag(env.mfa_required, 'environments.mfa_required') === false
+  ) {
     return fail('VALIDATION', 'mfaRequired cannot be false while the tenant requires MFA', { field: 'mfaRequired' });
   }
-  return checkExpirySettings(env.default_key_expiry_days ?? tenant.default_key_expiry_days, env.max_key_expiry_days ?? tenant.max_key_expiry_days);
+  return checkExpirySettings(
+    env.default_key_expiry_days ?? tenant.default_key_expiry_days,
+    env.max_key_expiry_days ?? tenant.max_key_expiry_days,
+  );
 }
 
 /**
@@ -66,17 +72,26 @@ function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
  * mislead whoever reads a log, a leak report or a secret scanner's alert.
  */
 function checkKeyPrefix(prefix: string | undefined): Result<void> {
-  if (prefix === ROOT_KEY_PREFIX) return fail('VALIDATION', `keyPrefix "${ROOT_KEY_PREFIX}" is reserved for the root key`, { field: 'keyPrefix' });
+  if (prefix === ROOT_KEY_PREFIX)
+    return fail('VALIDATION', `keyPrefix "${ROOT_KEY_PREFIX}" is reserved for the root key`, { field: 'keyPrefix' });
   return ok(undefined);
 }
 
 /** The environment if the caller may see it; anything else is indistinguishable from absent. */
-export async function findVisibleEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<EnvironmentRow | undefined> {
+export async function findVisibleEnvironment(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+): Promise<EnvironmentRow | undefined> {
   const row = await findEnvironment(deps.db, id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
-export async function createEnvironment(deps: ServiceDeps, caller: Caller, input: CreateEnvironmentInput): Promise<Result<EnvironmentObject>> {
+export async function createEnvironment(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreateEnvironmentInput,
+): Promise<Result<EnvironmentObject>> {
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
   const prefix = checkKeyPrefix(input.keyPrefix);
@@ -119,26 +134,42 @@ export async function createEnvironment(deps: ServiceDeps, caller: Caller, input
   });
 }
 
-export async function listEnvironmentsFor(deps: ServiceDeps, caller: Caller, query: PageQueryType & { tenantId?: string | undefined }): Promise<Result<PageOf<EnvironmentObject>>> {
+export async function listEnvironmentsFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: PageQueryType & { tenantId?: string | undefined },
+): Promise<Result<PageOf<EnvironmentObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
   const rows = await listEnvironments(deps.db, { ...page.value });
   const tenants = new Map<string, TenantRow | undefined>();
-  for (const row of rows) if (!tenants.has(row.tenant_id)) tenants.set(row.tenant_id, await findTenant(deps.db, row.tenant_id));
+  for (const row of rows)
+    if (!tenants.has(row.tenant_id)) tenants.set(row.tenant_id, await findTenant(deps.db, row.tenant_id));
   return ok(toPage(rows, limit, (row) => toEnvironmentObject(row, tenants.get(row.tenant_id))));
 }
 
-export async function getEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<EnvironmentObject>> {
+export async function getEnvironment(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+): Promise<Result<EnvironmentObject>> {
   const row = await findVisibleEnvironment(deps, caller, id);
-  return row === undefined ? notFound('environment', id) : ok(toEnvironmentObject(row, await findTenant(deps.db, row.tenant_id)));
+  return row === undefined
+    ? notFound('environment', id)
+    : ok(toEnvironmentObject(row, await findTenant(deps.db, row.tenant_id)));
 }
 
 function pick<T>(input: T | undefined, current: T): T {
   return input === undefined ? current : input;
 }
 
-export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: string, input: PatchEnvironmentInput): Promise<Result<EnvironmentObject>> {
+export async function patchEnvironment(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: PatchEnvironmentInput,
+): Promise<Result<EnvironmentObject>> {
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
   const prefix = checkKeyPrefix(input.keyPrefix);
   if (!prefix.ok) return prefix;
@@ -148,7 +179,11 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
     const current = await lockEnvironment(trx, id);
     const tenant = current && (await findTenant(trx, current.tenant_id));
     if (current === undefined || tenant === undefined) return notFound('environment', id);
-    if (input.name !== undefined && input.name !== current.name && (await findEnvironmentByName(trx, tenant.id, input.name)) !== undefined) {
+    if (
+      input.name !== undefined &&
+      input.name !== current.name &&
+      (await findEnvironmentByName(trx, tenant.id, input.name)) !== undefined
+    ) {
       return fail('CONFLICT', `an environment named "${input.name}" already exists in this tenant`, { field: 'name' });
     }
     const mfa = input.mfaRequired === undefined ? current.mfa_required : encodeOptionalFlag(input.mfaRequired);
@@ -186,7 +221,11 @@ export async function patchEnvironment(deps: ServiceDeps, caller: Caller, id: st
   });
 }
 
-export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<EnvironmentObject>> {
+export async function removeEnvironment(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+): Promise<Result<EnvironmentObject>> {
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     // Locked: a key or resource being created in it waits, then finds it gone (404), or is counted.
@@ -195,7 +234,8 @@ export async function removeEnvironment(deps: ServiceDeps, caller: Caller, id: s
     const liveKeys = await countLiveKeysInEnvironment(trx, id);
     if (liveKeys > 0) return fail('CONFLICT', `environment ${id} still has ${liveKeys} live key(s); revoke them first`);
     const resources = await countResourcesInEnvironment(trx, id);
-    if (resources > 0) return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
+    if (resources > 0)
+      return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
     const policies = await countPoliciesInEnvironment(trx, id);
     if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
     await deleteEnvironment(trx, id);

@@ -38,7 +38,10 @@ export async function groupsByIds(db: Db, ids: readonly string[]): Promise<Group
   return db.selectFrom('groups').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function listGroups(db: Db, filter: { tenantId?: string | undefined; afterId: string | null; limit: number }): Promise<GroupRow[]> {
+export async function listGroups(
+  db: Db,
+  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
+): Promise<GroupRow[]> {
   let query = db.selectFrom('groups').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
@@ -55,7 +58,12 @@ export async function renameGroup(db: Db, id: string, name: string, now: number)
 export async function membersOf(db: Db, groupIds: readonly string[]): Promise<Map<string, string[]>> {
   const byGroup = new Map<string, string[]>();
   if (groupIds.length === 0) return byGroup;
-  const rows = await db.selectFrom('group_members').selectAll().where('group_id', 'in', groupIds).orderBy('key_id').execute();
+  const rows = await db
+    .selectFrom('group_members')
+    .selectAll()
+    .where('group_id', 'in', groupIds)
+    .orderBy('key_id')
+    .execute();
   for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.key_id]);
   return byGroup;
 }
@@ -64,7 +72,12 @@ export async function membersOf(db: Db, groupIds: readonly string[]): Promise<Ma
 export async function userMembersOf(db: Db, groupIds: readonly string[]): Promise<Map<string, string[]>> {
   const byGroup = new Map<string, string[]>();
   if (groupIds.length === 0) return byGroup;
-  const rows = await db.selectFrom('group_user_members').selectAll().where('group_id', 'in', groupIds).orderBy('user_id').execute();
+  const rows = await db
+    .selectFrom('group_user_members')
+    .selectAll()
+    .where('group_id', 'in', groupIds)
+    .orderBy('user_id')
+    .execute();
   for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.user_id]);
   return byGroup;
 }
@@ -98,13 +111,23 @@ async function writeUserKeysGroups(db: Db, userId: string): Promise<void> {
 
 /** The groups a user is a member of, in id order (each of its keys is in them too). */
 export async function groupIdsOfUser(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('group_user_members').select('group_id').where('user_id', '=', userId).orderBy('group_id').execute();
+  const rows = await db
+    .selectFrom('group_user_members')
+    .select('group_id')
+    .where('user_id', '=', userId)
+    .orderBy('group_id')
+    .execute();
   return rows.map((row) => row.group_id);
 }
 
 /** Adds a user member (no-op when already one) and refreshes each of its keys. */
 export async function addUserMember(db: Db, groupId: string, userId: string, now: number): Promise<boolean> {
-  const existing = await db.selectFrom('group_user_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('group_user_members')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (existing !== undefined) return false;
   await db.insertInto('group_user_members').values({ group_id: groupId, user_id: userId, created_at: now }).execute();
   await writeUserKeysGroups(db, userId);
@@ -112,7 +135,11 @@ export async function addUserMember(db: Db, groupId: string, userId: string, now
 }
 
 export async function removeUserMember(db: Db, groupId: string, userId: string): Promise<boolean> {
-  const result = await db.deleteFrom('group_user_members').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('group_user_members')
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) return false;
   await writeUserKeysGroups(db, userId);
   return true;
@@ -126,7 +153,12 @@ export async function removeUserFromAllGroups(db: Db, userId: string): Promise<v
 
 /** Adds a member (no-op when already one) and refreshes the key's own list. */
 export async function addMember(db: Db, groupId: string, keyId: string, now: number): Promise<boolean> {
-  const existing = await db.selectFrom('group_members').select('key_id').where('group_id', '=', groupId).where('key_id', '=', keyId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('group_members')
+    .select('key_id')
+    .where('group_id', '=', groupId)
+    .where('key_id', '=', keyId)
+    .executeTakeFirst();
   if (existing !== undefined) return false;
   await db.insertInto('group_members').values({ group_id: groupId, key_id: keyId, created_at: now }).execute();
   await writeKeyGroups(db, keyId);
@@ -134,7 +166,11 @@ export async function addMember(db: Db, groupId: string, keyId: string, now: num
 }
 
 export async function removeMember(db: Db, groupId: string, keyId: string): Promise<boolean> {
-  const result = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('key_id', '=', keyId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('group_members')
+    .where('group_id', '=', groupId)
+    .where('key_id', '=', keyId)
+    .executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) return false;
   await writeKeyGroups(db, keyId);
   return true;
@@ -148,7 +184,8 @@ export async function removeMember(db: Db, groupId: string, keyId: string): Prom
 export async function deleteGroup(db: Db, id: string): Promise<{ keys: string[]; users: string[] }> {
   const members = (await membersOf(db, [id])).get(id) ?? [];
   const users = (await userMembersOf(db, [id])).get(id) ?? [];
-  if (users.length > 0) await lockForUpdate(db, db.selectFrom('users').select('id').where('id', 'in', users).orderBy('id')).execute();
+  if (users.length > 0)
+    await lockForUpdate(db, db.selectFrom('users').select('id').where('id', 'in', users).orderBy('id')).execute();
   await db.deleteFrom('group_members').where('group_id', '=', id).execute();
   await db.deleteFrom('group_user_members').where('group_id', '=', id).execute();
   for (const keyId of members) await writeKeyGroups(db, keyId);

@@ -45,7 +45,11 @@ function toGroupObject(row: GroupRow, keys: readonly string[], users: readonly s
 }
 
 async function shownGroup(db: Db, row: GroupRow): Promise<GroupObject> {
-  return toGroupObject(row, (await membersOf(db, [row.id])).get(row.id) ?? [], (await userMembersOf(db, [row.id])).get(row.id) ?? []);
+  return toGroupObject(
+    row,
+    (await membersOf(db, [row.id])).get(row.id) ?? [],
+    (await userMembersOf(db, [row.id])).get(row.id) ?? [],
+  );
 }
 
 async function visibleGroup(db: ServiceDeps['db'], caller: Caller, id: string): Promise<GroupRow | undefined> {
@@ -53,25 +57,48 @@ async function visibleGroup(db: ServiceDeps['db'], caller: Caller, id: string): 
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
-export async function createGroup(deps: ServiceDeps, caller: Caller, input: CreateGroupInput): Promise<Result<GroupObject>> {
+export async function createGroup(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreateGroupInput,
+): Promise<Result<GroupObject>> {
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    const row: GroupRow = { id: newId('group', now), tenant_id: tenantId.value, name: input.name, created_at: now, updated_at: now };
+    const row: GroupRow = {
+      id: newId('group', now),
+      tenant_id: tenantId.value,
+      name: input.name,
+      created_at: now,
+      updated_at: now,
+    };
     await insertGroup(trx, row);
-    await record({ action: 'group.create', tenantId: row.tenant_id, environmentId: null, target: { type: 'group', id: row.id }, op: 'create', details: { name: row.name } });
+    await record({
+      action: 'group.create',
+      tenantId: row.tenant_id,
+      environmentId: null,
+      target: { type: 'group', id: row.id },
+      op: 'create',
+      details: { name: row.name },
+    });
     return ok(toGroupObject(row, [], []));
   });
 }
 
-export async function listGroupsFor(deps: ServiceDeps, caller: Caller, query: ListGroupsInput): Promise<Result<PageOf<GroupObject>>> {
+export async function listGroupsFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: ListGroupsInput,
+): Promise<Result<PageOf<GroupObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const rows = await listGroups(deps.db, page.value);
   const ids = rows.map((row) => row.id);
   const members = await membersOf(deps.db, ids);
   const users = await userMembersOf(deps.db, ids);
-  return ok(toPage(rows, page.value.limit, (row) => toGroupObject(row, members.get(row.id) ?? [], users.get(row.id) ?? [])));
+  return ok(
+    toPage(rows, page.value.limit, (row) => toGroupObject(row, members.get(row.id) ?? [], users.get(row.id) ?? [])),
+  );
 }
 
 export async function getGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
@@ -79,13 +106,25 @@ export async function getGroup(deps: ServiceDeps, caller: Caller, id: string): P
   return row === undefined ? notFound('group', id) : ok(await shownGroup(deps.db, row));
 }
 
-export async function patchGroup(deps: ServiceDeps, caller: Caller, id: string, name: string): Promise<Result<GroupObject>> {
+export async function patchGroup(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  name: string,
+): Promise<Result<GroupObject>> {
   if ((await visibleGroup(deps.db, caller, id)) === undefined) return notFound('group', id);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
     await renameGroup(trx, id, name, now);
-    await record({ action: 'group.update', tenantId: current.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { name } });
+    await record({
+      action: 'group.update',
+      tenantId: current.tenant_id,
+      environmentId: null,
+      target: { type: 'group', id },
+      op: 'update',
+      details: { name },
+    });
     return ok(await shownGroup(trx, { ...current, name, updated_at: now }));
   });
 }
@@ -110,7 +149,12 @@ export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string)
 }
 
 /** Adds a key, or a user (and so each of its keys, present and future), to the group. */
-export async function addGroupMember(deps: ServiceDeps, caller: Caller, id: string, input: AddMemberInput): Promise<Result<GroupObject>> {
+export async function addGroupMember(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: AddMemberInput,
+): Promise<Result<GroupObject>> {
   const group = await visibleGroup(deps.db, caller, id);
   if (group === undefined) return notFound('group', id);
   if ('userId' in input) {
@@ -118,7 +162,8 @@ export async function addGroupMember(deps: ServiceDeps, caller: Caller, id: stri
     if (user === undefined || user.tenant_id !== group.tenant_id) return notFound('user', input.userId);
   } else {
     const key = await findKeyById(deps.db, input.keyId);
-    if (key === undefined || key.tenant_id !== group.tenant_id || key.kind === 'root') return notFound('key', input.keyId);
+    if (key === undefined || key.tenant_id !== group.tenant_id || key.kind === 'root')
+      return notFound('key', input.keyId);
   }
   const allowed = refuseGroupAssignment(caller.key, [id]);
   if (!allowed.ok) return allowed;
@@ -126,16 +171,29 @@ export async function addGroupMember(deps: ServiceDeps, caller: Caller, id: stri
     // The group, then the user (see lockGroups): gone meanwhile, nothing is added.
     if ((await lockGroups(trx, [id])).length === 0) return notFound('group', id);
     if ('userId' in input && (await lockUser(trx, input.userId)) === undefined) return notFound('user', input.userId);
-    const added = 'userId' in input ? await addUserMember(trx, id, input.userId, now) : await addMember(trx, id, input.keyId, now);
+    const added =
+      'userId' in input ? await addUserMember(trx, id, input.userId, now) : await addMember(trx, id, input.keyId, now);
     if (added) {
-      await record({ action: 'group.member.add', tenantId: group.tenant_id, environmentId: null, target: { type: 'group', id }, op: 'update', details: { ...input } });
+      await record({
+        action: 'group.member.add',
+        tenantId: group.tenant_id,
+        environmentId: null,
+        target: { type: 'group', id },
+        op: 'update',
+        details: { ...input },
+      });
     }
     return ok(await shownGroup(trx, group));
   });
 }
 
 /** Removes a member key or user; a key stays a member while its user is one. */
-export async function removeGroupMember(deps: ServiceDeps, caller: Caller, id: string, memberId: string): Promise<Result<GroupObject>> {
+export async function removeGroupMember(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  memberId: string,
+): Promise<Result<GroupObject>> {
   const group = await visibleGroup(deps.db, caller, id);
   if (group === undefined) return notFound('group', id);
   const isUser = memberId.startsWith('usr_');

@@ -43,7 +43,11 @@ export interface PepperRotationReport {
 export async function keysUnderPreviousPepper(db: Db): Promise<number> {
   const row = await db
     .selectFrom('pepper_pending_keys')
-    .innerJoin('api_keys', (join) => join.onRef('api_keys.id', '=', 'pepper_pending_keys.key_id').onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'))
+    .innerJoin('api_keys', (join) =>
+      join
+        .onRef('api_keys.id', '=', 'pepper_pending_keys.key_id')
+        .onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'),
+    )
     .where('api_keys.revoked_at', 'is', null)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
@@ -58,7 +62,11 @@ export async function keysUnderPreviousPepper(db: Db): Promise<number> {
 export async function isPendingUnderPreviousPepper(db: Db, keyId: string, keyHash: string): Promise<boolean> {
   const row = await db
     .selectFrom('pepper_pending_keys')
-    .innerJoin('api_keys', (join) => join.onRef('api_keys.id', '=', 'pepper_pending_keys.key_id').onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'))
+    .innerJoin('api_keys', (join) =>
+      join
+        .onRef('api_keys.id', '=', 'pepper_pending_keys.key_id')
+        .onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'),
+    )
     .where('pepper_pending_keys.key_id', '=', keyId)
     .where('pepper_pending_keys.key_hash', '=', keyHash)
     .select('pepper_pending_keys.key_id')
@@ -72,12 +80,23 @@ function reseal(value: string, boundTo: string, from: SecretBox, to: SecretBox):
   return plain === null ? null : to.seal(plain, boundTo);
 }
 
-export async function rotatePepper(db: Db, model: AuthModel, rotation: PepperRotation): Promise<Result<PepperRotationReport>> {
-  const stored = await db.selectFrom('instance_settings').select('value').where('name', '=', FINGERPRINT_SETTING).executeTakeFirst();
+export async function rotatePepper(
+  db: Db,
+  model: AuthModel,
+  rotation: PepperRotation,
+): Promise<Result<PepperRotationReport>> {
+  const stored = await db
+    .selectFrom('instance_settings')
+    .select('value')
+    .where('name', '=', FINGERPRINT_SETTING)
+    .executeTakeFirst();
   if (stored === undefined || stored.value !== fingerprint(rotation.previous)) {
-    return fail('VALIDATION', 'KEYWARD_PEPPER_PREVIOUS is not the pepper this database is sealed under', { field: 'KEYWARD_PEPPER_PREVIOUS' });
+    return fail('VALIDATION', 'KEYWARD_PEPPER_PREVIOUS is not the pepper this database is sealed under', {
+      field: 'KEYWARD_PEPPER_PREVIOUS',
+    });
   }
-  if (rotation.previous.equals(rotation.next)) return fail('VALIDATION', 'the new pepper (KEYWARD_PEPPER) is the current one', { field: 'KEYWARD_PEPPER' });
+  if (rotation.previous.equals(rotation.next))
+    return fail('VALIDATION', 'the new pepper (KEYWARD_PEPPER) is the current one', { field: 'KEYWARD_PEPPER' });
   const pending = await keysUnderPreviousPepper(db);
   if (pending > 0 && rotation.force !== true) {
     return fail(
@@ -96,7 +115,14 @@ export async function rotatePepper(db: Db, model: AuthModel, rotation: PepperRot
       let unreadable = 0;
       let [secrets, mfaSeeds] = [0, 0];
       const values =
-        secretTypes.length === 0 ? [] : await trx.selectFrom('resources').select(['id', 'value']).where('type', 'in', secretTypes).where('value', 'is not', null).execute();
+        secretTypes.length === 0
+          ? []
+          : await trx
+              .selectFrom('resources')
+              .select(['id', 'value'])
+              .where('type', 'in', secretTypes)
+              .where('value', 'is not', null)
+              .execute();
       for (const row of values) {
         const sealed = reseal(row.value as string, row.id, from, to);
         if (sealed === null) unreadable++;

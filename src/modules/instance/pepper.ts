@@ -36,8 +36,14 @@ export async function checkPepper(db: Db, pepper: Buffer): Promise<void> {
     .values({ name: FINGERPRINT_SETTING, value: expected })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.selectFrom('instance_settings').select('value').where('name', '=', FINGERPRINT_SETTING).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('instance_settings')
+    .select('value')
+    .where('name', '=', FINGERPRINT_SETTING)
+    .executeTakeFirstOrThrow();
   if (row.value !== expected) {
-    throw new Error('this database was initialised with a different pepper: set KEYWARD_PEPPER (or <data dir>/pepper) to the original');
+    throw new Error(
+      'this database was initialised with a different pepper: set KEYWARD_PEPPER (or <data dir>/pepper) to the original',
+    );
   }
 }

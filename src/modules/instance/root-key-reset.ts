@@ -21,18 +21,41 @@ export interface RootKeyReset {
   readonly key: string;
 }
 
-export async function resetRootKey(deps: MutationDeps, pepper: Buffer, dataDir: string | null): Promise<Result<RootKeyReset>> {
+export async function resetRootKey(
+  deps: MutationDeps,
+  pepper: Buffer,
+  dataDir: string | null,
+): Promise<Result<RootKeyReset>> {
   const secret = generateKey(ROOT_KEY_PREFIX);
   const result = await mutate(deps, { keyId: null, requestId: null, sourceIp: null }, async ({ trx, now, record }) => {
-    const setting = await trx.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirst();
-    if (setting === undefined) return fail('NOT_FOUND', 'this instance has no root key yet: start the server once to make it');
+    const setting = await trx
+      .selectFrom('instance_settings')
+      .select('value')
+      .where('name', '=', ROOT_KEY_SETTING)
+      .executeTakeFirst();
+    if (setting === undefined)
+      return fail('NOT_FOUND', 'this instance has no root key yet: start the server once to make it');
     const previous = setting.value;
     await updateKey(trx, previous, { revoked_at: now, updated_at: now });
-    await record({ action: 'key.revoke', tenantId: null, environmentId: null, target: { type: 'key', id: previous }, op: 'update', details: { reason: 'root key reset' } });
+    await record({
+      action: 'key.revoke',
+      tenantId: null,
+      environmentId: null,
+      target: { type: 'key', id: previous },
+      op: 'update',
+      details: { reason: 'root key reset' },
+    });
     const id = newId('key', now);
     await insertRootKey(trx, id, secret, pepper, now);
     await trx.updateTable('instance_settings').set({ value: id }).where('name', '=', ROOT_KEY_SETTING).execute();
-    await record({ action: 'instance.root_key_reset', tenantId: null, environmentId: null, target: { type: 'key', id }, op: 'create', details: { previousKeyId: previous } });
+    await record({
+      action: 'instance.root_key_reset',
+      tenantId: null,
+      environmentId: null,
+      target: { type: 'key', id },
+      op: 'create',
+      details: { previousKeyId: previous },
+    });
     return ok({ previousKeyId: previous, rootKeyId: id, key: secret });
   });
   if (result.ok && dataDir !== null) writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');

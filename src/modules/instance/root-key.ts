@@ -23,8 +23,16 @@ export interface RootKeyBootstrap {
   readonly createdKey: string | null;
 }
 
-export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir: string | null): Promise<RootKeyBootstrap> {
-  const existing = await deps.db.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirst();
+export async function ensureRootKey(
+  deps: MutationDeps,
+  pepper: Buffer,
+  dataDir: string | null,
+): Promise<RootKeyBootstrap> {
+  const existing = await deps.db
+    .selectFrom('instance_settings')
+    .select('value')
+    .where('name', '=', ROOT_KEY_SETTING)
+    .executeTakeFirst();
   if (existing !== undefined) return { rootKeyId: existing.value, createdKey: null };
 
   const secret = generateKey(ROOT_KEY_PREFIX);
@@ -33,11 +41,21 @@ export async function ensureRootKey(deps: MutationDeps, pepper: Buffer, dataDir:
     // The primary key on the setting makes a second, concurrent first start fail here and roll back.
     await trx.insertInto('instance_settings').values({ name: ROOT_KEY_SETTING, value: id }).execute();
     await insertRootKey(trx, id, secret, pepper, now);
-    await record({ action: 'instance.bootstrap', tenantId: null, environmentId: null, target: { type: 'key', id }, op: 'create' });
+    await record({
+      action: 'instance.bootstrap',
+      tenantId: null,
+      environmentId: null,
+      target: { type: 'key', id },
+      op: 'create',
+    });
     return ok(id);
   });
   if (!result.ok) {
-    const winner = await deps.db.selectFrom('instance_settings').select('value').where('name', '=', ROOT_KEY_SETTING).executeTakeFirstOrThrow();
+    const winner = await deps.db
+      .selectFrom('instance_settings')
+      .select('value')
+      .where('name', '=', ROOT_KEY_SETTING)
+      .executeTakeFirstOrThrow();
     return { rootKeyId: winner.value, createdKey: null };
   }
   if (dataDir !== null) {

@@ -11,7 +11,19 @@ import type { KeyRow } from './keys.repository.js';
 
 type BlankColumns = Omit<
   KeyRow,
-  'id' | 'tenant_id' | 'environment_id' | 'user_id' | 'kind' | 'name' | 'key_hash' | 'hint' | 'prefix' | 'admin' | 'enabled' | 'created_at' | 'updated_at'
+  | 'id'
+  | 'tenant_id'
+  | 'environment_id'
+  | 'user_id'
+  | 'kind'
+  | 'name'
+  | 'key_hash'
+  | 'hint'
+  | 'prefix'
+  | 'admin'
+  | 'enabled'
+  | 'created_at'
+  | 'updated_at'
 >;
 
 export const BLANK_KEY_COLUMNS: Readonly<BlankColumns> = Object.freeze({

@@ -7,7 +7,10 @@ import type { Db } from '../../storage/database.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import type { KeyRow } from './keys.repository.js';
 
-type CreditColumns = Pick<KeyRow, 'credits_remaining' | 'credits_refill_amount' | 'credits_refill_interval' | 'credits_period' | 'credits_period_end'>;
+type CreditColumns = Pick<
+  KeyRow,
+  'credits_remaining' | 'credits_refill_amount' | 'credits_refill_interval' | 'credits_period' | 'credits_period_end'
+>;
 
 export const NO_CREDITS: CreditColumns = {
   credits_remaining: null,
@@ -27,11 +30,19 @@ export async function creditTimeZone(db: Db, tenantId: string | null): Promise<s
  * the one already stored where that is later (`stored`, on PATCH): setting a balance on a node
  * whose clock is behind does not move the period back, which would refill it again.
  */
-export function creditColumns(credits: KeyObject['credits'], timeZone: string | null, now: number, stored?: KeyRow): CreditColumns {
+export function creditColumns(
+  credits: KeyObject['credits'],
+  timeZone: string | null,
+  now: number,
+  stored?: KeyRow,
+): CreditColumns {
   if (credits === null) return NO_CREDITS;
   const refill = credits.refill ?? null;
   const current = refill === null ? null : creditPeriod(refill.interval, timeZone ?? 'UTC', now);
-  const keepStored = current !== null && stored?.credits_refill_interval === refill?.interval && Number(stored?.credits_period_end ?? 0) > current.end;
+  const keepStored =
+    current !== null &&
+    stored?.credits_refill_interval === refill?.interval &&
+    Number(stored?.credits_period_end ?? 0) > current.end;
   return {
     credits_remaining: credits.remaining,
     credits_refill_amount: refill?.amount ?? null,
@@ -52,7 +63,13 @@ export function creditColumnsOf(row: KeyRow): CreditColumns {
  * would, then adds, so credits bought after a period boundary survive the next spend.
  * Answers the balance after it (null: the key has no credits).
  */
-export async function addCredits(db: Db, key: Pick<KeyRow, 'id' | 'credits_refill_interval'>, amount: number, timeZone: string | null, now: number): Promise<number | null> {
+export async function addCredits(
+  db: Db,
+  key: Pick<KeyRow, 'id' | 'credits_refill_interval'>,
+  amount: number,
+  timeZone: string | null,
+  now: number,
+): Promise<number | null> {
   const interval: RefillInterval = key.credits_refill_interval === 'month' ? 'month' : 'day';
   // Without a refill the period is never due (the rule asks for a refill amount); any period does.
   const period = creditPeriod(interval, timeZone ?? 'UTC', now);

@@ -21,12 +21,20 @@ export function resolveExpiry(
     ? (environment.max_application_key_expiry_days ?? tenant.max_application_key_expiry_days)
     : (environment.max_key_expiry_days ?? tenant.max_key_expiry_days);
   const setting = application ? 'maxApplicationKeyExpiryDays' : 'maxKeyExpiryDays';
-  const days = requested === undefined ? (environment.default_key_expiry_days ?? tenant.default_key_expiry_days) : requested;
+  const days =
+    requested === undefined ? (environment.default_key_expiry_days ?? tenant.default_key_expiry_days) : requested;
   if (max !== null && days === null) {
-    return fail('VALIDATION', `expiresInDays is required: ${kind} keys in this environment expire within ${setting} (${max})`, { field: 'expiresInDays', [setting]: max });
+    return fail(
+      'VALIDATION',
+      `expiresInDays is required: ${kind} keys in this environment expire within ${setting} (${max})`,
+      { field: 'expiresInDays', [setting]: max },
+    );
   }
   if (max !== null && days !== null && days > max) {
-    return fail('VALIDATION', `expiresInDays (${days}) exceeds ${setting} (${max})`, { field: 'expiresInDays', [setting]: max });
+    return fail('VALIDATION', `expiresInDays (${days}) exceeds ${setting} (${max})`, {
+      field: 'expiresInDays',
+      [setting]: max,
+    });
   }
   return ok({ days, expiresAt: days === null ? null : now + days * DAY_MS });
 }

@@ -40,12 +40,21 @@ export async function changeGrants(
   // Only what changes is handed out by this caller; what the key already had stays as it was.
   const admin = decodeFlag(current.admin, 'api_keys.admin');
   const givenDirect = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
-  const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, givenDirect ? direct : {}, admin, policies.value);
+  const grants = await resolveKeyGrants(
+    { db: trx, model: deps.model },
+    caller.key,
+    place.tenantId,
+    givenDirect ? direct : {},
+    admin,
+    policies.value,
+  );
   if (!grants.ok) return grants;
   const checked = givenDirect ? resolveGrantInput(deps.model, direct, { admin }) : ok(stored);
   if (!checked.ok) return checked;
   const columns: Partial<KeyRow> = { ...grantColumns({ ...checked.value, preset: current.preset }) };
-  const details: Record<string, unknown> = givenDirect ? { permissions: checked.value.permissions, scopes: checked.value.scopes, levels: checked.value.levels } : {};
+  const details: Record<string, unknown> = givenDirect
+    ? { permissions: checked.value.permissions, scopes: checked.value.scopes, levels: checked.value.levels }
+    : {};
   let policyIds = (await policyIdsByKey(trx, [current.id])).get(current.id) ?? [];
   if (input.policyIds !== undefined) {
     policyIds = [...input.policyIds].sort();

@@ -23,7 +23,12 @@ export interface KeyPlace {
 }
 
 /** The linked policies' grants, as what the caller hands out by linking them; `lock`: read locked (in a transaction that links them). */
-export async function resolvePolicies(db: Db, place: KeyPlace, policyIds: readonly string[], lock = false): Promise<Result<HandedOut[]>> {
+export async function resolvePolicies(
+  db: Db,
+  place: KeyPlace,
+  policyIds: readonly string[],
+  lock = false,
+): Promise<Result<HandedOut[]>> {
   const rows = lock ? await lockPolicies(db, policyIds) : await policiesByIds(db, policyIds);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const handedOut: HandedOut[] = [];
@@ -31,7 +36,11 @@ export async function resolvePolicies(db: Db, place: KeyPlace, policyIds: readon
     const policy = byId.get(id);
     if (policy === undefined || policy.tenant_id !== place.tenantId) return notFound('policy', id);
     if (policy.environment_id !== null && policy.environment_id !== place.environmentId) {
-      return fail('VALIDATION', `policy ${id} belongs to another environment; link it to keys there, or make it tenant-wide`, { field: 'policyIds' });
+      return fail(
+        'VALIDATION',
+        `policy ${id} belongs to another environment; link it to keys there, or make it tenant-wide`,
+        { field: 'policyIds' },
+      );
     }
     const grants: GrantSet = grantSetOf({ ...policy, preset: null }, 'policies');
     handedOut.push({ label: `policy ${id}`, grants });
@@ -40,7 +49,12 @@ export async function resolvePolicies(db: Db, place: KeyPlace, policyIds: readon
 }
 
 /** The groups named for the key, locked (`trx` a transaction), that the caller may put it into. */
-export async function resolveGroups(trx: Db, caller: KeyRecord, place: KeyPlace, groupIds: readonly string[]): Promise<Result<null>> {
+export async function resolveGroups(
+  trx: Db,
+  caller: KeyRecord,
+  place: KeyPlace,
+  groupIds: readonly string[],
+): Promise<Result<null>> {
   const rows = await lockGroups(trx, groupIds);
   const found = new Set(rows.filter((row) => row.tenant_id === place.tenantId).map((row) => row.id));
   const missing = groupIds.find((id) => !found.has(id));
@@ -53,10 +67,17 @@ export async function resolveGroups(trx: Db, caller: KeyRecord, place: KeyPlace,
  * key finds it gone (404). A user's groups take in each of its keys, future ones too, so the
  * caller must be allowed to put keys into every group the user is in (403 naming them).
  */
-export async function resolveOwner(trx: Db, caller: KeyRecord, place: KeyPlace, userId: string, admin: boolean): Promise<Result<UserRow>> {
+export async function resolveOwner(
+  trx: Db,
+  caller: KeyRecord,
+  place: KeyPlace,
+  userId: string,
+  admin: boolean,
+): Promise<Result<UserRow>> {
   const user = await lockUser(trx, userId);
   if (user === undefined || user.tenant_id !== place.tenantId) return notFound('user', userId);
-  if (admin && user.role !== 'admin') return fail('VALIDATION', `user ${user.id} is not an admin user, so cannot own an admin key`, { field: 'admin' });
+  if (admin && user.role !== 'admin')
+    return fail('VALIDATION', `user ${user.id} is not an admin user, so cannot own an admin key`, { field: 'admin' });
   const allowed = refuseGroupAssignment(caller, await groupIdsOfUser(trx, userId), `through its user ${userId}`);
   return allowed.ok ? ok(user) : allowed;
 }

@@ -16,17 +16,30 @@ export function keyStatus(row: KeyRow, now: number): KeyObject['status'] {
 
 function shownGrants(row: KeyRow): Pick<KeyObject, 'permissions' | 'scopes' | 'levels' | 'preset'> {
   const grants = grantSetOf(row);
-  return { permissions: [...grants.permissions], scopes: [...grants.scopes], levels: { ...grants.levels }, preset: grants.preset };
+  return {
+    permissions: [...grants.permissions],
+    scopes: [...grants.scopes],
+    levels: { ...grants.levels },
+    preset: grants.preset,
+  };
 }
 
 function shownCredits(row: KeyRow): KeyObject['credits'] {
   if (row.credits_remaining === null) return null;
-  const refill = row.credits_refill_amount === null ? null : { amount: Number(row.credits_refill_amount), interval: row.credits_refill_interval as 'day' | 'month' };
+  const refill =
+    row.credits_refill_amount === null
+      ? null
+      : { amount: Number(row.credits_refill_amount), interval: row.credits_refill_interval as 'day' | 'month' };
   return { remaining: Number(row.credits_remaining), refill };
 }
 
 /** `lastUsedAt`: the key's last verify, stored or pending on this node (see usage.service lastUsedAtOf). */
-export function toKeyObject(row: KeyRow, now: number, policyIds: readonly string[] = [], lastUsedAt: number | null = null): KeyObject {
+export function toKeyObject(
+  row: KeyRow,
+  now: number,
+  policyIds: readonly string[] = [],
+  lastUsedAt: number | null = null,
+): KeyObject {
   return {
     id: row.id,
     tenantId: row.tenant_id,

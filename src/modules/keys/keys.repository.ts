@@ -57,8 +57,16 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
     .selectAll('api_keys')
     .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
-    .select(['policies.permissions as policy_permissions', 'policies.scopes as policy_scopes', 'policies.levels as policy_levels'])
-    .select(['environments.mfa_reverify_days as env_reverify_days', 'tenants.mfa_reverify_days as tenant_reverify_days', 'user_mfa.passed_at as mfa_passed_at'])
+    .select([
+      'policies.permissions as policy_permissions',
+      'policies.scopes as policy_scopes',
+      'policies.levels as policy_levels',
+    ])
+    .select([
+      'environments.mfa_reverify_days as env_reverify_days',
+      'tenants.mfa_reverify_days as tenant_reverify_days',
+      'user_mfa.passed_at as mfa_passed_at',
+    ])
     .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
@@ -80,9 +88,21 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
   const policies = rows.flatMap((joined) =>
     joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
       ? []
-      : [grantSetOf({ permissions: joined.policy_permissions, scopes: joined.policy_scopes, levels: joined.policy_levels, preset: null }, 'policies')],
+      : [
+          grantSetOf(
+            {
+              permissions: joined.policy_permissions,
+              scopes: joined.policy_scopes,
+              levels: joined.policy_levels,
+              preset: null,
+            },
+            'policies',
+          ),
+        ],
   );
-  const policyLimits = rows.flatMap((joined) => (joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits)));
+  const policyLimits = rows.flatMap((joined) =>
+    joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits),
+  );
   return {
     row,
     policies,
@@ -97,7 +117,13 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
  * After a pepper rotation: replaces a key's hash (current or rotated-out) made under the previous
  * pepper with the one under the new, unless the key changed meanwhile. Answers whether it did.
  */
-export async function rehashKey(db: Db, id: string, column: 'key_hash' | 'previous_key_hash', from: string, to: string): Promise<boolean> {
+export async function rehashKey(
+  db: Db,
+  id: string,
+  column: 'key_hash' | 'previous_key_hash',
+  from: string,
+  to: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('api_keys')
     .set({ [column]: to })
@@ -132,9 +158,15 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
   const { policyId, groupId } = filter;
-  if (policyId !== undefined) query = query.where('id', 'in', (eb) => eb.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId));
+  if (policyId !== undefined)
+    query = query.where('id', 'in', (eb) =>
+      eb.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId),
+    );
   if (filter.expiringBefore !== undefined) {
-    query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.expiringBefore.now).where('expires_at', '<=', filter.expiringBefore.before);
+    query = query
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', filter.expiringBefore.now)
+      .where('expires_at', '<=', filter.expiringBefore.before);
   }
   if (groupId !== undefined) {
     query = query.where((eb) =>
@@ -156,7 +188,12 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
  * revoked key live again or gives it a new secret). Answers whether the key was written.
  */
 export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 'id'>>): Promise<boolean> {
-  const result = await db.updateTable('api_keys').set(patch).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('api_keys')
+    .set(patch)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -166,7 +203,10 @@ export async function liveKeyIdsOfUser(db: Db, userId: string): Promise<KeyRow[]
 
 /** A user's live keys, locked until `trx` ends, in id order (the order every writer locks keys in). */
 export async function lockLiveKeysOfUser(trx: Db, userId: string): Promise<KeyRow[]> {
-  return lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id')).execute();
+  return lockForUpdate(
+    trx,
+    trx.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id'),
+  ).execute();
 }
 
 export async function countLiveKeysInEnvironment(db: Db, environmentId: string): Promise<number> {
@@ -230,13 +270,18 @@ function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'cre
   const refill =
     row.credits_refill_amount === null
       ? null
-      : { amount: Number(row.credits_refill_amount), interval: row.credits_refill_interval === 'month' ? ('month' as const) : ('day' as const) };
+      : {
+          amount: Number(row.credits_refill_amount),
+          interval: row.credits_refill_interval === 'month' ? ('month' as const) : ('day' as const),
+        };
   return { credits: { refill, timeZone: timeZone ?? 'UTC' } };
 }
 
 /** The lists that apply to a key, or undefined when none does. */
 function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
-  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter((list): list is IpAllowlist => list !== undefined);
+  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter(
+    (list): list is IpAllowlist => list !== undefined,
+  );
   return lists.length === 0 ? undefined : lists;
 }
 
@@ -257,12 +302,21 @@ export function toKeyRecord(
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
       const source = grantSourceOf(model, grants);
-      return admin ? source : { ...source, permissions: source.permissions.filter((id) => model.permissions.get(id)?.adminOnly !== true) };
+      return admin
+        ? source
+        : { ...source, permissions: source.permissions.filter((id) => model.permissions.get(id)?.adminOnly !== true) };
     });
     return compileGrants(model, sources);
   };
   // Everything the compiled grants depend on: the admin flag, the key's own grants, its policies'.
-  const signature = [admin ? '1' : '0', row.permissions, row.scopes, row.levels, row.preset ?? '', policies.length === 0 ? '' : JSON.stringify(policies)].join('\u0000');
+  const signature = [
+    admin ? '1' : '0',
+    row.permissions,
+    row.scopes,
+    row.levels,
+    row.preset ?? '',
+    policies.length === 0 ? '' : JSON.stringify(policies),
+  ].join('\u0000');
   return {
     id: row.id,
     tenantId: sharedId(row.tenant_id),

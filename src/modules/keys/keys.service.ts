@@ -33,10 +33,16 @@ import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } fro
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 import { encodeFlag, stringList } from '../../storage/column-codec.js';
 
-export async function createKey(deps: ServiceDeps, caller: Caller, input: CreateKeyInput): Promise<Result<CreatedKeyObject>> {
+export async function createKey(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreateKeyInput,
+): Promise<Result<CreatedKeyObject>> {
   const environmentId = input.environmentId ?? caller.key.environmentId;
-  if (environmentId === null) return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
-  if (input.kind === 'user' && input.userId === undefined) return fail('VALIDATION', 'userId is required for a user key', { field: 'userId' });
+  if (environmentId === null)
+    return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
+  if (input.kind === 'user' && input.userId === undefined)
+    return fail('VALIDATION', 'userId is required for a user key', { field: 'userId' });
   if (input.kind === 'application' && input.userId !== undefined) {
     return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
   }
@@ -52,21 +58,30 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     // Locked in the order every writer takes them (environment, groups, user, policies): an
     // environment, group, user or policy deleted meanwhile is waited for, then a 404.
     const environment = await lockEnvironment(trx, environmentId);
-    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', environmentId);
+    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id))
+      return notFound('environment', environmentId);
     const tenant = await findTenant(trx, environment.tenant_id);
     if (tenant === undefined) return notFound('environment', environmentId);
     const place = { tenantId: environment.tenant_id, environmentId: environment.id };
     const groupIds = [...(input.groupIds ?? [])].sort();
     const groups = await resolveGroups(trx, caller.key, place, groupIds);
     if (!groups.ok) return groups;
-    const owner = input.userId === undefined ? undefined : await resolveOwner(trx, caller.key, place, input.userId, admin);
+    const owner =
+      input.userId === undefined ? undefined : await resolveOwner(trx, caller.key, place, input.userId, admin);
     if (owner !== undefined && !owner.ok) return owner;
     const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now, input.kind);
     if (!expiresAt.ok) return expiresAt;
     const policyIds = input.policyIds ?? [];
     const policies = await resolvePolicies(trx, place, policyIds, true);
     if (!policies.ok) return policies;
-    const grants = await resolveKeyGrants({ db: trx, model: deps.model }, caller.key, place.tenantId, input, admin, policies.value);
+    const grants = await resolveKeyGrants(
+      { db: trx, model: deps.model },
+      caller.key,
+      place.tenantId,
+      input,
+      admin,
+      policies.value,
+    );
     if (!grants.ok) return grants;
 
     const secret = generateKey(environment.key_prefix);
@@ -88,7 +103,11 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
       expiry_days: expiresAt.value.days,
       metadata: metadata.value,
       ip_allowlist: ipAllowlist.value ?? null,
-      ...creditColumns(input.credits === undefined ? tierCredits(deps.tiers, tenant.tier) : input.credits, tenant?.time_zone ?? null, now),
+      ...creditColumns(
+        input.credits === undefined ? tierCredits(deps.tiers, tenant.tier) : input.credits,
+        tenant?.time_zone ?? null,
+        now,
+      ),
       expires_at: expiresAt.value.expiresAt,
       created_by_key_id: caller.key.id,
       created_at: now,
@@ -124,13 +143,19 @@ export async function createKey(deps: ServiceDeps, caller: Caller, input: Create
     // Seed 002: deployed services should not break on a date; say so rather than refuse.
     const warnings =
       row.kind === 'application' && row.expires_at !== null
-        ? ['application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead']
+        ? [
+            'application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead',
+          ]
         : [];
     return ok({ ...created, key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
   });
 }
 
-export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: ListKeysInput): Promise<Result<PageOf<KeyObject>>> {
+export async function listKeysFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: ListKeysInput,
+): Promise<Result<PageOf<KeyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   for (const filter of [
@@ -142,8 +167,15 @@ export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: List
   }
   const { limit } = page.value;
   const now = deps.clock.now();
-  const expiringBefore = query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
-  const rows = await listKeys(deps.db, { ...page.value, environmentId: query.environmentId, policyId: query.policyId, groupId: query.groupId, expiringBefore });
+  const expiringBefore =
+    query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
+  const rows = await listKeys(deps.db, {
+    ...page.value,
+    environmentId: query.environmentId,
+    policyId: query.policyId,
+    groupId: query.groupId,
+    expiringBefore,
+  });
   const policies = await policyIdsByKey(
     deps.db,
     rows.map((row) => row.id),
@@ -158,7 +190,12 @@ export async function listKeysFor(deps: ServiceDeps, caller: Caller, query: List
 
 /** A stored key as shown: its policies and its last use (stored, or `usage` pending on this node). */
 export async function shownKey(db: Db, row: KeyRow, now: number, usage?: PendingUsage): Promise<KeyObject> {
-  return toKeyObject(row, now, (await policyIdsByKey(db, [row.id])).get(row.id), await lastUsedAtOfKey(db, usage, row.id));
+  return toKeyObject(
+    row,
+    now,
+    (await policyIdsByKey(db, [row.id])).get(row.id),
+    await lastUsedAtOfKey(db, usage, row.id),
+  );
 }
 
 async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Promise<KeyRow | undefined> {
@@ -172,7 +209,12 @@ export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Pro
   return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now(), deps.usage));
 }
 
-export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, input: PatchKeyInput): Promise<Result<KeyObject>> {
+export async function patchKey(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: PatchKeyInput,
+): Promise<Result<KeyObject>> {
   const seen = await findVisibleKey(deps, caller, id);
   if (seen === undefined) return notFound('key', id);
   const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
@@ -183,14 +225,20 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // Groups are locked before keys by every writer: those it joins or leaves, first.
-    if (input.groupIds !== undefined) await lockGroups(trx, [...input.groupIds, ...stringList.decode(seen.group_ids, 'api_keys.group_ids')]);
+    if (input.groupIds !== undefined)
+      await lockGroups(trx, [...input.groupIds, ...stringList.decode(seen.group_ids, 'api_keys.group_ids')]);
     const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);
     if (current.kind === 'root' && input.enabled === false) return fail('CONFLICT', 'the root key cannot be disabled');
     const grantsChanged =
-      input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined || input.policyIds !== undefined || input.groupIds !== undefined;
-    if (grantsChanged && current.kind === 'root') return fail('CONFLICT', 'the root key holds everything; its grants cannot change');
+      input.permissions !== undefined ||
+      input.scopes !== undefined ||
+      input.levels !== undefined ||
+      input.policyIds !== undefined ||
+      input.groupIds !== undefined;
+    if (grantsChanged && current.kind === 'root')
+      return fail('CONFLICT', 'the root key holds everything; its grants cannot change');
     const next: KeyRow = {
       ...current,
       name: input.name ?? current.name,
@@ -204,13 +252,17 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
     if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits, 'api_keys');
     if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
-    const timeZone = input.credits === undefined && input.creditsAdd === undefined ? null : await creditTimeZone(trx, current.tenant_id);
+    const timeZone =
+      input.credits === undefined && input.creditsAdd === undefined
+        ? null
+        : await creditTimeZone(trx, current.tenant_id);
     if (input.credits !== undefined) {
       Object.assign(next, creditColumns(input.credits, timeZone, now, current));
       details['credits'] = input.credits;
     }
     if (input.creditsAdd !== undefined) {
-      if (next.credits_remaining === null) return fail('CONFLICT', `key ${id} has no credits to add to; set credits first`, { field: 'creditsAdd' });
+      if (next.credits_remaining === null)
+        return fail('CONFLICT', `key ${id} has no credits to add to; set credits first`, { field: 'creditsAdd' });
       details['creditsAdd'] = input.creditsAdd;
     }
     let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
@@ -231,8 +283,16 @@ export async function patchKey(deps: ServiceDeps, caller: Caller, id: string, in
       ...grantColumns(grantSetOf(next)),
       updated_at: now,
     });
-    if (input.creditsAdd !== undefined) next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
-    await record({ action: 'key.update', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update', details });
+    if (input.creditsAdd !== undefined)
+      next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
+    await record({
+      action: 'key.update',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'key', id },
+      op: 'update',
+      details,
+    });
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });
 }
@@ -248,7 +308,13 @@ export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): 
     if (current.revoked_at !== null) return ok(await shownKey(trx, current, now, deps.usage));
     const next: KeyRow = { ...current, revoked_at: now, updated_at: now };
     await updateKey(trx, id, { revoked_at: now, updated_at: now });
-    await record({ action: 'key.revoke', tenantId: current.tenant_id, environmentId: current.environment_id, target: { type: 'key', id }, op: 'update' });
+    await record({
+      action: 'key.revoke',
+      tenantId: current.tenant_id,
+      environmentId: current.environment_id,
+      target: { type: 'key', id },
+      op: 'update',
+    });
     return ok(await shownKey(trx, next, now, deps.usage));
   });
 }

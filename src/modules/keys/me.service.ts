@@ -10,7 +10,9 @@ import { shownKey } from './keys.service.js';
 import { findKeyById } from './keys.repository.js';
 
 function sortedActions(map: ReadonlyMap<string, ReadonlySet<string>>): Record<string, string[]> {
-  return Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)).map(([name, actions]) => [name, [...actions].sort()]));
+  return Object.fromEntries(
+    [...map].sort(([a], [b]) => a.localeCompare(b)).map(([name, actions]) => [name, [...actions].sort()]),
+  );
 }
 
 export function effectiveGrants(model: AuthModel, key: KeyRecord): EffectiveGrantsObject {
@@ -41,5 +43,8 @@ export function effectiveGrants(model: AuthModel, key: KeyRecord): EffectiveGran
 export async function describeCaller(deps: ServiceDeps, caller: Caller): Promise<Result<MeObject>> {
   const row = await findKeyById(deps.db, caller.key.id);
   if (row === undefined) return notFound('key', caller.key.id);
-  return ok({ key: await shownKey(deps.db, row, deps.clock.now(), deps.usage), grants: effectiveGrants(deps.model, caller.key) });
+  return ok({
+    key: await shownKey(deps.db, row, deps.clock.now(), deps.usage),
+    grants: effectiveGrants(deps.model, caller.key),
+  });
 }

@@ -28,16 +28,29 @@ export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
 /** What obtaining `target`'s secret would give the caller, refused (403 naming it) beyond its own. */
 async function secretHandsOut(deps: ServiceDeps, caller: Caller, target: KeyRow): Promise<Result<null>> {
   const place = { tenantId: target.tenant_id as string, environmentId: target.environment_id as string };
-  const policies = await resolvePolicies(deps.db, place, (await policyIdsByKey(deps.db, [target.id])).get(target.id) ?? []);
+  const policies = await resolvePolicies(
+    deps.db,
+    place,
+    (await policyIdsByKey(deps.db, [target.id])).get(target.id) ?? [],
+  );
   if (!policies.ok) return policies;
-  const grants = await refuseExcess(deps, caller.key, place.tenantId, [{ label: null, grants: grantSetOf(target) }, ...policies.value]);
+  const grants = await refuseExcess(deps, caller.key, place.tenantId, [
+    { label: null, grants: grantSetOf(target) },
+    ...policies.value,
+  ]);
   if (!grants.ok) return grants;
   return refuseGroupAssignment(caller.key, stringList.decode(target.group_ids, 'api_keys.group_ids'));
 }
 
-export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, input: RotateKeyInput): Promise<Result<CreatedKeyObject>> {
+export async function rotateKey(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: RotateKeyInput,
+): Promise<Result<CreatedKeyObject>> {
   const target = await findKeyById(deps.db, id);
-  if (target === undefined || (target.id !== caller.key.id && !canSeeTenant(caller.key, target.tenant_id))) return notFound('key', id);
+  if (target === undefined || (target.id !== caller.key.id && !canSeeTenant(caller.key, target.tenant_id)))
+    return notFound('key', id);
   if (target.kind === 'root') return fail('CONFLICT', 'the root key is not rotated through the API');
   if (target.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
   const environment = await findEnvironment(deps.db, target.environment_id as string);
@@ -57,16 +70,25 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
     if (now >= target.expires_at + windowDays * DAY_MS) {
       return {
         ok: false,
-        problem: { code: 'EXPIRED', status: 401, detail: `the key expired more than ${windowDays} days ago; only a key with users.manage can rotate or revoke it now` },
+        problem: {
+          code: 'EXPIRED',
+          status: 401,
+          detail: `the key expired more than ${windowDays} days ago; only a key with users.manage can rotate or revoke it now`,
+        },
       };
     }
   }
   // MFA is asked of the person behind the calling key (SPEC §4). An application key has no one
   // behind it to ask, so where MFA is required it may not hand out a user key's new secret: it
   // may revoke that key, and its user rotates it with a code.
-  const mfaRequired = decodeFlag(tenant.mfa_required, 'tenants.mfa_required') || decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') === true;
+  const mfaRequired =
+    decodeFlag(tenant.mfa_required, 'tenants.mfa_required') ||
+    decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') === true;
   if (mfaRequired && target.kind === 'user' && caller.key.kind === 'application') {
-    return fail('FORBIDDEN', 'where MFA is required, an application key cannot rotate a user key (it may revoke it); the key is rotated with a one-time code of a user');
+    return fail(
+      'FORBIDDEN',
+      'where MFA is required, an application key cannot rotate a user key (it may revoke it); the key is rotated with a one-time code of a user',
+    );
   }
   if (mfaRequired && caller.key.kind === 'user' && caller.key.userId !== null) {
     const otp = await checkUserOtp(deps, caller.key.userId, input.otp);
@@ -86,7 +108,10 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
     // rotation committed, and would show its secret as if it were the one presented.
     const presented = caller.presentedHash ?? target.key_hash;
     if (caller.key.id === id && !sameHash(current.key_hash, presented)) {
-      return fail('CONFLICT', `key ${id} was rotated by another request meanwhile; the secret this request presented is no longer the key's`);
+      return fail(
+        'CONFLICT',
+        `key ${id} was rotated by another request meanwhile; the secret this request presented is no longer the key's`,
+      );
     }
     const secret = generateKey(environment.key_prefix);
     // Only what rotation changes is written: the row's other columns stay as the lock read them.
@@ -100,7 +125,8 @@ export async function rotateKey(deps: ServiceDeps, caller: Caller, id: string, i
       rotated_at: at,
       updated_at: at,
     };
-    if (!(await updateKey(trx, id, rotated))) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
+    if (!(await updateKey(trx, id, rotated)))
+      return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
     const next = { ...current, ...rotated };
     await record({
       action: 'key.rotate',

@@ -26,7 +26,14 @@ export async function insertUserMfa(db: Db, row: UserMfaRow): Promise<void> {
 export async function restartUserMfa(db: Db, userId: string, sealedSecret: string, now: number): Promise<boolean> {
   const result = await db
     .updateTable('user_mfa')
-    .set({ secret: sealedSecret, last_step: null, failed_count: 0, failed_window_started_at: null, created_at: now, updated_at: now })
+    .set({
+      secret: sealedSecret,
+      last_step: null,
+      failed_count: 0,
+      failed_window_started_at: null,
+      created_at: now,
+      updated_at: now,
+    })
     .where('user_id', '=', userId)
     .where('confirmed_at', 'is', null)
     .executeTakeFirst();
@@ -45,7 +52,13 @@ export async function deleteUserMfa(db: Db, userId: string): Promise<boolean> {
  * clears the count again (see `acceptStep`), so only failures stay counted. False when the limit
  * is reached and the window still open: refuse the attempt.
  */
-export async function chargeAttempt(db: Db, userId: string, now: number, limit: number, windowMs: number): Promise<boolean> {
+export async function chargeAttempt(
+  db: Db,
+  userId: string,
+  now: number,
+  limit: number,
+  windowMs: number,
+): Promise<boolean> {
   const windowOver = now - windowMs;
   const result = await db
     .updateTable('user_mfa')
@@ -64,16 +77,33 @@ export async function chargeAttempt(db: Db, userId: string, now: number, limit: 
         .end(),
     }))
     .where('user_id', '=', userId)
-    .where((eb) => eb.or([eb('failed_window_started_at', 'is', null), eb('failed_window_started_at', '<=', windowOver), eb('failed_count', '<', limit)]))
+    .where((eb) =>
+      eb.or([
+        eb('failed_window_started_at', 'is', null),
+        eb('failed_window_started_at', '<=', windowOver),
+        eb('failed_count', '<', limit),
+      ]),
+    )
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 /** Whether the tenant, or one of its environments, asks users to pass MFA periodically. */
 export async function tenantAsksReverify(db: Db, tenantId: string): Promise<boolean> {
-  const tenant = await db.selectFrom('tenants').select('id').where('id', '=', tenantId).where('mfa_reverify_days', 'is not', null).executeTakeFirst();
+  const tenant = await db
+    .selectFrom('tenants')
+    .select('id')
+    .where('id', '=', tenantId)
+    .where('mfa_reverify_days', 'is not', null)
+    .executeTakeFirst();
   if (tenant !== undefined) return true;
-  const environment = await db.selectFrom('environments').select('id').where('tenant_id', '=', tenantId).where('mfa_reverify_days', 'is not', null).limit(1).executeTakeFirst();
+  const environment = await db
+    .selectFrom('environments')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('mfa_reverify_days', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
   return environment !== undefined;
 }
 
@@ -82,10 +112,24 @@ export async function tenantAsksReverify(db: Db, tenantId: string): Promise<bool
  * the seed is still `sealedSecret` (not restarted or reset meanwhile). `confirmAt` also confirms
  * an unconfirmed enrolment; without it, only a confirmed one is accepted. False: refuse the code.
  */
-export async function acceptStep(db: Db, userId: string, sealedSecret: string, step: number, now: number, confirmAt?: number): Promise<boolean> {
+export async function acceptStep(
+  db: Db,
+  userId: string,
+  sealedSecret: string,
+  step: number,
+  now: number,
+  confirmAt?: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('user_mfa')
-    .set({ last_step: step, failed_count: 0, failed_window_started_at: null, passed_at: now, updated_at: now, ...(confirmAt === undefined ? {} : { confirmed_at: confirmAt }) })
+    .set({
+      last_step: step,
+      failed_count: 0,
+      failed_window_started_at: null,
+      passed_at: now,
+      updated_at: now,
+      ...(confirmAt === undefined ? {} : { confirmed_at: confirmAt }),
+    })
     .where('user_id', '=', userId)
     .where('secret', '=', sealedSecret)
     .where('confirmed_at', confirmAt === undefined ? 'is not' : 'is', null)

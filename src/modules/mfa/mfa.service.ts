@@ -14,7 +14,17 @@ import { mutate } from '../mutation.js';
 import { iso, notFound } from '../scope.js';
 import { lockUser } from '../users/users.repository.js';
 import { findVisibleUser } from '../users/users.service.js';
-import { acceptStep, chargeAttempt, tenantAsksReverify, deleteUserMfa, findUserMfa, insertUserMfa, lockUserMfa, restartUserMfa, type UserMfaRow } from './mfa.repository.js';
+import {
+  acceptStep,
+  chargeAttempt,
+  tenantAsksReverify,
+  deleteUserMfa,
+  findUserMfa,
+  insertUserMfa,
+  lockUserMfa,
+  restartUserMfa,
+  type UserMfaRow,
+} from './mfa.repository.js';
 
 /** At most this many failed codes per user in one window… */
 export const MFA_FAILURE_LIMIT = 5;
@@ -37,7 +47,9 @@ async function rateLimited(deps: ServiceDeps, userId: string, now: number): Prom
   if (row === undefined) return invalid();
   const opened = row.failed_window_started_at ?? now;
   const retryAfterSeconds = Math.max(1, Math.ceil((opened + MFA_FAILURE_WINDOW_MS - now) / 1000));
-  return fail('RATE_LIMITED', `too many wrong one-time codes for this user; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  return fail('RATE_LIMITED', `too many wrong one-time codes for this user; try again in ${retryAfterSeconds} s`, {
+    retryAfterSeconds,
+  });
 }
 
 /**
@@ -47,7 +59,8 @@ async function rateLimited(deps: ServiceDeps, userId: string, now: number): Prom
  */
 async function matchCode(deps: ServiceDeps, row: UserMfaRow, code: string): Promise<Result<number>> {
   const now = deps.clock.now();
-  if (!(await chargeAttempt(deps.db, row.user_id, now, MFA_FAILURE_LIMIT, MFA_FAILURE_WINDOW_MS))) return rateLimited(deps, row.user_id, now);
+  if (!(await chargeAttempt(deps.db, row.user_id, now, MFA_FAILURE_LIMIT, MFA_FAILURE_WINDOW_MS)))
+    return rateLimited(deps, row.user_id, now);
   const seed = deps.secrets.open(row.secret, boundTo(row.user_id));
   // Broken infrastructure, not an expected outcome: the seed was sealed under another pepper or altered.
   if (seed === null) throw new Error(`the MFA seed of user ${row.user_id} cannot be opened`);
@@ -61,14 +74,25 @@ async function matchCode(deps: ServiceDeps, row: UserMfaRow, code: string): Prom
  * is audited in the same transaction (without a change-log row: see ChangeRecord.cached).
  * Refusals are audited by the HTTP layer, like every 401 of a management call.
  */
-async function checkConfirmed(deps: ServiceDeps, userId: string, code: string | undefined, signIn: Caller | null): Promise<Result<null>> {
+async function checkConfirmed(
+  deps: ServiceDeps,
+  userId: string,
+  code: string | undefined,
+  signIn: Caller | null,
+): Promise<Result<null>> {
   const row = await findUserMfa(deps.db, userId);
   if (code === undefined || row === undefined || row.confirmed_at === null) {
-    return fail('MFA_REQUIRED', row?.confirmed_at == null ? 'this needs a one-time code, and the user has not enrolled in MFA' : 'this needs a one-time code (otp) of the user');
+    return fail(
+      'MFA_REQUIRED',
+      row?.confirmed_at == null
+        ? 'this needs a one-time code, and the user has not enrolled in MFA'
+        : 'this needs a one-time code (otp) of the user',
+    );
   }
   const step = await matchCode(deps, row, code);
   if (!step.ok) return step;
-  if (signIn === null) return (await acceptStep(deps.db, userId, row.secret, step.value, deps.clock.now())) ? ok(null) : invalid();
+  if (signIn === null)
+    return (await acceptStep(deps.db, userId, row.secret, step.value, deps.clock.now())) ? ok(null) : invalid();
   return mutate(deps, signIn.actor, async ({ trx, now, record }) => {
     if (!(await acceptStep(trx, userId, row.secret, step.value, now))) return invalid();
     // Where MFA is asked periodically the pass renews the user's keys, which every node caches
@@ -91,13 +115,21 @@ export async function checkUserOtp(deps: ServiceDeps, userId: string, code: stri
   return checkConfirmed(deps, userId, code, null);
 }
 
-export async function getMfaStatus(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaStatusObject>> {
+export async function getMfaStatus(
+  deps: ServiceDeps,
+  caller: Caller,
+  userId: string,
+): Promise<Result<MfaStatusObject>> {
   if ((await findVisibleUser(deps, caller, userId)) === undefined) return notFound('user', userId);
   return ok(statusOf(userId, await findUserMfa(deps.db, userId)));
 }
 
 /** Starts enrolment, or starts it again with a new seed while it is unconfirmed. */
-export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaEnrolmentObject>> {
+export async function startEnrolment(
+  deps: ServiceDeps,
+  caller: Caller,
+  userId: string,
+): Promise<Result<MfaEnrolmentObject>> {
   const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -136,7 +168,12 @@ export async function startEnrolment(deps: ServiceDeps, caller: Caller, userId: 
 }
 
 /** The first right code confirms an enrolment: from then on the user's codes are asked for. */
-export async function confirmEnrolment(deps: ServiceDeps, caller: Caller, userId: string, code: string): Promise<Result<MfaStatusObject>> {
+export async function confirmEnrolment(
+  deps: ServiceDeps,
+  caller: Caller,
+  userId: string,
+  code: string,
+): Promise<Result<MfaStatusObject>> {
   const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   const row = await findUserMfa(deps.db, userId);
@@ -147,14 +184,24 @@ export async function confirmEnrolment(deps: ServiceDeps, caller: Caller, userId
   const confirmed = await mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // Restarted, confirmed or reset since it was read: the code was for a seed that is gone.
     if (!(await acceptStep(trx, userId, row.secret, step.value, now, now))) return invalid();
-    await record({ action: 'user.mfa.confirm', tenantId: user.tenant_id, environmentId: null, target: { type: 'user', id: userId }, op: 'update' });
+    await record({
+      action: 'user.mfa.confirm',
+      tenantId: user.tenant_id,
+      environmentId: null,
+      target: { type: 'user', id: userId },
+      op: 'update',
+    });
     return ok(statusOf(userId, { ...row, confirmed_at: now }));
   });
   return confirmed;
 }
 
 /** Removes the enrolment, confirmed or not; the user may enrol again. */
-export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaStatusObject>> {
+export async function resetEnrolment(
+  deps: ServiceDeps,
+  caller: Caller,
+  userId: string,
+): Promise<Result<MfaStatusObject>> {
   const user = await findVisibleUser(deps, caller, userId);
   if (user === undefined) return notFound('user', userId);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
@@ -164,8 +211,15 @@ export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: 
     // A user's own key resetting a confirmed enrolment, then enrolling again, would be a way
     // around MFA for whoever holds that key, users.manage or not: only another users.manage key
     // resets a confirmed one (SPEC §4).
-    if (current.confirmed_at !== null && (caller.key.userId === userId || !holdsPermission(caller.key, 'users.manage'))) {
-      return fail('FORBIDDEN', "resetting a confirmed MFA enrolment needs users.manage, held by a key of another user than the enrolment's", { needed: 'users.manage' });
+    if (
+      current.confirmed_at !== null &&
+      (caller.key.userId === userId || !holdsPermission(caller.key, 'users.manage'))
+    ) {
+      return fail(
+        'FORBIDDEN',
+        "resetting a confirmed MFA enrolment needs users.manage, held by a key of another user than the enrolment's",
+        { needed: 'users.manage' },
+      );
     }
     if (!(await deleteUserMfa(trx, userId))) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
     await record({
@@ -181,9 +235,14 @@ export async function resetEnrolment(deps: ServiceDeps, caller: Caller, userId: 
 }
 
 /** `POST /v1/me/mfa/verify`: the calling key's user's code (UI sign-in). */
-export async function verifyOwnCode(deps: ServiceDeps, caller: Caller, code: string): Promise<Result<MfaVerifiedObject>> {
+export async function verifyOwnCode(
+  deps: ServiceDeps,
+  caller: Caller,
+  code: string,
+): Promise<Result<MfaVerifiedObject>> {
   const userId = caller.key.userId;
-  if (userId === null) return fail('VALIDATION', 'this key has no user (an application or root key), so it has no MFA to check');
+  if (userId === null)
+    return fail('VALIDATION', 'this key has no user (an application or root key), so it has no MFA to check');
   const checked = await checkConfirmed(deps, userId, code, caller);
   if (!checked.ok) return checked;
   return ok({ valid: true, userId });

@@ -10,7 +10,11 @@ export function describeModel(model: AuthModel): ModelDescriptionObject {
   const types = [...model.types.values()];
   return {
     actions: [...model.actions],
-    roles: [...model.roles.values()].map((role) => ({ name: role.name, actions: [...role.actions], storeAs: role.storeAs })),
+    roles: [...model.roles.values()].map((role) => ({
+      name: role.name,
+      actions: [...role.actions],
+      storeAs: role.storeAs,
+    })),
     types: types.map((type) => ({
       name: type.name,
       roles: [...type.roles],
@@ -22,10 +26,24 @@ export function describeModel(model: AuthModel): ModelDescriptionObject {
     levels: [...model.levels].map(([name, level]) => ({
       name,
       // A level's create is creating resources of the type: said as the action it is.
-      actions: level === null ? [] : [...level.actions, ...(level.createsType && !level.actions.has(CREATE_ACTION) ? [CREATE_ACTION] : [])],
+      actions:
+        level === null
+          ? []
+          : [...level.actions, ...(level.createsType && !level.actions.has(CREATE_ACTION) ? [CREATE_ACTION] : [])],
       types: types.filter((type) => levelsApplyTo(model, type.name)).map((type) => type.name),
     })),
-    permissions: [...model.permissions.values()].map((p) => ({ id: p.id, title: p.title, scope: p.scope, adminOnly: p.adminOnly, alwaysHeld: p.alwaysHeld })),
-    presets: [...model.presets.values()].map((preset) => ({ name: preset.name, scopes: [...preset.scopes], permissions: [...preset.permissions], adminOnly: preset.adminOnly })),
+    permissions: [...model.permissions.values()].map((p) => ({
+      id: p.id,
+      title: p.title,
+      scope: p.scope,
+      adminOnly: p.adminOnly,
+      alwaysHeld: p.alwaysHeld,
+    })),
+    presets: [...model.presets.values()].map((preset) => ({
+      name: preset.name,
+      scopes: [...preset.scopes],
+      permissions: [...preset.permissions],
+      adminOnly: preset.adminOnly,
+    })),
   };
 }

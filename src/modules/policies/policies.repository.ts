@@ -26,7 +26,13 @@ export async function policiesByIds(db: Db, ids: readonly string[]): Promise<Pol
 
 export async function listPolicies(
   db: Db,
-  filter: { tenantId?: string | undefined; environmentId?: string | undefined; tenantWideOnly?: boolean; afterId: string | null; limit: number },
+  filter: {
+    tenantId?: string | undefined;
+    environmentId?: string | undefined;
+    tenantWideOnly?: boolean;
+    afterId: string | null;
+    limit: number;
+  },
 ): Promise<PolicyRow[]> {
   let query = db.selectFrom('policies').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
@@ -58,14 +64,24 @@ export async function countPoliciesInEnvironment(db: Db, environmentId: string):
 }
 
 export async function keyIdsLinkedTo(db: Db, policyId: string): Promise<string[]> {
-  const rows = await db.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId).orderBy('key_id').execute();
+  const rows = await db
+    .selectFrom('key_policies')
+    .select('key_id')
+    .where('policy_id', '=', policyId)
+    .orderBy('key_id')
+    .execute();
   return rows.map((row) => row.key_id);
 }
 
 export async function policyIdsByKey(db: Db, keyIds: readonly string[]): Promise<Map<string, string[]>> {
   const byKey = new Map<string, string[]>();
   if (keyIds.length === 0) return byKey;
-  const rows = await db.selectFrom('key_policies').selectAll().where('key_id', 'in', keyIds).orderBy('policy_id').execute();
+  const rows = await db
+    .selectFrom('key_policies')
+    .selectAll()
+    .where('key_id', 'in', keyIds)
+    .orderBy('policy_id')
+    .execute();
   for (const row of rows) byKey.set(row.key_id, [...(byKey.get(row.key_id) ?? []), row.policy_id]);
   return byKey;
 }

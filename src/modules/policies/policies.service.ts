@@ -17,7 +17,16 @@ import { mutate } from '../mutation.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
-import { deletePolicy, findPolicy, insertPolicy, keyIdsLinkedTo, listPolicies, lockPolicies, updatePolicy, type PolicyRow } from './policies.repository.js';
+import {
+  deletePolicy,
+  findPolicy,
+  insertPolicy,
+  keyIdsLinkedTo,
+  listPolicies,
+  lockPolicies,
+  updatePolicy,
+  type PolicyRow,
+} from './policies.repository.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
   const grants = grantSetOf({ ...row, preset: null }, 'policies');
@@ -39,7 +48,11 @@ export function toPolicyObject(row: PolicyRow): PolicyObject {
 /** Policies may hold tenant-scoped permissions; they take effect only on the admin keys linked. */
 const AS_ADMIN = { admin: true } as const;
 
-export async function createPolicy(deps: ServiceDeps, caller: Caller, input: CreatePolicyInput): Promise<Result<PolicyObject>> {
+export async function createPolicy(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreatePolicyInput,
+): Promise<Result<PolicyObject>> {
   const grants = resolveGrantInput(deps.model, input, AS_ADMIN);
   if (!grants.ok) return grants;
   const ratelimits = checkRateLimits(input.ratelimits);
@@ -50,15 +63,19 @@ export async function createPolicy(deps: ServiceDeps, caller: Caller, input: Cre
     if (environmentId !== null) {
       // Locked: an environment being deleted is waited for, then a 404, or it counts this policy (409).
       const environment = await lockEnvironment(trx, environmentId);
-      if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id)) return notFound('environment', environmentId);
-      if (input.tenantId !== undefined && input.tenantId !== environment.tenant_id) return notFound('environment', environmentId);
+      if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id))
+        return notFound('environment', environmentId);
+      if (input.tenantId !== undefined && input.tenantId !== environment.tenant_id)
+        return notFound('environment', environmentId);
       tenantId = environment.tenant_id;
     } else {
       const resolved = resolveTenantId(caller.key, input.tenantId);
       if (!resolved.ok) return resolved;
       tenantId = resolved.value;
     }
-    const excess = await refuseExcess({ db: trx, model: deps.model }, caller.key, tenantId, [{ label: null, grants: grants.value }]);
+    const excess = await refuseExcess({ db: trx, model: deps.model }, caller.key, tenantId, [
+      { label: null, grants: grants.value },
+    ]);
     if (!excess.ok) return excess;
     const row: PolicyRow = {
       id: newId('policy', now),
@@ -90,10 +107,16 @@ export async function getPolicy(deps: ServiceDeps, id: string): Promise<Result<P
   return row === undefined ? notFound('policy', id) : ok(toPolicyObject(row));
 }
 
-export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: ListPoliciesInput): Promise<Result<PageOf<PolicyObject>>> {
+export async function listPoliciesFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: ListPoliciesInput,
+): Promise<Result<PageOf<PolicyObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
-  const environment = await filterVisible(caller.key, 'environment', query.environmentId, (id) => findEnvironment(deps.db, id));
+  const environment = await filterVisible(caller.key, 'environment', query.environmentId, (id) =>
+    findEnvironment(deps.db, id),
+  );
   if (!environment.ok) return environment;
   // Without users.manage the caller holds tenant.manage (the route says so): tenant-wide policies only.
   const tenantWideOnly = !holdsPermission(caller.key, 'users.manage');
@@ -101,7 +124,12 @@ export async function listPoliciesFor(deps: ServiceDeps, caller: Caller, query: 
   return ok(toPage(rows, page.value.limit, toPolicyObject));
 }
 
-export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string, input: PatchPolicyInput): Promise<Result<PolicyObject>> {
+export async function patchPolicy(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: PatchPolicyInput,
+): Promise<Result<PolicyObject>> {
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -111,17 +139,29 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
     const givesGrants = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
     const grants = resolveGrantInput(
       deps.model,
-      { permissions: input.permissions ?? stored.permissions, scopes: input.scopes ?? stored.scopes, levels: input.levels ?? stored.levels },
+      {
+        permissions: input.permissions ?? stored.permissions,
+        scopes: input.scopes ?? stored.scopes,
+        levels: input.levels ?? stored.levels,
+      },
       AS_ADMIN,
     );
     if (!grants.ok) return grants;
     if (givesGrants) {
       // Every linked key gets what the policy now says: the caller must hold all of it.
-      const excess = await refuseExcess({ db: trx, model: deps.model }, caller.key, current.tenant_id, [{ label: null, grants: grants.value }]);
+      const excess = await refuseExcess({ db: trx, model: deps.model }, caller.key, current.tenant_id, [
+        { label: null, grants: grants.value },
+      ]);
       if (!excess.ok) return excess;
     }
     const { preset: _preset, ...columns } = grantColumns({ ...grants.value, preset: null });
-    const next: PolicyRow = { ...current, ...columns, name: input.name ?? current.name, ratelimits: ratelimits.value ?? current.ratelimits, updated_at: now };
+    const next: PolicyRow = {
+      ...current,
+      ...columns,
+      name: input.name ?? current.name,
+      ratelimits: ratelimits.value ?? current.ratelimits,
+      updated_at: now,
+    };
     await updatePolicy(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
     await record({
       action: 'policy.update',
@@ -129,21 +169,34 @@ export async function patchPolicy(deps: ServiceDeps, caller: Caller, id: string,
       environmentId: current.environment_id,
       target: { type: 'policy', id },
       op: 'update',
-      details: { fields: Object.keys(input).sort(), ...(givesGrants ? grants.value : {}), ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }) },
+      details: {
+        fields: Object.keys(input).sort(),
+        ...(givesGrants ? grants.value : {}),
+        ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }),
+      },
     });
     return ok(toPolicyObject(next));
   });
 }
 
 /** A policy in use is deleted only with `force`, which unlinks it from its keys in the same transaction. */
-export async function removePolicy(deps: ServiceDeps, caller: Caller, id: string, force: boolean): Promise<Result<PolicyObject>> {
+export async function removePolicy(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  force: boolean,
+): Promise<Result<PolicyObject>> {
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     // Locked: a key being linked to it waits, then finds it gone (404), or is counted and unlinked.
     const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
     const linked = await keyIdsLinkedTo(trx, id);
     if (linked.length > 0 && !force) {
-      return fail('CONFLICT', `policy ${id} is linked to ${linked.length} key(s); delete with ?force=true to unlink it from them`, { linkedKeys: linked.length });
+      return fail(
+        'CONFLICT',
+        `policy ${id} is linked to ${linked.length} key(s); delete with ?force=true to unlink it from them`,
+        { linkedKeys: linked.length },
+      );
     }
     await deletePolicy(trx, id);
     await record({

@@ -24,7 +24,10 @@ export function policyGate(db: Db): Gate {
       if (policy === undefined || !canSeeTenant(key, policy.tenant_id)) return notFound('policy', idParam(facts));
       tenantWide = policy.environment_id === null;
     }
-    if (!tenantWide) return usersManage ? ok(null) : fail('FORBIDDEN', "an environment's policy needs users.manage", { needed: 'users.manage' });
+    if (!tenantWide)
+      return usersManage
+        ? ok(null)
+        : fail('FORBIDDEN', "an environment's policy needs users.manage", { needed: 'users.manage' });
     if (action === 'read' || tenantManage) return ok(null);
     return fail('FORBIDDEN', 'a tenant-wide policy needs tenant.manage', { needed: 'tenant.manage' });
   };

@@ -7,7 +7,8 @@ export function checkRateLimits(limits: readonly RateLimitObject[] | undefined):
   if (limits === undefined) return ok(undefined);
   const names = new Set<string>();
   for (const [index, limit] of limits.entries()) {
-    if (names.has(limit.name)) return fail('VALIDATION', `rate limit name ${limit.name} is given twice`, { field: `ratelimits.${index}.name` });
+    if (names.has(limit.name))
+      return fail('VALIDATION', `rate limit name ${limit.name} is given twice`, { field: `ratelimits.${index}.name` });
     names.add(limit.name);
   }
   return ok(JSON.stringify(limits.map(({ name, limit, durationMs }) => ({ name, limit, durationMs }))));

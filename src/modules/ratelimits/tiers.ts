@@ -12,8 +12,14 @@ import { CreditsSchema, type KeyObject } from '../../api/keys.js';
 import { RateLimits } from '../../api/ratelimits.js';
 import { checkRateLimits } from './ratelimit-columns.js';
 
-const TierSettings = Type.Object({ ratelimits: Type.Optional(RateLimits), credits: Type.Optional(CreditsSchema) }, { additionalProperties: false });
-const TiersFile = Type.Object({ tiers: Type.Record(Type.String({ minLength: 1, maxLength: 50 }), TierSettings) }, { additionalProperties: false });
+const TierSettings = Type.Object(
+  { ratelimits: Type.Optional(RateLimits), credits: Type.Optional(CreditsSchema) },
+  { additionalProperties: false },
+);
+const TiersFile = Type.Object(
+  { tiers: Type.Record(Type.String({ minLength: 1, maxLength: 50 }), TierSettings) },
+  { additionalProperties: false },
+);
 
 export type Tiers = Static<typeof TiersFile>['tiers'];
 

@@ -3,7 +3,14 @@
  * declares the action, the auth hook calls this gate, and no handler decides access itself.
  * A resource the caller could not discover is a 404; one it knows of but may not act on, 403.
  */
-import { checkCreate, checkResource, mayKnow, type CheckResult, type KeyPosition, type TargetResource } from '../../core/check.js';
+import {
+  checkCreate,
+  checkResource,
+  mayKnow,
+  type CheckResult,
+  type KeyPosition,
+  type TargetResource,
+} from '../../core/check.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { AuthModel } from '../../core/model/model.js';
@@ -40,7 +47,13 @@ function may(position: KeyPosition, key: KeyRecord, action: string, target: Targ
 }
 
 /** A parent named in a body: it must exist, be known to the caller, and lie in `environmentId`. */
-async function parentFor(deps: ResourceGateDeps, position: KeyPosition, key: KeyRecord, parentId: string, environmentId: string): Promise<Result<TargetResource>> {
+async function parentFor(
+  deps: ResourceGateDeps,
+  position: KeyPosition,
+  key: KeyRecord,
+  parentId: string,
+  environmentId: string,
+): Promise<Result<TargetResource>> {
   const parent = await targetOf(deps, parentId);
   if (parent === undefined || !knows(position, key, parent)) return notFound('resource', parentId);
   if (parent.environmentId !== environmentId) {
@@ -58,26 +71,44 @@ function placeable(model: AuthModel, type: string, parent: TargetResource | null
     return fail('VALIDATION', `a ${type} needs a parent (${[...typeDef.parents].join(', ')})`, { field: 'parentId' });
   }
   if (parent !== null && !typeDef.parents.has(parent.type)) {
-    return fail('VALIDATION', `a ${type} cannot sit under a ${parent.type} (parents: ${[...typeDef.parents].join(', ') || 'none'})`, { field: 'parentId' });
+    return fail(
+      'VALIDATION',
+      `a ${type} cannot sit under a ${parent.type} (parents: ${[...typeDef.parents].join(', ') || 'none'})`,
+      { field: 'parentId' },
+    );
   }
   return ok(null);
 }
 
-function mayCreate(model: AuthModel, position: KeyPosition, key: KeyRecord, type: string, parent: TargetResource | null): Result<null> {
+function mayCreate(
+  model: AuthModel,
+  position: KeyPosition,
+  key: KeyRecord,
+  type: string,
+  parent: TargetResource | null,
+): Result<null> {
   const result = checkCreate(model, position, key.grants, type, parent);
   return result.allowed ? ok(null) : refused(result);
 }
 
-export async function authorizeCreate(deps: ResourceGateDeps, key: KeyRecord, body: { type: string; environmentId?: string; parentId?: string }): Promise<Result<null>> {
-  if (!deps.model.types.has(body.type)) return fail('VALIDATION', `unknown resource type: ${body.type}`, { field: 'type' });
+export async function authorizeCreate(
+  deps: ResourceGateDeps,
+  key: KeyRecord,
+  body: { type: string; environmentId?: string; parentId?: string },
+): Promise<Result<null>> {
+  if (!deps.model.types.has(body.type))
+    return fail('VALIDATION', `unknown resource type: ${body.type}`, { field: 'type' });
   const environmentId = body.environmentId ?? key.environmentId;
-  if (environmentId === null) return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
+  if (environmentId === null)
+    return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
   if (!isRoot(key) && environmentId !== key.environmentId) {
     const environment = await findEnvironment(deps.db, environmentId);
-    if (environment === undefined || environment.tenant_id !== key.tenantId) return notFound('environment', environmentId);
+    if (environment === undefined || environment.tenant_id !== key.tenantId)
+      return notFound('environment', environmentId);
     return fail('FORBIDDEN', 'a key creates resources in its own environment only');
   }
-  if (isRoot(key) && (await findEnvironment(deps.db, environmentId)) === undefined) return notFound('environment', environmentId);
+  if (isRoot(key) && (await findEnvironment(deps.db, environmentId)) === undefined)
+    return notFound('environment', environmentId);
   const position = keyPosition(key);
   let parent: TargetResource | null = null;
   if (body.parentId !== undefined) {
@@ -120,7 +151,9 @@ export async function authorizeAction(
     if (!found.ok) return found;
     parent = found.value;
     if (parent.id === target.id || parent.ancestors.some((ancestor) => ancestor.id === target.id)) {
-      return fail('VALIDATION', `resource ${target.id} cannot move under itself or its own descendant`, { field: 'parentId' });
+      return fail('VALIDATION', `resource ${target.id} cannot move under itself or its own descendant`, {
+        field: 'parentId',
+      });
     }
   }
   const place = placeable(deps.model, target.type, parent);
@@ -142,7 +175,8 @@ export function resourceGate(deps: ResourceGateDeps): Gate {
         ...(typeof body.parentId === 'string' ? { parentId: body.parentId } : {}),
       });
     }
-    if (action !== 'read' && action !== 'update' && action !== 'delete') throw new Error(`resource gate: unknown action ${action}`);
+    if (action !== 'read' && action !== 'update' && action !== 'delete')
+      throw new Error(`resource gate: unknown action ${action}`);
     return authorizeAction(deps, key, action, idParam(facts), action === 'update' ? body : undefined);
   };
 }

@@ -52,7 +52,9 @@ function reachedElsewhere(db: Db, reach: ListingReach) {
       .withRecursive('seeds', (qb) => {
         const outside = (query: SelectQueryBuilder<Database, 'resources', { id: string }>) => {
           const elsewhere = query.where('resources.environment_id', '<>', reach.environmentId);
-          return reach.discoverTypes === null ? elsewhere : elsewhere.where('resources.type', 'in', [...reach.discoverTypes]);
+          return reach.discoverTypes === null
+            ? elsewhere
+            : elsewhere.where('resources.type', 'in', [...reach.discoverTypes]);
         };
         let seeds = qb
           .selectFrom('resource_roles')
@@ -67,8 +69,18 @@ function reachedElsewhere(db: Db, reach: ListingReach) {
           );
         if (reach.discoverTypes === null || reach.discoverTypes.length > 0) {
           seeds = seeds
-            .union(outside(qb.selectFrom('resources').select('resources.id').where('resources.visibility', '=', 'PUBLIC')))
-            .union(outside(qb.selectFrom('resources').select('resources.id').where('resources.tenant_id', '=', reach.tenantId).where('resources.visibility', '=', 'TENANT')));
+            .union(
+              outside(qb.selectFrom('resources').select('resources.id').where('resources.visibility', '=', 'PUBLIC')),
+            )
+            .union(
+              outside(
+                qb
+                  .selectFrom('resources')
+                  .select('resources.id')
+                  .where('resources.tenant_id', '=', reach.tenantId)
+                  .where('resources.visibility', '=', 'TENANT'),
+              ),
+            );
         }
         return seeds;
       })
@@ -100,12 +112,18 @@ export async function listingCandidates(db: Db, filter: ListingFilter): Promise<
     if (filter.afterId !== null) conditions.push(eb('resources.id', '>', filter.afterId));
     return eb.and(conditions);
   };
-  if (reach === null) return db.selectFrom('resources').selectAll().where(narrowed).orderBy('resources.id').limit(filter.limit).execute();
+  if (reach === null)
+    return db.selectFrom('resources').selectAll().where(narrowed).orderBy('resources.id').limit(filter.limit).execute();
   return reachedElsewhere(db, reach)
     .selectFrom('resources')
     .selectAll('resources')
     .where(narrowed)
-    .where((eb) => eb.or([eb('resources.environment_id', '=', reach.environmentId), eb('resources.id', 'in', eb.selectFrom('reached').select('reached.id'))]))
+    .where((eb) =>
+      eb.or([
+        eb('resources.environment_id', '=', reach.environmentId),
+        eb('resources.id', 'in', eb.selectFrom('reached').select('reached.id')),
+      ]),
+    )
     .orderBy('resources.id')
     .limit(filter.limit)
     .execute();

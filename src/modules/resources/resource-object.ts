@@ -29,7 +29,13 @@ function shownValue(codec: ValueCodec, row: ResourceRow): string | null {
  * (SPEC §3 step 4).
  */
 export function toDiscoveredObject(row: ResourceRow, parentVisible: boolean): ResourceObject {
-  return { id: row.id, type: row.type, name: row.name, parentId: parentVisible ? row.parent_id : null, visibility: row.visibility as Visibility };
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    parentId: parentVisible ? row.parent_id : null,
+    visibility: row.visibility as Visibility,
+  };
 }
 
 /**
@@ -37,7 +43,13 @@ export function toDiscoveredObject(row: ResourceRow, parentVisible: boolean): Re
  * `parentVisible: false` hides the parent's id from a caller that may see this resource but not
  * its parent (a grant on an agent does not reveal its project).
  */
-export function toResourceObject(row: ResourceRow, codec: ValueCodec, withValue: boolean, parentVisible = true, creatorVisible = true): ResourceObject {
+export function toResourceObject(
+  row: ResourceRow,
+  codec: ValueCodec,
+  withValue: boolean,
+  parentVisible = true,
+  creatorVisible = true,
+): ResourceObject {
   const object: ResourceObject = {
     id: row.id,
     tenantId: row.tenant_id,

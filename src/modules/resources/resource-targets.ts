@@ -13,15 +13,23 @@ const NO_HOLDERS: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 /** Every ancestor of `rows` not already known, fetched level by level into `known`. */
 async function loadAncestors(db: Db, rows: readonly ResourceRow[], known: Map<string, ResourceRow>): Promise<void> {
   for (const row of rows) known.set(row.id, row);
-  let missing = [...new Set(rows.map((row) => row.parent_id).filter((id): id is string => id !== null && !known.has(id)))];
+  let missing = [
+    ...new Set(rows.map((row) => row.parent_id).filter((id): id is string => id !== null && !known.has(id))),
+  ];
   while (missing.length > 0) {
     const parents = await resourcesByIds(db, missing);
     for (const parent of parents) known.set(parent.id, parent);
-    missing = [...new Set(parents.map((row) => row.parent_id).filter((id): id is string => id !== null && !known.has(id)))];
+    missing = [
+      ...new Set(parents.map((row) => row.parent_id).filter((id): id is string => id !== null && !known.has(id))),
+    ];
   }
 }
 
-async function loadHolders(db: Db, model: AuthModel, ids: readonly string[]): Promise<Map<string, Map<string, ReadonlySet<string>>>> {
+async function loadHolders(
+  db: Db,
+  model: AuthModel,
+  ids: readonly string[],
+): Promise<Map<string, Map<string, ReadonlySet<string>>>> {
   const holders = new Map<string, Map<string, ReadonlySet<string>>>();
   for (const role of await rolesOn(db, ids)) {
     const actions = model.roles.get(role.role)?.actions;
@@ -34,7 +42,11 @@ async function loadHolders(db: Db, model: AuthModel, ids: readonly string[]): Pr
 }
 
 /** Targets for `rows` and for every ancestor of theirs (a listing also asks about parents). */
-export async function loadTargets(db: Db, model: AuthModel, rows: readonly ResourceRow[]): Promise<Map<string, TargetResource>> {
+export async function loadTargets(
+  db: Db,
+  model: AuthModel,
+  rows: readonly ResourceRow[],
+): Promise<Map<string, TargetResource>> {
   const known = new Map<string, ResourceRow>();
   await loadAncestors(db, rows, known);
   const holders = await loadHolders(db, model, [...known.keys()]);

@@ -19,8 +19,19 @@ export async function lockResource(trx: Db, id: string): Promise<ResourceRow | u
   return lockForUpdate(trx, trx.selectFrom('resources').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
-export async function findResourceByExternalId(db: Db, environmentId: string, type: string, externalId: string): Promise<ResourceRow | undefined> {
-  return db.selectFrom('resources').selectAll().where('environment_id', '=', environmentId).where('type', '=', type).where('external_id', '=', externalId).executeTakeFirst();
+export async function findResourceByExternalId(
+  db: Db,
+  environmentId: string,
+  type: string,
+  externalId: string,
+): Promise<ResourceRow | undefined> {
+  return db
+    .selectFrom('resources')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('type', '=', type)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
 }
 
 export async function resourcesByIds(db: Db, ids: readonly string[]): Promise<ResourceRow[]> {
@@ -55,7 +66,12 @@ export async function descendantsOf(db: Db, id: string): Promise<ResourceRow[]> 
   const found: ResourceRow[] = [];
   let level = [id];
   while (level.length > 0) {
-    const children = await db.selectFrom('resources').selectAll().where('parent_id', 'in', level).orderBy('id').execute();
+    const children = await db
+      .selectFrom('resources')
+      .selectAll()
+      .where('parent_id', 'in', level)
+      .orderBy('id')
+      .execute();
     found.push(...children);
     level = children.map((child) => child.id);
   }
@@ -63,7 +79,10 @@ export async function descendantsOf(db: Db, id: string): Promise<ResourceRow[]> 
 }
 
 export async function hasChildren(db: Db, id: string): Promise<boolean> {
-  return (await db.selectFrom('resources').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('resources').select('id').where('parent_id', '=', id).limit(1).executeTakeFirst()) !==
+    undefined
+  );
 }
 
 export async function countResourcesInEnvironment(db: Db, environmentId: string): Promise<number> {

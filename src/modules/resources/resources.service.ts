@@ -8,7 +8,12 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
-import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../../api/resources.js';
+import type {
+  CreateResourceInput,
+  ListResourcesInput,
+  PatchResourceInput,
+  ResourceObject,
+} from '../../api/resources.js';
 import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
@@ -40,20 +45,33 @@ function checkValue(deps: ServiceDeps, type: string, value: string | undefined):
 }
 
 /** An externalId names one resource of a type in an environment: say which value is taken, not "retry". */
-async function externalIdFree(trx: Db, environmentId: string, type: string, externalId: string | null | undefined, selfId: string | null): Promise<Result<null>> {
+async function externalIdFree(
+  trx: Db,
+  environmentId: string,
+  type: string,
+  externalId: string | null | undefined,
+  selfId: string | null,
+): Promise<Result<null>> {
   if (externalId === undefined || externalId === null) return ok(null);
   const holder = await findResourceByExternalId(trx, environmentId, type, externalId);
   if (holder === undefined || holder.id === selfId) return ok(null);
-  return fail('CONFLICT', `another ${type} in this environment already has externalId "${externalId}"`, { field: 'externalId' });
+  return fail('CONFLICT', `another ${type} in this environment already has externalId "${externalId}"`, {
+    field: 'externalId',
+  });
 }
 
-export async function createResource(deps: ServiceDeps, caller: Caller, input: CreateResourceInput): Promise<Result<ResourceObject>> {
+export async function createResource(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreateResourceInput,
+): Promise<Result<ResourceObject>> {
   const valueCheck = checkValue(deps, input.type, input.value);
   if (!valueCheck.ok) return valueCheck;
   const metadata = serialiseMetadata(input.metadata);
   if (!metadata.ok) return metadata;
   const environmentId = input.environmentId ?? caller.key.environmentId;
-  if (environmentId === null) return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
+  if (environmentId === null)
+    return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
 
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // The environment, then the parent: a deletion of either waits for this one, or this one
@@ -97,7 +115,13 @@ export async function createResource(deps: ServiceDeps, caller: Caller, input: C
       environmentId: row.environment_id,
       target: { type: 'resource', id },
       op: 'create',
-      details: { type: row.type, name: row.name, parentId: row.parent_id, visibility: row.visibility, externalId: row.external_id },
+      details: {
+        type: row.type,
+        name: row.name,
+        parentId: row.parent_id,
+        visibility: row.visibility,
+        externalId: row.external_id,
+      },
     });
     return ok(toResourceObject(row, deps, true));
   });
@@ -114,10 +138,17 @@ export async function getResource(deps: ServiceDeps, caller: Caller, id: string)
   const row = await findResource(deps.db, id);
   if (row === undefined) return notFound('resource', id);
   const targets = isRoot(caller.key) ? null : await loadTargets(deps.db, deps.model, [row]);
-  return ok(toResourceObject(row, deps, true, parentVisible(caller, row, targets), canSeeTenant(caller.key, row.tenant_id)));
+  return ok(
+    toResourceObject(row, deps, true, parentVisible(caller, row, targets), canSeeTenant(caller.key, row.tenant_id)),
+  );
 }
 
-export async function patchResource(deps: ServiceDeps, caller: Caller, id: string, input: PatchResourceInput): Promise<Result<ResourceObject>> {
+export async function patchResource(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: PatchResourceInput,
+): Promise<Result<ResourceObject>> {
   const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -126,7 +157,10 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
     if (typeof input.parentId === 'string') {
       const parent = await lockResource(trx, input.parentId);
       if (parent === undefined) return notFound('resource', input.parentId);
-      if (await isUnder(trx, parent, id)) return fail('VALIDATION', `resource ${id} cannot move under itself or its own descendant`, { field: 'parentId' });
+      if (await isUnder(trx, parent, id))
+        return fail('VALIDATION', `resource ${id} cannot move under itself or its own descendant`, {
+          field: 'parentId',
+        });
     }
     const valueCheck = checkValue(deps, current.type, input.value);
     if (!valueCheck.ok) return valueCheck;
@@ -165,7 +199,11 @@ export async function patchResource(deps: ServiceDeps, caller: Caller, id: strin
  * one): two moves, each checked against the tree as it was, could otherwise close a cycle
  * between them (A under B's child while B goes under A's).
  */
-async function lockForChange(trx: Db, id: string, parentId: string | null | undefined): Promise<ResourceRow | undefined> {
+async function lockForChange(
+  trx: Db,
+  id: string,
+  parentId: string | null | undefined,
+): Promise<ResourceRow | undefined> {
   if (parentId !== undefined) {
     const found = await findResource(trx, id);
     if (found === undefined) return undefined;
@@ -177,7 +215,11 @@ async function lockForChange(trx: Db, id: string, parentId: string | null | unde
 /** Whether `row` is `id` or lies beneath it, read in the transaction that moves `id`. */
 async function isUnder(trx: Db, row: ResourceRow, id: string): Promise<boolean> {
   const seen = new Set<string>();
-  for (let at: ResourceRow | undefined = row; at !== undefined && !seen.has(at.id); at = at.parent_id === null ? undefined : await findResource(trx, at.parent_id)) {
+  for (
+    let at: ResourceRow | undefined = row;
+    at !== undefined && !seen.has(at.id);
+    at = at.parent_id === null ? undefined : await findResource(trx, at.parent_id)
+  ) {
     if (at.id === id) return true;
     seen.add(at.id);
   }
@@ -191,7 +233,8 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     if (current === undefined) return notFound('resource', id);
     // Ending a session removes its documents (seed 001): such a type takes its children along.
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
-    if (!takesChildren && (await hasChildren(trx, id))) return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
+    if (!takesChildren && (await hasChildren(trx, id)))
+      return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
     for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
       await deleteResource(trx, child.id);
       await record({
@@ -224,7 +267,8 @@ const SCAN_BATCH = 200;
 /** Where a key's discover may reach outside its environment: what the listing query needs of its grants. */
 function listingReach(key: KeyRecord): ListingReach {
   const grants = key.grants;
-  const withDiscover = (map: ReadonlyMap<string, ReadonlySet<string>>): string[] => [...map].filter(([, actions]) => actions.has('discover')).map(([name]) => name);
+  const withDiscover = (map: ReadonlyMap<string, ReadonlySet<string>>): string[] =>
+    [...map].filter(([, actions]) => actions.has('discover')).map(([name]) => name);
   // The catalogue's types are discovered by every key their visibility reaches (SPEC §3 step 4).
   const discoverTypes = new Set([...withDiscover(grants.typeWide), ...(grants.catalogue ?? [])]);
   return {
@@ -241,7 +285,11 @@ function listingReach(key: KeyRecord): ListingReach {
  * check; the cursor is the last row shown, so neither it nor the page size says anything about
  * rows the key cannot see.
  */
-export async function listResources(deps: ServiceDeps, caller: Caller, query: ListResourcesInput): Promise<Result<PageOf<ResourceObject>>> {
+export async function listResources(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: ListResourcesInput,
+): Promise<Result<PageOf<ResourceObject>>> {
   const after = decodeCursor(query.cursor);
   if (!after.ok) return after;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -254,14 +302,22 @@ export async function listResources(deps: ServiceDeps, caller: Caller, query: Li
   const discoveredOnly = new Set<string>();
   let afterId = after.value;
   for (;;) {
-    const rows = await listingCandidates(deps.db, { reach, type: query.type, parentId: query.parentId, environmentId: query.environmentId, afterId, limit: SCAN_BATCH });
+    const rows = await listingCandidates(deps.db, {
+      reach,
+      type: query.type,
+      parentId: query.parentId,
+      environmentId: query.environmentId,
+      afterId,
+      limit: SCAN_BATCH,
+    });
     const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
     for (const row of rows) {
       const target = targets?.get(row.id);
       if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) {
         shown.push(row);
         if (parentVisible(caller, row, targets)) parentShown.add(row.id);
-        if (target !== undefined && !checkResource(position, key.grants, 'read', target).allowed) discoveredOnly.add(row.id);
+        if (target !== undefined && !checkResource(position, key.grants, 'read', target).allowed)
+          discoveredOnly.add(row.id);
       }
       if (shown.length > limit) break;
     }

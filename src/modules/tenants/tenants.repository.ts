@@ -18,7 +18,10 @@ export async function lockTenant(trx: Db, id: string): Promise<TenantRow | undef
   return lockForUpdate(trx, trx.selectFrom('tenants').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
-export async function listTenants(db: Db, filter: { onlyId?: string | undefined; afterId: string | null; limit: number }): Promise<TenantRow[]> {
+export async function listTenants(
+  db: Db,
+  filter: { onlyId?: string | undefined; afterId: string | null; limit: number },
+): Promise<TenantRow[]> {
   let query = db.selectFrom('tenants').selectAll();
   if (filter.onlyId !== undefined) query = query.where('id', '=', filter.onlyId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);

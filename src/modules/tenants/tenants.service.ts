@@ -11,7 +11,14 @@ import { canSeeTenant, iso, notFound } from '../scope.js';
 import { checkAuditRetention, retentionChange } from '../audit/audit.service.js';
 import { settingChanges } from '../audit/setting-changes.js';
 import { effectiveSettings } from '../environments/effective-settings.js';
-import { findTenant, insertTenant, listTenants, lockTenant, updateTenant, type TenantRow } from './tenants.repository.js';
+import {
+  findTenant,
+  insertTenant,
+  listTenants,
+  lockTenant,
+  updateTenant,
+  type TenantRow,
+} from './tenants.repository.js';
 import { decodeFlag, encodeFlag } from '../../storage/column-codec.js';
 
 export const DEFAULT_TIER = 'free';
@@ -38,12 +45,18 @@ export function toTenantObject(row: TenantRow, withEffective = true): TenantObje
 
 export function checkExpirySettings(defaultDays: number | null, maxDays: number | null): Result<void> {
   if (defaultDays !== null && maxDays !== null && defaultDays > maxDays) {
-    return fail('VALIDATION', `defaultKeyExpiryDays (${defaultDays}) exceeds maxKeyExpiryDays (${maxDays})`, { field: 'defaultKeyExpiryDays' });
+    return fail('VALIDATION', `defaultKeyExpiryDays (${defaultDays}) exceeds maxKeyExpiryDays (${maxDays})`, {
+      field: 'defaultKeyExpiryDays',
+    });
   }
   return ok(undefined);
 }
 
-export async function createTenant(deps: ServiceDeps, caller: Caller, input: CreateTenantInput): Promise<Result<TenantObject>> {
+export async function createTenant(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreateTenantInput,
+): Promise<Result<TenantObject>> {
   const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
   if (!timeZone.ok) return timeZone;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
@@ -67,13 +80,24 @@ export async function createTenant(deps: ServiceDeps, caller: Caller, input: Cre
     const retention = checkAuditRetention(row.audit_retention_days, deps.auditMinRetentionDays);
     if (!retention.ok) return retention;
     await insertTenant(trx, row);
-    await record({ action: 'tenant.create', tenantId: row.id, environmentId: null, target: { type: 'tenant', id: row.id }, op: 'create', details: { name: row.name } });
+    await record({
+      action: 'tenant.create',
+      tenantId: row.id,
+      environmentId: null,
+      target: { type: 'tenant', id: row.id },
+      op: 'create',
+      details: { name: row.name },
+    });
     if (row.audit_retention_days !== null) await record(retentionChange(row.id, null, row.audit_retention_days));
     return ok(toTenantObject(row));
   });
 }
 
-export async function listTenantsFor(deps: ServiceDeps, caller: Caller, query: PageQueryType): Promise<Result<PageOf<TenantObject>>> {
+export async function listTenantsFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: PageQueryType,
+): Promise<Result<PageOf<TenantObject>>> {
   const after = decodeCursor(query.cursor);
   if (!after.ok) return after;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -87,7 +111,12 @@ export async function getTenant(deps: ServiceDeps, caller: Caller, id: string): 
   return row === undefined ? notFound('tenant', id) : ok(toTenantObject(row));
 }
 
-export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string, input: PatchTenantInput): Promise<Result<TenantObject>> {
+export async function patchTenant(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: PatchTenantInput,
+): Promise<Result<TenantObject>> {
   if (!canSeeTenant(caller.key, id)) return notFound('tenant', id);
   const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
   if (!timeZone.ok) return timeZone;
@@ -99,12 +128,18 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
       name: input.name ?? current.name,
       tier: input.tier ?? current.tier,
       mfa_required: input.mfaRequired === undefined ? current.mfa_required : encodeFlag(input.mfaRequired),
-      rotation_window_days: input.rotationWindowDays === undefined ? current.rotation_window_days : input.rotationWindowDays,
-      default_key_expiry_days: input.defaultKeyExpiryDays === undefined ? current.default_key_expiry_days : input.defaultKeyExpiryDays,
+      rotation_window_days:
+        input.rotationWindowDays === undefined ? current.rotation_window_days : input.rotationWindowDays,
+      default_key_expiry_days:
+        input.defaultKeyExpiryDays === undefined ? current.default_key_expiry_days : input.defaultKeyExpiryDays,
       max_key_expiry_days: input.maxKeyExpiryDays === undefined ? current.max_key_expiry_days : input.maxKeyExpiryDays,
-      max_application_key_expiry_days: input.maxApplicationKeyExpiryDays === undefined ? current.max_application_key_expiry_days : input.maxApplicationKeyExpiryDays,
+      max_application_key_expiry_days:
+        input.maxApplicationKeyExpiryDays === undefined
+          ? current.max_application_key_expiry_days
+          : input.maxApplicationKeyExpiryDays,
       mfa_reverify_days: input.mfaReverifyDays === undefined ? current.mfa_reverify_days : input.mfaReverifyDays,
-      audit_retention_days: input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
+      audit_retention_days:
+        input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
       time_zone: timeZone.value ?? current.time_zone,
       updated_at: now,
     };
@@ -115,8 +150,16 @@ export async function patchTenant(deps: ServiceDeps, caller: Caller, id: string,
     await updateTenant(trx, id, next);
     const fields = Object.keys(input);
     const changes = settingChanges(toTenantObject(current, false), toTenantObject(next, false), fields);
-    await record({ action: 'tenant.update', tenantId: id, environmentId: null, target: { type: 'tenant', id }, op: 'update', details: { fields, changes } });
-    if (next.audit_retention_days !== current.audit_retention_days) await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
+    await record({
+      action: 'tenant.update',
+      tenantId: id,
+      environmentId: null,
+      target: { type: 'tenant', id },
+      op: 'update',
+      details: { fields, changes },
+    });
+    if (next.audit_retention_days !== current.audit_retention_days)
+      await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));
   });
 }

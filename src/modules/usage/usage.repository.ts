@@ -17,13 +17,21 @@ export const USAGE_CHUNK = 500;
  * in one order on every node (key id, then day, then code), so concurrent flushes on PostgreSQL
  * take row locks in the same order and cannot deadlock.
  */
-export async function writeUsageSlice(db: Kysely<Database>, days: readonly UsageDayRow[], lastUses: readonly LastUseRow[]): Promise<void> {
+export async function writeUsageSlice(
+  db: Kysely<Database>,
+  days: readonly UsageDayRow[],
+  lastUses: readonly LastUseRow[],
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (let start = 0; start < days.length; start += USAGE_CHUNK) {
       await trx
         .insertInto('key_usage_days')
         .values(days.slice(start, start + USAGE_CHUNK))
-        .onConflict((oc) => oc.columns(['key_id', 'day', 'code']).doUpdateSet({ count: (eb) => eb('key_usage_days.count', '+', eb.ref('excluded.count')) }))
+        .onConflict((oc) =>
+          oc
+            .columns(['key_id', 'day', 'code'])
+            .doUpdateSet({ count: (eb) => eb('key_usage_days.count', '+', eb.ref('excluded.count')) }),
+        )
         .execute();
     }
     if (lastUses.length === 0) return;
@@ -33,7 +41,10 @@ export async function writeUsageSlice(db: Kysely<Database>, days: readonly Usage
       .onConflict((oc) =>
         oc
           .column('key_id')
-          .doUpdateSet({ last_used_at: (eb) => eb.ref('excluded.last_used_at'), last_used_ip: (eb) => eb.ref('excluded.last_used_ip') })
+          .doUpdateSet({
+            last_used_at: (eb) => eb.ref('excluded.last_used_at'),
+            last_used_ip: (eb) => eb.ref('excluded.last_used_ip'),
+          })
           .where((eb) => eb('excluded.last_used_at', '>=', eb.ref('key_usage.last_used_at'))),
       )
       .execute();
@@ -55,5 +66,13 @@ export async function lastUsesOf(db: Db, keyIds: readonly string[]): Promise<Map
 
 /** A key's stored day counts from `from` to `to` (UTC days, inclusive), by day then code. */
 export async function usageDaysOf(db: Db, keyId: string, from: string, to: string): Promise<UsageDayRow[]> {
-  return db.selectFrom('key_usage_days').selectAll().where('key_id', '=', keyId).where('day', '>=', from).where('day', '<=', to).orderBy('day').orderBy('code').execute();
+  return db
+    .selectFrom('key_usage_days')
+    .selectAll()
+    .where('key_id', '=', keyId)
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .orderBy('day')
+    .orderBy('code')
+    .execute();
 }

@@ -17,43 +17,64 @@ export type { PendingLastUse, PendingUsage } from '../../storage/pending-usage.j
 
 const DEFAULT_DAYS = 30;
 
-function later(stored: { at: number; ip: string | null } | undefined, pending: PendingLastUse | undefined): { at: number; ip: string | null } | undefined {
+function later(
+  stored: { at: number; ip: string | null } | undefined,
+  pending: PendingLastUse | undefined,
+): { at: number; ip: string | null } | undefined {
   if (stored === undefined) return pending;
   if (pending === undefined) return stored;
   return pending.at >= stored.at ? pending : stored;
 }
 
 /** Each key's last use: the later of the stored one and this node's pending one. */
-export async function lastUsedAtOf(db: Db, pending: PendingUsage | undefined, keyIds: readonly string[]): Promise<Map<string, number>> {
+export async function lastUsedAtOf(
+  db: Db,
+  pending: PendingUsage | undefined,
+  keyIds: readonly string[],
+): Promise<Map<string, number>> {
   const stored = await lastUsesOf(db, keyIds);
   const found = new Map<string, number>();
   for (const keyId of keyIds) {
     const row = stored.get(keyId);
-    const use = later(row === undefined ? undefined : { at: row.last_used_at, ip: row.last_used_ip }, pending?.lastUse(keyId));
+    const use = later(
+      row === undefined ? undefined : { at: row.last_used_at, ip: row.last_used_ip },
+      pending?.lastUse(keyId),
+    );
     if (use !== undefined) found.set(keyId, use.at);
   }
   return found;
 }
 
-export async function lastUsedAtOfKey(db: Db, pending: PendingUsage | undefined, keyId: string): Promise<number | null> {
+export async function lastUsedAtOfKey(
+  db: Db,
+  pending: PendingUsage | undefined,
+  keyId: string,
+): Promise<number | null> {
   return (await lastUsedAtOf(db, pending, [keyId])).get(keyId) ?? null;
 }
 
 /** `from`/`to` with their defaults (the last 30 days up to `to`, today by default). */
 function dayRange(query: KeyUsageInput, now: number): Result<{ from: string; to: string }> {
   const to = query.to ?? new Date(now).toISOString().slice(0, 10);
-  const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+  const from =
+    query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
   if (from > to) return fail('VALIDATION', `from (${from}) is after to (${to})`, { field: 'from' });
   return ok({ from, to });
 }
 
-export async function getKeyUsage(deps: ServiceDeps, caller: Caller, id: string, query: KeyUsageInput): Promise<Result<KeyUsageObject>> {
+export async function getKeyUsage(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  query: KeyUsageInput,
+): Promise<Result<KeyUsageObject>> {
   const range = dayRange(query, deps.clock.now());
   if (!range.ok) return range;
   const { from, to } = range.value;
   // As GET /v1/keys/{id}: the key itself, or a key of a tenant the caller sees; else not found.
   const key = await findKeyById(deps.db, id);
-  if (key === undefined || (key.id !== caller.key.id && !canSeeTenant(caller.key, key.tenant_id))) return notFound('key', id);
+  if (key === undefined || (key.id !== caller.key.id && !canSeeTenant(caller.key, key.tenant_id)))
+    return notFound('key', id);
 
   const days = new Map<string, Map<string, number>>();
   const add = (day: string, code: string, count: number): void => {

@@ -28,10 +28,18 @@ export async function lockUsers(trx: Db, ids: readonly string[]): Promise<UserRo
 }
 
 export async function findUserByEmail(db: Db, tenantId: string, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('email', '=', email).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('email', '=', email)
+    .executeTakeFirst();
 }
 
-export async function listUsers(db: Db, filter: { tenantId?: string | undefined; afterId: string | null; limit: number }): Promise<UserRow[]> {
+export async function listUsers(
+  db: Db,
+  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
+): Promise<UserRow[]> {
   let query = db.selectFrom('users').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);

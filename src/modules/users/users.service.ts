@@ -14,7 +14,16 @@ import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
-import { deleteUser, findUser, findUserByEmail, insertUser, listUsers, lockUser, updateUser, type UserRow } from './users.repository.js';
+import {
+  deleteUser,
+  findUser,
+  findUserByEmail,
+  insertUser,
+  listUsers,
+  lockUser,
+  updateUser,
+  type UserRow,
+} from './users.repository.js';
 import { decodeFlag } from '../../storage/column-codec.js';
 
 export function toUserObject(row: UserRow): UserObject {
@@ -39,7 +48,11 @@ export async function findVisibleUser(deps: ServiceDeps, caller: Caller, id: str
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
-export async function createUser(deps: ServiceDeps, caller: Caller, input: CreateUserInput): Promise<Result<UserObject>> {
+export async function createUser(
+  deps: ServiceDeps,
+  caller: Caller,
+  input: CreateUserInput,
+): Promise<Result<UserObject>> {
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
   const email = normaliseEmail(input.email);
@@ -58,12 +71,23 @@ export async function createUser(deps: ServiceDeps, caller: Caller, input: Creat
       updated_at: now,
     };
     await insertUser(trx, row);
-    await record({ action: 'user.create', tenantId: row.tenant_id, environmentId: null, target: { type: 'user', id: row.id }, op: 'create', details: { role: row.role } });
+    await record({
+      action: 'user.create',
+      tenantId: row.tenant_id,
+      environmentId: null,
+      target: { type: 'user', id: row.id },
+      op: 'create',
+      details: { role: row.role },
+    });
     return ok(toUserObject(row));
   });
 }
 
-export async function listUsersFor(deps: ServiceDeps, caller: Caller, query: PageQueryType & { tenantId?: string | undefined }): Promise<Result<PageOf<UserObject>>> {
+export async function listUsersFor(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: PageQueryType & { tenantId?: string | undefined },
+): Promise<Result<PageOf<UserObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
@@ -76,7 +100,12 @@ export async function getUser(deps: ServiceDeps, caller: Caller, id: string): Pr
   return row === undefined ? notFound('user', id) : ok(toUserObject(row));
 }
 
-export async function patchUser(deps: ServiceDeps, caller: Caller, id: string, input: PatchUserInput): Promise<Result<UserObject>> {
+export async function patchUser(
+  deps: ServiceDeps,
+  caller: Caller,
+  id: string,
+  input: PatchUserInput,
+): Promise<Result<UserObject>> {
   if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await lockUser(trx, id);
@@ -88,12 +117,28 @@ export async function patchUser(deps: ServiceDeps, caller: Caller, id: string, i
     if (input.role === 'member' && current.role === 'admin') {
       const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => decodeFlag(key.admin, 'api_keys.admin'));
       if (adminKeys.length > 0) {
-        return fail('CONFLICT', `user ${id} owns ${adminKeys.length} live admin key(s); revoke them before making the user a member`);
+        return fail(
+          'CONFLICT',
+          `user ${id} owns ${adminKeys.length} live admin key(s); revoke them before making the user a member`,
+        );
       }
     }
-    const next: UserRow = { ...current, name: input.name ?? current.name, email, role: input.role ?? current.role, updated_at: now };
+    const next: UserRow = {
+      ...current,
+      name: input.name ?? current.name,
+      email,
+      role: input.role ?? current.role,
+      updated_at: now,
+    };
     await updateUser(trx, id, next);
-    await record({ action: 'user.update', tenantId: current.tenant_id, environmentId: null, target: { type: 'user', id }, op: 'update', details: { fields: Object.keys(input) } });
+    await record({
+      action: 'user.update',
+      tenantId: current.tenant_id,
+      environmentId: null,
+      target: { type: 'user', id },
+      op: 'update',
+      details: { fields: Object.keys(input) },
+    });
     return ok(toUserObject(next));
   });
 }
@@ -127,7 +172,14 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     await deleteUserMfa(unit.trx, id);
     await removeUserFromAllGroups(unit.trx, id);
     await deleteUser(unit.trx, id);
-    await unit.record({ action: 'user.delete', tenantId: current.tenant_id, environmentId: null, target: { type: 'user', id }, op: 'delete', details: { keysRevoked: revoked } });
+    await unit.record({
+      action: 'user.delete',
+      tenantId: current.tenant_id,
+      environmentId: null,
+      target: { type: 'user', id },
+      op: 'delete',
+      details: { keysRevoked: revoked },
+    });
     return ok(toUserObject(current));
   });
 }

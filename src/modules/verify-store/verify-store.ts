@@ -27,7 +27,16 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
         keyHash: row.key_hash,
         previousKeyHash: row.previous_key_hash,
         previousValidUntil: row.previous_valid_until,
-        record: () => toKeyRecord(row, model, found.policies, found.mfa, found.policyLimits, found.environmentIpAllowlist, found.timeZone),
+        record: () =>
+          toKeyRecord(
+            row,
+            model,
+            found.policies,
+            found.mfa,
+            found.policyLimits,
+            found.environmentIpAllowlist,
+            found.timeZone,
+          ),
       };
     },
     isPendingUnderPreviousPepper: (keyId: string, hash: string) => isPendingUnderPreviousPepper(db, keyId, hash),

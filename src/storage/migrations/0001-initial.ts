@@ -97,7 +97,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('audit_events_tenant_id').on('audit_events').columns(['tenant_id', 'id']).execute();
 
   const changeLog = db.schema.createTable('change_log');
-  await (isPostgres(db) ? changeLog.addColumn('seq', 'bigserial', (c) => c.primaryKey()) : changeLog.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement()))
+  await (isPostgres(db)
+    ? changeLog.addColumn('seq', 'bigserial', (c) => c.primaryKey())
+    : changeLog.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+  )
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text', (c) => c.notNull())
     .addColumn('tenant_id', 'text')
@@ -107,7 +110,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['change_log', 'audit_events', 'api_keys', 'users', 'environments', 'tenants', 'instance_settings']) {
+  for (const table of [
+    'change_log',
+    'audit_events',
+    'api_keys',
+    'users',
+    'environments',
+    'tenants',
+    'instance_settings',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

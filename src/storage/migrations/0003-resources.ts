@@ -25,7 +25,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('resources_external_id_unique', ['environment_id', 'type', 'external_id'])
     .execute();
   await db.schema.createIndex('resources_environment_id').on('resources').columns(['environment_id', 'id']).execute();
-  await db.schema.createIndex('resources_visibility').on('resources').columns(['visibility', 'tenant_id', 'id']).execute();
+  await db.schema
+    .createIndex('resources_visibility')
+    .on('resources')
+    .columns(['visibility', 'tenant_id', 'id'])
+    .execute();
   await db.schema.createIndex('resources_parent_id').on('resources').column('parent_id').execute();
 
   await db.schema

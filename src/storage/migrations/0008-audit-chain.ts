@@ -29,5 +29,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('tenants').dropColumn('audit_retention_days').execute();
   await db.schema.dropTable('audit_chain_heads').execute();
   await db.schema.dropIndex('audit_events_chain').execute();
-  for (const column of ['hash', 'prev_hash', 'chain_seq', 'chain_id']) await db.schema.alterTable('audit_events').dropColumn(column).execute();
+  for (const column of ['hash', 'prev_hash', 'chain_seq', 'chain_id'])
+    await db.schema.alterTable('audit_events').dropColumn(column).execute();
 }

@@ -6,9 +6,17 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('resources_visibility_type').on('resources').columns(['visibility', 'type', 'id']).execute();
+  await db.schema
+    .createIndex('resources_visibility_type')
+    .on('resources')
+    .columns(['visibility', 'type', 'id'])
+    .execute();
   // A tenant's TENANT rows of a type: read by tenant first, so other tenants' rows are never touched.
-  await db.schema.createIndex('resources_tenant_visibility_type').on('resources').columns(['tenant_id', 'visibility', 'type', 'id']).execute();
+  await db.schema
+    .createIndex('resources_tenant_visibility_type')
+    .on('resources')
+    .columns(['tenant_id', 'visibility', 'type', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -34,7 +34,13 @@ export const CASES = [
 export type CaseName = (typeof CASES)[number];
 
 /** The cases where the caller's own key state refuses it: also run against the caller itself on routes a key may call on itself. */
-export const STATE_CASES = ['revoked', 'expired', 'disabled', 'rotatedOut', 'rotatedOutPastGrace'] as const satisfies readonly CaseName[];
+export const STATE_CASES = [
+  'revoked',
+  'expired',
+  'disabled',
+  'rotatedOut',
+  'rotatedOutPastGrace',
+] as const satisfies readonly CaseName[];
 
 export type StateCase = (typeof STATE_CASES)[number];
 
@@ -68,7 +74,10 @@ export const BEARER_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
 export const BODY_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
   anonymous: { verdict: 'NOT_FOUND' },
   otherTenant: { verdict: 'FORBIDDEN', why: 'an unknown resource answers FORBIDDEN: existence is not revealed' },
-  otherEnvironment: { verdict: 'FORBIDDEN', why: 'an ENVIRONMENT resource is out of reach of other environments (step 4)' },
+  otherEnvironment: {
+    verdict: 'FORBIDDEN',
+    why: 'an ENVIRONMENT resource is out of reach of other environments (step 4)',
+  },
   revoked: { verdict: 'REVOKED' },
   expired: { verdict: 'EXPIRED' },
   disabled: { verdict: 'DISABLED' },

@@ -27,7 +27,10 @@ export interface Fixture {
    * request naming the caller's own key and user. The state cases then run again on it, since
    * "itself" is the way past the route's permission.
    */
-  readonly self?: (own: { readonly keyId: string; readonly userId: string }) => { readonly url: string; readonly body?: unknown };
+  readonly self?: (own: { readonly keyId: string; readonly userId: string }) => {
+    readonly url: string;
+    readonly body?: unknown;
+  };
   /** The state cases this route answers otherwise on the caller itself, each with its reason. */
   readonly selfAnswers?: Partial<Record<StateCase, Expectation>>;
 }

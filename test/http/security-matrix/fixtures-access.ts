@@ -10,7 +10,11 @@ const EITHER = ['users.manage', 'tenant.manage'];
 
 export const ACCESS_FIXTURES: Fixtures = {
   'POST /v1/policies': {
-    prepare: async (world) => ({ url: '/v1/policies', body: { environmentId: world.home.environmentId, name: world.unique('policy') }, needs: USERS }),
+    prepare: async (world) => ({
+      url: '/v1/policies',
+      body: { environmentId: world.home.environmentId, name: world.unique('policy') },
+      needs: USERS,
+    }),
   },
   'GET /v1/policies': {
     prepare: async (world) => ({ url: `/v1/policies?environmentId=${world.home.environmentId}`, needs: EITHER }),
@@ -19,13 +23,21 @@ export const ACCESS_FIXTURES: Fixtures = {
     prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world)}`, needs: USERS }),
   },
   'PATCH /v1/policies/:id': {
-    prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world, 'tenant')}`, body: { name: world.unique('renamed') }, needs: TENANT }),
+    prepare: async (world) => ({
+      url: `/v1/policies/${await newPolicy(world, 'tenant')}`,
+      body: { name: world.unique('renamed') },
+      needs: TENANT,
+    }),
   },
   'DELETE /v1/policies/:id': {
     prepare: async (world) => ({ url: `/v1/policies/${await newPolicy(world, 'tenant')}`, needs: TENANT }),
   },
   'POST /v1/groups': {
-    prepare: async (world) => ({ url: '/v1/groups', body: { tenantId: world.home.tenantId, name: world.unique('group') }, needs: USERS }),
+    prepare: async (world) => ({
+      url: '/v1/groups',
+      body: { tenantId: world.home.tenantId, name: world.unique('group') },
+      needs: USERS,
+    }),
   },
   'GET /v1/groups': {
     prepare: async (world) => ({ url: `/v1/groups?tenantId=${world.home.tenantId}`, needs: USERS }),
@@ -34,13 +46,21 @@ export const ACCESS_FIXTURES: Fixtures = {
     prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}`, needs: USERS }),
   },
   'PATCH /v1/groups/:id': {
-    prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}`, body: { name: world.unique('renamed') }, needs: USERS }),
+    prepare: async (world) => ({
+      url: `/v1/groups/${await newGroup(world)}`,
+      body: { name: world.unique('renamed') },
+      needs: USERS,
+    }),
   },
   'DELETE /v1/groups/:id': {
     prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}`, needs: USERS }),
   },
   'POST /v1/groups/:id/members': {
-    prepare: async (world) => ({ url: `/v1/groups/${await newGroup(world)}/members`, body: { keyId: (await newKey(world)).id }, needs: TENANT }),
+    prepare: async (world) => ({
+      url: `/v1/groups/${await newGroup(world)}/members`,
+      body: { keyId: (await newKey(world)).id },
+      needs: TENANT,
+    }),
   },
   'DELETE /v1/groups/:id/members/:memberId': {
     prepare: async (world) => {

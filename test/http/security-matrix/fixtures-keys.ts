@@ -6,7 +6,11 @@ const USERS = ['users.manage'];
 
 export const KEY_FIXTURES: Fixtures = {
   'POST /v1/keys': {
-    prepare: async (world) => ({ url: '/v1/keys', body: { environmentId: world.home.environmentId, name: world.unique('key'), kind: 'application' }, needs: USERS }),
+    prepare: async (world) => ({
+      url: '/v1/keys',
+      body: { environmentId: world.home.environmentId, name: world.unique('key'), kind: 'application' },
+      needs: USERS,
+    }),
   },
   'GET /v1/keys': {
     prepare: async (world) => ({ url: `/v1/keys?environmentId=${world.home.environmentId}`, needs: USERS }),
@@ -16,12 +20,18 @@ export const KEY_FIXTURES: Fixtures = {
     self: ({ keyId }) => ({ url: `/v1/keys/${keyId}` }),
   },
   'PATCH /v1/keys/:id': {
-    prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}`, body: { name: world.unique('renamed') }, needs: USERS }),
+    prepare: async (world) => ({
+      url: `/v1/keys/${(await newKey(world)).id}`,
+      body: { name: world.unique('renamed') },
+      needs: USERS,
+    }),
   },
   'POST /v1/keys/:id/rotate': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/rotate`, body: {}, needs: USERS }),
     self: ({ keyId }) => ({ url: `/v1/keys/${keyId}/rotate`, body: {} }),
-    selfAnswers: { expired: { allowed: 'an expired key may rotate itself inside its rotation window (SPEC §3 step 3, §4)' } },
+    selfAnswers: {
+      expired: { allowed: 'an expired key may rotate itself inside its rotation window (SPEC §3 step 3, §4)' },
+    },
   },
   'POST /v1/keys/:id/revoke': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/revoke`, body: {}, needs: USERS }),

@@ -18,7 +18,11 @@ export const PEOPLE_FIXTURES: Fixtures = {
   'POST /v1/users': {
     prepare: async (world) => {
       const name = world.unique('person');
-      return { url: '/v1/users', body: { tenantId: world.home.tenantId, name, email: `${name}@home.example` }, needs: USERS };
+      return {
+        url: '/v1/users',
+        body: { tenantId: world.home.tenantId, name, email: `${name}@home.example` },
+        needs: USERS,
+      };
     },
   },
   'GET /v1/users': {
@@ -28,7 +32,11 @@ export const PEOPLE_FIXTURES: Fixtures = {
     prepare: async (world) => ({ url: `/v1/users/${await newUser(world)}`, needs: USERS }),
   },
   'PATCH /v1/users/:id': {
-    prepare: async (world) => ({ url: `/v1/users/${await newUser(world)}`, body: { name: world.unique('renamed') }, needs: USERS }),
+    prepare: async (world) => ({
+      url: `/v1/users/${await newUser(world)}`,
+      body: { name: world.unique('renamed') },
+      needs: USERS,
+    }),
   },
   'DELETE /v1/users/:id': {
     prepare: async (world) => ({ url: `/v1/users/${await newUser(world)}`, needs: USERS }),
@@ -44,7 +52,11 @@ export const PEOPLE_FIXTURES: Fixtures = {
   'POST /v1/users/:id/mfa/confirm': {
     prepare: async (world) => {
       const { userId, secret } = await enrolling(world);
-      return { url: `/v1/users/${userId}/mfa/confirm`, body: { code: codeAt(secret, world.clock.now()) }, needs: USERS };
+      return {
+        url: `/v1/users/${userId}/mfa/confirm`,
+        body: { code: codeAt(secret, world.clock.now()) },
+        needs: USERS,
+      };
     },
     self: ({ userId }) => ({ url: `/v1/users/${userId}/mfa/confirm`, body: { code: '000000' } }),
   },
@@ -56,22 +68,41 @@ export const PEOPLE_FIXTURES: Fixtures = {
   'POST /v1/me/mfa/verify': {
     prepare: async (world) => {
       const { userId, secret } = await enrolling(world);
-      const confirmed = await world.home.admin.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(secret, world.clock.now()) });
+      const confirmed = await world.home.admin.post(`/v1/users/${userId}/mfa/confirm`, {
+        code: codeAt(secret, world.clock.now()),
+      });
       if (confirmed.status !== 200) throw new Error(`confirming MFA failed: ${JSON.stringify(confirmed.body)}`);
       // A code once accepted is spent: the next step's code is the one the request carries.
       world.clock.advance(STEP_MS);
       const own = await newKey(world, { kind: 'user', userId });
-      return { url: '/v1/me/mfa/verify', body: { code: codeAt(secret, world.clock.now()) }, needs: [], controlKey: own.key };
+      return {
+        url: '/v1/me/mfa/verify',
+        body: { code: codeAt(secret, world.clock.now()) },
+        needs: [],
+        controlKey: own.key,
+      };
     },
     answers: {
-      otherTenant: { refused: 401, code: 'MFA_REQUIRED', why: "it checks a code of the caller's own user, who has not enrolled (SPEC §4)" },
+      otherTenant: {
+        refused: 401,
+        code: 'MFA_REQUIRED',
+        why: "it checks a code of the caller's own user, who has not enrolled (SPEC §4)",
+      },
       otherEnvironment: { refused: 400, code: 'VALIDATION', why: 'an application key has no user, so no MFA to check' },
       noPermission: { refused: 400, code: 'VALIDATION', why: 'an application key has no user, so no MFA to check' },
-      mfaDue: { refused: 401, code: 'MFA_INVALID', why: "a key due to pass MFA reaches the check (SPEC §4); the code is another user's" },
+      mfaDue: {
+        refused: 401,
+        code: 'MFA_INVALID',
+        why: "a key due to pass MFA reaches the check (SPEC §4); the code is another user's",
+      },
     },
   },
   'GET /v1/me': {
-    prepare: async (world) => ({ url: '/v1/me', needs: [], hidden: { otherTenant: [world.home.tenantId, world.home.adminKeyId] } }),
+    prepare: async (world) => ({
+      url: '/v1/me',
+      needs: [],
+      hidden: { otherTenant: [world.home.tenantId, world.home.adminKeyId] },
+    }),
     answers: {
       otherTenant: { allowed: 'it answers about the calling key alone' },
       otherEnvironment: { allowed: 'it answers about the calling key alone' },

@@ -6,7 +6,8 @@
 import type { Fixtures } from './fixture.js';
 import { AGENT_GRANTS, newAgent } from './objects.js';
 
-const UNREACHABLE = 'an agent visible to its environment only cannot be discovered from another: 404 (SPEC §3 step 4, §5)';
+const UNREACHABLE =
+  'an agent visible to its environment only cannot be discovered from another: 404 (SPEC §3 step 4, §5)';
 
 export const RESOURCE_FIXTURES: Fixtures = {
   'POST /v1/resources': {
@@ -20,7 +21,11 @@ export const RESOURCE_FIXTURES: Fixtures = {
   'GET /v1/resources': {
     prepare: async (world) => {
       const agentId = await newAgent(world);
-      return { url: `/v1/resources?environmentId=${world.home.environmentId}`, needs: AGENT_GRANTS, hidden: { otherEnvironment: [agentId], noPermission: [agentId] } };
+      return {
+        url: `/v1/resources?environmentId=${world.home.environmentId}`,
+        needs: AGENT_GRANTS,
+        hidden: { otherEnvironment: [agentId], noPermission: [agentId] },
+      };
     },
     answers: {
       otherEnvironment: { allowed: 'a listing is what the key may discover: not the other environment’s agent' },
@@ -28,15 +33,28 @@ export const RESOURCE_FIXTURES: Fixtures = {
     },
   },
   'GET /v1/resources/:id': {
-    prepare: async (world) => ({ url: `/v1/resources/${await newAgent(world)}`, needs: AGENT_GRANTS, keeps: ['agent:discoverer'] }),
+    prepare: async (world) => ({
+      url: `/v1/resources/${await newAgent(world)}`,
+      needs: AGENT_GRANTS,
+      keeps: ['agent:discoverer'],
+    }),
     answers: { otherEnvironment: { refused: 404, code: 'NOT_FOUND', why: UNREACHABLE } },
   },
   'PATCH /v1/resources/:id': {
-    prepare: async (world) => ({ url: `/v1/resources/${await newAgent(world)}`, body: { name: world.unique('renamed') }, needs: AGENT_GRANTS, keeps: ['agent:viewer'] }),
+    prepare: async (world) => ({
+      url: `/v1/resources/${await newAgent(world)}`,
+      body: { name: world.unique('renamed') },
+      needs: AGENT_GRANTS,
+      keeps: ['agent:viewer'],
+    }),
     answers: { otherEnvironment: { refused: 404, code: 'NOT_FOUND', why: UNREACHABLE } },
   },
   'DELETE /v1/resources/:id': {
-    prepare: async (world) => ({ url: `/v1/resources/${await newAgent(world)}`, needs: AGENT_GRANTS, keeps: ['agent:editor'] }),
+    prepare: async (world) => ({
+      url: `/v1/resources/${await newAgent(world)}`,
+      needs: AGENT_GRANTS,
+      keeps: ['agent:editor'],
+    }),
     answers: { otherEnvironment: { refused: 404, code: 'NOT_FOUND', why: UNREACHABLE } },
   },
   // The key is the credential: each case's key goes in the body, and every outcome is a 200 verdict.

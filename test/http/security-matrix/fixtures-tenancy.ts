@@ -8,9 +8,18 @@ const AUTH_CONFIG = ['tenant.manage', 'authConfig.manage'];
 
 export const TENANCY_FIXTURES: Fixtures = {
   'POST /v1/tenants': {
-    prepare: async (world) => ({ url: '/v1/tenants', body: { name: world.unique('Tenant') }, needs: [], controlKey: world.kw.rootKey }),
+    prepare: async (world) => ({
+      url: '/v1/tenants',
+      body: { name: world.unique('Tenant') },
+      needs: [],
+      controlKey: world.kw.rootKey,
+    }),
     answers: {
-      otherTenant: { refused: 403, code: 'FORBIDDEN', why: 'it names nothing to hide: only the root key creates tenants' },
+      otherTenant: {
+        refused: 403,
+        code: 'FORBIDDEN',
+        why: 'it names nothing to hide: only the root key creates tenants',
+      },
       noPermission: { refused: 403, code: 'FORBIDDEN', why: 'every grant a tenant key can hold is not the root key' },
     },
   },
@@ -25,7 +34,11 @@ export const TENANCY_FIXTURES: Fixtures = {
     prepare: async (world) => ({ url: `/v1/tenants/${world.home.tenantId}`, body: { name: 'Home' }, needs: TENANT }),
   },
   'POST /v1/environments': {
-    prepare: async (world) => ({ url: '/v1/environments', body: { tenantId: world.home.tenantId, name: world.unique('env') }, needs: TENANT }),
+    prepare: async (world) => ({
+      url: '/v1/environments',
+      body: { tenantId: world.home.tenantId, name: world.unique('env') },
+      needs: TENANT,
+    }),
   },
   'GET /v1/environments': {
     prepare: async (world) => ({ url: `/v1/environments?tenantId=${world.home.tenantId}`, needs: TENANT }),
@@ -36,7 +49,11 @@ export const TENANCY_FIXTURES: Fixtures = {
   },
   'PATCH /v1/environments/:id': {
     // An auth setting, to its default: authConfig.manage would be enough in that environment.
-    prepare: async (world) => ({ url: `/v1/environments/${world.home.environmentId}`, body: { keyPrefix: 'kw' }, needs: AUTH_CONFIG }),
+    prepare: async (world) => ({
+      url: `/v1/environments/${world.home.environmentId}`,
+      body: { keyPrefix: 'kw' },
+      needs: AUTH_CONFIG,
+    }),
   },
   'DELETE /v1/environments/:id': {
     prepare: async (world) => ({ url: `/v1/environments/${await newEnvironment(world)}`, needs: TENANT }),

@@ -6,7 +6,13 @@ import { RESOURCE_FIXTURES } from './fixtures-resources.js';
 import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
 import type { Fixtures } from './fixture.js';
 
-const PARTS: readonly Fixtures[] = [TENANCY_FIXTURES, PEOPLE_FIXTURES, KEY_FIXTURES, ACCESS_FIXTURES, RESOURCE_FIXTURES];
+const PARTS: readonly Fixtures[] = [
+  TENANCY_FIXTURES,
+  PEOPLE_FIXTURES,
+  KEY_FIXTURES,
+  ACCESS_FIXTURES,
+  RESOURCE_FIXTURES,
+];
 
 function merged(parts: readonly Fixtures[]): Fixtures {
   const all: Record<string, Fixtures[string]> = {};

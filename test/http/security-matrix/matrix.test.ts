@@ -12,7 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
 import type { Reply } from '../../support/keyward.js';
 import { v1RouteTable } from '../../support/route-table.js';
-import { BEARER_DEFAULTS, BODY_DEFAULTS, CASES, describeExpectation, expectAnswer, STATE_CASES, statusOf, type Expectation } from './cases.js';
+import {
+  BEARER_DEFAULTS,
+  BODY_DEFAULTS,
+  CASES,
+  describeExpectation,
+  expectAnswer,
+  STATE_CASES,
+  statusOf,
+  type Expectation,
+} from './cases.js';
 import { changeMark } from './change-mark.js';
 import type { Fixture, Prepared } from './fixture.js';
 import { FIXTURES } from './fixtures.js';
@@ -24,15 +33,29 @@ const ROUTES = await v1RouteTable();
 /** Not a key (its checksum is wrong): what "no key" means where the key is the body. */
 const NOT_A_KEY = 'kw_0000000000000000000000000000000000000000';
 
-function send(world: World, method: string, fixture: Fixture, prepared: Prepared, key: string | undefined): Promise<Reply> {
+function send(
+  world: World,
+  method: string,
+  fixture: Fixture,
+  prepared: Prepared,
+  key: string | undefined,
+): Promise<Reply> {
   if (fixture.credential === 'body') {
-    return world.kw
-      .client()
-      .raw({ method, path: prepared.url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...(prepared.body as object), key: key ?? NOT_A_KEY }) });
+    return world.kw.client().raw({
+      method,
+      path: prepared.url,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...(prepared.body as object), key: key ?? NOT_A_KEY }),
+    });
   }
   const headers: Record<string, string> = key === undefined ? {} : { authorization: `Bearer ${key}` };
   if (prepared.body === undefined) return world.kw.client().raw({ method, path: prepared.url, headers });
-  return world.kw.client().raw({ method, path: prepared.url, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(prepared.body) });
+  return world.kw.client().raw({
+    method,
+    path: prepared.url,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: JSON.stringify(prepared.body),
+  });
 }
 
 describe.each(testDatabases())('security matrix on $name', (db) => {
@@ -49,7 +72,9 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
     describe(route.key, () => {
       if (fixture === undefined) {
         it('has a fixture', () => {
-          throw new Error(`${route.key} has no fixture: add one (prepare → request) to test/http/security-matrix/fixtures-*.ts`);
+          throw new Error(
+            `${route.key} has no fixture: add one (prepare → request) to test/http/security-matrix/fixtures-*.ts`,
+          );
         });
         return;
       }
@@ -63,8 +88,13 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
         it(`${name}: ${describeExpectation(expectation)}`, async () => {
           const key = await world.keyFor(name, prepared);
           const before = await changeMark(world.kw);
-          expectAnswer(await send(world, route.method, fixture, prepared, key), expectation, prepared.hidden?.[name] ?? []);
-          if (!('allowed' in expectation)) expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
+          expectAnswer(
+            await send(world, route.method, fixture, prepared, key),
+            expectation,
+            prepared.hidden?.[name] ?? [],
+          );
+          if (!('allowed' in expectation))
+            expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
         });
       }
       if (route.method === 'GET') {
@@ -89,8 +119,13 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
               const key = own.keys[name];
               const request = onItself({ keyId: key.id, userId: own.userId });
               const before = await changeMark(world.kw);
-              expectAnswer(await send(world, route.method, fixture, { ...request, needs: [] }, key.key), expectation, []);
-              if (!('allowed' in expectation)) expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
+              expectAnswer(
+                await send(world, route.method, fixture, { ...request, needs: [] }, key.key),
+                expectation,
+                [],
+              );
+              if (!('allowed' in expectation))
+                expect(await changeMark(world.kw), 'a refused request changed something').toEqual(before);
             });
           }
         });
@@ -101,7 +136,8 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
         const reply = await send(world, route.method, fixture, prepared, prepared.controlKey ?? world.home.adminKey);
         expectAnswer(reply, fixture.credential === 'body' ? { verdict: 'VALID' } : { allowed: 'the control' }, []);
         // The mark the refusals were held to does move when a change is let through.
-        if (route.method !== 'GET' && fixture.credential !== 'body') expect(await changeMark(world.kw)).not.toEqual(before);
+        if (route.method !== 'GET' && fixture.credential !== 'body')
+          expect(await changeMark(world.kw)).not.toEqual(before);
       });
     });
   }

@@ -17,7 +17,11 @@ export async function soonExpiring(admin: Client, body: Record<string, unknown>)
 }
 
 /** The other states, made now; `expired` is the key `soonExpiring` made from the same body. */
-export async function stateKeys(admin: Client, body: Record<string, unknown>, expired: MadeKey): Promise<Record<StateCase, MadeKey>> {
+export async function stateKeys(
+  admin: Client,
+  body: Record<string, unknown>,
+  expired: MadeKey,
+): Promise<Record<StateCase, MadeKey>> {
   const make = async (name: string): Promise<MadeKey> => created(await admin.post('/v1/keys', { ...body, name }));
   const revoked = await make('revoked');
   expectOk(await admin.post(`/v1/keys/${revoked.id}/revoke`));
@@ -35,5 +39,6 @@ async function rotated(admin: Client, made: MadeKey, gracePeriodSeconds: number)
 }
 
 function expectOk(reply: { status: number; body: unknown }): void {
-  if (reply.status !== 200) throw new Error(`setting up the matrix failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (reply.status !== 200)
+    throw new Error(`setting up the matrix failed: ${reply.status} ${JSON.stringify(reply.body)}`);
 }

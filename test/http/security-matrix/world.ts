@@ -68,7 +68,8 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
   const owners: { userId: string; body: Record<string, unknown>; expired: MadeKey }[] = [];
   for (let n = 0; n < ownKeySets; n++) {
     const name = unique('owner');
-    const userId = created(await home.admin.post('/v1/users', { name, email: `${name}@home.example`, role: 'admin' })).id as string;
+    const userId = created(await home.admin.post('/v1/users', { name, email: `${name}@home.example`, role: 'admin' }))
+      .id as string;
     const body = { ...MIGHTY, kind: 'user', userId };
     owners.push({ userId, body, expired: await soonExpiring(home.admin, body) });
   }
@@ -76,8 +77,17 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
   await kw.keyward.follower.catchUp();
 
   const shared = await stateKeys(home.admin, MIGHTY, expired);
-  const outsideAllowlist = created(await home.admin.post('/v1/keys', { ...MIGHTY, name: 'fenced', ipAllowlist: ['192.0.2.0/24'] }));
-  const otherEnvironment = created(await kw.root.post('/v1/keys', { environmentId: stagingId, name: 'staging', kind: 'application', ...ENVIRONMENT_GRANTS }));
+  const outsideAllowlist = created(
+    await home.admin.post('/v1/keys', { ...MIGHTY, name: 'fenced', ipAllowlist: ['192.0.2.0/24'] }),
+  );
+  const otherEnvironment = created(
+    await kw.root.post('/v1/keys', {
+      environmentId: stagingId,
+      name: 'staging',
+      kind: 'application',
+      ...ENVIRONMENT_GRANTS,
+    }),
+  );
   const fixed: Record<Exclude<CaseName, 'noPermission'>, string | undefined> = {
     anonymous: undefined,
     otherTenant: other.adminKey,
@@ -118,7 +128,8 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
     keyFor: async (name, withheld) => (name === 'noPermission' ? noPermissionKey(withheld) : fixed[name]),
     ownKeys: async () => {
       const owner = owners.shift();
-      if (owner === undefined) throw new Error('more fixtures call on themselves than buildWorld was told: raise ownKeySets');
+      if (owner === undefined)
+        throw new Error('more fixtures call on themselves than buildWorld was told: raise ownKeySets');
       return { userId: owner.userId, keys: await stateKeys(home.admin, owner.body, owner.expired) };
     },
     unique,
@@ -130,10 +141,14 @@ export async function buildWorld(db: TestDatabase, ownKeySets: number): Promise<
  * again after a day: due once the clock moves on two days.
  */
 async function dueForMfa(kw: TestKeyward, home: Seeded, clock: ManualClock): Promise<MadeKey> {
-  const environmentId = created(await home.admin.post('/v1/environments', { name: 'reverify', mfaReverifyDays: 1 })).id as string;
-  const userId = created(await home.admin.post('/v1/users', { name: 'Due', email: 'due@home.example', role: 'admin' })).id as string;
+  const environmentId = created(await home.admin.post('/v1/environments', { name: 'reverify', mfaReverifyDays: 1 }))
+    .id as string;
+  const userId = created(await home.admin.post('/v1/users', { name: 'Due', email: 'due@home.example', role: 'admin' }))
+    .id as string;
   const enrolment = created(await home.admin.post(`/v1/users/${userId}/mfa`));
-  const confirmed = await home.admin.post(`/v1/users/${userId}/mfa/confirm`, { code: codeAt(enrolment.secret, clock.now()) });
+  const confirmed = await home.admin.post(`/v1/users/${userId}/mfa/confirm`, {
+    code: codeAt(enrolment.secret, clock.now()),
+  });
   if (confirmed.status !== 200) throw new Error(`confirming MFA failed: ${JSON.stringify(confirmed.body)}`);
   return created(await kw.root.post('/v1/keys', { ...MIGHTY, environmentId, name: 'due', kind: 'user', userId }));
 }

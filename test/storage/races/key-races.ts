@@ -54,7 +54,9 @@ export const KEY_RACES: readonly AnyRace[] = [
     b: (node, key) => node.call('POST', `/v1/keys/${key.id}/rotate`, key.key, {}),
     // The secret each successful rotation handed out works: no rotation replaced one it did not see.
     observe: async (world, _key, answers) => {
-      const codes = await Promise.all(answers.map(async (answer) => (answer.status === 200 ? verifyCode(world, answer.body.key) : null)));
+      const codes = await Promise.all(
+        answers.map(async (answer) => (answer.status === 200 ? verifyCode(world, answer.body.key) : null)),
+      );
       return { a: codes[0], b: codes[1] };
     },
     serial: () => [

@@ -26,7 +26,8 @@ export const PEOPLE_RACES: readonly AnyRace[] = [
   race({
     name: 'user rename vs role change',
     setup: (world) => user(world),
-    a: (node, userId, world) => node.call('PATCH', `/v1/users/${userId}`, world.adminKey, { name: `renamed ${userId}` }),
+    a: (node, userId, world) =>
+      node.call('PATCH', `/v1/users/${userId}`, world.adminKey, { name: `renamed ${userId}` }),
     b: (node, userId, world) => node.call('PATCH', `/v1/users/${userId}`, world.adminKey, { role: 'admin' }),
     observe: async (world, userId) => {
       const read = await world.read(`/v1/users/${userId}`);
@@ -42,8 +43,10 @@ export const PEOPLE_RACES: readonly AnyRace[] = [
       await world.make(`/v1/groups/${groupId}/members`, { userId });
       return { userId, groupId };
     },
-    a: (node, { userId, groupId }, world) => node.call('DELETE', `/v1/groups/${groupId}/members/${userId}`, world.adminKey),
-    b: (node, { userId }, world) => node.call('POST', '/v1/keys', world.adminKey, { name: 'new', kind: 'user', userId }),
+    a: (node, { userId, groupId }, world) =>
+      node.call('DELETE', `/v1/groups/${groupId}/members/${userId}`, world.adminKey),
+    b: (node, { userId }, world) =>
+      node.call('POST', '/v1/keys', world.adminKey, { name: 'new', kind: 'user', userId }),
     observe: async (world, { groupId }, [, created]) => ({
       members: (await world.read(`/v1/groups/${groupId}`)).body.memberUserIds,
       keyGroups: created.status === 201 ? (await keyFields(world, created.body.id, ['groupIds'])).groupIds : null,
@@ -54,7 +57,8 @@ export const PEOPLE_RACES: readonly AnyRace[] = [
     name: 'group delete vs key create into it',
     setup: (world) => group(world),
     a: (node, groupId, world) => node.call('DELETE', `/v1/groups/${groupId}`, world.adminKey),
-    b: (node, groupId, world) => node.call('POST', '/v1/keys', world.adminKey, { name: 'new', kind: 'application', groupIds: [groupId] }),
+    b: (node, groupId, world) =>
+      node.call('POST', '/v1/keys', world.adminKey, { name: 'new', kind: 'application', groupIds: [groupId] }),
     observe: async (world, groupId, [, created]) => ({
       group: await statusOf(world, `/v1/groups/${groupId}`),
       keyGroups: created.status === 201 ? (await keyFields(world, created.body.id, ['groupIds'])).groupIds : null,
@@ -68,8 +72,11 @@ export const PEOPLE_RACES: readonly AnyRace[] = [
     name: 'user delete vs group membership of the user',
     setup: async (world) => ({ userId: await user(world), groupId: await group(world) }),
     a: (node, { userId }, world) => node.call('DELETE', `/v1/users/${userId}`, world.adminKey),
-    b: (node, { userId, groupId }, world) => node.call('POST', `/v1/groups/${groupId}/members`, world.adminKey, { userId }),
-    observe: async (world, { groupId }) => ({ members: (await world.read(`/v1/groups/${groupId}`)).body.memberUserIds }),
+    b: (node, { userId, groupId }, world) =>
+      node.call('POST', `/v1/groups/${groupId}/members`, world.adminKey, { userId }),
+    observe: async (world, { groupId }) => ({
+      members: (await world.read(`/v1/groups/${groupId}`)).body.memberUserIds,
+    }),
     serial: () => [
       { order: 'a, b', a: 200, b: 404, end: { members: [] } },
       { order: 'b, a', a: 200, b: 200, end: { members: [] } },
@@ -79,8 +86,10 @@ export const PEOPLE_RACES: readonly AnyRace[] = [
     // The key's own list of groups holds both writes: the member added, and the PATCH's groups.
     name: 'group member add vs key groups PATCH',
     setup: async (world) => ({ key: await appKey(world), joined: await group(world), patched: await group(world) }),
-    a: (node, { key, joined }, world) => node.call('POST', `/v1/groups/${joined}/members`, world.adminKey, { keyId: key.id }),
-    b: (node, { key, patched }, world) => node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { groupIds: [patched] }),
+    a: (node, { key, joined }, world) =>
+      node.call('POST', `/v1/groups/${joined}/members`, world.adminKey, { keyId: key.id }),
+    b: (node, { key, patched }, world) =>
+      node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { groupIds: [patched] }),
     observe: (world, { key }) => keyFields(world, key.id, ['groupIds']),
     serial: ({ joined, patched }) => [
       // The PATCH names the key's groups in full: after it, only `patched`; before it, both.
@@ -98,7 +107,8 @@ export const PEOPLE_RACES: readonly AnyRace[] = [
       return { userId, own, secret: enrolment.secret as string };
     },
     a: (node, { userId, own }) => node.call('DELETE', `/v1/users/${userId}/mfa`, own.key),
-    b: (node, { userId, secret }, world) => node.call('POST', `/v1/users/${userId}/mfa/confirm`, world.adminKey, { code: codeAt(secret, Date.now()) }),
+    b: (node, { userId, secret }, world) =>
+      node.call('POST', `/v1/users/${userId}/mfa/confirm`, world.adminKey, { code: codeAt(secret, Date.now()) }),
     observe: async (world, { userId }) => ({ enrolled: (await world.read(`/v1/users/${userId}/mfa`)).body.enrolled }),
     serial: () => [
       { order: 'a, b', a: 200, b: [409, 401], end: { enrolled: false } },

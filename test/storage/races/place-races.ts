@@ -6,7 +6,10 @@ export const PLACE_RACES: readonly AnyRace[] = [
     name: 'tenant rename vs setting',
     setup: async (world) => world.unique('tenant'),
     a: (node, name, world) => node.call('PATCH', `/v1/tenants/${world.tenantId}`, world.adminKey, { name }),
-    b: (node, name, world) => node.call('PATCH', `/v1/tenants/${world.tenantId}`, world.adminKey, { rotationWindowDays: Number(name.split('-')[1]) }),
+    b: (node, name, world) =>
+      node.call('PATCH', `/v1/tenants/${world.tenantId}`, world.adminKey, {
+        rotationWindowDays: Number(name.split('-')[1]),
+      }),
     observe: async (world) => {
       const read = await world.read(`/v1/tenants/${world.tenantId}`);
       return { name: read.body.name, rotationWindowDays: read.body.rotationWindowDays };
@@ -29,7 +32,8 @@ export const PLACE_RACES: readonly AnyRace[] = [
     name: 'environment delete vs key create',
     setup: async (world) => (await world.make('/v1/environments', { name: world.unique('env') })).id as string,
     a: (node, id, world) => node.call('DELETE', `/v1/environments/${id}`, world.adminKey),
-    b: (node, id, world) => node.call('POST', '/v1/keys', world.adminKey, { environmentId: id, name: 'late', kind: 'application' }),
+    b: (node, id, world) =>
+      node.call('POST', '/v1/keys', world.adminKey, { environmentId: id, name: 'late', kind: 'application' }),
     observe: async (world, id) => ({ environment: await statusOf(world, `/v1/environments/${id}`) }),
     serial: () => [
       { order: 'a, b', a: 200, b: 404, end: { environment: 404 } },
@@ -40,7 +44,8 @@ export const PLACE_RACES: readonly AnyRace[] = [
     name: 'environment delete vs policy create',
     setup: async (world) => (await world.make('/v1/environments', { name: world.unique('env') })).id as string,
     a: (node, id, world) => node.call('DELETE', `/v1/environments/${id}`, world.adminKey),
-    b: (node, id, world) => node.call('POST', '/v1/policies', world.adminKey, { environmentId: id, name: 'late', scopes: ['agent:viewer'] }),
+    b: (node, id, world) =>
+      node.call('POST', '/v1/policies', world.adminKey, { environmentId: id, name: 'late', scopes: ['agent:viewer'] }),
     observe: async (world, id) => ({ environment: await statusOf(world, `/v1/environments/${id}`) }),
     serial: () => [
       { order: 'a, b', a: 200, b: 404, end: { environment: 404 } },
@@ -51,13 +56,16 @@ export const PLACE_RACES: readonly AnyRace[] = [
     // Every linked key gets what the policy says now; the link and the edit both hold.
     name: 'policy edit vs policy link',
     setup: async (world) => ({ policyId: await policy(world, ['agent:viewer']), key: await appKey(world) }),
-    a: (node, { policyId }, world) => node.call('PATCH', `/v1/policies/${policyId}`, world.adminKey, { scopes: ['agent:viewer', 'project:viewer'] }),
-    b: (node, { policyId, key }, world) => node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { policyIds: [policyId] }),
+    a: (node, { policyId }, world) =>
+      node.call('PATCH', `/v1/policies/${policyId}`, world.adminKey, { scopes: ['agent:viewer', 'project:viewer'] }),
+    b: (node, { policyId, key }, world) =>
+      node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { policyIds: [policyId] }),
     observe: async (world, { policyId, key }) => ({
       scopes: (await world.read(`/v1/policies/${policyId}`)).body.scopes,
       ...(await keyFields(world, key.id, ['policyIds'])),
     }),
-    serial: ({ policyId }) => eitherOrder(200, 200, { scopes: ['agent:viewer', 'project:viewer'], policyIds: [policyId] }),
+    serial: ({ policyId }) =>
+      eitherOrder(200, 200, { scopes: ['agent:viewer', 'project:viewer'], policyIds: [policyId] }),
   }),
   race({
     name: 'policy rename vs grants',
@@ -74,8 +82,12 @@ export const PLACE_RACES: readonly AnyRace[] = [
     name: 'policy delete vs policy link',
     setup: async (world) => ({ policyId: await policy(world, ['agent:viewer']), key: await appKey(world) }),
     a: (node, { policyId }, world) => node.call('DELETE', `/v1/policies/${policyId}?force=true`, world.adminKey),
-    b: (node, { policyId, key }, world) => node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { policyIds: [policyId] }),
-    observe: async (world, { policyId, key }) => ({ policy: await statusOf(world, `/v1/policies/${policyId}`), ...(await keyFields(world, key.id, ['policyIds'])) }),
+    b: (node, { policyId, key }, world) =>
+      node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { policyIds: [policyId] }),
+    observe: async (world, { policyId, key }) => ({
+      policy: await statusOf(world, `/v1/policies/${policyId}`),
+      ...(await keyFields(world, key.id, ['policyIds'])),
+    }),
     serial: () => [
       { order: 'a, b', a: 200, b: 404, end: { policy: 404, policyIds: [] } },
       { order: 'b, a', a: 200, b: 200, end: { policy: 404, policyIds: [] } },
@@ -85,7 +97,8 @@ export const PLACE_RACES: readonly AnyRace[] = [
     name: 'resource delete vs child create',
     setup: (world) => resource(world, 'namespace'),
     a: (node, id, world) => node.call('DELETE', `/v1/resources/${id}`, world.adminKey),
-    b: (node, id, world) => node.call('POST', '/v1/resources', world.adminKey, { type: 'project', name: 'child', parentId: id }),
+    b: (node, id, world) =>
+      node.call('POST', '/v1/resources', world.adminKey, { type: 'project', name: 'child', parentId: id }),
     observe: async (world, id) => ({ parent: await statusOf(world, `/v1/resources/${id}`) }),
     serial: () => [
       { order: 'a, b', a: 200, b: 404, end: { parent: 404 } },
@@ -108,10 +121,17 @@ export const PLACE_RACES: readonly AnyRace[] = [
     name: 'crossing moves of two folders',
     setup: async (world) => {
       const [left, right] = [await resource(world, 'folder'), await resource(world, 'folder')];
-      return { left, right, leftChild: await resource(world, 'folder', left), rightChild: await resource(world, 'folder', right) };
+      return {
+        left,
+        right,
+        leftChild: await resource(world, 'folder', left),
+        rightChild: await resource(world, 'folder', right),
+      };
     },
-    a: (node, tree, world) => node.call('PATCH', `/v1/resources/${tree.left}`, world.adminKey, { parentId: tree.rightChild }),
-    b: (node, tree, world) => node.call('PATCH', `/v1/resources/${tree.right}`, world.adminKey, { parentId: tree.leftChild }),
+    a: (node, tree, world) =>
+      node.call('PATCH', `/v1/resources/${tree.left}`, world.adminKey, { parentId: tree.rightChild }),
+    b: (node, tree, world) =>
+      node.call('PATCH', `/v1/resources/${tree.right}`, world.adminKey, { parentId: tree.leftChild }),
     observe: async (world, tree) => ({
       leftParent: (await world.read(`/v1/resources/${tree.left}`)).body.parentId,
       rightParent: (await world.read(`/v1/resources/${tree.right}`)).body.parentId,

@@ -54,7 +54,10 @@ export function eitherOrder(a: SerialOrder['a'], b: SerialOrder['b'], end: unkno
 
 // Setup helpers: each makes one object as the tenant's admin key and answers what the rows use.
 
-export async function appKey(world: RaceWorld, body: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
+export async function appKey(
+  world: RaceWorld,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; key: string }> {
   const created = await world.make('/v1/keys', { name: world.unique('key'), kind: 'application', ...body });
   return { id: created.id, key: created.key };
 }
@@ -69,11 +72,19 @@ export async function group(world: RaceWorld): Promise<string> {
 }
 
 export async function policy(world: RaceWorld, scopes: readonly string[]): Promise<string> {
-  return (await world.make('/v1/policies', { environmentId: world.environmentId, name: world.unique('policy'), scopes })).id;
+  return (
+    await world.make('/v1/policies', { environmentId: world.environmentId, name: world.unique('policy'), scopes })
+  ).id;
 }
 
 export async function resource(world: RaceWorld, type: string, parentId?: string): Promise<string> {
-  return (await world.make('/v1/resources', { type, name: world.unique(type), ...(parentId === undefined ? {} : { parentId }) })).id;
+  return (
+    await world.make('/v1/resources', {
+      type,
+      name: world.unique(type),
+      ...(parentId === undefined ? {} : { parentId }),
+    })
+  ).id;
 }
 
 /** The status of `GET path` (200 there, 404 gone). */
@@ -82,7 +93,11 @@ export async function statusOf(world: RaceWorld, path: string): Promise<number> 
 }
 
 /** A key as read: the fields a row compares. */
-export async function keyFields(world: RaceWorld, id: string, fields: readonly string[]): Promise<Record<string, unknown>> {
+export async function keyFields(
+  world: RaceWorld,
+  id: string,
+  fields: readonly string[],
+): Promise<Record<string, unknown>> {
   const reply = await world.read(`/v1/keys/${id}`);
   return Object.fromEntries(fields.map((field) => [field, reply.body?.[field]]));
 }
