@@ -18,6 +18,8 @@ import { findResource } from './resources/resources.repository.js';
 import { canSeeTenant } from './scope.js';
 import { findTenant } from './tenants/tenants.repository.js';
 import { findUser } from './users/users.repository.js';
+import { findDelivery } from './webhooks/deliveries.repository.js';
+import { findEndpoint } from './webhooks/endpoints.repository.js';
 
 interface VisibilityDeps {
   readonly db: Db;
@@ -49,6 +51,8 @@ const OWNER_LOOKUPS = {
     if (row === undefined) return false;
     return isRoot(key) || mayKnow(keyPosition(key), key.grants, await loadTarget(deps.db, deps.model, row));
   },
+  webhookEndpoint: ownedByTenant(findEndpoint),
+  webhookDelivery: ownedByTenant(findDelivery),
 } as const satisfies Record<EntityKind, OwnerLookup>;
 
 export interface TargetVisibility {
