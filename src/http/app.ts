@@ -58,6 +58,9 @@ import { pruneAudit, startAuditChains } from '../modules/audit/audit.service.js'
 import { verifyRoutes } from './routes/verify.routes.js';
 import { uiRoutes } from './routes/ui.routes.js';
 import { modelRoutes } from './routes/model.routes.js';
+import { webhookRoutes } from './routes/webhooks.routes.js';
+import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
+import { startNodeWebhooks } from './webhooks-setup.js';
 
 export const VERSION = '0.1.0';
 
@@ -127,6 +130,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
+  // Events out: started once the routes are, below; a commit on this node wakes its worker.
+  let webhooks: WebhookRuntime | null = null;
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
@@ -140,6 +145,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
       if (changes.length > 0) redis?.publish();
+      if (changes.length > 0) webhooks?.committed();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -258,6 +264,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
     storageOutage,
     stopping: () => stopping,
+    webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
   };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
@@ -273,6 +280,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(modelRoutes, context);
+  await app.register(webhookRoutes, context);
   await app.register(uiRoutes, context);
 
   follower = await startChangeFollower(
@@ -310,6 +318,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   );
   pruning.unref();
 
+  const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
+  webhooks = events;
+
   let closed = false;
   return {
     app,
@@ -319,6 +330,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     follower: following,
     pruneAudit: prune,
     usage,
+    webhooks: events,
     verify: async (input, sourceIp) => verify(input, sourceIp),
     markStopping: () => {
       stopping = true;
@@ -333,6 +345,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       rateLimits.stop();
       clearInterval(pruning);
       await app.close();
+      // Claims of sends cut short go back to the outbox, for this node's successor or another.
+      await events.stop();
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
       const flushed = usage
