@@ -88,21 +88,10 @@ function namedTargets(request: FastifyRequest): string[] {
 const BEARER = /^Bearer ([^\s]+)$/i;
 const REFUSAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 429]);
 
-/** The `code` of a problem body (checked, not cast); undefined for any other body: the status says enough. */
-function problemCodeOf(body: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && 'code' in parsed && typeof parsed.code === 'string'
-      ? parsed.code
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
   app.decorateRequest('refusalAudited', false);
+  app.decorateRequest('problemCode', null);
 
   app.addHook('onRoute', (route) => {
     const requires = route.config?.requires;
@@ -157,12 +146,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // limit) is audited here, once, like the hooks' own: every 401, 403 and 429 is on record.
   const auditServiceRefusal: onSendHookHandler = async (request, reply, payload) => {
     if (request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
-    await auditRefusal(
-      request,
-      request.caller?.key ?? null,
-      problemCodeOf(String(payload)) ?? 'UNKNOWN',
-      reply.statusCode,
-    );
+    await auditRefusal(request, request.caller?.key ?? null, request.problemCode ?? 'UNKNOWN', reply.statusCode);
     return payload;
   };
 

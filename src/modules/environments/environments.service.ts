@@ -122,14 +122,7 @@ export async function createEnvironment(
     const settings = checkSettings(tenant, row);
     if (!settings.ok) return settings;
     await insertEnvironment(trx, row);
-    await record({
-      action: 'environment.create',
-      tenantId: tenant.id,
-      environmentId: row.id,
-      target: { type: 'environment', id: row.id },
-      op: 'create',
-      details: { name: row.name },
-    });
+    await record('environment.create', row, 'create', { name: row.name });
     return ok(toEnvironmentObject(row, tenant));
   });
 }
@@ -209,13 +202,9 @@ export async function patchEnvironment(
     }
     await updateEnvironment(trx, id, next);
     const fields = Object.keys(input);
-    await record({
-      action: 'environment.update',
-      tenantId: tenant.id,
-      environmentId: id,
-      target: { type: 'environment', id },
-      op: 'update',
-      details: { fields, changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields) },
+    await record('environment.update', next, 'update', {
+      fields,
+      changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields),
     });
     return ok(toEnvironmentObject(next, tenant));
   });
@@ -239,14 +228,7 @@ export async function removeEnvironment(
     const policies = await countPoliciesInEnvironment(trx, id);
     if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
     await deleteEnvironment(trx, id);
-    await record({
-      action: 'environment.delete',
-      tenantId: current.tenant_id,
-      environmentId: id,
-      target: { type: 'environment', id },
-      op: 'delete',
-      details: { name: current.name },
-    });
+    await record('environment.delete', current, 'delete', { name: current.name });
     return ok(toEnvironmentObject(current, await findTenant(trx, current.tenant_id)));
   });
 }

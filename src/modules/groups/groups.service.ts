@@ -73,14 +73,7 @@ export async function createGroup(
       updated_at: now,
     };
     await insertGroup(trx, row);
-    await record({
-      action: 'group.create',
-      tenantId: row.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id: row.id },
-      op: 'create',
-      details: { name: row.name },
-    });
+    await record('group.create', row, 'create', { name: row.name });
     return ok(toGroupObject(row, [], []));
   });
 }
@@ -117,14 +110,7 @@ export async function patchGroup(
     const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
     await renameGroup(trx, id, name, now);
-    await record({
-      action: 'group.update',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id },
-      op: 'update',
-      details: { name },
-    });
+    await record('group.update', current, 'update', { name });
     return ok(await shownGroup(trx, { ...current, name, updated_at: now }));
   });
 }
@@ -136,13 +122,10 @@ export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string)
     const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
     const members = await deleteGroup(trx, id);
-    await record({
-      action: 'group.delete',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id },
-      op: 'delete',
-      details: { name: current.name, members: members.keys, userMembers: members.users },
+    await record('group.delete', current, 'delete', {
+      name: current.name,
+      members: members.keys,
+      userMembers: members.users,
     });
     return ok(toGroupObject(current, members.keys, members.users));
   });
@@ -174,14 +157,7 @@ export async function addGroupMember(
     const added =
       'userId' in input ? await addUserMember(trx, id, input.userId, now) : await addMember(trx, id, input.keyId, now);
     if (added) {
-      await record({
-        action: 'group.member.add',
-        tenantId: group.tenant_id,
-        environmentId: null,
-        target: { type: 'group', id },
-        op: 'update',
-        details: { ...input },
-      });
+      await record('group.member.add', group, 'update', { ...input });
     }
     return ok(await shownGroup(trx, group));
   });
@@ -202,14 +178,7 @@ export async function removeGroupMember(
     if (isUser) await lockUser(trx, memberId);
     const removed = isUser ? await removeUserMember(trx, id, memberId) : await removeMember(trx, id, memberId);
     if (!removed) return notFound('member', memberId);
-    await record({
-      action: 'group.member.remove',
-      tenantId: group.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id },
-      op: 'update',
-      details: isUser ? { userId: memberId } : { keyId: memberId },
-    });
+    await record('group.member.remove', group, 'update', isUser ? { userId: memberId } : { keyId: memberId });
     return ok(await shownGroup(trx, group));
   });
 }

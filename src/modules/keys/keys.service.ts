@@ -120,25 +120,18 @@ export async function createKey(
     if (row.user_id !== null) await writeKeyGroups(trx, row.id);
     const joined = (await findKeyById(trx, row.id))?.group_ids ?? JSON.stringify(groupIds);
     const created = toKeyObject({ ...row, group_ids: joined }, now, policyIds);
-    await record({
-      action: 'key.create',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'key', id: row.id },
-      op: 'create',
-      // Every usage control the key starts with, a tier's defaults included: what it was created able to spend, and from where.
-      details: {
-        name: row.name,
-        kind: row.kind,
-        admin,
-        ...grants.value,
-        policyIds,
-        groupIds,
-        expiresAt: row.expires_at,
-        ratelimits: created.ratelimits,
-        credits: created.credits,
-        ipAllowlist: created.ipAllowlist,
-      },
+    // Every usage control the key starts with, a tier's defaults included: what it was created able to spend, and from where.
+    await record('key.create', row, 'create', {
+      name: row.name,
+      kind: row.kind,
+      admin,
+      ...grants.value,
+      policyIds,
+      groupIds,
+      expiresAt: row.expires_at,
+      ratelimits: created.ratelimits,
+      credits: created.credits,
+      ipAllowlist: created.ipAllowlist,
     });
     // Seed 002: deployed services should not break on a date; say so rather than refuse.
     const warnings =
@@ -285,14 +278,7 @@ export async function patchKey(
     });
     if (input.creditsAdd !== undefined)
       next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
-    await record({
-      action: 'key.update',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'key', id },
-      op: 'update',
-      details,
-    });
+    await record('key.update', current, 'update', details);
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });
 }
@@ -308,13 +294,7 @@ export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): 
     if (current.revoked_at !== null) return ok(await shownKey(trx, current, now, deps.usage));
     const next: KeyRow = { ...current, revoked_at: now, updated_at: now };
     await updateKey(trx, id, { revoked_at: now, updated_at: now });
-    await record({
-      action: 'key.revoke',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'key', id },
-      op: 'update',
-    });
+    await record('key.revoke', current, 'update');
     return ok(await shownKey(trx, next, now, deps.usage));
   });
 }

@@ -128,13 +128,10 @@ export async function rotateKey(
     if (!(await updateKey(trx, id, rotated)))
       return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
     const next = { ...current, ...rotated };
-    await record({
-      action: 'key.rotate',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'key', id },
-      op: 'update',
-      details: { gracePeriodSeconds: grace, expiresAt: next.expires_at, self: caller.key.id === id },
+    await record('key.rotate', current, 'update', {
+      gracePeriodSeconds: grace,
+      expiresAt: next.expires_at,
+      self: caller.key.id === id,
     });
     return ok({ ...(await shownKey(trx, next, at, deps.usage)), key: secret });
   });

@@ -98,14 +98,9 @@ async function checkConfirmed(
     // Where MFA is asked periodically the pass renews the user's keys, which every node caches
     // with their due time: then it is a change they must drop. Elsewhere nothing cached moves.
     const renews = signIn.key.tenantId !== null && (await tenantAsksReverify(trx, signIn.key.tenantId));
-    await record({
-      action: 'me.mfa.verify',
-      tenantId: signIn.key.tenantId,
-      environmentId: signIn.key.environmentId,
-      target: { type: 'user', id: userId },
-      op: 'update',
-      ...(renews ? {} : { cached: false as const }),
-    });
+    // Filed where the signing-in key lives: its environment, which a user (tenant-wide) has not.
+    const subject = { id: userId, tenant_id: signIn.key.tenantId, environment_id: signIn.key.environmentId };
+    await record('me.mfa.verify', subject, 'update', undefined, renews ? {} : { cached: false });
     return ok(null);
   });
 }
@@ -155,14 +150,7 @@ export async function startEnrolment(
     } else if (!(await restartUserMfa(trx, userId, sealed, now))) {
       return conflict;
     }
-    await record({
-      action: 'user.mfa.enrol',
-      tenantId: user.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: userId },
-      op: 'update',
-      details: { restarted: current !== undefined },
-    });
+    await record('user.mfa.enrol', user, 'update', { restarted: current !== undefined });
     return ok({ secret, otpauthUrl: totpUrl(secret, user.email) });
   });
 }
@@ -184,13 +172,7 @@ export async function confirmEnrolment(
   const confirmed = await mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // Restarted, confirmed or reset since it was read: the code was for a seed that is gone.
     if (!(await acceptStep(trx, userId, row.secret, step.value, now, now))) return invalid();
-    await record({
-      action: 'user.mfa.confirm',
-      tenantId: user.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: userId },
-      op: 'update',
-    });
+    await record('user.mfa.confirm', user, 'update');
     return ok(statusOf(userId, { ...row, confirmed_at: now }));
   });
   return confirmed;
@@ -222,14 +204,7 @@ export async function resetEnrolment(
       );
     }
     if (!(await deleteUserMfa(trx, userId))) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
-    await record({
-      action: 'user.mfa.reset',
-      tenantId: user.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: userId },
-      op: 'update',
-      details: { wasConfirmed: current.confirmed_at !== null },
-    });
+    await record('user.mfa.reset', user, 'update', { wasConfirmed: current.confirmed_at !== null });
     return ok(statusOf(userId, undefined));
   });
 }

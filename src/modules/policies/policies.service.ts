@@ -90,13 +90,10 @@ export async function createPolicy(
     };
     const { preset: _preset, ...columns } = row as PolicyRow & { preset?: unknown };
     await insertPolicy(trx, columns);
-    await record({
-      action: 'policy.create',
-      tenantId,
-      environmentId,
-      target: { type: 'policy', id: row.id },
-      op: 'create',
-      details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits, 'policies') },
+    await record('policy.create', row, 'create', {
+      name: row.name,
+      ...grants.value,
+      ratelimits: parseRateLimits(row.ratelimits, 'policies'),
     });
     return ok(toPolicyObject(columns));
   });
@@ -163,17 +160,10 @@ export async function patchPolicy(
       updated_at: now,
     };
     await updatePolicy(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
-    await record({
-      action: 'policy.update',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'policy', id },
-      op: 'update',
-      details: {
-        fields: Object.keys(input).sort(),
-        ...(givesGrants ? grants.value : {}),
-        ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }),
-      },
+    await record('policy.update', current, 'update', {
+      fields: Object.keys(input).sort(),
+      ...(givesGrants ? grants.value : {}),
+      ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }),
     });
     return ok(toPolicyObject(next));
   });
@@ -199,14 +189,7 @@ export async function removePolicy(
       );
     }
     await deletePolicy(trx, id);
-    await record({
-      action: 'policy.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'policy', id },
-      op: 'delete',
-      details: { name: current.name, unlinkedKeys: linked },
-    });
+    await record('policy.delete', current, 'delete', { name: current.name, unlinkedKeys: linked });
     return ok(toPolicyObject(current));
   });
 }

@@ -109,19 +109,12 @@ export async function createResource(
         owners.map((principal) => ({ resource_id: id, principal_id: principal, role: creatorRole, created_at: now })),
       );
     }
-    await record({
-      action: 'resource.create',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'resource', id },
-      op: 'create',
-      details: {
-        type: row.type,
-        name: row.name,
-        parentId: row.parent_id,
-        visibility: row.visibility,
-        externalId: row.external_id,
-      },
+    await record('resource.create', row, 'create', {
+      type: row.type,
+      name: row.name,
+      parentId: row.parent_id,
+      visibility: row.visibility,
+      externalId: row.external_id,
     });
     return ok(toResourceObject(row, deps, true));
   });
@@ -177,18 +170,11 @@ export async function patchResource(
     const next: ResourceRow = { ...current, ...patch };
     const shown = isRoot(caller.key) ? true : parentVisible(caller, next, await loadTargets(trx, deps.model, [next]));
     const changed = Object.keys(input).sort();
-    await record({
-      action: 'resource.update',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'resource', id },
-      op: 'update',
-      // Never the value: only that it changed.
-      details: {
-        fields: changed,
-        ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
-        ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
-      },
+    // Never the value: only that it changed.
+    await record('resource.update', current, 'update', {
+      fields: changed,
+      ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
+      ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
     });
     return ok(toResourceObject(next, deps, true, shown));
   });
@@ -237,24 +223,10 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
       return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
     for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
       await deleteResource(trx, child.id);
-      await record({
-        action: 'resource.delete',
-        tenantId: child.tenant_id,
-        environmentId: child.environment_id,
-        target: { type: 'resource', id: child.id },
-        op: 'delete',
-        details: { type: child.type, with: id },
-      });
+      await record('resource.delete', child, 'delete', { type: child.type, with: id });
     }
     await deleteResource(trx, id);
-    await record({
-      action: 'resource.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'resource', id },
-      op: 'delete',
-      details: { type: current.type },
-    });
+    await record('resource.delete', current, 'delete', { type: current.type });
     // The answer says where it was, even to a key that could not discover its parent (a
     // runtime.sessionTerminate key, its agent): a session never sits at the top level, and a
     // `parentId: null` would say it had been cut loose rather than ended with its documents.

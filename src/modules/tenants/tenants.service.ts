@@ -80,14 +80,7 @@ export async function createTenant(
     const retention = checkAuditRetention(row.audit_retention_days, deps.auditMinRetentionDays);
     if (!retention.ok) return retention;
     await insertTenant(trx, row);
-    await record({
-      action: 'tenant.create',
-      tenantId: row.id,
-      environmentId: null,
-      target: { type: 'tenant', id: row.id },
-      op: 'create',
-      details: { name: row.name },
-    });
+    await record('tenant.create', row, 'create', { name: row.name });
     if (row.audit_retention_days !== null) await record(retentionChange(row.id, null, row.audit_retention_days));
     return ok(toTenantObject(row));
   });
@@ -150,14 +143,7 @@ export async function patchTenant(
     await updateTenant(trx, id, next);
     const fields = Object.keys(input);
     const changes = settingChanges(toTenantObject(current, false), toTenantObject(next, false), fields);
-    await record({
-      action: 'tenant.update',
-      tenantId: id,
-      environmentId: null,
-      target: { type: 'tenant', id },
-      op: 'update',
-      details: { fields, changes },
-    });
+    await record('tenant.update', current, 'update', { fields, changes });
     if (next.audit_retention_days !== current.audit_retention_days)
       await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));

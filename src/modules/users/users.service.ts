@@ -71,14 +71,7 @@ export async function createUser(
       updated_at: now,
     };
     await insertUser(trx, row);
-    await record({
-      action: 'user.create',
-      tenantId: row.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: row.id },
-      op: 'create',
-      details: { role: row.role },
-    });
+    await record('user.create', row, 'create', { role: row.role });
     return ok(toUserObject(row));
   });
 }
@@ -131,14 +124,7 @@ export async function patchUser(
       updated_at: now,
     };
     await updateUser(trx, id, next);
-    await record({
-      action: 'user.update',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id },
-      op: 'update',
-      details: { fields: Object.keys(input) },
-    });
+    await record('user.update', current, 'update', { fields: Object.keys(input) });
     return ok(toUserObject(next));
   });
 }
@@ -149,14 +135,7 @@ async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<numbe
   const keys = await lockLiveKeysOfUser(unit.trx, userId);
   for (const key of keys) {
     await updateKey(unit.trx, key.id, { revoked_at: unit.now, updated_at: unit.now });
-    await unit.record({
-      action: 'key.revoke',
-      tenantId: key.tenant_id,
-      environmentId: key.environment_id,
-      target: { type: 'key', id: key.id },
-      op: 'update',
-      details: { reason: 'user deleted' },
-    });
+    await unit.record('key.revoke', key, 'update', { reason: 'user deleted' });
   }
   return keys.length;
 }
@@ -172,14 +151,7 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     await deleteUserMfa(unit.trx, id);
     await removeUserFromAllGroups(unit.trx, id);
     await deleteUser(unit.trx, id);
-    await unit.record({
-      action: 'user.delete',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id },
-      op: 'delete',
-      details: { keysRevoked: revoked },
-    });
+    await unit.record('user.delete', current, 'delete', { keysRevoked: revoked });
     return ok(toUserObject(current));
   });
 }
