@@ -25,6 +25,7 @@ import type { Db } from '../../storage/database.js';
 import { describeRequirement, meets, type Requirement } from '../requirements.js';
 import type { Gate } from '../../modules/gate.js';
 import type { TargetVisibility } from '../../modules/target-visibility.js';
+import { TargetRows } from '../../modules/target-rows.js';
 import { problemStatus, sendProblem } from '../problem.js';
 import type { FloodControl } from '../flood-control.js';
 import { asList } from './route-hooks.js';
@@ -213,6 +214,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         successStatus: successStatusOf(request),
       },
       presentedHash: deps.hashPresented(match[1] as string),
+      targets: new TargetRows(),
     };
     return undefined;
   };
@@ -223,13 +225,15 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const key = request.caller.key;
     // The target first, then the requirement: a key that may not discover what it names learns
     // nothing of it, not even that it would need a permission to act on it (SPEC §5).
-    const hidden = await deps.targets.firstHidden(key, namedTargets(request));
+    const targets = request.caller.targets;
+    const hidden = await deps.targets.firstHidden(key, namedTargets(request), targets);
     if (hidden !== null) return sendProblem(request, reply, { code: 'NOT_FOUND', detail: `${hidden} not found` });
     if ('gate' in requires) {
       const gate = deps.gates[requires.gate] as Gate;
       const decision = await gate(key, requires.action, {
         params: (request.params ?? {}) as Record<string, unknown>,
         body: request.body,
+        targets,
       });
       if (decision.ok) return undefined;
       const problem = decision.problem;

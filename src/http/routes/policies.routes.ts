@@ -60,7 +60,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       params: IdParams('policy'),
       response: { 200: Policy, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await getPolicy(deps, request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getPolicy(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'update' }, action: 'policy.update' },

@@ -24,7 +24,6 @@ import { effectiveSettings } from './effective-settings.js';
 import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
   deleteEnvironment,
-  findEnvironment,
   findEnvironmentByName,
   insertEnvironment,
   listEnvironments,
@@ -33,6 +32,7 @@ import {
   type EnvironmentRow,
 } from './environments.repository.js';
 import { decodeFlag, decodeOptionalFlag, encodeOptionalFlag, stringList } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
 /** With its tenant, the object says what is in force and from where (not in an audit event's before and after). */
 export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): EnvironmentObject {
@@ -83,7 +83,7 @@ export async function findVisibleEnvironment(
   caller: Caller,
   id: string,
 ): Promise<EnvironmentRow | undefined> {
-  const row = await findEnvironment(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'environment', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 

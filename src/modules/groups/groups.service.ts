@@ -10,17 +10,15 @@ import type { PageOf } from '../../api/common.js';
 import type { AddMemberInput, CreateGroupInput, GroupObject, ListGroupsInput } from '../../api/groups.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { refuseGroupAssignment } from '../escalation.js';
-import { findKeyById } from '../keys/keys.repository.js';
 import { mutate } from '../mutation.js';
 import type { Db } from '../../storage/database.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
-import { findUser, lockUser } from '../users/users.repository.js';
+import { lockUser } from '../users/users.repository.js';
 import {
   addMember,
   addUserMember,
   deleteGroup,
-  findGroup,
   insertGroup,
   listGroups,
   lockGroups,
@@ -31,6 +29,7 @@ import {
   userMembersOf,
   type GroupRow,
 } from './groups.repository.js';
+import { readTarget } from '../target-rows.js';
 
 function toGroupObject(row: GroupRow, keys: readonly string[], users: readonly string[]): GroupObject {
   return {
@@ -53,7 +52,7 @@ async function shownGroup(db: Db, row: GroupRow): Promise<GroupObject> {
 }
 
 async function visibleGroup(db: ServiceDeps['db'], caller: Caller, id: string): Promise<GroupRow | undefined> {
-  const row = await findGroup(db, id);
+  const row = await readTarget(db, caller, 'group', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
@@ -141,10 +140,10 @@ export async function addGroupMember(
   const group = await visibleGroup(deps.db, caller, id);
   if (group === undefined) return notFound('group', id);
   if ('userId' in input) {
-    const user = await findUser(deps.db, input.userId);
+    const user = await readTarget(deps.db, caller, 'user', input.userId);
     if (user === undefined || user.tenant_id !== group.tenant_id) return notFound('user', input.userId);
   } else {
-    const key = await findKeyById(deps.db, input.keyId);
+    const key = await readTarget(deps.db, caller, 'key', input.keyId);
     if (key === undefined || key.tenant_id !== group.tenant_id || key.kind === 'root')
       return notFound('key', input.keyId);
   }

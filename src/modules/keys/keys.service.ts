@@ -32,6 +32,7 @@ import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './ke
 import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 import { encodeFlag, stringList } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
 export async function createKey(
   deps: ServiceDeps,
@@ -192,7 +193,7 @@ export async function shownKey(db: Db, row: KeyRow, now: number, usage?: Pending
 }
 
 async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Promise<KeyRow | undefined> {
-  const row = await findKeyById(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'key', id);
   if (row === undefined) return undefined;
   return row.id === caller.key.id || canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
@@ -220,6 +221,8 @@ export async function patchKey(
     // Groups are locked before keys by every writer: those it joins or leaves, first.
     if (input.groupIds !== undefined)
       await lockGroups(trx, [...input.groupIds, ...stringList.decode(seen.group_ids, 'api_keys.group_ids')]);
+    // Read again under the lock, not taken from the request's earlier read (caller.targets): a
+    // change landing in between is waited for, and this one builds on the row as it is now.
     const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);

@@ -19,7 +19,6 @@ import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
 import {
   deletePolicy,
-  findPolicy,
   insertPolicy,
   keyIdsLinkedTo,
   listPolicies,
@@ -27,6 +26,7 @@ import {
   updatePolicy,
   type PolicyRow,
 } from './policies.repository.js';
+import { readTarget } from '../target-rows.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
   const grants = grantSetOf({ ...row, preset: null }, 'policies');
@@ -99,8 +99,9 @@ export async function createPolicy(
   });
 }
 
-export async function getPolicy(deps: ServiceDeps, id: string): Promise<Result<PolicyObject>> {
-  const row = await findPolicy(deps.db, id);
+export async function getPolicy(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<PolicyObject>> {
+  // The gate judged this very row (policy-gate.ts): another tenant's policy is a 404 there.
+  const row = await readTarget(deps.db, caller, 'policy', id);
   return row === undefined ? notFound('policy', id) : ok(toPolicyObject(row));
 }
 

@@ -36,6 +36,7 @@ import {
   updateResource,
   type ResourceRow,
 } from './resources.repository.js';
+import { readTarget } from '../target-rows.js';
 
 function checkValue(deps: ServiceDeps, type: string, value: string | undefined): Result<null> {
   if (value !== undefined && deps.model.types.get(type)?.value === 'none') {
@@ -128,7 +129,7 @@ function parentVisible(caller: Caller, row: ResourceRow, targets: ReadonlyMap<st
 }
 
 export async function getResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
-  const row = await findResource(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'resource', id);
   if (row === undefined) return notFound('resource', id);
   const targets = isRoot(caller.key) ? null : await loadTargets(deps.db, deps.model, [row]);
   return ok(

@@ -16,7 +16,6 @@ import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.re
 import { findTenant } from '../tenants/tenants.repository.js';
 import {
   deleteUser,
-  findUser,
   findUserByEmail,
   insertUser,
   listUsers,
@@ -25,6 +24,7 @@ import {
   type UserRow,
 } from './users.repository.js';
 import { decodeFlag } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
 export function toUserObject(row: UserRow): UserObject {
   return {
@@ -44,7 +44,7 @@ function normaliseEmail(email: string): string {
 }
 
 export async function findVisibleUser(deps: ServiceDeps, caller: Caller, id: string): Promise<UserRow | undefined> {
-  const row = await findUser(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'user', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
