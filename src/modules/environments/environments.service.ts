@@ -23,12 +23,12 @@ import { ROOT_KEY_PREFIX } from '../instance/root-key.js';
 import { effectiveSettings } from './effective-settings.js';
 import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
-  deleteEnvironment,
+  deleteEnvironment as deleteEnvironmentRow,
   findEnvironmentByName,
   insertEnvironment,
-  listEnvironments,
+  listEnvironments as listEnvironmentRows,
   lockEnvironment,
-  updateEnvironment,
+  updateEnvironment as updateEnvironmentRow,
   type EnvironmentRow,
 } from './environments.repository.js';
 import { decodeFlag, decodeOptionalFlag, encodeOptionalFlag, stringList } from '../../storage/column-codec.js';
@@ -127,7 +127,7 @@ export async function createEnvironment(
   });
 }
 
-export async function listEnvironmentsFor(
+export async function listEnvironments(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
@@ -135,7 +135,7 @@ export async function listEnvironmentsFor(
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listEnvironments(deps.db, { ...page.value });
+  const rows = await listEnvironmentRows(deps.db, { ...page.value });
   const tenants = new Map<string, TenantRow | undefined>();
   for (const row of rows)
     if (!tenants.has(row.tenant_id)) tenants.set(row.tenant_id, await findTenant(deps.db, row.tenant_id));
@@ -157,7 +157,7 @@ function pick<T>(input: T | undefined, current: T): T {
   return input === undefined ? current : input;
 }
 
-export async function patchEnvironment(
+export async function updateEnvironment(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -200,7 +200,7 @@ export async function patchEnvironment(
       const tightened = checkOnlyTightens(authSettingsInForce(current, tenant), authSettingsInForce(next, tenant));
       if (!tightened.ok) return tightened;
     }
-    await updateEnvironment(trx, id, next);
+    await updateEnvironmentRow(trx, id, next);
     const fields = Object.keys(input);
     await record('environment.update', next, 'update', {
       fields,
@@ -210,7 +210,7 @@ export async function patchEnvironment(
   });
 }
 
-export async function removeEnvironment(
+export async function deleteEnvironment(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -227,7 +227,7 @@ export async function removeEnvironment(
       return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
     const policies = await countPoliciesInEnvironment(trx, id);
     if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
-    await deleteEnvironment(trx, id);
+    await deleteEnvironmentRow(trx, id);
     await record('environment.delete', current, 'delete', { name: current.name });
     return ok(toEnvironmentObject(current, await findTenant(trx, current.tenant_id)));
   });

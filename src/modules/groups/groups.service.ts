@@ -18,9 +18,9 @@ import { lockUser } from '../users/users.repository.js';
 import {
   addMember,
   addUserMember,
-  deleteGroup,
+  deleteGroup as deleteGroupRow,
   insertGroup,
-  listGroups,
+  listGroups as listGroupRows,
   lockGroups,
   membersOf,
   removeMember,
@@ -77,14 +77,14 @@ export async function createGroup(
   });
 }
 
-export async function listGroupsFor(
+export async function listGroups(
   deps: ServiceDeps,
   caller: Caller,
   query: ListGroupsInput,
 ): Promise<Result<PageOf<GroupObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
-  const rows = await listGroups(deps.db, page.value);
+  const rows = await listGroupRows(deps.db, page.value);
   const ids = rows.map((row) => row.id);
   const members = await membersOf(deps.db, ids);
   const users = await userMembersOf(deps.db, ids);
@@ -98,7 +98,7 @@ export async function getGroup(deps: ServiceDeps, caller: Caller, id: string): P
   return row === undefined ? notFound('group', id) : ok(await shownGroup(deps.db, row));
 }
 
-export async function patchGroup(
+export async function updateGroup(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -115,12 +115,12 @@ export async function patchGroup(
 }
 
 /** Deletes the group; its members keep everything else, and lose what only the group gave them. */
-export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
+export async function deleteGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
   if ((await visibleGroup(deps.db, caller, id)) === undefined) return notFound('group', id);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
-    const members = await deleteGroup(trx, id);
+    const members = await deleteGroupRow(trx, id);
     await record('group.delete', current, 'delete', {
       name: current.name,
       members: members.keys,

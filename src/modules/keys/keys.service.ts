@@ -29,7 +29,14 @@ import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
-import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } from './keys.repository.js';
+import {
+  findKeyById,
+  insertKey,
+  listKeys as listKeyRows,
+  lockKey,
+  updateKey as updateKeyRow,
+  type KeyRow,
+} from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 import { encodeFlag, stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
@@ -145,7 +152,7 @@ export async function createKey(
   });
 }
 
-export async function listKeysFor(
+export async function listKeys(
   deps: ServiceDeps,
   caller: Caller,
   query: ListKeysInput,
@@ -163,7 +170,7 @@ export async function listKeysFor(
   const now = deps.clock.now();
   const expiringBefore =
     query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
-  const rows = await listKeys(deps.db, {
+  const rows = await listKeyRows(deps.db, {
     ...page.value,
     environmentId: query.environmentId,
     policyId: query.policyId,
@@ -203,7 +210,7 @@ export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Pro
   return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now(), deps.usage));
 }
 
-export async function patchKey(
+export async function updateKey(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -269,7 +276,7 @@ export async function patchKey(
       policyIds = changed.value.policyIds;
       Object.assign(details, changed.value.details);
     }
-    await updateKey(trx, id, {
+    await updateKeyRow(trx, id, {
       name: next.name,
       metadata: next.metadata,
       enabled: next.enabled,
@@ -296,7 +303,7 @@ export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): 
     if (current.kind === 'root') return fail('CONFLICT', 'the root key cannot be revoked');
     if (current.revoked_at !== null) return ok(await shownKey(trx, current, now, deps.usage));
     const next: KeyRow = { ...current, revoked_at: now, updated_at: now };
-    await updateKey(trx, id, { revoked_at: now, updated_at: now });
+    await updateKeyRow(trx, id, { revoked_at: now, updated_at: now });
     await record('key.revoke', current, 'update');
     return ok(await shownKey(trx, next, now, deps.usage));
   });

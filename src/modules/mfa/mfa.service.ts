@@ -110,17 +110,13 @@ export async function checkUserOtp(deps: ServiceDeps, userId: string, code: stri
   return checkConfirmed(deps, userId, code, null);
 }
 
-export async function getMfaStatus(
-  deps: ServiceDeps,
-  caller: Caller,
-  userId: string,
-): Promise<Result<MfaStatusObject>> {
+export async function getUserMfa(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaStatusObject>> {
   if ((await findVisibleUser(deps, caller, userId)) === undefined) return notFound('user', userId);
   return ok(statusOf(userId, await findUserMfa(deps.db, userId)));
 }
 
 /** Starts enrolment, or starts it again with a new seed while it is unconfirmed. */
-export async function startEnrolment(
+export async function enrolUserMfa(
   deps: ServiceDeps,
   caller: Caller,
   userId: string,
@@ -156,7 +152,7 @@ export async function startEnrolment(
 }
 
 /** The first right code confirms an enrolment: from then on the user's codes are asked for. */
-export async function confirmEnrolment(
+export async function confirmUserMfa(
   deps: ServiceDeps,
   caller: Caller,
   userId: string,
@@ -179,7 +175,7 @@ export async function confirmEnrolment(
 }
 
 /** Removes the enrolment, confirmed or not; the user may enrol again. */
-export async function resetEnrolment(
+export async function resetUserMfa(
   deps: ServiceDeps,
   caller: Caller,
   userId: string,
@@ -210,7 +206,7 @@ export async function resetEnrolment(
 }
 
 /** `POST /v1/me/mfa/verify`: the calling key's user's code (UI sign-in). */
-export async function verifyOwnCode(
+export async function verifyMfaCode(
   deps: ServiceDeps,
   caller: Caller,
   code: string,

@@ -18,12 +18,12 @@ import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-column
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
 import {
-  deletePolicy,
+  deletePolicy as deletePolicyRow,
   insertPolicy,
   keyIdsLinkedTo,
-  listPolicies,
+  listPolicies as listPolicyRows,
   lockPolicies,
-  updatePolicy,
+  updatePolicy as updatePolicyRow,
   type PolicyRow,
 } from './policies.repository.js';
 import { readTarget } from '../target-rows.js';
@@ -105,7 +105,7 @@ export async function getPolicy(deps: ServiceDeps, caller: Caller, id: string): 
   return row === undefined ? notFound('policy', id) : ok(toPolicyObject(row));
 }
 
-export async function listPoliciesFor(
+export async function listPolicies(
   deps: ServiceDeps,
   caller: Caller,
   query: ListPoliciesInput,
@@ -118,11 +118,11 @@ export async function listPoliciesFor(
   if (!environment.ok) return environment;
   // Without users.manage the caller holds tenant.manage (the route says so): tenant-wide policies only.
   const tenantWideOnly = !holdsPermission(caller.key, 'users.manage');
-  const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId, tenantWideOnly });
+  const rows = await listPolicyRows(deps.db, { ...page.value, environmentId: query.environmentId, tenantWideOnly });
   return ok(toPage(rows, page.value.limit, toPolicyObject));
 }
 
-export async function patchPolicy(
+export async function updatePolicy(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -160,7 +160,7 @@ export async function patchPolicy(
       ratelimits: ratelimits.value ?? current.ratelimits,
       updated_at: now,
     };
-    await updatePolicy(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
+    await updatePolicyRow(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
     await record('policy.update', current, 'update', {
       fields: Object.keys(input).sort(),
       ...(givesGrants ? grants.value : {}),
@@ -171,7 +171,7 @@ export async function patchPolicy(
 }
 
 /** A policy in use is deleted only with `force`, which unlinks it from its keys in the same transaction. */
-export async function removePolicy(
+export async function deletePolicy(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -189,7 +189,7 @@ export async function removePolicy(
         { linkedKeys: linked.length },
       );
     }
-    await deletePolicy(trx, id);
+    await deletePolicyRow(trx, id);
     await record('policy.delete', current, 'delete', { name: current.name, unlinkedKeys: linked });
     return ok(toPolicyObject(current));
   });

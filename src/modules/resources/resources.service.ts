@@ -25,7 +25,7 @@ import { storedValue, toDiscoveredObject, toResourceObject } from './resource-ob
 import { loadTargets } from './resource-targets.js';
 import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
 import {
-  deleteResource,
+  deleteResource as deleteResourceRow,
   descendantsOf,
   findResource,
   findResourceByExternalId,
@@ -33,7 +33,7 @@ import {
   insertResource,
   insertRoles,
   lockResource,
-  updateResource,
+  updateResource as updateResourceRow,
   type ResourceRow,
 } from './resources.repository.js';
 import { readTarget } from '../target-rows.js';
@@ -137,7 +137,7 @@ export async function getResource(deps: ServiceDeps, caller: Caller, id: string)
   );
 }
 
-export async function patchResource(
+export async function updateResource(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -167,7 +167,7 @@ export async function patchResource(
     if (input.visibility !== undefined) patch.visibility = input.visibility;
     if (input.value !== undefined) patch.value = storedValue(deps, current.type, id, input.value);
     if (metadata !== undefined) patch.metadata = metadata.value;
-    await updateResource(trx, id, patch);
+    await updateResourceRow(trx, id, patch);
     const next: ResourceRow = { ...current, ...patch };
     const shown = isRoot(caller.key) ? true : parentVisible(caller, next, await loadTargets(trx, deps.model, [next]));
     const changed = Object.keys(input).sort();
@@ -213,7 +213,7 @@ async function isUnder(trx: Db, row: ResourceRow, id: string): Promise<boolean> 
   return false;
 }
 
-export async function removeResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
+export async function deleteResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     // Locked: a child being created under it waits, then finds it gone, or is found here (409).
     const current = await lockResource(trx, id);
@@ -223,10 +223,10 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     if (!takesChildren && (await hasChildren(trx, id)))
       return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
     for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
-      await deleteResource(trx, child.id);
+      await deleteResourceRow(trx, child.id);
       await record('resource.delete', child, 'delete', { type: child.type, with: id });
     }
-    await deleteResource(trx, id);
+    await deleteResourceRow(trx, id);
     await record('resource.delete', current, 'delete', { type: current.type });
     // The answer says where it was, even to a key that could not discover its parent (a
     // runtime.sessionTerminate key, its agent): a session never sits at the top level, and a

@@ -14,9 +14,9 @@ import { effectiveSettings } from '../environments/effective-settings.js';
 import {
   findTenant,
   insertTenant,
-  listTenants,
+  listTenants as listTenantRows,
   lockTenant,
-  updateTenant,
+  updateTenant as updateTenantRow,
   type TenantRow,
 } from './tenants.repository.js';
 import { decodeFlag, encodeFlag } from '../../storage/column-codec.js';
@@ -86,7 +86,7 @@ export async function createTenant(
   });
 }
 
-export async function listTenantsFor(
+export async function listTenants(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType,
@@ -95,7 +95,7 @@ export async function listTenantsFor(
   if (!after.ok) return after;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const onlyId = caller.key.kind === 'root' ? undefined : (caller.key.tenantId ?? undefined);
-  const rows = await listTenants(deps.db, { onlyId, afterId: after.value, limit });
+  const rows = await listTenantRows(deps.db, { onlyId, afterId: after.value, limit });
   return ok(toPage(rows, limit, (row) => toTenantObject(row)));
 }
 
@@ -104,7 +104,7 @@ export async function getTenant(deps: ServiceDeps, caller: Caller, id: string): 
   return row === undefined ? notFound('tenant', id) : ok(toTenantObject(row));
 }
 
-export async function patchTenant(
+export async function updateTenant(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -140,7 +140,7 @@ export async function patchTenant(
     if (!settings.ok) return settings;
     const retention = checkAuditRetention(input.auditRetentionDays, deps.auditMinRetentionDays);
     if (!retention.ok) return retention;
-    await updateTenant(trx, id, next);
+    await updateTenantRow(trx, id, next);
     const fields = Object.keys(input);
     const changes = settingChanges(toTenantObject(current, false), toTenantObject(next, false), fields);
     await record('tenant.update', current, 'update', { fields, changes });

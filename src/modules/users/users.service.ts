@@ -15,12 +15,12 @@ import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import {
-  deleteUser,
+  deleteUser as deleteUserRow,
   findUserByEmail,
   insertUser,
-  listUsers,
+  listUsers as listUserRows,
   lockUser,
-  updateUser,
+  updateUser as updateUserRow,
   type UserRow,
 } from './users.repository.js';
 import { decodeFlag } from '../../storage/column-codec.js';
@@ -76,7 +76,7 @@ export async function createUser(
   });
 }
 
-export async function listUsersFor(
+export async function listUsers(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
@@ -84,7 +84,7 @@ export async function listUsersFor(
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listUsers(deps.db, { ...page.value });
+  const rows = await listUserRows(deps.db, { ...page.value });
   return ok(toPage(rows, limit, toUserObject));
 }
 
@@ -93,7 +93,7 @@ export async function getUser(deps: ServiceDeps, caller: Caller, id: string): Pr
   return row === undefined ? notFound('user', id) : ok(toUserObject(row));
 }
 
-export async function patchUser(
+export async function updateUser(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -123,7 +123,7 @@ export async function patchUser(
       role: input.role ?? current.role,
       updated_at: now,
     };
-    await updateUser(trx, id, next);
+    await updateUserRow(trx, id, next);
     await record('user.update', current, 'update', { fields: Object.keys(input) });
     return ok(toUserObject(next));
   });
@@ -140,7 +140,7 @@ async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<numbe
   return keys.length;
 }
 
-export async function removeUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
+export async function deleteUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
   if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
   return mutate(deps, caller.actor, async (unit) => {
     // Locked first: a key being created for the user waits, then finds no user (404), or
@@ -150,7 +150,7 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     const revoked = await revokeKeysOfUser(unit, id);
     await deleteUserMfa(unit.trx, id);
     await removeUserFromAllGroups(unit.trx, id);
-    await deleteUser(unit.trx, id);
+    await deleteUserRow(unit.trx, id);
     await unit.record('user.delete', current, 'delete', { keysRevoked: revoked });
     return ok(toUserObject(current));
   });
