@@ -228,15 +228,19 @@ function redactUrl(url: string): string {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /**
- * `schema` names the PostgreSQL schema the migration tables live in. Without it Kysely looks for
- * them in every schema, sees another schema's, skips creating its own and then fails.
+ * Names of the migrations not yet applied to this database, in order. `schema` names the
+ * PostgreSQL schema the migration tables live in, as for `migrateToLatest`.
  */
-/** Names of the migrations not yet applied to this database, in order. */
 export async function pendingMigrations(db: Kysely<Database>, schema?: string): Promise<string[]> {
   const migrations = await new Migrator({ db, provider, migrationTableSchema: schema }).getMigrations();
   return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
 }
 
+/**
+ * Applies every pending migration. `schema` names the PostgreSQL schema the migration tables live
+ * in. Without it Kysely looks for them in every schema, sees another schema's, skips creating its
+ * own and then fails.
+ */
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<void> {
   const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));

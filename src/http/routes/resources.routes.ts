@@ -11,10 +11,10 @@ import {
 import {
   createResource,
   getResource,
-  listResources,
   updateResource,
   deleteResource,
 } from '../../modules/resources/resources.service.js';
+import { listResources } from '../../modules/resources/list-resources.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';

@@ -1,156 +1,30 @@
 /**
- * API keys: created (shown once), listed, read, renamed, disabled and revoked. The key itself
- * is generated here and stored only as its HMAC under the server pepper.
+ * API keys: listed, read, changed (renamed, re-described, disabled, re-granted) and revoked.
+ * Creating one is create-key.ts's, rotating one rotation.service.ts's.
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
-import { newId } from '../../core/ids.js';
-import { generateKey, keyHint } from '../../core/key-format.js';
-import { hashKey } from '../../core/key-hash.js';
 import type { PageOf } from '../../api/common.js';
-import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
+import type { KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, notFound } from '../scope.js';
-import { findEnvironment, lockEnvironment } from '../environments/environments.repository.js';
-import { findTenant } from '../tenants/tenants.repository.js';
+import { findEnvironment } from '../environments/environments.repository.js';
 import type { Db } from '../../storage/database.js';
-import { addMember, findGroup, lockGroups, writeKeyGroups } from '../groups/groups.repository.js';
+import { findGroup, lockGroups } from '../groups/groups.repository.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
-import { tierCredits, tierRateLimits } from '../ratelimits/tiers.js';
-import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
-import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
-import { resolveGroups, resolveOwner, resolvePolicies } from './key-links.js';
+import { findPolicy, policyIdsByKey } from '../policies/policies.repository.js';
+import { grantColumns, grantSetOf } from './key-grants.js';
 import { changeGrants } from './key-grant-change.js';
 import { DAY_MS } from '../../core/clock.js';
-import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
-import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
-import {
-  findKeyById,
-  insertKey,
-  listKeys as listKeyRows,
-  lockKey,
-  updateKey as updateKeyRow,
-  type KeyRow,
-} from './keys.repository.js';
+import { listKeys as listKeyRows, lockKey, updateKey as updateKeyRow, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 import { encodeFlag, stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
-
-export async function createKey(
-  deps: ServiceDeps,
-  caller: Caller,
-  input: CreateKeyInput,
-): Promise<Result<CreatedKeyObject>> {
-  const environmentId = input.environmentId ?? caller.key.environmentId;
-  if (environmentId === null)
-    return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
-  if (input.kind === 'user' && input.userId === undefined)
-    return fail('VALIDATION', 'userId is required for a user key', { field: 'userId' });
-  if (input.kind === 'application' && input.userId !== undefined) {
-    return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
-  }
-  const admin = input.admin === true;
-  const metadata = serialiseMetadata(input.metadata);
-  if (!metadata.ok) return metadata;
-  const ratelimits = checkRateLimits(input.ratelimits);
-  if (!ratelimits.ok) return ratelimits;
-  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
-  if (!ipAllowlist.ok) return ipAllowlist;
-
-  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    // Locked in the order every writer takes them (environment, groups, user, policies): an
-    // environment, group, user or policy deleted meanwhile is waited for, then a 404.
-    const environment = await lockEnvironment(trx, environmentId);
-    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id))
-      return notFound('environment', environmentId);
-    const tenant = await findTenant(trx, environment.tenant_id);
-    if (tenant === undefined) return notFound('environment', environmentId);
-    const place = { tenantId: environment.tenant_id, environmentId: environment.id };
-    const groupIds = [...(input.groupIds ?? [])].sort();
-    const groups = await resolveGroups(trx, caller.key, place, groupIds);
-    if (!groups.ok) return groups;
-    const owner =
-      input.userId === undefined ? undefined : await resolveOwner(trx, caller.key, place, input.userId, admin);
-    if (owner !== undefined && !owner.ok) return owner;
-    const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now, input.kind);
-    if (!expiresAt.ok) return expiresAt;
-    const policyIds = input.policyIds ?? [];
-    const policies = await resolvePolicies(trx, place, policyIds, true);
-    if (!policies.ok) return policies;
-    const grants = await resolveKeyGrants(
-      { db: trx, model: deps.model },
-      caller.key,
-      place.tenantId,
-      input,
-      admin,
-      policies.value,
-    );
-    if (!grants.ok) return grants;
-
-    const secret = generateKey(environment.key_prefix);
-    const row: KeyRow = {
-      id: newId('key', now),
-      tenant_id: environment.tenant_id,
-      environment_id: environment.id,
-      user_id: input.userId ?? null,
-      kind: input.kind,
-      name: input.name,
-      key_hash: hashKey(deps.pepper, secret),
-      hint: keyHint(secret),
-      prefix: environment.key_prefix,
-      admin: encodeFlag(admin),
-      enabled: encodeFlag(true),
-      ...BLANK_KEY_COLUMNS,
-      ...grantColumns(grants.value),
-      ratelimits: ratelimits.value ?? tierRateLimits(deps.tiers, tenant.tier),
-      expiry_days: expiresAt.value.days,
-      metadata: metadata.value,
-      ip_allowlist: ipAllowlist.value ?? null,
-      ...creditColumns(
-        input.credits === undefined ? tierCredits(deps.tiers, tenant.tier) : input.credits,
-        tenant?.time_zone ?? null,
-        now,
-      ),
-      expires_at: expiresAt.value.expiresAt,
-      created_by_key_id: caller.key.id,
-      created_at: now,
-      updated_at: now,
-    };
-    await insertKey(trx, row);
-    await setKeyPolicies(trx, row.id, policyIds);
-    for (const groupId of groupIds) await addMember(trx, groupId, row.id, now);
-    // A user's groups take in each of its keys, future ones too (seed 004).
-    if (row.user_id !== null) await writeKeyGroups(trx, row.id);
-    const joined = (await findKeyById(trx, row.id))?.group_ids ?? JSON.stringify(groupIds);
-    const created = toKeyObject({ ...row, group_ids: joined }, now, policyIds);
-    // Every usage control the key starts with, a tier's defaults included: what it was created able to spend, and from where.
-    await record('key.create', row, 'create', {
-      name: row.name,
-      kind: row.kind,
-      admin,
-      ...grants.value,
-      policyIds,
-      groupIds,
-      expiresAt: row.expires_at,
-      ratelimits: created.ratelimits,
-      credits: created.credits,
-      ipAllowlist: created.ipAllowlist,
-    });
-    // Seed 002: deployed services should not break on a date; say so rather than refuse.
-    const warnings =
-      row.kind === 'application' && row.expires_at !== null
-        ? [
-            'application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead',
-          ]
-        : [];
-    return ok({ ...created, key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
-  });
-}
 
 export async function listKeys(
   deps: ServiceDeps,

@@ -1,29 +1,15 @@
-/**
- * Resources: created, listed (what the key may discover), read, changed, moved and deleted.
- * Access is decided before these run, by the gate the routes declare (resource-gate.ts); here
- * are the effects, each in one transaction with its audit event and change-log row.
- */
-import { checkResource, type TargetResource } from '../../core/check.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
-import type { PageOf } from '../../api/common.js';
-import type {
-  CreateResourceInput,
-  ListResourcesInput,
-  PatchResourceInput,
-  ResourceObject,
-} from '../../api/resources.js';
+import { isRoot } from '../../core/key-record.js';
+import type { CreateResourceInput, PatchResourceInput, ResourceObject } from '../../api/resources.js';
 import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
-import { storedValue, toDiscoveredObject, toResourceObject } from './resource-object.js';
+import { parentVisible, storedValue, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
-import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
 import {
   deleteResource as deleteResourceRow,
   descendantsOf,
@@ -119,13 +105,6 @@ export async function createResource(
     });
     return ok(toResourceObject(row, deps, true));
   });
-}
-
-/** Whether the caller may discover the row's parent; a parent it may not is not named to it. */
-function parentVisible(caller: Caller, row: ResourceRow, targets: ReadonlyMap<string, TargetResource> | null): boolean {
-  if (row.parent_id === null || targets === null) return true;
-  const parent = targets.get(row.parent_id);
-  return parent !== undefined && checkResource(keyPosition(caller.key), caller.key.grants, 'discover', parent).allowed;
 }
 
 export async function getResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
@@ -233,75 +212,4 @@ export async function deleteResource(deps: ServiceDeps, caller: Caller, id: stri
     // `parentId: null` would say it had been cut loose rather than ended with its documents.
     return ok(toResourceObject(current, deps, false));
   });
-}
-
-const SCAN_BATCH = 200;
-
-/** Where a key's discover may reach outside its environment: what the listing query needs of its grants. */
-function listingReach(key: KeyRecord): ListingReach {
-  const grants = key.grants;
-  const withDiscover = (map: ReadonlyMap<string, ReadonlySet<string>>): string[] =>
-    [...map].filter(([, actions]) => actions.has('discover')).map(([name]) => name);
-  // The catalogue's types are discovered by every key their visibility reaches (SPEC §3 step 4).
-  const discoverTypes = new Set([...withDiscover(grants.typeWide), ...(grants.catalogue ?? [])]);
-  return {
-    environmentId: key.environmentId as string,
-    tenantId: key.tenantId as string,
-    discoverTypes: grants.allTypes.has('discover') ? null : [...discoverTypes],
-    resourceIds: withDiscover(grants.onResource),
-    principals: keyPosition(key).principals ?? [key.id],
-  };
-}
-
-/**
- * What the key may discover, a page at a time. Rows are scanned by id and each one is put to the
- * check; the cursor is the last row shown, so neither it nor the page size says anything about
- * rows the key cannot see.
- */
-export async function listResources(
-  deps: ServiceDeps,
-  caller: Caller,
-  query: ListResourcesInput,
-): Promise<Result<PageOf<ResourceObject>>> {
-  const after = decodeCursor(query.cursor);
-  if (!after.ok) return after;
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const key = caller.key;
-  const root = isRoot(key);
-  const position = keyPosition(key);
-  const reach = root ? null : listingReach(key);
-  const shown: ResourceRow[] = [];
-  const parentShown = new Set<string>();
-  const discoveredOnly = new Set<string>();
-  let afterId = after.value;
-  for (;;) {
-    const rows = await listingCandidates(deps.db, {
-      reach,
-      type: query.type,
-      parentId: query.parentId,
-      environmentId: query.environmentId,
-      afterId,
-      limit: SCAN_BATCH,
-    });
-    const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
-    for (const row of rows) {
-      const target = targets?.get(row.id);
-      if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) {
-        shown.push(row);
-        if (parentVisible(caller, row, targets)) parentShown.add(row.id);
-        if (target !== undefined && !checkResource(position, key.grants, 'read', target).allowed)
-          discoveredOnly.add(row.id);
-      }
-      if (shown.length > limit) break;
-    }
-    if (shown.length > limit || rows.length < SCAN_BATCH) break;
-    afterId = rows[rows.length - 1]?.id ?? afterId;
-  }
-  return ok(
-    toPage(shown, limit, (row) =>
-      discoveredOnly.has(row.id)
-        ? toDiscoveredObject(row, parentShown.has(row.id))
-        : toResourceObject(row, deps, false, parentShown.has(row.id), canSeeTenant(caller.key, row.tenant_id)),
-    ),
-  );
 }
