@@ -44,6 +44,8 @@ import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
+import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
+import { startNodeWebhooks } from './webhooks-setup.js';
 
 export const VERSION = '0.1.0';
 
@@ -102,6 +104,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
+  // Events out: started once the routes are, below; a commit on this node wakes its worker.
+  let webhooks: WebhookRuntime | null = null;
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
@@ -115,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
       if (changes.length > 0) redis?.publish();
+      if (changes.length > 0) webhooks?.committed();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -227,6 +232,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
     storageOutage,
     stopping: () => stopping,
+    webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
   };
   await registerRoutes(app, context);
 
@@ -256,6 +262,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
         );
   const audit = keepAuditChains(deps, config, sealed, app.log);
 
+  const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
+  webhooks = events;
+
   let closed = false;
   return {
     app,
@@ -265,6 +274,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     follower: following,
     pruneAudit: audit.prune,
     usage,
+    webhooks: events,
     verify: async (input, sourceIp) => verify(input, sourceIp),
     markStopping: () => {
       stopping = true;
@@ -279,6 +289,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       rateLimits.stop();
       audit.stop();
       await app.close();
+      // Claims of sends cut short go back to the outbox, for this node's successor or another.
+      await events.stop();
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
       const flushed = usage
