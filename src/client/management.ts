@@ -27,6 +27,15 @@ import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/t
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
+import type {
+  CreatedWebhookKeyObject,
+  CreateWebhookKeyInput,
+  ListWebhookKeysInput,
+  RotateWebhookKeyInput,
+  VerifyWebhookInput,
+  WebhookKeyObject,
+  WebhookVerdictObject,
+} from '../api/webhook-keys.js';
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {
@@ -60,6 +69,9 @@ export type {
   TenantObject,
   UserObject,
   VerifyAnswerObject,
+  CreatedWebhookKeyObject,
+  WebhookKeyObject,
+  WebhookVerdictObject,
 };
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
@@ -133,6 +145,16 @@ export interface KeywardClient {
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
+  };
+  /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
+  readonly webhookKeys: {
+    list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
+    get(id: string): Promise<WebhookKeyObject>;
+    create(body: CreateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    rotate(id: string, body?: RotateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    /** Whether a received request's signature verifies: `{valid, reason?}`. */
+    verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
+    delete(id: string): Promise<WebhookKeyObject>;
   };
 }
 
@@ -232,6 +254,14 @@ export function createClient(options: ClientOptions): KeywardClient {
     audit: {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
+    },
+    webhookKeys: {
+      list: (query) => request('GET', '/v1/webhook-keys', undefined, query as Query | undefined),
+      get: (id) => request('GET', at('/v1/webhook-keys', id)),
+      create: (body) => request('POST', '/v1/webhook-keys', body),
+      rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
+      verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
+      delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
     },
   };
 }

@@ -58,6 +58,9 @@ import { pruneAudit, startAuditChains } from '../modules/audit/audit.service.js'
 import { verifyRoutes } from './routes/verify.routes.js';
 import { uiRoutes } from './routes/ui.routes.js';
 import { modelRoutes } from './routes/model.routes.js';
+import { webhookKeyRoutes } from './routes/webhook-keys.routes.js';
+import { leakedKeyRoutes } from './routes/leaked-keys.routes.js';
+import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 
 export const VERSION = '0.1.0';
 
@@ -127,10 +130,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
+  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
+    previousPepper,
     model: config.model,
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
@@ -151,7 +156,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
-    previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
+    previousPepper,
     onRehashError: (error) =>
       app.log.warn(
         { err: error },
@@ -217,6 +222,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       resource: resourceGate({ db: storage.db, model: config.model }),
       policy: policyGate(storage.db),
       environment: environmentGate(),
+      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
     hashPresented: (presented) => hashKey(pepper, presented),
@@ -273,6 +279,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(modelRoutes, context);
+  await app.register(webhookKeyRoutes, context);
+  await app.register(leakedKeyRoutes, context);
   await app.register(uiRoutes, context);
 
   follower = await startChangeFollower(

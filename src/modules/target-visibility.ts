@@ -18,6 +18,7 @@ import { findResource } from './resources/resources.repository.js';
 import { canSeeTenant } from './scope.js';
 import { findTenant } from './tenants/tenants.repository.js';
 import { findUser } from './users/users.repository.js';
+import { findWebhookKey } from './webhook-keys/webhook-keys.repository.js';
 
 interface VisibilityDeps {
   readonly db: Db;
@@ -43,6 +44,7 @@ const OWNER_LOOKUPS = {
   key: ownedByTenant(findKeyById),
   policy: ownedByTenant(findPolicy),
   group: ownedByTenant(findGroup),
+  webhookKey: ownedByTenant(findWebhookKey),
   // A resource is discoverable when the check lets the key discover, read or run it.
   resource: async (deps, key, id) => {
     const row = await findResource(deps.db, id);

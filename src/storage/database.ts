@@ -4,6 +4,9 @@
  * dialects store and return exactly the same values.
  */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { WebhookKeysTable } from './webhook-keys-table.js';
+
+export type { WebhookKeysTable } from './webhook-keys-table.js';
 
 export interface InstanceSettingsTable {
   name: string;
@@ -270,6 +273,7 @@ export interface Database {
   pepper_pending_keys: PepperPendingKeysTable;
   key_usage: KeyUsageTable;
   key_usage_days: KeyUsageDaysTable;
+  webhook_keys: WebhookKeysTable;
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

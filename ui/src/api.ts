@@ -29,6 +29,7 @@ export type { ResourceObject } from '../../src/api/resources.js';
 export type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
 export type { UserObject } from '../../src/api/users.js';
+export type { CreatedWebhookKeyObject, WebhookKeyObject } from '../../src/api/webhook-keys.js';
 export { KeywardApiError };
 
 /** The console's client: keyward/client's, wrapped for the signed-in tab. */

@@ -24,6 +24,7 @@ import { lockEnvironment } from '../environments/environments.repository.js';
 import { storedValue, toDiscoveredObject, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
 import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
+import { countWebhookKeysBoundTo } from '../webhook-keys/webhook-keys.repository.js';
 import {
   deleteResource,
   descendantsOf,
@@ -235,7 +236,11 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
     if (!takesChildren && (await hasChildren(trx, id)))
       return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
-    for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
+    const removed = takesChildren ? await descendantsOf(trx, id) : [];
+    // A webhook key bound to it would verify for nothing: its secret is not thrown away unasked.
+    const bound = await countWebhookKeysBoundTo(trx, [id, ...removed.map((child) => child.id)]);
+    if (bound > 0) return fail('CONFLICT', `resource ${id} has ${bound} webhook key(s) bound to it; delete them first`);
+    for (const child of removed) {
       await deleteResource(trx, child.id);
       await record({
         action: 'resource.delete',
