@@ -6,12 +6,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LeakFeedback, LeakReport } from '../../api/leaked-keys.js';
 import { isWellFormedKey } from '../../core/key-format.js';
-import { reportLeakedKeys } from '../../modules/leaked-keys/leaked-keys.service.js';
+import { createLeakReport } from '../../modules/leaked-keys/leaked-keys.service.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const leakedKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps, floods }) => {
   app.post('/v1/leaked-keys', {
-    config: { requires: { public: true }, action: 'key.leaked' },
+    config: { requires: { public: true }, action: 'leakReport.create' },
     // A scanner batches its findings: up to 1000 candidates, more than the 64 KiB other calls may send.
     bodyLimit: 1024 * 1024,
     schema: {
@@ -24,7 +24,7 @@ export const leakedKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (a
     handler: async (request, reply) => {
       const cost = 1 + request.body.filter((candidate) => isWellFormedKey(candidate.token)).length;
       if (floods.throttleLeakReport(request, reply, cost) !== null) return reply;
-      return reportLeakedKeys(deps, request.body, { requestId: request.id, sourceIp: request.ip });
+      return createLeakReport(deps, request.body, { requestId: request.id, sourceIp: request.ip });
     },
   });
 };

@@ -11,12 +11,12 @@ import {
   WebhookKeyPage,
   WebhookVerdict,
 } from '../../api/webhook-keys.js';
-import { verifyWithWebhookKey } from '../../modules/webhook-keys/webhook-key-verify.service.js';
+import { verifyWebhookKey } from '../../modules/webhook-keys/webhook-key-verify.service.js';
 import {
   createWebhookKey,
   getWebhookKey,
-  listWebhookKeysFor,
-  removeWebhookKey,
+  deleteWebhookKey,
+  listWebhookKeys,
   rotateWebhookKey,
 } from '../../modules/webhook-keys/webhook-keys.service.js';
 import { callerOf } from '../plugins/auth.js';
@@ -51,7 +51,7 @@ export const webhookKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       response: { 200: WebhookKeyPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listWebhookKeysFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listWebhookKeys(deps, callerOf(request), request.query)),
   });
   app.get('/v1/webhook-keys/:id', {
     config: { requires: { gate: 'webhookKey', action: 'read' }, action: 'webhookKey.read' },
@@ -74,7 +74,7 @@ export const webhookKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       response: { 200: WebhookKey, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeWebhookKey(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteWebhookKey(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/webhook-keys/:id/rotate', {
     config: { requires: { gate: 'webhookKey', action: 'rotate' }, action: 'webhookKey.rotate' },
@@ -95,13 +95,13 @@ export const webhookKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     bodyLimit: WEBHOOK_BODY_LIMIT,
     schema: {
       tags,
-      operationId: 'verifyWebhookSignature',
+      operationId: 'verifyWebhookKey',
       summary: "Does a received request carry a valid signature under this key's secret? {valid, reason?}",
       params: IdParams('webhookKey'),
       body: VerifyWebhookBody,
       response: { 200: WebhookVerdict, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await verifyWithWebhookKey(deps, request.params.id, request.body)),
+      sendResult(request, reply, await verifyWebhookKey(deps, request.params.id, request.body)),
   });
 };

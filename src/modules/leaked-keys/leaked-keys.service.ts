@@ -100,7 +100,7 @@ async function revokeLeaked(
 }
 
 /** Each candidate's label, in the report's order. */
-export async function reportLeakedKeys(
+export async function createLeakReport(
   deps: ServiceDeps,
   report: readonly LeakCandidateObject[],
   reporter: LeakReporter,

@@ -19,7 +19,7 @@ function opened(deps: ServiceDeps, row: WebhookKeyRow, sealed: string): string {
   return secret;
 }
 
-export async function verifyWithWebhookKey(
+export async function verifyWebhookKey(
   deps: ServiceDeps,
   id: string,
   input: VerifyWebhookInput,

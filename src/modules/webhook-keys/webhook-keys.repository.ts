@@ -35,7 +35,7 @@ export interface WebhookKeyFilter {
 }
 
 /** One page in id order (creation order), with one row more than `limit` when a next page exists. */
-export async function listWebhookKeys(db: Db, filter: WebhookKeyFilter): Promise<WebhookKeyRow[]> {
+export async function selectWebhookKeys(db: Db, filter: WebhookKeyFilter): Promise<WebhookKeyRow[]> {
   let query = db.selectFrom('webhook_keys').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);

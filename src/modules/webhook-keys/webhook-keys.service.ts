@@ -26,10 +26,10 @@ import { lockResource } from '../resources/resources.repository.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { schemeOf, toWebhookKeyObject } from './webhook-key-object.js';
 import {
-  deleteWebhookKey,
+  deleteWebhookKey as deleteWebhookKeyRow,
   findWebhookKey,
   insertWebhookKey,
-  listWebhookKeys,
+  selectWebhookKeys,
   lockWebhookKey,
   updateWebhookKey,
   type WebhookKeyRow,
@@ -117,7 +117,7 @@ export async function getWebhookKey(deps: ServiceDeps, id: string): Promise<Resu
 }
 
 /** A page of one environment's webhook keys: the caller's own (the root key: any, or all of them). */
-export async function listWebhookKeysFor(
+export async function listWebhookKeys(
   deps: ServiceDeps,
   caller: Caller,
   query: ListWebhookKeysInput,
@@ -129,7 +129,7 @@ export async function listWebhookKeysFor(
     return fail('FORBIDDEN', `this needs webhooks.manage in environment ${environmentId}`, {
       needed: 'webhooks.manage',
     });
-  const rows = await listWebhookKeys(deps.db, {
+  const rows = await selectWebhookKeys(deps.db, {
     tenantId: page.value.tenantId,
     environmentId,
     webhookId: query.webhookId,
@@ -183,7 +183,7 @@ export async function rotateWebhookKey(
 }
 
 /** Gone for good: its secrets with it. */
-export async function removeWebhookKey(
+export async function deleteWebhookKey(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -191,7 +191,7 @@ export async function removeWebhookKey(
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await lockWebhookKey(trx, id);
     if (current === undefined) return notFound('webhook key', id);
-    await deleteWebhookKey(trx, id);
+    await deleteWebhookKeyRow(trx, id);
     await record({
       action: 'webhookKey.delete',
       tenantId: current.tenant_id,
