@@ -36,6 +36,15 @@ import type {
   WebhookDeliveryObject,
   WebhookEndpointObject,
 } from '../api/webhooks.js';
+import type {
+  CreatedWebhookKeyObject,
+  CreateWebhookKeyInput,
+  ListWebhookKeysInput,
+  RotateWebhookKeyInput,
+  VerifyWebhookInput,
+  WebhookKeyObject,
+  WebhookVerdictObject,
+} from '../api/webhook-keys.js';
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {
@@ -72,6 +81,9 @@ export type {
   WebhookDeliveryObject,
   WebhookEndpointObject,
   EndpointWithSecretObject,
+  CreatedWebhookKeyObject,
+  WebhookKeyObject,
+  WebhookVerdictObject,
 };
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
@@ -156,6 +168,16 @@ export interface KeywardClient {
     deliveries(id: string, query?: ListDeliveriesInput): Promise<PageOf<WebhookDeliveryObject>>;
     redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryObject>;
     test(id: string): Promise<WebhookDeliveryObject>;
+  };
+  /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
+  readonly webhookKeys: {
+    list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
+    get(id: string): Promise<WebhookKeyObject>;
+    create(body: CreateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    rotate(id: string, body?: RotateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    /** Whether a received request's signature verifies: `{valid, reason?}`. */
+    verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
+    delete(id: string): Promise<WebhookKeyObject>;
   };
 }
 
@@ -271,6 +293,14 @@ export function createClient(options: ClientOptions): KeywardClient {
       redeliver: (id, deliveryId) =>
         request('POST', `${at(hooks, id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {}),
       test: (id) => request('POST', `${at(hooks, id)}/test`, {}),
+    },
+    webhookKeys: {
+      list: (query) => request('GET', '/v1/webhook-keys', undefined, query as Query | undefined),
+      get: (id) => request('GET', at('/v1/webhook-keys', id)),
+      create: (body) => request('POST', '/v1/webhook-keys', body),
+      rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
+      verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
+      delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
     },
   };
 }

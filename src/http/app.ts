@@ -46,6 +46,7 @@ import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
+import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 
 export const VERSION = '0.1.0';
 
@@ -106,10 +107,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   });
   // Events out: started once the routes are, below; a commit on this node wakes its worker.
   let webhooks: WebhookRuntime | null = null;
+  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
+    previousPepper,
     model: config.model,
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
@@ -131,7 +134,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
-    previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
+    previousPepper,
     onRehashError: (error) =>
       app.log.warn(
         { err: error },
@@ -191,6 +194,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       resource: resourceGate({ db: storage.db, model: config.model }),
       policy: policyGate(storage.db),
       environment: environmentGate(),
+      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
     hashPresented: (presented) => hashKey(pepper, presented),

@@ -4,6 +4,9 @@
  * dialects store and return exactly the same values.
  */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { WebhookKeysTable } from './webhook-keys-table.js';
+
+export type { WebhookKeysTable } from './webhook-keys-table.js';
 
 export interface InstanceSettingsTable {
   name: string;
@@ -334,6 +337,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_credit_alerts: WebhookCreditAlertsTable;
+  webhook_keys: WebhookKeysTable;
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

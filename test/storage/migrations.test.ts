@@ -33,6 +33,7 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   webhook_endpoints: true,
   webhook_deliveries: true,
   webhook_credit_alerts: true,
+  webhook_keys: true,
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 
