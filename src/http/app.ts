@@ -14,7 +14,6 @@ import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
 import { createVerifyStore } from '../modules/verify-store/verify-store.js';
 import { openStorage } from '../storage/open-storage.js';
-import { hashKey } from '../core/key-hash.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
@@ -197,7 +196,6 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
-    hashPresented: (presented) => hashKey(pepper, presented),
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, {
