@@ -13,6 +13,7 @@ import {
   type ConfigVariable,
   type Env,
 } from './config-values.js';
+import { checkWebhookSettings, WEBHOOK_VARIABLES, webhookSettings, type WebhookSettings } from './config-webhooks.js';
 
 export { ConfigError, type ConfigVariable } from './config-values.js';
 export { trustProxyOption } from './config-proxy.js';
@@ -21,7 +22,7 @@ export { trustProxyOption } from './config-proxy.js';
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config extends TimeoutSettings {
+export interface Config extends TimeoutSettings, WebhookSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -194,6 +195,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'the shipped model/default.yaml',
   },
   ...TIMEOUT_VARIABLES,
+  ...WEBHOOK_VARIABLES,
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...timeoutSettings(env),
+    ...webhookSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
   };
@@ -256,6 +259,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError('KEYWARD_PEPPER_PREVIOUS must be at least 32 characters');
   }
   checkTimeouts(config);
+  checkWebhookSettings(config);
   if (!LOG_LEVELS.has(config.logLevel)) {
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   }

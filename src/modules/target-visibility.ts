@@ -44,6 +44,8 @@ const OWNER_LOOKUPS = {
     if (target === undefined) return false;
     return isRoot(key) || mayKnow(keyPosition(key), key.grants, target);
   },
+  webhookEndpoint: ownedByTenant('webhookEndpoint'),
+  webhookDelivery: ownedByTenant('webhookDelivery'),
 } as const satisfies Record<EntityKind, OwnerLookup>;
 
 export interface TargetVisibility {

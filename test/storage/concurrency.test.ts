@@ -11,6 +11,7 @@ import { openRaceWorld, type RaceWorld } from './concurrency-world.js';
 import { KEY_RACES } from './races/key-races.js';
 import { PEOPLE_RACES } from './races/people-races.js';
 import { PLACE_RACES } from './races/place-races.js';
+import { WEBHOOK_RACES } from './races/webhook-races.js';
 import type { AnyRace, Outcome, SerialOrder } from './races/race.js';
 import { WEBHOOK_RACES } from './races/webhook-races.js';
 

@@ -2,6 +2,7 @@
 import type { AreaId } from './areas';
 import { AuditPage } from './audit-page';
 import { EnvironmentsPage } from './environments-page';
+import { EventsPage } from './events-page';
 import { GroupsPage } from './groups-page';
 import { KeyPage } from './key-page';
 import { KeysPage } from './keys-page';
@@ -31,7 +32,13 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
     case 'environments':
       return <EnvironmentsPage />;
     case 'resources':
+<<<<<<< HEAD
       return detail === undefined ? <ResourcesPage /> : <ResourcePage key={detail} id={detail} />;
+=======
+      return <ResourcesPage />;
+    case 'events':
+      return <EventsPage />;
+>>>>>>> main
     case 'audit':
       return <AuditPage initialTarget={route.params.get('target') ?? ''} />;
     case 'settings':

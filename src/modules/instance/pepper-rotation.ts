@@ -16,6 +16,7 @@ import { secretBox, type SecretBox } from '../../core/secret-box.js';
 import type { Db } from '../../storage/database.js';
 import { bindAuditKey, deriveAuditKey } from '../audit/audit-mac.js';
 import { resealAllChains, sealLegacyChains } from '../audit/audit-reseal.js';
+import { secretBinding } from '../webhooks/endpoint-secrets.js';
 import { insertAuditEvent } from '../audit/audit.repository.js';
 import { FINGERPRINT_SETTING, fingerprint } from './pepper.js';
 import { allWebhookSecrets, updateWebhookKey } from '../webhook-keys/webhook-keys.repository.js';
@@ -163,8 +164,29 @@ export async function rotatePepper(
           mfaSeeds++;
         }
       }
+<<<<<<< HEAD
       const webhooks = await resealWebhookSecrets(trx, from, to);
       unreadable += webhooks.unreadable;
+=======
+      // Webhook signing secrets (issue 24), counted with the secrets: both of an endpoint's, bound as endpoint-secrets.ts binds them.
+      const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
+      for (const row of endpoints) {
+        const current = reseal(row.secret, secretBinding(row.id, 'current'), from, to);
+        const previous =
+          row.previous_secret === null
+            ? null
+            : reseal(row.previous_secret, secretBinding(row.id, 'previous'), from, to);
+        if (current === null) unreadable++;
+        else {
+          await trx
+            .updateTable('webhook_endpoints')
+            .set({ secret: current, previous_secret: previous })
+            .where('id', '=', row.id)
+            .execute();
+          secrets++;
+        }
+      }
+>>>>>>> main
       const chains = await resealAllChains(trx, oldKey, newKey);
       await trx.deleteFrom('pepper_pending_keys').execute();
       await trx
