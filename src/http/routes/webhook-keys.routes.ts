@@ -62,7 +62,8 @@ export const webhookKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       params: IdParams('webhookKey'),
       response: { 200: WebhookKey, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await getWebhookKey(deps, request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getWebhookKey(deps, callerOf(request), request.params.id)),
   });
   app.delete('/v1/webhook-keys/:id', {
     config: { requires: { gate: 'webhookKey', action: 'delete' }, action: 'webhookKey.delete' },
@@ -102,6 +103,6 @@ export const webhookKeyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       response: { 200: WebhookVerdict, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await verifyWebhookKey(deps, request.params.id, request.body)),
+      sendResult(request, reply, await verifyWebhookKey(deps, callerOf(request), request.params.id, request.body)),
   });
 };

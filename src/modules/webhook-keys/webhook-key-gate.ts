@@ -10,11 +10,9 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { holdsPermission, isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { AuthModel } from '../../core/model/model.js';
 import type { Db } from '../../storage/database.js';
-import { bodyOf, idParam, type Gate } from '../gate.js';
-import { loadTarget } from '../resources/resource-targets.js';
-import { findResource } from '../resources/resources.repository.js';
+import { bodyOf, idParam, rowsOf, type Gate } from '../gate.js';
 import { canSeeTenant, notFound } from '../scope.js';
-import { findWebhookKey } from './webhook-keys.repository.js';
+import type { TargetRows } from '../target-rows.js';
 
 export interface WebhookKeyGateDeps {
   readonly db: Db;
@@ -32,11 +30,9 @@ function manages(key: KeyRecord, environmentId: string): boolean {
   return holdsPermission(key, MANAGE) && key.environmentId === environmentId;
 }
 
-async function mayRun(deps: WebhookKeyGateDeps, key: KeyRecord, webhookId: string): Promise<boolean> {
-  const row = await findResource(deps.db, webhookId);
-  if (row === undefined) return false;
-  const target = await loadTarget(deps.db, deps.model, row);
-  return checkResource(keyPosition(key), key.grants, 'run', target).allowed;
+async function mayRun(deps: WebhookKeyGateDeps, rows: TargetRows, key: KeyRecord, webhookId: string): Promise<boolean> {
+  const target = await rows.resourceTarget(deps.db, deps.model, webhookId);
+  return target !== undefined && checkResource(keyPosition(key), key.grants, 'run', target).allowed;
 }
 
 export function webhookKeyGate(deps: WebhookKeyGateDeps): Gate {
@@ -48,10 +44,13 @@ export function webhookKeyGate(deps: WebhookKeyGateDeps): Gate {
       return refused(`this needs ${MANAGE} in environment ${environmentId}: it reaches the key's own environment only`);
     }
     const id = idParam(facts);
-    const row = await findWebhookKey(deps.db, id);
+    const rows = rowsOf(facts);
+    // Read once per request: the auth hook read it already to decide it may be discovered.
+    const row = await rows.read(deps.db, 'webhookKey', id);
     if (row === undefined || !canSeeTenant(key, row.tenant_id)) return notFound('webhook key', id);
     if (manages(key, row.environment_id)) return ok(null);
-    if (action === 'verify' && row.webhook_id !== null && (await mayRun(deps, key, row.webhook_id))) return ok(null);
+    if (action === 'verify' && row.webhook_id !== null && (await mayRun(deps, rows, key, row.webhook_id)))
+      return ok(null);
     const orRun = action === 'verify' && row.webhook_id !== null ? ` (or run on webhook ${row.webhook_id})` : '';
     return refused(`this needs ${MANAGE} in environment ${row.environment_id}${orRun}`);
   };

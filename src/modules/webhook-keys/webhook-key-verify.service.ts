@@ -6,10 +6,11 @@
 import type { VerifyWebhookInput, WebhookVerdictObject } from '../../api/webhook-keys.js';
 import { ok, type Result } from '../../core/error-codes.js';
 import { verifyWebhookSignature } from '../../core/webhook-signatures.js';
-import type { ServiceDeps } from '../deps.js';
+import type { Caller, ServiceDeps } from '../deps.js';
 import { notFound } from '../scope.js';
 import { schemeOf } from './webhook-key-object.js';
-import { findWebhookKey, type WebhookKeyRow } from './webhook-keys.repository.js';
+import { readTarget } from '../target-rows.js';
+import type { WebhookKeyRow } from './webhook-keys.repository.js';
 
 /** A sealed secret that does not open was altered or sealed under another pepper: loud, and without its value. */
 function opened(deps: ServiceDeps, row: WebhookKeyRow, sealed: string): string {
@@ -21,10 +22,12 @@ function opened(deps: ServiceDeps, row: WebhookKeyRow, sealed: string): string {
 
 export async function verifyWebhookKey(
   deps: ServiceDeps,
+  caller: Caller,
   id: string,
   input: VerifyWebhookInput,
 ): Promise<Result<WebhookVerdictObject>> {
-  const row = await findWebhookKey(deps.db, id);
+  // The row the auth hook read (a verify is a read: no lock, nothing written).
+  const row = await readTarget(deps.db, caller, 'webhookKey', id);
   if (row === undefined) return notFound('webhook key', id);
   const now = deps.clock.now();
   const inGrace = row.previous_secret !== null && row.previous_valid_until !== null && now < row.previous_valid_until;

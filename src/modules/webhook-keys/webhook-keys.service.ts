@@ -24,10 +24,10 @@ import { mutate, type UnitOfWork } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { lockResource } from '../resources/resources.repository.js';
 import { canSeeTenant, notFound } from '../scope.js';
+import { readTarget } from '../target-rows.js';
 import { schemeOf, toWebhookKeyObject } from './webhook-key-object.js';
 import {
   deleteWebhookKey as deleteWebhookKeyRow,
-  findWebhookKey,
   insertWebhookKey,
   selectWebhookKeys,
   lockWebhookKey,
@@ -111,8 +111,8 @@ export async function createWebhookKey(
   });
 }
 
-export async function getWebhookKey(deps: ServiceDeps, id: string): Promise<Result<WebhookKeyObject>> {
-  const row = await findWebhookKey(deps.db, id);
+export async function getWebhookKey(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<WebhookKeyObject>> {
+  const row = await readTarget(deps.db, caller, 'webhookKey', id);
   return row === undefined ? notFound('webhook key', id) : ok(toWebhookKeyObject(row, deps.clock.now()));
 }
 
