@@ -63,6 +63,14 @@ function flag(raw: unknown, path: string, errors: Errors): boolean {
   return false;
 }
 
+/** An optional short text shown to people (a preset's icon or use case); null when absent. */
+function optionalText(raw: unknown, path: string, maxLength: number, errors: Errors): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'string' && raw.trim() !== '' && raw.length <= maxLength) return raw;
+  errors.add(path, `must be a non-empty string of at most ${maxLength} characters`);
+  return null;
+}
+
 function unknownKeys(raw: Raw, allowed: readonly string[], path: string, errors: Errors): void {
   for (const key of Object.keys(raw)) if (!allowed.includes(key)) errors.add(`${path}.${key}`, 'unknown field');
 }
@@ -279,7 +287,8 @@ function compilePermissions(
 
 /**
  * A preset is a list of scopes, or a mapping with `scopes`, `permissions` (a list, or `all`: every
- * named permission of the model but the always-held ones) and `adminOnly`.
+ * named permission of the model but the always-held ones), `adminOnly`, and what the wizard shows
+ * of it: `icon` and `useCase` (seed 004's table).
  */
 function compilePresets(
   raw: Raw,
@@ -290,7 +299,8 @@ function compilePresets(
   for (const [name, value] of Object.entries(raw)) {
     const path = `presets.${name}`;
     const def = Array.isArray(value) ? { scopes: value } : record(value, path, errors);
-    if (!Array.isArray(value)) unknownKeys(def, ['scopes', 'permissions', 'adminOnly'], path, errors);
+    if (!Array.isArray(value))
+      unknownKeys(def, ['scopes', 'permissions', 'adminOnly', 'icon', 'useCase'], path, errors);
     const scopesPath = Array.isArray(value) ? path : `${path}.scopes`;
     const scopes = names(def['scopes'], scopesPath, errors);
     scopes.forEach((scope, i) => {
@@ -312,7 +322,9 @@ function compilePresets(
         `${path}.adminOnly`,
         `must be true: the preset carries admin-only permissions (${needsAdmin.join(', ')})`,
       );
-    presets.set(name, { name, scopes, permissions, adminOnly });
+    const icon = optionalText(def['icon'], `${path}.icon`, 16, errors);
+    const useCase = optionalText(def['useCase'], `${path}.useCase`, 200, errors);
+    presets.set(name, { name, scopes, permissions, adminOnly, icon, useCase });
   }
   return presets;
 }
