@@ -6,13 +6,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { CreateTenantBody, ListTenantsQuery, PatchTenantBody, Tenant, TenantPage } from '../../api/tenants.js';
 import { TierList } from '../../api/tiers.js';
-import { tierList } from '../../modules/ratelimits/tiers.js';
+import { listTiers } from '../../modules/ratelimits/tiers.js';
 import {
   createTenant,
   DEFAULT_TIER,
   getTenant,
-  listTenantsFor,
-  patchTenant,
+  listTenants,
+  updateTenant,
 } from '../../modules/tenants/tenants.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -44,7 +44,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: TenantPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listTenantsFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listTenants(deps, callerOf(request), request.query)),
   });
   app.get('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.read' },
@@ -69,10 +69,8 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: Tenant, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchTenant(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updateTenant(deps, callerOf(request), request.params.id, request.body)),
   });
-  // Tiers are the instance's configuration, read once at start: described once.
-  const tiers = { items: tierList(deps.tiers), nextCursor: null, defaultTier: DEFAULT_TIER };
   app.get('/v1/tiers', {
     config: { requires: manage, action: 'tier.list' },
     schema: {
@@ -81,6 +79,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       summary: "The instance's tiers: the rate limits and credits a tenant on each gives its new keys",
       response: { 200: TierList, ...PROBLEM_RESPONSES },
     },
-    handler: async () => tiers,
+    // The instance's configuration, read once at start: no storage call.
+    handler: async () => listTiers(deps.tiers, DEFAULT_TIER),
   });
 };

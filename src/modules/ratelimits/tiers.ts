@@ -10,7 +10,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { CreditsSchema, type KeyObject } from '../../api/keys.js';
 import { RateLimits } from '../../api/ratelimits.js';
-import type { TierObject } from '../../api/tiers.js';
+import type { TierListObject } from '../../api/tiers.js';
 import { checkRateLimits } from './ratelimit-columns.js';
 
 const TierSettings = Type.Object(
@@ -55,8 +55,9 @@ export function tierCredits(tiers: Tiers | undefined, tier: string): KeyObject['
 }
 
 /** Every tier of the instance as `GET /v1/tiers` answers it, by name; none when KEYWARD_TIERS is unset. */
-export function tierList(tiers: Tiers | undefined): TierObject[] {
-  return Object.entries(tiers ?? {})
+export function listTiers(tiers: Tiers | undefined, defaultTier: string): TierListObject {
+  const items = Object.entries(tiers ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, tier]) => ({ name, ratelimits: tier.ratelimits ?? [], credits: tier.credits ?? null }));
+  return { items, nextCursor: null, defaultTier };
 }
