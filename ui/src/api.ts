@@ -31,7 +31,7 @@ export type { TierListObject, TierObject } from '../../src/api/tiers.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
 export type { UserObject } from '../../src/api/users.js';
 export type { WebhookDeliveryObject, WebhookEndpointObject } from '../../src/api/webhooks.js';
-export { WEBHOOK_EVENT_TYPES } from '../../src/api/webhooks.js';
+export { WEBHOOK_EVENT_TYPES } from '../../src/api/webhook-event-types.js';
 export { KeywardApiError };
 
 /** The console's client: keyward/client's, wrapped for the signed-in tab. */
