@@ -24,6 +24,7 @@ import type { ModelDescriptionObject } from '../api/model.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../api/policies.js';
 import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../api/resources.js';
 import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/tenants.js';
+import type { TierListObject, TierObject } from '../api/tiers.js';
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
@@ -76,6 +77,8 @@ export type {
   PolicyObject,
   ResourceObject,
   TenantObject,
+  TierListObject,
+  TierObject,
   UserObject,
   VerifyAnswerObject,
   WebhookDeliveryObject,
@@ -129,6 +132,8 @@ export interface KeywardClient {
   model(): Promise<ModelDescriptionObject>;
   verify(body: VerifyInput): Promise<VerifyAnswerObject>;
   readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
+  /** The instance's tiers (`tenant.manage`): what each gives a tenant's new keys. */
+  readonly tiers: { list(): Promise<TierListObject> };
   readonly environments: Collection<
     EnvironmentObject,
     CreateEnvironmentInput,
@@ -254,6 +259,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     model: () => request('GET', '/v1/model'),
     verify: (body) => request('POST', '/v1/verify', body),
     tenants: collection('/v1/tenants'),
+    tiers: { list: () => request('GET', '/v1/tiers') },
     environments: collection('/v1/environments'),
     users: {
       ...users,
