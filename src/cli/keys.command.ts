@@ -164,7 +164,7 @@ export function registerKeys(program: Command): void {
     .command('rotate <id>')
     .description('replace the secret of a key; prints the new one once')
     .option('--otp <code>', "a TOTP code of the key's user, where MFA is required")
-    .option('--grace <seconds>', 'how long the old secret keeps working (default 0)', integer)
+    .option('--grace <seconds>', 'how long the old secret keeps working, at most 604800 (a week; default 0)', integer)
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) =>
         printCreated(
