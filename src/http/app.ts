@@ -22,6 +22,7 @@ import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
 import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
+import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { ConfigError } from './config.js';
@@ -42,7 +43,9 @@ import { measureRequests } from './plugins/request-metrics.js';
 import { outageLog } from './outage-log.js';
 import { watchStorage } from './storage-health.js';
 import { keyRoutes } from './routes/keys.routes.js';
+import { keyImportRoutes } from './routes/key-import.routes.js';
 import { usageRoutes } from './routes/usage.routes.js';
+import { analyticsRoutes } from './routes/analytics.routes.js';
 import { resourceRoutes } from './routes/resources.routes.js';
 import { policyRoutes } from './routes/policies.routes.js';
 import { groupRoutes } from './routes/groups.routes.js';
@@ -110,7 +113,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     maxEntries: config.keyCacheMaxEntries,
     cacheTrusted: () => cacheTrusted(),
   });
-  const caches: VerifyCaches = { keys: cache, resources };
+  const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
@@ -151,6 +155,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
+    importPrefixes,
     previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
     onRehashError: (error) =>
       app.log.warn(
@@ -267,7 +272,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(userRoutes, context);
   await app.register(mfaRoutes, context);
   await app.register(keyRoutes, context);
+  await app.register(keyImportRoutes, context);
   await app.register(usageRoutes, context);
+  await app.register(analyticsRoutes, context);
   await app.register(resourceRoutes, context);
   await app.register(policyRoutes, context);
   await app.register(groupRoutes, context);

@@ -30,6 +30,8 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   pepper_pending_keys: true,
   key_usage: true,
   key_usage_days: true,
+  key_import_prefixes: true,
+  key_usage_tags: true,
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 

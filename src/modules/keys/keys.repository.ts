@@ -11,7 +11,7 @@ import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
-import { decodeFlag, stringList } from '../../storage/column-codec.js';
+import { decodeFlag, jsonObject, stringList } from '../../storage/column-codec.js';
 
 export type KeyRow = Selectable<ApiKeysTable>;
 
@@ -40,6 +40,8 @@ export interface KeyWithPolicies {
   readonly environmentIpAllowlist?: string | null;
   /** The key's tenant's time zone (credits refill in it); null: UTC. */
   readonly timeZone?: string | null;
+  /** The key's user's externalId (the platform's own id for the person); null: none, or no user. */
+  readonly userExternalId?: string | null;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .leftJoin('environments', 'environments.id', 'api_keys.environment_id')
     .leftJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
     .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
+    .leftJoin('users', 'users.id', 'api_keys.user_id')
     .selectAll('api_keys')
     .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
     .select([
@@ -68,6 +71,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
       'user_mfa.passed_at as mfa_passed_at',
     ])
     .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
+    .select('users.external_id as user_external_id')
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
@@ -83,6 +87,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     mfa_passed_at,
     env_ip_allowlist,
     tenant_time_zone,
+    user_external_id,
     ...row
   } = first;
   const policies = rows.flatMap((joined) =>
@@ -109,6 +114,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
     environmentIpAllowlist: env_ip_allowlist ?? null,
     timeZone: tenant_time_zone ?? null,
+    userExternalId: user_external_id ?? null,
     policyLimits,
   };
 }
@@ -234,6 +240,7 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
 }
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
+const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * Tenant and environment ids as one string per id: every row read brings its own copies, and
@@ -297,6 +304,7 @@ export function toKeyRecord(
   policyLimits: readonly RateBucket[] = [],
   environmentIpAllowlist: string | null = null,
   timeZone: string | null = null,
+  userExternalId: string | null = null,
 ): KeyRecord {
   const admin = decodeFlag(row.admin, 'api_keys.admin');
   const compile = () => {
@@ -323,6 +331,9 @@ export function toKeyRecord(
     environmentId: sharedId(row.environment_id),
     userId: row.user_id,
     kind: row.kind as KeyKind,
+    name: row.name,
+    metadata: row.metadata === '{}' ? NO_METADATA : jsonObject.decode(row.metadata, 'api_keys.metadata'),
+    externalId: userExternalId,
     admin,
     enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
     revokedAt: row.revoked_at,
