@@ -67,7 +67,7 @@ async function send(
   progress: Progress,
 ): Promise<void> {
   try {
-    await client.keys.importKeys({ keys: [...batch] });
+    await client.keys.importKeyBatch({ keys: [...batch] });
   } catch (error) {
     const field = (error as { problem?: { field?: unknown } }).problem?.field;
     const item = typeof field === 'string' ? /^keys\/(\d+)/.exec(field) : null;

@@ -20,6 +20,7 @@ import { registerResources } from './resources.command.js';
 import { registerServe } from './serve.command.js';
 import { registerEnvironments, registerTenants } from './tenants.command.js';
 import { registerUsers } from './users.command.js';
+import { registerWebhooks } from './webhooks.command.js';
 
 // Read here rather than imported from the server, so that an API command loads none of it.
 const VERSION = (
@@ -61,6 +62,7 @@ registerPolicies(program);
 registerGroups(program);
 registerResources(program);
 registerAudit(program);
+registerWebhooks(program);
 registerCompletion(program);
 
 (await import('./pepper.command.js')).registerPepperCommands(program);

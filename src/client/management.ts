@@ -28,6 +28,15 @@ import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/t
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
+import type {
+  CreateEndpointInput,
+  EndpointWithSecretObject,
+  ListDeliveriesInput,
+  PatchEndpointInput,
+  RotateEndpointSecretInput,
+  WebhookDeliveryObject,
+  WebhookEndpointObject,
+} from '../api/webhooks.js';
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {
@@ -61,6 +70,9 @@ export type {
   TenantObject,
   UserObject,
   VerifyAnswerObject,
+  WebhookDeliveryObject,
+  WebhookEndpointObject,
+  EndpointWithSecretObject,
 };
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
@@ -126,7 +138,7 @@ export interface KeywardClient {
     /** Adopts an existing key by its SHA-256 and own prefix (no secret is sent or shown). */
     importKey(body: ImportKeyInput): Promise<KeyObject>;
     /** Up to 1000 keys in one transaction, all or none. */
-    importKeys(body: ImportKeysInput): Promise<ImportedKeysObject>;
+    importKeyBatch(body: ImportKeysInput): Promise<ImportedKeysObject>;
   };
   readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
   readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
@@ -138,6 +150,17 @@ export interface KeywardClient {
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
+  };
+  /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
+  readonly webhooks: Omit<
+    Collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>,
+    'create'
+  > & {
+    create(body: CreateEndpointInput): Promise<EndpointWithSecretObject>;
+    rotateSecret(id: string, body?: RotateEndpointSecretInput): Promise<EndpointWithSecretObject>;
+    deliveries(id: string, query?: ListDeliveriesInput): Promise<PageOf<WebhookDeliveryObject>>;
+    redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryObject>;
+    test(id: string): Promise<WebhookDeliveryObject>;
   };
 }
 
@@ -203,6 +226,10 @@ export function createClient(options: ClientOptions): KeywardClient {
   const users = collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }>('/v1/users');
   const keys = collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>('/v1/keys');
   const groups = collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput>('/v1/groups');
+  const hooks = '/v1/webhook-endpoints';
+  const endpoints = collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>(
+    hooks,
+  );
   return {
     request,
     me: () => request('GET', '/v1/me'),
@@ -227,7 +254,7 @@ export function createClient(options: ClientOptions): KeywardClient {
       revoke: (id) => request('POST', `${at('/v1/keys', id)}/revoke`),
       usage: (id, query) => request('GET', `${at('/v1/keys', id)}/usage`, undefined, query),
       importKey: (body) => request('POST', '/v1/keys/import', body),
-      importKeys: (body) => request('POST', '/v1/keys/import/batch', body),
+      importKeyBatch: (body) => request('POST', '/v1/keys/import/batch', body),
     },
     policies: collection('/v1/policies'),
     groups: {
@@ -239,6 +266,18 @@ export function createClient(options: ClientOptions): KeywardClient {
     audit: {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
+    },
+    webhooks: {
+      list: endpoints.list,
+      get: endpoints.get,
+      update: endpoints.update,
+      delete: endpoints.delete,
+      create: (body) => request('POST', hooks, body),
+      rotateSecret: (id, body) => request('POST', `${at(hooks, id)}/rotate-secret`, body ?? {}),
+      deliveries: (id, query) => request('GET', `${at(hooks, id)}/deliveries`, undefined, query),
+      redeliver: (id, deliveryId) =>
+        request('POST', `${at(hooks, id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {}),
+      test: (id) => request('POST', `${at(hooks, id)}/test`, {}),
     },
   };
 }

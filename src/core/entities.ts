@@ -37,6 +37,9 @@ export const ENTITIES = {
   // A group change reaches its members and what it holds on resources.
   group: { prefix: 'grp', requestFields: ['groupId'], evicts: { keys: 'tenant', resources: true } },
   resource: { prefix: 'res', requestFields: ['parentId'], evicts: { keys: 'none', resources: true } },
+  // Events out (issue 24): nothing a verify caches depends on an endpoint or its deliveries.
+  webhookEndpoint: { prefix: 'whe', requestFields: ['endpointId'], evicts: { keys: 'none', resources: false } },
+  webhookDelivery: { prefix: 'whd', requestFields: [], evicts: { keys: 'none', resources: false } },
 } as const satisfies Record<string, EntityFacts>;
 
 export type EntityKind = keyof typeof ENTITIES;

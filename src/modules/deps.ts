@@ -4,6 +4,7 @@ import type { AuthModel } from '../core/model/model.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
 import type { Tiers } from './ratelimits/tiers.js';
+import type { TargetRows } from './target-rows.js';
 import type { PendingUsage } from '../storage/pending-usage.js';
 
 export interface ServiceDeps extends MutationDeps {
@@ -30,4 +31,6 @@ export interface Caller {
    * between authentication and the lock, and the key's row read in between shows only its result.
    */
   readonly presentedHash?: string;
+  /** The rows of what the request names, as the auth hook read them (target-rows.ts); absent: none read. */
+  readonly targets?: TargetRows;
 }

@@ -30,6 +30,9 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   pepper_pending_keys: true,
   key_usage: true,
   key_usage_days: true,
+  webhook_endpoints: true,
+  webhook_deliveries: true,
+  webhook_credit_alerts: true,
   key_import_prefixes: true,
   key_usage_tags: true,
 };

@@ -2,6 +2,7 @@
 import type { AreaId } from './areas';
 import { AuditPage } from './audit-page';
 import { EnvironmentsPage } from './environments-page';
+import { EventsPage } from './events-page';
 import { GroupsPage } from './groups-page';
 import { KeyPage } from './key-page';
 import { KeysPage } from './keys-page';
@@ -31,6 +32,8 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
       return <EnvironmentsPage />;
     case 'resources':
       return <ResourcesPage />;
+    case 'events':
+      return <EventsPage />;
     case 'audit':
       return <AuditPage initialTarget={route.params.get('target') ?? ''} />;
     case 'settings':

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ImportedKeys, ImportKeyBody, ImportKeysBody } from '../../api/key-import.js';
 import { Key } from '../../api/keys.js';
-import { importKey, importKeys } from '../../modules/keys/key-import.service.js';
+import { importKey, importKeyBatch } from '../../modules/keys/key-import.service.js';
 import { getKey } from '../../modules/keys/keys.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -29,16 +29,16 @@ export const keyImportRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (a
     },
   });
   app.post('/v1/keys/import/batch', {
-    config: { requires: manage, action: 'key.import' },
+    config: { requires: manage, action: 'key.batch.import' },
     schema: {
       tags,
-      operationId: 'importKeys',
+      operationId: 'importKeyBatch',
       summary: 'Adopt up to 1000 existing keys in one transaction, all or none (what `keyward keys import` sends)',
       body: ImportKeysBody,
       response: { 201: ImportedKeys, ...PROBLEM_RESPONSES },
     },
     bodyLimit: 4 * 1024 * 1024,
     handler: async (request, reply) =>
-      sendResult(request, reply, await importKeys(deps, callerOf(request), request.body.keys), 201),
+      sendResult(request, reply, await importKeyBatch(deps, callerOf(request), request.body.keys), 201),
   });
 };

@@ -16,6 +16,7 @@ import { secretBox, type SecretBox } from '../../core/secret-box.js';
 import type { Db } from '../../storage/database.js';
 import { bindAuditKey, deriveAuditKey } from '../audit/audit-mac.js';
 import { resealAllChains, sealLegacyChains } from '../audit/audit-reseal.js';
+import { secretBinding } from '../webhooks/endpoint-secrets.js';
 import { insertAuditEvent } from '../audit/audit.repository.js';
 import { FINGERPRINT_SETTING, fingerprint } from './pepper.js';
 
@@ -139,6 +140,24 @@ export async function rotatePepper(
         else {
           await trx.updateTable('user_mfa').set({ secret: sealed }).where('user_id', '=', row.user_id).execute();
           mfaSeeds++;
+        }
+      }
+      // Webhook signing secrets (issue 24), counted with the secrets: both of an endpoint's, bound as endpoint-secrets.ts binds them.
+      const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
+      for (const row of endpoints) {
+        const current = reseal(row.secret, secretBinding(row.id, 'current'), from, to);
+        const previous =
+          row.previous_secret === null
+            ? null
+            : reseal(row.previous_secret, secretBinding(row.id, 'previous'), from, to);
+        if (current === null) unreadable++;
+        else {
+          await trx
+            .updateTable('webhook_endpoints')
+            .set({ secret: current, previous_secret: previous })
+            .where('id', '=', row.id)
+            .execute();
+          secrets++;
         }
       }
       const chains = await resealAllChains(trx, oldKey, newKey);

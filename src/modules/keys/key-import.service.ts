@@ -190,22 +190,15 @@ async function importInto(
     if (policyIds.length > 0) await setKeyPolicies(trx, row.id, policyIds);
     for (const groupId of groupIds) await addMember(trx, groupId, row.id, now);
     if (row.user_id !== null) await writeKeyGroups(trx, row.id);
-    await record({
-      action: 'key.import',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'key', id: row.id },
-      op: 'create',
-      details: {
-        name: row.name,
-        kind,
-        admin,
-        prefix: row.prefix,
-        ...grants.value,
-        policyIds,
-        groupIds,
-        expiresAt: row.expires_at,
-      },
+    await record('key.import', row, 'create', {
+      name: row.name,
+      kind,
+      admin,
+      prefix: row.prefix,
+      ...grants.value,
+      policyIds,
+      groupIds,
+      expiresAt: row.expires_at,
     });
     // A prefix new to the instance is announced, so every node looks such strings up from now on.
     if (!prefixes.has(input.prefix) && (await registerImportPrefix(trx, input.prefix, now))) {
@@ -225,7 +218,7 @@ async function importInto(
 }
 
 /** `POST /v1/keys/import/batch`: up to 1000 keys, all or none. */
-export async function importKeys(
+export async function importKeyBatch(
   deps: ServiceDeps,
   caller: Caller,
   inputs: readonly ImportKeyInput[],

@@ -56,7 +56,7 @@ async function scopeOf(
   return ok({ tenantId, environmentId: query.environmentId, keyId: query.keyId });
 }
 
-export async function verificationsFor(
+export async function getAnalyticsVerifications(
   deps: ServiceDeps,
   caller: Caller,
   query: VerificationsInput,
