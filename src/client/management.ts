@@ -18,6 +18,7 @@ import type {
   PatchKeyInput,
   RotateKeyInput,
 } from '../api/keys.js';
+import type { ImportedKeysObject, ImportKeyInput, ImportKeysInput } from '../api/key-import.js';
 import type { MeObject } from '../api/me.js';
 import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../api/mfa.js';
 import type { ModelDescriptionObject } from '../api/model.js';
@@ -151,6 +152,10 @@ export interface KeywardClient {
     rotate(id: string, body?: RotateKeyInput): Promise<CreatedKeyObject>;
     revoke(id: string): Promise<KeyObject>;
     usage(id: string, query?: KeyUsageInput): Promise<KeyUsageObject>;
+    /** Adopts an existing key by its SHA-256 and own prefix (no secret is sent or shown). */
+    importKey(body: ImportKeyInput): Promise<KeyObject>;
+    /** Up to 1000 keys in one transaction, all or none. */
+    importKeyBatch(body: ImportKeysInput): Promise<ImportedKeysObject>;
   };
   readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
   readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
@@ -276,6 +281,8 @@ export function createClient(options: ClientOptions): KeywardClient {
       rotate: (id, body) => request('POST', `${at('/v1/keys', id)}/rotate`, body ?? {}),
       revoke: (id) => request('POST', `${at('/v1/keys', id)}/revoke`),
       usage: (id, query) => request('GET', `${at('/v1/keys', id)}/usage`, undefined, query),
+      importKey: (body) => request('POST', '/v1/keys/import', body),
+      importKeyBatch: (body) => request('POST', '/v1/keys/import/batch', body),
     },
     policies: collection('/v1/policies'),
     groups: {

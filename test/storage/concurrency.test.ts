@@ -9,6 +9,7 @@ import { testDatabases } from '../support/databases.js';
 import type { Reply } from '../support/keyward.js';
 import { openRaceWorld, type RaceWorld } from './concurrency-world.js';
 import { DELEGATED_RACES } from './races/delegated-races.js';
+import { ADOPTION_RACES } from './races/adoption-races.js';
 import { KEY_RACES } from './races/key-races.js';
 import { PEOPLE_RACES } from './races/people-races.js';
 import { PLACE_RACES } from './races/place-races.js';
@@ -23,6 +24,7 @@ const RACES: readonly AnyRace[] = [
   ...WEBHOOK_RACES,
   ...WEBHOOK_KEY_RACES,
   ...DELEGATED_RACES,
+  ...ADOPTION_RACES,
 ];
 
 /**

@@ -109,6 +109,7 @@ const key: KeyObject = {
   expiresAt: null,
   revokedAt: null,
   lastUsedAt: null,
+  previousSecretValidUntil: null,
   createdByKeyId: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
