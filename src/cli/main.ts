@@ -21,6 +21,7 @@ import { registerServe } from './serve.command.js';
 import { registerEnvironments, registerTenants } from './tenants.command.js';
 import { registerUsers } from './users.command.js';
 import { registerWebhooks } from './webhooks.command.js';
+import { registerWebhookKeys } from './webhook-keys.command.js';
 
 // Read here rather than imported from the server, so that an API command loads none of it.
 const VERSION = (
@@ -61,6 +62,7 @@ registerKeys(program);
 registerPolicies(program);
 registerGroups(program);
 registerResources(program);
+registerWebhookKeys(program);
 registerAudit(program);
 registerWebhooks(program);
 registerCompletion(program);

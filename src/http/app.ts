@@ -10,21 +10,20 @@ import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
 import { createVerifier } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
-import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
 import { createVerifyStore } from '../modules/verify-store/verify-store.js';
 import { openStorage } from '../storage/open-storage.js';
-import { hashKey } from '../core/key-hash.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
 import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
+import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import { ConfigError } from './config.js';
+import { tiersOf } from './config.js';
 import { databaseTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
@@ -34,50 +33,26 @@ import { registerValidation } from './plugins/validation.js';
 import { setRequestId } from './plugins/route-hooks.js';
 import { logAccess } from './plugins/access-log.js';
 import type { RouteContext } from './routes/context.js';
-import { environmentRoutes } from './routes/environments.routes.js';
-import { healthRoutes } from './routes/health.routes.js';
-import { metricsRoutes } from './routes/metrics.routes.js';
+import { registerRoutes } from './routes/index.js';
 import { createMetrics } from './metrics.js';
 import { measureRequests } from './plugins/request-metrics.js';
 import { outageLog } from './outage-log.js';
 import { watchStorage } from './storage-health.js';
-import { keyRoutes } from './routes/keys.routes.js';
-import { usageRoutes } from './routes/usage.routes.js';
-import { resourceRoutes } from './routes/resources.routes.js';
-import { policyRoutes } from './routes/policies.routes.js';
-import { groupRoutes } from './routes/groups.routes.js';
 import { policyGate } from '../modules/policies/policy-gate.js';
 import { resourceGate } from '../modules/resources/resource-gate.js';
 import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
-import { tenantRoutes } from './routes/tenants.routes.js';
-import { userRoutes } from './routes/users.routes.js';
-import { mfaRoutes } from './routes/mfa.routes.js';
-import { auditRoutes } from './routes/audit.routes.js';
-import { pruneAudit, startAuditChains } from '../modules/audit/audit.service.js';
-import { verifyRoutes } from './routes/verify.routes.js';
-import { uiRoutes } from './routes/ui.routes.js';
-import { modelRoutes } from './routes/model.routes.js';
-import { webhookRoutes } from './routes/webhooks.routes.js';
+import { startAuditChains } from '../modules/audit/audit.service.js';
+import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
+import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 
 export const VERSION = '0.1.0';
-
-const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
 
 import type { BuildOptions, Keyward } from './keyward.js';
 
 export type { BuildOptions, Keyward } from './keyward.js';
-
-/** A tiers file that does not fit stops the start like any bad setting. */
-function tiersOf(path: string): Tiers {
-  try {
-    return loadTiers(path);
-  } catch (error) {
-    throw error instanceof TiersError ? new ConfigError(error.message) : error;
-  }
-}
 
 export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const { config } = options;
@@ -113,7 +88,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     maxEntries: config.keyCacheMaxEntries,
     cacheTrusted: () => cacheTrusted(),
   });
-  const caches: VerifyCaches = { keys: cache, resources };
+  const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
@@ -132,10 +108,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   });
   // Events out: started once the routes are, below; a commit on this node wakes its worker.
   let webhooks: WebhookRuntime | null = null;
+  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
+    previousPepper,
     model: config.model,
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
@@ -157,7 +135,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
-    previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
+    importPrefixes,
+    previousPepper,
     onRehashError: (error) =>
       app.log.warn(
         { err: error },
@@ -173,12 +152,6 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const app = createFastify(config, options.logStream);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
-  for (const chain of sealed.broken) {
-    app.log.error(
-      { chain: chain.chainId, firstBadEventId: chain.firstBadEventId },
-      'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it',
-    );
-  }
   const redisBounds = {
     connectMs: config.redisConnectTimeoutMs,
     commandMs: config.redisCommandTimeoutMs,
@@ -223,9 +196,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       resource: resourceGate({ db: storage.db, model: config.model }),
       policy: policyGate(storage.db),
       environment: environmentGate(),
+      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
-    hashPresented: (presented) => hashKey(pepper, presented),
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, {
@@ -266,22 +239,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     stopping: () => stopping,
     webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
   };
-  await app.register(healthRoutes, context);
-  await app.register(metricsRoutes, context);
-  await app.register(verifyRoutes, context);
-  await app.register(tenantRoutes, context);
-  await app.register(environmentRoutes, context);
-  await app.register(userRoutes, context);
-  await app.register(mfaRoutes, context);
-  await app.register(keyRoutes, context);
-  await app.register(usageRoutes, context);
-  await app.register(resourceRoutes, context);
-  await app.register(policyRoutes, context);
-  await app.register(groupRoutes, context);
-  await app.register(auditRoutes, context);
-  await app.register(modelRoutes, context);
-  await app.register(webhookRoutes, context);
-  await app.register(uiRoutes, context);
+  await registerRoutes(app, context);
 
   follower = await startChangeFollower(
     storage.db,
@@ -307,16 +265,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
           (error) =>
             notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
         );
-  const prune = () =>
-    pruneAudit(deps, {
-      minDays: config.auditMinRetentionDays,
-      instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays,
-    });
-  const pruning = setInterval(
-    () => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')),
-    AUDIT_PRUNE_INTERVAL_MS,
-  );
-  pruning.unref();
+  const audit = keepAuditChains(deps, config, sealed, app.log);
 
   const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
   webhooks = events;
@@ -328,7 +277,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     rootKey,
     cache,
     follower: following,
-    pruneAudit: prune,
+    pruneAudit: audit.prune,
     usage,
     webhooks: events,
     verify: async (input, sourceIp) => verify(input, sourceIp),
@@ -343,7 +292,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       await listener?.stop();
       await redis?.stop();
       rateLimits.stop();
-      clearInterval(pruning);
+      audit.stop();
       await app.close();
       // Claims of sends cut short go back to the outbox, for this node's successor or another.
       await events.stop();

@@ -12,7 +12,8 @@ import {
   type EnvironmentRow,
 } from '../../src/modules/environments/environments.repository.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
-import { findKeyById, insertKey, toKeyRecord, type KeyRow } from '../../src/modules/keys/keys.repository.js';
+import { findKeyById, insertKey, type KeyRow } from '../../src/modules/keys/keys.repository.js';
+import { toKeyRecord } from '../../src/modules/keys/key-record-of.js';
 import {
   findTenant,
   insertTenant,
@@ -71,6 +72,7 @@ function userRow(tenantId: string): UserRow {
     name: 'Ada',
     email: 'ada@example.com',
     role: 'admin',
+    external_id: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -177,6 +179,10 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       environmentId: key.environment_id,
       userId: key.user_id,
       kind: 'user',
+      // Who is calling (issue 29): the name and metadata as stored; the user's externalId comes from the verify lookup's join.
+      name: key.name,
+      metadata: JSON.parse(key.metadata),
+      externalId: null,
       admin: true,
       enabled: false,
       revokedAt: UPDATED,

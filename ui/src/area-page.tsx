@@ -9,6 +9,7 @@ import { KeysPage } from './keys-page';
 import { NewKeyPage } from './new-key-page';
 import { OverviewPage } from './overview-page';
 import { PoliciesPage } from './policies-page';
+import { ResourcePage } from './resource-page';
 import { ResourcesPage } from './resources-page';
 import { SettingsPage } from './settings-page';
 import type { Route } from './use-route';
@@ -31,7 +32,7 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
     case 'environments':
       return <EnvironmentsPage />;
     case 'resources':
-      return <ResourcesPage />;
+      return detail === undefined ? <ResourcesPage /> : <ResourcePage key={detail} id={detail} />;
     case 'events':
       return <EventsPage />;
     case 'audit':

@@ -15,16 +15,18 @@ import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import {
-  deleteUser,
-  findUser,
+  deleteUser as deleteUserRow,
   findUserByEmail,
+  findUserByExternalId,
   insertUser,
-  listUsers,
+  listUsers as listUserRows,
   lockUser,
-  updateUser,
+  updateUser as updateUserRow,
   type UserRow,
 } from './users.repository.js';
 import { decodeFlag } from '../../storage/column-codec.js';
+import type { Db } from '../../storage/database.js';
+import { readTarget } from '../target-rows.js';
 
 export function toUserObject(row: UserRow): UserObject {
   return {
@@ -33,9 +35,18 @@ export function toUserObject(row: UserRow): UserObject {
     name: row.name,
     email: row.email,
     role: row.role === 'admin' ? 'admin' : 'member',
+    externalId: row.external_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
+}
+
+/** 409 when another user of the tenant has this externalId (the unique index holds it under races too). */
+async function externalIdTaken(trx: Db, tenantId: string, externalId: string, self?: string): Promise<Result<null>> {
+  const holder = await findUserByExternalId(trx, tenantId, externalId);
+  return holder === undefined || holder.id === self
+    ? ok(null)
+    : fail('CONFLICT', `another user of this tenant has externalId ${externalId}`, { field: 'externalId' });
 }
 
 /** Emails compare case-insensitively: `Ada@x.io` and `ada@x.io` are one person. */
@@ -44,7 +55,7 @@ function normaliseEmail(email: string): string {
 }
 
 export async function findVisibleUser(deps: ServiceDeps, caller: Caller, id: string): Promise<UserRow | undefined> {
-  const row = await findUser(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'user', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
@@ -61,29 +72,27 @@ export async function createUser(
     if ((await findUserByEmail(trx, tenantId.value, email)) !== undefined) {
       return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
     }
+    if (input.externalId !== undefined) {
+      const taken = await externalIdTaken(trx, tenantId.value, input.externalId);
+      if (!taken.ok) return taken;
+    }
     const row: UserRow = {
       id: newId('user', now),
       tenant_id: tenantId.value,
       name: input.name,
       email,
       role: input.role ?? 'member',
+      external_id: input.externalId ?? null,
       created_at: now,
       updated_at: now,
     };
     await insertUser(trx, row);
-    await record({
-      action: 'user.create',
-      tenantId: row.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: row.id },
-      op: 'create',
-      details: { role: row.role },
-    });
+    await record('user.create', row, 'create', { role: row.role });
     return ok(toUserObject(row));
   });
 }
 
-export async function listUsersFor(
+export async function listUsers(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
@@ -91,7 +100,7 @@ export async function listUsersFor(
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listUsers(deps.db, { ...page.value });
+  const rows = await listUserRows(deps.db, { ...page.value });
   return ok(toPage(rows, limit, toUserObject));
 }
 
@@ -100,7 +109,7 @@ export async function getUser(deps: ServiceDeps, caller: Caller, id: string): Pr
   return row === undefined ? notFound('user', id) : ok(toUserObject(row));
 }
 
-export async function patchUser(
+export async function updateUser(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -113,6 +122,10 @@ export async function patchUser(
     const email = input.email === undefined ? current.email : normaliseEmail(input.email);
     if (email !== current.email && (await findUserByEmail(trx, current.tenant_id, email)) !== undefined) {
       return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
+    }
+    if (input.externalId != null) {
+      const taken = await externalIdTaken(trx, current.tenant_id, input.externalId, id);
+      if (!taken.ok) return taken;
     }
     if (input.role === 'member' && current.role === 'admin') {
       const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => decodeFlag(key.admin, 'api_keys.admin'));
@@ -128,17 +141,11 @@ export async function patchUser(
       name: input.name ?? current.name,
       email,
       role: input.role ?? current.role,
+      external_id: input.externalId === undefined ? current.external_id : input.externalId,
       updated_at: now,
     };
-    await updateUser(trx, id, next);
-    await record({
-      action: 'user.update',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id },
-      op: 'update',
-      details: { fields: Object.keys(input) },
-    });
+    await updateUserRow(trx, id, next);
+    await record('user.update', current, 'update', { fields: Object.keys(input) });
     return ok(toUserObject(next));
   });
 }
@@ -149,19 +156,12 @@ async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<numbe
   const keys = await lockLiveKeysOfUser(unit.trx, userId);
   for (const key of keys) {
     await updateKey(unit.trx, key.id, { revoked_at: unit.now, updated_at: unit.now });
-    await unit.record({
-      action: 'key.revoke',
-      tenantId: key.tenant_id,
-      environmentId: key.environment_id,
-      target: { type: 'key', id: key.id },
-      op: 'update',
-      details: { reason: 'user deleted' },
-    });
+    await unit.record('key.revoke', key, 'update', { reason: 'user deleted' });
   }
   return keys.length;
 }
 
-export async function removeUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
+export async function deleteUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
   if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
   return mutate(deps, caller.actor, async (unit) => {
     // Locked first: a key being created for the user waits, then finds no user (404), or
@@ -171,15 +171,8 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     const revoked = await revokeKeysOfUser(unit, id);
     await deleteUserMfa(unit.trx, id);
     await removeUserFromAllGroups(unit.trx, id);
-    await deleteUser(unit.trx, id);
-    await unit.record({
-      action: 'user.delete',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id },
-      op: 'delete',
-      details: { keysRevoked: revoked },
-    });
+    await deleteUserRow(unit.trx, id);
+    await unit.record('user.delete', current, 'delete', { keysRevoked: revoked });
     return ok(toUserObject(current));
   });
 }
