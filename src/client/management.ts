@@ -28,7 +28,6 @@ import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type {
-<<<<<<< HEAD
   CreatedWebhookKeyObject,
   CreateWebhookKeyInput,
   ListWebhookKeysInput,
@@ -37,7 +36,7 @@ import type {
   WebhookKeyObject,
   WebhookVerdictObject,
 } from '../api/webhook-keys.js';
-=======
+import type {
   CreateEndpointInput,
   EndpointWithSecretObject,
   ListDeliveriesInput,
@@ -46,7 +45,6 @@ import type {
   WebhookDeliveryObject,
   WebhookEndpointObject,
 } from '../api/webhooks.js';
->>>>>>> main
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {
@@ -80,15 +78,12 @@ export type {
   TenantObject,
   UserObject,
   VerifyAnswerObject,
-<<<<<<< HEAD
   CreatedWebhookKeyObject,
   WebhookKeyObject,
   WebhookVerdictObject,
-=======
   WebhookDeliveryObject,
   WebhookEndpointObject,
   EndpointWithSecretObject,
->>>>>>> main
 };
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
@@ -163,7 +158,6 @@ export interface KeywardClient {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
   };
-<<<<<<< HEAD
   /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
   readonly webhookKeys: {
     list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
@@ -173,7 +167,7 @@ export interface KeywardClient {
     /** Whether a received request's signature verifies: `{valid, reason?}`. */
     verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
     delete(id: string): Promise<WebhookKeyObject>;
-=======
+  };
   /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
   readonly webhooks: Omit<
     Collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>,
@@ -184,7 +178,6 @@ export interface KeywardClient {
     deliveries(id: string, query?: ListDeliveriesInput): Promise<PageOf<WebhookDeliveryObject>>;
     redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryObject>;
     test(id: string): Promise<WebhookDeliveryObject>;
->>>>>>> main
   };
 }
 
@@ -289,7 +282,6 @@ export function createClient(options: ClientOptions): KeywardClient {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
     },
-<<<<<<< HEAD
     webhookKeys: {
       list: (query) => request('GET', '/v1/webhook-keys', undefined, query as Query | undefined),
       get: (id) => request('GET', at('/v1/webhook-keys', id)),
@@ -297,7 +289,7 @@ export function createClient(options: ClientOptions): KeywardClient {
       rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
       verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
       delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
-=======
+    },
     webhooks: {
       list: endpoints.list,
       get: endpoints.get,
@@ -309,7 +301,6 @@ export function createClient(options: ClientOptions): KeywardClient {
       redeliver: (id, deliveryId) =>
         request('POST', `${at(hooks, id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {}),
       test: (id) => request('POST', `${at(hooks, id)}/test`, {}),
->>>>>>> main
     },
   };
 }

@@ -44,12 +44,9 @@ import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
-<<<<<<< HEAD
 import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
-=======
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
->>>>>>> main
 
 export const VERSION = '0.1.0';
 
@@ -108,12 +105,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
-<<<<<<< HEAD
   const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
-=======
   // Events out: started once the routes are, below; a commit on this node wakes its worker.
   let webhooks: WebhookRuntime | null = null;
->>>>>>> main
   const deps: ServiceDeps = {
     db: storage.db,
     clock,

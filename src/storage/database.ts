@@ -334,13 +334,10 @@ export interface Database {
   pepper_pending_keys: PepperPendingKeysTable;
   key_usage: KeyUsageTable;
   key_usage_days: KeyUsageDaysTable;
-<<<<<<< HEAD
   webhook_keys: WebhookKeysTable;
-=======
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_credit_alerts: WebhookCreditAlertsTable;
->>>>>>> main
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

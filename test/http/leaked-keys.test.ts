@@ -65,7 +65,7 @@ describe.each(testDatabases())('leaked-key reports on $name', (db) => {
     expect((await acme.admin.get(`/v1/keys/${real.id}`)).body.status).toBe('revoked');
     const events = await revocations(real.id);
     expect(events).toHaveLength(1);
-    expect(events[0]?.details).toMatchObject({ reason: 'leaked', secret: 'current', source: 'content', type: TYPE });
+    expect(events[0]?.details).toMatchObject({ reason: 'leaked', rotatedOut: false, source: 'content', type: TYPE });
     // The answer says nothing of whose key it was.
     for (const id of [real.id, acme.tenantId, acme.environmentId]) expect(answer.body).not.toContain(id);
   });
@@ -98,7 +98,7 @@ describe.each(testDatabases())('leaked-key reports on $name', (db) => {
     const answer = await report([inGrace.key, pastGrace.key]);
     expect(answer.json().map((label: { label: string }) => label.label)).toEqual(['true_positive', 'true_positive']);
     expect((await acme.admin.get(`/v1/keys/${inGrace.id}`)).body.status).toBe('revoked');
-    expect(await revocations(inGrace.id)).toMatchObject([{ details: { secret: 'previous' } }]);
+    expect(await revocations(inGrace.id)).toMatchObject([{ details: { rotatedOut: true } }]);
     // The dead secret leaked, not the live one: the key keeps working with its new secret.
     expect(await verifyCode(rotated.body.key)).toBe('VALID');
     expect(await revocations(pastGrace.id)).toEqual([]);

@@ -30,13 +30,10 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   pepper_pending_keys: true,
   key_usage: true,
   key_usage_days: true,
-<<<<<<< HEAD
   webhook_keys: true,
-=======
   webhook_endpoints: true,
   webhook_deliveries: true,
   webhook_credit_alerts: true,
->>>>>>> main
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 

@@ -29,12 +29,9 @@ export type { ResourceObject } from '../../src/api/resources.js';
 export type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
 export type { UserObject } from '../../src/api/users.js';
-<<<<<<< HEAD
 export type { CreatedWebhookKeyObject, WebhookKeyObject } from '../../src/api/webhook-keys.js';
-=======
 export type { WebhookDeliveryObject, WebhookEndpointObject } from '../../src/api/webhooks.js';
 export { WEBHOOK_EVENT_TYPES } from '../../src/api/webhooks.js';
->>>>>>> main
 export { KeywardApiError };
 
 /** The console's client: keyward/client's, wrapped for the signed-in tab. */

@@ -32,13 +32,9 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
     case 'environments':
       return <EnvironmentsPage />;
     case 'resources':
-<<<<<<< HEAD
       return detail === undefined ? <ResourcesPage /> : <ResourcePage key={detail} id={detail} />;
-=======
-      return <ResourcesPage />;
     case 'events':
       return <EventsPage />;
->>>>>>> main
     case 'audit':
       return <AuditPage initialTarget={route.params.get('target') ?? ''} />;
     case 'settings':

@@ -24,12 +24,9 @@ import { auditRoutes } from './audit.routes.js';
 import { verifyRoutes } from './verify.routes.js';
 import { uiRoutes } from './ui.routes.js';
 import { modelRoutes } from './model.routes.js';
-<<<<<<< HEAD
 import { webhookKeyRoutes } from './webhook-keys.routes.js';
 import { leakedKeyRoutes } from './leaked-keys.routes.js';
-=======
 import { webhookRoutes } from './webhooks.routes.js';
->>>>>>> main
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   await app.register(healthRoutes, context);
@@ -46,11 +43,8 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(modelRoutes, context);
-<<<<<<< HEAD
   await app.register(webhookKeyRoutes, context);
   await app.register(leakedKeyRoutes, context);
-=======
   await app.register(webhookRoutes, context);
->>>>>>> main
   await app.register(uiRoutes, context);
 }

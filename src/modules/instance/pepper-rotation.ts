@@ -164,10 +164,8 @@ export async function rotatePepper(
           mfaSeeds++;
         }
       }
-<<<<<<< HEAD
       const webhooks = await resealWebhookSecrets(trx, from, to);
       unreadable += webhooks.unreadable;
-=======
       // Webhook signing secrets (issue 24), counted with the secrets: both of an endpoint's, bound as endpoint-secrets.ts binds them.
       const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
       for (const row of endpoints) {
@@ -186,7 +184,6 @@ export async function rotatePepper(
           secrets++;
         }
       }
->>>>>>> main
       const chains = await resealAllChains(trx, oldKey, newKey);
       await trx.deleteFrom('pepper_pending_keys').execute();
       await trx

@@ -4,11 +4,8 @@ import { KEY_FIXTURES } from './fixtures-keys.js';
 import { PEOPLE_FIXTURES } from './fixtures-people.js';
 import { RESOURCE_FIXTURES } from './fixtures-resources.js';
 import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
-<<<<<<< HEAD
 import { WEBHOOK_KEY_FIXTURES } from './fixtures-webhook-keys.js';
-=======
 import { WEBHOOK_FIXTURES } from './fixtures-webhooks.js';
->>>>>>> main
 import type { Fixtures } from './fixture.js';
 
 const PARTS: readonly Fixtures[] = [
@@ -17,11 +14,8 @@ const PARTS: readonly Fixtures[] = [
   KEY_FIXTURES,
   ACCESS_FIXTURES,
   RESOURCE_FIXTURES,
-<<<<<<< HEAD
   WEBHOOK_KEY_FIXTURES,
-=======
   WEBHOOK_FIXTURES,
->>>>>>> main
 ];
 
 function merged(parts: readonly Fixtures[]): Fixtures {
