@@ -18,24 +18,17 @@ import type {
   PatchKeyInput,
   RotateKeyInput,
 } from '../api/keys.js';
+import type { ImportedKeysObject, ImportKeyInput, ImportKeysInput } from '../api/key-import.js';
 import type { MeObject } from '../api/me.js';
 import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../api/mfa.js';
 import type { ModelDescriptionObject } from '../api/model.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../api/policies.js';
 import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../api/resources.js';
 import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/tenants.js';
+import type { TierListObject, TierObject } from '../api/tiers.js';
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type {
-  CreatedWebhookKeyObject,
-  CreateWebhookKeyInput,
-  ListWebhookKeysInput,
-  RotateWebhookKeyInput,
-  VerifyWebhookInput,
-  WebhookKeyObject,
-  WebhookVerdictObject,
-} from '../api/webhook-keys.js';
 import type {
   CreateEndpointInput,
   EndpointWithSecretObject,
@@ -45,6 +38,15 @@ import type {
   WebhookDeliveryObject,
   WebhookEndpointObject,
 } from '../api/webhooks.js';
+import type {
+  CreatedWebhookKeyObject,
+  CreateWebhookKeyInput,
+  ListWebhookKeysInput,
+  RotateWebhookKeyInput,
+  VerifyWebhookInput,
+  WebhookKeyObject,
+  WebhookVerdictObject,
+} from '../api/webhook-keys.js';
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {
@@ -76,14 +78,16 @@ export type {
   PolicyObject,
   ResourceObject,
   TenantObject,
+  TierListObject,
+  TierObject,
   UserObject,
   VerifyAnswerObject,
-  CreatedWebhookKeyObject,
-  WebhookKeyObject,
-  WebhookVerdictObject,
   WebhookDeliveryObject,
   WebhookEndpointObject,
   EndpointWithSecretObject,
+  CreatedWebhookKeyObject,
+  WebhookKeyObject,
+  WebhookVerdictObject,
 };
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
@@ -129,6 +133,8 @@ export interface KeywardClient {
   model(): Promise<ModelDescriptionObject>;
   verify(body: VerifyInput): Promise<VerifyAnswerObject>;
   readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
+  /** The instance's tiers (`tenant.manage`): what each gives a tenant's new keys. */
+  readonly tiers: { list(): Promise<TierListObject> };
   readonly environments: Collection<
     EnvironmentObject,
     CreateEnvironmentInput,
@@ -146,6 +152,10 @@ export interface KeywardClient {
     rotate(id: string, body?: RotateKeyInput): Promise<CreatedKeyObject>;
     revoke(id: string): Promise<KeyObject>;
     usage(id: string, query?: KeyUsageInput): Promise<KeyUsageObject>;
+    /** Adopts an existing key by its SHA-256 and own prefix (no secret is sent or shown). */
+    importKey(body: ImportKeyInput): Promise<KeyObject>;
+    /** Up to 1000 keys in one transaction, all or none. */
+    importKeyBatch(body: ImportKeysInput): Promise<ImportedKeysObject>;
   };
   readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
   readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
@@ -158,16 +168,6 @@ export interface KeywardClient {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
   };
-  /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
-  readonly webhookKeys: {
-    list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
-    get(id: string): Promise<WebhookKeyObject>;
-    create(body: CreateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
-    rotate(id: string, body?: RotateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
-    /** Whether a received request's signature verifies: `{valid, reason?}`. */
-    verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
-    delete(id: string): Promise<WebhookKeyObject>;
-  };
   /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
   readonly webhooks: Omit<
     Collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>,
@@ -178,6 +178,16 @@ export interface KeywardClient {
     deliveries(id: string, query?: ListDeliveriesInput): Promise<PageOf<WebhookDeliveryObject>>;
     redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryObject>;
     test(id: string): Promise<WebhookDeliveryObject>;
+  };
+  /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
+  readonly webhookKeys: {
+    list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
+    get(id: string): Promise<WebhookKeyObject>;
+    create(body: CreateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    rotate(id: string, body?: RotateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    /** Whether a received request's signature verifies: `{valid, reason?}`. */
+    verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
+    delete(id: string): Promise<WebhookKeyObject>;
   };
 }
 
@@ -254,6 +264,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     model: () => request('GET', '/v1/model'),
     verify: (body) => request('POST', '/v1/verify', body),
     tenants: collection('/v1/tenants'),
+    tiers: { list: () => request('GET', '/v1/tiers') },
     environments: collection('/v1/environments'),
     users: {
       ...users,
@@ -270,6 +281,8 @@ export function createClient(options: ClientOptions): KeywardClient {
       rotate: (id, body) => request('POST', `${at('/v1/keys', id)}/rotate`, body ?? {}),
       revoke: (id) => request('POST', `${at('/v1/keys', id)}/revoke`),
       usage: (id, query) => request('GET', `${at('/v1/keys', id)}/usage`, undefined, query),
+      importKey: (body) => request('POST', '/v1/keys/import', body),
+      importKeyBatch: (body) => request('POST', '/v1/keys/import/batch', body),
     },
     policies: collection('/v1/policies'),
     groups: {
@@ -282,14 +295,6 @@ export function createClient(options: ClientOptions): KeywardClient {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
     },
-    webhookKeys: {
-      list: (query) => request('GET', '/v1/webhook-keys', undefined, query as Query | undefined),
-      get: (id) => request('GET', at('/v1/webhook-keys', id)),
-      create: (body) => request('POST', '/v1/webhook-keys', body),
-      rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
-      verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
-      delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
-    },
     webhooks: {
       list: endpoints.list,
       get: endpoints.get,
@@ -301,6 +306,14 @@ export function createClient(options: ClientOptions): KeywardClient {
       redeliver: (id, deliveryId) =>
         request('POST', `${at(hooks, id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {}),
       test: (id) => request('POST', `${at(hooks, id)}/test`, {}),
+    },
+    webhookKeys: {
+      list: (query) => request('GET', '/v1/webhook-keys', undefined, query as Query | undefined),
+      get: (id) => request('GET', at('/v1/webhook-keys', id)),
+      create: (body) => request('POST', '/v1/webhook-keys', body),
+      rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
+      verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
+      delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
     },
   };
 }

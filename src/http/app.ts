@@ -14,13 +14,13 @@ import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
 import { createVerifyStore } from '../modules/verify-store/verify-store.js';
 import { openStorage } from '../storage/open-storage.js';
-import { hashKey } from '../core/key-hash.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
 import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
+import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { tiersOf } from './config.js';
@@ -44,9 +44,9 @@ import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
-import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
+import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 
 export const VERSION = '0.1.0';
 
@@ -88,7 +88,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     maxEntries: config.keyCacheMaxEntries,
     cacheTrusted: () => cacheTrusted(),
   });
-  const caches: VerifyCaches = { keys: cache, resources };
+  const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
@@ -105,9 +106,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
-  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   // Events out: started once the routes are, below; a commit on this node wakes its worker.
   let webhooks: WebhookRuntime | null = null;
+  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
@@ -134,6 +135,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
+    importPrefixes,
     previousPepper,
     onRehashError: (error) =>
       app.log.warn(
@@ -197,7 +199,6 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
-    hashPresented: (presented) => hashKey(pepper, presented),
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, {

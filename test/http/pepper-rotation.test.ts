@@ -120,6 +120,26 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     );
   });
 
+  it('keeps webhook signing secrets opening: an endpoint rotates its secret after the pepper rotation', async () => {
+    const before = await start(OLD);
+    const hook = await call(before, seeded.adminKey, 'POST', '/v1/webhook-endpoints', {
+      url: 'https://hooks.example/kept',
+      events: ['key.revoked'],
+      enabled: false,
+    });
+    expect(hook.status).toBe(201);
+    // Mid-overlap, so both of its sealed secrets are re-sealed.
+    const overlapping = `/v1/webhook-endpoints/${hook.body.id}/rotate-secret`;
+    expect((await call(before, seeded.adminKey, 'POST', overlapping, { gracePeriodSeconds: 600 })).status).toBe(200);
+    await before.close();
+    expect(await rotate(OLD, NEW)).toMatchObject({ ok: true, value: { secrets: 2, unreadable: 0 } });
+    node = await start(NEW, OLD);
+    // Rotating opens the current secret: under a pepper that did not seal it, it would not.
+    const rotated = await call(node, seeded.adminKey, 'POST', overlapping, { gracePeriodSeconds: 0 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+  });
+
   it('lets an old key in through the new pepper alone once it was re-hashed', async () => {
     expect((await rotate(OLD, NEW)).ok).toBe(true);
     node = await start(NEW, OLD);

@@ -5,7 +5,8 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/http/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { loadConfig, type Config } from '../../src/http/config.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 import { created } from '../support/problem.js';
@@ -192,6 +193,28 @@ describe.each(testDatabases())('webhook delivery on $name', (testDb) => {
     expect(timedOut.lastError).toMatch(/no answer within 300 ms/);
     expect(kw.logText()).not.toContain('MOVED-MARKER');
     expect(JSON.stringify(redirected)).not.toContain('MOVED-MARKER');
+  });
+
+  it('gives its claims back when it stops, so the next node sends them at once rather than after the lease', async () => {
+    await start({ webhookLeaseMs: 60_000 });
+    let answering = false;
+    const hooks = await receiver(() => (answering ? 204 : 'hang'));
+    await endpoint(hooks.url, ['key.created']);
+    await acme.admin.post('/v1/keys', { name: 'one', kind: 'application' });
+    await hooks.until((received) => received.length === 1);
+    // A graceful stop mid-send: the attempt is cut short and its claim returned, not held for 60 s.
+    await kw.keyward.close();
+    answering = true;
+    const next = await buildApp({
+      config: loadConfig({}, { dataDir: kw.database.dataDir, logLevel: 'silent', changePollMs: 60_000, ...FAST }),
+      storage: kw.database.storage,
+    });
+    try {
+      await hooks.until(() => hooks.accepted().length === 1, 10_000);
+      expect(hooks.accepted()[0]?.id).toBe(hooks.received[0]?.id);
+    } finally {
+      await next.close();
+    }
   });
 
   it('sends a test event to one endpoint whatever it subscribes to', async () => {

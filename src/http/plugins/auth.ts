@@ -63,8 +63,6 @@ export interface AuthDeps {
   readonly targets: TargetVisibility;
   /** Throttles and tallies the refusals that name no key (SPEC §5: audited per source and minute). */
   readonly floods: FloodControl;
-  /** The current-pepper hash of a presented secret (`Caller.presentedHash`). */
-  readonly hashPresented: (presented: string) => string;
 }
 
 /** Query and body fields that name an object, as path parameters do: each entity's (core/entities.ts). */
@@ -213,7 +211,8 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         operator: isRoot(key),
         successStatus: successStatusOf(request),
       },
-      presentedHash: deps.hashPresented(match[1] as string),
+      // Computed once, by the authenticator: the HMAC the key was found by.
+      presentedHash: authentication.hash,
       targets: new TargetRows(),
     };
     return undefined;

@@ -13,7 +13,9 @@ import { environmentRoutes } from './environments.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { metricsRoutes } from './metrics.routes.js';
 import { keyRoutes } from './keys.routes.js';
+import { keyImportRoutes } from './key-import.routes.js';
 import { usageRoutes } from './usage.routes.js';
+import { analyticsRoutes } from './analytics.routes.js';
 import { resourceRoutes } from './resources.routes.js';
 import { policyRoutes } from './policies.routes.js';
 import { groupRoutes } from './groups.routes.js';
@@ -24,9 +26,9 @@ import { auditRoutes } from './audit.routes.js';
 import { verifyRoutes } from './verify.routes.js';
 import { uiRoutes } from './ui.routes.js';
 import { modelRoutes } from './model.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
 import { webhookKeyRoutes } from './webhook-keys.routes.js';
 import { leakedKeyRoutes } from './leaked-keys.routes.js';
-import { webhookRoutes } from './webhooks.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   await app.register(healthRoutes, context);
@@ -37,14 +39,16 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(userRoutes, context);
   await app.register(mfaRoutes, context);
   await app.register(keyRoutes, context);
+  await app.register(keyImportRoutes, context);
   await app.register(usageRoutes, context);
+  await app.register(analyticsRoutes, context);
   await app.register(resourceRoutes, context);
   await app.register(policyRoutes, context);
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(modelRoutes, context);
+  await app.register(webhookRoutes, context);
   await app.register(webhookKeyRoutes, context);
   await app.register(leakedKeyRoutes, context);
-  await app.register(webhookRoutes, context);
   await app.register(uiRoutes, context);
 }

@@ -85,6 +85,31 @@ function reseal(value: string, boundTo: string, from: SecretBox, to: SecretBox):
 }
 
 /** Each webhook key's secrets, bound to its id as webhook-keys.service.ts seals them; a key with a secret that does not open is left whole. */
+/** Both of each webhook endpoint's signing secrets, bound as endpoint-secrets.ts binds them. */
+async function resealEndpointSecrets(
+  trx: Db,
+  from: SecretBox,
+  to: SecretBox,
+): Promise<{ resealed: number; unreadable: number }> {
+  let [resealed, unreadable] = [0, 0];
+  const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
+  for (const row of endpoints) {
+    const current = reseal(row.secret, secretBinding(row.id, 'current'), from, to);
+    const previous =
+      row.previous_secret === null ? null : reseal(row.previous_secret, secretBinding(row.id, 'previous'), from, to);
+    if (current === null || (row.previous_secret !== null && previous === null)) unreadable++;
+    else {
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ secret: current, previous_secret: previous })
+        .where('id', '=', row.id)
+        .execute();
+      resealed++;
+    }
+  }
+  return { resealed, unreadable };
+}
+
 async function resealWebhookSecrets(
   trx: Db,
   from: SecretBox,
@@ -164,26 +189,11 @@ export async function rotatePepper(
           mfaSeeds++;
         }
       }
+      // Webhook signing secrets (issue 24): endpoints' (events out) counted with the secrets, webhook keys' apart.
+      const endpoints = await resealEndpointSecrets(trx, from, to);
+      secrets += endpoints.resealed;
       const webhooks = await resealWebhookSecrets(trx, from, to);
-      unreadable += webhooks.unreadable;
-      // Webhook signing secrets (issue 24), counted with the secrets: both of an endpoint's, bound as endpoint-secrets.ts binds them.
-      const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
-      for (const row of endpoints) {
-        const current = reseal(row.secret, secretBinding(row.id, 'current'), from, to);
-        const previous =
-          row.previous_secret === null
-            ? null
-            : reseal(row.previous_secret, secretBinding(row.id, 'previous'), from, to);
-        if (current === null) unreadable++;
-        else {
-          await trx
-            .updateTable('webhook_endpoints')
-            .set({ secret: current, previous_secret: previous })
-            .where('id', '=', row.id)
-            .execute();
-          secrets++;
-        }
-      }
+      unreadable += endpoints.unreadable + webhooks.unreadable;
       const chains = await resealAllChains(trx, oldKey, newKey);
       await trx.deleteFrom('pepper_pending_keys').execute();
       await trx
