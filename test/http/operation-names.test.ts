@@ -29,7 +29,11 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
 const NO_SERVICE = new Set(['POST /v1/verify', 'GET /v1/model']);
 
 /** The plural of the last noun of a `list` action, where adding `s` is not it. */
-const PLURALS: Readonly<Record<string, string>> = { audit: 'AuditEvents', policy: 'Policies' };
+const PLURALS: Readonly<Record<string, string>> = {
+  audit: 'AuditEvents',
+  policy: 'Policies',
+  webhookDelivery: 'WebhookDeliveries',
+};
 
 const capital = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
