@@ -43,6 +43,9 @@ import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
+import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
+import { startNodeWebhooks } from './webhooks-setup.js';
+import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 
 export const VERSION = '0.1.0';
 
@@ -101,10 +104,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
+  // Events out: started once the routes are, below; a commit on this node wakes its worker.
+  let webhooks: WebhookRuntime | null = null;
+  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
+    previousPepper,
     model: config.model,
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
@@ -114,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
       if (changes.length > 0) redis?.publish();
+      if (changes.length > 0) webhooks?.committed();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -125,7 +133,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
-    previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
+    previousPepper,
     onRehashError: (error) =>
       app.log.warn(
         { err: error },
@@ -185,6 +193,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       resource: resourceGate({ db: storage.db, model: config.model }),
       policy: policyGate(storage.db),
       environment: environmentGate(),
+      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
@@ -225,6 +234,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
     storageOutage,
     stopping: () => stopping,
+    webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
   };
   await registerRoutes(app, context);
 
@@ -254,6 +264,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
         );
   const audit = keepAuditChains(deps, config, sealed, app.log);
 
+  const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
+  webhooks = events;
+
   let closed = false;
   return {
     app,
@@ -263,6 +276,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     follower: following,
     pruneAudit: audit.prune,
     usage,
+    webhooks: events,
     verify: async (input, sourceIp) => verify(input, sourceIp),
     markStopping: () => {
       stopping = true;
@@ -277,6 +291,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       rateLimits.stop();
       audit.stop();
       await app.close();
+      // Claims of sends cut short go back to the outbox, for this node's successor or another.
+      await events.stop();
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
       const flushed = usage

@@ -13,6 +13,7 @@ import {
   type ConfigVariable,
   type Env,
 } from './config-values.js';
+import { checkWebhookSettings, WEBHOOK_VARIABLES, webhookSettings, type WebhookSettings } from './config-webhooks.js';
 
 export { ConfigError, type ConfigVariable } from './config-values.js';
 export { trustProxyOption } from './config-proxy.js';
@@ -21,7 +22,7 @@ export { trustProxyOption } from './config-proxy.js';
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config extends TimeoutSettings {
+export interface Config extends TimeoutSettings, WebhookSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -75,6 +76,11 @@ export interface Config extends TimeoutSettings {
   /** Failed authentications and NOT_FOUND verifies one source may have per window before 429. */
   readonly authFailureLimit: number;
   readonly authFailureWindowMs: number;
+  /**
+   * Leaked-key candidates one source may report per `authFailureWindowMs` (each report counts one,
+   * and each candidate of the key format one more: those are the ones that cost a lookup).
+   */
+  readonly leakReportLimit: number;
   /** Sources (IPv4 addresses, IPv6 /64s) the throttle and the refusal audit track at once. */
   readonly throttleMaxSources: number;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
@@ -163,6 +169,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
   {
+    name: 'KEYWARD_LEAK_REPORT_LIMIT',
+    description:
+      'leaked-key candidates (POST /v1/leaked-keys) one source may report per KEYWARD_AUTH_FAILURE_WINDOW_MS; past it, 429',
+    default: '3000',
+  },
+  {
     name: 'KEYWARD_THROTTLE_MAX_SOURCES',
     description: 'sources the failure throttle and the refusal audit track in memory at once',
     default: '100000',
@@ -183,6 +195,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'the shipped model/default.yaml',
   },
   ...TIMEOUT_VARIABLES,
+  ...WEBHOOK_VARIABLES,
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -216,10 +229,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: trustProxy(env, 'KEYWARD_TRUST_PROXY'),
     authFailureLimit: integer(env, 'KEYWARD_AUTH_FAILURE_LIMIT', 300, 1, 1_000_000),
     authFailureWindowMs: integer(env, 'KEYWARD_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    leakReportLimit: integer(env, 'KEYWARD_LEAK_REPORT_LIMIT', 3000, 1, 10_000_000),
     throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...timeoutSettings(env),
+    ...webhookSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
   };
@@ -244,6 +259,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError('KEYWARD_PEPPER_PREVIOUS must be at least 32 characters');
   }
   checkTimeouts(config);
+  checkWebhookSettings(config);
   if (!LOG_LEVELS.has(config.logLevel)) {
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   }

@@ -10,6 +10,8 @@ import type { PendingUsage } from '../storage/pending-usage.js';
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */
   readonly pepper: Buffer;
+  /** `KEYWARD_PEPPER_PREVIOUS`: keys not yet re-hashed since a pepper rotation hash under it (leaked-key lookups). */
+  readonly previousPepper?: Buffer | undefined;
   /** The authorization model every grant and check is read through. */
   readonly model: AuthModel;
   /** Seals values kept encrypted at rest (`secret` resources), under a key derived from the pepper. */

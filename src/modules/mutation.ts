@@ -14,6 +14,7 @@ import { isDeadlock, isUniqueViolation } from '../storage/dialect.js';
 import type { Storage } from '../storage/storage.js';
 import { insertAuditEvent, type AuditEventInput } from './audit/audit.repository.js';
 import { recordedAs } from './audit/audit-actor.js';
+import { emitKeyChange } from './webhooks/key-events.js';
 
 /** Who is acting, for the audit trail. */
 export interface Actor {
@@ -149,6 +150,8 @@ async function mutateOnce<T>(
           details: change.details ?? {},
         };
         for (const recorded of recordedAs(event, actor.operator === true)) await insertAuditEvent(trx, recorded, now);
+        // A key's change is an event out, in the outbox of the same transaction (issue 24).
+        await emitKeyChange(trx, change, now);
         if (change.cached === false) return;
         const entry: Change = {
           entity: change.target.type,

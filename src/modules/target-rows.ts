@@ -19,6 +19,9 @@ import { loadTarget } from './resources/resource-targets.js';
 import { findResource } from './resources/resources.repository.js';
 import { findTenant } from './tenants/tenants.repository.js';
 import { findUser } from './users/users.repository.js';
+import { findDelivery } from './webhooks/deliveries.repository.js';
+import { findEndpoint } from './webhooks/endpoints.repository.js';
+import { findWebhookKey } from './webhook-keys/webhook-keys.repository.js';
 
 /** Each entity's read by id: the part of the entity registry (core/entities.ts) that reads storage. */
 const FINDERS = {
@@ -29,6 +32,9 @@ const FINDERS = {
   policy: findPolicy,
   group: findGroup,
   resource: findResource,
+  webhookEndpoint: findEndpoint,
+  webhookDelivery: findDelivery,
+  webhookKey: findWebhookKey,
 } as const satisfies Record<EntityKind, (db: Db, id: string) => Promise<unknown>>;
 
 /** The stored row of an entity of kind `K`, as its repository hands it over. */

@@ -37,12 +37,15 @@ const OWNER_LOOKUPS = {
   key: ownedByTenant('key'),
   policy: ownedByTenant('policy'),
   group: ownedByTenant('group'),
+  webhookKey: ownedByTenant('webhookKey'),
   // A resource is discoverable when the check lets the key discover, read or run it.
   resource: async (deps, key, id, rows) => {
     const target = await rows.resourceTarget(deps.db, deps.model, id);
     if (target === undefined) return false;
     return isRoot(key) || mayKnow(keyPosition(key), key.grants, target);
   },
+  webhookEndpoint: ownedByTenant('webhookEndpoint'),
+  webhookDelivery: ownedByTenant('webhookDelivery'),
 } as const satisfies Record<EntityKind, OwnerLookup>;
 
 export interface TargetVisibility {

@@ -127,7 +127,13 @@ describe('compose.yaml', () => {
   const compose = parse(readRepoFile('compose.yaml'), { merge: true }) as {
     services: Record<
       string,
-      { build?: unknown; image?: string; environment?: Record<string, string>; volumes?: string[] }
+      {
+        build?: unknown;
+        image?: string;
+        environment?: Record<string, string>;
+        volumes?: string[];
+        stop_grace_period?: string;
+      }
     >;
   };
   const nodes = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
@@ -153,6 +159,19 @@ describe('compose.yaml', () => {
     for (const [name] of nodes) expect(config).toContain(`${name}:7600`);
     expect(config).toContain('health_uri /readyz');
     for (const [, node] of nodes) expect(node.environment?.['KEYWARD_TRUST_PROXY']).toBe('1');
+  });
+
+  it("keeps a stopping node answering past two of the proxy's health checks, and Docker waits for the drain", () => {
+    const caddyfile = readRepoFile('deploy/compose/Caddyfile');
+    const intervalMs = Number(/health_interval (\d+)s/.exec(caddyfile)?.[1]) * 1000;
+    expect(intervalMs).toBeGreaterThan(0);
+    for (const [name, node] of nodes) {
+      const delayMs = Number(node.environment?.['KEYWARD_SHUTDOWN_DELAY_MS']);
+      expect(delayMs, name).toBeGreaterThan(2 * intervalMs);
+      const timeoutMs = Number(node.environment?.['KEYWARD_SHUTDOWN_TIMEOUT_MS'] ?? 20_000);
+      const graceMs = Number(/^(\d+)s$/.exec(String(node.stop_grace_period))?.[1]) * 1000;
+      expect(graceMs, name).toBeGreaterThan(delayMs + timeoutMs);
+    }
   });
 
   it('sets only settings Keyward knows, here and in every Kubernetes file', () => {

@@ -108,13 +108,12 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(operation('GET /readyz').responses).sort()).toEqual(['200', '503']);
   });
 
-  it('asks for a bearer key everywhere but on verify, health and metrics', () => {
+  it('asks for a bearer key everywhere but on verify, leaked-key reports, health and metrics', () => {
     expect(spec.security).toEqual([{ bearer: [] }]);
-    for (const name of ['POST /v1/verify', 'GET /healthz', 'GET /readyz', 'GET /metrics'])
+    const keyless = ['POST /v1/verify', 'POST /v1/leaked-keys'];
+    for (const name of [...keyless, 'GET /healthz', 'GET /readyz', 'GET /metrics'])
       expect(operation(name).security, name).toEqual([]);
-    for (const [label, op] of operations().filter(
-      ([label]) => label.includes(' /v1/') && label !== 'POST /v1/verify',
-    )) {
+    for (const [label, op] of operations().filter(([label]) => label.includes(' /v1/') && !keyless.includes(label))) {
       expect(op.security, label).toBeUndefined();
     }
   });

@@ -23,6 +23,8 @@ export interface RouteContext {
   readonly storageOutage: OutageLog;
   /** Whether the node is stopping (a shutdown delay runs): not ready, though still answering. */
   readonly stopping: () => boolean;
+  /** Events out: whether private targets are allowed, and the wake-up of this node's delivery worker. */
+  readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
 }
 
 export const PROBLEM_RESPONSES = {

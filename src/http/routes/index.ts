@@ -24,6 +24,9 @@ import { auditRoutes } from './audit.routes.js';
 import { verifyRoutes } from './verify.routes.js';
 import { uiRoutes } from './ui.routes.js';
 import { modelRoutes } from './model.routes.js';
+import { webhookRoutes } from './webhooks.routes.js';
+import { webhookKeyRoutes } from './webhook-keys.routes.js';
+import { leakedKeyRoutes } from './leaked-keys.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   await app.register(healthRoutes, context);
@@ -40,5 +43,8 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(modelRoutes, context);
+  await app.register(webhookRoutes, context);
+  await app.register(webhookKeyRoutes, context);
+  await app.register(leakedKeyRoutes, context);
   await app.register(uiRoutes, context);
 }

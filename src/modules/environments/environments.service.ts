@@ -14,6 +14,7 @@ import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
+import { countWebhookKeysInEnvironment } from '../webhook-keys/webhook-keys.repository.js';
 import { countResourcesInEnvironment } from '../resources/resources.repository.js';
 import { countPoliciesInEnvironment } from '../policies/policies.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
@@ -227,6 +228,9 @@ export async function deleteEnvironment(
       return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
     const policies = await countPoliciesInEnvironment(trx, id);
     if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
+    const webhookKeys = await countWebhookKeysInEnvironment(trx, id);
+    if (webhookKeys > 0)
+      return fail('CONFLICT', `environment ${id} still has ${webhookKeys} webhook key(s); delete them first`);
     await deleteEnvironmentRow(trx, id);
     await record('environment.delete', current, 'delete', { name: current.name });
     return ok(toEnvironmentObject(current, await findTenant(trx, current.tenant_id)));

@@ -10,6 +10,7 @@ import { canSeeTenant, notFound } from '../scope.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
 import { parentVisible, storedValue, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
+import { countWebhookKeysBoundTo } from '../webhook-keys/webhook-keys.repository.js';
 import {
   deleteResource as deleteResourceRow,
   descendantsOf,
@@ -201,7 +202,11 @@ export async function deleteResource(deps: ServiceDeps, caller: Caller, id: stri
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
     if (!takesChildren && (await hasChildren(trx, id)))
       return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
-    for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
+    const removed = takesChildren ? await descendantsOf(trx, id) : [];
+    // A webhook key bound to it would verify for nothing: its secret is not thrown away unasked.
+    const bound = await countWebhookKeysBoundTo(trx, [id, ...removed.map((child) => child.id)]);
+    if (bound > 0) return fail('CONFLICT', `resource ${id} has ${bound} webhook key(s) bound to it; delete them first`);
+    for (const child of removed) {
       await deleteResourceRow(trx, child.id);
       await record('resource.delete', child, 'delete', { type: child.type, with: id });
     }

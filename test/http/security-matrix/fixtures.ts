@@ -4,6 +4,8 @@ import { KEY_FIXTURES } from './fixtures-keys.js';
 import { PEOPLE_FIXTURES } from './fixtures-people.js';
 import { RESOURCE_FIXTURES } from './fixtures-resources.js';
 import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
+import { WEBHOOK_FIXTURES } from './fixtures-webhooks.js';
+import { WEBHOOK_KEY_FIXTURES } from './fixtures-webhook-keys.js';
 import type { Fixtures } from './fixture.js';
 
 const PARTS: readonly Fixtures[] = [
@@ -12,6 +14,8 @@ const PARTS: readonly Fixtures[] = [
   KEY_FIXTURES,
   ACCESS_FIXTURES,
   RESOURCE_FIXTURES,
+  WEBHOOK_FIXTURES,
+  WEBHOOK_KEY_FIXTURES,
 ];
 
 function merged(parts: readonly Fixtures[]): Fixtures {
