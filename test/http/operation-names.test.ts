@@ -2,7 +2,7 @@
  * Issue 22 item 8: one name per operation. Every `/v1` route's operationId is its audit action's
  * verb then nouns (`key.update` → `updateKey`; `read` is `get`, `list` takes the plural), and its
  * handler calls the service of that name. Stored audit actions are never renamed, so the
- * operationIds and services follow them; the two that do not are listed here with their reason
+ * operationIds and services follow them; those that do not are listed here with their reason
  * (docs/adr/0002-routes-live-in-http.md).
  */
 import type { RouteOptions } from 'fastify';
@@ -23,6 +23,12 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
   'POST /v1/verify': 'verifyKey',
   // `verifyMeMfa` says less than the name it has.
   'POST /v1/me/mfa/verify': 'verifyMfaCode',
+  // Issue 24's webhook endpoints: actions stored since their release whose verb is compound or
+  // missing; the operationIds say what the route does, and the services take those names.
+  'POST /v1/webhook-endpoints/:id/rotate-secret': 'rotateWebhookEndpointSecret',
+  'GET /v1/webhook-endpoints/:id/deliveries': 'listWebhookDeliveries',
+  'POST /v1/webhook-endpoints/:id/deliveries/:deliveryId/redeliver': 'createWebhookRedelivery',
+  'POST /v1/webhook-endpoints/:id/test': 'createWebhookTestEvent',
 };
 
 /** Handlers that call no service: they answer from the app's own state. */

@@ -61,7 +61,7 @@ async function environmentOf(trx: Parameters<typeof lockEnvironment>[0], tenantI
   return environment === undefined || environment.tenant_id !== tenantId ? notFound('environment', id) : ok(id);
 }
 
-export async function createEndpoint(
+export async function createWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   input: CreateEndpointInput,
@@ -109,7 +109,7 @@ export async function createEndpoint(
   });
 }
 
-export async function listEndpointsFor(
+export async function listWebhookEndpoints(
   deps: ServiceDeps,
   caller: Caller,
   query: ListEndpointsInput,
@@ -127,7 +127,7 @@ export async function visibleEndpoint(deps: ServiceDeps, caller: Caller, id: str
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
-export async function getEndpoint(
+export async function getWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -136,7 +136,7 @@ export async function getEndpoint(
   return row === undefined ? notFound('webhook endpoint', id) : ok(toEndpointObject(row, deps.clock.now()));
 }
 
-export async function patchEndpoint(
+export async function updateWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -192,7 +192,7 @@ export async function patchEndpoint(
   });
 }
 
-export async function removeEndpoint(
+export async function deleteWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -215,7 +215,7 @@ export async function removeEndpoint(
 }
 
 /** A new secret, shown once; the old one keeps signing beside it for `gracePeriodSeconds` (default a day). */
-export async function rotateEndpointSecret(
+export async function rotateWebhookEndpointSecret(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
