@@ -37,15 +37,12 @@ import { createMetrics } from './metrics.js';
 import { measureRequests } from './plugins/request-metrics.js';
 import { outageLog } from './outage-log.js';
 import { watchStorage } from './storage-health.js';
-import { policyGate } from '../modules/policies/policy-gate.js';
-import { resourceGate } from '../modules/resources/resource-gate.js';
-import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
+import { managementGates } from './gates.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
-import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 
 export const VERSION = '0.1.0';
 
@@ -189,12 +186,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     authenticator,
     floods,
-    gates: {
-      resource: resourceGate({ db: storage.db, model: config.model }),
-      policy: policyGate(storage.db),
-      environment: environmentGate(),
-      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
-    },
+    gates: managementGates({ db: storage.db, model: config.model }),
     targets: targetVisibility({ db: storage.db, model: config.model }),
   });
 
