@@ -24,7 +24,7 @@ import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { tiersOf } from './config.js';
-import { databaseTimeouts } from './config-timeouts.js';
+import { databaseTimeouts, redisTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { createFloodControl } from './flood-control.js';
@@ -149,11 +149,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const app = createFastify(config, options.logStream);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
-  const redisBounds = {
-    connectMs: config.redisConnectTimeoutMs,
-    commandMs: config.redisCommandTimeoutMs,
-    keepAliveMs: config.tcpKeepAliveMs,
-  };
+  const redisBounds = redisTimeouts(config);
   if (config.redisUrl !== undefined) {
     // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
     const lost = (error: unknown) =>

@@ -5,9 +5,11 @@
  */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
+import type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
 import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 
 export type { WebhookKeysTable } from './webhook-keys-table.js';
+export type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
 export type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 
 export interface InstanceSettingsTable {
@@ -232,35 +234,6 @@ export interface AuditChainHeadsTable {
 export interface PepperPendingKeysTable {
   key_id: string;
   key_hash: string;
-}
-
-export interface KeyUsageTable {
-  key_id: string;
-  last_used_at: number;
-  last_used_ip: string | null;
-}
-
-export interface KeyUsageDaysTable {
-  key_id: string;
-  /** UTC day, YYYY-MM-DD. */
-  day: string;
-  code: string;
-  count: number;
-}
-
-/** A registered prefix of imported keys (issue 29): verify looks such a string up by its SHA-256. */
-export interface KeyImportPrefixesTable {
-  prefix: string;
-  created_at: number;
-}
-
-/** Verifies of one key with one tag in one UTC hour (issue 29). */
-export interface KeyUsageTagsTable {
-  key_id: string;
-  /** The start of the UTC hour, ms since the epoch. */
-  hour: number;
-  tag: string;
-  count: number;
 }
 
 export interface ChangeLogTable {
