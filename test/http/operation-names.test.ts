@@ -2,7 +2,7 @@
  * Issue 22 item 8: one name per operation. Every `/v1` route's operationId is its audit action's
  * verb then nouns (`key.update` → `updateKey`; `read` is `get`, `list` takes the plural), and its
  * handler calls the service of that name. Stored audit actions are never renamed, so the
- * operationIds and services follow them; the two that do not are listed here with their reason
+ * operationIds and services follow them; those that do not are listed here with their reason
  * (docs/adr/0002-routes-live-in-http.md).
  */
 import type { RouteOptions } from 'fastify';

@@ -16,7 +16,7 @@ import type {
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { newWebhookSecret } from '../../core/webhook-signature.js';
-import { encodeFlag, stringList } from '../../storage/column-codec.js';
+import { decodeFlag, encodeFlag, stringList } from '../../storage/column-codec.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
 import { mutate } from '../mutation.js';
@@ -97,13 +97,10 @@ export async function createWebhookEndpoint(
       updated_at: now,
     };
     await insertEndpoint(trx, row);
-    await record({
-      action: 'webhookEndpoint.create',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'webhookEndpoint', id },
-      op: 'create',
-      details: { origin: originOf(row.url), events: input.events, enabled: row.enabled === 1 },
+    await record('webhookEndpoint.create', row, 'create', {
+      origin: originOf(row.url),
+      events: input.events,
+      enabled: decodeFlag(row.enabled, 'webhook_endpoints.enabled'),
     });
     return ok({ ...toEndpointObject(row, now), secret });
   });
@@ -202,14 +199,7 @@ export async function deleteWebhookEndpoint(
     const current = await lockEndpoint(trx, id);
     if (current === undefined) return notFound('webhook endpoint', id);
     await deleteEndpoint(trx, id);
-    await record({
-      action: 'webhookEndpoint.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'webhookEndpoint', id },
-      op: 'delete',
-      details: { origin: originOf(current.url) },
-    });
+    await record('webhookEndpoint.delete', current, 'delete', { origin: originOf(current.url) });
     return ok(toEndpointObject(current, now));
   });
 }
@@ -237,14 +227,7 @@ export async function rotateWebhookEndpointSecret(
       updated_at: now,
     };
     await updateEndpoint(trx, id, changes);
-    await record({
-      action: 'webhookEndpoint.secret.rotate',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'webhookEndpoint', id },
-      op: 'update',
-      details: { gracePeriodSeconds: grace },
-    });
+    await record('webhookEndpoint.secret.rotate', current, 'update', { gracePeriodSeconds: grace });
     return ok({ ...toEndpointObject({ ...current, ...changes }, now), secret });
   });
 }
