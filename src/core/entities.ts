@@ -37,6 +37,10 @@ export const ENTITIES = {
   // A group change reaches its members and what it holds on resources.
   group: { prefix: 'grp', requestFields: ['groupId'], evicts: { keys: 'tenant', resources: true } },
   resource: { prefix: 'res', requestFields: ['parentId'], evicts: { keys: 'none', resources: true } },
+  // Read at sign-in only, never by the verify path: nothing cached depends on one.
+  identityProvider: { prefix: 'idp', requestFields: [], evicts: { keys: 'none', resources: false } },
+  // A session is looked up on each request it authenticates, never cached; its key is checked each time.
+  session: { prefix: 'ses', requestFields: [], evicts: { keys: 'none', resources: false } },
 } as const satisfies Record<string, EntityFacts>;
 
 export type EntityKind = keyof typeof ENTITIES;

@@ -58,6 +58,12 @@ import { pruneAudit, startAuditChains } from '../modules/audit/audit.service.js'
 import { verifyRoutes } from './routes/verify.routes.js';
 import { uiRoutes } from './routes/ui.routes.js';
 import { modelRoutes } from './routes/model.routes.js';
+import { identityProviderRoutes } from './routes/identity-providers.routes.js';
+import { ssoRoutes } from './routes/sso.routes.js';
+import { sessionRoutes } from './routes/sessions.routes.js';
+import { sessionAuthenticator } from './session-auth.js';
+import { csrfTokens } from '../modules/sessions/session-tokens.js';
+import { oidcConfigurations } from '../modules/sso/oidc-configurations.js';
 
 export const VERSION = '0.1.0';
 
@@ -208,6 +214,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const floods = createFloodControl(config, storage.db, clock, (error) =>
     app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'),
   );
+  const csrf = csrfTokens(pepper);
   registerAuth(app, {
     db: storage.db,
     clock,
@@ -220,6 +227,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
     hashPresented: (presented) => hashKey(pepper, presented),
+    sessions: sessionAuthenticator(deps, csrf),
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, {
@@ -258,6 +266,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
     storageOutage,
     stopping: () => stopping,
+    config,
+    csrf,
+    sso: {
+      service: deps,
+      sessionTtlMs: config.sessionTtlMs,
+      oidc: oidcConfigurations(
+        { allowInsecureIssuers: config.ssoAllowInsecureIssuers, timeoutMs: config.ssoTimeoutMs },
+        () => clock.now(),
+      ),
+    },
   };
   await app.register(healthRoutes, context);
   await app.register(metricsRoutes, context);
@@ -273,6 +291,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   await app.register(groupRoutes, context);
   await app.register(auditRoutes, context);
   await app.register(modelRoutes, context);
+  await app.register(identityProviderRoutes, context);
+  await app.register(ssoRoutes, context);
+  await app.register(sessionRoutes, context);
   await app.register(uiRoutes, context);
 
   follower = await startChangeFollower(

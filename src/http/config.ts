@@ -3,6 +3,7 @@ import { defaultModel, loadModelFile, ModelError } from '../core/model/load-mode
 import type { AuthModel } from '../core/model/model.js';
 import { checkTimeouts, TIMEOUT_VARIABLES, timeoutSettings, type TimeoutSettings } from './config-timeouts.js';
 import { ConfigError, integer, optional, text, type ConfigVariable, type Env } from './config-values.js';
+import { SSO_VARIABLES, ssoSettings, type SsoSettings } from './config-sso.js';
 
 export { ConfigError, type ConfigVariable } from './config-values.js';
 
@@ -10,7 +11,7 @@ export { ConfigError, type ConfigVariable } from './config-values.js';
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config extends TimeoutSettings {
+export interface Config extends TimeoutSettings, SsoSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -172,6 +173,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'the shipped model/default.yaml',
   },
   ...TIMEOUT_VARIABLES,
+  ...SSO_VARIABLES,
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -209,6 +211,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...timeoutSettings(env),
+    ...ssoSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
   };

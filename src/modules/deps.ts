@@ -30,4 +30,6 @@ export interface Caller {
    * between authentication and the lock, and the key's row read in between shows only its result.
    */
   readonly presentedHash?: string;
+  /** Set when the caller came with a session cookie (SSO) rather than a bearer key: the session's id. */
+  readonly sessionId?: string;
 }

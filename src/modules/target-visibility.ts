@@ -18,6 +18,8 @@ import { findResource } from './resources/resources.repository.js';
 import { canSeeTenant } from './scope.js';
 import { findTenant } from './tenants/tenants.repository.js';
 import { findUser } from './users/users.repository.js';
+import { findIdentityProvider } from './identity-providers/identity-providers.repository.js';
+import { findSession } from './sessions/sessions.repository.js';
 
 interface VisibilityDeps {
   readonly db: Db;
@@ -43,6 +45,9 @@ const OWNER_LOOKUPS = {
   key: ownedByTenant(findKeyById),
   policy: ownedByTenant(findPolicy),
   group: ownedByTenant(findGroup),
+  identityProvider: ownedByTenant(findIdentityProvider),
+  // An operator's session (no tenant) is the root key's alone to discover.
+  session: ownedByTenant(findSession),
   // A resource is discoverable when the check lets the key discover, read or run it.
   resource: async (deps, key, id) => {
     const row = await findResource(deps.db, id);

@@ -161,7 +161,7 @@ describe('compose.yaml', () => {
     for (const [, node] of nodes) expect(node.environment?.['KEYWARD_TRUST_PROXY']).toBe('1');
   });
 
-  it('keeps a stopping node answering past two of the proxy\'s health checks, and Docker waits for the drain', () => {
+  it("keeps a stopping node answering past two of the proxy's health checks, and Docker waits for the drain", () => {
     const caddyfile = readRepoFile('deploy/compose/Caddyfile');
     const intervalMs = Number(/health_interval (\d+)s/.exec(caddyfile)?.[1]) * 1000;
     expect(intervalMs).toBeGreaterThan(0);

@@ -28,6 +28,9 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   change_log: true,
   audit_chain_heads: true,
   pepper_pending_keys: true,
+  identity_providers: true,
+  identity_provider_domains: true,
+  sessions: true,
   key_usage: true,
   key_usage_days: true,
 };

@@ -4,6 +4,7 @@ import { KEY_FIXTURES } from './fixtures-keys.js';
 import { PEOPLE_FIXTURES } from './fixtures-people.js';
 import { RESOURCE_FIXTURES } from './fixtures-resources.js';
 import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
+import { SSO_FIXTURES } from './fixtures-sso.js';
 import type { Fixtures } from './fixture.js';
 
 const PARTS: readonly Fixtures[] = [
@@ -12,6 +13,7 @@ const PARTS: readonly Fixtures[] = [
   KEY_FIXTURES,
   ACCESS_FIXTURES,
   RESOURCE_FIXTURES,
+  SSO_FIXTURES,
 ];
 
 function merged(parts: readonly Fixtures[]): Fixtures {
