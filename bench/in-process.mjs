@@ -38,6 +38,25 @@ async function call(method, url, body) {
 }
 const tenant = await call('POST', '/v1/tenants', { name: 'Bench' });
 const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
+// Issue 24: with BENCH_WEBHOOK_ENDPOINT=1, an endpoint subscribed to every event (a credits
+// threshold included) exists throughout, to show verify does not pay for events out.
+if (process.env.BENCH_WEBHOOK_ENDPOINT === '1') {
+  await call('POST', '/v1/webhook-endpoints', {
+    tenantId: tenant.id,
+    url: 'https://hooks.example/bench',
+    events: [
+      'key.created',
+      'key.updated',
+      'key.rotated',
+      'key.revoked',
+      'key.expiring',
+      'key.expired',
+      'key.credits_low',
+      'key.leaked',
+    ],
+    creditsLowThreshold: 10,
+  });
+}
 const template = await call('POST', '/v1/keys', {
   environmentId: environment.id,
   name: 'bench',

@@ -20,6 +20,8 @@ import { registerResources } from './resources.command.js';
 import { registerServe } from './serve.command.js';
 import { registerEnvironments, registerTenants } from './tenants.command.js';
 import { registerUsers } from './users.command.js';
+import { registerWebhooks } from './webhooks.command.js';
+import { registerWebhookKeys } from './webhook-keys.command.js';
 
 // Read here rather than imported from the server, so that an API command loads none of it.
 const VERSION = (
@@ -60,7 +62,9 @@ registerKeys(program);
 registerPolicies(program);
 registerGroups(program);
 registerResources(program);
+registerWebhookKeys(program);
 registerAudit(program);
+registerWebhooks(program);
 registerCompletion(program);
 
 (await import('./pepper.command.js')).registerPepperCommands(program);

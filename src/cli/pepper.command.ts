@@ -52,7 +52,7 @@ export async function runPepperRotate(config: Config, force: boolean, print: Pri
   }
   const report = result.value;
   print(
-    `Pepper rotated: ${report.secrets} secret values and ${report.mfaSeeds} TOTP seeds re-sealed, ${report.chains} audit chains re-MACed.`,
+    `Pepper rotated: ${report.secrets} secret values, ${report.mfaSeeds} TOTP seeds and ${report.webhookKeys} webhook keys re-sealed, ${report.chains} audit chains re-MACed.`,
   );
   if (report.unreadable > 0)
     print(`  ${report.unreadable} sealed values did not open under the previous pepper and were left as they were.`);

@@ -27,6 +27,24 @@ import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/t
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
+import type {
+  CreateEndpointInput,
+  EndpointWithSecretObject,
+  ListDeliveriesInput,
+  PatchEndpointInput,
+  RotateEndpointSecretInput,
+  WebhookDeliveryObject,
+  WebhookEndpointObject,
+} from '../api/webhooks.js';
+import type {
+  CreatedWebhookKeyObject,
+  CreateWebhookKeyInput,
+  ListWebhookKeysInput,
+  RotateWebhookKeyInput,
+  VerifyWebhookInput,
+  WebhookKeyObject,
+  WebhookVerdictObject,
+} from '../api/webhook-keys.js';
 
 /** An RFC 9457 problem as Keyward sends it. */
 export interface KeywardProblem {
@@ -60,6 +78,12 @@ export type {
   TenantObject,
   UserObject,
   VerifyAnswerObject,
+  WebhookDeliveryObject,
+  WebhookEndpointObject,
+  EndpointWithSecretObject,
+  CreatedWebhookKeyObject,
+  WebhookKeyObject,
+  WebhookVerdictObject,
 };
 
 /** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
@@ -134,6 +158,27 @@ export interface KeywardClient {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
   };
+  /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
+  readonly webhooks: Omit<
+    Collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>,
+    'create'
+  > & {
+    create(body: CreateEndpointInput): Promise<EndpointWithSecretObject>;
+    rotateSecret(id: string, body?: RotateEndpointSecretInput): Promise<EndpointWithSecretObject>;
+    deliveries(id: string, query?: ListDeliveriesInput): Promise<PageOf<WebhookDeliveryObject>>;
+    redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryObject>;
+    test(id: string): Promise<WebhookDeliveryObject>;
+  };
+  /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
+  readonly webhookKeys: {
+    list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
+    get(id: string): Promise<WebhookKeyObject>;
+    create(body: CreateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    rotate(id: string, body?: RotateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
+    /** Whether a received request's signature verifies: `{valid, reason?}`. */
+    verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
+    delete(id: string): Promise<WebhookKeyObject>;
+  };
 }
 
 function queryString(query: Query | undefined): string {
@@ -198,6 +243,10 @@ export function createClient(options: ClientOptions): KeywardClient {
   const users = collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }>('/v1/users');
   const keys = collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>('/v1/keys');
   const groups = collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput>('/v1/groups');
+  const hooks = '/v1/webhook-endpoints';
+  const endpoints = collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>(
+    hooks,
+  );
   return {
     request,
     me: () => request('GET', '/v1/me'),
@@ -232,6 +281,26 @@ export function createClient(options: ClientOptions): KeywardClient {
     audit: {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
+    },
+    webhooks: {
+      list: endpoints.list,
+      get: endpoints.get,
+      update: endpoints.update,
+      delete: endpoints.delete,
+      create: (body) => request('POST', hooks, body),
+      rotateSecret: (id, body) => request('POST', `${at(hooks, id)}/rotate-secret`, body ?? {}),
+      deliveries: (id, query) => request('GET', `${at(hooks, id)}/deliveries`, undefined, query),
+      redeliver: (id, deliveryId) =>
+        request('POST', `${at(hooks, id)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`, {}),
+      test: (id) => request('POST', `${at(hooks, id)}/test`, {}),
+    },
+    webhookKeys: {
+      list: (query) => request('GET', '/v1/webhook-keys', undefined, query as Query | undefined),
+      get: (id) => request('GET', at('/v1/webhook-keys', id)),
+      create: (body) => request('POST', '/v1/webhook-keys', body),
+      rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
+      verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
+      delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
     },
   };
 }

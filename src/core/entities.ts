@@ -36,7 +36,13 @@ export const ENTITIES = {
   policy: { prefix: 'pol', requestFields: ['policyId'], evicts: { keys: 'tenant', resources: false } },
   // A group change reaches its members and what it holds on resources.
   group: { prefix: 'grp', requestFields: ['groupId'], evicts: { keys: 'tenant', resources: true } },
-  resource: { prefix: 'res', requestFields: ['parentId'], evicts: { keys: 'none', resources: true } },
+  // `webhookId`: the webhook resource a webhook key is bound to.
+  resource: { prefix: 'res', requestFields: ['parentId', 'webhookId'], evicts: { keys: 'none', resources: true } },
+  // Events out (issue 24): nothing a verify caches depends on an endpoint or its deliveries.
+  webhookEndpoint: { prefix: 'whe', requestFields: ['endpointId'], evicts: { keys: 'none', resources: false } },
+  webhookDelivery: { prefix: 'whd', requestFields: [], evicts: { keys: 'none', resources: false } },
+  // An inbound webhook's signing secret (SPEC §4): no verdict depends on one, so nothing is evicted.
+  webhookKey: { prefix: 'whk', requestFields: [], evicts: { keys: 'none', resources: false } },
   // Read at sign-in only, never by the verify path: nothing cached depends on one.
   identityProvider: { prefix: 'idp', requestFields: [], evicts: { keys: 'none', resources: false } },
   // A session is looked up on each request it authenticates, never cached; its key is checked each time.

@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   ...(Object.fromEntries(Object.entries(ENTITIES).map(([kind, facts]) => [kind, facts.prefix])) as EntityPrefixes),
   event: 'evt',
   request: 'req',
+  /** A webhook message (`webhook-id`), the same for every endpoint and attempt of one event. */
+  message: 'msg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

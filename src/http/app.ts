@@ -10,12 +10,10 @@ import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
 import { createVerifier } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
-import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
 import { createVerifyStore } from '../modules/verify-store/verify-store.js';
 import { openStorage } from '../storage/open-storage.js';
-import { hashKey } from '../core/key-hash.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
@@ -24,7 +22,7 @@ import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
-import { ConfigError } from './config.js';
+import { tiersOf } from './config.js';
 import { databaseTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
@@ -34,53 +32,29 @@ import { registerValidation } from './plugins/validation.js';
 import { setRequestId } from './plugins/route-hooks.js';
 import { logAccess } from './plugins/access-log.js';
 import type { RouteContext } from './routes/context.js';
-import { environmentRoutes } from './routes/environments.routes.js';
-import { healthRoutes } from './routes/health.routes.js';
-import { metricsRoutes } from './routes/metrics.routes.js';
+import { registerRoutes } from './routes/index.js';
 import { createMetrics } from './metrics.js';
 import { measureRequests } from './plugins/request-metrics.js';
 import { outageLog } from './outage-log.js';
 import { watchStorage } from './storage-health.js';
-import { keyRoutes } from './routes/keys.routes.js';
-import { usageRoutes } from './routes/usage.routes.js';
-import { resourceRoutes } from './routes/resources.routes.js';
-import { policyRoutes } from './routes/policies.routes.js';
-import { groupRoutes } from './routes/groups.routes.js';
 import { policyGate } from '../modules/policies/policy-gate.js';
 import { resourceGate } from '../modules/resources/resource-gate.js';
 import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
-import { tenantRoutes } from './routes/tenants.routes.js';
-import { userRoutes } from './routes/users.routes.js';
-import { mfaRoutes } from './routes/mfa.routes.js';
-import { auditRoutes } from './routes/audit.routes.js';
-import { pruneAudit, startAuditChains } from '../modules/audit/audit.service.js';
-import { verifyRoutes } from './routes/verify.routes.js';
-import { uiRoutes } from './routes/ui.routes.js';
-import { modelRoutes } from './routes/model.routes.js';
-import { identityProviderRoutes } from './routes/identity-providers.routes.js';
-import { ssoRoutes } from './routes/sso.routes.js';
-import { sessionRoutes } from './routes/sessions.routes.js';
+import { startAuditChains } from '../modules/audit/audit.service.js';
+import { keepAuditChains } from './audit-upkeep.js';
+import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
+import { startNodeWebhooks } from './webhooks-setup.js';
+import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 import { sessionAuthenticator } from './session-auth.js';
 import { csrfTokens } from '../modules/sessions/session-tokens.js';
 import { oidcConfigurations } from '../modules/sso/oidc-configurations.js';
 
 export const VERSION = '0.1.0';
 
-const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
-
 import type { BuildOptions, Keyward } from './keyward.js';
 
 export type { BuildOptions, Keyward } from './keyward.js';
-
-/** A tiers file that does not fit stops the start like any bad setting. */
-function tiersOf(path: string): Tiers {
-  try {
-    return loadTiers(path);
-  } catch (error) {
-    throw error instanceof TiersError ? new ConfigError(error.message) : error;
-  }
-}
 
 export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const { config } = options;
@@ -133,10 +107,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onError: (error) =>
       storageOutage.failed('usageFlush', error, 'key usage flush failed; its counts are kept for the next'),
   });
+  // Events out: started once the routes are, below; a commit on this node wakes its worker.
+  let webhooks: WebhookRuntime | null = null;
+  const previousPepper = config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8');
   const deps: ServiceDeps = {
     db: storage.db,
     clock,
     pepper,
+    previousPepper,
     model: config.model,
     secrets: secretBox(pepper),
     auditMinRetentionDays: config.auditMinRetentionDays,
@@ -146,6 +124,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
       if (changes.length > 0) redis?.publish();
+      if (changes.length > 0) webhooks?.committed();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -157,7 +136,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
-    previousPepper: config.pepperPrevious === undefined ? undefined : Buffer.from(config.pepperPrevious, 'utf8'),
+    previousPepper,
     onRehashError: (error) =>
       app.log.warn(
         { err: error },
@@ -173,12 +152,6 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const app = createFastify(config, options.logStream);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
-  for (const chain of sealed.broken) {
-    app.log.error(
-      { chain: chain.chainId, firstBadEventId: chain.firstBadEventId },
-      'an audit chain written before the MAC failed its check when sealed; /v1/audit/verify keeps reporting it',
-    );
-  }
   const redisBounds = {
     connectMs: config.redisConnectTimeoutMs,
     commandMs: config.redisCommandTimeoutMs,
@@ -224,9 +197,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       resource: resourceGate({ db: storage.db, model: config.model }),
       policy: policyGate(storage.db),
       environment: environmentGate(),
+      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
     },
     targets: targetVisibility({ db: storage.db, model: config.model }),
-    hashPresented: (presented) => hashKey(pepper, presented),
     sessions: sessionAuthenticator(deps, csrf),
   });
 
@@ -266,6 +239,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
     storageOutage,
     stopping: () => stopping,
+    webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
     config,
     csrf,
     sso: {
@@ -277,24 +251,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       ),
     },
   };
-  await app.register(healthRoutes, context);
-  await app.register(metricsRoutes, context);
-  await app.register(verifyRoutes, context);
-  await app.register(tenantRoutes, context);
-  await app.register(environmentRoutes, context);
-  await app.register(userRoutes, context);
-  await app.register(mfaRoutes, context);
-  await app.register(keyRoutes, context);
-  await app.register(usageRoutes, context);
-  await app.register(resourceRoutes, context);
-  await app.register(policyRoutes, context);
-  await app.register(groupRoutes, context);
-  await app.register(auditRoutes, context);
-  await app.register(modelRoutes, context);
-  await app.register(identityProviderRoutes, context);
-  await app.register(ssoRoutes, context);
-  await app.register(sessionRoutes, context);
-  await app.register(uiRoutes, context);
+  await registerRoutes(app, context);
 
   follower = await startChangeFollower(
     storage.db,
@@ -320,16 +277,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
           (error) =>
             notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
         );
-  const prune = () =>
-    pruneAudit(deps, {
-      minDays: config.auditMinRetentionDays,
-      instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays,
-    });
-  const pruning = setInterval(
-    () => prune().catch((error: unknown) => app.log.error({ err: error }, 'audit pruning failed')),
-    AUDIT_PRUNE_INTERVAL_MS,
-  );
-  pruning.unref();
+  const audit = keepAuditChains(deps, config, sealed, app.log);
+
+  const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
+  webhooks = events;
 
   let closed = false;
   return {
@@ -338,8 +289,9 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     rootKey,
     cache,
     follower: following,
-    pruneAudit: prune,
+    pruneAudit: audit.prune,
     usage,
+    webhooks: events,
     verify: async (input, sourceIp) => verify(input, sourceIp),
     markStopping: () => {
       stopping = true;
@@ -352,8 +304,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       await listener?.stop();
       await redis?.stop();
       rateLimits.stop();
-      clearInterval(pruning);
+      audit.stop();
       await app.close();
+      // Claims of sends cut short go back to the outbox, for this node's successor or another.
+      await events.stop();
       // After the in-flight requests drained (their verifies counted), before the storage goes;
       // side by side, so that a silent database costs a shutdown one query bound, not two.
       const flushed = usage

@@ -30,3 +30,20 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
   }
   return value;
 }
+
+export function onOff(env: Env, name: string): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined || raw === 'off') return false;
+  if (raw === 'on') return true;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+export function sampleRate(env: Env, name: string): number {
+  const raw = optional(env, name);
+  if (raw === undefined || raw === 'off') return 0;
+  if (raw === 'on') return 1;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value > 1)
+    throw new ConfigError(`${name} must be off, on or a sample rate from 0 to 1, got "${raw}"`);
+  return value;
+}

@@ -1,17 +1,29 @@
-import { isIP } from 'node:net';
 import { defaultModel, loadModelFile, ModelError } from '../core/model/load-model.js';
 import type { AuthModel } from '../core/model/model.js';
 import { checkTimeouts, TIMEOUT_VARIABLES, timeoutSettings, type TimeoutSettings } from './config-timeouts.js';
-import { ConfigError, integer, optional, text, type ConfigVariable, type Env } from './config-values.js';
+import { loadTiers, TiersError, type Tiers } from '../modules/ratelimits/tiers.js';
+import { trustProxy } from './config-proxy.js';
+import {
+  ConfigError,
+  integer,
+  onOff,
+  optional,
+  sampleRate,
+  text,
+  type ConfigVariable,
+  type Env,
+} from './config-values.js';
+import { checkWebhookSettings, WEBHOOK_VARIABLES, webhookSettings, type WebhookSettings } from './config-webhooks.js';
 import { SSO_VARIABLES, ssoSettings, type SsoSettings } from './config-sso.js';
 
 export { ConfigError, type ConfigVariable } from './config-values.js';
+export { trustProxyOption } from './config-proxy.js';
 
 /**
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config extends TimeoutSettings, SsoSettings {
+export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -65,6 +77,11 @@ export interface Config extends TimeoutSettings, SsoSettings {
   /** Failed authentications and NOT_FOUND verifies one source may have per window before 429. */
   readonly authFailureLimit: number;
   readonly authFailureWindowMs: number;
+  /**
+   * Leaked-key candidates one source may report per `authFailureWindowMs` (each report counts one,
+   * and each candidate of the key format one more: those are the ones that cost a lookup).
+   */
+  readonly leakReportLimit: number;
   /** Sources (IPv4 addresses, IPv6 /64s) the throttle and the refusal audit track at once. */
   readonly throttleMaxSources: number;
   /** The authorization model: the shipped default, or the file `KEYWARD_MODEL` names. */
@@ -153,6 +170,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   { name: 'KEYWARD_AUTH_FAILURE_WINDOW_MS', description: 'the window of KEYWARD_AUTH_FAILURE_LIMIT', default: '60000' },
   {
+    name: 'KEYWARD_LEAK_REPORT_LIMIT',
+    description:
+      'leaked-key candidates (POST /v1/leaked-keys) one source may report per KEYWARD_AUTH_FAILURE_WINDOW_MS; past it, 429',
+    default: '3000',
+  },
+  {
     name: 'KEYWARD_THROTTLE_MAX_SOURCES',
     description: 'sources the failure throttle and the refusal audit track in memory at once',
     default: '100000',
@@ -173,6 +196,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'the shipped model/default.yaml',
   },
   ...TIMEOUT_VARIABLES,
+  ...WEBHOOK_VARIABLES,
   ...SSO_VARIABLES,
 ];
 
@@ -207,10 +231,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: trustProxy(env, 'KEYWARD_TRUST_PROXY'),
     authFailureLimit: integer(env, 'KEYWARD_AUTH_FAILURE_LIMIT', 300, 1, 1_000_000),
     authFailureWindowMs: integer(env, 'KEYWARD_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),
+    leakReportLimit: integer(env, 'KEYWARD_LEAK_REPORT_LIMIT', 3000, 1, 10_000_000),
     throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...timeoutSettings(env),
+    ...webhookSettings(env),
     ...ssoSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
@@ -236,6 +262,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throw new ConfigError('KEYWARD_PEPPER_PREVIOUS must be at least 32 characters');
   }
   checkTimeouts(config);
+  checkWebhookSettings(config);
   if (!LOG_LEVELS.has(config.logLevel)) {
     throw new ConfigError(`KEYWARD_LOG_LEVEL must be one of ${[...LOG_LEVELS].join(', ')}`);
   }
@@ -252,60 +279,11 @@ function model(env: Env): AuthModel {
   }
 }
 
-/** Names proxy-addr (Fastify's trustProxy) knows for the private ranges. */
-const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-function isAddressOrCidr(entry: string): boolean {
-  if (NAMED_RANGES.has(entry) || isIP(entry) !== 0) return true;
-  const [address = '', bits, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || bits === undefined || rest.length > 0 || !/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
-
-function trustProxy(env: Env, name: string): false | number | string {
-  const raw = optional(env, name)?.trim();
-  if (raw === undefined || raw === 'false' || raw === '0') return false;
-  if (raw === 'true') {
-    throw new ConfigError(
-      `${name}=true would believe an X-Forwarded-For anyone can send: give the number of proxies in front (e.g. 1) or their addresses and CIDRs (e.g. 10.0.0.0/8,192.0.2.7)`,
-    );
+/** A tiers file that does not fit stops the start like any bad setting. */
+export function tiersOf(path: string): Tiers {
+  try {
+    return loadTiers(path);
+  } catch (error) {
+    throw error instanceof TiersError ? new ConfigError(error.message) : error;
   }
-  if (/^\d+$/.test(raw)) {
-    const hops = Number(raw);
-    if (hops > 32) throw new ConfigError(`${name} must be a hop count from 0 to 32, got "${raw}"`);
-    return hops;
-  }
-  const entries = raw.split(',').map((entry) => entry.trim());
-  const bad = entries.find((entry) => !isAddressOrCidr(entry));
-  if (bad !== undefined)
-    throw new ConfigError(
-      `${name} must be false, a hop count, or proxy addresses and CIDRs separated by commas; "${bad}" is none of these`,
-    );
-  return entries.join(',');
-}
-
-/** `trustProxy` as Fastify's types take it: a hop count becomes "trust the nearest `hops` hops". */
-export function trustProxyOption(
-  value: Config['trustProxy'],
-): false | string | ((address: string, hop: number) => boolean) {
-  if (typeof value !== 'number') return value;
-  return (_address, hop) => hop < value;
-}
-
-function onOff(env: Env, name: string): boolean {
-  const raw = optional(env, name);
-  if (raw === undefined || raw === 'off') return false;
-  if (raw === 'on') return true;
-  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
-}
-
-function sampleRate(env: Env, name: string): number {
-  const raw = optional(env, name);
-  if (raw === undefined || raw === 'off') return 0;
-  if (raw === 'on') return 1;
-  const value = Number(raw);
-  if (!/^\d*\.?\d+$/.test(raw) || value > 1)
-    throw new ConfigError(`${name} must be off, on or a sample rate from 0 to 1, got "${raw}"`);
-  return value;
 }

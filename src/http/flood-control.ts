@@ -22,6 +22,11 @@ export interface FloodControl {
   refuseKeyless(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply;
   /** A verify answered NOT_FOUND: null to send it, or the 429 sent instead. */
   throttleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply | null;
+  /**
+   * A leaked-key report costing `cost` against its source's own budget (`leakReportLimit`, kept
+   * apart from failed authentications): null to take it, or the 429 sent instead.
+   */
+  throttleLeakReport(request: FastifyRequest, reply: FastifyReply, cost: number): FastifyReply | null;
 }
 
 export function createFloodControl(
@@ -32,6 +37,11 @@ export function createFloodControl(
 ): FloodControl {
   const guard = createFloodGuard({
     limit: config.authFailureLimit,
+    windowMs: config.authFailureWindowMs,
+    maxSources: config.throttleMaxSources,
+  });
+  const leakReports = createFloodGuard({
+    limit: config.leakReportLimit,
     windowMs: config.authFailureWindowMs,
     maxSources: config.throttleMaxSources,
   });
@@ -55,6 +65,17 @@ export function createFloodControl(
     throttleNotFound(request, reply) {
       const wait = guard.failed(sourceOf(request.ip), clock.now());
       return wait > 0 ? rateLimited(request, reply, wait) : null;
+    },
+    throttleLeakReport(request, reply, cost) {
+      const [source, now] = [sourceOf(request.ip), clock.now()];
+      let wait = 0;
+      for (let n = 0; n < cost; n++) wait = leakReports.failed(source, now);
+      if (wait === 0) return null;
+      return sendProblem(request, reply.header('retry-after', String(wait)), {
+        code: 'RATE_LIMITED',
+        detail: `too many leaked-key reports from this address; retry in ${wait} s`,
+        status: 429,
+      });
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Storage } from '../storage/open-storage.js';
 import type { ChangeFollower } from '../verify/change-follower.js';
 import type { KeyCache } from '../verify/key-cache.js';
 import type { UsageRecorder } from '../verify/usage-recorder.js';
+import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import type { Config } from './config.js';
 
 export interface BuildOptions {
@@ -35,6 +36,8 @@ export interface Keyward {
   pruneAudit(): Promise<number>;
   /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
   readonly usage: UsageRecorder;
+  /** Events out on this node: the delivery worker and the time-driven scanner (`deliverDue()`, `scan()`). */
+  readonly webhooks: WebhookRuntime;
   /**
    * The check behind `POST /v1/verify`, without HTTP: for embedding and for measuring.
    * `sourceIp` is the key's last-used IP when the input has no `clientIp`.

@@ -6,6 +6,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, problemType } from '../api/errors.js';
 import type { Problem, Result } from '../core/error-codes.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The `code` of the problem this request was answered with, for the hooks that run after (the audit of refusals). */
+    problemCode: string | null;
+  }
+}
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problemStatus(problem: Problem): number {
@@ -26,6 +33,7 @@ export function problemBody(problem: Problem, requestId: string): Record<string,
 
 /** Also sets x-request-id: a problem may come from a route without the hook that does (plugins/route-hooks.ts), or from none. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  request.problemCode = problem.code;
   return reply
     .code(problemStatus(problem))
     .type(PROBLEM_CONTENT_TYPE)

@@ -4,11 +4,14 @@ import type { AuthModel } from '../core/model/model.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { Actor, MutationDeps } from './mutation.js';
 import type { Tiers } from './ratelimits/tiers.js';
+import type { TargetRows } from './target-rows.js';
 import type { PendingUsage } from '../storage/pending-usage.js';
 
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */
   readonly pepper: Buffer;
+  /** `KEYWARD_PEPPER_PREVIOUS`: keys not yet re-hashed since a pepper rotation hash under it (leaked-key lookups). */
+  readonly previousPepper?: Buffer | undefined;
   /** The authorization model every grant and check is read through. */
   readonly model: AuthModel;
   /** Seals values kept encrypted at rest (`secret` resources), under a key derived from the pepper. */
@@ -30,6 +33,8 @@ export interface Caller {
    * between authentication and the lock, and the key's row read in between shows only its result.
    */
   readonly presentedHash?: string;
+  /** The rows of what the request names, as the auth hook read them (target-rows.ts); absent: none read. */
+  readonly targets?: TargetRows;
   /** Set when the caller came with a session cookie (SSO) rather than a bearer key: the session's id. */
   readonly sessionId?: string;
 }

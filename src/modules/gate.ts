@@ -5,10 +5,13 @@
  */
 import type { Result } from '../core/error-codes.js';
 import type { KeyRecord } from '../core/key-record.js';
+import { TargetRows } from './target-rows.js';
 
 export interface GateFacts {
   readonly params: Readonly<Record<string, unknown>>;
   readonly body: unknown;
+  /** The rows the auth hook read for this request (target-rows.ts); absent: the gate reads its own. */
+  readonly targets?: TargetRows;
 }
 
 export type Gate = (key: KeyRecord, action: string, facts: GateFacts) => Promise<Result<null>>;
@@ -19,4 +22,9 @@ export function bodyOf<T>(facts: GateFacts): Partial<T> {
 
 export function idParam(facts: GateFacts): string {
   return String(facts.params['id']);
+}
+
+/** The request's rows read so far, or a fresh set for a gate called without any. */
+export function rowsOf(facts: GateFacts): TargetRows {
+  return facts.targets ?? new TargetRows();
 }

@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
+import { entityOfId } from '../core/entities.js';
 import type { Problem, Result } from '../core/error-codes.js';
 import type { Database } from '../storage/database.js';
 import { appendChange, type Change } from '../storage/change-log.js';
@@ -13,6 +14,7 @@ import { isDeadlock, isUniqueViolation } from '../storage/dialect.js';
 import type { Storage } from '../storage/storage.js';
 import { insertAuditEvent, type AuditEventInput } from './audit/audit.repository.js';
 import { recordedAs } from './audit/audit-actor.js';
+import { emitKeyChange } from './webhooks/key-events.js';
 
 /** Who is acting, for the audit trail. */
 export interface Actor {
@@ -47,10 +49,56 @@ export interface ChangeRecord {
   readonly cached?: false;
 }
 
+/**
+ * The row a change is about, as its repository hands it over: its id (whose prefix says what it
+ * is) and where it lives. A tenant is its own tenant, an environment its own environment.
+ */
+export interface ChangeSubject {
+  readonly id: string;
+  readonly tenant_id?: string | null;
+  readonly environment_id?: string | null;
+}
+
+export interface RecordOptions {
+  /** See `ChangeRecord.cached`. */
+  readonly cached?: false;
+}
+
 export interface UnitOfWork {
   readonly trx: Transaction<Database>;
   readonly now: number;
+  /** Records `action` on `subject`: its target, tenant and environment are the subject's (`changeOf`). */
+  record(
+    action: string,
+    subject: ChangeSubject,
+    op: Change['op'],
+    details?: Readonly<Record<string, unknown>>,
+    options?: RecordOptions,
+  ): Promise<void>;
+  /** Records a change spelled out in full: for an event filed elsewhere than its subject's chain. */
   record(change: ChangeRecord): Promise<void>;
+}
+
+/** The change `action` makes to `subject`, its target, tenant and environment read off the row. */
+export function changeOf(
+  action: string,
+  subject: ChangeSubject,
+  op: Change['op'],
+  details?: Readonly<Record<string, unknown>>,
+  options: RecordOptions = {},
+): ChangeRecord {
+  const type = entityOfId(subject.id);
+  // A programming error, not a request's: every stored row's id carries its entity's prefix.
+  if (type === undefined) throw new Error(`${action}: ${subject.id} is not the id of any entity`);
+  return {
+    action,
+    tenantId: type === 'tenant' ? subject.id : (subject.tenant_id ?? null),
+    environmentId: type === 'environment' ? subject.id : (subject.environment_id ?? null),
+    target: { type, id: subject.id },
+    op,
+    ...(details === undefined ? {} : { details }),
+    ...(options.cached === false ? { cached: false as const } : {}),
+  };
 }
 
 class Rollback {
@@ -86,36 +134,46 @@ async function mutateOnce<T>(
   const now = deps.clock.now();
   try {
     const value = await deps.db.transaction().execute(async (trx) => {
-      const unit: UnitOfWork = {
-        trx,
-        now,
-        record: async (change) => {
-          const event: AuditEventInput = {
-            tenantId: change.tenantId,
-            environmentId: change.environmentId,
-            actorKeyId: actor.keyId,
-            action: change.action,
-            targetType: change.target.type,
-            targetId: change.target.id,
-            outcome: 'success',
-            // As the API answered it: a creation's event says 201 (SPEC §5), not 200.
-            status: actor.successStatus ?? 200,
-            requestId: actor.requestId,
-            sourceIp: actor.sourceIp,
-            details: change.details ?? {},
-          };
-          for (const recorded of recordedAs(event, actor.operator === true)) await insertAuditEvent(trx, recorded, now);
-          if (change.cached === false) return;
-          const entry: Change = {
-            entity: change.target.type,
-            entityId: change.target.id,
-            tenantId: change.tenantId,
-            op: change.op,
-          };
-          await appendChange(trx, entry, now);
-          changes.push(entry);
-        },
+      const recordChange = async (change: ChangeRecord): Promise<void> => {
+        const event: AuditEventInput = {
+          tenantId: change.tenantId,
+          environmentId: change.environmentId,
+          actorKeyId: actor.keyId,
+          action: change.action,
+          targetType: change.target.type,
+          targetId: change.target.id,
+          outcome: 'success',
+          // As the API answered it: a creation's event says 201 (SPEC §5), not 200.
+          status: actor.successStatus ?? 200,
+          requestId: actor.requestId,
+          sourceIp: actor.sourceIp,
+          details: change.details ?? {},
+        };
+        for (const recorded of recordedAs(event, actor.operator === true)) await insertAuditEvent(trx, recorded, now);
+        // A key's change is an event out, in the outbox of the same transaction (issue 24).
+        await emitKeyChange(trx, change, now);
+        if (change.cached === false) return;
+        const entry: Change = {
+          entity: change.target.type,
+          entityId: change.target.id,
+          tenantId: change.tenantId,
+          op: change.op,
+        };
+        await appendChange(trx, entry, now);
+        changes.push(entry);
       };
+      async function record(
+        first: string | ChangeRecord,
+        subject?: ChangeSubject,
+        op?: Change['op'],
+        details?: Readonly<Record<string, unknown>>,
+        options?: RecordOptions,
+      ): Promise<void> {
+        if (typeof first !== 'string') return recordChange(first);
+        if (subject === undefined || op === undefined) throw new Error(`${first}: record needs a subject and an op`);
+        return recordChange(changeOf(first, subject, op, details, options));
+      }
+      const unit: UnitOfWork = { trx, now, record };
       const result = await work(unit);
       if (!result.ok) throw new Rollback(result.problem);
       // Delivered at commit, and not at all on rollback.

@@ -9,17 +9,8 @@ import { entityOfId, type EntityKind } from '../core/entities.js';
 import { isRoot, keyPosition, type KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { Db } from '../storage/database.js';
-import { findEnvironment } from './environments/environments.repository.js';
-import { findGroup } from './groups/groups.repository.js';
-import { findKeyById } from './keys/keys.repository.js';
-import { findPolicy } from './policies/policies.repository.js';
-import { loadTarget } from './resources/resource-targets.js';
-import { findResource } from './resources/resources.repository.js';
 import { canSeeTenant } from './scope.js';
-import { findTenant } from './tenants/tenants.repository.js';
-import { findUser } from './users/users.repository.js';
-import { findIdentityProvider } from './identity-providers/identity-providers.repository.js';
-import { findSession } from './sessions/sessions.repository.js';
+import { TargetRows } from './target-rows.js';
 
 interface VisibilityDeps {
   readonly db: Db;
@@ -27,51 +18,58 @@ interface VisibilityDeps {
 }
 
 /** Whether `key` may discover the entity `id` names (the id's prefix already says its kind). */
-type OwnerLookup = (deps: VisibilityDeps, key: KeyRecord, id: string) => Promise<boolean>;
+type OwnerLookup = (deps: VisibilityDeps, key: KeyRecord, id: string, rows: TargetRows) => Promise<boolean>;
 
 /** Visible when it exists and belongs to a tenant the key may see. */
 const ownedByTenant =
-  (find: (db: Db, id: string) => Promise<{ readonly tenant_id: string | null } | undefined>): OwnerLookup =>
-  async (deps, key, id) => {
-    const row = await find(deps.db, id);
+  (kind: Exclude<EntityKind, 'tenant' | 'resource'>): OwnerLookup =>
+  async (deps, key, id, rows) => {
+    const row = await rows.read(deps.db, kind, id);
     return row !== undefined && canSeeTenant(key, row.tenant_id);
   };
 
-/** Each entity's owner lookup: the part of the entity registry (core/entities.ts) that reads storage. */
+/** Each entity's owner lookup: the part of the entity registry (core/entities.ts) that judges a read row. */
 const OWNER_LOOKUPS = {
-  tenant: async (deps, key, id) => (await findTenant(deps.db, id)) !== undefined && canSeeTenant(key, id),
-  environment: ownedByTenant(findEnvironment),
-  user: ownedByTenant(findUser),
-  key: ownedByTenant(findKeyById),
-  policy: ownedByTenant(findPolicy),
-  group: ownedByTenant(findGroup),
-  identityProvider: ownedByTenant(findIdentityProvider),
+  tenant: async (deps, key, id, rows) =>
+    (await rows.read(deps.db, 'tenant', id)) !== undefined && canSeeTenant(key, id),
+  environment: ownedByTenant('environment'),
+  user: ownedByTenant('user'),
+  key: ownedByTenant('key'),
+  policy: ownedByTenant('policy'),
+  group: ownedByTenant('group'),
+  webhookKey: ownedByTenant('webhookKey'),
+  identityProvider: ownedByTenant('identityProvider'),
   // An operator's session (no tenant) is the root key's alone to discover.
-  session: ownedByTenant(findSession),
+  session: ownedByTenant('session'),
   // A resource is discoverable when the check lets the key discover, read or run it.
-  resource: async (deps, key, id) => {
-    const row = await findResource(deps.db, id);
-    if (row === undefined) return false;
-    return isRoot(key) || mayKnow(keyPosition(key), key.grants, await loadTarget(deps.db, deps.model, row));
+  resource: async (deps, key, id, rows) => {
+    const target = await rows.resourceTarget(deps.db, deps.model, id);
+    if (target === undefined) return false;
+    return isRoot(key) || mayKnow(keyPosition(key), key.grants, target);
   },
+  webhookEndpoint: ownedByTenant('webhookEndpoint'),
+  webhookDelivery: ownedByTenant('webhookDelivery'),
 } as const satisfies Record<EntityKind, OwnerLookup>;
 
 export interface TargetVisibility {
-  /** The first of `ids` the key may not discover (unknown included), or null when it may discover all. */
-  firstHidden(key: KeyRecord, ids: readonly string[]): Promise<string | null>;
+  /**
+   * The first of `ids` the key may not discover (unknown included), or null when it may discover
+   * all. The rows read to decide are kept in `rows`, for the rest of the request to use.
+   */
+  firstHidden(key: KeyRecord, ids: readonly string[], rows?: TargetRows): Promise<string | null>;
 }
 
 export function targetVisibility(deps: VisibilityDeps): TargetVisibility {
-  const visible = async (key: KeyRecord, id: string): Promise<boolean> => {
+  const visible = async (key: KeyRecord, id: string, rows: TargetRows): Promise<boolean> => {
     const kind = entityOfId(id);
     // Not the id of any entity (an unknown prefix, no prefix): nothing a caller may discover.
     if (kind === undefined) return false;
     if (id === key.id) return true;
-    return OWNER_LOOKUPS[kind](deps, key, id);
+    return OWNER_LOOKUPS[kind](deps, key, id, rows);
   };
   return {
-    async firstHidden(key, ids) {
-      for (const id of ids) if (!(await visible(key, id))) return id;
+    async firstHidden(key, ids, rows = new TargetRows()) {
+      for (const id of ids) if (!(await visible(key, id, rows))) return id;
       return null;
     },
   };

@@ -4,21 +4,11 @@
  * optional PostgreSQL schema isolates one test or one deployment from another in a shared
  * database.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  type LogConfig,
-  type MigrationProvider,
-  type SqliteDatabase as KyselySqliteDatabase,
-  type SqliteStatement,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type LogConfig, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
-import { postgresStorage, sqliteStorage, type Storage } from './storage.js';
+import { postgresStorage, type Storage } from './storage.js';
+import { openSqlite } from './open-sqlite.js';
 import { MIGRATIONS } from './migrations/index.js';
 import {
   boundedPool,
@@ -29,8 +19,6 @@ import {
   StorageTimeoutError,
   type DatabaseTimeouts,
 } from './bounded-postgres.js';
-import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
-import { immediateSqliteDialect } from './sqlite-immediate.js';
 
 export type { Storage } from './storage.js';
 
@@ -193,53 +181,6 @@ async function withSchemaLock<T>(
   }
 }
 
-function openSqlite(dataDir: string, log: LogConfig | undefined): Storage {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, 'keyward.db');
-  // SQLite gives the -wal and -shm files it makes later the database file's own mode, so a 0600
-  // database keeps them 0600; ones an earlier version left behind are narrowed here.
-  ensureOwnerOnlyFile(file);
-  for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(file + suffix);
-  const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({
-    dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }),
-    ...(log === undefined ? {} : { log }),
-  });
-  return sqliteStorage(db, file);
-}
-
-const CACHED_STATEMENTS = 256;
-
-/**
- * Kysely asks better-sqlite3 to prepare every statement anew, each time it runs: for a cache
- * miss of verify (one small join) or a usage flush (multi-row upserts), the parse and plan cost
- * more than the run. The same SQL is prepared once here and reused; SQLite re-plans a reused
- * statement itself if the schema changed. Kysely runs one statement at a time on its one
- * connection, so a statement is never reused while it is still running.
- */
-function preparingOnce(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql) {
-      let statement = statements.get(sql);
-      if (statement !== undefined) return statement;
-      statement = sqlite.prepare(sql);
-      // Maps iterate in insertion order: past the bound, the oldest statement goes.
-      if (statements.size >= CACHED_STATEMENTS) {
-        const oldest = statements.keys().next();
-        if (oldest.done !== true) statements.delete(oldest.value);
-      }
-      statements.set(sql, statement);
-      return statement;
-    },
-  };
-}
-
 function openPostgres(
   url: string,
   schema: string | undefined,
@@ -287,15 +228,19 @@ function redactUrl(url: string): string {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /**
- * `schema` names the PostgreSQL schema the migration tables live in. Without it Kysely looks for
- * them in every schema, sees another schema's, skips creating its own and then fails.
+ * Names of the migrations not yet applied to this database, in order. `schema` names the
+ * PostgreSQL schema the migration tables live in, as for `migrateToLatest`.
  */
-/** Names of the migrations not yet applied to this database, in order. */
 export async function pendingMigrations(db: Kysely<Database>, schema?: string): Promise<string[]> {
   const migrations = await new Migrator({ db, provider, migrationTableSchema: schema }).getMigrations();
   return migrations.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
 }
 
+/**
+ * Applies every pending migration. `schema` names the PostgreSQL schema the migration tables live
+ * in. Without it Kysely looks for them in every schema, sees another schema's, skips creating its
+ * own and then fails.
+ */
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<void> {
   const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));

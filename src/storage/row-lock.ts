@@ -20,3 +20,19 @@ export function lockForUpdate<Q extends Lockable<Q>>(trx: Db, query: Q): Q {
     throw new Error('lockForUpdate needs a transaction: outside one the lock ends with the statement');
   return isPostgres(trx) ? query.forUpdate() : query;
 }
+
+/** A select that can be locked and skip rows another transaction holds: Kysely's `SelectQueryBuilder`. */
+export interface SkipLockable<Q> extends Lockable<Q> {
+  skipLocked(): Q;
+}
+
+/**
+ * `query` locking the rows it reads until `trx` ends, and passing over rows another transaction
+ * has locked (PostgreSQL `FOR UPDATE SKIP LOCKED`): work queues, where a node takes what no other
+ * node is taking rather than waiting for it. SQLite's single writer has nothing to skip.
+ */
+export function lockSkippingLocked<Q extends SkipLockable<Q>>(trx: Db, query: Q): Q {
+  if (!trx.isTransaction)
+    throw new Error('lockSkippingLocked needs a transaction: outside one the lock ends with the statement');
+  return isPostgres(trx) ? query.forUpdate().skipLocked() : query;
+}

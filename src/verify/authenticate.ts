@@ -13,9 +13,16 @@ import type { KeyRecord } from '../core/key-record.js';
 import type { KeyCache } from './key-cache.js';
 import type { StoredKey, VerifyStore } from './verify-store.js';
 
-export type Authentication =
-  | { readonly found: true; readonly key: KeyRecord }
-  | { readonly found: false; readonly malformed: boolean };
+/** No key: `malformed` when the token is not of the key format at all. */
+export interface NoKey {
+  readonly found: false;
+  readonly malformed: boolean;
+}
+
+export type Authentication = { readonly found: true; readonly key: KeyRecord } | NoKey;
+
+/** An authentication as a management call gets it: a key found also says the HMAC it was found by. */
+export type KeyAuthentication = { readonly found: true; readonly key: KeyRecord; readonly hash: string } | NoKey;
 
 /** What the cache could not answer: the HMAC to look up in storage (and the key, for the previous pepper). */
 export interface CacheMiss {
@@ -24,11 +31,15 @@ export interface CacheMiss {
   readonly presented: string;
 }
 
-const MALFORMED: Authentication = { found: false, malformed: true };
-const UNKNOWN: Authentication = { found: false, malformed: false };
+const MALFORMED: NoKey = { found: false, malformed: true };
+const UNKNOWN: NoKey = { found: false, malformed: false };
 
 export interface Authenticator {
-  authenticate(presented: string): Promise<Authentication>;
+  /**
+   * Both halves in one, for a management call; a key found comes with `hash`, the presented
+   * secret's HMAC under the current pepper (`Caller.presentedHash`), computed once.
+   */
+  authenticate(presented: string): Promise<KeyAuthentication>;
   /** Answers from the format check and the cache alone; a miss says what to look up. */
   fromCache(presented: string, now: number): Authentication | CacheMiss;
   /** The storage half of `authenticate`, for a miss of `fromCache`. */
@@ -87,9 +98,11 @@ async function findUnderPreviousPepper(
 }
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
-  const fromCache = (presented: string, now: number): Authentication | CacheMiss => {
-    if (!isWellFormedKey(presented)) return MALFORMED;
-    const hash = hashKey(deps.pepper, presented);
+  const fromCache = (presented: string, now: number): Authentication | CacheMiss =>
+    isWellFormedKey(presented) ? cacheLookup(hashKey(deps.pepper, presented), presented, now) : MALFORMED;
+
+  /** The cache's answer for a well-formed key's `hash`. */
+  const cacheLookup = (hash: string, presented: string, now: number): Authentication | CacheMiss => {
     const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(hash, now) : undefined;
     const lookups = deps.lookups;
     if (cached === undefined) {
@@ -137,8 +150,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     fromCache,
     fromStorage,
     async authenticate(presented) {
-      const quick = fromCache(presented, deps.clock.now());
-      return quick.found === 'ask-storage' ? fromStorage(quick) : quick;
+      if (!isWellFormedKey(presented)) return MALFORMED;
+      const hash = hashKey(deps.pepper, presented);
+      const quick = cacheLookup(hash, presented, deps.clock.now());
+      const found = quick.found === 'ask-storage' ? await fromStorage(quick) : quick;
+      if (!found.found) return found;
+      return { found: true, key: found.key, hash };
     },
   };
 }

@@ -59,7 +59,7 @@ describe('the OpenAPI document', () => {
     const ids = operations().map(([, op]) => op.operationId);
     for (const id of ids)
       expect(id).toMatch(
-        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|start|confirm|reset)[A-Z][A-Za-z]*$/,
+        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|enrol|confirm|reset)[A-Z][A-Za-z]*$/,
       );
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -108,10 +108,11 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(operation('GET /readyz').responses).sort()).toEqual(['200', '503']);
   });
 
-  it('asks for a bearer key everywhere but on verify, SSO sign-in, health and metrics', () => {
+  it('asks for a bearer key everywhere but on verify, leaked-key reports, SSO sign-in, health and metrics', () => {
     expect(spec.security).toEqual([{ bearer: [] }]);
     const keyless = [
       'POST /v1/verify',
+      'POST /v1/leaked-keys',
       'GET /v1/sso/start',
       'GET /v1/sso/callback',
       'GET /v1/sso/pending',

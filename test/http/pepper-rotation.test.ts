@@ -1,7 +1,7 @@
 /**
  * Rotating the pepper (`keyward pepper rotate`, docs/deploy.md): after the rotation, nodes started
  * with the new pepper and `KEYWARD_PEPPER_PREVIOUS` still let every old key in (re-hashing it on
- * its first use, so `pepper status` counts down to 0), secret values and TOTP seeds still open,
+ * its first use, so `pepper status` counts down to 0), secret values, TOTP seeds and webhook keys' secrets still open,
  * and `/v1/audit/verify` stays ok; a node with the old pepper refuses to start.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,12 @@ import { codeAt, STEP_MS } from '../support/totp.js';
 
 const OLD = 'the pepper before, at least thirty-two characters';
 const NEW = 'the pepper after, also at least thirty-two chars';
+/** GitHub's documented example ("Validating webhook deliveries"). */
+const GITHUB_EXAMPLE = {
+  secret: "It's a Secret to Everybody",
+  body: 'Hello, World!',
+  signature: 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+};
 
 describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
   const clock = manualClock(Date.UTC(2026, 6, 1));
@@ -30,6 +36,7 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
   let appKey: string;
   let secretId: string;
   let totpSeed: string;
+  let webhookKeyId: string;
 
   beforeEach(async () => {
     kw = await startKeyward(testDb, { clock, config: { pepper: OLD } });
@@ -42,6 +49,11 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
       (await seeded.admin.post(`/v1/users/${seeded.adminUserId}/mfa/confirm`, { code: codeAt(totpSeed, clock.now()) }))
         .status,
     ).toBe(200);
+    // A webhook key whose previous secret (GitHub's documented example) is in its rotation grace.
+    webhookKeyId = (
+      await seeded.admin.post('/v1/webhook-keys', { name: 'gh', scheme: 'github', secret: GITHUB_EXAMPLE.secret })
+    ).body.id;
+    expect((await seeded.admin.post(`/v1/webhook-keys/${webhookKeyId}/rotate`, {})).status).toBe(200);
     // Every node stops before the rotation.
     await kw.keyward.close();
   });
@@ -87,7 +99,7 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     const report = await rotate(OLD, NEW);
     expect(report).toMatchObject({
       ok: true,
-      value: { secrets: 1, mfaSeeds: 1, unreadable: 0, brokenChains: [], keysPending: 3 },
+      value: { secrets: 1, mfaSeeds: 1, webhookKeys: 1, unreadable: 0, brokenChains: [], keysPending: 3 },
     });
     node = await start(NEW, OLD);
 
@@ -102,6 +114,30 @@ describe.each(testDatabases())('pepper rotation on $name', (testDb) => {
     ).toBe(200);
     expect((await call(node, kw.rootKey, 'GET', '/v1/audit/verify')).body).toMatchObject({ ok: true });
     expect(await keysUnderPreviousPepper(kw.database.storage.db)).toBe(0);
+    const signed = { headers: { 'X-Hub-Signature-256': GITHUB_EXAMPLE.signature }, body: GITHUB_EXAMPLE.body };
+    expect((await call(node, seeded.adminKey, 'POST', `/v1/webhook-keys/${webhookKeyId}/verify`, signed)).body).toEqual(
+      { valid: true },
+    );
+  });
+
+  it('keeps webhook signing secrets opening: an endpoint rotates its secret after the pepper rotation', async () => {
+    const before = await start(OLD);
+    const hook = await call(before, seeded.adminKey, 'POST', '/v1/webhook-endpoints', {
+      url: 'https://hooks.example/kept',
+      events: ['key.revoked'],
+      enabled: false,
+    });
+    expect(hook.status).toBe(201);
+    // Mid-overlap, so both of its sealed secrets are re-sealed.
+    const overlapping = `/v1/webhook-endpoints/${hook.body.id}/rotate-secret`;
+    expect((await call(before, seeded.adminKey, 'POST', overlapping, { gracePeriodSeconds: 600 })).status).toBe(200);
+    await before.close();
+    expect(await rotate(OLD, NEW)).toMatchObject({ ok: true, value: { secrets: 2, unreadable: 0 } });
+    node = await start(NEW, OLD);
+    // Rotating opens the current secret: under a pepper that did not seal it, it would not.
+    const rotated = await call(node, seeded.adminKey, 'POST', overlapping, { gracePeriodSeconds: 0 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
   });
 
   it('lets an old key in through the new pepper alone once it was re-hashed', async () => {

@@ -11,9 +11,17 @@ import { openRaceWorld, type RaceWorld } from './concurrency-world.js';
 import { KEY_RACES } from './races/key-races.js';
 import { PEOPLE_RACES } from './races/people-races.js';
 import { PLACE_RACES } from './races/place-races.js';
+import { WEBHOOK_RACES } from './races/webhook-races.js';
 import type { AnyRace, Outcome, SerialOrder } from './races/race.js';
+import { WEBHOOK_KEY_RACES } from './races/webhook-key-races.js';
 
-const RACES: readonly AnyRace[] = [...KEY_RACES, ...PEOPLE_RACES, ...PLACE_RACES];
+const RACES: readonly AnyRace[] = [
+  ...KEY_RACES,
+  ...PEOPLE_RACES,
+  ...PLACE_RACES,
+  ...WEBHOOK_RACES,
+  ...WEBHOOK_KEY_RACES,
+];
 
 /**
  * Trials per row and database. On PostgreSQL the unlocked code broke most rows in well under

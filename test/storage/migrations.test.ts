@@ -33,6 +33,10 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   sessions: true,
   key_usage: true,
   key_usage_days: true,
+  webhook_endpoints: true,
+  webhook_deliveries: true,
+  webhook_credit_alerts: true,
+  webhook_keys: true,
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 

@@ -12,7 +12,8 @@ import {
   type EnvironmentRow,
 } from '../../src/modules/environments/environments.repository.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
-import { findKeyById, insertKey, toKeyRecord, type KeyRow } from '../../src/modules/keys/keys.repository.js';
+import { findKeyById, insertKey, type KeyRow } from '../../src/modules/keys/keys.repository.js';
+import { toKeyRecord } from '../../src/modules/keys/key-record-of.js';
 import {
   findTenant,
   insertTenant,

@@ -79,6 +79,10 @@ export async function startKeyward(db: TestDatabase, options: StartOptions = {})
       accessLog: 1,
       changePollMs: 60_000,
       maxStalenessMs: 86_400_000,
+      // Events out only when a test queues some (a commit that wrote the outbox wakes the worker)
+      // or asks: no background statement lands in a test that counts them.
+      webhookPollMs: 60_000,
+      webhookScanMs: 86_400_000,
       ...options.config,
     },
   );

@@ -29,6 +29,9 @@ export type { ResourceObject } from '../../src/api/resources.js';
 export type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
 export type { UserObject } from '../../src/api/users.js';
+export type { WebhookDeliveryObject, WebhookEndpointObject } from '../../src/api/webhooks.js';
+export { WEBHOOK_EVENT_TYPES } from '../../src/api/webhooks.js';
+export type { CreatedWebhookKeyObject, WebhookKeyObject } from '../../src/api/webhook-keys.js';
 export { KeywardApiError };
 
 /** The console's client: keyward/client's, wrapped for the signed-in tab. */
@@ -80,7 +83,7 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
     <B extends { tenantId?: string }, R>(create: (body: B) => Promise<R>) =>
     (body: B) =>
       create({ tenantId, ...body });
-  const { keys, policies, groups, users, environments, audit } = client;
+  const { keys, policies, groups, users, environments, audit, webhooks } = client;
   return {
     ...client,
     keys: { ...keys, list: listed(keys.list) },
@@ -89,6 +92,7 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
     users: { ...users, list: listed(users.list), create: created(users.create) },
     environments: { ...environments, list: listed(environments.list), create: created(environments.create) },
     audit: { list: listed(audit.list), verify: listed(audit.verify) },
+    webhooks: { ...webhooks, list: listed(webhooks.list), create: created(webhooks.create) },
   };
 }
 

@@ -2,12 +2,14 @@
 import type { AreaId } from './areas';
 import { AuditPage } from './audit-page';
 import { EnvironmentsPage } from './environments-page';
+import { EventsPage } from './events-page';
 import { GroupsPage } from './groups-page';
 import { KeyPage } from './key-page';
 import { KeysPage } from './keys-page';
 import { NewKeyPage } from './new-key-page';
 import { OverviewPage } from './overview-page';
 import { PoliciesPage } from './policies-page';
+import { ResourcePage } from './resource-page';
 import { ResourcesPage } from './resources-page';
 import { SettingsPage } from './settings-page';
 import type { Route } from './use-route';
@@ -30,7 +32,9 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
     case 'environments':
       return <EnvironmentsPage />;
     case 'resources':
-      return <ResourcesPage />;
+      return detail === undefined ? <ResourcesPage /> : <ResourcePage key={detail} id={detail} />;
+    case 'events':
+      return <EventsPage />;
     case 'audit':
       return <AuditPage initialTarget={route.params.get('target') ?? ''} />;
     case 'settings':

@@ -8,6 +8,7 @@ export const AREAS = [
   { id: 'environments', label: 'Environments', needs: 'tenant.manage' },
   // Resources answer per action through the check: every key sees what it may discover.
   { id: 'resources', label: 'Resources', needs: null },
+  { id: 'events', label: 'Events', needs: 'tenant.manage' },
   { id: 'audit', label: 'Audit', needs: 'tenant.manage' },
   { id: 'settings', label: 'Settings', needs: 'tenant.manage' },
 ] as const;

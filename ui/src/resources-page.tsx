@@ -9,6 +9,7 @@ import { useConsole } from './console-context';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
+import { href } from './use-route';
 
 const VISIBILITIES = ['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const;
 type Visibility = (typeof VISIBILITIES)[number];
@@ -50,7 +51,10 @@ function Node({
   return (
     <li>
       <div className="node">
-        <span className="tag">{resource.type}</span> <strong>{resource.name}</strong>{' '}
+        <span className="tag">{resource.type}</span>{' '}
+        <strong>
+          <a href={href('resources', resource.id)}>{resource.name}</a>
+        </strong>{' '}
         <code className="id">{resource.id}</code>
         <label className="visually-hidden" htmlFor={`vis-${resource.id}`}>
           Visibility of {resource.name}

@@ -1,4 +1,4 @@
-/** The one time a key's secret is on the page: after creation or rotation, until this dialog closes. */
+/** The one time a key's (or a webhook key's) secret is on the page: after creation or rotation, until this dialog closes. */
 import { useId, useState } from 'react';
 import { Dialog } from './dialog';
 
@@ -7,10 +7,12 @@ export interface SecretDialogProps {
   readonly keyId: string;
   readonly secret: string;
   readonly warnings?: readonly string[];
+  /** An API key (kept as a hash) or a webhook key's secret (kept sealed): either way, never shown again. */
+  readonly what?: 'key' | 'secret';
   readonly onClose: () => void;
 }
 
-export function SecretDialog({ title, keyId, secret, warnings = [], onClose }: SecretDialogProps) {
+export function SecretDialog({ title, keyId, secret, warnings = [], what = 'key', onClose }: SecretDialogProps) {
   const [copied, setCopied] = useState<string>('');
   const fieldId = useId();
   const copy = async () => {
@@ -23,11 +25,20 @@ export function SecretDialog({ title, keyId, secret, warnings = [], onClose }: S
   };
   return (
     <Dialog title={title} onClose={onClose}>
-      <p className="warning">
-        <strong>Copy this key now.</strong> It is shown this once: Keyward keeps only a hash of it and cannot show it
-        again.
-      </p>
-      <label htmlFor={fieldId}>Key {keyId}</label>
+      {what === 'key' ? (
+        <p className="warning">
+          <strong>Copy this key now.</strong> It is shown this once: Keyward keeps only a hash of it and cannot show it
+          again.
+        </p>
+      ) : (
+        <p className="warning">
+          <strong>Copy this secret now.</strong> It is shown this once: Keyward keeps it sealed and never shows it
+          again.
+        </p>
+      )}
+      <label htmlFor={fieldId}>
+        {what === 'key' ? 'Key' : 'Secret of'} {keyId}
+      </label>
       <div className="secret">
         <input
           id={fieldId}

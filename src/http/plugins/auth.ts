@@ -25,6 +25,7 @@ import type { Db } from '../../storage/database.js';
 import { describeRequirement, meets, type Requirement } from '../requirements.js';
 import type { Gate } from '../../modules/gate.js';
 import type { TargetVisibility } from '../../modules/target-visibility.js';
+import { TargetRows } from '../../modules/target-rows.js';
 import { problemStatus, sendProblem } from '../problem.js';
 import type { FloodControl } from '../flood-control.js';
 import { asList } from './route-hooks.js';
@@ -63,8 +64,6 @@ export interface AuthDeps {
   readonly targets: TargetVisibility;
   /** Throttles and tallies the refusals that name no key (SPEC §5: audited per source and minute). */
   readonly floods: FloodControl;
-  /** The current-pepper hash of a presented secret (`Caller.presentedHash`). */
-  readonly hashPresented: (presented: string) => string;
   /** SSO sessions (session-auth.ts): a session cookie in place of a bearer key, and the console's requireSso. */
   readonly sessions?: SessionAuthenticator;
 }
@@ -91,21 +90,10 @@ function namedTargets(request: FastifyRequest): string[] {
 const BEARER = /^Bearer ([^\s]+)$/i;
 const REFUSAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 429]);
 
-/** The `code` of a problem body (checked, not cast); undefined for any other body: the status says enough. */
-function problemCodeOf(body: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null && 'code' in parsed && typeof parsed.code === 'string'
-      ? parsed.code
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('caller', null);
   app.decorateRequest('refusalAudited', false);
+  app.decorateRequest('problemCode', null);
 
   app.addHook('onRoute', (route) => {
     const requires = route.config?.requires;
@@ -160,12 +148,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // limit) is audited here, once, like the hooks' own: every 401, 403 and 429 is on record.
   const auditServiceRefusal: onSendHookHandler = async (request, reply, payload) => {
     if (request.refusalAudited || !REFUSAL_STATUSES.has(reply.statusCode)) return payload;
-    await auditRefusal(
-      request,
-      request.caller?.key ?? null,
-      problemCodeOf(String(payload)) ?? 'UNKNOWN',
-      reply.statusCode,
-    );
+    await auditRefusal(request, request.caller?.key ?? null, request.problemCode ?? 'UNKNOWN', reply.statusCode);
     return payload;
   };
 
@@ -197,7 +180,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         ? refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'the bearer token is not a Keyward key' })
         : refuseKeyless(request, reply, { code: 'NOT_FOUND', detail: 'the bearer key is not known', status: 401 });
     }
-    return admit(request, reply, authentication.key, { presentedHash: deps.hashPresented(match[1] as string) });
+    return admit(request, reply, authentication.key, { presentedHash: authentication.hash });
   };
 
   /** The key's state, the route's allowances and the allowlist, whichever way the key came. */
@@ -250,6 +233,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         successStatus: successStatusOf(request),
       },
       ...how,
+      targets: new TargetRows(),
     };
     // A pasted key signing in to the console of a tenant that requires SSO (session-auth.ts).
     const consoleRefusal = how.sessionId === undefined ? await deps.sessions?.consoleKeyRefusal(request, key) : null;
@@ -263,13 +247,15 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     const key = request.caller.key;
     // The target first, then the requirement: a key that may not discover what it names learns
     // nothing of it, not even that it would need a permission to act on it (SPEC §5).
-    const hidden = await deps.targets.firstHidden(key, namedTargets(request));
+    const targets = request.caller.targets;
+    const hidden = await deps.targets.firstHidden(key, namedTargets(request), targets);
     if (hidden !== null) return sendProblem(request, reply, { code: 'NOT_FOUND', detail: `${hidden} not found` });
     if ('gate' in requires) {
       const gate = deps.gates[requires.gate] as Gate;
       const decision = await gate(key, requires.action, {
         params: (request.params ?? {}) as Record<string, unknown>,
         body: request.body,
+        targets,
       });
       if (decision.ok) return undefined;
       const problem = decision.problem;

@@ -26,6 +26,8 @@ export interface RouteContext {
   readonly storageOutage: OutageLog;
   /** Whether the node is stopping (a shutdown delay runs): not ready, though still answering. */
   readonly stopping: () => boolean;
+  /** Events out: whether private targets are allowed, and the wake-up of this node's delivery worker. */
+  readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
   readonly config: Config;
   /** Sign-in with SSO: the providers' configurations and the session lifetime. */
   readonly sso: SsoDeps;

@@ -11,9 +11,9 @@ import {
 import {
   createEnvironment,
   getEnvironment,
-  listEnvironmentsFor,
-  patchEnvironment,
-  removeEnvironment,
+  listEnvironments,
+  updateEnvironment,
+  deleteEnvironment,
 } from '../../modules/environments/environments.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -47,7 +47,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
       response: { 200: EnvironmentPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listEnvironmentsFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listEnvironments(deps, callerOf(request), request.query)),
   });
   app.get('/v1/environments/:id', {
     config: { requires: readable, action: 'environment.read' },
@@ -72,7 +72,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
       response: { 200: Environment, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchEnvironment(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updateEnvironment(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/environments/:id', {
     config: { requires: manage, action: 'environment.delete' },
@@ -84,6 +84,6 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
       response: { 200: Environment, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeEnvironment(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteEnvironment(deps, callerOf(request), request.params.id)),
   });
 };

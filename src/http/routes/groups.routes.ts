@@ -14,9 +14,9 @@ import {
   addGroupMember,
   createGroup,
   getGroup,
-  listGroupsFor,
-  patchGroup,
-  removeGroup,
+  listGroups,
+  updateGroup,
+  deleteGroup,
   removeGroupMember,
 } from '../../modules/groups/groups.service.js';
 import { callerOf } from '../plugins/auth.js';
@@ -49,7 +49,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
       response: { 200: GroupPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listGroupsFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listGroups(deps, callerOf(request), request.query)),
   });
   app.get('/v1/groups/:id', {
     config: { requires: manage, action: 'group.read' },
@@ -74,7 +74,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
       response: { 200: Group, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchGroup(deps, callerOf(request), request.params.id, request.body.name)),
+      sendResult(request, reply, await updateGroup(deps, callerOf(request), request.params.id, request.body.name)),
   });
   app.delete('/v1/groups/:id', {
     config: { requires: manage, action: 'group.delete' },
@@ -86,7 +86,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, 
       response: { 200: Group, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeGroup(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteGroup(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/groups/:id/members', {
     config: { requires: manage, action: 'group.member.add' },

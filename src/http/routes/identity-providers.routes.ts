@@ -11,9 +11,9 @@ import {
 import {
   createIdentityProvider,
   getIdentityProvider,
-  listIdentityProvidersFor,
-  patchIdentityProvider,
-  removeIdentityProvider,
+  listIdentityProviders,
+  updateIdentityProvider,
+  deleteIdentityProvider,
 } from '../../modules/identity-providers/identity-providers.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -47,7 +47,7 @@ export const identityProviderRoutes: FastifyPluginAsyncTypebox<RouteContext> = a
       response: { 200: IdentityProviderPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listIdentityProvidersFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listIdentityProviders(deps, callerOf(request), request.query)),
   });
   app.get('/v1/identity-providers/:id', {
     config: { requires: manage, action: 'identityProvider.read' },
@@ -75,7 +75,7 @@ export const identityProviderRoutes: FastifyPluginAsyncTypebox<RouteContext> = a
       sendResult(
         request,
         reply,
-        await patchIdentityProvider(deps, rules, callerOf(request), request.params.id, request.body),
+        await updateIdentityProvider(deps, rules, callerOf(request), request.params.id, request.body),
       ),
   });
   app.delete('/v1/identity-providers/:id', {
@@ -88,6 +88,6 @@ export const identityProviderRoutes: FastifyPluginAsyncTypebox<RouteContext> = a
       response: { 200: IdentityProvider, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeIdentityProvider(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteIdentityProvider(deps, callerOf(request), request.params.id)),
   });
 };

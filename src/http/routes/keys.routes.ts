@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { CreatedKey, CreateKeyBody, Key, KeyPage, ListKeysQuery, PatchKeyBody, RotateKeyBody } from '../../api/keys.js';
 import { rotateKey } from '../../modules/keys/rotation.service.js';
-import { createKey, getKey, listKeysFor, patchKey, revokeKey } from '../../modules/keys/keys.service.js';
+import { createKey } from '../../modules/keys/create-key.js';
+import { getKey, listKeys, updateKey, revokeKey } from '../../modules/keys/keys.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -34,7 +35,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       response: { 200: KeyPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listKeysFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listKeys(deps, callerOf(request), request.query)),
   });
   app.get('/v1/keys/:id', {
     config: { requires: { permission: 'users.manage', orSelfParam: 'id' }, action: 'key.read' },
@@ -59,7 +60,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       response: { 200: Key, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchKey(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updateKey(deps, callerOf(request), request.params.id, request.body)),
   });
   app.post('/v1/keys/:id/rotate', {
     // An expired key may still call this for itself; the rotation window is the service's rule.

@@ -3,11 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { MfaCodeBody, MfaEnrolment, MfaStatus, MfaVerified } from '../../api/mfa.js';
 import {
-  confirmEnrolment,
-  getMfaStatus,
-  resetEnrolment,
-  startEnrolment,
-  verifyOwnCode,
+  confirmUserMfa,
+  getUserMfa,
+  resetUserMfa,
+  enrolUserMfa,
+  verifyMfaCode,
 } from '../../modules/mfa/mfa.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -27,13 +27,13 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await getMfaStatus(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await getUserMfa(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/users/:id/mfa', {
     config: { requires: userOrManager, action: 'user.mfa.enrol' },
     schema: {
       tags,
-      operationId: 'startMfaEnrolment',
+      operationId: 'enrolUserMfa',
       summary: 'Start (or, while unconfirmed, restart) TOTP enrolment: the seed, shown once',
       params: IdParams('user'),
       response: { 201: MfaEnrolment, ...PROBLEM_RESPONSES },
@@ -41,21 +41,21 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
     handler: async (request, reply) => {
       // The seed is in this body: no cache along the way may keep it.
       reply.header('cache-control', 'no-store');
-      return sendResult(request, reply, await startEnrolment(deps, callerOf(request), request.params.id), 201);
+      return sendResult(request, reply, await enrolUserMfa(deps, callerOf(request), request.params.id), 201);
     },
   });
   app.post('/v1/users/:id/mfa/confirm', {
     config: { requires: userOrManager, action: 'user.mfa.confirm' },
     schema: {
       tags,
-      operationId: 'confirmMfaEnrolment',
+      operationId: 'confirmUserMfa',
       summary: 'Confirm enrolment with a first code',
       params: IdParams('user'),
       body: MfaCodeBody,
       response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await confirmEnrolment(deps, callerOf(request), request.params.id, request.body.code)),
+      sendResult(request, reply, await confirmUserMfa(deps, callerOf(request), request.params.id, request.body.code)),
   });
   app.delete('/v1/users/:id/mfa', {
     config: { requires: userOrManager, action: 'user.mfa.reset' },
@@ -67,7 +67,7 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       response: { 200: MfaStatus, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await resetEnrolment(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await resetUserMfa(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/me/mfa/verify', {
     config: { requires: { anyKey: true }, action: 'me.mfa.verify', mayCallWhileMfaDue: true },
@@ -79,6 +79,6 @@ export const mfaRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       response: { 200: MfaVerified, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await verifyOwnCode(deps, callerOf(request), request.body.code)),
+      sendResult(request, reply, await verifyMfaCode(deps, callerOf(request), request.body.code)),
   });
 };

@@ -12,9 +12,9 @@ import {
 import {
   createPolicy,
   getPolicy,
-  listPoliciesFor,
-  patchPolicy,
-  removePolicy,
+  listPolicies,
+  updatePolicy,
+  deletePolicy,
 } from '../../modules/policies/policies.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -36,7 +36,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       sendResult(request, reply, await createPolicy(deps, callerOf(request), request.body), 201),
   });
   app.get('/v1/policies', {
-    // tenant.manage alone sees the tenant-wide policies it configures (see listPoliciesFor).
+    // tenant.manage alone sees the tenant-wide policies it configures (see listPolicies).
     config: {
       requires: { anyOf: [{ permission: 'users.manage' }, { permission: 'tenant.manage' }] },
       action: 'policy.list',
@@ -49,7 +49,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: PolicyPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listPoliciesFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listPolicies(deps, callerOf(request), request.query)),
   });
   app.get('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'read' }, action: 'policy.read' },
@@ -60,7 +60,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       params: IdParams('policy'),
       response: { 200: Policy, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) => sendResult(request, reply, await getPolicy(deps, request.params.id)),
+    handler: async (request, reply) =>
+      sendResult(request, reply, await getPolicy(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'update' }, action: 'policy.update' },
@@ -73,7 +74,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: Policy, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchPolicy(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updatePolicy(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/policies/:id', {
     config: { requires: { gate: 'policy', action: 'delete' }, action: 'policy.delete' },
@@ -89,7 +90,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       sendResult(
         request,
         reply,
-        await removePolicy(deps, callerOf(request), request.params.id, request.query.force === true),
+        await deletePolicy(deps, callerOf(request), request.params.id, request.query.force === true),
       ),
   });
 };

@@ -11,10 +11,10 @@ import {
 import {
   createResource,
   getResource,
-  listResources,
-  patchResource,
-  removeResource,
+  updateResource,
+  deleteResource,
 } from '../../modules/resources/resources.service.js';
+import { listResources } from '../../modules/resources/list-resources.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -71,7 +71,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       response: { 200: Resource, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchResource(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updateResource(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/resources/:id', {
     config: { requires: { gate: 'resource', action: 'delete' }, action: 'resource.delete' },
@@ -83,6 +83,6 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (ap
       response: { 200: Resource, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeResource(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteResource(deps, callerOf(request), request.params.id)),
   });
 };

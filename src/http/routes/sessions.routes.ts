@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { ListSessionsQuery, Session, SessionPage } from '../../api/sessions.js';
-import { endSession, getSession, listSessionsFor } from '../../modules/sessions/sessions.service.js';
+import { deleteSession, getSession, listSessions } from '../../modules/sessions/sessions.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { clearSessionCookies } from '../session-cookies.js';
@@ -23,7 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       response: { 200: SessionPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listSessionsFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listSessions(deps, callerOf(request), request.query)),
   });
   app.get('/v1/sessions/:id', {
     config: { requires: anyKey, action: 'session.read' },
@@ -38,7 +38,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       sendResult(request, reply, await getSession(deps, callerOf(request), request.params.id)),
   });
   app.delete('/v1/sessions/:id', {
-    config: { requires: anyKey, action: 'session.end' },
+    config: { requires: anyKey, action: 'session.delete' },
     schema: {
       tags,
       operationId: 'deleteSession',
@@ -48,7 +48,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
     },
     handler: async (request, reply) => {
       const caller = callerOf(request);
-      const result = await endSession(deps, caller, request.params.id);
+      const result = await deleteSession(deps, caller, request.params.id);
       if (result.ok && request.params.id === caller.sessionId) clearSessionCookies(request, reply);
       return sendResult(request, reply, result);
     },

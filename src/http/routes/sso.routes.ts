@@ -10,9 +10,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../../core/error-codes.js';
 import { CompleteSessionBody, PendingSession, SsoCallbackQuery, SsoStartQuery } from '../../api/sessions.js';
-import { finishSignIn, startSignIn } from '../../modules/sso/sso.service.js';
+import { confirmSsoSignIn, createSsoSignIn } from '../../modules/sso/sso.service.js';
 import { FLOW_TTL_MS, openFlow, sealFlow } from '../../modules/sso/sso-flow.js';
-import { completeSession, liveSession, pendingSession } from '../../modules/sessions/sessions.service.js';
+import { updateSsoSignIn, liveSession, getSsoSignIn } from '../../modules/sessions/sessions.service.js';
 import { sendProblem, sendResult } from '../problem.js';
 import {
   CSRF_HEADER,
@@ -45,16 +45,16 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   const actorOf = (request: FastifyRequest) => ({ keyId: null, requestId: request.id, sourceIp: request.ip });
 
   app.get('/v1/sso/start', {
-    config: { ...open, action: 'sso.start' },
+    config: { ...open, action: 'sso.signIn.create' },
     schema: {
       tags,
-      operationId: 'startSsoSignIn',
+      operationId: 'createSsoSignIn',
       summary: "Sign in with SSO: redirects to the provider of the email's domain",
       querystring: SsoStartQuery,
       response: { ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) => {
-      const started = await startSignIn(sso, {
+      const started = await createSsoSignIn(sso, {
         email: request.query.email,
         client: request.query.client ?? 'console',
         ...(request.query.redirect === undefined ? {} : { cliRedirect: request.query.redirect }),
@@ -67,7 +67,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   });
 
   app.get('/v1/sso/callback', {
-    config: { ...open, action: 'sso.callback' },
+    config: { ...open, action: 'sso.signIn.confirm' },
     schema: {
       tags,
       operationId: 'confirmSsoSignIn',
@@ -81,7 +81,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       clearFlowCookie(request, reply);
       reply.header('cache-control', 'no-store');
       const callbackUrl = new URL(request.url, `${base(request)}/`);
-      const finished = await finishSignIn(sso, actorOf(request), callbackUrl, flow);
+      const finished = await confirmSsoSignIn(sso, actorOf(request), callbackUrl, flow);
       if (!finished.ok) return refuse(request, reply, finished.problem);
       const { token } = finished.value;
       setSessionCookies(request, reply, token, csrf.tokenFor(token), sso.sessionTtlMs);
@@ -98,25 +98,25 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
   };
 
   app.get('/v1/sso/pending', {
-    config: { ...open, action: 'sso.pending' },
+    config: { ...open, action: 'sso.signIn.read' },
     schema: {
       tags,
-      operationId: 'getPendingSignIn',
+      operationId: 'getSsoSignIn',
       summary: 'What the signed-in person still has to do: pick a key, give a one-time code',
       response: { 200: PendingSession, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) => {
       const found = await cookieSession(request);
       if (!found.ok) return sendProblem(request, reply, found.problem);
-      return reply.header('cache-control', 'no-store').send(await pendingSession(deps, found.session));
+      return reply.header('cache-control', 'no-store').send(await getSsoSignIn(deps, found.session));
     },
   });
 
   app.post('/v1/sso/complete', {
-    config: { ...open, action: 'session.complete' },
+    config: { ...open, action: 'sso.signIn.update' },
     schema: {
       tags,
-      operationId: 'updatePendingSignIn',
+      operationId: 'updateSsoSignIn',
       summary: 'Finish signing in: the key the session acts with, and the one-time code when due',
       body: CompleteSessionBody,
       response: { 200: PendingSession, ...PROBLEM_RESPONSES },
@@ -130,7 +130,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
           code: 'FORBIDDEN',
           detail: `a change made with a session cookie must send its CSRF token in ${CSRF_HEADER}`,
         });
-      return sendResult(request, reply, await completeSession(deps, actorOf(request), found.session, request.body));
+      return sendResult(request, reply, await updateSsoSignIn(deps, actorOf(request), found.session, request.body));
     },
   });
 };

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { CreateTenantBody, ListTenantsQuery, PatchTenantBody, Tenant, TenantPage } from '../../api/tenants.js';
-import { createTenant, getTenant, listTenantsFor, patchTenant } from '../../modules/tenants/tenants.service.js';
+import { createTenant, getTenant, listTenants, updateTenant } from '../../modules/tenants/tenants.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -33,7 +33,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: TenantPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listTenantsFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listTenants(deps, callerOf(request), request.query)),
   });
   app.get('/v1/tenants/:id', {
     config: { requires: manage, action: 'tenant.read' },
@@ -58,6 +58,6 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: Tenant, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchTenant(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updateTenant(deps, callerOf(request), request.params.id, request.body)),
   });
 };

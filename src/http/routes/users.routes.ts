@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { CreateUserBody, ListUsersQuery, PatchUserBody, User, UserPage } from '../../api/users.js';
-import { createUser, getUser, listUsersFor, patchUser, removeUser } from '../../modules/users/users.service.js';
+import { createUser, getUser, listUsers, updateUser, deleteUser } from '../../modules/users/users.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -33,7 +33,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       response: { 200: UserPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listUsersFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listUsers(deps, callerOf(request), request.query)),
   });
   app.get('/v1/users/:id', {
     config: { requires: manage, action: 'user.read' },
@@ -58,7 +58,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       response: { 200: User, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await patchUser(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(request, reply, await updateUser(deps, callerOf(request), request.params.id, request.body)),
   });
   app.delete('/v1/users/:id', {
     config: { requires: manage, action: 'user.delete' },
@@ -70,6 +70,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, {
       response: { 200: User, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeUser(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteUser(deps, callerOf(request), request.params.id)),
   });
 };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
 import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
-import { describeCaller } from '../../modules/keys/me.service.js';
+import { getMe } from '../../modules/keys/me.service.js';
 import type { VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendProblem, sendResult } from '../problem.js';
@@ -83,7 +83,6 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       summary: 'The calling key and its effective grants',
       response: { 200: Me, ...PROBLEM_RESPONSES },
     },
-    handler: async (request, reply) =>
-      sendResult(request, reply, await describeCaller(context.deps, callerOf(request))),
+    handler: async (request, reply) => sendResult(request, reply, await getMe(context.deps, callerOf(request))),
   });
 };

@@ -49,7 +49,7 @@ function scopeOf(caller: Caller, tenantId: string | undefined): Result<string | 
   return resolveTenantId(caller.key, tenantId);
 }
 
-export async function listAudit(
+export async function listAuditEvents(
   deps: ServiceDeps,
   caller: Caller,
   query: ListAuditInput,

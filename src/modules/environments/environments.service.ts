@@ -14,6 +14,7 @@ import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { countLiveKeysInEnvironment } from '../keys/keys.repository.js';
+import { countWebhookKeysInEnvironment } from '../webhook-keys/webhook-keys.repository.js';
 import { countResourcesInEnvironment } from '../resources/resources.repository.js';
 import { countPoliciesInEnvironment } from '../policies/policies.repository.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
@@ -23,16 +24,16 @@ import { ROOT_KEY_PREFIX } from '../instance/root-key.js';
 import { effectiveSettings } from './effective-settings.js';
 import { authSettingsInForce, checkOnlyTightens } from './auth-settings-tightening.js';
 import {
-  deleteEnvironment,
-  findEnvironment,
+  deleteEnvironment as deleteEnvironmentRow,
   findEnvironmentByName,
   insertEnvironment,
-  listEnvironments,
+  listEnvironments as listEnvironmentRows,
   lockEnvironment,
-  updateEnvironment,
+  updateEnvironment as updateEnvironmentRow,
   type EnvironmentRow,
 } from './environments.repository.js';
 import { decodeFlag, decodeOptionalFlag, encodeOptionalFlag, stringList } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
 /** With its tenant, the object says what is in force and from where (not in an audit event's before and after). */
 export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): EnvironmentObject {
@@ -83,7 +84,7 @@ export async function findVisibleEnvironment(
   caller: Caller,
   id: string,
 ): Promise<EnvironmentRow | undefined> {
-  const row = await findEnvironment(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'environment', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
@@ -122,19 +123,12 @@ export async function createEnvironment(
     const settings = checkSettings(tenant, row);
     if (!settings.ok) return settings;
     await insertEnvironment(trx, row);
-    await record({
-      action: 'environment.create',
-      tenantId: tenant.id,
-      environmentId: row.id,
-      target: { type: 'environment', id: row.id },
-      op: 'create',
-      details: { name: row.name },
-    });
+    await record('environment.create', row, 'create', { name: row.name });
     return ok(toEnvironmentObject(row, tenant));
   });
 }
 
-export async function listEnvironmentsFor(
+export async function listEnvironments(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
@@ -142,7 +136,7 @@ export async function listEnvironmentsFor(
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listEnvironments(deps.db, { ...page.value });
+  const rows = await listEnvironmentRows(deps.db, { ...page.value });
   const tenants = new Map<string, TenantRow | undefined>();
   for (const row of rows)
     if (!tenants.has(row.tenant_id)) tenants.set(row.tenant_id, await findTenant(deps.db, row.tenant_id));
@@ -164,7 +158,7 @@ function pick<T>(input: T | undefined, current: T): T {
   return input === undefined ? current : input;
 }
 
-export async function patchEnvironment(
+export async function updateEnvironment(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -207,21 +201,17 @@ export async function patchEnvironment(
       const tightened = checkOnlyTightens(authSettingsInForce(current, tenant), authSettingsInForce(next, tenant));
       if (!tightened.ok) return tightened;
     }
-    await updateEnvironment(trx, id, next);
+    await updateEnvironmentRow(trx, id, next);
     const fields = Object.keys(input);
-    await record({
-      action: 'environment.update',
-      tenantId: tenant.id,
-      environmentId: id,
-      target: { type: 'environment', id },
-      op: 'update',
-      details: { fields, changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields) },
+    await record('environment.update', next, 'update', {
+      fields,
+      changes: settingChanges(toEnvironmentObject(current), toEnvironmentObject(next), fields),
     });
     return ok(toEnvironmentObject(next, tenant));
   });
 }
 
-export async function removeEnvironment(
+export async function deleteEnvironment(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -238,15 +228,11 @@ export async function removeEnvironment(
       return fail('CONFLICT', `environment ${id} still has ${resources} resource(s); delete them first`);
     const policies = await countPoliciesInEnvironment(trx, id);
     if (policies > 0) return fail('CONFLICT', `environment ${id} still has ${policies} policy(ies); delete them first`);
-    await deleteEnvironment(trx, id);
-    await record({
-      action: 'environment.delete',
-      tenantId: current.tenant_id,
-      environmentId: id,
-      target: { type: 'environment', id },
-      op: 'delete',
-      details: { name: current.name },
-    });
+    const webhookKeys = await countWebhookKeysInEnvironment(trx, id);
+    if (webhookKeys > 0)
+      return fail('CONFLICT', `environment ${id} still has ${webhookKeys} webhook key(s); delete them first`);
+    await deleteEnvironmentRow(trx, id);
+    await record('environment.delete', current, 'delete', { name: current.name });
     return ok(toEnvironmentObject(current, await findTenant(trx, current.tenant_id)));
   });
 }

@@ -10,19 +10,17 @@ import type { PageOf } from '../../api/common.js';
 import type { AddMemberInput, CreateGroupInput, GroupObject, ListGroupsInput } from '../../api/groups.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { refuseGroupAssignment } from '../escalation.js';
-import { findKeyById } from '../keys/keys.repository.js';
 import { mutate } from '../mutation.js';
 import type { Db } from '../../storage/database.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
-import { findUser, lockUser } from '../users/users.repository.js';
+import { lockUser } from '../users/users.repository.js';
 import {
   addMember,
   addUserMember,
-  deleteGroup,
-  findGroup,
+  deleteGroup as deleteGroupRow,
   insertGroup,
-  listGroups,
+  listGroups as listGroupRows,
   lockGroups,
   membersOf,
   removeMember,
@@ -31,6 +29,7 @@ import {
   userMembersOf,
   type GroupRow,
 } from './groups.repository.js';
+import { readTarget } from '../target-rows.js';
 
 function toGroupObject(row: GroupRow, keys: readonly string[], users: readonly string[]): GroupObject {
   return {
@@ -53,7 +52,7 @@ async function shownGroup(db: Db, row: GroupRow): Promise<GroupObject> {
 }
 
 async function visibleGroup(db: ServiceDeps['db'], caller: Caller, id: string): Promise<GroupRow | undefined> {
-  const row = await findGroup(db, id);
+  const row = await readTarget(db, caller, 'group', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
@@ -73,26 +72,19 @@ export async function createGroup(
       updated_at: now,
     };
     await insertGroup(trx, row);
-    await record({
-      action: 'group.create',
-      tenantId: row.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id: row.id },
-      op: 'create',
-      details: { name: row.name },
-    });
+    await record('group.create', row, 'create', { name: row.name });
     return ok(toGroupObject(row, [], []));
   });
 }
 
-export async function listGroupsFor(
+export async function listGroups(
   deps: ServiceDeps,
   caller: Caller,
   query: ListGroupsInput,
 ): Promise<Result<PageOf<GroupObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
-  const rows = await listGroups(deps.db, page.value);
+  const rows = await listGroupRows(deps.db, page.value);
   const ids = rows.map((row) => row.id);
   const members = await membersOf(deps.db, ids);
   const users = await userMembersOf(deps.db, ids);
@@ -106,7 +98,7 @@ export async function getGroup(deps: ServiceDeps, caller: Caller, id: string): P
   return row === undefined ? notFound('group', id) : ok(await shownGroup(deps.db, row));
 }
 
-export async function patchGroup(
+export async function updateGroup(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -117,32 +109,22 @@ export async function patchGroup(
     const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
     await renameGroup(trx, id, name, now);
-    await record({
-      action: 'group.update',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id },
-      op: 'update',
-      details: { name },
-    });
+    await record('group.update', current, 'update', { name });
     return ok(await shownGroup(trx, { ...current, name, updated_at: now }));
   });
 }
 
 /** Deletes the group; its members keep everything else, and lose what only the group gave them. */
-export async function removeGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
+export async function deleteGroup(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<GroupObject>> {
   if ((await visibleGroup(deps.db, caller, id)) === undefined) return notFound('group', id);
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     const [current] = await lockGroups(trx, [id]);
     if (current === undefined) return notFound('group', id);
-    const members = await deleteGroup(trx, id);
-    await record({
-      action: 'group.delete',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id },
-      op: 'delete',
-      details: { name: current.name, members: members.keys, userMembers: members.users },
+    const members = await deleteGroupRow(trx, id);
+    await record('group.delete', current, 'delete', {
+      name: current.name,
+      members: members.keys,
+      userMembers: members.users,
     });
     return ok(toGroupObject(current, members.keys, members.users));
   });
@@ -158,10 +140,10 @@ export async function addGroupMember(
   const group = await visibleGroup(deps.db, caller, id);
   if (group === undefined) return notFound('group', id);
   if ('userId' in input) {
-    const user = await findUser(deps.db, input.userId);
+    const user = await readTarget(deps.db, caller, 'user', input.userId);
     if (user === undefined || user.tenant_id !== group.tenant_id) return notFound('user', input.userId);
   } else {
-    const key = await findKeyById(deps.db, input.keyId);
+    const key = await readTarget(deps.db, caller, 'key', input.keyId);
     if (key === undefined || key.tenant_id !== group.tenant_id || key.kind === 'root')
       return notFound('key', input.keyId);
   }
@@ -174,14 +156,7 @@ export async function addGroupMember(
     const added =
       'userId' in input ? await addUserMember(trx, id, input.userId, now) : await addMember(trx, id, input.keyId, now);
     if (added) {
-      await record({
-        action: 'group.member.add',
-        tenantId: group.tenant_id,
-        environmentId: null,
-        target: { type: 'group', id },
-        op: 'update',
-        details: { ...input },
-      });
+      await record('group.member.add', group, 'update', { ...input });
     }
     return ok(await shownGroup(trx, group));
   });
@@ -202,14 +177,7 @@ export async function removeGroupMember(
     if (isUser) await lockUser(trx, memberId);
     const removed = isUser ? await removeUserMember(trx, id, memberId) : await removeMember(trx, id, memberId);
     if (!removed) return notFound('member', memberId);
-    await record({
-      action: 'group.member.remove',
-      tenantId: group.tenant_id,
-      environmentId: null,
-      target: { type: 'group', id },
-      op: 'update',
-      details: isUser ? { userId: memberId } : { keyId: memberId },
-    });
+    await record('group.member.remove', group, 'update', isUser ? { userId: memberId } : { keyId: memberId });
     return ok(await shownGroup(trx, group));
   });
 }

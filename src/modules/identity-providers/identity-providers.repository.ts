@@ -52,7 +52,7 @@ export async function domainsTakenElsewhere(
   return (await query.execute()).map((row) => row.domain);
 }
 
-export async function listIdentityProviders(
+export async function selectIdentityProviders(
   db: Db,
   filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
 ): Promise<IdentityProviderRow[]> {
@@ -66,7 +66,7 @@ export async function listIdentityProviders(
 }
 
 /** Writes the provider's row and, when they changed, its domains (replaced as a set). */
-export async function updateIdentityProvider(
+export async function writeIdentityProvider(
   db: Db,
   row: IdentityProviderRow,
   domains: readonly string[] | null,
@@ -78,7 +78,7 @@ export async function updateIdentityProvider(
   await insertDomains(db, id, domains);
 }
 
-export async function deleteIdentityProvider(db: Db, id: string): Promise<void> {
+export async function deleteIdentityProviderRows(db: Db, id: string): Promise<void> {
   await db.deleteFrom('identity_provider_domains').where('provider_id', '=', id).execute();
   await db.deleteFrom('identity_providers').where('id', '=', id).execute();
 }

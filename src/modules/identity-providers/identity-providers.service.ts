@@ -21,13 +21,13 @@ import { findTenant } from '../tenants/tenants.repository.js';
 import { stringList } from '../../storage/column-codec.js';
 import { deleteSessionsOfProvider } from '../sessions/sessions.repository.js';
 import {
-  deleteIdentityProvider,
+  deleteIdentityProviderRows,
   domainsTakenElsewhere,
   findIdentityProvider,
   insertIdentityProvider,
-  listIdentityProviders,
+  selectIdentityProviders,
   lockIdentityProvider,
-  updateIdentityProvider,
+  writeIdentityProvider,
   type IdentityProviderRow,
 } from './identity-providers.repository.js';
 
@@ -146,7 +146,7 @@ export async function createIdentityProvider(
   });
 }
 
-export async function listIdentityProvidersFor(
+export async function listIdentityProviders(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
@@ -155,7 +155,7 @@ export async function listIdentityProvidersFor(
   if (!allowed.ok) return allowed;
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
-  const rows = await listIdentityProviders(deps.db, page.value);
+  const rows = await selectIdentityProviders(deps.db, page.value);
   return ok(toPage(rows, page.value.limit, toIdentityProviderObject));
 }
 
@@ -170,7 +170,7 @@ export async function getIdentityProvider(
   return allowed.ok ? ok(toIdentityProviderObject(row)) : allowed;
 }
 
-export async function patchIdentityProvider(
+export async function updateIdentityProvider(
   deps: ServiceDeps,
   rules: IssuerRules,
   caller: Caller,
@@ -201,7 +201,7 @@ export async function patchIdentityProvider(
       provisioning: input.provisioning ?? current.provisioning,
       updated_at: now,
     };
-    await updateIdentityProvider(trx, next, domains);
+    await writeIdentityProvider(trx, next, domains);
     await record({
       action: 'identityProvider.update',
       tenantId: current.tenant_id,
@@ -216,7 +216,7 @@ export async function patchIdentityProvider(
 }
 
 /** Deletes the provider; the sessions people hold through it end with it. */
-export async function removeIdentityProvider(
+export async function deleteIdentityProvider(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -228,7 +228,7 @@ export async function removeIdentityProvider(
     const current = await lockIdentityProvider(trx, id);
     if (current === undefined) return notFound('identity provider', id);
     const ended = await deleteSessionsOfProvider(trx, id);
-    await deleteIdentityProvider(trx, id);
+    await deleteIdentityProviderRows(trx, id);
     await record({
       action: 'identityProvider.delete',
       tenantId: current.tenant_id,

@@ -1,6 +1,6 @@
 /**
  * Rotating the server pepper (`keyward pepper rotate`). Everything sealed under it is re-sealed
- * under the new one in one transaction: `secret` resource values and TOTP seeds (AES-256-GCM,
+ * under the new one in one transaction: `secret` resource values, TOTP seeds and webhook keys' secrets (AES-256-GCM,
  * HKDF from the pepper), every audit chain (MACs, checked under the old key first), and the
  * database's pepper fingerprint. Stored key hashes cannot be: they are HMAC(pepper, key) and the
  * keys are not kept. So each live key's hash is remembered as pending, nodes started with
@@ -16,8 +16,10 @@ import { secretBox, type SecretBox } from '../../core/secret-box.js';
 import type { Db } from '../../storage/database.js';
 import { bindAuditKey, deriveAuditKey } from '../audit/audit-mac.js';
 import { resealAllChains, sealLegacyChains } from '../audit/audit-reseal.js';
+import { secretBinding } from '../webhooks/endpoint-secrets.js';
 import { insertAuditEvent } from '../audit/audit.repository.js';
 import { FINGERPRINT_SETTING, fingerprint } from './pepper.js';
+import { allWebhookSecrets, updateWebhookKey } from '../webhook-keys/webhook-keys.repository.js';
 
 export interface PepperRotation {
   readonly previous: Buffer;
@@ -30,6 +32,8 @@ export interface PepperRotation {
 export interface PepperRotationReport {
   readonly secrets: number;
   readonly mfaSeeds: number;
+  /** Webhook keys whose secrets (current, and previous in a grace) were re-sealed. */
+  readonly webhookKeys: number;
   readonly chains: number;
   /** Chains that failed their check under the old key: sealed anyway, and still reported by verify. */
   readonly brokenChains: readonly string[];
@@ -78,6 +82,50 @@ export async function isPendingUnderPreviousPepper(db: Db, keyId: string, keyHas
 function reseal(value: string, boundTo: string, from: SecretBox, to: SecretBox): string | null {
   const plain = from.open(value, boundTo);
   return plain === null ? null : to.seal(plain, boundTo);
+}
+
+/** Each webhook key's secrets, bound to its id as webhook-keys.service.ts seals them; a key with a secret that does not open is left whole. */
+/** Both of each webhook endpoint's signing secrets, bound as endpoint-secrets.ts binds them. */
+async function resealEndpointSecrets(
+  trx: Db,
+  from: SecretBox,
+  to: SecretBox,
+): Promise<{ resealed: number; unreadable: number }> {
+  let [resealed, unreadable] = [0, 0];
+  const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'secret', 'previous_secret']).execute();
+  for (const row of endpoints) {
+    const current = reseal(row.secret, secretBinding(row.id, 'current'), from, to);
+    const previous =
+      row.previous_secret === null ? null : reseal(row.previous_secret, secretBinding(row.id, 'previous'), from, to);
+    if (current === null || (row.previous_secret !== null && previous === null)) unreadable++;
+    else {
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ secret: current, previous_secret: previous })
+        .where('id', '=', row.id)
+        .execute();
+      resealed++;
+    }
+  }
+  return { resealed, unreadable };
+}
+
+async function resealWebhookSecrets(
+  trx: Db,
+  from: SecretBox,
+  to: SecretBox,
+): Promise<{ resealed: number; unreadable: number }> {
+  let [resealed, unreadable] = [0, 0];
+  for (const row of await allWebhookSecrets(trx)) {
+    const secret = reseal(row.secret, row.id, from, to);
+    const previous = row.previous_secret === null ? null : reseal(row.previous_secret, row.id, from, to);
+    if (secret === null || (row.previous_secret !== null && previous === null)) unreadable++;
+    else {
+      await updateWebhookKey(trx, row.id, { secret, previous_secret: previous });
+      resealed++;
+    }
+  }
+  return { resealed, unreadable };
 }
 
 export async function rotatePepper(
@@ -141,6 +189,11 @@ export async function rotatePepper(
           mfaSeeds++;
         }
       }
+      // Webhook signing secrets (issue 24): endpoints' (events out) counted with the secrets, webhook keys' apart.
+      const endpoints = await resealEndpointSecrets(trx, from, to);
+      secrets += endpoints.resealed;
+      const webhooks = await resealWebhookSecrets(trx, from, to);
+      unreadable += endpoints.unreadable + webhooks.unreadable;
       const chains = await resealAllChains(trx, oldKey, newKey);
       await trx.deleteFrom('pepper_pending_keys').execute();
       await trx
@@ -157,6 +210,7 @@ export async function rotatePepper(
       const result: PepperRotationReport = {
         secrets,
         mfaSeeds,
+        webhookKeys: webhooks.resealed,
         chains: chains.chains,
         brokenChains: chains.broken.map((chain) => chain.chainId),
         unreadable,

@@ -37,25 +37,11 @@ export async function resetRootKey(
       return fail('NOT_FOUND', 'this instance has no root key yet: start the server once to make it');
     const previous = setting.value;
     await updateKey(trx, previous, { revoked_at: now, updated_at: now });
-    await record({
-      action: 'key.revoke',
-      tenantId: null,
-      environmentId: null,
-      target: { type: 'key', id: previous },
-      op: 'update',
-      details: { reason: 'root key reset' },
-    });
+    await record('key.revoke', { id: previous }, 'update', { reason: 'root key reset' });
     const id = newId('key', now);
     await insertRootKey(trx, id, secret, pepper, now);
     await trx.updateTable('instance_settings').set({ value: id }).where('name', '=', ROOT_KEY_SETTING).execute();
-    await record({
-      action: 'instance.root_key_reset',
-      tenantId: null,
-      environmentId: null,
-      target: { type: 'key', id },
-      op: 'create',
-      details: { previousKeyId: previous },
-    });
+    await record('instance.root_key_reset', { id }, 'create', { previousKeyId: previous });
     return ok({ previousKeyId: previous, rootKeyId: id, key: secret });
   });
   if (result.ok && dataDir !== null) writeOwnerOnlyFile(join(dataDir, 'root.key'), secret + '\n');

@@ -41,13 +41,7 @@ export async function ensureRootKey(
     // The primary key on the setting makes a second, concurrent first start fail here and roll back.
     await trx.insertInto('instance_settings').values({ name: ROOT_KEY_SETTING, value: id }).execute();
     await insertRootKey(trx, id, secret, pepper, now);
-    await record({
-      action: 'instance.bootstrap',
-      tenantId: null,
-      environmentId: null,
-      target: { type: 'key', id },
-      op: 'create',
-    });
+    await record('instance.bootstrap', { id }, 'create');
     return ok(id);
   });
   if (!result.ok) {

@@ -1,157 +1,32 @@
 /**
- * API keys: created (shown once), listed, read, renamed, disabled and revoked. The key itself
- * is generated here and stored only as its HMAC under the server pepper.
+ * API keys: listed, read, changed (renamed, re-described, disabled, re-granted) and revoked.
+ * Creating one is create-key.ts's, rotating one rotation.service.ts's.
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
-import { newId } from '../../core/ids.js';
-import { generateKey, keyHint } from '../../core/key-format.js';
-import { hashKey } from '../../core/key-hash.js';
 import type { PageOf } from '../../api/common.js';
-import type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
+import type { KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, notFound } from '../scope.js';
-import { findEnvironment, lockEnvironment } from '../environments/environments.repository.js';
-import { findTenant } from '../tenants/tenants.repository.js';
+import { findEnvironment } from '../environments/environments.repository.js';
 import type { Db } from '../../storage/database.js';
-import { addMember, findGroup, lockGroups, writeKeyGroups } from '../groups/groups.repository.js';
+import { findGroup, lockGroups } from '../groups/groups.repository.js';
 import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
-import { tierCredits, tierRateLimits } from '../ratelimits/tiers.js';
-import { findPolicy, policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.js';
-import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
-import { resolveGroups, resolveOwner, resolvePolicies } from './key-links.js';
+import { findPolicy, policyIdsByKey } from '../policies/policies.repository.js';
+import { grantColumns, grantSetOf } from './key-grants.js';
 import { changeGrants } from './key-grant-change.js';
 import { DAY_MS } from '../../core/clock.js';
-import { resolveExpiry } from './key-expiry.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
-import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
-import { findKeyById, insertKey, listKeys, lockKey, updateKey, type KeyRow } from './keys.repository.js';
+import { listKeys as listKeyRows, lockKey, updateKey as updateKeyRow, type KeyRow } from './keys.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 import { encodeFlag, stringList } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
-export async function createKey(
-  deps: ServiceDeps,
-  caller: Caller,
-  input: CreateKeyInput,
-): Promise<Result<CreatedKeyObject>> {
-  const environmentId = input.environmentId ?? caller.key.environmentId;
-  if (environmentId === null)
-    return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
-  if (input.kind === 'user' && input.userId === undefined)
-    return fail('VALIDATION', 'userId is required for a user key', { field: 'userId' });
-  if (input.kind === 'application' && input.userId !== undefined) {
-    return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
-  }
-  const admin = input.admin === true;
-  const metadata = serialiseMetadata(input.metadata);
-  if (!metadata.ok) return metadata;
-  const ratelimits = checkRateLimits(input.ratelimits);
-  if (!ratelimits.ok) return ratelimits;
-  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
-  if (!ipAllowlist.ok) return ipAllowlist;
-
-  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
-    // Locked in the order every writer takes them (environment, groups, user, policies): an
-    // environment, group, user or policy deleted meanwhile is waited for, then a 404.
-    const environment = await lockEnvironment(trx, environmentId);
-    if (environment === undefined || !canSeeTenant(caller.key, environment.tenant_id))
-      return notFound('environment', environmentId);
-    const tenant = await findTenant(trx, environment.tenant_id);
-    if (tenant === undefined) return notFound('environment', environmentId);
-    const place = { tenantId: environment.tenant_id, environmentId: environment.id };
-    const groupIds = [...(input.groupIds ?? [])].sort();
-    const groups = await resolveGroups(trx, caller.key, place, groupIds);
-    if (!groups.ok) return groups;
-    const owner =
-      input.userId === undefined ? undefined : await resolveOwner(trx, caller.key, place, input.userId, admin);
-    if (owner !== undefined && !owner.ok) return owner;
-    const expiresAt = resolveExpiry(input.expiresInDays, environment, tenant, now, input.kind);
-    if (!expiresAt.ok) return expiresAt;
-    const policyIds = input.policyIds ?? [];
-    const policies = await resolvePolicies(trx, place, policyIds, true);
-    if (!policies.ok) return policies;
-    const grants = await resolveKeyGrants(
-      { db: trx, model: deps.model },
-      caller.key,
-      place.tenantId,
-      input,
-      admin,
-      policies.value,
-    );
-    if (!grants.ok) return grants;
-
-    const secret = generateKey(environment.key_prefix);
-    const row: KeyRow = {
-      id: newId('key', now),
-      tenant_id: environment.tenant_id,
-      environment_id: environment.id,
-      user_id: input.userId ?? null,
-      kind: input.kind,
-      name: input.name,
-      key_hash: hashKey(deps.pepper, secret),
-      hint: keyHint(secret),
-      prefix: environment.key_prefix,
-      admin: encodeFlag(admin),
-      enabled: encodeFlag(true),
-      ...BLANK_KEY_COLUMNS,
-      ...grantColumns(grants.value),
-      ratelimits: ratelimits.value ?? tierRateLimits(deps.tiers, tenant.tier),
-      expiry_days: expiresAt.value.days,
-      metadata: metadata.value,
-      ip_allowlist: ipAllowlist.value ?? null,
-      ...creditColumns(
-        input.credits === undefined ? tierCredits(deps.tiers, tenant.tier) : input.credits,
-        tenant?.time_zone ?? null,
-        now,
-      ),
-      expires_at: expiresAt.value.expiresAt,
-      created_by_key_id: caller.key.id,
-      created_at: now,
-      updated_at: now,
-    };
-    await insertKey(trx, row);
-    await setKeyPolicies(trx, row.id, policyIds);
-    for (const groupId of groupIds) await addMember(trx, groupId, row.id, now);
-    // A user's groups take in each of its keys, future ones too (seed 004).
-    if (row.user_id !== null) await writeKeyGroups(trx, row.id);
-    const joined = (await findKeyById(trx, row.id))?.group_ids ?? JSON.stringify(groupIds);
-    const created = toKeyObject({ ...row, group_ids: joined }, now, policyIds);
-    await record({
-      action: 'key.create',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'key', id: row.id },
-      op: 'create',
-      // Every usage control the key starts with, a tier's defaults included: what it was created able to spend, and from where.
-      details: {
-        name: row.name,
-        kind: row.kind,
-        admin,
-        ...grants.value,
-        policyIds,
-        groupIds,
-        expiresAt: row.expires_at,
-        ratelimits: created.ratelimits,
-        credits: created.credits,
-        ipAllowlist: created.ipAllowlist,
-      },
-    });
-    // Seed 002: deployed services should not break on a date; say so rather than refuse.
-    const warnings =
-      row.kind === 'application' && row.expires_at !== null
-        ? [
-            'application keys are best created without an expiry (expiresInDays: null): a deployed service should not stop on a date; rotate it instead',
-          ]
-        : [];
-    return ok({ ...created, key: secret, ...(warnings.length > 0 ? { warnings } : {}) });
-  });
-}
-
-export async function listKeysFor(
+export async function listKeys(
   deps: ServiceDeps,
   caller: Caller,
   query: ListKeysInput,
@@ -169,7 +44,7 @@ export async function listKeysFor(
   const now = deps.clock.now();
   const expiringBefore =
     query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
-  const rows = await listKeys(deps.db, {
+  const rows = await listKeyRows(deps.db, {
     ...page.value,
     environmentId: query.environmentId,
     policyId: query.policyId,
@@ -199,7 +74,7 @@ export async function shownKey(db: Db, row: KeyRow, now: number, usage?: Pending
 }
 
 async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Promise<KeyRow | undefined> {
-  const row = await findKeyById(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'key', id);
   if (row === undefined) return undefined;
   return row.id === caller.key.id || canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
@@ -209,7 +84,7 @@ export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Pro
   return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now(), deps.usage));
 }
 
-export async function patchKey(
+export async function updateKey(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -227,6 +102,8 @@ export async function patchKey(
     // Groups are locked before keys by every writer: those it joins or leaves, first.
     if (input.groupIds !== undefined)
       await lockGroups(trx, [...input.groupIds, ...stringList.decode(seen.group_ids, 'api_keys.group_ids')]);
+    // Read again under the lock, not taken from the request's earlier read (caller.targets): a
+    // change landing in between is waited for, and this one builds on the row as it is now.
     const current = await lockKey(trx, id);
     if (current === undefined) return notFound('key', id);
     if (current.revoked_at !== null) return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot change`);
@@ -273,7 +150,7 @@ export async function patchKey(
       policyIds = changed.value.policyIds;
       Object.assign(details, changed.value.details);
     }
-    await updateKey(trx, id, {
+    await updateKeyRow(trx, id, {
       name: next.name,
       metadata: next.metadata,
       enabled: next.enabled,
@@ -285,14 +162,7 @@ export async function patchKey(
     });
     if (input.creditsAdd !== undefined)
       next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
-    await record({
-      action: 'key.update',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'key', id },
-      op: 'update',
-      details,
-    });
+    await record('key.update', current, 'update', details);
     return ok(toKeyObject(next, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
   });
 }
@@ -307,14 +177,8 @@ export async function revokeKey(deps: ServiceDeps, caller: Caller, id: string): 
     if (current.kind === 'root') return fail('CONFLICT', 'the root key cannot be revoked');
     if (current.revoked_at !== null) return ok(await shownKey(trx, current, now, deps.usage));
     const next: KeyRow = { ...current, revoked_at: now, updated_at: now };
-    await updateKey(trx, id, { revoked_at: now, updated_at: now });
-    await record({
-      action: 'key.revoke',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'key', id },
-      op: 'update',
-    });
+    await updateKeyRow(trx, id, { revoked_at: now, updated_at: now });
+    await record('key.revoke', current, 'update');
     return ok(await shownKey(trx, next, now, deps.usage));
   });
 }

@@ -40,7 +40,7 @@ export function effectiveGrants(model: AuthModel, key: KeyRecord): EffectiveGran
   };
 }
 
-export async function describeCaller(deps: ServiceDeps, caller: Caller): Promise<Result<MeObject>> {
+export async function getMe(deps: ServiceDeps, caller: Caller): Promise<Result<MeObject>> {
   const row = await findKeyById(deps.db, caller.key.id);
   if (row === undefined) return notFound('key', caller.key.id);
   return ok({

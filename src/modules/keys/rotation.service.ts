@@ -16,12 +16,13 @@ import { canSeeTenant, notFound } from '../scope.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { DAY_MS } from '../../core/clock.js';
 import { shownKey } from './keys.service.js';
-import { findKeyById, lockKey, updateKey, type KeyRow } from './keys.repository.js';
+import { lockKey, updateKey, type KeyRow } from './keys.repository.js';
 import { refuseExcess, refuseGroupAssignment } from '../escalation.js';
 import { policyIdsByKey } from '../policies/policies.repository.js';
 import { grantSetOf } from './key-grants.js';
 import { resolvePolicies } from './key-links.js';
 import { decodeFlag, decodeOptionalFlag, stringList } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
 export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
 
@@ -48,7 +49,7 @@ export async function rotateKey(
   id: string,
   input: RotateKeyInput,
 ): Promise<Result<CreatedKeyObject>> {
-  const target = await findKeyById(deps.db, id);
+  const target = await readTarget(deps.db, caller, 'key', id);
   if (target === undefined || (target.id !== caller.key.id && !canSeeTenant(caller.key, target.tenant_id)))
     return notFound('key', id);
   if (target.kind === 'root') return fail('CONFLICT', 'the root key is not rotated through the API');
@@ -128,13 +129,10 @@ export async function rotateKey(
     if (!(await updateKey(trx, id, rotated)))
       return fail('CONFLICT', `key ${id} is revoked; a revoked key cannot rotate`);
     const next = { ...current, ...rotated };
-    await record({
-      action: 'key.rotate',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'key', id },
-      op: 'update',
-      details: { gracePeriodSeconds: grace, expiresAt: next.expires_at, self: caller.key.id === id },
+    await record('key.rotate', current, 'update', {
+      gracePeriodSeconds: grace,
+      expiresAt: next.expires_at,
+      self: caller.key.id === id,
     });
     return ok({ ...(await shownKey(trx, next, at, deps.usage)), key: secret });
   });

@@ -98,14 +98,9 @@ async function checkConfirmed(
     // Where MFA is asked periodically the pass renews the user's keys, which every node caches
     // with their due time: then it is a change they must drop. Elsewhere nothing cached moves.
     const renews = signIn.key.tenantId !== null && (await tenantAsksReverify(trx, signIn.key.tenantId));
-    await record({
-      action: 'me.mfa.verify',
-      tenantId: signIn.key.tenantId,
-      environmentId: signIn.key.environmentId,
-      target: { type: 'user', id: userId },
-      op: 'update',
-      ...(renews ? {} : { cached: false as const }),
-    });
+    // Filed where the signing-in key lives: its environment, which a user (tenant-wide) has not.
+    const subject = { id: userId, tenant_id: signIn.key.tenantId, environment_id: signIn.key.environmentId };
+    await record('me.mfa.verify', subject, 'update', undefined, renews ? {} : { cached: false });
     return ok(null);
   });
 }
@@ -115,17 +110,13 @@ export async function checkUserOtp(deps: ServiceDeps, userId: string, code: stri
   return checkConfirmed(deps, userId, code, null);
 }
 
-export async function getMfaStatus(
-  deps: ServiceDeps,
-  caller: Caller,
-  userId: string,
-): Promise<Result<MfaStatusObject>> {
+export async function getUserMfa(deps: ServiceDeps, caller: Caller, userId: string): Promise<Result<MfaStatusObject>> {
   if ((await findVisibleUser(deps, caller, userId)) === undefined) return notFound('user', userId);
   return ok(statusOf(userId, await findUserMfa(deps.db, userId)));
 }
 
 /** Starts enrolment, or starts it again with a new seed while it is unconfirmed. */
-export async function startEnrolment(
+export async function enrolUserMfa(
   deps: ServiceDeps,
   caller: Caller,
   userId: string,
@@ -155,20 +146,13 @@ export async function startEnrolment(
     } else if (!(await restartUserMfa(trx, userId, sealed, now))) {
       return conflict;
     }
-    await record({
-      action: 'user.mfa.enrol',
-      tenantId: user.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: userId },
-      op: 'update',
-      details: { restarted: current !== undefined },
-    });
+    await record('user.mfa.enrol', user, 'update', { restarted: current !== undefined });
     return ok({ secret, otpauthUrl: totpUrl(secret, user.email) });
   });
 }
 
 /** The first right code confirms an enrolment: from then on the user's codes are asked for. */
-export async function confirmEnrolment(
+export async function confirmUserMfa(
   deps: ServiceDeps,
   caller: Caller,
   userId: string,
@@ -184,20 +168,14 @@ export async function confirmEnrolment(
   const confirmed = await mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // Restarted, confirmed or reset since it was read: the code was for a seed that is gone.
     if (!(await acceptStep(trx, userId, row.secret, step.value, now, now))) return invalid();
-    await record({
-      action: 'user.mfa.confirm',
-      tenantId: user.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: userId },
-      op: 'update',
-    });
+    await record('user.mfa.confirm', user, 'update');
     return ok(statusOf(userId, { ...row, confirmed_at: now }));
   });
   return confirmed;
 }
 
 /** Removes the enrolment, confirmed or not; the user may enrol again. */
-export async function resetEnrolment(
+export async function resetUserMfa(
   deps: ServiceDeps,
   caller: Caller,
   userId: string,
@@ -222,20 +200,13 @@ export async function resetEnrolment(
       );
     }
     if (!(await deleteUserMfa(trx, userId))) return fail('NOT_FOUND', `user ${userId} has no MFA enrolment`);
-    await record({
-      action: 'user.mfa.reset',
-      tenantId: user.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: userId },
-      op: 'update',
-      details: { wasConfirmed: current.confirmed_at !== null },
-    });
+    await record('user.mfa.reset', user, 'update', { wasConfirmed: current.confirmed_at !== null });
     return ok(statusOf(userId, undefined));
   });
 }
 
 /** `POST /v1/me/mfa/verify`: the calling key's user's code (UI sign-in). */
-export async function verifyOwnCode(
+export async function verifyMfaCode(
   deps: ServiceDeps,
   caller: Caller,
   code: string,

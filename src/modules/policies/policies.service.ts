@@ -18,15 +18,15 @@ import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-column
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
 import {
-  deletePolicy,
-  findPolicy,
+  deletePolicy as deletePolicyRow,
   insertPolicy,
   keyIdsLinkedTo,
-  listPolicies,
+  listPolicies as listPolicyRows,
   lockPolicies,
-  updatePolicy,
+  updatePolicy as updatePolicyRow,
   type PolicyRow,
 } from './policies.repository.js';
+import { readTarget } from '../target-rows.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
   const grants = grantSetOf({ ...row, preset: null }, 'policies');
@@ -90,24 +90,22 @@ export async function createPolicy(
     };
     const { preset: _preset, ...columns } = row as PolicyRow & { preset?: unknown };
     await insertPolicy(trx, columns);
-    await record({
-      action: 'policy.create',
-      tenantId,
-      environmentId,
-      target: { type: 'policy', id: row.id },
-      op: 'create',
-      details: { name: row.name, ...grants.value, ratelimits: parseRateLimits(row.ratelimits, 'policies') },
+    await record('policy.create', row, 'create', {
+      name: row.name,
+      ...grants.value,
+      ratelimits: parseRateLimits(row.ratelimits, 'policies'),
     });
     return ok(toPolicyObject(columns));
   });
 }
 
-export async function getPolicy(deps: ServiceDeps, id: string): Promise<Result<PolicyObject>> {
-  const row = await findPolicy(deps.db, id);
+export async function getPolicy(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<PolicyObject>> {
+  // The gate judged this very row (policy-gate.ts): another tenant's policy is a 404 there.
+  const row = await readTarget(deps.db, caller, 'policy', id);
   return row === undefined ? notFound('policy', id) : ok(toPolicyObject(row));
 }
 
-export async function listPoliciesFor(
+export async function listPolicies(
   deps: ServiceDeps,
   caller: Caller,
   query: ListPoliciesInput,
@@ -120,11 +118,11 @@ export async function listPoliciesFor(
   if (!environment.ok) return environment;
   // Without users.manage the caller holds tenant.manage (the route says so): tenant-wide policies only.
   const tenantWideOnly = !holdsPermission(caller.key, 'users.manage');
-  const rows = await listPolicies(deps.db, { ...page.value, environmentId: query.environmentId, tenantWideOnly });
+  const rows = await listPolicyRows(deps.db, { ...page.value, environmentId: query.environmentId, tenantWideOnly });
   return ok(toPage(rows, page.value.limit, toPolicyObject));
 }
 
-export async function patchPolicy(
+export async function updatePolicy(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -162,25 +160,18 @@ export async function patchPolicy(
       ratelimits: ratelimits.value ?? current.ratelimits,
       updated_at: now,
     };
-    await updatePolicy(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
-    await record({
-      action: 'policy.update',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'policy', id },
-      op: 'update',
-      details: {
-        fields: Object.keys(input).sort(),
-        ...(givesGrants ? grants.value : {}),
-        ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }),
-      },
+    await updatePolicyRow(trx, id, { ...columns, name: next.name, ratelimits: next.ratelimits, updated_at: now });
+    await record('policy.update', current, 'update', {
+      fields: Object.keys(input).sort(),
+      ...(givesGrants ? grants.value : {}),
+      ...(input.ratelimits === undefined ? {} : { ratelimits: input.ratelimits }),
     });
     return ok(toPolicyObject(next));
   });
 }
 
 /** A policy in use is deleted only with `force`, which unlinks it from its keys in the same transaction. */
-export async function removePolicy(
+export async function deletePolicy(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -198,15 +189,8 @@ export async function removePolicy(
         { linkedKeys: linked.length },
       );
     }
-    await deletePolicy(trx, id);
-    await record({
-      action: 'policy.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'policy', id },
-      op: 'delete',
-      details: { name: current.name, unlinkedKeys: linked },
-    });
+    await deletePolicyRow(trx, id);
+    await record('policy.delete', current, 'delete', { name: current.name, unlinkedKeys: linked });
     return ok(toPolicyObject(current));
   });
 }

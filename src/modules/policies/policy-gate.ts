@@ -7,9 +7,8 @@
 import { fail, ok } from '../../core/error-codes.js';
 import { holdsPermission } from '../../core/key-record.js';
 import type { Db } from '../../storage/database.js';
-import { bodyOf, idParam, type Gate } from '../gate.js';
+import { bodyOf, idParam, rowsOf, type Gate } from '../gate.js';
 import { canSeeTenant, notFound } from '../scope.js';
-import { findPolicy } from './policies.repository.js';
 
 export function policyGate(db: Db): Gate {
   return async (key, action, facts) => {
@@ -20,7 +19,7 @@ export function policyGate(db: Db): Gate {
     if (action === 'create') {
       tenantWide = bodyOf<{ environmentId: string | null }>(facts).environmentId == null;
     } else {
-      const policy = await findPolicy(db, idParam(facts));
+      const policy = await rowsOf(facts).read(db, 'policy', idParam(facts));
       if (policy === undefined || !canSeeTenant(key, policy.tenant_id)) return notFound('policy', idParam(facts));
       tenantWide = policy.environment_id === null;
     }

@@ -15,11 +15,9 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
 import type { AuthModel } from '../../core/model/model.js';
 import type { Db } from '../../storage/database.js';
-import { findEnvironment } from '../environments/environments.repository.js';
 import { notFound } from '../scope.js';
-import { loadTarget } from './resource-targets.js';
-import { findResource } from './resources.repository.js';
-import { bodyOf, idParam, type Gate } from '../gate.js';
+import { bodyOf, idParam, rowsOf, type Gate } from '../gate.js';
+import type { TargetRows } from '../target-rows.js';
 
 export interface ResourceGateDeps {
   readonly db: Db;
@@ -34,9 +32,9 @@ function refused(result: CheckResult & { allowed: false }): Result<never> {
   return fail('FORBIDDEN', `this needs ${result.missing}`, { needed: result.missing });
 }
 
-async function targetOf(deps: ResourceGateDeps, id: string): Promise<TargetResource | undefined> {
-  const row = await findResource(deps.db, id);
-  return row === undefined ? undefined : loadTarget(deps.db, deps.model, row);
+/** The resource as the check sees it: the one the auth hook loaded to judge its visibility (target-rows.ts). */
+function targetOf(deps: ResourceGateDeps, rows: TargetRows, id: string): Promise<TargetResource | undefined> {
+  return rows.resourceTarget(deps.db, deps.model, id);
 }
 
 /** `action` on `target`: allowed, 403 when the key knows of it, 404 when it does not. */
@@ -49,12 +47,13 @@ function may(position: KeyPosition, key: KeyRecord, action: string, target: Targ
 /** A parent named in a body: it must exist, be known to the caller, and lie in `environmentId`. */
 async function parentFor(
   deps: ResourceGateDeps,
+  rows: TargetRows,
   position: KeyPosition,
   key: KeyRecord,
   parentId: string,
   environmentId: string,
 ): Promise<Result<TargetResource>> {
-  const parent = await targetOf(deps, parentId);
+  const parent = await targetOf(deps, rows, parentId);
   if (parent === undefined || !knows(position, key, parent)) return notFound('resource', parentId);
   if (parent.environmentId !== environmentId) {
     return isRoot(key)
@@ -93,6 +92,7 @@ function mayCreate(
 
 export async function authorizeCreate(
   deps: ResourceGateDeps,
+  rows: TargetRows,
   key: KeyRecord,
   body: { type: string; environmentId?: string; parentId?: string },
 ): Promise<Result<null>> {
@@ -102,17 +102,17 @@ export async function authorizeCreate(
   if (environmentId === null)
     return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
   if (!isRoot(key) && environmentId !== key.environmentId) {
-    const environment = await findEnvironment(deps.db, environmentId);
+    const environment = await rows.read(deps.db, 'environment', environmentId);
     if (environment === undefined || environment.tenant_id !== key.tenantId)
       return notFound('environment', environmentId);
     return fail('FORBIDDEN', 'a key creates resources in its own environment only');
   }
-  if (isRoot(key) && (await findEnvironment(deps.db, environmentId)) === undefined)
+  if (isRoot(key) && (await rows.read(deps.db, 'environment', environmentId)) === undefined)
     return notFound('environment', environmentId);
   const position = keyPosition(key);
   let parent: TargetResource | null = null;
   if (body.parentId !== undefined) {
-    const found = await parentFor(deps, position, key, body.parentId, environmentId);
+    const found = await parentFor(deps, rows, position, key, body.parentId, environmentId);
     if (!found.ok) return found;
     parent = found.value;
   }
@@ -123,12 +123,13 @@ export async function authorizeCreate(
 
 export async function authorizeAction(
   deps: ResourceGateDeps,
+  rows: TargetRows,
   key: KeyRecord,
   action: 'read' | 'update' | 'delete',
   id: string,
   body: { visibility?: string | undefined; parentId?: string | null | undefined } | undefined,
 ): Promise<Result<null>> {
-  const target = await targetOf(deps, id);
+  const target = await targetOf(deps, rows, id);
   if (target === undefined) return notFound('resource', id);
   const position = keyPosition(key);
   const allowed = may(position, key, action, target);
@@ -147,7 +148,7 @@ export async function authorizeAction(
   if (!leave.ok) return leave;
   let parent: TargetResource | null = null;
   if (body.parentId !== null) {
-    const found = await parentFor(deps, position, key, body.parentId, target.environmentId);
+    const found = await parentFor(deps, rows, position, key, body.parentId, target.environmentId);
     if (!found.ok) return found;
     parent = found.value;
     if (parent.id === target.id || parent.ancestors.some((ancestor) => ancestor.id === target.id)) {
@@ -169,7 +170,7 @@ export function resourceGate(deps: ResourceGateDeps): Gate {
   return async (key, action, facts) => {
     const body = bodyOf<{ type: string; environmentId: string; parentId: string | null; visibility: string }>(facts);
     if (action === 'create') {
-      return authorizeCreate(deps, key, {
+      return authorizeCreate(deps, rowsOf(facts), key, {
         type: body.type ?? '',
         ...(body.environmentId === undefined ? {} : { environmentId: body.environmentId }),
         ...(typeof body.parentId === 'string' ? { parentId: body.parentId } : {}),
@@ -177,6 +178,6 @@ export function resourceGate(deps: ResourceGateDeps): Gate {
     }
     if (action !== 'read' && action !== 'update' && action !== 'delete')
       throw new Error(`resource gate: unknown action ${action}`);
-    return authorizeAction(deps, key, action, idParam(facts), action === 'update' ? body : undefined);
+    return authorizeAction(deps, rowsOf(facts), key, action, idParam(facts), action === 'update' ? body : undefined);
   };
 }

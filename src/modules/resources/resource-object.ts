@@ -1,6 +1,8 @@
 /** A resource row as the API shows it; `value` only when the caller may read it and the type has one. */
 import type { ResourceObject } from '../../api/resources.js';
-import type { Visibility } from '../../core/check.js';
+import { checkResource, type TargetResource, type Visibility } from '../../core/check.js';
+import { keyPosition } from '../../core/key-record.js';
+import type { Caller } from '../deps.js';
 import type { AuthModel } from '../../core/model/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import { iso } from '../scope.js';
@@ -67,4 +69,15 @@ export function toResourceObject(
   };
   if (withValue && codec.model.types.get(row.type)?.value !== 'none') object.value = shownValue(codec, row);
   return object;
+}
+
+/** Whether the caller may discover the row's parent; a parent it may not is not named to it. */
+export function parentVisible(
+  caller: Caller,
+  row: ResourceRow,
+  targets: ReadonlyMap<string, TargetResource> | null,
+): boolean {
+  if (row.parent_id === null || targets === null) return true;
+  const parent = targets.get(row.parent_id);
+  return parent !== undefined && checkResource(keyPosition(caller.key), caller.key.grants, 'discover', parent).allowed;
 }

@@ -1,31 +1,18 @@
-/**
- * Resources: created, listed (what the key may discover), read, changed, moved and deleted.
- * Access is decided before these run, by the gate the routes declare (resource-gate.ts); here
- * are the effects, each in one transaction with its audit event and change-log row.
- */
-import { checkResource, type TargetResource } from '../../core/check.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { isRoot, keyPosition, type KeyRecord } from '../../core/key-record.js';
-import type { PageOf } from '../../api/common.js';
-import type {
-  CreateResourceInput,
-  ListResourcesInput,
-  PatchResourceInput,
-  ResourceObject,
-} from '../../api/resources.js';
+import { isRoot } from '../../core/key-record.js';
+import type { CreateResourceInput, PatchResourceInput, ResourceObject } from '../../api/resources.js';
 import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { serialiseMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage } from '../pagination.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
-import { storedValue, toDiscoveredObject, toResourceObject } from './resource-object.js';
+import { parentVisible, storedValue, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
-import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
+import { countWebhookKeysBoundTo } from '../webhook-keys/webhook-keys.repository.js';
 import {
-  deleteResource,
+  deleteResource as deleteResourceRow,
   descendantsOf,
   findResource,
   findResourceByExternalId,
@@ -33,9 +20,10 @@ import {
   insertResource,
   insertRoles,
   lockResource,
-  updateResource,
+  updateResource as updateResourceRow,
   type ResourceRow,
 } from './resources.repository.js';
+import { readTarget } from '../target-rows.js';
 
 function checkValue(deps: ServiceDeps, type: string, value: string | undefined): Result<null> {
   if (value !== undefined && deps.model.types.get(type)?.value === 'none') {
@@ -109,33 +97,19 @@ export async function createResource(
         owners.map((principal) => ({ resource_id: id, principal_id: principal, role: creatorRole, created_at: now })),
       );
     }
-    await record({
-      action: 'resource.create',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'resource', id },
-      op: 'create',
-      details: {
-        type: row.type,
-        name: row.name,
-        parentId: row.parent_id,
-        visibility: row.visibility,
-        externalId: row.external_id,
-      },
+    await record('resource.create', row, 'create', {
+      type: row.type,
+      name: row.name,
+      parentId: row.parent_id,
+      visibility: row.visibility,
+      externalId: row.external_id,
     });
     return ok(toResourceObject(row, deps, true));
   });
 }
 
-/** Whether the caller may discover the row's parent; a parent it may not is not named to it. */
-function parentVisible(caller: Caller, row: ResourceRow, targets: ReadonlyMap<string, TargetResource> | null): boolean {
-  if (row.parent_id === null || targets === null) return true;
-  const parent = targets.get(row.parent_id);
-  return parent !== undefined && checkResource(keyPosition(caller.key), caller.key.grants, 'discover', parent).allowed;
-}
-
 export async function getResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
-  const row = await findResource(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'resource', id);
   if (row === undefined) return notFound('resource', id);
   const targets = isRoot(caller.key) ? null : await loadTargets(deps.db, deps.model, [row]);
   return ok(
@@ -143,7 +117,7 @@ export async function getResource(deps: ServiceDeps, caller: Caller, id: string)
   );
 }
 
-export async function patchResource(
+export async function updateResource(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -173,22 +147,15 @@ export async function patchResource(
     if (input.visibility !== undefined) patch.visibility = input.visibility;
     if (input.value !== undefined) patch.value = storedValue(deps, current.type, id, input.value);
     if (metadata !== undefined) patch.metadata = metadata.value;
-    await updateResource(trx, id, patch);
+    await updateResourceRow(trx, id, patch);
     const next: ResourceRow = { ...current, ...patch };
     const shown = isRoot(caller.key) ? true : parentVisible(caller, next, await loadTargets(trx, deps.model, [next]));
     const changed = Object.keys(input).sort();
-    await record({
-      action: 'resource.update',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'resource', id },
-      op: 'update',
-      // Never the value: only that it changed.
-      details: {
-        fields: changed,
-        ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
-        ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
-      },
+    // Never the value: only that it changed.
+    await record('resource.update', current, 'update', {
+      fields: changed,
+      ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
+      ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
     });
     return ok(toResourceObject(next, deps, true, shown));
   });
@@ -226,7 +193,7 @@ async function isUnder(trx: Db, row: ResourceRow, id: string): Promise<boolean> 
   return false;
 }
 
-export async function removeResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
+export async function deleteResource(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<ResourceObject>> {
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     // Locked: a child being created under it waits, then finds it gone, or is found here (409).
     const current = await lockResource(trx, id);
@@ -235,100 +202,19 @@ export async function removeResource(deps: ServiceDeps, caller: Caller, id: stri
     const takesChildren = deps.model.types.get(current.type)?.deleteRemovesChildren === true;
     if (!takesChildren && (await hasChildren(trx, id)))
       return fail('CONFLICT', `resource ${id} has children; delete or move them first`);
-    for (const child of takesChildren ? await descendantsOf(trx, id) : []) {
-      await deleteResource(trx, child.id);
-      await record({
-        action: 'resource.delete',
-        tenantId: child.tenant_id,
-        environmentId: child.environment_id,
-        target: { type: 'resource', id: child.id },
-        op: 'delete',
-        details: { type: child.type, with: id },
-      });
+    const removed = takesChildren ? await descendantsOf(trx, id) : [];
+    // A webhook key bound to it would verify for nothing: its secret is not thrown away unasked.
+    const bound = await countWebhookKeysBoundTo(trx, [id, ...removed.map((child) => child.id)]);
+    if (bound > 0) return fail('CONFLICT', `resource ${id} has ${bound} webhook key(s) bound to it; delete them first`);
+    for (const child of removed) {
+      await deleteResourceRow(trx, child.id);
+      await record('resource.delete', child, 'delete', { type: child.type, with: id });
     }
-    await deleteResource(trx, id);
-    await record({
-      action: 'resource.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'resource', id },
-      op: 'delete',
-      details: { type: current.type },
-    });
+    await deleteResourceRow(trx, id);
+    await record('resource.delete', current, 'delete', { type: current.type });
     // The answer says where it was, even to a key that could not discover its parent (a
     // runtime.sessionTerminate key, its agent): a session never sits at the top level, and a
     // `parentId: null` would say it had been cut loose rather than ended with its documents.
     return ok(toResourceObject(current, deps, false));
   });
-}
-
-const SCAN_BATCH = 200;
-
-/** Where a key's discover may reach outside its environment: what the listing query needs of its grants. */
-function listingReach(key: KeyRecord): ListingReach {
-  const grants = key.grants;
-  const withDiscover = (map: ReadonlyMap<string, ReadonlySet<string>>): string[] =>
-    [...map].filter(([, actions]) => actions.has('discover')).map(([name]) => name);
-  // The catalogue's types are discovered by every key their visibility reaches (SPEC §3 step 4).
-  const discoverTypes = new Set([...withDiscover(grants.typeWide), ...(grants.catalogue ?? [])]);
-  return {
-    environmentId: key.environmentId as string,
-    tenantId: key.tenantId as string,
-    discoverTypes: grants.allTypes.has('discover') ? null : [...discoverTypes],
-    resourceIds: withDiscover(grants.onResource),
-    principals: keyPosition(key).principals ?? [key.id],
-  };
-}
-
-/**
- * What the key may discover, a page at a time. Rows are scanned by id and each one is put to the
- * check; the cursor is the last row shown, so neither it nor the page size says anything about
- * rows the key cannot see.
- */
-export async function listResources(
-  deps: ServiceDeps,
-  caller: Caller,
-  query: ListResourcesInput,
-): Promise<Result<PageOf<ResourceObject>>> {
-  const after = decodeCursor(query.cursor);
-  if (!after.ok) return after;
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const key = caller.key;
-  const root = isRoot(key);
-  const position = keyPosition(key);
-  const reach = root ? null : listingReach(key);
-  const shown: ResourceRow[] = [];
-  const parentShown = new Set<string>();
-  const discoveredOnly = new Set<string>();
-  let afterId = after.value;
-  for (;;) {
-    const rows = await listingCandidates(deps.db, {
-      reach,
-      type: query.type,
-      parentId: query.parentId,
-      environmentId: query.environmentId,
-      afterId,
-      limit: SCAN_BATCH,
-    });
-    const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
-    for (const row of rows) {
-      const target = targets?.get(row.id);
-      if (target === undefined || checkResource(position, key.grants, 'discover', target).allowed) {
-        shown.push(row);
-        if (parentVisible(caller, row, targets)) parentShown.add(row.id);
-        if (target !== undefined && !checkResource(position, key.grants, 'read', target).allowed)
-          discoveredOnly.add(row.id);
-      }
-      if (shown.length > limit) break;
-    }
-    if (shown.length > limit || rows.length < SCAN_BATCH) break;
-    afterId = rows[rows.length - 1]?.id ?? afterId;
-  }
-  return ok(
-    toPage(shown, limit, (row) =>
-      discoveredOnly.has(row.id)
-        ? toDiscoveredObject(row, parentShown.has(row.id))
-        : toResourceObject(row, deps, false, parentShown.has(row.id), canSeeTenant(caller.key, row.tenant_id)),
-    ),
-  );
 }

@@ -6,7 +6,8 @@
 import { holdsPermission, keyVerdict, type KeyRecord } from '../../core/key-record.js';
 import type { Db } from '../../storage/database.js';
 import type { AuthModel } from '../../core/model/model.js';
-import { findKeyById, findKeyWithPoliciesByHash, liveKeyIdsOfUser, toKeyRecord } from '../keys/keys.repository.js';
+import { findKeyById, findKeyWithPoliciesByHash, liveKeyIdsOfUser } from '../keys/keys.repository.js';
+import { toKeyRecord } from '../keys/key-record-of.js';
 
 export const SIGN_IN_PERMISSION = 'applications.use';
 

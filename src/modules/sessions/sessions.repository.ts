@@ -16,7 +16,7 @@ export async function findSession(db: Db, id: string): Promise<SessionRow | unde
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listSessions(
+export async function selectSessions(
   db: Db,
   filter: {
     tenantId?: string | undefined;
@@ -41,7 +41,7 @@ export async function updateSession(db: Db, id: string, patch: Partial<Omit<Sess
 }
 
 /** Deletes the session; answers whether it was there (two ends racing: one of them ends it). */
-export async function deleteSession(db: Db, id: string): Promise<boolean> {
+export async function deleteSessionRow(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }

@@ -29,11 +29,11 @@ import { candidateKeys, currentKeyRecord, mayActWith, type CandidateKey } from '
 import { hashSessionToken, newSessionToken } from './session-tokens.js';
 import {
   deleteExpiredSessions,
-  deleteSession,
+  deleteSessionRow,
   findSession,
   findSessionByTokenHash,
   insertSession,
-  listSessions,
+  selectSessions,
   updateSession,
   type SessionRow,
 } from './sessions.repository.js';
@@ -130,7 +130,7 @@ const ended = (detail: string): Problem => ({ code: 'SESSION_ENDED', detail });
 /** Ends a session the request found unusable, on record; a concurrent end of it is fine. */
 async function endFor(deps: ServiceDeps, row: SessionRow, actor: Actor, reason: string): Promise<void> {
   await mutate(deps, actor, async ({ trx, record }) => {
-    if (await deleteSession(trx, row.id))
+    if (await deleteSessionRow(trx, row.id))
       await record({
         action: 'session.end',
         tenantId: row.tenant_id,
@@ -202,7 +202,7 @@ export async function authenticateSession(
   return { ok: true, session: row, key };
 }
 
-export async function pendingSession(deps: ServiceDeps, session: SessionRow): Promise<PendingSessionObject> {
+export async function getSsoSignIn(deps: ServiceDeps, session: SessionRow): Promise<PendingSessionObject> {
   const now = deps.clock.now();
   const allowed = new Set(stringList.decode(session.candidate_key_ids, 'sessions.candidate_key_ids'));
   const keys =
@@ -218,7 +218,7 @@ export async function pendingSession(deps: ServiceDeps, session: SessionRow): Pr
 }
 
 /** The person finishes signing in: the one-time code first, then the key to act with. */
-export async function completeSession(
+export async function updateSsoSignIn(
   deps: ServiceDeps,
   actor: Actor,
   session: SessionRow,
@@ -258,7 +258,7 @@ export async function completeSession(
     return ok(null);
   });
   if (!done.ok) return done;
-  return ok(await pendingSession(deps, { ...session, key_id: keyId, mfa_pending: encodeFlag(mfaPending) }));
+  return ok(await getSsoSignIn(deps, { ...session, key_id: keyId, mfa_pending: encodeFlag(mfaPending) }));
 }
 
 /** Whether the caller may see and end this session: its own person, or `users.manage` in its tenant. */
@@ -270,7 +270,7 @@ function mayManage(caller: Caller, row: SessionRow): boolean {
   return holdsPermission(caller.key, 'users.manage');
 }
 
-export async function listSessionsFor(
+export async function listSessions(
   deps: ServiceDeps,
   caller: Caller,
   query: ListSessionsInput,
@@ -283,7 +283,7 @@ export async function listSessionsFor(
   if (!manager && query.userId !== undefined && query.userId !== caller.key.userId)
     return fail('FORBIDDEN', "listing another user's sessions needs users.manage", { needed: 'users.manage' });
   const userId = manager ? query.userId : (caller.key.userId ?? undefined);
-  const rows = await listSessions(deps.db, { ...page.value, userId, now: deps.clock.now() });
+  const rows = await selectSessions(deps.db, { ...page.value, userId, now: deps.clock.now() });
   return ok(toPage(rows, page.value.limit, (row) => toSessionObject(row, caller.sessionId)));
 }
 
@@ -301,11 +301,11 @@ export async function getSession(deps: ServiceDeps, caller: Caller, id: string):
   return row.ok ? ok(toSessionObject(row.value, caller.sessionId)) : row;
 }
 
-export async function endSession(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<SessionObject>> {
+export async function deleteSession(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<SessionObject>> {
   const row = await visibleSession(deps, caller, id);
   if (!row.ok) return row;
   return mutate(deps, caller.actor, async ({ trx, record }) => {
-    if (!(await deleteSession(trx, id))) return notFound('session', id);
+    if (!(await deleteSessionRow(trx, id))) return notFound('session', id);
     await record({
       action: 'session.end',
       tenantId: row.value.tenant_id,

@@ -96,7 +96,10 @@ export interface StartInput {
 }
 
 /** Where to send the person, and the flow to keep in their browser. */
-export async function startSignIn(deps: SsoDeps, input: StartInput): Promise<Result<{ url: string; flow: SsoFlow }>> {
+export async function createSsoSignIn(
+  deps: SsoDeps,
+  input: StartInput,
+): Promise<Result<{ url: string; flow: SsoFlow }>> {
   const domain = emailDomainOf(input.email);
   const provider = await findIdentityProviderByDomain(deps.service.db, domain);
   if (provider === undefined)
@@ -209,7 +212,7 @@ async function personOf(
 }
 
 /** The callback: the provider's answer checked, the person found, a session opened. */
-export async function finishSignIn(
+export async function confirmSsoSignIn(
   deps: SsoDeps,
   actor: Actor,
   callbackUrl: URL,

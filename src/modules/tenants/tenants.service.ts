@@ -14,9 +14,9 @@ import { effectiveSettings } from '../environments/effective-settings.js';
 import {
   findTenant,
   insertTenant,
-  listTenants,
+  listTenants as listTenantRows,
   lockTenant,
-  updateTenant,
+  updateTenant as updateTenantRow,
   type TenantRow,
 } from './tenants.repository.js';
 import { decodeFlag, encodeFlag } from '../../storage/column-codec.js';
@@ -82,20 +82,13 @@ export async function createTenant(
     const retention = checkAuditRetention(row.audit_retention_days, deps.auditMinRetentionDays);
     if (!retention.ok) return retention;
     await insertTenant(trx, row);
-    await record({
-      action: 'tenant.create',
-      tenantId: row.id,
-      environmentId: null,
-      target: { type: 'tenant', id: row.id },
-      op: 'create',
-      details: { name: row.name },
-    });
+    await record('tenant.create', row, 'create', { name: row.name });
     if (row.audit_retention_days !== null) await record(retentionChange(row.id, null, row.audit_retention_days));
     return ok(toTenantObject(row));
   });
 }
 
-export async function listTenantsFor(
+export async function listTenants(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType,
@@ -104,7 +97,7 @@ export async function listTenantsFor(
   if (!after.ok) return after;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const onlyId = caller.key.kind === 'root' ? undefined : (caller.key.tenantId ?? undefined);
-  const rows = await listTenants(deps.db, { onlyId, afterId: after.value, limit });
+  const rows = await listTenantRows(deps.db, { onlyId, afterId: after.value, limit });
   return ok(toPage(rows, limit, (row) => toTenantObject(row)));
 }
 
@@ -113,7 +106,7 @@ export async function getTenant(deps: ServiceDeps, caller: Caller, id: string): 
   return row === undefined ? notFound('tenant', id) : ok(toTenantObject(row));
 }
 
-export async function patchTenant(
+export async function updateTenant(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -150,17 +143,10 @@ export async function patchTenant(
     if (!settings.ok) return settings;
     const retention = checkAuditRetention(input.auditRetentionDays, deps.auditMinRetentionDays);
     if (!retention.ok) return retention;
-    await updateTenant(trx, id, next);
+    await updateTenantRow(trx, id, next);
     const fields = Object.keys(input);
     const changes = settingChanges(toTenantObject(current, false), toTenantObject(next, false), fields);
-    await record({
-      action: 'tenant.update',
-      tenantId: id,
-      environmentId: null,
-      target: { type: 'tenant', id },
-      op: 'update',
-      details: { fields, changes },
-    });
+    await record('tenant.update', current, 'update', { fields, changes });
     if (next.audit_retention_days !== current.audit_retention_days)
       await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));

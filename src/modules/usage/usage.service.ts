@@ -8,9 +8,9 @@ import type { KeyUsageInput, KeyUsageObject, UsageDayObject } from '../../api/us
 import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
-import { findKeyById } from '../keys/keys.repository.js';
 import { lastUsesOf, usageDaysOf } from './usage.repository.js';
 import type { PendingLastUse, PendingUsage } from '../../storage/pending-usage.js';
+import { readTarget } from '../target-rows.js';
 
 // Defined apart so that ServiceDeps can name it without importing this service (no cycle).
 export type { PendingLastUse, PendingUsage } from '../../storage/pending-usage.js';
@@ -72,7 +72,7 @@ export async function getKeyUsage(
   if (!range.ok) return range;
   const { from, to } = range.value;
   // As GET /v1/keys/{id}: the key itself, or a key of a tenant the caller sees; else not found.
-  const key = await findKeyById(deps.db, id);
+  const key = await readTarget(deps.db, caller, 'key', id);
   if (key === undefined || (key.id !== caller.key.id && !canSeeTenant(caller.key, key.tenant_id)))
     return notFound('key', id);
 

@@ -15,16 +15,16 @@ import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { liveKeyIdsOfUser, lockLiveKeysOfUser, updateKey } from '../keys/keys.repository.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import {
-  deleteUser,
-  findUser,
+  deleteUser as deleteUserRow,
   findUserByEmail,
   insertUser,
-  listUsers,
+  listUsers as listUserRows,
   lockUser,
-  updateUser,
+  updateUser as updateUserRow,
   type UserRow,
 } from './users.repository.js';
 import { decodeFlag } from '../../storage/column-codec.js';
+import { readTarget } from '../target-rows.js';
 
 export function toUserObject(row: UserRow): UserObject {
   return {
@@ -44,7 +44,7 @@ function normaliseEmail(email: string): string {
 }
 
 export async function findVisibleUser(deps: ServiceDeps, caller: Caller, id: string): Promise<UserRow | undefined> {
-  const row = await findUser(deps.db, id);
+  const row = await readTarget(deps.db, caller, 'user', id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
@@ -71,19 +71,12 @@ export async function createUser(
       updated_at: now,
     };
     await insertUser(trx, row);
-    await record({
-      action: 'user.create',
-      tenantId: row.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id: row.id },
-      op: 'create',
-      details: { role: row.role },
-    });
+    await record('user.create', row, 'create', { role: row.role });
     return ok(toUserObject(row));
   });
 }
 
-export async function listUsersFor(
+export async function listUsers(
   deps: ServiceDeps,
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
@@ -91,7 +84,7 @@ export async function listUsersFor(
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listUsers(deps.db, { ...page.value });
+  const rows = await listUserRows(deps.db, { ...page.value });
   return ok(toPage(rows, limit, toUserObject));
 }
 
@@ -100,7 +93,7 @@ export async function getUser(deps: ServiceDeps, caller: Caller, id: string): Pr
   return row === undefined ? notFound('user', id) : ok(toUserObject(row));
 }
 
-export async function patchUser(
+export async function updateUser(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -130,15 +123,8 @@ export async function patchUser(
       role: input.role ?? current.role,
       updated_at: now,
     };
-    await updateUser(trx, id, next);
-    await record({
-      action: 'user.update',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id },
-      op: 'update',
-      details: { fields: Object.keys(input) },
-    });
+    await updateUserRow(trx, id, next);
+    await record('user.update', current, 'update', { fields: Object.keys(input) });
     return ok(toUserObject(next));
   });
 }
@@ -149,19 +135,12 @@ async function revokeKeysOfUser(unit: UnitOfWork, userId: string): Promise<numbe
   const keys = await lockLiveKeysOfUser(unit.trx, userId);
   for (const key of keys) {
     await updateKey(unit.trx, key.id, { revoked_at: unit.now, updated_at: unit.now });
-    await unit.record({
-      action: 'key.revoke',
-      tenantId: key.tenant_id,
-      environmentId: key.environment_id,
-      target: { type: 'key', id: key.id },
-      op: 'update',
-      details: { reason: 'user deleted' },
-    });
+    await unit.record('key.revoke', key, 'update', { reason: 'user deleted' });
   }
   return keys.length;
 }
 
-export async function removeUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
+export async function deleteUser(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<UserObject>> {
   if ((await findVisibleUser(deps, caller, id)) === undefined) return notFound('user', id);
   return mutate(deps, caller.actor, async (unit) => {
     // Locked first: a key being created for the user waits, then finds no user (404), or
@@ -171,15 +150,8 @@ export async function removeUser(deps: ServiceDeps, caller: Caller, id: string):
     const revoked = await revokeKeysOfUser(unit, id);
     await deleteUserMfa(unit.trx, id);
     await removeUserFromAllGroups(unit.trx, id);
-    await deleteUser(unit.trx, id);
-    await unit.record({
-      action: 'user.delete',
-      tenantId: current.tenant_id,
-      environmentId: null,
-      target: { type: 'user', id },
-      op: 'delete',
-      details: { keysRevoked: revoked },
-    });
+    await deleteUserRow(unit.trx, id);
+    await unit.record('user.delete', current, 'delete', { keysRevoked: revoked });
     return ok(toUserObject(current));
   });
 }

@@ -17,6 +17,8 @@ import * as seedMeanings from './0012-seed-meanings.js';
 import * as usageControls from './0013-usage-controls.js';
 import * as rateLimits from './0014-rate-limits.js';
 import * as creditPeriodEnd from './0015-credit-period-end.js';
+import * as webhookEndpoints from './0016-webhook-endpoints.js';
+import * as webhookKeys from './0017-webhook-keys.js';
 import * as identityProviders from './0019-identity-providers.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,5 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-usage-controls': usageControls,
   '0014-rate-limits': rateLimits,
   '0015-credit-period-end': creditPeriodEnd,
+  '0016-webhook-endpoints': webhookEndpoints,
+  '0017-webhook-keys': webhookKeys,
   '0019-identity-providers': identityProviders,
 };

@@ -88,6 +88,11 @@ export const BODY_DEFAULTS: Readonly<Record<CaseName, Expectation>> = {
   noPermission: { verdict: 'FORBIDDEN' },
 };
 
+/** What a route that takes no key answers in each case: the same, whatever key comes along. */
+export const KEYLESS_DEFAULTS: Readonly<Record<CaseName, Expectation>> = Object.fromEntries(
+  CASES.map((name) => [name, { allowed: 'the route takes no key: the one sent is ignored, for better or worse' }]),
+) as Record<CaseName, Expectation>;
+
 /** The status an expectation comes with (what a HEAD request, which has no body, can be held to). */
 export function statusOf(expectation: Expectation): number {
   return 'refused' in expectation ? expectation.refused : 200;

@@ -17,9 +17,15 @@ export interface Prepared extends Withheld {
 }
 
 export interface Fixture {
-  /** Where the credential goes: the bearer header (management calls, the default) or the body's `key` (verify). */
-  readonly credential?: 'bearer' | 'body';
+  /**
+   * Where the credential goes: the bearer header (management calls, the default), the body's `key`
+   * (verify), or nowhere (`none`: a route that takes no key, such as a leaked-key report, where
+   * each case's key is sent as a bearer it must ignore).
+   */
+  readonly credential?: 'bearer' | 'body' | 'none';
   prepare(world: World): Promise<Prepared>;
+  /** A POST that changes nothing (a signature check): its control is not held to moving the change mark. */
+  readonly changesNothing?: true;
   /** The cases this route answers otherwise than the default, each with its reason. */
   readonly answers?: Partial<Record<CaseName, Expectation>>;
   /**

@@ -1,4 +1,5 @@
 /** Fixtures of API keys and their usage (SPEC §5: `users.manage`, or the key itself for read, rotate, revoke, usage). */
+import { CASES } from './cases.js';
 import type { Fixtures } from './fixture.js';
 import { newKey } from './objects.js';
 
@@ -36,6 +37,21 @@ export const KEY_FIXTURES: Fixtures = {
   'POST /v1/keys/:id/revoke': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/revoke`, body: {}, needs: USERS }),
     self: ({ keyId }) => ({ url: `/v1/keys/${keyId}/revoke`, body: {} }),
+  },
+  // Exempt from keys by design (SPEC §5: "nothing (throttled)"): the reported secret is the
+  // credential. Every case is answered alike, and no answer may say whose key the secret was.
+  'POST /v1/leaked-keys': {
+    credential: 'none',
+    prepare: async (world) => {
+      const leaked = await newKey(world);
+      const owner = [leaked.id, world.home.tenantId, world.home.environmentId];
+      return {
+        url: '/v1/leaked-keys',
+        body: [{ token: leaked.key, type: 'keyward_api_key', url: '', source: 'content' }],
+        needs: [],
+        hidden: Object.fromEntries(CASES.map((name) => [name, owner])),
+      };
+    },
   },
   'GET /v1/keys/:id/usage': {
     prepare: async (world) => ({ url: `/v1/keys/${(await newKey(world)).id}/usage`, needs: USERS }),

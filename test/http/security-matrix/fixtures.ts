@@ -4,6 +4,8 @@ import { KEY_FIXTURES } from './fixtures-keys.js';
 import { PEOPLE_FIXTURES } from './fixtures-people.js';
 import { RESOURCE_FIXTURES } from './fixtures-resources.js';
 import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
+import { WEBHOOK_FIXTURES } from './fixtures-webhooks.js';
+import { WEBHOOK_KEY_FIXTURES } from './fixtures-webhook-keys.js';
 import { SSO_FIXTURES } from './fixtures-sso.js';
 import type { Fixtures } from './fixture.js';
 
@@ -13,6 +15,8 @@ const PARTS: readonly Fixtures[] = [
   KEY_FIXTURES,
   ACCESS_FIXTURES,
   RESOURCE_FIXTURES,
+  WEBHOOK_FIXTURES,
+  WEBHOOK_KEY_FIXTURES,
   SSO_FIXTURES,
 ];
 

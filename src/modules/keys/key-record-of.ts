@@ -1,0 +1,124 @@
+/**
+ * A stored key as the check and the verify cache see it (`KeyRecord`): no hash, its grants and
+ * its policies' compiled once through the model, its limits, allowlists and credits in the shape
+ * the verify path reads without parsing anything again.
+ */
+import type { KeyKind, KeyRecord, RateBucket } from '../../core/key-record.js';
+import { bucketsOf } from '../ratelimits/ratelimit-columns.js';
+import { compileGrants } from '../../core/grants/compile-grants.js';
+import { sharedGrants } from '../../core/grants/shared-grants.js';
+import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
+import type { AuthModel } from '../../core/model/model.js';
+import { grantSetOf } from './key-grants.js';
+import { DAY_MS } from '../../core/clock.js';
+import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
+import { decodeFlag, stringList } from '../../storage/column-codec.js';
+import type { KeyRow, MfaReverify } from './keys.repository.js';
+
+/** Present only where the key has limits: the verify of a key without any does no limit work. */
+function withRateLimits(buckets: readonly RateBucket[]): { ratelimits?: readonly RateBucket[] } {
+  return buckets.length === 0 ? {} : { ratelimits: buckets };
+}
+
+/**
+ * A user key must pass MFA again `days` after its user last did; a user who never passed one is
+ * due at once (seed 002: "periodically complete MFA to keep access").
+ */
+function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
+  if (row.kind !== 'user' || mfa === undefined || mfa.days === null) return null;
+  return (mfa.passedAt ?? 0) + mfa.days * DAY_MS;
+}
+
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
+/**
+ * Tenant and environment ids as one string per id: every row read brings its own copies, and
+ * the thousands of cached keys of one environment would each hold two. Forgotten wholesale past
+ * a bound, so a node serving many tenants keeps no more than that.
+ */
+const placeIds = new Map<string, string>();
+function sharedId(id: string): string;
+function sharedId(id: string | null): string | null;
+function sharedId(id: string | null): string | null {
+  if (id === null) return null;
+  const known = placeIds.get(id);
+  if (known !== undefined) return known;
+  if (placeIds.size >= 10_000) placeIds.clear();
+  placeIds.set(id, id);
+  return id;
+}
+
+function withIpAllowlists(lists: IpAllowlist[] | undefined): { ipAllowlists?: IpAllowlist[] } {
+  return lists === undefined ? {} : { ipAllowlists: lists };
+}
+
+function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'credits'> {
+  if (row.credits_remaining === null) return {};
+  const refill =
+    row.credits_refill_amount === null
+      ? null
+      : {
+          amount: Number(row.credits_refill_amount),
+          interval: row.credits_refill_interval === 'month' ? ('month' as const) : ('day' as const),
+        };
+  return { credits: { refill, timeZone: timeZone ?? 'UTC' } };
+}
+
+/** The lists that apply to a key, or undefined when none does. */
+function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
+  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter(
+    (list): list is IpAllowlist => list !== undefined,
+  );
+  return lists.length === 0 ? undefined : lists;
+}
+
+/**
+ * The row as the check sees it: no hash; its direct grants and its policies' compiled once
+ * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
+ */
+export function toKeyRecord(
+  row: KeyRow,
+  model: AuthModel,
+  policies: readonly GrantSet[] = [],
+  mfa?: MfaReverify,
+  policyLimits: readonly RateBucket[] = [],
+  environmentIpAllowlist: string | null = null,
+  timeZone: string | null = null,
+): KeyRecord {
+  const admin = decodeFlag(row.admin, 'api_keys.admin');
+  const compile = () => {
+    const sources = [grantSetOf(row), ...policies].map((grants) => {
+      const source = grantSourceOf(model, grants);
+      return admin
+        ? source
+        : { ...source, permissions: source.permissions.filter((id) => model.permissions.get(id)?.adminOnly !== true) };
+    });
+    return compileGrants(model, sources);
+  };
+  // Everything the compiled grants depend on: the admin flag, the key's own grants, its policies'.
+  const signature = [
+    admin ? '1' : '0',
+    row.permissions,
+    row.scopes,
+    row.levels,
+    row.preset ?? '',
+    policies.length === 0 ? '' : JSON.stringify(policies),
+  ].join('\u0000');
+  return {
+    id: row.id,
+    tenantId: sharedId(row.tenant_id),
+    environmentId: sharedId(row.environment_id),
+    userId: row.user_id,
+    kind: row.kind as KeyKind,
+    admin,
+    enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
+    revokedAt: row.revoked_at,
+    expiresAt: row.expires_at,
+    grants: sharedGrants(model, signature, compile),
+    groupIds: row.group_ids === '[]' ? NO_GROUPS : stringList.decode(row.group_ids, 'api_keys.group_ids'),
+    mfaDueAt: mfaDueAt(row, mfa),
+    ...withRateLimits([...bucketsOf('key', row.id, row.ratelimits), ...policyLimits]),
+    ...withIpAllowlists(ipAllowlistsOf(row, environmentIpAllowlist)),
+    ...withCredits(row, timeZone),
+  };
+}
