@@ -13,7 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Problem } from '../core/error-codes.js';
 import { isRoot, type KeyRecord } from '../core/key-record.js';
 import type { ServiceDeps } from '../modules/deps.js';
-import { authenticateSession } from '../modules/sessions/sessions.service.js';
+import { authenticateSession } from '../modules/sessions/session-authentication.js';
 import type { CsrfTokens } from '../modules/sessions/session-tokens.js';
 import { findTenant } from '../modules/tenants/tenants.repository.js';
 import { decodeFlag } from '../storage/column-codec.js';

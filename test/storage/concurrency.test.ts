@@ -14,6 +14,7 @@ import { PLACE_RACES } from './races/place-races.js';
 import { WEBHOOK_RACES } from './races/webhook-races.js';
 import type { AnyRace, Outcome, SerialOrder } from './races/race.js';
 import { WEBHOOK_KEY_RACES } from './races/webhook-key-races.js';
+import { SSO_RACES } from './races/sso-races.js';
 
 const RACES: readonly AnyRace[] = [
   ...KEY_RACES,
@@ -21,6 +22,7 @@ const RACES: readonly AnyRace[] = [
   ...PLACE_RACES,
   ...WEBHOOK_RACES,
   ...WEBHOOK_KEY_RACES,
+  ...SSO_RACES,
 ];
 
 /**

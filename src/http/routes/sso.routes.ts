@@ -12,7 +12,8 @@ import type { Problem } from '../../core/error-codes.js';
 import { CompleteSessionBody, PendingSession, SsoCallbackQuery, SsoStartQuery } from '../../api/sessions.js';
 import { confirmSsoSignIn, createSsoSignIn } from '../../modules/sso/sso.service.js';
 import { FLOW_TTL_MS, openFlow, sealFlow } from '../../modules/sso/sso-flow.js';
-import { updateSsoSignIn, liveSession, getSsoSignIn } from '../../modules/sessions/sessions.service.js';
+import { updateSsoSignIn, getSsoSignIn } from '../../modules/sessions/sessions.service.js';
+import { liveSession } from '../../modules/sessions/session-authentication.js';
 import { sendProblem, sendResult } from '../problem.js';
 import {
   CSRF_HEADER,

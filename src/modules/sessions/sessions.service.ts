@@ -6,9 +6,9 @@
  * key stopping (revoked, disabled, expired) or its user going: checked on each request, so the
  * next request after a revocation fails. Every opening and end is audited.
  */
-import { fail, ok, type Problem, type Result } from '../../core/error-codes.js';
+import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { holdsPermission, isRoot, keyVerdict, type KeyRecord } from '../../core/key-record.js';
+import { holdsPermission, isRoot } from '../../core/key-record.js';
 import type { PageOf } from '../../api/common.js';
 import type {
   CompleteSessionInput,
@@ -23,7 +23,6 @@ import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
 import { decodeFlag, encodeFlag, stringList } from '../../storage/column-codec.js';
 import { lockKey } from '../keys/keys.repository.js';
-import { findUser } from '../users/users.repository.js';
 import { checkUserOtp } from '../mfa/mfa.service.js';
 import { candidateKeys, currentKeyRecord, mayActWith, type CandidateKey } from './acting-key.js';
 import { hashSessionToken, newSessionToken } from './session-tokens.js';
@@ -31,7 +30,6 @@ import {
   deleteExpiredSessions,
   deleteSessionRow,
   findSession,
-  findSessionByTokenHash,
   insertSession,
   selectSessions,
   updateSession,
@@ -125,81 +123,8 @@ function noKey(): Result<never> {
   });
 }
 
-const ended = (detail: string): Problem => ({ code: 'SESSION_ENDED', detail });
-
-/** Ends a session the request found unusable, on record; a concurrent end of it is fine. */
-async function endFor(deps: ServiceDeps, row: SessionRow, actor: Actor, reason: string): Promise<void> {
-  await mutate(deps, actor, async ({ trx, record }) => {
-    if (await deleteSessionRow(trx, row.id))
-      await record({
-        action: 'session.end',
-        tenantId: row.tenant_id,
-        environmentId: null,
-        target: { type: 'session', id: row.id },
-        op: 'delete',
-        details: { reason, userId: row.user_id },
-        cached: false,
-      });
-    return ok(null);
-  });
-}
-
-export type SessionAuthentication =
-  | { readonly ok: true; readonly session: SessionRow; readonly key: KeyRecord }
-  | { readonly ok: false; readonly problem: Problem };
-
-/** The live session a token opens, complete or not (what the sign-in's last steps act on). */
-export async function liveSession(
-  deps: ServiceDeps,
-  token: string,
-  actor: Actor,
-): Promise<{ ok: true; session: SessionRow } | { ok: false; problem: Problem }> {
-  const row = await findSessionByTokenHash(deps.db, hashSessionToken(token));
-  if (row === undefined || row.expires_at <= deps.clock.now())
-    return { ok: false, problem: ended('the session is unknown or has expired: sign in again') };
-  if (row.user_id !== null && (await findUser(deps.db, row.user_id)) === undefined) {
-    await endFor(deps, row, actor, 'user deleted');
-    return { ok: false, problem: ended("the session's user was deleted") };
-  }
-  return { ok: true, session: row };
-}
-
-/** The complete session a token opens and the key it acts with, read now; a problem (and the session ended) otherwise. */
-export async function authenticateSession(
-  deps: ServiceDeps,
-  token: string,
-  actor: Actor,
-): Promise<SessionAuthentication> {
-  const live = await liveSession(deps, token, actor);
-  if (!live.ok) return live;
-  const row = live.session;
-  if (row.key_id === null)
-    return { ok: false, problem: { code: 'SESSION_INCOMPLETE', detail: 'choose the key this session acts with' } };
-  const now = deps.clock.now();
-  const key = await currentKeyRecord(deps, row.key_id);
-  const verdict = key === undefined ? 'REVOKED' : keyVerdict(key, now);
-  if (key === undefined || verdict === 'REVOKED' || verdict === 'DISABLED' || verdict === 'EXPIRED') {
-    await endFor(deps, row, actor, `key ${verdict.toLowerCase()}`);
-    return {
-      ok: false,
-      problem: {
-        code: verdict,
-        status: 401,
-        detail: `the session ended: the key it acted with is ${verdict.toLowerCase()}`,
-      },
-    };
-  }
-  const fits = row.user_id === null ? isRoot(key) : mayActWith(key, row.user_id, now);
-  if (!fits) {
-    await endFor(deps, row, actor, 'key no longer fits');
-    return { ok: false, problem: ended('the session ended: its key no longer holds applications.use') };
-  }
-  if (decodeFlag(row.mfa_pending, 'sessions.mfa_pending'))
-    return {
-      ok: false,
-      problem: { code: 'SESSION_INCOMPLETE', detail: 'give your one-time code to finish signing in' },
-    };
-  return { ok: true, session: row, key };
+function notActable(keyId: string): Result<never> {
+  return fail('VALIDATION', `key ${keyId} is not one of your keys this session may act with`, { field: 'keyId' });
 }
 
 export async function getSsoSignIn(deps: ServiceDeps, session: SessionRow): Promise<PendingSessionObject> {
@@ -235,15 +160,14 @@ export async function updateSsoSignIn(
     const allowed = stringList.decode(session.candidate_key_ids, 'sessions.candidate_key_ids');
     const key = allowed.includes(input.keyId) ? await currentKeyRecord(deps, input.keyId) : undefined;
     if (key === undefined || session.user_id === null || !mayActWith(key, session.user_id, deps.clock.now()))
-      return fail('VALIDATION', `key ${input.keyId} is not one of your keys this session may act with`, {
-        field: 'keyId',
-      });
+      return notActable(input.keyId);
     keyId = input.keyId;
   }
   const done = await mutate(deps, actor, async ({ trx, record }) => {
     if (keyId !== null && keyId !== session.key_id) {
+      // Locked: a revocation in flight either lands first (refused here, as above) or waits and ends the session.
       const locked = await lockKey(trx, keyId);
-      if (locked === undefined || locked.revoked_at !== null) return noKey();
+      if (locked === undefined || locked.revoked_at !== null) return notActable(keyId);
     }
     await updateSession(trx, session.id, { key_id: keyId, mfa_pending: encodeFlag(mfaPending) });
     await record({
