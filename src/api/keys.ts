@@ -1,6 +1,7 @@
 /** API key request and response schemas. The secret appears only in `CreatedKey`, once. */
 import { Type, type Static } from '@sinclair/typebox';
 import { RateLimit, RateLimits } from './ratelimits.js';
+import { MAX_GRACE_SECONDS } from './rotation.js';
 import { DayCount, IdSchema, Metadata, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
 export const PermissionName = Type.String({
@@ -117,6 +118,10 @@ export const Key = Type.Object({
   expiresAt: Nullable(Timestamp),
   revokedAt: Nullable(Timestamp),
   lastUsedAt: Nullable(Timestamp),
+  previousSecretValidUntil: Nullable(
+    Timestamp,
+    'while a rotation grace period runs: the old secret works until then, as the new one does',
+  ),
   createdByKeyId: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -145,8 +150,8 @@ export const RotateKeyBody = Type.Object(
     gracePeriodSeconds: Type.Optional(
       Type.Integer({
         minimum: 0,
-        maximum: 86_400,
-        description: 'how long the old secret keeps working (default 0: it fails at once)',
+        maximum: MAX_GRACE_SECONDS,
+        description: 'how long the old secret keeps working, at most a week (default 0: it fails at once)',
       }),
     ),
   },

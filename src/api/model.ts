@@ -53,6 +53,8 @@ export const ModelDescription = Type.Object({
       scopes: Names('scopes a key made from the preset starts with'),
       permissions: Names('named permissions a key made from the preset starts with'),
       adminOnly: Type.Boolean({ description: 'only admin keys may be made from it' }),
+      icon: Nullable(Type.String(), 'what the wizard shows beside its name (seed 004: 🚀 for deploy); null: none'),
+      useCase: Nullable(Type.String(), 'what it is for, in a few words (seed 004: "CI/CD pipelines, deployments")'),
     }),
   ),
 });

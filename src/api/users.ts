@@ -1,8 +1,15 @@
 /** User request and response schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { IdSchema, Name, Page, PageQuery, Timestamp } from './common.js';
+import { IdSchema, Name, Nullable, Page, PageQuery, Timestamp } from './common.js';
 
 export const UserRole = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
+
+/** The platform's own id for the person: visible ASCII, no spaces, unique per tenant. */
+export const ExternalUserId = Type.String({
+  pattern: '^[!-~]{1,200}$',
+  maxLength: 200,
+  description: "the platform's own id for the person (unique per tenant), answered by verify",
+});
 
 export const User = Type.Object({
   id: IdSchema('user'),
@@ -10,6 +17,7 @@ export const User = Type.Object({
   name: Type.String(),
   email: Type.String(),
   role: UserRole,
+  externalId: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -20,14 +28,20 @@ export const CreateUserBody = Type.Object(
     name: Name,
     email: Type.String({ format: 'email', maxLength: 320 }),
     role: Type.Optional(UserRole),
+    externalId: Type.Optional(ExternalUserId),
   },
   { additionalProperties: false },
 );
 
-export const PatchUserBody = Type.Partial(Type.Omit(CreateUserBody, ['tenantId']), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const PatchUserBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+    role: Type.Optional(UserRole),
+    externalId: Type.Optional(Nullable(ExternalUserId, 'null clears it')),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const ListUsersQuery = Type.Object(
   { tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery },

@@ -31,6 +31,21 @@ export const VerifyBody = Type.Object(
           "the IPv4 or IPv6 address of the end client: what IP allowlists check (without it, a key under a list answers FORBIDDEN: the request's own source is the platform asking), and the key's last-used address (default: the request source)",
       }),
     ),
+    tags: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern: '^[A-Za-z0-9_.:-]{1,64}=[!-~]{0,128}$',
+          description: 'key=value: a key of letters, digits, _ . : - (≤ 64), a value of visible ASCII (≤ 128)',
+        }),
+        {
+          maxItems: 20,
+          uniqueItems: true,
+          description:
+            'up to 20 k=v tags counted in analytics per hour (GET /v1/analytics/verifications?groupBy=tag), never in the verdict',
+          examples: [['region=eu', 'route=/v1/run']],
+        },
+      ),
+    ),
     cost: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -95,6 +110,16 @@ export const VerifyAnswer = Type.Object({
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
   environmentId: StringOrNull(),
+  name: StringOrNull({ description: "who is calling: the key's name" }),
+  userId: StringOrNull({ description: "the key's user (null for an application key)" }),
+  externalId: StringOrNull({
+    description: "the key's user's externalId: the platform's own id for the person, so it needs no second lookup",
+  }),
+  metadata: Type.Unsafe<Record<string, unknown> | null>({
+    type: ['object', 'null'],
+    additionalProperties: true,
+    description: "the key's metadata, as set on it",
+  }),
   expiresAt: StringOrNull({ format: 'date-time' }),
   cacheTtlMs: Type.Integer({ description: 'how long the caller may reuse this answer' }),
   missing: Type.Optional(Missing),

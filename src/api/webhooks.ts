@@ -4,19 +4,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { IdSchema, Nullable, Page, PageQuery, Timestamp } from './common.js';
+import { WEBHOOK_EVENT_TYPES } from './webhook-event-types.js';
 
-export const WEBHOOK_EVENT_TYPES = [
-  'key.created',
-  'key.updated',
-  'key.rotated',
-  'key.revoked',
-  'key.expiring',
-  'key.expired',
-  'key.credits_low',
-  'key.leaked',
-] as const;
-
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-event-types.js';
 
 /** `webhook.test`: sent only by `POST …/{id}/test`, to the one endpoint, whatever it subscribes to. */
 export const TEST_EVENT_TYPE = 'webhook.test';

@@ -1,9 +1,9 @@
 /** `keyward login`, `whoami`, `model` and `verify`: who the CLI is, and the product's one question. */
-import { password } from '@inquirer/prompts';
 import type { Command } from 'commander';
 import { createClient, type VerifyAnswerObject } from '../client/management.js';
 import type { ModelDescriptionObject } from '../api/model.js';
 import { run } from './command-kit.js';
+import { keyArgument, keyFromStdin } from './key-input.js';
 import { bold, fail, fields, green, line, red, show, table, UsageError } from './output.js';
 import { DEFAULT_PROFILE, saveProfile } from './profile.js';
 
@@ -52,14 +52,15 @@ export function registerAccount(program: Command): void {
     .command('login')
     .description('check a key against a server and store both in a profile (0600)')
     .option('--url <url>', 'where Keyward listens', process.env['KEYWARD_URL'] ?? 'http://127.0.0.1:7600')
-    .option('--key <key>', 'the key to act with (else KEYWARD_KEY, else asked for)')
+    .option('--key <key>', 'the key to act with: - reads it from stdin (else KEYWARD_KEY, else asked for)')
     .action(async (_o, command: Command) => {
       try {
         const opts = command.optsWithGlobals<{ url: string; key?: string; profile?: string; json?: boolean }>();
-        let key = opts.key ?? process.env['KEYWARD_KEY'];
-        if (key === undefined && process.stdin.isTTY === true) key = await password({ message: 'Key', mask: '*' });
+        let key =
+          opts.key !== undefined ? await keyArgument(opts.key, 'keyward login --key -') : process.env['KEYWARD_KEY'];
+        if (key === undefined && process.stdin.isTTY === true) key = await keyFromStdin();
         if (key === undefined || key === '')
-          throw new UsageError('no key: pass --key, set KEYWARD_KEY, or run on a terminal to be asked');
+          throw new UsageError('no key: pass --key - with the key on stdin, set KEYWARD_KEY, or run on a terminal');
         const me = await createClient({ baseUrl: opts.url, key }).me();
         const path = saveProfile(opts.profile ?? DEFAULT_PROFILE, { url: opts.url, key });
         show(me.key, { json: opts.json === true }, (k) =>
@@ -100,15 +101,16 @@ export function registerAccount(program: Command): void {
   program
     .command('verify <key> [permission]')
     .description(
-      'ask whether a key is valid (and holds a permission, or may do an action on a resource); exit 0 only when VALID',
+      'ask whether a key is valid (and holds a permission, or may do an action on a resource); exit 0 only when VALID. Pass - as the key to read it from stdin (or a hidden prompt on a terminal): a key in argv is seen by ps and shell history',
     )
     .option('--action <action>', 'an action of the model')
     .option('--type <type>', 'the resource type the action is on')
     .option('--resource <id>', 'the resource id (res_…)')
     .option('--external <id>', "the resource's externalId")
     .option('--cost <n>', "what this check spends of the key's rate limits and credits (0: look only)")
-    .action((key: string, permission: string | undefined, _o, command: Command) =>
+    .action((given: string, permission: string | undefined, _o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
+        const key = await keyArgument(given, 'keyward verify -');
         const action = typeof opts['action'] === 'string' ? opts['action'] : undefined;
         const type = typeof opts['type'] === 'string' ? opts['type'] : undefined;
         if ((action === undefined) !== (type === undefined)) throw new UsageError('--action and --type go together');

@@ -7,6 +7,7 @@ import type { CreateKeyInput } from '../api/keys.js';
 import type { CreatedKeyObject, KeyObject, KeyUsageObject } from '../client/management.js';
 import { collect, defined, integer, levels, list, num, paged, run, str } from './command-kit.js';
 import { promptKeyGrants } from './keys-create.prompt.js';
+import { registerKeyImport } from './keys-import.command.js';
 import { parseRateLimitFlags } from './ratelimit-flags.js';
 import { registerKeyUsageControls, usageControls, withUsageControlFlags } from './keys-usage-controls.js';
 import {
@@ -164,7 +165,7 @@ export function registerKeys(program: Command): void {
     .command('rotate <id>')
     .description('replace the secret of a key; prints the new one once')
     .option('--otp <code>', "a TOTP code of the key's user, where MFA is required")
-    .option('--grace <seconds>', 'how long the old secret keeps working (default 0)', integer)
+    .option('--grace <seconds>', 'how long the old secret keeps working, at most 604800 (a week; default 0)', integer)
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) =>
         printCreated(
@@ -220,6 +221,7 @@ export function registerKeys(program: Command): void {
       ),
     );
   registerKeyUsageControls(keys);
+  registerKeyImport(keys);
   keys
     .command('usage <id>')
     .description("a key's verifies per day, as a chart")

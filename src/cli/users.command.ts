@@ -45,6 +45,7 @@ export function registerUsers(program: Command): void {
     .requiredOption('--name <name>', 'their name')
     .requiredOption('--email <email>', 'their email')
     .option('--role <role>', 'admin or member')
+    .option('--external-id <id>', "your platform's own id for the person (unique per tenant; verify answers it)")
     .action((_o, command: Command) =>
       run(command, async ({ client, json, opts }) => {
         const user = await client.users.create(
@@ -53,6 +54,7 @@ export function registerUsers(program: Command): void {
             name: str(opts, 'name') ?? '',
             email: str(opts, 'email') ?? '',
             role: role(opts),
+            externalId: str(opts, 'externalId'),
           }),
         );
         show(user, { json }, (u) => line(`Created user ${u.id} (${u.email})`));
@@ -64,12 +66,18 @@ export function registerUsers(program: Command): void {
     .option('--name <name>')
     .option('--email <email>')
     .option('--role <role>', 'admin or member')
+    .option('--external-id <id>', "your platform's own id for the person (unique per tenant)")
     .action((id: string, _o, command: Command) =>
       run(command, async ({ client, json, opts }) =>
         show(
           await client.users.update(
             id,
-            defined({ name: str(opts, 'name'), email: str(opts, 'email'), role: role(opts) }),
+            defined({
+              name: str(opts, 'name'),
+              email: str(opts, 'email'),
+              role: role(opts),
+              externalId: str(opts, 'externalId'),
+            }),
           ),
           { json },
           fields,

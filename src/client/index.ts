@@ -11,9 +11,12 @@
  * closed with 503.
  */
 import { createHash } from 'node:crypto';
+import type { ModelDescriptionObject } from '../api/model.js';
+import { unknownName, type ModelNames } from './model-names.js';
 import type { ResourceQueryObject, VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 
 export * from './management.js';
+export type { ModelNames } from './model-names.js';
 
 /** The verdict codes a verify answers with. */
 export type VerdictCode = VerifyAnswerObject['code'];
@@ -75,10 +78,22 @@ export interface VerifierOptions {
   readonly cache?: { readonly maxEntries?: number } | false;
   /** The clock the cache expires by (milliseconds). Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * A key of the service itself, used only to read `GET /v1/model` when a middleware checks its
+   * names at start (suggesting the name meant). Without one, the names are checked by a verify
+   * of no key, which Keyward refuses with 400 naming an unknown one.
+   */
+  readonly key?: string;
 }
 
 export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyAnswer>;
+  /**
+   * Resolves when Keyward's model knows every name; throws `KeywardRequestError` naming one it
+   * does not, `KeywardUnavailableError` when Keyward cannot be asked. Optional: a verifier
+   * without it (a test double) is not checked.
+   */
+  checkNames?(names: ModelNames): Promise<void>;
 }
 
 /** Every code a 200 answer may carry; written as a record so that a code the API adds and this list lacks does not compile. */
@@ -110,6 +125,7 @@ function cacheKey(request: VerifyRequest): string {
     resource: [request.resource?.type ?? null, request.resource?.id ?? null, request.resource?.externalId ?? null],
     clientIp: request.clientIp ?? null,
     cost: request.cost ?? null,
+    tags: request.tags ?? null,
   } satisfies Record<keyof VerifyRequest, unknown>;
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
@@ -127,6 +143,7 @@ function body(request: VerifyRequest): string {
   }
   if (request.clientIp !== undefined) out.clientIp = request.clientIp;
   if (request.cost !== undefined) out.cost = request.cost;
+  if (request.tags !== undefined) out.tags = request.tags;
   return JSON.stringify(out);
 }
 
@@ -214,7 +231,38 @@ export function createVerifier(options: VerifierOptions): Verifier {
     );
   }
 
+  /** With a key: `GET /v1/model`, compared here. Without: a verify of no key, which Keyward checks the names of first. */
+  async function checkNames(names: ModelNames): Promise<void> {
+    if (options.key === undefined) {
+      const { permission, action, type } = names;
+      await ask({
+        key: '-',
+        ...(permission === undefined ? {} : { permission }),
+        ...(action === undefined || type === undefined ? {} : { action, resource: { type } }),
+      });
+      return;
+    }
+    let model: ModelDescriptionObject;
+    try {
+      const response = await doFetch(`${options.baseUrl.replace(/\/+$/, '')}/v1/model`, {
+        headers: { authorization: `Bearer ${options.key}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.status !== 200) throw new Error(`GET /v1/model answered ${response.status}`);
+      model = (await response.json()) as ModelDescriptionObject;
+    } catch (error) {
+      throw new KeywardUnavailableError(
+        `the model could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        undefined,
+        { cause: error },
+      );
+    }
+    const unknown = unknownName(model, names);
+    if (unknown !== undefined) throw new KeywardRequestError(400, { status: 400, code: 'VALIDATION', detail: unknown });
+  }
+
   return {
+    checkNames,
     async verify(request) {
       const key = maxEntries > 0 ? cacheKey(request) : undefined;
       if (key !== undefined) {

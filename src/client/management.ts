@@ -18,12 +18,14 @@ import type {
   PatchKeyInput,
   RotateKeyInput,
 } from '../api/keys.js';
+import type { ImportedKeysObject, ImportKeyInput, ImportKeysInput } from '../api/key-import.js';
 import type { MeObject } from '../api/me.js';
 import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../api/mfa.js';
 import type { ModelDescriptionObject } from '../api/model.js';
 import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../api/policies.js';
 import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../api/resources.js';
 import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/tenants.js';
+import type { TierListObject, TierObject } from '../api/tiers.js';
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
 import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
@@ -76,6 +78,8 @@ export type {
   PolicyObject,
   ResourceObject,
   TenantObject,
+  TierListObject,
+  TierObject,
   UserObject,
   VerifyAnswerObject,
   WebhookDeliveryObject,
@@ -129,6 +133,8 @@ export interface KeywardClient {
   model(): Promise<ModelDescriptionObject>;
   verify(body: VerifyInput): Promise<VerifyAnswerObject>;
   readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
+  /** The instance's tiers (`tenant.manage`): what each gives a tenant's new keys. */
+  readonly tiers: { list(): Promise<TierListObject> };
   readonly environments: Collection<
     EnvironmentObject,
     CreateEnvironmentInput,
@@ -146,6 +152,10 @@ export interface KeywardClient {
     rotate(id: string, body?: RotateKeyInput): Promise<CreatedKeyObject>;
     revoke(id: string): Promise<KeyObject>;
     usage(id: string, query?: KeyUsageInput): Promise<KeyUsageObject>;
+    /** Adopts an existing key by its SHA-256 and own prefix (no secret is sent or shown). */
+    importKey(body: ImportKeyInput): Promise<KeyObject>;
+    /** Up to 1000 keys in one transaction, all or none. */
+    importKeyBatch(body: ImportKeysInput): Promise<ImportedKeysObject>;
   };
   readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
   readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
@@ -254,6 +264,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     model: () => request('GET', '/v1/model'),
     verify: (body) => request('POST', '/v1/verify', body),
     tenants: collection('/v1/tenants'),
+    tiers: { list: () => request('GET', '/v1/tiers') },
     environments: collection('/v1/environments'),
     users: {
       ...users,
@@ -270,6 +281,8 @@ export function createClient(options: ClientOptions): KeywardClient {
       rotate: (id, body) => request('POST', `${at('/v1/keys', id)}/rotate`, body ?? {}),
       revoke: (id) => request('POST', `${at('/v1/keys', id)}/revoke`),
       usage: (id, query) => request('GET', `${at('/v1/keys', id)}/usage`, undefined, query),
+      importKey: (body) => request('POST', '/v1/keys/import', body),
+      importKeyBatch: (body) => request('POST', '/v1/keys/import/batch', body),
     },
     policies: collection('/v1/policies'),
     groups: {

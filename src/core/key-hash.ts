@@ -1,8 +1,25 @@
 /** Keys at rest: HMAC-SHA-256 under the server pepper, and a constant-time comparison. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export function hashKey(pepper: Buffer, key: string): string {
   return createHmac('sha256', pepper).update(key, 'utf8').digest('hex');
+}
+
+/**
+ * What an imported key is stored under until its first use (issue 29): the SHA-256 it was imported
+ * with, tagged so it can never equal an HMAC (64 hex characters alone).
+ */
+export const IMPORTED_DIGEST_PREFIX = 'sha256:';
+
+/** The change-log `instance` entity id under which a new import prefix is announced to every node. */
+export const IMPORT_PREFIX_CHANGE = 'import-prefix:';
+
+export function importedDigestOf(sha256Hex: string): string {
+  return IMPORTED_DIGEST_PREFIX + sha256Hex.toLowerCase();
+}
+
+export function importedKeyDigest(key: string): string {
+  return importedDigestOf(createHash('sha256').update(key, 'utf8').digest('hex'));
 }
 
 export function sameHash(a: string, b: string): boolean {

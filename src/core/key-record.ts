@@ -24,6 +24,10 @@ export interface KeyRecord {
   readonly environmentId: string | null;
   readonly userId: string | null;
   readonly kind: KeyKind;
+  /** Who is calling, answered by verify (SPEC §4): the key's name and metadata, its user's externalId. */
+  readonly name?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly externalId?: string | null;
   readonly admin: boolean;
   readonly enabled: boolean;
   readonly revokedAt: number | null;

@@ -20,6 +20,7 @@ import type { ServiceDeps } from '../modules/deps.js';
 import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
 import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
+import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { tiersOf } from './config.js';
@@ -90,7 +91,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     maxEntries: config.keyCacheMaxEntries,
     cacheTrusted: () => cacheTrusted(),
   });
-  const caches: VerifyCaches = { keys: cache, resources };
+  const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
@@ -136,6 +138,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     cache,
     cacheTrusted,
+    importPrefixes,
     previousPepper,
     onRehashError: (error) =>
       app.log.warn(

@@ -19,6 +19,11 @@ import {
   type VerifyMissing,
   type VerifyRequest,
 } from '../client/index.js';
+import { resourceOf, type ResourceFrom } from './resource-from.js';
+import { checkNamesAtStart, loggerOf, reachabilityLog, type KeywardLogger } from './startup.js';
+
+export type { ResourceFrom } from './resource-from.js';
+export { KeywardConfigError, type KeywardLogger } from './startup.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -80,8 +85,11 @@ export interface KeywardMiddlewareOptions<Req> {
   readonly permission?: string | ((request: Req) => string | undefined);
   /** The action on `resource` the route needs; needs `resource`. */
   readonly action?: string;
-  /** The resource the action is on, from the request (`{type}` alone: the type-wide question). */
-  readonly resource?: (request: Req) => ResourceRef;
+  /**
+   * The resource the action is on, from the request (`{type}` alone: the type-wide question); or
+   * its fixed `type` with the id read from the request, so the type is checked at start too.
+   */
+  readonly resource?: ((request: Req) => ResourceRef) | ResourceFrom<Req>;
   /**
    * Where the key is. Default `authorization`, as `Bearer <key>`; any other header carries the
    * key as its whole value (a `Bearer ` prefix is tolerated).
@@ -94,6 +102,29 @@ export interface KeywardMiddlewareOptions<Req> {
    * request; default: Keyward's (1 where the key has either). 0 checks without spending.
    */
   readonly cost?: number | ((request: Req) => number);
+  /** Up to 20 `k=v` tags sent with each verify, counted in Keyward's analytics (never in the verdict). */
+  readonly tags?: readonly string[] | ((request: Req) => readonly string[] | undefined);
+  /**
+   * Told of each request refused with 503 because Keyward could not be reached (a metric, an
+   * alert); the request is still refused: the middleware fails closed.
+   */
+  readonly onUnavailable?: (error: KeywardUnavailableError, request: Req) => void;
+  /** Told of any other failure (Keyward refused the request, an option function threw) before the framework's error handling gets it. */
+  readonly onError?: (error: unknown, request: Req) => void;
+  /** Where the middleware's lines go (a typo at start, Keyward unreachable and back). Default `console`; `false`: nowhere. */
+  readonly logger?: KeywardLogger | false;
+  /**
+   * Whether the permission, action and fixed resource type are checked against Keyward's model at
+   * creation (`GET /v1/model` with the verifier's `key`, else a verify of no key). Default true.
+   */
+  readonly checkNames?: boolean;
+}
+
+/** The per-request decision an adapter calls, and the check of the options' names begun at creation. */
+export interface Guard<Req> {
+  (request: Req): Promise<Decision>;
+  /** Resolves once the names are checked (or could not be: logged); rejects with `KeywardConfigError` naming a typo. */
+  readonly ready: Promise<void>;
 }
 
 /** How an adapter reads its framework's request. */
@@ -169,10 +200,31 @@ export function createGuard<Req>(
   verifier: Verifier,
   options: KeywardMiddlewareOptions<Req>,
   access: RequestAccess<Req>,
-): (request: Req) => Promise<Decision> {
+): Guard<Req> {
   if ((options.action === undefined) !== (options.resource === undefined)) {
     throw new TypeError('keyward middleware: `action` and `resource` go together: give both or neither');
   }
+  const logger = loggerOf(options.logger);
+  const names = checkNamesAtStart(
+    verifier,
+    options.checkNames === false
+      ? {}
+      : {
+          permission: typeof options.permission === 'string' ? options.permission : undefined,
+          action: options.action,
+          type: typeof options.resource === 'object' ? options.resource.type : undefined,
+        },
+    logger,
+  );
+  const reachability = reachabilityLog(logger);
+  const failed = (error: unknown, request: Req): Decision => {
+    try {
+      options.onError?.(error, request);
+    } catch {
+      // A hook that throws must not turn a refusal into an unanswered request: the framework still gets the error.
+    }
+    return { kind: 'error', error };
+  };
   const headerName = (options.header ?? 'authorization').toLowerCase();
   const bearerOnly = headerName === 'authorization';
   const challenge: Record<string, string> = bearerOnly ? { 'www-authenticate': 'Bearer' } : {};
@@ -183,8 +235,10 @@ export function createGuard<Req>(
     body,
   });
 
-  return async (request) => {
+  const guard = async (request: Req): Promise<Decision> => {
     try {
+      const typo = names.failure();
+      if (typo !== undefined) return failed(typo, request);
       const key = extractKey(access.header(request, headerName), bearerOnly);
       if (key === undefined) {
         return deny(
@@ -195,24 +249,28 @@ export function createGuard<Req>(
         );
       }
       const permission = typeof options.permission === 'function' ? options.permission(request) : options.permission;
-      const resource = options.resource?.(request);
+      const resource = options.resource === undefined ? undefined : resourceOf(options.resource, request);
       const ip = options.clientIp !== undefined ? options.clientIp(request) : access.ip(request);
       const cost = typeof options.cost === 'function' ? options.cost(request) : options.cost;
+      const tags = typeof options.tags === 'function' ? options.tags(request) : options.tags;
       const verifyRequest: VerifyRequest = {
         key,
         ...(permission === undefined ? {} : { permission }),
         ...(options.action === undefined || resource === undefined ? {} : { action: options.action, resource }),
         ...(ip === undefined || ip === '' || ip.length > MAX_CLIENT_IP_LENGTH ? {} : { clientIp: ip }),
         ...(cost === undefined ? {} : { cost }),
+        ...(tags === undefined ? {} : { tags: [...tags] }),
       };
       let answer: VerifyAnswer;
       try {
         answer = await verifier.verify(verifyRequest);
       } catch (error) {
-        if (error instanceof KeywardUnavailableError)
-          return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
-        return { kind: 'error', error };
+        if (!(error instanceof KeywardUnavailableError)) return failed(error, request);
+        reachability.failed(error);
+        options.onUnavailable?.(error, request);
+        return deny(problem('UNAVAILABLE', 'The key could not be verified now; try again later.'));
       }
+      reachability.answered();
       if (answer.valid && answer.code === 'VALID') return { kind: 'allow', answer };
       if (answer.code === 'FORBIDDEN')
         return deny(
@@ -233,8 +291,9 @@ export function createGuard<Req>(
       }
       return deny(problem(answer.code, DENIAL_DETAILS[answer.code]));
     } catch (error) {
-      // The options' own functions threw: the service's bug, for its error handling.
-      return { kind: 'error', error };
+      // The options' own functions threw (or a hook did): the service's bug, for its error handling.
+      return failed(error, request);
     }
   };
+  return Object.assign(guard, { ready: names.ready });
 }

@@ -8,13 +8,25 @@
  * app.get('/run', keywardExpress(verifier, { permission: 'functions.execute' }), (req, res) => res.json({ keyId: req.keyward?.keyId }));
  * ```
  *
- * Imports nothing of Express: the request and response are typed structurally.
+ * Imports nothing of Express: the request and response are typed structurally, and Express's
+ * `Request` learns `keyward` by declaration merging (below), as `@types/express` invites.
  */
 import type { Verifier, VerifyAnswer } from '../client/index.js';
 import { createGuard, firstHeader, PROBLEM_CONTENT_TYPE, type KeywardMiddlewareOptions } from './core.js';
 
-export type { KeywardMiddlewareOptions, ProblemBody } from './core.js';
+export { KeywardConfigError } from './core.js';
+export type { KeywardLogger, KeywardMiddlewareOptions, ProblemBody } from './core.js';
 export type { Verifier, VerifyAnswer } from '../client/index.js';
+
+declare global {
+  // Express's own way in: @types/express-serve-static-core's Request extends this global interface.
+  namespace Express {
+    interface Request {
+      /** The VALID verify answer (who is calling included), set by the Keyward middleware on the routes it guards. */
+      keyward?: VerifyAnswer;
+    }
+  }
+}
 
 /** What the middleware reads of an Express (or Node) request. */
 export interface ExpressLikeRequest {
@@ -22,6 +34,8 @@ export interface ExpressLikeRequest {
   /** Express's `req.ip` (honours `trust proxy`). */
   readonly ip?: string | undefined;
   readonly socket?: { readonly remoteAddress?: string | undefined } | undefined;
+  /** The route's parameters (`/functions/:name`), for a `resource` read from the path. */
+  readonly params?: Readonly<Record<string, string | undefined>>;
   /** Set on a VALID key. */
   keyward?: VerifyAnswer;
 }
@@ -36,11 +50,11 @@ export interface ExpressLikeResponse {
 export type ExpressLikeNext = (error?: unknown) => void;
 
 /** Resolves once it has answered or called `next`; never rejects. */
-export type KeywardExpressMiddleware = (
-  req: ExpressLikeRequest,
-  res: ExpressLikeResponse,
-  next: ExpressLikeNext,
-) => Promise<void>;
+export interface KeywardExpressMiddleware {
+  (req: ExpressLikeRequest, res: ExpressLikeResponse, next: ExpressLikeNext): Promise<void>;
+  /** Resolves once the options' names are checked against Keyward's model; rejects naming a typo (await it at start). */
+  readonly ready: Promise<void>;
+}
 
 export function keywardExpress(
   verifier: Verifier,
@@ -50,7 +64,11 @@ export function keywardExpress(
     header: (req, name) => firstHeader(req.headers[name]),
     ip: (req) => req.ip ?? req.socket?.remoteAddress,
   });
-  return async function keywardMiddleware(req, res, next) {
+  const keywardMiddleware = async (
+    req: ExpressLikeRequest,
+    res: ExpressLikeResponse,
+    next: ExpressLikeNext,
+  ): Promise<void> => {
     const decision = await guard(req);
     if (decision.kind === 'allow') {
       req.keyward = decision.answer;
@@ -66,4 +84,5 @@ export function keywardExpress(
     res.setHeader('content-type', PROBLEM_CONTENT_TYPE);
     res.end(JSON.stringify(decision.body));
   };
+  return Object.assign(keywardMiddleware, { ready: guard.ready });
 }

@@ -12,7 +12,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Verifier, VerifyAnswer } from '../client/index.js';
 import { createGuard, firstHeader, PROBLEM_CONTENT_TYPE, type KeywardMiddlewareOptions } from './core.js';
 
-export type { KeywardMiddlewareOptions, ProblemBody } from './core.js';
+export { KeywardConfigError } from './core.js';
+export type { KeywardLogger, KeywardMiddlewareOptions, ProblemBody } from './core.js';
 export type { Verifier, VerifyAnswer } from '../client/index.js';
 
 declare module 'fastify' {
@@ -22,7 +23,11 @@ declare module 'fastify' {
   }
 }
 
-export type KeywardFastifyHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+export interface KeywardFastifyHook {
+  (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  /** Resolves once the options' names are checked against Keyward's model; rejects naming a typo (await it at start). */
+  readonly ready: Promise<void>;
+}
 
 export function keywardFastify(
   verifier: Verifier,
@@ -32,7 +37,7 @@ export function keywardFastify(
     header: (request, name) => firstHeader(request.headers[name]),
     ip: (request) => request.ip,
   });
-  return async function keywardPreHandler(request, reply) {
+  const keywardPreHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const decision = await guard(request);
     if (decision.kind === 'allow') {
       request.keyward = decision.answer;
@@ -42,4 +47,5 @@ export function keywardFastify(
     // An async hook that answered returns the reply, so Fastify stops the chain here.
     return reply.code(decision.status).headers(decision.headers).type(PROBLEM_CONTENT_TYPE).send(decision.body);
   };
+  return Object.assign(keywardPreHandler, { ready: guard.ready });
 }

@@ -14,7 +14,8 @@ import type { Verifier, VerifyAnswer } from '../client/index.js';
 import { createGuard, PROBLEM_CONTENT_TYPE, type KeywardMiddlewareOptions } from './core.js';
 import { honoClientIp, type HonoRequestLike } from './hono-client-ip.js';
 
-export type { KeywardMiddlewareOptions, ProblemBody } from './core.js';
+export { KeywardConfigError } from './core.js';
+export type { KeywardLogger, KeywardMiddlewareOptions, ProblemBody } from './core.js';
 export type { Verifier, VerifyAnswer } from '../client/index.js';
 
 /** What the middleware uses of a Hono context. */
@@ -28,7 +29,11 @@ export interface HonoLikeContext {
 
 export type HonoLikeNext = () => Promise<void>;
 
-export type KeywardHonoMiddleware = (c: HonoLikeContext, next: HonoLikeNext) => Promise<Response | undefined>;
+export interface KeywardHonoMiddleware {
+  (c: HonoLikeContext, next: HonoLikeNext): Promise<Response | undefined>;
+  /** Resolves once the options' names are checked against Keyward's model; rejects naming a typo (await it at start). */
+  readonly ready: Promise<void>;
+}
 
 export function keywardHono(
   verifier: Verifier,
@@ -39,7 +44,7 @@ export function keywardHono(
     // Node (@hono/node-server), Bun, Deno, AWS Lambda and Cloudflare Workers; elsewhere pass `clientIp`.
     ip: (c) => honoClientIp(c.env, c.req),
   });
-  return async function keywardMiddleware(c, next) {
+  const keywardMiddleware = async (c: HonoLikeContext, next: HonoLikeNext): Promise<Response | undefined> => {
     const decision = await guard(c);
     if (decision.kind === 'allow') {
       c.set('keyward', decision.answer);
@@ -49,4 +54,5 @@ export function keywardHono(
     if (decision.kind === 'error') throw decision.error;
     return c.json(decision.body, decision.status, { ...decision.headers, 'Content-Type': PROBLEM_CONTENT_TYPE });
   };
+  return Object.assign(keywardMiddleware, { ready: guard.ready });
 }

@@ -58,6 +58,8 @@ export interface UsersTable {
   name: string;
   email: string;
   role: string;
+  /** The platform's own id for the person, unique per tenant (issue 29); null: none given. */
+  external_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -246,6 +248,21 @@ export interface KeyUsageDaysTable {
   count: number;
 }
 
+/** A registered prefix of imported keys (issue 29): verify looks such a string up by its SHA-256. */
+export interface KeyImportPrefixesTable {
+  prefix: string;
+  created_at: number;
+}
+
+/** Verifies of one key with one tag in one UTC hour (issue 29). */
+export interface KeyUsageTagsTable {
+  key_id: string;
+  /** The start of the UTC hour, ms since the epoch. */
+  hour: number;
+  tag: string;
+  count: number;
+}
+
 /** A tenant's OpenID Connect provider (migration 0019). */
 export interface IdentityProvidersTable {
   id: string;
@@ -387,6 +404,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_credit_alerts: WebhookCreditAlertsTable;
   webhook_keys: WebhookKeysTable;
+  key_import_prefixes: KeyImportPrefixesTable;
+  key_usage_tags: KeyUsageTagsTable;
   identity_providers: IdentityProvidersTable;
   identity_provider_domains: IdentityProviderDomainsTable;
   sessions: SessionsTable;

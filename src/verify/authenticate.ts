@@ -8,8 +8,9 @@
  */
 import type { Clock } from '../core/clock.js';
 import { isWellFormedKey } from '../core/key-format.js';
-import { hashKey, sameHash } from '../core/key-hash.js';
+import { hashKey, importedKeyDigest, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
+import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
 import type { StoredKey, VerifyStore } from './verify-store.js';
 
@@ -29,6 +30,8 @@ export interface CacheMiss {
   readonly found: 'ask-storage';
   readonly hash: string;
   readonly presented: string;
+  /** Not of Keyward's format but of a registered import prefix: looked up by its SHA-256 too. */
+  readonly imported: boolean;
 }
 
 const MALFORMED: NoKey = { found: false, malformed: true };
@@ -71,6 +74,8 @@ export interface AuthenticatorDeps {
   readonly onRefreshError?: (error: unknown) => void;
   /** Counted on every lookup of a well-formed key (a miss includes a cache not trusted). */
   readonly lookups?: CacheLookups;
+  /** The prefixes of imported keys (issue 29); absent or empty: anything not of Keyward's format is malformed. */
+  readonly importPrefixes?: ImportPrefixes;
 }
 
 /**
@@ -97,17 +102,50 @@ async function findUnderPreviousPepper(
   return { ...found, keyHash: hash };
 }
 
-export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
-  const fromCache = (presented: string, now: number): Authentication | CacheMiss =>
-    isWellFormedKey(presented) ? cacheLookup(hashKey(deps.pepper, presented), presented, now) : MALFORMED;
+/**
+ * An imported key on a miss (issue 29): found by the SHA-256 it was imported with, one indexed
+ * lookup. Its current hash is re-sealed under the pepper's HMAC on this first use, so later
+ * verifies find it by the HMAC like any key; a rotated-out imported secret in its grace period is
+ * answered as found by the HMAC, for the grace rules to judge.
+ */
+async function findImported(deps: AuthenticatorDeps, presented: string, hash: string): Promise<StoredKey | undefined> {
+  const digest = importedKeyDigest(presented);
+  const found = await deps.store.keyByHash(digest);
+  if (found === undefined) return undefined;
+  if (found.previousKeyHash !== null && sameHash(found.previousKeyHash, digest))
+    return { ...found, previousKeyHash: hash };
+  if (!sameHash(found.keyHash, digest)) return undefined;
+  try {
+    await deps.store.rehash(found.id, digest, hash);
+  } catch (error) {
+    deps.onRehashError?.(error);
+  }
+  return { ...found, keyHash: hash };
+}
 
-  /** The cache's answer for a well-formed key's `hash`. */
-  const cacheLookup = (hash: string, presented: string, now: number): Authentication | CacheMiss => {
+export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
+  /**
+   * Whether `presented` is worth a lookup: of Keyward's format (`false`: not imported), or not but
+   * of a registered import prefix (`true`); `null` for anything else, which costs nothing more.
+   */
+  const importedOrNot = (presented: string): boolean | null => {
+    if (isWellFormedKey(presented)) return false;
+    const prefixes = deps.importPrefixes;
+    return prefixes !== undefined && prefixes.size !== 0 && prefixes.matches(presented) ? true : null;
+  };
+
+  const fromCache = (presented: string, now: number): Authentication | CacheMiss => {
+    const imported = importedOrNot(presented);
+    return imported === null ? MALFORMED : cacheLookup(hashKey(deps.pepper, presented), presented, imported, now);
+  };
+
+  /** The cache's answer for a lookable key's `hash`. */
+  const cacheLookup = (hash: string, presented: string, imported: boolean, now: number): Authentication | CacheMiss => {
     const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(hash, now) : undefined;
     const lookups = deps.lookups;
     if (cached === undefined) {
       if (lookups !== undefined) lookups.misses++;
-      return { found: 'ask-storage', hash, presented };
+      return { found: 'ask-storage', hash, presented, imported };
     }
     if (lookups !== undefined) lookups.hits++;
     if (deps.cache.refreshDue(hash, now)) refresh(hash, presented);
@@ -116,15 +154,21 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 
   /** Reads a busy key again while its entry still answers; a failure leaves the entry to its TTL. */
   const refresh = (hash: string, presented: string): void => {
-    fromStorage({ found: 'ask-storage', hash, presented }).catch((error: unknown) => deps.onRefreshError?.(error));
+    // A cached imported key was re-sealed when first found: the HMAC finds it now.
+    fromStorage({ found: 'ask-storage', hash, presented, imported: false }).catch((error: unknown) =>
+      deps.onRefreshError?.(error),
+    );
   };
 
-  const fromStorage = async ({ hash, presented }: CacheMiss): Promise<Authentication> => {
+  const fromStorage = async ({ hash, presented, imported }: CacheMiss): Promise<Authentication> => {
     const generation = deps.cache.generation();
     const previousPepper = deps.previousPepper;
     const found =
       (await deps.store.keyByHash(hash)) ??
-      (previousPepper === undefined ? undefined : await findUnderPreviousPepper(deps, previousPepper, presented, hash));
+      (previousPepper === undefined
+        ? undefined
+        : await findUnderPreviousPepper(deps, previousPepper, presented, hash)) ??
+      (imported ? await findImported(deps, presented, hash) : undefined);
     if (found === undefined) return UNKNOWN;
     const current = sameHash(found.keyHash, hash);
     // A secret rotated out works until its grace period ends, then is unknown (SPEC §3 step 1).
@@ -150,9 +194,10 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     fromCache,
     fromStorage,
     async authenticate(presented) {
-      if (!isWellFormedKey(presented)) return MALFORMED;
+      const imported = importedOrNot(presented);
+      if (imported === null) return MALFORMED;
       const hash = hashKey(deps.pepper, presented);
-      const quick = cacheLookup(hash, presented, deps.clock.now());
+      const quick = cacheLookup(hash, presented, imported, deps.clock.now());
       const found = quick.found === 'ask-storage' ? await fromStorage(quick) : quick;
       if (!found.found) return found;
       return { found: true, key: found.key, hash };

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import { changesAfter, changesAt, lastChangeSeq, type Change } from '../storage/change-log.js';
 import { ENTITIES } from '../core/entities.js';
+import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
 import type { ResourceCache } from './resource-lookup.js';
 
@@ -22,10 +23,11 @@ export interface ChangeFollower {
   readonly watchedGaps: number;
 }
 
-/** What a node caches for verify: keys by HMAC, resources with their chains. */
+/** What a node caches for verify: keys by HMAC, resources with their chains, the prefixes of imported keys. */
 export interface VerifyCaches {
   readonly keys: KeyCache;
   readonly resources: ResourceCache;
+  readonly importPrefixes?: ImportPrefixes;
 }
 
 /**
@@ -34,7 +36,11 @@ export interface VerifyCaches {
  * everything rather than nothing.
  */
 export function applyChange(caches: VerifyCaches, change: Change): void {
-  if (change.entity === 'instance') return;
+  if (change.entity === 'instance') {
+    // Nothing cached depends on instance settings; a new import prefix is learnt (import-prefixes.ts).
+    caches.importPrefixes?.learn(change.entityId);
+    return;
+  }
   const facts = Object.hasOwn(ENTITIES, change.entity) ? ENTITIES[change.entity] : undefined;
   if (facts === undefined) {
     caches.keys.clear();

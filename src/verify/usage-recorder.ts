@@ -12,15 +12,11 @@
  */
 import { DAY_MS } from '../core/clock.js';
 import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
-import type { LastUseRow, UsageDayRow, VerifyStore } from './verify-store.js';
+import type { LastUseRow, UsageDayRow, UsageTagRow, VerifyStore } from './verify-store.js';
+import { HOUR_MS, mergeCells, tagRowsOf, type Cell } from './usage-cells.js';
 
 /** Keys per transaction of a flush: verifies are served between two slices. */
 export const USAGE_SLICE = 500;
-
-/** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
-interface Cell {
-  count: number;
-}
 
 /** One key's pending usage: its last use and its counters by UTC day number, then code. */
 interface KeyEntry {
@@ -30,6 +26,8 @@ interface KeyEntry {
   day: number;
   codes: Map<string, Cell>;
   readonly days: Map<number, Map<string, Cell>>;
+  /** Verify tags by UTC hour number, then tag (issue 29); made only when a verify of the key brings tags. */
+  hours?: Map<number, Map<string, Cell>>;
 }
 
 type Pending = Map<string, KeyEntry>;
@@ -46,7 +44,8 @@ export interface UsageRecorderOptions {
 
 /** What verify needs: counting one verdict about a known key. */
 export interface UsageSink {
-  record(keyId: string, code: string, ip: string | null, nowMs: number): void;
+  /** `tags`: the verify's `k=v` tags, counted per UTC hour; absent (the common case) costs nothing. */
+  record(keyId: string, code: string, ip: string | null, nowMs: number, tags?: readonly string[]): void;
 }
 
 export interface UsageRecorder extends UsageSink, PendingUsage {
@@ -86,6 +85,11 @@ function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
     }
   }
   return rows;
+}
+
+/** The tag rows of `keyIds` (in that order, then by hour and tag). */
+function tagRows(batch: Pending, keyIds: readonly string[]): UsageTagRow[] {
+  return keyIds.flatMap((keyId) => tagRowsOf(keyId, (batch.get(keyId) as KeyEntry).hours));
 }
 
 function lastUseRows(batch: Pending, keyIds: readonly string[]): LastUseRow[] {
@@ -134,26 +138,32 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     if (into === undefined) {
       pending.set(keyId, entry);
       for (const codes of entry.days.values()) entries += codes.size;
+      for (const tags of entry.hours?.values() ?? []) entries += tags.size;
       return;
     }
     if (entry.lastAt > into.lastAt) {
       into.lastAt = entry.lastAt;
       into.lastIp = entry.lastIp;
     }
-    for (const [day, codes] of entry.days) {
-      let target = into.days.get(day);
-      if (target === undefined) {
-        target = new Map();
-        into.days.set(day, target);
-      }
-      for (const [code, cell] of codes) {
-        const existing = target.get(code);
-        if (existing === undefined) {
-          target.set(code, { count: cell.count });
-          entries++;
-        } else {
-          existing.count += cell.count;
-        }
+    entries += mergeCells(into.days, entry.days);
+    if (entry.hours !== undefined) entries += mergeCells((into.hours ??= new Map()), entry.hours);
+  }
+
+  /** One verify's tags, on the key's entry: a counter per UTC hour and tag. */
+  function recordTags(entry: KeyEntry, tags: readonly string[], nowMs: number): void {
+    const hour = Math.floor(nowMs / HOUR_MS);
+    const hours = (entry.hours ??= new Map());
+    let cells = hours.get(hour);
+    if (cells === undefined) {
+      cells = new Map();
+      hours.set(hour, cells);
+    }
+    for (const tag of tags) {
+      const cell = cells.get(tag);
+      if (cell !== undefined) cell.count++;
+      else {
+        cells.set(tag, { count: 1 });
+        entries++;
       }
     }
   }
@@ -172,7 +182,7 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
       for (; written < keyIds.length; written += USAGE_SLICE) {
         await nextTurn();
         const slice = keyIds.slice(written, written + USAGE_SLICE);
-        await options.store.writeUsage(dayRows(batch, slice), lastUseRows(batch, slice));
+        await options.store.writeUsage(dayRows(batch, slice), lastUseRows(batch, slice), tagRows(batch, slice));
       }
     } catch (error) {
       // The slices before the failed one are stored; only the rest go back to be written again.
@@ -189,7 +199,7 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
   timer.unref();
 
   const recorder: UsageRecorder = {
-    record(keyId, code, ip, nowMs) {
+    record(keyId, code, ip, nowMs, tags) {
       const day = Math.floor(nowMs / DAY_MS);
       let entry = pending.get(keyId);
       let codes: Map<string, Cell> | undefined;
@@ -212,6 +222,7 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
         entry.lastAt = nowMs;
         entry.lastIp = ip;
       }
+      if (tags !== undefined && tags.length > 0) recordTags(entry, tags, nowMs);
       const cell = codes.get(code);
       if (cell !== undefined) {
         cell.count++;

@@ -7,7 +7,7 @@ import type { TargetResource } from '../core/check.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { ResourceQueryObject } from '../api/verify.js';
 import type { SpendCredits } from '../storage/credit-spend.js';
-import type { KeyUsageDaysTable, KeyUsageTable } from '../storage/database.js';
+import type { KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from '../storage/database.js';
 
 /** A key found by one of its hashes: which secret that was, and the key as the check sees it. */
 export interface StoredKey {
@@ -25,18 +25,26 @@ export interface StoredKey {
 export type UsageDayRow = KeyUsageDaysTable;
 /** One key's latest use, kept where it is later than the stored one. */
 export type LastUseRow = KeyUsageTable;
+/** One key's verifies with one tag in one UTC hour, added to what is stored. */
+export type UsageTagRow = KeyUsageTagsTable;
 
 export interface VerifyStore {
   /** The key whose current or previous secret hashes to `hash` (the one indexed lookup of a miss). */
   keyByHash(hash: string): Promise<StoredKey | undefined>;
   /** Whether a pepper rotation recorded the key as pending with this hash, and it still has it. */
   isPendingUnderPreviousPepper(keyId: string, hash: string): Promise<boolean>;
+  /** The registered prefixes of imported keys (read at start; new ones arrive through the change log). */
+  importPrefixes(): Promise<string[]>;
   /** Replaces the key's current hash `from` by `to` unless it changed meanwhile; answers whether it did. */
   rehash(keyId: string, from: string, to: string): Promise<boolean>;
   /** The resource by `id`, or by `externalId` in `environmentId`, with its chain; undefined when unknown. */
   resource(query: ResourceQueryObject, environmentId: string | null): Promise<TargetResource | undefined>;
-  /** Adds one slice of a usage flush (these keys' day counts and last uses) in one transaction. */
-  writeUsage(days: readonly UsageDayRow[], lastUses: readonly LastUseRow[]): Promise<void>;
+  /** Adds one slice of a usage flush (these keys' day counts, last uses and tag counts) in one transaction. */
+  writeUsage(
+    days: readonly UsageDayRow[],
+    lastUses: readonly LastUseRow[],
+    tags?: readonly UsageTagRow[],
+  ): Promise<void>;
   /** Spends credits by the one compiled conditional UPDATE (src/storage/credit-spend.ts). */
   readonly spendCredits: SpendCredits;
 }

@@ -52,12 +52,34 @@ function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): V
     keyId: key?.id ?? null,
     tenantId: key?.tenantId ?? null,
     environmentId: key?.environmentId ?? null,
+    name: key?.name ?? null,
+    userId: key?.userId ?? null,
+    externalId: key?.externalId ?? null,
+    metadata: key?.metadata ?? null,
     expiresAt: key?.expiresAt == null ? null : new Date(key.expiresAt).toISOString(),
     cacheTtlMs: code === 'VALID' ? cacheTtlMs : 0,
   };
 }
 
-const NOT_FOUND: VerifyResult = Object.freeze(ok(Object.freeze(answer('NOT_FOUND', null, 0))));
+/**
+ * The JSON of answers made once and reused (a cached key's fixed verdicts, NOT_FOUND): written
+ * once per answer, so the route sends it as it is rather than serialising the same object (and
+ * the key's metadata) on every request.
+ */
+const serialized = new WeakMap<VerifyAnswerObject, string>();
+
+/** The answer's JSON when it was written once already; undefined for one made for this request. */
+export function serializedAnswer(value: VerifyAnswerObject): string | undefined {
+  return serialized.get(value);
+}
+
+function reusable(value: VerifyAnswerObject): VerifyResult {
+  const frozen = Object.freeze(value);
+  serialized.set(frozen, JSON.stringify(frozen));
+  return Object.freeze(ok(frozen));
+}
+
+const NOT_FOUND: VerifyResult = reusable(answer('NOT_FOUND', null, 0));
 const REQUEST_OK: Result<null> = ok(null);
 
 /** The request must speak the model's language: 400 naming what it does not know. */
@@ -102,8 +124,7 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     let answers = fixed.get(key);
     if (answers === undefined) fixed.set(key, (answers = {}));
     let result = answers[code];
-    if (result === undefined)
-      answers[code] = result = Object.freeze(ok(Object.freeze(answer(code, key, deps.clientCacheTtlMs))));
+    if (result === undefined) answers[code] = result = reusable(answer(code, key, deps.clientCacheTtlMs));
     return result;
   };
 
@@ -135,7 +156,7 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     now: number,
   ): VerifyResult => {
     // Every verdict about a known key is usage; an unknown or malformed key is no key's.
-    if (result.ok) deps.usage?.record(key.id, result.value.code, input.clientIp ?? sourceIp ?? null, now);
+    if (result.ok) deps.usage?.record(key.id, result.value.code, input.clientIp ?? sourceIp ?? null, now, input.tags);
     return result;
   };
 

@@ -124,6 +124,8 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     expect(await world.verdict(secret)).toBe('VALID');
     expect(await world.verdict(made.secret)).toBe('VALID');
     await dialog.getByRole('button', { name: 'I have stored it' }).click();
+    // While both secrets work, the key page says until when the old one does.
+    await eventually(() => textOf(page.locator('.facts').first())).toMatch(/Previous secret\s*still works until/);
     made = { ...made, secret };
   });
 

@@ -59,13 +59,14 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
+/** `env`: more of the server's settings (`KEYWARD_TIERS`, say), over the suites' own. */
+export async function startConsoleWorld(env: Record<string, string> = {}): Promise<ConsoleWorld> {
   // The server serves dist/ui, which only a Vite build makes: without this a suite run first (or
   // alone) finds no sign-in page. Cheap when the UI's sources have not changed.
   await ensureUiBuilt();
   const cwd = mkdtempSync(join(tmpdir(), 'keyward-console-'));
   // Usage is written at once rather than every 5 s, so a key page shows the verifies just made.
-  const server = await startServerProcess({ KEYWARD_USAGE_FLUSH_SIZE: '1', KEYWARD_USAGE_FLUSH_MS: '50' }, cwd);
+  const server = await startServerProcess({ KEYWARD_USAGE_FLUSH_SIZE: '1', KEYWARD_USAGE_FLUSH_MS: '50', ...env }, cwd);
   const rootKey = readFileSync(join(cwd, 'data', 'root.key'), 'utf8').trim();
 
   const call = async (method: string, path: string, key: string | null, payload?: unknown): Promise<Call> => {

@@ -17,6 +17,10 @@ const VALID: VerifyAnswer = {
   keyId: 'key_1',
   tenantId: 'ten_1',
   environmentId: 'env_1',
+  name: 'svc',
+  userId: null,
+  externalId: null,
+  metadata: {},
   expiresAt: null,
   cacheTtlMs: 0,
 };

@@ -54,11 +54,14 @@ describe('the client and middleware subpaths', () => {
     expect(files.map((file) => relative(ROOT, file)).sort()).toEqual([
       'src/client/index.ts',
       'src/client/management.ts',
+      'src/client/model-names.ts',
       'src/middleware/core.ts',
       'src/middleware/express.ts',
       'src/middleware/fastify.ts',
       'src/middleware/hono-client-ip.ts',
       'src/middleware/hono.ts',
+      'src/middleware/resource-from.ts',
+      'src/middleware/startup.ts',
     ]);
     // The scan sees what is there (it would pass vacuously if it matched nothing).
     expect(imports).toContainEqual({ file: 'src/middleware/fastify.ts', specifier: 'fastify', typeOnly: true });
@@ -155,6 +158,7 @@ describe('the client and middleware subpaths', () => {
     expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual([
       'dist/client/index.js',
       'dist/client/management.js',
+      'dist/client/model-names.js',
     ]);
     const pending = ['dist/client/index.d.ts'];
     const seen = new Set<string>();

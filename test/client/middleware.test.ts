@@ -12,7 +12,12 @@ import { ERROR_CODES } from '../../src/core/error-codes.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { createVerifier, KeywardRequestError, type Verifier, type VerifyAnswer } from '../../src/client/index.js';
 import { MIDDLEWARE_PROBLEMS } from '../../src/middleware/core.js';
-import { keywardExpress, type ExpressLikeRequest, type ExpressLikeResponse } from '../../src/middleware/express.js';
+import {
+  KeywardConfigError,
+  keywardExpress,
+  type ExpressLikeRequest,
+  type ExpressLikeResponse,
+} from '../../src/middleware/express.js';
 import { keywardFastify } from '../../src/middleware/fastify.js';
 import { keywardHono, type HonoLikeContext } from '../../src/middleware/hono.js';
 import { sqliteOnly } from '../support/databases.js';
@@ -118,9 +123,13 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
           ratelimits: request.keyward?.ratelimits,
         }),
       );
-      app.get('/misconfigured', { preHandler: keywardFastify(live, { permission: 'time.travel' }) }, async () => ({
-        reached: true,
-      }));
+      app.get(
+        '/misconfigured',
+        { preHandler: keywardFastify(live, { permission: 'time.travel', logger: false }) },
+        async () => ({
+          reached: true,
+        }),
+      );
       app.get(
         '/custom-header',
         {
@@ -364,7 +373,10 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
           sent.body = JSON.parse(body);
         },
       };
-      await keywardExpress(verifier, { permission })(req, res, (...args: unknown[]) => {
+      const middleware = keywardExpress(verifier, { permission, logger: false });
+      // A typo in the options is found at creation; the request after it goes to next(error) with it.
+      await middleware.ready.catch(() => undefined);
+      await middleware(req, res, (...args: unknown[]) => {
         sent.nextCalls.push(args);
       });
       return sent;
@@ -402,11 +414,14 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
       expect(sent.nextCalls).toEqual([]);
     });
 
-    it('calls next(error) when Keyward rejects the request', async () => {
+    it('calls next(error) naming the typo when Keyward does not know the permission', async () => {
       const sent = await run(live, `Bearer ${allowed.key}`, 'time.travel');
       expect(sent.status).toBe(0);
       expect(sent.nextCalls).toHaveLength(1);
-      expect(sent.nextCalls[0]?.[0]).toBeInstanceOf(KeywardRequestError);
+      const error = sent.nextCalls[0]?.[0];
+      expect(error).toBeInstanceOf(KeywardConfigError);
+      expect((error as KeywardConfigError).cause).toBeInstanceOf(KeywardRequestError);
+      expect((error as Error).message).toContain('time.travel');
     });
   });
 

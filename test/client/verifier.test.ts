@@ -54,8 +54,8 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
     return { id: created.body.id, key: created.body.key };
   }
 
-  it('answers VALID with the key, tenant, environment and the server’s cacheTtlMs', async () => {
-    const { id, key } = await appKey();
+  it('answers VALID with the key, tenant, environment, who is calling and the server’s cacheTtlMs', async () => {
+    const { id, key } = await appKey({ permissions: ['functions.execute'], metadata: { plan: 'pro' } });
     const answer = await createVerifier({ baseUrl }).verify({ key, permission: 'functions.execute' });
     expect(answer).toEqual<VerifyAnswer>({
       valid: true,
@@ -63,6 +63,10 @@ describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) =
       keyId: id,
       tenantId: seeded.tenantId,
       environmentId: seeded.environmentId,
+      name: 'svc',
+      userId: null,
+      externalId: null,
+      metadata: { plan: 'pro' },
       expiresAt: null,
       cacheTtlMs: TTL,
     });

@@ -206,6 +206,21 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
       expect(await at(start + 60_000, () => code(rotated.body.key))).toBe('VALID');
     });
 
+    it('keeps the old secret working for up to a week, and says so on the key until it stops', async () => {
+      const key = created(await seeded.admin.post('/v1/keys', { name: 'week', kind: 'application' }));
+      const start = clock.now();
+      const rotated = await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 604_800 });
+      expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+      const until = new Date(start + 7 * DAY).toISOString();
+      expect(rotated.body.previousSecretValidUntil).toBe(until);
+      expect(await at(start + 7 * DAY - 1, () => code(key.key))).toBe('VALID');
+      const during = await at(start + 7 * DAY - 1, () => seeded.admin.get(`/v1/keys/${key.id}`));
+      expect(during.body.previousSecretValidUntil).toBe(until);
+      expect(await at(start + 7 * DAY, () => code(key.key))).toBe('NOT_FOUND');
+      const after = await at(start + 7 * DAY, () => seeded.admin.get(`/v1/keys/${key.id}`));
+      expect(after.body.previousSecretValidUntil).toBeNull();
+    });
+
     it('lets any key rotate itself, users.manage rotate any key of the tenant, and nobody else', async () => {
       const mine = created(await seeded.admin.post('/v1/keys', { name: 'mine', kind: 'application' }));
       const theirs = created(await seeded.admin.post('/v1/keys', { name: 'theirs', kind: 'application' }));
@@ -222,10 +237,11 @@ describe.each(testDatabases())('key lifecycle on $name', (db) => {
       expect(await code(reply.body.key)).toBe('VALID');
     });
 
-    it('refuses a revoked key with 409 and a grace period beyond a day with 400', async () => {
+    it('refuses a revoked key with 409 and a grace period beyond a week with 400', async () => {
       const key = created(await seeded.admin.post('/v1/keys', { name: 'k', kind: 'application' }));
+      expect((await seeded.admin.get(`/v1/keys/${key.id}`)).body.previousSecretValidUntil).toBeNull();
       expectProblem(
-        await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 86_401 }),
+        await seeded.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 604_801 }),
         400,
         'VALIDATION',
       );

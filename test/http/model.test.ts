@@ -72,6 +72,20 @@ describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
     });
   });
 
+  it('seed 004: "Presets provide sensible default scopes for common use cases": each with its icon and use case', async () => {
+    const reply = await seeded.admin.get('/v1/model');
+    const shown = reply.body.presets
+      .filter((preset: { adminOnly: boolean }) => !preset.adminOnly)
+      .map(({ name, icon, useCase }: { name: string; icon: string; useCase: string }) => ({ name, icon, useCase }));
+    // Seed 004's table: :rocket:, :eye:, :robot: and :gear:, in the file as the emoji they stand for.
+    expect(shown).toEqual([
+      { name: 'deploy', icon: '🚀', useCase: 'CI/CD pipelines, deployments' },
+      { name: 'read-only', icon: '👁️', useCase: 'Monitoring, dashboards' },
+      { name: 'agent-runner', icon: '🤖', useCase: 'Execute tasks, manage files' },
+      { name: 'custom', icon: '⚙️', useCase: 'Manual scope configuration' },
+    ]);
+  });
+
   it('seed 003: lists Cloud Events among the types', async () => {
     const reply = await seeded.admin.get('/v1/model');
     expect(reply.body.types.find((type: { name: string }) => type.name === 'cloudEvent')).toMatchObject({

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
 import type { Reply } from '../support/keyward.js';
 import { openRaceWorld, type RaceWorld } from './concurrency-world.js';
+import { DELEGATED_RACES } from './races/delegated-races.js';
+import { ADOPTION_RACES } from './races/adoption-races.js';
 import { KEY_RACES } from './races/key-races.js';
 import { PEOPLE_RACES } from './races/people-races.js';
 import { PLACE_RACES } from './races/place-races.js';
@@ -22,6 +24,8 @@ const RACES: readonly AnyRace[] = [
   ...PLACE_RACES,
   ...WEBHOOK_RACES,
   ...WEBHOOK_KEY_RACES,
+  ...DELEGATED_RACES,
+  ...ADOPTION_RACES,
   ...SSO_RACES,
 ];
 

@@ -110,6 +110,7 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
         name: 'u',
         email: `${id}@example.com`,
         role: 'member',
+        external_id: null,
         created_at: 0,
         updated_at: 0,
       });

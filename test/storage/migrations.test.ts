@@ -37,6 +37,8 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   webhook_deliveries: true,
   webhook_credit_alerts: true,
   webhook_keys: true,
+  key_import_prefixes: true,
+  key_usage_tags: true,
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 

@@ -73,6 +73,7 @@ function userRow(tenantId: string): UserRow {
     name: 'Ada',
     email: 'ada@example.com',
     role: 'admin',
+    external_id: null,
     created_at: CREATED,
     updated_at: UPDATED,
   };
@@ -179,6 +180,10 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       environmentId: key.environment_id,
       userId: key.user_id,
       kind: 'user',
+      // Who is calling (issue 29): the name and metadata as stored; the user's externalId comes from the verify lookup's join.
+      name: key.name,
+      metadata: JSON.parse(key.metadata),
+      externalId: null,
       admin: true,
       enabled: false,
       revokedAt: UPDATED,

@@ -39,6 +39,7 @@ function user(tenantId: string, email: string): UserRow {
     name: 'Ada',
     email,
     role: 'member',
+    external_id: null,
     created_at: NOW,
     updated_at: NOW,
   };

@@ -28,10 +28,11 @@ export type { ModelDescriptionObject } from '../../src/api/model.js';
 export type { PolicyObject } from '../../src/api/policies.js';
 export type { ResourceObject } from '../../src/api/resources.js';
 export type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
+export type { TierListObject, TierObject } from '../../src/api/tiers.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
 export type { UserObject } from '../../src/api/users.js';
 export type { WebhookDeliveryObject, WebhookEndpointObject } from '../../src/api/webhooks.js';
-export { WEBHOOK_EVENT_TYPES } from '../../src/api/webhooks.js';
+export { WEBHOOK_EVENT_TYPES } from '../../src/api/webhook-event-types.js';
 export type { CreatedWebhookKeyObject, WebhookKeyObject } from '../../src/api/webhook-keys.js';
 export { KeywardApiError };
 

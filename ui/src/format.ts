@@ -39,3 +39,13 @@ export function rateLimitText(limit: {
 }): string {
   return `${limit.name}: ${limit.limit} per ${durationText(limit.durationMs)}`;
 }
+
+/** A grant set in a line: scopes, permissions, then levels (`agent: view`), or that it has none. */
+export function grantsText(grants: {
+  readonly scopes: readonly string[];
+  readonly permissions: readonly string[];
+  readonly levels: Readonly<Record<string, string>>;
+}): string {
+  const levels = Object.entries(grants.levels).map(([type, level]) => `${type}: ${level}`);
+  return [...grants.scopes, ...grants.permissions, ...levels].join(', ') || 'no grants';
+}

@@ -1,5 +1,6 @@
 /** A key's rotate and revoke confirmations. */
 import type { FormEvent, ReactNode } from 'react';
+import { MAX_GRACE_SECONDS } from '../../src/api/rotation.js';
 import type { Api, CreatedKeyObject, KeyObject } from './api';
 import { Dialog } from './dialog';
 import { ErrorText } from './problem-text';
@@ -81,12 +82,12 @@ export function RotateDialog({
           name="grace"
           type="number"
           min={0}
-          max={86400}
+          max={MAX_GRACE_SECONDS}
           placeholder="0"
           aria-describedby="rotate-grace-help"
         />
         <p id="rotate-grace-help" className="help span">
-          How long the old secret keeps working (at most 86400). Empty or 0: it fails at once.
+          How long the old secret keeps working, at most a week ({MAX_GRACE_SECONDS}). Empty or 0: it fails at once.
         </p>
         <label htmlFor="rotate-otp">One-time code</label>
         <input

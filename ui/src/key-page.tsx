@@ -92,6 +92,12 @@ export function KeyPage({ id }: { id: string }) {
         <dd>{when(shown.createdAt)}</dd>
         <dt>Expires</dt>
         <dd>{when(shown.expiresAt)}</dd>
+        {shown.previousSecretValidUntil !== null && (
+          <>
+            <dt>Previous secret</dt>
+            <dd>still works until {when(shown.previousSecretValidUntil)} (rotation grace period)</dd>
+          </>
+        )}
         <dt>Last used</dt>
         <dd>
           {when(usage.data?.lastUsedAt ?? shown.lastUsedAt)}

@@ -15,6 +15,7 @@ import type {
   UserObject,
 } from './api';
 import type { Grantor } from '../../src/api/grants.js';
+import { grantsText } from './format';
 import { FormProblems } from './problem-text';
 import { ScopeEditor } from './scope-editor';
 import type { ResourceSearch } from './scope-picker';
@@ -170,8 +171,7 @@ function PoliciesField({
             }
           />
           <label htmlFor={`policy-${policy.id}`}>
-            {policy.name}{' '}
-            <span className="help">{[...policy.scopes, ...policy.permissions].join(', ') || 'no grants'}</span>
+            {policy.name} <span className="help">{grantsText(policy)}</span>
           </label>
         </div>
       ))}

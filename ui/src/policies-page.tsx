@@ -1,7 +1,7 @@
 /**
  * Policies (seed 001's API Scopes): named grant sets, in one environment or tenant-wide, made
- * and edited with the same scope editor as keys; each lists the keys linked to it. Editing one
- * changes every linked key's access at once.
+ * and edited with the same scope editor as keys; each lists the keys linked to it and makes a new
+ * one linked to it (policy-keys.tsx). Editing one changes every linked key's access at once.
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { holds, listAll, type PolicyObject } from './api';
@@ -9,6 +9,7 @@ import { Badges } from './badges';
 import { useConsole } from './console-context';
 import { blockers, NO_GRANTS, type GrantSet } from '../../src/api/grants.js';
 import { useResourceSearch } from './grants-dialog';
+import { PolicyKeys } from './policy-keys';
 import { PolicyLimits } from './policy-limits';
 import { ErrorText, FormProblems } from './problem-text';
 import { RateLimitRows } from './rate-limit-rows';
@@ -16,23 +17,6 @@ import { type LimitRow, limitProblems, limitsOf } from './rate-limits';
 import { ScopeEditor } from './scope-editor';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
-import { href } from './use-route';
-
-function LinkedKeys({ policyId }: { policyId: string }) {
-  const { api } = useConsole();
-  const keys = useLoad(useCallback(() => listAll((page) => api.keys.list({ policyId, ...page })), [api, policyId]));
-  if (keys.data === null) return keys.loading ? <p role="status">Loading keys…</p> : <ErrorText error={keys.error} />;
-  if (keys.data.length === 0) return <p className="help">No key is linked to it.</p>;
-  return (
-    <ul className="badges">
-      {keys.data.map((key) => (
-        <li key={key.id}>
-          <a href={href('keys', key.id)}>{key.name}</a>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (policy: PolicyObject) => void }) {
   const { api, model, grantor } = useConsole();
@@ -99,8 +83,7 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
         </>
       )}
       <PolicyLimits policy={policy} onSaved={onSaved} />
-      <h4>Linked keys</h4>
-      <LinkedKeys policyId={policy.id} />
+      <PolicyKeys policy={policy} />
     </div>
   );
 }

@@ -1,13 +1,14 @@
 /**
  * Settings (tenant.manage): the tenant's own settings, which its environments inherit unless
- * they set their own. Settings this server does not know (added by a later version) are left
- * out rather than sent and refused.
+ * they set their own, and its tier. Settings this server does not know (added by a later
+ * version) are left out rather than sent and refused.
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import type { PatchTenantInput, TenantObject } from './api';
 import { useConsole } from './console-context';
 import { ErrorText, StatusText } from './problem-text';
 import { inForceText, numberSetting } from './settings';
+import { TierSection } from './tier-section';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
@@ -114,7 +115,10 @@ export function SettingsPage() {
           <ErrorText error={tenant.error} />
         )
       ) : (
-        <SettingsForm key={tenant.data.updatedAt} tenant={tenant.data} onSaved={tenant.set} />
+        <>
+          <SettingsForm key={tenant.data.updatedAt} tenant={tenant.data} onSaved={tenant.set} />
+          <TierSection tenant={tenant.data} onSaved={tenant.set} />
+        </>
       )}
     </section>
   );

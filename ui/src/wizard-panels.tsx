@@ -98,6 +98,7 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
           const why = grantor.preset(preset.name, draft.admin);
           const id = `preset-${preset.name}`;
           const grants = [...preset.scopes, ...preset.permissions];
+          // The icon is decoration beside the name; the use case is read out with the grants.
           return (
             <div
               key={preset.name}
@@ -109,10 +110,22 @@ export function KeyStep({ model, me, grantor, environments, users, draft, update
                 name="preset"
                 checked={draft.preset === preset.name}
                 disabled={why !== null}
-                aria-describedby={`${id}-grants`}
+                aria-describedby={preset.useCase === null ? `${id}-grants` : `${id}-use ${id}-grants`}
                 onChange={() => update(choosePreset(model, draft, preset.name))}
               />
-              <label htmlFor={id}>{preset.name}</label>
+              <label htmlFor={id}>
+                {preset.icon !== null && (
+                  <span className="preset-icon" aria-hidden="true">
+                    {preset.icon}
+                  </span>
+                )}
+                {preset.name}
+              </label>
+              {preset.useCase !== null && (
+                <p id={`${id}-use`} className="use-case">
+                  {preset.useCase}
+                </p>
+              )}
               <p id={`${id}-grants`} className="help">
                 {grants.length === 0 ? 'no scopes: you pick them' : grants.join(', ')}
                 {preset.adminOnly ? ' · admin keys only' : ''}

@@ -58,6 +58,17 @@ describe('the create-key wizard', () => {
     expect(document.getElementById('preset-tenant-admin-grants')?.textContent).toContain('admin keys only');
   });
 
+  it('seed 004: shows each preset with its icon beside its name and its use case, as the model says', () => {
+    renderWizard();
+    const deploy = screen.getByRole('radio', { name: 'deploy' });
+    expect(document.querySelector('label[for="preset-deploy"]')?.textContent).toBe('🚀deploy');
+    expect(document.getElementById('preset-deploy-use')?.textContent).toBe('CI/CD pipelines, deployments');
+    expect(deploy.getAttribute('aria-describedby')).toBe('preset-deploy-use preset-deploy-grants');
+    // A preset the model gives no icon or use case shows neither.
+    expect(document.querySelector('label[for="preset-tenant-admin"]')?.textContent).toBe('tenant-admin');
+    expect(document.getElementById('preset-tenant-admin-use')).toBeNull();
+  });
+
   it('starts the scopes from the chosen preset, and Back keeps what was entered', () => {
     renderWizard();
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'reader' } });

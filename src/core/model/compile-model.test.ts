@@ -107,6 +107,36 @@ describe('presets and levels in the model file', () => {
     );
   });
 
+  it("seed 004: carries a preset's icon and use case, none when a list of scopes or a mapping says none", () => {
+    const result = compileModel({
+      version: 1,
+      actions: ['read'],
+      permissions: REQUIRED,
+      presets: { deploy: { icon: '🚀', useCase: 'CI/CD pipelines, deployments' }, plain: [], bare: {} },
+    });
+    const preset = (name: string) => (result.ok ? result.model.presets.get(name) : undefined);
+    expect(preset('deploy')).toMatchObject({ icon: '🚀', useCase: 'CI/CD pipelines, deployments' });
+    expect(preset('plain')).toMatchObject({ icon: null, useCase: null });
+    expect(preset('bare')).toMatchObject({ icon: null, useCase: null });
+  });
+
+  it("refuses a preset's icon or use case that is not a short text, by its path", () => {
+    const result = compileModel({
+      version: 1,
+      actions: ['read'],
+      permissions: REQUIRED,
+      presets: { p: { icon: 7, useCase: '' }, q: { icon: 'x'.repeat(17), usecase: 'typo' } },
+    });
+    expect(result.ok ? [] : result.errors).toEqual(
+      expect.arrayContaining([
+        'presets.p.icon: must be a non-empty string of at most 16 characters',
+        'presets.p.useCase: must be a non-empty string of at most 200 characters',
+        'presets.q.icon: must be a non-empty string of at most 16 characters',
+        'presets.q.usecase: unknown field',
+      ]),
+    );
+  });
+
   it('reads a level as a mapping of actions, create meaning the type', () => {
     const result = compileModel({
       version: 1,

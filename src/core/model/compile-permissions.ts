@@ -12,7 +12,17 @@ import {
   type TypeGrant,
 } from './model.js';
 import { parseScope } from '../grants/scope-syntax.js';
-import { checkActions, flag, names, PERMISSION_ID, record, unknownKeys, type Errors, type Raw } from './model-shape.js';
+import {
+  checkActions,
+  flag,
+  names,
+  optionalText,
+  PERMISSION_ID,
+  record,
+  unknownKeys,
+  type Errors,
+  type Raw,
+} from './model-shape.js';
 
 function compileGrant(
   raw: unknown,
@@ -76,7 +86,8 @@ export function compilePermissions(
 
 /**
  * A preset is a list of scopes, or a mapping with `scopes`, `permissions` (a list, or `all`: every
- * named permission of the model but the always-held ones) and `adminOnly`.
+ * named permission of the model but the always-held ones), `adminOnly`, and what the wizard shows
+ * of it: `icon` and `useCase` (seed 004's table).
  */
 export function compilePresets(
   raw: Raw,
@@ -87,7 +98,8 @@ export function compilePresets(
   for (const [name, value] of Object.entries(raw)) {
     const path = `presets.${name}`;
     const def = Array.isArray(value) ? { scopes: value } : record(value, path, errors);
-    if (!Array.isArray(value)) unknownKeys(def, ['scopes', 'permissions', 'adminOnly'], path, errors);
+    if (!Array.isArray(value))
+      unknownKeys(def, ['scopes', 'permissions', 'adminOnly', 'icon', 'useCase'], path, errors);
     const scopesPath = Array.isArray(value) ? path : `${path}.scopes`;
     const scopes = names(def['scopes'], scopesPath, errors);
     scopes.forEach((scope, i) => {
@@ -109,7 +121,9 @@ export function compilePresets(
         `${path}.adminOnly`,
         `must be true: the preset carries admin-only permissions (${needsAdmin.join(', ')})`,
       );
-    presets.set(name, { name, scopes, permissions, adminOnly });
+    const icon = optionalText(def['icon'], `${path}.icon`, 16, errors);
+    const useCase = optionalText(def['useCase'], `${path}.useCase`, 200, errors);
+    presets.set(name, { name, scopes, permissions, adminOnly, icon, useCase });
   }
   return presets;
 }

@@ -46,6 +46,14 @@ export function flag(raw: unknown, path: string, errors: Errors): boolean {
   return false;
 }
 
+/** An optional short text shown to people (a preset's icon or use case); null when absent. */
+export function optionalText(raw: unknown, path: string, maxLength: number, errors: Errors): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'string' && raw.trim() !== '' && raw.length <= maxLength) return raw;
+  errors.add(path, `must be a non-empty string of at most ${maxLength} characters`);
+  return null;
+}
+
 export function unknownKeys(raw: Raw, allowed: readonly string[], path: string, errors: Errors): void {
   for (const key of Object.keys(raw)) if (!allowed.includes(key)) errors.add(`${path}.${key}`, 'unknown field');
 }

@@ -82,6 +82,10 @@ export interface PresetDef {
   readonly permissions: readonly string[];
   /** Only admin keys may be made from it. */
   readonly adminOnly: boolean;
+  /** What the wizard shows beside its name (seed 004: "🚀" for deploy); null: nothing. */
+  readonly icon: string | null;
+  /** What it is for, in a few words (seed 004: "CI/CD pipelines, deployments"); null: not said. */
+  readonly useCase: string | null;
 }
 
 export interface AuthModel {

@@ -1,8 +1,19 @@
-/** `/v1/tenants`: the root key creates tenants; a tenant's `tenant.manage` keys read and change their own. */
+/**
+ * `/v1/tenants`: the root key creates tenants; a tenant's `tenant.manage` keys read and change their own,
+ * tier included, and read the instance's tiers (`/v1/tiers`) to choose one (seed 000: "Change tier settings").
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import { CreateTenantBody, ListTenantsQuery, PatchTenantBody, Tenant, TenantPage } from '../../api/tenants.js';
-import { createTenant, getTenant, listTenants, updateTenant } from '../../modules/tenants/tenants.service.js';
+import { TierList } from '../../api/tiers.js';
+import { listTiers } from '../../modules/ratelimits/tiers.js';
+import {
+  createTenant,
+  DEFAULT_TIER,
+  getTenant,
+  listTenants,
+  updateTenant,
+} from '../../modules/tenants/tenants.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -59,5 +70,16 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     },
     handler: async (request, reply) =>
       sendResult(request, reply, await updateTenant(deps, callerOf(request), request.params.id, request.body)),
+  });
+  app.get('/v1/tiers', {
+    config: { requires: manage, action: 'tier.list' },
+    schema: {
+      tags,
+      operationId: 'listTiers',
+      summary: "The instance's tiers: the rate limits and credits a tenant on each gives its new keys",
+      response: { 200: TierList, ...PROBLEM_RESPONSES },
+    },
+    // The instance's configuration, read once at start: no storage call.
+    handler: async () => listTiers(deps.tiers, DEFAULT_TIER),
   });
 };

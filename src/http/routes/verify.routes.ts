@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
 import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
 import { getMe } from '../../modules/keys/me.service.js';
-import type { VerifyResult } from '../../verify/verify.js';
+import { serializedAnswer, type VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendProblem, sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
@@ -17,14 +17,18 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     request: FastifyRequest,
     reply: FastifyReply,
     result: VerifyResult,
-  ): VerifyAnswerObject | undefined => {
+  ): VerifyAnswerObject | string | undefined => {
     if (result.ok) {
       const code = result.value.code;
       metrics.countVerify(code);
       metrics.observeVerify(code === 'VALID' ? 'valid' : 'denied', reply.elapsedTime / 1000);
       // Only an unknown key is counted against its source: a valid key's verify does nothing more.
       if (code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
-      return result.value;
+      // A reused answer goes out as the JSON written for it once: a string with a JSON type is not serialised again.
+      const json = serializedAnswer(result.value);
+      if (json === undefined) return result.value;
+      reply.type('application/json; charset=utf-8');
+      return json;
     }
     metrics.countVerify(result.problem.code);
     metrics.observeVerify(result.problem.code === 'UNAVAILABLE' ? 'unavailable' : 'invalid', reply.elapsedTime / 1000);

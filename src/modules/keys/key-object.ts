@@ -62,6 +62,11 @@ export function toKeyObject(
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(lastUsedAt),
+    // Shown only while both secrets work: past its grace the old one is unknown, whatever the row keeps.
+    previousSecretValidUntil:
+      row.previous_valid_until !== null && now < row.previous_valid_until && row.revoked_at === null
+        ? iso(row.previous_valid_until)
+        : null,
     createdByKeyId: row.created_by_key_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

@@ -12,7 +12,7 @@ import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
-import { decodeFlag, stringList } from '../../storage/column-codec.js';
+import { decodeFlag, jsonObject, stringList } from '../../storage/column-codec.js';
 import type { KeyRow, MfaReverify } from './keys.repository.js';
 
 /** Present only where the key has limits: the verify of a key without any does no limit work. */
@@ -30,6 +30,7 @@ function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
 }
 
 const NO_GROUPS: readonly string[] = Object.freeze([]);
+const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * Tenant and environment ids as one string per id: every row read brings its own copies, and
@@ -84,6 +85,7 @@ export function toKeyRecord(
   policyLimits: readonly RateBucket[] = [],
   environmentIpAllowlist: string | null = null,
   timeZone: string | null = null,
+  userExternalId: string | null = null,
 ): KeyRecord {
   const admin = decodeFlag(row.admin, 'api_keys.admin');
   const compile = () => {
@@ -110,6 +112,10 @@ export function toKeyRecord(
     environmentId: sharedId(row.environment_id),
     userId: row.user_id,
     kind: row.kind as KeyKind,
+    // Who is calling (issue 29): parsed once per record, answered by every verify of it.
+    name: row.name,
+    metadata: row.metadata === '{}' ? NO_METADATA : jsonObject.decode(row.metadata, 'api_keys.metadata'),
+    externalId: userExternalId,
     admin,
     enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
     revokedAt: row.revoked_at,

@@ -34,6 +34,8 @@ export interface KeyWithPolicies {
   readonly environmentIpAllowlist?: string | null;
   /** The key's tenant's time zone (credits refill in it); null: UTC. */
   readonly timeZone?: string | null;
+  /** The key's user's externalId (the platform's own id for the person); null: none, or no user. */
+  readonly userExternalId?: string | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     .leftJoin('environments', 'environments.id', 'api_keys.environment_id')
     .leftJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
     .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
+    .leftJoin('users', 'users.id', 'api_keys.user_id')
     .selectAll('api_keys')
     .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
     .select([
@@ -62,6 +65,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
       'user_mfa.passed_at as mfa_passed_at',
     ])
     .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
+    .select('users.external_id as user_external_id')
     .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
     .execute();
   const first = rows[0];
@@ -77,6 +81,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     mfa_passed_at,
     env_ip_allowlist,
     tenant_time_zone,
+    user_external_id,
     ...row
   } = first;
   const policies = rows.flatMap((joined) =>
@@ -103,6 +108,7 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
     environmentIpAllowlist: env_ip_allowlist ?? null,
     timeZone: tenant_time_zone ?? null,
+    userExternalId: user_external_id ?? null,
     policyLimits,
   };
 }

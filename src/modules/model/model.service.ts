@@ -44,6 +44,8 @@ export function describeModel(model: AuthModel): ModelDescriptionObject {
       scopes: [...preset.scopes],
       permissions: [...preset.permissions],
       adminOnly: preset.adminOnly,
+      icon: preset.icon,
+      useCase: preset.useCase,
     })),
   };
 }

@@ -10,6 +10,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { CreditsSchema, type KeyObject } from '../../api/keys.js';
 import { RateLimits } from '../../api/ratelimits.js';
+import type { TierListObject } from '../../api/tiers.js';
 import { checkRateLimits } from './ratelimit-columns.js';
 
 const TierSettings = Type.Object(
@@ -51,4 +52,12 @@ export function tierRateLimits(tiers: Tiers | undefined, tier: string): string {
 /** The credits a new key of a tenant on `tier` starts with; none (not metered) where the tier names none. */
 export function tierCredits(tiers: Tiers | undefined, tier: string): KeyObject['credits'] {
   return tiers?.[tier]?.credits ?? null;
+}
+
+/** Every tier of the instance as `GET /v1/tiers` answers it, by name; none when KEYWARD_TIERS is unset. */
+export function listTiers(tiers: Tiers | undefined, defaultTier: string): TierListObject {
+  const items = Object.entries(tiers ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, tier]) => ({ name, ratelimits: tier.ratelimits ?? [], credits: tier.credits ?? null }));
+  return { items, nextCursor: null, defaultTier };
 }

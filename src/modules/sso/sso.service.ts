@@ -195,6 +195,7 @@ async function personOf(
       name: email.slice(0, email.indexOf('@')),
       email,
       role: 'member',
+      external_id: null,
       created_at: now,
       updated_at: now,
     };

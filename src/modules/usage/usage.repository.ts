@@ -4,10 +4,11 @@
  * to what is there, so several nodes flushing into one database each add their own counts.
  */
 import type { Kysely } from 'kysely';
-import type { Database, Db, KeyUsageDaysTable, KeyUsageTable } from '../../storage/database.js';
+import type { Database, Db, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from '../../storage/database.js';
 
 export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
+export type UsageTagRow = KeyUsageTagsTable;
 
 /** Rows per statement: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 export const USAGE_CHUNK = 500;
@@ -21,8 +22,21 @@ export async function writeUsageSlice(
   db: Kysely<Database>,
   days: readonly UsageDayRow[],
   lastUses: readonly LastUseRow[],
+  tags: readonly UsageTagRow[] = [],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Verify tags per key, UTC hour and tag (issue 29), in the same order as the days.
+    for (let start = 0; start < tags.length; start += USAGE_CHUNK) {
+      await trx
+        .insertInto('key_usage_tags')
+        .values(tags.slice(start, start + USAGE_CHUNK))
+        .onConflict((oc) =>
+          oc
+            .columns(['key_id', 'hour', 'tag'])
+            .doUpdateSet({ count: (eb) => eb('key_usage_tags.count', '+', eb.ref('excluded.count')) }),
+        )
+        .execute();
+    }
     for (let start = 0; start < days.length; start += USAGE_CHUNK) {
       await trx
         .insertInto('key_usage_days')

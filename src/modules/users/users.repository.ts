@@ -27,6 +27,15 @@ export async function lockUsers(trx: Db, ids: readonly string[]): Promise<UserRo
   return lockForUpdate(trx, trx.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('id')).execute();
 }
 
+export async function findUserByExternalId(db: Db, tenantId: string, externalId: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
 export async function findUserByEmail(db: Db, tenantId: string, email: string): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')

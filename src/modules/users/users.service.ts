@@ -17,6 +17,7 @@ import { findTenant } from '../tenants/tenants.repository.js';
 import {
   deleteUser as deleteUserRow,
   findUserByEmail,
+  findUserByExternalId,
   insertUser,
   listUsers as listUserRows,
   lockUser,
@@ -24,6 +25,7 @@ import {
   type UserRow,
 } from './users.repository.js';
 import { decodeFlag } from '../../storage/column-codec.js';
+import type { Db } from '../../storage/database.js';
 import { readTarget } from '../target-rows.js';
 
 export function toUserObject(row: UserRow): UserObject {
@@ -33,9 +35,18 @@ export function toUserObject(row: UserRow): UserObject {
     name: row.name,
     email: row.email,
     role: row.role === 'admin' ? 'admin' : 'member',
+    externalId: row.external_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
+}
+
+/** 409 when another user of the tenant has this externalId (the unique index holds it under races too). */
+async function externalIdTaken(trx: Db, tenantId: string, externalId: string, self?: string): Promise<Result<null>> {
+  const holder = await findUserByExternalId(trx, tenantId, externalId);
+  return holder === undefined || holder.id === self
+    ? ok(null)
+    : fail('CONFLICT', `another user of this tenant has externalId ${externalId}`, { field: 'externalId' });
 }
 
 /** Emails compare case-insensitively: `Ada@x.io` and `ada@x.io` are one person. */
@@ -61,12 +72,17 @@ export async function createUser(
     if ((await findUserByEmail(trx, tenantId.value, email)) !== undefined) {
       return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
     }
+    if (input.externalId !== undefined) {
+      const taken = await externalIdTaken(trx, tenantId.value, input.externalId);
+      if (!taken.ok) return taken;
+    }
     const row: UserRow = {
       id: newId('user', now),
       tenant_id: tenantId.value,
       name: input.name,
       email,
       role: input.role ?? 'member',
+      external_id: input.externalId ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -107,6 +123,10 @@ export async function updateUser(
     if (email !== current.email && (await findUserByEmail(trx, current.tenant_id, email)) !== undefined) {
       return fail('CONFLICT', `a user with email ${email} already exists in this tenant`, { field: 'email' });
     }
+    if (input.externalId != null) {
+      const taken = await externalIdTaken(trx, current.tenant_id, input.externalId, id);
+      if (!taken.ok) return taken;
+    }
     if (input.role === 'member' && current.role === 'admin') {
       const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => decodeFlag(key.admin, 'api_keys.admin'));
       if (adminKeys.length > 0) {
@@ -121,6 +141,7 @@ export async function updateUser(
       name: input.name ?? current.name,
       email,
       role: input.role ?? current.role,
+      external_id: input.externalId === undefined ? current.external_id : input.externalId,
       updated_at: now,
     };
     await updateUserRow(trx, id, next);

@@ -10,11 +10,12 @@ import type { ResourceQueryObject } from '../../api/verify.js';
 import type { Database } from '../../storage/database.js';
 import type { Kysely } from 'kysely';
 import { isPendingUnderPreviousPepper } from '../instance/pepper-rotation.js';
+import { listImportPrefixes } from '../keys/key-import.repository.js';
 import { findKeyWithPoliciesByHash, rehashKey } from '../keys/keys.repository.js';
 import { toKeyRecord } from '../keys/key-record-of.js';
 import { loadTarget } from '../resources/resource-targets.js';
 import { findResource, findResourceByExternalId } from '../resources/resources.repository.js';
-import { type LastUseRow, type UsageDayRow, writeUsageSlice } from '../usage/usage.repository.js';
+import { type LastUseRow, type UsageDayRow, type UsageTagRow, writeUsageSlice } from '../usage/usage.repository.js';
 
 // The return type is left to inference: app.ts assigns it to `VerifyStore`, where a drift fails typecheck.
 export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
@@ -37,11 +38,13 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
             found.policyLimits,
             found.environmentIpAllowlist,
             found.timeZone,
+            found.userExternalId,
           ),
       };
     },
     isPendingUnderPreviousPepper: (keyId: string, hash: string) => isPendingUnderPreviousPepper(db, keyId, hash),
     rehash: (keyId: string, from: string, to: string) => rehashKey(db, keyId, 'key_hash', from, to),
+    importPrefixes: () => listImportPrefixes(db),
     async resource(query: ResourceQueryObject, environmentId: string | null) {
       const row =
         query.id !== undefined
@@ -51,7 +54,8 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
             : await findResourceByExternalId(db, environmentId, query.type, query.externalId);
       return row === undefined ? undefined : loadTarget(db, model, row);
     },
-    writeUsage: (days: readonly UsageDayRow[], lastUses: readonly LastUseRow[]) => writeUsageSlice(db, days, lastUses),
+    writeUsage: (days: readonly UsageDayRow[], lastUses: readonly LastUseRow[], tags: readonly UsageTagRow[] = []) =>
+      writeUsageSlice(db, days, lastUses, tags),
     spendCredits: creditSpends(db),
   };
 }

@@ -19,6 +19,8 @@ export interface RecordedChange {
 
 const KEY_EVENTS: Readonly<Record<string, WebhookEventType>> = {
   'key.create': 'key.created',
+  // An existing key adopted by its hash (issue 29) is created here, as far as endpoints can tell.
+  'key.import': 'key.created',
   'key.update': 'key.updated',
   'key.rotate': 'key.rotated',
   'key.revoke': 'key.revoked',

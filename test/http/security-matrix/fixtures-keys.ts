@@ -1,9 +1,22 @@
 /** Fixtures of API keys and their usage (SPEC §5: `users.manage`, or the key itself for read, rotate, revoke, usage). */
 import { CASES } from './cases.js';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Fixtures } from './fixture.js';
 import { newKey } from './objects.js';
+import type { World } from './world.js';
 
 const USERS = ['users.manage'];
+
+/** An existing key of another system, as `POST /v1/keys/import` takes it: its SHA-256, never itself. */
+function foreignKey(world: World) {
+  const key = `sk_matrix_${randomBytes(16).toString('hex')}`;
+  return {
+    environmentId: world.home.environmentId,
+    name: world.unique('imported'),
+    prefix: 'sk_matrix_',
+    hash: { algorithm: 'sha256', value: createHash('sha256').update(key).digest('hex') },
+  };
+}
 
 export const KEY_FIXTURES: Fixtures = {
   'POST /v1/keys': {
@@ -11,6 +24,22 @@ export const KEY_FIXTURES: Fixtures = {
       url: '/v1/keys',
       body: { environmentId: world.home.environmentId, name: world.unique('key'), kind: 'application' },
       needs: USERS,
+    }),
+  },
+  'POST /v1/keys/import': {
+    prepare: async (world) => ({ url: '/v1/keys/import', body: foreignKey(world), needs: USERS }),
+  },
+  'POST /v1/keys/import/batch': {
+    prepare: async (world) => ({
+      url: '/v1/keys/import/batch',
+      body: { keys: [foreignKey(world), foreignKey(world)] },
+      needs: USERS,
+    }),
+  },
+  'GET /v1/analytics/verifications': {
+    prepare: async (world) => ({
+      url: `/v1/analytics/verifications?environmentId=${world.home.environmentId}&groupBy=tag&granularity=hour`,
+      needs: ['users.manage', 'tenant.manage'],
     }),
   },
   'GET /v1/keys': {

@@ -33,6 +33,11 @@ export const TENANCY_FIXTURES: Fixtures = {
   'PATCH /v1/tenants/:id': {
     prepare: async (world) => ({ url: `/v1/tenants/${world.home.tenantId}`, body: { name: 'Home' }, needs: TENANT }),
   },
+  // The instance's tiers name no tenant's object: another tenant's manager reads the same list.
+  'GET /v1/tiers': {
+    prepare: async () => ({ url: '/v1/tiers', needs: TENANT }),
+    answers: { otherTenant: { allowed: "the instance's tiers, the same for every tenant's tenant.manage key" } },
+  },
   'POST /v1/environments': {
     prepare: async (world) => ({
       url: '/v1/environments',

@@ -1,0 +1,102 @@
+/**
+ * Verifications over time (SPEC §5 `GET /v1/analytics/verifications`), for dashboards: the counts
+ * the usage recorder wrote (every `KEYWARD_USAGE_FLUSH_MS`), in one tenant, optionally one
+ * environment or key, by UTC hour or day. By code and by key they come from the daily counts, so
+ * by day only; by tag (issue 29) from the hourly tag counts, so by hour or day.
+ */
+import { DAY_MS } from '../../core/clock.js';
+import { fail, ok, type Result } from '../../core/error-codes.js';
+import type { VerificationsInput, VerificationsObject } from '../../api/analytics.js';
+import type { Caller, ServiceDeps } from '../deps.js';
+import { findEnvironment } from '../environments/environments.repository.js';
+import { findKeyById } from '../keys/keys.repository.js';
+import { notFound, resolveTenantId } from '../scope.js';
+import { dayCounts, tagCounts, type AnalyticsScope, type CountRow } from './analytics.repository.js';
+
+const HOUR_MS = 3_600_000;
+/** The widest range asked at once: a month by hour, a bit more than a year by day. */
+const MAX_SPAN_DAYS = { hour: 31, day: 400 } as const;
+const DEFAULT_SPAN_DAYS = { hour: 7, day: 30 } as const;
+
+const dayText = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The buckets' time range: `from` rounded down, `to` rounded up to the granularity; or why it cannot be read. */
+function range(
+  query: VerificationsInput,
+  granularity: 'hour' | 'day',
+  now: number,
+): Result<{ from: number; to: number }> {
+  const step = granularity === 'hour' ? HOUR_MS : DAY_MS;
+  const toAsked = query.to === undefined ? now : Date.parse(query.to);
+  if (Number.isNaN(toAsked)) return fail('VALIDATION', `to is not a date: ${query.to}`, { field: 'to' });
+  const to = Math.ceil(toAsked / step) * step;
+  const fromAsked = query.from === undefined ? to - DEFAULT_SPAN_DAYS[granularity] * DAY_MS : Date.parse(query.from);
+  if (Number.isNaN(fromAsked)) return fail('VALIDATION', `from is not a date: ${query.from}`, { field: 'from' });
+  const from = Math.floor(fromAsked / step) * step;
+  if (from >= to) return fail('VALIDATION', 'from must come before to', { field: 'from' });
+  if (to - from > MAX_SPAN_DAYS[granularity] * DAY_MS)
+    return fail('VALIDATION', `at most ${MAX_SPAN_DAYS[granularity]} days by ${granularity}`, { field: 'from' });
+  return ok({ from, to });
+}
+
+/** The environment or key named must be of the tenant: anything else is not found. */
+async function scopeOf(
+  deps: ServiceDeps,
+  tenantId: string,
+  query: VerificationsInput,
+): Promise<Result<AnalyticsScope>> {
+  if (query.environmentId !== undefined) {
+    const environment = await findEnvironment(deps.db, query.environmentId);
+    if (environment?.tenant_id !== tenantId) return notFound('environment', query.environmentId);
+  }
+  if (query.keyId !== undefined) {
+    const key = await findKeyById(deps.db, query.keyId);
+    if (key?.tenant_id !== tenantId) return notFound('key', query.keyId);
+  }
+  return ok({ tenantId, environmentId: query.environmentId, keyId: query.keyId });
+}
+
+export async function getAnalyticsVerifications(
+  deps: ServiceDeps,
+  caller: Caller,
+  query: VerificationsInput,
+): Promise<Result<VerificationsObject>> {
+  const tenantId = resolveTenantId(caller.key, query.tenantId);
+  if (!tenantId.ok) return tenantId;
+  const scope = await scopeOf(deps, tenantId.value, query);
+  if (!scope.ok) return scope;
+  const granularity = query.granularity ?? 'day';
+  const groupBy = query.groupBy ?? 'code';
+  if (granularity === 'hour' && groupBy !== 'tag')
+    return fail('VALIDATION', 'counts by code and by key are kept per day: ask granularity=day, or groupBy=tag', {
+      field: 'granularity',
+    });
+  const span = range(query, granularity, deps.clock.now());
+  if (!span.ok) return span;
+  const { from, to } = span.value;
+  const step = granularity === 'hour' ? HOUR_MS : DAY_MS;
+  const rows: CountRow[] =
+    groupBy === 'tag'
+      ? await tagCounts(deps.db, scope.value, from, to)
+      : await dayCounts(deps.db, scope.value, groupBy, dayText(from), dayText(to - DAY_MS));
+  const sums = new Map<string, { time: number; group: string; count: number }>();
+  for (const row of rows) {
+    const at = typeof row.at === 'number' ? row.at : Date.parse(row.at);
+    const time = Math.floor(at / step) * step;
+    const id = `${time}\u0000${row.group}`;
+    const bucket = sums.get(id);
+    if (bucket === undefined) sums.set(id, { time, group: row.group, count: row.count });
+    else bucket.count += row.count;
+  }
+  const buckets = [...sums.values()]
+    .sort((a, b) => a.time - b.time || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+    .map((bucket) => ({ time: new Date(bucket.time).toISOString(), group: bucket.group, count: bucket.count }));
+  return ok({
+    granularity,
+    groupBy,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    total: buckets.reduce((sum, bucket) => sum + bucket.count, 0),
+    buckets,
+  });
+}
