@@ -66,14 +66,20 @@ const NO_TIMEOUT_MS = 24 * 60 * 60 * 1000;
  * session cookie, and on writes its CSRF token.
  */
 function credentialsOf(key: string, init: RequestInit | undefined): RequestInit {
-  const headers = new Headers(init?.headers);
-  if (key !== SESSION_KEY) {
-    headers.set('x-keyward-console', 'key');
-    return { ...init, headers, credentials: 'omit' };
-  }
-  headers.delete('authorization');
-  if ((init?.method ?? 'GET') !== 'GET') headers.set(CSRF_HEADER, csrfToken() ?? '');
-  return { ...init, headers, credentials: 'same-origin' };
+  // keyward/client hands its headers as a plain object, and the console's tests read them so.
+  const { authorization, ...rest } = (init?.headers ?? {}) as Record<string, string>;
+  if (key !== SESSION_KEY)
+    return {
+      ...init,
+      headers: { ...rest, ...(authorization === undefined ? {} : { authorization }), 'x-keyward-console': 'key' },
+      credentials: 'omit',
+    };
+  const write = (init?.method ?? 'GET') !== 'GET';
+  return {
+    ...init,
+    headers: { ...rest, ...(write ? { [CSRF_HEADER]: csrfToken() ?? '' } : {}) },
+    credentials: 'same-origin',
+  };
 }
 
 /** The browser's fetch as the console uses it: nothing cached or sent besides the credential, and a dead one heard of. */
