@@ -12,6 +12,7 @@ import { sqliteOnly } from '../support/databases.js';
 import { browser } from '../support/oidc.js';
 import { expectProblem, created } from '../support/problem.js';
 import type { Reply } from '../support/keyward.js';
+import { codeAt, STEP_MS } from '../support/totp.js';
 import { ACCOUNTS, buildSsoWorld, DOMAIN, PEPPER, userKey, type SsoWorld } from '../support/sso-world.js';
 
 const [sqlite] = sqliteOnly();
@@ -260,6 +261,44 @@ describe('sign-in with SSO', () => {
     const chosen = await withSession(world, tab, 'POST', '/v1/sso/complete', { keyId: second.id });
     expect(chosen.status, JSON.stringify(chosen.body)).toBe(200);
     expect((await withSession(world, tab, 'GET', '/v1/me')).body.key.id).toBe(second.id);
+  });
+
+  it("asks for the person's one-time code after SSO where the tenant requires MFA, with the CSRF token", async () => {
+    const tenant = `/v1/tenants/${world.acme.tenantId}`;
+    const user = created(await world.acme.admin.post('/v1/users', { name: 'Hank', email: `hank@${DOMAIN}` }));
+    await userKey(world.acme, user.id, 'hank laptop');
+    const enrolment = created(await world.acme.admin.post(`/v1/users/${user.id}/mfa`));
+    const confirmed = await world.acme.admin.post(`/v1/users/${user.id}/mfa/confirm`, {
+      code: codeAt(enrolment.secret, Date.now()),
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect((await world.acme.admin.patch(tenant, { mfaRequired: true })).status).toBe(200);
+    try {
+      const tab = await signIn(world, `hank@${DOMAIN}`);
+      expect(await withSession(world, tab, 'GET', '/v1/me')).toMatchObject({
+        status: 401,
+        body: { code: 'SESSION_INCOMPLETE' },
+      });
+      expect((await withSession(world, tab, 'GET', '/v1/sso/pending')).body).toMatchObject({
+        mfaRequired: true,
+        keyChosen: true,
+      });
+      // The code spent at confirmation is not taken again; the next step's is.
+      const code = codeAt(enrolment.secret, Date.now() + STEP_MS);
+      const forged = await tab.request(new URL('/v1/sso/complete', world.base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      expect(asReply(forged).body).toMatchObject({ code: 'FORBIDDEN' });
+      const wrong = await withSession(world, tab, 'POST', '/v1/sso/complete', { code: '000000' });
+      expect(wrong).toMatchObject({ status: 401, body: { code: 'MFA_INVALID' } });
+      const passed = await withSession(world, tab, 'POST', '/v1/sso/complete', { code });
+      expect(passed.status, JSON.stringify(passed.body)).toBe(200);
+      expect((await withSession(world, tab, 'GET', '/v1/me')).body.key.userId).toBe(user.id);
+    } finally {
+      await world.acme.admin.patch(tenant, { mfaRequired: false });
+    }
   });
 
   it('with requireSso, refuses a key signing in to the console but not API calls', async () => {
