@@ -22,6 +22,10 @@ const settings = {
     maxLength: 64,
     description: 'IANA time zone in which key credits refill at each day or month (default UTC)',
   }),
+  requireSso: Type.Boolean({
+    description:
+      "the console accepts only SSO sessions from the tenant's people; keys keep working for machines and the API",
+  }),
   auditRetentionDays: Nullable(
     Type.Integer({
       minimum: 30,
@@ -54,6 +58,7 @@ export const CreateTenantBody = Type.Object(
     mfaReverifyDays: Type.Optional(settings.mfaReverifyDays),
     auditRetentionDays: Type.Optional(settings.auditRetentionDays),
     timeZone: Type.Optional(settings.timeZone),
+    requireSso: Type.Optional(settings.requireSso),
   },
   { additionalProperties: false },
 );

@@ -43,6 +43,10 @@ export const ENTITIES = {
   webhookDelivery: { prefix: 'whd', requestFields: [], evicts: { keys: 'none', resources: false } },
   // An inbound webhook's signing secret (SPEC §4): no verdict depends on one, so nothing is evicted.
   webhookKey: { prefix: 'whk', requestFields: [], evicts: { keys: 'none', resources: false } },
+  // Read at sign-in only, never by the verify path: nothing cached depends on one.
+  identityProvider: { prefix: 'idp', requestFields: [], evicts: { keys: 'none', resources: false } },
+  // A session is looked up on each request it authenticates, never cached; its key is checked each time.
+  session: { prefix: 'ses', requestFields: [], evicts: { keys: 'none', resources: false } },
 } as const satisfies Record<string, EntityFacts>;
 
 export type EntityKind = keyof typeof ENTITIES;

@@ -21,6 +21,13 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests from this source.' },
   USAGE_EXCEEDED: { status: 429, title: 'The key has used up its credits.' },
   UNAVAILABLE: { status: 503, title: 'The node cannot serve this now.' },
+  SSO_REFUSED: {
+    status: 401,
+    title: "The identity provider's answer was refused; `reason` says why.",
+  },
+  SSO_REQUIRED: { status: 403, title: "This tenant's people sign in to the console with SSO." },
+  SESSION_ENDED: { status: 401, title: 'The session is unknown, expired or ended.' },
+  SESSION_INCOMPLETE: { status: 401, title: 'The session waits for a key choice or a one-time code.' },
   INTERNAL: { status: 500, title: 'An unexpected error; the request id finds it in the log.' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -44,6 +44,9 @@ import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
+import { sessionAuthenticator } from './session-auth.js';
+import { csrfTokens } from '../modules/sessions/session-tokens.js';
+import { oidcConfigurations } from '../modules/sso/oidc-configurations.js';
 
 export const VERSION = '0.1.0';
 
@@ -180,6 +183,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const floods = createFloodControl(config, storage.db, clock, (error) =>
     app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'),
   );
+  const csrf = csrfTokens(pepper);
   registerAuth(app, {
     db: storage.db,
     clock,
@@ -187,6 +191,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     floods,
     gates: managementGates({ db: storage.db, model: config.model }),
     targets: targetVisibility({ db: storage.db, model: config.model }),
+    sessions: sessionAuthenticator(deps, csrf),
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, {
@@ -226,6 +231,16 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     storageOutage,
     stopping: () => stopping,
     webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
+    config,
+    csrf,
+    sso: {
+      service: deps,
+      sessionTtlMs: config.sessionTtlMs,
+      oidc: oidcConfigurations(
+        { allowInsecureIssuers: config.ssoAllowInsecureIssuers, timeoutMs: config.ssoTimeoutMs },
+        () => clock.now(),
+      ),
+    },
   };
   await registerRoutes(app, context);
 

@@ -14,6 +14,7 @@ import {
   type Env,
 } from './config-values.js';
 import { checkWebhookSettings, WEBHOOK_VARIABLES, webhookSettings, type WebhookSettings } from './config-webhooks.js';
+import { SSO_VARIABLES, ssoSettings, type SsoSettings } from './config-sso.js';
 
 export { ConfigError, type ConfigVariable } from './config-values.js';
 export { trustProxyOption } from './config-proxy.js';
@@ -22,7 +23,7 @@ export { trustProxyOption } from './config-proxy.js';
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config extends TimeoutSettings, WebhookSettings {
+export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -196,6 +197,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   },
   ...TIMEOUT_VARIABLES,
   ...WEBHOOK_VARIABLES,
+  ...SSO_VARIABLES,
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -235,6 +237,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     ...timeoutSettings(env),
     ...webhookSettings(env),
+    ...ssoSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
   };

@@ -35,4 +35,6 @@ export interface Caller {
   readonly presentedHash?: string;
   /** The rows of what the request names, as the auth hook read them (target-rows.ts); absent: none read. */
   readonly targets?: TargetRows;
+  /** Set when the caller came with a session cookie (SSO) rather than a bearer key: the session's id. */
+  readonly sessionId?: string;
 }

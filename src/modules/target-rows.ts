@@ -22,6 +22,8 @@ import { findUser } from './users/users.repository.js';
 import { findDelivery } from './webhooks/deliveries.repository.js';
 import { findEndpoint } from './webhooks/endpoints.repository.js';
 import { findWebhookKey } from './webhook-keys/webhook-keys.repository.js';
+import { findIdentityProvider } from './identity-providers/identity-providers.repository.js';
+import { findSession } from './sessions/sessions.repository.js';
 
 /** Each entity's read by id: the part of the entity registry (core/entities.ts) that reads storage. */
 const FINDERS = {
@@ -35,6 +37,8 @@ const FINDERS = {
   webhookEndpoint: findEndpoint,
   webhookDelivery: findDelivery,
   webhookKey: findWebhookKey,
+  identityProvider: findIdentityProvider,
+  session: findSession,
 } as const satisfies Record<EntityKind, (db: Db, id: string) => Promise<unknown>>;
 
 /** The stored row of an entity of kind `K`, as its repository hands it over. */

@@ -38,6 +38,9 @@ const OWNER_LOOKUPS = {
   policy: ownedByTenant('policy'),
   group: ownedByTenant('group'),
   webhookKey: ownedByTenant('webhookKey'),
+  identityProvider: ownedByTenant('identityProvider'),
+  // An operator's session (no tenant) is the root key's alone to discover.
+  session: ownedByTenant('session'),
   // A resource is discoverable when the check lets the key discover, read or run it.
   resource: async (deps, key, id, rows) => {
     const target = await rows.resourceTarget(deps.db, deps.model, id);

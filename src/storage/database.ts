@@ -7,10 +7,12 @@ import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
 import type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
 import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
+import type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
 export type { WebhookKeysTable } from './webhook-keys-table.js';
 export type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
 export type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
+export type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
 export interface InstanceSettingsTable {
   name: string;
@@ -33,6 +35,8 @@ export interface TenantsTable {
   audit_retention_days: number | null;
   /** IANA time zone credits refill in (null: UTC). */
   time_zone: string | null;
+  /** 0/1: the console accepts only SSO sessions from the tenant's people (migration 0019). */
+  require_sso: number;
   created_at: number;
   updated_at: number;
 }
@@ -271,6 +275,9 @@ export interface Database {
   webhook_keys: WebhookKeysTable;
   key_import_prefixes: KeyImportPrefixesTable;
   key_usage_tags: KeyUsageTagsTable;
+  identity_providers: IdentityProvidersTable;
+  identity_provider_domains: IdentityProviderDomainsTable;
+  sessions: SessionsTable;
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

@@ -108,9 +108,16 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(operation('GET /readyz').responses).sort()).toEqual(['200', '503']);
   });
 
-  it('asks for a bearer key everywhere but on verify, leaked-key reports, health and metrics', () => {
+  it('asks for a bearer key everywhere but on verify, leaked-key reports, SSO sign-in, health and metrics', () => {
     expect(spec.security).toEqual([{ bearer: [] }]);
-    const keyless = ['POST /v1/verify', 'POST /v1/leaked-keys'];
+    const keyless = [
+      'POST /v1/verify',
+      'POST /v1/leaked-keys',
+      'GET /v1/sso/start',
+      'GET /v1/sso/callback',
+      'GET /v1/sso/pending',
+      'POST /v1/sso/complete',
+    ];
     for (const name of [...keyless, 'GET /healthz', 'GET /readyz', 'GET /metrics'])
       expect(operation(name).security, name).toEqual([]);
     for (const [label, op] of operations().filter(([label]) => label.includes(' /v1/') && !keyless.includes(label))) {

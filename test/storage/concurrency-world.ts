@@ -12,6 +12,8 @@ import { DEFAULT_MODEL_PATH, loadModelFile } from '../../src/core/model/load-mod
 import type { AuthModel } from '../../src/core/model/model.js';
 import type { Keyward } from '../../src/http/app.js';
 import type { Config } from '../../src/http/config.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/storage/database.js';
 import { cluster } from '../support/cluster.js';
 import type { TestDatabase } from '../support/databases.js';
 import { everyGrant, startKeyward, type Reply } from '../support/keyward.js';
@@ -20,7 +22,8 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** One Keyward node, called as a key. */
 export interface RaceNode {
-  call(method: Method, path: string, key: string, body?: unknown): Promise<Reply>;
+  /** `key` '' sends no bearer (a session cookie in `headers` instead). */
+  call(method: Method, path: string, key: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
 export interface RaceWorld {
@@ -38,6 +41,10 @@ export interface RaceWorld {
   make(path: string, body: unknown): Promise<Reply['body']>;
   /** `GET path` as the admin key on the first node. */
   read(path: string): Promise<Reply>;
+  /** The shared storage, for rows no route writes directly (a session in the middle of its sign-in). */
+  readonly db: Kysely<Database>;
+  /** The nodes' pepper (set, so that a race can make a session's CSRF token). */
+  readonly pepper: string;
   close(): Promise<void>;
 }
 
@@ -57,14 +64,15 @@ function modelWithFolders(dir: string): AuthModel {
 
 function nodeOf(keyward: Keyward, source: () => string): RaceNode {
   return {
-    async call(method, path, key, body) {
+    async call(method, path, key, body, headers = {}) {
       const response = await keyward.app.inject({
         method,
         url: path,
         remoteAddress: source(),
         headers: {
-          authorization: `Bearer ${key}`,
+          ...(key === '' ? {} : { authorization: `Bearer ${key}` }),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
         },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
@@ -77,10 +85,12 @@ function nodeOf(keyward: Keyward, source: () => string): RaceNode {
   };
 }
 
+const RACE_PEPPER = 'race-world-pepper-0123456789abcdefghijklmnop';
+
 export async function openRaceWorld(database: TestDatabase, postgresUrl: string | null): Promise<RaceWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-races-'));
   const model = modelWithFolders(dir);
-  const config: Partial<Config> = { model, authFailureLimit: 1_000_000 };
+  const config: Partial<Config> = { model, authFailureLimit: 1_000_000, pepper: RACE_PEPPER };
   let sources = 0;
   // A new address for every call: 10.x.y.z from a counter.
   const source = (): string => {
@@ -90,6 +100,7 @@ export async function openRaceWorld(database: TestDatabase, postgresUrl: string 
   let nodes: readonly [RaceNode, RaceNode];
   let rootKey: string;
   let close: () => Promise<void>;
+  let db: Kysely<Database>;
   if (database.name === 'postgres') {
     if (postgresUrl === null) throw new Error('PostgreSQL races need a database URL');
     const shared = cluster(postgresUrl);
@@ -97,12 +108,14 @@ export async function openRaceWorld(database: TestDatabase, postgresUrl: string 
     const second = await shared.start({ config });
     rootKey = first.keyward.rootKey.createdKey as string;
     nodes = [nodeOf(first.keyward, source), nodeOf(second.keyward, source)];
+    db = first.keyward.storage.db;
     close = () => shared.close();
   } else {
     const kw = await startKeyward(database, { config });
     rootKey = kw.rootKey;
     const only = nodeOf(kw.keyward, source);
     nodes = [only, only];
+    db = kw.keyward.storage.db;
     close = () => kw.close();
   }
   const [first] = nodes;
@@ -147,6 +160,8 @@ export async function openRaceWorld(database: TestDatabase, postgresUrl: string 
     unique: (prefix) => `${prefix}-${++names}`,
     make: async (path, body) => expectCreated(await first.call('POST', path, admin.key, body), `POST ${path}`),
     read: (path) => first.call('GET', path, admin.key),
+    db,
+    pepper: RACE_PEPPER,
     close: async () => {
       await close();
       rmSync(dir, { recursive: true, force: true });

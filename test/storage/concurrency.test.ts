@@ -16,6 +16,7 @@ import { PLACE_RACES } from './races/place-races.js';
 import { WEBHOOK_RACES } from './races/webhook-races.js';
 import type { AnyRace, Outcome, SerialOrder } from './races/race.js';
 import { WEBHOOK_KEY_RACES } from './races/webhook-key-races.js';
+import { SSO_RACES } from './races/sso-races.js';
 
 const RACES: readonly AnyRace[] = [
   ...KEY_RACES,
@@ -25,6 +26,7 @@ const RACES: readonly AnyRace[] = [
   ...WEBHOOK_KEY_RACES,
   ...DELEGATED_RACES,
   ...ADOPTION_RACES,
+  ...SSO_RACES,
 ];
 
 /**

@@ -42,6 +42,7 @@ function tenantRow(): TenantRow {
     mfa_reverify_days: null,
     audit_retention_days: null,
     time_zone: null,
+    require_sso: 0,
     created_at: CREATED,
     updated_at: UPDATED,
   };

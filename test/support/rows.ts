@@ -36,6 +36,7 @@ export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'i
     mfa_reverify_days: null,
     audit_retention_days: null,
     time_zone: null,
+    require_sso: 0,
     created_at: 0,
     updated_at: 0,
     ...overrides,

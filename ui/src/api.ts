@@ -16,6 +16,7 @@ import {
   type KeywardClient,
   type KeywardProblem,
 } from '../../src/client/management.js';
+import { CSRF_HEADER, csrfToken, SESSION_KEY } from './sso';
 
 export type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../src/api/audit.js';
 export type { PageOf } from '../../src/api/common.js';
@@ -46,6 +47,9 @@ export interface KeyGone {
 
 /** Codes that say the key itself no longer works: the session is over. */
 const KEY_GONE: ReadonlySet<string> = new Set<ErrorCode>([
+  'SESSION_ENDED',
+  'SESSION_INCOMPLETE',
+  'SSO_REQUIRED',
   'UNAUTHENTICATED',
   'NOT_FOUND',
   'REVOKED',
@@ -56,11 +60,33 @@ const KEY_GONE: ReadonlySet<string> = new Set<ErrorCode>([
 /** No timeout of the console's own: a long audit chain check may take its time, as it always could. */
 const NO_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-/** The browser's fetch as the console uses it: nothing cached or sent besides the key, and a dead key heard of. */
-function tabFetch(onKeyGone: (gone: KeyGone) => void): NonNullable<ClientOptions['fetch']> {
+/**
+ * What a call carries: with a pasted key, the key and the mark of a console sign-in (a tenant
+ * with requireSso refuses keys there, not in API calls); signed in with SSO, no key but the
+ * session cookie, and on writes its CSRF token.
+ */
+function credentialsOf(key: string, init: RequestInit | undefined): RequestInit {
+  // keyward/client hands its headers as a plain object, and the console's tests read them so.
+  const { authorization, ...rest } = (init?.headers ?? {}) as Record<string, string>;
+  if (key !== SESSION_KEY)
+    return {
+      ...init,
+      headers: { ...rest, ...(authorization === undefined ? {} : { authorization }), 'x-keyward-console': 'key' },
+      credentials: 'omit',
+    };
+  const write = (init?.method ?? 'GET') !== 'GET';
+  return {
+    ...init,
+    headers: { ...rest, ...(write ? { [CSRF_HEADER]: csrfToken() ?? '' } : {}) },
+    credentials: 'same-origin',
+  };
+}
+
+/** The browser's fetch as the console uses it: nothing cached or sent besides the credential, and a dead one heard of. */
+function tabFetch(key: string, onKeyGone: (gone: KeyGone) => void): NonNullable<ClientOptions['fetch']> {
   return async (input, init) => {
     // biome-ignore lint/style/noRestrictedGlobals: the console's one fetch, handed to keyward/client, which makes every call
-    const response = await fetch(input, { ...init, cache: 'no-store', credentials: 'omit' });
+    const response = await fetch(input, { ...credentialsOf(key, init), cache: 'no-store' });
     if (response.status === 401) {
       const problem = (await response
         .clone()
@@ -109,7 +135,7 @@ export function createApi(
   const client = createClient({
     baseUrl: window.location.origin,
     key,
-    fetch: tabFetch(onKeyGone),
+    fetch: tabFetch(key, onKeyGone),
     timeoutMs: NO_TIMEOUT_MS,
   });
   return tenantId === null ? client : inTenant(client, tenantId);

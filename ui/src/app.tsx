@@ -14,6 +14,7 @@ import { ErrorText } from './problem-text';
 import { forgetKey, storedKey, storeKey } from './session';
 import { SIGN_IN_PERMISSION, SignIn } from './sign-in';
 import { TenantPicker } from './tenant-picker';
+import { SESSION_KEY, signOutOfSession } from './sso';
 import { useLoad } from './use-load';
 import { href, useRoute } from './use-route';
 
@@ -39,6 +40,7 @@ export function App() {
     setSession({ key, me, tenantId: null });
   }, []);
   const signOut = useCallback((reason: string | null = null) => {
+    if (storedKey() === SESSION_KEY) void signOutOfSession();
     forgetKey();
     setNotice(reason);
     setSession(null);

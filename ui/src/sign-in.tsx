@@ -3,10 +3,12 @@
  * confirmed, a one-time code checked by `POST /v1/me/mfa/verify`. The key stays in this
  * component's state until both pass; the key field is gone from the page once the code is asked.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { createApi, holds, KeywardApiError, type MeObject } from './api';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
+import { SsoSignIn } from './sso-sign-in';
+import { refusalMessage } from './sso';
 
 export const SIGN_IN_PERMISSION = 'applications.use';
 
@@ -67,6 +69,12 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
     });
   };
 
+  // Sent back from a refused SSO sign-in: the reason, once; the address is cleaned of it.
+  const [ssoRefusal] = useState(() => refusalMessage(window.location.search));
+  useEffect(() => {
+    if (ssoRefusal !== null) window.history.replaceState(null, '', window.location.pathname);
+  }, [ssoRefusal]);
+
   const startOver = () => {
     setPending(null);
     clearError();
@@ -76,6 +84,12 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
     <main className="sign-in">
       <h1>Keyward</h1>
       {notice !== null && <p className="notice">{notice}</p>}
+      {ssoRefusal !== null && (
+        <p className="error" role="alert">
+          {ssoRefusal}
+        </p>
+      )}
+      {pending === null && <SsoSignIn onSignedIn={onSignedIn} />}
       {pending === null ? (
         <form onSubmit={checkKey} aria-labelledby="sign-in-title">
           <h2 id="sign-in-title">Sign in</h2>

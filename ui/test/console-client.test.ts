@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi, describeError, KeywardApiError, listAll } from '../src/api';
+import { SESSION_KEY } from '../src/sso';
 
 interface Sent {
   readonly url: string;
@@ -51,6 +52,24 @@ describe("the console's client", () => {
     expect(call.init.method).toBe('GET');
     expect(call.init.headers).toMatchObject({ authorization: `Bearer ${KEY}` });
     expect(call.init).toMatchObject({ cache: 'no-store', credentials: 'omit' });
+  });
+
+  it('marks a pasted key as a console sign-in (requireSso refuses it there, not in API calls)', async () => {
+    await createApi(KEY).me();
+    expect(last().init.headers).toMatchObject({ 'x-keyward-console': 'key' });
+  });
+
+  it('signed in with SSO, sends the session cookie and no key, and its CSRF token on writes only', async () => {
+    vi.stubGlobal('document', { cookie: 'other=1; keyward_csrf=csrf-token-1' });
+    await createApi(SESSION_KEY).me();
+    const read = last();
+    expect(read.init).toMatchObject({ credentials: 'same-origin' });
+    expect(Object.keys(read.init.headers as object)).not.toContain('authorization');
+    expect(Object.keys(read.init.headers as object)).not.toContain('x-keyward-csrf');
+    answer = () => json(200, { id: 'key_01' });
+    await createApi(SESSION_KEY).keys.revoke('key_01');
+    expect(last().init.headers).toMatchObject({ 'x-keyward-csrf': 'csrf-token-1' });
+    expect(Object.keys(last().init.headers as object)).not.toContain('authorization');
   });
 
   it("scopes root's lists and creations of a tenant's things to the picked tenant, and nothing else", async () => {

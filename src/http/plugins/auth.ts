@@ -29,6 +29,7 @@ import { TargetRows } from '../../modules/target-rows.js';
 import { problemStatus, sendProblem } from '../problem.js';
 import type { FloodControl } from '../flood-control.js';
 import { asList } from './route-hooks.js';
+import type { SessionAuthenticator } from '../session-auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -63,6 +64,8 @@ export interface AuthDeps {
   readonly targets: TargetVisibility;
   /** Throttles and tallies the refusals that name no key (SPEC §5: audited per source and minute). */
   readonly floods: FloodControl;
+  /** SSO sessions (session-auth.ts): a session cookie in place of a bearer key, and the console's requireSso. */
+  readonly sessions?: SessionAuthenticator;
 }
 
 /** Query and body fields that name an object, as path parameters do: each entity's (core/entities.ts). */
@@ -158,17 +161,35 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
 
   // Authentication comes before validation: a caller without a valid key learns nothing of
   // the schema. The requirement is checked after it, since it may look at the body's fields.
+  // A request with no bearer key may come with a session cookie (SSO): it acts with the session's key.
+  const bySession = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const token = deps.sessions?.tokenOf(request);
+    if (deps.sessions === undefined || token === undefined)
+      return refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
+    const entry = await deps.sessions.authenticate(request, token);
+    if (!entry.ok) return refuseKeyless(request, reply, entry.problem);
+    return admit(request, reply, entry.key, { sessionId: entry.sessionId });
+  };
+
   const authenticate: preValidationAsyncHookHandler = async (request, reply) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
-    if (match === null)
-      return refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
+    if (match === null) return bySession(request, reply);
     const authentication = await deps.authenticator.authenticate(match[1] as string);
     if (!authentication.found) {
       return authentication.malformed
         ? refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'the bearer token is not a Keyward key' })
         : refuseKeyless(request, reply, { code: 'NOT_FOUND', detail: 'the bearer key is not known', status: 401 });
     }
-    const key = authentication.key;
+    return admit(request, reply, authentication.key, { presentedHash: authentication.hash });
+  };
+
+  /** The key's state, the route's allowances and the allowlist, whichever way the key came. */
+  const admit = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: KeyRecord,
+    how: { readonly presentedHash?: string; readonly sessionId?: string },
+  ): Promise<FastifyReply | undefined> => {
     const verdict = keyVerdict(key, deps.clock.now());
     const selfAfterExpiry =
       verdict === 'EXPIRED' &&
@@ -211,10 +232,12 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         operator: isRoot(key),
         successStatus: successStatusOf(request),
       },
-      // Computed once, by the authenticator: the HMAC the key was found by.
-      presentedHash: authentication.hash,
+      ...how,
       targets: new TargetRows(),
     };
+    // A pasted key signing in to the console of a tenant that requires SSO (session-auth.ts).
+    const consoleRefusal = how.sessionId === undefined ? await deps.sessions?.consoleKeyRefusal(request, key) : null;
+    if (consoleRefusal != null) return deny(request, reply, key, consoleRefusal);
     return undefined;
   };
 

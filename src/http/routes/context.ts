@@ -6,6 +6,9 @@ import type { Metrics } from '../metrics.js';
 import type { FloodControl } from '../flood-control.js';
 import type { RedisHealth } from '../../verify/redis-health.js';
 import type { OutageLog } from '../outage-log.js';
+import type { Config } from '../config.js';
+import type { SsoDeps } from '../../modules/sso/sso.service.js';
+import type { CsrfTokens } from '../../modules/sessions/session-tokens.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
@@ -25,6 +28,11 @@ export interface RouteContext {
   readonly stopping: () => boolean;
   /** Events out: whether private targets are allowed, and the wake-up of this node's delivery worker. */
   readonly webhooks: { readonly allowPrivate: boolean; wake(): void };
+  readonly config: Config;
+  /** Sign-in with SSO: the providers' configurations and the session lifetime. */
+  readonly sso: SsoDeps;
+  /** The CSRF tokens of sessions (session-tokens.ts). */
+  readonly csrf: CsrfTokens;
 }
 
 export const PROBLEM_RESPONSES = {

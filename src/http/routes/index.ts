@@ -29,6 +29,9 @@ import { modelRoutes } from './model.routes.js';
 import { webhookRoutes } from './webhooks.routes.js';
 import { webhookKeyRoutes } from './webhook-keys.routes.js';
 import { leakedKeyRoutes } from './leaked-keys.routes.js';
+import { identityProviderRoutes } from './identity-providers.routes.js';
+import { ssoRoutes } from './sso.routes.js';
+import { sessionRoutes } from './sessions.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   await app.register(healthRoutes, context);
@@ -50,5 +53,8 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(webhookRoutes, context);
   await app.register(webhookKeyRoutes, context);
   await app.register(leakedKeyRoutes, context);
+  await app.register(identityProviderRoutes, context);
+  await app.register(ssoRoutes, context);
+  await app.register(sessionRoutes, context);
   await app.register(uiRoutes, context);
 }

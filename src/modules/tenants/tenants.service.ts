@@ -37,6 +37,7 @@ export function toTenantObject(row: TenantRow, withEffective = true): TenantObje
     mfaReverifyDays: row.mfa_reverify_days,
     auditRetentionDays: row.audit_retention_days,
     timeZone: row.time_zone ?? 'UTC',
+    requireSso: decodeFlag(row.require_sso, 'tenants.require_sso'),
     ...(withEffective ? { effective: effectiveSettings(row) } : {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -72,6 +73,7 @@ export async function createTenant(
       mfa_reverify_days: input.mfaReverifyDays ?? null,
       audit_retention_days: input.auditRetentionDays ?? null,
       time_zone: timeZone.value,
+      require_sso: encodeFlag(input.requireSso === true),
       created_at: now,
       updated_at: now,
     };
@@ -134,6 +136,7 @@ export async function updateTenant(
       audit_retention_days:
         input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
       time_zone: timeZone.value ?? current.time_zone,
+      require_sso: input.requireSso === undefined ? current.require_sso : encodeFlag(input.requireSso),
       updated_at: now,
     };
     const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);

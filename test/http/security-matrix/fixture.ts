@@ -41,5 +41,19 @@ export interface Fixture {
   readonly selfAnswers?: Partial<Record<StateCase, Expectation>>;
 }
 
+/**
+ * The documented exemption: a route anyone may call with no key at all (the SSO sign-in's steps,
+ * where the person, not a key, is who signs in), so no case has a key to differ by. The matrix
+ * holds it to `requires: {public: true}` and to the test file that covers its refusals.
+ */
+export interface PublicRoute {
+  readonly public: {
+    /** Why no key is asked. */
+    readonly why: string;
+    /** The test file (from the repository root) that covers who it refuses and how. */
+    readonly coveredBy: string;
+  };
+}
+
 /** Fixtures by route, `METHOD /v1/path` with Fastify's `:param` syntax. */
-export type Fixtures = Readonly<Record<string, Fixture>>;
+export type Fixtures = Readonly<Record<string, Fixture | PublicRoute>>;

@@ -3,11 +3,12 @@ import { CASES } from './cases.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Fixtures } from './fixture.js';
 import { newKey } from './objects.js';
+import type { World } from './world.js';
 
 const USERS = ['users.manage'];
 
 /** An existing key of another system, as `POST /v1/keys/import` takes it: its SHA-256, never itself. */
-function foreignKey(world: Parameters<Fixtures[string]['prepare']>[0]) {
+function foreignKey(world: World) {
   const key = `sk_matrix_${randomBytes(16).toString('hex')}`;
   return {
     environmentId: world.home.environmentId,

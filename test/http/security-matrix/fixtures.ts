@@ -6,6 +6,7 @@ import { RESOURCE_FIXTURES } from './fixtures-resources.js';
 import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
 import { WEBHOOK_FIXTURES } from './fixtures-webhooks.js';
 import { WEBHOOK_KEY_FIXTURES } from './fixtures-webhook-keys.js';
+import { SSO_FIXTURES } from './fixtures-sso.js';
 import type { Fixtures } from './fixture.js';
 
 const PARTS: readonly Fixtures[] = [
@@ -16,6 +17,7 @@ const PARTS: readonly Fixtures[] = [
   RESOURCE_FIXTURES,
   WEBHOOK_FIXTURES,
   WEBHOOK_KEY_FIXTURES,
+  SSO_FIXTURES,
 ];
 
 function merged(parts: readonly Fixtures[]): Fixtures {

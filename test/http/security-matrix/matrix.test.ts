@@ -10,6 +10,8 @@
  * says so in its fixture (`credential: 'none'`): every case is let through alike, its answers
  * held to naming nothing of the home tenant.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../support/databases.js';
 import type { Reply } from '../../support/keyward.js';
@@ -64,7 +66,10 @@ function send(
 describe.each(testDatabases())('security matrix on $name', (db) => {
   let world: World;
   beforeAll(async () => {
-    world = await buildWorld(db, Object.values(FIXTURES).filter((fixture) => fixture.self !== undefined).length);
+    world = await buildWorld(
+      db,
+      Object.values(FIXTURES).filter((fixture) => 'prepare' in fixture && fixture.self !== undefined).length,
+    );
   });
   afterAll(async () => {
     await world?.kw.close();
@@ -78,6 +83,13 @@ describe.each(testDatabases())('security matrix on $name', (db) => {
           throw new Error(
             `${route.key} has no fixture: add one (prepare → request) to test/http/security-matrix/fixtures-*.ts`,
           );
+        });
+        return;
+      }
+      if ('public' in fixture) {
+        it(`is public (${fixture.public.why}), its refusals covered by ${fixture.public.coveredBy}`, () => {
+          expect(route.requires).toEqual({ public: true });
+          expect(existsSync(resolve(import.meta.dirname, '../../..', fixture.public.coveredBy))).toBe(true);
         });
         return;
       }

@@ -1,0 +1,72 @@
+/**
+ * The auth hook's second way in (after the bearer key): a session cookie from SSO sign-in. The
+ * session is read from storage on every request, with the key it acts with (never cached), so a
+ * revoked, disabled or expired key, or a deleted user, ends it on the next request. A write
+ * (any method but GET, HEAD, OPTIONS) carried by the cookie must also send the session's CSRF
+ * token in `X-Keyward-CSRF`: a cross-site page can make a browser send the cookie, never the header.
+ *
+ * It also tells a console key sign-in from an API call: the console marks the calls it makes
+ * with a pasted key by `X-Keyward-Console: key`, and a tenant with `requireSso` refuses those for
+ * every key of its own (403 SSO_REQUIRED). An API call, without the mark, is answered as ever.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Problem } from '../core/error-codes.js';
+import { isRoot, type KeyRecord } from '../core/key-record.js';
+import type { ServiceDeps } from '../modules/deps.js';
+import { authenticateSession } from '../modules/sessions/session-authentication.js';
+import type { CsrfTokens } from '../modules/sessions/session-tokens.js';
+import { findTenant } from '../modules/tenants/tenants.repository.js';
+import { decodeFlag } from '../storage/column-codec.js';
+import { CSRF_HEADER, cookieNames, cookiesOf } from './session-cookies.js';
+
+export const CONSOLE_HEADER = 'x-keyward-console';
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export type SessionEntry =
+  | { readonly ok: true; readonly key: KeyRecord; readonly sessionId: string }
+  | { readonly ok: false; readonly problem: Problem };
+
+export interface SessionAuthenticator {
+  /** The session token the request's cookie carries, if any. */
+  tokenOf(request: FastifyRequest): string | undefined;
+  authenticate(request: FastifyRequest, token: string): Promise<SessionEntry>;
+  /** Why a key may not be used to sign in to the console here (requireSso), or null. */
+  consoleKeyRefusal(request: FastifyRequest, key: KeyRecord): Promise<Problem | null>;
+}
+
+export function sessionAuthenticator(deps: ServiceDeps, csrf: CsrfTokens): SessionAuthenticator {
+  const tokenOf = (request: FastifyRequest): string | undefined => {
+    const token = cookiesOf(request).get(cookieNames(request).session);
+    return token === undefined || token === '' ? undefined : token;
+  };
+  return {
+    tokenOf,
+    async authenticate(request, token) {
+      if (!SAFE_METHODS.has(request.method)) {
+        const header = request.headers[CSRF_HEADER];
+        if (!csrf.matches(token, typeof header === 'string' ? header : undefined))
+          return {
+            ok: false,
+            problem: {
+              code: 'FORBIDDEN',
+              detail: `a change made with a session cookie must send its CSRF token in ${CSRF_HEADER}`,
+            },
+          };
+      }
+      const actor = { keyId: null, requestId: request.id, sourceIp: request.ip };
+      const found = await authenticateSession(deps, token, actor);
+      return found.ok ? { ok: true, key: found.key, sessionId: found.session.id } : found;
+    },
+    async consoleKeyRefusal(request, key) {
+      if (request.headers[CONSOLE_HEADER] !== 'key' || isRoot(key) || key.tenantId === null) return null;
+      const tenant = await findTenant(deps.db, key.tenantId);
+      if (tenant === undefined || !decodeFlag(tenant.require_sso, 'tenants.require_sso')) return null;
+      return {
+        code: 'SSO_REQUIRED',
+        detail:
+          "this tenant's people sign in to the console with SSO (Sign in with SSO); the key still works for API calls",
+      };
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * "Sign in with SSO": the person's work email sends the browser to their company's identity
+ * provider; back in the console, the sign-in is finished here when it asks more (which of their
+ * keys to act with, their one-time code), then the console opens as them, acting with that key.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { PendingSessionObject } from '../../src/api/sessions.js';
+import { createApi, type MeObject } from './api';
+import { ErrorText } from './problem-text';
+import { completeSignIn, csrfToken, isComplete, pendingSignIn, SESSION_KEY, startUrl } from './sso';
+import { useAction } from './use-action';
+
+export interface SsoSignInProps {
+  readonly onSignedIn: (key: string, me: MeObject) => void;
+}
+
+export function SsoSignIn({ onSignedIn }: SsoSignInProps) {
+  const [pending, setPending] = useState<PendingSessionObject | null>(null);
+  const { busy, error, run } = useAction();
+
+  const finish = async (state: PendingSessionObject) => {
+    if (!isComplete(state)) {
+      setPending(state);
+      return;
+    }
+    onSignedIn(SESSION_KEY, await createApi(SESSION_KEY).me());
+  };
+
+  // Back from the provider: a session cookie came with its CSRF token; see what is left to do.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on arrival
+  useEffect(() => {
+    if (csrfToken() === null) return;
+    void run(async () => {
+      const state = await pendingSignIn().catch(() => null);
+      if (state !== null) await finish(state);
+    });
+  }, []);
+
+  const start = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const email = String(new FormData(event.currentTarget).get('email') ?? '').trim();
+    window.location.assign(startUrl(email));
+  };
+
+  const complete = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const keyId = form.get('keyId');
+    const code = form.get('code');
+    void run(async () =>
+      finish(
+        await completeSignIn({
+          ...(typeof keyId === 'string' ? { keyId } : {}),
+          ...(typeof code === 'string' && code !== '' ? { code: code.trim() } : {}),
+        }),
+      ),
+    );
+  };
+
+  if (pending !== null)
+    return (
+      <form onSubmit={complete} aria-labelledby="sso-finish-title">
+        <h2 id="sso-finish-title">Finish signing in</h2>
+        <p>Signed in with SSO as {pending.email}.</p>
+        {!pending.keyChosen && (
+          <fieldset>
+            <legend>Act with which of your keys?</legend>
+            {pending.keys.map((key, index) => (
+              <label key={key.id}>
+                <input type="radio" name="keyId" value={key.id} required defaultChecked={index === 0} /> {key.name} (
+                {key.id})
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {pending.mfaRequired && (
+          <>
+            <label htmlFor="sso-code">One-time code</label>
+            <input
+              id="sso-code"
+              name="code"
+              required
+              inputMode="numeric"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              autoComplete="one-time-code"
+            />
+          </>
+        )}
+        <ErrorText error={error} />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Checking…' : 'Continue'}
+        </button>
+      </form>
+    );
+
+  return (
+    <form onSubmit={start} aria-labelledby="sso-title">
+      <h2 id="sso-title">Sign in with SSO</h2>
+      <label htmlFor="sso-email">Work email</label>
+      <input id="sso-email" name="email" type="email" required autoComplete="email" />
+      <p className="help">You go to your company's sign-in page, then come back here as yourself.</p>
+      <ErrorText error={error} />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Checking…' : 'Continue with SSO'}
+      </button>
+    </form>
+  );
+}
