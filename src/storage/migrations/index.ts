@@ -20,6 +20,7 @@ import * as creditPeriodEnd from './0015-credit-period-end.js';
 import * as webhookEndpoints from './0016-webhook-endpoints.js';
 import * as webhookKeys from './0017-webhook-keys.js';
 import * as keyImport from './0018-key-import.js';
+import * as keySearch from './0020-key-search.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016-webhook-endpoints': webhookEndpoints,
   '0017-webhook-keys': webhookKeys,
   '0018-key-import': keyImport,
+  '0020-key-search': keySearch,
 };
