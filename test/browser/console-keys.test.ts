@@ -133,6 +133,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     const page = await world.signedIn();
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: 'Disable ci-deploy?' }).getByRole('button', { name: 'Disable key' }).click();
     await page.locator('.status-badge', { hasText: 'disabled' }).waitFor();
     await page.getByRole('button', { name: 'Enable' }).waitFor();
     expect(await world.verdict(made.secret)).toBe('DISABLED');
