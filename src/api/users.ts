@@ -44,7 +44,17 @@ export const PatchUserBody = Type.Object(
 );
 
 export const ListUsersQuery = Type.Object(
-  { tenantId: Type.Optional(IdSchema('tenant')), ...PageQuery },
+  {
+    tenantId: Type.Optional(IdSchema('tenant')),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "search: the start of the user's name or email (case-insensitive)",
+      }),
+    ),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 export const UserPage = Page(User);
@@ -52,3 +62,4 @@ export const UserPage = Page(User);
 export type UserObject = Static<typeof User>;
 export type CreateUserInput = Static<typeof CreateUserBody>;
 export type PatchUserInput = Static<typeof PatchUserBody>;
+export type ListUsersInput = Static<typeof ListUsersQuery>;

@@ -27,7 +27,7 @@ import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, Resou
 import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/tenants.js';
 import type { TierListObject, TierObject } from '../api/tiers.js';
 import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
-import type { CreateUserInput, PatchUserInput, UserObject } from '../api/users.js';
+import type { CreateUserInput, ListUsersInput, PatchUserInput, UserObject } from '../api/users.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type {
   CreateEndpointInput,
@@ -119,7 +119,7 @@ export interface KeywardClient {
     PatchEnvironmentInput,
     { tenantId?: string }
   >;
-  readonly users: Collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }> & {
+  readonly users: Collection<UserObject, CreateUserInput, PatchUserInput, ListUsersInput> & {
     mfaStatus(id: string): Promise<MfaStatusObject>;
     mfaEnrol(id: string): Promise<MfaEnrolmentObject>;
     mfaConfirm(id: string, code: string): Promise<MfaStatusObject>;
@@ -228,7 +228,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     };
   }
 
-  const users = collection<UserObject, CreateUserInput, PatchUserInput, { tenantId?: string }>('/v1/users');
+  const users = collection<UserObject, CreateUserInput, PatchUserInput, ListUsersInput>('/v1/users');
   const keys = collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>('/v1/keys');
   const groups = collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput>('/v1/groups');
   const hooks = '/v1/webhook-endpoints';

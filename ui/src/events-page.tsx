@@ -5,6 +5,7 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { listAll, WEBHOOK_EVENT_TYPES, type WebhookDeliveryObject, type WebhookEndpointObject } from './api';
+import { ConfirmDialog } from './confirm-dialog';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
 import { ErrorText } from './problem-text';
@@ -126,11 +127,7 @@ function EndpointCard({
       onSecret({ endpointId: endpoint.id, secret: rotated.secret });
       onChanged();
     });
-  const remove = () =>
-    run(async () => {
-      await api.webhooks.delete(endpoint.id);
-      onChanged();
-    });
+  const [deleting, setDeleting] = useState(false);
   return (
     <article className="panel" aria-labelledby={`endpoint-${endpoint.id}`}>
       <h3 id={`endpoint-${endpoint.id}`}>{endpoint.url}</h3>
@@ -145,11 +142,24 @@ function EndpointCard({
         <button type="button" disabled={busy} onClick={() => void rotate()}>
           Rotate secret
         </button>
-        <button type="button" disabled={busy} onClick={() => void remove()}>
+        <button type="button" disabled={busy} onClick={() => setDeleting(true)}>
           Delete
         </button>
       </div>
       <ErrorText error={error} />
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete the webhook to ${endpoint.url}?`}
+          confirmLabel="Delete webhook"
+          onConfirm={async () => {
+            await api.webhooks.delete(endpoint.id);
+            onChanged();
+          }}
+          onClose={() => setDeleting(false)}
+        >
+          <p>No more events are sent to it, and its delivery log goes with it. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
       <DeliveryLog endpoint={endpoint} />
     </article>
   );

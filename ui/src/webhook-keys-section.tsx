@@ -5,6 +5,7 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import type { Api, CreatedWebhookKeyObject, WebhookKeyObject } from './api';
+import { ConfirmDialog } from './confirm-dialog';
 import { when } from './format';
 import { ErrorText } from './problem-text';
 import { SecretDialog } from './secret-dialog';
@@ -85,11 +86,7 @@ function Row({
 }) {
   const { busy, error, run } = useAction();
   const rotate = () => run(async () => onSecret(await client.rotate(item.id)));
-  const remove = () =>
-    run(async () => {
-      await client.delete(item.id);
-      onChanged();
-    });
+  const [deleting, setDeleting] = useState(false);
   return (
     <li>
       <strong>{item.name}</strong> <span className="tag">{item.scheme}</span> <code className="id">{item.id}</code>{' '}
@@ -103,11 +100,27 @@ function Row({
         <button type="button" className="secondary" disabled={busy} onClick={() => void rotate()}>
           Rotate {item.name}
         </button>
-        <button type="button" className="secondary" disabled={busy} onClick={() => void remove()}>
+        <button type="button" className="secondary" disabled={busy} onClick={() => setDeleting(true)}>
           Delete {item.name}
         </button>
       </div>
       <ErrorText error={error} />
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete webhook key ${item.name}?`}
+          confirmLabel="Delete webhook key"
+          onConfirm={async () => {
+            await client.delete(item.id);
+            onChanged();
+          }}
+          onClose={() => setDeleting(false)}
+        >
+          <p>
+            Its secret (…{item.secretHint}) is destroyed: verify refuses every delivery signed with it from now on. This
+            cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
     </li>
   );
 }

@@ -8,7 +8,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfirmDialog } from '../src/confirm-dialog';
 import { Dialog } from '../src/dialog';
+import type { WebhookKeyObject } from '../src/api';
 import { SecretDialog } from '../src/secret-dialog';
+import { WebhookKeysSection, type WebhookKeysSectionProps } from '../src/webhook-keys-section';
 
 afterEach(cleanup);
 
@@ -92,5 +94,47 @@ describe('SecretDialog', () => {
     expect(onClose).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'I have stored it' }));
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('deleting a webhook key', () => {
+  const WEBHOOK = {
+    id: 'res_01hx0000000000000000000000',
+    name: 'slack-events',
+    environmentId: 'env_01hx0000000000000000000000',
+  };
+  const ITEM: WebhookKeyObject = {
+    id: 'whk_01hx0000000000000000000001',
+    tenantId: 'ten_01hx0000000000000000000000',
+    environmentId: WEBHOOK.environmentId,
+    webhookId: WEBHOOK.id,
+    name: 'from-slack',
+    scheme: 'slack',
+    secretHint: 'zz85',
+    previousSecretValidUntil: null,
+    createdByKeyId: null,
+    createdAt: '2026-06-01T00:00:00.000Z',
+    updatedAt: '2026-06-01T00:00:00.000Z',
+    rotatedAt: null,
+  };
+
+  it('is asked first, saying the secret is destroyed; Cancel keeps the key', async () => {
+    const deleted: string[] = [];
+    const client = {
+      list: async () => ({ items: deleted.length === 0 ? [ITEM] : [], nextCursor: null }),
+      delete: async (id: string) => {
+        deleted.push(id);
+        return ITEM;
+      },
+    } as unknown as WebhookKeysSectionProps['client'];
+    render(<WebhookKeysSection webhook={WEBHOOK} client={client} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete from-slack' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete webhook key from-slack?' });
+    expect(dialog.textContent).toContain('…zz85) is destroyed');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(deleted).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete from-slack' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete webhook key' }));
+    await waitFor(() => expect(deleted).toEqual([ITEM.id]));
   });
 });

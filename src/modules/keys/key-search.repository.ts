@@ -8,26 +8,12 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import { isPostgres } from '../../storage/dialect.js';
+import { startsWith } from '../../storage/prefix-match.js';
 import { keyListQuery, pageOf, type KeyListFilter, type KeyListQuery, type KeyRow } from './keys.repository.js';
 
-/** The highest code point: a prefix followed by it sorts after every text that starts with the prefix. */
-const AFTER_EVERY_TEXT = '\u{10FFFF}';
 const KEY_ID_PREFIX = /^key_[0-9a-z]{0,26}$/;
 /** An id is `key_` and 26 characters of [0-9a-z], of which 'z' sorts last in every collation. */
 const KEY_ID_LENGTH = 30;
-
-/** `lower(column)` starts with `prefix`, in the form each database answers from its index. */
-function startsWith(db: Db, column: string, text: string): Expression<SqlBool> {
-  const lowered = sql`lower(${sql.ref(column)})`;
-  if (isPostgres(db)) {
-    // text_pattern_ops turns LIKE 'abc%' into an index range; %, _ and \ in the text are literal.
-    const pattern = `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return sql<SqlBool>`${lowered} like ${pattern}`;
-  }
-  // SQLite's lower() changes ASCII letters only: the text is lowered the same way to compare.
-  const ascii = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return sql<SqlBool>`${lowered} >= ${ascii} and ${lowered} < ${ascii + AFTER_EVERY_TEXT}`;
-}
 
 /**
  * The key is in the tenant (any, when none is given), said so that SQLite does not answer the

@@ -1,6 +1,7 @@
 /** Users at rest. */
-import type { Selectable } from 'kysely';
+import type { Expression, Selectable, SqlBool } from 'kysely';
 import type { Db, UsersTable } from '../../storage/database.js';
+import { startsWith } from '../../storage/prefix-match.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -45,17 +46,41 @@ export async function findUserByEmail(db: Db, tenantId: string, email: string): 
     .executeTakeFirst();
 }
 
-export async function listUsers(
-  db: Db,
-  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
-): Promise<UserRow[]> {
+export interface UserListFilter {
+  readonly tenantId?: string | undefined;
+  readonly afterId: string | null;
+  readonly limit: number;
+}
+
+/** A page of users in id order, with `where` (a search's match) if given. */
+export function userPageQuery(db: Db, filter: UserListFilter, where?: Expression<SqlBool>) {
   let query = db.selectFrom('users').selectAll();
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+  if (where !== undefined) query = query.where(where);
+  return query.orderBy('id').limit(filter.limit + 1);
+}
+
+export async function listUsers(db: Db, filter: UserListFilter): Promise<UserRow[]> {
+  return userPageQuery(db, filter).execute();
+}
+
+/**
+ * Users whose name or email starts with `q` (case-insensitive): one indexed query for each
+ * (migration 0020-key-search's users_tenant_name and users_tenant_email_prefix), merged by id.
+ */
+export async function searchUsers(db: Db, filter: UserListFilter, q: string): Promise<UserRow[]> {
+  const answers = await Promise.all(
+    (['users.name', 'users.email'] as const).map((column) =>
+      userPageQuery(db, filter, startsWith(db, column, q)).execute(),
+    ),
+  );
+  const byId = new Map<string, UserRow>();
+  for (const row of answers.flat()) byId.set(row.id, row);
+  return [...byId.keys()]
+    .sort()
+    .slice(0, filter.limit + 1)
+    .map((id) => byId.get(id) as UserRow);
 }
 
 export async function updateUser(db: Db, id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {

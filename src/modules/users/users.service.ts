@@ -20,6 +20,7 @@ import {
   findUserByExternalId,
   insertUser,
   listUsers as listUserRows,
+  searchUsers,
   lockUser,
   updateUser as updateUserRow,
   type UserRow,
@@ -95,12 +96,15 @@ export async function createUser(
 export async function listUsers(
   deps: ServiceDeps,
   caller: Caller,
-  query: PageQueryType & { tenantId?: string | undefined },
+  query: PageQueryType & { tenantId?: string | undefined; q?: string | undefined },
 ): Promise<Result<PageOf<UserObject>>> {
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const { limit } = page.value;
-  const rows = await listUserRows(deps.db, { ...page.value });
+  const rows =
+    query.q === undefined
+      ? await listUserRows(deps.db, { ...page.value })
+      : await searchUsers(deps.db, { ...page.value }, query.q);
   return ok(toPage(rows, limit, toUserObject));
 }
 
