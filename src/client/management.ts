@@ -8,7 +8,7 @@
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
 import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
 import type { PageOf } from '../api/common.js';
-import type { ErrorCode } from '../api/errors.js';
+import { KeywardApiError, type KeywardProblem } from './api-error.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
 import type {
@@ -49,19 +49,6 @@ import type {
   WebhookVerdictObject,
 } from '../api/webhook-keys.js';
 
-/** An RFC 9457 problem as Keyward sends it. */
-export interface KeywardProblem {
-  readonly type?: string;
-  readonly title?: string;
-  readonly status?: number;
-  readonly detail?: string;
-  /** One of the shared table's codes (src/api/errors.ts), or `UNREACHABLE` when no answer came. */
-  readonly code?: ErrorCode | 'UNREACHABLE' | (string & {});
-  readonly requestId?: string;
-  readonly field?: string;
-  readonly [member: string]: unknown;
-}
-
 export type {
   AuditCheckObject,
   AuditEventObject,
@@ -91,16 +78,7 @@ export type {
   WebhookVerdictObject,
 };
 
-/** A management call Keyward refused (4xx/5xx), or one that got no answer (`httpStatus` 0). */
-export class KeywardApiError extends Error {
-  override readonly name = 'KeywardApiError';
-  constructor(
-    readonly httpStatus: number,
-    readonly problem: KeywardProblem,
-  ) {
-    super(`${problem.code ?? `HTTP ${httpStatus}`}: ${problem.detail ?? problem.title ?? 'no detail'}`);
-  }
-}
+export { KeywardApiError, type KeywardProblem } from './api-error.js';
 
 export interface ClientOptions {
   /** Where Keyward listens, e.g. `http://127.0.0.1:7600`. */

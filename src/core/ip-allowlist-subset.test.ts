@@ -9,7 +9,7 @@ import { allows, compileAllowlist, type IpAllowlist } from './ip-allowlist.js';
 import { coversAll } from './ip-allowlist-subset.js';
 
 const list = (...entries: string[]): IpAllowlist => {
-  const compiled = compileAllowlist(JSON.stringify(entries));
+  const compiled = compileAllowlist(entries);
   if (compiled === undefined) throw new Error('a list was given');
   return compiled;
 };

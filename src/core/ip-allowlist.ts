@@ -102,11 +102,13 @@ export function serialiseAllowlist(
   return checked.ok ? ok(JSON.stringify(checked.value)) : checked;
 }
 
-/** From the stored JSON list (null: no list) to its compiled form; stored entries were checked. */
-export function compileAllowlist(stored: string | null): IpAllowlist | undefined {
-  if (stored === null) return undefined;
-  const ranges = (JSON.parse(stored) as string[]).map(parseEntry).filter((range): range is Range => range !== null);
-  return { ranges };
+/**
+ * From a stored list (null: no list), as the column codec reads it, to its compiled form; stored
+ * entries were checked when written.
+ */
+export function compileAllowlist(entries: readonly string[] | null): IpAllowlist | undefined {
+  if (entries === null) return undefined;
+  return { ranges: entries.map(parseEntry).filter((range): range is Range => range !== null) };
 }
 
 function normalise(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {

@@ -24,7 +24,7 @@ import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { tiersOf } from './config.js';
-import { databaseTimeouts } from './config-timeouts.js';
+import { databaseTimeouts, redisTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandlers } from './plugins/errors.js';
 import { createFloodControl } from './flood-control.js';
@@ -38,15 +38,12 @@ import { createMetrics } from './metrics.js';
 import { measureRequests } from './plugins/request-metrics.js';
 import { outageLog } from './outage-log.js';
 import { watchStorage } from './storage-health.js';
-import { policyGate } from '../modules/policies/policy-gate.js';
-import { resourceGate } from '../modules/resources/resource-gate.js';
-import { environmentGate } from '../modules/environments/environment-gate.js';
 import { targetVisibility } from '../modules/target-visibility.js';
+import { managementGates } from './gates.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
-import { webhookKeyGate } from '../modules/webhook-keys/webhook-key-gate.js';
 import { sessionAuthenticator } from './session-auth.js';
 import { csrfTokens } from '../modules/sessions/session-tokens.js';
 import { oidcConfigurations } from '../modules/sso/oidc-configurations.js';
@@ -155,11 +152,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const app = createFastify(config, options.logStream);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
-  const redisBounds = {
-    connectMs: config.redisConnectTimeoutMs,
-    commandMs: config.redisCommandTimeoutMs,
-    keepAliveMs: config.tcpKeepAliveMs,
-  };
+  const redisBounds = redisTimeouts(config);
   if (config.redisUrl !== undefined) {
     // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
     const lost = (error: unknown) =>
@@ -196,12 +189,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     clock,
     authenticator,
     floods,
-    gates: {
-      resource: resourceGate({ db: storage.db, model: config.model }),
-      policy: policyGate(storage.db),
-      environment: environmentGate(),
-      webhookKey: webhookKeyGate({ db: storage.db, model: config.model }),
-    },
+    gates: managementGates({ db: storage.db, model: config.model }),
     targets: targetVisibility({ db: storage.db, model: config.model }),
     sessions: sessionAuthenticator(deps, csrf),
   });

@@ -5,6 +5,7 @@
  */
 import type { DatabaseTimeouts } from '../storage/bounded-postgres.js';
 import { ConfigError, integer, type ConfigVariable, type Env } from './config-values.js';
+import type { RedisBounds } from '../verify/redis-health.js';
 
 export interface TimeoutSettings {
   /**
@@ -141,6 +142,15 @@ export function databaseTimeouts(settings: TimeoutSettings): DatabaseTimeouts {
     queryMs: settings.databaseQueryTimeoutMs,
     statementMs: settings.databaseStatementTimeoutMs,
     idleInTransactionMs: settings.databaseIdleInTransactionTimeoutMs,
+    keepAliveMs: settings.tcpKeepAliveMs,
+  };
+}
+
+/** The bounds on every Redis connection (rate limits and wake-ups alike). */
+export function redisTimeouts(settings: TimeoutSettings): RedisBounds {
+  return {
+    connectMs: settings.redisConnectTimeoutMs,
+    commandMs: settings.redisCommandTimeoutMs,
     keepAliveMs: settings.tcpKeepAliveMs,
   };
 }

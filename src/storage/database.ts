@@ -5,8 +5,14 @@
  */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
+import type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
+import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
+import type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
 export type { WebhookKeysTable } from './webhook-keys-table.js';
+export type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
+export type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
+export type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
 export interface InstanceSettingsTable {
   name: string;
@@ -234,82 +240,6 @@ export interface PepperPendingKeysTable {
   key_hash: string;
 }
 
-export interface KeyUsageTable {
-  key_id: string;
-  last_used_at: number;
-  last_used_ip: string | null;
-}
-
-export interface KeyUsageDaysTable {
-  key_id: string;
-  /** UTC day, YYYY-MM-DD. */
-  day: string;
-  code: string;
-  count: number;
-}
-
-/** A registered prefix of imported keys (issue 29): verify looks such a string up by its SHA-256. */
-export interface KeyImportPrefixesTable {
-  prefix: string;
-  created_at: number;
-}
-
-/** Verifies of one key with one tag in one UTC hour (issue 29). */
-export interface KeyUsageTagsTable {
-  key_id: string;
-  /** The start of the UTC hour, ms since the epoch. */
-  hour: number;
-  tag: string;
-  count: number;
-}
-
-/** A tenant's OpenID Connect provider (migration 0019). */
-export interface IdentityProvidersTable {
-  id: string;
-  tenant_id: string;
-  name: string;
-  issuer: string;
-  client_id: string;
-  /** Sealed (AES-256-GCM) and bound to the provider id; never answered. */
-  client_secret: string;
-  /** JSON list of lowercase email domains, as identity_provider_domains holds them. */
-  email_domains: string;
-  /** `none` or `member`: whether a person without a user becomes a member. */
-  provisioning: string;
-  created_at: number;
-  updated_at: number;
-}
-
-/** One email domain, one provider across the instance (the primary key says so). */
-export interface IdentityProviderDomainsTable {
-  domain: string;
-  provider_id: string;
-}
-
-/** A person's sign-in (migration 0019): acting with one of their keys once complete. */
-export interface SessionsTable {
-  id: string;
-  /** SHA-256 (hex) of the session token; the token itself is never stored. */
-  token_hash: string;
-  /** Null for an instance operator's session. */
-  tenant_id: string | null;
-  user_id: string | null;
-  email: string;
-  /** The identity provider the person came through (null: the operators' provider). */
-  provider_id: string | null;
-  /** The key the session acts with; null until the person chose one. */
-  key_id: string | null;
-  /** JSON ids of the keys the person may choose from. */
-  candidate_key_ids: string;
-  /** 0/1: the tenant requires MFA and the provider did not assert it: a TOTP code is due. */
-  mfa_pending: number;
-  /** `console` or `cli`: where the sign-in started. */
-  client: string;
-  source_ip: string | null;
-  created_at: number;
-  expires_at: number;
-}
-
 export interface ChangeLogTable {
   seq: Generated<number>;
   entity: string;
@@ -317,67 +247,6 @@ export interface ChangeLogTable {
   tenant_id: string | null;
   op: string;
   at: ColumnType<number, number, never>;
-}
-
-export interface WebhookEndpointsTable {
-  id: string;
-  tenant_id: string;
-  /** Null: events of every environment of the tenant. */
-  environment_id: string | null;
-  url: string;
-  description: string;
-  /** JSON list of the event types it receives. */
-  events: string;
-  enabled: number;
-  /** The `whsec_…` signing secret, sealed and bound to the endpoint id. */
-  secret: string;
-  /** The secret before the last rotation, sealed: it signs too until `previous_secret_until`. */
-  previous_secret: string | null;
-  previous_secret_until: number | null;
-  /** `key.expiring` fires this many days before a key expires. */
-  expiring_lead_days: number;
-  /** `key.credits_low` fires when a key's credits fall below this (null: never). */
-  credits_low_threshold: number | null;
-  created_by_key_id: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** The outbox: one row per event and endpoint, written in the transaction of the change it tells of. */
-export interface WebhookDeliveriesTable {
-  seq: Generated<number>;
-  id: string;
-  /** The Standard Webhooks message id (`webhook-id`): the same on every attempt and redelivery. */
-  message_id: string;
-  endpoint_id: string;
-  tenant_id: string;
-  environment_id: string | null;
-  type: string;
-  key_id: string | null;
-  /** Deliveries to one endpoint sharing this go out one at a time, by `seq` (a key's events in order). */
-  order_key: string;
-  /** The body sent, `{type, timestamp, data}` as JSON text. */
-  payload: string;
-  /** pending | sending | delivered | dead */
-  status: string;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: number;
-  /** The node sending it, until `lease_until`; then any node may claim it again. */
-  claimed_by: string | null;
-  lease_until: number | null;
-  dedupe_key: string | null;
-  delivered_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** A key whose credits are below an endpoint's threshold and was told so: cleared when it is back above. */
-export interface WebhookCreditAlertsTable {
-  endpoint_id: string;
-  key_id: string;
-  created_at: number;
 }
 
 export interface Database {

@@ -52,6 +52,7 @@ describe('the client and middleware subpaths', () => {
 
   it('are the files the package exports', () => {
     expect(files.map((file) => relative(ROOT, file)).sort()).toEqual([
+      'src/client/api-error.ts',
       'src/client/index.ts',
       'src/client/management.ts',
       'src/client/model-names.ts',
@@ -156,6 +157,7 @@ describe('the client and middleware subpaths', () => {
     ) as Array<{ files: Array<{ path: string }> }>;
     const files = new Set((packed[0]?.files ?? []).map((file) => file.path));
     expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual([
+      'dist/client/api-error.js',
       'dist/client/index.js',
       'dist/client/management.js',
       'dist/client/model-names.js',

@@ -54,4 +54,42 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
     expect((await seeded.admin.get(`/v1/keys/${flagged}`)).status).toBe(500);
     expect(kw.logText()).toContain('stored api_keys.enabled is not readable: a flag is 0 or 1');
   });
+
+  it('answers a verify of a key whose IP allowlist is not JSON with an error that names the column, never the list', async () => {
+    const made = await seeded.admin.post('/v1/keys', {
+      name: 'fenced',
+      kind: 'application',
+      ipAllowlist: ['10.0.0.0/8'],
+    });
+    expect(made.status).toBe(201);
+    await kw.database.storage.db
+      .updateTable('api_keys')
+      // JSON.parse's own message would quote it: `Unexpected token 'p', ..."0.0.0/8", private-ra"...`.
+      .set({ ip_allowlist: '["10.0.0.0/8", private-range]' })
+      .where('id', '=', made.body.id)
+      .execute();
+    // Verify answers an unreadable lookup as it answers storage that does not: it cannot vouch (503).
+    const verified = await kw.client().post('/v1/verify', { key: made.body.key });
+    expect(verified.status).toBe(503);
+    expect(verified.body.code).toBe('UNAVAILABLE');
+    expect(JSON.stringify(verified.body)).not.toContain('private-ra');
+    expect(kw.logText()).toContain('stored api_keys.ip_allowlist is not readable: not JSON');
+    expect(kw.logText()).not.toContain('private-ra');
+  });
+
+  it("answers 500 INTERNAL for a tenant's settings whose MFA flag is neither 0 nor 1, naming the column", async () => {
+    await kw.database.storage.db
+      .updateTable('tenants')
+      .set({ mfa_required: 5 })
+      .where('id', '=', seeded.tenantId)
+      .execute();
+    const read = await kw.root.get(`/v1/environments/${seeded.environmentId}`);
+    expect(read.status).toBe(500);
+    expect(kw.logText()).toContain('stored tenants.mfa_required is not readable: a flag is 0 or 1');
+    await kw.database.storage.db
+      .updateTable('tenants')
+      .set({ mfa_required: 0 })
+      .where('id', '=', seeded.tenantId)
+      .execute();
+  });
 });

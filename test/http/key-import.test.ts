@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 import { created, expectProblem } from '../support/problem.js';
+import { newId } from '../../src/core/ids.js';
+import { insertEndpoint } from '../../src/modules/webhooks/endpoints.repository.js';
 
 const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 const legacyKey = (prefix = 'sk_live_') => `${prefix}${randomBytes(18).toString('base64url')}`;
@@ -157,6 +159,37 @@ describe.each(testDatabases())('importing keys by hash on $name', (db) => {
       permissions: ['secrets.manage'],
     });
     expectProblem(reply, 403, 'FORBIDDEN');
+  });
+
+  it('tells the tenant’s webhook endpoints key.created for an imported key, with no hash in the event', async () => {
+    const now = Date.now();
+    const endpointId = newId('webhookEndpoint', now);
+    await insertEndpoint(kw.keyward.storage.db, {
+      id: endpointId,
+      tenant_id: seeded.tenantId,
+      environment_id: null,
+      url: 'https://hooks.example/keyward',
+      description: '',
+      events: JSON.stringify(['key.created']),
+      enabled: 1,
+      secret: 'sealed elsewhere',
+      previous_secret: null,
+      previous_secret_until: null,
+      expiring_lead_days: 7,
+      credits_low_threshold: null,
+      created_by_key_id: null,
+      created_at: now,
+      updated_at: now,
+    });
+    const key = legacyKey();
+    const made = created(await importOne(key));
+    const events = await kw.keyward.storage.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('endpoint_id', '=', endpointId)
+      .execute();
+    expect(events.map((event) => [event.type, event.key_id])).toEqual([['key.created', made.id]]);
+    expect(events[0]?.payload).not.toContain(sha256(key));
   });
 
   it('throttles a flood of unknown strings of a registered prefix as NOT_FOUND verifies are', async () => {

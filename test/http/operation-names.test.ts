@@ -2,7 +2,7 @@
  * Issue 22 item 8: one name per operation. Every `/v1` route's operationId is its audit action's
  * verb then nouns (`key.update` → `updateKey`; `read` is `get`, `list` takes the plural), and its
  * handler calls the service of that name. Stored audit actions are never renamed, so the
- * operationIds and services follow them; the two that do not are listed here with their reason
+ * operationIds and services follow them; those that do not are listed here with their reason
  * (docs/adr/0002-routes-live-in-http.md).
  */
 import type { RouteOptions } from 'fastify';
@@ -29,7 +29,11 @@ const EXCEPTIONS: Readonly<Record<string, string>> = {
 const NO_SERVICE = new Set(['POST /v1/verify', 'GET /v1/model']);
 
 /** The plural of the last noun of a `list` action, where adding `s` is not it. */
-const PLURALS: Readonly<Record<string, string>> = { audit: 'AuditEvents', policy: 'Policies' };
+const PLURALS: Readonly<Record<string, string>> = {
+  audit: 'AuditEvents',
+  policy: 'Policies',
+  webhookDelivery: 'WebhookDeliveries',
+};
 
 const capital = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 

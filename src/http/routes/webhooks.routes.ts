@@ -19,14 +19,18 @@ import {
   WebhookEndpoint,
 } from '../../api/webhooks.js';
 import type { Result } from '../../core/error-codes.js';
-import { listDeliveriesFor, redeliver, sendTestEvent } from '../../modules/webhooks/deliveries.service.js';
 import {
-  createEndpoint,
-  getEndpoint,
-  listEndpointsFor,
-  patchEndpoint,
-  removeEndpoint,
-  rotateEndpointSecret,
+  listWebhookDeliveries,
+  redeliverWebhookDelivery,
+  testWebhookEndpoint,
+} from '../../modules/webhooks/deliveries.service.js';
+import {
+  createWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  updateWebhookEndpoint,
+  deleteWebhookEndpoint,
+  rotateWebhookEndpointSecret,
 } from '../../modules/webhooks/endpoints.service.js';
 import { callerOf } from '../plugins/auth.js';
 import { sendResult } from '../problem.js';
@@ -54,7 +58,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       sendResult(
         request,
         reply,
-        await createEndpoint(deps, callerOf(request), request.body, webhooks.allowPrivate),
+        await createWebhookEndpoint(deps, callerOf(request), request.body, webhooks.allowPrivate),
         201,
       ),
   });
@@ -68,7 +72,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       response: { 200: EndpointPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listEndpointsFor(deps, callerOf(request), request.query)),
+      sendResult(request, reply, await listWebhookEndpoints(deps, callerOf(request), request.query)),
   });
   app.get('/v1/webhook-endpoints/:id', {
     config: { requires: manage, action: 'webhookEndpoint.read' },
@@ -80,7 +84,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       response: { 200: WebhookEndpoint, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await getEndpoint(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await getWebhookEndpoint(deps, callerOf(request), request.params.id)),
   });
   app.patch('/v1/webhook-endpoints/:id', {
     config: { requires: manage, action: 'webhookEndpoint.update' },
@@ -96,7 +100,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       sendResult(
         request,
         reply,
-        woken(await patchEndpoint(deps, callerOf(request), request.params.id, request.body, webhooks.allowPrivate)),
+        woken(
+          await updateWebhookEndpoint(deps, callerOf(request), request.params.id, request.body, webhooks.allowPrivate),
+        ),
       ),
   });
   app.delete('/v1/webhook-endpoints/:id', {
@@ -109,10 +115,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       response: { 200: WebhookEndpoint, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await removeEndpoint(deps, callerOf(request), request.params.id)),
+      sendResult(request, reply, await deleteWebhookEndpoint(deps, callerOf(request), request.params.id)),
   });
   app.post('/v1/webhook-endpoints/:id/rotate-secret', {
-    config: { requires: manage, action: 'webhookEndpoint.rotateSecret' },
+    config: { requires: manage, action: 'webhookEndpoint.secret.rotate' },
     schema: {
       tags,
       operationId: 'rotateWebhookEndpointSecret',
@@ -122,10 +128,14 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       response: { 200: EndpointWithSecret, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await rotateEndpointSecret(deps, callerOf(request), request.params.id, request.body)),
+      sendResult(
+        request,
+        reply,
+        await rotateWebhookEndpointSecret(deps, callerOf(request), request.params.id, request.body),
+      ),
   });
   app.get('/v1/webhook-endpoints/:id/deliveries', {
-    config: { requires: manage, action: 'webhookEndpoint.deliveries' },
+    config: { requires: manage, action: 'webhookDelivery.list' },
     schema: {
       tags,
       operationId: 'listWebhookDeliveries',
@@ -135,13 +145,17 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       response: { 200: DeliveryPage, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, await listDeliveriesFor(deps, callerOf(request), request.params.id, request.query)),
+      sendResult(
+        request,
+        reply,
+        await listWebhookDeliveries(deps, callerOf(request), request.params.id, request.query),
+      ),
   });
   app.post('/v1/webhook-endpoints/:id/deliveries/:deliveryId/redeliver', {
     config: { requires: manage, action: 'webhookDelivery.redeliver' },
     schema: {
       tags,
-      operationId: 'createWebhookRedelivery',
+      operationId: 'redeliverWebhookDelivery',
       summary: 'Send a delivered or dead delivery again, its attempts counted afresh',
       params: DeliveryParams,
       response: { 200: WebhookDelivery, ...PROBLEM_RESPONSES },
@@ -150,19 +164,19 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
       sendResult(
         request,
         reply,
-        woken(await redeliver(deps, callerOf(request), request.params.id, request.params.deliveryId)),
+        woken(await redeliverWebhookDelivery(deps, callerOf(request), request.params.id, request.params.deliveryId)),
       ),
   });
   app.post('/v1/webhook-endpoints/:id/test', {
     config: { requires: manage, action: 'webhookEndpoint.test' },
     schema: {
       tags,
-      operationId: 'createWebhookTestEvent',
+      operationId: 'testWebhookEndpoint',
       summary: 'Send a webhook.test event to this endpoint',
       params: IdParams('webhookEndpoint'),
       response: { 201: WebhookDelivery, ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) =>
-      sendResult(request, reply, woken(await sendTestEvent(deps, callerOf(request), request.params.id)), 201),
+      sendResult(request, reply, woken(await testWebhookEndpoint(deps, callerOf(request), request.params.id)), 201),
   });
 };

@@ -14,7 +14,7 @@ import { coversAll } from '../../core/ip-allowlist-subset.js';
 import { DEFAULT_ROTATION_WINDOW_DAYS } from '../keys/rotation.service.js';
 import type { TenantRow } from '../tenants/tenants.repository.js';
 import type { EnvironmentRow } from './environments.repository.js';
-import { decodeFlag, decodeOptionalFlag } from '../../storage/column-codec.js';
+import { decodeFlag, decodeOptionalFlag, stringList } from '../../storage/column-codec.js';
 
 /** The auth settings in force in an environment. A null day count is "no limit": the loosest. */
 export interface AuthSettingsInForce {
@@ -24,8 +24,8 @@ export interface AuthSettingsInForce {
   readonly defaultKeyExpiryDays: number | null;
   readonly maxKeyExpiryDays: number | null;
   readonly maxApplicationKeyExpiryDays: number | null;
-  /** Stored JSON; null: any address. */
-  readonly ipAllowlist: string | null;
+  /** Null: any address. */
+  readonly ipAllowlist: readonly string[] | null;
 }
 
 export function authSettingsInForce(environment: EnvironmentRow, tenant: TenantRow): AuthSettingsInForce {
@@ -38,7 +38,7 @@ export function authSettingsInForce(environment: EnvironmentRow, tenant: TenantR
     defaultKeyExpiryDays: environment.default_key_expiry_days ?? tenant.default_key_expiry_days,
     maxKeyExpiryDays: environment.max_key_expiry_days ?? tenant.max_key_expiry_days,
     maxApplicationKeyExpiryDays: environment.max_application_key_expiry_days ?? tenant.max_application_key_expiry_days,
-    ipAllowlist: environment.ip_allowlist,
+    ipAllowlist: stringList.decodeNullable(environment.ip_allowlist, 'environments.ip_allowlist'),
   };
 }
 

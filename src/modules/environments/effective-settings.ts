@@ -7,6 +7,7 @@ import type { EffectiveSettingsObject, SettingSourceName } from '../../api/setti
 import { DEFAULT_ROTATION_WINDOW_DAYS } from '../keys/rotation.service.js';
 import type { TenantRow } from '../tenants/tenants.repository.js';
 import type { EnvironmentRow } from './environments.repository.js';
+import { decodeFlag, decodeOptionalFlag } from '../../storage/column-codec.js';
 
 type Stored = number | null | undefined;
 
@@ -20,10 +21,10 @@ function first<T>(environment: Stored, tenant: Stored, fallback: T): { value: nu
  * MFA: an environment may require it, or say explicitly it does not where its tenant does not;
  * it can never relax a tenant's requirement. A tenant's false is the default left as it is.
  */
-function mfaRequired(environment: Stored, tenant: number): { value: boolean; source: SettingSourceName } {
-  if (environment === 1) return { value: true, source: 'environment' };
-  if (tenant === 1) return { value: true, source: 'tenant' };
-  if (environment === 0) return { value: false, source: 'environment' };
+function mfaRequired(environment: boolean | null, tenant: boolean): { value: boolean; source: SettingSourceName } {
+  if (environment === true) return { value: true, source: 'environment' };
+  if (tenant) return { value: true, source: 'tenant' };
+  if (environment === false) return { value: false, source: 'environment' };
   return { value: false, source: 'default' };
 }
 
@@ -31,7 +32,10 @@ function mfaRequired(environment: Stored, tenant: number): { value: boolean; sou
 export function effectiveSettings(tenant: TenantRow, environment?: EnvironmentRow): EffectiveSettingsObject {
   const own = environment;
   return {
-    mfaRequired: mfaRequired(own?.mfa_required, tenant.mfa_required),
+    mfaRequired: mfaRequired(
+      own === undefined ? null : decodeOptionalFlag(own.mfa_required, 'environments.mfa_required'),
+      decodeFlag(tenant.mfa_required, 'tenants.mfa_required'),
+    ),
     mfaReverifyDays: first(own?.mfa_reverify_days, tenant.mfa_reverify_days, null),
     rotationWindowDays: first(own?.rotation_window_days, tenant.rotation_window_days, DEFAULT_ROTATION_WINDOW_DAYS),
     defaultKeyExpiryDays: first(own?.default_key_expiry_days, tenant.default_key_expiry_days, null),

@@ -6,6 +6,7 @@
 import type { Selectable } from 'kysely';
 import type { Db, GroupsTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
+import { stringList } from '../../storage/column-codec.js';
 
 export type GroupRow = Selectable<GroupsTable>;
 
@@ -99,7 +100,7 @@ export async function writeKeyGroups(db: Db, keyId: string): Promise<void> {
   const ids = [...new Set([...direct, ...throughUser].map((row) => row.group_id))].sort();
   await db
     .updateTable('api_keys')
-    .set({ group_ids: JSON.stringify(ids) })
+    .set({ group_ids: stringList.encode(ids) })
     .where('id', '=', keyId)
     .execute();
 }

@@ -9,7 +9,7 @@ import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { generateKey, keyHint } from '../../core/key-format.js';
 import { hashKey } from '../../core/key-hash.js';
 import type { CreatedKeyObject, CreateKeyInput, KeyObject } from '../../api/keys.js';
-import { encodeFlag } from '../../storage/column-codec.js';
+import { encodeFlag, stringList } from '../../storage/column-codec.js';
 import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { lockEnvironment, type EnvironmentRow } from '../environments/environments.repository.js';
@@ -160,7 +160,7 @@ async function storeKey(trx: Db, row: KeyRow, resolved: Resolved, now: number): 
   for (const groupId of resolved.groupIds) await addMember(trx, groupId, row.id, now);
   // A user's groups take in each of its keys, future ones too (seed 004).
   if (row.user_id !== null) await writeKeyGroups(trx, row.id);
-  const joined = (await findKeyById(trx, row.id))?.group_ids ?? JSON.stringify(resolved.groupIds);
+  const joined = (await findKeyById(trx, row.id))?.group_ids ?? stringList.encode(resolved.groupIds);
   return toKeyObject({ ...row, group_ids: joined }, now, resolved.policyIds);
 }
 

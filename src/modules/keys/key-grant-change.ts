@@ -68,7 +68,8 @@ export async function changeGrants(
     if (!groups.ok) return groups;
     for (const groupId of before) if (!input.groupIds.includes(groupId)) await removeMember(trx, groupId, current.id);
     for (const groupId of added) await addMember(trx, groupId, current.id, now);
-    columns.group_ids = (await findKeyById(trx, current.id))?.group_ids ?? JSON.stringify([...input.groupIds].sort());
+    columns.group_ids =
+      (await findKeyById(trx, current.id))?.group_ids ?? stringList.encode([...input.groupIds].sort());
     details['groupIds'] = [...input.groupIds].sort();
   }
   return ok({ columns, policyIds, details });

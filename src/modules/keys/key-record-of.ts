@@ -67,9 +67,10 @@ function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'cre
 
 /** The lists that apply to a key, or undefined when none does. */
 function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
-  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter(
-    (list): list is IpAllowlist => list !== undefined,
-  );
+  const lists = [
+    compileAllowlist(stringList.decodeNullable(row.ip_allowlist, 'api_keys.ip_allowlist')),
+    compileAllowlist(stringList.decodeNullable(environmentIpAllowlist, 'environments.ip_allowlist')),
+  ].filter((list): list is IpAllowlist => list !== undefined);
   return lists.length === 0 ? undefined : lists;
 }
 

@@ -86,15 +86,10 @@ async function revokeLeaked(
     }
     await updateKey(trx, keyId, { revoked_at: now, updated_at: now });
     // A revocation like any other (`key.revoke`, which also tells endpoints `key.revoked`), saying why.
-    const details = { reason: 'leaked', ...where, secret: current ? 'current' : 'previous' };
+    const details = { reason: 'leaked', ...where, rotatedOut: !current };
     await record({ action: 'key.revoke', tenantId, environmentId, target, op: 'update', details });
-    await emitKeyLeaked(unit, {
-      keyId,
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      url: where.url,
-      source: where.source,
-    });
+    // Every key but the root key (handled above) has a tenant, whose endpoints hear of it.
+    if (tenantId !== null) await emitKeyLeaked(unit, { keyId, tenantId, environmentId, ...where });
     return ok(null);
   });
 }

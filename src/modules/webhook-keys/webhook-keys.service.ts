@@ -170,13 +170,9 @@ export async function rotateWebhookKey(
     };
     const { id: _id, ...changed } = next;
     await updateWebhookKey(trx, id, changed);
-    await record({
-      action: 'webhookKey.rotate',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'webhookKey', id },
-      op: 'update',
-      details: { gracePeriodSeconds: grace, imported: input.secret !== undefined },
+    await record('webhookKey.rotate', current, 'update', {
+      gracePeriodSeconds: grace,
+      imported: input.secret !== undefined,
     });
     return ok({ ...toWebhookKeyObject(next, now), secret });
   });
@@ -192,14 +188,7 @@ export async function deleteWebhookKey(
     const current = await lockWebhookKey(trx, id);
     if (current === undefined) return notFound('webhook key', id);
     await deleteWebhookKeyRow(trx, id);
-    await record({
-      action: 'webhookKey.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'webhookKey', id },
-      op: 'delete',
-      details: { name: current.name, scheme: current.scheme },
-    });
+    await record('webhookKey.delete', current, 'delete', { name: current.name, scheme: current.scheme });
     return ok(toWebhookKeyObject(current, now));
   });
 }

@@ -17,7 +17,7 @@ import { visibleEndpoint } from './endpoints.service.js';
 import { insertDelivery, payloadOf } from './outbox.js';
 import { toDeliveryObject } from './webhook-objects.js';
 
-export async function listDeliveriesFor(
+export async function listWebhookDeliveries(
   deps: ServiceDeps,
   caller: Caller,
   endpointId: string,
@@ -31,7 +31,7 @@ export async function listDeliveriesFor(
   return ok(toPage(rows, limit, toDeliveryObject));
 }
 
-export async function redeliver(
+export async function redeliverWebhookDelivery(
   deps: ServiceDeps,
   caller: Caller,
   endpointId: string,
@@ -69,7 +69,7 @@ export async function redeliver(
 }
 
 /** A `webhook.test` event to this endpoint alone, whatever it subscribes to: for checking a receiver. */
-export async function sendTestEvent(
+export async function testWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   endpointId: string,

@@ -16,7 +16,7 @@ import type {
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { newWebhookSecret } from '../../core/webhook-signature.js';
-import { encodeFlag, stringList } from '../../storage/column-codec.js';
+import { decodeFlag, encodeFlag, stringList } from '../../storage/column-codec.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
 import { mutate } from '../mutation.js';
@@ -61,7 +61,7 @@ async function environmentOf(trx: Parameters<typeof lockEnvironment>[0], tenantI
   return environment === undefined || environment.tenant_id !== tenantId ? notFound('environment', id) : ok(id);
 }
 
-export async function createEndpoint(
+export async function createWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   input: CreateEndpointInput,
@@ -97,19 +97,16 @@ export async function createEndpoint(
       updated_at: now,
     };
     await insertEndpoint(trx, row);
-    await record({
-      action: 'webhookEndpoint.create',
-      tenantId: row.tenant_id,
-      environmentId: row.environment_id,
-      target: { type: 'webhookEndpoint', id },
-      op: 'create',
-      details: { origin: originOf(row.url), events: input.events, enabled: row.enabled === 1 },
+    await record('webhookEndpoint.create', row, 'create', {
+      origin: originOf(row.url),
+      events: input.events,
+      enabled: decodeFlag(row.enabled, 'webhook_endpoints.enabled'),
     });
     return ok({ ...toEndpointObject(row, now), secret });
   });
 }
 
-export async function listEndpointsFor(
+export async function listWebhookEndpoints(
   deps: ServiceDeps,
   caller: Caller,
   query: ListEndpointsInput,
@@ -127,7 +124,7 @@ export async function visibleEndpoint(deps: ServiceDeps, caller: Caller, id: str
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
 }
 
-export async function getEndpoint(
+export async function getWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -136,7 +133,7 @@ export async function getEndpoint(
   return row === undefined ? notFound('webhook endpoint', id) : ok(toEndpointObject(row, deps.clock.now()));
 }
 
-export async function patchEndpoint(
+export async function updateWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -192,7 +189,7 @@ export async function patchEndpoint(
   });
 }
 
-export async function removeEndpoint(
+export async function deleteWebhookEndpoint(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -202,20 +199,13 @@ export async function removeEndpoint(
     const current = await lockEndpoint(trx, id);
     if (current === undefined) return notFound('webhook endpoint', id);
     await deleteEndpoint(trx, id);
-    await record({
-      action: 'webhookEndpoint.delete',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'webhookEndpoint', id },
-      op: 'delete',
-      details: { origin: originOf(current.url) },
-    });
+    await record('webhookEndpoint.delete', current, 'delete', { origin: originOf(current.url) });
     return ok(toEndpointObject(current, now));
   });
 }
 
 /** A new secret, shown once; the old one keeps signing beside it for `gracePeriodSeconds` (default a day). */
-export async function rotateEndpointSecret(
+export async function rotateWebhookEndpointSecret(
   deps: ServiceDeps,
   caller: Caller,
   id: string,
@@ -237,14 +227,7 @@ export async function rotateEndpointSecret(
       updated_at: now,
     };
     await updateEndpoint(trx, id, changes);
-    await record({
-      action: 'webhookEndpoint.rotateSecret',
-      tenantId: current.tenant_id,
-      environmentId: current.environment_id,
-      target: { type: 'webhookEndpoint', id },
-      op: 'update',
-      details: { gracePeriodSeconds: grace },
-    });
+    await record('webhookEndpoint.secret.rotate', current, 'update', { gracePeriodSeconds: grace });
     return ok({ ...toEndpointObject({ ...current, ...changes }, now), secret });
   });
 }
