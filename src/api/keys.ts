@@ -212,6 +212,23 @@ export const ListKeysQuery = Type.Object(
     expiringWithinDays: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 36_500, description: 'live keys that expire within this many days' }),
     ),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "search: the last 4 characters of the key (its hint), the start of a key id (key_…), or the start of the key's name or of its owner's name or email (case-insensitive)",
+      }),
+    ),
+    status: Type.Optional(KeyStatus),
+    kind: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('application')])),
+    userId: Type.Optional(IdSchema('user', "the user's keys")),
+    sort: Type.Optional(
+      Type.Union([Type.Literal('newest'), Type.Literal('oldest')], {
+        default: 'newest',
+        description: 'by creation time; newest first unless told',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

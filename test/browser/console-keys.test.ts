@@ -87,9 +87,9 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     await openArea(page, 'Keys');
     const firstRow = page.locator('tbody tr').first();
     await firstRow.getByRole('link', { name: 'ci-deploy' }).waitFor();
-    await page.getByLabel('Search by name').fill('ci-dep');
+    await page.getByLabel('Search', { exact: true }).fill('ci-dep');
     await eventually(() => page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('ci-deploy')]);
-    await page.getByLabel('Search by name').fill('nothing-like-it');
+    await page.getByLabel('Search', { exact: true }).fill('nothing-like-it');
     await page.getByText('No key matches.').waitFor();
   });
 
@@ -133,6 +133,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     const page = await world.signedIn();
     await page.goto(`${world.server.url}/ui/#/keys/${made.id}`);
     await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: 'Disable ci-deploy?' }).getByRole('button', { name: 'Disable key' }).click();
     await page.locator('.status-badge', { hasText: 'disabled' }).waitFor();
     await page.getByRole('button', { name: 'Enable' }).waitFor();
     expect(await world.verdict(made.secret)).toBe('DISABLED');

@@ -119,12 +119,14 @@ describe.each(testDatabases())('listing on $name', (testDb) => {
     expect(rows.map((row) => row.id)).toEqual(ids.filter((_, n) => owners[n] === tenant));
   });
 
-  it('lists keys in creation order and never lists the root key', async () => {
+  it('lists keys newest first, or oldest first when asked, and never lists the root key', async () => {
     const [tenant] = await twoTenants(db);
     const ids = idsOverTime('key');
     await insertKey(db, keyRow(newId('key', 0), tenant, 'root'));
     for (const id of [...ids].reverse()) await insertKey(db, keyRow(id, tenant));
-    const rows = await listKeys(db, { afterId: null, limit: 100 });
-    expect(rows.map((row) => row.id)).toEqual(ids);
+    const newest = await listKeys(db, { afterId: null, limit: 100 });
+    expect(newest.map((row) => row.id)).toEqual([...ids].reverse());
+    const oldest = await listKeys(db, { afterId: null, limit: 100, oldestFirst: true });
+    expect(oldest.map((row) => row.id)).toEqual(ids);
   });
 });

@@ -22,7 +22,7 @@ export type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../s
 export type { PageOf } from '../../src/api/common.js';
 export type { EnvironmentObject } from '../../src/api/environments.js';
 export type { GroupObject } from '../../src/api/groups.js';
-export type { CreatedKeyObject, CreateKeyInput, KeyObject, PatchKeyInput } from '../../src/api/keys.js';
+export type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../../src/api/keys.js';
 export type { MeObject } from '../../src/api/me.js';
 export type { ModelDescriptionObject } from '../../src/api/model.js';
 export type { PolicyObject } from '../../src/api/policies.js';

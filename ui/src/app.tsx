@@ -13,8 +13,10 @@ import { AreaPage } from './area-page';
 import { ErrorText } from './problem-text';
 import { forgetKey, storedKey, storeKey } from './session';
 import { SIGN_IN_PERMISSION, SignIn } from './sign-in';
+import { TenantHeading } from './tenant-heading';
 import { TenantPicker } from './tenant-picker';
 import { SESSION_KEY, signOutOfSession } from './sso';
+import { storedTenant, storeTenant } from './tenant-session';
 import { useLoad } from './use-load';
 import { href, useRoute } from './use-route';
 
@@ -27,7 +29,8 @@ interface Session {
 
 function startingSession(): Session | null {
   const key = storedKey();
-  return key === null ? null : { key, me: null, tenantId: null };
+  // Root's tenant survives a reload (tenant-session.ts); another key's is its own anyway.
+  return key === null ? null : { key, me: null, tenantId: storedTenant() };
 }
 
 export function App() {
@@ -36,12 +39,14 @@ export function App() {
 
   const signIn = useCallback((key: string, me: MeObject) => {
     storeKey(key);
+    storeTenant(null);
     setNotice(null);
     setSession({ key, me, tenantId: null });
   }, []);
   const signOut = useCallback((reason: string | null = null) => {
     if (storedKey() === SESSION_KEY) void signOutOfSession();
     forgetKey();
+    storeTenant(null);
     setNotice(reason);
     setSession(null);
   }, []);
@@ -107,13 +112,22 @@ function Console({ session, setSession, onSignOut }: ConsoleProps) {
 
   const area = areaOf(route.parts[0]);
   const lacking = me !== null && area.needs !== null && !holds(me, area.needs) ? area.needs : null;
-  const pickTenant = (id: string | null) =>
-    setSession((current) => (current === null ? null : { ...current, tenantId: id }));
+  const pickTenant = useCallback(
+    (id: string | null) => {
+      storeTenant(id);
+      setSession((current) => (current === null ? null : { ...current, tenantId: id }));
+    },
+    [setSession],
+  );
+  const forgetGoneTenant = useCallback(() => pickTenant(null), [pickTenant]);
 
   return (
     <>
       <header>
         <h1>Keyward</h1>
+        {me !== null && tenantId !== null && (
+          <TenantHeading api={api} me={me} tenantId={tenantId} onGone={forgetGoneTenant} />
+        )}
         <p className="who">{me === null ? 'Signed in' : `Signed in as ${me.key.name} (${me.key.id})`}</p>
         {me?.grants.root === true && tenantId !== null && (
           <button type="button" className="secondary" onClick={() => pickTenant(null)}>

@@ -104,7 +104,7 @@ function EnvironmentSettings({
       })}
       <div className="span">
         <ErrorText error={error} />
-        {saved && <StatusText>Saved.</StatusText>}
+        {saved && <StatusText tone="ok">✓ Saved.</StatusText>}
         <button type="submit" disabled={busy}>
           Save {environment.name}
         </button>
@@ -152,7 +152,8 @@ export function EnvironmentsPage() {
       {environments.loading && <p role="status">Loading…</p>}
       {(environments.data ?? []).map((environment) => (
         <EnvironmentSettings
-          key={`${environment.id}-${environment.updatedAt}`}
+          // Keyed by id alone: a save's answer must not remount the form, which would lose its "Saved.".
+          key={environment.id}
           environment={environment}
           tenant={tenant.data}
           onSaved={replace}

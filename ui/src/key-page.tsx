@@ -4,6 +4,7 @@
  * disable or enable, edit grants or usage controls, revoke (after a confirmation). A new secret
  * is shown once, in a dialog.
  */
+import { ConfirmDialog } from './confirm-dialog';
 import { lazy, Suspense, useCallback, useState } from 'react';
 import { holds, listAll, type CreatedKeyObject, type KeyObject } from './api';
 import { Badges } from './badges';
@@ -23,7 +24,7 @@ import { href } from './use-route';
 // The chart library is most of the console's weight: it loads with the first key page.
 const UsageChart = lazy(async () => ({ default: (await import('./usage-chart')).UsageChart }));
 
-type Open = 'rotate' | 'revoke' | 'grants' | { readonly secret: CreatedKeyObject } | null;
+type Open = 'rotate' | 'revoke' | 'disable' | 'grants' | { readonly secret: CreatedKeyObject } | null;
 
 export function KeyPage({ id }: { id: string }) {
   const { api, me, onOwnKeyRotated, onOwnKeyRevoked, tenantId } = useConsole();
@@ -115,7 +116,8 @@ export function KeyPage({ id }: { id: string }) {
               type="button"
               className="secondary"
               disabled={toggle.busy}
-              onClick={() => void setEnabled(!shown.enabled)}
+              // Disabling stops every caller of the key at once: asked first. Enabling only gives back.
+              onClick={() => (shown.enabled ? setOpen('disable') : void setEnabled(true))}
             >
               {shown.enabled ? 'Disable' : 'Enable'}
             </button>
@@ -174,6 +176,19 @@ export function KeyPage({ id }: { id: string }) {
 
       {open === 'rotate' && <RotateDialog api={api} target={shown} onClose={() => setOpen(null)} onRotated={rotated} />}
       {open === 'revoke' && <RevokeDialog api={api} target={shown} onClose={() => setOpen(null)} onRevoked={revoked} />}
+      {open === 'disable' && (
+        <ConfirmDialog
+          title={`Disable ${shown.name}?`}
+          confirmLabel="Disable key"
+          onConfirm={async () => key.set(await api.keys.update(shown.id, { enabled: false }))}
+          onClose={() => setOpen(null)}
+        >
+          <p>
+            Verify answers <code>DISABLED</code> for key <code>{shown.id}</code> from now on, and every service using it
+            is refused, until the key is enabled again. Its grants and secret do not change.
+          </p>
+        </ConfirmDialog>
+      )}
       {open === 'grants' && (
         <GrantsDialog
           target={shown}

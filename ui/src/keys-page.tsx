@@ -1,62 +1,60 @@
 /**
- * Keys (users.manage): every key of the tenant, searched by name, filtered by environment,
- * kind and status, sorted, newest first by default. The list is read whole (up to 1000 keys)
- * because the API filters by environment only; the rest happens here.
+ * Keys (users.manage): the tenant's keys, newest first, searched and paged on the server
+ * (`GET /v1/keys?q=&status=&kind=&sort=`): by the last 4 characters of a key, an id, or the start
+ * of a name or of the owner's name or email. The filters live in the URL, so a reload keeps them.
  */
-import { useCallback, useMemo, useState } from 'react';
-import { holds, listAll, type KeyObject } from './api';
+import { useCallback, useEffect, useState } from 'react';
+import { holds, listAll } from './api';
 import { useConsole } from './console-context';
 import { when } from './format';
 import { statusOf, StatusBadge } from './key-status';
+import {
+  type KeyFilter,
+  keyFilterOf,
+  keyFilterParams,
+  keysQuery,
+  narrows,
+  SORT_LABELS,
+  type KeySort,
+} from './key-filter';
+import { ListFooter } from './paged-table';
 import { ErrorText } from './problem-text';
 import { useLoad } from './use-load';
-import { href } from './use-route';
+import { usePagedList } from './use-paged-list';
+import { href, useRoute } from './use-route';
 
-type Sort = 'newest' | 'oldest' | 'name' | 'expires' | 'lastUsed';
-
-const SORTS: Record<Sort, { label: string; compare: (a: KeyObject, b: KeyObject) => number }> = {
-  newest: {
-    label: 'newest first',
-    compare: (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
-  },
-  oldest: {
-    label: 'oldest first',
-    compare: (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-  },
-  name: { label: 'name', compare: (a, b) => a.name.localeCompare(b.name) },
-  expires: { label: 'expiring soonest', compare: (a, b) => (a.expiresAt ?? '9').localeCompare(b.expiresAt ?? '9') },
-  lastUsed: { label: 'last used', compare: (a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? '') },
-};
-
-function isSort(value: string): value is Sort {
-  return value in SORTS;
-}
+/** How long typing must pause before the search is sent: one request per word, not per letter. */
+const TYPING_PAUSE_MS = 250;
 
 export function KeysPage() {
   const { api, me } = useConsole();
-  const keys = useLoad(useCallback(() => listAll((page) => api.keys.list({ limit: 100, ...page })), [api]));
+  const route = useRoute();
+  const [filter, setFilter] = useState<KeyFilter>(() => keyFilterOf(route.params));
+  const [typed, setTyped] = useState(filter.q);
   const environments = useLoad(
     useCallback(() => (holds(me, 'tenant.manage') ? listAll(api.environments.list) : Promise.resolve([])), [api, me]),
   );
-  const [search, setSearch] = useState('');
-  const [environmentId, setEnvironmentId] = useState('');
-  const [kind, setKind] = useState('');
-  const [status, setStatus] = useState('');
-  const [sort, setSort] = useState<Sort>('newest');
-  const now = Date.now();
-
-  const environmentIds = useMemo(
-    () => [...new Set((keys.data ?? []).map((key) => key.environmentId).filter((id): id is string => id !== null))],
-    [keys.data],
+  const keys = usePagedList(
+    useCallback((cursor: string | null) => api.keys.list(keysQuery(filter, cursor)), [api, filter]),
   );
+  const change = (patch: Partial<KeyFilter>) => setFilter((current) => ({ ...current, ...patch }));
+
+  useEffect(() => {
+    const pause = setTimeout(
+      () => setFilter((current) => (current.q === typed ? current : { ...current, q: typed })),
+      TYPING_PAUSE_MS,
+    );
+    return () => clearTimeout(pause);
+  }, [typed]);
+  // The URL follows the filter without a history entry per keystroke.
+  useEffect(() => {
+    const query = keyFilterParams(filter).toString();
+    window.history.replaceState(null, '', `${href('keys')}${query === '' ? '' : `?${query}`}`);
+  }, [filter]);
+
+  const now = Date.now();
   const environmentName = (id: string | null) =>
     id === null ? '—' : (environments.data?.find((environment) => environment.id === id)?.name ?? id);
-  const shown = (keys.data ?? [])
-    .filter((key) => key.name.toLowerCase().includes(search.trim().toLowerCase()))
-    .filter((key) => environmentId === '' || key.environmentId === environmentId)
-    .filter((key) => kind === '' || key.kind === kind)
-    .filter((key) => status === '' || key.status === status)
-    .sort(SORTS[sort].compare);
 
   return (
     <section aria-labelledby="keys-title">
@@ -67,25 +65,50 @@ export function KeysPage() {
         </a>
       </div>
       <form className="filters" aria-label="Find keys" onSubmit={(event) => event.preventDefault()}>
-        <label htmlFor="keys-search">Search by name</label>
-        <input id="keys-search" type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
-        <label htmlFor="keys-environment">Environment</label>
-        <select id="keys-environment" value={environmentId} onChange={(event) => setEnvironmentId(event.target.value)}>
-          <option value="">any</option>
-          {environmentIds.map((id) => (
-            <option key={id} value={id}>
-              {environmentName(id)}
-            </option>
-          ))}
-        </select>
+        <label htmlFor="keys-search">Search</label>
+        <input
+          id="keys-search"
+          type="search"
+          value={typed}
+          placeholder="name, last 4, key_…, owner"
+          aria-describedby="keys-search-help"
+          onChange={(event) => setTyped(event.target.value)}
+        />
+        {(environments.data ?? []).length > 0 && (
+          <>
+            <label htmlFor="keys-environment">Environment</label>
+            <select
+              id="keys-environment"
+              value={filter.environmentId}
+              onChange={(event) => change({ environmentId: event.target.value })}
+            >
+              <option value="">any</option>
+              {(environments.data ?? []).map((environment) => (
+                <option key={environment.id} value={environment.id}>
+                  {environment.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
         <label htmlFor="keys-kind">Kind</label>
-        <select id="keys-kind" value={kind} onChange={(event) => setKind(event.target.value)}>
+        <select
+          id="keys-kind"
+          value={filter.kind}
+          onChange={(event) => change({ kind: keyFilterOf(new URLSearchParams({ kind: event.target.value })).kind })}
+        >
           <option value="">any</option>
           <option value="application">application</option>
           <option value="user">user</option>
         </select>
         <label htmlFor="keys-status">Status</label>
-        <select id="keys-status" value={status} onChange={(event) => setStatus(event.target.value)}>
+        <select
+          id="keys-status"
+          value={filter.status}
+          onChange={(event) =>
+            change({ status: keyFilterOf(new URLSearchParams({ status: event.target.value })).status })
+          }
+        >
           <option value="">any</option>
           <option value="active">active</option>
           <option value="disabled">disabled</option>
@@ -95,16 +118,19 @@ export function KeysPage() {
         <label htmlFor="keys-sort">Sort</label>
         <select
           id="keys-sort"
-          value={sort}
-          onChange={(event) => isSort(event.target.value) && setSort(event.target.value)}
+          value={filter.sort}
+          onChange={(event) => change({ sort: keyFilterOf(new URLSearchParams({ sort: event.target.value })).sort })}
         >
-          {Object.entries(SORTS).map(([value, { label }]) => (
+          {(Object.entries(SORT_LABELS) as [KeySort, string][]).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </select>
       </form>
+      <p id="keys-search-help" className="help">
+        Finds a key by the start of its name, the last 4 characters of the key, its id, or its owner's name or email.
+      </p>
       <ErrorText error={keys.error} />
       <div className="table-wrap">
         <table className="cards-on-phone">
@@ -112,6 +138,7 @@ export function KeysPage() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Status</th>
+              <th scope="col">Last 4</th>
               <th scope="col">Kind</th>
               <th scope="col">Environment</th>
               <th scope="col">Last used</th>
@@ -119,7 +146,7 @@ export function KeysPage() {
             </tr>
           </thead>
           <tbody>
-            {shown.map((key) => (
+            {keys.items.map((key) => (
               <tr key={key.id}>
                 <th scope="row" data-label="Name">
                   <a href={href('keys', key.id)}>{key.name}</a>
@@ -127,6 +154,9 @@ export function KeysPage() {
                 </th>
                 <td data-label="Status">
                   <StatusBadge status={statusOf(key, now)} />
+                </td>
+                <td data-label="Last 4">
+                  <code>…{key.hint}</code>
                 </td>
                 <td data-label="Kind">
                   {key.kind}
@@ -140,10 +170,7 @@ export function KeysPage() {
           </tbody>
         </table>
       </div>
-      {keys.loading && <p role="status">Loading…</p>}
-      {!keys.loading && shown.length === 0 && keys.error === null && (
-        <p>{(keys.data ?? []).length === 0 ? 'No keys yet.' : 'No key matches.'}</p>
-      )}
+      <ListFooter list={keys} empty={narrows(filter) ? 'No key matches.' : 'No keys yet.'} />
     </section>
   );
 }

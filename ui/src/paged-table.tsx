@@ -37,7 +37,7 @@ export function PagedTable({ list, columns, empty, children }: PagedTableProps) 
   );
 }
 
-function ListFooter({ list, empty }: { list: PagedList<unknown>; empty: string }) {
+export function ListFooter({ list, empty }: { list: PagedList<unknown>; empty: string }) {
   return (
     <>
       {list.loading && <p role="status">Loading…</p>}

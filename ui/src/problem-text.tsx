@@ -11,9 +11,10 @@ export function ErrorText({ error }: { error: unknown }) {
   );
 }
 
-export function StatusText({ children }: { children: ReactNode }) {
+/** `tone="ok"`: a change went through ("Saved."), shown so that it is not missed. */
+export function StatusText({ children, tone }: { children: ReactNode; tone?: 'ok' }) {
   return (
-    <p className="status" role="status">
+    <p className={tone === 'ok' ? 'status saved' : 'status'} role="status">
       {children}
     </p>
   );

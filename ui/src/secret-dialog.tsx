@@ -24,7 +24,7 @@ export function SecretDialog({ title, keyId, secret, warnings = [], what = 'key'
     }
   };
   return (
-    <Dialog title={title} onClose={onClose}>
+    <Dialog title={title} onClose={onClose} dismissable={false}>
       {what === 'key' ? (
         <p className="warning">
           <strong>Copy this key now.</strong> It is shown this once: Keyward keeps only a hash of it and cannot show it

@@ -92,7 +92,7 @@ function SettingsForm({ tenant, onSaved }: { tenant: TenantObject; onSaved: (ten
       ))}
       <div className="span">
         <ErrorText error={error} />
-        {saved && <StatusText>Saved.</StatusText>}
+        {saved && <StatusText tone="ok">✓ Saved.</StatusText>}
         <button type="submit" disabled={busy}>
           Save settings
         </button>
@@ -116,7 +116,7 @@ export function SettingsPage() {
         )
       ) : (
         <>
-          <SettingsForm key={tenant.data.updatedAt} tenant={tenant.data} onSaved={tenant.set} />
+          <SettingsForm key={tenant.data.id} tenant={tenant.data} onSaved={tenant.set} />
           <TierSection tenant={tenant.data} onSaved={tenant.set} />
         </>
       )}

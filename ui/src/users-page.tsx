@@ -3,6 +3,7 @@
  * code (and as text) for an authenticator app, then asks for a code to confirm it; reset
  * clears an enrolment. The seed lives in this page's state until the dialog closes.
  */
+import { ConfirmDialog } from './confirm-dialog';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { listAll, type UserObject } from './api';
 import { useConsole } from './console-context';
@@ -95,13 +96,9 @@ function UserRow({
   const { api } = useConsole();
   const mfa = useLoad(useCallback(() => api.users.mfaStatus(user.id), [api, user.id]));
   const { busy, error, run } = useAction();
-  const setRole = (role: 'admin' | 'member') => run(async () => onChanged(await api.users.update(user.id, { role })));
+  // A role change and an MFA reset are asked first (ConfirmDialog): each changes what the person can do.
+  const [asking, setAsking] = useState<{ readonly role: 'admin' | 'member' } | 'mfa' | null>(null);
   const enrol = () => run(async () => onEnrol({ user, ...(await api.users.mfaEnrol(user.id)) }));
-  const reset = () =>
-    run(async () => {
-      await api.users.mfaReset(user.id);
-      mfa.reload();
-    });
   return (
     <tr>
       <th scope="row" data-label="Name">
@@ -115,7 +112,7 @@ function UserRow({
           id={`role-${user.id}`}
           value={user.role}
           disabled={busy}
-          onChange={(event) => void setRole(event.target.value === 'admin' ? 'admin' : 'member')}
+          onChange={(event) => setAsking({ role: event.target.value === 'admin' ? 'admin' : 'member' })}
         >
           <option value="member">member</option>
           <option value="admin">admin</option>
@@ -128,7 +125,7 @@ function UserRow({
             type="button"
             className="danger"
             disabled={busy}
-            onClick={() => void reset()}
+            onClick={() => setAsking('mfa')}
             aria-label={`Reset MFA of ${user.name}`}
           >
             Reset
@@ -145,6 +142,37 @@ function UserRow({
           </button>
         )}
         <ErrorText error={error ?? mfa.error} />
+        {asking === 'mfa' && (
+          <ConfirmDialog
+            title={`Reset MFA of ${user.name}?`}
+            confirmLabel="Reset MFA"
+            onConfirm={async () => {
+              await api.users.mfaReset(user.id);
+              mfa.reload();
+            }}
+            onClose={() => setAsking(null)}
+          >
+            <p>
+              {user.name}'s authenticator stops working for Keyward: their next sign-in needs a new enrolment. Where MFA
+              is required, their keys are refused until they enrol again.
+            </p>
+          </ConfirmDialog>
+        )}
+        {asking !== null && asking !== 'mfa' && (
+          <ConfirmDialog
+            title={`Make ${user.name} ${asking.role === 'admin' ? 'an admin' : 'a member'}?`}
+            confirmLabel={`Make ${asking.role}`}
+            onConfirm={async () => onChanged(await api.users.update(user.id, { role: asking.role }))}
+            onClose={() => setAsking(null)}
+          >
+            <p>
+              {user.name} ({user.email}) goes from <strong>{user.role}</strong> to <strong>{asking.role}</strong>
+              {asking.role === 'admin'
+                ? ': they may then own admin keys.'
+                : ': they may no longer own admin keys (refused while they hold a live one).'}
+            </p>
+          </ConfirmDialog>
+        )}
       </td>
     </tr>
   );

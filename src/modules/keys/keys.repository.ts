@@ -142,22 +142,33 @@ export async function lockKey(trx: Db, id: string): Promise<KeyRow | undefined> 
   return lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
+export type KeyListStatus = 'active' | 'disabled' | 'expired' | 'revoked';
+
 export interface KeyListFilter {
   readonly tenantId?: string | undefined;
   readonly environmentId?: string | undefined;
   readonly policyId?: string | undefined;
   readonly groupId?: string | undefined;
+  readonly userId?: string | undefined;
+  readonly kind?: 'user' | 'application' | undefined;
+  /** Keys in this state at `now` (key-object.ts's keyStatus, as SQL). */
+  readonly status?: { readonly is: KeyListStatus; readonly now: number } | undefined;
   /** Live keys expiring after `now` and before this time. */
   readonly expiringBefore?: { readonly now: number; readonly before: number } | undefined;
+  /** Ids sort by creation time: newest first unless `oldestFirst`. */
+  readonly oldestFirst?: boolean | undefined;
   readonly afterId: string | null;
   readonly limit: number;
 }
 
-export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]> {
+/** Every filter of a listing but the order and the page size: a search adds its own match to it. */
+export function keyListQuery(db: Db, filter: KeyListFilter) {
   let query = db.selectFrom('api_keys').selectAll().where('kind', '!=', 'root');
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
-  const { policyId, groupId } = filter;
+  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  const { policyId, groupId, status } = filter;
   if (policyId !== undefined)
     query = query.where('id', 'in', (eb) =>
       eb.selectFrom('key_policies').select('key_id').where('policy_id', '=', policyId),
@@ -168,6 +179,17 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
       .where('expires_at', '>', filter.expiringBefore.now)
       .where('expires_at', '<=', filter.expiringBefore.before);
   }
+  if (status !== undefined) {
+    if (status.is === 'revoked') query = query.where('revoked_at', 'is not', null);
+    else if (status.is === 'disabled') query = query.where('revoked_at', 'is', null).where('enabled', '=', 0);
+    else {
+      query = query.where('revoked_at', 'is', null).where('enabled', '=', 1);
+      query =
+        status.is === 'expired'
+          ? query.where('expires_at', '<=', status.now)
+          : query.where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', status.now)]));
+    }
+  }
   if (groupId !== undefined) {
     query = query.where((eb) =>
       eb.or([
@@ -176,11 +198,19 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
       ]),
     );
   }
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+  if (filter.afterId !== null) query = query.where('id', filter.oldestFirst ? '>' : '<', filter.afterId);
+  return query;
+}
+
+export type KeyListQuery = ReturnType<typeof keyListQuery>;
+
+/** One page of keys (and one more row, saying a next page exists), in creation order. */
+export function pageOf(query: KeyListQuery, filter: KeyListFilter): KeyListQuery {
+  return query.orderBy('id', filter.oldestFirst ? 'asc' : 'desc').limit(filter.limit + 1);
+}
+
+export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]> {
+  return pageOf(keyListQuery(db, filter), filter).execute();
 }
 
 /**

@@ -21,7 +21,15 @@ import { DAY_MS } from '../../core/clock.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
 import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
-import { listKeys as listKeyRows, lockKey, updateKey as updateKeyRow, type KeyRow } from './keys.repository.js';
+import {
+  listKeys as listKeyRows,
+  lockKey,
+  updateKey as updateKeyRow,
+  type KeyListFilter,
+  type KeyRow,
+} from './keys.repository.js';
+import { searchKeys } from './key-search.repository.js';
+import { findUser } from '../users/users.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
 import { encodeFlag, stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
@@ -37,6 +45,7 @@ export async function listKeys(
     await filterVisible(caller.key, 'environment', query.environmentId, (id) => findEnvironment(deps.db, id)),
     await filterVisible(caller.key, 'policy', query.policyId, (id) => findPolicy(deps.db, id)),
     await filterVisible(caller.key, 'group', query.groupId, (id) => findGroup(deps.db, id)),
+    await filterVisible(caller.key, 'user', query.userId, (id) => findUser(deps.db, id)),
   ]) {
     if (!filter.ok) return filter;
   }
@@ -44,13 +53,18 @@ export async function listKeys(
   const now = deps.clock.now();
   const expiringBefore =
     query.expiringWithinDays === undefined ? undefined : { now, before: now + query.expiringWithinDays * DAY_MS };
-  const rows = await listKeyRows(deps.db, {
+  const filter: KeyListFilter = {
     ...page.value,
     environmentId: query.environmentId,
     policyId: query.policyId,
     groupId: query.groupId,
+    userId: query.userId,
+    kind: query.kind,
+    status: query.status === undefined ? undefined : { is: query.status, now },
     expiringBefore,
-  });
+    oldestFirst: query.sort === 'oldest',
+  };
+  const rows = query.q === undefined ? await listKeyRows(deps.db, filter) : await searchKeys(deps.db, filter, query.q);
   const policies = await policyIdsByKey(
     deps.db,
     rows.map((row) => row.id),

@@ -21,6 +21,7 @@ import * as webhookEndpoints from './0016-webhook-endpoints.js';
 import * as webhookKeys from './0017-webhook-keys.js';
 import * as keyImport from './0018-key-import.js';
 import * as identityProviders from './0019-identity-providers.js';
+import * as keySearch from './0020-key-search.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0017-webhook-keys': webhookKeys,
   '0018-key-import': keyImport,
   '0019-identity-providers': identityProviders,
+  '0020-key-search': keySearch,
 };
