@@ -6,6 +6,7 @@
  * it with `httpStatus` 0 and the code `UNREACHABLE`.
  */
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
+import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
 import type { PageOf } from '../api/common.js';
 import { KeywardApiError, type KeywardProblem } from './api-error.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
@@ -167,6 +168,12 @@ export interface KeywardClient {
     verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
     delete(id: string): Promise<WebhookKeyObject>;
   };
+  /** SSO sessions: the caller's own person's, or with users.manage the tenant's; ending one's own signs out. */
+  readonly sessions: {
+    list(query?: ListSessionsInput): Promise<PageOf<SessionObject>>;
+    get(id: string): Promise<SessionObject>;
+    delete(id: string): Promise<SessionObject>;
+  };
 }
 
 function queryString(query: Query | undefined): string {
@@ -292,6 +299,11 @@ export function createClient(options: ClientOptions): KeywardClient {
       rotate: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/rotate`, body ?? {}),
       verify: (id, body) => request('POST', `${at('/v1/webhook-keys', id)}/verify`, body),
       delete: (id) => request('DELETE', at('/v1/webhook-keys', id)),
+    },
+    sessions: {
+      list: (query) => request('GET', '/v1/sessions', undefined, query as Query | undefined),
+      get: (id) => request('GET', at('/v1/sessions', id)),
+      delete: (id) => request('DELETE', at('/v1/sessions', id)),
     },
   };
 }

@@ -20,6 +20,7 @@ import {
   CHROMIUM_ARGS,
   eventually,
   hasChromium,
+  openArea,
   TEST_MS,
   textOf,
   WORLD_START_MS,
@@ -115,6 +116,8 @@ describe.skipIf(!hasChromium)('console sign-in with SSO', () => {
       const page = await signInWithSso(world, `bob@${DOMAIN}`, `bob@${DOMAIN}`);
       await eventually(() => textOf(page.locator('header .who'))).toContain(world.bobKeyId);
       await eventually(() => textOf(page.getByRole('heading', { level: 2 }).first())).toBe('This key');
+      await openArea(page, 'Sessions');
+      await eventually(() => textOf(page.getByRole('main'))).toContain(`bob@${DOMAIN} (this session)`);
       await call(world.server, 'POST', `/v1/keys/${world.bobKeyId}/revoke`, world.rootKey, {});
       await page.reload();
       // The console's first calls go out together: the first hears REVOKED (and the session ends), the next SESSION_ENDED.

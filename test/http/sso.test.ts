@@ -263,6 +263,33 @@ describe('sign-in with SSO', () => {
     expect((await withSession(world, tab, 'GET', '/v1/me')).body.key.id).toBe(second.id);
   });
 
+  it('makes a member of a person the provider vouches for where it provisions; they still need a key to act', async () => {
+    const provider = `/v1/identity-providers/${world.identityProviderId}`;
+    expect((await world.acme.admin.patch(provider, { provisioning: 'member' })).status).toBe(200);
+    try {
+      const tab = browser();
+      expectRefused(await tab.request(new URL(await toCallback(world, tab, 'erin'))), 'no_key');
+      const users = await world.acme.admin.get(`/v1/users?tenantId=${world.acme.tenantId}&limit=100`);
+      expect(users.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ email: `erin@${DOMAIN}`, role: 'member' })]),
+      );
+    } finally {
+      await world.acme.admin.patch(provider, { provisioning: 'none' });
+    }
+  });
+
+  it('ends the session when its user is deleted', async () => {
+    const user = created(await world.acme.admin.post('/v1/users', { name: 'Ivy', email: `ivy@${DOMAIN}` }));
+    await userKey(world.acme, user.id, 'ivy laptop');
+    const tab = await signIn(world, `ivy@${DOMAIN}`);
+    expect((await withSession(world, tab, 'GET', '/v1/me')).status).toBe(200);
+    expect((await world.acme.admin.delete(`/v1/users/${user.id}`)).status).toBe(200);
+    expect(await withSession(world, tab, 'GET', '/v1/me')).toMatchObject({
+      status: 401,
+      body: { code: 'SESSION_ENDED' },
+    });
+  });
+
   it("asks for the person's one-time code after SSO where the tenant requires MFA, with the CSRF token", async () => {
     const tenant = `/v1/tenants/${world.acme.tenantId}`;
     const user = created(await world.acme.admin.post('/v1/users', { name: 'Hank', email: `hank@${DOMAIN}` }));

@@ -12,6 +12,7 @@ import { PoliciesPage } from './policies-page';
 import { ResourcePage } from './resource-page';
 import { ResourcesPage } from './resources-page';
 import { SettingsPage } from './settings-page';
+import { SessionsPage } from './sessions-page';
 import type { Route } from './use-route';
 import { UsersPage } from './users-page';
 
@@ -39,5 +40,7 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
       return <AuditPage initialTarget={route.params.get('target') ?? ''} />;
     case 'settings':
       return <SettingsPage />;
+    case 'sessions':
+      return <SessionsPage />;
   }
 }

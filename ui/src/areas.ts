@@ -11,6 +11,8 @@ export const AREAS = [
   { id: 'events', label: 'Events', needs: 'tenant.manage' },
   { id: 'audit', label: 'Audit', needs: 'tenant.manage' },
   { id: 'settings', label: 'Settings', needs: 'tenant.manage' },
+  // Any key: a person sees their own SSO sessions; users.manage sees the tenant's.
+  { id: 'sessions', label: 'Sessions', needs: null },
 ] as const;
 
 export type AreaId = (typeof AREAS)[number]['id'];
