@@ -5,78 +5,15 @@
  * `KeywardApiError` carrying the problem (`code`, `detail`, `requestId`); no answer at all throws
  * it with `httpStatus` 0 and the code `UNREACHABLE`.
  */
-import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
-import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
-import type { PageOf } from '../api/common.js';
 import { KeywardApiError, type KeywardProblem } from './api-error.js';
-import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
+import type { Collection, KeywardClient, Query } from './keyward-client.js';
+import type { PageOf } from '../api/common.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
-import type {
-  CreatedKeyObject,
-  CreateKeyInput,
-  KeyObject,
-  ListKeysInput,
-  PatchKeyInput,
-  RotateKeyInput,
-} from '../api/keys.js';
-import type { ImportedKeysObject, ImportKeyInput, ImportKeysInput } from '../api/key-import.js';
-import type { MeObject } from '../api/me.js';
-import type { MfaEnrolmentObject, MfaStatusObject, MfaVerifiedObject } from '../api/mfa.js';
-import type { ModelDescriptionObject } from '../api/model.js';
-import type { CreatePolicyInput, ListPoliciesInput, PatchPolicyInput, PolicyObject } from '../api/policies.js';
-import type { CreateResourceInput, ListResourcesInput, PatchResourceInput, ResourceObject } from '../api/resources.js';
-import type { CreateTenantInput, PatchTenantInput, TenantObject } from '../api/tenants.js';
-import type { TierListObject, TierObject } from '../api/tiers.js';
-import type { KeyUsageInput, KeyUsageObject } from '../api/usage.js';
+import type { CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../api/keys.js';
 import type { CreateUserInput, ListUsersInput, PatchUserInput, UserObject } from '../api/users.js';
-import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
-import type {
-  CreateEndpointInput,
-  EndpointWithSecretObject,
-  ListDeliveriesInput,
-  PatchEndpointInput,
-  RotateEndpointSecretInput,
-  WebhookDeliveryObject,
-  WebhookEndpointObject,
-} from '../api/webhooks.js';
-import type {
-  CreatedWebhookKeyObject,
-  CreateWebhookKeyInput,
-  ListWebhookKeysInput,
-  RotateWebhookKeyInput,
-  VerifyWebhookInput,
-  WebhookKeyObject,
-  WebhookVerdictObject,
-} from '../api/webhook-keys.js';
+import type { CreateEndpointInput, PatchEndpointInput, WebhookEndpointObject } from '../api/webhooks.js';
 
-export type {
-  AuditCheckObject,
-  AuditEventObject,
-  CreatedKeyObject,
-  EnvironmentObject,
-  GroupObject,
-  KeyObject,
-  KeyUsageObject,
-  MeObject,
-  MfaEnrolmentObject,
-  MfaStatusObject,
-  MfaVerifiedObject,
-  ModelDescriptionObject,
-  PageOf,
-  PolicyObject,
-  ResourceObject,
-  TenantObject,
-  TierListObject,
-  TierObject,
-  UserObject,
-  VerifyAnswerObject,
-  WebhookDeliveryObject,
-  WebhookEndpointObject,
-  EndpointWithSecretObject,
-  CreatedWebhookKeyObject,
-  WebhookKeyObject,
-  WebhookVerdictObject,
-};
+export type * from './keyward-client.js';
 
 export { KeywardApiError, type KeywardProblem } from './api-error.js';
 
@@ -89,91 +26,6 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch;
   /** Per request. Default 15000. */
   readonly timeoutMs?: number;
-}
-
-type Query = Readonly<Record<string, string | number | boolean | undefined>>;
-type PageQuery = { limit?: number; cursor?: string };
-
-/** List, read, create, update and delete of one collection. */
-export interface Collection<T, Create, Patch, List> {
-  list(query?: List & PageQuery): Promise<PageOf<T>>;
-  get(id: string): Promise<T>;
-  create(body: Create): Promise<T>;
-  update(id: string, body: Patch): Promise<T>;
-  delete(id: string, query?: Query): Promise<T>;
-}
-
-export interface KeywardClient {
-  /** Any route, for what the typed methods do not cover. */
-  request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T>;
-  me(): Promise<MeObject>;
-  /** Checks a one-time code of the calling key's user (the console's sign-in). */
-  verifyMfa(code: string): Promise<MfaVerifiedObject>;
-  model(): Promise<ModelDescriptionObject>;
-  verify(body: VerifyInput): Promise<VerifyAnswerObject>;
-  readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
-  /** The instance's tiers (`tenant.manage`): what each gives a tenant's new keys. */
-  readonly tiers: { list(): Promise<TierListObject> };
-  readonly environments: Collection<
-    EnvironmentObject,
-    CreateEnvironmentInput,
-    PatchEnvironmentInput,
-    { tenantId?: string }
-  >;
-  readonly users: Collection<UserObject, CreateUserInput, PatchUserInput, ListUsersInput> & {
-    mfaStatus(id: string): Promise<MfaStatusObject>;
-    mfaEnrol(id: string): Promise<MfaEnrolmentObject>;
-    mfaConfirm(id: string, code: string): Promise<MfaStatusObject>;
-    mfaReset(id: string): Promise<MfaStatusObject>;
-  };
-  readonly keys: Omit<Collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>, 'create' | 'delete'> & {
-    create(body: CreateKeyInput): Promise<CreatedKeyObject>;
-    rotate(id: string, body?: RotateKeyInput): Promise<CreatedKeyObject>;
-    revoke(id: string): Promise<KeyObject>;
-    usage(id: string, query?: KeyUsageInput): Promise<KeyUsageObject>;
-    /** Adopts an existing key by its SHA-256 and own prefix (no secret is sent or shown). */
-    importKey(body: ImportKeyInput): Promise<KeyObject>;
-    /** Up to 1000 keys in one transaction, all or none. */
-    importKeyBatch(body: ImportKeysInput): Promise<ImportedKeysObject>;
-  };
-  readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
-  readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
-    /** A key joins; `{ userId }` where the server takes user members too. */
-    addMember(id: string, member: { keyId: string } | { userId: string }): Promise<GroupObject>;
-    removeMember(id: string, keyId: string): Promise<GroupObject>;
-  };
-  readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
-  readonly audit: {
-    list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
-    verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
-  };
-  /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
-  readonly webhooks: Omit<
-    Collection<WebhookEndpointObject, CreateEndpointInput, PatchEndpointInput, { tenantId?: string }>,
-    'create'
-  > & {
-    create(body: CreateEndpointInput): Promise<EndpointWithSecretObject>;
-    rotateSecret(id: string, body?: RotateEndpointSecretInput): Promise<EndpointWithSecretObject>;
-    deliveries(id: string, query?: ListDeliveriesInput): Promise<PageOf<WebhookDeliveryObject>>;
-    redeliver(id: string, deliveryId: string): Promise<WebhookDeliveryObject>;
-    test(id: string): Promise<WebhookDeliveryObject>;
-  };
-  /** Inbound webhooks' signing secrets: the secret comes back from create and rotate only. */
-  readonly webhookKeys: {
-    list(query?: ListWebhookKeysInput): Promise<PageOf<WebhookKeyObject>>;
-    get(id: string): Promise<WebhookKeyObject>;
-    create(body: CreateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
-    rotate(id: string, body?: RotateWebhookKeyInput): Promise<CreatedWebhookKeyObject>;
-    /** Whether a received request's signature verifies: `{valid, reason?}`. */
-    verify(id: string, body: VerifyWebhookInput): Promise<WebhookVerdictObject>;
-    delete(id: string): Promise<WebhookKeyObject>;
-  };
-  /** SSO sessions: the caller's own person's, or with users.manage the tenant's; ending one's own signs out. */
-  readonly sessions: {
-    list(query?: ListSessionsInput): Promise<PageOf<SessionObject>>;
-    get(id: string): Promise<SessionObject>;
-    delete(id: string): Promise<SessionObject>;
-  };
 }
 
 function queryString(query: Query | undefined): string {

@@ -17,7 +17,8 @@ import { openStorage } from '../storage/open-storage.js';
 import { checkPepper, loadPepper } from '../modules/instance/pepper.js';
 import { ensureRootKey } from '../modules/instance/root-key.js';
 import type { ServiceDeps } from '../modules/deps.js';
-import { createAuthenticator, type CacheLookups } from '../verify/authenticate.js';
+import type { CacheLookups } from '../verify/authenticate.js';
+import { nodeAuthenticator } from './authenticator-setup.js';
 import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { createImportPrefixes } from '../verify/import-prefixes.js';
@@ -44,13 +45,11 @@ import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
-import { sessionAuthenticator } from './session-auth.js';
-import { csrfTokens } from '../modules/sessions/session-tokens.js';
-import { oidcConfigurations } from '../modules/sso/oidc-configurations.js';
-
-export const VERSION = '0.1.0';
+import { setUpSso } from './sso-setup.js';
 
 import type { BuildOptions, Keyward } from './keyward.js';
+
+export const VERSION = '0.1.0';
 
 export type { BuildOptions, Keyward } from './keyward.js';
 
@@ -128,26 +127,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
   const cacheLookups: CacheLookups = { hits: 0, misses: 0 };
-  const authenticator = createAuthenticator({
-    lookups: cacheLookups,
-    store: verifyStore,
-    pepper,
-    clock,
-    cache,
-    cacheTrusted,
-    importPrefixes,
-    previousPepper,
-    onRehashError: (error) =>
-      app.log.warn(
-        { err: error },
-        'a key found under the previous pepper could not be re-hashed; it is tried again on its next use',
-      ),
-    onRefreshError: (error) =>
-      app.log.warn(
-        { err: error },
-        'a cached key could not be read again before its TTL; it is read on its first use after',
-      ),
-  });
+  const authenticator = nodeAuthenticator(
+    { lookups: cacheLookups, store: verifyStore, pepper, clock, cache, cacheTrusted, importPrefixes, previousPepper },
+    () => app.log,
+  );
 
   const app = createFastify(config, options.logStream);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
@@ -183,7 +166,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const floods = createFloodControl(config, storage.db, clock, (error) =>
     app.log.error({ err: error }, 'writing the refusal tally to the audit log failed'),
   );
-  const csrf = csrfTokens(pepper);
+  const sso = setUpSso(config, deps, pepper, clock);
   registerAuth(app, {
     db: storage.db,
     clock,
@@ -191,7 +174,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     floods,
     gates: managementGates({ db: storage.db, model: config.model }),
     targets: targetVisibility({ db: storage.db, model: config.model }),
-    sessions: sessionAuthenticator(deps, csrf),
+    sessions: sso.sessions,
   });
 
   const rateLimits = setUpRateLimiter(config, redisBounds, {
@@ -232,15 +215,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     stopping: () => stopping,
     webhooks: { allowPrivate: config.webhookAllowPrivate, wake: () => webhooks?.wake() },
     config,
-    csrf,
-    sso: {
-      service: deps,
-      sessionTtlMs: config.sessionTtlMs,
-      oidc: oidcConfigurations(
-        { allowInsecureIssuers: config.ssoAllowInsecureIssuers, timeoutMs: config.ssoTimeoutMs },
-        () => clock.now(),
-      ),
-    },
+    csrf: sso.csrf,
+    sso: sso.routes,
   };
   await registerRoutes(app, context);
 

@@ -54,6 +54,7 @@ describe('the client and middleware subpaths', () => {
     expect(files.map((file) => relative(ROOT, file)).sort()).toEqual([
       'src/client/api-error.ts',
       'src/client/index.ts',
+      'src/client/keyward-client.ts',
       'src/client/management.ts',
       'src/client/model-names.ts',
       'src/middleware/core.ts',
@@ -159,6 +160,7 @@ describe('the client and middleware subpaths', () => {
     expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual([
       'dist/client/api-error.js',
       'dist/client/index.js',
+      'dist/client/keyward-client.js',
       'dist/client/management.js',
       'dist/client/model-names.js',
     ]);
