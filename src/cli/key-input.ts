@@ -4,7 +4,7 @@
  * A key given on the command line still works, with a warning on stderr saying how to avoid it.
  */
 import { password } from '@inquirer/prompts';
-import { UsageError } from './output.js';
+import { errorLine, UsageError } from './output.js';
 
 /** A key is at most a few hundred characters; stdin past this is not a key. */
 const MAX_KEY_INPUT = 4096;
@@ -34,8 +34,8 @@ export async function keyFromStdin(): Promise<string> {
  */
 export async function keyArgument(given: string, how: string): Promise<string> {
   if (given === '-') return keyFromStdin();
-  process.stderr.write(
-    `warning: a key on the command line is visible to ps and kept in shell history; use "${how}" and give it on stdin or at the prompt\n`,
+  errorLine(
+    `warning: a key on the command line is visible to ps and kept in shell history; use "${how}" and give it on stdin or at the prompt`,
   );
   return given;
 }

@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import type { ImportKeyInput } from '../api/key-import.js';
 import type { KeywardClient } from '../client/management.js';
 import { collect, integer, list, run, str } from './command-kit.js';
-import { line, UsageError } from './output.js';
+import { line, progressLine, UsageError } from './output.js';
 
 const BATCH = 500;
 
@@ -55,9 +55,8 @@ interface Progress {
 }
 
 function showProgress(progress: Progress, done = false): void {
-  if (process.stderr.isTTY !== true) return;
   const seconds = ((Date.now() - progress.started) / 1000).toFixed(1);
-  process.stderr.write(`\rimported ${progress.imported} keys in ${seconds}s${done ? '\n' : ''}`);
+  progressLine(`imported ${progress.imported} keys in ${seconds}s`, done);
 }
 
 async function send(

@@ -87,6 +87,12 @@ export function errorLine(...parts: Part[]): void {
   process.stderr.write(render(parts, colourOn(process.stderr)) + '\n');
 }
 
+/** A progress line on a terminal's stderr, redrawn in place; `done` ends it. Nothing when stderr is not a terminal. */
+export function progressLine(text: string, done = false): void {
+  if (process.stderr.isTTY !== true) return;
+  process.stderr.write(`\r${escapeControl(text)}${done ? '\n' : ''}`);
+}
+
 /** Text of several lines the CLI made itself (help, a completion script, JSON): escaped but for its newlines. */
 export function block(text: string, stream: NodeJS.WriteStream = process.stdout): void {
   stream.write(text.replace(UNSAFE_BUT_NEWLINE, visible));
