@@ -92,7 +92,7 @@ describe('SecretDialog', () => {
     await waitFor(() => expect(dialog.textContent).toContain('Copied to the clipboard.'));
     expect(writeText).toHaveBeenCalledWith(SECRET);
     expect(onClose).not.toHaveBeenCalled();
-    fireEvent.click(screen.getByRole('button', { name: 'I have stored it' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'I have stored it' }));
     expect(onClose).toHaveBeenCalledTimes(1);
   });
 });

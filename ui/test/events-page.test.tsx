@@ -90,7 +90,7 @@ describe('the Events area', () => {
     const secret = (await screen.findByLabelText(/^Secret of/)) as HTMLInputElement;
     expect(secret.value).toBe('whsec_c2hvd24gb25jZQ==');
     expect(webhooks.create.mock.calls[0]?.[0]).toMatchObject({ url: 'https://hooks.example/new' });
-    fireEvent.click(screen.getByRole('button', { name: 'I have stored it' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'I have stored it' }));
     await screen.findByRole('heading', { name: 'https://hooks.example/new' });
     expect(document.body.textContent).not.toContain('whsec_');
   });
@@ -100,7 +100,10 @@ describe('the Events area', () => {
     renderPage(api);
     fireEvent.click(await screen.findByRole('button', { name: 'Redeliver' }));
     await waitFor(() => expect(webhooks.redeliver).toHaveBeenCalledWith(ENDPOINT.id, DEAD.id));
-    fireEvent.click(screen.getByRole('button', { name: 'Send a test event' }));
+    // The page is busy until the redelivery's answer is in: a click before that would be on a disabled button.
+    const send = screen.getByRole('button', { name: 'Send a test event' }) as HTMLButtonElement;
+    await waitFor(() => expect(send.disabled).toBe(false));
+    fireEvent.click(send);
     await waitFor(() => expect(webhooks.test).toHaveBeenCalledWith(ENDPOINT.id));
     expect(screen.getByRole('table', { name: `Deliveries to ${ENDPOINT.url}` }).textContent).toContain('HTTP 500');
   });

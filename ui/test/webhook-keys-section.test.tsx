@@ -90,7 +90,7 @@ describe("a webhook's webhook keys", () => {
     });
     const shown = (await screen.findByLabelText(/^Secret of whk_/)) as HTMLInputElement;
     expect(shown.value).toBe('8f742231b10e8888abcd99yyyzzz85a5');
-    fireEvent.click(screen.getByRole('button', { name: 'I have stored it' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'I have stored it' }));
     await waitFor(() => expect(screen.queryByLabelText(/^Secret of whk_/)).toBeNull());
   });
 
