@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -60,6 +61,10 @@ export async function startKeyward(env, { expectRootKey = true } = {}) {
       if (listening !== null) server.url = listening[1];
       const key = /^\s+([a-z0-9]{1,12}_[0-9A-Za-z]{38})$/.exec(line);
       if (key !== null) server.rootKey = key[1];
+      // Printed only to a terminal since issue 28; otherwise written to the data dir's root.key.
+      const keyFile = env.KEYWARD_DATA_DIR === undefined ? null : join(env.KEYWARD_DATA_DIR, 'root.key');
+      if (server.url !== '' && server.rootKey === null && keyFile !== null && existsSync(keyFile))
+        server.rootKey = readFileSync(keyFile, 'utf8').trim();
       if (server.url !== '' && (!expectRootKey || server.rootKey !== null)) resolve();
     });
   });
