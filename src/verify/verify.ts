@@ -63,19 +63,24 @@ function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): V
 
 /**
  * The JSON of answers made once and reused (a cached key's fixed verdicts, NOT_FOUND): written
- * once per answer, so the route sends it as it is rather than serialising the same object (and
- * the key's metadata) on every request.
+ * on the first send of each answer, so the route sends it as it is rather than serialising the
+ * same object (and the key's metadata) on every request. Lazily: an in-process verifier never
+ * sends, and a string per cached answer is most of what a cached key would cost in memory.
  */
-const serialized = new WeakMap<VerifyAnswerObject, string>();
+const serialized = new WeakMap<VerifyAnswerObject, string | null>();
 
-/** The answer's JSON when it was written once already; undefined for one made for this request. */
+/** The answer's JSON when it is made once and reused; undefined for one made for this request. */
 export function serializedAnswer(value: VerifyAnswerObject): string | undefined {
-  return serialized.get(value);
+  const json = serialized.get(value);
+  if (json !== null) return json;
+  const made = JSON.stringify(value);
+  serialized.set(value, made);
+  return made;
 }
 
 function reusable(value: VerifyAnswerObject): VerifyResult {
   const frozen = Object.freeze(value);
-  serialized.set(frozen, JSON.stringify(frozen));
+  serialized.set(frozen, null);
   return Object.freeze(ok(frozen));
 }
 
