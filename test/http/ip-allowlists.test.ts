@@ -9,19 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/http/config.js';
 import { sqliteOnly, testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 // Requests in these tests come from the loopback address.
 const SOURCE = '127.0.0.1';
 
 describe.each(testDatabases())('IP allowlists on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   async function keyWith(seeded: Seeded, ipAllowlist: string[] | undefined, extra: Record<string, unknown> = {}) {
     const created = await seeded.admin.post('/v1/keys', {
