@@ -26,7 +26,7 @@ export type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchK
 export type { MeObject } from '../../src/api/me.js';
 export type { ModelDescriptionObject } from '../../src/api/model.js';
 export type { PolicyObject } from '../../src/api/policies.js';
-export type { ResourceObject } from '../../src/api/resources.js';
+export type { ListResourcesInput, ResourceObject } from '../../src/api/resources.js';
 export type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
 export type { TierListObject, TierObject } from '../../src/api/tiers.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
