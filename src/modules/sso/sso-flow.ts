@@ -20,6 +20,8 @@ export interface SsoFlow {
   /** Where the sign-in goes back to: the console, or the CLI's loopback address. */
   readonly client: 'console' | 'cli';
   readonly cliRedirect?: string;
+  /** The CLI's PKCE challenge (S256 of a verifier only the CLI holds), checked when it takes the session. */
+  readonly cliChallenge?: string;
 }
 
 export function sealFlow(box: SecretBox, flow: SsoFlow): string {
