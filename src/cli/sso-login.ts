@@ -68,7 +68,10 @@ async function listenForCode(): Promise<{ redirect: string; code: Promise<string
       );
       clearTimeout(timer);
       if (given !== null) resolve(given);
-      else reject(new UsageError(`sign-in refused (${refused ?? 'no code'}): ${query.get('detail') ?? ''}`));
+      else {
+        const why = [refused ?? 'no code', query.get('reason')].filter((part) => part !== null).join(', ');
+        reject(new UsageError(`sign-in refused (${why}): ${query.get('detail') ?? ''}`));
+      }
     });
   });
   return { redirect, code, server };
@@ -93,7 +96,8 @@ function openBrowser(url: string): Promise<boolean> {
 
 async function codeFromBrowser(options: SsoLoginOptions, challenge: string): Promise<string> {
   if (!options.browser) {
-    errorLine(`Open this address in a browser and sign in:\n  ${signInUrl(options, challenge, undefined)}`);
+    errorLine('Open this address in a browser and sign in:');
+    errorLine(`  ${signInUrl(options, challenge, undefined)}`);
     errorLine('Then paste the code the page shows:');
     const code = process.stdin.isTTY === true ? await input({ message: 'Code' }) : await firstLineOfStdin();
     if (code.trim() === '') throw new UsageError('no code given');
@@ -102,7 +106,8 @@ async function codeFromBrowser(options: SsoLoginOptions, challenge: string): Pro
   const { redirect, code, server } = await listenForCode();
   try {
     const url = signInUrl(options, challenge, redirect);
-    errorLine(`Signing in with SSO in your browser. If none opens, open this address:\n  ${url}`);
+    errorLine('Signing in with SSO in your browser. If none opens, open this address:');
+    errorLine(`  ${url}`);
     // A desktop may have no browser (SSH, CI): the printed address is the way then.
     if (process.env['KEYWARD_NO_BROWSER'] !== 'true') await openBrowser(url);
     return await code;
