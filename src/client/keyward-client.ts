@@ -1,5 +1,5 @@
 /** The management client's typed surface: one method per `/v1` route, typed by the API schemas (src/api). */
-import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
+import type { AuditCheckObject, AuditEventObject, ExportAuditInput, ListAuditInput } from '../api/audit.js';
 import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
 import type { PageOf } from '../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
@@ -126,6 +126,8 @@ export interface KeywardClient {
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
+    /** The filtered view as a CSV or JSON file's text (every page, not one). */
+    export(query?: ExportAuditInput): Promise<string>;
   };
   /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
   readonly webhooks: Omit<

@@ -18,6 +18,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
 import { jsonObject } from '../../storage/column-codec.js';
+import { withNames } from './audit-names.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
   return {
@@ -81,7 +82,8 @@ export async function listAuditEvents(
     .orderBy('id', newestFirst ? 'desc' : 'asc')
     .limit(limit + 1)
     .execute();
-  return ok(toPage(rows, limit, toAuditObject));
+  const page = toPage(rows, limit, toAuditObject);
+  return ok({ ...page, items: await withNames(deps.db, page.items, tenant.value) });
 }
 
 /** The caller's tenant chain, or (root, no tenant named) every chain; the first bad event found wins. */
