@@ -121,13 +121,8 @@ function EndpointCard({
       await api.webhooks.update(endpoint.id, { enabled: !endpoint.enabled });
       onChanged();
     });
-  const rotate = () =>
-    run(async () => {
-      const rotated = await api.webhooks.rotateSecret(endpoint.id);
-      onSecret({ endpointId: endpoint.id, secret: rotated.secret });
-      onChanged();
-    });
-  const [deleting, setDeleting] = useState(false);
+  // Disabling and rotating are asked first, each saying what changes; enabling only gives back.
+  const [asking, setAsking] = useState<'delete' | 'disable' | 'rotate' | null>(null);
   return (
     <article className="panel" aria-labelledby={`endpoint-${endpoint.id}`}>
       <h3 id={`endpoint-${endpoint.id}`}>{endpoint.url}</h3>
@@ -136,18 +131,51 @@ function EndpointCard({
         {endpoint.description === '' ? '' : ` · ${endpoint.description}`}
       </p>
       <div className="actions">
-        <button type="button" disabled={busy} onClick={() => void toggle()}>
+        <button type="button" disabled={busy} onClick={() => (endpoint.enabled ? setAsking('disable') : void toggle())}>
           {endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
-        <button type="button" disabled={busy} onClick={() => void rotate()}>
+        <button type="button" disabled={busy} onClick={() => setAsking('rotate')}>
           Rotate secret
         </button>
-        <button type="button" disabled={busy} onClick={() => setDeleting(true)}>
+        <button type="button" disabled={busy} onClick={() => setAsking('delete')}>
           Delete
         </button>
       </div>
       <ErrorText error={error} />
-      {deleting && (
+      {asking === 'disable' && (
+        <ConfirmDialog
+          title={`Disable the webhook to ${endpoint.url}?`}
+          confirmLabel="Disable webhook"
+          onConfirm={async () => {
+            await api.webhooks.update(endpoint.id, { enabled: false });
+            onChanged();
+          }}
+          onClose={() => setAsking(null)}
+        >
+          <p>
+            No events are sent to it while it is disabled: they wait in its log, and are delivered when it is enabled
+            again. Its secret and subscriptions do not change.
+          </p>
+        </ConfirmDialog>
+      )}
+      {asking === 'rotate' && (
+        <ConfirmDialog
+          title={`Rotate the signing secret of ${endpoint.url}?`}
+          confirmLabel="Rotate secret"
+          onConfirm={async () => {
+            const rotated = await api.webhooks.rotateSecret(endpoint.id);
+            onSecret({ endpointId: endpoint.id, secret: rotated.secret });
+            onChanged();
+          }}
+          onClose={() => setAsking(null)}
+        >
+          <p>
+            A new signing secret, shown once. For the next 24 hours every event carries two signatures, the old secret's
+            and the new one's, so the receiver can switch over; then only the new secret signs.
+          </p>
+        </ConfirmDialog>
+      )}
+      {asking === 'delete' && (
         <ConfirmDialog
           title={`Delete the webhook to ${endpoint.url}?`}
           confirmLabel="Delete webhook"
@@ -155,7 +183,7 @@ function EndpointCard({
             await api.webhooks.delete(endpoint.id);
             onChanged();
           }}
-          onClose={() => setDeleting(false)}
+          onClose={() => setAsking(null)}
         >
           <p>No more events are sent to it, and its delivery log goes with it. This cannot be undone.</p>
         </ConfirmDialog>

@@ -1,11 +1,13 @@
 /**
  * Resources: what the key may discover, as a tree by parent; create one (only under the
  * parents its type allows, per the model), move it, change its visibility. Each action is
- * decided by the check on the server, so a refusal shows its reason here.
+ * decided by the check on the server, so a refusal shows its reason here. Each is renamed,
+ * given an external id (the id in the customer's own system) or deleted from its row.
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { listAll, type ModelDescriptionObject, type ResourceObject } from './api';
 import { useConsole } from './console-context';
+import { FieldDialog, ItemActions, NewPanel } from './item-actions';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
@@ -41,6 +43,7 @@ function Node({
 }) {
   const { api, model } = useConsole();
   const { busy, error, run } = useAction();
+  const [editingExternalId, setEditingExternalId] = useState(false);
   const children = all.filter((candidate) => candidate.parentId === resource.id);
   const parents = parentsFor(model, resource.type, all, resource.id);
   const patch = (change: { parentId?: string | null; visibility?: Visibility }) =>
@@ -88,7 +91,50 @@ function Node({
               under {parent.type} {parent.name}
             </option>
           ))}
-        </select>
+        </select>{' '}
+        {resource.externalId != null && <span className="help">external id {resource.externalId}</span>}
+        <ItemActions
+          noun="resource"
+          name={resource.name}
+          onRename={async (name) => {
+            await api.resources.update(resource.id, { name });
+            onChanged();
+          }}
+          onDelete={async () => {
+            await api.resources.delete(resource.id);
+            onChanged();
+          }}
+          deleteText={
+            <p>
+              {resource.type} <code>{resource.id}</code> is deleted with the roles granted on it. Keyward refuses while
+              it has children or bound webhook keys.
+            </p>
+          }
+        >
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setEditingExternalId(true)}
+            aria-label={`External id of ${resource.name}`}
+          >
+            External id
+          </button>
+        </ItemActions>
+        {editingExternalId && (
+          <FieldDialog
+            title={`External id of ${resource.name}`}
+            label="External id"
+            initial={resource.externalId ?? ''}
+            required={false}
+            maxLength={200}
+            help="The resource's id in your own system, to find it by. Empty clears it."
+            onSave={async (externalId) => {
+              await api.resources.update(resource.id, { externalId });
+              onChanged();
+            }}
+            onClose={() => setEditingExternalId(false)}
+          />
+        )}
       </div>
       <ErrorText error={error} />
       {children.length > 0 && (
@@ -116,8 +162,10 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
     const parentId = String(data.get('parentId') ?? '');
     const visibility = String(data.get('visibility') ?? '');
     const value = String(data.get('value') ?? '');
+    const externalId = String(data.get('externalId') ?? '').trim();
     void run(async () => {
       await api.resources.create({
+        ...(externalId === '' ? {} : { externalId }),
         type,
         name: String(data.get('name') ?? '').trim(),
         ...(parentId === '' ? {} : { parentId }),
@@ -129,7 +177,7 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
     });
   };
   return (
-    <form onSubmit={submit} className="grid panel" aria-labelledby="create-resource-title">
+    <form onSubmit={submit} className="grid" aria-labelledby="create-resource-title">
       <h3 id="create-resource-title">Create a resource</h3>
       <label htmlFor="resource-type">Type</label>
       <select id="resource-type" value={type} onChange={(event) => setType(event.target.value)}>
@@ -165,6 +213,8 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
           </option>
         ))}
       </select>
+      <label htmlFor="resource-external-id">External id</label>
+      <input id="resource-external-id" name="externalId" maxLength={200} placeholder="optional" />
       {carriesValue && (
         <>
           <label htmlFor="resource-value">Value</label>
@@ -194,13 +244,25 @@ export function ResourcesPage() {
       <p className="help">What this key may discover, by parent.</p>
       <ErrorText error={resources.error} />
       {resources.loading && <p role="status">Loading…</p>}
-      {resources.data?.length === 0 && <p>No resources this key can see.</p>}
+      {resources.data?.length === 0 && (
+        <p className="empty">No resources this key can see: create the first with "New resource".</p>
+      )}
       <ul className="tree" aria-label="Resources by parent">
         {roots.map((resource) => (
           <Node key={resource.id} resource={resource} all={all} onChanged={resources.reload} />
         ))}
       </ul>
-      <CreateResource all={all} onCreated={resources.reload} />
+      <NewPanel label="New resource">
+        {(close) => (
+          <CreateResource
+            all={all}
+            onCreated={() => {
+              close();
+              resources.reload();
+            }}
+          />
+        )}
+      </NewPanel>
     </section>
   );
 }

@@ -107,4 +107,22 @@ describe('the Events area', () => {
     await waitFor(() => expect(webhooks.test).toHaveBeenCalledWith(ENDPOINT.id));
     expect(screen.getByRole('table', { name: `Deliveries to ${ENDPOINT.url}` }).textContent).toContain('HTTP 500');
   });
+
+  it('disables an endpoint and rotates its secret only after a confirmation saying what changes', async () => {
+    const { api, webhooks } = fakeApi([ENDPOINT]);
+    webhooks.rotateSecret.mockResolvedValue({ ...ENDPOINT, secret: 'whsec_bmV3IHNlY3JldA==' });
+    renderPage(api);
+    fireEvent.click(await screen.findByRole('button', { name: 'Disable' }));
+    const disable = screen.getByRole('dialog', { name: `Disable the webhook to ${ENDPOINT.url}?` });
+    expect(disable.textContent).toContain('they wait in its log');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(webhooks.update).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Rotate secret' }));
+    const rotate = screen.getByRole('dialog', { name: `Rotate the signing secret of ${ENDPOINT.url}?` });
+    expect(rotate.textContent).toContain('two signatures');
+    expect(webhooks.rotateSecret).not.toHaveBeenCalled();
+    fireEvent.click(rotate.querySelector('button.danger') as HTMLButtonElement);
+    const secret = (await screen.findByLabelText(/^Secret of/)) as HTMLInputElement;
+    expect(secret.value).toBe('whsec_bmV3IHNlY3JldA==');
+  });
 });
