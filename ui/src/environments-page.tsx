@@ -58,7 +58,8 @@ function EnvironmentSettings({
     });
   };
   return (
-    <form onSubmit={save} className="grid panel" aria-labelledby={`${prefix}-title`}>
+    // Rename and delete sit outside the settings form: their dialogs have forms of their own.
+    <article className="panel" aria-labelledby={`${prefix}-title`}>
       <h3 id={`${prefix}-title`}>
         {environment.name} <code className="id">{environment.id}</code>{' '}
         <ItemActions
@@ -77,59 +78,61 @@ function EnvironmentSettings({
           }
         />
       </h3>
-      <label htmlFor={`${prefix}-prefix`}>Key prefix</label>
-      <input
-        id={`${prefix}-prefix`}
-        name="keyPrefix"
-        defaultValue={environment.keyPrefix}
-        pattern="[a-z0-9]{1,12}"
-        required
-      />
-      <label htmlFor={`${prefix}-mfa`}>MFA required</label>
-      <select
-        id={`${prefix}-mfa`}
-        name="mfaRequired"
-        defaultValue={environment.mfaRequired === null ? '' : String(environment.mfaRequired)}
-      >
-        <option value="">
-          inherited from the tenant ({tenant === null ? 'unknown' : tenant.mfaRequired ? 'yes' : 'no'})
-        </option>
-        <option value="true">yes</option>
-        <option value="false">no (cannot relax the tenant's yes)</option>
-      </select>
-      {DAY_SETTINGS.map((setting) => {
-        const fromTenant = numberSetting(tenant, setting.name);
-        const own = numberSetting(environment, setting.name);
-        return (
-          <div key={setting.name} className="grid-row">
-            <label htmlFor={`${prefix}-${setting.name}`}>{setting.label}</label>
-            <input
-              id={`${prefix}-${setting.name}`}
-              name={setting.name}
-              type="number"
-              min={setting.min}
-              max={36500}
-              defaultValue={own ?? ''}
-              placeholder={`inherited: ${fromTenant ?? 'not set'}`}
-              aria-describedby={`${prefix}-${setting.name}-help`}
-            />
-            <span id={`${prefix}-${setting.name}-help`} className="help span">
-              {inForceText(environment, setting.name) ??
-                (own === null
-                  ? `Inherited from the tenant: ${fromTenant ?? 'not set'}.`
-                  : `Overrides the tenant's ${fromTenant ?? 'unset value'}.`)}
-            </span>
-          </div>
-        );
-      })}
-      <div className="span">
-        <ErrorText error={error} />
-        {saved && <StatusText tone="ok">✓ Saved.</StatusText>}
-        <button type="submit" disabled={busy}>
-          Save {environment.name}
-        </button>
-      </div>
-    </form>
+      <form onSubmit={save} className="grid" aria-labelledby={`${prefix}-title`}>
+        <label htmlFor={`${prefix}-prefix`}>Key prefix</label>
+        <input
+          id={`${prefix}-prefix`}
+          name="keyPrefix"
+          defaultValue={environment.keyPrefix}
+          pattern="[a-z0-9]{1,12}"
+          required
+        />
+        <label htmlFor={`${prefix}-mfa`}>MFA required</label>
+        <select
+          id={`${prefix}-mfa`}
+          name="mfaRequired"
+          defaultValue={environment.mfaRequired === null ? '' : String(environment.mfaRequired)}
+        >
+          <option value="">
+            inherited from the tenant ({tenant === null ? 'unknown' : tenant.mfaRequired ? 'yes' : 'no'})
+          </option>
+          <option value="true">yes</option>
+          <option value="false">no (cannot relax the tenant's yes)</option>
+        </select>
+        {DAY_SETTINGS.map((setting) => {
+          const fromTenant = numberSetting(tenant, setting.name);
+          const own = numberSetting(environment, setting.name);
+          return (
+            <div key={setting.name} className="grid-row">
+              <label htmlFor={`${prefix}-${setting.name}`}>{setting.label}</label>
+              <input
+                id={`${prefix}-${setting.name}`}
+                name={setting.name}
+                type="number"
+                min={setting.min}
+                max={36500}
+                defaultValue={own ?? ''}
+                placeholder={`inherited: ${fromTenant ?? 'not set'}`}
+                aria-describedby={`${prefix}-${setting.name}-help`}
+              />
+              <span id={`${prefix}-${setting.name}-help`} className="help span">
+                {inForceText(environment, setting.name) ??
+                  (own === null
+                    ? `Inherited from the tenant: ${fromTenant ?? 'not set'}.`
+                    : `Overrides the tenant's ${fromTenant ?? 'unset value'}.`)}
+              </span>
+            </div>
+          );
+        })}
+        <div className="span">
+          <ErrorText error={error} />
+          {saved && <StatusText tone="ok">✓ Saved.</StatusText>}
+          <button type="submit" disabled={busy}>
+            Save {environment.name}
+          </button>
+        </div>
+      </form>
+    </article>
   );
 }
 

@@ -9,7 +9,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FieldDialog, ItemActions, NewPanel } from '../src/item-actions';
 import { RetiredSecret } from '../src/key-forms';
-import { checkMetadata } from '../src/metadata-json';
+import { MAX_METADATA_BYTES as API_LIMIT } from '../../src/api/common.js';
+import { checkMetadata, MAX_METADATA_BYTES } from '../src/metadata-json';
 
 afterEach(cleanup);
 
@@ -88,6 +89,10 @@ describe('a create form behind its button', () => {
 });
 
 describe('key metadata as JSON', () => {
+  it("checks the API's own size limit", () => {
+    expect(MAX_METADATA_BYTES).toBe(API_LIMIT);
+  });
+
   it('takes an object, and an empty text as {}', () => {
     expect(checkMetadata('{"team": "billing"}')).toEqual({ ok: true, value: { team: 'billing' } });
     expect(checkMetadata('  ')).toEqual({ ok: true, value: {} });
