@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
       const page = await world.signedIn({ width, height: 900 });
       await openArea(page, 'Groups');
       await eventually(() => textOf(page.locator('.empty'))).toContain('create one with "New group"');
-      expect(await page.getByLabel('Group name').count()).toBe(0);
+      await eventually(() => page.getByLabel('Group name').count()).toBe(0);
       await eventually(() => sidewaysOverflow(page)).toBe(0);
       await shot(page, 'groups-empty', width);
       await page.close();
@@ -61,7 +61,9 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
     await page.getByRole('dialog', { name: 'Rename ops' }).getByLabel('Name').fill('operations');
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByRole('heading', { name: /^operations/ }).waitFor();
-    expect((await get('/v1/groups')).items.map((group: { name: string }) => group.name)).toEqual(['operations']);
+    await eventually(async () => (await get('/v1/groups')).items.map((group: { name: string }) => group.name)).toEqual([
+      'operations',
+    ]);
     await page.getByRole('button', { name: 'Delete operations' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete operations?' });
     await eventually(() => textOf(dialog)).toContain('The keys and users themselves stay');
@@ -140,7 +142,7 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
     const metadata = page.getByRole('dialog', { name: 'Metadata of billing-api' });
     await metadata.getByLabel('Metadata (JSON object)').fill('{"team": billing}');
     await eventually(() => textOf(metadata.locator('#key-metadata-check'))).toMatch(/^Not JSON/);
-    expect(await metadata.getByRole('button', { name: 'Save metadata' }).isDisabled()).toBe(true);
+    await eventually(() => metadata.getByRole('button', { name: 'Save metadata' }).isDisabled()).toBe(true);
     await shot(page, 'key-metadata-invalid', 1280);
     await metadata.getByLabel('Metadata (JSON object)').fill('{"team": "billing"}');
     await metadata.getByRole('button', { name: 'Save metadata' }).click();
@@ -169,6 +171,7 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
     });
     const page = await world.signedIn();
     await openArea(page, 'Policies');
+    await page.getByRole('button', { name: 'temporary' }).click();
     await page.getByRole('button', { name: 'Delete temporary' }).click();
     await page
       .getByRole('dialog', { name: 'Delete temporary?' })
@@ -252,7 +255,7 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
       const first = page.locator('tbody tr').first();
       await eventually(() => textOf(first.locator('td').nth(1))).toBe('key.disabled');
       await eventually(() => textOf(first.locator('td[data-label="Actor"] span[title]'))).toBe('ada-admin');
-      expect(await first.locator('td[data-label="Target"] span[title]').getAttribute('title')).toBe(made.id);
+      await eventually(() => first.locator('td[data-label="Target"] span[title]').getAttribute('title')).toBe(made.id);
       await first.getByRole('button', { name: `Copy id ${made.id}` }).waitFor();
       await eventually(() => sidewaysOverflow(page)).toBe(0);
       await shot(page, 'audit-names', width);

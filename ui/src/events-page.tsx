@@ -6,6 +6,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { listAll, WEBHOOK_EVENT_TYPES, type WebhookDeliveryObject, type WebhookEndpointObject } from './api';
 import { ConfirmDialog } from './confirm-dialog';
+import { NewPanel } from './item-actions';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
 import { ErrorText } from './problem-text';
@@ -198,7 +199,7 @@ export function EventsPage() {
   const endpoints = useLoad(useCallback(() => listAll(api.webhooks.list), [api]));
   const [shown, setShown] = useState<{ endpointId: string; secret: string } | null>(null);
   const { busy, error, run } = useAction();
-  const create = (event: FormEvent<HTMLFormElement>) => {
+  const create = (event: FormEvent<HTMLFormElement>, close: () => void) => {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
@@ -212,6 +213,7 @@ export function EventsPage() {
       });
       setShown({ endpointId: created.id, secret: created.secret });
       form.reset();
+      close();
       endpoints.reload();
     });
   };
@@ -219,26 +221,34 @@ export function EventsPage() {
     <section aria-labelledby="events-title">
       <h2 id="events-title">Events</h2>
       <p className="help">Webhook endpoints receive signed events about this tenant's keys (docs/webhooks.md).</p>
-      <form onSubmit={create} aria-label="Add a webhook endpoint">
-        <label htmlFor="endpoint-url">Endpoint URL</label>
-        <input id="endpoint-url" name="url" type="url" required maxLength={2000} placeholder="https://…" />
-        <fieldset>
-          <legend>Events</legend>
-          {WEBHOOK_EVENT_TYPES.map((type) => (
-            <label key={type}>
-              <input type="checkbox" name={type} defaultChecked={type !== 'key.credits_low'} /> {type}
-            </label>
-          ))}
-        </fieldset>
-        <label htmlFor="endpoint-threshold">Credits low below (for key.credits_low)</label>
-        <input id="endpoint-threshold" name="threshold" type="number" min={1} />
-        <button type="submit" disabled={busy}>
-          Add endpoint
-        </button>
-      </form>
+      <NewPanel label="New endpoint">
+        {(close) => (
+          <form onSubmit={(event) => create(event, close)} aria-label="Add a webhook endpoint">
+            <label htmlFor="endpoint-url">Endpoint URL</label>
+            <input id="endpoint-url" name="url" type="url" required maxLength={2000} placeholder="https://…" />
+            <fieldset>
+              <legend>Events</legend>
+              {WEBHOOK_EVENT_TYPES.map((type) => (
+                <label key={type}>
+                  <input type="checkbox" name={type} defaultChecked={type !== 'key.credits_low'} /> {type}
+                </label>
+              ))}
+            </fieldset>
+            <label htmlFor="endpoint-threshold">Credits low below (for key.credits_low)</label>
+            <input id="endpoint-threshold" name="threshold" type="number" min={1} />
+            <button type="submit" disabled={busy}>
+              Add endpoint
+            </button>
+          </form>
+        )}
+      </NewPanel>
       <ErrorText error={error ?? endpoints.error} />
       {endpoints.loading && <p role="status">Loading…</p>}
-      {endpoints.data?.length === 0 && <p>No webhook endpoints yet.</p>}
+      {endpoints.data?.length === 0 && (
+        <p className="empty">
+          No webhook endpoints yet: add one with "New endpoint" to hear of keys created, changed, rotated or revoked.
+        </p>
+      )}
       {(endpoints.data ?? []).map((endpoint) => (
         <EndpointCard key={endpoint.id} endpoint={endpoint} onChanged={endpoints.reload} onSecret={setShown} />
       ))}

@@ -111,6 +111,12 @@ export function KeyPage({ id }: { id: string }) {
         <dd>{when(shown.createdAt)}</dd>
         <dt>Expires</dt>
         <dd>{when(shown.expiresAt)}</dd>
+        {shown.previousSecretValidUntil !== null && (
+          <>
+            <dt>Previous secret</dt>
+            <dd>still works until {when(shown.previousSecretValidUntil)} (rotation grace period)</dd>
+          </>
+        )}
         <dt>Metadata</dt>
         <dd>
           {Object.keys(shown.metadata).length === 0 ? (

@@ -17,7 +17,7 @@ export function NamedId({ name, id }: { name: string | undefined; id: string }) 
     <span className="named">
       {name === undefined ? <code title={id}>{id}</code> : <span title={id}>{name}</span>}
       <button type="button" className="link copy-id" onClick={copy} aria-label={`Copy id ${id}`} title={`Copy ${id}`}>
-        {copied ? '✓' : '⧉'}
+        {copied ? 'copied' : 'copy id'}
       </button>
     </span>
   );

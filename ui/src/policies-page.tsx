@@ -20,7 +20,15 @@ import { ScopeEditor } from './scope-editor';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
-function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (policy: PolicyObject) => void }) {
+function PolicyDetails({
+  policy,
+  onSaved,
+  onDeleted,
+}: {
+  policy: PolicyObject;
+  onSaved: (policy: PolicyObject) => void;
+  onDeleted: () => void;
+}) {
   const { api, model, grantor } = useConsole();
   const [editing, setEditing] = useState<GrantSet | null>(null);
   const { busy, error, run } = useAction();
@@ -38,6 +46,22 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
     });
   return (
     <div className="panel">
+      {/* Here, not on the row: the row's one button is the policy's name, which opens it. */}
+      <ItemActions
+        noun="policy"
+        name={policy.name}
+        onRename={async (name) => onSaved(await api.policies.update(policy.id, { name }))}
+        onDelete={async () => {
+          await api.policies.delete(policy.id, { force: true });
+          onDeleted();
+        }}
+        deleteText={
+          <p>
+            Policy <code>{policy.id}</code> is deleted and unlinked from its keys: each loses the grants and shared
+            limits it gave, at once.
+          </p>
+        }
+      />
       <h4>Grants</h4>
       {editing === null ? (
         <>
@@ -219,23 +243,8 @@ export function PoliciesPage() {
             >
               {policy.name}
             </button>{' '}
-            <span className="help">{placeOf(policy)}</span>{' '}
-            <ItemActions
-              noun="policy"
-              name={policy.name}
-              onRename={async (name) => replace(await api.policies.update(policy.id, { name }))}
-              onDelete={async () => {
-                await api.policies.delete(policy.id, { force: true });
-                policies.reload();
-              }}
-              deleteText={
-                <p>
-                  Policy <code>{policy.id}</code> is deleted and unlinked from its keys: each loses the grants and
-                  shared limits it gave, at once.
-                </p>
-              }
-            />
-            {open === policy.id && <PolicyDetails policy={policy} onSaved={replace} />}
+            <span className="help">{placeOf(policy)}</span>
+            {open === policy.id && <PolicyDetails policy={policy} onSaved={replace} onDeleted={policies.reload} />}
           </li>
         ))}
       </ul>

@@ -34,8 +34,11 @@ function UserRow({
   return (
     <tr>
       <th scope="row" data-label="Name">
-        <span title={user.id}>{user.name}</span> <span className="help">{user.email}</span>
-        {user.externalId !== null && <span className="help">external id {user.externalId}</span>}
+        <span title={user.id}>{user.name}</span>{' '}
+        <span className="help">
+          {user.email}
+          {user.externalId === null ? '' : ` · external id ${user.externalId}`}
+        </span>
       </th>
       <td data-label="Role">
         <label className="visually-hidden" htmlFor={`role-${user.id}`}>

@@ -44,7 +44,8 @@ describe('rename and delete from a row', () => {
     render(<ItemActions noun="environment" name="prod" onDelete={async () => Promise.reject(refusal)} />);
     fireEvent.click(screen.getByRole('button', { name: 'Delete prod' }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete environment' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('revoke them first');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('revoke them first');
     expect(screen.getByRole('dialog', { name: 'Delete prod?' })).toBeTruthy();
   });
 });

@@ -84,7 +84,8 @@ describe('the Events area', () => {
   it('shows a new endpoint’s signing secret once, then only the endpoint', async () => {
     const { api, webhooks } = fakeApi([]);
     renderPage(api);
-    await screen.findByText('No webhook endpoints yet.');
+    await screen.findByText(/^No webhook endpoints yet: add one with "New endpoint"/);
+    fireEvent.click(screen.getByRole('button', { name: 'New endpoint' }));
     fireEvent.change(screen.getByLabelText('Endpoint URL'), { target: { value: 'https://hooks.example/new' } });
     fireEvent.submit(screen.getByRole('form', { name: 'Add a webhook endpoint' }));
     const secret = (await screen.findByLabelText(/^Secret of/)) as HTMLInputElement;
