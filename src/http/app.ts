@@ -24,6 +24,7 @@ import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
+import { createChangeHub } from '../verify/change-hub.js';
 import { tiersOf } from './config.js';
 import { databaseTimeouts, redisTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
@@ -88,7 +89,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted: () => cacheTrusted(),
   });
   const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
-  const caches: VerifyCaches = { keys: cache, resources, importPrefixes };
+  // Replicas (GET /v1/changes/stream) hear of each change the caches do, and that the node is fresh.
+  const replicas = createChangeHub({
+    heartbeatMs: config.changeStreamHeartbeatMs,
+    stalenessMs: () => (cacheTrusted() ? (follower?.stalenessMs(clock.now()) ?? 0) : null),
+  });
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes, replicas };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
@@ -207,6 +213,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     deps,
     verify,
     fresh: () => cacheTrusted(),
+    changes: replicas,
+    usage,
     ping: storage.ping,
     metrics,
     floods,
@@ -267,6 +275,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       if (closed) return;
       closed = true;
       following.stop();
+      replicas.stop();
       storageHealth.stop();
       await listener?.stop();
       await redis?.stop();

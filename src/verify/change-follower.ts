@@ -9,6 +9,7 @@ import { ENTITIES } from '../core/entities.js';
 import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
 import type { ResourceCache } from './resource-lookup.js';
+import type { ChangeHub } from './change-hub.js';
 
 export interface ChangeFollower {
   /** Reads and applies every change after the last one seen. */
@@ -28,6 +29,8 @@ export interface VerifyCaches {
   readonly keys: KeyCache;
   readonly resources: ResourceCache;
   readonly importPrefixes?: ImportPrefixes;
+  /** The replicas streaming from this node (change-hub.ts): told of every change the caches are. */
+  readonly replicas?: Pick<ChangeHub, 'publish'>;
 }
 
 /**
@@ -36,6 +39,7 @@ export interface VerifyCaches {
  * everything rather than nothing.
  */
 export function applyChange(caches: VerifyCaches, change: Change): void {
+  caches.replicas?.publish(change);
   if (change.entity === 'instance') {
     // Nothing cached depends on instance settings; a new import prefix is learnt (import-prefixes.ts).
     caches.importPrefixes?.learn(change.entityId);

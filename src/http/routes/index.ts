@@ -32,6 +32,7 @@ import { leakedKeyRoutes } from './leaked-keys.routes.js';
 import { identityProviderRoutes } from './identity-providers.routes.js';
 import { ssoRoutes } from './sso.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
+import { changeRoutes } from './changes.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   await app.register(healthRoutes, context);
@@ -56,5 +57,6 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(identityProviderRoutes, context);
   await app.register(ssoRoutes, context);
   await app.register(sessionRoutes, context);
+  await app.register(changeRoutes, context);
   await app.register(uiRoutes, context);
 }
