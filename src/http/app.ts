@@ -89,11 +89,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted: () => cacheTrusted(),
   });
   const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
-  // Replicas (GET /v1/changes/stream) hear of each change the caches do, and that the node is fresh.
-  const replicas = createChangeHub({
-    heartbeatMs: config.changeStreamHeartbeatMs,
-    stalenessMs: () => (cacheTrusted() ? (follower?.stalenessMs(clock.now()) ?? 0) : null),
-  });
+  // Replicas (GET /v1/changes/stream) hear of each change the follower reads (a commit here wakes it) and that the node is fresh.
+  const replicas = createChangeHub(config.changeStreamHeartbeatMs, () =>
+    cacheTrusted() ? (follower?.stalenessMs(clock.now()) ?? 0) : null,
+  );
   const caches: VerifyCaches = { keys: cache, resources, importPrefixes, replicas };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
@@ -127,8 +126,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     usage,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
-      if (changes.length > 0) redis?.publish();
-      if (changes.length > 0) webhooks?.committed();
+      if (changes.length === 0) return;
+      redis?.publish();
+      webhooks?.committed();
+      follower?.wake();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);

@@ -29,7 +29,10 @@ export interface VerifyCaches {
   readonly keys: KeyCache;
   readonly resources: ResourceCache;
   readonly importPrefixes?: ImportPrefixes;
-  /** The replicas streaming from this node (change-hub.ts): told of every change the caches are. */
+  /**
+   * The replicas streaming from this node (change-hub.ts): told of every change the follower
+   * reads, this node's own included (a commit wakes the follower), so each is told once.
+   */
   readonly replicas?: Pick<ChangeHub, 'publish'>;
 }
 
@@ -39,7 +42,6 @@ export interface VerifyCaches {
  * everything rather than nothing.
  */
 export function applyChange(caches: VerifyCaches, change: Change): void {
-  caches.replicas?.publish(change);
   if (change.entity === 'instance') {
     // Nothing cached depends on instance settings; a new import prefix is learnt (import-prefixes.ts).
     caches.importPrefixes?.learn(change.entityId);
@@ -90,6 +92,7 @@ export async function startChangeFollower(
     if (gaps.size === 0) return;
     for (const change of await changesAt(db, [...gaps.keys()])) {
       applyChange(caches, change);
+      caches.replicas?.publish(change);
       gaps.delete(change.seq);
     }
   };
@@ -100,6 +103,7 @@ export async function startChangeFollower(
       const changes = await changesAfter(db, lastSeq, BATCH);
       for (const change of changes) {
         applyChange(caches, change);
+        caches.replicas?.publish(change);
         for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, startedAt + GAP_WATCH_MS);
         lastSeq = change.seq;
       }

@@ -45,14 +45,11 @@ export function evictionOf(change: Change): Eviction | null {
   return null;
 }
 
-export interface ChangeHubOptions {
-  /** How often subscribers hear that the node is fresh. */
-  readonly heartbeatMs: number;
-  /** How long ago the node confirmed it had every change, or null when it cannot vouch for it (stale). */
-  readonly stalenessMs: () => number | null;
-}
-
-export function createChangeHub(options: ChangeHubOptions): ChangeHub {
+/**
+ * `heartbeatMs`: how often subscribers hear that the node is fresh; `stalenessMs`: how long ago the
+ * node confirmed it had every change, or null when it cannot vouch for it (stale).
+ */
+export function createChangeHub(heartbeatMs: number, stalenessMs: () => number | null): ChangeHub {
   const byTenant = new Map<string, Set<ChangeSubscriber>>();
   let count = 0;
   const tell = (subscriber: ChangeSubscriber, act: (subscriber: ChangeSubscriber) => void): void => {
@@ -64,12 +61,12 @@ export function createChangeHub(options: ChangeHubOptions): ChangeHub {
   };
   const heartbeat = setInterval(() => {
     if (count === 0) return;
-    const staleness = options.stalenessMs();
+    const staleness = stalenessMs();
     // A stale node says nothing: its replicas' own bound runs out, and they fail closed as it does.
     if (staleness === null) return;
     for (const subscribers of byTenant.values())
       for (const subscriber of subscribers) tell(subscriber, (s) => s.fresh(staleness));
-  }, options.heartbeatMs);
+  }, heartbeatMs);
   heartbeat.unref();
   return {
     publish(change) {
@@ -101,7 +98,7 @@ export function createChangeHub(options: ChangeHubOptions): ChangeHub {
     get subscribers() {
       return count;
     },
-    staleness: options.stalenessMs,
+    staleness: stalenessMs,
     stop() {
       clearInterval(heartbeat);
       for (const subscribers of [...byTenant.values()])
