@@ -95,6 +95,8 @@ export async function replicaWorld(db: TestDatabase): Promise<ReplicaWorld> {
     },
     async close() {
       for (const replica of replicas) await replica.close();
+      // Every replica is done: the connections its fetches kept alive would hold the close for their keep-alive.
+      kw.keyward.app.server.closeAllConnections();
       await kw.close();
     },
   };
