@@ -36,7 +36,12 @@ function itemOf(text: string, lineNumber: number, defaults: Defaults): ImportKey
     throw new UsageError(`line ${lineNumber}: not a JSON object`);
   const { sha256, ...rest } = parsed as Record<string, unknown>;
   const item: Record<string, unknown> = { ...rest };
-  if (sha256 !== undefined) item['hash'] = { algorithm: 'sha256', value: sha256 };
+  if (sha256 !== undefined) {
+    // Checked here, where the line is known: the API can only name the field of its batch.
+    if (typeof sha256 !== 'string' || !/^[0-9A-Fa-f]{64}$/.test(sha256))
+      throw new UsageError(`line ${lineNumber}: sha256 must be the key's SHA-256 in hex (64 characters)`);
+    item['hash'] = { algorithm: 'sha256', value: sha256 };
+  }
   const fill = (name: string, value: unknown) => {
     if (item[name] === undefined && value !== undefined) item[name] = value;
   };
@@ -69,11 +74,16 @@ async function send(
     await client.keys.importKeyBatch({ keys: [...batch] });
   } catch (error) {
     const field = (error as { problem?: { field?: unknown } }).problem?.field;
-    const item = typeof field === 'string' ? /^keys\/(\d+)/.exec(field) : null;
+    // `keys/3` (a conflict) or `keys.3.hash.value` (a field the schema refused): item 3 of the batch.
+    const item = typeof field === 'string' ? /^keys[./](\d+)/.exec(field) : null;
     const at =
       item === null ? `lines ${firstLine}-${firstLine + batch.length - 1}` : `line ${firstLine + Number(item[1])}`;
     showProgress(progress, true);
-    line(`Stopped at ${at}: lines before ${firstLine} are imported, none from it on.`);
+    const kept =
+      progress.imported === 0
+        ? 'nothing from this run is imported'
+        : `lines before ${firstLine} are imported, none from line ${firstLine} on`;
+    line(`Stopped at ${at}: ${kept} (each batch of ${BATCH} is all or none).`);
     line(`Fix it, then run again with --skip ${firstLine - 1}.`);
     throw error;
   }

@@ -3,7 +3,6 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
-import { createCreditSpender } from '../verify/credits.js';
 import { createFastify } from './fastify-instance.js';
 import { secretBox } from '../core/secret-box.js';
 import { systemClock } from '../core/clock.js';
@@ -25,6 +24,7 @@ import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
 import { createChangeHub } from '../verify/change-hub.js';
+import { listenForNodes } from './change-notifications.js';
 import { tiersOf } from './config.js';
 import { databaseTimeouts, redisTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
@@ -47,6 +47,7 @@ import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
 import { setUpSso } from './sso-setup.js';
+import { setUpCreditLeases } from './credit-leases-setup.js';
 
 import type { BuildOptions, Keyward } from './keyward.js';
 
@@ -89,18 +90,17 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted: () => cacheTrusted(),
   });
   const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
+  const credits = setUpCreditLeases(verifyStore, config.creditLeaseMs, clock, (error) =>
+    storageOutage.failed('creditLease', error, 'credit lease write failed; its credits come back by the sweep'),
+  );
   // Replicas (GET /v1/changes/stream) hear of each change the follower reads (a commit here wakes it) and that the node is fresh.
   const replicas = createChangeHub(config.changeStreamHeartbeatMs, () =>
     cacheTrusted() ? (follower?.stalenessMs(clock.now()) ?? 0) : null,
   );
-  const caches: VerifyCaches = { keys: cache, resources, importPrefixes, replicas };
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes, credits: credits.spender, replicas };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
-    recovery: (details, message) => app.log.info(details, message),
-  });
-  const notificationsOutage = outageLog('change notifications', {
-    failure: (details, message) => app.log.warn(details, message),
     recovery: (details, message) => app.log.info(details, message),
   });
   const usage = createUsageRecorder({
@@ -124,6 +124,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ...(config.tiersFile === undefined ? {} : { tiers: tiersOf(config.tiersFile) }),
     notifyChanges: storage.notifyChanges,
     usage,
+    credits: credits.spender,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
       if (changes.length === 0) return;
@@ -196,7 +197,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     resources,
     usage,
     rateLimits: rateLimits.limiter,
-    credits: createCreditSpender(verifyStore),
+    credits: credits.spender,
   });
   const metrics = createMetrics({
     cacheLookups,
@@ -238,21 +239,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     { caughtUp: () => storageOutage.answered(), lagMs: (ms) => metrics.observeChangeLag(ms / 1000) },
   );
   const following = follower;
-  // Nodes sharing PostgreSQL wake each other's followers; SQLite has one node and nothing to hear.
-  // A node handed a storage without a database URL of its own (tests sharing one) only polls.
-  const listener =
-    config.databaseUrl === undefined
-      ? null
-      : await storage.listen(
-          timeouts,
-          () => {
-            // Called once listening again (a catch-up), and for each notification.
-            notificationsOutage.answered();
-            following.wake();
-          },
-          (error) =>
-            notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
-        );
+  // Nodes sharing PostgreSQL wake each other's followers (change-notifications.ts).
+  const listener = await listenForNodes(
+    config,
+    storage,
+    timeouts,
+    () => following.wake(),
+    () => app.log,
+  );
   const audit = keepAuditChains(deps, config, sealed, app.log);
 
   const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
@@ -292,7 +286,13 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
         .catch((error: unknown) =>
           app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'),
         );
-      await Promise.all([floods.refusals.close(), flushed, tracing?.shutdown()]);
+      // Every lease held goes back: a graceful shutdown strands no credit.
+      const returned = credits
+        .stop()
+        .catch((error: unknown) =>
+          app.log.error({ err: error }, 'credit leases not given back at shutdown; the sweep will'),
+        );
+      await Promise.all([floods.refusals.close(), flushed, returned, tracing?.shutdown()]);
       if (options.storage === undefined) await storage.close();
     },
   };

@@ -16,6 +16,8 @@ export interface WebhookSettings {
   readonly webhookScanMs: number;
   /** How long a node's claim on a delivery holds: past it (a node killed mid-send), another node sends it. */
   readonly webhookLeaseMs: number;
+  /** Days a delivered or dead delivery stays in the log after its last attempt was due. */
+  readonly webhookLogRetentionDays: number;
 }
 
 const DEFAULT_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
@@ -52,6 +54,11 @@ export const WEBHOOK_VARIABLES: readonly ConfigVariable[] = [
     description: 'a node’s claim on a delivery; past it another node sends it (above the timeout)',
     default: '60000',
   },
+  {
+    name: 'KEYWARD_WEBHOOK_LOG_RETENTION_DAYS',
+    description: 'days a delivered or dead webhook delivery stays in the delivery log',
+    default: '30',
+  },
 ];
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -83,6 +90,7 @@ export function webhookSettings(env: Env): WebhookSettings {
     webhookPollMs: integer(env, 'KEYWARD_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     webhookScanMs: integer(env, 'KEYWARD_WEBHOOK_SCAN_MS', 60_000, 100, 86_400_000),
     webhookLeaseMs: integer(env, 'KEYWARD_WEBHOOK_LEASE_MS', 60_000, 200, 3_600_000),
+    webhookLogRetentionDays: integer(env, 'KEYWARD_WEBHOOK_LOG_RETENTION_DAYS', 30, 1, 3650),
   };
 }
 

@@ -21,6 +21,7 @@ export function startNodeWebhooks(
     pollMs: config.webhookPollMs,
     scanMs: config.webhookScanMs,
     leaseMs: config.webhookLeaseMs,
+    logRetentionDays: config.webhookLogRetentionDays,
     // Never a payload or a receiver's answer: the error says which pass failed.
     onError: (error, what) => parts.log.error({ err: error }, `webhook ${what} pass failed; tried again on the next`),
   });

@@ -8,6 +8,7 @@ import { changesAfter, changesAt, lastChangeSeq, type Change } from '../storage/
 import { ENTITIES } from '../core/entities.js';
 import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
+import type { LeasedSpender } from './credit-leases.js';
 import type { ResourceCache } from './resource-lookup.js';
 import type { ChangeHub } from './change-hub.js';
 
@@ -34,6 +35,8 @@ export interface VerifyCaches {
    * reads, this node's own included (a commit wakes the follower), so each is told once.
    */
   readonly replicas?: Pick<ChangeHub, 'publish'>;
+  /** This node's credit leases: a changed key's lease goes back (a PATCH of its balance voided it). */
+  readonly credits?: Pick<LeasedSpender, 'forget' | 'forgetAll'>;
 }
 
 /**
@@ -51,10 +54,13 @@ export function applyChange(caches: VerifyCaches, change: Change): void {
   if (facts === undefined) {
     caches.keys.clear();
     caches.resources.clear();
+    caches.credits?.forgetAll();
     return;
   }
-  if (facts.evicts.keys === 'entity') caches.keys.evictKey(change.entityId);
-  else if (facts.evicts.keys === 'tenant' && change.tenantId !== null) caches.keys.evictTenant(change.tenantId);
+  if (facts.evicts.keys === 'entity') {
+    caches.keys.evictKey(change.entityId);
+    caches.credits?.forget(change.entityId);
+  } else if (facts.evicts.keys === 'tenant' && change.tenantId !== null) caches.keys.evictTenant(change.tenantId);
   if (facts.evicts.resources) caches.resources.clear();
 }
 

@@ -63,26 +63,26 @@ describe.each(testDatabases())('time-driven webhook events on $name', (testDb) =
 
     // An hour before five-day's lead time: nothing.
     clock.advance(2 * DAY_MS - HOUR_MS);
-    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0 });
+    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0, logPruned: 0 });
     clock.advance(2 * HOUR_MS);
-    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 1, expired: 0, creditsLow: 0 });
-    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0 });
+    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 1, expired: 0, creditsLow: 0, logPruned: 0 });
+    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0, logPruned: 0 });
     expect(await events(hook.id)).toEqual([`key.expiring ${fiveDays.id}`]);
 
     // Day 7 and an hour: five-day has expired, ten-day is inside its lead time.
     clock.advance(5 * DAY_MS);
-    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 1, expired: 1, creditsLow: 0 });
+    expect(await kw.keyward.webhooks.scan()).toEqual({ expiring: 1, expired: 1, creditsLow: 0, logPruned: 0 });
     // A restarted node (the first gone, its lease given back) finds nothing new.
     await kw.keyward.webhooks.stop();
     const restarted = await secondNode();
     try {
-      expect(await restarted.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0 });
+      expect(await restarted.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0, logPruned: 0 });
       // Rotated: a new expiry date, ten days on, and so one more key.expiring at its lead time.
       expect((await acme.admin.post(`/v1/keys/${tenDays.id}/rotate`, {})).status).toBe(200);
       clock.advance(6 * DAY_MS);
-      expect(await restarted.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0 });
+      expect(await restarted.webhooks.scan()).toEqual({ expiring: 0, expired: 0, creditsLow: 0, logPruned: 0 });
       clock.advance(2 * DAY_MS);
-      expect(await restarted.webhooks.scan()).toEqual({ expiring: 1, expired: 0, creditsLow: 0 });
+      expect(await restarted.webhooks.scan()).toEqual({ expiring: 1, expired: 0, creditsLow: 0, logPruned: 0 });
     } finally {
       await restarted.close();
     }

@@ -6,6 +6,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import type { Db } from '../../storage/database.js';
+import { pruneDeliveryLog } from './delivery-log-pruning.js';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery-worker.js';
 import { scanTimeDrivenEvents, type ScanReport } from './event-scanner.js';
 import { outboxWrites } from './outbox.js';
@@ -22,7 +23,14 @@ export interface WebhookRuntimeOptions {
   readonly pollMs: number;
   readonly scanMs: number;
   readonly leaseMs: number;
+  /** Days a finished delivery stays in the log (delivery-log-pruning.ts). */
+  readonly logRetentionDays: number;
   readonly onError: (error: unknown, what: 'delivery' | 'scan') => void;
+}
+
+/** A scan's events, and the old deliveries it removed from the log. */
+export interface NodeScanReport extends ScanReport {
+  readonly logPruned: number;
 }
 
 export interface WebhookRuntime {
@@ -37,7 +45,7 @@ export interface WebhookRuntime {
   /** One delivery pass, waiting for its sends: how many were claimed (tests, `keyward` embedding). */
   deliverDue(): Promise<number>;
   /** One scan, if this node holds (or takes) the scanner's lease; null when another node holds it. */
-  scan(): Promise<ScanReport | null>;
+  scan(): Promise<NodeScanReport | null>;
   /** Stops both; the worker gives back its unfinished claims, the scanner its lease. */
   stop(): Promise<void>;
   /** Stops as a killed node would: its claims and lease hold until they run out (tests). */
@@ -59,14 +67,14 @@ export function startWebhooks(options: WebhookRuntimeOptions): WebhookRuntime {
   });
   // Held for three scans: a scanner that dies is replaced within that.
   const scannerLeaseMs = options.scanMs * 3;
-  let scanning: Promise<ScanReport | null> | null = null;
-  const scan = (): Promise<ScanReport | null> => {
+  let scanning: Promise<NodeScanReport | null> | null = null;
+  const scan = (): Promise<NodeScanReport | null> => {
     scanning ??= (async () => {
       const now = options.clock.now();
       if (!(await takeScannerLease(options.db, worker.nodeId, now, scannerLeaseMs))) return null;
       const report = await scanTimeDrivenEvents(options.db, now);
       if (report.expiring + report.expired + report.creditsLow > 0) worker.wake();
-      return report;
+      return { ...report, logPruned: await pruneDeliveryLog(options.db, now, options.logRetentionDays) };
     })().finally(() => {
       scanning = null;
     });
