@@ -6,7 +6,9 @@ import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/ver
 import { getMe } from '../../modules/keys/me.service.js';
 import { serializedAnswer, type VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
+import { lazyChildLogger } from '../lazy-logger.js';
 import { sendProblem, sendResult } from '../problem.js';
+import { verifyBodyCompiler } from '../verify-body.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
@@ -54,6 +56,10 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   app.post('/v1/verify', {
     // The hot path: no shared hooks (it sets its own request id), no access log unless asked.
     config: { requires: { public: true }, action: 'verify', hotPath: true },
+    // A well-formed body is recognised by hand, the schema judging any other (verify-body.ts);
+    // the request's logger is made only if it writes a line (lazy-logger.ts).
+    validatorCompiler: verifyBodyCompiler(() => app.validatorCompiler),
+    childLoggerFactory: lazyChildLogger,
     schema: {
       tags: ['verify'],
       operationId: 'verifyKey',
