@@ -48,6 +48,13 @@ export const ListAuditQuery = Type.Object(
     outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied')])),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'an id (the acting key or the target) or an action name, matched exactly',
+      }),
+    ),
     order: Type.Optional(
       Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
         description: 'asc (default): oldest first; desc: newest first',

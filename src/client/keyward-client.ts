@@ -1,4 +1,5 @@
 /** The management client's typed surface: one method per `/v1` route, typed by the API schemas (src/api). */
+import type { VerificationsInput, VerificationsObject } from '../api/analytics.js';
 import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
 import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
 import type { PageOf } from '../api/common.js';
@@ -123,6 +124,10 @@ export interface KeywardClient {
     removeMember(id: string, keyId: string): Promise<GroupObject>;
   };
   readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
+  /** Verifications over time by verdict code, key or tag, for dashboards (`GET /v1/analytics/verifications`). */
+  readonly analytics: {
+    verifications(query?: VerificationsInput): Promise<VerificationsObject>;
+  };
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;

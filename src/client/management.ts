@@ -128,6 +128,9 @@ export function createClient(options: ClientOptions): KeywardClient {
       removeMember: (id, keyId) => request('DELETE', `${at('/v1/groups', id)}/members/${encodeURIComponent(keyId)}`),
     },
     resources: collection('/v1/resources'),
+    analytics: {
+      verifications: (query) => request('GET', '/v1/analytics/verifications', undefined, query),
+    },
     audit: {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),

@@ -4,6 +4,8 @@
  * hours refill once at a boundary; a tenant's time-zone change never refills early (the period in
  * progress ends at the new zone's first boundary at or after the moment it would have ended); and
  * credits added after a boundary are added to the refilled balance, not lost at the next spend.
+ * Leases are off here (`KEYWARD_CREDIT_LEASE_MS=0`): each node answers the exact balance, so the
+ * answers show every refill; test/http/credit-leases.test.ts holds the same rules with leases on.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +33,7 @@ async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Key
       databaseSchema: database.schema,
       changePollMs: 60_000,
       maxStalenessMs: 86_400_000,
+      creditLeaseMs: 0,
     },
   );
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -44,7 +47,7 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
   let kw: TestKeyward;
   let other: Keyward;
   beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
+    kw = await startKeyward(db, { clock, config: { creditLeaseMs: 0 } });
     other = await secondNode(kw.database, behind);
   });
   afterAll(async () => {

@@ -18,6 +18,7 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
 import { jsonObject } from '../../storage/column-codec.js';
+import { type AuditListFilter, listAuditRows } from './audit-list.repository.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
   return {
@@ -59,12 +60,6 @@ export async function listAuditEvents(
   const tenant = scopeOf(caller, query.tenantId);
   if (!tenant.ok) return tenant;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  let select = deps.db.selectFrom('audit_events').selectAll();
-  if (tenant.value !== undefined) select = select.where('tenant_id', '=', tenant.value);
-  if (query.actorKeyId !== undefined) select = select.where('actor_key_id', '=', query.actorKeyId);
-  if (query.targetId !== undefined) select = select.where('target_id', '=', query.targetId);
-  if (query.action !== undefined) select = select.where('action', '=', query.action);
-  if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
   const from = query.from === undefined ? undefined : Date.parse(query.from);
   const to = query.to === undefined ? undefined : Date.parse(query.to);
   // RFC 3339 allows times JavaScript cannot read (a leap second, 23:59:60): a 400, not a NaN in SQL.
@@ -72,15 +67,20 @@ export async function listAuditEvents(
     return fail('VALIDATION', `from is not a time this server can read: ${query.from}`, { field: 'from' });
   if (to !== undefined && !Number.isFinite(to))
     return fail('VALIDATION', `to is not a time this server can read: ${query.to}`, { field: 'to' });
-  if (from !== undefined) select = select.where('at', '>=', from);
-  if (to !== undefined) select = select.where('at', '<=', to);
   // Ids grow with time, so newest first is descending id, the cursor then counting down.
-  const newestFirst = query.order === 'desc';
-  if (after.value !== null) select = select.where('id', newestFirst ? '<' : '>', after.value);
-  const rows = await select
-    .orderBy('id', newestFirst ? 'desc' : 'asc')
-    .limit(limit + 1)
-    .execute();
+  const filter: AuditListFilter = {
+    tenantId: tenant.value,
+    actorKeyId: query.actorKeyId,
+    targetId: query.targetId,
+    action: query.action,
+    outcome: query.outcome,
+    from,
+    to,
+    newestFirst: query.order === 'desc',
+    afterId: after.value,
+    limit,
+  };
+  const rows = await listAuditRows(deps.db, filter, query.q ?? '');
   return ok(toPage(rows, limit, toAuditObject));
 }
 
