@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
 import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
 import { getMe } from '../../modules/keys/me.service.js';
-import { serializedAnswer, type VerifyResult } from '../../verify/verify.js';
+import { answerJson, type VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { lazyChildLogger } from '../lazy-logger.js';
 import { sendProblem, sendResult } from '../problem.js';
@@ -27,7 +27,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       // Only an unknown key is counted against its source: a valid key's verify does nothing more.
       if (code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
       // A reused answer goes out as the JSON written for it once: a string with a JSON type is not serialised again.
-      const json = serializedAnswer(result.value);
+      const json = answerJson(result);
       if (json === undefined) return result.value;
       reply.type('application/json; charset=utf-8');
       return json;
