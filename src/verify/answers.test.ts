@@ -31,7 +31,7 @@ describe('a rate-limited key’s answer written by hand', () => {
     it(`says what the schema's serializer says (${code})`, () => {
       if (!base.ok) throw new Error('not an answer');
       const value: VerifyAnswerObject = { ...base.value, ratelimits: states };
-      const json = answerJson(new LimitedResult(value, base.value));
+      const json = answerJson(new LimitedResult(value, base));
       expect(json).toBeDefined();
       expect(JSON.parse(json as string)).toEqual(JSON.parse(schemaSerialize(value)));
       expect(JSON.parse(json as string)).toEqual(value);
@@ -42,10 +42,18 @@ describe('a rate-limited key’s answer written by hand', () => {
     expect(answerJson({ ok: true, value: answer('FORBIDDEN', key, 0) })).toBeUndefined();
   });
 
+  it('writes a reused answer once, as JSON.stringify does, and compares as the plain result', () => {
+    const reused = reusable(answer('REVOKED', key, 0));
+    expect(answerJson(reused)).toBe(JSON.stringify(reused.value));
+    expect(answerJson(reused)).toBe(answerJson(reused));
+    expect(reused).toEqual({ ok: true, value: reused.value });
+    expect(Object.isFrozen(reused) && Object.isFrozen(reused.value)).toBe(true);
+  });
+
   it('compares as the plain result it stands for', () => {
     const base = reusable(answer('VALID', key, 0));
     if (!base.ok) throw new Error('not an answer');
     const value = { ...base.value, ratelimits: states };
-    expect(new LimitedResult(value, base.value)).toEqual({ ok: true, value });
+    expect(new LimitedResult(value, base)).toEqual({ ok: true, value });
   });
 });

@@ -4,7 +4,6 @@
  * answer's once, a rate-limited key's from its reused base and the buckets' states.
  */
 import type { VerifyAnswerObject } from '../api/verify.js';
-import { ok, type Result } from '../core/error-codes.js';
 import type { KeyRecord } from '../core/key-record.js';
 import { ratelimitsJson } from './rate-limits.js';
 
@@ -28,41 +27,47 @@ export function answer(code: AnswerCode, key: KeyRecord | null, cacheTtlMs: numb
 }
 
 /**
- * The JSON of answers made once and reused (a cached key's fixed verdicts, NOT_FOUND): written
- * on the first send of each answer, so the route sends it as it is rather than serialising the
- * same object (and the key's metadata) on every request. Lazily: an in-process verifier never
- * sends, and a string per cached answer is most of what a cached key would cost in memory.
+ * An answer made once and reused (a cached key's fixed verdicts, NOT_FOUND), as its result. Its
+ * JSON is written on its first send and kept, so the route sends it as it is rather than
+ * serialising the same object (and the key's metadata) on every request; lazily, since an
+ * in-process verifier never sends. Kept in a private field of the result itself, not in a table
+ * beside it: a cached key costs one object less (issue 27, memory per cached key). The result
+ * compares and prints as the plain `{ ok, value }` it stands for.
  */
-const serialized = new WeakMap<VerifyAnswerObject, string | null>();
+export class ReusedResult {
+  readonly ok = true as const;
+  readonly value: VerifyAnswerObject;
+  #json: string | undefined = undefined;
 
-/** The answer's JSON when it is made once and reused; undefined for one made for this request. */
-function serializedAnswer(value: VerifyAnswerObject): string | undefined {
-  const json = serialized.get(value);
-  if (json !== null) return json;
-  const made = JSON.stringify(value);
-  serialized.set(value, made);
-  return made;
+  constructor(value: VerifyAnswerObject) {
+    this.value = Object.freeze(value);
+    Object.freeze(this);
+  }
+
+  static json(result: ReusedResult): string {
+    if (result.#json === undefined) result.#json = JSON.stringify(result.value);
+    return result.#json;
+  }
 }
 
 /**
  * A rate-limited key's verdict: a reused answer (`base`) and the buckets' states. Its JSON is the
  * base's, written once, with the states added, not the whole answer serialised on every verify.
- * The base is a private field: the result compares and prints as any other.
  */
 export class LimitedResult {
   readonly ok = true as const;
   readonly value: VerifyAnswerObject;
-  readonly #base: VerifyAnswerObject;
+  readonly #base: ReusedResult;
 
-  constructor(value: VerifyAnswerObject, base: VerifyAnswerObject) {
+  constructor(value: VerifyAnswerObject, base: ReusedResult) {
     this.value = value;
     this.#base = base;
   }
 
   static json(result: LimitedResult): string | undefined {
-    const base = serializedAnswer(result.#base);
     const states = result.value.ratelimits;
-    return base === undefined || states === undefined ? undefined : base.slice(0, -1) + ratelimitsJson(states) + '}';
+    if (states === undefined) return undefined;
+    return `${ReusedResult.json(result.#base).slice(0, -1)}${ratelimitsJson(states)}}`;
   }
 }
 
@@ -71,11 +76,10 @@ export class LimitedResult {
  * once and reused, or a rate-limited key's; undefined for any other (Fastify serialises it).
  */
 export function answerJson(result: { readonly ok: true; readonly value: VerifyAnswerObject }): string | undefined {
-  return result instanceof LimitedResult ? LimitedResult.json(result) : serializedAnswer(result.value);
+  if (result instanceof ReusedResult) return ReusedResult.json(result);
+  return result instanceof LimitedResult ? LimitedResult.json(result) : undefined;
 }
 
-export function reusable(value: VerifyAnswerObject): Result<VerifyAnswerObject> {
-  const frozen = Object.freeze(value);
-  serialized.set(frozen, null);
-  return Object.freeze(ok(frozen));
+export function reusable(value: VerifyAnswerObject): ReusedResult {
+  return new ReusedResult(value);
 }

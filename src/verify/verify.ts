@@ -18,7 +18,7 @@ import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
 import type { CreditSpender } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
-import { answer, LimitedResult, reusable, type AnswerCode } from './answers.js';
+import { answer, LimitedResult, ReusedResult, reusable, type AnswerCode } from './answers.js';
 import { limitVerdict, type RateLimiter } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
@@ -85,31 +85,38 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
  * The answers about one key record that no request changes, made when first asked for; METERED:
  * the VALID answer of a key with rate limits, before their states are added (`cacheTtlMs` 0).
  */
-type FixedAnswers = Partial<Record<AnswerCode | 'METERED', VerifyResult>>;
+type FixedAnswers = Partial<Record<AnswerCode | 'METERED', ReusedResult>>;
 
 export function createVerifier(deps: VerifyDeps): Verifier {
   // Keyed by the record itself: a change to the key evicts it and a new record is loaded, so an
-  // answer kept here can never outlive what it says.
-  const fixed = new WeakMap<KeyRecord, FixedAnswers>();
+  // answer kept here can never outlive what it says. Most keys are only ever VALID: their one
+  // answer is kept alone, and a table of answers is made only for a key asked about more.
+  const fixed = new WeakMap<KeyRecord, ReusedResult | FixedAnswers>();
 
-  const fixedAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): VerifyResult => {
-    let answers = fixed.get(key);
-    if (answers === undefined) fixed.set(key, (answers = {}));
+  const fixedAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): ReusedResult => {
+    const held = fixed.get(key);
+    if (code === 'VALID' && held instanceof ReusedResult) return held;
+    const make = (): ReusedResult =>
+      reusable(code === 'METERED' ? answer('VALID', key, 0) : answer(code, key, deps.clientCacheTtlMs));
+    if (held === undefined && code === 'VALID') {
+      const made = make();
+      fixed.set(key, made);
+      return made;
+    }
+    let answers: FixedAnswers;
+    if (held === undefined) fixed.set(key, (answers = {}));
+    else if (held instanceof ReusedResult) fixed.set(key, (answers = { VALID: held }));
+    else answers = held;
     let result = answers[code];
-    if (result === undefined)
-      answers[code] = result = reusable(
-        code === 'METERED' ? answer('VALID', key, 0) : answer(code, key, deps.clientCacheTtlMs),
-      );
+    if (result === undefined) answers[code] = result = make();
     return result;
   };
-  const fixedValue = (key: KeyRecord, code: AnswerCode | 'METERED'): VerifyAnswerObject =>
-    (fixedAnswer(key, code) as { value: VerifyAnswerObject }).value;
 
   /** A metered verdict as a result: one of only rate limits is written from its reused base. */
   const meteredResult = (key: KeyRecord, verdict: VerifyAnswerObject): VerifyResult => {
     if (verdict.ratelimits === undefined || verdict.credits !== undefined) return ok(verdict);
-    if (verdict.code === 'VALID') return new LimitedResult(verdict, fixedValue(key, 'METERED'));
-    if (verdict.code === 'RATE_LIMITED') return new LimitedResult(verdict, fixedValue(key, 'RATE_LIMITED'));
+    if (verdict.code === 'VALID') return new LimitedResult(verdict, fixedAnswer(key, 'METERED'));
+    if (verdict.code === 'RATE_LIMITED') return new LimitedResult(verdict, fixedAnswer(key, 'RATE_LIMITED'));
     return ok(verdict);
   };
 
@@ -171,8 +178,8 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       key,
       cost,
       now,
-      fixedValue(key, 'METERED'),
-      fixedValue(key, 'RATE_LIMITED'),
+      fixedAnswer(key, 'METERED').value,
+      fixedAnswer(key, 'RATE_LIMITED').value,
     );
     return limited instanceof Promise
       ? limited.then((settled) => spend(key, cost, now, settled))
