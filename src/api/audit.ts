@@ -13,7 +13,13 @@ export const AuditEvent = Type.Object({
   ),
   actor: Type.Union(
     [
-      Type.Object({ type: Type.Literal('key'), keyId: Type.String() }),
+      Type.Object({
+        type: Type.Literal('key'),
+        keyId: Type.String(),
+        email: Type.Optional(
+          Type.String({ description: 'the person whose SSO session acted with the key (an operator: the root key)' }),
+        ),
+      }),
       Type.Object(
         { type: Type.Literal('operator') },
         {

@@ -160,5 +160,10 @@ export function createClient(options: ClientOptions): KeywardClient {
       get: (id) => request('GET', at('/v1/sessions', id)),
       delete: (id) => request('DELETE', at('/v1/sessions', id)),
     },
+    sso: {
+      createToken: (body) => request('POST', '/v1/sso/token', body),
+      getSignIn: () => request('GET', '/v1/sso/pending'),
+      updateSignIn: (body) => request('POST', '/v1/sso/complete', body),
+    },
   };
 }
