@@ -31,8 +31,8 @@ export interface VerifyCaches {
   readonly resources: ResourceCache;
   readonly importPrefixes?: ImportPrefixes;
   /**
-   * The replicas streaming from this node (change-hub.ts): told of every change the follower
-   * reads, this node's own included (a commit wakes the follower), so each is told once.
+   * The replicas streaming from this node (change-hub.ts): told of every change applied here, this
+   * node's own at commit. Its own are read again by the follower (a second eviction, harmless).
    */
   readonly replicas?: Pick<ChangeHub, 'publish'>;
   /** This node's credit leases: a changed key's lease goes back (a PATCH of its balance voided it). */
@@ -45,6 +45,9 @@ export interface VerifyCaches {
  * everything rather than nothing.
  */
 export function applyChange(caches: VerifyCaches, change: Change): void {
+  // The replicas streaming from this node hear of a change as its caches do: its own at commit,
+  // other nodes' as the follower reads them.
+  caches.replicas?.publish(change);
   if (change.entity === 'instance') {
     // Nothing cached depends on instance settings; a new import prefix is learnt (import-prefixes.ts).
     caches.importPrefixes?.learn(change.entityId);
@@ -98,7 +101,6 @@ export async function startChangeFollower(
     if (gaps.size === 0) return;
     for (const change of await changesAt(db, [...gaps.keys()])) {
       applyChange(caches, change);
-      caches.replicas?.publish(change);
       gaps.delete(change.seq);
     }
   };
@@ -109,7 +111,6 @@ export async function startChangeFollower(
       const changes = await changesAfter(db, lastSeq, BATCH);
       for (const change of changes) {
         applyChange(caches, change);
-        caches.replicas?.publish(change);
         for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, startedAt + GAP_WATCH_MS);
         lastSeq = change.seq;
       }
