@@ -136,7 +136,7 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
     const seeded = await seedTenant(kw, 'Audited');
     const key = await keyWith(seeded, undefined);
     await seeded.admin.patch(`/v1/keys/${key.id}`, { ipAllowlist: ['10.0.0.0/8'] });
-    const events = await seeded.admin.get(`/v1/audit?action=key.update`);
+    const events = await seeded.admin.get(`/v1/audit?action=key.ip_allowlist_changed`);
     expect(events.status).toBe(200);
     expect(JSON.stringify(events.body.items)).toContain('10.0.0.0/8');
   });

@@ -110,9 +110,12 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     const { id } = await keyWith([]);
     const ratelimits = [{ name: 'hourly', limit: 100, durationMs: 3_600_000 }];
     expect((await seeded.admin.patch(`/v1/keys/${id}`, { ratelimits })).status).toBe(200);
-    const events = await seeded.admin.get(`/v1/audit?targetId=${id}&action=key.update`);
+    const events = await seeded.admin.get(`/v1/audit?targetId=${id}&action=key.usage_changed`);
     expect(events.body.items).toEqual([
-      expect.objectContaining({ action: 'key.update', details: expect.objectContaining({ ratelimits }) }),
+      expect.objectContaining({
+        action: 'key.usage_changed',
+        details: expect.objectContaining({ ratelimits, from: expect.objectContaining({ ratelimits: [] }) }),
+      }),
     ]);
   });
 
