@@ -49,6 +49,8 @@ interface KeyLeases {
   busy: Promise<void> | null;
   /** Moved on by a change of the key: a take that began before it is given back, not spent. */
   epoch: number;
+  /** When this node last spent the key exactly: a key spent once in a lifetime is not worth a block. */
+  spentAt: number | null;
 }
 
 export interface LeasedSpender extends CreditSpender {
@@ -174,7 +176,7 @@ export function createLeasedSpender(
     const period = periodOf(plan, now);
     let state = keys.get(keyId);
     if (state === undefined) {
-      state = { lease: null, size: FIRST_LEASE, known: null, busy: null, epoch: 0 };
+      state = { lease: null, size: FIRST_LEASE, known: null, busy: null, epoch: 0, spentAt: null };
       keys.set(keyId, state);
     }
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -185,6 +187,9 @@ export function createLeasedSpender(
         if (lease.spent + cost <= lease.amount && (await raise(lease, lease.spent + cost + markStep(lease.amount))))
           continue;
       }
+      // Rate-adaptive: the first spend of a key in a lifetime is exact; a block is taken at the second.
+      // (A take is a transaction, which on SQLite holds the one connection: not for a key spent once.)
+      if (lease === null && (state.spentAt === null || now - state.spentAt > lifetimeMs)) break;
       const current = state;
       await exclusive(current, () => take(keyId, current, cost, period, now));
       if (state.lease === null) break;
@@ -192,6 +197,7 @@ export function createLeasedSpender(
     // No block to be had: this one request is spent exactly, as without leases.
     const spent = await store.spendCredits(keyId, cost, period);
     state.known = spent.remaining;
+    state.spentAt = now;
     return spent;
   };
 
