@@ -1,7 +1,14 @@
 /** The management client's typed surface: one method per `/v1` route, typed by the API schemas (src/api). */
 import type { VerificationsInput, VerificationsObject } from '../api/analytics.js';
-import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
-import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
+import type { AuditCheckObject, AuditEventObject, ExportAuditInput, ListAuditInput } from '../api/audit.js';
+import type {
+  CompleteSessionInput,
+  CreateSsoTokenInput,
+  ListSessionsInput,
+  PendingSessionObject,
+  SessionObject,
+  SsoTokenObject,
+} from '../api/sessions.js';
 import type { PageOf } from '../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
@@ -131,6 +138,8 @@ export interface KeywardClient {
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
+    /** The filtered view as a CSV or JSON file's text (every page, not one). */
+    export(query?: ExportAuditInput): Promise<string>;
   };
   /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
   readonly webhooks: Omit<
@@ -158,5 +167,13 @@ export interface KeywardClient {
     list(query?: ListSessionsInput): Promise<PageOf<SessionObject>>;
     get(id: string): Promise<SessionObject>;
     delete(id: string): Promise<SessionObject>;
+  };
+  /** The steps of an SSO sign-in that come before a session acts (the CLI's `keyward login --sso`). */
+  readonly sso: {
+    /** The CLI's session token for the code its loopback address got and its PKCE verifier (needs no key). */
+    createToken(body: CreateSsoTokenInput): Promise<SsoTokenObject>;
+    /** What the session still waits for: the key to act with, a one-time code. */
+    getSignIn(): Promise<PendingSessionObject>;
+    updateSignIn(body: CompleteSessionInput): Promise<PendingSessionObject>;
   };
 }

@@ -59,7 +59,7 @@ describe('the OpenAPI document', () => {
     const ids = operations().map(([, op]) => op.operationId);
     for (const id of ids)
       expect(id).toMatch(
-        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|enrol|confirm|reset|import|redeliver|test)[A-Z][A-Za-z]*$/,
+        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|enrol|confirm|reset|import|redeliver|test|export)[A-Z][A-Za-z]*$/,
       );
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -117,6 +117,9 @@ describe('the OpenAPI document', () => {
       'GET /v1/sso/callback',
       'GET /v1/sso/pending',
       'POST /v1/sso/complete',
+      'GET /v1/sso/operator',
+      'GET /v1/sso/options',
+      'POST /v1/sso/token',
     ];
     for (const name of [...keyless, 'GET /healthz', 'GET /readyz', 'GET /metrics'])
       expect(operation(name).security, name).toEqual([]);

@@ -19,21 +19,23 @@ import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
 import { jsonObject } from '../../storage/column-codec.js';
 import { type AuditListFilter, listAuditRows } from './audit-list.repository.js';
+import { withNames } from './audit-names.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
+  const details = jsonObject.decode(row.details, 'audit_events.details');
   return {
     id: row.id,
     tenantId: row.tenant_id,
     environmentId: row.environment_id,
     actorKeyId: row.actor_key_id === OPERATOR_ACTOR ? null : row.actor_key_id,
-    actor: actorOf(row.actor_key_id),
+    actor: actorOf(row.actor_key_id, details),
     action: row.action,
     target: row.target_type === null && row.target_id === null ? null : { type: row.target_type, id: row.target_id },
     outcome: row.outcome === 'denied' ? 'denied' : 'success',
     status: row.status,
     requestId: row.request_id,
     sourceIp: row.source_ip,
-    details: jsonObject.decode(row.details, 'audit_events.details'),
+    details,
     at: iso(row.at),
     chain: {
       id: row.chain_id ?? INSTANCE_CHAIN,
@@ -81,7 +83,8 @@ export async function listAuditEvents(
     limit,
   };
   const rows = await listAuditRows(deps.db, filter, query.q ?? '');
-  return ok(toPage(rows, limit, toAuditObject));
+  const page = toPage(rows, limit, toAuditObject);
+  return ok({ ...page, items: await withNames(deps.db, page.items, tenant.value) });
 }
 
 /** The caller's tenant chain, or (root, no tenant named) every chain; the first bad event found wins. */

@@ -22,6 +22,8 @@ export interface SsoFlow {
   /** Where the sign-in goes back to: the console, or the CLI's loopback address. */
   readonly client: 'console' | 'cli';
   readonly cliRedirect?: string;
+  /** The CLI's PKCE challenge (S256 of a verifier only the CLI holds), checked when it takes the session. */
+  readonly cliChallenge?: string;
 }
 
 /** What a flow cookie opens to; checked, since a cookie sealed by an older release may hold another shape. */
