@@ -93,7 +93,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const credits = setUpCreditLeases(verifyStore, config.creditLeaseMs, clock, (error) =>
     storageOutage.failed('creditLease', error, 'credit lease write failed; its credits come back by the sweep'),
   );
-  // Replicas (GET /v1/changes/stream) hear of each change the follower reads (a commit here wakes it) and that the node is fresh.
+  // Replicas (GET /v1/changes/stream) hear of each change the follower reads (a commit wakes it while any listen), and that the node is fresh.
   const replicas = createChangeHub(config.changeStreamHeartbeatMs, () =>
     cacheTrusted() ? (follower?.stalenessMs(clock.now()) ?? 0) : null,
   );
@@ -130,7 +130,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       if (changes.length === 0) return;
       redis?.publish();
       webhooks?.committed();
-      follower?.wake();
+      if (replicas.subscribers > 0) follower?.wake();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
