@@ -2,7 +2,7 @@
  * The in-process replica (issue 27 item 3, docs/replica.md), with `keyward/client`'s build:
  *   (r1) cached verifies per second on one core: `verifyCached` over 2 000 keys with a
  *        permission, round robin, against one `keyward serve` on SQLite (best of 5 runs of a
- *        million, the event loop let run between them so the stream's heartbeats are heard);
+ *        million, in slices with the event loop let run between them, as a server would);
  *   (r2) memory per cached verdict: the heap a cache of 100 000 verdicts takes, after a GC;
  *   (r3) revocation: three `keyward serve` on one PostgreSQL schema, the replica streaming from
  *        the third; each key verified through the replica until it answers it itself, then
@@ -19,8 +19,9 @@ import { insertKeys, openBenchStorage } from './keys.mjs';
 import { round } from './load.mjs';
 import { call, startKeyward } from './processes.mjs';
 
-const KEYS = 2_000;
+const KEYS = Number(process.env.BENCH_REPLICA_KEYS ?? 2000);
 const CALLS = 1_000_000;
+const SLICE = 100_000;
 const VERDICTS = 100_000;
 const REVOCATIONS = 200;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -57,16 +58,24 @@ async function warm(replica, requests) {
   }
 }
 
+/**
+ * Calls per second of `verifyCached`, timed over synchronous slices of 100 000 calls with the
+ * event loop let run between them: a process that never yields would stop hearing the stream, and
+ * the replica would rightly stop serving.
+ */
 async function throughput(replica, requests) {
   let best = 0;
   for (let run = 0; run < 5; run++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = performance.now();
+    let busyMs = 0;
     let served = 0;
-    for (let i = 0; i < CALLS; i++) if (replica.verifyCached(requests[i % requests.length]) !== undefined) served++;
-    const seconds = (performance.now() - started) / 1000;
+    for (let slice = 0; slice < CALLS / SLICE; slice++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      const started = performance.now();
+      for (let i = 0; i < SLICE; i++) if (replica.verifyCached(requests[i % requests.length]) !== undefined) served++;
+      busyMs += performance.now() - started;
+    }
     if (served !== CALLS) throw new Error(`only ${served} of ${CALLS} answered from the cache`);
-    best = Math.max(best, CALLS / seconds);
+    best = Math.max(best, CALLS / (busyMs / 1000));
   }
   return Math.round(best);
 }
@@ -79,17 +88,17 @@ function memoryPerVerdict(answer) {
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < VERDICTS; i++) {
     const keyId = `key_${String(i).padStart(26, '0')}`;
-    // Each verdict its own parsed answer, as the server's JSON gives it.
+    // Each verdict its own parsed answer, as the server's JSON gives it, sharing the scope's ids as the replica does.
     cache.set(
       { key: `kw_${String(i).padStart(38, '0')}`, permission: 'functions.execute' },
-      { ...JSON.parse(JSON.stringify(answer)), keyId },
+      { ...JSON.parse(JSON.stringify(answer)), keyId, tenantId: answer.tenantId, environmentId: answer.environmentId },
       Date.now() + 60_000,
     );
   }
   gc();
-  const bytes = (process.memoryUsage().heapUsed - before) / VERDICTS;
-  if (cache.size !== VERDICTS) throw new Error('the cache dropped verdicts');
-  return Math.round(bytes);
+  // Two keys sharing the digest's first word (about one pair in 100 000) keep only the newer: a miss, not an error.
+  if (cache.size < VERDICTS * 0.999) throw new Error(`the cache kept ${cache.size} of ${VERDICTS} verdicts`);
+  return Math.round((process.memoryUsage().heapUsed - before) / cache.size);
 }
 
 export async function replicaSections({ tempDir, newPepper, databaseUrl, postgresReachable }) {

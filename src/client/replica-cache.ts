@@ -69,7 +69,8 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
   const digest = hasher.digest;
   /** By the digest's first word (a small integer: no allocation to look up); insertion-ordered, oldest first. */
   const nodes = new Map<number, KeyNode>();
-  const byKeyId = new Map<string, Set<KeyNode>>();
+  /** A key's nodes: nearly always one (its secret; a rotated-out one in its grace is a second), held bare. */
+  const byKeyId = new Map<string, KeyNode | KeyNode[]>();
   /** Counts of verdicts dropped before they were reported. */
   let retired: UsageCell[] = [];
   let size = 0;
@@ -87,8 +88,12 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
     size -= node.verdicts.size;
     for (const entry of node.verdicts.values()) retire(entry);
     const ofKey = byKeyId.get(node.keyId);
-    ofKey?.delete(node);
-    if (ofKey?.size === 0) byKeyId.delete(node.keyId);
+    if (ofKey === node) byKeyId.delete(node.keyId);
+    else if (Array.isArray(ofKey)) {
+      const left = ofKey.filter((other) => other !== node);
+      if (left.length === 1) byKeyId.set(node.keyId, left[0] as KeyNode);
+      else byKeyId.set(node.keyId, left);
+    }
   }
 
   return {
@@ -129,12 +134,8 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
           verdicts: new Map(),
         };
         nodes.set(slot, node);
-        let ofKey = byKeyId.get(answer.keyId);
-        if (ofKey === undefined) {
-          ofKey = new Set();
-          byKeyId.set(answer.keyId, ofKey);
-        }
-        ofKey.add(node);
+        const ofKey = byKeyId.get(answer.keyId);
+        byKeyId.set(answer.keyId, ofKey === undefined ? node : [...(Array.isArray(ofKey) ? ofKey : [ofKey]), node]);
       }
       const rest = restOf(request);
       const replaced = node.verdicts.get(rest);
@@ -154,7 +155,8 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       }
     },
     evictKey(keyId) {
-      for (const node of [...(byKeyId.get(keyId) ?? [])]) dropNode(node);
+      const ofKey = byKeyId.get(keyId);
+      for (const node of ofKey === undefined ? [] : Array.isArray(ofKey) ? [...ofKey] : [ofKey]) dropNode(node);
     },
     evictResources() {
       for (const node of [...nodes.values()]) {

@@ -149,7 +149,9 @@ export function createReplica(options: ReplicaOptions): Replica {
     let until = now() + ttlMs;
     const expires = answer.expiresAt === null ? Number.NaN : Date.parse(answer.expiresAt);
     if (Number.isFinite(expires)) until = Math.min(until, expires);
-    if (until > now()) cache.set(request, { ...answer, keyId }, until);
+    // The scope's own strings for the tenant and environment: one copy for every verdict held.
+    if (until > now())
+      cache.set(request, { ...answer, keyId, tenantId: scope.tenantId, environmentId: scope.environmentId }, until);
   };
 
   const verifyCached = (request: VerifyRequest): VerifyAnswer | undefined => {

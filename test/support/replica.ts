@@ -103,7 +103,7 @@ export async function replicaWorld(db: TestDatabase): Promise<ReplicaWorld> {
 }
 
 /** Waits (at most `ms`) until `condition` holds; fails naming `what` otherwise. */
-export async function eventually(what: string, condition: () => boolean, ms = 2000): Promise<void> {
+export async function eventually(what: string, condition: () => boolean, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
