@@ -66,13 +66,15 @@ export function openHandoff(box: SecretBox, code: string, verifier: string, now:
   const refused = (detail: string) => fail('SSO_REFUSED', detail, { reason: 'code' });
   const text = box.open(code, BOUND_TO);
   if (text === null) return refused('the sign-in code is not one this server made: run keyward login --sso again');
-  let handoff: { token?: unknown; challenge?: unknown; expiresAt?: unknown };
+  let handoff: unknown;
   try {
-    handoff = JSON.parse(text) as typeof handoff;
+    handoff = JSON.parse(text);
   } catch {
     return refused('the sign-in code cannot be read: run keyward login --sso again');
   }
-  const { token, challenge, expiresAt } = handoff;
+  if (typeof handoff !== 'object' || handoff === null)
+    return refused('the sign-in code cannot be read: run keyward login --sso again');
+  const { token, challenge, expiresAt } = handoff as Record<string, unknown>;
   if (typeof token !== 'string' || typeof challenge !== 'string' || typeof expiresAt !== 'number')
     return refused('the sign-in code cannot be read: run keyward login --sso again');
   if (expiresAt <= now) return refused('the sign-in code is older than 5 minutes: run keyward login --sso again');
