@@ -34,8 +34,10 @@ export const AuditEvent = Type.Object({
     ],
     { description: 'who acted' },
   ),
+  actorName: Type.Optional(Type.String({ description: "the acting key's name, while the key is there to name" })),
   action: Type.String(),
   target: Nullable(Type.Object({ type: Nullable(Type.String()), id: Nullable(Type.String()) })),
+  targetName: Type.Optional(Type.String({ description: "the target's name, while it is there to name" })),
   outcome: Type.Union([Type.Literal('success'), Type.Literal('denied')]),
   status: Type.Integer(),
   requestId: Nullable(Type.String()),
@@ -71,6 +73,22 @@ export const ListAuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The audit view's filters (no paging: every matching event) and the file's format. */
+export const ExportAuditQuery = Type.Composite(
+  [
+    Type.Omit(ListAuditQuery, ['limit', 'cursor']),
+    Type.Object({
+      format: Type.Optional(
+        Type.Union([Type.Literal('csv'), Type.Literal('json')], {
+          default: 'csv',
+          description: 'csv (default) or json',
+        }),
+      ),
+    }),
+  ],
+  { additionalProperties: false },
+);
+
 export const VerifyAuditQuery = Type.Object(
   { tenantId: Type.Optional(IdSchema('tenant')) },
   { additionalProperties: false },
@@ -90,4 +108,5 @@ export const AuditPage = Page(AuditEvent);
 
 export type AuditEventObject = Static<typeof AuditEvent>;
 export type ListAuditInput = Static<typeof ListAuditQuery>;
+export type ExportAuditInput = Static<typeof ExportAuditQuery>;
 export type AuditCheckObject = Static<typeof AuditCheck>;

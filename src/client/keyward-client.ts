@@ -1,6 +1,6 @@
 /** The management client's typed surface: one method per `/v1` route, typed by the API schemas (src/api). */
 import type { VerificationsInput, VerificationsObject } from '../api/analytics.js';
-import type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../api/audit.js';
+import type { AuditCheckObject, AuditEventObject, ExportAuditInput, ListAuditInput } from '../api/audit.js';
 import type {
   CompleteSessionInput,
   CreateSsoTokenInput,
@@ -138,6 +138,8 @@ export interface KeywardClient {
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
+    /** The filtered view as a CSV or JSON file's text (every page, not one). */
+    export(query?: ExportAuditInput): Promise<string>;
   };
   /** Events out: webhook endpoints (the secret shown once, at create and rotate), their delivery log. */
   readonly webhooks: Omit<

@@ -41,7 +41,13 @@ export function createClient(options: ClientOptions): KeywardClient {
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  /** The answer's status and text; an unreachable server is a KeywardApiError with status 0. */
+  async function send(
+    method: string,
+    path: string,
+    body: unknown,
+    query: Query | undefined,
+  ): Promise<{ response: Response; text: string }> {
     let response: Response;
     let text: string;
     try {
@@ -62,18 +68,37 @@ export function createClient(options: ClientOptions): KeywardClient {
         detail: `Keyward could not be reached at ${base}: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (response.ok) return parsed as T;
+    return { response, text };
+  }
+
+  function failure(response: Response, text: string, parsed: unknown): KeywardApiError {
     const problem =
       typeof parsed === 'object' && parsed !== null
         ? (parsed as KeywardProblem)
         : { status: response.status, detail: text.slice(0, 200) };
-    throw new KeywardApiError(response.status, problem);
+    return new KeywardApiError(response.status, problem);
+  }
+
+  function parsedOf(text: string): unknown {
+    try {
+      return text === '' ? undefined : JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const { response, text } = await send(method, path, body, query);
+    const parsed = parsedOf(text);
+    if (response.ok) return parsed as T;
+    throw failure(response, text, parsed);
+  }
+
+  /** A file the server answers (an audit export): its text as sent. */
+  async function download(path: string, query?: Query): Promise<string> {
+    const { response, text } = await send('GET', path, undefined, query);
+    if (response.ok) return text;
+    throw failure(response, text, parsedOf(text));
   }
 
   const at = (path: string, id: string): string => `${path}/${encodeURIComponent(id)}`;
@@ -134,6 +159,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     audit: {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
+      export: (query) => download('/v1/audit/export', query),
     },
     webhooks: {
       list: endpoints.list,

@@ -200,7 +200,7 @@ export function createLeasedSpender(
       const lease = keys.get(keyId)?.lease ?? null;
       try {
         if (lease !== null && lease.spent + cost <= lease.mark && usable(lease, periodOf(plan, now), now))
-          return Promise.resolve(answer(lease, cost));
+          return answer(lease, cost);
         return slow(keyId, plan, cost, now);
       } catch (error) {
         // A zone Intl does not know rejects the spend, as a failed UPDATE would: verify never sees a throw.

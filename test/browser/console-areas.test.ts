@@ -59,6 +59,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
   it('creates a policy with a scope from the picker and shows its linked keys', async () => {
     const page = await world.signedIn();
     await openArea(page, 'Policies');
+    await page.getByRole('button', { name: 'New policy' }).click();
     await page.getByLabel('Policy name').fill('read agents');
     await page.getByLabel('Type', { exact: true }).selectOption('agent');
     await page.getByLabel('Role', { exact: true }).selectOption('viewer');
@@ -87,6 +88,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await page.getByLabel('API key').fill(limited.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await openArea(page, 'Policies');
+    await page.getByRole('button', { name: 'New policy' }).click();
     await page.getByLabel('Type', { exact: true }).selectOption('namespace');
     await eventually(() => page.getByLabel('Role', { exact: true }).locator('option').allTextContents()).toEqual([
       expect.stringMatching(/^admin \(your key may not .*namespace\)$/),
@@ -102,6 +104,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
   it('creates a group and adds a key to it', async () => {
     const page = await world.signedIn();
     await openArea(page, 'Groups');
+    await page.getByRole('button', { name: 'New group' }).click();
     await page.getByLabel('Group name').fill('payments');
     await page.getByRole('button', { name: 'Create group' }).click();
     const card = page.getByRole('article', { name: 'payments' });
@@ -132,6 +135,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await world.call('PATCH', `/v1/tenants/${world.tenantId}`, world.adminKey, { maxKeyExpiryDays: 365 });
     const page = await world.signedIn();
     await openArea(page, 'Environments');
+    await page.getByRole('button', { name: 'New environment' }).click();
     await page.getByLabel('Environment name').fill('staging');
     await page.getByLabel('Key prefix', { exact: true }).first().fill('stg');
     await page.getByRole('button', { name: 'Create environment' }).click();
@@ -143,10 +147,12 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
   it('creates resources and shows them as a tree by parent', async () => {
     const page = await world.signedIn();
     await openArea(page, 'Resources');
+    await page.getByRole('button', { name: 'New resource' }).click();
     await page.getByLabel('Type', { exact: true }).selectOption('namespace');
     await page.getByLabel('Resource name').fill('team-a');
     await page.getByRole('button', { name: 'Create resource' }).click();
     await page.locator('.tree').getByText('team-a', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New resource' }).click();
     await page.getByLabel('Type', { exact: true }).selectOption('project');
     await page.getByLabel('Resource name').fill('checkout');
     await page.getByLabel('Parent', { exact: true }).selectOption({ label: 'namespace team-a' });

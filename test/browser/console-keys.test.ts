@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('a key made and ended in the console', { timeout: 
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await eventually(async () =>
       (await page.locator('tbody tr td:nth-child(2)').allTextContents()).slice(0, 4),
-    ).toEqual(['key.revoke', 'key.update', 'key.rotate', 'key.create']);
+    ).toEqual(['key.revoke', 'key.disabled', 'key.rotate', 'key.create']);
   });
 
   it("opens a refused call's event to show its reason", async () => {

@@ -198,6 +198,7 @@ describe.skipIf(!hasChromium)("a policy's rate limits edited in the console", { 
   it('creates a policy with a rate limit from the create form', async () => {
     const page = await world.signedIn();
     await openArea(page, 'Policies');
+    await page.getByRole('button', { name: 'New policy' }).click();
     await page.getByLabel('Policy name').fill('bulk');
     const form = page.getByRole('form', { name: 'Create a policy' });
     await form.getByRole('button', { name: 'Add a rate limit' }).click();

@@ -13,7 +13,8 @@ import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 /** Another node on the first's database, following its changes when asked to. */
 async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Keyward> {
@@ -38,15 +39,13 @@ async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Key
 
 describe.each(testDatabases())('credit leases through the API on $name', (db) => {
   const clock = manualClock(Date.UTC(2026, 2, 1, 12));
-  let kw: TestKeyward;
   let other: Keyward;
+  const kw = keywardForSuite(db, { clock });
   beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
     other = await secondNode(kw.database, clock);
   });
   afterAll(async () => {
     await other.close();
-    await kw.close();
   });
 
   async function meteredKey(seeded: Seeded, credits: object): Promise<{ id: string; key: string }> {

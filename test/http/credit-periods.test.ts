@@ -14,7 +14,8 @@ import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const HOUR = 3_600_000;
 
@@ -44,15 +45,13 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
   const clock = manualClock(Date.UTC(2026, 2, 1, 12));
   // The second node's clock runs two hours behind the first's.
   const behind: Clock = { now: () => clock.now() - 2 * HOUR };
-  let kw: TestKeyward;
   let other: Keyward;
+  const kw = keywardForSuite(db, { clock, config: { creditLeaseMs: 0 } });
   beforeAll(async () => {
-    kw = await startKeyward(db, { clock, config: { creditLeaseMs: 0 } });
     other = await secondNode(kw.database, behind);
   });
   afterAll(async () => {
     await other.close();
-    await kw.close();
   });
 
   async function meteredKey(seeded: Seeded, remaining: number): Promise<{ id: string; key: string }> {

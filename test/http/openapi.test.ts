@@ -59,7 +59,7 @@ describe('the OpenAPI document', () => {
     const ids = operations().map(([, op]) => op.operationId);
     for (const id of ids)
       expect(id).toMatch(
-        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|enrol|confirm|reset|import|redeliver|test)[A-Z][A-Za-z]*$/,
+        /^(get|list|create|update|delete|add|remove|rotate|revoke|verify|enrol|confirm|reset|import|redeliver|test|export)[A-Z][A-Za-z]*$/,
       );
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -3,7 +3,10 @@
  * verb then nouns (`key.update` → `updateKey`; `read` is `get`, `list` takes the plural), and its
  * handler calls the service of that name. Stored audit actions are never renamed, so the
  * operationIds and services follow them; those that do not are listed here with their reason
- * (docs/adr/0002-routes-live-in-http.md).
+ * (docs/adr/0002-routes-live-in-http.md). A route's action is the one its refusals are filed under;
+ * `PATCH /v1/keys/{id}` (`key.update`) is the one route whose successes record other actions, named
+ * for what they did (`key.disabled`, `key.grants_changed`…: docs/audit-actions.md), so its name
+ * still follows `key.update`.
  */
 import type { RouteOptions } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -119,7 +119,7 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
     groups: { ...groups, list: listed(groups.list), create: created(groups.create) },
     users: { ...users, list: listed(users.list), create: created(users.create) },
     environments: { ...environments, list: listed(environments.list), create: created(environments.create) },
-    audit: { list: listed(audit.list), verify: listed(audit.verify) },
+    audit: { list: listed(audit.list), verify: listed(audit.verify), export: listed(audit.export) },
     analytics: { verifications: listed(analytics.verifications) },
     webhooks: { ...webhooks, list: listed(webhooks.list), create: created(webhooks.create) },
   };

@@ -1,13 +1,16 @@
 /**
  * Audit (tenant.manage): the log newest first, filtered by action, outcome, actor, target and
  * time range, paged; each event opens to its details (a refusal's reason among them); and the
- * hash chain's check.
+ * hash chain's check. Actors and targets show by name, the id on hover and copyable; the view
+ * exports as CSV or JSON (audit-export.tsx).
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import type { Api, AuditCheckObject, AuditEventObject } from './api';
+import { AuditExport } from './audit-export';
 import { type AuditFilter, auditFilterOf, auditFilterParams, auditQuery } from './audit-filter';
 import { useConsole } from './console-context';
 import { when } from './format';
+import { NamedId } from './named-id';
 import { PagedTable } from './paged-table';
 import { ErrorText, StatusText } from './problem-text';
 import { useAction } from './use-action';
@@ -68,11 +71,15 @@ function EventRow({ event }: { event: AuditEventObject }) {
           ) : event.actorKeyId === null ? (
             '—'
           ) : (
-            <code>{event.actorKeyId}</code>
+            <NamedId name={event.actorName} id={event.actorKeyId} />
           )}
         </td>
         <td data-label="Target">
-          {event.target === null || event.target.id === null ? '—' : <code>{event.target.id}</code>}
+          {event.target === null || event.target.id === null ? (
+            '—'
+          ) : (
+            <NamedId name={event.targetName} id={event.target.id} />
+          )}
         </td>
         <td>
           <button
@@ -145,7 +152,10 @@ export function AuditPage() {
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       <p className="help">Newest first.</p>
-      <ChainCheck api={api} />
+      <div className="actions wrap">
+        <ChainCheck api={api} />
+        <AuditExport api={api} filter={filter} />
+      </div>
       <form onSubmit={applyFilter} className="filters" aria-label="Filter events">
         <label htmlFor="audit-q">Search</label>
         <input

@@ -6,6 +6,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { listAll, WEBHOOK_EVENT_TYPES, type WebhookDeliveryObject, type WebhookEndpointObject } from './api';
 import { ConfirmDialog } from './confirm-dialog';
+import { NewPanel } from './item-actions';
 import { useConsole } from './console-context';
 import { Dialog } from './dialog';
 import { ErrorText } from './problem-text';
@@ -121,13 +122,8 @@ function EndpointCard({
       await api.webhooks.update(endpoint.id, { enabled: !endpoint.enabled });
       onChanged();
     });
-  const rotate = () =>
-    run(async () => {
-      const rotated = await api.webhooks.rotateSecret(endpoint.id);
-      onSecret({ endpointId: endpoint.id, secret: rotated.secret });
-      onChanged();
-    });
-  const [deleting, setDeleting] = useState(false);
+  // Disabling and rotating are asked first, each saying what changes; enabling only gives back.
+  const [asking, setAsking] = useState<'delete' | 'disable' | 'rotate' | null>(null);
   return (
     <article className="panel" aria-labelledby={`endpoint-${endpoint.id}`}>
       <h3 id={`endpoint-${endpoint.id}`}>{endpoint.url}</h3>
@@ -136,18 +132,51 @@ function EndpointCard({
         {endpoint.description === '' ? '' : ` · ${endpoint.description}`}
       </p>
       <div className="actions">
-        <button type="button" disabled={busy} onClick={() => void toggle()}>
+        <button type="button" disabled={busy} onClick={() => (endpoint.enabled ? setAsking('disable') : void toggle())}>
           {endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
-        <button type="button" disabled={busy} onClick={() => void rotate()}>
+        <button type="button" disabled={busy} onClick={() => setAsking('rotate')}>
           Rotate secret
         </button>
-        <button type="button" disabled={busy} onClick={() => setDeleting(true)}>
+        <button type="button" disabled={busy} onClick={() => setAsking('delete')}>
           Delete
         </button>
       </div>
       <ErrorText error={error} />
-      {deleting && (
+      {asking === 'disable' && (
+        <ConfirmDialog
+          title={`Disable the webhook to ${endpoint.url}?`}
+          confirmLabel="Disable webhook"
+          onConfirm={async () => {
+            await api.webhooks.update(endpoint.id, { enabled: false });
+            onChanged();
+          }}
+          onClose={() => setAsking(null)}
+        >
+          <p>
+            No events are sent to it while it is disabled: they wait in its log, and are delivered when it is enabled
+            again. Its secret and subscriptions do not change.
+          </p>
+        </ConfirmDialog>
+      )}
+      {asking === 'rotate' && (
+        <ConfirmDialog
+          title={`Rotate the signing secret of ${endpoint.url}?`}
+          confirmLabel="Rotate secret"
+          onConfirm={async () => {
+            const rotated = await api.webhooks.rotateSecret(endpoint.id);
+            onSecret({ endpointId: endpoint.id, secret: rotated.secret });
+            onChanged();
+          }}
+          onClose={() => setAsking(null)}
+        >
+          <p>
+            A new signing secret, shown once. For the next 24 hours every event carries two signatures, the old secret's
+            and the new one's, so the receiver can switch over; then only the new secret signs.
+          </p>
+        </ConfirmDialog>
+      )}
+      {asking === 'delete' && (
         <ConfirmDialog
           title={`Delete the webhook to ${endpoint.url}?`}
           confirmLabel="Delete webhook"
@@ -155,7 +184,7 @@ function EndpointCard({
             await api.webhooks.delete(endpoint.id);
             onChanged();
           }}
-          onClose={() => setDeleting(false)}
+          onClose={() => setAsking(null)}
         >
           <p>No more events are sent to it, and its delivery log goes with it. This cannot be undone.</p>
         </ConfirmDialog>
@@ -170,7 +199,7 @@ export function EventsPage() {
   const endpoints = useLoad(useCallback(() => listAll(api.webhooks.list), [api]));
   const [shown, setShown] = useState<{ endpointId: string; secret: string } | null>(null);
   const { busy, error, run } = useAction();
-  const create = (event: FormEvent<HTMLFormElement>) => {
+  const create = (event: FormEvent<HTMLFormElement>, close: () => void) => {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
@@ -184,6 +213,7 @@ export function EventsPage() {
       });
       setShown({ endpointId: created.id, secret: created.secret });
       form.reset();
+      close();
       endpoints.reload();
     });
   };
@@ -191,26 +221,34 @@ export function EventsPage() {
     <section aria-labelledby="events-title">
       <h2 id="events-title">Events</h2>
       <p className="help">Webhook endpoints receive signed events about this tenant's keys (docs/webhooks.md).</p>
-      <form onSubmit={create} aria-label="Add a webhook endpoint">
-        <label htmlFor="endpoint-url">Endpoint URL</label>
-        <input id="endpoint-url" name="url" type="url" required maxLength={2000} placeholder="https://…" />
-        <fieldset>
-          <legend>Events</legend>
-          {WEBHOOK_EVENT_TYPES.map((type) => (
-            <label key={type}>
-              <input type="checkbox" name={type} defaultChecked={type !== 'key.credits_low'} /> {type}
-            </label>
-          ))}
-        </fieldset>
-        <label htmlFor="endpoint-threshold">Credits low below (for key.credits_low)</label>
-        <input id="endpoint-threshold" name="threshold" type="number" min={1} />
-        <button type="submit" disabled={busy}>
-          Add endpoint
-        </button>
-      </form>
+      <NewPanel label="New endpoint">
+        {(close) => (
+          <form onSubmit={(event) => create(event, close)} aria-label="Add a webhook endpoint">
+            <label htmlFor="endpoint-url">Endpoint URL</label>
+            <input id="endpoint-url" name="url" type="url" required maxLength={2000} placeholder="https://…" />
+            <fieldset>
+              <legend>Events</legend>
+              {WEBHOOK_EVENT_TYPES.map((type) => (
+                <label key={type}>
+                  <input type="checkbox" name={type} defaultChecked={type !== 'key.credits_low'} /> {type}
+                </label>
+              ))}
+            </fieldset>
+            <label htmlFor="endpoint-threshold">Credits low below (for key.credits_low)</label>
+            <input id="endpoint-threshold" name="threshold" type="number" min={1} />
+            <button type="submit" disabled={busy}>
+              Add endpoint
+            </button>
+          </form>
+        )}
+      </NewPanel>
       <ErrorText error={error ?? endpoints.error} />
       {endpoints.loading && <p role="status">Loading…</p>}
-      {endpoints.data?.length === 0 && <p>No webhook endpoints yet.</p>}
+      {endpoints.data?.length === 0 && (
+        <p className="empty">
+          No webhook endpoints yet: add one with "New endpoint" to hear of keys created, changed, rotated or revoked.
+        </p>
+      )}
       {(endpoints.data ?? []).map((endpoint) => (
         <EndpointCard key={endpoint.id} endpoint={endpoint} onChanged={endpoints.reload} onSecret={setShown} />
       ))}

@@ -6,6 +6,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { holds, listAll, type GroupObject, type KeyObject, type UserObject } from './api';
 import { useConsole } from './console-context';
+import { ItemActions, NewPanel } from './item-actions';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
@@ -25,10 +26,12 @@ function GroupCard({
   group,
   directory,
   onChanged,
+  onDeleted,
 }: {
   group: GroupObject;
   directory: Directory;
   onChanged: (group: GroupObject) => void;
+  onDeleted: () => void;
 }) {
   const { api, me } = useConsole();
   const { busy, error, run } = useAction();
@@ -54,7 +57,24 @@ function GroupCard({
 
   return (
     <article className="panel" aria-labelledby={`group-${group.id}`}>
-      <h3 id={`group-${group.id}`}>{group.name}</h3>
+      <h3 id={`group-${group.id}`}>
+        {group.name}{' '}
+        <ItemActions
+          noun="group"
+          name={group.name}
+          onRename={async (name) => onChanged(await api.groups.update(group.id, { name }))}
+          onDelete={async () => {
+            await api.groups.delete(group.id);
+            onDeleted();
+          }}
+          deleteText={
+            <p>
+              Group <code>{group.id}</code> is deleted: its {group.memberKeyIds.length + userIds.length} member(s) stop
+              sharing what it holds on resources. The keys and users themselves stay.
+            </p>
+          }
+        />
+      </h3>
       <h4>Members</h4>
       {group.memberKeyIds.length + userIds.length === 0 && <p className="help">No members yet.</p>}
       <ul className="chips">
@@ -131,13 +151,14 @@ export function GroupsPage() {
     }, [api]),
   );
   const { busy, error, run } = useAction();
-  const create = (event: FormEvent<HTMLFormElement>) => {
+  const create = (event: FormEvent<HTMLFormElement>, close: () => void) => {
     event.preventDefault();
     const form = event.currentTarget;
     const name = String(new FormData(form).get('name') ?? '').trim();
     void run(async () => {
       await api.groups.create({ name });
       form.reset();
+      close();
       groups.reload();
     });
   };
@@ -148,22 +169,31 @@ export function GroupsPage() {
     <section aria-labelledby="groups-title">
       <h2 id="groups-title">Groups</h2>
       <p className="help">Sharing groups: when a member key creates a resource, the group owns it too.</p>
-      <form className="filters" onSubmit={create} aria-label="Create a group">
-        <label htmlFor="group-name">Group name</label>
-        <input id="group-name" name="name" required maxLength={200} />
-        <button type="submit" disabled={busy}>
-          Create group
-        </button>
-      </form>
+      <NewPanel label="New group">
+        {(close) => (
+          <form className="filters" onSubmit={(event) => create(event, close)} aria-label="Create a group">
+            <label htmlFor="group-name">Group name</label>
+            <input id="group-name" name="name" required maxLength={200} />
+            <button type="submit" disabled={busy}>
+              Create group
+            </button>
+          </form>
+        )}
+      </NewPanel>
       <ErrorText error={error ?? groups.error ?? directory.error} />
       {groups.loading && <p role="status">Loading…</p>}
-      {groups.data?.length === 0 && <p>No groups yet.</p>}
+      {groups.data?.length === 0 && (
+        <p className="empty">
+          No groups yet: create one with "New group", then add the keys or users who should share what they make.
+        </p>
+      )}
       {(groups.data ?? []).map((group) => (
         <GroupCard
           key={group.id}
           group={group}
           directory={directory.data ?? { keys: [], users: [] }}
           onChanged={replace}
+          onDeleted={groups.reload}
         />
       ))}
     </section>

@@ -1,5 +1,5 @@
 /** A key's rotate and revoke confirmations. */
-import type { FormEvent, ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { MAX_GRACE_SECONDS } from '../../src/api/rotation.js';
 import type { Api, CreatedKeyObject, KeyObject } from './api';
 import { Dialog } from './dialog';
@@ -17,6 +17,25 @@ function ConfirmActions({ error, onCancel, children }: { error: unknown; onCance
           Cancel
         </button>
       </div>
+    </>
+  );
+}
+
+/** What becomes of the secret in use (ending …hint): at once, or after the grace typed so far. */
+export function RetiredSecret({ hint, grace }: { hint: string; grace: string }) {
+  const seconds = Number(grace);
+  if (grace.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
+    return (
+      <>
+        The secret in use (ending …{hint}) <strong>stops working at once</strong>: every caller still using it is
+        refused.
+      </>
+    );
+  const until = new Date(Date.now() + seconds * 1000);
+  return (
+    <>
+      The secret in use (ending …{hint}) keeps working for {seconds} s, until {until.toLocaleString()}; both work until
+      then.
     </>
   );
 }
@@ -56,6 +75,7 @@ export function RotateDialog({
   onRotated,
 }: KeyActionProps & { onRotated: (rotated: CreatedKeyObject) => void }) {
   const { busy, error, run } = useAction();
+  const [grace, setGrace] = useState('');
   const rotate = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -73,9 +93,15 @@ export function RotateDialog({
   return (
     <Dialog title={`Rotate ${target.name}?`} onClose={onClose}>
       <form onSubmit={rotate} className="grid">
-        <p className="span">
-          Key <code>{target.id}</code> gets a new secret, shown once; its grants and history stay.
-        </p>
+        <ul className="span changes" aria-label="What changes">
+          <li>
+            A new secret for key <code>{target.id}</code>, shown once.
+          </li>
+          <li>
+            <RetiredSecret hint={target.hint} grace={grace} />
+          </li>
+          <li>Unchanged: the key's id, name, grants, policies, limits, credits and history.</li>
+        </ul>
         <label htmlFor="rotate-grace">Grace seconds</label>
         <input
           id="rotate-grace"
@@ -84,6 +110,8 @@ export function RotateDialog({
           min={0}
           max={MAX_GRACE_SECONDS}
           placeholder="0"
+          value={grace}
+          onChange={(event) => setGrace(event.target.value)}
           aria-describedby="rotate-grace-help"
         />
         <p id="rotate-grace-help" className="help span">

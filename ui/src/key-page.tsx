@@ -1,8 +1,9 @@
 /**
  * One key: its status, grants, linked policies and groups, usage controls, usage per day, last
  * use, and what may be done to it: rotate (grace period, TOTP code where MFA is required),
- * disable or enable, edit grants or usage controls, revoke (after a confirmation). A new secret
- * is shown once, in a dialog.
+ * disable or enable, edit grants or usage controls, rename, edit its metadata, link policies,
+ * revoke (after a confirmation). A new secret is shown once, in a dialog; while a rotation's grace
+ * runs, the page says both secrets work, and until when.
  */
 import { ConfirmDialog } from './confirm-dialog';
 import { lazy, Suspense, useCallback, useState } from 'react';
@@ -11,6 +12,8 @@ import { Badges } from './badges';
 import { useConsole } from './console-context';
 import { when } from './format';
 import { GrantsDialog } from './grants-dialog';
+import { FieldDialog } from './item-actions';
+import { LinkPoliciesDialog, MetadataDialog } from './key-edit-dialogs';
 import { RevokeDialog, RotateDialog } from './key-forms';
 import { statusOf, StatusBadge } from './key-status';
 import { ErrorText } from './problem-text';
@@ -24,7 +27,16 @@ import { href } from './use-route';
 // The chart library is most of the console's weight: it loads with the first key page.
 const UsageChart = lazy(async () => ({ default: (await import('./usage-chart')).UsageChart }));
 
-type Open = 'rotate' | 'revoke' | 'disable' | 'grants' | { readonly secret: CreatedKeyObject } | null;
+type Open =
+  | 'rotate'
+  | 'revoke'
+  | 'disable'
+  | 'grants'
+  | 'rename'
+  | 'metadata'
+  | 'policies'
+  | { readonly secret: CreatedKeyObject }
+  | null;
 
 export function KeyPage({ id }: { id: string }) {
   const { api, me, onOwnKeyRotated, onOwnKeyRevoked, tenantId } = useConsole();
@@ -33,14 +45,16 @@ export function KeyPage({ id }: { id: string }) {
   const usage = useLoad(useCallback(() => api.keys.usage(id), [api, id]));
   const related = useLoad(
     useCallback(async () => {
-      const [policies, groups, environments, tenant] = await Promise.all([
+      const [policies, groups, environments, tenant, owner] = await Promise.all([
         listAll(api.policies.list),
         listAll(api.groups.list),
         manager ? listAll(api.environments.list) : Promise.resolve([]),
         manager ? api.tenants.get(tenantId) : Promise.resolve(null),
+        // The owner's name, not only its id; a key that cannot read users shows the id.
+        key.data?.userId == null ? Promise.resolve(null) : api.users.get(key.data.userId).catch(() => null),
       ]);
-      return { policies, groups, environments, tenant };
-    }, [api, manager, tenantId]),
+      return { policies, groups, environments, tenant, owner };
+    }, [api, manager, tenantId, key.data?.userId]),
   );
   const [open, setOpen] = useState<Open>(null);
   const toggle = useAction();
@@ -85,7 +99,11 @@ export function KeyPage({ id }: { id: string }) {
         <dd>
           {shown.kind}
           {shown.admin ? ', admin' : ''}
-          {shown.userId !== null ? `, owned by ${shown.userId}` : ''}
+          {shown.userId !== null && (
+            <>
+              , owned by <span title={shown.userId}>{related.data?.owner?.name ?? shown.userId}</span>
+            </>
+          )}
         </dd>
         <dt>Environment</dt>
         <dd>{environment?.name ?? shown.environmentId ?? '—'}</dd>
@@ -99,6 +117,14 @@ export function KeyPage({ id }: { id: string }) {
             <dd>still works until {when(shown.previousSecretValidUntil)} (rotation grace period)</dd>
           </>
         )}
+        <dt>Metadata</dt>
+        <dd>
+          {Object.keys(shown.metadata).length === 0 ? (
+            'none'
+          ) : (
+            <code className="break">{JSON.stringify(shown.metadata)}</code>
+          )}
+        </dd>
         <dt>Last used</dt>
         <dd>
           {when(usage.data?.lastUsedAt ?? shown.lastUsedAt)}
@@ -106,6 +132,12 @@ export function KeyPage({ id }: { id: string }) {
         </dd>
       </dl>
 
+      {shown.previousSecretValidUntil !== null && shown.status !== 'revoked' && (
+        <p className="notice" role="status">
+          Rotation grace: both the new and the previous secret work until {when(shown.previousSecretValidUntil)}. Move
+          every caller to the new secret before then.
+        </p>
+      )}
       <div className="actions wrap">
         {live && (
           <>
@@ -123,6 +155,15 @@ export function KeyPage({ id }: { id: string }) {
             </button>
             <button type="button" className="secondary" onClick={() => setOpen('grants')}>
               Edit grants
+            </button>
+            <button type="button" className="secondary" onClick={() => setOpen('policies')}>
+              Link policies
+            </button>
+            <button type="button" className="secondary" onClick={() => setOpen('rename')}>
+              Rename
+            </button>
+            <button type="button" className="secondary" onClick={() => setOpen('metadata')}>
+              Edit metadata
             </button>
             <button type="button" className="danger" onClick={() => setOpen('revoke')}>
               Revoke
@@ -197,6 +238,26 @@ export function KeyPage({ id }: { id: string }) {
             key.set(updated);
             setOpen(null);
           }}
+        />
+      )}
+      {open === 'rename' && (
+        <FieldDialog
+          title={`Rename ${shown.name}`}
+          label="Name"
+          initial={shown.name}
+          required
+          maxLength={200}
+          onSave={async (name) => key.set(await api.keys.update(shown.id, { name: name ?? shown.name }))}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {open === 'metadata' && <MetadataDialog target={shown} onSaved={key.set} onClose={() => setOpen(null)} />}
+      {open === 'policies' && (
+        <LinkPoliciesDialog
+          target={shown}
+          policies={related.data?.policies ?? []}
+          onSaved={key.set}
+          onClose={() => setOpen(null)}
         />
       )}
       {open !== null && typeof open === 'object' && (

@@ -52,6 +52,16 @@ export function KeysPage() {
     window.history.replaceState(null, '', `${href('keys')}${query === '' ? '' : `?${query}`}`);
   }, [filter]);
 
+  // The owners of the keys on this page, by name (one read per owner shown, not the whole directory).
+  const ownerIds = [...new Set(keys.items.flatMap((key) => (key.userId === null ? [] : [key.userId])))].join(',');
+  const owners = useLoad(
+    useCallback(async () => {
+      const ids = ownerIds === '' ? [] : ownerIds.split(',');
+      const found = await Promise.all(ids.map((id) => api.users.get(id).catch(() => null)));
+      return new Map(found.flatMap((user) => (user === null ? [] : [[user.id, user.name] as const])));
+    }, [api, ownerIds]),
+  );
+
   const now = Date.now();
   const environmentName = (id: string | null) =>
     id === null ? '—' : (environments.data?.find((environment) => environment.id === id)?.name ?? id);
@@ -161,6 +171,12 @@ export function KeysPage() {
                 <td data-label="Kind">
                   {key.kind}
                   {key.admin ? ', admin' : ''}
+                  {key.userId !== null && (
+                    <>
+                      {', '}
+                      <span title={key.userId}>{owners.data?.get(key.userId) ?? 'owned'}</span>
+                    </>
+                  )}
                 </td>
                 <td data-label="Environment">{environmentName(key.environmentId)}</td>
                 <td data-label="Last used">{when(key.lastUsedAt)}</td>
@@ -170,7 +186,10 @@ export function KeysPage() {
           </tbody>
         </table>
       </div>
-      <ListFooter list={keys} empty={narrows(filter) ? 'No key matches.' : 'No keys yet.'} />
+      <ListFooter
+        list={keys}
+        empty={narrows(filter) ? 'No key matches.' : 'No keys yet: make the first with "Create a key".'}
+      />
     </section>
   );
 }

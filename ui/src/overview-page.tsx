@@ -7,6 +7,7 @@ import { AREAS } from './areas';
 import { Badges } from './badges';
 import { useConsole } from './console-context';
 import { when } from './format';
+import { OnboardingStepper } from './onboarding-stepper';
 import { TenantDashboard } from './tenant-dashboard';
 import { href } from './use-route';
 
@@ -14,6 +15,7 @@ export function OverviewPage() {
   const { me } = useConsole();
   return (
     <>
+      {holds(me, 'tenant.manage') && holds(me, 'users.manage') && <OnboardingStepper />}
       <TenantDashboard me={me} />
       <OverviewOfKey />
     </>

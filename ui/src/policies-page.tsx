@@ -2,6 +2,7 @@
  * Policies (seed 001's API Scopes): named grant sets, in one environment or tenant-wide, made
  * and edited with the same scope editor as keys; each lists the keys linked to it and makes a new
  * one linked to it (policy-keys.tsx). Editing one changes every linked key's access at once.
+ * Each is renamed or deleted from its row; a new one is made behind "New policy".
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { holds, listAll, type PolicyObject } from './api';
@@ -11,6 +12,7 @@ import { blockers, NO_GRANTS, type GrantSet } from '../../src/api/grants.js';
 import { useResourceSearch } from './grants-dialog';
 import { PolicyKeys } from './policy-keys';
 import { PolicyLimits } from './policy-limits';
+import { ItemActions, NewPanel } from './item-actions';
 import { ErrorText, FormProblems } from './problem-text';
 import { RateLimitRows } from './rate-limit-rows';
 import { type LimitRow, limitProblems, limitsOf } from './rate-limits';
@@ -18,7 +20,15 @@ import { ScopeEditor } from './scope-editor';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
-function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (policy: PolicyObject) => void }) {
+function PolicyDetails({
+  policy,
+  onSaved,
+  onDeleted,
+}: {
+  policy: PolicyObject;
+  onSaved: (policy: PolicyObject) => void;
+  onDeleted: () => void;
+}) {
   const { api, model, grantor } = useConsole();
   const [editing, setEditing] = useState<GrantSet | null>(null);
   const { busy, error, run } = useAction();
@@ -36,6 +46,22 @@ function PolicyDetails({ policy, onSaved }: { policy: PolicyObject; onSaved: (po
     });
   return (
     <div className="panel">
+      {/* Here, not on the row: the row's one button is the policy's name, which opens it. */}
+      <ItemActions
+        noun="policy"
+        name={policy.name}
+        onRename={async (name) => onSaved(await api.policies.update(policy.id, { name }))}
+        onDelete={async () => {
+          await api.policies.delete(policy.id, { force: true });
+          onDeleted();
+        }}
+        deleteText={
+          <p>
+            Policy <code>{policy.id}</code> is deleted and unlinked from its keys: each loses the grants and shared
+            limits it gave, at once.
+          </p>
+        }
+      />
       <h4>Grants</h4>
       {editing === null ? (
         <>
@@ -123,7 +149,7 @@ function CreatePolicy({ onCreated }: { onCreated: () => void }) {
   };
   const ownEnvironment = me.key.environmentId;
   return (
-    <form onSubmit={submit} aria-labelledby="create-policy-title" className="panel">
+    <form onSubmit={submit} aria-labelledby="create-policy-title">
       <h3 id="create-policy-title">Create a policy</h3>
       <div className="grid">
         <label htmlFor="policy-name">Policy name</label>
@@ -190,7 +216,22 @@ export function PoliciesPage() {
       </p>
       <ErrorText error={policies.error} />
       {policies.loading && <p role="status">Loading…</p>}
-      {policies.data?.length === 0 && <p>No policies yet.</p>}
+      <NewPanel label="New policy">
+        {(close) => (
+          <CreatePolicy
+            onCreated={() => {
+              close();
+              policies.reload();
+            }}
+          />
+        )}
+      </NewPanel>
+      {policies.data?.length === 0 && (
+        <p className="empty">
+          No policies yet: make one with "New policy" (a name and its grants), then link keys to it from a key's page or
+          here.
+        </p>
+      )}
       <ul className="item-list">
         {(policies.data ?? []).map((policy) => (
           <li key={policy.id}>
@@ -203,11 +244,10 @@ export function PoliciesPage() {
               {policy.name}
             </button>{' '}
             <span className="help">{placeOf(policy)}</span>
-            {open === policy.id && <PolicyDetails policy={policy} onSaved={replace} />}
+            {open === policy.id && <PolicyDetails policy={policy} onSaved={replace} onDeleted={policies.reload} />}
           </li>
         ))}
       </ul>
-      <CreatePolicy onCreated={policies.reload} />
     </section>
   );
 }

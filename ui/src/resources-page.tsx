@@ -2,12 +2,14 @@
  * Resources: what the key may discover, searched and paged on the server (`GET /v1/resources?q=`:
  * the start of a name, an id, an externalId) and shown as a tree by parent among the rows loaded;
  * create one (only under the parents its type allows, per the model), move it, change its
- * visibility. Each action is decided by the check on the server, so a refusal shows its reason
- * here. The search lives in the URL, so a reload keeps it.
+ * visibility, rename it, give it an external id (the id in the customer's own system) or delete
+ * it from its row. Each action is decided by the check on the server, so a refusal shows its
+ * reason here. The search lives in the URL, so a reload keeps it.
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import type { ModelDescriptionObject, ResourceObject } from './api';
 import { useConsole } from './console-context';
+import { FieldDialog, ItemActions, NewPanel } from './item-actions';
 import { ListFooter } from './paged-table';
 import { ErrorText } from './problem-text';
 import { type ResourceFilter, resourceFilterOf, resourceFilterParams, resourcesQuery } from './resource-filter';
@@ -46,6 +48,7 @@ function Node({
 }) {
   const { api, model } = useConsole();
   const { busy, error, run } = useAction();
+  const [editingExternalId, setEditingExternalId] = useState(false);
   const children = all.filter((candidate) => candidate.parentId === resource.id);
   const parents = parentsFor(model, resource.type, all, resource.id);
   const patch = (change: { parentId?: string | null; visibility?: Visibility }) =>
@@ -99,7 +102,50 @@ function Node({
               under {parent.type} {parent.name}
             </option>
           ))}
-        </select>
+        </select>{' '}
+        {resource.externalId != null && <span className="help">external id {resource.externalId}</span>}
+        <ItemActions
+          noun="resource"
+          name={resource.name}
+          onRename={async (name) => {
+            await api.resources.update(resource.id, { name });
+            onChanged();
+          }}
+          onDelete={async () => {
+            await api.resources.delete(resource.id);
+            onChanged();
+          }}
+          deleteText={
+            <p>
+              {resource.type} <code>{resource.id}</code> is deleted with the roles granted on it. Keyward refuses while
+              it has children or bound webhook keys.
+            </p>
+          }
+        >
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setEditingExternalId(true)}
+            aria-label={`External id of ${resource.name}`}
+          >
+            External id
+          </button>
+        </ItemActions>
+        {editingExternalId && (
+          <FieldDialog
+            title={`External id of ${resource.name}`}
+            label="External id"
+            initial={resource.externalId ?? ''}
+            required={false}
+            maxLength={200}
+            help="The resource's id in your own system, to find it by. Empty clears it."
+            onSave={async (externalId) => {
+              await api.resources.update(resource.id, { externalId });
+              onChanged();
+            }}
+            onClose={() => setEditingExternalId(false)}
+          />
+        )}
       </div>
       <ErrorText error={error} />
       {children.length > 0 && (
@@ -127,8 +173,10 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
     const parentId = String(data.get('parentId') ?? '');
     const visibility = String(data.get('visibility') ?? '');
     const value = String(data.get('value') ?? '');
+    const externalId = String(data.get('externalId') ?? '').trim();
     void run(async () => {
       await api.resources.create({
+        ...(externalId === '' ? {} : { externalId }),
         type,
         name: String(data.get('name') ?? '').trim(),
         ...(parentId === '' ? {} : { parentId }),
@@ -140,7 +188,7 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
     });
   };
   return (
-    <form onSubmit={submit} className="grid panel" aria-labelledby="create-resource-title">
+    <form onSubmit={submit} className="grid" aria-labelledby="create-resource-title">
       <h3 id="create-resource-title">Create a resource</h3>
       <label htmlFor="resource-type">Type</label>
       <select id="resource-type" value={type} onChange={(event) => setType(event.target.value)}>
@@ -176,6 +224,8 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
           </option>
         ))}
       </select>
+      <label htmlFor="resource-external-id">External id</label>
+      <input id="resource-external-id" name="externalId" maxLength={200} placeholder="optional" />
       {carriesValue && (
         <>
           <label htmlFor="resource-value">Value</label>
@@ -245,10 +295,20 @@ export function ResourcesPage() {
         empty={
           searching
             ? 'No resource matches.'
-            : 'No resources this key can see yet. Create the first below: a top-level one first, then what sits under it.'
+            : 'No resources this key can see yet: create the first with "New resource", a top-level one first, then what sits under it.'
         }
       />
-      <CreateResource all={all} onCreated={resources.reload} />
+      <NewPanel label="New resource">
+        {(close) => (
+          <CreateResource
+            all={all}
+            onCreated={() => {
+              close();
+              resources.reload();
+            }}
+          />
+        )}
+      </NewPanel>
     </section>
   );
 }

@@ -3,6 +3,7 @@
  * they set their own, and its tier. Settings this server does not know (added by a later
  * version) are left out rather than sent and refused.
  */
+import { ItemActions } from './item-actions';
 import { useCallback, useState, type FormEvent } from 'react';
 import type { PatchTenantInput, TenantObject } from './api';
 import { useConsole } from './console-context';
@@ -116,6 +117,14 @@ export function SettingsPage() {
         )
       ) : (
         <>
+          <p>
+            Name: <strong title={tenant.data.id}>{tenant.data.name}</strong>{' '}
+            <ItemActions
+              noun="tenant"
+              name={tenant.data.name}
+              onRename={async (name) => tenant.set(await api.tenants.update(tenantId, { name }))}
+            />
+          </p>
           <SettingsForm key={tenant.data.id} tenant={tenant.data} onSaved={tenant.set} />
           <TierSection tenant={tenant.data} onSaved={tenant.set} />
         </>

@@ -39,7 +39,8 @@ export function TenantHeading({
   }, [gone, onGone]);
   return (
     <p className="tenant">
-      Tenant: <strong>{name ?? tenantId}</strong>
+      {/* The id on hover: two tenants may share a name, their ids never. */}
+      Tenant: <strong title={tenantId}>{name ?? tenantId}</strong>
     </p>
   );
 }

@@ -1,98 +1,30 @@
 /**
- * Users: people of the tenant with their role and MFA. Enrolment shows the TOTP seed as a QR
- * code (and as text) for an authenticator app, then asks for a code to confirm it; reset
- * clears an enrolment. The seed lives in this page's state until the dialog closes.
+ * Users: people of the tenant with their role and MFA; renamed, given an external id (the id in
+ * the customer's own directory) or deleted (their keys revoked, asked first) from their row, and
+ * added behind "New user". MFA is enrolled through mfa-enrol-dialog.tsx; a reset is asked first.
  */
 import { ConfirmDialog } from './confirm-dialog';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { listAll, type UserObject } from './api';
 import { useConsole } from './console-context';
-import { Dialog } from './dialog';
+import { EnrolDialog, type Enrolment } from './mfa-enrol-dialog';
+import { FieldDialog, ItemActions, NewPanel } from './item-actions';
 import { ErrorText } from './problem-text';
 import { useAction } from './use-action';
 import { useLoad } from './use-load';
 
-interface Enrolment {
-  readonly user: UserObject;
-  readonly secret: string;
-  readonly otpauthUrl: string;
-}
-
-function EnrolDialog({
-  enrolment,
-  onClose,
-  onConfirmed,
-}: {
-  enrolment: Enrolment;
-  onClose: () => void;
-  onConfirmed: () => void;
-}) {
-  const { api } = useConsole();
-  const [qr, setQr] = useState<string | null>(null);
-  const { busy, error, run } = useAction();
-  useEffect(() => {
-    let current = true;
-    void import('qrcode')
-      .then(({ default: QRCode }) => QRCode.toDataURL(enrolment.otpauthUrl, { margin: 2, width: 200 }))
-      .then((url) => current && setQr(url));
-    return () => {
-      current = false;
-    };
-  }, [enrolment.otpauthUrl]);
-  const confirm = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const code = String(new FormData(event.currentTarget).get('code') ?? '').trim();
-    void run(async () => {
-      await api.users.mfaConfirm(enrolment.user.id, code);
-      onConfirmed();
-    });
-  };
-  return (
-    <Dialog title={`Two-factor authentication for ${enrolment.user.name}`} onClose={onClose}>
-      <p>Scan this code with an authenticator app, then enter the 6-digit code it shows.</p>
-      {qr !== null ? (
-        <img
-          className="qr"
-          src={qr}
-          width={200}
-          height={200}
-          alt={`QR code of the authenticator secret for ${enrolment.user.email}`}
-        />
-      ) : (
-        <p role="status">Drawing the QR code…</p>
-      )}
-      <p className="help">
-        Or type this secret: <code className="break">{enrolment.secret}</code>
-      </p>
-      <form onSubmit={confirm} className="filters">
-        <label htmlFor="mfa-confirm-code">Code from the app</label>
-        <input
-          id="mfa-confirm-code"
-          name="code"
-          required
-          inputMode="numeric"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          autoComplete="one-time-code"
-        />
-        <button type="submit" disabled={busy}>
-          Confirm enrolment
-        </button>
-      </form>
-      <ErrorText error={error} />
-    </Dialog>
-  );
-}
-
 function UserRow({
   user,
   onChanged,
+  onDeleted,
   onEnrol,
 }: {
   user: UserObject;
   onChanged: (user: UserObject) => void;
+  onDeleted: () => void;
   onEnrol: (enrolment: Enrolment) => void;
 }) {
+  const [editingExternalId, setEditingExternalId] = useState(false);
   const { api } = useConsole();
   const mfa = useLoad(useCallback(() => api.users.mfaStatus(user.id), [api, user.id]));
   const { busy, error, run } = useAction();
@@ -102,7 +34,11 @@ function UserRow({
   return (
     <tr>
       <th scope="row" data-label="Name">
-        {user.name} <span className="help">{user.email}</span>
+        <span title={user.id}>{user.name}</span>{' '}
+        <span className="help">
+          {user.email}
+          {user.externalId === null ? '' : ` · external id ${user.externalId}`}
+        </span>
       </th>
       <td data-label="Role">
         <label className="visually-hidden" htmlFor={`role-${user.id}`}>
@@ -142,6 +78,43 @@ function UserRow({
           </button>
         )}
         <ErrorText error={error ?? mfa.error} />
+      </td>
+      <td data-label="Actions">
+        <ItemActions
+          noun="user"
+          name={user.name}
+          onRename={async (name) => onChanged(await api.users.update(user.id, { name }))}
+          onDelete={async () => {
+            await api.users.delete(user.id);
+            onDeleted();
+          }}
+          deleteText={
+            <p>
+              {user.name} ({user.email}) is deleted, and every key they own is revoked at once. This cannot be undone.
+            </p>
+          }
+        >
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setEditingExternalId(true)}
+            aria-label={`External id of ${user.name}`}
+          >
+            External id
+          </button>
+        </ItemActions>
+        {editingExternalId && (
+          <FieldDialog
+            title={`External id of ${user.name}`}
+            label="External id"
+            initial={user.externalId ?? ''}
+            required={false}
+            maxLength={200}
+            help="The user's id in your own directory or identity provider. Empty clears it."
+            onSave={async (externalId) => onChanged(await api.users.update(user.id, { externalId }))}
+            onClose={() => setEditingExternalId(false)}
+          />
+        )}
         {asking === 'mfa' && (
           <ConfirmDialog
             title={`Reset MFA of ${user.name}?`}
@@ -184,17 +157,20 @@ export function UsersPage() {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [generation, setGeneration] = useState(0);
   const { busy, error, run } = useAction();
-  const create = (event: FormEvent<HTMLFormElement>) => {
+  const create = (event: FormEvent<HTMLFormElement>, close: () => void) => {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
+    const externalId = String(data.get('externalId') ?? '').trim();
     void run(async () => {
       await api.users.create({
+        ...(externalId === '' ? {} : { externalId }),
         name: String(data.get('name') ?? '').trim(),
         email: String(data.get('email') ?? '').trim(),
         role: data.get('role') === 'admin' ? 'admin' : 'member',
       });
       form.reset();
+      close();
       users.reload();
     });
   };
@@ -211,35 +187,47 @@ export function UsersPage() {
               <th scope="col">Name</th>
               <th scope="col">Role</th>
               <th scope="col">MFA</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           {/* A new generation reloads every row's MFA status after an enrolment. */}
           <tbody key={generation}>
             {(users.data ?? []).map((user) => (
-              <UserRow key={user.id} user={user} onChanged={replace} onEnrol={setEnrolment} />
+              <UserRow key={user.id} user={user} onChanged={replace} onDeleted={users.reload} onEnrol={setEnrolment} />
             ))}
           </tbody>
         </table>
       </div>
       {users.loading && <p role="status">Loading…</p>}
-      <form onSubmit={create} className="grid panel" aria-labelledby="create-user-title">
-        <h3 id="create-user-title">Add a user</h3>
-        <label htmlFor="user-name">User name</label>
-        <input id="user-name" name="name" required maxLength={200} />
-        <label htmlFor="user-email">Email</label>
-        <input id="user-email" name="email" type="email" required maxLength={320} />
-        <label htmlFor="user-role">Role</label>
-        <select id="user-role" name="role" defaultValue="member">
-          <option value="member">member</option>
-          <option value="admin">admin</option>
-        </select>
-        <div className="span">
-          <ErrorText error={error} />
-          <button type="submit" disabled={busy}>
-            Add user
-          </button>
-        </div>
-      </form>
+      {users.data?.length === 0 && (
+        <p className="empty">No users yet: add the first with "New user", then give them a key.</p>
+      )}
+      <NewPanel label="New user">
+        {(close) => (
+          <form onSubmit={(event) => create(event, close)} className="grid" aria-labelledby="create-user-title">
+            <h3 id="create-user-title">Add a user</h3>
+            <label htmlFor="user-name">User name</label>
+            <input id="user-name" name="name" required maxLength={200} />
+            <label htmlFor="user-email">Email</label>
+            <input id="user-email" name="email" type="email" required maxLength={320} />
+            <label htmlFor="user-role">Role</label>
+            <select id="user-role" name="role" defaultValue="member">
+              <option value="member">member</option>
+              <option value="admin">admin</option>
+            </select>
+            <label htmlFor="user-external-id">External id</label>
+            <input id="user-external-id" name="externalId" maxLength={200} placeholder="optional" />
+            <div className="span">
+              <ErrorText error={error} />
+              <button type="submit" disabled={busy}>
+                Add user
+              </button>
+            </div>
+          </form>
+        )}
+      </NewPanel>
       {enrolment !== null && (
         <EnrolDialog
           enrolment={enrolment}

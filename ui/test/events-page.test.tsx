@@ -84,7 +84,8 @@ describe('the Events area', () => {
   it('shows a new endpoint’s signing secret once, then only the endpoint', async () => {
     const { api, webhooks } = fakeApi([]);
     renderPage(api);
-    await screen.findByText('No webhook endpoints yet.');
+    await screen.findByText(/^No webhook endpoints yet: add one with "New endpoint"/);
+    fireEvent.click(screen.getByRole('button', { name: 'New endpoint' }));
     fireEvent.change(screen.getByLabelText('Endpoint URL'), { target: { value: 'https://hooks.example/new' } });
     fireEvent.submit(screen.getByRole('form', { name: 'Add a webhook endpoint' }));
     const secret = (await screen.findByLabelText(/^Secret of/)) as HTMLInputElement;
@@ -106,5 +107,23 @@ describe('the Events area', () => {
     fireEvent.click(send);
     await waitFor(() => expect(webhooks.test).toHaveBeenCalledWith(ENDPOINT.id));
     expect(screen.getByRole('table', { name: `Deliveries to ${ENDPOINT.url}` }).textContent).toContain('HTTP 500');
+  });
+
+  it('disables an endpoint and rotates its secret only after a confirmation saying what changes', async () => {
+    const { api, webhooks } = fakeApi([ENDPOINT]);
+    webhooks.rotateSecret.mockResolvedValue({ ...ENDPOINT, secret: 'whsec_bmV3IHNlY3JldA==' });
+    renderPage(api);
+    fireEvent.click(await screen.findByRole('button', { name: 'Disable' }));
+    const disable = screen.getByRole('dialog', { name: `Disable the webhook to ${ENDPOINT.url}?` });
+    expect(disable.textContent).toContain('they wait in its log');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(webhooks.update).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Rotate secret' }));
+    const rotate = screen.getByRole('dialog', { name: `Rotate the signing secret of ${ENDPOINT.url}?` });
+    expect(rotate.textContent).toContain('two signatures');
+    expect(webhooks.rotateSecret).not.toHaveBeenCalled();
+    fireEvent.click(rotate.querySelector('button.danger') as HTMLButtonElement);
+    const secret = (await screen.findByLabelText(/^Secret of/)) as HTMLInputElement;
+    expect(secret.value).toBe('whsec_bmV3IHNlY3JldA==');
   });
 });

@@ -19,6 +19,7 @@ import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
 import { jsonObject } from '../../storage/column-codec.js';
 import { type AuditListFilter, listAuditRows } from './audit-list.repository.js';
+import { withNames } from './audit-names.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
   const details = jsonObject.decode(row.details, 'audit_events.details');
@@ -82,7 +83,8 @@ export async function listAuditEvents(
     limit,
   };
   const rows = await listAuditRows(deps.db, filter, query.q ?? '');
-  return ok(toPage(rows, limit, toAuditObject));
+  const page = toPage(rows, limit, toAuditObject);
+  return ok({ ...page, items: await withNames(deps.db, page.items, tenant.value) });
 }
 
 /** The caller's tenant chain, or (root, no tenant named) every chain; the first bad event found wins. */

@@ -17,6 +17,7 @@ import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-column
 import { findPolicy, policyIdsByKey } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf } from './key-grants.js';
 import { changeGrants } from './key-grant-change.js';
+import { keyChangeEvents } from './key-change-events.js';
 import { DAY_MS } from '../../core/clock.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
@@ -164,7 +165,8 @@ export async function updateKey(
         return fail('CONFLICT', `key ${id} has no credits to add to; set credits first`, { field: 'creditsAdd' });
       details['creditsAdd'] = input.creditsAdd;
     }
-    let policyIds = (await policyIdsByKey(trx, [id])).get(id) ?? [];
+    const policyIdsBefore = (await policyIdsByKey(trx, [id])).get(id) ?? [];
+    let policyIds = policyIdsBefore;
     if (grantsChanged) {
       const changed = await changeGrants(deps, caller, trx, current, input, now);
       if (!changed.ok) return changed;
@@ -184,9 +186,14 @@ export async function updateKey(
     });
     if (input.creditsAdd !== undefined)
       next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
-    await record('key.update', current, 'update', details);
-    const shown = input.credits === undefined ? withLeased(next, deps.credits) : next;
-    return ok(toKeyObject(shown, now, policyIds, await lastUsedAtOfKey(trx, deps.usage, id)));
+    const lastUsedAt = await lastUsedAtOfKey(trx, deps.usage, id);
+    const after = toKeyObject(next, now, policyIds, lastUsedAt);
+    const before = toKeyObject(current, now, policyIdsBefore, lastUsedAt);
+    for (const event of keyChangeEvents(input, before, after, details))
+      await record(event.action, current, 'update', event.details);
+    return ok(
+      input.credits === undefined ? toKeyObject(withLeased(next, deps.credits), now, policyIds, lastUsedAt) : after,
+    );
   });
 }
 

@@ -21,7 +21,16 @@ const KEY_EVENTS: Readonly<Record<string, WebhookEventType>> = {
   'key.create': 'key.created',
   // An existing key adopted by its hash (issue 29) is created here, as far as endpoints can tell.
   'key.import': 'key.created',
+  // A PATCH records what it did (key-change-events.ts); endpoints hear each as `key.updated`.
+  // `key.update` itself is in stored logs of older versions only.
   'key.update': 'key.updated',
+  'key.renamed': 'key.updated',
+  'key.metadata_changed': 'key.updated',
+  'key.disabled': 'key.updated',
+  'key.enabled': 'key.updated',
+  'key.grants_changed': 'key.updated',
+  'key.usage_changed': 'key.updated',
+  'key.ip_allowlist_changed': 'key.updated',
   'key.rotate': 'key.rotated',
   'key.revoke': 'key.revoked',
 };

@@ -66,6 +66,9 @@ export const TENANCY_FIXTURES: Fixtures = {
   'GET /v1/audit': {
     prepare: async (world) => ({ url: `/v1/audit?actorKeyId=${world.home.adminKeyId}`, needs: TENANT }),
   },
+  'GET /v1/audit/export': {
+    prepare: async (world) => ({ url: `/v1/audit/export?actorKeyId=${world.home.adminKeyId}`, needs: TENANT }),
+  },
   'GET /v1/audit/verify': {
     prepare: async (world) => ({ url: `/v1/audit/verify?tenantId=${world.home.tenantId}`, needs: TENANT }),
   },
