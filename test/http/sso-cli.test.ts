@@ -128,6 +128,20 @@ describe("a CLI's sign-in with SSO", () => {
     expect(refused.searchParams.get('detail')).toContain('is verified');
   });
 
+  it('sends a refusal before the provider (an email no provider signs in) to the waiting CLI too', async () => {
+    const query = new URLSearchParams({
+      email: 'x@nowhere.example',
+      client: 'cli',
+      challenge: pkce().challenge,
+      redirect: LOOPBACK,
+    });
+    const refused = await browser('text/html').request(new URL(`${world.base}/v1/sso/start?${query.toString()}`));
+    const to = new URL(refused.location as string);
+    expect(`${to.origin}${to.pathname}`).toBe(LOOPBACK);
+    expect(to.searchParams.get('sso_error')).toBe('NOT_FOUND');
+    expect(to.searchParams.get('detail')).toContain('no identity provider signs in people of nowhere.example');
+  });
+
   it('hands codes only to a loopback address, and only for a CLI that sent its challenge', async () => {
     const start = (query: Record<string, string>) =>
       world.kw.client().get(`/v1/sso/start?${new URLSearchParams({ email: `bob@${DOMAIN}`, ...query }).toString()}`);

@@ -51,8 +51,10 @@ export function redirectToProvider(
   reply: FastifyReply,
   deps: ServiceDeps,
   started: Result<{ url: string; flow: SsoFlow }>,
+  /** A CLI's loopback address (checked): a refusal goes there, so the waiting CLI says why. */
+  cliRedirect?: string,
 ): FastifyReply {
-  if (!started.ok) return refuse(request, reply, started.problem);
+  if (!started.ok) return refuse(request, reply, started.problem, cliRedirect);
   setFlowCookie(request, reply, sealFlow(deps.secrets, started.value.flow), FLOW_TTL_MS);
   return reply.header('cache-control', 'no-store').redirect(started.value.url, 302);
 }

@@ -33,7 +33,7 @@ export const ssoOperatorRoutes: FastifyPluginAsyncTypebox<RouteContext> = async 
         ...startOptions(client, redirect, challenge),
         redirectUri: `${base}/v1/sso/callback`,
       });
-      return redirectToProvider(request, reply, deps, started);
+      return redirectToProvider(request, reply, deps, started, client === 'cli' ? redirect : undefined);
     },
   });
 

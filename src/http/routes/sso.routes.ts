@@ -45,7 +45,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
         ...startOptions(client, redirect, challenge),
         redirectUri: `${base(request)}/v1/sso/callback`,
       });
-      return redirectToProvider(request, reply, deps, started);
+      return redirectToProvider(request, reply, deps, started, client === 'cli' ? redirect : undefined);
     },
   });
 
