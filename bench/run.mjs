@@ -14,8 +14,10 @@
  *   million    (f) the HTTP runs again with 1 000 000 keys in storage (and the cold misses)
  *   postgres   (d) cold-miss latency on PostgreSQL; (g) revocation seen by 2 other nodes of 3,
  *                  p50 and p99 over 200 revokes (when PostgreSQL answers at BENCH_DATABASE_URL)
+ *   search     (h) the console's key search and the dashboard's analytics in a tenant of 100 000
+ *                  keys, on SQLite and PostgreSQL (issue 26: each ≤ 100 ms)
  *
- * Options (flags or environment): --only=http,inprocess,million,postgres (all by default);
+ * Options (flags or environment): --only=http,inprocess,million,postgres,search (all by default);
  * BENCH_SECONDS per HTTP run (5), BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (2), BENCH_ROUNDS
  * (1: more gives each figure as the median of interleaved rounds), BENCH_DATABASE_URL
  * (postgres://postgres@127.0.0.1:5432/postgres), BENCH_CPU_PROF=<dir> (CPU profiles of the servers).
@@ -33,10 +35,11 @@ import { insertKeys, openBenchStorage } from './lib/keys.mjs';
 import { hasWrk, measure, round, WRK_MISSING } from './lib/load.mjs';
 import { timeVerifies } from './lib/latency.mjs';
 import { measureRevocations } from './lib/revocation.mjs';
+import { searchSections } from './lib/search.mjs';
 
 const flag = process.argv.find((arg) => arg.startsWith('--only='));
 const sections = new Set(
-  (flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres').split(','),
+  (flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres,search').split(','),
 );
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -341,6 +344,15 @@ try {
   if (sections.has('http') || sections.has('million')) await sqliteSections();
   if (sections.has('inprocess')) await inProcessSections();
   if (sections.has('postgres')) await postgresSections();
+  if (sections.has('search'))
+    results.search = await searchSections({
+      tempDir,
+      pepper: newPepper(),
+      databaseUrl,
+      postgresReachable,
+      startKeyward,
+      openStorage: openBenchStorage,
+    });
 } finally {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 }

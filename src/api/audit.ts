@@ -13,7 +13,13 @@ export const AuditEvent = Type.Object({
   ),
   actor: Type.Union(
     [
-      Type.Object({ type: Type.Literal('key'), keyId: Type.String() }),
+      Type.Object({
+        type: Type.Literal('key'),
+        keyId: Type.String(),
+        email: Type.Optional(
+          Type.String({ description: 'the person whose SSO session acted with the key (an operator: the root key)' }),
+        ),
+      }),
       Type.Object(
         { type: Type.Literal('operator') },
         {
@@ -50,6 +56,13 @@ export const ListAuditQuery = Type.Object(
     outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied')])),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'an id (the acting key or the target) or an action name, matched exactly',
+      }),
+    ),
     order: Type.Optional(
       Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
         description: 'asc (default): oldest first; desc: newest first',

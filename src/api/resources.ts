@@ -75,6 +75,13 @@ export const ListResourcesQuery = Type.Object(
     environmentId: Type.Optional(
       IdSchema('environment', 'only resources of this environment (visibility still applies)'),
     ),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'the start of a name (any case), the start of an id, or an externalId',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

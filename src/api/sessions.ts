@@ -28,15 +28,34 @@ export const ListSessionsQuery = Type.Object(
 );
 export const SessionPage = Page(Session);
 
+/** The CLI's part of a sign-in (`keyward login --sso`; cli-handoff.ts). */
+const CLI_START = {
+  /** The CLI's loopback address to hand the finished sign-in to; absent: the callback shows a code to paste. */
+  redirect: Type.Optional(Type.String({ maxLength: 200 })),
+  /** S256 challenge of the CLI's PKCE verifier: only that CLI can take the session. */
+  challenge: Type.Optional(Type.String({ maxLength: 128 })),
+};
+
 export const SsoStartQuery = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 320 }),
     client: Type.Optional(Type.Union([Type.Literal('console'), Type.Literal('cli')])),
-    /** The CLI's loopback address to send the finished sign-in to (`keyward login --sso`). */
-    redirect: Type.Optional(Type.String({ maxLength: 200 })),
+    ...CLI_START,
   },
   { additionalProperties: false },
 );
+
+export const SsoOperatorStartQuery = Type.Object(
+  {
+    client: Type.Optional(Type.Union([Type.Literal('console'), Type.Literal('cli')])),
+    ...CLI_START,
+  },
+  { additionalProperties: false },
+);
+
+export const SsoOptions = Type.Object({
+  operator: Type.Boolean({ description: 'operators may sign in as the instance (KEYWARD_OPERATOR_OIDC_*)' }),
+});
 
 export const SsoCallbackQuery = Type.Object(
   {
@@ -59,6 +78,21 @@ export const PendingSession = Type.Object({
   mfaRequired: Type.Boolean({ description: 'a TOTP code of the person is due before the session acts' }),
 });
 
+export const CreateSsoTokenBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 4096, description: 'what the callback handed the CLI' }),
+    verifier: Type.String({ minLength: 43, maxLength: 128, description: 'the PKCE verifier of the challenge' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SsoToken = Type.Object({
+  token: Type.String({ description: 'the CLI session, sent as Authorization: Bearer <token>; shown once' }),
+  sessionId: IdSchema('session'),
+  expiresAt: Timestamp,
+  pending: PendingSession,
+});
+
 export const CompleteSessionBody = Type.Object(
   {
     keyId: Type.Optional(IdSchema('key')),
@@ -71,3 +105,5 @@ export type SessionObject = Static<typeof Session>;
 export type PendingSessionObject = Static<typeof PendingSession>;
 export type CompleteSessionInput = Static<typeof CompleteSessionBody>;
 export type ListSessionsInput = Static<typeof ListSessionsQuery>;
+export type CreateSsoTokenInput = Static<typeof CreateSsoTokenBody>;
+export type SsoTokenObject = Static<typeof SsoToken>;

@@ -1,11 +1,12 @@
-/** `keyward login`, `whoami`, `model` and `verify`: who the CLI is, and the product's one question. */
+/** `keyward login`, `logout`, `whoami`, `model` and `verify`: who the CLI is, and the product's one question. */
 import type { Command } from 'commander';
-import { createClient, type VerifyAnswerObject } from '../client/management.js';
+import { createClient, KeywardApiError, type VerifyAnswerObject } from '../client/management.js';
 import type { ModelDescriptionObject } from '../api/model.js';
 import { run } from './command-kit.js';
 import { keyArgument, keyFromStdin } from './key-input.js';
 import { bold, fail, fields, green, line, red, show, table, UsageError } from './output.js';
-import { DEFAULT_PROFILE, saveProfile } from './profile.js';
+import { DEFAULT_PROFILE, removeProfile, saveProfile, storedProfile } from './profile.js';
+import { loginWithSso } from './sso-login.js';
 
 function printModel(model: ModelDescriptionObject): void {
   line(bold('Presets'));
@@ -47,15 +48,92 @@ function printVerdict(answer: VerifyAnswerObject): void {
   if (answer.credits !== undefined) line(`credits: ${answer.credits.remaining} left`);
 }
 
+interface LoginOptions {
+  url: string;
+  key?: string;
+  profile?: string;
+  json?: boolean;
+  sso?: boolean;
+  email?: string;
+  operator?: boolean;
+  browser: boolean;
+  keyId?: string;
+}
+
+async function ssoLogin(opts: LoginOptions): Promise<void> {
+  const name = opts.profile ?? DEFAULT_PROFILE;
+  const signedIn = await loginWithSso({
+    url: opts.url,
+    operator: opts.operator === true,
+    browser: opts.browser,
+    ...(opts.email === undefined ? {} : { email: opts.email }),
+    ...(opts.keyId === undefined ? {} : { keyId: opts.keyId }),
+  });
+  const me = await createClient({ baseUrl: opts.url, key: signedIn.token }).me();
+  const session = {
+    token: signedIn.token,
+    id: signedIn.sessionId,
+    email: signedIn.email,
+    expiresAt: signedIn.expiresAt,
+  };
+  const path = saveProfile(name, { url: opts.url, session });
+  show(
+    { session: { id: session.id, email: session.email, expiresAt: session.expiresAt }, key: me.key },
+    { json: opts.json === true },
+    () =>
+      line(
+        `Logged in to ${opts.url} as ${session.email} with SSO, acting with ${me.key.name} (${me.key.id}) until ${session.expiresAt}; profile "${name}" saved in ${path}`,
+      ),
+  );
+}
+
+/** `keyward logout`: a session is ended on the server, then the profile forgotten; a key's profile is only forgotten. */
+async function logout(opts: { profile?: string }): Promise<void> {
+  const name = opts.profile ?? DEFAULT_PROFILE;
+  const stored = storedProfile(name);
+  if (stored === undefined) throw new UsageError(`no profile "${name}" to log out of`);
+  if (stored.session !== undefined) {
+    const client = createClient({ baseUrl: stored.url, key: stored.session.token });
+    try {
+      await client.sessions.delete(stored.session.id);
+      line(`Ended session ${stored.session.id} (${stored.session.email}) on ${stored.url}`);
+    } catch (error) {
+      // Already over (expired, ended elsewhere, its key revoked): nothing is left to end on the server.
+      if (!(error instanceof KeywardApiError) || error.httpStatus !== 401) throw error;
+      line(`Session ${stored.session.id} had already ended on ${stored.url}`);
+    }
+  } else line(`The key of profile "${name}" stays valid on the server: revoke it there if it should stop working`);
+  removeProfile(name);
+  line(`Forgot profile "${name}"`);
+}
+
 export function registerAccount(program: Command): void {
   program
-    .command('login')
-    .description('check a key against a server and store both in a profile (0600)')
-    .option('--url <url>', 'where Keyward listens', process.env['KEYWARD_URL'] ?? 'http://127.0.0.1:7600')
-    .option('--key <key>', 'the key to act with: - reads it from stdin (else KEYWARD_KEY, else asked for)')
+    .command('logout')
+    .description('end the SSO session of the profile on the server and forget the profile here')
     .action(async (_o, command: Command) => {
       try {
-        const opts = command.optsWithGlobals<{ url: string; key?: string; profile?: string; json?: boolean }>();
+        await logout(command.optsWithGlobals<{ profile?: string }>());
+      } catch (error) {
+        fail(error);
+      }
+    });
+  program
+    .command('login')
+    .description(
+      'check a key against a server and store both in a profile (0600); with --sso, sign in with your identity provider and store a session instead',
+    )
+    .option('--url <url>', 'where Keyward listens', process.env['KEYWARD_URL'] ?? 'http://127.0.0.1:7600')
+    .option('--key <key>', 'the key to act with: - reads it from stdin (else KEYWARD_KEY, else asked for)')
+    .option('--sso', "sign in through your company's identity provider in a browser: the profile keeps a session")
+    .option('--email <email>', 'with --sso: your work email, which names your identity provider')
+    .option('--operator', "with --sso: sign in as an operator of the instance, through the operators' provider")
+    .option('--no-browser', 'with --sso: print the address to open elsewhere, and read the code it shows from stdin')
+    .option('--key-id <id>', 'with --sso: the key the session acts with, when you hold several')
+    .action(async (_o, command: Command) => {
+      try {
+        const opts = command.optsWithGlobals<LoginOptions>();
+        if (opts.sso === true || opts.operator === true) return await ssoLogin(opts);
         let key =
           opts.key !== undefined ? await keyArgument(opts.key, 'keyward login --key -') : process.env['KEYWARD_KEY'];
         if (key === undefined && process.stdin.isTTY === true) key = await keyFromStdin();

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ListAuditInput } from '../api/audit.js';
 import type { AuditEventObject } from '../client/management.js';
 import { defined, num, paged, run, str } from './command-kit.js';
-import { fields, green, line, pageFooter, red, show, table, UsageError, type Column } from './output.js';
+import { fields, green, line, red, show, UsageError, type Column, showPage } from './output.js';
 
 const COLUMNS: readonly Column<AuditEventObject>[] = [
   ['at', (e) => e.at],
@@ -53,10 +53,7 @@ export function registerAudit(program: Command): void {
           cursor: str(opts, 'cursor'),
         }),
       );
-      show(page, { json }, () => {
-        table(page.items, COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, COLUMNS);
     }),
   );
   audit

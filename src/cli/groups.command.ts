@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { GroupObject, PolicyObject } from '../client/management.js';
 import { collect, defined, levels, list, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, show, table, UsageError, type Column } from './output.js';
+import { fields, line, show, UsageError, type Column, showPage } from './output.js';
 import { parseRateLimitFlags } from './ratelimit-flags.js';
 
 const GROUP_COLUMNS: readonly Column<GroupObject>[] = [
@@ -28,10 +28,7 @@ export function registerGroups(program: Command): void {
         const page = await client.groups.list(
           defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
         );
-        show(page, { json }, () => {
-          table(page.items, GROUP_COLUMNS);
-          pageFooter(page.nextCursor);
-        });
+        showPage(page, { json }, GROUP_COLUMNS);
       }),
   );
   groups
@@ -96,10 +93,7 @@ export function registerPolicies(program: Command): void {
           cursor: str(opts, 'cursor'),
         }),
       );
-      show(page, { json }, () => {
-        table(page.items, POLICY_COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, POLICY_COLUMNS);
     }),
   );
   policies

@@ -10,7 +10,7 @@ import { errorLine, UsageError } from './output.js';
 const MAX_KEY_INPUT = 4096;
 
 /** The first line of stdin, read until its end (bounded), without the line break. */
-async function firstLineOfStdin(): Promise<string> {
+export async function firstLineOfStdin(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) {
     text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');

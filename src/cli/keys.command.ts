@@ -10,20 +10,7 @@ import { promptKeyGrants } from './keys-create.prompt.js';
 import { registerKeyImport } from './keys-import.command.js';
 import { parseRateLimitFlags } from './ratelimit-flags.js';
 import { registerKeyUsageControls, usageControls, withUsageControlFlags } from './keys-usage-controls.js';
-import {
-  dim,
-  fields,
-  green,
-  line,
-  pageFooter,
-  red,
-  secret,
-  show,
-  table,
-  UsageError,
-  yellow,
-  type Column,
-} from './output.js';
+import { dim, fields, green, line, red, secret, show, UsageError, yellow, type Column, showPage } from './output.js';
 
 const COLUMNS: readonly Column<KeyObject>[] = [
   ['id', (k) => k.id],
@@ -149,10 +136,7 @@ export function registerKeys(program: Command): void {
           cursor: str(opts, 'cursor'),
         }),
       );
-      show(page, { json }, () => {
-        table(page.items, COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, COLUMNS);
     }),
   );
   keys

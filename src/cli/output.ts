@@ -169,6 +169,18 @@ export function pageFooter(nextCursor: string | null): void {
   if (nextCursor !== null) line(dim(`more: --cursor ${nextCursor}`));
 }
 
+/** A list command's page: `--json`, the API's page as is; otherwise a table and where the next page starts. */
+export function showPage<T>(
+  page: { readonly items: readonly T[]; readonly nextCursor: string | null },
+  options: OutputOptions,
+  columns: readonly Column<T>[],
+): void {
+  show(page, options, () => {
+    table(page.items, columns);
+    pageFooter(page.nextCursor);
+  });
+}
+
 /** A new secret: printed once, with the warning that it will not be shown again. */
 export function secret(label: string, value: string): void {
   line('');

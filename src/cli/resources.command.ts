@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { ResourceObject } from '../client/management.js';
 import { defined, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, show, table, type Column } from './output.js';
+import { fields, line, show, type Column, showPage } from './output.js';
 
 const COLUMNS: readonly Column<ResourceObject>[] = [
   ['id', (r) => r.id],
@@ -38,10 +38,7 @@ export function registerResources(program: Command): void {
           cursor: str(opts, 'cursor'),
         }),
       );
-      show(page, { json }, () => {
-        table(page.items, COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, COLUMNS);
     }),
   );
   resources

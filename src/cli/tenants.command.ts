@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { EnvironmentObject, TenantObject } from '../client/management.js';
 import { defined, integer, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, show, table, type Column } from './output.js';
+import { fields, line, show, type Column, showPage } from './output.js';
 
 const TENANT_COLUMNS: readonly Column<TenantObject>[] = [
   ['id', (t) => t.id],
@@ -40,10 +40,7 @@ export function registerTenants(program: Command): void {
   paged(tenants.command('list').description('list tenants')).action((_o, command: Command) =>
     run(command, async ({ client, json, opts }) => {
       const page = await client.tenants.list(defined({ limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }));
-      show(page, { json }, () => {
-        table(page.items, TENANT_COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, TENANT_COLUMNS);
     }),
   );
   tenants
@@ -83,10 +80,7 @@ export function registerEnvironments(program: Command): void {
       const page = await client.environments.list(
         defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
       );
-      show(page, { json }, () => {
-        table(page.items, ENVIRONMENT_COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, ENVIRONMENT_COLUMNS);
     }),
   );
   environments

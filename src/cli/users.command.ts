@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import QRCode from 'qrcode';
 import type { UserObject } from '../client/management.js';
 import { defined, num, paged, run, str } from './command-kit.js';
-import { fields, inverse, line, pageFooter, secret, show, table, type Column } from './output.js';
+import { fields, inverse, line, secret, show, type Column, showPage } from './output.js';
 
 const COLUMNS: readonly Column<UserObject>[] = [
   ['id', (u) => u.id],
@@ -26,10 +26,7 @@ export function registerUsers(program: Command): void {
         const page = await client.users.list(
           defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
         );
-        show(page, { json }, () => {
-          table(page.items, COLUMNS);
-          pageFooter(page.nextCursor);
-        });
+        showPage(page, { json }, COLUMNS);
       }),
   );
   users

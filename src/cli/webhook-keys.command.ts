@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CreatedWebhookKeyObject, WebhookKeyObject } from '../client/management.js';
 import { collect, defined, integer, list, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, secret, show, table, type Column } from './output.js';
+import { fields, line, secret, show, type Column, showPage } from './output.js';
 
 const COLUMNS: readonly Column<WebhookKeyObject>[] = [
   ['id', (k) => k.id],
@@ -69,10 +69,7 @@ export function registerWebhookKeys(program: Command): void {
           cursor: str(opts, 'cursor'),
         }),
       );
-      show(page, { json }, () => {
-        table(page.items, COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, COLUMNS);
     }),
   );
   keys

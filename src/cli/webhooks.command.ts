@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { EndpointWithSecretObject, WebhookDeliveryObject, WebhookEndpointObject } from '../client/management.js';
 import type { CreateEndpointInput } from '../api/webhooks.js';
 import { defined, integer, num, paged, run, str } from './command-kit.js';
-import { fields, line, pageFooter, secret, show, table, type Column } from './output.js';
+import { fields, line, secret, show, type Column, showPage } from './output.js';
 
 const ENDPOINT_COLUMNS: readonly Column<WebhookEndpointObject>[] = [
   ['id', (e) => e.id],
@@ -62,10 +62,7 @@ export function registerWebhooks(program: Command): void {
         const page = await client.webhooks.list(
           defined({ tenantId: str(opts, 'tenant'), limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
         );
-        show(page, { json }, () => {
-          table(page.items, ENDPOINT_COLUMNS);
-          pageFooter(page.nextCursor);
-        });
+        showPage(page, { json }, ENDPOINT_COLUMNS);
       }),
   );
   webhooks
@@ -126,10 +123,7 @@ export function registerWebhooks(program: Command): void {
         id,
         defined({ status, limit: num(opts, 'limit'), cursor: str(opts, 'cursor') }),
       );
-      show(page, { json }, () => {
-        table(page.items, DELIVERY_COLUMNS);
-        pageFooter(page.nextCursor);
-      });
+      showPage(page, { json }, DELIVERY_COLUMNS);
     }),
   );
   webhooks

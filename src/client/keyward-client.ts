@@ -1,6 +1,14 @@
 /** The management client's typed surface: one method per `/v1` route, typed by the API schemas (src/api). */
+import type { VerificationsInput, VerificationsObject } from '../api/analytics.js';
 import type { AuditCheckObject, AuditEventObject, ExportAuditInput, ListAuditInput } from '../api/audit.js';
-import type { ListSessionsInput, SessionObject } from '../api/sessions.js';
+import type {
+  CompleteSessionInput,
+  CreateSsoTokenInput,
+  ListSessionsInput,
+  PendingSessionObject,
+  SessionObject,
+  SsoTokenObject,
+} from '../api/sessions.js';
 import type { PageOf } from '../api/common.js';
 import type { CreateEnvironmentInput, EnvironmentObject, PatchEnvironmentInput } from '../api/environments.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
@@ -123,6 +131,10 @@ export interface KeywardClient {
     removeMember(id: string, keyId: string): Promise<GroupObject>;
   };
   readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
+  /** Verifications over time by verdict code, key or tag, for dashboards (`GET /v1/analytics/verifications`). */
+  readonly analytics: {
+    verifications(query?: VerificationsInput): Promise<VerificationsObject>;
+  };
   readonly audit: {
     list(query?: ListAuditInput): Promise<PageOf<AuditEventObject>>;
     verify(query?: { tenantId?: string }): Promise<AuditCheckObject>;
@@ -155,5 +167,13 @@ export interface KeywardClient {
     list(query?: ListSessionsInput): Promise<PageOf<SessionObject>>;
     get(id: string): Promise<SessionObject>;
     delete(id: string): Promise<SessionObject>;
+  };
+  /** The steps of an SSO sign-in that come before a session acts (the CLI's `keyward login --sso`). */
+  readonly sso: {
+    /** The CLI's session token for the code its loopback address got and its PKCE verifier (needs no key). */
+    createToken(body: CreateSsoTokenInput): Promise<SsoTokenObject>;
+    /** What the session still waits for: the key to act with, a one-time code. */
+    getSignIn(): Promise<PendingSessionObject>;
+    updateSignIn(body: CompleteSessionInput): Promise<PendingSessionObject>;
   };
 }

@@ -153,6 +153,9 @@ export function createClient(options: ClientOptions): KeywardClient {
       removeMember: (id, keyId) => request('DELETE', `${at('/v1/groups', id)}/members/${encodeURIComponent(keyId)}`),
     },
     resources: collection('/v1/resources'),
+    analytics: {
+      verifications: (query) => request('GET', '/v1/analytics/verifications', undefined, query),
+    },
     audit: {
       list: (query) => request('GET', '/v1/audit', undefined, query),
       verify: (query) => request('GET', '/v1/audit/verify', undefined, query),
@@ -182,6 +185,11 @@ export function createClient(options: ClientOptions): KeywardClient {
       list: (query) => request('GET', '/v1/sessions', undefined, query as Query | undefined),
       get: (id) => request('GET', at('/v1/sessions', id)),
       delete: (id) => request('DELETE', at('/v1/sessions', id)),
+    },
+    sso: {
+      createToken: (body) => request('POST', '/v1/sso/token', body),
+      getSignIn: () => request('GET', '/v1/sso/pending'),
+      updateSignIn: (body) => request('POST', '/v1/sso/complete', body),
     },
   };
 }

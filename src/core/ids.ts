@@ -35,6 +35,14 @@ export function newId(kind: IdKind, nowMs: number): string {
   return `${ID_PREFIXES[kind]}_${timePart(nowMs)}${randomString(16, CROCKFORD)}`;
 }
 
+/**
+ * The least id of `kind` made at or after `ms`: ids begin with their time, so a time range is an
+ * id range (and is answered from an index on the id).
+ */
+export function timeIdBound(kind: IdKind, ms: number): string {
+  return `${ID_PREFIXES[kind]}_${timePart(ms)}`;
+}
+
 /** The pattern an id of `kind` matches, for request schemas. */
 export function idPattern(kind: IdKind): string {
   return `^${ID_PREFIXES[kind]}_[0-9a-z]{26}$`;

@@ -3,7 +3,6 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
-import { createCreditSpender } from '../verify/credits.js';
 import { createFastify } from './fastify-instance.js';
 import { secretBox } from '../core/secret-box.js';
 import { systemClock } from '../core/clock.js';
@@ -46,6 +45,7 @@ import { keepAuditChains } from './audit-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
 import { setUpSso } from './sso-setup.js';
+import { setUpCreditLeases } from './credit-leases-setup.js';
 
 import type { BuildOptions, Keyward } from './keyward.js';
 
@@ -88,7 +88,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cacheTrusted: () => cacheTrusted(),
   });
   const importPrefixes = createImportPrefixes(await verifyStore.importPrefixes());
-  const caches: VerifyCaches = { keys: cache, resources, importPrefixes };
+  const credits = setUpCreditLeases(verifyStore, config.creditLeaseMs, clock, (error) =>
+    storageOutage.failed('creditLease', error, 'credit lease write failed; its credits come back by the sweep'),
+  );
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes, credits: credits.spender };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
@@ -119,6 +122,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     ...(config.tiersFile === undefined ? {} : { tiers: tiersOf(config.tiersFile) }),
     notifyChanges: storage.notifyChanges,
     usage,
+    credits: credits.spender,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
       if (changes.length > 0) redis?.publish();
@@ -189,7 +193,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     resources,
     usage,
     rateLimits: rateLimits.limiter,
-    credits: createCreditSpender(verifyStore),
+    credits: credits.spender,
   });
   const metrics = createMetrics({
     cacheLookups,
@@ -282,7 +286,13 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
         .catch((error: unknown) =>
           app.log.error({ err: error }, 'key usage flush at shutdown failed; its counts are lost'),
         );
-      await Promise.all([floods.refusals.close(), flushed, tracing?.shutdown()]);
+      // Every lease held goes back: a graceful shutdown strands no credit.
+      const returned = credits
+        .stop()
+        .catch((error: unknown) =>
+          app.log.error({ err: error }, 'credit leases not given back at shutdown; the sweep will'),
+        );
+      await Promise.all([floods.refusals.close(), flushed, returned, tracing?.shutdown()]);
       if (options.storage === undefined) await storage.close();
     },
   };

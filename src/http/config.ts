@@ -68,6 +68,8 @@ export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings {
   readonly usageFlushMs: number;
   /** Pending key/day/code usage counters that make this node write them at once. */
   readonly usageFlushSize: number;
+  /** How long a node may spend a block of a key's credits it took (issue 27: credit leases). */
+  readonly creditLeaseMs: number;
   /**
    * Whose `X-Forwarded-For` to believe (Fastify `trustProxy`): false, none; a number, that many
    * proxy hops in front; a string, the comma-separated addresses and CIDRs of the proxies. Never
@@ -157,6 +159,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '20000',
   },
   {
+    name: 'KEYWARD_CREDIT_LEASE_MS',
+    description: 'how long a node spends a block of credits it took (0: no leases, one write per verify)',
+    default: '30000',
+  },
+  {
     name: 'KEYWARD_TRUST_PROXY',
     description:
       'whose X-Forwarded-For to read: false, a hop count (1 = the nearest proxy), or proxy addresses/CIDRs (10.0.0.0/8,192.0.2.7)',
@@ -228,6 +235,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     // thousand verifies cost more CPU than the verifies themselves (bench, 10 000 keys at random).
     // 20 000 pending counters hold a few MiB; the timer writes them every KEYWARD_USAGE_FLUSH_MS anyway.
     usageFlushSize: integer(env, 'KEYWARD_USAGE_FLUSH_SIZE', 20_000, 1, 1_000_000),
+    creditLeaseMs: integer(env, 'KEYWARD_CREDIT_LEASE_MS', 30_000, 0, 3_600_000),
     trustProxy: trustProxy(env, 'KEYWARD_TRUST_PROXY'),
     authFailureLimit: integer(env, 'KEYWARD_AUTH_FAILURE_LIMIT', 300, 1, 1_000_000),
     authFailureWindowMs: integer(env, 'KEYWARD_AUTH_FAILURE_WINDOW_MS', 60_000, 1000, 86_400_000),

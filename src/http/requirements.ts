@@ -26,6 +26,8 @@ export type Requirement =
       readonly orOwnUserParam?: string;
       readonly sameEnvironmentParam?: string;
       readonly onlyBodyFields?: readonly string[];
+      /** Met only by an admin key (which acts tenant-wide): an environment permission reaching the whole tenant. */
+      readonly adminKey?: true;
     }
   /** Met when any of these is. */
   | { readonly anyOf: readonly Requirement[] }
@@ -54,6 +56,7 @@ export function describeRequirement(requirement: Requirement): string {
   if ('gate' in requirement) return `${requirement.action} on the ${requirement.gate}`;
   if (requirement.orSelfParam !== undefined) return `${requirement.permission} (or the key itself)`;
   if (requirement.orOwnUserParam !== undefined) return `${requirement.permission} (or a key of that user)`;
+  if (requirement.adminKey === true) return `${requirement.permission} on an admin key`;
   return requirement.permission;
 }
 
@@ -73,6 +76,7 @@ export function meets(requirement: Requirement, key: KeyRecord, facts: RequestFa
   )
     return true;
   if (!holdsPermission(key, requirement.permission)) return false;
+  if (requirement.adminKey === true && !key.admin) return false;
   if (
     requirement.sameEnvironmentParam !== undefined &&
     facts.params[requirement.sameEnvironmentParam] !== key.environmentId

@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { ServiceDeps } from '../modules/deps.js';
 import { csrfTokens, type CsrfTokens } from '../modules/sessions/session-tokens.js';
 import { oidcConfigurations } from '../modules/sso/oidc-configurations.js';
-import type { SsoDeps } from '../modules/sso/sso.service.js';
+import type { SsoDeps } from '../modules/sso/sso-identity.js';
 import type { Config } from './config.js';
 import { sessionAuthenticator, type SessionAuthenticator } from './session-auth.js';
 
@@ -25,6 +25,11 @@ export function setUpSso(config: Config, deps: ServiceDeps, pepper: Buffer, cloc
   return {
     csrf,
     sessions: sessionAuthenticator(deps, csrf),
-    routes: { service: deps, sessionTtlMs: config.sessionTtlMs, oidc },
+    routes: {
+      service: deps,
+      sessionTtlMs: config.sessionTtlMs,
+      oidc,
+      operator: config.operatorOidc === null ? null : { cacheKey: 'operator', ...config.operatorOidc },
+    },
   };
 }

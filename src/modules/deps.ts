@@ -6,6 +6,7 @@ import type { Actor, MutationDeps } from './mutation.js';
 import type { Tiers } from './ratelimits/tiers.js';
 import type { TargetRows } from './target-rows.js';
 import type { PendingUsage } from '../storage/pending-usage.js';
+import type { LeasedCredits } from '../storage/credit-lease-table.js';
 
 export interface ServiceDeps extends MutationDeps {
   /** Server pepper: the HMAC key for keys at rest. */
@@ -20,6 +21,8 @@ export interface ServiceDeps extends MutationDeps {
   readonly auditMinRetentionDays?: number;
   /** This node's key usage not yet flushed, merged into what is read; absent: storage only. */
   readonly usage?: PendingUsage;
+  /** This node's leased credits not yet spent, added to the stored balance shown; absent: storage only. */
+  readonly credits?: LeasedCredits;
   /** `KEYWARD_TIERS`: per tier, the defaults a tenant's new keys start with; absent: none. */
   readonly tiers?: Tiers;
 }

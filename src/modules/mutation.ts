@@ -13,7 +13,7 @@ import { appendChange, type Change } from '../storage/change-log.js';
 import { isDeadlock, isUniqueViolation } from '../storage/dialect.js';
 import type { Storage } from '../storage/storage.js';
 import { insertAuditEvent, type AuditEventInput } from './audit/audit.repository.js';
-import { recordedAs } from './audit/audit-actor.js';
+import { ACTOR_EMAIL, recordedAs } from './audit/audit-actor.js';
 import { emitKeyChange } from './webhooks/key-events.js';
 
 /** Who is acting, for the audit trail. */
@@ -23,6 +23,8 @@ export interface Actor {
   readonly sourceIp: string | null;
   /** The root key: a tenant's chain records it as the instance operator (audit-actor.ts). */
   readonly operator?: boolean;
+  /** The person whose SSO session made the request (an operator's, or a tenant person's): audited as the actor. */
+  readonly sessionEmail?: string;
   /** The status the API answers when the change succeeds (201 for a creation); absent: 200. */
   readonly successStatus?: number;
 }
@@ -147,7 +149,10 @@ async function mutateOnce<T>(
           status: actor.successStatus ?? 200,
           requestId: actor.requestId,
           sourceIp: actor.sourceIp,
-          details: change.details ?? {},
+          details:
+            actor.sessionEmail === undefined
+              ? (change.details ?? {})
+              : { ...change.details, [ACTOR_EMAIL]: actor.sessionEmail },
         };
         for (const recorded of recordedAs(event, actor.operator === true)) await insertAuditEvent(trx, recorded, now);
         // A key's change is an event out, in the outbox of the same transaction (issue 24).

@@ -2,6 +2,7 @@
  * Cursor pagination by id. Ids sort by creation time, so "the next page" is simply "ids after
  * the last one shown"; the cursor is that id, opaque to callers.
  */
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { fail, ok, type Result } from '../core/error-codes.js';
 import type { PageOf, PageQueryType } from '../api/common.js';
 import { isRoot, type KeyRecord } from '../core/key-record.js';
@@ -53,4 +54,20 @@ export function tenantPageRequest(
     tenantId = own.value;
   }
   return ok({ tenantId, afterId: after.value, limit: query.limit ?? DEFAULT_PAGE_SIZE });
+}
+
+/**
+ * One page of a tenant-owned table in id order: the rows of `request.tenantId` (every tenant's,
+ * where undefined) after `afterId`, with one row more than `limit` when a next page exists (see
+ * toPage). Any table with `id` and `tenant_id` columns; `query` may carry its own conditions.
+ */
+export function tenantPageQuery<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  request: TenantPageRequest,
+): SelectQueryBuilder<DB, TB, O> {
+  // References by name: the builder cannot know, for any TB, that it has these two columns.
+  let page = query;
+  if (request.tenantId !== undefined) page = page.where(sql.ref('tenant_id'), '=', request.tenantId);
+  if (request.afterId !== null) page = page.where(sql.ref('id'), '>', request.afterId);
+  return page.orderBy(sql.ref('id')).limit(request.limit + 1);
 }

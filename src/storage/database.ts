@@ -5,6 +5,7 @@
  */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
+import type { CreditLeasesTable } from './credit-lease-table.js';
 import type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
 import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 import type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
@@ -278,6 +279,7 @@ export interface Database {
   identity_providers: IdentityProvidersTable;
   identity_provider_domains: IdentityProviderDomainsTable;
   sessions: SessionsTable;
+  credit_leases: CreditLeasesTable;
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

@@ -8,6 +8,7 @@ import { changesAfter, changesAt, lastChangeSeq, type Change } from '../storage/
 import { ENTITIES } from '../core/entities.js';
 import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
+import type { LeasedSpender } from './credit-leases.js';
 import type { ResourceCache } from './resource-lookup.js';
 
 export interface ChangeFollower {
@@ -28,6 +29,8 @@ export interface VerifyCaches {
   readonly keys: KeyCache;
   readonly resources: ResourceCache;
   readonly importPrefixes?: ImportPrefixes;
+  /** This node's credit leases: a changed key's lease goes back (a PATCH of its balance voided it). */
+  readonly credits?: Pick<LeasedSpender, 'forget' | 'forgetAll'>;
 }
 
 /**
@@ -45,10 +48,13 @@ export function applyChange(caches: VerifyCaches, change: Change): void {
   if (facts === undefined) {
     caches.keys.clear();
     caches.resources.clear();
+    caches.credits?.forgetAll();
     return;
   }
-  if (facts.evicts.keys === 'entity') caches.keys.evictKey(change.entityId);
-  else if (facts.evicts.keys === 'tenant' && change.tenantId !== null) caches.keys.evictTenant(change.tenantId);
+  if (facts.evicts.keys === 'entity') {
+    caches.keys.evictKey(change.entityId);
+    caches.credits?.forget(change.entityId);
+  } else if (facts.evicts.keys === 'tenant' && change.tenantId !== null) caches.keys.evictTenant(change.tenantId);
   if (facts.evicts.resources) caches.resources.clear();
 }
 

@@ -14,7 +14,8 @@ export type CreditPlan = NonNullable<KeyRecord['credits']>;
 export type { Spend };
 
 export interface CreditSpender {
-  spend(keyId: string, plan: CreditPlan, cost: number, now: number): Promise<Spend>;
+  /** Synchronous when it spends from a block this node leased (credit-leases.ts); a promise when storage is asked. */
+  spend(keyId: string, plan: CreditPlan, cost: number, now: number): Spend | Promise<Spend>;
 }
 
 export function createCreditSpender(store: Pick<VerifyStore, 'spendCredits'>): CreditSpender {

@@ -7,6 +7,7 @@ import type { TargetResource } from '../core/check.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { ResourceQueryObject } from '../api/verify.js';
 import type { SpendCredits } from '../storage/credit-spend.js';
+import type { LeaseStore } from '../storage/credit-leases.js';
 import type { KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from '../storage/database.js';
 
 /** A key found by one of its hashes: which secret that was, and the key as the check sees it. */
@@ -47,4 +48,6 @@ export interface VerifyStore {
   ): Promise<void>;
   /** Spends credits by the one compiled conditional UPDATE (src/storage/credit-spend.ts). */
   readonly spendCredits: SpendCredits;
+  /** Takes, marks and gives back blocks of credits (src/storage/credit-leases.ts; verify/credit-leases.ts). */
+  readonly leases: LeaseStore;
 }

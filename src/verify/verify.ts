@@ -16,7 +16,7 @@ import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../cor
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
-import type { CreditSpender } from './credits.js';
+import type { CreditSpender, Spend } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
 import { limitVerdict, type RateLimiter } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
@@ -200,21 +200,38 @@ export function createVerifier(deps: VerifyDeps): Verifier {
   ): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     if (verdict.code !== 'VALID' || key.credits === undefined || deps.credits === undefined || cost === 0)
       return verdict;
-    // The one storage round trip of a cache hit (SPEC §4): a spending answer may not be reused.
-    return deps.credits.spend(key.id, key.credits, cost, now).then(async (spent) => {
-      if (spent.spent) return { ...verdict, ...answer('VALID', key, 0), credits: { remaining: spent.remaining } };
-      const refused = { ...verdict, ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } };
-      if (key.ratelimits === undefined || verdict.ratelimits === undefined) return refused;
-      // Refused after its rate limits were taken: they are given back, as for every refusal.
-      await deps.rateLimits.refund(key.ratelimits, cost, now);
+    // From a leased block in memory, or one storage trip (credit-leases.ts): a spending answer may not be reused.
+    const spent = deps.credits.spend(key.id, key.credits, cost, now);
+    return spent instanceof Promise
+      ? spent.then((settled) => charged(key, cost, now, verdict, settled))
+      : charged(key, cost, now, verdict, spent);
+  };
+
+  const charged = (
+    key: KeyRecord,
+    cost: number,
+    now: number,
+    verdict: VerifyAnswerObject,
+    spent: Spend,
+  ): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
+    if (spent.spent) {
+      // The verdict was made for this request (metered): completed in place, since a copy by
+      // spread to add a field costs more than the rest of a cache hit (1.4 µs, bench in-process).
+      verdict.cacheTtlMs = 0;
+      verdict.credits = { remaining: spent.remaining };
+      return verdict;
+    }
+    const refused = { ...verdict, ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } };
+    if (key.ratelimits === undefined || verdict.ratelimits === undefined) return refused;
+    // Refused after its rate limits were taken: they are given back, as for every refusal.
+    const [limits, states] = [key.ratelimits, verdict.ratelimits];
+    return (async () => {
+      await deps.rateLimits.refund(limits, cost, now);
       return {
         ...refused,
-        ratelimits: verdict.ratelimits.map((state) => ({
-          ...state,
-          remaining: Math.min(state.limit, state.remaining + cost),
-        })),
+        ratelimits: states.map((state) => ({ ...state, remaining: Math.min(state.limit, state.remaining + cost) })),
       };
-    });
+    })();
   };
 
   const decide = (

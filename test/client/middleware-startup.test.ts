@@ -7,7 +7,7 @@
  * failures tell `onError`. The answer carries who is calling.
  */
 import Fastify, { type FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, KeywardUnavailableError, type Verifier } from '../../src/client/index.js';
 import type { KeywardMiddlewareOptions } from '../../src/middleware/core.js';
 import {
@@ -19,7 +19,8 @@ import {
 import { keywardFastify } from '../../src/middleware/fastify.js';
 import { keywardHono, type HonoLikeContext } from '../../src/middleware/hono.js';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 /** A logger that keeps its lines. */
 function lines(): { warn: (m: string) => void; error: (m: string) => void; info: (m: string) => void; all: string[] } {
@@ -115,12 +116,11 @@ const adapters: Record<string, Adapter> = {
 };
 
 describe.each(sqliteOnly())('middleware start-up checks and outages on $name', (db) => {
-  let kw: TestKeyward;
   let seeded: Seeded;
   let baseUrl: string;
   let key: { id: string; key: string };
+  const kw = keywardForSuite(db);
   beforeAll(async () => {
-    kw = await startKeyward(db);
     baseUrl = await kw.keyward.app.listen({ port: 0, host: '127.0.0.1' });
     seeded = await seedTenant(kw, 'Startup');
     const user = await seeded.admin.post('/v1/users', {
@@ -137,9 +137,6 @@ describe.each(sqliteOnly())('middleware start-up checks and outages on $name', (
     });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     key = { id: made.body.id, key: made.body.key };
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   for (const [framework, adapter] of Object.entries(adapters)) {

@@ -21,7 +21,8 @@ import {
 import { keywardFastify } from '../../src/middleware/fastify.js';
 import { keywardHono, type HonoLikeContext } from '../../src/middleware/hono.js';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 /** The problem+json shape Keyward itself answers with, for a middleware refusal. */
 function expectProblemBody(body: unknown, status: number, code: keyof typeof ERROR_CODES): void {
@@ -49,14 +50,13 @@ function recording(verifier: Verifier): { verifier: Verifier; asked: Parameters<
 }
 
 describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (db) => {
-  let kw: TestKeyward;
   let seeded: Seeded;
   let live: Verifier;
   let down: Verifier;
   let allowed: { id: string; key: string };
   let lacking: { id: string; key: string };
+  const kw = keywardForSuite(db, { config: { clientCacheTtlMs: 60_000 } });
   beforeAll(async () => {
-    kw = await startKeyward(db, { config: { clientCacheTtlMs: 60_000 } });
     const baseUrl = await kw.keyward.app.listen({ port: 0, host: '127.0.0.1' });
     seeded = await seedTenant(kw, 'Middleware');
     live = createVerifier({ baseUrl });
@@ -68,9 +68,6 @@ describe.each(sqliteOnly())('the verify middlewares against Keyward on $name', (
     };
     allowed = await key({ permissions: ['functions.execute'] });
     lacking = await key({});
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   it('refuses with the titles Keyward itself uses', () => {

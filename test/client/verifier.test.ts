@@ -5,7 +5,7 @@
  */
 import { deadPort } from '../support/ports.js';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../src/core/key-format.js';
 import {
   createVerifier,
@@ -14,7 +14,8 @@ import {
   type VerifyAnswer,
 } from '../../src/client/index.js';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const TTL = 60_000;
 
@@ -34,16 +35,12 @@ function countingFetch(): { fetch: typeof fetch; calls: () => number; bodies: Re
 }
 
 describe.each(sqliteOnly())('the verify client against Keyward on $name', (db) => {
-  let kw: TestKeyward;
   let baseUrl: string;
   let seeded: Seeded;
+  const kw = keywardForSuite(db, { config: { clientCacheTtlMs: TTL } });
   beforeAll(async () => {
-    kw = await startKeyward(db, { config: { clientCacheTtlMs: TTL } });
     baseUrl = await kw.keyward.app.listen({ port: 0, host: '127.0.0.1' });
     seeded = await seedTenant(kw, 'Client');
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   async function appKey(

@@ -9,10 +9,11 @@
  * here and independently of src/core/check.ts. SQLite only: the run is heavy and storage-neutral.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Client } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 const model = defaultModel();
@@ -139,11 +140,10 @@ const scenario = fc.record({
 });
 
 describe.each(sqliteOnly())('grants reach only through ancestors the key may discover, on $name (property)', (db) => {
-  let kw: TestKeyward;
   let places: Place[];
   let runs = 0;
+  const kw = keywardForSuite(db);
   beforeAll(async () => {
-    kw = await startKeyward(db);
     const a = await seedTenant(kw, 'Alpha');
     const b = await seedTenant(kw, 'Beta');
     const staging = created(await a.admin.post('/v1/environments', { name: 'staging' }));
@@ -152,9 +152,6 @@ describe.each(sqliteOnly())('grants reach only through ancestors the key may dis
       { environmentId: staging.id, tenantId: a.tenantId },
       { environmentId: b.environmentId, tenantId: b.tenantId },
     ];
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   async function build(nodes: readonly NodeSpec[]): Promise<Node[]> {

@@ -4,28 +4,23 @@
  * widens reach; it does not open a path through a private ancestor. Verify, GET (with a secret's
  * value) and the listing answer alike.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('grants through ancestors on $name', (db) => {
-  let kw: TestKeyward;
-  let a: Seeded;
-  let b: Seeded;
   /** A deploy key of tenant A (namespace:admin, agent:editor, project:editor). */
   let deploy: { id: string; key: string; client: Client };
   let otherEnvironmentId: string;
+  const kw = keywardForSuite(db);
+  const a = tenantForSuite(kw, 'Alpha');
+  const b = tenantForSuite(kw, 'Beta');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    a = await seedTenant(kw, 'Alpha');
-    b = await seedTenant(kw, 'Beta');
     const key = created(await a.admin.post('/v1/keys', { name: 'deploy', kind: 'application', preset: 'deploy' }));
     deploy = { id: key.id, key: key.key, client: kw.client(key.key) };
     otherEnvironmentId = created(await a.admin.post('/v1/environments', { name: 'staging' })).id;
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   /** A namespace with the given visibility and a secret (with a value) of the other under it, made by the root key. */

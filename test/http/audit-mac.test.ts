@@ -5,11 +5,12 @@
  * the last event deleted and the head fixed), and `/v1/audit/verify` finds each.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/storage/database.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 type EventRow = Awaited<ReturnType<typeof readChain>>[number];
 
@@ -69,17 +70,12 @@ async function rehashFrom(db: Db, chainId: string, fromIndex: number): Promise<v
 }
 
 describe.each(testDatabases())('the audit MAC chain on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
   let storage: Db;
   let tenants = 0;
+  const clock = manualClock(Date.UTC(2026, 5, 1));
+  const kw = keywardForSuite(db, { clock });
   beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 5, 1));
-    kw = await startKeyward(db, { clock });
     storage = kw.keyward.storage.db;
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   async function busyTenant(): Promise<{ seeded: Seeded; eventIds: string[] }> {

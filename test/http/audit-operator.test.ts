@@ -4,24 +4,21 @@
  * address; the instance chain keeps the full record (key id, address, the tenant it acted in).
  * Both chains stay verifiable.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())("the operator in tenants' audit logs on $name", (db) => {
-  let kw: TestKeyward;
   let seeded: Seeded;
   let rootKeyId: string;
+  const kw = keywardForSuite(db);
   beforeAll(async () => {
-    kw = await startKeyward(db);
     rootKeyId = kw.keyward.rootKey.rootKeyId;
     // The root key makes the tenant, its environment, user and admin key, then renames the tenant.
     seeded = await seedTenant(kw, 'Operated');
     expect((await kw.root.patch(`/v1/tenants/${seeded.tenantId}`, { name: 'Operated Ltd' })).status).toBe(200);
     expect((await seeded.admin.post('/v1/groups', { name: 'ops' })).status).toBe(201);
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   it("shows the root key's actions in the tenant as the instance operator's, with no key id or address", async () => {

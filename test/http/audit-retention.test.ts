@@ -4,25 +4,19 @@
  * where the tenant cannot prune it; and the instance chain has a retention of its own, applied by
  * the same pruning, after which it still verifies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { ConfigError, loadConfig } from '../../src/http/config.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 const DAY = 86_400_000;
 
 describe.each(testDatabases())('audit retention on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 5, 1));
-    kw = await startKeyward(db, { clock, config: { auditMinRetentionDays: 90, instanceAuditRetentionDays: 400 } });
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 5, 1));
+  const kw = keywardForSuite(db, { clock, config: { auditMinRetentionDays: 90, instanceAuditRetentionDays: 400 } });
 
   it('refuses a tenant.manage key erasing its history with a one-day retention', async () => {
     const seeded = await seedTenant(kw, 'Eraser');

@@ -4,28 +4,24 @@
  * find an edited, deleted (first, middle, last) or swapped event, by id; retention prunes old
  * events and leaves the chain verifiable; and no secret of any kind is ever in an event.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import type { Db } from '../../src/storage/database.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 import { codeAt, STEP_MS } from '../support/totp.js';
 
 const DAY = 86_400_000;
 
 describe.each(testDatabases())('the audit log on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
   let storage: Db;
   let tenants = 0;
+  const clock = manualClock(Date.UTC(2026, 5, 1));
+  const kw = keywardForSuite(db, { clock });
   beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 5, 1));
-    kw = await startKeyward(db, { clock });
     storage = kw.keyward.storage.db;
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   /** A fresh tenant with a few events in its chain, in order. */

@@ -5,20 +5,19 @@
  * looser one from the tenant. A refusal is 403 FORBIDDEN naming the field and changes nothing;
  * `tenant.manage` may do all of it. Settings changes are audited with their old and new values.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('authConfig.manage only tightens on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
   /** An application key with tenant.manage: a user key would be held up by the tenant's mfaReverifyDays. */
   let manager: Client;
   let environments = 0;
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Tighten');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Tighten');
     const permissions = ['tenant.manage', 'users.manage', 'authConfig.manage'];
     manager = kw.client(
       created(await seeded.admin.post('/v1/keys', { name: 'manager', kind: 'application', admin: true, permissions }))
@@ -27,9 +26,6 @@ describe.each(testDatabases())('authConfig.manage only tightens on $name', (db) 
     expect(
       (await manager.patch(`/v1/tenants/${seeded.tenantId}`, { maxKeyExpiryDays: 90, mfaReverifyDays: 30 })).status,
     ).toBe(200);
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   /** An environment set up by tenant.manage with `settings`, and an authConfig.manage key of it. */
@@ -182,15 +178,8 @@ describe.each(testDatabases())('authConfig.manage only tightens on $name', (db) 
 });
 
 describe.each(testDatabases())('settings changes in the audit log on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Audited');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Audited');
 
   it("an environment's change carries each field's old and new value", async () => {
     const path = `/v1/environments/${seeded.environmentId}`;

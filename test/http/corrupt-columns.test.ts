@@ -3,20 +3,13 @@
  * and misread: the request fails as an internal error, the log names the column, and neither the
  * answer nor the log carries the stored value.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())('corrupt columns on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Corrupt');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Corrupt');
 
   const storeKey = async () => {
     const made = await seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', metadata: { team: 'a' } });

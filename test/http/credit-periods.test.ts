@@ -4,6 +4,8 @@
  * hours refill once at a boundary; a tenant's time-zone change never refills early (the period in
  * progress ends at the new zone's first boundary at or after the moment it would have ended); and
  * credits added after a boundary are added to the refilled balance, not lost at the next spend.
+ * Leases are off here (`KEYWARD_CREDIT_LEASE_MS=0`): each node answers the exact balance, so the
+ * answers show every refill; test/http/credit-leases.test.ts holds the same rules with leases on.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +14,8 @@ import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const HOUR = 3_600_000;
 
@@ -31,6 +34,7 @@ async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Key
       databaseSchema: database.schema,
       changePollMs: 60_000,
       maxStalenessMs: 86_400_000,
+      creditLeaseMs: 0,
     },
   );
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -41,15 +45,13 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
   const clock = manualClock(Date.UTC(2026, 2, 1, 12));
   // The second node's clock runs two hours behind the first's.
   const behind: Clock = { now: () => clock.now() - 2 * HOUR };
-  let kw: TestKeyward;
   let other: Keyward;
+  const kw = keywardForSuite(db, { clock, config: { creditLeaseMs: 0 } });
   beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
     other = await secondNode(kw.database, behind);
   });
   afterAll(async () => {
     await other.close();
-    await kw.close();
   });
 
   async function meteredKey(seeded: Seeded, remaining: number): Promise<{ id: string; key: string }> {

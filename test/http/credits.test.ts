@@ -3,23 +3,18 @@
  * answers USAGE_EXCEEDED; cost 0 only checks; a refused request spends nothing; balances refill
  * at the day or month boundary in the tenant's time zone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
 import { inFlight } from '../support/in-flight.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const START = Date.UTC(2026, 2, 1, 12);
 
 describe.each(testDatabases())('usage credits on $name', (db) => {
   const clock = manualClock(START);
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db, { clock });
 
   async function keyWith(seeded: Seeded, credits: unknown, extra: Record<string, unknown> = {}) {
     const created = await seeded.admin.post('/v1/keys', {

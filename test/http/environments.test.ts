@@ -2,18 +2,13 @@
  * `/v1/environments`: partitions of a tenant, managed with `tenant.manage`. Their settings
  * override the tenant's, except that MFA can only be tightened; one with live keys stays.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())('environments on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   it("creates an environment in the caller's tenant with the default key prefix kw", async () => {
     const seeded = await seedTenant(kw, 'Create');

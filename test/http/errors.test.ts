@@ -5,16 +5,10 @@
  * rejected, never stripped, and a rejected request changes nothing.
  */
 import { expectProblem } from '../support/problem.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import {
-  seedTenant,
-  startKeyward,
-  type Client,
-  type Reply,
-  type Seeded,
-  type TestKeyward,
-} from '../support/keyward.js';
+import type { Client, Reply } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 /** A 400 VALIDATION whose `field` and `detail` both name the field. */
 function expectInvalidField(reply: Reply, field: string): void {
@@ -26,16 +20,11 @@ function expectInvalidField(reply: Reply, field: string): void {
 const newUser = { name: 'Bo', email: 'bo@errors.example' };
 
 describe.each(testDatabases())('problem details on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
   let admin: Client;
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Errors');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Errors');
     admin = seeded.admin;
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   const postRaw = (payload: string, contentType = 'application/json') =>

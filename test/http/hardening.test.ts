@@ -4,9 +4,9 @@
  * proxies named; the docs page has the UI's headers; a taken externalId is named as such.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 /** `{"a":{"a":…{}…}}`, `depth` levels deep, as JSON text. */
@@ -15,15 +15,8 @@ function nested(depth: number): string {
 }
 
 describe.each(testDatabases())('hardening on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Hardening');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Hardening');
 
   describe('bad input is a 4xx problem', () => {
     it('answers 5 000 levels of nested metadata with 400 VALIDATION naming metadata', async () => {

@@ -4,18 +4,13 @@
  * meant: both are refused with 400 VALIDATION naming the entry, changing nothing. IPv6, which has
  * one reading however it is written, is stored and shown in its RFC 5952 form.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())('IP allowlist entries as written on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   it('refuses an IPv4 address with a leading zero, creating no key', async () => {
     const seeded = await seedTenant(kw, 'LeadingZero');

@@ -5,23 +5,18 @@
  * or the address a trusted proxy forwarded, is the platform service calling verify, not its
  * user, so without a `clientIp` a list fails closed (FORBIDDEN, `missing.ip` "unknown").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/http/config.js';
 import { sqliteOnly, testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Seeded } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 // Requests in these tests come from the loopback address.
 const SOURCE = '127.0.0.1';
 
 describe.each(testDatabases())('IP allowlists on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   async function keyWith(seeded: Seeded, ipAllowlist: string[] | undefined, extra: Record<string, unknown> = {}) {
     const created = await seeded.admin.post('/v1/keys', {
@@ -197,16 +192,9 @@ describe.each(testDatabases())('IP allowlists on $name', (db) => {
 });
 
 describe.each(sqliteOnly())('IP allowlists behind a trusted proxy on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    // The proxy in front of Keyward is 127.0.0.1, where injected requests come from.
-    kw = await startKeyward(db, { config: { trustProxy: loadConfig({ KEYWARD_TRUST_PROXY: SOURCE }).trustProxy } });
-    seeded = await seedTenant(kw, 'Proxied');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  // The proxy in front of Keyward is 127.0.0.1, where injected requests come from.
+  const kw = keywardForSuite(db, { config: { trustProxy: loadConfig({ KEYWARD_TRUST_PROXY: SOURCE }).trustProxy } });
+  const seeded = tenantForSuite(kw, 'Proxied');
 
   const verifyVia = (key: string, forwardedFor: string, clientIp?: string) =>
     kw.client().raw({

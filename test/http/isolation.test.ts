@@ -4,16 +4,10 @@
  * tenant and must name one. And no key grants what it does not hold (SPEC §3, no escalation).
  */
 import { expectProblem } from '../support/problem.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import {
-  seedTenant,
-  startKeyward,
-  type Client,
-  type Reply,
-  type Seeded,
-  type TestKeyward,
-} from '../support/keyward.js';
+import type { Client, Reply } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 async function idsOf(client: Client, path: string): Promise<string[]> {
   const reply = await client.get(path);
@@ -22,23 +16,17 @@ async function idsOf(client: Client, path: string): Promise<string[]> {
 }
 
 describe.each(testDatabases())('tenant isolation on $name', (db) => {
-  let kw: TestKeyward;
-  let a: Seeded;
-  let b: Seeded;
   let bAppKey: { id: string; key: string };
+  const kw = keywardForSuite(db);
+  const a = tenantForSuite(kw, 'Alpha');
+  const b = tenantForSuite(kw, 'Beta');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    a = await seedTenant(kw, 'Alpha');
-    b = await seedTenant(kw, 'Beta');
     const created = await b.admin.post('/v1/keys', {
       name: 'beta-svc',
       kind: 'application',
       permissions: ['functions.execute'],
     });
     bAppKey = { id: created.body.id, key: created.body.key };
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   /** What tenant B holds, read by B itself: must be the same after every attempt by A. */
@@ -140,15 +128,8 @@ describe.each(testDatabases())('tenant isolation on $name', (db) => {
 });
 
 describe.each(testDatabases())('no escalation on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Gamma');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Gamma');
 
   const createKey = (client: Client, body: Record<string, unknown>) =>
     client.post('/v1/keys', { name: 'k', kind: 'application', ...body });
@@ -203,13 +184,11 @@ describe.each(testDatabases())('no escalation on $name', (db) => {
 });
 
 describe.each(testDatabases())('authConfig.manage on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
   let config: Client;
   let stagingId: string;
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Delta');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Delta');
     stagingId = (await seeded.admin.post('/v1/environments', { name: 'staging' })).body.id;
     const key = await seeded.admin.post('/v1/keys', {
       name: 'auth-admin',
@@ -217,9 +196,6 @@ describe.each(testDatabases())('authConfig.manage on $name', (db) => {
       permissions: ['authConfig.manage'],
     });
     config = kw.client(key.body.key);
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   it("changes its own environment's auth settings", async () => {

@@ -3,21 +3,15 @@
  * validated against the model with a 400 naming what is unknown, stored normalised, never more
  * than the caller holds (403 naming the excess), and decide verify's `action` + `resource`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('grants on keys on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Grants');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Grants');
 
   const createKey = (caller: Client, body: Record<string, unknown>) =>
     caller.post('/v1/keys', { name: 'k', kind: 'application', ...body });

@@ -6,9 +6,10 @@
  * lookup, nor do foreign strings of no registered prefix; unknown ones are throttled as NOT_FOUND.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, startKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 import { newId } from '../../src/core/ids.js';
 import { insertEndpoint } from '../../src/modules/webhooks/endpoints.repository.js';
@@ -17,16 +18,9 @@ const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 const legacyKey = (prefix = 'sk_live_') => `${prefix}${randomBytes(18).toString('base64url')}`;
 
 describe.each(testDatabases())('importing keys by hash on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
   let statements: string[] | undefined;
-  beforeAll(async () => {
-    kw = await startKeyward(db, { onQuery: (sql) => statements?.push(sql), config: { authFailureLimit: 1_000_000 } });
-    seeded = await seedTenant(kw, 'Adopters');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db, { onQuery: (sql) => statements?.push(sql), config: { authFailureLimit: 1_000_000 } });
+  const seeded = tenantForSuite(kw, 'Adopters');
 
   const verify = async (body: Record<string, unknown>) => (await kw.client().post('/v1/verify', body)).body;
   /** The key lookups (by hash) one verify of `key` makes, with a cold cache. */

@@ -5,7 +5,7 @@
  * the hint and name searches are answered from an index on both databases (their query plans say so).
  */
 import { CompiledQuery } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { keySearchQueries } from '../../src/modules/keys/key-search.repository.js';
 import { pageOf, type KeyListFilter } from '../../src/modules/keys/keys.repository.js';
@@ -14,7 +14,8 @@ import { isPostgres } from '../../src/storage/dialect.js';
 import { newId } from '../../src/core/ids.js';
 import { testDatabases } from '../support/databases.js';
 import { keyRowWith } from '../support/rows.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client, Seeded } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 const START = Date.UTC(2026, 2, 1);
@@ -74,15 +75,12 @@ async function addKeys(db: Db, seeded: Seeded, count: number): Promise<void> {
 }
 
 describe.each(testDatabases())('key search on $name', (db) => {
-  let kw: TestKeyward;
-  let a: Seeded;
-  let b: Seeded;
   let bob: string;
   const made: Made[] = [];
+  const kw = keywardForSuite(db, { clock });
+  const a = tenantForSuite(kw, 'Searched');
+  const b = tenantForSuite(kw, 'Other');
   beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
-    a = await seedTenant(kw, 'Searched');
-    b = await seedTenant(kw, 'Other');
     bob = created(
       await a.admin.post('/v1/users', { name: 'Bob Stone', email: 'bob@searched.example', role: 'member' }),
     ).id;
@@ -99,9 +97,6 @@ describe.each(testDatabases())('key search on $name', (db) => {
     }
     // Another tenant's key with a name the first tenant searches for.
     await make(b.admin, { name: 'billing-worker', kind: 'application' });
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   const byName = (name: string) => made.find((key) => key.name === name) as Made;

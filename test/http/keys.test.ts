@@ -3,23 +3,18 @@
  * when it is made; lists page by cursor; PATCH changes name, metadata and enabled; revoking is
  * permanent and idempotent, and the root key cannot be revoked.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Client, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 2, 1);
 const inDays = (days: number): string => new Date(START + days * DAY_MS).toISOString();
 
 describe.each(testDatabases())('keys on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db, { clock: manualClock(START) });
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db, { clock: manualClock(START) });
 
   const app = (seeded: Seeded, extra: Record<string, unknown> = {}) =>
     seeded.admin.post('/v1/keys', { name: 'svc', kind: 'application', ...extra });

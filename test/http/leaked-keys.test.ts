@@ -7,11 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { startKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 const TYPE = 'keyward_api_key';
@@ -29,15 +30,8 @@ const candidate = (token: string) => ({
 
 describe.each(testDatabases())('leaked-key reports on $name', (db) => {
   const clock = manualClock(Date.UTC(2026, 5, 1));
-  let kw: TestKeyward;
-  let acme: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
-    acme = await seedTenant(kw, 'Acme');
-  });
-  afterAll(async () => {
-    await kw?.close();
-  });
+  const kw = keywardForSuite(db, { clock });
+  const acme = tenantForSuite(kw, 'Acme');
 
   const appKey = async () =>
     created(await acme.admin.post('/v1/keys', { name: 'leaky', kind: 'application' })) as { id: string; key: string };
@@ -145,13 +139,7 @@ describe.each(testDatabases())('leaked-key reports on $name', (db) => {
 });
 
 describe.each(testDatabases())('leaked-key report throttle on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db, { config: { leakReportLimit: 5 } });
-  });
-  afterAll(async () => {
-    await kw?.close();
-  });
+  const kw = keywardForSuite(db, { config: { leakReportLimit: 5 } });
 
   const send = (remoteAddress: string, tokens: readonly string[]) =>
     kw.keyward.app.inject({ method: 'POST', url: '/v1/leaked-keys', remoteAddress, payload: tokens.map(candidate) });

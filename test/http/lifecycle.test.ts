@@ -3,26 +3,19 @@
  * expiry to the millisecond, expiry settings with the environment over the tenant, rotation with
  * and without a grace period, the post-expiry rotation window, and application-key advice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 const DAY = 86_400_000;
 
 describe.each(testDatabases())('key lifecycle on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 0, 1));
-    kw = await startKeyward(db, { clock });
-    seeded = await seedTenant(kw, 'Lifecycle');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 0, 1));
+  const kw = keywardForSuite(db, { clock });
+  const seeded = tenantForSuite(kw, 'Lifecycle');
 
   const code = async (key: string) => (await kw.client().post('/v1/verify', { key })).body.code as string;
   /** Runs `body` with the clock at `at`, then puts it back. */

@@ -2,9 +2,10 @@
  * What every deployment answers without a key: liveness, readiness, the OpenAPI 3.1 document
  * (every /v1 route the app serves, with its methods) and the human docs; and on every response, a request id.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Reply, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Reply } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 import { routeRecorder, type RouteEntry } from '../support/route-table.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -36,15 +37,9 @@ function servedV1Routes(routes: readonly RouteEntry[]): Record<string, string[]>
 }
 
 describe.each(testDatabases())('meta endpoints on $name', (db) => {
-  let kw: TestKeyward;
   // The route table as the app built it, read by an onRoute hook added before any route.
   const recorder = routeRecorder();
-  beforeAll(async () => {
-    kw = await startKeyward(db, { onRoute: recorder.onRoute });
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db, { onRoute: recorder.onRoute });
 
   const documentedV1 = async (): Promise<Record<string, string[]>> => {
     const spec = await kw.client().get('/openapi.json');

@@ -3,18 +3,13 @@
  * outcome class, management requests' latency by route pattern and status class, the cache hit
  * ratio, storage health, and the node's own state.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(sqliteOnly())('metrics on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   const sample = (text: string, name: string): number => {
     const line = text

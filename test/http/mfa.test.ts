@@ -8,17 +8,11 @@ import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import {
-  seedTenant,
-  startKeyward,
-  type Client,
-  type Reply,
-  type Seeded,
-  type TestKeyward,
-} from '../support/keyward.js';
+import type { Client, Reply } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 /** Whether `code` occurs in `text` as a number of its own (not inside a longer run of digits, such as a timestamp). */
@@ -40,19 +34,10 @@ function seedNeedles(secret: string): string[] {
 }
 
 describe.each(testDatabases())('TOTP MFA on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let acme: Seeded;
-  let other: Seeded;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 0, 1));
-    kw = await startKeyward(db, { clock });
-    acme = await seedTenant(kw, 'Acme');
-    other = await seedTenant(kw, 'Other');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 0, 1));
+  const kw = keywardForSuite(db, { clock });
+  const acme = tenantForSuite(kw, 'Acme');
+  const other = tenantForSuite(kw, 'Other');
 
   let people = 0;
   /** A member of Acme and a key of theirs (no users.manage): the person who enrols. */

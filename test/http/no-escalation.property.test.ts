@@ -15,19 +15,13 @@
  * refusals must occur, so the property is not vacuous. SQLite only: the suite is heavy.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileGrants, type CompiledGrants } from '../../src/core/grants/compile-grants.js';
 import { grantSourceOf, levelsApplyTo } from '../../src/core/grants/grant-set.js';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { sqliteOnly } from '../support/databases.js';
-import {
-  seedTenant,
-  startKeyward,
-  type Client,
-  type Reply,
-  type Seeded,
-  type TestKeyward,
-} from '../support/keyward.js';
+import { seedTenant, type Client, type Reply, type Seeded } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 const model = defaultModel();
 const PERMISSIONS = [...model.permissions.keys()];
@@ -409,16 +403,9 @@ function pick<T>(items: readonly T[], index: number): T {
 }
 
 describe.each(sqliteOnly())('no escalation through keys, policies and groups on $name', (db) => {
-  let kw: TestKeyward;
   let tenants = 0;
-  let foreign: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    foreign = await seedTenant(kw, 'Foreign');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const foreign = tenantForSuite(kw, 'Foreign');
 
   function must(reply: Reply, what: string): any {
     if (reply.status < 200 || reply.status >= 300)

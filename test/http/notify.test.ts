@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type Keyward } from '../../src/http/app.js';
 import { loadConfig } from '../../src/http/config.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const postgres = testDatabases().filter((db) => db.name === 'postgres');
 
 describe.each(postgres)('change notifications on $name', (db) => {
-  let first: TestKeyward;
   let second: Keyward;
+  const first = keywardForSuite(db);
   beforeAll(async () => {
-    first = await startKeyward(db);
     const { dataDir, databaseUrl, schema, storage } = first.database;
     // The second node: the same database and pepper, its own caches, woken only by NOTIFY.
     second = await buildApp({
@@ -34,7 +34,6 @@ describe.each(postgres)('change notifications on $name', (db) => {
   });
   afterAll(async () => {
     await second?.close();
-    await first?.close();
   });
 
   async function codeOnSecond(key: string): Promise<string> {

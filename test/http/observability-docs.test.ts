@@ -2,10 +2,10 @@
  * docs/observability.md, its alerts, the Grafana dashboard and README's operations section name
  * only metrics a node serves: an operator building alerts from them gets series that exist.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sqliteOnly } from '../support/databases.js';
 import { readRepoFile } from '../support/deploy-files.js';
-import { startKeyward, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 /** `keyward_…` names in a text, without the series suffixes of a histogram. */
 function metricNames(text: string): string[] {
@@ -22,16 +22,12 @@ function dashboardExpressions(): string[] {
 }
 
 describe.each(sqliteOnly())('the metrics the docs name, on $name', (db) => {
-  let kw: TestKeyward;
   let served: Set<string>;
+  // With Redis configured (nobody answers here), so its gauges are served too.
+  const kw = keywardForSuite(db, { config: { redisUrl: 'redis://127.0.0.1:1' } });
   beforeAll(async () => {
-    // With Redis configured (nobody answers here), so its gauges are served too.
-    kw = await startKeyward(db, { config: { redisUrl: 'redis://127.0.0.1:1' } });
     const text = (await kw.client().get('/metrics')).body as string;
     served = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1] as string));
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   it('serves every metric docs/observability.md names', () => {

@@ -117,6 +117,9 @@ describe('the OpenAPI document', () => {
       'GET /v1/sso/callback',
       'GET /v1/sso/pending',
       'POST /v1/sso/complete',
+      'GET /v1/sso/operator',
+      'GET /v1/sso/options',
+      'POST /v1/sso/token',
     ];
     for (const name of [...keyless, 'GET /healthz', 'GET /readyz', 'GET /metrics'])
       expect(operation(name).security, name).toEqual([]);

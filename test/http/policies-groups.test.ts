@@ -2,23 +2,16 @@
  * Policies and groups over HTTP: who may create and change them, what they may carry (never
  * more than the caller holds), how they attach to keys, and what deleting them does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('policies and groups on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  let other: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Policies');
-    other = await seedTenant(kw, 'Elsewhere');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Policies');
+  const other = tenantForSuite(kw, 'Elsewhere');
 
   /** An admin key of the seeded tenant with users.manage plus `extra`. */
   async function manager(extra: Record<string, unknown> = {}): Promise<{ client: Client; id: string }> {

@@ -1,24 +1,16 @@
 /** Rate limits (SPEC §4 "Usage controls"): on one node, in memory. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 const DAY = 86_400_000;
 
 describe.each(testDatabases())('rate limits on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  let clock: ManualClock;
   const START = Date.UTC(2026, 2, 1, 12, 0, 0, 250);
-  beforeAll(async () => {
-    clock = manualClock(START);
-    kw = await startKeyward(db, { clock, config: { usageFlushMs: 3_600_000 } });
-    seeded = await seedTenant(kw, 'Limited');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(START);
+  const kw = keywardForSuite(db, { clock, config: { usageFlushMs: 3_600_000 } });
+  const seeded = tenantForSuite(kw, 'Limited');
 
   const verify = async (body: Record<string, unknown>) => (await kw.client().post('/v1/verify', body)).body;
   const keyWith = async (ratelimits: unknown[], extra: Record<string, unknown> = {}) => {

@@ -3,18 +3,12 @@
  * and in the log line; one too long or with characters outside the safe set is replaced by an id
  * of Keyward's own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sqliteOnly } from '../support/databases.js';
-import { startKeyward, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(sqliteOnly())('X-Request-Id on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   const send = (path: string, id: string, method = 'GET', payload?: string) =>
     kw.client(kw.rootKey).raw({

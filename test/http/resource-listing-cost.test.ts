@@ -4,33 +4,28 @@
  * discover, change neither the statements a listing runs nor the rows its query returns.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { listingCandidates } from '../../src/modules/resources/resource-listing.repository.js';
 import type { ResourceRow } from '../../src/modules/resources/resources.repository.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 const FOREIGN_NAMESPACES = 5_000;
 
 describe.each(testDatabases())('resource listing cost on $name', (db) => {
-  let kw: TestKeyward;
-  let a: Seeded;
-  let b: Seeded;
   let reader: { id: string; client: Client };
   const statements: string[] = [];
+  const kw = keywardForSuite(db, { onQuery: (sql) => statements.push(sql) });
+  const a = tenantForSuite(kw, 'Alpha');
+  const b = tenantForSuite(kw, 'Beta');
   beforeAll(async () => {
-    kw = await startKeyward(db, { onQuery: (sql) => statements.push(sql) });
-    a = await seedTenant(kw, 'Alpha');
-    b = await seedTenant(kw, 'Beta');
     for (const name of ['one', 'two', 'three']) created(await a.admin.post('/v1/resources', { type: 'agent', name }));
     // read-only: agent:viewer and project:viewer, nothing on namespaces.
     const key = created(await a.admin.post('/v1/keys', { name: 'reader', kind: 'application', preset: 'read-only' }));
     reader = { id: key.id, client: kw.client(key.key) };
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   /** The statements one listing runs, and the ids it shows. */

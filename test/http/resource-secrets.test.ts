@@ -10,16 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import {
-  seedTenant,
-  startKeyward,
-  type Client,
-  type Reply,
-  type Seeded,
-  type TestKeyward,
-} from '../support/keyward.js';
+import type { Client, Reply } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 const secretValue = (): string => `s3cr3t-${randomBytes(12).toString('hex')}`;
@@ -55,15 +49,8 @@ function created(reply: Reply): any {
 }
 
 describe.each(testDatabases())('resource values at rest on $name', (db) => {
-  let kw: TestKeyward;
-  let acme: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    acme = await seedTenant(kw, 'Vault');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const acme = tenantForSuite(kw, 'Vault');
 
   const path = (id: string) => `/v1/resources/${id}`;
 

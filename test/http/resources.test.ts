@@ -6,16 +6,10 @@
  * the key may discover, leaking no name, id or count of anything else.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import {
-  seedTenant,
-  startKeyward,
-  type Client,
-  type Reply,
-  type Seeded,
-  type TestKeyward,
-} from '../support/keyward.js';
+import { seedTenant, type Client, type Reply, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 /** A map's entry that the arrangement made sure exists. */
@@ -139,12 +133,11 @@ const MATRIX: [Visibility, Caller, Outcome, Outcome, Outcome, Outcome, Outcome][
 const ACTIONS: Action[] = ['discover', 'read', 'run', 'update', 'delete'];
 
 describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
-  let kw: TestKeyward;
   let h: ReturnType<typeof helpers>;
   let acme: Seeded;
   const callers = new Map<Caller, TestKey>();
+  const kw = keywardForSuite(db);
   beforeAll(async () => {
-    kw = await startKeyward(db);
     h = helpers(kw);
     acme = await seedTenant(kw, 'Acme');
     const other = await seedTenant(kw, 'Other');
@@ -156,9 +149,6 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
       await h.makeKey(acme.admin, { environmentId: staging.id, scopes: ['agent:owner'] }),
     );
     callers.set('other tenant', await h.makeKey(other.admin, { scopes: ['agent:owner'] }));
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   const problemCode = (status: Outcome) => (status === 403 ? 'FORBIDDEN' : 'NOT_FOUND');
@@ -247,15 +237,14 @@ describe.each(testDatabases())('resource visibility matrix on $name', (db) => {
 // ---------------------------------------------------------------------------------------------
 
 describe.each(testDatabases())('resources on $name', (db) => {
-  let kw: TestKeyward;
   let h: ReturnType<typeof helpers>;
   let acme: Seeded;
   let other: Seeded;
   let stagingId: string;
   /** A key in staging that may create agents, projects and namespaces there. */
   let stagingOwner: TestKey;
+  const kw = keywardForSuite(db);
   beforeAll(async () => {
-    kw = await startKeyward(db);
     h = helpers(kw);
     acme = await seedTenant(kw, 'Acme');
     other = await seedTenant(kw, 'Other');
@@ -264,9 +253,6 @@ describe.each(testDatabases())('resources on $name', (db) => {
       environmentId: stagingId,
       scopes: ['agent:owner', 'project:owner', 'namespace:admin'],
     });
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   const path = (id: string) => `/v1/resources/${id}`;
@@ -955,14 +941,13 @@ const LISTERS: {
 ];
 
 describe.each(testDatabases())('listing resources on $name', (db) => {
-  let kw: TestKeyward;
   let h: ReturnType<typeof helpers>;
   const world = new Map<Label, { id: string; name: string; value?: string }>();
   const homes = new Map<'prod' | 'staging' | 'other', { environmentId: string; admin: Client }>();
   const listers = new Map<string, TestKey>();
 
+  const kw = keywardForSuite(db);
   beforeAll(async () => {
-    kw = await startKeyward(db);
     h = helpers(kw);
     const acme = await seedTenant(kw, 'Acme');
     const other = await seedTenant(kw, 'Other');
@@ -1000,9 +985,6 @@ describe.each(testDatabases())('listing resources on $name', (db) => {
       const maker = lister.byRoot === true ? kw.root : home.admin;
       listers.set(lister.who, await h.makeKey(maker, { environmentId: home.environmentId, ...lister.grants }));
     }
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   const labelsOf = (listing: Listing): string[] =>

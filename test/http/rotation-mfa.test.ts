@@ -4,25 +4,18 @@
  * never do. A code is good once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
 
 describe.each(testDatabases())('MFA-gated rotation on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
   let people = 0;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 2, 1));
-    kw = await startKeyward(db, { clock });
-    seeded = await seedTenant(kw, 'Mfa');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 2, 1));
+  const kw = keywardForSuite(db, { clock });
+  const seeded = tenantForSuite(kw, 'Mfa');
 
   /** A user with a confirmed enrolment and a key of theirs. */
   async function enrolledUser(environmentId?: string): Promise<{ secret: string; keyId: string; client: Client }> {

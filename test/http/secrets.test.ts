@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 /** What must never be found: each key, and its secret part without the prefix. */
 function needles(keys: readonly string[]): string[] {
@@ -25,16 +25,14 @@ function cellText(value: unknown): string {
 }
 
 describe.each(testDatabases())('secrets at rest on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
   /** Every key this instance issued, the root key first. */
   const keys: string[] = [];
   const keyIds: string[] = [];
   const requestIds: string[] = [];
 
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Vault');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Vault');
     keys.push(kw.rootKey, seeded.adminKey);
     keyIds.push(seeded.adminKeyId);
     const staging = await seeded.admin.post('/v1/environments', { name: 'staging', keyPrefix: 'stg' });
@@ -78,9 +76,6 @@ describe.each(testDatabases())('secrets at rest on $name', (db) => {
     }
     await seeded.admin.patch(`/v1/keys/${keyIds[1]}`, { enabled: false });
     await seeded.admin.post(`/v1/keys/${keyIds[2]}/revoke`);
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   it.runIf(db.name === 'sqlite')('writes no key to the SQLite file, its WAL or its shared memory', () => {

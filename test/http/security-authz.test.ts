@@ -4,27 +4,19 @@
  * caller cannot discover is a 404 decided before the route's permission (SPEC §5).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 import { codeAt, STEP_MS } from '../support/totp.js';
 
 describe.each(testDatabases())('authorization rules on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let a: Seeded;
-  let b: Seeded;
   let people = 0;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 4, 1));
-    kw = await startKeyward(db, { clock });
-    a = await seedTenant(kw, 'Alpha');
-    b = await seedTenant(kw, 'Beta');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 4, 1));
+  const kw = keywardForSuite(db, { clock });
+  const a = tenantForSuite(kw, 'Alpha');
+  const b = tenantForSuite(kw, 'Beta');
 
   const verify = async (key: string): Promise<string> => (await kw.client().post('/v1/verify', { key })).body.code;
 

@@ -2,21 +2,15 @@
  * Security review: each test states what the SPEC (or the code's own stated contract) requires
  * where the implementation was suspected to break it. A failing test here is a finding.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('security review on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Review');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Review');
 
   const verify = async (body: Record<string, unknown>) => kw.client().post('/v1/verify', body);
 

@@ -4,21 +4,14 @@
  * (component access, never running) and runtime permissions (each works on its own), `org` as the
  * root of every tree, seed 000's tenant administrator, and Cloud Events (seed 003).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('the seed stories of access on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Access');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Access');
 
   const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
     (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;

@@ -4,33 +4,28 @@
  * agent platform still needs a grant (seed 001); an ancestor out of reach hides what is under it;
  * and listings and verify agree on every resource.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 const DISCOVERED_FIELDS = ['id', 'name', 'parentId', 'type', 'visibility'];
 
 describe.each(testDatabases())('the catalogue seed stories on $name', (db) => {
-  let kw: TestKeyward;
-  let acme: Seeded;
-  let beta: Seeded;
   let stagingId: string;
   /** Keys with no grant at all: in acme's prod, acme's staging, and beta. */
   const bare = { prod: '', staging: '', beta: '' };
+  const kw = keywardForSuite(db);
+  const acme = tenantForSuite(kw, 'Catalogue');
+  const beta = tenantForSuite(kw, 'Outsider');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    acme = await seedTenant(kw, 'Catalogue');
-    beta = await seedTenant(kw, 'Outsider');
     stagingId = created(await acme.admin.post('/v1/environments', { name: 'staging' })).id;
     bare.prod = created(await acme.admin.post('/v1/keys', { name: 'bare', kind: 'application' })).key;
     bare.staging = created(
       await acme.admin.post('/v1/keys', { environmentId: stagingId, name: 'bare', kind: 'application' }),
     ).key;
     bare.beta = created(await beta.admin.post('/v1/keys', { name: 'bare', kind: 'application' })).key;
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   const make = async (client: Client, body: Record<string, unknown>) =>

@@ -4,25 +4,18 @@
  * each of its keys, present and future), seed 002's deployments that need not expire and users
  * who complete MFA periodically to keep access. A manual clock moves time, never a wait.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 import { codeAt, STEP_MS } from '../support/totp.js';
 
 describe.each(testDatabases())('the seed stories of people on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 0, 1));
-    kw = await startKeyward(db, { clock });
-    seeded = await seedTenant(kw, 'People');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 0, 1));
+  const kw = keywardForSuite(db, { clock });
+  const seeded = tenantForSuite(kw, 'People');
 
   const verify = async (key: string, body: Record<string, unknown> = {}) =>
     (await kw.client().post('/v1/verify', { key, ...body })).body;

@@ -4,21 +4,14 @@
  * policies by itself; seed 000's application resources sit under an application; the audit log
  * and a session's end say what happened as the API answered it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 describe.each(testDatabases())('the seed stories, round three, on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Round3');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Round3');
 
   const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
     (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;

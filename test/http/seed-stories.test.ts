@@ -4,20 +4,14 @@
  * (one policy linked to several keys; editing it changes all of them at once).
  */
 import { created } from '../support/problem.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())('the seed stories on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Stories');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Stories');
 
   const verify = async (key: string, action: string, resource: Record<string, unknown>) =>
     (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;

@@ -3,25 +3,17 @@
  * stops trusting its caches — keys and resources are read from storage — and when storage does
  * not answer, verify says 503 UNAVAILABLE and /readyz says the node is not ready.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { sql } from 'kysely';
 import { sqliteOnly } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
 
 describe.each(sqliteOnly())('a stale node on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 6, 1));
-    kw = await startKeyward(db, { clock, config: { maxStalenessMs: 1000 } });
-    seeded = await seedTenant(kw, 'Stale');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 6, 1));
+  const kw = keywardForSuite(db, { clock, config: { maxStalenessMs: 1000 } });
+  const seeded = tenantForSuite(kw, 'Stale');
 
   const code = async (key: string) => (await kw.client().post('/v1/verify', { key })).body.code as string;
 

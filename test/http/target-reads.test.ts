@@ -3,9 +3,9 @@
  * whether the caller may discover it; the gate and the service take that row instead of reading
  * it again. A service that writes still reads the row once more, under its lock.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 /** A read of one row of `table` by its id, locked or not (Kysely's SQL, either database). */
@@ -14,16 +14,9 @@ function readsById(table: string): RegExp {
 }
 
 describe.each(testDatabases())('reads of a request target on $name', (db) => {
-  let kw: TestKeyward;
-  let a: Seeded;
   const statements: string[] = [];
-  beforeAll(async () => {
-    kw = await startKeyward(db, { onQuery: (sql) => statements.push(sql) });
-    a = await seedTenant(kw, 'Alpha');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db, { onQuery: (sql) => statements.push(sql) });
+  const a = tenantForSuite(kw, 'Alpha');
 
   /** How many statements `request` ran that read one row of `table` by id. */
   async function countReads(table: string, request: () => Promise<{ status: number; body: unknown }>) {

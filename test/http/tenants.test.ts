@@ -2,18 +2,13 @@
  * `/v1/tenants`: the root key creates, lists, reads and changes tenants; a tenant's
  * `tenant.manage` key reads and changes its own tenant and sees no other.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant, type Client, type Seeded } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())('tenants on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   /** A key of the seeded tenant holding only `tenant.manage`. */
   async function tenantManager(seeded: Seeded): Promise<Client> {

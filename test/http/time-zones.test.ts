@@ -4,10 +4,11 @@
  * requests grows memory (2 000 refused PATCHes grew a node by 57 MiB when each distinct name
  * Intl accepted kept a formatter).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALIAS_LIMIT, FORMATTER_LIMIT, timeZoneCacheSizes } from '../../src/core/time-zones.js';
 import { sqliteOnly, testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 const LISTED = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
@@ -28,15 +29,8 @@ function unlistedButAccepted(): string | undefined {
 }
 
 describe.each(testDatabases())('tenant time zones on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Zoned');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Zoned');
 
   it('stores a name in any letter case under the spelling of the list', async () => {
     const created = await kw.root.post('/v1/tenants', { name: 'Lower case zone', timeZone: 'america/new_york' });
@@ -70,13 +64,7 @@ describe.each(testDatabases())('tenant time zones on $name', (db) => {
 });
 
 describe.each(sqliteOnly())('a flood of time-zone names on $name', (db) => {
-  let kw: TestKeyward;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
 
   it('2 000 refused PATCHes with distinct names keep the time-zone caches within their limits', async () => {
     const seeded = await seedTenant(kw, 'Flooded');

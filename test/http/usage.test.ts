@@ -5,12 +5,13 @@
  * `KEYWARD_USAGE_FLUSH_SIZE` counters are pending, and on close. Reads add this node's pending
  * counts to the stored ones.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it, vi } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import { ConfigError, loadConfig } from '../../src/http/config.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 /** A statement that writes (what the verify path must never issue per request). */
@@ -49,18 +50,10 @@ describe('usage flush settings', () => {
 });
 
 describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
   let statements: string[] | null = null;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 2, 1, 12));
-    kw = await startKeyward(db, { clock, config: NO_TIMER, onQuery: (sql) => statements?.push(sql) });
-    seeded = await seedTenant(kw, 'Usage');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 2, 1, 12));
+  const kw = keywardForSuite(db, { clock, config: NO_TIMER, onQuery: (sql) => statements?.push(sql) });
+  const seeded = tenantForSuite(kw, 'Usage');
 
   /** The statements the storage ran while `body` ran. */
   async function statementsDuring(body: () => Promise<unknown>): Promise<string[]> {

@@ -3,23 +3,20 @@
  * their name or email, in any case, only in the caller's tenant, paged by cursor, each match
  * answered from an index (migration 0020-key-search).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startsWith } from '../../src/storage/prefix-match.js';
 import { userPageQuery } from '../../src/modules/users/users.repository.js';
 import { CompiledQuery } from 'kysely';
 import { isPostgres } from '../../src/storage/dialect.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
 
 describe.each(testDatabases())('user search on $name', (db) => {
-  let kw: TestKeyward;
-  let a: Seeded;
-  let b: Seeded;
+  const kw = keywardForSuite(db);
+  const a = tenantForSuite(kw, 'People');
+  const b = tenantForSuite(kw, 'Others');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    a = await seedTenant(kw, 'People');
-    b = await seedTenant(kw, 'Others');
     for (const [name, email] of [
       ['Grace Hopper', 'grace@people.example'],
       ['Graham Bell', 'gb@people.example'],
@@ -27,9 +24,6 @@ describe.each(testDatabases())('user search on $name', (db) => {
     ])
       created(await a.admin.post('/v1/users', { name, email }));
     created(await b.admin.post('/v1/users', { name: 'Grace Other', email: 'grace@others.example' }));
-  });
-  afterAll(async () => {
-    await kw.close();
   });
 
   async function names(query: string): Promise<string[]> {

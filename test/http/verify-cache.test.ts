@@ -4,25 +4,17 @@
  * and the answers built once per cached key follow the key when it changes. Revocation,
  * disabling and expiry of a cached key are in verify.test.ts; the grace period in lifecycle.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 const DAY_MS = 86_400_000;
 
 describe.each(testDatabases())('the verify cache on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 4, 1));
-    kw = await startKeyward(db, { clock });
-    seeded = await seedTenant(kw, 'Cached');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 4, 1));
+  const kw = keywardForSuite(db, { clock });
+  const seeded = tenantForSuite(kw, 'Cached');
 
   const verify = async (body: Record<string, unknown>) => (await kw.client().post('/v1/verify', body)).body;
 

@@ -2,20 +2,13 @@
  * Verify on a resource reads it once and then answers from this node's cache; a resource change
  * recorded in the change log (from this node or another) clears what the cache holds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 describe.each(testDatabases())('verify on resources on $name', (db) => {
-  let kw: TestKeyward;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db);
-    seeded = await seedTenant(kw, 'Cached');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const kw = keywardForSuite(db);
+  const seeded = tenantForSuite(kw, 'Cached');
 
   const code = async (key: string, action: string, resource: Record<string, unknown>) =>
     (await kw.client().post('/v1/verify', { key, action, resource })).body.code as string;

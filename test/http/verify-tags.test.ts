@@ -3,27 +3,20 @@
  * batched usage recorder (never in the verdict) and served by
  * `GET /v1/analytics/verifications?groupBy=tag` by hour or day, within the caller's tenant.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 2, 10, 9, 30);
 
 describe.each(testDatabases())('verify tags on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  let seeded: Seeded;
-  beforeAll(async () => {
-    clock = manualClock(START);
-    kw = await startKeyward(db, { clock, config: { usageFlushMs: 3_600_000 } });
-    seeded = await seedTenant(kw, 'Tagged');
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(START);
+  const kw = keywardForSuite(db, { clock, config: { usageFlushMs: 3_600_000 } });
+  const seeded = tenantForSuite(kw, 'Tagged');
 
   const verify = (body: Record<string, unknown>) => kw.client().post('/v1/verify', body);
   const analytics = async (query: string) => {

@@ -2,24 +2,18 @@
  * `POST /v1/verify` answers 200 with a verdict for every key and permission outcome, and
  * `GET /v1/me` shows the calling key what it is and what it holds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type ManualClock } from '../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import { generateKey } from '../../src/core/key-format.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
+import { seedTenant } from '../support/keyward.js';
+import { keywardForSuite } from '../support/suite-keyward.js';
 
 const DAY_MS = 86_400_000;
 
 describe.each(testDatabases())('verify and me on $name', (db) => {
-  let kw: TestKeyward;
-  let clock: ManualClock;
-  beforeAll(async () => {
-    clock = manualClock(Date.UTC(2026, 4, 1));
-    kw = await startKeyward(db, { clock });
-  });
-  afterAll(async () => {
-    await kw.close();
-  });
+  const clock = manualClock(Date.UTC(2026, 4, 1));
+  const kw = keywardForSuite(db, { clock });
 
   const verify = (body: Record<string, unknown>) => kw.client().post('/v1/verify', body);
 

@@ -4,9 +4,10 @@
  * else. A webhook key binds only to a `webhook` resource of its own environment, and neither that
  * resource nor the environment is deleted while the key remains (409).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
+import type { Client } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 const GITHUB = {
@@ -18,16 +19,13 @@ const GITHUB = {
 };
 
 describe.each(testDatabases())('webhook key access on $name', (db) => {
-  let kw: TestKeyward;
-  let acme: Seeded;
-  let other: Seeded;
   let webhookId: string;
   let boundId: string;
   let unboundId: string;
+  const kw = keywardForSuite(db);
+  const acme = tenantForSuite(kw, 'Acme');
+  const other = tenantForSuite(kw, 'Other');
   beforeAll(async () => {
-    kw = await startKeyward(db);
-    acme = await seedTenant(kw, 'Acme');
-    other = await seedTenant(kw, 'Other');
     webhookId = created(await acme.admin.post('/v1/resources', { type: 'webhook', name: 'slack-events' })).id;
     boundId = created(
       await acme.admin.post('/v1/webhook-keys', { name: 'bound', scheme: 'github', secret: GITHUB.secret, webhookId }),
@@ -35,9 +33,6 @@ describe.each(testDatabases())('webhook key access on $name', (db) => {
     unboundId = created(
       await acme.admin.post('/v1/webhook-keys', { name: 'unbound', scheme: 'github', secret: GITHUB.secret }),
     ).id;
-  });
-  afterAll(async () => {
-    await kw?.close();
   });
 
   const keyWith = async (body: Record<string, unknown>, environmentId = acme.environmentId): Promise<Client> => {

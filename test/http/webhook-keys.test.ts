@@ -8,10 +8,10 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { testDatabases } from '../support/databases.js';
-import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
 
 /** Slack's "Verifying requests from Slack" worked example. */
@@ -43,15 +43,8 @@ const githubRequest = (body = GITHUB.body) => ({ headers: { 'X-Hub-Signature-256
 describe.each(testDatabases())('webhook keys on $name', (db) => {
   // The clock stands a minute after Slack's example was sent, so its timestamp is fresh.
   const clock = manualClock(SLACK_SENT_MS + MINUTE);
-  let kw: TestKeyward;
-  let acme: Seeded;
-  beforeAll(async () => {
-    kw = await startKeyward(db, { clock });
-    acme = await seedTenant(kw, 'Acme');
-  });
-  afterAll(async () => {
-    await kw?.close();
-  });
+  const kw = keywardForSuite(db, { clock });
+  const acme = tenantForSuite(kw, 'Acme');
 
   const make = async (body: Record<string, unknown>) =>
     created(await acme.admin.post('/v1/webhook-keys', { name: 'inbound', ...body }));

@@ -39,6 +39,7 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   webhook_keys: true,
   key_import_prefixes: true,
   key_usage_tags: true,
+  credit_leases: true,
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 

@@ -12,6 +12,8 @@ import Provider, { type ProviderContext } from 'oidc-provider';
 export interface TestAccount {
   readonly email: string;
   readonly verified: boolean;
+  /** What the provider says it checked at login (RFC 8176 `amr`), e.g. `['pwd', 'mfa']`; absent: nothing. */
+  readonly amr?: readonly string[];
 }
 
 export interface TestProvider {
@@ -41,7 +43,7 @@ export async function startProvider(
         token_endpoint_auth_method: 'client_secret_post',
       },
     ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
     features: { devInteractions: { enabled: true } },
     pkce: { required: () => true },
     cookies: { keys: ['test-cookie-key-0123456789'] },
@@ -69,6 +71,14 @@ export async function startProvider(
       return grant;
     },
   });
+  // The development login form finishes a login with its account alone; an account that says how
+  // it was checked gets that `amr` on its session, so its ID tokens carry it.
+  const finish = provider.interactionFinished.bind(provider);
+  provider.interactionFinished = (req, res, result, options) => {
+    const login = (result as { login?: { accountId?: string } }).login;
+    const amr = login?.accountId === undefined ? undefined : accounts[login.accountId]?.amr;
+    return finish(req, res, amr === undefined ? result : { ...result, login: { ...login, amr: [...amr] } }, options);
+  };
   server.on('request', provider.callback());
   return {
     issuer,

@@ -18,6 +18,7 @@ import {
 } from '../../src/client/management.js';
 import { CSRF_HEADER, csrfToken, SESSION_KEY } from './sso';
 
+export type { VerificationsInput, VerificationsObject } from '../../src/api/analytics.js';
 export type { AuditCheckObject, AuditEventObject, ListAuditInput } from '../../src/api/audit.js';
 export type { PageOf } from '../../src/api/common.js';
 export type { EnvironmentObject } from '../../src/api/environments.js';
@@ -26,7 +27,7 @@ export type { CreatedKeyObject, CreateKeyInput, KeyObject, ListKeysInput, PatchK
 export type { MeObject } from '../../src/api/me.js';
 export type { ModelDescriptionObject } from '../../src/api/model.js';
 export type { PolicyObject } from '../../src/api/policies.js';
-export type { ResourceObject } from '../../src/api/resources.js';
+export type { ListResourcesInput, ResourceObject } from '../../src/api/resources.js';
 export type { PatchTenantInput, TenantObject } from '../../src/api/tenants.js';
 export type { TierListObject, TierObject } from '../../src/api/tiers.js';
 export type { KeyUsageObject } from '../../src/api/usage.js';
@@ -110,7 +111,7 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
     <B extends { tenantId?: string }, R>(create: (body: B) => Promise<R>) =>
     (body: B) =>
       create({ tenantId, ...body });
-  const { keys, policies, groups, users, environments, audit, webhooks } = client;
+  const { keys, policies, groups, users, environments, audit, webhooks, analytics } = client;
   return {
     ...client,
     keys: { ...keys, list: listed(keys.list) },
@@ -119,6 +120,7 @@ function inTenant(client: KeywardClient, tenantId: string): KeywardClient {
     users: { ...users, list: listed(users.list), create: created(users.create) },
     environments: { ...environments, list: listed(environments.list), create: created(environments.create) },
     audit: { list: listed(audit.list), verify: listed(audit.verify), export: listed(audit.export) },
+    analytics: { verifications: listed(analytics.verifications) },
     webhooks: { ...webhooks, list: listed(webhooks.list), create: created(webhooks.create) },
   };
 }

@@ -37,7 +37,7 @@ export function AreaPage({ area, route }: { area: AreaId; route: Route }) {
     case 'events':
       return <EventsPage />;
     case 'audit':
-      return <AuditPage initialTarget={route.params.get('target') ?? ''} />;
+      return <AuditPage />;
     case 'settings':
       return <SettingsPage />;
     case 'sessions':

@@ -7,7 +7,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { Api, AuditCheckObject, AuditEventObject } from './api';
 import { AuditExport } from './audit-export';
-import { type AuditFilter, auditQuery, NO_FILTER } from './audit-filter';
+import { type AuditFilter, auditFilterOf, auditFilterParams, auditQuery } from './audit-filter';
 import { useConsole } from './console-context';
 import { when } from './format';
 import { NamedId } from './named-id';
@@ -15,6 +15,7 @@ import { PagedTable } from './paged-table';
 import { ErrorText, StatusText } from './problem-text';
 import { useAction } from './use-action';
 import { usePagedList } from './use-paged-list';
+import { useUrlFilter } from './use-url-filter';
 
 function ChainCheck({ api }: { api: Api }) {
   const [check, setCheck] = useState<AuditCheckObject | null>(null);
@@ -124,9 +125,9 @@ function EventRow({ event }: { event: AuditEventObject }) {
 
 const text = (data: FormData, name: string) => String(data.get(name) ?? '');
 
-export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
+export function AuditPage() {
   const { api } = useConsole();
-  const [filter, setFilter] = useState<AuditFilter>({ ...NO_FILTER, targetId: initialTarget });
+  const [filter, setFilter] = useUrlFilter('audit', auditFilterOf, auditFilterParams);
   const events = usePagedList(
     useCallback((cursor: string | null) => api.audit.list(auditQuery(filter, cursor)), [api, filter]),
   );
@@ -135,14 +136,16 @@ export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const outcome = text(data, 'outcome');
-    setFilter({
+    const next: AuditFilter = {
+      q: text(data, 'q'),
       action: text(data, 'action'),
       outcome: outcome === 'success' || outcome === 'denied' ? outcome : '',
       actorKeyId: text(data, 'actorKeyId'),
       targetId: text(data, 'targetId'),
       from: text(data, 'from'),
       to: text(data, 'to'),
-    });
+    };
+    setFilter(() => next);
   };
 
   return (
@@ -154,28 +157,43 @@ export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
         <AuditExport api={api} filter={filter} />
       </div>
       <form onSubmit={applyFilter} className="filters" aria-label="Filter events">
+        <label htmlFor="audit-q">Search</label>
+        <input
+          id="audit-q"
+          name="q"
+          type="search"
+          placeholder="key_…, res_…, key.create"
+          maxLength={64}
+          defaultValue={filter.q}
+        />
         <label htmlFor="audit-action">Action</label>
-        <input id="audit-action" name="action" placeholder="key.create" maxLength={64} />
+        <input id="audit-action" name="action" placeholder="key.create" maxLength={64} defaultValue={filter.action} />
         <label htmlFor="audit-outcome">Outcome</label>
-        <select id="audit-outcome" name="outcome" defaultValue="">
+        <select id="audit-outcome" name="outcome" defaultValue={filter.outcome}>
           <option value="">any</option>
           <option value="success">success</option>
           <option value="denied">denied</option>
         </select>
         <label htmlFor="audit-actor">Actor key</label>
-        <input id="audit-actor" name="actorKeyId" placeholder="key_…" pattern="key_[0-9a-z]+" />
+        <input
+          id="audit-actor"
+          name="actorKeyId"
+          placeholder="key_…"
+          pattern="key_[0-9a-z]+"
+          defaultValue={filter.actorKeyId}
+        />
         <label htmlFor="audit-target">Target</label>
         <input
           id="audit-target"
           name="targetId"
           placeholder="key_…, res_…"
           maxLength={64}
-          defaultValue={initialTarget}
+          defaultValue={filter.targetId}
         />
         <label htmlFor="audit-from">From</label>
-        <input id="audit-from" name="from" type="datetime-local" />
+        <input id="audit-from" name="from" type="datetime-local" defaultValue={filter.from} />
         <label htmlFor="audit-to">To</label>
-        <input id="audit-to" name="to" type="datetime-local" />
+        <input id="audit-to" name="to" type="datetime-local" defaultValue={filter.to} />
         <button type="submit">Filter</button>
       </form>
       <PagedTable
@@ -190,7 +208,11 @@ export function AuditPage({ initialTarget = '' }: { initialTarget?: string }) {
             Details
           </span>,
         ]}
-        empty="No events match."
+        empty={
+          auditFilterParams(filter).size > 0
+            ? 'No events match. Widen the time range or clear a filter.'
+            : 'No events yet: every change to keys, users, policies and settings will be listed here.'
+        }
       >
         {events.items.map((event) => (
           <EventRow key={event.id} event={event} />

@@ -1,12 +1,28 @@
-/** Overview: the signed-in key (`GET /v1/me`), what its grants add up to, and where it may go. */
+/**
+ * Overview: the tenant's dashboard (tenant-dashboard.tsx) for a key that may read it; then the
+ * signed-in key (`GET /v1/me`), what its grants add up to, and where it may go.
+ */
 import { holds } from './api';
 import { AREAS } from './areas';
 import { Badges } from './badges';
 import { useConsole } from './console-context';
 import { when } from './format';
+import { OnboardingStepper } from './onboarding-stepper';
+import { TenantDashboard } from './tenant-dashboard';
 import { href } from './use-route';
 
 export function OverviewPage() {
+  const { me } = useConsole();
+  return (
+    <>
+      {holds(me, 'tenant.manage') && holds(me, 'users.manage') && <OnboardingStepper />}
+      <TenantDashboard me={me} />
+      <OverviewOfKey />
+    </>
+  );
+}
+
+function OverviewOfKey() {
   const { me, tenantId } = useConsole();
   const { key, grants } = me;
   const typeWide = Object.entries(grants.typeWide).map(([type, actions]) => `${type}: ${actions.join(', ')}`);

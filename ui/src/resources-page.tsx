@@ -1,17 +1,22 @@
 /**
- * Resources: what the key may discover, as a tree by parent; create one (only under the
- * parents its type allows, per the model), move it, change its visibility. Each action is
- * decided by the check on the server, so a refusal shows its reason here. Each is renamed,
- * given an external id (the id in the customer's own system) or deleted from its row.
+ * Resources: what the key may discover, searched and paged on the server (`GET /v1/resources?q=`:
+ * the start of a name, an id, an externalId) and shown as a tree by parent among the rows loaded;
+ * create one (only under the parents its type allows, per the model), move it, change its
+ * visibility. Each action is decided by the check on the server, so a refusal shows its reason
+ * here. The search lives in the URL, so a reload keeps it. Each is renamed, given an external id
+ * (the id in the customer's own system) or deleted from its row; a new one is made behind "New resource".
  */
 import { useCallback, useState, type FormEvent } from 'react';
-import { listAll, type ModelDescriptionObject, type ResourceObject } from './api';
+import type { ModelDescriptionObject, ResourceObject } from './api';
 import { useConsole } from './console-context';
 import { FieldDialog, ItemActions, NewPanel } from './item-actions';
+import { ListFooter } from './paged-table';
 import { ErrorText } from './problem-text';
+import { type ResourceFilter, resourceFilterOf, resourceFilterParams, resourcesQuery } from './resource-filter';
 import { useAction } from './use-action';
-import { useLoad } from './use-load';
+import { usePagedList } from './use-paged-list';
 import { href } from './use-route';
+import { useTyped, useUrlFilter } from './use-url-filter';
 
 const VISIBILITIES = ['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const;
 type Visibility = (typeof VISIBILITIES)[number];
@@ -59,6 +64,12 @@ function Node({
           <a href={href('resources', resource.id)}>{resource.name}</a>
         </strong>{' '}
         <code className="id">{resource.id}</code>
+        {/* What a search by external id found it by: shown, or the match would look like chance. */}
+        {typeof resource.externalId === 'string' && (
+          <span className="help">
+            external id <code>{resource.externalId}</code>
+          </span>
+        )}
         <label className="visually-hidden" htmlFor={`vis-${resource.id}`}>
           Visibility of {resource.name}
         </label>
@@ -232,26 +243,61 @@ function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; on
 }
 
 export function ResourcesPage() {
-  const { api } = useConsole();
-  const resources = useLoad(useCallback(() => listAll((page) => api.resources.list({ limit: 100, ...page })), [api]));
-  const all = resources.data ?? [];
+  const { api, model } = useConsole();
+  const [filter, setFilter] = useUrlFilter('resources', resourceFilterOf, resourceFilterParams);
+  const [typed, setTyped] = useTyped(filter.q, (q) =>
+    setFilter((current) => (current.q === q ? current : { ...current, q })),
+  );
+  const resources = usePagedList(
+    useCallback((cursor: string | null) => api.resources.list(resourcesQuery(filter, cursor)), [api, filter]),
+  );
+  const change = (patch: Partial<ResourceFilter>) => setFilter((current) => ({ ...current, ...patch }));
+  const all = resources.items;
   const known = new Set(all.map((resource) => resource.id));
-  // A resource whose parent this key cannot see stands at the top of what it sees.
+  // A resource whose parent this key cannot see (or that is not on the pages loaded) stands at the top.
   const roots = all.filter((resource) => resource.parentId === null || !known.has(resource.parentId));
+  const searching = resourceFilterParams(filter).size > 0;
   return (
     <section aria-labelledby="resources-title">
       <h2 id="resources-title">Resources</h2>
       <p className="help">What this key may discover, by parent.</p>
+      <form className="filters" aria-label="Find resources" onSubmit={(event) => event.preventDefault()}>
+        <label htmlFor="resources-search">Search</label>
+        <input
+          id="resources-search"
+          type="search"
+          value={typed}
+          placeholder="name, res_…, external id"
+          aria-describedby="resources-search-help"
+          onChange={(event) => setTyped(event.target.value)}
+        />
+        <label htmlFor="resources-type">Of type</label>
+        <select id="resources-type" value={filter.type} onChange={(event) => change({ type: event.target.value })}>
+          <option value="">any</option>
+          {model.types.map((type) => (
+            <option key={type.name} value={type.name}>
+              {type.name}
+            </option>
+          ))}
+        </select>
+      </form>
+      <p id="resources-search-help" className="help">
+        Finds a resource by the start of its name, its id, or its external id.
+      </p>
       <ErrorText error={resources.error} />
-      {resources.loading && <p role="status">Loading…</p>}
-      {resources.data?.length === 0 && (
-        <p className="empty">No resources this key can see: create the first with "New resource".</p>
-      )}
       <ul className="tree" aria-label="Resources by parent">
         {roots.map((resource) => (
           <Node key={resource.id} resource={resource} all={all} onChanged={resources.reload} />
         ))}
       </ul>
+      <ListFooter
+        list={resources}
+        empty={
+          searching
+            ? 'No resource matches.'
+            : 'No resources this key can see yet. Create the first with "New resource": a top-level one first, then what sits under it.'
+        }
+      />
       <NewPanel label="New resource">
         {(close) => (
           <CreateResource

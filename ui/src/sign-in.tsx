@@ -1,5 +1,6 @@
 /**
- * Sign-in: a key that is root or holds `applications.use`, then, when the key's user has MFA
+ * Sign-in: SSO (a person's, or an operator's where configured), or a key that holds `applications.use`
+ * (the root key still works, for break-glass), then, when the key's user has MFA
  * confirmed, a one-time code checked by `POST /v1/me/mfa/verify`. The key stays in this
  * component's state until both pass; the key field is gone from the page once the code is asked.
  */
@@ -105,8 +106,9 @@ export function SignIn({ onSignedIn, notice }: SignInProps) {
             aria-describedby="sign-in-help"
           />
           <p id="sign-in-help" className="help">
-            A key with the {SIGN_IN_PERMISSION} permission, or the root key. It is kept in this tab only and forgotten
-            when you sign out or close it.
+            A key with the {SIGN_IN_PERMISSION} permission. It is kept in this tab only and forgotten when you sign out
+            or close it. Operators sign in as operator with SSO (KEYWARD_OPERATOR_OIDC_*): the root key is for the CLI,
+            automation and break-glass, not a browser.
           </p>
           <ErrorText error={error} />
           <button type="submit" disabled={busy}>

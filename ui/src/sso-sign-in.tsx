@@ -7,7 +7,16 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PendingSessionObject } from '../../src/api/sessions.js';
 import { createApi, type MeObject } from './api';
 import { ErrorText } from './problem-text';
-import { completeSignIn, csrfToken, isComplete, pendingSignIn, SESSION_KEY, startUrl } from './sso';
+import {
+  completeSignIn,
+  csrfToken,
+  isComplete,
+  OPERATOR_START_URL,
+  pendingSignIn,
+  SESSION_KEY,
+  ssoOptions,
+  startUrl,
+} from './sso';
 import { useAction } from './use-action';
 
 export interface SsoSignInProps {
@@ -16,7 +25,19 @@ export interface SsoSignInProps {
 
 export function SsoSignIn({ onSignedIn }: SsoSignInProps) {
   const [pending, setPending] = useState<PendingSessionObject | null>(null);
+  // Offered only where the server has operators' sign-in configured; unknown until it says.
+  const [operatorSignIn, setOperatorSignIn] = useState(false);
   const { busy, error, run } = useAction();
+
+  useEffect(() => {
+    let current = true;
+    void ssoOptions()
+      .then((options) => current && setOperatorSignIn(options.operator))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, []);
 
   const finish = async (state: PendingSessionObject) => {
     if (!isComplete(state)) {
@@ -94,6 +115,34 @@ export function SsoSignIn({ onSignedIn }: SsoSignInProps) {
       </form>
     );
 
+  return (
+    <>
+      <SsoEmailForm onSubmit={start} busy={busy} error={error} />
+      {operatorSignIn && (
+        <section aria-labelledby="operator-title">
+          <h2 id="operator-title">Operators</h2>
+          <p className="help">
+            Operators of this Keyward sign in as the instance with their own identity provider; the root key stays with
+            the CLI, automation and break-glass.
+          </p>
+          <a className="button" href={OPERATOR_START_URL}>
+            Sign in as operator
+          </a>
+        </section>
+      )}
+    </>
+  );
+}
+
+function SsoEmailForm({
+  onSubmit: start,
+  busy,
+  error,
+}: {
+  readonly onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  readonly busy: boolean;
+  readonly error: unknown;
+}) {
   return (
     <form onSubmit={start} aria-labelledby="sso-title">
       <h2 id="sso-title">Sign in with SSO</h2>

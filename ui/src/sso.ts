@@ -50,6 +50,14 @@ export function isComplete(pending: PendingSessionObject): boolean {
   return pending.keyChosen && !pending.mfaRequired;
 }
 
+/** What this server's sign-in offers: whether operators sign in with their provider (KEYWARD_OPERATOR_OIDC_*). */
+export function ssoOptions(): Promise<{ operator: boolean }> {
+  return call('GET', '/v1/sso/options');
+}
+
+/** Where an operator's browser goes to sign in as the instance: the operators' provider. */
+export const OPERATOR_START_URL = '/v1/sso/operator';
+
 /** Where the browser goes to sign in: the provider of the email's domain. */
 export function startUrl(email: string): string {
   return `/v1/sso/start?${new URLSearchParams({ email }).toString()}`;
@@ -63,6 +71,7 @@ const REASONS: Readonly<Record<string, string>> = {
   nonce: 'The identity token was made for another sign-in. Start again.',
   email_unverified: 'Your identity provider does not say your email is verified. Verify it there, then try again.',
   email_domain: "Your email is outside the domains this identity provider signs in. Use your company's account.",
+  not_operator: 'Your account is not one of the operators of this instance. Sign in with your work email instead.',
   no_user: 'No user has your email in this tenant. Ask an admin to add you.',
   no_key: 'You have no live key that may sign in (applications.use). Ask an admin for one.',
   mfa_not_enrolled: 'This tenant requires two-factor authentication and you have none set up. Ask an admin.',

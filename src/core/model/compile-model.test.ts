@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel, parseModel } from './compile-model.js';
 
 const DEFAULT_MODEL = readFileSync(resolve(import.meta.dirname, '../../../model/default.yaml'), 'utf8');
+const MODEL_DOC = readFileSync(resolve(import.meta.dirname, '../../../docs/model.md'), 'utf8');
 
 describe('the default model file', () => {
   it('compiles without errors', () => {
@@ -199,6 +200,51 @@ describe('a broken model file', () => {
     });
     expect(withOwner.ok && withOwner.model.creatorRole).toBe('owner');
     expect(without.ok && without.model.creatorRole).toBeNull();
+  });
+
+  it('names every entry of the wrong shape by its path, with the unknown names of the same run', () => {
+    const result = compileModel({
+      version: 2,
+      actions: ['read', 7],
+      roles: { viewer: { actions: ['read', 'reed'], include: ['x'], allTypes: 'yes' }, odd: 5 },
+      types: { doc: { roles: ['viewer'], topLevel: 'true' }, page: { roles: ['viewr'], topLevel: true } },
+      levels: { view: 3, edit: { actions: 'read' } },
+      permissions: { ...REQUIRED, 'docs.read': { title: 'Read docs', grants: [{ types: ['doc'], role: 4 }] } },
+      presets: { p: ['doc:viewer', 1], q: 'doc:viewer' },
+      creatorRole: 5,
+      extra: true,
+    });
+    expect(result.ok ? [] : result.errors).toEqual(
+      expect.arrayContaining([
+        'version: must be 1',
+        'actions[1]: must be a string',
+        'roles.viewer.include: unknown field',
+        'roles.viewer.allTypes: must be true or false',
+        'roles.odd: must be a mapping',
+        'types.doc.topLevel: must be true or false',
+        'levels.view: must be null, a role or a mapping of actions, got 3',
+        'levels.edit.actions: must be a list',
+        'permissions.docs.read.grants[0].role: must be a string',
+        'presets.p[1]: must be a string',
+        'presets.q: must be a list of scopes or a mapping',
+        'creatorRole: must be a role name or null',
+        'model.extra: unknown field',
+        // The semantic pass, on what is well-shaped:
+        'roles.viewer.actions[1]: unknown action "reed"',
+        'types.page.roles[0]: unknown role "viewr"',
+      ]),
+    );
+  });
+
+  it('says a document that is not a mapping is not one', () => {
+    const result = compileModel(['version', 1]);
+    expect(result.ok ? [] : result.errors[0]).toBe('model: must be a mapping');
+  });
+
+  it('compiles the example of docs/model.md', () => {
+    const example = /## Example[^\n]*\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(MODEL_DOC)?.[1] ?? '';
+    const result = parseModel(example);
+    expect(result.ok ? [] : result.errors).toEqual([]);
   });
 
   it('refuses text that is not YAML', () => {

@@ -3,24 +3,17 @@
  * for cycles), the resource types they apply to, and the levels a key may be given on a type.
  */
 import { CREATE_ACTION, type LevelDef, type RoleDef, type TypeDef } from './model.js';
-import {
-  checkActions,
-  flag,
-  isRecord,
-  NAME,
-  names,
-  record,
-  unknownKeys,
-  type Errors,
-  type Raw,
-} from './model-shape.js';
+import { checkActions, type Errors, NAME } from './model-errors.js';
+import type { LevelDoc, RoleDoc, TypeDoc } from './model-shape.js';
 
-export function compileRoles(raw: Raw, actions: ReadonlySet<string>, errors: Errors): Map<string, RoleDef> {
-  const defs = new Map<string, Raw>();
-  for (const [name, value] of Object.entries(raw)) {
+export function compileRoles(
+  raw: Readonly<Record<string, RoleDoc>>,
+  actions: ReadonlySet<string>,
+  errors: Errors,
+): Map<string, RoleDef> {
+  const defs = new Map<string, RoleDoc>();
+  for (const [name, def] of Object.entries(raw)) {
     if (!NAME.test(name)) errors.add(`roles.${name}`, 'invalid role name');
-    const def = record(value, `roles.${name}`, errors);
-    unknownKeys(def, ['actions', 'includes', 'allTypes', 'createsType', 'storeAs'], `roles.${name}`, errors);
     defs.set(name, def);
   }
   const roles = new Map<string, RoleDef>();
@@ -38,22 +31,22 @@ export function compileRoles(raw: Raw, actions: ReadonlySet<string>, errors: Err
       return null;
     }
     resolving.add(name);
-    const own = names(def['actions'], `roles.${name}.actions`, errors);
+    const own = def.actions ?? [];
     checkActions(own, actions, `roles.${name}.actions`, errors);
     const all = new Set(own);
-    let createsType = flag(def['createsType'], `roles.${name}.createsType`, errors);
-    for (const [i, included] of names(def['includes'], `roles.${name}.includes`, errors).entries()) {
+    let createsType = def.createsType ?? false;
+    for (const [i, included] of (def.includes ?? []).entries()) {
       const inner = resolve(included, `roles.${name}.includes[${i}]`);
       inner?.actions.forEach((action) => all.add(action));
       createsType = createsType || inner?.createsType === true;
     }
-    const storeAs = def['storeAs'] === undefined ? null : String(def['storeAs']);
+    const storeAs = def.storeAs ?? null;
     if (storeAs !== null && !defs.has(storeAs)) errors.add(`roles.${name}.storeAs`, `unknown role "${storeAs}"`);
     const storedActions = storeAs === null ? null : resolve(storeAs, `roles.${name}.storeAs`)?.actions;
     const role: RoleDef = {
       name,
       actions: all,
-      allTypes: flag(def['allTypes'], `roles.${name}.allTypes`, errors),
+      allTypes: def.allTypes ?? false,
       createsType,
       storeAs,
       storeExtra: storedActions ? [...all].filter((action) => !storedActions.has(action)) : [],
@@ -66,37 +59,31 @@ export function compileRoles(raw: Raw, actions: ReadonlySet<string>, errors: Err
   return roles;
 }
 
-export function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, errors: Errors): Map<string, TypeDef> {
+export function compileTypes(
+  raw: Readonly<Record<string, TypeDoc>>,
+  roles: ReadonlyMap<string, RoleDef>,
+  errors: Errors,
+): Map<string, TypeDef> {
   const types = new Map<string, TypeDef>();
-  for (const [name, value] of Object.entries(raw)) {
+  for (const [name, def] of Object.entries(raw)) {
     const path = `types.${name}`;
     if (!NAME.test(name)) errors.add(path, 'invalid type name');
-    const def = record(value, path, errors);
-    unknownKeys(
-      def,
-      ['roles', 'topLevel', 'parents', 'value', 'root', 'deleteRemovesChildren', 'catalogue'],
-      path,
-      errors,
-    );
-    const valueKind = def['value'] ?? 'none';
-    if (valueKind !== 'none' && valueKind !== 'clear' && valueKind !== 'secret')
-      errors.add(`${path}.value`, 'must be none, clear or secret');
-    const typeRoles = names(def['roles'], `${path}.roles`, errors);
+    const typeRoles = def.roles ?? [];
     typeRoles.forEach((role, i) => {
       if (!roles.has(role)) errors.add(`${path}.roles[${i}]`, `unknown role "${role}"`);
     });
-    const parents = names(def['parents'], `${path}.parents`, errors);
-    const topLevel = flag(def['topLevel'], `${path}.topLevel`, errors);
+    const parents = def.parents ?? [];
+    const topLevel = def.topLevel ?? false;
     if (!topLevel && parents.length === 0) errors.add(path, 'needs topLevel: true or at least one parent type');
     types.set(name, {
       name,
       roles: new Set(typeRoles),
       topLevel,
       parents: new Set(parents),
-      value: valueKind === 'clear' || valueKind === 'secret' ? valueKind : 'none',
-      root: flag(def['root'], `${path}.root`, errors),
-      deleteRemovesChildren: flag(def['deleteRemovesChildren'], `${path}.deleteRemovesChildren`, errors),
-      catalogue: flag(def['catalogue'], `${path}.catalogue`, errors),
+      value: def.value ?? 'none',
+      root: def.root ?? false,
+      deleteRemovesChildren: def.deleteRemovesChildren ?? false,
+      catalogue: def.catalogue ?? false,
     });
   }
   const roots = [...types.values()].filter((type) => type.root);
@@ -118,7 +105,7 @@ export function compileTypes(raw: Raw, roles: ReadonlyMap<string, RoleDef>, erro
  * which `create` means creating resources of the type, as in a permission's grant.
  */
 export function compileLevels(
-  raw: Raw,
+  raw: Readonly<Record<string, LevelDoc>>,
   model: { actions: ReadonlySet<string>; roles: ReadonlyMap<string, RoleDef> },
   errors: Errors,
 ): Map<string, LevelDef | null> {
@@ -138,14 +125,9 @@ export function compileLevels(
       levels.set(name, { name, actions: role.actions, createsType: role.createsType, validWith: [role.name] });
       continue;
     }
-    if (!isRecord(value)) {
-      errors.add(path, `must be null, a role or a mapping of actions, got ${JSON.stringify(value)}`);
-      continue;
-    }
-    unknownKeys(value, ['actions', 'validWith'], path, errors);
-    const listed = names(value['actions'], `${path}.actions`, errors);
+    const listed = value.actions ?? [];
     checkActions(listed, model.actions, `${path}.actions`, errors);
-    const validWith = names(value['validWith'], `${path}.validWith`, errors);
+    const validWith = value.validWith ?? [];
     validWith.forEach((role, i) => {
       if (!model.roles.has(role)) errors.add(`${path}.validWith[${i}]`, `unknown role "${role}"`);
     });

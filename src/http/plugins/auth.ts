@@ -30,6 +30,7 @@ import { problemStatus, sendProblem } from '../problem.js';
 import type { FloodControl } from '../flood-control.js';
 import { asList } from './route-hooks.js';
 import type { SessionAuthenticator } from '../session-auth.js';
+import { SESSION_BEARER_PREFIX } from '../../modules/sso/cli-handoff.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -162,18 +163,19 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // Authentication comes before validation: a caller without a valid key learns nothing of
   // the schema. The requirement is checked after it, since it may look at the body's fields.
   // A request with no bearer key may come with a session cookie (SSO): it acts with the session's key.
+  // A CLI's session comes as a bearer too (`kwsession-…`, never a key's form; session-auth.ts).
   const bySession = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    const token = deps.sessions?.tokenOf(request);
-    if (deps.sessions === undefined || token === undefined)
+    const presented = deps.sessions?.tokenOf(request);
+    if (deps.sessions === undefined || presented === undefined)
       return refuseKeyless(request, reply, { code: 'UNAUTHENTICATED', detail: 'send Authorization: Bearer <key>' });
-    const entry = await deps.sessions.authenticate(request, token);
+    const entry = await deps.sessions.authenticate(request, presented);
     if (!entry.ok) return refuseKeyless(request, reply, entry.problem);
-    return admit(request, reply, entry.key, { sessionId: entry.sessionId });
+    return admit(request, reply, entry.key, { sessionId: entry.sessionId, sessionEmail: entry.email });
   };
 
   const authenticate: preValidationAsyncHookHandler = async (request, reply) => {
     const match = BEARER.exec(request.headers.authorization ?? '');
-    if (match === null) return bySession(request, reply);
+    if (match === null || match[1]?.startsWith(SESSION_BEARER_PREFIX) === true) return bySession(request, reply);
     const authentication = await deps.authenticator.authenticate(match[1] as string);
     if (!authentication.found) {
       return authentication.malformed
@@ -188,7 +190,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     key: KeyRecord,
-    how: { readonly presentedHash?: string; readonly sessionId?: string },
+    how: { readonly presentedHash?: string; readonly sessionId?: string; readonly sessionEmail?: string },
   ): Promise<FastifyReply | undefined> => {
     const verdict = keyVerdict(key, deps.clock.now());
     const selfAfterExpiry =
@@ -231,8 +233,10 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
         sourceIp: request.ip,
         operator: isRoot(key),
         successStatus: successStatusOf(request),
+        ...(how.sessionEmail === undefined ? {} : { sessionEmail: how.sessionEmail }),
       },
-      ...how,
+      ...(how.presentedHash === undefined ? {} : { presentedHash: how.presentedHash }),
+      ...(how.sessionId === undefined ? {} : { sessionId: how.sessionId }),
       targets: new TargetRows(),
     };
     // A pasted key signing in to the console of a tenant that requires SSO (session-auth.ts).

@@ -7,7 +7,7 @@ import type { FloodControl } from '../flood-control.js';
 import type { RedisHealth } from '../../verify/redis-health.js';
 import type { OutageLog } from '../outage-log.js';
 import type { Config } from '../config.js';
-import type { SsoDeps } from '../../modules/sso/sso.service.js';
+import type { SsoDeps } from '../../modules/sso/sso-identity.js';
 import type { CsrfTokens } from '../../modules/sessions/session-tokens.js';
 
 export interface RouteContext {

@@ -1,4 +1,4 @@
-/** `/v1/identity-providers`: a tenant's OpenID Connect providers (SPEC §5, `authConfig.manage` or `tenant.manage`). */
+/** `/v1/identity-providers`: a tenant's OpenID Connect providers (SPEC §5: `tenant.manage`, or `authConfig.manage` on an admin key). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams } from '../../api/common.js';
 import {
@@ -20,8 +20,12 @@ import { sendResult } from '../problem.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 const tags = ['identity providers'];
-// SPEC §2: authConfig.manage configures the tenant's identity providers; tenant.manage may do all a tenant's settings.
-const manage = { anyOf: [{ permission: 'authConfig.manage' }, { permission: 'tenant.manage' }] } as const;
+// SPEC §2: authConfig.manage configures the tenant's identity providers; tenant.manage may do all a tenant's
+// settings. A provider is tenant-wide, a new way into every environment: authConfig.manage (environment-scoped)
+// configures one only on an admin key, which acts tenant-wide.
+const manage = {
+  anyOf: [{ permission: 'tenant.manage' }, { permission: 'authConfig.manage', adminKey: true }],
+} as const;
 
 export const identityProviderRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps, config }) => {
   const rules = { allowInsecureIssuers: config.ssoAllowInsecureIssuers };

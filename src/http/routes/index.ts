@@ -31,6 +31,8 @@ import { webhookKeyRoutes } from './webhook-keys.routes.js';
 import { leakedKeyRoutes } from './leaked-keys.routes.js';
 import { identityProviderRoutes } from './identity-providers.routes.js';
 import { ssoRoutes } from './sso.routes.js';
+import { ssoOperatorRoutes } from './sso-operator.routes.js';
+import { ssoCliRoutes } from './sso-cli.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
@@ -55,6 +57,8 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(leakedKeyRoutes, context);
   await app.register(identityProviderRoutes, context);
   await app.register(ssoRoutes, context);
+  await app.register(ssoOperatorRoutes, context);
+  await app.register(ssoCliRoutes, context);
   await app.register(sessionRoutes, context);
   await app.register(uiRoutes, context);
 }

@@ -4,43 +4,25 @@
  * session-cookies.ts), `GET /v1/sso/pending` and `POST /v1/sso/complete` finish it when the
  * person must pick a key or give a one-time code. No key is needed: the person is who signs in.
  * A browser (which asks for HTML) that is refused is sent back to the console, which says why
- * from the `sso_error` code and `reason`; any other client gets the problem itself.
+ * from the `sso_error` code and `reason`; any other client gets the problem itself. A CLI's
+ * sign-in (`client=cli`) ends at the CLI instead (sso-handoff.ts, cli-handoff.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Problem } from '../../core/error-codes.js';
+import type { FastifyRequest } from 'fastify';
 import { CompleteSessionBody, PendingSession, SsoCallbackQuery, SsoStartQuery } from '../../api/sessions.js';
 import { confirmSsoSignIn, createSsoSignIn } from '../../modules/sso/sso.service.js';
-import { FLOW_TTL_MS, openFlow, sealFlow } from '../../modules/sso/sso-flow.js';
+import { openFlow } from '../../modules/sso/sso-flow.js';
 import { updateSsoSignIn, getSsoSignIn } from '../../modules/sessions/sessions.service.js';
 import { liveSession } from '../../modules/sessions/session-authentication.js';
 import { sendProblem, sendResult } from '../problem.js';
-import {
-  CSRF_HEADER,
-  clearFlowCookie,
-  cookieNames,
-  cookiesOf,
-  setFlowCookie,
-  setSessionCookies,
-} from '../session-cookies.js';
+import { CSRF_HEADER, clearFlowCookie, cookieNames, cookiesOf, setSessionCookies } from '../session-cookies.js';
+import { cameAsItsClient, presentedSession } from '../session-auth.js';
+import { checkCliStart } from '../../modules/sso/cli-handoff.js';
+import { CONSOLE_HOME, handToCli, redirectToProvider, refuse, startOptions } from './sso-handoff.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 const tags = ['sso'];
 const open = { requires: { public: true } } as const;
-export const CONSOLE_HOME = '/ui/';
-
-function wantsHtml(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '').includes('text/html');
-}
-
-/** A refusal: to a browser, the console saying why; to anything else, the problem. */
-function refuse(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
-  if (!wantsHtml(request)) return sendProblem(request, reply, problem);
-  const reason = typeof problem.extra?.['reason'] === 'string' ? problem.extra['reason'] : '';
-  const query = new URLSearchParams({ sso_error: problem.code, ...(reason === '' ? {} : { reason }) });
-  return reply.header('x-request-id', request.id).redirect(`${CONSOLE_HOME}?${query.toString()}`, 303);
-}
-
 export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { deps, config, sso, csrf }) => {
   const base = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
   const actorOf = (request: FastifyRequest) => ({ keyId: null, requestId: request.id, sourceIp: request.ip });
@@ -55,15 +37,15 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       response: { ...PROBLEM_RESPONSES },
     },
     handler: async (request, reply) => {
+      const { email, client = 'console', redirect, challenge } = request.query;
+      const cli = checkCliStart(client, redirect, challenge);
+      if (!cli.ok) return sendProblem(request, reply, cli.problem);
       const started = await createSsoSignIn(sso, {
-        email: request.query.email,
-        client: request.query.client ?? 'console',
-        ...(request.query.redirect === undefined ? {} : { cliRedirect: request.query.redirect }),
+        email,
+        ...startOptions(client, redirect, challenge),
         redirectUri: `${base(request)}/v1/sso/callback`,
       });
-      if (!started.ok) return refuse(request, reply, started.problem);
-      setFlowCookie(request, reply, sealFlow(deps.secrets, started.value.flow), FLOW_TTL_MS);
-      return reply.header('cache-control', 'no-store').redirect(started.value.url, 302);
+      return redirectToProvider(request, reply, deps, started);
     },
   });
 
@@ -83,19 +65,23 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       reply.header('cache-control', 'no-store');
       const callbackUrl = new URL(request.url, `${base(request)}/`);
       const finished = await confirmSsoSignIn(sso, actorOf(request), callbackUrl, flow);
-      if (!finished.ok) return refuse(request, reply, finished.problem);
+      if (!finished.ok) return refuse(request, reply, finished.problem, flow?.cliRedirect);
       const { token } = finished.value;
+      if (flow?.client === 'cli') return handToCli(reply, deps, token, flow);
       setSessionCookies(request, reply, token, csrf.tokenFor(token), sso.sessionTtlMs);
       return reply.redirect(CONSOLE_HOME, 303);
     },
   });
 
-  /** The live session of the request's cookie, complete or not: what the last sign-in steps act on. */
+  /** The live session the request presents (cookie, or a CLI's bearer), complete or not: what the last steps act on. */
   const cookieSession = async (request: FastifyRequest) => {
-    const token = cookiesOf(request).get(cookieNames(request).session);
-    if (token === undefined || token === '')
+    const presented = presentedSession(request);
+    if (presented === undefined)
       return { ok: false as const, problem: { code: 'SESSION_ENDED' as const, detail: 'no session: sign in first' } };
-    return { ...(await liveSession(deps, token, actorOf(request))), token };
+    const live = await liveSession(deps, presented.token, actorOf(request));
+    if (live.ok && !cameAsItsClient(live.session.client, presented.via))
+      return { ok: false as const, problem: { code: 'SESSION_ENDED' as const, detail: 'no session: sign in first' } };
+    return { ...live, ...presented };
   };
 
   app.get('/v1/sso/pending', {
@@ -126,7 +112,8 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, { 
       const found = await cookieSession(request);
       if (!found.ok) return sendProblem(request, reply, found.problem);
       const header = request.headers[CSRF_HEADER];
-      if (!csrf.matches(found.token, typeof header === 'string' ? header : undefined))
+      // A bearer (the CLI's) is never sent by a browser on its own: only the cookie needs the CSRF token.
+      if (found.via === 'cookie' && !csrf.matches(found.token, typeof header === 'string' ? header : undefined))
         return sendProblem(request, reply, {
           code: 'FORBIDDEN',
           detail: `a change made with a session cookie must send its CSRF token in ${CSRF_HEADER}`,

@@ -19,21 +19,23 @@ import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
 import { jsonObject } from '../../storage/column-codec.js';
 import { withNames } from './audit-names.js';
+import { type AuditListFilter, listAuditRows } from './audit-list.repository.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
+  const details = jsonObject.decode(row.details, 'audit_events.details');
   return {
     id: row.id,
     tenantId: row.tenant_id,
     environmentId: row.environment_id,
     actorKeyId: row.actor_key_id === OPERATOR_ACTOR ? null : row.actor_key_id,
-    actor: actorOf(row.actor_key_id),
+    actor: actorOf(row.actor_key_id, details),
     action: row.action,
     target: row.target_type === null && row.target_id === null ? null : { type: row.target_type, id: row.target_id },
     outcome: row.outcome === 'denied' ? 'denied' : 'success',
     status: row.status,
     requestId: row.request_id,
     sourceIp: row.source_ip,
-    details: jsonObject.decode(row.details, 'audit_events.details'),
+    details,
     at: iso(row.at),
     chain: {
       id: row.chain_id ?? INSTANCE_CHAIN,
@@ -60,12 +62,6 @@ export async function listAuditEvents(
   const tenant = scopeOf(caller, query.tenantId);
   if (!tenant.ok) return tenant;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  let select = deps.db.selectFrom('audit_events').selectAll();
-  if (tenant.value !== undefined) select = select.where('tenant_id', '=', tenant.value);
-  if (query.actorKeyId !== undefined) select = select.where('actor_key_id', '=', query.actorKeyId);
-  if (query.targetId !== undefined) select = select.where('target_id', '=', query.targetId);
-  if (query.action !== undefined) select = select.where('action', '=', query.action);
-  if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
   const from = query.from === undefined ? undefined : Date.parse(query.from);
   const to = query.to === undefined ? undefined : Date.parse(query.to);
   // RFC 3339 allows times JavaScript cannot read (a leap second, 23:59:60): a 400, not a NaN in SQL.
@@ -73,15 +69,20 @@ export async function listAuditEvents(
     return fail('VALIDATION', `from is not a time this server can read: ${query.from}`, { field: 'from' });
   if (to !== undefined && !Number.isFinite(to))
     return fail('VALIDATION', `to is not a time this server can read: ${query.to}`, { field: 'to' });
-  if (from !== undefined) select = select.where('at', '>=', from);
-  if (to !== undefined) select = select.where('at', '<=', to);
   // Ids grow with time, so newest first is descending id, the cursor then counting down.
-  const newestFirst = query.order === 'desc';
-  if (after.value !== null) select = select.where('id', newestFirst ? '<' : '>', after.value);
-  const rows = await select
-    .orderBy('id', newestFirst ? 'desc' : 'asc')
-    .limit(limit + 1)
-    .execute();
+  const filter: AuditListFilter = {
+    tenantId: tenant.value,
+    actorKeyId: query.actorKeyId,
+    targetId: query.targetId,
+    action: query.action,
+    outcome: query.outcome,
+    from,
+    to,
+    newestFirst: query.order === 'desc',
+    afterId: after.value,
+    limit,
+  };
+  const rows = await listAuditRows(deps.db, filter, query.q ?? '');
   const page = toPage(rows, limit, toAuditObject);
   return ok({ ...page, items: await withNames(deps.db, page.items, tenant.value) });
 }

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Db, EnvironmentsTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
+import { type TenantPageRequest, tenantPageQuery } from '../pagination.js';
 
 export type EnvironmentRow = Selectable<EnvironmentsTable>;
 
@@ -31,17 +32,8 @@ export async function findEnvironmentByName(
     .executeTakeFirst();
 }
 
-export async function listEnvironments(
-  db: Db,
-  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
-): Promise<EnvironmentRow[]> {
-  let query = db.selectFrom('environments').selectAll();
-  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+export async function listEnvironments(db: Db, filter: TenantPageRequest): Promise<EnvironmentRow[]> {
+  return tenantPageQuery(db.selectFrom('environments').selectAll(), filter).execute();
 }
 
 export async function updateEnvironment(db: Db, id: string, patch: Partial<Omit<EnvironmentRow, 'id'>>): Promise<void> {

@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import type { Db, GroupsTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
 import { stringList } from '../../storage/column-codec.js';
+import { type TenantPageRequest, tenantPageQuery } from '../pagination.js';
 
 export type GroupRow = Selectable<GroupsTable>;
 
@@ -39,17 +40,8 @@ export async function groupsByIds(db: Db, ids: readonly string[]): Promise<Group
   return db.selectFrom('groups').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function listGroups(
-  db: Db,
-  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
-): Promise<GroupRow[]> {
-  let query = db.selectFrom('groups').selectAll();
-  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+export async function listGroups(db: Db, filter: TenantPageRequest): Promise<GroupRow[]> {
+  return tenantPageQuery(db.selectFrom('groups').selectAll(), filter).execute();
 }
 
 export async function renameGroup(db: Db, id: string, name: string, now: number): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Db, IdentityProvidersTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
+import { type TenantPageRequest, tenantPageQuery } from '../pagination.js';
 
 export type IdentityProviderRow = Selectable<IdentityProvidersTable>;
 
@@ -52,17 +53,8 @@ export async function domainsTakenElsewhere(
   return (await query.execute()).map((row) => row.domain);
 }
 
-export async function selectIdentityProviders(
-  db: Db,
-  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
-): Promise<IdentityProviderRow[]> {
-  let query = db.selectFrom('identity_providers').selectAll();
-  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+export async function selectIdentityProviders(db: Db, filter: TenantPageRequest): Promise<IdentityProviderRow[]> {
+  return tenantPageQuery(db.selectFrom('identity_providers').selectAll(), filter).execute();
 }
 
 /** Writes the provider's row and, when they changed, its domains (replaced as a set). */

@@ -1,11 +1,10 @@
 /**
- * A tenant's OpenID Connect identity providers (SPEC §5, `authConfig.manage`). The client secret
+ * A tenant's OpenID Connect identity providers (SPEC §5; who may is declared on the routes). The client secret
  * is sealed at rest, bound to the provider's id, and never answered. An email domain names one
  * provider across the instance, so that sign-in can find the provider from an email alone; the
  * domains table's primary key enforces it even when two creations race (the loser gets 409).
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
-import { holdsPermission } from '../../core/key-record.js';
 import { newId } from '../../core/ids.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
 import type {
@@ -82,22 +81,6 @@ function domainConflict(taken: readonly string[]): Result<never> {
   });
 }
 
-/**
- * An identity provider is tenant-wide, a new way into every environment: `authConfig.manage`
- * (environment-scoped) configures one only on an admin key, which acts tenant-wide; `tenant.manage`
- * always may. The route asks for either permission; this asks the rest.
- */
-function mayConfigure(caller: Caller): Result<null> {
-  if (holdsPermission(caller.key, 'tenant.manage') || caller.key.admin) return ok(null);
-  return fail(
-    'FORBIDDEN',
-    'identity providers are tenant-wide: they need tenant.manage, or authConfig.manage on an admin key',
-    {
-      needed: 'tenant.manage',
-    },
-  );
-}
-
 async function findVisible(deps: ServiceDeps, caller: Caller, id: string): Promise<IdentityProviderRow | undefined> {
   const row = await findIdentityProvider(deps.db, id);
   return row !== undefined && canSeeTenant(caller.key, row.tenant_id) ? row : undefined;
@@ -109,8 +92,6 @@ export async function createIdentityProvider(
   caller: Caller,
   input: CreateIdentityProviderInput,
 ): Promise<Result<IdentityProviderObject>> {
-  const allowed = mayConfigure(caller);
-  if (!allowed.ok) return allowed;
   const tenantId = resolveTenantId(caller.key, input.tenantId);
   if (!tenantId.ok) return tenantId;
   const issuer = checkIssuer(input.issuer, rules);
@@ -151,8 +132,6 @@ export async function listIdentityProviders(
   caller: Caller,
   query: PageQueryType & { tenantId?: string | undefined },
 ): Promise<Result<PageOf<IdentityProviderObject>>> {
-  const allowed = mayConfigure(caller);
-  if (!allowed.ok) return allowed;
   const page = tenantPageRequest(caller.key, query);
   if (!page.ok) return page;
   const rows = await selectIdentityProviders(deps.db, page.value);
@@ -166,8 +145,7 @@ export async function getIdentityProvider(
 ): Promise<Result<IdentityProviderObject>> {
   const row = await findVisible(deps, caller, id);
   if (row === undefined) return notFound('identity provider', id);
-  const allowed = mayConfigure(caller);
-  return allowed.ok ? ok(toIdentityProviderObject(row)) : allowed;
+  return ok(toIdentityProviderObject(row));
 }
 
 export async function updateIdentityProvider(
@@ -178,8 +156,6 @@ export async function updateIdentityProvider(
   input: PatchIdentityProviderInput,
 ): Promise<Result<IdentityProviderObject>> {
   if ((await findVisible(deps, caller, id)) === undefined) return notFound('identity provider', id);
-  const allowed = mayConfigure(caller);
-  if (!allowed.ok) return allowed;
   const issuer = input.issuer === undefined ? ok(null) : checkIssuer(input.issuer, rules);
   if (!issuer.ok) return issuer;
   const domains = input.emailDomains === undefined ? null : normaliseDomains(input.emailDomains);
@@ -222,8 +198,6 @@ export async function deleteIdentityProvider(
   id: string,
 ): Promise<Result<IdentityProviderObject>> {
   if ((await findVisible(deps, caller, id)) === undefined) return notFound('identity provider', id);
-  const allowed = mayConfigure(caller);
-  if (!allowed.ok) return allowed;
   return mutate(deps, caller.actor, async ({ trx, record }) => {
     const current = await lockIdentityProvider(trx, id);
     if (current === undefined) return notFound('identity provider', id);

@@ -17,6 +17,16 @@ import type { Db } from '../../storage/database.js';
 const ROOT_KEY_SETTING = 'root_key_id';
 export const ROOT_KEY_PREFIX = 'kwroot';
 
+/** The root key's id, as the first start recorded it (a reset records the new one); undefined before then. */
+export async function rootKeyIdOf(db: Db): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('instance_settings')
+    .select('value')
+    .where('name', '=', ROOT_KEY_SETTING)
+    .executeTakeFirst();
+  return row?.value;
+}
+
 export interface RootKeyBootstrap {
   readonly rootKeyId: string;
   /** The key itself, only when this start created it. */

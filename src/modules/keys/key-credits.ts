@@ -4,6 +4,7 @@ import type { KeyObject } from '../../api/keys.js';
 import { creditPeriod, type RefillInterval } from '../../core/credit-period.js';
 import { balanceNow, periodColumnsNow } from '../../storage/credit-refill.js';
 import type { Db } from '../../storage/database.js';
+import type { LeasedCredits } from '../../storage/credit-lease-table.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import type { KeyRow } from './keys.repository.js';
 
@@ -81,4 +82,17 @@ export async function addCredits(
     .returning('credits_remaining')
     .executeTakeFirst();
   return row === undefined ? null : Number(row.credits_remaining);
+}
+
+/**
+ * The row as shown: the stored balance plus what this node holds leased and unspent (issue 27),
+ * so `remaining` is exact on one node; other nodes' unspent leases are the documented bound.
+ */
+export function withLeased<Row extends Pick<KeyRow, 'id' | 'credits_remaining'>>(
+  row: Row,
+  leased?: LeasedCredits,
+): Row {
+  if (leased === undefined || row.credits_remaining === null) return row;
+  const unspent = leased.unspent(row.id);
+  return unspent === 0 ? row : { ...row, credits_remaining: Number(row.credits_remaining) + unspent };
 }

@@ -21,7 +21,8 @@ import { keyChangeEvents } from './key-change-events.js';
 import { DAY_MS } from '../../core/clock.js';
 import { toKeyObject } from './key-object.js';
 import { serialiseAllowlist } from '../../core/ip-allowlist.js';
-import { addCredits, creditColumns, creditColumnsOf, creditTimeZone } from './key-credits.js';
+import { addCredits, creditColumns, creditColumnsOf, creditTimeZone, withLeased } from './key-credits.js';
+import { voidLeases } from '../../storage/credit-leases.js';
 import {
   listKeys as listKeyRows,
   lockKey,
@@ -75,7 +76,11 @@ export async function listKeys(
     deps.usage,
     rows.map((row) => row.id),
   );
-  return ok(toPage(rows, limit, (row) => toKeyObject(row, now, policies.get(row.id), lastUsed.get(row.id) ?? null)));
+  return ok(
+    toPage(rows, limit, (row) =>
+      toKeyObject(withLeased(row, deps.credits), now, policies.get(row.id), lastUsed.get(row.id) ?? null),
+    ),
+  );
 }
 
 /** A stored key as shown: its policies and its last use (stored, or `usage` pending on this node). */
@@ -96,7 +101,8 @@ async function findVisibleKey(deps: ServiceDeps, caller: Caller, id: string): Pr
 
 export async function getKey(deps: ServiceDeps, caller: Caller, id: string): Promise<Result<KeyObject>> {
   const row = await findVisibleKey(deps, caller, id);
-  return row === undefined ? notFound('key', id) : ok(await shownKey(deps.db, row, deps.clock.now(), deps.usage));
+  if (row === undefined) return notFound('key', id);
+  return ok(await shownKey(deps.db, withLeased(row, deps.credits), deps.clock.now(), deps.usage));
 }
 
 export async function updateKey(
@@ -151,6 +157,8 @@ export async function updateKey(
     if (input.credits !== undefined) {
       Object.assign(next, creditColumns(input.credits, timeZone, now, current));
       details['credits'] = input.credits;
+      // The balance set is the balance: blocks leased from the old one are void (nodes drop them as they follow the change).
+      await voidLeases(trx, id);
     }
     if (input.creditsAdd !== undefined) {
       if (next.credits_remaining === null)
@@ -179,8 +187,9 @@ export async function updateKey(
     if (input.creditsAdd !== undefined)
       next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
     const lastUsedAt = await lastUsedAtOfKey(trx, deps.usage, id);
-    const after = toKeyObject(next, now, policyIds, lastUsedAt);
-    const before = toKeyObject(current, now, policyIdsBefore, lastUsedAt);
+    const shown = input.credits === undefined ? withLeased(next, deps.credits) : next;
+    const after = toKeyObject(shown, now, policyIds, lastUsedAt);
+    const before = toKeyObject(withLeased(current, deps.credits), now, policyIdsBefore, lastUsedAt);
     for (const event of keyChangeEvents(input, before, after, details))
       await record(event.action, current, 'update', event.details);
     return ok(after);

@@ -13,6 +13,7 @@ import { canSeeTenant } from '../scope.js';
 import { parentVisible, toDiscoveredObject, toResourceObject } from './resource-object.js';
 import { loadTargets } from './resource-targets.js';
 import { listingCandidates, type ListingReach } from './resource-listing.repository.js';
+import { searchCandidates } from './resource-search.js';
 import type { ResourceRow } from './resources.repository.js';
 
 const SCAN_BATCH = 200;
@@ -46,6 +47,8 @@ export async function listResources(
   const after = decodeCursor(query.cursor);
   if (!after.ok) return after;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  // A blank search is no search: it would match every name.
+  const q = query.q?.trim() ?? '';
   const key = caller.key;
   const root = isRoot(key);
   const position = keyPosition(key);
@@ -55,14 +58,15 @@ export async function listResources(
   const discoveredOnly = new Set<string>();
   let afterId = after.value;
   for (;;) {
-    const rows = await listingCandidates(deps.db, {
+    const filter = {
       reach,
       type: query.type,
       parentId: query.parentId,
       environmentId: query.environmentId,
       afterId,
       limit: SCAN_BATCH,
-    });
+    };
+    const rows = q === '' ? await listingCandidates(deps.db, filter) : await searchCandidates(deps.db, filter, q);
     const targets = root ? null : await loadTargets(deps.db, deps.model, rows);
     for (const row of rows) {
       const target = targets?.get(row.id);

@@ -6,7 +6,7 @@
  * by a scope, or held in a role, and their descendants down a path of such visible rows (SPEC §3
  * step 5: nothing reaches through a row the key may not reach).
  */
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database, Db } from '../../storage/database.js';
 import type { ResourceRow } from './resources.repository.js';
 
@@ -28,6 +28,8 @@ export interface ListingFilter {
   readonly type?: string | undefined;
   readonly parentId?: string | undefined;
   readonly environmentId?: string | undefined;
+  /** One way a search matches (resource-search.ts), already an indexed condition. */
+  readonly match?: ((eb: ExpressionBuilder<Database, 'resources'>) => Expression<SqlBool>) | undefined;
   readonly afterId: string | null;
   readonly limit: number;
 }
@@ -102,7 +104,7 @@ function reachedElsewhere(db: Db, reach: ListingReach) {
   );
 }
 
-export async function listingCandidates(db: Db, filter: ListingFilter): Promise<ResourceRow[]> {
+export function listingQuery(db: Db, filter: ListingFilter) {
   const reach = filter.reach;
   const narrowed = (eb: ExpressionBuilder<Database, 'resources'>) => {
     const conditions = [];
@@ -110,10 +112,16 @@ export async function listingCandidates(db: Db, filter: ListingFilter): Promise<
     if (filter.parentId !== undefined) conditions.push(eb('resources.parent_id', '=', filter.parentId));
     if (filter.environmentId !== undefined) conditions.push(eb('resources.environment_id', '=', filter.environmentId));
     if (filter.afterId !== null) conditions.push(eb('resources.id', '>', filter.afterId));
+    if (filter.match !== undefined) conditions.push(filter.match(eb));
     return eb.and(conditions);
   };
   if (reach === null)
-    return db.selectFrom('resources').selectAll().where(narrowed).orderBy('resources.id').limit(filter.limit).execute();
+    return db
+      .selectFrom('resources')
+      .selectAll('resources')
+      .where(narrowed)
+      .orderBy('resources.id')
+      .limit(filter.limit);
   return reachedElsewhere(db, reach)
     .selectFrom('resources')
     .selectAll('resources')
@@ -125,6 +133,9 @@ export async function listingCandidates(db: Db, filter: ListingFilter): Promise<
       ]),
     )
     .orderBy('resources.id')
-    .limit(filter.limit)
-    .execute();
+    .limit(filter.limit);
+}
+
+export async function listingCandidates(db: Db, filter: ListingFilter): Promise<ResourceRow[]> {
+  return listingQuery(db, filter).execute();
 }

@@ -110,7 +110,13 @@ export async function openSession(
       environmentId: null,
       target: { type: 'session', id: row.id },
       op: 'create',
-      details: { userId: row.user_id, identityProviderId: row.provider_id, keyId, client: row.client },
+      details: {
+        userId: row.user_id,
+        email: row.email,
+        identityProviderId: row.provider_id,
+        keyId,
+        client: row.client,
+      },
       cached: false,
     });
     return ok({ token, session: row });

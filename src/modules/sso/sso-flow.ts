@@ -5,6 +5,8 @@
  * browser was sent with, so a callback URL planted in another browser (login CSRF) has no flow to
  * finish. It lasts ten minutes and is cleared when the callback is answered.
  */
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { SecretBox } from '../../core/secret-box.js';
 
 export const FLOW_TTL_MS = 10 * 60_000;
@@ -20,7 +22,22 @@ export interface SsoFlow {
   /** Where the sign-in goes back to: the console, or the CLI's loopback address. */
   readonly client: 'console' | 'cli';
   readonly cliRedirect?: string;
+  /** The CLI's PKCE challenge (S256 of a verifier only the CLI holds), checked when it takes the session. */
+  readonly cliChallenge?: string;
 }
+
+/** What a flow cookie opens to; checked, since a cookie sealed by an older release may hold another shape. */
+const isFlow = TypeCompiler.Compile(
+  Type.Object({
+    providerId: Type.Union([Type.String(), Type.Null()]),
+    state: Type.String(),
+    nonce: Type.String(),
+    verifier: Type.String(),
+    expiresAt: Type.Number(),
+    client: Type.Union([Type.Literal('console'), Type.Literal('cli')]),
+    cliRedirect: Type.Optional(Type.String()),
+  }),
+);
 
 export function sealFlow(box: SecretBox, flow: SsoFlow): string {
   return box.seal(JSON.stringify(flow), BOUND_TO);
@@ -32,8 +49,8 @@ export function openFlow(box: SecretBox, sealed: string | undefined, now: number
   const text = box.open(sealed, BOUND_TO);
   if (text === null) return null;
   try {
-    const flow = JSON.parse(text) as SsoFlow;
-    return typeof flow.state === 'string' && typeof flow.expiresAt === 'number' && flow.expiresAt > now ? flow : null;
+    const flow: unknown = JSON.parse(text);
+    return isFlow.Check(flow) && flow.expiresAt > now ? flow : null;
   } catch {
     return null;
   }

@@ -5,10 +5,8 @@
  * tenant (or a member is made, where the provider provisions). What the provider is trusted for
  * is only that: who the person is. What they may do stays Keyward's, through their own key.
  */
-import * as oidc from 'openid-client';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import type { ServiceDeps } from '../deps.js';
 import type { Actor } from '../mutation.js';
 import { mutate } from '../mutation.js';
 import { stringList } from '../../storage/column-codec.js';
@@ -24,33 +22,18 @@ import {
 import { candidateKeys } from '../sessions/acting-key.js';
 import { openSession } from '../sessions/sessions.service.js';
 import type { SessionRow } from '../sessions/sessions.repository.js';
-import type { OidcConfigurations, ProviderCredentials } from './oidc-configurations.js';
-import { FLOW_TTL_MS, type SsoFlow } from './sso-flow.js';
-
-export interface SsoDeps {
-  readonly service: ServiceDeps;
-  readonly oidc: OidcConfigurations;
-  readonly sessionTtlMs: number;
-}
-
-/** `amr` values that say the provider checked a second factor (RFC 8176). */
-const MFA_AMR: ReadonlySet<string> = new Set(['mfa', 'otp', 'hwk']);
-
-type Reason =
-  | 'no_flow'
-  | 'state'
-  | 'code'
-  | 'nonce'
-  | 'email_unverified'
-  | 'email_domain'
-  | 'no_user'
-  | 'no_key'
-  | 'mfa_not_enrolled'
-  | 'provider';
-
-export function refused(reason: Reason, detail: string): Result<never> {
-  return fail('SSO_REFUSED', detail, { reason });
-}
+import type { ProviderCredentials } from './oidc-configurations.js';
+import {
+  authorizationRequest,
+  checkCallback,
+  configurationOf,
+  identityFrom,
+  refused,
+  type SsoDeps,
+  type StartInput,
+} from './sso-identity.js';
+import type { SsoFlow } from './sso-flow.js';
+import { confirmOperatorSignIn } from './operator-sign-in.js';
 
 export function emailDomainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -63,42 +46,10 @@ function credentialsOf(deps: SsoDeps, row: IdentityProviderRow): ProviderCredent
   return { cacheKey: `${row.id}:${row.updated_at}`, issuer: row.issuer, clientId: row.client_id, clientSecret: secret };
 }
 
-async function configurationOf(deps: SsoDeps, credentials: ProviderCredentials): Promise<Result<oidc.Configuration>> {
-  try {
-    return ok(await deps.oidc.configurationOf(credentials));
-  } catch (error) {
-    return fail(
-      'UNAVAILABLE',
-      `the identity provider at ${credentials.issuer} could not be reached: ${messageOf(error)}`,
-    );
-  }
-}
-
-/** Whether an error, or one it wraps, is about the nonce (openid-client wraps oauth4webapi's claim check). */
-function mentionsNonce(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const claim = (current as { cause?: { claim?: unknown } }).cause?.claim;
-    if (/nonce/.test(current.message) || claim === 'nonce') return true;
-    current = current.cause;
-  }
-  return false;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export interface StartInput {
-  readonly email: string;
-  readonly client: 'console' | 'cli';
-  readonly cliRedirect?: string;
-  readonly redirectUri: string;
-}
-
 /** Where to send the person, and the flow to keep in their browser. */
 export async function createSsoSignIn(
   deps: SsoDeps,
-  input: StartInput,
+  input: StartInput & { readonly email: string },
 ): Promise<Result<{ url: string; flow: SsoFlow }>> {
   const domain = emailDomainOf(input.email);
   const provider = await findIdentityProviderByDomain(deps.service.db, domain);
@@ -106,73 +57,7 @@ export async function createSsoSignIn(
     return fail('NOT_FOUND', `no identity provider signs in people of ${domain}: sign in with a key, or ask an admin`);
   const config = await configurationOf(deps, credentialsOf(deps, provider));
   if (!config.ok) return config;
-  const flow: SsoFlow = {
-    providerId: provider.id,
-    state: oidc.randomState(),
-    nonce: oidc.randomNonce(),
-    verifier: oidc.randomPKCECodeVerifier(),
-    expiresAt: deps.service.clock.now() + FLOW_TTL_MS,
-    client: input.client,
-    ...(input.cliRedirect === undefined ? {} : { cliRedirect: input.cliRedirect }),
-  };
-  const url = oidc.buildAuthorizationUrl(config.value, {
-    redirect_uri: input.redirectUri,
-    scope: 'openid email profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(flow.verifier),
-    code_challenge_method: 'S256',
-    state: flow.state,
-    nonce: flow.nonce,
-    login_hint: input.email,
-  });
-  return ok({ url: url.href, flow });
-}
-
-interface Identity {
-  readonly email: string;
-  readonly mfaAsserted: boolean;
-}
-
-/** The code exchanged and the ID token checked (signature, issuer, audience, nonce), by openid-client. */
-async function identityFrom(config: oidc.Configuration, callbackUrl: URL, flow: SsoFlow): Promise<Result<Identity>> {
-  let claims: Record<string, unknown> | undefined;
-  try {
-    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: flow.verifier,
-      expectedState: flow.state,
-      expectedNonce: flow.nonce,
-      idTokenExpected: true,
-    });
-    const idToken = tokens.claims();
-    // Providers may keep the email for the userinfo endpoint (OIDC Core 5.4): asked for the same subject.
-    claims =
-      idToken === undefined || typeof idToken['email'] === 'string'
-        ? idToken
-        : { ...(await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub)), ...idToken };
-  } catch (error) {
-    if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant')
-      return refused(
-        'code',
-        'the identity provider refused the sign-in code: it was already used or has expired; sign in again',
-      );
-    if (error instanceof oidc.AuthorizationResponseError)
-      return refused('provider', `the identity provider answered with an error: ${error.error}`);
-    if (mentionsNonce(error))
-      return refused('nonce', 'the ID token was issued for another sign-in (its nonce does not match); sign in again');
-    return refused('provider', `the identity provider's answer could not be checked: ${messageOf(error)}`);
-  }
-  if (claims === undefined) return refused('provider', 'the identity provider sent no ID token');
-  if (typeof claims['email'] !== 'string' || claims['email'] === '')
-    return refused('email_unverified', 'the identity provider did not say your email (the email scope is needed)');
-  if (claims['email_verified'] !== true)
-    return refused(
-      'email_unverified',
-      `the identity provider does not say that ${claims['email']} is verified; verify it there first`,
-    );
-  const amr: unknown[] = Array.isArray(claims['amr']) ? claims['amr'] : [];
-  return ok({
-    email: claims['email'].trim().toLowerCase(),
-    mfaAsserted: amr.some((method) => typeof method === 'string' && MFA_AMR.has(method)),
-  });
+  return ok(await authorizationRequest(deps, config.value, provider.id, input));
 }
 
 /** The user the email names in the provider's tenant, made a member where the provider provisions. */
@@ -219,21 +104,14 @@ export async function confirmSsoSignIn(
   callbackUrl: URL,
   flow: SsoFlow | null,
 ): Promise<Result<{ token: string; session: SessionRow }>> {
-  if (flow === null)
-    return refused(
-      'no_flow',
-      'no sign-in is in progress in this browser (or it took longer than 10 minutes); start again from the console',
-    );
-  if (callbackUrl.searchParams.get('state') !== flow.state)
-    return refused('state', 'the answer is for another sign-in (its state does not match this browser); start again');
-  const providerError = callbackUrl.searchParams.get('error');
-  if (providerError !== null) return refused('provider', `the identity provider refused the sign-in: ${providerError}`);
-  if (flow.providerId === null) return refused('provider', 'operator sign-in is not configured on this server');
-  const provider = await findIdentityProvider(deps.service.db, flow.providerId);
+  const checked = checkCallback(callbackUrl, flow);
+  if (!checked.ok) return checked;
+  if (checked.value.providerId === null) return confirmOperatorSignIn(deps, actor, callbackUrl, checked.value);
+  const provider = await findIdentityProvider(deps.service.db, checked.value.providerId);
   if (provider === undefined) return refused('provider', 'the identity provider was removed meanwhile; start again');
   const config = await configurationOf(deps, credentialsOf(deps, provider));
   if (!config.ok) return config;
-  const identity = await identityFrom(config.value, callbackUrl, flow);
+  const identity = await identityFrom(config.value, callbackUrl, checked.value);
   if (!identity.ok) return identity;
   const { email } = identity.value;
   const domains = stringList.decode(provider.email_domains, 'identity_providers.email_domains');
@@ -265,6 +143,6 @@ export async function confirmSsoSignIn(
     providerId: provider.id,
     candidates,
     mfaPending: mfaRequired,
-    client: flow.client,
+    client: checked.value.client,
   });
 }

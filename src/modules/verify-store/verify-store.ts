@@ -6,6 +6,7 @@
  */
 import type { AuthModel } from '../../core/model/model.js';
 import { creditSpends } from '../../storage/credit-spend.js';
+import { leaseStore } from '../../storage/credit-leases.js';
 import type { ResourceQueryObject } from '../../api/verify.js';
 import type { Database } from '../../storage/database.js';
 import type { Kysely } from 'kysely';
@@ -57,5 +58,6 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
     writeUsage: (days: readonly UsageDayRow[], lastUses: readonly LastUseRow[], tags: readonly UsageTagRow[] = []) =>
       writeUsageSlice(db, days, lastUses, tags),
     spendCredits: creditSpends(db),
+    leases: leaseStore(db),
   };
 }

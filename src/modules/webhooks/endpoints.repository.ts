@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Db, WebhookEndpointsTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
+import { type TenantPageRequest, tenantPageQuery } from '../pagination.js';
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
 
@@ -18,17 +19,8 @@ export async function lockEndpoint(trx: Db, id: string): Promise<EndpointRow | u
   return lockForUpdate(trx, trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', id)).executeTakeFirst();
 }
 
-export async function listEndpoints(
-  db: Db,
-  filter: { tenantId?: string | undefined; afterId: string | null; limit: number },
-): Promise<EndpointRow[]> {
-  let query = db.selectFrom('webhook_endpoints').selectAll();
-  if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
-  if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+export async function listEndpoints(db: Db, filter: TenantPageRequest): Promise<EndpointRow[]> {
+  return tenantPageQuery(db.selectFrom('webhook_endpoints').selectAll(), filter).execute();
 }
 
 /** The enabled endpoints of a tenant that hear events of `environmentId` (all of them, where null). */

@@ -22,6 +22,8 @@ import * as webhookKeys from './0017-webhook-keys.js';
 import * as keyImport from './0018-key-import.js';
 import * as identityProviders from './0019-identity-providers.js';
 import * as keySearch from './0020-key-search.js';
+import * as resourceAuditSearch from './0021-resource-audit-search.js';
+import * as creditLeases from './0022-credit-leases.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -43,4 +45,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018-key-import': keyImport,
   '0019-identity-providers': identityProviders,
   '0020-key-search': keySearch,
+  '0021-resource-audit-search': resourceAuditSearch,
+  '0022-credit-leases': creditLeases,
 };

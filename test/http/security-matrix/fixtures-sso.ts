@@ -12,6 +12,8 @@ import type { World } from './world.js';
 const AUTH_CONFIG = ['authConfig.manage', 'tenant.manage'];
 const USERS = ['users.manage'];
 const SSO_TEST = 'test/http/sso.test.ts';
+const OPERATOR_TEST = 'test/http/sso-operator.test.ts';
+const CLI_TEST = 'test/http/sso-cli.test.ts';
 
 async function newIdentityProvider(world: World): Promise<string> {
   const domain = `${world.unique('corp')}.home.example`;
@@ -120,6 +122,18 @@ export const SSO_FIXTURES: Fixtures = {
   },
   'GET /v1/sso/pending': {
     public: { why: 'read with the session cookie, before the session acts with a key', coveredBy: SSO_TEST },
+  },
+  'GET /v1/sso/operator': {
+    public: {
+      why: "an operator signing in has no key: the operators' provider and KEYWARD_OPERATOR_OIDC_EMAILS decide",
+      coveredBy: OPERATOR_TEST,
+    },
+  },
+  'GET /v1/sso/options': {
+    public: { why: 'the sign-in page asks what it may offer before anyone signs in', coveredBy: OPERATOR_TEST },
+  },
+  'POST /v1/sso/token': {
+    public: { why: "the CLI's code and PKCE verifier are the proof, before it holds a session", coveredBy: CLI_TEST },
   },
   'POST /v1/sso/complete': {
     public: { why: 'the session cookie and its CSRF token, before the session acts with a key', coveredBy: SSO_TEST },

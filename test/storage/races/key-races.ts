@@ -93,4 +93,25 @@ export const KEY_RACES: readonly AnyRace[] = [
       { order: 'b, a', a: 200, b: 'USAGE_EXCEEDED', end: { remaining: 10 } },
     ],
   }),
+  race({
+    // Issue 27, credit leases: the first node holds a block of 32 of the 64 credits (31 unspent)
+    // when each node asks for 40 at once. The first must give its block back to cover 40, the
+    // second takes a block of 40 or spends directly: exactly one is VALID, and nothing is spent
+    // twice or lost (64 - 1 - 40 = 23 once the leases are back, which the read on a node adds).
+    name: 'credit spends above a held lease, on two nodes',
+    setup: async (world) => {
+      const key = await appKey(world, { credits: { remaining: 64 } });
+      const warm = await world.nodes[0].call('POST', '/v1/verify', world.adminKey, { key: key.key });
+      if (warm.body?.code !== 'VALID') throw new Error(`warm-up verify: ${JSON.stringify(warm.body)}`);
+      return key;
+    },
+    a: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: 40 }),
+    b: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: 40 }),
+    outcome: { a: (reply) => reply.body?.code, b: (reply) => reply.body?.code },
+    observe: async (world, key) => ({ remaining: (await world.read(`/v1/keys/${key.id}`)).body.credits?.remaining }),
+    serial: () => [
+      { order: 'a, b', a: 'VALID', b: 'USAGE_EXCEEDED', end: { remaining: 23 } },
+      { order: 'b, a', a: 'USAGE_EXCEEDED', b: 'VALID', end: { remaining: 23 } },
+    ],
+  }),
 ];

@@ -1,6 +1,7 @@
 /**
  * Races of sign-in with SSO (issue 25): two providers claiming one email domain, two edits of
- * one provider, and a person choosing the key their session acts with while an admin revokes it.
+ * one provider, a person choosing the key their session acts with while an admin revokes it, and
+ * a CLI signing out (`keyward logout`, its bearer session) while an admin ends the same session.
  */
 import { newId } from '../../../src/core/ids.js';
 import { csrfTokens, hashSessionToken, newSessionToken } from '../../../src/modules/sessions/session-tokens.js';
@@ -62,7 +63,48 @@ async function choosingSession(world: RaceWorld): Promise<Choosing> {
   };
 }
 
+/** A CLI's complete session (as `POST /v1/sso/token` hands it over): its id and bearer. */
+async function cliSession(world: RaceWorld): Promise<{ id: string; bearer: string }> {
+  const userId = await user(world);
+  const key = await appKey(world, { kind: 'user', userId, permissions: ['applications.use'] });
+  const token = newSessionToken();
+  const now = Date.now();
+  const id = newId('session', now);
+  await world.db
+    .insertInto('sessions')
+    .values({
+      id,
+      token_hash: hashSessionToken(token),
+      tenant_id: world.tenantId,
+      user_id: userId,
+      email: `${userId}@races.example`,
+      provider_id: null,
+      key_id: key.id,
+      candidate_key_ids: JSON.stringify([key.id]),
+      mfa_pending: 0,
+      client: 'cli',
+      source_ip: null,
+      created_at: now,
+      expires_at: now + 3_600_000,
+    })
+    .execute();
+  return { id, bearer: `kwsession-${token}` };
+}
+
 export const SSO_RACES: readonly AnyRace[] = [
+  race({
+    // Two ends of one session: one ends it; the other finds it gone (the CLI's bearer no longer opens anything).
+    name: 'CLI logout (bearer session) vs admin ending the same session',
+    setup: (world) => cliSession(world),
+    a: (node, state) => node.call('DELETE', `/v1/sessions/${state.id}`, state.bearer),
+    b: (node, state, world) => node.call('DELETE', `/v1/sessions/${state.id}`, world.adminKey),
+    observe: async (world, state) => ({ me: (await world.nodes[0].call('GET', '/v1/me', state.bearer)).status }),
+    serial: () => [
+      { order: 'a, b', a: 200, b: 404, end: { me: 401 } },
+      // Ended before the CLI's request read it (401 SESSION_ENDED), or after it did but before its delete (404).
+      { order: 'b, a', a: [401, 404], b: 200, end: { me: 401 } },
+    ],
+  }),
   race({
     name: 'identity provider create vs create of the same email domain',
     setup: async (world) => `${world.unique('corp')}.races.example`,

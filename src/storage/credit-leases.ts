@@ -1,0 +1,130 @@
+/**
+ * Credit leases in storage (issue 27 item 2; the holder is src/verify/credit-leases.ts). A lease
+ * is taken off the key's balance by the same conditional UPDATE a spend uses (refilling first
+ * when the period ended, credit-refill.ts), and recorded in `credit_leases` in the same
+ * transaction. It leaves by exactly one of: its holder returning it, the sweep of a lost one, or
+ * a PATCH of the balance voiding it; each first deletes the row, so whichever deletes it is the
+ * only one that gives its credits back: never twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import { balanceNow, periodColumnsNow } from './credit-refill.js';
+import type { SpendPeriod } from './credit-spend.js';
+import type { Database, Db } from './database.js';
+
+/** A block taken: its id, what the key's balance was left with, and the period it came from. */
+export interface TakenLease {
+  readonly id: string;
+  readonly amount: number;
+  /** The key's balance outside every lease, just after this one was taken. */
+  readonly remaining: number;
+  readonly period: string | null;
+  /** The end of that period (epoch ms), when the key refills; null without a refill. */
+  readonly periodEnd: number | null;
+}
+
+export interface LeaseStore {
+  /** Takes `amount` off the key's balance if it covers it, recorded with `mark` as spent so far. */
+  take(
+    keyId: string,
+    amount: number,
+    mark: number,
+    period: SpendPeriod | null,
+    now: number,
+    expiresAt: number,
+  ): Promise<TakenLease | undefined>;
+  /** Raises the lease's mark (the most its holder may spend): false when the lease is gone. */
+  mark(leaseId: string, spent: number): Promise<boolean>;
+  /** Gives `unspent` back and forgets the lease: false when it was already gone (swept or voided). */
+  give(leaseId: string, unspent: number): Promise<boolean>;
+  /** Gives back what lost leases, expired before `before`, had not marked spent; answers how many. */
+  sweep(before: number, limit: number): Promise<number>;
+}
+
+/** Deletes the lease and adds back what it did not spend, in the period it came from only. */
+async function close(trx: Db, leaseId: string, unspent: (row: { amount: number; spent: number }) => number) {
+  const row = await trx
+    .deleteFrom('credit_leases')
+    .where('id', '=', leaseId)
+    .returning(['key_id', 'period', 'amount', 'spent'])
+    .executeTakeFirst();
+  if (row === undefined) return false;
+  const back = unspent({ amount: Number(row.amount), spent: Number(row.spent) });
+  if (back <= 0) return true;
+  // A refill since the take moved the key to another period: the block's old credits lapse with it.
+  await trx
+    .updateTable('api_keys')
+    .set({ credits_remaining: sql<number>`credits_remaining + ${back}` })
+    .where('id', '=', row.key_id)
+    .where('credits_remaining', 'is not', null)
+    .where(sql<boolean>`credits_period is not distinct from ${row.period}`)
+    .execute();
+  return true;
+}
+
+export function leaseStore(db: Kysely<Database>): LeaseStore {
+  return {
+    take: (keyId, amount, mark, period, now, expiresAt) =>
+      db.transaction().execute(async (trx) => {
+        const balance = period === null ? sql<number>`credits_remaining` : balanceNow(period);
+        const row = await trx
+          .updateTable('api_keys')
+          .set({
+            credits_remaining: sql<number>`${balance} - ${amount}`,
+            ...(period === null ? {} : periodColumnsNow(period)),
+          })
+          .where('id', '=', keyId)
+          .where('credits_remaining', 'is not', null)
+          .where(sql<boolean>`${balance} >= ${amount}`)
+          .returning(['credits_remaining', 'credits_period', 'credits_period_end'])
+          .executeTakeFirst();
+        if (row === undefined) return undefined;
+        const id = randomUUID();
+        await trx
+          .insertInto('credit_leases')
+          .values({
+            id,
+            key_id: keyId,
+            amount,
+            spent: mark,
+            period: row.credits_period,
+            expires_at: expiresAt,
+            created_at: now,
+          })
+          .execute();
+        const periodEnd = row.credits_period_end === null ? null : Number(row.credits_period_end);
+        return { id, amount, remaining: Number(row.credits_remaining), period: row.credits_period, periodEnd };
+      }),
+    async mark(leaseId, spent) {
+      const result = await db
+        .updateTable('credit_leases')
+        .set({ spent })
+        .where('id', '=', leaseId)
+        .where('spent', '<=', spent)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    give: (leaseId, unspent) => db.transaction().execute((trx) => close(trx, leaseId, () => unspent)),
+    async sweep(before, limit) {
+      const lost = await db
+        .selectFrom('credit_leases')
+        .select('id')
+        .where('expires_at', '<', before)
+        .orderBy('expires_at')
+        .limit(limit)
+        .execute();
+      let swept = 0;
+      for (const { id } of lost) {
+        // What the holder marked spent stays spent: it may have answered VALID for all of it.
+        const closed = await db.transaction().execute((trx) => close(trx, id, (row) => row.amount - row.spent));
+        if (closed) swept++;
+      }
+      return swept;
+    },
+  };
+}
+
+/** A PATCH that sets the balance voids the leases out on it: their credits belong to the old one. */
+export async function voidLeases(trx: Db, keyId: string): Promise<void> {
+  await trx.deleteFrom('credit_leases').where('key_id', '=', keyId).execute();
+}

@@ -1,0 +1,250 @@
+/**
+ * Credits by leases (issue 27 item 2): a node takes a block of a key's credits with one
+ * conditional UPDATE (src/storage/credit-leases.ts) and spends it in memory, so a metered cache
+ * hit writes nothing. Storage stays the judge: a block is taken only if the balance covers it, so
+ * the nodes together never spend more than the key had; a key whose balance no longer covers a
+ * block is spent one request at a time by the exact UPDATE of credit-spend.ts, as before leases.
+ *
+ * A lease leaves by its holder giving back what it did not spend (at expiry, when the key changes,
+ * at shutdown), by the sweep of a lost one (a node SIGKILLed: after its expiry, any node gives back
+ * what its holder had not marked spent), or by a PATCH of the balance voiding it. The holder marks
+ * in storage, ahead of time, how far it may spend: a lost lease never gives back a credit its
+ * holder may have answered VALID for. docs/usage-controls.md tells the bounds this leaves.
+ */
+import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
+import type { LeaseStore } from '../storage/credit-leases.js';
+import type { CreditPlan, CreditSpender, Spend } from './credits.js';
+import type { VerifyStore } from './verify-store.js';
+
+/** The first block a node takes of a key; then doubled or halved with the key's rate of spend. */
+export const FIRST_LEASE = 32;
+export const MAX_LEASE = 4096;
+/** A block never exceeds this share of the balance it is taken from, so the last credits are shared. */
+const BALANCE_SHARE = 4;
+/** The least the mark moves by: a small block is marked spent whole when taken, and never written again. */
+const MARK_STEP = 32;
+
+interface Lease {
+  readonly id: string;
+  readonly amount: number;
+  spent: number;
+  /** The most of `amount` the lease row says may be spent: the holder never spends past it. */
+  mark: number;
+  marking: boolean;
+  /** The mark could not be raised: the lease was voided or swept, and is spent no more. */
+  dead: boolean;
+  /** The key's balance outside every lease when this one was taken: with `amount - spent`, `remaining`. */
+  readonly balance: number;
+  readonly period: string | null;
+  readonly takenAt: number;
+  readonly expiresAt: number;
+}
+
+interface KeyLeases {
+  lease: Lease | null;
+  size: number;
+  /** The key's balance last seen outside leases: blocks stay a share of it. */
+  known: number | null;
+  /** A take or give-back in progress: one at a time per key, others wait for it. */
+  busy: Promise<void> | null;
+  /** Moved on by a change of the key: a take that began before it is given back, not spent. */
+  epoch: number;
+}
+
+export interface LeasedSpender extends CreditSpender {
+  /** What this node holds of the key's credits unspent: with the stored balance, `remaining` on one node. */
+  unspent(keyId: string): number;
+  /** The key changed (a PATCH of its balance, a refill setting): its lease goes back, the next spend takes anew. */
+  forget(keyId: string): void;
+  forgetAll(): void;
+  /** Gives back lost leases of other nodes expired for longer than a lifetime; answers how many. */
+  sweep(now: number): Promise<number>;
+  /** Gives back every lease held (shutdown). */
+  close(): Promise<void>;
+}
+
+export interface LeaseOptions {
+  /** How long a lease may be spent; `KEYWARD_CREDIT_LEASE_MS`. */
+  readonly lifetimeMs: number;
+  readonly now: () => number;
+  readonly onError: (error: unknown) => void;
+}
+
+const markStep = (amount: number): number => Math.max(MARK_STEP, Math.ceil(amount / 4));
+
+function periodOf(plan: CreditPlan, now: number): CreditPeriod | null {
+  return plan.refill === null ? null : creditPeriod(plan.refill.interval, plan.timeZone, now);
+}
+
+export function createLeasedSpender(
+  store: Pick<VerifyStore, 'spendCredits' | 'leases'>,
+  options: LeaseOptions,
+): LeasedSpender {
+  const leases: LeaseStore = store.leases;
+  const keys = new Map<string, KeyLeases>();
+  const { lifetimeMs } = options;
+
+  const usable = (lease: Lease | null, period: CreditPeriod | null, now: number): lease is Lease =>
+    lease !== null &&
+    !lease.dead &&
+    now < lease.expiresAt &&
+    // The node's period moved past the block's: its credits belonged to a balance since refilled.
+    (period === null || lease.period === null || period.label <= lease.period);
+
+  const answer = (lease: Lease, cost: number): Spend => {
+    lease.spent += cost;
+    if (!lease.marking && lease.mark < lease.amount && lease.mark - lease.spent <= markStep(lease.amount) / 2)
+      void raise(lease, lease.mark + markStep(lease.amount));
+    return { spent: true, remaining: lease.balance + lease.amount - lease.spent };
+  };
+
+  /** Raises the stored mark ahead of spending past it; false once the lease is gone from storage. */
+  const raise = async (lease: Lease, to: number): Promise<boolean> => {
+    const target = Math.min(lease.amount, to);
+    lease.marking = true;
+    try {
+      if (await leases.mark(lease.id, target)) lease.mark = Math.max(lease.mark, target);
+      else lease.dead = true;
+    } catch (error) {
+      options.onError(error);
+    } finally {
+      lease.marking = false;
+    }
+    return !lease.dead && lease.mark >= target;
+  };
+
+  const giveBack = async (state: KeyLeases, lease: Lease, now: number): Promise<void> => {
+    if (state.lease === lease) state.lease = null;
+    const unspent = lease.amount - lease.spent;
+    // Spent whole in under a quarter of its life: the key spends fast, take more; half left: take less.
+    if (unspent * 2 > lease.amount) state.size = Math.max(1, Math.floor(state.size / 2));
+    else if (now - lease.takenAt < lifetimeMs / 4) state.size = Math.min(MAX_LEASE, state.size * 2);
+    try {
+      await leases.give(lease.id, unspent);
+    } catch (error) {
+      // Left in storage: the sweep gives back what was not marked spent once it has expired.
+      options.onError(error);
+    }
+  };
+
+  const exclusive = async (state: KeyLeases, work: () => Promise<void>): Promise<void> => {
+    while (state.busy !== null) await state.busy;
+    const running = work().finally(() => {
+      state.busy = null;
+    });
+    state.busy = running;
+    await running;
+  };
+
+  const take = async (keyId: string, state: KeyLeases, cost: number, period: CreditPeriod | null, now: number) => {
+    const epoch = state.epoch;
+    const stale = state.lease;
+    // Another request waiting here before this one took a block already: it serves this one too.
+    if (usable(stale, period, now) && stale.spent + cost <= stale.amount) return;
+    if (stale !== null) await giveBack(state, stale, now);
+    const cap = state.known === null ? MAX_LEASE : Math.floor(state.known / BALANCE_SHARE);
+    const amount = Math.max(cost, Math.min(state.size, cap));
+    if (amount > cap && state.known !== null) return;
+    const expiresAt = Math.min(now + lifetimeMs, period?.end ?? Number.POSITIVE_INFINITY);
+    const mark = Math.min(amount, markStep(amount));
+    const taken = await leases.take(keyId, amount, mark, period, now, expiresAt);
+    if (taken === undefined) {
+      state.known = 0;
+      return;
+    }
+    state.known = taken.remaining;
+    const lease: Lease = {
+      id: taken.id,
+      amount,
+      spent: 0,
+      mark,
+      marking: false,
+      dead: false,
+      balance: taken.remaining,
+      period: taken.period,
+      takenAt: now,
+      expiresAt: taken.periodEnd === null ? expiresAt : Math.min(expiresAt, taken.periodEnd),
+    };
+    // The key changed while this was taken: the block may predate the change, so it goes back.
+    if (state.epoch !== epoch) await giveBack(state, lease, now);
+    else state.lease = lease;
+  };
+
+  const slow = async (keyId: string, plan: CreditPlan, cost: number, now: number): Promise<Spend> => {
+    const period = periodOf(plan, now);
+    let state = keys.get(keyId);
+    if (state === undefined) {
+      state = { lease: null, size: FIRST_LEASE, known: null, busy: null, epoch: 0 };
+      keys.set(keyId, state);
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      while (state.busy !== null) await state.busy;
+      const lease = state.lease;
+      if (usable(lease, period, now)) {
+        if (lease.spent + cost <= lease.mark) return answer(lease, cost);
+        if (lease.spent + cost <= lease.amount && (await raise(lease, lease.spent + cost + markStep(lease.amount))))
+          continue;
+      }
+      const current = state;
+      await exclusive(current, () => take(keyId, current, cost, period, now));
+      if (state.lease === null) break;
+    }
+    // No block to be had: this one request is spent exactly, as without leases.
+    const spent = await store.spendCredits(keyId, cost, period);
+    state.known = spent.remaining;
+    return spent;
+  };
+
+  return {
+    spend(keyId, plan, cost, now) {
+      const lease = keys.get(keyId)?.lease ?? null;
+      try {
+        if (lease !== null && lease.spent + cost <= lease.mark && usable(lease, periodOf(plan, now), now))
+          return answer(lease, cost);
+        return slow(keyId, plan, cost, now);
+      } catch (error) {
+        // A zone Intl does not know rejects the spend, as a failed UPDATE would: verify never sees a throw.
+        return Promise.reject(error);
+      }
+    },
+    unspent(keyId) {
+      const lease = keys.get(keyId)?.lease;
+      return lease === undefined || lease === null || lease.dead ? 0 : lease.amount - lease.spent;
+    },
+    forget(keyId) {
+      const state = keys.get(keyId);
+      if (state === undefined) return;
+      state.epoch++;
+      state.known = null;
+      const lease = state.lease;
+      state.lease = null;
+      if (lease !== null) void exclusive(state, () => giveBack(state, lease, options.now()));
+    },
+    forgetAll() {
+      for (const keyId of keys.keys()) this.forget(keyId);
+    },
+    async sweep(now) {
+      // Own leases past their expiry go back first, by their holder; then other nodes' lost ones.
+      const returns: Promise<void>[] = [];
+      for (const [keyId, state] of keys) {
+        const lease = state.lease;
+        if (lease !== null && (lease.dead || lease.expiresAt <= now)) {
+          state.lease = null;
+          returns.push(exclusive(state, () => giveBack(state, lease, now)));
+        } else if (lease === null && state.busy === null) keys.delete(keyId);
+      }
+      await Promise.all(returns);
+      return leases.sweep(now - lifetimeMs, 100);
+    },
+    async close() {
+      const now = options.now();
+      await Promise.all(
+        [...keys.values()].map((state) =>
+          exclusive(state, async () => {
+            if (state.lease !== null) await giveBack(state, state.lease, now);
+          }),
+        ),
+      );
+    },
+  };
+}
