@@ -16,8 +16,10 @@
  *                  p50 and p99 over 200 revokes (when PostgreSQL answers at BENCH_DATABASE_URL)
  *   search     (h) the console's key search and the dashboard's analytics in a tenant of 100 000
  *                  keys, on SQLite and PostgreSQL (issue 26: each ≤ 100 ms)
+ *   replica    (r1–r3) the in-process replica: cached verifies/s on one core, bytes per cached
+ *                  verdict, revocation seen by a replica of a 3-node cluster (bench/lib/replica.mjs)
  *
- * Options (flags or environment): --only=http,inprocess,million,postgres,search (all by default);
+ * Options (flags or environment): --only=http,inprocess,million,postgres,search,replica (all by default);
  * BENCH_SECONDS per HTTP run (5), BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (2), BENCH_ROUNDS
  * (1: more gives each figure as the median of interleaved rounds), BENCH_DATABASE_URL
  * (postgres://postgres@127.0.0.1:5432/postgres), BENCH_CPU_PROF=<dir> (CPU profiles of the servers).
@@ -35,11 +37,14 @@ import { insertKeys, openBenchStorage } from './lib/keys.mjs';
 import { hasWrk, measure, round, WRK_MISSING } from './lib/load.mjs';
 import { timeVerifies } from './lib/latency.mjs';
 import { measureRevocations } from './lib/revocation.mjs';
+import { replicaSections } from './lib/replica.mjs';
 import { searchSections } from './lib/search.mjs';
 
 const flag = process.argv.find((arg) => arg.startsWith('--only='));
 const sections = new Set(
-  (flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres,search').split(','),
+  (flag?.slice('--only='.length) ?? process.env.BENCH_ONLY ?? 'http,inprocess,million,postgres,search,replica').split(
+    ',',
+  ),
 );
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -353,6 +358,8 @@ try {
       startKeyward,
       openStorage: openBenchStorage,
     });
+  if (sections.has('replica'))
+    results.replica = await replicaSections({ tempDir, newPepper, databaseUrl, postgresReachable });
 } finally {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 }

@@ -461,6 +461,8 @@ describe('named and runtime permissions (SPEC §2 tables)', () => {
     'users.manage': { on: {}, creates: [] },
     'tenant.manage': { on: {}, creates: [] },
     'assistant.use': { on: {}, creates: [] },
+    // The replica's change stream asks for it by name (SPEC §4); it grants nothing in the check.
+    'verify.replicate': { on: {}, creates: [] },
     // Seed 001's runtime permissions, each with the discover it needs to find its target.
     'runtime.run': { on: { agent: REACHING }, creates: ['session'] },
     'runtime.sessionCreate': { on: { agent: 'discover' }, creates: ['session'] },

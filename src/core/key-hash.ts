@@ -1,8 +1,14 @@
 /** Keys at rest: HMAC-SHA-256 under the server pepper, and a constant-time comparison. */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { hmacSha256Hex, type KeyedHash } from './hmac-sha256.js';
+
+/** One hasher per pepper, its pad blocks computed once: a verify's HMAC allocates nothing but its answer. */
+const hashers = new WeakMap<Buffer, KeyedHash>();
 
 export function hashKey(pepper: Buffer, key: string): string {
-  return createHmac('sha256', pepper).update(key, 'utf8').digest('hex');
+  let hash = hashers.get(pepper);
+  if (hash === undefined) hashers.set(pepper, (hash = hmacSha256Hex(pepper)));
+  return hash(key);
 }
 
 /**

@@ -23,6 +23,8 @@ import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
 import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
+import { createChangeHub } from '../verify/change-hub.js';
+import { listenForNodes } from './change-notifications.js';
 import { tiersOf } from './config.js';
 import { databaseTimeouts, redisTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
@@ -91,14 +93,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
   const credits = setUpCreditLeases(verifyStore, config.creditLeaseMs, clock, (error) =>
     storageOutage.failed('creditLease', error, 'credit lease write failed; its credits come back by the sweep'),
   );
-  const caches: VerifyCaches = { keys: cache, resources, importPrefixes, credits: credits.spender };
+  // Replicas (GET /v1/changes/stream) hear of each change the follower reads (a commit here wakes it) and that the node is fresh.
+  const replicas = createChangeHub(config.changeStreamHeartbeatMs, () =>
+    cacheTrusted() ? (follower?.stalenessMs(clock.now()) ?? 0) : null,
+  );
+  const caches: VerifyCaches = { keys: cache, resources, importPrefixes, credits: credits.spender, replicas };
   // While storage is away, each failure is said once, then counted (outage-log.ts).
   const storageOutage = outageLog('storage', {
     failure: (details, message) => app.log.error(details, message),
-    recovery: (details, message) => app.log.info(details, message),
-  });
-  const notificationsOutage = outageLog('change notifications', {
-    failure: (details, message) => app.log.warn(details, message),
     recovery: (details, message) => app.log.info(details, message),
   });
   const usage = createUsageRecorder({
@@ -125,8 +127,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     credits: credits.spender,
     onCommitted: (changes) => {
       for (const change of changes) applyChange(caches, change);
-      if (changes.length > 0) redis?.publish();
-      if (changes.length > 0) webhooks?.committed();
+      if (changes.length === 0) return;
+      redis?.publish();
+      webhooks?.committed();
+      follower?.wake();
     },
   };
   const rootKey = await ensureRootKey(deps, pepper, config.dataDir);
@@ -211,6 +215,8 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     deps,
     verify,
     fresh: () => cacheTrusted(),
+    changes: replicas,
+    usage,
     ping: storage.ping,
     metrics,
     floods,
@@ -233,21 +239,14 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     { caughtUp: () => storageOutage.answered(), lagMs: (ms) => metrics.observeChangeLag(ms / 1000) },
   );
   const following = follower;
-  // Nodes sharing PostgreSQL wake each other's followers; SQLite has one node and nothing to hear.
-  // A node handed a storage without a database URL of its own (tests sharing one) only polls.
-  const listener =
-    config.databaseUrl === undefined
-      ? null
-      : await storage.listen(
-          timeouts,
-          () => {
-            // Called once listening again (a catch-up), and for each notification.
-            notificationsOutage.answered();
-            following.wake();
-          },
-          (error) =>
-            notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
-        );
+  // Nodes sharing PostgreSQL wake each other's followers (change-notifications.ts).
+  const listener = await listenForNodes(
+    config,
+    storage,
+    timeouts,
+    () => following.wake(),
+    () => app.log,
+  );
   const audit = keepAuditChains(deps, config, sealed, app.log);
 
   const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
@@ -271,6 +270,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       if (closed) return;
       closed = true;
       following.stop();
+      replicas.stop();
       storageHealth.stop();
       await listener?.stop();
       await redis?.stop();

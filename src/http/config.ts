@@ -15,6 +15,7 @@ import {
 } from './config-values.js';
 import { checkWebhookSettings, WEBHOOK_VARIABLES, webhookSettings, type WebhookSettings } from './config-webhooks.js';
 import { SSO_VARIABLES, ssoSettings, type SsoSettings } from './config-sso.js';
+import { REPLICA_VARIABLES, replicaSettings, type ReplicaSettings } from './config-replica.js';
 
 export { ConfigError, type ConfigVariable } from './config-values.js';
 export { trustProxyOption } from './config-proxy.js';
@@ -23,7 +24,7 @@ export { trustProxyOption } from './config-proxy.js';
  * The server configuration: one frozen object built once at start from `KEYWARD_*` variables
  * and flags. Anything invalid stops the start with a message naming the variable.
  */
-export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings {
+export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings, ReplicaSettings {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
@@ -205,6 +206,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   ...TIMEOUT_VARIABLES,
   ...WEBHOOK_VARIABLES,
   ...SSO_VARIABLES,
+  ...REPLICA_VARIABLES,
 ];
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -246,6 +248,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...timeoutSettings(env),
     ...webhookSettings(env),
     ...ssoSettings(env),
+    ...replicaSettings(env),
     ...overrides,
     model: overrides.model ?? model(env),
   };

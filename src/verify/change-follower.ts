@@ -10,6 +10,7 @@ import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
 import type { LeasedSpender } from './credit-leases.js';
 import type { ResourceCache } from './resource-lookup.js';
+import type { ChangeHub } from './change-hub.js';
 
 export interface ChangeFollower {
   /** Reads and applies every change after the last one seen. */
@@ -29,6 +30,11 @@ export interface VerifyCaches {
   readonly keys: KeyCache;
   readonly resources: ResourceCache;
   readonly importPrefixes?: ImportPrefixes;
+  /**
+   * The replicas streaming from this node (change-hub.ts): told of every change the follower
+   * reads, this node's own included (a commit wakes the follower), so each is told once.
+   */
+  readonly replicas?: Pick<ChangeHub, 'publish'>;
   /** This node's credit leases: a changed key's lease goes back (a PATCH of its balance voided it). */
   readonly credits?: Pick<LeasedSpender, 'forget' | 'forgetAll'>;
 }
@@ -92,6 +98,7 @@ export async function startChangeFollower(
     if (gaps.size === 0) return;
     for (const change of await changesAt(db, [...gaps.keys()])) {
       applyChange(caches, change);
+      caches.replicas?.publish(change);
       gaps.delete(change.seq);
     }
   };
@@ -102,6 +109,7 @@ export async function startChangeFollower(
       const changes = await changesAfter(db, lastSeq, BATCH);
       for (const change of changes) {
         applyChange(caches, change);
+        caches.replicas?.publish(change);
         for (let missing = lastSeq + 1; missing < change.seq; missing++) gaps.set(missing, startedAt + GAP_WATCH_MS);
         lastSeq = change.seq;
       }

@@ -23,6 +23,7 @@ export interface RateOutcome {
 }
 
 export interface RateLimiter {
+  /** The outcome may be reused by the limiter's next take: read it before taking again. */
   take(buckets: readonly RateBucket[], cost: number, now: number): RateOutcome | Promise<RateOutcome>;
   /**
    * Gives back what `take` took at `now` from a request refused after it (out of credits), so a
@@ -43,9 +44,16 @@ interface Window {
   used: number;
 }
 
-/** In memory, this node only; `nodes` > 1 splits every limit evenly between the nodes. */
+/**
+ * In memory, this node only; `nodes` > 1 splits every limit evenly between the nodes. A take
+ * allocates nothing: windows are updated in place and the outcome is one object reused by every
+ * take, read by the caller before the next (limitVerdict does, in the same turn).
+ */
 export function memoryRateLimiter(nodes = 1): RateLimiter {
   const windows = new Map<string, Window>();
+  const used: number[] = [];
+  const limits: number[] = [];
+  const outcome = { allowed: true, used, limits };
   const sweep = (now: number): void => {
     for (const [id, entry] of windows) if (entry.start < now - 86_400_000) windows.delete(id);
     for (const id of windows.keys()) {
@@ -56,23 +64,23 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
   return {
     take(buckets, cost, now) {
       if (windows.size >= SWEEP_AT * 2) sweep(now);
-      const used: number[] = [];
-      const limits: number[] = [];
+      used.length = buckets.length;
+      limits.length = buckets.length;
       let allowed = true;
-      for (const bucket of buckets) {
+      for (let index = 0; index < buckets.length; index++) {
+        const bucket = buckets[index] as RateBucket;
         const entry = windows.get(bucket.id);
         const current = entry !== undefined && entry.start === windowOf(bucket, now) ? entry.used : 0;
         const limit = Math.ceil(bucket.limit / nodes);
-        limits.push(limit);
-        used.push(current);
+        limits[index] = limit;
+        used[index] = current;
         if (current + cost > limit) allowed = false;
       }
       if (allowed && cost > 0) {
         for (let index = 0; index < buckets.length; index++) {
           const bucket = buckets[index] as RateBucket;
-          const next = (used[index] ?? 0) + cost;
+          const next = (used[index] as number) + cost;
           used[index] = next;
-          // Updated in place: a verify on the hot path allocates no window of its own.
           const entry = windows.get(bucket.id);
           if (entry === undefined) windows.set(bucket.id, { start: windowOf(bucket, now), used: next });
           else {
@@ -81,7 +89,8 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
           }
         }
       }
-      return { allowed, used, limits };
+      outcome.allowed = allowed;
+      return outcome;
     },
     refund(buckets, cost, now) {
       for (const bucket of buckets) {
@@ -140,8 +149,13 @@ export function redisRateLimiter(options: RedisLimiterOptions): RateLimiter {
   const prefix = options.prefix ?? 'keyward:rl:';
   const keysOf = (buckets: readonly RateBucket[], now: number): string[] =>
     buckets.map((bucket) => `${prefix}${bucket.id}:${windowOf(bucket, now)}`);
-  const fallback = (buckets: readonly RateBucket[], cost: number, now: number): RateOutcome | Promise<RateOutcome> => {
-    if (options.fallback !== undefined) return options.fallback.take(buckets, cost, now);
+  const fallback = async (buckets: readonly RateBucket[], cost: number, now: number): Promise<RateOutcome> => {
+    if (options.fallback !== undefined) {
+      // Copied at once: the memory limiter's outcome is reused by its next take, which may run before this one is read.
+      const taken = options.fallback.take(buckets, cost, now);
+      if (taken instanceof Promise) return taken;
+      return { allowed: taken.allowed, used: [...taken.used], limits: [...taken.limits] };
+    }
     return {
       allowed: false,
       used: buckets.map((bucket) => bucket.limit),
@@ -197,37 +211,50 @@ function limitedAnswer(
   buckets: readonly RateBucket[],
   outcome: RateOutcome,
   now: number,
-  verdict: VerifyAnswerObject,
+  allowed: VerifyAnswerObject,
+  refused: VerifyAnswerObject,
 ): VerifyAnswerObject {
-  const ratelimits: RateLimitStateObject[] = buckets.map((bucket, index) => {
+  const ratelimits: RateLimitStateObject[] = new Array(buckets.length);
+  for (let index = 0; index < buckets.length; index++) {
+    const bucket = buckets[index] as RateBucket;
     const limit = outcome.limits[index] ?? bucket.limit;
-    return {
+    ratelimits[index] = {
       name: bucket.name,
       limit,
       remaining: Math.max(0, limit - (outcome.used[index] ?? 0)),
       resetAt: resetAtText(windowOf(bucket, now) + bucket.durationMs),
     };
-  });
-  return outcome.allowed
-    ? { ...verdict, cacheTtlMs: 0, ratelimits }
-    : { ...verdict, valid: false, code: 'RATE_LIMITED', cacheTtlMs: 0, ratelimits };
+  }
+  return { ...(outcome.allowed ? allowed : refused), ratelimits };
 }
 
 /**
- * A VALID verdict for a key with limits, after its buckets were checked (`cost` 0: only looked
- * at). The answer carries every bucket's state and is never cached by the client: it spent.
- * In memory it is decided in the same turn; only Redis makes a promise.
+ * A verdict for a key with limits, after its buckets were checked (`cost` 0: only looked at):
+ * `allowed` (VALID) or `refused` (RATE_LIMITED), the key's reused answers with `cacheTtlMs` 0,
+ * plus every bucket's state. Never cached by the client: it spent. In memory it is decided in the
+ * same turn; only Redis makes a promise.
  */
 export function limitVerdict(
   limiter: RateLimiter,
   key: KeyRecord,
   cost: number,
   now: number,
-  verdict: VerifyAnswerObject,
+  allowed: VerifyAnswerObject,
+  refused: VerifyAnswerObject,
 ): VerifyAnswerObject | Promise<VerifyAnswerObject> {
   const buckets = key.ratelimits ?? [];
   const outcome = limiter.take(buckets, cost, now);
   return outcome instanceof Promise
-    ? outcome.then((settled) => limitedAnswer(buckets, settled, now, verdict))
-    : limitedAnswer(buckets, outcome, now, verdict);
+    ? outcome.then((settled) => limitedAnswer(buckets, settled, now, allowed, refused))
+    : limitedAnswer(buckets, outcome, now, allowed, refused);
+}
+
+/** The `ratelimits` member of an answer as JSON (`,"ratelimits":[…]`), written by hand: its fields are known. */
+export function ratelimitsJson(states: readonly RateLimitStateObject[]): string {
+  let json = ',"ratelimits":[';
+  for (let index = 0; index < states.length; index++) {
+    const state = states[index] as RateLimitStateObject;
+    json += `${index === 0 ? '' : ','}{"name":${JSON.stringify(state.name)},"limit":${state.limit},"remaining":${state.remaining},"resetAt":"${state.resetAt}"}`;
+  }
+  return `${json}]`;
 }

@@ -44,8 +44,11 @@ export interface UsageRecorderOptions {
 
 /** What verify needs: counting one verdict about a known key. */
 export interface UsageSink {
-  /** `tags`: the verify's `k=v` tags, counted per UTC hour; absent (the common case) costs nothing. */
-  record(keyId: string, code: string, ip: string | null, nowMs: number, tags?: readonly string[]): void;
+  /**
+   * `tags`: the verify's `k=v` tags, counted per UTC hour; absent (the common case) costs nothing.
+   * `count`: verifies of this one outcome (a replica's batch, changes.service.ts); default 1.
+   */
+  record(keyId: string, code: string, ip: string | null, nowMs: number, tags?: readonly string[], count?: number): void;
 }
 
 export interface UsageRecorder extends UsageSink, PendingUsage {
@@ -199,7 +202,7 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
   timer.unref();
 
   const recorder: UsageRecorder = {
-    record(keyId, code, ip, nowMs, tags) {
+    record(keyId, code, ip, nowMs, tags, count = 1) {
       const day = Math.floor(nowMs / DAY_MS);
       let entry = pending.get(keyId);
       let codes: Map<string, Cell> | undefined;
@@ -225,10 +228,10 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
       if (tags !== undefined && tags.length > 0) recordTags(entry, tags, nowMs);
       const cell = codes.get(code);
       if (cell !== undefined) {
-        cell.count++;
+        cell.count += count;
         return;
       }
-      codes.set(code, { count: 1 });
+      codes.set(code, { count });
       if (++entries >= options.maxEntries) requestFlush();
     },
 

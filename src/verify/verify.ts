@@ -11,13 +11,14 @@ import { isIP } from 'node:net';
 import type { Clock } from '../core/clock.js';
 import { allowedByAll } from '../core/ip-allowlist.js';
 import { checkResource, checkType } from '../core/check.js';
-import { fail, ok, type Result, type VerdictCode } from '../core/error-codes.js';
+import { fail, ok, type Result } from '../core/error-codes.js';
 import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
 import type { CreditSpender, Spend } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
+import { answer, LimitedResult, ReusedResult, reusable, type AnswerCode } from './answers.js';
 import { limitVerdict, type RateLimiter } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
@@ -37,6 +38,8 @@ export interface VerifyDeps {
 
 export type VerifyResult = Result<VerifyAnswerObject>;
 
+export { answerJson } from './answers.js';
+
 /**
  * Verifies one request. `sourceIp`: where the request came from (the socket, or the proxy's
  * X-Forwarded-For when trusted); the key's last-used IP is the request's `clientIp` if given,
@@ -44,45 +47,6 @@ export type VerifyResult = Result<VerifyAnswerObject>;
  * cache miss, or a resource to look up).
  */
 export type Verifier = (input: VerifyInput, sourceIp?: string) => VerifyResult | Promise<VerifyResult>;
-
-function answer(code: VerdictCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
-  return {
-    valid: code === 'VALID',
-    code,
-    keyId: key?.id ?? null,
-    tenantId: key?.tenantId ?? null,
-    environmentId: key?.environmentId ?? null,
-    name: key?.name ?? null,
-    userId: key?.userId ?? null,
-    externalId: key?.externalId ?? null,
-    metadata: key?.metadata ?? null,
-    expiresAt: key?.expiresAt == null ? null : new Date(key.expiresAt).toISOString(),
-    cacheTtlMs: code === 'VALID' ? cacheTtlMs : 0,
-  };
-}
-
-/**
- * The JSON of answers made once and reused (a cached key's fixed verdicts, NOT_FOUND): written
- * on the first send of each answer, so the route sends it as it is rather than serialising the
- * same object (and the key's metadata) on every request. Lazily: an in-process verifier never
- * sends, and a string per cached answer is most of what a cached key would cost in memory.
- */
-const serialized = new WeakMap<VerifyAnswerObject, string | null>();
-
-/** The answer's JSON when it is made once and reused; undefined for one made for this request. */
-export function serializedAnswer(value: VerifyAnswerObject): string | undefined {
-  const json = serialized.get(value);
-  if (json !== null) return json;
-  const made = JSON.stringify(value);
-  serialized.set(value, made);
-  return made;
-}
-
-function reusable(value: VerifyAnswerObject): VerifyResult {
-  const frozen = Object.freeze(value);
-  serialized.set(frozen, null);
-  return Object.freeze(ok(frozen));
-}
 
 const NOT_FOUND: VerifyResult = reusable(answer('NOT_FOUND', null, 0));
 const REQUEST_OK: Result<null> = ok(null);
@@ -117,20 +81,43 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
   return REQUEST_OK;
 }
 
-/** The answers about one key record that no request changes, made when first asked for. */
-type FixedAnswers = Partial<Record<VerdictCode, VerifyResult>>;
+/**
+ * The answers about one key record that no request changes, made when first asked for; METERED:
+ * the VALID answer of a key with rate limits, before their states are added (`cacheTtlMs` 0).
+ */
+type FixedAnswers = Partial<Record<AnswerCode | 'METERED', ReusedResult>>;
 
 export function createVerifier(deps: VerifyDeps): Verifier {
   // Keyed by the record itself: a change to the key evicts it and a new record is loaded, so an
-  // answer kept here can never outlive what it says.
-  const fixed = new WeakMap<KeyRecord, FixedAnswers>();
+  // answer kept here can never outlive what it says. Most keys are only ever VALID: their one
+  // answer is kept alone, and a table of answers is made only for a key asked about more.
+  const fixed = new WeakMap<KeyRecord, ReusedResult | FixedAnswers>();
 
-  const fixedAnswer = (key: KeyRecord, code: VerdictCode): VerifyResult => {
-    let answers = fixed.get(key);
-    if (answers === undefined) fixed.set(key, (answers = {}));
+  const fixedAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): ReusedResult => {
+    const held = fixed.get(key);
+    if (code === 'VALID' && held instanceof ReusedResult) return held;
+    const make = (): ReusedResult =>
+      reusable(code === 'METERED' ? answer('VALID', key, 0) : answer(code, key, deps.clientCacheTtlMs));
+    if (held === undefined && code === 'VALID') {
+      const made = make();
+      fixed.set(key, made);
+      return made;
+    }
+    let answers: FixedAnswers;
+    if (held === undefined) fixed.set(key, (answers = {}));
+    else if (held instanceof ReusedResult) fixed.set(key, (answers = { VALID: held }));
+    else answers = held;
     let result = answers[code];
-    if (result === undefined) answers[code] = result = reusable(answer(code, key, deps.clientCacheTtlMs));
+    if (result === undefined) answers[code] = result = make();
     return result;
+  };
+
+  /** A metered verdict as a result: one of only rate limits is written from its reused base. */
+  const meteredResult = (key: KeyRecord, verdict: VerifyAnswerObject): VerifyResult => {
+    if (verdict.ratelimits === undefined || verdict.credits !== undefined) return ok(verdict);
+    if (verdict.code === 'VALID') return new LimitedResult(verdict, fixedAnswer(key, 'METERED'));
+    if (verdict.code === 'RATE_LIMITED') return new LimitedResult(verdict, fixedAnswer(key, 'RATE_LIMITED'));
+    return ok(verdict);
   };
 
   const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult =>
@@ -179,14 +166,21 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
     const verdict = metered(key, input.cost ?? 1, now);
     return verdict instanceof Promise
-      ? verdict.then((settled) => counted(key, ok(settled), input, sourceIp, now))
-      : counted(key, ok(verdict), input, sourceIp, now);
+      ? verdict.then((settled) => counted(key, meteredResult(key, settled), input, sourceIp, now))
+      : counted(key, meteredResult(key, verdict), input, sourceIp, now);
   };
 
   const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
-    const verdict = answer('VALID', key, deps.clientCacheTtlMs);
-    if (key.ratelimits === undefined) return spend(key, cost, now, verdict);
-    const limited = limitVerdict(deps.rateLimits, key, cost, now, verdict);
+    if (key.ratelimits === undefined) return spend(key, cost, now, answer('VALID', key, deps.clientCacheTtlMs));
+    // The key's reused answers, with the buckets' states added: nothing else is made per verify.
+    const limited = limitVerdict(
+      deps.rateLimits,
+      key,
+      cost,
+      now,
+      fixedAnswer(key, 'METERED').value,
+      fixedAnswer(key, 'RATE_LIMITED').value,
+    );
     return limited instanceof Promise
       ? limited.then((settled) => spend(key, cost, now, settled))
       : spend(key, cost, now, limited);
@@ -234,6 +228,18 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     })();
   };
 
+  const actionSettled = (
+    allowed: boolean,
+    key: KeyRecord,
+    input: VerifyInput,
+    sourceIp: string | undefined,
+    now: number,
+  ): VerifyResult | Promise<VerifyResult> => {
+    if (allowed) return valid(key, input, sourceIp, now);
+    const { action, resource } = input as Required<Pick<VerifyInput, 'action' | 'resource'>>;
+    return counted(key, forbidden(key, { action, resource }), input, sourceIp, now);
+  };
+
   const decide = (
     authentication: Authentication,
     input: VerifyInput,
@@ -255,11 +261,9 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     const { action, resource } = input;
     if (action !== undefined && resource !== undefined) {
       const allowed = actionAllowed(key, action, resource);
-      const settle = (yes: boolean): VerifyResult | Promise<VerifyResult> =>
-        yes
-          ? valid(key, input, sourceIp, now)
-          : counted(key, forbidden(key, { action, resource }), input, sourceIp, now);
-      return typeof allowed === 'boolean' ? settle(allowed) : allowed.then(settle);
+      // A type-wide question is answered in this turn, with no closure made for it.
+      if (typeof allowed === 'boolean') return actionSettled(allowed, key, input, sourceIp, now);
+      return allowed.then((yes) => actionSettled(yes, key, input, sourceIp, now));
     }
     return valid(key, input, sourceIp, now);
   };

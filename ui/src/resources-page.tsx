@@ -2,9 +2,9 @@
  * Resources: what the key may discover, searched and paged on the server (`GET /v1/resources?q=`:
  * the start of a name, an id, an externalId) and shown as a tree by parent among the rows loaded;
  * create one (only under the parents its type allows, per the model), move it, change its
- * visibility. Each action is decided by the check on the server, so a refusal shows its reason
- * here. The search lives in the URL, so a reload keeps it. Each is renamed, given an external id
- * (the id in the customer's own system) or deleted from its row; a new one is made behind "New resource".
+ * visibility, rename it, give it an external id (the id in the customer's own system) or delete
+ * it from its row. Each action is decided by the check on the server, so a refusal shows its
+ * reason here. The search lives in the URL, so a reload keeps it.
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import type { ModelDescriptionObject, ResourceObject } from './api';
@@ -295,7 +295,7 @@ export function ResourcesPage() {
         empty={
           searching
             ? 'No resource matches.'
-            : 'No resources this key can see yet. Create the first with "New resource": a top-level one first, then what sits under it.'
+            : 'No resources this key can see yet: create the first with "New resource", a top-level one first, then what sits under it.'
         }
       />
       <NewPanel label="New resource">

@@ -13,7 +13,8 @@ import { addOffHotPath } from './route-hooks.js';
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = formatsPlugin.default;
 
-function makeAjv(coerce: boolean): Ajv {
+/** The Ajv of request parts: `coerce` for query strings and path parameters, never for bodies. */
+export function makeAjv(coerce: boolean): Ajv {
   const options: Options = {
     allErrors: false,
     removeAdditional: false,

@@ -9,6 +9,8 @@ import type { OutageLog } from '../outage-log.js';
 import type { Config } from '../config.js';
 import type { SsoDeps } from '../../modules/sso/sso-identity.js';
 import type { CsrfTokens } from '../../modules/sessions/session-tokens.js';
+import type { ChangeHub } from '../../verify/change-hub.js';
+import type { UsageSink } from '../../verify/usage-recorder.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
@@ -16,6 +18,10 @@ export interface RouteContext {
   readonly verify: Verifier;
   /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
   readonly fresh: () => boolean;
+  /** What replicas streaming from this node hear of (GET /v1/changes/stream). */
+  readonly changes: ChangeHub;
+  /** Where verifies are counted: replicas send theirs in batches (POST /v1/replica/usage). */
+  readonly usage: UsageSink;
   /** Whether storage answers (readiness). */
   readonly ping: Storage['ping'];
   readonly metrics: Metrics;

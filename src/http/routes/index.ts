@@ -34,6 +34,7 @@ import { ssoRoutes } from './sso.routes.js';
 import { ssoOperatorRoutes } from './sso-operator.routes.js';
 import { ssoCliRoutes } from './sso-cli.routes.js';
 import { sessionRoutes } from './sessions.routes.js';
+import { changeRoutes } from './changes.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   await app.register(healthRoutes, context);
@@ -60,5 +61,6 @@ export async function registerRoutes(app: FastifyInstance, context: RouteContext
   await app.register(ssoOperatorRoutes, context);
   await app.register(ssoCliRoutes, context);
   await app.register(sessionRoutes, context);
+  await app.register(changeRoutes, context);
   await app.register(uiRoutes, context);
 }

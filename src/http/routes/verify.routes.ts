@@ -4,9 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
 import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
 import { getMe } from '../../modules/keys/me.service.js';
-import { serializedAnswer, type VerifyResult } from '../../verify/verify.js';
+import { answerJson, type VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
+import { lazyChildLogger } from '../lazy-logger.js';
 import { sendProblem, sendResult } from '../problem.js';
+import { verifyBodyCompiler } from '../verify-body.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
@@ -25,7 +27,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       // Only an unknown key is counted against its source: a valid key's verify does nothing more.
       if (code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
       // A reused answer goes out as the JSON written for it once: a string with a JSON type is not serialised again.
-      const json = serializedAnswer(result.value);
+      const json = answerJson(result);
       if (json === undefined) return result.value;
       reply.type('application/json; charset=utf-8');
       return json;
@@ -54,6 +56,10 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
   app.post('/v1/verify', {
     // The hot path: no shared hooks (it sets its own request id), no access log unless asked.
     config: { requires: { public: true }, action: 'verify', hotPath: true },
+    // A well-formed body is recognised by hand, the schema judging any other (verify-body.ts);
+    // the request's logger is made only if it writes a line (lazy-logger.ts).
+    validatorCompiler: verifyBodyCompiler(() => app.validatorCompiler),
+    childLoggerFactory: lazyChildLogger,
     schema: {
       tags: ['verify'],
       operationId: 'verifyKey',

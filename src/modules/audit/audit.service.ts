@@ -18,8 +18,8 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
 import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
 import { jsonObject } from '../../storage/column-codec.js';
-import { withNames } from './audit-names.js';
 import { type AuditListFilter, listAuditRows } from './audit-list.repository.js';
+import { withNames } from './audit-names.js';
 
 function toAuditObject(row: AuditEventRow): AuditEventObject {
   const details = jsonObject.decode(row.details, 'audit_events.details');

@@ -7,6 +7,7 @@ import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
 import { WEBHOOK_FIXTURES } from './fixtures-webhooks.js';
 import { WEBHOOK_KEY_FIXTURES } from './fixtures-webhook-keys.js';
 import { SSO_FIXTURES } from './fixtures-sso.js';
+import { REPLICA_FIXTURES } from './fixtures-replica.js';
 import type { Fixtures } from './fixture.js';
 
 const PARTS: readonly Fixtures[] = [
@@ -18,6 +19,7 @@ const PARTS: readonly Fixtures[] = [
   WEBHOOK_FIXTURES,
   WEBHOOK_KEY_FIXTURES,
   SSO_FIXTURES,
+  REPLICA_FIXTURES,
 ];
 
 function merged(parts: readonly Fixtures[]): Fixtures {

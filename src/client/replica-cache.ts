@@ -1,0 +1,201 @@
+/**
+ * The replica's verdicts (SPEC §4, replica): answers the server gave, keyed by the HMAC of the
+ * presented key under this process's secret (verdict-hash.ts) and then by the request's other
+ * members that change a verdict (permission, action, resource, clientIp: none of them secret).
+ * Indexed by key id and by "asked about a resource", so the change stream evicts what a change
+ * reaches; counted per key and code as they are served, for the usage the replica reports.
+ *
+ * A hit is a hash, two Map lookups and a counter: no allocation but the string of the request's
+ * other members when it has any.
+ */
+import type { VerifyAnswer, VerifyRequest } from './verifier.js';
+import { createVerdictHasher } from './verdict-hash.js';
+
+/** One key's and code's verifies served from the cache since the last report. */
+export interface UsageCell {
+  readonly keyId: string;
+  readonly code: string;
+  count: number;
+  lastAt: number;
+  lastIp: string | undefined;
+}
+
+interface Entry {
+  readonly answer: VerifyAnswer;
+  /** Served until then (the replica's own bound), and never at or past the key's expiry. */
+  readonly until: number;
+  /** Its own verifies since the last report (summed per key and code when reported). */
+  readonly usage: UsageCell;
+  readonly aboutResource: boolean;
+}
+
+/**
+ * One presented key's verdicts, in the map by the digest's first word; its next three tell two
+ * keys apart that share it (then the newer one replaces the other: a miss, never a wrong answer).
+ */
+interface KeyNode {
+  readonly check1: number;
+  readonly check2: number;
+  readonly check3: number;
+  readonly keyId: string;
+  readonly slot: number;
+  readonly verdicts: Map<string, Entry>;
+}
+
+export interface ReplicaCache {
+  /** The cached answer to `request` at `now`, counted as served; undefined on a miss. */
+  get(request: VerifyRequest, now: number): VerifyAnswer | undefined;
+  /** Keeps `answer` (of a key, for that key id) until `until`. */
+  set(request: VerifyRequest, answer: VerifyAnswer & { readonly keyId: string }, until: number): void;
+  evictKey(keyId: string): void;
+  evictResources(): void;
+  clear(): void;
+  /** Verdicts held. */
+  readonly size: number;
+  /** The usage counted since the last call, handed over (and forgotten here). */
+  takeUsage(): UsageCell[];
+}
+
+/** The request's members other than the key, as one string ('' for none: the common key-only verify). */
+function restOf(request: VerifyRequest): string {
+  const resource = request.resource;
+  if (request.permission === undefined && resource === undefined && request.clientIp === undefined) return '';
+  // None of permission, action, type, id or clientIp can hold a newline (their patterns); externalId, last, may.
+  return `${request.permission ?? ''}\n${request.action ?? ''}\n${request.clientIp ?? ''}\n${resource?.type ?? ''}\n${resource?.id ?? ''}\n${resource?.externalId ?? ''}`;
+}
+
+export function createReplicaCache(maxEntries: number): ReplicaCache {
+  const hasher = createVerdictHasher();
+  const digest = hasher.digest;
+  /** By the digest's first word (a small integer: no allocation to look up); insertion-ordered, oldest first. */
+  const nodes = new Map<number, KeyNode>();
+  const byKeyId = new Map<string, Set<KeyNode>>();
+  /** Counts of verdicts dropped before they were reported. */
+  let retired: UsageCell[] = [];
+  let size = 0;
+
+  const slotOf = (): number => digest[0] as number;
+  const matches = (node: KeyNode): boolean =>
+    node.check1 === digest[1] && node.check2 === digest[2] && node.check3 === digest[3];
+
+  function retire(entry: Entry): void {
+    if (entry.usage.count > 0) retired.push(entry.usage);
+  }
+
+  function dropNode(node: KeyNode): void {
+    nodes.delete(node.slot);
+    size -= node.verdicts.size;
+    for (const entry of node.verdicts.values()) retire(entry);
+    const ofKey = byKeyId.get(node.keyId);
+    ofKey?.delete(node);
+    if (ofKey?.size === 0) byKeyId.delete(node.keyId);
+  }
+
+  return {
+    get(request, now) {
+      if (!hasher.hash(request.key)) return undefined;
+      const node = nodes.get(slotOf());
+      if (node === undefined || !matches(node)) return undefined;
+      const entry = node.verdicts.get(restOf(request));
+      if (entry === undefined) return undefined;
+      if (entry.until <= now) {
+        retire(entry);
+        node.verdicts.delete(restOf(request));
+        size--;
+        if (node.verdicts.size === 0) dropNode(node);
+        return undefined;
+      }
+      const cell = entry.usage;
+      cell.count++;
+      cell.lastAt = now;
+      cell.lastIp = request.clientIp;
+      return entry.answer;
+    },
+    set(request, answer, until) {
+      if (maxEntries <= 0 || !hasher.hash(request.key)) return;
+      const slot = slotOf();
+      let node = nodes.get(slot);
+      if (node !== undefined && (!matches(node) || node.keyId !== answer.keyId)) {
+        dropNode(node);
+        node = undefined;
+      }
+      if (node === undefined) {
+        node = {
+          check1: digest[1] as number,
+          check2: digest[2] as number,
+          check3: digest[3] as number,
+          keyId: answer.keyId,
+          slot,
+          verdicts: new Map(),
+        };
+        nodes.set(slot, node);
+        let ofKey = byKeyId.get(answer.keyId);
+        if (ofKey === undefined) {
+          ofKey = new Set();
+          byKeyId.set(answer.keyId, ofKey);
+        }
+        ofKey.add(node);
+      }
+      const rest = restOf(request);
+      const replaced = node.verdicts.get(rest);
+      if (replaced === undefined) size++;
+      else retire(replaced);
+      // Frozen: every caller served from the cache shares this object.
+      node.verdicts.set(rest, {
+        answer: Object.freeze(answer),
+        until,
+        usage: { keyId: answer.keyId, code: answer.code, count: 0, lastAt: 0, lastIp: undefined },
+        aboutResource: request.resource !== undefined,
+      });
+      while (size > maxEntries) {
+        const oldest = nodes.values().next();
+        if (oldest.done === true) break;
+        dropNode(oldest.value);
+      }
+    },
+    evictKey(keyId) {
+      for (const node of [...(byKeyId.get(keyId) ?? [])]) dropNode(node);
+    },
+    evictResources() {
+      for (const node of [...nodes.values()]) {
+        for (const [rest, entry] of node.verdicts) {
+          if (!entry.aboutResource) continue;
+          retire(entry);
+          node.verdicts.delete(rest);
+          size--;
+        }
+        if (node.verdicts.size === 0) dropNode(node);
+      }
+    },
+    clear() {
+      for (const node of nodes.values()) for (const entry of node.verdicts.values()) retire(entry);
+      nodes.clear();
+      byKeyId.clear();
+      size = 0;
+    },
+    get size() {
+      return size;
+    },
+    takeUsage() {
+      const summed = new Map<string, UsageCell>();
+      const add = (cell: UsageCell): void => {
+        if (cell.count === 0) return;
+        const name = `${cell.keyId} ${cell.code}`;
+        const into = summed.get(name);
+        if (into === undefined) summed.set(name, { ...cell });
+        else {
+          into.count += cell.count;
+          if (cell.lastAt >= into.lastAt) {
+            into.lastAt = cell.lastAt;
+            into.lastIp = cell.lastIp;
+          }
+        }
+        cell.count = 0;
+      };
+      for (const cell of retired) add(cell);
+      retired = [];
+      for (const node of nodes.values()) for (const entry of node.verdicts.values()) add(entry.usage);
+      return [...summed.values()];
+    },
+  };
+}

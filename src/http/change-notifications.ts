@@ -1,0 +1,35 @@
+/**
+ * How a node hears of other nodes' changes at once (SPEC §6): on PostgreSQL, LISTEN/NOTIFY wakes
+ * its change follower; losing the notifications is said once, and polling carries on until they
+ * are back. SQLite has one node and nothing to hear; a node handed a storage without a database
+ * URL of its own (tests sharing one) only polls.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Storage } from '../storage/storage.js';
+import type { DatabaseTimeouts } from '../storage/bounded-postgres.js';
+import type { ChangeListener } from '../storage/change-notifier.js';
+import { outageLog } from './outage-log.js';
+
+export async function listenForNodes(
+  config: Config,
+  storage: Storage,
+  timeouts: DatabaseTimeouts,
+  wake: () => void,
+  log: () => FastifyBaseLogger,
+): Promise<ChangeListener | null> {
+  if (config.databaseUrl === undefined) return null;
+  const notificationsOutage = outageLog('change notifications', {
+    failure: (details, message) => log().warn(details, message),
+    recovery: (details, message) => log().info(details, message),
+  });
+  return storage.listen(
+    timeouts,
+    () => {
+      // Called once listening again (a catch-up), and for each notification.
+      notificationsOutage.answered();
+      wake();
+    },
+    (error) => notificationsOutage.failed('listen', error, 'change notifications lost; polling until they are back'),
+  );
+}

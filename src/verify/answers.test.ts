@@ -1,0 +1,59 @@
+import fastJson from 'fast-json-stringify';
+import { describe, expect, it } from 'vitest';
+import { VerifyAnswer, type VerifyAnswerObject } from '../api/verify.js';
+import type { KeyRecord } from '../core/key-record.js';
+import { answer, answerJson, LimitedResult, reusable } from './answers.js';
+
+const key = {
+  id: 'key_01',
+  tenantId: 'ten_01',
+  environmentId: 'env_01',
+  name: 'a "quoted" name\nwith a line break',
+  userId: null,
+  externalId: 'ext-7',
+  metadata: { plan: 'pro', nested: { list: [1, 'two'] } },
+  expiresAt: Date.UTC(2030, 0, 2),
+} as unknown as KeyRecord;
+
+// The serializer Fastify would have written the answer with.
+const schemaSerialize = fastJson(VerifyAnswer as object);
+
+const states = [
+  { name: 'per-minute', limit: 100, remaining: 99, resetAt: '2026-12-06T13:01:00.000Z' },
+  { name: 'per.day_2', limit: 5000, remaining: 0, resetAt: '2026-12-07T00:00:00.000Z' },
+];
+
+describe('a rate-limited key’s answer written by hand', () => {
+  for (const [code, base] of [
+    ['VALID', reusable(answer('VALID', key, 0))],
+    ['RATE_LIMITED', reusable(answer('RATE_LIMITED', key, 30_000))],
+  ] as const) {
+    it(`says what the schema's serializer says (${code})`, () => {
+      if (!base.ok) throw new Error('not an answer');
+      const value: VerifyAnswerObject = { ...base.value, ratelimits: states };
+      const json = answerJson(new LimitedResult(value, base));
+      expect(json).toBeDefined();
+      expect(JSON.parse(json as string)).toEqual(JSON.parse(schemaSerialize(value)));
+      expect(JSON.parse(json as string)).toEqual(value);
+    });
+  }
+
+  it('leaves an answer made for one request to the serializer', () => {
+    expect(answerJson({ ok: true, value: answer('FORBIDDEN', key, 0) })).toBeUndefined();
+  });
+
+  it('writes a reused answer once, as JSON.stringify does, and compares as the plain result', () => {
+    const reused = reusable(answer('REVOKED', key, 0));
+    expect(answerJson(reused)).toBe(JSON.stringify(reused.value));
+    expect(answerJson(reused)).toBe(answerJson(reused));
+    expect(reused).toEqual({ ok: true, value: reused.value });
+    expect(Object.isFrozen(reused) && Object.isFrozen(reused.value)).toBe(true);
+  });
+
+  it('compares as the plain result it stands for', () => {
+    const base = reusable(answer('VALID', key, 0));
+    if (!base.ok) throw new Error('not an answer');
+    const value = { ...base.value, ratelimits: states };
+    expect(new LimitedResult(value, base)).toEqual({ ok: true, value });
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Verify's answers (issue 27): built from a key record, the ones no request changes made once and
+ * reused, and each answer's JSON written without the general serializer where it can be: a reused
+ * answer's once, a rate-limited key's from its reused base and the buckets' states.
+ */
+import type { VerifyAnswerObject } from '../api/verify.js';
+import type { KeyRecord } from '../core/key-record.js';
+import { ratelimitsJson } from './rate-limits.js';
+
+/** Every code an answer can carry: the key's verdicts and the usage controls'. */
+export type AnswerCode = VerifyAnswerObject['code'];
+
+export function answer(code: AnswerCode, key: KeyRecord | null, cacheTtlMs: number): VerifyAnswerObject {
+  return {
+    valid: code === 'VALID',
+    code,
+    keyId: key?.id ?? null,
+    tenantId: key?.tenantId ?? null,
+    environmentId: key?.environmentId ?? null,
+    name: key?.name ?? null,
+    userId: key?.userId ?? null,
+    externalId: key?.externalId ?? null,
+    metadata: key?.metadata ?? null,
+    expiresAt: key?.expiresAt == null ? null : new Date(key.expiresAt).toISOString(),
+    cacheTtlMs: code === 'VALID' ? cacheTtlMs : 0,
+  };
+}
+
+/**
+ * An answer made once and reused (a cached key's fixed verdicts, NOT_FOUND), as its result. Its
+ * JSON is written on its first send and kept, so the route sends it as it is rather than
+ * serialising the same object (and the key's metadata) on every request; lazily, since an
+ * in-process verifier never sends. Kept in a private field of the result itself, not in a table
+ * beside it: a cached key costs one object less (issue 27, memory per cached key). The result
+ * compares and prints as the plain `{ ok, value }` it stands for.
+ */
+export class ReusedResult {
+  readonly ok = true as const;
+  readonly value: VerifyAnswerObject;
+  #json: string | undefined = undefined;
+
+  constructor(value: VerifyAnswerObject) {
+    this.value = Object.freeze(value);
+    Object.freeze(this);
+  }
+
+  static json(result: ReusedResult): string {
+    if (result.#json === undefined) result.#json = JSON.stringify(result.value);
+    return result.#json;
+  }
+}
+
+/**
+ * A rate-limited key's verdict: a reused answer (`base`) and the buckets' states. Its JSON is the
+ * base's, written once, with the states added, not the whole answer serialised on every verify.
+ */
+export class LimitedResult {
+  readonly ok = true as const;
+  readonly value: VerifyAnswerObject;
+  readonly #base: ReusedResult;
+
+  constructor(value: VerifyAnswerObject, base: ReusedResult) {
+    this.value = value;
+    this.#base = base;
+  }
+
+  static json(result: LimitedResult): string | undefined {
+    const states = result.value.ratelimits;
+    if (states === undefined) return undefined;
+    return `${ReusedResult.json(result.#base).slice(0, -1)}${ratelimitsJson(states)}}`;
+  }
+}
+
+/**
+ * The JSON of a verdict when it can be written without the general serializer: an answer made
+ * once and reused, or a rate-limited key's; undefined for any other (Fastify serialises it).
+ */
+export function answerJson(result: { readonly ok: true; readonly value: VerifyAnswerObject }): string | undefined {
+  if (result instanceof ReusedResult) return ReusedResult.json(result);
+  return result instanceof LimitedResult ? LimitedResult.json(result) : undefined;
+}
+
+export function reusable(value: VerifyAnswerObject): ReusedResult {
+  return new ReusedResult(value);
+}
