@@ -282,6 +282,14 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
         ),
       );
     expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(4);
+    // …and within the page's column: its last field ends where the form does, not past it.
+    await eventually(() =>
+      wide
+        .locator('form.filters')
+        .evaluate(
+          (form) => (form.lastElementChild?.getBoundingClientRect().right ?? 0) - form.getBoundingClientRect().right,
+        ),
+    ).toBeLessThanOrEqual(0);
     await shot(wide, 'audit-filters', 1280);
     const phone = await world.signedIn({ width: 390, height: 900 });
     const rows = await phone

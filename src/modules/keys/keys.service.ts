@@ -187,13 +187,12 @@ export async function updateKey(
     if (input.creditsAdd !== undefined)
       next.credits_remaining = await addCredits(trx, next, input.creditsAdd, timeZone, now);
     const lastUsedAt = await lastUsedAtOfKey(trx, deps.usage, id);
-    const after = toKeyObject(next, now, policyIds, lastUsedAt);
-    const before = toKeyObject(current, now, policyIdsBefore, lastUsedAt);
+    const shown = input.credits === undefined ? withLeased(next, deps.credits) : next;
+    const after = toKeyObject(shown, now, policyIds, lastUsedAt);
+    const before = toKeyObject(withLeased(current, deps.credits), now, policyIdsBefore, lastUsedAt);
     for (const event of keyChangeEvents(input, before, after, details))
       await record(event.action, current, 'update', event.details);
-    return ok(
-      input.credits === undefined ? toKeyObject(withLeased(next, deps.credits), now, policyIds, lastUsedAt) : after,
-    );
+    return ok(after);
   });
 }
 
