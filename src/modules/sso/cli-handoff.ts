@@ -8,6 +8,8 @@
  * without the verifier, and the session token itself never passes through the browser.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { SecretBox } from '../../core/secret-box.js';
 
@@ -57,6 +59,11 @@ export function checkCliStart(
   return ok(null);
 }
 
+/** What a code opens to; checked, since a code sealed by an older release may hold another shape. */
+const isHandoff = TypeCompiler.Compile(
+  Type.Object({ token: Type.String(), challenge: Type.String(), expiresAt: Type.Number() }),
+);
+
 export function sealHandoff(box: SecretBox, token: string, challenge: string, now: number): string {
   return box.seal(JSON.stringify({ token, challenge, expiresAt: now + HANDOFF_TTL_MS }), BOUND_TO);
 }
@@ -66,15 +73,14 @@ export function openHandoff(box: SecretBox, code: string, verifier: string, now:
   const refused = (detail: string) => fail('SSO_REFUSED', detail, { reason: 'code' });
   const text = box.open(code, BOUND_TO);
   if (text === null) return refused('the sign-in code is not one this server made: run keyward login --sso again');
-  let handoff: { token?: unknown; challenge?: unknown; expiresAt?: unknown };
+  let handoff: unknown;
   try {
-    handoff = JSON.parse(text) as typeof handoff;
+    handoff = JSON.parse(text);
   } catch {
     return refused('the sign-in code cannot be read: run keyward login --sso again');
   }
+  if (!isHandoff.Check(handoff)) return refused('the sign-in code cannot be read: run keyward login --sso again');
   const { token, challenge, expiresAt } = handoff;
-  if (typeof token !== 'string' || typeof challenge !== 'string' || typeof expiresAt !== 'number')
-    return refused('the sign-in code cannot be read: run keyward login --sso again');
   if (expiresAt <= now) return refused('the sign-in code is older than 5 minutes: run keyward login --sso again');
   const given = Buffer.from(VERIFIER.test(verifier) ? challengeOf(verifier) : '');
   const expected = Buffer.from(challenge);
