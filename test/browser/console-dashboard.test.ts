@@ -64,6 +64,8 @@ describe.skipIf(!hasChromium)('the Overview as the tenant dashboard', { timeout:
       await eventually(() => expiring.locator('li a').allTextContents()).toEqual(['contractor-laptop']);
       const changes = dashboard.getByRole('region', { name: 'Recent changes' });
       await eventually(() => changes.locator('li code').first().textContent()).toBe('key.revoke');
+      // The revoked key by its name, not the end of its id.
+      await eventually(() => changes.locator('li a').first().textContent()).toBe('old-cron');
       await eventually(() => sidewaysOverflow(page)).toBe(0);
       await page.screenshot({ path: join(SCREENSHOTS, `overview-dashboard-${width}.png`), fullPage: true });
       await changes.getByRole('link', { name: 'All events' }).click();

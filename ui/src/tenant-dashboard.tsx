@@ -117,8 +117,9 @@ function RecentChanges({ api }: { api: Api }) {
             <code>{event.action}</code>{' '}
             {event.target?.id != null && (
               <a href={`${href('audit')}?target=${encodeURIComponent(event.target.id)}`} title={event.target.id}>
-                {/* "key" alone told the changes apart by nothing: the id's end does, the whole id is on hover. */}
-                {event.target.type ?? 'target'} …{event.target.id.slice(-6)}
+                {/* The target's name where it has one (the audit names it); else the id's end, as "key" alone
+                    told the changes apart by nothing. The whole id is on hover. */}
+                {event.targetName ?? `${event.target.type ?? 'target'} …${event.target.id.slice(-6)}`}
               </a>
             )}{' '}
             <span className="help">{when(event.at)}</span>
