@@ -119,7 +119,7 @@ const inProcess = await timed(CALLS, input);
 
 /**
  * The same on 10 000 keys with a usage control each (SPEC §4), too large to run out: a rate
- * limit (checked in memory) and credits (one conditional UPDATE per verify, on SQLite).
+ * limit (checked in memory) and credits (spent from a block leased by one conditional UPDATE, docs/limits.md).
  */
 async function controlled(name, controls, calls) {
   const made = await call('POST', '/v1/keys', {
