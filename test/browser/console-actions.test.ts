@@ -299,4 +299,22 @@ describe.skipIf(!hasChromium)('every action, care, orientation and polish in the
     await eventually(() => sidewaysOverflow(phone)).toBe(0);
     await shot(phone, 'phone-nav', 390);
   });
+
+  it('item 6: renames the tenant from Settings, and the header and page title say the new name at once', async () => {
+    const page = await world.signedIn();
+    await openArea(page, 'Settings');
+    const header = page.locator('.tenant strong');
+    await eventually(() => textOf(header)).toBe('Acme Console');
+    await page.getByRole('button', { name: 'Rename Acme Console' }).click();
+    await page.getByRole('dialog', { name: 'Rename Acme Console' }).getByLabel('Name').fill('Acme Renamed');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await eventually(() => textOf(header)).toBe('Acme Renamed');
+    await eventually(() => page.title()).toBe('Acme Renamed · Keyward');
+    await eventually(async () => (await get(`/v1/tenants/${world.tenantId}`)).name).toBe('Acme Renamed');
+    // Back, for the suites that read the name.
+    expect(
+      (await world.call('PATCH', `/v1/tenants/${world.tenantId}`, world.adminKey, { name: 'Acme Console' })).status,
+    ).toBe(200);
+    await page.close();
+  });
 });

@@ -3,6 +3,7 @@
  * they set their own, and its tier. Settings this server does not know (added by a later
  * version) are left out rather than sent and refused.
  */
+import { announceTenantRenamed } from './tenant-heading';
 import { ItemActions } from './item-actions';
 import { useCallback, useState, type FormEvent } from 'react';
 import type { PatchTenantInput, TenantObject } from './api';
@@ -122,7 +123,10 @@ export function SettingsPage() {
             <ItemActions
               noun="tenant"
               name={tenant.data.name}
-              onRename={async (name) => tenant.set(await api.tenants.update(tenantId, { name }))}
+              onRename={async (name) => {
+                tenant.set(await api.tenants.update(tenantId, { name }));
+                announceTenantRenamed();
+              }}
             />
           </p>
           <SettingsForm key={tenant.data.id} tenant={tenant.data} onSaved={tenant.set} />

@@ -4,11 +4,17 @@
  * The name is read where the key may read its tenant (root, or `tenant.manage`); otherwise the id
  * stands in for it.
  */
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { type Api, holds, KeywardApiError, type MeObject } from './api';
 import { useLoad } from './use-load';
 
 const PRODUCT = 'Keyward';
+const RENAMED = 'keyward:tenant-renamed';
+
+/** Tells the heading to read the tenant's name again (Settings renamed it): the header is not a child of that page. */
+export function announceTenantRenamed(): void {
+  window.dispatchEvent(new Event(RENAMED));
+}
 
 export function TenantHeading({
   api,
@@ -27,6 +33,13 @@ export function TenantHeading({
     useCallback(() => (mayRead ? api.tenants.get(tenantId) : Promise.resolve(null)), [api, tenantId, mayRead]),
   );
   const name = tenant.data?.name ?? null;
+  const reload = useRef(tenant.reload);
+  reload.current = tenant.reload;
+  useEffect(() => {
+    const again = () => reload.current();
+    window.addEventListener(RENAMED, again);
+    return () => window.removeEventListener(RENAMED, again);
+  }, []);
   useEffect(() => {
     document.title = name === null ? PRODUCT : `${name} · ${PRODUCT}`;
     return () => {
