@@ -53,10 +53,16 @@ describe('the client and middleware subpaths', () => {
   it('are the files the package exports', () => {
     expect(files.map((file) => relative(ROOT, file)).sort()).toEqual([
       'src/client/api-error.ts',
+      'src/client/change-stream.ts',
       'src/client/index.ts',
       'src/client/keyward-client.ts',
       'src/client/management.ts',
       'src/client/model-names.ts',
+      'src/client/replica-cache.ts',
+      'src/client/replica-usage.ts',
+      'src/client/replica.ts',
+      'src/client/verdict-hash.ts',
+      'src/client/verifier.ts',
       'src/middleware/core.ts',
       'src/middleware/express.ts',
       'src/middleware/fastify.ts',
@@ -72,12 +78,12 @@ describe('the client and middleware subpaths', () => {
       specifier: '../client/index.js',
       typeOnly: false,
     });
-    expect(imports).toContainEqual({ file: 'src/client/index.ts', specifier: 'node:crypto', typeOnly: false });
-    expect(imports).toContainEqual({ file: 'src/client/index.ts', specifier: '../api/verify.js', typeOnly: true });
+    expect(imports).toContainEqual({ file: 'src/client/verifier.ts', specifier: 'node:crypto', typeOnly: false });
+    expect(imports).toContainEqual({ file: 'src/client/verifier.ts', specifier: '../api/verify.js', typeOnly: true });
   });
 
   it('take their request and answer types from src/api, not from copies', () => {
-    const source = withoutComments(readFileSync(join(ROOT, 'src/client/index.ts'), 'utf8'));
+    const source = withoutComments(readFileSync(join(ROOT, 'src/client/verifier.ts'), 'utf8'));
     expect(source).not.toMatch(/export interface (VerifyRequest|VerifyAnswer|ResourceRef)\b/);
     expect(source).toMatch(/export type VerifyAnswer = Readonly<VerifyAnswerObject>/);
   });
@@ -135,7 +141,7 @@ describe('the client and middleware subpaths', () => {
       }));
     });
     // The scan sees what is there.
-    expect(found).toContainEqual({ file: 'dist/client/index.js', specifier: 'node:crypto' });
+    expect(found).toContainEqual({ file: 'dist/client/verifier.js', specifier: 'node:crypto' });
     expect(found).toContainEqual({ file: 'dist/client/index.js', specifier: './management.js' });
     const offending = found.filter(({ file, specifier }) => {
       if (specifier.startsWith('node:')) return false;
@@ -159,10 +165,16 @@ describe('the client and middleware subpaths', () => {
     const files = new Set((packed[0]?.files ?? []).map((file) => file.path));
     expect([...files].filter((path) => /^dist\/client\/[^/]+\.js$/.test(path)).sort()).toEqual([
       'dist/client/api-error.js',
+      'dist/client/change-stream.js',
       'dist/client/index.js',
       'dist/client/keyward-client.js',
       'dist/client/management.js',
       'dist/client/model-names.js',
+      'dist/client/replica-cache.js',
+      'dist/client/replica-usage.js',
+      'dist/client/replica.js',
+      'dist/client/verdict-hash.js',
+      'dist/client/verifier.js',
     ]);
     const pending = ['dist/client/index.d.ts'];
     const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createVerdictHasher } from './verdict-hash.js';
+import { createVerdictHasher } from '../../src/client/verdict-hash.js';
 
 const hex = (words: Int32Array): string =>
   Array.from(words, (word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
