@@ -17,6 +17,7 @@ import { keyRowWith } from '../support/rows.js';
 import type { Client, Seeded } from '../support/keyward.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created } from '../support/problem.js';
+import { planOf } from '../support/query-plan.js';
 
 const START = Date.UTC(2026, 2, 1);
 const clock = manualClock(START);
@@ -30,26 +31,6 @@ interface Made {
   readonly id: string;
   readonly key: string;
   readonly name: string;
-}
-
-/** The query plan of a statement, one line per step, from the database's own EXPLAIN. */
-async function planOf(db: Db, query: { compile(): CompiledQuery }): Promise<string> {
-  const compiled = query.compile();
-  if (!isPostgres(db)) {
-    const plan = await db.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
-    );
-    return plan.rows.map((row) => row.detail).join('\n');
-  }
-  // A table of a few rows is read whole whatever its indexes: with sequential scans priced out,
-  // the plan shows whether an index can answer the statement at all (if none can, it still scans).
-  return db.transaction().execute(async (trx) => {
-    await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
-    const plan = await trx.executeQuery<{ 'QUERY PLAN': string }>(
-      CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
-    );
-    return plan.rows.map((row) => row['QUERY PLAN']).join('\n');
-  });
 }
 
 /** Many keys in a tenant, straight into storage: enough rows that reading them all would cost. */
