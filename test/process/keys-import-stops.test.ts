@@ -3,11 +3,12 @@
  * and a malformed hash is named by its line before anything is sent.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHome, type CliHome } from '../support/cli-process.js';
+import { tenantInProcess } from '../support/process-tenant.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const line = (name: string) =>
@@ -26,21 +27,11 @@ describe('keyward keys import stopping on a bad line', { timeout: 120_000 }, () 
 
   beforeAll(async () => {
     server = await startServerProcess();
-    const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
-    const post = async (path: string, body: unknown) =>
-      (await (
-        await fetch(`${server.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json()) as { id: string };
-    const tenant = await post('/v1/tenants', { name: 'Importing' });
-    const environment = await post('/v1/environments', { tenantId: tenant.id, name: 'production' });
+    const { rootKey, environmentId } = await tenantInProcess(server, 'Importing');
     cli = cliHome();
     env = { KEYWARD_URL: server.url, KEYWARD_KEY: rootKey };
     work = mkdtempSync(join(tmpdir(), 'keyward-import-'));
-    env['ENVIRONMENT'] = environment.id;
+    env['ENVIRONMENT'] = environmentId;
   }, 120_000);
   afterAll(async () => {
     await server?.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHome, type CliHome, type CliResult } from '../support/cli-process.js';
+import { tenantInProcess } from '../support/process-tenant.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 function guideScript(): string {
@@ -22,23 +23,13 @@ describe('the migration guide, step by step', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
-    const call = async (path: string, body: unknown) =>
-      (await (
-        await fetch(`${server.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json()) as { id: string };
-    const tenant = await call('/v1/tenants', { name: 'Migrating' });
-    const environment = await call('/v1/environments', { tenantId: tenant.id, name: 'production' });
+    const { rootKey, environmentId } = await tenantInProcess(server, 'Migrating');
     cli = cliHome();
     const work = mkdtempSync(join(tmpdir(), 'keyward-migrate-'));
     ran = await cli.bash(guideScript(), work, {
       KEYWARD_URL: server.url,
       KEYWARD_KEY: rootKey,
-      ENVIRONMENT: environment.id,
+      ENVIRONMENT: environmentId,
     });
   }, 120_000);
   afterAll(async () => {
