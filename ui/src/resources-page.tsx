@@ -6,9 +6,11 @@
  * it from its row. Each action is decided by the check on the server, so a refusal shows its
  * reason here. The search lives in the URL, so a reload keeps it.
  */
-import { useCallback, useState, type FormEvent } from 'react';
-import type { ModelDescriptionObject, ResourceObject } from './api';
+import { useCallback, useState } from 'react';
+import type { ResourceObject } from './api';
 import { useConsole } from './console-context';
+import { CreateResource } from './resource-create';
+import { isVisibility, parentsFor, topLevel, VISIBILITIES, type Visibility } from './resource-rules';
 import { FieldDialog, ItemActions, NewPanel } from './item-actions';
 import { ListFooter } from './paged-table';
 import { ErrorText } from './problem-text';
@@ -17,25 +19,6 @@ import { useAction } from './use-action';
 import { usePagedList } from './use-paged-list';
 import { href } from './use-route';
 import { useTyped, useUrlFilter } from './use-url-filter';
-
-const VISIBILITIES = ['ENVIRONMENT', 'TENANT', 'PUBLIC'] as const;
-type Visibility = (typeof VISIBILITIES)[number];
-const isVisibility = (value: string): value is Visibility => (VISIBILITIES as readonly string[]).includes(value);
-
-/** Resources a resource of `type` may sit under, per the model's parent rules. */
-function parentsFor(
-  model: ModelDescriptionObject,
-  type: string,
-  all: readonly ResourceObject[],
-  self: string | null,
-): ResourceObject[] {
-  const allowed = model.types.find((candidate) => candidate.name === type)?.parents ?? [];
-  return all.filter((resource) => allowed.includes(resource.type) && resource.id !== self);
-}
-
-function topLevel(model: ModelDescriptionObject, type: string): boolean {
-  return model.types.find((candidate) => candidate.name === type)?.topLevel === true;
-}
 
 function Node({
   resource,
@@ -156,89 +139,6 @@ function Node({
         </ul>
       )}
     </li>
-  );
-}
-
-function CreateResource({ all, onCreated }: { all: readonly ResourceObject[]; onCreated: () => void }) {
-  const { api, model } = useConsole();
-  const types = model.types.filter((type) => type.name !== 'org');
-  const [type, setType] = useState(types[0]?.name ?? '');
-  const { busy, error, run } = useAction();
-  const parents = parentsFor(model, type, all, null);
-  const carriesValue = types.find((candidate) => candidate.name === type)?.value !== 'none';
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const data = new FormData(form);
-    const parentId = String(data.get('parentId') ?? '');
-    const visibility = String(data.get('visibility') ?? '');
-    const value = String(data.get('value') ?? '');
-    const externalId = String(data.get('externalId') ?? '').trim();
-    void run(async () => {
-      await api.resources.create({
-        ...(externalId === '' ? {} : { externalId }),
-        type,
-        name: String(data.get('name') ?? '').trim(),
-        ...(parentId === '' ? {} : { parentId }),
-        ...(isVisibility(visibility) ? { visibility } : {}),
-        ...(carriesValue && value !== '' ? { value } : {}),
-      });
-      form.reset();
-      onCreated();
-    });
-  };
-  return (
-    <form onSubmit={submit} className="grid" aria-labelledby="create-resource-title">
-      <h3 id="create-resource-title">Create a resource</h3>
-      <label htmlFor="resource-type">Type</label>
-      <select id="resource-type" value={type} onChange={(event) => setType(event.target.value)}>
-        {types.map((candidate) => (
-          <option key={candidate.name} value={candidate.name}>
-            {candidate.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="resource-name">Resource name</label>
-      <input id="resource-name" name="name" required maxLength={200} />
-      <label htmlFor="resource-parent">Parent</label>
-      <select
-        id="resource-parent"
-        name="parentId"
-        key={type}
-        defaultValue={topLevel(model, type) ? '' : (parents[0]?.id ?? '')}
-      >
-        <option value="" disabled={!topLevel(model, type)}>
-          top level{topLevel(model, type) ? '' : ` (a ${type} needs a parent)`}
-        </option>
-        {parents.map((parent) => (
-          <option key={parent.id} value={parent.id}>
-            {parent.type} {parent.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="resource-visibility">Visibility</label>
-      <select id="resource-visibility" name="visibility" defaultValue="ENVIRONMENT">
-        {VISIBILITIES.map((visibility) => (
-          <option key={visibility} value={visibility}>
-            {visibility.toLowerCase()}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="resource-external-id">External id</label>
-      <input id="resource-external-id" name="externalId" maxLength={200} placeholder="optional" />
-      {carriesValue && (
-        <>
-          <label htmlFor="resource-value">Value</label>
-          <input id="resource-value" name="value" type="password" autoComplete="off" />
-        </>
-      )}
-      <div className="span">
-        <ErrorText error={error} />
-        <button type="submit" disabled={busy}>
-          Create resource
-        </button>
-      </div>
-    </form>
   );
 }
 
