@@ -1,7 +1,9 @@
 /**
  * Redis pub/sub as the wake-up between nodes (SPEC §6): two nodes on one SQLite file — which has
  * no NOTIFY — and Redis configured; a revocation on one reaches the other, which polls the
- * change log only once a minute, within a second.
+ * change log only once a minute, within seconds. The bound is 5 s, not the 1 s it takes on a quiet
+ * machine: on CI's two cores, beside the rest of the suite, 1 s was once missed; any bound well under
+ * the minute still tells a Redis wake-up from the poll.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { loadConfig } from '../../src/http/config.js';
 import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
 
 const REDIS_URL = TEST_REDIS_URL;
+const WAKE_BOUND_MS = 5_000;
 
 const available = await redisAvailable();
 if (!available)
@@ -49,7 +52,7 @@ describe.skipIf(!available)('Redis wake-ups between two nodes', () => {
     return { status: reply.statusCode, body: reply.json() as any };
   };
 
-  it('reaches the other node within a second of a revocation', async () => {
+  it('reaches the other node within seconds of a revocation, long before its once-a-minute poll', async () => {
     const root = first.rootKey.createdKey as string;
     const tenant = await call(first, 'POST', '/v1/tenants', root, { name: 'Redis' });
     const environment = await call(first, 'POST', '/v1/environments', root, { tenantId: tenant.body.id, name: 'prod' });
@@ -70,7 +73,7 @@ describe.skipIf(!available)('Redis wake-ups between two nodes', () => {
     const revokedAt = Date.now();
     expect((await call(first, 'POST', `/v1/keys/${key.body.id}/revoke`, root)).status).toBe(200);
     let code = (await call(second, 'POST', '/v1/verify', null, { key: key.body.key })).body.code;
-    while (code !== 'REVOKED' && Date.now() - revokedAt < 1000) {
+    while (code !== 'REVOKED' && Date.now() - revokedAt < WAKE_BOUND_MS) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       code = (await call(second, 'POST', '/v1/verify', null, { key: key.body.key })).body.code;
     }
