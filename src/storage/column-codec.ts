@@ -12,9 +12,22 @@ export class CorruptColumnError extends Error {
   override readonly name = 'CorruptColumnError';
   constructor(
     readonly column: string,
-    reason: string,
+    readonly reason: string,
+    /** The id of the object being read when it failed (`readingRow`), so a log can say which row to repair. */
+    readonly rowId: string | null = null,
   ) {
     super(`stored ${column} is not readable: ${reason}`);
+  }
+}
+
+/** Runs `read` over the object `rowId`: a column it cannot read is said with that id. */
+export function readingRow<T>(rowId: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof CorruptColumnError && error.rowId === null)
+      throw new CorruptColumnError(error.column, error.reason, rowId);
+    throw error;
   }
 }
 
