@@ -8,7 +8,7 @@ import { DAY_MS, manualClock, type ManualClock } from '../../src/core/clock.js';
 import type { Config } from '../../src/http/config.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
-import { created } from '../support/problem.js';
+import { created, expectProblem } from '../support/problem.js';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
 
 const CONFIG: Partial<Config> = {
@@ -83,5 +83,23 @@ describe.each(testDatabases())('webhook delivery log retention on $name', (testD
     expect(await log(paused)).toEqual(['pending']);
     const left = await kw.keyward.storage.db.selectFrom('webhook_deliveries').select('endpoint_id').execute();
     expect(left.map((r) => r.endpoint_id)).toEqual([paused]);
+  });
+
+  it('keeps a delivery redelivered before the scan, and answers a redelivery of a pruned one 404', async () => {
+    const dead = await endpoint(failing.url);
+    created(await acme.admin.post('/v1/keys', { name: 'one', kind: 'application' }));
+    created(await acme.admin.post('/v1/keys', { name: 'two', kind: 'application' }));
+    await kw.keyward.webhooks.deliverDue();
+    expect(await log(dead)).toEqual(['dead', 'dead']);
+    const listed = await acme.admin.get(`/v1/webhook-endpoints/${dead}/deliveries`);
+    const [kept, pruned] = listed.body.items.map((item: { id: string }) => item.id);
+    const redeliver = (id: string) => acme.admin.post(`/v1/webhook-endpoints/${dead}/deliveries/${id}/redeliver`, {});
+
+    clock.advance(31 * DAY_MS);
+    expect((await redeliver(kept)).status).toBe(200);
+    expect(await kw.keyward.webhooks.scan()).toMatchObject({ logPruned: 1 });
+    expectProblem(await redeliver(pruned), 404, 'NOT_FOUND');
+    const after = await acme.admin.get(`/v1/webhook-endpoints/${dead}/deliveries`);
+    expect(after.body.items.map((item: { id: string }) => item.id)).toEqual([kept]);
   });
 });
