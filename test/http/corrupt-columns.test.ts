@@ -48,7 +48,31 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
     expect(kw.logText()).toContain('stored api_keys.enabled is not readable: a flag is 0 or 1');
   });
 
-  it('answers a verify of a key whose IP allowlist is not JSON with an error that names the column, never the list', async () => {
+  // Storage answered, with a row it cannot read: no other node would answer better, so not 503.
+  it('answers a verify of a key whose metadata is not JSON with 500 INTERNAL, logging the key id and never the value', async () => {
+    const made = await seeded.admin.post('/v1/keys', { name: 'noted', kind: 'application', metadata: { team: 'a' } });
+    expect(made.status).toBe(201);
+    await kw.database.storage.db
+      .updateTable('api_keys')
+      .set({ metadata: '{"private-note":' })
+      .where('id', '=', made.body.id)
+      .execute();
+    const verified = await kw.client().post('/v1/verify', { key: made.body.key });
+    expect(verified.status).toBe(500);
+    expect(verified.headers['content-type']).toContain('application/problem+json');
+    expect(verified.body.code).toBe('INTERNAL');
+    expect(JSON.stringify(verified.body)).not.toContain('private-note');
+    const line = kw
+      .logText()
+      .split('\n')
+      .find((entry) => entry.includes(`key ${made.body.id} has corrupt stored data`));
+    expect(line).toContain('api_keys.metadata: not JSON');
+    expect(line).not.toContain('could not reach storage');
+    expect(kw.logText()).not.toContain('private-note');
+    expect(kw.logText()).not.toContain(made.body.key);
+  });
+
+  it('answers a verify of a key whose IP allowlist is not JSON with 500 INTERNAL naming the key and column, never the list', async () => {
     const made = await seeded.admin.post('/v1/keys', {
       name: 'fenced',
       kind: 'application',
@@ -61,12 +85,11 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
       .set({ ip_allowlist: '["10.0.0.0/8", private-range]' })
       .where('id', '=', made.body.id)
       .execute();
-    // Verify answers an unreadable lookup as it answers storage that does not: it cannot vouch (503).
     const verified = await kw.client().post('/v1/verify', { key: made.body.key });
-    expect(verified.status).toBe(503);
-    expect(verified.body.code).toBe('UNAVAILABLE');
+    expect(verified.status).toBe(500);
+    expect(verified.body.code).toBe('INTERNAL');
     expect(JSON.stringify(verified.body)).not.toContain('private-ra');
-    expect(kw.logText()).toContain('stored api_keys.ip_allowlist is not readable: not JSON');
+    expect(kw.logText()).toContain(`key ${made.body.id} has corrupt stored data (api_keys.ip_allowlist: not JSON)`);
     expect(kw.logText()).not.toContain('private-ra');
   });
 

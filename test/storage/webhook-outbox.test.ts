@@ -19,8 +19,8 @@ async function endpoint(kw: TestKeyward, tenantId: string, overrides: Partial<En
     environment_id: null,
     url: 'https://hooks.example/keyward',
     description: '',
-    events: JSON.stringify(ALL_EVENTS),
-    enabled: 1,
+    events: [...ALL_EVENTS],
+    enabled: true,
     secret: 'sealed elsewhere',
     previous_secret: null,
     previous_secret_until: null,
@@ -78,8 +78,8 @@ describe.each(testDatabases())('the webhook outbox on $name', (testDb) => {
   });
 
   it('writes nothing for a change that is refused, and nothing to disabled, unsubscribed or other tenants’ endpoints', async () => {
-    const subscribed = await endpoint(kw, acme.tenantId, { events: JSON.stringify(['key.revoked']) });
-    const disabled = await endpoint(kw, acme.tenantId, { enabled: 0 });
+    const subscribed = await endpoint(kw, acme.tenantId, { events: ['key.revoked'] });
+    const disabled = await endpoint(kw, acme.tenantId, { enabled: false });
     const globex = await seedTenant(kw, 'Globex');
     const foreign = await endpoint(kw, globex.tenantId);
     const created = await acme.admin.post('/v1/keys', { name: 'ci', kind: 'application' });
@@ -106,7 +106,7 @@ describe.each(testDatabases())('the webhook outbox on $name', (testDb) => {
   });
 
   it('revokes a deleted user’s keys with one key.revoked each', async () => {
-    const hook = await endpoint(kw, acme.tenantId, { events: JSON.stringify(['key.revoked']) });
+    const hook = await endpoint(kw, acme.tenantId, { events: ['key.revoked'] });
     const user = await acme.admin.post('/v1/users', { name: 'Bo', email: 'bo@acme.example' });
     const key = await acme.admin.post('/v1/keys', { name: 'bo', kind: 'user', userId: user.body.id });
     expect((await acme.admin.delete(`/v1/users/${user.body.id}`)).status).toBe(200);

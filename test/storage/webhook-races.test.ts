@@ -1,14 +1,18 @@
 /**
  * The outbox's own write paths under concurrency (SPEC §4: decisions hold under concurrency), on
  * every database (on PostgreSQL two nodes): two claimers at once, a claim meeting an endpoint's
- * change, two secret rotations, two redeliveries, a redelivery meeting a deletion.
+ * change, two secret rotations, two redeliveries, a redelivery meeting a deletion, the log's
+ * pruning waiting on a redelivery.
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import type { Config } from '../../src/http/config.js';
 import type { Db } from '../../src/storage/database.js';
+import { DAY_MS } from '../../src/core/clock.js';
+import { lockDelivery, requeueDelivery } from '../../src/modules/webhooks/deliveries.repository.js';
 import { claimDue } from '../../src/modules/webhooks/delivery-claims.repository.js';
+import { pruneDeliveryLog } from '../../src/modules/webhooks/delivery-log-pruning.js';
 import { insertDelivery } from '../../src/modules/webhooks/outbox.js';
 import { cluster } from '../support/cluster.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
@@ -203,6 +207,30 @@ for (const database of testDatabases()) {
         const left = await a().db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', id).execute();
         expect(left).toEqual([]);
       }
+    });
+
+    it('the log’s pruning that waited on a redelivery leaves the redelivered delivery to be sent', async () => {
+      const id = await endpoint(false);
+      const dead = await delivery(a().db, world, id, 'dead');
+      const monthAgo = Date.now() - 30 * DAY_MS;
+      await a()
+        .db.updateTable('webhook_deliveries')
+        .set({ next_attempt_at: monthAgo })
+        .where('id', '=', dead)
+        .execute();
+      let pruning: Promise<number> | undefined;
+      await a()
+        .db.transaction()
+        .execute(async (trx) => {
+          await lockDelivery(trx, dead);
+          await requeueDelivery(trx, dead, Date.now());
+          // Started while the redelivery holds the row: it reads the row as dead and old, then waits for it.
+          pruning = pruneDeliveryLog(b().db, Date.now(), 7);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        });
+      await pruning;
+      const log = await a().call('GET', `/v1/webhook-endpoints/${id}/deliveries`);
+      expect(log.body.items).toMatchObject([{ id: dead, status: 'pending', attempts: 0 }]);
     });
   });
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
 import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
 import { getMe } from '../../modules/keys/me.service.js';
+import { CorruptColumnError } from '../../storage/column-codec.js';
 import { answerJson, type VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { lazyChildLogger } from '../lazy-logger.js';
@@ -35,6 +36,22 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     metrics.countVerify(result.problem.code);
     metrics.observeVerify(result.problem.code === 'UNAVAILABLE' ? 'unavailable' : 'invalid', reply.elapsedTime / 1000);
     sendProblem(request, reply, result.problem);
+    return undefined;
+  };
+
+  const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown): undefined =>
+    error instanceof CorruptColumnError ? corrupt(request, reply, error) : unavailable(request, reply, error);
+
+  // Storage answered, with a row its columns cannot hold (a hand edit, a bug): not an outage, and
+  // no other node would answer better, so not 503. A server-side fault, said with the row to repair.
+  const corrupt = (request: FastifyRequest, reply: FastifyReply, error: CorruptColumnError): undefined => {
+    metrics.countVerify('INTERNAL');
+    const keyId = error.rowId ?? 'unknown';
+    request.log.error(
+      { keyId, column: error.column, reason: error.reason },
+      `verify: key ${keyId} has corrupt stored data (${error.column}: ${error.reason}); it answers 500 until the row is repaired`,
+    );
+    sendProblem(request, reply, { code: 'INTERNAL', detail: 'an unexpected error occurred' });
     return undefined;
   };
 
@@ -74,12 +91,12 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       try {
         result = context.verify(request.body, request.ip);
       } catch (error) {
-        return unavailable(request, reply, error);
+        return failed(request, reply, error);
       }
       if (result instanceof Promise) {
         return result.then(
           (settled) => answer(request, reply, settled),
-          (error: unknown) => unavailable(request, reply, error),
+          (error: unknown) => failed(request, reply, error),
         );
       }
       return answer(request, reply, result);

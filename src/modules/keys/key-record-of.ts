@@ -12,7 +12,7 @@ import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
-import { decodeFlag, jsonObject, stringList } from '../../storage/column-codec.js';
+import { decodeFlag, jsonObject, readingRow, stringList } from '../../storage/column-codec.js';
 import type { KeyRow, MfaReverify } from './keys.repository.js';
 
 /** A record being built: its fields written once, before it is handed out. */
@@ -91,6 +91,22 @@ export function toKeyRecord(
   environmentIpAllowlist: string | null = null,
   timeZone: string | null = null,
   userExternalId: string | null = null,
+): KeyRecord {
+  // A column that does not read names the key, so a log can say which row to repair (never the value).
+  return readingRow(row.id, () =>
+    recordOf(row, model, policies, mfa, policyLimits, environmentIpAllowlist, timeZone, userExternalId),
+  );
+}
+
+function recordOf(
+  row: KeyRow,
+  model: AuthModel,
+  policies: readonly GrantSet[],
+  mfa: MfaReverify | undefined,
+  policyLimits: readonly RateBucket[],
+  environmentIpAllowlist: string | null,
+  timeZone: string | null,
+  userExternalId: string | null,
 ): KeyRecord {
   const admin = decodeFlag(row.admin, 'api_keys.admin');
   const compile = () => {

@@ -7,6 +7,10 @@
  *
  * Both conditions start from the `(status, next_attempt_at)` index, so a scan reads the rows it
  * removes and not the whole log.
+ *
+ * A delivery redelivered (or claimed) while a scan runs is not removed: it is pending and due now,
+ * or being sent, so no longer the log's to prune; the redelivery then answers 200 and the delivery
+ * is sent. One pruned first is gone, and its redelivery answers 404.
  */
 import { DAY_MS } from '../../core/clock.js';
 import type { Db } from '../../storage/database.js';
@@ -36,6 +40,10 @@ export async function pruneDeliveryLog(db: Db, now: number, retentionDays: numbe
           );
         return old.limit(PRUNE_BATCH);
       })
+      // Again on the row deleted: on PostgreSQL a row changed by a transaction the DELETE waited on
+      // is checked anew against these, while the subquery's rows are what it read before waiting.
+      .where('status', '=', status)
+      .where('next_attempt_at', '<', cutoff)
       .executeTakeFirst();
     removed += Number(result.numDeletedRows);
   }
