@@ -40,9 +40,11 @@ interface KeyNode {
   readonly check3: number;
   readonly keyId: string;
   readonly slot: number;
-  /** By the request's `clientIp` (NO_IP without one), then by the rest of it (`restOf`). */
-  readonly verdicts: Map<string, Map<string, Entry>>;
-  /** Verdicts under `verdicts`. */
+  /** The verdicts of requests without a `clientIp`, by the rest of the request (`restOf`). */
+  readonly verdicts: Map<string, Entry>;
+  /** Those of requests with one, by it and then the rest; made for the first (most keys never need it). */
+  byIp: Map<string, Map<string, Entry>> | undefined;
+  /** Verdicts held under both. */
   size: number;
 }
 
@@ -60,9 +62,6 @@ export interface ReplicaCache {
   takeUsage(): UsageCell[];
 }
 
-/** Where a request without a `clientIp` is kept: no address holds a newline. */
-const NO_IP = '\n';
-
 /**
  * The request's members other than the key and its address, as one string: the permission alone
  * (the caller's own string, whose hash V8 keeps: no allocation) for the common verify of a
@@ -73,6 +72,11 @@ function restOf(request: VerifyRequest): string {
   if (action === undefined && resource === undefined && permission !== '') return permission ?? '';
   // None of permission, action, type or id can hold a newline (their patterns); externalId, last, may.
   return `\n${permission ?? ''}\n${action ?? ''}\n${resource?.type ?? ''}\n${resource?.id ?? ''}\n${resource?.externalId ?? ''}`;
+}
+
+/** A key's tables of verdicts: without an address, then one per address (an emptied one stays: rare, and small). */
+function tablesOf(node: KeyNode): Map<string, Entry>[] {
+  return node.byIp === undefined ? [node.verdicts] : [node.verdicts, ...node.byIp.values()];
 }
 
 export function createReplicaCache(maxEntries: number): ReplicaCache {
@@ -95,7 +99,7 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
   }
 
   function retireAll(node: KeyNode): void {
-    for (const ofIp of node.verdicts.values()) for (const entry of ofIp.values()) retire(entry);
+    for (const table of tablesOf(node)) for (const entry of table.values()) retire(entry);
   }
 
   function dropNode(node: KeyNode): void {
@@ -116,7 +120,8 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       if (!hasher.hash(request.key)) return undefined;
       const node = nodes.get(slotOf());
       if (node === undefined || !matches(node)) return undefined;
-      const ofIp = node.verdicts.get(request.clientIp ?? NO_IP);
+      const ip = request.clientIp;
+      const ofIp = ip === undefined ? node.verdicts : node.byIp?.get(ip);
       if (ofIp === undefined) return undefined;
       const rest = restOf(request);
       const entry = ofIp.get(rest);
@@ -124,7 +129,7 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       if (entry.until <= now) {
         retire(entry);
         ofIp.delete(rest);
-        if (ofIp.size === 0) node.verdicts.delete(request.clientIp ?? NO_IP);
+        if (ofIp.size === 0 && ip !== undefined) node.byIp?.delete(ip);
         node.size--;
         size--;
         if (node.size === 0) dropNode(node);
@@ -152,17 +157,19 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
           keyId: answer.keyId,
           slot,
           verdicts: new Map(),
+          byIp: undefined,
           size: 0,
         };
         nodes.set(slot, node);
         const ofKey = byKeyId.get(answer.keyId);
         byKeyId.set(answer.keyId, ofKey === undefined ? node : [...(Array.isArray(ofKey) ? ofKey : [ofKey]), node]);
       }
-      const ip = request.clientIp ?? NO_IP;
-      let ofIp = node.verdicts.get(ip);
-      if (ofIp === undefined) {
-        ofIp = new Map();
-        node.verdicts.set(ip, ofIp);
+      const ip = request.clientIp;
+      let ofIp = node.verdicts;
+      if (ip !== undefined) {
+        node.byIp ??= new Map();
+        ofIp = node.byIp.get(ip) ?? new Map();
+        node.byIp.set(ip, ofIp);
       }
       const rest = restOf(request);
       const replaced = ofIp.get(rest);
@@ -189,16 +196,14 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
     },
     evictResources() {
       for (const node of [...nodes.values()]) {
-        for (const [ip, ofIp] of node.verdicts) {
-          for (const [rest, entry] of ofIp) {
+        for (const table of tablesOf(node))
+          for (const [rest, entry] of table) {
             if (!entry.aboutResource) continue;
             retire(entry);
-            ofIp.delete(rest);
+            table.delete(rest);
             node.size--;
             size--;
           }
-          if (ofIp.size === 0) node.verdicts.delete(ip);
-        }
         if (node.size === 0) dropNode(node);
       }
     },
@@ -230,7 +235,7 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       for (const cell of retired) add(cell);
       retired = [];
       for (const node of nodes.values())
-        for (const ofIp of node.verdicts.values()) for (const entry of ofIp.values()) add(entry.usage);
+        for (const table of tablesOf(node)) for (const entry of table.values()) add(entry.usage);
       return [...summed.values()];
     },
   };

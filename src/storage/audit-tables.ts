@@ -46,6 +46,8 @@ export interface ChangeLogTable {
   entity: string;
   entity_id: string;
   tenant_id: string | null;
+  /** The environment of what changed (a key's; an environment's own id); null for what has none, and in rows before 0027. */
+  environment_id: ColumnType<string | null, string | null | undefined, never>;
   op: string;
   at: ColumnType<number, number, never>;
 }
