@@ -7,37 +7,14 @@
  * daily and a monthly refill happen once each with blocks out on two nodes; a node's shutdown
  * gives its block back.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, type Clock } from '../../src/core/clock.js';
-import { buildApp, type Keyward } from '../../src/http/app.js';
-import { loadConfig } from '../../src/http/config.js';
+import { manualClock } from '../../src/core/clock.js';
+import type { Keyward } from '../../src/http/app.js';
 import { LEASE_AFTER } from '../../src/verify/credit-leases.js';
-import { openStorage } from '../../src/storage/open-storage.js';
-import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+import { testDatabases } from '../support/databases.js';
 import { seedTenant, type Seeded } from '../support/keyward.js';
+import { creditsOn, secondNode } from '../support/second-node.js';
 import { keywardForSuite } from '../support/suite-keyward.js';
-
-/** Another node on the first's database, following its changes when asked to. */
-async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Keyward> {
-  const storage = await openStorage({
-    dataDir: database.dataDir,
-    databaseUrl: database.databaseUrl,
-    schema: database.schema,
-  });
-  const config = loadConfig(
-    {},
-    {
-      dataDir: database.dataDir,
-      databaseUrl: database.databaseUrl,
-      databaseSchema: database.schema,
-      changePollMs: 60_000,
-      maxStalenessMs: 86_400_000,
-    },
-  );
-  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return buildApp({ config, storage, clock, logStream: silent });
-}
 
 describe.each(testDatabases())('credit leases through the API on $name', (db) => {
   const clock = manualClock(Date.UTC(2026, 2, 1, 12));
@@ -55,14 +32,8 @@ describe.each(testDatabases())('credit leases through the API on $name', (db) =>
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return created.body;
   }
-  const onFirst = async (key: string) => {
-    const { code, credits } = (await kw.client().post('/v1/verify', { key })).body;
-    return `${code} ${credits?.remaining}`;
-  };
-  const onSecond = async (key: string) => {
-    const { code, credits } = (await other.app.inject({ method: 'POST', url: '/v1/verify', payload: { key } })).json();
-    return `${code} ${credits?.remaining}`;
-  };
+  const onFirst = (key: string) => creditsOn(kw.keyward, key);
+  const onSecond = (key: string) => creditsOn(other, key);
   const shown = async (seeded: Seeded, id: string) => (await seeded.admin.get(`/v1/keys/${id}`)).body.credits.remaining;
   const stored = async (id: string) =>
     Number(
