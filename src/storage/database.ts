@@ -6,12 +6,24 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
 import type { CreditLeasesTable } from './credit-lease-table.js';
-import type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
+import type {
+  KeyImportPrefixesTable,
+  KeyUsageDaysTable,
+  KeyUsageTable,
+  KeyUsageTagsTable,
+  UsageRollupsTable,
+} from './usage-tables.js';
 import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 import type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
 export type { WebhookKeysTable } from './webhook-keys-table.js';
-export type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
+export type {
+  KeyImportPrefixesTable,
+  KeyUsageDaysTable,
+  KeyUsageTable,
+  KeyUsageTagsTable,
+  UsageRollupsTable,
+} from './usage-tables.js';
 export type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 export type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
@@ -38,6 +50,11 @@ export interface TenantsTable {
   time_zone: string | null;
   /** 0/1: the console accepts only SSO sessions from the tenant's people (migration 0019). */
   require_sso: number;
+  /**
+   * The name as the unique index compares it (tenant-name-key.ts, migration 0024); null only for
+   * a tenant named like an older one before names were unique.
+   */
+  name_key: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -280,6 +297,7 @@ export interface Database {
   identity_provider_domains: IdentityProviderDomainsTable;
   sessions: SessionsTable;
   credit_leases: CreditLeasesTable;
+  usage_rollups: UsageRollupsTable;
 }
 
 /** A database handle or an open transaction: repositories take either, first. */

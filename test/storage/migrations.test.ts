@@ -40,6 +40,7 @@ const SCHEMA_TABLES: Record<keyof Database, true> = {
   key_import_prefixes: true,
   key_usage_tags: true,
   credit_leases: true,
+  usage_rollups: true,
 };
 const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
 
