@@ -7,7 +7,14 @@
 import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
-import { rollupCountsQuery, topGroupsQuery, type RollupRange } from '../../src/modules/usage/analytics.repository.js';
+import { topKeys } from '../../src/modules/usage/analytics-top.js';
+import {
+  busiestInBucketQuery,
+  rollupCountsQuery,
+  topGroups,
+  topGroupsQuery,
+  type RollupRange,
+} from '../../src/modules/usage/analytics.repository.js';
 import { isPostgres } from '../../src/storage/dialect.js';
 import { testDatabases } from '../support/databases.js';
 import { created } from '../support/problem.js';
@@ -148,14 +155,18 @@ describe.each(testDatabases())('analytics rollups on $name', (db) => {
         rollupCountsQuery(storage, { ...scope, environmentId: a.environmentId }, range('tag')),
       ),
       top: await planOf(storage, topGroupsQuery(storage, scope, range('key'), 10)),
+      busiest: await planOf(storage, busiestInBucketQuery(storage, scope, range('key'), START - DAY, 10)),
       topBuckets: await planOf(storage, rollupCountsQuery(storage, scope, range('key'), ['key_a', 'key_b'])),
     };
     if (db.name === 'sqlite') {
       for (const plan of Object.values(plans)) expect(plan).not.toMatch(/^SCAN usage_rollups\b/m);
+      // A range of the primary key or of the busiest-first index (both lead with the same four columns).
       for (const plan of [plans.code, plans.tag, plans.top])
         expect(plan).toMatch(
-          /SEARCH usage_rollups USING INDEX sqlite_autoindex_usage_rollups_1 \(.*bucket>\? AND bucket<\?\)/,
+          /SEARCH usage_rollups USING INDEX (sqlite_autoindex_usage_rollups_1|usage_rollups_busiest) \(.*bucket>\? AND bucket<\?\)/,
         );
+      expect(plans.busiest).toMatch(/USING (COVERING )?INDEX usage_rollups_busiest \(.*bucket=\?\)/);
+      expect(plans.busiest).not.toMatch(/TEMP B-TREE/);
       expect(plans.topBuckets).toMatch(
         /USING INDEX usage_rollups_group \(.*group_name=\? AND bucket>\? AND bucket<\?\)/,
       );
@@ -164,9 +175,52 @@ describe.each(testDatabases())('analytics rollups on $name', (db) => {
       for (const plan of Object.values(plans)) {
         expect(plan).not.toMatch(/Seq Scan on usage_rollups/);
         expect(plan).toMatch(
-          /Index Cond: \(\(tenant_id = .*dimension = .*granularity = .*(bucket >= |group_name = ANY)/,
+          /Index Cond: \(\(tenant_id = .*dimension = .*granularity = .*(bucket >= |bucket = |group_name = ANY)/,
         );
       }
+      expect(plans.busiest).toMatch(/Index Scan Backward using usage_rollups_busiest/);
     }
+  });
+
+  it('ranks the busiest keys from each bucket’s busiest as a sum of the whole range would', async () => {
+    const storage = kw.database.storage.db;
+    const tenantId = 'ten_ranked';
+    // Seeded pseudo-random usage: 300 keys over 30 days, a few busy ones, many ties among the rest.
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const rows = [];
+    for (let day = 0; day < 30; day++)
+      for (let n = 0; n < 300; n++) {
+        if (next() < 0.4) continue;
+        const busy = n % 37 === 0 ? 40 : 1;
+        rows.push({
+          tenant_id: tenantId,
+          dimension: 'key' as const,
+          granularity: 'day' as const,
+          bucket: START - day * DAY - (START % DAY),
+          environment_id: n % 2 === 0 ? 'env_even' : 'env_odd',
+          group_name: `key_${String(n).padStart(3, '0')}`,
+          count: busy * (1 + Math.floor(next() * 5)),
+        });
+      }
+    for (let start = 0; start < rows.length; start += 500)
+      await storage
+        .insertInto('usage_rollups')
+        .values(rows.slice(start, start + 500))
+        .execute();
+    const range: RollupRange = {
+      dimension: 'key',
+      granularity: 'day',
+      from: START - (START % DAY) - 29 * DAY,
+      to: START - (START % DAY) + DAY,
+    };
+    for (const scope of [{ tenantId }, { tenantId, environmentId: 'env_odd' }])
+      for (const limit of [1, 5, 10, 60])
+        expect(await topKeys(storage, scope, range, limit), `${JSON.stringify(scope)} top ${limit}`).toEqual(
+          await topGroups(storage, scope, range, limit),
+        );
   });
 });

@@ -103,3 +103,50 @@ export async function topGroups(db: Db, scope: AnalyticsScope, range: RollupRang
   const rows = await topGroupsQuery(db, scope, range, limit).execute();
   return rows.map((row) => row.group);
 }
+
+/** One bucket's `depth` busiest groups, busiest first: a range of the busiest-first index. */
+export function busiestInBucketQuery(db: Db, scope: AnalyticsScope, range: RollupRange, bucket: number, depth: number) {
+  let query = db
+    .selectFrom('usage_rollups')
+    .select(['group_name as group', 'count'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('dimension', '=', range.dimension)
+    .where('granularity', '=', range.granularity)
+    .where('bucket', '=', bucket);
+  if (scope.environmentId !== undefined) query = query.where('environment_id', '=', scope.environmentId);
+  return query.orderBy('count', 'desc').limit(depth);
+}
+
+export async function busiestInBucket(
+  db: Db,
+  scope: AnalyticsScope,
+  range: RollupRange,
+  bucket: number,
+  depth: number,
+): Promise<{ group: string; count: number }[]> {
+  const rows = await busiestInBucketQuery(db, scope, range, bucket, depth).execute();
+  return rows.map((row) => ({ group: row.group, count: Number(row.count) }));
+}
+
+/** Rows per IN list: far below either database's parameter limit. */
+const IN_CHUNK = 500;
+
+/** Each of `groups`' total over the range: a range of the group index per group. */
+export async function groupTotals(
+  db: Db,
+  scope: AnalyticsScope,
+  range: RollupRange,
+  groups: readonly string[],
+): Promise<{ group: string; total: number }[]> {
+  const totals: { group: string; total: number }[] = [];
+  for (let start = 0; start < groups.length; start += IN_CHUNK) {
+    const rows = await rollupQuery(db, scope, range)
+      .where('group_name', 'in', groups.slice(start, start + IN_CHUNK))
+      .select('group_name as group')
+      .select((eb) => eb.fn.sum<number>('count').as('total'))
+      .groupBy('group_name')
+      .execute();
+    for (const row of rows) totals.push({ group: row.group, total: Number(row.total) });
+  }
+  return totals;
+}

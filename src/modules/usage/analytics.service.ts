@@ -5,10 +5,11 @@
  *
  * For the tenant (issue 26) they come from its rollups, hourly and daily, so a read costs the
  * buckets it answers, not the tenant's keys times days; by key it answers the `limit` busiest keys
- * only (one bounded query ranks them, a second reads their buckets). For one key, by code they
+ * only (ranked from each bucket's busiest, analytics-top.ts; then their buckets read). For one key, by code they
  * come from the key's daily counts (so by day only) and by tag from its hourly tag counts.
  */
 import { DAY_MS } from '../../core/clock.js';
+import { topKeys } from './analytics-top.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { VerificationsInput, VerificationsObject } from '../../api/analytics.js';
 import type { Caller, ServiceDeps } from '../deps.js';
@@ -19,7 +20,6 @@ import {
   dayCounts,
   rollupCounts,
   tagCounts,
-  topGroups,
   type AnalyticsScope,
   type CountRow,
   type RollupRange,
@@ -89,7 +89,7 @@ async function countRows(
     return dayCounts(deps.db, keyScope, dayText(range.from), dayText(range.to - DAY_MS));
   }
   if (range.dimension !== 'key') return rollupCounts(deps.db, scope, range);
-  const keys = await topGroups(deps.db, scope, range, limit ?? DEFAULT_TOP_KEYS);
+  const keys = await topKeys(deps.db, scope, range, limit ?? DEFAULT_TOP_KEYS);
   return rollupCounts(deps.db, scope, range, keys);
 }
 

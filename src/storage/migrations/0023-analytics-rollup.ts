@@ -6,8 +6,9 @@
  *
  * Each row counts verifies of one tenant and environment in one bucket (the UTC hour or day
  * starting at `bucket`, ms) for one group of one dimension: the code, the key id or the tag. The
- * primary key answers "this dimension over a time range" (by code, by tag, the top keys); the
- * second index "these keys over a time range" (the top keys' buckets, one key's).
+ * primary key answers "this dimension over a time range" (by code, by tag); the second index
+ * "the busiest groups of a bucket" (ranking the top keys); the third "these keys over a time
+ * range" (the top keys' buckets, one key's).
  *
  * `environment_id` is '' for a key with no environment (a tenant-level key): a primary key column
  * cannot be null on PostgreSQL.
@@ -49,6 +50,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       'environment_id',
       'group_name',
     ])
+    .execute();
+  // Each bucket's groups busiest first: the top keys are ranked from each bucket's busiest few
+  // (analytics-top.ts), not by summing every key of the range.
+  await db.schema
+    .createIndex('usage_rollups_busiest')
+    .on('usage_rollups')
+    .columns(['tenant_id', 'dimension', 'granularity', 'bucket', 'count'])
     .execute();
   await db.schema
     .createIndex('usage_rollups_group')
