@@ -22,6 +22,9 @@ import {
 const MAX_DEPTH = 5_000;
 const GROWTH = 8;
 
+/** Ties by key id, as plain strings compare (the ids are ASCII). */
+const byId = (a: string, b: string): number => (a < b ? -1 : Number(a > b));
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -39,7 +42,7 @@ export async function topKeys(db: Db, scope: AnalyticsScope, range: RollupRange,
       if (busiest.length === depth) threshold += (busiest[depth - 1] as { count: number }).count;
     }
     const ranked = (await groupTotals(db, scope, range, [...candidates]))
-      .sort((a, b) => b.total - a.total || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+      .sort((a, b) => b.total - a.total || byId(a.group, b.group))
       .slice(0, limit);
     const last = ranked[limit - 1];
     // Strictly above: a key outside the candidates with the threshold exactly could tie and win on its id.
