@@ -317,7 +317,7 @@ describe.each(testDatabases())('key usage on $name', (db: TestDatabase) => {
         await small.keyward.verify({ key: second.key });
         expect(small.keyward.usage.pendingEntries()).toBe(2);
         expect(await storedCounts(small, second.id)).toEqual({});
-        // The third distinct key/day/code counter reaches the size: written without being asked.
+        // The third distinct key/hour/code counter reaches the size: written without being asked.
         await small.keyward.verify({ key: third.key });
         await vi.waitFor(async () => expect(Object.values(await storedCounts(small, second.id))).toEqual([2]), {
           timeout: 5000,
