@@ -1,23 +1,30 @@
 /**
- * Issue 26 item 1 and 2 at scale: a tenant of 100 000 keys (10 000 of them used daily over the
- * last 30 days), and the console's reads timed against it through HTTP: the Keys page's first
- * page, a search by the last 4 characters, by the start of a name and by an id prefix, and the
- * dashboard's analytics by code and by key. Sequential requests on one keep-alive connection over
+ * Issue 26 item 1 and 2 at scale: a tenant of 100 000 keys, every one of them used over the last
+ * 30 days (10 000 of them daily, each other key on one day), and the console's reads timed against
+ * it through HTTP: the Keys page's first page, a search by the last 4 characters, by the start of
+ * a name and by an id prefix, and the dashboard's analytics (by code per hour over 7 days and per
+ * day over 30, the 10 busiest keys over 30 days). The usage is written by the usage recorder's own
+ * flush (writeUsageSlice: per-key counts and the tenant's rollups), so analytics reads what a
+ * running Keyward would have recorded. Sequential requests on one keep-alive connection over
  * loopback, so each time is the server's answer plus a loopback round trip (≈ 0.1 ms).
  */
 import { Agent, request } from 'node:http';
 import { sql } from 'kysely';
+import { writeUsageSlice } from '../../dist/modules/usage/usage.repository.js';
 import { insertKeys } from './keys.mjs';
 import { percentile } from './latency.mjs';
 import { round } from './load.mjs';
 import { call } from './processes.mjs';
 
 export const SEARCH_KEYS = 100_000;
-const USED_KEYS = 10_000;
+/** Keys used every day; every other key is used on one day of the DAYS. */
+const DAILY_KEYS = 10_000;
 const DAYS = 30;
 const REPEATS = 30;
 const BUDGET_MS = 15_000;
-const ROWS_PER_INSERT = 500;
+const SLICE = 500;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 function get(agent, url, key, path) {
   return new Promise((resolve, reject) => {
@@ -34,25 +41,38 @@ function get(agent, url, key, path) {
   });
 }
 
-/** A day's usage for the first USED_KEYS keys: every one verified, one in ten also refused. */
+/**
+ * 30 days of usage for all `keyIds`, through the recorder's flush in slices of 500 keys: the first
+ * DAILY_KEYS every day, each other key on one day; one verify hour a key and day, one key in ten
+ * also refused. Answers the per-key day rows written.
+ */
 async function insertUsage(storage, keyIds) {
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-  const rows = [];
+  const now = Date.now();
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const hoursToday = Math.floor((now - today) / HOUR_MS) + 1;
+  let written = 0;
   for (let day = 0; day < DAYS; day++) {
-    const text = new Date(today - day * 86_400_000).toISOString().slice(0, 10);
-    for (const [n, keyId] of keyIds.entries()) {
-      rows.push({ key_id: keyId, day: text, code: 'VALID', count: 1 + (n % 50) });
-      if (n % 10 === 0) rows.push({ key_id: keyId, day: text, code: 'FORBIDDEN', count: 1 + (n % 3) });
+    const start = today - day * DAY_MS;
+    const text = new Date(start).toISOString().slice(0, 10);
+    const used = [];
+    for (let n = 0; n < keyIds.length; n++) if (n < DAILY_KEYS || n % DAYS === day) used.push(n);
+    for (let from = 0; from < used.length; from += SLICE) {
+      const days = [];
+      const hours = [];
+      for (const n of used.slice(from, from + SLICE)) {
+        const key_id = keyIds[n];
+        const hour = start + (n % (day === 0 ? hoursToday : 24)) * HOUR_MS;
+        const counts = n % 10 === 0 ? { FORBIDDEN: 1 + (n % 3), VALID: 1 + (n % 50) } : { VALID: 1 + (n % 50) };
+        for (const [code, count] of Object.entries(counts)) {
+          days.push({ key_id, day: text, code, count });
+          hours.push({ key_id, hour, code, count });
+        }
+      }
+      await writeUsageSlice(storage.db, days, [], [], hours);
+      written += days.length;
     }
   }
-  await storage.db.transaction().execute(async (trx) => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT)
-      await trx
-        .insertInto('key_usage_days')
-        .values(rows.slice(start, start + ROWS_PER_INSERT))
-        .execute();
-  });
-  return rows.length;
+  return written;
 }
 
 /**
@@ -71,11 +91,11 @@ export async function measureSearch(server, storage, pepper, analyze = async () 
     kind: 'application',
   });
   const started = performance.now();
-  const kept = await insertKeys(storage, pepper, template.id, SEARCH_KEYS, USED_KEYS);
-  const usageRows = await insertUsage(
-    storage,
-    kept.map(({ id }) => id),
-  );
+  const kept = await insertKeys(storage, pepper, template.id, SEARCH_KEYS, DAILY_KEYS);
+  const keyIds = (
+    await storage.db.selectFrom('api_keys').select('id').where('tenant_id', '=', tenant.id).orderBy('id').execute()
+  ).map(({ id }) => id);
+  const usageRows = await insertUsage(storage, keyIds);
   await analyze();
   const seedSeconds = round((performance.now() - started) / 1000, 1);
   const newest = kept[kept.length - 1];
@@ -86,8 +106,10 @@ export async function measureSearch(server, storage, pepper, analyze = async () 
     'keys, search by name prefix': `/v1/keys?${T}&q=bench-9999`,
     'keys, search by id prefix': `/v1/keys?${T}&q=${newest.id.slice(0, 24)}`,
     'keys, no match': `/v1/keys?${T}&q=zz-nothing`,
-    'analytics, 30 days by code': `/v1/analytics/verifications?${T}&groupBy=code&granularity=day`,
-    'analytics, 30 days by key': `/v1/analytics/verifications?${T}&groupBy=key&granularity=day`,
+    'analytics, by code per hour, 7 days': `/v1/analytics/verifications?${T}&groupBy=code&granularity=hour`,
+    'analytics, by code per day, 30 days': `/v1/analytics/verifications?${T}&groupBy=code&granularity=day`,
+    'analytics, top 10 keys per day, 30 days': `/v1/analytics/verifications?${T}&groupBy=key&granularity=day&limit=10`,
+    'analytics, top 10 keys per hour, 7 days': `/v1/analytics/verifications?${T}&groupBy=key&granularity=hour&limit=10`,
   };
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const timings = {};
@@ -118,18 +140,18 @@ export async function measureSearch(server, storage, pepper, analyze = async () 
   } finally {
     agent.destroy();
   }
-  return { keys: SEARCH_KEYS, usedKeys: USED_KEYS, usageRows, seedSeconds, repeats: REPEATS, timings };
+  return { keys: SEARCH_KEYS, dailyKeys: DAILY_KEYS, usageRows, seedSeconds, repeats: REPEATS, timings };
 }
 
 export function printSearch(title, measured) {
   console.log(
-    `\n${title}: ${measured.keys} keys in the tenant, ${measured.usageRows} daily usage rows (seeded in ${measured.seedSeconds} s), up to ${measured.repeats} sequential requests each`,
+    `\n${title}: ${measured.keys} keys in the tenant, all used (${measured.dailyKeys} daily), ${measured.usageRows} per-key day rows and their rollups (seeded in ${measured.seedSeconds} s), up to ${measured.repeats} sequential requests each`,
   );
   for (const [name, { p50Ms, p99Ms, failed, requests }] of Object.entries(measured.timings))
     console.log(
       failed === undefined
-        ? `    ${name.padEnd(38)} p50 ${String(p50Ms).padStart(7)} ms   p99 ${String(p99Ms).padStart(7)} ms (${requests} requests)`
-        : `    ${name.padEnd(38)} FAILED: ${failed}`,
+        ? `    ${name.padEnd(42)} p50 ${String(p50Ms).padStart(7)} ms   p99 ${String(p99Ms).padStart(7)} ms (${requests} requests)`
+        : `    ${name.padEnd(42)} FAILED: ${failed}`,
     );
 }
 

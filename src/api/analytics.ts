@@ -27,6 +27,13 @@ export const VerificationsQuery = Type.Object(
     to: Type.Optional(Instant('end, exclusive, rounded up to the granularity (default: now)')),
     granularity: Type.Optional(Granularity),
     groupBy: Type.Optional(GroupBy),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description: 'by key: how many of the busiest keys over the range to answer (default 10)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -45,7 +52,9 @@ export const Verifications = Type.Object({
   total: Type.Integer({
     description: 'the buckets’ sum (by tag: tag counts, a verify with two tags counted under each)',
   }),
-  buckets: Type.Array(VerificationBucket, { description: 'by time, then group; only buckets with a count' }),
+  buckets: Type.Array(VerificationBucket, {
+    description: 'by time, then group; only buckets with a count; by key, only the `limit` busiest keys',
+  }),
 });
 
 export type VerificationsInput = Static<typeof VerificationsQuery>;

@@ -67,7 +67,7 @@ export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings, R
   readonly rateLimitRedisDown: 'open' | 'closed';
   /** How often this node writes the key usage it counted (SPEC §4: in batches, off the verify path). */
   readonly usageFlushMs: number;
-  /** Pending key/day/code usage counters that make this node write them at once. */
+  /** Pending key/hour/code usage counters that make this node write them at once. */
   readonly usageFlushSize: number;
   /** How long a node may spend a block of a key's credits it took (issue 27: credit leases). */
   readonly creditLeaseMs: number;
@@ -156,7 +156,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEYWARD_USAGE_FLUSH_MS', description: 'how often a node writes the key usage it counted', default: '5000' },
   {
     name: 'KEYWARD_USAGE_FLUSH_SIZE',
-    description: 'pending key/day/code usage counters that trigger a write at once',
+    description: 'pending key/hour/code usage counters that trigger a write at once',
     default: '20000',
   },
   {

@@ -7,13 +7,25 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditChainHeadsTable, AuditEventsTable, ChangeLogTable, PepperPendingKeysTable } from './audit-tables.js';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
 import type { CreditLeasesTable } from './credit-lease-table.js';
-import type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
+import type {
+  KeyImportPrefixesTable,
+  KeyUsageDaysTable,
+  KeyUsageTable,
+  KeyUsageTagsTable,
+  UsageRollupsTable,
+} from './usage-tables.js';
 import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 import type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
 export type { AuditChainHeadsTable, AuditEventsTable, ChangeLogTable, PepperPendingKeysTable } from './audit-tables.js';
 export type { WebhookKeysTable } from './webhook-keys-table.js';
-export type { KeyImportPrefixesTable, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from './usage-tables.js';
+export type {
+  KeyImportPrefixesTable,
+  KeyUsageDaysTable,
+  KeyUsageTable,
+  KeyUsageTagsTable,
+  UsageRollupsTable,
+} from './usage-tables.js';
 export type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 export type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
@@ -40,6 +52,11 @@ export interface TenantsTable {
   time_zone: string | null;
   /** 0/1: the console accepts only SSO sessions from the tenant's people (migration 0019). */
   require_sso: number;
+  /**
+   * The name as the unique index compares it (tenant-name-key.ts, migration 0024); null only for
+   * a tenant named like an older one before names were unique.
+   */
+  name_key: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -233,6 +250,7 @@ export interface Database {
   identity_provider_domains: IdentityProviderDomainsTable;
   sessions: SessionsTable;
   credit_leases: CreditLeasesTable;
+  usage_rollups: UsageRollupsTable;
 }
 
 /**
@@ -269,6 +287,7 @@ const TABLES: Record<keyof Database, true> = {
   identity_provider_domains: true,
   sessions: true,
   credit_leases: true,
+  usage_rollups: true,
 };
 export const SCHEMA_TABLES = Object.keys(TABLES) as readonly (keyof Database)[];
 

@@ -28,3 +28,20 @@ export interface KeyUsageTagsTable {
   tag: string;
   count: number;
 }
+
+/**
+ * A tenant's verifies in one UTC hour or day, by verdict code, key or verify tag (issue 26):
+ * what analytics reads, written by the usage recorder's flushes beside the per-key counts.
+ */
+export interface UsageRollupsTable {
+  tenant_id: string;
+  dimension: 'code' | 'key' | 'tag';
+  granularity: 'hour' | 'day';
+  /** The bucket's start, ms since the epoch. */
+  bucket: number;
+  /** '' for a key with no environment. */
+  environment_id: string;
+  /** The verdict code, the key id or the tag (`k=v`). */
+  group_name: string;
+  count: number;
+}

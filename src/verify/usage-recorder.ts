@@ -1,7 +1,7 @@
 /**
  * Key usage, counted in memory on the verify path and written in batches (SPEC §4): a verify
  * costs a few Map lookups and a counter increment, never a storage access. Pending counts are
- * flushed every `intervalMs`, as soon as `maxEntries` distinct key/day/code counters are
+ * flushed every `intervalMs`, as soon as `maxEntries` distinct key/hour/code counters are
  * pending, and on close, as upserts that add to the stored counts: 500 keys to a transaction,
  * each key's counts and last use in one, verifies served between them.
  *
@@ -12,22 +12,28 @@
  */
 import { DAY_MS } from '../core/clock.js';
 import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
-import type { LastUseRow, UsageDayRow, UsageTagRow, VerifyStore } from './verify-store.js';
+import type { LastUseRow, UsageDayRow, UsageHourRow, UsageTagRow, VerifyStore } from './verify-store.js';
 import { HOUR_MS, mergeCells, tagRowsOf, type Cell } from './usage-cells.js';
 
 /** Keys per transaction of a flush: verifies are served between two slices. */
 export const USAGE_SLICE = 500;
 
-/** One key's pending usage: its last use and its counters by UTC day number, then code. */
+const HOURS_A_DAY = 24;
+
+/**
+ * One key's pending usage: its last use and its counters by UTC hour number, then code. Hours,
+ * not days (issue 26): the tenant's hourly rollups need them, and a flush sums them per day for
+ * the per-key day rows, so a verify still does one comparison and one increment.
+ */
 interface KeyEntry {
   lastAt: number;
   lastIp: string | null;
-  /** The day last recorded and its counters: most verifies of a key fall on the same day. */
-  day: number;
+  /** The hour last recorded and its counters: most verifies of a key fall in the same hour. */
+  hour: number;
   codes: Map<string, Cell>;
-  readonly days: Map<number, Map<string, Cell>>;
+  readonly hours: Map<number, Map<string, Cell>>;
   /** Verify tags by UTC hour number, then tag (issue 29); made only when a verify of the key brings tags. */
-  hours?: Map<number, Map<string, Cell>>;
+  tags?: Map<number, Map<string, Cell>>;
 }
 
 type Pending = Map<string, KeyEntry>;
@@ -36,7 +42,7 @@ export interface UsageRecorderOptions {
   readonly store: Pick<VerifyStore, 'writeUsage'>;
   /** How often pending counts are written. */
   readonly intervalMs: number;
-  /** Pending key/day/code counters that trigger a flush at once. */
+  /** Pending key/hour/code counters that trigger a flush at once. */
   readonly maxEntries: number;
   /** Told about a flush that failed on its own schedule (its counts are kept for the next). */
   readonly onError: (error: unknown) => void;
@@ -54,7 +60,7 @@ export interface UsageSink {
 export interface UsageRecorder extends UsageSink, PendingUsage {
   /** Writes everything pending now; rejects if that fails (the counts not stored are kept). */
   flush(): Promise<void>;
-  /** Distinct key/day/code counters pending. */
+  /** Distinct key/hour/code counters pending. */
   pendingEntries(): number;
   /** Stops the timer and flushes what is pending; later verifies are counted but not flushed. */
   close(): Promise<void>;
@@ -74,17 +80,45 @@ export function dayOf(dayNumber: number): string {
 
 const byNumber = (a: number, b: number): number => a - b;
 
+/** A key's hourly counters summed per UTC day number, then code. */
+function daysOf(entry: KeyEntry): Map<number, Map<string, number>> {
+  const days = new Map<number, Map<string, number>>();
+  for (const [hour, codes] of entry.hours) {
+    const dayNumber = Math.floor(hour / HOURS_A_DAY);
+    let sums = days.get(dayNumber);
+    if (sums === undefined) {
+      sums = new Map();
+      days.set(dayNumber, sums);
+    }
+    for (const [code, cell] of codes) sums.set(code, (sums.get(code) ?? 0) + cell.count);
+  }
+  return days;
+}
+
 /** The day rows of `keyIds` (in that order, then by day and code) from a swapped-out buffer. */
 function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
   const rows: UsageDayRow[] = [];
   for (const keyId of keyIds) {
-    const entry = batch.get(keyId) as KeyEntry;
-    const days = entry.days.size === 1 ? entry.days.keys() : [...entry.days.keys()].sort(byNumber);
-    for (const dayNumber of days) {
-      const codes = entry.days.get(dayNumber) as Map<string, Cell>;
+    const days = daysOf(batch.get(keyId) as KeyEntry);
+    for (const dayNumber of days.size === 1 ? days.keys() : [...days.keys()].sort(byNumber)) {
+      const codes = days.get(dayNumber) as Map<string, number>;
       const day = dayOf(dayNumber);
       for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort())
-        rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
+        rows.push({ key_id: keyId, day, code, count: codes.get(code) as number });
+    }
+  }
+  return rows;
+}
+
+/** The hour rows of `keyIds` (in that order, then by hour and code): the store rolls them up per tenant. */
+function hourRows(batch: Pending, keyIds: readonly string[]): UsageHourRow[] {
+  const rows: UsageHourRow[] = [];
+  for (const keyId of keyIds) {
+    const { hours } = batch.get(keyId) as KeyEntry;
+    for (const hour of hours.size === 1 ? hours.keys() : [...hours.keys()].sort(byNumber)) {
+      const codes = hours.get(hour) as Map<string, Cell>;
+      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort())
+        rows.push({ key_id: keyId, hour: hour * HOUR_MS, code, count: (codes.get(code) as Cell).count });
     }
   }
   return rows;
@@ -92,7 +126,7 @@ function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
 
 /** The tag rows of `keyIds` (in that order, then by hour and tag). */
 function tagRows(batch: Pending, keyIds: readonly string[]): UsageTagRow[] {
-  return keyIds.flatMap((keyId) => tagRowsOf(keyId, (batch.get(keyId) as KeyEntry).hours));
+  return keyIds.flatMap((keyId) => tagRowsOf(keyId, (batch.get(keyId) as KeyEntry).tags));
 }
 
 function lastUseRows(batch: Pending, keyIds: readonly string[]): LastUseRow[] {
@@ -109,8 +143,8 @@ function lastUseRows(batch: Pending, keyIds: readonly string[]): LastUseRow[] {
  */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function newEntry(day: number, codes: Map<string, Cell>): KeyEntry {
-  return { lastAt: -Infinity, lastIp: null, day, codes, days: new Map([[day, codes]]) };
+function newEntry(hour: number, codes: Map<string, Cell>): KeyEntry {
+  return { lastAt: -Infinity, lastIp: null, hour, codes, hours: new Map([[hour, codes]]) };
 }
 
 export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorder {
@@ -140,22 +174,22 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     const into = pending.get(keyId);
     if (into === undefined) {
       pending.set(keyId, entry);
-      for (const codes of entry.days.values()) entries += codes.size;
-      for (const tags of entry.hours?.values() ?? []) entries += tags.size;
+      for (const codes of entry.hours.values()) entries += codes.size;
+      for (const tags of entry.tags?.values() ?? []) entries += tags.size;
       return;
     }
     if (entry.lastAt > into.lastAt) {
       into.lastAt = entry.lastAt;
       into.lastIp = entry.lastIp;
     }
-    entries += mergeCells(into.days, entry.days);
-    if (entry.hours !== undefined) entries += mergeCells((into.hours ??= new Map()), entry.hours);
+    entries += mergeCells(into.hours, entry.hours);
+    if (entry.tags !== undefined) entries += mergeCells((into.tags ??= new Map()), entry.tags);
   }
 
   /** One verify's tags, on the key's entry: a counter per UTC hour and tag. */
   function recordTags(entry: KeyEntry, tags: readonly string[], nowMs: number): void {
     const hour = Math.floor(nowMs / HOUR_MS);
-    const hours = (entry.hours ??= new Map());
+    const hours = (entry.tags ??= new Map());
     let cells = hours.get(hour);
     if (cells === undefined) {
       cells = new Map();
@@ -185,7 +219,12 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
       for (; written < keyIds.length; written += USAGE_SLICE) {
         await nextTurn();
         const slice = keyIds.slice(written, written + USAGE_SLICE);
-        await options.store.writeUsage(dayRows(batch, slice), lastUseRows(batch, slice), tagRows(batch, slice));
+        await options.store.writeUsage(
+          dayRows(batch, slice),
+          lastUseRows(batch, slice),
+          tagRows(batch, slice),
+          hourRows(batch, slice),
+        );
       }
     } catch (error) {
       // The slices before the failed one are stored; only the rest go back to be written again.
@@ -203,22 +242,22 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
 
   const recorder: UsageRecorder = {
     record(keyId, code, ip, nowMs, tags, count = 1) {
-      const day = Math.floor(nowMs / DAY_MS);
+      const hour = Math.floor(nowMs / HOUR_MS);
       let entry = pending.get(keyId);
       let codes: Map<string, Cell> | undefined;
       if (entry === undefined) {
         codes = new Map();
-        entry = newEntry(day, codes);
+        entry = newEntry(hour, codes);
         pending.set(keyId, entry);
-      } else if (entry.day === day) {
+      } else if (entry.hour === hour) {
         codes = entry.codes;
       } else {
-        codes = entry.days.get(day);
+        codes = entry.hours.get(hour);
         if (codes === undefined) {
           codes = new Map();
-          entry.days.set(day, codes);
+          entry.hours.set(hour, codes);
         }
-        entry.day = day;
+        entry.hour = hour;
         entry.codes = codes;
       }
       if (nowMs >= entry.lastAt) {
@@ -256,8 +295,8 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
     forEachPendingDay(keyId, visit) {
       const entry = pending.get(keyId);
       if (entry === undefined) return;
-      for (const [dayNumber, codes] of entry.days) {
-        const day = dayOf(dayNumber);
+      for (const [hour, codes] of entry.hours) {
+        const day = dayOf(Math.floor(hour / HOURS_A_DAY));
         for (const [code, cell] of codes) visit(day, code, cell.count);
       }
     },

@@ -28,6 +28,13 @@ export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
 /** One key's verifies with one tag in one UTC hour, added to what is stored. */
 export type UsageTagRow = KeyUsageTagsTable;
+/** One key's verifies in one UTC hour (`hour`: its start, ms) with one verdict code: rolled up per tenant. */
+export interface UsageHourRow {
+  readonly key_id: string;
+  readonly hour: number;
+  readonly code: string;
+  readonly count: number;
+}
 
 export interface VerifyStore {
   /** The key whose current or previous secret hashes to `hash` (the one indexed lookup of a miss). */
@@ -40,11 +47,15 @@ export interface VerifyStore {
   rehash(keyId: string, from: string, to: string): Promise<boolean>;
   /** The resource by `id`, or by `externalId` in `environmentId`, with its chain; undefined when unknown. */
   resource(query: ResourceQueryObject, environmentId: string | null): Promise<TargetResource | undefined>;
-  /** Adds one slice of a usage flush (these keys' day counts, last uses and tag counts) in one transaction. */
+  /**
+   * Adds one slice of a usage flush in one transaction: these keys' day counts, last uses and tag
+   * counts, and their hour counts and tags rolled up per tenant for analytics (issue 26).
+   */
   writeUsage(
     days: readonly UsageDayRow[],
     lastUses: readonly LastUseRow[],
     tags?: readonly UsageTagRow[],
+    hours?: readonly UsageHourRow[],
   ): Promise<void>;
   /** Spends credits by the one compiled conditional UPDATE (src/storage/credit-spend.ts). */
   readonly spendCredits: SpendCredits;

@@ -74,8 +74,9 @@ describe.each(testDatabases())('verify tags on $name', (db) => {
     expect((await verify({ key: key.key, tags: many.slice(0, 20) })).body.code).toBe('VALID');
   });
 
-  it('refuses hourly counts by code (kept per day) and a key of another tenant', async () => {
-    expectProblem(await analytics('groupBy=code&granularity=hour'), 400, 'VALIDATION');
+  it("refuses one key's hourly counts by code (kept per day) and a key of another tenant", async () => {
+    const key = await appKey('hourly');
+    expectProblem(await analytics(`keyId=${key.id}&groupBy=code&granularity=hour`), 400, 'VALIDATION');
     const other = await seedTenant(kw, 'Elsewhere');
     const theirs = created(await other.admin.post('/v1/keys', { name: 'theirs', kind: 'application' }));
     expectProblem(await analytics(`keyId=${theirs.id}&groupBy=tag`), 404, 'NOT_FOUND');

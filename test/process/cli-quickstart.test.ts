@@ -80,6 +80,14 @@ describe('the keyward CLI against a running server', { timeout: 60_000 }, () => 
     expect(result.stdout).toBe('');
   });
 
+  it('refuses a second tenant of a name already taken (any case), saying so and exiting 1', async () => {
+    expect((await cli.run(['tenants', 'create', '--name', 'Umbrella'])).status).toBe(0);
+    const again = await cli.run(['tenants', 'create', '--name', 'UMBRELLA']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/error: CONFLICT: a tenant named "UMBRELLA" already exists/);
+    expect(again.stdout).toBe('');
+  });
+
   it('exits 0 for a VALID verify and 1 for a key that does not exist', async () => {
     expect((await cli.run(['verify', rootKey])).status).toBe(0);
     const unknown = await cli.run(['verify', 'kw_nosuchkey', '--json']);

@@ -43,6 +43,7 @@ function tenantRow(): TenantRow {
     audit_retention_days: null,
     time_zone: null,
     require_sso: false,
+    name_key: 'acme — ünïcode ✓',
     created_at: CREATED,
     updated_at: UPDATED,
   };

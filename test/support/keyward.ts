@@ -159,7 +159,11 @@ export interface Seeded {
 
 /** A tenant with one environment, one admin user and an admin key that manages both. */
 export async function seedTenant(kw: TestKeyward, name = 'Acme'): Promise<Seeded> {
-  const tenant = await kw.root.post('/v1/tenants', { name });
+  // Tenant names are unique (issue 26): a suite seeding "Acme" twice gets "Acme 2"; the user's
+  // email keeps the name asked, which is unique per tenant only.
+  let tenant = await kw.root.post('/v1/tenants', { name });
+  for (let n = 2; tenant.status === 409 && tenant.body.field === 'name'; n++)
+    tenant = await kw.root.post('/v1/tenants', { name: `${name} ${n}` });
   const environment = await kw.root.post('/v1/environments', { tenantId: tenant.body.id, name: 'prod' });
   const user = await kw.root.post('/v1/users', {
     tenantId: tenant.body.id,

@@ -37,6 +37,8 @@ export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'i
     audit_retention_days: null,
     time_zone: null,
     require_sso: false,
+    // Unique when set: rows made here do not claim their name (migration 0024).
+    name_key: null,
     created_at: 0,
     updated_at: 0,
     ...overrides,

@@ -156,44 +156,59 @@ export function AuditPage() {
         <ChainCheck api={api} />
         <AuditExport api={api} filter={filter} />
       </div>
-      <form onSubmit={applyFilter} className="filters" aria-label="Filter events">
-        <label htmlFor="audit-q">Search</label>
-        <input
-          id="audit-q"
-          name="q"
-          type="search"
-          placeholder="key_…, res_…, key.create"
-          maxLength={64}
-          defaultValue={filter.q}
-        />
-        <label htmlFor="audit-action">Action</label>
-        <input id="audit-action" name="action" placeholder="key.create" maxLength={64} defaultValue={filter.action} />
-        <label htmlFor="audit-outcome">Outcome</label>
-        <select id="audit-outcome" name="outcome" defaultValue={filter.outcome}>
-          <option value="">any</option>
-          <option value="success">success</option>
-          <option value="denied">denied</option>
-        </select>
-        <label htmlFor="audit-actor">Actor key</label>
-        <input
-          id="audit-actor"
-          name="actorKeyId"
-          placeholder="key_…"
-          pattern="key_[0-9a-z]+"
-          defaultValue={filter.actorKeyId}
-        />
-        <label htmlFor="audit-target">Target</label>
-        <input
-          id="audit-target"
-          name="targetId"
-          placeholder="key_…, res_…"
-          maxLength={64}
-          defaultValue={filter.targetId}
-        />
-        <label htmlFor="audit-from">From</label>
-        <input id="audit-from" name="from" type="datetime-local" defaultValue={filter.from} />
-        <label htmlFor="audit-to">To</label>
-        <input id="audit-to" name="to" type="datetime-local" defaultValue={filter.to} />
+      {/* Seven fields: a grid of labelled fields (filter-grid in style.css), not one row of slivers. */}
+      <form onSubmit={applyFilter} className="filters filter-grid" aria-label="Filter events">
+        <div className="field">
+          <label htmlFor="audit-q">Search</label>
+          <input
+            id="audit-q"
+            name="q"
+            type="search"
+            placeholder="key_…, res_…, key.create"
+            maxLength={64}
+            defaultValue={filter.q}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-action">Action</label>
+          <input id="audit-action" name="action" placeholder="key.create" maxLength={64} defaultValue={filter.action} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-outcome">Outcome</label>
+          <select id="audit-outcome" name="outcome" defaultValue={filter.outcome}>
+            <option value="">any</option>
+            <option value="success">success</option>
+            <option value="denied">denied</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-actor">Actor key</label>
+          <input
+            id="audit-actor"
+            name="actorKeyId"
+            placeholder="key_…"
+            pattern="key_[0-9a-z]+"
+            defaultValue={filter.actorKeyId}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-target">Target</label>
+          <input
+            id="audit-target"
+            name="targetId"
+            placeholder="key_…, res_…"
+            maxLength={64}
+            defaultValue={filter.targetId}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-from">From</label>
+          <input id="audit-from" name="from" type="datetime-local" defaultValue={filter.from} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-to">To</label>
+          <input id="audit-to" name="to" type="datetime-local" defaultValue={filter.to} />
+        </div>
         <button type="submit">Filter</button>
       </form>
       <PagedTable

@@ -16,7 +16,8 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (a
     schema: {
       tags: ['analytics'],
       operationId: 'getAnalyticsVerifications',
-      summary: 'Verifications over time by verdict code, key or verify tag, per UTC hour (tags) or day, for dashboards',
+      summary:
+        'Verifications over time by verdict code, key (the busiest) or verify tag, per UTC hour or day, for dashboards',
       querystring: VerificationsQuery,
       response: { 200: Verifications, ...PROBLEM_RESPONSES },
     },

@@ -17,6 +17,13 @@ export async function findTenant(db: Db, id: string): Promise<TenantRow | undefi
   return columns.decodeFound(await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
+/** The tenant holding this name key (tenant-name-key.ts), if any. */
+export async function findTenantByNameKey(db: Db, nameKey: string): Promise<TenantRow | undefined> {
+  return columns.decodeFound(
+    await db.selectFrom('tenants').selectAll().where('name_key', '=', nameKey).executeTakeFirst(),
+  );
+}
+
 /** The tenant, locked until `trx` ends (its settings' read-modify-write). */
 export async function lockTenant(trx: Db, id: string): Promise<TenantRow | undefined> {
   return columns.decodeFound(

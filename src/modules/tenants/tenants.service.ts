@@ -13,12 +13,15 @@ import { settingChanges } from '../audit/setting-changes.js';
 import { effectiveSettings } from '../environments/effective-settings.js';
 import {
   findTenant,
+  findTenantByNameKey,
   insertTenant,
   listTenants as listTenantRows,
   lockTenant,
   updateTenant as updateTenantRow,
   type TenantRow,
 } from './tenants.repository.js';
+import type { Db } from '../../storage/database.js';
+import { tenantNameKey } from '../../storage/tenant-name-key.js';
 
 export const DEFAULT_TIER = 'free';
 
@@ -43,6 +46,28 @@ export function toTenantObject(row: TenantRow, withEffective = true): TenantObje
   };
 }
 
+/**
+ * 409 when another tenant has this name, compared case-insensitively (issue 26): the unique
+ * index on `name_key` holds it when two requests race, and `nameTakenOnRace` says it the same way.
+ */
+async function nameTaken(trx: Db, name: string, self?: string): Promise<Result<null>> {
+  const holder = await findTenantByNameKey(trx, tenantNameKey(name));
+  return holder === undefined || holder.id === self ? ok(null) : nameTakenProblem(name);
+}
+
+function nameTakenProblem<T>(name: string): Result<T> {
+  return fail('CONFLICT', `a tenant named ${JSON.stringify(name)} already exists; tenant names are unique`, {
+    field: 'name',
+  });
+}
+
+/** The unique index refused the name: a create or rename of the same name committed first. */
+function nameTakenOnRace<T>(result: Result<T>, name: string | undefined): Result<T> {
+  if (result.ok || name === undefined || result.problem.code !== 'CONFLICT' || result.problem.extra !== undefined)
+    return result;
+  return nameTakenProblem(name);
+}
+
 export function checkExpirySettings(defaultDays: number | null, maxDays: number | null): Result<void> {
   if (defaultDays !== null && maxDays !== null && defaultDays > maxDays) {
     return fail('VALIDATION', `defaultKeyExpiryDays (${defaultDays}) exceeds maxKeyExpiryDays (${maxDays})`, {
@@ -59,10 +84,13 @@ export async function createTenant(
 ): Promise<Result<TenantObject>> {
   const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
   if (!timeZone.ok) return timeZone;
-  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+  const result = await mutate(deps, caller.actor, async ({ trx, now, record }) => {
+    const taken = await nameTaken(trx, input.name);
+    if (!taken.ok) return taken;
     const row: TenantRow = {
       id: newId('tenant', now),
       name: input.name,
+      name_key: tenantNameKey(input.name),
       tier: input.tier ?? DEFAULT_TIER,
       mfa_required: input.mfaRequired === true,
       rotation_window_days: input.rotationWindowDays ?? null,
@@ -85,6 +113,7 @@ export async function createTenant(
     if (row.audit_retention_days !== null) await record(retentionChange(row.id, null, row.audit_retention_days));
     return ok(toTenantObject(row));
   });
+  return nameTakenOnRace(result, input.name);
 }
 
 export async function listTenants(
@@ -114,12 +143,19 @@ export async function updateTenant(
   if (!canSeeTenant(caller.key, id)) return notFound('tenant', id);
   const timeZone = input.timeZone === undefined ? ok(null) : checkTimeZone(input.timeZone, 'timeZone');
   if (!timeZone.ok) return timeZone;
-  return mutate(deps, caller.actor, async ({ trx, now, record }) => {
+  // A name given anew claims its key; the same name (a settings change sending it back) keeps the row's.
+  const result = await mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await lockTenant(trx, id);
     if (current === undefined) return notFound('tenant', id);
+    const renamed = input.name !== undefined && input.name !== current.name;
+    if (renamed) {
+      const taken = await nameTaken(trx, input.name as string, id);
+      if (!taken.ok) return taken;
+    }
     const next: TenantRow = {
       ...current,
       name: input.name ?? current.name,
+      name_key: renamed ? tenantNameKey(input.name as string) : current.name_key,
       tier: input.tier ?? current.tier,
       mfa_required: input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired,
       rotation_window_days:
@@ -150,4 +186,5 @@ export async function updateTenant(
       await record(retentionChange(id, current.audit_retention_days, next.audit_retention_days));
     return ok(toTenantObject(next));
   });
+  return nameTakenOnRace(result, input.name);
 }

@@ -1,22 +1,36 @@
 /**
  * Verifications over time (SPEC §5 `GET /v1/analytics/verifications`), for dashboards: the counts
  * the usage recorder wrote (every `KEYWARD_USAGE_FLUSH_MS`), in one tenant, optionally one
- * environment or key, by UTC hour or day. By code and by key they come from the daily counts, so
- * by day only; by tag (issue 29) from the hourly tag counts, so by hour or day.
+ * environment or key, by UTC hour or day.
+ *
+ * For the tenant (issue 26) they come from its rollups, hourly and daily, so a read costs the
+ * buckets it answers, not the tenant's keys times days; by key it answers the `limit` busiest keys
+ * only (ranked from each bucket's busiest, analytics-top.ts; then their buckets read). For one key, by code they
+ * come from the key's daily counts (so by day only) and by tag from its hourly tag counts.
  */
 import { DAY_MS } from '../../core/clock.js';
+import { topKeys } from './analytics-top.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { VerificationsInput, VerificationsObject } from '../../api/analytics.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import { findKeyById } from '../keys/keys.repository.js';
 import { notFound, resolveTenantId } from '../scope.js';
-import { dayCounts, tagCounts, type AnalyticsScope, type CountRow } from './analytics.repository.js';
+import {
+  dayCounts,
+  rollupCounts,
+  tagCounts,
+  type AnalyticsScope,
+  type CountRow,
+  type RollupRange,
+} from './analytics.repository.js';
 
 const HOUR_MS = 3_600_000;
 /** The widest range asked at once: a month by hour, a bit more than a year by day. */
 const MAX_SPAN_DAYS = { hour: 31, day: 400 } as const;
 const DEFAULT_SPAN_DAYS = { hour: 7, day: 30 } as const;
+/** By key: the busiest keys answered unless `limit` says otherwise. */
+export const DEFAULT_TOP_KEYS = 10;
 
 const dayText = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -44,7 +58,7 @@ async function scopeOf(
   deps: ServiceDeps,
   tenantId: string,
   query: VerificationsInput,
-): Promise<Result<AnalyticsScope>> {
+): Promise<Result<AnalyticsScope & { readonly empty: boolean }>> {
   if (query.environmentId !== undefined) {
     const environment = await findEnvironment(deps.db, query.environmentId);
     if (environment?.tenant_id !== tenantId) return notFound('environment', query.environmentId);
@@ -52,8 +66,31 @@ async function scopeOf(
   if (query.keyId !== undefined) {
     const key = await findKeyById(deps.db, query.keyId);
     if (key?.tenant_id !== tenantId) return notFound('key', query.keyId);
+    // A key of another environment than the one named has no verifies in it.
+    if (query.environmentId !== undefined && key.environment_id !== query.environmentId)
+      return ok({ tenantId, environmentId: query.environmentId, keyId: query.keyId, empty: true });
   }
-  return ok({ tenantId, environmentId: query.environmentId, keyId: query.keyId });
+  return ok({ tenantId, environmentId: query.environmentId, keyId: query.keyId, empty: false });
+}
+
+/** The stored counts the answer sums: the tenant's rollups, or for one key its own counts. */
+async function countRows(
+  deps: ServiceDeps,
+  scope: AnalyticsScope,
+  range: RollupRange,
+  limit: number | undefined,
+): Promise<CountRow[]> {
+  const { keyId } = scope;
+  if (keyId !== undefined) {
+    // The key is of the tenant and environment (scopeOf): its own rows need no join.
+    if (range.dimension === 'key') return rollupCounts(deps.db, scope, range, [keyId]);
+    const keyScope = { ...scope, keyId };
+    if (range.dimension === 'tag') return tagCounts(deps.db, keyScope, range.from, range.to);
+    return dayCounts(deps.db, keyScope, dayText(range.from), dayText(range.to - DAY_MS));
+  }
+  if (range.dimension !== 'key') return rollupCounts(deps.db, scope, range);
+  const keys = await topKeys(deps.db, scope, range, limit ?? DEFAULT_TOP_KEYS);
+  return rollupCounts(deps.db, scope, range, keys);
 }
 
 export async function getAnalyticsVerifications(
@@ -67,18 +104,17 @@ export async function getAnalyticsVerifications(
   if (!scope.ok) return scope;
   const granularity = query.granularity ?? 'day';
   const groupBy = query.groupBy ?? 'code';
-  if (granularity === 'hour' && groupBy !== 'tag')
-    return fail('VALIDATION', 'counts by code and by key are kept per day: ask granularity=day, or groupBy=tag', {
+  if (granularity === 'hour' && groupBy === 'code' && query.keyId !== undefined)
+    return fail('VALIDATION', "one key's counts by code are kept per day: ask granularity=day, or leave keyId out", {
       field: 'granularity',
     });
   const span = range(query, granularity, deps.clock.now());
   if (!span.ok) return span;
   const { from, to } = span.value;
   const step = granularity === 'hour' ? HOUR_MS : DAY_MS;
-  const rows: CountRow[] =
-    groupBy === 'tag'
-      ? await tagCounts(deps.db, scope.value, from, to)
-      : await dayCounts(deps.db, scope.value, groupBy, dayText(from), dayText(to - DAY_MS));
+  const rows = scope.value.empty
+    ? []
+    : await countRows(deps, scope.value, { dimension: groupBy, granularity, from, to }, query.limit);
   const sums = new Map<string, { time: number; group: string; count: number }>();
   for (const row of rows) {
     const at = typeof row.at === 'number' ? row.at : Date.parse(row.at);

@@ -1,28 +1,39 @@
 /**
  * Key usage at rest: `key_usage` (each key's last use) and `key_usage_days` (verifies per key,
- * UTC day and verdict code). Written only in batches by the usage recorder, as upserts that add
- * to what is there, so several nodes flushing into one database each add their own counts.
+ * UTC day and verdict code), with the tenant's analytics rollups beside them. Written only in
+ * batches by the usage recorder, as upserts that add to what is there, so several nodes flushing
+ * into one database each add their own counts.
  */
 import type { Kysely } from 'kysely';
 import type { Database, Db, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from '../../storage/database.js';
+import { addRollups } from './usage-rollups.repository.js';
 
 export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
 export type UsageTagRow = KeyUsageTagsTable;
+/** One key's verifies in one UTC hour with one verdict code. */
+export interface UsageHourRow {
+  readonly key_id: string;
+  readonly hour: number;
+  readonly code: string;
+  readonly count: number;
+}
 
 /** Rows per statement: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 export const USAGE_CHUNK = 500;
 
 /**
- * Adds one slice of a flush, some keys' day counts and last uses, in one transaction. Rows come
- * in one order on every node (key id, then day, then code), so concurrent flushes on PostgreSQL
- * take row locks in the same order and cannot deadlock.
+ * Adds one slice of a flush, some keys' day counts, last uses and tag counts, and the tenant
+ * rollups of their hour and tag counts, in one transaction. Rows come in one order on every node
+ * (key id, then day, then code; the rollups last, in their key's order), so concurrent flushes on
+ * PostgreSQL take row locks in the same order and cannot deadlock.
  */
 export async function writeUsageSlice(
   db: Kysely<Database>,
   days: readonly UsageDayRow[],
   lastUses: readonly LastUseRow[],
   tags: readonly UsageTagRow[] = [],
+  hours: readonly UsageHourRow[] = [],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Verify tags per key, UTC hour and tag (issue 29), in the same order as the days.
@@ -48,6 +59,11 @@ export async function writeUsageSlice(
         )
         .execute();
     }
+    await addRollups(
+      trx,
+      hours.map((row) => ({ key_id: row.key_id, hour: row.hour, group: row.code, count: row.count })),
+      tags.map((row) => ({ key_id: row.key_id, hour: row.hour, group: row.tag, count: row.count })),
+    );
     if (lastUses.length === 0) return;
     await trx
       .insertInto('key_usage')

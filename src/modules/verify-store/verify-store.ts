@@ -16,7 +16,13 @@ import { findKeyWithPoliciesByHash, rehashKey } from '../keys/keys.repository.js
 import { toKeyRecord } from '../keys/key-record-of.js';
 import { loadTarget } from '../resources/resource-targets.js';
 import { findResource, findResourceByExternalId } from '../resources/resources.repository.js';
-import { type LastUseRow, type UsageDayRow, type UsageTagRow, writeUsageSlice } from '../usage/usage.repository.js';
+import {
+  type LastUseRow,
+  type UsageDayRow,
+  type UsageHourRow,
+  type UsageTagRow,
+  writeUsageSlice,
+} from '../usage/usage.repository.js';
 
 // The return type is left to inference: app.ts assigns it to `VerifyStore`, where a drift fails typecheck.
 export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
@@ -55,8 +61,12 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
             : await findResourceByExternalId(db, environmentId, query.type, query.externalId);
       return row === undefined ? undefined : loadTarget(db, model, row);
     },
-    writeUsage: (days: readonly UsageDayRow[], lastUses: readonly LastUseRow[], tags: readonly UsageTagRow[] = []) =>
-      writeUsageSlice(db, days, lastUses, tags),
+    writeUsage: (
+      days: readonly UsageDayRow[],
+      lastUses: readonly LastUseRow[],
+      tags: readonly UsageTagRow[] = [],
+      hours: readonly UsageHourRow[] = [],
+    ) => writeUsageSlice(db, days, lastUses, tags, hours),
     spendCredits: creditSpends(db),
     leases: leaseStore(db),
   };

@@ -24,6 +24,8 @@ import * as identityProviders from './0019-identity-providers.js';
 import * as keySearch from './0020-key-search.js';
 import * as resourceAuditSearch from './0021-resource-audit-search.js';
 import * as creditLeases from './0022-credit-leases.js';
+import * as analyticsRollup from './0023-analytics-rollup.js';
+import * as tenantNames from './0024-tenant-names.js';
 import * as replica from './0027-replica.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -48,5 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020-key-search': keySearch,
   '0021-resource-audit-search': resourceAuditSearch,
   '0022-credit-leases': creditLeases,
+  '0023-analytics-rollup': analyticsRollup,
+  '0024-tenant-names': tenantNames,
   '0027-replica': replica,
 };

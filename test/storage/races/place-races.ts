@@ -17,6 +17,27 @@ export const PLACE_RACES: readonly AnyRace[] = [
     serial: (name) => eitherOrder(200, 200, { name, rotationWindowDays: Number(name.split('-')[1]) }),
   }),
   race({
+    // Tenant names are unique case-insensitively (issue 26): one create wins, the other is refused
+    // as taken, however the two land; never two tenants of one name.
+    name: 'tenant create vs tenant create of the same name',
+    setup: async (world) => world.unique('Twin'),
+    a: (node, name, world) => node.call('POST', '/v1/tenants', world.rootKey, { name }),
+    b: (node, name, world) => node.call('POST', '/v1/tenants', world.rootKey, { name: name.toUpperCase() }),
+    outcome: {
+      a: (reply) => (reply.status === 409 ? `409 ${reply.body.field}` : reply.status),
+      b: (reply) => (reply.status === 409 ? `409 ${reply.body.field}` : reply.status),
+    },
+    observe: async (world, name) => {
+      const read = await world.nodes[0].call('GET', '/v1/tenants?limit=100', world.rootKey);
+      const named = (read.body.items as { name: string }[]).filter((t) => t.name.toLowerCase() === name.toLowerCase());
+      return { tenantsOfThatName: named.length };
+    },
+    serial: () => [
+      { order: 'a, b', a: 201, b: '409 name', end: { tenantsOfThatName: 1 } },
+      { order: 'b, a', a: '409 name', b: 201, end: { tenantsOfThatName: 1 } },
+    ],
+  }),
+  race({
     name: 'environment rename vs setting',
     setup: async (world) => (await world.make('/v1/environments', { name: world.unique('env') })).id as string,
     a: (node, id, world) => node.call('PATCH', `/v1/environments/${id}`, world.adminKey, { name: `renamed ${id}` }),
