@@ -6,30 +6,10 @@
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { CorruptColumnError } from './corrupt-column.js';
 
-/** A stored value its column cannot hold: a bug or a hand-edited row, never a user's input. */
-export class CorruptColumnError extends Error {
-  override readonly name = 'CorruptColumnError';
-  constructor(
-    readonly column: string,
-    readonly reason: string,
-    /** The id of the object being read when it failed (`readingRow`), so a log can say which row to repair. */
-    readonly rowId: string | null = null,
-  ) {
-    super(`stored ${column} is not readable: ${reason}`);
-  }
-}
-
-/** Runs `read` over the object `rowId`: a column it cannot read is said with that id. */
-export function readingRow<T>(rowId: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof CorruptColumnError && error.rowId === null)
-      throw new CorruptColumnError(error.column, error.reason, rowId);
-    throw error;
-  }
-}
+// The codec's error lives apart (corrupt-column.ts), so a caller telling it apart imports no decoding.
+export { CorruptColumnError, readingRow } from './corrupt-column.js';
 
 export function decodeFlag(value: number, column: string): boolean {
   if (value === 0 || value === 1) return value === 1;

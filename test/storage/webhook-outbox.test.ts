@@ -3,35 +3,15 @@
  * one delivery per subscribing endpoint of the tenant, in the order the changes were made.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '../../src/core/ids.js';
-import { insertEndpoint, type EndpointRow } from '../../src/modules/webhooks/endpoints.repository.js';
+import type { EndpointRow } from '../../src/modules/webhooks/endpoints.repository.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { storedEndpoint } from '../support/stored-endpoint.js';
 
 const ALL_EVENTS = ['key.created', 'key.updated', 'key.rotated', 'key.revoked'];
 
-async function endpoint(kw: TestKeyward, tenantId: string, overrides: Partial<EndpointRow> = {}): Promise<string> {
-  const now = Date.now();
-  const id = newId('webhookEndpoint', now);
-  await insertEndpoint(kw.keyward.storage.db, {
-    id,
-    tenant_id: tenantId,
-    environment_id: null,
-    url: 'https://hooks.example/keyward',
-    description: '',
-    events: [...ALL_EVENTS],
-    enabled: true,
-    secret: 'sealed elsewhere',
-    previous_secret: null,
-    previous_secret_until: null,
-    expiring_lead_days: 7,
-    credits_low_threshold: null,
-    created_by_key_id: null,
-    created_at: now,
-    updated_at: now,
-    ...overrides,
-  });
-  return id;
+function endpoint(kw: TestKeyward, tenantId: string, overrides: Partial<EndpointRow> = {}): Promise<string> {
+  return storedEndpoint(kw.keyward.storage.db, tenantId, ALL_EVENTS, overrides);
 }
 
 async function deliveriesOf(kw: TestKeyward, endpointId: string) {
