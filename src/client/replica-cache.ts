@@ -74,6 +74,24 @@ function restOf(request: VerifyRequest): string {
   return `\n${permission ?? ''}\n${action ?? ''}\n${resource?.type ?? ''}\n${resource?.id ?? ''}\n${resource?.externalId ?? ''}`;
 }
 
+/** Usage cells summed per key and code (copies: the cells themselves are left as they are). */
+export function sumUsage(cells: readonly UsageCell[]): UsageCell[] {
+  const byName = new Map<string, UsageCell>();
+  for (const cell of cells) {
+    const name = `${cell.keyId} ${cell.code}`;
+    const into = byName.get(name);
+    if (into === undefined) byName.set(name, { ...cell });
+    else {
+      into.count += cell.count;
+      if (cell.lastAt >= into.lastAt) {
+        into.lastAt = cell.lastAt;
+        into.lastIp = cell.lastIp;
+      }
+    }
+  }
+  return [...byName.values()];
+}
+
 /** A key's tables of verdicts: without an address, then one per address (an emptied one stays: rare, and small). */
 function tablesOf(node: KeyNode): Map<string, Entry>[] {
   return node.byIp === undefined ? [node.verdicts] : [node.verdicts, ...node.byIp.values()];
@@ -217,26 +235,14 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       return size;
     },
     takeUsage() {
-      const summed = new Map<string, UsageCell>();
-      const add = (cell: UsageCell): void => {
-        if (cell.count === 0) return;
-        const name = `${cell.keyId} ${cell.code}`;
-        const into = summed.get(name);
-        if (into === undefined) summed.set(name, { ...cell });
-        else {
-          into.count += cell.count;
-          if (cell.lastAt >= into.lastAt) {
-            into.lastAt = cell.lastAt;
-            into.lastIp = cell.lastIp;
-          }
-        }
-        cell.count = 0;
-      };
-      for (const cell of retired) add(cell);
+      const served = retired;
       retired = [];
       for (const node of nodes.values())
-        for (const table of tablesOf(node)) for (const entry of table.values()) add(entry.usage);
-      return [...summed.values()];
+        for (const table of tablesOf(node))
+          for (const entry of table.values()) if (entry.usage.count > 0) served.push(entry.usage);
+      const usage = sumUsage(served);
+      for (const cell of served) cell.count = 0;
+      return usage;
     },
   };
 }
