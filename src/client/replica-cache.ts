@@ -1,5 +1,5 @@
 /**
- * The replica's verdicts (SPEC §4, replica): answers the server gave, keyed by the HMAC of the
+ * The replica's verdicts (SPEC §4, replica): answers the server gave, keyed by the keyed hash of the
  * presented key under this process's secret (verdict-hash.ts) and then by the request's other
  * members that change a verdict (permission, action, resource, clientIp: none of them secret).
  * Indexed by key id and by "asked about a resource", so the change stream evicts what a change
