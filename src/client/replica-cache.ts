@@ -1,5 +1,5 @@
 /**
- * The replica's verdicts (SPEC §4, replica): answers the server gave, keyed by the HMAC of the
+ * The replica's verdicts (SPEC §4, replica): answers the server gave, keyed by the keyed hash of the
  * presented key under this process's secret (verdict-hash.ts) and then by the request's other
  * members that change a verdict (permission, action, resource, clientIp: none of them secret).
  * Indexed by key id and by "asked about a resource", so the change stream evicts what a change
@@ -72,6 +72,24 @@ function restOf(request: VerifyRequest): string {
   if (action === undefined && resource === undefined && permission !== '') return permission ?? '';
   // None of permission, action, type or id can hold a newline (their patterns); externalId, last, may.
   return `\n${permission ?? ''}\n${action ?? ''}\n${resource?.type ?? ''}\n${resource?.id ?? ''}\n${resource?.externalId ?? ''}`;
+}
+
+/** Usage cells summed per key and code (copies: the cells themselves are left as they are). */
+export function sumUsage(cells: readonly UsageCell[]): UsageCell[] {
+  const byName = new Map<string, UsageCell>();
+  for (const cell of cells) {
+    const name = `${cell.keyId} ${cell.code}`;
+    const into = byName.get(name);
+    if (into === undefined) byName.set(name, { ...cell });
+    else {
+      into.count += cell.count;
+      if (cell.lastAt >= into.lastAt) {
+        into.lastAt = cell.lastAt;
+        into.lastIp = cell.lastIp;
+      }
+    }
+  }
+  return [...byName.values()];
 }
 
 /** A key's tables of verdicts: without an address, then one per address (an emptied one stays: rare, and small). */
@@ -217,26 +235,14 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       return size;
     },
     takeUsage() {
-      const summed = new Map<string, UsageCell>();
-      const add = (cell: UsageCell): void => {
-        if (cell.count === 0) return;
-        const name = `${cell.keyId} ${cell.code}`;
-        const into = summed.get(name);
-        if (into === undefined) summed.set(name, { ...cell });
-        else {
-          into.count += cell.count;
-          if (cell.lastAt >= into.lastAt) {
-            into.lastAt = cell.lastAt;
-            into.lastIp = cell.lastIp;
-          }
-        }
-        cell.count = 0;
-      };
-      for (const cell of retired) add(cell);
+      const served = retired;
       retired = [];
       for (const node of nodes.values())
-        for (const table of tablesOf(node)) for (const entry of table.values()) add(entry.usage);
-      return [...summed.values()];
+        for (const table of tablesOf(node))
+          for (const entry of table.values()) if (entry.usage.count > 0) served.push(entry.usage);
+      const usage = sumUsage(served);
+      for (const cell of served) cell.count = 0;
+      return usage;
     },
   };
 }

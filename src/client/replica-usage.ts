@@ -4,7 +4,7 @@
  * report that fails keeps its counts for the next one; each is bounded by `timeoutMs`.
  */
 import type { ReplicaUsageInput } from '../api/replica.js';
-import type { UsageCell } from './replica-cache.js';
+import { sumUsage, type UsageCell } from './replica-cache.js';
 
 export interface UsageReporterOptions {
   readonly url: string;
@@ -51,7 +51,9 @@ export function createUsageReporter(options: UsageReporterOptions): UsageReporte
   };
 
   const flushNow = async (): Promise<void> => {
-    const cells = [...unsent, ...options.take()];
+    // A report that failed goes again with what was counted since, one item per key and code, so
+    // that a server down for long is not sent a list that grew at every try.
+    const cells = sumUsage([...unsent, ...options.take()]);
     unsent = [];
     for (let at = 0; at < cells.length; at += BATCH) {
       const batch = cells.slice(at, at + BATCH);

@@ -3,7 +3,7 @@
  * one environment answered in this process, synchronously, from answers the server gave; evicted
  * by the server's change stream (`GET /v1/changes/stream`) as soon as a change reaches them.
  *
- * What it holds: answers only, keyed by an HMAC of the presented key under a secret of this
+ * What it holds: answers only, keyed by a keyed SHA-256 of the presented key under a secret of this
  * process (verdict-hash.ts); never a key, nor the server's hash of one. What it never does:
  * - serve while it cannot vouch for its verdicts: past `maxStalenessMs` since the server last
  *   said it had every change (the stream down, or the server itself stale), every verify goes to

@@ -49,8 +49,8 @@ describe('the replica against a silent server', () => {
     expect(Date.now() - closing).toBeLessThan(1000);
   });
 
-  it('fails a usage report within its timeout and keeps its counts for the next', async () => {
-    let handed = false;
+  it('fails a usage report within its timeout and keeps its counts for the next, summed with the new', async () => {
+    const counts = [3, 2];
     const sent: { items: { count: number }[] }[] = [];
     const reporter = createUsageReporter({
       url: `${baseUrl}/v1/replica/usage`,
@@ -62,18 +62,19 @@ describe('the replica against a silent server', () => {
       timeoutMs: 200,
       intervalMs: 60_000,
       take: () => {
-        if (handed) return [];
-        handed = true;
-        return [{ keyId: 'key_x', code: 'VALID', count: 3, lastAt: Date.now(), lastIp: undefined }];
+        const count = counts.shift();
+        return count === undefined
+          ? []
+          : [{ keyId: 'key_x', code: 'VALID', count, lastAt: Date.now(), lastIp: undefined }];
       },
       onError: () => undefined,
     });
     const started = Date.now();
     await expect(reporter.flush()).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(1500);
-    // Kept: the next report sends them again (and fails again, as bounded).
+    // Kept: the next report sends them again with what was counted since, as one item (and fails again, as bounded).
     await expect(reporter.flush()).rejects.toThrow();
-    expect(sent.map((body) => body.items[0]?.count)).toEqual([3, 3]);
+    expect(sent.map((body) => body.items.map((item) => item.count))).toEqual([[3], [5]]);
     await reporter.close();
   });
 });

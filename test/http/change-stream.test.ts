@@ -37,7 +37,7 @@ describe.each(testDatabases())('the change stream on $name', (db) => {
     return { id: created.body.id as string, key: created.body.key as string };
   };
   beforeAll(async () => {
-    kw = await startKeyward(db, { config: { changeStreamMaxMs: 1500, changeStreamHeartbeatMs: 50 } });
+    kw = await startKeyward(db, { config: { changeStreamMaxMs: 2500, changeStreamHeartbeatMs: 50 } });
     home = await seedTenant(kw, 'Home');
     other = await seedTenant(kw, 'Other');
     replicate = await newKey(home, { permissions: ['verify.replicate'] });
@@ -74,11 +74,18 @@ describe.each(testDatabases())('the change stream on $name', (db) => {
     const mine = await newKey(home);
     const streamed = kw.client(replicate.key).get('/v1/changes/stream');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // Every change of qa's keys and of qa itself: a creation, an edit, a rotation, a revocation, its settings.
-    const during = await newKey(home, { environmentId: qa.body.id });
-    expect((await home.admin.patch(`/v1/keys/${before.id}`, { enabled: false })).status).toBe(200);
-    expect((await home.admin.post(`/v1/keys/${during.id}/rotate`, {})).status).toBe(200);
-    expect((await home.admin.post(`/v1/keys/${before.id}/revoke`)).status).toBe(200);
+    // Every change of qa's keys and of qa itself: a creation, an edit, a rotation, a revocation, its
+    // settings (side by side, so that all are made well within the stream's life).
+    const [during, disabled] = await Promise.all([
+      newKey(home, { environmentId: qa.body.id }),
+      home.admin.patch(`/v1/keys/${before.id}`, { enabled: false }),
+    ]);
+    expect(disabled.status).toBe(200);
+    const [rotated, revoked] = await Promise.all([
+      home.admin.post(`/v1/keys/${during.id}/rotate`, {}),
+      home.admin.post(`/v1/keys/${before.id}/revoke`),
+    ]);
+    expect([rotated.status, revoked.status]).toEqual([200, 200]);
     expect((await home.admin.patch(`/v1/environments/${qa.body.id}`, { ipAllowlist: ['10.0.0.0/8'] })).status).toBe(
       200,
     );
@@ -133,6 +140,17 @@ describe.each(testDatabases())('the change stream on $name', (db) => {
     const usage = await home.admin.get(`/v1/keys/${mine.id}/usage`);
     expect(usage.body).toMatchObject({ total: 9, lastUsedIp: '203.0.113.9' });
     expect((await other.admin.get(`/v1/keys/${theirs.id}/usage`)).body.total).toBe(0);
+    // A full batch, as a replica of many keys sends it (1000 items, the longest addresses): taken whole.
+    const item = {
+      keyId: mine.id,
+      code: 'VALID',
+      count: 1,
+      lastUsedAt: at,
+      lastUsedIp: '0000:0000:0000:0000:0000:ffff:255.255.255.255',
+    };
+    const full = await kw.client(replicate.key).post('/v1/replica/usage', { items: Array(1000).fill(item) });
+    expect(full.status, JSON.stringify(full.body)).toBe(200);
+    expect(full.body).toEqual({ accepted: 1000, ignored: 0 });
     expectProblem(
       await kw.client(replicate.key).post('/v1/replica/usage', { items: [{ keyId: mine.id, code: 'NOPE' }] }),
       400,

@@ -85,6 +85,8 @@ export const changeRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
 
   app.post('/v1/replica/usage', {
     config: { requires: { permission: 'verify.replicate' }, action: 'replica.usage.add' },
+    // A replica sends up to 1000 items at once, each up to about 200 bytes: more than the 64 KiB other calls may send.
+    bodyLimit: 256 * 1024,
     schema: {
       tags: ['replica'],
       operationId: 'addReplicaUsage',
