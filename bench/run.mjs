@@ -120,8 +120,8 @@ const SCENARIOS = [
   { name: 'verify, malformed key (429 once throttled)', kind: 'malformed', refusalsExpected: true },
   // SPEC §4 usage controls: a rate limit is checked in memory (one node, no Redis: the default);
   // credits are spent from a block leased with one conditional UPDATE (docs/limits.md). Over
-  // 10 000 keys at random each key is verified about twice a run, so nearly every verify still
-  // writes (its first spend, or its block's take); 100 busy keys show what a lease saves.
+  // 10 000 keys at random each key is verified about twice a run, too rarely to be worth a block:
+  // each verify is one exact UPDATE, as without leases; 100 busy keys show what a lease saves.
   { name: 'verify, key with a rate limit', kind: 'key', keySet: 'limited' },
   { name: 'verify, key with credits (10 000 keys)', kind: 'key', keySet: 'metered' },
   { name: 'verify, key with credits (100 busy keys)', kind: 'key', keySet: 'meteredBusy' },
@@ -147,7 +147,7 @@ async function httpRuns(keyward, bare, keySets) {
     for (const [i, target] of targets.entries()) {
       // The rate-limit row measures checking a limit, not its keys' cold misses or their cache
       // refreshes (due 45 s after a key is read): its keys are read just before it. The credit
-      // keys are left to their warm-up: a verify of each would take a lease.
+      // keys are left to their warm-up: a verify of each would count towards a lease.
       if (target.keySet === 'limited') await timeVerifies(target.server.url, keySets.limited.keys);
       const sample = await measure(target.server, options(target, seconds));
       if (sample.errors > 0 && target.refusalsExpected !== true)

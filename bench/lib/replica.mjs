@@ -24,7 +24,7 @@ const CALLS = 1_000_000;
 const SLICE = 100_000;
 const VERDICTS = 100_000;
 const REVOCATIONS = 200;
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A tenant, environment, a template key holding functions.execute, and a key holding verify.replicate. */
 async function seed(server) {
@@ -61,11 +61,15 @@ async function warm(replica, requests) {
 /**
  * Calls per second of `verifyCached`, timed over synchronous slices of 100 000 calls with the
  * event loop let run between them: a process that never yields would stop hearing the stream, and
- * the replica would rightly stop serving.
+ * the replica would rightly stop serving. A run in which the replica did not answer every call
+ * (on a loaded machine its stream can go quiet past its bound: it drops everything, as it must) is
+ * not a measure of the cached path: it is told, the cache warmed again, and the run made again.
  */
 async function throughput(replica, requests) {
   let best = 0;
-  for (let run = 0; run < 5; run++) {
+  let clean = 0;
+  for (let run = 0; clean < 5; run++) {
+    if (run >= 15) throw new Error(`only ${clean} of ${run} runs were answered from the cache throughout`);
     let busyMs = 0;
     let served = 0;
     for (let slice = 0; slice < CALLS / SLICE; slice++) {
@@ -74,7 +78,14 @@ async function throughput(replica, requests) {
       for (let i = 0; i < SLICE; i++) if (replica.verifyCached(requests[i % requests.length]) !== undefined) served++;
       busyMs += performance.now() - started;
     }
-    if (served !== CALLS) throw new Error(`only ${served} of ${CALLS} answered from the cache`);
+    if (served !== CALLS) {
+      console.log(
+        `  (r1) a run answered ${served} of ${CALLS} from the cache (fresh: ${replica.fresh()}): warmed again`,
+      );
+      await warm(replica, requests);
+      continue;
+    }
+    clean++;
     best = Math.max(best, CALLS / (busyMs / 1000));
   }
   return Math.round(best);
@@ -139,7 +150,7 @@ export async function replicaSections({ tempDir, newPepper, databaseUrl, postgre
   results.revocation = await revocations({ tempDir, pepper: newPepper(), databaseUrl });
   const r = results.revocation;
   console.log(
-    `(r3) replica revocation, 3 nodes on PostgreSQL, replica streaming from node 3 (revoke sent to node 1 → verdict dropped): p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms over ${r.revocations}`,
+    `(r3) replica revocation, 3 nodes on PostgreSQL, replica streaming from node 3 (revoke sent to node 1 → verdict dropped): p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms over ${r.revocations} (node 1 answered the revoke at p50 ${r.revokeAnsweredP50Ms} ms, p99 ${r.revokeAnsweredP99Ms} ms)`,
   );
   return results;
 }
@@ -155,6 +166,8 @@ async function revocations({ tempDir, pepper, databaseUrl }) {
   const nodes = [];
   let replica;
   const samples = [];
+  /** When node 1 answered each revoke, from the same start: the part of a sample that is the revoke's own request. */
+  const answered = [];
   try {
     nodes.push(await startKeyward(env()));
     const { template, replicate } = await seed(nodes[0]);
@@ -168,10 +181,16 @@ async function revocations({ tempDir, pepper, databaseUrl }) {
       const request = { key, permission: 'functions.execute' };
       await warm(replica, [request]);
       const started = performance.now();
-      const revoked = call(nodes[0].url, nodes[0].rootKey, 'POST', `/v1/keys/${id}/revoke`, {});
-      while (replica.verifyCached(request) !== undefined) await turn();
+      let answeredMs = Number.NaN;
+      const revoked = call(nodes[0].url, nodes[0].rootKey, 'POST', `/v1/keys/${id}/revoke`, {}).then(() => {
+        answeredMs = performance.now() - started;
+      });
+      // Looked at every millisecond, not in a loop of turns: on two cores, a bench that spins takes
+      // one from the three nodes and PostgreSQL whose latency it measures.
+      while (replica.verifyCached(request) !== undefined) await pause(1);
       samples.push(performance.now() - started);
       await revoked;
+      answered.push(answeredMs);
     }
   } finally {
     await replica?.close();
@@ -182,11 +201,14 @@ async function revocations({ tempDir, pepper, databaseUrl }) {
     await client.end();
   }
   samples.sort((a, b) => a - b);
+  answered.sort((a, b) => a - b);
   return {
     nodes: 3,
     revocations: samples.length,
     p50Ms: round(percentile(samples, 50), 2),
     p99Ms: round(percentile(samples, 99), 2),
     maxMs: round(samples[samples.length - 1], 2),
+    revokeAnsweredP50Ms: round(percentile(answered, 50), 2),
+    revokeAnsweredP99Ms: round(percentile(answered, 99), 2),
   };
 }

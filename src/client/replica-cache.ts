@@ -5,8 +5,9 @@
  * Indexed by key id and by "asked about a resource", so the change stream evicts what a change
  * reaches; counted per key and code as they are served, for the usage the replica reports.
  *
- * A hit is a hash, two Map lookups and a counter: no allocation but the string of the request's
- * other members when it has any.
+ * A hit is a hash, three Map lookups (the key's slot, the client's address, the rest) and a
+ * counter: no allocation for a verify of a permission, with or without an address; a string of
+ * the rest for an action or a resource.
  */
 import type { VerifyAnswer, VerifyRequest } from './verifier.js';
 import { createVerdictHasher } from './verdict-hash.js';
@@ -39,7 +40,12 @@ interface KeyNode {
   readonly check3: number;
   readonly keyId: string;
   readonly slot: number;
+  /** The verdicts of requests without a `clientIp`, by the rest of the request (`restOf`). */
   readonly verdicts: Map<string, Entry>;
+  /** Those of requests with one, by it and then the rest; made for the first (most keys never need it). */
+  byIp: Map<string, Map<string, Entry>> | undefined;
+  /** Verdicts held under both. */
+  size: number;
 }
 
 export interface ReplicaCache {
@@ -56,12 +62,21 @@ export interface ReplicaCache {
   takeUsage(): UsageCell[];
 }
 
-/** The request's members other than the key, as one string ('' for none: the common key-only verify). */
+/**
+ * The request's members other than the key and its address, as one string: the permission alone
+ * (the caller's own string, whose hash V8 keeps: no allocation) for the common verify of a
+ * permission or of nothing (''); otherwise all of them, after a newline no permission can hold.
+ */
 function restOf(request: VerifyRequest): string {
-  const resource = request.resource;
-  if (request.permission === undefined && resource === undefined && request.clientIp === undefined) return '';
-  // None of permission, action, type, id or clientIp can hold a newline (their patterns); externalId, last, may.
-  return `${request.permission ?? ''}\n${request.action ?? ''}\n${request.clientIp ?? ''}\n${resource?.type ?? ''}\n${resource?.id ?? ''}\n${resource?.externalId ?? ''}`;
+  const { permission, resource, action } = request;
+  if (action === undefined && resource === undefined && permission !== '') return permission ?? '';
+  // None of permission, action, type or id can hold a newline (their patterns); externalId, last, may.
+  return `\n${permission ?? ''}\n${action ?? ''}\n${resource?.type ?? ''}\n${resource?.id ?? ''}\n${resource?.externalId ?? ''}`;
+}
+
+/** A key's tables of verdicts: without an address, then one per address (an emptied one stays: rare, and small). */
+function tablesOf(node: KeyNode): Map<string, Entry>[] {
+  return node.byIp === undefined ? [node.verdicts] : [node.verdicts, ...node.byIp.values()];
 }
 
 export function createReplicaCache(maxEntries: number): ReplicaCache {
@@ -83,10 +98,14 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
     if (entry.usage.count > 0) retired.push(entry.usage);
   }
 
+  function retireAll(node: KeyNode): void {
+    for (const table of tablesOf(node)) for (const entry of table.values()) retire(entry);
+  }
+
   function dropNode(node: KeyNode): void {
     nodes.delete(node.slot);
-    size -= node.verdicts.size;
-    for (const entry of node.verdicts.values()) retire(entry);
+    size -= node.size;
+    retireAll(node);
     const ofKey = byKeyId.get(node.keyId);
     if (ofKey === node) byKeyId.delete(node.keyId);
     else if (Array.isArray(ofKey)) {
@@ -101,13 +120,19 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       if (!hasher.hash(request.key)) return undefined;
       const node = nodes.get(slotOf());
       if (node === undefined || !matches(node)) return undefined;
-      const entry = node.verdicts.get(restOf(request));
+      const ip = request.clientIp;
+      const ofIp = ip === undefined ? node.verdicts : node.byIp?.get(ip);
+      if (ofIp === undefined) return undefined;
+      const rest = restOf(request);
+      const entry = ofIp.get(rest);
       if (entry === undefined) return undefined;
       if (entry.until <= now) {
         retire(entry);
-        node.verdicts.delete(restOf(request));
+        ofIp.delete(rest);
+        if (ofIp.size === 0 && ip !== undefined) node.byIp?.delete(ip);
+        node.size--;
         size--;
-        if (node.verdicts.size === 0) dropNode(node);
+        if (node.size === 0) dropNode(node);
         return undefined;
       }
       const cell = entry.usage;
@@ -132,17 +157,28 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
           keyId: answer.keyId,
           slot,
           verdicts: new Map(),
+          byIp: undefined,
+          size: 0,
         };
         nodes.set(slot, node);
         const ofKey = byKeyId.get(answer.keyId);
         byKeyId.set(answer.keyId, ofKey === undefined ? node : [...(Array.isArray(ofKey) ? ofKey : [ofKey]), node]);
       }
+      const ip = request.clientIp;
+      let ofIp = node.verdicts;
+      if (ip !== undefined) {
+        node.byIp ??= new Map();
+        ofIp = node.byIp.get(ip) ?? new Map();
+        node.byIp.set(ip, ofIp);
+      }
       const rest = restOf(request);
-      const replaced = node.verdicts.get(rest);
-      if (replaced === undefined) size++;
-      else retire(replaced);
+      const replaced = ofIp.get(rest);
+      if (replaced === undefined) {
+        node.size++;
+        size++;
+      } else retire(replaced);
       // Frozen: every caller served from the cache shares this object.
-      node.verdicts.set(rest, {
+      ofIp.set(rest, {
         answer: Object.freeze(answer),
         until,
         usage: { keyId: answer.keyId, code: answer.code, count: 0, lastAt: 0, lastIp: undefined },
@@ -160,17 +196,19 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
     },
     evictResources() {
       for (const node of [...nodes.values()]) {
-        for (const [rest, entry] of node.verdicts) {
-          if (!entry.aboutResource) continue;
-          retire(entry);
-          node.verdicts.delete(rest);
-          size--;
-        }
-        if (node.verdicts.size === 0) dropNode(node);
+        for (const table of tablesOf(node))
+          for (const [rest, entry] of table) {
+            if (!entry.aboutResource) continue;
+            retire(entry);
+            table.delete(rest);
+            node.size--;
+            size--;
+          }
+        if (node.size === 0) dropNode(node);
       }
     },
     clear() {
-      for (const node of nodes.values()) for (const entry of node.verdicts.values()) retire(entry);
+      for (const node of nodes.values()) retireAll(node);
       nodes.clear();
       byKeyId.clear();
       size = 0;
@@ -196,7 +234,8 @@ export function createReplicaCache(maxEntries: number): ReplicaCache {
       };
       for (const cell of retired) add(cell);
       retired = [];
-      for (const node of nodes.values()) for (const entry of node.verdicts.values()) add(entry.usage);
+      for (const node of nodes.values())
+        for (const table of tablesOf(node)) for (const entry of table.values()) add(entry.usage);
       return [...summed.values()];
     },
   };

@@ -2,9 +2,10 @@
  * The entity registry: every kind of object a caller can name by id, and what each layer needs to
  * know of it. Ids (ids.ts), the change log's entities (storage/change-log.ts), the follower's
  * cache eviction (verify/change-follower.ts), the request fields the auth hook reads targets from
- * (http/plugins/auth.ts) and, through an exhaustive table of their own, the owner lookups of
- * target visibility (modules/target-visibility.ts: they read storage, which the core may not) are
- * derived from it. A new entity is one entry here, and the compiler asks for the rest.
+ * (http/plugins/auth.ts) and the owner lookups of target visibility (modules/target-visibility.ts)
+ * are derived from it. What reads storage, which the core may not, is one exhaustive table of its
+ * own (modules/target-rows.ts: each entity's read by id). A new entity is one entry here, and the
+ * compiler asks for the rest.
  */
 
 /** What a committed change to an entity drops from a node's verify caches. */

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256Hex } from './hmac-sha256.js';
+import { hmacSha256, hmacSha256Hex } from './hmac-sha256.js';
 
 const reference = (key: Buffer, text: string): string => createHmac('sha256', key).update(text, 'utf8').digest('hex');
 
@@ -53,6 +53,18 @@ describe('HMAC-SHA-256 without per-call allocation', () => {
     for (let i = 0; i < 1000; i++) {
       const text = randomBytes(i % 90).toString('hex');
       expect(hash(text)).toBe(reference(keys[1] as Buffer, text));
+    }
+  });
+
+  it('in the bytes form, gives the 32 bytes of createHmac as 32 one-byte characters, short texts and long', () => {
+    for (const key of keys) {
+      const digest = hmacSha256(key, 'bytes');
+      for (const text of ['kw_0123456789ABCDEFGHIJKLMNOPQRSTUVabcdef', '', '鍵'.repeat(19), 'y'.repeat(5000)]) {
+        const expected = createHmac('sha256', key).update(text, 'utf8').digest();
+        expect(Buffer.from(digest(text), 'latin1').equals(expected), `key ${key.length} B, text ${text.length}`).toBe(
+          true,
+        );
+      }
     }
   });
 });

@@ -93,10 +93,21 @@ function padState(key: Uint8Array, pad: number): Int32Array {
   return state;
 }
 
-/** The HMAC-SHA-256 of a string (as UTF-8) under `key`, in lower-case hex. */
+/** The HMAC-SHA-256 of a string (as UTF-8) under `key`, in the form its maker was asked for. */
 export type KeyedHash = (text: string) => string;
 
+/**
+ * `hex`: lower-case hex, 64 characters, as keys are stored. `bytes`: the 32 bytes of the digest as
+ * a string of 32 one-byte (latin1) characters, for a key kept in memory: 48 bytes of heap where
+ * the hex takes 80, and half the characters to hash for a Map lookup.
+ */
+export type DigestForm = 'hex' | 'bytes';
+
 export function hmacSha256Hex(key: Buffer): KeyedHash {
+  return hmacSha256(key, 'hex');
+}
+
+export function hmacSha256(key: Buffer, form: DigestForm): KeyedHash {
   // RFC 2104: a key longer than the block is replaced by its hash.
   const material = key.length > 64 ? createHash('sha256').update(key).digest() : key;
   const inner = padState(material, 0x36);
@@ -108,8 +119,8 @@ export function hmacSha256Hex(key: Buffer): KeyedHash {
   const bytes = new Uint8Array(MAX_BYTES + 72);
   const encoder = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tail = new Uint8Array(64);
-  // The answer as hex digits, made one flat string at the end: a Map lookup by it hashes it at once.
-  const hexOut = Buffer.alloc(64);
+  // The answer's characters, made one flat string at the end: a Map lookup by it hashes it at once.
+  const out = Buffer.alloc(64);
 
   const wipe = (used: number): void => {
     bytes.fill(0, 0, used);
@@ -128,7 +139,8 @@ export function hmacSha256Hex(key: Buffer): KeyedHash {
     if (!ascii) {
       if (Buffer.byteLength(text, 'utf8') > MAX_BYTES) {
         wipe(Math.min(length, MAX_BYTES));
-        return createHmacHex(key, text);
+        const digest = createHmac('sha256', key).update(text, 'utf8').digest();
+        return digest.toString(form === 'hex' ? 'hex' : 'latin1');
       }
       length = encoder.write(text, 0, 'utf8');
     }
@@ -160,15 +172,21 @@ export function hmacSha256Hex(key: Buffer): KeyedHash {
     compress(state, w, tail, 0);
     w.fill(0);
     tail.fill(0, 0, 32);
+    if (form === 'bytes') {
+      for (let i = 0; i < 8; i++) {
+        const word = state[i] as number;
+        out[i * 4] = word >>> 24;
+        out[i * 4 + 1] = (word >>> 16) & 0xff;
+        out[i * 4 + 2] = (word >>> 8) & 0xff;
+        out[i * 4 + 3] = word & 0xff;
+      }
+      return out.toString('latin1', 0, 32);
+    }
     for (let i = 0; i < 8; i++) {
       const word = state[i] as number;
       for (let digit = 0; digit < 8; digit++)
-        hexOut[i * 8 + digit] = HEX_DIGITS[(word >>> (28 - digit * 4)) & 15] as number;
+        out[i * 8 + digit] = HEX_DIGITS[(word >>> (28 - digit * 4)) & 15] as number;
     }
-    return hexOut.toString('latin1', 0, 64);
+    return out.toString('latin1', 0, 64);
   };
-}
-
-function createHmacHex(key: Buffer, text: string): string {
-  return createHmac('sha256', key).update(text, 'utf8').digest('hex');
 }

@@ -92,6 +92,15 @@ export function checkAllowlist(entries: readonly string[], field: string): Resul
   return ok(canonical);
 }
 
+/** A list as given (undefined: unchanged, null: cleared), checked and in canonical form. */
+export function canonicalAllowlist(
+  entries: readonly string[] | null | undefined,
+  field: string,
+): Result<string[] | null | undefined> {
+  if (entries === undefined || entries === null) return ok(entries);
+  return checkAllowlist(entries, field);
+}
+
 /** A list as given (undefined: unchanged, null: cleared) to its stored JSON, checked. */
 export function serialiseAllowlist(
   entries: readonly string[] | null | undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashKey, sameHash } from './key-hash.js';
+import { hashKey, hashOfDigest, keyDigest, sameHash } from './key-hash.js';
 
 const PEPPER = Buffer.from('a server pepper of enough length!!');
 const OTHER_PEPPER = Buffer.from('another server pepper, just as long');
@@ -38,5 +38,13 @@ describe('key hash', () => {
     const hash = hashKey(PEPPER, KEY);
     expect(sameHash(hash, hash.slice(0, -1))).toBe(false);
     expect(sameHash('', hash)).toBe(false);
+  });
+
+  it('keys the cache by the same HMAC as 32 one-byte characters, which give back the stored hex', () => {
+    const digest = keyDigest(PEPPER, KEY);
+    expect(digest).toHaveLength(32);
+    expect(Buffer.from(digest, 'latin1')).toHaveLength(32);
+    expect(hashOfDigest(digest)).toBe(hashKey(PEPPER, KEY));
+    expect(keyDigest(OTHER_PEPPER, KEY)).not.toBe(digest);
   });
 });

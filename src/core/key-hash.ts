@@ -1,14 +1,30 @@
 /** Keys at rest: HMAC-SHA-256 under the server pepper, and a constant-time comparison. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { hmacSha256Hex, type KeyedHash } from './hmac-sha256.js';
+import { hmacSha256, hmacSha256Hex, type KeyedHash } from './hmac-sha256.js';
 
 /** One hasher per pepper, its pad blocks computed once: a verify's HMAC allocates nothing but its answer. */
 const hashers = new WeakMap<Buffer, KeyedHash>();
+const digesters = new WeakMap<Buffer, KeyedHash>();
 
 export function hashKey(pepper: Buffer, key: string): string {
   let hash = hashers.get(pepper);
   if (hash === undefined) hashers.set(pepper, (hash = hmacSha256Hex(pepper)));
   return hash(key);
+}
+
+/**
+ * The same HMAC as `hashKey`, as its 32 bytes in a string of 32 one-byte characters: what the
+ * verify cache is keyed by, since each cached key holds its own (48 bytes against the hex's 80).
+ * `hashOfDigest` turns it into the stored (hex) form for a lookup in storage.
+ */
+export function keyDigest(pepper: Buffer, key: string): string {
+  let digest = digesters.get(pepper);
+  if (digest === undefined) digesters.set(pepper, (digest = hmacSha256(pepper, 'bytes')));
+  return digest(key);
+}
+
+export function hashOfDigest(digest: string): string {
+  return Buffer.from(digest, 'latin1').toString('hex');
 }
 
 /**

@@ -22,7 +22,6 @@ import { authenticateSession } from '../modules/sessions/session-authentication.
 import type { CsrfTokens } from '../modules/sessions/session-tokens.js';
 import { findTenant } from '../modules/tenants/tenants.repository.js';
 import { SESSION_BEARER_PREFIX } from '../modules/sso/cli-handoff.js';
-import { decodeFlag } from '../storage/column-codec.js';
 import { CSRF_HEADER, cookieNames, cookiesOf } from './session-cookies.js';
 
 export const CONSOLE_HEADER = 'x-keyward-console';
@@ -92,7 +91,7 @@ export function sessionAuthenticator(deps: ServiceDeps, csrf: CsrfTokens): Sessi
     async consoleKeyRefusal(request, key) {
       if (request.headers[CONSOLE_HEADER] !== 'key' || isRoot(key) || key.tenantId === null) return null;
       const tenant = await findTenant(deps.db, key.tenantId);
-      if (tenant === undefined || !decodeFlag(tenant.require_sso, 'tenants.require_sso')) return null;
+      if (tenant === undefined || !tenant.require_sso) return null;
       return {
         code: 'SSO_REQUIRED',
         detail:

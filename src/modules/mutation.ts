@@ -162,6 +162,7 @@ async function mutateOnce<T>(
           entity: change.target.type,
           entityId: change.target.id,
           tenantId: change.tenantId,
+          environmentId: change.environmentId,
           op: change.op,
         };
         await appendChange(trx, entry, now);

@@ -5,7 +5,7 @@
  * they are by their prefix; an id of no entity the registry knows is never discoverable.
  */
 import { mayKnow } from '../core/check.js';
-import { entityOfId, type EntityKind } from '../core/entities.js';
+import { ENTITY_KINDS, entityOfId, type EntityKind } from '../core/entities.js';
 import { isRoot, keyPosition, type KeyRecord } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { Db } from '../storage/database.js';
@@ -20,36 +20,43 @@ interface VisibilityDeps {
 /** Whether `key` may discover the entity `id` names (the id's prefix already says its kind). */
 type OwnerLookup = (deps: VisibilityDeps, key: KeyRecord, id: string, rows: TargetRows) => Promise<boolean>;
 
-/** Visible when it exists and belongs to a tenant the key may see. */
-const ownedByTenant =
-  (kind: Exclude<EntityKind, 'tenant' | 'resource'>): OwnerLookup =>
-  async (deps, key, id, rows) => {
-    const row = await rows.read(deps.db, kind, id);
-    return row !== undefined && canSeeTenant(key, row.tenant_id);
-  };
-
-/** Each entity's owner lookup: the part of the entity registry (core/entities.ts) that judges a read row. */
-const OWNER_LOOKUPS = {
+/**
+ * The entities not discovered as most are: a tenant is its own owner, and a resource is
+ * discoverable when the check lets the key discover, read or run it.
+ */
+const OWN_LOOKUPS = {
   tenant: async (deps, key, id, rows) =>
     (await rows.read(deps.db, 'tenant', id)) !== undefined && canSeeTenant(key, id),
-  environment: ownedByTenant('environment'),
-  user: ownedByTenant('user'),
-  key: ownedByTenant('key'),
-  policy: ownedByTenant('policy'),
-  group: ownedByTenant('group'),
-  webhookKey: ownedByTenant('webhookKey'),
-  identityProvider: ownedByTenant('identityProvider'),
-  // An operator's session (no tenant) is the root key's alone to discover.
-  session: ownedByTenant('session'),
-  // A resource is discoverable when the check lets the key discover, read or run it.
   resource: async (deps, key, id, rows) => {
     const target = await rows.resourceTarget(deps.db, deps.model, id);
     if (target === undefined) return false;
     return isRoot(key) || mayKnow(keyPosition(key), key.grants, target);
   },
-  webhookEndpoint: ownedByTenant('webhookEndpoint'),
-  webhookDelivery: ownedByTenant('webhookDelivery'),
-} as const satisfies Record<EntityKind, OwnerLookup>;
+} as const satisfies Partial<Record<EntityKind, OwnerLookup>>;
+
+/** Every other entity: its row must say its tenant (the compiler holds a new entity's row to it). */
+type TenantOwned = Exclude<EntityKind, keyof typeof OWN_LOOKUPS>;
+
+/**
+ * Visible when it exists and belongs to a tenant the key may see. An operator's session (no
+ * tenant) is the root key's alone to discover.
+ */
+const ownedByTenant =
+  (kind: TenantOwned): OwnerLookup =>
+  async (deps, key, id, rows) => {
+    const row = await rows.read(deps.db, kind, id);
+    return row !== undefined && canSeeTenant(key, row.tenant_id);
+  };
+
+const hasOwnLookup = (kind: EntityKind): kind is keyof typeof OWN_LOOKUPS => Object.hasOwn(OWN_LOOKUPS, kind);
+
+/**
+ * Each entity's owner lookup, derived from the registry (core/entities.ts): the part of it that
+ * judges a read row. A new entity needs no entry here unless its row names no tenant.
+ */
+const OWNER_LOOKUPS = Object.fromEntries(
+  ENTITY_KINDS.map((kind) => [kind, hasOwnLookup(kind) ? OWN_LOOKUPS[kind] : ownedByTenant(kind)]),
+) as Record<EntityKind, OwnerLookup>;
 
 export interface TargetVisibility {
   /**

@@ -9,6 +9,12 @@ export interface Change {
   readonly entity: ChangeEntity;
   readonly entityId: string;
   readonly tenantId: string | null;
+  /**
+   * The environment of what changed: a key's, an environment's own id; null for what has none (a
+   * tenant-wide object, the root key) and for rows written before it was recorded. A replica of
+   * one environment is told a key's change only when the key is of its environment (change-hub.ts).
+   */
+  readonly environmentId: string | null;
   readonly op: 'create' | 'update' | 'delete';
 }
 
@@ -21,7 +27,14 @@ export interface ChangeRow extends Change {
 export async function appendChange(db: Db, change: Change, at: number): Promise<void> {
   await db
     .insertInto('change_log')
-    .values({ entity: change.entity, entity_id: change.entityId, tenant_id: change.tenantId, op: change.op, at })
+    .values({
+      entity: change.entity,
+      entity_id: change.entityId,
+      tenant_id: change.tenantId,
+      environment_id: change.environmentId,
+      op: change.op,
+      at,
+    })
     .execute();
 }
 
@@ -30,6 +43,7 @@ function toChangeRow(row: {
   entity: string;
   entity_id: string;
   tenant_id: string | null;
+  environment_id: string | null;
   op: string;
   at: number | string;
 }): ChangeRow {
@@ -39,6 +53,7 @@ function toChangeRow(row: {
     entity: row.entity as Change['entity'],
     entityId: row.entity_id,
     tenantId: row.tenant_id,
+    environmentId: row.environment_id,
     op: row.op as Change['op'],
   };
 }

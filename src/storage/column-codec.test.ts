@@ -5,10 +5,13 @@ import {
   decodeOptionalFlag,
   encodeFlag,
   encodeOptionalFlag,
+  flag,
   jsonObject,
+  optionalFlag,
   rateLimitList,
   stringList,
   stringMap,
+  tableColumns,
 } from './column-codec.js';
 
 describe('flag columns', () => {
@@ -53,5 +56,43 @@ describe('JSON columns', () => {
     expect(() => rateLimitList.decode('[{"name":"m","limit":"5","durationMs":1000}]', 'policies.ratelimits')).toThrow(
       /\/0\/limit/,
     );
+  });
+});
+
+describe("a table's columns", () => {
+  interface StoredThing {
+    id: string;
+    enabled: number;
+    inherited: number | null;
+    tags: string;
+    allowlist: string | null;
+  }
+  const things = tableColumns<StoredThing>('things')({
+    enabled: flag,
+    inherited: optionalFlag,
+    tags: stringList.column,
+    allowlist: stringList.nullable,
+  });
+  const stored: StoredThing = { id: 't_1', enabled: 1, inherited: null, tags: '["a","b"]', allowlist: null };
+
+  it('read as domain values, the uncoded columns as stored, and write back to the same row', () => {
+    const thing = things.decode(stored);
+    expect(thing).toEqual({ id: 't_1', enabled: true, inherited: null, tags: ['a', 'b'], allowlist: null });
+    expect(things.encode(thing)).toEqual(stored);
+    expect(things.decodeFound(undefined)).toBeUndefined();
+  });
+
+  it('write a patch of some columns as just those columns, stored', () => {
+    expect(things.encode({ enabled: false, allowlist: ['10.0.0.0/8'] })).toEqual({
+      enabled: 0,
+      allowlist: '["10.0.0.0/8"]',
+    });
+  });
+
+  it('fail on a stored value its column cannot hold, naming table and column', () => {
+    expect(() => things.decode({ ...stored, enabled: 2 })).toThrow(
+      'stored things.enabled is not readable: a flag is 0 or 1',
+    );
+    expect(() => things.decode({ ...stored, tags: '{"a":1}' })).toThrow(/^stored things\.tags is not readable/);
   });
 });

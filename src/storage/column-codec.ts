@@ -6,30 +6,10 @@
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { CorruptColumnError } from './corrupt-column.js';
 
-/** A stored value its column cannot hold: a bug or a hand-edited row, never a user's input. */
-export class CorruptColumnError extends Error {
-  override readonly name = 'CorruptColumnError';
-  constructor(
-    readonly column: string,
-    readonly reason: string,
-    /** The id of the object being read when it failed (`readingRow`), so a log can say which row to repair. */
-    readonly rowId: string | null = null,
-  ) {
-    super(`stored ${column} is not readable: ${reason}`);
-  }
-}
-
-/** Runs `read` over the object `rowId`: a column it cannot read is said with that id. */
-export function readingRow<T>(rowId: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof CorruptColumnError && error.rowId === null)
-      throw new CorruptColumnError(error.column, error.reason, rowId);
-    throw error;
-  }
-}
+// The codec's error lives apart (corrupt-column.ts), so a caller telling it apart imports no decoding.
+export { CorruptColumnError, readingRow } from './corrupt-column.js';
 
 export function decodeFlag(value: number, column: string): boolean {
   if (value === 0 || value === 1) return value === 1;
@@ -49,12 +29,30 @@ export function encodeOptionalFlag(value: boolean | null): 0 | 1 | null {
   return value === null ? null : encodeFlag(value);
 }
 
+/** One column's stored form and domain value, both ways. */
+export interface ColumnCodec<Stored, Value> {
+  decode(stored: Stored, column: string): Value;
+  encode(value: Value): Stored;
+}
+
+/** A 0/1 flag column. */
+export const flag: ColumnCodec<number, boolean> = { decode: decodeFlag, encode: encodeFlag };
+/** A 0/1 flag column that may be null (inherited). */
+export const optionalFlag: ColumnCodec<number | null, boolean | null> = {
+  decode: decodeOptionalFlag,
+  encode: encodeOptionalFlag,
+};
+
 export interface JsonColumn<T> {
   /** The stored text as a checked value; throws CorruptColumnError naming `column` when it does not parse or check. */
   decode(text: string, column: string): T;
   /** The same for a column that may be null (null: absent). */
   decodeNullable(text: string | null, column: string): T | null;
   encode(value: T | Readonly<T>): string;
+  /** This column's codec, for a table's (`tableColumns`). */
+  readonly column: ColumnCodec<string, T>;
+  /** The codec of a column of the same values that may be null. */
+  readonly nullable: ColumnCodec<string | null, T | null>;
 }
 
 /** A JSON column holding values of `schema` (checked by a compiled TypeBox check). */
@@ -74,10 +72,14 @@ function jsonColumn<S extends TSchema>(schema: S): JsonColumn<Static<S>> {
       first === undefined ? 'not of its shape' : `${first.path || '/'}: ${first.message}`,
     );
   };
+  const decodeNullable = (text: string | null, column: string) => (text === null ? null : decode(text, column));
+  const encode = (value: Static<S> | Readonly<Static<S>>) => JSON.stringify(value);
   return {
     decode,
-    decodeNullable: (text, column) => (text === null ? null : decode(text, column)),
-    encode: (value) => JSON.stringify(value),
+    decodeNullable,
+    encode,
+    column: { decode, encode },
+    nullable: { decode: decodeNullable, encode: (value) => (value === null ? null : encode(value)) },
   };
 }
 
@@ -92,3 +94,47 @@ export const jsonObject = jsonColumn(Type.Record(Type.String(), Type.Unknown()))
 export const rateLimitList = jsonColumn(
   Type.Array(Type.Object({ name: Type.String(), limit: Type.Number(), durationMs: Type.Number() })),
 );
+
+/** A table's coded columns, each with its codec; the other columns pass as they are stored. */
+// `unknown` holds any codec of the column's stored type: ColumnCodec's methods are compared bivariantly.
+type ColumnSpec<Row> = { readonly [K in keyof Row]?: ColumnCodec<Row[K], unknown> };
+
+/** A row with its coded columns as domain values. */
+export type Decoded<Row, Spec extends ColumnSpec<Row>> = {
+  [K in keyof Row]: Spec[K] extends ColumnCodec<Row[K], infer Value> ? Value : Row[K];
+};
+
+/** A stored row of a table and its domain form, both ways, through the codecs of its coded columns. */
+export interface TableColumns<Row, Spec extends ColumnSpec<Row>> {
+  /** The row as services see it; throws CorruptColumnError naming `table.column` for a value its column cannot hold. */
+  decode(row: Row): Decoded<Row, Spec>;
+  /** The same for a read that may find nothing. */
+  decodeFound(row: Row | undefined): Decoded<Row, Spec> | undefined;
+  /** Domain values (any subset of the columns, as an insert or a patch) as they are stored. */
+  encode<P extends Partial<Decoded<Row, Spec>>>(values: P): { [K in keyof P]: K extends keyof Row ? Row[K] : never };
+}
+
+/**
+ * `table`'s column codecs: a repository decodes what it reads and encodes what it writes here, so
+ * services see booleans, lists and checked objects and never a column's stored form. Curried so
+ * the row type is named and the spec's codecs are inferred.
+ */
+export function tableColumns<Row>(table: string) {
+  return <Spec extends ColumnSpec<Row>>(spec: Spec): TableColumns<Row, Spec> => {
+    const coded = Object.entries(spec) as [string, ColumnCodec<unknown, unknown>][];
+    const decode = (row: Row): Decoded<Row, Spec> => {
+      const out = { ...row } as Record<string, unknown>;
+      for (const [name, codec] of coded) out[name] = codec.decode(out[name], `${table}.${name}`);
+      return out as Decoded<Row, Spec>;
+    };
+    return {
+      decode,
+      decodeFound: (row) => (row === undefined ? undefined : decode(row)),
+      encode(values) {
+        const out: Record<string, unknown> = { ...values };
+        for (const [name, codec] of coded) if (out[name] !== undefined) out[name] = codec.encode(out[name]);
+        return out as never;
+      },
+    };
+  };
+}

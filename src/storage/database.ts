@@ -3,7 +3,8 @@
  * integer milliseconds, flags are 0/1 integers and structured values are JSON text, so the two
  * dialects store and return exactly the same values.
  */
-import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditChainHeadsTable, AuditEventsTable, ChangeLogTable, PepperPendingKeysTable } from './audit-tables.js';
 import type { WebhookKeysTable } from './webhook-keys-table.js';
 import type { CreditLeasesTable } from './credit-lease-table.js';
 import type {
@@ -16,6 +17,7 @@ import type {
 import type { WebhookCreditAlertsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './webhook-tables.js';
 import type { IdentityProviderDomainsTable, IdentityProvidersTable, SessionsTable } from './sso-tables.js';
 
+export type { AuditChainHeadsTable, AuditEventsTable, ChangeLogTable, PepperPendingKeysTable } from './audit-tables.js';
 export type { WebhookKeysTable } from './webhook-keys-table.js';
 export type {
   KeyImportPrefixesTable,
@@ -218,55 +220,6 @@ export interface ResourceRolesTable {
   created_at: number;
 }
 
-export interface AuditEventsTable {
-  id: string;
-  tenant_id: string | null;
-  environment_id: string | null;
-  actor_key_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: string;
-  status: number;
-  request_id: string | null;
-  source_ip: string | null;
-  details: string;
-  at: number;
-  /** The chain it belongs to: its tenant id, or `instance`. */
-  chain_id: string | null;
-  chain_seq: number | null;
-  prev_hash: string | null;
-  hash: string | null;
-}
-
-export interface AuditChainHeadsTable {
-  chain_id: string;
-  last_seq: number;
-  last_hash: string;
-  last_event_id: string | null;
-  pruned_seq: number;
-  pruned_hash: string;
-  /** HMAC of the other columns under the audit key; null only for a chain not yet sealed. */
-  head_mac: string | null;
-  /** The event an old chain was already broken at when it was sealed (null: it checked). */
-  legacy_bad_event_id: string | null;
-}
-
-/** Keys whose hash was made under the pepper before the last rotation (see pepper-rotation.ts). */
-export interface PepperPendingKeysTable {
-  key_id: string;
-  key_hash: string;
-}
-
-export interface ChangeLogTable {
-  seq: Generated<number>;
-  entity: string;
-  entity_id: string;
-  tenant_id: string | null;
-  op: string;
-  at: ColumnType<number, number, never>;
-}
-
 export interface Database {
   instance_settings: InstanceSettingsTable;
   tenants: TenantsTable;
@@ -299,6 +252,44 @@ export interface Database {
   credit_leases: CreditLeasesTable;
   usage_rollups: UsageRollupsTable;
 }
+
+/**
+ * Every table of `Database` by name, at run time (the migrations test holds the migrations to the same
+ * set): a record over its keys, so a table added to the type and not here fails to compile, in this file.
+ */
+const TABLES: Record<keyof Database, true> = {
+  instance_settings: true,
+  tenants: true,
+  environments: true,
+  users: true,
+  api_keys: true,
+  resources: true,
+  resource_roles: true,
+  policies: true,
+  key_policies: true,
+  groups: true,
+  group_members: true,
+  group_user_members: true,
+  user_mfa: true,
+  audit_events: true,
+  change_log: true,
+  audit_chain_heads: true,
+  pepper_pending_keys: true,
+  key_usage: true,
+  key_usage_days: true,
+  webhook_endpoints: true,
+  webhook_deliveries: true,
+  webhook_credit_alerts: true,
+  webhook_keys: true,
+  key_import_prefixes: true,
+  key_usage_tags: true,
+  identity_providers: true,
+  identity_provider_domains: true,
+  sessions: true,
+  credit_leases: true,
+  usage_rollups: true,
+};
+export const SCHEMA_TABLES = Object.keys(TABLES) as readonly (keyof Database)[];
 
 /** A database handle or an open transaction: repositories take either, first. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { isWellFormedKey } from '../core/key-format.js';
-import { hashKey, importedKeyDigest, sameHash } from '../core/key-hash.js';
+import { hashKey, hashOfDigest, importedKeyDigest, keyDigest, sameHash } from '../core/key-hash.js';
 import type { KeyRecord } from '../core/key-record.js';
 import type { ImportPrefixes } from './import-prefixes.js';
 import type { KeyCache } from './key-cache.js';
@@ -28,7 +28,10 @@ export type KeyAuthentication = { readonly found: true; readonly key: KeyRecord;
 /** What the cache could not answer: the HMAC to look up in storage (and the key, for the previous pepper). */
 export interface CacheMiss {
   readonly found: 'ask-storage';
+  /** The HMAC in hex, as stored. */
   readonly hash: string;
+  /** The same HMAC as the cache keys it (`keyDigest`): what the record found is cached under. */
+  readonly digest: string;
   readonly presented: string;
   /** Not of Keyward's format but of a registered import prefix: looked up by its SHA-256 too. */
   readonly imported: boolean;
@@ -137,31 +140,36 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
 
   const fromCache = (presented: string, now: number): Authentication | CacheMiss => {
     const imported = importedOrNot(presented);
-    return imported === null ? MALFORMED : cacheLookup(hashKey(deps.pepper, presented), presented, imported, now);
+    return imported === null ? MALFORMED : cacheLookup(keyDigest(deps.pepper, presented), presented, imported, now);
   };
 
-  /** The cache's answer for a lookable key's `hash`. */
-  const cacheLookup = (hash: string, presented: string, imported: boolean, now: number): Authentication | CacheMiss => {
-    const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(hash, now) : undefined;
+  /** The cache's answer for a lookable key's HMAC (`digest`, the cache's form of it). */
+  const cacheLookup = (
+    digest: string,
+    presented: string,
+    imported: boolean,
+    now: number,
+  ): Authentication | CacheMiss => {
+    const cached = deps.cacheTrusted === undefined || deps.cacheTrusted(now) ? deps.cache.get(digest, now) : undefined;
     const lookups = deps.lookups;
     if (cached === undefined) {
       if (lookups !== undefined) lookups.misses++;
-      return { found: 'ask-storage', hash, presented, imported };
+      return { found: 'ask-storage', hash: hashOfDigest(digest), digest, presented, imported };
     }
     if (lookups !== undefined) lookups.hits++;
-    if (deps.cache.refreshDue(hash, now)) refresh(hash, presented);
+    if (deps.cache.refreshDue(digest, now)) refresh(digest, presented);
     return { found: true, key: cached };
   };
 
   /** Reads a busy key again while its entry still answers; a failure leaves the entry to its TTL. */
-  const refresh = (hash: string, presented: string): void => {
+  const refresh = (digest: string, presented: string): void => {
     // A cached imported key was re-sealed when first found: the HMAC finds it now.
-    fromStorage({ found: 'ask-storage', hash, presented, imported: false }).catch((error: unknown) =>
-      deps.onRefreshError?.(error),
+    fromStorage({ found: 'ask-storage', hash: hashOfDigest(digest), digest, presented, imported: false }).catch(
+      (error: unknown) => deps.onRefreshError?.(error),
     );
   };
 
-  const fromStorage = async ({ hash, presented, imported }: CacheMiss): Promise<Authentication> => {
+  const fromStorage = async ({ hash, digest, presented, imported }: CacheMiss): Promise<Authentication> => {
     const generation = deps.cache.generation();
     const previousPepper = deps.previousPepper;
     const found =
@@ -187,7 +195,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     const record = found.record();
     // Cached under the old secret's hash only: the current secret's record stays unmarked.
     const key: KeyRecord = current ? record : { ...record, rotatedOut: true };
-    deps.cache.set(hash, key, now, generation, validUntil);
+    deps.cache.set(digest, key, now, generation, validUntil);
     return { found: true, key };
   };
 
@@ -197,11 +205,11 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
     async authenticate(presented) {
       const imported = importedOrNot(presented);
       if (imported === null) return MALFORMED;
-      const hash = hashKey(deps.pepper, presented);
-      const quick = cacheLookup(hash, presented, imported, deps.clock.now());
+      const digest = keyDigest(deps.pepper, presented);
+      const quick = cacheLookup(digest, presented, imported, deps.clock.now());
       const found = quick.found === 'ask-storage' ? await fromStorage(quick) : quick;
       if (!found.found) return found;
-      return { found: true, key: found.key, hash };
+      return { found: true, key: found.key, hash: quick.found === 'ask-storage' ? quick.hash : hashOfDigest(digest) };
     },
   };
 }

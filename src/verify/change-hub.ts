@@ -3,7 +3,10 @@
  * through the change follower) told to the replicas streaming from it (`GET /v1/changes/stream`),
  * as the verdicts each change reaches. The entity registry (core/entities.ts) says what a change
  * reaches, as it does for this node's own caches, so a new entity cannot forget the replicas.
- * Every subscriber is one tenant's: changes of other tenants are never told to it.
+ * Every subscriber is one environment's: changes of other tenants are never told to it, nor the
+ * change of a key (or of an environment) of another environment of its tenant, which no verdict
+ * it holds depends on and whose id is not its to know. A change of the whole tenant (a policy, a
+ * group, a user) reaches its every environment, by "drop everything", naming nothing.
  */
 import { ENTITIES } from '../core/entities.js';
 import type { Change } from '../storage/change-log.js';
@@ -16,6 +19,7 @@ export type Eviction = { readonly keys: readonly string[] } | { readonly resourc
 
 export interface ChangeSubscriber {
   readonly tenantId: string;
+  readonly environmentId: string;
   evict(eviction: Eviction): void;
   /** The node confirmed `stalenessMs` ago that it had every change (told every heartbeat while it is fresh). */
   fresh(stalenessMs: number): void;
@@ -34,14 +38,31 @@ export interface ChangeHub {
   stop(): void;
 }
 
-/** The eviction a change means to its tenant's replicas; null when no verdict depends on it. */
-export function evictionOf(change: Change): Eviction | null {
+/** What a change means to the replicas of its tenant, and which of them (`environmentId`: that one's only). */
+export interface Delivery {
+  readonly eviction: Eviction;
+  readonly environmentId?: string;
+}
+
+const ALL: Delivery = { eviction: { all: true } };
+
+/** The eviction a change means to its tenant's replicas, and to which; null when no verdict of theirs depends on it. */
+export function deliveryOf(change: Change): Delivery | null {
   if (change.entity === 'instance') return null;
   const facts = Object.hasOwn(ENTITIES, change.entity) ? ENTITIES[change.entity] : undefined;
-  if (facts === undefined) return { all: true };
-  if (facts.evicts.keys === 'tenant') return { all: true };
-  if (facts.evicts.keys === 'entity') return { keys: [change.entityId] };
-  if (facts.evicts.resources) return { resources: true };
+  if (facts === undefined) return ALL;
+  if (change.entity === 'environment')
+    // Its settings (an IP allowlist, MFA, its deletion) reach its own keys only.
+    return { eviction: { all: true }, environmentId: change.entityId };
+  if (facts.evicts.keys === 'tenant') return ALL;
+  if (facts.evicts.keys === 'entity') {
+    if (change.environmentId !== null)
+      return { eviction: { keys: [change.entityId] }, environmentId: change.environmentId };
+    // A key of no tenant (the root key) is in no replica's environment; a tenant's change that
+    // does not say its environment (written before the log recorded it) reaches all, unnamed.
+    return change.tenantId === null ? null : ALL;
+  }
+  if (facts.evicts.resources) return { eviction: { resources: true } };
   return null;
 }
 
@@ -71,12 +92,15 @@ export function createChangeHub(heartbeatMs: number, stalenessMs: () => number |
   return {
     publish(change) {
       if (count === 0) return;
-      const eviction = evictionOf(change);
-      if (eviction === null) return;
+      const delivery = deliveryOf(change);
+      if (delivery === null) return;
+      const { eviction, environmentId } = delivery;
       // A change of no tenant (none today but the instance's) reaches every tenant's replicas.
       const targets = change.tenantId === null ? [...byTenant.values()] : [byTenant.get(change.tenantId)];
       for (const subscribers of targets)
-        for (const subscriber of subscribers ?? []) tell(subscriber, (s) => s.evict(eviction));
+        for (const subscriber of subscribers ?? [])
+          if (environmentId === undefined || subscriber.environmentId === environmentId)
+            tell(subscriber, (s) => s.evict(eviction));
     },
     subscribe(subscriber) {
       let subscribers = byTenant.get(subscriber.tenantId);

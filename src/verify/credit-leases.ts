@@ -9,16 +9,28 @@
  * at shutdown), by the sweep of a lost one (a node SIGKILLed: after its expiry, any node gives back
  * what its holder had not marked spent), or by a PATCH of the balance voiding it. The holder marks
  * in storage, ahead of time, how far it may spend: a lost lease never gives back a credit its
- * holder may have answered VALID for. docs/usage-controls.md tells the bounds this leaves.
+ * holder may have answered VALID for. docs/limits.md (Credit leases) tells the bounds this leaves.
  */
 import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
 import type { LeaseStore } from '../storage/credit-leases.js';
 import type { CreditPlan, CreditSpender, Spend } from './credits.js';
 import type { VerifyStore } from './verify-store.js';
 
-/** The first block a node takes of a key; then doubled or halved with the key's rate of spend. */
-export const FIRST_LEASE = 32;
+/**
+ * Exact spends of a key on a node, within one lease lifetime, before it takes a block. A block
+ * costs two transactions (its take, and its give-back at expiry) where an exact spend costs one
+ * UPDATE: a key spent fewer times than this in a lifetime is cheaper spent exactly, and its
+ * `remaining` is then exact across nodes too. A key spent more often pays this once per busy spell.
+ */
+export const LEASE_AFTER = 4;
+/** The first block is sized by the rate those spends came at: enough for a lifetime, within these. */
+export const MIN_LEASE = 8;
 export const MAX_LEASE = 4096;
+/**
+ * Keys counted at once: past it a key new to the node is spent exactly, uncounted, until the
+ * sweep drops counts older than a lifetime. The counts stay a bounded map whatever the traffic.
+ */
+const MAX_COUNTED = 100_000;
 /** A block never exceeds this share of the balance it is taken from, so the last credits are shared. */
 const BALANCE_SHARE = 4;
 /** The least the mark moves by: a small block is marked spent whole when taken, and never written again. */
@@ -49,8 +61,11 @@ interface KeyLeases {
   busy: Promise<void> | null;
   /** Moved on by a change of the key: a take that began before it is given back, not spent. */
   epoch: number;
-  /** When this node last spent the key exactly: a key spent once in a lifetime is not worth a block. */
-  spentAt: number | null;
+  /** When this node's count of the key's exact spends began: only those within a lifetime of it count. */
+  since: number;
+  /** Exact spends of the key since `since`, and the credits they spent: its rate, before it has a block. */
+  exact: number;
+  used: number;
 }
 
 export interface LeasedSpender extends CreditSpender {
@@ -73,6 +88,18 @@ export interface LeaseOptions {
 }
 
 const markStep = (amount: number): number => Math.max(MARK_STEP, Math.ceil(amount / 4));
+
+/** A key's state before its first spend on this node. */
+const fresh = (now: number): KeyLeases => ({
+  lease: null,
+  size: MIN_LEASE,
+  known: null,
+  busy: null,
+  epoch: 0,
+  since: now,
+  exact: 0,
+  used: 0,
+});
 
 function periodOf(plan: CreditPlan, now: number): CreditPeriod | null {
   return plan.refill === null ? null : creditPeriod(plan.refill.interval, plan.timeZone, now);
@@ -172,11 +199,28 @@ export function createLeasedSpender(
     else state.lease = lease;
   };
 
+  /** Whether a key without a block has been spent often enough, lately enough, to take one. */
+  const worthBlock = (state: KeyLeases, now: number): boolean =>
+    state.exact >= LEASE_AFTER && now - state.since <= lifetimeMs;
+
+  /** An exact spend, counted towards a block: counts older than a lifetime start over. */
+  const countExact = (state: KeyLeases, cost: number, now: number): void => {
+    if (now - state.since > lifetimeMs) {
+      state.since = now;
+      state.exact = 0;
+      state.used = 0;
+    }
+    state.exact++;
+    state.used += cost;
+  };
+
   const slow = async (keyId: string, plan: CreditPlan, cost: number, now: number): Promise<Spend> => {
     const period = periodOf(plan, now);
     let state = keys.get(keyId);
     if (state === undefined) {
-      state = { lease: null, size: FIRST_LEASE, known: null, busy: null, epoch: 0, spentAt: null };
+      // Too many keys counted already: this one is spent exactly, as without leases.
+      if (keys.size >= MAX_COUNTED) return store.spendCredits(keyId, cost, period);
+      state = fresh(now);
       keys.set(keyId, state);
     }
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -187,9 +231,14 @@ export function createLeasedSpender(
         if (lease.spent + cost <= lease.amount && (await raise(lease, lease.spent + cost + markStep(lease.amount))))
           continue;
       }
-      // Rate-adaptive: the first spend of a key in a lifetime is exact; a block is taken at the second.
-      // (A take is a transaction, which on SQLite holds the one connection: not for a key spent once.)
-      if (lease === null && (state.spentAt === null || now - state.spentAt > lifetimeMs)) break;
+      // Rate-adaptive: a key spent rarely is spent exactly (a take and its give-back are two
+      // transactions, which on SQLite hold the one connection); once it has been spent
+      // LEASE_AFTER times within a lifetime it takes a block sized by that rate, for a lifetime.
+      if (lease === null) {
+        if (!worthBlock(state, now)) break;
+        const elapsed = Math.max(1, now - state.since);
+        state.size = Math.min(MAX_LEASE, Math.max(MIN_LEASE, Math.ceil((state.used * lifetimeMs) / elapsed)));
+      }
       const current = state;
       await exclusive(current, () => take(keyId, current, cost, period, now));
       if (state.lease === null) break;
@@ -197,7 +246,8 @@ export function createLeasedSpender(
     // No block to be had: this one request is spent exactly, as without leases.
     const spent = await store.spendCredits(keyId, cost, period);
     state.known = spent.remaining;
-    state.spentAt = now;
+    // A refused spend spent nothing: it says nothing of the key's rate.
+    if (spent.spent) countExact(state, cost, now);
     return spent;
   };
 
@@ -237,7 +287,7 @@ export function createLeasedSpender(
         if (lease !== null && (lease.dead || lease.expiresAt <= now)) {
           state.lease = null;
           returns.push(exclusive(state, () => giveBack(state, lease, now)));
-        } else if (lease === null && state.busy === null) keys.delete(keyId);
+        } else if (lease === null && state.busy === null && now - state.since > lifetimeMs) keys.delete(keyId);
       }
       await Promise.all(returns);
       return leases.sweep(now - lifetimeMs, 100);

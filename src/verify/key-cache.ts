@@ -1,5 +1,6 @@
 /**
- * This node's cache of keys, by HMAC (never by the key itself). A hit answers verify with no
+ * This node's cache of keys, by HMAC (never by the key itself; its 32 bytes as a string of 32
+ * characters, `keyDigest`, which costs a key half what the hex does). A hit answers verify with no
  * storage access. Changes evict at once; the TTL is a safety net, not the mechanism. A lookup
  * that raced an eviction is not cached, so a revocation can never be undone by a slow read.
  *

@@ -43,10 +43,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
   });
 
   it('has the root key pick a tenant before any page', async () => {
-    const page = await world.browser.newPage();
-    await page.goto(`${world.server.url}/ui/`);
-    await page.getByLabel('API key').fill(world.rootKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await world.signingIn(world.rootKey);
     await page.getByRole('heading', { name: 'Pick a tenant' }).waitFor();
     await page.getByRole('button', { name: 'Work in Acme Console' }).click();
     await page.getByRole('heading', { name: 'This key' }).waitFor();
@@ -82,11 +79,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
       permissions: ['users.manage', 'applications.use'],
       scopes: ['agent:viewer'],
     });
-    const context = await world.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${world.server.url}/ui/`);
-    await page.getByLabel('API key').fill(limited.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await world.signingIn(limited.key);
     await openArea(page, 'Policies');
     await page.getByRole('button', { name: 'New policy' }).click();
     await page.getByLabel('Type', { exact: true }).selectOption('namespace');
@@ -98,7 +91,7 @@ describe.skipIf(!hasChromium)('the console areas', { timeout: TEST_MS }, () => {
     await eventually(async () => textOf(page.locator(`[id="${await secrets.getAttribute('aria-describedby')}"]`))).toBe(
       'your key does not hold secrets.manage',
     );
-    await context.close();
+    await page.context().close();
   });
 
   it('creates a group and adds a key to it', async () => {

@@ -104,18 +104,13 @@ describe.skipIf(!hasChromium)('a policy with a legacy executor scope, edited in 
 
   it('saves it as the root key too, once the tenant is picked', async () => {
     const id = await legacyPolicy('root-runners');
-    const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(8_000);
-    const page = await context.newPage();
-    await page.goto(`${world.server.url}/ui/`);
-    await page.getByLabel('API key').fill(world.rootKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await world.signingIn(world.rootKey);
     await page.getByRole('button', { name: 'Work in Acme Console' }).click();
     const details = await editGrants(page, 'root-runners');
     await addProjectViewerAndSave(details);
 
     await details.getByText('project:viewer', { exact: true }).waitFor();
     expect((await stored(id)).scopes).toEqual(['agent:viewer+run', 'project:viewer']);
-    await context.close();
+    await page.context().close();
   });
 });

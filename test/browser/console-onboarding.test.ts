@@ -7,7 +7,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACTION_MS,
   eventually,
   hasChromium,
   SCREENSHOTS,
@@ -39,12 +38,7 @@ describe.skipIf(!hasChromium)('a new tenant from the console', { timeout: TEST_M
   it('creates a tenant as root and walks it to an environment, an admin and a key, resuming after a reload', async () => {
     for (const width of [1280, 390]) {
       const name = `Globex ${width}`;
-      const context = await world.browser.newContext({ viewport: { width, height: 900 } });
-      context.setDefaultTimeout(ACTION_MS);
-      const page = await context.newPage();
-      await page.goto(`${world.server.url}/ui/`);
-      await page.getByLabel('API key').fill(world.rootKey);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      const page = await world.signingIn(world.rootKey, { width, height: 900 });
       await page.getByRole('button', { name: 'New tenant' }).click();
       await page.getByLabel('Tenant name').fill(name);
       await page.getByRole('button', { name: 'Create tenant' }).click();
@@ -95,7 +89,7 @@ describe.skipIf(!hasChromium)('a new tenant from the console', { timeout: TEST_M
       expect(keys.map((key: { kind: string; admin: boolean }) => [key.kind, key.admin])).toEqual([
         width === 1280 ? ['application', false] : ['user', true],
       ]);
-      await context.close();
+      await page.context().close();
     }
   });
 });

@@ -4,21 +4,21 @@
  * and sees the tenants list, no root key pasted anywhere; an account the provider vouches for that
  * is not among the operators is sent back to the sign-in page, which says why.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startProvider, type TestProvider } from '../support/oidc.js';
 import { deadPort } from '../support/ports.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { ensureUiBuilt } from '../support/ui-build.js';
 import {
-  ACTION_MS,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  closeWorld,
   eventually,
   hasChromium,
+  launchChromium,
+  openConsole,
   TEST_MS,
   textOf,
   WORLD_START_MS,
@@ -53,16 +53,13 @@ async function startWorld(): Promise<World> {
     },
     cwd,
   );
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   return { server, provider, browser, cwd };
 }
 
 /** From the console's sign-in page through "Sign in as operator" and the provider's login page, as `login`. */
 async function signInAsOperator(world: World, login: string): Promise<Page> {
-  const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(ACTION_MS);
-  const page = await context.newPage();
-  await page.goto(`${world.server.url}/ui/`);
+  const page = await openConsole(world.browser, world.server.url);
   await page.getByRole('link', { name: 'Sign in as operator' }).click();
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('any password');
@@ -75,12 +72,7 @@ describe.skipIf(!hasChromium)('console sign-in of operators', () => {
   beforeAll(async () => {
     world = await startWorld();
   }, WORLD_START_MS);
-  afterAll(async () => {
-    await world?.browser.close();
-    await world?.provider.close();
-    await world?.server.stop();
-    if (world !== undefined) rmSync(world.cwd, { recursive: true, force: true });
-  });
+  afterAll(() => closeWorld(world));
 
   it(
     "signs an operator in through the operators' provider to the tenants list",

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACTION_MS,
   type ConsoleWorld,
+  DESKTOP,
   eventually,
   hasChromium,
   openArea,
@@ -27,7 +27,6 @@ import {
 
 const KEY_TEXT = /^[a-z0-9]{1,12}_[0-9A-Za-z]{38}$/;
 const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 const PRO = [{ name: 'per-second', limit: 50, durationMs: 1000 }];
 
 describe.skipIf(!hasChromium)("issue 23's seed sentences in the console", { timeout: TEST_MS }, () => {
@@ -50,12 +49,7 @@ describe.skipIf(!hasChromium)("issue 23's seed sentences in the console", { time
 
   /** A page of the console signed in as `key`. */
   const signedInAs = async (key: string, viewport = DESKTOP): Promise<Page> => {
-    const context = await world.browser.newContext({ viewport });
-    context.setDefaultTimeout(ACTION_MS);
-    const page = await context.newPage();
-    await page.goto(`${world.server.url}/ui/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await world.signingIn(key, viewport);
     await page.getByRole('heading', { name: 'This key' }).waitFor();
     return page;
   };

@@ -4,10 +4,10 @@
  * the console as themselves, acting with their own key; a refused sign-in comes back to the
  * console, which says why; revoking the key ends the console session.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { startProvider, type TestProvider } from '../support/oidc.js';
@@ -15,12 +15,12 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { ensureUiBuilt } from '../support/ui-build.js';
 import { ACCOUNTS, DOMAIN } from '../support/sso-world.js';
 import {
-  ACTION_MS,
-  CHROMIUM,
-  CHROMIUM_ARGS,
+  closeWorld,
   eventually,
   hasChromium,
+  launchChromium,
   openArea,
+  openConsole,
   TEST_MS,
   textOf,
   WORLD_START_MS,
@@ -79,16 +79,13 @@ async function startWorld(): Promise<World> {
     userId: bob.id,
     permissions: [...model.permissions.keys()].filter((id) => model.permissions.get(id)?.scope !== 'tenant'),
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   return { server, provider, browser, rootKey: root, bobKeyId: bobKey.id, cwd };
 }
 
 /** Through the console's "Sign in with SSO" and the provider's login page, as `login`. */
 async function signInWithSso(world: World, email: string, login: string): Promise<Page> {
-  const context = await world.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(ACTION_MS);
-  const page = await context.newPage();
-  await page.goto(`${world.server.url}/ui/`);
+  const page = await openConsole(world.browser, world.server.url);
   await page.getByLabel('Work email').fill(email);
   await page.getByRole('button', { name: 'Continue with SSO' }).click();
   // The provider's own page (oidc-provider's development login form).
@@ -103,12 +100,7 @@ describe.skipIf(!hasChromium)('console sign-in with SSO', () => {
   beforeAll(async () => {
     world = await startWorld();
   }, WORLD_START_MS);
-  afterAll(async () => {
-    await world?.browser.close();
-    await world?.provider.close();
-    await world?.server.stop();
-    if (world !== undefined) rmSync(world.cwd, { recursive: true, force: true });
-  });
+  afterAll(() => closeWorld(world));
 
   it(
     "signs a person in through their provider's login page, acting with their own key, until the key is revoked",

@@ -55,8 +55,48 @@ export interface ConsoleWorld {
   created(path: string, payload: unknown): Promise<any>;
   verdict(key: string, payload?: Record<string, unknown>): Promise<string>;
   /** A fresh browser page signed in as the admin key, on Overview. */
-  signedIn(viewport?: { width: number; height: number }): Promise<Page>;
+  signedIn(viewport?: Viewport): Promise<Page>;
+  /** A fresh browser page with `key` just sent from the sign-in form (root lands on its tenant picker). */
+  signingIn(key: string, viewport?: Viewport): Promise<Page>;
   close(): Promise<void>;
+}
+
+export interface Viewport {
+  readonly width: number;
+  readonly height: number;
+}
+
+export const DESKTOP: Viewport = { width: 1280, height: 900 };
+
+/** Chromium as these suites run it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A page of its own context (no session carried over) on the console's sign-in page. */
+export async function openConsole(browser: Browser, serverUrl: string, viewport: Viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(ACTION_MS);
+  const page = await context.newPage();
+  await page.goto(`${serverUrl}/ui/`);
+  return page;
+}
+
+/** Sends `key` from the sign-in form; where it lands (Overview, a tenant to pick, a code to give) is the caller's to wait for. */
+export async function signInWithKey(page: Page, key: string): Promise<void> {
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** What a suite's world holds to let go of, last started first closed; a world that never started is skipped. */
+export async function closeWorld(
+  world: { browser: Browser; server: ServerProcess; cwd: string; provider?: { close(): Promise<void> } } | undefined,
+): Promise<void> {
+  if (world === undefined) return;
+  await world.browser.close();
+  await world.provider?.close();
+  await world.server.stop();
+  rmSync(world.cwd, { recursive: true, force: true });
 }
 
 /** `env`: more of the server's settings (`KEYWARD_TIERS`, say), over the suites' own. */
@@ -104,7 +144,12 @@ export async function startConsoleWorld(env: Record<string, string> = {}): Promi
     admin: true,
     preset: 'tenant-admin',
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
+  const signingIn = async (key: string, viewport?: Viewport): Promise<Page> => {
+    const page = await openConsole(browser, server.url, viewport);
+    await signInWithKey(page, key);
+    return page;
+  };
 
   return {
     server,
@@ -117,21 +162,13 @@ export async function startConsoleWorld(env: Record<string, string> = {}): Promi
     call,
     created: (path, payload) => createdAs(admin.key, path, payload),
     verdict: async (key, payload = {}) => (await call('POST', '/v1/verify', null, { key, ...payload })).body.code,
-    signedIn: async (viewport = { width: 1280, height: 900 }) => {
-      const context = await browser.newContext({ viewport });
-      context.setDefaultTimeout(ACTION_MS);
-      const page = await context.newPage();
-      await page.goto(`${server.url}/ui/`);
-      await page.getByLabel('API key').fill(admin.key);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+    signedIn: async (viewport) => {
+      const page = await signingIn(admin.key, viewport);
       await page.getByRole('heading', { name: 'This key' }).waitFor();
       return page;
     },
-    close: async () => {
-      await browser.close();
-      await server.stop();
-      rmSync(cwd, { recursive: true, force: true });
-    },
+    signingIn,
+    close: () => closeWorld({ browser, server, cwd }),
   };
 }
 

@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
-  ACTION_MS,
   eventually,
   hasChromium,
   SCREENSHOTS,
@@ -36,12 +35,7 @@ describe.skipIf(!hasChromium)("the tenant's name in the console", { timeout: TES
 
   it("keeps root's chosen tenant across a reload, until Switch tenant", async () => {
     for (const width of [1280, 390]) {
-      const context = await world.browser.newContext({ viewport: { width, height: 900 } });
-      context.setDefaultTimeout(ACTION_MS);
-      const page = await context.newPage();
-      await page.goto(`${world.server.url}/ui/`);
-      await page.getByLabel('API key').fill(world.rootKey);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      const page = await world.signingIn(world.rootKey, { width, height: 900 });
       await page.getByRole('button', { name: `Work in ${tenantName}` }).click();
       await eventually(() => textOf(page.locator('header .tenant'))).toBe(`Tenant: ${tenantName}`);
       await page.reload();
@@ -54,7 +48,7 @@ describe.skipIf(!hasChromium)("the tenant's name in the console", { timeout: TES
       await page.reload();
       await page.getByRole('heading', { name: 'Pick a tenant' }).waitFor();
       await eventually(() => page.title()).toBe('Keyward');
-      await context.close();
+      await page.context().close();
     }
   });
 });

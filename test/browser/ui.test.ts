@@ -7,12 +7,22 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { ensureUiBuilt } from '../support/ui-build.js';
 import { codeAt, STEP_MS, wrongCodeAt } from '../support/totp.js';
-import { ACTION_MS, CHROMIUM, CHROMIUM_ARGS, eventually, hasChromium, TEST_MS, textOf } from './console-support.js';
+import {
+  ACTION_MS,
+  CHROMIUM,
+  eventually,
+  hasChromium,
+  launchChromium,
+  openArea,
+  signInWithKey,
+  TEST_MS,
+  textOf,
+} from './console-support.js';
 
 if (!hasChromium)
   console.warn(`skipping the browser suite: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
@@ -59,16 +69,9 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
     await page.goto(`${server.url}/ui/`);
     return page;
   };
-  const signIn = async (page: Page, key: string): Promise<void> => {
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  };
-  const openArea = async (page: Page, label: string): Promise<void> => {
-    await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: label, exact: true }).click();
-  };
   const signedIn = async (key: string): Promise<Page> => {
     const page = await openUi();
-    await signIn(page, key);
+    await signInWithKey(page, key);
     await page.getByRole('heading', { name: 'This key' }).waitFor();
     return page;
   };
@@ -104,7 +107,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
       permissions: ['users.manage', 'tenant.manage', 'applications.use'],
     });
     admin = { key: key.key, id: key.id, userId: user.id };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // The first run after a UI change builds it with Vite here.
   }, 180_000);
   afterAll(async () => {
@@ -132,7 +135,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
       permissions: ['functions.execute'],
     });
     const page = await openUi();
-    await signIn(page, worker.key);
+    await signInWithKey(page, worker.key);
     await eventually(() => textOf(page.getByRole('alert'))).toContain('lacks the applications.use permission');
     await eventually(() => page.getByRole('navigation').count()).toBe(0);
     await eventually(() => sessionEntries(page)).toBe(0);
@@ -140,7 +143,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
 
   it("shows an unknown key's refusal with the problem's detail and code", async () => {
     const page = await openUi();
-    await signIn(page, 'not-a-key');
+    await signInWithKey(page, 'not-a-key');
     await eventually(() => textOf(page.getByRole('alert'))).toBe(
       'the bearer token is not a Keyward key (UNAUTHENTICATED)',
     );
@@ -226,7 +229,7 @@ describe.skipIf(!hasChromium)('the management UI in Chromium', { timeout: TEST_M
     expect(confirm.body.enrolled).toBe(true);
 
     const page = await openUi();
-    await signIn(page, admin.key);
+    await signInWithKey(page, admin.key);
     const code = page.getByLabel('Code', { exact: true });
     await code.fill(wrongCodeAt(secret, Date.now()));
     await page.getByRole('button', { name: 'Verify' }).click();

@@ -1,8 +1,8 @@
 /**
  * `GET /v1/changes/stream` and `POST /v1/replica/usage` (SPEC §4, replica): only a
  * `verify.replicate` key streams, and only its own environment; the stream names the keys whose
- * verdicts changed in its tenant and never another tenant's; a replica's usage counts as verifies
- * of the environment's keys, and of no other.
+ * verdicts changed in its environment, never a key of another environment or tenant; a replica's
+ * usage counts as verifies of the environment's keys, and of no other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
@@ -65,6 +65,29 @@ describe.each(testDatabases())('the change stream on $name', (db) => {
     expect(events).toContainEqual({ event: 'evict', data: { keys: [mine.id] } });
     expect(String(reply.body)).not.toContain(theirs.id);
     expect(events.at(-1)?.event).toBe('end');
+  });
+
+  it("says nothing of another environment of its tenant: neither its keys' ids nor its changes", async () => {
+    const qa = await home.admin.post('/v1/environments', { name: 'qa' });
+    expect(qa.status, JSON.stringify(qa.body)).toBe(201);
+    const before = await newKey(home, { environmentId: qa.body.id });
+    const mine = await newKey(home);
+    const streamed = kw.client(replicate.key).get('/v1/changes/stream');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every change of qa's keys and of qa itself: a creation, an edit, a rotation, a revocation, its settings.
+    const during = await newKey(home, { environmentId: qa.body.id });
+    expect((await home.admin.patch(`/v1/keys/${before.id}`, { enabled: false })).status).toBe(200);
+    expect((await home.admin.post(`/v1/keys/${during.id}/rotate`, {})).status).toBe(200);
+    expect((await home.admin.post(`/v1/keys/${before.id}/revoke`)).status).toBe(200);
+    expect((await home.admin.patch(`/v1/environments/${qa.body.id}`, { ipAllowlist: ['10.0.0.0/8'] })).status).toBe(
+      200,
+    );
+    // Its own environment's change, after all of those: the stream is heard through to here.
+    expect((await home.admin.post(`/v1/keys/${mine.id}/revoke`)).status).toBe(200);
+    const body = String((await streamed).body);
+    const evictions = eventsOf(body).filter((event) => event.event === 'evict');
+    expect(evictions).toEqual([{ event: 'evict', data: { keys: [mine.id] } }]);
+    for (const id of [before.id, during.id, qa.body.id as string]) expect(body).not.toContain(id);
   });
 
   it('tells a change that reaches every key of the tenant (a policy) as evicting all', async () => {

@@ -7,39 +7,15 @@
  * Leases are off here (`KEYWARD_CREDIT_LEASE_MS=0`): each node answers the exact balance, so the
  * answers show every refill; test/http/credit-leases.test.ts holds the same rules with leases on.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock, type Clock } from '../../src/core/clock.js';
-import { buildApp, type Keyward } from '../../src/http/app.js';
-import { loadConfig } from '../../src/http/config.js';
-import { openStorage } from '../../src/storage/open-storage.js';
-import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
+import type { Keyward } from '../../src/http/app.js';
+import { testDatabases } from '../support/databases.js';
 import { seedTenant, type Seeded } from '../support/keyward.js';
+import { creditsOn, secondNode } from '../support/second-node.js';
 import { keywardForSuite } from '../support/suite-keyward.js';
 
 const HOUR = 3_600_000;
-
-/** A second node on the database of the first: its own storage connection, cache and clock. */
-async function secondNode(database: IsolatedDatabase, clock: Clock): Promise<Keyward> {
-  const storage = await openStorage({
-    dataDir: database.dataDir,
-    databaseUrl: database.databaseUrl,
-    schema: database.schema,
-  });
-  const config = loadConfig(
-    {},
-    {
-      dataDir: database.dataDir,
-      databaseUrl: database.databaseUrl,
-      databaseSchema: database.schema,
-      changePollMs: 60_000,
-      maxStalenessMs: 86_400_000,
-      creditLeaseMs: 0,
-    },
-  );
-  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return buildApp({ config, storage, clock, logStream: silent });
-}
 
 describe.each(testDatabases())('credit refills on $name', (db) => {
   const clock = manualClock(Date.UTC(2026, 2, 1, 12));
@@ -48,7 +24,7 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
   let other: Keyward;
   const kw = keywardForSuite(db, { clock, config: { creditLeaseMs: 0 } });
   beforeAll(async () => {
-    other = await secondNode(kw.database, behind);
+    other = await secondNode(kw.database, behind, { creditLeaseMs: 0 });
   });
   afterAll(async () => {
     await other.close();
@@ -63,15 +39,9 @@ describe.each(testDatabases())('credit refills on $name', (db) => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return created.body;
   }
-  /** One verify on the first node: its code and the balance it answered. */
-  const onFirst = async (key: string) => {
-    const { code, credits } = (await kw.client().post('/v1/verify', { key })).body;
-    return `${code} ${credits?.remaining}`;
-  };
-  const onSecond = async (key: string) => {
-    const { code, credits } = (await other.app.inject({ method: 'POST', url: '/v1/verify', payload: { key } })).json();
-    return `${code} ${credits?.remaining}`;
-  };
+  /** One verify on each node: its code and the balance it answered. */
+  const onFirst = (key: string) => creditsOn(kw.keyward, key);
+  const onSecond = (key: string) => creditsOn(other, key);
   const setZone = async (seeded: Seeded, timeZone: string) => {
     const reply = await seeded.admin.patch(`/v1/tenants/${seeded.tenantId}`, { timeZone });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);

@@ -6,7 +6,7 @@
  */
 import { expectProblem } from '../support/problem.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../support/databases.js';
+import { sqliteOnly } from '../support/databases.js';
 import type { Client, Reply } from '../support/keyward.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
@@ -19,7 +19,8 @@ function expectInvalidField(reply: Reply, field: string): void {
 
 const newUser = { name: 'Bo', email: 'bo@errors.example' };
 
-describe.each(testDatabases())('problem details on $name', (db) => {
+// SQLite only (databases.ts): problem bodies and request validation are decided before storage.
+describe.each(sqliteOnly())('problem details on $name', (db) => {
   let admin: Client;
   const kw = keywardForSuite(db);
   const seeded = tenantForSuite(kw, 'Errors');

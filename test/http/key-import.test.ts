@@ -11,8 +11,7 @@ import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward } from '../support/keyward.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { created, expectProblem } from '../support/problem.js';
-import { newId } from '../../src/core/ids.js';
-import { insertEndpoint } from '../../src/modules/webhooks/endpoints.repository.js';
+import { storedEndpoint } from '../support/stored-endpoint.js';
 
 const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 const legacyKey = (prefix = 'sk_live_') => `${prefix}${randomBytes(18).toString('base64url')}`;
@@ -156,25 +155,7 @@ describe.each(testDatabases())('importing keys by hash on $name', (db) => {
   });
 
   it('tells the tenant’s webhook endpoints key.created for an imported key, with no hash in the event', async () => {
-    const now = Date.now();
-    const endpointId = newId('webhookEndpoint', now);
-    await insertEndpoint(kw.keyward.storage.db, {
-      id: endpointId,
-      tenant_id: seeded.tenantId,
-      environment_id: null,
-      url: 'https://hooks.example/keyward',
-      description: '',
-      events: JSON.stringify(['key.created']),
-      enabled: 1,
-      secret: 'sealed elsewhere',
-      previous_secret: null,
-      previous_secret_until: null,
-      expiring_lead_days: 7,
-      credits_low_threshold: null,
-      created_by_key_id: null,
-      created_at: now,
-      updated_at: now,
-    });
+    const endpointId = await storedEndpoint(kw.keyward.storage.db, seeded.tenantId, ['key.created']);
     const key = legacyKey();
     const made = created(await importOne(key));
     const events = await kw.keyward.storage.db

@@ -3,10 +3,11 @@
  * instead of guessing: each type's roles, the levels a type takes, each preset's grants.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../support/databases.js';
+import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 
-describe.each(testDatabases())('GET /v1/model ($name)', (db) => {
+// SQLite only (databases.ts): the model answered is the configuration's, read from no table.
+describe.each(sqliteOnly())('GET /v1/model ($name)', (db) => {
   let kw: TestKeyward;
   let seeded: Seeded;
   beforeAll(async () => {

@@ -10,14 +10,15 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../support/databases.js';
+import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const GENERATOR = resolve(ROOT, 'node_modules/swagger-typescript-api/dist/cli.mjs');
 const TSC = resolve(ROOT, 'node_modules/typescript/bin/tsc');
-const [sqlite] = testDatabases();
+// The document is the routes', whatever the storage: SQLite only (databases.ts), by its named way.
+const [sqlite] = sqliteOnly();
 
 /** What the compiled usage module exports: calls made only through the generated client. */
 interface Usage {

@@ -6,7 +6,7 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../support/databases.js';
+import { sqliteOnly } from '../support/databases.js';
 import { startKeyward, type TestKeyward } from '../support/keyward.js';
 
 interface Operation {
@@ -17,7 +17,8 @@ interface Operation {
 }
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
-const [sqlite] = testDatabases();
+// The document is the routes', whatever the storage: SQLite only (databases.ts), by its named way.
+const [sqlite] = sqliteOnly();
 
 describe('the OpenAPI document', () => {
   let kw: TestKeyward;

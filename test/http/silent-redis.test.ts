@@ -11,23 +11,15 @@ import { sqliteOnly } from '../support/databases.js';
 import { seedTenant, startKeyward, type TestKeyward } from '../support/keyward.js';
 import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
 import { tcpProxy, throughProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { sleep, until } from '../support/until.js';
 
 const redis = await redisAvailable();
 /** SPEC §6: a rate-limited verify falls back within 1 s when Redis is silent. */
 const FALLBACK_BOUND_MS = 1000;
 const PER_MINUTE = [{ name: 'per-minute', limit: 100, durationMs: 60_000 }];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  let value = await probe();
-  while (!done(value) && Date.now() - started < timeoutMs) {
-    await sleep(100);
-    value = await probe();
-  }
-  return value;
-}
+/** How long a wait here goes on before the assertion after it judges what was read last. */
+const WAIT_MS = 10_000;
 
 describe.skipIf(!redis).each(sqliteOnly())('a silent Redis, on $name', (db) => {
   let proxy: TcpProxy;
@@ -45,7 +37,10 @@ describe.skipIf(!redis).each(sqliteOnly())('a silent Redis, on $name', (db) => {
     const seeded = await seedTenant(kw);
     const key = await seeded.admin.post('/v1/keys', { name: 'limited', kind: 'application', ratelimits: PER_MINUTE });
     expect(key.status).toBe(201);
-    expect((await until(readyz, (reply) => reply.body.redis === 'up')).body).toEqual({ status: 'ready', redis: 'up' });
+    expect((await until(readyz, (reply) => reply.body.redis === 'up', WAIT_MS)).body).toEqual({
+      status: 'ready',
+      redis: 'up',
+    });
     return key.body.key as string;
   }
   const readyz = () => kw.client().get('/readyz');
@@ -90,7 +85,10 @@ describe.skipIf(!redis).each(sqliteOnly())('a silent Redis, on $name', (db) => {
     );
 
     proxy.restore();
-    expect((await until(readyz, (reply) => reply.body.redis === 'up')).body).toEqual({ status: 'ready', redis: 'up' });
+    expect((await until(readyz, (reply) => reply.body.redis === 'up', WAIT_MS)).body).toEqual({
+      status: 'ready',
+      redis: 'up',
+    });
     expect(await redisUp()).toBe(1);
     expect(redisLines(30).filter((line) => /Redis answers again/.test(line))).toHaveLength(1);
     expect(redisLines(40)).toHaveLength(1);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALIAS_LIMIT, FORMATTER_LIMIT, timeZoneCacheSizes } from '../../src/core/time-zones.js';
-import { sqliteOnly, testDatabases } from '../support/databases.js';
+import { sqliteOnly } from '../support/databases.js';
 import { seedTenant } from '../support/keyward.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
@@ -28,7 +28,8 @@ function unlistedButAccepted(): string | undefined {
   });
 }
 
-describe.each(testDatabases())('tenant time zones on $name', (db) => {
+// SQLite only (databases.ts): a zone is checked against the runtime's list and stored as text.
+describe.each(sqliteOnly())('tenant time zones on $name', (db) => {
   const kw = keywardForSuite(db);
   const seeded = tenantForSuite(kw, 'Zoned');
 

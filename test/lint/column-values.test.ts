@@ -34,6 +34,53 @@ const NOT_COLUMNS: readonly { readonly file: string; readonly text: string; read
   },
 ];
 
+/**
+ * Files outside src/storage and the repositories that still decode columns themselves, each with
+ * why. Every other service sees its rows decoded by its repository (column-codec.ts's
+ * tableColumns); a new importer of the codec fails, and so does an entry that no longer imports it.
+ */
+const STILL_DECODING: readonly { readonly file: string; readonly why: string }[] = [
+  ...[
+    'src/modules/keys/key-record-of.ts',
+    'src/modules/keys/key-object.ts',
+    'src/modules/keys/key-grants.ts',
+    'src/modules/keys/create-key.ts',
+    'src/modules/keys/key-grant-change.ts',
+    'src/modules/keys/keys.service.ts',
+    'src/modules/keys/rotation.service.ts',
+    'src/modules/keys/key-import.service.ts',
+    'src/modules/users/users.service.ts',
+    'src/modules/ratelimits/ratelimit-columns.ts',
+  ].map((file) => ({
+    file,
+    why: 'api_keys and policies rows: the verify miss builds its record from the stored text (key-record-of.ts keys shared grants by it); not yet moved',
+  })),
+  {
+    file: 'src/modules/resources/resource-object.ts',
+    why: 'resources.metadata: the verify path reads resource rows; not yet moved',
+  },
+  {
+    file: 'src/modules/audit/audit.service.ts',
+    why: 'audit_events.details: the MAC chain reads the stored text; not yet moved',
+  },
+];
+
+/** What a service may take from the codec: its error, to answer it, and the wrapper that names the row. */
+const NOT_DECODING = new Set(['CorruptColumnError', 'readingRow']);
+
+/** The codec's decoders and encoders `source` imports (types and its error aside). */
+function codecReadersIn(source: string): string[] {
+  const imports = source.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s*from\s*'[^']*column-codec\.js'/g);
+  return [...imports].flatMap(([, typeOnly, names]) =>
+    typeOnly !== undefined
+      ? []
+      : (names ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '' && !name.startsWith('type ') && !NOT_DECODING.has(name)),
+  );
+}
+
 /** The service-side sources: every .ts file under modules, verify and http, tests aside. */
 function serviceSources(): string[] {
   return ['src/modules', 'src/verify', 'src/http']
@@ -73,6 +120,21 @@ describe('column values in services (issue 22 item 4)', () => {
   it('finds no flag or JSON column read by hand outside src/storage and the repositories', () => {
     const offending = findings.filter((finding) => !excused(finding));
     expect(offending.map(({ file, line, name, text }) => `${file}:${line} ${name}: ${text}`)).toEqual([]);
+  });
+
+  it('has no service decode through the column codec but those still listed, each still doing so', () => {
+    const importers = files.filter((file) => codecReadersIn(readFileSync(resolve(ROOT, file), 'utf8')).length > 0);
+    expect(importers.filter((file) => !STILL_DECODING.some((entry) => entry.file === file))).toEqual([]);
+    expect(STILL_DECODING.filter((entry) => !importers.includes(entry.file)).map((entry) => entry.file)).toEqual([]);
+  });
+
+  it.each([
+    ["import { decodeFlag, stringList } from '../../storage/column-codec.js';", ['decodeFlag', 'stringList']],
+    ["import { CorruptColumnError } from '../../storage/column-codec.js';", []],
+    ["import type { JsonColumn } from '../storage/column-codec.js';", []],
+    ["import { type JsonColumn, readingRow, jsonObject } from './column-codec.js';", ['jsonObject']],
+  ])('reads %s as importing the codecs %j', (line, names) => {
+    expect(codecReadersIn(line)).toEqual(names);
   });
 
   it('excuses only lines that are still there', () => {

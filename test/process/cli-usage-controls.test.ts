@@ -3,10 +3,9 @@
  * --credits and --refill; `keys credits add <id> <n>` adds to a balance; `verify --cost` spends
  * and prints what is left.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHome, type CliHome } from '../support/cli-process.js';
+import { tenantInProcess } from '../support/process-tenant.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 describe('keyward keys usage controls', { timeout: 60_000 }, () => {
@@ -17,19 +16,9 @@ describe('keyward keys usage controls', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
-    env = { KEYWARD_URL: server.url, KEYWARD_KEY: rootKey };
-    const call = async (path: string, body: unknown) =>
-      (
-        await fetch(`${server.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json();
-    const tenant = (await call('/v1/tenants', { name: 'Cli' })) as { id: string };
-    environmentId = ((await call('/v1/environments', { tenantId: tenant.id, name: 'production' })) as { id: string })
-      .id;
+    const tenant = await tenantInProcess(server, 'Cli');
+    env = { KEYWARD_URL: server.url, KEYWARD_KEY: tenant.rootKey };
+    environmentId = tenant.environmentId;
     cli = cliHome();
   }, 120_000);
   afterAll(async () => {

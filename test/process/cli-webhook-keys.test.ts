@@ -3,11 +3,12 @@
  * (never a flag), listed by hint, a received request checked with `verify` (exit 0 when valid,
  * 1 with the reason when not), a rotation printing the new secret once.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHome, type CliHome } from '../support/cli-process.js';
+import { tenantInProcess } from '../support/process-tenant.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 /** GitHub's "Validating webhook deliveries" example. */
@@ -26,19 +27,9 @@ describe('keyward webhook-keys', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     server = await startServerProcess();
-    const rootKey = readFileSync(join(server.cwd, 'data', 'root.key'), 'utf8').trim();
-    env = { KEYWARD_URL: server.url, KEYWARD_KEY: rootKey };
-    const call = async (path: string, body: unknown) =>
-      (
-        await fetch(`${server.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${rootKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json();
-    const tenant = (await call('/v1/tenants', { name: 'Cli' })) as { id: string };
-    environmentId = ((await call('/v1/environments', { tenantId: tenant.id, name: 'production' })) as { id: string })
-      .id;
+    const tenant = await tenantInProcess(server, 'Cli');
+    env = { KEYWARD_URL: server.url, KEYWARD_KEY: tenant.rootKey };
+    environmentId = tenant.environmentId;
     cli = cliHome();
     dir = mkdtempSync(join(tmpdir(), 'keyward-webhook-'));
     writeFileSync(join(dir, 'secret'), `${GITHUB.secret}\n`);

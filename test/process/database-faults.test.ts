@@ -13,6 +13,7 @@ import type { Config } from '../../src/http/config.js';
 import { cluster, type Cluster, type Node } from '../support/cluster.js';
 import { tcpProxy, throughProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { redisAvailable, TEST_REDIS_URL } from '../support/redis.js';
+import { until } from '../support/until.js';
 
 const url = inject('postgresUrl');
 const REDIS_URL = TEST_REDIS_URL;
@@ -22,18 +23,8 @@ const MAX_STALENESS_MS = 1500;
 /** Short bounds so a cut and a catch-up take seconds, not minutes. */
 const FAST: Partial<Config> = { changePollMs: 100, maxStalenessMs: MAX_STALENESS_MS, usageFlushMs: 200 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until `done` (a bounded wait for an event: the link back, a catch-up). */
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  let value = await probe();
-  while (!done(value) && Date.now() - started < timeoutMs) {
-    await sleep(100);
-    value = await probe();
-  }
-  return value;
-}
+/** How long a wait here goes on before the assertion after it judges what was read last. */
+const WAIT_MS = 15_000;
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -114,6 +105,7 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
         await until(
           () => node.call('GET', '/readyz', null),
           (reply) => reply.status === 200,
+          WAIT_MS,
         )
       ).status,
     ).toBe(200);
@@ -157,6 +149,7 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
     const answered = await until(
       () => verify(cutOff, key.key),
       (reply) => reply.status !== 503,
+      WAIT_MS,
     );
     expect(answered.status).toBe(200);
     expect(answered.body.code).toBe('REVOKED');
@@ -165,6 +158,7 @@ describe.skipIf(url === null).each(variants)('a database link cut, with $name', 
         await until(
           () => cutOff.call('GET', '/readyz', null),
           (reply) => reply.status === 200,
+          WAIT_MS,
         )
       ).status,
     ).toBe(200);

@@ -6,6 +6,9 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertEnvironment } from '../../src/modules/environments/environments.repository.js';
+import { insertKey } from '../../src/modules/keys/keys.repository.js';
+import { insertTenant } from '../../src/modules/tenants/tenants.repository.js';
 import * as rollup from '../../src/storage/migrations/0023-analytics-rollup.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 import { environmentRowWith, keyRowWith, tenantRowWith } from '../support/rows.js';
@@ -27,22 +30,12 @@ describe.each(testDatabases())('the analytics rollup migration on $name', (testD
     const db = database.storage.db;
     // Back to the schema before 0023, with usage recorded there.
     await rollup.down(database.storage.migrationDb as unknown as Kysely<unknown>);
-    await db
-      .insertInto('tenants')
-      .values([tenantRowWith({ id: 'ten_a' }), tenantRowWith({ id: 'ten_b' })])
-      .execute();
-    await db
-      .insertInto('environments')
-      .values(environmentRowWith({ id: 'env_a', tenant_id: 'ten_a' }))
-      .execute();
-    await db
-      .insertInto('api_keys')
-      .values([
-        keyRowWith({ id: 'key_a1', key_hash: 'h1', tenant_id: 'ten_a', environment_id: 'env_a' }),
-        keyRowWith({ id: 'key_a2', key_hash: 'h2', tenant_id: 'ten_a', environment_id: 'env_a' }),
-        keyRowWith({ id: 'key_b1', key_hash: 'h3', tenant_id: 'ten_b' }),
-      ])
-      .execute();
+    await insertTenant(db, tenantRowWith({ id: 'ten_a' }));
+    await insertTenant(db, tenantRowWith({ id: 'ten_b' }));
+    await insertEnvironment(db, environmentRowWith({ id: 'env_a', tenant_id: 'ten_a' }));
+    await insertKey(db, keyRowWith({ id: 'key_a1', key_hash: 'h1', tenant_id: 'ten_a', environment_id: 'env_a' }));
+    await insertKey(db, keyRowWith({ id: 'key_a2', key_hash: 'h2', tenant_id: 'ten_a', environment_id: 'env_a' }));
+    await insertKey(db, keyRowWith({ id: 'key_b1', key_hash: 'h3', tenant_id: 'ten_b' }));
     await db
       .insertInto('key_usage_days')
       .values([

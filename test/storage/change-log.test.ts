@@ -11,6 +11,7 @@ function change(n: number): Change {
     entity: 'key',
     entityId: `key_${n}`,
     tenantId: n % 2 === 0 ? `ten_${n}` : null,
+    environmentId: n % 2 === 0 ? `env_${n}` : null,
     op: n === 0 ? 'create' : 'update',
   };
 }

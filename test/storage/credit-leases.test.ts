@@ -1,6 +1,8 @@
 /**
  * Credit leases (issue 27 item 2) against real storage, several holders on one database standing
- * for several nodes: a node spends a block in memory (one write per block, not per verify); the
+ * for several nodes: a key spent rarely is spent exactly (one UPDATE each, no block); a key spent
+ * LEASE_AFTER times within a lifetime takes a block sized by that rate, and a node spends it in
+ * memory (one write per block, not per verify); the
  * holders together never spend more than the key had, under concurrency, and exactly all of it
  * once their leases go back; a refused spend spends nothing; a holder's shutdown gives back its
  * unspent block; a lost holder's block comes back by the sweep after its expiry, less only what
@@ -11,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { creditSpends } from '../../src/storage/credit-spend.js';
 import { type LeaseStore, leaseStore } from '../../src/storage/credit-leases.js';
-import { createLeasedSpender, type LeasedSpender } from '../../src/verify/credit-leases.js';
+import { createLeasedSpender, LEASE_AFTER, type LeasedSpender } from '../../src/verify/credit-leases.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 import { keyRowWith } from '../support/rows.js';
 
@@ -80,27 +82,57 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     return { spender, writes };
   }
 
-  it('spends the first verify exactly, the next 29 from one block: two writes, and `remaining` exact on the node', async () => {
+  it('spends a key used fewer than LEASE_AFTER times a lifetime exactly: one write each, `remaining` exact on every node', async () => {
+    const id = await meteredKey(1000);
+    const clock = { at: NOON };
+    const [first, second] = [node(clock), node(clock)];
+    const answers = [];
+    // Just under the rate that takes a block, for three lifetimes, on two nodes in turn.
+    for (let i = 0; i < 3 * LEASE_AFTER; i++) {
+      const { spender } = i % 2 === 0 ? first : second;
+      answers.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
+      clock.at += Math.ceil(LIFETIME / (LEASE_AFTER - 1)) + 1;
+    }
+    expect(answers).toEqual(Array.from({ length: 3 * LEASE_AFTER }, (_, i) => 999 - i));
+    expect(first.writes.takes + second.writes.takes).toBe(0);
+    expect(first.writes.spends + second.writes.spends).toBe(3 * LEASE_AFTER);
+    // The sweep forgets counts older than a lifetime: a key spent again later starts over, exactly.
+    await first.spender.sweep(clock.at + LIFETIME);
+    expect((await first.spender.spend(id, PLAIN, 1, clock.at + LIFETIME)).remaining).toBe(999 - 3 * LEASE_AFTER);
+    expect(first.writes.takes).toBe(0);
+    expect(await stored(id)).toBe(999 - 3 * LEASE_AFTER);
+  });
+
+  it('spends a key used LEASE_AFTER times in a lifetime from one block sized for a lifetime at that rate, `remaining` exact on the node', async () => {
     const id = await meteredKey(1000);
     const clock = { at: NOON };
     const { spender, writes } = node(clock);
     const answers = [];
-    for (let i = 0; i < 30; i++) answers.push(await spender.spend(id, PLAIN, 1, clock.at));
+    // One spend a second: a block for the 30 a lifetime of 30 s takes at that rate.
+    for (let i = 0; i < 30; i++) {
+      answers.push(await spender.spend(id, PLAIN, 1, clock.at));
+      clock.at += 1000;
+    }
     expect(answers.map((answer) => answer.remaining)).toEqual(Array.from({ length: 30 }, (_, i) => 999 - i));
-    expect(writes).toEqual({ takes: 1, marks: 0, gives: 0, spends: 1 });
-    expect(spender.unspent(id)).toBe(3);
-    expect(await stored(id)).toBe(1000 - 1 - 32);
+    expect(writes).toEqual({ takes: 1, marks: 0, gives: 0, spends: LEASE_AFTER });
+    const block = LIFETIME / 1000;
+    expect(spender.unspent(id)).toBe(block - (30 - LEASE_AFTER));
+    expect(await stored(id)).toBe(1000 - LEASE_AFTER - block);
   });
 
   it('three nodes, 600 spends at once against 250 credits: exactly 250 spent, never more, and 0 left once leases go back', async () => {
     const id = await meteredKey(250);
     const clock = { at: NOON };
     const nodes = [node(clock), node(clock), node(clock)];
+    // Each node has spent the key often enough to spend it from blocks.
+    for (const { spender } of nodes)
+      for (let i = 0; i < LEASE_AFTER; i++) expect((await spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
     const answers = await Promise.all(
       Array.from({ length: 600 }, (_, i) => nodes[i % 3]?.spender.spend(id, PLAIN, 1, clock.at)),
     );
+    expect(nodes.reduce((takes, { writes }) => takes + writes.takes, 0)).toBeGreaterThan(0);
     // A refused spend may come while another node still holds credits: they are spent by later ones.
-    let spent = answers.filter((answer) => answer?.spent).length;
+    let spent = 3 * LEASE_AFTER + answers.filter((answer) => answer?.spent).length;
     expect(spent).toBeLessThanOrEqual(250);
     for (let round = 0; round < 5 && spent < 250; round++)
       for (const { spender } of nodes) while ((await spender.spend(id, PLAIN, 1, clock.at)).spent) spent++;
@@ -113,24 +145,30 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   it('a refused spend spends nothing: neither the block held nor the balance', async () => {
     const id = await meteredKey(100);
     const clock = { at: NOON };
-    const { spender } = node(clock);
-    expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 99 });
-    expect(await spender.spend(id, PLAIN, 500, clock.at)).toEqual({ spent: false, remaining: 99 });
-    expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 98 });
+    const { spender, writes } = node(clock);
+    for (let i = 1; i <= LEASE_AFTER + 1; i++)
+      expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 100 - i });
+    expect(writes.takes).toBe(1);
+    const left = 100 - (LEASE_AFTER + 1);
+    expect(await spender.spend(id, PLAIN, 500, clock.at)).toEqual({ spent: false, remaining: left });
+    expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: left - 1 });
     await spender.close();
-    expect(await stored(id)).toBe(98);
+    expect(await stored(id)).toBe(left - 1);
   });
 
   it('a shutdown gives back the unspent block', async () => {
     const id = await meteredKey(1000);
     const clock = { at: NOON };
     const { spender, writes } = node(clock);
-    for (let i = 0; i < 3; i++) await spender.spend(id, PLAIN, 1, clock.at);
-    // The first spend was exact, the next two from a block of 32.
-    expect(await stored(id)).toBe(967);
+    const spends = LEASE_AFTER + 2;
+    for (let i = 0; i < spends; i++) await spender.spend(id, PLAIN, 1, clock.at);
+    // The first LEASE_AFTER were exact, the rest from a block, which is out of the stored balance.
+    expect(writes).toMatchObject({ takes: 1, spends: LEASE_AFTER });
+    expect(await stored(id)).toBe(1000 - spends - spender.unspent(id));
+    expect(spender.unspent(id)).toBeGreaterThan(0);
     await spender.close();
     expect(writes.gives).toBe(1);
-    expect(await stored(id)).toBe(997);
+    expect(await stored(id)).toBe(1000 - spends);
     expect(await leaseRows()).toEqual([]);
   });
 
@@ -139,8 +177,13 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const clock = { at: NOON };
     const lost = node(clock, 1000);
     let spent = 0;
-    // Fast spends grow the block (after one exact spend): 32, 64, 128, then 256 of which 40 are spent.
-    for (; spent < 1 + 32 + 64 + 128 + 40; spent++)
+    // LEASE_AFTER exact spends over three quarters of a lifetime: a first block of 8 for that rate.
+    for (; spent < LEASE_AFTER; spent++) {
+      clock.at += spent === 0 ? 0 : Math.floor(750 / (LEASE_AFTER - 1));
+      expect((await lost.spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
+    }
+    // Then fast spends grow the block: 8, 16, 32, 64, 128, then 256 of which 40 are spent.
+    for (; spent < LEASE_AFTER + 8 + 16 + 32 + 64 + 128 + 40; spent++)
       expect((await lost.spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
     // The holder takes blocks and raises its mark beside the spends, not in them: wait until the
     // lease row and the balance stop moving (50 ms was too short on a loaded machine, and a mark
@@ -181,9 +224,10 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const id = await meteredKey(100, true);
     const clock = { at: NOON };
     const [a, b] = [node(clock), node(clock)];
-    // Two spends each: the second takes a block on each node.
-    for (const { spender } of [a, b, a, b])
-      expect(await spender.spend(id, DAILY, 1, clock.at)).toMatchObject({ spent: true });
+    // LEASE_AFTER + 1 spends each: the last takes a block on each node.
+    for (let i = 0; i < LEASE_AFTER + 1; i++)
+      for (const { spender } of [a, b])
+        expect(await spender.spend(id, DAILY, 1, clock.at)).toMatchObject({ spent: true });
     expect(await leaseRows()).toHaveLength(2);
     // Midnight: both blocks end with their period.
     clock.at = Date.UTC(2026, 2, 2, 0, 30);
@@ -195,7 +239,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(after.every((answer) => answer.spent)).toBe(true);
     await a.spender.close();
     await b.spender.close();
-    // Refilled to 100 once, 3 spent since: the 2 × 31 left of yesterday's blocks lapsed with it.
+    // Refilled to 100 once, 3 spent since: what was left of yesterday's blocks lapsed with it.
     expect(await stored(id)).toBe(97);
     const period = await db()
       .selectFrom('api_keys')
@@ -209,13 +253,12 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const id = await meteredKey(1000);
     const clock = { at: NOON };
     const { spender } = node(clock);
-    await spender.spend(id, PLAIN, 1, clock.at);
-    await spender.spend(id, PLAIN, 1, clock.at);
-    expect(spender.unspent(id)).toBe(31);
+    for (let i = 0; i < LEASE_AFTER + 1; i++) await spender.spend(id, PLAIN, 1, clock.at);
+    expect(spender.unspent(id)).toBeGreaterThan(0);
     spender.forget(id);
     expect(spender.unspent(id)).toBe(0);
-    expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 997 });
+    expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 1000 - LEASE_AFTER - 2 });
     await spender.close();
-    expect(await stored(id)).toBe(997);
+    expect(await stored(id)).toBe(1000 - LEASE_AFTER - 2);
   });
 });

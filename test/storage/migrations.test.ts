@@ -3,46 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Migrator, sql } from 'kysely';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { migrateToLatest } from '../../src/storage/open-storage.js';
-import type { Database } from '../../src/storage/database.js';
+import { SCHEMA_TABLES } from '../../src/storage/database.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 
-/**
- * Every table of the schema's type, `Database`: a record over its keys, so a table added to the
- * type and not here fails to compile. The test below holds the migrations to the same set.
- */
-const SCHEMA_TABLES: Record<keyof Database, true> = {
-  instance_settings: true,
-  tenants: true,
-  environments: true,
-  users: true,
-  api_keys: true,
-  resources: true,
-  resource_roles: true,
-  policies: true,
-  key_policies: true,
-  groups: true,
-  group_members: true,
-  group_user_members: true,
-  user_mfa: true,
-  audit_events: true,
-  change_log: true,
-  audit_chain_heads: true,
-  pepper_pending_keys: true,
-  identity_providers: true,
-  identity_provider_domains: true,
-  sessions: true,
-  key_usage: true,
-  key_usage_days: true,
-  webhook_endpoints: true,
-  webhook_deliveries: true,
-  webhook_credit_alerts: true,
-  webhook_keys: true,
-  key_import_prefixes: true,
-  key_usage_tags: true,
-  credit_leases: true,
-  usage_rollups: true,
-};
-const TABLES = Object.keys(SCHEMA_TABLES) as (keyof Database)[];
+const TABLES = SCHEMA_TABLES;
 
 /**
  * The tables in the database, Kysely's migration tables and SQLite's own left out. Read from this

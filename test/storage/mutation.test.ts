@@ -177,8 +177,8 @@ describe.each(testDatabases())('mutate on $name', (testDb) => {
     const [first, second] = result.ok ? result.value : [];
     expect(committed).toEqual([
       [
-        { entity: 'tenant', entityId: first, tenantId: first, op: 'create' },
-        { entity: 'tenant', entityId: second, tenantId: second, op: 'create' },
+        { entity: 'tenant', entityId: first, tenantId: first, environmentId: null, op: 'create' },
+        { entity: 'tenant', entityId: second, tenantId: second, environmentId: null, op: 'create' },
       ],
     ]);
   });

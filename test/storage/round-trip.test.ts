@@ -34,7 +34,7 @@ function tenantRow(): TenantRow {
     id: newId('tenant', CREATED),
     name: 'Acme — Ünïcode ✓',
     tier: 'enterprise',
-    mfa_required: 1,
+    mfa_required: true,
     rotation_window_days: 14,
     default_key_expiry_days: 30,
     max_key_expiry_days: 365,
@@ -42,7 +42,7 @@ function tenantRow(): TenantRow {
     mfa_reverify_days: null,
     audit_retention_days: null,
     time_zone: null,
-    require_sso: 0,
+    require_sso: false,
     name_key: 'acme — ünïcode ✓',
     created_at: CREATED,
     updated_at: UPDATED,
@@ -128,7 +128,7 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
   it('a tenant after an update', async () => {
     const tenant = await seedTenant(db);
     await updateTenant(db, tenant.id, {
-      mfa_required: 0,
+      mfa_required: false,
       max_key_expiry_days: null,
       max_application_key_expiry_days: null,
       mfa_reverify_days: null,
@@ -136,7 +136,7 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
     });
     expect(await findTenant(db, tenant.id)).toStrictEqual({
       ...tenant,
-      mfa_required: 0,
+      mfa_required: false,
       max_key_expiry_days: null,
       max_application_key_expiry_days: null,
       mfa_reverify_days: null,

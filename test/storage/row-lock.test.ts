@@ -14,15 +14,13 @@ import { bindAuditKey } from '../../src/modules/audit/audit-mac.js';
 import { mutate, type MutationDeps } from '../../src/modules/mutation.js';
 import type { Db } from '../../src/storage/database.js';
 import { lockForUpdate } from '../../src/storage/row-lock.js';
+import { insertTenant } from '../../src/modules/tenants/tenants.repository.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
 import { tenantRowWith } from '../support/rows.js';
 
 /** A tenant row whose rotation_window_days serves as a counter. */
 async function tenantCounter(db: Db, id: string): Promise<void> {
-  await db
-    .insertInto('tenants')
-    .values(tenantRowWith({ id, rotation_window_days: 0 }))
-    .execute();
+  await insertTenant(db, tenantRowWith({ id, rotation_window_days: 0 }));
 }
 
 async function counterOf(db: Db, id: string): Promise<number | null> {
@@ -132,10 +130,7 @@ describe('SQLite and a second process writing the same file', () => {
 
   it("waits for a transaction that read the row, and both writes stand (with Kysely's deferred begin, ours failed)", async () => {
     const db = database.storage.db;
-    await db
-      .insertInto('tenants')
-      .values(tenantRowWith({ id: 'ten_shared', name: 'before' }))
-      .execute();
+    await insertTenant(db, tenantRowWith({ id: 'ten_shared', name: 'before' }));
     let other: Promise<string> = Promise.resolve('');
     await db.transaction().execute(async (trx) => {
       const row = await lockForUpdate(

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertTenant } from '../../src/modules/tenants/tenants.repository.js';
 import * as tenantNames from '../../src/storage/migrations/0024-tenant-names.js';
 import { isUniqueViolation } from '../../src/storage/dialect.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
@@ -23,11 +24,17 @@ describe.each(testDatabases())('the tenant names migration on $name', (testDb) =
     const db = database.storage.db;
     const migrationDb = database.storage.migrationDb as unknown as Kysely<unknown>;
     await tenantNames.down(migrationDb);
-    const old = (id: string, name: string, created_at: number) => {
-      const { name_key: _none, ...row } = tenantRowWith({ id, name, created_at });
-      return row;
-    };
-    await (db as unknown as Kysely<{ tenants: ReturnType<typeof old> }>)
+    // Rows as stored before 0024: no name_key column yet, flags as 0/1.
+    const old = (id: string, name: string, created_at: number) => ({
+      id,
+      name,
+      tier: 'free',
+      mfa_required: 0,
+      require_sso: 0,
+      created_at,
+      updated_at: created_at,
+    });
+    await (migrationDb as Kysely<{ tenants: ReturnType<typeof old> }>)
       .insertInto('tenants')
       .values([old('ten_b', 'acme', 2), old('ten_a', 'Acme', 1), old('ten_c', 'ACME ', 3), old('ten_d', 'Globex', 4)])
       .execute();
@@ -41,10 +48,7 @@ describe.each(testDatabases())('the tenant names migration on $name', (testDb) =
       { id: 'ten_c', name: 'ACME ', name_key: null },
       { id: 'ten_d', name: 'Globex', name_key: 'globex' },
     ]);
-    const again = db
-      .insertInto('tenants')
-      .values(tenantRowWith({ id: 'ten_e', name: 'aCmE', name_key: 'acme' }))
-      .execute();
+    const again = insertTenant(db, tenantRowWith({ id: 'ten_e', name: 'aCmE', name_key: 'acme' }));
     await expect(again).rejects.toSatisfy(isUniqueViolation);
   });
 });

@@ -3,35 +3,15 @@
  * one delivery per subscribing endpoint of the tenant, in the order the changes were made.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '../../src/core/ids.js';
-import { insertEndpoint, type EndpointRow } from '../../src/modules/webhooks/endpoints.repository.js';
+import type { EndpointRow } from '../../src/modules/webhooks/endpoints.repository.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Seeded, type TestKeyward } from '../support/keyward.js';
+import { storedEndpoint } from '../support/stored-endpoint.js';
 
 const ALL_EVENTS = ['key.created', 'key.updated', 'key.rotated', 'key.revoked'];
 
-async function endpoint(kw: TestKeyward, tenantId: string, overrides: Partial<EndpointRow> = {}): Promise<string> {
-  const now = Date.now();
-  const id = newId('webhookEndpoint', now);
-  await insertEndpoint(kw.keyward.storage.db, {
-    id,
-    tenant_id: tenantId,
-    environment_id: null,
-    url: 'https://hooks.example/keyward',
-    description: '',
-    events: JSON.stringify(ALL_EVENTS),
-    enabled: 1,
-    secret: 'sealed elsewhere',
-    previous_secret: null,
-    previous_secret_until: null,
-    expiring_lead_days: 7,
-    credits_low_threshold: null,
-    created_by_key_id: null,
-    created_at: now,
-    updated_at: now,
-    ...overrides,
-  });
-  return id;
+function endpoint(kw: TestKeyward, tenantId: string, overrides: Partial<EndpointRow> = {}): Promise<string> {
+  return storedEndpoint(kw.keyward.storage.db, tenantId, ALL_EVENTS, overrides);
 }
 
 async function deliveriesOf(kw: TestKeyward, endpointId: string) {
@@ -78,8 +58,8 @@ describe.each(testDatabases())('the webhook outbox on $name', (testDb) => {
   });
 
   it('writes nothing for a change that is refused, and nothing to disabled, unsubscribed or other tenants’ endpoints', async () => {
-    const subscribed = await endpoint(kw, acme.tenantId, { events: JSON.stringify(['key.revoked']) });
-    const disabled = await endpoint(kw, acme.tenantId, { enabled: 0 });
+    const subscribed = await endpoint(kw, acme.tenantId, { events: ['key.revoked'] });
+    const disabled = await endpoint(kw, acme.tenantId, { enabled: false });
     const globex = await seedTenant(kw, 'Globex');
     const foreign = await endpoint(kw, globex.tenantId);
     const created = await acme.admin.post('/v1/keys', { name: 'ci', kind: 'application' });
@@ -106,7 +86,7 @@ describe.each(testDatabases())('the webhook outbox on $name', (testDb) => {
   });
 
   it('revokes a deleted user’s keys with one key.revoked each', async () => {
-    const hook = await endpoint(kw, acme.tenantId, { events: JSON.stringify(['key.revoked']) });
+    const hook = await endpoint(kw, acme.tenantId, { events: ['key.revoked'] });
     const user = await acme.admin.post('/v1/users', { name: 'Bo', email: 'bo@acme.example' });
     const key = await acme.admin.post('/v1/keys', { name: 'bo', kind: 'user', userId: user.body.id });
     expect((await acme.admin.delete(`/v1/users/${user.body.id}`)).status).toBe(200);

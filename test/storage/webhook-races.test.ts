@@ -157,7 +157,7 @@ for (const database of testDatabases()) {
         expect(read.body).toMatchObject({ url: moved, enabled: false });
         // Claimed before the change (the old URL, enabled) or not at all: never half of each.
         for (const batch of claimed.filter((candidate) => candidate.endpoint.id === id)) {
-          expect(batch.endpoint).toMatchObject({ url: 'https://hooks.example/x', enabled: 1 });
+          expect(batch.endpoint).toMatchObject({ url: 'https://hooks.example/x', enabled: true });
         }
       }
     });

@@ -79,7 +79,17 @@ export function testDatabases(): TestDatabase[] {
   return url === null ? [sqlite] : [sqlite, postgres(url)];
 }
 
-/** SQLite only: for the heaviest suites, which need not run twice. */
+/**
+ * SQLite only: the one way a suite opts out of its PostgreSQL run, so the whole suite stays inside
+ * CI's budget on two cores (the project rule: "run the heaviest suites on SQLite only"). A suite
+ * may take it when its PostgreSQL run proves nothing its SQLite run does not: the behaviour under
+ * test is decided above storage (request validation and problem bodies, the OpenAPI document and
+ * docs, the model served, the seeds' authorization stories, log and header hygiene, CLI output),
+ * and its reads and writes are the plain Kysely statements other suites already run on both.
+ * Never for what differs between the databases: concurrency and row locks, change notifications,
+ * migrations, the storage contract, the verify cache, credits, the audit chain, unique-constraint
+ * and search (LIKE, collation) answers. Say in a comment at the call why the suite qualifies.
+ */
 export function sqliteOnly(): TestDatabase[] {
   return [sqlite];
 }

@@ -28,7 +28,7 @@ export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'i
   return {
     name: 'acme',
     tier: 'free',
-    mfa_required: 0,
+    mfa_required: false,
     rotation_window_days: null,
     default_key_expiry_days: null,
     max_key_expiry_days: null,
@@ -36,7 +36,7 @@ export function tenantRowWith(overrides: Partial<TenantRow> & Pick<TenantRow, 'i
     mfa_reverify_days: null,
     audit_retention_days: null,
     time_zone: null,
-    require_sso: 0,
+    require_sso: false,
     // Unique when set: rows made here do not claim their name (migration 0024).
     name_key: null,
     created_at: 0,

@@ -53,6 +53,12 @@ class NulCharacterError extends Error {
   }
 }
 
+// One pair per process, not one per app: Ajv keeps what it compiled keyed by the schema object,
+// and route schemas are module constants, so a second app in the process (each test suite starts
+// several) reuses the first one's validators instead of compiling every route again. Same options,
+// same schemas: an app cannot tell the difference.
+let shared: { readonly strict: Ajv; readonly coercing: Ajv } | undefined;
+
 export function registerValidation(app: FastifyInstance): void {
   // An empty body sent as JSON (curl -X POST … -H 'Content-Type: application/json') means "no
   // body", not a parse error. A NUL can only arrive in JSON as the escape \u0000, so the parsed
@@ -81,8 +87,8 @@ export function registerValidation(app: FastifyInstance): void {
       done();
     },
   });
-  const strict = makeAjv(false);
-  const coercing = makeAjv(true);
+  shared ??= { strict: makeAjv(false), coercing: makeAjv(true) };
+  const { strict, coercing } = shared;
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : coercing;
     return ajv.compile(schema as FastifySchema & object);

@@ -40,6 +40,7 @@ function openStream(request: FastifyRequest, reply: FastifyReply, context: Route
   };
   const unsubscribe = changes.subscribe({
     tenantId: scope.tenantId,
+    environmentId: scope.environmentId,
     evict: (data) => send({ event: 'evict', data }),
     fresh: (stalenessMs) => send({ event: 'fresh', data: { stalenessMs } }),
     end,

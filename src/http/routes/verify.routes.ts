@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
 import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
 import { getMe } from '../../modules/keys/me.service.js';
-import { CorruptColumnError } from '../../storage/column-codec.js';
+import { CorruptColumnError } from '../../storage/corrupt-column.js';
 import { answerJson, type VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { lazyChildLogger } from '../lazy-logger.js';

@@ -14,7 +14,6 @@ import { coversAll } from '../../core/ip-allowlist-subset.js';
 import { DEFAULT_ROTATION_WINDOW_DAYS } from '../keys/rotation.service.js';
 import type { TenantRow } from '../tenants/tenants.repository.js';
 import type { EnvironmentRow } from './environments.repository.js';
-import { decodeFlag, decodeOptionalFlag, stringList } from '../../storage/column-codec.js';
 
 /** The auth settings in force in an environment. A null day count is "no limit": the loosest. */
 export interface AuthSettingsInForce {
@@ -30,15 +29,13 @@ export interface AuthSettingsInForce {
 
 export function authSettingsInForce(environment: EnvironmentRow, tenant: TenantRow): AuthSettingsInForce {
   return {
-    mfaRequired:
-      decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') ??
-      decodeFlag(tenant.mfa_required, 'tenants.mfa_required'),
+    mfaRequired: environment.mfa_required ?? tenant.mfa_required,
     mfaReverifyDays: environment.mfa_reverify_days ?? tenant.mfa_reverify_days,
     rotationWindowDays: environment.rotation_window_days ?? tenant.rotation_window_days ?? DEFAULT_ROTATION_WINDOW_DAYS,
     defaultKeyExpiryDays: environment.default_key_expiry_days ?? tenant.default_key_expiry_days,
     maxKeyExpiryDays: environment.max_key_expiry_days ?? tenant.max_key_expiry_days,
     maxApplicationKeyExpiryDays: environment.max_application_key_expiry_days ?? tenant.max_application_key_expiry_days,
-    ipAllowlist: stringList.decodeNullable(environment.ip_allowlist, 'environments.ip_allowlist'),
+    ipAllowlist: environment.ip_allowlist,
   };
 }
 

@@ -7,7 +7,6 @@ import type { EffectiveSettingsObject, SettingSourceName } from '../../api/setti
 import { DEFAULT_ROTATION_WINDOW_DAYS } from '../keys/rotation.service.js';
 import type { TenantRow } from '../tenants/tenants.repository.js';
 import type { EnvironmentRow } from './environments.repository.js';
-import { decodeFlag, decodeOptionalFlag } from '../../storage/column-codec.js';
 
 type Stored = number | null | undefined;
 
@@ -32,10 +31,7 @@ function mfaRequired(environment: boolean | null, tenant: boolean): { value: boo
 export function effectiveSettings(tenant: TenantRow, environment?: EnvironmentRow): EffectiveSettingsObject {
   const own = environment;
   return {
-    mfaRequired: mfaRequired(
-      own === undefined ? null : decodeOptionalFlag(own.mfa_required, 'environments.mfa_required'),
-      decodeFlag(tenant.mfa_required, 'tenants.mfa_required'),
-    ),
+    mfaRequired: mfaRequired(own === undefined ? null : own.mfa_required, tenant.mfa_required),
     mfaReverifyDays: first(own?.mfa_reverify_days, tenant.mfa_reverify_days, null),
     rotationWindowDays: first(own?.rotation_window_days, tenant.rotation_window_days, DEFAULT_ROTATION_WINDOW_DAYS),
     defaultKeyExpiryDays: first(own?.default_key_expiry_days, tenant.default_key_expiry_days, null),

@@ -4,7 +4,7 @@
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { serialiseAllowlist } from '../../core/ip-allowlist.js';
+import { canonicalAllowlist } from '../../core/ip-allowlist.js';
 import { DEFAULT_KEY_PREFIX } from '../../core/key-format.js';
 import { holdsPermission } from '../../core/key-record.js';
 import type { PageOf, PageQueryType } from '../../api/common.js';
@@ -32,7 +32,6 @@ import {
   updateEnvironment as updateEnvironmentRow,
   type EnvironmentRow,
 } from './environments.repository.js';
-import { decodeFlag, decodeOptionalFlag, encodeOptionalFlag, stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
 
 /** With its tenant, the object says what is in force and from where (not in an audit event's before and after). */
@@ -42,13 +41,13 @@ export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): En
     tenantId: row.tenant_id,
     name: row.name,
     keyPrefix: row.key_prefix,
-    mfaRequired: decodeOptionalFlag(row.mfa_required, 'environments.mfa_required'),
+    mfaRequired: row.mfa_required,
     rotationWindowDays: row.rotation_window_days,
     defaultKeyExpiryDays: row.default_key_expiry_days,
     maxKeyExpiryDays: row.max_key_expiry_days,
     maxApplicationKeyExpiryDays: row.max_application_key_expiry_days,
     mfaReverifyDays: row.mfa_reverify_days,
-    ipAllowlist: stringList.decodeNullable(row.ip_allowlist, 'environments.ip_allowlist'),
+    ipAllowlist: row.ip_allowlist,
     ...(tenant === undefined ? {} : { effective: effectiveSettings(tenant, row) }),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -56,10 +55,7 @@ export function toEnvironmentObject(row: EnvironmentRow, tenant?: TenantRow): En
 }
 
 function checkSettings(tenant: TenantRow, env: EnvironmentRow): Result<void> {
-  if (
-    decodeFlag(tenant.mfa_required, 'tenants.mfa_required') &&
-    decodeOptionalFlag(env.mfa_required, 'environments.mfa_required') === false
-  ) {
+  if (tenant.mfa_required && env.mfa_required === false) {
     return fail('VALIDATION', 'mfaRequired cannot be false while the tenant requires MFA', { field: 'mfaRequired' });
   }
   return checkExpirySettings(
@@ -97,7 +93,7 @@ export async function createEnvironment(
   if (!tenantId.ok) return tenantId;
   const prefix = checkKeyPrefix(input.keyPrefix);
   if (!prefix.ok) return prefix;
-  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  const ipAllowlist = canonicalAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const tenant = await findTenant(trx, tenantId.value);
@@ -110,7 +106,7 @@ export async function createEnvironment(
       tenant_id: tenant.id,
       name: input.name,
       key_prefix: input.keyPrefix ?? DEFAULT_KEY_PREFIX,
-      mfa_required: encodeOptionalFlag(input.mfaRequired ?? null),
+      mfa_required: input.mfaRequired ?? null,
       rotation_window_days: input.rotationWindowDays ?? null,
       default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
@@ -167,7 +163,7 @@ export async function updateEnvironment(
   if ((await findVisibleEnvironment(deps, caller, id)) === undefined) return notFound('environment', id);
   const prefix = checkKeyPrefix(input.keyPrefix);
   if (!prefix.ok) return prefix;
-  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  const ipAllowlist = canonicalAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await lockEnvironment(trx, id);
@@ -180,7 +176,7 @@ export async function updateEnvironment(
     ) {
       return fail('CONFLICT', `an environment named "${input.name}" already exists in this tenant`, { field: 'name' });
     }
-    const mfa = input.mfaRequired === undefined ? current.mfa_required : encodeOptionalFlag(input.mfaRequired);
+    const mfa = input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired;
     const next: EnvironmentRow = {
       ...current,
       name: pick(input.name, current.name),

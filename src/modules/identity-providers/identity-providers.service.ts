@@ -17,7 +17,6 @@ import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound, resolveTenantId } from '../scope.js';
 import { findTenant } from '../tenants/tenants.repository.js';
-import { stringList } from '../../storage/column-codec.js';
 import { deleteSessionsOfProvider } from '../sessions/sessions.repository.js';
 import {
   deleteIdentityProviderRows,
@@ -43,7 +42,7 @@ export function toIdentityProviderObject(row: IdentityProviderRow): IdentityProv
     issuer: row.issuer,
     clientId: row.client_id,
     clientSecretSet: true,
-    emailDomains: stringList.decode(row.email_domains, 'identity_providers.email_domains'),
+    emailDomains: row.email_domains,
     provisioning: row.provisioning === 'member' ? 'member' : 'none',
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -109,7 +108,7 @@ export async function createIdentityProvider(
       issuer: issuer.value,
       client_id: input.clientId,
       client_secret: deps.secrets.seal(input.clientSecret, id),
-      email_domains: stringList.encode(domains),
+      email_domains: domains,
       provisioning: input.provisioning ?? 'none',
       created_at: now,
       updated_at: now,
@@ -173,7 +172,7 @@ export async function updateIdentityProvider(
       client_id: input.clientId ?? current.client_id,
       client_secret:
         input.clientSecret === undefined ? current.client_secret : deps.secrets.seal(input.clientSecret, id),
-      email_domains: domains === null ? current.email_domains : stringList.encode(domains),
+      email_domains: domains === null ? current.email_domains : domains,
       provisioning: input.provisioning ?? current.provisioning,
       updated_at: now,
     };

@@ -43,15 +43,20 @@ export interface PepperRotationReport {
   readonly keysPending: number;
 }
 
-/** Live keys whose stored hash is still the one they had when the pepper was last rotated. */
-export async function keysUnderPreviousPepper(db: Db): Promise<number> {
-  const row = await db
+/** The keys recorded at the last rotation, joined to their rows where those still have the recorded hash. */
+function stillPending(db: Db) {
+  return db
     .selectFrom('pepper_pending_keys')
     .innerJoin('api_keys', (join) =>
       join
         .onRef('api_keys.id', '=', 'pepper_pending_keys.key_id')
         .onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'),
-    )
+    );
+}
+
+/** Live keys whose stored hash is still the one they had when the pepper was last rotated. */
+export async function keysUnderPreviousPepper(db: Db): Promise<number> {
+  const row = await stillPending(db)
     .where('api_keys.revoked_at', 'is', null)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
@@ -64,13 +69,7 @@ export async function keysUnderPreviousPepper(db: Db): Promise<number> {
  * that was not stopped, a row written into the database, a secret already rotated out) is unknown.
  */
 export async function isPendingUnderPreviousPepper(db: Db, keyId: string, keyHash: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('pepper_pending_keys')
-    .innerJoin('api_keys', (join) =>
-      join
-        .onRef('api_keys.id', '=', 'pepper_pending_keys.key_id')
-        .onRef('api_keys.key_hash', '=', 'pepper_pending_keys.key_hash'),
-    )
+  const row = await stillPending(db)
     .where('pepper_pending_keys.key_id', '=', keyId)
     .where('pepper_pending_keys.key_hash', '=', keyHash)
     .select('pepper_pending_keys.key_id')

@@ -15,9 +15,17 @@ import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
 import { decodeFlag, jsonObject, readingRow, stringList } from '../../storage/column-codec.js';
 import type { KeyRow, MfaReverify } from './keys.repository.js';
 
-/** Present only where the key has limits: the verify of a key without any does no limit work. */
-function withRateLimits(buckets: readonly RateBucket[]): { ratelimits?: readonly RateBucket[] } {
-  return buckets.length === 0 ? {} : { ratelimits: buckets };
+/** A record being built: its fields written once, before it is handed out. */
+type Building = { -readonly [Field in keyof KeyRecord]: KeyRecord[Field] };
+
+/**
+ * The kind as the one string of each: a row read brings its own copy, which each cached key
+ * kept (32 bytes of heap a key, issue 27).
+ */
+function kindOf(kind: string): KeyKind {
+  if (kind === 'application') return 'application';
+  if (kind === 'user') return 'user';
+  return kind === 'root' ? 'root' : (kind as KeyKind);
 }
 
 /**
@@ -49,12 +57,8 @@ function sharedId(id: string | null): string | null {
   return id;
 }
 
-function withIpAllowlists(lists: IpAllowlist[] | undefined): { ipAllowlists?: IpAllowlist[] } {
-  return lists === undefined ? {} : { ipAllowlists: lists };
-}
-
-function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'credits'> {
-  if (row.credits_remaining === null) return {};
+function creditsOf(row: KeyRow, timeZone: string | null): KeyRecord['credits'] {
+  if (row.credits_remaining === null) return undefined;
   const refill =
     row.credits_refill_amount === null
       ? null
@@ -62,7 +66,7 @@ function withCredits(row: KeyRow, timeZone: string | null): Pick<KeyRecord, 'cre
           amount: Number(row.credits_refill_amount),
           interval: row.credits_refill_interval === 'month' ? ('month' as const) : ('day' as const),
         };
-  return { credits: { refill, timeZone: timeZone ?? 'UTC' } };
+  return { refill, timeZone: timeZone ?? 'UTC' };
 }
 
 /** The lists that apply to a key, or undefined when none does. */
@@ -123,12 +127,12 @@ function recordOf(
     row.preset ?? '',
     policies.length === 0 ? '' : JSON.stringify(policies),
   ].join('\u0000');
-  return {
+  const record: Building = {
     id: row.id,
     tenantId: sharedId(row.tenant_id),
     environmentId: sharedId(row.environment_id),
     userId: row.user_id,
-    kind: row.kind as KeyKind,
+    kind: kindOf(row.kind),
     // Who is calling (issue 29): parsed once per record, answered by every verify of it.
     name: row.name,
     metadata: row.metadata === '{}' ? NO_METADATA : jsonObject.decode(row.metadata, 'api_keys.metadata'),
@@ -140,8 +144,15 @@ function recordOf(
     grants: sharedGrants(model, signature, compile),
     groupIds: row.group_ids === '[]' ? NO_GROUPS : stringList.decode(row.group_ids, 'api_keys.group_ids'),
     mfaDueAt: mfaDueAt(row, mfa),
-    ...withRateLimits([...bucketsOf('key', row.id, row.ratelimits), ...policyLimits]),
-    ...withIpAllowlists(ipAllowlistsOf(row, environmentIpAllowlist)),
-    ...withCredits(row, timeZone),
   };
+  // The usage controls are set only where the key has them, so the common key checks none. Set
+  // here rather than spread into the literal: each spread left an unused slot in every record,
+  // 24 bytes of each cached key (issue 27).
+  const buckets = [...bucketsOf('key', row.id, row.ratelimits), ...policyLimits];
+  if (buckets.length > 0) record.ratelimits = buckets;
+  const ipAllowlists = ipAllowlistsOf(row, environmentIpAllowlist);
+  if (ipAllowlists !== undefined) record.ipAllowlists = ipAllowlists;
+  const credits = creditsOf(row, timeZone);
+  if (credits !== undefined) record.credits = credits;
+  return record;
 }

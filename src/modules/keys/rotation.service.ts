@@ -21,7 +21,7 @@ import { refuseExcess, refuseGroupAssignment } from '../escalation.js';
 import { policyIdsByKey } from '../policies/policies.repository.js';
 import { grantSetOf } from './key-grants.js';
 import { resolvePolicies } from './key-links.js';
-import { decodeFlag, decodeOptionalFlag, stringList } from '../../storage/column-codec.js';
+import { stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
 
 export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
@@ -82,9 +82,7 @@ export async function rotateKey(
   // MFA is asked of the person behind the calling key (SPEC §4). An application key has no one
   // behind it to ask, so where MFA is required it may not hand out a user key's new secret: it
   // may revoke that key, and its user rotates it with a code.
-  const mfaRequired =
-    decodeFlag(tenant.mfa_required, 'tenants.mfa_required') ||
-    decodeOptionalFlag(environment.mfa_required, 'environments.mfa_required') === true;
+  const mfaRequired = tenant.mfa_required || environment.mfa_required === true;
   if (mfaRequired && target.kind === 'user' && caller.key.kind === 'application') {
     return fail(
       'FORBIDDEN',

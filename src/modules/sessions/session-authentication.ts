@@ -6,7 +6,6 @@
 import type { Problem } from '../../core/error-codes.js';
 import { ok } from '../../core/error-codes.js';
 import { isRoot, keyVerdict, type KeyRecord } from '../../core/key-record.js';
-import { decodeFlag } from '../../storage/column-codec.js';
 import type { ServiceDeps } from '../deps.js';
 import { mutate, type Actor } from '../mutation.js';
 import { findUser } from '../users/users.repository.js';
@@ -83,7 +82,7 @@ export async function authenticateSession(
     await endFor(deps, row, actor, 'key no longer fits');
     return { ok: false, problem: ended('the session ended: its key no longer holds applications.use') };
   }
-  if (decodeFlag(row.mfa_pending, 'sessions.mfa_pending'))
+  if (row.mfa_pending)
     return {
       ok: false,
       problem: { code: 'SESSION_INCOMPLETE', detail: 'give your one-time code to finish signing in' },

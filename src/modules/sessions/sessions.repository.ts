@@ -1,19 +1,28 @@
 /** Sessions at rest: found by the hash of their token (indexed), never by the token itself. */
 import type { Selectable } from 'kysely';
+import { flag, stringList, tableColumns } from '../../storage/column-codec.js';
 import type { Db, SessionsTable } from '../../storage/database.js';
 
-export type SessionRow = Selectable<SessionsTable>;
+const columns = tableColumns<Selectable<SessionsTable>>('sessions')({
+  mfa_pending: flag,
+  candidate_key_ids: stringList.column,
+});
+
+/** A session, its MFA flag a boolean and its candidate keys a list. */
+export type SessionRow = ReturnType<typeof columns.decode>;
 
 export async function insertSession(db: Db, row: SessionRow): Promise<void> {
-  await db.insertInto('sessions').values(row).execute();
+  await db.insertInto('sessions').values(columns.encode(row)).execute();
 }
 
 export async function findSessionByTokenHash(db: Db, tokenHash: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return columns.decodeFound(
+    await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+  );
 }
 
 export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  return columns.decodeFound(await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 export async function selectSessions(
@@ -30,14 +39,15 @@ export async function selectSessions(
   if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
+  const rows = await query
     .orderBy('id')
     .limit(filter.limit + 1)
     .execute();
+  return rows.map(columns.decode);
 }
 
 export async function updateSession(db: Db, id: string, patch: Partial<Omit<SessionRow, 'id'>>): Promise<void> {
-  await db.updateTable('sessions').set(patch).where('id', '=', id).execute();
+  await db.updateTable('sessions').set(columns.encode(patch)).where('id', '=', id).execute();
 }
 
 /** Deletes the session; answers whether it was there (two ends racing: one of them ends it). */

@@ -21,7 +21,6 @@ import { mutate } from '../mutation.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, iso, notFound } from '../scope.js';
-import { decodeFlag, encodeFlag, stringList } from '../../storage/column-codec.js';
 import { lockKey } from '../keys/keys.repository.js';
 import { checkUserOtp } from '../mfa/mfa.service.js';
 import { candidateKeys, currentKeyRecord, mayActWith, type CandidateKey } from './acting-key.js';
@@ -54,7 +53,7 @@ export function toSessionObject(row: SessionRow, currentId: string | undefined):
 }
 
 function isComplete(row: SessionRow): boolean {
-  return row.key_id !== null && !decodeFlag(row.mfa_pending, 'sessions.mfa_pending');
+  return row.key_id !== null && !row.mfa_pending;
 }
 
 export interface OpenSessionInput {
@@ -96,8 +95,8 @@ export async function openSession(
       email: input.email,
       provider_id: input.providerId,
       key_id: keyId,
-      candidate_key_ids: stringList.encode(input.candidates.map((candidate) => candidate.id)),
-      mfa_pending: encodeFlag(input.mfaPending),
+      candidate_key_ids: input.candidates.map((candidate) => candidate.id),
+      mfa_pending: input.mfaPending,
       client: input.client,
       source_ip: actor.sourceIp,
       created_at: now,
@@ -135,7 +134,7 @@ function notActable(keyId: string): Result<never> {
 
 export async function getSsoSignIn(deps: ServiceDeps, session: SessionRow): Promise<PendingSessionObject> {
   const now = deps.clock.now();
-  const allowed = new Set(stringList.decode(session.candidate_key_ids, 'sessions.candidate_key_ids'));
+  const allowed = new Set(session.candidate_key_ids);
   const keys =
     session.user_id === null
       ? []
@@ -144,7 +143,7 @@ export async function getSsoSignIn(deps: ServiceDeps, session: SessionRow): Prom
     email: session.email,
     keys: keys.map(({ id, name, environmentId }) => ({ id, name, environmentId })),
     keyChosen: session.key_id !== null,
-    mfaRequired: decodeFlag(session.mfa_pending, 'sessions.mfa_pending'),
+    mfaRequired: session.mfa_pending,
   };
 }
 
@@ -155,7 +154,7 @@ export async function updateSsoSignIn(
   session: SessionRow,
   input: CompleteSessionInput,
 ): Promise<Result<PendingSessionObject>> {
-  let mfaPending = decodeFlag(session.mfa_pending, 'sessions.mfa_pending');
+  let mfaPending = session.mfa_pending;
   if (mfaPending && session.user_id !== null) {
     const checked = await checkUserOtp(deps, session.user_id, input.code);
     if (!checked.ok) return checked;
@@ -163,7 +162,7 @@ export async function updateSsoSignIn(
   }
   let keyId = session.key_id;
   if (input.keyId !== undefined && keyId === null) {
-    const allowed = stringList.decode(session.candidate_key_ids, 'sessions.candidate_key_ids');
+    const allowed = session.candidate_key_ids;
     const key = allowed.includes(input.keyId) ? await currentKeyRecord(deps, input.keyId) : undefined;
     if (key === undefined || session.user_id === null || !mayActWith(key, session.user_id, deps.clock.now()))
       return notActable(input.keyId);
@@ -175,7 +174,7 @@ export async function updateSsoSignIn(
       const locked = await lockKey(trx, keyId);
       if (locked === undefined || locked.revoked_at !== null) return notActable(keyId);
     }
-    await updateSession(trx, session.id, { key_id: keyId, mfa_pending: encodeFlag(mfaPending) });
+    await updateSession(trx, session.id, { key_id: keyId, mfa_pending: mfaPending });
     await record({
       action: 'session.complete',
       tenantId: session.tenant_id,
@@ -188,7 +187,7 @@ export async function updateSsoSignIn(
     return ok(null);
   });
   if (!done.ok) return done;
-  return ok(await getSsoSignIn(deps, { ...session, key_id: keyId, mfa_pending: encodeFlag(mfaPending) }));
+  return ok(await getSsoSignIn(deps, { ...session, key_id: keyId, mfa_pending: mfaPending }));
 }
 
 /** Whether the caller may see and end this session: its own person, or `users.manage` in its tenant. */

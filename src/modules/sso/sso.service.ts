@@ -9,8 +9,6 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import type { Actor } from '../mutation.js';
 import { mutate } from '../mutation.js';
-import { stringList } from '../../storage/column-codec.js';
-import { decodeFlag } from '../../storage/column-codec.js';
 import { findTenant } from '../tenants/tenants.repository.js';
 import { findUserByEmail, insertUser, type UserRow } from '../users/users.repository.js';
 import { findUserMfa } from '../mfa/mfa.repository.js';
@@ -114,7 +112,7 @@ export async function confirmSsoSignIn(
   const identity = await identityFrom(config.value, callbackUrl, checked.value);
   if (!identity.ok) return identity;
   const { email } = identity.value;
-  const domains = stringList.decode(provider.email_domains, 'identity_providers.email_domains');
+  const domains = provider.email_domains;
   if (!domains.includes(emailDomainOf(email)))
     return refused(
       'email_domain',
@@ -129,7 +127,7 @@ export async function confirmSsoSignIn(
     return refused('no_key', `${email} has no live key holding applications.use to act with; ask an admin for one`);
   const tenant = await findTenant(deps.service.db, user.tenant_id);
   const mfaRequired =
-    (tenant !== undefined && decodeFlag(tenant.mfa_required, 'tenants.mfa_required') && !identity.value.mfaAsserted) ||
+    (tenant?.mfa_required && !identity.value.mfaAsserted) ||
     (candidates.length === 1 && candidates[0]?.mfaDue === true);
   if (mfaRequired && (await findUserMfa(deps.service.db, user.id))?.confirmed_at == null)
     return refused(

@@ -20,7 +20,6 @@ import {
   updateTenant as updateTenantRow,
   type TenantRow,
 } from './tenants.repository.js';
-import { decodeFlag, encodeFlag } from '../../storage/column-codec.js';
 import type { Db } from '../../storage/database.js';
 import { tenantNameKey } from '../../storage/tenant-name-key.js';
 
@@ -32,7 +31,7 @@ export function toTenantObject(row: TenantRow, withEffective = true): TenantObje
     id: row.id,
     name: row.name,
     tier: row.tier,
-    mfaRequired: decodeFlag(row.mfa_required, 'tenants.mfa_required'),
+    mfaRequired: row.mfa_required,
     rotationWindowDays: row.rotation_window_days,
     defaultKeyExpiryDays: row.default_key_expiry_days,
     maxKeyExpiryDays: row.max_key_expiry_days,
@@ -40,7 +39,7 @@ export function toTenantObject(row: TenantRow, withEffective = true): TenantObje
     mfaReverifyDays: row.mfa_reverify_days,
     auditRetentionDays: row.audit_retention_days,
     timeZone: row.time_zone ?? 'UTC',
-    requireSso: decodeFlag(row.require_sso, 'tenants.require_sso'),
+    requireSso: row.require_sso,
     ...(withEffective ? { effective: effectiveSettings(row) } : {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -93,7 +92,7 @@ export async function createTenant(
       name: input.name,
       name_key: tenantNameKey(input.name),
       tier: input.tier ?? DEFAULT_TIER,
-      mfa_required: encodeFlag(input.mfaRequired === true),
+      mfa_required: input.mfaRequired === true,
       rotation_window_days: input.rotationWindowDays ?? null,
       default_key_expiry_days: input.defaultKeyExpiryDays ?? null,
       max_key_expiry_days: input.maxKeyExpiryDays ?? null,
@@ -101,7 +100,7 @@ export async function createTenant(
       mfa_reverify_days: input.mfaReverifyDays ?? null,
       audit_retention_days: input.auditRetentionDays ?? null,
       time_zone: timeZone.value,
-      require_sso: encodeFlag(input.requireSso === true),
+      require_sso: input.requireSso === true,
       created_at: now,
       updated_at: now,
     };
@@ -158,7 +157,7 @@ export async function updateTenant(
       name: input.name ?? current.name,
       name_key: renamed ? tenantNameKey(input.name as string) : current.name_key,
       tier: input.tier ?? current.tier,
-      mfa_required: input.mfaRequired === undefined ? current.mfa_required : encodeFlag(input.mfaRequired),
+      mfa_required: input.mfaRequired === undefined ? current.mfa_required : input.mfaRequired,
       rotation_window_days:
         input.rotationWindowDays === undefined ? current.rotation_window_days : input.rotationWindowDays,
       default_key_expiry_days:
@@ -172,7 +171,7 @@ export async function updateTenant(
       audit_retention_days:
         input.auditRetentionDays === undefined ? current.audit_retention_days : input.auditRetentionDays,
       time_zone: timeZone.value ?? current.time_zone,
-      require_sso: input.requireSso === undefined ? current.require_sso : encodeFlag(input.requireSso),
+      require_sso: input.requireSso === undefined ? current.require_sso : input.requireSso,
       updated_at: now,
     };
     const settings = checkExpirySettings(next.default_key_expiry_days, next.max_key_expiry_days);

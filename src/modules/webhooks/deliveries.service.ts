@@ -7,7 +7,6 @@ import type { PageOf } from '../../api/common.js';
 import { TEST_EVENT_TYPE, type ListDeliveriesInput, type WebhookDeliveryObject } from '../../api/webhooks.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { decodeFlag } from '../../storage/column-codec.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { mutate } from '../mutation.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
@@ -79,8 +78,7 @@ export async function testWebhookEndpoint(
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const endpoint = await lockEndpoint(trx, endpointId);
     if (endpoint === undefined) return notFound('webhook endpoint', endpointId);
-    if (!decodeFlag(endpoint.enabled, 'webhook_endpoints.enabled'))
-      return fail('CONFLICT', `webhook endpoint ${endpointId} is disabled; enable it first`);
+    if (!endpoint.enabled) return fail('CONFLICT', `webhook endpoint ${endpointId} is disabled; enable it first`);
     const messageId = newId('message', now);
     await insertDelivery(
       trx,

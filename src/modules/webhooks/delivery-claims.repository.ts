@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import { lockSkippingLocked } from '../../storage/row-lock.js';
 import type { DeliveryRow } from './deliveries.repository.js';
-import type { EndpointRow } from './endpoints.repository.js';
+import { type EndpointRow, endpointColumns } from './endpoints.repository.js';
 
 export interface ClaimOptions {
   readonly nodeId: string;
@@ -53,12 +53,14 @@ async function endpointsWithDue(db: Db, now: number, limit: number): Promise<str
 
 async function claimAt(trx: Db, endpointId: string, options: ClaimOptions): Promise<ClaimedBatch | null> {
   const { now } = options;
-  const endpoint = await lockSkippingLocked(
-    trx,
-    trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId),
-  ).executeTakeFirst();
+  const endpoint = endpointColumns.decodeFound(
+    await lockSkippingLocked(
+      trx,
+      trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId),
+    ).executeTakeFirst(),
+  );
   // Another node is claiming here (or the endpoint is being changed): its turn; a disabled endpoint's deliveries wait.
-  if (endpoint === undefined || endpoint.enabled !== 1) return null;
+  if (endpoint === undefined || !endpoint.enabled) return null;
   const inFlight = await trx
     .selectFrom('webhook_deliveries')
     .select((eb) => eb.fn.countAll<number | string>().as('count'))

@@ -16,7 +16,6 @@ import type {
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
 import { newWebhookSecret } from '../../core/webhook-signature.js';
-import { decodeFlag, encodeFlag, stringList } from '../../storage/column-codec.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { lockEnvironment } from '../environments/environments.repository.js';
 import { mutate } from '../mutation.js';
@@ -85,8 +84,8 @@ export async function createWebhookEndpoint(
       environment_id: environmentId.value,
       url: input.url,
       description: input.description ?? '',
-      events: stringList.encode([...input.events]),
-      enabled: encodeFlag(input.enabled ?? true),
+      events: [...input.events],
+      enabled: input.enabled ?? true,
       secret: deps.secrets.seal(secret, secretBinding(id, 'current')),
       previous_secret: null,
       previous_secret_until: null,
@@ -100,7 +99,7 @@ export async function createWebhookEndpoint(
     await record('webhookEndpoint.create', row, 'create', {
       origin: originOf(row.url),
       events: input.events,
-      enabled: decodeFlag(row.enabled, 'webhook_endpoints.enabled'),
+      enabled: row.enabled,
     });
     return ok({ ...toEndpointObject(row, now), secret });
   });
@@ -154,7 +153,7 @@ export async function updateWebhookEndpoint(
         ? ok(current.environment_id)
         : await environmentOf(trx, current.tenant_id, input.environmentId);
     if (!environmentId.ok) return environmentId;
-    const events = input.events ?? stringList.decode(current.events, 'webhook_endpoints.events');
+    const events = input.events ?? current.events;
     const threshold =
       input.creditsLowThreshold === undefined ? current.credits_low_threshold : input.creditsLowThreshold;
     const coherent = checkThreshold(events, threshold);
@@ -162,8 +161,8 @@ export async function updateWebhookEndpoint(
     const changes = {
       url: input.url ?? current.url,
       description: input.description ?? current.description,
-      events: stringList.encode([...events]),
-      enabled: input.enabled === undefined ? current.enabled : encodeFlag(input.enabled),
+      events: [...events],
+      enabled: input.enabled === undefined ? current.enabled : input.enabled,
       environment_id: environmentId.value,
       expiring_lead_days: input.expiringLeadDays ?? current.expiring_lead_days,
       credits_low_threshold: threshold,

@@ -9,7 +9,6 @@
 import type { WebhookEventType } from '../../api/webhooks.js';
 import { newId } from '../../core/ids.js';
 import type { Db } from '../../storage/database.js';
-import { stringList } from '../../storage/column-codec.js';
 import { enabledEndpointsOf, type EndpointRow } from './endpoints.repository.js';
 
 export interface OutboxEvent {
@@ -25,7 +24,7 @@ export interface OutboxEvent {
 
 /** Whether the endpoint subscribes to `type`. */
 export function subscribes(endpoint: EndpointRow, type: string): boolean {
-  return stringList.decode(endpoint.events, 'webhook_endpoints.events').includes(type);
+  return endpoint.events.includes(type);
 }
 
 /** The body every attempt sends: `{type, timestamp, data}`. */

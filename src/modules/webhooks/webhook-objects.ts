@@ -1,7 +1,6 @@
 /** Endpoints and deliveries as the API shows them: never a secret, never the receiver's answer. */
 import type { WebhookDeliveryObject, WebhookEndpointObject } from '../../api/webhooks.js';
 import type { DeliveryStatus, WebhookEventType } from '../../api/webhooks.js';
-import { decodeFlag, stringList } from '../../storage/column-codec.js';
 import { iso } from '../scope.js';
 import type { DeliveryRow } from './deliveries.repository.js';
 import type { EndpointRow } from './endpoints.repository.js';
@@ -15,8 +14,8 @@ export function toEndpointObject(row: EndpointRow, now: number): WebhookEndpoint
     environmentId: row.environment_id,
     url: row.url,
     description: row.description,
-    events: stringList.decode(row.events, 'webhook_endpoints.events') as WebhookEventType[],
-    enabled: decodeFlag(row.enabled, 'webhook_endpoints.enabled'),
+    events: row.events as WebhookEventType[],
+    enabled: row.enabled,
     expiringLeadDays: row.expiring_lead_days,
     creditsLowThreshold: row.credits_low_threshold,
     previousSecretValidUntil: iso(overlap),

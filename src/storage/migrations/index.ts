@@ -26,6 +26,7 @@ import * as resourceAuditSearch from './0021-resource-audit-search.js';
 import * as creditLeases from './0022-credit-leases.js';
 import * as analyticsRollup from './0023-analytics-rollup.js';
 import * as tenantNames from './0024-tenant-names.js';
+import * as replica from './0027-replica.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -51,4 +52,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0022-credit-leases': creditLeases,
   '0023-analytics-rollup': analyticsRollup,
   '0024-tenant-names': tenantNames,
+  '0027-replica': replica,
 };

@@ -1,26 +1,25 @@
-/** Every fixture of the security matrix, one table: a route of the app without an entry here fails the suite. */
-import { ACCESS_FIXTURES } from './fixtures-access.js';
-import { KEY_FIXTURES } from './fixtures-keys.js';
-import { PEOPLE_FIXTURES } from './fixtures-people.js';
-import { RESOURCE_FIXTURES } from './fixtures-resources.js';
-import { TENANCY_FIXTURES } from './fixtures-tenancy.js';
-import { WEBHOOK_FIXTURES } from './fixtures-webhooks.js';
-import { WEBHOOK_KEY_FIXTURES } from './fixtures-webhook-keys.js';
-import { SSO_FIXTURES } from './fixtures-sso.js';
-import { REPLICA_FIXTURES } from './fixtures-replica.js';
+/**
+ * Every fixture of the security matrix, one table: a route of the app without an entry here fails the suite.
+ * The parts are the `fixtures-*.ts` files beside this one, each exporting its table, read from the folder so
+ * a new entity's fixtures are one new file and not also a line here.
+ */
+import { readdirSync } from 'node:fs';
 import type { Fixtures } from './fixture.js';
 
-const PARTS: readonly Fixtures[] = [
-  TENANCY_FIXTURES,
-  PEOPLE_FIXTURES,
-  KEY_FIXTURES,
-  ACCESS_FIXTURES,
-  RESOURCE_FIXTURES,
-  WEBHOOK_FIXTURES,
-  WEBHOOK_KEY_FIXTURES,
-  SSO_FIXTURES,
-  REPLICA_FIXTURES,
-];
+const PART_FILE = /^fixtures-[a-z-]+\.ts$/;
+
+/** Each part's exported tables (a part may export helpers too: only objects of fixtures are taken). */
+async function parts(): Promise<Fixtures[]> {
+  const files = readdirSync(import.meta.dirname)
+    .filter((file) => PART_FILE.test(file))
+    .sort();
+  const modules = await Promise.all(files.map((file) => import(`./${file}`) as Promise<Record<string, unknown>>));
+  return modules.flatMap((module, index) => {
+    const tables = Object.entries(module).filter(([name]) => name.endsWith('_FIXTURES'));
+    if (tables.length === 0) throw new Error(`${files[index]} exports no *_FIXTURES table`);
+    return tables.map(([, table]) => table as Fixtures);
+  });
+}
 
 function merged(parts: readonly Fixtures[]): Fixtures {
   const all: Record<string, Fixtures[string]> = {};
@@ -33,4 +32,4 @@ function merged(parts: readonly Fixtures[]): Fixtures {
   return all;
 }
 
-export const FIXTURES: Fixtures = merged(PARTS);
+export const FIXTURES: Fixtures = merged(await parts());

@@ -1,5 +1,9 @@
 /** Races on one key: its PATCH fields, rotation, revocation and credits. */
+import { LEASE_AFTER } from '../../../src/verify/credit-leases.js';
 import { appKey, eitherOrder, keyFields, race, verifyCode, type AnyRace } from './race.js';
+
+/** Verifies of the leased key before its race: enough for its node to spend it from a block. */
+const WARM_SPENDS = LEASE_AFTER + 1;
 
 /** A refused self-rotation: the key's state refused it at authentication (401), or its lock did (409). */
 const ROTATION_REFUSED = [401, 409];
@@ -94,14 +98,14 @@ export const KEY_RACES: readonly AnyRace[] = [
     ],
   }),
   race({
-    // Issue 27, credit leases: after one exact spend the first node holds a block of 32 of the
-    // 64 credits (31 unspent) when each node asks for 40 at once. The first must give its block back to cover 40, the
+    // Issue 27, credit leases: after LEASE_AFTER exact spends the first node holds a block of the
+    // 64 credits (one of it spent) when each node asks for 40 at once. The first must give its block back to cover 40, the
     // second takes a block of 40 or spends directly: exactly one is VALID, and nothing is spent
-    // twice or lost (64 - 2 - 40 = 22 once the leases are back, which the read on a node adds).
+    // twice or lost (64 - WARM_SPENDS - 40 once the leases are back, which the read on a node adds).
     name: 'credit spends above a held lease, on two nodes',
     setup: async (world) => {
       const key = await appKey(world, { credits: { remaining: 64 } });
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < WARM_SPENDS; i++) {
         const warm = await world.nodes[0].call('POST', '/v1/verify', world.adminKey, { key: key.key });
         if (warm.body?.code !== 'VALID') throw new Error(`warm-up verify: ${JSON.stringify(warm.body)}`);
       }
@@ -112,8 +116,8 @@ export const KEY_RACES: readonly AnyRace[] = [
     outcome: { a: (reply) => reply.body?.code, b: (reply) => reply.body?.code },
     observe: async (world, key) => ({ remaining: (await world.read(`/v1/keys/${key.id}`)).body.credits?.remaining }),
     serial: () => [
-      { order: 'a, b', a: 'VALID', b: 'USAGE_EXCEEDED', end: { remaining: 22 } },
-      { order: 'b, a', a: 'USAGE_EXCEEDED', b: 'VALID', end: { remaining: 22 } },
+      { order: 'a, b', a: 'VALID', b: 'USAGE_EXCEEDED', end: { remaining: 64 - WARM_SPENDS - 40 } },
+      { order: 'b, a', a: 'USAGE_EXCEEDED', b: 'VALID', end: { remaining: 64 - WARM_SPENDS - 40 } },
     ],
   }),
 ];
