@@ -7,6 +7,7 @@
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertEnvironment } from '../../src/modules/environments/environments.repository.js';
+import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { insertTenant } from '../../src/modules/tenants/tenants.repository.js';
 import * as rollup from '../../src/storage/migrations/0023-analytics-rollup.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
@@ -32,14 +33,9 @@ describe.each(testDatabases())('the analytics rollup migration on $name', (testD
     await insertTenant(db, tenantRowWith({ id: 'ten_a' }));
     await insertTenant(db, tenantRowWith({ id: 'ten_b' }));
     await insertEnvironment(db, environmentRowWith({ id: 'env_a', tenant_id: 'ten_a' }));
-    await db
-      .insertInto('api_keys')
-      .values([
-        keyRowWith({ id: 'key_a1', key_hash: 'h1', tenant_id: 'ten_a', environment_id: 'env_a' }),
-        keyRowWith({ id: 'key_a2', key_hash: 'h2', tenant_id: 'ten_a', environment_id: 'env_a' }),
-        keyRowWith({ id: 'key_b1', key_hash: 'h3', tenant_id: 'ten_b' }),
-      ])
-      .execute();
+    await insertKey(db, keyRowWith({ id: 'key_a1', key_hash: 'h1', tenant_id: 'ten_a', environment_id: 'env_a' }));
+    await insertKey(db, keyRowWith({ id: 'key_a2', key_hash: 'h2', tenant_id: 'ten_a', environment_id: 'env_a' }));
+    await insertKey(db, keyRowWith({ id: 'key_b1', key_hash: 'h3', tenant_id: 'ten_b' }));
     await db
       .insertInto('key_usage_days')
       .values([

@@ -24,12 +24,17 @@ describe.each(testDatabases())('the tenant names migration on $name', (testDb) =
     const db = database.storage.db;
     const migrationDb = database.storage.migrationDb as unknown as Kysely<unknown>;
     await tenantNames.down(migrationDb);
-    const old = (id: string, name: string, created_at: number) => {
-      const { name_key: _none, ...row } = tenantRowWith({ id, name, created_at });
-      // Written as stored, below the repository: flags as 0/1.
-      return { ...row, mfa_required: 0, require_sso: 0 };
-    };
-    await (db as unknown as Kysely<{ tenants: ReturnType<typeof old> }>)
+    // Rows as stored before 0024: no name_key column yet, flags as 0/1.
+    const old = (id: string, name: string, created_at: number) => ({
+      id,
+      name,
+      tier: 'free',
+      mfa_required: 0,
+      require_sso: 0,
+      created_at,
+      updated_at: created_at,
+    });
+    await (migrationDb as Kysely<{ tenants: ReturnType<typeof old> }>)
       .insertInto('tenants')
       .values([old('ten_b', 'acme', 2), old('ten_a', 'Acme', 1), old('ten_c', 'ACME ', 3), old('ten_d', 'Globex', 4)])
       .execute();
