@@ -15,7 +15,13 @@ import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 /** A replica that reads slower than this much piles up is cut off: it reconnects and starts afresh. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-function openStream(request: FastifyRequest, reply: FastifyReply, context: RouteContext, scope: StreamScope) {
+function openStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: RouteContext,
+  scope: StreamScope,
+  ownKey: string | undefined,
+) {
   const { changes, config } = context;
   reply
     .type('text/event-stream; charset=utf-8')
@@ -41,12 +47,18 @@ function openStream(request: FastifyRequest, reply: FastifyReply, context: Route
   const unsubscribe = changes.subscribe({
     tenantId: scope.tenantId,
     environmentId: scope.environmentId,
-    evict: (data) => send({ event: 'evict', data }),
+    evict: (data) => {
+      send({ event: 'evict', data });
+      // A change that may reach the stream's own key (the key itself; a policy, user, environment
+      // or tenant change, which names no key) ends the stream: the replica reconnects, and its
+      // key is checked again then, instead of a revoked key streaming until the bounded life ends.
+      if ('all' in data || ('keys' in data && ownKey !== undefined && data.keys.includes(ownKey))) end();
+    },
     fresh: (stalenessMs) => send({ event: 'fresh', data: { stalenessMs } }),
     end,
   });
-  // The key is checked when a stream opens: a bounded life has it checked again (a revoked
-  // replication key loses its stream by then, and at once on a change of the key itself).
+  // The key is checked when a stream opens, again when a change may reach it (above), and by
+  // a bounded life at the latest.
   const lifetime = setTimeout(end, config.changeStreamMaxMs);
   lifetime.unref();
   reply.raw.on('close', end);
@@ -79,7 +91,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
     handler: async (request, reply) => {
       const scope = await getChangeStream(context.deps, callerOf(request), request.query);
       if (!scope.ok) return sendResult(request, reply, scope);
-      return openStream(request, reply, context, scope.value);
+      return openStream(request, reply, context, scope.value, callerOf(request).key.id);
     },
   });
 
