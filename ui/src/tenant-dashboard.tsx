@@ -40,7 +40,7 @@ function Verifications({ api }: { api: Api }) {
   ) : (
     <>
       <p className="summary">
-        <strong>{byCode.data.total.toLocaleString()}</strong> verifications,{' '}
+        <strong>{byCode.data.total.toLocaleString()}</strong> verification{byCode.data.total === 1 ? '' : 's'},{' '}
         <strong className={refused > 0 ? 'bad' : undefined}>{refused.toLocaleString()}</strong> refused ({share}%)
       </p>
       <UsageChart usage={asUsage(byCode.data)} />
@@ -74,7 +74,9 @@ function TopKeys({ api }: { api: Api }) {
           <a href={href('keys', row.keyId)} title={row.keyId}>
             {row.name ?? row.keyId}
           </a>{' '}
-          <span className="help">{row.verifications.toLocaleString()} verifications</span>
+          <span className="help">
+            {row.verifications.toLocaleString()} verification{row.verifications === 1 ? '' : 's'}
+          </span>
         </li>
       ))}
     </ol>
