@@ -56,9 +56,12 @@ async function nameTaken(trx: Db, name: string, self?: string): Promise<Result<n
 }
 
 function nameTakenProblem<T>(name: string): Result<T> {
-  return fail('CONFLICT', `a tenant named ${JSON.stringify(name)} already exists; tenant names are unique`, {
-    field: 'name',
-  });
+  // The holder may be spelled otherwise ("Acme" for "ACME "): say how names are compared.
+  return fail(
+    'CONFLICT',
+    `a tenant named ${JSON.stringify(name)} already exists (names are compared ignoring letter case and surrounding spaces)`,
+    { field: 'name' },
+  );
 }
 
 /** The unique index refused the name: a create or rename of the same name committed first. */
