@@ -160,6 +160,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     nodeId,
     wake: () => schedule(0),
     deliverDue: async () => {
+      // A pass already running (woken by a commit) may have claimed before the latest commit, and
+      // joining it would leave what came after unsent: wait for it, then make this call's own pass.
+      await running?.catch(() => 0);
       const claimed = await runPass();
       await Promise.all([...inFlight.values()].map((entry) => entry.done));
       return claimed;
