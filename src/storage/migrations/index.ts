@@ -3,6 +3,8 @@
  * folder (as Kysely's FileMigrationProvider does), so a new migration is one new file and not
  * also a line here. The folder holds `.ts` under the tests and `.js` in `dist/`; declarations and
  * source maps are passed over. A module that is not a migration fails loudly, naming its file.
+ * `build:server` empties `dist/storage/migrations` first, so a migration gone from `src/` (another
+ * branch's) is not left behind in `dist/` to run.
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
