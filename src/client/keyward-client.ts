@@ -91,7 +91,30 @@ export interface Collection<T, Create, Patch, List> {
   delete(id: string, query?: Query): Promise<T>;
 }
 
-export interface KeywardClient {
+/**
+ * The collections that are a `Collection` at a path and nothing more. `createClient` makes each
+ * one's methods from its path in COLLECTION_PATHS, so a new one is its line here and its path
+ * there: a member without a path does not compile.
+ */
+export interface PlainCollections {
+  readonly environments: Collection<
+    EnvironmentObject,
+    CreateEnvironmentInput,
+    PatchEnvironmentInput,
+    { tenantId?: string }
+  >;
+  readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
+  readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
+}
+
+/** Where each plain collection lives. */
+export const COLLECTION_PATHS: { readonly [K in keyof PlainCollections]: `/v1/${string}` } = {
+  environments: '/v1/environments',
+  policies: '/v1/policies',
+  resources: '/v1/resources',
+};
+
+export interface KeywardClient extends PlainCollections {
   /** Any route, for what the typed methods do not cover. */
   request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T>;
   me(): Promise<MeObject>;
@@ -102,12 +125,6 @@ export interface KeywardClient {
   readonly tenants: Omit<Collection<TenantObject, CreateTenantInput, PatchTenantInput, object>, 'delete'>;
   /** The instance's tiers (`tenant.manage`): what each gives a tenant's new keys. */
   readonly tiers: { list(): Promise<TierListObject> };
-  readonly environments: Collection<
-    EnvironmentObject,
-    CreateEnvironmentInput,
-    PatchEnvironmentInput,
-    { tenantId?: string }
-  >;
   readonly users: Collection<UserObject, CreateUserInput, PatchUserInput, ListUsersInput> & {
     mfaStatus(id: string): Promise<MfaStatusObject>;
     mfaEnrol(id: string): Promise<MfaEnrolmentObject>;
@@ -124,13 +141,11 @@ export interface KeywardClient {
     /** Up to 1000 keys in one transaction, all or none. */
     importKeyBatch(body: ImportKeysInput): Promise<ImportedKeysObject>;
   };
-  readonly policies: Collection<PolicyObject, CreatePolicyInput, PatchPolicyInput, ListPoliciesInput>;
   readonly groups: Collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput> & {
     /** A key joins; `{ userId }` where the server takes user members too. */
     addMember(id: string, member: { keyId: string } | { userId: string }): Promise<GroupObject>;
     removeMember(id: string, keyId: string): Promise<GroupObject>;
   };
-  readonly resources: Collection<ResourceObject, CreateResourceInput, PatchResourceInput, ListResourcesInput>;
   /** Verifications over time by verdict code, key or tag, for dashboards (`GET /v1/analytics/verifications`). */
   readonly analytics: {
     verifications(query?: VerificationsInput): Promise<VerificationsObject>;

@@ -6,7 +6,13 @@
  * it with `httpStatus` 0 and the code `UNREACHABLE`.
  */
 import { KeywardApiError, type KeywardProblem } from './api-error.js';
-import type { Collection, KeywardClient, Query } from './keyward-client.js';
+import {
+  type Collection,
+  COLLECTION_PATHS,
+  type KeywardClient,
+  type PlainCollections,
+  type Query,
+} from './keyward-client.js';
 import type { PageOf } from '../api/common.js';
 import type { CreateGroupInput, GroupObject, ListGroupsInput } from '../api/groups.js';
 import type { CreateKeyInput, KeyObject, ListKeysInput, PatchKeyInput } from '../api/keys.js';
@@ -112,6 +118,13 @@ export function createClient(options: ClientOptions): KeywardClient {
     };
   }
 
+  /** Every plain collection at its path; its types are the interface's (the wire is the same for each). */
+  function plainCollections(): PlainCollections {
+    const made: Record<string, Collection<unknown, unknown, unknown, unknown>> = {};
+    for (const [name, path] of Object.entries(COLLECTION_PATHS)) made[name] = collection(path);
+    return made as unknown as PlainCollections;
+  }
+
   const users = collection<UserObject, CreateUserInput, PatchUserInput, ListUsersInput>('/v1/users');
   const keys = collection<KeyObject, CreateKeyInput, PatchKeyInput, ListKeysInput>('/v1/keys');
   const groups = collection<GroupObject, CreateGroupInput, { name: string }, ListGroupsInput>('/v1/groups');
@@ -127,7 +140,7 @@ export function createClient(options: ClientOptions): KeywardClient {
     verify: (body) => request('POST', '/v1/verify', body),
     tenants: collection('/v1/tenants'),
     tiers: { list: () => request('GET', '/v1/tiers') },
-    environments: collection('/v1/environments'),
+    ...plainCollections(),
     users: {
       ...users,
       mfaStatus: (id) => request('GET', `${at('/v1/users', id)}/mfa`),
@@ -146,13 +159,11 @@ export function createClient(options: ClientOptions): KeywardClient {
       importKey: (body) => request('POST', '/v1/keys/import', body),
       importKeyBatch: (body) => request('POST', '/v1/keys/import/batch', body),
     },
-    policies: collection('/v1/policies'),
     groups: {
       ...groups,
       addMember: (id, member) => request('POST', `${at('/v1/groups', id)}/members`, member),
       removeMember: (id, keyId) => request('DELETE', `${at('/v1/groups', id)}/members/${encodeURIComponent(keyId)}`),
     },
-    resources: collection('/v1/resources'),
     analytics: {
       verifications: (query) => request('GET', '/v1/analytics/verifications', undefined, query),
     },

@@ -11,7 +11,7 @@ import { holdsPermission, isRoot, keyPosition, type KeyRecord } from '../core/ke
 import type { AuthModel } from '../core/model/model.js';
 import type { Db } from '../storage/database.js';
 import { loadTargets } from './resources/resource-targets.js';
-import { resourcesByIds } from './resources/resources.repository.js';
+import { placementsByIds } from './resources/resources.repository.js';
 
 /** A grant set to hand out, and how to name it in a refusal (`policy pol_…`, or null for direct grants). */
 export interface HandedOut {
@@ -37,7 +37,7 @@ async function scopedResources(
     grantSourceOf(deps.model, grants).scopes.filter((scope) => scope.resourceId !== null),
   );
   if (claims.length === 0) return ok(new Map());
-  const rows = await resourcesByIds(deps.db, [...new Set(claims.map((scope) => scope.resourceId as string))]);
+  const rows = await placementsByIds(deps.db, [...new Set(claims.map((scope) => scope.resourceId as string))]);
   const byId = new Map(rows.filter((row) => row.tenant_id === tenantId).map((row) => [row.id, row]));
   for (const scope of claims) {
     const row = byId.get(scope.resourceId as string);

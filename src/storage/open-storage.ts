@@ -9,7 +9,7 @@ import { Kysely, Migrator, PostgresDialect, type LogConfig, type MigrationProvid
 import type { Database } from './database.js';
 import { postgresStorage, type Storage } from './storage.js';
 import { openSqlite } from './open-sqlite.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { migrations } from './migrations/index.js';
 import {
   boundedPool,
   closablePool,
@@ -225,7 +225,7 @@ function redactUrl(url: string): string {
   }
 }
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+const provider: MigrationProvider = { getMigrations: migrations };
 
 /**
  * Names of the migrations not yet applied to this database, in order. `schema` names the

@@ -5,7 +5,7 @@
  * and `q` (an id or an action), newest first by cursor. Each search and filter is answered from an
  * index on both databases: their query plans say so.
  */
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { newId } from '../../src/core/ids.js';
@@ -15,8 +15,7 @@ import {
   type AuditListFilter,
 } from '../../src/modules/audit/audit-list.repository.js';
 import { resourceSearchQueries } from '../../src/modules/resources/resource-search.js';
-import type { ResourceRow } from '../../src/modules/resources/resources.repository.js';
-import type { Db } from '../../src/storage/database.js';
+import type { Db, ResourcesTable } from '../../src/storage/database.js';
 import { isPostgres } from '../../src/storage/dialect.js';
 import { testDatabases } from '../support/databases.js';
 import { seedTenant, startKeyward, type Client, type Seeded, type TestKeyward } from '../support/keyward.js';
@@ -29,7 +28,7 @@ const HOUR = 3_600_000;
 
 /** Many resources in a tenant, straight into storage: enough that reading them all would cost. */
 async function addResources(db: Db, seeded: Seeded, count: number): Promise<void> {
-  const rows: ResourceRow[] = Array.from({ length: count }, (_, n) => ({
+  const rows: Selectable<ResourcesTable>[] = Array.from({ length: count }, (_, n) => ({
     id: newId('resource', START + n),
     tenant_id: seeded.tenantId,
     environment_id: seeded.environmentId,

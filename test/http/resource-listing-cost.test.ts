@@ -3,11 +3,11 @@
  * other tenants own. Another tenant's 5 000 PUBLIC namespaces, which the listing key cannot
  * discover, change neither the statements a listing runs nor the rows its query returns.
  */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.js';
 import { listingCandidates } from '../../src/modules/resources/resource-listing.repository.js';
-import type { ResourceRow } from '../../src/modules/resources/resources.repository.js';
+import type { ResourcesTable } from '../../src/storage/database.js';
 import { testDatabases } from '../support/databases.js';
 import type { Client } from '../support/keyward.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
@@ -38,7 +38,7 @@ describe.each(testDatabases())('resource listing cost on $name', (db) => {
 
   async function addForeignPublicNamespaces(count: number): Promise<void> {
     const now = Date.now();
-    const rows: ResourceRow[] = Array.from({ length: count }, (_, n) => ({
+    const rows: Selectable<ResourcesTable>[] = Array.from({ length: count }, (_, n) => ({
       id: newId('resource', now + n),
       tenant_id: b.tenantId,
       environment_id: b.environmentId,

@@ -12,7 +12,7 @@ import { newId } from '../../src/core/ids.js';
 import { bindAuditKey, deriveAuditKey } from '../../src/modules/audit/audit-mac.js';
 import { sealLegacyChains } from '../../src/modules/audit/audit-reseal.js';
 import { verifyChain } from '../../src/modules/audit/audit-chain.js';
-import { MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { migrations } from '../../src/storage/migrations/index.js';
 import { migrateToLatest } from '../../src/storage/open-storage.js';
 import type { Db } from '../../src/storage/database.js';
 import { testDatabases, type IsolatedDatabase, type TestDatabase } from '../support/databases.js';
@@ -109,7 +109,7 @@ describe.each(testDatabases())('upgrading the audit chains on $name', (testDb) =
     database = await testDb.open();
     const migrator = new Migrator({
       db: database.storage.db,
-      provider: { getMigrations: async () => MIGRATIONS },
+      provider: { getMigrations: migrations },
       migrationTableSchema: database.schema,
     });
     const { error } = await migrator.migrateTo('0008-audit-chain');

@@ -1,7 +1,9 @@
 /** Storage contract: migrations bring every database to the same, latest schema, once. */
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Migrator, sql } from 'kysely';
-import { MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { migrations } from '../../src/storage/migrations/index.js';
 import { migrateToLatest } from '../../src/storage/open-storage.js';
 import { SCHEMA_TABLES } from '../../src/storage/database.js';
 import { testDatabases, type IsolatedDatabase } from '../support/databases.js';
@@ -29,7 +31,7 @@ describe.each(testDatabases())('migrations on $name', (testDb) => {
   const migrator = (): Migrator =>
     new Migrator({
       db: database.storage.migrationDb,
-      provider: { getMigrations: async () => MIGRATIONS },
+      provider: { getMigrations: migrations },
       migrationTableSchema: database.schema,
     });
 
@@ -41,9 +43,20 @@ describe.each(testDatabases())('migrations on $name', (testDb) => {
   });
 
   it('bring a fresh database to the latest version', async () => {
-    const migrations = await migrator().getMigrations();
-    expect(migrations.map((m) => m.name)).toEqual(Object.keys(MIGRATIONS));
-    for (const migration of migrations) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
+    const applied = await migrator().getMigrations();
+    expect(applied.map((m) => m.name)).toEqual(Object.keys(await migrations()));
+    for (const migration of applied) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
+  });
+
+  // Read from the folder (migrations/index.ts): a file there the loader would pass over (a name
+  // not `NNNN-name.ts`) would be a migration that never runs.
+  it('run every file of the migrations folder, in name order', async () => {
+    const files = readdirSync(resolve(import.meta.dirname, '../../src/storage/migrations'))
+      .filter((file) => file !== 'index.ts')
+      .map((file) => file.replace(/\.ts$/, ''))
+      .sort();
+    expect(files[0]).toBe('0001-initial');
+    expect((await migrator().getMigrations()).map((m) => m.name)).toEqual(files);
   });
 
   it('create every table of the schema and no other', async () => {
@@ -76,12 +89,12 @@ describe.each(testDatabases())('migrations on $name', (testDb) => {
   it('bring a second database up next to a first (on PostgreSQL: another schema of the same database)', async () => {
     const second = await testDb.open();
     try {
-      const migrations = await new Migrator({
+      const applied = await new Migrator({
         db: second.storage.db,
-        provider: { getMigrations: async () => MIGRATIONS },
+        provider: { getMigrations: migrations },
         migrationTableSchema: second.schema,
       }).getMigrations();
-      for (const migration of migrations) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
+      for (const migration of applied) expect(migration.executedAt, migration.name).toBeInstanceOf(Date);
     } finally {
       await second.cleanup();
     }

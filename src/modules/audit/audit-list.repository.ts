@@ -6,8 +6,17 @@
  * `q` is an id or an action, matched as actor, target or action, each by its own query, merged.
  */
 import { timeIdBound } from '../../core/ids.js';
+import { jsonObject, tableColumns } from '../../storage/column-codec.js';
 import type { Db } from '../../storage/database.js';
 import type { AuditEventRow } from './audit-chain.js';
+
+/**
+ * An event as the log's reader sees it: its details a checked object. The chain (audit-chain.ts,
+ * audit-mac.ts) keeps reading the stored row, since its MAC is over the details' stored text; a
+ * reader is handed the decoded value and the chain's own fields (hash, prev_hash) as stored.
+ */
+const columns = tableColumns<AuditEventRow>('audit_events')({ details: jsonObject.column });
+export type AuditEventView = ReturnType<typeof columns.decode>;
 
 export interface AuditListFilter {
   /** undefined: every tenant and the instance (the root key only). */
@@ -55,8 +64,8 @@ export function auditSearchFilters(filter: AuditListFilter, q: string): Map<stri
 }
 
 /** A page of events (limit + 1 rows when there is a next page), `q` matched any way it can be. */
-export async function listAuditRows(db: Db, filter: AuditListFilter, q: string): Promise<AuditEventRow[]> {
-  if (q.trim() === '') return auditListQuery(db, filter).execute();
+export async function listAuditRows(db: Db, filter: AuditListFilter, q: string): Promise<AuditEventView[]> {
+  if (q.trim() === '') return (await auditListQuery(db, filter).execute()).map(columns.decode);
   const answers = await Promise.all(
     [...auditSearchFilters(filter, q).values()].map((each) => auditListQuery(db, each).execute()),
   );
@@ -64,5 +73,5 @@ export async function listAuditRows(db: Db, filter: AuditListFilter, q: string):
   for (const row of answers.flat()) byId.set(row.id, row);
   const ids = [...byId.keys()].sort();
   if (filter.newestFirst) ids.reverse();
-  return ids.slice(0, filter.limit + 1).map((id) => byId.get(id) as AuditEventRow);
+  return ids.slice(0, filter.limit + 1).map((id) => columns.decode(byId.get(id) as AuditEventRow));
 }

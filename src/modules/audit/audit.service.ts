@@ -16,13 +16,12 @@ import { bindAuditKey, deriveAuditKey } from './audit-mac.js';
 import { sealLegacyChains, type ResealReport } from './audit-reseal.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../pagination.js';
 import { iso, resolveTenantId } from '../scope.js';
-import { INSTANCE_CHAIN, pruneChain, verifyChain, type AuditEventRow } from './audit-chain.js';
-import { jsonObject } from '../../storage/column-codec.js';
-import { type AuditListFilter, listAuditRows } from './audit-list.repository.js';
+import { INSTANCE_CHAIN, pruneChain, verifyChain } from './audit-chain.js';
+import { type AuditEventView, type AuditListFilter, listAuditRows } from './audit-list.repository.js';
 import { withNames } from './audit-names.js';
 
-function toAuditObject(row: AuditEventRow): AuditEventObject {
-  const details = jsonObject.decode(row.details, 'audit_events.details');
+function toAuditObject(row: AuditEventView): AuditEventObject {
+  const details = row.details;
   return {
     id: row.id,
     tenantId: row.tenant_id,

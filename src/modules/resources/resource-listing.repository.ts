@@ -8,7 +8,7 @@
  */
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database, Db } from '../../storage/database.js';
-import type { ResourceRow } from './resources.repository.js';
+import { decodeResource, type ResourceRow } from './resources.repository.js';
 
 /** What a key could discover outside its environment, from its compiled grants. */
 export interface ListingReach {
@@ -137,5 +137,5 @@ export function listingQuery(db: Db, filter: ListingFilter) {
 }
 
 export async function listingCandidates(db: Db, filter: ListingFilter): Promise<ResourceRow[]> {
-  return listingQuery(db, filter).execute();
+  return (await listingQuery(db, filter).execute()).map(decodeResource);
 }

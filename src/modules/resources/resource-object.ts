@@ -7,7 +7,6 @@ import type { AuthModel } from '../../core/model/model.js';
 import type { SecretBox } from '../../core/secret-box.js';
 import { iso } from '../scope.js';
 import type { ResourceRow } from './resources.repository.js';
-import { jsonObject } from '../../storage/column-codec.js';
 
 export interface ValueCodec {
   readonly model: AuthModel;
@@ -61,7 +60,7 @@ export function toResourceObject(
     externalId: row.external_id,
     parentId: parentVisible ? row.parent_id : null,
     visibility: row.visibility as Visibility,
-    metadata: jsonObject.decode(row.metadata, 'resources.metadata'),
+    metadata: row.metadata,
     // Another tenant reading a PUBLIC resource learns nothing of the owner's keys.
     createdByKeyId: creatorVisible ? row.created_by_key_id : null,
     createdAt: iso(row.created_at),

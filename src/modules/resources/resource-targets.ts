@@ -6,18 +6,22 @@
 import type { PlacedResource, TargetResource, Visibility } from '../../core/check.js';
 import type { AuthModel } from '../../core/model/model.js';
 import type { Db } from '../../storage/database.js';
-import { resourcesByIds, rolesOn, type ResourceRow } from './resources.repository.js';
+import { placementsByIds, type ResourcePlacement, rolesOn } from './resources.repository.js';
 
 const NO_HOLDERS: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 
 /** Every ancestor of `rows` not already known, fetched level by level into `known`. */
-async function loadAncestors(db: Db, rows: readonly ResourceRow[], known: Map<string, ResourceRow>): Promise<void> {
+async function loadAncestors(
+  db: Db,
+  rows: readonly ResourcePlacement[],
+  known: Map<string, ResourcePlacement>,
+): Promise<void> {
   for (const row of rows) known.set(row.id, row);
   let missing = [
     ...new Set(rows.map((row) => row.parent_id).filter((id): id is string => id !== null && !known.has(id))),
   ];
   while (missing.length > 0) {
-    const parents = await resourcesByIds(db, missing);
+    const parents = await placementsByIds(db, missing);
     for (const parent of parents) known.set(parent.id, parent);
     missing = [
       ...new Set(parents.map((row) => row.parent_id).filter((id): id is string => id !== null && !known.has(id))),
@@ -45,12 +49,12 @@ async function loadHolders(
 export async function loadTargets(
   db: Db,
   model: AuthModel,
-  rows: readonly ResourceRow[],
+  rows: readonly ResourcePlacement[],
 ): Promise<Map<string, TargetResource>> {
-  const known = new Map<string, ResourceRow>();
+  const known = new Map<string, ResourcePlacement>();
   await loadAncestors(db, rows, known);
   const holders = await loadHolders(db, model, [...known.keys()]);
-  const refOf = (row: ResourceRow): PlacedResource => ({
+  const refOf = (row: ResourcePlacement): PlacedResource => ({
     id: row.id,
     type: row.type,
     holders: holders.get(row.id) ?? NO_HOLDERS,
@@ -74,6 +78,6 @@ export async function loadTargets(
   return targets;
 }
 
-export async function loadTarget(db: Db, model: AuthModel, row: ResourceRow): Promise<TargetResource> {
+export async function loadTarget(db: Db, model: AuthModel, row: ResourcePlacement): Promise<TargetResource> {
   return (await loadTargets(db, model, [row])).get(row.id) as TargetResource;
 }

@@ -1,22 +1,47 @@
 /** Resources and the roles principals hold on them, at rest. */
 import type { Selectable } from 'kysely';
+import { jsonObject, tableColumns } from '../../storage/column-codec.js';
 import type { Db, ResourceRolesTable, ResourcesTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
 
-export type ResourceRow = Selectable<ResourcesTable>;
+const columns = tableColumns<Selectable<ResourcesTable>>('resources')({ metadata: jsonObject.column });
+
+/** A resource, its metadata a checked object. */
+export type ResourceRow = ReturnType<typeof columns.decode>;
 export type ResourceRoleRow = Selectable<ResourceRolesTable>;
 
+/** What the check needs of a resource (where it sits, who may see it): no metadata or value to read. */
+const PLACEMENT = ['id', 'tenant_id', 'environment_id', 'type', 'parent_id', 'visibility'] as const;
+export type ResourcePlacement = Pick<ResourceRow, (typeof PLACEMENT)[number]>;
+
 export async function insertResource(db: Db, row: ResourceRow): Promise<void> {
-  await db.insertInto('resources').values(row).execute();
+  await db.insertInto('resources').values(columns.encode(row)).execute();
 }
 
 export async function findResource(db: Db, id: string): Promise<ResourceRow | undefined> {
-  return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
+  return columns.decodeFound(await db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 /** The resource, locked until `trx` ends: changed, deleted, or given a child (which its deletion must not miss). */
 export async function lockResource(trx: Db, id: string): Promise<ResourceRow | undefined> {
-  return lockForUpdate(trx, trx.selectFrom('resources').selectAll().where('id', '=', id)).executeTakeFirst();
+  return columns.decodeFound(
+    await lockForUpdate(trx, trx.selectFrom('resources').selectAll().where('id', '=', id)).executeTakeFirst(),
+  );
+}
+
+/** Where resource `id` sits, or by `externalId` of `type` in an environment: the verify path's lookup. */
+export async function findPlacement(
+  db: Db,
+  by: { readonly id: string } | { readonly environmentId: string; readonly type: string; readonly externalId: string },
+): Promise<ResourcePlacement | undefined> {
+  const select = db.selectFrom('resources').select(PLACEMENT);
+  return 'id' in by
+    ? select.where('id', '=', by.id).executeTakeFirst()
+    : select
+        .where('environment_id', '=', by.environmentId)
+        .where('type', '=', by.type)
+        .where('external_id', '=', by.externalId)
+        .executeTakeFirst();
 }
 
 export async function findResourceByExternalId(
@@ -25,18 +50,21 @@ export async function findResourceByExternalId(
   type: string,
   externalId: string,
 ): Promise<ResourceRow | undefined> {
-  return db
-    .selectFrom('resources')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('type', '=', type)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
+  return columns.decodeFound(
+    await db
+      .selectFrom('resources')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('type', '=', type)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst(),
+  );
 }
 
-export async function resourcesByIds(db: Db, ids: readonly string[]): Promise<ResourceRow[]> {
+/** Where each of `ids` sits (those that exist). */
+export async function placementsByIds(db: Db, ids: readonly string[]): Promise<ResourcePlacement[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('resources').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('resources').select(PLACEMENT).where('id', 'in', ids).execute();
 }
 
 export async function rolesOn(db: Db, resourceIds: readonly string[]): Promise<ResourceRoleRow[]> {
@@ -53,7 +81,7 @@ export async function insertRoles(db: Db, rows: readonly ResourceRoleRow[]): Pro
 }
 
 export async function updateResource(db: Db, id: string, patch: Partial<Omit<ResourceRow, 'id'>>): Promise<void> {
-  await db.updateTable('resources').set(patch).where('id', '=', id).execute();
+  await db.updateTable('resources').set(columns.encode(patch)).where('id', '=', id).execute();
 }
 
 export async function deleteResource(db: Db, id: string): Promise<void> {
@@ -72,11 +100,14 @@ export async function descendantsOf(db: Db, id: string): Promise<ResourceRow[]> 
       .where('parent_id', 'in', level)
       .orderBy('id')
       .execute();
-    found.push(...children);
+    found.push(...children.map(columns.decode));
     level = children.map((child) => child.id);
   }
   return found.reverse();
 }
+
+/** Rows read elsewhere (the listing's and the search's statements) as services see them. */
+export const decodeResource = columns.decode;
 
 export async function hasChildren(db: Db, id: string): Promise<boolean> {
   return (

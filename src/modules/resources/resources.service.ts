@@ -55,8 +55,9 @@ export async function createResource(
 ): Promise<Result<ResourceObject>> {
   const valueCheck = checkValue(deps, input.type, input.value);
   if (!valueCheck.ok) return valueCheck;
-  const metadata = serialiseMetadata(input.metadata);
-  if (!metadata.ok) return metadata;
+  // Checked for size and depth here; stored by the repository.
+  const metadataCheck = serialiseMetadata(input.metadata);
+  if (!metadataCheck.ok) return metadataCheck;
   const environmentId = input.environmentId ?? caller.key.environmentId;
   if (environmentId === null)
     return fail('VALIDATION', 'environmentId is required when acting with the root key', { field: 'environmentId' });
@@ -81,7 +82,7 @@ export async function createResource(
       parent_id: input.parentId ?? null,
       visibility: input.visibility ?? 'ENVIRONMENT',
       value: storedValue(deps, input.type, id, input.value),
-      metadata: metadata.value,
+      metadata: input.metadata ?? {},
       created_by_key_id: caller.key.id,
       created_at: now,
       updated_at: now,
@@ -123,8 +124,8 @@ export async function updateResource(
   id: string,
   input: PatchResourceInput,
 ): Promise<Result<ResourceObject>> {
-  const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
-  if (metadata !== undefined && !metadata.ok) return metadata;
+  const metadataCheck = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
+  if (metadataCheck !== undefined && !metadataCheck.ok) return metadataCheck;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const current = await lockForChange(trx, id, input.parentId);
     if (current === undefined) return notFound('resource', id);
@@ -146,7 +147,7 @@ export async function updateResource(
     if (input.parentId !== undefined) patch.parent_id = input.parentId;
     if (input.visibility !== undefined) patch.visibility = input.visibility;
     if (input.value !== undefined) patch.value = storedValue(deps, current.type, id, input.value);
-    if (metadata !== undefined) patch.metadata = metadata.value;
+    if (input.metadata !== undefined) patch.metadata = input.metadata;
     await updateResourceRow(trx, id, patch);
     const next: ResourceRow = { ...current, ...patch };
     const shown = isRoot(caller.key) ? true : parentVisible(caller, next, await loadTargets(trx, deps.model, [next]));

@@ -15,7 +15,7 @@ import { listImportPrefixes } from '../keys/key-import.repository.js';
 import { findKeyWithPoliciesByHash, rehashKey } from '../keys/keys.repository.js';
 import { toKeyRecord } from '../keys/key-record-of.js';
 import { loadTarget } from '../resources/resource-targets.js';
-import { findResource, findResourceByExternalId } from '../resources/resources.repository.js';
+import { findPlacement } from '../resources/resources.repository.js';
 import {
   type LastUseRow,
   type UsageDayRow,
@@ -55,10 +55,10 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
     async resource(query: ResourceQueryObject, environmentId: string | null) {
       const row =
         query.id !== undefined
-          ? await findResource(db, query.id)
+          ? await findPlacement(db, { id: query.id })
           : query.externalId === undefined || environmentId === null
             ? undefined
-            : await findResourceByExternalId(db, environmentId, query.type, query.externalId);
+            : await findPlacement(db, { environmentId, type: query.type, externalId: query.externalId });
       return row === undefined ? undefined : loadTarget(db, model, row);
     },
     writeUsage: (
