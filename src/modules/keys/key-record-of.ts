@@ -12,7 +12,6 @@ import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
-import { decodeFlag, jsonObject, readingRow, stringList } from '../../storage/column-codec.js';
 import type { KeyRow, MfaReverify } from './keys.repository.js';
 
 /** A record being built: its fields written once, before it is handed out. */
@@ -70,12 +69,17 @@ function creditsOf(row: KeyRow, timeZone: string | null): KeyRecord['credits'] {
 }
 
 /** The lists that apply to a key, or undefined when none does. */
-function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
-  const lists = [
-    compileAllowlist(stringList.decodeNullable(row.ip_allowlist, 'api_keys.ip_allowlist')),
-    compileAllowlist(stringList.decodeNullable(environmentIpAllowlist, 'environments.ip_allowlist')),
-  ].filter((list): list is IpAllowlist => list !== undefined);
+function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: readonly string[] | null): IpAllowlist[] | undefined {
+  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter(
+    (list): list is IpAllowlist => list !== undefined,
+  );
   return lists.length === 0 ? undefined : lists;
+}
+
+/** Whether `value` has no own keys, without listing them. */
+function isEmpty(value: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 /**
@@ -88,27 +92,11 @@ export function toKeyRecord(
   policies: readonly GrantSet[] = [],
   mfa?: MfaReverify,
   policyLimits: readonly RateBucket[] = [],
-  environmentIpAllowlist: string | null = null,
+  environmentIpAllowlist: readonly string[] | null = null,
   timeZone: string | null = null,
   userExternalId: string | null = null,
 ): KeyRecord {
-  // A column that does not read names the key, so a log can say which row to repair (never the value).
-  return readingRow(row.id, () =>
-    recordOf(row, model, policies, mfa, policyLimits, environmentIpAllowlist, timeZone, userExternalId),
-  );
-}
-
-function recordOf(
-  row: KeyRow,
-  model: AuthModel,
-  policies: readonly GrantSet[],
-  mfa: MfaReverify | undefined,
-  policyLimits: readonly RateBucket[],
-  environmentIpAllowlist: string | null,
-  timeZone: string | null,
-  userExternalId: string | null,
-): KeyRecord {
-  const admin = decodeFlag(row.admin, 'api_keys.admin');
+  const { admin } = row;
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
       const source = grantSourceOf(model, grants);
@@ -118,31 +106,27 @@ function recordOf(
     });
     return compileGrants(model, sources);
   };
-  // Everything the compiled grants depend on: the admin flag, the key's own grants, its policies'.
-  const signature = [
-    admin ? '1' : '0',
-    row.permissions,
-    row.scopes,
-    row.levels,
-    row.preset ?? '',
-    policies.length === 0 ? '' : JSON.stringify(policies),
-  ].join('\u0000');
+  // Everything the compiled grants depend on, in one canonical encoding (the lists as the codec
+  // writes them): the admin flag, the key's own grants, its policies'. Keys copied from one
+  // template share one compiled set.
+  const signature = JSON.stringify([admin, row.permissions, row.scopes, row.levels, row.preset, policies]);
   const record: Building = {
     id: row.id,
     tenantId: sharedId(row.tenant_id),
     environmentId: sharedId(row.environment_id),
     userId: row.user_id,
     kind: kindOf(row.kind),
-    // Who is calling (issue 29): parsed once per record, answered by every verify of it.
+    // Who is calling (issue 29): answered by every verify of the record.
     name: row.name,
-    metadata: row.metadata === '{}' ? NO_METADATA : jsonObject.decode(row.metadata, 'api_keys.metadata'),
+    // No metadata and no groups, the common case, are one shared value each, not one a cached key.
+    metadata: isEmpty(row.metadata) ? NO_METADATA : row.metadata,
     externalId: userExternalId,
     admin,
-    enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
+    enabled: row.enabled,
     revokedAt: row.revoked_at,
     expiresAt: row.expires_at,
     grants: sharedGrants(model, signature, compile),
-    groupIds: row.group_ids === '[]' ? NO_GROUPS : stringList.decode(row.group_ids, 'api_keys.group_ids'),
+    groupIds: row.group_ids.length === 0 ? NO_GROUPS : row.group_ids,
     mfaDueAt: mfaDueAt(row, mfa),
   };
   // The usage controls are set only where the key has them, so the common key checks none. Set

@@ -1,20 +1,53 @@
 /** API keys at rest. Lookups by id or by the key's HMAC (the one indexed lookup of a verify miss). */
 import type { Selectable } from 'kysely';
+import {
+  flag,
+  jsonObject,
+  rateLimitList,
+  readingRow,
+  stringList,
+  stringMap,
+  tableColumns,
+} from '../../storage/column-codec.js';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
 import type { RateBucket } from '../../core/key-record.js';
 import type { GrantSet } from '../../core/grants/grant-set.js';
-import { grantSetOf } from './key-grants.js';
 import { bucketsOf } from '../ratelimits/ratelimit-columns.js';
 
-export type KeyRow = Selectable<ApiKeysTable>;
+const columns = tableColumns<Selectable<ApiKeysTable>>('api_keys')({
+  admin: flag,
+  enabled: flag,
+  permissions: stringList.column,
+  scopes: stringList.column,
+  levels: stringMap.column,
+  group_ids: stringList.column,
+  ratelimits: rateLimitList.column,
+  metadata: jsonObject.column,
+  ip_allowlist: stringList.nullable,
+});
+
+/** A key: its flags booleans, its grants, groups, limits and allowlist lists, its metadata an object. */
+export type KeyRow = ReturnType<typeof columns.decode>;
+
+/** A key row as read, decoded; a column it cannot read is said with the key's id. */
+export function decodeKeyRow(row: Selectable<ApiKeysTable>): KeyRow {
+  return readingRow(row.id, () => columns.decode(row));
+}
+
+const decodeFound = (row: Selectable<ApiKeysTable> | undefined) => (row === undefined ? undefined : decodeKeyRow(row));
 
 export async function insertKey(db: Db, row: KeyRow): Promise<void> {
-  await db.insertInto('api_keys').values(row).execute();
+  await db.insertInto('api_keys').values(columns.encode(row)).execute();
+}
+
+/** Many keys in one statement (fixtures that need a table's worth). */
+export async function insertKeys(db: Db, rows: readonly KeyRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('api_keys').values(rows.map(columns.encode)).execute();
 }
 
 export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  return decodeFound(await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst());
 }
 
 /** When a user key must pass MFA again: its user's last pass, and `mfaReverifyDays` in force. */
@@ -30,8 +63,8 @@ export interface KeyWithPolicies {
   readonly mfa: MfaReverify;
   /** The rate limits of every linked policy, one shared bucket each. */
   readonly policyLimits?: readonly RateBucket[];
-  /** The key's environment's IP allowlist (JSON), null when it has none. */
-  readonly environmentIpAllowlist?: string | null;
+  /** The key's environment's IP allowlist, null when it has none. */
+  readonly environmentIpAllowlist?: readonly string[] | null;
   /** The key's tenant's time zone (credits refill in it); null: UTC. */
   readonly timeZone?: string | null;
   /** The key's user's externalId (the platform's own id for the person); null: none, or no user. */
@@ -84,33 +117,38 @@ export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promis
     user_external_id,
     ...row
   } = first;
-  const policies = rows.flatMap((joined) =>
-    joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
-      ? []
-      : [
-          grantSetOf(
-            {
-              permissions: joined.policy_permissions,
-              scopes: joined.policy_scopes,
-              levels: joined.policy_levels,
-              preset: null,
-            },
-            'policies',
+  // The key and each policy decoded once here; a column that does not read names the key.
+  return readingRow(first.id, () => {
+    const policies: GrantSet[] = [];
+    const policyLimits: RateBucket[] = [];
+    for (const joined of rows) {
+      const { policy_permissions: permissions, policy_scopes: scopes, policy_levels: levels } = joined;
+      if (permissions !== null && scopes !== null && levels !== null)
+        policies.push({
+          permissions: stringList.decode(permissions, 'policies.permissions'),
+          scopes: stringList.decode(scopes, 'policies.scopes'),
+          levels: stringMap.decode(levels, 'policies.levels'),
+          preset: null,
+        });
+      if (joined.policy_id !== null)
+        policyLimits.push(
+          ...bucketsOf(
+            'policy',
+            joined.policy_id,
+            rateLimitList.decode(joined.policy_ratelimits ?? '[]', 'policies.ratelimits'),
           ),
-        ],
-  );
-  const policyLimits = rows.flatMap((joined) =>
-    joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits),
-  );
-  return {
-    row,
-    policies,
-    mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
-    environmentIpAllowlist: env_ip_allowlist ?? null,
-    timeZone: tenant_time_zone ?? null,
-    userExternalId: user_external_id ?? null,
-    policyLimits,
-  };
+        );
+    }
+    return {
+      row: columns.decode(row),
+      policies,
+      mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
+      environmentIpAllowlist: stringList.decodeNullable(env_ip_allowlist ?? null, 'environments.ip_allowlist'),
+      timeZone: tenant_time_zone ?? null,
+      userExternalId: user_external_id ?? null,
+      policyLimits,
+    };
+  });
 }
 
 /**
@@ -134,12 +172,14 @@ export async function rehashKey(
 }
 
 export async function findKeyById(db: Db, id: string): Promise<KeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return decodeFound(await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 /** The key, locked until `trx` ends: what a read-modify-write of it reads (row-lock.ts). */
 export async function lockKey(trx: Db, id: string): Promise<KeyRow | undefined> {
-  return lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('id', '=', id)).executeTakeFirst();
+  return decodeFound(
+    await lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('id', '=', id)).executeTakeFirst(),
+  );
 }
 
 export type KeyListStatus = 'active' | 'disabled' | 'expired' | 'revoked';
@@ -210,7 +250,7 @@ export function pageOf(query: KeyListQuery, filter: KeyListFilter): KeyListQuery
 }
 
 export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]> {
-  return pageOf(keyListQuery(db, filter), filter).execute();
+  return (await pageOf(keyListQuery(db, filter), filter).execute()).map(decodeKeyRow);
 }
 
 /**
@@ -220,7 +260,7 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
 export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 'id'>>): Promise<boolean> {
   const result = await db
     .updateTable('api_keys')
-    .set(patch)
+    .set(columns.encode(patch))
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -228,15 +268,22 @@ export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 
 }
 
 export async function liveKeyIdsOfUser(db: Db, userId: string): Promise<KeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.map(decodeKeyRow);
 }
 
 /** A user's live keys, locked until `trx` ends, in id order (the order every writer locks keys in). */
 export async function lockLiveKeysOfUser(trx: Db, userId: string): Promise<KeyRow[]> {
-  return lockForUpdate(
+  const rows = await lockForUpdate(
     trx,
     trx.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id'),
   ).execute();
+  return rows.map(decodeKeyRow);
 }
 
 export async function countLiveKeysInEnvironment(db: Db, environmentId: string): Promise<number> {
