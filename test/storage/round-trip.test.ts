@@ -14,6 +14,7 @@ import {
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { findKeyById, insertKey, type KeyRow } from '../../src/modules/keys/keys.repository.js';
 import { toKeyRecord } from '../../src/modules/keys/key-record-of.js';
+import { findKeyWithPoliciesByHash } from '../../src/modules/keys/key-lookup.repository.js';
 import {
   findTenant,
   insertTenant,
@@ -188,7 +189,7 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
     const tenant = await seedTenant(db);
     const key = keyRow(tenant.id, newId('environment', CREATED), newId('user', CREATED));
     await insertKey(db, key);
-    const found = await findKeyById(db, key.id);
+    const found = await findKeyWithPoliciesByHash(db, key.key_hash);
     const record = found && toKeyRecord(found, defaultModel());
     expect(record && { ...record, grants: undefined }).toStrictEqual({
       id: key.id,

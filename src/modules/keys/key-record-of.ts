@@ -3,16 +3,17 @@
  * its policies' compiled once through the model, its limits, allowlists and credits in the shape
  * the verify path reads without parsing anything again.
  */
-import type { KeyKind, KeyRecord, RateBucket } from '../../core/key-record.js';
+import type { KeyKind, KeyRecord } from '../../core/key-record.js';
 import { bucketsOf } from '../ratelimits/ratelimit-columns.js';
 import { compileGrants } from '../../core/grants/compile-grants.js';
 import { sharedGrants } from '../../core/grants/shared-grants.js';
-import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
+import { grantSourceOf } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
-import type { KeyRow, MfaReverify } from './keys.repository.js';
+import type { KeyWithPolicies, MfaReverify } from './key-lookup.repository.js';
+import type { KeyRow } from './keys.repository.js';
 
 /** A record being built: its fields written once, before it is handed out. */
 type Building = { -readonly [Field in keyof KeyRecord]: KeyRecord[Field] };
@@ -31,8 +32,8 @@ function kindOf(kind: string): KeyKind {
  * A user key must pass MFA again `days` after its user last did; a user who never passed one is
  * due at once (seed 002: "periodically complete MFA to keep access").
  */
-function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
-  if (row.kind !== 'user' || mfa === undefined || mfa.days === null) return null;
+function mfaDueAt(row: KeyRow, mfa: MfaReverify): number | null {
+  if (row.kind !== 'user' || mfa.days === null) return null;
   return (mfa.passedAt ?? 0) + mfa.days * DAY_MS;
 }
 
@@ -86,16 +87,8 @@ function isEmpty(value: Readonly<Record<string, unknown>>): boolean {
  * The row as the check sees it: no hash; its direct grants and its policies' compiled once
  * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
  */
-export function toKeyRecord(
-  row: KeyRow,
-  model: AuthModel,
-  policies: readonly GrantSet[] = [],
-  mfa?: MfaReverify,
-  policyLimits: readonly RateBucket[] = [],
-  environmentIpAllowlist: readonly string[] | null = null,
-  timeZone: string | null = null,
-  userExternalId: string | null = null,
-): KeyRecord {
+export function toKeyRecord(found: KeyWithPolicies, model: AuthModel): KeyRecord {
+  const { row, policies, mfa, policyLimits, environmentIpAllowlist, timeZone, userExternalId } = found;
   const { admin } = row;
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
@@ -106,10 +99,13 @@ export function toKeyRecord(
     });
     return compileGrants(model, sources);
   };
-  // Everything the compiled grants depend on, in one canonical encoding (the lists as the codec
-  // writes them): the admin flag, the key's own grants, its policies'. Keys copied from one
-  // template share one compiled set.
-  const signature = JSON.stringify([admin, row.permissions, row.scopes, row.levels, row.preset, policies]);
+  // Everything the compiled grants depend on: the admin flag, the key's own grants (as stored), its policies'.
+  const signature = [
+    admin ? '1' : '0',
+    found.grantsKey,
+    row.preset ?? '',
+    policies.length === 0 ? '' : JSON.stringify(policies),
+  ].join('\u0000');
   const record: Building = {
     id: row.id,
     tenantId: sharedId(row.tenant_id),

@@ -1,4 +1,4 @@
-/** API keys at rest. Lookups by id or by the key's HMAC (the one indexed lookup of a verify miss). */
+/** API keys at rest, as services see them (domain values); the verify miss's lookup is key-lookup.repository.ts's. */
 import type { Selectable } from 'kysely';
 import {
   flag,
@@ -11,9 +11,6 @@ import {
 } from '../../storage/column-codec.js';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
-import type { RateBucket } from '../../core/key-record.js';
-import type { GrantSet } from '../../core/grants/grant-set.js';
-import { bucketsOf } from '../ratelimits/ratelimit-columns.js';
 
 const columns = tableColumns<Selectable<ApiKeysTable>>('api_keys')({
   admin: flag,
@@ -48,107 +45,6 @@ export async function insertKeys(db: Db, rows: readonly KeyRow[]): Promise<void>
 
 export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyRow | undefined> {
   return decodeFound(await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst());
-}
-
-/** When a user key must pass MFA again: its user's last pass, and `mfaReverifyDays` in force. */
-export interface MfaReverify {
-  readonly days: number | null;
-  readonly passedAt: number | null;
-}
-
-/** A key, the grants of every policy linked to it, and its MFA re-verification. */
-export interface KeyWithPolicies {
-  readonly row: KeyRow;
-  readonly policies: readonly GrantSet[];
-  readonly mfa: MfaReverify;
-  /** The rate limits of every linked policy, one shared bucket each. */
-  readonly policyLimits?: readonly RateBucket[];
-  /** The key's environment's IP allowlist, null when it has none. */
-  readonly environmentIpAllowlist?: readonly string[] | null;
-  /** The key's tenant's time zone (credits refill in it); null: UTC. */
-  readonly timeZone?: string | null;
-  /** The key's user's externalId (the platform's own id for the person); null: none, or no user. */
-  readonly userExternalId?: string | null;
-}
-
-/**
- * The verify miss: one statement, by the indexed HMAC of the current secret or of the one before
- * the last rotation, returning the key once per linked policy with that policy's grants (or once
- * with none).
- */
-export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promise<KeyWithPolicies | undefined> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .leftJoin('key_policies', 'key_policies.key_id', 'api_keys.id')
-    .leftJoin('policies', 'policies.id', 'key_policies.policy_id')
-    .leftJoin('environments', 'environments.id', 'api_keys.environment_id')
-    .leftJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-    .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
-    .leftJoin('users', 'users.id', 'api_keys.user_id')
-    .selectAll('api_keys')
-    .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
-    .select([
-      'policies.permissions as policy_permissions',
-      'policies.scopes as policy_scopes',
-      'policies.levels as policy_levels',
-    ])
-    .select([
-      'environments.mfa_reverify_days as env_reverify_days',
-      'tenants.mfa_reverify_days as tenant_reverify_days',
-      'user_mfa.passed_at as mfa_passed_at',
-    ])
-    .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
-    .select('users.external_id as user_external_id')
-    .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
-    .execute();
-  const first = rows[0];
-  if (first === undefined) return undefined;
-  const {
-    policy_id: _i,
-    policy_ratelimits: _r,
-    policy_permissions: _p,
-    policy_scopes: _s,
-    policy_levels: _l,
-    env_reverify_days,
-    tenant_reverify_days,
-    mfa_passed_at,
-    env_ip_allowlist,
-    tenant_time_zone,
-    user_external_id,
-    ...row
-  } = first;
-  // The key and each policy decoded once here; a column that does not read names the key.
-  return readingRow(first.id, () => {
-    const policies: GrantSet[] = [];
-    const policyLimits: RateBucket[] = [];
-    for (const joined of rows) {
-      const { policy_permissions: permissions, policy_scopes: scopes, policy_levels: levels } = joined;
-      if (permissions !== null && scopes !== null && levels !== null)
-        policies.push({
-          permissions: stringList.decode(permissions, 'policies.permissions'),
-          scopes: stringList.decode(scopes, 'policies.scopes'),
-          levels: stringMap.decode(levels, 'policies.levels'),
-          preset: null,
-        });
-      if (joined.policy_id !== null)
-        policyLimits.push(
-          ...bucketsOf(
-            'policy',
-            joined.policy_id,
-            rateLimitList.decode(joined.policy_ratelimits ?? '[]', 'policies.ratelimits'),
-          ),
-        );
-    }
-    return {
-      row: columns.decode(row),
-      policies,
-      mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
-      environmentIpAllowlist: stringList.decodeNullable(env_ip_allowlist ?? null, 'environments.ip_allowlist'),
-      timeZone: tenant_time_zone ?? null,
-      userExternalId: user_external_id ?? null,
-      policyLimits,
-    };
-  });
 }
 
 /**
