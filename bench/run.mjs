@@ -294,6 +294,9 @@ async function inProcessSections() {
     `${what}: ${figures.opsPerSecond} calls/s (${figures.microsecondsPerCall} µs a call, one core; ${figures.opsPerCpuSecond} per CPU-second)`;
   console.log(`\n(c) in-process verify, cache hit, ${line('permission asked', measured.inProcess)}`);
   console.log(`    ${line('key with a rate limit', measured.inProcessWithRateLimit)}`);
+  console.log(
+    `    miss (each key's first verify, its row read and built): ${line('permission asked', measured.inProcessMiss)}`,
+  );
   console.log(`    ${line('key with credits (leased blocks)', measured.inProcessWithCredits)}`);
   console.log(
     `(e) verify cache: ${measured.memory.residentBytesPerKey} B resident per cached key (${measured.memory.heapBytesPerKey} B of heap), ${measured.memory.residentMiBPer100k} MiB per 100 000 keys`,

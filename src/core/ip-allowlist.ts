@@ -101,16 +101,6 @@ export function canonicalAllowlist(
   return checkAllowlist(entries, field);
 }
 
-/** A list as given (undefined: unchanged, null: cleared) to its stored JSON, checked. */
-export function serialiseAllowlist(
-  entries: readonly string[] | null | undefined,
-  field: string,
-): Result<string | null | undefined> {
-  if (entries === undefined || entries === null) return ok(entries);
-  const checked = checkAllowlist(entries, field);
-  return checked.ok ? ok(JSON.stringify(checked.value)) : checked;
-}
-
 /**
  * From a stored list (null: no list), as the column codec reads it, to its compiled form; stored
  * entries were checked when written.

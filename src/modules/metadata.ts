@@ -25,3 +25,9 @@ export function serialiseMetadata(metadata: Record<string, unknown> | undefined)
     ? fail('VALIDATION', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, { field: 'metadata' })
     : ok(text);
 }
+
+/** Metadata checked as `serialiseMetadata` checks it, kept as the object: a repository stores it. */
+export function checkMetadata(metadata: Record<string, unknown> | undefined): Result<Record<string, unknown>> {
+  const text = serialiseMetadata(metadata);
+  return text.ok ? ok(metadata ?? {}) : text;
+}

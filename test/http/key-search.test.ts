@@ -8,7 +8,7 @@ import { CompiledQuery } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
 import { keySearchQueries } from '../../src/modules/keys/key-search.repository.js';
-import { pageOf, type KeyListFilter } from '../../src/modules/keys/keys.repository.js';
+import { insertKeys, pageOf, type KeyListFilter } from '../../src/modules/keys/keys.repository.js';
 import type { Db } from '../../src/storage/database.js';
 import { isPostgres } from '../../src/storage/dialect.js';
 import { newId } from '../../src/core/ids.js';
@@ -45,11 +45,7 @@ async function addKeys(db: Db, seeded: Seeded, count: number): Promise<void> {
       hint: n.toString(36).padStart(4, '0'),
     }),
   );
-  for (let start = 0; start < rows.length; start += 500)
-    await db
-      .insertInto('api_keys')
-      .values(rows.slice(start, start + 500))
-      .execute();
+  for (let start = 0; start < rows.length; start += 500) await insertKeys(db, rows.slice(start, start + 500));
   // PostgreSQL's autovacuum keeps statistics of a table this size; SQLite has none unless told to
   // gather them, which Keyward never does: each plan is read as production would make it.
   if (isPostgres(db)) await db.executeQuery(CompiledQuery.raw('analyze'));

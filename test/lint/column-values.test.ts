@@ -34,29 +34,6 @@ const NOT_COLUMNS: readonly { readonly file: string; readonly text: string; read
   },
 ];
 
-/**
- * Files outside src/storage and the repositories that still decode columns themselves, each with
- * why. Every other service sees its rows decoded by its repository (column-codec.ts's
- * tableColumns); a new importer of the codec fails, and so does an entry that no longer imports it.
- */
-const STILL_DECODING: readonly { readonly file: string; readonly why: string }[] = [
-  ...[
-    'src/modules/keys/key-record-of.ts',
-    'src/modules/keys/key-object.ts',
-    'src/modules/keys/key-grants.ts',
-    'src/modules/keys/create-key.ts',
-    'src/modules/keys/key-grant-change.ts',
-    'src/modules/keys/keys.service.ts',
-    'src/modules/keys/rotation.service.ts',
-    'src/modules/keys/key-import.service.ts',
-    'src/modules/users/users.service.ts',
-    'src/modules/ratelimits/ratelimit-columns.ts',
-  ].map((file) => ({
-    file,
-    why: 'api_keys and policies rows: the verify miss builds its record from the stored text (key-record-of.ts keys shared grants by it); not yet moved',
-  })),
-];
-
 /** What a service may take from the codec: its error, to answer it, and the wrapper that names the row. */
 const NOT_DECODING = new Set(['CorruptColumnError', 'readingRow']);
 
@@ -114,10 +91,11 @@ describe('column values in services (issue 22 item 4)', () => {
     expect(offending.map(({ file, line, name, text }) => `${file}:${line} ${name}: ${text}`)).toEqual([]);
   });
 
-  it('has no service decode through the column codec but those still listed, each still doing so', () => {
+  // Every table's rows are decoded by its repository (column-codec.ts's tableColumns); a service
+  // importing a decoder is reading a column itself.
+  it('has no service decode through the column codec', () => {
     const importers = files.filter((file) => codecReadersIn(readFileSync(resolve(ROOT, file), 'utf8')).length > 0);
-    expect(importers.filter((file) => !STILL_DECODING.some((entry) => entry.file === file))).toEqual([]);
-    expect(STILL_DECODING.filter((entry) => !importers.includes(entry.file)).map((entry) => entry.file)).toEqual([]);
+    expect(importers).toEqual([]);
   });
 
   it.each([

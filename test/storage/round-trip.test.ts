@@ -14,6 +14,7 @@ import {
 import { defaultModel } from '../../src/core/model/load-model.js';
 import { findKeyById, insertKey, type KeyRow } from '../../src/modules/keys/keys.repository.js';
 import { toKeyRecord } from '../../src/modules/keys/key-record-of.js';
+import { findKeyWithPoliciesByHash } from '../../src/modules/keys/key-lookup.repository.js';
 import {
   findTenant,
   insertTenant,
@@ -92,12 +93,12 @@ function keyRow(tenantId: string, environmentId: string, userId: string): KeyRow
     key_hash: 'a'.repeat(64),
     hint: 'wXyZ',
     prefix: 'acme',
-    admin: 1,
-    enabled: 0,
-    permissions: JSON.stringify(['webhooks.manage', 'users.manage']),
-    scopes: JSON.stringify(['project:res_1:viewer']),
+    admin: true,
+    enabled: false,
+    permissions: ['webhooks.manage', 'users.manage'],
+    scopes: ['project:res_1:viewer'],
     preset: 'developer',
-    metadata: JSON.stringify({ team: 'ops', nested: { n: 1, ok: true, none: null } }),
+    metadata: { team: 'ops', nested: { n: 1, ok: true, none: null } },
     expires_at: EXPIRES,
     revoked_at: UPDATED,
     created_at: CREATED,
@@ -160,20 +161,35 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
     expect(await findUserByEmail(db, tenant.id, 'ada@example.com')).toStrictEqual(user);
   });
 
-  it('an API key, with its JSON text unchanged', async () => {
+  it('an API key, its values unchanged and its columns stored as before (flags 0/1, lists and objects JSON text)', async () => {
     const tenant = await seedTenant(db);
     const key = keyRow(tenant.id, newId('environment', CREATED), newId('user', CREATED));
     await insertKey(db, key);
     const found = await findKeyById(db, key.id);
     expect(found).toStrictEqual(key);
     expect(typeof found?.expires_at).toBe('number');
+    const stored = await db
+      .selectFrom('api_keys')
+      .select(['admin', 'enabled', 'permissions', 'levels', 'group_ids', 'metadata', 'ratelimits', 'ip_allowlist'])
+      .where('id', '=', key.id)
+      .executeTakeFirst();
+    expect(stored).toStrictEqual({
+      admin: 1,
+      enabled: 0,
+      permissions: '["webhooks.manage","users.manage"]',
+      levels: '{}',
+      group_ids: '[]',
+      metadata: '{"team":"ops","nested":{"n":1,"ok":true,"none":null}}',
+      ratelimits: '[]',
+      ip_allowlist: null,
+    });
   });
 
   it('an API key into the record the check sees', async () => {
     const tenant = await seedTenant(db);
     const key = keyRow(tenant.id, newId('environment', CREATED), newId('user', CREATED));
     await insertKey(db, key);
-    const found = await findKeyById(db, key.id);
+    const found = await findKeyWithPoliciesByHash(db, key.key_hash);
     const record = found && toKeyRecord(found, defaultModel());
     expect(record && { ...record, grants: undefined }).toStrictEqual({
       id: key.id,
@@ -183,7 +199,7 @@ describe.each(testDatabases())('repositories on $name round-trip', (testDb) => {
       kind: 'user',
       // Who is calling (issue 29): the name and metadata as stored; the user's externalId comes from the verify lookup's join.
       name: key.name,
-      metadata: JSON.parse(key.metadata),
+      metadata: key.metadata,
       externalId: null,
       admin: true,
       enabled: false,

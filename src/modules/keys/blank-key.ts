@@ -28,13 +28,13 @@ type BlankColumns = Omit<
 
 export const BLANK_KEY_COLUMNS: Readonly<BlankColumns> = Object.freeze({
   ...grantColumns(NO_GRANTS),
-  group_ids: '[]',
-  ratelimits: '[]',
+  group_ids: [],
+  ratelimits: [],
   expiry_days: null,
   previous_key_hash: null,
   previous_valid_until: null,
   rotated_at: null,
-  metadata: '{}',
+  metadata: {},
   ip_allowlist: null,
   ...NO_CREDITS,
   expires_at: null,

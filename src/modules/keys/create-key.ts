@@ -5,16 +5,16 @@
  */
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import { newId } from '../../core/ids.js';
-import { serialiseAllowlist } from '../../core/ip-allowlist.js';
+import { canonicalAllowlist } from '../../core/ip-allowlist.js';
 import { generateKey, keyHint } from '../../core/key-format.js';
 import { hashKey } from '../../core/key-hash.js';
 import type { CreatedKeyObject, CreateKeyInput, KeyObject } from '../../api/keys.js';
-import { encodeFlag, stringList } from '../../storage/column-codec.js';
+import type { RateLimitObject } from '../../api/ratelimits.js';
 import type { Db } from '../../storage/database.js';
 import type { Caller, ServiceDeps } from '../deps.js';
 import { lockEnvironment, type EnvironmentRow } from '../environments/environments.repository.js';
 import { addMember, writeKeyGroups } from '../groups/groups.repository.js';
-import { serialiseMetadata } from '../metadata.js';
+import { checkMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { setKeyPolicies } from '../policies/policies.repository.js';
 import { checkRateLimits } from '../ratelimits/ratelimit-columns.js';
@@ -29,13 +29,13 @@ import { resolveGroups, resolveOwner, resolvePolicies } from './key-links.js';
 import { toKeyObject } from './key-object.js';
 import { findKeyById, insertKey, type KeyRow } from './keys.repository.js';
 
-/** The request's own values, checked and in their stored form, before anything is locked. */
+/** The request's own values, checked and in their canonical form, before anything is locked. */
 interface CheckedInput {
   readonly environmentId: string;
   readonly admin: boolean;
-  readonly metadata: string;
-  readonly ratelimits: string | undefined;
-  readonly ipAllowlist: string | null | undefined;
+  readonly metadata: Record<string, unknown>;
+  readonly ratelimits: RateLimitObject[] | undefined;
+  readonly ipAllowlist: string[] | null | undefined;
 }
 
 function checkInput(caller: Caller, input: CreateKeyInput): Result<CheckedInput> {
@@ -47,11 +47,11 @@ function checkInput(caller: Caller, input: CreateKeyInput): Result<CheckedInput>
   if (input.kind === 'application' && input.userId !== undefined) {
     return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
   }
-  const metadata = serialiseMetadata(input.metadata);
+  const metadata = checkMetadata(input.metadata);
   if (!metadata.ok) return metadata;
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
-  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  const ipAllowlist = canonicalAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return ok({
     environmentId,
@@ -133,8 +133,8 @@ function newKeyRow(
     key_hash: hashKey(deps.pepper, secret),
     hint: keyHint(secret),
     prefix: environment.key_prefix,
-    admin: encodeFlag(checked.admin),
-    enabled: encodeFlag(true),
+    admin: checked.admin,
+    enabled: true,
     ...BLANK_KEY_COLUMNS,
     ...grantColumns(resolved.grants),
     ratelimits: checked.ratelimits ?? tierRateLimits(deps.tiers, tenant.tier),
@@ -160,7 +160,7 @@ async function storeKey(trx: Db, row: KeyRow, resolved: Resolved, now: number): 
   for (const groupId of resolved.groupIds) await addMember(trx, groupId, row.id, now);
   // A user's groups take in each of its keys, future ones too (seed 004).
   if (row.user_id !== null) await writeKeyGroups(trx, row.id);
-  const joined = (await findKeyById(trx, row.id))?.group_ids ?? stringList.encode(resolved.groupIds);
+  const joined = (await findKeyById(trx, row.id))?.group_ids ?? [...resolved.groupIds];
   return toKeyObject({ ...row, group_ids: joined }, now, resolved.policyIds);
 }
 

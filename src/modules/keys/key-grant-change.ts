@@ -13,7 +13,6 @@ import { policyIdsByKey, setKeyPolicies } from '../policies/policies.repository.
 import { grantColumns, grantSetOf, resolveKeyGrants } from './key-grants.js';
 import { resolveGroups, resolvePolicies } from './key-links.js';
 import { findKeyById, type KeyRow } from './keys.repository.js';
-import { decodeFlag, stringList } from '../../storage/column-codec.js';
 
 /**
  * A key's grants replaced, kind by kind: every field given replaces that set, and the caller must
@@ -38,7 +37,7 @@ export async function changeGrants(
   const policies = await resolvePolicies(trx, place, newPolicies, true);
   if (!policies.ok) return policies;
   // Only what changes is handed out by this caller; what the key already had stays as it was.
-  const admin = decodeFlag(current.admin, 'api_keys.admin');
+  const { admin } = current;
   const givenDirect = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
   const grants = await resolveKeyGrants(
     { db: trx, model: deps.model },
@@ -62,14 +61,13 @@ export async function changeGrants(
     details['policyIds'] = policyIds;
   }
   if (input.groupIds !== undefined) {
-    const before = stringList.decode(current.group_ids, 'api_keys.group_ids');
+    const before = current.group_ids;
     const added = input.groupIds.filter((groupId) => !before.includes(groupId));
     const groups = await resolveGroups(trx, caller.key, place, added);
     if (!groups.ok) return groups;
     for (const groupId of before) if (!input.groupIds.includes(groupId)) await removeMember(trx, groupId, current.id);
     for (const groupId of added) await addMember(trx, groupId, current.id, now);
-    columns.group_ids =
-      (await findKeyById(trx, current.id))?.group_ids ?? stringList.encode([...input.groupIds].sort());
+    columns.group_ids = (await findKeyById(trx, current.id))?.group_ids ?? [...input.groupIds].sort();
     details['groupIds'] = [...input.groupIds].sort();
   }
   return ok({ columns, policyIds, details });

@@ -1,5 +1,5 @@
 /**
- * A key's direct grants: how they are stored in its row, and the rules a new set must meet —
+ * A key's direct grants: how they are held in its row, and the rules a new set must meet —
  * known to the model, tenant-scoped permissions only on admin keys, and nothing the caller does
  * not hold itself (no escalation, SPEC §3).
  */
@@ -7,28 +7,26 @@ import { ok, type Result } from '../../core/error-codes.js';
 import { resolveGrantInput, type GrantInput, type GrantSet } from '../../core/grants/grant-set.js';
 import type { KeyRecord } from '../../core/key-record.js';
 import { refuseExcess, type EscalationDeps, type HandedOut } from '../escalation.js';
-import type { Selectable } from 'kysely';
-import type { ApiKeysTable } from '../../storage/database.js';
-import { stringList, stringMap } from '../../storage/column-codec.js';
 
-/** A key row's grant columns (typed from the table, not from keys.repository.ts, which imports this file). */
-type GrantColumns = Pick<Selectable<ApiKeysTable>, 'permissions' | 'scopes' | 'levels' | 'preset'>;
-
-/** The grants of a key's row (`api_keys`) or a policy's (`policies`), checked. */
-export function grantSetOf(row: GrantColumns, table: 'api_keys' | 'policies' = 'api_keys'): GrantSet {
-  return {
-    permissions: stringList.decode(row.permissions, `${table}.permissions`),
-    scopes: stringList.decode(row.scopes, `${table}.scopes`),
-    levels: stringMap.decode(row.levels, `${table}.levels`),
-    preset: row.preset,
-  };
+/** A key row's grant columns, as the repository hands them (a policy's are the same but the preset). */
+interface GrantColumns {
+  permissions: string[];
+  scopes: string[];
+  levels: Record<string, string>;
+  preset: string | null;
 }
 
+/** The grants of a key's row or a policy's (whose preset is null). */
+export function grantSetOf(row: Readonly<GrantColumns>): GrantSet {
+  return { permissions: row.permissions, scopes: row.scopes, levels: row.levels, preset: row.preset };
+}
+
+/** A grant set as a row keeps it: copies, so the row never shares a list with the set. */
 export function grantColumns(grants: GrantSet): GrantColumns {
   return {
-    permissions: stringList.encode(grants.permissions),
-    scopes: stringList.encode(grants.scopes),
-    levels: stringMap.encode(grants.levels),
+    permissions: [...grants.permissions],
+    scopes: [...grants.scopes],
+    levels: { ...grants.levels },
     preset: grants.preset,
   };
 }

@@ -15,12 +15,11 @@ import type { ImportedKeysObject, ImportKeyInput } from '../../api/key-import.js
 import type { Caller, ServiceDeps } from '../deps.js';
 import { findEnvironment, type EnvironmentRow } from '../environments/environments.repository.js';
 import { addMember, writeKeyGroups } from '../groups/groups.repository.js';
-import { serialiseMetadata } from '../metadata.js';
+import { checkMetadata } from '../metadata.js';
 import { mutate, type UnitOfWork } from '../mutation.js';
 import { setKeyPolicies } from '../policies/policies.repository.js';
 import { canSeeTenant, notFound } from '../scope.js';
 import { findTenant, type TenantRow } from '../tenants/tenants.repository.js';
-import { encodeFlag } from '../../storage/column-codec.js';
 import { tierCredits, tierRateLimits } from '../ratelimits/tiers.js';
 import { BLANK_KEY_COLUMNS } from './blank-key.js';
 import { creditColumns } from './key-credits.js';
@@ -45,13 +44,16 @@ function about<T>(index: number | null, result: Result<T>): Result<T> {
 }
 
 /** The checks that need no storage: owner against kind, metadata, the expiry's form. */
-function checkShape(input: ImportKeyInput, now: number): Result<{ metadata: string; expiresAt: number | null }> {
+function checkShape(
+  input: ImportKeyInput,
+  now: number,
+): Result<{ metadata: Record<string, unknown>; expiresAt: number | null }> {
   const kind = input.kind ?? 'application';
   if (kind === 'user' && input.userId === undefined)
     return fail('VALIDATION', 'userId is required for a user key', { field: 'userId' });
   if (kind === 'application' && input.userId !== undefined)
     return fail('VALIDATION', 'an application key has no user; omit userId', { field: 'userId' });
-  const metadata = serialiseMetadata(input.metadata);
+  const metadata = checkMetadata(input.metadata);
   if (!metadata.ok) return metadata;
   const expiresAt = input.expiresAt == null ? null : Date.parse(input.expiresAt);
   if (expiresAt !== null && !(expiresAt > now))
@@ -169,8 +171,8 @@ async function importInto(
       key_hash: digest,
       hint: input.hint ?? '',
       prefix: input.prefix,
-      admin: encodeFlag(admin),
-      enabled: encodeFlag(true),
+      admin,
+      enabled: true,
       ...BLANK_KEY_COLUMNS,
       ...grantColumns(grants.value),
       // A tier's defaults apply as to a key made here: the adopted platform's plans carry over.

@@ -42,7 +42,7 @@ export async function resolvePolicies(
         { field: 'policyIds' },
       );
     }
-    const grants: GrantSet = grantSetOf({ ...policy, preset: null }, 'policies');
+    const grants: GrantSet = grantSetOf({ ...policy, preset: null });
     handedOut.push({ label: `policy ${id}`, grants });
   }
   return ok(handedOut);

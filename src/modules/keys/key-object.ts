@@ -1,15 +1,13 @@
 /** A key row as the API shows it: never the hash, only the hint. */
 import type { KeyObject } from '../../api/keys.js';
 import type { KeyKind } from '../../core/key-record.js';
-import { parseRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { iso } from '../scope.js';
 import { grantSetOf } from './key-grants.js';
 import type { KeyRow } from './keys.repository.js';
-import { decodeFlag, jsonObject, stringList } from '../../storage/column-codec.js';
 
 export function keyStatus(row: KeyRow, now: number): KeyObject['status'] {
   if (row.revoked_at !== null) return 'revoked';
-  if (!decodeFlag(row.enabled, 'api_keys.enabled')) return 'disabled';
+  if (!row.enabled) return 'disabled';
   if (row.expires_at !== null && now >= row.expires_at) return 'expired';
   return 'active';
 }
@@ -47,18 +45,18 @@ export function toKeyObject(
     userId: row.user_id,
     kind: row.kind as KeyKind,
     name: row.name,
-    admin: decodeFlag(row.admin, 'api_keys.admin'),
-    enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
+    admin: row.admin,
+    enabled: row.enabled,
     status: keyStatus(row, now),
     prefix: row.prefix,
     hint: row.hint,
     ...shownGrants(row),
     policyIds: [...policyIds],
-    groupIds: stringList.decode(row.group_ids, 'api_keys.group_ids'),
-    metadata: jsonObject.decode(row.metadata, 'api_keys.metadata'),
-    ratelimits: parseRateLimits(row.ratelimits, 'api_keys'),
+    groupIds: [...row.group_ids],
+    metadata: row.metadata,
+    ratelimits: row.ratelimits.map((limit) => ({ ...limit })),
     credits: shownCredits(row),
-    ipAllowlist: stringList.decodeNullable(row.ip_allowlist, 'api_keys.ip_allowlist'),
+    ipAllowlist: row.ip_allowlist === null ? null : [...row.ip_allowlist],
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(lastUsedAt),

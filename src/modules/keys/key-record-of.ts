@@ -3,17 +3,17 @@
  * its policies' compiled once through the model, its limits, allowlists and credits in the shape
  * the verify path reads without parsing anything again.
  */
-import type { KeyKind, KeyRecord, RateBucket } from '../../core/key-record.js';
+import type { KeyKind, KeyRecord } from '../../core/key-record.js';
 import { bucketsOf } from '../ratelimits/ratelimit-columns.js';
 import { compileGrants } from '../../core/grants/compile-grants.js';
 import { sharedGrants } from '../../core/grants/shared-grants.js';
-import { grantSourceOf, type GrantSet } from '../../core/grants/grant-set.js';
+import { grantSourceOf } from '../../core/grants/grant-set.js';
 import type { AuthModel } from '../../core/model/model.js';
 import { grantSetOf } from './key-grants.js';
 import { DAY_MS } from '../../core/clock.js';
 import { compileAllowlist, type IpAllowlist } from '../../core/ip-allowlist.js';
-import { decodeFlag, jsonObject, readingRow, stringList } from '../../storage/column-codec.js';
-import type { KeyRow, MfaReverify } from './keys.repository.js';
+import type { KeyWithPolicies, MfaReverify } from './key-lookup.repository.js';
+import type { KeyRow } from './keys.repository.js';
 
 /** A record being built: its fields written once, before it is handed out. */
 type Building = { -readonly [Field in keyof KeyRecord]: KeyRecord[Field] };
@@ -32,8 +32,8 @@ function kindOf(kind: string): KeyKind {
  * A user key must pass MFA again `days` after its user last did; a user who never passed one is
  * due at once (seed 002: "periodically complete MFA to keep access").
  */
-function mfaDueAt(row: KeyRow, mfa: MfaReverify | undefined): number | null {
-  if (row.kind !== 'user' || mfa === undefined || mfa.days === null) return null;
+function mfaDueAt(row: KeyRow, mfa: MfaReverify): number | null {
+  if (row.kind !== 'user' || mfa.days === null) return null;
   return (mfa.passedAt ?? 0) + mfa.days * DAY_MS;
 }
 
@@ -70,45 +70,26 @@ function creditsOf(row: KeyRow, timeZone: string | null): KeyRecord['credits'] {
 }
 
 /** The lists that apply to a key, or undefined when none does. */
-function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: string | null): IpAllowlist[] | undefined {
-  const lists = [
-    compileAllowlist(stringList.decodeNullable(row.ip_allowlist, 'api_keys.ip_allowlist')),
-    compileAllowlist(stringList.decodeNullable(environmentIpAllowlist, 'environments.ip_allowlist')),
-  ].filter((list): list is IpAllowlist => list !== undefined);
+function ipAllowlistsOf(row: KeyRow, environmentIpAllowlist: readonly string[] | null): IpAllowlist[] | undefined {
+  const lists = [compileAllowlist(row.ip_allowlist), compileAllowlist(environmentIpAllowlist)].filter(
+    (list): list is IpAllowlist => list !== undefined,
+  );
   return lists.length === 0 ? undefined : lists;
+}
+
+/** Whether `value` has no own keys, without listing them. */
+function isEmpty(value: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 /**
  * The row as the check sees it: no hash; its direct grants and its policies' compiled once
  * through the model. Tenant-scoped permissions count only on admin keys, wherever they come from.
  */
-export function toKeyRecord(
-  row: KeyRow,
-  model: AuthModel,
-  policies: readonly GrantSet[] = [],
-  mfa?: MfaReverify,
-  policyLimits: readonly RateBucket[] = [],
-  environmentIpAllowlist: string | null = null,
-  timeZone: string | null = null,
-  userExternalId: string | null = null,
-): KeyRecord {
-  // A column that does not read names the key, so a log can say which row to repair (never the value).
-  return readingRow(row.id, () =>
-    recordOf(row, model, policies, mfa, policyLimits, environmentIpAllowlist, timeZone, userExternalId),
-  );
-}
-
-function recordOf(
-  row: KeyRow,
-  model: AuthModel,
-  policies: readonly GrantSet[],
-  mfa: MfaReverify | undefined,
-  policyLimits: readonly RateBucket[],
-  environmentIpAllowlist: string | null,
-  timeZone: string | null,
-  userExternalId: string | null,
-): KeyRecord {
-  const admin = decodeFlag(row.admin, 'api_keys.admin');
+export function toKeyRecord(found: KeyWithPolicies, model: AuthModel): KeyRecord {
+  const { row, policies, mfa, policyLimits, environmentIpAllowlist, timeZone, userExternalId } = found;
+  const { admin } = row;
   const compile = () => {
     const sources = [grantSetOf(row), ...policies].map((grants) => {
       const source = grantSourceOf(model, grants);
@@ -118,12 +99,10 @@ function recordOf(
     });
     return compileGrants(model, sources);
   };
-  // Everything the compiled grants depend on: the admin flag, the key's own grants, its policies'.
+  // Everything the compiled grants depend on: the admin flag, the key's own grants (as stored), its policies'.
   const signature = [
     admin ? '1' : '0',
-    row.permissions,
-    row.scopes,
-    row.levels,
+    found.grantsKey,
     row.preset ?? '',
     policies.length === 0 ? '' : JSON.stringify(policies),
   ].join('\u0000');
@@ -133,16 +112,17 @@ function recordOf(
     environmentId: sharedId(row.environment_id),
     userId: row.user_id,
     kind: kindOf(row.kind),
-    // Who is calling (issue 29): parsed once per record, answered by every verify of it.
+    // Who is calling (issue 29): answered by every verify of the record.
     name: row.name,
-    metadata: row.metadata === '{}' ? NO_METADATA : jsonObject.decode(row.metadata, 'api_keys.metadata'),
+    // No metadata and no groups, the common case, are one shared value each, not one a cached key.
+    metadata: isEmpty(row.metadata) ? NO_METADATA : row.metadata,
     externalId: userExternalId,
     admin,
-    enabled: decodeFlag(row.enabled, 'api_keys.enabled'),
+    enabled: row.enabled,
     revokedAt: row.revoked_at,
     expiresAt: row.expires_at,
     grants: sharedGrants(model, signature, compile),
-    groupIds: row.group_ids === '[]' ? NO_GROUPS : stringList.decode(row.group_ids, 'api_keys.group_ids'),
+    groupIds: row.group_ids.length === 0 ? NO_GROUPS : row.group_ids,
     mfaDueAt: mfaDueAt(row, mfa),
   };
   // The usage controls are set only where the key has them, so the common key checks none. Set

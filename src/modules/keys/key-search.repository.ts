@@ -5,11 +5,18 @@
  * their index, and a page is the first `limit + 1` of their merged answers (each is cut to that
  * many already, so nothing the page needs is lost).
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Db } from '../../storage/database.js';
+import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import type { ApiKeysTable, Db } from '../../storage/database.js';
 import { isPostgres } from '../../storage/dialect.js';
 import { startsWith } from '../../storage/prefix-match.js';
-import { keyListQuery, pageOf, type KeyListFilter, type KeyListQuery, type KeyRow } from './keys.repository.js';
+import {
+  decodeKeyRow,
+  keyListQuery,
+  pageOf,
+  type KeyListFilter,
+  type KeyListQuery,
+  type KeyRow,
+} from './keys.repository.js';
 
 const KEY_ID_PREFIX = /^key_[0-9a-z]{0,26}$/;
 /** An id is `key_` and 26 characters of [0-9a-z], of which 'z' sorts last in every collation. */
@@ -93,9 +100,10 @@ export async function searchKeys(db: Db, filter: KeyListFilter, q: string): Prom
   const answers = await Promise.all(
     [...keySearchQueries(db, filter, q, owners).values()].map((query) => pageOf(query, filter).execute()),
   );
-  const byId = new Map<string, KeyRow>();
+  const byId = new Map<string, Selectable<ApiKeysTable>>();
   for (const row of answers.flat()) byId.set(row.id, row);
   const ids = [...byId.keys()].sort();
   if (!filter.oldestFirst) ids.reverse();
-  return ids.slice(0, filter.limit + 1).map((id) => byId.get(id) as KeyRow);
+  // Only the rows of the page are decoded.
+  return ids.slice(0, filter.limit + 1).map((id) => decodeKeyRow(byId.get(id) as Selectable<ApiKeysTable>));
 }

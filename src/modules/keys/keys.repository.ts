@@ -1,116 +1,50 @@
-/** API keys at rest. Lookups by id or by the key's HMAC (the one indexed lookup of a verify miss). */
+/** API keys at rest, as services see them (domain values); the verify miss's lookup is key-lookup.repository.ts's. */
 import type { Selectable } from 'kysely';
+import {
+  flag,
+  jsonObject,
+  rateLimitList,
+  readingRow,
+  stringList,
+  stringMap,
+  tableColumns,
+} from '../../storage/column-codec.js';
 import type { ApiKeysTable, Db } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
-import type { RateBucket } from '../../core/key-record.js';
-import type { GrantSet } from '../../core/grants/grant-set.js';
-import { grantSetOf } from './key-grants.js';
-import { bucketsOf } from '../ratelimits/ratelimit-columns.js';
 
-export type KeyRow = Selectable<ApiKeysTable>;
+const columns = tableColumns<Selectable<ApiKeysTable>>('api_keys')({
+  admin: flag,
+  enabled: flag,
+  permissions: stringList.column,
+  scopes: stringList.column,
+  levels: stringMap.column,
+  group_ids: stringList.column,
+  ratelimits: rateLimitList.column,
+  metadata: jsonObject.column,
+  ip_allowlist: stringList.nullable,
+});
+
+/** A key: its flags booleans, its grants, groups, limits and allowlist lists, its metadata an object. */
+export type KeyRow = ReturnType<typeof columns.decode>;
+
+/** A key row as read, decoded; a column it cannot read is said with the key's id. */
+export function decodeKeyRow(row: Selectable<ApiKeysTable>): KeyRow {
+  return readingRow(row.id, () => columns.decode(row));
+}
+
+const decodeFound = (row: Selectable<ApiKeysTable> | undefined) => (row === undefined ? undefined : decodeKeyRow(row));
 
 export async function insertKey(db: Db, row: KeyRow): Promise<void> {
-  await db.insertInto('api_keys').values(row).execute();
+  await db.insertInto('api_keys').values(columns.encode(row)).execute();
+}
+
+/** Many keys in one statement (fixtures that need a table's worth). */
+export async function insertKeys(db: Db, rows: readonly KeyRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('api_keys').values(rows.map(columns.encode)).execute();
 }
 
 export async function findKeyByHash(db: Db, keyHash: string): Promise<KeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
-}
-
-/** When a user key must pass MFA again: its user's last pass, and `mfaReverifyDays` in force. */
-export interface MfaReverify {
-  readonly days: number | null;
-  readonly passedAt: number | null;
-}
-
-/** A key, the grants of every policy linked to it, and its MFA re-verification. */
-export interface KeyWithPolicies {
-  readonly row: KeyRow;
-  readonly policies: readonly GrantSet[];
-  readonly mfa: MfaReverify;
-  /** The rate limits of every linked policy, one shared bucket each. */
-  readonly policyLimits?: readonly RateBucket[];
-  /** The key's environment's IP allowlist (JSON), null when it has none. */
-  readonly environmentIpAllowlist?: string | null;
-  /** The key's tenant's time zone (credits refill in it); null: UTC. */
-  readonly timeZone?: string | null;
-  /** The key's user's externalId (the platform's own id for the person); null: none, or no user. */
-  readonly userExternalId?: string | null;
-}
-
-/**
- * The verify miss: one statement, by the indexed HMAC of the current secret or of the one before
- * the last rotation, returning the key once per linked policy with that policy's grants (or once
- * with none).
- */
-export async function findKeyWithPoliciesByHash(db: Db, keyHash: string): Promise<KeyWithPolicies | undefined> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .leftJoin('key_policies', 'key_policies.key_id', 'api_keys.id')
-    .leftJoin('policies', 'policies.id', 'key_policies.policy_id')
-    .leftJoin('environments', 'environments.id', 'api_keys.environment_id')
-    .leftJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-    .leftJoin('user_mfa', 'user_mfa.user_id', 'api_keys.user_id')
-    .leftJoin('users', 'users.id', 'api_keys.user_id')
-    .selectAll('api_keys')
-    .select(['policies.id as policy_id', 'policies.ratelimits as policy_ratelimits'])
-    .select([
-      'policies.permissions as policy_permissions',
-      'policies.scopes as policy_scopes',
-      'policies.levels as policy_levels',
-    ])
-    .select([
-      'environments.mfa_reverify_days as env_reverify_days',
-      'tenants.mfa_reverify_days as tenant_reverify_days',
-      'user_mfa.passed_at as mfa_passed_at',
-    ])
-    .select(['environments.ip_allowlist as env_ip_allowlist', 'tenants.time_zone as tenant_time_zone'])
-    .select('users.external_id as user_external_id')
-    .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
-    .execute();
-  const first = rows[0];
-  if (first === undefined) return undefined;
-  const {
-    policy_id: _i,
-    policy_ratelimits: _r,
-    policy_permissions: _p,
-    policy_scopes: _s,
-    policy_levels: _l,
-    env_reverify_days,
-    tenant_reverify_days,
-    mfa_passed_at,
-    env_ip_allowlist,
-    tenant_time_zone,
-    user_external_id,
-    ...row
-  } = first;
-  const policies = rows.flatMap((joined) =>
-    joined.policy_permissions === null || joined.policy_scopes === null || joined.policy_levels === null
-      ? []
-      : [
-          grantSetOf(
-            {
-              permissions: joined.policy_permissions,
-              scopes: joined.policy_scopes,
-              levels: joined.policy_levels,
-              preset: null,
-            },
-            'policies',
-          ),
-        ],
-  );
-  const policyLimits = rows.flatMap((joined) =>
-    joined.policy_id === null ? [] : bucketsOf('policy', joined.policy_id, joined.policy_ratelimits),
-  );
-  return {
-    row,
-    policies,
-    mfa: { days: env_reverify_days ?? tenant_reverify_days ?? null, passedAt: mfa_passed_at ?? null },
-    environmentIpAllowlist: env_ip_allowlist ?? null,
-    timeZone: tenant_time_zone ?? null,
-    userExternalId: user_external_id ?? null,
-    policyLimits,
-  };
+  return decodeFound(await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst());
 }
 
 /**
@@ -134,12 +68,14 @@ export async function rehashKey(
 }
 
 export async function findKeyById(db: Db, id: string): Promise<KeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return decodeFound(await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 /** The key, locked until `trx` ends: what a read-modify-write of it reads (row-lock.ts). */
 export async function lockKey(trx: Db, id: string): Promise<KeyRow | undefined> {
-  return lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('id', '=', id)).executeTakeFirst();
+  return decodeFound(
+    await lockForUpdate(trx, trx.selectFrom('api_keys').selectAll().where('id', '=', id)).executeTakeFirst(),
+  );
 }
 
 export type KeyListStatus = 'active' | 'disabled' | 'expired' | 'revoked';
@@ -210,7 +146,7 @@ export function pageOf(query: KeyListQuery, filter: KeyListFilter): KeyListQuery
 }
 
 export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]> {
-  return pageOf(keyListQuery(db, filter), filter).execute();
+  return (await pageOf(keyListQuery(db, filter), filter).execute()).map(decodeKeyRow);
 }
 
 /**
@@ -220,7 +156,7 @@ export async function listKeys(db: Db, filter: KeyListFilter): Promise<KeyRow[]>
 export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 'id'>>): Promise<boolean> {
   const result = await db
     .updateTable('api_keys')
-    .set(patch)
+    .set(columns.encode(patch))
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -228,15 +164,22 @@ export async function updateKey(db: Db, id: string, patch: Partial<Omit<KeyRow, 
 }
 
 export async function liveKeyIdsOfUser(db: Db, userId: string): Promise<KeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.map(decodeKeyRow);
 }
 
 /** A user's live keys, locked until `trx` ends, in id order (the order every writer locks keys in). */
 export async function lockLiveKeysOfUser(trx: Db, userId: string): Promise<KeyRow[]> {
-  return lockForUpdate(
+  const rows = await lockForUpdate(
     trx,
     trx.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id'),
   ).execute();
+  return rows.map(decodeKeyRow);
 }
 
 export async function countLiveKeysInEnvironment(db: Db, environmentId: string): Promise<number> {

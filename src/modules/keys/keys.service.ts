@@ -6,21 +6,21 @@ import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { PageOf } from '../../api/common.js';
 import type { KeyObject, ListKeysInput, PatchKeyInput } from '../../api/keys.js';
 import type { Caller, ServiceDeps } from '../deps.js';
-import { serialiseMetadata } from '../metadata.js';
+import { checkMetadata } from '../metadata.js';
 import { mutate } from '../mutation.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, notFound } from '../scope.js';
 import { findEnvironment } from '../environments/environments.repository.js';
 import type { Db } from '../../storage/database.js';
 import { findGroup, lockGroups } from '../groups/groups.repository.js';
-import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
+import { checkRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { findPolicy, policyIdsByKey } from '../policies/policies.repository.js';
 import { grantColumns, grantSetOf } from './key-grants.js';
 import { changeGrants } from './key-grant-change.js';
 import { keyChangeEvents } from './key-change-events.js';
 import { DAY_MS } from '../../core/clock.js';
 import { toKeyObject } from './key-object.js';
-import { serialiseAllowlist } from '../../core/ip-allowlist.js';
+import { canonicalAllowlist } from '../../core/ip-allowlist.js';
 import { addCredits, creditColumns, creditColumnsOf, creditTimeZone, withLeased } from './key-credits.js';
 import { voidLeases } from '../../storage/credit-leases.js';
 import {
@@ -33,7 +33,6 @@ import {
 import { searchKeys } from './key-search.repository.js';
 import { findUser } from '../users/users.repository.js';
 import { lastUsedAtOf, lastUsedAtOfKey, type PendingUsage } from '../usage/usage.service.js';
-import { encodeFlag, stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
 
 export async function listKeys(
@@ -113,16 +112,15 @@ export async function updateKey(
 ): Promise<Result<KeyObject>> {
   const seen = await findVisibleKey(deps, caller, id);
   if (seen === undefined) return notFound('key', id);
-  const metadata = input.metadata === undefined ? undefined : serialiseMetadata(input.metadata);
+  const metadata = input.metadata === undefined ? undefined : checkMetadata(input.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
   const ratelimits = checkRateLimits(input.ratelimits);
   if (!ratelimits.ok) return ratelimits;
-  const ipAllowlist = serialiseAllowlist(input.ipAllowlist, 'ipAllowlist');
+  const ipAllowlist = canonicalAllowlist(input.ipAllowlist, 'ipAllowlist');
   if (!ipAllowlist.ok) return ipAllowlist;
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     // Groups are locked before keys by every writer: those it joins or leaves, first.
-    if (input.groupIds !== undefined)
-      await lockGroups(trx, [...input.groupIds, ...stringList.decode(seen.group_ids, 'api_keys.group_ids')]);
+    if (input.groupIds !== undefined) await lockGroups(trx, [...input.groupIds, ...seen.group_ids]);
     // Read again under the lock, not taken from the request's earlier read (caller.targets): a
     // change landing in between is waited for, and this one builds on the row as it is now.
     const current = await lockKey(trx, id);
@@ -141,14 +139,14 @@ export async function updateKey(
       ...current,
       name: input.name ?? current.name,
       metadata: metadata?.value ?? current.metadata,
-      enabled: input.enabled === undefined ? current.enabled : encodeFlag(input.enabled),
+      enabled: input.enabled ?? current.enabled,
       ratelimits: ratelimits.value ?? current.ratelimits,
       ip_allowlist: ipAllowlist.value === undefined ? current.ip_allowlist : ipAllowlist.value,
       updated_at: now,
     };
     const details: Record<string, unknown> = { fields: Object.keys(input).sort() };
     if (input.enabled !== undefined) details['enabled'] = input.enabled;
-    if (input.ratelimits !== undefined) details['ratelimits'] = parseRateLimits(next.ratelimits, 'api_keys');
+    if (input.ratelimits !== undefined) details['ratelimits'] = next.ratelimits;
     if (input.ipAllowlist !== undefined) details['ipAllowlist'] = input.ipAllowlist;
     const timeZone =
       input.credits === undefined && input.creditsAdd === undefined

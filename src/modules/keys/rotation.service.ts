@@ -21,7 +21,6 @@ import { refuseExcess, refuseGroupAssignment } from '../escalation.js';
 import { policyIdsByKey } from '../policies/policies.repository.js';
 import { grantSetOf } from './key-grants.js';
 import { resolvePolicies } from './key-links.js';
-import { stringList } from '../../storage/column-codec.js';
 import { readTarget } from '../target-rows.js';
 
 export const DEFAULT_ROTATION_WINDOW_DAYS = 7;
@@ -40,7 +39,7 @@ async function secretHandsOut(deps: ServiceDeps, caller: Caller, target: KeyRow)
     ...policies.value,
   ]);
   if (!grants.ok) return grants;
-  return refuseGroupAssignment(caller.key, stringList.decode(target.group_ids, 'api_keys.group_ids'));
+  return refuseGroupAssignment(caller.key, target.group_ids);
 }
 
 export async function rotateKey(

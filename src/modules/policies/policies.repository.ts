@@ -1,27 +1,46 @@
 /** Policies at rest, and their links to keys. */
 import type { Selectable } from 'kysely';
+import { rateLimitList, readingRow, stringList, stringMap, tableColumns } from '../../storage/column-codec.js';
 import type { Db, PoliciesTable } from '../../storage/database.js';
 import { lockForUpdate } from '../../storage/row-lock.js';
 
-export type PolicyRow = Selectable<PoliciesTable>;
+const columns = tableColumns<Selectable<PoliciesTable>>('policies')({
+  permissions: stringList.column,
+  scopes: stringList.column,
+  levels: stringMap.column,
+  ratelimits: rateLimitList.column,
+});
+
+/** A policy, its grants and rate limits as lists. */
+export type PolicyRow = ReturnType<typeof columns.decode>;
+
+/** A policy row as read, decoded; a column it cannot read is said with the policy's id. */
+function decodePolicy(row: Selectable<PoliciesTable>): PolicyRow {
+  return readingRow(row.id, () => columns.decode(row));
+}
 
 export async function insertPolicy(db: Db, row: PolicyRow): Promise<void> {
-  await db.insertInto('policies').values(row).execute();
+  await db.insertInto('policies').values(columns.encode(row)).execute();
 }
 
 export async function findPolicy(db: Db, id: string): Promise<PolicyRow | undefined> {
-  return db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : decodePolicy(row);
 }
 
 /** Policies in id order, locked until `trx` ends: edited, deleted, or linked to a key (which a deletion must not miss). */
 export async function lockPolicies(trx: Db, ids: readonly string[]): Promise<PolicyRow[]> {
   if (ids.length === 0) return [];
-  return lockForUpdate(trx, trx.selectFrom('policies').selectAll().where('id', 'in', ids).orderBy('id')).execute();
+  const rows = await lockForUpdate(
+    trx,
+    trx.selectFrom('policies').selectAll().where('id', 'in', ids).orderBy('id'),
+  ).execute();
+  return rows.map(decodePolicy);
 }
 
 export async function policiesByIds(db: Db, ids: readonly string[]): Promise<PolicyRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('policies').selectAll().where('id', 'in', ids).execute();
+  return (await db.selectFrom('policies').selectAll().where('id', 'in', ids).execute()).map(decodePolicy);
 }
 
 export async function listPolicies(
@@ -39,14 +58,15 @@ export async function listPolicies(
   if (filter.environmentId !== undefined) query = query.where('environment_id', '=', filter.environmentId);
   if (filter.tenantWideOnly === true) query = query.where('environment_id', 'is', null);
   if (filter.afterId !== null) query = query.where('id', '>', filter.afterId);
-  return query
+  const rows = await query
     .orderBy('id')
     .limit(filter.limit + 1)
     .execute();
+  return rows.map(decodePolicy);
 }
 
 export async function updatePolicy(db: Db, id: string, patch: Partial<Omit<PolicyRow, 'id'>>): Promise<void> {
-  await db.updateTable('policies').set(patch).where('id', '=', id).execute();
+  await db.updateTable('policies').set(columns.encode(patch)).where('id', '=', id).execute();
 }
 
 export async function deletePolicy(db: Db, id: string): Promise<void> {

@@ -14,7 +14,7 @@ import { refuseExcess } from '../escalation.js';
 import { findEnvironment, lockEnvironment } from '../environments/environments.repository.js';
 import { grantColumns, grantSetOf } from '../keys/key-grants.js';
 import { mutate } from '../mutation.js';
-import { checkRateLimits, parseRateLimits } from '../ratelimits/ratelimit-columns.js';
+import { checkRateLimits } from '../ratelimits/ratelimit-columns.js';
 import { tenantPageRequest, toPage } from '../pagination.js';
 import { canSeeTenant, filterVisible, iso, notFound, resolveTenantId } from '../scope.js';
 import {
@@ -29,16 +29,15 @@ import {
 import { readTarget } from '../target-rows.js';
 
 export function toPolicyObject(row: PolicyRow): PolicyObject {
-  const grants = grantSetOf({ ...row, preset: null }, 'policies');
   return {
     id: row.id,
     tenantId: row.tenant_id,
     environmentId: row.environment_id,
     name: row.name,
-    permissions: [...grants.permissions],
-    scopes: [...grants.scopes],
-    levels: { ...grants.levels },
-    ratelimits: parseRateLimits(row.ratelimits, 'policies'),
+    permissions: [...row.permissions],
+    scopes: [...row.scopes],
+    levels: { ...row.levels },
+    ratelimits: row.ratelimits.map((limit) => ({ ...limit })),
     createdByKeyId: row.created_by_key_id,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -83,18 +82,14 @@ export async function createPolicy(
       environment_id: environmentId,
       name: input.name,
       ...grantColumns({ ...grants.value, preset: null }),
-      ratelimits: ratelimits.value ?? '[]',
+      ratelimits: ratelimits.value ?? [],
       created_by_key_id: caller.key.id,
       created_at: now,
       updated_at: now,
     };
     const { preset: _preset, ...columns } = row as PolicyRow & { preset?: unknown };
     await insertPolicy(trx, columns);
-    await record('policy.create', row, 'create', {
-      name: row.name,
-      ...grants.value,
-      ratelimits: parseRateLimits(row.ratelimits, 'policies'),
-    });
+    await record('policy.create', row, 'create', { name: row.name, ...grants.value, ratelimits: row.ratelimits });
     return ok(toPolicyObject(columns));
   });
 }
@@ -133,7 +128,7 @@ export async function updatePolicy(
   return mutate(deps, caller.actor, async ({ trx, now, record }) => {
     const [current] = await lockPolicies(trx, [id]);
     if (current === undefined) return notFound('policy', id);
-    const stored = grantSetOf({ ...current, preset: null }, 'policies');
+    const stored = grantSetOf({ ...current, preset: null });
     const givesGrants = input.permissions !== undefined || input.scopes !== undefined || input.levels !== undefined;
     const grants = resolveGrantInput(
       deps.model,

@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { CreditsSchema, type KeyObject } from '../../api/keys.js';
-import { RateLimits } from '../../api/ratelimits.js';
+import { type RateLimitObject, RateLimits } from '../../api/ratelimits.js';
 import type { TierListObject } from '../../api/tiers.js';
 import { checkRateLimits } from './ratelimit-columns.js';
 
@@ -44,9 +44,9 @@ export function loadTiers(path: string): Tiers {
   return tiers;
 }
 
-/** The rate limits a new key of a tenant on `tier` starts with, as stored; none where the tier names none. */
-export function tierRateLimits(tiers: Tiers | undefined, tier: string): string {
-  return JSON.stringify(tiers?.[tier]?.ratelimits ?? []);
+/** The rate limits a new key of a tenant on `tier` starts with (a copy); none where the tier names none. */
+export function tierRateLimits(tiers: Tiers | undefined, tier: string): RateLimitObject[] {
+  return [...(tiers?.[tier]?.ratelimits ?? [])];
 }
 
 /** The credits a new key of a tenant on `tier` starts with; none (not metered) where the tier names none. */

@@ -6,7 +6,8 @@
 import { holdsPermission, keyVerdict, type KeyRecord } from '../../core/key-record.js';
 import type { Db } from '../../storage/database.js';
 import type { AuthModel } from '../../core/model/model.js';
-import { findKeyById, findKeyWithPoliciesByHash, liveKeyIdsOfUser } from '../keys/keys.repository.js';
+import { findKeyWithPoliciesByHash } from '../keys/key-lookup.repository.js';
+import { findKeyById, liveKeyIdsOfUser } from '../keys/keys.repository.js';
 import { toKeyRecord } from '../keys/key-record-of.js';
 
 export const SIGN_IN_PERMISSION = 'applications.use';
@@ -22,15 +23,7 @@ export async function currentKeyRecord(deps: KeyReading, keyId: string): Promise
   if (row === undefined) return undefined;
   const found = await findKeyWithPoliciesByHash(deps.db, row.key_hash);
   if (found === undefined) return undefined;
-  return toKeyRecord(
-    found.row,
-    deps.model,
-    found.policies,
-    found.mfa,
-    found.policyLimits,
-    found.environmentIpAllowlist,
-    found.timeZone,
-  );
+  return toKeyRecord(found, deps.model);
 }
 
 /** Whether a session may act with this key now: live (a passed-due MFA is asked by the session) and able to sign in. */

@@ -25,7 +25,6 @@ import {
   updateUser as updateUserRow,
   type UserRow,
 } from './users.repository.js';
-import { decodeFlag } from '../../storage/column-codec.js';
 import type { Db } from '../../storage/database.js';
 import { readTarget } from '../target-rows.js';
 
@@ -132,7 +131,7 @@ export async function updateUser(
       if (!taken.ok) return taken;
     }
     if (input.role === 'member' && current.role === 'admin') {
-      const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => decodeFlag(key.admin, 'api_keys.admin'));
+      const adminKeys = (await liveKeyIdsOfUser(trx, id)).filter((key) => key.admin);
       if (adminKeys.length > 0) {
         return fail(
           'CONFLICT',

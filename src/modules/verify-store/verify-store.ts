@@ -12,7 +12,8 @@ import type { Database } from '../../storage/database.js';
 import type { Kysely } from 'kysely';
 import { isPendingUnderPreviousPepper } from '../instance/pepper-rotation.js';
 import { listImportPrefixes } from '../keys/key-import.repository.js';
-import { findKeyWithPoliciesByHash, rehashKey } from '../keys/keys.repository.js';
+import { findKeyWithPoliciesByHash } from '../keys/key-lookup.repository.js';
+import { rehashKey } from '../keys/keys.repository.js';
 import { toKeyRecord } from '../keys/key-record-of.js';
 import { loadTarget } from '../resources/resource-targets.js';
 import { findPlacement } from '../resources/resources.repository.js';
@@ -36,17 +37,7 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
         keyHash: row.key_hash,
         previousKeyHash: row.previous_key_hash,
         previousValidUntil: row.previous_valid_until,
-        record: () =>
-          toKeyRecord(
-            row,
-            model,
-            found.policies,
-            found.mfa,
-            found.policyLimits,
-            found.environmentIpAllowlist,
-            found.timeZone,
-            found.userExternalId,
-          ),
+        record: () => toKeyRecord(found, model),
       };
     },
     isPendingUnderPreviousPepper: (keyId: string, hash: string) => isPendingUnderPreviousPepper(db, keyId, hash),
