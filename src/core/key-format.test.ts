@@ -1,7 +1,7 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BASE62 } from './base62.js';
-import { generateKey, keyChecksum, parseKey } from './key-format.js';
+import { generateKey, isWellFormedKey, KEY_PATTERN, keyChecksum, parseKey } from './key-format.js';
 
 /** A key with a correct checksum for any prefix and secret, valid or not. */
 function keyWith(prefix: string, secret: string): string {
@@ -91,6 +91,31 @@ describe('key format', () => {
   it('refuses a 1000-character string', () => {
     expect(parseKey('a'.repeat(1000))).toBeNull();
     expect(parseKey(`kw_${'A'.repeat(997)}`)).toBeNull();
+  });
+
+  it('accepts exactly what the format pattern and the checksum accept (the check is by hand)', () => {
+    // Every one-character change of a few keys, to characters inside and outside each class, and
+    // each length around the bounds: the hand check and KEY_PATTERN + checksum must agree on all.
+    const byPattern = (key: string) => KEY_PATTERN.test(key) && key.slice(-6) === keyChecksum(key.slice(0, -6));
+    const candidates: string[] = [];
+    for (const prefix of ['a', 'kw', 'abcdef123456']) {
+      const key = generateKey(prefix);
+      for (let i = 0; i < key.length; i++) {
+        for (const character of ['_', 'a', 'Z', '0', '9', '/', ':', '@', '[', '`', '{', 'é', '\u0000']) {
+          const changed = key.slice(0, i) + character + key.slice(i + 1);
+          candidates.push(changed, keyWith(changed.slice(0, -6).split('_')[0] ?? '', changed.slice(-38, -6)));
+        }
+        candidates.push(key.slice(0, i) + key.slice(i + 1), key.slice(0, i) + 'a' + key.slice(i));
+      }
+    }
+    for (let length = 0; length <= 16; length++) candidates.push(keyWith('k'.repeat(length), SECRET));
+    let accepted = 0;
+    for (const candidate of candidates) {
+      expect(isWellFormedKey(candidate), JSON.stringify(candidate)).toBe(byPattern(candidate));
+      if (byPattern(candidate)) accepted++;
+    }
+    // The table holds keys on both sides: the agreement is not all refusals.
+    expect(accepted).toBeGreaterThan(12);
   });
 
   it('refuses a key with surrounding whitespace', () => {
