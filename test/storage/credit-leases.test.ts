@@ -13,7 +13,13 @@ import { describe, expect, it } from 'vitest';
 import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { creditSpends } from '../../src/storage/credit-spend.js';
 import { type LeaseStore, leaseStore } from '../../src/storage/credit-leases.js';
-import { createLeasedSpender, LEASE_AFTER, type LeasedSpender, MIN_LEASE } from '../../src/verify/credit-leases.js';
+import {
+  createLeasedSpender,
+  LEASE_AFTER,
+  LEASE_WORTH,
+  type LeasedSpender,
+  MIN_LEASE,
+} from '../../src/verify/credit-leases.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 import { keyRowWith } from '../support/rows.js';
 
@@ -103,6 +109,21 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await stored(id)).toBe(999 - 3 * LEASE_AFTER);
   });
 
+  it('spends a key used often in a lifetime, but slower than LEASE_WORTH a lifetime, exactly', async () => {
+    const id = await meteredKey(1000);
+    const clock = { at: NOON };
+    const { spender, writes } = node(clock);
+    // Half the rate a block is worth: twice LEASE_AFTER spends, all within a lifetime.
+    const step = Math.ceil(LIFETIME / (LEASE_WORTH / 2));
+    const spends = Math.min(2 * LEASE_AFTER, LEASE_WORTH / 2);
+    for (let i = 0; i < spends; i++) {
+      expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 999 - i });
+      clock.at += step;
+    }
+    expect(writes).toMatchObject({ takes: 0, spends });
+    expect(await stored(id)).toBe(1000 - spends);
+  });
+
   it('spends a key used LEASE_AFTER times in a lifetime from one block sized for a lifetime at that rate, `remaining` exact on the node', async () => {
     const id = await meteredKey(1000);
     const clock = { at: NOON };
@@ -177,9 +198,9 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const clock = { at: NOON };
     const lost = node(clock, 1000);
     let spent = 0;
-    // LEASE_AFTER exact spends over three quarters of a lifetime: a first block sized for that
-    // rate (credits spent × lifetime ÷ the time they took, at least MIN_LEASE).
-    const step = Math.floor(750 / (LEASE_AFTER - 1));
+    // LEASE_AFTER exact spends over a fifth of a lifetime (fast enough to be worth a block): a
+    // first block sized for that rate (credits spent × lifetime ÷ the time they took, at least MIN_LEASE).
+    const step = Math.floor(200 / (LEASE_AFTER - 1));
     const first = Math.max(MIN_LEASE, Math.ceil((LEASE_AFTER * 1000) / (step * (LEASE_AFTER - 1))));
     for (; spent < LEASE_AFTER; spent++) {
       clock.at += spent === 0 ? 0 : step;
