@@ -76,7 +76,7 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
         const entry = windows.get(bucket.id);
         const start = windowOf(bucket, now);
         const current = entry !== undefined && entry.start === start ? entry.used : 0;
-        const limit = nodes === 1 ? bucket.limit : Math.ceil(bucket.limit / nodes);
+        const limit = Math.ceil(bucket.limit / nodes);
         found[index] = entry;
         starts[index] = start;
         limits[index] = limit;
