@@ -17,12 +17,20 @@ import type { CreditPlan, CreditSpender, Spend } from './credits.js';
 import type { VerifyStore } from './verify-store.js';
 
 /**
- * Exact spends of a key on a node, within one lease lifetime, before it takes a block. A block
- * costs two transactions (its take, and its give-back at expiry) where an exact spend costs one
- * UPDATE: a key spent fewer times than this in a lifetime is cheaper spent exactly, and its
+ * Exact spends of a key on a node, within one lease lifetime, before it may take a block: enough
+ * to tell the rate it is spent at. A key spent fewer times in a lifetime is spent exactly, and its
  * `remaining` is then exact across nodes too. A key spent more often pays this once per busy spell.
  */
 export const LEASE_AFTER = 4;
+/**
+ * The spends a lifetime, at the rate of those first ones, for which a block is worth taking. A
+ * block costs two transactions (its take, and its give-back at expiry), each writing the key's row
+ * and the lease's (with its two indexes), where exact spends of many keys share one UPDATE per
+ * turn of the event loop (src/storage/credit-spend-batch.ts), about one row written each. Over
+ * 10 000 keys at random, each verified a few times in a lifetime, taking a block after any 4
+ * spends made nearly every key take one it barely used, which cost more than it saved.
+ */
+export const LEASE_WORTH = 16;
 /** The first block is sized by the rate those spends came at: enough for a lifetime, within these. */
 export const MIN_LEASE = 8;
 export const MAX_LEASE = 4096;
@@ -199,9 +207,11 @@ export function createLeasedSpender(
     else state.lease = lease;
   };
 
-  /** Whether a key without a block has been spent often enough, lately enough, to take one. */
+  /** Whether a key without a block has been spent often enough, lately and fast enough, to take one. */
   const worthBlock = (state: KeyLeases, now: number): boolean =>
-    state.exact >= LEASE_AFTER && now - state.since <= lifetimeMs;
+    state.exact >= LEASE_AFTER &&
+    now - state.since <= lifetimeMs &&
+    state.exact * lifetimeMs >= LEASE_WORTH * Math.max(1, now - state.since);
 
   /** An exact spend, counted towards a block: counts older than a lifetime start over. */
   const countExact = (state: KeyLeases, cost: number, now: number): void => {
@@ -233,7 +243,8 @@ export function createLeasedSpender(
       }
       // Rate-adaptive: a key spent rarely is spent exactly (a take and its give-back are two
       // transactions, which on SQLite hold the one connection); once it has been spent
-      // LEASE_AFTER times within a lifetime it takes a block sized by that rate, for a lifetime.
+      // LEASE_AFTER times within a lifetime, at a rate of LEASE_WORTH a lifetime or more, it takes
+      // a block sized by that rate, for a lifetime.
       if (lease === null) {
         if (!worthBlock(state, now)) break;
         const elapsed = Math.max(1, now - state.since);

@@ -54,6 +54,9 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
   const used: number[] = [];
   const limits: number[] = [];
   const outcome = { allowed: true, used, limits };
+  /** Each bucket's window as found by the check, reused by the take: one map lookup a bucket. */
+  const found: (Window | undefined)[] = [];
+  const starts: number[] = [];
   const sweep = (now: number): void => {
     for (const [id, entry] of windows) if (entry.start < now - 86_400_000) windows.delete(id);
     for (const id of windows.keys()) {
@@ -64,31 +67,37 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
   return {
     take(buckets, cost, now) {
       if (windows.size >= SWEEP_AT * 2) sweep(now);
-      used.length = buckets.length;
-      limits.length = buckets.length;
+      const count = buckets.length;
+      used.length = count;
+      limits.length = count;
       let allowed = true;
-      for (let index = 0; index < buckets.length; index++) {
+      for (let index = 0; index < count; index++) {
         const bucket = buckets[index] as RateBucket;
         const entry = windows.get(bucket.id);
-        const current = entry !== undefined && entry.start === windowOf(bucket, now) ? entry.used : 0;
+        const start = windowOf(bucket, now);
+        const current = entry !== undefined && entry.start === start ? entry.used : 0;
         const limit = Math.ceil(bucket.limit / nodes);
+        found[index] = entry;
+        starts[index] = start;
         limits[index] = limit;
         used[index] = current;
         if (current + cost > limit) allowed = false;
       }
       if (allowed && cost > 0) {
-        for (let index = 0; index < buckets.length; index++) {
-          const bucket = buckets[index] as RateBucket;
+        for (let index = 0; index < count; index++) {
           const next = (used[index] as number) + cost;
           used[index] = next;
-          const entry = windows.get(bucket.id);
-          if (entry === undefined) windows.set(bucket.id, { start: windowOf(bucket, now), used: next });
+          const entry = found[index];
+          const start = starts[index] as number;
+          if (entry === undefined) windows.set((buckets[index] as RateBucket).id, { start, used: next });
           else {
-            entry.start = windowOf(bucket, now);
+            entry.start = start;
             entry.used = next;
           }
         }
       }
+      // Not kept past the take: a window swept from the map is not held alive here.
+      found.fill(undefined, 0, count);
       outcome.allowed = allowed;
       return outcome;
     },
@@ -264,12 +273,25 @@ export function limitVerdict(
     : limitedAnswer(buckets, outcome, now, allowed, refused);
 }
 
+/** Each limit name's opening of its JSON state (`{"name":…,"limit":`), remembered: a key's names are few and fixed. */
+const stateHeads = new Map<string, string>();
+function stateHead(name: string): string {
+  let head = stateHeads.get(name);
+  if (head === undefined) {
+    if (stateHeads.size >= 1024) stateHeads.clear();
+    head = `{"name":${JSON.stringify(name)},"limit":`;
+    stateHeads.set(name, head);
+  }
+  return head;
+}
+
 /** The `ratelimits` member of an answer as JSON (`,"ratelimits":[…]`), written by hand: its fields are known. */
 export function ratelimitsJson(states: readonly RateLimitStateObject[]): string {
   let json = ',"ratelimits":[';
   for (let index = 0; index < states.length; index++) {
     const state = states[index] as RateLimitStateObject;
-    json += `${index === 0 ? '' : ','}{"name":${JSON.stringify(state.name)},"limit":${state.limit},"remaining":${state.remaining},"resetAt":"${state.resetAt}"}`;
+    if (index > 0) json += ',';
+    json += `${stateHead(state.name)}${state.limit},"remaining":${state.remaining},"resetAt":"${state.resetAt}"}`;
   }
   return `${json}]`;
 }

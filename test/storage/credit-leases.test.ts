@@ -13,7 +13,13 @@ import { describe, expect, it } from 'vitest';
 import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { creditSpends } from '../../src/storage/credit-spend.js';
 import { type LeaseStore, leaseStore } from '../../src/storage/credit-leases.js';
-import { createLeasedSpender, LEASE_AFTER, type LeasedSpender } from '../../src/verify/credit-leases.js';
+import {
+  createLeasedSpender,
+  LEASE_AFTER,
+  LEASE_WORTH,
+  type LeasedSpender,
+  MIN_LEASE,
+} from '../../src/verify/credit-leases.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 import { keyRowWith } from '../support/rows.js';
 
@@ -103,6 +109,21 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await stored(id)).toBe(999 - 3 * LEASE_AFTER);
   });
 
+  it('spends a key used often in a lifetime, but slower than LEASE_WORTH a lifetime, exactly', async () => {
+    const id = await meteredKey(1000);
+    const clock = { at: NOON };
+    const { spender, writes } = node(clock);
+    // Half the rate a block is worth: twice LEASE_AFTER spends, all within a lifetime.
+    const step = Math.ceil(LIFETIME / (LEASE_WORTH / 2));
+    const spends = Math.min(2 * LEASE_AFTER, LEASE_WORTH / 2);
+    for (let i = 0; i < spends; i++) {
+      expect(await spender.spend(id, PLAIN, 1, clock.at)).toEqual({ spent: true, remaining: 999 - i });
+      clock.at += step;
+    }
+    expect(writes).toMatchObject({ takes: 0, spends });
+    expect(await stored(id)).toBe(1000 - spends);
+  });
+
   it('spends a key used LEASE_AFTER times in a lifetime from one block sized for a lifetime at that rate, `remaining` exact on the node', async () => {
     const id = await meteredKey(1000);
     const clock = { at: NOON };
@@ -177,13 +198,17 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const clock = { at: NOON };
     const lost = node(clock, 1000);
     let spent = 0;
-    // LEASE_AFTER exact spends over three quarters of a lifetime: a first block of 8 for that rate.
+    // LEASE_AFTER exact spends over a fifth of a lifetime (fast enough to be worth a block): a
+    // first block sized for that rate (credits spent × lifetime ÷ the time they took, at least MIN_LEASE).
+    const step = Math.floor(200 / (LEASE_AFTER - 1));
+    const first = Math.max(MIN_LEASE, Math.ceil((LEASE_AFTER * 1000) / (step * (LEASE_AFTER - 1))));
     for (; spent < LEASE_AFTER; spent++) {
-      clock.at += spent === 0 ? 0 : Math.floor(750 / (LEASE_AFTER - 1));
+      clock.at += spent === 0 ? 0 : step;
       expect((await lost.spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
     }
-    // Then fast spends grow the block: 8, 16, 32, 64, 128, then 256 of which 40 are spent.
-    for (; spent < LEASE_AFTER + 8 + 16 + 32 + 64 + 128 + 40; spent++)
+    // Then fast spends double the block four times, the last of which has 40 spent.
+    const last = first * 16;
+    for (; spent < LEASE_AFTER + first * (1 + 2 + 4 + 8) + 40; spent++)
       expect((await lost.spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
     // The holder takes blocks and raises its mark beside the spends, not in them: wait until the
     // lease row and the balance stop moving (50 ms was too short on a loaded machine, and a mark
@@ -200,10 +225,10 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       still = now === seen ? still + 1 : 0;
       seen = now;
     }
-    expect(row).toMatchObject({ amount: 256 });
+    expect(row).toMatchObject({ amount: last });
     const marked = Number(row?.spent);
     expect(marked).toBeGreaterThanOrEqual(40);
-    expect(marked).toBeLessThan(256);
+    expect(marked).toBeLessThan(last);
     // Every block taken is out of the stored balance: at most what was not spent is left there.
     expect(before).toBeLessThanOrEqual(100_000 - spent);
     // The holder dies here (never closed). Another node sweeps: not before a lifetime past expiry.
@@ -212,12 +237,12 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await other.spender.sweep(clock.at)).toBe(0);
     clock.at += 1000;
     expect(await other.spender.sweep(clock.at)).toBe(1);
-    expect(await stored(id)).toBe(before + 256 - marked);
+    expect(await stored(id)).toBe(before + last - marked);
     expect(await stored(id)).toBeLessThanOrEqual(100_000 - spent);
     expect(await leaseRows()).toEqual([]);
     // The dead holder's late give-back (a node frozen, not killed) finds the lease gone: nothing twice.
     await lost.spender.close();
-    expect(await stored(id)).toBe(before + 256 - marked);
+    expect(await stored(id)).toBe(before + last - marked);
   });
 
   it('a refill with leases out happens once, and a block of the period before is not given back into it', async () => {

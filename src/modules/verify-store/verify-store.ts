@@ -6,6 +6,7 @@
  */
 import type { AuthModel } from '../../core/model/model.js';
 import { creditSpends } from '../../storage/credit-spend.js';
+import { batchedCreditSpends } from '../../storage/credit-spend-batch.js';
 import { leaseStore } from '../../storage/credit-leases.js';
 import type { ResourceQueryObject } from '../../api/verify.js';
 import type { Database } from '../../storage/database.js';
@@ -58,7 +59,7 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
       tags: readonly UsageTagRow[] = [],
       hours: readonly UsageHourRow[] = [],
     ) => writeUsageSlice(db, days, lastUses, tags, hours),
-    spendCredits: creditSpends(db),
+    spendCredits: batchedCreditSpends(db, creditSpends(db)),
     leases: leaseStore(db),
   };
 }

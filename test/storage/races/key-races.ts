@@ -98,6 +98,27 @@ export const KEY_RACES: readonly AnyRace[] = [
     ],
   }),
   race({
+    // Issue 27: exact spends asked for in one turn go to storage as one statement of every key in
+    // them (src/storage/credit-spend-batch.ts). Two spends of 30 at once on one node (batched,
+    // 60 together) against one of 30 on the other, 70 credits: two of the three are spent, never
+    // all three, and a batch the balance no longer covers is spent one at a time.
+    name: 'batched credit spends vs a spend on another node',
+    setup: (world) => appKey(world, { credits: { remaining: 70 } }),
+    a: async (node, key, world) => {
+      const spend = () => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: 30 });
+      const replies = await Promise.all([spend(), spend()]);
+      const codes = replies.map((reply) => reply.body?.code).sort();
+      return { status: replies[0].status, headers: {}, body: { code: codes.join(',') } };
+    },
+    b: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: 30 }),
+    outcome: { a: (reply) => reply.body?.code, b: (reply) => reply.body?.code },
+    observe: async (world, key) => ({ remaining: (await world.read(`/v1/keys/${key.id}`)).body.credits?.remaining }),
+    serial: () => [
+      { order: 'a, b', a: 'VALID,VALID', b: 'USAGE_EXCEEDED', end: { remaining: 10 } },
+      { order: 'b, a', a: 'USAGE_EXCEEDED,VALID', b: 'VALID', end: { remaining: 10 } },
+    ],
+  }),
+  race({
     // Issue 27, credit leases: after LEASE_AFTER exact spends the first node holds a block of the
     // 64 credits (one of it spent) when each node asks for 40 at once. The first must give its block back to cover 40, the
     // second takes a block of 40 or spends directly: exactly one is VALID, and nothing is spent
