@@ -15,66 +15,20 @@ import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
 import type { LeaseStore } from '../storage/credit-leases.js';
 import type { CreditPlan, CreditSpender, Spend } from './credits.js';
 import type { VerifyStore } from './verify-store.js';
+import {
+  BALANCE_SHARE,
+  fresh,
+  type KeyLeases,
+  LEASE_AFTER,
+  LEASE_WORTH,
+  type Lease,
+  MAX_COUNTED,
+  MAX_LEASE,
+  markStep,
+  MIN_LEASE,
+} from './credit-lease-state.js';
 
-/**
- * Exact spends of a key on a node, within one lease lifetime, before it may take a block: enough
- * to tell the rate it is spent at. A key spent fewer times in a lifetime is spent exactly, and its
- * `remaining` is then exact across nodes too. A key spent more often pays this once per busy spell.
- */
-export const LEASE_AFTER = 4;
-/**
- * The spends a lifetime, at the rate of those first ones, for which a block is worth taking. A
- * block costs two transactions (its take, and its give-back at expiry), each writing the key's row
- * and the lease's (with its two indexes), where exact spends of many keys share one UPDATE per
- * turn of the event loop (src/storage/credit-spend-batch.ts), about one row written each. Over
- * 10 000 keys at random, each verified a few times in a lifetime, taking a block after any 4
- * spends made nearly every key take one it barely used, which cost more than it saved.
- */
-export const LEASE_WORTH = 16;
-/** The first block is sized by the rate those spends came at: enough for a lifetime, within these. */
-export const MIN_LEASE = 8;
-export const MAX_LEASE = 4096;
-/**
- * Keys counted at once: past it a key new to the node is spent exactly, uncounted, until the
- * sweep drops counts older than a lifetime. The counts stay a bounded map whatever the traffic.
- */
-const MAX_COUNTED = 100_000;
-/** A block never exceeds this share of the balance it is taken from, so the last credits are shared. */
-const BALANCE_SHARE = 4;
-/** The least the mark moves by: a small block is marked spent whole when taken, and never written again. */
-const MARK_STEP = 32;
-
-interface Lease {
-  readonly id: string;
-  readonly amount: number;
-  spent: number;
-  /** The most of `amount` the lease row says may be spent: the holder never spends past it. */
-  mark: number;
-  marking: boolean;
-  /** The mark could not be raised: the lease was voided or swept, and is spent no more. */
-  dead: boolean;
-  /** The key's balance outside every lease when this one was taken: with `amount - spent`, `remaining`. */
-  readonly balance: number;
-  readonly period: string | null;
-  readonly takenAt: number;
-  readonly expiresAt: number;
-}
-
-interface KeyLeases {
-  lease: Lease | null;
-  size: number;
-  /** The key's balance last seen outside leases: blocks stay a share of it. */
-  known: number | null;
-  /** A take or give-back in progress: one at a time per key, others wait for it. */
-  busy: Promise<void> | null;
-  /** Moved on by a change of the key: a take that began before it is given back, not spent. */
-  epoch: number;
-  /** When this node's count of the key's exact spends began: only those within a lifetime of it count. */
-  since: number;
-  /** Exact spends of the key since `since`, and the credits they spent: its rate, before it has a block. */
-  exact: number;
-  used: number;
-}
+export { LEASE_AFTER, LEASE_WORTH, MAX_LEASE, MIN_LEASE } from './credit-lease-state.js';
 
 export interface LeasedSpender extends CreditSpender {
   /** What this node holds of the key's credits unspent: with the stored balance, `remaining` on one node. */
@@ -94,20 +48,6 @@ export interface LeaseOptions {
   readonly now: () => number;
   readonly onError: (error: unknown) => void;
 }
-
-const markStep = (amount: number): number => Math.max(MARK_STEP, Math.ceil(amount / 4));
-
-/** A key's state before its first spend on this node. */
-const fresh = (now: number): KeyLeases => ({
-  lease: null,
-  size: MIN_LEASE,
-  known: null,
-  busy: null,
-  epoch: 0,
-  since: now,
-  exact: 0,
-  used: 0,
-});
 
 function periodOf(plan: CreditPlan, now: number): CreditPeriod | null {
   return plan.refill === null ? null : creditPeriod(plan.refill.interval, plan.timeZone, now);

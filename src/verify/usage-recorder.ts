@@ -1,42 +1,19 @@
-/**
- * Key usage, counted in memory on the verify path and written in batches (SPEC §4): a verify
- * costs a few Map lookups and a counter increment, never a storage access. Pending counts are
- * flushed every `intervalMs`, as soon as `maxEntries` distinct key/hour/code counters are
- * pending, and on close, as upserts that add to the stored counts: 500 keys to a transaction,
- * each key's counts and last use in one, verifies served between them.
- *
- * A flush swaps the pending buffer for an empty one before it writes, so verifies during the
- * write are kept for the next one; a failed flush adds back the counts it had not stored.
- * Flushes and consistent reads take turns (one at a time), so a read of stored rows plus
- * pending counts never counts a verify twice or misses one.
- */
-import { DAY_MS } from '../core/clock.js';
 import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
-import type { LastUseRow, UsageDayRow, UsageHourRow, UsageTagRow, VerifyStore } from './verify-store.js';
-import { HOUR_MS, mergeCells, tagRowsOf, type Cell } from './usage-cells.js';
+import type { VerifyStore } from './verify-store.js';
+import { HOUR_MS, mergeCells, type Cell } from './usage-cells.js';
+import {
+  dayOfHour,
+  dayRows,
+  hourRows,
+  lastUseRows,
+  newEntry,
+  tagRows,
+  type KeyEntry,
+  type Pending,
+} from './usage-rows.js';
 
 /** Keys per transaction of a flush: verifies are served between two slices. */
 export const USAGE_SLICE = 500;
-
-const HOURS_A_DAY = 24;
-
-/**
- * One key's pending usage: its last use and its counters by UTC hour number, then code. Hours,
- * not days (issue 26): the tenant's hourly rollups need them, and a flush sums them per day for
- * the per-key day rows, so a verify still does one comparison and one increment.
- */
-interface KeyEntry {
-  lastAt: number;
-  lastIp: string | null;
-  /** The hour last recorded and its counters: most verifies of a key fall in the same hour. */
-  hour: number;
-  codes: Map<string, Cell>;
-  readonly hours: Map<number, Map<string, Cell>>;
-  /** Verify tags by UTC hour number, then tag (issue 29); made only when a verify of the key brings tags. */
-  tags?: Map<number, Map<string, Cell>>;
-}
-
-type Pending = Map<string, KeyEntry>;
 
 export interface UsageRecorderOptions {
   readonly store: Pick<VerifyStore, 'writeUsage'>;
@@ -66,86 +43,12 @@ export interface UsageRecorder extends UsageSink, PendingUsage {
   close(): Promise<void>;
 }
 
-/** Day numbers as `YYYY-MM-DD`, remembered: a flush names the same one or two days thousands of times. */
-const dayTexts = new Map<number, string>();
-export function dayOf(dayNumber: number): string {
-  let text = dayTexts.get(dayNumber);
-  if (text === undefined) {
-    if (dayTexts.size >= 64) dayTexts.clear();
-    text = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
-    dayTexts.set(dayNumber, text);
-  }
-  return text;
-}
-
-const byNumber = (a: number, b: number): number => a - b;
-
-/** A key's hourly counters summed per UTC day number, then code. */
-function daysOf(entry: KeyEntry): Map<number, Map<string, number>> {
-  const days = new Map<number, Map<string, number>>();
-  for (const [hour, codes] of entry.hours) {
-    const dayNumber = Math.floor(hour / HOURS_A_DAY);
-    let sums = days.get(dayNumber);
-    if (sums === undefined) {
-      sums = new Map();
-      days.set(dayNumber, sums);
-    }
-    for (const [code, cell] of codes) sums.set(code, (sums.get(code) ?? 0) + cell.count);
-  }
-  return days;
-}
-
-/** The day rows of `keyIds` (in that order, then by day and code) from a swapped-out buffer. */
-function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
-  const rows: UsageDayRow[] = [];
-  for (const keyId of keyIds) {
-    const days = daysOf(batch.get(keyId) as KeyEntry);
-    for (const dayNumber of days.size === 1 ? days.keys() : [...days.keys()].sort(byNumber)) {
-      const codes = days.get(dayNumber) as Map<string, number>;
-      const day = dayOf(dayNumber);
-      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort())
-        rows.push({ key_id: keyId, day, code, count: codes.get(code) as number });
-    }
-  }
-  return rows;
-}
-
-/** The hour rows of `keyIds` (in that order, then by hour and code): the store rolls them up per tenant. */
-function hourRows(batch: Pending, keyIds: readonly string[]): UsageHourRow[] {
-  const rows: UsageHourRow[] = [];
-  for (const keyId of keyIds) {
-    const { hours } = batch.get(keyId) as KeyEntry;
-    for (const hour of hours.size === 1 ? hours.keys() : [...hours.keys()].sort(byNumber)) {
-      const codes = hours.get(hour) as Map<string, Cell>;
-      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort())
-        rows.push({ key_id: keyId, hour: hour * HOUR_MS, code, count: (codes.get(code) as Cell).count });
-    }
-  }
-  return rows;
-}
-
-/** The tag rows of `keyIds` (in that order, then by hour and tag). */
-function tagRows(batch: Pending, keyIds: readonly string[]): UsageTagRow[] {
-  return keyIds.flatMap((keyId) => tagRowsOf(keyId, (batch.get(keyId) as KeyEntry).tags));
-}
-
-function lastUseRows(batch: Pending, keyIds: readonly string[]): LastUseRow[] {
-  return keyIds.map((keyId) => {
-    const entry = batch.get(keyId) as KeyEntry;
-    return { key_id: keyId, last_used_at: entry.lastAt, last_used_ip: entry.lastIp };
-  });
-}
-
 /**
  * Lets the event loop serve verifies between two slices of a flush: better-sqlite3 runs each
  * statement synchronously, and a flush of 10 000 keys built and written in one transaction
  * stalled every verify behind it for tens of milliseconds (its commit alone for 30).
  */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function newEntry(hour: number, codes: Map<string, Cell>): KeyEntry {
-  return { lastAt: -Infinity, lastIp: null, hour, codes, hours: new Map([[hour, codes]]) };
-}
 
 export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorder {
   let pending: Pending = new Map();
@@ -296,7 +199,7 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
       const entry = pending.get(keyId);
       if (entry === undefined) return;
       for (const [hour, codes] of entry.hours) {
-        const day = dayOf(Math.floor(hour / HOURS_A_DAY));
+        const day = dayOfHour(hour);
         for (const [code, cell] of codes) visit(day, code, cell.count);
       }
     },
