@@ -1,8 +1,8 @@
 /**
  * How a node hears of other nodes' changes at once (SPEC §6): on PostgreSQL, the database's
  * notifications (src/storage/change-notifier.ts) wake its change follower; losing them is said
- * once, and polling carries on until they are back. SQLite has one node and nothing to hear; a node handed a storage without a database
- * URL of its own (tests sharing one) only polls.
+ * once, and polling carries on until they are back. SQLite has one node and nothing to hear; a
+ * node handed a storage without a database URL of its own (tests sharing one) only polls.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
