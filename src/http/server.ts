@@ -53,6 +53,12 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   print(`Keyward listening on ${url} (storage: ${keyward.storage.dialect}, ${keyward.storage.location})`);
   print(`  Console: ${url}/ui`);
   print(`  API docs: ${url}/docs`);
+  // A node trusts its caches only as long after its last read of the change log as the bound;
+  // polled less often, they are distrusted between polls and most verifies read storage.
+  if (config.changePollMs >= config.maxStalenessMs)
+    print(
+      `  Warning: KEYWARD_CHANGE_POLL_MS (${config.changePollMs}) is not below KEYWARD_MAX_STALENESS_MS (${config.maxStalenessMs}): caches go stale between polls and most verifies will read storage`,
+    );
   const rootKey = keyward.rootKey.createdKey ?? unshownRootKey(config.dataDir);
   if (rootKey !== null) {
     const file = join(config.dataDir, 'root.key');

@@ -21,10 +21,10 @@ describe('the root key in the banner of keyward serve', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(terminal: boolean): Promise<string[]> {
+  async function start(terminal: boolean, env: Record<string, string> = {}): Promise<string[]> {
     dataDir = mkdtempSync(join(tmpdir(), 'keyward-banner-'));
     const printed: string[] = [];
-    running = await serve(loadConfig({}, { dataDir, port: 0, logLevel: 'silent' }), {
+    running = await serve(loadConfig(env, { dataDir, port: 0, logLevel: 'silent' }), {
       print: (line) => printed.push(line),
       terminal,
       handleSignals: false,
@@ -43,5 +43,13 @@ describe('the root key in the banner of keyward serve', () => {
     expect(readFileSync(join(dataDir, 'root.key'), 'utf8')).toMatch(ROOT_KEY);
     expect(printed.join('\n')).not.toMatch(ROOT_KEY);
     expect(printed.join('\n')).toContain('Keyward listening on');
+    expect(printed.join('\n')).not.toContain('Warning');
+  });
+
+  it('warns when the change log is polled less often than the staleness bound allows', async () => {
+    const printed = await start(false, { KEYWARD_CHANGE_POLL_MS: '20000' });
+    expect(printed.filter((line) => line.includes('Warning'))).toEqual([
+      '  Warning: KEYWARD_CHANGE_POLL_MS (20000) is not below KEYWARD_MAX_STALENESS_MS (10000): caches go stale between polls and most verifies will read storage',
+    ]);
   });
 });
