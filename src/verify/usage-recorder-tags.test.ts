@@ -7,6 +7,7 @@ import { createUsageRecorder } from './usage-recorder.js';
 import type { UsageTagRow } from './verify-store.js';
 
 const HOUR = 3_600_000;
+const key = (id: string) => ({ id, tenantId: 'ten_a', environmentId: 'env_a' });
 const T = Date.UTC(2026, 2, 10, 9, 15);
 
 function recorder() {
@@ -31,10 +32,10 @@ function recorder() {
 describe('verify tags in the usage recorder', () => {
   it('counts each tag per key and UTC hour, and writes them with the day counts', async () => {
     const { usage, tags, days } = recorder();
-    usage.record('key_a', 'VALID', null, T, ['region=eu', 'plan=pro']);
-    usage.record('key_a', 'FORBIDDEN', null, T + 60_000, ['region=eu']);
-    usage.record('key_a', 'VALID', null, T + HOUR, ['region=eu']);
-    usage.record('key_b', 'VALID', null, T, ['region=us']);
+    usage.record(key('key_a'), 'VALID', null, T, ['region=eu', 'plan=pro']);
+    usage.record(key('key_a'), 'FORBIDDEN', null, T + 60_000, ['region=eu']);
+    usage.record(key('key_a'), 'VALID', null, T + HOUR, ['region=eu']);
+    usage.record(key('key_b'), 'VALID', null, T, ['region=us']);
     await usage.close();
     const hour = Math.floor(T / HOUR) * HOUR;
     expect(tags).toEqual([
@@ -48,8 +49,8 @@ describe('verify tags in the usage recorder', () => {
 
   it('writes no tag row for verifies without tags, or with an empty list', async () => {
     const { usage, tags, days } = recorder();
-    usage.record('key_a', 'VALID', null, T);
-    usage.record('key_a', 'VALID', null, T, []);
+    usage.record(key('key_a'), 'VALID', null, T);
+    usage.record(key('key_a'), 'VALID', null, T, []);
     await usage.close();
     expect(tags).toEqual([]);
     expect(days).toEqual([{ key_id: 'key_a', day: '2026-03-10', code: 'VALID', count: 2 }]);
@@ -69,9 +70,9 @@ describe('verify tags in the usage recorder', () => {
       maxEntries: 1_000_000,
       onError: () => undefined,
     });
-    usage.record('key_a', 'VALID', null, T, ['region=eu']);
+    usage.record(key('key_a'), 'VALID', null, T, ['region=eu']);
     await expect(usage.flush()).rejects.toThrow('storage away');
-    usage.record('key_a', 'VALID', null, T, ['region=eu']);
+    usage.record(key('key_a'), 'VALID', null, T, ['region=eu']);
     fail = false;
     await usage.close();
     expect(written).toEqual([{ key_id: 'key_a', hour: Math.floor(T / HOUR) * HOUR, tag: 'region=eu', count: 2 }]);

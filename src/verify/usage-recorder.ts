@@ -1,5 +1,5 @@
 import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
-import type { VerifyStore } from './verify-store.js';
+import type { KeyOwner, VerifyStore } from './verify-store.js';
 import { HOUR_MS, mergeCells, type Cell } from './usage-cells.js';
 import {
   dayOfHour,
@@ -25,13 +25,20 @@ export interface UsageRecorderOptions {
   readonly onError: (error: unknown) => void;
 }
 
+/** A key as usage needs it: its id, and the tenant and environment its analytics rollups go to. */
+export interface UsageKey extends KeyOwner {
+  readonly id: string;
+}
+
 /** What verify needs: counting one verdict about a known key. */
 export interface UsageSink {
   /**
-   * `tags`: the verify's `k=v` tags, counted per UTC hour; absent (the common case) costs nothing.
-   * `count`: verifies of this one outcome (a replica's batch, changes.service.ts); default 1.
+   * `key`: the key's record (a `KeyRecord` is one), so a flush knows each key's tenant and
+   * environment without reading them. `tags`: the verify's `k=v` tags, counted per UTC hour;
+   * absent (the common case) costs nothing. `count`: verifies of this one outcome (a replica's
+   * batch, changes.service.ts); default 1.
    */
-  record(keyId: string, code: string, ip: string | null, nowMs: number, tags?: readonly string[], count?: number): void;
+  record(key: UsageKey, code: string, ip: string | null, nowMs: number, tags?: readonly string[], count?: number): void;
 }
 
 export interface UsageRecorder extends UsageSink, PendingUsage {
@@ -127,6 +134,8 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
           lastUseRows(batch, slice),
           tagRows(batch, slice),
           hourRows(batch, slice),
+          // Each entry holds its key's tenant and environment.
+          batch,
         );
       }
     } catch (error) {
@@ -144,14 +153,14 @@ export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorde
   timer.unref();
 
   const recorder: UsageRecorder = {
-    record(keyId, code, ip, nowMs, tags, count = 1) {
+    record(key, code, ip, nowMs, tags, count = 1) {
       const hour = Math.floor(nowMs / HOUR_MS);
-      let entry = pending.get(keyId);
+      let entry = pending.get(key.id);
       let codes: Map<string, Cell> | undefined;
       if (entry === undefined) {
         codes = new Map();
-        entry = newEntry(hour, codes);
-        pending.set(keyId, entry);
+        entry = newEntry(key, hour, codes);
+        pending.set(key.id, entry);
       } else if (entry.hour === hour) {
         codes = entry.codes;
       } else {

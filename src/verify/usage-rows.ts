@@ -4,17 +4,17 @@
  * and each key's last use.
  */
 import { DAY_MS } from '../core/clock.js';
-import type { LastUseRow, UsageDayRow, UsageHourRow, UsageTagRow } from './verify-store.js';
+import type { KeyOwner, LastUseRow, UsageDayRow, UsageHourRow, UsageTagRow } from './verify-store.js';
 import { HOUR_MS, tagRowsOf, type Cell } from './usage-cells.js';
 
 const HOURS_A_DAY = 24;
 
 /**
- * One key's pending usage: its last use and its counters by UTC hour number, then code. Hours,
+ * One key's pending usage: its owner, last use and counters by UTC hour number, then code. Hours,
  * not days (issue 26): the tenant's hourly rollups need them, and a flush sums them per day for
  * the per-key day rows, so a verify still does one comparison and one increment.
  */
-export interface KeyEntry {
+export interface KeyEntry extends KeyOwner {
   lastAt: number;
   lastIp: string | null;
   /** The hour last recorded and its counters: most verifies of a key fall in the same hour. */
@@ -63,7 +63,16 @@ function daysOf(entry: KeyEntry): Map<number, Map<string, number>> {
 export function dayRows(batch: Pending, keyIds: readonly string[]): UsageDayRow[] {
   const rows: UsageDayRow[] = [];
   for (const keyId of keyIds) {
-    const days = daysOf(batch.get(keyId) as KeyEntry);
+    const entry = batch.get(keyId) as KeyEntry;
+    // Most keys were verified in one hour since the last flush: its counters are the day's, unsummed.
+    if (entry.hours.size === 1) {
+      const day = dayOfHour(entry.hour);
+      const { codes } = entry;
+      for (const code of codes.size === 1 ? codes.keys() : [...codes.keys()].sort())
+        rows.push({ key_id: keyId, day, code, count: (codes.get(code) as Cell).count });
+      continue;
+    }
+    const days = daysOf(entry);
     for (const dayNumber of days.size === 1 ? days.keys() : [...days.keys()].sort(byNumber)) {
       const codes = days.get(dayNumber) as Map<string, number>;
       const day = dayOf(dayNumber);
@@ -100,6 +109,14 @@ export function lastUseRows(batch: Pending, keyIds: readonly string[]): LastUseR
   });
 }
 
-export function newEntry(hour: number, codes: Map<string, Cell>): KeyEntry {
-  return { lastAt: -Infinity, lastIp: null, hour, codes, hours: new Map([[hour, codes]]) };
+export function newEntry(owner: KeyOwner, hour: number, codes: Map<string, Cell>): KeyEntry {
+  return {
+    tenantId: owner.tenantId,
+    environmentId: owner.environmentId,
+    lastAt: -Infinity,
+    lastIp: null,
+    hour,
+    codes,
+    hours: new Map([[hour, codes]]),
+  };
 }

@@ -36,6 +36,12 @@ export interface UsageHourRow {
   readonly count: number;
 }
 
+/** A key's tenant and environment (null: none), whose analytics rollups its usage is added to. */
+export interface KeyOwner {
+  readonly tenantId: string | null;
+  readonly environmentId: string | null;
+}
+
 export interface VerifyStore {
   /** The key whose current or previous secret hashes to `hash` (the one indexed lookup of a miss). */
   keyByHash(hash: string): Promise<StoredKey | undefined>;
@@ -49,13 +55,15 @@ export interface VerifyStore {
   resource(query: ResourceQueryObject, environmentId: string | null): Promise<TargetResource | undefined>;
   /**
    * Adds one slice of a usage flush in one transaction: these keys' day counts, last uses and tag
-   * counts, and their hour counts and tags rolled up per tenant for analytics (issue 26).
+   * counts, and their hour counts and tags rolled up for analytics (issue 26) under each key's
+   * owner in `owners` (known to verify, so a flush need not read them; issue 27).
    */
   writeUsage(
     days: readonly UsageDayRow[],
     lastUses: readonly LastUseRow[],
-    tags?: readonly UsageTagRow[],
-    hours?: readonly UsageHourRow[],
+    tags: readonly UsageTagRow[],
+    hours: readonly UsageHourRow[],
+    owners: ReadonlyMap<string, KeyOwner>,
   ): Promise<void>;
   /** Spends credits by the one compiled conditional UPDATE (src/storage/credit-spend.ts). */
   readonly spendCredits: SpendCredits;

@@ -148,7 +148,7 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     now: number,
   ): VerifyResult => {
     // Every verdict about a known key is usage; an unknown or malformed key is no key's.
-    if (result.ok) deps.usage?.record(key.id, result.value.code, input.clientIp ?? sourceIp ?? null, now, input.tags);
+    if (result.ok) deps.usage?.record(key, result.value.code, input.clientIp ?? sourceIp ?? null, now, input.tags);
     return result;
   };
 

@@ -16,6 +16,8 @@ import { environmentRowWith, keyRowWith, tenantRowWith } from '../support/rows.j
 const NINE = Date.UTC(2026, 4, 4, 9);
 const KEYS = Array.from({ length: 40 }, (_, index) => `key_${String(index).padStart(3, '0')}`);
 const ROUNDS = 12;
+/** Each key's tenant and environment, as verify hands them to the recorder with the key. */
+const OWNERS = new Map(KEYS.map((key) => [key, { tenantId: 'ten_race', environmentId: 'env_race' }]));
 
 /** One node's slice, as the usage recorder hands it over: every key, in key order, `count` verifies each. */
 function slice(count: number): { days: UsageDayRow[]; hours: UsageHourRow[] } {
@@ -48,8 +50,8 @@ describe.each(testDatabases())('usage flushes of two nodes at once on $name', (t
     const second = slice(2);
     for (let round = 0; round < ROUNDS; round++) {
       const settled = await Promise.allSettled([
-        writeUsageSlice(db, first.days, [], [], first.hours),
-        writeUsageSlice(db, second.days, [], [], second.hours),
+        writeUsageSlice(db, first.days, [], [], first.hours, OWNERS),
+        writeUsageSlice(db, second.days, [], [], second.hours, OWNERS),
       ]);
       expect(settled.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))).toEqual([
         'ok',

@@ -15,6 +15,7 @@ const DAY_MS = 86_400_000;
 const MONDAY = Date.UTC(2026, 10, 23, 12);
 const KEYS = 2 * USAGE_SLICE + 37;
 const keyId = (i: number) => `key_${String(i).padStart(26, '0')}`;
+const usageKey = (i: number) => ({ id: keyId(i), tenantId: 'ten_flush', environmentId: 'env_flush' });
 
 describe.each(testDatabases())('usage flush on $name', (testDb) => {
   const database = freshDatabaseEachTest(testDb);
@@ -29,10 +30,10 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
   it(`writes ${KEYS} keys' counts over several statements, each day and code apart, with each key's last use`, async () => {
     const usage = recorder();
     for (let i = 0; i < KEYS; i++) {
-      usage.record(keyId(i), 'VALID', '203.0.113.1', MONDAY);
-      usage.record(keyId(i), 'VALID', '203.0.113.1', MONDAY + 1);
-      usage.record(keyId(i), 'RATE_LIMITED', '203.0.113.2', MONDAY + 2);
-      usage.record(keyId(i), 'VALID', '203.0.113.3', MONDAY + DAY_MS);
+      usage.record(usageKey(i), 'VALID', '203.0.113.1', MONDAY);
+      usage.record(usageKey(i), 'VALID', '203.0.113.1', MONDAY + 1);
+      usage.record(usageKey(i), 'RATE_LIMITED', '203.0.113.2', MONDAY + 2);
+      usage.record(usageKey(i), 'VALID', '203.0.113.3', MONDAY + DAY_MS);
     }
     await usage.close();
 
@@ -58,9 +59,9 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
   it('adds up the flushes of two nodes writing the same keys at the same time', async () => {
     const [first, second] = [recorder(), recorder()];
     for (let i = 0; i < KEYS; i++) {
-      first.record(keyId(i), 'VALID', null, MONDAY);
-      second.record(keyId(KEYS - 1 - i), 'VALID', null, MONDAY);
-      second.record(keyId(KEYS - 1 - i), 'VALID', null, MONDAY);
+      first.record(usageKey(i), 'VALID', null, MONDAY);
+      second.record(usageKey(KEYS - 1 - i), 'VALID', null, MONDAY);
+      second.record(usageKey(KEYS - 1 - i), 'VALID', null, MONDAY);
     }
     await Promise.all([first.close(), second.close()]);
 
@@ -90,7 +91,7 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
         .execute(storage.db);
     }
     const usage = recorder();
-    for (let i = 0; i < KEYS; i++) usage.record(keyId(i), 'VALID', null, MONDAY);
+    for (let i = 0; i < KEYS; i++) usage.record(usageKey(i), 'VALID', null, MONDAY);
     await expect(usage.flush()).rejects.toThrow(/refused/);
     expect(usage.pendingEntries()).toBe(KEYS - USAGE_SLICE);
 
@@ -101,5 +102,43 @@ describe.each(testDatabases())('usage flush on $name', (testDb) => {
     const counts = await storage.db.selectFrom('key_usage_days').select(['count']).execute();
     expect(counts).toHaveLength(KEYS);
     expect(counts.every((row) => Number(row.count) === 1)).toBe(true);
+    // The failed slice's rollups went back with its day counts: each verify is in them once.
+    const byCode = await storage.db
+      .selectFrom('usage_rollups')
+      .select(['granularity', 'count'])
+      .where('dimension', '=', 'code')
+      .execute();
+    expect(byCode.map((row) => [row.granularity, Number(row.count)]).sort()).toEqual([
+      ['day', KEYS],
+      ['hour', KEYS],
+    ]);
+  });
+
+  it("adds each key's verifies to its own tenant's and environment's rollups", async () => {
+    const usage = recorder();
+    const keys = [
+      { id: 'key_a1', tenantId: 'ten_a', environmentId: 'env_a' },
+      { id: 'key_a2', tenantId: 'ten_a', environmentId: 'env_a' },
+      { id: 'key_a3', tenantId: 'ten_a', environmentId: null },
+      { id: 'key_b1', tenantId: 'ten_b', environmentId: 'env_b' },
+      { id: 'key_root', tenantId: null, environmentId: null },
+    ];
+    for (const [index, key] of keys.entries())
+      for (let n = 0; n <= index; n++) usage.record(key, 'VALID', null, MONDAY);
+    await usage.close();
+
+    const rollups = await database()
+      .storage.db.selectFrom('usage_rollups')
+      .select(['tenant_id', 'environment_id', 'group_name', 'count'])
+      .where('dimension', '=', 'code')
+      .where('granularity', '=', 'hour')
+      .execute();
+    expect(rollups.map((row) => [row.tenant_id, row.environment_id, row.group_name, Number(row.count)]).sort()).toEqual(
+      [
+        ['ten_a', '', 'VALID', 3],
+        ['ten_a', 'env_a', 'VALID', 1 + 2],
+        ['ten_b', 'env_b', 'VALID', 4],
+      ],
+    );
   });
 });

@@ -17,9 +17,16 @@ export interface StreamScope {
   readonly environmentId: string;
 }
 
+/** A key of the replica's environment, with the tenant and environment its usage is added to. */
+interface CountedKey {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly environmentId: string;
+}
+
 /** Counts a verify answered by a replica, as the node counts its own (usage-recorder.ts). */
 export interface UsageCounter {
-  record(keyId: string, code: string, ip: string | null, nowMs: number, tags?: undefined, count?: number): void;
+  record(key: CountedKey, code: string, ip: string | null, nowMs: number, tags?: undefined, count?: number): void;
 }
 
 /**
@@ -62,12 +69,15 @@ export async function addReplicaUsage(
   const ids = [...new Set(input.items.map((item) => item.keyId))];
   const known = await keysOfEnvironment(deps.db, scope.value.environmentId, ids);
   const now = deps.clock.now();
+  // Every key known here is of the caller's environment: its usage goes to that tenant and environment.
+  const { tenantId, environmentId } = scope.value;
   let accepted = 0;
   for (const item of input.items) {
     if (!known.has(item.keyId)) continue;
     // A replica's clock is not trusted to say a use lies in the future.
     const at = Math.min(Date.parse(item.lastUsedAt), now);
-    counter.record(item.keyId, item.code, item.lastUsedIp ?? null, at, undefined, item.count);
+    const key = { id: item.keyId, tenantId, environmentId };
+    counter.record(key, item.code, item.lastUsedIp ?? null, at, undefined, item.count);
     accepted += item.count;
   }
   return ok({ accepted, ignored: input.items.reduce((sum, item) => sum + item.count, 0) - accepted });

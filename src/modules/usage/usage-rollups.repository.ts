@@ -4,19 +4,34 @@
  * the flush's transaction, off the verify path; read by analytics.repository.ts.
  */
 import type { Db, UsageRollupsTable } from '../../storage/database.js';
+import { reusableInsert } from '../../storage/reusable-insert.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Rows per statement: 7 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 const ROLLUP_CHUNK = 500;
 
-/** The hour and tag counts of a slice, as the usage recorder hands them to the store. */
-export interface HourCount {
+/** A key's tenant and environment, as verify knew the key: its rollups are added to them. */
+export interface KeyOwner {
+  /** Null for the root key, which belongs to no tenant and has no rollups. */
+  readonly tenantId: string | null;
+  /** Null for a tenant-level key (stored as '' in the rollups). */
+  readonly environmentId: string | null;
+}
+
+/** A slice's count of one key in one hour (its start, ms) by verdict code. */
+interface CodeCount {
   readonly key_id: string;
-  /** The hour's start, ms. */
   readonly hour: number;
-  /** The verdict code, or the tag for tag counts. */
-  readonly group: string;
+  readonly code: string;
+  readonly count: number;
+}
+
+/** A slice's count of one key in one hour by verify tag. */
+interface TagCount {
+  readonly key_id: string;
+  readonly hour: number;
+  readonly tag: string;
   readonly count: number;
 }
 
@@ -25,89 +40,105 @@ type RollupRow = UsageRollupsTable;
 /** The primary key's columns, in its order: rows are written sorted by it (see addRollups). */
 const KEY_COLUMNS = ['tenant_id', 'dimension', 'granularity', 'bucket', 'environment_id', 'group_name'] as const;
 
-const compareRows = (a: RollupRow, b: RollupRow): number => {
-  for (const column of KEY_COLUMNS) {
-    const x = a[column];
-    const y = b[column];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-};
+/** Orders two values of one column (text or number). */
+const order = (x: string | number, y: string | number): number => (x === y ? 0 : x < y ? -1 : 1);
 
-/** Each key's tenant and environment ('' for none); keys no longer stored are left out. */
-async function ownersOf(db: Db, keyIds: readonly string[]): Promise<Map<string, { tenant: string; env: string }>> {
-  const owners = new Map<string, { tenant: string; env: string }>();
-  if (keyIds.length === 0) return owners;
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(['id', 'tenant_id', 'environment_id'])
-    .where('id', 'in', [...keyIds])
-    .execute();
-  for (const row of rows)
-    if (row.tenant_id !== null) owners.set(row.id, { tenant: row.tenant_id, env: row.environment_id ?? '' });
-  return owners;
+/** Primary-key order (KEY_COLUMNS), written out: a flush sorts some thousand rows a slice. */
+const compareRows = (a: RollupRow, b: RollupRow): number =>
+  order(a.tenant_id, b.tenant_id) ||
+  order(a.dimension, b.dimension) ||
+  order(a.granularity, b.granularity) ||
+  order(a.bucket, b.bucket) ||
+  order(a.environment_id, b.environment_id) ||
+  order(a.group_name, b.group_name);
+
+const addRows = reusableInsert<RollupRow>([...KEY_COLUMNS, 'count'], ROLLUP_CHUNK, (db, rows) =>
+  db
+    .insertInto('usage_rollups')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns([...KEY_COLUMNS])
+        .doUpdateSet({ count: (eb) => eb('usage_rollups.count', '+', eb.ref('excluded.count')) }),
+    ),
+);
+
+/** Where a key's rows go: its tenant and environment, and their part of a summed row's name. */
+interface Scope {
+  readonly tenant: string;
+  readonly env: string;
+  readonly name: string;
 }
 
-/**
- * Adds a slice's hour counts (by code, and by key) and tag counts to the rollups, hourly and
- * daily. Rows are summed in memory first (500 keys of one tenant become a few rows by code) and
- * written in primary-key order: concurrent flushes on PostgreSQL lock the shared rows (a
- * tenant's code of the hour) in one order and cannot deadlock.
- */
-export async function addRollups(db: Db, hours: readonly HourCount[], tags: readonly HourCount[]): Promise<void> {
-  if (hours.length === 0 && tags.length === 0) return;
-  const keyIds = new Set<string>();
-  for (const row of hours) keyIds.add(row.key_id);
-  for (const row of tags) keyIds.add(row.key_id);
-  const owners = await ownersOf(db, [...keyIds]);
+/** The rows of one slice, summed by primary key. */
+function rollupSums() {
   const sums = new Map<string, RollupRow>();
+  /** Adds `count` to the hour's and the day's row of `group`; `name`: the row's name but for them. */
   const add = (
-    owner: { tenant: string; env: string },
+    scope: Scope,
     dimension: RollupRow['dimension'],
-    hour: number,
+    at: number,
     group: string,
+    name: string,
     count: number,
-  ): void => {
-    for (const [granularity, bucket] of [
-      ['hour', hour],
-      ['day', Math.floor(hour / DAY_MS) * DAY_MS],
-    ] as const) {
-      const id = `${owner.tenant}\u0000${dimension}\u0000${granularity}\u0000${bucket}\u0000${owner.env}\u0000${group}`;
+  ) => {
+    for (const granularity of ['hour', 'day'] as const) {
+      const span = granularity === 'hour' ? HOUR_MS : DAY_MS;
+      const bucket = Math.floor(at / span) * span;
+      const id = `${name}\u0000${granularity}\u0000${bucket}\u0000${group}`;
       const row = sums.get(id);
       if (row !== undefined) row.count += count;
       else
         sums.set(id, {
-          tenant_id: owner.tenant,
+          tenant_id: scope.tenant,
           dimension,
           granularity,
           bucket,
-          environment_id: owner.env,
+          environment_id: scope.env,
           group_name: group,
           count,
         });
     }
   };
+  return { add, rows: () => [...sums.values()].sort(compareRows) };
+}
+
+/**
+ * Adds a slice's hour counts (by code, and by key) and tag counts to the rollups, hourly and
+ * daily, under each key's owner. Rows are summed in memory first (500 keys of one tenant become a
+ * few rows by code) and written in primary-key order: concurrent flushes on PostgreSQL lock the
+ * shared rows (a tenant's code of the hour) in one order and cannot deadlock.
+ */
+export async function addRollups(
+  db: Db,
+  hours: readonly CodeCount[],
+  tags: readonly TagCount[],
+  owners: ReadonlyMap<string, KeyOwner>,
+): Promise<void> {
+  if (hours.length === 0 && tags.length === 0) return;
+  // Rows come grouped by key: each key's owner is looked up once.
+  let lastKey: string | undefined;
+  let lastScope: Scope | undefined;
+  const scopeOf = (keyId: string): Scope | undefined => {
+    if (keyId === lastKey) return lastScope;
+    const owner = owners.get(keyId);
+    const tenant = owner?.tenantId ?? null;
+    const env = owner?.environmentId ?? '';
+    lastKey = keyId;
+    lastScope = tenant === null ? undefined : { tenant, env, name: `${tenant}\u0000${env}` };
+    return lastScope;
+  };
+  const sums = rollupSums();
   for (const row of hours) {
-    const owner = owners.get(row.key_id);
-    if (owner === undefined) continue;
-    const hour = Math.floor(row.hour / HOUR_MS) * HOUR_MS;
-    add(owner, 'code', hour, row.group, row.count);
-    add(owner, 'key', hour, row.key_id, row.count);
+    const scope = scopeOf(row.key_id);
+    if (scope === undefined) continue;
+    sums.add(scope, 'code', row.hour, row.code, `${scope.name}\u0000code`, row.count);
+    // A key has one owner: its own rows need no tenant in their name.
+    sums.add(scope, 'key', row.hour, row.key_id, '\u0000key', row.count);
   }
   for (const row of tags) {
-    const owner = owners.get(row.key_id);
-    if (owner !== undefined) add(owner, 'tag', Math.floor(row.hour / HOUR_MS) * HOUR_MS, row.group, row.count);
+    const scope = scopeOf(row.key_id);
+    if (scope !== undefined) sums.add(scope, 'tag', row.hour, row.tag, `${scope.name}\u0000tag`, row.count);
   }
-  const rows = [...sums.values()].sort(compareRows);
-  for (let start = 0; start < rows.length; start += ROLLUP_CHUNK) {
-    await db
-      .insertInto('usage_rollups')
-      .values(rows.slice(start, start + ROLLUP_CHUNK))
-      .onConflict((oc) =>
-        oc
-          .columns([...KEY_COLUMNS])
-          .doUpdateSet({ count: (eb) => eb('usage_rollups.count', '+', eb.ref('excluded.count')) }),
-      )
-      .execute();
-  }
+  await addRows(db, sums.rows());
 }

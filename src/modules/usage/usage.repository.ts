@@ -6,11 +6,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Db, KeyUsageDaysTable, KeyUsageTable, KeyUsageTagsTable } from '../../storage/database.js';
-import { addRollups } from './usage-rollups.repository.js';
+import { reusableInsert } from '../../storage/reusable-insert.js';
+import { addRollups, type KeyOwner } from './usage-rollups.repository.js';
 
 export type UsageDayRow = KeyUsageDaysTable;
 export type LastUseRow = KeyUsageTable;
 export type UsageTagRow = KeyUsageTagsTable;
+export type { KeyOwner };
 /** One key's verifies in one UTC hour with one verdict code. */
 export interface UsageHourRow {
   readonly key_id: string;
@@ -22,62 +24,64 @@ export interface UsageHourRow {
 /** Rows per statement: 4 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 export const USAGE_CHUNK = 500;
 
+const addTags = reusableInsert<UsageTagRow>(['key_id', 'hour', 'tag', 'count'], USAGE_CHUNK, (db, rows) =>
+  db
+    .insertInto('key_usage_tags')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['key_id', 'hour', 'tag'])
+        .doUpdateSet({ count: (eb) => eb('key_usage_tags.count', '+', eb.ref('excluded.count')) }),
+    ),
+);
+
+const addDays = reusableInsert<UsageDayRow>(['key_id', 'day', 'code', 'count'], USAGE_CHUNK, (db, rows) =>
+  db
+    .insertInto('key_usage_days')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['key_id', 'day', 'code'])
+        .doUpdateSet({ count: (eb) => eb('key_usage_days.count', '+', eb.ref('excluded.count')) }),
+    ),
+);
+
+const putLastUses = reusableInsert<LastUseRow>(['key_id', 'last_used_at', 'last_used_ip'], USAGE_CHUNK, (db, rows) =>
+  db
+    .insertInto('key_usage')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .column('key_id')
+        .doUpdateSet({
+          last_used_at: (eb) => eb.ref('excluded.last_used_at'),
+          last_used_ip: (eb) => eb.ref('excluded.last_used_ip'),
+        })
+        .where((eb) => eb('excluded.last_used_at', '>=', eb.ref('key_usage.last_used_at'))),
+    ),
+);
+
 /**
  * Adds one slice of a flush, some keys' day counts, last uses and tag counts, and the tenant
  * rollups of their hour and tag counts, in one transaction. Rows come in one order on every node
  * (key id, then day, then code; the rollups last, in their key's order), so concurrent flushes on
- * PostgreSQL take row locks in the same order and cannot deadlock.
+ * PostgreSQL take row locks in the same order and cannot deadlock. `owners`: each key's tenant and
+ * environment, which its rollups are added to (a key not in it has none written).
  */
 export async function writeUsageSlice(
   db: Kysely<Database>,
   days: readonly UsageDayRow[],
   lastUses: readonly LastUseRow[],
-  tags: readonly UsageTagRow[] = [],
-  hours: readonly UsageHourRow[] = [],
+  tags: readonly UsageTagRow[],
+  hours: readonly UsageHourRow[],
+  owners: ReadonlyMap<string, KeyOwner>,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Verify tags per key, UTC hour and tag (issue 29), in the same order as the days.
-    for (let start = 0; start < tags.length; start += USAGE_CHUNK) {
-      await trx
-        .insertInto('key_usage_tags')
-        .values(tags.slice(start, start + USAGE_CHUNK))
-        .onConflict((oc) =>
-          oc
-            .columns(['key_id', 'hour', 'tag'])
-            .doUpdateSet({ count: (eb) => eb('key_usage_tags.count', '+', eb.ref('excluded.count')) }),
-        )
-        .execute();
-    }
-    for (let start = 0; start < days.length; start += USAGE_CHUNK) {
-      await trx
-        .insertInto('key_usage_days')
-        .values(days.slice(start, start + USAGE_CHUNK))
-        .onConflict((oc) =>
-          oc
-            .columns(['key_id', 'day', 'code'])
-            .doUpdateSet({ count: (eb) => eb('key_usage_days.count', '+', eb.ref('excluded.count')) }),
-        )
-        .execute();
-    }
-    await addRollups(
-      trx,
-      hours.map((row) => ({ key_id: row.key_id, hour: row.hour, group: row.code, count: row.count })),
-      tags.map((row) => ({ key_id: row.key_id, hour: row.hour, group: row.tag, count: row.count })),
-    );
-    if (lastUses.length === 0) return;
-    await trx
-      .insertInto('key_usage')
-      .values([...lastUses])
-      .onConflict((oc) =>
-        oc
-          .column('key_id')
-          .doUpdateSet({
-            last_used_at: (eb) => eb.ref('excluded.last_used_at'),
-            last_used_ip: (eb) => eb.ref('excluded.last_used_ip'),
-          })
-          .where((eb) => eb('excluded.last_used_at', '>=', eb.ref('key_usage.last_used_at'))),
-      )
-      .execute();
+    await addTags(trx, tags);
+    await addDays(trx, days);
+    await addRollups(trx, hours, tags, owners);
+    await putLastUses(trx, lastUses);
   });
 }
 

@@ -19,6 +19,7 @@ import { toKeyRecord } from '../keys/key-record-of.js';
 import { loadTarget } from '../resources/resource-targets.js';
 import { findPlacement } from '../resources/resources.repository.js';
 import {
+  type KeyOwner,
   type LastUseRow,
   type UsageDayRow,
   type UsageHourRow,
@@ -56,9 +57,10 @@ export function createVerifyStore(db: Kysely<Database>, model: AuthModel) {
     writeUsage: (
       days: readonly UsageDayRow[],
       lastUses: readonly LastUseRow[],
-      tags: readonly UsageTagRow[] = [],
-      hours: readonly UsageHourRow[] = [],
-    ) => writeUsageSlice(db, days, lastUses, tags, hours),
+      tags: readonly UsageTagRow[],
+      hours: readonly UsageHourRow[],
+      owners: ReadonlyMap<string, KeyOwner>,
+    ) => writeUsageSlice(db, days, lastUses, tags, hours, owners),
     spendCredits: batchedCreditSpends(db, creditSpends(db)),
     leases: leaseStore(db),
   };
