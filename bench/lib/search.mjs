@@ -44,9 +44,11 @@ function get(agent, url, key, path) {
 /**
  * 30 days of usage for all `keyIds`, through the recorder's flush in slices of 500 keys: the first
  * DAILY_KEYS every day, each other key on one day; one verify hour a key and day, one key in ten
- * also refused. Answers the per-key day rows written.
+ * also refused. Answers the per-key day rows written. `owner`: the keys' tenant and environment
+ * (`{ tenantId, environmentId }`), which their rollups go to.
  */
-async function insertUsage(storage, keyIds) {
+async function insertUsage(storage, keyIds, owner) {
+  const owners = new Map(keyIds.map((keyId) => [keyId, owner]));
   const now = Date.now();
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   const hoursToday = Math.floor((now - today) / HOUR_MS) + 1;
@@ -68,7 +70,7 @@ async function insertUsage(storage, keyIds) {
           hours.push({ key_id, hour, code, count });
         }
       }
-      await writeUsageSlice(storage.db, days, [], [], hours);
+      await writeUsageSlice(storage.db, days, [], [], hours, owners);
       written += days.length;
     }
   }
@@ -95,7 +97,7 @@ export async function measureSearch(server, storage, pepper, analyze = async () 
   const keyIds = (
     await storage.db.selectFrom('api_keys').select('id').where('tenant_id', '=', tenant.id).orderBy('id').execute()
   ).map(({ id }) => id);
-  const usageRows = await insertUsage(storage, keyIds);
+  const usageRows = await insertUsage(storage, keyIds, { tenantId: tenant.id, environmentId: environment.id });
   await analyze();
   const seedSeconds = round((performance.now() - started) / 1000, 1);
   const newest = kept[kept.length - 1];
