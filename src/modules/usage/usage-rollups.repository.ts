@@ -3,7 +3,7 @@
  * added per tenant, environment, UTC hour and day, by verdict code, key and verify tag. Written in
  * the flush's transaction, off the verify path; read by analytics.repository.ts.
  */
-import type { Db, UsageRollupsTable } from '../../storage/database.js';
+import type { UsageRollupsTable } from '../../storage/database.js';
 import { reusableInsert } from '../../storage/reusable-insert.js';
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +52,8 @@ const compareRows = (a: RollupRow, b: RollupRow): number =>
   order(a.environment_id, b.environment_id) ||
   order(a.group_name, b.group_name);
 
-const addRows = reusableInsert<RollupRow>([...KEY_COLUMNS, 'count'], ROLLUP_CHUNK, (db, rows) =>
+/** Adds rows to the rollups (in the order given: see rollupRows). */
+export const addRollupRows = reusableInsert<RollupRow>([...KEY_COLUMNS, 'count'], ROLLUP_CHUNK, (db, rows) =>
   db
     .insertInto('usage_rollups')
     .values(rows)
@@ -63,59 +64,92 @@ const addRows = reusableInsert<RollupRow>([...KEY_COLUMNS, 'count'], ROLLUP_CHUN
     ),
 );
 
-/** Where a key's rows go: its tenant and environment, and their part of a summed row's name. */
+/** Where a key's rows go: its tenant and environment. */
 interface Scope {
   readonly tenant: string;
   readonly env: string;
-  readonly name: string;
 }
 
-/** The rows of one slice, summed by primary key. */
-function rollupSums() {
-  const sums = new Map<string, RollupRow>();
-  /** Adds `count` to the hour's and the day's row of `group`; `name`: the row's name but for them. */
-  const add = (
-    scope: Scope,
-    dimension: RollupRow['dimension'],
-    at: number,
-    group: string,
-    name: string,
-    count: number,
-  ) => {
-    for (const granularity of ['hour', 'day'] as const) {
-      const span = granularity === 'hour' ? HOUR_MS : DAY_MS;
-      const bucket = Math.floor(at / span) * span;
-      const id = `${name}\u0000${granularity}\u0000${bucket}\u0000${group}`;
-      const row = sums.get(id);
-      if (row !== undefined) row.count += count;
-      else
-        sums.set(id, {
-          tenant_id: scope.tenant,
-          dimension,
-          granularity,
-          bucket,
-          environment_id: scope.env,
-          group_name: group,
-          count,
-        });
-    }
-  };
-  return { add, rows: () => [...sums.values()].sort(compareRows) };
+/** One dimension and granularity of a slice's rows, and the row it added to last. */
+interface Series {
+  readonly dimension: RollupRow['dimension'];
+  readonly granularity: RollupRow['granularity'];
+  readonly span: number;
+  /** Rows of a code or tag are shared by a tenant's keys, found again by name; a key's own are not. */
+  readonly shared: boolean;
+  last: RollupRow | undefined;
 }
 
 /**
- * Adds a slice's hour counts (by code, and by key) and tag counts to the rollups, hourly and
- * daily, under each key's owner. Rows are summed in memory first (500 keys of one tenant become a
- * few rows by code) and written in primary-key order: concurrent flushes on PostgreSQL lock the
- * shared rows (a tenant's code of the hour) in one order and cannot deadlock.
+ * The rows of one slice, summed by primary key. Most verifies of a tenant's keys in one hour
+ * share its code rows: a key adding to the row the key before it added to finds it without a
+ * lookup. A key's own rows need none at all: its counts come together (rows in key order, then by
+ * hour), so a row it does not find last is new.
  */
-export async function addRollups(
-  db: Db,
+function rollupSums() {
+  const rows: RollupRow[] = [];
+  const shared = new Map<string, RollupRow>();
+  const series = (dimension: RollupRow['dimension'], shared: boolean): [Series, Series] => [
+    { dimension, granularity: 'hour', span: HOUR_MS, shared, last: undefined },
+    { dimension, granularity: 'day', span: DAY_MS, shared, last: undefined },
+  ];
+  const bySeries = { code: series('code', true), key: series('key', false), tag: series('tag', true) };
+
+  const addTo = (into: Series, scope: Scope, at: number, group: string, count: number): void => {
+    const bucket = Math.floor(at / into.span) * into.span;
+    const last = into.last;
+    if (
+      last !== undefined &&
+      last.bucket === bucket &&
+      last.group_name === group &&
+      last.tenant_id === scope.tenant &&
+      last.environment_id === scope.env
+    ) {
+      last.count += count;
+      return;
+    }
+    const id = into.shared
+      ? `${scope.tenant}\u0000${scope.env}\u0000${into.dimension}\u0000${into.granularity}\u0000${bucket}\u0000${group}`
+      : undefined;
+    let row = id === undefined ? undefined : shared.get(id);
+    if (row !== undefined) row.count += count;
+    else {
+      row = {
+        tenant_id: scope.tenant,
+        dimension: into.dimension,
+        granularity: into.granularity,
+        bucket,
+        environment_id: scope.env,
+        group_name: group,
+        count,
+      };
+      rows.push(row);
+      if (id !== undefined) shared.set(id, row);
+    }
+    into.last = row;
+  };
+
+  /** Adds `count` to the hour's and the day's row of `group`. */
+  const add = (scope: Scope, dimension: RollupRow['dimension'], at: number, group: string, count: number): void => {
+    const [hour, day] = bySeries[dimension];
+    addTo(hour, scope, at, group, count);
+    addTo(day, scope, at, group, count);
+  };
+  return { add, rows: () => rows.sort(compareRows) };
+}
+
+/**
+ * A slice's hour counts (by code, and by key) and tag counts as rollup rows, hourly and daily,
+ * under each key's owner. Rows are summed in memory first (500 keys of one tenant become a few
+ * rows by code) and come in primary-key order: concurrent flushes on PostgreSQL lock the shared
+ * rows (a tenant's code of the hour) in one order and cannot deadlock.
+ */
+export function rollupRows(
   hours: readonly CodeCount[],
   tags: readonly TagCount[],
   owners: ReadonlyMap<string, KeyOwner>,
-): Promise<void> {
-  if (hours.length === 0 && tags.length === 0) return;
+): RollupRow[] {
+  if (hours.length === 0 && tags.length === 0) return [];
   // Rows come grouped by key: each key's owner is looked up once.
   let lastKey: string | undefined;
   let lastScope: Scope | undefined;
@@ -125,20 +159,19 @@ export async function addRollups(
     const tenant = owner?.tenantId ?? null;
     const env = owner?.environmentId ?? '';
     lastKey = keyId;
-    lastScope = tenant === null ? undefined : { tenant, env, name: `${tenant}\u0000${env}` };
+    lastScope = tenant === null ? undefined : { tenant, env };
     return lastScope;
   };
   const sums = rollupSums();
   for (const row of hours) {
     const scope = scopeOf(row.key_id);
     if (scope === undefined) continue;
-    sums.add(scope, 'code', row.hour, row.code, `${scope.name}\u0000code`, row.count);
-    // A key has one owner: its own rows need no tenant in their name.
-    sums.add(scope, 'key', row.hour, row.key_id, '\u0000key', row.count);
+    sums.add(scope, 'code', row.hour, row.code, row.count);
+    sums.add(scope, 'key', row.hour, row.key_id, row.count);
   }
   for (const row of tags) {
     const scope = scopeOf(row.key_id);
-    if (scope !== undefined) sums.add(scope, 'tag', row.hour, row.tag, `${scope.name}\u0000tag`, row.count);
+    if (scope !== undefined) sums.add(scope, 'tag', row.hour, row.tag, row.count);
   }
-  await addRows(db, sums.rows());
+  return sums.rows();
 }
