@@ -3,7 +3,10 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
-import { createFastify } from './fastify-instance.js';
+import { createFastify, type FastifyParts } from './fastify-instance.js';
+import { answerVerifiesFirst } from './verify-fast-path-setup.js';
+import { verifyReplies } from './verify-replies.js';
+import { requestIdGenerator } from '../core/ids.js';
 import { secretBox } from '../core/secret-box.js';
 import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
@@ -22,9 +25,9 @@ import { createKeyCache } from '../verify/key-cache.js';
 import { createUsageRecorder } from '../verify/usage-recorder.js';
 import { createImportPrefixes } from '../verify/import-prefixes.js';
 import { applyChange, startChangeFollower, type ChangeFollower, type VerifyCaches } from '../verify/change-follower.js';
-import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
+import type { RedisWakeups } from '../verify/redis-wakeups.js';
 import { createChangeHub } from '../verify/change-hub.js';
-import { listenForNodes } from './change-notifications.js';
+import { listenForNodes, wakeOverRedis } from './change-notifications.js';
 import { tiersOf } from './config.js';
 import { databaseTimeouts, redisTimeouts } from './config-timeouts.js';
 import { registerAuth } from './plugins/auth.js';
@@ -139,22 +142,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     () => app.log,
   );
 
-  const app = createFastify(config, options.logStream);
+  const parts: FastifyParts = { nextRequestId: requestIdGenerator(), fastPath: { taker: null } };
+  const app = createFastify(config, options.logStream, parts);
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
 
   const redisBounds = redisTimeouts(config);
-  if (config.redisUrl !== undefined) {
-    // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
-    const lost = (error: unknown) =>
-      app.log.debug({ err: error }, 'redis wake-ups unavailable; polling until they are back');
-    redis = redisWakeups(
-      config.redisUrl,
-      redisBounds,
-      `keyward:changes:${storage.location}`,
-      () => follower?.wake(),
-      lost,
-    );
-  }
+  redis = wakeOverRedis(config, redisBounds, storage.location, () => follower?.wake(), app.log);
   setRequestId(app);
   // Loaded only when on: a node without traces does not load the SDK at all.
   const tracing = config.otelTraces
@@ -209,10 +202,12 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     redis: rateLimits.redis,
   });
   measureRequests(app, metrics);
+  const replies = verifyReplies({ metrics, floods, storageOutage, log: (reqId) => app.log.child({ reqId }) });
   let stopping = false;
   const context: RouteContext = {
     deps,
     verify,
+    verifyReplies: replies,
     fresh: () => cacheTrusted(),
     changes: replicas,
     usage,
@@ -228,6 +223,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     sso: sso.routes,
   };
   await registerRoutes(app, context);
+  answerVerifiesFirst(app, config, parts, { verify, replies });
 
   follower = await startChangeFollower(
     storage.db,

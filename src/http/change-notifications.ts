@@ -10,6 +10,22 @@ import type { Storage } from '../storage/storage.js';
 import type { DatabaseTimeouts } from '../storage/bounded-postgres.js';
 import type { ChangeListener } from '../storage/change-notifier.js';
 import { outageLog } from './outage-log.js';
+import type { RedisBounds } from '../verify/redis-health.js';
+import { redisWakeups, type RedisWakeups } from '../verify/redis-wakeups.js';
+
+/** With KEYWARD_REDIS_URL: nodes also wake each other over Redis pub/sub, on any storage. */
+export function wakeOverRedis(
+  config: Pick<Config, 'redisUrl'>,
+  bounds: RedisBounds,
+  location: string,
+  wake: () => void,
+  log: FastifyBaseLogger,
+): RedisWakeups | null {
+  if (config.redisUrl === undefined) return null;
+  // One error per reconnection attempt: the rate limiter's watch says once when Redis is down (redis-health.ts).
+  const lost = (error: unknown) => log.debug({ err: error }, 'redis wake-ups unavailable; polling until they are back');
+  return redisWakeups(config.redisUrl, bounds, `keyward:changes:${location}`, wake, lost);
+}
 
 export async function listenForNodes(
   config: Config,

@@ -3,18 +3,27 @@
  * ids (the caller's well-formed `X-Request-Id`, else one of its own), framework errors as
  * problems, whose forwarded addresses to believe, and the body limit.
  */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
-import { requestIdGenerator } from '../core/ids.js';
 import { trustProxyOption, type Config } from './config.js';
 import { logSerializers } from './log-redaction.js';
 import { clientErrorHandler, frameworkErrors } from './plugins/framework-errors.js';
+import { serverAskingFirst, type FastPathSlot } from './node-server.js';
 import { requestIdFrom } from './request-id.js';
 
-export function createFastify(config: Config, logStream: DestinationStream | undefined) {
-  const nextRequestId = requestIdGenerator();
-  return Fastify({
+export interface FastifyParts {
+  /** Makes request ids: Fastify's, and the fast path's, from one sequence. */
+  readonly nextRequestId: () => string;
+  /** Where verify's fast path is set once its route is built (node-server.ts). */
+  readonly fastPath: FastPathSlot;
+}
+
+export function createFastify(config: Config, logStream: DestinationStream | undefined, parts: FastifyParts) {
+  const { nextRequestId, fastPath } = parts;
+  const app = Fastify<Server, IncomingMessage, ServerResponse>({
+    serverFactory: serverAskingFirst(fastPath),
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.body.key', 'res.body.key'], censor: '[redacted]' },
@@ -33,4 +42,10 @@ export function createFastify(config: Config, logStream: DestinationStream | und
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // A closing node answers through Fastify, which refuses new requests with 503.
+  app.addHook('preClose', (done) => {
+    fastPath.taker = null;
+    done();
+  });
+  return app;
 }

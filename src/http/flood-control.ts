@@ -20,13 +20,22 @@ export interface FloodControl {
    * tally; answered with `problem`, or 429 once the source is past its budget.
    */
   refuseKeyless(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply;
-  /** A verify answered NOT_FOUND: null to send it, or the 429 sent instead. */
-  throttleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply | null;
+  /** A verify from `ip` answered NOT_FOUND: counted against its source; 0 to send it, or the seconds to wait (send 429). */
+  notFoundWait(ip: string): number;
   /**
    * A leaked-key report costing `cost` against its source's own budget (`leakReportLimit`, kept
    * apart from failed authentications): null to take it, or the 429 sent instead.
    */
   throttleLeakReport(request: FastifyRequest, reply: FastifyReply, cost: number): FastifyReply | null;
+}
+
+/** The 429 for a source past its budget of failed authentications. */
+export function tooManyFailures(wait: number): Problem {
+  return {
+    code: 'RATE_LIMITED',
+    detail: `too many failed authentications from this address; retry in ${wait} s, or send a valid key`,
+    status: 429,
+  };
 }
 
 export function createFloodControl(
@@ -47,11 +56,7 @@ export function createFloodControl(
   });
   const refusals = createRefusalTally({ db, now: () => clock.now(), maxSources: config.throttleMaxSources, onError });
   const rateLimited = (request: FastifyRequest, reply: FastifyReply, wait: number): FastifyReply =>
-    sendProblem(request, reply.header('retry-after', String(wait)), {
-      code: 'RATE_LIMITED',
-      detail: `too many failed authentications from this address; retry in ${wait} s, or send a valid key`,
-      status: 429,
-    });
+    sendProblem(request, reply.header('retry-after', String(wait)), tooManyFailures(wait));
   return {
     guard,
     refusals,
@@ -62,10 +67,7 @@ export function createFloodControl(
       refusals.count(source, wait > 0 ? 'RATE_LIMITED' : problem.code, now);
       return wait > 0 ? rateLimited(request, reply, wait) : sendProblem(request, reply, problem);
     },
-    throttleNotFound(request, reply) {
-      const wait = guard.failed(sourceOf(request.ip), clock.now());
-      return wait > 0 ? rateLimited(request, reply, wait) : null;
-    },
+    notFoundWait: (ip) => guard.failed(sourceOf(ip), clock.now()),
     throttleLeakReport(request, reply, cost) {
       const [source, now] = [sourceOf(request.ip), clock.now()];
       let wait = 0;

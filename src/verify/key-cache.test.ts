@@ -52,15 +52,31 @@ describe('key cache', () => {
     expect(cache.get('hash-1', NOW + TTL - 1)?.id).toBe('key_1');
   });
 
-  it('says a refresh is due once, in the last quarter of the TTL, and again only after a new read', () => {
+  it('says a refresh is due once, late in the TTL, and again only after a new read', () => {
     const cache = cacheOf();
+    // 'h' is 104 of 256: due at 0.75 + 0.2 * 104 / 256 of the TTL.
+    const due = NOW + TTL * (0.75 + (0.2 * 104) / 256);
     store(cache, 'hash-1', aKey('key_1'));
-    expect(cache.refreshDue('hash-1', NOW + TTL * 0.75 - 1)).toBe(false);
-    expect(cache.refreshDue('hash-1', NOW + TTL * 0.75)).toBe(true);
-    expect(cache.refreshDue('hash-1', NOW + TTL * 0.8)).toBe(false);
-    store(cache, 'hash-1', aKey('key_1'), NOW + TTL * 0.8);
+    expect(cache.refreshDue('hash-1', NOW + TTL * 0.75)).toBe(false);
+    expect(cache.refreshDue('hash-1', due - 1)).toBe(false);
+    expect(cache.refreshDue('hash-1', due)).toBe(true);
+    expect(cache.refreshDue('hash-1', due + 1)).toBe(false);
+    store(cache, 'hash-1', aKey('key_1'), NOW + TTL * 0.9);
     expect(cache.get('hash-1', NOW + TTL * 1.5)?.id).toBe('key_1');
-    expect(cache.refreshDue('hash-1', NOW + TTL * 1.55)).toBe(true);
+    expect(cache.refreshDue('hash-1', due + TTL * 0.9)).toBe(true);
+  });
+
+  it('spreads the refreshes of keys read together over 0.75 to 0.95 of the TTL, by their hashes', () => {
+    const cache = cacheOf(1_000);
+    const hashes = Array.from({ length: 256 }, (_, n) => `${String.fromCharCode(n)}rest-of-hash`);
+    hashes.forEach((hash, n) => store(cache, hash, aKey(`key_${n}`)));
+    const dueBy = (share: number) => hashes.filter((hash) => cache.refreshDue(hash, NOW + TTL * share)).length;
+    expect(dueBy(0.75 - 0.001)).toBe(0);
+    // Each asked once more, later: those now due are the ones not handed out before.
+    expect(dueBy(0.85)).toBeGreaterThan(100);
+    expect(dueBy(0.85)).toBe(0);
+    expect(dueBy(0.95)).toBeGreaterThan(100);
+    expect(hashes.every((hash) => !cache.refreshDue(hash, NOW + TTL * 0.96))).toBe(true);
   });
 
   it('never asks to refresh a rotated-out secret, which ends with its grace period, nor a hash it lacks', () => {

@@ -11,11 +11,14 @@ import type { SsoDeps } from '../../modules/sso/sso-identity.js';
 import type { CsrfTokens } from '../../modules/sessions/session-tokens.js';
 import type { ChangeHub } from '../../verify/change-hub.js';
 import type { UsageSink } from '../../verify/usage-recorder.js';
+import type { VerifyReplies } from '../verify-replies.js';
 
 export interface RouteContext {
   readonly deps: ServiceDeps;
   /** The check behind `POST /v1/verify`. */
   readonly verify: Verifier;
+  /** What verify answers, for the route and the fast path alike (verify-replies.ts). */
+  readonly verifyReplies: VerifyReplies;
   /** Whether the node has confirmed lately that it saw every change (see config.maxStalenessMs). */
   readonly fresh: () => boolean;
   /** What replicas streaming from this node hear of (GET /v1/changes/stream). */

@@ -2,73 +2,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Me } from '../../api/me.js';
-import { VerifyAnswer, VerifyBody, type VerifyAnswerObject } from '../../api/verify.js';
+import { VerifyAnswer, VerifyBody } from '../../api/verify.js';
 import { getMe } from '../../modules/keys/me.service.js';
-import { CorruptColumnError } from '../../storage/corrupt-column.js';
-import { answerJson, type VerifyResult } from '../../verify/verify.js';
+import type { VerifyResult } from '../../verify/verify.js';
 import { callerOf } from '../plugins/auth.js';
 import { lazyChildLogger } from '../lazy-logger.js';
-import { sendProblem, sendResult } from '../problem.js';
+import { sendResult } from '../problem.js';
+import type { VerifyReply } from '../verify-replies.js';
 import { verifyBodyCompiler } from '../verify-body.js';
 import { PROBLEM_RESPONSES, type RouteContext } from './context.js';
 
 export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app, context) => {
-  /** The answer to send (Fastify serializes it), or undefined once a problem was sent. */
-  const { metrics, storageOutage } = context;
-  // Latency from the request's arrival (Fastify's own start time: one clock read here).
-  const answer = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    result: VerifyResult,
-  ): VerifyAnswerObject | string | undefined => {
-    if (result.ok) {
-      const code = result.value.code;
-      metrics.countVerify(code);
-      metrics.observeVerify(code === 'VALID' ? 'valid' : 'denied', reply.elapsedTime / 1000);
-      // Only an unknown key is counted against its source: a valid key's verify does nothing more.
-      if (code === 'NOT_FOUND' && context.floods.throttleNotFound(request, reply) !== null) return undefined;
-      // A reused answer goes out as the JSON written for it once: a string with a JSON type is not serialised again.
-      const json = answerJson(result);
-      if (json === undefined) return result.value;
-      reply.type('application/json; charset=utf-8');
-      return json;
-    }
-    metrics.countVerify(result.problem.code);
-    metrics.observeVerify(result.problem.code === 'UNAVAILABLE' ? 'unavailable' : 'invalid', reply.elapsedTime / 1000);
-    sendProblem(request, reply, result.problem);
-    return undefined;
+  const replies = context.verifyReplies;
+  /** The reply the fast path would send (verify-replies.ts), through Fastify: a string it sends as it is. */
+  const sent = (request: FastifyRequest, reply: FastifyReply, answer: VerifyReply): string => {
+    reply.code(answer.status).type(answer.contentType).header('x-request-id', request.id);
+    if (answer.retryAfter !== undefined) reply.header('retry-after', answer.retryAfter);
+    return answer.body;
   };
-
-  const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown): undefined =>
-    error instanceof CorruptColumnError ? corrupt(request, reply, error) : unavailable(request, reply, error);
-
-  // Storage answered, with a row its columns cannot hold (a hand edit, a bug): not an outage, and
-  // no other node would answer better, so not 503. A server-side fault, said with the row to repair.
-  const corrupt = (request: FastifyRequest, reply: FastifyReply, error: CorruptColumnError): undefined => {
-    metrics.countVerify('INTERNAL');
-    const keyId = error.rowId ?? 'unknown';
-    request.log.error(
-      { keyId, column: error.column, reason: error.reason },
-      `verify: key ${keyId} has corrupt stored data (${error.column}: ${error.reason}); it answers 500 until the row is repaired`,
-    );
-    sendProblem(request, reply, { code: 'INTERNAL', detail: 'an unexpected error occurred' });
-    return undefined;
-  };
-
-  const unavailable = (request: FastifyRequest, reply: FastifyReply, error: unknown): undefined => {
-    metrics.countVerify('UNAVAILABLE');
-    metrics.observeVerify('unavailable', reply.elapsedTime / 1000);
-    // Storage did not answer a lookup the cache could not (or, stale, would not) serve:
-    // the node cannot vouch for the key, so it says so rather than guess (SPEC §5). Said once
-    // per outage, with the request id of the first; the rest are counted until the change
-    // follower or the storage probe hears from storage again (outage-log.ts).
-    storageOutage.failed('verify', error, `verify could not reach storage (request ${request.id})`);
-    sendProblem(request, reply, {
-      code: 'UNAVAILABLE',
-      detail: 'this node cannot vouch for the key right now; retry, or ask another node',
-    });
-    return undefined;
-  };
+  const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown): string =>
+    sent(request, reply, replies.failed(error, request.id, reply.elapsedTime));
 
   app.post('/v1/verify', {
     // The hot path: no shared hooks (it sets its own request id), no access log unless asked.
@@ -85,21 +38,22 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app,
       response: { 200: VerifyAnswer, ...PROBLEM_RESPONSES },
     },
     // Not async: a cache hit is answered in this turn, and only a storage read makes a promise.
+    // Most verifies never get here: the fast path beside the router answers them (verify-fast-path.ts).
     handler: (request, reply) => {
-      reply.header('x-request-id', request.id);
+      const ip = request.ip;
       let result: VerifyResult | Promise<VerifyResult>;
       try {
-        result = context.verify(request.body, request.ip);
+        result = context.verify(request.body, ip);
       } catch (error) {
         return failed(request, reply, error);
       }
       if (result instanceof Promise) {
         return result.then(
-          (settled) => answer(request, reply, settled),
+          (settled) => sent(request, reply, replies.settled(settled, ip, request.id, reply.elapsedTime)),
           (error: unknown) => failed(request, reply, error),
         );
       }
-      return answer(request, reply, result);
+      return sent(request, reply, replies.settled(result, ip, request.id, reply.elapsedTime));
     },
   });
   app.get('/v1/me', {
