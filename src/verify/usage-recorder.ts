@@ -12,8 +12,12 @@ import {
   type Pending,
 } from './usage-rows.js';
 
-/** Keys per transaction of a flush: verifies are served between two slices. */
-export const USAGE_SLICE = 500;
+/**
+ * Keys per transaction of a flush. Verifies are served between two slices and between two
+ * statements of one (usage.repository.ts), so a slice's size sets its commits, not how long it
+ * blocks them: 1 000 keys took ~15% less CPU than 500 on both databases (issue 27, measured).
+ */
+export const USAGE_SLICE = 1000;
 
 export interface UsageRecorderOptions {
   readonly store: Pick<VerifyStore, 'writeUsage'>;

@@ -140,7 +140,7 @@ function rollupSums() {
 
 /**
  * A slice's hour counts (by code, and by key) and tag counts as rollup rows, hourly and daily,
- * under each key's owner. Rows are summed in memory first (500 keys of one tenant become a few
+ * under each key's owner. Rows are summed in memory first (a slice's keys of one tenant become a few
  * rows by code) and come in primary-key order: concurrent flushes on PostgreSQL lock the shared
  * rows (a tenant's code of the hour) in one order and cannot deadlock.
  */
