@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { buildApp } from '../dist/http/app.js';
 import { loadConfig } from '../dist/http/config.js';
+import { rootCalls } from './lib/root-calls.mjs';
 import { insertKeys } from './lib/keys.mjs';
 
 const CACHED_KEYS = Number(process.env.BENCH_MEMORY_KEYS ?? 100_000);
@@ -26,16 +27,7 @@ const keyward = await buildApp({
   logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
 });
 
-async function call(method, url, body) {
-  const response = await keyward.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` },
-    payload: body,
-  });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.json();
-}
+const call = rootCalls(keyward);
 const tenant = await call('POST', '/v1/tenants', { name: 'Bench' });
 const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
 // Issue 24: with BENCH_WEBHOOK_ENDPOINT=1, an endpoint subscribed to every event (a credits

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { rootCalls } from './lib/root-calls.mjs';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -34,16 +35,7 @@ const pepper = randomBytes(32).toString('base64url');
 const config = loadConfig(env, { dataDir, pepper, usageFlushMs: 3_600_000 });
 const keyward = await buildApp({ config, logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
 
-async function call(method, url, body) {
-  const response = await keyward.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` },
-    payload: body,
-  });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.json();
-}
+const call = rootCalls(keyward);
 const tenant = await call('POST', '/v1/tenants', { name: 'Bench' });
 const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
 const template = await call('POST', '/v1/keys', {

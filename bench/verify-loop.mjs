@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp } from '../dist/http/app.js';
 import { loadConfig } from '../dist/http/config.js';
+import { rootCalls } from './lib/root-calls.mjs';
 
 const plainCalls = Number(process.argv[2] ?? 20_000);
 const meteredCalls = Number(process.argv[3] ?? 2_000);
@@ -31,16 +32,7 @@ const keyward = await buildApp({
   logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
 });
 
-async function call(method, url, body) {
-  const response = await keyward.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${keyward.rootKey.createdKey}` },
-    payload: body,
-  });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.json();
-}
+const call = rootCalls(keyward);
 const tenant = await call('POST', '/v1/tenants', { name: 'Loop' });
 const environment = await call('POST', '/v1/environments', { tenantId: tenant.id, name: 'prod' });
 const plain = await call('POST', '/v1/keys', {
