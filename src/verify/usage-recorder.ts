@@ -1,3 +1,15 @@
+/**
+ * Key usage, counted in memory on the verify path and written in batches (SPEC §4): a verify
+ * costs a few Map lookups and a counter increment, never a storage access. Pending counts are
+ * flushed every `intervalMs`, as soon as `maxEntries` distinct key/hour/code counters are
+ * pending, and on close, as upserts that add to the stored counts (the rows: usage-rows.ts),
+ * `USAGE_SLICE` keys to a transaction, verifies served between slices and between statements.
+ *
+ * A flush swaps the pending buffer for an empty one before it writes, so verifies during the
+ * write are kept for the next one; a failed flush adds back the counts it had not stored.
+ * Flushes and consistent reads take turns (one at a time), so a read of stored rows plus
+ * pending counts never counts a verify twice or misses one.
+ */
 import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
 import type { KeyOwner, VerifyStore } from './verify-store.js';
 import { HOUR_MS, mergeCells, type Cell } from './usage-cells.js';
