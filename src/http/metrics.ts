@@ -12,7 +12,7 @@ import type { CacheLookups } from '../verify/authenticate.js';
 import { fixedHistogram } from './fixed-histogram.js';
 
 /** What a verify came to: a yes, a verdict other than yes, a request it could not judge, or 503. */
-export type VerifyOutcome = 'valid' | 'denied' | 'invalid' | 'unavailable';
+export type VerifyOutcome = 'valid' | 'denied' | 'invalid' | 'unavailable' | 'error';
 
 export interface MetricSources {
   readonly keyCacheEntries: () => number;
@@ -80,9 +80,9 @@ export function createMetrics(sources: MetricSources): Metrics {
   });
   const verifyLatency = fixedHistogram<VerifyOutcome>({
     name: 'keyward_verify_duration_seconds',
-    help: 'Verify latency from the request’s arrival to its answer, by outcome: valid, denied (any other verdict), invalid (a 4xx problem), unavailable (503)',
+    help: 'Verify latency from the request’s arrival to its answer, by outcome: valid, denied (any other verdict), invalid (a 4xx problem), unavailable (503), error (500: a stored key that does not read)',
     labelName: 'outcome',
-    labels: ['valid', 'denied', 'invalid', 'unavailable'],
+    labels: ['valid', 'denied', 'invalid', 'unavailable', 'error'],
     buckets: VERIFY_BUCKETS,
   });
   verifyLatency.register(registry);

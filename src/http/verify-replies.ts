@@ -61,10 +61,11 @@ export function problemReply(problem: Problem, requestId: string, retryAfter?: n
 export function verifyReplies(deps: VerifyReplyDeps): VerifyReplies {
   const { metrics, storageOutage } = deps;
 
-  const corrupt = (error: CorruptColumnError, requestId: string): VerifyReply => {
+  const corrupt = (error: CorruptColumnError, requestId: string, elapsedMs: number): VerifyReply => {
     // Storage answered, with a row its columns cannot hold (a hand edit, a bug): not an outage, and
     // no other node would answer better, so not 503. A server-side fault, said with the row to repair.
     metrics.countVerify('INTERNAL');
+    metrics.observeVerify('error', elapsedMs / 1000);
     const keyId = error.rowId ?? 'unknown';
     deps
       .log(requestId)
@@ -112,7 +113,9 @@ export function verifyReplies(deps: VerifyReplyDeps): VerifyReplies {
       };
     },
     failed(error, requestId, elapsedMs) {
-      return error instanceof CorruptColumnError ? corrupt(error, requestId) : unavailable(error, requestId, elapsedMs);
+      return error instanceof CorruptColumnError
+        ? corrupt(error, requestId, elapsedMs)
+        : unavailable(error, requestId, elapsedMs);
     },
   };
 }

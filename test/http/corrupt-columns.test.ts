@@ -57,8 +57,18 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
       .set({ metadata: '{"private-note":' })
       .where('id', '=', made.body.id)
       .execute();
+    const timedErrors = async () => {
+      const text = (await kw.client().get('/metrics')).body as string;
+      const line = text
+        .split('\n')
+        .find((entry) => entry.startsWith('keyward_verify_duration_seconds_count{outcome="error"}'));
+      return Number(line?.split(' ').pop());
+    };
+    const timedBefore = await timedErrors();
     const verified = await kw.client().post('/v1/verify', { key: made.body.key });
     expect(verified.status).toBe(500);
+    // Timed under its own outcome, so a dashboard of verify latency does not lose its 500s.
+    expect((await timedErrors()) - timedBefore).toBe(1);
     expect(verified.headers['content-type']).toContain('application/problem+json');
     expect(verified.body.code).toBe('INTERNAL');
     expect(JSON.stringify(verified.body)).not.toContain('private-note');
