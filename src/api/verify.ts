@@ -81,32 +81,22 @@ export const Missing = Type.Object(
 const StringOrNull = (options: { format?: string; description?: string } = {}) =>
   Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 
+/** Every code a verdict can carry (SPEC §3 and the usage controls of §4). */
+const VERDICT_CODES = [
+  'VALID',
+  'NOT_FOUND',
+  'REVOKED',
+  'EXPIRED',
+  'DISABLED',
+  'FORBIDDEN',
+  'MFA_REQUIRED',
+  'RATE_LIMITED',
+  'USAGE_EXCEEDED',
+] as const;
+
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<
-    | 'VALID'
-    | 'NOT_FOUND'
-    | 'REVOKED'
-    | 'EXPIRED'
-    | 'DISABLED'
-    | 'FORBIDDEN'
-    | 'MFA_REQUIRED'
-    | 'RATE_LIMITED'
-    | 'USAGE_EXCEEDED'
-  >({
-    type: 'string',
-    enum: [
-      'VALID',
-      'NOT_FOUND',
-      'REVOKED',
-      'EXPIRED',
-      'DISABLED',
-      'FORBIDDEN',
-      'MFA_REQUIRED',
-      'RATE_LIMITED',
-      'USAGE_EXCEEDED',
-    ],
-  }),
+  code: Type.Unsafe<(typeof VERDICT_CODES)[number]>({ type: 'string', enum: [...VERDICT_CODES] }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
   environmentId: StringOrNull(),
