@@ -3,6 +3,7 @@
  * verify cache and its change follower, and every route. `listen` is the caller's business
  * (see server.ts); tests use `app.inject()`.
  */
+import { keepTickObjectShape } from './tick-shape.js';
 import { createFastify, type FastifyParts } from './fastify-instance.js';
 import { answerVerifiesFirst } from './verify-fast-path-setup.js';
 import { verifyReplies } from './verify-replies.js';
@@ -59,6 +60,8 @@ export const VERSION = '0.1.0';
 export type { BuildOptions, Keyward } from './keyward.js';
 
 export async function buildApp(options: BuildOptions): Promise<Keyward> {
+  // Every process that verifies, an embedding one too, keeps nextTick fast (tick-shape.ts).
+  keepTickObjectShape();
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const timeouts = databaseTimeouts(config);

@@ -38,7 +38,8 @@ function unshownRootKey(dataDir: string): string | null {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<Running> {
   // A process that serves keeps nextTick fast for good: before the build, whose work ends in the
-  // major GC that would otherwise free the tick objects' maps (tick-shape.ts).
+  // major GC that would otherwise free the tick objects' maps (tick-shape.ts; buildApp asks again,
+  // for processes that embed it).
   keepTickObjectShape();
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const terminal = options.terminal ?? process.stdout.isTTY === true;
