@@ -1,5 +1,6 @@
 /** The verify request and answer: 200 for every key, permission and resource outcome. */
 import { Type, type Static } from '@sinclair/typebox';
+import { ANSWER_CODES } from '../core/error-codes.js';
 import { PermissionName } from './keys.js';
 import { RateLimitState } from './ratelimits.js';
 
@@ -81,22 +82,9 @@ export const Missing = Type.Object(
 const StringOrNull = (options: { format?: string; description?: string } = {}) =>
   Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 
-/** Every code a verdict can carry (SPEC §3 and the usage controls of §4). */
-const VERDICT_CODES = [
-  'VALID',
-  'NOT_FOUND',
-  'REVOKED',
-  'EXPIRED',
-  'DISABLED',
-  'FORBIDDEN',
-  'MFA_REQUIRED',
-  'RATE_LIMITED',
-  'USAGE_EXCEEDED',
-] as const;
-
 export const VerifyAnswer = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Unsafe<(typeof VERDICT_CODES)[number]>({ type: 'string', enum: [...VERDICT_CODES] }),
+  code: Type.Unsafe<(typeof ANSWER_CODES)[number]>({ type: 'string', enum: [...ANSWER_CODES] }),
   keyId: StringOrNull(),
   tenantId: StringOrNull(),
   environmentId: StringOrNull(),

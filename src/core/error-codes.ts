@@ -33,16 +33,21 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** The verdict codes a key check can answer with. */
-export type VerdictCode =
-  | 'VALID'
-  | 'NOT_FOUND'
-  | 'REVOKED'
-  | 'EXPIRED'
-  | 'DISABLED'
-  | 'FORBIDDEN'
-  | 'MFA_REQUIRED'
-  | 'USAGE_EXCEEDED';
+/** Every code a verify answer can carry: the key check's verdicts and the usage controls' (SPEC §3, §4). */
+export const ANSWER_CODES = [
+  'VALID',
+  'NOT_FOUND',
+  'REVOKED',
+  'EXPIRED',
+  'DISABLED',
+  'FORBIDDEN',
+  'MFA_REQUIRED',
+  'RATE_LIMITED',
+  'USAGE_EXCEEDED',
+] as const;
+
+/** The verdict codes a key check can answer with: every answer's but a rate limit's. */
+export type VerdictCode = Exclude<(typeof ANSWER_CODES)[number], 'RATE_LIMITED'>;
 
 /** An expected failure, carried as a value from services to the one HTTP mapping. */
 export interface Problem {
