@@ -178,12 +178,10 @@ async function httpRuns(keyward, bare, keySets) {
   for (const row of rows) row.vsBare = round(row.rps / baseline, 2);
   // Each round's ratio to that round's bare run: the spread a median hides.
   rows.forEach((row, i) => {
-    row.roundsVsBare = samples[i].map((sample, round) => round2(sample.rps / samples[0][round].rps));
+    row.roundsVsBare = samples[i].map((sample, index) => round(sample.rps / samples[0][index].rps, 2));
   });
   return rows;
 }
-
-const round2 = (value) => round(value, 2);
 
 function printRuns(title, rows) {
   console.log(

@@ -4,6 +4,7 @@
  * answer nor the log carries the stored value.
  */
 import { describe, expect, it } from 'vitest';
+import { metricSample } from '../support/metrics.js';
 import { testDatabases } from '../support/databases.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
@@ -57,13 +58,11 @@ describe.each(testDatabases())('corrupt columns on $name', (db) => {
       .set({ metadata: '{"private-note":' })
       .where('id', '=', made.body.id)
       .execute();
-    const timedErrors = async () => {
-      const text = (await kw.client().get('/metrics')).body as string;
-      const line = text
-        .split('\n')
-        .find((entry) => entry.startsWith('keyward_verify_duration_seconds_count{outcome="error"}'));
-      return Number(line?.split(' ').pop());
-    };
+    const timedErrors = async () =>
+      metricSample(
+        (await kw.client().get('/metrics')).body as string,
+        'keyward_verify_duration_seconds_count{outcome="error"}',
+      );
     const timedBefore = await timedErrors();
     const verified = await kw.client().post('/v1/verify', { key: made.body.key });
     expect(verified.status).toBe(500);

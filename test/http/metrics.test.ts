@@ -3,6 +3,7 @@
  * outcome class, management requests' latency by route pattern and status class, the cache hit
  * ratio, storage health, and the node's own state.
  */
+import { metricSample } from '../support/metrics.js';
 import { describe, expect, it } from 'vitest';
 import { sqliteOnly } from '../support/databases.js';
 import { seedTenant } from '../support/keyward.js';
@@ -10,13 +11,6 @@ import { keywardForSuite } from '../support/suite-keyward.js';
 
 describe.each(sqliteOnly())('metrics on $name', (db) => {
   const kw = keywardForSuite(db);
-
-  const sample = (text: string, name: string): number => {
-    const line = text
-      .split('\n')
-      .find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
-    return line === undefined ? Number.NaN : Number(line.split(' ').pop());
-  };
 
   it('counts verifies by code and shows the caches, the change log and pending usage, without a key', async () => {
     const seeded = await seedTenant(kw, 'Metered');
@@ -34,12 +28,12 @@ describe.each(sqliteOnly())('metrics on $name', (db) => {
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toMatch(/^text\/plain/);
     const text = reply.body as string;
-    expect(sample(text, 'keyward_verify_total{code="VALID"}')).toBe(3);
-    expect(sample(text, 'keyward_verify_total{code="FORBIDDEN"}')).toBe(1);
-    expect(sample(text, 'keyward_verify_total{code="VALIDATION"}')).toBe(1);
-    expect(sample(text, 'keyward_key_cache_entries')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'keyward_usage_pending_entries')).toBeGreaterThanOrEqual(2);
-    expect(sample(text, 'keyward_change_log_staleness_seconds')).toBeGreaterThanOrEqual(0);
+    expect(metricSample(text, 'keyward_verify_total{code="VALID"}')).toBe(3);
+    expect(metricSample(text, 'keyward_verify_total{code="FORBIDDEN"}')).toBe(1);
+    expect(metricSample(text, 'keyward_verify_total{code="VALIDATION"}')).toBe(1);
+    expect(metricSample(text, 'keyward_key_cache_entries')).toBeGreaterThanOrEqual(1);
+    expect(metricSample(text, 'keyward_usage_pending_entries')).toBeGreaterThanOrEqual(2);
+    expect(metricSample(text, 'keyward_change_log_staleness_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).not.toContain(key.body.key);
   });
@@ -53,7 +47,7 @@ describe.each(sqliteOnly())('metrics on $name', (db) => {
     });
     const before = await kw.client().get('/metrics');
     const count = (text: string, outcome: string) =>
-      sample(text, `keyward_verify_duration_seconds_count{outcome="${outcome}"}`);
+      metricSample(text, `keyward_verify_duration_seconds_count{outcome="${outcome}"}`);
     await kw.client().post('/v1/verify', { key: key.body.key, permission: 'functions.execute' });
     await kw.client().post('/v1/verify', { key: key.body.key, permission: 'secrets.manage' });
     await kw.client().post('/v1/verify', { key: 'kw_nosuchkeyatall', permission: 'functions.execute' });
@@ -72,10 +66,10 @@ describe.each(sqliteOnly())('metrics on $name', (db) => {
       invalid: 1,
       unavailable: 0,
     });
-    expect(sample(text, 'keyward_verify_duration_seconds_bucket{le="+Inf",outcome="valid"}')).toBe(
+    expect(metricSample(text, 'keyward_verify_duration_seconds_bucket{le="+Inf",outcome="valid"}')).toBe(
       count(text, 'valid'),
     );
-    expect(sample(text, 'keyward_verify_duration_seconds_sum{outcome="valid"}')).toBeGreaterThan(0);
+    expect(metricSample(text, 'keyward_verify_duration_seconds_sum{outcome="valid"}')).toBeGreaterThan(0);
   });
 
   it('has a latency histogram of management requests by route pattern and status class, never the raw URL', async () => {
@@ -90,13 +84,22 @@ describe.each(sqliteOnly())('metrics on $name', (db) => {
     const text = (await kw.client().get('/metrics')).body as string;
     expect(text).toContain('# TYPE keyward_http_request_duration_seconds histogram');
     expect(
-      sample(text, 'keyward_http_request_duration_seconds_count{route="/v1/keys/:id",method="GET",status_class="2xx"}'),
+      metricSample(
+        text,
+        'keyward_http_request_duration_seconds_count{route="/v1/keys/:id",method="GET",status_class="2xx"}',
+      ),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      sample(text, 'keyward_http_request_duration_seconds_count{route="/v1/keys/:id",method="GET",status_class="4xx"}'),
+      metricSample(
+        text,
+        'keyward_http_request_duration_seconds_count{route="/v1/keys/:id",method="GET",status_class="4xx"}',
+      ),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      sample(text, 'keyward_http_request_duration_seconds_count{route="/v1/keys",method="POST",status_class="2xx"}'),
+      metricSample(
+        text,
+        'keyward_http_request_duration_seconds_count{route="/v1/keys",method="POST",status_class="2xx"}',
+      ),
     ).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain(key.body.id as string);
     expect(text).not.toMatch(/keyward_http_request_duration_seconds\w*\{route="\/v1\/verify"/);
@@ -114,22 +117,25 @@ describe.each(sqliteOnly())('metrics on $name', (db) => {
     for (let i = 0; i < 3; i++) await kw.client().post('/v1/verify', { key: key.body.key });
     const text = (await kw.client().get('/metrics')).body as string;
     const grew = (result: string) =>
-      sample(text, `keyward_key_cache_lookups_total{result="${result}"}`) -
-      (sample(before, `keyward_key_cache_lookups_total{result="${result}"}`) || 0);
+      metricSample(text, `keyward_key_cache_lookups_total{result="${result}"}`) -
+      (metricSample(before, `keyward_key_cache_lookups_total{result="${result}"}`) || 0);
     expect({ hit: grew('hit'), miss: grew('miss') }).toEqual({ hit: 2, miss: 1 });
-    expect(sample(text, 'keyward_storage_up')).toBe(1);
+    expect(metricSample(text, 'keyward_storage_up')).toBe(1);
     expect(text).toContain('keyward_storage_latency_seconds');
     expect(text).toContain('# TYPE keyward_change_log_lag_seconds histogram');
   });
 
   it('observes how long after its commit a change was read from the change log', async () => {
-    const before = sample((await kw.client().get('/metrics')).body as string, 'keyward_change_log_lag_seconds_count');
+    const before = metricSample(
+      (await kw.client().get('/metrics')).body as string,
+      'keyward_change_log_lag_seconds_count',
+    );
     await seedTenant(kw, 'Lagging');
     await kw.keyward.follower.catchUp();
     const text = (await kw.client().get('/metrics')).body as string;
-    expect(sample(text, 'keyward_change_log_lag_seconds_count')).toBeGreaterThan(before);
-    expect(sample(text, 'keyward_change_log_lag_seconds_bucket{le="+Inf"}')).toBe(
-      sample(text, 'keyward_change_log_lag_seconds_count'),
+    expect(metricSample(text, 'keyward_change_log_lag_seconds_count')).toBeGreaterThan(before);
+    expect(metricSample(text, 'keyward_change_log_lag_seconds_bucket{le="+Inf"}')).toBe(
+      metricSample(text, 'keyward_change_log_lag_seconds_count'),
     );
   });
 });

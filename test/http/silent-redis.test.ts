@@ -5,6 +5,7 @@
  * reconnection attempt; when Redis answers again they say so, once. The node reaches Redis
  * through a proxy the test silences.
  */
+import { metricSample } from '../support/metrics.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/http/config.js';
 import { sqliteOnly } from '../support/databases.js';
@@ -44,12 +45,8 @@ describe.skipIf(!redis).each(sqliteOnly())('a silent Redis, on $name', (db) => {
     return key.body.key as string;
   }
   const readyz = () => kw.client().get('/readyz');
-  const redisUp = async (): Promise<number> => {
-    const line = ((await kw.client().get('/metrics')).body as string)
-      .split('\n')
-      .find((candidate) => candidate.startsWith('keyward_redis_up '));
-    return Number(line?.split(' ')[1]);
-  };
+  const redisUp = async (): Promise<number> =>
+    metricSample((await kw.client().get('/metrics')).body as string, 'keyward_redis_up');
   /** Log lines about Redis at warn level (pino's 40) and above, and at info saying it is back. */
   const redisLines = (level: number): string[] =>
     kw
