@@ -11,7 +11,7 @@ import { requestIdGenerator } from '../core/ids.js';
 import { secretBox } from '../core/secret-box.js';
 import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
-import { createVerifier } from '../verify/verify.js';
+import { createVerifier, plainResult } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
@@ -260,7 +260,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     pruneAudit: audit.prune,
     usage,
     webhooks: events,
-    verify: async (input, sourceIp) => verify(input, sourceIp),
+    verify: async (input, sourceIp) => plainResult(await verify(input, sourceIp)),
     markStopping: () => {
       stopping = true;
     },

@@ -13,7 +13,7 @@ import { ProblemSchema } from '../api/common.js';
 import { VerifyAnswer } from '../api/verify.js';
 import type { Problem } from '../core/error-codes.js';
 import { CorruptColumnError } from '../storage/corrupt-column.js';
-import { answerJson, type VerifyResult } from '../verify/verify.js';
+import { answerJson, verdictCode, type VerifyResult } from '../verify/verify.js';
 import { tooManyFailures, type FloodControl } from './flood-control.js';
 import type { Metrics } from './metrics.js';
 import type { OutageLog } from './outage-log.js';
@@ -97,7 +97,7 @@ export function verifyReplies(deps: VerifyReplyDeps): VerifyReplies {
         metrics.observeVerify(result.problem.code === 'UNAVAILABLE' ? 'unavailable' : 'invalid', elapsedMs / 1000);
         return problemReply(result.problem, requestId);
       }
-      const code = result.value.code;
+      const code = verdictCode(result);
       metrics.countVerify(code);
       metrics.observeVerify(code === 'VALID' ? 'valid' : 'denied', elapsedMs / 1000);
       // Only an unknown key is counted against its source: a valid key's verify does nothing more.

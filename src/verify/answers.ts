@@ -4,8 +4,8 @@
  * answer's once, a rate-limited key's from its reused base and the buckets' states.
  */
 import type { VerifyAnswerObject } from '../api/verify.js';
-import type { KeyRecord } from '../core/key-record.js';
-import { ratelimitsJson } from './rate-limits.js';
+import type { KeyRecord, RateBucket } from '../core/key-record.js';
+import { ratelimitsJson, type RateOutcome } from './rate-limits.js';
 
 /** Every code an answer can carry: the key's verdicts and the usage controls'. */
 export type AnswerCode = VerifyAnswerObject['code'];
@@ -51,24 +51,44 @@ export class ReusedResult {
 }
 
 /**
- * A rate-limited key's verdict: a reused answer (`base`) and the buckets' states. Its JSON is the
- * base's, written once, with the states added, not the whole answer serialised on every verify.
+ * A verdict about a key with rate limits (and no credits): its code, and its JSON, the base's
+ * (written once) with the buckets' states added, made in the turn of the take from the limiter's
+ * outcome. The answer as an object is made only when asked for, from that JSON: over HTTP nothing
+ * but the reply's text is made per verify (issue 27: rate limits without per-request allocation);
+ * an in-process caller gets the same answer the route sends.
  */
 export class LimitedResult {
   readonly ok = true as const;
-  readonly value: VerifyAnswerObject;
-  readonly #base: ReusedResult;
+  readonly code: 'VALID' | 'RATE_LIMITED';
+  readonly #json: string;
+  #value: VerifyAnswerObject | undefined = undefined;
 
-  constructor(value: VerifyAnswerObject, base: ReusedResult) {
-    this.value = value;
-    this.#base = base;
+  /** `base`: the key's reused VALID (with `cacheTtlMs` 0) or RATE_LIMITED answer. */
+  constructor(base: ReusedResult, buckets: readonly RateBucket[], outcome: RateOutcome, now: number) {
+    this.code = base.value.code === 'VALID' ? 'VALID' : 'RATE_LIMITED';
+    this.#json = `${ReusedResult.json(base).slice(0, -1)}${ratelimitsJson(buckets, outcome, now)}}`;
   }
 
-  static json(result: LimitedResult): string | undefined {
-    const states = result.value.ratelimits;
-    if (states === undefined) return undefined;
-    return `${ReusedResult.json(result.#base).slice(0, -1)}${ratelimitsJson(states)}}`;
+  get value(): VerifyAnswerObject {
+    return (this.#value ??= JSON.parse(this.#json) as VerifyAnswerObject);
   }
+
+  static json(result: LimitedResult): string {
+    return result.#json;
+  }
+}
+
+/** A verdict's code, read without making a rate-limited verdict's answer object. */
+export function verdictCode(result: { readonly ok: true; readonly value: VerifyAnswerObject }): AnswerCode {
+  return result instanceof LimitedResult ? result.code : result.value.code;
+}
+
+/**
+ * A verdict as the plain `{ ok, value }` an embedding caller keeps: a rate-limited one's answer
+ * made now, so it spreads and compares as the others do.
+ */
+export function plainResult<T extends { readonly ok: boolean }>(result: T): T {
+  return result instanceof LimitedResult ? ({ ok: true, value: result.value } as unknown as T) : result;
 }
 
 /**

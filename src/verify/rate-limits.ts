@@ -68,8 +68,11 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
     take(buckets, cost, now) {
       if (windows.size >= SWEEP_AT * 2) sweep(now);
       const count = buckets.length;
-      used.length = count;
-      limits.length = count;
+      // Set only when it changes: a length store is a builtin call, and cost as much as the rest of a take.
+      if (used.length !== count) {
+        used.length = count;
+        limits.length = count;
+      }
       let allowed = true;
       for (let index = 0; index < count; index++) {
         const bucket = buckets[index] as RateBucket;
@@ -97,7 +100,7 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
         }
       }
       // Not kept past the take: a window swept from the map is not held alive here.
-      found.fill(undefined, 0, count);
+      for (let index = 0; index < count; index++) found[index] = undefined;
       outcome.allowed = allowed;
       return outcome;
     },
@@ -216,6 +219,19 @@ function resetAtText(end: number): string {
   return text;
 }
 
+/** A bucket's state after a take: the limit enforced, what is left of it, and when its window ends. */
+function limitOf(bucket: RateBucket, outcome: RateOutcome, index: number): number {
+  return outcome.limits[index] ?? bucket.limit;
+}
+
+function remainingOf(limit: number, outcome: RateOutcome, index: number): number {
+  return Math.max(0, limit - (outcome.used[index] ?? 0));
+}
+
+function resetAtOf(bucket: RateBucket, now: number): string {
+  return resetAtText(windowOf(bucket, now) + bucket.durationMs);
+}
+
 function limitedAnswer(
   buckets: readonly RateBucket[],
   outcome: RateOutcome,
@@ -226,12 +242,12 @@ function limitedAnswer(
   const ratelimits: RateLimitStateObject[] = new Array(buckets.length);
   for (let index = 0; index < buckets.length; index++) {
     const bucket = buckets[index] as RateBucket;
-    const limit = outcome.limits[index] ?? bucket.limit;
+    const limit = limitOf(bucket, outcome, index);
     ratelimits[index] = {
       name: bucket.name,
       limit,
-      remaining: Math.max(0, limit - (outcome.used[index] ?? 0)),
-      resetAt: resetAtText(windowOf(bucket, now) + bucket.durationMs),
+      remaining: remainingOf(limit, outcome, index),
+      resetAt: resetAtOf(bucket, now),
     };
   }
   const base = outcome.allowed ? allowed : refused;
@@ -253,10 +269,11 @@ function limitedAnswer(
 }
 
 /**
- * A verdict for a key with limits, after its buckets were checked (`cost` 0: only looked at):
- * `allowed` (VALID) or `refused` (RATE_LIMITED), the key's reused answers with `cacheTtlMs` 0,
- * plus every bucket's state. Never cached by the client: it spent. In memory it is decided in the
- * same turn; only Redis makes a promise.
+ * A verdict, as an object, for a key with limits and credits, after its buckets were checked
+ * (`cost` 0: only looked at): `allowed` (VALID) or `refused` (RATE_LIMITED), the key's reused
+ * answers with `cacheTtlMs` 0, plus every bucket's state; the credit spend completes it. A key
+ * with limits alone is answered from the outcome without it (verify.ts, `limitedResult`). Never
+ * cached by the client: it spent. In memory it is decided in the same turn; only Redis makes a promise.
  */
 export function limitVerdict(
   limiter: RateLimiter,
@@ -285,13 +302,18 @@ function stateHead(name: string): string {
   return head;
 }
 
-/** The `ratelimits` member of an answer as JSON (`,"ratelimits":[…]`), written by hand: its fields are known. */
-export function ratelimitsJson(states: readonly RateLimitStateObject[]): string {
+/**
+ * The `ratelimits` member of an answer as JSON (`,"ratelimits":[…]`), written by hand from the
+ * buckets and the limiter's outcome, which the limiter reuses: read in the turn of the take. No
+ * state object is made for it: a rate-limited verify over HTTP makes only its reply's text.
+ */
+export function ratelimitsJson(buckets: readonly RateBucket[], outcome: RateOutcome, now: number): string {
   let json = ',"ratelimits":[';
-  for (let index = 0; index < states.length; index++) {
-    const state = states[index] as RateLimitStateObject;
+  for (let index = 0; index < buckets.length; index++) {
+    const bucket = buckets[index] as RateBucket;
+    const limit = limitOf(bucket, outcome, index);
     if (index > 0) json += ',';
-    json += `${stateHead(state.name)}${state.limit},"remaining":${state.remaining},"resetAt":"${state.resetAt}"}`;
+    json += `${stateHead(bucket.name)}${limit},"remaining":${remainingOf(limit, outcome, index)},"resetAt":"${resetAtOf(bucket, now)}"}`;
   }
   return `${json}]`;
 }

@@ -12,14 +12,14 @@ import type { Clock } from '../core/clock.js';
 import { allowedByAll } from '../core/ip-allowlist.js';
 import { checkResource, checkType } from '../core/check.js';
 import { fail, ok, type Result } from '../core/error-codes.js';
-import { holdsPermission, keyPosition, keyVerdict, type KeyRecord } from '../core/key-record.js';
+import { holdsPermission, keyPosition, keyVerdict, type KeyRecord, type RateBucket } from '../core/key-record.js';
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
 import type { CreditSpender, Spend } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
-import { answer, LimitedResult, ReusedResult, reusable, type AnswerCode } from './answers.js';
-import { limitVerdict, type RateLimiter } from './rate-limits.js';
+import { answer, LimitedResult, ReusedResult, reusable, verdictCode, type AnswerCode } from './answers.js';
+import { limitVerdict, type RateLimiter, type RateOutcome } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
 export interface VerifyDeps {
@@ -38,7 +38,7 @@ export interface VerifyDeps {
 
 export type VerifyResult = Result<VerifyAnswerObject>;
 
-export { answerJson } from './answers.js';
+export { answerJson, plainResult, verdictCode } from './answers.js';
 
 /**
  * Verifies one request. `sourceIp`: where the request came from (the socket, or the proxy's
@@ -112,14 +112,6 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     return result;
   };
 
-  /** A metered verdict as a result: one of only rate limits is written from its reused base. */
-  const meteredResult = (key: KeyRecord, verdict: VerifyAnswerObject): VerifyResult => {
-    if (verdict.ratelimits === undefined || verdict.credits !== undefined) return ok(verdict);
-    if (verdict.code === 'VALID') return new LimitedResult(verdict, fixedAnswer(key, 'METERED'));
-    if (verdict.code === 'RATE_LIMITED') return new LimitedResult(verdict, fixedAnswer(key, 'RATE_LIMITED'));
-    return ok(verdict);
-  };
-
   const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult =>
     ok({ ...answer('FORBIDDEN', key, 0), missing });
 
@@ -148,7 +140,7 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     now: number,
   ): VerifyResult => {
     // Every verdict about a known key is usage; an unknown or malformed key is no key's.
-    if (result.ok) deps.usage?.record(key, result.value.code, input.clientIp ?? sourceIp ?? null, now, input.tags);
+    if (result.ok) deps.usage?.record(key, verdictCode(result), input.clientIp ?? sourceIp ?? null, now, input.tags);
     return result;
   };
 
@@ -162,17 +154,27 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     now: number,
   ): VerifyResult | Promise<VerifyResult> => {
     const spendsCredits = key.credits !== undefined && deps.credits !== undefined && input.cost !== 0;
-    if (key.ratelimits === undefined && !spendsCredits)
-      return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+    if (!spendsCredits) {
+      const buckets = key.ratelimits;
+      if (buckets === undefined) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+      const outcome = deps.rateLimits.take(buckets, input.cost ?? 1, now);
+      return outcome instanceof Promise
+        ? outcome.then((settled) => counted(key, limitedResult(key, buckets, settled, now), input, sourceIp, now))
+        : counted(key, limitedResult(key, buckets, outcome, now), input, sourceIp, now);
+    }
     const verdict = metered(key, input.cost ?? 1, now);
     return verdict instanceof Promise
-      ? verdict.then((settled) => counted(key, meteredResult(key, settled), input, sourceIp, now))
-      : counted(key, meteredResult(key, verdict), input, sourceIp, now);
+      ? verdict.then((settled) => counted(key, ok(settled), input, sourceIp, now))
+      : counted(key, ok(verdict), input, sourceIp, now);
   };
+
+  /** A key with rate limits alone: its reused answer and the buckets' states, as the reply's JSON. */
+  const limitedResult = (key: KeyRecord, buckets: readonly RateBucket[], outcome: RateOutcome, now: number) =>
+    new LimitedResult(fixedAnswer(key, outcome.allowed ? 'METERED' : 'RATE_LIMITED'), buckets, outcome, now);
 
   const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     if (key.ratelimits === undefined) return spend(key, cost, now, answer('VALID', key, deps.clientCacheTtlMs));
-    // The key's reused answers, with the buckets' states added: nothing else is made per verify.
+    // The key's reused answers with the buckets' states added, as an object the credit spend completes.
     const limited = limitVerdict(
       deps.rateLimits,
       key,

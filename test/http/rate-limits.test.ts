@@ -38,6 +38,19 @@ describe.each(testDatabases())('rate limits on $name', (db) => {
     });
   });
 
+  it('answers an embedding caller with the plain result the route sends', async () => {
+    const { key } = await keyWith([{ name: 'daily', limit: 3, durationMs: DAY }]);
+    const overHttp = await verify({ key });
+    const inProcess = await kw.keyward.verify({ key });
+    expect({ ...inProcess }).toEqual({
+      ok: true,
+      value: { ...overHttp, ratelimits: [{ ...overHttp.ratelimits[0], remaining: 1 }] },
+    });
+    expect(await verify({ key })).toMatchObject({ code: 'VALID', ratelimits: [{ remaining: 0 }] });
+    const refused = await kw.keyward.verify({ key });
+    expect(refused.ok && refused.value).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+  });
+
   it('holds 10 per second exactly on one node: 10 of 30 verifies in one window', async () => {
     clock.set(START);
     const { key } = await keyWith([{ name: 'per-second', limit: 10, durationMs: 1000 }]);
