@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildApp, type Keyward } from './app.js';
 import type { Config } from './config.js';
 import { stopOnSignals } from './stopping.js';
+import { stopPretenuring } from './pretenuring.js';
 import { keepTickObjectShape } from './tick-shape.js';
 import { buildWhenDatabaseAnswers } from './waiting-start.js';
 
@@ -39,8 +40,10 @@ function unshownRootKey(dataDir: string): string | null {
 export async function serve(config: Config, options: ServeOptions = {}): Promise<Running> {
   // A process that serves keeps nextTick fast for good: before the build, whose work ends in the
   // major GC that would otherwise free the tick objects' maps (tick-shape.ts; buildApp asks again,
-  // for processes that embed it).
+  // for processes that embed it). And it allocates nothing straight into the old generation
+  // (pretenuring.ts): only here, since a process that embeds Keyward may rely on that for its own.
   keepTickObjectShape();
+  stopPretenuring();
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const terminal = options.terminal ?? process.stdout.isTTY === true;
   const { keyward, port } = await buildWhenDatabaseAnswers(config, () => buildApp({ config }));
