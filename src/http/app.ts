@@ -11,7 +11,7 @@ import { requestIdGenerator } from '../core/ids.js';
 import { secretBox } from '../core/secret-box.js';
 import { systemClock } from '../core/clock.js';
 import { ProblemSchema } from '../api/common.js';
-import { createVerifier, plainResult } from '../verify/verify.js';
+import { createVerifier } from '../verify/verify.js';
 import { setUpRateLimiter } from '../verify/rate-limiter-setup.js';
 import { createResourceLookup } from '../verify/resource-lookup.js';
 import type { VerifyStore } from '../verify/verify-store.js';
@@ -184,7 +184,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     info: (message) => app.log.info(message),
     warn: (details, message) => app.log.warn(details, message),
   });
-  const verify = createVerifier({
+  const verifierDeps = {
     authenticator,
     clock,
     clientCacheTtlMs: config.clientCacheTtlMs,
@@ -193,7 +193,10 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     usage,
     rateLimits: rateLimits.limiter,
     credits: credits.spender,
-  });
+  };
+  // The routes send verdicts as JSON; an embedding caller keeps them as objects.
+  const verify = createVerifier({ ...verifierDeps, repliesAsJson: true });
+  const verifyInProcess = createVerifier(verifierDeps);
   const metrics = createMetrics({
     cacheLookups,
     storage: storageHealth,
@@ -260,7 +263,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     pruneAudit: audit.prune,
     usage,
     webhooks: events,
-    verify: async (input, sourceIp) => plainResult(await verify(input, sourceIp)),
+    verify: async (input, sourceIp) => verifyInProcess(input, sourceIp),
     markStopping: () => {
       stopping = true;
     },

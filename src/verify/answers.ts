@@ -53,9 +53,9 @@ export class ReusedResult {
 /**
  * A verdict about a key with rate limits (and no credits): its code, and its JSON, the base's
  * (written once) with the buckets' states added, made in the turn of the take from the limiter's
- * outcome. The answer as an object is made only when asked for, from that JSON: over HTTP nothing
- * but the reply's text is made per verify (issue 27: rate limits without per-request allocation);
- * an in-process caller gets the same answer the route sends.
+ * outcome: over HTTP nothing but the reply's text is made per verify (issue 27: rate limits
+ * without per-request allocation). Made only by a verifier whose verdicts are sent as JSON; the
+ * answer as an object, should anything ask, is made from that JSON.
  */
 export class LimitedResult {
   readonly ok = true as const;
@@ -81,14 +81,6 @@ export class LimitedResult {
 /** A verdict's code, read without making a rate-limited verdict's answer object. */
 export function verdictCode(result: { readonly ok: true; readonly value: VerifyAnswerObject }): AnswerCode {
   return result instanceof LimitedResult ? result.code : result.value.code;
-}
-
-/**
- * A verdict as the plain `{ ok, value }` an embedding caller keeps: a rate-limited one's answer
- * made now, so it spreads and compares as the others do.
- */
-export function plainResult<T extends { readonly ok: boolean }>(result: T): T {
-  return result instanceof LimitedResult ? ({ ok: true, value: result.value } as unknown as T) : result;
 }
 
 /**

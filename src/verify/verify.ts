@@ -34,11 +34,17 @@ export interface VerifyDeps {
   readonly rateLimits: RateLimiter;
   /** Spends usage credits of keys that have them. Absent: credits are not enforced. */
   readonly credits?: CreditSpender;
+  /**
+   * Whether verdicts are sent on as JSON (the HTTP routes): a rate-limited key's is then written
+   * as its reply's text, with no answer object (answers.ts, LimitedResult). Absent or false (an
+   * embedding caller): answers are objects, as a caller keeps, spreads and compares them.
+   */
+  readonly repliesAsJson?: boolean;
 }
 
 export type VerifyResult = Result<VerifyAnswerObject>;
 
-export { answerJson, plainResult, verdictCode } from './answers.js';
+export { answerJson, verdictCode } from './answers.js';
 
 /**
  * Verifies one request. `sourceIp`: where the request came from (the socket, or the proxy's
@@ -157,11 +163,22 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     if (!spendsCredits) {
       const buckets = key.ratelimits;
       if (buckets === undefined) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+      if (deps.repliesAsJson !== true) return meteredAnswer(key, input, sourceIp, now);
       const outcome = deps.rateLimits.take(buckets, input.cost ?? 1, now);
       return outcome instanceof Promise
         ? outcome.then((settled) => counted(key, limitedResult(key, buckets, settled, now), input, sourceIp, now))
         : counted(key, limitedResult(key, buckets, outcome, now), input, sourceIp, now);
     }
+    return meteredAnswer(key, input, sourceIp, now);
+  };
+
+  /** A metered verdict as an object: credits spent, or rate limits for a caller that keeps objects. */
+  const meteredAnswer = (
+    key: KeyRecord,
+    input: VerifyInput,
+    sourceIp: string | undefined,
+    now: number,
+  ): VerifyResult | Promise<VerifyResult> => {
     const verdict = metered(key, input.cost ?? 1, now);
     return verdict instanceof Promise
       ? verdict.then((settled) => counted(key, ok(settled), input, sourceIp, now))
