@@ -160,16 +160,15 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     now: number,
   ): VerifyResult | Promise<VerifyResult> => {
     const spendsCredits = key.credits !== undefined && deps.credits !== undefined && input.cost !== 0;
-    if (!spendsCredits) {
-      const buckets = key.ratelimits;
-      if (buckets === undefined) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
-      if (deps.repliesAsJson !== true) return meteredAnswer(key, input, sourceIp, now);
-      const outcome = deps.rateLimits.take(buckets, input.cost ?? 1, now);
-      return outcome instanceof Promise
-        ? outcome.then((settled) => counted(key, limitedResult(key, buckets, settled, now), input, sourceIp, now))
-        : counted(key, limitedResult(key, buckets, outcome, now), input, sourceIp, now);
-    }
-    return meteredAnswer(key, input, sourceIp, now);
+    const buckets = key.ratelimits;
+    if (buckets === undefined && !spendsCredits) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
+    if (buckets === undefined || spendsCredits || deps.repliesAsJson !== true)
+      return meteredAnswer(key, input, sourceIp, now);
+    // Rate limits alone, for a reply sent as JSON: no answer object at all.
+    const outcome = deps.rateLimits.take(buckets, input.cost ?? 1, now);
+    return outcome instanceof Promise
+      ? outcome.then((settled) => counted(key, limitedResult(key, buckets, settled, now), input, sourceIp, now))
+      : counted(key, limitedResult(key, buckets, outcome, now), input, sourceIp, now);
   };
 
   /** A metered verdict as an object: credits spent, or rate limits for a caller that keeps objects. */
