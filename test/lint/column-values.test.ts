@@ -28,6 +28,11 @@ const NOT_COLUMNS: readonly { readonly file: string; readonly text: string; read
   { file: 'src/verify/rate-limits.ts', text: 'reply[0] === 1', why: "the rate-limit Lua script's reply" },
   { file: 'src/verify/rate-limits.ts', text: 'allowed == 1 and cost', why: 'the rate-limit Lua script itself' },
   {
+    file: 'src/verify/answers.ts',
+    text: 'JSON.parse(this.#json) as VerifyAnswerObject',
+    why: 'a verify answer read back from the JSON LimitedResult itself wrote, not a column',
+  },
+  {
     file: 'src/modules/usage/analytics.service.ts',
     text: 'a.group > b.group ? 1 : 0',
     why: 'a sort comparator',
