@@ -68,7 +68,7 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
     take(buckets, cost, now) {
       if (windows.size >= SWEEP_AT * 2) sweep(now);
       const count = buckets.length;
-      // Set only when it changes: a length store is a builtin call, and cost as much as the rest of a take.
+      // Set only when it changes: a length store is a builtin call, and costs as much as the rest of a take.
       if (used.length !== count) {
         used.length = count;
         limits.length = count;
@@ -269,11 +269,12 @@ function limitedAnswer(
 }
 
 /**
- * A verdict, as an object, for a key with limits and credits, after its buckets were checked
- * (`cost` 0: only looked at): `allowed` (VALID) or `refused` (RATE_LIMITED), the key's reused
- * answers with `cacheTtlMs` 0, plus every bucket's state; the credit spend completes it. A key
- * with limits alone is answered from the outcome without it (verify.ts, `limitedResult`). Never
- * cached by the client: it spent. In memory it is decided in the same turn; only Redis makes a promise.
+ * A verdict, as an object, for a key with limits, after its buckets were checked (`cost` 0: only
+ * looked at): `allowed` (VALID) or `refused` (RATE_LIMITED), the key's reused answers with
+ * `cacheTtlMs` 0, plus every bucket's state; a credit spend completes it. For a key that spends
+ * credits too, or a caller that keeps answers as objects; a reply sent as JSON is written from the
+ * outcome without it (verify.ts, `limitedResult`). Never cached by the client: it spent. In memory
+ * it is decided in the same turn; only Redis makes a promise.
  */
 export function limitVerdict(
   limiter: RateLimiter,
