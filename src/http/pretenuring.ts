@@ -12,7 +12,9 @@
  * few seconds, and every request dearer (55-87 µs of server CPU against 33-48), plain keys as much
  * as rate-limited ones (the day before, 5 of 12 starts of a server of rate-limited keys only).
  * With it off, none in 22 starts. In the starts that were not slow, no difference this VM can
- * show. Which literal V8 pretenured there was not found.
+ * show. In two slow servers, V8's trace (switched on by signal) and gdb showed which pretenured
+ * literals were still making objects: the key record's, the verify answer's and the key-cache
+ * entry's in both, the usage counters' in one. Which of them starts the slow mode is not known.
  */
 import { setFlagsFromString } from 'node:v8';
 
