@@ -40,8 +40,8 @@ function unshownRootKey(dataDir: string): string | null {
 export async function serve(config: Config, options: ServeOptions = {}): Promise<Running> {
   // A process that serves keeps nextTick fast for good: before the build, whose work ends in the
   // major GC that would otherwise free the tick objects' maps (tick-shape.ts; buildApp asks again,
-  // for processes that embed it). And it allocates nothing straight into the old generation
-  // (pretenuring.ts): only here, since a process that embeds Keyward may rely on that for its own.
+  // for processes that embed it). And V8 stops pretenuring literals into the old generation
+  // (pretenuring.ts): only here, since a process that embeds Keyward may rely on it for its own.
   keepTickObjectShape();
   stopPretenuring();
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
