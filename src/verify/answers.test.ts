@@ -2,7 +2,8 @@ import fastJson from 'fast-json-stringify';
 import { describe, expect, it } from 'vitest';
 import { VerifyAnswer, type VerifyAnswerObject } from '../api/verify.js';
 import type { KeyRecord } from '../core/key-record.js';
-import { answer, answerJson, LimitedResult, reusable, verdictCode } from './answers.js';
+import { answer, answerJson, creditsJson, MeteredResult, reusable, verdictCode } from './answers.js';
+import { ratelimitsJson } from './rate-limits.js';
 
 const key = {
   id: 'key_01',
@@ -30,14 +31,14 @@ const states = [
   { name: 'per.day_2', limit: 5000, remaining: 0, resetAt: '2026-12-07T00:00:00.000Z' },
 ];
 
-describe('a rate-limited key’s answer written by hand', () => {
+describe('a metered key’s answer written by hand', () => {
   for (const [code, base] of [
     ['VALID', reusable(answer('VALID', key, 0))],
     ['RATE_LIMITED', reusable(answer('RATE_LIMITED', key, 30_000))],
   ] as const) {
     it(`says what the schema's serializer says of the same answer (${code})`, () => {
       const value: VerifyAnswerObject = { ...base.value, ratelimits: states };
-      const result = new LimitedResult(base, buckets, outcome, now);
+      const result = new MeteredResult(base, ratelimitsJson(buckets, outcome, now));
       const json = answerJson(result);
       expect(json).toBeDefined();
       expect(JSON.parse(json as string)).toEqual(JSON.parse(schemaSerialize(value)));
@@ -45,6 +46,22 @@ describe('a rate-limited key’s answer written by hand', () => {
       expect(verdictCode(result)).toBe(code);
     });
   }
+
+  it('writes a key with credits alone as the serializer does, byte for byte', () => {
+    const base = reusable(answer('VALID', key, 0));
+    const result = new MeteredResult(base, creditsJson(0));
+    const value: VerifyAnswerObject = { ...base.value, credits: { remaining: 0 } };
+    expect(answerJson(result)).toBe(schemaSerialize(value));
+    expect(verdictCode(result)).toBe('VALID');
+  });
+
+  it('adds credits left after the states, where the schema puts them', () => {
+    const base = reusable(answer('VALID', key, 0));
+    const result = new MeteredResult(base, `${ratelimitsJson(buckets, outcome, now)}${creditsJson(41)}`);
+    const value: VerifyAnswerObject = { ...base.value, ratelimits: states, credits: { remaining: 41 } };
+    expect(MeteredResult.json(result)).toBe(schemaSerialize(value));
+    expect(result.value).toEqual(value);
+  });
 
   it('leaves an answer made for one request to the serializer', () => {
     expect(answerJson({ ok: true, value: answer('FORBIDDEN', key, 0) })).toBeUndefined();

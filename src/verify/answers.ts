@@ -1,11 +1,10 @@
 /**
  * Verify's answers (issue 27): built from a key record, the ones no request changes made once and
  * reused, and each answer's JSON written without the general serializer where it can be: a reused
- * answer's once, a rate-limited key's from its reused base and the buckets' states.
+ * answer's once, a metered key's from its reused base and the buckets' states or credits left.
  */
 import type { VerifyAnswerObject } from '../api/verify.js';
-import type { KeyRecord, RateBucket } from '../core/key-record.js';
-import { ratelimitsJson, type RateOutcome } from './rate-limits.js';
+import type { KeyRecord } from '../core/key-record.js';
 
 /** Every code an answer can carry: the key's verdicts and the usage controls'. */
 export type AnswerCode = VerifyAnswerObject['code'];
@@ -51,45 +50,54 @@ export class ReusedResult {
 }
 
 /**
- * A verdict about a key with rate limits (and no credits): its code, and its JSON, the base's
- * (written once) with the buckets' states added, made in the turn of the take from the limiter's
- * outcome: over HTTP nothing but the reply's text is made per verify (issue 27: rate limits
- * without per-request allocation). Made only by a verifier whose verdicts are sent as JSON; the
- * answer as an object, should anything ask, is made from that JSON.
+ * A metered verdict (a key with rate limits, or with credits) as its code and its JSON: the base's
+ * (written once) with the members this request adds (`,"ratelimits":[…]` from the limiter's
+ * outcome, `,"credits":{…}` from the spend), made in the turn they are known: over HTTP nothing
+ * but the reply's text is made per verify (issue 27: rate limits without per-request allocation,
+ * credits near plain keys). Made only by a verifier whose verdicts are sent as JSON; the answer as
+ * an object, should anything ask, is made from that JSON.
  */
-export class LimitedResult {
+export class MeteredResult {
   readonly ok = true as const;
-  readonly code: 'VALID' | 'RATE_LIMITED';
+  readonly code: AnswerCode;
   readonly #json: string;
   #value: VerifyAnswerObject | undefined = undefined;
 
-  /** `base`: the key's reused VALID (with `cacheTtlMs` 0) or RATE_LIMITED answer. */
-  constructor(base: ReusedResult, buckets: readonly RateBucket[], outcome: RateOutcome, now: number) {
-    this.code = base.value.code === 'VALID' ? 'VALID' : 'RATE_LIMITED';
-    this.#json = `${ReusedResult.json(base).slice(0, -1)}${ratelimitsJson(buckets, outcome, now)}}`;
+  /**
+   * `base`: the key's reused answer (VALID with `cacheTtlMs` 0, RATE_LIMITED); `members`: JSON
+   * members after the base's, in the schema's order (ratelimits, then credits: both last in it).
+   */
+  constructor(base: ReusedResult, members: string) {
+    this.code = base.value.code;
+    this.#json = `${ReusedResult.json(base).slice(0, -1)}${members}}`;
   }
 
   get value(): VerifyAnswerObject {
     return (this.#value ??= JSON.parse(this.#json) as VerifyAnswerObject);
   }
 
-  static json(result: LimitedResult): string {
+  static json(result: MeteredResult): string {
     return result.#json;
   }
 }
 
+/** The `credits` member of an answer as JSON, after a spend left `remaining`. */
+export function creditsJson(remaining: number): string {
+  return `,"credits":{"remaining":${remaining}}`;
+}
+
 /** A verdict's code, read without making a rate-limited verdict's answer object. */
 export function verdictCode(result: { readonly ok: true; readonly value: VerifyAnswerObject }): AnswerCode {
-  return result instanceof LimitedResult ? result.code : result.value.code;
+  return result instanceof MeteredResult ? result.code : result.value.code;
 }
 
 /**
  * The JSON of a verdict when it can be written without the general serializer: an answer made
- * once and reused, or a rate-limited key's; undefined for any other (Fastify serialises it).
+ * once and reused, or a metered key's; undefined for any other (Fastify serialises it).
  */
 export function answerJson(result: { readonly ok: true; readonly value: VerifyAnswerObject }): string | undefined {
   if (result instanceof ReusedResult) return ReusedResult.json(result);
-  return result instanceof LimitedResult ? LimitedResult.json(result) : undefined;
+  return result instanceof MeteredResult ? MeteredResult.json(result) : undefined;
 }
 
 export function reusable(value: VerifyAnswerObject): ReusedResult {

@@ -16,10 +16,10 @@ import { holdsPermission, keyPosition, keyVerdict, type KeyRecord, type RateBuck
 import type { AuthModel } from '../core/model/model.js';
 import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
-import type { CreditSpender, Spend } from './credits.js';
+import type { CreditPlan, CreditSpender, Spend } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
-import { answer, LimitedResult, ReusedResult, reusable, verdictCode, type AnswerCode } from './answers.js';
-import { limitVerdict, type RateLimiter, type RateOutcome } from './rate-limits.js';
+import { answer, creditsJson, MeteredResult, ReusedResult, reusable, verdictCode, type AnswerCode } from './answers.js';
+import { limitVerdict, ratelimitsJson, type RateLimiter, type RateOutcome } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
 export interface VerifyDeps {
@@ -35,8 +35,9 @@ export interface VerifyDeps {
   /** Spends usage credits of keys that have them. Absent: credits are not enforced. */
   readonly credits?: CreditSpender;
   /**
-   * Whether verdicts are sent on as JSON (the HTTP routes): a rate-limited key's is then written
-   * as its reply's text, with no answer object (answers.ts, LimitedResult). Absent or false (an
+   * Whether verdicts are sent on as JSON (the HTTP routes): the verdict about a key with rate
+   * limits or with credits (not both) is then written as its reply's text, with no answer object
+   * (answers.ts, MeteredResult). Absent or false (an
    * embedding caller): answers are objects, as a caller keeps, spreads and compares them.
    */
   readonly repliesAsJson?: boolean;
@@ -162,10 +163,17 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     const spendsCredits = key.credits !== undefined && deps.credits !== undefined && input.cost !== 0;
     const buckets = key.ratelimits;
     if (buckets === undefined && !spendsCredits) return counted(key, fixedAnswer(key, 'VALID'), input, sourceIp, now);
-    if (buckets === undefined || spendsCredits || deps.repliesAsJson !== true)
+    if (deps.repliesAsJson !== true || (buckets !== undefined && spendsCredits))
       return meteredAnswer(key, input, sourceIp, now);
-    // Rate limits alone, for a reply sent as JSON: no answer object at all.
-    const outcome = deps.rateLimits.take(buckets, input.cost ?? 1, now);
+    // One control alone, for a reply sent as JSON: no answer object at all.
+    const cost = input.cost ?? 1;
+    if (buckets === undefined) {
+      const spent = (deps.credits as CreditSpender).spend(key.id, key.credits as CreditPlan, cost, now);
+      return spent instanceof Promise
+        ? spent.then((settled) => counted(key, spentResult(key, settled), input, sourceIp, now))
+        : counted(key, spentResult(key, spent), input, sourceIp, now);
+    }
+    const outcome = deps.rateLimits.take(buckets, cost, now);
     return outcome instanceof Promise
       ? outcome.then((settled) => counted(key, limitedResult(key, buckets, settled, now), input, sourceIp, now))
       : counted(key, limitedResult(key, buckets, outcome, now), input, sourceIp, now);
@@ -186,7 +194,16 @@ export function createVerifier(deps: VerifyDeps): Verifier {
 
   /** A key with rate limits alone: its reused answer and the buckets' states, as the reply's JSON. */
   const limitedResult = (key: KeyRecord, buckets: readonly RateBucket[], outcome: RateOutcome, now: number) =>
-    new LimitedResult(fixedAnswer(key, outcome.allowed ? 'METERED' : 'RATE_LIMITED'), buckets, outcome, now);
+    new MeteredResult(
+      fixedAnswer(key, outcome.allowed ? 'METERED' : 'RATE_LIMITED'),
+      ratelimitsJson(buckets, outcome, now),
+    );
+
+  /** A key with credits alone: its reused answer and what the spend left, as the reply's JSON; a refusal as `charged` makes it. */
+  const spentResult = (key: KeyRecord, spent: Spend): VerifyResult =>
+    spent.spent
+      ? new MeteredResult(fixedAnswer(key, 'METERED'), creditsJson(spent.remaining))
+      : ok({ ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } });
 
   const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     if (key.ratelimits === undefined) return spend(key, cost, now, answer('VALID', key, deps.clientCacheTtlMs));

@@ -46,6 +46,34 @@ describe.each(testDatabases())('usage credits on $name', (db) => {
     expect(await verify(key.key)).toMatchObject({ valid: true, code: 'VALID', credits: { remaining: 0 } });
   });
 
+  it('answers an embedding caller with the plain result the route sends', async () => {
+    const key = await keyWith(await seedTenant(kw, 'Embedded'), { remaining: 3 }, { metadata: { plan: 'pro' } });
+    const overHttp = await verify(key.key);
+    expect(overHttp).toEqual({
+      valid: true,
+      code: 'VALID',
+      keyId: key.id,
+      tenantId: expect.any(String),
+      environmentId: expect.any(String),
+      name: 'metered',
+      userId: null,
+      externalId: null,
+      metadata: { plan: 'pro' },
+      expiresAt: null,
+      cacheTtlMs: 0,
+      credits: { remaining: 2 },
+    });
+    const inProcess = await kw.keyward.verify({ key: key.key });
+    expect({ ...inProcess }).toEqual({ ok: true, value: { ...overHttp, credits: { remaining: 1 } } });
+    expect(await verify(key.key)).toMatchObject({ code: 'VALID', credits: { remaining: 0 } });
+    const refused = await kw.keyward.verify({ key: key.key });
+    expect(refused.ok && refused.value).toMatchObject({
+      valid: false,
+      code: 'USAGE_EXCEEDED',
+      credits: { remaining: 0 },
+    });
+  });
+
   it('answers USAGE_EXCEEDED at 0', async () => {
     const key = await keyWith(await seedTenant(kw, 'Exceeded'), { remaining: 1 });
     await verify(key.key);
