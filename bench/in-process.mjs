@@ -2,7 +2,7 @@
  * Child of `npm run bench` (run with --expose-gc): Keyward built in this process on a throw-away
  * SQLite data dir, to measure (c) verify with no HTTP around it on a cache hit, in calls per
  * second on one core (plain keys, keys with a rate limit, keys with credits), and (e) the
- * resident memory the verify cache costs per 100 000 keys.
+ * resident memory the verify cache costs per 100 000 keys, and its heap as a node serving HTTP holds it.
  * Prints one JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -147,6 +147,24 @@ const withCredits = await controlled(
   Math.round(CALLS / 10),
 );
 
+// (e) again as a node serving HTTP holds them: each key's reused answer is then kept as its
+// reply's JSON as well (answers.ts, ReusedResult), by the routes' own verifier. The cache emptied
+// first, the same keys answered through the route; heap only, as V8 keeps the pages it had.
+keyward.cache.clear();
+await settle();
+const beforeHttp = process.memoryUsage();
+for (const key of keys) {
+  const response = await keyward.app.inject({
+    method: 'POST',
+    url: '/v1/verify',
+    payload: { key, permission: 'functions.execute' },
+  });
+  if (response.statusCode !== 200 || response.json().code !== 'VALID') throw new Error(`over HTTP: ${response.body}`);
+}
+await settle();
+const afterHttp = process.memoryUsage();
+const cachedOverHttp = keyward.cache.size;
+
 await keyward.close();
 rmSync(dataDir, { recursive: true, force: true });
 process.stdout.write(
@@ -160,6 +178,7 @@ process.stdout.write(
       residentBytesPerKey: Math.round((after.rss - before.rss) / cached),
       heapBytesPerKey: Math.round((after.heapUsed - before.heapUsed) / cached),
       residentMiBPer100k: Math.round(((((after.rss - before.rss) / cached) * 100_000) / 2 ** 20) * 10) / 10,
+      heapBytesPerKeyOverHttp: Math.round((afterHttp.heapUsed - beforeHttp.heapUsed) / cachedOverHttp),
     },
   }) + '\n',
 );

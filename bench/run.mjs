@@ -10,7 +10,7 @@
  *              (b) a bare Fastify route measured the same way, and each ratio to it;
  *              (d) cold-miss verify latency on SQLite (each key's first verify), next to hits
  *   inprocess  (c) in-process verify on a cache hit, calls/s on one core;
- *              (e) resident memory per 100 000 cached keys
+ *              (e) resident memory per 100 000 cached keys, and the heap a node serving HTTP holds for them
  *   million    (f) the HTTP runs again with 1 000 000 keys in storage (and the cold misses)
  *   postgres   (d) cold-miss latency on PostgreSQL; (g) revocation seen by 2 other nodes of 3,
  *                  p50 and p99 over 200 revokes (when PostgreSQL answers at BENCH_DATABASE_URL)
@@ -310,6 +310,9 @@ async function inProcessSections() {
   console.log(`    ${line('key with credits (leased blocks)', measured.inProcessWithCredits)}`);
   console.log(
     `(e) verify cache: ${measured.memory.residentBytesPerKey} B resident per cached key (${measured.memory.heapBytesPerKey} B of heap), ${measured.memory.residentMiBPer100k} MiB per 100 000 keys`,
+  );
+  console.log(
+    `    as a node serving HTTP holds it (each key's reply JSON kept too): ${measured.memory.heapBytesPerKeyOverHttp} B of heap per cached key`,
   );
 }
 

@@ -2,7 +2,7 @@ import fastJson from 'fast-json-stringify';
 import { describe, expect, it } from 'vitest';
 import { VerifyAnswer, type VerifyAnswerObject } from '../api/verify.js';
 import type { KeyRecord } from '../core/key-record.js';
-import { answer, answerJson, creditsJson, MeteredResult, reusable, verdictCode } from './answers.js';
+import { answer, answerJson, creditsJson, metered, reusable, verdictCode, written, WrittenResult } from './answers.js';
 import { ratelimitsJson } from './rate-limits.js';
 
 const key = {
@@ -38,7 +38,7 @@ describe('a metered key’s answer written by hand', () => {
   ] as const) {
     it(`says what the schema's serializer says of the same answer (${code})`, () => {
       const value: VerifyAnswerObject = { ...base.value, ratelimits: states };
-      const result = new MeteredResult(base, ratelimitsJson(buckets, outcome, now));
+      const result = metered(written(base.value), ratelimitsJson(buckets, outcome, now));
       const json = answerJson(result);
       expect(json).toBeDefined();
       expect(JSON.parse(json as string)).toEqual(JSON.parse(schemaSerialize(value)));
@@ -49,7 +49,7 @@ describe('a metered key’s answer written by hand', () => {
 
   it('writes a key with credits alone as the serializer does, byte for byte', () => {
     const base = reusable(answer('VALID', key, 0));
-    const result = new MeteredResult(base, creditsJson(0));
+    const result = metered(written(base.value), creditsJson(0));
     const value: VerifyAnswerObject = { ...base.value, credits: { remaining: 0 } };
     expect(answerJson(result)).toBe(schemaSerialize(value));
     expect(verdictCode(result)).toBe('VALID');
@@ -57,10 +57,20 @@ describe('a metered key’s answer written by hand', () => {
 
   it('adds credits left after the states, where the schema puts them', () => {
     const base = reusable(answer('VALID', key, 0));
-    const result = new MeteredResult(base, `${ratelimitsJson(buckets, outcome, now)}${creditsJson(41)}`);
+    const result = metered(written(base.value), `${ratelimitsJson(buckets, outcome, now)}${creditsJson(41)}`);
     const value: VerifyAnswerObject = { ...base.value, ratelimits: states, credits: { remaining: 41 } };
-    expect(MeteredResult.json(result)).toBe(schemaSerialize(value));
+    expect(WrittenResult.json(result)).toBe(schemaSerialize(value));
     expect(result.value).toEqual(value);
+  });
+
+  it('keeps a fixed answer as its JSON alone, and gives the same answer back, frozen', () => {
+    const value = answer('VALID', key, 30_000);
+    const kept = written({ ...value });
+    expect(answerJson(kept)).toBe(schemaSerialize(value));
+    expect(verdictCode(kept)).toBe('VALID');
+    expect(kept.value).toEqual(value);
+    expect(kept.value).toBe(kept.value);
+    expect(Object.isFrozen(kept.value)).toBe(true);
   });
 
   it('leaves an answer made for one request to the serializer', () => {

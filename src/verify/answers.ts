@@ -26,10 +26,10 @@ export function answer(code: AnswerCode, key: KeyRecord | null, cacheTtlMs: numb
 }
 
 /**
- * An answer made once and reused (a cached key's fixed verdicts, NOT_FOUND), as its result. Its
- * JSON is written on its first send and kept, so the route sends it as it is rather than
- * serialising the same object (and the key's metadata) on every request; lazily, since an
- * in-process verifier never sends. Kept in a private field of the result itself, not in a table
+ * An answer made once and reused as an object (the fixed verdicts of a verifier that keeps answers
+ * as objects, an embedding caller's; NOT_FOUND, shared by all), as its result. Its JSON is written
+ * on its first send and kept, so a route sends it as it is rather than serialising the same object
+ * (and the key's metadata) on every request; lazily, since an in-process verifier never sends. Kept in a private field of the result itself, not in a table
  * beside it: a cached key costs one object less (issue 27, memory per cached key). The result
  * compares and prints as the plain `{ ok, value }` it stands for.
  */
@@ -50,35 +50,48 @@ export class ReusedResult {
 }
 
 /**
- * A metered verdict (a key with rate limits, or with credits) as its code and its JSON: the base's
- * (written once) with the members this request adds (`,"ratelimits":[…]` from the limiter's
- * outcome, `,"credits":{…}` from the spend), made in the turn they are known: over HTTP nothing
- * but the reply's text is made per verify (issue 27: rate limits without per-request allocation,
- * credits near plain keys). Made only by a verifier whose verdicts are sent as JSON; the answer as
- * an object, should anything ask, is made from that JSON.
+ * A verdict kept as its code and its JSON alone, by a verifier whose verdicts are sent as JSON
+ * (the routes'): the answer as an object, should anything ask, is made from the JSON (and kept).
+ * - A cached key's fixed verdicts (`written`): their JSON written once when made, with no answer
+ *   object kept beside it: a node serving HTTP holds one string per verdict, not both (issue 27,
+ *   memory per cached key; bench (e) "as a node serving HTTP").
+ * - A metered verdict (`metered`): a key with rate limits or with credits, the base's JSON with
+ *   the members this request adds (`,"ratelimits":[…]` from the limiter's outcome, `,"credits":{…}`
+ *   from the spend), made in the turn they are known: nothing but the reply's text per verify
+ *   (issue 27: rate limits without per-request allocation, credits near plain keys).
  */
-export class MeteredResult {
+export class WrittenResult {
   readonly ok = true as const;
   readonly code: AnswerCode;
   readonly #json: string;
   #value: VerifyAnswerObject | undefined = undefined;
 
-  /**
-   * `base`: the key's reused answer (VALID with `cacheTtlMs` 0, RATE_LIMITED); `members`: JSON
-   * members after the base's, in the schema's order (ratelimits, then credits: both last in it).
-   */
-  constructor(base: ReusedResult, members: string) {
-    this.code = base.value.code;
-    this.#json = `${ReusedResult.json(base).slice(0, -1)}${members}}`;
+  constructor(code: AnswerCode, json: string) {
+    this.code = code;
+    this.#json = json;
   }
 
   get value(): VerifyAnswerObject {
-    return (this.#value ??= JSON.parse(this.#json) as VerifyAnswerObject);
+    // Frozen as a reused answer is: a verdict kept for a key is never changed by its reader.
+    return (this.#value ??= Object.freeze(JSON.parse(this.#json) as VerifyAnswerObject));
   }
 
-  static json(result: MeteredResult): string {
+  static json(result: WrittenResult): string {
     return result.#json;
   }
+}
+
+/** An answer made once, kept as its JSON (a routes' verifier's fixed verdict). */
+export function written(value: VerifyAnswerObject): WrittenResult {
+  return new WrittenResult(value.code, JSON.stringify(value));
+}
+
+/**
+ * `base`: the key's fixed answer (VALID with `cacheTtlMs` 0, RATE_LIMITED) as written; `members`:
+ * JSON members after the base's, in the schema's order (ratelimits, then credits: both last in it).
+ */
+export function metered(base: WrittenResult, members: string): WrittenResult {
+  return new WrittenResult(base.code, `${WrittenResult.json(base).slice(0, -1)}${members}}`);
 }
 
 /** The `credits` member of an answer as JSON, after a spend left `remaining`. */
@@ -86,18 +99,18 @@ export function creditsJson(remaining: number): string {
   return `,"credits":{"remaining":${remaining}}`;
 }
 
-/** A verdict's code, read without making a rate-limited verdict's answer object. */
+/** A verdict's code, read without making a written verdict's answer object. */
 export function verdictCode(result: { readonly ok: true; readonly value: VerifyAnswerObject }): AnswerCode {
-  return result instanceof MeteredResult ? result.code : result.value.code;
+  return result instanceof WrittenResult ? result.code : result.value.code;
 }
 
 /**
  * The JSON of a verdict when it can be written without the general serializer: an answer made
- * once and reused, or a metered key's; undefined for any other (Fastify serialises it).
+ * once and reused, a written one; undefined for any other (Fastify serialises it).
  */
 export function answerJson(result: { readonly ok: true; readonly value: VerifyAnswerObject }): string | undefined {
-  if (result instanceof ReusedResult) return ReusedResult.json(result);
-  return result instanceof MeteredResult ? MeteredResult.json(result) : undefined;
+  if (result instanceof WrittenResult) return WrittenResult.json(result);
+  return result instanceof ReusedResult ? ReusedResult.json(result) : undefined;
 }
 
 export function reusable(value: VerifyAnswerObject): ReusedResult {

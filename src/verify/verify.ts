@@ -18,7 +18,17 @@ import type { VerifyAnswerObject, VerifyInput } from '../api/verify.js';
 import type { Authentication, Authenticator } from './authenticate.js';
 import type { CreditPlan, CreditSpender, Spend } from './credits.js';
 import type { ResourceLookup } from './resource-lookup.js';
-import { answer, creditsJson, MeteredResult, ReusedResult, reusable, verdictCode, type AnswerCode } from './answers.js';
+import {
+  answer,
+  creditsJson,
+  metered as meteredResult,
+  ReusedResult,
+  reusable,
+  verdictCode,
+  written,
+  WrittenResult,
+  type AnswerCode,
+} from './answers.js';
 import { limitVerdict, ratelimitsJson, type RateLimiter, type RateOutcome } from './rate-limits.js';
 import type { UsageSink } from './usage-recorder.js';
 
@@ -92,19 +102,26 @@ function checkRequest(model: AuthModel, input: VerifyInput): Result<null> {
  * The answers about one key record that no request changes, made when first asked for; METERED:
  * the VALID answer of a key with rate limits, before their states are added (`cacheTtlMs` 0).
  */
-type FixedAnswers = Partial<Record<AnswerCode | 'METERED', ReusedResult>>;
+type FixedAnswers = Partial<Record<AnswerCode | 'METERED', FixedAnswer>>;
+
+/** As objects for a caller that keeps them; as their JSON alone where verdicts are sent on (`repliesAsJson`). */
+type FixedAnswer = ReusedResult | WrittenResult;
+
+const isFixedAnswer = (held: FixedAnswer | FixedAnswers): held is FixedAnswer =>
+  held instanceof WrittenResult || held instanceof ReusedResult;
 
 export function createVerifier(deps: VerifyDeps): Verifier {
   // Keyed by the record itself: a change to the key evicts it and a new record is loaded, so an
   // answer kept here can never outlive what it says. Most keys are only ever VALID: their one
   // answer is kept alone, and a table of answers is made only for a key asked about more.
-  const fixed = new WeakMap<KeyRecord, ReusedResult | FixedAnswers>();
+  const fixed = new WeakMap<KeyRecord, FixedAnswer | FixedAnswers>();
+  const keep = deps.repliesAsJson === true ? written : reusable;
 
-  const fixedAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): ReusedResult => {
+  const fixedAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): FixedAnswer => {
     const held = fixed.get(key);
-    if (code === 'VALID' && held instanceof ReusedResult) return held;
-    const make = (): ReusedResult =>
-      reusable(code === 'METERED' ? answer('VALID', key, 0) : answer(code, key, deps.clientCacheTtlMs));
+    if (code === 'VALID' && held !== undefined && isFixedAnswer(held)) return held;
+    const make = (): FixedAnswer =>
+      keep(code === 'METERED' ? answer('VALID', key, 0) : answer(code, key, deps.clientCacheTtlMs));
     if (held === undefined && code === 'VALID') {
       const made = make();
       fixed.set(key, made);
@@ -112,12 +129,16 @@ export function createVerifier(deps: VerifyDeps): Verifier {
     }
     let answers: FixedAnswers;
     if (held === undefined) fixed.set(key, (answers = {}));
-    else if (held instanceof ReusedResult) fixed.set(key, (answers = { VALID: held }));
+    else if (isFixedAnswer(held)) fixed.set(key, (answers = { VALID: held }));
     else answers = held;
     let result = answers[code];
     if (result === undefined) answers[code] = result = make();
     return result;
   };
+
+  /** A fixed answer where verdicts are sent as JSON (`repliesAsJson`), which keeps them so. */
+  const writtenAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): WrittenResult =>
+    fixedAnswer(key, code) as WrittenResult;
 
   const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult =>
     ok({ ...answer('FORBIDDEN', key, 0), missing });
@@ -194,15 +215,15 @@ export function createVerifier(deps: VerifyDeps): Verifier {
 
   /** A key with rate limits alone: its reused answer and the buckets' states, as the reply's JSON. */
   const limitedResult = (key: KeyRecord, buckets: readonly RateBucket[], outcome: RateOutcome, now: number) =>
-    new MeteredResult(
-      fixedAnswer(key, outcome.allowed ? 'METERED' : 'RATE_LIMITED'),
+    meteredResult(
+      writtenAnswer(key, outcome.allowed ? 'METERED' : 'RATE_LIMITED'),
       ratelimitsJson(buckets, outcome, now),
     );
 
   /** A key with credits alone: its reused answer and what the spend left, as the reply's JSON; a refusal as `charged` makes it. */
   const spentResult = (key: KeyRecord, spent: Spend): VerifyResult =>
     spent.spent
-      ? new MeteredResult(fixedAnswer(key, 'METERED'), creditsJson(spent.remaining))
+      ? meteredResult(writtenAnswer(key, 'METERED'), creditsJson(spent.remaining))
       : ok({ ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } });
 
   const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
