@@ -180,7 +180,9 @@ async function httpRuns(keyward, bare, keySets) {
   // run with the bare run of its own round, minutes apart at most, where the ratio of the medians
   // may take them from different rounds: on a VM whose neighbours move the bare route by half
   // between rounds, the paired figure is the steadier of the two. Both are printed.
-  const plain = targets.findIndex((target) => target.kind === 'key' && target.keySet === undefined && target.server !== bare);
+  const plain = targets.findIndex(
+    (target) => target.kind === 'key' && target.keySet === undefined && target.server !== bare,
+  );
   rows.forEach((row, i) => {
     row.roundsVsBare = samples[i].map((sample, index) => round(sample.rps / samples[0][index].rps, 2));
     row.pairedVsBare = median(row.roundsVsBare);

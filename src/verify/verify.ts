@@ -45,10 +45,11 @@ export interface VerifyDeps {
   /** Spends usage credits of keys that have them. Absent: credits are not enforced. */
   readonly credits?: CreditSpender;
   /**
-   * Whether verdicts are sent on as JSON (the HTTP routes): the verdict about a key with rate
-   * limits or with credits (not both) is then written as its reply's text, with no answer object
-   * (answers.ts, MeteredResult). Absent or false (an
-   * embedding caller): answers are objects, as a caller keeps, spreads and compares them.
+   * Whether verdicts are sent on as JSON (the HTTP routes): a cached key's fixed verdicts are then
+   * kept as their JSON alone, and the verdict about a key with rate limits or with credits (not
+   * both) is written as its reply's text, with no answer object (answers.ts, WrittenResult).
+   * Absent or false (an embedding caller): answers are objects, as a caller keeps, spreads and
+   * compares them.
    */
   readonly repliesAsJson?: boolean;
 }
