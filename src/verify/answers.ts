@@ -29,9 +29,10 @@ export function answer(code: AnswerCode, key: KeyRecord | null, cacheTtlMs: numb
  * An answer made once and reused as an object (the fixed verdicts of a verifier that keeps answers
  * as objects, an embedding caller's; NOT_FOUND, shared by all), as its result. Its JSON is written
  * on its first send and kept, so a route sends it as it is rather than serialising the same object
- * (and the key's metadata) on every request; lazily, since an in-process verifier never sends. Kept in a private field of the result itself, not in a table
- * beside it: a cached key costs one object less (issue 27, memory per cached key). The result
- * compares and prints as the plain `{ ok, value }` it stands for.
+ * (and the key's metadata) on every request; lazily, since an in-process verifier never sends.
+ * Kept in a private field of the result itself, not in a table beside it: a cached key costs one
+ * object less (issue 27, memory per cached key). The result compares and prints as the plain
+ * `{ ok, value }` it stands for.
  */
 export class ReusedResult {
   readonly ok = true as const;
