@@ -13,7 +13,7 @@
  * and answered with the reply the route itself would send (verify-replies.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { VerifyInput } from '../api/verify.js';
+import { VerifyBody, type VerifyInput } from '../api/verify.js';
 import type { VerifyResult } from '../verify/verify.js';
 import { isVerifyBody } from './verify-body.js';
 import type { VerifyReplies, VerifyReply } from './verify-replies.js';
@@ -53,7 +53,8 @@ function takesHeaders(request: IncomingMessage, bodyLimit: number): boolean {
 
 /** The opening of a body that holds a key and nothing else, as clients write it: `{"key":"`. */
 const KEY_ONLY_OPEN = Buffer.from('{"key":"', 'latin1');
-const KEY_MAX = 512;
+/** The schema's longest key: a longer one is the schema's to refuse. */
+const KEY_MAX = VerifyBody.properties.key.maxLength as number;
 
 /** The bytes a key of Keyward's (or an imported key of the usual alphabets) is made of: A–Z, a–z, 0–9, `_`, `-`. */
 const KEY_BYTE = new Uint8Array(256);
@@ -63,9 +64,9 @@ for (const range of ['AZ', 'az', '09', '__', '--'])
 /**
  * The usual verify body, exactly `{"key":"…"}` with a key of 1 to 512 key bytes, read from the
  * bytes without JSON.parse, the `__proto__` scans or the schema check (590 → 200 ns a body in a
- * loop, issue 27); any
- * other body, however valid, is undefined here and goes to `verifyBodyOf`. With nothing in the
- * key to unescape, and no other member, it is the very body JSON.parse and the schema would make.
+ * loop, issue 27); any other body, however valid, is undefined here and goes to `verifyBodyOf`.
+ * With nothing in the key to unescape, and no other member, it is the very body JSON.parse and
+ * the schema would make.
  */
 export function keyOnlyBody(raw: Buffer): VerifyInput | undefined {
   const end = raw.length - 2;

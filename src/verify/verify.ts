@@ -141,6 +141,12 @@ export function createVerifier(deps: VerifyDeps): Verifier {
   const writtenAnswer = (key: KeyRecord, code: AnswerCode | 'METERED'): WrittenResult =>
     fixedAnswer(key, code) as WrittenResult;
 
+  /** A spend the balance did not cover: nothing spent, the balance said. */
+  const exceeded = (key: KeyRecord, remaining: number): VerifyAnswerObject => ({
+    ...answer('USAGE_EXCEEDED', key, 0),
+    credits: { remaining },
+  });
+
   const forbidden = (key: KeyRecord, missing: NonNullable<VerifyAnswerObject['missing']>): VerifyResult =>
     ok({ ...answer('FORBIDDEN', key, 0), missing });
 
@@ -221,11 +227,11 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       ratelimitsJson(buckets, outcome, now),
     );
 
-  /** A key with credits alone: its reused answer and what the spend left, as the reply's JSON; a refusal as `charged` makes it. */
+  /** A key with credits alone: its reused answer and what the spend left, as the reply's JSON. */
   const spentResult = (key: KeyRecord, spent: Spend): VerifyResult =>
     spent.spent
       ? meteredResult(writtenAnswer(key, 'METERED'), creditsJson(spent.remaining))
-      : ok({ ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } });
+      : ok(exceeded(key, spent.remaining));
 
   const metered = (key: KeyRecord, cost: number, now: number): VerifyAnswerObject | Promise<VerifyAnswerObject> => {
     if (key.ratelimits === undefined) return spend(key, cost, now, answer('VALID', key, deps.clientCacheTtlMs));
@@ -272,7 +278,7 @@ export function createVerifier(deps: VerifyDeps): Verifier {
       verdict.credits = { remaining: spent.remaining };
       return verdict;
     }
-    const refused = { ...verdict, ...answer('USAGE_EXCEEDED', key, 0), credits: { remaining: spent.remaining } };
+    const refused = exceeded(key, spent.remaining);
     if (key.ratelimits === undefined || verdict.ratelimits === undefined) return refused;
     // Refused after its rate limits were taken: they are given back, as for every refusal.
     const [limits, states] = [key.ratelimits, verdict.ratelimits];
