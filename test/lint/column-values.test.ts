@@ -30,7 +30,7 @@ const NOT_COLUMNS: readonly { readonly file: string; readonly text: string; read
   {
     file: 'src/verify/answers.ts',
     text: 'JSON.parse(this.#json) as VerifyAnswerObject',
-    why: 'a verify answer read back from the JSON MeteredResult itself wrote, not a column',
+    why: 'a verify answer read back from the JSON WrittenResult itself wrote, not a column',
   },
   {
     file: 'src/modules/usage/analytics.service.ts',
