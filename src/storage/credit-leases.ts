@@ -33,7 +33,7 @@ export interface LeaseStore {
     now: number,
     expiresAt: number,
   ): Promise<TakenLease | undefined>;
-  /** Raises the lease's mark (the most its holder may spend): false when the lease is gone. */
+  /** Raises the lease's mark (the most its holder may spend) to at least `spent`: false when the lease is gone. */
   mark(leaseId: string, spent: number): Promise<boolean>;
   /** Gives `unspent` back and forgets the lease: false when it was already gone (swept or voided). */
   give(leaseId: string, unspent: number): Promise<boolean>;
@@ -96,11 +96,12 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
         return { id, amount, remaining: Number(row.credits_remaining), period: row.credits_period, periodEnd };
       }),
     async mark(leaseId, spent) {
+      // Never lowers the mark, and answers true whenever the lease is there: a holder's two raises
+      // may cross on the pool, and the lower one landing second must not read as a lease gone.
       const result = await db
         .updateTable('credit_leases')
-        .set({ spent })
+        .set({ spent: sql<number>`case when spent < ${spent} then ${spent} else spent end` })
         .where('id', '=', leaseId)
-        .where('spent', '<=', spent)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },

@@ -245,6 +245,58 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await stored(id)).toBe(before + last - marked);
   });
 
+  it('a raise of the mark never lowers it, and finds the lease whatever order raises land in; a gone lease answers false', async () => {
+    const id = await meteredKey(1000);
+    const store = leaseStore(db());
+    const taken = await store.take(id, 512, 128, null, NOON, NOON + LIFETIME);
+    if (taken === undefined) throw new Error('the block was not taken');
+    // A holder raising twice at once: the higher lands first, then the lower (the pool may order them so).
+    expect(await store.mark(taken.id, 384)).toBe(true);
+    expect(await store.mark(taken.id, 256)).toBe(true);
+    // Many at once, every order the pool picks: all find the lease, the highest stays.
+    const marks = [300, 500, 160, 420, 480, 200];
+    expect(await Promise.all(marks.map((mark) => store.mark(taken.id, mark)))).toEqual(marks.map(() => true));
+    expect(await leaseRows()).toMatchObject([{ id: taken.id, amount: 512 }]);
+    expect(Number((await leaseRows())[0]?.spent)).toBe(500);
+    expect(await store.give(taken.id, 12)).toBe(true);
+    expect(await store.mark(taken.id, 510)).toBe(false);
+    expect(await stored(id)).toBe(1000 - 500);
+  });
+
+  it('a holder whose background raise lands after its own higher one keeps spending the same block', async () => {
+    const id = await meteredKey(100_000);
+    const clock = { at: NOON };
+    const store = leaseStore(db());
+    // The first raise (made in the background by a spend) is held until a later, higher one landed.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let late: Promise<boolean> | undefined;
+    const crossing: LeaseStore = {
+      ...store,
+      mark: (leaseId, spent) => {
+        if (late !== undefined) return store.mark(leaseId, spent).finally(release);
+        late = held.then(() => store.mark(leaseId, spent));
+        return late;
+      },
+    };
+    const spender = createLeasedSpender(
+      { leases: crossing, spendCredits: creditSpends(db()) },
+      { lifetimeMs: LIFETIME, now: () => clock.at, onError: (error) => expect.fail(String(error)) },
+    );
+    for (let i = 0; i < LEASE_AFTER + 2000; i++) expect((await spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
+    expect(late).toBeDefined();
+    expect(await late).toBe(true);
+    // One block, still out and spent from: not given back as if the lease were gone.
+    const [row] = await leaseRows();
+    expect(row).toBeDefined();
+    expect(spender.unspent(id)).toBe(Number(row?.amount) - 2000);
+    expect(Number(row?.spent)).toBeGreaterThanOrEqual(2000);
+    await spender.close();
+    expect(await stored(id)).toBe(100_000 - LEASE_AFTER - 2000);
+  });
+
   it('a refill with leases out happens once, and a block of the period before is not given back into it', async () => {
     const id = await meteredKey(100, true);
     const clock = { at: NOON };
