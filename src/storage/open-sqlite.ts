@@ -19,10 +19,13 @@ export function openSqlite(dataDir: string, log: LogConfig | undefined): Storage
   ensureOwnerOnlyFile(file);
   for (const suffix of ['-wal', '-shm', '-journal']) restrictIfPresent(file + suffix);
   const sqlite = new SqliteDatabase(file);
+  // Opening may meet another process switching the file to WAL: SQLite's own wait, once, here.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // From here the driver waits for another writer, between turns of the event loop (sqlite-immediate.ts).
+  sqlite.pragma('busy_timeout = 0');
   const db = new Kysely<Database>({
     dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }),
     ...(log === undefined ? {} : { log }),

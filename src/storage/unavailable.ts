@@ -30,6 +30,8 @@ export function isStorageUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_SYSCALLS.has(code))) return true;
+  // SQLite's file locked by another process past the driver's wait (sqlite-immediate.ts): nothing was written.
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
 }
 
