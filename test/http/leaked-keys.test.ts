@@ -110,6 +110,17 @@ describe.each(testDatabases())('leaked-key reports on $name', (db) => {
     expect(await revocations(pastGrace.id)).toEqual([]);
   });
 
+  it('does not know a secret rotated out with no grace: a false positive, the key unrevoked', async () => {
+    const key = await appKey();
+    const rotated = await acme.admin.post(`/v1/keys/${key.id}/rotate`, { gracePeriodSeconds: 0 });
+    expect(rotated.status).toBe(200);
+    const answer = await report([key.key]);
+    expect(answer.json()).toEqual([{ token_hash: sha256(key.key), token_type: TYPE, label: 'false_positive' }]);
+    expect((await acme.admin.get(`/v1/keys/${key.id}`)).body.status).toBe('active');
+    expect(await verifyCode(rotated.body.key)).toBe('VALID');
+    expect(await revocations(key.id)).toEqual([]);
+  });
+
   it('puts a leaked root key on record without revoking it', async () => {
     const answer = await report([kw.rootKey]);
     expect(answer.json()[0].label).toBe('true_positive');
