@@ -57,7 +57,8 @@ function patient(connection: DatabaseConnection, waitMs: number): DatabaseConnec
 
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #waitMs: number;
-  #connection: { inner: DatabaseConnection; patient: DatabaseConnection } | undefined;
+  /** SqliteDriver has one connection for its whole life: wrapped once, on its first use. */
+  #patient: DatabaseConnection | undefined;
 
   constructor(config: SqliteDialectConfig, waitMs: number) {
     super(config);
@@ -65,9 +66,9 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
-    const inner = await super.acquireConnection();
-    if (this.#connection?.inner !== inner) this.#connection = { inner, patient: patient(inner, this.#waitMs) };
-    return this.#connection.patient;
+    const connection = await super.acquireConnection();
+    this.#patient ??= patient(connection, this.#waitMs);
+    return this.#patient;
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
