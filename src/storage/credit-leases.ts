@@ -23,8 +23,25 @@ export interface TakenLease {
   readonly periodEnd: number | null;
 }
 
+/** A block its holder gives back: what it did not spend of it. */
+export interface ReturnedLease {
+  readonly leaseId: string;
+  readonly unspent: number;
+}
+
+export interface LeaseMark {
+  readonly leaseId: string;
+  readonly spent: number;
+}
+
+/** Leases a batched mark names at most, per statement. */
+const MARKS_PER_STATEMENT = 64;
+
 export interface LeaseStore {
-  /** Takes `amount` off the key's balance if it covers it, recorded with `mark` as spent so far. */
+  /**
+   * Takes `amount` off the key's balance if it covers it, recorded with `mark` as spent so far;
+   * gives `returned` back first, in the same transaction (whether or not the take is covered).
+   */
   take(
     keyId: string,
     amount: number,
@@ -32,9 +49,13 @@ export interface LeaseStore {
     period: SpendPeriod | null,
     now: number,
     expiresAt: number,
+    returned?: ReturnedLease,
   ): Promise<TakenLease | undefined>;
-  /** Raises the lease's mark (the most its holder may spend) to at least `spent`: false when the lease is gone. */
-  mark(leaseId: string, spent: number): Promise<boolean>;
+  /**
+   * Raises each lease's mark (the most its holder may spend) to at least `spent`, 64 leases a
+   * statement; answers the ids of those still there (a lease swept or voided is not).
+   */
+  markAll(marks: readonly LeaseMark[]): Promise<ReadonlySet<string>>;
   /** Gives `unspent` back and forgets the lease: false when it was already gone (swept or voided). */
   give(leaseId: string, unspent: number): Promise<boolean>;
   /** Gives back what lost leases, expired before `before`, had not marked spent; answers how many. */
@@ -64,8 +85,9 @@ async function close(trx: Db, leaseId: string, unspent: (row: { amount: number; 
 
 export function leaseStore(db: Kysely<Database>): LeaseStore {
   return {
-    take: (keyId, amount, mark, period, now, expiresAt) =>
+    take: (keyId, amount, mark, period, now, expiresAt, returned) =>
       db.transaction().execute(async (trx) => {
+        if (returned !== undefined) await close(trx, returned.leaseId, () => returned.unspent);
         const balance = period === null ? sql<number>`credits_remaining` : balanceNow(period);
         const row = await trx
           .updateTable('api_keys')
@@ -95,15 +117,30 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
         const periodEnd = row.credits_period_end === null ? null : Number(row.credits_period_end);
         return { id, amount, remaining: Number(row.credits_remaining), period: row.credits_period, periodEnd };
       }),
-    async mark(leaseId, spent) {
-      // Never lowers the mark, and answers true whenever the lease is there: a holder's two raises
-      // may cross on the pool, and the lower one landing second must not read as a lease gone.
-      const result = await db
-        .updateTable('credit_leases')
-        .set({ spent: sql<number>`case when spent < ${spent} then ${spent} else spent end` })
-        .where('id', '=', leaseId)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+    async markAll(marks) {
+      const present = new Set<string>();
+      for (let from = 0; from < marks.length; from += MARKS_PER_STATEMENT) {
+        const chunk = marks.slice(from, from + MARKS_PER_STATEMENT);
+        // PostgreSQL types a parameter alone in a CASE branch as text: the cast keeps it an integer.
+        const target = sql<number>`(case id ${sql.join(
+          chunk.map((mark) => sql`when ${mark.leaseId} then cast(${mark.spent} as bigint)`),
+          sql` `,
+        )} end)`;
+        // Never lowers a mark, and finds every lease still there: a holder's two raises may cross
+        // on the pool, and the lower one landing second must not read as the lease gone.
+        const rows = await db
+          .updateTable('credit_leases')
+          .set({ spent: sql<number>`case when spent < ${target} then ${target} else spent end` })
+          .where(
+            'id',
+            'in',
+            chunk.map((mark) => mark.leaseId),
+          )
+          .returning('id')
+          .execute();
+        for (const row of rows) present.add(row.id);
+      }
+      return present;
     },
     give: (leaseId, unspent) => db.transaction().execute((trx) => close(trx, leaseId, () => unspent)),
     async sweep(before, limit) {
