@@ -23,10 +23,20 @@ export interface TakenLease {
   readonly periodEnd: number | null;
 }
 
-/** A block its holder gives back: what it did not spend of it. */
+/** A block its holder gives back: what of it the holder spent (the rest goes back). */
 export interface ReturnedLease {
   readonly leaseId: string;
-  readonly unspent: number;
+  readonly spent: number;
+}
+
+/** More of the key's balance for a block still being spent, and a later expiry. */
+export interface LeaseTopUp {
+  readonly leaseId: string;
+  readonly keyId: string;
+  readonly extra: number;
+  /** The period the block was taken in: a key refilled since gives it nothing more. */
+  readonly period: string | null;
+  readonly expiresAt: number;
 }
 
 export interface LeaseMark {
@@ -56,8 +66,17 @@ export interface LeaseStore {
    * statement; answers the ids of those still there (a lease swept or voided is not).
    */
   markAll(marks: readonly LeaseMark[]): Promise<ReadonlySet<string>>;
-  /** Gives `unspent` back and forgets the lease: false when it was already gone (swept or voided). */
-  give(leaseId: string, unspent: number): Promise<boolean>;
+  /**
+   * Tops up blocks in one transaction: each gets `extra` more of its key's balance and its new
+   * expiry, if the balance of its period covers `extra`. Answers, for each block topped up, the
+   * key's balance left outside leases; a block gone from storage, or not covered, is left as it was.
+   */
+  topUp(topUps: readonly LeaseTopUp[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Gives back what the holder did not spend of the lease (its amount in storage, top-ups
+   * included, less `spent`) and forgets it: false when it was already gone (swept or voided).
+   */
+  give(leaseId: string, spent: number): Promise<boolean>;
   /** Gives back what lost leases, expired before `before`, had not marked spent; answers how many. */
   sweep(before: number, limit: number): Promise<number>;
 }
@@ -87,7 +106,7 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
   return {
     take: (keyId, amount, mark, period, now, expiresAt, returned) =>
       db.transaction().execute(async (trx) => {
-        if (returned !== undefined) await close(trx, returned.leaseId, () => returned.unspent);
+        if (returned !== undefined) await close(trx, returned.leaseId, (row) => row.amount - returned.spent);
         const balance = period === null ? sql<number>`credits_remaining` : balanceNow(period);
         const row = await trx
           .updateTable('api_keys')
@@ -142,7 +161,40 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
       }
       return present;
     },
-    give: (leaseId, unspent) => db.transaction().execute((trx) => close(trx, leaseId, () => unspent)),
+    topUp: (topUps) =>
+      db.transaction().execute(async (trx) => {
+        const left = new Map<string, number>();
+        // Keys in one order on every node: two nodes topping up blocks of the same keys never
+        // wait for each other's rows in a cycle (a PostgreSQL deadlock).
+        const ordered = [...topUps].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+        for (const topUp of ordered) {
+          const row = await trx
+            .updateTable('api_keys')
+            .set({ credits_remaining: sql<number>`credits_remaining - ${topUp.extra}` })
+            .where('id', '=', topUp.keyId)
+            .where('credits_remaining', 'is not', null)
+            .where(sql<boolean>`credits_remaining >= ${topUp.extra}`)
+            .where(sql<boolean>`credits_period is not distinct from ${topUp.period}`)
+            .returning('credits_remaining')
+            .executeTakeFirst();
+          if (row === undefined) continue;
+          const lease = await trx
+            .updateTable('credit_leases')
+            .set({ amount: sql<number>`amount + ${topUp.extra}`, expires_at: topUp.expiresAt })
+            .where('id', '=', topUp.leaseId)
+            .executeTakeFirst();
+          if (lease.numUpdatedRows > 0n) left.set(topUp.leaseId, Number(row.credits_remaining));
+          // Swept or voided meanwhile: what was taken for it goes straight back.
+          else
+            await trx
+              .updateTable('api_keys')
+              .set({ credits_remaining: sql<number>`credits_remaining + ${topUp.extra}` })
+              .where('id', '=', topUp.keyId)
+              .execute();
+        }
+        return left;
+      }),
+    give: (leaseId, spent) => db.transaction().execute((trx) => close(trx, leaseId, (row) => row.amount - spent)),
     async sweep(before, limit) {
       const lost = await db
         .selectFrom('credit_leases')

@@ -33,18 +33,30 @@ const MARK_STEP = 32;
 
 export interface Lease {
   readonly id: string;
-  readonly amount: number;
+  readonly keyId: string;
+  /** Credits in the block: taken, and added by top-ups since. */
+  amount: number;
   spent: number;
   /** The most of `amount` the lease row says may be spent: the holder never spends past it. */
   mark: number;
   marking: boolean;
   /** The mark could not be raised: the lease was voided or swept, and is spent no more. */
   dead: boolean;
-  /** The key's balance outside every lease when this one was taken: with `amount - spent`, `remaining`. */
-  readonly balance: number;
+  /** The key's balance outside every lease when this one was last taken or topped up: with `amount - spent`, `remaining`. */
+  balance: number;
   readonly period: string | null;
+  /** When the key refills (epoch ms), if it does: the block is spent no later. */
+  readonly periodEnd: number | null;
   readonly takenAt: number;
-  readonly expiresAt: number;
+  expiresAt: number;
+  /** When it was taken or last topped up, and `spent` then: the rate it is spent at since. */
+  since: number;
+  spentSince: number;
+  /** The credits it held then: its mark moves by a quarter of that. */
+  block: number;
+  /** A top-up is under way; or the last was refused (the balance or the period moved), and none is asked again. */
+  topping: boolean;
+  full: boolean;
 }
 
 export interface KeyLeases {

@@ -9,12 +9,14 @@
  * at shutdown), by the sweep of a lost one (a node SIGKILLed: after its expiry, any node gives back
  * what its holder had not marked spent), or by a PATCH of the balance voiding it. The holder marks
  * in storage, ahead of time, how far it may spend: a lost lease never gives back a credit its
- * holder may have answered VALID for. docs/limits.md (Credit leases) tells the bounds this leaves.
+ * holder may have answered VALID for. A block still being spent is topped up before it runs out
+ * or expires, with other keys' in one transaction, so a key spent steadily keeps one lease.
+ * docs/limits.md (Credit leases) tells the bounds this leaves.
  */
 import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
-import type { LeaseStore, ReturnedLease } from '../storage/credit-leases.js';
+import type { LeaseStore, LeaseTopUp, ReturnedLease } from '../storage/credit-leases.js';
 import type { CreditPlan, CreditSpender, Spend } from './credits.js';
-import { markBatcher } from './credit-mark-batch.js';
+import { leaseBatch } from './lease-batch.js';
 import type { VerifyStore } from './verify-store.js';
 import {
   BALANCE_SHARE,
@@ -69,19 +71,96 @@ export function createLeasedSpender(
     // The node's period moved past the block's: its credits belonged to a balance since refilled.
     (period === null || lease.period === null || period.label <= lease.period);
 
-  const answer = (lease: Lease, cost: number): Spend => {
+  const answer = (lease: Lease, cost: number, now: number): Spend => {
     lease.spent += cost;
-    if (!lease.marking && lease.mark < lease.amount && lease.mark - lease.spent <= markStep(lease.amount) / 2)
-      void raise(lease, lease.mark + markStep(lease.amount));
+    const step = markStep(lease.block);
+    if (!lease.marking && lease.mark < lease.amount && lease.mark - lease.spent <= step / 2)
+      void raise(lease, lease.mark + step);
+    // Half a lifetime on, or three quarters spent: more for the next lifetime, before it is needed.
+    if (
+      !lease.topping &&
+      !lease.full &&
+      (now - lease.since >= lifetimeMs / 2 || (lease.amount - lease.spent) * 4 <= lease.block)
+    )
+      topUp(lease, now);
     return { spent: true, remaining: lease.balance + lease.amount - lease.spent };
   };
 
-  const marks = markBatcher(leases, options.onError);
+  const marks = leaseBatch<Lease, number>(async (entries) => {
+    try {
+      const present = await leases.markAll([...entries].map(([lease, spent]) => ({ leaseId: lease.id, spent })));
+      for (const [lease, target] of entries) {
+        if (present.has(lease.id)) lease.mark = Math.max(lease.mark, target);
+        else lease.dead = true;
+      }
+    } catch (error) {
+      options.onError(error);
+    } finally {
+      for (const lease of entries.keys()) lease.marking = false;
+    }
+  }, Math.max);
+
   /** Raises the stored mark ahead of spending past it; false once the lease is gone from storage. */
   const raise = async (lease: Lease, to: number, now = false): Promise<boolean> => {
     const target = Math.min(lease.amount, to);
-    await marks.raise(lease, target, now);
+    lease.marking = true;
+    await marks.add(lease, target, now);
     return !lease.dead && lease.mark >= target;
+  };
+
+  const topUps = leaseBatch<Lease, LeaseTopUp>(
+    async (entries) => {
+      try {
+        const left = await leases.topUp([...entries.values()]);
+        for (const [lease, topUp] of entries) {
+          const balance = left.get(lease.id);
+          const state = keys.get(lease.keyId);
+          if (state !== undefined && balance !== undefined) state.known = balance;
+          if (balance === undefined) {
+            lease.full = true;
+            continue;
+          }
+          lease.amount += topUp.extra;
+          lease.block = lease.amount - lease.spent;
+          lease.balance = balance;
+          lease.expiresAt = Math.max(lease.expiresAt, topUp.expiresAt);
+        }
+      } catch (error) {
+        options.onError(error);
+        for (const lease of entries.keys()) lease.full = true;
+      } finally {
+        for (const lease of entries.keys()) lease.topping = false;
+      }
+    },
+    (_waiting, added) => added,
+  );
+
+  /**
+   * A block still being spent gets what one lifetime at its rate since the last top-up needs
+   * (within the same bounds as a new block) and a lifetime more: a key spent steadily keeps one
+   * lease, topped up with other keys' in one transaction, where taking a new block each lifetime
+   * cost a transaction of its own per key.
+   */
+  const topUp = (lease: Lease, now: number): void => {
+    const want = Math.min(
+      blockFor(lease.spent - lease.spentSince, now - lease.since),
+      Math.floor(lease.balance / BALANCE_SHARE),
+    );
+    const extra = Math.max(0, want - (lease.amount - lease.spent));
+    lease.topping = true;
+    lease.since = now;
+    lease.spentSince = lease.spent;
+    void topUps.add(
+      lease,
+      {
+        leaseId: lease.id,
+        keyId: lease.keyId,
+        extra,
+        period: lease.period,
+        expiresAt: Math.min(now + lifetimeMs, lease.periodEnd ?? Number.POSITIVE_INFINITY),
+      },
+      false,
+    );
   };
 
   /** Credits for one lifetime at the rate `spent` credits went in `elapsed` ms. */
@@ -95,19 +174,33 @@ export function createLeasedSpender(
     // Doubling only when a block went in under a quarter of its life left a key spent steadily
     // taking a block every few seconds: 10 000 keys at 3 verifies a second took 3 a lifetime each.
     state.size = blockFor(lease.spent, now - lease.takenAt);
-    return { leaseId: lease.id, unspent: lease.amount - lease.spent };
+    return { leaseId: lease.id, spent: lease.spent };
   };
 
   const give = async (returned: ReturnedLease): Promise<void> => {
     try {
-      await leases.give(returned.leaseId, returned.unspent);
+      await leases.give(returned.leaseId, returned.spent);
     } catch (error) {
       // Left in storage: the sweep gives back what was not marked spent once it has expired.
       options.onError(error);
     }
   };
 
-  const giveBack = (state: KeyLeases, lease: Lease, now: number): Promise<void> => give(retire(state, lease, now));
+  /**
+   * A top-up under way lands first: it and a give-back of the same lease take their rows in
+   * opposite orders (key, then lease; lease, then key), which two PostgreSQL sessions may deadlock on.
+   */
+  const landed = async (lease: Lease | null): Promise<void> => {
+    if (lease === null) return;
+    // None asked for meanwhile either: the lease is on its way back.
+    lease.full = true;
+    if (lease.topping) await topUps.settle();
+  };
+
+  const giveBack = async (state: KeyLeases, lease: Lease, now: number): Promise<void> => {
+    await landed(lease);
+    await give(retire(state, lease, now));
+  };
 
   const exclusive = async (state: KeyLeases, work: () => Promise<void>): Promise<void> => {
     while (state.busy !== null) await state.busy;
@@ -123,6 +216,7 @@ export function createLeasedSpender(
     const stale = state.lease;
     // Another request waiting here before this one took a block already: it serves this one too.
     if (usable(stale, period, now) && stale.spent + cost <= stale.amount) return;
+    await landed(stale);
     // A block spent out or expired goes back in the transaction that takes the next: one commit, not two.
     const returned = stale === null ? undefined : retire(state, stale, now);
     const cap = state.known === null ? MAX_LEASE : Math.floor(state.known / BALANCE_SHARE);
@@ -141,6 +235,7 @@ export function createLeasedSpender(
     state.known = taken.remaining;
     const lease: Lease = {
       id: taken.id,
+      keyId,
       amount,
       spent: 0,
       mark,
@@ -148,8 +243,14 @@ export function createLeasedSpender(
       dead: false,
       balance: taken.remaining,
       period: taken.period,
+      periodEnd: taken.periodEnd,
       takenAt: now,
       expiresAt: taken.periodEnd === null ? expiresAt : Math.min(expiresAt, taken.periodEnd),
+      since: now,
+      spentSince: 0,
+      block: amount,
+      topping: false,
+      full: false,
     };
     // The key changed while this was taken: the block may predate the change, so it goes back.
     if (state.epoch !== epoch) await giveBack(state, lease, now);
@@ -186,10 +287,10 @@ export function createLeasedSpender(
       while (state.busy !== null) await state.busy;
       const lease = state.lease;
       if (usable(lease, period, now)) {
-        if (lease.spent + cost <= lease.mark) return answer(lease, cost);
+        if (lease.spent + cost <= lease.mark) return answer(lease, cost, now);
         if (
           lease.spent + cost <= lease.amount &&
-          (await raise(lease, lease.spent + cost + markStep(lease.amount), true))
+          (await raise(lease, lease.spent + cost + markStep(lease.block), true))
         )
           continue;
       }
@@ -218,7 +319,7 @@ export function createLeasedSpender(
       const lease = keys.get(keyId)?.lease ?? null;
       try {
         if (lease !== null && lease.spent + cost <= lease.mark && usable(lease, periodOf(plan, now), now))
-          return answer(lease, cost);
+          return answer(lease, cost, now);
         return slow(keyId, plan, cost, now);
       } catch (error) {
         // A zone Intl does not know rejects the spend, as a failed UPDATE would: verify never sees a throw.
@@ -256,8 +357,8 @@ export function createLeasedSpender(
     },
     async close() {
       const now = options.now();
-      // A raise still waiting would land after storage closed: it goes now, before the give-backs.
-      await marks.settle();
+      // A raise or top-up still waiting would land after storage closed: they go now, before the give-backs.
+      await Promise.all([marks.settle(), topUps.settle()]);
       await Promise.all(
         [...keys.values()].map((state) =>
           exclusive(state, async () => {

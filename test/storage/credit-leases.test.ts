@@ -59,7 +59,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   /** A node's holder, its writes counted, on a clock the test moves. */
   function node(clock: { at: number }, lifetimeMs = LIFETIME) {
     const store = leaseStore(db());
-    const writes = { takes: 0, marks: 0, gives: 0, spends: 0 };
+    const writes = { takes: 0, marks: 0, topUps: 0, gives: 0, spends: 0 };
     const counted: LeaseStore = {
       take: (...args) => {
         writes.takes++;
@@ -68,6 +68,10 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       markAll: (...args) => {
         writes.marks++;
         return store.markAll(...args);
+      },
+      topUp: (...args) => {
+        writes.topUps++;
+        return store.topUp(...args);
       },
       give: (...args) => {
         writes.gives++;
@@ -136,10 +140,48 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       clock.at += 1000;
     }
     expect(answers.map((answer) => answer.remaining)).toEqual(Array.from({ length: 30 }, (_, i) => 999 - i));
-    expect(writes).toEqual({ takes: 1, marks: 0, gives: 0, spends: LEASE_AFTER });
+    expect(writes).toMatchObject({ takes: 1, marks: 0, gives: 0, spends: LEASE_AFTER });
     const block = LIFETIME / 1000;
     expect(spender.unspent(id)).toBe(block - (30 - LEASE_AFTER));
     expect(await stored(id)).toBe(1000 - LEASE_AFTER - block);
+    // Half a lifetime after the take it asked for a top-up, still waiting for others: a shutdown
+    // sends it first, then gives back all the block holds beyond what was spent.
+    await spender.close();
+    expect(writes).toMatchObject({ topUps: 1, gives: 1 });
+    expect(await stored(id)).toBe(1000 - 30);
+    expect(await leaseRows()).toEqual([]);
+  });
+
+  it('keeps one block for a key spent steadily for three lifetimes, topped up each half lifetime with others in one transaction', async () => {
+    const ids = [await meteredKey(1000), await meteredKey(1000)];
+    const clock = { at: NOON };
+    const { spender, writes } = node(clock);
+    const answers: number[][] = [[], []];
+    // Both keys once a second for 90 s; the clock stops while top-ups wait their 10 ms for others.
+    for (let i = 0; i < 90; i++) {
+      for (const [n, id] of ids.entries()) answers[n]?.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      clock.at += 1000;
+    }
+    const exact = Array.from({ length: 90 }, (_, i) => 999 - i);
+    expect(answers).toEqual([exact, exact]);
+    // One block each, never given back or taken anew; top-ups every half lifetime, both keys' at once.
+    expect(writes).toMatchObject({ takes: 2, gives: 0, spends: 2 * LEASE_AFTER });
+    expect(writes.topUps).toBeGreaterThanOrEqual(5);
+    expect(writes.topUps).toBeLessThanOrEqual(7);
+    const rows = await leaseRows();
+    expect(rows).toHaveLength(2);
+    for (const [n, id] of ids.entries()) {
+      const row = rows.find((lease) => lease.key_id === id);
+      // Expiry a lifetime past the last top-up, under a lifetime from now.
+      expect(Number(row?.expires_at)).toBeGreaterThan(clock.at);
+      expect(Number(row?.expires_at)).toBeLessThanOrEqual(clock.at + LIFETIME);
+      // What the node holds and what is stored make the key's balance exactly.
+      expect(spender.unspent(id) + (await stored(id))).toBe(answers[n]?.at(-1));
+    }
+    await spender.close();
+    for (const id of ids) expect(await stored(id)).toBe(1000 - 90);
+    expect(await leaseRows()).toEqual([]);
   });
 
   it('takes the next block in the transaction that gives back the one spent out, sized by the rate that one went at', async () => {
@@ -158,7 +200,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     }
     expect(answers.map((answer) => answer.remaining)).toEqual(Array.from({ length: 35 }, (_, i) => 999 - i));
     // The second block: 30 credits in 15 s is 60 a lifetime. One lease row, no separate give-back.
-    expect(writes).toEqual({ takes: 2, marks: 0, gives: 0, spends: LEASE_AFTER });
+    expect(writes).toMatchObject({ takes: 2, marks: 0, gives: 0, spends: LEASE_AFTER });
     expect(await leaseRows()).toMatchObject([{ key_id: id, amount: 60 }]);
     expect(spender.unspent(id)).toBe(59);
     expect(await stored(id)).toBe(1000 - LEASE_AFTER - 30 - 60);
@@ -208,6 +250,35 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     for (const { spender } of nodes) await spender.close();
     expect(await stored(id)).toBe(0);
     expect(await leaseRows()).toEqual([]);
+  });
+
+  it('three nodes spending one key while they top up their blocks never spend more than it had, and exactly all of it once blocks go back', async () => {
+    const id = await meteredKey(1000);
+    const clock = { at: NOON };
+    const nodes = [node(clock), node(clock), node(clock)];
+    let spent = 0;
+    for (const { spender } of nodes)
+      for (let i = 0; i < LEASE_AFTER; i++) if ((await spender.spend(id, PLAIN, 1, clock.at)).spent) spent++;
+    // 30 spends at once a round, the clock 8 s on: top-ups asked and sent between rounds, on all
+    // three nodes, until the balance runs out and blocks are refused more.
+    for (let round = 0; round < 45; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => nodes[i % 3]?.spender.spend(id, PLAIN, 1, clock.at)),
+      );
+      spent += answers.filter((answer) => answer?.spent).length;
+      expect(spent).toBeLessThanOrEqual(1000);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      clock.at += 8000;
+    }
+    expect(nodes.reduce((topUps, { writes }) => topUps + writes.topUps, 0)).toBeGreaterThan(0);
+    for (const { spender } of nodes) await spender.close();
+    expect(await leaseRows()).toEqual([]);
+    expect(spent + (await stored(id))).toBe(1000);
+    // What was left comes out to the last credit, one node after another.
+    for (const { spender } of nodes) while ((await spender.spend(id, PLAIN, 1, clock.at)).spent) spent++;
+    expect(spent).toBe(1000);
+    for (const { spender } of nodes) await spender.close();
+    expect(await stored(id)).toBe(0);
   });
 
   it('a refused spend spends nothing: neither the block held nor the balance', async () => {
@@ -306,7 +377,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await Promise.all(marks.map((spent) => mark(taken.id, spent)))).toEqual(marks.map(() => true));
     expect(await leaseRows()).toMatchObject([{ id: taken.id, amount: 512 }]);
     expect(Number((await leaseRows())[0]?.spent)).toBe(500);
-    expect(await store.give(taken.id, 12)).toBe(true);
+    expect(await store.give(taken.id, 500)).toBe(true);
     expect(await mark(taken.id, 510)).toBe(false);
     expect(await stored(id)).toBe(1000 - 500);
   });
