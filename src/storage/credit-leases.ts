@@ -77,6 +77,8 @@ export interface LeaseStore {
    * included, less `spent`) and forgets it: false when it was already gone (swept or voided).
    */
   give(leaseId: string, spent: number): Promise<boolean>;
+  /** `give` for many leases in one transaction: answers how many were still there. */
+  giveAll(returned: readonly ReturnedLease[]): Promise<number>;
   /** Gives back what lost leases, expired before `before`, had not marked spent; answers how many. */
   sweep(before: number, limit: number): Promise<number>;
 }
@@ -195,6 +197,12 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
         return left;
       }),
     give: (leaseId, spent) => db.transaction().execute((trx) => close(trx, leaseId, (row) => row.amount - spent)),
+    giveAll: (returned) =>
+      db.transaction().execute(async (trx) => {
+        let closed = 0;
+        for (const { leaseId, spent } of returned) if (await close(trx, leaseId, (row) => row.amount - spent)) closed++;
+        return closed;
+      }),
     async sweep(before, limit) {
       const lost = await db
         .selectFrom('credit_leases')

@@ -77,6 +77,10 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
         writes.gives++;
         return store.give(...args);
       },
+      giveAll: (returned) => {
+        writes.gives += returned.length;
+        return store.giveAll(returned);
+      },
       sweep: store.sweep,
     };
     const exact = creditSpends(db());
@@ -279,6 +283,30 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(spent).toBe(1000);
     for (const { spender } of nodes) await spender.close();
     expect(await stored(id)).toBe(0);
+  });
+
+  it('gives back many expired blocks 64 to a transaction, the event loop turning between them', async () => {
+    const ids = await Promise.all(Array.from({ length: 200 }, () => meteredKey(1000)));
+    const clock = { at: NOON };
+    const { spender, writes } = node(clock);
+    for (const id of ids) for (let i = 0; i <= LEASE_AFTER; i++) await spender.spend(id, PLAIN, 1, clock.at);
+    expect(await leaseRows()).toHaveLength(200);
+    clock.at += LIFETIME + 1;
+    // Requests are answered meanwhile: on SQLite, one transaction each, all at once, was one
+    // chain of promises that let no timer or socket in until the last was given back.
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await spender.sweep(clock.at);
+    spinning = false;
+    expect(turns).toBeGreaterThanOrEqual(Math.ceil(200 / 64));
+    expect(writes.gives).toBe(200);
+    expect(await leaseRows()).toEqual([]);
+    for (const id of ids) expect(await stored(id)).toBe(1000 - LEASE_AFTER - 1);
   });
 
   it('a refused spend spends nothing: neither the block held nor the balance', async () => {
