@@ -126,6 +126,14 @@ const SCENARIOS = [
   // busy keys show what a lease saves.
   { name: 'verify, key with a rate limit', kind: 'key', keySet: 'limited', readFirst: true },
   { name: 'verify, key with credits (10 000 keys)', kind: 'key', keySet: 'metered', readFirst: true },
+  // The same keys once the load has gone on: the row above is its first seconds, when each key is
+  // still spent exactly until its rate is known; here each holds a block, topped up as it goes.
+  {
+    name: 'verify, key with credits (10 000 keys, after 20 s more of the same load)',
+    kind: 'key',
+    keySet: 'metered',
+    leadInSeconds: 20,
+  },
   { name: 'verify, key with credits (100 busy keys)', kind: 'key', keySet: 'meteredBusy' },
 ];
 
@@ -155,9 +163,10 @@ async function httpRuns(keyward, bare, keySets) {
       // reads in its 5 s, about a third of its throughput, in that one row alone (issue 27). One
       // verify of each credit key, at the pace of one connection, is far too slow to make it worth a block.
       if (target.readFirst === true) await timeVerifies(target.server.url, keySets[target.keySet ?? 'plain'].keys);
+      if (target.leadInSeconds !== undefined) await measure(target.server, options(target, target.leadInSeconds));
       const sample = await measure(target.server, options(target, seconds));
       if (sample.errors > 0 && target.refusalsExpected !== true)
-        throw new Error(`${target.name}: ${sample.errors} errors or non-2xx answers`);
+        throw new Error(`${target.name} (round ${round + 1}): ${sample.errorDetail}`);
       samples[i].push(sample);
     }
   }

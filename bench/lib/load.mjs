@@ -42,6 +42,7 @@ async function runWrk({ url, keysFile, kind, seconds, connections, threads }) {
     p50Ms: result.p50Us / 1000,
     p99Ms: result.p99Us / 1000,
     errors: result.non2xx + result.socketErrors,
+    errorDetail: `${result.non2xx} non-2xx, ${result.socketErrors} socket errors or timeouts`,
     generatorCpuSeconds: cpuLast - (Number.isNaN(cpuBefore) ? 0 : cpuBefore),
   };
 }
@@ -92,6 +93,7 @@ export async function measure(server, options) {
     p50Ms: round(result.p50Ms, 3),
     p99Ms: round(result.p99Ms, 3),
     errors: result.errors,
+    errorDetail: result.errorDetail ?? `${result.errors} non-2xx or errors`,
     generatorCores: round(result.generatorCpuSeconds / wall, 2),
     serverCores: round(serverCpu / wall, 2),
     // CPU time per answer: steadier than req/s on a busy machine, and what the ratio comes from when the server is the limit.
