@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { creditSpends } from '../../src/storage/credit-spend.js';
-import { type LeaseStore, leaseStore } from '../../src/storage/credit-leases.js';
+import { type LeaseStore, leaseStore, voidLeases } from '../../src/storage/credit-leases.js';
 import {
   createLeasedSpender,
   LEASE_AFTER,
@@ -307,6 +307,35 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(writes.gives).toBe(200);
     expect(await leaseRows()).toEqual([]);
     for (const id of ids) expect(await stored(id)).toBe(1000 - LEASE_AFTER - 1);
+  });
+
+  it('a PATCH setting the balance, racing top-ups of its blocks, leaves exactly the balance it set', async () => {
+    const id = await meteredKey(100_000);
+    const store = leaseStore(db());
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push(await store.take(id, 100, 32, null, NOON, NOON + LIFETIME));
+    const topUps = taken.map((lease) =>
+      store.topUp([{ leaseId: lease?.id ?? '', keyId: id, extra: 50, period: null, expiresAt: NOON + 2 * LIFETIME }]),
+    );
+    // As PATCH /v1/keys/{id} with credits does: the balance set, and every block of the old one void.
+    const patch = db()
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('api_keys').set({ credits_remaining: 500 }).where('id', '=', id).execute();
+        await voidLeases(trx, id);
+      });
+    const later = taken.map((lease) =>
+      store.topUp([{ leaseId: lease?.id ?? '', keyId: id, extra: 50, period: null, expiresAt: NOON + 2 * LIFETIME }]),
+    );
+    await Promise.all([...topUps, patch, ...later]);
+    expect(await leaseRows()).toEqual([]);
+    expect(await stored(id)).toBe(500);
+    // A top-up after it finds no block: what it took goes straight back.
+    const late = await store.topUp([
+      { leaseId: taken[0]?.id ?? '', keyId: id, extra: 50, period: null, expiresAt: NOON + 2 * LIFETIME },
+    ]);
+    expect(late.size).toBe(0);
+    expect(await stored(id)).toBe(500);
   });
 
   it('a refused spend spends nothing: neither the block held nor the balance', async () => {
