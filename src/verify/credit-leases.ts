@@ -76,9 +76,11 @@ export function createLeasedSpender(
 
   const answer = (lease: Lease, cost: number, now: number): Spend => {
     lease.spent += cost;
+    // A quarter of a step before the mark, raised to a step past what is spent: a node that dies
+    // has marked at most a step it never answered for (raised to a step past the mark, it was up to 1.5).
     const step = markStep(lease.block);
-    if (!lease.marking && lease.mark < lease.amount && lease.mark - lease.spent <= step / 2)
-      void writes.raise(lease, lease.mark + step, false);
+    if (!lease.marking && lease.mark < lease.amount && (lease.mark - lease.spent) * 4 <= step)
+      void writes.raise(lease, lease.spent + step, false);
     // Half a lifetime on, or three quarters spent: more for the next lifetime, before it is needed.
     if (
       !lease.topping &&

@@ -223,15 +223,41 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const [block] = await leaseRows();
     const step = Number(block?.spent);
     expect(writes).toMatchObject({ takes: ids.length, marks: 0 });
-    // Each key to half a step from its mark, in turn: each spend that gets there asks for a raise
-    // in the background, and those of all eight keys wait for one another.
-    for (let i = 1; i < step / 2; i++) for (const id of ids) await spender.spend(id, PLAIN, 1, clock.at);
+    // Each key to a quarter of a step from its mark, in turn: each spend that gets there asks for a
+    // raise in the background, to a step past what is spent, and all eight keys' wait for one another.
+    const spent = step - step / 4;
+    for (let i = 1; i < spent; i++) for (const id of ids) await spender.spend(id, PLAIN, 1, clock.at);
     expect(writes.marks).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(writes.marks).toBe(1);
-    expect((await leaseRows()).map((row) => Number(row.spent))).toEqual(ids.map(() => 2 * step));
+    expect((await leaseRows()).map((row) => Number(row.spent))).toEqual(ids.map(() => spent + step));
     await spender.close();
     expect(await leaseRows()).toEqual([]);
+  });
+
+  it('never marks more than a step past what it has answered for, whenever it stops', async () => {
+    const id = await meteredKey(100_000);
+    const clock = { at: NOON };
+    const { spender } = node(clock);
+    for (let i = 0; i <= LEASE_AFTER; i++) await spender.spend(id, PLAIN, 1, clock.at);
+    const step = Number((await leaseRows())[0]?.spent);
+    // Spends through a few raises, the background ones let out between spends; at every point the
+    // mark is at most a step past the spends, which is all a node killed there loses for good.
+    let answered = 1;
+    let furthest = 0;
+    while (answered < 3 * step) {
+      await spender.spend(id, PLAIN, 1, clock.at);
+      answered++;
+      if (answered % 64 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        const mark = Number((await leaseRows())[0]?.spent);
+        expect(mark).toBeGreaterThanOrEqual(answered);
+        furthest = Math.max(furthest, mark - answered);
+      }
+    }
+    expect(furthest).toBeGreaterThan(step / 2);
+    expect(furthest).toBeLessThanOrEqual(step);
+    await spender.close();
   });
 
   it('three nodes, 600 spends at once against 250 credits: exactly 250 spent, never more, and 0 left once leases go back', async () => {
