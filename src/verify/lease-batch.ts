@@ -50,7 +50,8 @@ export function leaseBatch<K, V>(
     });
     const batch: Batch<K, V> = { entries, sent, send: () => send() };
     underWay.add(sent);
-    void sent.finally(() => underWay.delete(sent));
+    const done = () => underWay.delete(sent);
+    sent.then(done, done);
     return batch;
   };
 
