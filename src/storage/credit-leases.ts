@@ -73,11 +73,10 @@ export interface LeaseStore {
    */
   topUp(topUps: readonly LeaseTopUp[]): Promise<ReadonlyMap<string, number>>;
   /**
-   * Gives back what the holder did not spend of the lease (its amount in storage, top-ups
-   * included, less `spent`) and forgets it: false when it was already gone (swept or voided).
+   * Gives back, in one transaction, what each holder did not spend of its lease (its amount in
+   * storage, top-ups included, less `spent`) and forgets it; answers how many were still there
+   * (a lease swept or voided meanwhile gives nothing back).
    */
-  give(leaseId: string, spent: number): Promise<boolean>;
-  /** `give` for many leases in one transaction: answers how many were still there. */
   giveAll(returned: readonly ReturnedLease[]): Promise<number>;
   /** Gives back what lost leases, expired before `before`, had not marked spent; answers how many. */
   sweep(before: number, limit: number): Promise<number>;
@@ -196,7 +195,6 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
         }
         return left;
       }),
-    give: (leaseId, spent) => db.transaction().execute((trx) => close(trx, leaseId, (row) => row.amount - spent)),
     giveAll: (returned) =>
       db.transaction().execute(async (trx) => {
         let closed = 0;

@@ -133,7 +133,7 @@ export function createLeasedSpender(
 
   const give = async (returned: ReturnedLease): Promise<void> => {
     try {
-      await leases.give(returned.leaseId, returned.spent);
+      await leases.giveAll([returned]);
     } catch (error) {
       // Left in storage: the sweep gives back what was not marked spent once it has expired.
       options.onError(error);
@@ -152,8 +152,7 @@ export function createLeasedSpender(
    * together stalled every verify for about 2 s.
    */
   const giveBackMany = async (held: ReadonlyArray<readonly [KeyLeases, Lease]>, now: number): Promise<void> => {
-    for (const [, lease] of held) lease.full = true;
-    if (held.some(([, lease]) => lease.topping)) await writes.settle();
+    await Promise.all(held.map(([, lease]) => writes.retiring(lease)));
     for (let from = 0; from < held.length; from += GIVE_BACKS_AT_ONCE) {
       const chunk = held.slice(from, from + GIVE_BACKS_AT_ONCE);
       const returned = chunk.map(([state, lease]) => retire(state, lease, now));

@@ -73,10 +73,6 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
         writes.topUps++;
         return store.topUp(...args);
       },
-      give: (...args) => {
-        writes.gives++;
-        return store.give(...args);
-      },
       giveAll: (returned) => {
         writes.gives += returned.length;
         return store.giveAll(returned);
@@ -460,7 +456,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await Promise.all(marks.map((spent) => mark(taken.id, spent)))).toEqual(marks.map(() => true));
     expect(await leaseRows()).toMatchObject([{ id: taken.id, amount: 512 }]);
     expect(Number((await leaseRows())[0]?.spent)).toBe(500);
-    expect(await store.give(taken.id, 500)).toBe(true);
+    expect(await store.giveAll([{ leaseId: taken.id, spent: 500 }])).toBe(1);
     expect(await mark(taken.id, 510)).toBe(false);
     expect(await stored(id)).toBe(1000 - 500);
   });
