@@ -29,23 +29,28 @@ export interface ReturnedLease {
   readonly spent: number;
 }
 
-/** More of the key's balance for a block still being spent, and a later expiry. */
-export interface LeaseTopUp {
+/**
+ * What a holder writes for a block it is still spending, ahead of need: a higher mark, and with a
+ * top-up, `extra` more of the key's balance and a later expiry.
+ */
+export interface LeaseRenewal {
   readonly leaseId: string;
   readonly keyId: string;
+  /** Credits more for the block, taken only if the balance of its period covers them: 0 asks none. */
   readonly extra: number;
   /** The period the block was taken in: a key refilled since gives it nothing more. */
   readonly period: string | null;
-  readonly expiresAt: number;
+  /** A later expiry, written with the extra (or alone, when `extra` is 0); null leaves it. */
+  readonly expiresAt: number | null;
+  /** The mark raised to (never lowered): `markIfTopped` once the extra is given, else `mark`. */
+  readonly mark: number;
+  readonly markIfTopped: number;
 }
 
-export interface LeaseMark {
-  readonly leaseId: string;
-  readonly spent: number;
+/** A block renewed: with `balance`, the key's balance outside leases its top-up left. */
+export interface Renewed {
+  readonly balance?: number;
 }
-
-/** Leases a batched mark names at most, per statement. */
-const MARKS_PER_STATEMENT = 64;
 
 export interface LeaseStore {
   /**
@@ -62,16 +67,11 @@ export interface LeaseStore {
     returned?: ReturnedLease,
   ): Promise<TakenLease | undefined>;
   /**
-   * Raises each lease's mark (the most its holder may spend) to at least `spent`, 64 leases a
-   * statement; answers the ids of those still there (a lease swept or voided is not).
+   * Renews blocks in one transaction, in the order of their keys: each has its mark raised, and
+   * its top-up given if the balance of its period covers it. Answers the blocks still in storage
+   * (one swept or voided is not; a top-up taken for it goes straight back).
    */
-  markAll(marks: readonly LeaseMark[]): Promise<ReadonlySet<string>>;
-  /**
-   * Tops up blocks in one transaction: each gets `extra` more of its key's balance and its new
-   * expiry, if the balance of its period covers `extra`. Answers, for each block topped up, the
-   * key's balance left outside leases; a block gone from storage, or not covered, is left as it was.
-   */
-  topUp(topUps: readonly LeaseTopUp[]): Promise<ReadonlyMap<string, number>>;
+  renewAll(renewals: readonly LeaseRenewal[]): Promise<ReadonlyMap<string, Renewed>>;
   /**
    * Gives back, in one transaction, what each holder did not spend of its lease (its amount in
    * storage, top-ups included, less `spent`) and forgets it; answers how many were still there
@@ -101,6 +101,20 @@ async function close(trx: Db, leaseId: string, unspent: (row: { amount: number; 
     .where(sql<boolean>`credits_period is not distinct from ${row.period}`)
     .execute();
   return true;
+}
+
+/** A top-up's extra off the key's balance, if its period's covers it: the balance left. */
+async function takeExtra(trx: Db, renewal: LeaseRenewal): Promise<number | undefined> {
+  const row = await trx
+    .updateTable('api_keys')
+    .set({ credits_remaining: sql<number>`credits_remaining - ${renewal.extra}` })
+    .where('id', '=', renewal.keyId)
+    .where('credits_remaining', 'is not', null)
+    .where(sql<boolean>`credits_remaining >= ${renewal.extra}`)
+    .where(sql<boolean>`credits_period is not distinct from ${renewal.period}`)
+    .returning('credits_remaining')
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.credits_remaining);
 }
 
 export function leaseStore(db: Kysely<Database>): LeaseStore {
@@ -137,63 +151,38 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
         const periodEnd = row.credits_period_end === null ? null : Number(row.credits_period_end);
         return { id, amount, remaining: Number(row.credits_remaining), period: row.credits_period, periodEnd };
       }),
-    async markAll(marks) {
-      const present = new Set<string>();
-      for (let from = 0; from < marks.length; from += MARKS_PER_STATEMENT) {
-        const chunk = marks.slice(from, from + MARKS_PER_STATEMENT);
-        // PostgreSQL types a parameter alone in a CASE branch as text: the cast keeps it an integer.
-        const target = sql<number>`(case id ${sql.join(
-          chunk.map((mark) => sql`when ${mark.leaseId} then cast(${mark.spent} as bigint)`),
-          sql` `,
-        )} end)`;
-        // Never lowers a mark, and finds every lease still there: a holder's two raises may cross
-        // on the pool, and the lower one landing second must not read as the lease gone.
-        const rows = await db
-          .updateTable('credit_leases')
-          .set({ spent: sql<number>`case when spent < ${target} then ${target} else spent end` })
-          .where(
-            'id',
-            'in',
-            chunk.map((mark) => mark.leaseId),
-          )
-          .returning('id')
-          .execute();
-        for (const row of rows) present.add(row.id);
-      }
-      return present;
-    },
-    topUp: (topUps) =>
+    renewAll: (renewals) =>
       db.transaction().execute(async (trx) => {
-        const left = new Map<string, number>();
+        const renewed = new Map<string, Renewed>();
         // Keys in one order on every node: two nodes topping up blocks of the same keys never
         // wait for each other's rows in a cycle (a PostgreSQL deadlock).
-        const ordered = [...topUps].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
-        for (const topUp of ordered) {
-          const row = await trx
-            .updateTable('api_keys')
-            .set({ credits_remaining: sql<number>`credits_remaining - ${topUp.extra}` })
-            .where('id', '=', topUp.keyId)
-            .where('credits_remaining', 'is not', null)
-            .where(sql<boolean>`credits_remaining >= ${topUp.extra}`)
-            .where(sql<boolean>`credits_period is not distinct from ${topUp.period}`)
-            .returning('credits_remaining')
-            .executeTakeFirst();
-          if (row === undefined) continue;
+        const ordered = [...renewals].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+        for (const renewal of ordered) {
+          const balance = renewal.extra > 0 ? await takeExtra(trx, renewal) : undefined;
+          const topped = balance !== undefined;
+          // PostgreSQL types a parameter alone in a CASE branch as text: the cast keeps it an integer.
+          const mark = sql<number>`cast(${topped ? renewal.markIfTopped : renewal.mark} as bigint)`;
+          const expiresAt = topped || renewal.extra === 0 ? renewal.expiresAt : null;
+          // Never lowers a mark: a holder's two renewals may cross on the pool.
           const lease = await trx
             .updateTable('credit_leases')
-            .set({ amount: sql<number>`amount + ${topUp.extra}`, expires_at: topUp.expiresAt })
-            .where('id', '=', topUp.leaseId)
+            .set({
+              spent: sql<number>`case when spent < ${mark} then ${mark} else spent end`,
+              ...(topped ? { amount: sql<number>`amount + ${renewal.extra}` } : {}),
+              ...(expiresAt === null ? {} : { expires_at: expiresAt }),
+            })
+            .where('id', '=', renewal.leaseId)
             .executeTakeFirst();
-          if (lease.numUpdatedRows > 0n) left.set(topUp.leaseId, Number(row.credits_remaining));
+          if (lease.numUpdatedRows > 0n) renewed.set(renewal.leaseId, balance === undefined ? {} : { balance });
           // Swept or voided meanwhile: what was taken for it goes straight back.
-          else
+          else if (topped)
             await trx
               .updateTable('api_keys')
-              .set({ credits_remaining: sql<number>`credits_remaining + ${topUp.extra}` })
-              .where('id', '=', topUp.keyId)
+              .set({ credits_remaining: sql<number>`credits_remaining + ${renewal.extra}` })
+              .where('id', '=', renewal.keyId)
               .execute();
         }
-        return left;
+        return renewed;
       }),
     giveAll: (returned) =>
       db.transaction().execute(async (trx) => {

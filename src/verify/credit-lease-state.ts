@@ -39,7 +39,8 @@ export interface Lease {
   spent: number;
   /** The most of `amount` the lease row says may be spent: the holder never spends past it. */
   mark: number;
-  marking: boolean;
+  /** A renewal (a raise of the mark, a top-up) is asked for or under way: no other is asked. */
+  writing: boolean;
   /** The mark could not be raised: the lease was voided or swept, and is spent no more. */
   dead: boolean;
   /** The key's balance outside every lease when this one was last taken or topped up: with `amount - spent`, `remaining`. */
@@ -54,8 +55,7 @@ export interface Lease {
   spentSince: number;
   /** The credits it held then: its mark moves by a quarter of that. */
   block: number;
-  /** A top-up is under way; or the last was refused (the balance or the period moved), and none is asked again. */
-  topping: boolean;
+  /** No top-up is asked again: the last was refused (the balance or the period moved), or the block is going back. */
   full: boolean;
 }
 

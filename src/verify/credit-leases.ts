@@ -76,18 +76,18 @@ export function createLeasedSpender(
 
   const answer = (lease: Lease, cost: number, now: number): Spend => {
     lease.spent += cost;
-    // A quarter of a step before the mark, raised to a step past what is spent: a node that dies
-    // has marked at most a step it never answered for (raised to a step past the mark, it was up to 1.5).
-    const step = markStep(lease.block);
-    if (!lease.marking && lease.mark < lease.amount && (lease.mark - lease.spent) * 4 <= step)
-      void writes.raise(lease, lease.spent + step, false);
-    // Half a lifetime on, or three quarters spent: more for the next lifetime, before it is needed.
-    if (
-      !lease.topping &&
-      !lease.full &&
-      (now - lease.since >= lifetimeMs / 2 || (lease.amount - lease.spent) * 4 <= lease.block)
-    )
-      topUp(lease, now);
+    if (!lease.writing) {
+      const step = markStep(lease.block);
+      // A quarter of a step before the mark: raised to a step past what is spent, so a node that
+      // dies has marked at most a step it never answered for (raised to a step past the mark, it was up to 1.5).
+      const markDue = lease.mark < lease.amount && (lease.mark - lease.spent) * 4 <= step;
+      // Half a lifetime on, or three quarters spent: more for the next lifetime, before it is needed.
+      const topUpDue =
+        !lease.full && (now - lease.since >= lifetimeMs / 2 || (lease.amount - lease.spent) * 4 <= lease.block);
+      // Either raises the mark: a top-up writes the lease row anyway, so a key spent slowly (a
+      // step is at least 32) has its mark raised by its top-ups alone, one write per half lifetime.
+      if (markDue || topUpDue) void renew(lease, topUpDue, lease.spent + step, now, false);
+    }
     return { spent: true, remaining: lease.balance + lease.amount - lease.spent };
   };
 
@@ -101,12 +101,13 @@ export function createLeasedSpender(
   );
 
   /**
-   * A block still being spent gets what one lifetime at its rate since the last top-up needs
-   * (within the same bounds as a new block) and a lifetime more: a key spent steadily keeps one
-   * lease, topped up with other keys' in one transaction, where taking a new block each lifetime
-   * cost a transaction of its own per key.
+   * Asks for the block's mark raised to `mark` and, with `topUp`, for what one lifetime at its rate
+   * since the last top-up needs (within the same bounds as a new block) and a lifetime more: a
+   * key spent steadily keeps one lease, renewed with other keys' in one transaction, where taking
+   * a new block each lifetime cost a transaction of its own per key.
    */
-  const topUp = (lease: Lease, now: number): void => {
+  const renew = (lease: Lease, topUp: boolean, mark: number, now: number, urgent: boolean): Promise<void> => {
+    if (!topUp) return writes.renew(lease, { extra: 0, expiresAt: null, mark }, urgent);
     const want = Math.min(
       blockFor(lease.spent - lease.spentSince, now - lease.since),
       Math.floor(lease.balance / BALANCE_SHARE),
@@ -114,7 +115,8 @@ export function createLeasedSpender(
     const extra = Math.max(0, want - (lease.amount - lease.spent));
     lease.since = now;
     lease.spentSince = lease.spent;
-    writes.topUp(lease, extra, Math.min(now + lifetimeMs, lease.periodEnd ?? Number.POSITIVE_INFINITY));
+    const expiresAt = Math.min(now + lifetimeMs, lease.periodEnd ?? Number.POSITIVE_INFINITY);
+    return writes.renew(lease, { extra, expiresAt, mark }, urgent);
   };
 
   /** Credits for one lifetime at the rate `spent` credits went in `elapsed` ms. */
@@ -209,7 +211,7 @@ export function createLeasedSpender(
       amount,
       spent: 0,
       mark,
-      marking: false,
+      writing: false,
       dead: false,
       balance: taken.remaining,
       period: taken.period,
@@ -219,7 +221,6 @@ export function createLeasedSpender(
       since: now,
       spentSince: 0,
       block: amount,
-      topping: false,
       full: false,
     };
     // The key changed while this was taken: the block may predate the change, so it goes back.
@@ -258,11 +259,10 @@ export function createLeasedSpender(
       const lease = state.lease;
       if (usable(lease, period, now)) {
         if (lease.spent + cost <= lease.mark) return answer(lease, cost, now);
-        if (
-          lease.spent + cost <= lease.amount &&
-          (await writes.raise(lease, lease.spent + cost + markStep(lease.block), true))
-        )
-          continue;
+        if (lease.spent + cost <= lease.amount) {
+          await renew(lease, false, lease.spent + cost + markStep(lease.block), now, true);
+          if (!lease.dead && lease.spent + cost <= lease.mark) continue;
+        }
       }
       // Rate-adaptive: a key spent rarely is spent exactly (a take and its give-back are two
       // transactions, which on SQLite hold the one connection); once it has been spent
@@ -339,7 +339,7 @@ export function createLeasedSpender(
     },
     async close() {
       const now = options.now();
-      // A raise or top-up still waiting would land after storage closed: they go now, before the give-backs.
+      // A renewal still waiting would land after storage closed: it goes now, before the give-backs.
       await writes.settle();
       for (const state of keys.values()) while (state.busy !== null) await state.busy;
       const held: Array<readonly [KeyLeases, Lease]> = [];

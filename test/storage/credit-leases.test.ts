@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertKey } from '../../src/modules/keys/keys.repository.js';
 import { creditSpends } from '../../src/storage/credit-spend.js';
-import { type LeaseStore, leaseStore, voidLeases } from '../../src/storage/credit-leases.js';
+import { type LeaseStore, leaseStore, type Renewed, voidLeases } from '../../src/storage/credit-leases.js';
 import {
   createLeasedSpender,
   LEASE_AFTER,
@@ -59,19 +59,17 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   /** A node's holder, its writes counted, on a clock the test moves. */
   function node(clock: { at: number }, lifetimeMs = LIFETIME) {
     const store = leaseStore(db());
+    // `marks` and `topUps` count the transactions of renewals holding a raise of a mark alone, or a top-up.
     const writes = { takes: 0, marks: 0, topUps: 0, gives: 0, spends: 0 };
     const counted: LeaseStore = {
       take: (...args) => {
         writes.takes++;
         return store.take(...args);
       },
-      markAll: (...args) => {
-        writes.marks++;
-        return store.markAll(...args);
-      },
-      topUp: (...args) => {
-        writes.topUps++;
-        return store.topUp(...args);
+      renewAll: (renewals) => {
+        if (renewals.some((renewal) => renewal.expiresAt === null)) writes.marks++;
+        if (renewals.some((renewal) => renewal.expiresAt !== null)) writes.topUps++;
+        return store.renewAll(renewals);
       },
       giveAll: (returned) => {
         writes.gives += returned.length;
@@ -165,8 +163,10 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     }
     const exact = Array.from({ length: 90 }, (_, i) => 999 - i);
     expect(answers).toEqual([exact, exact]);
-    // One block each, never given back or taken anew; top-ups every half lifetime, both keys' at once.
-    expect(writes).toMatchObject({ takes: 2, gives: 0, spends: 2 * LEASE_AFTER });
+    // One block each, never given back or taken anew; top-ups every half lifetime, both keys' at
+    // once, and no raise of a mark between them: each top-up raised it a step past what was spent,
+    // and half a lifetime at this rate spends less than that.
+    expect(writes).toMatchObject({ takes: 2, gives: 0, spends: 2 * LEASE_AFTER, marks: 0 });
     expect(writes.topUps).toBeGreaterThanOrEqual(5);
     expect(writes.topUps).toBeLessThanOrEqual(7);
     const rows = await leaseRows();
@@ -209,7 +209,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await leaseRows()).toEqual([]);
   });
 
-  it("raises the marks of many keys' blocks in one statement", async () => {
+  it("raises the marks of many keys' blocks in one transaction", async () => {
     const ids = await Promise.all(Array.from({ length: 8 }, () => meteredKey(100_000)));
     const clock = { at: NOON };
     const { spender, writes } = node(clock);
@@ -336,9 +336,19 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const store = leaseStore(db());
     const taken = [];
     for (let i = 0; i < 4; i++) taken.push(await store.take(id, 100, 32, null, NOON, NOON + LIFETIME));
-    const topUps = taken.map((lease) =>
-      store.topUp([{ leaseId: lease?.id ?? '', keyId: id, extra: 50, period: null, expiresAt: NOON + 2 * LIFETIME }]),
-    );
+    const topUp = (leaseId: string | undefined) =>
+      store.renewAll([
+        {
+          leaseId: leaseId ?? '',
+          keyId: id,
+          extra: 50,
+          period: null,
+          expiresAt: NOON + 2 * LIFETIME,
+          mark: 32,
+          markIfTopped: 48,
+        },
+      ]);
+    const topUps = taken.map((lease) => topUp(lease?.id));
     // As PATCH /v1/keys/{id} with credits does: the balance set, and every block of the old one void.
     const patch = db()
       .transaction()
@@ -346,17 +356,12 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
         await trx.updateTable('api_keys').set({ credits_remaining: 500 }).where('id', '=', id).execute();
         await voidLeases(trx, id);
       });
-    const later = taken.map((lease) =>
-      store.topUp([{ leaseId: lease?.id ?? '', keyId: id, extra: 50, period: null, expiresAt: NOON + 2 * LIFETIME }]),
-    );
+    const later = taken.map((lease) => topUp(lease?.id));
     await Promise.all([...topUps, patch, ...later]);
     expect(await leaseRows()).toEqual([]);
     expect(await stored(id)).toBe(500);
     // A top-up after it finds no block: what it took goes straight back.
-    const late = await store.topUp([
-      { leaseId: taken[0]?.id ?? '', keyId: id, extra: 50, period: null, expiresAt: NOON + 2 * LIFETIME },
-    ]);
-    expect(late.size).toBe(0);
+    expect((await topUp(taken[0]?.id)).size).toBe(0);
     expect(await stored(id)).toBe(500);
   });
 
@@ -445,7 +450,12 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   it('a raise of the mark never lowers it, and finds the lease whatever order raises land in; a gone lease answers false', async () => {
     const id = await meteredKey(1000);
     const store = leaseStore(db());
-    const mark = async (leaseId: string, spent: number) => (await store.markAll([{ leaseId, spent }])).has(leaseId);
+    const mark = async (leaseId: string, spent: number) =>
+      (
+        await store.renewAll([
+          { leaseId, keyId: id, extra: 0, period: null, expiresAt: null, mark: spent, markIfTopped: spent },
+        ])
+      ).has(leaseId);
     const taken = await store.take(id, 512, 128, null, NOON, NOON + LIFETIME);
     if (taken === undefined) throw new Error('the block was not taken');
     // A holder raising twice at once: the higher lands first, then the lower (the pool may order them so).
@@ -470,12 +480,12 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    let late: Promise<ReadonlySet<string>> | undefined;
+    let late: Promise<ReadonlyMap<string, Renewed>> | undefined;
     const crossing: LeaseStore = {
       ...store,
-      markAll: (marks) => {
-        if (late !== undefined) return store.markAll(marks).finally(release);
-        late = held.then(() => store.markAll(marks));
+      renewAll: (renewals) => {
+        if (late !== undefined) return store.renewAll(renewals).finally(release);
+        late = held.then(() => store.renewAll(renewals));
         return late;
       },
     };
