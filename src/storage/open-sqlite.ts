@@ -1,6 +1,6 @@
 /**
  * Opens the SQLite file in the data directory (WAL, owner-only files, foreign keys on), its
- * statements prepared once and reused.
+ * statements prepared once and reused, its log checkpointed off the event loop (sqlite-checkpointer.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type LogConfig, type SqliteDatabase as KyselySqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './database.js';
 import { ensureOwnerOnlyFile, restrictIfPresent } from './owner-only.js';
+import { checkpointOffTheLoop } from './sqlite-checkpointer.js';
 import { immediateSqliteDialect } from './sqlite-immediate.js';
 import { sqliteStorage, type Storage } from './storage.js';
 
@@ -26,11 +27,12 @@ export function openSqlite(dataDir: string, log: LogConfig | undefined): Storage
   sqlite.pragma('foreign_keys = ON');
   // From here the driver waits for another writer, between turns of the event loop (sqlite-immediate.ts).
   sqlite.pragma('busy_timeout = 0');
+  const checkpointer = checkpointOffTheLoop(sqlite, file);
   const db = new Kysely<Database>({
     dialect: immediateSqliteDialect({ database: preparingOnce(sqlite) }),
     ...(log === undefined ? {} : { log }),
   });
-  return sqliteStorage(db, file);
+  return sqliteStorage(db, file, () => checkpointer.close());
 }
 
 const CACHED_STATEMENTS = 256;

@@ -48,7 +48,8 @@ const ping = (db: Kysely<Database>) => async (): Promise<void> => {
 
 const NOT_LISTENING: ChangeListener = { stop: async () => undefined };
 
-export function sqliteStorage(db: Kysely<Database>, location: string): Storage {
+/** `beforeClose` runs before the connection closes (the checkpoint thread stops first). */
+export function sqliteStorage(db: Kysely<Database>, location: string, beforeClose?: () => Promise<void>): Storage {
   return {
     db,
     dialect: 'sqlite',
@@ -58,7 +59,10 @@ export function sqliteStorage(db: Kysely<Database>, location: string): Storage {
     listen: async () => NOT_LISTENING,
     lockForUpdate,
     ping: ping(db),
-    close: () => db.destroy(),
+    close: async () => {
+      await beforeClose?.();
+      await db.destroy();
+    },
   };
 }
 
