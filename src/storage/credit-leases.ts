@@ -11,6 +11,7 @@ import { type Kysely, sql } from 'kysely';
 import { balanceNow, periodColumnsNow } from './credit-refill.js';
 import type { SpendPeriod } from './credit-spend.js';
 import type { Database, Db } from './database.js';
+import { reusableStatement } from './reusable-query.js';
 
 /** A block taken: its id, what the key's balance was left with, and the period it came from. */
 export interface TakenLease {
@@ -103,19 +104,54 @@ async function close(trx: Db, leaseId: string, unspent: (row: { amount: number; 
   return true;
 }
 
-/** A top-up's extra off the key's balance, if its period's covers it: the balance left. */
-async function takeExtra(trx: Db, renewal: LeaseRenewal): Promise<number | undefined> {
-  const row = await trx
+/**
+ * The statements of a renewal, compiled once (reusable-query.ts): a steady load over many keys
+ * renews thousands of blocks a second, and built through the query builder each time they cost
+ * the node more than storage took to run them.
+ */
+const takeExtra = reusableStatement<
+  { keyId: string; extra: number; period: string | null },
+  { credits_remaining: number | string }
+>(['keyId', 'extra', 'period'], (db, { keyId, extra, period }) =>
+  // A top-up's extra off the key's balance, if the balance of its period covers it.
+  db
     .updateTable('api_keys')
-    .set({ credits_remaining: sql<number>`credits_remaining - ${renewal.extra}` })
-    .where('id', '=', renewal.keyId)
+    .set({ credits_remaining: sql<number>`credits_remaining - ${extra}` })
+    .where('id', '=', keyId)
     .where('credits_remaining', 'is not', null)
-    .where(sql<boolean>`credits_remaining >= ${renewal.extra}`)
-    .where(sql<boolean>`credits_period is not distinct from ${renewal.period}`)
-    .returning('credits_remaining')
-    .executeTakeFirst();
-  return row === undefined ? undefined : Number(row.credits_remaining);
-}
+    .where(sql<boolean>`credits_remaining >= ${extra}`)
+    .where(sql<boolean>`credits_period is not distinct from ${period}`)
+    .returning('credits_remaining'),
+);
+
+/** Never lowers a mark: a holder's two renewals may cross on the pool. */
+const raisedMark = (mark: unknown) =>
+  // PostgreSQL types a parameter alone in a CASE branch as text: the cast keeps it an integer.
+  sql<number>`case when spent < cast(${mark} as bigint) then cast(${mark} as bigint) else spent end`;
+
+const raiseMark = reusableStatement<{ leaseId: string; mark: number }>(['leaseId', 'mark'], (db, { leaseId, mark }) =>
+  db
+    .updateTable('credit_leases')
+    .set({ spent: raisedMark(mark) })
+    .where('id', '=', leaseId),
+);
+
+/** A mark raised with a top-up (`extra` may be 0: the expiry alone moves). */
+const raiseAndExtend = reusableStatement<{ leaseId: string; mark: number; extra: number; expiresAt: number }>(
+  ['leaseId', 'mark', 'extra', 'expiresAt'],
+  (db, { leaseId, mark, extra, expiresAt }) =>
+    db
+      .updateTable('credit_leases')
+      .set({ spent: raisedMark(mark), amount: sql<number>`amount + ${extra}`, expires_at: expiresAt })
+      .where('id', '=', leaseId),
+);
+
+const putBack = reusableStatement<{ keyId: string; extra: number }>(['keyId', 'extra'], (db, { keyId, extra }) =>
+  db
+    .updateTable('api_keys')
+    .set({ credits_remaining: sql<number>`credits_remaining + ${extra}` })
+    .where('id', '=', keyId),
+);
 
 export function leaseStore(db: Kysely<Database>): LeaseStore {
   return {
@@ -158,29 +194,27 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
         // wait for each other's rows in a cycle (a PostgreSQL deadlock).
         const ordered = [...renewals].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
         for (const renewal of ordered) {
-          const balance = renewal.extra > 0 ? await takeExtra(trx, renewal) : undefined;
+          const taken =
+            renewal.extra > 0
+              ? (await takeExtra(trx, { keyId: renewal.keyId, extra: renewal.extra, period: renewal.period })).rows[0]
+              : undefined;
+          const balance = taken === undefined ? undefined : Number(taken.credits_remaining);
           const topped = balance !== undefined;
-          // PostgreSQL types a parameter alone in a CASE branch as text: the cast keeps it an integer.
-          const mark = sql<number>`cast(${topped ? renewal.markIfTopped : renewal.mark} as bigint)`;
+          const mark = topped ? renewal.markIfTopped : renewal.mark;
           const expiresAt = topped || renewal.extra === 0 ? renewal.expiresAt : null;
-          // Never lowers a mark: a holder's two renewals may cross on the pool.
-          const lease = await trx
-            .updateTable('credit_leases')
-            .set({
-              spent: sql<number>`case when spent < ${mark} then ${mark} else spent end`,
-              ...(topped ? { amount: sql<number>`amount + ${renewal.extra}` } : {}),
-              ...(expiresAt === null ? {} : { expires_at: expiresAt }),
-            })
-            .where('id', '=', renewal.leaseId)
-            .executeTakeFirst();
-          if (lease.numUpdatedRows > 0n) renewed.set(renewal.leaseId, balance === undefined ? {} : { balance });
+          const lease =
+            expiresAt === null
+              ? await raiseMark(trx, { leaseId: renewal.leaseId, mark })
+              : await raiseAndExtend(trx, {
+                  leaseId: renewal.leaseId,
+                  mark,
+                  extra: topped ? renewal.extra : 0,
+                  expiresAt,
+                });
+          if ((lease.numAffectedRows ?? 0n) > 0n)
+            renewed.set(renewal.leaseId, balance === undefined ? {} : { balance });
           // Swept or voided meanwhile: what was taken for it goes straight back.
-          else if (topped)
-            await trx
-              .updateTable('api_keys')
-              .set({ credits_remaining: sql<number>`credits_remaining + ${renewal.extra}` })
-              .where('id', '=', renewal.keyId)
-              .execute();
+          else if (topped) await putBack(trx, { keyId: renewal.keyId, extra: renewal.extra });
         }
         return renewed;
       }),

@@ -8,22 +8,12 @@
  * powers of two for the rest), so a handful of statements serve every batch and SQLite's
  * prepared-statement cache (open-sqlite.ts) keeps them all.
  */
-import type { Compilable, CompiledQuery } from 'kysely';
+import type { Compilable } from 'kysely';
 import type { Db } from './database.js';
-
-/** Where a compiled parameter comes from: a row's column, or a value the builder wrote itself. */
-type Slot = { readonly row: number; readonly column: number } | { readonly value: unknown };
-
-interface Shape {
-  readonly compiled: CompiledQuery;
-  readonly slots: readonly Slot[];
-}
+import { compiledOnce } from './reusable-query.js';
 
 /** Writes `rows` in as few statements as the chunk size allows, in their order. */
 export type ReusableInsert<Row> = (db: Db, rows: readonly Row[]) => Promise<void>;
-
-/** A stand-in no real value equals: row and column of the slot it marks. */
-const standIn = (row: number, column: number): string => `\u0000${row}\u0000${column}`;
 
 /**
  * `build` makes the statement for `rows` (rows of stand-ins, one property per column of
@@ -34,41 +24,24 @@ export function reusableInsert<Row>(
   chunk: number,
   build: (db: Db, rows: Row[]) => Compilable<unknown>,
 ): ReusableInsert<Row> {
-  // Keyed by the dialect adapter: one per database opened, shared by its transactions (as audit-mac.ts does).
-  const shapesByDatabase = new WeakMap<object, Map<number, Shape>>();
+  const width = columns.length;
+  // The stand-in of row r, column c is the (r × width + c)th.
+  const run = compiledOnce((db, standIns) =>
+    build(
+      db,
+      Array.from(
+        { length: standIns.length / width },
+        (_, row) => Object.fromEntries(columns.map((name, column) => [name, standIns[row * width + column]])) as Row,
+      ),
+    ),
+  );
 
-  function shapeOf(db: Db, count: number): Shape {
-    const adapter = db.getExecutor().adapter;
-    let shapes = shapesByDatabase.get(adapter);
-    if (shapes === undefined) {
-      shapes = new Map();
-      shapesByDatabase.set(adapter, shapes);
-    }
-    let shape = shapes.get(count);
-    if (shape !== undefined) return shape;
-    const rows = Array.from({ length: count }, (_, row) =>
-      Object.fromEntries(columns.map((name, column) => [name, standIn(row, column)])),
-    );
-    // Stand-ins in every column: the statement's shape does not depend on the values.
-    const compiled = build(db, rows as Row[]).compile();
-    const positions = new Map<unknown, Slot>();
-    for (let row = 0; row < count; row++)
-      for (let column = 0; column < columns.length; column++) positions.set(standIn(row, column), { row, column });
-    shape = { compiled, slots: compiled.parameters.map((value) => positions.get(value) ?? { value }) };
-    shapes.set(count, shape);
-    return shape;
-  }
-
-  async function write(db: Db, rows: readonly Row[], from: number, count: number): Promise<void> {
-    const { compiled, slots } = shapeOf(db, count);
-    const parameters = new Array<unknown>(slots.length);
-    for (let index = 0; index < slots.length; index++) {
-      const slot = slots[index] as Slot;
-      parameters[index] =
-        'value' in slot ? slot.value : (rows[from + slot.row] as Row)[columns[slot.column] as keyof Row & string];
-    }
-    await db.executeQuery({ ...compiled, parameters });
-  }
+  const write = async (db: Db, rows: readonly Row[], from: number, count: number): Promise<void> => {
+    await run(db, count * width, (index) => {
+      const row = rows[from + Math.floor(index / width)] as Row;
+      return row[columns[index % width] as keyof Row & string];
+    });
+  };
 
   return async (db, rows) => {
     let from = 0;
