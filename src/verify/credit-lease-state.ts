@@ -53,6 +53,8 @@ export interface Lease {
   /** When it was taken or last topped up, and `spent` then: the rate it is spent at since. */
   since: number;
   spentSince: number;
+  /** How long after `since` a top-up is due (credit-leases.ts, topUpAfter). */
+  topUpAfter: number;
   /** The credits it held then: its mark moves by a quarter of that. */
   block: number;
   /** No top-up is asked again: the last was refused (the balance or the period moved), or the block is going back. */

@@ -53,6 +53,8 @@ export interface LeaseOptions {
   readonly lifetimeMs: number;
   readonly now: () => number;
   readonly onError: (error: unknown) => void;
+  /** Draws where between half and three quarters of a lifetime a top-up is due (Math.random; a test fixes it). */
+  readonly random?: () => number;
 }
 
 function periodOf(plan: CreditPlan, now: number): CreditPeriod | null {
@@ -81,9 +83,10 @@ export function createLeasedSpender(
       // A quarter of a step before the mark: raised to a step past what is spent, so a node that
       // dies has marked at most a step it never answered for (raised to a step past the mark, it was up to 1.5).
       const markDue = lease.mark < lease.amount && (lease.mark - lease.spent) * 4 <= step;
-      // Half a lifetime on, or three quarters spent: more for the next lifetime, before it is needed.
+      // Half to three quarters of a lifetime on, or three quarters spent: more for the next
+      // lifetime, before it is needed.
       const topUpDue =
-        !lease.full && (now - lease.since >= lifetimeMs / 2 || (lease.amount - lease.spent) * 4 <= lease.block);
+        !lease.full && (now - lease.since >= lease.topUpAfter || (lease.amount - lease.spent) * 4 <= lease.block);
       // Either raises the mark: a top-up writes the lease row anyway, so a key spent slowly (a
       // step is at least 32) has its mark raised by its top-ups alone, one write per half lifetime.
       if (markDue || topUpDue) void renew(lease, topUpDue, lease.spent + step, now, false);
@@ -115,9 +118,20 @@ export function createLeasedSpender(
     const extra = Math.max(0, want - (lease.amount - lease.spent));
     lease.since = now;
     lease.spentSince = lease.spent;
+    lease.topUpAfter = topUpAfter();
     const expiresAt = Math.min(now + lifetimeMs, lease.periodEnd ?? Number.POSITIVE_INFINITY);
     return writes.renew(lease, { extra, expiresAt, mark }, urgent);
   };
+
+  /**
+   * When, after a take or top-up, the next top-up is due: at a point drawn between half and three
+   * quarters of a lifetime, so blocks taken together (every key a node is asked for after it
+   * starts, or after a deploy) are not all topped up together, a lifetime after lifetime: at the
+   * same half lifetime each, 10 000 keys' first top-ups came within the same few seconds, about a
+   * tenth of the node's time in them. A quarter of a lifetime is left for a top-up to land.
+   */
+  const random = options.random ?? Math.random;
+  const topUpAfter = (): number => lifetimeMs * (0.5 + random() / 4);
 
   /** Credits for one lifetime at the rate `spent` credits went in `elapsed` ms. */
   const blockFor = (spent: number, elapsed: number): number =>
@@ -220,6 +234,7 @@ export function createLeasedSpender(
       expiresAt: taken.periodEnd === null ? expiresAt : Math.min(expiresAt, taken.periodEnd),
       since: now,
       spentSince: 0,
+      topUpAfter: topUpAfter(),
       block: amount,
       full: false,
     };

@@ -57,10 +57,13 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   const leaseRows = () => db().selectFrom('credit_leases').selectAll().execute();
 
   /** A node's holder, its writes counted, on a clock the test moves. */
-  function node(clock: { at: number }, lifetimeMs = LIFETIME) {
+  /** `random`: where between half and three quarters of a lifetime top-ups are due (0: at half). */
+  function node(clock: { at: number }, lifetimeMs = LIFETIME, random = () => 0) {
     const store = leaseStore(db());
     // `marks` and `topUps` count the transactions of renewals holding a raise of a mark alone, or a top-up.
     const writes = { takes: 0, marks: 0, topUps: 0, gives: 0, spends: 0 };
+    /** When each transaction with top-ups went (on the test's clock), and whose blocks it topped up. */
+    const toppedUp: Array<{ at: number; keys: string[] }> = [];
     const counted: LeaseStore = {
       take: (...args) => {
         writes.takes++;
@@ -68,7 +71,11 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       },
       renewAll: (renewals) => {
         if (renewals.some((renewal) => renewal.expiresAt === null)) writes.marks++;
-        if (renewals.some((renewal) => renewal.expiresAt !== null)) writes.topUps++;
+        const topped = renewals.filter((renewal) => renewal.expiresAt !== null);
+        if (topped.length > 0) {
+          writes.topUps++;
+          toppedUp.push({ at: clock.at, keys: topped.map((renewal) => renewal.keyId).sort() });
+        }
         return store.renewAll(renewals);
       },
       giveAll: (returned) => {
@@ -86,9 +93,9 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
           return exact(...args);
         },
       },
-      { lifetimeMs, now: () => clock.at, onError: (error) => expect.fail(String(error)) },
+      { lifetimeMs, now: () => clock.at, onError: (error) => expect.fail(String(error)), random },
     );
-    return { spender, writes };
+    return { spender, writes, toppedUp };
   }
 
   it('spends a key used fewer than LEASE_AFTER times a lifetime exactly: one write each, `remaining` exact on every node', async () => {
@@ -182,6 +189,33 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     await spender.close();
     for (const id of ids) expect(await stored(id)).toBe(1000 - 90);
     expect(await leaseRows()).toEqual([]);
+  });
+
+  it('tops up blocks taken together at points drawn between half and three quarters of a lifetime, not all at once', async () => {
+    const ids = [await meteredKey(1000), await meteredKey(1000)].sort();
+    const clock = { at: NOON };
+    // The first key's draws are the earliest point, the second's the latest.
+    let draw = 0;
+    const { spender, writes, toppedUp } = node(clock, LIFETIME, () => (draw++ % 2 === 0 ? 0 : 0.999));
+    const answers: number[][] = [[], []];
+    for (let i = 0; i < 60; i++) {
+      for (const [n, id] of ids.entries()) answers[n]?.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      clock.at += 1000;
+    }
+    const exact = Array.from({ length: 60 }, (_, i) => 999 - i);
+    expect(answers).toEqual([exact, exact]);
+    // Both blocks were taken at the same spend (NOON + 4 s): their first top-ups came half a
+    // lifetime and just under three quarters of one after it, each in a transaction of its own.
+    const taken = NOON + LEASE_AFTER * 1000;
+    expect(toppedUp[0]).toEqual({ at: taken + LIFETIME / 2, keys: [ids[0]] });
+    expect(toppedUp[1]?.keys).toEqual([ids[1]]);
+    expect(toppedUp[1]?.at).toBeGreaterThan(taken + LIFETIME / 2 + LIFETIME / 5);
+    expect(toppedUp[1]?.at).toBeLessThanOrEqual(taken + (3 * LIFETIME) / 4);
+    // Each block still landed its top-ups before it expired: one block each all along.
+    expect(writes).toMatchObject({ takes: 2, gives: 0, spends: 2 * LEASE_AFTER });
+    await spender.close();
+    for (const id of ids) expect(await stored(id)).toBe(1000 - 60);
   });
 
   it('takes the next block in the transaction that gives back the one spent out, sized by the rate that one went at', async () => {
