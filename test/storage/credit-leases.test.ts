@@ -98,6 +98,20 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     return { spender, writes, toppedUp };
   }
 
+  /**
+   * Each key spent once a second for `seconds`, answering what each spend left; the clock stops
+   * while renewals wait their 10 ms for others.
+   */
+  async function everySecond(spender: LeasedSpender, ids: readonly string[], clock: { at: number }, seconds: number) {
+    const answers: number[][] = ids.map(() => []);
+    for (let i = 0; i < seconds; i++) {
+      for (const [n, id] of ids.entries()) answers[n]?.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      clock.at += 1000;
+    }
+    return answers;
+  }
+
   it('spends a key used fewer than LEASE_AFTER times a lifetime exactly: one write each, `remaining` exact on every node', async () => {
     const id = await meteredKey(1000);
     const clock = { at: NOON };
@@ -161,13 +175,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const ids = [await meteredKey(1000), await meteredKey(1000)];
     const clock = { at: NOON };
     const { spender, writes } = node(clock);
-    const answers: number[][] = [[], []];
-    // Both keys once a second for 90 s; the clock stops while top-ups wait their 10 ms for others.
-    for (let i = 0; i < 90; i++) {
-      for (const [n, id] of ids.entries()) answers[n]?.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
-      await new Promise((resolve) => setTimeout(resolve, 15));
-      clock.at += 1000;
-    }
+    const answers = await everySecond(spender, ids, clock, 90);
     const exact = Array.from({ length: 90 }, (_, i) => 999 - i);
     expect(answers).toEqual([exact, exact]);
     // One block each, never given back or taken anew; top-ups every half lifetime, both keys' at
@@ -197,12 +205,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     // The first key's draws are the earliest point, the second's the latest.
     let draw = 0;
     const { spender, writes, toppedUp } = node(clock, LIFETIME, () => (draw++ % 2 === 0 ? 0 : 0.999));
-    const answers: number[][] = [[], []];
-    for (let i = 0; i < 60; i++) {
-      for (const [n, id] of ids.entries()) answers[n]?.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
-      await new Promise((resolve) => setTimeout(resolve, 15));
-      clock.at += 1000;
-    }
+    const answers = await everySecond(spender, ids, clock, 60);
     const exact = Array.from({ length: 60 }, (_, i) => 999 - i);
     expect(answers).toEqual([exact, exact]);
     // Both blocks were taken at the same spend (NOON + 4 s): their first top-ups came half a
