@@ -88,7 +88,7 @@ export function createLeasedSpender(
       const topUpDue =
         !lease.full && (now - lease.since >= lease.topUpAfter || (lease.amount - lease.spent) * 4 <= lease.block);
       // Either raises the mark: a top-up writes the lease row anyway, so a key spent slowly (a
-      // step is at least 32) has its mark raised by its top-ups alone, one write per half lifetime.
+      // step is at least 32) has its mark raised by its top-ups alone, one write each.
       if (markDue || topUpDue) void renew(lease, topUpDue, lease.spent + step, now, false);
     }
     return { spent: true, remaining: lease.balance + lease.amount - lease.spent };
