@@ -11,6 +11,7 @@ import { openRaceWorld, type RaceWorld } from './concurrency-world.js';
 import { DELEGATED_RACES } from './races/delegated-races.js';
 import { ADOPTION_RACES } from './races/adoption-races.js';
 import { KEY_RACES } from './races/key-races.js';
+import { LEASE_RACES } from './races/lease-races.js';
 import { PEOPLE_RACES } from './races/people-races.js';
 import { PLACE_RACES } from './races/place-races.js';
 import { WEBHOOK_RACES } from './races/webhook-races.js';
@@ -20,6 +21,7 @@ import { SSO_RACES } from './races/sso-races.js';
 
 const RACES: readonly AnyRace[] = [
   ...KEY_RACES,
+  ...LEASE_RACES,
   ...PEOPLE_RACES,
   ...PLACE_RACES,
   ...WEBHOOK_RACES,

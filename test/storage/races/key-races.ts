@@ -1,9 +1,5 @@
 /** Races on one key: its PATCH fields, rotation, revocation and credits. */
-import { LEASE_AFTER } from '../../../src/verify/credit-leases.js';
 import { appKey, eitherOrder, keyFields, race, verifyCode, type AnyRace } from './race.js';
-
-/** Verifies of the leased key before its race: enough for its node to spend it from a block. */
-const WARM_SPENDS = LEASE_AFTER + 1;
 
 /** A refused self-rotation: the key's state refused it at authentication (401), or its lock did (409). */
 const ROTATION_REFUSED = [401, 409];
@@ -116,29 +112,6 @@ export const KEY_RACES: readonly AnyRace[] = [
     serial: () => [
       { order: 'a, b', a: 'VALID,VALID', b: 'USAGE_EXCEEDED', end: { remaining: 10 } },
       { order: 'b, a', a: 'USAGE_EXCEEDED,VALID', b: 'VALID', end: { remaining: 10 } },
-    ],
-  }),
-  race({
-    // Issue 27, credit leases: after LEASE_AFTER exact spends the first node holds a block of the
-    // 64 credits (one of it spent) when each node asks for 40 at once. The first must give its block back to cover 40, the
-    // second takes a block of 40 or spends directly: exactly one is VALID, and nothing is spent
-    // twice or lost (64 - WARM_SPENDS - 40 once the leases are back, which the read on a node adds).
-    name: 'credit spends above a held lease, on two nodes',
-    setup: async (world) => {
-      const key = await appKey(world, { credits: { remaining: 64 } });
-      for (let i = 0; i < WARM_SPENDS; i++) {
-        const warm = await world.nodes[0].call('POST', '/v1/verify', world.adminKey, { key: key.key });
-        if (warm.body?.code !== 'VALID') throw new Error(`warm-up verify: ${JSON.stringify(warm.body)}`);
-      }
-      return key;
-    },
-    a: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: 40 }),
-    b: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: 40 }),
-    outcome: { a: (reply) => reply.body?.code, b: (reply) => reply.body?.code },
-    observe: async (world, key) => ({ remaining: (await world.read(`/v1/keys/${key.id}`)).body.credits?.remaining }),
-    serial: () => [
-      { order: 'a, b', a: 'VALID', b: 'USAGE_EXCEEDED', end: { remaining: 64 - WARM_SPENDS - 40 } },
-      { order: 'b, a', a: 'USAGE_EXCEEDED', b: 'VALID', end: { remaining: 64 - WARM_SPENDS - 40 } },
     ],
   }),
 ];
