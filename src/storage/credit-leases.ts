@@ -53,20 +53,25 @@ export interface Renewed {
   readonly balance?: number;
 }
 
+/** A block asked for: `amount` off the key's balance, recorded with `mark` as spent so far. */
+export interface TakeAsk {
+  readonly keyId: string;
+  readonly amount: number;
+  readonly mark: number;
+  readonly period: SpendPeriod | null;
+  readonly now: number;
+  readonly expiresAt: number;
+  /** The key's block before this one, given back first (whether or not the take is covered). */
+  readonly returned?: ReturnedLease;
+}
+
 export interface LeaseStore {
   /**
-   * Takes `amount` off the key's balance if it covers it, recorded with `mark` as spent so far;
-   * gives `returned` back first, in the same transaction (whether or not the take is covered).
+   * Takes blocks of many keys in one transaction, in the order of their keys: each is taken if
+   * its key's balance covers it (undefined if not), its `returned` block given back first.
+   * Answers in the order asked.
    */
-  take(
-    keyId: string,
-    amount: number,
-    mark: number,
-    period: SpendPeriod | null,
-    now: number,
-    expiresAt: number,
-    returned?: ReturnedLease,
-  ): Promise<TakenLease | undefined>;
+  takeAll(asks: readonly TakeAsk[]): Promise<ReadonlyArray<TakenLease | undefined>>;
   /**
    * Renews blocks in one transaction, in the order of their keys: each has its mark raised, and
    * its top-up given if the balance of its period covers it. Answers the blocks still in storage
@@ -153,47 +158,63 @@ const putBack = reusableStatement<{ keyId: string; extra: number }>(['keyId', 'e
     .where('id', '=', keyId),
 );
 
+/** One block taken inside a transaction: see `LeaseStore.takeAll`. */
+async function takeIn(trx: Db, ask: TakeAsk): Promise<TakenLease | undefined> {
+  const { keyId, amount, mark, period, now, expiresAt, returned } = ask;
+  if (returned !== undefined) await close(trx, returned.leaseId, (row) => row.amount - returned.spent);
+  const balance = period === null ? sql<number>`credits_remaining` : balanceNow(period);
+  const row = await trx
+    .updateTable('api_keys')
+    .set({
+      credits_remaining: sql<number>`${balance} - ${amount}`,
+      ...(period === null ? {} : periodColumnsNow(period)),
+    })
+    .where('id', '=', keyId)
+    .where('credits_remaining', 'is not', null)
+    .where(sql<boolean>`${balance} >= ${amount}`)
+    .returning(['credits_remaining', 'credits_period', 'credits_period_end'])
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const id = randomUUID();
+  await trx
+    .insertInto('credit_leases')
+    .values({
+      id,
+      key_id: keyId,
+      amount,
+      spent: mark,
+      period: row.credits_period,
+      expires_at: expiresAt,
+      created_at: now,
+    })
+    .execute();
+  const periodEnd = row.credits_period_end === null ? null : Number(row.credits_period_end);
+  return { id, amount, remaining: Number(row.credits_remaining), period: row.credits_period, periodEnd };
+}
+
+/**
+ * The indexes of `items` in the order of their keys: every node writes the rows of several keys in
+ * one order, so two nodes' transactions never wait for each other's rows in a cycle (a PostgreSQL
+ * deadlock).
+ */
+function inKeyOrder(items: ReadonlyArray<{ readonly keyId: string }>): number[] {
+  const key = (index: number) => (items[index] as { keyId: string }).keyId;
+  return items.map((_, index) => index).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 export function leaseStore(db: Kysely<Database>): LeaseStore {
   return {
-    take: (keyId, amount, mark, period, now, expiresAt, returned) =>
+    takeAll: (asks) =>
       db.transaction().execute(async (trx) => {
-        if (returned !== undefined) await close(trx, returned.leaseId, (row) => row.amount - returned.spent);
-        const balance = period === null ? sql<number>`credits_remaining` : balanceNow(period);
-        const row = await trx
-          .updateTable('api_keys')
-          .set({
-            credits_remaining: sql<number>`${balance} - ${amount}`,
-            ...(period === null ? {} : periodColumnsNow(period)),
-          })
-          .where('id', '=', keyId)
-          .where('credits_remaining', 'is not', null)
-          .where(sql<boolean>`${balance} >= ${amount}`)
-          .returning(['credits_remaining', 'credits_period', 'credits_period_end'])
-          .executeTakeFirst();
-        if (row === undefined) return undefined;
-        const id = randomUUID();
-        await trx
-          .insertInto('credit_leases')
-          .values({
-            id,
-            key_id: keyId,
-            amount,
-            spent: mark,
-            period: row.credits_period,
-            expires_at: expiresAt,
-            created_at: now,
-          })
-          .execute();
-        const periodEnd = row.credits_period_end === null ? null : Number(row.credits_period_end);
-        return { id, amount, remaining: Number(row.credits_remaining), period: row.credits_period, periodEnd };
+        const taken = new Array<TakenLease | undefined>(asks.length);
+        for (const index of inKeyOrder(asks)) taken[index] = await takeIn(trx, asks[index] as TakeAsk);
+        return taken;
       }),
     renewAll: (renewals) =>
       db.transaction().execute(async (trx) => {
         const renewed = new Map<string, Renewed>();
-        // Keys in one order on every node: two nodes topping up blocks of the same keys never
-        // wait for each other's rows in a cycle (a PostgreSQL deadlock).
-        const ordered = [...renewals].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
-        for (const renewal of ordered) {
+        for (const index of inKeyOrder(renewals)) {
+          const renewal = renewals[index] as LeaseRenewal;
           const taken =
             renewal.extra > 0
               ? (await takeExtra(trx, { keyId: renewal.keyId, extra: renewal.extra, period: renewal.period })).rows[0]

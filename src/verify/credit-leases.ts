@@ -17,6 +17,7 @@ import { type CreditPeriod, creditPeriod } from '../core/credit-period.js';
 import type { LeaseStore, ReturnedLease } from '../storage/credit-leases.js';
 import type { CreditPlan, CreditSpender, Spend } from './credits.js';
 import { leaseWrites } from './credit-lease-writes.js';
+import { leaseTakes } from './lease-takes.js';
 import type { VerifyStore } from './verify-store.js';
 import {
   BALANCE_SHARE,
@@ -93,6 +94,9 @@ export function createLeasedSpender(
     }
     return { spent: true, remaining: lease.balance + lease.amount - lease.spent };
   };
+
+  // Blocks asked for in one turn are taken in one transaction (lease-takes.ts).
+  const takeBlock = leaseTakes(leases);
 
   const writes = leaseWrites(
     leases,
@@ -213,7 +217,15 @@ export function createLeasedSpender(
     }
     const expiresAt = Math.min(now + lifetimeMs, period?.end ?? Number.POSITIVE_INFINITY);
     const mark = Math.min(amount, markStep(amount));
-    const taken = await leases.take(keyId, amount, mark, period, now, expiresAt, returned);
+    const taken = await takeBlock({
+      keyId,
+      amount,
+      mark,
+      period,
+      now,
+      expiresAt,
+      ...(returned === undefined ? {} : { returned }),
+    });
     if (taken === undefined) {
       state.known = 0;
       return;

@@ -55,19 +55,24 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
         .credits_remaining,
     );
   const leaseRows = () => db().selectFrom('credit_leases').selectAll().execute();
+  /** One block of `amount` taken straight from storage, marked `mark`, for a lifetime from NOON. */
+  const takeOne = async (store: LeaseStore, keyId: string, amount: number, mark: number) =>
+    (await store.takeAll([{ keyId, amount, mark, period: null, now: NOON, expiresAt: NOON + LIFETIME }]))[0];
 
   /** A node's holder, its writes counted, on a clock the test moves. */
   /** `random`: where between half and three quarters of a lifetime top-ups are due (0: at half). */
   function node(clock: { at: number }, lifetimeMs = LIFETIME, random = () => 0) {
     const store = leaseStore(db());
-    // `marks` and `topUps` count the transactions of renewals holding a raise of a mark alone, or a top-up.
-    const writes = { takes: 0, marks: 0, topUps: 0, gives: 0, spends: 0 };
+    // `takes` counts blocks taken, `takeTransactions` the transactions they went in; `marks` and
+    // `topUps` count the transactions of renewals holding a raise of a mark alone, or a top-up.
+    const writes = { takes: 0, takeTransactions: 0, marks: 0, topUps: 0, gives: 0, spends: 0 };
     /** When each transaction with top-ups went (on the test's clock), and whose blocks it topped up. */
     const toppedUp: Array<{ at: number; keys: string[] }> = [];
     const counted: LeaseStore = {
-      take: (...args) => {
-        writes.takes++;
-        return store.take(...args);
+      takeAll: (asks) => {
+        writes.takes += asks.length;
+        writes.takeTransactions++;
+        return store.takeAll(asks);
       },
       renewAll: (renewals) => {
         if (renewals.some((renewal) => renewal.expiresAt === null)) writes.marks++;
@@ -246,6 +251,30 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     expect(await leaseRows()).toEqual([]);
   });
 
+  it('takes the blocks of keys asked for in one turn in one transaction; a key whose balance no longer covers one gets none, the others theirs', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => meteredKey(100_000)));
+    const drained = await meteredKey(100_000);
+    const all = [...ids, drained];
+    const clock = { at: NOON };
+    const { spender, writes } = node(clock);
+    // LEASE_AFTER exact spends each, one key at a time; then the spend of each that takes its block, all at once.
+    for (const id of all)
+      for (let i = 0; i < LEASE_AFTER; i++) expect((await spender.spend(id, PLAIN, 1, clock.at)).spent).toBe(true);
+    // Another node spends all of one key meanwhile: this node still thinks a block is there to take.
+    await db().updateTable('api_keys').set({ credits_remaining: 0 }).where('id', '=', drained).execute();
+    const answers = await Promise.all(all.map((id) => spender.spend(id, PLAIN, 1, clock.at)));
+    // The drained key's take found nothing to take, and its spend, made exactly then, was refused.
+    expect(answers.map((answer) => answer.spent)).toEqual([...ids.map(() => true), false]);
+    expect(writes).toMatchObject({ takes: all.length, takeTransactions: 1 });
+    const rows = await leaseRows();
+    expect(rows.map((row) => row.key_id).sort()).toEqual([...ids].sort());
+    for (const row of rows) expect(await stored(row.key_id)).toBe(100_000 - LEASE_AFTER - Number(row.amount));
+    expect(await stored(drained)).toBe(0);
+    await spender.close();
+    expect(await leaseRows()).toEqual([]);
+    for (const id of ids) expect(await stored(id)).toBe(100_000 - LEASE_AFTER - 1);
+  });
+
   it("raises the marks of many keys' blocks in one transaction", async () => {
     const ids = await Promise.all(Array.from({ length: 8 }, () => meteredKey(100_000)));
     const clock = { at: NOON };
@@ -372,7 +401,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const id = await meteredKey(100_000);
     const store = leaseStore(db());
     const taken = [];
-    for (let i = 0; i < 4; i++) taken.push(await store.take(id, 100, 32, null, NOON, NOON + LIFETIME));
+    for (let i = 0; i < 4; i++) taken.push(await takeOne(store, id, 100, 32));
     const topUp = (leaseId: string | undefined) =>
       store.renewAll([
         {
@@ -493,7 +522,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
           { leaseId, keyId: id, extra: 0, period: null, expiresAt: null, mark: spent, markIfTopped: spent },
         ])
       ).has(leaseId);
-    const taken = await store.take(id, 512, 128, null, NOON, NOON + LIFETIME);
+    const taken = await takeOne(store, id, 512, 128);
     if (taken === undefined) throw new Error('the block was not taken');
     // A holder raising twice at once: the higher lands first, then the lower (the pool may order them so).
     expect(await mark(taken.id, 384)).toBe(true);

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { BALANCE_SHARE, LEASE_AFTER } from '../../../src/verify/credit-lease-state.js';
 import { LEASE_BATCH_MS } from '../../../src/verify/lease-batch.js';
-import type { RaceWorld } from '../concurrency-world.js';
+import type { RaceNode, RaceWorld } from '../concurrency-world.js';
 import { appKey, race, type AnyRace } from './race.js';
 
 /** Verifies of the leased key before its race: enough for its node to spend it from a block. */
@@ -29,9 +29,14 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long a give-back may take to reach storage once the node has heard of the change. */
 const GIVE_BACK_WAIT_MS = 3_000;
 
-async function leasedKey(world: RaceWorld, remaining: number): Promise<{ id: string; key: string }> {
+/** A key with credits, verified `spends` times on the first node (WARM_SPENDS: it then holds a block). */
+async function leasedKey(
+  world: RaceWorld,
+  remaining: number,
+  spends = WARM_SPENDS,
+): Promise<{ id: string; key: string }> {
   const key = await appKey(world, { credits: { remaining } });
-  for (let i = 0; i < WARM_SPENDS; i++) {
+  for (let i = 0; i < spends; i++) {
     const warm = await world.nodes[0].call('POST', '/v1/verify', world.adminKey, { key: key.key });
     if (warm.body?.code !== 'VALID') throw new Error(`warm-up verify: ${JSON.stringify(warm.body)}`);
   }
@@ -81,6 +86,10 @@ function patchDelays(): () => number {
 
 const addDelay = patchDelays();
 const setDelay = patchDelays();
+const takeDelay = patchDelays();
+
+const verifyBoth = (node: RaceNode, keys: readonly { key: string }[], world: RaceWorld) =>
+  Promise.all(keys.map(({ key }) => node.call('POST', '/v1/verify', world.adminKey, { key })));
 
 export const LEASE_RACES: readonly AnyRace[] = [
   race({
@@ -138,5 +147,41 @@ export const LEASE_RACES: readonly AnyRace[] = [
       { order: 'a, b', a: 'VALID', b: 200, end: { remaining: 500 } },
       { order: 'b, a', a: 'VALID', b: 200, end: { remaining: 500 - TOP_UP_SPEND } },
     ],
+  }),
+  race({
+    // Two keys each spent LEASE_AFTER times on the first node, then verified at once there: both
+    // take their blocks in one transaction (lease-takes.ts) while the other node sets the balance of
+    // one. A block taken before the PATCH is void with it (its spend lost with the old balance); a
+    // take after it takes from the balance set. The other key's block is untouched either way.
+    name: "two keys' blocks taken in one transaction vs one key's balance set on another node",
+    setup: async (world) => [
+      await leasedKey(world, TOPPED_CREDITS, LEASE_AFTER),
+      await leasedKey(world, TOPPED_CREDITS, LEASE_AFTER),
+    ],
+    a: async (node, keys, world) => {
+      const replies = await verifyBoth(node, keys, world);
+      return {
+        status: replies[0]?.status ?? 0,
+        headers: {},
+        body: { code: replies.map((reply) => reply.body?.code).join(',') },
+      };
+    },
+    b: async (node, [patched], world) => {
+      await pause(takeDelay());
+      return node.call('PATCH', `/v1/keys/${patched?.id}`, world.adminKey, { credits: { remaining: 500 } });
+    },
+    outcome: { a: (reply) => reply.body?.code },
+    observe: async (world, [patched, other]) => ({
+      patched: await settledRemaining(world, patched?.id ?? ''),
+      // The first node holds the other key's block: its read is stored plus that, exact.
+      other: (await world.read(`/v1/keys/${other?.id}`)).body.credits?.remaining,
+    }),
+    serial: () => {
+      const other = TOPPED_CREDITS - LEASE_AFTER - 1;
+      return [
+        { order: 'a, b', a: 'VALID,VALID', b: 200, end: { patched: { remaining: 500 }, other } },
+        { order: 'b, a', a: 'VALID,VALID', b: 200, end: { patched: { remaining: 499 }, other } },
+      ];
+    },
   }),
 ];
