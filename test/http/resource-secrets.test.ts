@@ -9,9 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
+import { storedCells, storedTables } from '../support/stored-cells.js';
 import type { Client, Reply } from '../support/keyward.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 import { expectProblem } from '../support/problem.js';
@@ -23,14 +23,6 @@ const clearValue = (): string => `cl3ar-${randomBytes(12).toString('hex')}`;
 function needles(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
   return [value, bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')];
-}
-
-function cellText(value: unknown): string {
-  return Buffer.isBuffer(value) || value instanceof Uint8Array
-    ? Buffer.from(value).toString('latin1')
-    : typeof value === 'string'
-      ? value
-      : (JSON.stringify(value) ?? '');
 }
 
 /** Every regular file under `dir`, read whole. */
@@ -102,17 +94,9 @@ describe.each(testDatabases())('resource values at rest on $name', (db) => {
 
   /** Every cell of every table of this instance's database, as text. */
   async function allCells(): Promise<string> {
-    const storage = kw.keyward.storage;
-    const tables = (await storage.db.introspection.getTables()).filter((table) =>
-      db.name === 'postgres' ? table.schema === kw.database.schema : true,
-    );
-    expect(tables.map((table) => table.name)).toEqual(expect.arrayContaining(['audit_events', 'change_log']));
-    let cells = '';
-    for (const table of tables) {
-      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(storage.db);
-      for (const row of rows.rows) cells += Object.values(row).map(cellText).join('\u0000') + '\n';
-    }
-    return cells;
+    const tables = await storedTables(kw);
+    expect(tables).toEqual(expect.arrayContaining(['audit_events', 'change_log']));
+    return storedCells(kw, tables);
   }
 
   it("answers a secret's value decrypted, and a variable's as stored, to keys that may read them", async () => {

@@ -6,22 +6,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.js';
+import { storedCells, storedTables } from '../support/stored-cells.js';
 import { keywardForSuite, tenantForSuite } from '../support/suite-keyward.js';
 
 /** What must never be found: each key, and its secret part without the prefix. */
 function needles(keys: readonly string[]): string[] {
   return keys.flatMap((key) => [key, key.slice(key.indexOf('_') + 1)]);
-}
-
-function cellText(value: unknown): string {
-  return Buffer.isBuffer(value)
-    ? value.toString('latin1')
-    : typeof value === 'string'
-      ? value
-      : (JSON.stringify(value) ?? '');
 }
 
 describe.each(testDatabases())('secrets at rest on $name', (db) => {
@@ -90,24 +82,9 @@ describe.each(testDatabases())('secrets at rest on $name', (db) => {
   });
 
   it('stores no key in any column of any table', async () => {
-    const storage = kw.keyward.storage;
-    // On PostgreSQL, this suite's schema alone: Kysely's introspection reads every schema's columns,
-    // and another suite migrating its own schema meanwhile made that read fail (a column dropped under it).
-    const tables =
-      db.name === 'postgres'
-        ? (
-            await sql<{ name: string }>`select table_name as name from information_schema.tables
-              where table_schema = ${kw.database.schema} and table_type = 'BASE TABLE'`.execute(storage.db)
-          ).rows
-        : await storage.db.introspection.getTables();
-    expect(tables.map((table) => table.name)).toEqual(
-      expect.arrayContaining(['api_keys', 'audit_events', 'change_log']),
-    );
-    let cells = '';
-    for (const table of tables) {
-      const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(storage.db);
-      for (const row of rows.rows) cells += Object.values(row).map(cellText).join('\u0000') + '\n';
-    }
+    const tables = await storedTables(kw);
+    expect(tables).toEqual(expect.arrayContaining(['api_keys', 'audit_events', 'change_log']));
+    const cells = await storedCells(kw, tables);
     for (const id of keyIds) expect(cells, id).toContain(id);
     for (const needle of needles(keys))
       expect(cells.includes(needle), `${needle.slice(0, 6)}… found in a table`).toBe(false);
