@@ -27,6 +27,8 @@ export interface TakenLease {
 /** A block its holder gives back: what of it the holder spent (the rest goes back). */
 export interface ReturnedLease {
   readonly leaseId: string;
+  /** Its key: blocks of several keys go back in the order of their keys. */
+  readonly keyId: string;
   readonly spent: number;
 }
 
@@ -79,9 +81,9 @@ export interface LeaseStore {
    */
   renewAll(renewals: readonly LeaseRenewal[]): Promise<ReadonlyMap<string, Renewed>>;
   /**
-   * Gives back, in one transaction, what each holder did not spend of its lease (its amount in
-   * storage, top-ups included, less `spent`) and forgets it; answers how many were still there
-   * (a lease swept or voided meanwhile gives nothing back).
+   * Gives back, in one transaction and in the order of their keys, what each holder did not
+   * spend of its lease (its amount in storage, top-ups included, less `spent`) and forgets it;
+   * answers how many were still there (a lease swept or voided meanwhile gives nothing back).
    */
   giveAll(returned: readonly ReturnedLease[]): Promise<number>;
   /** Gives back what lost leases, expired before `before`, had not marked spent; answers how many. */
@@ -242,7 +244,12 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
     giveAll: (returned) =>
       db.transaction().execute(async (trx) => {
         let closed = 0;
-        for (const { leaseId, spent } of returned) if (await close(trx, leaseId, (row) => row.amount - spent)) closed++;
+        // In key order, as renewals and takes are: a give-back in its holder's order and another
+        // node's top-ups of the same keys each held a key's row the other waited for (a deadlock).
+        for (const index of inKeyOrder(returned)) {
+          const { leaseId, spent } = returned[index] as ReturnedLease;
+          if (await close(trx, leaseId, (row) => row.amount - spent)) closed++;
+        }
         return closed;
       }),
     async sweep(before, limit) {

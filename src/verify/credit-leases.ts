@@ -148,7 +148,7 @@ export function createLeasedSpender(
     // Doubling only when a block went in under a quarter of its life left a key spent steadily
     // taking a block every few seconds: 10 000 keys at 3 verifies a second took 3 a lifetime each.
     state.size = blockFor(lease.spent, now - lease.takenAt);
-    return { leaseId: lease.id, spent: lease.spent };
+    return { leaseId: lease.id, keyId: lease.keyId, spent: lease.spent };
   };
 
   const give = async (returned: ReturnedLease): Promise<void> => {
