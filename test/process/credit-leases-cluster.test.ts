@@ -78,7 +78,9 @@ describe.skipIf(url === null)('credit leases on three PostgreSQL nodes, one SIGK
     const count = (code: string) => answers.filter((answer) => answer === code).length;
     expect(count('VALID')).toBeGreaterThan(0);
     expect(count('VALID')).toBeLessThanOrEqual(CREDITS);
-    expect(count('VALID') + count('USAGE_EXCEEDED') + count('LOST')).toBe(1200);
+    // Every answer is one of these: anything else (a 503 of a failed take, say) is named here.
+    expect(answers.filter((answer) => !['VALID', 'USAGE_EXCEEDED', 'LOST'].includes(answer))).toEqual([]);
+    expect(answers).toHaveLength(1200);
 
     // The dead node's lease expires, then a lifetime later a survivor's sweep gives back its unmarked part.
     await new Promise((resolve) => setTimeout(resolve, 3.5 * LEASE_MS));
