@@ -39,8 +39,13 @@ export interface Lease {
   spent: number;
   /** The most of `amount` the lease row says may be spent: the holder never spends past it. */
   mark: number;
-  /** A renewal (a raise of the mark, a top-up) is asked for or under way: no other is asked. */
-  writing: boolean;
+  /**
+   * Renewals (a raise of the mark, a top-up) asked for and not yet written: while any is, the
+   * holder asks for no other ahead of need, and a give-back or take of the block waits for them.
+   * A count, not a flag: a raise the holder needs at once goes in a batch of its own beside one
+   * already under way, and whichever landed first cleared a flag while the other still wrote.
+   */
+  renewing: number;
   /** The mark could not be raised: the lease was voided or swept, and is spent no more. */
   dead: boolean;
   /** The key's balance outside every lease when this one was last taken or topped up: with `amount - spent`, `remaining`. */

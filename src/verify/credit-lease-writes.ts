@@ -92,8 +92,6 @@ export function leaseWrites(
     } catch (error) {
       onError(error);
       for (const [lease, written] of entries) if (written.extra > 0) lease.full = true;
-    } finally {
-      for (const [lease] of entries) lease.writing = false;
     }
   };
 
@@ -109,12 +107,18 @@ export function leaseWrites(
 
   return {
     renew(lease, ask, now) {
-      lease.writing = true;
-      return renewals.add(lease, ask, now);
+      lease.renewing++;
+      return renewals.add(lease, ask, now).finally(() => {
+        lease.renewing--;
+      });
     },
     async retiring(lease) {
       lease.full = true;
-      if (lease.writing) await renewals.settle();
+      // Every renewal of the block lands first: a top-up takes the key's row, then the lease's,
+      // where a give-back or take deletes the lease's row, then takes the key's. On PostgreSQL
+      // the two deadlocked when a raise sent at once, in a batch of its own, landed before a
+      // top-up of the same block still under way, and cleared a flag the give-back looked at.
+      while (lease.renewing > 0) await renewals.settle();
     },
     settle: () => renewals.settle(),
   };

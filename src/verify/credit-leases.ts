@@ -79,7 +79,7 @@ export function createLeasedSpender(
 
   const answer = (lease: Lease, cost: number, now: number): Spend => {
     lease.spent += cost;
-    if (!lease.writing) {
+    if (lease.renewing === 0) {
       const step = markStep(lease.block);
       // A quarter of a step before the mark: raised to a step past what is spent, so a node that
       // dies has marked at most a step it never answered for (raised to a step past the mark, it was up to 1.5).
@@ -237,7 +237,7 @@ export function createLeasedSpender(
       amount,
       spent: 0,
       mark,
-      writing: false,
+      renewing: 0,
       dead: false,
       balance: taken.remaining,
       period: taken.period,
