@@ -17,6 +17,7 @@
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import { balanceNow, periodColumnsNow } from './credit-refill.js';
 import type { Database } from './database.js';
+import { isDeadlock } from './dialect.js';
 import type { Spend, SpendCredits, SpendPeriod } from './credit-spend.js';
 
 /** Statement shapes, each compiled once: a batch takes the smallest that holds its keys, padded. */
@@ -109,9 +110,6 @@ function bind(
   });
   return { ...statement.compiled, parameters };
 }
-
-const isDeadlock = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
 
 /** Spends through batches, falling back to `exact` (the one-key statement) where the batch did not spend. */
 export function batchedCreditSpends(db: Kysely<Database>, exact: SpendCredits): SpendCredits {
