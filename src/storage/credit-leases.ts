@@ -64,7 +64,7 @@ export interface TakeAsk {
   readonly now: number;
   readonly expiresAt: number;
   /** The key's block before this one, given back first (whether or not the take is covered). */
-  readonly returned?: ReturnedLease;
+  readonly returned?: ReturnedLease | undefined;
 }
 
 export interface LeaseStore {

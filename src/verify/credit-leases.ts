@@ -224,7 +224,7 @@ export function createLeasedSpender(
       period,
       now,
       expiresAt,
-      ...(returned === undefined ? {} : { returned }),
+      returned,
     });
     if (taken === undefined) {
       state.known = 0;
