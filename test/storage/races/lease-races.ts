@@ -76,17 +76,21 @@ async function settledRemaining(world: RaceWorld, keyId: string): Promise<unknow
 }
 
 /**
- * Delays of the PATCH, one per trial in turn: the top-up goes LEASE_BATCH_MS after the spend
- * answers, so across the trials the PATCH lands before it, on it and after it.
+ * The other node's PATCH of a key, delayed by a step more in each trial in turn: the top-up goes
+ * LEASE_BATCH_MS after the spend answers, so across the trials the PATCH lands before it, on it
+ * and after it. Each race row has its own, so its trials see every delay.
  */
-function patchDelays(): () => number {
+function patchAfterDelays(body: Record<string, unknown>) {
   let trial = 0;
-  return () => ((trial++ % 5) * LEASE_BATCH_MS) / 2;
+  return async (node: RaceNode, keyId: string | undefined, world: RaceWorld) => {
+    await pause(((trial++ % 5) * LEASE_BATCH_MS) / 2);
+    return node.call('PATCH', `/v1/keys/${keyId}`, world.adminKey, body);
+  };
 }
 
-const addDelay = patchDelays();
-const setDelay = patchDelays();
-const takeDelay = patchDelays();
+const addCredits = patchAfterDelays({ creditsAdd: 10 });
+const setBalance = patchAfterDelays({ credits: { remaining: 500 } });
+const setOneBalance = patchAfterDelays({ credits: { remaining: 500 } });
 
 const verifyBoth = (node: RaceNode, keys: readonly { key: string }[], world: RaceWorld) =>
   Promise.all(keys.map(({ key }) => node.call('POST', '/v1/verify', world.adminKey, { key })));
@@ -116,10 +120,7 @@ export const LEASE_RACES: readonly AnyRace[] = [
     name: "a held block's top-up vs credits added on another node",
     setup: (world) => leasedKey(world, TOPPED_CREDITS),
     a: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: TOP_UP_SPEND }),
-    b: async (node, key, world) => {
-      await pause(addDelay());
-      return node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { creditsAdd: 10 });
-    },
+    b: (node, key, world) => addCredits(node, key.id, world),
     outcome: { a: (reply) => reply.body?.code },
     observe: (world, key) => settledRemaining(world, key.id),
     serial: () => {
@@ -137,10 +138,7 @@ export const LEASE_RACES: readonly AnyRace[] = [
     name: "a held block's top-up vs the balance set on another node",
     setup: (world) => leasedKey(world, TOPPED_CREDITS),
     a: (node, key, world) => node.call('POST', '/v1/verify', world.adminKey, { key: key.key, cost: TOP_UP_SPEND }),
-    b: async (node, key, world) => {
-      await pause(setDelay());
-      return node.call('PATCH', `/v1/keys/${key.id}`, world.adminKey, { credits: { remaining: 500 } });
-    },
+    b: (node, key, world) => setBalance(node, key.id, world),
     outcome: { a: (reply) => reply.body?.code },
     observe: (world, key) => settledRemaining(world, key.id),
     serial: () => [
@@ -166,10 +164,7 @@ export const LEASE_RACES: readonly AnyRace[] = [
         body: { code: replies.map((reply) => reply.body?.code).join(',') },
       };
     },
-    b: async (node, [patched], world) => {
-      await pause(takeDelay());
-      return node.call('PATCH', `/v1/keys/${patched?.id}`, world.adminKey, { credits: { remaining: 500 } });
-    },
+    b: (node, [patched], world) => setOneBalance(node, patched?.id, world),
     outcome: { a: (reply) => reply.body?.code },
     observe: async (world, [patched, other]) => ({
       patched: await settledRemaining(world, patched?.id ?? ''),
