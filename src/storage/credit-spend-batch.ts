@@ -15,6 +15,7 @@
  * one key at a time since the aborted statement is known to have written nothing.
  */
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { endOfTurn } from '../core/end-of-turn.js';
 import { balanceNow, periodColumnsNow } from './credit-refill.js';
 import type { Database } from './database.js';
 import { isDeadlock } from './dialect.js';
@@ -39,7 +40,9 @@ interface Shape {
 type Returned = { id: string; credits_remaining: number | string | null };
 
 interface Waiter {
+  readonly keyId: string;
   readonly cost: number;
+  readonly period: SpendPeriod | null;
   readonly resolve: (spend: Spend) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -120,9 +123,6 @@ export function batchedCreditSpends(db: Kysely<Database>, exact: SpendCredits): 
     if (made === undefined) shapes.set(name, (made = shape(db, size, refilled)));
     return made;
   };
-  let groups = new Map<string, Group>();
-  let scheduled = false;
-
   /** Each spend of a key the batch did not spend, one at a time, in the order they were asked. */
   const oneByOne = async (keyId: string, waiters: readonly Waiter[], period: SpendPeriod | null): Promise<void> => {
     for (const waiter of waiters) {
@@ -167,11 +167,23 @@ export function batchedCreditSpends(db: Kysely<Database>, exact: SpendCredits): 
     await Promise.all(retries);
   };
 
-  const flush = (): void => {
-    scheduled = false;
-    const taken = groups;
-    groups = new Map();
-    for (const { period, keys } of taken.values()) {
+  /** The turn's spends by period (one statement each), then by key, in the order asked. */
+  const groupsOf = (batch: readonly Waiter[]): Map<string, Group> => {
+    const groups = new Map<string, Group>();
+    for (const waiter of batch) {
+      const { period } = waiter;
+      const name = period === null ? '' : `${period.label}\u0000${period.start}\u0000${period.end}`;
+      let group = groups.get(name);
+      if (group === undefined) groups.set(name, (group = { period, keys: new Map() }));
+      const waiters = group.keys.get(waiter.keyId);
+      if (waiters === undefined) group.keys.set(waiter.keyId, [waiter]);
+      else waiters.push(waiter);
+    }
+    return groups;
+  };
+
+  const flush = (batch: readonly Waiter[]): void => {
+    for (const { period, keys } of groupsOf(batch).values()) {
       const entries = [...keys.entries()];
       const only = entries.length === 1 ? entries[0] : undefined;
       // One spend alone: the one-key statement, as without batches.
@@ -184,18 +196,7 @@ export function batchedCreditSpends(db: Kysely<Database>, exact: SpendCredits): 
     }
   };
 
+  const ask = endOfTurn(flush);
   return (keyId, cost, period) =>
-    new Promise<Spend>((resolve, reject) => {
-      const name = period === null ? '' : `${period.label}\u0000${period.start}\u0000${period.end}`;
-      let group = groups.get(name);
-      if (group === undefined) groups.set(name, (group = { period, keys: new Map() }));
-      const waiter = { cost, resolve, reject };
-      const waiters = group.keys.get(keyId);
-      if (waiters === undefined) group.keys.set(keyId, [waiter]);
-      else waiters.push(waiter);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
+    new Promise<Spend>((resolve, reject) => ask({ keyId, cost, period, resolve, reject }));
 }

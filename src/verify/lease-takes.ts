@@ -9,6 +9,7 @@
  * take does, never retried, so no block is taken twice; a PostgreSQL deadlock between two nodes'
  * transactions is the one exception, retried one take at a time.
  */
+import { endOfTurn } from '../core/end-of-turn.js';
 import { isDeadlock } from '../storage/dialect.js';
 import type { LeaseStore, TakeAsk, TakenLease } from '../storage/credit-leases.js';
 
@@ -25,8 +26,6 @@ interface Waiter {
 export type TakeBlock = (ask: TakeAsk) => Promise<TakenLease | undefined>;
 
 export function leaseTakes(leases: Pick<LeaseStore, 'takeAll'>): TakeBlock {
-  let waiting: Waiter[] | null = null;
-
   const alone = (waiter: Waiter): Promise<void> =>
     leases.takeAll([waiter.ask]).then((taken) => waiter.resolve(taken[0]), waiter.reject);
 
@@ -47,16 +46,6 @@ export function leaseTakes(leases: Pick<LeaseStore, 'takeAll'>): TakeBlock {
     for (let from = 0; from < batch.length; from += TAKES_AT_ONCE) await write(batch.slice(from, from + TAKES_AT_ONCE));
   };
 
-  return (ask) =>
-    new Promise((resolve, reject) => {
-      if (waiting === null) {
-        const batch: Waiter[] = [];
-        waiting = batch;
-        setImmediate(() => {
-          waiting = null;
-          void flush(batch);
-        });
-      }
-      waiting.push({ ask, resolve, reject });
-    });
+  const ask = endOfTurn<Waiter>((batch) => void flush(batch));
+  return (taken) => new Promise((resolve, reject) => ask({ ask: taken, resolve, reject }));
 }
