@@ -90,7 +90,22 @@ export interface LeaseStore {
   sweep(before: number, limit: number): Promise<number>;
 }
 
-/** Deletes the lease and adds back what it did not spend, in the period it came from only. */
+/**
+ * Credits back onto the key's balance, in the period they came from only: a refill since moved
+ * the key to another, and the old period's credits lapse with it.
+ */
+const addBack = reusableStatement<{ keyId: string; credits: number; period: string | null }>(
+  ['keyId', 'credits', 'period'],
+  (db, { keyId, credits, period }) =>
+    db
+      .updateTable('api_keys')
+      .set({ credits_remaining: sql<number>`credits_remaining + ${credits}` })
+      .where('id', '=', keyId)
+      .where('credits_remaining', 'is not', null)
+      .where(sql<boolean>`credits_period is not distinct from ${period}`),
+);
+
+/** Deletes the lease and adds back what it did not spend (`addBack`). */
 async function close(trx: Db, leaseId: string, unspent: (row: { amount: number; spent: number }) => number) {
   const row = await trx
     .deleteFrom('credit_leases')
@@ -99,15 +114,7 @@ async function close(trx: Db, leaseId: string, unspent: (row: { amount: number; 
     .executeTakeFirst();
   if (row === undefined) return false;
   const back = unspent({ amount: Number(row.amount), spent: Number(row.spent) });
-  if (back <= 0) return true;
-  // A refill since the take moved the key to another period: the block's old credits lapse with it.
-  await trx
-    .updateTable('api_keys')
-    .set({ credits_remaining: sql<number>`credits_remaining + ${back}` })
-    .where('id', '=', row.key_id)
-    .where('credits_remaining', 'is not', null)
-    .where(sql<boolean>`credits_period is not distinct from ${row.period}`)
-    .execute();
+  if (back > 0) await addBack(trx, { keyId: row.key_id, credits: back, period: row.period });
   return true;
 }
 
@@ -151,13 +158,6 @@ const raiseAndExtend = reusableStatement<{ leaseId: string; mark: number; extra:
       .updateTable('credit_leases')
       .set({ spent: raisedMark(mark), amount: sql<number>`amount + ${extra}`, expires_at: expiresAt })
       .where('id', '=', leaseId),
-);
-
-const putBack = reusableStatement<{ keyId: string; extra: number }>(['keyId', 'extra'], (db, { keyId, extra }) =>
-  db
-    .updateTable('api_keys')
-    .set({ credits_remaining: sql<number>`credits_remaining + ${extra}` })
-    .where('id', '=', keyId),
 );
 
 /** One block taken inside a transaction: see `LeaseStore.takeAll`. */
@@ -237,7 +237,7 @@ export function leaseStore(db: Kysely<Database>): LeaseStore {
           if ((lease.numAffectedRows ?? 0n) > 0n)
             renewed.set(renewal.leaseId, balance === undefined ? {} : { balance });
           // Swept or voided meanwhile: what was taken for it goes straight back.
-          else if (topped) await putBack(trx, { keyId: renewal.keyId, extra: renewal.extra });
+          else if (topped) await addBack(trx, { keyId: renewal.keyId, credits: renewal.extra, period: renewal.period });
         }
         return renewed;
       }),
