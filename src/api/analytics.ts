@@ -5,7 +5,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IdSchema, Timestamp } from './common.js';
 
-export const Granularity = Type.Union([Type.Literal('hour'), Type.Literal('day')]);
+export const Granularity = Type.Union([Type.Literal('hour'), Type.Literal('day')], {
+  description: 'hourly buckets are kept KEYWARD_ANALYTICS_HOURLY_RETENTION_DAYS (90 by default); daily ones are kept',
+});
 export const GroupBy = Type.Union([Type.Literal('code'), Type.Literal('key'), Type.Literal('tag')]);
 
 const Instant = (description: string) =>

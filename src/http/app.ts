@@ -48,6 +48,7 @@ import { targetVisibility } from '../modules/target-visibility.js';
 import { managementGates } from './gates.js';
 import { startAuditChains } from '../modules/audit/audit.service.js';
 import { keepAuditChains } from './audit-upkeep.js';
+import { keepRollups } from './rollup-upkeep.js';
 import type { WebhookRuntime } from '../modules/webhooks/webhooks-runtime.js';
 import { startNodeWebhooks } from './webhooks-setup.js';
 import { setUpSso } from './sso-setup.js';
@@ -249,6 +250,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     () => app.log,
   );
   const audit = keepAuditChains(deps, config, sealed, app.log);
+  const rollups = keepRollups(storage.db, config, clock, app.log);
 
   const events = startNodeWebhooks(config, { db: storage.db, clock, secrets: deps.secrets, log: app.log });
   webhooks = events;
@@ -261,6 +263,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
     cache,
     follower: following,
     pruneAudit: audit.prune,
+    pruneRollups: rollups.prune,
     usage,
     webhooks: events,
     verify: async (input, sourceIp) => verifyInProcess(input, sourceIp),
@@ -277,6 +280,7 @@ export async function buildApp(options: BuildOptions): Promise<Keyward> {
       await redis?.stop();
       rateLimits.stop();
       audit.stop();
+      rollups.stop();
       await app.close();
       // Claims of sends cut short go back to the outbox, for this node's successor or another.
       await events.stop();

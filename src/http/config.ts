@@ -93,6 +93,8 @@ export interface Config extends TimeoutSettings, WebhookSettings, SsoSettings, R
   readonly auditMinRetentionDays: number;
   /** Days the instance chain keeps its events (at least the minimum); 0 keeps them forever. */
   readonly instanceAuditRetentionDays: number;
+  /** Days hourly analytics rollups are kept (at least 31, the widest hourly range analytics answers). */
+  readonly analyticsHourlyRetentionDays: number;
 }
 
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
@@ -199,6 +201,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '365',
   },
   {
+    name: 'KEYWARD_ANALYTICS_HOURLY_RETENTION_DAYS',
+    description: 'days hourly analytics buckets are kept (at least 31); daily buckets are kept',
+    default: '90',
+  },
+  {
     name: 'KEYWARD_MODEL',
     description: 'authorization model file (YAML or JSON; docs/model.md)',
     default: 'the shipped model/default.yaml',
@@ -245,6 +252,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     throttleMaxSources: integer(env, 'KEYWARD_THROTTLE_MAX_SOURCES', 100_000, 100, 10_000_000),
     auditMinRetentionDays: integer(env, 'KEYWARD_AUDIT_MIN_RETENTION_DAYS', 30, 30, 36_500),
     instanceAuditRetentionDays: integer(env, 'KEYWARD_INSTANCE_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
+    analyticsHourlyRetentionDays: integer(env, 'KEYWARD_ANALYTICS_HOURLY_RETENTION_DAYS', 90, 31, 36_500),
     ...timeoutSettings(env),
     ...webhookSettings(env),
     ...ssoSettings(env),

@@ -34,6 +34,8 @@ export interface Keyward {
   readonly follower: ChangeFollower;
   /** Applies every tenant's audit retention and the instance chain's now (it also runs hourly). */
   pruneAudit(): Promise<number>;
+  /** Removes hourly analytics rollups past `KEYWARD_ANALYTICS_HOURLY_RETENTION_DAYS` now (else hourly); answers how many. */
+  pruneRollups(): Promise<number>;
   /** Key usage counted on this node; `usage.flush()` writes what is pending now. */
   readonly usage: UsageRecorder;
   /** Events out on this node: the delivery worker and the time-driven scanner (`deliverDue()`, `scan()`). */

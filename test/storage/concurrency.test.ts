@@ -14,6 +14,7 @@ import { KEY_RACES } from './races/key-races.js';
 import { LEASE_RACES } from './races/lease-races.js';
 import { PEOPLE_RACES } from './races/people-races.js';
 import { PLACE_RACES } from './races/place-races.js';
+import { ROLLUP_RACES } from './races/rollup-races.js';
 import { WEBHOOK_RACES } from './races/webhook-races.js';
 import type { AnyRace, Outcome, SerialOrder } from './races/race.js';
 import { WEBHOOK_KEY_RACES } from './races/webhook-key-races.js';
@@ -29,6 +30,7 @@ const RACES: readonly AnyRace[] = [
   ...DELEGATED_RACES,
   ...ADOPTION_RACES,
   ...SSO_RACES,
+  ...ROLLUP_RACES,
 ];
 
 /**
