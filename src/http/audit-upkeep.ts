@@ -1,28 +1,21 @@
 /**
  * The audit chains while the node runs: a chain found broken when sealed at start is logged (the
- * chain check keeps reporting it), and every hour each chain's retention is applied, never below
- * its floor (SPEC §5).
+ * chain check keeps reporting it), and every hour (hourly-pass.ts) each chain's retention is
+ * applied, never below its floor (SPEC §5).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { pruneAudit } from '../modules/audit/audit.service.js';
 import type { ResealReport } from '../modules/audit/audit-reseal.js';
 import type { ServiceDeps } from '../modules/deps.js';
 import type { Config } from './config.js';
-
-const AUDIT_PRUNE_INTERVAL_MS = 3_600_000;
-
-export interface AuditUpkeep {
-  /** Applies every chain's retention now; resolves to the number of events removed. */
-  prune(): Promise<number>;
-  stop(): void;
-}
+import { hourlyPass, type HourlyPass } from './hourly-pass.js';
 
 export function keepAuditChains(
   deps: ServiceDeps,
   config: Pick<Config, 'auditMinRetentionDays' | 'instanceAuditRetentionDays'>,
   sealed: ResealReport,
   log: FastifyBaseLogger,
-): AuditUpkeep {
+): HourlyPass {
   for (const chain of sealed.broken) {
     log.error(
       { chain: chain.chainId, firstBadEventId: chain.firstBadEventId },
@@ -34,10 +27,5 @@ export function keepAuditChains(
       minDays: config.auditMinRetentionDays,
       instanceDays: config.instanceAuditRetentionDays === 0 ? null : config.instanceAuditRetentionDays,
     });
-  const pruning = setInterval(
-    () => prune().catch((error: unknown) => log.error({ err: error }, 'audit pruning failed')),
-    AUDIT_PRUNE_INTERVAL_MS,
-  );
-  pruning.unref();
-  return { prune, stop: () => clearInterval(pruning) };
+  return hourlyPass(prune, log, 'audit pruning failed');
 }
