@@ -41,13 +41,14 @@ function cleanEnv(extra) {
 
 /**
  * Starts `keyward serve` on a free port. `env` adds settings (data dir, database, pepper);
- * resolves once it listens, with the root key when this start created one.
+ * resolves once it listens, with the root key when this start created one. `root`: the checkout
+ * whose build to run (this one by default; bench/alternate.mjs runs several side by side).
  */
-export async function startKeyward(env, { expectRootKey = true } = {}) {
+export async function startKeyward(env, { expectRootKey = true, root = ROOT } = {}) {
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
   const nodeArgs =
     process.env.BENCH_CPU_PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`];
-  const child = spawn(process.execPath, [...nodeArgs, `${ROOT}dist/cli/main.js`, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/cli/main.js'), 'serve'], {
     env: cleanEnv({ KEYWARD_HOST: '127.0.0.1', KEYWARD_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
