@@ -1,9 +1,11 @@
 /**
  * Pruning of hourly analytics rollups (modules/usage/rollup-retention.ts), which every node runs:
  * two nodes' passes over the same old rows at once. Each removes a batch at a time, so their
- * statements interleave over the rows; whichever way they meet (on PostgreSQL one may be aborted
- * as a deadlock victim and stop its pass), every old row is gone once both are done, none is
- * counted twice, and the hours inside the retention stay.
+ * statements interleave over the rows (on PostgreSQL each batch skips the rows the other's
+ * holds); every old row is gone once both are done, none is counted twice, neither pass fails,
+ * and the hours inside the retention stay. The first version, matching the batch's rows on the
+ * key's columns, failed here in a CI run: on the world's new table, without statistics,
+ * PostgreSQL ran the batch's subquery once per candidate row, past the statement timeout.
  */
 import { sql } from 'kysely';
 import { pruneHourlyRollups, ROLLUP_PRUNE_BATCH } from '../../../src/modules/usage/rollup-retention.js';
