@@ -26,4 +26,5 @@ export function manualClock(startMs: number = Date.UTC(2026, 0, 1)): ManualClock
   };
 }
 
+export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

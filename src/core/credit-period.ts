@@ -5,6 +5,7 @@
  * belongs to has ended, by the instant and by the label (`src/storage/credit-refill.ts`). A node
  * whose clock is behind, or a tenant's change of time zone, then never refills twice.
  */
+import { HOUR_MS } from './clock.js';
 import { boundedMap } from './bounded-map.js';
 import { dateFormatter } from './time-zones.js';
 
@@ -19,7 +20,6 @@ export interface CreditPeriod {
   readonly end: number;
 }
 
-const HOUR_MS = 3_600_000;
 // Zone offsets run from -12 h to +14 h, and DST moves them by at most 2 h more: a period's real
 // start lies within this margin of UTC midnight of its first day, so a search there finds it.
 const MARGIN_MS = 24 * HOUR_MS;

@@ -2,9 +2,8 @@
  * The usage recorder's counters (usage-recorder.ts): a mutable cell per counter, grouped by a time
  * number (a UTC day, or hour for tags), and the rows a flush writes of a key's tag counters.
  */
+import { HOUR_MS } from '../core/clock.js';
 import type { UsageTagRow } from './verify-store.js';
-
-export const HOUR_MS = 3_600_000;
 
 /** One counter; a mutable cell so a repeat verify is one Map lookup and an increment. */
 export interface Cell {

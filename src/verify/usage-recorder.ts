@@ -12,7 +12,8 @@
  */
 import type { PendingLastUse, PendingUsage } from '../storage/pending-usage.js';
 import type { KeyOwner, VerifyStore } from './verify-store.js';
-import { HOUR_MS, mergeCells, type Cell } from './usage-cells.js';
+import { HOUR_MS } from '../core/clock.js';
+import { mergeCells, type Cell } from './usage-cells.js';
 import {
   dayOfHour,
   dayRows,

@@ -3,9 +3,9 @@
  * per key and UTC day, per key and hour (the store rolls them up per tenant), per tag and hour,
  * and each key's last use.
  */
-import { DAY_MS } from '../core/clock.js';
+import { DAY_MS, HOUR_MS } from '../core/clock.js';
 import type { KeyOwner, LastUseRow, UsageDayRow, UsageHourRow, UsageTagRow } from './verify-store.js';
-import { HOUR_MS, tagRowsOf, type Cell } from './usage-cells.js';
+import { tagRowsOf, type Cell } from './usage-cells.js';
 
 const HOURS_A_DAY = 24;
 

@@ -8,7 +8,7 @@
  * only (ranked from each bucket's busiest, analytics-top.ts; then their buckets read). For one key, by code they
  * come from the key's daily counts (so by day only) and by tag from its hourly tag counts.
  */
-import { DAY_MS } from '../../core/clock.js';
+import { DAY_MS, HOUR_MS } from '../../core/clock.js';
 import { topKeys } from './analytics-top.js';
 import { fail, ok, type Result } from '../../core/error-codes.js';
 import type { VerificationsInput, VerificationsObject } from '../../api/analytics.js';
@@ -25,7 +25,6 @@ import {
   type RollupRange,
 } from './analytics.repository.js';
 
-const HOUR_MS = 3_600_000;
 /** The widest range asked at once: a month by hour, a bit more than a year by day. */
 const MAX_SPAN_DAYS = { hour: 31, day: 400 } as const;
 const DEFAULT_SPAN_DAYS = { hour: 7, day: 30 } as const;

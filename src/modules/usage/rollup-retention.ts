@@ -12,11 +12,9 @@
  * deadlock or past the statement timeout. SQLite has one writer.
  */
 import { sql } from 'kysely';
-import { DAY_MS } from '../../core/clock.js';
+import { DAY_MS, HOUR_MS } from '../../core/clock.js';
 import type { Db } from '../../storage/database.js';
 import { isPostgres } from '../../storage/dialect.js';
-
-const HOUR_MS = 3_600_000;
 
 /** Rows removed per statement. */
 export const ROLLUP_PRUNE_BATCH = 1000;

@@ -3,10 +3,10 @@
  * added per tenant, environment, UTC hour and day, by verdict code, key and verify tag. Written in
  * the flush's transaction, off the verify path; read by analytics.repository.ts.
  */
+import { HOUR_MS } from '../../core/clock.js';
 import type { UsageRollupsTable } from '../../storage/database.js';
 import { reusableInsert } from '../../storage/reusable-insert.js';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Rows per statement: 7 parameters a row stays far below SQLite's and PostgreSQL's limits. */
 const ROLLUP_CHUNK = 500;
