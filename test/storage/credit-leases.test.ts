@@ -21,6 +21,7 @@ import {
   MAX_LEASE,
   MIN_LEASE,
 } from '../../src/verify/credit-leases.js';
+import { LEASE_BATCH_MS } from '../../src/verify/lease-batch.js';
 import { freshDatabaseEachTest, testDatabases } from '../support/databases.js';
 import { keyRowWith } from '../support/rows.js';
 
@@ -68,6 +69,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const writes = { takes: 0, takeTransactions: 0, marks: 0, topUps: 0, gives: 0, spends: 0 };
     /** When each transaction with top-ups went (on the test's clock), and whose blocks it topped up. */
     const toppedUp: Array<{ at: number; keys: string[] }> = [];
+    const underWay = new Set<Promise<unknown>>();
     const counted: LeaseStore = {
       takeAll: (asks) => {
         writes.takes += asks.length;
@@ -81,7 +83,11 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
           writes.topUps++;
           toppedUp.push({ at: clock.at, keys: topped.map((renewal) => renewal.keyId).sort() });
         }
-        return store.renewAll(renewals);
+        const written = store.renewAll(renewals);
+        underWay.add(written);
+        const done = () => underWay.delete(written);
+        written.then(done, done);
+        return written;
       },
       giveAll: (returned) => {
         writes.gives += returned.length;
@@ -100,18 +106,33 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       },
       { lifetimeMs, now: () => clock.at, onError: (error) => expect.fail(String(error)), random },
     );
-    return { spender, writes, toppedUp };
+    /**
+     * Renewals asked for so far are written: their batch's wait is over and every transaction
+     * under way has committed. A fixed sleep a few ms past the wait failed in CI when a loaded
+     * PostgreSQL took longer, and the block ran out before its top-up landed.
+     */
+    const landed = async () => {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_BATCH_MS));
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(underWay);
+    };
+    return { spender, writes, toppedUp, landed };
   }
 
   /**
    * Each key spent once a second for `seconds`, answering what each spend left; the clock stops
-   * while renewals wait their 10 ms for others.
+   * while renewals wait their 10 ms for others and are written.
    */
-  async function everySecond(spender: LeasedSpender, ids: readonly string[], clock: { at: number }, seconds: number) {
+  async function everySecond(
+    { spender, landed }: Pick<ReturnType<typeof node>, 'spender' | 'landed'>,
+    ids: readonly string[],
+    clock: { at: number },
+    seconds: number,
+  ) {
     const answers: number[][] = ids.map(() => []);
     for (let i = 0; i < seconds; i++) {
       for (const [n, id] of ids.entries()) answers[n]?.push((await spender.spend(id, PLAIN, 1, clock.at)).remaining);
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await landed();
       clock.at += 1000;
     }
     return answers;
@@ -179,8 +200,9 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   it('keeps one block for a key spent steadily for three lifetimes, topped up each half lifetime with others in one transaction', async () => {
     const ids = [await meteredKey(1000), await meteredKey(1000)];
     const clock = { at: NOON };
-    const { spender, writes } = node(clock);
-    const answers = await everySecond(spender, ids, clock, 90);
+    const holder = node(clock);
+    const { spender, writes } = holder;
+    const answers = await everySecond(holder, ids, clock, 90);
     const exact = Array.from({ length: 90 }, (_, i) => 999 - i);
     expect(answers).toEqual([exact, exact]);
     // One block each, never given back or taken anew; top-ups every half lifetime, both keys' at
@@ -209,8 +231,9 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
     const clock = { at: NOON };
     // The first key's draws are the earliest point, the second's the latest.
     let draw = 0;
-    const { spender, writes, toppedUp } = node(clock, LIFETIME, () => (draw++ % 2 === 0 ? 0 : 0.999));
-    const answers = await everySecond(spender, ids, clock, 60);
+    const holder = node(clock, LIFETIME, () => (draw++ % 2 === 0 ? 0 : 0.999));
+    const { spender, writes, toppedUp } = holder;
+    const answers = await everySecond(holder, ids, clock, 60);
     const exact = Array.from({ length: 60 }, (_, i) => 999 - i);
     expect(answers).toEqual([exact, exact]);
     // Both blocks were taken at the same spend (NOON + 4 s): their first top-ups came half a
@@ -300,7 +323,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
   it('never marks more than a step past what it has answered for, whenever it stops', async () => {
     const id = await meteredKey(100_000);
     const clock = { at: NOON };
-    const { spender } = node(clock);
+    const { spender, landed } = node(clock);
     for (let i = 0; i <= LEASE_AFTER; i++) await spender.spend(id, PLAIN, 1, clock.at);
     const step = Number((await leaseRows())[0]?.spent);
     // Spends through a few raises, the background ones let out between spends; at every point the
@@ -311,7 +334,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       await spender.spend(id, PLAIN, 1, clock.at);
       answered++;
       if (answered % 64 === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 15));
+        await landed();
         const mark = Number((await leaseRows())[0]?.spent);
         expect(mark).toBeGreaterThanOrEqual(answered);
         furthest = Math.max(furthest, mark - answered);
@@ -359,7 +382,7 @@ describe.each(testDatabases())('credit leases on $name', (testDb) => {
       );
       spent += answers.filter((answer) => answer?.spent).length;
       expect(spent).toBeLessThanOrEqual(1000);
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      await Promise.all(nodes.map(({ landed }) => landed()));
       clock.at += 8000;
     }
     expect(nodes.reduce((topUps, { writes }) => topUps + writes.topUps, 0)).toBeGreaterThan(0);
