@@ -32,6 +32,32 @@ describe('rate limits in memory', () => {
     expect(limiter.take([bucket('a', 5)], 1, NOW)).toEqual({ allowed: true, used: [2], limits: [5] });
   });
 
+  it('counts a bucket reloaded with its record (a new object, the same id) in the window it had', () => {
+    const limiter = memoryRateLimiter();
+    limiter.take([bucket('key:a:per-minute', 3)], 2, NOW);
+    expect(limiter.take([bucket('key:a:per-minute', 3)], 1, NOW)).toMatchObject({ allowed: true, used: [3] });
+    expect(limiter.take([bucket('key:a:per-minute', 3)], 1, NOW)).toMatchObject({ allowed: false, used: [3] });
+  });
+
+  it('keeps the counts of two limiters apart for a bucket both take from', () => {
+    const [first, second] = [memoryRateLimiter(), memoryRateLimiter()];
+    const shared = bucket('shared', 5);
+    first.take([shared], 4, NOW);
+    expect(second.take([shared], 1, NOW)).toMatchObject({ allowed: true, used: [1] });
+    expect(first.take([shared], 1, NOW)).toMatchObject({ allowed: true, used: [5] });
+  });
+
+  it('counts a bucket whose window was swept where every other holder of its id looks', () => {
+    const limiter = memoryRateLimiter();
+    const held = bucket('held', 10);
+    limiter.take([held], 1, NOW);
+    // Two days on, enough other buckets to sweep every window that ended a day ago, the held one's too.
+    const later = NOW + 2 * 86_400_000;
+    for (let n = 0; n < 200_000; n++) limiter.take([bucket(`other-${n}`, 10)], 1, n < 199_999 ? NOW : later);
+    expect(limiter.take([held], 1, later)).toMatchObject({ allowed: true, used: [1] });
+    expect(limiter.take([bucket('held', 10)], 0, later)).toMatchObject({ used: [1] });
+  });
+
   it('gives back what a refused request took', () => {
     const limiter = memoryRateLimiter();
     const b = bucket('b', 3);

@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import type { RateLimitStateObject } from '../api/ratelimits.js';
 import type { VerifyAnswerObject } from '../api/verify.js';
-import type { KeyRecord, RateBucket } from '../core/key-record.js';
+import type { BucketWindow, KeyRecord, RateBucket } from '../core/key-record.js';
 
 export interface RateOutcome {
   readonly allowed: boolean;
@@ -39,30 +39,39 @@ function windowOf(bucket: RateBucket, now: number): number {
 /** Buckets whose window ended are swept once the map holds this many; beyond twice it, the oldest go. */
 const SWEEP_AT = 100_000;
 
-interface Window {
-  start: number;
-  used: number;
-}
-
 /**
  * In memory, this node only; `nodes` > 1 splits every limit evenly between the nodes. A take
  * allocates nothing: windows are updated in place and the outcome is one object reused by every
- * take, read by the caller before the next (limitVerdict does, in the same turn).
+ * take, read by the caller before the next (limitVerdict does, in the same turn). Each window is
+ * kept in the map by bucket id (a policy's bucket is one window for all its keys, and a key's
+ * outlives a reload of its record) and on the bucket itself, where a take finds it.
  */
 export function memoryRateLimiter(nodes = 1): RateLimiter {
-  const windows = new Map<string, Window>();
+  const windows = new Map<string, BucketWindow>();
   const used: number[] = [];
   const limits: number[] = [];
   const outcome = { allowed: true, used, limits };
-  /** Each bucket's window as found by the check, reused by the take: one map lookup a bucket. */
-  const found: (Window | undefined)[] = [];
+  /** Each bucket's window as found by the check, reused by the take. */
+  const found: (BucketWindow | undefined)[] = [];
   const starts: number[] = [];
   const sweep = (now: number): void => {
-    for (const [id, entry] of windows) if (entry.start < now - 86_400_000) windows.delete(id);
-    for (const id of windows.keys()) {
+    for (const [id, entry] of windows)
+      if (entry.start < now - 86_400_000) {
+        entry.live = false;
+        windows.delete(id);
+      }
+    for (const [id, entry] of windows) {
       if (windows.size <= SWEEP_AT) break;
+      entry.live = false;
       windows.delete(id);
     }
+  };
+  const windowFor = (bucket: RateBucket): BucketWindow | undefined => {
+    const held = bucket.window;
+    if (held?.live && held.limiter === windows) return held;
+    const entry = windows.get(bucket.id);
+    if (entry !== undefined) bucket.window = entry;
+    return entry;
   };
   return {
     take(buckets, cost, now) {
@@ -76,7 +85,7 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
       let allowed = true;
       for (let index = 0; index < count; index++) {
         const bucket = buckets[index] as RateBucket;
-        const entry = windows.get(bucket.id);
+        const entry = windowFor(bucket);
         const start = windowOf(bucket, now);
         const current = entry !== undefined && entry.start === start ? entry.used : 0;
         const limit = Math.ceil(bucket.limit / nodes);
@@ -92,8 +101,12 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
           used[index] = next;
           const entry = found[index];
           const start = starts[index] as number;
-          if (entry === undefined) windows.set((buckets[index] as RateBucket).id, { start, used: next });
-          else {
+          if (entry === undefined) {
+            const bucket = buckets[index] as RateBucket;
+            const made: BucketWindow = { start, used: next, limiter: windows, live: true };
+            windows.set(bucket.id, made);
+            bucket.window = made;
+          } else {
             entry.start = start;
             entry.used = next;
           }
@@ -106,7 +119,7 @@ export function memoryRateLimiter(nodes = 1): RateLimiter {
     },
     refund(buckets, cost, now) {
       for (const bucket of buckets) {
-        const entry = windows.get(bucket.id);
+        const entry = windowFor(bucket);
         if (entry !== undefined && entry.start === windowOf(bucket, now)) entry.used = Math.max(0, entry.used - cost);
       }
     },

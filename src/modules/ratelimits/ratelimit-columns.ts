@@ -22,5 +22,7 @@ export function bucketsOf(owner: 'key' | 'policy', id: string, limits: readonly 
     name: limit.name,
     limit: limit.limit,
     durationMs: limit.durationMs,
+    // Present from the start, so every bucket keeps one shape when its window is set.
+    window: undefined,
   }));
 }
